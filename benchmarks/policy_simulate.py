@@ -77,9 +77,10 @@ def make_request(rng: random.Random) -> dict:
         request["permission_boundaries"] = [document(rng.choice(POOL))]
     if service in ("s3", "kms", "sts", "sqs") or resource_account != account:
         request["resource_policy"] = document([
-            {"Effect": "Allow", "Action": f"{service}:*", "Resource": "*",
+            {"Effect": "Allow", "Action": f"{service}:*",
              "Principal": {"AWS": [f"arn:aws:iam::{account}:root"]},
-             "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-example"}} if rng.random() < 0.5 else {}},
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-example"}} if rng.random() < 0.5 else {}}
+            | ({} if service == "sts" else {"Resource": "*"}),  # a role's trust policy names no resource
         ])
         request["context"]["aws:PrincipalOrgID"] = "o-example"
     return json.loads(json.dumps(request))  # fresh objects, as from a request file

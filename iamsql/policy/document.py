@@ -37,7 +37,6 @@ POLICY_ELEMENTS = frozenset({"Version", "Id", "Statement"})
 STATEMENT_ELEMENTS = frozenset({"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource",
                                 "NotResource", "Condition"})
 _CACHE_SIZE = 8192
-_IAM_SID = re.compile(r"[A-Za-z0-9]*")
 # The unique id IAM shows in a policy for a user or role deleted since (AIDA..., AROA...; IAM User Guide, "IAM
 # identifiers", unique identifiers).
 _UNIQUE_ID = re.compile(r"A[A-Z0-9]{15,127}")
@@ -160,7 +159,6 @@ class Policy:
     policy_id: str | None
     name: str | None = None  # optional label given by the caller (a policy name or ARN)
     source: dict | None = None  # the document as parsed
-    sid_problem: str | None = None  # why IAM refuses the document's Sids (``_iam_sid_problem``), or None
     action_cache: dict = field(default_factory=dict, repr=False)  # lower-cased action -> statements
     applying_cache: dict = field(default_factory=dict, repr=False)  # actions -> (those statements apply to, Allows)
 
@@ -386,32 +384,7 @@ def compile_policy(document) -> Policy:
     variables = version == VARIABLES_VERSION
     statements = tuple(_compile_statement(i, s, variables) for i, s in enumerate(raw))
     policy_id = document.get("Id")
-    return Policy(statements, version, None if policy_id is None else str(policy_id), source=document,
-                  sid_problem=_iam_sid_problem(statements))
-
-
-def _iam_sid_problem(statements) -> str | None:
-    """Why IAM refuses these statements' Sids, or None: "In IAM, the Sid value must be unique within a JSON policy" and
-    "The Sid element supports ASCII uppercase letters (A-Z), lowercase letters (a-z), and numbers (0-9)" (IAM User
-    Guide, "IAM JSON policy elements: Sid"). Other services' resource-based policies have their own Sid rules."""
-    seen = set()
-    for statement in statements:
-        sid = statement.sid
-        if sid is None:
-            continue
-        if not _IAM_SID.fullmatch(sid):
-            return f"statement {statement.index}: Sid {sid!r} holds characters other than A-Z, a-z and 0-9"
-        if sid and sid in seen:
-            return f"statement {statement.index}: Sid {sid!r} is not unique within the policy"
-        seen.add(sid)
-    return None
-
-
-def _iam_sids(policy: Policy) -> Policy:
-    """``policy`` if IAM accepts its Sids (``Policy.sid_problem``), else PolicyError."""
-    if policy.sid_problem:
-        raise PolicyError(policy.sid_problem)
-    return policy
+    return Policy(statements, version, None if policy_id is None else str(policy_id), source=document)
 
 
 class _PolicyCache:
@@ -490,7 +463,7 @@ def as_trust_policy(policy: Policy) -> Policy:
     it is malformed (``PolicyError``), never read as if the element were absent. Nor ``Resource`` or ``NotResource``: the role is the resource, and IAM refuses a
     trust policy naming one ("MalformedPolicyDocument: Has prohibited field Resource"), so one is read as malformed,
     never as a statement limited to the resources it names."""
-    for statement in _names_principals(_iam_sids(policy)).statements:
+    for statement in _names_principals(policy).statements:
         if statement.not_principal:
             raise PolicyError(f"statement {statement.index}: NotPrincipal is not supported in a role trust policy")
         if statement.resources is not None:
@@ -506,9 +479,8 @@ def as_identity_policy(policy: Policy) -> Policy:
     ``NotPrincipal`` ("AWS JSON policy elements: NotPrincipal"); and whose statements name their resources
     ("Statements must include either a Resource or a NotResource element", "IAM JSON policy elements: Resource"; IAM
     refuses one without: "Policy statement must contain resources"). A document of another shape is malformed
-    (``PolicyError``), never read as if the element were absent or as a statement on every resource. IAM holds these
-    documents, so its Sid rules apply (``_iam_sids``)."""
-    for statement in _iam_sids(policy).statements:
+    (``PolicyError``), never read as if the element were absent or as a statement on every resource."""
+    for statement in policy.statements:
         if statement.principal is not None:
             element = "NotPrincipal" if statement.not_principal else "Principal"
             raise PolicyError(f"statement {statement.index}: {element} is not supported in an identity-based policy, "
