@@ -405,6 +405,44 @@ def test_every_key_survives_in_cloudtrail_event(db_path, tmp_path):
                        ).fetchone()[0] == 1
 
 
+
+def test_odd_user_identities_give_steampipe_identity_columns(db_path, tmp_path):
+    """userIdentity of every shape (absent, not an object, members of other types, a session issuer that is no
+    object, escapes and characters outside the BMP) gives Steampipe's Go struct in user_identity, its eight strings
+    in that order, and the partition of the identity's or else its session issuer's ARN."""
+    base = {"eventVersion": "1.08", "eventTime": "2025-03-01T00:00:00Z", "eventSource": "iam.amazonaws.com",
+            "eventName": "ListUsers", "awsRegion": "us-east-1", "recipientAccountId": "111122223333"}
+    identities = [
+        "a string", [1, 2], None,
+        {"type": 5, "arn": {"a": 1}, "userName": True, "sessionContext": None},
+        {"type": "IAMUser", "userName": "\u00e9 \U0001F600 \"q\" \\ / \u2028 \t\u0001",
+         "arn": "arn:aws-cn:iam::111122223333:user/x"},
+        {"type": "AssumedRole", "webIdFederationData": {"federatedProvider": "p", "attributes": {}},
+         "sessionContext": {"sessionIssuer": {"arn": "arn:aws-us-gov:iam::111122223333:role/r"}, "attributes": {}}},
+        {"type": "AssumedRole", "sessionContext": {"sessionIssuer": "not an object"}},
+        {"type": "Root", "accountId": "", "principalId": 1.5, "onBehalfOf": {"userId": "u"}},
+    ]
+    events = [dict(base, eventID=f"id-{n}", userIdentity=identity) for n, identity in enumerate(identities)]
+    events.append(dict(base, eventID="none"))  # no userIdentity at all
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps({"Records": events}), encoding="utf-8")
+    con = db.connect(db_path)
+    load(con, [(path, "cloudtrail-records")])
+    stored = {event_id: (identity, partition) for event_id, identity, partition in con.execute(
+        "select event_id, user_identity, partition from aws_cloudtrail_trail_event").fetchall()}
+    strings = ("type", "userName", "principalId", "arn", "accountId", "accessKeyId", "identityProvider", "invokedBy")
+    for event in events:
+        ui = event.get("userIdentity") if isinstance(event.get("userIdentity"), dict) else {}
+        identity, partition = stored[event["eventID"]]
+        assert list(json.loads(identity).items()) == [
+            *[(k, ui.get(k) if isinstance(ui.get(k), str) else json.dumps(ui[k], separators=(",", ":"))
+               if ui.get(k) is not None else "") for k in strings],
+            ("sessionContext", ui.get("sessionContext")), ("webIdFederationData", ui.get("webIdFederationData"))]
+        issuer = (ui.get("sessionContext") or {}).get("sessionIssuer")
+        arn = ui.get("arn") if isinstance(ui.get("arn"), str) else (issuer or {}).get("arn") if isinstance(
+            issuer, dict) else None
+        assert partition == (arn.split(":")[1] if arn else "aws"), event["eventID"]
+
 # ---- bad input ---------------------------------------------------------------------------------------------------
 
 
