@@ -39,6 +39,7 @@ from iamsql.sql import jsonpath, numformat, pgfunctions
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
+WITHIN_GROUP_KEY = "pg_within_group"  # marks string_agg(...) written with WITHIN GROUP, which Postgres refuses
 
 
 class Steampipe(Postgres):
@@ -125,6 +126,16 @@ class Steampipe(Postgres):
                 # ``a join b`` with neither: only CROSS and NATURAL joins (and a comma) go without a condition
                 self.raise_error("JOIN without ON or USING (CROSS JOIN joins every pair of rows)", self._prev)
             return join
+
+        def _parse_string_agg(self) -> exp.GroupConcat:
+            # ``string_agg(x, ',') within group (order by y)``: sqlglot folds the order into the call, as for
+            # ``string_agg(x, ',' order by y)``; Postgres refuses it (string_agg is no ordered-set aggregate)
+            start = self._index
+            node = super()._parse_string_agg()
+            if any(t.token_type != TokenType.STRING and t.text.upper() == "WITHIN"
+                   for t in self._tokens[start:self._index]):
+                node.meta[WITHIN_GROUP_KEY] = True
+            return node
 
         def _parse_in(self, this: exp.Expr | None, alias: bool = False) -> exp.In:
             # ``x in ()`` is a syntax error in Postgres; sqlglot read it as an empty list (false)
@@ -388,7 +399,7 @@ def set_items(item: exp.Expr) -> list[exp.Expr] | None:
 
 
 def derived_item(column: exp.Column) -> exp.Expr | None:
-    """The select item defining ``column`` when it is a column of a subquery or CTE in its SELECT's FROM (qualified
+    """The select item defining ``column`` when it is a column of a subquery (also LATERAL) or CTE in its SELECT's FROM (qualified
     by its name, or the only source): ``n`` of ``from (select count(*) as n ...) s``, ``with c as (...)``."""
     select = column.find_ancestor(exp.Select)
     sources = select_sources(select)
@@ -399,6 +410,8 @@ def derived_item(column: exp.Column) -> exp.Expr | None:
     source = sources[0]
     if isinstance(source, exp.Subquery):
         query, alias = source.this, source.args.get("alias")
+    elif isinstance(source, exp.Lateral) and isinstance(source.this, exp.Subquery):
+        query, alias = source.this.this, source.args.get("alias")  # ``lateral (select ...) s``
     elif isinstance(source, exp.Table) and not source.db and isinstance(source.this, exp.Identifier):
         cte = next((c for c in column.root().find_all(exp.CTE) if c.alias == source.name), None)
         if cte is None:
@@ -1347,6 +1360,11 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         return json_cast(call(macro, exp.Array(expressions=[_as_jsonb(a, scope) for a in [node.this, *node.expressions]])))
     if isinstance(node, exp.Div) and scope.is_int(node.this) and scope.is_int(node.expression):
         return exp.IntDiv(this=node.this, expression=node.expression)
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)) and _mixes_real(node):
+        # Postgres has real arithmetic with reals only: a real with an integer or a numeric is a double precision
+        # (DuckDB keeps FLOAT), the real widened first (0.1::real * 2 is 0.20000000298023224)
+        return type(node)(**{k: exp.cast(side, exp.DataType.build("DOUBLE")) if _is_real(side) else side
+                             for k, side in (("this", node.this), ("expression", node.expression))})
     if isinstance(node, exp.Ordered):
         value, reference = ordered_value(node)
         if scope.is_json(value) or _defined_as_json(value, scope):
@@ -1354,6 +1372,26 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
             return exp.Ordered(this=call("pg_jsonb_sort_key", reference), desc=node.args.get("desc"),
                                nulls_first=node.args.get("nulls_first"))
     return node
+
+
+def _is_real(node: exp.Expr) -> bool:
+    """Whether ``node`` is a Postgres ``real`` (float4): a cast to it, its negation or absolute value, arithmetic of
+    two reals."""
+    while isinstance(node, (exp.Paren, exp.Neg, exp.Abs)):
+        node = node.this
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.FLOAT
+    return isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)) and not _mixes_real(node) and (
+        _is_real(node.this) or _is_real(node.expression))
+
+
+def _mixes_real(node: exp.Expr) -> bool:
+    """Whether arithmetic ``node`` has a real on one side and a typed non-real on the other (a quoted literal or
+    NULL is read as a real there)."""
+    sides = (node.this, node.expression)
+    reals = [_is_real(side) for side in sides]
+    untyped = [isinstance(side, exp.Null) or isinstance(side, exp.Literal) and side.is_string for side in sides]
+    return any(reals) and not all(r or u for r, u in zip(reals, untyped))
 
 
 def _defined_as_json(node: exp.Expr, scope: Scope, depth: int = 0) -> bool:
@@ -4086,8 +4124,8 @@ def inet_type(node: exp.Expr | None, depth: int = 0) -> str | None:
 
 
 def _defining_items(column: exp.Column) -> list[exp.Expr]:
-    """The select items of a CTE or a FROM subquery (one per UNION branch) or the first VALUES row's value that
-    ``column`` reads."""
+    """The select items of a CTE or a FROM subquery, also a LATERAL one (one per UNION branch) or the first VALUES
+    row's value that ``column`` reads."""
     for source in select_sources(column.find_ancestor(exp.Select)):
         if column.table and column.table != source.alias_or_name:
             continue
@@ -4095,6 +4133,8 @@ def _defining_items(column: exp.Column) -> list[exp.Expr]:
             names = [c.name for c in source.args["alias"].columns]
             first_row = source.expressions[0].expressions
             return [first_row[names.index(column.name)]] if column.name in names[: len(first_row)] else []
+        if isinstance(source, exp.Lateral) and isinstance(source.this, exp.Subquery):
+            source = source.this  # ``lateral (select ...) s``: the subquery, named by the LATERAL's alias
         query = source.this if isinstance(source, exp.Subquery) else None
         if isinstance(source, exp.Table) and not source.db:
             ancestor = source.parent
@@ -4300,6 +4340,11 @@ def check_row_columns(tree: exp.Expr) -> None:
                                          "(a, b)): select its values as columns of their own")
 
 
+# The aggregates that take WITHIN GROUP in Postgres: the ordered-set ones and the hypothetical-set ones.
+ORDERED_SET_AGGREGATES = (exp.PercentileCont, exp.PercentileDisc, exp.Mode, exp.Rank, exp.DenseRank,
+                          exp.PercentRank, exp.CumeDist)
+
+
 def check_unsupported(tree: exp.Expr) -> None:
     check_server_facts(tree)
     check_row_columns(tree)
@@ -4317,6 +4362,12 @@ def check_unsupported(tree: exp.Expr) -> None:
             # DuckDB takes percentile_cont(...) within group (...) over (...); Postgres does not
             raise UnsupportedFeature("OVER is not supported for ordered-set aggregates (percentile_cont, "
                                      "percentile_disc, mode ... within group) in PostgreSQL")
+    for node in tree.find_all(exp.GroupConcat, exp.WithinGroup):
+        if isinstance(node, exp.GroupConcat) and node.meta.get(WITHIN_GROUP_KEY) or isinstance(
+                node, exp.WithinGroup) and not isinstance(node.this, ORDERED_SET_AGGREGATES):
+            name = "string_agg" if isinstance(node, exp.GroupConcat) else func_name(node.this)
+            raise QueryError(f"{name} is not an ordered-set aggregate, so it cannot have WITHIN GROUP (write the "
+                             f"order inside the call: {name}(x, ',' order by y))")
     for node in tree.find_all(exp.RecursiveWithSearch):
         clause = "CYCLE" if str(node.args.get("kind")).upper() == "CYCLE" else "SEARCH"
         raise UnsupportedFeature(f"unsupported Postgres feature: the {clause} clause of WITH RECURSIVE")
@@ -4817,15 +4868,21 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     return with_output_types(tree, type_fields)
 
 
-# A result column whose Postgres type DuckDB's own type does not tell (json, not jsonb; varchar, inet, cidr, not
-# text; regtype): a struct of one field named after the type, which ``query.fetch`` prints with that data_type.
-JSON_FIELD, VARCHAR_FIELD, REGTYPE_FIELD = "pg_json", "pg_varchar", "pg_regtype"
+# A result column whose Postgres type DuckDB's own type does not tell (json, not jsonb; varchar, varchar[], inet,
+# cidr, not text; regtype; oid, not bigint): a struct of one field named after the type, which ``query.fetch`` prints with that data_type.
+JSON_FIELD, VARCHAR_FIELD, REGTYPE_FIELD, OID_FIELD = "pg_json", "pg_varchar", "pg_regtype", "pg_oid"
+
+
+def _is_varchar_array(datatype: exp.DataType) -> bool:
+    return datatype.this == exp.DataType.Type.ARRAY and len(datatype.expressions) == 1 and isinstance(
+        element := datatype.expressions[0], exp.DataType) and element.this == exp.DataType.Type.VARCHAR
 
 
 def output_type_fields(tree: exp.Expr) -> list[str | None]:
     """Per column of the statement's result, the field naming its type when DuckDB's would not (``JSON_FIELD``...):
     a Postgres ``json`` (a json function's value: ``json_build_object``, ``json_agg``, ``to_json``, ...; a cast to
-    json or a member of one: ``->``), a cast to ``varchar``, an ``inet`` or ``cidr`` value. Before the rewrites."""
+    json or a member of one: ``->``), a cast to ``varchar``, ``varchar[]`` or ``oid``, an ``inet`` or ``cidr`` value.
+    Before the rewrites."""
     if not isinstance(tree, exp.Select):
         return []
     fields = []
@@ -4835,8 +4892,10 @@ def output_type_fields(tree: exp.Expr) -> list[str | None]:
             json_item = json_item.this  # a member of json (``->``) is json
         if is_plain_json(json_item) or isinstance(json_item, exp.Cast) and json_item.to.this == exp.DataType.Type.JSON:
             fields.append(JSON_FIELD)
-        elif isinstance(item, exp.Cast) and item.to.this == exp.DataType.Type.VARCHAR:
+        elif isinstance(item, exp.Cast) and (item.to.this == exp.DataType.Type.VARCHAR or _is_varchar_array(item.to)):
             fields.append(VARCHAR_FIELD)
+        elif isinstance(item, exp.Cast) and type_name(item.to) == "oid":
+            fields.append(OID_FIELD)
         else:
             fields.append(f"pg_{network}" if (network := inet_type(item)) else None)
     return fields
