@@ -1,5 +1,6 @@
 """Differential tests of the SQL dialect: every query in tests/sql/corpus.sql gives PostgreSQL's exact answer
-(column names and rows) when translated and run on DuckDB over the same rows."""
+(column names, rows, each column's type and a numeric's decimals as printed) when translated and run on DuckDB over
+the same rows."""
 
 import json
 
@@ -46,6 +47,9 @@ def test_query_matches_postgres(both_databases, name, sql):
         assert actual.rows == expected.rows, duck_sql
     else:
         assert sorted(map(repr, actual.rows)) == sorted(map(repr, expected.rows)), duck_sql
+    printed = oracle.printed_types(duck, sql, now)
+    assert printed.types == expected.types, "the printed types (-o json data_type) differ"
+    assert printed.scales == expected.scales, "a numeric column is printed with other decimals"
 
 
 # Queries PostgreSQL answers with an error: iamsql must fail on them too (at translation or when run), never

@@ -326,12 +326,17 @@ INT_RESULT_FUNCTIONS = {
     "num_nulls",
     "num_nonnulls",
     "regexp_count",
+    "regexp_instr",
+    "array_position",
+    "scale",
+    "min_scale",
 }
 # Functions of integers whose result has their arguments' type (``gcd(12, 8)`` is an integer, of a bigint a bigint).
 INT_ARGUMENT_FUNCTIONS = {"gcd", "lcm"}
 WINDOW_INT_FUNCTIONS = {"row_number", "rank", "dense_rank", "ntile"}
 # Functions whose value has their argument's type (an integer's ``max``, ``abs``, ``lag``... is an integer).
 VALUE_KEEPING = (exp.Max, exp.Min, exp.Abs, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
+BITWISE_OPERATORS = (exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseLeftShift, exp.BitwiseRightShift)
 INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
 JSON_TYPES = {exp.DataType.Type.JSON, exp.DataType.Type.JSONB}
 TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR}
@@ -366,6 +371,19 @@ def select_sources(select: exp.Select | None) -> list[exp.Expr]:
     if select is None or not select.args.get("from_"):
         return []
     return [select.args["from_"].this, *(join.this for join in select.args.get("joins") or [])]
+
+
+def values_column(column: exp.Column) -> list[exp.Expr] | None:
+    """Every row's value of ``column`` when it names a column of a ``VALUES`` list in FROM (``v(x)``), else None."""
+    for source in select_sources(column.find_ancestor(exp.Select)):
+        alias = source.args.get("alias")
+        if not isinstance(source, exp.Values) or not alias or column.table and column.table != alias.name:
+            continue
+        names = [c.name for c in alias.columns]
+        if column.name in names:
+            position = names.index(column.name)
+            return [row.expressions[position] for row in source.expressions if position < len(row.expressions)]
+    return None
 
 
 def _defining_select(item: exp.Expr) -> exp.Select:
@@ -624,8 +642,10 @@ class Scope:
             return self.is_int(node.this)
         if isinstance(node, exp.Sub) and is_date(node.this) and is_date(node.expression):
             return True  # date - date is a number of days
-        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
+        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, *BITWISE_OPERATORS)):
             return self.is_int(node.this) and self.is_int(node.expression)
+        if isinstance(node, exp.BitwiseNot):
+            return self.is_int(node.this)
         if isinstance(node, exp.Abs):
             return self.is_int(node.this)
         if branches := _branches(node):
@@ -652,14 +672,17 @@ class Scope:
     def is_int4(self, node: exp.Expr) -> bool:
         """Whether ``node`` is a Postgres ``integer`` or ``smallint`` (not a bigint): a small literal, a cast, a
         CASE of them, a length, arithmetic on them."""
-        if isinstance(node, (exp.Paren, exp.Neg)):
+        if isinstance(node, (exp.Paren, exp.Neg, exp.BitwiseNot)):
             return self.is_int4(node.this)
         if isinstance(node, exp.Literal):
             return not node.is_string and re.fullmatch(r"\d+", node.this) is not None and int(node.this) < 2**31
         if isinstance(node, exp.Case):
+            # a quoted literal among integer results is read as an integer (case ... then '10' else length(x))
             results = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
-            return all(r is None or isinstance(r, exp.Null) or self.is_int4(r) for r in results)
-        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
+            untyped = [r is None or isinstance(r, exp.Null) or isinstance(r, exp.Literal) and r.is_string
+                       for r in results]
+            return all(u or self.is_int4(r) for r, u in zip(results, untyped)) and not all(untyped)
+        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, *BITWISE_OPERATORS)):
             return self.is_int4(node.this) and self.is_int4(node.expression)
         if isinstance(node, exp.Cast):
             return node.to.this in (exp.DataType.Type.INT, exp.DataType.Type.SMALLINT)
@@ -678,6 +701,10 @@ class Scope:
                 return isinstance(values, exp.Array) and all(self.is_int4(v) for v in values.expressions)
             bounds = [function.args.get(k) for k in ("start", "end", "step") if function.args.get(k) is not None]
             return all(self.is_int4(b) for b in bounds)
+        if isinstance(node, exp.Column) and self.column_type(node) is None and (
+                values := values_column(node)) is not None:
+            return all(isinstance(v, exp.Null) or self.is_int4(v) for v in values) and not all(
+                isinstance(v, exp.Null) for v in values)  # a column of a VALUES list of integers
         if isinstance(node, exp.Column) and self.column_type(node) is None:
             # a column of a subquery or CTE whose item (in every branch of a set operation) is an integer
             return bool(self.of_derived(node, lambda item, scope: all(
@@ -1519,7 +1546,7 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is a ``numeric`` in Postgres that DuckDB computes as a double: a ``::numeric`` cast (which
     becomes DOUBLE), ``avg``, ``extract``, math in its numeric version, and arithmetic on them or on a decimal
     literal without a float."""
-    if node.meta.get("pg_scale") is not None or func_name(node) == "pg_trim_scale" or NUMERIC_TEXT_KEY in node.meta:
+    if node.meta.get("pg_scale") is not None or func_name(node) in ("trim_scale", "pg_trim_scale") or NUMERIC_TEXT_KEY in node.meta:
         return True
     if isinstance(node, exp.Column):
         return bool(scope.of_derived(node, lambda item, scope: _numeric_set_column(items, scope) if (
@@ -1789,6 +1816,9 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     if isinstance(node, exp.Case) and (checked := node.args.get("default")) is not None and checked.meta.get(
             "pg_domain_checked"):
         return numeric_value_text(checked, scope)  # sqrt(x) with its domain check: pg_numeric_op checks it too
+    if func_name(node) == "trim_scale" and len(_math_args(node)) == 1 and (
+            text := _numeric_operand_text(_math_args(node)[0], scope)) is not None:
+        return call("pg_trim_scale_text", text)
     if isinstance(node, (exp.Case, exp.Coalesce)):
         return _branch_texts(node, scope)
     if isinstance(node, (exp.Greatest, exp.Least)):
@@ -1874,7 +1904,8 @@ def numeric_scale_function(name: str, value: exp.Expr, scope: Scope) -> exp.Expr
     if name == "trim_scale":
         if isinstance(value, exp.Literal):
             text = value.this.rstrip("0").rstrip(".") if "." in value.this else value.this
-            return exp.Literal.number(text or "0")
+            decimals = len(text.partition(".")[2])
+            return exp.cast(exp.Literal.number(text or "0"), exp.DataType.build(f"DECIMAL(38, {decimals})"))
         # the same value as a double, written with the digits it needs; as text its decimals depend on the value
         # (number_text refuses)
         return call("pg_trim_scale", value)
@@ -4909,18 +4940,23 @@ def typed_value(value: exp.Expr, field: str) -> exp.Struct:
 def with_output_types(tree: exp.Expr, type_fields: list[str | None]) -> exp.Expr:
     """The translated statement with those columns as structs of their type's field, so ``-o json`` names their type
     as Postgres does (DuckDB has one JSON type for json and jsonb, one text type)."""
+    order = tree.args.get("order")
     for item, field in zip(tree.expressions if type_fields else [], type_fields):
         if field:
             value = item.this if isinstance(item, exp.Alias) else item
             value.replace(typed_value(value.copy(), field))
+            for column in list(order.find_all(exp.Column)) if order and isinstance(item, exp.Alias) else []:
+                if not column.table and column.name == item.alias:
+                    # ORDER BY the column (by name or position) sorts by its value, not the struct
+                    column.replace(call("struct_extract", column.copy(), string(field)))
     return tree
 
 
 def _bigint_of_sums(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is a Postgres ``bigint`` that DuckDB computes as a HUGEINT: a ``sum`` of integers (also with
     ``filter`` or ``over``), arithmetic on one and integers (``sum(1) over () / 4``)."""
-    while isinstance(node, (exp.Window, exp.Filter, exp.Paren, exp.Neg)):
-        node = node.this
+    while isinstance(node, (exp.Window, exp.Filter, exp.Paren, exp.Neg)) or scalar_item(node) is not None:
+        node = scalar_item(node) if scalar_item(node) is not None else node.this
     if isinstance(node, exp.Sum):
         return scope.is_int4(node.this)
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
@@ -5444,6 +5480,14 @@ def ordinality_source(source: exp.Expr, name: str) -> exp.Subquery:
     return exp.Subquery(this=exp.select("*").from_(inner), alias=table_alias)
 
 
+def _int4_literal_bounds(series: exp.Expr) -> bool:
+    """Whether ``generate_series(...)``'s bounds and step are integer literals within int4's range."""
+    bounds = [series.args.get(k) for k in ("start", "end", "step") if series.args.get(k) is not None]
+    literals = [b.this if isinstance(b, exp.Neg) else b for b in bounds]
+    return all(isinstance(b, exp.Literal) and not b.is_string and b.this.isdigit() and int(b.this) < 2**31
+               for b in literals)
+
+
 def string_to_table(tree: exp.Expr) -> exp.Expr:
     """``string_to_table(s, d[, n])`` (Postgres 14) is ``unnest(string_to_array(s, d[, n]))``: in FROM and in the
     select list (named before, so the column keeps Postgres's name). ``regexp_split_to_table(s, p[, flags])`` in
@@ -5466,7 +5510,13 @@ def string_to_table(tree: exp.Expr) -> exp.Expr:
         ordinality = in_from and table.args.get("ordinality")
         if isinstance(node, ORDINALITY_FUNCTIONS):
             if ordinality:
-                table.replace(ordinality_source(table, "generate_series"))
+                source = ordinality_source(table, "generate_series")
+                if _int4_literal_bounds(node):
+                    # a series of integers is int4 also where ``t.*`` reads it (DuckDB's is BIGINT)
+                    values, position = source.args["alias"].columns
+                    source.this.set("expressions", [exp.alias_(exp.cast(exp.column(values.copy()), "INTEGER"),
+                                                               values.copy()), exp.column(position.copy())])
+                table.replace(source)
             continue
         if name == "regexp_matches":
             # Postgres's set-returning regexp_matches (DuckDB's is a boolean test): rows of a list, as unnest
