@@ -3710,7 +3710,7 @@ def domain_errors(node: exp.Expr) -> exp.Expr | None:
 def check_operand_types(node: exp.Expr, scope: Scope) -> exp.Expr:
     """Postgres's type errors that DuckDB would answer by casting: an integer where a boolean belongs (``where n``,
     ``not n``, ``n = true``), ``sum``/``avg`` of a boolean, ``||`` between two integers, ``string_agg`` of an
-    integer. ``node`` is returned as it is."""
+    integer, ``%`` of a real or double precision. ``node`` is returned as it is."""
     clauses = {exp.Where: "WHERE", exp.Having: "HAVING"}
     if type(node) in clauses and scope.is_int(node.this):
         raise QueryError(f"argument of {clauses[type(node)]} must be type boolean, not type "
@@ -3729,6 +3729,12 @@ def check_operand_types(node: exp.Expr, scope: Scope) -> exp.Expr:
         if mixed or isinstance(node, exp.DPipe) and scope.is_int(left) and scope.is_int(right):
             names = ["boolean" if is_boolean(side, scope) else _pg_int_name(side, scope) for side in (left, right)]
             raise QueryError(f"operator does not exist: {names[0]} {OPERATOR_SYMBOLS[type(node)]} {names[1]}")
+    if isinstance(node, exp.Mod) and (floats := [_is_real(side) or _is_float(side, scope) for side in (
+            node.this, node.expression)]) and any(floats):
+        # Postgres has % for integers and numerics only (DuckDB's fmod answers for doubles)
+        names = ["real" if _is_real(side) else "double precision" if is_float else "integer" if scope.is_int(
+            side) else "numeric" for side, is_float in zip((node.this, node.expression), floats)]
+        raise QueryError(f"operator does not exist: {names[0]} % {names[1]}")
     if isinstance(node, (exp.Sum, exp.Avg)) and is_boolean(node.this, scope):
         raise QueryError(f"function {node.key}(boolean) does not exist")
     if isinstance(node, exp.GroupConcat) and scope.is_int(node.this.unnest()):
@@ -4339,6 +4345,42 @@ def check_server_facts(tree: exp.Expr) -> None:
                                  "user, schema or version; iamsql has none to give)")
 
 
+def recordset_sources(tree: exp.Expr) -> exp.Expr:
+    """``jsonb_to_recordset(x) as t(a text, n int)`` in FROM (also LATERAL) as the LATERAL subquery ``(select e ->>
+    'a' as a, (e ->> 'n')::int as n from jsonb_array_elements(x) e) t``: one row per element, each column the
+    element's member of its name read as its type (``->`` for jsonb), NULL where the member is missing; an element
+    that is not an object is Postgres's error."""
+    for function in list(tree.find_all(exp.Anonymous)):
+        holder = function.parent
+        alias = holder.args.get("alias") if isinstance(holder, (exp.Table, exp.Lateral)) else None
+        if func_name(function) != "jsonb_to_recordset" or holder.this is not function or len(
+                function.expressions) != 1 or not alias or not alias.columns or not all(
+                isinstance(c, exp.ColumnDef) and c.args.get("kind") for c in alias.columns):
+            continue
+        element = exp.column("pg_recordset_element", quoted=True)
+        items = []
+        for definition in alias.columns:
+            kind, key = definition.args["kind"], string(definition.name)
+            if kind.this in JSON_TYPES:
+                value: exp.Expr = exp.JSONExtract(this=element.copy(), expression=key)
+            else:
+                value = exp.JSONExtractScalar(this=element.copy(), expression=key)
+                if kind.this not in TEXT_TYPES:
+                    value = exp.Cast(this=value, to=kind.copy())
+            items.append(exp.alias_(value, definition.this.copy()))
+        objects_only = exp.Case().when(exp.NEQ(this=exp.Anonymous(this="jsonb_typeof", expressions=[element.copy()]),
+                                               expression=string("object")),
+                                       raise_error("argument of jsonb_to_recordset must be an array of objects")
+                                       ).else_(exp.true())
+        elements = exp.Table(this=exp.Anonymous(this="jsonb_array_elements", expressions=[
+                                 function.expressions[0].copy()]),
+                             alias=exp.TableAlias(this=exp.to_identifier("pg_recordset_elements"),
+                                                  columns=[exp.to_identifier("pg_recordset_element", quoted=True)]))
+        query = exp.select(*items).from_(elements).where(objects_only)
+        holder.replace(exp.Lateral(this=exp.Subquery(this=query), alias=exp.TableAlias(this=alias.this.copy())))
+    return tree
+
+
 def each_fields(tree: exp.Expr) -> exp.Expr:
     """``(jsonb_each(x)).key`` as ``jsonb_object_keys(x)`` and ``(jsonb_each(x)).value`` as ``x -> jsonb_object_keys(x)``
     (``->>`` for ``jsonb_each_text``; also the ``json_`` ones): the same rows, in the same key order, named ``key`` and
@@ -4877,6 +4919,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     ``numeric_text`` a result column that is a numeric division or ``avg`` carries Postgres's text of it
     (``numeric_text_columns``); with ``derived_texts`` a subquery's, CTE's or ``VALUES`` list's numeric columns carry
     theirs (``derived_numeric_texts``)."""
+    tree = recordset_sources(tree)
     check_unsupported(tree)
     check_quoted_fallback_names(tree)
     tree = star_with_using(tree)

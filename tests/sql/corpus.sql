@@ -8330,3 +8330,231 @@ select name from aws_iam_user where 'team' in (select (jsonb_each(tags)).key) or
 
 -- name: each_record_fields_in_the_select_list_5
 select count(*) from (select (jsonb_each(policy_std)).key from aws_iam_policy) s;
+
+-- name: r20_path_ops_condition_value
+select name, policy_std #> '{Statement,0,Condition}' as cond, policy_std #>> '{Statement,0,Effect}' as effect
+from aws_iam_policy order by name;
+
+-- name: r20_path_ops_nested_index_text
+select name, assume_role_policy_std #>> '{Statement,0,Principal,Service}' as service,
+  assume_role_policy_std #> '{Statement,0,Action}' -> 0 as first_action
+from aws_iam_role order by name;
+
+-- name: r20_path_ops_missing_path_is_null
+select name, policy_std #> '{Statement,9}' is null as missing, policy_std #>> '{Version}' as version
+from aws_iam_policy order by name;
+
+-- name: r20_event_request_path_text
+select event_name, request_parameters #>> '{bucketName}' as bucket, request_parameters #>> '{roleArn}' as role_arn
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_event_user_identity_session_issuer
+select event_name, user_identity #>> '{sessionContext,sessionIssuer,userName}' as issuer,
+  user_identity #>> '{type}' as identity_type
+from aws_cloudtrail_trail_event order by event_time, event_name;
+
+-- name: r20_contains_statement_deny_star
+select name from aws_iam_policy
+where policy_std @> '{"Statement": [{"Effect": "Deny"}]}' order by name;
+
+-- name: r20_contains_tag_pair
+select name from aws_iam_user where tags @> '{"team": "platform"}' order by name;
+
+-- name: r20_contained_by_tags
+select name, tags <@ '{"team": "platform", "nhi": "true", "rotation": "t"}' as subset
+from aws_iam_user where tags is not null order by name;
+
+-- name: r20_exists_any_tag_keys
+select name, tags ?| array['owner', 'nhi'] as has_owner_or_nhi, tags ?& array['team', 'owner'] as has_both
+from aws_iam_user order by name;
+
+-- name: r20_exists_all_statement_keys
+select p.name, count(*) filter (where s ?& array['Effect', 'Action', 'Resource']) as complete
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+group by p.name order by p.name;
+
+-- name: r20_path_query_actions
+select name, jsonb_path_query(policy_std, '$.Statement[*].Action[*]') as action
+from aws_iam_policy order by name, action;
+
+-- name: r20_path_query_filter_effect
+select name, jsonb_path_query(policy_std, '$.Statement[*] ? (@.Effect == "Deny")') ->> 'Effect' as effect
+from aws_iam_policy order by name;
+
+-- name: r20_path_exists_wildcard_resource
+select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Resource[*] == "*")') as any_star
+from aws_iam_policy order by name;
+
+-- name: r20_path_exists_in_where
+select name from aws_iam_role
+where jsonb_path_exists(assume_role_policy_std, '$.Statement[*].Principal.Federated') order by name;
+
+-- name: r20_lateral_left_join_elements
+select u.name, g ->> 'GroupName' as group_name
+from aws_iam_user u left join lateral jsonb_array_elements(u.groups) g on true
+order by u.name, group_name;
+
+-- name: r20_lateral_subquery_counting_elements
+select u.name, c.n
+from aws_iam_user u cross join lateral (select count(*) as n from jsonb_array_elements(u.attached_policy_arns)) c
+order by u.name;
+
+-- name: r20_lateral_subquery_first_action
+select p.name, f.action
+from aws_iam_policy p left join lateral (
+  select a as action from jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+  order by a limit 1) f on true
+order by p.name;
+
+-- name: r20_filter_where_counts_per_account
+select account_id, count(*) filter (where mfa_enabled) as with_mfa, count(*) filter (where not mfa_enabled) as without,
+  count(*) filter (where password_last_used is null) as never_logged_in
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r20_filter_where_aggregates_mixed
+select account_id, string_agg(name, ',' order by name) filter (where mfa_enabled) as mfa_users,
+  max(create_date) filter (where not mfa_enabled) as newest_without_mfa,
+  array_agg(name order by name) filter (where tags ? 'team') as tagged
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r20_window_rows_running_count
+select event_time, event_name, count(*) over (order by event_time rows between unbounded preceding and current row) as n
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_window_rows_moving_sum
+select name, max_session_duration, sum(max_session_duration) over (order by name rows between 1 preceding and 1 following) as s
+from aws_iam_role order by name;
+
+-- name: r20_window_range_interval
+select event_time, event_name,
+  count(*) over (order by event_time range between interval '1 hour' preceding and current row) as last_hour
+from aws_cloudtrail_trail_event order by event_time, event_name;
+
+-- name: r20_window_first_last_value_frame
+select name, create_date,
+  first_value(name) over w as first_name, last_value(name) over w as last_name
+from aws_iam_user window w as (partition by account_id order by create_date rows between unbounded preceding and unbounded following)
+order by name;
+
+-- name: r20_window_lag_lead_gaps
+select event_time, event_name, event_time - lag(event_time) over (order by event_time) as since_previous,
+  lead(event_name, 1, 'none') over (order by event_time) as next_event
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_window_rank_dense_rank
+select name, attachment_count, rank() over (order by attachment_count desc) as r, dense_rank() over (order by attachment_count desc) as dr,
+  percent_rank() over (order by attachment_count) as pr
+from aws_iam_policy order by name;
+
+-- name: r20_series_days_between_events
+select d::date as day, count(e.event_id) as events
+from generate_series(timestamptz '2025-06-10', timestamptz '2025-06-14', interval '1 day') d
+  left join aws_cloudtrail_trail_event e on date_trunc('day', e.event_time) = d
+group by d order by d;
+
+-- name: r20_series_hours_text
+select to_char(h, 'YYYY-MM-DD HH24:MI') as hour
+from generate_series(timestamptz '2025-06-14 08:00+00', timestamptz '2025-06-14 11:00+00', interval '1 hour') h order by h;
+
+-- name: r20_series_months_printed
+select m from generate_series(timestamp '2024-11-30', timestamp '2025-03-01', interval '1 month') m order by m;
+
+-- name: r20_date_trunc_week_month
+select name, date_trunc('week', create_date) as week, date_trunc('month', create_date) as month, date_trunc('year', create_date)::date as year
+from aws_iam_user order by name;
+
+-- name: r20_age_printed
+select name, age(timestamptz '2025-06-14 00:00+00', create_date) as account_age from aws_iam_user order by name;
+
+-- name: r20_age_parts
+select name, extract(year from age(timestamptz '2025-06-14 00:00+00', create_date)) as years,
+  date_part('month', age(timestamptz '2025-06-14 00:00+00', create_date)) as months
+from aws_iam_user order by name;
+
+-- name: r20_interval_arithmetic_printing
+select name, create_date + interval '90 days' as rotate_by, create_date - interval '1 year 2 months' as earlier,
+  interval '1 day' * max_session_duration / 86400 as scaled
+from aws_iam_role order by name;
+
+-- name: r20_interval_comparisons
+select name, (timestamptz '2025-06-14 00:00+00' - password_last_used) > interval '90 days' as stale,
+  timestamptz '2025-06-14 00:00+00' - password_last_used as idle
+from aws_iam_user order by name;
+
+-- name: r20_interval_justify
+select justify_days(interval '45 days') as a, justify_hours(interval '50 hours') as b, justify_interval(interval '1 month -1 hour') as c;
+
+-- name: r20_regexp_matches_global
+select name, regexp_matches(arn, '[0-9]{4}', 'g') as m from aws_iam_user order by name, m;
+
+-- name: r20_regexp_matches_groups
+select event_name, (regexp_matches(event_source, '^([a-z0-9]+)\.(amazonaws)\.com$'))[1] as service
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_regexp_replace_flags
+select name, regexp_replace(name, '[aeiou]', '*', 'g') as all_vowels, regexp_replace(name, 'A', 'x', 'i') as first_a,
+  regexp_replace(name, 'E', '_', 'gi') as all_e
+from aws_iam_user order by name;
+
+-- name: r20_regexp_replace_backrefs
+select arn, regexp_replace(arn, '^arn:aws:iam::(\d+):(\w+)/(.*)$', '\2 \3 in \1') as described
+from aws_iam_role order by arn;
+
+-- name: r20_split_part_negative
+select arn, split_part(arn, '/', -1) as last, split_part(arn, ':', -2) as account, split_part(arn, '/', -9) as none
+from aws_iam_role order by arn;
+
+-- name: r20_split_part_event_source
+select event_source, split_part(event_source, '.', 1) as service, split_part(event_source, '.', -1) as tld
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_array_position_actions
+select name, array_position(array['bob', 'alice', 'ci-deploy'], name) as pos,
+  array_position(array['x', 'y', 'x'], 'x', 2) as from_second
+from aws_iam_user order by name;
+
+-- name: r20_any_all_arrays
+select name, name = any(array['alice', 'bob']) as listed, length(name) > all(array[3, 4]) as long_name,
+  name <> all('{alice,bob}'::text[]) as unlisted
+from aws_iam_user order by name;
+
+-- name: r20_any_with_null_element
+select name, name = any(array['alice', null]) as maybe, name <> all(array['zz', null]) as maybe_not
+from aws_iam_user order by name;
+
+-- name: r20_distinct_on_latest_event_per_user
+select distinct on (username) username, event_name, event_time
+from aws_cloudtrail_trail_event where username is not null
+order by username, event_time desc;
+
+-- name: r20_distinct_on_newest_key_per_user
+select distinct on (user_name) user_name, access_key_id, create_date
+from aws_iam_access_key order by user_name, create_date desc, access_key_id;
+
+-- name: r20_coalesce_mixed_types
+select name, coalesce(password_last_used, create_date) as last_seen, coalesce(tags ->> 'team', 'none') as team,
+  coalesce(jsonb_array_length(groups), 0) + 0.5 as g
+from aws_iam_user order by name;
+
+-- name: r20_to_recordset_tags
+select u.name, t."Key" as k, t."Value" as v
+from aws_iam_user u, jsonb_to_recordset(u.tags_src) as t("Key" text, "Value" text)
+order by u.name, k;
+
+-- name: r20_to_recordset_statements
+select p.name, s."Effect" as effect, s."Sid" as sid, s."Action" as action
+from aws_iam_policy p, jsonb_to_recordset(p.policy_std -> 'Statement') as s("Effect" text, "Sid" text, "Action" jsonb)
+order by p.name, effect, sid, action;
+
+-- name: r20_to_recordset_resources
+select e.event_name, r."ARN" as arn, r."type" as resource_type
+from aws_cloudtrail_trail_event e cross join lateral jsonb_to_recordset(e.resources) as r("ARN" text, "type" text)
+order by e.event_name, arn;
+
+-- name: r20_to_recordset_literal_typed
+select * from jsonb_to_recordset('[{"a": 1, "b": "x", "c": true}, {"a": 2, "c": false}, {"b": "z"}]') as t(a int, b text, c boolean) order by a;
+
+-- name: r20_to_recordset_aggregated
+select t.k, count(*) as users
+from aws_iam_user u, jsonb_to_recordset(u.tags_src) as t(k text)
+group by t.k order by t.k nulls first;
