@@ -8558,3 +8558,220 @@ select * from jsonb_to_recordset('[{"a": 1, "b": "x", "c": true}, {"a": 2, "c": 
 select t.k, count(*) as users
 from aws_iam_user u, jsonb_to_recordset(u.tags_src) as t(k text)
 group by t.k order by t.k nulls first;
+
+-- name: r20_to_char_dates
+select name, to_char(create_date, 'YYYY-MM-DD') as d, to_char(create_date, 'Mon DD, YYYY HH12:MI AM') as human,
+  to_char(create_date, 'IYYY-"W"IW') as iso_week, to_char(create_date, 'Q') as quarter
+from aws_iam_user order by name;
+
+-- name: r20_to_char_numbers
+select name, to_char(max_session_duration, 'FM999,999') as secs, to_char(max_session_duration / 3600.0, 'FM990.00') as hours,
+  to_char(max_session_duration, '000000') as padded
+from aws_iam_role order by name;
+
+-- name: r20_to_char_day_names
+select event_name, to_char(event_time, 'Day') as day, to_char(event_time, 'FMDay') as fm_day, to_char(event_time, 'DY') as dy
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_format_reason_strings
+select name, format('%s has %s attachment(s)', name, attachment_count) as reason,
+  format('%L', description) as quoted, format('%-12s|', name) as padded
+from aws_iam_policy order by name;
+
+-- name: r20_format_positional_and_identifier
+select format('%2$s/%1$s', name, path) as p, format('%I', name) as ident from aws_iam_group order by name;
+
+-- name: r20_is_distinct_from_columns
+select u.name, u.password_last_used is distinct from u.create_date as differs,
+  r.description is not distinct from null as no_description, r.role_last_used_date is not distinct from u.password_last_used as same_use
+from aws_iam_user u left join aws_iam_role r on r.name = u.name order by u.name;
+
+-- name: r20_is_distinct_from_in_where
+select name from aws_iam_role where role_last_used_region is distinct from 'eu-west-1' order by name;
+
+-- name: r20_grouping_sets_account_mfa
+select account_id, mfa_enabled, count(*) as users
+from aws_iam_user group by grouping sets ((account_id, mfa_enabled), (account_id), ())
+order by account_id nulls last, mfa_enabled nulls last;
+
+-- name: r20_rollup_events
+select event_source, event_name, count(*) as n, grouping(event_source, event_name) as g
+from aws_cloudtrail_trail_event group by rollup (event_source, event_name)
+order by event_source nulls last, event_name nulls last;
+
+-- name: r20_cube_trail_flags
+select is_multi_region_trail, is_logging, count(*) as trails
+from aws_cloudtrail_trail group by cube (is_multi_region_trail, is_logging)
+order by 1 nulls first, 2 nulls first;
+
+-- name: r20_recursive_ou_tree
+with recursive tree as (
+  select id, name, parent_id, 1 as depth, name::text as path from aws_organizations_organizational_unit
+  where parent_id like 'r-%'
+  union all
+  select o.id, o.name, o.parent_id, t.depth + 1, t.path || '/' || o.name
+  from aws_organizations_organizational_unit o join tree t on o.parent_id = t.id
+)
+select name, depth, path from tree order by path;
+
+-- name: r20_recursive_accounts_under_root
+with recursive parents as (
+  select a.id as account, a.parent_id as node, 0 as hops from aws_organizations_account a
+  union all
+  select p.account, o.parent_id, p.hops + 1 from parents p join aws_organizations_organizational_unit o on o.id = p.node
+)
+select account, max(hops) as depth from parents group by account order by account;
+
+-- name: r20_recursive_counter_series
+with recursive n(i) as (select 1 union all select i * 2 from n where i < 100) select i, i::text || 'x' as t from n order by i;
+
+-- name: r20_case_typing_numeric_and_int
+select name, case when attachment_count > 1 then 1.5 else attachment_count end as c,
+  case when is_attached then 'yes' end as attached
+from aws_iam_policy order by name;
+
+-- name: r20_case_typing_timestamps
+select name, case when password_last_used is null then create_date else password_last_used end as last,
+  case when mfa_enabled then null else '2020-01-01'::date end as d
+from aws_iam_user order by name;
+
+-- name: r20_case_typing_bool_text
+select name, case when mfa_enabled then true when name like 'a%' then null else false end as b,
+  case length(name) when 3 then 'three' when 5 then 'five' else 'other' end as l
+from aws_iam_user order by name;
+
+-- name: r20_null_ordering_default_desc
+select name, password_last_used from aws_iam_user order by password_last_used desc, name;
+
+-- name: r20_null_ordering_explicit
+select name, role_last_used_date from aws_iam_role order by role_last_used_date asc nulls first, name;
+
+-- name: r20_null_ordering_in_window
+select name, row_number() over (order by password_last_used nulls first, name) as rn,
+  row_number() over (order by password_last_used desc nulls last, name) as rn_desc
+from aws_iam_user order by name;
+
+-- name: r20_null_ordering_in_agg
+select account_id, array_agg(password_last_used order by password_last_used) as asc_nulls_last,
+  string_agg(coalesce(password_last_used::text, '-'), ',' order by password_last_used desc) as desc_nulls_first
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r20_text_vs_varchar_compare
+select name, name::varchar = 'alice' as is_alice, name::varchar(3) as short, name < 'c'::varchar as early
+from aws_iam_user order by name;
+
+-- name: r20_varchar_concat_type
+select name || '-'::varchar as a, (name::varchar || 'x') as b, upper(name::varchar) as c from aws_iam_group order by name;
+
+-- name: r20_collation_ordering_mixed_case
+select name from (values ('bob'), ('Alice'), ('alice'), ('_svc'), ('Zed'), ('émile'), ('10'), ('9')) v(name) order by name;
+
+-- name: r20_collation_c_order
+select name from aws_iam_user order by name collate "C";
+
+-- name: r20_collation_min_max
+select min(name) as first, max(name) as last, min(name collate "C") as first_c from aws_iam_user;
+
+-- name: r20_collation_compare_upper_lower
+select name, name < 'B' as before_b, lower(name) < 'b' as lower_before_b from aws_iam_role order by name;
+
+-- name: r20_coalesce_numeric_int_mix
+select name, coalesce(nullif(attachment_count, 0), 0.5) as c, coalesce(null, attachment_count, 2.25) as d
+from aws_iam_policy order by name;
+
+-- name: r20_coalesce_json_text
+select name, coalesce(tags -> 'team', '"unset"') as team, coalesce(tags ->> 'owner', name) as owner
+from aws_iam_user order by name;
+
+-- name: r20_greatest_least_timestamps
+select name, greatest(create_date, password_last_used) as latest, least(create_date, password_last_used) as earliest
+from aws_iam_user order by name;
+
+-- name: r20_org_policy_content_paths
+select name, type, content #> '{Statement,0,Effect}' as first_effect, jsonb_typeof(content -> 'Statement') as kind
+from aws_organizations_policy order by name;
+
+-- name: r20_org_tag_policy_values
+select name, jsonb_array_elements_text(content #> '{tags,env,tag_value,@@assign}') as allowed
+from aws_organizations_policy where type = 'TAG_POLICY' order by allowed;
+
+-- name: r20_org_scp_deny_actions
+select p.name, a as action
+from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where s ->> 'Effect' = 'Deny' order by p.name, a;
+
+-- name: r20_org_accounts_joined_by_year
+select date_part('year', joined_timestamp) as year, count(*) as accounts, string_agg(name, ', ' order by name) as names
+from aws_organizations_account group by 1 order by 1;
+
+-- name: r20_org_accounts_tags
+select name, tags ->> 'env' as env, status from aws_organizations_account order by env nulls last, name;
+
+-- name: r20_s3_events_bucket_and_key
+select event_name, request_parameters ->> 'bucketName' as bucket, split_part(request_parameters ->> 'key', '/', 1) as prefix,
+  resources -> 0 ->> 'ARN' as object_arn
+from aws_cloudtrail_trail_event where event_source = 's3.amazonaws.com';
+
+-- name: r20_s3_policy_notresource
+select name, jsonb_array_elements_text(s -> 'NotResource') as excluded
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+where s ? 'NotResource' order by name, excluded;
+
+-- name: r20_kms_actions_wildcards
+select name, a as action, a like 'kms:%*' as wildcard
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where a like 'kms:%' order by name, a;
+
+-- name: r20_kms_condition_mfa_age
+select name, (s #>> '{Condition,NumericLessThan,aws:multifactorauthage,0}')::int as max_age,
+  s #> '{Condition,Bool}' as bool_conditions
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+where s -> 'Condition' is not null order by name;
+
+-- name: r20_ec2_assume_from_service_events
+select event_name, request_parameters ->> 'roleSessionName' as session, (request_parameters ->> 'durationSeconds')::int / 60 as minutes,
+  source_ip_address
+from aws_cloudtrail_trail_event where event_name like 'AssumeRole%' order by event_time;
+
+-- name: r20_ec2_instance_profiles
+select name, jsonb_array_length(instance_profile_arns) as profiles, instance_profile_arns ->> 0 as first
+from aws_iam_role order by name;
+
+-- name: r20_credential_report_key_age_days
+select user_name, date_part('day', timestamptz '2025-06-14 00:00+00' - access_key_1_last_rotated) as key1_days,
+  access_key_1_active and access_key_2_active as both_active
+from aws_iam_credential_report order by user_name;
+
+-- name: r20_credential_report_never_used
+select user_name, coalesce(password_last_used::text, 'never') as pw, password_enabled, mfa_active
+from aws_iam_credential_report order by user_name;
+
+-- name: r20_password_policy_text
+select account_id, format('min %s, reuse %s, max age %s', minimum_password_length, coalesce(password_reuse_prevention::text, '-'), coalesce(max_password_age::text, 'none')) as summary
+from aws_iam_account_password_policy order by account_id;
+
+-- name: r20_access_keys_per_status
+select status, count(*) as keys, min(create_date) as oldest, max(access_key_last_used_date) as latest_use
+from aws_iam_access_key group by status order by status;
+
+-- name: r20_trail_selectors_paths
+select name, event_selectors #>> '{0,ReadWriteType}' as rw, jsonb_array_length(coalesce(advanced_event_selectors, '[]')) as advanced
+from aws_cloudtrail_trail order by name;
+
+-- name: r20_trail_delivery_age
+select name, latest_delivery_time, age(timestamptz '2025-06-14 00:00+00', latest_delivery_time) as since
+from aws_cloudtrail_trail order by name;
+
+-- name: r20_role_trust_principals_lateral
+select r.name, p.key as principal_kind, p.value as principal
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_each(s -> 'Principal') p
+order by r.name, p.key;
+
+-- name: r20_event_error_rate_by_source
+select event_source, count(*) as total, count(error_code) as errors,
+  round(100.0 * count(error_code) / count(*), 1) as pct
+from aws_cloudtrail_trail_event group by event_source order by event_source;
+
+-- name: r20_event_hour_buckets_filter
+select date_trunc('hour', event_time) as hour, count(*) filter (where read_only) as reads, count(*) filter (where not read_only) as writes
+from aws_cloudtrail_trail_event group by 1 order by 1;
