@@ -162,6 +162,13 @@ REFUSED_BY_POSTGRES = [
     "select name::text[] from aws_iam_group",
     "select ('{' || name || ',{x}}')::text[] from aws_iam_group",
     "select 1 in ()",
+    "select string_agg(name, ',') within group (order by name) from aws_iam_user",
+    "select array_agg(name) within group (order by name) from aws_iam_user",
+    "select max_session_duration::real % 7 from aws_iam_role",
+    "select max_session_duration::float % 7 from aws_iam_role",
+    "select * from jsonb_to_recordset('[1]') as t(a int)",
+    "select * from jsonb_to_recordset('{\"a\": 1}') as t(a int)",
+    "select t.a from aws_iam_user, jsonb_to_recordset(tags) as t(a text)",
     "select name from aws_iam_user where name not in ( )",
 ]
 

@@ -1343,9 +1343,9 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.JSONBContainsTopKey):
         return call("pg_jsonb_exists", node.this, node.expression)
     if isinstance(node, exp.JSONBContainsAnyTopKeys):
-        return call("pg_jsonb_exists_any", node.this, node.expression)
+        return call("pg_jsonb_exists_any", node.this, text_array_argument(node.expression))
     if isinstance(node, exp.JSONBContainsAllTopKeys):
-        return call("pg_jsonb_exists_all", node.this, node.expression)
+        return call("pg_jsonb_exists_all", node.this, text_array_argument(node.expression))
     if isinstance(node, exp.Sub) and scope.is_json(node.this):
         return jsonb_delete(node.this, node.expression)
     if isinstance(node, exp.DPipe) and (scope.is_array(node.this) or scope.is_array(node.expression)):
@@ -1387,6 +1387,10 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         return json_cast(call(macro, exp.Array(expressions=[_as_jsonb(a, scope) for a in [node.this, *node.expressions]])))
     if isinstance(node, exp.Div) and scope.is_int(node.this) and scope.is_int(node.expression):
         return exp.IntDiv(this=node.this, expression=node.expression)
+    if isinstance(node, exp.Sum) and _is_real(node) and not node.meta.get("pg_real_sum"):
+        # sum(real) is a real in Postgres (DuckDB sums a FLOAT as a DOUBLE)
+        node.meta["pg_real_sum"] = True
+        return exp.cast(node, exp.DataType.build("FLOAT"))
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)) and _mixes_real(node):
         # Postgres has real arithmetic with reals only: a real with an integer or a numeric is a double precision
         # (DuckDB keeps FLOAT), the real widened first (0.1::real * 2 is 0.20000000298023224)
@@ -1402,9 +1406,9 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
 
 
 def _is_real(node: exp.Expr) -> bool:
-    """Whether ``node`` is a Postgres ``real`` (float4): a cast to it, its negation or absolute value, arithmetic of
-    two reals."""
-    while isinstance(node, (exp.Paren, exp.Neg, exp.Abs)):
+    """Whether ``node`` is a Postgres ``real`` (float4): a cast to it, its negation, absolute value, ``max``, ``min``
+    or ``sum``, arithmetic of two reals."""
+    while isinstance(node, (exp.Paren, exp.Neg, exp.Abs, exp.Max, exp.Min, exp.Sum, exp.Window, exp.Filter)):
         node = node.this
     if isinstance(node, exp.Cast):
         return node.to.this == exp.DataType.Type.FLOAT
@@ -4966,7 +4970,9 @@ def output_type_fields(tree: exp.Expr) -> list[str | None]:
             json_item = json_item.this  # a member of json (``->``) is json
         if is_plain_json(json_item) or isinstance(json_item, exp.Cast) and json_item.to.this == exp.DataType.Type.JSON:
             fields.append(JSON_FIELD)
-        elif isinstance(item, exp.Cast) and (item.to.this == exp.DataType.Type.VARCHAR or _is_varchar_array(item.to)):
+        elif isinstance(item, exp.Cast) and (item.to.this == exp.DataType.Type.VARCHAR or _is_varchar_array(item.to)) or (
+                isinstance(item, exp.Bracket) and isinstance(array := item.this.unnest(), exp.Cast)
+                and _is_varchar_array(array.to)):
             fields.append(VARCHAR_FIELD)
         elif isinstance(item, exp.Cast) and type_name(item.to) == "oid":
             fields.append(OID_FIELD)

@@ -8775,3 +8775,240 @@ from aws_cloudtrail_trail_event group by event_source order by event_source;
 -- name: r20_event_hour_buckets_filter
 select date_trunc('hour', event_time) as hour, count(*) filter (where read_only) as reads, count(*) filter (where not read_only) as writes
 from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: r20_real_times_integer_types
+select name, max_session_duration::real * 2 as a, max_session_duration::real / 3 as b, max_session_duration::float4 + 0.5 as c,
+  max_session_duration::real * 2::real as d, -max_session_duration::real as e
+from aws_iam_role order by name;
+
+-- name: r20_real_arithmetic_precision
+select 0.1::real * 3 as a, 0.1::real + 0.2::real as b, 1::real / 3 as c, 1.5::real - '0.5' as d;
+
+-- name: r20_real_in_aggregates
+select sum(max_session_duration::real) as s, avg(max_session_duration::real) as a, max(max_session_duration::real) * 2 as m
+from aws_iam_role;
+
+-- name: r20_varchar_array_casts
+select '{a,b}'::varchar[] as a, ('{x}'::varchar[])[1] as first, array_length('{a,b,c}'::varchar[], 1) as n;
+
+-- name: r20_oid_casts
+select name, length(name)::oid as o, attachment_count::oid as a from aws_iam_policy order by name;
+
+-- name: r20_epoch_division_in_lateral
+select u.name, d.days, d.days > 365 as over_a_year
+from aws_iam_user u cross join lateral (select extract(epoch from timestamptz '2025-06-14 00:00+00' - u.create_date) / 86400 as days) d
+order by u.name;
+
+-- name: r20_epoch_division_minutes_cte
+with e as (select event_name, extract(epoch from event_time - timestamptz '2025-06-14 00:00+00') / 60 as minutes from aws_cloudtrail_trail_event)
+select event_name, minutes, round(minutes) as whole from e order by minutes, event_name;
+
+-- name: r20_epoch_division_grouped
+select account_id, max(extract(epoch from create_date)) / 3600 as hours, sum(extract(epoch from create_date)) / count(*) as mean
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r20_path_query_array_and_first
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Effect') as effects,
+  jsonb_path_query_first(policy_std, '$.Statement[*].Resource') as first_resource
+from aws_iam_policy order by name;
+
+-- name: r20_path_query_like_regex
+select name, jsonb_path_exists(policy_std, '$.Statement[*].Action[*] ? (@ like_regex "^iam:")') as iam_actions,
+  jsonb_path_exists(policy_std, '$.Statement[*].Action[*] ? (@ starts with "lambda")') as lambda_actions
+from aws_iam_policy order by name;
+
+-- name: r20_path_query_size_and_type
+select name, jsonb_path_query(policy_std, '$.Statement.size()') as statements,
+  jsonb_path_query_first(policy_std, '$.Statement[0].Action.type()') as action_type
+from aws_iam_policy where policy_std is not null order by name;
+
+-- name: r20_path_query_event_resources
+select event_name, jsonb_path_query(resources, '$[*] ? (@.type == "AWS::IAM::Role").ARN') #>> '{}' as role_arn
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_path_ops_text_array_literal
+select u.name, u.tags #>> '{team}' as team, p.policy_std #> '{Statement,0,Action}' as actions
+from aws_iam_user u left join aws_iam_policy p on p.name = u.name order by u.name;
+
+-- name: r20_exists_any_on_action_arrays
+select p.name, count(*) filter (where s -> 'Action' ?| '{iam:passrole,lambda:*}') as passrole_or_lambda,
+  bool_or(s -> 'Action' ? '*') as star
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s group by p.name order by p.name;
+
+-- name: r20_contains_array_of_principals
+select name from aws_iam_role
+where assume_role_policy_std @> '{"Statement": [{"Principal": {"Service": ["ec2.amazonaws.com"]}}]}' order by name;
+
+-- name: r20_contains_scalar_in_array
+select name, attached_policy_arns @> '"arn:aws:iam::aws:policy/AdministratorAccess"' as admin
+from aws_iam_user order by name;
+
+-- name: r20_window_ntile_and_cume_dist
+select name, create_date, ntile(3) over (order by create_date) as tercile, cume_dist() over (order by create_date) as cd
+from aws_iam_user order by name;
+
+-- name: r20_window_range_numeric_offset
+select name, max_session_duration, count(*) over (order by max_session_duration range between 3600 preceding and 3600 following) as near
+from aws_iam_role order by name;
+
+-- name: r20_window_partition_frame_avg
+select account_id, name, attachment_count,
+  avg(attachment_count) over (partition by account_id order by name rows between unbounded preceding and current row) as running_avg
+from aws_iam_policy order by account_id, name;
+
+-- name: r20_window_nth_value_frame
+select name, nth_value(name, 2) over (order by create_date rows between unbounded preceding and unbounded following) as second_oldest
+from aws_iam_user order by name;
+
+-- name: r20_window_string_agg_running
+select event_time, string_agg(event_name, '>') over (order by event_time rows between 2 preceding and current row) as path
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_series_date_steps
+select d, d + interval '1 day' as next_day, extract(dow from d) as dow
+from generate_series(date '2025-02-26', date '2025-03-02', interval '1 day') d order by d;
+
+-- name: r20_series_weeks_with_events
+select w as week_start, count(e.event_id) as events
+from generate_series(date_trunc('week', timestamptz '2025-06-01 00:00+00'), timestamptz '2025-06-14 00:00+00', interval '1 week') w
+  left join aws_cloudtrail_trail_event e on e.event_time >= w and e.event_time < w + interval '1 week'
+group by w order by w;
+
+-- name: r20_series_integer_with_step_negative
+select i, i % 3 as m from generate_series(10, -2, -4) i order by i;
+
+-- name: r20_date_trunc_with_interval_math
+select name, date_trunc('day', create_date) + interval '23 hours 59 minutes' as end_of_day,
+  date_trunc('month', create_date) + interval '1 month' - interval '1 day' as month_end
+from aws_iam_user order by name;
+
+-- name: r20_interval_sum_avg
+select account_id, sum(timestamptz '2025-06-14 00:00+00' - create_date) as total_age, avg(timestamptz '2025-06-14 00:00+00' - create_date) as mean_age
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r20_interval_negative_and_mixed
+select interval '1 day' - interval '25 hours' as a, interval '-1 month 3 days' as b, interval '36 hours' * 2 as c,
+  interval '1 year' / 5 as d;
+
+-- name: r20_make_interval_from_columns
+select name, make_interval(secs => max_session_duration) as session, make_interval(hours => (max_session_duration / 3600)::int) as hours
+from aws_iam_role order by name;
+
+-- name: r20_age_between_events
+select e1.event_name, e2.event_name as next, age(e2.event_time, e1.event_time) as gap
+from aws_cloudtrail_trail_event e1 join aws_cloudtrail_trail_event e2 on e2.event_time > e1.event_time
+  and e2.event_time < e1.event_time + interval '2 hours'
+order by e1.event_time, e2.event_time;
+
+-- name: r20_regexp_matches_multiple_groups
+select name, m[1] as service, m[2] as action
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a,
+  regexp_matches(a, '^([a-z0-9]+):(.*)$') m
+order by name, service, action;
+
+-- name: r20_regexp_matches_no_match_rows
+select name, (select count(*) from regexp_matches(name, '\d', 'g')) as digits from aws_iam_user order by name;
+
+-- name: r20_regexp_replace_case_insensitive_global
+select event_source, regexp_replace(event_source, 'AMAZONAWS\.COM$', 'aws', 'i') as short,
+  regexp_replace(user_agent, '[0-9]+', '#', 'g') as agent_shape
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_regexp_substr_and_like
+select name, substring(arn from ':(\d{12}):') as account, arn ~* 'ROLE/' as is_role, arn !~ 'aws-service-role' as custom
+from aws_iam_role order by name;
+
+-- name: r20_split_part_on_tags
+select name, split_part(tags ->> 'owner', '@', 2) as domain, split_part(coalesce(tags ->> 'team', ''), '-', -1) as team_tail
+from aws_iam_user order by name;
+
+-- name: r20_array_position_in_jsonb_order
+select name, array_position(array['Allow', 'Deny'], s ->> 'Effect') as effect_rank
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s order by name, effect_rank;
+
+-- name: r20_array_positions_and_remove
+select array_positions(array[name, 'x', name], name) as p, array_remove(array[name, 'x'], 'x') as r from aws_iam_group order by name;
+
+-- name: r20_any_with_subquery
+select name from aws_iam_user where name = any(select username from aws_cloudtrail_trail_event where error_code is null) order by name;
+
+-- name: r20_all_with_subquery
+select name, create_date from aws_iam_user
+where create_date < all(select create_date from aws_iam_role) order by name;
+
+-- name: r20_any_text_array_from_split
+select name from aws_iam_user where 'team' = any(string_to_array('owner,team,nhi', ',')) and tags ? 'team' order by name;
+
+-- name: r20_distinct_on_expression
+select distinct on (split_part(event_source, '.', 1)) split_part(event_source, '.', 1) as service, event_name, event_time
+from aws_cloudtrail_trail_event order by split_part(event_source, '.', 1), event_time desc;
+
+-- name: r20_distinct_on_with_nulls
+select distinct on (role_last_used_region) role_last_used_region, name
+from aws_iam_role order by role_last_used_region nulls first, name;
+
+-- name: r20_format_with_nulls_and_widths
+select format('[%s]', null) as a, format('[%5s]', 'ab') as b, format('%s-%s', name, null) as c, format('%%') as d
+from aws_iam_group order by name;
+
+-- name: r20_to_char_with_fm_and_th
+select name, to_char(create_date, 'FMDDth "of" FMMonth YYYY') as long_date, to_char(create_date, 'HH24:MI:SS') as t
+from aws_iam_user order by name;
+
+-- name: r20_case_int_bigint_typing
+select name, case when mfa_enabled then count(*) over () else length(name) end as n,
+  case when mfa_enabled then 1 else 2.0 end as x
+from aws_iam_user order by name;
+
+-- name: r20_case_searched_in_order_by
+select user_name, status from aws_iam_access_key
+order by case status when 'Active' then 0 else 1 end, user_name nulls last, access_key_id;
+
+-- name: r20_grouping_sets_with_expression
+select date_trunc('day', event_time)::date as day, read_only, count(*) as n
+from aws_cloudtrail_trail_event group by grouping sets ((1, 2), (1)) order by day, read_only nulls last;
+
+-- name: r20_recursive_split_path
+with recursive parts(rest, part, n) as (
+  select path, null::text, 0 from aws_organizations_organizational_unit where name = 'prod'
+  union all
+  select substr(rest, strpos(rest || '.', '.') + 1), split_part(rest, '.', 1), n + 1 from parts where rest <> ''
+)
+select n, part from parts where n > 0 order by n;
+
+-- name: r20_text_varchar_union_types
+select name as v from aws_iam_role union all select name::varchar from aws_iam_group order by v;
+
+-- name: r20_collation_order_by_lower_upper
+select name from aws_iam_user order by lower(name) desc, name;
+
+-- name: r20_null_ordering_multiple_keys
+select name, password_last_used, mfa_enabled from aws_iam_user order by mfa_enabled desc nulls last, password_last_used nulls first, name;
+
+-- name: r20_coalesce_interval_and_text
+select name, coalesce(timestamptz '2025-06-14 00:00+00' - password_last_used, interval '0') as idle,
+  coalesce(to_char(password_last_used, 'YYYY'), 'never') as year
+from aws_iam_user order by name;
+
+-- name: r20_is_distinct_from_jsonb
+select name, tags is distinct from '{}'::jsonb as has_tags, tags -> 'team' is not distinct from '"platform"' as platform
+from aws_iam_user order by name;
+
+-- name: r20_gap_float4_mul_int
+select name, max_session_duration::float4 * 2 as f, 1.5::real * length(name) as g from aws_iam_role order by name;
+
+-- name: r20_gap_varchar_array
+select '{a}'::varchar[] as a, '{a,b}'::varchar[] as b;
+
+-- name: r20_gap_oid
+select name, length(name)::oid as o from aws_iam_user order by name;
+
+-- name: r20_gap_epoch_div
+select name, extract(epoch from create_date) / 86400 as d from aws_iam_user order by name;
+
+-- name: r20_gap_epoch_div2
+select name, extract(epoch from (timestamptz '2024-06-01' - create_date)) / 3600 as h from aws_iam_user order by name;
+
+-- name: r20_gap_epoch_div3
+select name, extract(epoch from create_date)::int / 60 as m, date_part('epoch', create_date) / 60 as dp from aws_iam_user order by name;
+

@@ -152,7 +152,7 @@ def interval_as_text(pg) -> None:
     class IntervalLoader(Loader):
         def load(self, data):
             text = bytes(data).decode()
-            match = re.fullmatch(r"(?:(-?\d+) years? ?)?(?:(-?\d+) mons? ?)?(?:(-?\d+) days? ?)?"
+            match = re.fullmatch(r"(?:([-+]?\d+) years? ?)?(?:([-+]?\d+) mons? ?)?(?:([-+]?\d+) days? ?)?"
                                  r"(?:([-+])?(\d+):(\d+):(\d+(?:\.\d+)?))?", text)
             years, months, days, sign, hours, minutes, seconds = match.groups()
             total_days = (int(years or 0) * 12 + int(months or 0)) * 30 + int(days or 0)
