@@ -1287,11 +1287,16 @@ def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
             target = json_step(target, path)
         return call("pg_jsonb_text", target) if isinstance(node, exp.JSONExtractScalar) else target
     if isinstance(node, (exp.JSONBExtract, exp.JSONBExtractScalar)):
-        path = node.expression
-        if not (isinstance(path, exp.Literal) and path.is_string):
-            raise UnsupportedFeature("unsupported Postgres feature: #> / #>> with a path that is not a literal '{a,b}'")
+        path = node.expression.this if isinstance(node.expression, exp.Cast) else node.expression
+        if isinstance(path, exp.Literal) and path.is_string:
+            elements = _pg_text_array(path.this)
+        elif isinstance(path, exp.Array) and all(isinstance(e, exp.Literal) and e.is_string for e in path.expressions):
+            elements = [e.this for e in path.expressions]  # array['a', '0'] (also '{a,0}'::text[], read as one)
+        else:
+            raise UnsupportedFeature("unsupported Postgres feature: #> / #>> with a path that is not a literal '{a,b}' "
+                                     "or array['a', 'b']")
         target = node.this
-        for element in _pg_text_array(path.this):
+        for element in elements:
             if re.fullmatch(r"-?\d+", element):
                 target = call(
                     "pg_jsonb_step",

@@ -9012,3 +9012,12 @@ select name, extract(epoch from (timestamptz '2024-06-01' - create_date)) / 3600
 -- name: r20_gap_epoch_div3
 select name, extract(epoch from create_date)::int / 60 as m, date_part('epoch', create_date) / 60 as dp from aws_iam_user order by name;
 
+
+-- name: r20_path_ops_array_constructor_path
+select u.name, u.tags #>> array['team'] as team, p.policy_std #> array['Statement', '0', 'Action'] as actions,
+  p.policy_std #>> '{Statement,0,Effect}'::text[] as effect
+from aws_iam_user u left join aws_iam_policy p on p.name = u.name order by u.name;
+
+-- name: r20_path_ops_array_path_on_events
+select event_name, request_parameters #>> array['roleArn'] as role_arn, user_identity #> array['sessionContext', 'attributes'] as attributes
+from aws_cloudtrail_trail_event order by event_time;
