@@ -4965,7 +4965,11 @@ def output_type_fields(tree: exp.Expr) -> list[str | None]:
     """Per column of the statement's result, the field naming its type when DuckDB's would not (``JSON_FIELD``...):
     a Postgres ``json`` (a json function's value: ``json_build_object``, ``json_agg``, ``to_json``, ...; a cast to
     json or a member of one: ``->``), a cast to ``varchar``, ``varchar[]`` or ``oid``, an ``inet`` or ``cidr`` value.
-    Before the rewrites."""
+    Of a set operation, a ``varchar`` column of its first branch (Postgres keeps the first of varchar and text, each
+    read as the other). Before the rewrites."""
+    if isinstance(tree, exp.SetOperation):
+        branches = _set_operation_branches(tree)
+        return [f if f == VARCHAR_FIELD else None for f in output_type_fields(branches[0])] if branches else []
     if not isinstance(tree, exp.Select):
         return []
     fields = []
@@ -4995,14 +4999,19 @@ def with_output_types(tree: exp.Expr, type_fields: list[str | None]) -> exp.Expr
     """The translated statement with those columns as structs of their type's field, so ``-o json`` names their type
     as Postgres does (DuckDB has one JSON type for json and jsonb, one text type)."""
     order = tree.args.get("order")
-    for item, field in zip(tree.expressions if type_fields else [], type_fields):
-        if field:
+    selects = (_set_operation_branches(tree) or []) if isinstance(tree, exp.SetOperation) else [tree]
+    for position, field in enumerate(type_fields):
+        if not field:
+            continue
+        for select in selects:  # every branch of a set operation
+            item = select.expressions[position]
             value = item.this if isinstance(item, exp.Alias) else item
             value.replace(typed_value(value.copy(), field))
-            for column in list(order.find_all(exp.Column)) if order and isinstance(item, exp.Alias) else []:
-                if not column.table and column.name == item.alias:
-                    # ORDER BY the column (by name or position) sorts by its value, not the struct
-                    column.replace(call("struct_extract", column.copy(), string(field)))
+        name = selects[0].expressions[position].alias if selects else ""
+        for column in list(order.find_all(exp.Column)) if order and name else []:
+            if not column.table and column.name == name:
+                # ORDER BY the column (by name or position) sorts by its value, not the struct
+                column.replace(call("struct_extract", column.copy(), string(field)))
     return tree
 
 

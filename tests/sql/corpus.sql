@@ -9021,3 +9021,12 @@ from aws_iam_user u left join aws_iam_policy p on p.name = u.name order by u.nam
 -- name: r20_path_ops_array_path_on_events
 select event_name, request_parameters #>> array['roleArn'] as role_arn, user_identity #> array['sessionContext', 'attributes'] as attributes
 from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_varchar_first_union_types
+select name::varchar as v from aws_iam_group union all select name from aws_iam_role order by v;
+
+-- name: r20_varchar_first_union_distinct
+select name::varchar(20) as v from aws_iam_user union select name::varchar from aws_iam_role union select 'zzz' order by 1 desc;
+
+-- name: r20_varchar_first_except
+select name::varchar as n, length(name) as l from aws_iam_user except select name, 5 from aws_iam_role;
