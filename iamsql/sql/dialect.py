@@ -39,6 +39,7 @@ from iamsql.sql import jsonpath, numformat, pgfunctions
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
+WITHIN_GROUP_KEY = "pg_within_group"  # marks string_agg(...) written with WITHIN GROUP, which Postgres refuses
 
 
 class Steampipe(Postgres):
@@ -125,6 +126,16 @@ class Steampipe(Postgres):
                 # ``a join b`` with neither: only CROSS and NATURAL joins (and a comma) go without a condition
                 self.raise_error("JOIN without ON or USING (CROSS JOIN joins every pair of rows)", self._prev)
             return join
+
+        def _parse_string_agg(self) -> exp.GroupConcat:
+            # ``string_agg(x, ',') within group (order by y)``: sqlglot folds the order into the call, as for
+            # ``string_agg(x, ',' order by y)``; Postgres refuses it (string_agg is no ordered-set aggregate)
+            start = self._index
+            node = super()._parse_string_agg()
+            if any(t.token_type != TokenType.STRING and t.text.upper() == "WITHIN"
+                   for t in self._tokens[start:self._index]):
+                node.meta[WITHIN_GROUP_KEY] = True
+            return node
 
         def _parse_in(self, this: exp.Expr | None, alias: bool = False) -> exp.In:
             # ``x in ()`` is a syntax error in Postgres; sqlglot read it as an empty list (false)
@@ -315,12 +326,17 @@ INT_RESULT_FUNCTIONS = {
     "num_nulls",
     "num_nonnulls",
     "regexp_count",
+    "regexp_instr",
+    "array_position",
+    "scale",
+    "min_scale",
 }
 # Functions of integers whose result has their arguments' type (``gcd(12, 8)`` is an integer, of a bigint a bigint).
 INT_ARGUMENT_FUNCTIONS = {"gcd", "lcm"}
 WINDOW_INT_FUNCTIONS = {"row_number", "rank", "dense_rank", "ntile"}
 # Functions whose value has their argument's type (an integer's ``max``, ``abs``, ``lag``... is an integer).
 VALUE_KEEPING = (exp.Max, exp.Min, exp.Abs, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
+BITWISE_OPERATORS = (exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseLeftShift, exp.BitwiseRightShift)
 INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
 JSON_TYPES = {exp.DataType.Type.JSON, exp.DataType.Type.JSONB}
 TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR}
@@ -357,6 +373,19 @@ def select_sources(select: exp.Select | None) -> list[exp.Expr]:
     return [select.args["from_"].this, *(join.this for join in select.args.get("joins") or [])]
 
 
+def values_column(column: exp.Column) -> list[exp.Expr] | None:
+    """Every row's value of ``column`` when it names a column of a ``VALUES`` list in FROM (``v(x)``), else None."""
+    for source in select_sources(column.find_ancestor(exp.Select)):
+        alias = source.args.get("alias")
+        if not isinstance(source, exp.Values) or not alias or column.table and column.table != alias.name:
+            continue
+        names = [c.name for c in alias.columns]
+        if column.name in names:
+            position = names.index(column.name)
+            return [row.expressions[position] for row in source.expressions if position < len(row.expressions)]
+    return None
+
+
 def _defining_select(item: exp.Expr) -> exp.Select:
     """The SELECT whose select list holds ``item``."""
     return item.parent.parent if isinstance(item.parent, exp.Alias) else item.parent
@@ -388,7 +417,7 @@ def set_items(item: exp.Expr) -> list[exp.Expr] | None:
 
 
 def derived_item(column: exp.Column) -> exp.Expr | None:
-    """The select item defining ``column`` when it is a column of a subquery or CTE in its SELECT's FROM (qualified
+    """The select item defining ``column`` when it is a column of a subquery (also LATERAL) or CTE in its SELECT's FROM (qualified
     by its name, or the only source): ``n`` of ``from (select count(*) as n ...) s``, ``with c as (...)``."""
     select = column.find_ancestor(exp.Select)
     sources = select_sources(select)
@@ -399,6 +428,8 @@ def derived_item(column: exp.Column) -> exp.Expr | None:
     source = sources[0]
     if isinstance(source, exp.Subquery):
         query, alias = source.this, source.args.get("alias")
+    elif isinstance(source, exp.Lateral) and isinstance(source.this, exp.Subquery):
+        query, alias = source.this.this, source.args.get("alias")  # ``lateral (select ...) s``
     elif isinstance(source, exp.Table) and not source.db and isinstance(source.this, exp.Identifier):
         cte = next((c for c in column.root().find_all(exp.CTE) if c.alias == source.name), None)
         if cte is None:
@@ -611,8 +642,10 @@ class Scope:
             return self.is_int(node.this)
         if isinstance(node, exp.Sub) and is_date(node.this) and is_date(node.expression):
             return True  # date - date is a number of days
-        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
+        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, *BITWISE_OPERATORS)):
             return self.is_int(node.this) and self.is_int(node.expression)
+        if isinstance(node, exp.BitwiseNot):
+            return self.is_int(node.this)
         if isinstance(node, exp.Abs):
             return self.is_int(node.this)
         if branches := _branches(node):
@@ -639,14 +672,17 @@ class Scope:
     def is_int4(self, node: exp.Expr) -> bool:
         """Whether ``node`` is a Postgres ``integer`` or ``smallint`` (not a bigint): a small literal, a cast, a
         CASE of them, a length, arithmetic on them."""
-        if isinstance(node, (exp.Paren, exp.Neg)):
+        if isinstance(node, (exp.Paren, exp.Neg, exp.BitwiseNot)):
             return self.is_int4(node.this)
         if isinstance(node, exp.Literal):
             return not node.is_string and re.fullmatch(r"\d+", node.this) is not None and int(node.this) < 2**31
         if isinstance(node, exp.Case):
+            # a quoted literal among integer results is read as an integer (case ... then '10' else length(x))
             results = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
-            return all(r is None or isinstance(r, exp.Null) or self.is_int4(r) for r in results)
-        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
+            untyped = [r is None or isinstance(r, exp.Null) or isinstance(r, exp.Literal) and r.is_string
+                       for r in results]
+            return all(u or self.is_int4(r) for r, u in zip(results, untyped)) and not all(untyped)
+        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, *BITWISE_OPERATORS)):
             return self.is_int4(node.this) and self.is_int4(node.expression)
         if isinstance(node, exp.Cast):
             return node.to.this in (exp.DataType.Type.INT, exp.DataType.Type.SMALLINT)
@@ -665,6 +701,10 @@ class Scope:
                 return isinstance(values, exp.Array) and all(self.is_int4(v) for v in values.expressions)
             bounds = [function.args.get(k) for k in ("start", "end", "step") if function.args.get(k) is not None]
             return all(self.is_int4(b) for b in bounds)
+        if isinstance(node, exp.Column) and self.column_type(node) is None and (
+                values := values_column(node)) is not None:
+            return all(isinstance(v, exp.Null) or self.is_int4(v) for v in values) and not all(
+                isinstance(v, exp.Null) for v in values)  # a column of a VALUES list of integers
         if isinstance(node, exp.Column) and self.column_type(node) is None:
             # a column of a subquery or CTE whose item (in every branch of a set operation) is an integer
             return bool(self.of_derived(node, lambda item, scope: all(
@@ -1247,11 +1287,16 @@ def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
             target = json_step(target, path)
         return call("pg_jsonb_text", target) if isinstance(node, exp.JSONExtractScalar) else target
     if isinstance(node, (exp.JSONBExtract, exp.JSONBExtractScalar)):
-        path = node.expression
-        if not (isinstance(path, exp.Literal) and path.is_string):
-            raise UnsupportedFeature("unsupported Postgres feature: #> / #>> with a path that is not a literal '{a,b}'")
+        path = node.expression.this if isinstance(node.expression, exp.Cast) else node.expression
+        if isinstance(path, exp.Literal) and path.is_string:
+            elements = _pg_text_array(path.this)
+        elif isinstance(path, exp.Array) and all(isinstance(e, exp.Literal) and e.is_string for e in path.expressions):
+            elements = [e.this for e in path.expressions]  # array['a', '0'] (also '{a,0}'::text[], read as one)
+        else:
+            raise UnsupportedFeature("unsupported Postgres feature: #> / #>> with a path that is not a literal '{a,b}' "
+                                     "or array['a', 'b']")
         target = node.this
-        for element in _pg_text_array(path.this):
+        for element in elements:
             if re.fullmatch(r"-?\d+", element):
                 target = call(
                     "pg_jsonb_step",
@@ -1303,9 +1348,9 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.JSONBContainsTopKey):
         return call("pg_jsonb_exists", node.this, node.expression)
     if isinstance(node, exp.JSONBContainsAnyTopKeys):
-        return call("pg_jsonb_exists_any", node.this, node.expression)
+        return call("pg_jsonb_exists_any", node.this, text_array_argument(node.expression))
     if isinstance(node, exp.JSONBContainsAllTopKeys):
-        return call("pg_jsonb_exists_all", node.this, node.expression)
+        return call("pg_jsonb_exists_all", node.this, text_array_argument(node.expression))
     if isinstance(node, exp.Sub) and scope.is_json(node.this):
         return jsonb_delete(node.this, node.expression)
     if isinstance(node, exp.DPipe) and (scope.is_array(node.this) or scope.is_array(node.expression)):
@@ -1347,6 +1392,15 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         return json_cast(call(macro, exp.Array(expressions=[_as_jsonb(a, scope) for a in [node.this, *node.expressions]])))
     if isinstance(node, exp.Div) and scope.is_int(node.this) and scope.is_int(node.expression):
         return exp.IntDiv(this=node.this, expression=node.expression)
+    if isinstance(node, exp.Sum) and _is_real(node) and not node.meta.get("pg_real_sum"):
+        # sum(real) is a real in Postgres (DuckDB sums a FLOAT as a DOUBLE)
+        node.meta["pg_real_sum"] = True
+        return exp.cast(node, exp.DataType.build("FLOAT"))
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)) and _mixes_real(node):
+        # Postgres has real arithmetic with reals only: a real with an integer or a numeric is a double precision
+        # (DuckDB keeps FLOAT), the real widened first (0.1::real * 2 is 0.20000000298023224)
+        return type(node)(**{k: exp.cast(side, exp.DataType.build("DOUBLE")) if _is_real(side) else side
+                             for k, side in (("this", node.this), ("expression", node.expression))})
     if isinstance(node, exp.Ordered):
         value, reference = ordered_value(node)
         if scope.is_json(value) or _defined_as_json(value, scope):
@@ -1354,6 +1408,26 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
             return exp.Ordered(this=call("pg_jsonb_sort_key", reference), desc=node.args.get("desc"),
                                nulls_first=node.args.get("nulls_first"))
     return node
+
+
+def _is_real(node: exp.Expr) -> bool:
+    """Whether ``node`` is a Postgres ``real`` (float4): a cast to it, its negation, absolute value, ``max``, ``min``
+    or ``sum``, arithmetic of two reals."""
+    while isinstance(node, (exp.Paren, exp.Neg, exp.Abs, exp.Max, exp.Min, exp.Sum, exp.Window, exp.Filter)):
+        node = node.this
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.FLOAT
+    return isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)) and not _mixes_real(node) and (
+        _is_real(node.this) or _is_real(node.expression))
+
+
+def _mixes_real(node: exp.Expr) -> bool:
+    """Whether arithmetic ``node`` has a real on one side and a typed non-real on the other (a quoted literal or
+    NULL is read as a real there)."""
+    sides = (node.this, node.expression)
+    reals = [_is_real(side) for side in sides]
+    untyped = [isinstance(side, exp.Null) or isinstance(side, exp.Literal) and side.is_string for side in sides]
+    return any(reals) and not all(r or u for r, u in zip(reals, untyped))
 
 
 def _defined_as_json(node: exp.Expr, scope: Scope, depth: int = 0) -> bool:
@@ -1481,7 +1555,7 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is a ``numeric`` in Postgres that DuckDB computes as a double: a ``::numeric`` cast (which
     becomes DOUBLE), ``avg``, ``extract``, math in its numeric version, and arithmetic on them or on a decimal
     literal without a float."""
-    if node.meta.get("pg_scale") is not None or func_name(node) == "pg_trim_scale" or NUMERIC_TEXT_KEY in node.meta:
+    if node.meta.get("pg_scale") is not None or func_name(node) in ("trim_scale", "pg_trim_scale") or NUMERIC_TEXT_KEY in node.meta:
         return True
     if isinstance(node, exp.Column):
         return bool(scope.of_derived(node, lambda item, scope: _numeric_set_column(items, scope) if (
@@ -1751,6 +1825,9 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     if isinstance(node, exp.Case) and (checked := node.args.get("default")) is not None and checked.meta.get(
             "pg_domain_checked"):
         return numeric_value_text(checked, scope)  # sqrt(x) with its domain check: pg_numeric_op checks it too
+    if func_name(node) == "trim_scale" and len(_math_args(node)) == 1 and (
+            text := _numeric_operand_text(_math_args(node)[0], scope)) is not None:
+        return call("pg_trim_scale_text", text)
     if isinstance(node, (exp.Case, exp.Coalesce)):
         return _branch_texts(node, scope)
     if isinstance(node, (exp.Greatest, exp.Least)):
@@ -1836,7 +1913,8 @@ def numeric_scale_function(name: str, value: exp.Expr, scope: Scope) -> exp.Expr
     if name == "trim_scale":
         if isinstance(value, exp.Literal):
             text = value.this.rstrip("0").rstrip(".") if "." in value.this else value.this
-            return exp.Literal.number(text or "0")
+            decimals = len(text.partition(".")[2])
+            return exp.cast(exp.Literal.number(text or "0"), exp.DataType.build(f"DECIMAL(38, {decimals})"))
         # the same value as a double, written with the digits it needs; as text its decimals depend on the value
         # (number_text refuses)
         return call("pg_trim_scale", value)
@@ -3641,7 +3719,7 @@ def domain_errors(node: exp.Expr) -> exp.Expr | None:
 def check_operand_types(node: exp.Expr, scope: Scope) -> exp.Expr:
     """Postgres's type errors that DuckDB would answer by casting: an integer where a boolean belongs (``where n``,
     ``not n``, ``n = true``), ``sum``/``avg`` of a boolean, ``||`` between two integers, ``string_agg`` of an
-    integer. ``node`` is returned as it is."""
+    integer, ``%`` of a real or double precision. ``node`` is returned as it is."""
     clauses = {exp.Where: "WHERE", exp.Having: "HAVING"}
     if type(node) in clauses and scope.is_int(node.this):
         raise QueryError(f"argument of {clauses[type(node)]} must be type boolean, not type "
@@ -3660,6 +3738,12 @@ def check_operand_types(node: exp.Expr, scope: Scope) -> exp.Expr:
         if mixed or isinstance(node, exp.DPipe) and scope.is_int(left) and scope.is_int(right):
             names = ["boolean" if is_boolean(side, scope) else _pg_int_name(side, scope) for side in (left, right)]
             raise QueryError(f"operator does not exist: {names[0]} {OPERATOR_SYMBOLS[type(node)]} {names[1]}")
+    if isinstance(node, exp.Mod) and (floats := [_is_real(side) or _is_float(side, scope) for side in (
+            node.this, node.expression)]) and any(floats):
+        # Postgres has % for integers and numerics only (DuckDB's fmod answers for doubles)
+        names = ["real" if _is_real(side) else "double precision" if is_float else "integer" if scope.is_int(
+            side) else "numeric" for side, is_float in zip((node.this, node.expression), floats)]
+        raise QueryError(f"operator does not exist: {names[0]} % {names[1]}")
     if isinstance(node, (exp.Sum, exp.Avg)) and is_boolean(node.this, scope):
         raise QueryError(f"function {node.key}(boolean) does not exist")
     if isinstance(node, exp.GroupConcat) and scope.is_int(node.this.unnest()):
@@ -4086,8 +4170,8 @@ def inet_type(node: exp.Expr | None, depth: int = 0) -> str | None:
 
 
 def _defining_items(column: exp.Column) -> list[exp.Expr]:
-    """The select items of a CTE or a FROM subquery (one per UNION branch) or the first VALUES row's value that
-    ``column`` reads."""
+    """The select items of a CTE or a FROM subquery, also a LATERAL one (one per UNION branch) or the first VALUES
+    row's value that ``column`` reads."""
     for source in select_sources(column.find_ancestor(exp.Select)):
         if column.table and column.table != source.alias_or_name:
             continue
@@ -4095,6 +4179,8 @@ def _defining_items(column: exp.Column) -> list[exp.Expr]:
             names = [c.name for c in source.args["alias"].columns]
             first_row = source.expressions[0].expressions
             return [first_row[names.index(column.name)]] if column.name in names[: len(first_row)] else []
+        if isinstance(source, exp.Lateral) and isinstance(source.this, exp.Subquery):
+            source = source.this  # ``lateral (select ...) s``: the subquery, named by the LATERAL's alias
         query = source.this if isinstance(source, exp.Subquery) else None
         if isinstance(source, exp.Table) and not source.db:
             ancestor = source.parent
@@ -4268,6 +4354,42 @@ def check_server_facts(tree: exp.Expr) -> None:
                                  "user, schema or version; iamsql has none to give)")
 
 
+def recordset_sources(tree: exp.Expr) -> exp.Expr:
+    """``jsonb_to_recordset(x) as t(a text, n int)`` in FROM (also LATERAL) as the LATERAL subquery ``(select e ->>
+    'a' as a, (e ->> 'n')::int as n from jsonb_array_elements(x) e) t``: one row per element, each column the
+    element's member of its name read as its type (``->`` for jsonb), NULL where the member is missing; an element
+    that is not an object is Postgres's error."""
+    for function in list(tree.find_all(exp.Anonymous)):
+        holder = function.parent
+        alias = holder.args.get("alias") if isinstance(holder, (exp.Table, exp.Lateral)) else None
+        if func_name(function) != "jsonb_to_recordset" or holder.this is not function or len(
+                function.expressions) != 1 or not alias or not alias.columns or not all(
+                isinstance(c, exp.ColumnDef) and c.args.get("kind") for c in alias.columns):
+            continue
+        element = exp.column("pg_recordset_element", quoted=True)
+        items = []
+        for definition in alias.columns:
+            kind, key = definition.args["kind"], string(definition.name)
+            if kind.this in JSON_TYPES:
+                value: exp.Expr = exp.JSONExtract(this=element.copy(), expression=key)
+            else:
+                value = exp.JSONExtractScalar(this=element.copy(), expression=key)
+                if kind.this not in TEXT_TYPES:
+                    value = exp.Cast(this=value, to=kind.copy())
+            items.append(exp.alias_(value, definition.this.copy()))
+        objects_only = exp.Case().when(exp.NEQ(this=exp.Anonymous(this="jsonb_typeof", expressions=[element.copy()]),
+                                               expression=string("object")),
+                                       raise_error("argument of jsonb_to_recordset must be an array of objects")
+                                       ).else_(exp.true())
+        elements = exp.Table(this=exp.Anonymous(this="jsonb_array_elements", expressions=[
+                                 function.expressions[0].copy()]),
+                             alias=exp.TableAlias(this=exp.to_identifier("pg_recordset_elements"),
+                                                  columns=[exp.to_identifier("pg_recordset_element", quoted=True)]))
+        query = exp.select(*items).from_(elements).where(objects_only)
+        holder.replace(exp.Lateral(this=exp.Subquery(this=query), alias=exp.TableAlias(this=alias.this.copy())))
+    return tree
+
+
 def each_fields(tree: exp.Expr) -> exp.Expr:
     """``(jsonb_each(x)).key`` as ``jsonb_object_keys(x)`` and ``(jsonb_each(x)).value`` as ``x -> jsonb_object_keys(x)``
     (``->>`` for ``jsonb_each_text``; also the ``json_`` ones): the same rows, in the same key order, named ``key`` and
@@ -4300,6 +4422,11 @@ def check_row_columns(tree: exp.Expr) -> None:
                                          "(a, b)): select its values as columns of their own")
 
 
+# The aggregates that take WITHIN GROUP in Postgres: the ordered-set ones and the hypothetical-set ones.
+ORDERED_SET_AGGREGATES = (exp.PercentileCont, exp.PercentileDisc, exp.Mode, exp.Rank, exp.DenseRank,
+                          exp.PercentRank, exp.CumeDist)
+
+
 def check_unsupported(tree: exp.Expr) -> None:
     check_server_facts(tree)
     check_row_columns(tree)
@@ -4317,6 +4444,12 @@ def check_unsupported(tree: exp.Expr) -> None:
             # DuckDB takes percentile_cont(...) within group (...) over (...); Postgres does not
             raise UnsupportedFeature("OVER is not supported for ordered-set aggregates (percentile_cont, "
                                      "percentile_disc, mode ... within group) in PostgreSQL")
+    for node in tree.find_all(exp.GroupConcat, exp.WithinGroup):
+        if isinstance(node, exp.GroupConcat) and node.meta.get(WITHIN_GROUP_KEY) or isinstance(
+                node, exp.WithinGroup) and not isinstance(node.this, ORDERED_SET_AGGREGATES):
+            name = "string_agg" if isinstance(node, exp.GroupConcat) else func_name(node.this)
+            raise QueryError(f"{name} is not an ordered-set aggregate, so it cannot have WITHIN GROUP (write the "
+                             f"order inside the call: {name}(x, ',' order by y))")
     for node in tree.find_all(exp.RecursiveWithSearch):
         clause = "CYCLE" if str(node.args.get("kind")).upper() == "CYCLE" else "SEARCH"
         raise UnsupportedFeature(f"unsupported Postgres feature: the {clause} clause of WITH RECURSIVE")
@@ -4795,6 +4928,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     ``numeric_text`` a result column that is a numeric division or ``avg`` carries Postgres's text of it
     (``numeric_text_columns``); with ``derived_texts`` a subquery's, CTE's or ``VALUES`` list's numeric columns carry
     theirs (``derived_numeric_texts``)."""
+    tree = recordset_sources(tree)
     check_unsupported(tree)
     check_quoted_fallback_names(tree)
     tree = star_with_using(tree)
@@ -4817,15 +4951,25 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     return with_output_types(tree, type_fields)
 
 
-# A result column whose Postgres type DuckDB's own type does not tell (json, not jsonb; varchar, inet, cidr, not
-# text; regtype): a struct of one field named after the type, which ``query.fetch`` prints with that data_type.
-JSON_FIELD, VARCHAR_FIELD, REGTYPE_FIELD = "pg_json", "pg_varchar", "pg_regtype"
+# A result column whose Postgres type DuckDB's own type does not tell (json, not jsonb; varchar, varchar[], inet,
+# cidr, not text; regtype; oid, not bigint): a struct of one field named after the type, which ``query.fetch`` prints with that data_type.
+JSON_FIELD, VARCHAR_FIELD, REGTYPE_FIELD, OID_FIELD = "pg_json", "pg_varchar", "pg_regtype", "pg_oid"
+
+
+def _is_varchar_array(datatype: exp.DataType) -> bool:
+    return datatype.this == exp.DataType.Type.ARRAY and len(datatype.expressions) == 1 and isinstance(
+        element := datatype.expressions[0], exp.DataType) and element.this == exp.DataType.Type.VARCHAR
 
 
 def output_type_fields(tree: exp.Expr) -> list[str | None]:
     """Per column of the statement's result, the field naming its type when DuckDB's would not (``JSON_FIELD``...):
     a Postgres ``json`` (a json function's value: ``json_build_object``, ``json_agg``, ``to_json``, ...; a cast to
-    json or a member of one: ``->``), a cast to ``varchar``, an ``inet`` or ``cidr`` value. Before the rewrites."""
+    json or a member of one: ``->``), a cast to ``varchar``, ``varchar[]`` or ``oid``, an ``inet`` or ``cidr`` value.
+    Of a set operation, a ``varchar`` column of its first branch (Postgres keeps the first of varchar and text, each
+    read as the other). Before the rewrites."""
+    if isinstance(tree, exp.SetOperation):
+        branches = _set_operation_branches(tree)
+        return [f if f == VARCHAR_FIELD else None for f in output_type_fields(branches[0])] if branches else []
     if not isinstance(tree, exp.Select):
         return []
     fields = []
@@ -4835,8 +4979,12 @@ def output_type_fields(tree: exp.Expr) -> list[str | None]:
             json_item = json_item.this  # a member of json (``->``) is json
         if is_plain_json(json_item) or isinstance(json_item, exp.Cast) and json_item.to.this == exp.DataType.Type.JSON:
             fields.append(JSON_FIELD)
-        elif isinstance(item, exp.Cast) and item.to.this == exp.DataType.Type.VARCHAR:
+        elif isinstance(item, exp.Cast) and (item.to.this == exp.DataType.Type.VARCHAR or _is_varchar_array(item.to)) or (
+                isinstance(item, exp.Bracket) and isinstance(array := item.this.unnest(), exp.Cast)
+                and _is_varchar_array(array.to)):
             fields.append(VARCHAR_FIELD)
+        elif isinstance(item, exp.Cast) and type_name(item.to) == "oid":
+            fields.append(OID_FIELD)
         else:
             fields.append(f"pg_{network}" if (network := inet_type(item)) else None)
     return fields
@@ -4850,18 +4998,28 @@ def typed_value(value: exp.Expr, field: str) -> exp.Struct:
 def with_output_types(tree: exp.Expr, type_fields: list[str | None]) -> exp.Expr:
     """The translated statement with those columns as structs of their type's field, so ``-o json`` names their type
     as Postgres does (DuckDB has one JSON type for json and jsonb, one text type)."""
-    for item, field in zip(tree.expressions if type_fields else [], type_fields):
-        if field:
+    order = tree.args.get("order")
+    selects = (_set_operation_branches(tree) or []) if isinstance(tree, exp.SetOperation) else [tree]
+    for position, field in enumerate(type_fields):
+        if not field:
+            continue
+        for select in selects:  # every branch of a set operation
+            item = select.expressions[position]
             value = item.this if isinstance(item, exp.Alias) else item
             value.replace(typed_value(value.copy(), field))
+        name = selects[0].expressions[position].alias if selects else ""
+        for column in list(order.find_all(exp.Column)) if order and name else []:
+            if not column.table and column.name == name:
+                # ORDER BY the column (by name or position) sorts by its value, not the struct
+                column.replace(call("struct_extract", column.copy(), string(field)))
     return tree
 
 
 def _bigint_of_sums(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is a Postgres ``bigint`` that DuckDB computes as a HUGEINT: a ``sum`` of integers (also with
     ``filter`` or ``over``), arithmetic on one and integers (``sum(1) over () / 4``)."""
-    while isinstance(node, (exp.Window, exp.Filter, exp.Paren, exp.Neg)):
-        node = node.this
+    while isinstance(node, (exp.Window, exp.Filter, exp.Paren, exp.Neg)) or scalar_item(node) is not None:
+        node = scalar_item(node) if scalar_item(node) is not None else node.this
     if isinstance(node, exp.Sum):
         return scope.is_int4(node.this)
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
@@ -5385,6 +5543,14 @@ def ordinality_source(source: exp.Expr, name: str) -> exp.Subquery:
     return exp.Subquery(this=exp.select("*").from_(inner), alias=table_alias)
 
 
+def _int4_literal_bounds(series: exp.Expr) -> bool:
+    """Whether ``generate_series(...)``'s bounds and step are integer literals within int4's range."""
+    bounds = [series.args.get(k) for k in ("start", "end", "step") if series.args.get(k) is not None]
+    literals = [b.this if isinstance(b, exp.Neg) else b for b in bounds]
+    return all(isinstance(b, exp.Literal) and not b.is_string and b.this.isdigit() and int(b.this) < 2**31
+               for b in literals)
+
+
 def string_to_table(tree: exp.Expr) -> exp.Expr:
     """``string_to_table(s, d[, n])`` (Postgres 14) is ``unnest(string_to_array(s, d[, n]))``: in FROM and in the
     select list (named before, so the column keeps Postgres's name). ``regexp_split_to_table(s, p[, flags])`` in
@@ -5407,7 +5573,13 @@ def string_to_table(tree: exp.Expr) -> exp.Expr:
         ordinality = in_from and table.args.get("ordinality")
         if isinstance(node, ORDINALITY_FUNCTIONS):
             if ordinality:
-                table.replace(ordinality_source(table, "generate_series"))
+                source = ordinality_source(table, "generate_series")
+                if _int4_literal_bounds(node):
+                    # a series of integers is int4 also where ``t.*`` reads it (DuckDB's is BIGINT)
+                    values, position = source.args["alias"].columns
+                    source.this.set("expressions", [exp.alias_(exp.cast(exp.column(values.copy()), "INTEGER"),
+                                                               values.copy()), exp.column(position.copy())])
+                table.replace(source)
             continue
         if name == "regexp_matches":
             # Postgres's set-returning regexp_matches (DuckDB's is a boolean test): rows of a list, as unnest

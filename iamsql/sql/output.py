@@ -416,7 +416,7 @@ PG_DATA_TYPES = {
     "TIME WITH TIME ZONE": "timetz", "TIMESTAMP": "timestamp", "TIMESTAMP_S": "timestamp", "TIMESTAMP_MS": "timestamp",
     "TIMESTAMP_NS": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz", "INTERVAL": "interval", "UUID": "uuid",
     "BLOB": "bytea", "BIT": "bit", "JSON": "jsonb", "PG_JSON": "json", "PG_REGTYPE": "regtype",
-    "PG_VARCHAR": "varchar", "PG_INET": "inet", "PG_CIDR": "cidr", "NULL": "text", '"NULL"': "text",
+    "PG_VARCHAR": "varchar", "PG_INET": "inet", "PG_CIDR": "cidr", "PG_OID": "oid", "NULL": "text", '"NULL"': "text",
 }
 
 
@@ -425,7 +425,7 @@ def pg_data_type(sqltype: str) -> str:
     a list the array type's (``_text`` for ``VARCHAR[]``, ``_int4``; ``jsonb`` for a list of lists or structs)."""
     if sqltype.endswith("[]"):
         element = sqltype[:-2]
-        known = element.startswith("DECIMAL") or element in PG_DATA_TYPES and not element.startswith("PG_")
+        known = element.startswith("DECIMAL") or element in PG_DATA_TYPES and element != "PG_JSON"
         return f"_{pg_data_type(element)}" if known else "jsonb"
     return "numeric" if sqltype.startswith("DECIMAL") else PG_DATA_TYPES.get(sqltype, sqltype.lower())
 

@@ -741,6 +741,7 @@ create or replace temp macro pg_jsonb_boolean(j) as
     case when j is null or json_type(j) = 'BOOLEAN' then j
          else pg_raise('cannot cast jsonb ' || pg_jsonb_typeof(j) || ' to type boolean') end;
 create or replace temp macro pg_trim_scale(x) as cast(x as double);
+create or replace temp macro pg_trim_scale_text(t) as case when contains(t, '.') then rtrim(rtrim(t, '0'), '.') else t end;
 create or replace temp macro pg_jsonb_greatest(values) as
     case when len(list_filter(values, lambda v: v is not null)) > 0
          then list_reduce(list_filter(values, lambda v: v is not null),
@@ -862,7 +863,7 @@ create or replace temp macro pg_split_part(s, delimiter, n) as
          else split_part(s, delimiter, n) end;
 create or replace temp macro pg_array_lower(a, dimension) as case when dimension = 1 and len(a) > 0 then 1 end;
 create or replace temp macro pg_array_positions(a, x) as
-    case when a is not null then list_filter(range(1, len(a) + 1), lambda i: a[i] is not distinct from x) end;
+    case when a is not null then cast(list_filter(range(1, len(a) + 1), lambda i: a[i] is not distinct from x) as integer[]) end;
 create or replace temp macro pg_width_bucket_of(x, lo, hi, n) as
     case when x < lo then 0 when x >= hi then n + 1 else least(cast(trunc(n * ((x - lo) / (hi - lo))) as integer), n - 1) + 1 end;
 create or replace temp macro pg_width_bucket(x, lo, hi, n) as

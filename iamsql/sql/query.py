@@ -293,9 +293,9 @@ def lock_down(con: duckdb.DuckDBPyConnection, *, allow_files: bool = False) -> N
 NESTED_TYPE = re.compile(r"(\[\d*\]$)|^(STRUCT|MAP)\(")
 # A numeric column with Postgres's text of each value (``dialect.numeric_text_columns``): printed as that numeric.
 NUMERIC_TEXT_TYPE = re.compile(r"^STRUCT\(pg_numeric [A-Z0-9(), ]+, pg_numeric_text VARCHAR\)$")
-# A column whose Postgres type DuckDB's does not tell (``dialect.output_type_fields``: json, varchar, inet, cidr;
+# A column whose Postgres type DuckDB's does not tell (``dialect.output_type_fields``: json, varchar, varchar[], oid, inet, cidr;
 # ``pg_typeof(...)``'s regtype): a struct of one field named after the type, printed as ``PG_<TYPE>``.
-TYPED_VALUE_TYPE = re.compile(r"^STRUCT\((pg_(?:json|varchar|inet|cidr|regtype)) (?:JSON|VARCHAR)\)$")
+TYPED_VALUE_TYPE = re.compile(r"^STRUCT\((pg_(?:json|varchar|inet|cidr|regtype|oid)) (?:JSON|VARCHAR|BIGINT)(\[\])?\)$")
 
 
 def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], list[str], list[tuple]]:
@@ -320,8 +320,9 @@ def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], lis
                 exprs.append(f"struct_extract(#{i}, 'pg_numeric_text')")
                 shown.append("DECIMAL")
             elif typed := TYPED_VALUE_TYPE.match(sqltype):
-                exprs.append(f"struct_extract(#{i}, '{typed.group(1)}')")
-                shown.append(typed.group(1).upper())
+                value = f"struct_extract(#{i}, '{typed.group(1)}')"
+                exprs.append(f"to_json({value})" if typed.group(2) else value)  # a list (varchar[]) as JSON
+                shown.append(typed.group(1).upper() + (typed.group(2) or ""))
             elif NESTED_TYPE.search(sqltype):
                 exprs.append(f"to_json(#{i})")
                 shown.append(sqltype if sqltype.endswith("[]") else "JSON")  # a list keeps its type (its data_type)

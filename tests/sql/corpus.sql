@@ -8330,3 +8330,703 @@ select name from aws_iam_user where 'team' in (select (jsonb_each(tags)).key) or
 
 -- name: each_record_fields_in_the_select_list_5
 select count(*) from (select (jsonb_each(policy_std)).key from aws_iam_policy) s;
+
+-- name: r20_path_ops_condition_value
+select name, policy_std #> '{Statement,0,Condition}' as cond, policy_std #>> '{Statement,0,Effect}' as effect
+from aws_iam_policy order by name;
+
+-- name: r20_path_ops_nested_index_text
+select name, assume_role_policy_std #>> '{Statement,0,Principal,Service}' as service,
+  assume_role_policy_std #> '{Statement,0,Action}' -> 0 as first_action
+from aws_iam_role order by name;
+
+-- name: r20_path_ops_missing_path_is_null
+select name, policy_std #> '{Statement,9}' is null as missing, policy_std #>> '{Version}' as version
+from aws_iam_policy order by name;
+
+-- name: r20_event_request_path_text
+select event_name, request_parameters #>> '{bucketName}' as bucket, request_parameters #>> '{roleArn}' as role_arn
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_event_user_identity_session_issuer
+select event_name, user_identity #>> '{sessionContext,sessionIssuer,userName}' as issuer,
+  user_identity #>> '{type}' as identity_type
+from aws_cloudtrail_trail_event order by event_time, event_name;
+
+-- name: r20_contains_statement_deny_star
+select name from aws_iam_policy
+where policy_std @> '{"Statement": [{"Effect": "Deny"}]}' order by name;
+
+-- name: r20_contains_tag_pair
+select name from aws_iam_user where tags @> '{"team": "platform"}' order by name;
+
+-- name: r20_contained_by_tags
+select name, tags <@ '{"team": "platform", "nhi": "true", "rotation": "t"}' as subset
+from aws_iam_user where tags is not null order by name;
+
+-- name: r20_exists_any_tag_keys
+select name, tags ?| array['owner', 'nhi'] as has_owner_or_nhi, tags ?& array['team', 'owner'] as has_both
+from aws_iam_user order by name;
+
+-- name: r20_exists_all_statement_keys
+select p.name, count(*) filter (where s ?& array['Effect', 'Action', 'Resource']) as complete
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+group by p.name order by p.name;
+
+-- name: r20_path_query_actions
+select name, jsonb_path_query(policy_std, '$.Statement[*].Action[*]') as action
+from aws_iam_policy order by name, action;
+
+-- name: r20_path_query_filter_effect
+select name, jsonb_path_query(policy_std, '$.Statement[*] ? (@.Effect == "Deny")') ->> 'Effect' as effect
+from aws_iam_policy order by name;
+
+-- name: r20_path_exists_wildcard_resource
+select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Resource[*] == "*")') as any_star
+from aws_iam_policy order by name;
+
+-- name: r20_path_exists_in_where
+select name from aws_iam_role
+where jsonb_path_exists(assume_role_policy_std, '$.Statement[*].Principal.Federated') order by name;
+
+-- name: r20_lateral_left_join_elements
+select u.name, g ->> 'GroupName' as group_name
+from aws_iam_user u left join lateral jsonb_array_elements(u.groups) g on true
+order by u.name, group_name;
+
+-- name: r20_lateral_subquery_counting_elements
+select u.name, c.n
+from aws_iam_user u cross join lateral (select count(*) as n from jsonb_array_elements(u.attached_policy_arns)) c
+order by u.name;
+
+-- name: r20_lateral_subquery_first_action
+select p.name, f.action
+from aws_iam_policy p left join lateral (
+  select a as action from jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+  order by a limit 1) f on true
+order by p.name;
+
+-- name: r20_filter_where_counts_per_account
+select account_id, count(*) filter (where mfa_enabled) as with_mfa, count(*) filter (where not mfa_enabled) as without,
+  count(*) filter (where password_last_used is null) as never_logged_in
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r20_filter_where_aggregates_mixed
+select account_id, string_agg(name, ',' order by name) filter (where mfa_enabled) as mfa_users,
+  max(create_date) filter (where not mfa_enabled) as newest_without_mfa,
+  array_agg(name order by name) filter (where tags ? 'team') as tagged
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r20_window_rows_running_count
+select event_time, event_name, count(*) over (order by event_time rows between unbounded preceding and current row) as n
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_window_rows_moving_sum
+select name, max_session_duration, sum(max_session_duration) over (order by name rows between 1 preceding and 1 following) as s
+from aws_iam_role order by name;
+
+-- name: r20_window_range_interval
+select event_time, event_name,
+  count(*) over (order by event_time range between interval '1 hour' preceding and current row) as last_hour
+from aws_cloudtrail_trail_event order by event_time, event_name;
+
+-- name: r20_window_first_last_value_frame
+select name, create_date,
+  first_value(name) over w as first_name, last_value(name) over w as last_name
+from aws_iam_user window w as (partition by account_id order by create_date rows between unbounded preceding and unbounded following)
+order by name;
+
+-- name: r20_window_lag_lead_gaps
+select event_time, event_name, event_time - lag(event_time) over (order by event_time) as since_previous,
+  lead(event_name, 1, 'none') over (order by event_time) as next_event
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_window_rank_dense_rank
+select name, attachment_count, rank() over (order by attachment_count desc) as r, dense_rank() over (order by attachment_count desc) as dr,
+  percent_rank() over (order by attachment_count) as pr
+from aws_iam_policy order by name;
+
+-- name: r20_series_days_between_events
+select d::date as day, count(e.event_id) as events
+from generate_series(timestamptz '2025-06-10', timestamptz '2025-06-14', interval '1 day') d
+  left join aws_cloudtrail_trail_event e on date_trunc('day', e.event_time) = d
+group by d order by d;
+
+-- name: r20_series_hours_text
+select to_char(h, 'YYYY-MM-DD HH24:MI') as hour
+from generate_series(timestamptz '2025-06-14 08:00+00', timestamptz '2025-06-14 11:00+00', interval '1 hour') h order by h;
+
+-- name: r20_series_months_printed
+select m from generate_series(timestamp '2024-11-30', timestamp '2025-03-01', interval '1 month') m order by m;
+
+-- name: r20_date_trunc_week_month
+select name, date_trunc('week', create_date) as week, date_trunc('month', create_date) as month, date_trunc('year', create_date)::date as year
+from aws_iam_user order by name;
+
+-- name: r20_age_printed
+select name, age(timestamptz '2025-06-14 00:00+00', create_date) as account_age from aws_iam_user order by name;
+
+-- name: r20_age_parts
+select name, extract(year from age(timestamptz '2025-06-14 00:00+00', create_date)) as years,
+  date_part('month', age(timestamptz '2025-06-14 00:00+00', create_date)) as months
+from aws_iam_user order by name;
+
+-- name: r20_interval_arithmetic_printing
+select name, create_date + interval '90 days' as rotate_by, create_date - interval '1 year 2 months' as earlier,
+  interval '1 day' * max_session_duration / 86400 as scaled
+from aws_iam_role order by name;
+
+-- name: r20_interval_comparisons
+select name, (timestamptz '2025-06-14 00:00+00' - password_last_used) > interval '90 days' as stale,
+  timestamptz '2025-06-14 00:00+00' - password_last_used as idle
+from aws_iam_user order by name;
+
+-- name: r20_interval_justify
+select justify_days(interval '45 days') as a, justify_hours(interval '50 hours') as b, justify_interval(interval '1 month -1 hour') as c;
+
+-- name: r20_regexp_matches_global
+select name, regexp_matches(arn, '[0-9]{4}', 'g') as m from aws_iam_user order by name, m;
+
+-- name: r20_regexp_matches_groups
+select event_name, (regexp_matches(event_source, '^([a-z0-9]+)\.(amazonaws)\.com$'))[1] as service
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_regexp_replace_flags
+select name, regexp_replace(name, '[aeiou]', '*', 'g') as all_vowels, regexp_replace(name, 'A', 'x', 'i') as first_a,
+  regexp_replace(name, 'E', '_', 'gi') as all_e
+from aws_iam_user order by name;
+
+-- name: r20_regexp_replace_backrefs
+select arn, regexp_replace(arn, '^arn:aws:iam::(\d+):(\w+)/(.*)$', '\2 \3 in \1') as described
+from aws_iam_role order by arn;
+
+-- name: r20_split_part_negative
+select arn, split_part(arn, '/', -1) as last, split_part(arn, ':', -2) as account, split_part(arn, '/', -9) as none
+from aws_iam_role order by arn;
+
+-- name: r20_split_part_event_source
+select event_source, split_part(event_source, '.', 1) as service, split_part(event_source, '.', -1) as tld
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_array_position_actions
+select name, array_position(array['bob', 'alice', 'ci-deploy'], name) as pos,
+  array_position(array['x', 'y', 'x'], 'x', 2) as from_second
+from aws_iam_user order by name;
+
+-- name: r20_any_all_arrays
+select name, name = any(array['alice', 'bob']) as listed, length(name) > all(array[3, 4]) as long_name,
+  name <> all('{alice,bob}'::text[]) as unlisted
+from aws_iam_user order by name;
+
+-- name: r20_any_with_null_element
+select name, name = any(array['alice', null]) as maybe, name <> all(array['zz', null]) as maybe_not
+from aws_iam_user order by name;
+
+-- name: r20_distinct_on_latest_event_per_user
+select distinct on (username) username, event_name, event_time
+from aws_cloudtrail_trail_event where username is not null
+order by username, event_time desc;
+
+-- name: r20_distinct_on_newest_key_per_user
+select distinct on (user_name) user_name, access_key_id, create_date
+from aws_iam_access_key order by user_name, create_date desc, access_key_id;
+
+-- name: r20_coalesce_mixed_types
+select name, coalesce(password_last_used, create_date) as last_seen, coalesce(tags ->> 'team', 'none') as team,
+  coalesce(jsonb_array_length(groups), 0) + 0.5 as g
+from aws_iam_user order by name;
+
+-- name: r20_to_recordset_tags
+select u.name, t."Key" as k, t."Value" as v
+from aws_iam_user u, jsonb_to_recordset(u.tags_src) as t("Key" text, "Value" text)
+order by u.name, k;
+
+-- name: r20_to_recordset_statements
+select p.name, s."Effect" as effect, s."Sid" as sid, s."Action" as action
+from aws_iam_policy p, jsonb_to_recordset(p.policy_std -> 'Statement') as s("Effect" text, "Sid" text, "Action" jsonb)
+order by p.name, effect, sid, action;
+
+-- name: r20_to_recordset_resources
+select e.event_name, r."ARN" as arn, r."type" as resource_type
+from aws_cloudtrail_trail_event e cross join lateral jsonb_to_recordset(e.resources) as r("ARN" text, "type" text)
+order by e.event_name, arn;
+
+-- name: r20_to_recordset_literal_typed
+select * from jsonb_to_recordset('[{"a": 1, "b": "x", "c": true}, {"a": 2, "c": false}, {"b": "z"}]') as t(a int, b text, c boolean) order by a;
+
+-- name: r20_to_recordset_aggregated
+select t.k, count(*) as users
+from aws_iam_user u, jsonb_to_recordset(u.tags_src) as t(k text)
+group by t.k order by t.k nulls first;
+
+-- name: r20_to_char_dates
+select name, to_char(create_date, 'YYYY-MM-DD') as d, to_char(create_date, 'Mon DD, YYYY HH12:MI AM') as human,
+  to_char(create_date, 'IYYY-"W"IW') as iso_week, to_char(create_date, 'Q') as quarter
+from aws_iam_user order by name;
+
+-- name: r20_to_char_numbers
+select name, to_char(max_session_duration, 'FM999,999') as secs, to_char(max_session_duration / 3600.0, 'FM990.00') as hours,
+  to_char(max_session_duration, '000000') as padded
+from aws_iam_role order by name;
+
+-- name: r20_to_char_day_names
+select event_name, to_char(event_time, 'Day') as day, to_char(event_time, 'FMDay') as fm_day, to_char(event_time, 'DY') as dy
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_format_reason_strings
+select name, format('%s has %s attachment(s)', name, attachment_count) as reason,
+  format('%L', description) as quoted, format('%-12s|', name) as padded
+from aws_iam_policy order by name;
+
+-- name: r20_format_positional_and_identifier
+select format('%2$s/%1$s', name, path) as p, format('%I', name) as ident from aws_iam_group order by name;
+
+-- name: r20_is_distinct_from_columns
+select u.name, u.password_last_used is distinct from u.create_date as differs,
+  r.description is not distinct from null as no_description, r.role_last_used_date is not distinct from u.password_last_used as same_use
+from aws_iam_user u left join aws_iam_role r on r.name = u.name order by u.name;
+
+-- name: r20_is_distinct_from_in_where
+select name from aws_iam_role where role_last_used_region is distinct from 'eu-west-1' order by name;
+
+-- name: r20_grouping_sets_account_mfa
+select account_id, mfa_enabled, count(*) as users
+from aws_iam_user group by grouping sets ((account_id, mfa_enabled), (account_id), ())
+order by account_id nulls last, mfa_enabled nulls last;
+
+-- name: r20_rollup_events
+select event_source, event_name, count(*) as n, grouping(event_source, event_name) as g
+from aws_cloudtrail_trail_event group by rollup (event_source, event_name)
+order by event_source nulls last, event_name nulls last;
+
+-- name: r20_cube_trail_flags
+select is_multi_region_trail, is_logging, count(*) as trails
+from aws_cloudtrail_trail group by cube (is_multi_region_trail, is_logging)
+order by 1 nulls first, 2 nulls first;
+
+-- name: r20_recursive_ou_tree
+with recursive tree as (
+  select id, name, parent_id, 1 as depth, name::text as path from aws_organizations_organizational_unit
+  where parent_id like 'r-%'
+  union all
+  select o.id, o.name, o.parent_id, t.depth + 1, t.path || '/' || o.name
+  from aws_organizations_organizational_unit o join tree t on o.parent_id = t.id
+)
+select name, depth, path from tree order by path;
+
+-- name: r20_recursive_accounts_under_root
+with recursive parents as (
+  select a.id as account, a.parent_id as node, 0 as hops from aws_organizations_account a
+  union all
+  select p.account, o.parent_id, p.hops + 1 from parents p join aws_organizations_organizational_unit o on o.id = p.node
+)
+select account, max(hops) as depth from parents group by account order by account;
+
+-- name: r20_recursive_counter_series
+with recursive n(i) as (select 1 union all select i * 2 from n where i < 100) select i, i::text || 'x' as t from n order by i;
+
+-- name: r20_case_typing_numeric_and_int
+select name, case when attachment_count > 1 then 1.5 else attachment_count end as c,
+  case when is_attached then 'yes' end as attached
+from aws_iam_policy order by name;
+
+-- name: r20_case_typing_timestamps
+select name, case when password_last_used is null then create_date else password_last_used end as last,
+  case when mfa_enabled then null else '2020-01-01'::date end as d
+from aws_iam_user order by name;
+
+-- name: r20_case_typing_bool_text
+select name, case when mfa_enabled then true when name like 'a%' then null else false end as b,
+  case length(name) when 3 then 'three' when 5 then 'five' else 'other' end as l
+from aws_iam_user order by name;
+
+-- name: r20_null_ordering_default_desc
+select name, password_last_used from aws_iam_user order by password_last_used desc, name;
+
+-- name: r20_null_ordering_explicit
+select name, role_last_used_date from aws_iam_role order by role_last_used_date asc nulls first, name;
+
+-- name: r20_null_ordering_in_window
+select name, row_number() over (order by password_last_used nulls first, name) as rn,
+  row_number() over (order by password_last_used desc nulls last, name) as rn_desc
+from aws_iam_user order by name;
+
+-- name: r20_null_ordering_in_agg
+select account_id, array_agg(password_last_used order by password_last_used) as asc_nulls_last,
+  string_agg(coalesce(password_last_used::text, '-'), ',' order by password_last_used desc) as desc_nulls_first
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r20_text_vs_varchar_compare
+select name, name::varchar = 'alice' as is_alice, name::varchar(3) as short, name < 'c'::varchar as early
+from aws_iam_user order by name;
+
+-- name: r20_varchar_concat_type
+select name || '-'::varchar as a, (name::varchar || 'x') as b, upper(name::varchar) as c from aws_iam_group order by name;
+
+-- name: r20_collation_ordering_mixed_case
+select name from (values ('bob'), ('Alice'), ('alice'), ('_svc'), ('Zed'), ('émile'), ('10'), ('9')) v(name) order by name;
+
+-- name: r20_collation_c_order
+select name from aws_iam_user order by name collate "C";
+
+-- name: r20_collation_min_max
+select min(name) as first, max(name) as last, min(name collate "C") as first_c from aws_iam_user;
+
+-- name: r20_collation_compare_upper_lower
+select name, name < 'B' as before_b, lower(name) < 'b' as lower_before_b from aws_iam_role order by name;
+
+-- name: r20_coalesce_numeric_int_mix
+select name, coalesce(nullif(attachment_count, 0), 0.5) as c, coalesce(null, attachment_count, 2.25) as d
+from aws_iam_policy order by name;
+
+-- name: r20_coalesce_json_text
+select name, coalesce(tags -> 'team', '"unset"') as team, coalesce(tags ->> 'owner', name) as owner
+from aws_iam_user order by name;
+
+-- name: r20_greatest_least_timestamps
+select name, greatest(create_date, password_last_used) as latest, least(create_date, password_last_used) as earliest
+from aws_iam_user order by name;
+
+-- name: r20_org_policy_content_paths
+select name, type, content #> '{Statement,0,Effect}' as first_effect, jsonb_typeof(content -> 'Statement') as kind
+from aws_organizations_policy order by name;
+
+-- name: r20_org_tag_policy_values
+select name, jsonb_array_elements_text(content #> '{tags,env,tag_value,@@assign}') as allowed
+from aws_organizations_policy where type = 'TAG_POLICY' order by allowed;
+
+-- name: r20_org_scp_deny_actions
+select p.name, a as action
+from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where s ->> 'Effect' = 'Deny' order by p.name, a;
+
+-- name: r20_org_accounts_joined_by_year
+select date_part('year', joined_timestamp) as year, count(*) as accounts, string_agg(name, ', ' order by name) as names
+from aws_organizations_account group by 1 order by 1;
+
+-- name: r20_org_accounts_tags
+select name, tags ->> 'env' as env, status from aws_organizations_account order by env nulls last, name;
+
+-- name: r20_s3_events_bucket_and_key
+select event_name, request_parameters ->> 'bucketName' as bucket, split_part(request_parameters ->> 'key', '/', 1) as prefix,
+  resources -> 0 ->> 'ARN' as object_arn
+from aws_cloudtrail_trail_event where event_source = 's3.amazonaws.com';
+
+-- name: r20_s3_policy_notresource
+select name, jsonb_array_elements_text(s -> 'NotResource') as excluded
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+where s ? 'NotResource' order by name, excluded;
+
+-- name: r20_kms_actions_wildcards
+select name, a as action, a like 'kms:%*' as wildcard
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where a like 'kms:%' order by name, a;
+
+-- name: r20_kms_condition_mfa_age
+select name, (s #>> '{Condition,NumericLessThan,aws:multifactorauthage,0}')::int as max_age,
+  s #> '{Condition,Bool}' as bool_conditions
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+where s -> 'Condition' is not null order by name;
+
+-- name: r20_ec2_assume_from_service_events
+select event_name, request_parameters ->> 'roleSessionName' as session, (request_parameters ->> 'durationSeconds')::int / 60 as minutes,
+  source_ip_address
+from aws_cloudtrail_trail_event where event_name like 'AssumeRole%' order by event_time;
+
+-- name: r20_ec2_instance_profiles
+select name, jsonb_array_length(instance_profile_arns) as profiles, instance_profile_arns ->> 0 as first
+from aws_iam_role order by name;
+
+-- name: r20_credential_report_key_age_days
+select user_name, date_part('day', timestamptz '2025-06-14 00:00+00' - access_key_1_last_rotated) as key1_days,
+  access_key_1_active and access_key_2_active as both_active
+from aws_iam_credential_report order by user_name;
+
+-- name: r20_credential_report_never_used
+select user_name, coalesce(password_last_used::text, 'never') as pw, password_enabled, mfa_active
+from aws_iam_credential_report order by user_name;
+
+-- name: r20_password_policy_text
+select account_id, format('min %s, reuse %s, max age %s', minimum_password_length, coalesce(password_reuse_prevention::text, '-'), coalesce(max_password_age::text, 'none')) as summary
+from aws_iam_account_password_policy order by account_id;
+
+-- name: r20_access_keys_per_status
+select status, count(*) as keys, min(create_date) as oldest, max(access_key_last_used_date) as latest_use
+from aws_iam_access_key group by status order by status;
+
+-- name: r20_trail_selectors_paths
+select name, event_selectors #>> '{0,ReadWriteType}' as rw, jsonb_array_length(coalesce(advanced_event_selectors, '[]')) as advanced
+from aws_cloudtrail_trail order by name;
+
+-- name: r20_trail_delivery_age
+select name, latest_delivery_time, age(timestamptz '2025-06-14 00:00+00', latest_delivery_time) as since
+from aws_cloudtrail_trail order by name;
+
+-- name: r20_role_trust_principals_lateral
+select r.name, p.key as principal_kind, p.value as principal
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_each(s -> 'Principal') p
+order by r.name, p.key;
+
+-- name: r20_event_error_rate_by_source
+select event_source, count(*) as total, count(error_code) as errors,
+  round(100.0 * count(error_code) / count(*), 1) as pct
+from aws_cloudtrail_trail_event group by event_source order by event_source;
+
+-- name: r20_event_hour_buckets_filter
+select date_trunc('hour', event_time) as hour, count(*) filter (where read_only) as reads, count(*) filter (where not read_only) as writes
+from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: r20_real_times_integer_types
+select name, max_session_duration::real * 2 as a, max_session_duration::real / 3 as b, max_session_duration::float4 + 0.5 as c,
+  max_session_duration::real * 2::real as d, -max_session_duration::real as e
+from aws_iam_role order by name;
+
+-- name: r20_real_arithmetic_precision
+select 0.1::real * 3 as a, 0.1::real + 0.2::real as b, 1::real / 3 as c, 1.5::real - '0.5' as d;
+
+-- name: r20_real_in_aggregates
+select sum(max_session_duration::real) as s, avg(max_session_duration::real) as a, max(max_session_duration::real) * 2 as m
+from aws_iam_role;
+
+-- name: r20_varchar_array_casts
+select '{a,b}'::varchar[] as a, ('{x}'::varchar[])[1] as first, array_length('{a,b,c}'::varchar[], 1) as n;
+
+-- name: r20_oid_casts
+select name, length(name)::oid as o, attachment_count::oid as a from aws_iam_policy order by name;
+
+-- name: r20_epoch_division_in_lateral
+select u.name, d.days, d.days > 365 as over_a_year
+from aws_iam_user u cross join lateral (select extract(epoch from timestamptz '2025-06-14 00:00+00' - u.create_date) / 86400 as days) d
+order by u.name;
+
+-- name: r20_epoch_division_minutes_cte
+with e as (select event_name, extract(epoch from event_time - timestamptz '2025-06-14 00:00+00') / 60 as minutes from aws_cloudtrail_trail_event)
+select event_name, minutes, round(minutes) as whole from e order by minutes, event_name;
+
+-- name: r20_epoch_division_grouped
+select account_id, max(extract(epoch from create_date)) / 3600 as hours, sum(extract(epoch from create_date)) / count(*) as mean
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r20_path_query_array_and_first
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Effect') as effects,
+  jsonb_path_query_first(policy_std, '$.Statement[*].Resource') as first_resource
+from aws_iam_policy order by name;
+
+-- name: r20_path_query_like_regex
+select name, jsonb_path_exists(policy_std, '$.Statement[*].Action[*] ? (@ like_regex "^iam:")') as iam_actions,
+  jsonb_path_exists(policy_std, '$.Statement[*].Action[*] ? (@ starts with "lambda")') as lambda_actions
+from aws_iam_policy order by name;
+
+-- name: r20_path_query_size_and_type
+select name, jsonb_path_query(policy_std, '$.Statement.size()') as statements,
+  jsonb_path_query_first(policy_std, '$.Statement[0].Action.type()') as action_type
+from aws_iam_policy where policy_std is not null order by name;
+
+-- name: r20_path_query_event_resources
+select event_name, jsonb_path_query(resources, '$[*] ? (@.type == "AWS::IAM::Role").ARN') #>> '{}' as role_arn
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_path_ops_text_array_literal
+select u.name, u.tags #>> '{team}' as team, p.policy_std #> '{Statement,0,Action}' as actions
+from aws_iam_user u left join aws_iam_policy p on p.name = u.name order by u.name;
+
+-- name: r20_exists_any_on_action_arrays
+select p.name, count(*) filter (where s -> 'Action' ?| '{iam:passrole,lambda:*}') as passrole_or_lambda,
+  bool_or(s -> 'Action' ? '*') as star
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s group by p.name order by p.name;
+
+-- name: r20_contains_array_of_principals
+select name from aws_iam_role
+where assume_role_policy_std @> '{"Statement": [{"Principal": {"Service": ["ec2.amazonaws.com"]}}]}' order by name;
+
+-- name: r20_contains_scalar_in_array
+select name, attached_policy_arns @> '"arn:aws:iam::aws:policy/AdministratorAccess"' as admin
+from aws_iam_user order by name;
+
+-- name: r20_window_ntile_and_cume_dist
+select name, create_date, ntile(3) over (order by create_date) as tercile, cume_dist() over (order by create_date) as cd
+from aws_iam_user order by name;
+
+-- name: r20_window_range_numeric_offset
+select name, max_session_duration, count(*) over (order by max_session_duration range between 3600 preceding and 3600 following) as near
+from aws_iam_role order by name;
+
+-- name: r20_window_partition_frame_avg
+select account_id, name, attachment_count,
+  avg(attachment_count) over (partition by account_id order by name rows between unbounded preceding and current row) as running_avg
+from aws_iam_policy order by account_id, name;
+
+-- name: r20_window_nth_value_frame
+select name, nth_value(name, 2) over (order by create_date rows between unbounded preceding and unbounded following) as second_oldest
+from aws_iam_user order by name;
+
+-- name: r20_window_string_agg_running
+select event_time, string_agg(event_name, '>') over (order by event_time rows between 2 preceding and current row) as path
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_series_date_steps
+select d, d + interval '1 day' as next_day, extract(dow from d) as dow
+from generate_series(date '2025-02-26', date '2025-03-02', interval '1 day') d order by d;
+
+-- name: r20_series_weeks_with_events
+select w as week_start, count(e.event_id) as events
+from generate_series(date_trunc('week', timestamptz '2025-06-01 00:00+00'), timestamptz '2025-06-14 00:00+00', interval '1 week') w
+  left join aws_cloudtrail_trail_event e on e.event_time >= w and e.event_time < w + interval '1 week'
+group by w order by w;
+
+-- name: r20_series_integer_with_step_negative
+select i, i % 3 as m from generate_series(10, -2, -4) i order by i;
+
+-- name: r20_date_trunc_with_interval_math
+select name, date_trunc('day', create_date) + interval '23 hours 59 minutes' as end_of_day,
+  date_trunc('month', create_date) + interval '1 month' - interval '1 day' as month_end
+from aws_iam_user order by name;
+
+-- name: r20_interval_sum_avg
+select account_id, sum(timestamptz '2025-06-14 00:00+00' - create_date) as total_age, avg(timestamptz '2025-06-14 00:00+00' - create_date) as mean_age
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r20_interval_negative_and_mixed
+select interval '1 day' - interval '25 hours' as a, interval '-1 month 3 days' as b, interval '36 hours' * 2 as c,
+  interval '1 year' / 5 as d;
+
+-- name: r20_make_interval_from_columns
+select name, make_interval(secs => max_session_duration) as session, make_interval(hours => (max_session_duration / 3600)::int) as hours
+from aws_iam_role order by name;
+
+-- name: r20_age_between_events
+select e1.event_name, e2.event_name as next, age(e2.event_time, e1.event_time) as gap
+from aws_cloudtrail_trail_event e1 join aws_cloudtrail_trail_event e2 on e2.event_time > e1.event_time
+  and e2.event_time < e1.event_time + interval '2 hours'
+order by e1.event_time, e2.event_time;
+
+-- name: r20_regexp_matches_multiple_groups
+select name, m[1] as service, m[2] as action
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a,
+  regexp_matches(a, '^([a-z0-9]+):(.*)$') m
+order by name, service, action;
+
+-- name: r20_regexp_matches_no_match_rows
+select name, (select count(*) from regexp_matches(name, '\d', 'g')) as digits from aws_iam_user order by name;
+
+-- name: r20_regexp_replace_case_insensitive_global
+select event_source, regexp_replace(event_source, 'AMAZONAWS\.COM$', 'aws', 'i') as short,
+  regexp_replace(user_agent, '[0-9]+', '#', 'g') as agent_shape
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_regexp_substr_and_like
+select name, substring(arn from ':(\d{12}):') as account, arn ~* 'ROLE/' as is_role, arn !~ 'aws-service-role' as custom
+from aws_iam_role order by name;
+
+-- name: r20_split_part_on_tags
+select name, split_part(tags ->> 'owner', '@', 2) as domain, split_part(coalesce(tags ->> 'team', ''), '-', -1) as team_tail
+from aws_iam_user order by name;
+
+-- name: r20_array_position_in_jsonb_order
+select name, array_position(array['Allow', 'Deny'], s ->> 'Effect') as effect_rank
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s order by name, effect_rank;
+
+-- name: r20_array_positions_and_remove
+select array_positions(array[name, 'x', name], name) as p, array_remove(array[name, 'x'], 'x') as r from aws_iam_group order by name;
+
+-- name: r20_any_with_subquery
+select name from aws_iam_user where name = any(select username from aws_cloudtrail_trail_event where error_code is null) order by name;
+
+-- name: r20_all_with_subquery
+select name, create_date from aws_iam_user
+where create_date < all(select create_date from aws_iam_role) order by name;
+
+-- name: r20_any_text_array_from_split
+select name from aws_iam_user where 'team' = any(string_to_array('owner,team,nhi', ',')) and tags ? 'team' order by name;
+
+-- name: r20_distinct_on_expression
+select distinct on (split_part(event_source, '.', 1)) split_part(event_source, '.', 1) as service, event_name, event_time
+from aws_cloudtrail_trail_event order by split_part(event_source, '.', 1), event_time desc;
+
+-- name: r20_distinct_on_with_nulls
+select distinct on (role_last_used_region) role_last_used_region, name
+from aws_iam_role order by role_last_used_region nulls first, name;
+
+-- name: r20_format_with_nulls_and_widths
+select format('[%s]', null) as a, format('[%5s]', 'ab') as b, format('%s-%s', name, null) as c, format('%%') as d
+from aws_iam_group order by name;
+
+-- name: r20_to_char_with_fm_and_th
+select name, to_char(create_date, 'FMDDth "of" FMMonth YYYY') as long_date, to_char(create_date, 'HH24:MI:SS') as t
+from aws_iam_user order by name;
+
+-- name: r20_case_int_bigint_typing
+select name, case when mfa_enabled then count(*) over () else length(name) end as n,
+  case when mfa_enabled then 1 else 2.0 end as x
+from aws_iam_user order by name;
+
+-- name: r20_case_searched_in_order_by
+select user_name, status from aws_iam_access_key
+order by case status when 'Active' then 0 else 1 end, user_name nulls last, access_key_id;
+
+-- name: r20_grouping_sets_with_expression
+select date_trunc('day', event_time)::date as day, read_only, count(*) as n
+from aws_cloudtrail_trail_event group by grouping sets ((1, 2), (1)) order by day, read_only nulls last;
+
+-- name: r20_recursive_split_path
+with recursive parts(rest, part, n) as (
+  select path, null::text, 0 from aws_organizations_organizational_unit where name = 'prod'
+  union all
+  select substr(rest, strpos(rest || '.', '.') + 1), split_part(rest, '.', 1), n + 1 from parts where rest <> ''
+)
+select n, part from parts where n > 0 order by n;
+
+-- name: r20_text_varchar_union_types
+select name as v from aws_iam_role union all select name::varchar from aws_iam_group order by v;
+
+-- name: r20_collation_order_by_lower_upper
+select name from aws_iam_user order by lower(name) desc, name;
+
+-- name: r20_null_ordering_multiple_keys
+select name, password_last_used, mfa_enabled from aws_iam_user order by mfa_enabled desc nulls last, password_last_used nulls first, name;
+
+-- name: r20_coalesce_interval_and_text
+select name, coalesce(timestamptz '2025-06-14 00:00+00' - password_last_used, interval '0') as idle,
+  coalesce(to_char(password_last_used, 'YYYY'), 'never') as year
+from aws_iam_user order by name;
+
+-- name: r20_is_distinct_from_jsonb
+select name, tags is distinct from '{}'::jsonb as has_tags, tags -> 'team' is not distinct from '"platform"' as platform
+from aws_iam_user order by name;
+
+-- name: r20_gap_float4_mul_int
+select name, max_session_duration::float4 * 2 as f, 1.5::real * length(name) as g from aws_iam_role order by name;
+
+-- name: r20_gap_varchar_array
+select '{a}'::varchar[] as a, '{a,b}'::varchar[] as b;
+
+-- name: r20_gap_oid
+select name, length(name)::oid as o from aws_iam_user order by name;
+
+-- name: r20_gap_epoch_div
+select name, extract(epoch from create_date) / 86400 as d from aws_iam_user order by name;
+
+-- name: r20_gap_epoch_div2
+select name, extract(epoch from (timestamptz '2024-06-01' - create_date)) / 3600 as h from aws_iam_user order by name;
+
+-- name: r20_gap_epoch_div3
+select name, extract(epoch from create_date)::int / 60 as m, date_part('epoch', create_date) / 60 as dp from aws_iam_user order by name;
+
+
+-- name: r20_path_ops_array_constructor_path
+select u.name, u.tags #>> array['team'] as team, p.policy_std #> array['Statement', '0', 'Action'] as actions,
+  p.policy_std #>> '{Statement,0,Effect}'::text[] as effect
+from aws_iam_user u left join aws_iam_policy p on p.name = u.name order by u.name;
+
+-- name: r20_path_ops_array_path_on_events
+select event_name, request_parameters #>> array['roleArn'] as role_arn, user_identity #> array['sessionContext', 'attributes'] as attributes
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r20_varchar_first_union_types
+select name::varchar as v from aws_iam_group union all select name from aws_iam_role order by v;
+
+-- name: r20_varchar_first_union_distinct
+select name::varchar(20) as v from aws_iam_user union select name::varchar from aws_iam_role union select 'zzz' order by 1 desc;
+
+-- name: r20_varchar_first_except
+select name::varchar as n, length(name) as l from aws_iam_user except select name, 5 from aws_iam_role;

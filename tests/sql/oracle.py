@@ -20,8 +20,9 @@ from sqlglot import exp
 
 from iamsql.load import normalize
 from iamsql.sql.dialect import parse, quiet_sqlglot, to_duckdb
+from iamsql.sql.output import pg_data_type
 from iamsql.sql.pgfunctions import AS_OF_VARIABLE
-from iamsql.sql.query import describe_duckdb_error
+from iamsql.sql.query import describe_duckdb_error, fetch
 from iamsql.store import db
 from iamsql.store.schema import TABLES, columns
 
@@ -151,7 +152,7 @@ def interval_as_text(pg) -> None:
     class IntervalLoader(Loader):
         def load(self, data):
             text = bytes(data).decode()
-            match = re.fullmatch(r"(?:(-?\d+) years? ?)?(?:(-?\d+) mons? ?)?(?:(-?\d+) days? ?)?"
+            match = re.fullmatch(r"(?:([-+]?\d+) years? ?)?(?:([-+]?\d+) mons? ?)?(?:([-+]?\d+) days? ?)?"
                                  r"(?:([-+])?(\d+):(\d+):(\d+(?:\.\d+)?))?", text)
             years, months, days, sign, hours, minutes, seconds = match.groups()
             total_days = (int(years or 0) * 12 + int(months or 0)) * 30 + int(days or 0)
@@ -202,6 +203,21 @@ class Outcome:
     columns: list[str] | None
     rows: list | None
     error: str | None = None
+    # per column: Postgres's type name (``typname``: ``int4``, ``_text``) and the decimals of each numeric value
+    types: list[str] | None = None
+    scales: list[list] | None = None
+
+
+def numeric_scales(types: list[str], rows: list[tuple]) -> list[list]:
+    """Per column, the sorted decimals of its numeric values (the printed text's; [] for another type)."""
+    def scale(value):
+        return value.as_tuple().exponent if isinstance(value, Decimal) else 0  # an int: a numeric without decimals
+
+    return [sorted((scale(row[i]) for row in rows if row[i] is not None), key=repr) if t == "numeric" else []
+            for i, t in enumerate(types)]
+
+
+TYPE_NAMES: dict[int, str] = {}  # a PostgreSQL type's oid -> its name (the built-in types' oids are fixed)
 
 
 def run_postgres(pg, sql: str) -> tuple[Outcome, datetime]:
@@ -214,10 +230,15 @@ def run_postgres(pg, sql: str) -> tuple[Outcome, datetime]:
             with pg.transaction(force_rollback=True):
                 cur = pg.execute(sql)
                 names = [d.name for d in cur.description]
-                rows = [tuple(_normal(v) for v in row) for row in cur.fetchall()]
+                oids = [d.type_code for d in cur.description]
+                raw = cur.fetchall()
+                for oid in set(oids) - TYPE_NAMES.keys():
+                    TYPE_NAMES[oid] = pg.execute("select typname from pg_type where oid = %s", [oid]).fetchone()[0]
+                types = [TYPE_NAMES[oid] for oid in oids]
         except psycopg.Error as exc:
             return Outcome(None, None, str(exc).splitlines()[0]), now
-    return Outcome(names, rows), now
+    rows = [tuple(_normal(v) for v in row) for row in raw]
+    return Outcome(names, rows, types=types, scales=numeric_scales(types, raw)), now
 
 
 def run_duckdb(con, duck_sql: str, now: datetime) -> Outcome:
@@ -232,6 +253,20 @@ def run_duckdb(con, duck_sql: str, now: datetime) -> Outcome:
     except duckdb.Error as exc:
         return Outcome(None, None, describe_duckdb_error(exc, duck_sql))
     return Outcome(names, rows)
+
+
+def printed_types(con, sql: str, now: datetime, translate=None) -> Outcome:
+    """The types and numeric decimals ``iamsql query`` prints for ``sql`` (its ``-o json`` ``data_type``), from
+    ``translate(sql)`` (by default the dialect's translation for printing)."""
+    duck_sql = translate(sql) if translate else to_duckdb(sql, as_of_variable=True, numeric_text=True)
+    con.execute(f"set variable {AS_OF_VARIABLE} = ?::timestamptz", [now])
+    names, duck_types, rows = fetch(con, duck_sql)
+    types = [pg_data_type(t) for t in duck_types]
+    return Outcome(names, None, types=types, scales=numeric_scales(types, rows))
+
+
+def same_types(expected: Outcome, printed: Outcome) -> bool:
+    return expected.types == printed.types and expected.scales == printed.scales
 
 
 def is_ordered(sql: str) -> bool:
