@@ -102,10 +102,10 @@ def test_substr_from_a_computed_start_counts_from_1_as_in_postgres():
 
 
 def test_text_to_integer_cast_refuses_what_postgres_refuses_on_spark():
-    """Postgres reads only digits (a sign, blanks around) as an integer and refuses '12.5'; Spark's CAST would give
-    NULL or 12: the text is checked first, as the DuckDB macro does."""
+    """Postgres reads only digits (a sign, blanks around: space, \\t, \\n, \\r, \\v, \\f) as an integer and refuses
+    '12.5'; Spark's CAST would give NULL or 12: the text is checked first, as the DuckDB macro does."""
     sql = spark_engine.to_spark("select (name)::int as n from aws_iam_user")
-    assert "RLIKE '^[ \\\\t\\\\n\\\\r\\\\f]*[+-]?[0-9]+[ \\\\t\\\\n\\\\r\\\\f]*$' THEN TRIM((name))" in sql, sql
+    assert "RLIKE '^[ \\\\t\\\\n\\\\r\\\\x0B\\\\f]*[+-]?[0-9]+[ \\\\t\\\\n\\\\r\\\\x0B\\\\f]*$' THEN TRIM((name))" in sql, sql
     assert "RAISE_ERROR(CONCAT('invalid input syntax for type integer: \"', (name), '\"'))" in sql, sql
 
 

@@ -190,7 +190,7 @@ def _function(node: exp.Anonymous) -> exp.Expr:
                         default=exp.Substring(this=args[0], start=start, length=length))
     if name == "pg_text_to_int":  # Postgres reads only digits, a sign and blanks around as an integer (pgfunctions)
         text, type_name = args
-        syntax = exp.Literal.string("^[ \\t\\n\\r\\f]*[+-]?[0-9]+[ \\t\\n\\r\\f]*$")
+        syntax = exp.Literal.string("^[ \\t\\n\\r\\x0B\\f]*[+-]?[0-9]+[ \\t\\n\\r\\x0B\\f]*$")
         message = _call("concat", exp.Literal.string(f"invalid input syntax for type {type_name.name}: \""),
                         text.copy(), exp.Literal.string('"'))
         return exp.Case(ifs=[exp.If(this=exp.Or(this=exp.Is(this=text.copy(), expression=exp.Null()),
