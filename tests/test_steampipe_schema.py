@@ -18,9 +18,9 @@ MORE_REFERENCE = REFERENCE.with_name("steampipe_aws_more_columns.csv")
 # Steampipe's column types (proto.ColumnType_*) as DuckDB describes iamsql's columns.
 DUCKDB_TYPES = {"STRING": "VARCHAR", "BOOL": "BOOLEAN", "INT": "BIGINT", "DOUBLE": "DOUBLE",
                 "TIMESTAMP": "TIMESTAMP WITH TIME ZONE", "JSON": "JSON", "LTREE": "VARCHAR"}
-# iamsql's own columns after Steampipe's: Steampipe's connection column, the snapshot, and the additions that
+# iamsql's own columns after Steampipe's: Steampipe's connection columns, the snapshot, and the additions that
 # docs/loading.md and docs/sql.md describe.
-OWN_COLUMNS = {"_ctx": "JSON", "snapshot_id": "BIGINT"}
+OWN_COLUMNS = {"sp_connection_name": "VARCHAR", "sp_ctx": "JSON", "_ctx": "JSON", "snapshot_id": "BIGINT"}
 ADDED = {
     "aws_iam_user": {"policies_loaded": "BOOLEAN"},
     "aws_iam_group": {"policies_loaded": "BOOLEAN"},

@@ -11,6 +11,15 @@ _AWS_COMMON_COLUMNS: list[tuple[str, str]] = [
     ("account_id", "VARCHAR"),
 ]
 
+# Steampipe's connection columns, which its plugin SDK puts after every table's own columns in
+# this order (the connection is the account: sp_connection_name is the account id, sp_ctx and _ctx are
+# {"connection_name": <account id>}).
+CONNECTION_COLUMNS: list[tuple[str, str]] = [
+    ("sp_connection_name", "VARCHAR"),
+    ("sp_ctx", "JSON"),
+    ("_ctx", "JSON"),
+]
+
 # Not Steampipe's, on users, groups and roles: true when the row came from an output that lists the entity's attached
 # and inline policies (get-account-authorization-details), so that NULL attached_policy_arns / inline_policies mean
 # "none", as in Steampipe; NULL when they were not loaded (list-users, list-roles, list-groups, get-role).
@@ -1023,7 +1032,7 @@ DERIVED_TABLES: dict[str, list[tuple[str, str]]] = {
         ("region", "VARCHAR"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("_ctx", "JSON"),
+        *CONNECTION_COLUMNS,
     ],
 }
 
@@ -1114,9 +1123,9 @@ ACCESS_TABLES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-# Added to every table: which snapshot a row belongs to, and Steampipe's connection metadata column.
+# Added to every table: Steampipe's connection columns, then which snapshot a row belongs to.
 BOOKKEEPING_COLUMNS: list[tuple[str, str]] = [
-    ("_ctx", "JSON"),
+    *CONNECTION_COLUMNS,
     ("snapshot_id", "BIGINT"),
 ]
 
