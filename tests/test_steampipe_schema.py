@@ -23,7 +23,7 @@ DUCKDB_TYPES = {"STRING": "VARCHAR", "BOOL": "BOOLEAN", "INT": "BIGINT", "DOUBLE
 # docs/loading.md and docs/sql.md describe.
 OWN_COLUMNS = {"sp_connection_name": "VARCHAR", "sp_ctx": "JSON", "_ctx": "JSON", "snapshot_id": "BIGINT"}
 ADDED = {
-    "aws_iam_user": {"policies_loaded": "BOOLEAN"},
+    "aws_iam_user": {"policies_loaded": "BOOLEAN", "login_profile_loaded": "BOOLEAN"},
     "aws_iam_group": {"policies_loaded": "BOOLEAN"},
     "aws_iam_role": {"policies_loaded": "BOOLEAN"},
     "aws_iam_policy": {"policy_versions": "JSON"},

@@ -48,6 +48,10 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("akas", "JSON"),
         *_AWS_COMMON_COLUMNS,
         _POLICIES_LOADED,
+        # Not Steampipe's: true when the user's get-login-profile answer was loaded, its login profile or NoSuchEntity
+        # (no console password: login_profile NULL, as Steampipe gives it), so that NULL login_profile means "none";
+        # NULL when it was not loaded.
+        ("login_profile_loaded", "BOOLEAN"),
     ],
     "aws_iam_group": [
         ("name", "VARCHAR"),
