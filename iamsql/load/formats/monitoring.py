@@ -130,9 +130,9 @@ def parse_alarms(doc: dict, path: Path) -> Parsed:
 def _alarm_tags_output(doc: dict) -> bool:
     """cloudwatch list-tags-for-resource of an alarm: ``Tags`` with the alarm's ARN as ``ResourceARN``, the key
     ``iamsql collect`` adds (AWS's answer names no resource)."""
-    arn = doc.get("ResourceARN")
-    return (isinstance(doc.get("Tags"), list) and isinstance(arn, str)
-            and (arn_parts(arn) or {}).get("service") == "cloudwatch" and arn_parts(arn)["resource"].startswith("alarm:"))
+    parts = arn_parts(doc.get("ResourceARN")) or {}
+    return (isinstance(doc.get("Tags"), list) and parts.get("service") == "cloudwatch"
+            and parts["resource"].startswith("alarm:"))
 
 
 def parse_alarm_tags(doc: dict, path: Path) -> Parsed:
