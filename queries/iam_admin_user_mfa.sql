@@ -4,7 +4,8 @@ description: >-
   Every IAM user that the policy engine finds has every action on every resource (iam_principal_access,
   question full_admin, decision Allowed or AllowedIf) signs in with MFA if it has a console password, and has no
   active access key (a key signs requests without MFA), as the credential report says (MFA as the user's
-  list-mfa-devices says and the keys as its list-access-keys says, where they are loaded: iam_user_access_key). Users that are not
+  list-mfa-devices says, the password as its get-login-profile says and the keys as its list-access-keys says,
+  where they are loaded: iam_user_access_key). Users that are not
   administrators pass; users whose policies are not all loaded are skipped.
 severity: critical
 resource_type: AWS::IAM::User
@@ -31,19 +32,23 @@ with power as (
   select user_arn, account_id, string_agg('active access key ' || label, ', ' order by label) as keys
   from iam_user_access_key
   group by user_arn, account_id
-), facts as (
-  select r.user_arn, r.user_name, r.account_id, r.region, r.password_enabled, p.principal_arn, p.admin, p.unknown,
-    p.granted_by, p.missing,
-    concat_ws(', ',
-      -- list-mfa-devices of the user (live) wins over the report's mfa_active, as in iam_user_console_mfa
-      case when r.password_enabled and not coalesce(jsonb_array_length(u.mfa_devices) > 0, r.mfa_active, false)
-        then 'a console password without MFA' end,
-      k.keys) as gaps
+), credentials as (
+  -- list-mfa-devices and get-login-profile of the user (live) win over the report's mfa_active and
+  -- password_enabled, as in iam_user_console_mfa
+  select r.user_arn, r.user_name, r.account_id, r.region,
+    case when u.login_profile_loaded then u.login_profile is not null else r.password_enabled end as password_enabled,
+    coalesce(jsonb_array_length(u.mfa_devices) > 0, r.mfa_active, false) as mfa
   from aws_iam_credential_report as r
-    left join power as p on p.principal_arn = r.user_arn and p.account_id = r.account_id
     left join aws_iam_user as u on u.account_id = r.account_id and u.name = r.user_name
-    left join active_key as k on k.user_arn = r.user_arn and k.account_id = r.account_id
   where r.user_name <> '<root_account>'
+), facts as (
+  select c.user_arn, c.user_name, c.account_id, c.region, c.password_enabled, p.principal_arn, p.admin, p.unknown,
+    p.granted_by, p.missing,
+    concat_ws(', ', case when c.password_enabled and not c.mfa then 'a console password without MFA' end,
+      k.keys) as gaps
+  from credentials as c
+    left join power as p on p.principal_arn = c.user_arn and p.account_id = c.account_id
+    left join active_key as k on k.user_arn = c.user_arn and k.account_id = c.account_id
 )
 select
   user_arn as resource,

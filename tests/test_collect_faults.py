@@ -529,3 +529,26 @@ def test_credentials_that_stop_working_record_the_calls_not_made(aws_session, pr
     assert len(gaps) == len(set(gaps))
     assert all("ExpiredToken" in g["message"] for g in result.gaps if g["error"] == "NotAttempted")
     con.close()
+
+
+def test_a_password_removed_after_the_credential_report_is_collected_and_loaded_as_none(aws_session, tmp_path):
+    """The report still shows bob with a password (it is up to four hours old): GetLoginProfile answers NoSuchEntity,
+    which is an answer, not a gap; the evidence holds it with bob's name and the load knows bob has no password."""
+    from iamsql.collect.iam import ReportRow, per_user
+
+    aws_session.client("iam").create_user(UserName="bob")
+    evidence = Evidence.create(tmp_path / "ev", {})
+    run = AccountRun(Target(MANAGEMENT, aws_session, "caller"), evidence, Counter(), "us-east-1", threading.Event())
+    per_user(run, "bob", ReportRow(key_created=(), last_use_known=(), mfa_active=False, password_enabled=True))
+    run.close()
+    evidence.account(MANAGEMENT)
+    evidence.finish("complete")
+    assert evidence.gaps == []
+    written = json.loads((tmp_path / "ev" / MANAGEMENT / "global" / "iam" / "get-login-profile" / "bob.json").read_text())
+    assert written["UserName"] == "bob" and written["Error"]["Code"] == "NoSuchEntity"
+    con = db.connect(tmp_path / "db.duckdb")
+    summary = load_paths(con, [tmp_path / "ev"])
+    assert summary.skipped == []
+    assert con.execute("select name, login_profile, login_profile_loaded from aws_iam_user").fetchall() == [
+        ("bob", None, True)]
+    con.close()

@@ -37,10 +37,12 @@ def watch_account(session: boto3.Session) -> dict:
                                                    "metricValue": "1"}])
     sns = session.client("sns")
     topic = sns.create_topic(Name="security-alerts")["TopicArn"]
-    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="secops@example.com")
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="secops@example.com",
+                  Attributes={"FilterPolicy": json.dumps({"severity": ["high"]})})
     session.client("cloudwatch").put_metric_alarm(
         AlarmName="root-usage", MetricName="RootUsage", Namespace="Security", Statistic="Sum", Period=300,
-        EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanOrEqualToThreshold", AlarmActions=[topic])
+        EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanOrEqualToThreshold", AlarmActions=[topic],
+        Tags=[{"Key": "owner", "Value": "secops"}])
     s3 = session.client("s3")
     bucket = f"trail-logs-{ACCOUNT}"
     s3.create_bucket(Bucket="access-logs", ACL="log-delivery-write")
@@ -98,6 +100,16 @@ def test_monitoring_of_the_trail_is_collected_and_loaded(aws_session, tmp_path):
     assert alarms.fetchall() == [("root-usage", "RootUsage", "Security", facts["topic"], ACCOUNT)]
     subscriptions = con.execute("select topic_arn, protocol, endpoint from aws_sns_topic_subscription").fetchall()
     assert subscriptions == [(facts["topic"], "email", "secops@example.com")]
+    # Steampipe's columns of ListTagsForResource and GetSubscriptionAttributes: one call per alarm and subscription
+    assert con.execute("select tags->>'owner', tags_src->0->>'Key' from aws_cloudwatch_alarm").fetchall() == [
+        ("secops", "owner")]
+    attributes = con.execute("select subscription_arn, pending_confirmation, confirmation_was_authenticated, "
+                             "raw_message_delivery, filter_policy->'severity'->>0 from aws_sns_topic_subscription").fetchone()
+    answered = json.loads(next((tmp_path / "evidence" / ACCOUNT / "us-east-1" / "sns" / "get-subscription-attributes")
+                               .glob("*.json")).read_text())["Attributes"]
+    assert answered["SubscriptionArn"] == attributes[0]
+    assert attributes[1:] == (answered["PendingConfirmation"] == "true", answered["ConfirmationWasAuthenticated"] == "true",
+                              answered["RawMessageDelivery"] == "true", "high")
     bucket = con.execute("select region, logging->>'TargetBucket', versioning_enabled, block_public_policy, "
                          "restrict_public_buckets, policy_std->'Statement'->0->>'Sid', arn from aws_s3_bucket "
                          "where name = ?", [facts["bucket"]]).fetchone()

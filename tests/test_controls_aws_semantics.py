@@ -622,8 +622,8 @@ def test_s3_object_selector_filtered_by_other_fields_does_not_record_every_objec
 
 # --------------------------------------------------------------------------------------------------------------
 # ListMFADevices is live, the credential report up to four hours old at its generation: an administrator whose MFA
-# device was removed after the report has a console password without MFA, and one whose key was deactivated since
-# has no active key (IAM User Guide, "Getting credential reports": IAM reuses a report generated in the last four
+# device was removed after the report has a console password without MFA, one whose key was deactivated since
+# has no active key, and one whose password was removed since (GetLoginProfile: NoSuchEntity) has no password (IAM User Guide, "Getting credential reports": IAM reuses a report generated in the last four
 # hours).
 # --------------------------------------------------------------------------------------------------------------
 
@@ -637,10 +637,13 @@ def test_administrator_mfa_follows_the_listed_devices(tmp_path):
     accounts = {account: {
         "aws_iam_user": [{**iam_user(account, "removed", attached=[admin["arn"]]), "mfa_devices": []},
                          iam_user(account, "unlisted", attached=[admin["arn"]]),
-                         iam_user(account, "deactivated", attached=[admin["arn"]])],
+                         iam_user(account, "deactivated", attached=[admin["arn"]]),
+                         # get-login-profile (live) answered NoSuchEntity: the password was removed since the report
+                         {**iam_user(account, "passwordless", attached=[admin["arn"]]), "login_profile_loaded": True}],
         "aws_iam_policy": [admin],
         "aws_iam_credential_report": [report_row(account, name, password_enabled=True, mfa_active=True)
                                       for name in ("removed", "unlisted")] + [
+            report_row(account, "passwordless", password_enabled=True, mfa_active=False)] + [
             report_row(account, "deactivated", password_enabled=True, mfa_active=True, access_key_1_active=True,
                        access_key_1_last_rotated="2023-01-01T00:00:00Z")],
         # list-access-keys (live): the key the report shows active was deactivated since
@@ -654,6 +657,9 @@ def test_administrator_mfa_follows_the_listed_devices(tmp_path):
     removed = found[("iam_admin_user_mfa", f"arn:aws:iam::{account}:user/removed")]
     assert removed["status"] == "alarm" and "a console password without MFA" in removed["reason"], removed
     assert found[("iam_admin_user_mfa", f"arn:aws:iam::{account}:user/unlisted")]["status"] == "ok"
+    passwordless = found[("iam_admin_user_mfa", f"arn:aws:iam::{account}:user/passwordless")]
+    assert (passwordless["status"], passwordless["reason"]) == (
+        "ok", "passwordless is a full administrator with no console password and no active access key."), passwordless
 
 
 # --------------------------------------------------------------------------------------------------------------

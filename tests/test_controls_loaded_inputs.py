@@ -760,6 +760,29 @@ def test_console_mfa_follows_the_users_mfa_devices_listed_now(tmp_path):
         "show it yet).")
 
 
+def no_login_profile(user: str) -> dict:
+    """GetLoginProfile's NoSuchEntity as `collect` saves it (with the user's name), AWS's message."""
+    return {"UserName": user, "Error": {"Code": "NoSuchEntity",
+                                        "Message": f"Login Profile for User {user} cannot be found."}}
+
+
+def test_console_mfa_follows_the_users_login_profile_read_now(tmp_path):
+    """GetLoginProfile is live: a password removed since the credential report (NoSuchEntity) leaves nothing to
+    protect (ok, saying so); a login profile read now keeps the user a console user; a user whose login profile was
+    not read is judged by the report."""
+    lines = [report_line(name, "2020-01-01T00:00:00+00:00", password="true", password_used="2024-02-01T00:00:00+00:00")
+             for name in ("removed", "kept", "unread")]
+    files = {"credential-report.json": report_of(lines),
+             "removed.json": no_login_profile("removed"),
+             "kept.json": {"LoginProfile": {"UserName": "kept", "CreateDate": "2020-01-01T00:00:00Z",
+                                            "PasswordResetRequired": False}}}
+    results = run_loaded(tmp_path, files, ["iam_user_console_mfa"])
+    assert {name: results[user_arn(name)]["status"] for name in ("removed", "kept", "unread")} == {
+        "removed": "ok", "kept": "alarm", "unread": "alarm"}
+    assert results[user_arn("removed")]["reason"] == (
+        "removed has no console password (get-login-profile; the older credential report still shows one).")
+
+
 def test_long_term_key_use_is_read_from_the_keys_listed_now(tmp_path):
     """A workload's key rotated after the credential report: the report's slot holds the old key (unused since), the
     listing the new one, whose use get-access-key-last-used shows; a key deactivated since the report signs nothing."""

@@ -42,7 +42,8 @@ def test_every_output_is_recognised_and_belongs_to_the_account(loaded):
             "s3:get-bucket-encryption", "s3:get-bucket-acl", "s3:get-bucket-location", "s3:get-public-access-block",
             "s3:get-public-access-block (NoSuchPublicAccessBlockConfiguration)", "ec2:describe-regions",
             "s3:get-bucket-lifecycle-configuration", "s3:get-bucket-replication", "s3:get-object-lock-configuration",
-            "s3:get-bucket-notification-configuration",
+            "s3:get-bucket-notification-configuration", "sns:get-subscription-attributes",
+            "cloudwatch:list-tags-for-resource",
             "s3:get-bucket-lifecycle-configuration (NoSuchLifecycleConfiguration)",
             "s3:get-bucket-replication (ReplicationConfigurationNotFoundError)",
             "s3:get-object-lock-configuration (ObjectLockConfigurationNotFoundError)"} <= formats
@@ -80,6 +81,32 @@ def test_alarm_and_subscriptions(con):
     assert named[0][:3] == ("oncall@example.com", "PendingConfirmation", "[]")
     assert named[1][0] == "secops@example.com" and named[1][3] == f"{topic}:{named[1][1]}"
     assert named[1][2] == json.dumps([named[1][3]]) and ":" not in named[1][1]
+
+
+def test_alarm_tags_and_subscription_attributes_fill_steampipes_columns(con):
+    """ListTagsForResource gives the alarm's tags; GetSubscriptionAttributes the confirmed subscription's flags
+    (text "true"/"false" as booleans) and JSON documents; the pending subscription, which has no ARN to ask with,
+    keeps NULL there, and its pending_confirmation from the listing."""
+    assert [tuple(map(json.loads, row)) for row in con.execute("select tags, tags_src from aws_cloudwatch_alarm")
+            .fetchall()] == [({"owner": "secops"}, [{"Key": "owner", "Value": "secops"}])]
+    subs = {row[0]: row[1:] for row in con.execute(
+        "select endpoint, pending_confirmation, confirmation_was_authenticated, raw_message_delivery, "
+        "filter_policy->'severity'->>1, effective_delivery_policy->'healthyRetryPolicy'->>'numRetries', "
+        "delivery_policy, redrive_policy from aws_sns_topic_subscription").fetchall()}
+    assert subs == {"secops@example.com": (False, True, False, "critical", "3", None, None),
+                    "oncall@example.com": (True, None, None, None, None, None, None)}
+
+
+def test_an_alarm_without_tags_has_steampipes_empty_list_and_null_map(tmp_path):
+    arn = f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:root-account-usage"
+    shutil.copy(DATA / "us-east-1" / "describe-alarms.json", tmp_path / "describe-alarms.json")
+    (tmp_path / "tags.json").write_text(json.dumps({"ResourceARN": arn, "Tags": []}))
+    connection = db.connect(str(tmp_path / "a.duckdb"))
+    try:
+        load_paths(connection, [tmp_path])
+        assert connection.execute("select tags, tags_src from aws_cloudwatch_alarm").fetchall() == [(None, "[]")]
+    finally:
+        connection.close()
 
 
 def test_alarm_unit_as_describe_alarms_gives_it(tmp_path):

@@ -199,6 +199,41 @@ def test_one_user_s_output_beside_the_whole_listing_keeps_the_table_whole(tmp_pa
     assert rows(con, "select login_profile ->> 'CreateDate' from aws_iam_user where name = 'alice'") != [(None,)]
 
 
+def test_a_user_without_a_console_password_is_loaded_from_get_login_profiles_no_such_entity(tmp_path):
+    """GetLoginProfile's NoSuchEntity saved with the user's name (as `collect` writes it) says the user has no console
+    password: login_profile NULL as Steampipe's, and known to be so (login_profile_loaded); alice, whose profile is
+    loaded, keeps it. The answer is read as GetLoginProfile's by its message (AWS's words) or by its file's folder
+    (for a user the listing does not hold yet, the answer alone makes the row)."""
+    folder = tmp_path / "export"
+    (folder / "get-login-profile").mkdir(parents=True)
+    (folder / "list-users.json").write_text((SHAPES / "cli" / "list-users.json").read_text())
+    (folder / "get-login-profile.json").write_text(json.dumps(ONE_RESOURCE["get-login-profile"][0]))
+    (folder / "no-profile.json").write_text(json.dumps({"UserName": "ci-bot", "Error": {
+        "Code": "NoSuchEntity", "Message": "Login Profile for User ci-bot cannot be found."}}))
+    (folder / "get-login-profile" / "dave.json").write_text(json.dumps({"UserName": "dave", "Error": {
+        "Code": "NoSuchEntity", "Message": "The request was rejected because it referenced an entity that does not exist."}}))
+    con, summary = load(tmp_path, folder)
+    assert summary.skipped == [] and summary.warnings == []
+    assert rows(con, "select name, login_profile is null, login_profile_loaded from aws_iam_user order by name") == [
+        ("alice", False, True), ("ci-bot", True, True), ("dave", True, True)]
+    con, _ = load(tmp_path, folder / "list-users.json", folder / "get-login-profile.json", name="listing.duckdb")
+    assert rows(con, "select name, login_profile_loaded from aws_iam_user order by name") == [
+        ("alice", True), ("ci-bot", None)]
+
+
+def test_a_no_such_entity_answer_that_names_no_call_is_skipped_saying_so(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    path = folder / "bob.json"
+    path.write_text(json.dumps({"UserName": "bob", "Error": {"Code": "NoSuchEntity", "Message": "not found"}}))
+    _, summary = load(tmp_path, folder)
+    assert [(Path(p).name, reason) for p, reason in summary.skipped] == [(
+        "bob.json", "a NoSuchEntity answer about a user that does not say which call it answers; save "
+                    "GetLoginProfile's as get-login-profile/<user>.json")]
+    with pytest.raises(InputError, match="bob.json: a NoSuchEntity answer about a user"):
+        load(tmp_path, path, name="named.duckdb")
+
+
 # ---- list-entities-for-policy --------------------------------------------------------------------------------------
 
 CLOUDSHELL = "arn:aws:iam::aws:policy/AWSCloudShellFullAccess"

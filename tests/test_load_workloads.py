@@ -62,6 +62,17 @@ def test_ec2_columns_steampipe_reads_from_describe_instances(con):
         ("i-0a1b2c3d4e5f60002", "2025-04-02 17:45:10", "enabled", True, "hvm", None, "default", None)]
 
 
+def test_ec2_text_columns_of_a_struct_and_a_time(con):
+    """Steampipe's capacity_reservation_specification and usage_operation_update_time are text: the object as its
+    JSON text, the time as Go's RFC 3339 layout writes it (UTC, whole seconds); NULL where the output has neither."""
+    load.load_paths(con, [DATA / "describe-instances.json"])
+    found = rows(con, "select instance_id, capacity_reservation_specification::json ->> 'CapacityReservationPreference', "
+                      "usage_operation_update_time, typeof(usage_operation_update_time) "
+                      "from aws_ec2_instance order by 1")
+    assert found == [("i-0a1b2c3d4e5f60001", "open", "2025-03-10T08:15:00Z", "VARCHAR"),
+                     ("i-0a1b2c3d4e5f60002", None, None, "VARCHAR")]
+
+
 def test_lambda_columns_steampipe_reads_from_list_functions(con):
     load.load_paths(con, [DATA / "list-functions.json"])
     assert rows(con, "select dead_letter_config_target_arn, timeout, memory_size, tracing_config->>'Mode', "

@@ -1,6 +1,7 @@
 """What watches an account, per account: the regions it has (``DescribeRegions`` with ``AllRegions``, asked first:
 the regions the account has not enabled are left out of every regional call), and per
-region CloudWatch Logs metric filters, CloudWatch metric alarms and SNS subscriptions (the collection's regions
+region CloudWatch Logs metric filters, CloudWatch metric alarms (with their tags) and SNS subscriptions (with the
+attributes of each confirmed one; the collection's regions
 plus the region of every trail's CloudWatch Logs log group, so a trail's monitoring is always judged on collected
 data); then the S3 buckets (``ListBuckets``) and, for each bucket a trail of the account delivers to, its location,
 policy, policy status, server access logging, versioning, default encryption, public access block, ACL, tags,
@@ -13,7 +14,10 @@ configuration) are kept as answers. See ``iamsql.load.formats.monitoring``."""
 
 from __future__ import annotations
 
+import hashlib
+
 from iamsql.collect.account import GLOBAL, AccountRun
+from iamsql.raw.folder import safe_name
 
 BUCKET_FACTS = {"NoSuchBucketPolicy", "NoSuchPublicAccessBlockConfiguration",
                 "ServerSideEncryptionConfigurationNotFoundError", "NoSuchTagSet", "NoSuchLifecycleConfiguration",
@@ -53,9 +57,27 @@ def collect_monitoring(run: AccountRun, regions: list[str], trails: list[dict]) 
 
 
 def _regional(run: AccountRun, region: str) -> None:
+    """One region's metric filters, metric alarms with their tags and SNS subscriptions with their attributes
+    (Steampipe's columns read from ListTagsForResource and GetSubscriptionAttributes): one call per alarm and per
+    confirmed subscription, nothing per pending one (it has no ARN to ask with)."""
     run.fetch("logs", "DescribeMetricFilters", region=region, add={"Region": region})
-    run.fetch("cloudwatch", "DescribeAlarms", region=region, AlarmTypes=["MetricAlarm"])
-    run.fetch("sns", "ListSubscriptions", region=region)
+    alarms = (run.fetch("cloudwatch", "DescribeAlarms", region=region, AlarmTypes=["MetricAlarm"]) or {})
+    for alarm in alarms.get("MetricAlarms") or []:
+        if alarm.get("AlarmArn"):
+            run.fetch("cloudwatch", "ListTagsForResource", region=region, entity=_file_name(alarm["AlarmName"]),
+                      add={"ResourceARN": alarm["AlarmArn"]}, ResourceARN=alarm["AlarmArn"])
+    subscriptions = run.fetch("sns", "ListSubscriptions", region=region) or {}
+    for arn in [s["SubscriptionArn"] for s in subscriptions.get("Subscriptions") or []
+                if (s.get("SubscriptionArn") or "").startswith("arn:")]:
+        run.fetch("sns", "GetSubscriptionAttributes", region=region, entity=arn.rsplit(":", 1)[-1], SubscriptionArn=arn)
+
+
+def _file_name(name: str) -> str:
+    """An alarm's name as its file's name, with a digest of the name where the file name cannot hold it as it is
+    (alarm names may hold spaces and slashes: "CIS 4.1" and "CIS_4.1" must not share a file)."""
+    if safe_name(name) == name:
+        return name
+    return f"{safe_name(name)}-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
 
 
 def bucket_details(run: AccountRun, bucket: str) -> None:

@@ -627,7 +627,8 @@ def _listed_entities(pages: dict[tuple, dict]) -> dict[tuple, dict]:
 
 def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]) -> None:
     """Columns that need several files or rows: group memberships, policy attachments, shadow trails, access-key
-    akas, bucket and region ARNs, identity pool akas, partition / account / _ctx on every row."""
+    akas, bucket and region ARNs, identity pool akas, partition / account / Steampipe's connection columns on every
+    row."""
     users, groups = tables.get("aws_iam_user", {}), tables.get("aws_iam_group", {})
     groups_by_name = {g.get("name"): g for g in groups.values()}
     if any("__group_names" in u for u in users.values()):
@@ -656,7 +657,8 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
                 del row[hint]
             row.setdefault("partition", partition)
             row["account_id"] = account
-            row["_ctx"] = {"connection_name": account}
+            row["sp_connection_name"] = account
+            row["sp_ctx"] = row["_ctx"] = {"connection_name": account}
             if table == "aws_iam_access_key" and partition and row.get("user_name") is not None:
                 row.setdefault("akas", [f"arn:{partition}:iam::{account}:user/{row['user_name']}/accesskey/{row['access_key_id']}"])
             if table == identity.IDENTITY_POOL:  # Steampipe's ARN: the outputs name no account

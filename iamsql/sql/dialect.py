@@ -36,7 +36,7 @@ from sqlglot.transforms import preprocess
 
 from iamsql.errors import QueryError, UnsupportedFeature, first_line
 from iamsql.sql import jsonpath, numformat, pgfunctions
-from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, DERIVED_TABLES, TABLES
+from iamsql.store.schema import ACCESS_TABLES, BOOKKEEPING_COLUMNS, CATALOG_TABLES, DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
 WITHIN_GROUP_KEY = "pg_within_group"  # marks string_agg(...) written with WITHIN GROUP, which Postgres refuses
@@ -343,7 +343,7 @@ TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Ty
 
 
 def _column_types() -> tuple[dict[str, dict[str, str]], set[str], set[str]]:
-    by_table = {table: dict(cols) | {"_ctx": "JSON", "snapshot_id": "BIGINT"} for table, cols in TABLES.items()}
+    by_table = {table: dict(cols + BOOKKEEPING_COLUMNS) for table, cols in TABLES.items()}
     by_table |= {table: dict(cols) for table, cols in (DERIVED_TABLES | ACCESS_TABLES | CATALOG_TABLES).items()}
     json_names = {c for cols in by_table.values() for c, t in cols.items() if t == "JSON"}
     other_names = {c for cols in by_table.values() for c, t in cols.items() if t != "JSON"}

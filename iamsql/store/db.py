@@ -62,7 +62,7 @@ union all by name
 select r.user_name as name, r.user_arn as arn, r.user_creation_time as create_date,
        r.password_last_used, r.mfa_active as mfa_enabled, case when not r.mfa_active then '[]'::json end as mfa_devices,
        r.user_name as title, to_json([r.user_arn]) as akas,
-       r.partition, 'global' as region, r.account_id, r._ctx, r.snapshot_id
+       r.partition, 'global' as region, r.account_id, r.sp_connection_name, r.sp_ctx, r._ctx, r.snapshot_id
 from report r
 where r.user_name <> '<root_account>'
   and r.account_id not in (select account_id from iamsql_latest where table_name = 'aws_iam_user')
@@ -261,6 +261,9 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     return con
 
 
+# Steampipe's connection columns that a database made before them gets from each stored row's _ctx.
+FROM_CTX = {"sp_connection_name": "_ctx ->> 'connection_name'", "sp_ctx": "_ctx"}
+
 SCHEMA_TABLE = "iamsql_schema"  # one row: the fingerprint of the DDL that made the database's schema
 
 
@@ -316,6 +319,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> N
             for name, sqltype in columns(table):
                 if name not in present.get(table, {name}):
                     con.execute(f'alter table history.{table} add column "{name}" {sqltype}')
+                    if name in FROM_CTX:  # rows stored before the connection columns: theirs, from _ctx
+                        con.execute(f'update history.{table} set "{name}" = {FROM_CTX[name]}')
         # views after every table: aws_iam_user's reads the credential report's
         con.execute("".join(_view_ddl(table).strip() + ";\n" for table in TABLES))
         con.execute(f"create or replace table {SCHEMA_TABLE} as select ?::varchar as fingerprint", [schema_fingerprint()])

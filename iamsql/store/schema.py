@@ -11,6 +11,15 @@ _AWS_COMMON_COLUMNS: list[tuple[str, str]] = [
     ("account_id", "VARCHAR"),
 ]
 
+# Steampipe's connection columns, which its plugin SDK puts after every table's own columns in
+# this order (the connection is the account: sp_connection_name is the account id, sp_ctx and _ctx are
+# {"connection_name": <account id>}).
+CONNECTION_COLUMNS: list[tuple[str, str]] = [
+    ("sp_connection_name", "VARCHAR"),
+    ("sp_ctx", "JSON"),
+    ("_ctx", "JSON"),
+]
+
 # Not Steampipe's, on users, groups and roles: true when the row came from an output that lists the entity's attached
 # and inline policies (get-account-authorization-details), so that NULL attached_policy_arns / inline_policies mean
 # "none", as in Steampipe; NULL when they were not loaded (list-users, list-roles, list-groups, get-role).
@@ -39,6 +48,10 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("akas", "JSON"),
         *_AWS_COMMON_COLUMNS,
         _POLICIES_LOADED,
+        # Not Steampipe's: true when the user's get-login-profile answer was loaded, its login profile or NoSuchEntity
+        # (no console password: login_profile NULL, as Steampipe gives it), so that NULL login_profile means "none";
+        # NULL when it was not loaded.
+        ("login_profile_loaded", "BOOLEAN"),
     ],
     "aws_iam_group": [
         ("name", "VARCHAR"),
@@ -273,60 +286,61 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("akas", "JSON"),
         *_AWS_COMMON_COLUMNS,
     ],
+    # Steampipe's order; the columns it reads with describe-instance-attribute, describe-instance-status and
+    # get-launch-template-data (disable_api_termination, user_data, instance_status, ...) are not loaded (NOT_LOADED).
+    # Steampipe's two text columns of a struct and a time hold text here too: capacity_reservation_specification the
+    # JSON of DescribeInstances' CapacityReservationSpecification, usage_operation_update_time RFC 3339 in UTC.
     "aws_ec2_instance": [
         ("instance_id", "VARCHAR"),
         ("arn", "VARCHAR"),
         ("instance_type", "VARCHAR"),
         ("instance_state", "VARCHAR"),
-        ("state_code", "BIGINT"),
-        ("launch_time", "TIMESTAMPTZ"),
-        ("iam_instance_profile_arn", "VARCHAR"),
-        ("iam_instance_profile_id", "VARCHAR"),
-        ("image_id", "VARCHAR"),
-        ("key_name", "VARCHAR"),
-        ("instance_lifecycle", "VARCHAR"),
-        ("placement_availability_zone", "VARCHAR"),
-        ("platform", "VARCHAR"),
-        ("private_ip_address", "VARCHAR"),
-        ("public_ip_address", "VARCHAR"),
-        ("subnet_id", "VARCHAR"),
-        ("vpc_id", "VARCHAR"),
-        ("metadata_options", "JSON"),
-        ("network_interfaces", "JSON"),
-        ("security_groups", "JSON"),
-        # Steampipe's columns that describe-instances also gives (not the ones read by describe-instance-attribute,
-        # describe-instance-status or get-launch-template-data: disable_api_termination, user_data, ...).
         ("monitoring_state", "VARCHAR"),
         ("ami_launch_index", "BIGINT"),
         ("architecture", "VARCHAR"),
         ("boot_mode", "VARCHAR"),
         ("capacity_reservation_id", "VARCHAR"),
+        ("capacity_reservation_specification", "VARCHAR"),
         ("client_token", "VARCHAR"),
         ("cpu_options_core_count", "BIGINT"),
         ("cpu_options_threads_per_core", "BIGINT"),
         ("ebs_optimized", "BOOLEAN"),
         ("ena_support", "BOOLEAN"),
         ("hypervisor", "VARCHAR"),
+        ("iam_instance_profile_arn", "VARCHAR"),
+        ("iam_instance_profile_id", "VARCHAR"),
+        ("image_id", "VARCHAR"),
+        ("instance_lifecycle", "VARCHAR"),
+        ("key_name", "VARCHAR"),
+        ("launch_time", "TIMESTAMPTZ"),
         ("outpost_arn", "VARCHAR"),
         ("placement_affinity", "VARCHAR"),
+        ("placement_availability_zone", "VARCHAR"),
         ("placement_group_id", "VARCHAR"),
         ("placement_group_name", "VARCHAR"),
         ("placement_host_id", "VARCHAR"),
         ("placement_host_resource_group_arn", "VARCHAR"),
         ("placement_partition_number", "BIGINT"),
         ("placement_tenancy", "VARCHAR"),
+        ("platform", "VARCHAR"),
         ("platform_details", "VARCHAR"),
+        ("private_ip_address", "VARCHAR"),
         ("private_dns_name", "VARCHAR"),
         ("public_dns_name", "VARCHAR"),
+        ("public_ip_address", "VARCHAR"),
         ("root_device_name", "VARCHAR"),
         ("root_device_type", "VARCHAR"),
         ("source_dest_check", "BOOLEAN"),
         ("spot_instance_request_id", "VARCHAR"),
+        ("state_code", "BIGINT"),
         ("state_transition_reason", "VARCHAR"),
         ("state_transition_time", "TIMESTAMPTZ"),
+        ("subnet_id", "VARCHAR"),
         ("tpm_support", "VARCHAR"),
         ("usage_operation", "VARCHAR"),
+        ("usage_operation_update_time", "VARCHAR"),
         ("virtualization_type", "VARCHAR"),
+        ("vpc_id", "VARCHAR"),
         ("block_device_mappings", "JSON"),
         ("elastic_gpu_associations", "JSON"),
         ("elastic_inference_accelerator_associations", "JSON"),
@@ -334,8 +348,11 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("hibernation_options", "JSON"),
         ("licenses", "JSON"),
         ("maintenance_options", "JSON"),
+        ("metadata_options", "JSON"),
+        ("network_interfaces", "JSON"),
         ("private_dns_name_options", "JSON"),
         ("product_codes", "JSON"),
+        ("security_groups", "JSON"),
         ("tags_src", "JSON"),
         ("title", "VARCHAR"),
         ("tags", "JSON"),
@@ -1023,7 +1040,7 @@ DERIVED_TABLES: dict[str, list[tuple[str, str]]] = {
         ("region", "VARCHAR"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("_ctx", "JSON"),
+        *CONNECTION_COLUMNS,
     ],
 }
 
@@ -1114,9 +1131,9 @@ ACCESS_TABLES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-# Added to every table: which snapshot a row belongs to, and Steampipe's connection metadata column.
+# Added to every table: Steampipe's connection columns, then which snapshot a row belongs to.
 BOOKKEEPING_COLUMNS: list[tuple[str, str]] = [
-    ("_ctx", "JSON"),
+    *CONNECTION_COLUMNS,
     ("snapshot_id", "BIGINT"),
 ]
 

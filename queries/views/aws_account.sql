@@ -9,7 +9,7 @@ organization_master_account_arn, organization_master_account_email, organization
 account's own `organizations describe-organization` output, else from the one of the organization whose loaded
 `list-accounts` lists the account, which alone gives the organization id and management account id; NULL when
 neither is loaded), partition, region (`global`), title (the first alias, else the account id), akas ([arn]),
-_ctx (`{"connection_name": <account>}`, as on every table). Organization membership is read from every loaded
+sp_connection_name (the account id), sp_ctx and _ctx (`{"connection_name": <account>}`), as on every table. Organization membership is read from every loaded
 account (`iamsql_organization_member`: the latest `aws_organizations_account` rows of all accounts, also while a
 check run shows each account only its own rows), since the management account's snapshot holds it.
 */
@@ -58,6 +58,8 @@ select
   'global' as region,
   coalesce(al.account_aliases ->> 0, a.account_id) as title,
   jsonb_build_array('arn:' || a.partition || ':::' || a.account_id) as akas,
+  a.account_id as sp_connection_name,
+  jsonb_build_object('connection_name', a.account_id) as sp_ctx,
   jsonb_build_object('connection_name', a.account_id) as _ctx
 from iamsql_account as a
   left join aliases as al on al.account_id = a.account_id

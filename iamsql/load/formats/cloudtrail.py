@@ -230,6 +230,8 @@ _COLUMN_SQL = {
     "account_id": _ACCOUNT_SQL,
     "source_file": "source_file",
     "event_time_raw": "case when t is null and s.eventTime is not null then s.eventTime end",
+    "sp_connection_name": _ACCOUNT_SQL,
+    "sp_ctx": f"json_object('connection_name', {_ACCOUNT_SQL})",
     "_ctx": f"json_object('connection_name', {_ACCOUNT_SQL})",
 }
 

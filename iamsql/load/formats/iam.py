@@ -448,7 +448,27 @@ def parse_login_profile(doc: dict, path: Path) -> Parsed:
         profile["CreateDate"] = _nested_time(profile["CreateDate"])
     user = profile.get("UserName")
     return of_one(Parsed("iam:get-login-profile", fragments=[
-        Fragment("aws_iam_user", (user,), {"name": user, "title": user, "region": "global", "login_profile": profile})]))
+        Fragment("aws_iam_user", (user,), {"name": user, "title": user, "region": "global", "login_profile": profile,
+                                           "login_profile_loaded": True})]))
+
+
+def _no_such_entity_of(doc: dict) -> bool:
+    return (isinstance(doc.get("UserName"), str) and isinstance(doc.get("Error"), dict)
+            and doc["Error"].get("Code") == "NoSuchEntity" and set(doc) == {"UserName", "Error"})
+
+
+def parse_no_login_profile(doc: dict, path: Path) -> Parsed | str:
+    """GetLoginProfile's NoSuchEntity saved with the user's name (as ``iamsql collect`` writes it): the user has no
+    console password. The answer names no call: it is read as GetLoginProfile's when its message or its file says
+    so (``get-login-profile/<user>.json``)."""
+    message = str(doc["Error"].get("Message") or "")
+    if "login profile" not in message.lower() and "get-login-profile" not in path.as_posix():
+        return ("a NoSuchEntity answer about a user that does not say which call it answers; save GetLoginProfile's "
+                "as get-login-profile/<user>.json")
+    user = doc["UserName"]
+    return of_one(Parsed("iam:get-login-profile (NoSuchEntity)", fragments=[
+        Fragment("aws_iam_user", (user,), {"name": user, "title": user, "region": "global",
+                                           "login_profile_loaded": True})]))
 
 
 PASSWORD_POLICY_COLUMNS = {
@@ -640,6 +660,7 @@ FORMATS: list[Format] = [
     Format("iam:list-mfa-devices", lambda d: isinstance(d.get("MFADevices"), list), parse_mfa_devices),
     _listing("iam:list-virtual-mfa-devices", "aws_iam_virtual_mfa_device", "VirtualMFADevices", virtual_mfa_fragment),
     Format("iam:get-login-profile", lambda d: isinstance(d.get("LoginProfile"), dict), parse_login_profile),
+    Format("iam:get-login-profile (NoSuchEntity)", _no_such_entity_of, parse_no_login_profile),
     Format("iam:get-account-password-policy", lambda d: isinstance(d.get("PasswordPolicy"), dict), parse_password_policy),
     Format("iam:get-account-summary", lambda d: isinstance(d.get("SummaryMap"), dict), parse_account_summary),
     _listing("iam:list-saml-providers", "aws_iam_saml_provider", "SAMLProviderList", saml_fragment),

@@ -1,6 +1,7 @@
 """What watches an account, from the AWS CLI's outputs (``--output json``): CloudWatch Logs metric filters
-(``logs describe-metric-filters``), CloudWatch alarms (``cloudwatch describe-alarms``), SNS subscriptions
-(``sns list-subscriptions``), S3 buckets (``s3api list-buckets`` and the
+(``logs describe-metric-filters``), CloudWatch alarms (``cloudwatch describe-alarms``, each alarm's
+``list-tags-for-resource``), SNS subscriptions (``sns list-subscriptions``, each confirmed one's
+``get-subscription-attributes``), S3 buckets (``s3api list-buckets`` and the
 per-bucket ``get-bucket-location``, ``-policy``, ``-policy-status``, ``-logging``, ``-versioning``,
 ``-encryption``, ``-acl``, ``-tagging``, ``-lifecycle-configuration``, ``-replication``,
 ``-notification-configuration``, ``get-public-access-block`` and ``get-object-lock-configuration``) and the
@@ -10,6 +11,7 @@ and ``aws_region``.
 
 Outputs that do not name what they are about take it from an added top-level key, as ``iamsql collect`` writes
 them: ``Region`` for describe-metric-filters (else a path folder named like a region, ``.../eu-west-1/...``),
+``ResourceARN`` for an alarm's list-tags-for-resource,
 ``Bucket`` for the per-bucket S3 outputs (else a file named after the bucket, ``get-bucket-policy/<bucket>.json``).
 Two S3 answers are empty when a feature is off, so ``iamsql collect`` writes them with the key AWS leaves out:
 ``{"Bucket": ..., "LoggingEnabled": null}`` (no server access logging) and ``{"Bucket": ..., "Status": null}``
@@ -125,6 +127,22 @@ def parse_alarms(doc: dict, path: Path) -> Parsed:
                   fragments=[_alarm_fragment(a) for a in doc["MetricAlarms"]])
 
 
+def _alarm_tags_output(doc: dict) -> bool:
+    """cloudwatch list-tags-for-resource of an alarm: ``Tags`` with the alarm's ARN as ``ResourceARN``, the key
+    ``iamsql collect`` adds (AWS's answer names no resource)."""
+    parts = arn_parts(doc.get("ResourceARN")) or {}
+    return (isinstance(doc.get("Tags"), list) and parts.get("service") == "cloudwatch"
+            and parts["resource"].startswith("alarm:"))
+
+
+def parse_alarm_tags(doc: dict, path: Path) -> Parsed:
+    """Steampipe's alarm tags come from ListTagsForResource: tags_src the list as AWS gives it ([] for none), tags
+    the map, NULL for none."""
+    arn, tags = doc["ResourceARN"], doc["Tags"]
+    return Parsed("cloudwatch:list-tags-for-resource", fragments=[
+        Fragment(ALARM, (arn,), {"arn": arn, "tags_src": tags, "tags": tags_map(tags) or None}, arn_account(arn))])
+
+
 def _subscription_fragment(s: dict) -> Fragment:
     arn, topic = s.get("SubscriptionArn"), s.get("TopicArn")
     pending = arn == PENDING
@@ -149,6 +167,34 @@ def _subscription_fragment(s: dict) -> Fragment:
 def parse_subscriptions(doc: dict, path: Path) -> Parsed:
     return Parsed("sns:list-subscriptions", covers={SUBSCRIPTION},
                   fragments=[_subscription_fragment(s) for s in doc["Subscriptions"]])
+
+
+# GetSubscriptionAttributes' members that Steampipe's columns read: booleans and JSON documents, both as text.
+SUBSCRIPTION_FLAGS = {"ConfirmationWasAuthenticated": "confirmation_was_authenticated",
+                      "PendingConfirmation": "pending_confirmation", "RawMessageDelivery": "raw_message_delivery"}
+SUBSCRIPTION_DOCUMENTS = {"DeliveryPolicy": "delivery_policy", "EffectiveDeliveryPolicy": "effective_delivery_policy",
+                          "RedrivePolicy": "redrive_policy", "FilterPolicy": "filter_policy"}
+
+
+def _subscription_document(text: Any, name: str, arn: str) -> Any:
+    try:
+        return json.loads(text) if isinstance(text, str) else text
+    except ValueError as exc:
+        return Unreadable(f"{name} of subscription {arn} is not JSON ({exc})")
+
+
+def parse_subscription_attributes(doc: dict, path: Path) -> Parsed:
+    """sns get-subscription-attributes: one confirmed subscription's row with the columns Steampipe reads from
+    it (absent members stay NULL, as Steampipe's)."""
+    attributes = doc["Attributes"]
+    fragment = _subscription_fragment(attributes)
+    for member, column in SUBSCRIPTION_FLAGS.items():
+        if isinstance(attributes.get(member), str):
+            fragment.fields[column] = attributes[member].lower() == "true"
+    for member, column in SUBSCRIPTION_DOCUMENTS.items():
+        if attributes.get(member) is not None:
+            fragment.fields[column] = _subscription_document(attributes[member], member, attributes["SubscriptionArn"])
+    return Parsed("sns:get-subscription-attributes", fragments=[fragment])
 
 
 # ---- S3 -------------------------------------------------------------------------------------------------------------
@@ -325,6 +371,10 @@ FORMATS: list[Format] = [
     Format("sns:list-subscriptions",
            lambda d: isinstance(d.get("Subscriptions"), list)
            and all(isinstance(s, dict) and "TopicArn" in s for s in d["Subscriptions"]), parse_subscriptions),
+    Format("sns:get-subscription-attributes",
+           lambda d: isinstance(d.get("Attributes"), dict) and isinstance(d["Attributes"].get("SubscriptionArn"), str)
+           and isinstance(d["Attributes"].get("TopicArn"), str), parse_subscription_attributes),
+    Format("cloudwatch:list-tags-for-resource", _alarm_tags_output, parse_alarm_tags),
     Format("s3:list-buckets",
            lambda d: isinstance(d.get("Buckets"), list) and all(isinstance(b, dict) and "Name" in b for b in d["Buckets"]),
            parse_list_buckets),

@@ -26,7 +26,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, json_time, when
 from iamsql.load.normalize import arn_account, arn_parts, go_fields, go_struct, policy_std, tags_map
 
 EC2 = "aws_ec2_instance"
@@ -76,6 +76,17 @@ def _state_transition_time(instance: dict) -> str | Unreadable | None:
         return when(match[1].replace(" ", "T", 1).replace(" GMT", "Z", 1))
     return when(instance.get("LaunchTime"))
 
+
+def _rfc3339(value: Any) -> Any:
+    """A time in a Steampipe text column, as Go's RFC 3339 layout writes it: UTC, ``Z``, whole seconds
+    (``2023-04-12T10:00:00Z``); kept as written when it is not a time."""
+    moment = json_time(value)
+    return re.sub(r"\.\d+Z$", "Z", moment) if isinstance(moment, str) else moment
+
+
+def _json_text(value: Any) -> str | None:
+    """An object that Steampipe's text column holds, as its JSON text (Steampipe prints the Go struct instead)."""
+    return None if value is None else json.dumps(value)
 
 
 # Members of the AWS SDK for Go (v2) structs Steampipe's JSON columns print, with the Go zero value each has when
@@ -130,6 +141,7 @@ def instance_fragment(instance: dict, owner: str | None) -> Fragment:
         "architecture": instance.get("Architecture"),
         "boot_mode": instance.get("BootMode"),
         "capacity_reservation_id": instance.get("CapacityReservationId"),
+        "capacity_reservation_specification": _json_text(instance.get("CapacityReservationSpecification")),
         "client_token": instance.get("ClientToken"),
         "cpu_options_core_count": cpu.get("CoreCount"),
         "cpu_options_threads_per_core": cpu.get("ThreadsPerCore"),
@@ -155,6 +167,7 @@ def instance_fragment(instance: dict, owner: str | None) -> Fragment:
         "state_transition_time": _state_transition_time(instance),
         "tpm_support": instance.get("TpmSupport"),
         "usage_operation": instance.get("UsageOperation"),
+        "usage_operation_update_time": _rfc3339(instance.get("UsageOperationUpdateTime")),
         "virtualization_type": instance.get("VirtualizationType"),
         "block_device_mappings": instance.get("BlockDeviceMappings"),
         "elastic_gpu_associations": instance.get("ElasticGpuAssociations"),
