@@ -131,8 +131,8 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
     copied = not read_only and not path.exists() and _copy_empty_database(path)
     try:
         con = _open_explained(path, read_only)
-    except DatabaseError:
-        if not copied:
+    except DatabaseError as exc:
+        if not copied or "(locked)" in str(exc):  # locked: another process opened the copy first, as it may
             raise
         path.unlink(missing_ok=True)  # a copy that does not open (a damaged kept database): made as before
         con = _open_explained(path, read_only)
@@ -190,7 +190,7 @@ def _empty_database() -> Path | None:
     the schema's fingerprint and iamsql's and DuckDB's versions; None when it cannot be made there."""
     key = hashlib.sha256(f"{__version__}|{duckdb.__version__}|{schema_fingerprint()}".encode()).hexdigest()
     path = sqlcache.cache_dir() / "schema" / f"{key}.duckdb"
-    if path.is_file():
+    if path.is_file() and _has_duckdb_header(path):  # else made again
         return path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
