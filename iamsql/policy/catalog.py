@@ -43,7 +43,8 @@ class ActionCatalog:
         self.data_version = load_json("metadata.json")["version"]
         self._services = tuple(load_json("services.json"))
         self._service_set = frozenset(self._services)
-        self._actions: dict = {}
+        self._actions: dict = {}  # service -> every action of it (``actions``)
+        self._action: dict = {}  # (service, lower-cased name) -> one action looked up (``action``)
 
     def services(self) -> tuple:
         """Every service prefix (``iam``, ``s3`` ...)."""
@@ -60,25 +61,24 @@ class ActionCatalog:
         actions = self._actions.get(service)
         if actions is None:
             raw = self._load_json("actions", f"{service}.json")
-            actions = {
-                key: Action(
-                    service,
-                    item["name"],
-                    item.get("accessLevel", ""),
-                    tuple(r["name"] for r in item.get("resourceTypes", [])),
-                    tuple(item.get("conditionKeys", [])),
-                    tuple(r["name"] for r in item.get("resourceTypes", []) if r.get("required")),
-                    item.get("description", ""),
-                )
-                for key, item in raw.items()
-            }
-            self._actions[service] = actions
+            actions = self._actions[service] = {key: _action(service, item) for key, item in raw.items()}
         return actions
 
     def action(self, name: str) -> Action | None:
-        """The :class:`Action` for ``service:Name``, or None."""
-        service, _, action = name.partition(":")
-        return self.actions(service).get(action.lower())
+        """The :class:`Action` for ``service:Name``, or None. Only that action is made: the policy engine looks up a
+        few actions in each of some 30 services, which have thousands."""
+        service, _, action = name.lower().partition(":")
+        key = (service, action)
+        if key not in self._action:
+            if service in self._actions:
+                found = self._actions[service].get(action)
+            elif service in self._service_set:
+                item = self._load_json("actions", f"{service}.json").get(action)
+                found = None if item is None else _action(service, item)
+            else:
+                found = None
+            self._action[key] = found
+        return self._action[key]
 
     def is_known_action(self, name: str) -> bool:
         """True when ``service:Name`` is in the catalog (case-insensitive, no wildcards)."""
@@ -130,6 +130,20 @@ class ActionCatalog:
                 if matched != negate:
                     found.append(action.full_name)
         return sorted(found)
+
+
+def _action(service: str, item: dict) -> Action:
+    """One action of the catalog's file of ``service``."""
+    resource_types = item.get("resourceTypes", [])
+    return Action(
+        service,
+        item["name"],
+        item.get("accessLevel", ""),
+        tuple(r["name"] for r in resource_types),
+        tuple(item.get("conditionKeys", [])),
+        tuple(r["name"] for r in resource_types if r.get("required")),
+        item.get("description", ""),
+    )
 
 
 @cache

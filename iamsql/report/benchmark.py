@@ -137,7 +137,7 @@ def _write(value: Any, out: TextIO, level: int) -> None:
         out.write(encode(value))
 
 
-encode = json.JSONEncoder(ensure_ascii=False).encode
+encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode  # a tree, as ``jsonout.dumps``
 
 
 def _control_results(report: Report) -> Iterable[tuple[str, list[dict]]]:

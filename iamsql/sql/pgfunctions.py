@@ -964,9 +964,11 @@ _EVERYTHING = frozenset(_NEEDS)
 _INSTALLED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection -> macros and functions it has
 
 
+@lru_cache(maxsize=4096)
 def called(sql: str) -> frozenset[str]:
     """The macros and Python functions ``sql`` needs: those it calls and what those call in turn (a plain text
-    search, so a false positive only installs one macro more)."""
+    search, so a false positive only installs one macro more). Kept per text: a check asks it of each control's and
+    helper view's SQL once per account."""
     return frozenset().union(*(_NEEDS.get(name.lower(), ()) for name in _CALLS.findall(sql)))
 
 
