@@ -76,8 +76,13 @@ def test_tag_keeps_controls_with_any_value_of_each_key(sample_db):
     roles = sorted(c.id for c in load_controls() if c.resource_type == "AWS::IAM::Role")
     assert roles and _dry_run_ids(sample_db, "--tag", "service=AWS/IAM", "--tag",
                                   "resource_type=AWS::IAM::Role") == roles
+    service_names = {c.resource_type.split("::")[1] for c in load_controls()} - {""}  # AWS::::Account has none
+    services = ", ".join(sorted(f"AWS/{name}" for name in service_names))
     for bad, said in ((["--tag", "service"], "error: --tag takes key=value (e.g. service=AWS/IAM), not 'service'\n"),
-                      (["--tag", "service=AWS/Nothing"], "error: no control matches the selection\n"),
+                      (["--tag", "service=iam"], "error: no control matches the selection: no control has "
+                       f"service=iam (service is one of {services})\n"),
+                      (["--tag", "owner=me"], "error: no control matches the selection: no control has owner=me "
+                       "(tags: resource_type, service)\n"),
                       (["--tag", "service=AWS/S3", "--where", "true"],
                        "error: --where cannot be used with --tag (as in Powerpipe): give one of them\n")):
         done = run_cli("check", "--db", sample_db, "--dry-run", *bad)
