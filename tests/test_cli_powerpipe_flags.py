@@ -51,6 +51,18 @@ def test_query_shell_commands_name_the_iamsql_command(sample_db):
         assert done.stderr == f"error: {typed.split()[0]} is a command of Steampipe's query shell, not SQL; {said}\n"
 
 
+def test_a_query_file_not_named_sql_is_named_as_a_file(sample_db, tmp_path):
+    """`iamsql query users.txt` ran the file's name as SQL and said 'USERS.TXT is not allowed'."""
+    saved = tmp_path / "users.txt"
+    saved.write_text("select name from aws_iam_user")
+    done = run_cli("query", "--db", sample_db, str(saved))
+    assert done.returncode == 254 and done.stdout == ""
+    assert done.stderr == (f"error: {saved} is a file, not SQL: give it with --file {saved} (an argument is read as "
+                           "a file only when its name ends in .sql)\n")
+    read = run_cli("query", "--db", sample_db, "--file", str(saved), "-o", "csv")
+    assert read.returncode == 0 and read.stdout.startswith("name\n"), read.stderr
+
+
 def test_check_takes_powerpipes_brief_and_none_outputs(sample_db, tmp_path):
     args = ["check", "--db", sample_db, "--quiet", "--fail-on", "none", "--control", "iam_root_mfa_enabled"]
     table = run_cli(*args, "-o", "table")
