@@ -63,6 +63,18 @@ def test_a_query_file_not_named_sql_is_named_as_a_file(sample_db, tmp_path):
     assert read.returncode == 0 and read.stdout.startswith("name\n"), read.stderr
 
 
+def test_powerpipe_only_flags_say_what_iamsql_does_instead(sample_db):
+    """`check --progress=false` (Powerpipe's) only said 'No such option'; the answer iamsql has is named."""
+    for typed, said in (("--progress=false", "progress is drawn only when stderr is a terminal; --quiet hides it"),
+                        ("--max-parallel=4", "the controls run one after another on one database connection"),
+                        ("--benchmark=cis_v500", "choose a framework with --framework")):
+        done = run_cli("check", "--db", sample_db, typed)
+        assert done.returncode == 254 and done.stdout == ""
+        assert done.stderr == f"error: No such option: {typed.split('=')[0]} (Powerpipe's; {said})\n"
+    other = run_cli("load", "--db", sample_db, "--progress=false")  # not a Powerpipe command: the usual hint
+    assert other.stderr == "error: No such option: --progress (see 'iamsql load --help')\n"
+
+
 def test_check_takes_powerpipes_brief_and_none_outputs(sample_db, tmp_path):
     args = ["check", "--db", sample_db, "--quiet", "--fail-on", "none", "--control", "iam_root_mfa_enabled"]
     table = run_cli(*args, "-o", "table")
