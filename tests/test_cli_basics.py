@@ -424,6 +424,21 @@ def test_schema_knows_aws_account_and_takes_db(tmp_path):
     assert missing.returncode == 2 and "does not exist" in missing.stderr
 
 
+def test_schema_describes_the_bookkeeping_tables_the_docs_query(tmp_path):
+    """iamsql_snapshot, iamsql_partial, iamsql_latest and history.<table> are queried in the docs: schema said
+    'unknown table' for each."""
+    db_path = tmp_path / "audit.duckdb"
+    assert run_cli("load", "--quiet", "--db", str(db_path), str(SAMPLE_DIR / "aws_cli_examples")).returncode == 0
+    for table, column in (("iamsql_snapshot", "as_of"), ("iamsql_partial", "whole"), ("iamsql_latest", "table_name"),
+                          ("history.aws_iam_user", "snapshot_id")):
+        described = run_cli("schema", table, "--db", str(db_path), "--output", "csv")
+        assert described.returncode == 0, described.stderr
+        assert column in {line.split(",")[0] for line in described.stdout.splitlines()[1:]}, table
+    for unknown in ("iamsql_nothing", "history.nothing", 'aws"user'):
+        refused = run_cli("schema", unknown, "--db", str(db_path))
+        assert refused.returncode == 2 and refused.stderr.startswith(f"error: unknown table {unknown}")
+
+
 def test_one_fail_on_default_for_check_and_evidence_run(tmp_path):
     from iamsql import scheduled as evidence
     from iamsql.controls.contract import DEFAULT_FAIL_ON

@@ -51,6 +51,30 @@ def test_query_shell_commands_name_the_iamsql_command(sample_db):
         assert done.stderr == f"error: {typed.split()[0]} is a command of Steampipe's query shell, not SQL; {said}\n"
 
 
+def test_a_query_file_not_named_sql_is_named_as_a_file(sample_db, tmp_path):
+    """`iamsql query users.txt` ran the file's name as SQL and said 'USERS.TXT is not allowed'."""
+    saved = tmp_path / "users.txt"
+    saved.write_text("select name from aws_iam_user")
+    done = run_cli("query", "--db", sample_db, str(saved))
+    assert done.returncode == 254 and done.stdout == ""
+    assert done.stderr == (f"error: {saved} is a file, not SQL: give it with --file {saved} (an argument is read as "
+                           "a file only when its name ends in .sql)\n")
+    read = run_cli("query", "--db", sample_db, "--file", str(saved), "-o", "csv")
+    assert read.returncode == 0 and read.stdout.startswith("name\n"), read.stderr
+
+
+def test_powerpipe_only_flags_say_what_iamsql_does_instead(sample_db):
+    """`check --progress=false` (Powerpipe's) only said 'No such option'; the answer iamsql has is named."""
+    for typed, said in (("--progress=false", "progress is drawn only when stderr is a terminal; --quiet hides it"),
+                        ("--max-parallel=4", "the controls run one after another on one database connection"),
+                        ("--benchmark=cis_v500", "choose a framework with --framework")):
+        done = run_cli("check", "--db", sample_db, typed)
+        assert done.returncode == 254 and done.stdout == ""
+        assert done.stderr == f"error: No such option: {typed.split('=')[0]} (Powerpipe's; {said})\n"
+    other = run_cli("load", "--db", sample_db, "--progress=false")  # not a Powerpipe command: the usual hint
+    assert other.stderr == "error: No such option: --progress (see 'iamsql load --help')\n"
+
+
 def test_check_takes_powerpipes_brief_and_none_outputs(sample_db, tmp_path):
     args = ["check", "--db", sample_db, "--quiet", "--fail-on", "none", "--control", "iam_root_mfa_enabled"]
     table = run_cli(*args, "-o", "table")
@@ -76,8 +100,13 @@ def test_tag_keeps_controls_with_any_value_of_each_key(sample_db):
     roles = sorted(c.id for c in load_controls() if c.resource_type == "AWS::IAM::Role")
     assert roles and _dry_run_ids(sample_db, "--tag", "service=AWS/IAM", "--tag",
                                   "resource_type=AWS::IAM::Role") == roles
+    service_names = {c.resource_type.split("::")[1] for c in load_controls()} - {""}  # AWS::::Account has none
+    services = ", ".join(sorted(f"AWS/{name}" for name in service_names))
     for bad, said in ((["--tag", "service"], "error: --tag takes key=value (e.g. service=AWS/IAM), not 'service'\n"),
-                      (["--tag", "service=AWS/Nothing"], "error: no control matches the selection\n"),
+                      (["--tag", "service=iam"], "error: no control matches the selection: no control has "
+                       f"service=iam (service is one of {services})\n"),
+                      (["--tag", "owner=me"], "error: no control matches the selection: no control has owner=me "
+                       "(tags: resource_type, service)\n"),
                       (["--tag", "service=AWS/S3", "--where", "true"],
                        "error: --where cannot be used with --tag (as in Powerpipe): give one of them\n")):
         done = run_cli("check", "--db", sample_db, "--dry-run", *bad)

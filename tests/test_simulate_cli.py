@@ -151,3 +151,13 @@ def test_a_principal_under_the_wrong_path_is_named_with_its_loaded_arn(loaded):
     nobody = run("simulate", "--db", loaded, "--principal", f"arn:aws:iam::{ACCOUNT}:user/team/nobody",
                  "--action", "iam:PassRole")
     assert nobody.returncode == 2 and "did you mean" not in nobody.stderr and "lists them" in nobody.stderr
+
+
+def test_a_bare_principal_name_is_answered_with_its_loaded_arn(loaded):
+    """`--principal opsy` said opsy was not a loaded user, while it is one: the option takes an ARN."""
+    done = run("simulate", "--db", loaded, "--principal", "opsy", "--action", "iam:PassRole")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == ("error: principal opsy is not an ARN; give the ARN of a loaded user or role "
+                           f"(did you mean arn:aws:iam::{ACCOUNT}:user/opsy?)\n")
+    nobody = run("simulate", "--db", loaded, "--principal", "nobody", "--action", "iam:PassRole")
+    assert nobody.returncode == 2 and "did you mean" not in nobody.stderr and "lists them" in nobody.stderr

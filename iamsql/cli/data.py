@@ -51,10 +51,6 @@ def schema(
     check_format(fmt)
     views = iamsql_controls.view_names()
     fixed = schemas.ACCESS_TABLES | schemas.CATALOG_TABLES
-    if table not in schemas.TABLES and table not in views and table not in fixed:
-        close = difflib.get_close_matches(table, [*schemas.TABLES, *views, *fixed], n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""  # as iamsql query says it
-        raise IamsqlError(f"unknown table {table}{hint}; 'iamsql tables' lists the tables")
     if table in fixed:
         rows = fixed[table]
     elif table in schemas.TABLES and db is None:
@@ -69,10 +65,24 @@ def schema(
         try:
             if table in views:
                 iamsql_controls.create_views(con)
-            rows = [(r[0], r[1]) for r in con.execute(f'describe select * from "{table}"').fetchall()]
+            elif table not in schemas.TABLES and not _stored(con, table):
+                close = difflib.get_close_matches(table, [*schemas.TABLES, *views, *fixed], n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""  # as iamsql query says it
+                raise IamsqlError(f"unknown table {table}{hint}; 'iamsql tables' lists the tables")
+            quoted = ".".join(f'"{part}"' for part in table.split("."))  # history.aws_iam_user: two names
+            rows = [(r[0], r[1]) for r in con.execute(f"describe select * from {quoted}").fetchall()]
         finally:
             con.close()
     typer.echo(render(["column", "type"], rows, fmt), nl=False)
+
+
+def _stored(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether ``table`` is one of iamsql's own tables or views (``iamsql_snapshot``, ``iamsql_result``, ...) or
+    a ``history.<table>``: the names the docs query beside the AWS tables."""
+    schema, _, name = table.rpartition(".")
+    return con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ? "
+                       "and (table_name like 'iamsql\\_%' escape '\\' or table_schema = 'history')",
+                       [schema or "main", name]).fetchone()[0] > 0
 
 
 def load(

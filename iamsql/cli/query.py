@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -146,6 +147,9 @@ def read_queries(sql: list[str] | None, file: str | None) -> list[tuple[str, str
     queries = []
     for given in sql or [None]:
         source = sql_query.sql_file(given, file)
+        if source is None and given and not given.split()[1:] and Path(given.strip()).is_file():
+            raise IamsqlError(f"{given.strip()} is a file, not SQL: give it with --file {given.strip()} (an argument "
+                              "is read as a file only when its name ends in .sql)")
         queries.append(({None: "the SQL", "-": "standard input"}.get(source, source), sql_query.read_sql(given, file)))
         refuse_meta_command(queries[-1][1])
     return queries

@@ -119,6 +119,14 @@ def _interrupt_code() -> int:
 # docs/scheduling.md). The other commands exit 2.
 WRONG_INPUT = 254
 WRONG_INPUT_COMMANDS = (("check",), ("query",), ("evidence", "run"))
+# Powerpipe's benchmark-run flags that iamsql check has no option for, and what answers the same need
+POWERPIPE_ONLY_FLAGS = {
+    "--progress": "progress is drawn only when stderr is a terminal; --quiet hides it",
+    "--max-parallel": "the controls run one after another on one database connection",
+    "--query-timeout": "the controls run one after another on one database connection",
+    "--var": "set a control's threshold with --param NAME=VALUE",
+    "--benchmark": "choose a framework with --framework",
+}
 QUERY_FAILED = 41  # Steampipe's ExitCodeQueryExecutionFailed: a statement failed, the others ran
 
 
@@ -220,6 +228,9 @@ def run(app: typer.Typer) -> None:
     except click.exceptions.ClickException as exc:  # unknown option, missing argument, bad value: one line
         context = getattr(exc, "ctx", None)
         hint = f" (see '{context.command_path} --help')" if context is not None else ""
+        if (isinstance(exc, click.exceptions.NoSuchOption) and exc.option_name in POWERPIPE_ONLY_FLAGS
+                and context is not None and context.command_path == "iamsql check"):
+            hint = f" (Powerpipe's; {POWERPIPE_ONLY_FLAGS[exc.option_name]})"
         _fail(" ".join(exc.format_message().split()) + hint, 2)
     except typer.Abort:
         _fail("aborted", 1)

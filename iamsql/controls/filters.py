@@ -50,11 +50,23 @@ def filter_controls(controls: list[Control], *, tags: list[str] | None = None, w
         raise ControlError("--where cannot be used with --tag (as in Powerpipe): give one of them")
     if tags:
         wanted = parse_tags(tags)
+        _refuse_unknown_tags(controls, wanted)
         return [c for c in controls if all(control_tags(c.resource_type).get(k) in v for k, v in wanted.items())]
     if where is not None:
         kept = set(_where(controls, where))
         return [c for c in controls if c.id in kept]
     return controls
+
+
+def _refuse_unknown_tags(controls: list[Control], wanted: dict[str, set[str]]) -> None:
+    """A ``--tag`` key none of whose values any control has (``service=iam`` for ``service=AWS/IAM``) is an error
+    naming the values the controls have, rather than an empty selection with no hint why."""
+    for key, values in wanted.items():
+        known = sorted({tags[key] for c in controls if key in (tags := control_tags(c.resource_type))})
+        if values.isdisjoint(known):
+            asked = ", ".join(f"{key}={v}" for v in sorted(values))
+            have = f"{key} is one of {', '.join(known)}" if known else "tags: resource_type, service"
+            raise ControlError(f"no control matches the selection: no control has {asked} ({have})")
 
 
 def _where(controls: list[Control], where: str) -> list[str]:

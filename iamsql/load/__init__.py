@@ -807,8 +807,12 @@ def snapshot_times(con, snapshots: dict[str, int], sources: dict[str, list[Sourc
             previous = con.execute("select as_of, snapshot_id from iamsql_snapshot where account_id = ? and snapshot_id < ? "
                                    "and as_of is not null order by snapshot_id desc limit 1", [account, snapshot_id]).fetchone()
             if previous is None:
+                events = con.execute("select count(*) from history.aws_cloudtrail_trail_event where snapshot_id = ?",
+                                     [snapshot_id]).fetchone()[0]
+                timeless = (f": its {events} CloudTrail event(s) have no eventTime (a Logstash export's @timestamp is "
+                            "when it was exported, not when the call was made)") if events else ""
                 raise InputError(f"account {account}: the files give no time of their own (no dates, no credential report "
-                                 "time, no collection manifest); pass --as-of with the time they were exported")
+                                 f"time, no collection manifest){timeless}; pass --as-of with the time they were exported")
             times[account] = (previous[0].isoformat(), f"no time in the data; as of the account's previous snapshot {previous[1]}")
     return times
 

@@ -183,6 +183,9 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
         return Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
                       granted, list(result.conditions), missing, reason, list(result.deny_conditions))
     named = _same_name(accounts, principal_arn)
+    if named and not principal_arn.startswith("arn:"):  # a bare name, as the console and Cloudsplaining show it
+        raise IamsqlError(f"principal {principal_arn} is not an ARN; give the ARN of a loaded user or role "
+                          f"(did you mean {' or '.join(named)}?)")
     if named:  # the right name under another path: role/wrongpath/X for role/aws-service-role/.../X
         raise IamsqlError(f"principal {principal_arn} is not an IAM user or role in the loaded data "
                           f"(did you mean {' or '.join(named)}?)")
@@ -234,9 +237,12 @@ def _simulate_federated(accounts: list[AccountModel], provider: str, action: str
 
 
 def _same_name(accounts: list[AccountModel], arn: str) -> list[str]:
-    """The loaded users or roles of ``arn``'s account and kind whose name is the last part of ``arn`` (sorted)."""
-    parts = (arn or "").split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "iam":
+    """The loaded users or roles of ``arn``'s account and kind whose name is the last part of ``arn`` (sorted);
+    for a bare name (no ``arn:``), every loaded user or role of that name."""
+    if not (arn or "").startswith("arn:"):
+        return sorted(p.arn for a in accounts for p in a.principals if p.name == arn)
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[2] != "iam":
         return []
     kind, _, rest = parts[5].partition("/")
     name = rest.rsplit("/", 1)[-1]
