@@ -1,5 +1,6 @@
 """The JSON text of a stored policy document, as the loaders and the policy engine both read it."""
 
+import json
 from urllib.parse import unquote
 
 _BLANK = " \t\r\n\ufeff"
@@ -13,3 +14,9 @@ def policy_json_text(text: str) -> str:
     if text and text[0] not in "{[":
         text = unquote(text).strip(_BLANK)
     return text
+
+
+def policy_json_value(value):
+    """A policy document given as text (read as ``policy_json_text`` reads it) parsed as JSON; any other value as it
+    is. ValueError for text that is not JSON."""
+    return json.loads(policy_json_text(value)) if isinstance(value, str) else value
