@@ -197,6 +197,20 @@ def test_a_bucket_policy_that_is_not_json_is_a_warning(tmp_path):
     con.close()
 
 
+def test_a_bucket_policy_with_a_byte_order_mark_is_read(tmp_path):
+    folder = tmp_path / "s3" / "get-bucket-policy"
+    folder.mkdir(parents=True)
+    policy = {"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::marked/*",
+                             "Condition": {"Bool": {"aws:SecureTransport": False}}}], "Version": "2012-10-17"}
+    (folder / "marked.json").write_text(json.dumps({"Policy": "\ufeff" + json.dumps(policy, indent=2) + "\n"}))
+    con = db.connect(str(tmp_path / "b.duckdb"))
+    summary = load_paths(con, [tmp_path / "s3"], account_id=ACCOUNT, as_of="2026-01-01")
+    assert not summary.warnings
+    [(stored, effect)] = con.execute("select policy, policy_std->'Statement'->0->>'Effect' from aws_s3_bucket").fetchall()
+    assert (json.loads(stored), effect) == (policy, "Deny")
+    con.close()
+
+
 def test_an_unrecognised_file_named_explicitly_is_a_one_line_error(tmp_path):
     path = tmp_path / "get-bucket-versioning.json"
     path.write_text("{}")

@@ -295,6 +295,31 @@ def test_cli_decoded_documents_give_the_same_rows_as_url_encoded_ones(tmp_path):
     assert [(n, json.loads(d)) for n, d in rows(api, sql)] == [(n, json.loads(d)) for n, d in rows(cli, sql)]
 
 
+def _marked(document):
+    """The pages with every URL-encoded policy document preceded by an encoded UTF-8 byte order mark and followed by
+    a line break, as a document saved by an editor that writes one and then encoded."""
+    if isinstance(document, dict):
+        return {k: ("%EF%BB%BF" + v + "\n" if k in ("PolicyDocument", "Document", "AssumeRolePolicyDocument")
+                    else _marked(v)) for k, v in document.items()}
+    if isinstance(document, list):
+        return [_marked(v) for v in document]
+    return document
+
+
+def test_documents_with_a_byte_order_mark_give_the_same_rows(tmp_path):
+    marked = tmp_path / "marked"
+    marked.mkdir()
+    for number, page in enumerate(_pages(), start=1):
+        (marked / f"page-{number}.json").write_text(json.dumps(_marked(page)))
+    api, _ = load(tmp_path, *PAGES, name="api.duckdb")
+    bom, summary = load(tmp_path, marked, name="bom.duckdb")
+    assert not summary.warnings
+    for table, columns in {"aws_iam_role": "assume_role_policy_std, inline_policies_std", "aws_iam_policy": "policy_std",
+                           "aws_iam_user": "inline_policies_std"}.items():
+        sql = f"select name, {columns} from {table} order by name"
+        assert rows(api, sql) == rows(bom, sql)
+
+
 @pytest.mark.parametrize("layout", ["separate files", "one after another", "JSON array of pages", "CLI merged output"])
 def test_gaad_pages_in_any_layout_give_the_same_rows(tmp_path, layout):
     pages = _pages()

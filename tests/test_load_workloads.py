@@ -179,6 +179,15 @@ def test_get_policy_is_placed_by_an_added_function_arn_or_not_at_all(con, tmp_pa
     assert rows(con, "select policy from aws_lambda_function") == [(None,)]
 
 
+def test_a_function_policy_with_a_byte_order_mark_is_read(con, tmp_path):
+    policy = json.loads((DATA / "get-policy.json").read_text())
+    (tmp_path / "get-policy.json").write_text(json.dumps({**policy, "Policy": "\ufeff" + policy["Policy"]}))
+    summary = load.load_paths(con, [DATA / "list-functions.json", tmp_path / "get-policy.json"])
+    assert not summary.warnings
+    [(stored,)] = rows(con, "select policy from aws_lambda_function")
+    assert json.loads(stored) == json.loads(policy["Policy"])
+
+
 def test_a_function_without_a_policy_is_a_recognised_answer(con, tmp_path):
     arn = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:thumbnailer"
     folder = tmp_path / "outputs"

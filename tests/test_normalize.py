@@ -145,6 +145,20 @@ def test_url_encoded_document_as_iam_returns_it():
     assert policy_std(encoded)["Statement"] == [{"Effect": "Allow", "Action": ["iam:passrole"], "Resource": ["arn:aws:iam::1:role/A"]}]
 
 
+@pytest.mark.parametrize("stored", [
+    "\ufeff{text}", "\r\n \ufeff{text}\n", "{encoded}", "%EF%BB%BF{encoded}", " {encoded}\n"])
+def test_byte_order_mark_and_whitespace_around_the_document_are_dropped(stored):
+    document = {"Statement": [{"Effect": "Deny", "Action": "S3:GetObject", "Resource": "*"}], "Version": "2012-10-17"}
+    text = json.dumps(document)
+    assert policy_std(stored.format(text=text, encoded=quote(text, safe=""))) == policy_std(document)
+
+
+def test_a_plus_in_url_encoded_text_is_not_a_space():
+    """RFC 3986 encoding (IAM's) writes a space as %20: a + is a plus, so "%7B+%7D" is not the JSON "{ }"."""
+    with pytest.raises(ValueError, match="not valid JSON"):
+        policy_std("%7B+%7D")
+
+
 @pytest.mark.parametrize("empty", [None, "", "  ", {}])
 def test_empty_document_is_null(empty):
     assert policy_std(empty) is None

@@ -211,6 +211,19 @@ def test_a_policy_without_content_is_unknown(tmp_path):
     con.close()
 
 
+def test_a_policy_content_with_a_byte_order_mark_is_read(tmp_path):
+    shutil.copytree(DATA, tmp_path / "organizations")
+    path = tmp_path / "organizations" / "describe-policy-denyiam.json"
+    described = json.loads(path.read_text())
+    described["Policy"]["Content"] = "\ufeff" + described["Policy"]["Content"]
+    path.write_text(json.dumps(described))
+    con = db.connect(str(tmp_path / "bom.duckdb"))
+    load_paths(con, [tmp_path])
+    root = guardrails(con)[DEV].scps[0]
+    assert len(root) == 2 and root.count(None) == 0
+    con.close()
+
+
 # ---- controls ----------------------------------------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 import pytest
 
@@ -42,6 +43,16 @@ def test_request_file_gives_one_result_per_request(tmp_path):
 def test_one_request_object_from_stdin_gives_one_object():
     done = run("simulate", "--request", "-", "-o", "json", stdin=json.dumps(request("sts:GetCallerIdentity", [])))
     assert done.returncode == 0 and json.loads(done.stdout)["decision"] == "Allowed"
+
+
+def test_a_request_file_with_a_byte_order_mark_and_a_url_encoded_document(tmp_path):
+    deny = {"Statement": {"Effect": "Deny", "Action": "IAM:PassRole", "Resource": "*"}, "Version": "2012-10-17"}
+    path = tmp_path / "requests.json"
+    path.write_text(json.dumps([request("iam:PassRole", [ADMIN, quote("\ufeff" + json.dumps(deny), safe="")])]),
+                    encoding="utf-8-sig")
+    done = run("simulate", "--request", str(path), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert [r["decision"] for r in json.loads(done.stdout)] == ["ExplicitlyDenied"]
 
 
 @pytest.mark.parametrize("content, message", [("{not json", "is not JSON"), ('"text"', "must hold a request object")])

@@ -96,7 +96,7 @@ def simulate(
     if request is not None:
         try:
             text = sys.stdin.read() if str(request) == "-" else request.read_text(encoding="utf-8")
-            given = json.loads(text)
+            given = json.loads(text.removeprefix("\ufeff"))
         except OSError as exc:
             raise IamsqlError(f"cannot read {request}: {exc.strerror}") from None
         except ValueError as exc:

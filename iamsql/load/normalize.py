@@ -12,9 +12,9 @@ import json
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import unquote
 
 from iamsql.common.clock import as_utc
+from iamsql.common.policy_text import policy_json_text
 
 # --------------------------------------------------------------------------------------------------------------
 # Policy documents
@@ -32,11 +32,9 @@ def parse_policy_document(document: Any) -> dict | list | None:
         return document or None
     if not isinstance(document, str):
         raise ValueError(f"policy document is a {type(document).__name__}, not JSON text")
-    text = document.strip()
+    text = policy_json_text(document)
     if not text:
         return None
-    if not text.startswith(("{", "[")):
-        text = unquote(text)
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:

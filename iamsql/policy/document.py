@@ -1,8 +1,8 @@
 """Policy documents parsed once into immutable, precompiled :class:`Policy` objects.
 
-Accepted input: a dict, JSON text, or URL-encoded JSON text as the IAM API returns it. Steampipe's
-``*_std`` normal form (lower-cased actions and condition keys, every value a list) parses to the same
-answers. Parsed documents are cached by object identity, JSON text and content, so a managed policy attached
+Accepted input: a dict, JSON text, or URL-encoded JSON text as the IAM API returns it (surrounding whitespace and a
+byte order mark dropped). Steampipe's ``*_std`` normal form (lower-cased actions and condition keys, every value a
+list) parses to the same answers. Parsed documents are cached by object identity, JSON text and content, so a managed policy attached
 to thousands of principals is compiled once.
 """
 
@@ -10,8 +10,8 @@ import json
 import marshal
 import re
 from dataclasses import dataclass, field, replace
-from urllib.parse import unquote
 
+from iamsql.common.policy_text import policy_json_text
 from iamsql.errors import PolicyError
 from iamsql.policy.catalog import rcp_supported_services
 from iamsql.policy.conditions import Condition, KnownPrefix, compile_conditions
@@ -358,11 +358,8 @@ def _unique_keys(pairs: list) -> dict:
 
 
 def _load_text(text: str):
-    stripped = text.strip()
-    if stripped.startswith("%"):
-        stripped = unquote(stripped)
     try:
-        return json.loads(stripped, object_pairs_hook=_unique_keys)
+        return json.loads(policy_json_text(text), object_pairs_hook=_unique_keys)
     except ValueError as error:
         raise PolicyError(f"policy document is not valid JSON: {error}") from None
 

@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from iamsql.common.policy_text import policy_json_value
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, path_region, when
 from iamsql.load.formats.filter_pattern import alternatives
 from iamsql.load.normalize import arn_account, arn_parts, policy_std, tags_map
@@ -232,7 +233,7 @@ def parse_bucket_location(doc: dict, path: Path) -> Parsed:
 
 def _bucket_policy(text: Any, name: str) -> tuple[Any, Any]:
     try:
-        document = json.loads(text) if isinstance(text, str) else text
+        document = policy_json_value(text)
     except ValueError as exc:
         unreadable = Unreadable(f"policy of bucket {name} is not JSON ({exc})")
         return unreadable, unreadable

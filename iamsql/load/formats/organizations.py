@@ -19,11 +19,11 @@ it is kept in the snapshot's ``sources`` entry (``organization``) and fills ``aw
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
+from iamsql.common.policy_text import policy_json_value
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, arn_columns, is_list, when
 from iamsql.load.normalize import arn_account, tags_map
 
@@ -101,11 +101,12 @@ def root_fragment(r: dict) -> Fragment:
 
 
 def _content(text: Any, policy_id: str | None) -> Any:
-    """A policy's content: the API gives JSON text; stored as JSON (Steampipe's jsonb)."""
+    """A policy's content: the API gives JSON text (read as the policy engine reads a document's text); stored as JSON
+    (Steampipe's jsonb)."""
     if text is None or isinstance(text, dict):
         return text
     try:
-        value = json.loads(text)
+        value = policy_json_value(text)
     except (TypeError, ValueError) as exc:
         return Unreadable(f"content of policy {policy_id} is not JSON ({exc})")
     return value if isinstance(value, dict) else Unreadable(f"content of policy {policy_id} is not a JSON object")

@@ -26,6 +26,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from iamsql.common.policy_text import policy_json_value
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, json_time, when
 from iamsql.load.normalize import arn_account, arn_parts, go_fields, go_struct, policy_std, tags_map
 
@@ -262,9 +263,11 @@ def parse_get_policy(doc: dict, path: Path) -> Parsed:
         return Parsed("lambda:get-policy (no policy)")
     parsed = Parsed("lambda:get-policy")
     try:
-        policy = json.loads(doc["Policy"])
+        policy = policy_json_value(doc["Policy"])
     except ValueError as exc:
         raise ValueError(f"Policy is not JSON ({exc})") from None
+    if not isinstance(policy, dict):
+        raise ValueError("Policy is not a JSON object")
     fields = {"policy": policy, "policy_std": policy_std(policy)}
     arn_match = LAMBDA_ARN.match(str(doc.get("FunctionArn") or ""))
     if arn_match:
