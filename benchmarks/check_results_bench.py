@@ -9,12 +9,14 @@ own copy of it, in a child process, with a translation cache shared by both tree
    format also the stored results (SHA-256 of ``select * exclude (run_id) from iamsql_result ... order by all``
    for the run) and ``iamsql report`` of the run (xlsx: every sheet's cell values, clock times of the runs
    replaced, as ``evidence_outputs_compare.py`` does).
-2. CPU: ``--rounds`` rounds of ``check --fail-on none --format csv``, baseline and this tree alternately on fresh
-   copies: CPU seconds (user + system) and peak RSS of each, the ratio per round, and the per-step times the run
+2. CPU: ``--rounds`` rounds of ``check --fail-on none --format csv`` (or ``--round-format``), baseline and this
+   tree alternately on fresh copies: CPU seconds (user + system) and peak RSS of each, the ratio per round, and the per-step times the run
    stored (``iamsql_run_timing``), whose sum is the time DuckDB spent on the controls and shared views.
 
     .venv/bin/python benchmarks/check_results_bench.py --db bench.duckdb --baseline ../iamsql-before
     .venv/bin/python benchmarks/check_results_bench.py --db bench.duckdb --baseline ../iamsql-before --rounds 0
+    .venv/bin/python benchmarks/check_results_bench.py --db bench.duckdb --baseline ../iamsql-before --formats '' \
+        --round-format table
 
 Exits non-zero when an output differs.
 """
@@ -160,7 +162,8 @@ def compare_outputs(
     return problems
 
 
-def cpu_rounds(baseline: Path, tree: Path, database: Path, work: Path, cache: Path, rounds: int) -> None:
+def cpu_rounds(baseline: Path, tree: Path, database: Path, work: Path, cache: Path, rounds: int,
+               output: str = "csv") -> None:
     """Print one line per round: CPU seconds, peak RSS and stored step time of each tree, and the CPU ratio."""
     print(
         "\n| round | baseline CPU s | this CPU s | ratio | baseline peak MiB | this peak MiB | "
@@ -173,7 +176,7 @@ def cpu_rounds(baseline: Path, tree: Path, database: Path, work: Path, cache: Pa
             copy = work / f"{name}.duckdb"
             shutil.copyfile(database, copy)
             seconds, peak, code, _, err = run_child(
-                source, cache, "check", "--db", str(copy), "--fail-on", "none", "--format", "csv"
+                source, cache, "check", "--db", str(copy), "--fail-on", "none", "--format", output
             )
             if code:
                 sys.exit(f"{name}: check failed ({code}): {err.decode()[-2000:]}")
@@ -193,6 +196,7 @@ def main() -> int:
     parser.add_argument("--tree", type=Path, default=ROOT, help="This tree (default: the one holding the script).")
     parser.add_argument("--rounds", type=int, default=3, help="CPU rounds (0: outputs only).")
     parser.add_argument("--formats", default=",".join(FORMATS), help="Formats to compare ('': none).")
+    parser.add_argument("--round-format", default="csv", choices=FORMATS, help="The CPU rounds' output format.")
     parser.add_argument("--work", type=Path, help="Folder for the copies (default: a temporary folder).")
     parser.add_argument("--cache", type=Path, help="Translation cache (default: a new one, filled by the first run).")
     args = parser.parse_args()
@@ -214,7 +218,8 @@ def main() -> int:
         )
         if rounds:
             sys.stdout.flush()  # before the rounds' process prints
-            rounds.apply(cpu_rounds, (args.baseline.resolve(), args.tree.resolve(), args.db, work, cache, args.rounds))
+            rounds.apply(cpu_rounds, (args.baseline.resolve(), args.tree.resolve(), args.db, work, cache, args.rounds,
+                                      args.round_format))
         print(f"\nload average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         for problem in problems:
             print(f"DIFFERENT: {problem}", file=sys.stderr)

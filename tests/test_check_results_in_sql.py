@@ -13,17 +13,21 @@ from iamsql import controls
 from iamsql.controls.catalog import Control
 from iamsql.controls.contract import (
     CONTROL_ROWS,
+    SEVERITIES,
     STAGED_RESULTS,
     Account,
     RunResults,
     _render_rows,
+    _wrapped,
     exit_code,
     render_results,
     result_rows,
+    skipped_lines,
     stored_counts,
 )
 from iamsql.controls.engines import duckdb as duckdb_engine
 from iamsql.frameworks import counted_by_account, statuses_by_account
+from iamsql.sql.output import render
 from iamsql.store import db
 from iamsql.store.bookkeeping import RUN_DDL
 
@@ -204,6 +208,42 @@ def test_a_stored_run_renders_as_its_rows_do(con, tmp_path):
     no_error = [c for c in counted if c["status"] != "error"]
     assert [exit_code(no_error, "high"), exit_code(no_error, "info")] == [1, 1]
     assert exit_code([c for c in no_error if c["status"] != "alarm"], "info") == 0
-    for fmt in ("table", "md", "jsonl"):  # a table reads only the rows it shows
+    for fmt in ("md", "jsonl"):
         assert render_results(con, 7, counted, fmt)[0] == _render_rows(rows, fmt, True)
-    assert "=cmd()" in _render_rows(rows, "md", True) and "skipped" in _render_rows(rows, "table", True)
+    assert "=cmd()" in _render_rows(rows, "md", True)
+    assert render_results(con, 7, counted, "table")[0] == attention_text(rows)
+
+
+def attention_text(rows: list[dict]) -> str:
+    """A table as the Python rule orders it: errors, then alarms by severity (critical first, an unknown one
+    last), control, account and resource; then the skipped controls' lines."""
+
+    def rank(r: dict) -> tuple:
+        severity = SEVERITIES.index(r["severity"]) if r["severity"] in SEVERITIES else len(SEVERITIES)
+        return (["error", "alarm"].index(r["status"]), severity, r["control_id"], r["account_id"] or "",
+                r["resource"] or "", r["reason"])
+
+    fields = ("control_id", "severity", "status", "resource", "reason")
+    shown = [itemgetter(*fields)(r) for r in sorted((r for r in rows if r["status"] in ("error", "alarm")), key=rank)]
+    text = render(list(fields), shown, "table", whole=("control_id",)) if shown else ""
+    skipped = skipped_lines(rows)
+    return text + ("\n" if text and skipped else "") + "".join(_wrapped(line) for line in skipped)
+
+
+def test_a_table_shows_what_needs_attention_in_order(con):
+    """The table of a stored run (read and sorted by DuckDB) is the Python rule's: every severity, an unknown one,
+    accounts with and without an id, text that looks like a formula, several lines, non-ASCII."""
+    con.execute(RUN_DDL)
+    con.execute("insert into iamsql_run (run_id, started_at) values (3, now())")
+    severities = ["low", "critical", "bogus", "info", "high", "medium"]
+    texts = ["=cmd()", "b\n  two", "\u00e9t\u00e9", "arn:aws:iam::1:user/z", "arn:aws:iam::1:user/a", "", "@x"]
+    stored = [
+        (3, f"c{i % 4}", f"f{i}", texts[i % len(texts)], ["error", "alarm", "alarm", "skip", "ok"][i % 5],
+         texts[(i * 2) % len(texts)], [None, "1", "2"][i % 3], None, severities[i % len(severities)], "{}")
+        for i in range(120)
+    ]
+    con.executemany("insert into iamsql_result values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", stored)
+    rows = controls.results(con, 3)
+    text = render_results(con, 3, stored_counts(con, 3), "table")[0]
+    assert text == attention_text(rows)
+    assert text.index("critical") < text.index("bogus") and "skipped" in text and "'=cmd()" in text

@@ -652,6 +652,27 @@ def test_a_user_listed_with_no_keys_has_no_key_to_judge(tmp_path):
     assert listed == [(ACCOUNT, "aws_iam_access_key", "emptied")]
 
 
+def test_listed_keys_of_the_latest_snapshots_only(tmp_path):
+    """``iamsql_listed`` gives the keys every file of an account's latest snapshot of a table lists (files without
+    a ``listed`` entry, a ``listed`` null and other tables' lists left out), not an older snapshot's."""
+    con = db.connect(tmp_path / "listed.duckdb")
+    files = [{"path": "a.json"}, {"path": "b.json", "listed": {"aws_iam_access_key": ["ann", "bob"]}},
+             {"path": "c.json", "listed": None}, {"path": "d.json", "listed": {"aws_iam_access_key": ["bob", "cy"],
+                                                                                "aws_iam_user": ["dee"]}}]
+    snapshots = [(1, "111111111111", [{"path": "old.json", "listed": {"aws_iam_access_key": ["old"]}}]),
+                 (2, "111111111111", files), (3, "222222222222", [{"path": "e.json"}])]
+    for snapshot_id, account, sources in snapshots:
+        con.execute("insert into iamsql_snapshot (snapshot_id, account_id, kind, loaded_at, tool_version, sources) "
+                    "values (?, ?, 'load', now(), 'test', ?)", [snapshot_id, account, json.dumps(sources)])
+        for table in ("aws_iam_access_key", "aws_iam_user"):
+            con.execute("insert into iamsql_snapshot_table values (?, ?, 1)", [snapshot_id, table])
+    db.create_account_view(con)
+    assert con.execute("select account_id, table_name, key from iamsql_listed order by all").fetchall() == [
+        ("111111111111", "aws_iam_access_key", "ann"), ("111111111111", "aws_iam_access_key", "bob"),
+        ("111111111111", "aws_iam_access_key", "cy"), ("111111111111", "aws_iam_user", "dee")]
+    con.close()
+
+
 def test_a_key_created_after_an_old_report_is_judged_by_its_last_use(tmp_path):
     report = report_of([report_line(name, "2020-01-01T00:00:00+00:00") for name in ("quiet", "busy", "unknown")],
                        generated="2023-12-01T12:00:00Z")

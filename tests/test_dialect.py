@@ -278,6 +278,13 @@ def test_transpile_for_other_engines():
         transpile_for(sql, "oracle")
 
 
+def test_materialized_cte_kept_for_duckdb_dropped_elsewhere():
+    sql = "with a as materialized (select 1 as x), b as not materialized (select 2 as y) select * from a, b"
+    assert "a AS MATERIALIZED (" in to_duckdb(sql) and "b AS NOT MATERIALIZED (" in to_duckdb(sql)
+    for engine in ("spark", "trino", "athena"):
+        assert transpile_for(sql, engine) == "WITH a AS (SELECT 1 AS x), b AS (SELECT 2 AS y) SELECT * FROM a, b"
+
+
 def test_case_insensitive_regex_for_other_engines():
     sql = "select name from aws_iam_role where name ~* 'admin' and path !~* name"
     assert transpile_for(sql, "spark") == (

@@ -24,6 +24,11 @@ def test_json_access_and_lateral_explode():
     assert "PG_JSONB_CONTAINS(" in sql
 
 
+def test_materialized_cte_without_the_keyword():
+    sql = spark_engine.to_spark("with a as materialized (select name from aws_iam_user) select name from a")
+    assert sql == "WITH a AS (SELECT name FROM aws_iam_user) SELECT name FROM a"
+
+
 def test_postgres_semantics_kept():
     sql = spark_engine.to_spark("select string_agg(distinct name, ', '), regexp_replace(path, '/+', '-'), "
                                 "concat(name, null) from aws_iam_user")

@@ -564,21 +564,27 @@ TABLE_STATUSES = ("error", "alarm")
 _MISSING = re.compile(r"^No (?P<tables>.+) data is loaded for account \S+; load it to evaluate this control\.$")
 
 
-def attention_rows(rows: list[dict]) -> list[dict]:
-    """The rows that need attention, most urgent first: errors, then alarms by severity (critical first), then by
-    control, account and resource."""
-
-    def rank(r: dict) -> tuple:
-        severity = SEVERITIES.index(r["severity"]) if r["severity"] in SEVERITIES else len(SEVERITIES)
-        return (
-            TABLE_STATUSES.index(r["status"]),
-            severity,
-            r["control_id"],
-            r["account_id"] or "",
-            r["resource"] or "",
-        )
-
-    return sorted((r for r in rows if r["status"] in TABLE_STATUSES), key=rank)
+def attention_table(con: duckdb.DuckDBPyConnection, run_id: int, header: bool = True) -> str:
+    """``table`` output of a stored run: the rows that need attention, most urgent first (errors, then alarms by
+    severity, critical first, then by control, account and resource), then one line per account with its skipped
+    controls (``skipped_lines``). Only the columns shown are read, sorted by DuckDB."""
+    _check_run(con, run_id)
+    fields = ("control_id", "severity", "status", "resource", "reason")
+    shown = con.execute(
+        f"select {', '.join(fields)} from iamsql_result where run_id = ? and list_contains(?, status) "
+        "order by list_position(?, status), coalesce(list_position(?, severity), ?), control_id, "
+        "coalesce(account_id, ''), coalesce(resource, ''), reason",
+        [run_id, list(TABLE_STATUSES), list(TABLE_STATUSES), list(SEVERITIES), len(SEVERITIES) + 1],
+    ).fetchall()
+    text = render(list(fields), shown, "table", header=header, whole=("control_id",)) if shown else ""
+    skips = con.execute(
+        "select control_id, status, reason, account_id from iamsql_result where run_id = ? and status = 'skip'",
+        [run_id],
+    ).fetchall()
+    skipped = skipped_lines([dict(zip(("control_id", "status", "reason", "account_id"), row)) for row in skips])
+    if skipped:
+        text += ("\n" if text else "") + "".join(_wrapped(line) for line in skipped)
+    return text
 
 
 def skipped_lines(rows: list[dict], shown: int = 3) -> list[str]:
@@ -638,9 +644,10 @@ def render_results(
         raise ControlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt in ("none", "json", "csv"):  # nothing, or Powerpipe's benchmark JSON or CSV, which the report writer builds
         text = ""
-    else:  # a table shows only the rows that need attention and the skipped controls
-        statuses = (*TABLE_STATUSES, "skip") if fmt == "table" else STATUSES
-        text = _render_rows(results(con, run_id, queries_dir, extra_controls, statuses), fmt, header)
+    elif fmt == "table":  # only the rows that need attention and the skipped controls
+        text = attention_table(con, run_id, header)
+    else:
+        text = _render_rows(results(con, run_id, queries_dir, extra_controls), fmt, header)
     ran = run_controls(con, run_id)
     table = summary(counted, ran, frameworks)
     if fmt == "md":
@@ -657,15 +664,6 @@ def _render_rows(rows: list[dict], fmt: str, header: bool) -> str:
     if fmt in ("json", "jsonl"):
         fields = RESULT_FIELDS + ("dimensions",)
         return render(list(fields), list(map(itemgetter(*fields), rows)), fmt)
-    if fmt == "table":
-        shown = attention_rows(rows)
-        fields = ("control_id", "severity", "status", "resource", "reason")
-        text = (render(list(fields), list(map(itemgetter(*fields), shown)), fmt, header=header, whole=("control_id",))
-                if shown else "")
-        skipped = skipped_lines(rows)
-        if skipped:
-            text += ("\n" if text else "") + "".join(_wrapped(line) for line in skipped)
-        return text
     joined = RESULT_FIELDS.index("requirements")  # written as one text, ids separated by spaces
     return render(
         list(RESULT_FIELDS),

@@ -134,6 +134,15 @@ def generated_after(rewrite: Callable[[exp.Expr], exp.Expr]) -> Callable:
     return sql
 
 
+def without_materialized(node: exp.Expr) -> exp.Expr:
+    """A CTE without Postgres's ``[NOT] MATERIALIZED``, for engines without the keyword (Spark, Trino, Athena),
+    whose planners decide on their own; the rows are the same either way."""
+    if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+        node = node.copy()
+        node.set("materialized", None)
+    return node
+
+
 def _generator_of(generator: type, node_type: type[exp.Expr]) -> Callable:
     """How ``generator`` writes a node of ``node_type``: its TRANSFORMS entry, else its ``<key>_sql`` method."""
     return generator.TRANSFORMS.get(node_type) or getattr(generator, f"{node_type.key}_sql")
@@ -162,6 +171,7 @@ def portable_transforms(engine: str, generator: type, json_array: Callable[[exp.
         exp.Select: preprocess([unnest_json_arrays(json_array)], generator.TRANSFORMS[exp.Select]),
         **{source: unsupported_function_source(engine, _generator_of(generator, source)) for source in SOURCES},
         exp.Anonymous: generated_after(portable_to_char),
+        exp.CTE: generated_after(without_materialized),
         exp.RegexpILike: generated_after(lambda node: case_insensitive_rlike(node, CASE_INSENSITIVE_FLAGS[engine])),
         **{
             operator: unsupported_jsonb_operator(engine, generator.TRANSFORMS[operator]) for operator in JSONB_OPERATORS

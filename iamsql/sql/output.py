@@ -357,11 +357,31 @@ def _cell(value: Any, null: str = "") -> str:
 
 def _table_cell(value: Any, null: str) -> str:
     """A table cell on one line (whitespace runs collapsed); text neutralised before and after collapsing."""
-    text = _cell(value, null)
+    if isinstance(value, _Text):
+        return _text_line(value)
+    return " ".join(_cell(value, null).split())
+
+
+def _text_line(text: str) -> str:
+    """A text value as a table cell (``_table_cell``)."""
     one_line = " ".join(text.split())
-    if isinstance(value, _Text) and (formula_like(text) or formula_like(one_line)):
-        return "'" + one_line
-    return one_line
+    return "'" + one_line if formula_like(text) or formula_like(one_line) else one_line
+
+
+def _table_rows(rows: list[tuple], types: list[str] | None, null: str) -> list[tuple[str, ...]]:
+    """The cells of a table (``_table_cell`` of each value, text marked as ``_mark_text`` and ``_typed`` do),
+    column by column: a text column of strings and NULLs is written without the tests per value."""
+    kinds = types or [None] * (len(rows[0]) if rows else 0)
+    blank = " ".join(null.split())
+    columns = []
+    for i, sqltype in enumerate(kinds):
+        values = list(map(itemgetter(i), rows))
+        if _is_text("", sqltype) and set(map(type, values)) <= {str, type(None)}:
+            columns.append([blank if v is None else _text_line(v) for v in values])
+        else:
+            columns.append([_table_cell(_Text(v) if _is_text(v, sqltype) else _typed(v, sqltype), null)
+                            for v in values])
+    return list(zip(*columns)) if columns else [() for _ in rows]
 
 
 class _Text(str):
@@ -482,7 +502,7 @@ def clip(text: str, width: int) -> str:
     return "\u2026" + text[len(text) - width + 1 :] if text.startswith("arn:") else text[: width - 1] + "\u2026"
 
 
-def _table(columns: list[str], rows: list[list[str]], header: bool = True, whole: Collection[str] = ()) -> str:
+def _table(columns: list[str], rows: list[tuple[str, ...]], header: bool = True, whole: Collection[str] = ()) -> str:
     """A table as wide as the terminal (``COLUMNS``, else the terminal, else ``FALLBACK_WIDTH``): one line per
     row, long cells clipped (csv, json and md keep the full text); without ``header``, the rows alone. Drawn by
     hand: a check over a large account shows tens of thousands of rows, which a table library takes seconds to
@@ -571,6 +591,8 @@ def render(
     the table as Steampipe draws it (``iamsql query``) instead of iamsql's own, cut to the terminal's width."""
     if fmt == "csv":
         return _csv(columns, rows, types, header, separator)
+    if fmt == "table" and not boxed:
+        return _table(columns, _table_rows(rows, types, null_text), header, whole)
     if fmt in ("md", "table"):
         marked = _mark_text(rows, types)
     if types is not None:
@@ -599,8 +621,6 @@ def render(
         return "\n".join(lines) + "\n"
     if fmt == "table" and boxed:
         return _boxed_table(columns, [[_box_cell(v, null_text) for v in row] for row in rows], header)
-    if fmt == "table":
-        return _table(columns, [[_table_cell(v, null_text) for v in row] for row in rows], header, whole)
     if fmt == "line":
         return _line(columns, [[_cell(v, null_text) for v in row] for row in rows])
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -29,12 +29,14 @@ Network activity events (`eventType` AwsVpceEvent, `eventCategory` NetworkActivi
 endpoint owner's record of a call that passed its endpoint, without the request, and the call itself is the
 management or data event of the account where it was made; counted too, one call would count twice.
 
-The user agent is classified once per distinct user agent (a few dozen in a million events) and joined back. The
+The user agent is classified once per distinct user agent (a few dozen in a million events) and joined back; the
+CTE is `MATERIALIZED` so that the classification stays on the distinct agents (DuckDB would otherwise compute it
+after the join, once per event; engines without the keyword get the CTE without it). The
 six fields of `userIdentity` are read side by side in one select list, outside any CASE: the DuckDB translation
 then parses each event's identity once for all six (`share_json_extractions` in iamsql/sql/dialect.py), and the
 controls that need them need not read the events' identity JSON again.
 */
-with agent as (
+with agent as materialized (
   select user_agent,
     case
       when lower(user_agent) like any (array['mozilla/%', 'opera/%', '%console.amazonaws.com%', '%s3console%',

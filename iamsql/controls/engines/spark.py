@@ -45,7 +45,7 @@ from iamsql.controls.run import Found, NotBound, run_controls
 from iamsql.controls.views import needed_views
 from iamsql.errors import IamsqlError, QueryError, SparkError, first_line
 from iamsql.sql import dialect, jsonpath, pgfunctions
-from iamsql.sql.engine_dialects import CASE_INSENSITIVE_FLAGS, case_insensitive_rlike
+from iamsql.sql.engine_dialects import CASE_INSENSITIVE_FLAGS, case_insensitive_rlike, without_materialized
 from iamsql.store.lake import EVENTS, read_manifest
 from iamsql.store.schema import ACCESS_TABLES, TABLES, columns
 
@@ -129,6 +129,8 @@ def _spark_node(node: exp.Expr) -> exp.Expr:
         return _filtered_string_agg(node)
     if isinstance(node, exp.Mul):
         return _fold_interval(node)
+    if isinstance(node, exp.CTE):
+        return without_materialized(node)
     return node
 
 
