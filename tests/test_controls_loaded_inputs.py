@@ -783,6 +783,40 @@ def test_console_mfa_follows_the_users_login_profile_read_now(tmp_path):
         "removed has no console password (get-login-profile; the older credential report still shows one).")
 
 
+def login_profile(user: str) -> dict:
+    """GetLoginProfile's answer for a user with a console password."""
+    return {"LoginProfile": {"UserName": user, "CreateDate": "2024-02-25T00:00:00Z", "PasswordResetRequired": False}}
+
+
+def test_non_human_users_console_password_follows_the_login_profile_read_now(tmp_path):
+    """GetLoginProfile is live, the credential report older: a service user's password removed since the report
+    (NoSuchEntity) is gone (ok, saying so), one read now is there, also one created after the report (alarm). The
+    same answer decides iam_principal's keys_without_password rule: a user with an active key whose password was
+    removed is a workload (a non-human user, judged), one whose report password was not read again stays human."""
+    key = ("true", "2020-01-01T00:00:00+00:00", "2024-02-01T00:00:00+00:00")
+    created, used = "2020-01-01T00:00:00+00:00", "2024-02-01T00:00:00+00:00"
+    lines = [report_line("svc-removed", created, password="true", password_used=used),
+             report_line("svc-kept", created, password="true", password_used=used),
+             report_line("svc-added", created),
+             report_line("keyholder", created, password="true", password_used=used, key1=key),
+             report_line("keyholder-unread", created, password="true", password_used=used, key1=key)]
+    files = {"credential-report.json": report_of(lines),
+             "svc-removed.json": no_login_profile("svc-removed"),
+             "svc-kept.json": login_profile("svc-kept"),
+             "svc-added.json": login_profile("svc-added"),
+             "keyholder.json": no_login_profile("keyholder")}
+    results = run_loaded(tmp_path, files, ["nhi_user_has_console_password"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        user_arn("svc-removed"): "ok", user_arn("svc-kept"): "alarm", user_arn("svc-added"): "alarm",
+        user_arn("keyholder"): "ok"}
+    assert results[user_arn("svc-removed")]["reason"] == (
+        "The non-human user svc-removed has no console password (get-login-profile; the older credential report "
+        "still shows one).")
+    assert results[user_arn("svc-added")]["reason"] == (
+        "The non-human user svc-added (its name matches svc-%) has a console password, never used; delete its login "
+        "profile.")
+
+
 def test_long_term_key_use_is_read_from_the_keys_listed_now(tmp_path):
     """A workload's key rotated after the credential report: the report's slot holds the old key (unused since), the
     listing the new one, whose use get-access-key-last-used shows; a key deactivated since the report signs nothing."""
