@@ -766,6 +766,11 @@ def no_login_profile(user: str) -> dict:
                                         "Message": f"Login Profile for User {user} cannot be found."}}
 
 
+def login_profile(user: str) -> dict:
+    """GetLoginProfile's answer for a user with a console password."""
+    return {"LoginProfile": {"UserName": user, "CreateDate": "2024-02-25T00:00:00Z", "PasswordResetRequired": False}}
+
+
 def test_console_mfa_follows_the_users_login_profile_read_now(tmp_path):
     """GetLoginProfile is live: a password removed since the credential report (NoSuchEntity) leaves nothing to
     protect (ok, saying so); a login profile read now keeps the user a console user; a user whose login profile was
@@ -774,18 +779,12 @@ def test_console_mfa_follows_the_users_login_profile_read_now(tmp_path):
              for name in ("removed", "kept", "unread")]
     files = {"credential-report.json": report_of(lines),
              "removed.json": no_login_profile("removed"),
-             "kept.json": {"LoginProfile": {"UserName": "kept", "CreateDate": "2020-01-01T00:00:00Z",
-                                            "PasswordResetRequired": False}}}
+             "kept.json": login_profile("kept")}
     results = run_loaded(tmp_path, files, ["iam_user_console_mfa"])
     assert {name: results[user_arn(name)]["status"] for name in ("removed", "kept", "unread")} == {
         "removed": "ok", "kept": "alarm", "unread": "alarm"}
     assert results[user_arn("removed")]["reason"] == (
         "removed has no console password (get-login-profile; the older credential report still shows one).")
-
-
-def login_profile(user: str) -> dict:
-    """GetLoginProfile's answer for a user with a console password."""
-    return {"LoginProfile": {"UserName": user, "CreateDate": "2024-02-25T00:00:00Z", "PasswordResetRequired": False}}
 
 
 def test_non_human_users_console_password_follows_the_login_profile_read_now(tmp_path):
