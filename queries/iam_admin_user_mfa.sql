@@ -4,8 +4,8 @@ description: >-
   Every IAM user that the policy engine finds has every action on every resource (iam_principal_access,
   question full_admin, decision Allowed or AllowedIf) signs in with MFA if it has a console password, and has no
   active access key (a key signs requests without MFA), as the credential report says (MFA as the user's
-  list-mfa-devices says, the password as its get-login-profile says and the keys as its list-access-keys says,
-  where they are loaded: iam_user_access_key). Users that are not
+  list-mfa-devices says and the password as its get-login-profile says, where they are loaded: iam_user_sign_in;
+  the keys as its list-access-keys says: iam_user_access_key). Users that are not
   administrators pass; users whose policies are not all loaded are skipped.
 severity: critical
 resource_type: AWS::IAM::User
@@ -15,7 +15,7 @@ rationale: >-
 remediation: >-
   Enable MFA for the user (or remove its console password) and delete its access keys; give administrators
   roles they assume with MFA instead of standing power.
-tables: [aws_iam_credential_report, aws_iam_user, iam_user_access_key, iam_principal_access]
+tables: [iam_user_sign_in, iam_user_access_key, iam_principal_access]
 requires: [aws_iam_credential_report, aws_iam_user]
 */
 with power as (
@@ -32,21 +32,13 @@ with power as (
   select user_arn, account_id, string_agg('active access key ' || label, ', ' order by label) as keys
   from iam_user_access_key
   group by user_arn, account_id
-), credentials as (
-  -- list-mfa-devices and get-login-profile of the user (live) win over the report's mfa_active and
-  -- password_enabled, as in iam_user_console_mfa
-  select r.user_arn, r.user_name, r.account_id, r.region,
-    case when u.login_profile_loaded then u.login_profile is not null else r.password_enabled end as password_enabled,
-    coalesce(jsonb_array_length(u.mfa_devices) > 0, r.mfa_active, false) as mfa
-  from aws_iam_credential_report as r
-    left join aws_iam_user as u on u.account_id = r.account_id and u.name = r.user_name
-  where r.user_name <> '<root_account>'
 ), facts as (
+  -- the console password and MFA as get-login-profile and list-mfa-devices say, where loaded (iam_user_sign_in)
   select c.user_arn, c.user_name, c.account_id, c.region, c.password_enabled, p.principal_arn, p.admin, p.unknown,
     p.granted_by, p.missing,
-    concat_ws(', ', case when c.password_enabled and not c.mfa then 'a console password without MFA' end,
+    concat_ws(', ', case when c.password_enabled and not c.mfa_active then 'a console password without MFA' end,
       k.keys) as gaps
-  from credentials as c
+  from iam_user_sign_in as c
     left join power as p on p.principal_arn = c.user_arn and p.account_id = c.account_id
     left join active_key as k on k.user_arn = c.user_arn and k.account_id = c.account_id
 )

@@ -787,6 +787,11 @@ def no_login_profile(user: str) -> dict:
                                         "Message": f"Login Profile for User {user} cannot be found."}}
 
 
+def login_profile(user: str) -> dict:
+    """GetLoginProfile's answer for a user with a console password."""
+    return {"LoginProfile": {"UserName": user, "CreateDate": "2024-02-25T00:00:00Z", "PasswordResetRequired": False}}
+
+
 def test_console_mfa_follows_the_users_login_profile_read_now(tmp_path):
     """GetLoginProfile is live: a password removed since the credential report (NoSuchEntity) leaves nothing to
     protect (ok, saying so); a login profile read now keeps the user a console user; a user whose login profile was
@@ -795,13 +800,41 @@ def test_console_mfa_follows_the_users_login_profile_read_now(tmp_path):
              for name in ("removed", "kept", "unread")]
     files = {"credential-report.json": report_of(lines),
              "removed.json": no_login_profile("removed"),
-             "kept.json": {"LoginProfile": {"UserName": "kept", "CreateDate": "2020-01-01T00:00:00Z",
-                                            "PasswordResetRequired": False}}}
+             "kept.json": login_profile("kept")}
     results = run_loaded(tmp_path, files, ["iam_user_console_mfa"])
     assert {name: results[user_arn(name)]["status"] for name in ("removed", "kept", "unread")} == {
         "removed": "ok", "kept": "alarm", "unread": "alarm"}
     assert results[user_arn("removed")]["reason"] == (
         "removed has no console password (get-login-profile; the older credential report still shows one).")
+
+
+def test_non_human_users_console_password_follows_the_login_profile_read_now(tmp_path):
+    """GetLoginProfile is live, the credential report older: a service user's password removed since the report
+    (NoSuchEntity) is gone (ok, saying so), one read now is there, also one created after the report (alarm). The
+    same answer decides iam_principal's keys_without_password rule: a user with an active key whose password was
+    removed is a workload (a non-human user, judged), one whose report password was not read again stays human."""
+    key = ("true", "2020-01-01T00:00:00+00:00", "2024-02-01T00:00:00+00:00")
+    created, used = "2020-01-01T00:00:00+00:00", "2024-02-01T00:00:00+00:00"
+    lines = [report_line("svc-removed", created, password="true", password_used=used),
+             report_line("svc-kept", created, password="true", password_used=used),
+             report_line("svc-added", created),
+             report_line("keyholder", created, password="true", password_used=used, key1=key),
+             report_line("keyholder-unread", created, password="true", password_used=used, key1=key)]
+    files = {"credential-report.json": report_of(lines),
+             "svc-removed.json": no_login_profile("svc-removed"),
+             "svc-kept.json": login_profile("svc-kept"),
+             "svc-added.json": login_profile("svc-added"),
+             "keyholder.json": no_login_profile("keyholder")}
+    results = run_loaded(tmp_path, files, ["nhi_user_has_console_password"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        user_arn("svc-removed"): "ok", user_arn("svc-kept"): "alarm", user_arn("svc-added"): "alarm",
+        user_arn("keyholder"): "ok"}
+    assert results[user_arn("svc-removed")]["reason"] == (
+        "The non-human user svc-removed has no console password (get-login-profile; the older credential report "
+        "still shows one).")
+    assert results[user_arn("svc-added")]["reason"] == (
+        "The non-human user svc-added (its name matches svc-%) has a console password, never used; delete its login "
+        "profile.")
 
 
 def test_long_term_key_use_is_read_from_the_keys_listed_now(tmp_path):

@@ -46,6 +46,55 @@ def test_identity_store_and_iam_listings_are_told_apart(tmp_path):
     assert {"aws_iam_user", "aws_identitystore_user", "aws_identitystore_group"} <= covered  # empty groups: data
 
 
+SAVED = Path(__file__).parent / "data" / "saved_variants"
+STORE = "d-1111222233"
+PERMISSION_SET = "arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-5555666677778888"
+GROUP_ID = "a1b2c3d4-5678-90ab-cdef-EXAMPLE22222"
+USER_ID = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+IDENTITY_TABLES = ["aws_ssoadmin_instance", "aws_ssoadmin_permission_set", "aws_ssoadmin_managed_policy_attachment",
+                   "aws_ssoadmin_account_assignment", "aws_identitystore_user", "aws_identitystore_group",
+                   "aws_identitystore_group_membership"]
+
+
+def test_identity_center_outputs_saved_in_a_region_folder_take_its_region(tmp_path):
+    """Identity Center and identity store outputs name no region: saved in the folder of the region they were asked
+    in (`<account>/<region>/<service>/...`, as `collect` lays them out), every row takes that region, as
+    list-analyzers, describe-trails and describe-metric-filters outputs do; the `Region` `collect` adds wins, and a
+    file in no region folder without one names none."""
+    region = tmp_path / "out" / ACCOUNT / "eu-west-1"
+    (region / "sso-admin").mkdir(parents=True)
+    for name in ("list-instances.json", "list-permission-sets.json", "describe-permission-set.json"):
+        (region / "sso-admin" / name).write_bytes((SAVED / name).read_bytes())
+    write(region, {
+        "sso-admin/list-managed-policies-in-permission-set/ps-5555666677778888.json": {
+            "PermissionSetArn": PERMISSION_SET, "AttachedManagedPolicies": [
+                {"Name": "ViewOnlyAccess", "Arn": "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"}]},
+        f"sso-admin/list-account-assignments/ps-5555666677778888-{ACCOUNT}.json": {"AccountAssignments": [
+            {"AccountId": ACCOUNT, "PermissionSetArn": PERMISSION_SET, "PrincipalType": "GROUP",
+             "PrincipalId": GROUP_ID}]},
+        "identitystore/list-users.json": {"Users": [
+            {"UserName": "ana@example.com", "UserId": USER_ID, "IdentityStoreId": STORE, "DisplayName": "Ana"}]},
+        "identitystore/list-groups.json": {"Groups": [
+            {"GroupId": GROUP_ID, "DisplayName": "auditors", "IdentityStoreId": STORE}]},
+        f"identitystore/list-group-memberships/{GROUP_ID}.json": {"GroupMemberships": [
+            {"IdentityStoreId": STORE, "MembershipId": "a1b2c3d4-5678-90ab-cdef-EXAMPLE33333", "GroupId": GROUP_ID,
+             "MemberId": {"UserId": USER_ID}}]},
+    })
+    con = db.connect(tmp_path / "t.duckdb")
+    load_paths(con, [tmp_path / "out"])
+    assert {table: con.execute(f"select account_id, region, count(*) from {table} group by all").fetchall()
+            for table in IDENTITY_TABLES} == {table: [(ACCOUNT, "eu-west-1", count)] for table, count in zip(
+                IDENTITY_TABLES, (1, 2, 1, 1, 1, 1, 1))}
+
+    listing = json.loads((SAVED / "list-instances.json").read_text())
+    write(tmp_path / "more", {"us-east-1/collected.json": {**listing, "Region": "us-east-2"},
+                              "unplaced/list-instances.json": listing})
+    for name, expected in (("us-east-1/collected.json", "us-east-2"), ("unplaced/list-instances.json", None)):
+        con = db.connect(tmp_path / f"{expected}.duckdb")
+        load_paths(con, [tmp_path / "more" / name])
+        assert con.execute("select region from aws_ssoadmin_instance").fetchall() == [(expected,)], name
+
+
 def test_identity_store_group_title_and_akas_as_steampipe_gives_them(tmp_path):
     # Steampipe's title of a group is its display name and its akas the group id (a group has no ARN)
     folder = write(tmp_path / "out", {"identitystore-list-groups.json": {"IdentityStoreId": "d-1234567890", "Groups": [

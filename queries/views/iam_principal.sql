@@ -14,11 +14,12 @@ Evidence used (only what is loaded counts; a missing source simply matches no ru
 - the tag named by the `identity_tag` rule (`iamsql:identity-type` = `nhi` | `human`), name, tag and path rules;
 - CloudTrail, the 90 days before the data was taken: calls only from SDKs, the CLI or infrastructure tools and
   no console sign-in or browser call (workload usage);
-- credential report: an IAM user with an active access key and no console password.
+- credential report: an IAM user with an active access key and no console password (the password as the user's
+  get-login-profile says where it is loaded: iam_user_sign_in).
 */
 with
 report as (
-  select user_arn, user_name, user_creation_time, password_enabled,
+  select user_arn, user_name, user_creation_time,
     coalesce(access_key_1_active, false) or coalesce(access_key_2_active, false) as has_active_key,
     account_id, partition
   from aws_iam_credential_report
@@ -128,8 +129,10 @@ evidence as (
   where rule.kind = 'workload_usage' and u.console_calls = 0 and u.programmatic_calls > 0
   union all
   select r.user_arn, rule.rule_id, null, 'has an active access key and no console password'
-  from report as r, iam_principal_rule as rule
-  where rule.kind = 'keys_without_password' and r.has_active_key and not coalesce(r.password_enabled, false)
+  from report as r
+    join iam_user_sign_in as s on s.account_id = r.account_id and s.user_arn = r.user_arn
+    join iam_principal_rule as rule on rule.kind = 'keys_without_password'
+  where r.has_active_key and not coalesce(s.password_enabled, false)
   union all
   select p.principal_arn, rule.rule_id, null, 'no sign of a workload (no service or OIDC trust, no workload-only use)'
   from principal as p, iam_principal_rule as rule

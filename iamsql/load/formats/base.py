@@ -106,6 +106,13 @@ def path_region(path: Path) -> str | None:
     return next((part for part in reversed(path.parent.parts) if REGION_NAME.match(part)), None)
 
 
+def output_region(doc: dict, path: Path) -> str | None:
+    """The region a regional output was asked in, which it does not name itself: the top-level ``Region`` that
+    ``collect`` adds, else the region its folders name (``path_region``)."""
+    region = doc.get("Region")
+    return region if isinstance(region, str) and region else path_region(path)
+
+
 def says_truncated(document: dict) -> bool:
     """True when an output says more pages follow it: ``IsTruncated`` (IAM), ``NextToken`` (other services, and the
     AWS CLI's ``--max-items``) or ``nextToken`` (Access Analyzer)."""

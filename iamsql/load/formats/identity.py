@@ -10,9 +10,11 @@ account of its roles, else that of the file (manifest, ``--account-id``, folder)
 Outputs that do not name what they are about are read with an added top-level key, which ``iamsql collect``
 writes: ``PermissionSetArn`` (list-managed-policies-in-permission-set, get-inline-policy-for-permission-set),
 ``IdentityStoreId`` (an empty list-users / list-groups), ``AnalyzerArn`` (list-findings), ``Arn`` (the
-principal of get-service-last-accessed-details, else its generate output named after the principal) and ``Region`` (list-instances). Without the
+principal of get-service-last-accessed-details, else its generate output named after the principal). Without the
 key the output cannot be placed and gives a warning instead of rows. Identity Center ARNs carry no account: its
-rows take the instance's ``OwnerAccountId`` or the account of the file (manifest, ``--account-id``, folder).
+rows take the instance's ``OwnerAccountId`` or the account of the file (manifest, ``--account-id``, folder). Nor
+do its outputs and the identity store's name a region: their rows take the ``Region`` that ``collect`` adds, else
+the region of the file's folders (``output_region``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from iamsql.load import normalize
-from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, is_list, path_region, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, is_list, output_region, when
 from iamsql.load.normalize import arn_account, arn_parts
 
 INSTANCE = "aws_ssoadmin_instance"
@@ -77,24 +79,24 @@ def parse_list_instances(doc: dict, path: Path) -> Parsed:
         parsed.fragments.append(Fragment(INSTANCE, (arn,), {
             "arn": arn, "identity_store_id": item.get("IdentityStoreId"), "title": arn, "akas": [arn] if arn else None,
             "name": item.get("Name"), "status": item.get("Status"), "created_date": when(item.get("CreatedDate")),
-            "region": doc.get("Region"), **_partition(arn)}, item.get("OwnerAccountId")))
+            "region": output_region(doc, path), **_partition(arn)}, item.get("OwnerAccountId")))
     return parsed
 
 
-def _permission_set(arn: str, fields: dict) -> Fragment:
+def _permission_set(arn: str, doc: dict, path: Path, fields: dict) -> Fragment:
+    """A permission set's row from an output asked in the instance's region (``output_region``)."""
     return Fragment(PERMISSION_SET, (arn,), {"arn": arn, "akas": [arn], "instance_arn": instance_of(arn),
-                                             **_partition(arn), **fields})
+                                             "region": output_region(doc, path), **_partition(arn), **fields})
 
 
 def parse_list_permission_sets(doc: dict, path: Path) -> Parsed:
-    region = {"region": doc["Region"]} if doc.get("Region") else {}
     return Parsed("sso-admin:list-permission-sets", covers={PERMISSION_SET},
-                  fragments=[_permission_set(arn, region) for arn in doc["PermissionSets"]])
+                  fragments=[_permission_set(arn, doc, path, {}) for arn in doc["PermissionSets"]])
 
 
 def parse_describe_permission_set(doc: dict, path: Path) -> Parsed:
     item = doc["PermissionSet"]
-    return Parsed("sso-admin:describe-permission-set", fragments=[_permission_set(item["PermissionSetArn"], {
+    return Parsed("sso-admin:describe-permission-set", fragments=[_permission_set(item["PermissionSetArn"], doc, path, {
         "name": item.get("Name"), "title": item.get("Name"), "description": item.get("Description"),
         "created_date": when(item.get("CreatedDate")), "session_duration": item.get("SessionDuration"),
         "relay_state": item.get("RelayState")})])
@@ -112,7 +114,7 @@ def parse_inline_policy(doc: dict, path: Path) -> Parsed:
                    "inline_policy_std": normalize.policy_std(text) if text else {}}
     except ValueError as exc:
         columns = {"inline_policy": Unreadable(f"inline policy of {arn}: {exc}")}
-    parsed.fragments.append(_permission_set(arn, columns))
+    parsed.fragments.append(_permission_set(arn, doc, path, columns))
     return parsed
 
 
@@ -126,7 +128,8 @@ def parse_managed_policies(doc: dict, path: Path) -> Parsed:
     for policy in doc["AttachedManagedPolicies"]:
         parsed.fragments.append(Fragment(MANAGED_POLICY, (arn, policy.get("Arn")), {
             "permission_set_arn": arn, "instance_arn": instance_of(arn), "managed_policy_arn": policy.get("Arn"),
-            "name": policy.get("Name"), "title": policy.get("Name"), **_partition(arn)}))
+            "name": policy.get("Name"), "title": policy.get("Name"), "region": output_region(doc, path),
+            **_partition(arn)}))
     return parsed
 
 
@@ -137,7 +140,8 @@ def parse_account_assignments(doc: dict, path: Path) -> Parsed:
         key = (item.get("AccountId"), arn, item.get("PrincipalType"), item.get("PrincipalId"))
         parsed.fragments.append(Fragment(ASSIGNMENT, key, {
             "target_account_id": key[0], "permission_set_arn": arn, "instance_arn": instance_of(arn),
-            "principal_type": key[2], "principal_id": key[3], **_partition(arn)}))
+            "principal_type": key[2], "principal_id": key[3], "region": output_region(doc, path),
+            **_partition(arn)}))
     return parsed
 
 
@@ -172,7 +176,7 @@ def _store_listing(name: str, table: str, items: str, item_id: str, columns: Cal
         for item in doc[items]:
             store = item.get("IdentityStoreId") or doc.get("IdentityStoreId")
             parsed.fragments.append(Fragment(table, (store, item.get(item_id)), {
-                "identity_store_id": store, **columns(item, doc), "region": doc.get("Region")}))
+                "identity_store_id": store, **columns(item, doc), "region": output_region(doc, path)}))
         return parsed
 
     return parse
@@ -211,7 +215,7 @@ def parse_list_analyzers(doc: dict, path: Path) -> Parsed:
     ARNs, else an added ``Region``, else the region its folders name, as ``collect`` writes them). The loader
     makes the table whole once every enabled region is listed (``load.merge``)."""
     regions = {region for a in doc["analyzers"] if (region := _arn_region(a.get("arn")))}
-    regions = regions or {region for region in [doc.get("Region") or path_region(path)] if region}
+    regions = regions or {region for region in [output_region(doc, path)] if region}
     parsed = Parsed("accessanalyzer:list-analyzers", covers={ANALYZER}, listed_for={ANALYZER: regions},
                     partial={ANALYZER: f"list-analyzers lists the analyzers of {', '.join(sorted(regions))} only"
                              if regions else "a list-analyzers output that names no region (no analyzer, no added "

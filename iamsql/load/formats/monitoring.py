@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from iamsql.common.policy_text import policy_json_value
-from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, path_region, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, output_region, when
 from iamsql.load.formats.filter_pattern import alternatives
 from iamsql.load.normalize import arn_account, arn_parts, policy_std, tags_map
 
@@ -63,7 +63,7 @@ def _epoch_ms(value: Any) -> str | Unreadable | None:
 
 
 def parse_metric_filters(doc: dict, path: Path) -> Parsed:
-    region = doc.get("Region") or path_region(path)
+    region = output_region(doc, path)
     parsed = Parsed("logs:describe-metric-filters", covers={METRIC_FILTER})
     if region is None and doc["metricFilters"]:
         parsed.warnings.append(f"{path}: describe-metric-filters output names no region (add Region); "

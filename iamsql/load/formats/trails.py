@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from iamsql.load.formats.base import Format, Fragment, Parsed, path_region, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, output_region, when
 from iamsql.load.normalize import arn_account, arn_parts, tags_map
 
 TABLE = "aws_cloudtrail_trail"
@@ -50,7 +50,7 @@ def _trail_fragment(arn: str | None, name: str | None, fields: dict) -> Fragment
 
 def parse_describe_trails(doc: dict, path: Path) -> Parsed:
     parsed = Parsed("cloudtrail:describe-trails", covers={TABLE})
-    listed_in = doc.get("Region") if isinstance(doc.get("Region"), str) else path_region(path)
+    listed_in = output_region(doc, path)
     for t in doc["trailList"]:
         home, arn = t.get("HomeRegion"), t.get("TrailARN")
         fragment = _trail_fragment(arn, t.get("Name"), {
