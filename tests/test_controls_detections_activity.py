@@ -136,6 +136,22 @@ def test_the_share_and_window_are_parameters(tmp_path):
     assert status == "alarm" and "called 5 of the 31" in reason, reason
 
 
+def test_allowed_callers_names_the_users_and_roles_not_judged(tmp_path):
+    """The pipeline's role (its sessions) and the named user are not counted; another user whose name holds the
+    allowed one, and the same calls by a role not named, still alarm."""
+    pipeline, admin, other = "873000000001", "873000000002", "873000000003"
+    found = run(tmp_path, {
+        pipeline: calls(pipeline, ESCALATION, role="deploy-pipeline") + calls(pipeline, ESCALATION, role="builder"),
+        admin: calls(admin, ESCALATION, user="ops-admin"),
+        other: calls(other, ESCALATION, user="ops-admin-2"),
+    }, PRIVESC, allowed_callers="ops-admin, deploy-pipeline")
+    [(resource, status, _)] = found[pipeline]
+    assert (resource, status) == (f"arn:aws:iam::{pipeline}:role/builder", "alarm"), found[pipeline]
+    assert statuses(found[admin]) == [(f"arn:aws:::{admin}", "ok")], found[admin]
+    [(resource, status, _)] = found[other]
+    assert (resource, status) == (f"arn:aws:iam::{other}:user/ops-admin-2", "alarm"), found[other]
+
+
 BEDROCK_SETUP = ["ListFoundationModels", "GetFoundationModelAvailability", "ListFoundationModelAgreementOffers",
                  "PutUseCaseForModelAccess", "CreateFoundationModelAgreement", "PutFoundationModelEntitlement"]
 
