@@ -152,6 +152,21 @@ def test_allowed_callers_names_the_users_and_roles_not_judged(tmp_path):
     assert (resource, status) == (f"arn:aws:iam::{other}:user/ops-admin-2", "alarm"), found[other]
 
 
+def test_the_ok_row_counts_the_events_of_the_window_to_the_second(tmp_path):
+    """Events sharing a second count once each; one exactly lookback_days before the data's time is outside the
+    window, one a second later inside; one after the data's time is not counted."""
+    account = "874000000001"
+    edge = AS_OF - timedelta(days=2)
+    busy = AS_OF - timedelta(hours=1)
+    times = [edge, edge + timedelta(seconds=1), busy, busy, busy, AS_OF, AS_OF + timedelta(seconds=1)]
+    found = run(tmp_path, {account: [event(account, when, "ListUsers", user="reader") for when in times]},
+                PRIVESC, lookback_days=2)
+    [(_, status, reason)] = found[account]
+    assert status == "ok", reason
+    assert reason.startswith(f"None of the 5 CloudTrail events from {(edge + timedelta(seconds=1)):%Y-%m-%d %H:%M} "
+                             f"to {AS_OF:%Y-%m-%d %H:%M} UTC"), reason
+
+
 BEDROCK_SETUP = ["ListFoundationModels", "GetFoundationModelAvailability", "ListFoundationModelAgreementOffers",
                  "PutUseCaseForModelAccess", "CreateFoundationModelAgreement", "PutFoundationModelEntitlement"]
 
