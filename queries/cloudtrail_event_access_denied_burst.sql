@@ -13,7 +13,7 @@ rationale: >-
 remediation: >-
   Look at the denied calls of the principal (event names, source IPs, user agents); if they are not a known
   deployment or policy change, treat its credentials as compromised: deactivate its keys or revoke its sessions.
-tables: [iamsql_account, cloudtrail_event_actor]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -48,9 +48,9 @@ per_principal as (
     ) as d on d.account_id = a.account_id and d.actor_arn = a.actor_arn
 ),
 events as (
-  select account_id, count(*) as events
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

@@ -39,7 +39,7 @@ rationale: >-
 remediation: >-
   Confirm the grant with the caller and the owner of the principal; detach or delete the policy if nobody
   planned it, and investigate what the principal did since.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_event_policy_grant, iam_event_policy_answer, cloudtrail_principal_arn]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, iam_event_policy_grant, iam_event_policy_answer, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -239,9 +239,9 @@ ranked as (
     join grant_count as c on c.account_id = f.account_id and c.arn is not distinct from f.arn and c.verdict = f.verdict
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

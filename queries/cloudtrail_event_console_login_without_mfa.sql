@@ -10,7 +10,7 @@ rationale: A password alone is phished, guessed or reused; a console session wit
 remediation: >-
   Require MFA for the user (assign a device and a policy that denies actions without aws:MultiFactorAuthPresent),
   or remove its console password if it does not need the console.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -37,9 +37,9 @@ per_principal as (
   group by account_id, principal_arn
 ),
 events as (
-  select account_id, count(*) as events
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

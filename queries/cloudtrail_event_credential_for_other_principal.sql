@@ -25,7 +25,7 @@ remediation: >-
   Confirm the change with the caller; if it was not planned, delete the new key, login profile or credential,
   investigate the caller's other activity and rotate its own credentials. Let only identity administrators
   manage other users' credentials (scope iam:CreateAccessKey and iam:*LoginProfile to ${aws:username}).
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_principal_access, cloudtrail_principal_arn]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, iam_principal_access, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -77,9 +77,9 @@ ranked as (
     left join verdict as v on v.principal_arn = h.actor_arn and v.account_id = h.account_id
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

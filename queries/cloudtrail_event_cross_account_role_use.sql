@@ -18,15 +18,15 @@ rationale: >-
 remediation: >-
   Confirm each calling account is a known provider or account of yours; remove it from the role's trust policy
   otherwise, and review what its sessions did (CloudTrail events with the role's session ARNs).
-tables: [iamsql_account, iamsql_organization_member, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+tables: [iamsql_account, iamsql_organization_member, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
 */
 with window_events as (
-  select account_id, count(*) as events
-  from aws_cloudtrail_trail_event
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 ), assume as (
   select e.account_id, e.event_time,

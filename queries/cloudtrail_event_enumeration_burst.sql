@@ -14,7 +14,7 @@ rationale: >-
 remediation: >-
   Confirm the caller is a known inventory or security tool (then raise the thresholds for it or record an
   exception); otherwise treat its credentials as compromised and look at what it did next.
-tables: [iamsql_account, cloudtrail_event_actor]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -79,9 +79,9 @@ detail as (
   where b.rn = 1
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

@@ -18,7 +18,7 @@ remediation: >-
   Confirm the change with the function's owner; redeploy the function from its pipeline if nobody planned it,
   review what the execution role did since, and keep lambda:UpdateFunctionCode and
   lambda:UpdateFunctionConfiguration to the deployment roles.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -84,9 +84,9 @@ ranked as (
   from change as c
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

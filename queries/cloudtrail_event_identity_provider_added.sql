@@ -19,7 +19,7 @@ rationale: >-
 remediation: >-
   Confirm the provider and the roles that trust it with the identity team; delete the provider or the trust
   statement if nobody planned it, and review the sessions it issued.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -45,9 +45,9 @@ with call as (
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 ),
 first_use as (

@@ -17,7 +17,7 @@ rationale: >-
 remediation: >-
   Revoke the role's sessions (a deny policy with an aws:TokenIssueTime condition), find how the credentials left
   the instance (SSM commands, metadata access, IMDSv1) and require IMDSv2 on it.
-tables: [iamsql_account, cloudtrail_event_actor]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -60,9 +60,9 @@ ranked as (
   from hit as h
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

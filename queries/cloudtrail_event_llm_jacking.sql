@@ -21,7 +21,7 @@ remediation: >-
   otherwise treat its credentials as compromised, remove the model access it enabled, and check the Bedrock
   invocation logs and the bill for the calls it made. Scope bedrock:InvokeModel and the model-access actions
   (aws-marketplace:Subscribe) to the identities that need them.
-tables: [iamsql_account, cloudtrail_event_actor]
+tables: [iamsql_account, cloudtrail_event_call, cloudtrail_event_count]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -30,73 +30,52 @@ parameters:
 */
 with action_list as (
   -- the IAM actions of the calls, as bedrock:<action>
-  select array[
-    'bedrock:CreateFoundationModelAgreement', 'bedrock:GetFoundationModelAvailability',
-    'bedrock:GetModelInvocationLoggingConfiguration', 'bedrock:GetUseCaseForModelAccess', 'bedrock:InvokeModel',
-    'bedrock:InvokeModelWithResponseStream', 'bedrock:ListFoundationModelAgreementOffers',
-    'bedrock:ListFoundationModels', 'bedrock:ListProvisionedModelThroughputs', 'bedrock:PutFoundationModelEntitlement',
-    'bedrock:PutModelInvocationLoggingConfiguration', 'bedrock:PutUseCaseForModelAccess'] as actions
+  select l.action
+  from (values
+    ('bedrock:CreateFoundationModelAgreement'), ('bedrock:GetFoundationModelAvailability'),
+    ('bedrock:GetModelInvocationLoggingConfiguration'), ('bedrock:GetUseCaseForModelAccess'), ('bedrock:InvokeModel'),
+    ('bedrock:InvokeModelWithResponseStream'), ('bedrock:ListFoundationModelAgreementOffers'),
+    ('bedrock:ListFoundationModels'), ('bedrock:ListProvisionedModelThroughputs'), ('bedrock:PutFoundationModelEntitlement'),
+    ('bedrock:PutModelInvocationLoggingConfiguration'), ('bedrock:PutUseCaseForModelAccess')) as l(action)
 ),
-call as (
-  select e.account_id, e.partition, coalesce(e.actor_arn, e.identity_arn, e.user_type, 'unknown') as caller,
-    'bedrock:' || case e.event_name when 'Converse' then 'InvokeModel'
-                                    when 'ConverseStream' then 'InvokeModelWithResponseStream'
-                                    else e.event_name end as action,
-    date_trunc('minute', e.event_time) as minute, e.event_time, e.error_code, e.region,
-    coalesce(e.source_ip_address, 'unknown') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
-  from cloudtrail_event_actor as e
-  where e.event_source = 'bedrock.amazonaws.com'
-    and e.agent_kind is distinct from 'aws_service'
-    and not e.aws_caller and e.invoked_by is null
-    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
-),
-bedrock_call as (
+listed_call as (
   select c.*
-  from call as c, action_list as l
-  where c.action = any(l.actions)
+  from cloudtrail_event_call as c
+    join action_list as l on l.action = c.action
+  where c.event_time > now() - :lookback_days * interval '1 day'
 ),
 needed as (
-  select greatest(1, ceil(round(:min_share * cardinality(l.actions), 6)))::integer as actions, cardinality(l.actions) as listed
-  from action_list as l
+  select greatest(1, ceil(round(:min_share * count(*), 6)))::integer as actions, count(*) as listed
+  from action_list
 ),
 -- callers that can reach the share at all: a window holds at most the caller's actions of the whole lookback
 possible_caller as (
   select c.account_id, c.caller
-  from bedrock_call as c
+  from listed_call as c
   group by c.account_id, c.caller
   having count(distinct c.action) >= (select actions from needed)
 ),
 -- A window [s, s + window) holds an action when one of its calls falls in it: s within window - 1 minutes before
 -- the call. The calls of an action less than a window apart make one run of such starts (an island), so the busiest
 -- window is where most islands of different actions overlap: a sweep over their edges, however many calls there are.
+-- An island opens at a minute whose previous call of the action is a window or more before, and closes after a
+-- minute whose next call is a window or more after.
 action_minute as (
-  select distinct c.account_id, c.caller, c.action, c.minute
-  from bedrock_call as c
-    join possible_caller as p on p.account_id = c.account_id and p.caller = c.caller
-),
-island_edge as (
   select m.*,
-    case when lag(m.minute) over (partition by m.account_id, m.caller, m.action order by m.minute)
-              >= m.minute - :window_minutes * interval '1 minute' then 0 else 1 end as opens
-  from action_minute as m
-),
-island as (
-  select i.account_id, i.caller, i.action,
-    sum(i.opens) over (partition by i.account_id, i.caller, i.action order by i.minute rows unbounded preceding) as island,
-    i.minute
-  from island_edge as i
-),
-starts as (
-  select account_id, caller, min(minute) - (:window_minutes - 1) * interval '1 minute' as first_start,
-    max(minute) as last_start
-  from island
-  group by account_id, caller, action, island
+    lag(m.minute) over (partition by m.account_id, m.caller, m.action order by m.minute)
+      >= m.minute - :window_minutes * interval '1 minute' as joins_previous,
+    lead(m.minute) over (partition by m.account_id, m.caller, m.action order by m.minute)
+      <= m.minute + :window_minutes * interval '1 minute' as joins_next
+  from (select distinct c.account_id, c.caller, c.action, c.minute
+        from listed_call as c
+          join possible_caller as p on p.account_id = c.account_id and p.caller = c.caller) as m
 ),
 edge as (
   select account_id, caller, at, sum(delta) as delta
-  from (select account_id, caller, first_start as at, 1 as delta from starts
+  from (select account_id, caller, minute - (:window_minutes - 1) * interval '1 minute' as at, 1 as delta
+        from action_minute where joins_previous is not true
         union all
-        select account_id, caller, last_start + interval '1 minute', -1 from starts) as e
+        select account_id, caller, minute + interval '1 minute', -1 from action_minute where joins_next is not true) as e
   group by account_id, caller, at
 ),
 window_ as (
@@ -112,7 +91,7 @@ burst as (
 burst_call as (
   select b.account_id, b.caller, b.started, b.actions, c.action, c.event_time, c.error_code, c.ip, c.agent, c.region, c.partition
   from burst as b
-    join bedrock_call as c on c.account_id = b.account_id and c.caller = b.caller and c.minute >= b.started
+    join listed_call as c on c.account_id = b.account_id and c.caller = b.caller and c.minute >= b.started
       and c.minute < b.started + :window_minutes * interval '1 minute'
   where b.rn = 1
 ),
@@ -139,9 +118,9 @@ detail as (
   from burst_summary as s
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

@@ -15,7 +15,7 @@ rationale: >-
 remediation: >-
   Confirm the change with the user; enable an MFA device again and, if the user did not ask for the removal,
   reset its password and review its sessions.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, cloudtrail_principal_arn]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -73,9 +73,9 @@ ranked as (
   from named as h
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

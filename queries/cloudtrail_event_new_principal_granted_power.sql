@@ -27,7 +27,7 @@ rationale: >-
 remediation: >-
   Confirm the new identity with its creator; if nobody asked for it, delete its keys, login profile and
   policies, then the identity, and investigate the creator's credentials.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_event_policy_grant, iam_event_policy_answer]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, iam_event_policy_grant, iam_event_policy_answer]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -141,9 +141,9 @@ ranked as (
   from armed as a
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

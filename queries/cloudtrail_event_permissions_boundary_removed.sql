@@ -18,7 +18,7 @@ remediation: >-
   Confirm the change with the caller; put the boundary back (PutUserPermissionsBoundary,
   PutRolePermissionsBoundary), review what the principal did without it, and deny the Delete*PermissionsBoundary
   actions to everyone but the identity administrators.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, cloudtrail_principal_arn]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -62,9 +62,9 @@ ranked as (
   from named as h
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

@@ -8,7 +8,8 @@ description: >-
   window_minutes minutes, in the lookback_days days before the data was taken. An action is the call whatever it
   targets and whether it succeeded: a denied attempt is still an attempt. Calls made by AWS services, by a session
   of a service-linked role, or by a service for the caller (invokedBy, such as CloudFormation running a stack) are
-  not counted.
+  not counted, nor those of allowed_callers (comma-separated names of the users and roles of known administrators
+  and deployment pipelines, matched against the user, or the role of a session, behind the call).
 severity: high
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -16,91 +17,74 @@ rationale: >-
   someone working through the known escalation techniques (as tools like Pacu do) to turn the access it has into
   more. Each call may be harmless on its own, which is why the breadth is the signal.
 remediation: >-
-  Confirm the caller is a known administrator or deployment pipeline doing planned work (then raise min_share or
-  record an exception for it); otherwise treat its credentials as compromised, undo the policies, keys, trusts and
+  Confirm the caller is a known administrator or deployment pipeline doing planned work (then name it in
+  allowed_callers, raise min_share or record an exception for it); otherwise treat its credentials as compromised, undo the policies, keys, trusts and
   functions it changed, and look at what it did next.
-tables: [iamsql_account, cloudtrail_event_actor]
+tables: [iamsql_account, cloudtrail_event_call, cloudtrail_event_count]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
   window_minutes: 1440
   min_share: 0.2
+  allowed_callers: ''
 */
 with action_list as (
   -- <service prefix>:<CloudTrail event name without Lambda's API version suffix>; iam:PassRole is not an event,
   -- and read calls (ec2:DescribeInstances) of the paths are left out
-  select array[
-    'iam:AddUserToGroup', 'iam:AttachGroupPolicy', 'iam:AttachRolePolicy', 'iam:AttachUserPolicy',
-    'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:CreatePolicyVersion', 'iam:DeleteAccessKey',
-    'iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary', 'iam:PutGroupPolicy',
-    'iam:PutRolePolicy', 'iam:PutUserPolicy', 'iam:SetDefaultPolicyVersion', 'iam:UpdateAssumeRolePolicy',
-    'iam:UpdateLoginProfile',
-    'sts:AssumeRole',
-    'lambda:AddPermission', 'lambda:CreateEventSourceMapping', 'lambda:CreateFunction', 'lambda:Invoke',
-    'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration',
-    'ec2:CreateLaunchTemplateVersion', 'ec2:ModifyInstanceAttribute', 'ec2:ModifyLaunchTemplate',
-    'ec2:RequestSpotInstances', 'ec2:RunInstances', 'ec2:StartInstances', 'ec2:StopInstances',
-    'ec2-instance-connect:SendSSHPublicKey'] as actions
+  select l.action
+  from (values
+    ('iam:AddUserToGroup'), ('iam:AttachGroupPolicy'), ('iam:AttachRolePolicy'), ('iam:AttachUserPolicy'),
+    ('iam:CreateAccessKey'), ('iam:CreateLoginProfile'), ('iam:CreatePolicyVersion'), ('iam:DeleteAccessKey'),
+    ('iam:DeleteRolePermissionsBoundary'), ('iam:DeleteUserPermissionsBoundary'), ('iam:PutGroupPolicy'),
+    ('iam:PutRolePolicy'), ('iam:PutUserPolicy'), ('iam:SetDefaultPolicyVersion'), ('iam:UpdateAssumeRolePolicy'),
+    ('iam:UpdateLoginProfile'),
+    ('sts:AssumeRole'),
+    ('lambda:AddPermission'), ('lambda:CreateEventSourceMapping'), ('lambda:CreateFunction'), ('lambda:Invoke'),
+    ('lambda:UpdateFunctionCode'), ('lambda:UpdateFunctionConfiguration'),
+    ('ec2:CreateLaunchTemplateVersion'), ('ec2:ModifyInstanceAttribute'), ('ec2:ModifyLaunchTemplate'),
+    ('ec2:RequestSpotInstances'), ('ec2:RunInstances'), ('ec2:StartInstances'), ('ec2:StopInstances'),
+    ('ec2-instance-connect:SendSSHPublicKey')) as l(action)
 ),
-call as (
-  select e.account_id, e.partition, coalesce(e.actor_arn, e.identity_arn, e.user_type, 'unknown') as caller,
-    split_part(e.event_source, '.', 1) || ':' || regexp_replace(e.event_name, '20[0-9]{6}(v[0-9]+)?$', '') as action,
-    date_trunc('minute', e.event_time) as minute, e.event_time, e.error_code,
-    coalesce(e.source_ip_address, 'unknown') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
-  from cloudtrail_event_actor as e
-  where e.event_source = any(array['iam.amazonaws.com', 'sts.amazonaws.com', 'lambda.amazonaws.com',
-                                   'ec2.amazonaws.com', 'ec2-instance-connect.amazonaws.com'])
-    and e.agent_kind is distinct from 'aws_service'
-    and not e.aws_caller and e.invoked_by is null
-    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
-),
-escalation_call as (
+listed_call as (
   select c.*
-  from call as c, action_list as l
-  where c.action = any(l.actions)
+  from cloudtrail_event_call as c
+    join action_list as l on l.action = c.action
+  where c.event_time > now() - :lookback_days * interval '1 day'
+    -- the user or role behind the call, by name
+    and (',' || replace(:allowed_callers, ' ', '') || ',') not like ('%,' || regexp_replace(c.caller, '^.*/', '') || ',%')
 ),
 needed as (
-  select greatest(1, ceil(round(:min_share * cardinality(l.actions), 6)))::integer as actions, cardinality(l.actions) as listed
-  from action_list as l
+  select greatest(1, ceil(round(:min_share * count(*), 6)))::integer as actions, count(*) as listed
+  from action_list
 ),
 -- callers that can reach the share at all: a window holds at most the caller's actions of the whole lookback
 possible_caller as (
   select c.account_id, c.caller
-  from escalation_call as c
+  from listed_call as c
   group by c.account_id, c.caller
   having count(distinct c.action) >= (select actions from needed)
 ),
 -- A window [s, s + window) holds an action when one of its calls falls in it: s within window - 1 minutes before
 -- the call. The calls of an action less than a window apart make one run of such starts (an island), so the busiest
 -- window is where most islands of different actions overlap: a sweep over their edges, however many calls there are.
+-- An island opens at a minute whose previous call of the action is a window or more before, and closes after a
+-- minute whose next call is a window or more after.
 action_minute as (
-  select distinct c.account_id, c.caller, c.action, c.minute
-  from escalation_call as c
-    join possible_caller as p on p.account_id = c.account_id and p.caller = c.caller
-),
-island_edge as (
   select m.*,
-    case when lag(m.minute) over (partition by m.account_id, m.caller, m.action order by m.minute)
-              >= m.minute - :window_minutes * interval '1 minute' then 0 else 1 end as opens
-  from action_minute as m
-),
-island as (
-  select i.account_id, i.caller, i.action,
-    sum(i.opens) over (partition by i.account_id, i.caller, i.action order by i.minute rows unbounded preceding) as island,
-    i.minute
-  from island_edge as i
-),
-starts as (
-  select account_id, caller, min(minute) - (:window_minutes - 1) * interval '1 minute' as first_start,
-    max(minute) as last_start
-  from island
-  group by account_id, caller, action, island
+    lag(m.minute) over (partition by m.account_id, m.caller, m.action order by m.minute)
+      >= m.minute - :window_minutes * interval '1 minute' as joins_previous,
+    lead(m.minute) over (partition by m.account_id, m.caller, m.action order by m.minute)
+      <= m.minute + :window_minutes * interval '1 minute' as joins_next
+  from (select distinct c.account_id, c.caller, c.action, c.minute
+        from listed_call as c
+          join possible_caller as p on p.account_id = c.account_id and p.caller = c.caller) as m
 ),
 edge as (
   select account_id, caller, at, sum(delta) as delta
-  from (select account_id, caller, first_start as at, 1 as delta from starts
+  from (select account_id, caller, minute - (:window_minutes - 1) * interval '1 minute' as at, 1 as delta
+        from action_minute where joins_previous is not true
         union all
-        select account_id, caller, last_start + interval '1 minute', -1 from starts) as e
+        select account_id, caller, minute + interval '1 minute', -1 from action_minute where joins_next is not true) as e
   group by account_id, caller, at
 ),
 window_ as (
@@ -116,7 +100,7 @@ burst as (
 burst_call as (
   select b.account_id, b.caller, b.started, b.actions, c.action, c.event_time, c.error_code, c.ip, c.agent, c.partition
   from burst as b
-    join escalation_call as c on c.account_id = b.account_id and c.caller = b.caller and c.minute >= b.started
+    join listed_call as c on c.account_id = b.account_id and c.caller = b.caller and c.minute >= b.started
       and c.minute < b.started + :window_minutes * interval '1 minute'
   where b.rn = 1
 ),
@@ -143,9 +127,9 @@ detail as (
   from burst_summary as s
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

@@ -19,7 +19,7 @@ rationale: >-
 remediation: >-
   Find where the calls come from (source IP, user agent); if it is not a workload being moved off the key,
   treat the key as leaked, review what the user can do and look for other credentials created around that time.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, aws_iam_credential_report, cloudtrail_principal_arn]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, aws_iam_credential_report, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -107,8 +107,9 @@ named as (
       and p.name_key = lower(f.user_name)
 ),
 events as (
-  select account_id, count(*) as events from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

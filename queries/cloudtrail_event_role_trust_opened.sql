@@ -25,7 +25,7 @@ rationale: >-
 remediation: >-
   Compare the trust policy with the intended one; remove the foreign account, the wildcard or the federated
   statement if nobody planned it, and look at AssumeRole calls on the role since the change.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_event_trust_access, cloudtrail_principal_arn]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, iam_event_trust_access, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -101,9 +101,9 @@ named as (
       and n.name_key = p.name_key
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

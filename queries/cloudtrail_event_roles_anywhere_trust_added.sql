@@ -13,7 +13,7 @@ rationale: >-
 remediation: >-
   Confirm the anchor's certificate authority and the profile's roles with their owners; disable and delete
   them if nobody planned them, and review the sessions the roles issued since.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -44,9 +44,9 @@ ranked as (
   from hit as h
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

@@ -18,7 +18,7 @@ remediation: >-
   Confirm the caller is a known secrets-synchronisation or deployment tool (then raise min_secrets or record an
   exception for it); otherwise treat its credentials as compromised and rotate every secret it read. Scope
   secretsmanager:GetSecretValue, ssm:GetParameter* and kms:Decrypt to the resources each identity needs.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -134,9 +134,9 @@ detail as (
   from burst as u
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

@@ -27,7 +27,7 @@ remediation: >-
   Confirm each change with its author; turn the monitor back on (restore the trail bucket's lifecycle rules,
   policy and access logging, recreate the log group), investigate the caller's other activity and deny these
   actions to everyone but the security administrators (SCP).
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, aws_cloudtrail_trail]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, aws_cloudtrail_trail]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -220,9 +220,9 @@ ranked as (
   from hit as h
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

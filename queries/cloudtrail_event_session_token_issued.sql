@@ -21,7 +21,7 @@ remediation: >-
   Confirm the call with the user; if nobody made it, deactivate the access key and attach a deny policy with an
   aws:TokenIssueTime condition to the user (the tokens already issued stay valid otherwise), then review the
   calls made with the token's credentials.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, aws_iam_user]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, aws_iam_user]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -47,9 +47,9 @@ token as (
   select * from sts where event_name = 'GetSessionToken'
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 ),
 -- users known to have MFA: the loaded IAM data, else an MFA sign-in or MFA session token of the window

@@ -20,7 +20,7 @@ remediation: >-
   If the session issuer is not a known identity broker, deactivate its access keys, deny it
   sts:GetFederationToken (a deny policy also cuts the federated sessions' calls) or revoke the role's sessions,
   and review what the console session did.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -95,8 +95,9 @@ ranked as (
   from hit as h
 ),
 events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from window_event
+  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

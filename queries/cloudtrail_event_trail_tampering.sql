@@ -28,7 +28,7 @@ rationale: Attackers stop or narrow logging right after they get in, so that wha
 remediation: >-
   Confirm each change with its author; restore logging and selectors, investigate the caller's other
   activity, and deny these actions to everyone but the logging administrators (SCP or permissions boundary).
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -315,9 +315,9 @@ per_target as (
   group by account_id, resource
 ),
 events as (
-  select account_id, count(*) as events
-  from cloudtrail_event_actor
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  select account_id, sum(events) as events
+  from cloudtrail_event_count
+  where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
 )
 select

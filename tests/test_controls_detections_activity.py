@@ -136,6 +136,37 @@ def test_the_share_and_window_are_parameters(tmp_path):
     assert status == "alarm" and "called 5 of the 31" in reason, reason
 
 
+def test_allowed_callers_names_the_users_and_roles_not_judged(tmp_path):
+    """The pipeline's role (its sessions) and the named user are not counted; another user whose name holds the
+    allowed one, and the same calls by a role not named, still alarm."""
+    pipeline, admin, other = "873000000001", "873000000002", "873000000003"
+    found = run(tmp_path, {
+        pipeline: calls(pipeline, ESCALATION, role="deploy-pipeline") + calls(pipeline, ESCALATION, role="builder"),
+        admin: calls(admin, ESCALATION, user="ops-admin"),
+        other: calls(other, ESCALATION, user="ops-admin-2"),
+    }, PRIVESC, allowed_callers="ops-admin, deploy-pipeline")
+    [(resource, status, _)] = found[pipeline]
+    assert (resource, status) == (f"arn:aws:iam::{pipeline}:role/builder", "alarm"), found[pipeline]
+    assert statuses(found[admin]) == [(f"arn:aws:::{admin}", "ok")], found[admin]
+    [(resource, status, _)] = found[other]
+    assert (resource, status) == (f"arn:aws:iam::{other}:user/ops-admin-2", "alarm"), found[other]
+
+
+def test_the_ok_row_counts_the_events_of_the_window_to_the_second(tmp_path):
+    """Events sharing a second count once each; one exactly lookback_days before the data's time is outside the
+    window, one a second later inside; one after the data's time is not counted."""
+    account = "874000000001"
+    edge = AS_OF - timedelta(days=2)
+    busy = AS_OF - timedelta(hours=1)
+    times = [edge, edge + timedelta(seconds=1), busy, busy, busy, AS_OF, AS_OF + timedelta(seconds=1)]
+    found = run(tmp_path, {account: [event(account, when, "ListUsers", user="reader") for when in times]},
+                PRIVESC, lookback_days=2)
+    [(_, status, reason)] = found[account]
+    assert status == "ok", reason
+    assert reason.startswith(f"None of the 5 CloudTrail events from {(edge + timedelta(seconds=1)):%Y-%m-%d %H:%M} "
+                             f"to {AS_OF:%Y-%m-%d %H:%M} UTC"), reason
+
+
 BEDROCK_SETUP = ["ListFoundationModels", "GetFoundationModelAvailability", "ListFoundationModelAgreementOffers",
                  "PutUseCaseForModelAccess", "CreateFoundationModelAgreement", "PutFoundationModelEntitlement"]
 

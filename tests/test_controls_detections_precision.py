@@ -224,6 +224,21 @@ def test_a_network_activity_record_is_not_a_second_call(tmp_path):
     assert reason.startswith("1 change(s) (UpdateTrail: made a single-Region trail) to trail management-events"), reason
 
 
+def test_a_network_activity_record_is_not_counted_as_an_event_of_the_window(tmp_path):
+    """cross_account_role_use's ok row counts the account's events as every detection does: a call once, not again
+    as its endpoint's record; an account whose window holds only such records has no event to judge (skip)."""
+    calls, copies_only = "856000000002", "856000000003"
+    call = event(calls, at(0), "ListUsers", user="ops") | {"vpc_endpoint_id": "vpce-0123456789abcdef0"}
+    copy = event(copies_only, at(0), "ListUsers", user="ops") | {"event_type": "AwsVpceEvent",
+                                                                 "event_category": "NetworkActivity"}
+    found = run(tmp_path, {calls: [call, {**call, "event_id": call["event_id"] + "-vpce", "event_type": "AwsVpceEvent",
+                                          "event_category": "NetworkActivity"}],
+                           copies_only: [copy]}, "cloudtrail_event_cross_account_role_use")
+    [(_, status, reason)] = found[calls]
+    assert status == "ok" and reason.startswith("None of the 1 CloudTrail events"), reason
+    assert [status for _, status, _ in found[copies_only]] == ["skip"], found[copies_only]
+
+
 # --------------------------------------------------------------------------------------------------------------
 # security_monitoring_disabled: the S3 bucket and the CloudWatch Logs group a trail delivers to. A one-day
 # lifecycle rule on the trail's bucket (Stratus cloudtrail-lifecycle-rule, on the Invictus IR trail: CreateTrail
