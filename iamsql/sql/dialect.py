@@ -3697,6 +3697,12 @@ def domain_errors(node: exp.Expr) -> exp.Expr | None:
     elif isinstance(node, exp.Chr) and len(node.expressions) == 1:
         checks.append((exp.EQ(this=node.expressions[0].copy(), expression=zero),
                        raise_error("null character not permitted")))
+    elif func_name(node) == "make_date" and len(node.expressions) == 3:
+        year, month, day = node.expressions  # Postgres has no year 0 (a negative year is BC)
+        parts = [exp.cast(year.copy(), "text"), string("-"), call("lpad", exp.cast(month.copy(), "text"), exp.Literal.number(
+            2), string("0")), string("-"), call("lpad", exp.cast(day.copy(), "text"), exp.Literal.number(2), string("0"))]
+        message = exp.DPipe(this=string("date field value out of range: "), expression=exp.Concat(expressions=parts))
+        checks.append((exp.EQ(this=year.copy(), expression=zero), call("pg_raise", message)))
     elif isinstance(node, exp.Pow):
         base, exponent = node.this, node.expression
         checks += [
@@ -3744,6 +3750,19 @@ def check_operand_types(node: exp.Expr, scope: Scope) -> exp.Expr:
         names = ["real" if _is_real(side) else "double precision" if is_float else "integer" if scope.is_int(
             side) else "numeric" for side, is_float in zip((node.this, node.expression), floats)]
         raise QueryError(f"operator does not exist: {names[0]} % {names[1]}")
+    if isinstance(node, (exp.LogicalAnd, exp.LogicalOr)) or func_name(node) == "every" and len(node.expressions) == 1:
+        value = node.expressions[0] if isinstance(node, exp.Anonymous) else node.this
+        if not is_boolean(value, scope) and (name := static_type_name(value, scope)) is not None:
+            function = "every" if isinstance(node, exp.Anonymous) else "bool_and" if isinstance(
+                node, exp.LogicalAnd) else "bool_or"
+            raise QueryError(f"function {function}({name}) does not exist")
+    if isinstance(node, (exp.Lag, exp.Lead)) and node.args.get("default") is not None:
+        # the value and the default have one type in Postgres: text and a number have none
+        arguments = [node.this, node.args.get("offset") or exp.Literal.number(1), node.args["default"]]
+        names = [static_type_name(a, scope) for a in arguments]
+        numbers = [name in ("integer", "bigint", "numeric", "double precision") for name in names]
+        if "text" in (names[0], names[2]) and (numbers[0] or numbers[2]):
+            raise QueryError(f"function {node.key}({', '.join(str(n) for n in names)}) does not exist")
     if isinstance(node, (exp.Sum, exp.Avg)) and is_boolean(node.this, scope):
         raise QueryError(f"function {node.key}(boolean) does not exist")
     if isinstance(node, exp.GroupConcat) and node.meta.get(WITHIN_GROUP_KEY):
@@ -5012,9 +5031,9 @@ def _set_operation_varchar_fields(tree: exp.Expr) -> list[tuple[str | None, bool
         right = _set_operation_varchar_fields(tree.expression)
         if left is None or right is None or len(left) != len(right):
             return None
-        return [(None, False) if l_unknown and r_unknown else right_column if l_unknown else (l_field, False)
-                for (l_field, l_unknown), right_column in zip(left, right)
-                for r_unknown in [right_column[1]]]
+        return [(None, False) if left_unknown and right_unknown else (right_field, False) if left_unknown
+                else (left_field, False)
+                for (left_field, left_unknown), (right_field, right_unknown) in zip(left, right)]
     if not isinstance(tree, exp.Select) or any(isinstance(i.unalias(), exp.Star) for i in tree.expressions):
         return None
     return [(VARCHAR_FIELD if _is_varchar(item) else None, _is_unknown_literal(item))
@@ -5470,6 +5489,8 @@ def _set_operation_branches(tree: exp.SetOperation) -> list[exp.Select] | None:
         return None if left is None or right is None else left + right
     while isinstance(tree, exp.Subquery) and not tree.args.get("alias"):
         tree = tree.this
+    if isinstance(tree, exp.SetOperation) and not any(tree.args.get(k) for k in ("order", "limit", "offset")):
+        return _set_operation_branches(tree)  # a parenthesized set operation as a branch
     return [tree] if isinstance(tree, exp.Select) and not any(
         isinstance(i.unalias(), exp.Star) for i in tree.expressions) else None
 
