@@ -179,6 +179,9 @@ REFUSED_BY_POSTGRES = [
     "select lag(name, 1, 0) over (order by name) from aws_iam_user",
     "select lead(attachment_count, 2, 'x'::text) over (order by name) from aws_iam_policy",
     "select lead(name, 1, 1.5) over (order by name) from aws_iam_user",
+    "select jsonb_path_exists('{\"a\": 1}', '$.a ? (@ == $v)', '{}')",
+    "select jsonb_path_query('{\"a\": 1}', '$v', '{\"w\": 1}')",
+    "select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == $e)', '[1]') from aws_iam_policy",
 ]
 
 
@@ -206,6 +209,8 @@ def test_what_postgres_refuses_fails(both_databases, sql):
     "select make_date(0, 12, 31)",
     "select bool_and(attachment_count) from aws_iam_policy",
     "select lag(name, 1, 0) over (order by name) from aws_iam_user",
+    "select jsonb_path_exists('{\"a\": 1}', '$.a ? (@ == $v)', '{}')",
+    "select jsonb_path_query_array('{\"a\": 1}', '$.a', '[1]')",
 ])
 def test_refused_in_postgres_words(both_databases, sql):
     """Where translation or the run refuses what PostgreSQL refuses, the message is PostgreSQL's."""

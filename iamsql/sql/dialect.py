@@ -4135,16 +4135,19 @@ def jsonpath_call(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     ``_query_first`` as the functions of ``iamsql.sql.jsonpath``, else None (``jsonb_path_query`` is a
     set-returning function: SRF_COLUMNS)."""
     if isinstance(node, exp.JSONBPathExists):
-        return call("pg_jsonb_path_exists", node.this, string(jsonpath_text(node.expression)))
+        return call("pg_jsonb_path_exists", node.this, string(jsonpath_text(node.expression)),
+                    string(jsonpath.NO_VARIABLES))
     if isinstance(node, exp.MatchAgainst):
         if not scope.is_json(node.expressions[0]):
             raise UnsupportedFeature("unsupported Postgres feature: @@ on a value that is not jsonb (text search)")
         check_jsonpath(node.this)
-        return call("pg_jsonb_path_match_silent", node.expressions[0], string(jsonpath_text(node.this)))
+        return call("pg_jsonb_path_match_silent", node.expressions[0], string(jsonpath_text(node.this)),
+                    string(jsonpath.NO_VARIABLES))
     macro = JSONPATH_FUNCTIONS.get(func_name(node) or "") if isinstance(node, exp.Anonymous) else None
     if macro is None:
         return None
-    return call(macro, node.expressions[0], string(jsonpath_text(node.expressions[1])))
+    document, path, *variables = node.expressions
+    return call(macro, document, string(jsonpath_text(path)), *variables)
 
 
 def type_name(node: exp.DataType) -> str:
@@ -4496,9 +4499,9 @@ def check_unsupported(tree: exp.Expr) -> None:
         if isinstance(node, exp.JSONBPathExists):
             check_jsonpath(node.expression)
         elif func_name(node) in JSONPATH_FUNCTIONS:
-            if len(node.expressions) != 2:
-                raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with vars or silent "
-                                         f"arguments")
+            if len(node.expressions) not in (2, 3):
+                raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with the silent "
+                                         f"argument")
             check_jsonpath(node.expressions[1])
     for node in tree.find_all(exp.Fetch):
         options = node.args.get("limit_options")

@@ -9398,3 +9398,38 @@ from aws_iam_policy order by name;
 
 -- name: r21_bool_and_of_predicates
 select bool_and(attachment_count > 0) as a, bool_or(name like '%admin%') as b, every(is_attached or is_aws_managed) as c from aws_iam_policy;
+
+-- name: r21_path_exists_vars
+select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == $e)', '{"e": "Deny"}') as d from aws_iam_policy order by name;
+
+-- name: r21_path_query_vars_built
+select name, jsonb_path_query(policy_std, '$.Statement[*] ? (@.Effect == $e).Effect', jsonb_build_object('e', 'Allow')) as a
+from aws_iam_policy order by name, a;
+
+-- name: r21_path_query_vars_from
+select p.name, a from aws_iam_policy p,
+  jsonb_path_query(p.policy_std, '$.Statement[*].Action[*] ? (@ starts with $prefix)', '{"prefix": "iam:"}') a order by p.name, a;
+
+-- name: r21_path_vars_per_row
+select u.name, jsonb_path_query_array(u.tags, '$.* ? (@ == $v)', jsonb_build_object('v', u.name)) as same,
+  jsonb_path_query_first('{"a": [1, 2, 3]}', '$.a[*] ? (@ > $n)', jsonb_build_object('n', 1)) as first
+from aws_iam_user u order by u.name;
+
+-- name: r21_path_match_vars
+select jsonb_path_match('{"a": 5}', '$.a > $min', '{"min": 3}') as a, jsonb_path_match('{"a": 5}', '$x.b == 1', '{"x": {"b": 1}}') as b,
+  jsonb_path_exists('[1, 2]', '$[*] ? (@ == $x[1])', '{"x": [9, 2]}') as c;
+
+-- name: r21_path_vars_null
+select jsonb_path_exists('{"a": 1}', '$.a', null) as a, jsonb_path_query_array('{"a": 1}', '$.a ? (@ == $v)', '{"v": null}') as b;
+
+-- name: r21_path_starts_with_var_not_string
+select jsonb_path_query_array('["ab", "b", 1]', '$[*] ? (@ starts with $p)', '{"p": "a"}') as a,
+  jsonb_path_exists('["ab"]', '$[*] ? (@ starts with $p)', '{"p": 1}') as b,
+  jsonb_path_exists('["ab"]', '$[*] ? ((@ starts with $p) is unknown)', '{"p": 1}') as c;
+
+-- name: r21_path_operators_variables_null
+select '{"a": 1}'::jsonb @@ '$.a == $x' as a, '{"a": 1}'::jsonb @? '$.a ? (@ == $x)' as b, '{"a": null}'::jsonb @? '$.a ? (@ == $x)' as c,
+  '{"a": 1}'::jsonb @? '$x' as d;
+
+-- name: r21_path_operators_variables_rows
+select name, tags @? '$.* ? (@ == $v)' as has_null_var, tags @@ '$x == null' as x_null from aws_iam_user order by name;
