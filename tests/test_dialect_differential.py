@@ -170,6 +170,18 @@ REFUSED_BY_POSTGRES = [
     "select * from jsonb_to_recordset('{\"a\": 1}') as t(a int)",
     "select t.a from aws_iam_user, jsonb_to_recordset(tags) as t(a text)",
     "select name from aws_iam_user where name not in ( )",
+    "select string_agg(name, ',') within group (order by attachment_count) from aws_iam_policy",
+    "select make_date(0, 1, 1)",
+    "select name, make_date(attachment_count::int - attachment_count::int, 1, 1) from aws_iam_policy",
+    "select bool_and(attachment_count) from aws_iam_policy",
+    "select bool_or(name) from aws_iam_user",
+    "select every(attachment_count::int) from aws_iam_policy",
+    "select lag(name, 1, 0) over (order by name) from aws_iam_user",
+    "select lead(attachment_count, 2, 'x'::text) over (order by name) from aws_iam_policy",
+    "select lead(name, 1, 1.5) over (order by name) from aws_iam_user",
+    "select jsonb_path_exists('{\"a\": 1}', '$.a ? (@ == $v)', '{}')",
+    "select jsonb_path_query('{\"a\": 1}', '$v', '{\"w\": 1}')",
+    "select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == $e)', '[1]') from aws_iam_policy",
 ]
 
 
@@ -192,6 +204,13 @@ def test_what_postgres_refuses_fails(both_databases, sql):
     "select chr(0)",
     "select 'a' union select 1",
     "select name::text[] from aws_iam_group",
+    "select string_agg(name, ',') within group (order by name desc, arn) from aws_iam_user",
+    "select string_agg(name, ';') within group (order by attachment_count) from aws_iam_policy",
+    "select make_date(0, 12, 31)",
+    "select bool_and(attachment_count) from aws_iam_policy",
+    "select lag(name, 1, 0) over (order by name) from aws_iam_user",
+    "select jsonb_path_exists('{\"a\": 1}', '$.a ? (@ == $v)', '{}')",
+    "select jsonb_path_query_array('{\"a\": 1}', '$.a', '[1]')",
 ])
 def test_refused_in_postgres_words(both_databases, sql):
     """Where translation or the run refuses what PostgreSQL refuses, the message is PostgreSQL's."""

@@ -3697,6 +3697,12 @@ def domain_errors(node: exp.Expr) -> exp.Expr | None:
     elif isinstance(node, exp.Chr) and len(node.expressions) == 1:
         checks.append((exp.EQ(this=node.expressions[0].copy(), expression=zero),
                        raise_error("null character not permitted")))
+    elif func_name(node) == "make_date" and len(node.expressions) == 3:
+        year, month, day = node.expressions  # Postgres has no year 0 (a negative year is BC)
+        parts = [exp.cast(year.copy(), "text"), string("-"), call("lpad", exp.cast(month.copy(), "text"), exp.Literal.number(
+            2), string("0")), string("-"), call("lpad", exp.cast(day.copy(), "text"), exp.Literal.number(2), string("0"))]
+        message = exp.DPipe(this=string("date field value out of range: "), expression=exp.Concat(expressions=parts))
+        checks.append((exp.EQ(this=year.copy(), expression=zero), call("pg_raise", message)))
     elif isinstance(node, exp.Pow):
         base, exponent = node.this, node.expression
         checks += [
@@ -3744,11 +3750,38 @@ def check_operand_types(node: exp.Expr, scope: Scope) -> exp.Expr:
         names = ["real" if _is_real(side) else "double precision" if is_float else "integer" if scope.is_int(
             side) else "numeric" for side, is_float in zip((node.this, node.expression), floats)]
         raise QueryError(f"operator does not exist: {names[0]} % {names[1]}")
+    if isinstance(node, (exp.LogicalAnd, exp.LogicalOr)) or func_name(node) == "every" and len(node.expressions) == 1:
+        value = node.expressions[0] if isinstance(node, exp.Anonymous) else node.this
+        if not is_boolean(value, scope) and (name := static_type_name(value, scope)) is not None:
+            function = "every" if isinstance(node, exp.Anonymous) else "bool_and" if isinstance(
+                node, exp.LogicalAnd) else "bool_or"
+            raise QueryError(f"function {function}({name}) does not exist")
+    if isinstance(node, (exp.Lag, exp.Lead)) and node.args.get("default") is not None:
+        # the value and the default have one type in Postgres: text and a number have none
+        arguments = [node.this, node.args.get("offset") or exp.Literal.number(1), node.args["default"]]
+        names = [static_type_name(a, scope) for a in arguments]
+        numbers = [name in ("integer", "bigint", "numeric", "double precision") for name in names]
+        if "text" in (names[0], names[2]) and (numbers[0] or numbers[2]):
+            raise QueryError(f"function {node.key}({', '.join(str(n) for n in names)}) does not exist")
     if isinstance(node, (exp.Sum, exp.Avg)) and is_boolean(node.this, scope):
         raise QueryError(f"function {node.key}(boolean) does not exist")
+    if isinstance(node, exp.GroupConcat) and node.meta.get(WITHIN_GROUP_KEY):
+        _refuse_string_agg_within_group(node, scope)
     if isinstance(node, exp.GroupConcat) and scope.is_int(node.this.unnest()):
         raise QueryError(f"function string_agg({_pg_int_name(node.this.unnest(), scope)}, unknown) does not exist")
     return node
+
+
+def _refuse_string_agg_within_group(node: exp.GroupConcat, scope: Scope) -> None:
+    """``string_agg(x, ',') within group (order by y)``, which sqlglot reads as ``string_agg(x, ',' order by y)``:
+    Postgres looks for an ordered-set aggregate ``string_agg(x, ',', y)`` and finds none."""
+    value, order = (node.this.this, node.this.expressions) if isinstance(node.this, exp.Order) else (node.this, [])
+    arguments = [value, node.args.get("separator"), *(o.this for o in order)]
+    names = [static_type_name(a, scope) if a is not None else None for a in arguments]
+    if None in names:
+        raise QueryError("string_agg is not an ordered-set aggregate, so it cannot have WITHIN GROUP (write the "
+                         "order inside the call: string_agg(x, ',' order by y))")
+    raise QueryError(f"function string_agg({', '.join(names)}) does not exist")
 
 
 def rewrite_bare_element_alias(node: exp.Expr, scope: Scope) -> exp.Expr:
@@ -4102,16 +4135,19 @@ def jsonpath_call(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     ``_query_first`` as the functions of ``iamsql.sql.jsonpath``, else None (``jsonb_path_query`` is a
     set-returning function: SRF_COLUMNS)."""
     if isinstance(node, exp.JSONBPathExists):
-        return call("pg_jsonb_path_exists", node.this, string(jsonpath_text(node.expression)))
+        return call("pg_jsonb_path_exists", node.this, string(jsonpath_text(node.expression)),
+                    string(jsonpath.NO_VARIABLES))
     if isinstance(node, exp.MatchAgainst):
         if not scope.is_json(node.expressions[0]):
             raise UnsupportedFeature("unsupported Postgres feature: @@ on a value that is not jsonb (text search)")
         check_jsonpath(node.this)
-        return call("pg_jsonb_path_match_silent", node.expressions[0], string(jsonpath_text(node.this)))
+        return call("pg_jsonb_path_match_silent", node.expressions[0], string(jsonpath_text(node.this)),
+                    string(jsonpath.NO_VARIABLES))
     macro = JSONPATH_FUNCTIONS.get(func_name(node) or "") if isinstance(node, exp.Anonymous) else None
     if macro is None:
         return None
-    return call(macro, node.expressions[0], string(jsonpath_text(node.expressions[1])))
+    document, path, *variables = node.expressions
+    return call(macro, document, string(jsonpath_text(path)), *variables)
 
 
 def type_name(node: exp.DataType) -> str:
@@ -4444,10 +4480,9 @@ def check_unsupported(tree: exp.Expr) -> None:
             # DuckDB takes percentile_cont(...) within group (...) over (...); Postgres does not
             raise UnsupportedFeature("OVER is not supported for ordered-set aggregates (percentile_cont, "
                                      "percentile_disc, mode ... within group) in PostgreSQL")
-    for node in tree.find_all(exp.GroupConcat, exp.WithinGroup):
-        if isinstance(node, exp.GroupConcat) and node.meta.get(WITHIN_GROUP_KEY) or isinstance(
-                node, exp.WithinGroup) and not isinstance(node.this, ORDERED_SET_AGGREGATES):
-            name = "string_agg" if isinstance(node, exp.GroupConcat) else func_name(node.this)
+    for node in tree.find_all(exp.WithinGroup):
+        if not isinstance(node.this, ORDERED_SET_AGGREGATES):
+            name = func_name(node.this)
             raise QueryError(f"{name} is not an ordered-set aggregate, so it cannot have WITHIN GROUP (write the "
                              f"order inside the call: {name}(x, ',' order by y))")
     for node in tree.find_all(exp.RecursiveWithSearch):
@@ -4464,9 +4499,9 @@ def check_unsupported(tree: exp.Expr) -> None:
         if isinstance(node, exp.JSONBPathExists):
             check_jsonpath(node.expression)
         elif func_name(node) in JSONPATH_FUNCTIONS:
-            if len(node.expressions) != 2:
-                raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with vars or silent "
-                                         f"arguments")
+            if len(node.expressions) not in (2, 3):
+                raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with the silent "
+                                         f"argument")
             check_jsonpath(node.expressions[1])
     for node in tree.find_all(exp.Fetch):
         options = node.args.get("limit_options")
@@ -4961,15 +4996,61 @@ def _is_varchar_array(datatype: exp.DataType) -> bool:
         element := datatype.expressions[0], exp.DataType) and element.this == exp.DataType.Type.VARCHAR
 
 
+def _is_unknown_literal(item: exp.Expr) -> bool:
+    """A quoted literal or NULL: of Postgres's type ``unknown``, which takes the type of the values beside it."""
+    return isinstance(item, exp.Null) or isinstance(item, exp.Literal) and item.is_string
+
+
+def _is_varchar(item: exp.Expr) -> bool:
+    """Whether ``item`` is a Postgres ``varchar`` or ``varchar[]``: a cast to one, an element of a ``varchar[]``, an
+    ``array[...]`` whose first element of a known type is a ``varchar`` (Postgres's common type of varchar and text
+    is the first one's), an ``array_agg`` of a ``varchar``."""
+    if isinstance(item, exp.Cast):
+        return item.to.this == exp.DataType.Type.VARCHAR or _is_varchar_array(item.to)
+    if isinstance(item, exp.Bracket):
+        return isinstance(array := item.this.unnest(), exp.Cast) and _is_varchar_array(array.to)
+    if isinstance(item, exp.Array):
+        known = next((e for e in item.expressions if not _is_unknown_literal(e)), None)
+        return known is not None and _is_varchar(known)
+    while isinstance(item, (exp.Window, exp.Filter)):
+        item = item.this
+    if isinstance(item, exp.ArrayAgg):
+        value = item.this.this if isinstance(item.this, exp.Order) else item.this
+        if isinstance(value, exp.Distinct) and len(value.expressions) == 1:
+            value = value.expressions[0]
+        return isinstance(value, exp.Cast) and value.to.this == exp.DataType.Type.VARCHAR
+    return False
+
+
+def _set_operation_varchar_fields(tree: exp.Expr) -> list[tuple[str | None, bool]] | None:
+    """Per column of a set operation (or one of its branches): ``VARCHAR_FIELD`` or None, and whether the column is
+    still ``unknown`` (a quoted literal or NULL in every branch). Postgres resolves each set operation of two
+    branches on its own: an ``unknown`` side takes the other's type, of ``varchar`` and ``text`` the left one is
+    kept, and two ``unknown`` sides are ``text``. None when a branch is not a SELECT of its own columns."""
+    while isinstance(tree, exp.Subquery) and not tree.args.get("alias"):
+        tree = tree.this
+    if isinstance(tree, exp.SetOperation):
+        left = _set_operation_varchar_fields(tree.this)
+        right = _set_operation_varchar_fields(tree.expression)
+        if left is None or right is None or len(left) != len(right):
+            return None
+        return [(None, False) if left_unknown and right_unknown else (right_field, False) if left_unknown
+                else (left_field, False)
+                for (left_field, left_unknown), (right_field, right_unknown) in zip(left, right)]
+    if not isinstance(tree, exp.Select) or any(isinstance(i.unalias(), exp.Star) for i in tree.expressions):
+        return None
+    return [(VARCHAR_FIELD if _is_varchar(item) else None, _is_unknown_literal(item))
+            for item in (i.unalias() for i in tree.expressions)]
+
+
 def output_type_fields(tree: exp.Expr) -> list[str | None]:
     """Per column of the statement's result, the field naming its type when DuckDB's would not (``JSON_FIELD``...):
     a Postgres ``json`` (a json function's value: ``json_build_object``, ``json_agg``, ``to_json``, ...; a cast to
-    json or a member of one: ``->``), a cast to ``varchar``, ``varchar[]`` or ``oid``, an ``inet`` or ``cidr`` value.
-    Of a set operation, a ``varchar`` column of its first branch (Postgres keeps the first of varchar and text, each
-    read as the other). Before the rewrites."""
+    json or a member of one: ``->``), a ``varchar`` or ``varchar[]`` (``_is_varchar``), a cast to ``oid``, an
+    ``inet`` or ``cidr`` value. Of a set operation, a ``varchar`` column as Postgres resolves it
+    (``_set_operation_varchar_fields``). Before the rewrites."""
     if isinstance(tree, exp.SetOperation):
-        branches = _set_operation_branches(tree)
-        return [f if f == VARCHAR_FIELD else None for f in output_type_fields(branches[0])] if branches else []
+        return [field for field, _ in _set_operation_varchar_fields(tree) or []]
     if not isinstance(tree, exp.Select):
         return []
     fields = []
@@ -4979,9 +5060,7 @@ def output_type_fields(tree: exp.Expr) -> list[str | None]:
             json_item = json_item.this  # a member of json (``->``) is json
         if is_plain_json(json_item) or isinstance(json_item, exp.Cast) and json_item.to.this == exp.DataType.Type.JSON:
             fields.append(JSON_FIELD)
-        elif isinstance(item, exp.Cast) and (item.to.this == exp.DataType.Type.VARCHAR or _is_varchar_array(item.to)) or (
-                isinstance(item, exp.Bracket) and isinstance(array := item.this.unnest(), exp.Cast)
-                and _is_varchar_array(array.to)):
+        elif _is_varchar(item):
             fields.append(VARCHAR_FIELD)
         elif isinstance(item, exp.Cast) and type_name(item.to) == "oid":
             fields.append(OID_FIELD)
@@ -5116,6 +5195,18 @@ TYPEOF_NAMES = {
 }
 
 
+def static_type_name(value: exp.Expr, scope: Scope) -> str | None:
+    """Postgres's name of value's type where the query decides it (a quoted literal is ``unknown``), else None."""
+    return ("unknown" if isinstance(value, exp.Literal) and value.is_string
+            else "json" if isinstance(value, exp.Cast) and value.to.this == exp.DataType.Type.JSON
+            else "jsonb" if scope.is_json(value)
+            else "double precision" if _is_float(value, scope)
+            else "numeric" if is_numeric(value, scope)
+            else "integer" if scope.is_int4(value)
+            else "bigint" if scope.is_int(value)
+            else "text" if is_text(value, scope) else None)
+
+
 def type_names(tree: exp.Expr, scope: Scope, result_types: bool = False) -> exp.Expr:
     """``pg_typeof(x)`` as the name of x's Postgres type: what the query decides (``jsonb``, ``numeric``, which
     DuckDB computes as a double, ``integer`` and ``bigint``, ``text``; a quoted literal is ``unknown``), else DuckDB's
@@ -5127,15 +5218,7 @@ def type_names(tree: exp.Expr, scope: Scope, result_types: bool = False) -> exp.
         if len(node.expressions) != 1:
             raise QueryError(f"function pg_typeof() takes 1 argument, got {len(node.expressions)}")
         value = node.expressions[0]
-        known = ("unknown" if isinstance(value, exp.Literal) and value.is_string
-                 else "json" if isinstance(value, exp.Cast) and value.to.this == exp.DataType.Type.JSON
-                 else "jsonb" if scope.is_json(value)
-                 else "double precision" if _is_float(value, scope)
-                 else "numeric" if is_numeric(value, scope)
-                 else "integer" if scope.is_int4(value)
-                 else "bigint" if scope.is_int(value)
-                 else "text" if is_text(value, scope) else None)
-        if known is not None:
+        if (known := static_type_name(value, scope)) is not None:
             name = string(known)
         else:
             duck_type = call("typeof", value.copy())
@@ -5409,6 +5492,8 @@ def _set_operation_branches(tree: exp.SetOperation) -> list[exp.Select] | None:
         return None if left is None or right is None else left + right
     while isinstance(tree, exp.Subquery) and not tree.args.get("alias"):
         tree = tree.this
+    if isinstance(tree, exp.SetOperation) and not any(tree.args.get(k) for k in ("order", "limit", "offset")):
+        return _set_operation_branches(tree)  # a parenthesized set operation as a branch
     return [tree] if isinstance(tree, exp.Select) and not any(
         isinstance(i.unalias(), exp.Star) for i in tree.expressions) else None
 

@@ -2,15 +2,15 @@
 ``jsonb_path_query``, ``jsonb_path_exists`` (``@?``), ``jsonb_path_match`` (``@@``) and the others.
 
 Supported: ``$``, ``@`` (in a filter), ``.key``, ``."key"``, ``.*``, ``[*]``, ``[n]``, ``[last]``, ``[last - n]``,
-``? (filter)``, ``.size()``, ``.type()``; in filters and predicates ``==``, ``!=``, ``<>``, ``<``, ``<=``, ``>``,
-``>=`` between paths and string, number, ``true``, ``false``, ``null`` literals, ``&&``, ``||``, ``!``,
-``exists (...)``, ``starts with "..."``, ``like_regex "..." [flag "..."]``, ``(...) is unknown``. Lax mode as PostgreSQL documents it: an accessor or
+``? (filter)``, ``.size()``, ``.type()``, variables (``$name``: a member of the ``vars`` object); in filters
+and predicates ``==``, ``!=``, ``<>``, ``<``, ``<=``, ``>``, ``>=`` between paths and string, number, ``true``,
+``false``, ``null`` literals, ``&&``, ``||``, ``!``, ``exists (...)``, ``starts with "..."`` (or ``$name``), ``like_regex "..." [flag "..."]``, ``(...) is unknown``. Lax mode as PostgreSQL documents it: an accessor or
 filter applied to an array applies to each element, ``[*]`` and ``[n]`` treat another value as a one-element
 array, a missing key or an index out of range gives no item instead of an error, and a comparison is true when any
 pair of its operands' items (arrays unwrapped) compares true, unknown when none does and some pair cannot be
 compared. ``like_regex`` searches a string item with Python's regular expressions (flags ``i``, ``s``, ``m``,
 ``x``, ``q``), which agree with PostgreSQL's on whether a usual pattern matches. Anything else (``strict``,
-arithmetic, other methods, ``.**``, variables) raises ``JsonPathUnsupported``.
+arithmetic, other methods, ``.**``) raises ``JsonPathUnsupported``.
 """
 
 from __future__ import annotations
@@ -86,8 +86,6 @@ class _Parser:
 
     def unsupported_here(self) -> Exception:
         kind, value = self.peek()
-        if kind == "variable":
-            return JsonPathUnsupported("jsonpath variables ($name)")
         if value == "**" or value in "+-*/%":
             return JsonPathUnsupported(f"jsonpath {'arithmetic' if value in '+-*/%' else value}")
         return JsonPathSyntaxError(f"syntax error in jsonpath at or near {value!r}")
@@ -143,9 +141,11 @@ class _Parser:
             self.take()
             self.take("with")
             kind, text = self.take()
+            if kind == "variable":
+                return ("starts", left, ("path", text, []))
             if kind != "string":
-                raise JsonPathUnsupported("jsonpath starts with a value that is not a string literal")
-            return ("starts", left, _string(text))
+                raise JsonPathUnsupported("jsonpath starts with a value that is not a string literal or a variable")
+            return ("starts", left, ("literal", _string(text)))
         return left
 
     def regex(self) -> re.Pattern:
@@ -185,7 +185,7 @@ class _Parser:
         if kind == "word" and text in ("true", "false", "null"):
             self.take()
             return ("literal", {"true": True, "false": False, "null": None}[text])
-        if kind == "op" and text in ("$", "@"):
+        if kind == "op" and text in ("$", "@") or kind == "variable":
             self.take()
             return ("path", text, self.steps())
         if kind == "op" and text == "-" and (self.peek(1) or ("", ""))[0] == "number":
@@ -286,30 +286,30 @@ def parse(path: str):
 
 # ----------------------------------------------------------------------------------------------- evaluation
 
-def _items(node, current, root) -> list:
+def _items(node, current, context) -> list:
     """The items a value expression (a path or a literal) gives; a predicate gives one boolean (or null)."""
     kind = node[0]
     if kind == "literal":
         return [node[1]]
     if kind == "path":
-        items = [root if node[1] == "$" else current]
+        items = [context.root if node[1] == "$" else current if node[1] == "@" else context.variable(node[1][1:])]
         for step in node[2]:
-            items = [result for item in items for result in _step(step, item, root)]
+            items = [result for item in items for result in _step(step, item, context)]
         return items
-    return [_predicate(node, current, root)]
+    return [_predicate(node, current, context)]
 
 
-def _step(step, item, root) -> list:
+def _step(step, item, context) -> list:
     kind = step[0]
     if kind == "method":
         return _method_step(step, item)  # on the item itself, an array included
     if kind in ("key", "any_key", "filter") and isinstance(item, list):
         # lax mode: an accessor or a filter applied to an array applies to its elements
-        return [result for element in item for result in _step_one(step, element, root)]
-    return _step_one(step, item, root)
+        return [result for element in item for result in _step_one(step, element, context)]
+    return _step_one(step, item, context)
 
 
-def _step_one(step, item, root) -> list:
+def _step_one(step, item, context) -> list:
     kind = step[0]
     if kind == "key":
         return [item[step[1]]] if isinstance(item, dict) and step[1] in item else []
@@ -317,7 +317,7 @@ def _step_one(step, item, root) -> list:
         return [item[k] for k in sorted(item, key=lambda k: (len(k.encode()), k.encode()))] if isinstance(
             item, dict) else []
     if kind == "filter":
-        return [item] if _predicate(step[1], item, root) is True else []
+        return [item] if _predicate(step[1], item, context) is True else []
     elements = item if isinstance(item, list) else [item]  # lax mode: a value is a one-element array
     if kind == "any_element":
         return list(elements)
@@ -364,35 +364,36 @@ def _compare(op: str, a, b):
             ">=": order >= 0}[op]
 
 
-def _predicate(node, current, root):
+def _predicate(node, current, context):
     kind = node[0]
     if kind == "and":
-        left = _predicate(node[1], current, root)
+        left = _predicate(node[1], current, context)
         if left is False:
             return False
-        right = _predicate(node[2], current, root)
+        right = _predicate(node[2], current, context)
         return False if right is False else UNKNOWN if UNKNOWN in (left, right) else True
     if kind == "or":
-        left = _predicate(node[1], current, root)
+        left = _predicate(node[1], current, context)
         if left is True:
             return True
-        right = _predicate(node[2], current, root)
+        right = _predicate(node[2], current, context)
         return True if right is True else UNKNOWN if UNKNOWN in (left, right) else False
     if kind == "not":
-        inner = _predicate(node[1], current, root)
+        inner = _predicate(node[1], current, context)
         return UNKNOWN if inner is UNKNOWN else not inner
     if kind == "is_unknown":
-        return _predicate(node[1], current, root) is UNKNOWN
+        return _predicate(node[1], current, context) is UNKNOWN
     if kind == "exists":
-        return bool(_items(node[1], current, root))
+        return bool(_items(node[1], current, context))
     if kind in ("compare", "starts", "regex"):
-        left = _unwrapped(_items(node[2] if kind == "compare" else node[1], current, root))
-        right = _unwrapped(_items(node[3], current, root)) if kind == "compare" else [node[2]]
+        left = _unwrapped(_items(node[2] if kind == "compare" else node[1], current, context))
+        right = _unwrapped(_items(node[3], current, context)) if kind == "compare" else _items(
+            node[2], current, context) if kind == "starts" else [node[2]]
         unknown = False
         for a in left:
             for b in right:
                 if kind == "starts":
-                    result = a.startswith(b) if isinstance(a, str) else UNKNOWN
+                    result = a.startswith(b) if isinstance(a, str) and isinstance(b, str) else UNKNOWN
                 elif kind == "regex":
                     result = b.search(a) is not None if isinstance(a, str) else UNKNOWN
                 else:
@@ -402,17 +403,43 @@ def _predicate(node, current, root):
                 unknown = unknown or result is UNKNOWN
         return UNKNOWN if unknown else False
     # a path or literal used as a predicate: its single boolean item
-    items = _items(node, current, root)
+    items = _items(node, current, context)
     return items[0] if len(items) == 1 and isinstance(items[0], bool) else UNKNOWN
 
 
-def query(document: str, path: str) -> list:
-    """The items ``path`` gives on the JSON text ``document`` (Python values, numbers as Decimal)."""
-    root = json.loads(document, parse_float=Decimal, parse_int=Decimal)
+NO_VARIABLES = ""  # ``variables`` of the @? and @@ operators, which take none (no JSON text is empty)
+
+
+class _Context:
+    """What a path refers to besides the current item: the document (``$``) and the variables (``$name``)."""
+
+    def __init__(self, root, variables: dict | None):
+        self.root, self.variables = root, variables
+
+    def variable(self, name: str):
+        if self.variables is None:
+            return None  # no vars at all (the @? and @@ operators): every variable is null, as in PostgreSQL 16
+        if name not in self.variables:
+            raise ValueError(f'could not find jsonpath variable "{name}"')
+        return self.variables[name]
+
+
+def _json(text: str):
+    return json.loads(text, parse_float=Decimal, parse_int=Decimal)
+
+
+def query(document: str, path: str, variables: str = "{}") -> list:
+    """The items ``path`` gives on the JSON text ``document`` (Python values, numbers as Decimal), its ``$name``
+    variables the members of the JSON object ``variables`` (``NO_VARIABLES``: none given, each is null)."""
+    values = _json(variables) if variables != NO_VARIABLES else None
+    if values is not None and not isinstance(values, dict):
+        raise ValueError('"vars" argument is not an object')
+    root = _json(document)
+    context = _Context(root, values)
     tree = parse(path)
     if tree[0] in ("literal", "path"):
-        return _items(tree, root, root)
-    return [_predicate(tree, root, root)]
+        return _items(tree, root, context)
+    return [_predicate(tree, root, context)]
 
 
 def _text(value) -> str:
@@ -426,6 +453,6 @@ def _text(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def path_query(document: str, path: str) -> list[str]:
+def path_query(document: str, path: str, variables: str = "{}") -> list[str]:
     """``jsonb_path_query``: each item as JSON text."""
-    return [_text(item) for item in query(document, path)]
+    return [_text(item) for item in query(document, path, variables)]

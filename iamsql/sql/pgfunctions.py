@@ -622,7 +622,7 @@ PYTHON_FUNCTIONS = [
     ("pg_jsonb_delete_index", jsonb_delete_index, ["VARCHAR", "BIGINT"], "VARCHAR"),
     ("pg_jsonb_strip_nulls", jsonb_strip_nulls, ["VARCHAR"], "VARCHAR"),
     ("pg_jsonb_sort_key", jsonb_sort_key, ["VARCHAR"], "BLOB"),
-    ("pg_jsonb_path_items", jsonpath.path_query, ["VARCHAR", "VARCHAR"], "VARCHAR[]"),
+    ("pg_jsonb_path_items", jsonpath.path_query, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR[]"),
     ("pg_jsonb_set", jsonb_set, ["VARCHAR", "VARCHAR[]", "VARCHAR", "BOOLEAN"], "VARCHAR"),
     ("pg_jsonb_insert", jsonb_insert, ["VARCHAR", "VARCHAR[]", "VARCHAR", "BOOLEAN"], "VARCHAR"),
     ("pg_jsonb_delete_path", jsonb_delete_path, ["VARCHAR", "VARCHAR[]"], "VARCHAR"),
@@ -709,17 +709,17 @@ create or replace temp macro pg_jsonb_elements(j) as cast(
     case when j is null or json_type(j) = 'ARRAY' then json_extract(j, '$[*]')
          else error('cannot extract elements from ' || case json_type(j) when 'OBJECT' then 'an object' else 'a scalar' end) end
     as json[]);
-create or replace temp macro pg_jsonb_path_query(j, path) as cast(pg_jsonb_path_items(j, path) as json[]);
-create or replace temp macro pg_jsonb_path_query_array(j, path) as
-    cast('[' || array_to_string(pg_jsonb_path_items(j, path), ',') || ']' as json);
-create or replace temp macro pg_jsonb_path_query_first(j, path) as cast(pg_jsonb_path_items(j, path)[1] as json);
-create or replace temp macro pg_jsonb_path_exists(j, path) as len(pg_jsonb_path_items(j, path)) > 0;
-create or replace temp macro pg_jsonb_path_match_silent(j, path) as
-    case pg_jsonb_path_items(j, path) when ['true'] then true when ['false'] then false end;
+create or replace temp macro pg_jsonb_path_query(j, path, vars := '{{}}') as cast(pg_jsonb_path_items(j, path, vars) as json[]);
+create or replace temp macro pg_jsonb_path_query_array(j, path, vars := '{{}}') as
+    cast('[' || array_to_string(pg_jsonb_path_items(j, path, vars), ',') || ']' as json);
+create or replace temp macro pg_jsonb_path_query_first(j, path, vars := '{{}}') as cast(pg_jsonb_path_items(j, path, vars)[1] as json);
+create or replace temp macro pg_jsonb_path_exists(j, path, vars := '{{}}') as len(pg_jsonb_path_items(j, path, vars)) > 0;
+create or replace temp macro pg_jsonb_path_match_silent(j, path, vars := '{{}}') as
+    case pg_jsonb_path_items(j, path, vars) when ['true'] then true when ['false'] then false end;
 create or replace temp macro pg_jsonb_path_boolean(items) as
     case when items = ['true'] then true when items = ['false'] then false when items = ['null'] then null
          when items is not null then pg_raise('single boolean result is expected') end;
-create or replace temp macro pg_jsonb_path_match(j, path) as pg_jsonb_path_boolean(pg_jsonb_path_items(j, path));
+create or replace temp macro pg_jsonb_path_match(j, path, vars := '{{}}') as pg_jsonb_path_boolean(pg_jsonb_path_items(j, path, vars));
 create or replace temp macro pg_jsonb_elements_text(j) as list_transform(pg_jsonb_elements(j), lambda e: pg_jsonb_text(e));
 create or replace temp macro pg_jsonb_sorted_keys(j) as
     list_transform(list_sort(list_transform(json_keys(j), lambda k: {{'n': strlen(k), 'k': k}})), lambda s: s.k);

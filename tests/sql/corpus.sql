@@ -9030,3 +9030,406 @@ select name::varchar(20) as v from aws_iam_user union select name::varchar from 
 
 -- name: r20_varchar_first_except
 select name::varchar as n, length(name) as l from aws_iam_user except select name, 5 from aws_iam_role;
+
+-- name: r21_gap_array_varchar
+select array['a'::varchar, name::varchar] as a from aws_iam_user order by name;
+
+-- name: r21_gap_array_agg_varchar
+select account_id, array_agg(name::varchar order by name) as a from aws_iam_user group by account_id order by account_id;
+
+-- name: r21_gap_null_union_varchar
+select null as v union select name::varchar from aws_iam_user order by v;
+
+-- name: r21_gap_null_null_union_all_varchar
+select null as v union all select null union all select name::varchar from aws_iam_role order by v;
+
+
+-- name: r21_interval_justify_days
+select justify_days(interval '35 days') as a, justify_days(interval '-35 days') as b, justify_days(interval '1 mon -40 days') as c;
+
+-- name: r21_interval_justify_hours
+select justify_hours(interval '27 hours') as a, justify_hours(interval '-27 hours') as b, justify_hours(interval '1 day -30 hours') as c;
+
+-- name: r21_interval_justify_interval
+select justify_interval(interval '1 mon -1 hour') as a, justify_interval(interval '-1 mon 50 days 30 hours') as b;
+
+-- name: r21_interval_negative_parts
+select interval '-1 year 2 mons -3 days 04:05:06' as a, interval '-00:00:01' as b, interval '1 day -1 second' as c;
+
+-- name: r21_interval_fraction_seconds
+select interval '1.5 seconds' as a, interval '0.000001 seconds' as b, interval '-1.25 minutes' as c;
+
+-- name: r21_interval_large_hours
+select interval '100 hours' as a, interval '36 hours 30 minutes' as b, interval '-48 hours' as c;
+
+-- name: r21_interval_multiply
+select interval '1 day' * 1.5 as a, interval '1 hour' * 2.5 as b, interval '1 mon' / 2 as c;
+
+-- name: r21_age_month_end
+select age(timestamp '2024-03-31', timestamp '2024-02-29') as a, age(timestamp '2024-03-01', timestamp '2024-01-31') as b,
+  age(timestamp '2024-01-31', timestamp '2024-03-01') as c;
+
+-- name: r21_age_leap
+select age(date '2025-02-28', date '2024-02-29') as a, age(timestamp '2024-12-31 23:00', timestamp '2024-01-01 01:00') as b;
+
+-- name: r21_age_of_users
+select name, age(timestamptz '2025-01-31 00:00:00+00', create_date) as a from aws_iam_user order by name;
+
+-- name: r21_interval_from_subtraction
+select name, timestamptz '2025-03-01 00:00:00+00' - create_date as d from aws_iam_user order by name;
+
+-- name: r21_interval_extract
+select extract(day from interval '40 days 5 hours') as d, extract(hour from interval '-27 hours') as h,
+  extract(epoch from interval '1 mon') as e, extract(month from interval '14 mons') as m;
+
+-- name: r21_interval_compare
+select interval '30 days' = interval '1 mon' as a, interval '24 hours' = interval '1 day' as b,
+  interval '1 mon' > interval '29 days' as c;
+
+-- name: r21_timestamptz_print
+select timestamptz '2024-06-01 12:34:56.789+02' as a, timestamptz '2024-01-01 00:00:00-05:30' as b,
+  timestamptz '2024-01-01 00:00:00.5+00' as c;
+
+-- name: r21_at_time_zone_named
+select timestamptz '2024-06-01 12:00:00+00' at time zone 'America/New_York' as a,
+  timestamptz '2024-01-01 12:00:00+00' at time zone 'Europe/Paris' as b,
+  timestamptz '2024-01-01 12:00:00+00' at time zone 'UTC' as c;
+
+-- name: r21_at_time_zone_timestamp
+select timestamp '2024-06-01 12:00:00' at time zone 'Asia/Tokyo' as a, timestamp '2024-06-01 12:00:00' at time zone 'UTC' as b;
+
+-- name: r21_at_time_zone_users
+select name, create_date at time zone 'UTC' as utc, (create_date at time zone 'America/Los_Angeles')::date as la_day
+from aws_iam_user order by name;
+
+-- name: r21_timestamptz_trunc
+select date_trunc('month', timestamptz '2024-06-15 10:00:00+00') as m, date_trunc('week', timestamptz '2024-06-15 10:00:00+00') as w,
+  date_trunc('hour', timestamptz '2024-06-15 10:59:59+00') as h;
+
+-- name: r21_date_arith
+select date '2024-02-28' + 1 as a, date '2024-03-01' - 1 as b, date '2024-03-01' - date '2024-02-01' as c,
+  date '2024-01-31' + interval '1 month' as d;
+
+-- name: r21_date_plus_time
+select date '2024-01-01' + time '10:30' as a, date '2024-01-01' - interval '1 hour' as b;
+
+-- name: r21_date_of_users
+select name, create_date::date as d, create_date::date - date '2020-01-01' as days from aws_iam_user order by name;
+
+-- name: r21_date_extract
+select extract(dow from date '2024-06-02') as dow, extract(isodow from date '2024-06-02') as isodow,
+  extract(doy from date '2024-12-31') as doy, extract(week from date '2024-12-31') as week, extract(quarter from date '2024-05-01') as q;
+
+-- name: r21_make_date
+select make_date(2024, 2, 29) as a, make_date(2023, 12, 31) as b;
+
+-- name: r21_make_interval
+select make_interval(years => 1, months => 2, days => 3) as a, make_interval(hours => 25) as b,
+  make_interval(mins => 90, secs => 30.5) as c, make_interval(weeks => 2) as d;
+
+-- name: r21_make_interval_neg
+select make_interval(days => -3, hours => 4) as a, make_interval(0, 0, 0, 0, 0, 0, 0) as b;
+
+-- name: r21_to_timestamp_epoch
+select to_timestamp(0) as a, to_timestamp(1718000000) as b, to_timestamp(1718000000.5) as c;
+
+-- name: r21_to_timestamp_format
+select to_timestamp('2024-06-01 10:20:30', 'YYYY-MM-DD HH24:MI:SS') as a, to_timestamp('01/06/2024', 'DD/MM/YYYY') as b;
+
+-- name: r21_numeric_round
+select round(2.5) as a, round(-2.5) as b, round(2.345, 2) as c, round(-2.345, 2) as d, round(1234.5, -2) as e;
+
+-- name: r21_numeric_trunc
+select trunc(2.789, 1) as a, trunc(-2.789) as b, trunc(1234.5, -2) as c;
+
+-- name: r21_numeric_div_scale
+select 1 / 3.0 as a, 10.0 / 4 as b, 2.00 / 3 as c, 1.0 / 7 as d;
+
+-- name: r21_numeric_div_large
+select 100000.0 / 3 as a, 0.001 / 3 as b, 123456789.123 / 7 as c;
+
+-- name: r21_numeric_mul_scale
+select 1.50 * 2.25 as a, 0.1 + 0.20 as b, 1.000 - 0.5 as c;
+
+-- name: r21_numeric_int_div
+select 7 / 2 as a, -7 / 2 as b, 7 % 3 as c, -7 % 3 as d, div(7.5, 2) as e, mod(7.5, 2) as f;
+
+-- name: r21_numeric_ceil_floor
+select ceil(2.1) as a, floor(-2.1) as b, ceiling(2.0) as c, sign(-3.5) as d, abs(-1.50) as e;
+
+-- name: r21_numeric_policy_avg
+select round(avg(attachment_count), 3) as a, round(sum(attachment_count)::numeric / count(*), 4) as b from aws_iam_policy;
+
+-- name: r21_to_char_currency
+select to_char(1234.5, 'FM$999,999.00') as a, to_char(0.5, 'FM$0.00') as b, to_char(-1234.567, '999G999D99') as c;
+
+-- name: r21_to_char_numbers
+select to_char(42, '00000') as a, to_char(3.14159, '9.999') as b, to_char(1234567, 'FM9,999,999') as c, to_char(-5, 'S999') as d;
+
+-- name: r21_to_char_policy_counts
+select name, to_char(attachment_count, 'FM999') || ' attachments' as t from aws_iam_policy order by name;
+
+-- name: r21_to_char_timestamp
+select to_char(timestamptz '2024-06-01 09:05:03+00', 'YYYY-MM-DD"T"HH24:MI:SS') as a,
+  to_char(timestamptz '2024-06-01 21:05:03+00', 'HH12:MI AM Dy Mon DD') as b;
+
+-- name: r21_bool_and_or
+select bool_and(mfa_enabled) as all_mfa, bool_or(mfa_enabled) as any_mfa, every(mfa_enabled) as every_mfa from aws_iam_user;
+
+-- name: r21_bool_and_grouped
+select account_id, bool_and(mfa_enabled) as a, bool_or(not mfa_enabled) as b from aws_iam_user group by account_id order by account_id;
+
+-- name: r21_bool_and_empty
+select bool_and(mfa_enabled) as a, bool_or(mfa_enabled) as b, every(mfa_enabled) as c from aws_iam_user where false;
+
+-- name: r21_bool_and_filter
+select bool_and(is_attached) filter (where attachment_count > 0) as a, bool_or(is_aws_managed) as b from aws_iam_policy;
+
+-- name: r21_count_distinct_jsonb
+select count(distinct u.tags) as t, count(distinct p.policy_std -> 'Statement') as s from aws_iam_user u, aws_iam_policy p;
+
+-- name: r21_count_distinct_jsonb_members
+select count(distinct s -> 'Effect') as effects, count(distinct s -> 'Action') as actions
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s;
+
+-- name: r21_percentile_cont
+select percentile_cont(0.5) within group (order by attachment_count) as median,
+  percentile_cont(0.25) within group (order by attachment_count) as q1 from aws_iam_policy;
+
+-- name: r21_percentile_disc
+select percentile_disc(0.5) within group (order by name) as n, percentile_disc(0.9) within group (order by max_session_duration) as m from aws_iam_role;
+
+-- name: r21_mode
+select mode() within group (order by event_name) as m from aws_cloudtrail_trail_event;
+
+-- name: r21_mode_grouped
+select account_id, mode() within group (order by mfa_enabled) as m from aws_iam_user group by account_id order by account_id;
+
+-- name: r21_array_agg_order_desc
+select account_id, array_agg(name order by name desc) as a from aws_iam_user group by account_id order by account_id;
+
+-- name: r21_array_agg_order_nulls
+select array_agg(description order by description nulls first) as a from aws_iam_role;
+
+-- name: r21_array_agg_order_two_keys
+select array_agg(name order by account_id, create_date desc) as a from aws_iam_user;
+
+-- name: r21_array_agg_filter_order
+select array_agg(name order by name) filter (where mfa_enabled) as a from aws_iam_user;
+
+-- name: r21_string_to_array_nulls
+select string_to_array('a,,b', ',') as a, string_to_array('a,x,b', ',', 'x') as b, string_to_array('', ',') as c;
+
+-- name: r21_string_to_array_null_delim
+select string_to_array('abc', null) as a, string_to_array(null, ',') as b;
+
+-- name: r21_array_to_string_nulls
+select array_to_string(array['a', null, 'b'], ',') as a, array_to_string(array['a', null, 'b'], ',', '*') as b;
+
+-- name: r21_array_to_string_users
+select account_id, array_to_string(array_agg(name order by name), '; ') as names from aws_iam_user group by account_id order by account_id;
+
+-- name: r21_unnest_two_arrays
+select * from unnest(array[1, 2, 3], array['a', 'b']) as t(n, s);
+
+-- name: r21_unnest_three_arrays
+select a, b, c from unnest(array['x'], array[1, 2], array[true, false, null]) as t(a, b, c);
+
+-- name: r21_unnest_ordinality
+select v, n from unnest(array['c', 'a', 'b']) with ordinality as t(v, n) order by n;
+
+-- name: r21_lateral_limit
+select u.name, e.event_name from aws_iam_user u
+  cross join lateral (select event_name from aws_cloudtrail_trail_event e where e.username = u.name order by event_time desc limit 1) e
+order by u.name;
+
+-- name: r21_lateral_limit_left
+select u.name, e.n from aws_iam_user u
+  left join lateral (select count(*) as n from aws_cloudtrail_trail_event e where e.username = u.name) e on true
+order by u.name;
+
+-- name: r21_lateral_limit_two
+select r.name, p.name as policy from aws_iam_role r
+  cross join lateral (select name from aws_iam_policy order by name limit 2) p
+order by r.name, policy;
+
+-- name: r21_exists_null
+select name from aws_iam_user u where exists (select null) order by name;
+
+-- name: r21_not_in_null
+select name from aws_iam_user where name not in ('alice', null) order by name;
+
+-- name: r21_not_in_subquery_null
+select name from aws_iam_user where name not in (select description from aws_iam_role) order by name;
+
+-- name: r21_in_null
+select name, name in ('alice', null) as i from aws_iam_user order by name;
+
+-- name: r21_not_exists
+select r.name from aws_iam_role r where not exists (select 1 from aws_iam_user u where u.name = r.name) order by r.name;
+
+-- name: r21_window_ranks
+select name, attachment_count, row_number() over (order by attachment_count, name) as rn,
+  rank() over (order by attachment_count) as r, dense_rank() over (order by attachment_count) as dr
+from aws_iam_policy order by name;
+
+-- name: r21_window_ntile
+select name, ntile(3) over (order by name) as t from aws_iam_policy order by name;
+
+-- name: r21_window_lag_lead_default
+select name, lag(name, 1, 'none') over (order by name) as prev, lead(name, 2, '-') over (order by name) as next2
+from aws_iam_user order by name;
+
+-- name: r21_window_lag_int_default
+select name, attachment_count - lag(attachment_count, 1, 0) over (order by name) as diff from aws_iam_policy order by name;
+
+-- name: r21_window_percent_rank
+select name, percent_rank() over (order by attachment_count) as p, cume_dist() over (order by attachment_count) as c
+from aws_iam_policy order by name;
+
+-- name: r21_window_first_last
+select name, first_value(name) over w as f, last_value(name) over w as l from aws_iam_user
+window w as (order by name rows between unbounded preceding and unbounded following) order by name;
+
+-- name: r21_split_part
+select split_part('a-b-c', '-', 2) as a, split_part('a-b-c', '-', 5) as b, split_part('a-b-c', '-', -1) as c,
+  split_part('abc', '', 1) as d;
+
+-- name: r21_split_part_arn
+select name, split_part(arn, ':', 5) as account, split_part(arn, '/', -1) as last from aws_iam_role order by name;
+
+-- name: r21_left_right_negative
+select left('abcdef', -2) as a, right('abcdef', -2) as b, left('abc', 10) as c, right('abc', 0) as d;
+
+-- name: r21_left_right_names
+select name, left(name, -1) as l, right(name, -1) as r from aws_iam_user order by name;
+
+-- name: r21_position_strpos
+select position('b' in 'abcb') as a, strpos('abcb', 'cb') as b, position('' in 'abc') as c, strpos('abc', 'z') as d;
+
+-- name: r21_strpos_names
+select name, strpos(name, 'a') as p, position('-' in name) as q from aws_iam_role order by name;
+
+-- name: r21_initcap
+select initcap('hello wORLD-foo_bar') as a, initcap('3rd place') as b, initcap('o''neil') as c;
+
+-- name: r21_initcap_names
+select name, initcap(replace(name, '-', ' ')) as t from aws_iam_role order by name;
+
+-- name: r21_translate
+select translate('12345', '143', 'ax') as a, translate('hello', 'l', '') as b, translate('abc', '', 'x') as c;
+
+-- name: r21_md5
+select md5('') as a, md5('abc') as b, md5(name) as c from aws_iam_user order by name;
+
+-- name: r21_encode_decode
+select encode('abc'::bytea, 'hex') as a, encode('abc'::bytea, 'base64') as b, convert_from(decode('616263', 'hex'), 'UTF8') as c;
+
+-- name: r21_decode_base64
+select convert_from(decode('aGVsbG8=', 'base64'), 'UTF8') as a, decode('ff00', 'hex') as b;
+
+-- name: r21_null_union_literal_varchar
+select 'zzz' as v union select name::varchar from aws_iam_user order by v;
+
+-- name: r21_varchar_union_text_first
+select name as v from aws_iam_user union select name::varchar from aws_iam_role order by v;
+
+-- name: r21_null_null_union_varchar
+select null as v union select null union select name::varchar from aws_iam_role order by v;
+
+-- name: r21_null_union_varchar_paren
+select null as v union (select name::varchar from aws_iam_role union select null) order by v;
+
+-- name: r21_array_varchar_later
+select array[null, 'x'::varchar] as a, array[name, 'y'::varchar] as b from aws_iam_user order by name;
+
+-- name: r21_array_agg_varchar_filter
+select array_agg(distinct name::varchar) filter (where mfa_enabled) as a from aws_iam_user;
+
+-- name: r21_interval_sum
+select sum(interval '1 day') as a, avg(interval '1 hour') as b from aws_iam_user;
+
+-- name: r21_interval_between_events
+select username, max(event_time) - min(event_time) as span from aws_cloudtrail_trail_event group by username order by username;
+
+-- name: r21_interval_text
+select (interval '1 day 2 hours')::text as a, interval '3 days' || '' as b;
+
+-- name: r21_date_series
+select d::date as d from generate_series(date '2024-02-27', date '2024-03-02', interval '1 day') d order by d;
+
+-- name: r21_timestamptz_minus_interval
+select timestamptz '2024-03-31 00:00:00+00' - interval '1 month' as a, timestamptz '2024-01-31 00:00:00+00' + interval '1 month' as b;
+
+-- name: r21_date_part_timestamptz
+select date_part('year', timestamptz '2024-06-01 00:00:00+00') as y, date_part('epoch', timestamptz '2024-06-01 00:00:00+00') as e;
+
+-- name: r21_greatest_least_dates
+select greatest(date '2024-01-01', date '2023-12-31') as a, least(timestamptz '2024-01-01 00:00:00+00', timestamptz '2023-01-01 00:00:00+00') as b;
+
+-- name: r21_numeric_cast_round
+select 2.5::int as a, (-2.5)::int as b, 3.49::int as c, '7.777'::numeric(5, 2) as d;
+
+-- name: r21_numeric_power
+select power(2, 10) as a, 2 ^ 0.5 as b, sqrt(16) as c, exp(0) as d;
+
+-- name: r21_count_distinct_jsonb_tags
+select account_id, count(distinct tags) as t from aws_iam_user group by account_id order by account_id;
+
+-- name: r21_rank_partition
+select account_id, name, rank() over (partition by account_id order by create_date) as r from aws_iam_user order by account_id, name;
+
+-- name: r21_string_functions_mix
+select repeat('ab', 3) as a, lpad('7', 3, '0') as b, rpad('x', 4, 'yz') as c, reverse('abc') as d;
+
+-- name: r21_exists_correlated_count
+select p.name, exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s where s ->> 'Effect' = 'Deny') as has_deny
+from aws_iam_policy p order by p.name;
+
+-- name: r21_to_char_interval_like
+select name, to_char(create_date, 'YYYY"Q"Q') as q from aws_iam_user order by name;
+
+-- name: r21_make_date_later
+select make_date(2024, 12, 31) as a, make_date(1, 1, 1) as b;
+
+-- name: r21_lag_text_default_unknown
+select name, lag(name, 1, 'first') over (order by name) as p, lead(attachment_count, 1, 0) over (order by name) as n
+from aws_iam_policy order by name;
+
+-- name: r21_bool_and_of_predicates
+select bool_and(attachment_count > 0) as a, bool_or(name like '%admin%') as b, every(is_attached or is_aws_managed) as c from aws_iam_policy;
+
+-- name: r21_path_exists_vars
+select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == $e)', '{"e": "Deny"}') as d from aws_iam_policy order by name;
+
+-- name: r21_path_query_vars_built
+select name, jsonb_path_query(policy_std, '$.Statement[*] ? (@.Effect == $e).Effect', jsonb_build_object('e', 'Allow')) as a
+from aws_iam_policy order by name, a;
+
+-- name: r21_path_query_vars_from
+select p.name, a from aws_iam_policy p,
+  jsonb_path_query(p.policy_std, '$.Statement[*].Action[*] ? (@ starts with $prefix)', '{"prefix": "iam:"}') a order by p.name, a;
+
+-- name: r21_path_vars_per_row
+select u.name, jsonb_path_query_array(u.tags, '$.* ? (@ == $v)', jsonb_build_object('v', u.name)) as same,
+  jsonb_path_query_first('{"a": [1, 2, 3]}', '$.a[*] ? (@ > $n)', jsonb_build_object('n', 1)) as first
+from aws_iam_user u order by u.name;
+
+-- name: r21_path_match_vars
+select jsonb_path_match('{"a": 5}', '$.a > $min', '{"min": 3}') as a, jsonb_path_match('{"a": 5}', '$x.b == 1', '{"x": {"b": 1}}') as b,
+  jsonb_path_exists('[1, 2]', '$[*] ? (@ == $x[1])', '{"x": [9, 2]}') as c;
+
+-- name: r21_path_vars_null
+select jsonb_path_exists('{"a": 1}', '$.a', null) as a, jsonb_path_query_array('{"a": 1}', '$.a ? (@ == $v)', '{"v": null}') as b;
+
+-- name: r21_path_starts_with_var_not_string
+select jsonb_path_query_array('["ab", "b", 1]', '$[*] ? (@ starts with $p)', '{"p": "a"}') as a,
+  jsonb_path_exists('["ab"]', '$[*] ? (@ starts with $p)', '{"p": 1}') as b,
+  jsonb_path_exists('["ab"]', '$[*] ? ((@ starts with $p) is unknown)', '{"p": 1}') as c;
+
+-- name: r21_path_operators_variables_null
+select '{"a": 1}'::jsonb @@ '$.a == $x' as a, '{"a": 1}'::jsonb @? '$.a ? (@ == $x)' as b, '{"a": null}'::jsonb @? '$.a ? (@ == $x)' as c,
+  '{"a": 1}'::jsonb @? '$x' as d;
+
+-- name: r21_path_operators_variables_rows
+select name, tags @? '$.* ? (@ == $v)' as has_null_var, tags @@ '$x == null' as x_null from aws_iam_user order by name;
