@@ -707,6 +707,46 @@ def test_an_inline_policy_that_is_not_json_is_unknown_and_keeps_the_others(tmp_p
                                   f"of broken is not JSON.")
 
 
+POLICY_CONTENT_CONTROLS = ["iam_policy_no_full_admin", "iam_policy_no_passrole_star", "iam_policy_no_kms_decrypt_star",
+                           "iam_policy_no_service_wildcard", "iam_policy_no_allow_notaction"]
+
+
+def test_a_managed_policy_whose_document_is_not_json_is_told_from_one_loaded_without_it(tmp_path):
+    """A customer-managed policy whose default version's document is not JSON (a documentation placeholder) was
+    loaded with its document: every policy-content control skips it saying so, not that it came without its
+    document, which is what a policy known only from list-policies is told. The text is kept, so the policy engine
+    reads the user holding it as holding an unreadable document."""
+    policy_arn = f"arn:aws:iam::{ACCOUNT}:policy/broken"
+
+    def policy(name: str, document: object) -> dict:
+        return {"PolicyName": name, "PolicyId": f"ANPA{name.upper():0<17}", "Arn": f"arn:aws:iam::{ACCOUNT}:policy/{name}",
+                "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 1, "IsAttachable": True,
+                "CreateDate": "2023-01-01T00:00:00Z", "UpdateDate": "2023-01-01T00:00:00Z",
+                "PolicyVersionList": [{"Document": document, "VersionId": "v1", "IsDefaultVersion": True,
+                                       "CreateDate": "2023-01-01T00:00:00Z"}]}
+
+    holder = {"Path": "/", "UserName": "holder", "UserId": "AIDAHOLDER0000000001", "Arn": user_arn("holder"),
+              "CreateDate": "2023-01-01T00:00:00Z", "UserPolicyList": [], "GroupList": [], "Tags": [],
+              "AttachedManagedPolicies": [{"PolicyName": "broken", "PolicyArn": policy_arn}]}
+    gaad = {"UserDetailList": [holder], "GroupDetailList": [], "RoleDetailList": [], "IsTruncated": False,
+            "Policies": [policy("broken", "<URL-encoded-JSON>")]}
+    listed = {"Policies": [{"PolicyName": "listed", "PolicyId": "ANPALISTED0000000001", "Path": "/",
+                            "Arn": f"arn:aws:iam::{ACCOUNT}:policy/listed", "DefaultVersionId": "v1",
+                            "AttachmentCount": 0, "IsAttachable": True, "CreateDate": "2023-01-01T00:00:00Z"}]}
+    results = run_loaded(tmp_path, {"gaad.json": gaad, "list-policies.json": listed},
+                         [*POLICY_CONTENT_CONTROLS, "iam_principal_privilege_escalation"])
+    for control in POLICY_CONTENT_CONTROLS:
+        broken = results[(control, policy_arn)]
+        assert (broken["status"], broken["reason"]) == ("skip", "Policy broken could not be judged: its document is not JSON.")
+        listed_only = results[(control, f"arn:aws:iam::{ACCOUNT}:policy/listed")]
+        assert listed_only["status"] == "skip"
+        assert listed_only["reason"] == ("Policy listed was loaded without its policy document; load "
+                                         "get-account-authorization-details to evaluate it.")
+    escalation = results[("iam_principal_privilege_escalation", user_arn("holder"))]
+    assert escalation["status"] == "skip", escalation
+    assert "broken" in escalation["reason"] and "not readable by the policy engine" in escalation["reason"]
+
+
 def test_key_rotation_is_judged_on_the_keys_listed_now(tmp_path):
     """Rotating a key (create a new one, deactivate or delete the old) within the hours the credential report lags
     leaves the old key in the report's slot; list-access-keys (live) shows the keys as they are: the old one is not
