@@ -155,6 +155,41 @@ def test_root_mfa_without_a_summary_follows_the_report(tmp_path):
     assert {c: r["status"] for c, r in root_results(tmp_path, "false", None).items()} == {c: "alarm" for c in ROOT_MFA}
 
 
+def describe_organization(management: str) -> dict:
+    return {"Organization": {"Id": "o-exampleorgid", "Arn": f"arn:aws:organizations::{management}:organization/o-exampleorgid",
+                             "FeatureSet": "ALL", "MasterAccountId": management,
+                             "MasterAccountArn": f"arn:aws:organizations::{management}:account/o-exampleorgid/{management}",
+                             "MasterAccountEmail": "admin@example.com", "AvailablePolicyTypes": []}}
+
+
+def test_root_mfa_of_a_member_account_without_a_summary_is_unknown(tmp_path):
+    """Centralized root access (IAM, for an organization's member accounts) removes the root user's password; the
+    credential report's root row says password_enabled not_supported either way, so only GetAccountSummary's
+    AccountPasswordPresent tells a root user that cannot sign in from one whose password is unprotected. A
+    management account's root user always has its credentials: the report decides there, as it does for a member
+    whose summary says a password is present."""
+    cases = [("member", "999999999999", None, "skip"), ("management", ACCOUNT, None, "alarm"),
+             ("member-with-password", "999999999999", summary(0, password=1), "alarm"),
+             ("member-without-password", "999999999999", summary(0, password=0), "ok")]
+    for name, management, summary_doc, expected in cases:
+        folder = tmp_path / name
+        folder.mkdir()
+        files = {"credential-report.csv": "\n".join([HEADER, root_line(mfa="false")]) + "\n",
+                 "list-virtual-mfa-devices.json": NO_VIRTUAL_DEVICES,
+                 "describe-organization.json": describe_organization(management)}
+        if summary_doc is not None:
+            files["get-account-summary.json"] = summary_doc
+        results = run_loaded(folder, files, ROOT_MFA)
+        for control in ROOT_MFA:
+            row = results[(control, f"arn:aws:iam::{ACCOUNT}:root")]
+            assert row["status"] == expected, (name, control, row["reason"])
+            if expected == "skip":
+                assert row["reason"] == (f"The root user has no MFA device, but account {ACCOUNT} is a member of "
+                                         "organization o-exampleorgid, whose root user may have no password "
+                                         "(centralized root access); load get-account-summary (AccountPasswordPresent) "
+                                         "to judge it."), row["reason"]
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Root access keys: the same four-hour lag. AccountAccessKeysPresent 0 (GetAccountSummary, live) means the root
 # user has no access key at all, so a key the older report still shows active was deleted since: no finding. A
