@@ -11,10 +11,16 @@ severity: high
 resource_type: AWS::IAM::RootUser
 rationale: A virtual MFA seed lives on a phone or laptop that can be cloned or lost; a hardware key or passkey for the most powerful identity resists phishing and theft.
 remediation: Register a FIDO security key or hardware TOTP token for the root user and deactivate the virtual MFA device.
-tables: [iamsql_account, aws_iam_credential_report, aws_iam_virtual_mfa_device, aws_iam_account_summary, aws_account]
+tables: [iamsql_account, aws_iam_credential_report, aws_iam_virtual_mfa_device, aws_iam_account_summary, iamsql_organization_member]
 requires: [aws_iam_credential_report, aws_iam_virtual_mfa_device]
 */
-with virtual_root as (
+with member as (
+  -- the organization's member accounts (its management account's list-accounts): the management account
+  -- (the one in the ARN) is not one
+  select distinct m.id as account_id, split_part(m.arn, '/', 2) as organization_id
+  from iamsql_organization_member as m
+  where split_part(m.arn, ':', 5) <> m.id
+), virtual_root as (
   select account_id, count(*) as devices
   from aws_iam_virtual_mfa_device
   -- assigned to the root user; a device left unassigned (deactivated, not deleted) protects nobody
@@ -29,7 +35,7 @@ select
     when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present = false
       and (s.account_access_keys_present = 0 or not coalesce(r.access_key_1_active or r.access_key_2_active, false)) then 'ok'
     when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present is null
-      and o.organization_id is not null and o.organization_master_account_id is distinct from a.account_id then 'skip'
+      and o.account_id is not null then 'skip'
     when not coalesce(s.account_mfa_enabled, r.mfa_active) then 'alarm'
     when coalesce(v.devices, 0) > 0 then 'alarm'
     else 'ok'
@@ -40,7 +46,7 @@ select
       and (s.account_access_keys_present = 0 or not coalesce(r.access_key_1_active or r.access_key_2_active, false))
       then 'The root user has no password and no access keys, so it cannot sign in; no MFA device is needed.'
     when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present is null
-      and o.organization_id is not null and o.organization_master_account_id is distinct from a.account_id
+      and o.account_id is not null
       then 'The root user has no MFA device, but account ' || a.account_id || ' is a member of organization '
         || o.organization_id || ', whose root user may have no password (centralized root access); load '
         || 'get-account-summary (AccountPasswordPresent) to judge it.'
@@ -56,4 +62,4 @@ from iamsql_account as a
   left join aws_iam_credential_report as r on r.account_id = a.account_id and r.user_name = '<root_account>'
   left join virtual_root as v on v.account_id = a.account_id
   left join aws_iam_account_summary as s on s.account_id = a.account_id
-  left join aws_account as o on o.account_id = a.account_id
+  left join member as o on o.account_id = a.account_id

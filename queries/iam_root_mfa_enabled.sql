@@ -10,21 +10,26 @@ severity: critical
 resource_type: AWS::IAM::RootUser
 rationale: The root user can do anything in the account, including closing it; a phished or reused root password without MFA is a full takeover.
 remediation: Sign in as root and assign an MFA device (a hardware key or passkey is best), or remove the root password through AWS Organizations centralized root access.
-tables: [iamsql_account, aws_iam_credential_report, aws_iam_account_summary, aws_account]
+tables: [iamsql_account, aws_iam_credential_report, aws_iam_account_summary, iamsql_organization_member]
 requires: [aws_iam_credential_report]
 */
-with root as (
+with member as (
+  -- the organization's member accounts (its management account's list-accounts): the management account
+  -- (the one in the ARN) is not one
+  select distinct m.id as account_id, split_part(m.arn, '/', 2) as organization_id
+  from iamsql_organization_member as m
+  where split_part(m.arn, ':', 5) <> m.id
+), root as (
   select a.account_id, a.partition, r.user_arn, r.mfa_active as report_mfa, s.account_mfa_enabled as summary_mfa,
     coalesce(s.account_mfa_enabled, r.mfa_active) as mfa,
     s.account_password_present = false and (s.account_access_keys_present = 0
       or not coalesce(r.access_key_1_active or r.access_key_2_active, false)) as no_credentials,
-    s.account_password_present is null and o.organization_id is not null
-      and o.organization_master_account_id is distinct from a.account_id as member_password_unknown,
+    s.account_password_present is null and o.account_id is not null as member_password_unknown,
     o.organization_id
   from iamsql_account as a
     left join aws_iam_credential_report as r on r.account_id = a.account_id and r.user_name = '<root_account>'
     left join aws_iam_account_summary as s on s.account_id = a.account_id
-    left join aws_account as o on o.account_id = a.account_id
+    left join member as o on o.account_id = a.account_id
 )
 select
   'arn:' || partition || ':iam::' || account_id || ':root' as resource,

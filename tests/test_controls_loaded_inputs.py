@@ -155,11 +155,12 @@ def test_root_mfa_without_a_summary_follows_the_report(tmp_path):
     assert {c: r["status"] for c, r in root_results(tmp_path, "false", None).items()} == {c: "alarm" for c in ROOT_MFA}
 
 
-def describe_organization(management: str) -> dict:
-    return {"Organization": {"Id": "o-exampleorgid", "Arn": f"arn:aws:organizations::{management}:organization/o-exampleorgid",
-                             "FeatureSet": "ALL", "MasterAccountId": management,
-                             "MasterAccountArn": f"arn:aws:organizations::{management}:account/o-exampleorgid/{management}",
-                             "MasterAccountEmail": "admin@example.com", "AvailablePolicyTypes": []}}
+def list_accounts(management: str) -> dict:
+    """The management account's organizations list-accounts: itself and ``ACCOUNT`` (the same when it is)."""
+    return {"Accounts": [{"Id": account, "Arn": f"arn:aws:organizations::{management}:account/o-exampleorgid/{account}",
+                          "Email": f"{account}@example.com", "Name": account, "Status": "ACTIVE",
+                          "JoinedMethod": "CREATED", "JoinedTimestamp": "2020-01-01T00:00:00Z"}
+                         for account in sorted({management, ACCOUNT})]}
 
 
 def test_root_mfa_of_a_member_account_without_a_summary_is_unknown(tmp_path):
@@ -176,7 +177,7 @@ def test_root_mfa_of_a_member_account_without_a_summary_is_unknown(tmp_path):
         folder.mkdir()
         files = {"credential-report.csv": "\n".join([HEADER, root_line(mfa="false")]) + "\n",
                  "list-virtual-mfa-devices.json": NO_VIRTUAL_DEVICES,
-                 "describe-organization.json": describe_organization(management)}
+                 "list-accounts.json": list_accounts(management)}
         if summary_doc is not None:
             files["get-account-summary.json"] = summary_doc
         results = run_loaded(folder, files, ROOT_MFA)

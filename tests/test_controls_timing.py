@@ -175,7 +175,7 @@ def test_a_single_control_defines_only_the_views_it_reads_and_computes_each_once
         assert connection.execute("select count(*) from iamsql_result where run_id = ? and status = 'error'",
                                   [run_id]).fetchone()[0] == 0
         # only the translations it needs: a control over the plain tables defines no helper view at all
-        assert controls.needed_views([c for c in controls.load_controls() if c.id == "iam_password_policy_exists"]) == []
+        assert controls.needed_views([c for c in controls.load_controls() if c.id == "iam_root_mfa_enabled"]) == []
     finally:
         connection.close()
 

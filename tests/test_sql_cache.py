@@ -108,7 +108,7 @@ def test_results_are_the_same_without_a_cache(con, cache, tmp_path, monkeypatch,
 def test_a_changed_control_is_translated_again(con, cache, tmp_path, translations):
     queries = tmp_path / "queries"
     queries.mkdir()
-    source = controls.QUERIES_DIR / "iam_root_no_access_keys.sql"
+    source = controls.QUERIES_DIR / "iam_root_mfa_enabled.sql"
     target = queries / source.name
     shutil.copy(source, target)
     before = run(con, translations, queries_dir=queries)
