@@ -18,14 +18,10 @@ with verdict as (
 )
 select
   p.resource,
-  case when not p.document_known then 'skip' when v.resource is not null then 'alarm' when p.unreadable is not null then 'skip'
-    else 'ok' end as status,
+  case when v.resource is not null then 'alarm' when p.unjudged is not null then 'skip' else 'ok' end as status,
   p.label || case
-    when not p.document_known then ' was loaded without its policy document; load get-account-authorization-details to evaluate it.'
-    when v.resource is null and p.unreadable is not null then ' could not be judged: the document of ' || p.unreadable
-      || ' is not JSON.'
-    when v.resource is null then ' has no Allow statement with NotAction on every resource.'
-    else ' allows every action except a NotAction list on every resource; allow the needed actions instead.'
+    when v.resource is not null then ' allows every action except a NotAction list on every resource; allow the needed actions instead.'
+    else coalesce(p.unjudged, ' has no Allow statement with NotAction on every resource.')
   end as reason,
   p.account_id,
   'global' as region,

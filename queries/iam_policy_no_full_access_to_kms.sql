@@ -23,17 +23,16 @@ requires: [aws_iam_policy]
 select
   p.resource,
   case
-    when not p.document_known then 'skip'
     when a.decision = 'Allowed' or (a.decision = 'AllowedIf' and a.conditions is null) then 'alarm'
-    when a.decision = 'Unknown' then 'skip'
+    when a.decision is null or a.decision = 'Unknown' then 'skip'
     else 'ok'
   end as status,
   p.label || case
-    when not p.document_known then ' was loaded without its policy document; load get-account-authorization-details to evaluate it.'
     when a.decision = 'Allowed' then ' allows every KMS action on every resource without conditions; list the KMS actions and keys it needs.'
     when a.decision = 'AllowedIf' and a.conditions is null then ' allows every KMS action on every resource unless a conditional Deny applies; list the KMS actions and keys it needs.'
+    when a.decision is null or a.decision = 'Unknown' then
+      coalesce(p.unjudged, ' could not be judged: the policy engine cannot read its document.')
     when a.decision = 'AllowedIf' then ' allows every KMS action on every resource only when its conditions hold (' || a.condition_keys || ').'
-    when a.decision = 'Unknown' then ' could not be judged: the policy engine cannot read its document.'
     else ' does not allow every KMS action on every resource.'
   end as reason,
   p.account_id,

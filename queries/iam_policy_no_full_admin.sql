@@ -19,17 +19,16 @@ requires: [aws_iam_policy]
 select
   p.resource,
   case
-    when not p.document_known then 'skip'
     when a.decision in ('Allowed', 'AllowedIf') then 'alarm'
-    when a.decision = 'Unknown' then 'skip'
+    when a.decision is null or a.decision = 'Unknown' then 'skip'
     else 'ok'
   end as status,
   p.label || case
-    when not p.document_known then ' was loaded without its policy document; load get-account-authorization-details to evaluate it.'
     when a.decision = 'Allowed' then ' allows every action on every resource; replace it with least-privilege permissions.'
     when a.decision = 'AllowedIf' then ' allows every action on every resource when its conditions hold ('
       || coalesce(a.condition_keys, 'a Deny''s conditions') || '); replace it with least-privilege permissions.'
-    when a.decision = 'Unknown' then ' could not be judged: the policy engine cannot read its document.'
+    when a.decision is null or a.decision = 'Unknown' then
+      coalesce(p.unjudged, ' could not be judged: the policy engine cannot read its document.')
     else ' does not allow every action on every resource.'
   end as reason,
   p.account_id,

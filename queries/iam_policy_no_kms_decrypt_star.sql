@@ -30,15 +30,14 @@ with verdict as (
 select
   p.resource,
   case
-    when not p.document_known then 'skip'
     when v.open_actions is not null then 'alarm'
-    when v.unknown then 'skip'
+    when v.resource is null or v.unknown then 'skip'
     else 'ok'
   end as status,
   p.label || case
-    when not p.document_known then ' was loaded without its policy document; load get-account-authorization-details to evaluate it.'
     when v.open_actions is not null then ' allows ' || v.open_actions || ' on every KMS key; list the keys it needs.'
-    when v.unknown then ' could not be judged: the policy engine cannot read its document.'
+    when v.resource is null or v.unknown then
+      coalesce(p.unjudged, ' could not be judged: the policy engine cannot read its document.')
     when v.keys is not null then ' allows KMS decryption on every key only when its conditions hold (' || v.keys || ').'
     else ' does not allow kms:Decrypt or kms:ReEncryptFrom on every key.'
   end as reason,

@@ -17,14 +17,10 @@ with verdict as (
 )
 select
   p.resource,
-  case when not p.document_known then 'skip' when v.resource is not null then 'alarm' when p.unreadable is not null then 'skip'
-    else 'ok' end as status,
+  case when v.resource is not null then 'alarm' when p.unjudged is not null then 'skip' else 'ok' end as status,
   p.label || case
-    when not p.document_known then ' was loaded without its policy document; load get-account-authorization-details to evaluate it.'
-    when v.resource is null and p.unreadable is not null then ' could not be judged: the document of ' || p.unreadable
-      || ' is not JSON.'
-    when v.resource is null then ' allows no whole-service wildcard action.'
-    else ' allows whole services (' || v.actions || '); list the actions that are needed instead.'
+    when v.resource is not null then ' allows whole services (' || v.actions || '); list the actions that are needed instead.'
+    else coalesce(p.unjudged, ' allows no whole-service wildcard action.')
   end as reason,
   p.account_id,
   'global' as region,

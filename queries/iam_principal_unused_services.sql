@@ -7,7 +7,8 @@ description: >-
   were denied count as access) or whose last access is older alarms, listing the services (a principal older
   than 400 days may have used a service before the tracking period, so it is not called never accessed). Principals created
   within max_unused_days are not judged for never-accessed services; service-linked roles are info (AWS owns
-  them); principals without last-accessed data are skipped.
+  them). A principal whose last-accessed data was loaded and lists no service (its policies grant none) has
+  nothing unused and passes; one without last-accessed data is skipped.
 severity: medium
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -16,7 +17,7 @@ rationale: >-
 remediation: >-
   Remove the unused services from the principal's policies (IAM Access Analyzer policy generation or the
   last-accessed tab of the IAM console list what is used), or delete the principal if it is no longer needed.
-tables: [iam_principal, aws_iam_access_advisor]
+tables: [iam_principal, aws_iam_access_advisor, iamsql_listed]
 requires: [aws_iam_access_advisor]
 parameters:
   max_unused_days: 90
@@ -34,6 +35,11 @@ with services as (
                         or last_authenticated < now() - :max_unused_days * interval '1 day') as unused
   from aws_iam_access_advisor
   group by principal_arn, account_id
+), measured as (
+  -- the principals whose last-accessed data is loaded, also those it lists no service for
+  select account_id, key as principal_arn from iamsql_listed where table_name = 'aws_iam_access_advisor'
+  union
+  select account_id, principal_arn from services
 ), principals as (
   select p.principal_arn, p.principal_type, p.name, p.account_id,
     coalesce(p.path, '/') like '/aws-service-role/%' as service_linked,
@@ -46,16 +52,18 @@ with services as (
 select
   p.principal_arn as resource,
   case
-    when s.principal_arn is null then 'skip'
+    when m.principal_arn is null then 'skip'
     when p.service_linked then 'info'
     when s.stale is not null then 'alarm'
     when s.never is not null and p.past_grace then 'alarm'
     else 'ok'
   end as status,
   initcap(p.principal_type) || ' ' || p.name || case
-    when s.principal_arn is null then
+    when m.principal_arn is null then
       ' has no last-accessed data loaded; collect --identity (or get-service-last-accessed-details) gives it.'
     when p.service_linked then ' is a service-linked role managed by its AWS service; not evaluated.'
+    when s.principal_arn is null then
+      ' has last-accessed data listing no service: its policies grant none, so none is unused.'
     when s.stale is not null or (s.never is not null and p.past_grace) then
       ' has not used ' || s.unused || ' of its ' || s.granted || ' granted services in ' || :max_unused_days
         || case when :max_unused_days = 1 then ' day' else ' days' end || ': '
@@ -73,5 +81,6 @@ select
   p.account_id,
   'global' as region
 from principals as p
+  left join measured as m on m.principal_arn = p.principal_arn and m.account_id = p.account_id
   left join services as s on s.principal_arn = p.principal_arn and s.account_id = p.account_id
-where s.principal_arn is not null or p.account_id in (select account_id from aws_iam_access_advisor)
+where m.principal_arn is not null or p.account_id in (select account_id from measured)

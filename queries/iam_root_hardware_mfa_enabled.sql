@@ -5,15 +5,22 @@ description: >-
   token or passkey. A root user with no password (GetAccountSummary AccountPasswordPresent 0, e.g. credentials
   removed through AWS Organizations centralized root access) and no active access key cannot sign in and passes,
   as in iam_root_mfa_enabled. Whether root has MFA at all is read as in iam_root_mfa_enabled: GetAccountSummary's
-  AccountMFAEnabled when loaded, else the credential report's mfa_active.
+  AccountMFAEnabled when loaded, else the credential report's mfa_active; a member account's root user without MFA
+  and without a summary saying whether it has a password is skipped, as in iam_root_mfa_enabled.
 severity: high
 resource_type: AWS::IAM::RootUser
 rationale: A virtual MFA seed lives on a phone or laptop that can be cloned or lost; a hardware key or passkey for the most powerful identity resists phishing and theft.
 remediation: Register a FIDO security key or hardware TOTP token for the root user and deactivate the virtual MFA device.
-tables: [iamsql_account, aws_iam_credential_report, aws_iam_virtual_mfa_device, aws_iam_account_summary]
+tables: [iamsql_account, aws_iam_credential_report, aws_iam_virtual_mfa_device, aws_iam_account_summary, iamsql_organization_member]
 requires: [aws_iam_credential_report, aws_iam_virtual_mfa_device]
 */
-with virtual_root as (
+with member as (
+  -- the organization's member accounts (its management account's list-accounts): the management account
+  -- (the one in the ARN) is not one
+  select distinct m.id as account_id, split_part(m.arn, '/', 2) as organization_id
+  from iamsql_organization_member as m
+  where split_part(m.arn, ':', 5) <> m.id
+), virtual_root as (
   select account_id, count(*) as devices
   from aws_iam_virtual_mfa_device
   -- assigned to the root user; a device left unassigned (deactivated, not deleted) protects nobody
@@ -27,6 +34,8 @@ select
     when r.user_arn is null then 'skip'
     when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present = false
       and (s.account_access_keys_present = 0 or not coalesce(r.access_key_1_active or r.access_key_2_active, false)) then 'ok'
+    when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present is null
+      and o.account_id is not null then 'skip'
     when not coalesce(s.account_mfa_enabled, r.mfa_active) then 'alarm'
     when coalesce(v.devices, 0) > 0 then 'alarm'
     else 'ok'
@@ -36,6 +45,11 @@ select
     when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present = false
       and (s.account_access_keys_present = 0 or not coalesce(r.access_key_1_active or r.access_key_2_active, false))
       then 'The root user has no password and no access keys, so it cannot sign in; no MFA device is needed.'
+    when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present is null
+      and o.account_id is not null
+      then 'The root user has no MFA device, but account ' || a.account_id || ' is a member of organization '
+        || o.organization_id || ', whose root user may have no password (centralized root access); load '
+        || 'get-account-summary (AccountPasswordPresent) to judge it.'
     when not coalesce(s.account_mfa_enabled, r.mfa_active) then 'The root user has no MFA device at all'
       || case when r.mfa_active then ' according to the account summary (the older credential report still shows one)'
          else '' end || '; assign a hardware key or passkey.'
@@ -48,3 +62,4 @@ from iamsql_account as a
   left join aws_iam_credential_report as r on r.account_id = a.account_id and r.user_name = '<root_account>'
   left join virtual_root as v on v.account_id = a.account_id
   left join aws_iam_account_summary as s on s.account_id = a.account_id
+  left join member as o on o.account_id = a.account_id

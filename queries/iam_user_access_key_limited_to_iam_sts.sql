@@ -7,8 +7,8 @@ description: >-
   temporary credentials (sts:AssumeRole, sts:GetSessionToken with MFA) and to manage the user itself. A user with an
   active key whose policies grant another service alarms, naming the services and those used within the tracking
   period (last-accessed data does not tell a key's use from the console's). Users without an active key pass; a user
-  with one but without last-accessed data is skipped, also one whose policies grant nothing at all (its
-  last-accessed output lists no service, which loads no row).
+  with one but without last-accessed data is skipped; one whose last-accessed data lists no service (its policies
+  grant none) passes.
 severity: high
 resource_type: AWS::IAM::User
 rationale: >-
@@ -19,7 +19,7 @@ remediation: >-
   Move the user's permissions to a role it assumes (or, for a workload, give the workload a role of its own: an
   instance profile, a task role, IAM Roles Anywhere, OIDC federation), leave the user sts:AssumeRole on that role,
   and delete the key if nothing needs it.
-tables: [aws_iam_credential_report, aws_iam_access_advisor]
+tables: [aws_iam_credential_report, aws_iam_access_advisor, iamsql_listed]
 requires: [aws_iam_credential_report]
 */
 with services as (
@@ -30,6 +30,11 @@ with services as (
       filter (where service_namespace not in ('iam', 'sts') and last_authenticated is not null) as used
   from aws_iam_access_advisor
   group by principal_arn, account_id
+), measured as (
+  -- the principals whose last-accessed data is loaded, also those it lists no service for
+  select account_id, key as principal_arn from iamsql_listed where table_name = 'aws_iam_access_advisor'
+  union
+  select account_id, principal_arn from services
 ), keyed as (
   select user_arn, user_name, account_id, region,
     concat_ws(' and ', case when access_key_1_active then 'access key 1' end,
@@ -41,20 +46,22 @@ select
   k.user_arn as resource,
   case
     when k.keys = '' then 'ok'
-    when s.principal_arn is null then 'skip'
+    when m.principal_arn is null then 'skip'
     when s.granted is not null then 'alarm'
     else 'ok'
   end as status,
   'User ' || k.user_name || case
     when k.keys = '' then ' has no active access key.'
-    when s.principal_arn is null then ' has an active access key (' || k.keys || ') but no last-accessed data loaded; '
+    when m.principal_arn is null then ' has an active access key (' || k.keys || ') but no last-accessed data loaded; '
       || 'collect --identity (or get-service-last-accessed-details) gives it.'
     when s.granted is not null then ' has an active access key (' || k.keys || ') and its policies grant services '
       || 'besides IAM and STS: ' || s.granted || coalesce('; accessed in the tracking period: ' || s.used, '')
       || '. Move those permissions to a role the user assumes.'
+    when s.principal_arn is null then ' has an active access key (' || k.keys || ') whose policies grant no service.'
     else ' has an active access key (' || k.keys || ') whose policies grant only IAM and STS.'
   end as reason,
   k.account_id,
   k.region
 from keyed as k
+  left join measured as m on m.principal_arn = k.user_arn and m.account_id = k.account_id
   left join services as s on s.principal_arn = k.user_arn and s.account_id = k.account_id

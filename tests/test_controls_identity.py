@@ -304,6 +304,23 @@ def test_services_all_used_recently_are_ok(tmp_path):
     assert status == "ok" and "all of its 3 granted services" in reason
 
 
+def test_a_principal_whose_last_accessed_data_lists_no_service_has_nothing_unused(tmp_path):
+    """GetServiceLastAccessedDetails lists the services the principal's policies allow: a completed job listing none
+    is data (nothing granted, so nothing unused), unlike a principal whose job was not loaded. Also when it is the
+    account's only last-accessed output, which loads no row of aws_iam_access_advisor."""
+    bare = f"arn:aws:iam::{ACCOUNT}:user/bare"
+    files = advisor_outputs({"s3": days_ago(5)})
+    files["get-account-authorization-details.json"]["UserDetailList"].append(user("bare", "2023-01-10T09:00:00Z"))
+    files["last-accessed/bare.json"] = last_accessed(bare, {})
+    alone = {"get-account-authorization-details.json": files["get-account-authorization-details.json"],
+             "last-accessed/bare.json": files["last-accessed/bare.json"]}
+    for name, outputs in (("with-others", files), ("alone", alone)):
+        found = check(tmp_path / name, outputs, "iam_principal_unused_services")
+        assert found[bare] == ("ok", "User bare has last-accessed data listing no service: its policies grant none, "
+                                     "so none is unused."), (name, found[bare])
+        assert found[f"arn:aws:iam::{ACCOUNT}:user/no-data"][0] == "skip", name
+
+
 # ---- the NHI inventory names who holds each Identity Center role --------------------------------------------------
 
 

@@ -155,6 +155,42 @@ def test_root_mfa_without_a_summary_follows_the_report(tmp_path):
     assert {c: r["status"] for c, r in root_results(tmp_path, "false", None).items()} == {c: "alarm" for c in ROOT_MFA}
 
 
+def list_accounts(management: str) -> dict:
+    """The management account's organizations list-accounts: itself and ``ACCOUNT`` (the same when it is)."""
+    return {"Accounts": [{"Id": account, "Arn": f"arn:aws:organizations::{management}:account/o-exampleorgid/{account}",
+                          "Email": f"{account}@example.com", "Name": account, "Status": "ACTIVE",
+                          "JoinedMethod": "CREATED", "JoinedTimestamp": "2020-01-01T00:00:00Z"}
+                         for account in sorted({management, ACCOUNT})]}
+
+
+def test_root_mfa_of_a_member_account_without_a_summary_is_unknown(tmp_path):
+    """Centralized root access (IAM, for an organization's member accounts) removes the root user's password; the
+    credential report's root row says password_enabled not_supported either way, so only GetAccountSummary's
+    AccountPasswordPresent tells a root user that cannot sign in from one whose password is unprotected. A
+    management account's root user always has its credentials: the report decides there, as it does for a member
+    whose summary says a password is present."""
+    cases = [("member", "999999999999", None, "skip"), ("management", ACCOUNT, None, "alarm"),
+             ("member-with-password", "999999999999", summary(0, password=1), "alarm"),
+             ("member-without-password", "999999999999", summary(0, password=0), "ok")]
+    for name, management, summary_doc, expected in cases:
+        folder = tmp_path / name
+        folder.mkdir()
+        files = {"credential-report.csv": "\n".join([HEADER, root_line(mfa="false")]) + "\n",
+                 "list-virtual-mfa-devices.json": NO_VIRTUAL_DEVICES,
+                 "list-accounts.json": list_accounts(management)}
+        if summary_doc is not None:
+            files["get-account-summary.json"] = summary_doc
+        results = run_loaded(folder, files, ROOT_MFA)
+        for control in ROOT_MFA:
+            row = results[(control, f"arn:aws:iam::{ACCOUNT}:root")]
+            assert row["status"] == expected, (name, control, row["reason"])
+            if expected == "skip":
+                assert row["reason"] == (f"The root user has no MFA device, but account {ACCOUNT} is a member of "
+                                         "organization o-exampleorgid, whose root user may have no password "
+                                         "(centralized root access); load get-account-summary (AccountPasswordPresent) "
+                                         "to judge it."), row["reason"]
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Root access keys: the same four-hour lag. AccountAccessKeysPresent 0 (GetAccountSummary, live) means the root
 # user has no access key at all, so a key the older report still shows active was deleted since: no finding. A
@@ -726,6 +762,46 @@ def test_an_inline_policy_that_is_not_json_is_unknown_and_keeps_the_others(tmp_p
     assert wildcard["status"] == "skip", wildcard
     assert wildcard["reason"] == (f"Inline policy broken of {user_arn('unreadable')} could not be judged: the document "
                                   f"of broken is not JSON.")
+
+
+POLICY_CONTENT_CONTROLS = ["iam_policy_no_full_admin", "iam_policy_no_passrole_star", "iam_policy_no_kms_decrypt_star",
+                           "iam_policy_no_service_wildcard", "iam_policy_no_allow_notaction"]
+
+
+def test_a_managed_policy_whose_document_is_not_json_is_told_from_one_loaded_without_it(tmp_path):
+    """A customer-managed policy whose default version's document is not JSON (a documentation placeholder) was
+    loaded with its document: every policy-content control skips it saying so, not that it came without its
+    document, which is what a policy known only from list-policies is told. The text is kept, so the policy engine
+    reads the user holding it as holding an unreadable document."""
+    policy_arn = f"arn:aws:iam::{ACCOUNT}:policy/broken"
+
+    def policy(name: str, document: object) -> dict:
+        return {"PolicyName": name, "PolicyId": f"ANPA{name.upper():0<17}", "Arn": f"arn:aws:iam::{ACCOUNT}:policy/{name}",
+                "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 1, "IsAttachable": True,
+                "CreateDate": "2023-01-01T00:00:00Z", "UpdateDate": "2023-01-01T00:00:00Z",
+                "PolicyVersionList": [{"Document": document, "VersionId": "v1", "IsDefaultVersion": True,
+                                       "CreateDate": "2023-01-01T00:00:00Z"}]}
+
+    holder = {"Path": "/", "UserName": "holder", "UserId": "AIDAHOLDER0000000001", "Arn": user_arn("holder"),
+              "CreateDate": "2023-01-01T00:00:00Z", "UserPolicyList": [], "GroupList": [], "Tags": [],
+              "AttachedManagedPolicies": [{"PolicyName": "broken", "PolicyArn": policy_arn}]}
+    gaad = {"UserDetailList": [holder], "GroupDetailList": [], "RoleDetailList": [], "IsTruncated": False,
+            "Policies": [policy("broken", "<URL-encoded-JSON>")]}
+    listed = {"Policies": [{"PolicyName": "listed", "PolicyId": "ANPALISTED0000000001", "Path": "/",
+                            "Arn": f"arn:aws:iam::{ACCOUNT}:policy/listed", "DefaultVersionId": "v1",
+                            "AttachmentCount": 0, "IsAttachable": True, "CreateDate": "2023-01-01T00:00:00Z"}]}
+    results = run_loaded(tmp_path, {"gaad.json": gaad, "list-policies.json": listed},
+                         [*POLICY_CONTENT_CONTROLS, "iam_principal_privilege_escalation"])
+    for control in POLICY_CONTENT_CONTROLS:
+        broken = results[(control, policy_arn)]
+        assert (broken["status"], broken["reason"]) == ("skip", "Policy broken could not be judged: its document is not JSON.")
+        listed_only = results[(control, f"arn:aws:iam::{ACCOUNT}:policy/listed")]
+        assert listed_only["status"] == "skip"
+        assert listed_only["reason"] == ("Policy listed was loaded without its policy document; load "
+                                         "get-account-authorization-details to evaluate it.")
+    escalation = results[("iam_principal_privilege_escalation", user_arn("holder"))]
+    assert escalation["status"] == "skip", escalation
+    assert "broken" in escalation["reason"] and "not readable by the policy engine" in escalation["reason"]
 
 
 def test_key_rotation_is_judged_on_the_keys_listed_now(tmp_path):

@@ -236,13 +236,15 @@ def test_access_keys_that_reach_more_than_iam_and_sts(tmp_path):
     root = (f"<root_account>,arn:aws:iam::{ACCOUNT}:root,2016-02-10T08:00:00+00:00,not_supported,no_information,"
             "not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A")
     report = "\n".join([REPORT_HEADER, root, report_line("assumer", "true"), report_line("deployer", "false", "true"),
-                        report_line("console-only", "false"), report_line("unmeasured", "true")]) + "\n"
+                        report_line("console-only", "false"), report_line("unmeasured", "true"),
+                        report_line("bare", "true")]) + "\n"
     results = run_loaded(tmp_path, {
         "credential-report.csv": report,
         "assumer-last-accessed.json": last_accessed("assumer", ("iam", None), ("sts", "2024-02-28T09:00:00Z")),
         "deployer-last-accessed.json": last_accessed("deployer", ("ec2", None), ("s3", "2024-02-20T09:00:00Z"),
                                                      ("sts", None)),
         "console-only-last-accessed.json": last_accessed("console-only", ("s3", "2024-02-20T09:00:00Z")),
+        "bare-last-accessed.json": last_accessed("bare"),
     }, ["iam_user_access_key_limited_to_iam_sts"])
     control = "iam_user_access_key_limited_to_iam_sts"
     assert "grant only IAM and STS" in status(results, control, arn("user", "assumer"), "ok")
@@ -251,6 +253,8 @@ def test_access_keys_that_reach_more_than_iam_and_sts(tmp_path):
     assert "accessed in the tracking period: s3." in reason
     assert "no active access key" in status(results, control, arn("user", "console-only"), "ok")
     assert "no last-accessed data" in status(results, control, arn("user", "unmeasured"), "skip")
+    # a completed job listing no service: the user's policies grant none, which is data, not a gap
+    assert "grant no service" in status(results, control, arn("user", "bare"), "ok")
     assert not any(resource.endswith(":root") for _, resource in results)
 
 

@@ -46,10 +46,11 @@ def _tags(entity: dict) -> dict[str, Any]:
     return {"tags_src": entity["Tags"], "tags": normalize.tags_map(entity["Tags"])}
 
 
-def _documents(raw_column: str, std_column: str, document: Any, what: str) -> dict[str, Any]:
+def _documents(raw_column: str, std_column: str, document: Any, what: str, *, keep_text: bool = False) -> dict[str, Any]:
     """A policy document's raw and canonical columns. One that is not JSON (documentation placeholders such as
     ``<URL-encoded-JSON>``) leaves both NULL with a warning rather than failing the whole file; among inline
-    policies, it is kept as its text, the policy engine's unknown document, with a warning."""
+    policies, and with ``keep_text`` (a managed policy's), the raw column keeps it as its text, the policy engine's
+    unknown document, so that it is told from a document that was not loaded."""
     try:
         if raw_column == "inline_policies":
             policies = normalize.inline_policies(document)
@@ -61,6 +62,10 @@ def _documents(raw_column: str, std_column: str, document: Any, what: str) -> di
             return {raw_column: policies, std_column: normalize.inline_policies_std(document)}
         return {raw_column: normalize.parse_policy_document(document), std_column: normalize.policy_std(document)}
     except ValueError as exc:
+        if keep_text:
+            text = document if isinstance(document, str) else json.dumps(document)
+            return {raw_column: Unreadable(f"{what}: {exc}; kept as text, which the policy engine reads as unknown",
+                                           text), std_column: None}
         return {raw_column: Unreadable(f"{what}: {exc}"), std_column: None}
 
 
@@ -258,7 +263,7 @@ def policy_fragment(p: dict) -> Fragment:
     versions = p.get("PolicyVersionList")
     default = next((v for v in versions or [] if v.get("IsDefaultVersion")), None)
     if default is not None:
-        fields.update(_documents("policy", "policy_std", default.get("Document"), f"policy {arn}"))
+        fields.update(_documents("policy", "policy_std", default.get("Document"), f"policy {arn}", keep_text=True))
     if versions is not None:
         fields["policy_versions"] = [_version(v) for v in versions if isinstance(v, dict)]
     # An AWS managed policy carries no account: it takes the account of the file it came in.
@@ -610,7 +615,7 @@ def parse_policy_version(doc: dict, path: Path) -> Parsed | str:
     if not version.get("IsDefaultVersion"):
         return f"get-policy-version output is version {version.get('VersionId')} of {arn}, not its default version"
     fields = {"arn": arn, "default_version_id": version.get("VersionId"),
-              **_documents("policy", "policy_std", version.get("Document"), f"policy {arn}"), **arn_columns(arn)}
+              **_documents("policy", "policy_std", version.get("Document"), f"policy {arn}", keep_text=True), **arn_columns(arn)}
     return of_one(Parsed("iam:get-policy-version",
                          fragments=[Fragment("aws_iam_policy", (arn,), fields, arn_account(arn))]))
 

@@ -290,6 +290,9 @@ def parse_last_accessed(doc: dict, path: Path) -> Parsed:
 
 
 def _set_principal(parsed: Parsed, principal: str) -> None:
+    """The principal of a last-accessed output, which lists its services whole: one that lists none is data too
+    (``iamsql_listed``), a principal whose policies grant no service."""
+    parsed.listed_for[ADVISOR] = {principal}
     for fragment in parsed.fragments:
         fragment.key = (principal, fragment.key[1])
         fragment.fields.update({"principal_arn": principal, **_partition(principal)})
