@@ -7,14 +7,15 @@ description: >-
   last used dates from the credential report; the creation time tells a key made during the console set-up
   wizard from one a user created later when a workload needed it. The keys are the user's as of the data
   (iam_user_access_key): where list-access-keys is loaded, a key deleted or deactivated since the report is not
-  counted.
+  counted; so is the console password (iam_user_sign_in): where get-login-profile is loaded, a password removed
+  or created since the report counts as it says.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: >-
   Keys created by default during user set-up are rarely needed: they sit unused, unrotated and unnoticed,
   ready to leak. Requiring a separate request makes every key a deliberate, owned credential.
 remediation: Delete the unused access key (aws iam delete-access-key); create keys later only when the user needs one.
-tables: [aws_iam_credential_report, iam_user_access_key]
+tables: [aws_iam_credential_report, iam_user_access_key, iam_user_sign_in]
 requires: [aws_iam_credential_report]
 parameters:
   setup_window_seconds: 10
@@ -43,6 +44,6 @@ select
   end as reason,
   r.account_id,
   'global' as region
-from aws_iam_credential_report as r
+from iam_user_sign_in as r
   left join per_user as k on k.user_arn = r.user_arn and k.account_id = r.account_id
-where r.user_name <> '<root_account>' and r.password_enabled
+where r.password_enabled

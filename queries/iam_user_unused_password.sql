@@ -5,12 +5,13 @@ description: >-
   not used yet is allowed for max_unused_days days after it was set. The credential report shows sign-ins up to
   its GeneratedTime only: a password is unused when it already was for more than max_unused_days days when the
   report was generated; one whose gap crossed the limit only after the report, or a report generated before the
-  period began, cannot be judged and is skipped.
+  period began, cannot be judged and is skipped. A password removed since the report (the user's get-login-profile
+  answers NoSuchEntity: iam_user_sign_in) is gone and not judged.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: A console password nobody uses is an unmonitored way in; removing it shrinks what an attacker can phish or guess. New users get a grace period so they are not flagged before their first sign-in.
 remediation: Remove the console password (delete the login profile) of users who no longer sign in; they can get a new one when needed.
-tables: [aws_iam_credential_report]
+tables: [aws_iam_credential_report, iam_user_sign_in]
 parameters:
   max_unused_days: 45
 */
@@ -28,6 +29,8 @@ with users as (
     date_part('day', now() - generated_time)::int as report_age
   from aws_iam_credential_report
   where user_name <> '<root_account>' and password_enabled
+    -- still a console password as of the data (get-login-profile where loaded)
+    and user_arn in (select user_arn from iam_user_sign_in where password_enabled)
 )
 select
   user_arn as resource,

@@ -884,6 +884,40 @@ def test_console_mfa_follows_the_users_login_profile_read_now(tmp_path):
         "removed has no console password (get-login-profile; the older credential report still shows one).")
 
 
+def test_console_mfa_judges_a_password_created_after_the_credential_report(tmp_path):
+    """A login profile read now for a user the older credential report shows without a password: the user signs in
+    to the console now, so the password needs MFA (alarm without a device, ok with one listed now)."""
+    lines = [report_line(name, "2020-01-01T00:00:00+00:00") for name in ("new-password", "new-password-mfa", "none")]
+    files = {"credential-report.json": report_of(lines),
+             "new-password.json": login_profile("new-password"),
+             "new-password-mfa.json": login_profile("new-password-mfa"),
+             "new-password-mfa-devices.json": mfa_listing("new-password-mfa", f"arn:aws:iam::{ACCOUNT}:mfa/phone")}
+    results = run_loaded(tmp_path, files, ["iam_user_console_mfa"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        user_arn("new-password"): "alarm", user_arn("new-password-mfa"): "ok"}
+    assert results[user_arn("new-password")]["reason"] == (
+        "new-password signs in to the console with a password (get-login-profile; the older credential report does "
+        "not show it yet) and has no MFA; enable MFA or remove the password.")
+
+
+def test_password_controls_follow_the_login_profile_read_now(tmp_path):
+    """A password removed since the credential report (get-login-profile: NoSuchEntity) is not judged unused, and its
+    user's never-used setup key no longer sits beside a console password; a password created since the report
+    (a login profile read now, the report without one) makes its user a console user with that setup key."""
+    created, used = "2020-01-01T00:00:00+00:00", "2023-01-01T00:00:00+00:00"
+    setup_key = ("true", created, "N/A")
+    lines = [report_line("removed", created, password="true", password_used=used, key1=setup_key),
+             report_line("kept", created, password="true", password_used=used, key1=setup_key),
+             report_line("added", created, key1=setup_key)]
+    files = {"credential-report.json": report_of(lines), "removed.json": no_login_profile("removed"),
+             "kept.json": login_profile("kept"), "added.json": login_profile("added")}
+    results = run_loaded(tmp_path, files, ["iam_user_unused_password", "iam_user_no_access_key_at_setup"])
+    assert {(control, resource): row["status"] for (control, resource), row in results.items()} == {
+        ("iam_user_unused_password", user_arn("kept")): "alarm",
+        ("iam_user_no_access_key_at_setup", user_arn("kept")): "alarm",
+        ("iam_user_no_access_key_at_setup", user_arn("added")): "alarm"}
+
+
 def test_non_human_users_console_password_follows_the_login_profile_read_now(tmp_path):
     """GetLoginProfile is live, the credential report older: a service user's password removed since the report
     (NoSuchEntity) is gone (ok, saying so), one read now is there, also one created after the report (alarm). The
