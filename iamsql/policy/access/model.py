@@ -543,10 +543,11 @@ ATTACHED_IF_LOADED = (
 @collector_paused()
 def _account_times(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Each account's time, the time controls use: ``iamsql_account``'s ``as_of`` (a check points it at the account it
-    runs), else the same view's query over the database's snapshots for a connection opened without the TEMP views
-    (``db.connect(..., queries=False)``); none for a database without snapshots."""
+    runs, a TEMP table of its one row), else the same view's query over the database's snapshots for a connection
+    opened without the TEMP views (``db.connect(..., queries=False)``); none for a database without snapshots."""
     views, snapshots = con.execute(
-        "select (select count(*) from duckdb_views() where view_name = 'iamsql_account'), "
+        "select (select count(*) from duckdb_views() where view_name = 'iamsql_account') "
+        "+ (select count(*) from duckdb_tables() where database_name = 'temp' and table_name = 'iamsql_account'), "
         "(select count(*) from duckdb_tables() where table_name = 'iamsql_snapshot' and schema_name = 'main' "
         "and database_name = current_database())").fetchone()
     if views:
