@@ -6,7 +6,7 @@ description: >-
   removed through AWS Organizations centralized root access) and no active access key cannot sign in and passes,
   as in iam_root_mfa_enabled. Whether root has MFA at all is read as in iam_root_mfa_enabled: GetAccountSummary's
   AccountMFAEnabled when loaded, else the credential report's mfa_active; a member account's root user without MFA
-  and without a summary saying whether it has a password is skipped, as in iam_root_mfa_enabled.
+  and without a summary saying whether it has a password alarms, as in iam_root_mfa_enabled.
 severity: high
 resource_type: AWS::IAM::RootUser
 rationale: A virtual MFA seed lives on a phone or laptop that can be cloned or lost; a hardware key or passkey for the most powerful identity resists phishing and theft.
@@ -35,7 +35,7 @@ select
     when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present = false
       and (s.account_access_keys_present = 0 or not coalesce(r.access_key_1_active or r.access_key_2_active, false)) then 'ok'
     when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present is null
-      and o.account_id is not null then 'skip'
+      and o.account_id is not null then 'alarm'
     when not coalesce(s.account_mfa_enabled, r.mfa_active) then 'alarm'
     when coalesce(v.devices, 0) > 0 then 'alarm'
     else 'ok'
@@ -47,9 +47,9 @@ select
       then 'The root user has no password and no access keys, so it cannot sign in; no MFA device is needed.'
     when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present is null
       and o.account_id is not null
-      then 'The root user has no MFA device, but account ' || a.account_id || ' is a member of organization '
-        || o.organization_id || ', whose root user may have no password (centralized root access); load '
-        || 'get-account-summary (AccountPasswordPresent) to judge it.'
+      then 'The root user has no MFA device; account ' || a.account_id || ' is a member of organization '
+        || o.organization_id || ', whose root user keeps its password unless centralized root access removed it (load '
+        || 'get-account-summary, AccountPasswordPresent, to show that). Enable MFA or remove the root password.'
     when not coalesce(s.account_mfa_enabled, r.mfa_active) then 'The root user has no MFA device at all'
       || case when r.mfa_active then ' according to the account summary (the older credential report still shows one)'
          else '' end || '; assign a hardware key or passkey.'

@@ -4,8 +4,9 @@ description: >-
   The account's root user has an MFA device, unless it has no password at all (root credentials managed centrally
   by AWS Organizations). GetAccountSummary's AccountMFAEnabled, read live, wins over the credential report's
   mfa_active, which IAM regenerates at most every four hours; the report decides when no summary is loaded. The
-  root user of an organization's member account may have no password (centralized root access removes it), which
-  only the summary's AccountPasswordPresent tells: without it, such a root user without MFA is skipped.
+  root user of an organization's member account keeps the password Organizations gave it unless centralized root
+  access removed it, which only the summary's AccountPasswordPresent tells: without it, such a root user without
+  MFA alarms, its reason naming the organization and the summary to load.
 severity: critical
 resource_type: AWS::IAM::RootUser
 rationale: The root user can do anything in the account, including closing it; a phished or reused root password without MFA is a full takeover.
@@ -37,7 +38,7 @@ select
     when user_arn is null then 'skip'
     when mfa then 'ok'
     when no_credentials then 'ok'
-    when member_password_unknown then 'skip'
+    when member_password_unknown then 'alarm'
     else 'alarm'
   end as status,
   case
@@ -46,9 +47,9 @@ select
       'The root user has MFA enabled (account summary; the credential report, generated earlier, does not show it yet).'
     when mfa then 'The root user has MFA enabled.'
     when no_credentials then 'The root user has no password and no access keys, so it cannot sign in; MFA is not needed.'
-    when member_password_unknown then 'The root user has no MFA device, but account ' || account_id || ' is a member of '
-      || 'organization ' || organization_id || ', whose root user may have no password (centralized root access); '
-      || 'load get-account-summary (AccountPasswordPresent) to judge it.'
+    when member_password_unknown then 'The root user has no MFA device; account ' || account_id || ' is a member of organization '
+      || organization_id || ', whose root user keeps its password unless centralized root access removed it (load '
+      || 'get-account-summary, AccountPasswordPresent, to show that). Enable MFA or remove the root password.'
     when report_mfa then 'The root user has no MFA device according to the account summary (the older credential report '
       || 'still shows one): its password alone controls the whole account. Enable MFA now.'
     else 'The root user has no MFA device: its password alone controls the whole account. Enable MFA now.'

@@ -163,13 +163,14 @@ def list_accounts(management: str) -> dict:
                          for account in sorted({management, ACCOUNT})]}
 
 
-def test_root_mfa_of_a_member_account_without_a_summary_is_unknown(tmp_path):
+def test_root_mfa_of_a_member_account_without_a_summary_alarms_naming_the_organization(tmp_path):
     """Centralized root access (IAM, for an organization's member accounts) removes the root user's password; the
     credential report's root row says password_enabled not_supported either way, so only GetAccountSummary's
     AccountPasswordPresent tells a root user that cannot sign in from one whose password is unprotected. A
     management account's root user always has its credentials: the report decides there, as it does for a member
-    whose summary says a password is present."""
-    cases = [("member", "999999999999", None, "skip"), ("management", ACCOUNT, None, "alarm"),
+    whose summary says a password is present. A member's root user keeps the password Organizations gave it unless
+    centralized root access removed it: without a summary it alarms, naming the organization and the summary."""
+    cases = [("member", "999999999999", None, "alarm"), ("management", ACCOUNT, None, "alarm"),
              ("member-with-password", "999999999999", summary(0, password=1), "alarm"),
              ("member-without-password", "999999999999", summary(0, password=0), "ok")]
     for name, management, summary_doc, expected in cases:
@@ -184,11 +185,14 @@ def test_root_mfa_of_a_member_account_without_a_summary_is_unknown(tmp_path):
         for control in ROOT_MFA:
             row = results[(control, f"arn:aws:iam::{ACCOUNT}:root")]
             assert row["status"] == expected, (name, control, row["reason"])
-            if expected == "skip":
-                assert row["reason"] == (f"The root user has no MFA device, but account {ACCOUNT} is a member of "
-                                         "organization o-exampleorgid, whose root user may have no password "
-                                         "(centralized root access); load get-account-summary (AccountPasswordPresent) "
-                                         "to judge it."), row["reason"]
+            if name == "member":
+                assert row["reason"] == (f"The root user has no MFA device; account {ACCOUNT} is a member of "
+                                         "organization o-exampleorgid, whose root user keeps its password unless "
+                                         "centralized root access removed it (load get-account-summary, "
+                                         "AccountPasswordPresent, to show that). Enable MFA or remove the root "
+                                         "password."), row["reason"]
+            elif name == "management":
+                assert "member of organization" not in row["reason"], row["reason"]
 
 
 # --------------------------------------------------------------------------------------------------------------
