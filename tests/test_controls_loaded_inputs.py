@@ -198,8 +198,8 @@ def test_root_mfa_of_a_member_account_without_a_summary_alarms_naming_the_organi
 # --------------------------------------------------------------------------------------------------------------
 # Root access keys: the same four-hour lag. AccountAccessKeysPresent 0 (GetAccountSummary, live) means the root
 # user has no access key at all, so a key the older report still shows active was deleted since: no finding. A
-# count of 1 with no active key in the report is an inactive key (the summary counts those; the report shows N/A
-# for a key that is not active) or one made after the report: a root access key exists, which the benchmark's
+# count of 1 with no active key in the report is an inactive key (the summary counts those) or one made after the
+# report: a root access key exists, which the benchmark's
 # "Ensure no 'root' user account access key exists" and AWS Config's iam-root-access-key-check ("COMPLIANT if
 # the user access key does not exist. Otherwise, NON_COMPLIANT") fail.
 # --------------------------------------------------------------------------------------------------------------
@@ -237,9 +237,49 @@ ROOT_KEYS = {"AccessKeyMetadata": [
     {"Status": "Active", "CreateDate": "2024-02-29T09:00:00Z", "AccessKeyId": "AKIAROOT000000000002"}]}
 
 
+# An inactive root key keeps its slot in the credential report: access_key_N_active false with the key's
+# last_rotated date (a real report of the test data's placebo recordings shows the root user's key 2 so, created
+# 2007), while an empty slot is false with N/A. The benchmark's "Ensure no 'root' user account access key exists"
+# asks that every root key be deleted (its note: a key made inactive still shows in the audit's account summary)
+# and AWS Config's iam-root-access-key-check is NON_COMPLIANT while a root key exists: an inactive one alarms.
+EMPTY_SLOT = "false,N/A,N/A,N/A,N/A"
+
+
+def root_line_with_slots(key1: str, key2: str) -> str:
+    return (f"<root_account>,arn:aws:iam::{ACCOUNT}:root,2006-05-01T00:00:00+00:00,not_supported,no_information,"
+            f"not_supported,not_supported,true,{key1},{key2},false,N/A,false,N/A")
+
+
+@pytest.mark.parametrize("key1, key2, status, reason", [
+    (EMPTY_SLOT, "false,2007-10-13T16:49:50+00:00,N/A,N/A,N/A", "alarm",
+     "The credential report shows root access key 2 inactive (created or rotated 2007-10-13): an inactive key still "
+     "exists and can be made active again; delete it."),
+    ("true,2021-06-01T00:00:00+00:00,2024-02-01T00:00:00+00:00,us-east-1,s3",
+     "false,2007-10-13T16:49:50+00:00,N/A,N/A,N/A", "alarm",
+     "The credential report shows root access key 1 active (created or rotated 2021-06-01) and key 2 inactive "
+     "(created or rotated 2007-10-13); delete both."),
+    (EMPTY_SLOT, EMPTY_SLOT, "ok", "The root user has no access keys in the credential report (both key slots empty"),
+])
+def test_root_key_slots_of_the_report_without_a_summary(tmp_path, key1, key2, status, reason):
+    report = "\n".join([HEADER, root_line_with_slots(key1, key2)]) + "\n"
+    row = run_loaded(tmp_path, {"credential-report.csv": report}, ["iam_root_no_access_keys"])[
+        f"arn:aws:iam::{ACCOUNT}:root"]
+    assert row["status"] == status and row["reason"].startswith(reason), row["reason"]
+
+
+def test_root_key_counted_by_the_summary_names_the_reports_inactive_slot(tmp_path):
+    report = "\n".join([HEADER, root_line_with_slots(EMPTY_SLOT, "false,2007-10-13T16:49:50+00:00,N/A,N/A,N/A")])
+    row = run_loaded(tmp_path, {"credential-report.csv": report + "\n", "get-account-summary.json": summary(1, keys=1)},
+                     ["iam_root_no_access_keys"])[f"arn:aws:iam::{ACCOUNT}:root"]
+    assert row["status"] == "alarm", row["reason"]
+    assert row["reason"] == ("The account summary counts 1 root access key(s) and the credential report shows key 2 "
+                             "inactive (created or rotated 2007-10-13); delete them."), row["reason"]
+
+
 @pytest.mark.parametrize("report_key, status, reason", [
-    ("false", "ok", "The root user has no active access keys in the credential report"),
-    ("true", "alarm", "The root user has an active access key; delete it."),
+    ("false", "alarm", "The credential report shows root access key 1 inactive (created or rotated 2020-01-01): an "
+                       "inactive key still exists"),
+    ("true", "alarm", "The credential report shows root access key 1 active (created or rotated 2020-01-01); delete it."),
 ])
 def test_root_keys_listed_by_the_root_user_leave_the_report_to_judge(tmp_path, report_key, status, reason):
     files = {"credential-report.csv": "\n".join([HEADER, root_line(key=report_key)]) + "\n",
@@ -949,6 +989,38 @@ def test_non_human_users_console_password_follows_the_login_profile_read_now(tmp
     assert results[user_arn("svc-added")]["reason"] == (
         "The non-human user svc-added (its name matches svc-%) has a console password, never used; delete its login "
         "profile.")
+
+
+def test_keys_without_password_rule_reads_the_keys_listed_now(tmp_path):
+    """iam_principal's keys_without_password rule takes the user's active keys as of the data: list-access-keys
+    (ListAccessKeys, live) over the credential report, which IAM regenerates at most every four hours. A key
+    deactivated since the report leaves its user without an active key (human by default); a key created since
+    makes its user a workload; so does one of a user created after the report (not in it), whose get-login-profile
+    says it has no password."""
+    lines = [report_line("deactivated", "2020-01-01T00:00:00+00:00", key1=("true", "2020-01-01T00:00:00+00:00", "N/A")),
+             report_line("new-key", "2020-01-01T00:00:00+00:00"),
+             report_line("report-only", "2020-01-01T00:00:00+00:00", key1=("true", "2020-01-01T00:00:00+00:00", "N/A"))]
+    users = {"Users": [{"UserName": name, "UserId": f"AIDA{name.upper().replace('-', '')}0000000000",
+                        "Arn": user_arn(name), "Path": "/", "CreateDate": created}
+                       for name, created in (("deactivated", "2020-01-01T00:00:00Z"), ("new-key", "2020-01-01T00:00:00Z"),
+                                             ("report-only", "2020-01-01T00:00:00Z"),
+                                             ("late-user", "2024-02-20T00:00:00Z"))], "IsTruncated": False}
+    files = {"credential-report.json": report_of(lines), "list-users.json": users,
+             "deactivated.json": listing("deactivated", ("AKIADEACTIVATED00001", "Inactive", "2020-01-01T00:00:00Z")),
+             "new-key.json": listing("new-key", ("AKIANEWKEY0000000001", "Active", "2024-02-10T00:00:00Z")),
+             "late-user.json": listing("late-user", ("AKIALATEUSER00000001", "Active", "2024-02-20T00:00:01Z")),
+             "late-user-profile.json": no_login_profile("late-user")}
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for name, content in files.items():
+        (folder / name).write_text(json.dumps(content))
+    con = db.connect(tmp_path / "loaded.duckdb")
+    load_paths(con, [str(folder)], account_id=ACCOUNT, as_of=AS_OF)
+    controls.create_views(con)
+    found = dict(con.execute("select name, nhi_rule from iam_principal where principal_type = 'user'").fetchall())
+    con.close()
+    assert found == {"deactivated": "default", "new-key": "keys_without_password",
+                     "report-only": "keys_without_password", "late-user": "keys_without_password"}
 
 
 def test_long_term_key_use_is_read_from_the_keys_listed_now(tmp_path):

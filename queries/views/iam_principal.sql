@@ -14,14 +14,13 @@ Evidence used (only what is loaded counts; a missing source simply matches no ru
 - the tag named by the `identity_tag` rule (`iamsql:identity-type` = `nhi` | `human`), name, tag and path rules;
 - CloudTrail, the 90 days before the data was taken: calls only from SDKs, the CLI or infrastructure tools and
   no console sign-in or browser call (workload usage);
-- credential report: an IAM user with an active access key and no console password (the password as the user's
-  get-login-profile says where it is loaded: iam_user_sign_in).
+- access keys and passwords: an IAM user with an active access key (iam_user_access_key: the user's
+  list-access-keys where loaded, else the credential report) and no console password (iam_user_sign_in: the
+  user's get-login-profile where loaded, else the report; a user the report does not list, its get-login-profile).
 */
 with
 report as (
-  select user_arn, user_name, user_creation_time,
-    coalesce(access_key_1_active, false) or coalesce(access_key_2_active, false) as has_active_key,
-    account_id, partition
+  select user_arn, user_name, user_creation_time, account_id, partition
   from aws_iam_credential_report
   where user_name <> '<root_account>'
 ),
@@ -128,11 +127,17 @@ evidence as (
   from usage as u, iam_principal_rule as rule
   where rule.kind = 'workload_usage' and u.console_calls = 0 and u.programmatic_calls > 0
   union all
-  select r.user_arn, rule.rule_id, null, 'has an active access key and no console password'
-  from report as r
-    join iam_user_sign_in as s on s.account_id = r.account_id and s.user_arn = r.user_arn
+  -- the user's active keys as of the data (iam_user_access_key: list-access-keys where loaded, newer than the
+  -- report); its password from iam_user_sign_in, or, for a user created after the report, its get-login-profile
+  select p.principal_arn, rule.rule_id, null, 'has an active access key and no console password'
+  from principal as p
     join iam_principal_rule as rule on rule.kind = 'keys_without_password'
-  where r.has_active_key and not coalesce(s.password_enabled, false)
+    left join iam_user_sign_in as s on s.account_id = p.account_id and s.user_arn = p.principal_arn
+    left join aws_iam_user as u on u.account_id = p.account_id and u.arn = p.principal_arn
+  where p.principal_type = 'user'
+    and exists (select 1 from iam_user_access_key as k where k.account_id = p.account_id and k.user_name = p.name)
+    and case when s.user_arn is not null then not coalesce(s.password_enabled, false)
+      else u.login_profile_loaded and u.login_profile is null end
   union all
   select p.principal_arn, rule.rule_id, null, 'no sign of a workload (no service or OIDC trust, no workload-only use)'
   from principal as p, iam_principal_rule as rule
