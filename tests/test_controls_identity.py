@@ -50,8 +50,8 @@ def regions() -> dict:
         {"Endpoint": "ec2.ap-east-1.amazonaws.com", "RegionName": "ap-east-1", "OptInStatus": "not-opted-in"}]}
 
 
-def analyzer(region: str, name: str, kind: str = "ACCOUNT", status: str = "ACTIVE") -> dict:
-    return {"arn": f"arn:aws:access-analyzer:{region}:{ACCOUNT}:analyzer/{name}", "name": name, "type": kind,
+def analyzer(region: str, name: str, kind: str = "ACCOUNT", status: str = "ACTIVE", account: str = ACCOUNT) -> dict:
+    return {"arn": f"arn:aws:access-analyzer:{region}:{account}:analyzer/{name}", "name": name, "type": kind,
             "createdAt": "2025-02-01T10:00:00Z", "status": status, "tags": {}}
 
 
@@ -88,6 +88,48 @@ def test_a_disabled_analyzer_does_not_count(tmp_path):
 def test_regions_without_analyzers_loaded_are_skipped(tmp_path):
     found = check(tmp_path, {"describe-regions.json": regions()}, "accessanalyzer_enabled_all_regions")
     assert [s for s, _ in found.values()] == ["skip"]
+
+
+# An analyzer with the organization as zone of trust, created in the management or delegated administrator account,
+# analyzes the resources of every account of the organization in its region (IAM User Guide, "IAM Access Analyzer
+# findings": all resources and principals of the organization are in the zone of trust); a member's own
+# list-analyzers does not list it. Here the management account holds it and lists the accounts.
+MEMBER, OUTSIDER = "444455556666", "777788889999"
+
+
+def test_a_members_region_is_covered_by_its_organizations_analyzer(tmp_path):
+    members = [ACCOUNT, MEMBER]
+    accounts = {"Accounts": [{"Id": a, "Arn": f"arn:aws:organizations::{ACCOUNT}:account/o-exampleorgid/{a}",
+                              "Email": f"{a}@example.com", "Name": a, "Status": "ACTIVE", "JoinedMethod": "INVITED",
+                              "JoinedTimestamp": "2020-01-01T00:00:00Z"} for a in members]}
+    outputs = {
+        ACCOUNT: {"describe-regions.json": regions(), "list-accounts.json": accounts,
+                  "us-east-1/list-analyzers.json": {"analyzers": [analyzer("us-east-1", "external")]},
+                  "eu-west-1/list-analyzers.json": {"analyzers": [analyzer("eu-west-1", "org", "ORGANIZATION")]},
+                  "eu-south-1/list-analyzers.json": {"analyzers": [
+                      analyzer("eu-south-1", "org-off", "ORGANIZATION", status="DISABLED"),
+                      analyzer("eu-south-1", "external")]}},
+        **{account: {"describe-regions.json": regions(),
+                     "us-east-1/list-analyzers.json": {"analyzers": [analyzer("us-east-1", "own", account=account)]},
+                     "eu-west-1/list-analyzers.json": {"analyzers": []},
+                     "eu-south-1/list-analyzers.json": {"analyzers": []}} for account in (MEMBER, OUTSIDER)}}
+    con = db.connect(tmp_path / "organization.duckdb")
+    for account, files in outputs.items():
+        folder = tmp_path / account
+        for name, document in files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(json.dumps(document))
+        load_paths(con, [folder], account_id=account, as_of=AS_OF.isoformat())
+    rows = controls.results(con, controls.run_checks(con, controls=["accessanalyzer_enabled_all_regions"]))
+    con.close()
+    found = {(r["account_id"], r["region"]): (r["status"], r["reason"]) for r in rows}
+    assert {key: status for key, (status, _) in found.items()} == {
+        (ACCOUNT, "us-east-1"): "ok", (ACCOUNT, "eu-west-1"): "ok", (ACCOUNT, "eu-south-1"): "ok",
+        (MEMBER, "us-east-1"): "ok", (MEMBER, "eu-west-1"): "ok", (MEMBER, "eu-south-1"): "alarm",
+        (OUTSIDER, "us-east-1"): "ok", (OUTSIDER, "eu-west-1"): "alarm", (OUTSIDER, "eu-south-1"): "alarm"}
+    assert found[(MEMBER, "eu-west-1")][1] == (
+        f"Region eu-west-1 is analyzed by the organization's active analyzer(s) org (ORGANIZATION, account {ACCOUNT}), "
+        "which cover every member account's resources there.")
 
 
 # ---- active external-access findings ---------------------------------------------------------------------------

@@ -589,18 +589,20 @@ ACCOUNT_VIEW = """
 
 
 def create_account_view(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the TEMP views ``iamsql_account``, ``iamsql_organization_member``, ``iamsql_organization_trail`` and
-    ``iamsql_listed`` and set ``iamsql_as_of`` to the newest snapshot time (cheap: one catalog lookup, one aggregate
-    over the bookkeeping tables)."""
-    database, has_snapshots, has_organizations = con.execute(
+    """Create the TEMP views ``iamsql_account``, ``iamsql_organization_member``, ``iamsql_organization_trail``,
+    ``iamsql_organization_analyzer`` and ``iamsql_listed`` and set ``iamsql_as_of`` to the newest snapshot time
+    (cheap: one catalog lookup, one aggregate over the bookkeeping tables)."""
+    database, has_snapshots, has_organizations, has_analyzers = con.execute(
         "select current_database(), count(*) filter (schema_name = 'main' and table_name = 'iamsql_snapshot') > 0, "
-        "count(*) filter (schema_name = 'history' and table_name = 'aws_organizations_account') > 0 "
+        "count(*) filter (schema_name = 'history' and table_name = 'aws_organizations_account') > 0, "
+        "count(*) filter (schema_name = 'history' and table_name = 'aws_accessanalyzer_analyzer') > 0 "
         "from duckdb_tables() where database_name = current_database()").fetchone()
     if has_snapshots:
         con.execute(f"create or replace temp view iamsql_account as {ACCOUNT_VIEW}")
         set_as_of(con, newest_as_of(con))
         _create_organization_members(con, database, has_organizations)
         _create_organization_trails(con, database)
+        _create_organization_analyzers(con, database, has_analyzers)
         _create_listed(con)
 
 
@@ -635,6 +637,22 @@ def _create_organization_trails(con: duckdb.DuckDBPyConnection, database: str) -
                 "on l.snapshot_id = t.snapshot_id and l.table_name = 'aws_cloudtrail_trail' "
                 "where t.is_organization_trail and split_part(t.arn, ':', 5) = t.account_id "
                 "and (t.home_region is null or t.region is null or t.region = t.home_region)")
+
+
+def _create_organization_analyzers(con: duckdb.DuckDBPyConnection, database: str, exists: bool) -> None:
+    """TEMP view ``iamsql_organization_analyzer(arn, name, account_id, region, status)``: the latest external-access
+    analyzers with the organization as zone of trust (type ``ORGANIZATION``) of every account, never shadowed per
+    account: such an analyzer, in the management or delegated administrator account, analyzes the resources of
+    every member account in its region, while a member's own list-analyzers does not show it; empty in a database
+    made before the table existed."""
+    quoted = database.replace('"', '""')
+    body = ("select a.arn, a.name, a.account_id, a.region, a.status "
+            f'from "{quoted}".history.aws_accessanalyzer_analyzer as a join iamsql_latest as l '
+            "on l.snapshot_id = a.snapshot_id and l.table_name = 'aws_accessanalyzer_analyzer' "
+            "where a.type = 'ORGANIZATION'" if exists else
+            "select null::varchar as arn, null::varchar as name, null::varchar as account_id, null::varchar as region, "
+            "null::varchar as status where false")
+    con.execute(f"create or replace temp view iamsql_organization_analyzer as {body}")
 
 
 def _create_listed(con: duckdb.DuckDBPyConnection) -> None:

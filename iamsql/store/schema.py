@@ -1005,8 +1005,10 @@ NOT_LOADED: dict[str, dict[str, str]] = {
 
 # Not Steampipe's: TEMP views over the bookkeeping tables that every connection opened for controls gets
 # (``store.db.create_account_view``): each loaded account with its partition and snapshot time, the members of
-# the loaded organizations, their organization trails, and the keys whose rows a table lists whole (``iamsql_listed``).
-ACCOUNT_VIEWS = ("iamsql_account", "iamsql_organization_member", "iamsql_organization_trail", "iamsql_listed")
+# the loaded organizations, their organization trails and organization analyzers, and the keys whose rows a table
+# lists whole (``iamsql_listed``).
+ACCOUNT_VIEWS = ("iamsql_account", "iamsql_organization_member", "iamsql_organization_trail",
+                 "iamsql_organization_analyzer", "iamsql_listed")
 
 # Steampipe tables that describe AWS itself rather than an account: read from data pinned with iamsql, created
 # per connection as TEMP tables when a query or control names them (no snapshot, no account). ``aws_iam_action``

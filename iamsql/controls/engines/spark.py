@@ -613,6 +613,8 @@ def _shadow(spark, account: Account, views: dict[str, exp.Expr | Exception]) -> 
                                             "from iamsql_lake_aws_cloudtrail_trail "
                                             "where is_organization_trail and split(arn, ':')[4] = account_id "
                                             "and (home_region is null or region is null or region = home_region)")
+    shadows["iamsql_organization_analyzer"] = ("select arn, name, account_id, region, status "
+                                               "from iamsql_lake_aws_accessanalyzer_analyzer where type = 'ORGANIZATION'")
     shadows["iamsql_listed"] = f"select account_id, table_name, key from iamsql_lake_iamsql_listed where account_id = {quoted}"
     shadows_of_tables = set(shadows)
     shadows |= {name: render(tree, account.as_of) for name, tree in views.items() if not isinstance(tree, Exception)}
