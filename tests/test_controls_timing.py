@@ -57,7 +57,7 @@ def test_shared_views_computed_once_give_the_same_results(con, monkeypatch):
     shared_run = controls.run_checks(con, controls=SHARING)
     # the run leaves no per-account helper table or view behind, only the views it defined for the whole run (each
     # read once, over the Steampipe tables only)
-    assert temp_helpers(con) == {"iam_principal_data", "cloudtrail_trail_home", "iam_user_sign_in"}
+    assert temp_helpers(con) == {"iam_principal_data", "cloudtrail_trail_home", "iam_user_sign_in", "iam_user_access_key"}
     assert not con.execute("select count(*) from duckdb_tables() where table_name = 'iam_principal'").fetchone()[0]
     monkeypatch.setattr(duckdb_engine, "shared_views", lambda selected: [])
     plain_run = controls.run_checks(con, controls=SHARING)
@@ -166,9 +166,10 @@ def test_a_single_control_defines_only_the_views_it_reads_and_computes_each_once
         monkeypatch.setattr(duckdb_engine, "create_view", lambda con, name: defined.append(name) or create(con, name))
         run_id = controls.run_checks(connection, controls=["cloudtrail_event_nhi_human_use"])
         # iam_principal reads the shared views: defined per account; every one of them is gone after the run, only
-        # the view it reads over the Steampipe tables alone (iam_user_sign_in) stays, defined once for the run
+        # the views it reads over the Steampipe tables alone (iam_user_sign_in, iam_user_access_key) stay, defined
+        # once for the run
         assert defined == ["iam_principal"]
-        assert temp_helpers(connection) == {"iam_user_sign_in"}
+        assert temp_helpers(connection) == {"iam_user_sign_in", "iam_user_access_key"}
         computed = connection.execute("select control_id, count(*) from iamsql_run_timing where run_id = ? and "
                                       "control_id like 'view:%' group by 1", [run_id]).fetchall()
         # cloudtrail_event_actor has two readers: computed once, not inside each; the rules are read nine times
