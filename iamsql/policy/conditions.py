@@ -43,6 +43,9 @@ _W3C_DATE = re.compile(
 )
 _NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
 _STRING_MATCHES = frozenset({"stringequals", "stringnotequals", "stringlike", "stringnotlike"})
+# The request's time, in ISO 8601 and in seconds since the epoch: aws:CurrentTime and aws:EpochTime each give "the date
+# and time of the request" and are always in the request context (IAM User Guide, "AWS global condition context keys").
+REQUEST_TIME_KEYS = ("aws:currenttime", "aws:epochtime")
 
 
 @dataclass(frozen=True, slots=True)
