@@ -149,6 +149,21 @@ CASES = [
     case("principal-arn-pathless-pattern-misses-path", "ImplicitlyDenied",
          req(GET, OBJECT, PATH_ROLE, identity_policies=[doc(allow(GET, Condition={
              "ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{A}:role/R"}}))])),
+    # static analysis: a session's aws:PrincipalArn is arn:aws:iam::ACCOUNT:role/, a path, and the role's name, which
+    # holds no ":" ("Use alphanumeric and '+=,.@-_' characters", IAM API Reference, CreateRole, RoleName): the SCP
+    # that denies the root user (StringLike arn:aws:iam::*:root) never applies to it; a pattern on a path still may
+    case("static-session-principal-arn-never-root", "Allowed",
+         req(GET, OBJECT, APP_SESSION, identity_policies=[ADMIN], scps=[[ADMIN, doc(deny(Condition={
+             "StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}}))]]), unknown=True),
+    case("static-session-principal-arn-name-without-colon", "Allowed",
+         req(GET, OBJECT, APP_SESSION, identity_policies=[ADMIN, doc(deny(Condition={
+             "StringLike": {"aws:PrincipalArn": f"arn:aws:iam::{A}:role/*:admin"}}))]), unknown=True),
+    case("static-session-principal-arn-path-pattern-open", "AllowedIf",
+         req(GET, OBJECT, APP_SESSION, identity_policies=[ADMIN, doc(deny(Condition={
+             "StringLike": {"aws:PrincipalArn": f"arn:aws:iam::{A}:role/team/*"}}))]), unknown=True),
+    case("static-session-principal-arn-root-account-root", "ExplicitlyDenied",
+         req(GET, OBJECT, f"arn:aws:iam::{A}:root", scps=[[ADMIN, doc(deny(Condition={
+             "StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}}))]]), unknown=True),
 
     # --- Condition operators ("IAM JSON policy elements: Condition operators", "Set operators for multivalued
     # context keys") ---------------------------------------------------------------------------------------------

@@ -700,7 +700,7 @@ def default_context(
         if who.kind in (USER, ROLE, SESSION):
             context["aws:userid"] = _PRESENT
     if static and who.kind == SESSION:
-        context["aws:principalarn"] = KnownPrefix(f"arn:{who.partition}:iam::{who.account}:role/")
+        context["aws:principalarn"] = KnownPrefix(f"arn:{who.partition}:iam::{who.account}:role/", named=True)
     elif who.kind in IAM_PRINCIPALS:
         context["aws:principalarn"] = who.principal_arn
     if principal_account and who.kind in IAM_PRINCIPALS:

@@ -204,7 +204,7 @@ class Principal:
         context: dict = {}
         absent: tuple[str, ...] = ()
         if self.unique_id:
-            context["aws:userid"] = self.unique_id if self.kind == "user" else KnownPrefix(f"{self.unique_id}:")
+            context["aws:userid"] = self.unique_id if self.kind == "user" else KnownPrefix(f"{self.unique_id}:", named=True)
         if self.tags is not None and not (static and self.session_tags):
             context.update(self.tag_context)
             absent = ("aws:PrincipalTag/*",)
