@@ -738,13 +738,13 @@ def default_context(
 def _add_request_time(context: dict) -> None:
     """A context giving the request time under one of ``aws:CurrentTime`` and ``aws:EpochTime`` gets it under the other
     too (a value that is not a date gives nothing)."""
-    given = [key for key in REQUEST_TIME_KEYS if type(context.get(key)) is str]
-    if len(given) != 1:
-        return
-    moment = parse_date(context[given[0]])
+    current, epoch = map(context.get, REQUEST_TIME_KEYS)
+    if (type(current) is str) is (type(epoch) is str):
+        return  # both given, or neither
+    moment = parse_date(current if type(current) is str else epoch)
     if moment is None:
         return
-    if given[0] == "aws:currenttime":
+    if type(current) is str:
         context["aws:epochtime"] = str(int(moment)) if moment.is_integer() else str(moment)
         return
     try:
