@@ -738,9 +738,9 @@ def default_context(
 def _add_request_time(context: dict) -> None:
     """A context giving the request time under one of ``aws:CurrentTime`` and ``aws:EpochTime`` gets it under the other
     too (a value that is not a date gives nothing)."""
-    current, epoch = map(context.get, REQUEST_TIME_KEYS)
-    if (type(current) is str) is (type(epoch) is str):
-        return  # both given, or neither
+    current, epoch = context.get("aws:currenttime"), context.get("aws:epochtime")
+    if current is epoch or (type(current) is str) is (type(epoch) is str):
+        return  # neither given (None), or both
     moment = parse_date(current if type(current) is str else epoch)
     if moment is None:
         return
