@@ -730,6 +730,12 @@ def default_context(
         # present "for all signed API requests that use AWS security credentials": not for anonymous callers, nor for
         # SAML/OIDC callers, whose AssumeRoleWithSAML/WebIdentity is not signed with AWS credentials
         context["aws:principalisawsservice"] = "true" if who.kind == SERVICE else "false"
+    if who.kind in IAM_PRINCIPALS:
+        # an IAM principal's request says whether a service made it with the principal's credentials (forward access
+        # sessions): false for a direct call. AWS's own Deny outside an IP range needs it so ("Bool":
+        # {"aws:ViaAWSService": "false"}: "When a principal makes a request from outside the IP range, the request is
+        # denied", IAM User Guide, "AWS: Denies access to AWS based on the source IP"); unknown in static analysis
+        context["aws:viaawsservice"] = _PRESENT if static else "false"
     if resource_account:
         context["aws:resourceaccount"] = resource_account
     return context
@@ -800,7 +806,10 @@ def evaluate(request: Request) -> Evaluation:
     if region:
         context["aws:requestedregion"] = region
     context.update(_service_context(service, who, principal_account, resource_account))
-    context.update(normalize_context(request.context))
+    given = normalize_context(request.context)
+    context.update(given)
+    if given.get("aws:calledvia") and "aws:viaawsservice" not in given and who.kind in IAM_PRINCIPALS:
+        context["aws:viaawsservice"] = "true"  # aws:CalledVia lists the services that made the request for the caller
     _add_request_time(context)
     absent_keys = request.absent_keys
     if request.unknown_context:
