@@ -161,6 +161,19 @@ CASES = [
     case("static-session-principal-arn-path-pattern-open", "AllowedIf",
          req(GET, OBJECT, APP_SESSION, identity_policies=[ADMIN, doc(deny(Condition={
              "StringLike": {"aws:PrincipalArn": f"arn:aws:iam::{A}:role/team/*"}}))]), unknown=True),
+    # aws:CurrentTime and aws:EpochTime give the same request time ("always included in the request context", AWS global
+    # condition context keys): one known decides a window on the other, in static analysis too; aws:ViaAWSService is
+    # in every IAM principal's request (false for a direct call), so Null on it never holds
+    case("static-epoch-time-decides-current-time-window", "ImplicitlyDenied",
+         req(GET, OBJECT, ALICE, context={"aws:EpochTime": 1593561600}, identity_policies=[cond({
+             "DateLessThan": {"aws:CurrentTime": "2020-06-30T23:59:59Z"}})]), unknown=True),
+    case("static-current-time-decides-epoch-window", "Allowed",
+         req(GET, OBJECT, ALICE, context={"aws:CurrentTime": "2020-05-15T10:00:00Z"}, identity_policies=[cond({
+             "NumericLessThan": {"aws:EpochTime": "1593561599"}})]), unknown=True),
+    case("static-via-aws-service-present-for-user", "ImplicitlyDenied",
+         req(GET, OBJECT, ALICE, identity_policies=[cond({"Null": {"aws:ViaAWSService": "true"}})]), unknown=True),
+    case("via-aws-service-false-for-direct-call", "Allowed",
+         req(GET, OBJECT, APP_SESSION, identity_policies=[cond({"Bool": {"aws:ViaAWSService": "false"}})])),
     case("static-session-principal-arn-root-account-root", "ExplicitlyDenied",
          req(GET, OBJECT, f"arn:aws:iam::{A}:root", scps=[[ADMIN, doc(deny(Condition={
              "StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}}))]]), unknown=True),
