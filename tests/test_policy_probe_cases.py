@@ -149,6 +149,34 @@ CASES = [
     case("principal-arn-pathless-pattern-misses-path", "ImplicitlyDenied",
          req(GET, OBJECT, PATH_ROLE, identity_policies=[doc(allow(GET, Condition={
              "ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{A}:role/R"}}))])),
+    # static analysis: a session's aws:PrincipalArn is arn:aws:iam::ACCOUNT:role/, a path, and the role's name, which
+    # holds no ":" ("Use alphanumeric and '+=,.@-_' characters", IAM API Reference, CreateRole, RoleName): the SCP
+    # that denies the root user (StringLike arn:aws:iam::*:root) never applies to it; a pattern on a path still may
+    case("static-session-principal-arn-never-root", "Allowed",
+         req(GET, OBJECT, APP_SESSION, identity_policies=[ADMIN], scps=[[ADMIN, doc(deny(Condition={
+             "StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}}))]]), unknown=True),
+    case("static-session-principal-arn-name-without-colon", "Allowed",
+         req(GET, OBJECT, APP_SESSION, identity_policies=[ADMIN, doc(deny(Condition={
+             "StringLike": {"aws:PrincipalArn": f"arn:aws:iam::{A}:role/*:admin"}}))]), unknown=True),
+    case("static-session-principal-arn-path-pattern-open", "AllowedIf",
+         req(GET, OBJECT, APP_SESSION, identity_policies=[ADMIN, doc(deny(Condition={
+             "StringLike": {"aws:PrincipalArn": f"arn:aws:iam::{A}:role/team/*"}}))]), unknown=True),
+    # aws:CurrentTime and aws:EpochTime give the same request time ("always included in the request context", AWS global
+    # condition context keys): one known decides a window on the other, in static analysis too; aws:ViaAWSService is
+    # in every IAM principal's request (false for a direct call), so Null on it never holds
+    case("static-epoch-time-decides-current-time-window", "ImplicitlyDenied",
+         req(GET, OBJECT, ALICE, context={"aws:EpochTime": 1593561600}, identity_policies=[cond({
+             "DateLessThan": {"aws:CurrentTime": "2020-06-30T23:59:59Z"}})]), unknown=True),
+    case("static-current-time-decides-epoch-window", "Allowed",
+         req(GET, OBJECT, ALICE, context={"aws:CurrentTime": "2020-05-15T10:00:00Z"}, identity_policies=[cond({
+             "NumericLessThan": {"aws:EpochTime": "1593561599"}})]), unknown=True),
+    case("static-via-aws-service-present-for-user", "ImplicitlyDenied",
+         req(GET, OBJECT, ALICE, identity_policies=[cond({"Null": {"aws:ViaAWSService": "true"}})]), unknown=True),
+    case("via-aws-service-false-for-direct-call", "Allowed",
+         req(GET, OBJECT, APP_SESSION, identity_policies=[cond({"Bool": {"aws:ViaAWSService": "false"}})])),
+    case("static-session-principal-arn-root-account-root", "ExplicitlyDenied",
+         req(GET, OBJECT, f"arn:aws:iam::{A}:root", scps=[[ADMIN, doc(deny(Condition={
+             "StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}}))]]), unknown=True),
 
     # --- Condition operators ("IAM JSON policy elements: Condition operators", "Set operators for multivalued
     # context keys") ---------------------------------------------------------------------------------------------

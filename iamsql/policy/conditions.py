@@ -43,29 +43,75 @@ _W3C_DATE = re.compile(
 )
 _NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
 _STRING_MATCHES = frozenset({"stringequals", "stringnotequals", "stringlike", "stringnotlike"})
+# The request's time, in ISO 8601 and in seconds since the epoch: aws:CurrentTime and aws:EpochTime each give "the date
+# and time of the request" and are always in the request context (IAM User Guide, "AWS global condition context keys").
+REQUEST_TIME_KEYS = ("aws:currenttime", "aws:epochtime")
 
 
 @dataclass(frozen=True, slots=True)
 class KnownPrefix:
     """A context value of which only the start is known: a role session's ``aws:userid`` is the role's unique id,
-    ``:`` and a session name the caller picks (IAM User Guide, "Variables and tags")."""
+    ``:`` and a session name the caller picks (IAM User Guide, "Variables and tags"). ``named``: the rest ends in a
+    name holding neither ``:`` nor ``/``, maybe after a path (a role session's ``aws:PrincipalArn`` is
+    ``arn:aws:iam::ACCOUNT:role/``, the role's path and its name; role and session names are made of letters, digits
+    and ``+=,.@_-``, IAM API Reference, ``CreateRole`` ``RoleName`` and ``AssumeRole`` ``RoleSessionName``)."""
 
     prefix: str
+    named: bool = False
 
     def admits(self, value: str) -> bool:
-        """Whether ``value`` may be this one: it starts with the prefix and goes on."""
-        return value.startswith(self.prefix) and len(value) > len(self.prefix)
+        """Whether ``value`` may be this one: it starts with the prefix and goes on (to a name, when ``named``)."""
+        if not (value.startswith(self.prefix) and len(value) > len(self.prefix)):
+            return False
+        name = value[len(self.prefix):].rsplit("/", 1)[-1]
+        return not self.named or (name != "" and ":" not in name)
 
 
-def _prefix_outcome(prefix: str, pattern: str, like: bool):
-    """Whether every value starting with ``prefix`` (and longer) matches ``pattern`` (True), none does (False), or
-    only some may (None)."""
+def _named_value_may_match(prefix: str, pattern: str) -> bool:
+    """Whether some value of a ``named`` ``KnownPrefix`` (``prefix``, then text ending in a name without ``:`` or
+    ``/``) matches the ``StringLike`` ``pattern``: a search over the pattern's positions and where the value is (in the
+    prefix, or after a ``/``, in a name, or in a segment holding a ``:``), a wildcard taking whichever character
+    helps."""
+    todo, seen = [(0, 0)], set()
+    while todo:
+        state = todo.pop()
+        if state in seen:
+            continue
+        seen.add(state)
+        position, where = state
+        if position == len(pattern):
+            if where == "name":
+                return True
+            continue
+        token = pattern[position]
+        if token == "*":
+            todo.append((position + 1, where))
+        after = position if token == "*" else position + 1
+        if isinstance(where, int) and where < len(prefix):
+            if token in "*?" or token == prefix[where]:
+                todo.append((after, where + 1))
+            continue
+        for character in ("/", ":", "a") if token in "*?" else (token,):
+            if character == "/":
+                todo.append((after, "slash"))
+            elif character == ":" or where == "colon":
+                todo.append((after, "colon"))
+            else:
+                todo.append((after, "name"))
+    return False
+
+
+def _prefix_outcome(known: KnownPrefix, pattern: str, like: bool):
+    """Whether every value ``known`` may be matches ``pattern`` (True), none does (False), or only some may (None)."""
     if not (like and has_wildcard(pattern)):
-        return None if pattern.startswith(prefix) and len(pattern) > len(prefix) else False
+        return None if known.admits(pattern) else False
+    prefix = known.prefix
     if pattern.endswith("*"):
         head = compile_regex(glob_to_regex(pattern[:-1]))
         if any(head.match(prefix[:end]) for end in range(len(prefix) + 1)):
             return True
+    if known.named and not _named_value_may_match(prefix, pattern):
+        return False
     literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
     return None if literal.startswith(prefix) or prefix.startswith(literal) else False
 
@@ -354,7 +400,7 @@ class Condition:
             values.append(text)
         return {self.operator: {self.key: values}}
 
-    def _on_prefix(self, prefix: str, context: dict):
+    def _on_prefix(self, known: KnownPrefix, context: dict):
         """The outcome for a context value of which only the start is known (``KnownPrefix``): decided when every or
         no value with that start matches, else unknown (None)."""
         base = _split_operator(self.operator)[1]
@@ -366,7 +412,7 @@ class Condition:
                 text = compiled.to_string(context)
                 if text is None or base.endswith("like"):
                     return None  # substituted text is literal: not a pattern to reason about here
-            found = _prefix_outcome(prefix, text, base.endswith("like"))
+            found = _prefix_outcome(known, text, base.endswith("like"))
             if found:
                 outcome = True
                 break
@@ -409,7 +455,7 @@ class Condition:
             return any((expected == "true") == absent for expected in self.values)
         if isinstance(value, KnownPrefix):
             # outside static analysis, a comparison the unknown rest of the value decides is false
-            outcome = self._on_prefix(value.prefix, context)
+            outcome = self._on_prefix(value, context)
             return False if outcome is None and not unknown_context else outcome
         if absent:
             if self.if_exists or self.set_mode == "all":

@@ -9,17 +9,20 @@ Documents that are attached but unknown (``None``) make the decision ``Unknown``
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import NamedTuple
 
 from iamsql.errors import PolicyError
 from iamsql.policy.catalog import rcp_supported_services
 from iamsql.policy.conditions import (
+    REQUEST_TIME_KEYS,
     KnownPrefix,
     evaluate_conditions,
     merge_condition_blocks,
     never_holds,
     normalize_context,
+    parse_date,
 )
 from iamsql.policy.document import (
     Policy,
@@ -95,6 +98,10 @@ SINGLE_ENDPOINT_REGIONS = {
 # Principal kinds.
 USER, ROLE, SESSION, ROOT, FEDERATED_USER = "user", "role", "session", "root", "federated-user"
 SERVICE, FEDERATED, CANONICAL_USER, ANONYMOUS = "service", "federated", "canonical-user", "anonymous"
+# A CloudFront origin access identity, "a special CloudFront user" a bucket policy names as
+# arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID (Amazon CloudFront Developer Guide, "Restrict access
+# to an Amazon S3 origin"): no IAM principal of any account, so it has no identity-based policies and no SCPs.
+ORIGIN_ACCESS_IDENTITY = "origin-access-identity"
 IAM_PRINCIPALS = frozenset({USER, ROLE, SESSION, ROOT, FEDERATED_USER})
 # Callers of AssumeRoleWithSAML and AssumeRoleWithWebIdentity: the identity provider the trust names in Federated.
 SAML_PROVIDER, WEB_IDENTITY_PROVIDER = "saml-provider", "web-identity-provider"
@@ -285,6 +292,8 @@ def describe_principal(principal: str | None) -> Principal:
     if len(parts) == 6 and parts[0] == "arn":
         partition, service, account, resource = parts[1], parts[2], parts[4], parts[5]
         if service == "iam":
+            if account == "cloudfront" and resource.startswith("user/"):
+                return Principal(principal, ORIGIN_ACCESS_IDENTITY, partition=partition)
             if resource == "root":
                 return Principal(principal, ROOT, account, partition)
             if resource.startswith("user/"):
@@ -331,6 +340,8 @@ def match_principal(spec: PrincipalSpec, who: Principal) -> str | None:
         return DIRECT if who.arn in spec.federated else None
     if kind == CANONICAL_USER:
         return DIRECT if who.arn in spec.canonical_users else None
+    if kind == ORIGIN_ACCESS_IDENTITY:
+        return DIRECT if who.arn in spec.arns else None
     if who.arn in spec.arns:
         return ROLE_ARN if kind == ROLE else DIRECT
     if kind in (ROLE, SESSION) and (who.account, who.name) in spec.roles:
@@ -354,6 +365,8 @@ def not_principal_excludes(spec: PrincipalSpec, who: Principal) -> bool:
         return who.arn in spec.federated
     if kind == CANONICAL_USER:
         return who.arn in spec.canonical_users
+    if kind == ORIGIN_ACCESS_IDENTITY:
+        return who.arn in spec.arns
     listed = who.arn in spec.arns
     if kind == SESSION:
         listed = listed and (who.account, who.name) in spec.roles
@@ -618,6 +631,7 @@ _CALLER_NAMES = {
     SAML_PROVIDER: "SAML identity providers",
     WEB_IDENTITY_PROVIDER: "web identity providers",
     CANONICAL_USER: "canonical users",
+    ORIGIN_ACCESS_IDENTITY: "CloudFront origin access identities",
     ANONYMOUS: "anonymous callers",
 }
 
@@ -661,7 +675,7 @@ def _rcps_cover(action: str) -> bool:
 # Keys every request carries: "This key is always included in the request context" (IAM User Guide, "AWS global
 # condition context keys": aws:CurrentTime, aws:EpochTime, aws:RequestedRegion; "The aws:SecureTransport key is always
 # present in the request context", "Condition operators", Boolean condition operators).
-_ALWAYS_PRESENT = ("aws:currenttime", "aws:epochtime", "aws:requestedregion", "aws:securetransport")
+_ALWAYS_PRESENT = (*REQUEST_TIME_KEYS, "aws:requestedregion", "aws:securetransport")
 # Keys every request made with temporary credentials carries, as a role's sessions and federated users' are: each "is
 # included in the request context only when the principal uses temporary credentials to make the request" (IAM User
 # Guide, "AWS global condition context keys", aws:MultiFactorAuthPresent, aws:TokenIssueTime).
@@ -686,7 +700,7 @@ def default_context(
         if who.kind in (USER, ROLE, SESSION):
             context["aws:userid"] = _PRESENT
     if static and who.kind == SESSION:
-        context["aws:principalarn"] = KnownPrefix(f"arn:{who.partition}:iam::{who.account}:role/")
+        context["aws:principalarn"] = KnownPrefix(f"arn:{who.partition}:iam::{who.account}:role/", named=True)
     elif who.kind in IAM_PRINCIPALS:
         context["aws:principalarn"] = who.principal_arn
     if principal_account and who.kind in IAM_PRINCIPALS:
@@ -716,9 +730,33 @@ def default_context(
         # present "for all signed API requests that use AWS security credentials": not for anonymous callers, nor for
         # SAML/OIDC callers, whose AssumeRoleWithSAML/WebIdentity is not signed with AWS credentials
         context["aws:principalisawsservice"] = "true" if who.kind == SERVICE else "false"
+    if who.kind in IAM_PRINCIPALS:
+        # an IAM principal's request says whether a service made it with the principal's credentials (forward access
+        # sessions): false for a direct call. AWS's own Deny outside an IP range needs it so ("Bool":
+        # {"aws:ViaAWSService": "false"}: "When a principal makes a request from outside the IP range, the request is
+        # denied", IAM User Guide, "AWS: Denies access to AWS based on the source IP"); unknown in static analysis
+        context["aws:viaawsservice"] = _PRESENT if static else "false"
     if resource_account:
         context["aws:resourceaccount"] = resource_account
     return context
+
+
+def _add_request_time(context: dict) -> None:
+    """A context giving the request time under one of ``aws:CurrentTime`` and ``aws:EpochTime`` gets it under the other
+    too (a value that is not a date gives nothing)."""
+    current, epoch = context.get("aws:currenttime"), context.get("aws:epochtime")
+    if current is epoch or (type(current) is str) is (type(epoch) is str):
+        return  # neither given (None), or both
+    moment = parse_date(current if type(current) is str else epoch)
+    if moment is None:
+        return
+    if type(current) is str:
+        context["aws:epochtime"] = str(int(moment)) if moment.is_integer() else str(moment)
+        return
+    try:
+        context["aws:currenttime"] = datetime.fromtimestamp(moment, timezone.utc).isoformat().replace("+00:00", "Z")
+    except (OverflowError, OSError, ValueError):  # outside the years a datetime holds
+        pass
 
 
 def _service_context(service: str, who: Principal, principal_account: str | None, resource_account: str | None) -> dict:
@@ -768,7 +806,11 @@ def evaluate(request: Request) -> Evaluation:
     if region:
         context["aws:requestedregion"] = region
     context.update(_service_context(service, who, principal_account, resource_account))
-    context.update(normalize_context(request.context))
+    given = normalize_context(request.context)
+    context.update(given)
+    if given.get("aws:calledvia") and "aws:viaawsservice" not in given and who.kind in IAM_PRINCIPALS:
+        context["aws:viaawsservice"] = "true"  # aws:CalledVia lists the services that made the request for the caller
+    _add_request_time(context)
     absent_keys = request.absent_keys
     if request.unknown_context:
         absent_keys = (*absent_keys, *_network_absent(context))

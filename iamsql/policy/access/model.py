@@ -17,7 +17,7 @@ from iamsql.common.collector import collector_paused
 from iamsql.errors import PolicyError
 from iamsql.policy import Policy, parse_policy
 from iamsql.policy.access.questions import EXISTING, WORKLOADS
-from iamsql.policy.conditions import KnownPrefix, parse_date, parse_number
+from iamsql.policy.conditions import REQUEST_TIME_KEYS, KnownPrefix, parse_date, parse_number
 from iamsql.policy.document import as_identity_policy, as_trust_policy
 from iamsql.store.db import ACCOUNT_VIEW
 
@@ -204,7 +204,7 @@ class Principal:
         context: dict = {}
         absent: tuple[str, ...] = ()
         if self.unique_id:
-            context["aws:userid"] = self.unique_id if self.kind == "user" else KnownPrefix(f"{self.unique_id}:")
+            context["aws:userid"] = self.unique_id if self.kind == "user" else KnownPrefix(f"{self.unique_id}:", named=True)
         if self.tags is not None and not (static and self.session_tags):
             context.update(self.tag_context)
             absent = ("aws:PrincipalTag/*",)
@@ -336,7 +336,6 @@ LONGEST_SESSION_SECONDS = 129_600
 # Guide, "AWS global condition context keys").
 _UNTIL = {"datelessthan": False, "datelessthanequals": True, "dateequals": True}
 _NUMERIC_UNTIL = {"numericlessthan": False, "numericlessthanequals": True, "numericequals": True}
-_REQUEST_TIME_KEYS = ("aws:currenttime", "aws:epochtime")
 
 
 def _moments(values, parse) -> list:
@@ -354,7 +353,7 @@ def _expired(statement, as_of: float) -> bool:
     condition = statement.get("Condition") if isinstance(statement, dict) else None
     if not isinstance(condition, dict):
         return False
-    earliest = {**dict.fromkeys(_REQUEST_TIME_KEYS, as_of), "aws:tokenissuetime": as_of - LONGEST_SESSION_SECONDS}
+    earliest = {**dict.fromkeys(REQUEST_TIME_KEYS, as_of), "aws:tokenissuetime": as_of - LONGEST_SESSION_SECONDS}
     for operator, block in condition.items():
         base = operator.lower().removesuffix("ifexists")
         equal_matches = _UNTIL.get(base)
@@ -365,7 +364,7 @@ def _expired(statement, as_of: float) -> bool:
         if equal_matches is None or not isinstance(block, dict):
             continue
         if base != operator.lower():
-            keys = {key: bound for key, bound in keys.items() if key in _REQUEST_TIME_KEYS}
+            keys = {key: bound for key, bound in keys.items() if key in REQUEST_TIME_KEYS}
         for key, values in block.items():
             bound = keys.get(key.lower())
             dates = _moments(values, parse)
