@@ -225,6 +225,16 @@ def test_iam_json_times_are_printed_as_steampipe_prints_them(duck):
     assert profile == ("2012-09-21T23:03:39Z",)
 
 
+def test_login_profile_holds_every_member_of_the_sdks_struct(duck):
+    """AWS's get-login-profile example leaves out PasswordResetRequired; Steampipe prints the Go SDK's LoginProfile,
+    whose bool is false then, so ``(login_profile ->> 'PasswordResetRequired')::bool`` is false, not NULL."""
+    answer = query.run_query(
+        duck, "select name, login_profile ->> 'UserName', (login_profile ->> 'PasswordResetRequired')::bool, "
+              "jsonb_typeof(login_profile -> 'PasswordResetRequired') from aws_iam_user "
+              "where login_profile is not null and account_id = '123456789012'")[1]
+    assert answer == [("Bob", "Bob", False, "boolean")]
+
+
 def test_users_the_credential_report_shows_without_mfa_have_no_mfa_devices(duck):
     """ListMFADevices answers [] for a user without MFA: where no listing was loaded, the report's mfa_active
     false says the same; a user the report shows with MFA and no listing stays NULL (not known)."""

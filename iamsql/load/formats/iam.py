@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from iamsql.load import normalize
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, arn_columns, json_time, when
-from iamsql.load.normalize import arn_account, arn_parts
+from iamsql.load.normalize import arn_account, arn_parts, go_struct
 
 ACCESS_KEY_ID = re.compile(r"^(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,124}$")
 
@@ -447,8 +447,13 @@ def virtual_mfa_fragment(d: dict) -> Fragment:
     }, arn_account(serial))
 
 
+# aws-sdk-go-v2's iam types.LoginProfile, as Steampipe prints it: PasswordResetRequired is a Go bool, false when AWS
+# leaves it out.
+LOGIN_PROFILE_MEMBERS = {"CreateDate": None, "PasswordResetRequired": False, "UserName": None}
+
+
 def parse_login_profile(doc: dict, path: Path) -> Parsed:
-    profile = dict(doc["LoginProfile"])
+    profile = go_struct(doc["LoginProfile"], LOGIN_PROFILE_MEMBERS)
     if "CreateDate" in profile:
         profile["CreateDate"] = _nested_time(profile["CreateDate"])
     user = profile.get("UserName")
