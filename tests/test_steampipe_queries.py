@@ -235,6 +235,15 @@ def test_login_profile_holds_every_member_of_the_sdks_struct(duck):
     assert answer == [("Bob", "Bob", False, "boolean")]
 
 
+def test_password_policy_without_expire_passwords_says_whether_passwords_expire(duck):
+    """AWS's get-account-password-policy example has no ExpirePasswords; AWS defines it as MaxPasswordAge > 0, and
+    the example has no MaxPasswordAge either: passwords do not expire, as the CIS mod's ``not expire_passwords``
+    reads it (NULL would drop the account from both ``expire_passwords`` and ``not expire_passwords``)."""
+    answer = query.run_query(duck, "select expire_passwords, max_password_age, minimum_password_length "
+                                   "from aws_iam_account_password_policy where account_id = '123456789012'")[1]
+    assert answer == [(False, None, 8)]
+
+
 def test_users_the_credential_report_shows_without_mfa_have_no_mfa_devices(duck):
     """ListMFADevices answers [] for a user without MFA: where no listing was loaded, the report's mfa_active
     false says the same; a user the report shows with MFA and no listing stays NULL (not known)."""

@@ -498,6 +498,11 @@ PASSWORD_POLICY_COLUMNS = {
 def parse_password_policy(doc: dict, path: Path) -> Parsed:
     policy = doc["PasswordPolicy"]
     fields = {column: policy.get(key) for key, column in PASSWORD_POLICY_COLUMNS.items()}
+    if fields["expire_passwords"] is None and (fields["max_password_age"] is None
+                                              or isinstance(fields["max_password_age"], int)):
+        # AWS's ExpirePasswords "returns true if MaxPasswordAge contains a value greater than 0, false if
+        # MaxPasswordAge is 0 or not present": an output without it (AWS CLI's example) still says which.
+        fields["expire_passwords"] = (fields["max_password_age"] or 0) > 0
     fields["region"] = "global"
     return Parsed("iam:get-account-password-policy", covers={"aws_iam_account_password_policy"},
                   fragments=[Fragment("aws_iam_account_password_policy", (), fields)])
