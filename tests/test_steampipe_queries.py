@@ -244,6 +244,16 @@ def test_password_policy_without_expire_passwords_says_whether_passwords_expire(
     assert answer == [(False, None, 8)]
 
 
+def test_a_trail_known_from_its_selectors_and_tags_is_in_the_region_its_arn_names(duck):
+    """AWS's get-event-selectors and list-tags examples name myTrail by ARN only (no describe-trails lists it): the
+    ARN names the trail's home region, so the mods' ``region = home_region`` sees it there, as Steampipe's row."""
+    answer = query.run_query(duck, "select name, home_region, region, partition, account_id from aws_cloudtrail_trail "
+                                   "where region = home_region and account_id = '123456789012' order by name")[1]
+    assert answer == [("Trail1", "us-east-1", "us-east-1", "aws", "123456789012"),
+                      ("Trail2", "us-east-1", "us-east-1", "aws", "123456789012"),
+                      ("myTrail", "us-east-1", "us-east-1", "aws", "123456789012")]
+
+
 def test_users_the_credential_report_shows_without_mfa_have_no_mfa_devices(duck):
     """ListMFADevices answers [] for a user without MFA: where no listing was loaded, the report's mfa_active
     false says the same; a user the report shows with MFA and no listing stays NULL (not known)."""

@@ -35,10 +35,12 @@ STATUS_TEXT = {
 
 
 def _trail_fragment(arn: str | None, name: str | None, fields: dict) -> Fragment:
-    """A fragment keyed by trail ARN; with only a name (or nothing) it is matched in load.py."""
+    """A fragment keyed by trail ARN; with only a name (or nothing) it is matched in load.py. A trail's ARN names its
+    home region, the region of the row keyed by its ARN."""
     if arn:
-        parts = arn_parts(arn)
-        fields = {"arn": arn, "akas": [arn], "partition": parts["partition"] if parts else None, **fields}
+        parts = arn_parts(arn) or {}
+        home = {"home_region": parts["region"], "region": parts["region"]} if parts.get("region") else {}
+        fields = {"arn": arn, "akas": [arn], "partition": parts.get("partition"), **home, **fields}
         name = name or arn.rsplit("/", 1)[-1]
     if name:
         fields = {"name": name, "title": name, **fields}
