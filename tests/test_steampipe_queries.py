@@ -254,6 +254,15 @@ def test_a_trail_known_from_its_selectors_and_tags_is_in_the_region_its_arn_name
                       ("myTrail", "us-east-1", "us-east-1", "aws", "123456789012")]
 
 
+def test_users_known_from_the_credential_report_alone_have_the_path_their_arn_names(duck):
+    """cloud-custodian's accounts have a credential report and no user listing: the users come from the report, and
+    an IAM user's ARN names its path (``user/<path>/<name>``), so ``path = '/'`` finds them as Steampipe's would."""
+    answer = query.run_query(duck, "select count(*), count(*) filter (where path = '/'), "
+                                   "count(*) filter (where arn = 'arn:aws:iam::' || account_id || ':user' || path || name) "
+                                   "from aws_iam_user where user_id is null")[1]
+    assert answer[0][0] >= 8 and answer == [(answer[0][0],) * 3]
+
+
 def test_users_the_credential_report_shows_without_mfa_have_no_mfa_devices(duck):
     """ListMFADevices answers [] for a user without MFA: where no listing was loaded, the report's mfa_active
     false says the same; a user the report shows with MFA and no listing stays NULL (not known)."""

@@ -491,6 +491,20 @@ def test_one_resource_outputs_fill_what_steampipe_reads_from_the_same_call(tmp_p
         fresh.close()
 
 
+def test_users_from_a_credential_report_alone_have_the_path_their_arn_names(tmp_path):
+    """Without a user listing the users come from the report; an IAM user's ARN is user/<path>/<name>, so its path
+    is known as ListUsers would give it."""
+    lines = REPORT_CSV.splitlines()
+    nested = lines[2].replace(_arn("user", "alice"), f"arn:aws:iam::{ACCOUNT}:user/ops/ci/alice")
+    (tmp_path / "report.csv").write_text("\n".join([lines[0], lines[1], nested, lines[3]]) + "\n")
+    fresh = db.connect(tmp_path / "report.duckdb")
+    try:
+        load_paths(fresh, [tmp_path / "report.csv"])
+        assert rows(fresh, "select name, path from aws_iam_user order by name") == [("alice", "/ops/ci/"), ("bob", "/")]
+    finally:
+        fresh.close()
+
+
 # ---- the library entry point ----------------------------------------------------------------------------------
 
 

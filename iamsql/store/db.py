@@ -48,8 +48,9 @@ _LATEST_REPORT = """report as (
 # come from the API: where the user listing did not carry them, mfa_enabled = the report's mfa_active (any MFA
 # device, virtual or hardware, as Steampipe's column), mfa_devices = [] (ListMFADevices' empty list) where the report
 # says the user has none, and password_last_used = the report's. An account with a
-# credential report and no user listing gets its users from the report (name, arn, create_date, the two facts;
-# other columns NULL); controls that need the user listing still skip it, as iamsql_latest has no aws_iam_user.
+# credential report and no user listing gets its users from the report (name, arn, the path its ARN names,
+# create_date, the two facts; other columns NULL); controls that need the user listing still skip it, as
+# iamsql_latest has no aws_iam_user.
 USER_VIEW = f"""
 create or replace view main.aws_iam_user as
 with {_LATEST_REPORT}
@@ -60,7 +61,9 @@ from history.aws_iam_user u
 left join report r on r.account_id = u.account_id and r.user_name = u.name
 where u.snapshot_id in (select snapshot_id from iamsql_latest where table_name = 'aws_iam_user')
 union all by name
-select r.user_name as name, r.user_arn as arn, r.user_creation_time as create_date,
+select r.user_name as name, r.user_arn as arn,
+       regexp_extract(r.user_arn, ':user(/(?:.*/)?)[^/]*$', 1) as path,  -- user/a/b/name: /a/b/; user/name: /
+       r.user_creation_time as create_date,
        r.password_last_used, r.mfa_active as mfa_enabled, case when not r.mfa_active then '[]'::json end as mfa_devices,
        r.user_name as title, to_json([r.user_arn]) as akas,
        r.partition, 'global' as region, r.account_id, r.sp_connection_name, r.sp_ctx, r._ctx, r.snapshot_id
