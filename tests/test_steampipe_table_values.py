@@ -505,6 +505,26 @@ def test_users_from_a_credential_report_alone_have_the_path_their_arn_names(tmp_
         fresh.close()
 
 
+def test_an_assigned_virtual_mfa_device_says_its_user_has_mfa(public_data, tmp_path):
+    """cloud-custodian's recorded ListVirtualMFADevices assigns devices to the root user and to two IAM users; with
+    list-users and neither list-mfa-devices nor a credential report, those two users have MFA (ListMFADevices, which
+    Steampipe's mfa_enabled reads, lists the device) and a user without one is not known (a hardware device or passkey
+    is not in that listing)."""
+    account = "644160558196"
+    listing = {"Users": [{"Path": "/", "UserName": name, "UserId": f"AIDA{name.upper().replace('_', '')}",
+                          "Arn": f"arn:aws:iam::{account}:user/{name}", "CreateDate": "2020-01-01T00:00:00Z"}
+                         for name in ("fake_not_root_user", "test", "no_virtual_device")]}
+    (tmp_path / "list-users.json").write_text(json.dumps(listing))
+    fresh = db.connect(tmp_path / "mfa.duckdb")
+    try:
+        load_paths(fresh, [tmp_path / "list-users.json", public_data / "cloud_custodian_placebo" / "api_response_json"
+                           / "test_account_virtual_mfa" / "iam.ListVirtualMFADevices_1.json"])
+        assert rows(fresh, "select name, mfa_enabled from aws_iam_user order by name") == [
+            ("fake_not_root_user", True), ("no_virtual_device", None), ("test", True)]
+    finally:
+        fresh.close()
+
+
 # ---- the library entry point ----------------------------------------------------------------------------------
 
 
