@@ -39,8 +39,9 @@ def _trail_fragment(arn: str | None, name: str | None, fields: dict) -> Fragment
     home region, the region of the row keyed by its ARN."""
     if arn:
         parts = arn_parts(arn) or {}
-        home = {"home_region": parts["region"], "region": parts["region"]} if parts.get("region") else {}
-        fields = {"arn": arn, "akas": [arn], "partition": parts.get("partition"), **home, **fields}
+        fields = {"arn": arn, "akas": [arn], "partition": parts.get("partition"), **fields}
+        for column in ("home_region", "region"):  # an output without HomeRegion keeps the ARN's
+            fields[column] = fields.get(column) or parts.get("region") or None
         name = name or arn.rsplit("/", 1)[-1]
     if name:
         fields = {"name": name, "title": name, **fields}
@@ -54,7 +55,8 @@ def parse_describe_trails(doc: dict, path: Path) -> Parsed:
     parsed = Parsed("cloudtrail:describe-trails", covers={TABLE})
     listed_in = output_region(doc, path)
     for t in doc["trailList"]:
-        home, arn = t.get("HomeRegion"), t.get("TrailARN")
+        arn = t.get("TrailARN")
+        home = t.get("HomeRegion") or (arn_parts(arn) or {}).get("region") or None  # the ARN names the home region
         fragment = _trail_fragment(arn, t.get("Name"), {
             "home_region": home,
             "region": home,
