@@ -525,6 +525,33 @@ def test_an_assigned_virtual_mfa_device_says_its_user_has_mfa(public_data, tmp_p
         fresh.close()
 
 
+def test_roles_listed_without_their_instance_profiles_take_them_from_the_whole_profile_listing(tmp_path):
+    """list-roles does not say which instance profiles hold a role; Steampipe asks ListInstanceProfilesForRole. A
+    whole list-instance-profiles output says the same: the profiles holding the role, NULL for none (a Go nil
+    slice). Cut by IsTruncated it says nothing about the other profiles, so the column stays not known."""
+    def role(name: str) -> dict:
+        return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper()}", "Arn": _arn("role", name),
+                "CreateDate": "2022-01-02T03:04:05Z", "AssumeRolePolicyDocument": TRUST_EC2, "MaxSessionDuration": 3600}
+    profiles = {"InstanceProfiles": [
+        {"Path": "/", "InstanceProfileName": name, "InstanceProfileId": f"AIPA{name.upper()}",
+         "Arn": _arn("instance-profile", name), "CreateDate": "2022-01-02T03:04:05Z", "Roles": [role(holds)]}
+        for name, holds in (("app-a", "app"), ("app-b", "app"))]}
+    (tmp_path / "list-roles.json").write_text(json.dumps({"Roles": [role("app"), role("idle")]}))
+    for name, listing in (("whole", profiles), ("cut", {**profiles, "IsTruncated": True, "Marker": "m"})):
+        (tmp_path / "list-instance-profiles.json").write_text(json.dumps(listing))
+        fresh = db.connect(tmp_path / f"{name}.duckdb")
+        try:
+            load_paths(fresh, [tmp_path / "list-roles.json", tmp_path / "list-instance-profiles.json"])
+            found = rows(fresh, "select name, instance_profile_arns from aws_iam_role order by name")
+        finally:
+            fresh.close()
+        if name == "whole":
+            assert found == [("app", json.dumps([_arn("instance-profile", "app-a"), _arn("instance-profile", "app-b")])),
+                             ("idle", None)]
+        else:
+            assert found == [("app", None), ("idle", None)]
+
+
 # ---- the library entry point ----------------------------------------------------------------------------------
 
 
