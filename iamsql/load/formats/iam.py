@@ -441,8 +441,9 @@ def virtual_mfa_fragment(d: dict) -> Fragment:
         "user_name": (user or {}).get("UserName"),
         "user": user,
         "title": serial,
-        # Steampipe reads them with ListMFADeviceTags, whose empty list it shows: [] and tags NULL for none
-        **(_tags(d) or {"tags_src": []}),
+        # ListVirtualMFADevices returns no tags (Steampipe asks ListMFADeviceTags, whose empty list it shows as [] with
+        # tags NULL): an output that carries Tags says them, [] included; without it they are not known, NULL
+        **({"tags_src": d["Tags"], "tags": normalize.tags_map(d["Tags"])} if isinstance(d.get("Tags"), list) else {}),
         **arn_columns(serial),
     }, arn_account(serial))
 
