@@ -251,6 +251,17 @@ def test_a_multi_region_trail_has_a_row_per_region_listing_it(tmp_path, con, inc
         (local["TrailARN"], "ok"), (main["TrailARN"], "ok")]
 
 
+def test_a_trail_listed_without_its_home_region_has_the_one_its_arn_names(tmp_path, con):
+    """An output without HomeRegion (written by hand, or cut by --query) still names the trail's home region in its
+    ARN: the home row and a shadow row in the listing's region, as with HomeRegion."""
+    main = {key: value for key, value in _trail("main", "us-east-1", True).items() if key != "HomeRegion"}
+    (tmp_path / "eu-west-1.json").write_text(json.dumps({"trailList": [main], "Region": "eu-west-1"}))
+    (tmp_path / "us-east-1.json").write_text(json.dumps({"trailList": [main], "Region": "us-east-1"}))
+    load_paths(con, [tmp_path], as_of="2024-03-01T12:00:00Z")
+    assert con.execute("select region, home_region from aws_cloudtrail_trail order by 1").fetchall() == [
+        ("eu-west-1", "us-east-1"), ("us-east-1", "us-east-1")]
+
+
 def test_access_key_last_used_named_by_key_or_file_name(tmp_path, con):
     folder = tmp_path / "keys"
     folder.mkdir()

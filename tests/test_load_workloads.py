@@ -349,6 +349,19 @@ def test_glue_dev_endpoints_take_an_added_region_and_need_one(con, tmp_path):
         (f"arn:aws:glue:eu-central-1:{ACCOUNT}:devEndpoint/etl", "eu-central-1")]
 
 
+def test_glue_dev_endpoints_take_the_region_their_folders_name(con, tmp_path):
+    """As the other regional outputs: without an added Region, the region of collect's layout
+    (<account>/<region>/glue/get-dev-endpoints.json) is the one the output was asked in."""
+    outputs = json.loads((CODE / "get-dev-endpoints.json").read_text())
+    del outputs["DevEndpoints"][0]["AvailabilityZone"]
+    folder = tmp_path / ACCOUNT / "ap-south-1" / "glue"
+    folder.mkdir(parents=True)
+    (folder / "get-dev-endpoints.json").write_text(json.dumps(outputs))
+    load.load_paths(con, [tmp_path])
+    assert rows(con, "select arn, region from aws_glue_dev_endpoint") == [
+        (f"arn:aws:glue:ap-south-1:{ACCOUNT}:devEndpoint/etl", "ap-south-1")]
+
+
 # ---- CloudFormation stacks ----------------------------------------------------------------------------------------
 
 

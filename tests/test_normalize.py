@@ -114,6 +114,14 @@ def test_reference_example():
     }
 
 
+def test_condition_numbers_as_go_prints_them():
+    """Steampipe stringifies a JSON number with Go's FormatFloat(v, 'f', -1, 64): no exponent, no trailing zeros."""
+    doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+           "Condition": {"NumericLessThan": {"s3:max-keys": [1e-07, 2.50, 1e22, 10.0, 3, -0.5]}}}]}
+    values = policy_std(doc)["Statement"][0]["Condition"]["NumericLessThan"]["s3:max-keys"]
+    assert values == sorted(["0.0000001", "2.5", "10000000000000000000000", "10", "3", "-0.5"])
+
+
 def test_principals_and_conditions():
     trust = {
         "Version": "2012-10-17",

@@ -225,6 +225,44 @@ def test_iam_json_times_are_printed_as_steampipe_prints_them(duck):
     assert profile == ("2012-09-21T23:03:39Z",)
 
 
+def test_login_profile_holds_every_member_of_the_sdks_struct(duck):
+    """AWS's get-login-profile example leaves out PasswordResetRequired; Steampipe prints the Go SDK's LoginProfile,
+    whose bool is false then, so ``(login_profile ->> 'PasswordResetRequired')::bool`` is false, not NULL."""
+    answer = query.run_query(
+        duck, "select name, login_profile ->> 'UserName', (login_profile ->> 'PasswordResetRequired')::bool, "
+              "jsonb_typeof(login_profile -> 'PasswordResetRequired') from aws_iam_user "
+              "where login_profile is not null and account_id = '123456789012'")[1]
+    assert answer == [("Bob", "Bob", False, "boolean")]
+
+
+def test_password_policy_without_expire_passwords_says_whether_passwords_expire(duck):
+    """AWS's get-account-password-policy example has no ExpirePasswords; AWS defines it as MaxPasswordAge > 0, and
+    the example has no MaxPasswordAge either: passwords do not expire, as the CIS mod's ``not expire_passwords``
+    reads it (NULL would drop the account from both ``expire_passwords`` and ``not expire_passwords``)."""
+    answer = query.run_query(duck, "select expire_passwords, max_password_age, minimum_password_length "
+                                   "from aws_iam_account_password_policy where account_id = '123456789012'")[1]
+    assert answer == [(False, None, 8)]
+
+
+def test_a_trail_known_from_its_selectors_and_tags_is_in_the_region_its_arn_names(duck):
+    """AWS's get-event-selectors and list-tags examples name myTrail by ARN only (no describe-trails lists it): the
+    ARN names the trail's home region, so the mods' ``region = home_region`` sees it there, as Steampipe's row."""
+    answer = query.run_query(duck, "select name, home_region, region, partition, account_id from aws_cloudtrail_trail "
+                                   "where region = home_region and account_id = '123456789012' order by name")[1]
+    assert answer == [("Trail1", "us-east-1", "us-east-1", "aws", "123456789012"),
+                      ("Trail2", "us-east-1", "us-east-1", "aws", "123456789012"),
+                      ("myTrail", "us-east-1", "us-east-1", "aws", "123456789012")]
+
+
+def test_users_known_from_the_credential_report_alone_have_the_path_their_arn_names(duck):
+    """cloud-custodian's accounts have a credential report and no user listing: the users come from the report, and
+    an IAM user's ARN names its path (``user/<path>/<name>``), so ``path = '/'`` finds them as Steampipe's would."""
+    answer = query.run_query(duck, "select count(*), count(*) filter (where path = '/'), "
+                                   "count(*) filter (where arn = 'arn:aws:iam::' || account_id || ':user' || path || name) "
+                                   "from aws_iam_user where user_id is null")[1]
+    assert answer[0][0] >= 8 and answer == [(answer[0][0],) * 3]
+
+
 def test_users_the_credential_report_shows_without_mfa_have_no_mfa_devices(duck):
     """ListMFADevices answers [] for a user without MFA: where no listing was loaded, the report's mfa_active
     false says the same; a user the report shows with MFA and no listing stays NULL (not known)."""

@@ -140,7 +140,7 @@ OUTPUTS = {
                   "PasswordLastUsed": "2024-05-01T08:00:00+00:00"}},
         {"SerialNumber": f"arn:aws:iam::{ACCOUNT}:mfa/carol-phone", "EnableDate": "2024-02-01T00:00:00+00:00",
          "User": {"Path": "/", "UserName": "carol", "UserId": "AIDACAROLEXAMPLE", "Arn": _arn("user", "carol"),
-                  "CreateDate": "2021-03-04T05:06:07+00:00"}},
+                  "CreateDate": "2021-03-04T05:06:07+00:00"}, "Tags": []},
         {"SerialNumber": f"arn:aws:iam::{ACCOUNT}:mfa/spare", "Tags": [{"Key": "owner", "Value": "it"}]}]},
     "list-access-keys-alice.json": {"AccessKeyMetadata": [
         {"UserName": "alice", "AccessKeyId": "AKIAALICE00000000001", "Status": "Active",
@@ -247,11 +247,12 @@ def test_users_mfa_from_the_credential_report_and_devices(con):
     assert as_dict(con, "select user_name, assignment_status from aws_iam_virtual_mfa_device where user_name is not null"
                    ) == {"carol": "Assigned"}
     assert rows(con, "select count(*) from aws_iam_virtual_mfa_device where assignment_status = 'Unassigned'") == [(1,)]
-    # Steampipe reads the tags with ListMFADeviceTags: an untagged device has tags_src [] (its empty list) and tags
-    # NULL
+    # ListVirtualMFADevices returns no tags (AWS's API reference says so; Steampipe asks ListMFADeviceTags): a device
+    # listed without Tags has them not known (NULL, not an untagged []), one whose output carries them has them, and
+    # an output's empty list is Steampipe's [] with tags NULL
     assert rows(con, "select title, tags_src::text, tags::text from aws_iam_virtual_mfa_device order by title") == [
         (f"arn:aws:iam::{ACCOUNT}:mfa/carol-phone", "[]", None),
-        (f"arn:aws:iam::{ACCOUNT}:mfa/root-account-mfa-device", "[]", None),
+        (f"arn:aws:iam::{ACCOUNT}:mfa/root-account-mfa-device", None, None),
         (f"arn:aws:iam::{ACCOUNT}:mfa/spare", '[{"Key": "owner", "Value": "it"}]', '{"owner": "it"}')]
 
 
@@ -489,6 +490,67 @@ def test_one_resource_outputs_fill_what_steampipe_reads_from_the_same_call(tmp_p
                                  ONE_RESOURCE_OUTPUTS["get-role-idle.json"]["Role"]["AssumeRolePolicyDocument"], None)
     finally:
         fresh.close()
+
+
+def test_users_from_a_credential_report_alone_have_the_path_their_arn_names(tmp_path):
+    """Without a user listing the users come from the report; an IAM user's ARN is user/<path>/<name>, so its path
+    is known as ListUsers would give it."""
+    lines = REPORT_CSV.splitlines()
+    nested = lines[2].replace(_arn("user", "alice"), f"arn:aws:iam::{ACCOUNT}:user/ops/ci/alice")
+    (tmp_path / "report.csv").write_text("\n".join([lines[0], lines[1], nested, lines[3]]) + "\n")
+    fresh = db.connect(tmp_path / "report.duckdb")
+    try:
+        load_paths(fresh, [tmp_path / "report.csv"])
+        assert rows(fresh, "select name, path from aws_iam_user order by name") == [("alice", "/ops/ci/"), ("bob", "/")]
+    finally:
+        fresh.close()
+
+
+def test_an_assigned_virtual_mfa_device_says_its_user_has_mfa(public_data, tmp_path):
+    """cloud-custodian's recorded ListVirtualMFADevices assigns devices to the root user and to two IAM users; with
+    list-users and neither list-mfa-devices nor a credential report, those two users have MFA (ListMFADevices, which
+    Steampipe's mfa_enabled reads, lists the device) and a user without one is not known (a hardware device or passkey
+    is not in that listing)."""
+    account = "644160558196"
+    listing = {"Users": [{"Path": "/", "UserName": name, "UserId": f"AIDA{name.upper().replace('_', '')}",
+                          "Arn": f"arn:aws:iam::{account}:user/{name}", "CreateDate": "2020-01-01T00:00:00Z"}
+                         for name in ("fake_not_root_user", "test", "no_virtual_device")]}
+    (tmp_path / "list-users.json").write_text(json.dumps(listing))
+    fresh = db.connect(tmp_path / "mfa.duckdb")
+    try:
+        load_paths(fresh, [tmp_path / "list-users.json", public_data / "cloud_custodian_placebo" / "api_response_json"
+                           / "test_account_virtual_mfa" / "iam.ListVirtualMFADevices_1.json"])
+        assert rows(fresh, "select name, mfa_enabled from aws_iam_user order by name") == [
+            ("fake_not_root_user", True), ("no_virtual_device", None), ("test", True)]
+    finally:
+        fresh.close()
+
+
+def test_roles_listed_without_their_instance_profiles_take_them_from_the_whole_profile_listing(tmp_path):
+    """list-roles does not say which instance profiles hold a role; Steampipe asks ListInstanceProfilesForRole. A
+    whole list-instance-profiles output says the same: the profiles holding the role, NULL for none (a Go nil
+    slice). Cut by IsTruncated it says nothing about the other profiles, so the column stays not known."""
+    def role(name: str) -> dict:
+        return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper()}", "Arn": _arn("role", name),
+                "CreateDate": "2022-01-02T03:04:05Z", "AssumeRolePolicyDocument": TRUST_EC2, "MaxSessionDuration": 3600}
+    profiles = {"InstanceProfiles": [
+        {"Path": "/", "InstanceProfileName": name, "InstanceProfileId": f"AIPA{name.upper()}",
+         "Arn": _arn("instance-profile", name), "CreateDate": "2022-01-02T03:04:05Z", "Roles": [role(holds)]}
+        for name, holds in (("app-a", "app"), ("app-b", "app"))]}
+    (tmp_path / "list-roles.json").write_text(json.dumps({"Roles": [role("app"), role("idle")]}))
+    for name, listing in (("whole", profiles), ("cut", {**profiles, "IsTruncated": True, "Marker": "m"})):
+        (tmp_path / "list-instance-profiles.json").write_text(json.dumps(listing))
+        fresh = db.connect(tmp_path / f"{name}.duckdb")
+        try:
+            load_paths(fresh, [tmp_path / "list-roles.json", tmp_path / "list-instance-profiles.json"])
+            found = rows(fresh, "select name, instance_profile_arns from aws_iam_role order by name")
+        finally:
+            fresh.close()
+        if name == "whole":
+            assert found == [("app", json.dumps([_arn("instance-profile", "app-a"), _arn("instance-profile", "app-b")])),
+                             ("idle", None)]
+        else:
+            assert found == [("app", None), ("idle", None)]
 
 
 # ---- the library entry point ----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The JSON text of a stored policy document, as the loaders and the policy engine both read it."""
+"""The JSON text of a stored policy document, as the loaders and the policy engine both read it, and the JSON text
+they store in a text column."""
 
 import json
 from urllib.parse import unquote
@@ -20,3 +21,9 @@ def policy_json_value(value):
     """A policy document given as text (read as ``policy_json_text`` reads it) parsed as JSON; any other value as it
     is. ValueError for text that is not JSON."""
     return json.loads(policy_json_text(value)) if isinstance(value, str) else value
+
+
+def json_text(value) -> str | None:
+    """A value as the JSON text a text column stores, its keys sorted so that equal values give equal text; None and
+    empty values give None."""
+    return json.dumps(value, sort_keys=True) if value else None

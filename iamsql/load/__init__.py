@@ -625,10 +625,24 @@ def _listed_entities(pages: dict[tuple, dict]) -> dict[tuple, dict]:
     return result
 
 
-def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]) -> None:
-    """Columns that need several files or rows: group memberships, policy attachments, shadow trails, access-key
-    akas, bucket and region ARNs, identity pool akas, partition / account / Steampipe's connection columns on every
-    row."""
+def _role_instance_profiles(tables: dict[str, dict[tuple, dict]]) -> None:
+    """aws_iam_role.instance_profile_arns, where the role's own output did not tell it (list-roles, get-role), from
+    the account's whole instance-profile listing: the profiles that hold the role (ListInstanceProfilesForRole's
+    answer, which Steampipe reads), NULL for none (a Go nil slice)."""
+    profiles_of: dict[str, list[str]] = defaultdict(list)
+    for profile in tables.get("aws_iam_instance_profile", {}).values():
+        for role in profile.get("roles") or []:
+            if isinstance(role, dict) and role.get("Arn"):
+                profiles_of[role["Arn"]].append(profile.get("arn"))
+    for role in tables.get("aws_iam_role", {}).values():
+        if "instance_profile_arns" not in role and role.get("arn"):
+            role["instance_profile_arns"] = profiles_of.get(role["arn"]) or None
+
+
+def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str], whole: set[str]) -> None:
+    """Columns that need several files or rows: group memberships, roles' instance profiles, policy attachments,
+    shadow trails, access-key akas, bucket and region ARNs, identity pool akas, partition / account / Steampipe's
+    connection columns on every row. ``whole``: the tables the account's files list whole."""
     users, groups = tables.get("aws_iam_user", {}), tables.get("aws_iam_group", {})
     groups_by_name = {g.get("name"): g for g in groups.values()}
     if any("__group_names" in u for u in users.values()):
@@ -641,6 +655,8 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
                 members[n].append(_user_object(u))
         for g in groups.values():
             g.setdefault("users", members.get(g.get("name")) or None)
+    if "aws_iam_instance_profile" in whole:
+        _role_instance_profiles(tables)
     attachments = _listed_entities(tables.get("aws_iam_policy_attachment", {}))
     if GAAD in formats:  # who has what, as get-account-authorization-details tells it, wins
         attachments.update(_policy_attachments(tables))
@@ -873,7 +889,7 @@ def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progr
     cut = missing_last_pages(iam_files)
     merged = merge(iam_files, summary.warnings, cut)
     for account, tables in merged.rows.items():
-        derive(account, tables, merged.formats[account])
+        derive(account, tables, merged.formats[account], merged.covers[account] - merged.partial.get(account, {}).keys())
     summary.warnings += [f"account {account}: every {fmt.split(':')[-1]} {'page' if fmt == GAAD else 'output'} says "
                          f"{'IsTruncated' if fmt == GAAD else 'there is more (IsTruncated or NextToken)'}; the last "
                          "page is missing" for account, fmt in sorted(cut)]

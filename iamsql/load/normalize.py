@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 from iamsql.common.clock import as_utc
@@ -51,11 +52,13 @@ def _as_list(value: Any) -> list:
 
 
 def _to_string(value: Any) -> str:
-    """Stringify a condition or principal value as Steampipe does: true -> "true", 5 -> "5"."""
+    """Stringify a condition or principal value as Steampipe does: true -> "true", 5 -> "5", and a fraction in Go's
+    shortest decimal without an exponent (``FormatFloat(v, 'f', -1, 64)``): 1e-07 -> "0.0000001"."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        text = format(Decimal(repr(value)), "f")  # repr: the shortest digits that read back as the same float
+        return text[:-2] if text.endswith(".0") else text
     if isinstance(value, (dict, list)):
         return json.dumps(value, sort_keys=True, separators=(",", ":"))
     return str(value)

@@ -47,20 +47,31 @@ _LATEST_REPORT = """report as (
 # aws_iam_user with the MFA and password facts of the account's latest credential report, as Steampipe's columns
 # come from the API: where the user listing did not carry them, mfa_enabled = the report's mfa_active (any MFA
 # device, virtual or hardware, as Steampipe's column), mfa_devices = [] (ListMFADevices' empty list) where the report
-# says the user has none, and password_last_used = the report's. An account with a
-# credential report and no user listing gets its users from the report (name, arn, create_date, the two facts;
-# other columns NULL); controls that need the user listing still skip it, as iamsql_latest has no aws_iam_user.
+# says the user has none, and password_last_used = the report's; without either, a virtual MFA device that
+# list-virtual-mfa-devices shows assigned to the user makes mfa_enabled true (ListMFADevices lists it; a user without
+# one may still have a hardware device or passkey, so its absence leaves NULL). An account with a
+# credential report and no user listing gets its users from the report (name, arn, the path its ARN names,
+# create_date, the two facts; other columns NULL); controls that need the user listing still skip it, as
+# iamsql_latest has no aws_iam_user.
 USER_VIEW = f"""
 create or replace view main.aws_iam_user as
-with {_LATEST_REPORT}
-select u.* replace (coalesce(u.mfa_enabled, r.mfa_active) as mfa_enabled,
+with {_LATEST_REPORT},
+assigned_virtual_mfa as (
+    select distinct account_id, user_name from history.aws_iam_virtual_mfa_device
+    where snapshot_id in (select snapshot_id from iamsql_latest where table_name = 'aws_iam_virtual_mfa_device')
+      and user ->> 'Arn' like '%:user/%'
+)
+select u.* replace (coalesce(u.mfa_enabled, r.mfa_active, v.user_name is not null or null) as mfa_enabled,
                     coalesce(u.password_last_used, r.password_last_used) as password_last_used,
                     coalesce(u.mfa_devices, case when not r.mfa_active then '[]'::json end) as mfa_devices)
 from history.aws_iam_user u
 left join report r on r.account_id = u.account_id and r.user_name = u.name
+left join assigned_virtual_mfa v on v.account_id = u.account_id and v.user_name = u.name
 where u.snapshot_id in (select snapshot_id from iamsql_latest where table_name = 'aws_iam_user')
 union all by name
-select r.user_name as name, r.user_arn as arn, r.user_creation_time as create_date,
+select r.user_name as name, r.user_arn as arn,
+       regexp_extract(r.user_arn, ':user(/(?:.*/)?)[^/]*$', 1) as path,  -- user/a/b/name: /a/b/; user/name: /
+       r.user_creation_time as create_date,
        r.password_last_used, r.mfa_active as mfa_enabled, case when not r.mfa_active then '[]'::json end as mfa_devices,
        r.user_name as title, to_json([r.user_arn]) as akas,
        r.partition, 'global' as region, r.account_id, r.sp_connection_name, r.sp_ctx, r._ctx, r.snapshot_id

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from iamsql.load import normalize
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, arn_columns, json_time, when
-from iamsql.load.normalize import arn_account, arn_parts
+from iamsql.load.normalize import arn_account, arn_parts, go_struct
 
 ACCESS_KEY_ID = re.compile(r"^(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,124}$")
 
@@ -441,14 +441,20 @@ def virtual_mfa_fragment(d: dict) -> Fragment:
         "user_name": (user or {}).get("UserName"),
         "user": user,
         "title": serial,
-        # Steampipe reads them with ListMFADeviceTags, whose empty list it shows: [] and tags NULL for none
-        **(_tags(d) or {"tags_src": []}),
+        # ListVirtualMFADevices returns no tags (Steampipe asks ListMFADeviceTags, whose empty list it shows as [] with
+        # tags NULL): an output that carries Tags says them, [] included; without it they are not known, NULL
+        **({"tags_src": d["Tags"], "tags": normalize.tags_map(d["Tags"])} if isinstance(d.get("Tags"), list) else {}),
         **arn_columns(serial),
     }, arn_account(serial))
 
 
+# aws-sdk-go-v2's iam types.LoginProfile, as Steampipe prints it: PasswordResetRequired is a Go bool, false when AWS
+# leaves it out.
+LOGIN_PROFILE_MEMBERS = {"CreateDate": None, "PasswordResetRequired": False, "UserName": None}
+
+
 def parse_login_profile(doc: dict, path: Path) -> Parsed:
-    profile = dict(doc["LoginProfile"])
+    profile = go_struct(doc["LoginProfile"], LOGIN_PROFILE_MEMBERS)
     if "CreateDate" in profile:
         profile["CreateDate"] = _nested_time(profile["CreateDate"])
     user = profile.get("UserName")
@@ -493,6 +499,11 @@ PASSWORD_POLICY_COLUMNS = {
 def parse_password_policy(doc: dict, path: Path) -> Parsed:
     policy = doc["PasswordPolicy"]
     fields = {column: policy.get(key) for key, column in PASSWORD_POLICY_COLUMNS.items()}
+    if fields["expire_passwords"] is None and (fields["max_password_age"] is None
+                                              or isinstance(fields["max_password_age"], int)):
+        # AWS's ExpirePasswords "returns true if MaxPasswordAge contains a value greater than 0, false if
+        # MaxPasswordAge is 0 or not present": an output without it (AWS CLI's example) still says which.
+        fields["expire_passwords"] = (fields["max_password_age"] or 0) > 0
     fields["region"] = "global"
     return Parsed("iam:get-account-password-policy", covers={"aws_iam_account_password_policy"},
                   fragments=[Fragment("aws_iam_account_password_policy", (), fields)])

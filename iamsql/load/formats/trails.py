@@ -35,10 +35,13 @@ STATUS_TEXT = {
 
 
 def _trail_fragment(arn: str | None, name: str | None, fields: dict) -> Fragment:
-    """A fragment keyed by trail ARN; with only a name (or nothing) it is matched in load.py."""
+    """A fragment keyed by trail ARN; with only a name (or nothing) it is matched in load.py. A trail's ARN names its
+    home region, the region of the row keyed by its ARN."""
     if arn:
-        parts = arn_parts(arn)
-        fields = {"arn": arn, "akas": [arn], "partition": parts["partition"] if parts else None, **fields}
+        parts = arn_parts(arn) or {}
+        fields = {"arn": arn, "akas": [arn], "partition": parts.get("partition"), **fields}
+        for column in ("home_region", "region"):  # an output without HomeRegion keeps the ARN's
+            fields[column] = fields.get(column) or parts.get("region") or None
         name = name or arn.rsplit("/", 1)[-1]
     if name:
         fields = {"name": name, "title": name, **fields}
@@ -52,7 +55,8 @@ def parse_describe_trails(doc: dict, path: Path) -> Parsed:
     parsed = Parsed("cloudtrail:describe-trails", covers={TABLE})
     listed_in = output_region(doc, path)
     for t in doc["trailList"]:
-        home, arn = t.get("HomeRegion"), t.get("TrailARN")
+        arn = t.get("TrailARN")
+        home = t.get("HomeRegion") or (arn_parts(arn) or {}).get("region") or None  # the ARN names the home region
         fragment = _trail_fragment(arn, t.get("Name"), {
             "home_region": home,
             "region": home,

@@ -21,13 +21,12 @@ list-projects, list-notebook-instances, get-dev-endpoints, describe-stacks, list
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
-from iamsql.common.policy_text import policy_json_value
-from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, json_time, when
+from iamsql.common.policy_text import json_text, policy_json_value
+from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, json_time, output_region, when
 from iamsql.load.normalize import arn_account, arn_parts, go_fields, go_struct, policy_std, tags_map
 
 EC2 = "aws_ec2_instance"
@@ -85,11 +84,6 @@ def _rfc3339(value: Any) -> Any:
     return re.sub(r"\.\d+Z$", "Z", moment) if isinstance(moment, str) else moment
 
 
-def _json_text(value: Any) -> str | None:
-    """An object that Steampipe's text column holds, as its JSON text (Steampipe prints the Go struct instead)."""
-    return None if value is None else json.dumps(value)
-
-
 # Members of the AWS SDK for Go (v2) structs Steampipe's JSON columns print, with the Go zero value each has when
 # AWS leaves it out: "" for an enum (a Go string), None (null) for a pointer, 0 for a number held by value.
 METADATA_OPTIONS = {"HttpEndpoint": "", "HttpProtocolIpv6": "", "HttpPutResponseHopLimit": None, "HttpTokens": "",
@@ -142,7 +136,7 @@ def instance_fragment(instance: dict, owner: str | None) -> Fragment:
         "architecture": instance.get("Architecture"),
         "boot_mode": instance.get("BootMode"),
         "capacity_reservation_id": instance.get("CapacityReservationId"),
-        "capacity_reservation_specification": _json_text(instance.get("CapacityReservationSpecification")),
+        "capacity_reservation_specification": json_text(instance.get("CapacityReservationSpecification")),
         "client_token": instance.get("ClientToken"),
         "cpu_options_core_count": cpu.get("CoreCount"),
         "cpu_options_threads_per_core": cpu.get("ThreadsPerCore"),
@@ -513,8 +507,7 @@ def dev_endpoint_fragment(e: dict, region: str | None) -> Fragment | None:
 
 
 def parse_get_dev_endpoints(doc: dict, path: Path) -> Parsed | str:
-    region = doc.get("Region") if isinstance(doc.get("Region"), str) else None
-    fragments = [dev_endpoint_fragment(e, region) for e in doc["DevEndpoints"]]
+    fragments = [dev_endpoint_fragment(e, output_region(doc, path)) for e in doc["DevEndpoints"]]
     if None in fragments:
         return "glue get-dev-endpoints names no region for an endpoint without an Availability Zone (add Region)"
     return Parsed("glue:get-dev-endpoints", covers={GLUE}, fragments=fragments)

@@ -23,6 +23,7 @@ import json
 
 import duckdb
 
+from iamsql.common.policy_text import json_text
 from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, _Documents
 from iamsql.policy.access.organization import Guardrails
@@ -32,7 +33,6 @@ from iamsql.policy.access.tables import (
     Asker,
     PrincipalAnswers,
     Workloads,
-    _json_text,
     policy_answers,
     trust_answers,
 )
@@ -312,13 +312,13 @@ def _trust_rows(
                 external,
                 in_organization,
                 answer.decision,
-                _json_text(answer.conditions),
+                json_text(answer.conditions),
                 ", ".join(answer.condition_keys) or None,
                 answer.names_caller,
                 answer.external_id,
                 entry.action,
                 trust_analysis.roles_only(role_arn, account.account_id, parsed.policy, answer, rails),
-                _json_text(answer.deny_conditions),
+                json_text(answer.deny_conditions),
             )
         )
     return rows

@@ -22,6 +22,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from iamsql.common.collector import collector_paused
+from iamsql.common.policy_text import json_text
 from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
 from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
@@ -49,10 +50,6 @@ SHOWN = (*POSSIBLE, "Unknown")  # decisions whose rows name the policies behind 
 MAX_CHAIN = 3
 NO_STATEMENT = parse_policy({"Version": "2012-10-17", "Statement": []})
 ALLOW_ALL = parse_policy({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
-
-
-def _json_text(value) -> str | None:
-    return json.dumps(value, sort_keys=True) if value else None
 
 
 NOTHING_ALLOWS = Evaluation("ImplicitlyDenied", reason="No identity-based policy allows the action.")
@@ -582,7 +579,7 @@ def _access_row(
     granted, conditions, missing, denies = (_labels(principal, used, shared) if decision in SHOWN
                                             else (None, [], None, []))
     return (account_id, principal.arn, principal.kind, principal.name, principal.path, question, title, decision,
-            granted, _json_text(conditions), missing, detail, _json_text(denies))
+            granted, json_text(conditions), missing, detail, json_text(denies))
 
 
 @collector_paused()
@@ -635,8 +632,8 @@ def pool_guest_rows(asker: Asker) -> list[tuple]:
         found = trust_analysis.pool_guest(role.arn, account.account_id, role.trust.policy, pool_id, rails)
         shown = found.decision in SHOWN
         rows.append((account.account_id, role.arn, role.kind, role.name, role.path, POOL_GUEST, title, found.decision,
-                     role.trust.label if shown else None, _json_text(found.conditions if shown else None), None,
-                     pool_arn, _json_text(found.deny_conditions if shown else None)))
+                     role.trust.label if shown else None, json_text(found.conditions if shown else None), None,
+                     pool_arn, json_text(found.deny_conditions if shown else None)))
     return rows
 
 
@@ -1547,7 +1544,7 @@ def policy_answers(
         keys = sorted(
             {k.lower() for block in conditions for keyed in block.values() if isinstance(keyed, dict) for k in keyed}
         )
-        answers.append((question, decision, _json_text(conditions), ", ".join(keys) or None))
+        answers.append((question, decision, json_text(conditions), ", ".join(keys) or None))
     return answers
 
 
@@ -1583,12 +1580,12 @@ def role_trust_rows(account: AccountModel, role: Principal, rails: Guardrails | 
                 entry.external(account.account_id),
                 entry.action,
                 answer.decision,
-                _json_text(answer.conditions),
+                json_text(answer.conditions),
                 ", ".join(answer.condition_keys) or None,
                 answer.names_caller,
                 answer.external_id,
                 trust_analysis.roles_only(role.arn, account.account_id, role.trust.policy, answer, rails),
-                _json_text(answer.deny_conditions),
+                json_text(answer.deny_conditions),
             )
         )
     return rows
