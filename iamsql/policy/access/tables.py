@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -402,17 +403,27 @@ class Asker:
                 continue
             if target == "bounded_self" and principal.boundary is None:
                 continue  # without a boundary, changing or removing its own frees it of nothing
-            context = {
-                key: None if value is None else value.format(partition=self.account.partition)
-                for key, value in probe.context
-            } or None
-            for resources in self._alternatives(principal, target, probe.action):
-                trust = trust_naming(principal.arn) if probe.trusts_caller else None
-                result = _all_of([self.request(principal, probe.action, resource, resource_policy=trust, context=context)
-                                  for resource in resources])
-                if best is None or RANK[result.decision] > RANK[best.decision]:
-                    best = result
+            for context in _probe_contexts(probe.context, self.account.partition):
+                for resources in self._alternatives(principal, target, probe.action):
+                    trust = trust_naming(principal.arn) if probe.trusts_caller else None
+                    result = _all_of([self.request(principal, probe.action, resource, resource_policy=trust,
+                                                   context=context) for resource in resources])
+                    if best is None or RANK[result.decision] > RANK[best.decision]:
+                        best = result
         return best
+
+
+def _probe_contexts(context: tuple, partition: str) -> list[dict | None]:
+    """The request contexts a probe may be asked with (any one is enough): one per combination of the alternative
+    values of its keys (``Probe.context``), ``{partition}`` filled in; ``[None]`` for a probe without keys."""
+    if not context:
+        return [None]
+    keys = [key for key, _ in context]
+    choices = [value if isinstance(value, tuple) else (value,) for _, value in context]
+    return [
+        {key: None if value is None else value.format(partition=partition) for key, value in zip(keys, values)}
+        for values in itertools.product(*choices)
+    ]
 
 
 _IDENTITY_PLACE = re.compile(r"\bidentity_policies\[(\d+)\]")
@@ -1431,15 +1442,18 @@ def _assume_rows(
     by_candidate = {p.arn: p for p in candidates}
     assumers = [p for p in candidates if asker.may_allow(p, "sts:AssumeRole")]
     reached: dict[str, tuple[list[str], list[Evaluation]]] = {}
-    # the candidates and assumers not reached yet, in their order, as of a number of reached principals: the
+    # the principals reached without a condition: one reached only under conditions may still reach the power
+    # without any through another role, and that answer is the one that holds
+    settled: set[str] = set()
+    # the candidates and assumers not settled yet, in their order, as of a number of settled principals: the
     # pools of trusts that admit everyone or the account, which would otherwise be walked whole for each role
     waiting = {"candidates": (0, candidates), "assumers": (0, assumers)}
 
-    def unreached(name: str) -> list[Principal]:
+    def unsettled(name: str) -> list[Principal]:
         count, people = waiting[name]
-        if count != len(reached):
-            people = [p for p in people if p.arn not in reached]
-            waiting[name] = (len(reached), people)
+        if count != len(settled):
+            people = [p for p in people if p.arn not in settled]
+            waiting[name] = (len(settled), people)
         return people
 
     frontier = dict(targets)
@@ -1453,18 +1467,27 @@ def _assume_rows(
             # whom the trust can admit: the principals it names, and when it names the account, the principals
             # whose own policies allow sts:AssumeRole
             if anyone:  # everyone: within the account the trust alone may admit them
-                pool = unreached("candidates")
+                pool = unsettled("candidates")
             else:
                 pool = [by_candidate[arn] for arn in sorted(named) if arn in by_candidate]
                 if named & account_names:
-                    pool += unreached("assumers")
+                    pool += unsettled("assumers")
+            later_unconditional = _unconditional(steps[role_arn])
             for principal in pool:
-                if principal.arn == role_arn or principal.arn in reached:
+                if principal.arn == role_arn or principal.arn in settled:
                     continue
+                if principal.arn in reached and not later_unconditional:
+                    continue  # reached under conditions already, and this way has conditions too
                 result = asker.assume(principal, role)
                 if result.decision in POSSIBLE:
-                    reached[principal.arn] = (chain, [result, *steps[role_arn]])
-                    if principal.kind == "role" and principal.arn not in targets:
+                    used = [result, *steps[role_arn]]
+                    upgrade = principal.arn in reached
+                    if upgrade and not _unconditional(used):
+                        continue
+                    reached[principal.arn] = (chain, used)
+                    if _unconditional(used):
+                        settled.add(principal.arn)
+                    if principal.kind == "role" and (principal.arn not in targets or upgrade):
                         found[principal.arn] = [principal.arn, *chain]
                         # its statements are not those of a principal that reaches it through this step
                         step = Evaluation(result.decision, conditions=result.conditions,
@@ -1477,9 +1500,14 @@ def _assume_rows(
     rows = []
     by_arn = {p.arn: p for p in account.principals}
     for arn, (chain, used) in sorted(reached.items()):
-        decision = "Allowed" if all(step.decision == "Allowed" for step in used) else "AllowedIf"
+        decision = "Allowed" if _unconditional(used) else "AllowedIf"
         rows.append(_access_row(account.account_id, by_arn[arn], question, title, decision, used, " -> ".join(chain)))
     return rows
+
+
+def _unconditional(steps: list[Evaluation]) -> bool:
+    """Whether every step of a chain (its assumptions and the power at its end) is allowed without a condition."""
+    return all(step.decision == "Allowed" for step in steps)
 
 
 def policy_subjects(account: AccountModel) -> list[tuple[str, str, list[AttachedPolicy]]]:
