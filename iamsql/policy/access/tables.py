@@ -350,6 +350,12 @@ class Asker:
             found = self._answers[key] = self._ask(principal, question)
         return found
 
+    def _no_other_version(self, policy_arn: str, action: str) -> bool:
+        """Whether ``action`` is ``iam:SetDefaultPolicyVersion`` and the managed policy is loaded with its every
+        version (get-account-authorization-details lists them all) and has only one: there is no other to set."""
+        managed = self.account.managed.get(policy_arn)
+        return action.lower() == "iam:setdefaultpolicyversion" and managed is not None and len(managed.versions) == 1
+
     def _alternatives(self, principal: Principal, target: str, action: str) -> list[tuple[str, ...]]:
         """The resources a probe's target stands for, as alternatives (any one is enough), each the resources of
         one request (all must be allowed): ``own_group`` is each of a user's groups, ``own_policy`` each
@@ -359,7 +365,7 @@ class Asker:
             prefix = f"arn:{account.partition}:iam::{account.account_id}:group/"
             return [((account.groups.get(name) or (prefix + name,))[0],) for name in principal.groups]
         if target == "own_policy":
-            return [(arn,) for arn in principal.own_policies]
+            return [(arn,) for arn in principal.own_policies if not self._no_other_version(arn, action)]
         if target == "instance" or (target.startswith(f"arn:{account.partition}:ec2:") and ":instance/" in target):
             instance = target if target.startswith("arn:") else resources_for(
                 target, action, partition=account.partition, account_id=account.account_id, self_arn=principal.arn)[-1]
@@ -1230,7 +1236,8 @@ def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) ->
             which = _takes_over(kind)
             taking = [p for p in question.probes if which(p) and p.effect == "takes_over"]
             if taking:
-                grants = any(which(p) and p.effect == "grants" for p in question.probes)
+                # a new version of a policy the principal holds gives it any permission too
+                grants = any(which(p) and p.effect == "grants" or _rewrites_policy(p) for p in question.probes)
                 actions = tuple(sorted({p.action.lower() for p in question.probes if which(p)}))
                 paths.append((question, kind, which, actions, grants))
                 break
@@ -1248,6 +1255,7 @@ def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) ->
         for kind in ("user", "role")
     }
     strong = {kind: [arn for arn in arns if arn in powerful] for kind, arns in every.items()}
+    by_arn = {p.arn: p for p in account.principals}
     named: dict[tuple, tuple[str, ...]] = {}  # (reach, action, grants) -> the principals its statements name
     rows = []
     for principal in account.principals:
@@ -1270,10 +1278,28 @@ def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) ->
                     named[key] = strong[kind] if found is None else found
                 chosen.update(named[key])
             targets = [arn for arn in every[kind] if arn in chosen and arn != principal.arn]
-            row = _row_through(asker, principal, question, which, targets, "on", powers)
+            if any(_rewrites_policy(p) for p in question.probes):
+                row = next(filter(None, (
+                    _row_through(asker, principal, _rewriting(question, by_arn[arn].own_policies), which, [arn],
+                                 "on", powers)
+                    for arn in targets if by_arn[arn].own_policies)), None)
+            else:
+                row = _row_through(asker, principal, question, which, targets, "on", powers)
             if row:
                 rows.append(row)
     return rows
+
+
+def _rewrites_policy(probe) -> bool:
+    """Whether the probe writes a new default version of another customer-managed policy of the account."""
+    return probe.action.lower() == "iam:createpolicyversion" and "policy" in probe.targets
+
+
+def _rewriting(question: Question, policies: tuple[str, ...]) -> Question:
+    """The question with its new policy version asked on ``policies`` (any one is enough): those of the principal the
+    path then acts as, which the new version gives any permission."""
+    return replace(question, probes=tuple(
+        replace(p, targets=policies) if _rewrites_policy(p) else p for p in question.probes))
 
 
 def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
