@@ -147,8 +147,9 @@ class Fingerprints:
         return hashlib.sha256(json.dumps([*self._common, *parts]).encode()).hexdigest()
 
     def principal(self, p: Principal, account: AccountModel) -> str:
-        """The key of a principal's answers: its documents, and which tables of the resources its paths act on are
-        loaded for the account (``AccountModel.unloaded``, ``empty_tables``)."""
+        """The key of a principal's answers: its documents (and how many versions its managed policies have), and which
+        tables of the resources its paths act on are loaded for the account (``AccountModel.unloaded``,
+        ``empty_tables``)."""
         identity = [self._attached(a) for a in p.identity]
         return self._key(
             "principal",
@@ -166,6 +167,8 @@ class Fingerprints:
             self._attached(p.trust),
             p.tags,
             p.groups,
+            # how many versions each of its managed policies has: a single one leaves no other to set as default
+            [len(account.managed[arn].versions) for arn in p.own_policies if arn in account.managed],
         )
 
     def role_chains(self, principal_keys: list[str], account: AccountModel) -> str:

@@ -42,8 +42,9 @@ class Probe:
 
     action: str
     targets: tuple[str, ...]
-    # request context keys the probe is asked with (iam:PassedToService); a value None: the key is absent
-    context: tuple[tuple[str, str | None], ...] = ()
+    # request context keys the probe is asked with (iam:PassedToService); a value None: the key is absent, a tuple:
+    # alternatives (any one is enough)
+    context: tuple[tuple[str, str | tuple[str, ...] | None], ...] = ()
     # what the request does to the user or role it names: "takes_over" (the caller may then act as it), "grants"
     # (it then holds any permission), or None (queries/access.yaml, takes_over and grants)
     effect: str | None = None
@@ -85,6 +86,12 @@ SETS_BOUNDARY = ("iam:putuserpermissionsboundary", "iam:putrolepermissionsbounda
 # a user or role created without a permissions boundary: IAM authorizes CreateUser / CreateRole with
 # iam:PermissionsBoundary only when one is set, so an Allow that requires a boundary does not open the path
 CREATES = ("iam:createuser", "iam:createrole")
+# IAM authorizes attaching a managed policy with iam:PolicyARN set to the policy attached (Service Authorization
+# Reference): a path that attaches one opens when the caller may attach a policy that gives power, AWS's
+# AdministratorAccess or IAMFullAccess (either is enough), so an Allow limited to ReadOnlyAccess does not open it
+POLICY_ARN = "iam:PolicyARN"
+POWERFUL_POLICIES = ("arn:{partition}:iam::aws:policy/AdministratorAccess", "arn:{partition}:iam::aws:policy/IAMFullAccess")
+ATTACHES = ("iam:attachuserpolicy", "iam:attachgrouppolicy", "iam:attachrolepolicy")
 
 
 def _probes(name: str, items, service: str | dict | None = None,
@@ -107,6 +114,8 @@ def _probes(name: str, items, service: str | dict | None = None,
             context = ((PERMISSIONS_BOUNDARY, NEW_BOUNDARY),)
         if action.lower() in CREATES:
             context = ((PERMISSIONS_BOUNDARY, None),)  # None: the key is absent from the request
+        if action.lower() in ATTACHES:
+            context = ((POLICY_ARN, POWERFUL_POLICIES),)
         trusts_caller = action.lower() == "sts:assumerole" and "new_role" in targets
         probes.append(Probe(action, targets, context, (effects or {}).get(action.lower()), trusts_caller))
     if not probes:

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -346,6 +347,12 @@ class Asker:
             found = self._answers[key] = self._ask(principal, question)
         return found
 
+    def _no_other_version(self, policy_arn: str, action: str) -> bool:
+        """Whether ``action`` is ``iam:SetDefaultPolicyVersion`` and the managed policy is loaded with its every
+        version (get-account-authorization-details lists them all) and has only one: there is no other to set."""
+        managed = self.account.managed.get(policy_arn)
+        return action.lower() == "iam:setdefaultpolicyversion" and managed is not None and len(managed.versions) == 1
+
     def _alternatives(self, principal: Principal, target: str, action: str) -> list[tuple[str, ...]]:
         """The resources a probe's target stands for, as alternatives (any one is enough), each the resources of
         one request (all must be allowed): ``own_group`` is each of a user's groups, ``own_policy`` each
@@ -355,7 +362,7 @@ class Asker:
             prefix = f"arn:{account.partition}:iam::{account.account_id}:group/"
             return [((account.groups.get(name) or (prefix + name,))[0],) for name in principal.groups]
         if target == "own_policy":
-            return [(arn,) for arn in principal.own_policies]
+            return [(arn,) for arn in principal.own_policies if not self._no_other_version(arn, action)]
         if target == "instance" or (target.startswith(f"arn:{account.partition}:ec2:") and ":instance/" in target):
             instance = target if target.startswith("arn:") else resources_for(
                 target, action, partition=account.partition, account_id=account.account_id, self_arn=principal.arn)[-1]
@@ -399,17 +406,27 @@ class Asker:
                 continue
             if target == "bounded_self" and principal.boundary is None:
                 continue  # without a boundary, changing or removing its own frees it of nothing
-            context = {
-                key: None if value is None else value.format(partition=self.account.partition)
-                for key, value in probe.context
-            } or None
-            for resources in self._alternatives(principal, target, probe.action):
-                trust = trust_naming(principal.arn) if probe.trusts_caller else None
-                result = _all_of([self.request(principal, probe.action, resource, resource_policy=trust, context=context)
-                                  for resource in resources])
-                if best is None or RANK[result.decision] > RANK[best.decision]:
-                    best = result
+            for context in _probe_contexts(probe.context, self.account.partition):
+                for resources in self._alternatives(principal, target, probe.action):
+                    trust = trust_naming(principal.arn) if probe.trusts_caller else None
+                    result = _all_of([self.request(principal, probe.action, resource, resource_policy=trust,
+                                                   context=context) for resource in resources])
+                    if best is None or RANK[result.decision] > RANK[best.decision]:
+                        best = result
         return best
+
+
+def _probe_contexts(context: tuple, partition: str) -> list[dict | None]:
+    """The request contexts a probe may be asked with (any one is enough): one per combination of the alternative
+    values of its keys (``Probe.context``), ``{partition}`` filled in; ``[None]`` for a probe without keys."""
+    if not context:
+        return [None]
+    keys = [key for key, _ in context]
+    choices = [value if isinstance(value, tuple) else (value,) for _, value in context]
+    return [
+        {key: None if value is None else value.format(partition=partition) for key, value in zip(keys, values)}
+        for values in itertools.product(*choices)
+    ]
 
 
 _IDENTITY_PLACE = re.compile(r"\bidentity_policies\[(\d+)\]")
@@ -1216,7 +1233,8 @@ def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) ->
             which = _takes_over(kind)
             taking = [p for p in question.probes if which(p) and p.effect == "takes_over"]
             if taking:
-                grants = any(which(p) and p.effect == "grants" for p in question.probes)
+                # a new version of a policy the principal holds gives it any permission too
+                grants = any(which(p) and p.effect == "grants" or _rewrites_policy(p) for p in question.probes)
                 actions = tuple(sorted({p.action.lower() for p in question.probes if which(p)}))
                 paths.append((question, kind, which, actions, grants))
                 break
@@ -1234,6 +1252,7 @@ def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) ->
         for kind in ("user", "role")
     }
     strong = {kind: [arn for arn in arns if arn in powerful] for kind, arns in every.items()}
+    by_arn = {p.arn: p for p in account.principals}
     named: dict[tuple, tuple[str, ...]] = {}  # (reach, action, grants) -> the principals its statements name
     rows = []
     for principal in account.principals:
@@ -1256,10 +1275,28 @@ def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) ->
                     named[key] = strong[kind] if found is None else found
                 chosen.update(named[key])
             targets = [arn for arn in every[kind] if arn in chosen and arn != principal.arn]
-            row = _row_through(asker, principal, question, which, targets, "on", powers)
+            if any(_rewrites_policy(p) for p in question.probes):
+                row = next(filter(None, (
+                    _row_through(asker, principal, _rewriting(question, by_arn[arn].own_policies), which, [arn],
+                                 "on", powers)
+                    for arn in targets if by_arn[arn].own_policies)), None)
+            else:
+                row = _row_through(asker, principal, question, which, targets, "on", powers)
             if row:
                 rows.append(row)
     return rows
+
+
+def _rewrites_policy(probe) -> bool:
+    """Whether the probe writes a new default version of another customer-managed policy of the account."""
+    return probe.action.lower() == "iam:createpolicyversion" and "policy" in probe.targets
+
+
+def _rewriting(question: Question, policies: tuple[str, ...]) -> Question:
+    """The question with its new policy version asked on ``policies`` (any one is enough): those of the principal the
+    path then acts as, which the new version gives any permission."""
+    return replace(question, probes=tuple(
+        replace(p, targets=policies) if _rewrites_policy(p) else p for p in question.probes))
 
 
 def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
@@ -1428,15 +1465,18 @@ def _assume_rows(
     by_candidate = {p.arn: p for p in candidates}
     assumers = [p for p in candidates if asker.may_allow(p, "sts:AssumeRole")]
     reached: dict[str, tuple[list[str], list[Evaluation]]] = {}
-    # the candidates and assumers not reached yet, in their order, as of a number of reached principals: the
+    # the principals reached without a condition: one reached only under conditions may still reach the power
+    # without any through another role, and that answer is the one that holds
+    settled: set[str] = set()
+    # the candidates and assumers not settled yet, in their order, as of a number of settled principals: the
     # pools of trusts that admit everyone or the account, which would otherwise be walked whole for each role
     waiting = {"candidates": (0, candidates), "assumers": (0, assumers)}
 
-    def unreached(name: str) -> list[Principal]:
+    def unsettled(name: str) -> list[Principal]:
         count, people = waiting[name]
-        if count != len(reached):
-            people = [p for p in people if p.arn not in reached]
-            waiting[name] = (len(reached), people)
+        if count != len(settled):
+            people = [p for p in people if p.arn not in settled]
+            waiting[name] = (len(settled), people)
         return people
 
     frontier = dict(targets)
@@ -1450,18 +1490,27 @@ def _assume_rows(
             # whom the trust can admit: the principals it names, and when it names the account, the principals
             # whose own policies allow sts:AssumeRole
             if anyone:  # everyone: within the account the trust alone may admit them
-                pool = unreached("candidates")
+                pool = unsettled("candidates")
             else:
                 pool = [by_candidate[arn] for arn in sorted(named) if arn in by_candidate]
                 if named & account_names:
-                    pool += unreached("assumers")
+                    pool += unsettled("assumers")
+            later_unconditional = _unconditional(steps[role_arn])
             for principal in pool:
-                if principal.arn == role_arn or principal.arn in reached:
+                if principal.arn == role_arn or principal.arn in settled:
                     continue
+                if principal.arn in reached and not later_unconditional:
+                    continue  # reached under conditions already, and this way has conditions too
                 result = asker.assume(principal, role)
                 if result.decision in POSSIBLE:
-                    reached[principal.arn] = (chain, [result, *steps[role_arn]])
-                    if principal.kind == "role" and principal.arn not in targets:
+                    used = [result, *steps[role_arn]]
+                    upgrade = principal.arn in reached
+                    if upgrade and not _unconditional(used):
+                        continue
+                    reached[principal.arn] = (chain, used)
+                    if _unconditional(used):
+                        settled.add(principal.arn)
+                    if principal.kind == "role" and (principal.arn not in targets or upgrade):
                         found[principal.arn] = [principal.arn, *chain]
                         # its statements are not those of a principal that reaches it through this step
                         step = Evaluation(result.decision, conditions=result.conditions,
@@ -1474,9 +1523,14 @@ def _assume_rows(
     rows = []
     by_arn = {p.arn: p for p in account.principals}
     for arn, (chain, used) in sorted(reached.items()):
-        decision = "Allowed" if all(step.decision == "Allowed" for step in used) else "AllowedIf"
+        decision = "Allowed" if _unconditional(used) else "AllowedIf"
         rows.append(_access_row(account.account_id, by_arn[arn], question, title, decision, used, " -> ".join(chain)))
     return rows
+
+
+def _unconditional(steps: list[Evaluation]) -> bool:
+    """Whether every step of a chain (its assumptions and the power at its end) is allowed without a condition."""
+    return all(step.decision == "Allowed" for step in steps)
 
 
 def policy_subjects(account: AccountModel) -> list[tuple[str, str, list[AttachedPolicy]]]:

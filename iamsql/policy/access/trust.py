@@ -25,6 +25,10 @@ IDENTITY_KEYS = frozenset(k.lower() for k in (
     "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn", "aws:userid",
     "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceOwner",
 ))
+# Of those, the keys a caller may lack: a principal of an account outside any organization has no aws:PrincipalOrg*
+# keys, and a caller that is not a service acting for a resource no aws:Source* ones. ForAllValues is true when the
+# key is absent (IAM User Guide, "Multivalued context keys"), so with one of these it names no one.
+MAYBE_ABSENT_KEYS = IDENTITY_KEYS - {"aws:principalaccount", "aws:principalarn", "aws:userid"}
 EXTERNAL_ID = "sts:externalid"
 # The fixed words an OIDC subject starts with before the part that names its owner: GitHub Actions
 # (repo:<owner>/<repository>:...), GitLab (project_path:<group>/<project>:...), HCP Terraform
@@ -148,6 +152,8 @@ def _names_caller(block: dict, kind: str, trusted: str) -> tuple[bool, bool]:
             values = _values(raw)
             if not values or not all(_specific(key, v) for v in values):
                 continue
+            if key in MAYBE_ABSENT_KEYS and operator.lower().startswith("forallvalues:"):
+                continue  # true for a caller without the key
             if key in IDENTITY_KEYS:
                 names = True
             elif key == EXTERNAL_ID:
@@ -294,10 +300,10 @@ ORGANIZATION_IN_VALUE = re.compile(r"(?<![a-z0-9-])(o-[a-z0-9]{10,32})(?![a-z0-9
 PRINCIPAL_ARN_IN_VALUE = re.compile(r'arn:[a-z*?-]*:(?:iam|sts)::[0-9*?]+:(?:root|user/|role/|assumed-role/)[^"]*')
 
 
-def _other_callers(role_arn: str, role_account: str, trust: Policy, rails) -> list[tuple[str, str | None, str, bool]]:
+def _other_callers(role_arn: str, role_account: str, trust: Policy, rails) -> list[tuple[str, object, str, bool]]:
     """The callers outside the role's account that a trust refusing one of another organization may still admit,
-    in the order to ask them: (account, its organization: an id, or None for unknown, caller ARN, whether being
-    admitted names the caller). A principal ARN in the conditions is asked as itself (its wildcards filled in); one
+    in the order to ask them: (account, its organization: an id, None for unknown, ``NO_ORGANIZATION`` for none,
+    caller ARN, whether being admitted names the caller). A principal ARN in the conditions is asked as itself (its wildcards filled in); one
     whose account is a wildcard is asked from another account and, when admitted, names no one: anyone may give a
     role of theirs that name."""
     partition = _partition(role_arn)
@@ -310,7 +316,9 @@ def _other_callers(role_arn: str, role_account: str, trust: Policy, rails) -> li
     def generic(account: str) -> str:
         return f"arn:{partition}:iam::{account}:role/iamsql-caller"
 
-    callers: list[tuple[str, str | None, str, bool]] = []
+    # a principal of an account in no organization, whose aws:PrincipalOrg* keys are absent: a trust admitting it
+    # admits anyone who opens an account
+    callers: list[tuple[str, object, str, bool]] = [(outside, NO_ORGANIZATION, generic(outside), False)]
     if organization:
         member = next((a for a in sorted(rails.members) if a != role_account), None)
         if member:
@@ -337,6 +345,8 @@ def _other_callers(role_arn: str, role_account: str, trust: Policy, rails) -> li
 
 
 _UNSET = object()
+NO_ORGANIZATION = object()  # a caller's organization keys: absent
+ORGANIZATION_KEYS = ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
 
 
 def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, rails=None,
@@ -346,6 +356,7 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
     context: dict = dict(known or {})
     identity: list = []
     rcps: list = []
+    absent: tuple[str, ...] = ()
     if entry.kind in ("anyone", "account", "principal") and entry.account:
         context["aws:PrincipalAccount"] = entry.account
         identity = [ALLOW_ALL_POLICY]
@@ -357,7 +368,9 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
             rcps = rails.rcps
         if organization is not _UNSET:
             context.pop("aws:PrincipalOrgID", None)
-            if organization is not None:
+            if organization is NO_ORGANIZATION:
+                absent = ORGANIZATION_KEYS
+            elif organization is not None:
                 context["aws:PrincipalOrgID"] = organization
     elif entry.kind in ("saml", "oidc", "service") and rails is not None and rails.rcps:
         # RCPs apply to whoever calls, federated identities and AWS services too (the engine exempts a service
@@ -369,7 +382,7 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
         principal_account=entry.account if entry.kind in ("anyone", "account", "principal") else None,
         resource_account=role_account, context=context, identity_policies=identity, resource_policy=trust,
         rcps=rcps, management_account_id=rails.management_account_id if rails is not None and rcps else None,
-        unknown_context=True,
+        unknown_context=True, absent_keys=absent,
     )
     result = evaluate(request)
     conditions = list(result.conditions or [])

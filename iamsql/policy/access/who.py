@@ -292,8 +292,9 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
                 found[principal.arn] = Answer(principal.arn, principal.kind, account.account_id, result.decision,
                                               _path(groups), granted, list(result.conditions), missing, result.reason,
                                               list(result.deny_conditions))
-        answers += found.values()
-        answers += _through_roles(asker, found)
+        chained = _through_roles(asker, found)
+        answers += [chained.pop(arn, answer) for arn, answer in found.items()]
+        answers += chained.values()
         if resource_policy is not None and resource:
             loaded = {p.arn for a in accounts if a.account_id != account.account_id for p in a.principals}
             outside = _outside(account, resource, action, rails.get(account.account_id), loaded)
@@ -303,9 +304,10 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
     return sorted(answers, key=lambda a: (a.account_id, -RANK.get(a.decision, 0), a.principal))
 
 
-def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> list[Answer]:
+def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> dict[str, Answer]:
     """Principals that reach the action by assuming a role that has it (each role's trust policy and the
-    principal's identity policies must both allow sts:AssumeRole)."""
+    principal's identity policies must both allow sts:AssumeRole), by ARN: those ``found`` lacks, and those whose
+    answer there a chain betters (a conditional or unknown direct answer, a chain allowed without a condition)."""
     account = asker.account
     chains = {arn: [arn] for arn, answer in found.items() if answer.principal_type == "role" and answer.decision in POSSIBLE}
     reached: dict[str, Answer] = {}
@@ -316,30 +318,34 @@ def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> li
             role = account.role(role_arn)
             if role is None or role.trust is None or role.trust.policy is None:
                 continue
+            # what the role gets (its own answer, or its chain's) holds only as that answer does
+            onward = reached.get(role_arn) or found[role_arn]
             for principal in account.principals:
-                if principal.arn in found or principal.arn in reached or principal.arn == role_arn:
-                    continue
+                before = reached.get(principal.arn) or found.get(principal.arn)
+                if principal.arn == role_arn or (before is not None and RANK[before.decision] >= RANK[onward.decision]):
+                    continue  # this way cannot better what it has
                 result = asker.assume(principal, role)
-                if result.decision in POSSIBLE:
-                    granted, _, _ = _labels(principal, result)
-                    # what the role gets (its own answer, or its chain's) holds only as that answer does: its
-                    # conditions join this step's (both must hold), and so do its deny conditions
-                    onward = reached.get(role_arn) or found[role_arn]
-                    denies = [*result.deny_conditions,
-                              *(b for b in onward.deny_conditions if b not in result.deny_conditions)]
-                    reached[principal.arn] = Answer(
-                        principal.arn, principal.kind, account.account_id, "AllowedIf" if result.decision == "AllowedIf"
-                        or onward.decision == "AllowedIf" else "Allowed",
-                        "by assuming " + " -> ".join(chain), granted,
-                        steps_conditions(result.conditions, onward.conditions),
-                        reason=f"May assume {' -> '.join(chain)}, which may perform the action.",
-                        deny_conditions=denies)
-                    if principal.kind == "role":
-                        step[principal.arn] = [principal.arn, *chain]
+                if result.decision not in POSSIBLE:
+                    continue
+                decision = "AllowedIf" if "AllowedIf" in (result.decision, onward.decision) else "Allowed"
+                if before is not None and RANK[before.decision] >= RANK[decision]:
+                    continue
+                granted, _, _ = _labels(principal, result)
+                # its conditions join this step's (both must hold), and so do its deny conditions
+                denies = [*result.deny_conditions,
+                          *(b for b in onward.deny_conditions if b not in result.deny_conditions)]
+                reached[principal.arn] = Answer(
+                    principal.arn, principal.kind, account.account_id, decision,
+                    "by assuming " + " -> ".join(chain), granted,
+                    steps_conditions(result.conditions, onward.conditions),
+                    reason=f"May assume {' -> '.join(chain)}, which may perform the action.",
+                    deny_conditions=denies)
+                if principal.kind == "role":
+                    step[principal.arn] = [principal.arn, *chain]
         frontier = step
         if not frontier:
             break
-    return list(reached.values())
+    return reached
 
 
 def _loaded_elsewhere(askers: dict[str, Asker], account: AccountModel, role: Principal, rails=None) -> list[Answer]:
