@@ -221,13 +221,25 @@ def control_pack_hash(directory: Path | None = None, extra_controls: Iterable[Co
     (``queries/access.yaml``, which the engine-judged controls read whatever the folder), so a run records what it
     ran; with ``extra_controls`` (Sigma rules, ``iamsql.controls.sigma``), also over their ids and SQL."""
     directory = directory or QUERIES_DIR
-    digest = hashlib.sha256()
-    for path in sorted([*directory.glob("*.sql"), *(directory / "views").glob("*.sql")]):
-        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(b"questions:" + ACCESS_QUESTIONS.name.encode() + b"\0" + ACCESS_QUESTIONS.read_bytes() + b"\0")
+    files = sorted([*directory.glob("*.sql"), *(directory / "views").glob("*.sql")])
+    stamps = tuple((path, *_stamp(path)) for path in [*files, ACCESS_QUESTIONS])
+    digest = _pack_digest(directory, stamps).copy()
     for control in sorted(extra_controls, key=lambda c: c.id):
         digest.update(f"extra:{control.id}".encode() + b"\0" + control.sql.encode() + b"\0")
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=16)
+def _pack_digest(directory: Path, stamps: tuple[tuple[Path, int, int], ...]) -> hashlib._Hash:
+    """The pack's digest over the files of ``stamps`` (the controls and helper views, then the questions file),
+    once per process while they keep their times and sizes (a run asks three times: the parsed controls' key, the
+    run's record, the report)."""
+    digest = hashlib.sha256()
+    *files, (questions, *_) = stamps
+    for path, *_ in files:
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(b"questions:" + questions.name.encode() + b"\0" + questions.read_bytes() + b"\0")
+    return digest
 
 
 def with_extra(controls: list[Control], extra_controls: Iterable[Control] | None) -> list[Control]:
