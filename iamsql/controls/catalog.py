@@ -7,6 +7,7 @@ import dataclasses
 import difflib
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -57,6 +58,9 @@ class Control:
     rows: dict[str, str] = field(default_factory=dict)  # table -> key of the one row of it the SQL reads
     sql: str = ""
     path: Path = Path()
+    # how many times its SQL names each helper view (``view_references``), counted when parsed and kept with it;
+    # None: not counted (a control made otherwise, e.g. a Sigma rule)
+    views: dict[str, int] | None = None
 
 
 _HEADER = re.compile(r"\A\s*/\*(?P<header>.*?)\*/(?P<body>.*)\Z", re.S)
@@ -163,6 +167,7 @@ def parse_control(path: Path) -> Control:
         rows=dict(header.rows or {}),  # a plain dict, as kept on disk (``Located`` is a dict that remembers lines)
         sql=body,
         path=path,
+        views=view_references(body),
     )
 
 
@@ -383,6 +388,18 @@ def view_body(name: str) -> str:
 @lru_cache(maxsize=1)
 def _view_bodies() -> dict[str, str]:
     return {name: strip_header((VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8")) for name in view_names()}
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1024)
+def view_references(text: str) -> dict[str, int]:
+    """How many times ``text`` names each helper view: the whole words of ``text`` that are a view's name (view
+    names are words; a false positive only costs time). One pass over the text, not one search per view."""
+    names = _view_bodies()
+    counts = Counter(word for word in _WORD.findall(text) if word in names)
+    return {name: counts[name] for name in names if name in counts}
 
 
 def strip_header(sql: str) -> str:
