@@ -6,13 +6,14 @@ rewritten; a file that does not parse is never kept."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
 
 from iamsql import frameworks
 from iamsql.controls import catalog
-from iamsql.controls.names import QUERIES_DIR
+from iamsql.controls.names import QUERIES_DIR, view_names
 from iamsql.errors import ControlError
 
 CONTROLS = ("iam_root_mfa_enabled", "iam_cloudshell_full_access_not_attached", "iam_access_key_rotated")
@@ -83,6 +84,11 @@ def test_the_shipped_pack_read_back_equals_the_parsed_one(cache, parses):
     cloudshell = next(c for c in kept_controls if c.id == "iam_cloudshell_full_access_not_attached")
     assert cloudshell.rows == {"aws_iam_policy_attachment": "arn:{partition}:iam::aws:policy/AWSCloudShellFullAccess"}
     assert isinstance(cloudshell.tables, tuple) and cloudshell.path == QUERIES_DIR / f"{cloudshell.id}.sql"
+    # each control's count of the helper views its SQL names is kept with it, as a search per view counts them
+    for control in kept_controls:
+        named = {name: len(re.findall(rf"(?<!\w){name}(?!\w)", control.sql)) for name in view_names()}
+        assert control.views == {name: count for name, count in named.items() if count}, control.id
+    assert sum(bool(control.views) for control in kept_controls) > 10
     requirement = next(r for f in kept_frameworks.values() for r in f.requirements if r.why)
     assert isinstance(requirement.why[0], tuple) and isinstance(requirement.controls, tuple)
     assert sorted(path.name for path in cache.iterdir()) == ["controls", "frameworks"]

@@ -7,6 +7,7 @@ import dataclasses
 import difflib
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -57,6 +58,9 @@ class Control:
     rows: dict[str, str] = field(default_factory=dict)  # table -> key of the one row of it the SQL reads
     sql: str = ""
     path: Path = Path()
+    # how many times its SQL names each helper view (``view_references``), counted when parsed and kept with it;
+    # None: not counted (a control made otherwise, e.g. a Sigma rule)
+    views: dict[str, int] | None = None
 
 
 _HEADER = re.compile(r"\A\s*/\*(?P<header>.*?)\*/(?P<body>.*)\Z", re.S)
@@ -163,6 +167,7 @@ def parse_control(path: Path) -> Control:
         rows=dict(header.rows or {}),  # a plain dict, as kept on disk (``Located`` is a dict that remembers lines)
         sql=body,
         path=path,
+        views=view_references(body),
     )
 
 
@@ -221,13 +226,25 @@ def control_pack_hash(directory: Path | None = None, extra_controls: Iterable[Co
     (``queries/access.yaml``, which the engine-judged controls read whatever the folder), so a run records what it
     ran; with ``extra_controls`` (Sigma rules, ``iamsql.controls.sigma``), also over their ids and SQL."""
     directory = directory or QUERIES_DIR
-    digest = hashlib.sha256()
-    for path in sorted([*directory.glob("*.sql"), *(directory / "views").glob("*.sql")]):
-        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(b"questions:" + ACCESS_QUESTIONS.name.encode() + b"\0" + ACCESS_QUESTIONS.read_bytes() + b"\0")
+    files = sorted([*directory.glob("*.sql"), *(directory / "views").glob("*.sql")])
+    stamps = tuple((path, *_stamp(path)) for path in [*files, ACCESS_QUESTIONS])
+    digest = _pack_digest(directory, stamps).copy()
     for control in sorted(extra_controls, key=lambda c: c.id):
         digest.update(f"extra:{control.id}".encode() + b"\0" + control.sql.encode() + b"\0")
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=16)
+def _pack_digest(directory: Path, stamps: tuple[tuple[Path, int, int], ...]) -> hashlib._Hash:
+    """The pack's digest over the files of ``stamps`` (the controls and helper views, then the questions file),
+    once per process while they keep their times and sizes (a run asks three times: the parsed controls' key, the
+    run's record, the report)."""
+    digest = hashlib.sha256()
+    *files, (questions, *_) = stamps
+    for path, *_ in files:
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(b"questions:" + questions.name.encode() + b"\0" + questions.read_bytes() + b"\0")
+    return digest
 
 
 def with_extra(controls: list[Control], extra_controls: Iterable[Control] | None) -> list[Control]:
@@ -371,6 +388,18 @@ def view_body(name: str) -> str:
 @lru_cache(maxsize=1)
 def _view_bodies() -> dict[str, str]:
     return {name: strip_header((VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8")) for name in view_names()}
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1024)
+def view_references(text: str) -> dict[str, int]:
+    """How many times ``text`` names each helper view: the whole words of ``text`` that are a view's name (view
+    names are words; a false positive only costs time). One pass over the text, not one search per view."""
+    names = _view_bodies()
+    counts = Counter(word for word in _WORD.findall(text) if word in names)
+    return {name: counts[name] for name in names if name in counts}
 
 
 def strip_header(sql: str) -> str:

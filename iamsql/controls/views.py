@@ -4,8 +4,6 @@ which order, which to compute once for all; the ``aws_account`` view and the eng
 from __future__ import annotations
 
 import json
-import re
-from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -14,13 +12,14 @@ import duckdb
 
 from iamsql import policy
 from iamsql.controls.catalog import (
+    _WORD,
     ACCESS_QUESTIONS,
     CACHED_DIALECT,
     Control,
-    _view_bodies,
     render_sql,
     to_duckdb,
     view_body,
+    view_references,
 )
 from iamsql.controls.names import (
     VIEWS_DIR,
@@ -237,21 +236,11 @@ def views_reading(names: Iterable[str]) -> frozenset[str]:
         found |= more
 
 
-_WORD = re.compile(r"\w+")
-
-
-@lru_cache(maxsize=1024)
-def _references(text: str) -> dict[str, int]:
-    """How many times ``text`` names each helper view: the whole words of ``text`` that are a view's name (view
-    names are words; a false positive only costs time). One pass over the text, not one search per view."""
-    names = _view_bodies()
-    counts = Counter(word for word in _WORD.findall(text) if word in names)
-    return {name: counts[name] for name in names if name in counts}
-
-
 def _control_references(control: Control) -> dict[str, int]:
-    """The helper views a control reads: those its SQL names, and those its ``tables`` header lists."""
-    counts = dict(_references(control.sql))  # a copy: the cached answer stays as it is
+    """The helper views a control reads: those its SQL names (counted when it was parsed), and those its
+    ``tables`` header lists."""
+    # a copy: the kept counts stay as they are
+    counts = dict(control.views if control.views is not None else view_references(control.sql))
     for name in control.tables:
         if name in _view_uses():
             counts.setdefault(name, 1)
@@ -293,7 +282,7 @@ def views_read_twice(names: Iterable[str]) -> list[str]:
 def _read_more_than_once(needed: list[str], texts: list[dict[str, int]]) -> list[str]:
     """Of the ``needed`` views, those named more than once by ``texts`` (counts of names) and their own SQL."""
     readers: dict[str, int] = {}
-    for counts in [*texts, *(_references(view_body(name)) for name in needed)]:
+    for counts in [*texts, *(view_references(view_body(name)) for name in needed)]:
         for name, count in counts.items():
             if name in needed:
                 readers[name] = readers.get(name, 0) + count
@@ -321,7 +310,7 @@ def _dependency_order() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _view_uses() -> dict[str, frozenset[str]]:
     """For each helper view, the other helper views its SQL names."""
-    return {name: frozenset(other for other in _references(view_body(name)) if other != name) for name in view_names()}
+    return {name: frozenset(other for other in view_references(view_body(name)) if other != name) for name in view_names()}
 
 
 def control_duckdb(control: Control, params: dict[str, Any]) -> str:

