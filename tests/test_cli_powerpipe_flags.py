@@ -129,6 +129,8 @@ def test_where_is_an_sql_condition_over_the_controls(sample_db):
         done = run_cli("check", "--db", sample_db, "--dry-run", "--where", where)
         assert done.returncode == 254 and done.stderr.startswith(f"error: --where: {said}") and done.stdout == ""
         assert done.stderr.endswith(columns + "\n") and len(done.stderr.splitlines()) == 1
+    done = run_cli("check", "--db", sample_db, "--dry-run", "--where", "severity =")
+    assert done.returncode == 254 and done.stderr.startswith("error: --where: syntax error at line 1, column 10 near")
 
 
 def test_tag_selects_the_controls_a_run_runs(sample_db, tmp_path):
