@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from iamsql.controls.engines import printing
 from iamsql.controls.engines import spark as spark_engine
-from iamsql.errors import QueryError
+from iamsql.errors import QueryError, SparkError
 from iamsql.store import db
 from iamsql.store.lake import BOOKKEEPING
 from iamsql.store.schema import ACCESS_TABLES, TABLES
@@ -151,3 +151,13 @@ def test_shipped_helper_views_translate_for_spark():
         except QueryError:
             failing.add(path.stem)
     assert failing == {"aws_account"}  # json_object(): no Spark equivalent; the controls reading it report it
+
+
+def test_without_pyspark_the_error_names_the_package_to_install(monkeypatch):
+    """iamsql is not on a package index: the hint installs PySpark itself, never a project named iamsql."""
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    with pytest.raises(SparkError) as raised:
+        spark_engine.session()
+    assert str(raised.value).startswith("the spark engine needs PySpark 4: pip install 'pyspark>=4.0' ")
+    assert "iamsql[" not in str(raised.value)

@@ -492,7 +492,8 @@ def session(master: str = "local[*]", *, app_name: str = "iamsql", config: dict[
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise SparkError("the spark engine needs PySpark: pip install 'iamsql[spark]' (and Java 17 or newer)") from None
+        raise SparkError("the spark engine needs PySpark 4: pip install 'pyspark>=4.0' in iamsql's environment "
+                         "(and Java 17 or newer)") from None
     if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
         raise SparkError("the spark engine needs Java 17 or newer: install a JDK/JRE or set JAVA_HOME")
     settings = {
