@@ -40,6 +40,11 @@ def test_timing_is_one_line_per_statement_on_stderr(sample_db):
     lines = [line for line in timed.stderr.splitlines() if line]
     assert len(lines) == 2 and all(re.fullmatch(r"Time: (\d+ms|\d+\.\d+s)\. Rows returned: \d+\.", x) for x in lines)
     assert [int(x.rsplit(" ", 1)[1].rstrip(".")) for x in lines] == [users, 1]
+    # Steampipe's --timing=on|verbose|off: the same lines, or none
+    for value, said in (("on", 2), ("verbose", 2), ("off", 0)):
+        done = run_cli("query", "--db", sample_db, "-o", "csv", f"--timing={value}", "select 1 as x; select 2 as y")
+        assert done.returncode == 0 and done.stdout == "x\n1\n\ny\n2\n", (value, done.stderr)
+        assert sum(line.startswith("Time: ") for line in done.stderr.splitlines()) == said, (value, done.stderr)
 
 
 def test_query_shell_commands_name_the_iamsql_command(sample_db):
