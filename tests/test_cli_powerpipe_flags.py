@@ -40,6 +40,11 @@ def test_timing_is_one_line_per_statement_on_stderr(sample_db):
     lines = [line for line in timed.stderr.splitlines() if line]
     assert len(lines) == 2 and all(re.fullmatch(r"Time: (\d+ms|\d+\.\d+s)\. Rows returned: \d+\.", x) for x in lines)
     assert [int(x.rsplit(" ", 1)[1].rstrip(".")) for x in lines] == [users, 1]
+    # Steampipe's --timing=on|verbose|off: the same lines, or none
+    for value, said in (("on", 2), ("verbose", 2), ("off", 0)):
+        done = run_cli("query", "--db", sample_db, "-o", "csv", f"--timing={value}", "select 1 as x; select 2 as y")
+        assert done.returncode == 0 and done.stdout == "x\n1\n\ny\n2\n", (value, done.stderr)
+        assert sum(line.startswith("Time: ") for line in done.stderr.splitlines()) == said, (value, done.stderr)
 
 
 def test_query_shell_commands_name_the_iamsql_command(sample_db):
@@ -129,6 +134,8 @@ def test_where_is_an_sql_condition_over_the_controls(sample_db):
         done = run_cli("check", "--db", sample_db, "--dry-run", "--where", where)
         assert done.returncode == 254 and done.stderr.startswith(f"error: --where: {said}") and done.stdout == ""
         assert done.stderr.endswith(columns + "\n") and len(done.stderr.splitlines()) == 1
+    done = run_cli("check", "--db", sample_db, "--dry-run", "--where", "severity =")
+    assert done.returncode == 254 and done.stderr.startswith("error: --where: syntax error at line 1, column 10 near")
 
 
 def test_tag_selects_the_controls_a_run_runs(sample_db, tmp_path):

@@ -129,6 +129,16 @@ def test_cross_account_trust_needs_a_condition_that_names_the_caller(results, na
         assert OTHER in reason and "aws:securetransport" in reason
 
 
+@pytest.mark.parametrize("name, expected", [("org-not-equals", "alarm"), ("star-securetransport", "alarm"),
+                                            ("org-equals", "ok")])
+def test_a_star_trust_open_to_every_account_is_not_a_conditioned_cross_account_trust(results, name, expected):
+    """Principal "*" admits callers of every other account: unless a condition names them (the organization), that
+    is a whole other account trusted without a condition, never "trusts no other AWS account"."""
+    got, reason = status(results, "iam_role_cross_account_trust_has_external_id", arn("role", name))
+    assert got == expected, reason
+    assert ("any AWS account" in reason) == (expected == "alarm"), reason
+
+
 @pytest.mark.parametrize("name, expected", [("pass-question-mark", "alarm"), ("pass-any-arn", "alarm"),
                                             ("pass-named", "ok")])
 def test_passrole_on_every_role(results, name, expected):

@@ -121,6 +121,20 @@ def test_diff_formats_and_command(three_runs, capsys, monkeypatch):
     assert exit_info.value.code == 2 and err.startswith("error: no check run with id 99") and err.count("\n") == 1
 
 
+def test_diff_of_the_first_or_the_latest_run_alone_says_what_is_missing(three_runs, con):
+    """--to the first run has no run before it, --from the latest none after it: the error says so (and what to
+    give), never that the database lacks two runs."""
+    _, first, _second, third = three_runs
+    with pytest.raises(history.HistoryError) as raised:
+        history.diff(con, to_run=first.run_id)
+    assert str(raised.value) == f"no check run before run {first.run_id} to compare it with: give --from RUN"
+    with pytest.raises(history.HistoryError) as raised:
+        history.diff(con, from_run=third.run_id)
+    assert str(raised.value) == f"--from {third.run_id} is the latest check run: give --to RUN"
+    with pytest.raises(history.HistoryError, match=f"--from and --to are both run {third.run_id}"):
+        history.diff(con, third.run_id, third.run_id)
+
+
 def test_changes_sheet_and_first_last_seen_columns(three_runs, con):
     _, first, second, third = three_runs
     wb = load_workbook(second.folder / "workbook.xlsx", read_only=True)

@@ -6,10 +6,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import sqlglot
+from sqlglot import exp
 
+from iamsql.controls.engines import printing
 from iamsql.controls.engines import spark as spark_engine
-from iamsql.errors import QueryError
+from iamsql.errors import QueryError, SparkError
 from iamsql.store import db
+from iamsql.store.lake import BOOKKEEPING
+from iamsql.store.schema import ACCESS_TABLES, TABLES
 
 IAMSQL = str(Path(sys.executable).parent / "iamsql")
 
@@ -92,6 +97,29 @@ def test_print_sql_cli():
     assert bad.returncode == 2 and bad.stderr.startswith("error: unknown dialect 'oracle'")
 
 
+@pytest.mark.parametrize(("engine", "read"), [("athena", "trino"), ("trino", "trino"), ("spark", "spark")])
+def test_printed_sql_reads_only_lake_tables_and_views_printed_before_it(engine, read):
+    """The script of every shipped control, as docs/scale.md has a scheduler run it over the lake: each relation a
+    printed view or control reads is a lake table or a view printed before it (the organization views included),
+    and a control or view reading a helper view that cannot be translated says so instead of printing SQL."""
+    lake = {*TABLES, *ACCESS_TABLES, *BOOKKEEPING}
+    defined, undefined, blocked = set(lake), {}, set()
+    for item in printing.statements(engine):
+        if item.sql is None:
+            blocked.add(item.name)
+            continue
+        tree = sqlglot.parse_one(item.sql, read=read)
+        ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+        for table in tree.find_all(exp.Table):
+            if table.name and table.name not in defined | ctes:
+                undefined.setdefault(table.name, item.name)
+        if item.kind == "view":
+            defined.add(item.name)
+    assert undefined == {}
+    assert {"iamsql_organization_member", "iamsql_organization_trail"} <= defined
+    assert "cloudtrail_multi_region_trail_enabled" in blocked or engine == "spark"
+
+
 def test_numeric_to_integer_cast_rounds_half_away_from_zero_on_spark():
     """Postgres rounds a numeric cast to an integer half away from zero (2.5 -> 3): Spark's ROUND does the same,
     where its CAST alone would truncate."""
@@ -123,3 +151,13 @@ def test_shipped_helper_views_translate_for_spark():
         except QueryError:
             failing.add(path.stem)
     assert failing == {"aws_account"}  # json_object(): no Spark equivalent; the controls reading it report it
+
+
+def test_without_pyspark_the_error_names_the_package_to_install(monkeypatch):
+    """iamsql is not on a package index: the hint installs PySpark itself, never a project named iamsql."""
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    with pytest.raises(SparkError) as raised:
+        spark_engine.session()
+    assert str(raised.value).startswith("the spark engine needs PySpark 4: pip install 'pyspark>=4.0' ")
+    assert "iamsql[" not in str(raised.value)

@@ -59,6 +59,8 @@ def main() -> None:
     command line that names a command runs an application holding that one only; anything else (``--help``,
     ``--version``, a mistyped command) gets them all, for the list or the error."""
     words = sys.argv[1:]
+    if words and words[0] == "query":
+        sys.argv[1:] = query.steampipe_timing(words)
     run(build_app([words[0]] if words and words[0] in COMMANDS else COMMANDS))
 
 

@@ -179,8 +179,7 @@ def check(
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
     fmt = {"brief": "table"}.get(fmt, fmt)  # Powerpipe's brief: errors and alarms, then the summary
-    if fmt != "none":  # Powerpipe's none: nothing on standard output
-        check_format(fmt)  # option values are checked before the run, never after it is stored
+    check_format(fmt, also=("none",))  # Powerpipe's none: nothing on standard output; checked before the run
     with_header = header_flag(header)
     check_separator(separator)
     if fail_on != "none" and fail_on not in iamsql_controls.SEVERITIES:

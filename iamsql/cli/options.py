@@ -100,10 +100,10 @@ StepsQuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progre
 ListOption = Optional[list[str]]
 
 
-def check_format(fmt: str) -> None:
-    """Refuse an output format ``render`` does not know."""
-    if fmt not in FORMATS:
-        raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+def check_format(fmt: str, also: tuple[str, ...] = ()) -> None:
+    """Refuse an output format ``render`` does not know, nor the command ``also`` takes."""
+    if fmt not in (*FORMATS, *also):
+        raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join((*FORMATS, *also))}")
 
 
 # the texts Go's strconv.ParseBool takes, as Steampipe's --header=false does

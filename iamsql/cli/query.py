@@ -55,7 +55,7 @@ def query(
     timing: Annotated[
         bool,
         typer.Option("--timing", help="After each statement, its time and row count on standard error, as "
-                     "Steampipe's --timing (Time: 12ms. Rows returned: 2.)."),
+                     "Steampipe's --timing (Time: 12ms. Rows returned: 2.); also --timing=on, verbose or off."),
     ] = False,
     db: DbOption = None,
 ) -> None:
@@ -153,6 +153,16 @@ def read_queries(sql: list[str] | None, file: str | None) -> list[tuple[str, str
         queries.append(({None: "the SQL", "-": "standard input"}.get(source, source), sql_query.read_sql(given, file)))
         refuse_meta_command(queries[-1][1])
     return queries
+
+
+# Steampipe's --timing takes a value after '=' (bare, it is on); verbose adds its plugins' scans, which iamsql has not.
+STEAMPIPE_TIMING = {"--timing=on": "--timing", "--timing=verbose": "--timing", "--timing=off": None}
+
+
+def steampipe_timing(words: list[str]) -> list[str]:
+    """The words of a ``query`` command line with Steampipe's ``--timing=on|verbose|off`` as the ``--timing`` flag
+    (or without it, for off)."""
+    return [STEAMPIPE_TIMING.get(word, word) for word in words if STEAMPIPE_TIMING.get(word, word) is not None]
 
 
 def timing_line(seconds: float, rows: int) -> str:

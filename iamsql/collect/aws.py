@@ -165,11 +165,13 @@ def _expiry(value) -> str:
 
 def retry_settings(session: boto3.Session) -> dict:
     """botocore's retry mode and attempts: the user's configuration (AWS_RETRY_MODE / AWS_MAX_ATTEMPTS or the
-    profile's retry_mode / max_attempts) when set, else adaptive with 10 attempts."""
+    profile's retry_mode / max_attempts) when set, else adaptive with 10 attempts. Those settings count every
+    attempt, the first included, which is ``Config``'s ``total_max_attempts`` (its ``max_attempts`` counts the
+    retries only)."""
     scoped = session._session.get_scoped_config()
     mode = os.environ.get("AWS_RETRY_MODE") or scoped.get("retry_mode") or DEFAULT_RETRY_MODE
     attempts = os.environ.get("AWS_MAX_ATTEMPTS") or scoped.get("max_attempts") or DEFAULT_MAX_ATTEMPTS
-    return {"mode": mode, "max_attempts": int(attempts)}
+    return {"mode": mode, "total_max_attempts": int(attempts)}
 
 
 _SESSIONS = threading.Lock()  # sessions are not thread-safe (clients are): clients are made one at a time

@@ -79,7 +79,8 @@ def _where(controls: list[Control], where: str) -> list[str]:
         (c.id, c.id, c.title, c.description, c.severity, c.resource_type, json.dumps(control_tags(c.resource_type)),
          list(requirements_for_control(c.id))) for c in controls])
     sql_query.lock_down(con)
-    statement = f"select control_id from iamsql_control where {where}"
+    select = "select control_id from iamsql_control where "
+    statement = select + where
     try:
         if len(sql_query.split_statements(statement)) != 1:
             raise QueryError("give one condition, not several statements")
@@ -94,4 +95,6 @@ def _where(controls: list[Control], where: str) -> list[str]:
         con.close()
     if problem.startswith("reading or writing files is not allowed"):
         problem = "the condition may not read files"
+    # a position on the first line counts from the start of the condition, not of the query made around it
+    problem = re.sub(r"\bline 1, column (\d+)", lambda m: f"line 1, column {max(int(m[1]) - len(select), 1)}", problem)
     raise ControlError(f"--where: {problem}; its columns are {', '.join(WHERE_COLUMNS)}")

@@ -266,14 +266,18 @@ def resolve_pair(con: duckdb.DuckDBPyConnection, from_run: int | None, to_run: i
     for run in (from_run, to_run):
         if run is not None and not con.execute("select count(*) from iamsql_run where run_id = ?", [run]).fetchone()[0]:
             raise HistoryError(f"no check run with id {run}; runs: {', '.join(map(str, known[-10:])) or 'none'}")
+    asked_to = to_run
     if to_run is None:
         to_run = known[-1] if known else None
     if from_run is None and to_run is not None:
         from_run = previous_run(con, to_run)
+        if from_run is None and asked_to is not None:
+            raise HistoryError(f"no check run before run {to_run} to compare it with: give --from RUN")
     if from_run is None or to_run is None:
         raise HistoryError(f"diff needs two check runs; the database has {len(known)}: run 'iamsql check' again")
     if from_run == to_run:
-        raise HistoryError(f"--from and --to are both run {to_run}")
+        raise HistoryError(f"--from and --to are both run {to_run}" if asked_to is not None
+                           else f"--from {from_run} is the latest check run: give --to RUN")
     return from_run, to_run
 
 

@@ -81,6 +81,25 @@ class ExportSummary:
     partitions: dict[str, int] = field(default_factory=dict)
 
 
+def organization_views(prefix: str = "") -> dict[str, str]:
+    """The account views that every account's controls read whole (never one account's rows), as SQL that DuckDB,
+    Spark, Trino and Athena all run, over the lake's tables named ``prefix`` + the Steampipe table:
+    ``iamsql_organization_member`` (the organization accounts each management account listed),
+    ``iamsql_organization_trail`` (organization trails, the home-region row of the account that manages each) and
+    ``iamsql_organization_analyzer`` (external-access analyzers whose zone of trust is the organization)."""
+    return {
+        "iamsql_organization_member": f"select id, arn, snapshot_id from {prefix}aws_organizations_account",
+        "iamsql_organization_trail": (
+            "select arn, account_id, is_logging, has_custom_event_selectors, event_selectors, "
+            f"advanced_event_selectors from {prefix}aws_cloudtrail_trail "
+            "where is_organization_trail and split_part(arn, ':', 5) = account_id "
+            "and (home_region is null or region is null or region = home_region)"),
+        "iamsql_organization_analyzer": (
+            f"select arn, name, account_id, region, status from {prefix}aws_accessanalyzer_analyzer "
+            "where type = 'ORGANIZATION'"),
+    }
+
+
 def select_sql(table: str) -> str:
     """The DuckDB select that exports one Steampipe table: JSON columns as text, plus ``event_date`` for events."""
     items = [f'"{name}"::varchar as "{name}"' if sqltype == "JSON" else f'"{name}"' for name, sqltype in columns(table)]

@@ -18,9 +18,10 @@ from iamsql.controls.catalog import (
     with_extra,
 )
 from iamsql.controls.engines.spark import to_spark
-from iamsql.controls.views import needed_views
+from iamsql.controls.views import needed_views, views_read_by
 from iamsql.errors import ControlError, IamsqlError, first_line
 from iamsql.sql import dialect, engine_dialects
+from iamsql.store.lake import organization_views
 
 PRINT_DIALECTS = ("duckdb", "spark", "trino", "athena")
 
@@ -47,20 +48,35 @@ def translate(sql: str, engine: str) -> str:
 
 def statements(engine: str, control_ids: list[str] | None = None, queries_dir: Path | None = None,
                params: dict | None = None, extra_controls: list | None = None) -> list[Statement]:
-    """The helper views the selected controls read (in dependency order), then the controls (with
-    ``extra_controls``, such as Sigma rules, among them)."""
+    """The organization views over the lake's tables (``organization_views``) and the helper views the selected
+    controls read (in dependency order), then the controls (with ``extra_controls``, such as Sigma rules, among
+    them)."""
     if engine not in PRINT_DIALECTS:
         raise IamsqlError(f"unknown dialect {engine!r}; choose one of {', '.join(PRINT_DIALECTS)}")
     selected = select_controls(with_extra(load_controls(queries_dir), extra_controls), ids=control_ids)
     if not selected:
         raise ControlError("no control matches the selection")
     parameters = effective_parameters(selected, params)
-    out = [_statement("view", name, view_body(name), engine) for name in needed_views(selected)]
-    out += [_statement("control", c.id, render_sql(c, parameters[c.id]), engine) for c in selected]
+    views = [(name, view_body(name)) for name in needed_views(selected)]
+    controls = [(c.id, render_sql(c, parameters[c.id]), needed_views([c])) for c in selected]
+    read = " ".join(sql.lower() for _, sql in views) + " ".join(sql.lower() for _, sql, _ in controls)
+    out = [_statement("view", name, sql, engine) for name, sql in organization_views().items() if name in read]
+    untranslated: set[str] = set()
+    for name, sql in views:  # dependency order: a view reading one that cannot be translated cannot be either
+        out.append(_statement("view", name, sql, engine, [v for v in views_read_by([name]) if v != name], untranslated))
+        if out[-1].sql is None:
+            untranslated.add(name)
+    out += [_statement("control", name, sql, engine, reads, untranslated) for name, sql, reads in controls]
     return out
 
 
-def _statement(kind: str, name: str, sql: str, engine: str) -> Statement:
+def _statement(kind: str, name: str, sql: str, engine: str, reads: list[str] = (),
+               untranslated: set[str] = frozenset()) -> Statement:
+    """``sql`` for ``engine``, or why there is none: it cannot be translated, or it reads a helper view (among
+    ``reads``) that cannot."""
+    blocked = [view for view in reads if view in untranslated]
+    if blocked:
+        return Statement(kind, name, None, f"it reads the helper view {blocked[0]}, which cannot be translated")
     try:
         return Statement(kind, name, translate(sql, engine))
     except IamsqlError as exc:

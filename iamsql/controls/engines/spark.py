@@ -46,7 +46,7 @@ from iamsql.controls.views import needed_views
 from iamsql.errors import IamsqlError, QueryError, SparkError, first_line
 from iamsql.sql import dialect, jsonpath, pgfunctions
 from iamsql.sql.engine_dialects import CASE_INSENSITIVE_FLAGS, case_insensitive_rlike, without_materialized
-from iamsql.store.lake import EVENTS, read_manifest
+from iamsql.store.lake import EVENTS, organization_views, read_manifest
 from iamsql.store.schema import ACCESS_TABLES, TABLES, columns
 
 AS_OF_CALL = "iamsql_as_of"
@@ -492,7 +492,8 @@ def session(master: str = "local[*]", *, app_name: str = "iamsql", config: dict[
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise SparkError("the spark engine needs PySpark: pip install 'iamsql[spark]' (and Java 17 or newer)") from None
+        raise SparkError("the spark engine needs PySpark 4: pip install 'pyspark>=4.0' in iamsql's environment "
+                         "(and Java 17 or newer)") from None
     if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
         raise SparkError("the spark engine needs Java 17 or newer: install a JDK/JRE or set JAVA_HOME")
     settings = {
@@ -606,15 +607,8 @@ def _shadow(spark, account: Account, views: dict[str, exp.Expr | Exception]) -> 
     shadows = {table: f"select * from iamsql_lake_{table} where account_id = {quoted}"
                for table in [*TABLES, *ACCESS_TABLES]}
     shadows["iamsql_account"] = f"select account_id, partition, as_of from iamsql_lake_iamsql_account where account_id = {quoted}"
-    # organization members of every account, as in DuckDB (controls.create_account_view): not shadowed per account
-    shadows["iamsql_organization_member"] = "select id, arn, snapshot_id from iamsql_lake_aws_organizations_account"
-    shadows["iamsql_organization_trail"] = ("select arn, account_id, is_logging, has_custom_event_selectors, "
-                                            "event_selectors, advanced_event_selectors "
-                                            "from iamsql_lake_aws_cloudtrail_trail "
-                                            "where is_organization_trail and split(arn, ':')[4] = account_id "
-                                            "and (home_region is null or region is null or region = home_region)")
-    shadows["iamsql_organization_analyzer"] = ("select arn, name, account_id, region, status "
-                                               "from iamsql_lake_aws_accessanalyzer_analyzer where type = 'ORGANIZATION'")
+    # organization members, trails and analyzers of every account, as in DuckDB (create_account_view): not shadowed
+    shadows |= organization_views("iamsql_lake_")
     shadows["iamsql_listed"] = f"select account_id, table_name, key from iamsql_lake_iamsql_listed where account_id = {quoted}"
     shadows_of_tables = set(shadows)
     shadows |= {name: render(tree, account.as_of) for name, tree in views.items() if not isinstance(tree, Exception)}
