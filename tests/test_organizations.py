@@ -198,6 +198,14 @@ def test_levels_from_the_root_down_to_the_account(loaded):
     assert len(rails[DEV].scps) == 3 and len(rails[MANAGEMENT].scps) == 2
 
 
+def test_a_resource_carries_its_account_organization_and_path(loaded):
+    """aws:ResourceOrgID and aws:ResourceOrgPaths of a resource are its account's organization and path."""
+    con, _ = loaded
+    prod = guardrails(con)[PROD]
+    assert prod.resource_context() == {"aws:ResourceOrgID": prod.organization_id,
+                                       "aws:ResourceOrgPaths": [prod.org_path]}
+
+
 def test_a_policy_without_content_is_unknown(tmp_path):
     for path in DATA.rglob("*.json"):
         if path.name != "describe-policy-denyiam.json":

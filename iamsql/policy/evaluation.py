@@ -155,6 +155,12 @@ _FEDERATED_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | {
     "aws:principalaccount", "aws:principalarn", "aws:principalisawsservice"}
 # An AWS service principal is no member of an organization either.
 _SERVICE_ABSENT = frozenset({"aws:username"}) | _ORGANIZATION_KEYS
+# Keys only a role session carries: aws:SourceIdentity "after a source identity has been set when a role is assumed",
+# aws:FederatedProvider for a role assumed through an identity provider (IAM User Guide, "AWS global condition context
+# keys"); an IAM user's, the root user's and a federated user's (GetFederationToken) own requests have neither.
+_ROLE_SESSION_KEYS = frozenset({"aws:sourceidentity", "aws:federatedprovider"})
+_USER_ABSENT = _NOTHING_ABSENT | _ROLE_SESSION_KEYS
+_NOT_A_ROLE_ABSENT = _NO_USERNAME | _ROLE_SESSION_KEYS
 
 
 # Keys present only in a request made through a VPC endpoint, which has no aws:SourceIp: aws:SourceIp "is included in
@@ -190,8 +196,9 @@ def known_absent(who: "Principal", absent_keys: tuple[str, ...] = ()):
     """The context keys static analysis knows to be absent for the caller ``who``: those its kind never has, and
     ``absent_keys`` (``Request.absent_keys``: names, and ``prefix/*`` for every key of the prefix not in the
     context)."""
-    absent = {USER: _NOTHING_ABSENT, ANONYMOUS: _ANONYMOUS_ABSENT, FEDERATED: _FEDERATED_ABSENT,
-              SERVICE: _SERVICE_ABSENT}.get(who.kind, _NO_USERNAME)
+    absent = {USER: _USER_ABSENT, ROOT: _NOT_A_ROLE_ABSENT, FEDERATED_USER: _NOT_A_ROLE_ABSENT,
+              ANONYMOUS: _ANONYMOUS_ABSENT, FEDERATED: _FEDERATED_ABSENT, SERVICE: _SERVICE_ABSENT}.get(
+        who.kind, _NO_USERNAME)
     if not absent_keys:
         return absent
     keys = [key.lower() for key in absent_keys]
@@ -759,6 +766,28 @@ def _add_request_time(context: dict) -> None:
         pass
 
 
+def _add_called_via_ends(context: dict, called_via) -> None:
+    """``aws:CalledViaFirst`` and ``aws:CalledViaLast``, the first and the last service of the ``aws:CalledVia`` chain
+    (IAM User Guide, "AWS global condition context keys"), where the context does not give them."""
+    chain = [called_via] if isinstance(called_via, str) else called_via
+    if isinstance(chain, list) and chain:
+        context.setdefault("aws:calledviafirst", chain[0])
+        context.setdefault("aws:calledvialast", chain[-1])
+
+
+_TAG_KEY_TWINS = (("aws:resourcetag/", "iam:resourcetag/"), ("iam:resourcetag/", "aws:resourcetag/"))
+
+
+def _add_iam_resource_tags(context: dict, given: dict) -> None:
+    """An IAM request's resource tags under both names: IAM's ``iam:ResourceTag/<key>`` and ``aws:ResourceTag/<key>``
+    both read the tags attached to the IAM user or role (Service Authorization Reference, AWS Identity and Access
+    Management, resource types)."""
+    for key, value in given.items():
+        for prefix, twin in _TAG_KEY_TWINS:
+            if key.startswith(prefix):
+                context.setdefault(twin + key[len(prefix):], value)
+
+
 def _service_context(service: str, who: Principal, principal_account: str | None, resource_account: str | None) -> dict:
     """The service-specific context keys AWS derives from the request itself (lower-cased names):
     ``kms:CallerAccount``, the AWS account of an IAM caller of KMS (it allows or denies "access to all identities (IAM
@@ -808,8 +837,12 @@ def evaluate(request: Request) -> Evaluation:
     context.update(_service_context(service, who, principal_account, resource_account))
     given = normalize_context(request.context)
     context.update(given)
-    if given.get("aws:calledvia") and "aws:viaawsservice" not in given and who.kind in IAM_PRINCIPALS:
-        context["aws:viaawsservice"] = "true"  # aws:CalledVia lists the services that made the request for the caller
+    if called_via := given.get("aws:calledvia"):
+        _add_called_via_ends(context, called_via)
+        if "aws:viaawsservice" not in given and who.kind in IAM_PRINCIPALS:
+            context["aws:viaawsservice"] = "true"  # aws:CalledVia lists the services that made the request for the caller
+    if service == "iam":
+        _add_iam_resource_tags(context, given)
     _add_request_time(context)
     absent_keys = request.absent_keys
     if request.unknown_context:

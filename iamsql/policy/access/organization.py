@@ -62,7 +62,14 @@ class Guardrails:
         return keys
 
     def resource_context(self) -> dict:
-        return {"aws:ResourceOrgID": self.organization_id} if self.organization_id else {}
+        """Request context keys the organization fixes for a resource of this account: aws:ResourceOrgID and, where
+        the account's place is loaded, aws:ResourceOrgPaths (its path, as aws:PrincipalOrgPaths for its principals)."""
+        keys = {}
+        if self.organization_id:
+            keys["aws:ResourceOrgID"] = self.organization_id
+        if self.org_path:
+            keys["aws:ResourceOrgPaths"] = [self.org_path]
+        return keys
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
