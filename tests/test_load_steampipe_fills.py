@@ -10,6 +10,7 @@ from pathlib import Path
 
 from iamsql.load import load_paths
 from iamsql.store import db
+from tests.test_load import REPORT_HEADER
 
 ACCOUNT = "111122223333"
 PROFILE_ARN = f"arn:aws:iam::{ACCOUNT}:instance-profile/app/web"
@@ -18,12 +19,6 @@ SERIAL = f"arn:aws:iam::{ACCOUNT}:mfa/ops/alice"
 SPARE = f"arn:aws:iam::{ACCOUNT}:mfa/spare"
 KEYS = {"AccessKeyMetadata": [{"UserName": "alice", "AccessKeyId": "AKIAIOSFODNN7EXAMPLE", "Status": "Active",
                                "CreateDate": "2026-01-02T03:04:05Z"}]}
-REPORT_HEADER = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
-                 "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
-                 "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
-                 "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
-                 "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,"
-                 "cert_2_active,cert_2_last_rotated")
 REPORT_LINE = (f"alice,arn:aws:iam::{ACCOUNT}:user/alice,2026-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,"
                "2026-01-02T03:04:05+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A")
 
