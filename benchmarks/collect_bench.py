@@ -45,7 +45,7 @@ from iamsql.collect.iam import GAAD_FILTERS, GAAD_PAGE_SIZE  # noqa: E402
 from iamsql.collect.run import collect  # noqa: E402
 from iamsql.raw.folder import Evidence
 from iamsql.store import db
-from tests.fixtures.moto import EC2_TRUST, moto_environment  # noqa: E402
+from tests.fixtures.moto import EC2_TRUST, moto_environment, serve_entity_tags  # noqa: E402
 
 ACCOUNT = "123456789012"
 DOCUMENT = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
@@ -170,6 +170,7 @@ def main() -> None:
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    serve_entity_tags()  # the tag calls collect makes that moto does not serve
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     endpoint = "http://%s:%d" % server.get_host_and_port()

@@ -38,7 +38,7 @@ import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.collect_bench import ACCOUNT, build  # noqa: E402
-from tests.fixtures.moto import moto_environment, populate_account  # noqa: E402
+from tests.fixtures.moto import moto_environment, populate_account, serve_entity_tags  # noqa: E402
 
 REGION = "us-east-1"
 
@@ -153,6 +153,7 @@ def main() -> None:
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)  # moto's tracebacks for the APIs it does not serve
+    serve_entity_tags()  # the tag calls collect makes that moto does not serve
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     endpoint = "http://%s:%d" % server.get_host_and_port()

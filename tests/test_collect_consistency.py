@@ -62,7 +62,9 @@ def build_account(iam) -> dict:
                     PermissionsBoundary=boundary)
     iam.put_role_policy(RoleName="partner", PolicyName="inline", PolicyDocument=_document("dynamodb:Query"))
     iam.attach_role_policy(RoleName="partner", PolicyArn=versions)
-    iam.create_instance_profile(InstanceProfileName="partner", Path="/partners/")
+    iam.create_instance_profile(InstanceProfileName="partner", Path="/partners/", Tags=[{"Key": "owner", "Value": "sec"}])
+    iam.tag_policy(PolicyArn=versions, Tags=[{"Key": "owner", "Value": "sec"}])
+    iam.tag_mfa_device(SerialNumber=serial, Tags=[{"Key": "holder", "Value": "dave"}])
     iam.add_role_to_instance_profile(InstanceProfileName="partner", RoleName="partner")
     iam.create_service_linked_role(AWSServiceName="autoscaling.amazonaws.com")
     iam.update_account_password_policy(MinimumPasswordLength=16)
@@ -101,6 +103,18 @@ def export_with_the_cli_commands(session, folder: Path) -> None:
     write("get-account-password-policy.json", iam.get_account_password_policy())
     write("get-account-summary.json", iam.get_account_summary())
     write("list-instance-profiles.json", iam.list_instance_profiles())
+    # the list-*-tags outputs name no entity: the request's parameter is added, as docs/loading.md says
+    for policy in iam.list_policies(Scope="Local")["Policies"]:
+        write(f"policy-tags/{policy['PolicyName']}.json",
+              {"PolicyArn": policy["Arn"], **iam.list_policy_tags(PolicyArn=policy["Arn"])})
+    for profile in iam.list_instance_profiles()["InstanceProfiles"]:
+        name = profile["InstanceProfileName"]
+        write(f"profile-tags/{name}.json",
+              {"InstanceProfileName": name, **iam.list_instance_profile_tags(InstanceProfileName=name)})
+    for device in iam.list_virtual_mfa_devices()["VirtualMFADevices"]:
+        serial = device["SerialNumber"]
+        write(f"mfa-tags/{serial.rsplit('/', 1)[-1]}.json",
+              {"SerialNumber": serial, **iam.list_mfa_device_tags(SerialNumber=serial)})
     for user in iam.list_users()["Users"]:
         name = user["UserName"]
         keys = iam.list_access_keys(UserName=name)
@@ -155,4 +169,8 @@ def test_collect_fills_the_iam_tables_as_a_load_of_the_cli_exports(aws_session, 
     policy = con.execute("select default_version_id, policy_std -> 'Statement' -> 0 ->> 'Action' from aws_iam_policy "
                          "where arn = ?", [facts["versions"]]).fetchone()
     assert policy == ("v2", '["ec2:startinstances"]')
+    tagged = [con.execute(f"select tags ->> '{key}' from {table} where tags is not null").fetchall()
+              for table, key in (("aws_iam_instance_profile", "owner"), ("aws_iam_policy", "owner"),
+                                 ("aws_iam_virtual_mfa_device", "holder"))]
+    assert tagged == [[("sec",)], [("sec",)], [("dave",)]]  # list-*-tags, compared with the exports' above
     con.close()

@@ -553,3 +553,18 @@ def test_a_password_removed_after_the_credential_report_is_collected_and_loaded_
     assert con.execute("select name, login_profile, login_profile_loaded from aws_iam_user").fetchall() == [
         ("bob", None, True)]
     con.close()
+
+
+def test_denied_entity_tags_are_one_gap_per_kind_and_stay_unknown(aws_session, proxy_factory, tmp_path, monkeypatch):
+    """ListMFADeviceTags refused: one gap (the first device asked; the other is not asked) and both devices' tags
+    stay NULL (unknown), not [] (none); the other kinds' tags are still asked and loaded."""
+    populate_account(aws_session, MANAGEMENT)  # two virtual MFA devices, one customer managed policy
+    proxy = proxy_factory(deny={"ListMFADeviceTags"})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    con = db.connect(tmp_path / "tags.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1"])
+    assert [(g["api"], g["error"]) for g in result.gaps if g["api"].endswith("Tags")] == [
+        ("iam:ListMFADeviceTags", "AccessDenied")]
+    assert proxy.actions.count("ListMFADeviceTags") == 1 and proxy.actions.count("ListPolicyTags") == 1
+    assert con.execute("select count(*), count(tags_src) from aws_iam_virtual_mfa_device").fetchone() == (2, 0)
+    con.close()

@@ -135,3 +135,9 @@ class AccountRun:
     def each(self, items: Iterable[Any], work: Callable[[Any], Any]) -> list[Any]:
         """``work(item)`` for every item on the account's worker pool (bounded concurrency), results in order."""
         return list(self._pool.map(work, list(items)))
+
+    def each_unless_refused(self, items: list[Any], work: Callable[[Any], dict | None]) -> None:
+        """``work(item)`` for every item, the first alone: when it gives no answer (refused), the others would be
+        refused alike and are not asked, so that one call is the one gap."""
+        if items and work(items[0]) is not None:
+            self.each(items[1:], work)

@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 import os
-import re
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import boto3
-import botocore.loaders
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
@@ -31,6 +29,7 @@ from botocore.parsers import ResponseParserError
 
 from iamsql.common.clock import as_utc
 from iamsql.errors import CollectError
+from iamsql.load import normalize
 
 DEFAULT_RETRY_MODE = "adaptive"  # client-side rate limiting on throttling, on top of exponential backoff
 DEFAULT_MAX_ATTEMPTS = 10
@@ -121,9 +120,8 @@ def check_regions(regions: list[str]) -> None:
     """Refuse a region name no AWS partition has (a typo such as ``us-east1``), which would otherwise make every
     regional call a gap. The names are checked against the partitions' region patterns that botocore ships, so
     regions AWS opens later are accepted."""
-    patterns = [re.compile(p["regionRegex"]) for p in botocore.loaders.create_loader().load_data("endpoints")["partitions"]]
     for region in regions:
-        if not any(pattern.match(region) for pattern in patterns):
+        if normalize.region_partition(region) is None:
             raise CollectError(f"--region {region!r} is not an AWS region name (such as us-east-1 or eu-west-1)")
 
 

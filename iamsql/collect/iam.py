@@ -2,7 +2,8 @@
 AWS managed policies, all pages in one call set), ``ListRoles`` (each role's description and maximum session
 duration, which GetAccountAuthorizationDetails leaves out), the credential report, access keys with their last
 use, MFA and virtual MFA devices, console passwords, password policy, account summary, aliases, SAML and OIDC
-providers, instance profiles, server certificates.
+providers, instance profiles, server certificates, and the tags of customer managed policies, instance profiles,
+server certificates and virtual MFA devices (one call each: the account-wide answers leave them out).
 
 Per-user calls are made only where the account-wide answers leave something out: ``ListAccessKeys`` for users the
 credential report shows with a key (its ``access_key_N_last_rotated``), ``ListMFADevices`` for users it shows with
@@ -62,9 +63,9 @@ def collect_iam(run: AccountRun) -> IamListing:
     run.fetch("iam", "GetAccountPasswordPolicy", facts={"NoSuchEntity"})
     run.fetch("iam", "GetAccountSummary")
     run.fetch("iam", "ListAccountAliases")
-    run.fetch("iam", "ListVirtualMFADevices")
-    run.fetch("iam", "ListInstanceProfiles")
-    run.fetch("iam", "ListServerCertificates")
+    devices = run.fetch("iam", "ListVirtualMFADevices") or {}
+    profiles = run.fetch("iam", "ListInstanceProfiles") or {}
+    certificates = run.fetch("iam", "ListServerCertificates") or {}
     saml = run.fetch("iam", "ListSAMLProviders") or {}
     oidc = run.fetch("iam", "ListOpenIDConnectProviders") or {}
     run.each(users, lambda user: per_user(run, user, report.get(user) if report is not None else None))
@@ -73,7 +74,26 @@ def collect_iam(run: AccountRun) -> IamListing:
     run.each([p["Arn"] for p in oidc.get("OpenIDConnectProviderList") or []], lambda arn: run.fetch(
         "iam", "GetOpenIDConnectProvider", entity=arn.split(":oidc-provider/", 1)[-1], add={"Arn": arn},
         OpenIDConnectProviderArn=arn))
+    entity_tags(run, [arn for arn in policies if normalize.arn_account(arn)],
+                [p["InstanceProfileName"] for p in profiles.get("InstanceProfiles") or []],
+                [c["ServerCertificateName"] for c in certificates.get("ServerCertificateMetadataList") or []],
+                [d["SerialNumber"] for d in devices.get("VirtualMFADevices") or []])
     return IamListing(principals, policies)
+
+
+def entity_tags(run: AccountRun, policies: list[str], profiles: list[str], certificates: list[str],
+                devices: list[str]) -> None:
+    """The tags the account-wide answers leave out, asked only of the entities they list: ``ListPolicyTags`` per
+    customer managed policy (GetAccountAuthorizationDetails has none for policies; AWS managed ones have no tags),
+    ``ListInstanceProfileTags``, ``ListServerCertificateTags`` and ``ListMFADeviceTags`` (virtual MFA devices). Each
+    output names its entity by the request's own parameter, added. Per kind, the first refused call is the one gap."""
+    for operation, parameter, names in (("ListPolicyTags", "PolicyArn", policies),
+                                        ("ListInstanceProfileTags", "InstanceProfileName", profiles),
+                                        ("ListServerCertificateTags", "ServerCertificateName", certificates),
+                                        ("ListMFADeviceTags", "SerialNumber", devices)):
+        run.each_unless_refused(names, lambda name, operation=operation, parameter=parameter: run.fetch(
+            "iam", operation, entity=name.rsplit("/", 1)[-1].rsplit(":", 1)[-1], add={parameter: name},
+            **{parameter: name}))
 
 
 @dataclass(frozen=True)

@@ -47,15 +47,8 @@ def _account_tags(run: AccountRun, accounts: list[str]) -> None:
     """``ListTagsForResource`` for each listed account (``aws_organizations_account.tags``), with ``ResourceId``
     added. The first refused call is the one gap: the others would be refused alike, and those accounts' tags stay
     NULL (unknown) rather than empty."""
-    if not accounts:
-        return
-
-    def tags(account: str) -> dict | None:
-        return run.fetch("organizations", "ListTagsForResource", entity=account, add={"ResourceId": account},
-                         ResourceId=account)
-
-    if tags(accounts[0]) is not None:
-        run.each(accounts[1:], tags)
+    run.each_unless_refused(accounts, lambda account: run.fetch(
+        "organizations", "ListTagsForResource", entity=account, add={"ResourceId": account}, ResourceId=account))
 
 
 def _policy(run: AccountRun, policy_id: str) -> None:

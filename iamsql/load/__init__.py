@@ -67,7 +67,7 @@ from iamsql.load.formats.base import (
     says_truncated,
 )
 from iamsql.load.formats.queried import queried_object
-from iamsql.load.normalize import arn_account, arn_parts, timestamp
+from iamsql.load.normalize import arn_account, arn_parts, region_partition, timestamp
 from iamsql.load.shapes import shape_problem
 from iamsql.raw.folder import MANIFEST_NAME, Manifest, read_manifest
 from iamsql.store import db
@@ -625,6 +625,16 @@ def _listed_entities(pages: dict[tuple, dict]) -> dict[tuple, dict]:
     return result
 
 
+def _unattached_policies(tables: dict[str, dict[tuple, dict]], known: dict[tuple, dict]) -> dict[tuple, dict]:
+    """aws_iam_policy_attachment rows of the policies whose own output (list-policies, get-policy) says
+    ``AttachmentCount`` 0 and that no list-entities-for-policy output describes: such a row is fully known, no
+    entity holds the policy (three empty lists, as Steampipe's from ListEntitiesForPolicy)."""
+    return {(row["arn"],): {"policy_arn": row["arn"], "is_attached": False, "region": "global",
+                            **{column: [] for column in iam.ENTITY_LISTS}}
+            for row in tables.get("aws_iam_policy", {}).values()
+            if row.get("attachment_count") == 0 and row.get("arn") and (row["arn"],) not in known}
+
+
 def _role_instance_profiles(tables: dict[str, dict[tuple, dict]]) -> None:
     """aws_iam_role.instance_profile_arns, where the role's own output did not tell it (list-roles, get-role), from
     the account's whole instance-profile listing: the profiles that hold the role (ListInstanceProfilesForRole's
@@ -637,6 +647,14 @@ def _role_instance_profiles(tables: dict[str, dict[tuple, dict]]) -> None:
     for role in tables.get("aws_iam_role", {}).values():
         if "instance_profile_arns" not in role and role.get("arn"):
             role["instance_profile_arns"] = profiles_of.get(role["arn"]) or None
+
+
+def _regions_partition(tables: dict[str, dict[tuple, dict]]) -> str | None:
+    """Without any ARN loaded for the account, its partition from the regions its rows name, when they all belong
+    to one partition (an account is in exactly one); else None."""
+    regions = {r.get("region") for rows in tables.values() for r in rows.values()} - {None, "global"}
+    found = {region_partition(region) for region in regions}
+    return found.pop() if len(found) == 1 else None
 
 
 def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str], whole: set[str]) -> None:
@@ -658,6 +676,7 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
     if "aws_iam_instance_profile" in whole:
         _role_instance_profiles(tables)
     attachments = _listed_entities(tables.get("aws_iam_policy_attachment", {}))
+    attachments.update(_unattached_policies(tables, attachments))
     if GAAD in formats:  # who has what, as get-account-authorization-details tells it, wins
         attachments.update(_policy_attachments(tables))
     if attachments:
@@ -665,7 +684,7 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
     trails.fill_shadow_rows(tables.get(TRAIL_TABLE, {}))
     organizations.derive(tables)
     partitions = Counter(r["partition"] for rows in tables.values() for r in rows.values() if r.get("partition"))
-    partition = partitions.most_common(1)[0][0] if partitions else None
+    partition = partitions.most_common(1)[0][0] if partitions else _regions_partition(tables)
     monitoring.derive(account, tables, partition)
     for table, rows in tables.items():
         for row in rows.values():
@@ -938,11 +957,22 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
             if not iam_files and not _any_record(summary.events):
                 empty_lists = [path for path, reason in summary.skipped if reason == pages.EMPTY_LIST]
                 raise InputError(_no_data([*(str(f.path) for f in event_files), *empty_lists]))
+        if as_of is not None:
+            _report_times(merged, as_of)
         tables_written = _write_tables(con, snapshots, merged)
         for account, snapshot_id in snapshots.items():
             for table, count in tables_written[account].items():
                 summary.rows[table] = summary.rows.get(table, 0) + count
         _finish_snapshots(con, snapshots, iam_files, event_files, summary, tables_written, manifests, as_of)
+
+
+def _report_times(merged: Merged, as_of: str) -> None:
+    """A credential report that gives no ``GeneratedTime`` (a raw CSV: AWS's CSV holds no time of its own) was
+    generated at the time ``--as-of`` says the data was taken: its ``generated_time``."""
+    for tables in merged.rows.values():
+        for row in tables.get("aws_iam_credential_report", {}).values():
+            if row.get("generated_time") is None:
+                row["generated_time"] = as_of
 
 
 def _write_tables(con, snapshots: dict[str, int], merged: Merged) -> dict[str, dict[str, int]]:

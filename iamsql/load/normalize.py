@@ -12,7 +12,10 @@ import json
 import re
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from functools import cache
 from typing import Any
+
+import botocore.loaders
 
 from iamsql.common.clock import as_utc
 from iamsql.common.policy_text import policy_json_text
@@ -236,6 +239,20 @@ def arn_account(arn: Any) -> str | None:
 def arn_partition(arn: Any) -> str | None:
     parts = arn_parts(arn)
     return parts["partition"] if parts else None
+
+
+@cache
+def _region_patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    return tuple((p["partition"], re.compile(p["regionRegex"]))
+                 for p in botocore.loaders.create_loader().load_data("endpoints")["partitions"])
+
+
+def region_partition(region: Any) -> str | None:
+    """The AWS partition of a region name (``cn-north-1`` -> ``aws-cn``) by the partitions' region patterns that
+    botocore ships, so regions AWS opens later are known; None for anything no partition's pattern matches."""
+    if not isinstance(region, str):
+        return None
+    return next((name for name, pattern in _region_patterns() if pattern.match(region)), None)
 
 
 def go_fields(value: Any, maps: frozenset[str] = frozenset()) -> Any:

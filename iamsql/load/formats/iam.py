@@ -600,8 +600,16 @@ def _unplaceable(command: str, why: str):
     return lambda doc, path: f"{command} output {why}"
 
 
+TAGGED_BY_NAME = {"InstanceProfileName": ("aws_iam_instance_profile", "instance-profile"),
+                  "ServerCertificateName": ("aws_iam_server_certificate", "server-certificate")}
+
+
 def parse_tags(doc: dict, path: Path) -> Parsed | str:
-    """list-user-tags / list-role-tags / list-policy-tags: the tags of the owner named by an added key."""
+    """list-user-tags / -role-tags / -policy-tags / -instance-profile-tags / -server-certificate-tags /
+    -mfa-device-tags: the tags of the entity named by the request's parameter, added (``UserName``, ``RoleName``,
+    ``PolicyArn``, ``InstanceProfileName``, ``ServerCertificateName``, ``SerialNumber``). An instance profile or
+    server certificate is found by its name among those listed beside it (its ARN holds a path the name does
+    not). A virtual MFA device's empty list is ``[]``, as Steampipe shows ListMFADeviceTags' answer."""
     owner = next(((key, table) for key, table in OWNER_KEYS.items() if doc.get(key) and key != "GroupName"), None)
     columns = {"tags_src": doc["Tags"] or None, "tags": normalize.tags_map(doc["Tags"]), "region": "global"}
     if owner:
@@ -612,9 +620,20 @@ def parse_tags(doc: dict, path: Path) -> Parsed | str:
         arn = doc["PolicyArn"]
         return of_one(Parsed("iam:list-policy-tags",
                              fragments=[Fragment("aws_iam_policy", (arn,), {"arn": arn, **columns}, arn_account(arn))]))
-    return ("list-user-tags / list-role-tags / list-policy-tags output names no user, role or policy (add UserName, "
-            "RoleName or PolicyArn; for organizations list-tags-for-resource, ResourceId), so its tags cannot be "
-            f"attributed; {GAAD_INSTEAD}")
+    if doc.get("SerialNumber"):
+        serial = doc["SerialNumber"]
+        return of_one(Parsed("iam:list-mfa-device-tags", fragments=[Fragment(
+            "aws_iam_virtual_mfa_device", (serial,), {"serial_number": serial, **columns, "tags_src": doc["Tags"]},
+            arn_account(serial))]))
+    named = next((key for key in TAGGED_BY_NAME if doc.get(key)), None)
+    if named:
+        table, kind = TAGGED_BY_NAME[named]
+        fragment = Fragment(table, None, {**columns, "__arn_suffix": f"/{doc[named]}"})
+        return of_one(Parsed(f"iam:list-{kind}-tags", fragments=[fragment]))
+    return ("list-*-tags output names no user, role, policy, instance profile, server certificate or MFA device (add "
+            "UserName, RoleName, PolicyArn, InstanceProfileName, ServerCertificateName or SerialNumber; for "
+            "organizations list-tags-for-resource, ResourceId), so its tags cannot be attributed; "
+            f"{GAAD_INSTEAD}")
 
 
 def parse_policy_version(doc: dict, path: Path) -> Parsed | str:
@@ -717,7 +736,8 @@ FORMATS: list[Format] = [
            lambda d: any(isinstance(d.get(k), list) for k in ("PolicyGroups", "PolicyUsers", "PolicyRoles")),
            parse_entities_for_policy),
     Format("iam:list-tags", lambda d: isinstance(d.get("Tags"), list) and set(d) <= {
-        "Tags", "IsTruncated", "Marker", "UserName", "RoleName", "PolicyArn"}, parse_tags),
+        "Tags", "IsTruncated", "Marker", "UserName", "RoleName", "PolicyArn", *TAGGED_BY_NAME, "SerialNumber"},
+        parse_tags),
     Format("sts:get-caller-identity", lambda d: set(d) == {"UserId", "Account", "Arn"}, parse_caller_identity),
 ]
 
