@@ -30,7 +30,7 @@ with aged as (
     coalesce(last_used > coalesce(generated_time, now()), false) as used_after_report,
     -- use is known up to the report's time (the snapshot's with get-access-key-last-used or a report of its last
     -- four hours): unused for the whole limit by then is unused
-    coalesce(last_used, created) < coalesce(use_known_until, now()) - :max_unused_days * interval '1 day'
+    coalesce(last_used, created) < use_known_until - :max_unused_days * interval '1 day'
       as unused_at_report,
     coalesce(to_char(generated_time, 'YYYY-MM-DD'), 'an unknown date') as report_date,
     date_part('day', now() - generated_time)::int as report_age
@@ -43,7 +43,7 @@ select
     when last_used is null and new_key then 'ok'
     when used_after_report then 'alarm'
     -- a key no slot of the report holds, with no last use loaded
-    when key_number is null and use_known_until < now() then 'skip'
+    when use_known_until is null then 'skip'
     -- a report generated before the period began cannot show use within it
     when use_known_until < now() - :max_unused_days * interval '1 day' then 'skip'
     when unused_at_report then 'alarm'
@@ -57,7 +57,7 @@ select
       then 'Access key ' || label || ' of ' || user_name || ' was created ' || key_age
         || case when key_age = 1 then ' day' else ' days' end || ' before the data was taken, after the credential '
         || 'report (generated on ' || report_date || '), within the ' || :max_unused_days || '-day grace period.'
-    when key_number is null and use_known_until < now() and not used_after_report
+    when use_known_until is null and not used_after_report
       then 'Access key ' || label || ' of ' || user_name || ' was created on ' || to_char(created, 'YYYY-MM-DD')
         || ', after the credential report (generated on ' || report_date || '), which cannot show its use; '
         || 'load get-access-key-last-used for it.'

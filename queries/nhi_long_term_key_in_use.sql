@@ -35,10 +35,10 @@ with recent as (
   group by k.user_arn, k.account_id
 ), unknown_since as (
   -- active keys whose use after the credential report is not known
-  select k.user_arn, k.account_id, min(k.use_known_until) as known_until,
+  select k.user_arn, k.account_id,
     string_agg(coalesce(k.access_key_id, 'access key ' || k.key_number), ', ' order by k.label) as keys
   from iam_user_access_key as k
-  where k.use_known_until < now()
+  where coalesce(k.use_known_until < now(), true)
   group by k.user_arn, k.account_id
 )
 select
@@ -59,11 +59,12 @@ select
         || ' before the data was taken, so it cannot show key use in that period; load a current report.'
     when u.keys is not null then
       ' used no active access key in the ' || :lookback_days || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken up to the credential report, generated on '
-        || to_char(u.known_until, 'YYYY-MM-DD') || ', ' || date_part('day', now() - u.known_until)::int
-        || case when date_part('day', now() - u.known_until)::int = 1 then ' day' else ' days' end
-        || ' before the data was taken; the use of ' || u.keys || ' since is not known: load a current report '
-        || 'or get-access-key-last-used for each key.'
+        || ' before the data was taken up to the credential report (generated on '
+        || coalesce(to_char(c.generated_time, 'YYYY-MM-DD'), 'an unknown date') || coalesce(', '
+          || date_part('day', now() - c.generated_time)::int
+          || case when date_part('day', now() - c.generated_time)::int = 1 then ' day' else ' days' end
+          || ' before the data was taken', '') || '); the use of ' || u.keys
+        || ' since is not known: load a current report or get-access-key-last-used for each key.'
     else ' used no active access key in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end || ' before the data was taken.'
   end as reason,

@@ -1077,7 +1077,7 @@ def test_long_term_key_not_in_use_needs_its_use_known_up_to_the_data(tmp_path):
     results = run_loaded(tmp_path / "old", files, ["nhi_long_term_key_in_use"])
     stale, live = results[user_arn("svc-stale")], results[user_arn("svc-live")]
     assert stale["status"] == "skip", stale["reason"]
-    assert "generated on 2024-01-31, 30 days before" in stale["reason"] and "access key 1" in stale["reason"], stale
+    assert "(generated on 2024-01-31, 30 days before the data was taken)" in stale["reason"] and "access key 1" in stale["reason"], stale
     assert live["status"] == "ok", live["reason"]
     (tmp_path / "fresh").mkdir()
     fresh = run_loaded(tmp_path / "fresh", {"credential-report.json": report_of(lines, "2024-03-01T09:00:00Z"),
