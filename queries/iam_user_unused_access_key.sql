@@ -2,10 +2,11 @@
 title: Access keys in use
 description: >-
   Each active access key of an IAM user was used within max_unused_days days before the data was taken; a key
-  not used yet is allowed for max_unused_days days after it was created. The credential report shows use up to
-  its GeneratedTime only: a key is unused when it already was for more than max_unused_days days when the report
-  was generated; a key whose gap crossed the limit only after the report, or a report generated before the period
-  began, cannot be judged and is skipped. Where list-access-keys of the user is loaded, it says which keys exist
+  not used yet is allowed for max_unused_days days after it was created. A key's use is known up to the
+  snapshot when its get-access-key-last-used is loaded or the credential report was generated at most four hours
+  before the snapshot (iam_user_access_key's use_known_until), else up to the report's GeneratedTime only: a key is
+  unused when it already was for more than max_unused_days days by then; a key whose gap crossed the limit only
+  after that, or a report generated before the period began, cannot be judged and is skipped. Where list-access-keys of the user is loaded, it says which keys exist
   now and whether they are active: a report slot whose key is no longer listed (deleted since) or is inactive is
   not judged, and a listed active key that no slot holds (created after the report) is judged by its create date
   and its last use from get-access-key-last-used, else skipped naming the report's date.
@@ -27,8 +28,9 @@ with aged as (
     created >= now() - :max_unused_days * interval '1 day' as new_key,
     -- a use after the report is get-access-key-last-used's, which is as of the data
     coalesce(last_used > coalesce(generated_time, now()), false) as used_after_report,
-    -- the report shows use up to its own time: unused for the whole limit by then is unused
-    coalesce(last_used, created) < coalesce(generated_time, now()) - :max_unused_days * interval '1 day'
+    -- use is known up to the report's time (the snapshot's with get-access-key-last-used or a report of its last
+    -- four hours): unused for the whole limit by then is unused
+    coalesce(last_used, created) < use_known_until - :max_unused_days * interval '1 day'
       as unused_at_report,
     coalesce(to_char(generated_time, 'YYYY-MM-DD'), 'an unknown date') as report_date,
     date_part('day', now() - generated_time)::int as report_age
@@ -41,9 +43,9 @@ select
     when last_used is null and new_key then 'ok'
     when used_after_report then 'alarm'
     -- a key no slot of the report holds, with no last use loaded
-    when key_number is null then 'skip'
+    when use_known_until is null then 'skip'
     -- a report generated before the period began cannot show use within it
-    when generated_time < now() - :max_unused_days * interval '1 day' then 'skip'
+    when use_known_until < now() - :max_unused_days * interval '1 day' then 'skip'
     when unused_at_report then 'alarm'
     else 'skip'
   end as status,
@@ -55,11 +57,11 @@ select
       then 'Access key ' || label || ' of ' || user_name || ' was created ' || key_age
         || case when key_age = 1 then ' day' else ' days' end || ' before the data was taken, after the credential '
         || 'report (generated on ' || report_date || '), within the ' || :max_unused_days || '-day grace period.'
-    when key_number is null and not used_after_report
+    when use_known_until is null and not used_after_report
       then 'Access key ' || label || ' of ' || user_name || ' was created on ' || to_char(created, 'YYYY-MM-DD')
         || ', after the credential report (generated on ' || report_date || '), which cannot show its use; '
         || 'load get-access-key-last-used for it.'
-    when generated_time < now() - :max_unused_days * interval '1 day' and not used_after_report
+    when use_known_until < now() - :max_unused_days * interval '1 day' and not used_after_report
       then 'The credential report was generated on ' || report_date || ', more than '
         || :max_unused_days || case when :max_unused_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so it cannot show whether access key ' || label || ' of ' || user_name

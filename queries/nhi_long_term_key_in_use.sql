@@ -7,8 +7,11 @@ description: >-
   credentials. The reason names the key ids (when list-access-keys is loaded) and the service each key last
   called. Where list-access-keys of the user is loaded, it says which keys are active now (iam_user_access_key):
   a key deleted or deactivated since the report does not count, and one created after it counts by its use from
-  get-access-key-last-used. Non-human users without a recently used active key pass; a credential report
-  generated before the period began cannot show use within it and is skipped.
+  get-access-key-last-used. Non-human users without a recently used active key pass when the use of each active
+  key is known up to the snapshot (iam_user_access_key's use_known_until: the key's get-access-key-last-used is
+  loaded, or the report was generated at most four hours before the snapshot); a key whose use is known only up to
+  an older report may have been used since, and the user is skipped naming the report's date, as is every user of a
+  credential report generated before the period began, which cannot show use within it.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: >-
@@ -30,6 +33,13 @@ with recent as (
   from iam_user_access_key as k
   where k.last_used > now() - :lookback_days * interval '1 day' and k.last_used <= now()
   group by k.user_arn, k.account_id
+), unknown_since as (
+  -- active keys whose use after the credential report is not known
+  select k.user_arn, k.account_id,
+    string_agg(coalesce(k.access_key_id, 'access key ' || k.key_number), ', ' order by k.label) as keys
+  from iam_user_access_key as k
+  where coalesce(k.use_known_until < now(), true)
+  group by k.user_arn, k.account_id
 )
 select
   p.principal_arn as resource,
@@ -37,6 +47,7 @@ select
     when r.keys is not null then 'alarm'
     -- a report generated before the period began cannot show use within it
     when c.generated_time < now() - :lookback_days * interval '1 day' then 'skip'
+    when u.keys is not null then 'skip'
     else 'ok'
   end as status,
   'The non-human user ' || p.name || case
@@ -46,6 +57,14 @@ select
       ': the credential report was generated on ' || to_char(c.generated_time, 'YYYY-MM-DD') || ', more than '
         || :lookback_days || case when :lookback_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so it cannot show key use in that period; load a current report.'
+    when u.keys is not null then
+      ' used no active access key in the ' || :lookback_days || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken up to the credential report (generated on '
+        || coalesce(to_char(c.generated_time, 'YYYY-MM-DD'), 'an unknown date') || coalesce(', '
+          || date_part('day', now() - c.generated_time)::int
+          || case when date_part('day', now() - c.generated_time)::int = 1 then ' day' else ' days' end
+          || ' before the data was taken', '') || '); the use of ' || u.keys
+        || ' since is not known: load a current report or get-access-key-last-used for each key.'
     else ' used no active access key in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end || ' before the data was taken.'
   end as reason,
@@ -54,4 +73,5 @@ select
 from iam_principal as p
   join aws_iam_credential_report as c on c.user_arn = p.principal_arn and c.account_id = p.account_id
   left join recent as r on r.user_arn = p.principal_arn and r.account_id = p.account_id
+  left join unknown_since as u on u.user_arn = p.principal_arn and u.account_id = p.account_id
 where p.is_nhi and p.principal_type = 'user'

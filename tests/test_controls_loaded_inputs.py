@@ -644,6 +644,26 @@ def test_unused_access_keys_are_judged_at_the_reports_time(tmp_path):
     assert b["status"] == "alarm", b["reason"]
 
 
+def test_unused_access_keys_are_judged_up_to_their_live_last_use(tmp_path):
+    """get-access-key-last-used is live: a key it shows unused for 70 days is unused, though the report, 30 days
+    old, saw it used 40 days before; a report of the last four hours is as current as AWS gives one."""
+    report = report_of([key_used("svc-a", "2023-12-22T12:00:00+00:00"),    # 40 days before the report, 70 before the data
+                        key_used("svc-live", "2023-12-22T12:00:00+00:00")])
+    files = {"credential-report.json": report,
+             "svc-live.json": listing("svc-live", ("AKIASVCLIVE000000001", "Active", "2020-01-01T00:00:00Z")),
+             "svc-live-used.json": {"AccessKeyId": "AKIASVCLIVE000000001", "UserName": "svc-live", "AccessKeyLastUsed": {
+                 "LastUsedDate": "2023-12-22T12:00:00Z", "ServiceName": "s3", "Region": "us-east-1"}}}
+    (tmp_path / "old").mkdir()
+    results = run_loaded(tmp_path / "old", files, ["iam_user_unused_access_key"])
+    assert results[user_arn("svc-a") + "#access_key_1"]["status"] == "skip"
+    live = results[user_arn("svc-live") + "#access_key_1"]
+    assert live["status"] == "alarm" and "last used 70 days before the data was taken" in live["reason"], live
+    (tmp_path / "fresh").mkdir()
+    fresh = run_loaded(tmp_path / "fresh", {"credential-report.json": report_of(
+        [key_used("svc-a", "2023-12-22T12:00:00+00:00")], "2024-03-01T09:00:00Z")}, ["iam_user_unused_access_key"])
+    assert fresh[user_arn("svc-a") + "#access_key_1"]["status"] == "alarm", fresh
+
+
 def test_unused_passwords_are_judged_at_the_reports_time(tmp_path):
     lines = [report_line(name, "2020-01-01T00:00:00+00:00", password="true", password_used=used)
              for name, used in (("ann", "2023-12-22T12:00:00+00:00"), ("bob", "2023-11-22T12:00:00+00:00"))]
@@ -1040,6 +1060,30 @@ def test_long_term_key_use_is_read_from_the_keys_listed_now(tmp_path):
     assert rotated["status"] == "alarm", rotated["reason"]
     assert "AKIASVCROTNEW0000001 (last used 2024-02-28 on sqs)" in rotated["reason"], rotated["reason"]
     assert off["status"] == "ok", off["reason"]
+
+
+def test_long_term_key_not_in_use_needs_its_use_known_up_to_the_data(tmp_path):
+    """A key the credential report shows unused in the period may have been used after the report: it is known only
+    from get-access-key-last-used (live), or from a report at most four hours old (AWS gives a report up to four
+    hours old); a report 30 days old without that output leaves the user unknown."""
+    lines = [key_used(name, "2023-10-01T12:00:00+00:00") for name in ("svc-stale", "svc-live")]  # 152 days before
+    gaad = {"UserDetailList": [gaad_user(n) for n in ("svc-stale", "svc-live")], "GroupDetailList": [],
+            "RoleDetailList": [], "Policies": [], "IsTruncated": False}
+    files = {"credential-report.json": report_of(lines), "get-account-authorization-details.json": gaad,
+             "svc-live.json": listing("svc-live", ("AKIASVCLIVE000000001", "Active", "2020-01-01T00:00:00Z")),
+             "svc-live-used.json": {"AccessKeyId": "AKIASVCLIVE000000001", "UserName": "svc-live", "AccessKeyLastUsed": {
+                 "LastUsedDate": "2023-10-01T12:00:00Z", "ServiceName": "s3", "Region": "us-east-1"}}}
+    (tmp_path / "old").mkdir()
+    results = run_loaded(tmp_path / "old", files, ["nhi_long_term_key_in_use"])
+    stale, live = results[user_arn("svc-stale")], results[user_arn("svc-live")]
+    assert stale["status"] == "skip", stale["reason"]
+    assert "(generated on 2024-01-31, 30 days before the data was taken)" in stale["reason"] and "access key 1" in stale["reason"], stale
+    assert live["status"] == "ok", live["reason"]
+    (tmp_path / "fresh").mkdir()
+    fresh = run_loaded(tmp_path / "fresh", {"credential-report.json": report_of(lines, "2024-03-01T09:00:00Z"),
+                                            "get-account-authorization-details.json": gaad},
+                       ["nhi_long_term_key_in_use"])
+    assert {fresh[user_arn(n)]["status"] for n in ("svc-stale", "svc-live")} == {"ok"}, fresh
 
 
 def test_unused_non_human_user_counts_the_use_of_a_key_made_after_the_report(tmp_path):

@@ -128,7 +128,8 @@ def write_trail(folder: Path, account: str, *, multi_region=True, logging=True, 
 
 def write_monitoring(folder: Path, account: str, chains: list[dict]) -> None:
     """Metric filters, their alarms and the topics' subscriptions. A chain: name, pattern, and optionally
-    alarm=False (no alarm), topic=False (alarm without action), subscription="confirmed" | "pending"."""
+    alarm=False (no alarm), topic=False (alarm without action), subscription="confirmed" | "pending" | "deleted"
+    (list-subscriptions gives PendingConfirmation or Deleted in place of the ARN)."""
     filters, alarms, subscriptions = [], [], []
     for chain in chains:
         name = chain["name"]
@@ -143,8 +144,10 @@ def write_monitoring(folder: Path, account: str, chains: list[dict]) -> None:
                        "MetricName": name, "Namespace": "Security", "Statistic": "Sum", "Period": 300,
                        "EvaluationPeriods": 1, "Threshold": 1.0, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
                        "StateValue": "OK"})
-        pending = chain.get("subscription", "confirmed") == "pending"
-        subscriptions.append({"SubscriptionArn": "PendingConfirmation" if pending else f"{topic}:3f1c2b0e-0000-4000-8000-{name[:12]:0>12}",
+        state = chain.get("subscription", "confirmed")
+        arn = {"pending": "PendingConfirmation", "deleted": "Deleted"}.get(
+            state, f"{topic}:3f1c2b0e-0000-4000-8000-{name[:12]:0>12}")
+        subscriptions.append({"SubscriptionArn": arn,
                               "Owner": account, "Protocol": "email", "Endpoint": "secops@example.com", "TopicArn": topic})
     write(folder, "describe-metric-filters", {"Region": REGION, "metricFilters": filters})
     write(folder, "describe-alarms", {"MetricAlarms": alarms, "CompositeAlarms": []})
@@ -177,6 +180,7 @@ def results(tmp_path_factory):
         {"name": "trail", "pattern": EQUIVALENT["cloudtrail_changes"], "alarm": False},
         {"name": "denied", "pattern": '{ $.errorCode = "AccessDenied*" }'},
         {"name": "kms", "pattern": "{ ($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion) }"},
+        {"name": "nacl", "pattern": EQUIVALENT["nacl_changes"], "subscription": "deleted"},
     ])
     write_bucket(root / BROKEN, bucket, public=True, logging=False)
 
@@ -246,6 +250,7 @@ def test_not_loaded_metric_filters_and_alarms_skip(results, control):
 @pytest.mark.parametrize("control, status, words", [
     ("cloudwatch_root_usage_monitored", "alarm", "notifies no SNS topic"),
     ("cloudwatch_iam_policy_changes_monitored", "alarm", "no confirmed subscription"),
+    ("cloudwatch_nacl_changes_monitored", "alarm", "no confirmed subscription"),
     ("cloudwatch_cloudtrail_changes_monitored", "alarm", "no CloudWatch alarm watches"),
     ("cloudwatch_unauthorized_api_calls_monitored", "alarm", "No metric filter on log group trail-events"),
     ("cloudwatch_console_signin_without_mfa_monitored", "alarm", "No metric filter"),

@@ -9,7 +9,11 @@ slot holds (created after the report). The root user's keys are not here.
 Columns: user_arn, user_name, account_id, partition, key_number (the report's slot, 1 or 2; NULL for a listed key
 no slot holds), access_key_id (the listed key's id; NULL for a slot of a user whose keys are not listed), created
 (the slot's last_rotated, else the user's creation; the listed CreateDate for a key no slot holds), last_used (the
-later of the report's date and get-access-key-last-used's), last_used_service (the service of that use), generated_time (the report's), resource
+later of the report's date and get-access-key-last-used's), last_used_service (the service of that use), generated_time (the report's),
+use_known_until (the time up to which the key's use is known: the snapshot time when the key's
+get-access-key-last-used is loaded, which is live, or when the report holding the key was generated at most four
+hours before it (or at an unknown time), the most a report AWS gives can lag; else the report's GeneratedTime,
+after which use is not known; NULL for a key no slot holds without get-access-key-last-used), resource
 (`<user ARN>#access_key_<N>`, or `<user ARN>#<access key id>` for a key no slot holds), label (`1`, `2` or the id).
 */
 with slot as (
@@ -39,7 +43,12 @@ with slot as (
     greatest(s.last_used, l.access_key_last_used_date) as last_used,
     case when l.access_key_last_used_date > s.last_used or s.last_used is null then l.access_key_last_used_service
       else s.last_used_service end as last_used_service,
-    s.generated_time
+    s.generated_time,
+    -- get-access-key-last-used gives a service ("N/A" for a key never used) whenever it is loaded; a report can be
+    -- up to four hours old when AWS gives it (it generates one at most every four hours)
+    case when l.access_key_last_used_service is not null
+        or coalesce(s.generated_time >= now() - interval '4 hours', true) then now()
+      else s.generated_time end as use_known_until
   from slot as s
     left join listed_user as u on u.account_id = s.account_id and u.user_name = s.user_name
     left join listed as l on l.account_id = s.account_id and l.user_name = s.user_name
@@ -48,7 +57,9 @@ with slot as (
   union all
   select coalesce(c.user_arn, iu.arn, 'arn:' || l.partition || ':iam::' || l.account_id || ':user/' || l.user_name),
     l.user_name, l.account_id, l.partition, null, l.access_key_id, l.create_date, l.access_key_last_used_date,
-    l.access_key_last_used_service, r.generated_time
+    l.access_key_last_used_service, r.generated_time,
+    -- a key no slot holds: only get-access-key-last-used knows its use
+    case when l.access_key_last_used_service is not null then now() end
   from listed as l
     join report as r on r.account_id = l.account_id
     left join aws_iam_credential_report as c on c.account_id = l.account_id and c.user_name = l.user_name

@@ -3,7 +3,8 @@ Whether the events of each monitored pattern reach a person, per account: a mult
 and records every management event, read and write (cloudtrail_trail_coverage), sends its events to a CloudWatch
 Logs log group, a metric filter on that log group matches at least the pattern's
 events, a metric alarm watches the filter's metric, the alarm notifies an SNS topic, and the topic has a confirmed
-subscription. One row per loaded account and pattern.
+subscription (one whose SubscriptionArn is an ARN, not PendingConfirmation or Deleted). One row per loaded account
+and pattern.
 
 Columns: account_id, partition, pattern, label, status (ok, alarm, skip), reason, trail, metric_filter, alarm,
 topic. The best chain of the account is reported (ok, then unknown, then the one that gets furthest).
@@ -111,9 +112,11 @@ alarm_topic as (
   where x like 'arn:%:sns:%' and al.actions_enabled is not false
 ),
 topic_confirmed as (
+  -- a confirmed subscription has an ARN: list-subscriptions gives PendingConfirmation until the endpoint confirms
+  -- and Deleted for one being removed, in place of the ARN
   select topic_arn, count(*) as confirmed
   from aws_sns_topic_subscription
-  where pending_confirmation is false
+  where pending_confirmation is false and subscription_arn like 'arn:%'
   group by topic_arn
 ),
 chain as (
