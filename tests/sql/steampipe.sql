@@ -3474,3 +3474,974 @@ select i.instance_id, count(sg) as groups, string_agg(sg ->> 'GroupName', ',' or
 
 -- name: organizations_account_probe_117
 select id, name, row_number() over (order by joined_timestamp, id) as n, lag(name) over (order by joined_timestamp, id) as previous from aws_organizations_account order by n;
+
+-- name: policy_statement_effects
+select p.arn, s ->> 'Effect' as effect, coalesce(s ->> 'Sid', '(no sid)') as sid
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where p.is_attached
+order by p.arn, effect, sid;
+
+-- name: policy_full_admin_cte_chain
+with statements as (
+  select p.arn, p.account_id, s
+  from aws_iam_policy p cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') s
+), allows as (
+  select arn, account_id, s from statements where s ->> 'Effect' = 'Allow'
+), admin as (
+  select distinct arn from allows where s -> 'Action' ? '*' and s -> 'Resource' ? '*'
+), summary as (
+  select p.arn, p.name, p.account_id, a.arn is not null as grants_admin
+  from aws_iam_policy p left join admin a on a.arn = p.arn
+)
+select arn as resource,
+  case when grants_admin then 'alarm' else 'ok' end as status,
+  name || case when grants_admin then ' grants *:* on *.' else ' grants no full admin.' end as reason,
+  account_id
+from summary;
+
+-- name: policy_action_wildcard_services
+select p.name, string_agg(distinct split_part(a, ':', 1), ', ' order by split_part(a, ':', 1)) as services
+from aws_iam_policy p,
+  jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Action') a
+where s ->> 'Effect' = 'Allow' and a like '%:*'
+group by p.name
+order by p.name;
+
+-- name: policy_not_action_allow
+select arn, count(*) filter (where s ? 'NotAction') as not_action_statements,
+  count(*) filter (where s ? 'NotResource') as not_resource_statements
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+group by arn
+having count(*) filter (where s ? 'NotAction' or s ? 'NotResource') > 0;
+
+-- name: policy_condition_keys
+select distinct k.key as operator, ck as condition_key
+from aws_iam_policy p,
+  jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_each(s -> 'Condition') k,
+  jsonb_object_keys(k.value) ck
+order by operator, condition_key;
+
+-- name: policy_statement_count_typeof
+select name, jsonb_typeof(policy -> 'Statement') as raw_kind,
+  jsonb_array_length(policy_std -> 'Statement') as statements
+from aws_iam_policy
+where policy is not null;
+
+-- name: policy_passrole_star
+select p.arn as resource,
+  case when bool_or(s -> 'Action' ?| array['iam:passrole', 'iam:*', '*'] and s -> 'Resource' @> '["*"]') then 'alarm' else 'ok' end as status,
+  p.account_id
+from aws_iam_policy p
+  left join lateral jsonb_array_elements(p.policy_std -> 'Statement') s on s ->> 'Effect' = 'Allow'
+group by p.arn, p.account_id;
+
+-- name: policy_versions_count
+select name, jsonb_array_length(policy_versions) as versions,
+  (select count(*) from jsonb_array_elements(policy_versions) v where (v ->> 'IsDefaultVersion')::bool) as defaults
+from aws_iam_policy
+where policy_versions is not null;
+
+-- name: policy_age_buckets
+select case
+    when create_date > now() - interval '30 days' then 'last 30 days'
+    when create_date > now() - interval '90 days' then '30-90 days'
+    when create_date > now() - interval '365 days' then '90-365 days'
+    else 'older than 1 year'
+  end as age, count(*) as policies
+from aws_iam_policy
+group by 1
+order by 1;
+
+-- name: policy_update_year_month
+select to_char(update_date, 'YYYY-MM') as month, count(*)
+from aws_iam_policy
+where not is_aws_managed
+group by month
+order by month nulls last;
+
+-- name: policy_regexp_service_prefixes
+select distinct (regexp_matches(a, '^([a-z0-9-]+):', 'g'))[1] as service
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+order by service
+limit 25;
+
+-- name: policy_resource_account_ids
+select distinct p.name, substring(r from 'arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9*-]*:([0-9]{12}|\*):') as target_account
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Resource') r
+where r ~ ':([0-9]{12}|\*):'
+order by 1, 2;
+
+-- name: policy_statement_ordinality
+select p.name, t.n as statement_no, t.s ->> 'Effect' as effect, jsonb_array_length(t.s -> 'Action') as actions
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as t(s, n)
+where p.attachment_count > 0
+order by p.name, t.n;
+
+-- name: policy_default_version_number
+select name, default_version_id, nullif(regexp_replace(default_version_id, '[^0-9]', '', 'g'), '')::int as version_no
+from aws_iam_policy
+order by version_no desc nulls last, name
+limit 20;
+
+-- name: policy_deny_statements_text
+select arn, string_agg(s ->> 'Sid', ',' order by s ->> 'Sid') filter (where s ->> 'Effect' = 'Deny') as deny_sids
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+group by arn
+having count(*) filter (where s ->> 'Effect' = 'Deny') > 0;
+
+-- name: policy_kms_decrypt_any_key
+select p.arn as resource, 'alarm' as status,
+  p.name || ' allows ' || string_agg(distinct a, ', ') || ' on all keys.' as reason
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where s ->> 'Effect' = 'Allow' and a in ('kms:decrypt', 'kms:reencryptfrom', 'kms:*', '*') and s -> 'Resource' ? '*'
+group by p.arn, p.name;
+
+-- name: policy_path_split
+select split_part(path, '/', 2) as first_segment, count(*) as n
+from aws_iam_policy
+group by 1
+order by n desc, first_segment;
+
+-- name: policy_window_rank_by_statements
+select name, account_id, jsonb_array_length(policy_std -> 'Statement') as statements,
+  rank() over (partition by account_id order by jsonb_array_length(policy_std -> 'Statement') desc) as rank_in_account
+from aws_iam_policy
+where not is_aws_managed;
+
+-- name: policy_tags_each_text
+select p.name, t.key, t.value
+from aws_iam_policy p, jsonb_each_text(p.tags) t
+order by p.name, t.key;
+
+-- name: policy_condition_values_array
+select p.name, c.key as cond_key, jsonb_array_length(c.value) as value_count
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_each(s -> 'Condition') o, jsonb_each(o.value) c
+order by p.name, cond_key, value_count;
+
+-- name: role_trust_principal_types
+select r.name, pt.key as principal_type, pv as principal
+from aws_iam_role r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_each(s -> 'Principal') pt,
+  jsonb_array_elements_text(pt.value) pv
+where s ->> 'Effect' = 'Allow'
+order by r.name, principal_type, principal;
+
+-- name: role_trust_cross_account
+with principals as (
+  select r.arn, r.account_id, pv
+  from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+    jsonb_array_elements_text(s -> 'Principal' -> 'AWS') pv
+  where s ->> 'Effect' = 'Allow'
+), accounts as (
+  select arn, account_id, case when pv = '*' then '*' else split_part(pv, ':', 5) end as trusted
+  from principals
+)
+select arn as resource,
+  case when bool_or(trusted = '*') then 'alarm'
+       when bool_or(trusted <> account_id) then 'info'
+       else 'ok' end as status,
+  string_agg(distinct trusted, ', ' order by trusted) filter (where trusted <> account_id) as external
+from accounts
+group by arn;
+
+-- name: role_trust_service_names
+select distinct split_part(svc, '.', 1) as service
+from aws_iam_role, jsonb_array_elements(assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Service') svc
+order by service;
+
+-- name: role_oidc_federated
+select r.name, f as provider, s -> 'Condition' as condition
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Federated') f
+order by r.name, provider;
+
+-- name: role_trust_external_id_condition
+select r.arn,
+  exists (select 1 from jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s
+          where s -> 'Condition' -> 'StringEquals' ? 'sts:externalid') as has_external_id,
+  r.assume_role_policy_std #>> '{Statement,0,Condition,StringEquals,sts:externalid,0}' as external_id
+from aws_iam_role r
+order by r.arn;
+
+-- name: role_last_used_age
+select name,
+  case when role_last_used_date is null then 'never'
+       else date_part('day', now() - role_last_used_date)::int || ' days' end as last_used,
+  coalesce(role_last_used_region, 'n/a') as region
+from aws_iam_role
+order by role_last_used_date desc nulls last, name
+limit 30;
+
+-- name: role_unused_control
+select arn as resource,
+  case
+    when role_last_used_date is null and create_date < now() - interval '90 days' then 'alarm'
+    when role_last_used_date < now() - interval '90 days' then 'alarm'
+    when role_last_used_date is null then 'info'
+    else 'ok'
+  end as status,
+  name || ' last used ' || coalesce(to_char(role_last_used_date, 'YYYY-MM-DD'), 'never') || '.' as reason,
+  account_id
+from aws_iam_role
+where path not like '/aws-service-role/%';
+
+-- name: role_session_duration_hours
+select name, max_session_duration, max_session_duration / 3600 as hours,
+  round(max_session_duration / 3600.0, 2) as hours_exact
+from aws_iam_role
+where max_session_duration >= 3600
+order by max_session_duration desc, name;
+
+-- name: role_attached_managed_counts
+select r.name, jsonb_array_length(r.attached_policy_arns) as attached,
+  count(a) filter (where a like 'arn:aws:iam::aws:policy/%') as aws_managed
+from aws_iam_role r left join lateral jsonb_array_elements_text(r.attached_policy_arns) a on true
+group by r.name, r.attached_policy_arns
+order by attached desc, r.name
+limit 20;
+
+-- name: role_inline_policy_names
+select r.name, array_agg(i ->> 'PolicyName' order by i ->> 'PolicyName') as inline_names
+from aws_iam_role r, jsonb_array_elements(r.inline_policies_std) i
+group by r.name;
+
+-- name: role_instance_profiles_split
+select r.name, split_part(ip, '/', 2) as profile
+from aws_iam_role r, jsonb_array_elements_text(r.instance_profile_arns) ip
+order by 1, 2;
+
+-- name: role_path_regex_service
+select path, count(*) filter (where path ~ '^/aws-service-role/') as service_linked, count(*) as total
+from aws_iam_role
+group by path
+order by total desc, path;
+
+-- name: role_description_nullif
+select name, coalesce(nullif(trim(description), ''), '<no description>') as description
+from aws_iam_role
+order by name
+limit 40;
+
+-- name: role_tags_contains
+select name, tags ->> 'Department' as env
+from aws_iam_role
+where tags @> '{}'::jsonb and tags ?| array['Department', 'Location', 'Owner']
+order by name, env;
+
+-- name: role_created_by_year
+select extract(year from create_date) as year, count(*) as roles
+from aws_iam_role
+group by year
+order by year;
+
+-- name: role_boundary_missing
+select arn as resource,
+  case when permissions_boundary_arn is null then 'info' else 'ok' end as status,
+  coalesce(split_part(permissions_boundary_arn, '/', 2), 'none') as boundary
+from aws_iam_role;
+
+-- name: role_distinct_on_latest_per_account
+select distinct on (account_id) account_id, name, create_date
+from aws_iam_role
+order by account_id, create_date desc, name;
+
+-- name: role_assume_actions_list
+select r.name, string_agg(distinct a, ',' order by a) as actions
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Action') a
+group by r.name
+order by r.name;
+
+-- name: role_inline_admin_exists
+select r.arn as resource,
+  case when exists (
+    select 1 from jsonb_array_elements(r.inline_policies_std) i,
+      jsonb_array_elements(i -> 'PolicyDocument' -> 'Statement') s
+    where s ->> 'Effect' = 'Allow' and s -> 'Action' @> '["*"]'
+  ) then 'alarm' else 'ok' end as status
+from aws_iam_role r;
+
+-- name: user_key_age_control
+select 'arn:' || k.partition || ':iam::' || k.account_id || ':user/' || k.user_name || '/accesskey/' || k.access_key_id as resource,
+  case when k.create_date <= now() - interval '90 days' then 'alarm' else 'ok' end as status,
+  k.user_name || ' ' || k.access_key_id || ' created ' || to_char(k.create_date, 'DD-Mon-YYYY') ||
+    ' (' || extract(day from now() - k.create_date) || ' days).' as reason
+from aws_iam_access_key k
+where k.status = 'Active';
+
+-- name: user_keys_per_user
+select user_name, account_id, count(*) as keys,
+  count(*) filter (where status = 'Active') as active,
+  max(create_date) as newest
+from aws_iam_access_key
+group by user_name, account_id
+order by keys desc, user_name, account_id;
+
+-- name: access_key_last_used_service
+select access_key_id, coalesce(access_key_last_used_service, 'N/A') as service,
+  age(now(), access_key_last_used_date) is not null as used
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: access_key_id_prefix
+select left(access_key_id, 4) as prefix, count(*)
+from aws_iam_access_key
+group by 1
+order by 1;
+
+-- name: user_groups_names
+select u.name, string_agg(g ->> 'GroupName', ', ' order by g ->> 'GroupName') as groups
+from aws_iam_user u left join lateral jsonb_array_elements(u.groups) g on true
+group by u.name, u.account_id
+order by u.name, u.account_id;
+
+-- name: user_no_mfa_console
+select u.arn as resource,
+  case when u.login_profile is null then 'skip'
+       when u.mfa_enabled then 'ok'
+       else 'alarm' end as status,
+  u.name || case when u.login_profile is null then ' has no console password.'
+                 when u.mfa_enabled then ' has MFA.' else ' has console access without MFA.' end as reason
+from aws_iam_user u;
+
+-- name: user_mfa_devices_serials
+select u.name, m ->> 'SerialNumber' as serial, split_part(m ->> 'SerialNumber', ':', 6) as device
+from aws_iam_user u, jsonb_array_elements(u.mfa_devices) m
+order by 1, 2;
+
+-- name: user_attached_and_inline
+select name,
+  coalesce(jsonb_array_length(attached_policy_arns), 0) as attached,
+  coalesce(jsonb_array_length(inline_policies), 0) as inline,
+  coalesce(jsonb_array_length(attached_policy_arns), 0) + coalesce(jsonb_array_length(inline_policies), 0) as total
+from aws_iam_user
+order by total desc, name
+limit 15;
+
+-- name: user_password_last_used_bucket
+select name,
+  case
+    when password_last_used is null then 'never'
+    when password_last_used > now() - interval '7 days' then 'this week'
+    when age(now(), password_last_used) < interval '1 month' then 'this month'
+    else 'older'
+  end as last_login
+from aws_iam_user;
+
+-- name: user_login_profile_reset
+select name, login_profile ->> 'PasswordResetRequired' as reset_required,
+  (login_profile ->> 'CreateDate')::timestamptz as password_created
+from aws_iam_user
+where login_profile is not null
+order by name, password_created;
+
+-- name: user_tags_keys
+select k, count(*) as users
+from aws_iam_user, jsonb_object_keys(tags) k
+group by k
+order by users desc, k;
+
+-- name: user_tags_src_pairs
+select u.name, t ->> 'Key' as tag_key, t ->> 'Value' as tag_value
+from aws_iam_user u, jsonb_array_elements(u.tags_src) t
+order by 1, 2;
+
+-- name: user_admin_via_group
+with admin_groups as (
+  select arn from aws_iam_group
+  where attached_policy_arns @> '["arn:aws:iam::aws:policy/AdministratorAccess"]'
+)
+select u.name, g ->> 'GroupName' as via_group
+from aws_iam_user u, jsonb_array_elements(u.groups) g
+where g ->> 'Arn' in (select arn from admin_groups)
+order by 1, 2;
+
+-- name: user_created_month_trunc
+select date_trunc('month', create_date) as month, count(*) as users
+from aws_iam_user
+group by 1
+order by 1;
+
+-- name: user_row_number_per_account
+select * from (
+  select name, account_id, create_date,
+    row_number() over (partition by account_id order by create_date, name) as n
+  from aws_iam_user
+) t
+where n <= 3
+order by account_id, n;
+
+-- name: user_name_regex_classes
+select name,
+  case when name ~* '^(svc|service)[-_]' then 'service'
+       when name ~ '[A-Z]' then 'mixed case'
+       when name ~ '^[a-z]+\.[a-z]+$' then 'person'
+       else 'other' end as kind
+from aws_iam_user
+order by name, kind;
+
+-- name: user_regexp_replace_arn
+select regexp_replace(arn, '^arn:aws:iam::[0-9]+:', 'arn:aws:iam::<account>:') as masked
+from aws_iam_user
+order by masked;
+
+-- name: user_boundary_type_counts
+select coalesce(permissions_boundary_type, 'none') as boundary, count(*)
+from aws_iam_user
+group by 1
+order by 1;
+
+-- name: user_offset_page
+select name, account_id from aws_iam_user order by name, account_id limit 10 offset 5;
+
+-- name: group_members_count
+select g.name, jsonb_array_length(g.users) as members,
+  case when jsonb_array_length(g.users) = 0 then 'alarm' else 'ok' end as status
+from aws_iam_group g
+order by g.name, g.account_id;
+
+-- name: group_member_names_agg
+select g.name, array_agg(u ->> 'UserName' order by u ->> 'UserName') as members
+from aws_iam_group g, jsonb_array_elements(g.users) u
+group by g.name, g.arn
+order by g.name, g.arn;
+
+-- name: group_inline_statements
+select g.name, i ->> 'PolicyName' as policy, s ->> 'Effect' as effect, s -> 'Action' as actions
+from aws_iam_group g, jsonb_array_elements(g.inline_policies_std) i,
+  jsonb_array_elements(i -> 'PolicyDocument' -> 'Statement') s
+order by 1, 2, 3, 4::text;
+
+-- name: group_policies_union_all
+select arn as resource, 'attached' as kind, jsonb_array_length(attached_policy_arns) as n from aws_iam_group
+union all
+select arn, 'inline', jsonb_array_length(inline_policies) from aws_iam_group
+order by resource, kind;
+
+-- name: credential_report_password_age
+select user_name,
+  case when password_enabled then date_part('day', now() - password_last_changed) end as password_age_days,
+  case when password_enabled and password_last_changed < now() - interval '90 days' then 'alarm'
+       when password_enabled then 'ok' else 'skip' end as status
+from aws_iam_credential_report
+order by user_name, account_id;
+
+-- name: credential_report_keys_rotated
+select user_arn as resource,
+  case
+    when not access_key_1_active and not access_key_2_active then 'skip'
+    when access_key_1_active and access_key_1_last_rotated < now() - interval '90 days' then 'alarm'
+    when access_key_2_active and access_key_2_last_rotated < now() - interval '90 days' then 'alarm'
+    else 'ok'
+  end as status,
+  greatest(access_key_1_last_rotated, access_key_2_last_rotated) as last_rotated
+from aws_iam_credential_report;
+
+-- name: credential_report_unused_credentials
+select user_name, account_id,
+  count(*) filter (where password_enabled and coalesce(password_last_used, user_creation_time) < now() - interval '45 days') over (partition by account_id) as stale_in_account
+from aws_iam_credential_report
+order by account_id, user_name;
+
+-- name: credential_report_generated_hours
+select account_id, to_char(generated_time, 'YYYY-MM-DD HH24:MI') as generated,
+  extract(epoch from now() - generated_time) > 86400 as older_than_a_day
+from aws_iam_credential_report
+group by account_id, generated_time
+order by account_id;
+
+-- name: credential_report_root
+select account_id, password_last_used, mfa_active,
+  coalesce(to_char(password_last_used, 'Mon DD, YYYY'), 'never') as root_login
+from aws_iam_credential_report
+where user_name = '<root_account>'
+order by account_id;
+
+-- name: credential_report_last_activity
+select user_name,
+  greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_activity
+from aws_iam_credential_report
+order by last_activity desc nulls last, user_name, account_id;
+
+-- name: credential_report_region_services
+select access_key_1_last_used_region as region, access_key_1_last_used_service as service, count(*)
+from aws_iam_credential_report
+where access_key_1_last_used_date is not null
+group by 1, 2
+order by 3 desc, 1, 2;
+
+-- name: password_policy_ladder
+select account_id,
+  case
+    when minimum_password_length is null then 'alarm'
+    when minimum_password_length < 8 then 'alarm'
+    when minimum_password_length < 14 then 'info'
+    else 'ok'
+  end as status,
+  concat('length ', coalesce(minimum_password_length::text, 'unset'), ', reuse ', coalesce(password_reuse_prevention, 0)) as reason
+from aws_iam_account_password_policy;
+
+-- name: account_summary_ratios
+select account_id, users, groups, roles,
+  round(100.0 * mfa_devices_in_use / nullif(users, 0), 1) as mfa_pct
+from aws_iam_account_summary
+order by account_id;
+
+-- name: account_title_alias
+select account_id, coalesce(account_aliases ->> 0, account_id) as display, jsonb_array_length(akas) as akas
+from aws_account
+order by account_id;
+
+-- name: virtual_mfa_unassigned_status
+select serial_number, assignment_status, "user" ->> 'UserName' as user_name,
+  case when "user" is null then 'alarm' else 'ok' end as status
+from aws_iam_virtual_mfa_device
+order by serial_number;
+
+-- name: virtual_mfa_enable_age
+select split_part(serial_number, '/', 2) as device,
+  date_part('year', age(now(), enable_date)) as years_enabled
+from aws_iam_virtual_mfa_device
+where enable_date is not null
+order by 1;
+
+-- name: server_cert_expiry
+select name,
+  case when expiration < now() then 'alarm'
+       when expiration < now() + interval '30 days' then 'info'
+       else 'ok' end as status,
+  to_char(expiration, 'YYYY-MM-DD') as expires
+from aws_iam_server_certificate;
+
+-- name: saml_provider_valid
+select arn, valid_until, valid_until > now() as still_valid, split_part(arn, '/', 2) as provider
+from aws_iam_saml_provider
+order by arn;
+
+-- name: oidc_client_ids
+select url, c as client_id, jsonb_array_length(thumbprint_list) as thumbprints
+from aws_iam_open_id_connect_provider, jsonb_array_elements_text(client_id_list) c
+order by 1, 2;
+
+-- name: instance_profile_role_names
+select ip.instance_profile_name, r ->> 'RoleName' as role_name, (r ->> 'CreateDate')::timestamptz as role_created
+from aws_iam_instance_profile ip left join lateral jsonb_array_elements(ip.roles) r on true
+order by 1, 2, ip.arn;
+
+-- name: event_names_per_source
+select event_source, count(distinct event_name) as distinct_events, count(*) as events
+from aws_cloudtrail_trail_event
+group by event_source
+order by events desc, event_source
+limit 15;
+
+-- name: event_errors_ladder
+select event_name, error_code,
+  case when error_code in ('AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation') then 'alarm'
+       when error_code is not null then 'info' else 'ok' end as status,
+  count(*) as n
+from aws_cloudtrail_trail_event
+group by event_name, error_code
+order by n desc, event_name, error_code nulls first
+limit 25;
+
+-- name: event_hourly
+select date_trunc('hour', event_time) as hour, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1
+order by events desc, hour
+limit 10;
+
+-- name: event_source_ip_private
+select source_ip_address, count(*)
+from aws_cloudtrail_trail_event
+where source_ip_address ~ '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$'
+  and (source_ip_address::inet <<= '10.0.0.0/8'::inet or source_ip_address::inet <<= '172.16.0.0/12'
+       or source_ip_address::inet <<= '192.168.0.0/16')
+group by 1
+order by 2 desc, 1;
+
+-- name: event_source_ip_public_count
+select count(*) filter (where source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$') as ipv4,
+  count(*) filter (where source_ip_address ~ '\.amazonaws\.com$') as aws_services,
+  count(*) as total
+from aws_cloudtrail_trail_event;
+
+-- name: event_user_identity_type
+select user_identity ->> 'type' as identity_type, user_identity #>> '{sessionContext,sessionIssuer,type}' as issuer_type,
+  count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 3 desc, 1, 2;
+
+-- name: event_console_login_failures
+select username, source_ip_address, event_time,
+  response_elements ->> 'ConsoleLogin' as result,
+  additional_event_data ->> 'MFAUsed' as mfa
+from aws_cloudtrail_trail_event
+where event_name = 'ConsoleLogin'
+order by event_time, username nulls last, source_ip_address;
+
+-- name: event_user_agent_tool
+select case
+    when user_agent ~* 'aws-cli' then 'cli'
+    when user_agent ~* 'boto' then 'boto'
+    when user_agent ~* 'console' then 'console'
+    when user_agent like '%.amazonaws.com' then 'service'
+    else 'other' end as tool,
+  count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 2 desc, 1;
+
+-- name: event_user_agent_version
+select substring(user_agent from 'aws-cli/([0-9.]+)') as cli_version, count(*)
+from aws_cloudtrail_trail_event
+where user_agent like 'aws-cli/%'
+group by 1
+order by 2 desc, 1;
+
+-- name: event_iam_changes
+select event_time, event_name, username, request_parameters ->> 'userName' as target_user,
+  request_parameters ->> 'policyArn' as policy
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com' and not read_only
+order by event_time desc, event_name, event_id
+limit 30;
+
+-- name: event_request_parameter_keys
+select event_name, string_agg(distinct k, ',' order by k) as parameters
+from aws_cloudtrail_trail_event, jsonb_object_keys(request_parameters) k
+where jsonb_typeof(request_parameters) = 'object'
+group by event_name
+order by event_name
+limit 30;
+
+-- name: event_resources_arns
+select e.event_name, r ->> 'ARN' as resource_arn, r ->> 'type' as resource_type
+from aws_cloudtrail_trail_event e, jsonb_array_elements(e.resources) r
+order by 1, 2, 3
+limit 40;
+
+-- name: event_assume_role_sessions
+select request_parameters ->> 'roleArn' as role_arn,
+  count(distinct request_parameters ->> 'roleSessionName') as sessions,
+  min(event_time) as first_seen, max(event_time) as last_seen
+from aws_cloudtrail_trail_event
+where event_name = 'AssumeRole'
+group by 1
+order by sessions desc, role_arn nulls last
+limit 20;
+
+-- name: event_lag_between
+select username, event_time,
+  event_time - lag(event_time) over (partition by username order by event_time, event_id) as since_previous
+from aws_cloudtrail_trail_event
+where username is not null and event_name = 'ConsoleLogin'
+order by username, event_time, since_previous nulls first;
+
+-- name: event_day_of_week
+select extract(dow from event_time) as dow, to_char(event_time, 'Dy') as day, count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 1;
+
+-- name: event_access_key_users
+select e.access_key_id, e.username, k.status
+from (select distinct access_key_id, username from aws_cloudtrail_trail_event where access_key_id is not null) e
+  left join aws_iam_access_key k on k.access_key_id = e.access_key_id
+order by 1, 2 nulls last
+limit 30;
+
+-- name: event_root_activity
+select event_time, event_name, source_ip_address
+from aws_cloudtrail_trail_event
+where user_identity ->> 'type' = 'Root' and coalesce(user_identity ->> 'invokedBy', '') = ''
+order by event_time desc, event_name
+limit 20;
+
+-- name: event_regions_errors_pct
+select aws_region, count(*) as events,
+  round(100.0 * count(*) filter (where error_code is not null) / count(*), 2) as error_pct
+from aws_cloudtrail_trail_event
+group by aws_region
+order by events desc, aws_region;
+
+-- name: event_recipient_account_mismatch
+select recipient_account_id, user_identity ->> 'accountId' as caller_account, count(*)
+from aws_cloudtrail_trail_event
+where recipient_account_id <> user_identity ->> 'accountId'
+group by 1, 2
+order by 3 desc, 1, 2;
+
+-- name: event_tls_version
+select tls_details ->> 'tlsVersion' as tls, count(*)
+from aws_cloudtrail_trail_event
+where tls_details is not null
+group by 1
+order by 2 desc, 1;
+
+-- name: event_minute_epoch
+select event_name, min(extract(epoch from event_time))::bigint as first_epoch
+from aws_cloudtrail_trail_event
+group by event_name
+order by first_epoch, event_name
+limit 10;
+
+-- name: trail_multi_region_logging
+select arn as resource,
+  case when is_multi_region_trail and is_logging then 'ok'
+       when is_logging then 'info' else 'alarm' end as status,
+  name || case when log_file_validation_enabled then ' validates log files' else ' does not validate log files' end as reason
+from aws_cloudtrail_trail;
+
+-- name: trail_event_selectors
+select t.name, es ->> 'ReadWriteType' as rw, (es ->> 'IncludeManagementEvents')::bool as management
+from aws_cloudtrail_trail t, jsonb_array_elements(t.event_selectors) es
+order by 1, 2;
+
+-- name: trail_cloudwatch_recent
+select name,
+  case when latest_cloudwatch_logs_delivery_time > now() - interval '1 day' then 'ok' else 'alarm' end as status,
+  split_part(log_group_arn, ':', 7) as log_group
+from aws_cloudtrail_trail
+order by name;
+
+-- name: org_accounts_by_status
+select status, joined_method, count(*), min(joined_timestamp) as first_joined
+from aws_organizations_account
+group by status, joined_method
+order by status, joined_method;
+
+-- name: org_account_email_domain
+select split_part(email, '@', 2) as domain, string_agg(name, ', ' order by name) as accounts
+from aws_organizations_account
+group by 1
+order by 1;
+
+-- name: org_scp_deny_actions
+select p.name, a as denied_action
+from aws_organizations_policy p,
+  jsonb_array_elements(case jsonb_typeof(p.content -> 'Statement') when 'array' then p.content -> 'Statement'
+                            else jsonb_build_array(p.content -> 'Statement') end) s,
+  jsonb_array_elements_text(case jsonb_typeof(s -> 'Action') when 'array' then s -> 'Action'
+                                 else jsonb_build_array(s -> 'Action') end) a
+where s ->> 'Effect' = 'Deny'
+order by 1, 2;
+
+-- name: org_ou_depth
+select name, path, array_length(string_to_array(path::text, '.'), 1) as depth
+from aws_organizations_organizational_unit
+order by path;
+
+-- name: lambda_runtime_deprecated_ladder
+select arn as resource,
+  case when runtime ~ '^(python2|python3\.[0-7]$|nodejs(8|10|12|14)|ruby2)' then 'alarm' else 'ok' end as status,
+  runtime
+from aws_lambda_function;
+
+-- name: lambda_role_join
+select f.name, r.name as role_name, jsonb_array_length(r.attached_policy_arns) as role_policies
+from aws_lambda_function f left join aws_iam_role r on r.arn = f.role
+order by f.name;
+
+-- name: lambda_env_keys
+select f.name, k
+from aws_lambda_function f, jsonb_object_keys(f.environment_variables) k
+order by 1, 2;
+
+-- name: ec2_instance_profile_role_names
+select i.instance_id, i.instance_state, ip.instance_profile_name, r ->> 'RoleName' as role_name
+from aws_ec2_instance i
+  left join aws_iam_instance_profile ip on ip.arn = i.iam_instance_profile_arn
+  left join lateral jsonb_array_elements(ip.roles) r on true
+order by 1, 4;
+
+-- name: s3_bucket_public_ladder
+select name,
+  case when block_public_acls and block_public_policy and ignore_public_acls and restrict_public_buckets then 'ok'
+       when bucket_policy_is_public then 'alarm' else 'info' end as status,
+  versioning_enabled
+from aws_s3_bucket
+order by name;
+
+-- name: s3_policy_principal_star
+select b.name, s ->> 'Effect' as effect, s -> 'Principal' as principal
+from aws_s3_bucket b, jsonb_array_elements(b.policy_std -> 'Statement') s
+where s -> 'Principal' -> 'AWS' ? '*'
+order by 1, 2;
+
+-- name: sso_permission_sets_session
+select name, session_duration, substring(session_duration from 'PT([0-9]+)H')::int as hours
+from aws_ssoadmin_permission_set
+order by name;
+
+-- name: access_analyzer_public_findings
+select resource_type, count(*) filter (where is_public) as public, count(*) as total,
+  string_agg(distinct status, ',' order by status) as statuses
+from aws_accessanalyzer_finding
+group by 1
+order by 1;
+
+-- name: access_advisor_never_used_services
+select principal_arn, count(*) filter (where last_authenticated is null) as never_used,
+  count(*) as services
+from aws_iam_access_advisor
+group by principal_arn
+order by never_used desc, principal_arn
+limit 20;
+
+-- name: principals_union_control_rows
+select arn as resource, 'user' as kind, case when mfa_enabled then 'ok' else 'alarm' end as status
+from aws_iam_user
+union all
+select arn, 'role', case when permissions_boundary_arn is not null then 'ok' else 'info' end
+from aws_iam_role
+union all
+select arn, 'group', case when jsonb_array_length(users) > 0 then 'ok' else 'info' end
+from aws_iam_group
+order by kind, resource;
+
+-- name: principals_without_policies_in
+select name, 'user' as kind from aws_iam_user
+where arn not in (select u.arn from aws_iam_user u, jsonb_array_elements_text(u.attached_policy_arns) a)
+  and coalesce(jsonb_array_length(inline_policies), 0) = 0
+order by name;
+
+-- name: policies_attached_to_nobody_exists
+select p.arn from aws_iam_policy p
+where not p.is_aws_managed
+  and not exists (select 1 from aws_iam_role r where r.attached_policy_arns ? p.arn)
+  and not exists (select 1 from aws_iam_user u where u.attached_policy_arns ? p.arn)
+  and not exists (select 1 from aws_iam_group g where g.attached_policy_arns ? p.arn)
+order by p.arn;
+
+-- name: status_rollup
+with control as (
+  select arn as resource, case when mfa_enabled then 'ok' else 'alarm' end as status from aws_iam_user
+  union all
+  select arn, case when attachment_count > 0 and not is_aws_managed then 'info' else 'ok' end from aws_iam_policy
+)
+select status, count(*) as n, round(100.0 * count(*) / sum(count(*)) over (), 2) as pct
+from control
+group by status
+order by status;
+
+-- name: account_users_roles_json
+select a.account_id,
+  jsonb_build_object('users', (select count(*) from aws_iam_user u where u.account_id = a.account_id),
+                     'roles', (select count(*) from aws_iam_role r where r.account_id = a.account_id)) as counts
+from aws_account a
+order by a.account_id;
+
+-- name: policy_jsonb_agg_actions
+select p.name, jsonb_agg(distinct a order by a) as actions
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where not p.is_aws_managed
+group by p.name
+order by p.name;
+
+-- name: user_inline_policy_actions_cte
+with docs as (
+  select u.arn, i ->> 'PolicyName' as policy, i -> 'PolicyDocument' as doc
+  from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) i
+), stmts as (
+  select arn, policy, s from docs, jsonb_array_elements(doc -> 'Statement') s
+), acts as (
+  select arn, policy, a from stmts, jsonb_array_elements_text(s -> 'Action') a where s ->> 'Effect' = 'Allow'
+)
+select arn, policy, count(*) as actions, count(*) filter (where a like '%*%') as wildcard_actions
+from acts
+group by arn, policy
+order by arn, policy;
+
+-- name: role_trust_condition_operators
+select r.name, string_agg(distinct o, ', ' order by o) as operators
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_object_keys(s -> 'Condition') o
+group by r.name
+order by r.name;
+
+-- name: policy_statement_jsonb_path_text
+select name, policy_std #>> '{Statement,0,Effect}' as first_effect, policy_std #> '{Statement,0,Action}' as first_actions
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: user_age_text
+select name, age(date_trunc('day', now()), date_trunc('day', create_date)) > interval '1 year' as over_a_year,
+  extract(year from age(now(), create_date)) as years
+from aws_iam_user
+order by name, years;
+
+-- name: key_rotation_dense_rank
+select user_name, access_key_id, create_date,
+  dense_rank() over (partition by user_name order by create_date desc) as recency
+from aws_iam_access_key
+order by user_name, recency, access_key_id;
+
+-- name: cloudtrail_event_count_by_day_window
+select day, events, sum(events) over (order by day) as running_total
+from (select event_time::date as day, count(*) as events from aws_cloudtrail_trail_event group by 1) d
+order by day;
+
+-- name: event_username_coalesce
+select coalesce(username, user_identity ->> 'principalId', user_identity ->> 'invokedBy', 'unknown') as who,
+  count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 2 desc, 1
+limit 20;
+
+-- name: event_error_message_trim
+select error_code, left(regexp_replace(error_message, '\s+', ' ', 'g'), 60) as message, count(*)
+from aws_cloudtrail_trail_event
+where error_message is not null
+group by 1, 2
+order by 3 desc, 1, 2
+limit 15;
+
+-- name: user_first_last_window
+select distinct account_id,
+  first_value(name) over (partition by account_id order by create_date, name) as first_user,
+  last_value(name) over (partition by account_id order by create_date, name rows between unbounded preceding and unbounded following) as last_user
+from aws_iam_user
+order by account_id;
+
+-- name: codebuild_service_role
+select p.name, p.service_role, r.name as role_name, r.role_last_used_date is null as role_never_used
+from aws_codebuild_project p left join aws_iam_role r on r.arn = p.service_role
+order by p.name;
+
+-- name: eks_cluster_logging
+select name, version, jsonb_array_length(logging -> 'ClusterLogging') as log_settings,
+  resources_vpc_config ->> 'EndpointPublicAccess' as public_endpoint
+from aws_eks_cluster
+order by name;
+
+-- name: ecs_task_roles
+select family, revision, split_part(task_role_arn, '/', 2) as task_role, split_part(execution_role_arn, '/', 2) as exec_role
+from aws_ecs_task_definition
+order by family, revision;
+
+-- name: cognito_unauth_roles
+select identity_pool_name, allow_unauthenticated_identities, roles ->> 'unauthenticated' as unauth_role
+from aws_cognito_identity_pool
+order by identity_pool_name;
+
+-- name: alarm_metric_filters
+select f.name, f.filter_pattern ~ 'ConsoleLogin' as console_login, a.name as alarm
+from aws_cloudwatch_log_metric_filter f
+  left join aws_cloudwatch_alarm a on a.metric_name = f.metric_transformation_name
+order by f.name, alarm nulls last;
+
+-- name: region_opt_in
+select opt_in_status, count(*), string_agg(name, ' ' order by name) as regions
+from aws_region
+group by 1
+order by 1;
