@@ -4445,3 +4445,230 @@ select opt_in_status, count(*), string_agg(name, ' ' order by name) as regions
 from aws_region
 group by 1
 order by 1;
+
+-- name: shape_age_text
+select name, age(now(), create_date)::text as age_text from aws_iam_user order by name, account_id limit 10;
+
+-- name: shape_age_single
+select name, age(create_date) as age from aws_iam_role order by name, arn limit 10;
+
+-- name: shape_to_char_variants
+select name, to_char(create_date, 'FMMonth DD, YYYY') as a, to_char(create_date, 'HH12:MI AM') as b,
+  to_char(create_date, 'IYYY-IW') as c, to_char(create_date, 'Day') as d, to_char(create_date, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as e,
+  to_char(create_date, 'Q') as q, to_char(create_date, 'DDD') as doy
+from aws_iam_user order by name, account_id limit 10;
+
+-- name: shape_regexp_matches_array
+select name, regexp_matches(name, '([a-z]+)[-_]([a-z]+)') as parts from aws_iam_role order by name, arn;
+
+-- name: shape_regexp_matches_g_all
+select p.name, m from aws_iam_policy p, regexp_matches(p.name, '[A-Z][a-z]+', 'g') m where not is_aws_managed order by 1, 2;
+
+-- name: shape_regexp_match_index
+select name, (regexp_match(arn, 'arn:aws:iam::(\d+):role/(.*)'))[2] as path_name from aws_iam_role order by arn limit 20;
+
+-- name: shape_date_trunc_week
+select date_trunc('week', event_time) as week, count(*) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: shape_extract_fields
+select event_id, extract(isodow from event_time) as isodow, extract(quarter from event_time) as q,
+  extract(hour from event_time) as h, extract(minute from event_time) as mi, date_part('epoch', event_time) as ep,
+  extract(doy from event_time) as doy, extract(week from event_time) as wk
+from aws_cloudtrail_trail_event order by event_time, event_id limit 15;
+
+-- name: shape_interval_arith
+select name, now() - create_date as since, (now() - create_date) > interval '2 years' as old,
+  justify_interval(now() - create_date) as justified
+from aws_iam_user order by name, account_id limit 10;
+
+-- name: shape_interval_text_concat
+select name, 'created ' || (now()::date - create_date::date) || ' days ago' as msg,
+  date_part('day', now() - create_date) as days
+from aws_iam_user order by name, account_id limit 10;
+
+-- name: shape_inet_funcs
+select source_ip_address, family(source_ip_address::inet) as fam, masklen(source_ip_address::inet) as ml,
+  host(source_ip_address::inet) as h, network(set_masklen(source_ip_address::inet, 16)) as net16
+from (select distinct source_ip_address from aws_cloudtrail_trail_event where source_ip_address ~ '^[0-9.]+$') s
+order by 1 limit 20;
+
+-- name: shape_inet_contains_literal
+select source_ip_address from (select distinct source_ip_address from aws_cloudtrail_trail_event) s
+where source_ip_address ~ '^[0-9.]+$' and '0.0.0.0/0'::inet >>= source_ip_address::inet
+  and not source_ip_address::inet << '10.0.0.0/8' order by 1 limit 10;
+
+-- name: shape_string_agg_distinct_nulls
+select account_id, string_agg(distinct permissions_boundary_type, ',') as types, array_agg(distinct path order by path) as paths
+from aws_iam_user group by account_id order by account_id;
+
+-- name: shape_array_agg_jsonb
+select account_id, array_agg(tags order by name) filter (where tags <> '{}') as tag_sets
+from aws_iam_user group by account_id order by account_id;
+
+-- name: shape_array_to_string_unnest
+select account_id, array_to_string(array_agg(name order by name), '|') as names, cardinality(array_agg(name)) as n
+from aws_iam_group group by account_id order by account_id;
+
+-- name: shape_any_array
+select name from aws_iam_user where split_part(arn, ':', 5) = any(array['123456789012', '111122223333']) order by name, arn;
+
+-- name: shape_unnest_string_to_array
+select name, unnest(string_to_array(trim(both '/' from path), '/')) as segment
+from aws_iam_role where path <> '/' order by name, segment;
+
+-- name: shape_generate_series_days
+select d::date as day, count(e.event_id) as events
+from generate_series((select min(event_time)::date from aws_cloudtrail_trail_event),
+                     (select min(event_time)::date + 6 from aws_cloudtrail_trail_event), interval '1 day') d
+  left join aws_cloudtrail_trail_event e on e.event_time::date = d::date
+group by 1 order by 1;
+
+-- name: shape_percentile
+select percentile_cont(0.5) within group (order by jsonb_array_length(policy_std -> 'Statement')) as median,
+  percentile_disc(0.9) within group (order by attachment_count) as p90, mode() within group (order by path) as common_path
+from aws_iam_policy;
+
+-- name: shape_jsonb_contains_nested
+select name from aws_iam_role
+where assume_role_policy_std @> '{"Statement": [{"Principal": {"Service": ["ec2.amazonaws.com"]}}]}' order by name, arn;
+
+-- name: shape_jsonb_contained_by
+select name, tags from aws_iam_role
+where tags <@ '{"QuickSetupVersion": "1.2", "QuickSetupType": "Config Recording", "QuickSetupID": "1clff", "Owner": "ops"}' and tags <> '{}'
+order by name, arn;
+
+-- name: shape_jsonb_exists_all
+select name from aws_iam_user where login_profile ?& array['CreateDate', 'UserName'] order by name, arn;
+
+-- name: shape_jsonb_concat_minus
+select name, (tags || '{"reviewed": true}'::jsonb) - 'Department' as t from aws_iam_role where tags <> '{}' order by name;
+
+-- name: shape_jsonb_set_path
+select name, jsonb_set(coalesce(login_profile, '{}'), '{PasswordResetRequired}', 'true') as lp from aws_iam_user order by name, arn limit 5;
+
+-- name: shape_jsonb_strip_nulls_pretty
+select jsonb_pretty(jsonb_build_object('name', name, 'boundary', permissions_boundary_arn)) as p,
+  jsonb_strip_nulls(jsonb_build_object('name', name, 'boundary', permissions_boundary_arn)) as s
+from aws_iam_user order by name, arn limit 3;
+
+-- name: shape_jsonb_path_query
+select name, jsonb_path_query_array(policy_std, '$.Statement[*] ? (@.Effect == "Allow").Action[*]') as allowed
+from aws_iam_policy where not is_aws_managed order by name;
+
+-- name: shape_jsonb_path_exists_vars
+select name from aws_iam_policy
+where jsonb_path_exists(policy_std, '$.Statement[*].Action[*] ? (@ starts with $p)', '{"p": "iam:"}') order by name limit 20;
+
+-- name: shape_jsonb_path_silent
+select name, jsonb_path_query_first(policy, '$.Statement.Effect', '{}', true) as e from aws_iam_policy order by name limit 10;
+
+-- name: shape_jsonb_each_ordering
+select key, value from aws_iam_policy p, jsonb_each(p.policy_std) where p.name = 'AdministratorAccess' order by key;
+
+-- name: shape_jsonb_typeof_value
+select distinct jsonb_typeof(v) as t from aws_cloudtrail_trail_event, jsonb_each(request_parameters) as x(k, v) order by t;
+
+-- name: shape_jsonb_numbers
+select event_name, (request_parameters ->> 'durationSeconds')::int / 60 as minutes, request_parameters -> 'durationSeconds' as raw
+from aws_cloudtrail_trail_event where request_parameters ? 'durationSeconds' order by event_time, event_id limit 10;
+
+-- name: shape_distinct_on_expr
+select distinct on (split_part(arn, ':', 5)) split_part(arn, ':', 5) as account, name, create_date
+from aws_iam_user order by split_part(arn, ':', 5), create_date desc nulls last, name;
+
+-- name: shape_order_nulls_first_desc
+select name, password_last_used from aws_iam_user order by password_last_used desc nulls first, name, arn limit 15;
+
+-- name: shape_count_distinct_filter
+select count(distinct username) filter (where error_code is not null) as users_with_errors, count(distinct event_source) as sources
+from aws_cloudtrail_trail_event;
+
+-- name: shape_ntile_cume
+select name, ntile(4) over (order by create_date, arn) as quartile, round(cume_dist() over (order by create_date)::numeric, 3) as cd
+from aws_iam_role order by create_date, arn limit 20;
+
+-- name: shape_format_function
+select format('%s (%s) has %s statement(s)', name, account_id, jsonb_array_length(policy_std -> 'Statement')) as line
+from aws_iam_policy where not is_aws_managed order by 1;
+
+-- name: shape_lpad_rpad_repeat
+select lpad(name, 20, '.') as l, rpad(left(name, 5), 8, '*') as r, repeat('#', jsonb_array_length(groups)) as bars
+from aws_iam_user order by name, arn limit 10;
+
+-- name: shape_initcap_translate
+select initcap(replace(name, '-', ' ')) as pretty, translate(name, 'aeiou', 'AEIOU') as t, reverse(name) as rv
+from aws_iam_group order by name, arn;
+
+-- name: shape_position_overlay
+select name, position('-' in name) as dash, strpos(name, '_') as us, overlay(name placing '***' from 1 for 3) as masked
+from aws_iam_user order by name, arn limit 10;
+
+-- name: shape_timestamp_casts
+select event_time::date as d, event_time::time as t, to_char(event_time at time zone 'America/New_York', 'YYYY-MM-DD HH24:MI') as ny
+from aws_cloudtrail_trail_event order by event_time, event_id limit 5;
+
+-- name: shape_to_timestamp_epoch
+select to_timestamp(extract(epoch from create_date)) = create_date as same, to_timestamp(0) as epoch0
+from aws_iam_user order by name, arn limit 3;
+
+-- name: shape_make_interval
+select name, create_date + make_interval(days => 90) as rotate_by from aws_iam_user order by name, arn limit 5;
+
+-- name: shape_case_coalesce_greatest
+select user_name, coalesce(greatest(access_key_1_last_used_date, access_key_2_last_used_date, password_last_used)::text, 'never') as last_used
+from aws_iam_credential_report order by user_name, account_id;
+
+-- name: shape_in_values_list
+select name from aws_iam_role where (split_part(path, '/', 2), account_id) in (select 'aws-service-role', account_id from aws_account) order by name, arn;
+
+-- name: shape_lateral_subquery_limit
+select u.name, k.access_key_id, k.create_date
+from aws_iam_user u left join lateral (
+  select access_key_id, create_date from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id
+  order by create_date desc limit 1) k on true
+order by u.name, u.account_id;
+
+-- name: shape_exists_correlated_jsonb
+select g.name from aws_iam_group g
+where exists (select 1 from aws_iam_user u, jsonb_array_elements(u.groups) ug where ug ->> 'GroupName' = g.name and u.mfa_enabled)
+order by g.name, g.arn;
+
+-- name: shape_scalar_subquery_ratio
+select account_id, count(*) as users,
+  round(count(*)::numeric / (select count(*) from aws_iam_user) * 100, 1) as share
+from aws_iam_user group by account_id order by account_id;
+
+-- name: shape_bool_and_every
+select account_id, bool_and(mfa_enabled) as all_mfa, every(login_profile is null) as no_console
+from aws_iam_user group by account_id order by account_id;
+
+-- name: shape_similar_to_ilike
+select name from aws_iam_role where name similar to '%(Admin|admin)%' or name ilike 'aws%' order by name, arn;
+
+-- name: shape_split_part_negative
+select arn, split_part(arn, '/', -1) as last_part from aws_iam_role order by arn limit 10;
+
+-- name: shape_numeric_avg_text
+select account_id, avg(jsonb_array_length(attached_policy_arns)) as avg_attached,
+  avg(jsonb_array_length(attached_policy_arns))::numeric(10, 2) as avg2
+from aws_iam_role group by account_id order by account_id;
+
+-- name: shape_sum_over_partition
+select account_id, name, attachment_count, sum(attachment_count) over (partition by account_id) as total,
+  attachment_count * 100 / nullif(sum(attachment_count) over (partition by account_id), 0) as pct
+from aws_iam_policy where not is_aws_managed order by account_id, name;
+
+-- name: shape_text_array_literal
+select name from aws_iam_user where name = any('{Bob,Alice,alice}'::text[]) order by name, arn;
+
+-- name: shape_jsonb_array_elements_text_any
+select name from aws_iam_role where 'sts:assumerole' in (select jsonb_array_elements_text(s -> 'Action') from jsonb_array_elements(assume_role_policy_std -> 'Statement') s) order by name, arn limit 20;
+
+-- name: shape_coalesce_jsonb_default
+select name, coalesce(tags, '{}'::jsonb) ->> 'Department' as dept, coalesce(attached_policy_arns, '[]') as ap
+from aws_iam_role order by name, arn limit 10;
+
+-- name: shape_trail_event_selectors_dr
+select t.name, jsonb_array_length(coalesce(t.event_selectors, '[]'::jsonb)) as n_sel,
+  jsonb_array_length(coalesce(t.advanced_event_selectors, '[]'::jsonb)) as n_adv
+from aws_cloudtrail_trail t order by t.name, t.arn;
