@@ -60,18 +60,18 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
 @pytest.mark.parametrize(
     "sql,fragment",
     [
-        ("select nme from aws_iam_user", 'column "nme" not found (did you mean "name"?)'),
+        ("select nme from aws_iam_user", 'column "nme" does not exist (did you mean "name"?)'),
         # A missing column named like a select alias: DuckDB's message about aliases would mislead
-        ("select jsonb_pretty(url) as url from aws_iam_user", 'column "url" not found'),
+        ("select jsonb_pretty(url) as url from aws_iam_user", 'column "url" does not exist'),
         # Steampipe columns that no loaded AWS output gives say where Steampipe reads them
         (
             "select name, jsonb_pretty(url_config) as url_config from aws_lambda_function",
-            'column "url_config" not found: iamsql does not load it into aws_lambda_function (Steampipe reads it with '
+            'column "url_config" does not exist: iamsql does not load it into aws_lambda_function (Steampipe reads it with '
             "lambda get-function-url-config)",
         ),
         (
             "select instance_id from aws_ec2_instance where not disable_api_termination",
-            'column "disable_api_termination" not found: iamsql does not load it into aws_ec2_instance',
+            'column "disable_api_termination" does not exist: iamsql does not load it into aws_ec2_instance',
         ),
         ("select * from aws_iam_usr", "unknown table aws_iam_usr (did you mean aws_iam_user?)"),
         ("select name from aws_iam_user where", "syntax error"),

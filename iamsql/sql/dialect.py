@@ -2081,13 +2081,15 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if target in (exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMP) and not node.meta.get(
             "pg_time_read") and is_text(node.this, scope) and not isinstance(node.this, exp.Literal):
         # AWS writes some times as Java does ("Jun 14, 2025 9:00:00 AM": CreateAccessKey's createDate in CloudTrail),
-        # which Postgres reads and DuckDB's cast does not; another text that DuckDB cannot read fails as before
+        # which Postgres reads and DuckDB's cast does not; another text fails in Postgres's words (NULL stays NULL)
+        kind = "timestamp with time zone" if target == exp.DataType.Type.TIMESTAMPTZ else "timestamp"
         attempts = [exp.TryCast(this=node.this.copy(), to=node.to.copy()),
-                    exp.Cast(this=call("try_strptime", node.this.copy(), string("%b %d, %Y %I:%M:%S %p")), to=node.to.copy()),
-                    exp.Cast(this=node.this.copy(), to=node.to.copy())]
+                    exp.Cast(this=call("try_strptime", node.this.copy(), string("%b %d, %Y %I:%M:%S %p")), to=node.to.copy())]
         for attempt in attempts:
             attempt.meta["pg_time_read"] = True
-        return exp.Coalesce(this=attempts[0], expressions=attempts[1:])
+        message = exp.DPipe(this=exp.DPipe(this=string(f'invalid input syntax for type {kind}: "'),
+                                           expression=node.this.copy()), expression=string('"'))
+        return exp.Coalesce(this=attempts[0], expressions=[attempts[1], call("pg_raise", message)])
     if target == exp.DataType.Type.TIME and is_timestamptz(node.this, scope):
         # the time of day in the session's time zone (UTC here); DuckDB has no direct timestamptz -> time cast
         return exp.Cast(this=exp.cast(node.this, exp.DataType.build("TIMESTAMP")), to=node.to)
