@@ -4672,3 +4672,215 @@ from aws_iam_role order by name, arn limit 10;
 select t.name, jsonb_array_length(coalesce(t.event_selectors, '[]'::jsonb)) as n_sel,
   jsonb_array_length(coalesce(t.advanced_event_selectors, '[]'::jsonb)) as n_adv
 from aws_cloudtrail_trail t order by t.name, t.arn;
+
+-- name: shape_newest_policy_per_account_array_index
+select account_id, (array_agg(name order by create_date desc, name))[1] as newest,
+  array_length(array_agg(name), 1) as policies
+from aws_iam_policy where not is_aws_managed group by account_id order by account_id;
+
+-- name: shape_user_keys_rollup
+select coalesce(account_id, 'all') as account, coalesce(status, 'any') as status, count(*)
+from aws_iam_access_key group by rollup (account_id, status) order by account_id nulls last, status nulls last;
+
+-- name: shape_user_grouping_sets
+select account_id, mfa_enabled, count(*), grouping(account_id, mfa_enabled) as g
+from aws_iam_user group by grouping sets ((account_id), (mfa_enabled), ()) order by g, account_id nulls last, mfa_enabled nulls last;
+
+-- name: shape_values_join_expected_services
+select v.service, v.risk, count(a) as grants
+from (values ('iam', 'high'), ('s3', 'medium'), ('ec2', 'medium'), ('kms', 'high')) as v(service, risk)
+  left join (select a from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s,
+                    jsonb_array_elements_text(s -> 'Action') a) x on split_part(x.a, ':', 1) = v.service
+group by v.service, v.risk order by v.service;
+
+-- name: shape_materialized_cte
+with stmts as materialized (
+  select arn, s from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+)
+select count(distinct arn) as policies, count(*) filter (where s ->> 'Effect' = 'Deny') as denies from stmts;
+
+-- name: shape_to_jsonb_row
+select to_jsonb(u) ->> 'name' as name, jsonb_typeof(to_jsonb(u) -> 'mfa_enabled') as t
+from (select name, mfa_enabled from aws_iam_user) u order by 1, 2;
+
+-- name: shape_jsonb_object_agg_tags
+select account_id, jsonb_object_agg(name, jsonb_array_length(attached_policy_arns)) as attached
+from aws_iam_group group by account_id order by account_id;
+
+-- name: shape_like_any_lower
+select name from aws_iam_role where lower(name) like any (array['%admin%', '%poweruser%', 'aws-quicksetup%']) order by name, arn;
+
+-- name: shape_array_position_split
+select name, array_position(string_to_array(arn, ':'), 'iam') as iam_at, (string_to_array(arn, ':'))[5] as account
+from aws_iam_user order by name, arn limit 10;
+
+-- name: shape_cross_join_lateral_select
+select u.name, stats.keys, stats.active
+from aws_iam_user u cross join lateral (
+  select count(*) as keys, count(*) filter (where k.status = 'Active') as active
+  from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id) stats
+order by u.name, u.account_id;
+
+-- name: shape_having_duplicates
+select path, count(*) as roles from aws_iam_role group by path having count(*) > 1 order by roles desc, path;
+
+-- name: shape_not_exists_jsonb_text
+select p.name from aws_iam_policy p
+where not exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s where s ->> 'Effect' = 'Allow')
+order by p.name;
+
+-- name: shape_account_id_numeric
+select split_part(arn, ':', 5)::bigint % 1000 as tail, count(*) from aws_iam_role group by 1 order by 1;
+
+-- name: shape_interval_multiply
+select name, create_date + interval '1 day' * 90 as due, interval '1 hour' * max_session_duration / 3600 as max_hours
+from aws_iam_role order by name, arn limit 10;
+
+-- name: shape_extract_from_interval
+select name, extract(day from now() - create_date) as d, date_part('hour', now() - create_date) as h,
+  extract(epoch from (now() - create_date)) / 86400 > 365 as over_year
+from aws_iam_user order by name, arn limit 10;
+
+-- name: shape_date_part_age_parts
+select name, date_part('year', age(now(), create_date)) * 12 + date_part('month', age(now(), create_date)) as months
+from aws_iam_user order by name, arn limit 10;
+
+-- name: shape_same_day_as_now
+select count(*) filter (where date_trunc('day', event_time) = date_trunc('day', now())) as today,
+  count(*) filter (where event_time::date = (select max(event_time)::date from aws_cloudtrail_trail_event)) as last_day
+from aws_cloudtrail_trail_event;
+
+-- name: shape_to_char_month_pad
+select to_char(create_date, 'Month') || '|' as m, to_char(create_date, 'FMDay, DD Mon YYYY') as d, to_char(create_date, 'YY-MM') as yy
+from aws_iam_role order by create_date, arn limit 8;
+
+-- name: shape_unnest_ordinality_array
+select t.n, t.svc from unnest(array['iam', 'sts', 'kms']) with ordinality as t(svc, n) order by t.n;
+
+-- name: shape_generate_series_cross
+select g.n, count(u.name) as users_with_n_groups
+from generate_series(0, 3) as g(n) left join aws_iam_user u on jsonb_array_length(u.groups) = g.n
+group by g.n order by g.n;
+
+-- name: shape_btrim_initcap
+select btrim(path, '/') as p, initcap(split_part(btrim(path, '/'), '/', 1)) as first from aws_iam_role where path <> '/' group by path order by path;
+
+-- name: shape_string_agg_distinct_plain
+select account_id, string_agg(distinct coalesce(role_last_used_region, '-'), ',') as regions from aws_iam_role group by account_id order by account_id;
+
+-- name: shape_multiple_srf_select
+select name, jsonb_array_elements_text(attached_policy_arns) as policy, jsonb_array_length(attached_policy_arns) as n
+from aws_iam_group order by name, policy;
+
+-- name: shape_event_ip_network_24
+select distinct source_ip_address || '/24' as cidr_text, network((source_ip_address || '/24')::inet) as net,
+  masklen((source_ip_address || '/24')::inet) as bits
+from aws_cloudtrail_trail_event where source_ip_address ~ '^10\.'
+order by 1 limit 10;
+
+-- name: shape_window_count_filter_over
+select account_id, name, count(*) filter (where mfa_enabled) over (partition by account_id) as mfa_users,
+  count(*) over (partition by account_id) as users
+from aws_iam_user order by account_id, name;
+
+-- name: shape_percent_rank
+select name, round(percent_rank() over (order by create_date)::numeric, 4) as pr from aws_iam_user order by create_date, name limit 10;
+
+-- name: shape_lead_next_key
+select user_name, access_key_id, lead(create_date) over (partition by user_name order by create_date) - create_date as until_next
+from aws_iam_access_key order by user_name, create_date, access_key_id;
+
+-- name: shape_coalesce_nullif_empty
+select name, coalesce(nullif(description, ''), nullif(path, '/'), 'n/a') as what from aws_iam_policy where not is_aws_managed order by name;
+
+-- name: shape_boolean_text
+select name, mfa_enabled::text as mfa, (login_profile is not null)::int as console, 'x' || mfa_enabled as t
+from aws_iam_user order by name, arn limit 10;
+
+-- name: shape_substring_similar_ops
+select name, substring(name from 1 for 4) as prefix, substring(name, 3) as rest, left(name, -2) as cut, right(name, 3) as tail
+from aws_iam_group order by name, arn;
+
+-- name: shape_regexp_split
+select name, regexp_split_to_array(name, '[-_]') as parts, array_length(regexp_split_to_array(name, '[-_]'), 1) as n
+from aws_iam_role order by name, arn limit 10;
+
+-- name: shape_regexp_split_to_table
+select r.name, part from aws_iam_role r, regexp_split_to_table(r.name, '-') as part where r.name like 'AWS-%' order by 1, 2 limit 20;
+
+-- name: shape_md5_hash
+select name, md5(arn) as h, length(md5(arn)) as l from aws_iam_user order by name, arn limit 5;
+
+-- name: shape_count_distinct_on_two
+select count(distinct (account_id, name)) as pairs, count(distinct name) as names from aws_iam_user;
+
+-- name: shape_policy_statement_sid_regex
+select p.name, s ->> 'Sid' as sid from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+where s ->> 'Sid' ~* '^(allow|deny)' order by 1, 2;
+
+-- name: shape_event_time_between
+select count(*) from aws_cloudtrail_trail_event
+where event_time between (select min(event_time) from aws_cloudtrail_trail_event) and (select min(event_time) + interval '7 days' from aws_cloudtrail_trail_event);
+
+-- name: shape_event_json_path_arrow_chain
+select user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa, count(*)
+from aws_cloudtrail_trail_event group by 1 order by 2 desc, 1 nulls last;
+
+-- name: shape_event_hash_arrow_array
+select user_identity #> '{sessionContext,sessionIssuer}' ->> 'userName' as issuer, count(*)
+from aws_cloudtrail_trail_event group by 1 order by 2 desc, 1 nulls last limit 10;
+
+-- name: shape_event_in_list_case
+select case when event_name in ('CreateUser', 'DeleteUser', 'CreateAccessKey', 'DeleteAccessKey') then 'identity'
+            when event_name like 'Put%Policy' or event_name like 'Attach%Policy' then 'permission'
+            else 'other' end as kind, count(*)
+from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: shape_event_first_per_user_distinct_on
+select distinct on (username) username, event_name, event_time
+from aws_cloudtrail_trail_event where username is not null order by username, event_time, event_id;
+
+-- name: shape_event_ip_masklen_group
+select network(set_masklen(source_ip_address::inet, 24)) as subnet, count(*)
+from aws_cloudtrail_trail_event where source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$'
+group by 1 order by 2 desc, 1 limit 10;
+
+-- name: shape_event_inet_text_host
+select distinct host(source_ip_address::inet) as h, text(source_ip_address::inet) as t, family(source_ip_address::inet) as a
+from aws_cloudtrail_trail_event where source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$' order by 1 limit 5;
+
+-- name: shape_trail_bucket_split
+select name, s3_bucket_name, coalesce(s3_key_prefix, '') || '/AWSLogs/' as prefix, split_part(kms_key_id, '/', 2) as key
+from aws_cloudtrail_trail order by name, arn;
+
+-- name: shape_account_counts_union_summary
+select 'users' as kind, count(*) from aws_iam_user
+union all select 'roles', count(*) from aws_iam_role
+union all select 'groups', count(*) from aws_iam_group
+union all select 'policies', count(*) from aws_iam_policy where not is_aws_managed
+order by 1;
+
+-- name: shape_user_stats_json_build
+select account_id, json_build_object('total', count(*), 'mfa', count(*) filter (where mfa_enabled)) as stats
+from aws_iam_user group by account_id order by account_id;
+
+-- name: shape_role_trust_jsonb_agg_principals
+select r.name, jsonb_agg(distinct p) as principals
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+group by r.name order by r.name;
+
+-- name: shape_policy_document_size
+select name, length(policy_std::text) as chars, octet_length(policy::text) as bytes
+from aws_iam_policy where not is_aws_managed order by chars desc, name limit 10;
+
+-- name: shape_policy_text_contains_star
+select name, policy_std::text like '%"*"%' as has_star from aws_iam_policy where not is_aws_managed order by name;
+
+-- name: shape_event_error_ratio_float
+select event_source, (count(*) filter (where error_code is not null))::float / count(*) as ratio
+from aws_cloudtrail_trail_event group by 1 having count(*) > 10 order by 2 desc, 1 limit 10;
+
+-- name: shape_last_login_days_int
+select user_name, (now()::date - password_last_used::date) as days_since_login
+from aws_iam_credential_report where password_last_used is not null order by days_since_login, user_name, account_id;
