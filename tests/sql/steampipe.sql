@@ -4884,3 +4884,179 @@ from aws_cloudtrail_trail_event group by 1 having count(*) > 10 order by 2 desc,
 -- name: shape_last_login_days_int
 select user_name, (now()::date - password_last_used::date) as days_since_login
 from aws_iam_credential_report where password_last_used is not null order by days_since_login, user_name, account_id;
+
+-- name: shape_mfa_percent_text
+select account_id, round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1) || '%' as mfa_coverage,
+  count(*) filter (where mfa_enabled)::numeric / count(*) as ratio
+from aws_iam_user group by account_id order by account_id;
+
+-- name: shape_sum_case_counts
+select account_id, sum(case when status = 'Active' then 1 else 0 end) as active, sum(case when status <> 'Active' then 1 else 0 end) as inactive
+from aws_iam_access_key group by account_id order by account_id;
+
+-- name: shape_avg_age_days
+select account_id, avg(date_part('day', now() - create_date)) as avg_days, round(avg(extract(epoch from now() - create_date) / 86400)) as avg_days_rounded
+from aws_iam_role group by account_id order by account_id;
+
+-- name: shape_max_min_interval
+select max(now() - create_date) as oldest, min(now() - create_date) as newest, avg(now() - create_date) as mean
+from aws_iam_user;
+
+-- name: shape_to_char_number
+select name, to_char(attachment_count, 'FM999') as n, to_char(attachment_count * 1.5, '999.99') as f, to_char(attachment_count, '000') as z
+from aws_iam_policy where attachment_count > 0 order by name limit 10;
+
+-- name: shape_format_percent
+select format('%s: %s%%', account_id, round(100.0 * count(*) filter (where is_attached) / count(*), 2)) as line
+from aws_iam_policy group by account_id order by account_id;
+
+-- name: shape_numeric_cast_scale
+select name, attachment_count::numeric(6, 2) as n, (attachment_count / 3.0)::numeric(8, 3) as third
+from aws_iam_policy where attachment_count > 0 order by name limit 10;
+
+-- name: shape_width_bucket
+select width_bucket(jsonb_array_length(policy_std -> 'Statement'), 0, 20, 4) as bucket, count(*)
+from aws_iam_policy group by 1 order by 1;
+
+-- name: shape_stddev_variance
+select round(stddev(attachment_count), 3) as sd, round(variance(attachment_count), 3) as var, round(avg(attachment_count), 3) as mean
+from aws_iam_policy;
+
+-- name: shape_sum_jsonb_lengths
+select account_id, sum(jsonb_array_length(attached_policy_arns)) as total_attached, max(jsonb_array_length(inline_policies)) as max_inline
+from aws_iam_role group by account_id order by account_id;
+
+-- name: shape_event_span_hours
+select username, round((extract(epoch from max(event_time) - min(event_time)) / 3600)::numeric, 2) as active_hours, count(*)
+from aws_cloudtrail_trail_event where username is not null group by username order by active_hours desc, username limit 10;
+
+-- name: shape_json_agg_events
+select event_source, json_agg(distinct event_name) as names from aws_cloudtrail_trail_event where event_source like 's%' group by 1 order by 1;
+
+-- name: shape_jsonb_minus_key
+select name, tags - 'QuickSetupID' as trimmed, tags #- '{QuickSetupType}' as trimmed2 from aws_iam_role where tags ? 'QuickSetupID' order by name, arn limit 5;
+
+-- name: shape_jsonb_eq_literal
+select name from aws_iam_policy p where p.policy_std -> 'Statement' -> 0 -> 'Effect' = '"Deny"' order by name;
+
+-- name: shape_jsonb_contains_build_object
+select name from aws_iam_role where tags @> jsonb_build_object('QuickSetupType', 'Config Recording') order by name, arn limit 5;
+
+-- name: shape_jsonb_text_bool_compare
+select name, login_profile ->> 'PasswordResetRequired' = 'true' as must_reset from aws_iam_user where login_profile is not null order by name, arn;
+
+-- name: shape_jsonb_number_compare
+select event_name, (request_parameters ->> 'maxItems')::numeric as max_items from aws_cloudtrail_trail_event
+where (request_parameters ->> 'maxItems')::numeric > 10 order by event_time, event_id limit 10;
+
+-- name: shape_to_char_quarter_label
+select to_char(create_date, 'YYYY"-Q"Q') as quarter, count(*) from aws_iam_role group by 1 order by 1;
+
+-- name: shape_date_trunc_quarter
+select date_trunc('quarter', create_date)::date as q, count(*) from aws_iam_user group by 1 order by 1;
+
+-- name: shape_at_time_zone
+select name, create_date at time zone 'UTC' as utc, timezone('Asia/Tokyo', create_date) as tokyo from aws_iam_user order by name, arn limit 5;
+
+-- name: shape_interval_literals
+select count(*) filter (where create_date > now() - '90 days'::interval) as a,
+  count(*) filter (where create_date > current_timestamp - interval '3 months') as b,
+  count(*) filter (where create_date > now() - interval '90' day) as c,
+  count(*) filter (where create_date::date > current_date - 365) as d
+from aws_iam_role;
+
+-- name: shape_interval_text_output
+select name, now() - create_date > interval '1 year 6 months' as older, justify_days(interval '95 days') as j, interval '36 hours' as h
+from aws_iam_user order by name, arn limit 3;
+
+-- name: shape_array_agg_distinct_regions
+select account_id, array_agg(distinct aws_region order by aws_region) as regions, count(distinct aws_region) as n
+from aws_cloudtrail_trail_event group by account_id order by account_id;
+
+-- name: shape_any_array_agg_subquery
+select name from aws_iam_user where name = any(select user_name from aws_iam_access_key where status = 'Active') order by name, arn;
+
+-- name: shape_all_comparison
+select name from aws_iam_role where create_date > all(select create_date from aws_iam_user where create_date is not null) order by name, arn limit 10;
+
+-- name: shape_exists_lateral_not_in_null
+select count(*) from aws_iam_user where name not in (select user_name from aws_iam_access_key where user_name is not null);
+
+-- name: shape_case_in_order_by
+select name, path from aws_iam_role order by case when path = '/' then 0 when path like '/aws-service-role/%' then 2 else 1 end, name, arn limit 15;
+
+-- name: shape_nested_case_reason
+select arn as resource,
+  case when jsonb_array_length(attached_policy_arns) = 0 and coalesce(jsonb_array_length(inline_policies), 0) = 0 then 'info'
+       when attached_policy_arns ? 'arn:aws:iam::aws:policy/AdministratorAccess' then 'alarm'
+       else 'ok' end as status,
+  name || ' has ' || jsonb_array_length(attached_policy_arns) || ' attached and ' || coalesce(jsonb_array_length(inline_policies), 0) || ' inline policies.' as reason
+from aws_iam_role;
+
+-- name: shape_credential_report_text_dates
+select user_name, to_char(user_creation_time, 'DD Mon YYYY HH24:MI:SS') as created, to_char(password_last_changed, 'YYYY/MM/DD') as changed
+from aws_iam_credential_report order by user_name, account_id;
+
+-- name: shape_numeric_avg_per_group
+select account_id, avg(max_session_duration) as avg_duration, sum(max_session_duration) / count(*) as int_div
+from aws_iam_role group by account_id order by account_id;
+
+-- name: shape_greatest_least_dates
+select user_name, least(access_key_1_last_rotated, access_key_2_last_rotated) as first_rotated,
+  greatest(coalesce(access_key_1_last_used_date, '-infinity'), coalesce(access_key_2_last_used_date, '-infinity'))::text as last_used
+from aws_iam_credential_report order by user_name, account_id;
+
+-- name: shape_string_agg_newline
+select account_id, string_agg(name, E'\n' order by name) as names from aws_iam_group group by account_id order by account_id;
+
+-- name: shape_concat_ws_nulls
+select name, concat_ws(' / ', path, permissions_boundary_arn, description) as summary from aws_iam_role order by name, arn limit 10;
+
+-- name: shape_chained_ctes_five
+with u as (select account_id, arn, name, mfa_enabled from aws_iam_user),
+k as (select account_id, user_name, count(*) as keys from aws_iam_access_key where status = 'Active' group by 1, 2),
+j as (select u.*, coalesce(k.keys, 0) as keys from u left join k on k.account_id = u.account_id and k.user_name = u.name),
+c as (select *, case when keys > 1 then 'alarm' when keys = 1 and not mfa_enabled then 'info' else 'ok' end as status from j),
+s as (select account_id, status, count(*) as n from c group by 1, 2)
+select account_id, jsonb_object_agg(status, n) as by_status, sum(n) as total from s group by account_id order by account_id;
+
+-- name: shape_policy_attachment_entities
+select policy_arn, jsonb_array_length(policy_roles) as roles, jsonb_array_length(policy_users) as users, jsonb_array_length(policy_groups) as groups
+from aws_iam_policy_attachment order by policy_arn limit 15;
+
+-- name: shape_service_specific_credentials
+select user_name, service_name, status, create_date < now() - interval '90 days' as old from aws_iam_service_specific_credential order by user_name, service_name;
+
+-- name: shape_org_policy_targets
+select p.name, p.type, count(t.target_id) as targets
+from aws_organizations_policy p left join aws_organizations_policy_target t on t.id = p.id
+group by p.name, p.type order by p.name;
+
+-- name: shape_org_root_policy_types
+select r.name, pt ->> 'Type' as policy_type, pt ->> 'Status' as status
+from aws_organizations_root r, jsonb_array_elements(r.policy_types) pt order by 1, 2;
+
+-- name: shape_alarm_actions
+select a.name, a.state_value, jsonb_array_length(a.alarm_actions) as actions, split_part(a.alarm_actions ->> 0, ':', 6) as topic
+from aws_cloudwatch_alarm a order by a.name;
+
+-- name: shape_sns_subscriptions
+select split_part(topic_arn, ':', 6) as topic, protocol, count(*) from aws_sns_topic_subscription group by 1, 2 order by 1, 2;
+
+-- name: shape_cfn_stack_role
+select s.name, s.status, s.role_arn is not null as has_role, jsonb_array_length(coalesce(s.capabilities, '[]')) as caps
+from aws_cloudformation_stack s order by s.name;
+
+-- name: shape_sfn_role
+select name, type, split_part(role_arn, '/', -1) as role from aws_sfn_state_machine order by name;
+
+-- name: shape_glue_sagemaker_roles
+select 'glue' as kind, endpoint_name as name, role_arn from aws_glue_dev_endpoint
+union all select 'sagemaker', name, role_arn from aws_sagemaker_notebook_instance
+order by 1, 2;
+
+-- name: shape_eks_access_config
+select name, access_config ->> 'AuthenticationMode' as auth_mode, role_arn from aws_eks_cluster order by name;
+
+-- name: shape_accessanalyzer_analyzers
+select name, type, status, created_at < now() as created_before_now from aws_accessanalyzer_analyzer order by name;
