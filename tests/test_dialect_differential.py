@@ -243,6 +243,7 @@ def test_what_postgres_refuses_fails(both_databases, sql):
     "select 3000000000::bigint::int",
     "select (name || '-01-01')::date from aws_iam_user",
     "select (tags ->> 'team')::double precision from aws_iam_user where tags ? 'team'",
+    "select ('{' || name)::jsonb from aws_iam_user",
     "select jsonb_path_query_array('{\"a\": 1}', '$.a', '[1]', true)",
 ])
 def test_refused_in_postgres_words(both_databases, sql):

@@ -157,6 +157,7 @@ DUCKDB_VALUE_ERRORS = [
      lambda m: f'value "{m[1]}" is out of range for type {PG_TYPE_NAMES[m[3]]}' if m[1] is not None and m[
          3].startswith("INT") and INTEGER_TEXT.fullmatch(m[1]) else
      f'invalid input syntax for type {PG_TYPE_NAMES.get(m[3], "numeric")}: "{m[1] if m[1] is not None else m[2]}"'),
+    (re.compile(r"Malformed JSON at byte \d+ of input"), lambda m: "invalid input syntax for type json"),
     (re.compile(r'invalid date field format: "(.*)", expected format is', re.S),
      lambda m: f'invalid input syntax for type date: "{m[1]}"'),
     (re.compile(r'time field value out of range: "(.*)", expected format is', re.S),

@@ -5060,3 +5060,54 @@ select name, access_config ->> 'AuthenticationMode' as auth_mode, role_arn from 
 
 -- name: shape_accessanalyzer_analyzers
 select name, type, status, created_at < now() as created_before_now from aws_accessanalyzer_analyzer order by name;
+
+-- name: shape_raw_policy_statement_guard
+select p.name, s ->> 'Effect' as effect,
+  case jsonb_typeof(s -> 'Action') when 'string' then 1 when 'array' then jsonb_array_length(s -> 'Action') end as actions
+from aws_iam_policy p,
+  jsonb_array_elements(case when jsonb_typeof(p.policy -> 'Statement') = 'array' then p.policy -> 'Statement'
+                            else jsonb_build_array(p.policy -> 'Statement') end) s
+where not p.is_aws_managed
+order by 1, 2, 3;
+
+-- name: shape_raw_policy_actions_either
+select distinct a
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_array_elements_text(case jsonb_typeof(s -> 'Action') when 'array' then s -> 'Action' else '[]'::jsonb end) a
+where p.name like 'Amazon%'
+order by a limit 20;
+
+-- name: shape_role_trust_raw_document_text
+select name, assume_role_policy -> 'Statement' -> 0 ->> 'Effect' as effect,
+  length(assume_role_policy_document) as chars
+from aws_iam_role order by name, arn limit 10;
+
+-- name: shape_event_cloudtrail_event_json
+select event_id, cloudtrail_event ->> 'eventVersion' as v, jsonb_typeof(cloudtrail_event -> 'requestParameters') as rp,
+  cloudtrail_event -> 'userIdentity' ->> 'type' as who
+from aws_cloudtrail_trail_event order by event_time, event_id limit 10;
+
+-- name: shape_event_request_params_nested
+select event_name, jsonb_pretty(request_parameters) as params from aws_cloudtrail_trail_event
+where event_name = 'PutUserPolicy' or event_name = 'CreateRole' order by event_time, event_id limit 3;
+
+-- name: shape_event_policy_document_in_request
+select event_name, (request_parameters ->> 'policyDocument')::jsonb -> 'Statement' as stmts
+from aws_cloudtrail_trail_event where request_parameters ? 'policyDocument' order by event_time, event_id limit 5;
+
+-- name: shape_user_groups_contains_name
+select name from aws_iam_user where groups @> '[{"GroupName": "Admins"}]' or groups @> '[{"GroupName": "admins"}]' order by name, arn;
+
+-- name: shape_policy_versions_doc
+select p.name, v ->> 'VersionId' as version, (v ->> 'IsDefaultVersion')::boolean as is_default,
+  jsonb_typeof(v -> 'Document') as doc
+from aws_iam_policy p, jsonb_array_elements(p.policy_versions) v
+where not p.is_aws_managed order by 1, 2;
+
+-- name: shape_mfa_device_enable_dates
+select u.name, (m ->> 'EnableDate')::timestamptz as enabled, date_part('year', (m ->> 'EnableDate')::timestamptz) as year
+from aws_iam_user u, jsonb_array_elements(u.mfa_devices) m order by 1, 2;
+
+-- name: shape_group_user_create_dates
+select g.name, u ->> 'UserName' as user_name, to_char((u ->> 'CreateDate')::timestamptz, 'YYYY-MM-DD') as created
+from aws_iam_group g, jsonb_array_elements(g.users) u order by 1, 2, 3;
