@@ -244,6 +244,9 @@ def test_what_postgres_refuses_fails(both_databases, sql):
     "select (name || '-01-01')::date from aws_iam_user",
     "select (tags ->> 'team')::double precision from aws_iam_user where tags ? 'team'",
     "select ('{' || name)::jsonb from aws_iam_user",
+    "select * from jsonb_to_recordset('{\"a\": 1}') as t(a int)",
+    "select t.a from aws_iam_user, jsonb_to_recordset(tags) as t(a text)",
+    "select * from jsonb_to_recordset('1') as t(a int)",
     "select jsonb_path_query_array('{\"a\": 1}', '$.a', '[1]', true)",
 ])
 def test_refused_in_postgres_words(both_databases, sql):

@@ -4495,8 +4495,11 @@ def recordset_sources(tree: exp.Expr) -> exp.Expr:
                                                expression=string("object")),
                                        raise_error("argument of jsonb_to_recordset must be an array of objects")
                                        ).else_(exp.true())
-        elements = exp.Table(this=exp.Anonymous(this="jsonb_array_elements", expressions=[
-                                 function.expressions[0].copy()]),
+        argument = function.expressions[0]
+        arrays_only = exp.Case().when(exp.NEQ(this=exp.Anonymous(this="jsonb_typeof", expressions=[argument.copy()]),
+                                              expression=string("array")),
+                                      raise_error("cannot call jsonb_to_recordset on a non-array")).else_(argument.copy())
+        elements = exp.Table(this=exp.Anonymous(this="jsonb_array_elements", expressions=[arrays_only]),
                              alias=exp.TableAlias(this=exp.to_identifier("pg_recordset_elements"),
                                                   columns=[exp.to_identifier("pg_recordset_element", quoted=True)]))
         query = exp.select(*items).from_(elements).where(objects_only)
