@@ -193,6 +193,7 @@ REFUSED_BY_POSTGRES = [
     "select name, make_date(2023, 2, attachment_count::int + 28) from aws_iam_policy",
     "select jsonb_path_match('{\"a\": 1}', '$.a', '{}', false)",
     "select name, jsonb_path_match(policy_std, '$.Version', silent => is_aws_managed) from aws_iam_policy",
+    "select '10.1.2.3'::inet <<= any(array['10.0.0.0/8', '11.0.0.0/8'])",
     "select jsonb_path_exists('{\"a\": 1}', '$.a ? (@ == $x)', '{}', true)",
     "select jsonb_path_query_array('{\"a\": 1}', '$.a', '[1]', true)",
     "select jsonb_path_exists('{}', '$', verbose => true)",
@@ -247,6 +248,7 @@ def test_what_postgres_refuses_fails(both_databases, sql):
     "select * from jsonb_to_recordset('{\"a\": 1}') as t(a int)",
     "select t.a from aws_iam_user, jsonb_to_recordset(tags) as t(a text)",
     "select * from jsonb_to_recordset('1') as t(a int)",
+    "select '10.1.2.3'::inet <<= any(array['10.0.0.0/8', '11.0.0.0/8'])",
     "select jsonb_path_query_array('{\"a\": 1}', '$.a', '[1]', true)",
 ])
 def test_refused_in_postgres_words(both_databases, sql):

@@ -4385,8 +4385,19 @@ def rewrite_inet(node: exp.Expr, scope: Scope) -> exp.Expr:
     if func_name(node) in ("network_subeq", "network_supeq") or (
             type(node) in INET_OPERATORS and (inet_type(node.this) or inet_type(node.expression))):
         operator = {"network_subeq": "<<=", "network_supeq": ">>="}.get(name) or INET_OPERATORS[type(node)]
-        sides = node.expressions if isinstance(node, exp.Anonymous) else [node.this, node.expression]
-        return call("pg_inet_test", string(operator), *[_inet_operand(s, scope, operator) for s in sides])
+        left, right = node.expressions if isinstance(node, exp.Anonymous) else [node.this, node.expression]
+        quantified = _quantifier(right)
+        if quantified and isinstance(quantified[0], exp.Array):
+            # ``x <<= any (array[...])``: an OR chain of the tests (AND for ALL), NULL where Postgres's is
+            values, any_of = quantified
+            if values.expressions and not any(inet_type(value) for value in values.expressions):
+                raise QueryError(f"operator does not exist: inet {operator} text")  # array['10.0.0.0/8'] is text[]
+            tests = [call("pg_inet_test", string(operator), _inet_operand(left.copy(), scope, operator),
+                          _inet_operand(value, scope, operator)) for value in values.expressions]
+            if not tests:
+                return exp.false() if any_of else exp.true()
+            return exp.Paren(this=(exp.or_ if any_of else exp.and_)(*tests))
+        return call("pg_inet_test", string(operator), *[_inet_operand(s, scope, operator) for s in (left, right)])
     if isinstance(node, (exp.Values, exp.Coalesce, exp.Case, exp.Union)):
         # the literals of a VALUES column, a coalesce, a CASE or a UNION column that holds inets are inets too
         for values in _inet_value_lists(node):

@@ -2769,6 +2769,15 @@ from aws_iam_policy
 where attachment_count between 1 and 3
 order by name;
 
+-- name: inet_contained_in_any_of_an_array
+select source_ip_address, source_ip_address::inet <<= any(array['10.0.0.0/8'::inet, '192.168.0.0/16', null]) as private_or_unknown,
+  source_ip_address::inet << all(array['0.0.0.0/0'::cidr, '10.0.0.0/8'::cidr]) as in_ten,
+  source_ip_address::inet && any(array['172.16.0.0/12'::cidr, null]) as overlaps,
+  '10.0.0.0/8'::cidr >>= any(array[source_ip_address::inet]) as covers
+from aws_cloudtrail_trail_event
+where source_ip_address ~ '^[0-9.]+$'
+order by event_time, event_id;
+
 -- name: interval_text_with_signs_apart_from_numbers
 select (timestamp '2024-01-01' + interval '1 month - 1 day')::text as month_end, interval '- 2 hours' as a,
   '1 year - 2 mons + 3 days'::interval as b, interval '+ 1 day' as c,

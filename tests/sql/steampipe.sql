@@ -5111,3 +5111,120 @@ from aws_iam_user u, jsonb_array_elements(u.mfa_devices) m order by 1, 2;
 -- name: shape_group_user_create_dates
 select g.name, u ->> 'UserName' as user_name, to_char((u ->> 'CreateDate')::timestamptz, 'YYYY-MM-DD') as created
 from aws_iam_group g, jsonb_array_elements(g.users) u order by 1, 2, 3;
+
+-- name: shape_perimeter_trust_public_principal
+with trust as (
+  select r.arn, r.account_id, s, p
+  from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+    jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+  where s ->> 'Effect' = 'Allow'
+), public as (
+  select arn, bool_or(p = '*' and not (s ? 'Condition')) as open_to_all from trust group by arn
+)
+select r.arn as resource,
+  case when pb.open_to_all then 'alarm' when pb.arn is null then 'ok' else 'info' end as status,
+  r.account_id
+from aws_iam_role r left join public pb on pb.arn = r.arn;
+
+-- name: shape_perimeter_org_id_condition
+select r.name,
+  exists (select 1 from jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+          jsonb_each(s -> 'Condition') c where c.value ? 'aws:principalorgid') as org_scoped
+from aws_iam_role r order by r.name, r.arn;
+
+-- name: shape_perimeter_trusted_accounts_outside
+select r.arn, split_part(p, ':', 5) as trusted_account
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+where p ~ '^arn:aws:iam::[0-9]{12}:' and split_part(p, ':', 5) not in (select account_id from aws_account)
+order by 1, 2;
+
+-- name: shape_perimeter_bucket_policy_conditions
+select b.name, s ->> 'Effect' as effect, coalesce(s -> 'Condition' -> 'Bool' ->> 'aws:securetransport', 'none') as secure_transport
+from aws_s3_bucket b, jsonb_array_elements(b.policy_std -> 'Statement') s order by 1, 2, 3;
+
+-- name: shape_perimeter_lambda_policy_principals
+select f.name, s -> 'Principal' as principal, s ->> 'Effect' as effect
+from aws_lambda_function f, jsonb_array_elements(f.policy_std -> 'Statement') s order by 1, 3, 2::text;
+
+-- name: shape_insights_user_console_and_keys
+select u.name,
+  u.login_profile is not null as console,
+  (select count(*) from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id) as keys,
+  case when u.login_profile is not null and exists (select 1 from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id)
+       then 'both' when u.login_profile is not null then 'console' else 'programmatic' end as access
+from aws_iam_user u order by u.name, u.account_id;
+
+-- name: shape_insights_role_age_buckets_filter
+select count(*) filter (where create_date > now() - interval '1 day') as "< 1 day",
+  count(*) filter (where create_date <= now() - interval '1 day' and create_date > now() - interval '30 days') as "1-30 days",
+  count(*) filter (where create_date <= now() - interval '30 days' and create_date > now() - interval '90 days') as "30-90 days",
+  count(*) filter (where create_date <= now() - interval '90 days' and create_date > now() - interval '365 days') as "90-365 days",
+  count(*) filter (where create_date <= now() - interval '365 days') as "> 1 year"
+from aws_iam_role;
+
+-- name: shape_insights_policy_attached_by_type
+select case when arn like 'arn:aws:iam::aws:%' then 'AWS managed' else 'Customer managed' end as "Type", count(*) as "Policies",
+  sum(attachment_count) as "Attachments"
+from aws_iam_policy group by 1 order by 1;
+
+-- name: shape_insights_user_mfa_card
+select count(*) as value, 'Users Without MFA' as label, case when count(*) = 0 then 'ok' else 'alert' end as type
+from aws_iam_user where not mfa_enabled;
+
+-- name: shape_tags_missing_required
+select arn as resource,
+  case when tags ?& array['Department', 'Location'] then 'ok' else 'alarm' end as status,
+  array_to_string(array(select unnest(array['Department', 'Location']) except select jsonb_object_keys(coalesce(tags, '{}'))), ', ') as missing
+from aws_iam_role order by arn limit 20;
+
+-- name: shape_tags_value_prohibited
+select r.arn, t.key, t.value
+from aws_iam_role r, jsonb_each_text(r.tags) t where t.value ~* '(test|tmp|temp)' or t.key ilike 'quick%' order by 1, 2;
+
+-- name: shape_tags_count_limit
+select arn, (select count(*) from jsonb_object_keys(tags)) as tag_count,
+  case when (select count(*) from jsonb_object_keys(tags)) > 45 then 'alarm' else 'ok' end as status
+from aws_iam_role where tags is not null order by tag_count desc, arn limit 10;
+
+-- name: shape_tags_key_case_mismatch
+select lower(k) as key, array_agg(distinct k order by k) as spellings
+from aws_iam_role, jsonb_object_keys(tags) k group by lower(k) having count(distinct k) >= 1 order by 1;
+
+-- name: shape_cloudtrail_s3_logging_join
+select t.name, t.s3_bucket_name, b.name is not null as bucket_loaded, b.versioning_enabled
+from aws_cloudtrail_trail t left join aws_s3_bucket b on b.name = t.s3_bucket_name order by t.name, t.arn;
+
+-- name: shape_cloudtrail_metric_filter_chain
+with filters as (
+  select f.name, f.log_group_name, f.metric_transformation_name as metric, f.filter_pattern
+  from aws_cloudwatch_log_metric_filter f
+), alarms as (
+  select a.name as alarm, a.metric_name, jsonb_array_length(a.alarm_actions) as actions from aws_cloudwatch_alarm a
+), subs as (
+  select topic_arn, count(*) as subscribers from aws_sns_topic_subscription group by topic_arn
+)
+select f.name, f.metric, a.alarm, coalesce(a.actions, 0) as actions,
+  case when a.alarm is null then 'alarm' else 'ok' end as status
+from filters f left join alarms a on a.metric_name = f.metric order by f.name, a.alarm nulls last;
+
+-- name: shape_event_console_no_mfa_ctes
+with logins as (
+  select event_time, username, source_ip_address, additional_event_data ->> 'MFAUsed' as mfa, response_elements ->> 'ConsoleLogin' as result
+  from aws_cloudtrail_trail_event where event_name = 'ConsoleLogin'
+), summary as (
+  select username, count(*) as logins, count(*) filter (where mfa = 'No') as without_mfa, count(*) filter (where result = 'Failure') as failed
+  from logins group by username
+)
+select coalesce(username, '<unknown>') as username, logins, without_mfa, failed,
+  case when failed > 3 then 'alarm' when without_mfa > 0 then 'info' else 'ok' end as status
+from summary order by username nulls first;
+
+-- name: shape_event_nth_value
+select distinct username, nth_value(event_name, 2) over (partition by username order by event_time, event_id rows between unbounded preceding and unbounded following) as second_event
+from aws_cloudtrail_trail_event where username is not null order by username limit 20;
+
+-- name: shape_event_filter_ip_cidr_list
+select count(*) from aws_cloudtrail_trail_event
+where source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$'
+  and source_ip_address::inet <<= any(array['10.0.0.0/8'::inet, '192.168.0.0/16'::inet, '172.16.0.0/12'::inet]);
