@@ -199,7 +199,7 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select '10.0.0.1'::inet - '10.0.0.0'::inet", "unsupported Postgres feature: - of inet values"),
         ("select greatest('10.0.0.1'::inet, '::1')", "unsupported Postgres feature: greatest() of inet values"),
         ("select array['10.0.0.0/8']::cidr[]", "unsupported Postgres feature: arrays of cidr"),
-        ("select '10.1.2.3'::inet <<= any (array['10.0.0.0/8'::cidr])", "<<= with ANY/ALL on inet values (use OR)"),
+        ("select '10.1.2.3'::inet <<= any (array['10.0.0.0/8'])", "operator does not exist: inet <<= text"),
         ("select '10.1'::cidr", "abbreviated cidr input (\"10.1\"): write all four octets"),
         ("select to_number('1,234.5', '9G999D9')", "unsupported Postgres feature: to_number()"),
         ("select jsonb_build_object('avg', avg(max_session_duration))::text from aws_iam_role", "the text of jsonb holding"),
