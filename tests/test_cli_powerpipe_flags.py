@@ -128,7 +128,7 @@ def test_where_is_an_sql_condition_over_the_controls(sample_db):
                                 "'owasp-nhi-2025:NHI7:2025' = any(requirements)")
     assert with_control == sorted({nhi7[0], critical_iam[0]} & set(nhi7))  # --where narrows --control's selection
     columns = "; its columns are control_id, resource_name, title, description, severity, resource_type, tags, requirements"
-    for where, said in (("colour = 'red'", 'column "colour" not found'),
+    for where, said in (("colour = 'red'", 'column "colour" does not exist'),
                         ("true; select 1", "give one condition, not several statements"),
                         ("exists (select * from read_csv('controls.csv'))", "the condition may not read files")):
         done = run_cli("check", "--db", sample_db, "--dry-run", "--where", where)

@@ -60,18 +60,18 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
 @pytest.mark.parametrize(
     "sql,fragment",
     [
-        ("select nme from aws_iam_user", 'column "nme" not found (did you mean "name"?)'),
+        ("select nme from aws_iam_user", 'column "nme" does not exist (did you mean "name"?)'),
         # A missing column named like a select alias: DuckDB's message about aliases would mislead
-        ("select jsonb_pretty(url) as url from aws_iam_user", 'column "url" not found'),
+        ("select jsonb_pretty(url) as url from aws_iam_user", 'column "url" does not exist'),
         # Steampipe columns that no loaded AWS output gives say where Steampipe reads them
         (
             "select name, jsonb_pretty(url_config) as url_config from aws_lambda_function",
-            'column "url_config" not found: iamsql does not load it into aws_lambda_function (Steampipe reads it with '
+            'column "url_config" does not exist: iamsql does not load it into aws_lambda_function (Steampipe reads it with '
             "lambda get-function-url-config)",
         ),
         (
             "select instance_id from aws_ec2_instance where not disable_api_termination",
-            'column "disable_api_termination" not found: iamsql does not load it into aws_ec2_instance',
+            'column "disable_api_termination" does not exist: iamsql does not load it into aws_ec2_instance',
         ),
         ("select * from aws_iam_usr", "unknown table aws_iam_usr (did you mean aws_iam_user?)"),
         ("select name from aws_iam_user where", "syntax error"),
@@ -92,7 +92,8 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select name from aws_iam_user; select 1", "one statement at a time"),
         ("select jsonb_path_query(tags, 'strict $.a') from aws_iam_user", "unsupported Postgres feature: jsonpath strict"),
         ("select jsonb_path_query(tags, name) from aws_iam_user", "a jsonpath that is not a literal"),
-        ("select jsonb_path_exists(tags, '$.a', '{}', true) from aws_iam_user", "jsonb_path_exists() with the silent"),
+        ("select jsonb_path_exists(tags, '$.a', verbose => true) from aws_iam_user",
+         "function jsonb_path_exists() does not exist with these arguments"),
         ("select tags @? '$.a.**' from aws_iam_user", "unsupported Postgres feature: jsonpath accessor .**"),
         ("select jsonb_path_match('{\"a\": 1}', '$.a == $x', '{}')", 'could not find jsonpath variable "x"'),
         ("select jsonb_path_query('{\"a\": 1}', '$.a ? (@ == $x)', '[1]')", '"vars" argument is not an object'),
@@ -198,7 +199,7 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select '10.0.0.1'::inet - '10.0.0.0'::inet", "unsupported Postgres feature: - of inet values"),
         ("select greatest('10.0.0.1'::inet, '::1')", "unsupported Postgres feature: greatest() of inet values"),
         ("select array['10.0.0.0/8']::cidr[]", "unsupported Postgres feature: arrays of cidr"),
-        ("select '10.1.2.3'::inet <<= any (array['10.0.0.0/8'::cidr])", "<<= with ANY/ALL on inet values (use OR)"),
+        ("select '10.1.2.3'::inet <<= any (array['10.0.0.0/8'])", "operator does not exist: inet <<= text"),
         ("select '10.1'::cidr", "abbreviated cidr input (\"10.1\"): write all four octets"),
         ("select to_number('1,234.5', '9G999D9')", "unsupported Postgres feature: to_number()"),
         ("select jsonb_build_object('avg', avg(max_session_duration))::text from aws_iam_role", "the text of jsonb holding"),

@@ -7,6 +7,10 @@ import json
 import pytest
 
 from iamsql.errors import QueryError
+from iamsql.sql import output
+from iamsql.sql.dialect import to_duckdb
+from iamsql.sql.pgfunctions import AS_OF_VARIABLE
+from iamsql.sql.query import fetch
 from tests.sql import oracle
 
 QUERIES = oracle.corpus()
@@ -182,6 +186,17 @@ REFUSED_BY_POSTGRES = [
     "select jsonb_path_exists('{\"a\": 1}', '$.a ? (@ == $v)', '{}')",
     "select jsonb_path_query('{\"a\": 1}', '$v', '{\"w\": 1}')",
     "select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == $e)', '[1]') from aws_iam_policy",
+    "select make_date(-44, 2, 29)",
+    "select make_date(-4714, 11, 23)",
+    "select make_date(5874898, 1, 1)",
+    "select make_date(2023, 13, 1)",
+    "select name, make_date(2023, 2, attachment_count::int + 28) from aws_iam_policy",
+    "select jsonb_path_match('{\"a\": 1}', '$.a', '{}', false)",
+    "select name, jsonb_path_match(policy_std, '$.Version', silent => is_aws_managed) from aws_iam_policy",
+    "select '10.1.2.3'::inet <<= any(array['10.0.0.0/8', '11.0.0.0/8'])",
+    "select jsonb_path_exists('{\"a\": 1}', '$.a ? (@ == $x)', '{}', true)",
+    "select jsonb_path_query_array('{\"a\": 1}', '$.a', '[1]', true)",
+    "select jsonb_path_exists('{}', '$', verbose => true)",
 ]
 
 
@@ -207,10 +222,34 @@ def test_what_postgres_refuses_fails(both_databases, sql):
     "select string_agg(name, ',') within group (order by name desc, arn) from aws_iam_user",
     "select string_agg(name, ';') within group (order by attachment_count) from aws_iam_policy",
     "select make_date(0, 12, 31)",
+    "select make_date(-44, 2, 29)",
+    "select make_date(-4714, 11, 23)",
+    "select make_date(2023, 2, 29)",
     "select bool_and(attachment_count) from aws_iam_policy",
     "select lag(name, 1, 0) over (order by name) from aws_iam_user",
     "select jsonb_path_exists('{\"a\": 1}', '$.a ? (@ == $v)', '{}')",
     "select jsonb_path_query_array('{\"a\": 1}', '$.a', '[1]')",
+    "select jsonb_path_match('{\"a\": 1}', '$.a', silent => false)",
+    "select 2147483647::int + 1",
+    "select max_session_duration * 1000000000000000 from aws_iam_role",
+    "select ('x' || name)::timestamptz from aws_iam_user",
+    "select (response_elements ->> 'ConsoleLogin')::timestamp from aws_cloudtrail_trail_event",
+    "select chr(attachment_count - attachment_count) from aws_iam_policy",
+    "select name, '2024-01-0x' union select name, create_date from aws_iam_user",
+    "select u.nosuch from aws_iam_user u",
+    "select nosuch.name from aws_iam_user u",
+    "select '3000000000'::int",
+    "select ('x' || name)::numeric(10, 2) from aws_iam_user",
+    "select ('1' || name)::smallint from aws_iam_user",
+    "select 3000000000::bigint::int",
+    "select (name || '-01-01')::date from aws_iam_user",
+    "select (tags ->> 'team')::double precision from aws_iam_user where tags ? 'team'",
+    "select ('{' || name)::jsonb from aws_iam_user",
+    "select * from jsonb_to_recordset('{\"a\": 1}') as t(a int)",
+    "select t.a from aws_iam_user, jsonb_to_recordset(tags) as t(a text)",
+    "select * from jsonb_to_recordset('1') as t(a int)",
+    "select '10.1.2.3'::inet <<= any(array['10.0.0.0/8', '11.0.0.0/8'])",
+    "select jsonb_path_query_array('{\"a\": 1}', '$.a', '[1]', true)",
 ])
 def test_refused_in_postgres_words(both_databases, sql):
     """Where translation or the run refuses what PostgreSQL refuses, the message is PostgreSQL's."""
@@ -221,6 +260,22 @@ def test_refused_in_postgres_words(both_databases, sql):
     except QueryError as exc:
         message = str(exc)
     assert expected.error and message and message.endswith(expected.error), (message, expected.error)
+
+
+@pytest.mark.parametrize("sql", [
+    "select make_date(-44, 3, 15)",
+    "select make_date(-1, 12, 31)",
+    "select make_date(-4714, 11, 24)",
+    "select make_date(-45, 2, 29) + 1",
+])
+def test_bc_dates_print_as_postgres_writes_them(both_databases, sql):
+    """A negative year is BC in Postgres (no year 0); the printed date is Postgres's text of it."""
+    pg, duck = both_databases
+    (expected,) = pg.execute(f"select ({sql})::text").fetchone()
+    now = pg.execute("select now()").fetchone()[0]
+    duck.execute(f"set variable {AS_OF_VARIABLE} = ?::timestamptz", [now])
+    _, types, rows = fetch(duck, to_duckdb(sql, as_of_variable=True, numeric_text=True))
+    assert output.render(["d"], rows, "csv", types, header=False).strip() == expected
 
 
 def test_oracle_sees_differences(both_databases):

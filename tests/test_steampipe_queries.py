@@ -308,7 +308,7 @@ def test_s3_bucket_columns_iamsql_does_not_load_fail_naming_the_call(duck):
         assert "\n" not in message and column in message and "aws_s3_bucket" in message and call in message
     with pytest.raises(query.QueryError) as raised:
         query.run_query(duck, "select b.name from aws_s3_bucket as b where b.website_configuration is not null")
-    assert str(raised.value).startswith('column "b.website_configuration" not found: iamsql does not load it into '
+    assert str(raised.value).startswith('column "b.website_configuration" does not exist: iamsql does not load it into '
                                         'aws_s3_bucket')
 
 

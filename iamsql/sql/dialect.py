@@ -731,12 +731,14 @@ def scalar_item(node: exp.Expr) -> exp.Expr | None:
 
 
 def is_date(node: exp.Expr) -> bool:
-    """Whether ``node`` is a Postgres ``date`` (``x::date``, ``date '...'``, ``current_date``)."""
+    """Whether ``node`` is a Postgres ``date`` (``x::date``, ``date '...'``, ``current_date``, ``make_date(...)``)."""
+    if node.meta.get("pg_date"):
+        return True  # make_date as bc_make_date wrote it
     if isinstance(node, exp.Paren):
         return is_date(node.this)
     if isinstance(node, exp.Cast):
         return node.to.this == exp.DataType.Type.DATE
-    return isinstance(node, exp.CurrentDate)
+    return isinstance(node, exp.CurrentDate) or func_name(node) == "make_date"
 
 
 TIMESTAMPTZ_FUNCTIONS = {"now", "transaction_timestamp", "statement_timestamp", "iamsql_as_of", "to_timestamp"}
@@ -2079,13 +2081,15 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if target in (exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMP) and not node.meta.get(
             "pg_time_read") and is_text(node.this, scope) and not isinstance(node.this, exp.Literal):
         # AWS writes some times as Java does ("Jun 14, 2025 9:00:00 AM": CreateAccessKey's createDate in CloudTrail),
-        # which Postgres reads and DuckDB's cast does not; another text that DuckDB cannot read fails as before
+        # which Postgres reads and DuckDB's cast does not; another text fails in Postgres's words (NULL stays NULL)
+        kind = "timestamp with time zone" if target == exp.DataType.Type.TIMESTAMPTZ else "timestamp"
         attempts = [exp.TryCast(this=node.this.copy(), to=node.to.copy()),
-                    exp.Cast(this=call("try_strptime", node.this.copy(), string("%b %d, %Y %I:%M:%S %p")), to=node.to.copy()),
-                    exp.Cast(this=node.this.copy(), to=node.to.copy())]
+                    exp.Cast(this=call("try_strptime", node.this.copy(), string("%b %d, %Y %I:%M:%S %p")), to=node.to.copy())]
         for attempt in attempts:
             attempt.meta["pg_time_read"] = True
-        return exp.Coalesce(this=attempts[0], expressions=attempts[1:])
+        message = exp.DPipe(this=exp.DPipe(this=string(f'invalid input syntax for type {kind}: "'),
+                                           expression=node.this.copy()), expression=string('"'))
+        return exp.Coalesce(this=attempts[0], expressions=[attempts[1], call("pg_raise", message)])
     if target == exp.DataType.Type.TIME and is_timestamptz(node.this, scope):
         # the time of day in the session's time zone (UTC here); DuckDB has no direct timestamptz -> time cast
         return exp.Cast(this=exp.cast(node.this, exp.DataType.build("TIMESTAMP")), to=node.to)
@@ -3676,6 +3680,36 @@ def _pg_int_name(node: exp.Expr, scope: Scope) -> str:
     return "integer" if scope.is_int4(node) else "bigint"
 
 
+def bc_make_date(year: exp.Expr, month: exp.Expr, day: exp.Expr) -> exp.Expr:
+    """``make_date(year, month, day)`` as Postgres reads it: a negative year is BC (``-44`` is 44 BC, which DuckDB
+    counts as the year -43: it has a year 0), there is no year 0, and a day that is not in the calendar or outside
+    4714-11-24 BC .. 5874897-12-31 is Postgres's error, which names the year as DuckDB counts it (as Postgres does)."""
+    counted = exp.Case(ifs=[exp.If(this=exp.LT(this=year.copy(), expression=exp.Literal.number(0)),
+                                   true=exp.Add(this=year.copy(), expression=exp.Literal.number(1)))],
+                       default=year.copy())
+    date = call("make_date", counted, month.copy(), day.copy())
+    parts = [exp.cast(counted.copy(), "text"), string("-"), call("lpad", exp.cast(month.copy(), "text"),
+             exp.Literal.number(2), string("0")), string("-"), call("lpad", exp.cast(day.copy(), "text"),
+             exp.Literal.number(2), string("0"))]
+
+    def error(message: str) -> exp.Expr:
+        return call("pg_raise", exp.DPipe(this=string(message), expression=exp.Concat(expressions=[
+            p.copy() for p in parts])))
+
+    known = exp.and_(*[exp.not_(exp.Is(this=part.copy(), expression=exp.Null())) for part in (year, month, day)])
+    first, last = call("make_date", *map(exp.Literal.number, (-4713, 11, 24))), call(
+        "make_date", *map(exp.Literal.number, (5874897, 12, 31)))
+    checked = exp.paren(exp.Case(ifs=[
+        exp.If(this=exp.or_(exp.EQ(this=year.copy(), expression=exp.Literal.number(0)), exp.and_(
+            known, exp.Is(this=call("try", date.copy()), expression=exp.Null()))),
+            true=error("date field value out of range: ")),
+        exp.If(this=exp.Not(this=exp.Between(this=date.copy(), low=first, high=last)),
+               true=error("date out of range: ")),
+    ], default=date))
+    checked.meta["pg_date"] = True
+    return checked
+
+
 def domain_errors(node: exp.Expr) -> exp.Expr | None:
     """``ln``, ``log``, ``sqrt`` and ``power`` fail outside their domain in Postgres (DuckDB gives NaN or an
     infinity), and ``chr(0)`` fails (DuckDB gives the null character): ``node`` in a CASE raising Postgres's error
@@ -3697,12 +3731,8 @@ def domain_errors(node: exp.Expr) -> exp.Expr | None:
     elif isinstance(node, exp.Chr) and len(node.expressions) == 1:
         checks.append((exp.EQ(this=node.expressions[0].copy(), expression=zero),
                        raise_error("null character not permitted")))
-    elif func_name(node) == "make_date" and len(node.expressions) == 3:
-        year, month, day = node.expressions  # Postgres has no year 0 (a negative year is BC)
-        parts = [exp.cast(year.copy(), "text"), string("-"), call("lpad", exp.cast(month.copy(), "text"), exp.Literal.number(
-            2), string("0")), string("-"), call("lpad", exp.cast(day.copy(), "text"), exp.Literal.number(2), string("0"))]
-        message = exp.DPipe(this=string("date field value out of range: "), expression=exp.Concat(expressions=parts))
-        checks.append((exp.EQ(this=year.copy(), expression=zero), call("pg_raise", message)))
+    elif func_name(node) == "make_date" and len(node.expressions) == 3 and not node.meta.get("pg_call"):
+        return bc_make_date(*node.expressions)
     elif isinstance(node, exp.Pow):
         base, exponent = node.this, node.expression
         checks += [
@@ -4105,6 +4135,52 @@ JSONPATH_FUNCTIONS = {"jsonb_path_query": None, "jsonb_path_exists": "pg_jsonb_p
                       "jsonb_path_query_first": "pg_jsonb_path_query_first"}
 
 
+JSONPATH_PARAMETERS = ("target", "path", "vars", "silent")  # Postgres's names of the jsonb_path_* arguments
+JSONPATH_SILENT = "pg_jsonpath_silent"  # meta of a jsonb_path_match call whose errors are NULL (silent => true)
+
+
+def jsonpath_arguments(tree: exp.Expr) -> exp.Expr:
+    """``jsonb_path_*`` calls with their arguments by position (``target``, ``path``, ``vars``), named ones
+    (``silent => true``) included, and ``silent`` decided: it only turns ``jsonb_path_match``'s "single boolean result
+    is expected" into NULL (the lax paths the evaluator takes raise no other error it suppresses: a missing variable
+    and ``vars`` that is not an object stay errors, as in Postgres); a NULL ``silent`` makes the answer NULL (no rows
+    from ``jsonb_path_query``), as the functions are strict."""
+
+    def positional(node: exp.Expr) -> exp.Expr:
+        name = func_name(node)
+        if not isinstance(node, exp.Anonymous) or name not in JSONPATH_FUNCTIONS:
+            return node
+        given: dict[str, exp.Expr] = {}
+        for position, argument in enumerate(node.expressions):
+            key = argument.this.name.lower() if isinstance(argument, exp.Kwarg) else (
+                JSONPATH_PARAMETERS[position] if position < len(JSONPATH_PARAMETERS) else None)
+            if key not in JSONPATH_PARAMETERS or key in given:
+                raise QueryError(f"function {name}() does not exist with these arguments (its arguments are "
+                                 f"target, path, vars and silent)")
+            given[key] = argument.expression if isinstance(argument, exp.Kwarg) else argument
+        if "target" not in given or "path" not in given:
+            raise QueryError(f"function {name}() does not exist with these arguments (target and path are needed)")
+        silent = given.pop("silent", None)
+        if silent is None or isinstance(silent, exp.Boolean) and not silent.this:
+            return exp.Anonymous(this=node.this, expressions=list(given.values()))
+        variables = given.get("vars", string(jsonpath.NO_VARIABLES))
+        if isinstance(silent, exp.Null):
+            given["vars"] = exp.Null()
+        elif not isinstance(silent, exp.Boolean):
+            given["vars"] = exp.Case(ifs=[exp.If(this=exp.Is(this=silent.copy(), expression=exp.Null()),
+                                                 true=exp.Null())], default=variables)
+        result = exp.Anonymous(this=node.this, expressions=list(given.values()))
+        if name != "jsonb_path_match" or isinstance(silent, exp.Null):
+            return result
+        quiet = result.copy()
+        quiet.meta[JSONPATH_SILENT] = True
+        if isinstance(silent, exp.Boolean):
+            return quiet
+        return exp.Case(ifs=[exp.If(this=silent.copy(), true=quiet)], default=result)
+
+    return tree.transform(positional)
+
+
 def is_jsonpath_cast(node: exp.Expr) -> bool:
     kind = node.to.args.get("kind") if isinstance(node, exp.Cast) else None
     return kind is not None and kind.name.lower() == "jsonpath"
@@ -4146,6 +4222,8 @@ def jsonpath_call(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     macro = JSONPATH_FUNCTIONS.get(func_name(node) or "") if isinstance(node, exp.Anonymous) else None
     if macro is None:
         return None
+    if node.meta.get(JSONPATH_SILENT):
+        macro = "pg_jsonb_path_match_silent"
     document, path, *variables = node.expressions
     return call(macro, document, string(jsonpath_text(path)), *variables)
 
@@ -4307,8 +4385,19 @@ def rewrite_inet(node: exp.Expr, scope: Scope) -> exp.Expr:
     if func_name(node) in ("network_subeq", "network_supeq") or (
             type(node) in INET_OPERATORS and (inet_type(node.this) or inet_type(node.expression))):
         operator = {"network_subeq": "<<=", "network_supeq": ">>="}.get(name) or INET_OPERATORS[type(node)]
-        sides = node.expressions if isinstance(node, exp.Anonymous) else [node.this, node.expression]
-        return call("pg_inet_test", string(operator), *[_inet_operand(s, scope, operator) for s in sides])
+        left, right = node.expressions if isinstance(node, exp.Anonymous) else [node.this, node.expression]
+        quantified = _quantifier(right)
+        if quantified and isinstance(quantified[0], exp.Array):
+            # ``x <<= any (array[...])``: an OR chain of the tests (AND for ALL), NULL where Postgres's is
+            values, any_of = quantified
+            if values.expressions and not any(inet_type(value) for value in values.expressions):
+                raise QueryError(f"operator does not exist: inet {operator} text")  # array['10.0.0.0/8'] is text[]
+            tests = [call("pg_inet_test", string(operator), _inet_operand(left.copy(), scope, operator),
+                          _inet_operand(value, scope, operator)) for value in values.expressions]
+            if not tests:
+                return exp.false() if any_of else exp.true()
+            return exp.Paren(this=(exp.or_ if any_of else exp.and_)(*tests))
+        return call("pg_inet_test", string(operator), *[_inet_operand(s, scope, operator) for s in (left, right)])
     if isinstance(node, (exp.Values, exp.Coalesce, exp.Case, exp.Union)):
         # the literals of a VALUES column, a coalesce, a CASE or a UNION column that holds inets are inets too
         for values in _inet_value_lists(node):
@@ -4417,8 +4506,11 @@ def recordset_sources(tree: exp.Expr) -> exp.Expr:
                                                expression=string("object")),
                                        raise_error("argument of jsonb_to_recordset must be an array of objects")
                                        ).else_(exp.true())
-        elements = exp.Table(this=exp.Anonymous(this="jsonb_array_elements", expressions=[
-                                 function.expressions[0].copy()]),
+        argument = function.expressions[0]
+        arrays_only = exp.Case().when(exp.NEQ(this=exp.Anonymous(this="jsonb_typeof", expressions=[argument.copy()]),
+                                              expression=string("array")),
+                                      raise_error("cannot call jsonb_to_recordset on a non-array")).else_(argument.copy())
+        elements = exp.Table(this=exp.Anonymous(this="jsonb_array_elements", expressions=[arrays_only]),
                              alias=exp.TableAlias(this=exp.to_identifier("pg_recordset_elements"),
                                                   columns=[exp.to_identifier("pg_recordset_element", quoted=True)]))
         query = exp.select(*items).from_(elements).where(objects_only)
@@ -4499,9 +4591,6 @@ def check_unsupported(tree: exp.Expr) -> None:
         if isinstance(node, exp.JSONBPathExists):
             check_jsonpath(node.expression)
         elif func_name(node) in JSONPATH_FUNCTIONS:
-            if len(node.expressions) not in (2, 3):
-                raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with the silent "
-                                         f"argument")
             check_jsonpath(node.expressions[1])
     for node in tree.find_all(exp.Fetch):
         options = node.args.get("limit_options")
@@ -4963,7 +5052,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     ``numeric_text`` a result column that is a numeric division or ``avg`` carries Postgres's text of it
     (``numeric_text_columns``); with ``derived_texts`` a subquery's, CTE's or ``VALUES`` list's numeric columns carry
     theirs (``derived_numeric_texts``)."""
-    tree = recordset_sources(tree)
+    tree = jsonpath_arguments(recordset_sources(tree))
     check_unsupported(tree)
     check_quoted_fallback_names(tree)
     tree = star_with_using(tree)

@@ -93,6 +93,8 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
     first = PYTHON_FUNCTION_ERROR.sub("", first)
     if match := RAISED_ERROR.match(first):
         return f"query failed: {match.group(1)}"
+    if said := postgres_words(first):
+        return f"query failed: {said}"
     hint = re.search(r'Did you mean "([^"]+)"', text)
     suggestion = f" (did you mean {hint.group(1)}?)" if hint else ""
     if match := re.match(r"Table with name (\S+) does not exist", first):
@@ -105,19 +107,19 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
     if match := re.match(r"(?:Scalar|Table|Aggregate) Function with name (\S+) does not exist", first):
         return f"unknown function {match.group(1)}(){suggestion}"
     # A missing column named like an alias of the select list: DuckDB says the alias cannot be used yet
-    if match := (re.match(r'Referenced column "([^"]+)" not found', first)
+    if match := (re.match(r'Referenced column "([^"]+)" (?:was )?not found', first)
                  or re.match(r'Column "([^"]+)" referenced that exists in the SELECT clause', first)):
         if unloaded := _not_loaded(match.group(1), sql):
-            return f'column "{match.group(1)}" not found: {unloaded}'
+            return f'column "{match.group(1)}" does not exist: {unloaded}'
         candidates = re.search(r'Candidate bindings: "([^"]+)"', text)
         close = f' (did you mean "{candidates.group(1)}"?)' if candidates else ""
-        return f'column "{match.group(1)}" not found{close}'
+        return f'column "{match.group(1)}" does not exist{close}'
     if match := re.match(r'Referenced table "([^"]+)" not found', first):
-        return f'table or alias "{match.group(1)}" not found in FROM'
+        return f'missing FROM-clause entry for table "{match.group(1)}"'
     if match := re.match(r'Values list "([^"]+)" does not have a column named "([^"]+)"', first):
         if unloaded := _not_loaded(match.group(2), sql):  # a qualified column: b.lifecycle_rules
-            return f'column "{match.group(1)}.{match.group(2)}" not found: {unloaded}'
-        return f'column "{match.group(2)}" not found in "{match.group(1)}"'
+            return f'column "{match.group(1)}.{match.group(2)}" does not exist: {unloaded}'
+        return f'column {match.group(1)}.{match.group(2)} does not exist'
     if match := re.match(r'Cannot access (?:file|directory) "([^"]*)" - file system operations are disabled', first):
         return f"reading or writing files is not allowed in iamsql query ({match.group(1)}); --allow-files lets SQL read them"
     if match := re.match(r"Values were not provided for the following parameters: (.+)", first):
@@ -133,6 +135,46 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
     if isinstance(exc, duckdb.ParserException):  # DuckDB's own words often start "syntax error at or near"
         return first if first.startswith("syntax error") else f"syntax error: {first}"
     return f"query failed: {first}"
+
+
+# DuckDB's names of types in its errors -> Postgres's (as its errors name them)
+PG_TYPE_NAMES = {"INT16": "smallint", "SMALLINT": "smallint", "INT32": "integer", "INTEGER": "integer",
+                 "INTEGER_LITERAL": "integer", "INT64": "bigint", "BIGINT": "bigint", "HUGEINT": "numeric",
+                 "DOUBLE": "double precision", "FLOAT": "real", "UUID": "uuid", "INTERVAL": "interval", "DATE": "date",
+                 "VARCHAR": "text", "STRING_LITERAL": "unknown", "BOOLEAN": "boolean", "JSON": "jsonb", "BLOB": "bytea",
+                 "TIMESTAMP WITH TIME ZONE": "timestamp with time zone", "TIMESTAMP": "timestamp without time zone",
+                 "TIME": "time without time zone", "DECIMAL_LITERAL": "numeric"}
+INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*")
+DUCKDB_VALUE_ERRORS = [
+    (re.compile(r"Overflow in (?:addition|subtraction|multiplication) of (INT16|INT32|INT64) \(.*\)"),
+     lambda m: f"{PG_TYPE_NAMES[m[1]]} out of range"),
+    (re.compile(r"Type \S+ with value \S+ can't be cast because the value is out of range for the destination type "
+                r"(INT16|INT32|INT64)"), lambda m: f"{PG_TYPE_NAMES[m[1]]} out of range"),
+    (re.compile(r"Failed to cast decimal value \S+ to type (INT16|INT32|INT64)"),
+     lambda m: f"{PG_TYPE_NAMES[m[1]]} out of range"),
+    (re.compile(r"Could not convert string (?:'(.*)'|\"(.*)\") to (INT16|INT32|INT64|DOUBLE|FLOAT|UUID|INTERVAL|DECIMAL)"
+                r"(?:\(\d+,\d+\))?", re.S),
+     lambda m: f'value "{m[1]}" is out of range for type {PG_TYPE_NAMES[m[3]]}' if m[1] is not None and m[
+         3].startswith("INT") and INTEGER_TEXT.fullmatch(m[1]) else
+     f'invalid input syntax for type {PG_TYPE_NAMES.get(m[3], "numeric")}: "{m[1] if m[1] is not None else m[2]}"'),
+    (re.compile(r"Malformed JSON at byte \d+ of input"), lambda m: "invalid input syntax for type json"),
+    (re.compile(r'invalid date field format: "(.*)", expected format is', re.S),
+     lambda m: f'invalid input syntax for type date: "{m[1]}"'),
+    (re.compile(r'time field value out of range: "(.*)", expected format is', re.S),
+     lambda m: f'invalid input syntax for type time: "{m[1]}"'),
+    (re.compile(r"No function matches the given name and argument types '(\w+)\((.*)\)'"),
+     lambda m: None if m[1].startswith("pg_") else "function {}({}) does not exist".format(
+         m[1], ", ".join(PG_TYPE_NAMES.get(t.strip(), t.strip().lower()) for t in m[2].split(",") if t.strip()))),
+]
+
+
+def postgres_words(first: str) -> str | None:
+    """PostgreSQL's message for one of DuckDB's errors about a value or a call that Postgres refuses too (an integer
+    overflow, text that is not of the type it is cast to, a function of other types), else None."""
+    for pattern, words in DUCKDB_VALUE_ERRORS:
+        if match := pattern.match(first):
+            return words(match)
+    return None
 
 
 def _close_table(given: str, duckdb_hint: str | None) -> str | None:

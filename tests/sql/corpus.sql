@@ -2743,6 +2743,41 @@ select jsonb_path_query_first('{"a": [{"b": 1}]}', '$.a') -> 0 ->> 'b' as b,
 -- name: jsonpath_query_with_ordinality
 select t.v, t.n from jsonb_path_query('{"a": [1, 2]}', '$.a[*]') with ordinality as t(v, n) order by t.n;
 
+-- name: jsonpath_silent_argument
+select name, jsonb_path_match(policy_std, '$.Statement[*].Effect', '{}', true) as several_results,
+  jsonb_path_match(policy_std, '$.Version', silent => true) as a_string,
+  jsonb_path_match(policy_std, 'exists($.Statement[*] ? (@.Effect == "Deny"))', silent => true) as denies,
+  jsonb_path_exists(target => policy_std, path => '$.Statement[*].Condition', silent => false) as conditioned,
+  jsonb_path_query_first(policy_std, '$.Statement[0].Effect', '{}', true) as first_effect,
+  jsonb_path_query_array(policy_std, '$.Statement.size()', silent => null) as on_null,
+  jsonb_path_match(policy_std, '$.Version == "2012-10-17"', silent => is_aws_managed) as by_column
+from aws_iam_policy
+order by name;
+
+-- name: jsonpath_silent_query_rows
+select p.name, a from aws_iam_policy p,
+  jsonb_path_query(p.policy_std, '$.Statement[*].Action[*] ? (@ starts with "iam:")', '{}', true) a
+union all
+select 'none', a from jsonb_path_query('{"a": [1, 2]}', '$.a[*]', silent => null) a
+order by 1, 2;
+
+-- name: make_date_of_negative_years_is_bc
+select make_date(-1, 12, 31) + 1 as first_day_ad, make_date(1, 1, 1) - make_date(-1, 12, 31) as days_across,
+  extract(epoch from make_date(-44, 3, 15)) as ides_epoch, make_date(-45, 2, 29) < make_date(-44, 1, 1) as leap_bc,
+  make_date(-4714, 11, 24) - make_date(1, 1, 1) as from_first_day, make_date(-attachment_count::int, 1, 1) + 366 * attachment_count::int as shifted
+from aws_iam_policy
+where attachment_count between 1 and 3
+order by name;
+
+-- name: inet_contained_in_any_of_an_array
+select source_ip_address, source_ip_address::inet <<= any(array['10.0.0.0/8'::inet, '192.168.0.0/16', null]) as private_or_unknown,
+  source_ip_address::inet << all(array['0.0.0.0/0'::cidr, '10.0.0.0/8'::cidr]) as in_ten,
+  source_ip_address::inet && any(array['172.16.0.0/12'::cidr, null]) as overlaps,
+  '10.0.0.0/8'::cidr >>= any(array[source_ip_address::inet]) as covers
+from aws_cloudtrail_trail_event
+where source_ip_address ~ '^[0-9.]+$'
+order by event_time, event_id;
+
 -- name: interval_text_with_signs_apart_from_numbers
 select (timestamp '2024-01-01' + interval '1 month - 1 day')::text as month_end, interval '- 2 hours' as a,
   '1 year - 2 mons + 3 days'::interval as b, interval '+ 1 day' as c,

@@ -3474,3 +3474,1757 @@ select i.instance_id, count(sg) as groups, string_agg(sg ->> 'GroupName', ',' or
 
 -- name: organizations_account_probe_117
 select id, name, row_number() over (order by joined_timestamp, id) as n, lag(name) over (order by joined_timestamp, id) as previous from aws_organizations_account order by n;
+
+-- name: policy_statement_effects
+select p.arn, s ->> 'Effect' as effect, coalesce(s ->> 'Sid', '(no sid)') as sid
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where p.is_attached
+order by p.arn, effect, sid;
+
+-- name: policy_full_admin_cte_chain
+with statements as (
+  select p.arn, p.account_id, s
+  from aws_iam_policy p cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') s
+), allows as (
+  select arn, account_id, s from statements where s ->> 'Effect' = 'Allow'
+), admin as (
+  select distinct arn from allows where s -> 'Action' ? '*' and s -> 'Resource' ? '*'
+), summary as (
+  select p.arn, p.name, p.account_id, a.arn is not null as grants_admin
+  from aws_iam_policy p left join admin a on a.arn = p.arn
+)
+select arn as resource,
+  case when grants_admin then 'alarm' else 'ok' end as status,
+  name || case when grants_admin then ' grants *:* on *.' else ' grants no full admin.' end as reason,
+  account_id
+from summary;
+
+-- name: policy_action_wildcard_services
+select p.name, string_agg(distinct split_part(a, ':', 1), ', ' order by split_part(a, ':', 1)) as services
+from aws_iam_policy p,
+  jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Action') a
+where s ->> 'Effect' = 'Allow' and a like '%:*'
+group by p.name
+order by p.name;
+
+-- name: policy_not_action_allow
+select arn, count(*) filter (where s ? 'NotAction') as not_action_statements,
+  count(*) filter (where s ? 'NotResource') as not_resource_statements
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+group by arn
+having count(*) filter (where s ? 'NotAction' or s ? 'NotResource') > 0;
+
+-- name: policy_condition_keys
+select distinct k.key as operator, ck as condition_key
+from aws_iam_policy p,
+  jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_each(s -> 'Condition') k,
+  jsonb_object_keys(k.value) ck
+order by operator, condition_key;
+
+-- name: policy_statement_count_typeof
+select name, jsonb_typeof(policy -> 'Statement') as raw_kind,
+  jsonb_array_length(policy_std -> 'Statement') as statements
+from aws_iam_policy
+where policy is not null;
+
+-- name: policy_passrole_star
+select p.arn as resource,
+  case when bool_or(s -> 'Action' ?| array['iam:passrole', 'iam:*', '*'] and s -> 'Resource' @> '["*"]') then 'alarm' else 'ok' end as status,
+  p.account_id
+from aws_iam_policy p
+  left join lateral jsonb_array_elements(p.policy_std -> 'Statement') s on s ->> 'Effect' = 'Allow'
+group by p.arn, p.account_id;
+
+-- name: policy_versions_count
+select name, jsonb_array_length(policy_versions) as versions,
+  (select count(*) from jsonb_array_elements(policy_versions) v where (v ->> 'IsDefaultVersion')::bool) as defaults
+from aws_iam_policy
+where policy_versions is not null;
+
+-- name: policy_age_buckets
+select case
+    when create_date > now() - interval '30 days' then 'last 30 days'
+    when create_date > now() - interval '90 days' then '30-90 days'
+    when create_date > now() - interval '365 days' then '90-365 days'
+    else 'older than 1 year'
+  end as age, count(*) as policies
+from aws_iam_policy
+group by 1
+order by 1;
+
+-- name: policy_update_year_month
+select to_char(update_date, 'YYYY-MM') as month, count(*)
+from aws_iam_policy
+where not is_aws_managed
+group by month
+order by month nulls last;
+
+-- name: policy_regexp_service_prefixes
+select distinct (regexp_matches(a, '^([a-z0-9-]+):', 'g'))[1] as service
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+order by service
+limit 25;
+
+-- name: policy_resource_account_ids
+select distinct p.name, substring(r from 'arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9*-]*:([0-9]{12}|\*):') as target_account
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Resource') r
+where r ~ ':([0-9]{12}|\*):'
+order by 1, 2;
+
+-- name: policy_statement_ordinality
+select p.name, t.n as statement_no, t.s ->> 'Effect' as effect, jsonb_array_length(t.s -> 'Action') as actions
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as t(s, n)
+where p.attachment_count > 0
+order by p.name, t.n;
+
+-- name: policy_default_version_number
+select name, default_version_id, nullif(regexp_replace(default_version_id, '[^0-9]', '', 'g'), '')::int as version_no
+from aws_iam_policy
+order by version_no desc nulls last, name
+limit 20;
+
+-- name: policy_deny_statements_text
+select arn, string_agg(s ->> 'Sid', ',' order by s ->> 'Sid') filter (where s ->> 'Effect' = 'Deny') as deny_sids
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+group by arn
+having count(*) filter (where s ->> 'Effect' = 'Deny') > 0;
+
+-- name: policy_kms_decrypt_any_key
+select p.arn as resource, 'alarm' as status,
+  p.name || ' allows ' || string_agg(distinct a, ', ') || ' on all keys.' as reason
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where s ->> 'Effect' = 'Allow' and a in ('kms:decrypt', 'kms:reencryptfrom', 'kms:*', '*') and s -> 'Resource' ? '*'
+group by p.arn, p.name;
+
+-- name: policy_path_split
+select split_part(path, '/', 2) as first_segment, count(*) as n
+from aws_iam_policy
+group by 1
+order by n desc, first_segment;
+
+-- name: policy_window_rank_by_statements
+select name, account_id, jsonb_array_length(policy_std -> 'Statement') as statements,
+  rank() over (partition by account_id order by jsonb_array_length(policy_std -> 'Statement') desc) as rank_in_account
+from aws_iam_policy
+where not is_aws_managed;
+
+-- name: policy_tags_each_text
+select p.name, t.key, t.value
+from aws_iam_policy p, jsonb_each_text(p.tags) t
+order by p.name, t.key;
+
+-- name: policy_condition_values_array
+select p.name, c.key as cond_key, jsonb_array_length(c.value) as value_count
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_each(s -> 'Condition') o, jsonb_each(o.value) c
+order by p.name, cond_key, value_count;
+
+-- name: role_trust_principal_types
+select r.name, pt.key as principal_type, pv as principal
+from aws_iam_role r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_each(s -> 'Principal') pt,
+  jsonb_array_elements_text(pt.value) pv
+where s ->> 'Effect' = 'Allow'
+order by r.name, principal_type, principal;
+
+-- name: role_trust_cross_account
+with principals as (
+  select r.arn, r.account_id, pv
+  from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+    jsonb_array_elements_text(s -> 'Principal' -> 'AWS') pv
+  where s ->> 'Effect' = 'Allow'
+), accounts as (
+  select arn, account_id, case when pv = '*' then '*' else split_part(pv, ':', 5) end as trusted
+  from principals
+)
+select arn as resource,
+  case when bool_or(trusted = '*') then 'alarm'
+       when bool_or(trusted <> account_id) then 'info'
+       else 'ok' end as status,
+  string_agg(distinct trusted, ', ' order by trusted) filter (where trusted <> account_id) as external
+from accounts
+group by arn;
+
+-- name: role_trust_service_names
+select distinct split_part(svc, '.', 1) as service
+from aws_iam_role, jsonb_array_elements(assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Service') svc
+order by service;
+
+-- name: role_oidc_federated
+select r.name, f as provider, s -> 'Condition' as condition
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Federated') f
+order by r.name, provider;
+
+-- name: role_trust_external_id_condition
+select r.arn,
+  exists (select 1 from jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s
+          where s -> 'Condition' -> 'StringEquals' ? 'sts:externalid') as has_external_id,
+  r.assume_role_policy_std #>> '{Statement,0,Condition,StringEquals,sts:externalid,0}' as external_id
+from aws_iam_role r
+order by r.arn;
+
+-- name: role_last_used_age
+select name,
+  case when role_last_used_date is null then 'never'
+       else date_part('day', now() - role_last_used_date)::int || ' days' end as last_used,
+  coalesce(role_last_used_region, 'n/a') as region
+from aws_iam_role
+order by role_last_used_date desc nulls last, name
+limit 30;
+
+-- name: role_unused_control
+select arn as resource,
+  case
+    when role_last_used_date is null and create_date < now() - interval '90 days' then 'alarm'
+    when role_last_used_date < now() - interval '90 days' then 'alarm'
+    when role_last_used_date is null then 'info'
+    else 'ok'
+  end as status,
+  name || ' last used ' || coalesce(to_char(role_last_used_date, 'YYYY-MM-DD'), 'never') || '.' as reason,
+  account_id
+from aws_iam_role
+where path not like '/aws-service-role/%';
+
+-- name: role_session_duration_hours
+select name, max_session_duration, max_session_duration / 3600 as hours,
+  round(max_session_duration / 3600.0, 2) as hours_exact
+from aws_iam_role
+where max_session_duration >= 3600
+order by max_session_duration desc, name;
+
+-- name: role_attached_managed_counts
+select r.name, jsonb_array_length(r.attached_policy_arns) as attached,
+  count(a) filter (where a like 'arn:aws:iam::aws:policy/%') as aws_managed
+from aws_iam_role r left join lateral jsonb_array_elements_text(r.attached_policy_arns) a on true
+group by r.name, r.attached_policy_arns
+order by attached desc, r.name
+limit 20;
+
+-- name: role_inline_policy_names
+select r.name, array_agg(i ->> 'PolicyName' order by i ->> 'PolicyName') as inline_names
+from aws_iam_role r, jsonb_array_elements(r.inline_policies_std) i
+group by r.name;
+
+-- name: role_instance_profiles_split
+select r.name, split_part(ip, '/', 2) as profile
+from aws_iam_role r, jsonb_array_elements_text(r.instance_profile_arns) ip
+order by 1, 2;
+
+-- name: role_path_regex_service
+select path, count(*) filter (where path ~ '^/aws-service-role/') as service_linked, count(*) as total
+from aws_iam_role
+group by path
+order by total desc, path;
+
+-- name: role_description_nullif
+select name, coalesce(nullif(trim(description), ''), '<no description>') as description
+from aws_iam_role
+order by name
+limit 40;
+
+-- name: role_tags_contains
+select name, tags ->> 'Department' as env
+from aws_iam_role
+where tags @> '{}'::jsonb and tags ?| array['Department', 'Location', 'Owner']
+order by name, env;
+
+-- name: role_created_by_year
+select extract(year from create_date) as year, count(*) as roles
+from aws_iam_role
+group by year
+order by year;
+
+-- name: role_boundary_missing
+select arn as resource,
+  case when permissions_boundary_arn is null then 'info' else 'ok' end as status,
+  coalesce(split_part(permissions_boundary_arn, '/', 2), 'none') as boundary
+from aws_iam_role;
+
+-- name: role_distinct_on_latest_per_account
+select distinct on (account_id) account_id, name, create_date
+from aws_iam_role
+order by account_id, create_date desc, name;
+
+-- name: role_assume_actions_list
+select r.name, string_agg(distinct a, ',' order by a) as actions
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Action') a
+group by r.name
+order by r.name;
+
+-- name: role_inline_admin_exists
+select r.arn as resource,
+  case when exists (
+    select 1 from jsonb_array_elements(r.inline_policies_std) i,
+      jsonb_array_elements(i -> 'PolicyDocument' -> 'Statement') s
+    where s ->> 'Effect' = 'Allow' and s -> 'Action' @> '["*"]'
+  ) then 'alarm' else 'ok' end as status
+from aws_iam_role r;
+
+-- name: user_key_age_control
+select 'arn:' || k.partition || ':iam::' || k.account_id || ':user/' || k.user_name || '/accesskey/' || k.access_key_id as resource,
+  case when k.create_date <= now() - interval '90 days' then 'alarm' else 'ok' end as status,
+  k.user_name || ' ' || k.access_key_id || ' created ' || to_char(k.create_date, 'DD-Mon-YYYY') ||
+    ' (' || extract(day from now() - k.create_date) || ' days).' as reason
+from aws_iam_access_key k
+where k.status = 'Active';
+
+-- name: user_keys_per_user
+select user_name, account_id, count(*) as keys,
+  count(*) filter (where status = 'Active') as active,
+  max(create_date) as newest
+from aws_iam_access_key
+group by user_name, account_id
+order by keys desc, user_name, account_id;
+
+-- name: access_key_last_used_service
+select access_key_id, coalesce(access_key_last_used_service, 'N/A') as service,
+  age(now(), access_key_last_used_date) is not null as used
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: access_key_id_prefix
+select left(access_key_id, 4) as prefix, count(*)
+from aws_iam_access_key
+group by 1
+order by 1;
+
+-- name: user_groups_names
+select u.name, string_agg(g ->> 'GroupName', ', ' order by g ->> 'GroupName') as groups
+from aws_iam_user u left join lateral jsonb_array_elements(u.groups) g on true
+group by u.name, u.account_id
+order by u.name, u.account_id;
+
+-- name: user_no_mfa_console
+select u.arn as resource,
+  case when u.login_profile is null then 'skip'
+       when u.mfa_enabled then 'ok'
+       else 'alarm' end as status,
+  u.name || case when u.login_profile is null then ' has no console password.'
+                 when u.mfa_enabled then ' has MFA.' else ' has console access without MFA.' end as reason
+from aws_iam_user u;
+
+-- name: user_mfa_devices_serials
+select u.name, m ->> 'SerialNumber' as serial, split_part(m ->> 'SerialNumber', ':', 6) as device
+from aws_iam_user u, jsonb_array_elements(u.mfa_devices) m
+order by 1, 2;
+
+-- name: user_attached_and_inline
+select name,
+  coalesce(jsonb_array_length(attached_policy_arns), 0) as attached,
+  coalesce(jsonb_array_length(inline_policies), 0) as inline,
+  coalesce(jsonb_array_length(attached_policy_arns), 0) + coalesce(jsonb_array_length(inline_policies), 0) as total
+from aws_iam_user
+order by total desc, name
+limit 15;
+
+-- name: user_password_last_used_bucket
+select name,
+  case
+    when password_last_used is null then 'never'
+    when password_last_used > now() - interval '7 days' then 'this week'
+    when age(now(), password_last_used) < interval '1 month' then 'this month'
+    else 'older'
+  end as last_login
+from aws_iam_user;
+
+-- name: user_login_profile_reset
+select name, login_profile ->> 'PasswordResetRequired' as reset_required,
+  (login_profile ->> 'CreateDate')::timestamptz as password_created
+from aws_iam_user
+where login_profile is not null
+order by name, password_created;
+
+-- name: user_tags_keys
+select k, count(*) as users
+from aws_iam_user, jsonb_object_keys(tags) k
+group by k
+order by users desc, k;
+
+-- name: user_tags_src_pairs
+select u.name, t ->> 'Key' as tag_key, t ->> 'Value' as tag_value
+from aws_iam_user u, jsonb_array_elements(u.tags_src) t
+order by 1, 2;
+
+-- name: user_admin_via_group
+with admin_groups as (
+  select arn from aws_iam_group
+  where attached_policy_arns @> '["arn:aws:iam::aws:policy/AdministratorAccess"]'
+)
+select u.name, g ->> 'GroupName' as via_group
+from aws_iam_user u, jsonb_array_elements(u.groups) g
+where g ->> 'Arn' in (select arn from admin_groups)
+order by 1, 2;
+
+-- name: user_created_month_trunc
+select date_trunc('month', create_date) as month, count(*) as users
+from aws_iam_user
+group by 1
+order by 1;
+
+-- name: user_row_number_per_account
+select * from (
+  select name, account_id, create_date,
+    row_number() over (partition by account_id order by create_date, name) as n
+  from aws_iam_user
+) t
+where n <= 3
+order by account_id, n;
+
+-- name: user_name_regex_classes
+select name,
+  case when name ~* '^(svc|service)[-_]' then 'service'
+       when name ~ '[A-Z]' then 'mixed case'
+       when name ~ '^[a-z]+\.[a-z]+$' then 'person'
+       else 'other' end as kind
+from aws_iam_user
+order by name, kind;
+
+-- name: user_regexp_replace_arn
+select regexp_replace(arn, '^arn:aws:iam::[0-9]+:', 'arn:aws:iam::<account>:') as masked
+from aws_iam_user
+order by masked;
+
+-- name: user_boundary_type_counts
+select coalesce(permissions_boundary_type, 'none') as boundary, count(*)
+from aws_iam_user
+group by 1
+order by 1;
+
+-- name: user_offset_page
+select name, account_id from aws_iam_user order by name, account_id limit 10 offset 5;
+
+-- name: group_members_count
+select g.name, jsonb_array_length(g.users) as members,
+  case when jsonb_array_length(g.users) = 0 then 'alarm' else 'ok' end as status
+from aws_iam_group g
+order by g.name, g.account_id;
+
+-- name: group_member_names_agg
+select g.name, array_agg(u ->> 'UserName' order by u ->> 'UserName') as members
+from aws_iam_group g, jsonb_array_elements(g.users) u
+group by g.name, g.arn
+order by g.name, g.arn;
+
+-- name: group_inline_statements
+select g.name, i ->> 'PolicyName' as policy, s ->> 'Effect' as effect, s -> 'Action' as actions
+from aws_iam_group g, jsonb_array_elements(g.inline_policies_std) i,
+  jsonb_array_elements(i -> 'PolicyDocument' -> 'Statement') s
+order by 1, 2, 3, 4::text;
+
+-- name: group_policies_union_all
+select arn as resource, 'attached' as kind, jsonb_array_length(attached_policy_arns) as n from aws_iam_group
+union all
+select arn, 'inline', jsonb_array_length(inline_policies) from aws_iam_group
+order by resource, kind;
+
+-- name: credential_report_password_age
+select user_name,
+  case when password_enabled then date_part('day', now() - password_last_changed) end as password_age_days,
+  case when password_enabled and password_last_changed < now() - interval '90 days' then 'alarm'
+       when password_enabled then 'ok' else 'skip' end as status
+from aws_iam_credential_report
+order by user_name, account_id;
+
+-- name: credential_report_keys_rotated
+select user_arn as resource,
+  case
+    when not access_key_1_active and not access_key_2_active then 'skip'
+    when access_key_1_active and access_key_1_last_rotated < now() - interval '90 days' then 'alarm'
+    when access_key_2_active and access_key_2_last_rotated < now() - interval '90 days' then 'alarm'
+    else 'ok'
+  end as status,
+  greatest(access_key_1_last_rotated, access_key_2_last_rotated) as last_rotated
+from aws_iam_credential_report;
+
+-- name: credential_report_unused_credentials
+select user_name, account_id,
+  count(*) filter (where password_enabled and coalesce(password_last_used, user_creation_time) < now() - interval '45 days') over (partition by account_id) as stale_in_account
+from aws_iam_credential_report
+order by account_id, user_name;
+
+-- name: credential_report_generated_hours
+select account_id, to_char(generated_time, 'YYYY-MM-DD HH24:MI') as generated,
+  extract(epoch from now() - generated_time) > 86400 as older_than_a_day
+from aws_iam_credential_report
+group by account_id, generated_time
+order by account_id;
+
+-- name: credential_report_root
+select account_id, password_last_used, mfa_active,
+  coalesce(to_char(password_last_used, 'Mon DD, YYYY'), 'never') as root_login
+from aws_iam_credential_report
+where user_name = '<root_account>'
+order by account_id;
+
+-- name: credential_report_last_activity
+select user_name,
+  greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_activity
+from aws_iam_credential_report
+order by last_activity desc nulls last, user_name, account_id;
+
+-- name: credential_report_region_services
+select access_key_1_last_used_region as region, access_key_1_last_used_service as service, count(*)
+from aws_iam_credential_report
+where access_key_1_last_used_date is not null
+group by 1, 2
+order by 3 desc, 1, 2;
+
+-- name: password_policy_ladder
+select account_id,
+  case
+    when minimum_password_length is null then 'alarm'
+    when minimum_password_length < 8 then 'alarm'
+    when minimum_password_length < 14 then 'info'
+    else 'ok'
+  end as status,
+  concat('length ', coalesce(minimum_password_length::text, 'unset'), ', reuse ', coalesce(password_reuse_prevention, 0)) as reason
+from aws_iam_account_password_policy;
+
+-- name: account_summary_ratios
+select account_id, users, groups, roles,
+  round(100.0 * mfa_devices_in_use / nullif(users, 0), 1) as mfa_pct
+from aws_iam_account_summary
+order by account_id;
+
+-- name: account_title_alias
+select account_id, coalesce(account_aliases ->> 0, account_id) as display, jsonb_array_length(akas) as akas
+from aws_account
+order by account_id;
+
+-- name: virtual_mfa_unassigned_status
+select serial_number, assignment_status, "user" ->> 'UserName' as user_name,
+  case when "user" is null then 'alarm' else 'ok' end as status
+from aws_iam_virtual_mfa_device
+order by serial_number;
+
+-- name: virtual_mfa_enable_age
+select split_part(serial_number, '/', 2) as device,
+  date_part('year', age(now(), enable_date)) as years_enabled
+from aws_iam_virtual_mfa_device
+where enable_date is not null
+order by 1;
+
+-- name: server_cert_expiry
+select name,
+  case when expiration < now() then 'alarm'
+       when expiration < now() + interval '30 days' then 'info'
+       else 'ok' end as status,
+  to_char(expiration, 'YYYY-MM-DD') as expires
+from aws_iam_server_certificate;
+
+-- name: saml_provider_valid
+select arn, valid_until, valid_until > now() as still_valid, split_part(arn, '/', 2) as provider
+from aws_iam_saml_provider
+order by arn;
+
+-- name: oidc_client_ids
+select url, c as client_id, jsonb_array_length(thumbprint_list) as thumbprints
+from aws_iam_open_id_connect_provider, jsonb_array_elements_text(client_id_list) c
+order by 1, 2;
+
+-- name: instance_profile_role_names
+select ip.instance_profile_name, r ->> 'RoleName' as role_name, (r ->> 'CreateDate')::timestamptz as role_created
+from aws_iam_instance_profile ip left join lateral jsonb_array_elements(ip.roles) r on true
+order by 1, 2, ip.arn;
+
+-- name: event_names_per_source
+select event_source, count(distinct event_name) as distinct_events, count(*) as events
+from aws_cloudtrail_trail_event
+group by event_source
+order by events desc, event_source
+limit 15;
+
+-- name: event_errors_ladder
+select event_name, error_code,
+  case when error_code in ('AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation') then 'alarm'
+       when error_code is not null then 'info' else 'ok' end as status,
+  count(*) as n
+from aws_cloudtrail_trail_event
+group by event_name, error_code
+order by n desc, event_name, error_code nulls first
+limit 25;
+
+-- name: event_hourly
+select date_trunc('hour', event_time) as hour, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1
+order by events desc, hour
+limit 10;
+
+-- name: event_source_ip_private
+select source_ip_address, count(*)
+from aws_cloudtrail_trail_event
+where source_ip_address ~ '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$'
+  and (source_ip_address::inet <<= '10.0.0.0/8'::inet or source_ip_address::inet <<= '172.16.0.0/12'
+       or source_ip_address::inet <<= '192.168.0.0/16')
+group by 1
+order by 2 desc, 1;
+
+-- name: event_source_ip_public_count
+select count(*) filter (where source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$') as ipv4,
+  count(*) filter (where source_ip_address ~ '\.amazonaws\.com$') as aws_services,
+  count(*) as total
+from aws_cloudtrail_trail_event;
+
+-- name: event_user_identity_type
+select user_identity ->> 'type' as identity_type, user_identity #>> '{sessionContext,sessionIssuer,type}' as issuer_type,
+  count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 3 desc, 1, 2;
+
+-- name: event_console_login_failures
+select username, source_ip_address, event_time,
+  response_elements ->> 'ConsoleLogin' as result,
+  additional_event_data ->> 'MFAUsed' as mfa
+from aws_cloudtrail_trail_event
+where event_name = 'ConsoleLogin'
+order by event_time, username nulls last, source_ip_address;
+
+-- name: event_user_agent_tool
+select case
+    when user_agent ~* 'aws-cli' then 'cli'
+    when user_agent ~* 'boto' then 'boto'
+    when user_agent ~* 'console' then 'console'
+    when user_agent like '%.amazonaws.com' then 'service'
+    else 'other' end as tool,
+  count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 2 desc, 1;
+
+-- name: event_user_agent_version
+select substring(user_agent from 'aws-cli/([0-9.]+)') as cli_version, count(*)
+from aws_cloudtrail_trail_event
+where user_agent like 'aws-cli/%'
+group by 1
+order by 2 desc, 1;
+
+-- name: event_iam_changes
+select event_time, event_name, username, request_parameters ->> 'userName' as target_user,
+  request_parameters ->> 'policyArn' as policy
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com' and not read_only
+order by event_time desc, event_name, event_id
+limit 30;
+
+-- name: event_request_parameter_keys
+select event_name, string_agg(distinct k, ',' order by k) as parameters
+from aws_cloudtrail_trail_event, jsonb_object_keys(request_parameters) k
+where jsonb_typeof(request_parameters) = 'object'
+group by event_name
+order by event_name
+limit 30;
+
+-- name: event_resources_arns
+select e.event_name, r ->> 'ARN' as resource_arn, r ->> 'type' as resource_type
+from aws_cloudtrail_trail_event e, jsonb_array_elements(e.resources) r
+order by 1, 2, 3
+limit 40;
+
+-- name: event_assume_role_sessions
+select request_parameters ->> 'roleArn' as role_arn,
+  count(distinct request_parameters ->> 'roleSessionName') as sessions,
+  min(event_time) as first_seen, max(event_time) as last_seen
+from aws_cloudtrail_trail_event
+where event_name = 'AssumeRole'
+group by 1
+order by sessions desc, role_arn nulls last
+limit 20;
+
+-- name: event_lag_between
+select username, event_time,
+  event_time - lag(event_time) over (partition by username order by event_time, event_id) as since_previous
+from aws_cloudtrail_trail_event
+where username is not null and event_name = 'ConsoleLogin'
+order by username, event_time, since_previous nulls first;
+
+-- name: event_day_of_week
+select extract(dow from event_time) as dow, to_char(event_time, 'Dy') as day, count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 1;
+
+-- name: event_access_key_users
+select e.access_key_id, e.username, k.status
+from (select distinct access_key_id, username from aws_cloudtrail_trail_event where access_key_id is not null) e
+  left join aws_iam_access_key k on k.access_key_id = e.access_key_id
+order by 1, 2 nulls last
+limit 30;
+
+-- name: event_root_activity
+select event_time, event_name, source_ip_address
+from aws_cloudtrail_trail_event
+where user_identity ->> 'type' = 'Root' and coalesce(user_identity ->> 'invokedBy', '') = ''
+order by event_time desc, event_name
+limit 20;
+
+-- name: event_regions_errors_pct
+select aws_region, count(*) as events,
+  round(100.0 * count(*) filter (where error_code is not null) / count(*), 2) as error_pct
+from aws_cloudtrail_trail_event
+group by aws_region
+order by events desc, aws_region;
+
+-- name: event_recipient_account_mismatch
+select recipient_account_id, user_identity ->> 'accountId' as caller_account, count(*)
+from aws_cloudtrail_trail_event
+where recipient_account_id <> user_identity ->> 'accountId'
+group by 1, 2
+order by 3 desc, 1, 2;
+
+-- name: event_tls_version
+select tls_details ->> 'tlsVersion' as tls, count(*)
+from aws_cloudtrail_trail_event
+where tls_details is not null
+group by 1
+order by 2 desc, 1;
+
+-- name: event_minute_epoch
+select event_name, min(extract(epoch from event_time))::bigint as first_epoch
+from aws_cloudtrail_trail_event
+group by event_name
+order by first_epoch, event_name
+limit 10;
+
+-- name: trail_multi_region_logging
+select arn as resource,
+  case when is_multi_region_trail and is_logging then 'ok'
+       when is_logging then 'info' else 'alarm' end as status,
+  name || case when log_file_validation_enabled then ' validates log files' else ' does not validate log files' end as reason
+from aws_cloudtrail_trail;
+
+-- name: trail_event_selectors
+select t.name, es ->> 'ReadWriteType' as rw, (es ->> 'IncludeManagementEvents')::bool as management
+from aws_cloudtrail_trail t, jsonb_array_elements(t.event_selectors) es
+order by 1, 2;
+
+-- name: trail_cloudwatch_recent
+select name,
+  case when latest_cloudwatch_logs_delivery_time > now() - interval '1 day' then 'ok' else 'alarm' end as status,
+  split_part(log_group_arn, ':', 7) as log_group
+from aws_cloudtrail_trail
+order by name;
+
+-- name: org_accounts_by_status
+select status, joined_method, count(*), min(joined_timestamp) as first_joined
+from aws_organizations_account
+group by status, joined_method
+order by status, joined_method;
+
+-- name: org_account_email_domain
+select split_part(email, '@', 2) as domain, string_agg(name, ', ' order by name) as accounts
+from aws_organizations_account
+group by 1
+order by 1;
+
+-- name: org_scp_deny_actions
+select p.name, a as denied_action
+from aws_organizations_policy p,
+  jsonb_array_elements(case jsonb_typeof(p.content -> 'Statement') when 'array' then p.content -> 'Statement'
+                            else jsonb_build_array(p.content -> 'Statement') end) s,
+  jsonb_array_elements_text(case jsonb_typeof(s -> 'Action') when 'array' then s -> 'Action'
+                                 else jsonb_build_array(s -> 'Action') end) a
+where s ->> 'Effect' = 'Deny'
+order by 1, 2;
+
+-- name: org_ou_depth
+select name, path, array_length(string_to_array(path::text, '.'), 1) as depth
+from aws_organizations_organizational_unit
+order by path;
+
+-- name: lambda_runtime_deprecated_ladder
+select arn as resource,
+  case when runtime ~ '^(python2|python3\.[0-7]$|nodejs(8|10|12|14)|ruby2)' then 'alarm' else 'ok' end as status,
+  runtime
+from aws_lambda_function;
+
+-- name: lambda_role_join
+select f.name, r.name as role_name, jsonb_array_length(r.attached_policy_arns) as role_policies
+from aws_lambda_function f left join aws_iam_role r on r.arn = f.role
+order by f.name;
+
+-- name: lambda_env_keys
+select f.name, k
+from aws_lambda_function f, jsonb_object_keys(f.environment_variables) k
+order by 1, 2;
+
+-- name: ec2_instance_profile_role_names
+select i.instance_id, i.instance_state, ip.instance_profile_name, r ->> 'RoleName' as role_name
+from aws_ec2_instance i
+  left join aws_iam_instance_profile ip on ip.arn = i.iam_instance_profile_arn
+  left join lateral jsonb_array_elements(ip.roles) r on true
+order by 1, 4;
+
+-- name: s3_bucket_public_ladder
+select name,
+  case when block_public_acls and block_public_policy and ignore_public_acls and restrict_public_buckets then 'ok'
+       when bucket_policy_is_public then 'alarm' else 'info' end as status,
+  versioning_enabled
+from aws_s3_bucket
+order by name;
+
+-- name: s3_policy_principal_star
+select b.name, s ->> 'Effect' as effect, s -> 'Principal' as principal
+from aws_s3_bucket b, jsonb_array_elements(b.policy_std -> 'Statement') s
+where s -> 'Principal' -> 'AWS' ? '*'
+order by 1, 2;
+
+-- name: sso_permission_sets_session
+select name, session_duration, substring(session_duration from 'PT([0-9]+)H')::int as hours
+from aws_ssoadmin_permission_set
+order by name;
+
+-- name: access_analyzer_public_findings
+select resource_type, count(*) filter (where is_public) as public, count(*) as total,
+  string_agg(distinct status, ',' order by status) as statuses
+from aws_accessanalyzer_finding
+group by 1
+order by 1;
+
+-- name: access_advisor_never_used_services
+select principal_arn, count(*) filter (where last_authenticated is null) as never_used,
+  count(*) as services
+from aws_iam_access_advisor
+group by principal_arn
+order by never_used desc, principal_arn
+limit 20;
+
+-- name: principals_union_control_rows
+select arn as resource, 'user' as kind, case when mfa_enabled then 'ok' else 'alarm' end as status
+from aws_iam_user
+union all
+select arn, 'role', case when permissions_boundary_arn is not null then 'ok' else 'info' end
+from aws_iam_role
+union all
+select arn, 'group', case when jsonb_array_length(users) > 0 then 'ok' else 'info' end
+from aws_iam_group
+order by kind, resource;
+
+-- name: principals_without_policies_in
+select name, 'user' as kind from aws_iam_user
+where arn not in (select u.arn from aws_iam_user u, jsonb_array_elements_text(u.attached_policy_arns) a)
+  and coalesce(jsonb_array_length(inline_policies), 0) = 0
+order by name;
+
+-- name: policies_attached_to_nobody_exists
+select p.arn from aws_iam_policy p
+where not p.is_aws_managed
+  and not exists (select 1 from aws_iam_role r where r.attached_policy_arns ? p.arn)
+  and not exists (select 1 from aws_iam_user u where u.attached_policy_arns ? p.arn)
+  and not exists (select 1 from aws_iam_group g where g.attached_policy_arns ? p.arn)
+order by p.arn;
+
+-- name: status_rollup
+with control as (
+  select arn as resource, case when mfa_enabled then 'ok' else 'alarm' end as status from aws_iam_user
+  union all
+  select arn, case when attachment_count > 0 and not is_aws_managed then 'info' else 'ok' end from aws_iam_policy
+)
+select status, count(*) as n, round(100.0 * count(*) / sum(count(*)) over (), 2) as pct
+from control
+group by status
+order by status;
+
+-- name: account_users_roles_json
+select a.account_id,
+  jsonb_build_object('users', (select count(*) from aws_iam_user u where u.account_id = a.account_id),
+                     'roles', (select count(*) from aws_iam_role r where r.account_id = a.account_id)) as counts
+from aws_account a
+order by a.account_id;
+
+-- name: policy_jsonb_agg_actions
+select p.name, jsonb_agg(distinct a order by a) as actions
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where not p.is_aws_managed
+group by p.name
+order by p.name;
+
+-- name: user_inline_policy_actions_cte
+with docs as (
+  select u.arn, i ->> 'PolicyName' as policy, i -> 'PolicyDocument' as doc
+  from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) i
+), stmts as (
+  select arn, policy, s from docs, jsonb_array_elements(doc -> 'Statement') s
+), acts as (
+  select arn, policy, a from stmts, jsonb_array_elements_text(s -> 'Action') a where s ->> 'Effect' = 'Allow'
+)
+select arn, policy, count(*) as actions, count(*) filter (where a like '%*%') as wildcard_actions
+from acts
+group by arn, policy
+order by arn, policy;
+
+-- name: role_trust_condition_operators
+select r.name, string_agg(distinct o, ', ' order by o) as operators
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_object_keys(s -> 'Condition') o
+group by r.name
+order by r.name;
+
+-- name: policy_statement_jsonb_path_text
+select name, policy_std #>> '{Statement,0,Effect}' as first_effect, policy_std #> '{Statement,0,Action}' as first_actions
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: user_age_text
+select name, age(date_trunc('day', now()), date_trunc('day', create_date)) > interval '1 year' as over_a_year,
+  extract(year from age(now(), create_date)) as years
+from aws_iam_user
+order by name, years;
+
+-- name: key_rotation_dense_rank
+select user_name, access_key_id, create_date,
+  dense_rank() over (partition by user_name order by create_date desc) as recency
+from aws_iam_access_key
+order by user_name, recency, access_key_id;
+
+-- name: cloudtrail_event_count_by_day_window
+select day, events, sum(events) over (order by day) as running_total
+from (select event_time::date as day, count(*) as events from aws_cloudtrail_trail_event group by 1) d
+order by day;
+
+-- name: event_username_coalesce
+select coalesce(username, user_identity ->> 'principalId', user_identity ->> 'invokedBy', 'unknown') as who,
+  count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 2 desc, 1
+limit 20;
+
+-- name: event_error_message_trim
+select error_code, left(regexp_replace(error_message, '\s+', ' ', 'g'), 60) as message, count(*)
+from aws_cloudtrail_trail_event
+where error_message is not null
+group by 1, 2
+order by 3 desc, 1, 2
+limit 15;
+
+-- name: user_first_last_window
+select distinct account_id,
+  first_value(name) over (partition by account_id order by create_date, name) as first_user,
+  last_value(name) over (partition by account_id order by create_date, name rows between unbounded preceding and unbounded following) as last_user
+from aws_iam_user
+order by account_id;
+
+-- name: codebuild_service_role
+select p.name, p.service_role, r.name as role_name, r.role_last_used_date is null as role_never_used
+from aws_codebuild_project p left join aws_iam_role r on r.arn = p.service_role
+order by p.name;
+
+-- name: eks_cluster_logging
+select name, version, jsonb_array_length(logging -> 'ClusterLogging') as log_settings,
+  resources_vpc_config ->> 'EndpointPublicAccess' as public_endpoint
+from aws_eks_cluster
+order by name;
+
+-- name: ecs_task_roles
+select family, revision, split_part(task_role_arn, '/', 2) as task_role, split_part(execution_role_arn, '/', 2) as exec_role
+from aws_ecs_task_definition
+order by family, revision;
+
+-- name: cognito_unauth_roles
+select identity_pool_name, allow_unauthenticated_identities, roles ->> 'unauthenticated' as unauth_role
+from aws_cognito_identity_pool
+order by identity_pool_name;
+
+-- name: alarm_metric_filters
+select f.name, f.filter_pattern ~ 'ConsoleLogin' as console_login, a.name as alarm
+from aws_cloudwatch_log_metric_filter f
+  left join aws_cloudwatch_alarm a on a.metric_name = f.metric_transformation_name
+order by f.name, alarm nulls last;
+
+-- name: region_opt_in
+select opt_in_status, count(*), string_agg(name, ' ' order by name) as regions
+from aws_region
+group by 1
+order by 1;
+
+-- name: shape_age_text
+select name, age(now(), create_date)::text as age_text from aws_iam_user order by name, account_id limit 10;
+
+-- name: shape_age_single
+select name, age(create_date) as age from aws_iam_role order by name, arn limit 10;
+
+-- name: shape_to_char_variants
+select name, to_char(create_date, 'FMMonth DD, YYYY') as a, to_char(create_date, 'HH12:MI AM') as b,
+  to_char(create_date, 'IYYY-IW') as c, to_char(create_date, 'Day') as d, to_char(create_date, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as e,
+  to_char(create_date, 'Q') as q, to_char(create_date, 'DDD') as doy
+from aws_iam_user order by name, account_id limit 10;
+
+-- name: shape_regexp_matches_array
+select name, regexp_matches(name, '([a-z]+)[-_]([a-z]+)') as parts from aws_iam_role order by name, arn;
+
+-- name: shape_regexp_matches_g_all
+select p.name, m from aws_iam_policy p, regexp_matches(p.name, '[A-Z][a-z]+', 'g') m where not is_aws_managed order by 1, 2;
+
+-- name: shape_regexp_match_index
+select name, (regexp_match(arn, 'arn:aws:iam::(\d+):role/(.*)'))[2] as path_name from aws_iam_role order by arn limit 20;
+
+-- name: shape_date_trunc_week
+select date_trunc('week', event_time) as week, count(*) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: shape_extract_fields
+select event_id, extract(isodow from event_time) as isodow, extract(quarter from event_time) as q,
+  extract(hour from event_time) as h, extract(minute from event_time) as mi, date_part('epoch', event_time) as ep,
+  extract(doy from event_time) as doy, extract(week from event_time) as wk
+from aws_cloudtrail_trail_event order by event_time, event_id limit 15;
+
+-- name: shape_interval_arith
+select name, now() - create_date as since, (now() - create_date) > interval '2 years' as old,
+  justify_interval(now() - create_date) as justified
+from aws_iam_user order by name, account_id limit 10;
+
+-- name: shape_interval_text_concat
+select name, 'created ' || (now()::date - create_date::date) || ' days ago' as msg,
+  date_part('day', now() - create_date) as days
+from aws_iam_user order by name, account_id limit 10;
+
+-- name: shape_inet_funcs
+select source_ip_address, family(source_ip_address::inet) as fam, masklen(source_ip_address::inet) as ml,
+  host(source_ip_address::inet) as h, network(set_masklen(source_ip_address::inet, 16)) as net16
+from (select distinct source_ip_address from aws_cloudtrail_trail_event where source_ip_address ~ '^[0-9.]+$') s
+order by 1 limit 20;
+
+-- name: shape_inet_contains_literal
+select source_ip_address from (select distinct source_ip_address from aws_cloudtrail_trail_event) s
+where source_ip_address ~ '^[0-9.]+$' and '0.0.0.0/0'::inet >>= source_ip_address::inet
+  and not source_ip_address::inet << '10.0.0.0/8' order by 1 limit 10;
+
+-- name: shape_string_agg_distinct_nulls
+select account_id, string_agg(distinct permissions_boundary_type, ',') as types, array_agg(distinct path order by path) as paths
+from aws_iam_user group by account_id order by account_id;
+
+-- name: shape_array_agg_jsonb
+select account_id, array_agg(tags order by name) filter (where tags <> '{}') as tag_sets
+from aws_iam_user group by account_id order by account_id;
+
+-- name: shape_array_to_string_unnest
+select account_id, array_to_string(array_agg(name order by name), '|') as names, cardinality(array_agg(name)) as n
+from aws_iam_group group by account_id order by account_id;
+
+-- name: shape_any_array
+select name from aws_iam_user where split_part(arn, ':', 5) = any(array['123456789012', '111122223333']) order by name, arn;
+
+-- name: shape_unnest_string_to_array
+select name, unnest(string_to_array(trim(both '/' from path), '/')) as segment
+from aws_iam_role where path <> '/' order by name, segment;
+
+-- name: shape_generate_series_days
+select d::date as day, count(e.event_id) as events
+from generate_series((select min(event_time)::date from aws_cloudtrail_trail_event),
+                     (select min(event_time)::date + 6 from aws_cloudtrail_trail_event), interval '1 day') d
+  left join aws_cloudtrail_trail_event e on e.event_time::date = d::date
+group by 1 order by 1;
+
+-- name: shape_percentile
+select percentile_cont(0.5) within group (order by jsonb_array_length(policy_std -> 'Statement')) as median,
+  percentile_disc(0.9) within group (order by attachment_count) as p90, mode() within group (order by path) as common_path
+from aws_iam_policy;
+
+-- name: shape_jsonb_contains_nested
+select name from aws_iam_role
+where assume_role_policy_std @> '{"Statement": [{"Principal": {"Service": ["ec2.amazonaws.com"]}}]}' order by name, arn;
+
+-- name: shape_jsonb_contained_by
+select name, tags from aws_iam_role
+where tags <@ '{"QuickSetupVersion": "1.2", "QuickSetupType": "Config Recording", "QuickSetupID": "1clff", "Owner": "ops"}' and tags <> '{}'
+order by name, arn;
+
+-- name: shape_jsonb_exists_all
+select name from aws_iam_user where login_profile ?& array['CreateDate', 'UserName'] order by name, arn;
+
+-- name: shape_jsonb_concat_minus
+select name, (tags || '{"reviewed": true}'::jsonb) - 'Department' as t from aws_iam_role where tags <> '{}' order by name;
+
+-- name: shape_jsonb_set_path
+select name, jsonb_set(coalesce(login_profile, '{}'), '{PasswordResetRequired}', 'true') as lp from aws_iam_user order by name, arn limit 5;
+
+-- name: shape_jsonb_strip_nulls_pretty
+select jsonb_pretty(jsonb_build_object('name', name, 'boundary', permissions_boundary_arn)) as p,
+  jsonb_strip_nulls(jsonb_build_object('name', name, 'boundary', permissions_boundary_arn)) as s
+from aws_iam_user order by name, arn limit 3;
+
+-- name: shape_jsonb_path_query
+select name, jsonb_path_query_array(policy_std, '$.Statement[*] ? (@.Effect == "Allow").Action[*]') as allowed
+from aws_iam_policy where not is_aws_managed order by name;
+
+-- name: shape_jsonb_path_exists_vars
+select name from aws_iam_policy
+where jsonb_path_exists(policy_std, '$.Statement[*].Action[*] ? (@ starts with $p)', '{"p": "iam:"}') order by name limit 20;
+
+-- name: shape_jsonb_path_silent
+select name, jsonb_path_query_first(policy, '$.Statement.Effect', '{}', true) as e from aws_iam_policy order by name limit 10;
+
+-- name: shape_jsonb_each_ordering
+select key, value from aws_iam_policy p, jsonb_each(p.policy_std) where p.name = 'AdministratorAccess' order by key;
+
+-- name: shape_jsonb_typeof_value
+select distinct jsonb_typeof(v) as t from aws_cloudtrail_trail_event, jsonb_each(request_parameters) as x(k, v) order by t;
+
+-- name: shape_jsonb_numbers
+select event_name, (request_parameters ->> 'durationSeconds')::int / 60 as minutes, request_parameters -> 'durationSeconds' as raw
+from aws_cloudtrail_trail_event where request_parameters ? 'durationSeconds' order by event_time, event_id limit 10;
+
+-- name: shape_distinct_on_expr
+select distinct on (split_part(arn, ':', 5)) split_part(arn, ':', 5) as account, name, create_date
+from aws_iam_user order by split_part(arn, ':', 5), create_date desc nulls last, name;
+
+-- name: shape_order_nulls_first_desc
+select name, password_last_used from aws_iam_user order by password_last_used desc nulls first, name, arn limit 15;
+
+-- name: shape_count_distinct_filter
+select count(distinct username) filter (where error_code is not null) as users_with_errors, count(distinct event_source) as sources
+from aws_cloudtrail_trail_event;
+
+-- name: shape_ntile_cume
+select name, ntile(4) over (order by create_date, arn) as quartile, round(cume_dist() over (order by create_date)::numeric, 3) as cd
+from aws_iam_role order by create_date, arn limit 20;
+
+-- name: shape_format_function
+select format('%s (%s) has %s statement(s)', name, account_id, jsonb_array_length(policy_std -> 'Statement')) as line
+from aws_iam_policy where not is_aws_managed order by 1;
+
+-- name: shape_lpad_rpad_repeat
+select lpad(name, 20, '.') as l, rpad(left(name, 5), 8, '*') as r, repeat('#', jsonb_array_length(groups)) as bars
+from aws_iam_user order by name, arn limit 10;
+
+-- name: shape_initcap_translate
+select initcap(replace(name, '-', ' ')) as pretty, translate(name, 'aeiou', 'AEIOU') as t, reverse(name) as rv
+from aws_iam_group order by name, arn;
+
+-- name: shape_position_overlay
+select name, position('-' in name) as dash, strpos(name, '_') as us, overlay(name placing '***' from 1 for 3) as masked
+from aws_iam_user order by name, arn limit 10;
+
+-- name: shape_timestamp_casts
+select event_time::date as d, event_time::time as t, to_char(event_time at time zone 'America/New_York', 'YYYY-MM-DD HH24:MI') as ny
+from aws_cloudtrail_trail_event order by event_time, event_id limit 5;
+
+-- name: shape_to_timestamp_epoch
+select to_timestamp(extract(epoch from create_date)) = create_date as same, to_timestamp(0) as epoch0
+from aws_iam_user order by name, arn limit 3;
+
+-- name: shape_make_interval
+select name, create_date + make_interval(days => 90) as rotate_by from aws_iam_user order by name, arn limit 5;
+
+-- name: shape_case_coalesce_greatest
+select user_name, coalesce(greatest(access_key_1_last_used_date, access_key_2_last_used_date, password_last_used)::text, 'never') as last_used
+from aws_iam_credential_report order by user_name, account_id;
+
+-- name: shape_in_values_list
+select name from aws_iam_role where (split_part(path, '/', 2), account_id) in (select 'aws-service-role', account_id from aws_account) order by name, arn;
+
+-- name: shape_lateral_subquery_limit
+select u.name, k.access_key_id, k.create_date
+from aws_iam_user u left join lateral (
+  select access_key_id, create_date from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id
+  order by create_date desc limit 1) k on true
+order by u.name, u.account_id;
+
+-- name: shape_exists_correlated_jsonb
+select g.name from aws_iam_group g
+where exists (select 1 from aws_iam_user u, jsonb_array_elements(u.groups) ug where ug ->> 'GroupName' = g.name and u.mfa_enabled)
+order by g.name, g.arn;
+
+-- name: shape_scalar_subquery_ratio
+select account_id, count(*) as users,
+  round(count(*)::numeric / (select count(*) from aws_iam_user) * 100, 1) as share
+from aws_iam_user group by account_id order by account_id;
+
+-- name: shape_bool_and_every
+select account_id, bool_and(mfa_enabled) as all_mfa, every(login_profile is null) as no_console
+from aws_iam_user group by account_id order by account_id;
+
+-- name: shape_similar_to_ilike
+select name from aws_iam_role where name similar to '%(Admin|admin)%' or name ilike 'aws%' order by name, arn;
+
+-- name: shape_split_part_negative
+select arn, split_part(arn, '/', -1) as last_part from aws_iam_role order by arn limit 10;
+
+-- name: shape_numeric_avg_text
+select account_id, avg(jsonb_array_length(attached_policy_arns)) as avg_attached,
+  avg(jsonb_array_length(attached_policy_arns))::numeric(10, 2) as avg2
+from aws_iam_role group by account_id order by account_id;
+
+-- name: shape_sum_over_partition
+select account_id, name, attachment_count, sum(attachment_count) over (partition by account_id) as total,
+  attachment_count * 100 / nullif(sum(attachment_count) over (partition by account_id), 0) as pct
+from aws_iam_policy where not is_aws_managed order by account_id, name;
+
+-- name: shape_text_array_literal
+select name from aws_iam_user where name = any('{Bob,Alice,alice}'::text[]) order by name, arn;
+
+-- name: shape_jsonb_array_elements_text_any
+select name from aws_iam_role where 'sts:assumerole' in (select jsonb_array_elements_text(s -> 'Action') from jsonb_array_elements(assume_role_policy_std -> 'Statement') s) order by name, arn limit 20;
+
+-- name: shape_coalesce_jsonb_default
+select name, coalesce(tags, '{}'::jsonb) ->> 'Department' as dept, coalesce(attached_policy_arns, '[]') as ap
+from aws_iam_role order by name, arn limit 10;
+
+-- name: shape_trail_event_selectors_dr
+select t.name, jsonb_array_length(coalesce(t.event_selectors, '[]'::jsonb)) as n_sel,
+  jsonb_array_length(coalesce(t.advanced_event_selectors, '[]'::jsonb)) as n_adv
+from aws_cloudtrail_trail t order by t.name, t.arn;
+
+-- name: shape_newest_policy_per_account_array_index
+select account_id, (array_agg(name order by create_date desc, name))[1] as newest,
+  array_length(array_agg(name), 1) as policies
+from aws_iam_policy where not is_aws_managed group by account_id order by account_id;
+
+-- name: shape_user_keys_rollup
+select coalesce(account_id, 'all') as account, coalesce(status, 'any') as status, count(*)
+from aws_iam_access_key group by rollup (account_id, status) order by account_id nulls last, status nulls last;
+
+-- name: shape_user_grouping_sets
+select account_id, mfa_enabled, count(*), grouping(account_id, mfa_enabled) as g
+from aws_iam_user group by grouping sets ((account_id), (mfa_enabled), ()) order by g, account_id nulls last, mfa_enabled nulls last;
+
+-- name: shape_values_join_expected_services
+select v.service, v.risk, count(a) as grants
+from (values ('iam', 'high'), ('s3', 'medium'), ('ec2', 'medium'), ('kms', 'high')) as v(service, risk)
+  left join (select a from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s,
+                    jsonb_array_elements_text(s -> 'Action') a) x on split_part(x.a, ':', 1) = v.service
+group by v.service, v.risk order by v.service;
+
+-- name: shape_materialized_cte
+with stmts as materialized (
+  select arn, s from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+)
+select count(distinct arn) as policies, count(*) filter (where s ->> 'Effect' = 'Deny') as denies from stmts;
+
+-- name: shape_to_jsonb_row
+select to_jsonb(u) ->> 'name' as name, jsonb_typeof(to_jsonb(u) -> 'mfa_enabled') as t
+from (select name, mfa_enabled from aws_iam_user) u order by 1, 2;
+
+-- name: shape_jsonb_object_agg_tags
+select account_id, jsonb_object_agg(name, jsonb_array_length(attached_policy_arns)) as attached
+from aws_iam_group group by account_id order by account_id;
+
+-- name: shape_like_any_lower
+select name from aws_iam_role where lower(name) like any (array['%admin%', '%poweruser%', 'aws-quicksetup%']) order by name, arn;
+
+-- name: shape_array_position_split
+select name, array_position(string_to_array(arn, ':'), 'iam') as iam_at, (string_to_array(arn, ':'))[5] as account
+from aws_iam_user order by name, arn limit 10;
+
+-- name: shape_cross_join_lateral_select
+select u.name, stats.keys, stats.active
+from aws_iam_user u cross join lateral (
+  select count(*) as keys, count(*) filter (where k.status = 'Active') as active
+  from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id) stats
+order by u.name, u.account_id;
+
+-- name: shape_having_duplicates
+select path, count(*) as roles from aws_iam_role group by path having count(*) > 1 order by roles desc, path;
+
+-- name: shape_not_exists_jsonb_text
+select p.name from aws_iam_policy p
+where not exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s where s ->> 'Effect' = 'Allow')
+order by p.name;
+
+-- name: shape_account_id_numeric
+select split_part(arn, ':', 5)::bigint % 1000 as tail, count(*) from aws_iam_role group by 1 order by 1;
+
+-- name: shape_interval_multiply
+select name, create_date + interval '1 day' * 90 as due, interval '1 hour' * max_session_duration / 3600 as max_hours
+from aws_iam_role order by name, arn limit 10;
+
+-- name: shape_extract_from_interval
+select name, extract(day from now() - create_date) as d, date_part('hour', now() - create_date) as h,
+  extract(epoch from (now() - create_date)) / 86400 > 365 as over_year
+from aws_iam_user order by name, arn limit 10;
+
+-- name: shape_date_part_age_parts
+select name, date_part('year', age(now(), create_date)) * 12 + date_part('month', age(now(), create_date)) as months
+from aws_iam_user order by name, arn limit 10;
+
+-- name: shape_same_day_as_now
+select count(*) filter (where date_trunc('day', event_time) = date_trunc('day', now())) as today,
+  count(*) filter (where event_time::date = (select max(event_time)::date from aws_cloudtrail_trail_event)) as last_day
+from aws_cloudtrail_trail_event;
+
+-- name: shape_to_char_month_pad
+select to_char(create_date, 'Month') || '|' as m, to_char(create_date, 'FMDay, DD Mon YYYY') as d, to_char(create_date, 'YY-MM') as yy
+from aws_iam_role order by create_date, arn limit 8;
+
+-- name: shape_unnest_ordinality_array
+select t.n, t.svc from unnest(array['iam', 'sts', 'kms']) with ordinality as t(svc, n) order by t.n;
+
+-- name: shape_generate_series_cross
+select g.n, count(u.name) as users_with_n_groups
+from generate_series(0, 3) as g(n) left join aws_iam_user u on jsonb_array_length(u.groups) = g.n
+group by g.n order by g.n;
+
+-- name: shape_btrim_initcap
+select btrim(path, '/') as p, initcap(split_part(btrim(path, '/'), '/', 1)) as first from aws_iam_role where path <> '/' group by path order by path;
+
+-- name: shape_string_agg_distinct_plain
+select account_id, string_agg(distinct coalesce(role_last_used_region, '-'), ',') as regions from aws_iam_role group by account_id order by account_id;
+
+-- name: shape_multiple_srf_select
+select name, jsonb_array_elements_text(attached_policy_arns) as policy, jsonb_array_length(attached_policy_arns) as n
+from aws_iam_group order by name, policy;
+
+-- name: shape_event_ip_network_24
+select distinct source_ip_address || '/24' as cidr_text, network((source_ip_address || '/24')::inet) as net,
+  masklen((source_ip_address || '/24')::inet) as bits
+from aws_cloudtrail_trail_event where source_ip_address ~ '^10\.'
+order by 1 limit 10;
+
+-- name: shape_window_count_filter_over
+select account_id, name, count(*) filter (where mfa_enabled) over (partition by account_id) as mfa_users,
+  count(*) over (partition by account_id) as users
+from aws_iam_user order by account_id, name;
+
+-- name: shape_percent_rank
+select name, round(percent_rank() over (order by create_date)::numeric, 4) as pr from aws_iam_user order by create_date, name limit 10;
+
+-- name: shape_lead_next_key
+select user_name, access_key_id, lead(create_date) over (partition by user_name order by create_date) - create_date as until_next
+from aws_iam_access_key order by user_name, create_date, access_key_id;
+
+-- name: shape_coalesce_nullif_empty
+select name, coalesce(nullif(description, ''), nullif(path, '/'), 'n/a') as what from aws_iam_policy where not is_aws_managed order by name;
+
+-- name: shape_boolean_text
+select name, mfa_enabled::text as mfa, (login_profile is not null)::int as console, 'x' || mfa_enabled as t
+from aws_iam_user order by name, arn limit 10;
+
+-- name: shape_substring_similar_ops
+select name, substring(name from 1 for 4) as prefix, substring(name, 3) as rest, left(name, -2) as cut, right(name, 3) as tail
+from aws_iam_group order by name, arn;
+
+-- name: shape_regexp_split
+select name, regexp_split_to_array(name, '[-_]') as parts, array_length(regexp_split_to_array(name, '[-_]'), 1) as n
+from aws_iam_role order by name, arn limit 10;
+
+-- name: shape_regexp_split_to_table
+select r.name, part from aws_iam_role r, regexp_split_to_table(r.name, '-') as part where r.name like 'AWS-%' order by 1, 2 limit 20;
+
+-- name: shape_md5_hash
+select name, md5(arn) as h, length(md5(arn)) as l from aws_iam_user order by name, arn limit 5;
+
+-- name: shape_count_distinct_on_two
+select count(distinct (account_id, name)) as pairs, count(distinct name) as names from aws_iam_user;
+
+-- name: shape_policy_statement_sid_regex
+select p.name, s ->> 'Sid' as sid from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+where s ->> 'Sid' ~* '^(allow|deny)' order by 1, 2;
+
+-- name: shape_event_time_between
+select count(*) from aws_cloudtrail_trail_event
+where event_time between (select min(event_time) from aws_cloudtrail_trail_event) and (select min(event_time) + interval '7 days' from aws_cloudtrail_trail_event);
+
+-- name: shape_event_json_path_arrow_chain
+select user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa, count(*)
+from aws_cloudtrail_trail_event group by 1 order by 2 desc, 1 nulls last;
+
+-- name: shape_event_hash_arrow_array
+select user_identity #> '{sessionContext,sessionIssuer}' ->> 'userName' as issuer, count(*)
+from aws_cloudtrail_trail_event group by 1 order by 2 desc, 1 nulls last limit 10;
+
+-- name: shape_event_in_list_case
+select case when event_name in ('CreateUser', 'DeleteUser', 'CreateAccessKey', 'DeleteAccessKey') then 'identity'
+            when event_name like 'Put%Policy' or event_name like 'Attach%Policy' then 'permission'
+            else 'other' end as kind, count(*)
+from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: shape_event_first_per_user_distinct_on
+select distinct on (username) username, event_name, event_time
+from aws_cloudtrail_trail_event where username is not null order by username, event_time, event_id;
+
+-- name: shape_event_ip_masklen_group
+select network(set_masklen(source_ip_address::inet, 24)) as subnet, count(*)
+from aws_cloudtrail_trail_event where source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$'
+group by 1 order by 2 desc, 1 limit 10;
+
+-- name: shape_event_inet_text_host
+select distinct host(source_ip_address::inet) as h, text(source_ip_address::inet) as t, family(source_ip_address::inet) as a
+from aws_cloudtrail_trail_event where source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$' order by 1 limit 5;
+
+-- name: shape_trail_bucket_split
+select name, s3_bucket_name, coalesce(s3_key_prefix, '') || '/AWSLogs/' as prefix, split_part(kms_key_id, '/', 2) as key
+from aws_cloudtrail_trail order by name, arn;
+
+-- name: shape_account_counts_union_summary
+select 'users' as kind, count(*) from aws_iam_user
+union all select 'roles', count(*) from aws_iam_role
+union all select 'groups', count(*) from aws_iam_group
+union all select 'policies', count(*) from aws_iam_policy where not is_aws_managed
+order by 1;
+
+-- name: shape_user_stats_json_build
+select account_id, json_build_object('total', count(*), 'mfa', count(*) filter (where mfa_enabled)) as stats
+from aws_iam_user group by account_id order by account_id;
+
+-- name: shape_role_trust_jsonb_agg_principals
+select r.name, jsonb_agg(distinct p) as principals
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+group by r.name order by r.name;
+
+-- name: shape_policy_document_size
+select name, length(policy_std::text) as chars, octet_length(policy::text) as bytes
+from aws_iam_policy where not is_aws_managed order by chars desc, name limit 10;
+
+-- name: shape_policy_text_contains_star
+select name, policy_std::text like '%"*"%' as has_star from aws_iam_policy where not is_aws_managed order by name;
+
+-- name: shape_event_error_ratio_float
+select event_source, (count(*) filter (where error_code is not null))::float / count(*) as ratio
+from aws_cloudtrail_trail_event group by 1 having count(*) > 10 order by 2 desc, 1 limit 10;
+
+-- name: shape_last_login_days_int
+select user_name, (now()::date - password_last_used::date) as days_since_login
+from aws_iam_credential_report where password_last_used is not null order by days_since_login, user_name, account_id;
+
+-- name: shape_mfa_percent_text
+select account_id, round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1) || '%' as mfa_coverage,
+  count(*) filter (where mfa_enabled)::numeric / count(*) as ratio
+from aws_iam_user group by account_id order by account_id;
+
+-- name: shape_sum_case_counts
+select account_id, sum(case when status = 'Active' then 1 else 0 end) as active, sum(case when status <> 'Active' then 1 else 0 end) as inactive
+from aws_iam_access_key group by account_id order by account_id;
+
+-- name: shape_avg_age_days
+select account_id, avg(date_part('day', now() - create_date)) as avg_days, round(avg(extract(epoch from now() - create_date) / 86400)) as avg_days_rounded
+from aws_iam_role group by account_id order by account_id;
+
+-- name: shape_max_min_interval
+select max(now() - create_date) as oldest, min(now() - create_date) as newest, avg(now() - create_date) as mean
+from aws_iam_user;
+
+-- name: shape_to_char_number
+select name, to_char(attachment_count, 'FM999') as n, to_char(attachment_count * 1.5, '999.99') as f, to_char(attachment_count, '000') as z
+from aws_iam_policy where attachment_count > 0 order by name limit 10;
+
+-- name: shape_format_percent
+select format('%s: %s%%', account_id, round(100.0 * count(*) filter (where is_attached) / count(*), 2)) as line
+from aws_iam_policy group by account_id order by account_id;
+
+-- name: shape_numeric_cast_scale
+select name, attachment_count::numeric(6, 2) as n, (attachment_count / 3.0)::numeric(8, 3) as third
+from aws_iam_policy where attachment_count > 0 order by name limit 10;
+
+-- name: shape_width_bucket
+select width_bucket(jsonb_array_length(policy_std -> 'Statement'), 0, 20, 4) as bucket, count(*)
+from aws_iam_policy group by 1 order by 1;
+
+-- name: shape_stddev_variance
+select round(stddev(attachment_count), 3) as sd, round(variance(attachment_count), 3) as var, round(avg(attachment_count), 3) as mean
+from aws_iam_policy;
+
+-- name: shape_sum_jsonb_lengths
+select account_id, sum(jsonb_array_length(attached_policy_arns)) as total_attached, max(jsonb_array_length(inline_policies)) as max_inline
+from aws_iam_role group by account_id order by account_id;
+
+-- name: shape_event_span_hours
+select username, round((extract(epoch from max(event_time) - min(event_time)) / 3600)::numeric, 2) as active_hours, count(*)
+from aws_cloudtrail_trail_event where username is not null group by username order by active_hours desc, username limit 10;
+
+-- name: shape_json_agg_events
+select event_source, json_agg(distinct event_name) as names from aws_cloudtrail_trail_event where event_source like 's%' group by 1 order by 1;
+
+-- name: shape_jsonb_minus_key
+select name, tags - 'QuickSetupID' as trimmed, tags #- '{QuickSetupType}' as trimmed2 from aws_iam_role where tags ? 'QuickSetupID' order by name, arn limit 5;
+
+-- name: shape_jsonb_eq_literal
+select name from aws_iam_policy p where p.policy_std -> 'Statement' -> 0 -> 'Effect' = '"Deny"' order by name;
+
+-- name: shape_jsonb_contains_build_object
+select name from aws_iam_role where tags @> jsonb_build_object('QuickSetupType', 'Config Recording') order by name, arn limit 5;
+
+-- name: shape_jsonb_text_bool_compare
+select name, login_profile ->> 'PasswordResetRequired' = 'true' as must_reset from aws_iam_user where login_profile is not null order by name, arn;
+
+-- name: shape_jsonb_number_compare
+select event_name, (request_parameters ->> 'maxItems')::numeric as max_items from aws_cloudtrail_trail_event
+where (request_parameters ->> 'maxItems')::numeric > 10 order by event_time, event_id limit 10;
+
+-- name: shape_to_char_quarter_label
+select to_char(create_date, 'YYYY"-Q"Q') as quarter, count(*) from aws_iam_role group by 1 order by 1;
+
+-- name: shape_date_trunc_quarter
+select date_trunc('quarter', create_date)::date as q, count(*) from aws_iam_user group by 1 order by 1;
+
+-- name: shape_at_time_zone
+select name, create_date at time zone 'UTC' as utc, timezone('Asia/Tokyo', create_date) as tokyo from aws_iam_user order by name, arn limit 5;
+
+-- name: shape_interval_literals
+select count(*) filter (where create_date > now() - '90 days'::interval) as a,
+  count(*) filter (where create_date > current_timestamp - interval '3 months') as b,
+  count(*) filter (where create_date > now() - interval '90' day) as c,
+  count(*) filter (where create_date::date > current_date - 365) as d
+from aws_iam_role;
+
+-- name: shape_interval_text_output
+select name, now() - create_date > interval '1 year 6 months' as older, justify_days(interval '95 days') as j, interval '36 hours' as h
+from aws_iam_user order by name, arn limit 3;
+
+-- name: shape_array_agg_distinct_regions
+select account_id, array_agg(distinct aws_region order by aws_region) as regions, count(distinct aws_region) as n
+from aws_cloudtrail_trail_event group by account_id order by account_id;
+
+-- name: shape_any_array_agg_subquery
+select name from aws_iam_user where name = any(select user_name from aws_iam_access_key where status = 'Active') order by name, arn;
+
+-- name: shape_all_comparison
+select name from aws_iam_role where create_date > all(select create_date from aws_iam_user where create_date is not null) order by name, arn limit 10;
+
+-- name: shape_exists_lateral_not_in_null
+select count(*) from aws_iam_user where name not in (select user_name from aws_iam_access_key where user_name is not null);
+
+-- name: shape_case_in_order_by
+select name, path from aws_iam_role order by case when path = '/' then 0 when path like '/aws-service-role/%' then 2 else 1 end, name, arn limit 15;
+
+-- name: shape_nested_case_reason
+select arn as resource,
+  case when jsonb_array_length(attached_policy_arns) = 0 and coalesce(jsonb_array_length(inline_policies), 0) = 0 then 'info'
+       when attached_policy_arns ? 'arn:aws:iam::aws:policy/AdministratorAccess' then 'alarm'
+       else 'ok' end as status,
+  name || ' has ' || jsonb_array_length(attached_policy_arns) || ' attached and ' || coalesce(jsonb_array_length(inline_policies), 0) || ' inline policies.' as reason
+from aws_iam_role;
+
+-- name: shape_credential_report_text_dates
+select user_name, to_char(user_creation_time, 'DD Mon YYYY HH24:MI:SS') as created, to_char(password_last_changed, 'YYYY/MM/DD') as changed
+from aws_iam_credential_report order by user_name, account_id;
+
+-- name: shape_numeric_avg_per_group
+select account_id, avg(max_session_duration) as avg_duration, sum(max_session_duration) / count(*) as int_div
+from aws_iam_role group by account_id order by account_id;
+
+-- name: shape_greatest_least_dates
+select user_name, least(access_key_1_last_rotated, access_key_2_last_rotated) as first_rotated,
+  greatest(coalesce(access_key_1_last_used_date, '-infinity'), coalesce(access_key_2_last_used_date, '-infinity'))::text as last_used
+from aws_iam_credential_report order by user_name, account_id;
+
+-- name: shape_string_agg_newline
+select account_id, string_agg(name, E'\n' order by name) as names from aws_iam_group group by account_id order by account_id;
+
+-- name: shape_concat_ws_nulls
+select name, concat_ws(' / ', path, permissions_boundary_arn, description) as summary from aws_iam_role order by name, arn limit 10;
+
+-- name: shape_chained_ctes_five
+with u as (select account_id, arn, name, mfa_enabled from aws_iam_user),
+k as (select account_id, user_name, count(*) as keys from aws_iam_access_key where status = 'Active' group by 1, 2),
+j as (select u.*, coalesce(k.keys, 0) as keys from u left join k on k.account_id = u.account_id and k.user_name = u.name),
+c as (select *, case when keys > 1 then 'alarm' when keys = 1 and not mfa_enabled then 'info' else 'ok' end as status from j),
+s as (select account_id, status, count(*) as n from c group by 1, 2)
+select account_id, jsonb_object_agg(status, n) as by_status, sum(n) as total from s group by account_id order by account_id;
+
+-- name: shape_policy_attachment_entities
+select policy_arn, jsonb_array_length(policy_roles) as roles, jsonb_array_length(policy_users) as users, jsonb_array_length(policy_groups) as groups
+from aws_iam_policy_attachment order by policy_arn limit 15;
+
+-- name: shape_service_specific_credentials
+select user_name, service_name, status, create_date < now() - interval '90 days' as old from aws_iam_service_specific_credential order by user_name, service_name;
+
+-- name: shape_org_policy_targets
+select p.name, p.type, count(t.target_id) as targets
+from aws_organizations_policy p left join aws_organizations_policy_target t on t.id = p.id
+group by p.name, p.type order by p.name;
+
+-- name: shape_org_root_policy_types
+select r.name, pt ->> 'Type' as policy_type, pt ->> 'Status' as status
+from aws_organizations_root r, jsonb_array_elements(r.policy_types) pt order by 1, 2;
+
+-- name: shape_alarm_actions
+select a.name, a.state_value, jsonb_array_length(a.alarm_actions) as actions, split_part(a.alarm_actions ->> 0, ':', 6) as topic
+from aws_cloudwatch_alarm a order by a.name;
+
+-- name: shape_sns_subscriptions
+select split_part(topic_arn, ':', 6) as topic, protocol, count(*) from aws_sns_topic_subscription group by 1, 2 order by 1, 2;
+
+-- name: shape_cfn_stack_role
+select s.name, s.status, s.role_arn is not null as has_role, jsonb_array_length(coalesce(s.capabilities, '[]')) as caps
+from aws_cloudformation_stack s order by s.name;
+
+-- name: shape_sfn_role
+select name, type, split_part(role_arn, '/', -1) as role from aws_sfn_state_machine order by name;
+
+-- name: shape_glue_sagemaker_roles
+select 'glue' as kind, endpoint_name as name, role_arn from aws_glue_dev_endpoint
+union all select 'sagemaker', name, role_arn from aws_sagemaker_notebook_instance
+order by 1, 2;
+
+-- name: shape_eks_access_config
+select name, access_config ->> 'AuthenticationMode' as auth_mode, role_arn from aws_eks_cluster order by name;
+
+-- name: shape_accessanalyzer_analyzers
+select name, type, status, created_at < now() as created_before_now from aws_accessanalyzer_analyzer order by name;
+
+-- name: shape_raw_policy_statement_guard
+select p.name, s ->> 'Effect' as effect,
+  case jsonb_typeof(s -> 'Action') when 'string' then 1 when 'array' then jsonb_array_length(s -> 'Action') end as actions
+from aws_iam_policy p,
+  jsonb_array_elements(case when jsonb_typeof(p.policy -> 'Statement') = 'array' then p.policy -> 'Statement'
+                            else jsonb_build_array(p.policy -> 'Statement') end) s
+where not p.is_aws_managed
+order by 1, 2, 3;
+
+-- name: shape_raw_policy_actions_either
+select distinct a
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_array_elements_text(case jsonb_typeof(s -> 'Action') when 'array' then s -> 'Action' else '[]'::jsonb end) a
+where p.name like 'Amazon%'
+order by a limit 20;
+
+-- name: shape_role_trust_raw_document_text
+select name, assume_role_policy -> 'Statement' -> 0 ->> 'Effect' as effect,
+  length(assume_role_policy_document) as chars
+from aws_iam_role order by name, arn limit 10;
+
+-- name: shape_event_cloudtrail_event_json
+select event_id, cloudtrail_event ->> 'eventVersion' as v, jsonb_typeof(cloudtrail_event -> 'requestParameters') as rp,
+  cloudtrail_event -> 'userIdentity' ->> 'type' as who
+from aws_cloudtrail_trail_event order by event_time, event_id limit 10;
+
+-- name: shape_event_request_params_nested
+select event_name, jsonb_pretty(request_parameters) as params from aws_cloudtrail_trail_event
+where event_name = 'PutUserPolicy' or event_name = 'CreateRole' order by event_time, event_id limit 3;
+
+-- name: shape_event_policy_document_in_request
+select event_name, (request_parameters ->> 'policyDocument')::jsonb -> 'Statement' as stmts
+from aws_cloudtrail_trail_event where request_parameters ? 'policyDocument' order by event_time, event_id limit 5;
+
+-- name: shape_user_groups_contains_name
+select name from aws_iam_user where groups @> '[{"GroupName": "Admins"}]' or groups @> '[{"GroupName": "admins"}]' order by name, arn;
+
+-- name: shape_policy_versions_doc
+select p.name, v ->> 'VersionId' as version, (v ->> 'IsDefaultVersion')::boolean as is_default,
+  jsonb_typeof(v -> 'Document') as doc
+from aws_iam_policy p, jsonb_array_elements(p.policy_versions) v
+where not p.is_aws_managed order by 1, 2;
+
+-- name: shape_mfa_device_enable_dates
+select u.name, (m ->> 'EnableDate')::timestamptz as enabled, date_part('year', (m ->> 'EnableDate')::timestamptz) as year
+from aws_iam_user u, jsonb_array_elements(u.mfa_devices) m order by 1, 2;
+
+-- name: shape_group_user_create_dates
+select g.name, u ->> 'UserName' as user_name, to_char((u ->> 'CreateDate')::timestamptz, 'YYYY-MM-DD') as created
+from aws_iam_group g, jsonb_array_elements(g.users) u order by 1, 2, 3;
+
+-- name: shape_perimeter_trust_public_principal
+with trust as (
+  select r.arn, r.account_id, s, p
+  from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+    jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+  where s ->> 'Effect' = 'Allow'
+), public as (
+  select arn, bool_or(p = '*' and not (s ? 'Condition')) as open_to_all from trust group by arn
+)
+select r.arn as resource,
+  case when pb.open_to_all then 'alarm' when pb.arn is null then 'ok' else 'info' end as status,
+  r.account_id
+from aws_iam_role r left join public pb on pb.arn = r.arn;
+
+-- name: shape_perimeter_org_id_condition
+select r.name,
+  exists (select 1 from jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+          jsonb_each(s -> 'Condition') c where c.value ? 'aws:principalorgid') as org_scoped
+from aws_iam_role r order by r.name, r.arn;
+
+-- name: shape_perimeter_trusted_accounts_outside
+select r.arn, split_part(p, ':', 5) as trusted_account
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+where p ~ '^arn:aws:iam::[0-9]{12}:' and split_part(p, ':', 5) not in (select account_id from aws_account)
+order by 1, 2;
+
+-- name: shape_perimeter_bucket_policy_conditions
+select b.name, s ->> 'Effect' as effect, coalesce(s -> 'Condition' -> 'Bool' ->> 'aws:securetransport', 'none') as secure_transport
+from aws_s3_bucket b, jsonb_array_elements(b.policy_std -> 'Statement') s order by 1, 2, 3;
+
+-- name: shape_perimeter_lambda_policy_principals
+select f.name, s -> 'Principal' as principal, s ->> 'Effect' as effect
+from aws_lambda_function f, jsonb_array_elements(f.policy_std -> 'Statement') s order by 1, 3, 2::text;
+
+-- name: shape_insights_user_console_and_keys
+select u.name,
+  u.login_profile is not null as console,
+  (select count(*) from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id) as keys,
+  case when u.login_profile is not null and exists (select 1 from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id)
+       then 'both' when u.login_profile is not null then 'console' else 'programmatic' end as access
+from aws_iam_user u order by u.name, u.account_id;
+
+-- name: shape_insights_role_age_buckets_filter
+select count(*) filter (where create_date > now() - interval '1 day') as "< 1 day",
+  count(*) filter (where create_date <= now() - interval '1 day' and create_date > now() - interval '30 days') as "1-30 days",
+  count(*) filter (where create_date <= now() - interval '30 days' and create_date > now() - interval '90 days') as "30-90 days",
+  count(*) filter (where create_date <= now() - interval '90 days' and create_date > now() - interval '365 days') as "90-365 days",
+  count(*) filter (where create_date <= now() - interval '365 days') as "> 1 year"
+from aws_iam_role;
+
+-- name: shape_insights_policy_attached_by_type
+select case when arn like 'arn:aws:iam::aws:%' then 'AWS managed' else 'Customer managed' end as "Type", count(*) as "Policies",
+  sum(attachment_count) as "Attachments"
+from aws_iam_policy group by 1 order by 1;
+
+-- name: shape_insights_user_mfa_card
+select count(*) as value, 'Users Without MFA' as label, case when count(*) = 0 then 'ok' else 'alert' end as type
+from aws_iam_user where not mfa_enabled;
+
+-- name: shape_tags_missing_required
+select arn as resource,
+  case when tags ?& array['Department', 'Location'] then 'ok' else 'alarm' end as status,
+  array_to_string(array(select unnest(array['Department', 'Location']) except select jsonb_object_keys(coalesce(tags, '{}'))), ', ') as missing
+from aws_iam_role order by arn limit 20;
+
+-- name: shape_tags_value_prohibited
+select r.arn, t.key, t.value
+from aws_iam_role r, jsonb_each_text(r.tags) t where t.value ~* '(test|tmp|temp)' or t.key ilike 'quick%' order by 1, 2;
+
+-- name: shape_tags_count_limit
+select arn, (select count(*) from jsonb_object_keys(tags)) as tag_count,
+  case when (select count(*) from jsonb_object_keys(tags)) > 45 then 'alarm' else 'ok' end as status
+from aws_iam_role where tags is not null order by tag_count desc, arn limit 10;
+
+-- name: shape_tags_key_case_mismatch
+select lower(k) as key, array_agg(distinct k order by k) as spellings
+from aws_iam_role, jsonb_object_keys(tags) k group by lower(k) having count(distinct k) >= 1 order by 1;
+
+-- name: shape_cloudtrail_s3_logging_join
+select t.name, t.s3_bucket_name, b.name is not null as bucket_loaded, b.versioning_enabled
+from aws_cloudtrail_trail t left join aws_s3_bucket b on b.name = t.s3_bucket_name order by t.name, t.arn;
+
+-- name: shape_cloudtrail_metric_filter_chain
+with filters as (
+  select f.name, f.log_group_name, f.metric_transformation_name as metric, f.filter_pattern
+  from aws_cloudwatch_log_metric_filter f
+), alarms as (
+  select a.name as alarm, a.metric_name, jsonb_array_length(a.alarm_actions) as actions from aws_cloudwatch_alarm a
+), subs as (
+  select topic_arn, count(*) as subscribers from aws_sns_topic_subscription group by topic_arn
+)
+select f.name, f.metric, a.alarm, coalesce(a.actions, 0) as actions,
+  case when a.alarm is null then 'alarm' else 'ok' end as status
+from filters f left join alarms a on a.metric_name = f.metric order by f.name, a.alarm nulls last;
+
+-- name: shape_event_console_no_mfa_ctes
+with logins as (
+  select event_time, username, source_ip_address, additional_event_data ->> 'MFAUsed' as mfa, response_elements ->> 'ConsoleLogin' as result
+  from aws_cloudtrail_trail_event where event_name = 'ConsoleLogin'
+), summary as (
+  select username, count(*) as logins, count(*) filter (where mfa = 'No') as without_mfa, count(*) filter (where result = 'Failure') as failed
+  from logins group by username
+)
+select coalesce(username, '<unknown>') as username, logins, without_mfa, failed,
+  case when failed > 3 then 'alarm' when without_mfa > 0 then 'info' else 'ok' end as status
+from summary order by username nulls first;
+
+-- name: shape_event_nth_value
+select distinct username, nth_value(event_name, 2) over (partition by username order by event_time, event_id rows between unbounded preceding and unbounded following) as second_event
+from aws_cloudtrail_trail_event where username is not null order by username limit 20;
+
+-- name: shape_event_filter_ip_cidr_list
+select count(*) from aws_cloudtrail_trail_event
+where source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$'
+  and source_ip_address::inet <<= any(array['10.0.0.0/8'::inet, '192.168.0.0/16'::inet, '172.16.0.0/12'::inet]);
