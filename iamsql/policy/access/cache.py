@@ -13,7 +13,9 @@ the new ones with their rows in one transaction (one insert per cache table), so
 (the rows of a table whose units are all new go to its TEMP table as they are computed, ``BATCH_ROWS`` at a time,
 and are copied from there),
 deletes there the units of its accounts it did not use, and fills the TEMP tables from the kept rows in the order
-the engine gives them (one statement per table). A different engine version empties the cache.
+the engine gives them (one statement per table). A different engine version empties the cache. A build also keeps
+its units' list by a SHA-256 of what the accounts' models are made of (``AnswerCache.plan_key``): a later build that
+finds it with every unit kept whole makes no model.
 """
 
 from __future__ import annotations
