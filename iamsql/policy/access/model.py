@@ -580,9 +580,10 @@ class IamRows:
     holding: frozenset[tuple[str, str]]
 
     def digest(self) -> str:
-        """SHA-256 of every value read, in the order read (the models' order follows it)."""
+        """SHA-256 of every value read, in the order read (the models' order follows it); the accounts' times sorted
+        (looked up by account only, and read from a grouped query, whose order may change)."""
         digest = hashlib.sha256()
-        for value in (self.times, self.policies, self.groups, self.users, self.roles, self.permission_sets,
+        for value in (sorted(self.times.items()), self.policies, self.groups, self.users, self.roles, self.permission_sets,
                       self.workloads, sorted(self.whole), self.guests, sorted(self.holding)):
             digest.update(repr(value).encode() + b"\0")
         return digest.hexdigest()
