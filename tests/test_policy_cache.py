@@ -12,13 +12,13 @@ import pytest
 from iamsql import controls
 from iamsql.controls.views import reads_access_tables
 from iamsql.load import load_paths
+from iamsql.policy.access import build, model, trust
 from iamsql.policy.access import cache as answer_cache
 from iamsql.policy.access import tables as engine_tables
-from iamsql.policy.access import trust
 from iamsql.policy.access.build import compute, create_tables
 from iamsql.policy.access.model import load_accounts
 from iamsql.store import db
-from iamsql.store.bookkeeping import ACCESS_CACHE_KEYS, ACCESS_CACHE_ROWS
+from iamsql.store.bookkeeping import ACCESS_CACHE_KEYS, ACCESS_CACHE_PLANS, ACCESS_CACHE_ROWS
 from iamsql.store.schema import ACCESS_TABLES
 
 from . import test_controls_detections_engine as detections
@@ -197,6 +197,43 @@ def test_a_unit_with_missing_rows_is_asked_again(database):
     con.execute(f"delete from {table} where cache_key = (select min(cache_key) from {table})")
     con.close()
     assert _build(database) == cold
+
+
+@pytest.fixture
+def models(monkeypatch):
+    """How many times a build makes the accounts' models."""
+    calls = []
+    original = model.build_accounts
+    monkeypatch.setattr(build, "build_accounts", lambda read: calls.append(1) or original(read))
+    return calls
+
+
+def test_a_build_whose_answers_are_all_kept_makes_no_model(database, models):
+    cold = _build(database)
+    assert models
+    models.clear()
+    assert _build(database) == cold
+    assert not models
+    con = duckdb.connect(str(database))  # one unit's rows gone: the models are made to compute it
+    table = ACCESS_CACHE_ROWS["iam_principal_access"]
+    con.execute(f"delete from {table} where cache_key = (select min(cache_key) from {table})")
+    con.close()
+    assert _build(database) == cold
+    assert models
+    models.clear()
+    assert _build(database) == cold
+    assert not models
+    con = duckdb.connect(str(database))  # a changed document: not the kept plan
+    con.execute(
+        "update history.aws_iam_policy set policy = ? where arn = ?", [json.dumps(READ_ONLY), CHANGED_POLICY]
+    )
+    con.close()
+    changed = _build(database)
+    assert models
+    assert changed == _computed(database) != cold
+    con = duckdb.connect(str(database), read_only=True)  # one plan kept per set of accounts and tables
+    assert con.execute(f"select count(distinct plan_key) from {ACCESS_CACHE_PLANS}").fetchone() == (1,)
+    con.close()
 
 
 def test_a_missing_cache_table_is_created_and_its_units_asked_again(database, evaluations):

@@ -152,7 +152,8 @@ def _trust_table(path, monkeypatch=None) -> tuple[list[tuple], set]:
     con = db.connect(str(path))
     try:
         if monkeypatch is not None:  # the trust table alone reads the roles only
-            monkeypatch.setattr(build, "load_accounts", lambda *_: pytest.fail("the full model was loaded"))
+            for name in ("read_iam_rows", "build_accounts"):
+                monkeypatch.setattr(build, name, lambda *_: pytest.fail("the full model was loaded"))
         create_tables(con, controls.ACCESS_QUESTIONS, tables=["iam_role_trust_access"])
         rows = con.execute('select * from temp.main."iam_role_trust_access"').fetchall()
         return rows, set(con.execute(f"select table_name, cache_key from {ACCESS_CACHE_KEYS}").fetchall())

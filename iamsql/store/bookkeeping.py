@@ -118,6 +118,9 @@ create table if not exists iamsql_evidence_run (
 # transaction.
 ACCESS_CACHE_KEYS = "iamsql_access_cache"
 ACCESS_CACHE_ROWS = {name: f"iamsql_access_cache_{name}" for name in ACCESS_TABLES}
+# the units of a build, in order, by a SHA-256 of what the build read (a later build that reads the same finds them
+# without making the accounts' models); seq -1: the build's own row (a build may have no unit)
+ACCESS_CACHE_PLANS = "iamsql_access_cache_plan"
 ACCESS_CACHE_DDL = f"""
 create table if not exists {ACCESS_CACHE_KEYS} (
     cache_key varchar not null,
@@ -125,6 +128,10 @@ create table if not exists {ACCESS_CACHE_KEYS} (
     account_id varchar not null,
     table_name varchar not null,
     row_count bigint not null
+);
+create table if not exists {ACCESS_CACHE_PLANS} (
+    plan_key varchar not null, scope varchar not null, seq bigint not null,
+    account_id varchar, table_name varchar, cache_key varchar
 );
 """ + "".join(
     f"create table if not exists {table} (cache_key varchar not null, seq bigint not null, "

@@ -4,6 +4,7 @@ stored as TEMP tables."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -11,7 +12,7 @@ import duckdb
 from iamsql.common.collector import collector_paused
 from iamsql.policy.access.cache import AnswerCache, fill_tables, insert_rows
 from iamsql.policy.access.events import event_rows
-from iamsql.policy.access.model import AccountModel, load_accounts, load_roles
+from iamsql.policy.access.model import AccountModel, IamRows, build_accounts, load_roles, read_iam_rows
 from iamsql.policy.access.organization import Guardrails, guardrails
 from iamsql.policy.access.questions import Question, load_questions
 from iamsql.policy.access.tables import Asker, policy_rows, principal_rows, trust_rows
@@ -30,9 +31,10 @@ def compute(
     return _rows(con, load_questions(questions_file), guardrails(con), _models(con, set(tables)), set(tables))
 
 
-def _models(con: duckdb.DuckDBPyConnection, wanted: set[str]) -> list[AccountModel]:
-    """The accounts' models the ``wanted`` tables read: roles alone for the trust table alone (the NHI inventory's)."""
-    return load_roles(con) if wanted <= {TRUST_TABLE} else load_accounts(con)
+def _models(con: duckdb.DuckDBPyConnection, wanted: set[str], read: IamRows | None = None) -> list[AccountModel]:
+    """The accounts' models the ``wanted`` tables read: roles alone for the trust table alone (the NHI inventory's);
+    ``read``: the IAM data, when already read (``read_iam_rows``)."""
+    return load_roles(con) if wanted <= {TRUST_TABLE} else build_accounts(read or read_iam_rows(con))
 
 
 def _rows(
@@ -64,21 +66,23 @@ def create_tables(
 ) -> dict[str, int]:
     """Compute the access ``tables`` (default every one) and store them as TEMP tables named ``prefix + name``;
     their row counts. On a database file the connection may write, the rows come from the answers kept there by
-    earlier runs, and those computed now are kept (``cache.py``)."""
+    earlier runs, and those computed now are kept (``cache.py``): the accounts' models are then made only when
+    an answer is not kept."""
     wanted = [name for name in ACCESS_TABLES if name in set(tables)]
     cache = AnswerCache.open(con, questions_file)
-    kept = wanted if cache else []
-    questions, rails, accounts = load_questions(questions_file), guardrails(con), _models(con, set(wanted))
-    computed = _rows(con, questions, rails, accounts, set(wanted) - set(kept))
+    questions, rails = load_questions(questions_file), guardrails(con)
+    read = None if set(wanted) <= {TRUST_TABLE} else read_iam_rows(con)
+    computed = {} if cache else _rows(con, questions, rails, _models(con, set(wanted), read), set(wanted))
     try:
         con.execute(";\n".join(f'create or replace temp table "{prefix}{name}" ({_columns(name)})' for name in wanted))
         for name in wanted:
             if computed.get(name):
                 insert_rows(con, f"{prefix}{name}", computed[name], [sqltype for _, sqltype in ACCESS_TABLES[name]])
         counts = {name: len(rows) for name, rows in computed.items()}
-        if kept:
-            events = [name for name in kept if name in EVENT_TABLES]
-            counts.update(fill_tables(cache, con, accounts, rails, questions, kept, events, prefix))
+        if cache:
+            events = [name for name in wanted if name in EVENT_TABLES]
+            models = partial(_models, con, set(wanted), read)
+            counts.update(fill_tables(cache, con, models, read, rails, questions, wanted, events, prefix))
     except BaseException:  # no half-filled table that a later call would take for computed
         con.execute(";\n".join(f'drop table if exists temp.main."{prefix}{name}"' for name in wanted))
         raise

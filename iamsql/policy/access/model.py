@@ -562,18 +562,83 @@ def _account_times(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     }
 
 
-def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> list[AccountModel]:
-    """The IAM data visible on this connection (``aws_iam_*`` as the connection names them), one model per account."""
+@dataclass(frozen=True)
+class IamRows:
+    """What ``load_accounts`` reads of a connection, as read: the accounts' models are a function of these alone
+    (``build_accounts``), so equal ``digest``s give equal models."""
+
+    times: dict[str, float]
+    policies: list[tuple]
+    groups: list[tuple]
+    users: list[tuple]
+    roles: list[tuple]
+    permission_sets: list[tuple]
+    workloads: dict[str, dict[str, dict[str, str]]]
+    whole: frozenset[tuple[str, str]]
+    guests: dict[str, dict[str, tuple[str, str]]]
+    holding: frozenset[tuple[str, str]]
+
+    def digest(self) -> str:
+        """SHA-256 of every value read, in the order read (the models' order follows it); the accounts' times sorted
+        (looked up by account only, and read from a grouped query, whose order may change)."""
+        digest = hashlib.sha256()
+        for value in (sorted(self.times.items()), self.policies, self.groups, self.users, self.roles, self.permission_sets,
+                      self.workloads, sorted(self.whole), self.guests, sorted(self.holding)):
+            digest.update(repr(value).encode() + b"\0")
+        return digest.hexdigest()
+
+
+def read_iam_rows(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> IamRows:
+    """The IAM data visible on this connection (``aws_iam_*`` as the connection names them) as ``load_accounts``
+    reads it."""
     where = "" if account_id is None else " where account_id = $account"
     params = {} if account_id is None else {"account": account_id}
+    principals = {
+        table: con.execute(
+            f"select arn, name, path, account_id, partition, inline_policies::varchar, inline_policies_std::varchar, "
+            f"{ATTACHED_IF_LOADED}, permissions_boundary_arn, {extra}, tags::varchar from {table}{where}",
+            params,
+        ).fetchall()
+        for table, extra in (("aws_iam_user", "groups::varchar, user_id"), ("aws_iam_role", f"{ROLE_TRUST}, role_id"))
+    }
+    coverage = _coverage(con)
+    return IamRows(
+        _account_times(con),
+        con.execute(
+            "select arn, name, is_aws_managed, coalesce(is_attached, attachment_count > 0, false), policy::varchar, "
+            f"policy_std::varchar, account_id, default_version_id, policy_versions::varchar from aws_iam_policy{where}",
+            params,
+        ).fetchall(),
+        con.execute(
+            f"select name, arn, inline_policies::varchar, inline_policies_std::varchar, {ATTACHED_IF_LOADED}, "
+            f"account_id from aws_iam_group{where}",
+            params,
+        ).fetchall(),
+        principals["aws_iam_user"],
+        principals["aws_iam_role"],
+        coverage.rows(
+            "aws_ssoadmin_permission_set",
+            f"select arn, name, inline_policy::varchar, account_id from aws_ssoadmin_permission_set{where}",
+            params,
+        ),
+        _workloads(coverage, where, params),
+        frozenset(coverage.whole),
+        _guest_roles(coverage, where, params),
+        frozenset(_holding(coverage, where, params)),
+    )
+
+
+def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> list[AccountModel]:
+    """The IAM data visible on this connection (``aws_iam_*`` as the connection names them), one model per account."""
+    return build_accounts(read_iam_rows(con, account_id))
+
+
+def build_accounts(read: IamRows) -> list[AccountModel]:
+    """One model per account of the rows ``read``."""
     documents = _Documents()
-    times = _account_times(con)
+    times = read.times
     managed: dict[str, dict[str, ManagedPolicy]] = {}
-    for arn, name, aws_managed, attached, raw, std, account, version, versions in con.execute(
-        "select arn, name, is_aws_managed, coalesce(is_attached, attachment_count > 0, false), policy::varchar, "
-        f"policy_std::varchar, account_id, default_version_id, policy_versions::varchar from aws_iam_policy{where}",
-        params,
-    ).fetchall():
+    for arn, name, aws_managed, attached, raw, std, account, version, versions in read.policies:
         if arn is None:
             continue
         document = _json(raw) if raw is not None else _documents_of(std)
@@ -592,11 +657,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
         )
     groups: dict[tuple[str, str], list[AttachedPolicy]] = {}
     group_arns: dict[tuple[str, str], str] = {}
-    for name, arn, raw, std, attached, account in con.execute(
-        f"select name, arn, inline_policies::varchar, inline_policies_std::varchar, {ATTACHED_IF_LOADED}, "
-        f"account_id from aws_iam_group{where}",
-        params,
-    ).fetchall():
+    for name, arn, raw, std, attached, account in read.groups:
         inline = _inline(documents, raw, std, f"(via group {name})", attached is not None, times.get(account))
         attached_list = _attached(managed.get(account, {}), attached, name)
         group_arns[(account, name)] = arn
@@ -606,15 +667,8 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             groups[(account, name)] = [replace(a, group=name) for a in inline] + attached_list
     principals: dict[str, list[Principal]] = {}
     partitions: dict[str, str] = {}
-    for kind, table, extra in (
-        ("user", "aws_iam_user", "groups::varchar, user_id"),
-        ("role", "aws_iam_role", f"{ROLE_TRUST}, role_id"),
-    ):
-        for arn, name, path, account, partition, raw, std, attached, boundary, more, unique_id, tags in con.execute(
-            f"select arn, name, path, account_id, partition, inline_policies::varchar, inline_policies_std::varchar, "
-            f"{ATTACHED_IF_LOADED}, permissions_boundary_arn, {extra}, tags::varchar from {table}{where}",
-            params,
-        ).fetchall():
+    for kind, rows in (("user", read.users), ("role", read.roles)):
+        for arn, name, path, account, partition, raw, std, attached, boundary, more, unique_id, tags in rows:
             if arn is None:
                 continue
             partitions.setdefault(account, partition or "aws")
@@ -679,23 +733,14 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                     unique_id or None,
                 )
             )
-    coverage = _coverage(con)
     permission_sets: dict[str, dict[str, AttachedPolicy]] = {}
-    rows = coverage.rows(
-        "aws_ssoadmin_permission_set",
-        f"select arn, name, inline_policy::varchar, account_id from aws_ssoadmin_permission_set{where}",
-        params,
-    )
-    for arn, name, raw, account in rows:
+    for arn, name, raw, account in read.permission_sets:
         document = _json(raw)
         if arn is not None and document:  # {}: the permission set has no inline policy; NULL: not loaded
             permission_sets.setdefault(account, {})[arn] = documents.attached(
                 f"inline policy of permission set {name or arn}", document, inline=True, as_of=times.get(account)
             )
-    workloads = _workloads(coverage, where, params)
-    loaded = coverage.whole
-    guests = _guest_roles(coverage, where, params)
-    holding = _holding(coverage, where, params)
+    workloads, loaded, guests, holding = read.workloads, read.whole, read.guests, read.holding
     reaches: dict[tuple, dict] = {}  # principals with the same policies read them alike: one memo
     for principal in (p for found in principals.values() for p in found):
         principal.reaches = reaches.setdefault(principal.signature, principal.reaches)
