@@ -197,6 +197,23 @@ def test_llm_jacking_is_model_access_set_up_not_an_application_invoking_models(t
         assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], (account, found[account])
 
 
+def test_llm_jacking_allowed_callers_are_not_judged(tmp_path):
+    """The named administrator (a user) and role (its sessions) set up model access unjudged, as for
+    privilege_escalation_activity; a user whose name only starts with the allowed one still alarms."""
+    admin, role, other = "875000000001", "875000000002", "875000000003"
+    setup = BEDROCK_SETUP + ["InvokeModel"]
+    found = run(tmp_path, {
+        admin: bedrock(admin, setup, user="ml-admin"),
+        role: bedrock(role, setup, role="model-onboarding") + bedrock(role, setup, role="chat-app"),
+        other: bedrock(other, setup, user="ml-admin-2"),
+    }, LLM, allowed_callers="ml-admin, model-onboarding")
+    assert statuses(found[admin]) == [(f"arn:aws:::{admin}", "ok")], found[admin]
+    [(resource, status, _)] = found[role]
+    assert (resource, status) == (f"arn:aws:iam::{role}:role/chat-app", "alarm"), found[role]
+    [(resource, status, _)] = found[other]
+    assert (resource, status) == (f"arn:aws:iam::{other}:user/ml-admin-2", "alarm"), found[other]
+
+
 def test_the_window_holds_calls_less_than_window_minutes_apart(tmp_path):
     """[start, start + window): RunInstances 59 minutes after AttachUserPolicy is in one 60-minute window, 60 minutes
     after it is not; repeated calls of one action (AssumeRole every minute for hours) count once."""
