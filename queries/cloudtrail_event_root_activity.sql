@@ -7,8 +7,11 @@ description: >-
   sign-in service passes on, invokedBy signin.amazonaws.com, are the root user's own actions in the console, such
   as creating a root access key on its security credentials page, and count). A failed sign-in
   (ConsoleLogin or another signin.amazonaws.com event whose response is Failure) is not a use of the root user:
-  nobody got in; such attempts are named in the reason but do not alarm. Root access keys created (CreateAccessKey by
-  the root user without a userName) are named in the reason, with the tools (user agents) used.
+  nobody got in; such attempts are named in the reason but do not alarm. A call of another account's root user
+  recorded here (a bucket or key of this account reached across accounts: recipientAccountId is this account,
+  userIdentity.accountId the caller's) is that account's root, not this one's, and is not counted. Root access
+  keys created (CreateAccessKey by the root user without a userName) are named in the reason, with the tools
+  (user agents) used.
 severity: high
 resource_type: AWS::IAM::User
 rationale: >-
@@ -44,6 +47,8 @@ root_event as (
     left join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
       and (t.event_name = 'CreateAccessKey' or t.event_source = 'signin.amazonaws.com') and t.user_type = 'Root'
   where e.user_type = 'Root' and (e.invoked_by is null or e.invoked_by = 'signin.amazonaws.com')
+    -- this account's root user: a cross-account call of another account's root is recorded here too
+    and coalesce(e.identity_account_id, e.account_id) = e.account_id
     and e.event_type is distinct from 'AwsServiceEvent'
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),

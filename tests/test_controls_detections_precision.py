@@ -553,6 +553,27 @@ def test_a_service_acting_for_the_root_user_is_still_not_root_use(tmp_path):
     assert [s for _, s, _ in found[account]] == ["ok"], found
 
 
+def test_another_accounts_root_reaching_this_accounts_bucket_is_not_this_accounts_root(tmp_path):
+    """CloudTrail records a cross-account call in the resource's account too: recipientAccountId is that account,
+    userIdentity.accountId the caller's. Another account's root user reading this account's bucket is not this
+    account's root user; this account's own root call still alarms."""
+    owner, outsider, used = "854000000001", "854000000002", "854000000003"
+
+    def get_object(caller_account, recipient, **caller):
+        row = event(caller_account, at(0), "GetObject", source="s3.amazonaws.com", read_only=True,
+                    request={"bucketName": "shared-reports", "key": "q1.csv"}, **caller)
+        return row | {"recipient_account_id": recipient, "account_id": recipient}
+
+    found = run(tmp_path, {
+        owner: [get_object(outsider, owner, root=True), event(owner, at(1), "ListUsers", user="admin", read_only=True)],
+        used: [get_object(used, used, root=True)],
+    }, "cloudtrail_event_root_activity")
+    [(resource, status, reason)] = found[owner]
+    assert (resource, status) == (f"arn:aws:iam::{owner}:root", "ok"), reason
+    [(resource, status, reason)] = found[used]
+    assert (resource, status) == (f"arn:aws:iam::{used}:root", "alarm") and "(GetObject)" in reason, reason
+
+
 # --------------------------------------------------------------------------------------------------------------
 # trail_tampering: UpdateTrail and PutInsightSelectors count only when they narrow logging, as their request
 # parameters say (CloudTrail API reference): UpdateTrail changes only the settings it is given; IsMultiRegionTrail,
