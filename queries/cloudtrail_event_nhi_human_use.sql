@@ -12,7 +12,7 @@ rationale: >-
 remediation: >-
   Give the person their own identity (Identity Center or a federated role); remove the NHI's console password
   and restrict who may assume the role (trust policy conditions); rotate the credentials that were shared.
-tables: [iamsql_account, iam_principal, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+tables: [iamsql_account, iam_principal, cloudtrail_event_actor]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -26,12 +26,7 @@ with activity as (
     string_agg(distinct e.source_ip_address, ', ') filter (where e.event_name = 'ConsoleLogin' or e.agent_kind = 'console')
       as ips
   from cloudtrail_event_actor as e
-    -- a sign-in event answers Success or Failure under its own name ({"ConsoleLogin": "Failure"}); the join's
-    -- filters are the same event's own columns, so the scan reads the JSON of sign-in events only
-    left join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      and t.event_source = 'signin.amazonaws.com'
-  where e.actor_arn is not null
-    and not coalesce(e.event_source = 'signin.amazonaws.com' and t.response_elements ->> e.event_name = 'Failure', false)
+  where e.actor_arn is not null and not e.sign_in_failed
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
   group by e.account_id, e.actor_arn
 ),

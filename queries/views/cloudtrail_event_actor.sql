@@ -20,6 +20,9 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
   role (role path `/aws-service-role/`, such as IAM Identity Center's AWSServiceRoleForSSO, which creates the
   AWSReservedSSO_ roles of permission sets and the AWSSSO_ SAML provider in each account). A customer's role acting
   through a service (`invokedBy` cloudformation.amazonaws.com) is not.
+- sign_in_failed: a sign-in event (signin.amazonaws.com: ConsoleLogin, and the others of the console's sign-in) that
+  answers Failure under its own name (`{"ConsoleLogin": "Failure"}`). Such an event carries no errorCode, and the
+  identity it names (an existing user's, the root user's, with its ARN) did not get in: it is no use of that identity.
 - user_type, access_key_id: the table's, NULL where Steampipe's columns hold '' (no such member in the identity).
 - identity_user_name, identity_account_id: the caller's `userIdentity.userName` and `userIdentity.accountId` as the
   event gives them (an IAM user's name; the calling account, also for callers from other accounts that have no
@@ -77,6 +80,7 @@ select
                                         'Forbidden%', 'NotAuthorized%']), false) as access_denied,
   e.invoked_by,
   coalesce(e.caller_type = 'AWSService' or e.issuer_arn like 'arn:%:iam::%:role/aws-service-role/%', false) as aws_caller,
+  coalesce(e.sign_in_result = 'Failure', false) as sign_in_failed,
   e.identity_user_name,
   e.identity_account_id,
   e.account_id, e.region, e.partition
@@ -89,7 +93,9 @@ from (
     t.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa_authenticated_text,
     nullif(t.user_identity ->> 'invokedBy', '') as invoked_by,
     nullif(t.user_identity ->> 'userName', '') as identity_user_name,
-    nullif(t.user_identity ->> 'accountId', '') as identity_account_id
+    nullif(t.user_identity ->> 'accountId', '') as identity_account_id,
+    -- only sign-in events' responses are read
+    case when t.event_source = 'signin.amazonaws.com' then t.response_elements ->> t.event_name end as sign_in_result
   from aws_cloudtrail_trail_event as t
   where t.event_type is distinct from 'AwsVpceEvent'
 ) as e
