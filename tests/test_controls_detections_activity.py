@@ -18,7 +18,7 @@ from iamsql import controls
 from iamsql.load import load_paths
 from iamsql.store import db
 
-from .cloudtrail_events import event
+from .cloudtrail_events import event, in_console
 from .test_controls_detections_identity import AS_OF, run, statuses
 
 DATA = Path(__file__).parent / "data"
@@ -150,6 +150,21 @@ def test_allowed_callers_names_the_users_and_roles_not_judged(tmp_path):
     assert statuses(found[admin]) == [(f"arn:aws:::{admin}", "ok")], found[admin]
     [(resource, status, _)] = found[other]
     assert (resource, status) == (f"arn:aws:iam::{other}:user/ops-admin-2", "alarm"), found[other]
+
+
+def test_escalation_calls_made_in_the_console_are_the_persons_not_aws(tmp_path):
+    """A user working through the escalation actions in the console is counted, though the user agent names AWS; the
+    same calls a service makes for the user (invokedBy, no console session) are not."""
+    console, service = "876000000001", "876000000002"
+    found = run(tmp_path, {
+        console: [in_console(row) for row in calls(console, ESCALATION, user="intruder")],
+        service: [row | {"user_agent": "AWS Internal", "source_ip_address": "AWS Internal"}
+                  for row in calls(service, ESCALATION, user="intruder", invoked_by="AWS Internal")],
+    }, PRIVESC, min_share=0.2)
+    [(resource, status, reason)] = found[console]
+    assert (resource, status) == (f"arn:aws:iam::{console}:user/intruder", "alarm"), reason
+    assert "called 7 of the 31" in reason and "from 10.8.8.10 (AWS)" in reason, reason
+    assert statuses(found[service]) == [(f"arn:aws:::{service}", "ok")], found[service]
 
 
 def test_the_ok_row_counts_the_events_of_the_window_to_the_second(tmp_path):

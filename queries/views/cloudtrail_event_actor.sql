@@ -10,7 +10,10 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
 - session_name: the role session name of an `AssumedRole` caller.
 - agent_kind: how the call was made, from the user agent: `console` (a browser or the AWS console),
   `programmatic` (AWS SDKs, the AWS CLI, Terraform, Pulumi, PowerShell tools), `aws_service` (the user agent is
-  an AWS service, `AWS Internal`) or `other`.
+  an AWS service, `AWS Internal`) or `other`. A call whose user agent is an AWS service's but that the caller made
+  in the console (`sessionCredentialFromConsole` true, no `invokedBy`: the console's back end calling with the
+  person's session, as the IAM and EC2 consoles do, user agent `AWS Internal`) is `console`: the person's own call,
+  not AWS's.
 - agent: the calling tool and its version, the first word of the user agent (`aws-cli/2.13.0`, `Boto3/1.28.5`,
   `Mozilla/5.0`), or the `Terraform/<version>` part; the AWS CLI appends the command to its user agent, so
   counting full user agents would count commands, not tools.
@@ -74,7 +77,8 @@ select
   e.identity_arn,
   case when e.caller_type = 'AssumedRole' then split_part(e.identity_arn, '/', 3) end as session_name,
   coalesce(e.mfa_authenticated_text, 'false') = 'true' as mfa_authenticated,
-  a.agent_kind,
+  case when a.agent_kind = 'aws_service' and e.console_session_text = 'true' and e.invoked_by is null then 'console'
+    else a.agent_kind end as agent_kind,
   a.agent,
   coalesce(e.error_code like any (array['%AccessDenied%', '%UnauthorizedOperation%', '%UnauthorizedAccess%',
                                         'Forbidden%', 'NotAuthorized%']), false) as access_denied,
@@ -95,7 +99,10 @@ from (
     nullif(t.user_identity ->> 'userName', '') as identity_user_name,
     nullif(t.user_identity ->> 'accountId', '') as identity_account_id,
     -- only sign-in events' responses are read
-    case when t.event_source = 'signin.amazonaws.com' then t.response_elements ->> t.event_name end as sign_in_result
+    case when t.event_source = 'signin.amazonaws.com' then t.response_elements ->> t.event_name end as sign_in_result,
+    -- the whole record is read only for calls whose user agent names AWS (the only ones it can reclassify)
+    case when t.user_agent = 'AWS Internal' or lower(t.user_agent) like '%.amazonaws.com'
+      then t.cloudtrail_event ->> 'sessionCredentialFromConsole' end as console_session_text
   from aws_cloudtrail_trail_event as t
   where t.event_type is distinct from 'AwsVpceEvent'
 ) as e
