@@ -574,6 +574,30 @@ def test_another_accounts_root_reaching_this_accounts_bucket_is_not_this_account
     assert (resource, status) == (f"arn:aws:iam::{used}:root", "alarm") and "(GetObject)" in reason, reason
 
 
+def test_instance_credentials_match_a_persons_private_address_only_through_the_same_vpc_endpoint(tmp_path):
+    """Through a VPC endpoint, sourceIPAddress is a private address of the endpoint's VPC: a user calling from
+    10.0.1.23 through one VPC's endpoint and an instance session calling from 10.0.1.23 through another VPC's are two
+    machines; through the same endpoint, the instance's credentials were used on the person's machine."""
+    elsewhere, same = "855000000001", "855000000002"
+
+    def via(row, endpoint):
+        return row | {"source_ip_address": "10.0.1.23", "vpc_endpoint_id": endpoint}
+
+    def calls(account, instance_endpoint):
+        person = event(account, at(0), "ListBuckets", source="s3.amazonaws.com", user="dev", read_only=True)
+        instance = event(account, at(5), "ListBuckets", source="s3.amazonaws.com", role="app-role", read_only=True)
+        # an instance profile's session is named after the instance
+        instance["user_identity"]["arn"] = f"arn:aws:sts::{account}:assumed-role/app-role/i-0123456789abcdef0"
+        return [via(person, "vpce-0a1b2c3d4e5f60001"), via(instance, instance_endpoint)]
+
+    found = run(tmp_path, {elsewhere: calls(elsewhere, "vpce-0a1b2c3d4e5f60002"),
+                           same: calls(same, "vpce-0a1b2c3d4e5f60001")},
+                "cloudtrail_event_instance_credentials_used_elsewhere")
+    assert [s for _, s, _ in found[elsewhere]] == ["ok"], found[elsewhere]
+    [(resource, status, reason)] = found[same]
+    assert (resource, status) == (f"arn:aws:sts::{same}:assumed-role/app-role/i-0123456789abcdef0", "alarm"), reason
+
+
 # --------------------------------------------------------------------------------------------------------------
 # trail_tampering: UpdateTrail and PutInsightSelectors count only when they narrow logging, as their request
 # parameters say (CloudTrail API reference): UpdateTrail changes only the settings it is given; IsMultiRegionTrail,

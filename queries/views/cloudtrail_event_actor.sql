@@ -26,6 +26,8 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
 - sign_in_failed: a sign-in event (signin.amazonaws.com: ConsoleLogin, and the others of the console's sign-in) that
   answers Failure under its own name (`{"ConsoleLogin": "Failure"}`). Such an event carries no errorCode, and the
   identity it names (an existing user's, the root user's, with its ARN) did not get in: it is no use of that identity.
+- vpc_endpoint_id: the VPC endpoint the call came through (`vpcEndpointId`), whose VPC the source address, then a
+  private one, belongs to.
 - user_type, access_key_id: the table's, NULL where Steampipe's columns hold '' (no such member in the identity).
 - identity_user_name, identity_account_id: the caller's `userIdentity.userName` and `userIdentity.accountId` as the
   event gives them (an IAM user's name; the calling account, also for callers from other accounts that have no
@@ -63,7 +65,8 @@ with agent as materialized (
 )
 select
   e.event_id, e.event_time, e.event_name, e.event_source, e.event_type, e.error_code, e.error_message,
-  e.read_only, e.source_ip_address, e.user_agent, e.caller_type as user_type, e.key_id as access_key_id,
+  e.read_only, e.source_ip_address, e.vpc_endpoint_id, e.user_agent, e.caller_type as user_type,
+  e.key_id as access_key_id,
   case
     when e.caller_type in ('IAMUser', 'Root') then e.identity_arn
     when e.caller_type in ('AssumedRole', 'FederatedUser') then e.issuer_arn
