@@ -599,6 +599,57 @@ def test_instance_credentials_match_a_persons_private_address_only_through_the_s
 
 
 # --------------------------------------------------------------------------------------------------------------
+# IAM does not distinguish user, group and role names by case ("you cannot create resources named both MyResource
+# and myresource"): a request's userName in another case than the caller's, or than the CreateUser that made the
+# user, names the same user.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_user_naming_itself_in_another_case_is_not_another_principal(tmp_path):
+    own, other = "856000000001", "856000000002"
+    found = run(tmp_path, {
+        own: [event(own, at(0), "CreateAccessKey", user="alice", request={"userName": "Alice"},
+                    response={"accessKey": {"accessKeyId": "AKIAEXAMPLEALICE0001", "userName": "alice"}})],
+        other: [event(other, at(0), "CreateAccessKey", user="alice", request={"userName": "Bob"},
+                      response={"accessKey": {"accessKeyId": "AKIAEXAMPLEBOB000001", "userName": "Bob"}})],
+    }, "cloudtrail_event_credential_for_other_principal")
+    assert [s for _, s, _ in found[own]] == ["ok"], found[own]
+    [(resource, status, _)] = found[other]
+    assert (resource, status) == (f"arn:aws:iam::{other}:user/Bob", "alarm"), found[other]
+
+
+def test_a_new_user_armed_under_its_name_in_another_case_is_still_armed(tmp_path):
+    account = "856000000003"
+    admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+    found = run(tmp_path, {account: [
+        event(account, at(0), "CreateUser", user="intruder", request={"userName": "Backdoor"},
+              response={"user": {"userName": "Backdoor", "arn": f"arn:aws:iam::{account}:user/Backdoor"}}),
+        event(account, at(1), "AttachUserPolicy", user="intruder", request={"userName": "backdoor", "policyArn": admin}),
+        event(account, at(2), "CreateAccessKey", user="intruder", request={"userName": "BACKDOOR"},
+              response={"accessKey": {"accessKeyId": "AKIAEXAMPLEBACKDOOR1", "userName": "Backdoor"}}),
+    ]}, "cloudtrail_event_new_principal_granted_power")
+    [(resource, status, reason)] = found[account]
+    assert (resource, status) == (f"arn:aws:iam::{account}:user/Backdoor", "alarm"), reason
+    assert "AttachUserPolicy (AdministratorAccess)" in reason and "CreateAccessKey" in reason, reason
+
+
+def test_an_mfa_device_replaced_under_the_users_name_in_another_case_is_a_replacement(tmp_path):
+    replaced, removed = "856000000004", "856000000005"
+
+    def deactivate(account):
+        return event(account, at(0), "DeactivateMFADevice", user="admin",
+                     request={"userName": "Bob", "serialNumber": f"arn:aws:iam::{account}:mfa/Bob"})
+
+    found = run(tmp_path, {
+        replaced: [deactivate(replaced), event(replaced, at(3), "EnableMFADevice", user="admin", request={
+            "userName": "bob", "serialNumber": f"arn:aws:iam::{replaced}:mfa/bob-new"})],
+        removed: [deactivate(removed)],
+    }, "cloudtrail_event_mfa_device_removed")
+    assert [s for _, s, _ in found[replaced]] == ["ok"], found[replaced]
+    assert [s for _, s, _ in found[removed]] == ["alarm"], found[removed]
+
+
+# --------------------------------------------------------------------------------------------------------------
 # trail_tampering: UpdateTrail and PutInsightSelectors count only when they narrow logging, as their request
 # parameters say (CloudTrail API reference): UpdateTrail changes only the settings it is given; IsMultiRegionTrail,
 # IncludeGlobalServiceEvents, IsOrganizationTrail or EnableLogFileValidation false, an empty KmsKeyId or
