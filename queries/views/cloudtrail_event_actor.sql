@@ -80,14 +80,16 @@ select
   e.identity_arn,
   case when e.caller_type = 'AssumedRole' then split_part(e.identity_arn, '/', 3) end as session_name,
   coalesce(e.mfa_authenticated_text, 'false') = 'true' as mfa_authenticated,
-  case when a.agent_kind = 'aws_service' and e.console_session_text = 'true' and e.invoked_by is null then 'console'
+  -- the whole record is read only for calls whose user agent names AWS and that no service made for the caller
+  case when a.agent_kind = 'aws_service' and e.invoked_by is null then
+      case when e.cloudtrail_event ->> 'sessionCredentialFromConsole' = 'true' then 'console' else a.agent_kind end
     else a.agent_kind end as agent_kind,
   a.agent,
   coalesce(e.error_code like any (array['%AccessDenied%', '%UnauthorizedOperation%', '%UnauthorizedAccess%',
                                         'Forbidden%', 'NotAuthorized%']), false) as access_denied,
   e.invoked_by,
   coalesce(e.caller_type = 'AWSService' or e.issuer_arn like 'arn:%:iam::%:role/aws-service-role/%', false) as aws_caller,
-  coalesce(e.sign_in_result = 'Failure', false) as sign_in_failed,
+  f.event_id is not null as sign_in_failed,
   e.identity_user_name,
   e.identity_account_id,
   e.account_id, e.region, e.partition
@@ -100,13 +102,12 @@ from (
     t.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa_authenticated_text,
     nullif(t.user_identity ->> 'invokedBy', '') as invoked_by,
     nullif(t.user_identity ->> 'userName', '') as identity_user_name,
-    nullif(t.user_identity ->> 'accountId', '') as identity_account_id,
-    -- only sign-in events' responses are read
-    case when t.event_source = 'signin.amazonaws.com' then t.response_elements ->> t.event_name end as sign_in_result,
-    -- the whole record is read only for calls whose user agent names AWS (the only ones it can reclassify)
-    case when t.user_agent = 'AWS Internal' or lower(t.user_agent) like '%.amazonaws.com'
-      then t.cloudtrail_event ->> 'sessionCredentialFromConsole' end as console_session_text
+    nullif(t.user_identity ->> 'accountId', '') as identity_account_id
   from aws_cloudtrail_trail_event as t
   where t.event_type is distinct from 'AwsVpceEvent'
 ) as e
   join agent as a on a.user_agent is not distinct from e.user_agent
+  -- refused sign-ins: the scan's filter is the events' own columns, so only sign-in events' responses are read
+  left join (select r.event_id, r.account_id from aws_cloudtrail_trail_event as r
+             where r.event_source = 'signin.amazonaws.com' and r.response_elements ->> r.event_name = 'Failure') as f
+    on f.event_id = e.event_id and f.account_id = e.account_id
