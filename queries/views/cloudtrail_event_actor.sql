@@ -10,10 +10,11 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
 - session_name: the role session name of an `AssumedRole` caller.
 - agent_kind: how the call was made, from the user agent: `console` (a browser or the AWS console),
   `programmatic` (AWS SDKs, the AWS CLI, Terraform, Pulumi, PowerShell tools), `aws_service` (the user agent is
-  an AWS service, `AWS Internal`) or `other`. A call whose user agent is an AWS service's but that the caller made
-  in the console (`sessionCredentialFromConsole` true, no `invokedBy`: the console's back end calling with the
-  person's session, as the IAM and EC2 consoles do, user agent `AWS Internal`) is `console`: the person's own call,
-  not AWS's.
+  an AWS service, `AWS Internal`) or `other`. A call with the user agent `AWS Internal` that no service made for
+  the caller (no `invokedBy`) and whose caller is not AWS's own (aws_caller) is `console`: AWS's back end calling
+  with the caller's session is the console's, as the IAM and EC2 consoles call; every such call in the public
+  trails (247 in three sources) carries `sessionCredentialFromConsole` "true". That field is not read: it is only in
+  the whole record, whose reading for every event would cost this view half again.
 - agent: the calling tool and its version, the first word of the user agent (`aws-cli/2.13.0`, `Boto3/1.28.5`,
   `Mozilla/5.0`), or the `Terraform/<version>` part; the AWS CLI appends the command to its user agent, so
   counting full user agents would count commands, not tools.
@@ -80,31 +81,34 @@ select
   e.identity_arn,
   case when e.caller_type = 'AssumedRole' then split_part(e.identity_arn, '/', 3) end as session_name,
   coalesce(e.mfa_authenticated_text, 'false') = 'true' as mfa_authenticated,
-  -- the whole record is read only for calls whose user agent names AWS and that no service made for the caller
-  case when a.agent_kind = 'aws_service' and e.invoked_by is null then
-      case when e.cloudtrail_event ->> 'sessionCredentialFromConsole' = 'true' then 'console' else a.agent_kind end
+  case when e.user_agent = 'AWS Internal' and e.invoked_by is null and not e.aws_caller then 'console'
     else a.agent_kind end as agent_kind,
   a.agent,
   coalesce(e.error_code like any (array['%AccessDenied%', '%UnauthorizedOperation%', '%UnauthorizedAccess%',
                                         'Forbidden%', 'NotAuthorized%']), false) as access_denied,
   e.invoked_by,
-  coalesce(e.caller_type = 'AWSService' or e.issuer_arn like 'arn:%:iam::%:role/aws-service-role/%', false) as aws_caller,
+  e.aws_caller,
   f.event_id is not null as sign_in_failed,
   e.identity_user_name,
   e.identity_account_id,
   e.account_id, e.region, e.partition
 from (
-  select t.*,
-    nullif(t.user_type, '') as caller_type,
-    nullif(t.access_key_id, '') as key_id,
-    nullif(t.user_identity ->> 'arn', '') as identity_arn,
-    t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn' as issuer_arn,
-    t.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa_authenticated_text,
-    nullif(t.user_identity ->> 'invokedBy', '') as invoked_by,
-    nullif(t.user_identity ->> 'userName', '') as identity_user_name,
-    nullif(t.user_identity ->> 'accountId', '') as identity_account_id
-  from aws_cloudtrail_trail_event as t
-  where t.event_type is distinct from 'AwsVpceEvent'
+  select i.*,
+    coalesce(i.caller_type = 'AWSService' or i.issuer_arn like 'arn:%:iam::%:role/aws-service-role/%', false)
+      as aws_caller
+  from (
+    select t.*,
+      nullif(t.user_type, '') as caller_type,
+      nullif(t.access_key_id, '') as key_id,
+      nullif(t.user_identity ->> 'arn', '') as identity_arn,
+      t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn' as issuer_arn,
+      t.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa_authenticated_text,
+      nullif(t.user_identity ->> 'invokedBy', '') as invoked_by,
+      nullif(t.user_identity ->> 'userName', '') as identity_user_name,
+      nullif(t.user_identity ->> 'accountId', '') as identity_account_id
+    from aws_cloudtrail_trail_event as t
+    where t.event_type is distinct from 'AwsVpceEvent'
+  ) as i
 ) as e
   join agent as a on a.user_agent is not distinct from e.user_agent
   -- refused sign-ins: the scan's filter is the events' own columns, so only sign-in events' responses are read
