@@ -47,7 +47,9 @@ with hit as (
                          'EnableMFADevice')
     and (e.error_code is null or e.access_denied)
     and t.request_parameters ->> 'userName' is not null
-    and (e.user_type is distinct from 'IAMUser' or t.request_parameters ->> 'userName' is distinct from e.identity_user_name)
+    -- IAM does not distinguish names by case: userName Alice is the calling user alice
+    and (e.user_type is distinct from 'IAMUser'
+         or lower(t.request_parameters ->> 'userName') is distinct from lower(e.identity_user_name))
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 verdict as (

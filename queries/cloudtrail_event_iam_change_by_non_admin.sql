@@ -7,7 +7,10 @@ description: >-
   policies, groups, boundary and Deny statements). Changes by anyone else mean a delegated or escalated path that needs review.
   A caller whose rights cannot be judged (a policy attached to it is not loaded) is a skip, not an alarm.
   Changes AWS makes itself through a service-linked role (IAM Identity Center's AWSServiceRoleForSSO creating
-  permission-set roles, scoped by AWS to that task) are not counted.
+  permission-set roles, scoped by AWS to that task) are not counted, nor an IAM user managing its own credentials
+  (ChangePassword; its own access keys, MFA devices, SSH keys, signing certificates, service-specific credentials
+  and password, the request naming no other user, in any case: IAM does not distinguish names by case), the
+  self-service AWS documents for every user.
 severity: medium
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -16,19 +19,32 @@ rationale: >-
 remediation: >-
   Review each change the principal made; if it was not intended, revert it and remove the IAM permissions
   that allowed it. If the delegation is intended, document it and scope it with a permissions boundary.
-tables: [iamsql_account, cloudtrail_event_actor, iam_principal_access, aws_iam_user, aws_iam_role]
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_principal_access, aws_iam_user, aws_iam_role]
 requires: [aws_cloudtrail_trail_event, aws_iam_user, aws_iam_role, aws_iam_policy]
 parameters:
   lookback_days: 90
 */
 with change as (
-  select account_id, actor_arn, actor_type, count(*) as changes, string_agg(distinct event_name, ', ') as event_names,
-    max(event_time) as last_change
-  from cloudtrail_event_actor
-  where event_source = 'iam.amazonaws.com' and error_code is null and actor_arn is not null and not aws_caller
-    and (read_only = false or (read_only is null and event_name !~ '^(Get|List|Generate|Simulate)'))
-    and event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
-  group by account_id, actor_arn, actor_type
+  select e.account_id, e.actor_arn, e.actor_type, count(*) as changes,
+    string_agg(distinct e.event_name, ', ') as event_names, max(e.event_time) as last_change
+  from cloudtrail_event_actor as e
+    -- the request of a user's credential call, to tell its own credentials from another user's (the join's filters
+    -- are the same event's own columns, so the scan reads these events' JSON only)
+    left join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
+      and t.event_source = 'iam.amazonaws.com' and t.user_type = 'IAMUser'
+      and t.event_name in ('ChangePassword', 'CreateAccessKey', 'UpdateAccessKey', 'DeleteAccessKey',
+        'CreateVirtualMFADevice', 'EnableMFADevice', 'ResyncMFADevice', 'DeactivateMFADevice', 'DeleteVirtualMFADevice',
+        'UploadSSHPublicKey', 'UpdateSSHPublicKey', 'DeleteSSHPublicKey', 'UploadSigningCertificate',
+        'UpdateSigningCertificate', 'DeleteSigningCertificate', 'CreateServiceSpecificCredential',
+        'UpdateServiceSpecificCredential', 'ResetServiceSpecificCredential', 'DeleteServiceSpecificCredential',
+        'UpdateLoginProfile')
+  where e.event_source = 'iam.amazonaws.com' and e.error_code is null and e.actor_arn is not null and not e.aws_caller
+    and (e.read_only = false or (e.read_only is null and e.event_name !~ '^(Get|List|Generate|Simulate)'))
+    -- an IAM user's own credentials: the request names no user, or the caller
+    and not (t.event_id is not null and lower(coalesce(t.request_parameters ->> 'userName', e.identity_user_name))
+                                          is not distinct from lower(e.identity_user_name))
+    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+  group by e.account_id, e.actor_arn, e.actor_type
 ),
 judged as (
   select c.*,

@@ -6,7 +6,9 @@ description: >-
   from a source address that IAM users or the root user called from in the same window (with long-term keys,
   console or session tokens). An instance's credentials are delivered to the instance; the same address as a
   person's calls means they were copied off it and used from the person's machine. Calls made by an AWS service
-  for the session (invokedBy) and addresses that are AWS service names are not counted.
+  for the session (invokedBy) and addresses that are AWS service names are not counted. A call through a VPC
+  endpoint (vpcEndpointId) gives a private address of that endpoint's VPC: it matches a person's call only through
+  the same endpoint (the same private address in another VPC is another machine).
 severity: high
 resource_type: AWS::IAM::Role
 rationale: >-
@@ -24,7 +26,7 @@ parameters:
 */
 with instance_call as (
   select e.account_id, e.event_id, e.event_time, e.event_name, e.identity_arn, e.actor_arn, e.session_name,
-    e.source_ip_address, coalesce(nullif(e.agent, ''), 'no user agent') as agent
+    e.source_ip_address, e.vpc_endpoint_id, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
   where e.user_type = 'AssumedRole' and e.session_name ~ '^i-[0-9a-fA-F]{8}([0-9a-fA-F]{9})?$'
     and e.invoked_by is null and not e.aws_caller and e.agent_kind <> 'aws_service'
@@ -32,24 +34,26 @@ with instance_call as (
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 person as (
-  select account_id, source_ip_address, min(identity_arn) as who, count(distinct identity_arn) as people
+  select account_id, source_ip_address, vpc_endpoint_id, min(identity_arn) as who, count(distinct identity_arn) as people
   from cloudtrail_event_actor
   where user_type in ('IAMUser', 'Root') and invoked_by is null and agent_kind <> 'aws_service'
     and source_ip_address is not null
     and event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
-  group by account_id, source_ip_address
+  group by account_id, source_ip_address, vpc_endpoint_id
 ),
 hit as (
   select i.*, p.who, p.people
   from instance_call as i
     join person as p on p.account_id = i.account_id and p.source_ip_address = i.source_ip_address
+      and p.vpc_endpoint_id is not distinct from i.vpc_endpoint_id
 ),
 -- the session's other addresses (the instance's own, as far as the events show)
 own as (
   select i.account_id, i.identity_arn, count(distinct i.source_ip_address) as addresses
   from instance_call as i
   where not exists (select 1 from person as p
-                    where p.account_id = i.account_id and p.source_ip_address = i.source_ip_address)
+                    where p.account_id = i.account_id and p.source_ip_address = i.source_ip_address
+                      and p.vpc_endpoint_id is not distinct from i.vpc_endpoint_id)
   group by i.account_id, i.identity_arn
 ),
 ranked as (

@@ -8,7 +8,9 @@ description: >-
   days before the data was taken. Converse and ConverseStream count as InvokeModel and
   InvokeModelWithResponseStream, the IAM actions that allow them. A call counts whether it succeeded or not: a
   denied invocation is an attempt. Calls made by AWS services, by a session of a service-linked role or by a
-  service for the caller (invokedBy) are not counted.
+  service for the caller (invokedBy) are not counted, nor those of allowed_callers (comma-separated names of the
+  users and roles of administrators who enable model access, matched against the user, or the role of a session,
+  behind the call).
 severity: high
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -17,16 +19,17 @@ rationale: >-
   themselves or resell the access, at the account's cost. An application invokes the models it was built for; one
   identity doing most of these steps within a day is setting up model access, which should be a planned change.
 remediation: >-
-  Confirm the caller is an administrator enabling model access as planned (then record an exception for it);
-  otherwise treat its credentials as compromised, remove the model access it enabled, and check the Bedrock
-  invocation logs and the bill for the calls it made. Scope bedrock:InvokeModel and the model-access actions
-  (aws-marketplace:Subscribe) to the identities that need them.
+  Confirm the caller is an administrator enabling model access as planned (then name it in allowed_callers, or
+  record an exception for it); otherwise treat its credentials as compromised, remove the model access it enabled,
+  and check the Bedrock invocation logs and the bill for the calls it made. Scope bedrock:InvokeModel and the
+  model-access actions (aws-marketplace:Subscribe) to the identities that need them.
 tables: [iamsql_account, cloudtrail_event_call, cloudtrail_event_count]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
   window_minutes: 1440
   min_share: 0.4
+  allowed_callers: ''
 */
 with action_list as (
   -- the IAM actions of the calls, as bedrock:<action>
@@ -43,6 +46,8 @@ listed_call as (
   from cloudtrail_event_call as c
     join action_list as l on l.action = c.action
   where c.event_time > now() - :lookback_days * interval '1 day'
+    -- the user or role behind the call, by name
+    and (',' || replace(:allowed_callers, ' ', '') || ',') not like ('%,' || regexp_replace(c.caller, '^.*/', '') || ',%')
 ),
 needed as (
   select greatest(1, ceil(round(:min_share * count(*), 6)))::integer as actions, count(*) as listed

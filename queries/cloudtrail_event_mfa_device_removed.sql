@@ -27,8 +27,8 @@ with hit as (
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     coalesce(t.request_parameters ->> 'userName', e.identity_user_name) as user_name,
     -- a user acting on itself: the event gives its ARN, path included
-    case when e.user_type = 'IAMUser' and coalesce(t.request_parameters ->> 'userName', e.identity_user_name)
-      = e.identity_user_name then e.identity_arn end as own_arn,
+    case when e.user_type = 'IAMUser' and lower(coalesce(t.request_parameters ->> 'userName', e.identity_user_name))
+      = lower(e.identity_user_name) then e.identity_arn end as own_arn,
     case
       when e.user_type = 'Root' and t.request_parameters ->> 'userName' is null
         then coalesce(e.identity_arn, 'arn:' || e.partition || ':iam::' || e.account_id || ':root')
@@ -46,10 +46,11 @@ with hit as (
     and not exists (
       select 1 from aws_cloudtrail_trail_event as again
       where again.account_id = e.account_id and again.event_name = 'EnableMFADevice' and again.error_code is null
-        and coalesce(again.request_parameters ->> 'userName', nullif(again.user_identity ->> 'userName', ''), 'root')
-          = coalesce(t.request_parameters ->> 'userName',
-                     regexp_replace(t.request_parameters ->> 'serialNumber', '^.*:mfa/', ''),
-                     e.identity_user_name, 'root')
+        -- IAM does not distinguish user names by case
+        and lower(coalesce(again.request_parameters ->> 'userName', nullif(again.user_identity ->> 'userName', ''), 'root'))
+          = lower(coalesce(t.request_parameters ->> 'userName',
+                           regexp_replace(t.request_parameters ->> 'serialNumber', '^.*:mfa/', ''),
+                           e.identity_user_name, 'root'))
         and again.event_time >= e.event_time and again.event_time <= e.event_time + :replace_minutes * interval '1 minute')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),

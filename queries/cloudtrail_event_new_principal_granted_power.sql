@@ -117,7 +117,9 @@ step as (
              || ' if the role of a resource it names has power (their table is not loaded)'
            else ': judged harmless' end as detail
   from created as c
-    join iam_call as s on s.account_id = c.account_id and s.caller = c.caller and s.kind = c.kind and s.name = c.name
+    -- IAM does not distinguish names by case: CreateUser Backdoor, then AttachUserPolicy backdoor, is one user
+    join iam_call as s on s.account_id = c.account_id and s.caller = c.caller and s.kind = c.kind
+      and lower(s.name) = lower(c.name)
       and s.event_name not in ('CreateUser', 'CreateRole')
       and s.event_time >= c.event_time - interval '1 minute' and s.event_time <= c.event_time + :window_minutes * interval '1 minute'
     left join judged as j on j.event_id = s.event_id and j.account_id = s.account_id

@@ -2,7 +2,8 @@
 title: Non-human identities are not used by people
 description: >-
   No non-human identity (iam_principal.is_nhi) signed in to the console or made calls from a browser or the
-  AWS console in the lookback_days days before the data was taken.
+  AWS console in the lookback_days days before the data was taken. A failed sign-in (ConsoleLogin or another
+  signin.amazonaws.com event whose response is Failure) is not a use: nobody got in.
 severity: medium
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -25,7 +26,7 @@ with activity as (
     string_agg(distinct e.source_ip_address, ', ') filter (where e.event_name = 'ConsoleLogin' or e.agent_kind = 'console')
       as ips
   from cloudtrail_event_actor as e
-  where e.actor_arn is not null
+  where e.actor_arn is not null and not e.sign_in_failed
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
   group by e.account_id, e.actor_arn
 ),

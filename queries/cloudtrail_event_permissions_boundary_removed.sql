@@ -30,9 +30,10 @@ with hit as (
     coalesce(t.request_parameters ->> 'userName', t.request_parameters ->> 'roleName') as target,
     -- the caller lifting its own limit: an IAM user on itself, a role session on its role
     coalesce((e.user_type = 'IAMUser' and e.event_name = 'DeleteUserPermissionsBoundary'
-              and t.request_parameters ->> 'userName' = e.identity_user_name)
+              and lower(t.request_parameters ->> 'userName') = lower(e.identity_user_name))
           or (e.user_type = 'AssumedRole' and e.event_name = 'DeleteRolePermissionsBoundary'
-              and e.actor_arn like '%:role/%' and regexp_replace(e.actor_arn, '^.*/', '') = t.request_parameters ->> 'roleName'),
+              and e.actor_arn like '%:role/%'
+              and lower(regexp_replace(e.actor_arn, '^.*/', '')) = lower(t.request_parameters ->> 'roleName')),
              false) as own,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e

@@ -29,8 +29,8 @@ with lifecycle as (
   select e.account_id, e.partition, e.event_time, e.event_name,
     -- the key's user: the one the request names, else the caller itself
     coalesce(t.request_parameters ->> 'userName', e.identity_user_name) as user_name,
-    case when e.user_type = 'IAMUser' and coalesce(t.request_parameters ->> 'userName', e.identity_user_name)
-      = e.identity_user_name then e.identity_arn end as owner_arn,
+    case when e.user_type = 'IAMUser' and lower(coalesce(t.request_parameters ->> 'userName', e.identity_user_name))
+      = lower(e.identity_user_name) then e.identity_arn end as owner_arn,
     -- CreateAccessKey names the new key in its response only
     coalesce(t.request_parameters ->> 'accessKeyId', t.response_elements -> 'accessKey' ->> 'accessKeyId') as key_id,
     case when e.event_name = 'DeleteAccessKey' then 'deleted'

@@ -7,8 +7,11 @@ description: >-
   sign-in service passes on, invokedBy signin.amazonaws.com, are the root user's own actions in the console, such
   as creating a root access key on its security credentials page, and count). A failed sign-in
   (ConsoleLogin or another signin.amazonaws.com event whose response is Failure) is not a use of the root user:
-  nobody got in; such attempts are named in the reason but do not alarm. Root access keys created (CreateAccessKey by
-  the root user without a userName) are named in the reason, with the tools (user agents) used.
+  nobody got in; such attempts are named in the reason but do not alarm. A call of another account's root user
+  recorded here (a bucket or key of this account reached across accounts: recipientAccountId is this account,
+  userIdentity.accountId the caller's) is that account's root, not this one's, and is not counted. Root access
+  keys created (CreateAccessKey by the root user without a userName) are named in the reason, with the tools
+  (user agents) used.
 severity: high
 resource_type: AWS::IAM::User
 rationale: >-
@@ -30,29 +33,29 @@ with event as (
   where e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 -- calls by the root user itself, not by an AWS service acting for it; the raw request is read only for the root
--- user's CreateAccessKey calls and sign-in events (the join's filters are the same row's own columns, so the scan
--- skips the others). Read from the view, not from `event`: one reader each, so neither is computed into a table of
--- every event of the window first
+-- user's CreateAccessKey calls (the join's filters are the same row's own columns, so the scan skips the others).
+-- Read from the view, not from `event`: one reader each, so neither is computed into a table of every event of the
+-- window first
 root_event as (
   select e.account_id, e.event_time, e.event_name, e.source_ip_address, e.agent,
     e.event_name = 'CreateAccessKey' and e.error_code is null and t.request_parameters ->> 'userName' is null as root_key,
-    -- a sign-in event answers Success or Failure under its own name ({"ConsoleLogin": "Failure"})
-    coalesce(e.event_source = 'signin.amazonaws.com' and t.response_elements ->> e.event_name = 'Failure', false)
-      as failed_sign_in
+    e.sign_in_failed
   from iamsql_account as a
     join cloudtrail_event_actor as e on e.account_id = a.account_id
     left join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      and (t.event_name = 'CreateAccessKey' or t.event_source = 'signin.amazonaws.com') and t.user_type = 'Root'
+      and t.event_name = 'CreateAccessKey' and t.user_type = 'Root'
   where e.user_type = 'Root' and (e.invoked_by is null or e.invoked_by = 'signin.amazonaws.com')
+    -- this account's root user: a cross-account call of another account's root is recorded here too
+    and coalesce(e.identity_account_id, e.account_id) = e.account_id
     and e.event_type is distinct from 'AwsServiceEvent'
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 root_call as (
-  select * from root_event where not failed_sign_in
+  select * from root_event where not sign_in_failed
 ),
 failed as (
   select account_id, count(*) as failed_sign_ins, max(event_time) as last_failed
-  from root_event where failed_sign_in
+  from root_event where sign_in_failed
   group by account_id
 ),
 summary as (

@@ -6,8 +6,8 @@ description: >-
   advises against it); made by an IAM user without MFA (no serialNumber in the request) although the user is
   known to have an MFA device (the loaded IAM data lists one, or the user signed in to the console or asked for a
   session token with MFA during the window); or made from a source address the user had not used earlier in the
-  window, more than baseline_hours hours after the window's first event (before that there is no history to
-  compare with). Other GetSessionToken calls, a user with MFA asking for an MFA session from an address it uses,
+  window (a failed console sign-in there is no use of it), more than baseline_hours hours after the window's first
+  event (before that there is no history to compare with). Other GetSessionToken calls, a user with MFA asking for an MFA session from an address it uses,
   are everyday CLI use and not reported. Failed calls issue no token and are not counted; roles cannot call
   GetSessionToken. The finding is keyed on the user (or root) ARN and names the access key.
 severity: high
@@ -63,11 +63,12 @@ mfa_trail as (
 mfa_iam as (
   select distinct account_id, arn from aws_iam_user where mfa_enabled
 ),
--- when each user first used each address in the window (any call, failed ones too)
+-- when each user first used each address in the window (any call, failed ones too; not a failed sign-in: whoever
+-- tried the user's password there did not get in, so the address is not shown to be the user's)
 seen as (
   select e.account_id, e.actor_arn, e.source_ip_address, min(e.event_time) as first_seen
   from cloudtrail_event_actor as e
-  where e.actor_arn in (select actor_arn from token) and e.source_ip_address is not null
+  where e.actor_arn in (select actor_arn from token) and e.source_ip_address is not null and not e.sign_in_failed
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
   group by e.account_id, e.actor_arn, e.source_ip_address
 ),

@@ -48,6 +48,13 @@ def console_login(account: str, when: datetime, user: str, *, mfa: bool, ip: str
                  response={"ConsoleLogin": "Success"}, additional={"MFAUsed": "Yes" if mfa else "No"})
 
 
+def in_console(row: dict) -> dict:
+    """The call as CloudTrail records one the console's back end made with the person's session (the IAM and EC2
+    consoles): user agent `AWS Internal`, the console's address, `sessionCredentialFromConsole` "true"."""
+    row = row | {"user_agent": "AWS Internal", "source_ip_address": "10.8.8.10"}
+    return row | {"cloudtrail_event": as_loaded(row)["cloudtrail_event"] | {"sessionCredentialFromConsole": "true"}}
+
+
 # Steampipe's user_identity: the Go struct its userIdentity is read into (the loader's, iamsql.load.formats.cloudtrail)
 IDENTITY_STRINGS = ("type", "userName", "principalId", "arn", "accountId", "accessKeyId", "identityProvider", "invokedBy")
 RECORD_KEYS = {"event_id": "eventID", "event_name": "eventName", "event_source": "eventSource",

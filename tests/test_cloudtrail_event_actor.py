@@ -30,7 +30,8 @@ AGENTS = {
     "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/121.0": ("console", "Mozilla/5.0"),
     "console.amazonaws.com": ("console", "console.amazonaws.com"),
     "lambda.amazonaws.com": ("aws_service", "lambda.amazonaws.com"),
-    "AWS Internal": ("aws_service", "AWS"),
+    # AWS's back end calling with a user's own session, no service for it (invokedBy): the console's
+    "AWS Internal": ("console", "AWS"),
     "curl/8.5.0": ("other", "curl/8.5.0"),
     None: ("other", None),
 }
@@ -61,6 +62,22 @@ def test_agent_kind_and_tool(actors, user_agent):
 
 def test_events_sharing_a_user_agent_get_the_same_class(actors):
     assert [(kind, agent) for _, ua, kind, agent in actors if ua == "curl/8.5.0"] == [("other", "curl/8.5.0")] * 2
+
+
+def test_aws_internal_is_aws_for_a_service_acting_for_the_caller_or_a_service_linked_role(tmp_path):
+    """The user agent AWS Internal is the console's back end only for a caller's own call: a call a service made for
+    the caller (invokedBy) or a session of a service-linked role stays AWS's."""
+    con = db.connect(tmp_path / "actor.duckdb")
+    for_user = event(ACCOUNT, WHEN, "Decrypt", source="kms.amazonaws.com", user="alice", agent="AWS Internal",
+                     invoked_by="AWS Internal")
+    linked = event(ACCOUNT, WHEN, "ListRoles", role="AWSServiceRoleForSupport", agent="AWS Internal")
+    linked["user_identity"]["sessionContext"]["sessionIssuer"]["arn"] = (
+        f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport")
+    load_accounts(con, {ACCOUNT: {"aws_cloudtrail_trail_event": [for_user, linked]}}, AS_OF)
+    create_views(con)
+    kinds = con.execute("select event_name, agent_kind from cloudtrail_event_actor order by 1").fetchall()
+    con.close()
+    assert kinds == [("Decrypt", "aws_service"), ("ListRoles", "aws_service")]
 
 
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/deploy"

@@ -94,6 +94,13 @@ EVENTS = {
         event(E1, DAY_3 + timedelta(hours=2), "CreateUser", user="eve", request={"userName": "backdoor"}),
         event(E1, DAY_3, "AttachUserPolicy", user="admin", request={"userName": "alice"}),
         event(E1, DAY_3, "ListUsers", user="alice", read_only=True),
+        # alice, no IAM administrator, manages her own credentials, naming herself or nobody: self-service
+        event(E1, DAY_3, "ChangePassword", user="alice"),
+        event(E1, DAY_3, "CreateVirtualMFADevice", user="alice", request={"virtualMFADeviceName": "alice-phone"}),
+        event(E1, DAY_3, "EnableMFADevice", user="alice",
+              request={"userName": "Alice", "serialNumber": f"arn:aws:iam::{E1}:mfa/alice-phone"}),
+        event(E1, DAY_3, "CreateAccessKey", user="alice",
+              response={"accessKey": {"accessKeyId": "AKIAALICE00000000001", "status": "Active", "userName": "alice"}}),
         *[event(E1, DAY_3 + timedelta(seconds=30 * i), "GetSecretValue", source="secretsmanager.amazonaws.com",
                 user="scanner", error="AccessDenied", read_only=True) for i in range(12)],
         *[event(E1, DAY_3 + timedelta(hours=i), "DescribeInstances", source="ec2.amazonaws.com", user="alice",
@@ -267,6 +274,13 @@ def test_reasons_say_what_happened(results):
     assert "was deleted on" in by_key[("cloudtrail_event_retired_key_used", user(E1, "bob") + "#AKIAOLDKEY0000000001")]
     assert "signed 1 call(s)" in by_key[("cloudtrail_event_retired_key_used", user(E1, "bob") + "#AKIAOLDKEY0000000001")]
     assert "inactive in the credential report" in by_key[("cloudtrail_event_retired_key_used", user(E1, "parked") + "#AKIAPARKED0000000001")]
+
+
+def test_a_user_managing_its_own_credentials_is_no_iam_change(results):
+    """alice's password, MFA device and access key calls on herself are self-service; eve's CreateUser still counts."""
+    rows = {r["resource"]: r for r in results if r["control_id"] == "cloudtrail_event_iam_change_by_non_admin"}
+    assert user(E1, "alice") not in rows, rows[user(E1, "alice")]["reason"]
+    assert rows[user(E1, "eve")]["status"] == "alarm" and "(CreateUser)" in rows[user(E1, "eve")]["reason"]
 
 
 def test_key_created_or_activated_after_the_credential_report_is_not_retired(results):

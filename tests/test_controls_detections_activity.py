@@ -18,7 +18,7 @@ from iamsql import controls
 from iamsql.load import load_paths
 from iamsql.store import db
 
-from .cloudtrail_events import event
+from .cloudtrail_events import event, in_console
 from .test_controls_detections_identity import AS_OF, run, statuses
 
 DATA = Path(__file__).parent / "data"
@@ -152,6 +152,21 @@ def test_allowed_callers_names_the_users_and_roles_not_judged(tmp_path):
     assert (resource, status) == (f"arn:aws:iam::{other}:user/ops-admin-2", "alarm"), found[other]
 
 
+def test_escalation_calls_made_in_the_console_are_the_persons_not_aws(tmp_path):
+    """A user working through the escalation actions in the console is counted, though the user agent names AWS; the
+    same calls a service makes for the user (invokedBy, no console session) are not."""
+    console, service = "876000000001", "876000000002"
+    found = run(tmp_path, {
+        console: [in_console(row) for row in calls(console, ESCALATION, user="intruder")],
+        service: [row | {"user_agent": "AWS Internal", "source_ip_address": "AWS Internal"}
+                  for row in calls(service, ESCALATION, user="intruder", invoked_by="AWS Internal")],
+    }, PRIVESC, min_share=0.2)
+    [(resource, status, reason)] = found[console]
+    assert (resource, status) == (f"arn:aws:iam::{console}:user/intruder", "alarm"), reason
+    assert "called 7 of the 31" in reason and "from 10.8.8.10 (AWS)" in reason, reason
+    assert statuses(found[service]) == [(f"arn:aws:::{service}", "ok")], found[service]
+
+
 def test_the_ok_row_counts_the_events_of_the_window_to_the_second(tmp_path):
     """Events sharing a second count once each; one exactly lookback_days before the data's time is outside the
     window, one a second later inside; one after the data's time is not counted."""
@@ -195,6 +210,23 @@ def test_llm_jacking_is_model_access_set_up_not_an_application_invoking_models(t
         assert words in reason, (words, reason)
     for account in (app, slr):
         assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], (account, found[account])
+
+
+def test_llm_jacking_allowed_callers_are_not_judged(tmp_path):
+    """The named administrator (a user) and role (its sessions) set up model access unjudged, as for
+    privilege_escalation_activity; a user whose name only starts with the allowed one still alarms."""
+    admin, role, other = "875000000001", "875000000002", "875000000003"
+    setup = BEDROCK_SETUP + ["InvokeModel"]
+    found = run(tmp_path, {
+        admin: bedrock(admin, setup, user="ml-admin"),
+        role: bedrock(role, setup, role="model-onboarding") + bedrock(role, setup, role="chat-app"),
+        other: bedrock(other, setup, user="ml-admin-2"),
+    }, LLM, allowed_callers="ml-admin, model-onboarding")
+    assert statuses(found[admin]) == [(f"arn:aws:::{admin}", "ok")], found[admin]
+    [(resource, status, _)] = found[role]
+    assert (resource, status) == (f"arn:aws:iam::{role}:role/chat-app", "alarm"), found[role]
+    [(resource, status, _)] = found[other]
+    assert (resource, status) == (f"arn:aws:iam::{other}:user/ml-admin-2", "alarm"), found[other]
 
 
 def test_the_window_holds_calls_less_than_window_minutes_apart(tmp_path):

@@ -418,6 +418,22 @@ def test_session_tokens_by_root_without_the_users_mfa_or_from_a_new_address_alar
     assert "the loaded IAM data lists an MFA device" in reason, reason
 
 
+def test_an_address_where_only_a_sign_in_failed_is_still_new_to_the_user(tmp_path):
+    """Someone tried frank's console password from an address and was refused ({"ConsoleLogin": "Failure"}, no
+    errorCode): that does not make the address frank's, so his key's session token asked from there is from a new
+    address."""
+    account = "872000000004"
+    refused = event(account, at(-30), "ConsoleLogin", source="signin.amazonaws.com", user="frank", ip=NEW,
+                    agent="Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/121.0",
+                    response={"ConsoleLogin": "Failure"}, additional={"MFAUsed": "No"})
+    found = run(tmp_path, {account: [ordinary(account, -2000, user="frank"), refused,
+                                     session_token(account, 0, ip=NEW, user="frank")]},
+                "cloudtrail_event_session_token_issued")
+    [(resource, status, reason)] = found[account]
+    assert (resource, status) == (f"arn:aws:iam::{account}:user/frank", "alarm"), reason
+    assert "had not used before in the window (it had used 1 other)" in reason, reason
+
+
 def test_an_mfa_session_from_a_usual_address_or_a_new_one_within_the_baseline_is_not_an_alarm(tmp_path):
     usual, young, failed = "872000000001", "872000000002", "872000000003"
     found = run(tmp_path, {

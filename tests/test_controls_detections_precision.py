@@ -553,6 +553,102 @@ def test_a_service_acting_for_the_root_user_is_still_not_root_use(tmp_path):
     assert [s for _, s, _ in found[account]] == ["ok"], found
 
 
+def test_another_accounts_root_reaching_this_accounts_bucket_is_not_this_accounts_root(tmp_path):
+    """CloudTrail records a cross-account call in the resource's account too: recipientAccountId is that account,
+    userIdentity.accountId the caller's. Another account's root user reading this account's bucket is not this
+    account's root user; this account's own root call still alarms."""
+    owner, outsider, used = "854000000001", "854000000002", "854000000003"
+
+    def get_object(caller_account, recipient, **caller):
+        row = event(caller_account, at(0), "GetObject", source="s3.amazonaws.com", read_only=True,
+                    request={"bucketName": "shared-reports", "key": "q1.csv"}, **caller)
+        return row | {"recipient_account_id": recipient, "account_id": recipient}
+
+    found = run(tmp_path, {
+        owner: [get_object(outsider, owner, root=True), event(owner, at(1), "ListUsers", user="admin", read_only=True)],
+        used: [get_object(used, used, root=True)],
+    }, "cloudtrail_event_root_activity")
+    [(resource, status, reason)] = found[owner]
+    assert (resource, status) == (f"arn:aws:iam::{owner}:root", "ok"), reason
+    [(resource, status, reason)] = found[used]
+    assert (resource, status) == (f"arn:aws:iam::{used}:root", "alarm") and "(GetObject)" in reason, reason
+
+
+def test_instance_credentials_match_a_persons_private_address_only_through_the_same_vpc_endpoint(tmp_path):
+    """Through a VPC endpoint, sourceIPAddress is a private address of the endpoint's VPC: a user calling from
+    10.0.1.23 through one VPC's endpoint and an instance session calling from 10.0.1.23 through another VPC's are two
+    machines; through the same endpoint, the instance's credentials were used on the person's machine."""
+    elsewhere, same = "855000000001", "855000000002"
+
+    def via(row, endpoint):
+        return row | {"source_ip_address": "10.0.1.23", "vpc_endpoint_id": endpoint}
+
+    def calls(account, instance_endpoint):
+        person = event(account, at(0), "ListBuckets", source="s3.amazonaws.com", user="dev", read_only=True)
+        instance = event(account, at(5), "ListBuckets", source="s3.amazonaws.com", role="app-role", read_only=True)
+        # an instance profile's session is named after the instance
+        instance["user_identity"]["arn"] = f"arn:aws:sts::{account}:assumed-role/app-role/i-0123456789abcdef0"
+        return [via(person, "vpce-0a1b2c3d4e5f60001"), via(instance, instance_endpoint)]
+
+    found = run(tmp_path, {elsewhere: calls(elsewhere, "vpce-0a1b2c3d4e5f60002"),
+                           same: calls(same, "vpce-0a1b2c3d4e5f60001")},
+                "cloudtrail_event_instance_credentials_used_elsewhere")
+    assert [s for _, s, _ in found[elsewhere]] == ["ok"], found[elsewhere]
+    [(resource, status, reason)] = found[same]
+    assert (resource, status) == (f"arn:aws:sts::{same}:assumed-role/app-role/i-0123456789abcdef0", "alarm"), reason
+
+
+# --------------------------------------------------------------------------------------------------------------
+# IAM does not distinguish user, group and role names by case ("you cannot create resources named both MyResource
+# and myresource"): a request's userName in another case than the caller's, or than the CreateUser that made the
+# user, names the same user.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_user_naming_itself_in_another_case_is_not_another_principal(tmp_path):
+    own, other = "856000000001", "856000000002"
+    found = run(tmp_path, {
+        own: [event(own, at(0), "CreateAccessKey", user="alice", request={"userName": "Alice"},
+                    response={"accessKey": {"accessKeyId": "AKIAEXAMPLEALICE0001", "userName": "alice"}})],
+        other: [event(other, at(0), "CreateAccessKey", user="alice", request={"userName": "Bob"},
+                      response={"accessKey": {"accessKeyId": "AKIAEXAMPLEBOB000001", "userName": "Bob"}})],
+    }, "cloudtrail_event_credential_for_other_principal")
+    assert [s for _, s, _ in found[own]] == ["ok"], found[own]
+    [(resource, status, _)] = found[other]
+    assert (resource, status) == (f"arn:aws:iam::{other}:user/Bob", "alarm"), found[other]
+
+
+def test_a_new_user_armed_under_its_name_in_another_case_is_still_armed(tmp_path):
+    account = "856000000003"
+    admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+    found = run(tmp_path, {account: [
+        event(account, at(0), "CreateUser", user="intruder", request={"userName": "Backdoor"},
+              response={"user": {"userName": "Backdoor", "arn": f"arn:aws:iam::{account}:user/Backdoor"}}),
+        event(account, at(1), "AttachUserPolicy", user="intruder", request={"userName": "backdoor", "policyArn": admin}),
+        event(account, at(2), "CreateAccessKey", user="intruder", request={"userName": "BACKDOOR"},
+              response={"accessKey": {"accessKeyId": "AKIAEXAMPLEBACKDOOR1", "userName": "Backdoor"}}),
+    ]}, "cloudtrail_event_new_principal_granted_power")
+    [(resource, status, reason)] = found[account]
+    assert (resource, status) == (f"arn:aws:iam::{account}:user/Backdoor", "alarm"), reason
+    assert "AttachUserPolicy (AdministratorAccess)" in reason and "CreateAccessKey" in reason, reason
+
+
+def test_an_mfa_device_replaced_under_the_users_name_in_another_case_is_a_replacement(tmp_path):
+    replaced, removed = "856000000004", "856000000005"
+
+    def deactivate(account):
+        return event(account, at(0), "DeactivateMFADevice", user="admin",
+                     request={"userName": "Bob", "serialNumber": f"arn:aws:iam::{account}:mfa/Bob"})
+
+    found = run(tmp_path, {
+        replaced: [deactivate(replaced), event(replaced, at(3), "EnableMFADevice", user="admin", request={
+            "userName": "bob", "serialNumber": f"arn:aws:iam::{replaced}:mfa/bob-new"})],
+        removed: [deactivate(removed)],
+    }, "cloudtrail_event_mfa_device_removed")
+    assert [s for _, s, _ in found[replaced]] == ["ok"], found[replaced]
+    assert [s for _, s, _ in found[removed]] == ["alarm"], found[removed]
+
+
 # --------------------------------------------------------------------------------------------------------------
 # trail_tampering: UpdateTrail and PutInsightSelectors count only when they narrow logging, as their request
 # parameters say (CloudTrail API reference): UpdateTrail changes only the settings it is given; IsMultiRegionTrail,

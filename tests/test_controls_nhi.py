@@ -26,7 +26,7 @@ from iamsql import controls
 from iamsql.load.normalize import policy_std
 from iamsql.store import db
 
-from .cloudtrail_events import console_login, event, load_accounts
+from .cloudtrail_events import console_login, event, in_console, load_accounts
 
 AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 ACCT = "555555555555"
@@ -121,6 +121,14 @@ ACCOUNT = {
         event(ACCT, AS_OF - timedelta(days=3), "PutObject", source="s3.amazonaws.com", role="gh-deploy",
               agent="aws-sdk-js/3.400.0 ua/2.0 os/linux", key="ASIAGHDEPLOY00000001"),
         console_login(ACCT, AS_OF - timedelta(days=2), "alice", mfa=True),
+        # a person working in the console as gh-deploy: the console's back end calls with the session (user agent
+        # AWS Internal, sessionCredentialFromConsole)
+        in_console(event(ACCT, AS_OF - timedelta(days=1), "DescribeInstances", source="ec2.amazonaws.com",
+                         role="gh-deploy", read_only=True)),
+        # someone tried svc-backup's console password and was refused: nobody used it
+        event(ACCT, AS_OF - timedelta(days=1), "ConsoleLogin", source="signin.amazonaws.com", user="svc-backup",
+              ip="203.0.113.9", agent="Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/121.0",
+              response={"ConsoleLogin": "Failure"}, additional={"MFAUsed": "No"}),
     ],
 }
 
@@ -166,6 +174,8 @@ EXPECTED = [
     ("nhi_role_trust_broad", arn("role", "lambda-fn"), "ok"),
     ("cloudtrail_event_nhi_human_use", arn("role", "lambda-fn"), "alarm"),
     ("cloudtrail_event_nhi_human_use", arn("user", "keyuser"), "ok"),
+    ("cloudtrail_event_nhi_human_use", arn("user", "svc-backup"), "ok"),
+    ("cloudtrail_event_nhi_human_use", arn("role", "gh-deploy"), "alarm"),
     ("cloudtrail_event_nhi_reuse_many_sources", arn("user", "keyuser") + "#AKIAKEYUSER000000001", "alarm"),
     ("cloudtrail_event_nhi_reuse_many_sources", arn("user", "svc-backup") + "#AKIASVCBACKUP0000001", "ok"),
     ("cloudtrail_event_nhi_reuse_many_sources", arn("role", "gh-deploy"), "ok"),

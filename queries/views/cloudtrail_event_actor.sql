@@ -10,7 +10,11 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
 - session_name: the role session name of an `AssumedRole` caller.
 - agent_kind: how the call was made, from the user agent: `console` (a browser or the AWS console),
   `programmatic` (AWS SDKs, the AWS CLI, Terraform, Pulumi, PowerShell tools), `aws_service` (the user agent is
-  an AWS service, `AWS Internal`) or `other`.
+  an AWS service, `AWS Internal`) or `other`. A call with the user agent `AWS Internal` that no service made for
+  the caller (no `invokedBy`) and whose caller is not AWS's own (aws_caller) is `console`: AWS's back end calling
+  with the caller's session is the console's, as the IAM and EC2 consoles call; every such call in the public
+  trails (247 in three sources) carries `sessionCredentialFromConsole` "true". That field is not read: it is only in
+  the whole record, whose reading for every event would cost this view half again.
 - agent: the calling tool and its version, the first word of the user agent (`aws-cli/2.13.0`, `Boto3/1.28.5`,
   `Mozilla/5.0`), or the `Terraform/<version>` part; the AWS CLI appends the command to its user agent, so
   counting full user agents would count commands, not tools.
@@ -20,6 +24,11 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
   role (role path `/aws-service-role/`, such as IAM Identity Center's AWSServiceRoleForSSO, which creates the
   AWSReservedSSO_ roles of permission sets and the AWSSSO_ SAML provider in each account). A customer's role acting
   through a service (`invokedBy` cloudformation.amazonaws.com) is not.
+- sign_in_failed: a sign-in event (signin.amazonaws.com: ConsoleLogin, and the others of the console's sign-in) that
+  answers Failure under its own name (`{"ConsoleLogin": "Failure"}`). Such an event carries no errorCode, and the
+  identity it names (an existing user's, the root user's, with its ARN) did not get in: it is no use of that identity.
+- vpc_endpoint_id: the VPC endpoint the call came through (`vpcEndpointId`), whose VPC the source address, then a
+  private one, belongs to.
 - user_type, access_key_id: the table's, NULL where Steampipe's columns hold '' (no such member in the identity).
 - identity_user_name, identity_account_id: the caller's `userIdentity.userName` and `userIdentity.accountId` as the
   event gives them (an IAM user's name; the calling account, also for callers from other accounts that have no
@@ -57,7 +66,8 @@ with agent as materialized (
 )
 select
   e.event_id, e.event_time, e.event_name, e.event_source, e.event_type, e.error_code, e.error_message,
-  e.read_only, e.source_ip_address, e.user_agent, e.caller_type as user_type, e.key_id as access_key_id,
+  e.read_only, e.source_ip_address, e.vpc_endpoint_id, e.user_agent, e.caller_type as user_type,
+  e.key_id as access_key_id,
   case
     when e.caller_type in ('IAMUser', 'Root') then e.identity_arn
     when e.caller_type in ('AssumedRole', 'FederatedUser') then e.issuer_arn
@@ -71,26 +81,37 @@ select
   e.identity_arn,
   case when e.caller_type = 'AssumedRole' then split_part(e.identity_arn, '/', 3) end as session_name,
   coalesce(e.mfa_authenticated_text, 'false') = 'true' as mfa_authenticated,
-  a.agent_kind,
+  case when e.user_agent = 'AWS Internal' and e.invoked_by is null and not e.aws_caller then 'console'
+    else a.agent_kind end as agent_kind,
   a.agent,
   coalesce(e.error_code like any (array['%AccessDenied%', '%UnauthorizedOperation%', '%UnauthorizedAccess%',
                                         'Forbidden%', 'NotAuthorized%']), false) as access_denied,
   e.invoked_by,
-  coalesce(e.caller_type = 'AWSService' or e.issuer_arn like 'arn:%:iam::%:role/aws-service-role/%', false) as aws_caller,
+  e.aws_caller,
+  f.event_id is not null as sign_in_failed,
   e.identity_user_name,
   e.identity_account_id,
   e.account_id, e.region, e.partition
 from (
-  select t.*,
-    nullif(t.user_type, '') as caller_type,
-    nullif(t.access_key_id, '') as key_id,
-    nullif(t.user_identity ->> 'arn', '') as identity_arn,
-    t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn' as issuer_arn,
-    t.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa_authenticated_text,
-    nullif(t.user_identity ->> 'invokedBy', '') as invoked_by,
-    nullif(t.user_identity ->> 'userName', '') as identity_user_name,
-    nullif(t.user_identity ->> 'accountId', '') as identity_account_id
-  from aws_cloudtrail_trail_event as t
-  where t.event_type is distinct from 'AwsVpceEvent'
+  select i.*,
+    coalesce(i.caller_type = 'AWSService' or i.issuer_arn like 'arn:%:iam::%:role/aws-service-role/%', false)
+      as aws_caller
+  from (
+    select t.*,
+      nullif(t.user_type, '') as caller_type,
+      nullif(t.access_key_id, '') as key_id,
+      nullif(t.user_identity ->> 'arn', '') as identity_arn,
+      t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn' as issuer_arn,
+      t.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa_authenticated_text,
+      nullif(t.user_identity ->> 'invokedBy', '') as invoked_by,
+      nullif(t.user_identity ->> 'userName', '') as identity_user_name,
+      nullif(t.user_identity ->> 'accountId', '') as identity_account_id
+    from aws_cloudtrail_trail_event as t
+    where t.event_type is distinct from 'AwsVpceEvent'
+  ) as i
 ) as e
   join agent as a on a.user_agent is not distinct from e.user_agent
+  -- refused sign-ins: the scan's filter is the events' own columns, so only sign-in events' responses are read
+  left join (select r.event_id, r.account_id from aws_cloudtrail_trail_event as r
+             where r.event_source = 'signin.amazonaws.com' and r.response_elements ->> r.event_name = 'Failure') as f
+    on f.event_id = e.event_id and f.account_id = e.account_id

@@ -3,7 +3,8 @@ The calls people and workloads made, each as the IAM action it asks for and the 
 time the data was taken: what the detections that count how many of their listed actions one caller made within a
 time window read (cloudtrail_event_privilege_escalation_activity, cloudtrail_event_llm_jacking). Calls AWS made
 are left out: those of AWS services and of sessions of service-linked roles (aws_caller), those a service made for
-the caller (invokedBy, such as CloudFormation running a stack) and those whose user agent is an AWS service.
+the caller (invokedBy, such as CloudFormation running a stack) and those whose user agent is an AWS service
+(agent_kind aws_service; the console's back end calling with a person's session is the person's, agent_kind console).
 
 - caller: the IAM principal behind the call (actor_arn: the user, or the role of a session), else the caller's own
   ARN, else its identity type, else 'unknown'.
