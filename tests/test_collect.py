@@ -115,11 +115,13 @@ def test_roles_trusts_and_policies(collected):
     assert statement("github-deploy")["Action"] == ["sts:assumerolewithwebidentity"]
     assert json.loads(roles["app-server"][1]) == [collected.facts["aws_policy_arn"]]
     assert len(json.loads(roles["app-server"][2])) == 1
-    policies = {r[0]: r[1:] for r in rows(con, "select arn, is_aws_managed, default_version_id, policy, is_attached "
-                                                "from aws_iam_policy")}
+    policies = {r[0]: r[1:] for r in rows(con, "select arn, is_aws_managed, default_version_id, policy, is_attached, "
+                                                "name, title from aws_iam_policy")}
     assert set(policies) == {collected.facts["policy_arn"], collected.facts["aws_policy_arn"]}
     customer = policies[collected.facts["policy_arn"]]
     assert customer[:2] == (False, "v2") and json.loads(customer[2]) == DEV_POLICY_V2 and customer[3] is True
+    # the name from the ARN where get-account-authorization-details leaves PolicyName out (moto does)
+    assert customer[4:] == ("DevPolicy", "DevPolicy")
     assert policies[collected.facts["aws_policy_arn"]][0] is True and policies[collected.facts["aws_policy_arn"]][3]
     profiles = rows(con, "select instance_profile_name, roles->0->>'RoleName' from aws_iam_instance_profile")
     assert profiles == [("app-server", "app-server")]

@@ -242,8 +242,11 @@ def _version(v: dict) -> dict:
 def policy_fragment(p: dict) -> Fragment:
     arn = p.get("Arn")
     count = p.get("AttachmentCount")
+    # a policy's ARN ends in its name (``policy/<path>/<name>``; a name has no "/"): for an answer that left the
+    # name out (moto's get-account-authorization-details does)
+    name = p.get("PolicyName") or (arn.rsplit("/", 1)[-1] if isinstance(arn, str) and ":policy/" in arn else None)
     fields = {
-        "name": p.get("PolicyName"),
+        "name": name,
         "policy_id": p.get("PolicyId"),
         "path": p.get("Path"),
         "description": p.get("Description"),
@@ -256,7 +259,7 @@ def policy_fragment(p: dict) -> Fragment:
         "is_attached": None if count is None else count > 0,
         "default_version_id": p.get("DefaultVersionId"),
         "permissions_boundary_usage_count": p.get("PermissionsBoundaryUsageCount"),
-        "title": p.get("PolicyName"),
+        "title": name,
         **_tags(p),
         **arn_columns(arn),
     }
