@@ -23,10 +23,10 @@ with trail as (
     count(*) filter (where is_multi_region_trail and is_logging and management_read and management_write) as complete,
     count(*) filter (where is_multi_region_trail and is_logging is null) as status_unknown,
     count(*) filter (where is_multi_region_trail and is_logging and not selectors_known) as selectors_unknown,
-    string_agg(name, ', ' order by name) filter (where is_multi_region_trail and is_logging
+    string_agg(label, ', ' order by name) filter (where is_multi_region_trail and is_logging
       and management_read and management_write) as complete_names,
-    string_agg(name, ', ' order by name) filter (where is_multi_region_trail and is_logging) as logging_names,
-    string_agg(name || ' (' || management_excluded || ')', ', ' order by name)
+    string_agg(label, ', ' order by name) filter (where is_multi_region_trail and is_logging) as logging_names,
+    string_agg(label || ' (' || management_excluded || ')', ', ' order by name)
       filter (where is_multi_region_trail and is_logging and management_excluded is not null) as excluding
   from cloudtrail_trail_coverage
   group by account_id

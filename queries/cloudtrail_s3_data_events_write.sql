@@ -23,16 +23,16 @@ with trail as (
   select account_id,
     count(*) as trails,
     count(*) filter (where not selectors_known) as unknown,
-    string_agg(name, ', ' order by name)
+    string_agg(label, ', ' order by name)
       filter (where s3_data_write and is_logging and is_multi_region_trail) as recording,
     -- a trail whose status was not collected may be stopped: it cannot make the account pass
-    string_agg(name, ', ' order by name)
+    string_agg(label, ', ' order by name)
       filter (where s3_data_write and is_logging is null and is_multi_region_trail) as status_unknown,
-    string_agg(name, ', ' order by name)
+    string_agg(label, ', ' order by name)
       filter (where s3_data_write and is_logging = false and is_multi_region_trail) as stopped,
-    string_agg(name || case when is_logging = false then ' (not logging)' else '' end, ', ' order by name)
+    string_agg(label || case when is_logging = false then ' (not logging)' else '' end, ', ' order by name)
       filter (where s3_data_write and not is_multi_region_trail) as regional,
-    string_agg(name || ' (' || s3_data_write_filter || ')', ', ' order by name)
+    string_agg(label || ' (' || s3_data_write_filter || ')', ', ' order by name)
       filter (where s3_data_write_filter is not null) as filtered
   from cloudtrail_trail_coverage
   group by account_id

@@ -3,7 +3,8 @@ title: Non-human identities are in use
 description: >-
   Every IAM user and role classified as a non-human identity (iam_principal) was used within max_unused_days
   days before the data was taken, by any evidence: role last use, access-key or password last use in the
-  credential report, a key's last use from get-access-key-last-used, or a CloudTrail call. Identities created within max_unused_days days are not judged yet;
+  credential report, a key's last use from get-access-key-last-used, or a CloudTrail call (a refused console
+  sign-in is no use). Identities created within max_unused_days days are not judged yet;
   service-linked roles are reported as info (AWS deletes them with their service). Without any evidence source
   for an identity (a role loaded from list-roles, a user missing from the credential report) and no CloudTrail
   call, its use is unknown and it is skipped, not judged. Principals seen only in CloudTrail are not judged.
@@ -23,9 +24,10 @@ parameters:
   max_unused_days: 90
 */
 with last_event as (
+  -- a refused console sign-in names the identity but is no use of it
   select actor_arn, max(event_time) as last_call
   from cloudtrail_event_actor
-  where actor_arn is not null and event_time <= now()
+  where actor_arn is not null and event_time <= now() and not sign_in_failed
   group by actor_arn
 ),
 key_use as (

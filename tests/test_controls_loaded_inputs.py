@@ -474,6 +474,36 @@ def test_an_organization_trail_is_judged_once_when_its_management_account_is_loa
     assert len(judged) == len(set(judged)) == len(TRAIL_CONTROLS)
 
 
+def test_a_member_its_own_trails_do_not_list_is_covered_by_the_organization_trail(tmp_path):
+    """The organization trail logs every account of the organization (CloudTrail User Guide, "Creating a trail for
+    an organization"); a member whose describe-trails was collected without it, and that the management account's
+    list-accounts names, is credited with it, named with the account where it lives. An account that list-accounts
+    does not name is not."""
+    export_trails(tmp_path / "management", MANAGEMENT)
+    (tmp_path / "management" / "list-accounts.json").write_text(json.dumps({"Accounts": [
+        {"Id": a, "Arn": f"arn:aws:organizations::{MANAGEMENT}:account/o-exampleorgid/{a}", "Email": f"{a}@example.com",
+         "Name": a, "Status": "ACTIVE", "JoinedMethod": "INVITED", "JoinedTimestamp": "2020-01-01T00:00:00Z"}
+        for a in (MANAGEMENT, MEMBER)]}))
+    for account in (MEMBER, ACCOUNT):
+        folder = tmp_path / account
+        folder.mkdir()
+        (folder / "credential-report.csv").write_text("\n".join([HEADER, root_line().replace(ACCOUNT, account)]) + "\n")
+        (folder / "describe-trails.json").write_text(json.dumps({"trailList": []}))
+    con = db.connect(tmp_path / "listed-by-management.duckdb")
+    load_paths(con, [str(tmp_path / name) for name in ("management", MEMBER, ACCOUNT)], as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=[
+        "cloudtrail_multi_region_trail_enabled", "cloudtrail_trail_logging"]))
+    con.close()
+    found = {(r["control_id"], r["account_id"]): (r["status"], r["reason"]) for r in rows}
+    assert found[("cloudtrail_multi_region_trail_enabled", MEMBER)] == (
+        "ok", f"Multi-region trail org-trail (the organization trail of the management account {MANAGEMENT}) is "
+        "logging all management events, read and write."), found
+    assert found[("cloudtrail_multi_region_trail_enabled", MANAGEMENT)][0] == "ok"
+    assert found[("cloudtrail_multi_region_trail_enabled", ACCOUNT)][0] == "alarm"
+    # the trail's own configuration is judged once, where it lives
+    assert [a for c, a in found if c == "cloudtrail_trail_logging"] == [MANAGEMENT]
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Unused roles: RoleLastUsed covers "the trailing 400 days" (IAM API reference, RoleLastUsed). A role created
 # 200 days ago with an empty RoleLastUsed was never used; one created 600 days ago may have been used before the

@@ -229,6 +229,42 @@ def test_principals_seen_only_in_cloudtrail_are_classified(tmp_path):
                     (arn("user", "bob"), "bob", "/", False, "default")]
 
 
+def refused_sign_in(name, when):
+    """The ConsoleLogin record of a refused password: the identity is named, nobody got in."""
+    return event(ACCT, when, "ConsoleLogin", source="signin.amazonaws.com", user=name, ip="203.0.113.66",
+                 agent="Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/121.0",
+                 response={"ConsoleLogin": "Failure"}, additional={"MFAUsed": "No"})
+
+
+def test_a_refused_sign_in_is_no_use(tmp_path):
+    # batch-user calls only through the AWS CLI; svc-old last used its key 200 days ago; someone was refused at the
+    # console as each of them yesterday
+    connection = db.connect(tmp_path / "refused.duckdb")
+    load_accounts(connection, {ACCT: {
+        "aws_iam_credential_report": [
+            report("batch-user", password_enabled=True),
+            report("svc-old", password_enabled=True, access_key_1_active=True,
+                   access_key_1_last_rotated=days_ago(400), access_key_1_last_used_date=days_ago(200)),
+        ],
+        "aws_iam_user": [user("batch-user"), user("svc-old")],
+        "aws_iam_role": [],
+        "aws_cloudtrail_trail_event": [
+            event(ACCT, AS_OF - timedelta(days=2), "GetUser", user="batch-user", key="AKIABATCHUSER0000001",
+                  read_only=True),
+            refused_sign_in("batch-user", AS_OF - timedelta(days=1)),
+            refused_sign_in("svc-old", AS_OF - timedelta(days=1)),
+        ],
+    }}, AS_OF)
+    controls.create_views(connection)  # sets the as-of time to the loaded snapshot
+    classes = dict(connection.execute(
+        "select principal_arn, nhi_rule from iam_principal where principal_type = 'user'").fetchall())
+    unused = {r["resource"]: r for r in controls.results(connection, controls.run_checks(connection, controls=["nhi_unused"]))}
+    connection.close()
+    assert classes == {arn("user", "batch-user"): "workload_usage", arn("user", "svc-old"): "name_svc_prefix"}
+    assert unused[arn("user", "svc-old")]["status"] == "alarm", unused[arn("user", "svc-old")]["reason"]
+    assert "last used 200 days before the data was taken" in unused[arn("user", "svc-old")]["reason"]
+
+
 def test_every_nhi_control_has_an_alarm_and_a_pass_case():
     from .test_controls_expected import CONTROLS as TESTED_THERE  # the controls of issue 12: test_controls_expected
     shipped = {c.id for c in controls.load_controls() if c.id.startswith("nhi_")}

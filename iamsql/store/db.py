@@ -30,7 +30,7 @@ from iamsql.sql.pgfunctions import install_macros as install_dialect_macros
 from iamsql.sql.pgfunctions import opened
 from iamsql.store import journal
 from iamsql.store.bookkeeping import BOOKKEEPING_DDL
-from iamsql.store.schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
+from iamsql.store.schema import ACCUMULATING_TABLES, COMPRESSION, ORGANIZATION_TRAIL_SELECT, TABLES, columns
 
 DEFAULT_DB = "iamsql.duckdb"
 
@@ -636,18 +636,17 @@ def _create_organization_members(con: duckdb.DuckDBPyConnection, database: str, 
 
 
 def _create_organization_trails(con: duckdb.DuckDBPyConnection, database: str) -> None:
-    """TEMP view ``iamsql_organization_trail(arn, account_id, is_logging, has_custom_event_selectors,
-    event_selectors, advanced_event_selectors)``: the latest organization trails of the accounts that manage them
-    (their home-region rows), never shadowed per account: a member account, which lists the trail too, leaves
-    judging its configuration to the management account's data when that is loaded, and reads there what its own
-    data lacks of what the trail records (its status and event selectors)."""
+    """TEMP view ``iamsql_organization_trail(arn, name, account_id, partition, home_region, region,
+    is_multi_region_trail, is_organization_trail, is_logging, has_custom_event_selectors, event_selectors,
+    advanced_event_selectors)``: the latest organization trails of the accounts that manage them (their home-region
+    rows), never shadowed per account: a member account, which lists the trail too, leaves judging its
+    configuration to the management account's data when that is loaded, and reads there what its own data lacks of
+    what the trail records (its status and event selectors); a member that does not list it is credited with it."""
     quoted = database.replace('"', '""')
-    con.execute("create or replace temp view iamsql_organization_trail as select t.arn, t.account_id, t.is_logging, "
-                "t.has_custom_event_selectors, t.event_selectors, t.advanced_event_selectors "
-                f'from "{quoted}".history.aws_cloudtrail_trail as t join iamsql_latest as l '
-                "on l.snapshot_id = t.snapshot_id and l.table_name = 'aws_cloudtrail_trail' "
-                "where t.is_organization_trail and split_part(t.arn, ':', 5) = t.account_id "
-                "and (t.home_region is null or t.region is null or t.region = t.home_region)")
+    latest = (f'(select t.* from "{quoted}".history.aws_cloudtrail_trail as t join iamsql_latest as l '
+              "on l.snapshot_id = t.snapshot_id and l.table_name = 'aws_cloudtrail_trail')")
+    con.execute("create or replace temp view iamsql_organization_trail as "
+                + ORGANIZATION_TRAIL_SELECT.format(trails=latest))
 
 
 def _create_organization_analyzers(con: duckdb.DuckDBPyConnection, database: str, exists: bool) -> None:

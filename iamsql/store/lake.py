@@ -41,7 +41,7 @@ from iamsql.common.safe_write import in_existing_folder
 from iamsql.controls.catalog import ACCESS_QUESTIONS
 from iamsql.errors import LakeError, first_line
 from iamsql.policy.access import create_tables as create_access_tables
-from iamsql.store.schema import ACCESS_TABLES, ACCUMULATING_TABLES, TABLES, columns
+from iamsql.store.schema import ACCESS_TABLES, ACCUMULATING_TABLES, ORGANIZATION_TRAIL_SELECT, TABLES, columns
 
 LAKE_FORMAT = 1
 ACCESS_PREFIX = "iamsql_export_"
@@ -89,11 +89,7 @@ def organization_views(prefix: str = "") -> dict[str, str]:
     ``iamsql_organization_analyzer`` (external-access analyzers whose zone of trust is the organization)."""
     return {
         "iamsql_organization_member": f"select id, arn, snapshot_id from {prefix}aws_organizations_account",
-        "iamsql_organization_trail": (
-            "select arn, account_id, is_logging, has_custom_event_selectors, event_selectors, "
-            f"advanced_event_selectors from {prefix}aws_cloudtrail_trail "
-            "where is_organization_trail and split_part(arn, ':', 5) = account_id "
-            "and (home_region is null or region is null or region = home_region)"),
+        "iamsql_organization_trail": ORGANIZATION_TRAIL_SELECT.format(trails=f"{prefix}aws_cloudtrail_trail"),
         "iamsql_organization_analyzer": (
             f"select arn, name, account_id, region, status from {prefix}aws_accessanalyzer_analyzer "
             "where type = 'ORGANIZATION'"),

@@ -1010,6 +1010,14 @@ NOT_LOADED: dict[str, dict[str, str]] = {
 ACCOUNT_VIEWS = ("iamsql_account", "iamsql_organization_member", "iamsql_organization_trail",
                  "iamsql_organization_analyzer", "iamsql_listed")
 
+# ``iamsql_organization_trail`` (DuckDB's view and the lake's): the home-region rows of organization trails in the
+# account that manages each, over ``aws_cloudtrail_trail``.
+ORGANIZATION_TRAIL_SELECT = (
+    "select arn, name, account_id, partition, home_region, region, is_multi_region_trail, is_organization_trail, "
+    "is_logging, has_custom_event_selectors, event_selectors, advanced_event_selectors from {trails} "
+    "where is_organization_trail and split_part(arn, ':', 5) = account_id "
+    "and (home_region is null or region is null or region = home_region)")
+
 # Steampipe tables that describe AWS itself rather than an account: read from data pinned with iamsql, created
 # per connection as TEMP tables when a query or control names them (no snapshot, no account). ``aws_iam_action``
 # is the action catalog of ``iamsql.policy.catalog`` (``action`` lower-cased, as Steampipe gives it).

@@ -3,12 +3,15 @@ What each CloudTrail trail records, from its basic (`event_selectors`) or advanc
 event selectors. One row per trail (shadow copies of multi-region and organization trails, listed by
 describe-trails in every region, are counted once: the row in the trail's home region, cloudtrail_trail_home).
 
-Columns: arn, name, account_id, partition, region (the home region), is_multi_region_trail,
+Columns: arn, name, label, account_id, partition, region (the home region), is_multi_region_trail,
 is_organization_trail, is_logging, selectors_known, management_read, management_write, management_excluded,
 s3_data_read, s3_data_write, s3_data_read_filter, s3_data_write_filter.
 
 - An organization trail listed by a member without its status (get-trail-status) or selectors takes them from
   the management account's data when that is loaded (iamsql_organization_trail).
+- An organization trail in the management account's data also counts for each member account that account's
+  list-accounts names and whose own describe-trails does not list it (the trail logs every account of the
+  organization); label then names the trail and the account where it lives, else label is the name.
 - selectors_known is false when the selectors were not collected (no get-event-selectors output) and
   describe-trails does not say the trail uses the default ones (`HasCustomEventSelectors: false`, which
   means every management event, read and write, and no data events). A trail that says so and whose
@@ -41,6 +44,21 @@ with trail as (
   from cloudtrail_trail_home as t
     left join iamsql_organization_trail as o on o.arn = t.arn and o.account_id <> t.account_id
 ),
+-- an organization trail logs every account of the organization: a member (per the management account's
+-- list-accounts) whose own describe-trails does not list it is credited with the management account's row
+credited as (
+  select t.arn, t.name, t.account_id, t.partition, t.home_region, t.region, t.is_multi_region_trail,
+    t.is_organization_trail, t.is_logging, t.has_custom_event_selectors, t.event_selectors,
+    t.advanced_event_selectors, null as managed_in
+  from trail as t
+  union all
+  select o.arn, o.name, m.id, o.partition, o.home_region, o.region, o.is_multi_region_trail,
+    o.is_organization_trail, o.is_logging, o.has_custom_event_selectors, o.event_selectors,
+    o.advanced_event_selectors, o.account_id
+  from iamsql_organization_trail as o
+    join iamsql_organization_member as m on split_part(m.arn, ':', 5) = o.account_id and m.id <> o.account_id
+  where not exists (select 1 from trail as own where own.account_id = m.id and own.arn = o.arn)
+),
 basic as (
   select t.arn,
     coalesce(s ->> 'ReadWriteType', 'All') as rw,
@@ -52,12 +70,12 @@ basic as (
         jsonb_array_elements_text(coalesce(nullif(d -> 'Values', 'null'), '[]'::jsonb)) as v
       where d ->> 'Type' = 'AWS::S3::Object' and v ~ '^arn:[a-z-]+:s3(:::)?$'
     ) as s3_all
-  from trail as t, jsonb_array_elements(t.event_selectors) as s
+  from credited as t, jsonb_array_elements(t.event_selectors) as s
   where jsonb_typeof(t.event_selectors) = 'array'
 ),
 advanced_field as (
   select t.arn, a ->> 'Name' as selector, f ->> 'Field' as field, f
-  from trail as t,
+  from credited as t,
     jsonb_array_elements(t.advanced_event_selectors) as a,
     jsonb_array_elements(coalesce(nullif(a -> 'FieldSelectors', 'null'), '[]'::jsonb)) as f
   where jsonb_typeof(t.advanced_event_selectors) = 'array'
@@ -118,7 +136,9 @@ per_trail as (
     string_agg(s3_data_write_filter, ', ') as s3_data_write_filter
   from recorded group by arn
 )
-select t.arn, t.name, t.account_id, t.partition, coalesce(t.home_region, t.region) as region,
+select t.arn, t.name,
+  t.name || coalesce(' (the organization trail of the management account ' || t.managed_in || ')', '') as label,
+  t.account_id, t.partition, coalesce(t.home_region, t.region) as region,
   coalesce(t.is_multi_region_trail, false) as is_multi_region_trail,
   coalesce(t.is_organization_trail, false) as is_organization_trail,
   t.is_logging,
@@ -135,7 +155,7 @@ select t.arn, t.name, t.account_id, t.partition, coalesce(t.home_region, t.regio
     when t.has_custom_event_selectors = false then false when s.loaded then false end as s3_data_write,
   case when not coalesce(p.s3_data_read, false) then p.s3_data_read_filter end as s3_data_read_filter,
   case when not coalesce(p.s3_data_write, false) then p.s3_data_write_filter end as s3_data_write_filter
-from trail as t
+from credited as t
   left join per_trail as p on p.arn = t.arn
   cross join lateral (
     select coalesce(jsonb_typeof(t.event_selectors) = 'array' or jsonb_typeof(t.advanced_event_selectors) = 'array', false)

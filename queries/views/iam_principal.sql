@@ -13,7 +13,7 @@ Evidence used (only what is loaded counts; a missing source simply matches no ru
 - service-linked roles (path `/aws-service-role/`);
 - the tag named by the `identity_tag` rule (`iamsql:identity-type` = `nhi` | `human`), name, tag and path rules;
 - CloudTrail, the 90 days before the data was taken: calls only from SDKs, the CLI or infrastructure tools and
-  no console sign-in or browser call (workload usage);
+  no console sign-in or browser call (workload usage; a refused sign-in is no use);
 - access keys and passwords: an IAM user with an active access key (iam_user_access_key: the user's
   list-access-keys where loaded, else the credential report) and no console password (iam_user_sign_in: the
   user's get-login-profile where loaded, else the report; a user the report does not list, its get-login-profile).
@@ -68,7 +68,9 @@ trust as (
 usage_by_agent as (
   select actor_arn, agent_kind, agent, event_name = 'ConsoleLogin' as console_login, count(*) as calls
   from cloudtrail_event_actor
+  -- a refused console sign-in is no use of the identity it names
   where actor_arn is not null and event_time > now() - interval '90 days' and event_time <= now()
+    and not sign_in_failed
   group by actor_arn, agent_kind, agent, event_name = 'ConsoleLogin'
 ),
 usage as (
