@@ -7,7 +7,8 @@ description: >-
   DetachPolicy, DeletePolicy, UpdatePolicy, DisablePolicyType, DisableAWSServiceAccess,
   DeregisterDelegatedAdministrator. Successful calls and access-denied attempts alarm: the Stratus
   organizations-leave detonation is itself denied, and an attempt to leave is the signal whether or not an SCP
-  stopped it.
+  stopped it. Calls AWS makes itself (an AWS service, a session of a service-linked role) are not counted;
+  calls a service made for a caller (invokedBy) are.
 severity: high
 resource_type: AWS::Organizations::Account
 rationale: >-
@@ -39,6 +40,9 @@ with hit as (
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'organizations.amazonaws.com' and (e.error_code is null or e.access_denied)
+    -- AWS's own calls (an AWS service, a session of a service-linked role), as in the other change detections; a
+    -- person's or workload's call a service made for it (invokedBy, such as CloudFormation) is theirs and counts
+    and not e.aws_caller
     and e.event_name in ('LeaveOrganization', 'RemoveAccountFromOrganization', 'DeleteOrganization', 'AcceptHandshake',
                          'DetachPolicy', 'DeletePolicy', 'UpdatePolicy', 'DisablePolicyType', 'DisableAWSServiceAccess',
                          'DeregisterDelegatedAdministrator')

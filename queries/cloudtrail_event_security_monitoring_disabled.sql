@@ -17,7 +17,8 @@ description: >-
   or (buckets) when an earlier PutBucketPolicy let cloudtrail.amazonaws.com write to it; the same calls on
   other buckets and log groups are not judged, and the reason says how the bucket was known. Successful calls
   and access-denied attempts alarm, as for trails: attackers try to blind monitoring first; calls that failed
-  for another reason changed nothing.
+  for another reason changed nothing. Calls AWS makes itself (an AWS service, a session of a service-linked
+  role) are not counted; calls a service made for a caller (invokedBy) are.
 severity: high
 resource_type: AWS::::Account
 rationale: >-
@@ -42,6 +43,9 @@ with call as (
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where (e.error_code is null or e.access_denied) and e.event_time <= now()
+    -- AWS's own calls (an AWS service, a session of a service-linked role), as in the other change detections; a
+    -- person's or workload's call a service made for it (invokedBy, such as CloudFormation) is theirs and counts
+    and not e.aws_caller
     -- `= any(array[...])`, not `in (...)`: DuckDB tests a long IN list by a join after the scan has read every
     -- event's columns, an array inside the scan
     and e.event_source = any(array['config.amazonaws.com', 'guardduty.amazonaws.com', 'securityhub.amazonaws.com',

@@ -21,7 +21,8 @@ description: >-
   trail's previous call in the window. Calls that only add logging do not count; the reason names what each call
   narrowed. Denied attempts (an access-denied errorCode)
   are reported too; calls that failed for another reason, such as TrailNotFoundException for a trail that does
-  not exist, changed nothing and are not counted.
+  not exist, changed nothing and are not counted. Calls AWS makes itself (an AWS service, a session of a
+  service-linked role) are not counted; calls a service made for a caller (invokedBy) are.
 severity: high
 resource_type: AWS::CloudTrail::Trail
 rationale: Attackers stop or narrow logging right after they get in, so that what they do next leaves no trace.
@@ -46,6 +47,9 @@ with call as (
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'cloudtrail.amazonaws.com' and (e.error_code is null or e.access_denied)
+    -- AWS's own calls (an AWS service, a session of a service-linked role), as in the other change detections; a
+    -- person's or workload's call a service made for it (invokedBy, such as CloudFormation) is theirs and counts
+    and not e.aws_caller
     and e.event_name in ('StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors',
                          'DeleteEventDataStore', 'UpdateEventDataStore', 'StopEventDataStoreIngestion', 'CreateTrail',
                          'CreateEventDataStore')

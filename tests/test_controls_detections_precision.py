@@ -950,3 +950,85 @@ def test_a_service_linked_roles_fleet_addresses_are_not_credential_reuse(tmp_pat
     assert "alarm" not in [s for s, _ in found["service_linked"]], found["service_linked"]
     [(status, reason)] = [(s, r) for s, r in found["customer"] if s == "alarm"]
     assert "role inventory" in reason and "7 source IP address(es)" in reason, reason
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Callers of other accounts, a denial SNS answers in its own words, and AWS's own calls to the logging and
+# organization APIs. A request another account made to this one's resources names the caller only by its account
+# (userIdentity type AWSAccount, accountId the caller's, no ARN); SNS refuses with AuthorizationError, not
+# AccessDenied; AWS's own calls (type AWSService, or a session of a service-linked role) are left out of the change
+# detections, and a call a service made for a caller (invokedBy) is the caller's.
+# --------------------------------------------------------------------------------------------------------------
+
+HOME, OUTSIDE_A, OUTSIDE_B = "861000000033", "861000000044", "861000000055"
+
+
+def trail_record(name: str, source: str, identity: dict, *, minute: float = 0, error: str | None = None,
+                 request: dict | None = None) -> dict:
+    """One CloudTrail record of the home account, as a trail delivers it."""
+    return {"eventVersion": "1.09", "userIdentity": identity, "eventTime": f"{at(minute):%Y-%m-%dT%H:%M:%SZ}",
+            "eventSource": source, "eventName": name, "awsRegion": "us-east-1", "sourceIPAddress": "203.0.113.20",
+            "userAgent": "aws-cli/2.15.0", "requestParameters": request, "responseElements": None,
+            "eventID": str(uuid.uuid4()), "eventType": "AwsApiCall", "recipientAccountId": HOME,
+            "managementEvent": True, "readOnly": name.startswith(("List", "Get", "Describe")),
+            **({"errorCode": error, "errorMessage": "not authorized"} if error else {})}
+
+
+def check_records(folder: Path, records: list[dict], control_ids: list[str]) -> list[dict]:
+    folder.mkdir()
+    (folder / "events.json").write_text(json.dumps({"Records": records}))
+    con = db.connect(folder / "loaded.duckdb")
+    load_paths(con, [folder / "events.json"])
+    rows = controls.results(con, controls.run_checks(con, controls=control_ids))
+    con.close()
+    return rows
+
+
+def test_callers_of_other_accounts_are_each_their_own_account(tmp_path):
+    sources = ["s3", "sns", "sqs", "kms", "lambda", "secretsmanager", "ssm", "dynamodb"]
+    records = []
+    for n in range(32):  # four calls to each of eight services within eight minutes, by each outside account
+        for account in (OUTSIDE_A, OUTSIDE_B):
+            identity = {"type": "AWSAccount", "principalId": f"AIDAEXAMPLE{account}", "accountId": account}
+            records.append(trail_record(f"List{n}", f"{sources[n % 8]}.amazonaws.com", identity, minute=n / 4))
+    rows = check_records(tmp_path / "burst", records[::2] + records[1:8:2], ["cloudtrail_event_enumeration_burst"])
+    alarms = [(r["resource"], r["reason"]) for r in rows if r["status"] == "alarm"]
+    # only OUTSIDE_A made a burst: OUTSIDE_B's four calls are not added to it
+    assert [resource for resource, _ in alarms] == [f"arn:aws:iam::{OUTSIDE_A}:root"], alarms
+    assert "made 32 read calls to 8 services" in alarms[0][1], alarms
+
+
+def test_sns_authorization_errors_are_access_denied(tmp_path):
+    user = {"type": "IAMUser", "arn": f"arn:aws:iam::{HOME}:user/mallory", "accountId": HOME, "userName": "mallory",
+            "principalId": "AIDAEXAMPLEMALLORY"}
+    records = [trail_record("Subscribe", "sns.amazonaws.com", user, minute=n / 2, error="AuthorizationError",
+                            request={"topicArn": f"arn:aws:sns:us-east-1:{HOME}:alerts-{n}"}) for n in range(10)]
+    rows = check_records(tmp_path / "sns", records, ["cloudtrail_event_access_denied_burst"])
+    [(status, reason)] = [(r["status"], r["reason"]) for r in rows]
+    assert status == "alarm" and "mallory received 10 access-denied errors" in reason, reason
+
+
+def test_aws_own_calls_are_not_logging_or_organization_changes(tmp_path):
+    calls = [("StopLogging", "cloudtrail.amazonaws.com", {"name": "main"}),
+             ("DeleteDetector", "guardduty.amazonaws.com", {"detectorId": "12abc34d567e8fa901bc2d34e56789f0"}),
+             ("DetachPolicy", "organizations.amazonaws.com", {"policyId": "p-examplepolicy", "targetId": HOME})]
+    service = {"type": "AWSService", "invokedBy": "cloudtrail.amazonaws.com"}
+    linked = {"type": "AssumedRole", "arn": f"arn:aws:sts::{HOME}:assumed-role/AWSServiceRoleForOrganizations/s",
+              "accountId": HOME, "principalId": "AROAEXAMPLELINKED:s", "sessionContext": {"sessionIssuer": {
+                  "type": "Role", "arn": f"arn:aws:iam::{HOME}:role/aws-service-role/organizations.amazonaws.com/"
+                                        "AWSServiceRoleForOrganizations", "accountId": HOME,
+                  "userName": "AWSServiceRoleForOrganizations"}}}
+    through_stack = {"type": "AssumedRole", "arn": f"arn:aws:sts::{HOME}:assumed-role/deployer/s", "accountId": HOME,
+                     "principalId": "AROAEXAMPLEDEPLOY:s", "invokedBy": "cloudformation.amazonaws.com",
+                     "sessionContext": {"sessionIssuer": {"type": "Role", "arn": f"arn:aws:iam::{HOME}:role/deployer",
+                                                          "accountId": HOME, "userName": "deployer"}}}
+    control_ids = ["cloudtrail_event_trail_tampering", "cloudtrail_event_security_monitoring_disabled",
+                   "cloudtrail_event_organization_change"]
+    found = {}
+    for case, identity in (("service", service), ("linked", linked), ("through_stack", through_stack)):
+        records = [trail_record(name, source, identity, minute=n, request=request)
+                   for n, (name, source, request) in enumerate(calls)]
+        rows = check_records(tmp_path / case, records, control_ids)
+        found[case] = sorted(r["control_id"] for r in rows if r["status"] == "alarm")
+    assert found["service"] == [] and found["linked"] == [], found
+    assert found["through_stack"] == sorted(control_ids), found

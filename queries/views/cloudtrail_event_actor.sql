@@ -18,7 +18,8 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
 - agent: the calling tool and its version, the first word of the user agent (`aws-cli/2.13.0`, `Boto3/1.28.5`,
   `Mozilla/5.0`), or the `Terraform/<version>` part; the AWS CLI appends the command to its user agent, so
   counting full user agents would count commands, not tools.
-- access_denied: the call failed on authorization (AccessDenied*, UnauthorizedOperation, ...).
+- access_denied: the call failed on authorization (AccessDenied*, UnauthorizedOperation, SNS's AuthorizationError,
+  ...): the one list of denial codes every control reads.
 - invoked_by: the AWS service that made the call on the caller's behalf (`userIdentity.invokedBy`), else NULL.
 - aws_caller: the call is AWS's own: made by an AWS service (`AWSService`) or by a session of a service-linked
   role (role path `/aws-service-role/`, such as IAM Identity Center's AWSServiceRoleForSSO, which creates the
@@ -85,7 +86,7 @@ select
     else a.agent_kind end as agent_kind,
   a.agent,
   coalesce(e.error_code like any (array['%AccessDenied%', '%UnauthorizedOperation%', '%UnauthorizedAccess%',
-                                        'Forbidden%', 'NotAuthorized%']), false) as access_denied,
+                                        'Forbidden%', 'NotAuthorized%', 'AuthorizationError']), false) as access_denied,
   e.invoked_by,
   e.aws_caller,
   f.event_id is not null as sign_in_failed,
