@@ -15,8 +15,6 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-import botocore.loaders
-
 from iamsql.common.clock import as_utc
 from iamsql.common.policy_text import policy_json_text
 
@@ -243,6 +241,8 @@ def arn_partition(arn: Any) -> str | None:
 
 @cache
 def _region_patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    import botocore.loaders  # here, not at the top: loading and reporting import this module, botocore ~60 ms
+
     return tuple((p["partition"], re.compile(p["regionRegex"]))
                  for p in botocore.loaders.create_loader().load_data("endpoints")["partitions"])
 
