@@ -16,7 +16,10 @@ from functools import cache
 from typing import Any
 
 from iamsql.common.clock import as_utc
+from iamsql.common.lazy import lazy_import
 from iamsql.common.policy_text import policy_json_text
+
+botocore_loaders = lazy_import("botocore.loaders")  # ~60 ms and the network modules: only for region patterns
 
 # --------------------------------------------------------------------------------------------------------------
 # Policy documents
@@ -241,10 +244,8 @@ def arn_partition(arn: Any) -> str | None:
 
 @cache
 def _region_patterns() -> tuple[tuple[str, re.Pattern], ...]:
-    import botocore.loaders  # here, not at the top: loading and reporting import this module, botocore ~60 ms
-
     return tuple((p["partition"], re.compile(p["regionRegex"]))
-                 for p in botocore.loaders.create_loader().load_data("endpoints")["partitions"])
+                 for p in botocore_loaders.create_loader().load_data("endpoints")["partitions"])
 
 
 def region_partition(region: Any) -> str | None:
