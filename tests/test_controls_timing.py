@@ -18,6 +18,7 @@ from iamsql.controls import views
 from iamsql.controls.engines import duckdb as duckdb_engine
 from iamsql.load import load_paths
 from iamsql.store import db
+from tests.fixtures.calls import record_calls
 
 
 @pytest.fixture(scope="module")
@@ -155,15 +156,13 @@ def test_connection_without_helper_views_still_runs_checks(generated, tmp_path):
 
 
 def test_a_single_control_defines_only_the_views_it_reads_and_computes_each_once(generated, tmp_path, monkeypatch):
-    create = duckdb_engine.create_view
     copy = tmp_path / "single.duckdb"
     copy.write_bytes(generated.read_bytes())
     connection = db.connect(copy)
     try:
         # cloudtrail_event_nhi_human_use reads iam_principal and cloudtrail_event_actor; iam_principal reads cloudtrail_event_actor
         # again and iam_principal_rule (queries/views/iam_principal.sql)
-        defined = []
-        monkeypatch.setattr(duckdb_engine, "create_view", lambda con, name: defined.append(name) or create(con, name))
+        defined = record_calls(monkeypatch, duckdb_engine, "create_view", argument=1)
         run_id = controls.run_checks(connection, controls=["cloudtrail_event_nhi_human_use"])
         # iam_principal reads the shared views: defined per account; every one of them is gone after the run, only
         # the views it reads over the Steampipe tables alone (iam_user_sign_in, iam_user_access_key) stay, defined

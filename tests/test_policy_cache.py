@@ -12,7 +12,7 @@ import pytest
 from iamsql import controls
 from iamsql.controls.views import reads_access_tables
 from iamsql.load import load_paths
-from iamsql.policy.access import build, model, trust
+from iamsql.policy.access import build, trust
 from iamsql.policy.access import cache as answer_cache
 from iamsql.policy.access import tables as engine_tables
 from iamsql.policy.access.build import compute, create_tables
@@ -20,6 +20,7 @@ from iamsql.policy.access.model import load_accounts
 from iamsql.store import db
 from iamsql.store.bookkeeping import ACCESS_CACHE_KEYS, ACCESS_CACHE_PLANS, ACCESS_CACHE_ROWS
 from iamsql.store.schema import ACCESS_TABLES
+from tests.fixtures.calls import record_calls
 
 from . import test_controls_detections_engine as detections
 from .cloudtrail_events import load_accounts as load_events
@@ -36,10 +37,9 @@ def database(cloudsplaining_db):
 @pytest.fixture
 def evaluations(monkeypatch):
     """How many times the engine evaluates a request (the engine's tables and the trust analysis)."""
-    calls = []
+    calls: list = []
     for module in (engine_tables, trust):
-        original = module.evaluate
-        monkeypatch.setattr(module, "evaluate", lambda request, original=original: calls.append(1) or original(request))
+        record_calls(monkeypatch, module, "evaluate", calls=calls)
     return calls
 
 
@@ -202,10 +202,7 @@ def test_a_unit_with_missing_rows_is_asked_again(database):
 @pytest.fixture
 def models(monkeypatch):
     """How many times a build makes the accounts' models."""
-    calls = []
-    original = model.build_accounts
-    monkeypatch.setattr(build, "build_accounts", lambda read: calls.append(1) or original(read))
-    return calls
+    return record_calls(monkeypatch, build, "build_accounts")
 
 
 def test_a_build_whose_answers_are_all_kept_makes_no_model(database, models):

@@ -16,6 +16,7 @@ from iamsql.policy import (
     parse_policy,
     simulate,
 )
+from tests.fixtures.calls import record_calls
 
 A = "111122223333"
 B = "444455556666"
@@ -657,9 +658,7 @@ def test_steampipe_std_trust_policy():
 
 
 def test_documents_are_compiled_once_across_requests(monkeypatch):
-    compiled = []
-    original = document.compile_policy
-    monkeypatch.setattr(document, "compile_policy", lambda d: compiled.append(1) or original(d))
+    compiled = record_calls(monkeypatch, document, "compile_policy")
     shared = doc(allow("ec2:Describe*", Sid="UniqueForThisTest"))
     requests = [{"action": "ec2:DescribeInstances", "principal": f"arn:aws:iam::{A}:user/u{i}",
                  "identity_policies": [json.loads(json.dumps(shared)) if i % 2 else shared]} for i in range(200)]

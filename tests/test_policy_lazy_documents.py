@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from iamsql.policy.access import model
+from tests.fixtures.calls import record_calls
 
 from .test_policy_cache import _build, _computed
 
@@ -18,10 +19,7 @@ UNREADABLE = {"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Action
 @pytest.fixture
 def parsed(monkeypatch):
     """The documents the model parses."""
-    found = []
-    original = model.parse_policy
-    monkeypatch.setattr(model, "parse_policy", lambda document: found.append(document) or original(document))
-    return found
+    return record_calls(monkeypatch, model, "parse_policy")
 
 
 def test_a_build_whose_answers_are_all_kept_parses_no_document(cloudsplaining_db, parsed):

@@ -18,6 +18,7 @@ from iamsql.report.nhi import inventory
 from iamsql.store import db
 from iamsql.store.bookkeeping import ACCESS_CACHE_KEYS
 from iamsql.store.schema import ACCESS_TABLES
+from tests.fixtures.calls import record_calls
 
 from .conftest import TEST_DATA
 
@@ -174,8 +175,7 @@ def test_the_trust_table_alone_reads_the_roles_only_and_finds_the_kept_answers(l
     keys = set(con.execute(f"select table_name, cache_key from {ACCESS_CACHE_KEYS}").fetchall())
     con.close()
     assert full and any(row[9] == "Allowed" for row in full)
-    asked = []
-    monkeypatch.setattr(trust, "evaluate", lambda request, original=trust.evaluate: asked.append(1) or original(request))
+    asked = record_calls(monkeypatch, trust, "evaluate")
     rows, after = _trust_table(kept, monkeypatch)
     assert rows == full and after == keys and not asked
     rows, _ = _trust_table(fresh, monkeypatch)

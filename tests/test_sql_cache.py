@@ -21,6 +21,7 @@ from iamsql.sql import cache as sqlcache
 from iamsql.sql.dialect import to_duckdb
 from iamsql.sql.query import checked_translation
 from iamsql.store import db
+from tests.fixtures.calls import record_calls
 
 SELECTED = ["iam_root_mfa_enabled", "iam_user_console_mfa", "nhi_unused"]
 
@@ -241,9 +242,7 @@ def test_translating_to_duckdb_imports_no_other_engines_dialect(sample, tmp_path
 def test_an_ad_hoc_statement_is_parsed_once_to_be_checked_and_translated(tmp_path, monkeypatch):
     monkeypatch.setenv("IAMSQL_CACHE_DIR", str(tmp_path / "cache"))  # empty: checked and translated now
     statement = "select u.name, g ->> 'GroupName' as group_name from aws_iam_user u, jsonb_array_elements(u.groups) g"
-    parsed = []
-    parse = sqlglot.parse
-    monkeypatch.setattr(sqlglot, "parse", lambda sql, *args, **options: parsed.append(sql) or parse(sql, *args, **options))
+    parsed = record_calls(monkeypatch, sqlglot, "parse")
     duck_sql = checked_translation(statement, "steampipe")
     assert parsed == [statement]
     assert duck_sql == to_duckdb(statement)

@@ -54,21 +54,20 @@ class Guardrails:
 
     def context(self) -> dict:
         """Request context keys the organization fixes for a principal of this account."""
-        keys = {}
-        if self.organization_id:
-            keys["aws:PrincipalOrgID"] = self.organization_id
-        if self.org_path:
-            keys["aws:PrincipalOrgPaths"] = [self.org_path]
-        return keys
+        return self._keys("Principal")
 
     def resource_context(self) -> dict:
         """Request context keys the organization fixes for a resource of this account: aws:ResourceOrgID and, where
         the account's place is loaded, aws:ResourceOrgPaths (its path, as aws:PrincipalOrgPaths for its principals)."""
+        return self._keys("Resource")
+
+    def _keys(self, of: str) -> dict:
+        """``aws:<of>OrgID`` and ``aws:<of>OrgPaths`` where the organization and the account's place are known."""
         keys = {}
         if self.organization_id:
-            keys["aws:ResourceOrgID"] = self.organization_id
+            keys[f"aws:{of}OrgID"] = self.organization_id
         if self.org_path:
-            keys["aws:ResourceOrgPaths"] = [self.org_path]
+            keys[f"aws:{of}OrgPaths"] = [self.org_path]
         return keys
 
 
