@@ -20,6 +20,7 @@ and the run is stored in the DuckDB database with ``engine = 'spark'``.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -668,6 +669,11 @@ class SparkEngine:
             raise NotBound(_first_line(exc)) from None
         except Exception as exc:  # noqa: BLE001 - any Spark failure is this control's error row, never a crash
             raise SparkQueryFailed(_first_line(exc)) from None
+        finally:
+            # Py4J's Java objects sit in reference cycles: only Python's cycle collector lets the JVM drop the
+            # query's Dataset, which holds its plans (tens of MB for a detection). Left to Python's own pace, a run
+            # of every control filled a 2 GB driver heap.
+            gc.collect()
 
     def map(self, evaluate: Callable[[Control], Found], controls: list[Control]) -> Iterator[Found]:
         """The controls of one account run as concurrent Spark jobs: each is small, so planning dominates."""
