@@ -1,6 +1,8 @@
 """``iamsql query`` prints what ``steampipe query`` prints: its boxed table, its line records, NULL as ``<null>``,
 booleans and JSON as text, several queries in one call with a blank line between their results."""
 
+import shutil
+
 from tests.fixtures.cli import run_cli
 
 VALUES = ("select 'alice' as name, 12 as n, null as missing, true as ok, "
@@ -31,13 +33,23 @@ def test_table_keeps_lines_and_drops_control_characters(sample_db):
         "+------+--------+---------+\n")
 
 
-def test_empty_result_and_no_header(sample_db):
+def test_empty_result_and_no_header(sample_db, tmp_path):
     empty = run_cli("query", "--db", sample_db, "select 'x' as name where false")
     assert empty.stdout == "+------+\n| name |\n+------+\n+------+\n"
     rows = run_cli("query", "--db", sample_db, "--header=false", "select 'x' as name union all select 'yz'")
     assert rows.stdout == "+----+\n| x  |\n| yz |\n+----+\n"
     nothing = run_cli("query", "--db", sample_db, "--header=false", "select 'x' as name where false")
     assert nothing.returncode == 0 and nothing.stdout == ""
+    # Steampipe's --header is a flag: bare, it is on, also before another flag or the SQL (query and check)
+    for bare in (["--header", "-o", "csv"], ["-o", "csv", "--header"]):
+        done = run_cli("query", "--db", sample_db, *bare, "select 'x' as name")
+        assert (done.returncode, done.stdout) == (0, "name\nx\n"), done.stderr
+    kept = run_cli("query", "--db", sample_db, "-o", "csv", "--header", "false", "select 'x' as name")
+    assert (kept.returncode, kept.stdout) == (0, "x\n"), kept.stderr
+    copy = tmp_path / "checked.duckdb"  # check stores its run: not in the module's database
+    shutil.copyfile(sample_db, copy)
+    checked = run_cli("check", "--db", str(copy), "--control", "iam_root_mfa_enabled", "-o", "csv", "--header")
+    assert checked.returncode in (0, 1) and checked.stdout.startswith("group_id,"), checked.stderr
 
 
 def test_line_records(sample_db):

@@ -18,6 +18,7 @@ from functools import cache
 import typer
 
 from iamsql.cli import check, collect, data, evidence, exceptions, policy, query, report
+from iamsql.cli.options import bare_header
 from iamsql.cli.root import INTERRUPTED, exit_now, new_app, run, say_interrupted
 
 __all__ = ["COMMANDS", "INTERRUPTED", "app", "build_app", "main", "say_interrupted"]
@@ -60,7 +61,9 @@ def main() -> None:
     ``--version``, a mistyped command) gets them all, for the list or the error."""
     words = sys.argv[1:]
     if words and words[0] == "query":
-        sys.argv[1:] = query.steampipe_timing(words)
+        sys.argv[1:] = words = query.steampipe_timing(words)
+    if words and words[0] in ("query", "check"):
+        sys.argv[1:] = bare_header(words)
     run(build_app([words[0]] if words and words[0] in COMMANDS else COMMANDS))
 
 

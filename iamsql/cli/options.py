@@ -90,7 +90,7 @@ HeaderOption = Annotated[
     typer.Option(
         "--header",
         metavar="true|false",
-        help="Column names in csv and table output, as Steampipe's --header (--header=false: the rows alone).",
+        help="Column names in csv and table output, as Steampipe's --header (bare: on; --header=false: the rows alone).",
     ),
 ]
 SeparatorOption = Annotated[
@@ -111,6 +111,13 @@ _BOOLEANS = {
     **dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),
     **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False),
 }
+
+
+def bare_header(words: list[str]) -> list[str]:
+    """The words of a command line with a bare ``--header`` (Steampipe's flag, on when it stands alone) as
+    ``--header=true``; one followed by a true/false text keeps that value."""
+    return ["--header=true" if word == "--header" and (words[i + 1:i + 2] or [""])[0] not in _BOOLEANS else word
+            for i, word in enumerate(words)]
 
 
 def header_flag(value: str) -> bool:
