@@ -338,6 +338,29 @@ def test_root_without_password_whose_key_was_deleted_after_the_report_needs_no_m
         assert "no password and no access keys" in row["reason"]
 
 
+def test_root_without_password_keeping_a_virtual_mfa_device_cannot_sign_in(tmp_path):
+    """Centralized root access deletes the root password and keys (DeleteLoginProfile, DeleteAccessKey); the MFA
+    device is a separate credential and may stay assigned. Nothing signs in with it, so its kind does not matter;
+    the same virtual device on a root user that has its password alarms."""
+    device = {"VirtualMFADevices": [{"SerialNumber": f"arn:aws:iam::{ACCOUNT}:mfa/root-phone",
+                                     "User": {"Arn": f"arn:aws:iam::{ACCOUNT}:root", "UserId": ACCOUNT},
+                                     "EnableDate": "2022-01-01T00:00:00Z"}]}
+    root = f"arn:aws:iam::{ACCOUNT}:root"
+    statuses = {}
+    for password in (0, 1):
+        files = {"credential-report.csv": "\n".join([HEADER, root_line(mfa="true")]) + "\n",
+                 "get-account-summary.json": summary(1, password=password, keys=0),
+                 "list-virtual-mfa-devices.json": device}
+        (tmp_path / str(password)).mkdir()
+        results = run_loaded(tmp_path / str(password), files, ROOT_MFA)
+        statuses[password] = {control: results[(control, root)] for control in ROOT_MFA}
+    for control in ROOT_MFA:
+        assert statuses[0][control]["status"] == "ok", (control, statuses[0][control]["reason"])
+    assert "cannot sign in" in statuses[0]["iam_root_hardware_mfa_enabled"]["reason"]
+    assert statuses[1]["iam_root_hardware_mfa_enabled"]["status"] == "alarm"
+    assert "virtual" in statuses[1]["iam_root_hardware_mfa_enabled"]["reason"]
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Organization trails seen from a member account. CloudTrail: an organization trail "logs events for the
 # management account and all member accounts in the organization", and member accounts "can see the trail"
