@@ -946,6 +946,16 @@ def test_key_rotation_is_judged_on_the_keys_listed_now(tmp_path):
             assert rows[user_arn(name) + "#access_key_1"]["status"] == "alarm", rows[user_arn(name) + "#access_key_1"]
 
 
+def test_key_over_the_limit_by_hours_is_called_over_the_limit(tmp_path):
+    """A key 30 days and 5 hours old is over a 30-day limit although its age in whole days is 30: the reason says
+    "over 30 days", not "30 days old (limit 30)", which reads as within the limit."""
+    key = ("true", "2024-01-31T07:00:00+00:00", "2024-02-28T00:00:00+00:00")
+    files = {"credential-report.json": report_of([report_line("svc-hours", "2020-01-01T00:00:00+00:00", key1=key)])}
+    row = run_loaded(tmp_path, files, ["nhi_access_key_rotated"])[user_arn("svc-hours") + "#access_key_1"]
+    assert row["status"] == "alarm", row["reason"]
+    assert "is over 30 days old (limit 30)" in row["reason"], row["reason"]
+
+
 def mfa_listing(user: str, *serials: str) -> dict:
     """list-mfa-devices of ``user`` (the output names the user, as `collect` adds it)."""
     return {"UserName": user, "MFADevices": [
