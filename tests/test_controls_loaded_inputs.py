@@ -697,6 +697,18 @@ def test_unused_access_keys_are_judged_at_the_reports_time(tmp_path):
     assert b["status"] == "alarm", b["reason"]
 
 
+@pytest.mark.parametrize(("generated", "status"), [(GENERATED, "skip"), ("2024-03-01T09:00:00Z", "ok")])
+def test_root_not_used_needs_a_report_as_current_as_the_data(tmp_path, generated, status):
+    """The root line shows no use since 2023: a report of three hours before the data says root was not used in the
+    90 days; one of 30 days before cannot say so for the 30 days after it."""
+    root = f"arn:aws:iam::{ACCOUNT}:root"
+    row = run_loaded(tmp_path, {"credential-report.json": report_of([], generated)},
+                     ["iam_root_not_used_recently"])[root]
+    assert row["status"] == status, row["reason"]
+    if status == "skip":
+        assert "generated on 2024-01-31" in row["reason"] and "cannot show root use since" in row["reason"], row
+
+
 def test_unused_access_keys_are_judged_up_to_their_live_last_use(tmp_path):
     """get-access-key-last-used is live: a key it shows unused for 70 days is unused, though the report, 30 days
     old, saw it used 40 days before; a report of the last four hours is as current as AWS gives one."""
