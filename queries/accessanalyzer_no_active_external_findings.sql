@@ -4,8 +4,9 @@ description: >-
   Each resource that IAM Access Analyzer reported as reachable from outside the zone of trust (list-findings:
   external access) has no ACTIVE finding left: every finding was resolved by removing the access, or archived
   as intended. One row per resource with findings (alarm while any is active, listing who can reach it and
-  with which actions) and one row per external-access analyzer without findings (ok when it is ACTIVE; skip when
-  it is CREATING, DISABLED or FAILED, since such an analyzer analyzes nothing). A finding whose analysis
+  with which actions) and one row per external-access analyzer without findings (ok when it is ACTIVE and its
+  list-findings is loaded, empty; skip when that listing is not loaded, since its findings are then unknown, or
+  when it is CREATING, DISABLED or FAILED, since such an analyzer analyzes nothing). A finding whose analysis
   failed (its error field is set) says nothing about the resource and is skipped.
 severity: high
 resource_type: AWS::AccessAnalyzer::Finding
@@ -16,7 +17,7 @@ rationale: >-
 remediation: >-
   Remove the grant from the resource's policy if the access is not intended; otherwise archive the finding
   (or add an archive rule) so the intended access is recorded as such.
-tables: [aws_accessanalyzer_finding, aws_accessanalyzer_analyzer]
+tables: [aws_accessanalyzer_finding, aws_accessanalyzer_analyzer, iamsql_listed]
 requires: [aws_accessanalyzer_finding]
 */
 with findings as (
@@ -50,14 +51,20 @@ from findings
 union all
 select
   a.arn as resource,
-  case when a.status = 'ACTIVE' then 'ok' else 'skip' end as status,
+  case when a.status <> 'ACTIVE' or a.status is null or l.key is null then 'skip' else 'ok' end as status,
   'Analyzer ' || a.name || case
-    when a.status = 'ACTIVE' then ' reports no external-access finding.'
-    else ' is ' || coalesce(a.status, 'in an unknown state') || coalesce(' (' || a.status_reason || ')', '')
-      || ', so it analyzes nothing and its lack of findings says nothing; fix or recreate it.'
+    when a.status <> 'ACTIVE' or a.status is null
+      then ' is ' || coalesce(a.status, 'in an unknown state') || coalesce(' (' || a.status_reason || ')', '')
+        || ', so it analyzes nothing and its lack of findings says nothing; fix or recreate it.'
+    when l.key is null then ' has no findings in the data because its list-findings was not loaded (refused, or not '
+      || 'collected); load list-findings for it (its AnalyzerArn added) to judge its resources.'
+    else ' reports no external-access finding.'
   end as reason,
   a.account_id,
   a.region
 from aws_accessanalyzer_analyzer as a
+  -- the analyzers whose list-findings is loaded, with findings or none
+  left join iamsql_listed as l
+    on l.account_id = a.account_id and l.table_name = 'aws_accessanalyzer_finding' and l.key = a.arn
 where a.type in ('ACCOUNT', 'ORGANIZATION')
   and not exists (select 1 from aws_accessanalyzer_finding as f where f.access_analyzer_arn = a.arn)

@@ -4,7 +4,7 @@ description: >-
   The root user has MFA, and no virtual (authenticator app) MFA device is assigned to it, so its MFA is a hardware
   token or passkey. A root user with no password (GetAccountSummary AccountPasswordPresent 0, e.g. credentials
   removed through AWS Organizations centralized root access) and no active access key cannot sign in and passes,
-  as in iam_root_mfa_enabled. Whether root has MFA at all is read as in iam_root_mfa_enabled: GetAccountSummary's
+  as in iam_root_mfa_enabled, whatever MFA device is left assigned to it. Whether root has MFA at all is read as in iam_root_mfa_enabled: GetAccountSummary's
   AccountMFAEnabled when loaded, else the credential report's mfa_active; a member account's root user without MFA
   and without a summary saying whether it has a password alarms, as in iam_root_mfa_enabled.
 severity: high
@@ -32,7 +32,7 @@ select
   'arn:' || a.partition || ':iam::' || a.account_id || ':root' as resource,
   case
     when r.user_arn is null then 'skip'
-    when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present = false
+    when s.account_password_present = false
       and (s.account_access_keys_present = 0 or not coalesce(r.access_key_1_active or r.access_key_2_active, false)) then 'ok'
     when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present is null
       and o.account_id is not null then 'alarm'
@@ -42,9 +42,14 @@ select
   end as status,
   case
     when r.user_arn is null then 'The credential report has no root user row, so root MFA cannot be judged; load a complete report.'
-    when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present = false
+    -- no password and no key: nothing signs in with the MFA device, whatever its kind (centralized root access
+    -- deletes the password and keys; MFA devices are removed separately and may be left)
+    when s.account_password_present = false
       and (s.account_access_keys_present = 0 or not coalesce(r.access_key_1_active or r.access_key_2_active, false))
-      then 'The root user has no password and no access keys, so it cannot sign in; no MFA device is needed.'
+      then 'The root user has no password and no access keys, so it cannot sign in; '
+        || case when not coalesce(s.account_mfa_enabled, r.mfa_active) then 'no MFA device is needed.'
+           when coalesce(v.devices, 0) > 0 then 'its virtual MFA device protects no sign-in (delete it when convenient).'
+           else 'its MFA device is not needed.' end
     when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present is null
       and o.account_id is not null
       then 'The root user has no MFA device; account ' || a.account_id || ' is a member of organization '

@@ -1,6 +1,11 @@
 /*
 title: Root user not used recently
-description: Neither the root password nor a root access key was used within the last recent_days days before the data was taken. A credential report generated before that period began cannot show use within it and is skipped.
+description: >-
+  Neither the root password nor a root access key was used within the last recent_days days before the data was
+  taken. The credential report shows use up to its GeneratedTime only: a report generated before that period
+  began cannot show use within it and is skipped; so is one generated more than four hours (the most a report AWS
+  gives can lag) before the data was taken that shows no use in the period, since root may have been used after
+  it. Use the report does show within the period alarms, however old the report.
 severity: high
 resource_type: AWS::IAM::RootUser
 rationale: Everyday work as root bypasses every permission boundary and leaves no individual accountability; use of root outside the few tasks that need it is a sign of bad practice or compromise.
@@ -23,6 +28,9 @@ select
     when r.last_used >= now() - :recent_days * interval '1 day' then 'alarm'
     -- a report older than the whole period says nothing about root use within it
     when r.generated_time < now() - :recent_days * interval '1 day' then 'skip'
+    -- not used up to the report's time; use after it is unknown unless the report is as current as AWS gives
+    -- one (generated at most every four hours)
+    when r.generated_time < now() - interval '4 hours' then 'skip'
     else 'ok'
   end as status,
   case
@@ -37,6 +45,12 @@ select
       then 'The credential report was generated on ' || to_char(r.generated_time, 'YYYY-MM-DD') || ', more than '
         || :recent_days || case when :recent_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so it cannot show root use in that period; load a current report.'
+    when r.generated_time < now() - interval '4 hours'
+      then 'The credential report, generated on ' || to_char(r.generated_time, 'YYYY-MM-DD') || ', '
+        || case when r.last_used is null then 'shows no root password or access-key use'
+           else 'shows root last used on ' || to_char(r.last_used, 'YYYY-MM-DD') end
+        || ', but it was generated more than four hours before the data was taken and cannot show root use since; '
+        || 'load a current report.'
     when r.last_used is null then 'The root user has no recorded password or access-key use.'
     else 'The root user was last used on ' || to_char(r.last_used, 'YYYY-MM-DD') || ', more than ' || :recent_days
       || case when :recent_days = 1 then ' day' else ' days' end || ' before the data was taken.'

@@ -19,24 +19,30 @@ requires: [aws_iam_credential_report]
 parameters:
   max_age_days: 30
 */
+with aged as (
+  -- rotated means created at most max_age_days before the data was taken, to the second: a key 30 days and
+  -- 5 hours old is over a 30-day limit although its age in whole days is 30, and is called "over 30 days old"
+  select k.*, p.nhi_reason, date_part('day', now() - k.created)::int as key_age,
+    k.created >= now() - :max_age_days * interval '1 day' as rotated
+  from iam_user_access_key as k
+    join iam_principal as p on p.principal_arn = k.user_arn and p.account_id = k.account_id
+  where p.is_nhi
+)
 select
-  k.resource,
-  case when k.created >= now() - :max_age_days * interval '1 day' then 'ok' else 'alarm' end as status,
+  resource,
+  case when rotated then 'ok' else 'alarm' end as status,
   case
-    when k.created >= now() - :max_age_days * interval '1 day' then
-      'Access key ' || k.label || ' of the non-human user ' || k.user_name || ' was rotated '
-        || date_part('day', now() - k.created)::int
-        || case when date_part('day', now() - k.created)::int = 1 then ' day' else ' days' end
+    when rotated then
+      'Access key ' || label || ' of the non-human user ' || user_name || ' was rotated '
+        || key_age || case when key_age = 1 then ' day' else ' days' end
         || ' before the data was taken (limit ' || :max_age_days || ').'
     else
-      'Access key ' || k.label || ' of the non-human user ' || k.user_name || ' (' || p.nhi_reason || ') is '
-        || date_part('day', now() - k.created)::int
-        || case when date_part('day', now() - k.created)::int = 1 then ' day' else ' days' end
+      'Access key ' || label || ' of the non-human user ' || user_name || ' (' || nhi_reason || ') is '
+        || case when key_age > :max_age_days then key_age || case when key_age = 1 then ' day' else ' days' end
+           else 'over ' || :max_age_days || case when :max_age_days = 1 then ' day' else ' days' end end
         || ' old (limit ' || :max_age_days
         || '); rotate it, or better, move the workload to a role.'
   end as reason,
-  k.account_id,
+  account_id,
   'global' as region
-from iam_user_access_key as k
-  join iam_principal as p on p.principal_arn = k.user_arn and p.account_id = k.account_id
-where p.is_nhi
+from aged

@@ -160,8 +160,21 @@ def test_an_active_finding_alarms_on_its_resource(tmp_path):
     assert found[ROLE][0] == "alarm"
     assert "999988887777" in found[ROLE][1] and "sts:AssumeRole" in found[ROLE][1]
     assert found[BUCKET][0] == "ok"
-    spare = f"arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/spare"
-    assert found[spare][0] == "ok" and set(found) == {ROLE, BUCKET, spare}
+    assert set(found) == {ROLE, BUCKET, f"arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/spare"}
+
+
+def test_an_analyzer_whose_findings_were_not_loaded_is_unknown(tmp_path):
+    """ListFindings is asked per analyzer (its analyzerArn); where it was refused or not collected, the analyzer's
+    findings are unknown, not none: only an analyzer whose list-findings is loaded, empty, vouches for no finding."""
+    outputs = finding_outputs("ACTIVE")
+    outputs["us-east-1/list-findings/listed-empty.json"] = {
+        "AnalyzerArn": f"arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/listed-empty", "findings": []}
+    outputs["us-east-1/list-analyzers.json"]["analyzers"].append(analyzer("us-east-1", "listed-empty"))
+    found = check(tmp_path, outputs, "accessanalyzer_no_active_external_findings")
+    spare = found[f"arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/spare"]
+    assert spare[0] == "skip" and "list-findings was not loaded" in spare[1], spare
+    listed = found[f"arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/listed-empty"]
+    assert listed == ("ok", "Analyzer listed-empty reports no external-access finding."), listed
 
 
 def test_archived_findings_are_ok(tmp_path):

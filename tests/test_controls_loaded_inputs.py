@@ -338,6 +338,29 @@ def test_root_without_password_whose_key_was_deleted_after_the_report_needs_no_m
         assert "no password and no access keys" in row["reason"]
 
 
+def test_root_without_password_keeping_a_virtual_mfa_device_cannot_sign_in(tmp_path):
+    """Centralized root access deletes the root password and keys (DeleteLoginProfile, DeleteAccessKey); the MFA
+    device is a separate credential and may stay assigned. Nothing signs in with it, so its kind does not matter;
+    the same virtual device on a root user that has its password alarms."""
+    device = {"VirtualMFADevices": [{"SerialNumber": f"arn:aws:iam::{ACCOUNT}:mfa/root-phone",
+                                     "User": {"Arn": f"arn:aws:iam::{ACCOUNT}:root", "UserId": ACCOUNT},
+                                     "EnableDate": "2022-01-01T00:00:00Z"}]}
+    root = f"arn:aws:iam::{ACCOUNT}:root"
+    statuses = {}
+    for password in (0, 1):
+        files = {"credential-report.csv": "\n".join([HEADER, root_line(mfa="true")]) + "\n",
+                 "get-account-summary.json": summary(1, password=password, keys=0),
+                 "list-virtual-mfa-devices.json": device}
+        (tmp_path / str(password)).mkdir()
+        results = run_loaded(tmp_path / str(password), files, ROOT_MFA)
+        statuses[password] = {control: results[(control, root)] for control in ROOT_MFA}
+    for control in ROOT_MFA:
+        assert statuses[0][control]["status"] == "ok", (control, statuses[0][control]["reason"])
+    assert "cannot sign in" in statuses[0]["iam_root_hardware_mfa_enabled"]["reason"]
+    assert statuses[1]["iam_root_hardware_mfa_enabled"]["status"] == "alarm"
+    assert "virtual" in statuses[1]["iam_root_hardware_mfa_enabled"]["reason"]
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Organization trails seen from a member account. CloudTrail: an organization trail "logs events for the
 # management account and all member accounts in the organization", and member accounts "can see the trail"
@@ -674,6 +697,18 @@ def test_unused_access_keys_are_judged_at_the_reports_time(tmp_path):
     assert b["status"] == "alarm", b["reason"]
 
 
+@pytest.mark.parametrize(("generated", "status"), [(GENERATED, "skip"), ("2024-03-01T09:00:00Z", "ok")])
+def test_root_not_used_needs_a_report_as_current_as_the_data(tmp_path, generated, status):
+    """The root line shows no use since 2023: a report of three hours before the data says root was not used in the
+    90 days; one of 30 days before cannot say so for the 30 days after it."""
+    root = f"arn:aws:iam::{ACCOUNT}:root"
+    row = run_loaded(tmp_path, {"credential-report.json": report_of([], generated)},
+                     ["iam_root_not_used_recently"])[root]
+    assert row["status"] == status, row["reason"]
+    if status == "skip":
+        assert "generated on 2024-01-31" in row["reason"] and "cannot show root use since" in row["reason"], row
+
+
 def test_unused_access_keys_are_judged_up_to_their_live_last_use(tmp_path):
     """get-access-key-last-used is live: a key it shows unused for 70 days is unused, though the report, 30 days
     old, saw it used 40 days before; a report of the last four hours is as current as AWS gives one."""
@@ -921,6 +956,16 @@ def test_key_rotation_is_judged_on_the_keys_listed_now(tmp_path):
         assert "10 days" in new["reason"], new["reason"]
         for name in ("kept", "unlisted"):
             assert rows[user_arn(name) + "#access_key_1"]["status"] == "alarm", rows[user_arn(name) + "#access_key_1"]
+
+
+def test_key_over_the_limit_by_hours_is_called_over_the_limit(tmp_path):
+    """A key 30 days and 5 hours old is over a 30-day limit although its age in whole days is 30: the reason says
+    "over 30 days", not "30 days old (limit 30)", which reads as within the limit."""
+    key = ("true", "2024-01-31T07:00:00+00:00", "2024-02-28T00:00:00+00:00")
+    files = {"credential-report.json": report_of([report_line("svc-hours", "2020-01-01T00:00:00+00:00", key1=key)])}
+    row = run_loaded(tmp_path, files, ["nhi_access_key_rotated"])[user_arn("svc-hours") + "#access_key_1"]
+    assert row["status"] == "alarm", row["reason"]
+    assert "is over 30 days old (limit 30)" in row["reason"], row["reason"]
 
 
 def mfa_listing(user: str, *serials: str) -> dict:

@@ -234,14 +234,16 @@ def parse_list_analyzers(doc: dict, path: Path) -> Parsed:
 
 
 def parse_list_findings(doc: dict, path: Path) -> Parsed:
-    """list-findings of one analyzer (``AnalyzerArn`` added): every finding, whatever its status. A
-    list-findings-v2 output loads too, its external-access findings only: the others (``findingType``
-    UnusedIAMRole, UnusedPermission, InternalAccess...) are not rows of this table."""
+    """list-findings of one analyzer (``AnalyzerArn`` added): every finding, whatever its status, and the analyzer
+    as one whose findings are all here (``iamsql_listed``, even with none). A list-findings-v2 output loads too,
+    its external-access findings only: the others (``findingType`` UnusedIAMRole, UnusedPermission,
+    InternalAccess...) are not rows of this table."""
     parsed = Parsed("accessanalyzer:list-findings")
     analyzer = _named(doc, "AnalyzerArn", "list-findings", path, parsed)
     if analyzer is None:
         return parsed
     parsed.covers.add(FINDING)
+    parsed.listed_for[FINDING] = {analyzer}
     for f in doc["findings"]:
         if f.get("findingType", "ExternalAccess") != "ExternalAccess":
             continue
