@@ -34,6 +34,9 @@ from tests.iam_rows import ACCOUNT, ADMIN, AS_OF, allow, arn, assume, deny, grou
 CONTROL = "iam_principal_privilege_escalation"
 ROOT = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
 LAMBDA = ["lambda:CreateFunction", "lambda:InvokeFunction"]
+PIPELINE = ["datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition", "datapipeline:ActivatePipeline"]
+NOTEBOOK_URL = ["sagemaker:CreateNotebookInstance", "sagemaker:CreatePresignedNotebookInstanceUrl"]
+NOTEBOOK_LIFECYCLE = ["sagemaker:CreateNotebookInstance", "sagemaker:CreateNotebookInstanceLifecycleConfig"]
 TO_EC2 = {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}
 TO_LAMBDA = {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}
 FROM_OFFICE = {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}}
@@ -166,13 +169,36 @@ SCENARIOS = [
       "PassExistingRoleToNewGlueDevEndpoint", "closed", "ok"),
     S("cloudformation-stack", u("cloudformation-stack", allow(["iam:PassRole", "cloudformation:CreateStack"])),
       "PassExistingRoleToCloudFormation", "open", "alarm"),
-    S("data-pipeline", u("data-pipeline", allow(["iam:PassRole", "datapipeline:CreatePipeline"])),
-      "PassExistingRoleToNewDataPipeline", "open", "alarm"),
-    S("sagemaker-notebook", u("sagemaker-notebook", allow(["iam:PassRole", "sagemaker:CreateNotebookInstance"])),
+    # CreatePipeline makes an empty pipeline and passes no role: ActivatePipeline does (Service Authorization Reference)
+    S("data-pipeline-create-only", u("data-pipeline-create-only", allow(["iam:PassRole", "datapipeline:CreatePipeline"])),
+      "PassRole+DataPipeline", "closed", "ok"),
+    S("data-pipeline", u("data-pipeline", allow(["iam:PassRole", *PIPELINE])), "PassRole+DataPipeline", "open", "alarm"),
+    # a new notebook instance runs the caller's code through its Jupyter server (a presigned URL) or a lifecycle
+    # configuration; creating it with a role alone runs none
+    S("sagemaker-notebook-create-only", u("sagemaker-notebook-create-only", allow(
+        ["iam:PassRole", "sagemaker:CreateNotebookInstance"])), "PassExistingRoleToNewSageMakerNotebookInstance",
+      "closed", "ok"),
+    S("sagemaker-notebook", u("sagemaker-notebook", allow(["iam:PassRole", *NOTEBOOK_URL])),
       "PassExistingRoleToNewSageMakerNotebookInstance", "open", "alarm"),
-    S("sagemaker-notebook-to-lambda", u("sagemaker-notebook-to-lambda", allow("sagemaker:CreateNotebookInstance"),
+    S("sagemaker-notebook-lifecycle", u("sagemaker-notebook-lifecycle", allow(["iam:PassRole", *NOTEBOOK_LIFECYCLE])),
+      "PassExistingRoleToNewSageMakerNotebookInstanceWithLifecycleConfig", "open", "alarm"),
+    S("sagemaker-notebook-to-lambda", u("sagemaker-notebook-to-lambda", allow(NOTEBOOK_LIFECYCLE),
                                         allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassExistingRoleToNewSageMakerNotebookInstanceWithLifecycleConfig", "closed", "ok"),
+    S("sagemaker-notebook-url-denied", u("sagemaker-notebook-url-denied", allow(["iam:PassRole", *NOTEBOOK_URL]),
+                                         deny("sagemaker:CreatePresigned*")),
       "PassExistingRoleToNewSageMakerNotebookInstance", "closed", "ok"),
+    S("sagemaker-notebook-boundary-no-pass", u("sagemaker-notebook-boundary-no-pass", allow(
+        ["iam:PassRole", *NOTEBOOK_LIFECYCLE]), boundary=arn("policy", "all-but-passrole")),
+      "PassExistingRoleToNewSageMakerNotebookInstanceWithLifecycleConfig", "closed", "ok"),
+    # PassRole names roles: only one SageMaker may assume opens the path, and only on it
+    S("sagemaker-notebook-lambda-admin", u("sagemaker-notebook-lambda-admin", allow(NOTEBOOK_LIFECYCLE),
+                                           allow("iam:PassRole", arn("role", "admin-lambda"))),
+      "PassExistingRoleToNewSageMakerNotebookInstanceWithLifecycleConfig", "closed", "ok"),
+    S("sagemaker-notebook-admin-role", u("sagemaker-notebook-admin-role", allow(NOTEBOOK_LIFECYCLE),
+                                         allow("iam:PassRole", arn("role", "admin-*"))),
+      f"PassExistingRoleToNewSageMakerNotebookInstanceWithLifecycleConfig passing {arn('role', 'admin-sagemaker')}",
+      "open", "alarm"),
     S("codebuild-no-start", u("codebuild-no-start", allow(["iam:PassRole", "codebuild:CreateProject"])),
       "PassExistingRoleToNewCodeBuildProjectThenBuild", "closed", "ok"),
     S("codebuild", u("codebuild", allow(["iam:PassRole", "codebuild:CreateProject", "codebuild:StartBuild"])),
@@ -202,9 +228,8 @@ SCENARIOS = [
         ["autoscaling:UpdateAutoScalingGroup", "autoscaling:CreateLaunchConfiguration"]),
         allow("iam:PassRole", Condition=TO_LAMBDA)), "PassRole+UpdateAutoScaling", "closed", "ok"),
     # a pipeline's code runs on its resource role, an instance profile's (EC2)
-    S("data-pipeline-to-lambda", u("data-pipeline-to-lambda", allow("datapipeline:CreatePipeline"),
-                                   allow("iam:PassRole", Condition=TO_LAMBDA)),
-      "PassExistingRoleToNewDataPipeline", "closed", "ok"),
+    S("data-pipeline-to-lambda", u("data-pipeline-to-lambda", allow(PIPELINE), allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+DataPipeline", "closed", "ok"),
     # a service whose principal is not mapped (queries/access.yaml, passed_to_service): a PassRole limited to
     # another service leaves the path open under that condition, never closed
     S("codestar-to-lambda", u("codestar-to-lambda", allow("codestar:CreateProject"),
@@ -279,6 +304,7 @@ SCENARIOS = [
 ROLES = [
     role("admin-lambda", assume({"Service": "lambda.amazonaws.com"}), attached=[ADMIN]),
     role("admin-ec2", assume({"Service": "ec2.amazonaws.com"}), attached=[ADMIN]),
+    role("admin-sagemaker", assume({"Service": "sagemaker.amazonaws.com"}), attached=[ADMIN]),
     role("admin-account", assume(ROOT), attached=[ADMIN]),
     role("admin-mfa", assume(ROOT, Condition=WITH_MFA), attached=[ADMIN]),
     role("weak", assume({"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}), statements=[allow("logs:*")]),
@@ -453,7 +479,8 @@ def control_rows_in_organization(folder: Path, users: dict[str, dict[str, list[d
 @pytest.fixture(scope="module")
 def under_scps(tmp_path_factory):
     """The control's rows for the same two users in each of the three accounts."""
-    users = {"pass-to-lambda": PASS_TO_LAMBDA, "send-command": SEND_COMMAND}
+    users = {"pass-to-lambda": PASS_TO_LAMBDA, "send-command": SEND_COMMAND,
+             "notebook-lifecycle": [allow(["iam:PassRole", *NOTEBOOK_LIFECYCLE])]}
     return control_rows_in_organization(tmp_path_factory.mktemp("scps"),
                                         {account: users for account in (MANAGEMENT, DEV, OUTSIDE)})
 
@@ -463,6 +490,8 @@ def under_scps(tmp_path_factory):
     (DEV, "send-command", "SSMSendCommand", "alarm"),  # the SCP leaves Systems Manager alone
     (MANAGEMENT, "pass-to-lambda", "PassExistingRoleToNewLambdaThenInvoke", "alarm"),
     (OUTSIDE, "pass-to-lambda", "PassExistingRoleToNewLambdaThenInvoke", "alarm"),
+    (DEV, "notebook-lifecycle", "PassExistingRoleToNewSageMakerNotebookInstanceWithLifecycleConfig", "ok"),
+    (MANAGEMENT, "notebook-lifecycle", "PassExistingRoleToNewSageMakerNotebookInstanceWithLifecycleConfig", "alarm"),
 ])
 def test_a_service_control_policy_denying_one_action_closes_the_paths_that_need_it(under_scps, account, name, path,
                                                                                      status):
