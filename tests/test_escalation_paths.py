@@ -255,6 +255,12 @@ SCENARIOS = [
     S("ssm-send-document-only", u("ssm-send-document-only", allow(
         "ssm:SendCommand", "arn:aws:ssm:us-east-1::document/AWS-RunShellScript")), "SSMSendCommand", "closed", "ok"),
     S("ssm-session", u("ssm-session", allow("ssm:StartSession")), "SSMStartSession", "open", "alarm"),
+    # the console's wrapper also calls ec2:DescribeInstances; the API call needs SendSSHPublicKey alone
+    S("instance-connect-key-only", u("instance-connect-key-only", allow("ec2-instance-connect:SendSSHPublicKey")),
+      "EC2InstanceConnectSendSSHPublicKey", "open", "alarm"),
+    S("instance-connect-key-denied", u("instance-connect-key-denied", allow(["ec2-instance-connect:*", "ec2:Describe*"]),
+                                       deny("ec2-instance-connect:SendSSH*")),
+      "EC2InstanceConnectSendSSHPublicKey", "closed", "ok"),
     S("instance-connect-os-user", u("instance-connect-os-user", allow(
         ["ec2-instance-connect:SendSSHPublicKey", "ec2:DescribeInstances"],
         Condition={"StringEquals": {"ec2:osuser": "ec2-user"}})), "EC2InstanceConnectSendSSHPublicKey", "open-if", "alarm"),
