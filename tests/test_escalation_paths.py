@@ -232,9 +232,9 @@ SCENARIOS = [
       "PassRole+DataPipeline", "closed", "ok"),
     # a service whose principal is not mapped (queries/access.yaml, passed_to_service): a PassRole limited to
     # another service leaves the path open under that condition, never closed
-    S("codestar-to-lambda", u("codestar-to-lambda", allow("codestar:CreateProject"),
-                              allow("iam:PassRole", Condition=TO_LAMBDA)),
-      "PassRole+CodeStar", "open-if", "alarm"),
+    S("batch-to-lambda", u("batch-to-lambda", allow(["batch:RegisterJobDefinition", "batch:SubmitJob"]),
+                           allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+BatchRegisterJobDef+SubmitJob", "open-if", "alarm"),
     S("ecs-run-task", u("ecs-run-task", allow(["iam:PassRole", "ecs:RunTask"])), "PassRole+ECS+RunTask", "open", "alarm"),
     # code on existing compute
     S("lambda-code", u("lambda-code", allow("lambda:UpdateFunctionCode")),
