@@ -41,6 +41,8 @@ METHODS = {
     "PutRolePolicy": ["iam:PutRolePolicy"],
     "AddUserToGroup": ["iam:AddUserToGroup"],
     "UpdateRolePolicyToAssumeIt": ["iam:UpdateAssumeRolePolicy"],
+    "AssumeRole+PutRolePermissionsBoundary": ["iam:PutRolePermissionsBoundary", "sts:AssumeRole"],
+    "AssumeRole+DeleteRolePermissionsBoundary": ["iam:DeleteRolePermissionsBoundary", "sts:AssumeRole"],
     "CreateEC2WithExistingIP": ["ec2:RunInstances", "iam:PassRole"],
     "PassExistingRoleToNewLambdaThenInvoke": ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"],
     "PassExistingRoleToNewLambdaThenTriggerWithExistingDynamo": [

@@ -300,6 +300,16 @@ SCENARIOS = [
     S("user-replaces-no-boundary", u("user-replaces-no-boundary", allow(
         "iam:PutUserPermissionsBoundary", arn("user", "user-replaces-no-boundary"))),
       "ReplaceOwnUserPermissionsBoundary", "closed", "ok"),
+    # a new boundary for a role it may assume, as lifting that role's boundary
+    S("boundary-of-assumable-role", u("boundary-of-assumable-role", allow(
+        ["iam:PutRolePermissionsBoundary", "sts:AssumeRole"])), "AssumeRole+PutRolePermissionsBoundary", "open", "alarm"),
+    S("boundary-of-role-not-assumable", u("boundary-of-role-not-assumable", allow("iam:PutRolePermissionsBoundary")),
+      "AssumeRole+PutRolePermissionsBoundary", "closed", "ok"),
+    # only the current boundary may be set again (the caller still reaches admin-account: alarm, by another way)
+    S("boundary-of-role-kept", u("boundary-of-role-kept", allow("sts:AssumeRole"), allow(
+        "iam:PutRolePermissionsBoundary",
+        Condition={"StringEquals": {"iam:PermissionsBoundary": arn("policy", "s3-and-replace")}})),
+      "AssumeRole+PutRolePermissionsBoundary", "closed", "alarm"),
     S("role-replaces-own-boundary", r("role-replaces-own-boundary", allow("*"), boundary=arn("policy", "s3-and-replace")),
       "ReplaceOwnRolePermissionsBoundary", "open", "alarm"),
     S("role-replaces-boundary-mfa", r("role-replaces-boundary-mfa", allow("s3:*"), allow(
