@@ -34,6 +34,9 @@ from tests.iam_rows import ACCOUNT, ADMIN, AS_OF, allow, arn, assume, deny, grou
 CONTROL = "iam_principal_privilege_escalation"
 ROOT = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
 LAMBDA = ["lambda:CreateFunction", "lambda:InvokeFunction"]
+PIPELINE = ["datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition", "datapipeline:ActivatePipeline"]
+NOTEBOOK_URL = ["sagemaker:CreateNotebookInstance", "sagemaker:CreatePresignedNotebookInstanceUrl"]
+NOTEBOOK_LIFECYCLE = ["sagemaker:CreateNotebookInstance", "sagemaker:CreateNotebookInstanceLifecycleConfig"]
 TO_EC2 = {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}
 TO_LAMBDA = {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}
 FROM_OFFICE = {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}}
@@ -166,13 +169,36 @@ SCENARIOS = [
       "PassExistingRoleToNewGlueDevEndpoint", "closed", "ok"),
     S("cloudformation-stack", u("cloudformation-stack", allow(["iam:PassRole", "cloudformation:CreateStack"])),
       "PassExistingRoleToCloudFormation", "open", "alarm"),
-    S("data-pipeline", u("data-pipeline", allow(["iam:PassRole", "datapipeline:CreatePipeline"])),
-      "PassExistingRoleToNewDataPipeline", "open", "alarm"),
-    S("sagemaker-notebook", u("sagemaker-notebook", allow(["iam:PassRole", "sagemaker:CreateNotebookInstance"])),
+    # CreatePipeline makes an empty pipeline and passes no role: ActivatePipeline does (Service Authorization Reference)
+    S("data-pipeline-create-only", u("data-pipeline-create-only", allow(["iam:PassRole", "datapipeline:CreatePipeline"])),
+      "PassRole+DataPipeline", "closed", "ok"),
+    S("data-pipeline", u("data-pipeline", allow(["iam:PassRole", *PIPELINE])), "PassRole+DataPipeline", "open", "alarm"),
+    # a new notebook instance runs the caller's code through its Jupyter server (a presigned URL) or a lifecycle
+    # configuration; creating it with a role alone runs none
+    S("sagemaker-notebook-create-only", u("sagemaker-notebook-create-only", allow(
+        ["iam:PassRole", "sagemaker:CreateNotebookInstance"])), "PassExistingRoleToNewSageMakerNotebookInstance",
+      "closed", "ok"),
+    S("sagemaker-notebook", u("sagemaker-notebook", allow(["iam:PassRole", *NOTEBOOK_URL])),
       "PassExistingRoleToNewSageMakerNotebookInstance", "open", "alarm"),
-    S("sagemaker-notebook-to-lambda", u("sagemaker-notebook-to-lambda", allow("sagemaker:CreateNotebookInstance"),
+    S("sagemaker-notebook-lifecycle", u("sagemaker-notebook-lifecycle", allow(["iam:PassRole", *NOTEBOOK_LIFECYCLE])),
+      "PassExistingRoleToNewSageMakerNotebookInstanceWithLifecycleConfig", "open", "alarm"),
+    S("sagemaker-notebook-to-lambda", u("sagemaker-notebook-to-lambda", allow(NOTEBOOK_LIFECYCLE),
                                         allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassExistingRoleToNewSageMakerNotebookInstanceWithLifecycleConfig", "closed", "ok"),
+    S("sagemaker-notebook-url-denied", u("sagemaker-notebook-url-denied", allow(["iam:PassRole", *NOTEBOOK_URL]),
+                                         deny("sagemaker:CreatePresigned*")),
       "PassExistingRoleToNewSageMakerNotebookInstance", "closed", "ok"),
+    S("sagemaker-notebook-boundary-no-pass", u("sagemaker-notebook-boundary-no-pass", allow(
+        ["iam:PassRole", *NOTEBOOK_LIFECYCLE]), boundary=arn("policy", "all-but-passrole")),
+      "PassExistingRoleToNewSageMakerNotebookInstanceWithLifecycleConfig", "closed", "ok"),
+    # PassRole names roles: only one SageMaker may assume opens the path, and only on it
+    S("sagemaker-notebook-lambda-admin", u("sagemaker-notebook-lambda-admin", allow(NOTEBOOK_LIFECYCLE),
+                                           allow("iam:PassRole", arn("role", "admin-lambda"))),
+      "PassExistingRoleToNewSageMakerNotebookInstanceWithLifecycleConfig", "closed", "ok"),
+    S("sagemaker-notebook-admin-role", u("sagemaker-notebook-admin-role", allow(NOTEBOOK_LIFECYCLE),
+                                         allow("iam:PassRole", arn("role", "admin-*"))),
+      f"PassExistingRoleToNewSageMakerNotebookInstanceWithLifecycleConfig passing {arn('role', 'admin-sagemaker')}",
+      "open", "alarm"),
     S("codebuild-no-start", u("codebuild-no-start", allow(["iam:PassRole", "codebuild:CreateProject"])),
       "PassExistingRoleToNewCodeBuildProjectThenBuild", "closed", "ok"),
     S("codebuild", u("codebuild", allow(["iam:PassRole", "codebuild:CreateProject", "codebuild:StartBuild"])),
@@ -202,14 +228,13 @@ SCENARIOS = [
         ["autoscaling:UpdateAutoScalingGroup", "autoscaling:CreateLaunchConfiguration"]),
         allow("iam:PassRole", Condition=TO_LAMBDA)), "PassRole+UpdateAutoScaling", "closed", "ok"),
     # a pipeline's code runs on its resource role, an instance profile's (EC2)
-    S("data-pipeline-to-lambda", u("data-pipeline-to-lambda", allow("datapipeline:CreatePipeline"),
-                                   allow("iam:PassRole", Condition=TO_LAMBDA)),
-      "PassExistingRoleToNewDataPipeline", "closed", "ok"),
+    S("data-pipeline-to-lambda", u("data-pipeline-to-lambda", allow(PIPELINE), allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+DataPipeline", "closed", "ok"),
     # a service whose principal is not mapped (queries/access.yaml, passed_to_service): a PassRole limited to
     # another service leaves the path open under that condition, never closed
-    S("codestar-to-lambda", u("codestar-to-lambda", allow("codestar:CreateProject"),
-                              allow("iam:PassRole", Condition=TO_LAMBDA)),
-      "PassRole+CodeStar", "open-if", "alarm"),
+    S("batch-to-lambda", u("batch-to-lambda", allow(["batch:RegisterJobDefinition", "batch:SubmitJob"]),
+                           allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+BatchRegisterJobDef+SubmitJob", "open-if", "alarm"),
     S("ecs-run-task", u("ecs-run-task", allow(["iam:PassRole", "ecs:RunTask"])), "PassRole+ECS+RunTask", "open", "alarm"),
     # code on existing compute
     S("lambda-code", u("lambda-code", allow("lambda:UpdateFunctionCode")),
@@ -230,6 +255,12 @@ SCENARIOS = [
     S("ssm-send-document-only", u("ssm-send-document-only", allow(
         "ssm:SendCommand", "arn:aws:ssm:us-east-1::document/AWS-RunShellScript")), "SSMSendCommand", "closed", "ok"),
     S("ssm-session", u("ssm-session", allow("ssm:StartSession")), "SSMStartSession", "open", "alarm"),
+    # the console's wrapper also calls ec2:DescribeInstances; the API call needs SendSSHPublicKey alone
+    S("instance-connect-key-only", u("instance-connect-key-only", allow("ec2-instance-connect:SendSSHPublicKey")),
+      "EC2InstanceConnectSendSSHPublicKey", "open", "alarm"),
+    S("instance-connect-key-denied", u("instance-connect-key-denied", allow(["ec2-instance-connect:*", "ec2:Describe*"]),
+                                       deny("ec2-instance-connect:SendSSH*")),
+      "EC2InstanceConnectSendSSHPublicKey", "closed", "ok"),
     S("instance-connect-os-user", u("instance-connect-os-user", allow(
         ["ec2-instance-connect:SendSSHPublicKey", "ec2:DescribeInstances"],
         Condition={"StringEquals": {"ec2:osuser": "ec2-user"}})), "EC2InstanceConnectSendSSHPublicKey", "open-if", "alarm"),
@@ -269,6 +300,16 @@ SCENARIOS = [
     S("user-replaces-no-boundary", u("user-replaces-no-boundary", allow(
         "iam:PutUserPermissionsBoundary", arn("user", "user-replaces-no-boundary"))),
       "ReplaceOwnUserPermissionsBoundary", "closed", "ok"),
+    # a new boundary for a role it may assume, as lifting that role's boundary
+    S("boundary-of-assumable-role", u("boundary-of-assumable-role", allow(
+        ["iam:PutRolePermissionsBoundary", "sts:AssumeRole"])), "AssumeRole+PutRolePermissionsBoundary", "open", "alarm"),
+    S("boundary-of-role-not-assumable", u("boundary-of-role-not-assumable", allow("iam:PutRolePermissionsBoundary")),
+      "AssumeRole+PutRolePermissionsBoundary", "closed", "ok"),
+    # only the current boundary may be set again (the caller still reaches admin-account: alarm, by another way)
+    S("boundary-of-role-kept", u("boundary-of-role-kept", allow("sts:AssumeRole"), allow(
+        "iam:PutRolePermissionsBoundary",
+        Condition={"StringEquals": {"iam:PermissionsBoundary": arn("policy", "s3-and-replace")}})),
+      "AssumeRole+PutRolePermissionsBoundary", "closed", "alarm"),
     S("role-replaces-own-boundary", r("role-replaces-own-boundary", allow("*"), boundary=arn("policy", "s3-and-replace")),
       "ReplaceOwnRolePermissionsBoundary", "open", "alarm"),
     S("role-replaces-boundary-mfa", r("role-replaces-boundary-mfa", allow("s3:*"), allow(
@@ -279,6 +320,7 @@ SCENARIOS = [
 ROLES = [
     role("admin-lambda", assume({"Service": "lambda.amazonaws.com"}), attached=[ADMIN]),
     role("admin-ec2", assume({"Service": "ec2.amazonaws.com"}), attached=[ADMIN]),
+    role("admin-sagemaker", assume({"Service": "sagemaker.amazonaws.com"}), attached=[ADMIN]),
     role("admin-account", assume(ROOT), attached=[ADMIN]),
     role("admin-mfa", assume(ROOT, Condition=WITH_MFA), attached=[ADMIN]),
     role("weak", assume({"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}), statements=[allow("logs:*")]),
@@ -453,7 +495,8 @@ def control_rows_in_organization(folder: Path, users: dict[str, dict[str, list[d
 @pytest.fixture(scope="module")
 def under_scps(tmp_path_factory):
     """The control's rows for the same two users in each of the three accounts."""
-    users = {"pass-to-lambda": PASS_TO_LAMBDA, "send-command": SEND_COMMAND}
+    users = {"pass-to-lambda": PASS_TO_LAMBDA, "send-command": SEND_COMMAND,
+             "notebook-lifecycle": [allow(["iam:PassRole", *NOTEBOOK_LIFECYCLE])]}
     return control_rows_in_organization(tmp_path_factory.mktemp("scps"),
                                         {account: users for account in (MANAGEMENT, DEV, OUTSIDE)})
 
@@ -463,6 +506,8 @@ def under_scps(tmp_path_factory):
     (DEV, "send-command", "SSMSendCommand", "alarm"),  # the SCP leaves Systems Manager alone
     (MANAGEMENT, "pass-to-lambda", "PassExistingRoleToNewLambdaThenInvoke", "alarm"),
     (OUTSIDE, "pass-to-lambda", "PassExistingRoleToNewLambdaThenInvoke", "alarm"),
+    (DEV, "notebook-lifecycle", "PassExistingRoleToNewSageMakerNotebookInstanceWithLifecycleConfig", "ok"),
+    (MANAGEMENT, "notebook-lifecycle", "PassExistingRoleToNewSageMakerNotebookInstanceWithLifecycleConfig", "alarm"),
 ])
 def test_a_service_control_policy_denying_one_action_closes_the_paths_that_need_it(under_scps, account, name, path,
                                                                                      status):

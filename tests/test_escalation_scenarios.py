@@ -362,7 +362,7 @@ SCENARIOS = [
       "PassRole+DataPipeline", "closed", "ok"),
     S("pipeline-no-activate", u("pipeline-no-activate", allow(["datapipeline:CreatePipeline",
                                                                "datapipeline:PutPipelineDefinition", "iam:PassRole"])),
-      "PassRole+DataPipeline", "closed", "alarm"),  # still the Cloudsplaining path (CreatePipeline and PassRole)
+      "PassRole+DataPipeline", "closed", "ok"),  # nothing activates the pipeline: no role is passed, no code runs
     S("pipeline-bounded", u("pipeline-bounded", allow([*PIPELINE, "iam:PassRole"]), boundary=S3_ONLY),
       "PassRole+DataPipeline", "closed", "ok"),
     S("image-builder-to-ec2", u("image-builder-to-ec2", allow(IMAGE_BUILDER), allow("iam:PassRole", Condition=TO_EC2)),
