@@ -723,7 +723,9 @@ def pool_guest_enhanced_rows(asker: Asker, questions: tuple[Question, ...], rows
 def _guest_session_allows(action: str, partition: str, account_id: str) -> bool:
     """Whether an unauthenticated identity's session policy in the enhanced flow allows ``action``."""
     guest = f"arn:{partition}:sts::{account_id}:assumed-role/{PROBE}/CognitoIdentityCredentials"
-    return evaluate(Request(action=action, principal=guest, identity_policies=[_ANY_ACTION],
+    # on a key no one names, whose key policy defers to IAM (a KMS request without one is Unknown)
+    key_policy = key_policy_enabling_iam(partition, account_id) if reads_key_policy(action.lower(), "*") else None
+    return evaluate(Request(action=action, principal=guest, identity_policies=[_ANY_ACTION], resource_policy=key_policy,
                             session_policy=GUEST_SESSION_POLICY)).decision == "Allowed"
 
 
