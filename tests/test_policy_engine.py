@@ -412,8 +412,25 @@ def test_cross_account_scps_of_the_caller_apply():
 
 
 def test_resource_account_from_the_arn():
+    # the key's account is A (from its ARN): its default key policy enables A's IAM policies, not B's
     key = f"arn:aws:kms:us-east-1:{A}:key/1"
-    assert decide("kms:Decrypt", key, principal=BOB_B, identity_policies=[ADMIN]).decision == "ImplicitlyDenied"
+    default_key_policy = doc(allow("kms:*", "*", Principal={"AWS": f"arn:aws:iam::{A}:root"}))
+    assert decide("kms:Decrypt", key, principal=BOB_B, identity_policies=[ADMIN],
+                  resource_policy=default_key_policy).decision == "ImplicitlyDenied"
+
+
+def test_kms_key_policy_not_given_is_unknown():
+    # every KMS key has a key policy, and IAM policies grant nothing on a key unless it allows them
+    key = f"arn:aws:kms:us-east-1:{A}:key/1"
+    result = decide("kms:Decrypt", key, identity_policies=[ADMIN])
+    assert result.decision == "Unknown"
+    assert result.missing == ["resource_policy (the KMS key policy, not given)"]
+    assert "KMS key policy" in result.reason
+    denied = doc(allow("*"), deny("kms:Decrypt"))
+    assert decide("kms:Decrypt", key, identity_policies=[denied]).decision == "ExplicitlyDenied"
+    # an action on no key reads no key policy
+    assert decide("kms:CreateKey", None, identity_policies=[ADMIN]).decision == "Allowed"
+    assert decide("kms:CreateAlias", f"arn:aws:kms:us-east-1:{A}:alias/a", identity_policies=[ADMIN]).decision == "Allowed"
 
 
 def test_kms_key_policy_must_allow():

@@ -91,6 +91,7 @@ def outside_account() -> dict:
         # a PassRole statement naming only S3 resources, and an S3 statement naming only a bucket
         user(OUTSIDE, "pass-s3", allow("iam:PassRole", "arn:aws:s3:::*"), allow("lambda:*")),
         user(OUTSIDE, "bucket-only", allow("s3:*", "arn:aws:s3:::reports")),
+        user(OUTSIDE, "decrypter", allow("kms:Decrypt")),
         # paths open only on one principal with administrator power (with MFA only)
         user(OUTSIDE, "passer", allow("iam:PassRole", arn(OUTSIDE, "role", "lambda-admin")),
              allow(["lambda:CreateFunction", "lambda:InvokeFunction"])),
@@ -283,3 +284,31 @@ def test_a_statement_naming_a_bucket_grants_no_object_action(loaded):
     assert arn(OUTSIDE, "user", "bucket-only") not in {r["principal"] for r in objects}
     buckets = cli("who-can", "s3:ListBucket", "--resource", "arn:aws:s3:::reports", "--db", loaded)
     assert arn(OUTSIDE, "user", "bucket-only") in {r["principal"] for r in buckets}
+
+
+# --- KMS: no key policy is loaded ----------------------------------------------------------------------------------
+# "Unless the key policy explicitly allows it, you cannot use IAM policies to allow access to a KMS key" (AWS KMS
+# Developer Guide, "Key policies in AWS KMS"): a named key's policy, not loaded, leaves the answer Unknown; a key no
+# one names is asked with AWS's default key policy, which enables IAM policies.
+KEY = f"arn:aws:kms:us-east-1:{OUTSIDE}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def test_a_named_key_whose_policy_is_not_loaded_is_unknown(loaded):
+    result = simulate(loaded, arn(OUTSIDE, "user", "decrypter"), "kms:Decrypt", "--resource", KEY)
+    assert result["decision"] == "Unknown", result
+    assert "KMS key policy" in result["reason"], result
+    found = cli("who-can", "kms:Decrypt", "--resource", KEY, "--db", loaded)
+    assert {r["principal"]: r["decision"] for r in found}[arn(OUTSIDE, "user", "decrypter")] == "Unknown", found
+
+
+def test_a_key_no_one_names_is_asked_with_the_default_key_policy(loaded):
+    decrypter = arn(OUTSIDE, "user", "decrypter")
+    assert simulate(loaded, decrypter, "kms:Decrypt")["decision"] == "Allowed"
+    assert simulate(loaded, arn(OUTSIDE, "user", "bounded"), "kms:Decrypt")["decision"] == "ImplicitlyDenied"
+    found = cli("who-can", "kms:Decrypt", "--db", loaded)
+    assert {r["principal"]: r["decision"] for r in found}.get(decrypter) == "Allowed", found
+    rows = cli("query", "--db", loaded, "select question, decision from iam_principal_access "
+                                        "where principal_name = 'decrypter' and question like 'kms_%'")["rows"]
+    answers = {r["question"]: r["decision"] for r in rows}
+    assert answers["kms_decrypt_any_key"] == "Allowed", answers
+    assert answers.get("kms_reencrypt_from_any_key", "ImplicitlyDenied") == "ImplicitlyDenied", answers

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from iamsql.errors import PolicyError
-from iamsql.policy.catalog import rcp_supported_services
+from iamsql.policy.catalog import catalog, rcp_supported_services
 from iamsql.policy.conditions import (
     REQUEST_TIME_KEYS,
     KnownPrefix,
@@ -67,6 +67,8 @@ TRUST_POLICY_ACTIONS = frozenset(
 RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
 # Services whose resource-based policy (the KMS key policy) must allow when it is given.
 KEY_POLICY_SERVICES = frozenset({"kms"})
+# How a key policy that a KMS request does not give is named in ``missing``.
+KEY_POLICY_NOT_GIVEN = "resource_policy (the KMS key policy, not given)"
 # iam:PassRole is granted only by the caller's own policies, for a role of its own account: "you must grant the
 # PassRole permission to the user's IAM user, role, or group" and "You can only use the PassRole permission to pass an
 # IAM role to a service that shares the same AWS account" (IAM User Guide, "Grant a user permissions to pass a role to
@@ -674,6 +676,20 @@ def reads_trust_policy(action: str, resource: str) -> bool:
     return not (len(parts) == 6 and parts[2] == "sts" and parts[5] == "self")
 
 
+def reads_key_policy(action: str, resource: str) -> bool:
+    """True when ``action`` acts on a KMS key (``resource`` a key ARN, or ``"*"`` for an action whose resource types
+    include ``key``): "Every KMS key must have exactly one key policy" and "Unless the key policy explicitly allows it,
+    you cannot use IAM policies to allow access to a KMS key" (AWS KMS Developer Guide, "Key policies in AWS KMS"), so
+    such a request always depends on one."""
+    if not action.startswith("kms:"):
+        return False
+    if resource == "*":
+        known = catalog().action(action)
+        return known is not None and "key" in known.resource_types
+    parts = resource.split(":", 5)
+    return len(parts) == 6 and parts[2] == "kms" and parts[5].startswith("key/")
+
+
 def _rcps_cover(action: str) -> bool:
     """True when RCPs restrict ``action``: an action of a service RCPs support, but not one AWS exempts."""
     return action.split(":", 1)[0] in rcp_supported_services() and action not in RCP_EXEMPT_ACTIONS
@@ -875,7 +891,7 @@ def evaluate(request: Request) -> Evaluation:
 
     # Resource side: the resource-based policy, by how its Principal named the caller.
     trust_call = reads_trust_policy(action, resource)
-    resource_grants = {}
+    resource_grants, key_call = {}, False
     # "The only resource-based policy that exists within the IAM service is the IAM role trust policy" (AWS Knowledge
     # Center, "Has prohibited field Principal"), and it decides only the STS calls on its role: a resource policy given
     # for an iam: action (iam:PassRole included) is not read, so it grants nothing (an iam: action on another account's
@@ -888,6 +904,9 @@ def evaluate(request: Request) -> Evaluation:
         resource_grants = run.policy(
             shape(parse_policy(request.resource_policy)), "resource", "resource_policy", reads_principal=True
         )
+    elif key_call := reads_key_policy(action, resource):
+        # not given is not "none": every key has one, so the key policy is a document that is not known
+        resource_grants = run.policy(None, "resource", KEY_POLICY_NOT_GIVEN)
     direct = resource_grants.get(DIRECT, _NOTHING)
     role_named = resource_grants.get(ROLE_ARN, _NOTHING)
     account_named = resource_grants.get(ACCOUNT, _NOTHING)
@@ -909,7 +928,7 @@ def evaluate(request: Request) -> Evaluation:
 
     same_account = iam_caller and principal_account == resource_account
     resource_policy_required = trust_call or (
-        service in KEY_POLICY_SERVICES and request.resource_policy is not None
+        service in KEY_POLICY_SERVICES and (request.resource_policy is not None or key_call)
     )
     if not iam_caller:
         identity_side, principal_side = [], direct

@@ -41,7 +41,7 @@ from iamsql.policy.access.questions import (
 )
 from iamsql.policy.conditions import normalize_context, principal_key, session_key, steps_conditions
 from iamsql.policy.document import Statement
-from iamsql.policy.evaluation import default_context, describe_principal, known_absent
+from iamsql.policy.evaluation import default_context, describe_principal, known_absent, reads_key_policy
 from iamsql.policy.variables import parse_template
 
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
@@ -119,6 +119,26 @@ def delegating_trust(partition: str, account_id: str):
     )
 
 
+def key_policy_enabling_iam(partition: str, account_id: str):
+    """AWS's default key policy: its one statement "Allows access to the AWS account and enables IAM policies" (AWS KMS
+    Developer Guide, "Default key policy"). No key policy is loaded: a request on a key no statement names (a question's
+    probe, a request without a resource) is asked against it, on a key of the account whose policy defers to IAM."""
+    return parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "Enable IAM User Permissions",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }
+            ],
+        }
+    )
+
+
 class Asker:
     """Asks the engine about one account's principals; answers for requests that cannot depend on who asks
     are shared between principals with the same policies."""
@@ -133,6 +153,7 @@ class Asker:
         self._read: dict[tuple, Evaluation] = {}  # the same answers keyed by the documents read, not their positions
         self._answers: dict[tuple, tuple[str, list[Evaluation]]] = {}
         self._delegating = delegating_trust(account.partition, account.account_id)
+        self.key_policy = key_policy_enabling_iam(account.partition, account.account_id)
         self._sessions: dict[str, dict[str, list[str]]] = {}  # role -> the roles whose sessions its trust names
         self._allowed: dict[tuple, frozenset[str]] = {}  # (policies, actions) -> ``allowed_actions``
         self._roles_named: dict[tuple, tuple[str, ...]] = {}  # PassRole reach -> ``roles_named``
@@ -175,6 +196,11 @@ class Asker:
         denied), or a document is not loaded."""
         return principal.reach(action)[1]
 
+    def probe_key_policy(self, action: str, resource: str):
+        """The key policy of a key no statement names (``key_policy_enabling_iam``) when ``action`` on ``resource``
+        reads one, else None."""
+        return self.key_policy if reads_key_policy(action.lower(), resource) else None
+
     def request(
         self, principal: Principal, action: str, resource: str, *, resource_policy=None, context: dict | None = None
     ) -> Evaluation:
@@ -184,7 +210,10 @@ class Asker:
                 return self.assume(principal, role)  # a loaded role: its own trust policy decides too
         if resource_policy is None and action.lower().startswith("sts:"):
             resource_policy = self._delegating  # identity-side question: a role whose trust defers to the account
-        elif resource_policy is not None:
+        elif resource_policy is None and reads_key_policy(action.lower(), resource):
+            # a named key whose policy is not loaded: a document that is not known, the engine answers Unknown
+            return self._evaluate(principal, action, resource, None, context)
+        elif resource_policy is not None and resource_policy is not self.key_policy:
             return self._evaluate(principal, action, resource, resource_policy, context)
         reach, allows = principal.reach(action)
         if not allows:
@@ -409,7 +438,8 @@ class Asker:
             for context in _probe_contexts(probe.context, self.account.partition):
                 for resources in self._alternatives(principal, target, probe.action):
                     trust = trust_naming(principal.arn) if probe.trusts_caller else None
-                    result = _all_of([self.request(principal, probe.action, resource, resource_policy=trust,
+                    result = _all_of([self.request(principal, probe.action, resource,
+                                                   resource_policy=trust or self.probe_key_policy(probe.action, resource),
                                                    context=context) for resource in resources])
                     if best is None or RANK[result.decision] > RANK[best.decision]:
                         best = result
@@ -693,7 +723,9 @@ def pool_guest_enhanced_rows(asker: Asker, questions: tuple[Question, ...], rows
 def _guest_session_allows(action: str, partition: str, account_id: str) -> bool:
     """Whether an unauthenticated identity's session policy in the enhanced flow allows ``action``."""
     guest = f"arn:{partition}:sts::{account_id}:assumed-role/{PROBE}/CognitoIdentityCredentials"
-    return evaluate(Request(action=action, principal=guest, identity_policies=[_ANY_ACTION],
+    # on a key no one names, whose key policy defers to IAM (a KMS request without one is Unknown)
+    key_policy = key_policy_enabling_iam(partition, account_id) if reads_key_policy(action.lower(), "*") else None
+    return evaluate(Request(action=action, principal=guest, identity_policies=[_ANY_ACTION], resource_policy=key_policy,
                             session_policy=GUEST_SESSION_POLICY)).decision == "Allowed"
 
 

@@ -13,10 +13,10 @@ from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, Principal, load_accounts
 from iamsql.policy.access.organization import guardrails
 from iamsql.policy.access.questions import PROBE
-from iamsql.policy.access.tables import POSSIBLE, RANK, Asker, attached_at
+from iamsql.policy.access.tables import POSSIBLE, RANK, Asker, attached_at, key_policy_enabling_iam
 from iamsql.policy.catalog import probe_resources
 from iamsql.policy.conditions import steps_conditions
-from iamsql.policy.evaluation import reads_trust_policy
+from iamsql.policy.evaluation import reads_key_policy, reads_trust_policy
 
 # called with a SAML assertion or an OIDC token, not with AWS credentials: no IAM user or role is the caller
 FEDERATED_ACTIONS = ("sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
@@ -156,6 +156,8 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
                                              name=PROBE)[0]
         role = _trusting_role(accounts, action, target) if resource else None
         resource_policy = role.trust.policy if role is not None and role.trust is not None else None
+        if not resource and reads_key_policy(action.lower(), target):
+            resource_policy = key_policy_enabling_iam(account.partition, account.account_id)  # a key no one names
         own = rails.get(account.account_id)
         resource_account = None if resource else account.account_id
         owner = rails.get(resource_account or _arn_account(target) or account.account_id)
@@ -279,6 +281,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
             continue
         role = account.role(target) if trust_call else None
         resource_policy = role.trust.policy if role is not None else None
+        if not resource:
+            resource_policy = asker.probe_key_policy(action, target)  # a key no one names: its policy defers to IAM
         found: dict[str, Answer] = {}
         trusting = account.role(target) if resource_policy is not None and action.lower() == "sts:assumerole" else None
         callers = [] if action.lower() in FEDERATED_ACTIONS else account.principals
