@@ -138,9 +138,11 @@ class Steampipe(Postgres):
             return node
 
         def _parse_in(self, this: exp.Expr | None, alias: bool = False) -> exp.In:
-            # ``x in ()`` is a syntax error in Postgres; sqlglot read it as an empty list (false)
-            if self._curr and self._curr.token_type == TokenType.L_PAREN and self._next \
-                    and self._next.token_type == TokenType.R_PAREN:
+            # ``x in ()``, and ``x in`` with no parenthesis after it (the end of the statement, a column, an
+            # unnest), are syntax errors in Postgres; sqlglot read them as an empty list (false) or a column
+            if not self._curr or self._curr.token_type != TokenType.L_PAREN:
+                self.raise_error("IN without a parenthesized list of values or a subquery", self._curr or self._prev)
+            if self._next and self._next.token_type == TokenType.R_PAREN:
                 self.raise_error("IN without values", self._next)
             return super()._parse_in(this, alias=alias)
 
