@@ -360,6 +360,7 @@ def test_usage_errors_are_one_line_and_exit_2_or_254_for_check_and_query(tmp_pat
         (["report", "--out", "x.csv", "--run", "abc", "--db", db], "error: Invalid value for '--run'"),
         (["nosuchcommand"], "error: No such command 'nosuchcommand'."),
         (["query", "-o", "xml", "select 1", "--db", db], "error: unknown output format 'xml'"),
+        (["query", "--dialect", "mysql", "select 1", "--db", db], "error: unknown dialect 'mysql'"),
         (["evidence", "run", "--keep-runs"], "error: Option '--keep-runs' requires an argument."),
     ]
     for args, start in cases:

@@ -86,6 +86,10 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select u.name from aws_iam_user u join aws_iam_group g using ()", 'near ")": USING without columns'),
         ("select u.name from aws_iam_user u join aws_iam_group g", "JOIN without ON or USING"),
         ("select case when name = 'a' then", 'near "then": incomplete CASE WHEN clause'),
+        # an operator cut short is named by its sign, never sqlglot's class (MUL, EQ); ``selec *`` reads as a product
+        ("selec * from aws_iam_user", 'near "from": the operator "*" has nothing after it'),
+        ("select name from aws_iam_user where name =", 'near "=": the operator "=" has nothing after it'),
+        ("select 1 ||", 'near "||": the operator "||" has nothing after it'),
         # DuckDB's parser refuses an empty GROUP BY in its own words, said once
         ("select name from aws_iam_user group by", 'syntax error at or near "BY"'),
         ("select u.name from aws_iam_user u left join aws_iam_group g where true", "JOIN without ON or USING"),

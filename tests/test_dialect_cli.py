@@ -121,6 +121,17 @@ def test_empty_in_list_is_a_syntax_error(loaded_db):
     assert proc.stderr.startswith("error: syntax error at line 1") and proc.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("sql", ["select name from aws_iam_user where name in",
+                                 "select name from aws_iam_user where name not in"])
+def test_in_at_the_end_of_a_query_is_a_syntax_error(loaded_db, sql):
+    """A query cut short after ``in`` is refused as Postgres refuses it, not read as an empty list (no rows, or
+    every row with ``not in``)."""
+    proc = iamsql("query", "--db", str(loaded_db), sql)
+    assert proc.returncode == 41 and proc.stdout == ""
+    assert proc.stderr == (f"error: syntax error at line 1, column {sql.index(' in') + 3} near \"in\": IN without a "
+                           "parenthesized list of values or a subquery\n")
+
+
 def test_unknown_table_is_one_line(loaded_db):
     assert_one_line_error(iamsql("query", "--db", str(loaded_db), "select * from aws_iam_usr"),
                           "unknown table aws_iam_usr", "did you mean aws_iam_user?")

@@ -74,6 +74,7 @@ def query(
     """
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    sql_query.check_dialect(dialect)  # bad input (254), not a failed statement (41)
     with_header = header_flag(header)
     check_separator(separator)
     queries = read_queries(sql, file)  # every file is read before anything runs

@@ -138,9 +138,11 @@ class Steampipe(Postgres):
             return node
 
         def _parse_in(self, this: exp.Expr | None, alias: bool = False) -> exp.In:
-            # ``x in ()`` is a syntax error in Postgres; sqlglot read it as an empty list (false)
-            if self._curr and self._curr.token_type == TokenType.L_PAREN and self._next \
-                    and self._next.token_type == TokenType.R_PAREN:
+            # ``x in ()``, and ``x in`` with no parenthesis after it (the end of the statement, a column, an
+            # unnest), are syntax errors in Postgres; sqlglot read them as an empty list (false) or a column
+            if not self._curr or self._curr.token_type != TokenType.L_PAREN:
+                self.raise_error("IN without a parenthesized list of values or a subquery", self._curr or self._prev)
+            if self._next and self._next.token_type == TokenType.R_PAREN:
                 self.raise_error("IN without values", self._next)
             return super()._parse_in(this, alias=alias)
 
@@ -5002,6 +5004,11 @@ _TOKEN_REPR = re.compile(
 )
 
 
+# sqlglot's classes of the operators a statement cut short can end on, as the signs the user wrote
+OPERATOR_SIGNS = {"ADD": "+", "SUB": "-", "MUL": "*", "DIV": "/", "MOD": "%", "EQ": "=", "NEQ": "<>", "GT": ">",
+                  "GTE": ">=", "LT": "<", "LTE": "<=", "DPIPE": "||"}
+
+
 def describe_parse_error(exc: ParseError) -> str:
     if not exc.errors:
         return f"syntax error: {first_line(exc)}"
@@ -5009,7 +5016,12 @@ def describe_parse_error(exc: ParseError) -> str:
     near = (error.get("highlight") or "").strip()
     description = (error.get("description") or "invalid syntax").rstrip(".")
     description = re.sub(r"<class '[\w.]*?(\w+)'>", lambda m: m.group(1).upper(), description)
-    description = re.sub(r"^Required keyword: '\w+' missing for (\w+)", r"incomplete \1 clause", description)
+    description = re.sub(
+        r"^Required keyword: '\w+' missing for (\w+)",
+        lambda m: (f'the operator "{OPERATOR_SIGNS[m.group(1)]}" has nothing after it' if m.group(1) in OPERATOR_SIGNS
+                   else f"incomplete {m.group(1)} clause"),
+        description,
+    )
     # sqlglot reads a CASE's WHEN ... THEN as an If node; Postgres has no IF
     description = description.replace("incomplete IF clause", "incomplete CASE WHEN clause")
     description = _TOKEN_REPR.sub(

@@ -30,6 +30,12 @@ control_views = lazy_import("iamsql.controls.views")  # imports this module and 
 DIALECTS = ("steampipe", "postgres", "duckdb")
 
 
+def check_dialect(dialect: str) -> None:
+    """Refuse an input dialect ``translate`` does not read."""
+    if dialect not in DIALECTS:
+        raise QueryError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
+
+
 def translate(sql: str, dialect: str = "steampipe", *, as_of_variable: bool = False,
               tree: sqlglot.exp.Expr | None = None, numeric_text: bool = False) -> str:
     """The DuckDB SQL for ``sql`` written in ``dialect`` ('steampipe' and 'postgres' are the same input dialect).
@@ -39,8 +45,7 @@ def translate(sql: str, dialect: str = "steampipe", *, as_of_variable: bool = Fa
     ``sql`` again. ``numeric_text``: for ``fetch``, a numeric division or ``avg`` column carries Postgres's text.
     """
 
-    if dialect not in DIALECTS:
-        raise QueryError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
+    check_dialect(dialect)
     if dialect == "duckdb":
         return sql
     if tree is not None:
