@@ -377,6 +377,8 @@ def test_target_dialects_are_sqlglot_dialects():
             transpile_for("select e.key from aws_iam_role r, jsonb_each(r.tags) e", engine)
         with pytest.raises(UnsupportedFeature, match=rf"^unsupported on {engine}: pg_typeof\(\)"):
             transpile_for("select name from aws_iam_user where pg_typeof(tags)::text = 'jsonb'", engine)
+        with pytest.raises(UnsupportedFeature, match=rf"^unsupported on {engine}: a window frame with GROUPS"):
+            transpile_for("select count(*) over (order by name rows 1 preceding exclude ties) from aws_iam_user", engine)
     for operator in ("@>", "?", "?|", "?&"):  # named as the query writes them
         right = "'{\"a\": 1}'::jsonb" if operator == "@>" else "'a'" if operator == "?" else "array['a']"
         with pytest.raises(UnsupportedFeature, match=rf"unsupported on trino: the jsonb operator {re.escape(operator)}$"):

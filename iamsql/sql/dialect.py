@@ -3757,6 +3757,10 @@ def domain_errors(node: exp.Expr) -> exp.Expr | None:
     elif isinstance(node, exp.NthValue) and node.args.get("offset") is not None:
         # DuckDB gives null for a position below 1; the check goes on the argument (the call sits in its window)
         position = node.args["offset"]
+        if isinstance(position, exp.Literal) and not position.is_string and re.fullmatch(r"\d+", position.this):
+            if int(position.this) > 0:
+                return None
+            raise QueryError("argument of nth_value must be greater than zero")
         checked = node.copy()
         checked.meta["pg_domain_checked"] = True
         checked.set("offset", exp.paren(exp.Case().when(
@@ -3905,7 +3909,7 @@ def refuse_lookaround(pattern: exp.Expr) -> None:
 
 
 # Postgres's \s (and \S): C's isspace, with the vertical tab that RE2's \s leaves out.
-SPACE_CLASS = "\\t\\n\\v\\f\\r "
+SPACE_CLASS = "\\t\\n\\x0B\\f\\r "
 
 
 def re2_escapes(text: str) -> str:
