@@ -108,8 +108,8 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select name @@ 'a & b' from aws_iam_user", "@@ on a value that is not jsonb (text search)"),
         ("select jsonb_path_match('{\"a\": 1}', '$.a')", "single boolean result is expected"),
         (
-            "select count(*) over (order by name groups between 1 preceding and current row) from aws_iam_user",
-            "unsupported Postgres feature: window frame",
+            "select count(*) over (order by name groups between null preceding and current row) from aws_iam_user",
+            "frame starting offset must not be null",
         ),
         ("select jsonb_set_lax(tags, '{a}', null) from aws_iam_user", "unsupported Postgres feature: jsonb_set_lax()"),
         ("select regexp_substr(name, 'a', 2) from aws_iam_user", "regexp_substr() with more than two arguments"),
@@ -381,6 +381,8 @@ def test_target_dialects_are_sqlglot_dialects():
             transpile_for("select e.key from aws_iam_role r, jsonb_each(r.tags) e", engine)
         with pytest.raises(UnsupportedFeature, match=rf"^unsupported on {engine}: pg_typeof\(\)"):
             transpile_for("select name from aws_iam_user where pg_typeof(tags)::text = 'jsonb'", engine)
+        with pytest.raises(UnsupportedFeature, match=rf"^unsupported on {engine}: a window frame with GROUPS"):
+            transpile_for("select count(*) over (order by name rows 1 preceding exclude ties) from aws_iam_user", engine)
     for operator in ("@>", "?", "?|", "?&"):  # named as the query writes them
         right = "'{\"a\": 1}'::jsonb" if operator == "@>" else "'a'" if operator == "?" else "array['a']"
         with pytest.raises(UnsupportedFeature, match=rf"unsupported on trino: the jsonb operator {re.escape(operator)}$"):

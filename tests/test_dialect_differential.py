@@ -200,6 +200,18 @@ REFUSED_BY_POSTGRES = [
     "select jsonb_path_exists('{\"a\": 1}', '$.a ? (@ == $x)', '{}', true)",
     "select jsonb_path_query_array('{\"a\": 1}', '$.a', '[1]', true)",
     "select jsonb_path_exists('{}', '$', verbose => true)",
+    "select name, count(*) over (order by attachment_count groups between null preceding and current row) "
+    "from aws_iam_policy",
+    "select name, count(*) over (order by name rows between current row and null following) from aws_iam_user",
+    "select nth_value(name, 0) over () from aws_iam_user",
+    "select nth_value(name, attachment_count::int) over (order by name) from aws_iam_policy",
+    "select name, count(*) over (order by name range between 1 preceding and current row) from aws_iam_user",
+    "select name, count(*) over (order by attachment_count groups between -1 preceding and current row) "
+    "from aws_iam_policy",
+    "select * from jsonb_to_record('[1]') as x(a int)",
+    "select * from jsonb_to_record('null') as x(a int)",
+    "select u.name, lp.* from aws_iam_user u, jsonb_to_record(u.tags -> 'team') as lp(a text) where u.tags ? 'team'",
+    "select * from jsonb_to_record('{\"a\": 1.5}') as x(a int)",
 ]
 
 
@@ -253,6 +265,11 @@ def test_what_postgres_refuses_fails(both_databases, sql):
     "select * from jsonb_to_recordset('1') as t(a int)",
     "select '10.1.2.3'::inet <<= any(array['10.0.0.0/8', '11.0.0.0/8'])",
     "select jsonb_path_query_array('{\"a\": 1}', '$.a', '[1]', true)",
+    "select name, count(*) over (order by name rows between current row and null following) from aws_iam_user",
+    "select nth_value(name, attachment_count::int) over (order by name) from aws_iam_policy",
+    "select nth_value(name, 0) over () from aws_iam_user",
+    "select * from jsonb_to_record('[1]') as x(a int)",
+    "select * from jsonb_to_record('\"s\"') as x(a int)",
 ])
 def test_refused_in_postgres_words(both_databases, sql):
     """Where translation or the run refuses what PostgreSQL refuses, the message is PostgreSQL's."""

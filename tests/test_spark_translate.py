@@ -52,6 +52,8 @@ def test_postgres_semantics_kept():
     ("select jsonb_path_query_first(policy, '$.a') from aws_iam_policy", "unsupported on spark: jsonb_path_query_first()"),
     ("select host(source_ip_address::inet) from aws_cloudtrail_trail_event", "unsupported on spark: the inet and cidr"),
     ("select pg_typeof(create_date) from aws_iam_user", "unsupported on spark: pg_typeof() of a value whose type"),
+    ("select count(*) over (order by create_date groups 1 preceding) from aws_iam_user",
+     "unsupported on spark: a window frame with GROUPS or EXCLUDE"),
 ])
 def test_unsupported_names_the_postgres_function(sql, named):
     with pytest.raises(QueryError) as raised:

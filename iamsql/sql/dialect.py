@@ -2444,6 +2444,25 @@ def special_time(node: exp.Expr, kind: exp.DataType.Type) -> exp.Expr | None:
     return value
 
 
+def range_frame_intervals(window: exp.Window, scope: Scope) -> exp.Window | None:
+    """``range between '1 day' preceding ...`` over a time: Postgres reads a quoted offset as an interval there
+    (DuckDB cannot subtract text from a time); ``window`` with its offsets cast, else None."""
+    spec, order = window.args.get("spec"), window.args.get("order")
+    if spec is None or str(spec.args.get("kind") or "").upper() != "RANGE" or order is None or len(
+            order.expressions) != 1:
+        return None
+    key = order.expressions[0].this
+    if not (is_timestamptz(key, scope) or is_date(key) or _is_timestamp_without_zone(key)):
+        return None
+    bounds = [b for b in ("start", "end") if isinstance(spec.args.get(b), exp.Literal) and spec.args[b].is_string]
+    if not bounds:
+        return None
+    replacement = window.copy()
+    for bound in bounds:
+        replacement.args["spec"].set(bound, exp.cast(spec.args[bound].copy(), exp.DataType.build("INTERVAL")))
+    return replacement
+
+
 def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
     as_of = scope.as_of_variable
     name = func_name(node)
@@ -2454,6 +2473,8 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("DATE"))
     if as_of and isinstance(node, exp.Localtimestamp):
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
+    if isinstance(node, exp.Window) and (frame_offsets := range_frame_intervals(node, scope)) is not None:
+        return frame_offsets
     time_types = (exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMP, exp.DataType.Type.DATE)
     if isinstance(node, exp.Cast) and node.to.this in time_types and (
             value := special_time(node.this, node.to.this)) is not None:
@@ -3735,6 +3756,19 @@ def domain_errors(node: exp.Expr) -> exp.Expr | None:
                        raise_error("null character not permitted")))
     elif func_name(node) == "make_date" and len(node.expressions) == 3 and not node.meta.get("pg_call"):
         return bc_make_date(*node.expressions)
+    elif isinstance(node, exp.NthValue) and node.args.get("offset") is not None:
+        # DuckDB gives null for a position below 1; the check goes on the argument (the call sits in its window)
+        position = node.args["offset"]
+        if isinstance(position, exp.Literal) and not position.is_string and re.fullmatch(r"\d+", position.this):
+            if int(position.this) > 0:
+                return None
+            raise QueryError("argument of nth_value must be greater than zero")
+        checked = node.copy()
+        checked.meta["pg_domain_checked"] = True
+        checked.set("offset", exp.paren(exp.Case().when(
+            exp.LTE(this=position.copy(), expression=zero), raise_error("argument of nth_value must be greater than "
+                                                                        "zero")).else_(position.copy())))
+        return checked
     elif isinstance(node, exp.Pow):
         base, exponent = node.this, node.expression
         checks += [
@@ -3876,11 +3910,16 @@ def refuse_lookaround(pattern: exp.Expr) -> None:
                                      "(?<=...), (?<!...)) in a regular expression (RE2 has none)")
 
 
+# Postgres's \s (and \S): C's isspace, with the vertical tab that RE2's \s leaves out.
+SPACE_CLASS = "\\t\\n\\x0B\\f\\r "
+
+
 def re2_escapes(text: str) -> str:
     r"""Postgres's regular-expression escapes that RE2 reads otherwise, in RE2's syntax: ``\y`` and ``\Y`` (a word
     boundary, and not one) are RE2's ``\b`` and ``\B``, ``\b`` (a backspace in Postgres) is ``\x08``, ``\Z`` (the
-    end of the text) is ``\z``, and ``\m``/``\M`` (the start and end of a word) are ``\b`` where a letter, digit or
-    ``_`` of the pattern follows or precedes them. Back-references and other uses of ``\m``/``\M`` are refused."""
+    end of the text) is ``\z``, ``\s`` and ``\S`` hold the vertical tab, and ``\m``/``\M`` (the start and end of a word) are
+    ``\b`` where a letter, digit or ``_`` of the pattern follows or precedes them. Back-references and other uses of
+    ``\m``/``\M`` are refused."""
     out = []
     for i, piece, inside in regex_pieces(text):
         if len(piece) < 2 or piece[0] != "\\":
@@ -3889,6 +3928,10 @@ def re2_escapes(text: str) -> str:
         following = piece[1]
         if following == "b":
             out.append("\\x08")
+        elif following == "s":
+            out.append(SPACE_CLASS if inside else f"[{SPACE_CLASS}]")
+        elif following == "S" and not inside:
+            out.append(f"[^{SPACE_CLASS}]")
         elif inside:
             out.append(piece)
         elif following in "yY":
@@ -4489,7 +4532,7 @@ def recordset_sources(tree: exp.Expr) -> exp.Expr:
     for function in list(tree.find_all(exp.Anonymous)):
         holder = function.parent
         alias = holder.args.get("alias") if isinstance(holder, (exp.Table, exp.Lateral)) else None
-        if func_name(function) != "jsonb_to_recordset" or holder.this is not function or len(
+        if func_name(function) not in ("jsonb_to_recordset", "jsonb_to_record") or holder.this is not function or len(
                 function.expressions) != 1 or not alias or not alias.columns or not all(
                 isinstance(c, exp.ColumnDef) and c.args.get("kind") for c in alias.columns):
             continue
@@ -4504,18 +4547,27 @@ def recordset_sources(tree: exp.Expr) -> exp.Expr:
                 if kind.this not in TEXT_TYPES:
                     value = exp.Cast(this=value, to=kind.copy())
             items.append(exp.alias_(value, definition.this.copy()))
-        objects_only = exp.Case().when(exp.NEQ(this=exp.Anonymous(this="jsonb_typeof", expressions=[element.copy()]),
-                                               expression=string("object")),
-                                       raise_error("argument of jsonb_to_recordset must be an array of objects")
-                                       ).else_(exp.true())
         argument = function.expressions[0]
-        arrays_only = exp.Case().when(exp.NEQ(this=exp.Anonymous(this="jsonb_typeof", expressions=[argument.copy()]),
-                                              expression=string("array")),
-                                      raise_error("cannot call jsonb_to_recordset on a non-array")).else_(argument.copy())
-        elements = exp.Table(this=exp.Anonymous(this="jsonb_array_elements", expressions=[arrays_only]),
-                             alias=exp.TableAlias(this=exp.to_identifier("pg_recordset_elements"),
-                                                  columns=[exp.to_identifier("pg_recordset_element", quoted=True)]))
-        query = exp.select(*items).from_(elements).where(objects_only)
+        argument_type = exp.Anonymous(this="jsonb_typeof", expressions=[argument.copy()])
+        elements_alias = exp.TableAlias(this=exp.to_identifier("pg_recordset_elements"),
+                                        columns=[exp.to_identifier("pg_recordset_element", quoted=True)])
+        if func_name(function) == "jsonb_to_record":
+            # one row: the object's members (all NULL for a NULL argument)
+            array_type = exp.EQ(this=argument_type.copy(), expression=string("array"))
+            object_only = exp.Case().when(array_type, raise_error("cannot call populate_composite on an array")).when(
+                exp.NEQ(this=argument_type, expression=string("object")),
+                raise_error("cannot call populate_composite on a scalar")).else_(argument.copy())
+            query = exp.select(*items).from_(exp.Subquery(this=exp.select(object_only), alias=elements_alias))
+        else:
+            objects_only = exp.Case().when(
+                exp.NEQ(this=exp.Anonymous(this="jsonb_typeof", expressions=[element.copy()]),
+                        expression=string("object")),
+                raise_error("argument of jsonb_to_recordset must be an array of objects")).else_(exp.true())
+            arrays_only = exp.Case().when(exp.NEQ(this=argument_type, expression=string("array")), raise_error(
+                "cannot call jsonb_to_recordset on a non-array")).else_(argument.copy())
+            elements = exp.Table(this=exp.Anonymous(this="jsonb_array_elements", expressions=[arrays_only]),
+                                 alias=elements_alias)
+            query = exp.select(*items).from_(elements).where(objects_only)
         holder.replace(exp.Lateral(this=exp.Subquery(this=query), alias=exp.TableAlias(this=alias.this.copy())))
     return tree
 
@@ -4561,8 +4613,9 @@ def check_unsupported(tree: exp.Expr) -> None:
     check_server_facts(tree)
     check_row_columns(tree)
     for window in tree.find_all(exp.WindowSpec):
-        if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
-            raise UnsupportedFeature("unsupported Postgres feature: window frame with GROUPS or EXCLUDE")
+        for bound, word in (("start", "starting"), ("end", "ending")):
+            if isinstance(window.args.get(bound), exp.Null):
+                raise QueryError(f"frame {word} offset must not be null")
     check_types(tree, ("macaddr", "macaddr8"))
     for node in tree.find_all(exp.SHA2Digest, exp.SHA2):
         length = node.args.get("length")
@@ -5984,6 +6037,17 @@ class DuckDBFromSteampipe(DuckDB):
             if isinstance(divisor, exp.Literal) and not divisor.is_string and float(divisor.this) != 0:
                 return super().div_sql(expression)
             return self.sql(call("pg_div", expression.this, divisor))
+
+        def timestamptrunc_sql(self, expression: exp.TimestampTrunc) -> str:
+            # date_trunc(unit, x, zone) truncates on the zone's clock for every unit; DuckDB's generator keeps the
+            # zone only for a day and longer units, so an hour in a zone half an hour off UTC was cut in UTC
+            zone = expression.args.get("zone")
+            if zone is None:
+                return super().timestamptrunc_sql(expression)
+            local = expression.copy()
+            local.set("zone", None)
+            local.set("this", exp.AtTimeZone(this=expression.this.copy(), zone=zone.copy()))
+            return self.sql(exp.AtTimeZone(this=local, zone=zone.copy()))
 
         def regexpreplace_sql(self, expression: exp.RegexpReplace) -> str:
             # Postgres's replacement text in RE2's syntax (\& is the whole match, other escapes stay literal)

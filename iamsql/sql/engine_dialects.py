@@ -236,6 +236,13 @@ def refuse_postgres_only_functions(tree: exp.Expr, engine: str) -> None:
             raise UnsupportedFeature(f"unsupported on {engine}: {POSTGRES_ONLY_FUNCTIONS[name]}")
 
 
+def refuse_frames_beyond_rows_and_range(tree: exp.Expr, engine: str) -> None:
+    """Window frames in ``GROUPS`` mode or with ``EXCLUDE``, which DuckDB runs and these engines do not."""
+    for window in tree.find_all(exp.WindowSpec):
+        if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
+            raise UnsupportedFeature(f"unsupported on {engine}: a window frame with GROUPS or EXCLUDE")
+
+
 def transpile_for(sql: str, dialect: str) -> str:
     """The Steampipe query written for another engine: 'duckdb', 'spark', 'trino' or 'athena'.
 
@@ -251,6 +258,7 @@ def transpile_for(sql: str, dialect: str) -> str:
     tree = parse(sql)
     check_unsupported(tree)
     refuse_postgres_only_functions(tree, dialect)
+    refuse_frames_beyond_rows_and_range(tree, dialect)
     check_types(tree, ("inet", "cidr"))
     scope = Scope(tree)
     tree = name_select_items(tree, scope)

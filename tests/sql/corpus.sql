@@ -9468,3 +9468,821 @@ select '{"a": 1}'::jsonb @@ '$.a == $x' as a, '{"a": 1}'::jsonb @? '$.a ? (@ == 
 
 -- name: r21_path_operators_variables_rows
 select name, tags @? '$.* ? (@ == $v)' as has_null_var, tags @@ '$x == null' as x_null from aws_iam_user order by name;
+
+-- name: r23_win_rows_frame_sum
+select name, attachment_count, sum(attachment_count) over (order by name rows between 1 preceding and 1 following) as s
+from aws_iam_policy order by name;
+
+-- name: r23_win_rows_unbounded_following
+select name, count(*) over (order by name rows between current row and unbounded following) as rest
+from aws_iam_user order by name;
+
+-- name: r23_win_range_offset_int
+select name, attachment_count, count(*) over (order by attachment_count range between 1 preceding and current row) as c
+from aws_iam_policy order by name;
+
+-- name: r23_win_range_interval
+select event_name, event_time, count(*) over (order by event_time range between interval '1 hour' preceding and current row) as c
+from aws_cloudtrail_trail_event order by event_time, event_name;
+
+-- name: r23_win_first_last_value_frame
+select name, first_value(name) over w as f, last_value(name) over w as l
+from aws_iam_user window w as (order by create_date rows between 1 preceding and 1 following) order by create_date;
+
+-- name: r23_win_nth_value
+select event_name, nth_value(event_name, 2) over (partition by event_source order by event_time rows between unbounded preceding and unbounded following) as second
+from aws_cloudtrail_trail_event order by event_source, event_time;
+
+-- name: r23_win_avg_numeric_frame
+select name, round(avg(attachment_count) over (order by name rows 2 preceding), 2) as a
+from aws_iam_policy order by name;
+
+-- name: r23_win_filter_in_window
+select event_name, count(*) filter (where read_only) over (order by event_time) as reads_so_far
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r23_win_ntile_percent_rank
+select name, ntile(3) over (order by create_date) as t, round(percent_rank() over (order by create_date)::numeric, 3) as pr,
+  round(cume_dist() over (order by create_date)::numeric, 3) as cd
+from aws_iam_user order by create_date;
+
+-- name: r23_win_rank_dense_rank_ties
+select name, attachment_count, rank() over (order by attachment_count desc) as r, dense_rank() over (order by attachment_count desc) as dr
+from aws_iam_policy order by attachment_count desc, name;
+
+-- name: r23_win_lag_by_partition
+select username, event_name, lag(event_time) over (partition by username order by event_time) as prev
+from aws_cloudtrail_trail_event where username is not null order by username, event_time;
+
+-- name: r23_win_time_between_events
+select username, event_time - lag(event_time) over (partition by username order by event_time) as gap
+from aws_cloudtrail_trail_event where username is not null order by username, event_time;
+
+-- name: r23_filter_multiple
+select count(*) filter (where error_code is not null) as errors, count(*) filter (where read_only) as reads,
+  count(distinct username) filter (where user_type = 'IAMUser') as iam_users
+from aws_cloudtrail_trail_event;
+
+-- name: r23_filter_group_by
+select event_source, count(*) filter (where not read_only) as writes, array_agg(event_name order by event_name) filter (where error_code is null) as ok
+from aws_cloudtrail_trail_event group by event_source order by event_source;
+
+-- name: r23_filter_string_agg
+select account_id, string_agg(name, ', ' order by name) filter (where mfa_enabled) as with_mfa
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r23_filter_sum_empty
+select sum(attachment_count) filter (where attachment_count > 100) as s, avg(attachment_count) filter (where false) as a from aws_iam_policy;
+
+-- name: r23_rollup_grouping
+select event_source, read_only, count(*) as n, grouping(event_source, read_only) as g
+from aws_cloudtrail_trail_event group by rollup (event_source, read_only) order by event_source nulls last, read_only nulls last;
+
+-- name: r23_cube_grouping
+select user_type, error_code is not null as failed, count(*) as n, grouping(user_type) as gu, grouping(error_code is not null) as gf
+from aws_cloudtrail_trail_event group by cube (user_type, error_code is not null) order by 1 nulls first, 2 nulls first;
+
+-- name: r23_grouping_sets
+select account_id, path, count(*) as n from aws_iam_user group by grouping sets ((account_id), (path), ()) order by account_id nulls last, path nulls last;
+
+-- name: r23_grouping_sets_label
+select case when grouping(event_source) = 1 then 'all' else event_source end as source, count(*) as n
+from aws_cloudtrail_trail_event group by grouping sets ((event_source), ()) order by n, source;
+
+-- name: r23_rollup_mixed
+select account_id, is_aws_managed, sum(attachment_count) as s from aws_iam_policy group by account_id, rollup (is_aws_managed)
+order by account_id, is_aws_managed nulls first;
+
+-- name: r23_distinct_on_latest_event
+select distinct on (username) username, event_name, event_time from aws_cloudtrail_trail_event
+where username is not null order by username, event_time desc;
+
+-- name: r23_distinct_on_expr
+select distinct on (split_part(event_source, '.', 1)) split_part(event_source, '.', 1) as svc, event_name
+from aws_cloudtrail_trail_event order by split_part(event_source, '.', 1), event_time;
+
+-- name: r23_distinct_on_nulls
+select distinct on (error_code) error_code, event_name from aws_cloudtrail_trail_event order by error_code nulls first, event_name;
+
+-- name: r23_lateral_elements_ordinality
+select p.name, s.ord, s.st ->> 'Effect' as effect from aws_iam_policy p,
+  jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as s(st, ord) order by p.name, s.ord;
+
+-- name: r23_lateral_elements_text_ordinality
+select p.name, a.action, a.i from aws_iam_policy p
+  cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') st
+  cross join lateral jsonb_array_elements_text(st -> 'Action') with ordinality a(action, i)
+order by p.name, a.i, a.action;
+
+-- name: r23_lateral_each_tags
+select u.name, t.key, t.value from aws_iam_user u, jsonb_each(u.tags) t order by u.name, t.key;
+
+-- name: r23_lateral_each_text_filter
+select u.name, t.key from aws_iam_user u cross join lateral jsonb_each_text(u.tags) as t(key, value) where t.value = '' or t.value ~ '^\d+$' order by 1, 2;
+
+-- name: r23_lateral_to_recordset_groups
+select u.name, g."GroupName" as group_name from aws_iam_user u,
+  jsonb_to_recordset(u.groups) as g("GroupName" text, "Arn" text) order by u.name, group_name;
+
+-- name: r23_lateral_to_recordset_tags
+select r.name, x.k, x.v from aws_iam_role r, jsonb_to_recordset(r.tags_src) as t("Key" text, "Value" text), lateral (select t."Key" as k, t."Value" as v) x
+order by r.name, x.k;
+
+-- name: r23_lateral_subquery_count
+select u.name, x.n from aws_iam_user u, lateral (select count(*) as n from aws_cloudtrail_trail_event e where e.username = u.name) x order by u.name;
+
+-- name: r23_lateral_left_join_true
+select u.name, e.event_name from aws_iam_user u left join lateral (
+  select event_name from aws_cloudtrail_trail_event e where e.username = u.name order by event_time desc limit 1) e on true
+order by u.name;
+
+-- name: r23_jsonb_contains_array
+select name from aws_iam_policy where policy_std -> 'Statement' @> '[{"Effect": "Deny"}]' order by name;
+
+-- name: r23_jsonb_contained_by
+select name, tags <@ '{"team": "platform", "nhi": "true", "rotation": "t"}'::jsonb as sub from aws_iam_user order by name;
+
+-- name: r23_jsonb_key_exists_any_all
+select name, tags ?| array['owner', 'nhi'] as any_k, tags ?& array['team', 'nhi'] as all_k, tags ? 'empty' as e from aws_iam_user order by name;
+
+-- name: r23_jsonb_path_ops
+select name, policy_std #> '{Statement,0,Effect}' as e, policy_std #>> '{Statement,0,Action,0}' as a from aws_iam_policy order by name;
+
+-- name: r23_jsonb_minus_key
+select name, tags - 'team' as rest from aws_iam_user where tags ? 'team' order by name;
+
+-- name: r23_jsonb_minus_keys_array
+select name, tags - array['team', 'owner'] as rest from aws_iam_user order by name;
+
+-- name: r23_jsonb_minus_index
+select name, (policy_std -> 'Statement') - 0 as rest from aws_iam_policy order by name;
+
+-- name: r23_jsonb_delete_path
+select name, policy_std #- '{Statement,0,Condition}' as d from aws_iam_policy where name = 'backup-kms';
+
+-- name: r23_jsonb_concat
+select name, tags || '{"scanned": true}'::jsonb as t from aws_iam_user order by name;
+
+-- name: r23_jsonb_concat_arrays
+select name, (policy_std -> 'Statement' -> 0 -> 'Action') || '["extra"]'::jsonb as a from aws_iam_policy order by name;
+
+-- name: r23_jsonb_concat_scalar
+select '[1, 2]'::jsonb || '3'::jsonb as a, '{"a": 1}'::jsonb || '[2]'::jsonb as b, '"x"'::jsonb || '"y"'::jsonb as c;
+
+-- name: r23_path_query_filter_like_regex
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Action[*] ? (@ like_regex "^iam:.*role$" flag "i")') as a from aws_iam_policy order by name;
+
+-- name: r23_path_exists_effect_deny
+select name from aws_iam_policy where jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Deny")') order by name;
+
+-- name: r23_path_query_vars_array
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Action[*] ? (@ == $a || @ == $b)', '{"a": "*", "b": "iam:passrole"}') as x from aws_iam_policy order by name;
+
+-- name: r23_path_query_size
+select name, jsonb_path_query_first(policy_std, '$.Statement.size()') as n from aws_iam_policy order by name;
+
+-- name: r23_path_exists_strict_lax
+select jsonb_path_exists('{"a": [1, 2]}', 'lax $.a.b') as l, jsonb_path_exists('{"a": {"b": 1}}', 'lax $.a.b') as s, jsonb_path_exists('{"a": [{"b": 1}]}', '$.a.b') as u;
+
+-- name: r23_regexp_matches_global
+select name, m from aws_iam_policy, regexp_matches(arn, '[0-9]{4}', 'g') as m order by name, m;
+
+-- name: r23_regexp_matches_flags_i
+select event_name, regexp_matches(user_agent, '(AWS|aws)-(cli|sdk)', 'i') as m from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r23_regexp_matches_groups
+select arn, (regexp_matches(arn, 'arn:aws:iam::(\d+):(\w+)/(.*)'))[3] as res from aws_iam_role order by arn;
+
+-- name: r23_regexp_split_to_table
+select name, part from aws_iam_role, regexp_split_to_table(path, '/') as part where part <> '' order by name, part;
+
+-- name: r23_regexp_split_to_table_ordinality
+select event_name, p, i from aws_cloudtrail_trail_event, regexp_split_to_table(event_source, '\.') with ordinality as x(p, i) order by event_time, i;
+
+-- name: r23_regexp_split_to_array
+select name, regexp_split_to_array(name, '[-.]') as parts, array_length(regexp_split_to_array(name, '[-.]'), 1) as n from aws_iam_user order by name;
+
+-- name: r23_string_to_array_join
+select arn, array_to_string(string_to_array(arn, ':'), '|') as piped from aws_iam_group order by arn;
+
+-- name: r23_string_to_array_null_str
+select string_to_array('a,,b', ',', '') as a, array_to_string(array['x', null, 'z'], '-', '*') as b, array_to_string(array['x', null, 'z'], '-') as c;
+
+-- name: r23_unnest_ordinality
+select u.name, x.part, x.i from aws_iam_user u, unnest(string_to_array(u.path, '/')) with ordinality as x(part, i) order by u.name, x.i;
+
+-- name: r23_unnest_two_arrays
+select * from unnest(array[1, 2, 3], array['a', 'b']) as t(n, s) order by n;
+
+-- name: r23_array_slice
+select name, (string_to_array(arn, ':'))[5:6] as s, (string_to_array(arn, ':'))[:2] as head, (string_to_array(arn, ':'))[6:] as tail from aws_iam_user order by name;
+
+-- name: r23_array_slice_out_of_range
+select (array[1, 2, 3])[0:2] as a, (array[1, 2, 3])[3:10] as b, (array[1, 2, 3])[2:1] as c;
+
+-- name: r23_any_array_text
+select name from aws_iam_user where name = any(array['alice', 'bob', 'nobody']) order by name;
+
+-- name: r23_all_array
+select name from aws_iam_policy where attachment_count > all(array[0, 1]) order by name;
+
+-- name: r23_any_with_null
+select 1 = any(array[2, null]) as a, 2 = any(array[2, null]) as b, 1 <> all(array[2, null]) as c, 1 = all(array[]::int[]) as d;
+
+-- name: r23_any_string_to_array
+select event_name from aws_cloudtrail_trail_event where event_name = any(string_to_array('ConsoleLogin,DeleteTrail', ',')) order by event_time;
+
+-- name: r23_like_any_array
+select name from aws_iam_role where name ilike any(array['%OIDC%', 'aws%']) order by name;
+
+-- name: r23_interval_arithmetic
+select name, create_date + interval '90 days' as due, create_date - interval '1 month 2 hours' as before from aws_iam_user order by name;
+
+-- name: r23_interval_multiply
+select interval '1 day' * 3 as a, interval '90 minutes' / 2 as b, 2 * interval '1 hour 30 minutes' as c;
+
+-- name: r23_age_two_args
+select name, age(password_last_used, create_date) as a from aws_iam_user where password_last_used is not null order by name;
+
+-- name: r23_age_extract_years
+select name, extract(year from age(timestamp '2026-01-01', create_date::timestamp)) as years from aws_iam_user order by name;
+
+-- name: r23_justify
+select justify_days(interval '65 days') as a, justify_hours(interval '50 hours') as b, justify_interval(interval '1 mon -1 day') as c;
+
+-- name: r23_date_trunc_tz
+select event_name, date_trunc('day', event_time, 'America/New_York') as d from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r23_date_trunc_week_quarter
+select name, date_trunc('week', create_date) as w, date_trunc('quarter', create_date) as q from aws_iam_user order by name;
+
+-- name: r23_extract_at_time_zone
+select event_name, extract(hour from event_time at time zone 'Asia/Tokyo') as h, extract(dow from event_time at time zone 'UTC') as dow
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r23_extract_epoch
+select name, extract(epoch from create_date) as e, extract(epoch from interval '1 day 2 hours') as ie from aws_iam_user order by name;
+
+-- name: r23_extract_isodow_doy_week
+select name, extract(isodow from create_date) as d, extract(doy from create_date) as doy, extract(week from create_date) as w,
+  extract(isoyear from create_date) as iy from aws_iam_user order by name;
+
+-- name: r23_at_time_zone_text
+select event_name, (event_time at time zone 'Europe/Paris')::text as local from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r23_to_char_formats
+select name, to_char(create_date, 'YYYY-MM-DD"T"HH24:MI:SS') as a, to_char(create_date, 'Dy, DD Mon YYYY') as b,
+  to_char(create_date, 'HH12:MI AM') as c from aws_iam_user order by name;
+
+-- name: r23_to_char_fm
+select name, to_char(create_date, 'FMMonth FMDD, YYYY') as a, to_char(create_date, 'Q') as q, to_char(create_date, 'IW') as iw from aws_iam_user order by name;
+
+-- name: r23_to_char_numbers
+select name, to_char(max_session_duration, 'FM999,999') as a, to_char(max_session_duration / 3600.0, '990.00') as h from aws_iam_role order by name;
+
+-- name: r23_generate_series_timestamps
+select d from generate_series(timestamptz '2025-06-10', timestamptz '2025-06-14', interval '1 day') as d order by d;
+
+-- name: r23_generate_series_events_per_day
+select d::date as day, count(e.event_id) as n from generate_series(timestamptz '2025-06-11', timestamptz '2025-06-14', interval '1 day') d
+  left join aws_cloudtrail_trail_event e on date_trunc('day', e.event_time) = d group by d order by d;
+
+-- name: r23_generate_series_hours_desc
+select h from generate_series(timestamp '2025-06-14 10:00', timestamp '2025-06-14 07:00', interval '-1 hour') h;
+
+-- name: r23_nulls_first_last
+select name, password_last_used from aws_iam_user order by password_last_used desc nulls last, name;
+
+-- name: r23_nulls_first_asc
+select name, role_last_used_date from aws_iam_role order by role_last_used_date nulls first, name;
+
+-- name: r23_collation_mixed_case
+select name from aws_iam_role order by name;
+
+-- name: r23_collation_mixed_case_desc
+select event_name from aws_cloudtrail_trail_event order by lower(event_name) desc, event_name;
+
+-- name: r23_collation_unicode
+select name from aws_iam_user union all select name from aws_iam_group order by 1;
+
+-- name: r23_collation_min_max
+select min(name) as lo, max(name) as hi, min(event_name) as e from aws_iam_role, aws_cloudtrail_trail_event;
+
+-- name: r23_integer_division
+select name, max_session_duration / 3600 as hours, max_session_duration % 3600 as rem, (-7) / 2 as neg, -7 % 3 as negmod from aws_iam_role order by name;
+
+-- name: r23_numeric_rounding
+select round(2.5) as a, round(-2.5) as b, round(0.125, 2) as c, round(1234.5678, -2) as d, trunc(-1.99) as e, round(2.5::float) as f;
+
+-- name: r23_numeric_division_scale
+select 1 / 3.0 as a, 10::numeric / 4 as b, 7.0 / 2 as c, 2::numeric / 3 as d;
+
+-- name: r23_avg_integer_scale
+select avg(max_session_duration) as a, sum(max_session_duration)::numeric / count(*) as b from aws_iam_role;
+
+-- name: r23_inet_cast_contains
+select event_name, source_ip_address::inet << '10.0.0.0/8'::cidr as private from aws_cloudtrail_trail_event
+where source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$' order by event_time;
+
+-- name: r23_inet_host_masklen
+select host('10.1.2.3/24'::inet) as h, masklen('10.1.2.3/24'::inet) as m, network('10.1.2.3/24'::inet) as n, '192.168.0.0/16'::cidr as c;
+
+-- name: r23_inet_family_text
+select family('::1'::inet) as f6, family('1.2.3.4'::inet) as f4, text('10.0.0.1'::inet) as t, text('10.1.0.0/16'::cidr) as c;
+
+-- name: r23_recursive_path_parts
+with recursive parts(name, rest, part, depth) as (
+  select name, substr(path, 2), null::text, 0 from aws_iam_role
+  union all
+  select name, substr(rest, strpos(rest, '/') + 1), split_part(rest, '/', 1), depth + 1 from parts where rest <> ''
+)
+select name, part, depth from parts where part is not null order by name, depth;
+
+-- name: r23_recursive_ou_tree
+with recursive tree as (
+  select id, name, parent_id, 1 as level from aws_organizations_organizational_unit where parent_id like 'r-%'
+  union all
+  select o.id, o.name, o.parent_id, t.level + 1 from aws_organizations_organizational_unit o join tree t on o.parent_id = t.id
+)
+select name, level from tree order by level, name;
+
+-- name: r23_recursive_series
+with recursive n(i) as (select 1 union all select i * 2 from n where i < 100) select i from n order by i;
+
+-- name: r23_exists_correlated
+select u.name from aws_iam_user u where exists (select 1 from aws_iam_access_key k where k.user_name = u.name and k.status = 'Active') order by u.name;
+
+-- name: r23_not_in_with_null
+select name from aws_iam_user where name not in (select username from aws_cloudtrail_trail_event) order by name;
+
+-- name: r23_not_in_without_null
+select name from aws_iam_user where name not in (select username from aws_cloudtrail_trail_event where username is not null) order by name;
+
+-- name: r23_in_null_list
+select name, name in ('alice', null) as a, name not in ('alice', null) as b from aws_iam_user order by name;
+
+-- name: r23_not_exists
+select r.name from aws_iam_role r where not exists (select 1 from aws_cloudtrail_trail_event e where e.username = r.name) order by r.name;
+
+-- name: r23_case_mixed_types
+select name, case when attachment_count = 0 then 0 when attachment_count = 1 then 1.5 else attachment_count end as v from aws_iam_policy order by name;
+
+-- name: r23_case_null_branches
+select name, case when mfa_enabled then null else 'no mfa' end as a, case when false then 1 end as b from aws_iam_user order by name;
+
+-- name: r23_case_bigint_numeric
+select name, case when max_session_duration > 3600 then max_session_duration / 3600.0 else max_session_duration end as v from aws_iam_role order by name;
+
+-- name: r23_win_groups_frame
+select name, attachment_count, sum(attachment_count) over (order by attachment_count groups between 1 preceding and current row) as s
+from aws_iam_policy order by attachment_count, name;
+
+-- name: r23_win_exclude_current_row
+select name, attachment_count, sum(attachment_count) over (order by name rows between unbounded preceding and unbounded following exclude current row) as others
+from aws_iam_policy order by name;
+
+-- name: r23_win_exclude_ties
+select name, attachment_count, count(*) over (order by attachment_count range between unbounded preceding and current row exclude ties) as c
+from aws_iam_policy order by attachment_count, name;
+
+-- name: r23_win_exclude_group
+select name, attachment_count, count(*) over (order by attachment_count groups between current row and 1 following exclude group) as c
+from aws_iam_policy order by attachment_count, name;
+
+-- name: r23_win_exclude_first_last_value
+select name, attachment_count, first_value(name) over w as f, last_value(name) over w as l, nth_value(name, 2) over w as n2
+from aws_iam_policy window w as (order by attachment_count, name rows between unbounded preceding and unbounded following exclude current row)
+order by attachment_count, name;
+
+-- name: r23_win_exclude_group_first_value_ties
+select name, attachment_count, first_value(name) over w as f, last_value(name) over w as l
+from aws_iam_policy window w as (order by attachment_count range between unbounded preceding and unbounded following exclude group)
+order by attachment_count, name;
+
+-- name: r23_win_exclude_no_order
+select name, count(*) over (rows between unbounded preceding and unbounded following exclude current row) as a, count(*) over (rows between unbounded preceding and unbounded following exclude group) as b
+from aws_iam_user order by name;
+
+-- name: r23_win_exclude_string_agg
+select name, string_agg(name, ',') over (order by name rows between 1 preceding and 1 following exclude current row) as neighbours
+from aws_iam_user order by name;
+
+-- name: r23_win_exclude_array_agg
+select name, array_agg(attachment_count) over (order by attachment_count groups between 1 preceding and 1 following exclude ties) as a
+from aws_iam_policy order by attachment_count, name;
+
+-- name: r23_win_groups_following_offset
+select event_name, read_only, count(*) over (order by read_only groups between current row and 1 following) as c
+from aws_cloudtrail_trail_event order by read_only, event_name;
+
+-- name: r23_win_groups_avg
+select name, max_session_duration, avg(max_session_duration) over (order by max_session_duration groups 1 preceding) as a
+from aws_iam_role order by max_session_duration, name;
+
+-- name: r23_win_groups_desc_nulls
+select name, role_last_used_date, count(*) over (order by role_last_used_date desc nulls last groups between unbounded preceding and 1 preceding) as before
+from aws_iam_role order by role_last_used_date desc nulls last, name;
+
+-- name: r23_win_exclude_min_max_bool
+select name, min(attachment_count) over w as lo, max(attachment_count) over w as hi, bool_or(is_attached) over w as any_attached
+from aws_iam_policy window w as (order by name rows between 2 preceding and 2 following exclude current row) order by name;
+
+-- name: r23_win_exclude_filter
+select name, count(*) filter (where mfa_enabled) over (order by name rows between unbounded preceding and unbounded following exclude current row) as others_mfa
+from aws_iam_user order by name;
+
+-- name: r23_win_exclude_no_others
+select name, sum(attachment_count) over (order by name rows between unbounded preceding and current row exclude no others) as s from aws_iam_policy order by name;
+
+-- name: r23_win_groups_row_number_ignored
+select name, row_number() over (order by attachment_count groups between 1 preceding and current row) as rn, rank() over (order by attachment_count rows 1 preceding exclude current row) as r
+from aws_iam_policy order by attachment_count, name;
+
+-- name: r23_win_exclude_lag_lead
+select name, lag(name) over w as p, lead(name) over w as n from aws_iam_user window w as (order by name rows between 1 preceding and 1 following exclude current row) order by name;
+
+-- name: r23_win_range_exclude_interval
+select event_name, count(*) over (order by event_time range between interval '2 hours' preceding and interval '2 hours' following exclude current row) as near
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r23_win_range_text_interval_literal
+select event_name, count(*) over (order by event_time range between '1 day' preceding and current row) as c
+from aws_cloudtrail_trail_event order by event_time, event_name;
+
+-- name: r23_win_range_following_interval_desc
+select event_name, count(*) over (order by event_time desc range between current row and interval '30 minutes' following) as c
+from aws_cloudtrail_trail_event order by event_time desc, event_name;
+
+-- name: r23_win_range_numeric_offset
+select name, max_session_duration, count(*) over (order by max_session_duration range between 3600 preceding and 3600 following) as c
+from aws_iam_role order by max_session_duration, name;
+
+-- name: r23_win_named_window_frame_override
+select name, sum(attachment_count) over (w rows between unbounded preceding and current row) as running
+from aws_iam_policy window w as (order by name) order by name;
+
+-- name: r23_win_count_partitions_grouping_sets
+select event_source, read_only, count(*) as n, sum(count(*)) over (partition by grouping(event_source, read_only)) as level_total
+from aws_cloudtrail_trail_event group by grouping sets ((event_source), (read_only)) order by event_source nulls last, read_only nulls last;
+
+-- name: r23_win_percent_of_total
+select event_source, count(*) as n, round(100.0 * count(*) / sum(count(*)) over (), 1) as pct
+from aws_cloudtrail_trail_event group by event_source order by event_source;
+
+-- name: r23_win_row_number_top_per_group
+select * from (select username, event_name, event_time, row_number() over (partition by username order by event_time desc) as rn
+  from aws_cloudtrail_trail_event where username is not null) x where rn <= 1 order by username;
+
+-- name: r23_rollup_two_levels_string_agg
+select account_id, path, string_agg(name, ',' order by name) as names, grouping(account_id, path) as g
+from aws_iam_user group by rollup (account_id, path) order by account_id nulls last, path nulls last;
+
+-- name: r23_cube_three
+select read_only, error_code is null as ok, user_type = 'IAMUser' as iam, count(*) as n
+from aws_cloudtrail_trail_event group by cube (1, 2, 3) order by 1 nulls first, 2 nulls first, 3 nulls first;
+
+-- name: r23_grouping_sets_having
+select event_source, count(*) as n from aws_cloudtrail_trail_event group by grouping sets ((event_source), ()) having count(*) > 1 order by n, event_source nulls last;
+
+-- name: r23_grouping_sets_duplicates
+select read_only, count(*) as n from aws_cloudtrail_trail_event group by grouping sets ((read_only), (read_only), ()) order by read_only nulls last, n;
+
+-- name: r23_rollup_date_trunc
+select date_trunc('month', event_time) as m, event_source, count(*) as n from aws_cloudtrail_trail_event
+group by rollup (date_trunc('month', event_time), event_source) order by m nulls last, event_source nulls last;
+
+-- name: r23_distinct_on_with_window
+select distinct on (user_type) user_type, event_name, count(*) over (partition by user_type) as n
+from aws_cloudtrail_trail_event order by user_type, event_time desc;
+
+-- name: r23_distinct_on_jsonb_value
+select distinct on (tags -> 'team') tags -> 'team' as team, name from aws_iam_user order by tags -> 'team', name;
+
+-- name: r23_distinct_on_multiple
+select distinct on (account_id, is_aws_managed) account_id, is_aws_managed, name from aws_iam_policy order by account_id, is_aws_managed, create_date desc;
+
+-- name: r23_lateral_each_condition_values
+select p.name, c.key as operator, k.key as cond_key, v as val from aws_iam_policy p,
+  jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_each(s -> 'Condition') c, jsonb_each(c.value) k, jsonb_array_elements_text(k.value) v
+order by 1, 2, 3, 4;
+
+-- name: r23_lateral_principal_services
+select r.name, svc from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Service') svc order by r.name, svc;
+
+-- name: r23_lateral_principal_aws_star
+select r.name, s ->> 'Effect' as effect from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s
+where s -> 'Principal' -> 'AWS' ? '*' order by r.name;
+
+-- name: r23_lateral_object_keys_count
+select r.name, count(k) as n from aws_iam_role r left join lateral jsonb_object_keys(r.tags) k on true group by r.name order by r.name;
+
+-- name: r23_lateral_to_recordset_mfa
+select u.name, m.* from aws_iam_user u, jsonb_to_recordset(u.mfa_devices) as m("SerialNumber" text, "EnableDate" timestamptz) order by u.name, 2;
+
+-- name: r23_lateral_to_record_login_profile
+select u.name, lp.* from aws_iam_user u, jsonb_to_record(u.login_profile) as lp("CreateDate" timestamptz, "PasswordResetRequired" boolean) order by u.name;
+
+-- name: r23_lateral_selectors
+select t.name, sel ->> 'ReadWriteType' as rw, (sel ->> 'IncludeManagementEvents')::boolean as mgmt from aws_cloudtrail_trail t,
+  jsonb_array_elements(t.event_selectors) sel order by t.name;
+
+-- name: r23_lateral_advanced_selectors_fields
+select t.name, f ->> 'Field' as field, e as eq from aws_cloudtrail_trail t, jsonb_array_elements(t.advanced_event_selectors) sel,
+  jsonb_array_elements(sel -> 'FieldSelectors') f, jsonb_array_elements_text(f -> 'Equals') e order by 1, 2, 3;
+
+-- name: r23_jsonb_contains_nested_principal
+select name from aws_iam_role where assume_role_policy_std @> '{"Statement": [{"Principal": {"Federated": ["token.actions.githubusercontent.com"]}}]}' order by name;
+
+-- name: r23_jsonb_contains_scalar_array
+select '["a", "b"]'::jsonb @> '"a"'::jsonb as a, '"a"'::jsonb @> '["a"]'::jsonb as b, '[1, [2, 3]]'::jsonb @> '[[3]]'::jsonb as c, '{"a": {"b": 1}}'::jsonb @> '{"b": 1}' as d;
+
+-- name: r23_jsonb_exists_array_elements
+select '["a", "b"]'::jsonb ? 'a' as a, '[1, "1"]'::jsonb ? '1' as b, '"a"'::jsonb ? 'a' as c, '{"a": null}'::jsonb ? 'a' as d;
+
+-- name: r23_jsonb_path_extract_array_path
+select name, policy_std #> array['Statement', '0', 'Action'] as a, policy_std #>> array['Version'] as v from aws_iam_policy order by name;
+
+-- name: r23_jsonb_path_extract_negative_index
+select '[1, 2, 3]'::jsonb #> '{-1}' as a, '{"a": [1, 2]}'::jsonb #>> '{a,-2}' as b, '{"a": 1}'::jsonb #> '{}' as c, '{"a": 1}'::jsonb #> '{a,b}' as d;
+
+-- name: r23_jsonb_delete_path_array
+select '{"a": [1, 2, 3]}'::jsonb #- '{a,1}' as a, '{"a": [1, 2, 3]}'::jsonb #- '{a,-1}' as b, '[1, 2]'::jsonb #- '{5}' as c, '{"a": {"b": 1}}'::jsonb #- '{a,b}' as d;
+
+-- name: r23_jsonb_minus_on_array_strings
+select '["a", "b", "a"]'::jsonb - 'a' as a, '[1, 2, 3]'::jsonb - -1 as b, '[1, 2, 3]'::jsonb - 10 as c, '{"a": 1, "b": 2}'::jsonb - '{a,c}'::text[] as d;
+
+-- name: r23_jsonb_concat_nested_replace
+select '{"a": {"x": 1}}'::jsonb || '{"a": {"y": 2}}'::jsonb as a, '[]'::jsonb || '{}'::jsonb as b, '{"a": 1}'::jsonb || '{"a": null}'::jsonb as c;
+
+-- name: r23_jsonb_concat_tag_rows
+select name, coalesce(tags, '{}') || jsonb_build_object('name', name, 'mfa', mfa_enabled) as doc from aws_iam_user order by name;
+
+-- name: r23_jsonb_ops_typed_where
+select name from aws_iam_user where (tags - 'team') ?| array['nhi', 'owner'] order by name;
+
+-- name: r23_path_query_nested_filter
+select name, jsonb_path_query_array(policy_std, '$.Statement[*] ? (@.Effect == "Allow" && exists(@.Condition)).Sid') as sids from aws_iam_policy order by name;
+
+-- name: r23_path_query_last_index
+select name, jsonb_path_query_first(policy_std, '$.Statement[last].Effect') as e, jsonb_path_query_first(policy_std, '$.Statement[last - 1].Effect') as e2 from aws_iam_policy order by name;
+
+-- name: r23_path_exists_starts_with
+select name, jsonb_path_exists(policy_std, '$.Statement[*].Resource[*] ? (@ starts with "arn:aws:s3")') as s3 from aws_iam_policy order by name;
+
+-- name: r23_path_match_comparison
+select name, jsonb_path_match(tags, '$.team == "platform"') as p, tags @@ '$."cost.center" == "42"' as cc from aws_iam_user where tags is not null order by name;
+
+-- name: r23_path_exists_operator_lax_array
+select name, tags @? '$.* ? (@ like_regex "^plat")' as a, assume_role_policy_std @? '$.Statement.Principal.Service' as svc from aws_iam_role order by name;
+
+-- name: r23_path_query_type_size
+select jsonb_path_query_array('[1, "a", null, true, [1], {"a": 1}]', '$[*].type()') as t, jsonb_path_query_first('{"a": [1, 2, 3]}', '$.a.size()') as n;
+
+-- name: r23_path_vars_number_compare
+select name, jsonb_path_exists(jsonb_build_object('n', attachment_count), '$.n ? (@ >= $min)', jsonb_build_object('min', 1)) as used from aws_iam_policy order by name;
+
+-- name: r23_regexp_matches_all_rows_g
+select event_name, array_length(m, 1) as groups, m from aws_cloudtrail_trail_event, regexp_matches(user_agent, '(\w+)/(\d+)', 'g') m order by event_time, m;
+
+-- name: r23_regexp_matches_no_match_rows
+select name, regexp_matches(name, '^(\w+)-(\w+)$') as m from aws_iam_user order by name;
+
+-- name: r23_regexp_matches_ix_flags
+select regexp_matches('ConsoleLogin', 'console(log)in', 'i') as a, regexp_matches('a1b2c3', '\d', 'g') as b;
+
+-- name: r23_regexp_match_first
+select name, regexp_match(arn, 'user/(.+)$') as m, (regexp_match(arn, 'iam::(\d+)'))[1] as acct from aws_iam_user order by name;
+
+-- name: r23_regexp_replace_flags_g_i
+select name, regexp_replace(name, '[AEIOU]', '_', 'gi') as v, regexp_replace(name, '([a-z])([a-z]*)', '\2\1') as w from aws_iam_user order by name;
+
+-- name: r23_regexp_split_to_table_empty
+select x, length(x) as n from regexp_split_to_table('a,,b,', ',') as x;
+
+-- name: r23_regexp_split_empty_pattern
+select x from regexp_split_to_table('abc', '') x;
+
+-- name: r23_regexp_count_like
+select name, regexp_count(arn, ':') as colons, regexp_like(name, '^[a-z]+$') as plain from aws_iam_user order by name;
+
+-- name: r23_string_to_array_null_sep
+select string_to_array('abc', null) as a, string_to_array('a b  c', ' ') as b, string_to_array('', ',') as c, string_to_array(null, ',') as d;
+
+-- name: r23_array_to_string_from_agg
+select user_type, array_to_string(array_agg(distinct event_source order by event_source), '; ') as sources from aws_cloudtrail_trail_event group by user_type order by user_type;
+
+-- name: r23_unnest_ordinality_jsonb_keys
+select name, k, i from aws_iam_user, unnest(array(select jsonb_object_keys(tags) order by 1)) with ordinality as x(k, i) order by name, i;
+
+-- name: r23_unnest_array_agg_roundtrip
+select x from unnest((select array_agg(name order by name desc) from aws_iam_group)) as x;
+
+-- name: r23_array_slice_from_agg
+select (array_agg(event_name order by event_time))[1:3] as first3, (array_agg(event_name order by event_time desc))[1] as last from aws_cloudtrail_trail_event;
+
+-- name: r23_array_functions
+select array_length(array[1, 2, 3], 1) as l, cardinality(array['a', 'b']) as c, array_position(array['a', 'b', 'c'], 'b') as p,
+  array_remove(array[1, 2, 1], 1) as r, array_append(array[1], 2) as a, array_prepend(0, array[1]) as pre, array_cat(array[1], array[2, 3]) as cat;
+
+-- name: r23_array_upper_lower_dims
+select array_lower(array[1, 2], 1) as lo, array_upper(array[1, 2], 1) as hi, array_ndims(array[1, 2]) as nd, array_dims(array['a', 'b', 'c']) as d;
+
+-- name: r23_array_contains_overlap
+select name from aws_iam_user where string_to_array(path, '/') @> array['service'] or array['bob'] && array[name] order by name;
+
+-- name: r23_any_subquery_array
+select name from aws_iam_policy where arn = any(select jsonb_array_elements_text(attached_policy_arns) from aws_iam_role) order by name;
+
+-- name: r23_all_subquery_empty
+select name from aws_iam_user where create_date > all(select create_date from aws_iam_user where false) order by name;
+
+-- name: r23_any_null_array
+select 'a' = any(null::text[]) as a, 'a' = all(array[]::text[]) as b, null = any(array['a']) as c;
+
+-- name: r23_interval_compare_justify
+select interval '30 days' = interval '1 month' as a, interval '24 hours' = interval '1 day' as b, interval '1 year' > interval '360 days' as c;
+
+-- name: r23_interval_text_output
+select name, (now() - create_date) > interval '1 year' as old, (interval '1 day 02:03:04')::text as t from aws_iam_user order by name;
+
+-- name: r23_interval_extract_parts
+select extract(day from interval '3 days 4 hours') as d, extract(hour from interval '3 days 4 hours') as h, extract(month from interval '14 months') as m,
+  date_part('minute', interval '1 hour 30 minutes') as mi;
+
+-- name: r23_age_of_dates_months
+select age(date '2025-03-31', date '2025-02-28') as a, age(timestamp '2024-02-29', timestamp '2023-02-28') as b, age(timestamp '2025-01-01', timestamp '2025-06-15') as c;
+
+-- name: r23_age_in_where
+select name from aws_iam_user where age(timestamptz '2025-06-15 00:00+00', create_date) > interval '5 years' order by name;
+
+-- name: r23_date_add_interval_month_end
+select date '2025-01-31' + interval '1 month' as a, timestamp '2024-02-29' + interval '1 year' as b, date '2025-03-31' - interval '1 month' as c;
+
+-- name: r23_date_minus_date
+select date '2025-06-15' - date '2025-01-01' as days, (date '2025-06-15' - 30) as d, create_date::date - date '2017-01-01' as since from aws_iam_user order by name;
+
+-- name: r23_date_trunc_tz_variants
+select date_trunc('hour', timestamptz '2025-06-14 08:45:00+00', 'Asia/Kolkata') as a, date_trunc('month', timestamptz '2025-06-01 02:00+00', 'America/Los_Angeles') as b;
+
+-- name: r23_extract_tz_offset
+select extract(timezone from timestamptz '2025-06-14 08:00+00') as tz, extract(epoch from timestamp '2025-06-14 08:00') as e;
+
+-- name: r23_at_time_zone_roundtrip
+select event_name, (event_time at time zone 'America/New_York') at time zone 'America/New_York' = event_time as same, event_time at time zone 'UTC' as utc
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r23_timezone_function
+select timezone('Asia/Tokyo', timestamptz '2025-06-14 20:00+00') as a, timezone('UTC', timestamp '2025-06-14 20:00') as b;
+
+-- name: r23_date_part_at_tz_group
+select extract(hour from event_time at time zone 'America/Los_Angeles') as local_hour, count(*) as n from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: r23_to_char_more_formats
+select to_char(timestamptz '2025-06-14 08:05:09+00', 'YYYY-MM-DD HH24:MI:SS.MS') as a, to_char(timestamptz '2025-06-14 18:05:09+00', 'Day DD Month YYYY') as b,
+  to_char(timestamptz '2025-06-14 18:05:09+00', 'DDD WW J') as c, to_char(date '2025-06-14', 'YY-MON-dd') as d;
+
+-- name: r23_to_char_numeric_formats
+select to_char(1234.5, '9999.99') as a, to_char(-12.3, 'S999.9') as b, to_char(0.5, '0.99') as c, to_char(1234567, '9,999,999') as d, to_char(42, '000') as e;
+
+-- name: r23_generate_series_months
+select m::date as month from generate_series(date '2025-01-31', date '2025-06-30', interval '1 month') m;
+
+-- name: r23_generate_series_timestamptz_hours_count
+select count(*) as n, min(h) as lo, max(h) as hi from generate_series(timestamptz '2025-06-14 00:00+00', timestamptz '2025-06-14 23:00+00', '1 hour') h;
+
+-- name: r23_generate_series_lateral_per_user
+select u.name, count(*) as years from aws_iam_user u, generate_series(u.create_date, timestamptz '2025-06-15', interval '1 year') g group by u.name order by u.name;
+
+-- name: r23_generate_series_int_step
+select g from generate_series(10, 1, -3) g;
+
+-- name: r23_nulls_order_desc_default
+select name, role_last_used_date from aws_iam_role order by role_last_used_date desc, name;
+
+-- name: r23_nulls_order_in_agg
+select string_agg(coalesce(error_code, '-'), ',' order by error_code nulls first, event_time) as a, array_agg(error_code order by error_code desc nulls last) as b from aws_cloudtrail_trail_event;
+
+-- name: r23_nulls_order_in_window
+select event_name, row_number() over (order by error_code nulls first, event_time) as rn from aws_cloudtrail_trail_event order by rn;
+
+-- name: r23_collation_tags_keys
+select k from aws_iam_user, jsonb_object_keys(tags) k order by k;
+
+-- name: r23_collation_mixed_punct
+select x from (values ('a-b'), ('a_b'), ('aB'), ('Ab'), ('a b'), ('a.b'), ('AB'), ('ab')) v(x) order by x;
+
+-- name: r23_collation_c_explicit
+select name from aws_iam_role order by name collate "C";
+
+-- name: r23_collation_greatest_least
+select greatest('Zeta', 'alpha', 'Beta') as g, least('Zeta', 'alpha', 'Beta') as l;
+
+-- name: r23_collation_compare
+select 'a' < 'B' as a, 'Z' < 'a' as b, 'ä' < 'b' as c;
+
+-- name: r23_integer_division_negative_mod
+select 7 / -2 as a, -7 / -2 as b, 7 % -3 as c, mod(-7, 3) as d, div(-7, 2) as e, 7::numeric / 2 as f;
+
+-- name: r23_integer_division_agg
+select sum(attachment_count) / count(*) as a, sum(attachment_count)::numeric / count(*) as b, count(*) / 4 as c from aws_iam_policy;
+
+-- name: r23_numeric_round_half
+select round(0.5) as a, round(1.5) as b, round(-0.5) as c, round(2.675, 2) as d, round(2.675::float8) as e, round(15, -1) as f;
+
+-- name: r23_numeric_trunc_ceil_floor
+select trunc(12.345, 1) as a, ceil(-1.2) as b, floor(-1.2) as c, ceiling(1.2) as d, trunc(-12.345, -1) as e, sign(-3.2) as f;
+
+-- name: r23_numeric_scale_sum
+select sum(0.1 * attachment_count) as s, avg(1.50 * attachment_count) as a, max(attachment_count * 1.25) as m from aws_iam_policy;
+
+-- name: r23_numeric_cast_scale
+select 3.14159::numeric(5, 2) as a, 2.5::numeric(3, 0) as b, (-2.5)::numeric(3, 0) as c, 123.456::numeric(10, 4) as d;
+
+-- name: r23_float_to_int_cast_rounding
+select 2.5::int as a, 3.5::int as b, (-2.5)::int as c, 2.5::float8::int as d, 3.5::float8::int as e;
+
+-- name: r23_inet_cidr_contains_rows
+select event_name, source_ip_address from aws_cloudtrail_trail_event
+where source_ip_address ~ '^[0-9.]+$' and source_ip_address::inet <<= any(array['203.0.113.0/24'::cidr, '198.51.100.0/24'::cidr]) order by event_time;
+
+-- name: r23_inet_network_group
+select network(set_masklen(source_ip_address::inet, 16)) as net, count(*) as n from aws_cloudtrail_trail_event
+where source_ip_address ~ '^[0-9.]+$' group by 1 order by 1;
+
+-- name: r23_inet_order
+select source_ip_address::inet as ip from aws_cloudtrail_trail_event where source_ip_address ~ '^[0-9.]+$' order by 1;
+
+-- name: r23_inet_condition_cidrs
+select p.name, c::cidr as net, masklen(c::cidr) as bits from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Condition' -> 'IpAddress' -> 'aws:sourceip') c order by 1, 2;
+
+-- name: r23_inet_ipv6
+select '2001:db8::1'::inet as a, '2001:DB8:0:0:0:0:0:1/128'::inet as b, '::ffff:10.0.0.1'::inet as c, '2001:db8::/32'::cidr >> '2001:db8::1'::inet as d;
+
+-- name: r23_recursive_dates
+with recursive d(day) as (select date '2025-06-10' union all select day + 1 from d where day < date '2025-06-14')
+select d.day, count(e.event_id) as n from d left join aws_cloudtrail_trail_event e on e.event_time::date = d.day group by d.day order by d.day;
+
+-- name: r23_recursive_string_build
+with recursive r(i, s) as (select 1, 'a'::text union all select i + 1, s || chr(97 + i) from r where i < 5) select i, s from r order by i;
+
+-- name: r23_recursive_group_members
+with recursive m as (
+  select g.name as grp, u ->> 'UserName' as member, 1 as depth from aws_iam_group g, jsonb_array_elements(g.users) u
+  union all
+  select m.grp, m.member, m.depth + 1 from m where m.depth < 2
+) select grp, member, max(depth) as d from m group by grp, member order by grp, member;
+
+-- name: r23_exists_jsonb_elements
+select name from aws_iam_policy p where exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s where s ->> 'Effect' = 'Deny') order by name;
+
+-- name: r23_not_in_nullable_list_values
+select event_name from aws_cloudtrail_trail_event where error_code not in ('AccessDenied') order by event_time;
+
+-- name: r23_in_subquery_with_nulls_count
+select count(*) filter (where username in (select name from aws_iam_user)) as known, count(*) filter (where username not in (select name from aws_iam_user)) as unknown,
+  count(*) filter (where (username not in (select name from aws_iam_user)) is null) as undecided from aws_cloudtrail_trail_event;
+
+-- name: r23_not_in_subquery_null_row
+select name from aws_iam_role where name not in (select description from aws_iam_role) order by name;
+
+-- name: r23_exists_vs_in_null
+select u.name, exists (select 1 from aws_cloudtrail_trail_event e where e.username = u.name) as ex, u.name in (select username from aws_cloudtrail_trail_event) as inn
+from aws_iam_user u order by u.name;
+
+-- name: r23_case_int_float
+select name, case when attachment_count > 1 then attachment_count else 0.5::float end as v from aws_iam_policy order by name;
+
+-- name: r23_case_text_unknown
+select name, case when mfa_enabled then 'yes' when not mfa_enabled then 'no' end as mfa, case mfa_enabled when true then 1 else 0 end as n from aws_iam_user order by name;
+
+-- name: r23_case_timestamp_null
+select name, case when password_last_used is null then create_date else password_last_used end as last from aws_iam_user order by name;
+
+-- name: r23_case_jsonb_text
+select name, case when tags ? 'team' then tags -> 'team' else '"none"'::jsonb end as team from aws_iam_user order by name;
+
+-- name: r23_case_numeric_scale
+select name, case when is_aws_managed then 1.0 else 2.50 end as v from aws_iam_policy order by name;
+
+-- name: r23_coalesce_nullif_mixed
+select name, coalesce(nullif(description, ''), '(none)') as d, nullif(max_session_duration, 3600) as m from aws_iam_role order by name;
+
+-- name: r23_regexp_space_class_vertical_tab
+select x, x ~ '\s' as sp, x ~ '^\S+$' as nsp, regexp_replace(x, '[\s,]+', '_', 'g') as r, regexp_split_to_array(x, '\s+') as parts
+from unnest(array['a' || chr(11) || 'b', 'a b', 'a,' || chr(12) || 'b', 'ab']) x order by x;
+
+-- name: r23_regexp_space_class_user_agent
+select event_name, regexp_replace(user_agent, '\s*\(.*\)\s*$', '') as agent, user_agent ~ '\S/\S' as versioned from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r23_date_trunc_tz_half_hour_rows
+select event_name, date_trunc('hour', event_time, 'Asia/Kolkata') as h, date_trunc('minute', event_time, 'Asia/Kathmandu') as m
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: r23_win_nth_value_row_position
+select name, nth_value(name, attachment_count::int + 1) over (order by name rows between unbounded preceding and unbounded following) as pick
+from aws_iam_policy order by name;
+
+-- name: r23_lateral_to_record_login_profile_where
+select u.name from aws_iam_user u, jsonb_to_record(u.login_profile) as lp("PasswordResetRequired" boolean) where lp."PasswordResetRequired" order by u.name;

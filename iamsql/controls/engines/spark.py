@@ -46,7 +46,12 @@ from iamsql.controls.run import Found, NotBound, run_controls
 from iamsql.controls.views import needed_views
 from iamsql.errors import IamsqlError, QueryError, SparkError, first_line
 from iamsql.sql import dialect, jsonpath, pgfunctions
-from iamsql.sql.engine_dialects import CASE_INSENSITIVE_FLAGS, case_insensitive_rlike, without_materialized
+from iamsql.sql.engine_dialects import (
+    CASE_INSENSITIVE_FLAGS,
+    case_insensitive_rlike,
+    refuse_frames_beyond_rows_and_range,
+    without_materialized,
+)
 from iamsql.store.lake import EVENTS, organization_views, read_manifest
 from iamsql.store.schema import ACCESS_TABLES, TABLES, columns
 
@@ -77,6 +82,7 @@ def spark_tree(sql: str) -> exp.Expr:
     try:
         with dialect.quiet_sqlglot():
             tree = dialect.postgres_tree(sql, as_of_variable=True)
+            refuse_frames_beyond_rows_and_range(tree, "spark")
             for node in reversed(list(tree.walk(bfs=False))):  # children before parents
                 replacement = _spark_node(node)
                 if replacement is not node:
