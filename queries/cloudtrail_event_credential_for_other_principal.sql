@@ -30,26 +30,30 @@ requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
 */
-with hit as (
+with credential_call as materialized (
+  -- each call's userName read from its request once: DuckDB would otherwise parse the request again for each of
+  -- the filters below that use it; the filters are the event's own columns, so the scan reads these events' JSON only
+  select t.event_id, t.account_id, t.request_parameters ->> 'userName' as target
+  from aws_cloudtrail_trail_event as t
+  where t.event_source = 'iam.amazonaws.com' and t.event_name in ('CreateAccessKey', 'CreateLoginProfile',
+    'UpdateLoginProfile', 'CreateServiceSpecificCredential', 'ResetServiceSpecificCredential', 'UploadSSHPublicKey',
+    'UploadSigningCertificate', 'EnableMFADevice')
+),
+hit as (
   select e.account_id, e.partition, e.event_time, e.event_name, e.error_code, e.actor_arn,
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
-    t.request_parameters ->> 'userName' as target,
+    t.target,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      -- the same event's own columns: the scan then reads the JSON of these events only
-      and t.event_source = 'iam.amazonaws.com' and t.event_name in ('CreateAccessKey', 'CreateLoginProfile',
-        'UpdateLoginProfile', 'CreateServiceSpecificCredential', 'ResetServiceSpecificCredential', 'UploadSSHPublicKey',
-        'UploadSigningCertificate', 'EnableMFADevice')
+    join credential_call as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'iam.amazonaws.com'
     and e.event_name in ('CreateAccessKey', 'CreateLoginProfile', 'UpdateLoginProfile', 'CreateServiceSpecificCredential',
                          'ResetServiceSpecificCredential', 'UploadSSHPublicKey', 'UploadSigningCertificate',
                          'EnableMFADevice')
     and (e.error_code is null or e.access_denied)
-    and t.request_parameters ->> 'userName' is not null
+    and t.target is not null
     -- IAM does not distinguish names by case: userName Alice is the calling user alice
-    and (e.user_type is distinct from 'IAMUser'
-         or lower(t.request_parameters ->> 'userName') is distinct from lower(e.identity_user_name))
+    and (e.user_type is distinct from 'IAMUser' or lower(t.target) is distinct from lower(e.identity_user_name))
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 verdict as (

@@ -28,19 +28,23 @@ with window_events as (
   from cloudtrail_event_count
   where event_time > now() - :lookback_days * interval '1 day'
   group by account_id
-), assume as (
-  select e.account_id, e.event_time,
-    e.request_parameters ->> 'roleArn' as role_arn,
-    split_part(e.request_parameters ->> 'roleArn', ':', 5) as role_account,
-    a.identity_account_id as caller_account
+), assume_call as materialized (
+  -- each call's role ARN read from its request once: DuckDB would otherwise parse the request again for each of
+  -- the filters and join keys below that use it
+  select e.account_id, e.event_id, e.event_time, e.request_parameters ->> 'roleArn' as role_arn
   from aws_cloudtrail_trail_event as e
-    -- the caller's account from the actor view (the raw events' identity JSON is not read again); the join's
-    -- filters are the same event's own columns
-    join cloudtrail_event_actor as a on a.event_id = e.event_id and a.account_id = e.account_id
-      and a.event_source = 'sts.amazonaws.com' and a.event_name = 'AssumeRole' and a.error_code is null
   where e.event_source = 'sts.amazonaws.com' and e.event_name = 'AssumeRole' and e.error_code is null
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
-    and e.request_parameters ->> 'roleArn' like 'arn:%:iam::%:role/%'
+), assume as (
+  select c.account_id, c.event_time, c.role_arn,
+    split_part(c.role_arn, ':', 5) as role_account,
+    a.identity_account_id as caller_account
+  from assume_call as c
+    -- the caller's account from the actor view (the raw events' identity JSON is not read again); the join's
+    -- filters are the same event's own columns
+    join cloudtrail_event_actor as a on a.event_id = c.event_id and a.account_id = c.account_id
+      and a.event_source = 'sts.amazonaws.com' and a.event_name = 'AssumeRole' and a.error_code is null
+  where c.role_arn like 'arn:%:iam::%:role/%'
 ), member as (
   -- organization members as the loaded list-accounts outputs give them (arn: .../account/<org id>/<account>)
   select distinct id as account_id, split_part(arn, '/', 2) as organization_id
