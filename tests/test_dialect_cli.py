@@ -132,6 +132,15 @@ def test_in_at_the_end_of_a_query_is_a_syntax_error(loaded_db, sql):
                            "parenthesized list of values or a subquery\n")
 
 
+def test_a_comma_with_nothing_after_it_is_a_syntax_error(loaded_db):
+    """``select name, from t`` is refused as Postgres refuses it, not run without the missing column."""
+    sql = "select name, from aws_iam_user"
+    proc = iamsql("query", "--db", str(loaded_db), sql)
+    assert proc.returncode == 41 and proc.stdout == ""
+    assert proc.stderr == (f"error: syntax error at line 1, column {sql.index('from') + 4} near \"from\": a comma with "
+                           "nothing after it\n")
+
+
 def test_unknown_table_is_one_line(loaded_db):
     assert_one_line_error(iamsql("query", "--db", str(loaded_db), "select * from aws_iam_usr"),
                           "unknown table aws_iam_usr", "did you mean aws_iam_user?")

@@ -137,6 +137,14 @@ class Steampipe(Postgres):
                 node.meta[WITHIN_GROUP_KEY] = True
             return node
 
+        def _parse_csv(self, parse_method, sep: TokenType = TokenType.COMMA) -> list:
+            # a comma with nothing after it (``select a, from t``, ``group by a,``, ``f(x,)``) is a syntax error in
+            # Postgres; sqlglot skipped the empty item and ran the statement without it
+            items = super()._parse_csv(parse_method, sep)
+            if sep == TokenType.COMMA and self._prev is not None and self._prev.token_type == TokenType.COMMA:
+                self.raise_error("a comma with nothing after it", self._curr or self._prev)
+            return items
+
         def _parse_in(self, this: exp.Expr | None, alias: bool = False) -> exp.In:
             # ``x in ()``, and ``x in`` with no parenthesis after it (the end of the statement, a column, an
             # unnest), are syntax errors in Postgres; sqlglot read them as an empty list (false) or a column

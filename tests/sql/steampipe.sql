@@ -5175,7 +5175,9 @@ from aws_iam_user where not mfa_enabled;
 -- name: shape_tags_missing_required
 select arn as resource,
   case when tags ?& array['Department', 'Location'] then 'ok' else 'alarm' end as status,
-  array_to_string(array(select unnest(array['Department', 'Location']) except select jsonb_object_keys(coalesce(tags, '{}'))), ', ') as missing
+  -- ordered: EXCEPT's rows come in no defined order (PostgreSQL's hash order is not DuckDB's)
+  array_to_string(array(select k from (select unnest(array['Department', 'Location']) as k
+    except select jsonb_object_keys(coalesce(tags, '{}'))) as m order by k), ', ') as missing
 from aws_iam_role order by arn limit 20;
 
 -- name: shape_tags_value_prohibited
