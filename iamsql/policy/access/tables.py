@@ -119,6 +119,7 @@ def delegating_trust(partition: str, account_id: str):
     )
 
 
+@lru_cache(maxsize=None)  # one document per account: ``Asker.request`` knows it by identity
 def key_policy_enabling_iam(partition: str, account_id: str):
     """AWS's default key policy: its one statement "Allows access to the AWS account and enables IAM policies" (AWS KMS
     Developer Guide, "Default key policy"). No key policy is loaded: a request on a key no statement names (a question's
@@ -137,6 +138,12 @@ def key_policy_enabling_iam(partition: str, account_id: str):
             ],
         }
     )
+
+
+def probe_key_policy(action: str, resource: str, partition: str, account_id: str):
+    """The key policy of a key no statement names (``key_policy_enabling_iam``) when ``action`` on ``resource`` reads
+    one, else None."""
+    return key_policy_enabling_iam(partition, account_id) if reads_key_policy(action.lower(), resource) else None
 
 
 class Asker:
@@ -195,11 +202,6 @@ class Asker:
         applies to it (the engine's own action matching; without one an identity-side request is implicitly
         denied), or a document is not loaded."""
         return principal.reach(action)[1]
-
-    def probe_key_policy(self, action: str, resource: str):
-        """The key policy of a key no statement names (``key_policy_enabling_iam``) when ``action`` on ``resource``
-        reads one, else None."""
-        return self.key_policy if reads_key_policy(action.lower(), resource) else None
 
     def request(
         self, principal: Principal, action: str, resource: str, *, resource_policy=None, context: dict | None = None
@@ -439,7 +441,9 @@ class Asker:
                 for resources in self._alternatives(principal, target, probe.action):
                     trust = trust_naming(principal.arn) if probe.trusts_caller else None
                     result = _all_of([self.request(principal, probe.action, resource,
-                                                   resource_policy=trust or self.probe_key_policy(probe.action, resource),
+                                                   resource_policy=trust or probe_key_policy(
+                                                       probe.action, resource, self.account.partition,
+                                                       self.account.account_id),
                                                    context=context) for resource in resources])
                     if best is None or RANK[result.decision] > RANK[best.decision]:
                         best = result
@@ -724,7 +728,7 @@ def _guest_session_allows(action: str, partition: str, account_id: str) -> bool:
     """Whether an unauthenticated identity's session policy in the enhanced flow allows ``action``."""
     guest = f"arn:{partition}:sts::{account_id}:assumed-role/{PROBE}/CognitoIdentityCredentials"
     # on a key no one names, whose key policy defers to IAM (a KMS request without one is Unknown)
-    key_policy = key_policy_enabling_iam(partition, account_id) if reads_key_policy(action.lower(), "*") else None
+    key_policy = probe_key_policy(action, "*", partition, account_id)
     return evaluate(Request(action=action, principal=guest, identity_policies=[_ANY_ACTION], resource_policy=key_policy,
                             session_policy=GUEST_SESSION_POLICY)).decision == "Allowed"
 

@@ -13,10 +13,10 @@ from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, Principal, load_accounts
 from iamsql.policy.access.organization import guardrails
 from iamsql.policy.access.questions import PROBE
-from iamsql.policy.access.tables import POSSIBLE, RANK, Asker, attached_at, key_policy_enabling_iam
+from iamsql.policy.access.tables import POSSIBLE, RANK, Asker, attached_at, probe_key_policy
 from iamsql.policy.catalog import probe_resources
 from iamsql.policy.conditions import steps_conditions
-from iamsql.policy.evaluation import reads_key_policy, reads_trust_policy
+from iamsql.policy.evaluation import reads_trust_policy
 
 # called with a SAML assertion or an OIDC token, not with AWS credentials: no IAM user or role is the caller
 FEDERATED_ACTIONS = ("sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
@@ -155,9 +155,10 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
         target = resource or probe_resources(action, partition=account.partition, account_id=account.account_id,
                                              name=PROBE)[0]
         role = _trusting_role(accounts, action, target) if resource else None
-        resource_policy = role.trust.policy if role is not None and role.trust is not None else None
-        if not resource and reads_key_policy(action.lower(), target):
-            resource_policy = key_policy_enabling_iam(account.partition, account.account_id)  # a key no one names
+        if resource:
+            resource_policy = role.trust.policy if role is not None and role.trust is not None else None
+        else:  # a key no one names: its policy defers to IAM
+            resource_policy = probe_key_policy(action, target, account.partition, account.account_id)
         own = rails.get(account.account_id)
         resource_account = None if resource else account.account_id
         owner = rails.get(resource_account or _arn_account(target) or account.account_id)
@@ -279,10 +280,11 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
             # a resource of another account, whose resource-based policy who-can does not read: without one the
             # engine allows no cross-account request (the trusts of the STS calls on a role are read, above)
             continue
-        role = account.role(target) if trust_call else None
-        resource_policy = role.trust.policy if role is not None else None
-        if not resource:
-            resource_policy = asker.probe_key_policy(action, target)  # a key no one names: its policy defers to IAM
+        if resource:
+            role = account.role(target) if trust_call else None
+            resource_policy = role.trust.policy if role is not None else None
+        else:  # a key no one names: its policy defers to IAM
+            resource_policy = probe_key_policy(action, target, account.partition, account.account_id)
         found: dict[str, Answer] = {}
         trusting = account.role(target) if resource_policy is not None and action.lower() == "sts:assumerole" else None
         callers = [] if action.lower() in FEDERATED_ACTIONS else account.principals
