@@ -1,0 +1,280 @@
+"""The access verdicts (administrator power, privilege escalation, PassRole, who may assume a role) on small
+accounts built by hand, each around one rule of IAM's documented evaluation (tests/data/hand_built_accounts, see
+its README.md): the folder is loaded by the real ``iamsql load`` into a database file, then the controls run and
+``iamsql who-can`` answers. Every expected verdict comes from the AWS page cited next to it:
+
+- EVAL: IAM User Guide, "Policy evaluation logic" (and "Determining whether a request is allowed or denied within an
+  account"): an explicit Deny in any policy wins; a permissions boundary limits what identity policies grant.
+- XACCT: IAM User Guide, "Cross-account policy evaluation logic": both the caller's account and the trust must allow.
+- NOTACTION, NOTRESOURCE, ACTION, PRINCIPAL: IAM User Guide, "IAM JSON policy elements: NotAction / NotResource /
+  Action / Principal" (action names are case-insensitive; a bare account id means the account's root).
+- CONDITIONS: IAM User Guide, "IAM JSON policy elements: Condition operators" and "Single-valued vs. multivalued
+  context keys" (ForAllValues is true when the key is absent; key names are case-insensitive).
+- VARIABLES: IAM User Guide, "IAM policy elements: Variables and tags" (aws:username exists for IAM users only).
+- BOUNDARY: IAM User Guide, "Permissions boundaries for IAM entities"; "Update a role trust policy" (a user named
+  by a role's trust policy still needs its permissions boundary to allow sts:AssumeRole).
+- GROUPS: IAM User Guide, "IAM user groups" (a user gets the permissions of every group it is in).
+- VERSIONS: IAM User Guide, "Versioning IAM policies" (only the default version is in effect).
+- SCP: AWS Organizations User Guide, "Service control policies" (SCPs do not affect the management account).
+- PASSROLE: IAM User Guide, "Grant a user permissions to pass a role to an AWS service" (iam:PassedToService).
+- SELF: IAM User Guide, "Update a role trust policy" (the account's ARN as principal lets a role assume itself).
+- SLR: IAM User Guide, "Using service-linked roles" (only the linked service may assume the role).
+- OIDC: IAM User Guide, "Create a role for OpenID Connect federation" and "Configuring a role for GitHub OIDC
+  identity provider" (a GitHub trust without a `sub` condition admits every repository); Amazon Cognito Developer
+  Guide, "IAM roles" (a trust of cognito-identity.amazonaws.com needs an `aud` condition naming the pool).
+- EXTERNALID: IAM User Guide, "Access to AWS accounts owned by third parties" (sts:ExternalId).
+- DENYTRUST: a Deny in the trust policy (a resource-based policy) wins over its Allow (EVAL).
+"""
+
+import functools
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from iamsql import controls
+from iamsql.cli import app
+from iamsql.store import db
+
+DATA = Path(__file__).parent / "data" / "hand_built_accounts"
+ADMIN = "nhi_admin_privileges"
+ESCALATION = "iam_principal_privilege_escalation"
+CONTROLS = [
+    ADMIN,
+    ESCALATION,
+    "iam_role_trust_no_wildcard_principal",
+    "iam_role_cross_account_trust_has_external_id",
+    "iam_role_oidc_trust_has_sub_condition",
+    "iam_policy_no_full_admin",
+    "iam_policy_no_passrole_star",
+]
+
+
+def account(n: int, sub: int = 1) -> str:
+    """The account id of folder ``NN-...`` (``sub`` 2: the second account of that folder)."""
+    return f"7{n:02d}{sub:09d}"
+
+
+def arn(n: int, kind: str, name: str, sub: int = 1) -> str:
+    return f"arn:aws:iam::{account(n, sub)}:{kind}/{name}"
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> tuple[str, dict]:
+    """(the database file, control results by (control, resource)) of every hand-built account, loaded at once."""
+    path = str(tmp_path_factory.mktemp("hand_built") / "iam.duckdb")
+    done = CliRunner().invoke(app, ["load", str(DATA), "--db", path, "--as-of", "2024-03-02T00:00:00Z", "--quiet"])
+    assert done.exit_code == 0, done.output
+    con = db.connect(path)
+    try:
+        rows = controls.results(con, controls.run_checks(con, controls=CONTROLS))
+    finally:
+        con.close()
+    return path, {(r["control_id"], r["resource"]): r for r in rows}
+
+
+# (control, resource, expected status, source). skip where a document the answer needs is missing or unreadable.
+VERDICTS = [
+    (ADMIN, arn(1, "user", "notaction-worker"), "alarm", "NOTACTION: every IAM action but Organizations/Account"),
+    (ADMIN, arn(2, "user", "group-only"), "alarm", "GROUPS: AdministratorAccess through its group"),
+    (ADMIN, arn(2, "user", "no-group"), "ok", "GROUPS: no group, no policy"),
+    (ADMIN, arn(3, "user", "bounded-admin"), "ok", "BOUNDARY: the boundary's Deny iam:* takes IAM away"),
+    (ADMIN, arn(4, "user", "management-admin", 1), "alarm", "SCP: the management account is not limited"),
+    (ADMIN, arn(4, "user", "member-admin", 2), "ok", "SCP: the member account is denied iam:*"),
+    (ADMIN, arn(4, "user", "allowlisted-admin", 3), "ok", "SCP: its account's SCP allows S3 only"),
+    (ADMIN, arn(9, "user", "assume-everything"), "ok", "EVAL: the SAML trust does not name users"),
+    (ADMIN, arn(10, "role", "ec2-admin"), "alarm", "EVAL: AdministratorAccess"),
+    (ADMIN, arn(13, "user", "app-user"), "ok", "VERSIONS: the Allow * version is not the default"),
+    (ADMIN, arn(14, "user", "mystery"), "skip", "PowerUserAccess is not loaded: never ok"),
+    (
+        ADMIN,
+        arn(15, "role", "aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForExampleService"),
+        "info",
+        "SLR: only the service may use it",
+    ),
+    (ADMIN, arn(15, "user", "assume-everything"), "ok", "SLR: its trust names only the service"),
+    (ADMIN, arn(16, "user", "two-groups"), "ok", "GROUPS+EVAL: the other group's Deny iam:* wins"),
+    (ADMIN, arn(17, "user", "mfa-admin"), "alarm", "CONDITIONS: administrator whenever it signs in with MFA"),
+    (ADMIN, arn(18, "user", "upper-case-iam"), "alarm", "ACTION: IAM:* is iam:*"),
+    (ADMIN, arn(19, "user", "bucket-star"), "ok", "EVAL: * on one bucket's objects only"),
+    (ADMIN, arn(20, "user", "hopper"), "alarm", "EVAL: may assume the administrator role"),
+    (ADMIN, arn(20, "user", "no-hop"), "ok", "EVAL: no Allow of its own for a trust of the account"),
+    (ADMIN, arn(21, "user", "partner-caller", 2), "ok", "XACCT: the role it may assume is not an administrator"),
+    (ADMIN, arn(23, "user", "s3-only-admin"), "ok", "NOTACTION+EVAL: Deny NotAction s3:* leaves S3 only"),
+    (ADMIN, arn(24, "user", "blocked"), "ok", "DENYTRUST: the trust denies it"),
+    (ADMIN, arn(24, "user", "let-in"), "alarm", "EVAL: the trust of the account and its own Allow"),
+    (ADMIN, arn(25, "user", "all-but-secrets"), "alarm", "NOTRESOURCE: everything but one bucket's objects"),
+    (ADMIN, arn(26, "user", "free-named"), "alarm", "EVAL: named by the administrator role's trust"),
+    (ADMIN, arn(26, "user", "bounded-named"), "ok", "BOUNDARY: its boundary does not allow sts:AssumeRole"),
+    (ADMIN, arn(28, "user", "unreadable"), "skip", "a policy the engine cannot read: never ok"),
+    (ADMIN, arn(28, "user", "unloaded-boundary"), "skip", "the boundary is not loaded: never ok"),
+    (ADMIN, arn(29, "role", "ops"), "alarm", "CONDITIONS: aws:PrincipalArn names it"),
+    (ADMIN, arn(29, "user", "dev"), "ok", "CONDITIONS: aws:PrincipalArn names another role"),
+    (ADMIN, arn(30, "user", "in-ghost-group"), "skip", "GROUPS: its group is not loaded: never ok"),
+    (ADMIN, arn(30, "user", "encoded-admin"), "alarm", "EVAL: a URL-encoded Allow * is still Allow *"),
+    (ADMIN, arn(31, "user", "chainer"), "alarm", "EVAL: through the middle role to the administrator role"),
+    (ADMIN, arn(31, "role", "bounded-hopper"), "ok", "BOUNDARY: the S3-only boundary takes sts:AssumeRole away"),
+    (ESCALATION, arn(10, "user", "pass-to-ec2"), "alarm", "PASSROLE: may pass the EC2 administrator role to EC2"),
+    (
+        ESCALATION,
+        arn(10, "user", "pass-to-lambda-only"),
+        "ok",
+        "PASSROLE: may pass to Lambda only, has no Lambda action",
+    ),
+    (ESCALATION, arn(11, "user", "attach-self"), "alarm", "VARIABLES: attaches any policy to itself"),
+    (ESCALATION, arn(11, "user", "attach-self-bounded"), "ok", "BOUNDARY: the S3-only boundary"),
+    (ESCALATION, arn(12, "user", "joiner"), "alarm", "GROUPS: joins the administrators' group"),
+    (ESCALATION, arn(12, "user", "joiner-readers"), "ok", "GROUPS: joins a read-only group"),
+    (ESCALATION, arn(14, "user", "mystery"), "skip", "PowerUserAccess is not loaded: never ok"),
+    (ESCALATION, arn(20, "user", "hopper"), "alarm", "EVAL: assumes the administrator role"),
+    (ESCALATION, arn(22, "user", "pass-app-role"), "ok", "PASSROLE: may pass a role without power only"),
+    (ESCALATION, arn(22, "user", "pass-admin-role"), "alarm", "PASSROLE: passes the administrator role to Lambda"),
+    (ESCALATION, arn(24, "user", "blocked"), "ok", "DENYTRUST: the trust denies it"),
+    (ESCALATION, arn(27, "role", "self-attacher"), "ok", "VARIABLES: no aws:username for a role"),
+    (ESCALATION, arn(28, "user", "unreadable"), "skip", "a policy the engine cannot read: never ok"),
+    (ESCALATION, arn(4, "user", "allowlisted-admin", 3), "ok", "SCP: nothing but S3 is allowed in its account"),
+    (ESCALATION, arn(31, "user", "split-pass"), "alarm", "GROUPS: PassRole from its group, Lambda from itself"),
+    (ESCALATION, arn(32, "user", "pass-without-path"), "ok", "PASSROLE: the role's ARN holds its path"),
+    (ESCALATION, arn(32, "user", "pass-with-path"), "alarm", "PASSROLE: role/service-role/* names the role"),
+    ("iam_role_trust_no_wildcard_principal", arn(5, "role", "org-only"), "ok", "CONDITIONS: aws:PrincipalOrgID"),
+    (
+        "iam_role_trust_no_wildcard_principal",
+        arn(5, "role", "org-only-upper-key"),
+        "ok",
+        "CONDITIONS: key names are case-insensitive",
+    ),
+    ("iam_role_trust_no_wildcard_principal", arn(5, "role", "anyone"), "alarm", "PRINCIPAL: * is anyone"),
+    (
+        "iam_role_trust_no_wildcard_principal",
+        arn(5, "role", "org-forallvalues"),
+        "alarm",
+        "CONDITIONS: ForAllValues is true for a caller without an organization",
+    ),
+    ("iam_role_cross_account_trust_has_external_id", arn(7, "role", "vendor-with-external-id"), "ok", "EXTERNALID"),
+    ("iam_role_cross_account_trust_has_external_id", arn(7, "role", "vendor-no-external-id"), "alarm", "EXTERNALID"),
+    (
+        "iam_role_cross_account_trust_has_external_id",
+        arn(7, "role", "vendor-bare-id"),
+        "alarm",
+        "PRINCIPAL: a bare account id is that account's root",
+    ),
+    ("iam_role_cross_account_trust_has_external_id", arn(21, "role", "partner-access"), "alarm", "XACCT+EXTERNALID"),
+    ("iam_role_oidc_trust_has_sub_condition", arn(8, "role", "gh-no-condition"), "alarm", "OIDC: any repository"),
+    ("iam_role_oidc_trust_has_sub_condition", arn(8, "role", "gh-aud-only"), "alarm", "OIDC: aud is the same for all"),
+    ("iam_role_oidc_trust_has_sub_condition", arn(8, "role", "gh-one-repo"), "ok", "OIDC: one repository's branch"),
+    ("iam_role_oidc_trust_has_sub_condition", arn(8, "role", "cognito-no-aud"), "alarm", "OIDC: any identity pool"),
+    ("iam_policy_no_full_admin", arn(13, "policy", "app-policy"), "ok", "VERSIONS: the default version is judged"),
+    ("iam_policy_no_passrole_star", arn(1, "user", "notaction-worker"), "alarm", "NOTACTION: PassRole is not excluded"),
+]
+
+
+@pytest.mark.parametrize(
+    "control, resource, expected, source",
+    VERDICTS,
+    ids=[f"{c}-{r.split(':')[4]}-{r.rsplit('/', 1)[-1]}" for c, r, _, _ in VERDICTS],
+)
+def test_control_verdict(loaded, control, resource, expected, source):
+    row = loaded[1][(control, resource)]
+    assert row["status"] == expected, f"{source}: {row['reason']}"
+
+
+def test_a_boundary_or_group_deny_of_iam_leaves_no_iam_path(loaded):
+    """The principals denied iam:* keep the paths through compute they may change (no such resource is loaded, so
+    one may exist) but none that needs an IAM action (EVAL: an explicit Deny wins)."""
+    for n, name, sub in ((3, "bounded-admin", 1), (4, "member-admin", 2), (16, "two-groups", 1)):
+        reason = loaded[1][(ESCALATION, arn(n, "user", name, sub))]["reason"]
+        assert "AttachUserPolicy" not in reason and "CreateAccessKey" not in reason, reason
+
+
+def access(path: str, principal: str, question: str) -> str:
+    done = CliRunner().invoke(
+        app,
+        [
+            "query",
+            "--db",
+            path,
+            "-o",
+            "json",
+            f"select decision from iam_principal_access where principal_arn = '{principal}' "
+            f"and question = '{question}'",
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    return json.loads(done.output)["rows"][0]["decision"]
+
+
+@pytest.mark.parametrize(
+    "principal, question, expected",
+    [
+        (arn(1, "user", "notaction-worker"), "full_admin", "ImplicitlyDenied"),  # NOTACTION: not Organizations
+        (arn(1, "user", "notaction-worker"), "iam_admin", "Allowed"),
+        (arn(3, "user", "bounded-admin"), "iam_admin", "ExplicitlyDenied"),  # BOUNDARY: its Deny
+        (arn(4, "user", "member-admin", 2), "iam_admin", "ExplicitlyDenied"),  # SCP
+        (arn(4, "user", "management-admin", 1), "full_admin", "Allowed"),  # SCP: not the management account
+        (arn(16, "user", "two-groups"), "full_admin", "ExplicitlyDenied"),  # GROUPS
+        (arn(17, "user", "mfa-admin"), "full_admin", "AllowedIf"),  # CONDITIONS: unknown context
+        (arn(10, "user", "pass-to-ec2"), "pass_any_role", "AllowedIf"),  # PASSROLE: to EC2 only
+    ],
+)
+def test_principal_access_table(loaded, principal, question, expected):
+    assert access(loaded[0], principal, question) == expected
+
+
+@functools.cache
+def who_can(path: str, action: str, resource: str) -> dict[str, dict]:
+    done = CliRunner().invoke(app, ["who-can", "--db", path, action, "--resource", resource, "-o", "json"])
+    assert done.exit_code == 0, done.output
+    return {row["principal"]: row for row in json.loads(done.output)}
+
+
+SLR = arn(15, "role", "aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForExampleService")
+
+
+@pytest.mark.parametrize(
+    "action, resource, principal, expected",
+    [
+        # a trust of the account: only a principal with its own Allow (EVAL); a trust naming a role: that role (EVAL)
+        ("sts:AssumeRole", arn(6, "role", "trusts-account"), arn(6, "user", "with-assume"), "Allowed"),
+        ("sts:AssumeRole", arn(6, "role", "trusts-account"), arn(6, "user", "without-assume"), None),
+        ("sts:AssumeRole", arn(6, "role", "trusts-deployer"), arn(6, "role", "deployer"), "Allowed"),
+        ("sts:AssumeRole", arn(6, "role", "trusts-deployer"), arn(6, "user", "with-assume"), None),
+        # XACCT: the other account's user needs its own Allow too
+        ("sts:AssumeRole", arn(21, "role", "partner-access"), arn(21, "user", "partner-caller", 2), "Allowed"),
+        ("sts:AssumeRole", arn(21, "role", "partner-access"), arn(21, "user", "partner-idle", 2), None),
+        # DENYTRUST; SELF: the role itself, through the trust of its account and its AdministratorAccess
+        ("sts:AssumeRole", arn(24, "role", "guarded-admin"), arn(24, "user", "let-in"), "Allowed"),
+        ("sts:AssumeRole", arn(24, "role", "guarded-admin"), arn(24, "user", "blocked"), None),
+        ("sts:AssumeRole", arn(24, "role", "guarded-admin"), arn(24, "role", "guarded-admin"), "Allowed"),
+        # SLR: the service only
+        ("sts:AssumeRole", SLR, "elasticloadbalancing.amazonaws.com", "Allowed"),
+        ("sts:AssumeRole", SLR, arn(15, "user", "assume-everything"), None),
+        # BOUNDARY: named by the trust, but the boundary does not allow sts:AssumeRole
+        ("sts:AssumeRole", arn(26, "role", "named-admin"), arn(26, "user", "free-named"), "Allowed"),
+        ("sts:AssumeRole", arn(26, "role", "named-admin"), arn(26, "user", "bounded-named"), None),
+        # CONDITIONS: the organization's accounts are known members (SCP data of folder 04)
+        ("sts:AssumeRole", arn(5, "role", "org-only"), arn(4, "user", "member-admin", 2), "Allowed"),
+        ("sts:AssumeRole", arn(5, "role", "org-only"), arn(4, "user", "allowlisted-admin", 3), None),  # its SCP
+        ("sts:AssumeRole", arn(29, "role", "ops-admin"), arn(29, "role", "ops"), "Allowed"),
+        ("sts:AssumeRole", arn(29, "role", "ops-admin"), arn(29, "user", "dev"), None),
+        ("sts:AssumeRole", arn(31, "role", "top-admin"), arn(31, "role", "middle"), "Allowed"),
+        ("sts:AssumeRole", arn(31, "role", "top-admin"), arn(31, "role", "bounded-hopper"), None),
+        # federation: the provider is the principal, under the trust's conditions (OIDC)
+        ("sts:AssumeRoleWithSAML", arn(9, "role", "saml-admins"), arn(9, "saml-provider", "corp-idp"), "AllowedIf"),
+        (
+            "sts:AssumeRoleWithWebIdentity",
+            arn(8, "role", "gh-no-condition"),
+            arn(8, "oidc-provider", "token.actions.githubusercontent.com"),
+            "Allowed",
+        ),
+        (
+            "sts:AssumeRoleWithWebIdentity",
+            arn(8, "role", "gh-one-repo"),
+            arn(8, "oidc-provider", "token.actions.githubusercontent.com"),
+            "AllowedIf",
+        ),
+    ],
+)
+def test_who_can(loaded, action, resource, principal, expected):
+    row = who_can(loaded[0], action, resource).get(principal)
+    assert (row and row["decision"]) == expected, row
