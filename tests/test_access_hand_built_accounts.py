@@ -259,6 +259,12 @@ SLR = arn(15, "role", "aws-service-role/elasticloadbalancing.amazonaws.com/AWSSe
         ("sts:AssumeRole", arn(29, "role", "ops-admin"), arn(29, "user", "dev"), None),
         ("sts:AssumeRole", arn(31, "role", "top-admin"), arn(31, "role", "middle"), "Allowed"),
         ("sts:AssumeRole", arn(31, "role", "top-admin"), arn(31, "role", "bounded-hopper"), None),
+        # PASSROLE: the role's ARN with its path; a grant through a group (GROUPS) or a chain of roles (EVAL)
+        ("iam:PassRole", arn(32, "role", "service-role/fn-admin"), arn(32, "user", "pass-with-path"), "Allowed"),
+        ("iam:PassRole", arn(32, "role", "service-role/fn-admin"), arn(32, "user", "pass-without-path"), None),
+        ("iam:PassRole", arn(31, "role", "lambda-admin"), arn(31, "user", "split-pass"), "Allowed"),
+        ("iam:PassRole", arn(31, "role", "lambda-admin"), arn(31, "user", "chainer"), "Allowed"),
+        ("iam:PassRole", arn(31, "role", "lambda-admin"), arn(31, "role", "bounded-hopper"), None),
         # federation: the provider is the principal, under the trust's conditions (OIDC)
         ("sts:AssumeRoleWithSAML", arn(9, "role", "saml-admins"), arn(9, "saml-provider", "corp-idp"), "AllowedIf"),
         (
@@ -278,3 +284,13 @@ SLR = arn(15, "role", "aws-service-role/elasticloadbalancing.amazonaws.com/AWSSe
 def test_who_can(loaded, action, resource, principal, expected):
     row = who_can(loaded[0], action, resource).get(principal)
     assert (row and row["decision"]) == expected, row
+
+
+@pytest.mark.parametrize(
+    "name, service", [("pass-to-ec2", "ec2.amazonaws.com"), ("pass-to-lambda-only", "lambda.amazonaws.com")]
+)
+def test_who_can_pass_a_role_names_the_service_it_may_go_to(loaded, name, service):
+    """PASSROLE: iam:PassRole limited by iam:PassedToService holds for that service only."""
+    row = who_can(loaded[0], "iam:PassRole", arn(10, "role", "ec2-admin"))[arn(10, "user", name)]
+    assert row["decision"] == "AllowedIf"
+    assert json.loads(row["conditions"]) == [{"StringEquals": {"iam:PassedToService": [service]}}]
