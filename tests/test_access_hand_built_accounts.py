@@ -10,7 +10,10 @@ its README.md): the folder is loaded by the real ``iamsql load`` into a database
   Action / Principal" (action names are case-insensitive; a bare account id means the account's root).
 - CONDITIONS: IAM User Guide, "IAM JSON policy elements: Condition operators" and "Single-valued vs. multivalued
   context keys" (ForAllValues is true when the key is absent; key names are case-insensitive).
-- VARIABLES: IAM User Guide, "IAM policy elements: Variables and tags" (aws:username exists for IAM users only).
+- VARIABLES: IAM User Guide, "IAM policy elements: Variables and tags" (aws:username exists for IAM users only;
+  in a policy without Version 2012-10-17 a variable is literal text) and "IAM JSON policy elements: Version".
+- DELETED: IAM User Guide, "IAM JSON policy elements: Principal" (a deleted role in a trust becomes its unique id,
+  which no principal matches).
 - BOUNDARY: IAM User Guide, "Permissions boundaries for IAM entities"; "Update a role trust policy" (a user named
   by a role's trust policy still needs its permissions boundary to allow sts:AssumeRole).
 - GROUPS: IAM User Guide, "IAM user groups" (a user gets the permissions of every group it is in).
@@ -48,6 +51,7 @@ CONTROLS = [
     "iam_role_oidc_trust_has_sub_condition",
     "iam_policy_no_full_admin",
     "iam_policy_no_passrole_star",
+    "iam_role_trust_deleted_principal",
 ]
 
 
@@ -133,6 +137,11 @@ VERDICTS = [
     (ESCALATION, arn(24, "user", "blocked"), "ok", "DENYTRUST: the trust denies it"),
     (ESCALATION, arn(27, "role", "self-attacher"), "ok", "VARIABLES: no aws:username for a role"),
     (ESCALATION, arn(28, "user", "unreadable"), "skip", "a policy the engine cannot read: never ok"),
+    (ESCALATION, arn(33, "user", "attach-self-no-version"), "ok", "VARIABLES: literal without Version"),
+    (ESCALATION, arn(33, "user", "attach-self-2008"), "ok", "VARIABLES: literal in Version 2008-10-17"),
+    (ADMIN, arn(33, "user", "statement-object"), "alarm", "EVAL: one Statement object is one statement"),
+    ("iam_role_trust_deleted_principal", arn(33, "role", "trusts-deleted-role"), "alarm", "DELETED"),
+    ("iam_role_trust_deleted_principal", arn(33, "role", "sso-admins-only"), "ok", "DELETED: names the account"),
     (ESCALATION, arn(4, "user", "allowlisted-admin", 3), "ok", "SCP: nothing but S3 is allowed in its account"),
     (ESCALATION, arn(31, "user", "split-pass"), "alarm", "GROUPS: PassRole from its group, Lambda from itself"),
     (ESCALATION, arn(32, "user", "pass-without-path"), "ok", "PASSROLE: the role's ARN holds its path"),
@@ -228,6 +237,7 @@ def who_can(path: str, action: str, resource: str) -> dict[str, dict]:
     return {row["principal"]: row for row in json.loads(done.output)}
 
 
+SSO_ADMIN = arn(33, "role", "aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef")
 SLR = arn(15, "role", "aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForExampleService")
 
 
@@ -265,6 +275,10 @@ SLR = arn(15, "role", "aws-service-role/elasticloadbalancing.amazonaws.com/AWSSe
         ("iam:PassRole", arn(31, "role", "lambda-admin"), arn(31, "user", "split-pass"), "Allowed"),
         ("iam:PassRole", arn(31, "role", "lambda-admin"), arn(31, "user", "chainer"), "Allowed"),
         ("iam:PassRole", arn(31, "role", "lambda-admin"), arn(31, "role", "bounded-hopper"), None),
+        # CONDITIONS: aws:PrincipalArn is the role's ARN with its path; DELETED: a unique id names no one
+        ("sts:AssumeRole", arn(33, "role", "sso-admins-only"), SSO_ADMIN, "Allowed"),
+        ("sts:AssumeRole", arn(33, "role", "sso-admins-only"), arn(33, "user", "sts-user"), None),
+        ("sts:AssumeRole", arn(33, "role", "trusts-deleted-role"), arn(33, "user", "sts-user"), None),
         # federation: the provider is the principal, under the trust's conditions (OIDC)
         ("sts:AssumeRoleWithSAML", arn(9, "role", "saml-admins"), arn(9, "saml-provider", "corp-idp"), "AllowedIf"),
         (
