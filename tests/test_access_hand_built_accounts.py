@@ -1,7 +1,7 @@
 """The access verdicts (administrator power, privilege escalation, PassRole, who may assume a role) on small
 accounts built by hand, each around one rule of IAM's documented evaluation (tests/data/hand_built_accounts, see
 its README.md): the folder is loaded by the real ``iamsql load`` into a database file, then the controls run and
-``iamsql who-can`` answers. Every expected verdict comes from the AWS page cited next to it:
+``iamsql who-can`` and ``iamsql simulate`` answer. Every expected verdict comes from the AWS page cited next to it:
 
 - EVAL: IAM User Guide, "Policy evaluation logic" (and "Determining whether a request is allowed or denied within an
   account"): an explicit Deny in any policy wins; a permissions boundary limits what identity policies grant.
@@ -308,3 +308,43 @@ def test_who_can_pass_a_role_names_the_service_it_may_go_to(loaded, name, servic
     row = who_can(loaded[0], "iam:PassRole", arn(10, "role", "ec2-admin"))[arn(10, "user", name)]
     assert row["decision"] == "AllowedIf"
     assert json.loads(row["conditions"]) == [{"StringEquals": {"iam:PassedToService": [service]}}]
+
+
+@pytest.mark.parametrize(
+    "principal, action, resource, context, expected",
+    [
+        (arn(4, "user", "member-admin", 2), "iam:CreateUser", None, [], "ExplicitlyDenied"),  # SCP
+        (arn(4, "user", "management-admin", 1), "iam:CreateUser", None, [], "Allowed"),  # SCP: management account
+        (arn(16, "user", "two-groups"), "iam:CreateUser", None, [], "ExplicitlyDenied"),  # GROUPS
+        (arn(24, "user", "blocked"), "sts:AssumeRole", arn(24, "role", "guarded-admin"), [], "ExplicitlyDenied"),
+        (
+            arn(33, "user", "attach-self-2008"),
+            "iam:AttachUserPolicy",
+            arn(33, "user", "attach-self-2008"),
+            [],
+            "ImplicitlyDenied",
+        ),  # VARIABLES
+        (
+            arn(10, "user", "pass-to-ec2"),
+            "iam:PassRole",
+            arn(10, "role", "ec2-admin"),
+            ["iam:PassedToService=ec2.amazonaws.com"],
+            "Allowed",
+        ),  # PASSROLE
+        (
+            arn(10, "user", "pass-to-ec2"),
+            "iam:PassRole",
+            arn(10, "role", "ec2-admin"),
+            ["iam:PassedToService=lambda.amazonaws.com"],
+            "ImplicitlyDenied",
+        ),
+    ],
+)
+def test_simulate(loaded, principal, action, resource, context, expected):
+    args = ["simulate", "--db", loaded[0], "--principal", principal, "--action", action, "-o", "json"]
+    args += ["--resource", resource] if resource else []
+    for pair in context:
+        args += ["--context", pair]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["decision"] == expected, done.output
