@@ -26,6 +26,8 @@ its README.md): the folder is loaded by the real ``iamsql load`` into a database
   identity provider" (a GitHub trust without a `sub` condition admits every repository); Amazon Cognito Developer
   Guide, "IAM roles" (a trust of cognito-identity.amazonaws.com needs an `aud` condition naming the pool).
 - EXTERNALID: IAM User Guide, "Access to AWS accounts owned by third parties" (sts:ExternalId).
+- TAGS: IAM User Guide, "AWS global condition context keys" (aws:PrincipalTag: the tags attached to the IAM user
+  making the request); AWS STS API Reference, "AssumeRole" (sts:TagSession alone does not let a principal assume).
 - DENYTRUST: a Deny in the trust policy (a resource-based policy) wins over its Allow (EVAL).
 """
 
@@ -119,6 +121,9 @@ VERDICTS = [
     (ADMIN, arn(30, "user", "encoded-admin"), "alarm", "EVAL: a URL-encoded Allow * is still Allow *"),
     (ADMIN, arn(31, "user", "chainer"), "alarm", "EVAL: through the middle role to the administrator role"),
     (ADMIN, arn(31, "role", "bounded-hopper"), "ok", "BOUNDARY: the S3-only boundary takes sts:AssumeRole away"),
+    (ADMIN, arn(34, "user", "ops-user"), "alarm", "TAGS: tagged team=ops, may assume the administrator role"),
+    (ADMIN, arn(34, "user", "dev-user"), "ok", "TAGS: tagged team=dev"),
+    (ADMIN, arn(34, "user", "untagged-user"), "ok", "TAGS: no tag, the condition is false"),
     (ESCALATION, arn(10, "user", "pass-to-ec2"), "alarm", "PASSROLE: may pass the EC2 administrator role to EC2"),
     (
         ESCALATION,
@@ -279,6 +284,11 @@ SLR = arn(15, "role", "aws-service-role/elasticloadbalancing.amazonaws.com/AWSSe
         ("sts:AssumeRole", arn(33, "role", "sso-admins-only"), SSO_ADMIN, "Allowed"),
         ("sts:AssumeRole", arn(33, "role", "sso-admins-only"), arn(33, "user", "sts-user"), None),
         ("sts:AssumeRole", arn(33, "role", "trusts-deleted-role"), arn(33, "user", "sts-user"), None),
+        # TAGS: a user's tags are known; sts:TagSession is not sts:AssumeRole
+        ("sts:AssumeRole", arn(34, "role", "ops-tagged-admin"), arn(34, "user", "ops-user"), "Allowed"),
+        ("sts:AssumeRole", arn(34, "role", "ops-tagged-admin"), arn(34, "user", "dev-user"), None),
+        ("sts:AssumeRole", arn(34, "role", "ops-tagged-admin"), arn(34, "user", "untagged-user"), None),
+        ("sts:AssumeRole", arn(34, "role", "tag-session-only"), arn(34, "user", "ops-user"), None),
         # federation: the provider is the principal, under the trust's conditions (OIDC)
         ("sts:AssumeRoleWithSAML", arn(9, "role", "saml-admins"), arn(9, "saml-provider", "corp-idp"), "AllowedIf"),
         (
