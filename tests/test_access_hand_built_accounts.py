@@ -92,6 +92,7 @@ VERDICTS = [
     (ADMIN, arn(9, "user", "assume-everything"), "ok", "EVAL: the SAML trust does not name users"),
     (ADMIN, arn(10, "role", "ec2-admin"), "alarm", "EVAL: AdministratorAccess"),
     (ADMIN, arn(13, "user", "app-user"), "ok", "VERSIONS: the Allow * version is not the default"),
+    (ADMIN, arn(13, "user", "later-default-user"), "alarm", "VERSIONS: the default version v2 allows *"),
     (ADMIN, arn(14, "user", "mystery"), "skip", "PowerUserAccess is not loaded: never ok"),
     (
         ADMIN,
@@ -179,6 +180,7 @@ VERDICTS = [
     ("iam_role_oidc_trust_has_sub_condition", arn(8, "role", "gh-one-repo"), "ok", "OIDC: one repository's branch"),
     ("iam_role_oidc_trust_has_sub_condition", arn(8, "role", "cognito-no-aud"), "alarm", "OIDC: any identity pool"),
     ("iam_policy_no_full_admin", arn(13, "policy", "app-policy"), "ok", "VERSIONS: the default version is judged"),
+    ("iam_policy_no_full_admin", arn(13, "policy", "app-policy-later-default"), "alarm", "VERSIONS: v2, the default"),
     ("iam_policy_no_passrole_star", arn(1, "user", "notaction-worker"), "alarm", "NOTACTION: PassRole is not excluded"),
 ]
 
