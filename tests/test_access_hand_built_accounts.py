@@ -366,3 +366,25 @@ def test_simulate(loaded, principal, action, resource, context, expected):
     done = CliRunner().invoke(app, args)
     assert done.exit_code == 0, done.output
     assert json.loads(done.output)["decision"] == expected, done.output
+
+
+CROSS_ACCOUNT_ADMIN = arn(36, "role", "OrganizationAccountAccessRole", 1)
+
+
+@pytest.mark.parametrize("name, expected", [("ci-deployer", "Allowed"), ("ci-reader", None)])
+def test_who_can_assume_an_administrator_role_of_another_loaded_account(loaded, name, expected):
+    """XACCT: the trust names the other account, whose user needs its own Allow too."""
+    row = who_can(loaded[0], "sts:AssumeRole", CROSS_ACCOUNT_ADMIN).get(arn(36, "user", name, 2))
+    assert (row and row["decision"]) == expected, row
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="assume_admin_role rows (and so both controls) look only at the roles of the principal's own account",
+)
+@pytest.mark.parametrize("control", [ADMIN, ESCALATION])
+def test_a_principal_that_may_assume_an_administrator_role_of_another_loaded_account_is_found(loaded, control):
+    """XACCT: ci-deployer may assume AdministratorAccess in 736000000001 (who-can says so above): it holds
+    administrator power, as the controls define it (the right to assume a role that has it)."""
+    row = loaded[1][(control, arn(36, "user", "ci-deployer", 2))]
+    assert row["status"] == "alarm", row["reason"]
