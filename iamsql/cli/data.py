@@ -12,7 +12,7 @@ import typer
 from iamsql.cli.options import DbOption, FormatOption, check_format, new_in_existing_folder
 from iamsql.common.lazy import lazy_import
 from iamsql.common.resources import SAMPLE_DIR
-from iamsql.errors import IamsqlError, InputError
+from iamsql.errors import IamsqlError
 from iamsql.sql.output import render
 
 duckdb = lazy_import("duckdb")
@@ -126,29 +126,17 @@ def load(
         raise IamsqlError("give one or more files or folders to load, or --sample")
     bar = progress.counted(quiet, "loading")
     task = bar.add_task("load", total=None)
-    found = [0]  # how many files the load reads: its error line says when the others were not loaded either
-
-    def on_total(total: int) -> None:
-        found[0] = total
-        bar.update(task, total=total)
-
     # a load stores rows, it runs no query
     with dbmod.filling(db, lambda: dbmod.connect(db, queries=False)) as con, bar:
-        try:
-            summary = loading.load_paths(
-                con,
-                inputs,
-                account_id=account_id,
-                as_of=as_of,
-                progress=lambda _path: bar.advance(task),
-                on_total=on_total,
-                skip_unreadable=skip_unreadable,
-            )
-        except InputError as exc:  # one bad file stops the whole load (one transaction): the others are not stored
-            if found[0] > 1 and not str(exc).startswith("nothing loaded"):
-                exc.args = (f"{exc}; nothing was loaded, none of the {found[0]} files (a load stores all of them or "
-                            "none)",)
-            raise
+        summary = loading.load_paths(
+            con,
+            inputs,
+            account_id=account_id,
+            as_of=as_of,
+            progress=lambda _path: bar.advance(task),
+            on_total=lambda total: bar.update(task, total=total),
+            skip_unreadable=skip_unreadable,
+        )
         if sample:  # the sample's licences and provenance notes ship beside its data: not skipped input worth a line
             summary.skipped = [(path, reason) for path, reason in summary.skipped if not _sample_notice(Path(path))]
         if not summary.files:
