@@ -151,6 +151,15 @@ def test_a_statement_starting_with_no_keyword_is_a_syntax_error_at_that_word(loa
                            "a keyword such as SELECT, WITH or VALUES\n")
 
 
+def test_summarize_says_it_runs_in_the_duckdb_dialect(loaded_db):
+    """SUMMARIZE was refused as 'not allowed: iamsql query only reads (..., SUMMARIZE, ...)', the list naming it."""
+    proc = iamsql("query", "--db", str(loaded_db), "summarize aws_iam_user")
+    assert proc.returncode == 41 and proc.stdout == ""
+    assert proc.stderr == "error: SUMMARIZE is DuckDB's statement, not PostgreSQL's: give --dialect duckdb to run it\n"
+    duck = iamsql("query", "--db", str(loaded_db), "--dialect", "duckdb", "-o", "csv", "summarize aws_iam_user")
+    assert duck.returncode == 0 and duck.stdout.startswith("column_name,column_type,"), duck.stderr
+
+
 def test_unknown_table_is_one_line(loaded_db):
     assert_one_line_error(iamsql("query", "--db", str(loaded_db), "select * from aws_iam_usr"),
                           "unknown table aws_iam_usr", "did you mean aws_iam_user?")

@@ -286,7 +286,10 @@ def check_read_only(sql: str, dialect: str, con: duckdb.DuckDBPyConnection | Non
         if not root_ok:
             statement_like = isinstance(tree, sqlglot.exp.Into | sqlglot.exp.Pragma | sqlglot.exp.Copy) or (
                 type(tree).__name__ in WRITE_NODES and not isinstance(tree, sqlglot.exp.Command))
-            raise refused(_kind_of(tree) if statement_like else _first_words(sql))
+            kind = _kind_of(tree) if statement_like else _first_words(sql)
+            if kind == "SUMMARIZE":  # read by the duckdb dialect's parser only: not refused as a write
+                raise QueryError("SUMMARIZE is DuckDB's statement, not PostgreSQL's: give --dialect duckdb to run it")
+            raise refused(kind)
         for node in tree.walk():
             if type(node).__name__ in WRITE_NODES and node is not tree:
                 raise refused(_kind_of(node))
