@@ -185,3 +185,29 @@ def test_csv_export_is_powerpipes_benchmark_csv(sample_db, tmp_path):
     assert len(rows) == sum(per_requirement[f["control_id"]] for f in findings)
     assert all(r[12] == "AWS::IAM::" + ("RootUser" if r[3] == controls[0] else "User") and r[13] == "AWS/IAM"
                for r in rows)
+
+
+def test_powerpipes_file_only_outputs_say_what_iamsql_writes_instead(sample_db, tmp_path):
+    """`check -o html` and `--export nunit3` (Powerpipe's) said only 'unknown format' or 'cannot tell the format
+    without an extension'; nothing is run."""
+    before = runs(sample_db)
+    for typed, said in (("html", "iamsql writes HTML as a file: --export results.html"),
+                        ("nunit3", "iamsql writes no NUnit 3 XML; --export results.xml writes JUnit XML"),
+                        ("snapshot", "iamsql writes no snapshot; --export results.iamsql.json")):
+        done = run_cli("check", "--db", sample_db, "--output", typed)
+        assert done.returncode == 254 and done.stdout == ""
+        assert done.stderr.startswith(f"error: --output {typed}: {said}") and done.stderr.count("\n") == 1, done.stderr
+    for typed, said in (("nunit3", "Powerpipe's NUnit 3 XML is not written; --export junit"),
+                        ("pps", "Powerpipe's snapshot is not written; --export iamsql-json")):
+        done = run_cli("check", "--db", sample_db, "--export", typed)
+        assert done.returncode == 254 and done.stdout == ""
+        assert done.stderr.startswith(f"error: --export {typed}: {said}") and done.stderr.count("\n") == 1, done.stderr
+    assert runs(sample_db) == before
+
+
+def runs(db: str) -> int:
+    """The check runs stored (0 before the first)."""
+    with duckdb.connect(db, read_only=True) as con:
+        if not con.execute("select count(*) from information_schema.tables where table_name = 'iamsql_run'").fetchone()[0]:
+            return 0
+        return con.execute("select count(*) from iamsql_run").fetchone()[0]

@@ -141,6 +141,25 @@ def test_a_comma_with_nothing_after_it_is_a_syntax_error(loaded_db):
                            "nothing after it\n")
 
 
+@pytest.mark.parametrize("sql, word", [("selec name from aws_iam_user", "selec"), ("aws_iam_user", "aws_iam_user")])
+def test_a_statement_starting_with_no_keyword_is_a_syntax_error_at_that_word(loaded_db, sql, word):
+    """PostgreSQL: ``syntax error at or near "selec"``; the error named the first operator sqlglot could not finish,
+    or called the word a kind of statement that is not allowed."""
+    proc = iamsql("query", "--db", str(loaded_db), sql)
+    assert proc.returncode == 41 and proc.stdout == ""
+    assert proc.stderr == (f"error: syntax error at line 1, column {len(word)} near \"{word}\": a statement starts with "
+                           "a keyword such as SELECT, WITH or VALUES\n")
+
+
+def test_summarize_says_it_runs_in_the_duckdb_dialect(loaded_db):
+    """SUMMARIZE was refused as 'not allowed: iamsql query only reads (..., SUMMARIZE, ...)', the list naming it."""
+    proc = iamsql("query", "--db", str(loaded_db), "summarize aws_iam_user")
+    assert proc.returncode == 41 and proc.stdout == ""
+    assert proc.stderr == "error: SUMMARIZE is DuckDB's statement, not PostgreSQL's: give --dialect duckdb to run it\n"
+    duck = iamsql("query", "--db", str(loaded_db), "--dialect", "duckdb", "-o", "csv", "summarize aws_iam_user")
+    assert duck.returncode == 0 and duck.stdout.startswith("column_name,column_type,"), duck.stderr
+
+
 def test_unknown_table_is_one_line(loaded_db):
     assert_one_line_error(iamsql("query", "--db", str(loaded_db), "select * from aws_iam_usr"),
                           "unknown table aws_iam_usr", "did you mean aws_iam_user?")

@@ -69,6 +69,24 @@ def test_truncated_gzip_via_cli(loaded_db, tmp_path):
     assert counts(loaded_db) == before
 
 
+def test_a_truncated_gzip_in_an_s3_layout_says_that_no_file_was_loaded(loaded_db, tmp_path):
+    # one cut delivery file among whole ones stops the whole load (one transaction): the line says the others were
+    # not loaded either, and the database keeps what it held
+    day = tmp_path / "AWSLogs" / "123456789012" / "CloudTrail" / "us-east-1" / "2026" / "01" / "02"
+    day.mkdir(parents=True)
+    whole = sorted((SAMPLE_DIR / "cloudtrail").rglob("*.json.gz"))
+    for number, source in enumerate(whole):
+        (day / f"123456789012_CloudTrail_us-east-1_20260102T00{number:02d}Z_whole.json.gz").write_bytes(source.read_bytes())
+    cut = day / "123456789012_CloudTrail_us-east-1_20260102T0959Z_cut.json.gz"
+    cut.write_bytes(whole[0].read_bytes()[: whole[0].stat().st_size // 2])
+    before = counts(loaded_db)
+    result = run("load", "--db", str(loaded_db), str(tmp_path / "AWSLogs"))
+    assert_one_line_error(result, cut.name, "truncated or corrupt gzip",
+                          f"nothing was loaded, none of the {len(whole) + 1} files")
+    assert result.returncode == 2
+    assert counts(loaded_db) == before
+
+
 def test_locked_database_is_a_one_line_error(loaded_db):
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "

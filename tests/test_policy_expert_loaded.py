@@ -146,7 +146,7 @@ def loaded(tmp_path_factory) -> str:
 def cli(*args) -> list | dict:
     done = CliRunner().invoke(app, [*args, "-o", "json"])
     assert done.exit_code == 0, done.output
-    return json.loads(done.output)
+    return json.loads(done.stdout)
 
 
 def simulate(path: str, principal: str, action: str, *extra) -> dict:
@@ -299,6 +299,23 @@ def test_a_named_key_whose_policy_is_not_loaded_is_unknown(loaded):
     assert "KMS key policy" in result["reason"], result
     found = cli("who-can", "kms:Decrypt", "--resource", KEY, "--db", loaded)
     assert {r["principal"]: r["decision"] for r in found}[arn(OUTSIDE, "user", "decrypter")] == "Unknown", found
+
+
+def test_who_can_on_a_named_key_says_once_that_its_policy_is_not_loaded(loaded):
+    # Every answer stays Unknown; listed are those whose own policies allow the action (a key policy enabling IAM
+    # policies lets them in), not every principal of the account: the why is said once, on stderr.
+    done = CliRunner().invoke(app, ["who-can", "kms:Decrypt", "--resource", KEY, "--db", loaded, "-o", "json"])
+    assert done.exit_code == 0, done.output
+    notes = done.stderr.splitlines()
+    assert len(notes) == 1 and notes[0].startswith(f"note: the key policy of {KEY} is not loaded"), notes
+    rows = {r["principal"]: r for r in json.loads(done.stdout)}
+    assert {r["decision"] for r in rows.values()} == {"Unknown"}, rows
+    decrypter = rows[arn(OUTSIDE, "user", "decrypter")]
+    assert decrypter["granted_by"] == "inline policy decrypter-inline of user decrypter", decrypter
+    assert "KMS key policy" in decrypter["missing"], decrypter
+    # an S3-only permissions boundary, or policies granting no KMS action: no IAM policy lets them use the key
+    for name in ("bounded", "lister", "bucket-only", "keymaker"):
+        assert arn(OUTSIDE, "user", name) not in rows, name
 
 
 def test_a_key_no_one_names_is_asked_with_the_default_key_policy(loaded):

@@ -159,6 +159,9 @@ def who_can(
     _warn_unknown_action(action)
     con = dbmod.connect(db, read_only=True)
     answers = who.who_can(con, action, resource)
+    note = who.key_policy_not_loaded(action, resource)
+    if note:
+        typer.echo(f"note: {note}", err=True)
     columns = ["principal", "principal_type", "account_id", "decision", "path", "granted_by", "conditions",
                "deny_conditions", "missing"]
     rows = [

@@ -127,6 +127,7 @@ class LoadSummary:
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), with --skip-unreadable
     warnings: list[str] = field(default_factory=list)
     events: dict = field(default_factory=dict)  # the CloudTrail loader's statistics
+    found: int = 0  # the files the load reads (folders walked)
 
     def warning_lines(self) -> list[str]:
         """Every warning of the load, the entries not read with --skip-unreadable first."""
@@ -884,6 +885,10 @@ def load_paths(
         _load(con, [Path(p) for p in paths], summary, account_id, as_of, progress, on_total, skip_unreadable)
     except IamsqlError as exc:  # what was found wrong before the failure is printed before its error line
         exc.warnings = tuple(summary.warning_lines())
+        if isinstance(exc, InputError) and summary.found > 1 and not str(exc).startswith("nothing loaded"):
+            # one bad file stops the whole load (one transaction): its line says the others are not stored either
+            exc.args = (f"{exc}; nothing was loaded, none of the {summary.found} files (a load stores all of them or "
+                        "none)",)
         raise
     return summary
 
@@ -891,6 +896,7 @@ def load_paths(
 def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progress, on_total,
           skip_unreadable: bool) -> None:
     manifests, found = split_manifests(discover(named, skip_unreadable, summary.unreadable))
+    summary.found = len(manifests) + len(found)
     if on_total:
         on_total(len(found))
     iam_files, event_files = classify(found, summary, progress)

@@ -165,12 +165,23 @@ def export_path(path: Path, run_id: int) -> Path:
     return Path(f"iamsql-run-{run_id}" + next(e for e, fmt in EXTENSIONS.items() if fmt == str(path)))
 
 
+# Powerpipe's export formats iamsql writes no file of, and what comes nearest
+POWERPIPE_ONLY_EXPORTS = {
+    "nunit3": "Powerpipe's NUnit 3 XML is not written; --export junit (or a name ending in .xml) writes JUnit XML, "
+    "which CI test views read",
+    "pps": "Powerpipe's snapshot is not written; --export iamsql-json writes the whole run as one document",
+    "snapshot": "Powerpipe's snapshot is not written; --export iamsql-json writes the whole run as one document",
+}
+
+
 def check_exports(paths: list[Path]) -> None:
     """``check --export``: every file name must say its format and not be a folder (or be a format name), checked
     before the run starts (the option's callback has refused one in a folder that does not exist)."""
     for path in paths:
         if str(path) in WRITERS:
             continue
+        if str(path) in POWERPIPE_ONLY_EXPORTS:
+            raise ReportError(f"--export {path}: {POWERPIPE_ONLY_EXPORTS[str(path)]}")
         if is_stdout(path):
             raise ReportError("--export - is not possible: check prints its results to standard output; name a file")
         if not Path(path).suffix:

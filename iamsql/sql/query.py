@@ -269,6 +269,8 @@ def check_read_only(sql: str, dialect: str, con: duckdb.DuckDBPyConnection | Non
     # sqlglot is imported here, outside the try: a Ctrl-C during its import must not leave the except clause
     # below to read a class from a half-imported module.
     failure = sqlglot.errors.SqlglotError
+    if dialect != "duckdb":
+        _check_first_word(sql, con)
     read = "duckdb" if dialect == "duckdb" else steampipe.Steampipe
     tree = None
     try:
@@ -284,12 +286,50 @@ def check_read_only(sql: str, dialect: str, con: duckdb.DuckDBPyConnection | Non
         if not root_ok:
             statement_like = isinstance(tree, sqlglot.exp.Into | sqlglot.exp.Pragma | sqlglot.exp.Copy) or (
                 type(tree).__name__ in WRITE_NODES and not isinstance(tree, sqlglot.exp.Command))
-            raise refused(_kind_of(tree) if statement_like else _first_words(sql))
+            kind = _kind_of(tree) if statement_like else _first_words(sql)
+            if kind == "SUMMARIZE":  # read by the duckdb dialect's parser only: not refused as a write
+                raise QueryError("SUMMARIZE is DuckDB's statement, not PostgreSQL's: give --dialect duckdb to run it")
+            raise refused(kind)
         for node in tree.walk():
             if type(node).__name__ in WRITE_NODES and node is not tree:
                 raise refused(_kind_of(node))
     check_duckdb_kind(sql, con)
     return tree
+
+
+# The words a PostgreSQL statement starts with (PostgreSQL documentation, "SQL Commands"): one of them that sqlglot
+# does not know (LISTEN, DISCARD...) is a statement the read-only check refuses by name, not a syntax error.
+PG_STATEMENTS = frozenset(
+    "abort alter analyze begin call checkpoint close cluster comment commit copy create deallocate declare delete "
+    "discard do drop end execute explain fetch grant import insert listen load lock merge move notify prepare "
+    "reassign refresh reindex release reset revoke rollback savepoint security select set show start table truncate "
+    "unlisten update vacuum values with".split()
+)
+
+
+def _check_first_word(sql: str, con: duckdb.DuckDBPyConnection | None) -> None:
+    """PostgreSQL's syntax error for a statement that starts with a name no statement starts with (``selec * from
+    t``): sqlglot reads the name as a column, so the error would name the first operator it cannot finish, or the
+    refusal the name as a kind of statement. DuckDB's own statements (ATTACH, CHECKPOINT, SUMMARIZE) are left to
+    the checks after this one."""
+    try:
+        tokens = steampipe.Steampipe().tokenize(sql)
+    except sqlglot.errors.TokenError:
+        return  # the translation says what is unterminated
+    if not tokens or tokens[0].token_type != sqlglot.tokens.TokenType.VAR or tokens[0].text.lower() in PG_STATEMENTS:
+        return
+    probe = con or duckdb.connect()
+    try:
+        probe.extract_statements(sql)
+        return
+    except duckdb.Error:
+        pass
+    finally:
+        if con is None:
+            probe.close()
+    first = tokens[0]  # placed as the parser's errors place a token: the column of its last character
+    raise QueryError(f'syntax error at line {first.line}, column {first.col} near "{first.text}": a statement starts '
+                     "with a keyword such as SELECT, WITH or VALUES")
 
 
 def check_duckdb_kind(duck_sql: str, con: duckdb.DuckDBPyConnection | None = None) -> None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 
@@ -16,10 +16,11 @@ from iamsql.policy.access.questions import PROBE
 from iamsql.policy.access.tables import POSSIBLE, RANK, Asker, attached_at, probe_key_policy
 from iamsql.policy.catalog import probe_resources
 from iamsql.policy.conditions import steps_conditions
-from iamsql.policy.evaluation import reads_trust_policy
+from iamsql.policy.evaluation import KEY_POLICY_NOT_GIVEN, reads_key_policy, reads_trust_policy
 
 # called with a SAML assertion or an OIDC token, not with AWS credentials: no IAM user or role is the caller
 FEDERATED_ACTIONS = ("sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
+RESOURCE_POLICY = "the resource policy"  # how ``granted_by`` names the resource-based policy's statements
 SSO_PATH, SSO_PREFIX = "/aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_"
 # The Identity Center users and groups assigned a permission set in an account, and the members of those groups:
 # (principal type, id, name, group name for a member). The permission set is the one of that name whose instance is
@@ -75,7 +76,7 @@ def _labels(principal: Principal, result: Evaluation) -> tuple[list[str], list[s
     granted, groups = [], set()
     for matched in result.matched:
         attached = attached_at(principal, matched.policy) if matched.kind != "resource" else None
-        label = attached.label if attached else f"the resource policy (statement {matched.statement})"
+        label = attached.label if attached else f"{RESOURCE_POLICY} (statement {matched.statement})"
         if matched.effect == "Allow" and label not in granted:
             granted.append(label)
             if attached:  # the resource policy (a trust) is on every path: the identity side's are told apart
@@ -280,11 +281,12 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
             # a resource of another account, whose resource-based policy who-can does not read: without one the
             # engine allows no cross-account request (the trusts of the STS calls on a role are read, above)
             continue
-        if resource:
-            role = account.role(target) if trust_call else None
-            resource_policy = role.trust.policy if role is not None else None
-        else:  # a key no one names: its policy defers to IAM
+        role = account.role(target) if trust_call else None
+        if role is not None:
+            resource_policy = role.trust.policy
+        else:  # a key no one names, or one whose policy is not loaded: asked with a policy deferring to IAM
             resource_policy = probe_key_policy(action, target, account.partition, account.account_id)
+        key_not_loaded = bool(resource) and not trust_call and resource_policy is not None
         found: dict[str, Answer] = {}
         trusting = account.role(target) if resource_policy is not None and action.lower() == "sts:assumerole" else None
         callers = [] if action.lower() in FEDERATED_ACTIONS else account.principals
@@ -299,15 +301,32 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
                                               _path(groups), granted, list(result.conditions), missing, result.reason,
                                               list(result.deny_conditions))
         chained = _through_roles(asker, found)
-        answers += [chained.pop(arn, answer) for arn, answer in found.items()]
-        answers += chained.values()
-        if resource_policy is not None and resource:
+        reached = [chained.pop(arn, answer) for arn, answer in found.items()] + list(chained.values())
+        answers += [_key_policy_unknown(a) for a in reached] if key_not_loaded else reached
+        if role is not None and resource_policy is not None:
             loaded = {p.arn for a in accounts if a.account_id != account.account_id for p in a.principals}
             outside = _outside(account, resource, action, rails.get(account.account_id), loaded)
             answers += _identity_center(con, role, outside)
             if trusting is not None:
                 answers += _loaded_elsewhere(askers, account, trusting, rails.get(account.account_id))
     return sorted(answers, key=lambda a: (a.account_id, -RANK.get(a.decision, 0), a.principal))
+
+
+def key_policy_not_loaded(action: str, resource: str | None) -> str | None:
+    """What ``who-can`` says once when ``resource`` is a KMS key, whose key policy is never loaded, else None."""
+    if not resource or not reads_key_policy(action.lower(), resource):
+        return None
+    return (f"the key policy of {resource} is not loaded, and AWS reads it for every request to the key: each answer is "
+            f"Unknown. Listed: the principals whose own policies allow {action} on it, which a key policy enabling IAM "
+            "policies (as AWS's default key policy does) lets in; a key policy may also name any other principal")
+
+
+def _key_policy_unknown(answer: Answer) -> Answer:
+    """``answer``, found with a key policy deferring to IAM, as Unknown: the key's own policy is not loaded."""
+    own = [label for label in answer.granted_by if not label.startswith(RESOURCE_POLICY)]
+    return replace(answer, decision="Unknown", granted_by=own, missing=[KEY_POLICY_NOT_GIVEN, *answer.missing],
+                   reason=f"The decision depends on the KMS key policy, which is not loaded; with one enabling IAM "
+                          f"policies: {answer.decision}. {answer.reason}")
 
 
 def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> dict[str, Answer]:
