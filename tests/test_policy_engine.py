@@ -430,7 +430,11 @@ def test_kms_key_policy_not_given_is_unknown():
     assert decide("kms:Decrypt", key, identity_policies=[denied]).decision == "ExplicitlyDenied"
     # an action on no key reads no key policy
     assert decide("kms:CreateKey", None, identity_policies=[ADMIN]).decision == "Allowed"
-    assert decide("kms:CreateAlias", f"arn:aws:kms:us-east-1:{A}:alias/a", identity_policies=[ADMIN]).decision == "Allowed"
+    assert decide("kms:ListAliases", None, identity_policies=[ADMIN]).decision == "Allowed"
+    # an alias names a key: CreateAlias also needs permission on the key, Decrypt through an alias acts on the key
+    alias = f"arn:aws:kms:us-east-1:{A}:alias/a"
+    assert decide("kms:CreateAlias", alias, identity_policies=[ADMIN]).decision == "Unknown"
+    assert decide("kms:Decrypt", alias, identity_policies=[ADMIN]).decision == "Unknown"
 
 
 def test_kms_key_policy_must_allow():

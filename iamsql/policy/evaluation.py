@@ -677,17 +677,21 @@ def reads_trust_policy(action: str, resource: str) -> bool:
 
 
 def reads_key_policy(action: str, resource: str) -> bool:
-    """True when ``action`` acts on a KMS key (``resource`` a key ARN, or ``"*"`` for an action whose resource types
-    include ``key``): "Every KMS key must have exactly one key policy" and "Unless the key policy explicitly allows it,
-    you cannot use IAM policies to allow access to a KMS key" (AWS KMS Developer Guide, "Key policies in AWS KMS"), so
-    such a request always depends on one."""
+    """True when ``action`` acts on a KMS key (``resource`` a key ARN; an alias ARN or ``"*"`` for an action whose
+    resource types include ``key``): "Every KMS key must have exactly one key policy" and "Unless the key policy
+    explicitly allows it, you cannot use IAM policies to allow access to a KMS key" (AWS KMS Developer Guide, "Key
+    policies in AWS KMS"), so such a request always depends on one. A request naming an alias acts on the key the
+    alias points to, or needs permission on it too (CreateAlias, UpdateAlias, DeleteAlias: "Controlling access to
+    aliases"), and that key's policy is not the alias's to give."""
     if not action.startswith("kms:"):
         return False
-    if resource == "*":
-        known = catalog().action(action)
-        return known is not None and "key" in known.resource_types
     parts = resource.split(":", 5)
-    return len(parts) == 6 and parts[2] == "kms" and parts[5].startswith("key/")
+    if resource != "*" and not (len(parts) == 6 and parts[2] == "kms" and parts[5].startswith(("key/", "alias/"))):
+        return False
+    if len(parts) == 6 and parts[5].startswith("key/"):
+        return True
+    known = catalog().action(action)
+    return known is not None and "key" in known.resource_types
 
 
 def _rcps_cover(action: str) -> bool:
