@@ -613,6 +613,18 @@ def test_malformed_requests():
         evaluate(Request(action="s3:GetObject", principal="arn:aws:s3:::bucket"))
 
 
+@pytest.mark.parametrize("field", ["identity_policies", "permission_boundaries", "session_policy"])
+def test_a_request_file_giving_a_principal_policy_without_a_principal_is_an_error(field):
+    """Without ``principal`` a request is anonymous, which has no identity policy, boundary or session policy: the
+    policy given would be dropped silently, so the request is refused instead."""
+    value = ADMIN if field == "session_policy" else [ADMIN]
+    [result] = simulate([{"action": "s3:GetObject", "resource": "arn:aws:s3:::bucket/key", field: value}])
+    assert result["decision"] == "Error"
+    assert result["reason"].startswith(f"{field} given without a principal")
+    [anonymous] = simulate([{"action": "s3:GetObject", "resource": "arn:aws:s3:::bucket/key"}])
+    assert anonymous["decision"] == "ImplicitlyDenied"
+
+
 def test_not_principal_deny_always_applies_to_principals_with_a_boundary():
     policy = doc({"Effect": "Deny", "Action": "s3:*", "Resource": "*",
                   "NotPrincipal": {"AWS": [ALICE, f"arn:aws:iam::{A}:root"]}})

@@ -7,6 +7,8 @@ from iamsql.policy.evaluation import Request, evaluate
 _LIST_FIELDS = ("identity_policies", "permission_boundaries")
 _LEVEL_FIELDS = ("scps", "rcps")
 _TEXT_FIELDS = ("action", "resource", "principal", "principal_account", "resource_account", "management_account_id")
+# Policies only a signed-in principal has: an anonymous request (no ``principal``) carrying one is a mistake.
+_PRINCIPAL_POLICY_FIELDS = ("identity_policies", "permission_boundaries", "session_policy")
 KNOWN_FIELDS = frozenset(
     (*_LIST_FIELDS, *_LEVEL_FIELDS, *_TEXT_FIELDS, "context", "resource_policy", "session_policy")
 )
@@ -31,6 +33,9 @@ def request_from_dict(data: dict, *, unknown_context: bool = False) -> Request:
     for name in _TEXT_FIELDS:
         if data.get(name) is not None and not isinstance(data[name], str):
             raise PolicyError(f"{name} must be a string")
+    if data.get("principal") is None and (given := [name for name in _PRINCIPAL_POLICY_FIELDS if data.get(name)]):
+        raise PolicyError(f"{' and '.join(given)} given without a principal: a request without one is anonymous, and an "
+                          "anonymous caller has no such policies (give principal)")
     levels = {}
     for name in _LEVEL_FIELDS:
         value = data.get(name) or []
