@@ -333,6 +333,25 @@ def _numeric_in(text: str) -> Decimal:
         raise ValueError(f'invalid input syntax for type numeric: "{text}"') from None
 
 
+def _non_finite_op(operator: str, a: Decimal, b: Decimal) -> str:
+    """``numeric_op`` where a side is ``NaN``, ``Infinity`` or ``-Infinity``, as PostgreSQL computes it: IEEE's
+    rules (``Infinity - Infinity`` and ``Infinity * 0`` are NaN), a finite number over an infinite one is 0, and one
+    modulo an infinite one is itself; NaN over zero is NaN, another number over zero an error."""
+    if operator in ("/", "%") and not b and not a.is_nan():
+        raise ValueError("division by zero")
+    if operator == "/" and a.is_finite() and b.is_infinite():
+        return "0"
+    if operator == "%" and a.is_finite() and b.is_infinite():
+        return format(a, "f")
+    x, y = float(a), float(b)
+    if operator == "%":
+        result = math.nan if math.isnan(y) or math.isinf(x) else math.fmod(x, y)
+    else:
+        result = {"+": lambda: x + y, "-": lambda: x - y, "*": lambda: x * y, "/": lambda: x / y,
+                  "abs": lambda: abs(y)}[operator]()
+    return "NaN" if math.isnan(result) else "Infinity" if result > 0 else "-Infinity"
+
+
 def numeric_op(operator: str, left: str, right: str) -> str:
     """The text of PostgreSQL's numeric ``left <operator> right`` (``+``, ``-``, ``*``, ``/``, ``%``; ``abs`` of
     ``right``; ``sqrt``, ``ln``, ``exp``, ``log10`` of ``right``; ``log`` of ``right`` to the base ``left``,
@@ -340,6 +359,8 @@ def numeric_op(operator: str, left: str, right: str) -> str:
     exact sums, differences and products with the larger (for a product, the total) number of decimals; a quotient as
     ``_divide`` rounds it (also ``avg``: the sum over the count)."""
     a, b = _numeric_in(left), _numeric_in(right)
+    if operator in ("+", "-", "*", "/", "%", "abs") and not (a.is_finite() and b.is_finite()):
+        return _non_finite_op(operator, a, b)
     if operator == "/":
         return format(_divide(a, b), "f")
     if operator in NUMERIC_MATH:
