@@ -230,6 +230,8 @@ REFUSED_BY_POSTGRES = [
     "select create_date day from aws_iam_user",
     "select name from aws_iam_user user",
     "select '44-03-15 BC'::date",
+    "select * from jsonb_each_text('[1]')",
+    "select key from jsonb_each('\"s\"')",
 ]
 
 

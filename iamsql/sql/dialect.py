@@ -1316,9 +1316,10 @@ def folded_json_access(node: exp.Expr) -> exp.Expr | None:
 
 
 def folded_elements(node: exp.Anonymous) -> exp.Expr | None:
-    """``jsonb_array_elements[_text]`` of a jsonb array literal (``pg_jsonb_elements[_text]``), taken here: each
-    element keeps the literal's text of its numbers (``1.50``), which DuckDB's JSON functions would write as a
-    double's. None when the argument is not such a literal (a scalar or an object fails as before)."""
+    """``jsonb_array_elements[_text]`` of a jsonb array literal (``pg_jsonb_elements[_text]``), and ``jsonb_each[_text]``
+    of an object literal (``pg_jsonb_each[_text]``: its keys in jsonb's order), taken here: each value keeps the
+    literal's text of its numbers (``1.50``), which DuckDB's JSON functions would write as a double's. None when the
+    argument is not such a literal (the elements of an object or the keys of an array fail as before)."""
     document = node.expressions[0] if len(node.expressions) == 1 else None
     if isinstance(document, exp.Cast):
         text = document.meta.get("pg_jsonb_literal")
@@ -1328,21 +1329,39 @@ def folded_elements(node: exp.Anonymous) -> exp.Expr | None:
         elements = pgfunctions.load_json(text) if text is not None else None
     except ValueError:
         return None
+    if func_name(node) in ("pg_jsonb_each", "pg_jsonb_each_text"):
+        if not isinstance(elements, dict):
+            return None
+        as_text = func_name(node) == "pg_jsonb_each_text"
+        pairs = [exp.Struct(expressions=[
+            exp.PropertyEQ(this=exp.to_identifier("key"), expression=string(key)),
+            exp.PropertyEQ(this=exp.to_identifier("value"), expression=_element_text(value, as_text))])
+            for key, value in sorted(elements.items(), key=lambda item: pgfunctions.key_order(item[0]))]
+        value_type = "VARCHAR" if as_text else "JSON"
+        return exp.cast(exp.Array(expressions=pairs), exp.DataType.build(f"STRUCT(key VARCHAR, value {value_type})[]",
+                                                                         dialect="duckdb"))
     if not isinstance(elements, list):
         return None
     if func_name(node) == "pg_jsonb_elements":
-        return exp.cast(exp.Array(expressions=[string(pgfunctions.jsonb_text(e)) for e in elements]),
+        return exp.cast(exp.Array(expressions=[_element_text(e, False) for e in elements]),
                         exp.DataType.build("JSON[]"))
-    texts = [exp.Null() if e is None else string(e if isinstance(e, str) else pgfunctions.jsonb_text(e))
-             for e in elements]
-    return exp.cast(exp.Array(expressions=texts), exp.DataType.build("VARCHAR[]"))
+    return exp.cast(exp.Array(expressions=[_element_text(e, True) for e in elements]), exp.DataType.build("VARCHAR[]"))
+
+
+def _element_text(value, as_text: bool) -> exp.Expr:
+    """A jsonb literal's element (loaded by ``pgfunctions.load_json``) as its jsonb text, or as ``->>`` gives it
+    when ``as_text`` (a string's own text, NULL for a JSON null)."""
+    if not as_text:
+        return string(pgfunctions.jsonb_text(value))
+    return exp.Null() if value is None else string(value if isinstance(value, str) else pgfunctions.jsonb_text(value))
 
 
 def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)) and (
             folded := folded_json_access(node)) is not None:
         return folded
-    if isinstance(node, exp.Anonymous) and func_name(node) in ("pg_jsonb_elements", "pg_jsonb_elements_text") and (
+    if isinstance(node, exp.Anonymous) and func_name(node) in (
+            "pg_jsonb_elements", "pg_jsonb_elements_text", "pg_jsonb_each", "pg_jsonb_each_text") and (
             folded := folded_elements(node)) is not None:
         return folded
     if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):

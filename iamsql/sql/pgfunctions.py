@@ -31,7 +31,8 @@ def jsonb_text(value) -> str:
     return _render(value)
 
 
-def _key_order(key: str) -> tuple[int, bytes]:
+def key_order(key: str) -> tuple[int, bytes]:
+    """jsonb's order of an object's keys: the shorter first, then by their UTF-8 bytes."""
     encoded = key.encode("utf-8")
     return len(encoded), encoded
 
@@ -51,7 +52,7 @@ def _render(value, numbers_by_value: bool = False) -> str:
         return _string(value)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_string(k)}: {_render(value[k], numbers_by_value)}"
-                               for k in sorted(value, key=_key_order)) + "}"
+                               for k in sorted(value, key=key_order)) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_render(v, numbers_by_value) for v in value) + "]"
     if value is None:
@@ -78,7 +79,7 @@ def _pretty(value, level: int) -> str:
         return _render(value)
     indent, inner = "    " * level, "    " * (level + 1)
     if isinstance(value, dict):
-        items = [f"{inner}{_render(k)}: {_pretty(value[k], level + 1)}" for k in sorted(value, key=_key_order)]
+        items = [f"{inner}{_render(k)}: {_pretty(value[k], level + 1)}" for k in sorted(value, key=key_order)]
         opening, closing = "{", "}"
     else:
         items = [inner + _pretty(v, level + 1) for v in value]
@@ -574,7 +575,7 @@ def _number_key(value: Decimal) -> bytes:
 
 def _sort_key(value, top: bool = False) -> bytes:
     if isinstance(value, dict):
-        keys = sorted(value, key=_key_order)
+        keys = sorted(value, key=key_order)
         body = b"".join(_sort_key(k) + _sort_key(value[k]) for k in keys)
         return bytes([_RANK["object"]]) + len(keys).to_bytes(4, "big") + body
     if isinstance(value, list) or top:
