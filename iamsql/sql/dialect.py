@@ -2528,7 +2528,7 @@ def time_text(node: exp.Expr) -> exp.Expr:
     ``(BC)`` after the date)."""
     text = exp.cast(node, exp.DataType.build("TEXT"))
     text.meta["pg_time_text"] = True
-    return call("regexp_replace", text, string(r" \(BC\)(.*)$"), string(r"\1 BC"))
+    return exp.RegexpReplace(this=text, expression=string(r" \(BC\)(.*)$"), replacement=string(r"\1 BC"))
 
 
 def special_time(node: exp.Expr, kind: exp.DataType.Type) -> exp.Expr | None:
