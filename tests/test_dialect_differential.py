@@ -232,6 +232,9 @@ REFUSED_BY_POSTGRES = [
     "select '44-03-15 BC'::date",
     "select * from jsonb_each_text('[1]')",
     "select key from jsonb_each('\"s\"')",
+    "select interval '1 day' / 0",
+    "select 'Infinity'::float / 0",
+    "select 'Infinity'::numeric / 0",
 ]
 
 

@@ -338,7 +338,9 @@ def _non_finite_op(operator: str, a: Decimal, b: Decimal) -> str:
     """``numeric_op`` where a side is ``NaN``, ``Infinity`` or ``-Infinity``, as PostgreSQL computes it: IEEE's
     rules (``Infinity - Infinity`` and ``Infinity * 0`` are NaN), a finite number over an infinite one is 0, and one
     modulo an infinite one is itself; NaN over zero is NaN, another number over zero an error."""
-    if operator in ("/", "%") and not b and not a.is_nan():
+    if a.is_nan() or b.is_nan():
+        return "NaN"
+    if operator in ("/", "%") and not b:
         raise ValueError("division by zero")
     if operator == "/" and a.is_finite() and b.is_infinite():
         return "0"
@@ -863,7 +865,9 @@ create or replace temp macro pg_trim_array(a, n) as
     case when n < 0 or n > len(a) then pg_raise('number of elements to trim must be between 0 and ' || len(a))
          else list_slice(a, 1, len(a) - n) end;
 create or replace temp macro pg_array_fill(v, n) as list_transform(range(n), lambda i: v);
-create or replace temp macro pg_div(a, b) as case when b = 0 and a is not null then pg_raise('division by zero') else a / b end;
+create or replace temp macro pg_div(a, b) as
+    case when b = 0 and a is not null and not coalesce(isnan(try_cast(a as double)), false)
+         then pg_raise('division by zero') else a / b end;
 create or replace temp macro pg_array_length(a, dimension) as case when dimension = 1 and len(a) > 0 then len(a) end;
 create or replace temp macro pg_day_of_week(t) as dayofweek(t) + 1;
 create or replace temp macro pg_week_of_year(t) as (dayofyear(t) - 1) // 7 + 1;

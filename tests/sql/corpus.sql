@@ -11523,3 +11523,6 @@ from aws_iam_role order by name;
 select account_id, count(*) filter (where mfa_enabled) / nullif(count(*), 0)::float as share,
   count(*) filter (where mfa_enabled) * 100 / nullif(count(*), 0) as pct_int
 from aws_iam_user group by account_id order by account_id;
+
+-- name: r24_numeric_nan_over_zero
+select 'NaN'::numeric / 0 as a, 'NaN'::float / 0 as b, 'NaN'::numeric % 0 as c, 5 / 'NaN'::numeric as d;
