@@ -217,6 +217,24 @@ REFUSED_BY_POSTGRES = [
     "select * from jsonb_to_record('null') as x(a int)",
     "select u.name, lp.* from aws_iam_user u, jsonb_to_record(u.tags -> 'team') as lp(a text) where u.tags ? 'team'",
     "select * from jsonb_to_record('{\"a\": 1.5}') as x(a int)",
+    "select name from aws_iam_user offset",
+    "select name from aws_iam_user limit",
+    "select 1 as",
+    "select name n from aws_iam_user as",
+    "select * from (select 1) as",
+    "select 1 offset",
+    "select name from aws_iam_user order by name fetch",
+    "select name from aws_iam_user order by name fetch first 2",
+    "select name from aws_iam_user as offset",
+    "select u.name from aws_iam_user u order",
+    "select create_date day from aws_iam_user",
+    "select name from aws_iam_user user",
+    "select '44-03-15 BC'::date",
+    "select * from jsonb_each_text('[1]')",
+    "select key from jsonb_each('\"s\"')",
+    "select interval '1 day' / 0",
+    "select 'Infinity'::float / 0",
+    "select 'Infinity'::numeric / 0",
 ]
 
 
@@ -292,6 +310,13 @@ def test_refused_in_postgres_words(both_databases, sql):
     "select make_date(-1, 12, 31)",
     "select make_date(-4714, 11, 24)",
     "select make_date(-45, 2, 29) + 1",
+    "select '0044-03-15 BC'::date",
+    "select date '0044-03-15 bc' + 1",
+    "select '0001-12-31 BC'::date + 1",
+    "select '0044-03-15 10:00:00 BC'::timestamp",
+    "select make_date(-44, 3, 15)::text",
+    "select '0044-03-15 BC'::date::text",
+    "select '0044-03-15 10:30:00+00 BC'::timestamptz::text",
 ])
 def test_bc_dates_print_as_postgres_writes_them(both_databases, sql):
     """A negative year is BC in Postgres (no year 0); the printed date is Postgres's text of it."""

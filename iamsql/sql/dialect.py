@@ -42,6 +42,25 @@ NAME_KEY = "pg_name"
 WITHIN_GROUP_KEY = "pg_within_group"  # marks string_agg(...) written with WITHIN GROUP, which Postgres refuses
 
 
+# Postgres's reserved words: none names a table (in FROM) unless written in double quotes.
+POSTGRES_RESERVED_WORDS = frozenset("""
+    all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
+    current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc
+    distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral
+    leading limit localtime localtimestamp not null offset on only or order placing primary references returning
+    select session_user some symmetric system_user table then to trailing true union unique user using variadic
+    when where window with""".split())
+# The words Postgres reads as a column's name only after AS (``select 1 as day``, never ``select 1 day``).
+POSTGRES_LABELS_AFTER_AS = frozenset("""
+    array char character day except fetch filter for from group having hour intersect into limit minute month
+    offset order over precision returning second to union varying where window with within without year""".split())
+
+
+def _is_keyword(alias: exp.Expr | None, words: frozenset[str]) -> bool:
+    """Whether ``alias`` is one of ``words`` written without double quotes."""
+    return isinstance(alias, exp.Identifier) and not alias.args.get("quoted") and alias.name.lower() in words
+
+
 class Steampipe(Postgres):
     """Postgres as Steampipe users write it: ``->`` is always JSON access, never a lambda."""
 
@@ -144,6 +163,44 @@ class Steampipe(Postgres):
             if sep == TokenType.COMMA and self._prev is not None and self._prev.token_type == TokenType.COMMA:
                 self.raise_error("a comma with nothing after it", self._curr or self._prev)
             return items
+
+        def _parse_alias(self, this: exp.Expr | None, explicit: bool = False) -> exp.Expr | None:
+            # ``select 1 as`` (AS with no name) and ``select 1 offset`` (a word Postgres reads only after AS, such
+            # as offset, limit, order, day) are syntax errors in Postgres; sqlglot dropped the AS or took the word
+            # as the column's name
+            written_as = self._curr is not None and self._curr.token_type == TokenType.ALIAS
+            node = super()._parse_alias(this, explicit=explicit)
+            alias = node.args.get("alias") if isinstance(node, exp.Alias) else None
+            if written_as and alias is None and not isinstance(node, exp.Aliases):
+                self.raise_error("AS without a name", self._prev)
+            if not written_as and _is_keyword(alias, POSTGRES_LABELS_AFTER_AS):
+                self.raise_error(f'"{alias.name}" names a column only after AS', self._prev)
+            return node
+
+        def _parse_table_alias(self, alias_tokens=None) -> exp.TableAlias | None:
+            # a table's name after it (with or without AS) cannot be a reserved word of Postgres
+            # (``from aws_iam_user offset``, ``from t as order``), nor can AS have no name after it
+            written_as = self._curr is not None and self._curr.token_type == TokenType.ALIAS
+            node = super()._parse_table_alias(alias_tokens=alias_tokens)
+            alias = node.this if node is not None else None
+            if written_as and node is None:
+                self.raise_error("AS without a name", self._prev)
+            if _is_keyword(alias, POSTGRES_RESERVED_WORDS):
+                self.raise_error(f'"{alias.name}" is a reserved word (write it in double quotes to name a table)',
+                                 self._prev)
+            return node
+
+        def _parse_limit(self, this: exp.Expr | None = None, top: bool = False, skip_limit_token: bool = False):
+            # Postgres's FETCH is ``fetch first|next [n] row|rows only|with ties``; sqlglot read a bare ``fetch``
+            # (or one missing its words) as ``fetch first 1 row only``
+            start = self._index
+            node = super()._parse_limit(this, top=top, skip_limit_token=skip_limit_token)
+            if isinstance(node, exp.Fetch):
+                words = [t.text.upper() for t in self._tokens[start + 1:self._index]]
+                if (words[:1] not in (["FIRST"], ["NEXT"]) or not {"ROW", "ROWS"} & set(words)
+                        or words[-1:] not in (["ONLY"], ["TIES"])):
+                    self.raise_error("FETCH without FIRST|NEXT ... ROW|ROWS ONLY", self._prev)
+            return node
 
         def _parse_in(self, this: exp.Expr | None, alias: bool = False) -> exp.In:
             # ``x in ()``, and ``x in`` with no parenthesis after it (the end of the statement, a column, an
@@ -1259,9 +1316,10 @@ def folded_json_access(node: exp.Expr) -> exp.Expr | None:
 
 
 def folded_elements(node: exp.Anonymous) -> exp.Expr | None:
-    """``jsonb_array_elements[_text]`` of a jsonb array literal (``pg_jsonb_elements[_text]``), taken here: each
-    element keeps the literal's text of its numbers (``1.50``), which DuckDB's JSON functions would write as a
-    double's. None when the argument is not such a literal (a scalar or an object fails as before)."""
+    """``jsonb_array_elements[_text]`` of a jsonb array literal (``pg_jsonb_elements[_text]``), and ``jsonb_each[_text]``
+    of an object literal (``pg_jsonb_each[_text]``: its keys in jsonb's order), taken here: each value keeps the
+    literal's text of its numbers (``1.50``), which DuckDB's JSON functions would write as a double's. None when the
+    argument is not such a literal (the elements of an object or the keys of an array fail as before)."""
     document = node.expressions[0] if len(node.expressions) == 1 else None
     if isinstance(document, exp.Cast):
         text = document.meta.get("pg_jsonb_literal")
@@ -1271,21 +1329,39 @@ def folded_elements(node: exp.Anonymous) -> exp.Expr | None:
         elements = pgfunctions.load_json(text) if text is not None else None
     except ValueError:
         return None
+    if func_name(node) in ("pg_jsonb_each", "pg_jsonb_each_text"):
+        if not isinstance(elements, dict):
+            return None
+        as_text = func_name(node) == "pg_jsonb_each_text"
+        pairs = [exp.Struct(expressions=[
+            exp.PropertyEQ(this=exp.to_identifier("key"), expression=string(key)),
+            exp.PropertyEQ(this=exp.to_identifier("value"), expression=_element_text(value, as_text))])
+            for key, value in sorted(elements.items(), key=lambda item: pgfunctions.key_order(item[0]))]
+        value_type = "VARCHAR" if as_text else "JSON"
+        return exp.cast(exp.Array(expressions=pairs), exp.DataType.build(f"STRUCT(key VARCHAR, value {value_type})[]",
+                                                                         dialect="duckdb"))
     if not isinstance(elements, list):
         return None
     if func_name(node) == "pg_jsonb_elements":
-        return exp.cast(exp.Array(expressions=[string(pgfunctions.jsonb_text(e)) for e in elements]),
+        return exp.cast(exp.Array(expressions=[_element_text(e, False) for e in elements]),
                         exp.DataType.build("JSON[]"))
-    texts = [exp.Null() if e is None else string(e if isinstance(e, str) else pgfunctions.jsonb_text(e))
-             for e in elements]
-    return exp.cast(exp.Array(expressions=texts), exp.DataType.build("VARCHAR[]"))
+    return exp.cast(exp.Array(expressions=[_element_text(e, True) for e in elements]), exp.DataType.build("VARCHAR[]"))
+
+
+def _element_text(value, as_text: bool) -> exp.Expr:
+    """A jsonb literal's element (loaded by ``pgfunctions.load_json``) as its jsonb text, or as ``->>`` gives it
+    when ``as_text`` (a string's own text, NULL for a JSON null)."""
+    if not as_text:
+        return string(pgfunctions.jsonb_text(value))
+    return exp.Null() if value is None else string(value if isinstance(value, str) else pgfunctions.jsonb_text(value))
 
 
 def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)) and (
             folded := folded_json_access(node)) is not None:
         return folded
-    if isinstance(node, exp.Anonymous) and func_name(node) in ("pg_jsonb_elements", "pg_jsonb_elements_text") and (
+    if isinstance(node, exp.Anonymous) and func_name(node) in (
+            "pg_jsonb_elements", "pg_jsonb_elements_text", "pg_jsonb_each", "pg_jsonb_each_text") and (
             folded := folded_elements(node)) is not None:
         return folded
     if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
@@ -1382,7 +1458,9 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
             return json_cast(call("pg_jsonb_concat", *[s if scope.is_json(s) else json_cast(s) for s in sides]))
         sides = [
             json_text(s, scope) if scope.is_json(s) else call("pg_interval_out", s) if is_interval(s, scope)
-            else record_text(s, scope) if is_row(s) else number_text(s, scope) or s
+            else record_text(s, scope) if is_row(s)
+            else time_text(s) if is_date(s) or is_timestamptz(s, scope) or _is_timestamp_without_zone(s)
+            else number_text(s, scope) or s
             for s in (node.this, node.expression)
         ]
         if sides != [node.this, node.expression]:
@@ -2082,6 +2160,9 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call("pg_interval_out", node.this)
     if target in TEXT_TYPES and not node.to.expressions and (number := number_text(node.this, scope)) is not None:
         return exp.Cast(this=number, to=node.to)
+    if target in TEXT_TYPES and not node.to.expressions and not node.meta.get("pg_time_text") and (
+            is_date(node.this) or is_timestamptz(node.this, scope) or _is_timestamp_without_zone(node.this)):
+        return time_text(node.this)
     if target in TEXT_TYPES and node.to.expressions:
         # an explicit cast to varchar(n) cuts the text to n characters in Postgres; DuckDB ignores the length
         length = node.to.expressions[0].this
@@ -2430,6 +2511,24 @@ def _is_iso_interval(node: exp.Expr) -> bool:
 
 
 SPECIAL_TIMES = ("now", "today", "yesterday", "tomorrow", "epoch")
+# Postgres's BC time text, ``0044-03-15 BC`` or ``0044-03-15 10:00:00+00 BC``: DuckDB reads ``(BC)`` after the date
+BC_TIME_TEXT = re.compile(r"\s*(\d{4,}-\d{1,2}-\d{1,2})(.*?)\s+BC\s*", re.IGNORECASE)
+
+
+def bc_time_literal(node: exp.Expr) -> exp.Expr | None:
+    """A BC date or time literal (``'0044-03-15 BC'``) in DuckDB's words (``'0044-03-15 (BC)'``); else None.
+    Both count the years alike (no year 0: 1 BC comes before 1 AD)."""
+    if not (isinstance(node, exp.Literal) and node.is_string and (match := BC_TIME_TEXT.fullmatch(node.this))):
+        return None
+    return string(f"{match[1]} (BC){match[2]}")
+
+
+def time_text(node: exp.Expr) -> exp.Expr:
+    """``node`` (a date, timestamp or timestamptz) as Postgres's text: a BC one ends in `` BC`` (DuckDB writes
+    ``(BC)`` after the date)."""
+    text = exp.cast(node, exp.DataType.build("TEXT"))
+    text.meta["pg_time_text"] = True
+    return exp.RegexpReplace(this=text, expression=string(r" \(BC\)(.*)$"), replacement=string(r"\1 BC"))
 
 
 def special_time(node: exp.Expr, kind: exp.DataType.Type) -> exp.Expr | None:
@@ -2487,6 +2586,8 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Cast) and node.to.this in time_types and (
             value := special_time(node.this, node.to.this)) is not None:
         return value
+    if isinstance(node, exp.Cast) and node.to.this in time_types and (bc := bc_time_literal(node.this)) is not None:
+        return exp.Cast(this=bc, to=node.to.copy())
     if isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between)):
         # ``event_time > 'yesterday'``: the literal is read as the other side's type
         sides = [node.this, *(node.args.get(k) for k in ("expression", "low", "high") if node.args.get(k))]
@@ -3920,14 +4021,16 @@ def refuse_lookaround(pattern: exp.Expr) -> None:
 
 # Postgres's \s (and \S): C's isspace, with the vertical tab that RE2's \s leaves out.
 SPACE_CLASS = "\\t\\n\\x0B\\f\\r "
+# ``\w``: a letter, digit or ``_`` of any script, as Postgres reads it in a UTF-8 database (RE2's ``\w`` is ASCII)
+WORD_CLASS = r"\p{L}\p{Nd}_"
 
 
 def re2_escapes(text: str) -> str:
     r"""Postgres's regular-expression escapes that RE2 reads otherwise, in RE2's syntax: ``\y`` and ``\Y`` (a word
     boundary, and not one) are RE2's ``\b`` and ``\B``, ``\b`` (a backspace in Postgres) is ``\x08``, ``\Z`` (the
-    end of the text) is ``\z``, ``\s`` and ``\S`` hold the vertical tab, and ``\m``/``\M`` (the start and end of a word) are
-    ``\b`` where a letter, digit or ``_`` of the pattern follows or precedes them. Back-references and other uses of
-    ``\m``/``\M`` are refused."""
+    end of the text) is ``\z``, ``\s`` and ``\S`` hold the vertical tab, ``\w`` and ``\W`` any script's letters and
+    digits, and ``\m``/``\M`` (the start and end of a word) are ``\b`` where a letter, digit or ``_`` of the pattern
+    follows or precedes them. Back-references and other uses of ``\m``/``\M`` are refused."""
     out = []
     for i, piece, inside in regex_pieces(text):
         if len(piece) < 2 or piece[0] != "\\":
@@ -3940,6 +4043,10 @@ def re2_escapes(text: str) -> str:
             out.append(SPACE_CLASS if inside else f"[{SPACE_CLASS}]")
         elif following == "S" and not inside:
             out.append(f"[^{SPACE_CLASS}]")
+        elif following == "w":
+            out.append(WORD_CLASS if inside else f"[{WORD_CLASS}]")
+        elif following == "W" and not inside:
+            out.append(f"[^{WORD_CLASS}]")
         elif inside:
             out.append(piece)
         elif following in "yY":

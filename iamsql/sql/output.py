@@ -131,9 +131,9 @@ def interval_from_timedelta(value: timedelta) -> str:
     return pg_interval(days=days, micros=micros)
 
 
-_DUCK_TIMESTAMP = re.compile(
-    r"^(?P<date>-?\d{4,}-\d\d-\d\d) (?P<time>\d\d:\d\d:\d\d)(?:\.\d+)?"
-    r"(?P<zone>[+-]\d\d(?::\d\d){0,2})?(?P<bc> \(BC\))?$"
+_DUCK_TIMESTAMP = re.compile(  # DuckDB writes a BC timestamp's ``(BC)`` after its date
+    r"^(?P<date>-?\d{4,}-\d\d-\d\d)(?P<bc> \(BC\))? (?P<time>\d\d:\d\d:\d\d)(?:\.\d+)?"
+    r"(?P<zone>[+-]\d\d(?::\d\d){0,2})?$"
 )
 
 

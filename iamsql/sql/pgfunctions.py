@@ -31,7 +31,8 @@ def jsonb_text(value) -> str:
     return _render(value)
 
 
-def _key_order(key: str) -> tuple[int, bytes]:
+def key_order(key: str) -> tuple[int, bytes]:
+    """jsonb's order of an object's keys: the shorter first, then by their UTF-8 bytes."""
     encoded = key.encode("utf-8")
     return len(encoded), encoded
 
@@ -51,7 +52,7 @@ def _render(value, numbers_by_value: bool = False) -> str:
         return _string(value)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_string(k)}: {_render(value[k], numbers_by_value)}"
-                               for k in sorted(value, key=_key_order)) + "}"
+                               for k in sorted(value, key=key_order)) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_render(v, numbers_by_value) for v in value) + "]"
     if value is None:
@@ -78,7 +79,7 @@ def _pretty(value, level: int) -> str:
         return _render(value)
     indent, inner = "    " * level, "    " * (level + 1)
     if isinstance(value, dict):
-        items = [f"{inner}{_render(k)}: {_pretty(value[k], level + 1)}" for k in sorted(value, key=_key_order)]
+        items = [f"{inner}{_render(k)}: {_pretty(value[k], level + 1)}" for k in sorted(value, key=key_order)]
         opening, closing = "{", "}"
     else:
         items = [inner + _pretty(v, level + 1) for v in value]
@@ -333,6 +334,27 @@ def _numeric_in(text: str) -> Decimal:
         raise ValueError(f'invalid input syntax for type numeric: "{text}"') from None
 
 
+def _non_finite_op(operator: str, a: Decimal, b: Decimal) -> str:
+    """``numeric_op`` where a side is ``NaN``, ``Infinity`` or ``-Infinity``, as PostgreSQL computes it: IEEE's
+    rules (``Infinity - Infinity`` and ``Infinity * 0`` are NaN), a finite number over an infinite one is 0, and one
+    modulo an infinite one is itself; NaN over zero is NaN, another number over zero an error."""
+    if a.is_nan() or b.is_nan():
+        return "NaN"
+    if operator in ("/", "%") and not b:
+        raise ValueError("division by zero")
+    if operator == "/" and a.is_finite() and b.is_infinite():
+        return "0"
+    if operator == "%" and a.is_finite() and b.is_infinite():
+        return format(a, "f")
+    x, y = float(a), float(b)
+    if operator == "%":
+        result = math.nan if math.isnan(y) or math.isinf(x) else math.fmod(x, y)
+    else:
+        result = {"+": lambda: x + y, "-": lambda: x - y, "*": lambda: x * y, "/": lambda: x / y,
+                  "abs": lambda: abs(y)}[operator]()
+    return "NaN" if math.isnan(result) else "Infinity" if result > 0 else "-Infinity"
+
+
 def numeric_op(operator: str, left: str, right: str) -> str:
     """The text of PostgreSQL's numeric ``left <operator> right`` (``+``, ``-``, ``*``, ``/``, ``%``; ``abs`` of
     ``right``; ``sqrt``, ``ln``, ``exp``, ``log10`` of ``right``; ``log`` of ``right`` to the base ``left``,
@@ -340,6 +362,8 @@ def numeric_op(operator: str, left: str, right: str) -> str:
     exact sums, differences and products with the larger (for a product, the total) number of decimals; a quotient as
     ``_divide`` rounds it (also ``avg``: the sum over the count)."""
     a, b = _numeric_in(left), _numeric_in(right)
+    if operator in ("+", "-", "*", "/", "%", "abs") and not (a.is_finite() and b.is_finite()):
+        return _non_finite_op(operator, a, b)
     if operator == "/":
         return format(_divide(a, b), "f")
     if operator in NUMERIC_MATH:
@@ -553,7 +577,7 @@ def _number_key(value: Decimal) -> bytes:
 
 def _sort_key(value, top: bool = False) -> bytes:
     if isinstance(value, dict):
-        keys = sorted(value, key=_key_order)
+        keys = sorted(value, key=key_order)
         body = b"".join(_sort_key(k) + _sort_key(value[k]) for k in keys)
         return bytes([_RANK["object"]]) + len(keys).to_bytes(4, "big") + body
     if isinstance(value, list) or top:
@@ -841,7 +865,9 @@ create or replace temp macro pg_trim_array(a, n) as
     case when n < 0 or n > len(a) then pg_raise('number of elements to trim must be between 0 and ' || len(a))
          else list_slice(a, 1, len(a) - n) end;
 create or replace temp macro pg_array_fill(v, n) as list_transform(range(n), lambda i: v);
-create or replace temp macro pg_div(a, b) as case when b = 0 and a is not null then pg_raise('division by zero') else a / b end;
+create or replace temp macro pg_div(a, b) as
+    case when b = 0 and a is not null and not coalesce(isnan(try_cast(a as double)), false)
+         then pg_raise('division by zero') else a / b end;
 create or replace temp macro pg_array_length(a, dimension) as case when dimension = 1 and len(a) > 0 then len(a) end;
 create or replace temp macro pg_day_of_week(t) as dayofweek(t) + 1;
 create or replace temp macro pg_week_of_year(t) as (dayofyear(t) - 1) // 7 + 1;

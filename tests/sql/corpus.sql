@@ -10286,3 +10286,1243 @@ from aws_iam_policy order by name;
 
 -- name: r23_lateral_to_record_login_profile_where
 select u.name from aws_iam_user u, jsonb_to_record(u.login_profile) as lp("PasswordResetRequired" boolean) where lp."PasswordResetRequired" order by u.name;
+
+-- name: bc_date_literal_as_text
+select '0044-03-15 BC'::date::text as ides, (date '0001-12-31 bc' + 1)::text as first_ad,
+  '0044-03-15 10:00:00 BC'::timestamp::text as ts, '0044-03-15 BC'::timestamptz::text as tstz;
+
+-- name: quoted_reserved_words_as_names
+select name as "offset", create_date::date::text as day from aws_iam_user as "limit" order by "offset";
+
+-- name: r24_policy_allow_star_actions_agg
+select p.name, string_agg(distinct a, ', ' order by a) as actions
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where s ->> 'Effect' = 'Allow' and a like '%*%'
+group by p.name
+order by p.name;
+
+-- name: r24_policy_statement_count_filter
+select name,
+  count(*) filter (where s ->> 'Effect' = 'Allow') as allows,
+  count(*) filter (where s ->> 'Effect' = 'Deny') as denies,
+  count(*) filter (where s ? 'Condition') as conditioned
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+group by name
+order by name;
+
+-- name: r24_policy_actions_any_of
+select name from aws_iam_policy p
+where exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s
+  where s -> 'Action' ?| array['iam:createuser', 'iam:*', '*', 's3:*'])
+order by name;
+
+-- name: r24_policy_actions_all_of
+select name, s -> 'Action' ?& array['kms:decrypt', 'kms:encrypt'] as both_kms
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+order by name, both_kms;
+
+-- name: r24_policy_path_query_actions
+select name, jsonb_path_query(policy_std, '$.Statement[*].Action[*]') #>> '{}' as action
+from aws_iam_policy
+order by name, action;
+
+-- name: r24_policy_path_exists_deny
+select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Deny")') as has_deny
+from aws_iam_policy order by name;
+
+-- name: r24_policy_path_query_array_resources
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Resource[*]') as resources
+from aws_iam_policy order by name;
+
+-- name: r24_policy_path_first_effect
+select name, jsonb_path_query_first(policy_std, '$.Statement[0].Effect') ->> 0 as first_effect_text,
+  jsonb_path_query_first(policy_std, '$.Statement[0].Effect') as first_effect
+from aws_iam_policy order by name;
+
+-- name: r24_policy_condition_text_path
+select name, s #>> '{Condition,Bool,aws:securetransport,0}' as secure_transport
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+where s #> '{Condition,Bool}' is not null
+order by name;
+
+-- name: r24_policy_version_year
+select name, policy ->> 'Version' as version, left(policy ->> 'Version', 4)::int as version_year
+from aws_iam_policy order by name;
+
+-- name: r24_policy_contains_effect_deny
+select name from aws_iam_policy where policy_std @> '{"Statement": [{"Effect": "Deny"}]}' order by name;
+
+-- name: r24_policy_resource_arn_services
+select distinct split_part(r, ':', 3) as service
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Resource') r
+where r like 'arn:%'
+order by service;
+
+-- name: r24_policy_action_service_counts
+select split_part(a, ':', 1) as service, count(*) as n, count(distinct p.arn) as policies
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+group by 1
+order by n desc, service;
+
+-- name: r24_policy_regexp_action_verbs
+select distinct (regexp_match(a, '^[a-z0-9-]+:([a-z]+)'))[1] as verb
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+order by verb nulls first;
+
+-- name: r24_policy_regexp_replace_service
+select name, regexp_replace(arn, '^arn:aws:iam::(\d+|aws):policy/', '') as short_name
+from aws_iam_policy order by short_name;
+
+-- name: r24_policy_regexp_count_colons
+select name, regexp_count(arn, ':') as colons, length(arn) - length(replace(arn, '/', '')) as slashes
+from aws_iam_policy order by name;
+
+-- name: r24_policy_array_agg_ordered_desc
+select account_id, array_agg(name order by create_date desc, name) as newest_first
+from aws_iam_policy group by account_id order by account_id;
+
+-- name: r24_policy_age_days_rounded
+select name, round(extract(epoch from (update_date - create_date)) / 86400, 1) as days_between
+from aws_iam_policy order by name;
+
+-- name: r24_policy_update_to_char
+select name, to_char(update_date, 'YYYY-MM-DD HH24:MI') as updated, to_char(create_date, 'Mon DD, YYYY') as created
+from aws_iam_policy order by name;
+
+-- name: r24_policy_attachment_division
+select name, attachment_count, attachment_count / 2 as half_int, attachment_count / 2.0 as half_num,
+  attachment_count::float / 3 as third
+from aws_iam_policy order by name;
+
+-- name: r24_policy_attachment_window_rank
+select name, attachment_count,
+  rank() over (order by attachment_count desc) as rnk,
+  dense_rank() over (order by attachment_count desc) as drnk,
+  percent_rank() over (order by attachment_count) as prnk
+from aws_iam_policy order by attachment_count desc, name;
+
+-- name: r24_policy_running_total
+select name, attachment_count,
+  sum(attachment_count) over (partition by is_aws_managed order by name rows between unbounded preceding and current row) as running
+from aws_iam_policy order by is_aws_managed, name;
+
+-- name: r24_policy_distinct_on_newest_per_account
+select distinct on (account_id) account_id, name, update_date
+from aws_iam_policy order by account_id, update_date desc nulls last, name;
+
+-- name: r24_policy_nulls_first_description
+select name, description from aws_iam_policy order by description nulls first, name;
+
+-- name: r24_policy_nulls_last_desc
+select name, description from aws_iam_policy order by description desc nulls last, name;
+
+-- name: r24_policy_case_severity
+select name,
+  case when policy_std @> '{"Statement": [{"Effect": "Allow", "Action": ["*"]}]}' then 'critical'
+       when is_aws_managed then 'info'
+       else 'low' end as severity
+from aws_iam_policy order by name;
+
+-- name: r24_policy_statement_ordinality
+select p.name, s.ordinality, s.value ->> 'Effect' as effect
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as s
+order by p.name, s.ordinality;
+
+-- name: r24_policy_sid_coalesce
+select name, coalesce(s ->> 'Sid', '(no sid)') as sid, jsonb_typeof(s -> 'Resource') as resource_type
+from aws_iam_policy, jsonb_array_elements(policy -> 'Statement') s
+where jsonb_typeof(policy -> 'Statement') = 'array'
+order by name, sid;
+
+-- name: r24_policy_keys_per_statement
+select name, string_agg(k, ',' order by k) as keys
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_object_keys(s) k
+group by name, s
+order by name, keys;
+
+-- name: r24_policy_not_resource
+select name, s -> 'NotResource' as not_resource
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+where s ? 'NotResource' order by name;
+
+-- name: r24_user_mfa_summary_cte
+with u as (
+  select account_id, name, mfa_enabled, login_profile is not null as console
+  from aws_iam_user
+)
+select account_id, count(*) as users,
+  count(*) filter (where console and not mfa_enabled) as console_without_mfa,
+  round(100.0 * count(*) filter (where mfa_enabled) / count(*), 2) as pct_mfa
+from u group by account_id order by account_id;
+
+-- name: r24_user_groups_lateral
+select u.name, g ->> 'GroupName' as group_name
+from aws_iam_user u cross join lateral jsonb_array_elements(u.groups) g
+order by u.name, group_name;
+
+-- name: r24_user_group_count_left_join_lateral
+select u.name, coalesce(jsonb_array_length(u.groups), 0) as group_count, gs.first_group
+from aws_iam_user u
+  left join lateral (select g ->> 'GroupName' as first_group from jsonb_array_elements(u.groups) g
+                     order by g ->> 'GroupName' limit 1) gs on true
+order by u.name;
+
+-- name: r24_user_tags_each_text
+select u.name, t.key, t.value
+from aws_iam_user u, jsonb_each_text(u.tags) t
+order by u.name, t.key;
+
+-- name: r24_user_tag_keys_any
+select name from aws_iam_user where tags ?| array['team', 'owner'] order by name;
+
+-- name: r24_user_tag_contains
+select name, tags ->> 'team' as team from aws_iam_user where tags @> '{"team": "platform"}' order by name;
+
+-- name: r24_user_missing_tag
+select name from aws_iam_user where not coalesce(tags ? 'team', false) order by name;
+
+-- name: r24_user_password_age
+select name, date_part('day', now() - password_last_used) > 90 as stale,
+  extract(year from create_date) as created_year
+from aws_iam_user order by name;
+
+-- name: r24_user_age_interval_text
+select name, age(timestamp '2025-06-15 00:00:00', create_date::timestamp) as age_at_snapshot
+from aws_iam_user order by name;
+
+-- name: r24_user_date_trunc_month_counts
+select date_trunc('year', create_date) as year, count(*) as created
+from aws_iam_user group by 1 order by 1;
+
+-- name: r24_user_created_weekday
+select name, to_char(create_date, 'Dy') as weekday, extract(dow from create_date) as dow, extract(isodow from create_date) as isodow
+from aws_iam_user order by name;
+
+-- name: r24_user_mfa_serials_agg
+select name, string_agg(d ->> 'SerialNumber', ';' order by d ->> 'EnableDate') as serials
+from aws_iam_user, jsonb_array_elements(mfa_devices) d
+group by name order by name;
+
+-- name: r24_user_name_patterns
+select name, name ~ '^[a-z]+$' as simple, name ~* 'DEPLOY' as deploy, name !~ '-' as no_dash,
+  initcap(replace(name, '-', ' ')) as display
+from aws_iam_user order by name;
+
+-- name: r24_user_regexp_split
+select name, regexp_split_to_array(name, '[-.]') as parts, array_length(regexp_split_to_array(name, '[-.]'), 1) as n
+from aws_iam_user order by name;
+
+-- name: r24_user_arn_parts
+select name, split_part(arn, ':', 5) as account, split_part(split_part(arn, ':', 6), '/', 1) as kind,
+  substring(arn from 'user/(.*)$') as user_path
+from aws_iam_user order by name;
+
+-- name: r24_user_row_number_per_account
+select account_id, name, row_number() over (partition by account_id order by create_date) as nth,
+  count(*) over (partition by account_id) as of_total
+from aws_iam_user order by account_id, nth;
+
+-- name: r24_user_lag_created_gap
+select name, create_date,
+  create_date - lag(create_date) over (order by create_date) as gap
+from aws_iam_user order by create_date;
+
+-- name: r24_user_first_last_value
+select distinct account_id,
+  first_value(name) over w as oldest,
+  last_value(name) over w as newest
+from aws_iam_user
+window w as (partition by account_id order by create_date rows between unbounded preceding and unbounded following)
+order by account_id;
+
+-- name: r24_user_attached_policy_arrays
+select name, jsonb_array_length(attached_policy_arns) as n,
+  attached_policy_arns ? 'arn:aws:iam::aws:policy/AdministratorAccess' as admin
+from aws_iam_user order by name;
+
+-- name: r24_user_inline_policy_names
+select u.name, p ->> 'PolicyName' as policy_name
+from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) p
+order by u.name, policy_name;
+
+-- name: r24_user_login_profile_fields
+select name, login_profile ->> 'PasswordResetRequired' as reset_required,
+  (login_profile ->> 'CreateDate')::timestamptz - create_date as console_after
+from aws_iam_user where login_profile is not null order by name;
+
+-- name: r24_role_trust_principals
+select r.name, p.key as principal_type, jsonb_array_elements_text(p.value) as principal
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_each(s -> 'Principal') p
+order by r.name, principal_type, principal;
+
+-- name: r24_role_trust_star_principal
+select name from aws_iam_role
+where assume_role_policy_std -> 'Statement' @> '[{"Principal": {"AWS": ["*"]}}]' order by name;
+
+-- name: r24_role_trust_conditions_keys
+select r.name, c.key as operator, k.key as condition_key
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_each(s -> 'Condition') c, jsonb_each(c.value) k
+order by r.name, operator, condition_key;
+
+-- name: r24_role_federated_oidc
+select name, s -> 'Principal' ->> 'Federated' as federated, s #>> '{Action}' as action_text
+from aws_iam_role, jsonb_array_elements(assume_role_policy_std -> 'Statement') s
+where s -> 'Principal' ? 'Federated' order by name;
+
+-- name: r24_role_service_principals_path
+select name, jsonb_path_query_array(assume_role_policy_std, '$.Statement[*].Principal.Service[*]') as services
+from aws_iam_role order by name;
+
+-- name: r24_role_last_used_buckets
+select name,
+  case when role_last_used_date is null then 'never'
+       when role_last_used_date > now() - interval '90 days' then 'recent'
+       else 'stale' end as usage
+from aws_iam_role order by name;
+
+-- name: r24_role_session_hours
+select name, max_session_duration / 3600 as hours, max_session_duration / 3600.0 as hours_exact,
+  (max_session_duration * interval '1 second')::text as as_interval
+from aws_iam_role order by name;
+
+-- name: r24_role_make_interval
+select name, make_interval(secs => max_session_duration) as session
+from aws_iam_role order by name;
+
+-- name: r24_role_instance_profiles
+select name, jsonb_array_length(instance_profile_arns) as profiles,
+  instance_profile_arns ->> 0 as first_profile
+from aws_iam_role order by name;
+
+-- name: r24_role_tags_object_agg
+select account_id, jsonb_object_agg(name, coalesce(tags, '{}'::jsonb) order by name) as tags_by_role
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r24_role_description_length
+select name, length(description) as len, upper(left(description, 3)) as abbr, reverse(name) as backwards
+from aws_iam_role order by len nulls last, name;
+
+-- name: r24_role_path_service_role
+select name, path, path like '/aws-service-role/%' as service_linked, position('/' in substr(path, 2)) as second_slash
+from aws_iam_role order by name;
+
+-- name: r24_role_used_region_counts
+select coalesce(role_last_used_region, 'none') as region, count(*) as roles, array_agg(name order by name) as names
+from aws_iam_role group by 1 order by 1;
+
+-- name: r24_group_users_count
+select g.name, jsonb_array_length(g.users) as members,
+  (select string_agg(u ->> 'UserName', ',' order by u ->> 'UserName') from jsonb_array_elements(g.users) u) as member_names
+from aws_iam_group g order by g.name;
+
+-- name: r24_group_policies_union
+select name, 'attached' as kind, a as policy from aws_iam_group, jsonb_array_elements_text(attached_policy_arns) a
+union all
+select name, 'inline', p ->> 'PolicyName' from aws_iam_group, jsonb_array_elements(inline_policies_std) p
+order by name, kind, policy;
+
+-- name: r24_group_empty
+select name from aws_iam_group where users is null or jsonb_array_length(users) = 0 order by name;
+
+-- name: r24_access_key_age_buckets
+select user_name, access_key_id, status,
+  width_bucket(extract(epoch from now() - create_date) / 86400, 0, 3650, 10) as age_bucket
+from aws_iam_access_key order by user_name, access_key_id;
+
+-- name: r24_access_key_per_user_active
+select user_name, count(*) as keys, count(*) filter (where status = 'Active') as active,
+  bool_and(status = 'Active') as all_active, bool_or(access_key_last_used_date is null) as any_unused
+from aws_iam_access_key group by user_name order by user_name;
+
+-- name: r24_access_key_last_used_service
+select user_name, coalesce(access_key_last_used_service, 'N/A') as service,
+  to_char(access_key_last_used_date, 'YYYY-MM-DD') as last_used
+from aws_iam_access_key order by user_name, access_key_id;
+
+-- name: r24_access_key_mask
+select user_name, left(access_key_id, 4) || repeat('*', length(access_key_id) - 8) || right(access_key_id, 4) as masked
+from aws_iam_access_key order by user_name, access_key_id;
+
+-- name: r24_access_key_days_since_create
+select user_name, access_key_id, (date '2025-06-15' - create_date::date) as days_old
+from aws_iam_access_key order by days_old desc, access_key_id;
+-- name: r24_event_hourly_series
+select h as hour, count(e.event_id) as events
+from generate_series(timestamptz '2025-06-14 06:00:00+00', timestamptz '2025-06-14 12:00:00+00', interval '2 hours') h
+  left join aws_cloudtrail_trail_event e on e.event_time >= h and e.event_time < h + interval '2 hours'
+group by h order by h;
+
+-- name: r24_event_daily_series_dates
+select d::date as day, count(e.event_id) as events
+from generate_series('2025-06-12'::date, '2025-06-15'::date, '1 day') d
+  left join aws_cloudtrail_trail_event e on e.event_time::date = d::date
+group by d order by d;
+
+-- name: r24_event_errors_ratio
+select event_source, count(*) as total, count(error_code) as errors,
+  round(count(error_code)::numeric / count(*), 3) as error_ratio
+from aws_cloudtrail_trail_event group by event_source order by event_source;
+
+-- name: r24_event_identity_type
+select event_name, user_identity ->> 'type' as identity_type, user_identity #>> '{sessionContext,sessionIssuer,userName}' as issuer
+from aws_cloudtrail_trail_event order by event_time, event_name;
+
+-- name: r24_event_console_mfa
+select username, additional_event_data ->> 'MFAUsed' as mfa, response_elements ->> 'ConsoleLogin' as result
+from aws_cloudtrail_trail_event where event_name = 'ConsoleLogin' order by event_time;
+
+-- name: r24_event_root_activity
+select event_name, event_time, source_ip_address from aws_cloudtrail_trail_event
+where user_identity ->> 'type' = 'Root' or username = 'root' order by event_time;
+
+-- name: r24_event_ip_private
+select distinct source_ip_address,
+  source_ip_address ~ '^(10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.)' as private,
+  source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$' as is_ipv4
+from aws_cloudtrail_trail_event order by source_ip_address;
+
+-- name: r24_event_time_parts
+select event_id, to_char(event_time, 'HH24:MI:SS') as t, extract(hour from event_time) as h,
+  date_part('minute', event_time) as m, to_char(event_time, 'IYYY-IW') as iso_week
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_event_gap_window
+select event_id, event_time,
+  event_time - lag(event_time) over (order by event_time, event_id) as since_previous,
+  lead(event_name, 1, '(last)') over (order by event_time, event_id) as next_event
+from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: r24_event_per_user_distinct_on
+select distinct on (coalesce(username, '?')) coalesce(username, '?') as who, event_name, event_time
+from aws_cloudtrail_trail_event order by coalesce(username, '?'), event_time desc;
+
+-- name: r24_event_ntile
+select event_id, ntile(3) over (order by event_time, event_id) as tercile,
+  cume_dist() over (order by event_time) as cd
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_event_range_window_interval
+select event_id, count(*) over (order by event_time range between interval '1 day' preceding and current row) as last_day
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_event_request_params_keys
+select event_name, k
+from aws_cloudtrail_trail_event, jsonb_object_keys(request_parameters) k
+order by event_name, k;
+
+-- name: r24_event_resources_arns
+select event_name, r ->> 'ARN' as arn, r ->> 'type' as type
+from aws_cloudtrail_trail_event, jsonb_array_elements(resources) r order by event_name, arn;
+
+-- name: r24_event_user_agent_class
+select event_id,
+  case when user_agent ilike '%mozilla%' then 'browser'
+       when user_agent ~* 'aws-cli|boto' then 'cli'
+       when user_agent like '%.amazonaws.com' then 'service'
+       else coalesce(user_agent, 'unknown') end as agent
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_event_region_array
+select array_agg(distinct aws_region order by aws_region) as regions, count(distinct aws_region) as n
+from aws_cloudtrail_trail_event;
+
+-- name: r24_event_json_agg_ordered
+select username, jsonb_agg(event_name order by event_time) as sequence
+from aws_cloudtrail_trail_event where username is not null group by username order by username;
+
+-- name: r24_event_build_object
+select jsonb_build_object('id', event_id, 'who', username, 'ok', error_code is null, 'when', event_time) as doc
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_event_strip_nulls
+select event_id, jsonb_strip_nulls(jsonb_build_object('code', error_code, 'name', event_name)) as doc
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_event_minus_key
+select event_id, user_identity - 'principalId' - 'arn' as identity_without_ids
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_event_delete_path
+select event_id, additional_event_data #- '{MobileVersion}' as slim
+from aws_cloudtrail_trail_event where additional_event_data is not null order by event_id;
+
+-- name: r24_event_jsonb_set_flag
+select event_id, jsonb_set(coalesce(response_elements, '{}'), '{reviewed}', 'true') as marked
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_event_read_only_share
+select read_only, count(*) as n, round(count(*) * 100.0 / sum(count(*)) over (), 1) as pct
+from aws_cloudtrail_trail_event group by read_only order by read_only nulls last;
+
+-- name: r24_event_regexp_matches_global
+select event_id, m[1] as octet
+from aws_cloudtrail_trail_event, regexp_matches(source_ip_address, '(\d+)', 'g') as m
+where event_id in ('e-0001', 'e-0003') order by event_id, octet;
+
+-- name: r24_event_regexp_substr_instr
+select event_id, regexp_substr(source_ip_address, '\d+$') as last_octet,
+  regexp_instr(source_ip_address, '\.') as first_dot, regexp_like(event_name, '^(Create|Put)') as write_like
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_event_split_part_negative
+select event_id, split_part(event_source, '.', -2) as domain, split_part(event_source, '.', 1) as service
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_event_string_to_array
+select event_id, string_to_array(source_ip_address, '.') as parts,
+  cardinality(string_to_array(source_ip_address, '.')) as n
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_event_error_code_null_handling
+select coalesce(error_code, 'none') as code, count(*) as n, string_agg(event_name, '|' order by event_name) as events
+from aws_cloudtrail_trail_event group by error_code order by error_code nulls first;
+
+-- name: r24_event_epoch_ms
+select event_id, extract(epoch from event_time)::bigint as epoch_s, (extract(epoch from event_time) * 1000)::bigint as epoch_ms
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_event_age_at_snapshot
+select event_id, age(timestamptz '2025-06-15 00:00:00+00', event_time) as ago
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_event_justify
+select justify_hours(interval '50 hours') as jh, justify_days(interval '45 days') as jd,
+  justify_interval(interval '1 month -1 hour') as ji;
+
+-- name: r24_event_interval_math
+select interval '1 day' * 1.5 as a, interval '3 hours' / 4 as b, interval '1 month' - interval '1 day' as c,
+  timestamptz '2025-01-31 00:00:00+00' + interval '1 month' as d, date '2024-02-29' + interval '1 year' as e;
+
+-- name: r24_event_date_arith
+select date '2025-06-15' - date '2025-01-01' as days, date '2025-06-15' - 30 as minus30,
+  date '2025-06-15' + time '10:30' as at_time;
+
+-- name: r24_numeric_rounding
+select round(2.5) as a, round(-2.5) as b, round(2.345, 2) as c, round(-0.5) as d, trunc(-2.7) as e,
+  ceil(-2.1) as f, floor(-2.1) as g, round(1234.5678, -2) as h;
+
+-- name: r24_numeric_division
+select 7 / 2 as a, -7 / 2 as b, 7 % -3 as c, -7 % 3 as d, 7.0 / 2 as e, 1 / 3.0 as f, 10::numeric / 4 as g,
+  div(-7, 2) as h, mod(-7, 2) as i;
+
+-- name: r24_numeric_casts
+select 1.5::int as a, (-1.5)::int as b, 2.5::bigint as c, '3.14159'::numeric(5, 2) as d, 10::float / 4 as e,
+  (1::numeric / 3)::numeric(10, 4) as f, 123.456::real as g;
+
+-- name: r24_numeric_to_char
+select to_char(1234.5, '9,999.99') as a, to_char(0.5, 'FM990.00') as b, to_char(42, '000') as c,
+  to_char(-3.14159, 'S9.999') as d;
+
+-- name: r24_numeric_power_sqrt
+select power(2, 10) as a, sqrt(2::numeric) as b, 2 ^ 0.5 as c, cbrt(27) as d, abs(-3.5) as e, sign(-2) as f;
+
+-- name: r24_numeric_avg_types
+select avg(attachment_count) as a, avg(attachment_count::float) as b, sum(attachment_count) as c,
+  stddev_samp(attachment_count) as d, variance(attachment_count) as e
+from aws_iam_policy;
+
+-- name: r24_numeric_percentile
+select percentile_cont(0.5) within group (order by attachment_count) as median,
+  percentile_disc(0.5) within group (order by attachment_count) as median_disc,
+  mode() within group (order by is_aws_managed) as common
+from aws_iam_policy;
+
+-- name: r24_text_array_ops
+select array['a', 'b'] && array['b', 'c'] as overlap, array['a', 'b', 'c'] @> array['c'] as contains,
+  array['a'] <@ array['a', 'b'] as within, array_position(array['x', 'y', 'z'], 'y') as pos,
+  array_remove(array['a', 'b', 'a'], 'a') as removed, array_cat(array['a'], array['b']) as cat;
+
+-- name: r24_text_array_to_string_nulls
+select array_to_string(array['a', null, 'c'], ',') as skip_null, array_to_string(array['a', null, 'c'], ',', '*') as star,
+  array_length(array[]::text[], 1) as empty_len, cardinality(array[]::text[]) as empty_card;
+
+-- name: r24_text_unnest_ordinality
+select u.v, u.n from unnest(array['iam', 'sts', 's3']) with ordinality as u(v, n) order by u.n desc;
+
+-- name: r24_text_any_array
+select name from aws_iam_user where name = any(array['alice', 'bob', 'zed']) order by name;
+
+-- name: r24_text_all_array
+select name from aws_iam_user where name <> all(array['alice', 'bob']) order by name;
+
+-- name: r24_text_like_any
+select name from aws_iam_role where name like any(array['%oidc%', 'AWS%']) order by name;
+
+-- name: r24_text_functions_mix
+select name, lpad(name, 12, '.') as padded, rpad(left(name, 3), 6, 'xy') as rp, btrim('--' || name || '--', '-') as bt,
+  translate(name, 'ae', '43') as leet, overlay(name placing '**' from 2 for 2) as ov
+from aws_iam_user order by name;
+
+-- name: r24_text_format
+select format('%s has %s groups (%L)', name, coalesce(jsonb_array_length(groups), 0), path) as line
+from aws_iam_user order by name;
+
+-- name: r24_text_md5_length
+select name, md5(name) as h, octet_length(name) as bytes, char_length(name) as chars
+from aws_iam_user order by name;
+
+-- name: r24_text_concat_ws_nulls
+select name, concat_ws('/', account_id, path, null, name) as joined, concat(name, null, '!') as c
+from aws_iam_user order by name;
+
+-- name: r24_text_starts_with_position
+select name, starts_with(name, 'svc') as svc, strpos(name, '-') as dash_at, position('e' in name) as e_at
+from aws_iam_user order by name;
+
+-- name: r24_text_case_conversions
+select name, upper(name) as up, lower('ÉMILE') as low, initcap('hello wORLD') as ic
+from aws_iam_user order by name;
+
+-- name: r24_password_policy_score
+select account_id,
+  (require_lowercase_characters::int + require_uppercase_characters::int + require_numbers::int + require_symbols::int) as classes,
+  minimum_password_length >= 14 as long_enough, coalesce(max_password_age, 0) as max_age
+from aws_iam_account_password_policy order by account_id;
+
+-- name: r24_password_policy_failures_array
+select account_id, array_remove(array[
+  case when not require_symbols then 'symbols' end,
+  case when not require_numbers then 'numbers' end,
+  case when minimum_password_length < 14 then 'length' end], null) as failures
+from aws_iam_account_password_policy order by account_id;
+
+-- name: r24_cred_report_rotation
+select user_name, access_key_1_active, date_part('day', generated_time - access_key_1_last_rotated) as key1_age_days
+from aws_iam_credential_report order by user_name;
+
+-- name: r24_cred_report_root_console
+select user_name, password_enabled, mfa_active, password_last_used is null as never_used_password
+from aws_iam_credential_report where user_name = '<root_account>' or user_arn like '%:root';
+
+-- name: r24_cred_report_greatest_last_activity
+select user_name, greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_activity,
+  least(user_creation_time, password_last_changed) as earliest
+from aws_iam_credential_report order by user_name;
+
+-- name: r24_cred_report_inactive_90
+select user_name from aws_iam_credential_report
+where coalesce(greatest(password_last_used, access_key_1_last_used_date), user_creation_time) < generated_time - interval '90 days'
+order by user_name;
+
+-- name: r24_trail_selectors
+select name, is_multi_region_trail, coalesce(jsonb_array_length(event_selectors), 0) as selectors,
+  event_selectors -> 0 ->> 'ReadWriteType' as rw
+from aws_cloudtrail_trail order by name;
+
+-- name: r24_trail_logging_status
+select name, is_logging, log_file_validation_enabled, kms_key_id is not null as encrypted,
+  case when is_logging and log_file_validation_enabled and kms_key_id is not null then 'ok' else 'alarm' end as status
+from aws_cloudtrail_trail order by name;
+
+-- name: r24_trail_delivery_lag
+select name, latest_delivery_time, now() - latest_delivery_time > interval '1 day' as stale
+from aws_cloudtrail_trail order by name;
+
+-- name: r24_trail_advanced_selectors_fields
+select t.name, f ->> 'Field' as field, f -> 'Equals' as equals
+from aws_cloudtrail_trail t, jsonb_array_elements(t.advanced_event_selectors) s, jsonb_array_elements(s -> 'FieldSelectors') f
+order by t.name, field;
+
+-- name: r24_org_accounts_joined
+select name, status, joined_method, to_char(joined_timestamp, 'YYYY-MM') as joined, email ilike '%@example.com' as example
+from aws_organizations_account order by name;
+
+-- name: r24_org_policy_content
+select name, type, content -> 'Statement' -> 0 ->> 'Effect' as first_effect, aws_managed
+from aws_organizations_policy order by name;
+
+-- name: r24_org_ou_path_depth
+select name, path, array_length(string_to_array(trim(both '/' from path), '/'), 1) as depth
+from aws_organizations_organizational_unit order by name;
+
+-- name: r24_cross_user_key_join
+select u.name, count(k.access_key_id) as keys, max(k.create_date) as newest_key
+from aws_iam_user u left join aws_iam_access_key k on k.user_name = u.name and k.account_id = u.account_id
+group by u.name order by u.name;
+
+-- name: r24_cross_policy_attached_to_users
+select p.name as policy, array_agg(u.name order by u.name) as users
+from aws_iam_policy p join aws_iam_user u on u.attached_policy_arns ? p.arn
+group by p.name order by p.name;
+
+-- name: r24_cross_roles_and_users_union
+select 'user' as kind, name, create_date from aws_iam_user
+union all
+select 'role', name, create_date from aws_iam_role
+order by create_date desc, name limit 5;
+
+-- name: r24_cross_exists_not_exists
+select u.name from aws_iam_user u
+where not exists (select 1 from aws_iam_access_key k where k.user_name = u.name)
+order by u.name;
+
+-- name: r24_cross_scalar_subquery
+select name, (select count(*) from aws_cloudtrail_trail_event e where e.username = u.name) as events
+from aws_iam_user u order by name;
+
+-- name: r24_cross_recursive_cte
+with recursive n(i, label) as (
+  select 1, 'x'
+  union all
+  select i + 1, label || 'x' from n where i < 5
+)
+select i, label, length(label) from n order by i;
+
+-- name: r24_cross_grouping_sets
+select account_id, mfa_enabled, count(*) as n
+from aws_iam_user group by grouping sets ((account_id), (mfa_enabled), ())
+order by account_id nulls last, mfa_enabled nulls last;
+
+-- name: r24_cross_rollup
+select account_id, path, count(*) as n, grouping(account_id, path) as g
+from aws_iam_user group by rollup (account_id, path) order by account_id nulls last, path nulls last;
+-- name: r24_time_trunc_units
+select event_id, date_trunc('week', event_time) as wk, date_trunc('quarter', event_time) as q,
+  date_trunc('hour', event_time) as h
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_time_extract_misc
+select event_id, extract(doy from event_time) as doy, extract(week from event_time) as wk,
+  extract(quarter from event_time) as q, date_part('isoyear', event_time) as iy, extract(julian from event_time::date) as jd
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_time_interval_epoch
+select extract(epoch from interval '1 month') as month_s, extract(epoch from interval '1 year 2 days') as y,
+  date_part('day', interval '40 hours') as d, extract(hour from interval '40 hours') as h;
+
+-- name: r24_time_interval_compare
+select interval '1 month' = interval '30 days' as a, interval '25 hours' > interval '1 day' as b,
+  interval '1 day' = interval '24 hours' as c;
+
+-- name: r24_time_interval_sum_avg
+select sum(role_last_used_date - create_date) as total, avg(role_last_used_date - create_date) as mean,
+  max(role_last_used_date - create_date) as longest
+from aws_iam_role;
+
+-- name: r24_time_age_months
+select name, age(timestamptz '2025-06-15 00:00:00+00', create_date) as a,
+  extract(year from age(timestamptz '2025-06-15 00:00:00+00', create_date)) as years
+from aws_iam_role order by name;
+
+-- name: r24_time_date_plus_month
+select date '2025-01-31' + interval '1 month' as a, timestamp '2024-02-29 12:00' - interval '1 year' as b,
+  date '2025-03-31' - interval '1 month' as c;
+
+-- name: r24_time_to_timestamp_epoch
+select to_timestamp(1718438400) as a, to_timestamp(0) as b, to_timestamp(1.5) as c;
+
+-- name: r24_time_to_date_format
+select to_date('2025-06-15', 'YYYY-MM-DD') as a, to_date('15/06/2025', 'DD/MM/YYYY') as b,
+  to_timestamp('2025-06-15 10:30', 'YYYY-MM-DD HH24:MI') as c;
+
+-- name: r24_time_at_time_zone
+select event_id, event_time at time zone 'America/New_York' as ny, (event_time at time zone 'Asia/Tokyo')::date as tokyo_day
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_time_make_timestamp
+select make_timestamp(2025, 6, 15, 10, 30, 15.5) as a, make_date(2025, 2, 28) + 1 as b,
+  make_timestamptz(2025, 6, 15, 0, 0, 0, 'UTC') as c;
+
+-- name: r24_time_to_char_padded_names
+select event_id, to_char(event_time, 'Day') as day_padded, to_char(event_time, 'FMDay') as day_fm,
+  to_char(event_time, 'Month') as month_padded, to_char(event_time, 'DDth') as ordinal
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_time_current_date_math
+select name, current_date - create_date::date as days, (now() - interval '30 days')::date < create_date::date as new
+from aws_iam_user order by name;
+
+-- name: r24_time_interval_text_forms
+select interval '1 year 2 months 3 days 04:05:06' as a, interval '-1 day +02:00' as b, interval '90 minutes' as c,
+  interval '0.5 days' as d, interval '36 hours' as e;
+
+-- name: r24_time_interval_multiply_divide
+select interval '1 day' * 2.5 as a, interval '1 month' / 2 as b, interval '10 seconds' * 0.1 as c;
+
+-- name: r24_series_int_steps
+select g from generate_series(10, 1, -3) g order by g;
+
+-- name: r24_series_lateral_outer
+select name, g from aws_iam_group, generate_series(1, jsonb_array_length(coalesce(users, '[]'))) g order by name, g;
+
+-- name: r24_series_numeric
+select x from generate_series(0.5, 2.0, 0.5) x order by x;
+
+-- name: r24_values_list
+select v.n, v.label, v.n * 2 as twice from (values (1, 'one'), (2, 'two'), (3, null)) v(n, label) order by v.n;
+
+-- name: r24_values_join_mapping
+select u.name, m.tier
+from aws_iam_user u join (values ('alice', 'gold'), ('bob', 'silver')) as m(name, tier) on m.name = u.name
+order by u.name;
+
+-- name: r24_array_subquery_constructor
+select name, array(select jsonb_array_elements_text(attached_policy_arns) order by 1) as policies
+from aws_iam_role order by name;
+
+-- name: r24_exists_in_select
+select name, exists(select 1 from aws_iam_access_key k where k.user_name = u.name and k.status = 'Active') as has_active
+from aws_iam_user u order by name;
+
+-- name: r24_in_subquery
+select name from aws_iam_user where name in (select user_name from aws_iam_access_key where status = 'Inactive') order by name;
+
+-- name: r24_union_distinct_order
+select account_id from aws_iam_user union select account_id from aws_iam_role order by 1 desc;
+
+-- name: r24_limit_offset_window
+select name, count(*) over () as total from aws_iam_user order by name limit 2 offset 1;
+
+-- name: r24_agg_order_nulls_first
+select string_agg(coalesce(description, '-'), ' | ' order by description desc nulls first) as descs,
+  array_agg(description order by description nulls first) as raw
+from aws_iam_role;
+
+-- name: r24_agg_distinct_filter
+select count(distinct account_id) filter (where mfa_enabled) as mfa_accounts, array_agg(distinct path) as paths,
+  count(distinct (account_id, path)) as pairs
+from aws_iam_user;
+
+-- name: r24_agg_jsonb_agg_nulls
+select jsonb_agg(description) as descs, jsonb_agg(description) filter (where description is not null) as present
+from aws_iam_role;
+
+-- name: r24_agg_having
+select account_id, count(*) as roles from aws_iam_role group by account_id having count(*) > 1 and bool_or(description is null)
+order by account_id;
+
+-- name: r24_agg_sum_bool_int
+select sum(mfa_enabled::int) as mfa, sum(case when login_profile is null then 1 else 0 end) as no_console,
+  avg(mfa_enabled::int) as share
+from aws_iam_user;
+
+-- name: r24_json_negative_index
+select name, attached_policy_arns -> -1 as last_policy, attached_policy_arns ->> -1 as last_text,
+  attached_policy_arns -> -9 as far_before
+from aws_iam_user order by name;
+
+-- name: r24_numeric_non_finite_arithmetic
+select 'Infinity'::numeric + 1 as a, 'Infinity'::numeric - 'Infinity'::numeric as b, 'Infinity'::numeric * 0 as c,
+  5::numeric / 'Infinity'::numeric as d, 5.50 % 'Infinity'::numeric as e, abs('-Infinity'::numeric) as f,
+  'NaN'::numeric = 'NaN'::numeric as g;
+
+-- name: r24_json_array_path_index
+select name, policy_std #>> '{Statement,0,Action,0}' as first_action, policy_std #> '{Statement,-1,Effect}' as last_effect
+from aws_iam_policy order by name;
+
+-- name: r24_json_text_of_objects
+select name, (s -> 'Condition')::text as cond_text, s -> 'Action' as actions
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+where s ? 'Condition' order by name;
+
+-- name: r24_json_elements_text_numbers
+select x from jsonb_array_elements_text('[1, 1.0, 1.50, "a", null, true, {"b": 2}]') x;
+
+-- name: r24_json_object_keys_order
+select k from jsonb_object_keys('{"bbb": 1, "a": 2, "cc": 3, "aa": 4}') k;
+
+-- name: r24_json_build_array_types
+select jsonb_build_array(1, 1.50, 'x', null, true, date '2025-06-15', timestamptz '2025-06-15 10:00:00+00') as a,
+  to_jsonb(array['a', 'b']) as b, to_jsonb(1.10) as c;
+
+-- name: r24_json_compare_order
+select tags from aws_iam_user order by tags nulls first, name;
+
+-- name: r24_json_equality_values
+select '{"a": 1, "b": [1, 2]}'::jsonb = '{"b": [1, 2], "a": 1.0}'::jsonb as eq,
+  '[1, 2]'::jsonb @> '[2]' as cont, '{"a": {"b": 1}}'::jsonb @> '{"a": {}}' as nested;
+
+-- name: r24_json_typeof_each
+select key, jsonb_typeof(value) as t, value from jsonb_each('{"n": 1, "s": "x", "b": false, "z": null, "a": [], "o": {}}')
+order by key;
+
+-- name: r24_json_exists_key_array
+select '["a", "b"]'::jsonb ? 'a' as in_array, '{"a": null}'::jsonb ? 'a' as null_key, '"a"'::jsonb ? 'a' as scalar;
+
+-- name: r24_json_path_filters
+select name, jsonb_path_query_array(policy_std, '$.Statement[*] ? (@.Action[*] starts with "iam:").Sid') as iam_sids,
+  jsonb_path_exists(policy_std, '$.Statement[*].Action[*] ? (@ like_regex "^kms:")') as kms
+from aws_iam_policy order by name;
+
+-- name: r24_json_path_size
+select name, jsonb_path_query_first(policy_std, '$.Statement.size()') as n_statements
+from aws_iam_policy order by name;
+
+-- name: r24_regexp_replace_flags
+select name, regexp_replace(name, '[aeiou]', '_', 'g') as all_vowels, regexp_replace(name, '[aeiou]', '_') as first_vowel,
+  regexp_replace(name, '^(\w)(\w*)', '\2\1') as swapped, regexp_replace(upper(name), 'e', 'x', 'gi') as ci
+from aws_iam_user order by name;
+
+-- name: r24_regexp_match_null
+select name, regexp_match(name, '(\d+)') as digits, (regexp_match(name, '^([a-z]+)-'))[1] as prefix
+from aws_iam_user order by name;
+
+-- name: r24_substring_forms
+select name, substring(name from 2 for 3) as a, substring(name, 3) as b, substring(name from '[a-z]+$') as c,
+  left(name, -2) as d, right(name, -2) as e
+from aws_iam_user order by name;
+
+-- name: r24_similar_to
+select name, name similar to '(alice|bob)%' as s, name not similar to '%[0-9]%' as no_digit
+from aws_iam_user order by name;
+
+-- name: r24_trim_forms
+select trim(leading '0' from '000120') as a, trim(trailing 'x' from 'abcxx') as b, ltrim('  x ') as c,
+  rtrim('x  ') || '|' as d, btrim('xyhixy', 'xy') as e;
+
+-- name: r24_ascii_chr_repeat
+select ascii('A') as a, chr(65) as b, repeat('ab', 3) as c, reverse('abc') as d, to_hex(255) as e;
+
+-- name: r24_bool_text_casts
+select true::text as a, 't'::boolean as b, 'yes'::boolean as c, 'off'::boolean as d, true::int as e, 1::boolean as f,
+  (mfa_enabled)::text as g
+from aws_iam_user order by name limit 2;
+
+-- name: r24_count_text_concat
+select count(*)::text || ' users' as label, count(*) || '' as c, 'n=' || count(*) as d from aws_iam_user;
+
+-- name: r24_numeric_literals
+select 1e3 as a, 1.5e-3 as b, .5 as c, 5. as d, 0.1 + 0.2 = 0.3 as e, 0.1::float + 0.2::float = 0.3::float as f;
+
+-- name: r24_numeric_special
+select 'NaN'::float as a, 'Infinity'::float as b, '-Infinity'::numeric as c, 1e20::float as d, 1e-5::float as e;
+
+-- name: r24_numeric_big
+select 100000000000000000000::numeric * 3 as a, 2 ^ 62 as b, 9223372036854775807 as c, 12345678901234567890 as d;
+
+-- name: r24_bit_ops
+select 5 & 3 as a, 5 | 3 as b, 5 # 3 as c, ~5 as d, 1 << 4 as e, 256 >> 2 as f;
+
+-- name: r24_abs_operators
+select @ -5 as a, |/ 25 as b, ||/ 27 as c;
+
+-- name: r24_nullif_coalesce_types
+select nullif(attachment_count, 0) as a, coalesce(nullif(description, ''), 'none') as b,
+  greatest(attachment_count, 1, null) as c, least(null::int, 2) as d
+from aws_iam_policy order by name;
+
+-- name: r24_round_on_double
+select name, round((max_session_duration / 7.0)::numeric, 3) as a, round(max_session_duration::float / 7) as b,
+  trunc(max_session_duration / 7.0, 1) as c
+from aws_iam_role order by name;
+
+-- name: r24_sum_window_ties_default_frame
+select name, attachment_count, sum(attachment_count) over (order by attachment_count) as s,
+  count(*) over (order by attachment_count) as c
+from aws_iam_policy order by attachment_count, name;
+
+-- name: r24_lag_partition_default
+select account_id, name, lag(name, 1, '(first)') over (partition by account_id order by name) as prev
+from aws_iam_user order by account_id, name;
+
+-- name: r24_window_named_multi
+select name, account_id, rank() over w, sum(max_session_duration) over w as s
+from aws_iam_role window w as (partition by account_id order by max_session_duration desc)
+order by account_id, name;
+
+-- name: r24_distinct_on_nulls
+select distinct on (description) description, name from aws_iam_role order by description nulls first, name;
+
+-- name: r24_order_by_boolean
+select name, mfa_enabled from aws_iam_user order by mfa_enabled desc, name;
+
+-- name: r24_string_agg_null_values
+select string_agg(description, ', ') as descs, string_agg(null, ',') as nothing, count(description) as n
+from aws_iam_role;
+
+-- name: r24_text_compare_case
+select 'B' < 'a' as upper_first, 'abc' < 'abd' as c, 'Z' > 'é' as accent from aws_iam_user limit 1;
+
+-- name: r24_cte_materialized_chain
+with keys as (
+  select user_name, count(*) as n from aws_iam_access_key group by user_name
+), users as (
+  select u.name, coalesce(k.n, 0) as keys from aws_iam_user u left join keys k on k.user_name = u.name
+)
+select keys, count(*) as users, string_agg(name, ',' order by name) as names from users group by keys order by keys;
+
+-- name: r24_policy_wildcard_resource_cte
+with statements as (
+  select p.arn, s from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+), wildcard as (
+  select arn, count(*) as n from statements where s -> 'Resource' ? '*' and s ->> 'Effect' = 'Allow' group by arn
+)
+select p.name, coalesce(w.n, 0) as wildcard_statements
+from aws_iam_policy p left join wildcard w on w.arn = p.arn order by p.name;
+
+-- name: r24_role_cross_account_trust
+select r.name, a as principal, split_part(a, ':', 5) as trusted_account, split_part(a, ':', 5) <> r.account_id as cross_account
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') a
+order by r.name, principal;
+
+-- name: r24_role_trust_condition_values
+select r.name, c.key as op, kv.key as k, v as value
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_each(s -> 'Condition') c, jsonb_each(c.value) kv, jsonb_array_elements_text(kv.value) v
+order by r.name, op, k, value;
+
+-- name: r24_event_assumed_role_session
+select event_name, user_identity ->> 'arn' as arn, split_part(user_identity ->> 'arn', '/', 2) as role_name,
+  user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa
+from aws_cloudtrail_trail_event where user_identity ->> 'type' = 'AssumedRole' order by event_time;
+
+-- name: r24_event_request_param_values
+select event_name, request_parameters ->> 'userName' as target_user, request_parameters ->> 'policyName' as policy,
+  request_parameters ->> 'roleArn' as role_arn
+from aws_cloudtrail_trail_event where request_parameters is not null order by event_name;
+-- name: r24_action_string_or_array_normalise
+select name, a as action
+from aws_iam_policy,
+  jsonb_array_elements(case jsonb_typeof(policy -> 'Statement') when 'array' then policy -> 'Statement' else jsonb_build_array(policy -> 'Statement') end) s,
+  jsonb_array_elements_text(case jsonb_typeof(s -> 'Action') when 'array' then s -> 'Action' else jsonb_build_array(s -> 'Action') end) a
+order by name, action;
+
+-- name: r24_perimeter_public_principal
+select r.name,
+  bool_or(coalesce(s -> 'Principal' -> 'AWS', '[]') ?| array['*']) as public_aws,
+  count(*) filter (where s -> 'Principal' ? 'Service') as service_statements
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s
+group by r.name order by r.name;
+
+-- name: r24_json_number_texts
+select '{"a": 1.10, "b": 1e2, "c": -0.0, "d": 12345678901234567890}'::jsonb ->> 'a' as a,
+  '{"a": 1.10, "b": 1e2, "c": -0.0}'::jsonb ->> 'b' as b, '{"c": -0.0}'::jsonb -> 'c' as c,
+  '{"d": 12345678901234567890}'::jsonb::text as d;
+
+-- name: r24_json_each_text_nested
+select key, value from jsonb_each_text('{"o": {"x": [1, 2]}, "n": 1.50, "s": "q\"t", "z": null}') order by key;
+
+-- name: r24_json_pretty
+select jsonb_pretty('{"b": [1, {"c": null}], "a": "x"}') as p;
+
+-- name: r24_to_jsonb_times
+select to_jsonb(timestamptz '2025-06-15 10:00:00.5+00') as a, to_jsonb(date '2025-06-15') as b,
+  to_jsonb(interval '1 day') as c, to_jsonb(1.50) as d, to_jsonb('x'::text) as e;
+
+-- name: r24_path_type_and_last
+select name, jsonb_path_query_first(policy_std, '$.Statement[last].Effect') as last_effect,
+  jsonb_path_query_first(policy_std, '$.Statement.type()') as t
+from aws_iam_policy order by name;
+
+-- name: r24_path_like_regex_flag_i
+select name, jsonb_path_exists(policy_std, '$.Statement[*].Action[*] ? (@ like_regex "^IAM:" flag "i")') as iam
+from aws_iam_policy order by name;
+
+-- name: r24_path_exists_filter
+select name, jsonb_path_query_array(policy_std, '$.Statement[*] ? (exists(@.Condition)).Effect') as conditioned
+from aws_iam_policy order by name;
+
+-- name: r24_srf_in_select_zip
+select name, jsonb_array_elements_text(akas) as aka, generate_series(1, 2) as n from aws_iam_group order by name, n;
+
+-- name: r24_regexp_split_to_table
+select name, part from aws_iam_user, regexp_split_to_table(name, '[-.]') as part order by name, part;
+
+-- name: r24_string_to_table
+select t from string_to_table('iam,sts,,s3', ',') as t;
+
+-- name: r24_unnest_select_list
+select name, unnest(array['read', 'write']) as mode from aws_iam_group order by name, mode;
+
+-- name: r24_varchar_cut_cast
+select name, name::varchar(3) as short, cast(name as varchar(50)) as full_name from aws_iam_user order by name;
+
+-- name: r24_format_positional_width
+select format('%-12s|%5s|', name, coalesce(jsonb_array_length(groups), 0)) as row_text,
+  format('%2$s/%1$s', name, path) as swapped
+from aws_iam_user order by name;
+
+-- name: r24_quote_functions
+select quote_literal(name) as ql, quote_nullable(null::text) as qn, quote_ident(name) as qi from aws_iam_user order by name;
+
+-- name: r24_sha_md5_encode
+select name, encode(sha256(name::bytea), 'hex') as sha, encode(name::bytea, 'base64') as b64,
+  convert_from(decode('aGVsbG8=', 'base64'), 'UTF8') as decoded
+from aws_iam_user order by name;
+
+-- name: r24_pg_typeof
+select pg_typeof(1) as a, pg_typeof(1.5) as b, pg_typeof('x'::text) as c, pg_typeof(now()) as d,
+  pg_typeof('{}'::jsonb) as e;
+
+-- name: r24_untyped_interval_literal
+select name, create_date + '1 day' as next_day, create_date > now() - '3650 days'::interval as in_decade,
+  create_date::date between '2019-01-01' and '2021-12-31' as window
+from aws_iam_user order by name;
+
+-- name: r24_epoch_days_integer
+select name, extract(epoch from now() - create_date)::int / 86400 > 365 as old_enough,
+  floor(extract(epoch from (timestamptz '2025-06-15 00:00:00+00' - create_date)) / 86400)::int as days
+from aws_iam_user order by name;
+
+-- name: r24_date_part_of_age
+select name, date_part('year', age(timestamptz '2025-06-15 00:00:00+00', create_date)) as y,
+  date_part('month', age(timestamptz '2025-06-15 00:00:00+00', create_date)) as m
+from aws_iam_user order by name;
+
+-- name: r24_interval_literals_units
+select interval '1' day as a, '1 week'::interval as b, interval '2' hour as c, '1.5 hours'::interval as d,
+  interval '1 mon' as e, '3 days 4 hours'::interval * 2 as f;
+
+-- name: r24_isfinite_infinity
+select isfinite(date '2025-06-15') as a, isfinite('infinity'::timestamptz) as b, 'infinity'::timestamptz > now() as c;
+
+-- name: r24_age_single_arg
+select name, age(create_date) > interval '1 year' as older_than_year from aws_iam_user order by name;
+
+-- name: r24_connection_ctx
+select _ctx ->> 'connection_name' as conn, count(*) as users from aws_iam_user group by 1 order by 1;
+
+-- name: r24_akas_title
+select title, akas ->> 0 as aka, jsonb_array_length(akas) as n from aws_iam_role order by title;
+
+-- name: r24_window_filter_agg
+select name, count(*) filter (where mfa_enabled) over (partition by account_id) as mfa_in_account,
+  sum(case when mfa_enabled then 1 else 0 end) over (order by name rows between 1 preceding and 1 following) as neighbours
+from aws_iam_user order by name;
+
+-- name: r24_string_agg_distinct_services
+select string_agg(distinct split_part(a, ':', 1), ',' order by split_part(a, ':', 1)) as services
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a;
+
+-- name: r24_array_agg_text_cast
+select account_id, array_agg(name order by name)::text as names, array_to_string(array_agg(name order by name desc), ';') as rev
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r24_nested_cte_window_top_n
+with ranked as (
+  select account_id, name, max_session_duration,
+    row_number() over (partition by account_id order by max_session_duration desc, name) as rn
+  from aws_iam_role
+)
+select account_id, name, max_session_duration from ranked where rn <= 2 order by account_id, rn;
+
+-- name: r24_mixed_numeric_sums
+select sum(max_session_duration) / count(*) as int_avg, sum(max_session_duration)::numeric / count(*) as num_avg,
+  round(avg(max_session_duration) / 3600, 2) as hours
+from aws_iam_role;
+
+-- name: r24_case_returns_numeric_scales
+select name, case when attachment_count > 1 then 1.5 when attachment_count = 1 then 2 else 0.25 end as weight
+from aws_iam_policy order by name;
+
+-- name: r24_coalesce_numeric_int
+select name, coalesce(permissions_boundary_usage_count, 0) + 0.5 as n, coalesce(attachment_count, 1.0) as m
+from aws_iam_policy order by name;
+
+-- name: r24_event_cloudtrail_event_field
+select event_id, cloudtrail_event ->> 'eventName' as name, cloudtrail_event -> 'userIdentity' ->> 'type' as type
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: r24_event_count_by_day_hour_grid
+select to_char(event_time, 'YYYY-MM-DD') as day, extract(hour from event_time)::int as hour, count(*) as n
+from aws_cloudtrail_trail_event group by 1, 2 order by 1, 2;
+-- name: r24_scale_numeric_division
+select 1 / 3::numeric as a, 10 / 4.0 as b, 2.50 * 1.5 as c, 100.0 / 7 as d, 1::numeric / 1000000 as e;
+
+-- name: r24_scale_avg_sum_numeric
+select avg(attachment_count::numeric) as a, sum(attachment_count * 1.50) as b, avg(1.25) as c from aws_iam_policy;
+
+-- name: r24_scale_round_trunc_numeric
+select round(10 / 3.0, 4) as a, trunc(10 / 3.0, 2) as b, round(5.5) as c, round(-5.5) as d, round(0.125, 2) as e;
+
+-- name: r24_scale_percent_strings
+select name, round(100.0 * attachment_count / nullif(sum(attachment_count) over (), 0), 1) || '%' as share
+from aws_iam_policy order by name;
+
+-- name: r24_to_char_more_patterns
+select to_char(timestamptz '2025-06-05 14:07:09.123+00', 'YYYY-MM-DD"T"HH24:MI:SS.MS') as a,
+  to_char(timestamptz '2025-06-05 14:07:09+00', 'HH12:MI AM') as b,
+  to_char(timestamptz '2025-06-05 14:07:09+00', 'FMMonth FMDD, YYYY') as c,
+  to_char(timestamptz '2025-06-05 14:07:09+00', 'Q') as d,
+  to_char(timestamptz '2025-06-05 14:07:09+00', 'YY-MON-DD') as e;
+
+-- name: r24_to_char_numbers_more
+select to_char(1234567.891, 'FM9,999,999.00') as a, to_char(0.05, '0.99') as b, to_char(-12, '999') as c,
+  to_char(12, 'FM00000') as d, to_char(3.5, '9') as e;
+
+-- name: r24_greatest_dates
+select name, greatest(create_date, role_last_used_date) as latest, least(create_date, role_last_used_date) as earliest
+from aws_iam_role order by name;
+
+-- name: r24_case_in_order_by
+select name from aws_iam_role
+order by case when role_last_used_date is null then 0 else 1 end, role_last_used_date desc, name;
+
+-- name: r24_interval_justify_output
+select name, justify_interval(role_last_used_date - create_date) as used_after
+from aws_iam_role where role_last_used_date is not null order by name;
+
+-- name: r24_date_series_missing_days
+select d::date as day
+from generate_series(date '2025-06-12', date '2025-06-15', interval '1 day') d
+where not exists (select 1 from aws_cloudtrail_trail_event e where e.event_time::date = d::date)
+order by day;
+
+-- name: r24_lateral_top_statement
+select p.name, top.effect, top.n_actions
+from aws_iam_policy p
+  cross join lateral (
+    select s ->> 'Effect' as effect, jsonb_array_length(s -> 'Action') as n_actions
+    from jsonb_array_elements(p.policy_std -> 'Statement') s
+    order by jsonb_array_length(s -> 'Action') desc nulls last limit 1
+  ) top
+order by p.name;
+
+-- name: r24_jsonb_agg_objects_ordered
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'mfa', mfa_enabled) order by name) as users
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r24_jsonb_object_agg_counts
+select jsonb_object_agg(event_name, n) as counts
+from (select event_name, count(*) as n from aws_cloudtrail_trail_event group by event_name) c;
+
+-- name: r24_json_agg_distinct_sources
+select json_agg(distinct event_source order by event_source)::text as sources from aws_cloudtrail_trail_event;
+
+-- name: r24_array_ops_on_aggregates
+select array_length(array_agg(name), 1) as n, (array_agg(name order by name))[1] as first,
+  (array_agg(name order by name))[2:3] as slice, array_agg(name order by name) @> array['bob'] as has_bob
+from aws_iam_user;
+
+-- name: r24_any_over_jsonb_text_array
+select name from aws_iam_user
+where 'admins' = any(array(select g ->> 'GroupName' from jsonb_array_elements(groups) g)) order by name;
+
+-- name: r24_count_distinct_jsonb
+select count(distinct policy_std -> 'Statement' -> 0 -> 'Effect') as effects, count(distinct tags) as tag_sets
+from aws_iam_policy;
+
+-- name: r24_group_by_jsonb_value
+select s -> 'Effect' as effect, count(*) as n
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s group by s -> 'Effect' order by n desc, effect;
+
+-- name: r24_text_search_ilike_escape
+select name from aws_iam_policy where name ilike '%\_%' escape '\' or name like 'backup%' order by name;
+
+-- name: r24_not_like_null
+select name, description not like '%role%' as not_role from aws_iam_role order by name;
+
+-- name: r24_boolean_aggregates_windows
+select name, bool_and(mfa_enabled) over (partition by account_id) as all_mfa, every(mfa_enabled) over () as everyone
+from aws_iam_user order by name;
+
+-- name: r24_min_max_text_timestamps
+select min(name) as first_name, max(name) as last_name, min(create_date) as oldest, max(password_last_used) as latest_login
+from aws_iam_user;
+
+-- name: r24_interval_to_text_concat
+select name, 'session: ' || (max_session_duration * interval '1 second') as s from aws_iam_role order by name;
+
+-- name: r24_extract_from_interval_subtraction
+select name, extract(day from (timestamptz '2025-06-15 00:00:00+00' - create_date)) as days
+from aws_iam_role order by name;
+
+-- name: r24_nullif_division_guard
+select account_id, count(*) filter (where mfa_enabled) / nullif(count(*), 0)::float as share,
+  count(*) filter (where mfa_enabled) * 100 / nullif(count(*), 0) as pct_int
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r24_numeric_nan_over_zero
+select 'NaN'::numeric / 0 as a, 'NaN'::float / 0 as b, 'NaN'::numeric % 0 as c, 5 / 'NaN'::numeric as d;

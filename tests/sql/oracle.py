@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from iamsql.load import normalize
 from iamsql.sql.dialect import parse, quiet_sqlglot, to_duckdb
-from iamsql.sql.output import pg_data_type
+from iamsql.sql.output import pg_data_type, pg_float
 from iamsql.sql.pgfunctions import AS_OF_VARIABLE
 from iamsql.sql.query import describe_duckdb_error, fetch
 from iamsql.store import db
@@ -241,6 +241,12 @@ def run_postgres(pg, sql: str) -> tuple[Outcome, datetime]:
     return Outcome(names, rows, types=types, scales=numeric_scales(types, raw)), now
 
 
+def _real(value):
+    """A DuckDB FLOAT (real) as Postgres's driver gives it: the number its shortest text writes (123.456, not the
+    float32's 123.45600128...), the text iamsql prints."""
+    return float(pg_float(value, single=True)) if isinstance(value, float) else value
+
+
 def run_duckdb(con, duck_sql: str, now: datetime) -> Outcome:
     import duckdb
 
@@ -249,7 +255,9 @@ def run_duckdb(con, duck_sql: str, now: datetime) -> Outcome:
         cur = con.execute(duck_sql)
         names = [d[0] for d in cur.description]
         flags = _duck_json_columns(cur.description)
-        rows = [tuple(_normal(v, is_json) for v, is_json in zip(row, flags)) for row in cur.fetchall()]
+        reals = [str(d[1]).upper() == "FLOAT" for d in cur.description]
+        rows = [tuple(_normal(_real(v) if real else v, is_json) for v, is_json, real in zip(row, flags, reals))
+                for row in cur.fetchall()]
     except duckdb.Error as exc:
         return Outcome(None, None, describe_duckdb_error(exc, duck_sql))
     return Outcome(names, rows)
