@@ -353,11 +353,17 @@ def match_principal(spec: PrincipalSpec, who: Principal) -> str | None:
         return DIRECT if who.arn in spec.arns else None
     if who.arn in spec.arns:
         return ROLE_ARN if kind == ROLE else DIRECT
-    if kind in (ROLE, SESSION) and (who.account, who.name) in spec.roles:
+    if kind in (ROLE, SESSION) and (who.partition, who.account, who.name) in spec.roles:
         return ROLE_ARN
-    if who.account in spec.accounts:
+    if _names_account(spec, who):
         return ACCOUNT
     return None
+
+
+def _names_account(spec: PrincipalSpec, who: Principal) -> bool:
+    """Whether ``spec`` names the caller's account: by a root ARN of the caller's partition (an ARN of another partition
+    names another account, IAM User Guide, "IAM identifiers"), or by a bare account id."""
+    return (who.partition, who.account) in spec.accounts or (None, who.account) in spec.accounts
 
 
 def not_principal_excludes(spec: PrincipalSpec, who: Principal) -> bool:
@@ -378,8 +384,8 @@ def not_principal_excludes(spec: PrincipalSpec, who: Principal) -> bool:
         return who.arn in spec.arns
     listed = who.arn in spec.arns
     if kind == SESSION:
-        listed = listed and (who.account, who.name) in spec.roles
-    return listed and who.account in spec.accounts
+        listed = listed and (who.partition, who.account, who.name) in spec.roles
+    return listed and _names_account(spec, who)
 
 
 # --- grants: alternatives of (residual Condition block or None, matched statements) -----------------
