@@ -383,10 +383,10 @@ def test_documented_decision(request_, unknown, expected):
 TAG = "aws:PrincipalTag/team"
 
 
-def both(operator, key, identity_values, boundary_values):
+def both(operator, key, identity_values, boundary_values, action=GET, resource=OBJECT):
     """A static request whose identity policy and boundary each allow under one condition on the same key."""
-    return req(GET, OBJECT, ALICE, identity_policies=with_condition({operator: {key: identity_values}}),
-               permission_boundaries=with_condition({operator: {key: boundary_values}}))
+    return req(action, resource, ALICE, identity_policies=with_condition({operator: {key: identity_values}}, action),
+               permission_boundaries=with_condition({operator: {key: boundary_values}}, action))
 
 
 # The identity policy AND the boundary must allow ("Permissions boundaries"), so the residual condition is the AND of
@@ -415,7 +415,8 @@ def both(operator, key, identity_values, boundary_values):
     pytest.param(both("StringEqualsIfExists", TAG, "red", "blue"), {"StringEqualsIfExists": {TAG: []}},
                  id="if-exists-only-when-absent"),
     # a request value of each kind, maybe not the same one: kept as "one of them" (weaker, never stricter)
-    pytest.param(both("ForAnyValue:StringEquals", "aws:TagKeys", "env", "team"),
+    # (a tagging request: one that passes no tags has no aws:TagKeys)
+    pytest.param(both("ForAnyValue:StringEquals", "aws:TagKeys", "env", "team", "sqs:TagQueue", QUEUE),
                  {"ForAnyValue:StringEquals": {"aws:TagKeys": ["env", "team"]}}, id="for-any-value-weaker"),
     # on a single-valued key ForAnyValue: reads the one value as a set of one ("Single-valued vs. multivalued context
     # keys"): both sides hold for that one value, so the AND is exact, as without the prefix

@@ -430,9 +430,11 @@ CASES = [
     case("static-vpce-org-paths-two-foranyvalue-kept", "AllowedIf", req(GET, OBJECT, ALICE, identity_policies=[
         cond({"ForAnyValue:StringEquals": {"aws:VpceOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"},
               "ForAnyValue:StringLike": {"aws:VpceOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/*"}})]), unknown=True),
-    case("static-tag-keys-equals-and-like-kept", "AllowedIf", req(GET, OBJECT, ALICE, identity_policies=[
-        cond({"ForAnyValue:StringEquals": {"aws:TagKeys": "team"},
-              "ForAnyValue:StringLike": {"aws:TagKeys": "cost*"}})]), unknown=True),
+    # (a tagging request: one that passes no tags has no aws:TagKeys)
+    case("static-tag-keys-equals-and-like-kept", "AllowedIf", req("sqs:TagQueue", f"arn:aws:sqs:us-east-1:{A}:orders",
+        ALICE, identity_policies=[cond({"ForAnyValue:StringEquals": {"aws:TagKeys": "team"},
+                                        "ForAnyValue:StringLike": {"aws:TagKeys": "cost*"}}, "sqs:TagQueue")]),
+         unknown=True),
     case("request-tag-keys-equals-and-like", "Allowed", req(GET, OBJECT, ALICE, context={
         "aws:TagKeys": ["team", "costcenter"]}, identity_policies=[cond({
             "ForAnyValue:StringEquals": {"aws:TagKeys": "team"}, "ForAnyValue:StringLike": {"aws:TagKeys": "cost*"}})])),

@@ -29,6 +29,9 @@ class Action:
     condition_keys: tuple
     required_resource_types: tuple = ()  # the resource types every request of the action names
     description: str = ""
+    # whether a request can pass tags: aws:RequestTag/${TagKey} or aws:TagKeys among the condition keys of the action
+    # or of one of its resource types (EC2 lists them only on the resource types, e.g. RunInstances' instance)
+    takes_request_tags: bool = False
 
     @property
     def full_name(self) -> str:
@@ -135,6 +138,7 @@ class ActionCatalog:
 def _action(service: str, item: dict) -> Action:
     """One action of the catalog's file of ``service``."""
     resource_types = item.get("resourceTypes", [])
+    keys = [*item.get("conditionKeys", []), *(key for r in resource_types for key in r.get("conditionKeys", []))]
     return Action(
         service,
         item["name"],
@@ -143,6 +147,7 @@ def _action(service: str, item: dict) -> Action:
         tuple(item.get("conditionKeys", [])),
         tuple(r["name"] for r in resource_types if r.get("required")),
         item.get("description", ""),
+        any(key.startswith("aws:RequestTag/") or key == "aws:TagKeys" for key in keys),
     )
 
 

@@ -121,16 +121,18 @@ def _escaped(text: str) -> str:
     return re.sub(r"[*?$]", lambda found: "${" + found.group() + "}", text)
 
 
-def normalize_context_value(value):
+def normalize_context_value(value, in_list: bool = False):
     """A context value as the evaluator stores it: text, or a list of text for multi-valued keys."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [normalize_context_value(item) for item in value]
+    if isinstance(value, (list, tuple, set, frozenset)) and not in_list:
+        return [normalize_context_value(item, in_list=True) for item in value]
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, str):
         return value
+    if in_list:
+        raise PolicyError(f"context value {value!r} in a list is not text, a number or a boolean")
     raise PolicyError(f"context value {value!r} is not text, a number, a boolean or a list")
 
 

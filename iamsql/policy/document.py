@@ -59,8 +59,8 @@ class PrincipalSpec:
 
     wildcard: bool  # "*" or {"AWS": "*"}: everyone, anonymous included
     arns: frozenset  # exact IAM/STS ARNs named (account ids turned into root ARNs)
-    accounts: frozenset  # account ids named through their root ARN or 12-digit id
-    roles: frozenset  # (account, role name) of every role ARN named
+    accounts: frozenset  # (partition, account id) named through a root ARN; (None, account id) through a 12-digit id
+    roles: frozenset  # (partition, account, role name) of every role ARN named
     services: frozenset  # lower-cased service principals
     federated: frozenset  # identity providers (names or provider ARNs)
     canonical_users: frozenset
@@ -233,7 +233,7 @@ def _compile_principal(value, element: str) -> PrincipalSpec:
                 canonical.add(item)
             elif is_account_id(item):
                 arns.add(account_root_arn(item))
-                accounts.add(item)
+                accounts.add((None, item))  # the account of the policy's own partition
             elif has_wildcard(item):
                 # Only "*" alone stands for principals (IAM User Guide, "AWS JSON policy elements: Principal": a
                 # wildcard cannot match part of a principal name or ARN); AWS refuses such a document.
@@ -248,9 +248,9 @@ def _compile_principal(value, element: str) -> PrincipalSpec:
                 parts = item.split(":", 5)
                 if len(parts) == 6 and parts[2] == "iam":
                     if parts[5] == "root":
-                        accounts.add(parts[4])
+                        accounts.add((parts[1], parts[4]))
                     elif parts[5].startswith("role/"):
-                        roles.add((parts[4], parts[5].rsplit("/", 1)[1]))
+                        roles.add((parts[1], parts[4], parts[5].rsplit("/", 1)[1]))
     return PrincipalSpec(
         wildcard,
         frozenset(arns),

@@ -143,6 +143,10 @@ _SERVICE_KEYS = frozenset({"aws:principalservicename", "aws:principalservicename
 # Guide, "AWS global condition context keys", aws:SourceArn, aws:SourceAccount, aws:SourceOrgID, aws:SourceOrgPaths).
 _SOURCE_KEYS = frozenset({"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:sourceorgpaths"})
 _NOTHING_ABSENT = _SERVICE_KEYS | _SOURCE_KEYS
+# The keys of the tags a request passes: aws:RequestTag/<key> and aws:TagKeys are in the request context only when the
+# request passes tags (IAM User Guide, "AWS global condition context keys"), which only the actions whose keys in the
+# Service Authorization Reference include them can (``Action.takes_request_tags``).
+_REQUEST_TAG_KEYS = ("aws:requesttag/*", "aws:tagkeys")
 _NO_USERNAME = _NOTHING_ABSENT | {"aws:username"}
 # Keys anonymous requests do not include (IAM User Guide, "AWS global condition context keys").
 _ANONYMOUS_ABSENT = _NO_USERNAME | {
@@ -181,6 +185,12 @@ def _network_absent(context: dict) -> tuple[str, ...]:
     if any(key in context for key in _VPC_ENDPOINT_KEYS):
         return ("aws:sourceip",)
     return ()
+
+
+def _request_tags_absent(action: str) -> tuple[str, ...]:
+    """Static analysis: the request-tag keys of a catalog action that passes no tags (none for an action not known)."""
+    known = catalog().action(action)
+    return _REQUEST_TAG_KEYS if known is not None and not known.takes_request_tags else ()
 
 
 class _Absent:
@@ -353,11 +363,17 @@ def match_principal(spec: PrincipalSpec, who: Principal) -> str | None:
         return DIRECT if who.arn in spec.arns else None
     if who.arn in spec.arns:
         return ROLE_ARN if kind == ROLE else DIRECT
-    if kind in (ROLE, SESSION) and (who.account, who.name) in spec.roles:
+    if kind in (ROLE, SESSION) and (who.partition, who.account, who.name) in spec.roles:
         return ROLE_ARN
-    if who.account in spec.accounts:
+    if _names_account(spec, who):
         return ACCOUNT
     return None
+
+
+def _names_account(spec: PrincipalSpec, who: Principal) -> bool:
+    """Whether ``spec`` names the caller's account: by a root ARN of the caller's partition (an ARN of another partition
+    names another account, IAM User Guide, "IAM identifiers"), or by a bare account id."""
+    return (who.partition, who.account) in spec.accounts or (None, who.account) in spec.accounts
 
 
 def not_principal_excludes(spec: PrincipalSpec, who: Principal) -> bool:
@@ -378,8 +394,8 @@ def not_principal_excludes(spec: PrincipalSpec, who: Principal) -> bool:
         return who.arn in spec.arns
     listed = who.arn in spec.arns
     if kind == SESSION:
-        listed = listed and (who.account, who.name) in spec.roles
-    return listed and who.account in spec.accounts
+        listed = listed and (who.partition, who.account, who.name) in spec.roles
+    return listed and _names_account(spec, who)
 
 
 # --- grants: alternatives of (residual Condition block or None, matched statements) -----------------
@@ -866,7 +882,7 @@ def evaluate(request: Request) -> Evaluation:
     _add_request_time(context)
     absent_keys = request.absent_keys
     if request.unknown_context:
-        absent_keys = (*absent_keys, *_network_absent(context))
+        absent_keys = (*absent_keys, *_network_absent(context), *_request_tags_absent(action))
     absent = known_absent(who, absent_keys)
     for key in [key for key, value in context.items() if isinstance(value, KnownPrefix) and key in absent]:
         del context[key]  # a request asked without a key the caller's kind carries
