@@ -6,7 +6,10 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
   and callers outside IAM.
 - caller_arn: the principal a call counts against: actor_arn, else, for a caller of another account that the event
   names only by its account (`AWSAccount`: no ARN), that account as IAM names it in a policy
-  (`arn:<partition>:iam::<its account>:root`), so that such callers are told apart by account, not lumped as one type.
+  (`arn:<partition>:iam::<its account>:root`), else, for an IAM Identity Center user calling with its own
+  credentials (`IdentityCenterUser`: no ARN, the user's identity store id in the record's
+  `userIdentity.onBehalfOf.userId`), the identity store's ARN for that user
+  (`arn:<partition>:identitystore:::user/<id>`): such callers are told apart, not lumped as one type.
 - actor_type: `root`, `user` or `role` (NULL when actor_arn is NULL).
 - identity_arn: the caller's own ARN as the event gives it (`userIdentity.arn`: for an `AssumedRole` caller the
   session's ARN, for a `FederatedUser` the federated user's), read once here for the controls that name the caller.
@@ -73,8 +76,10 @@ select
   e.read_only, e.source_ip_address, e.vpc_endpoint_id, e.user_agent, e.caller_type as user_type,
   e.key_id as access_key_id,
   e.actor_arn,
-  coalesce(e.actor_arn, case when e.caller_type = 'AWSAccount'
-    then 'arn:' || e.partition || ':iam::' || e.identity_account_id || ':root' end) as caller_arn,
+  coalesce(e.actor_arn, case
+    when e.caller_type = 'AWSAccount' then 'arn:' || e.partition || ':iam::' || e.identity_account_id || ':root'
+    when e.caller_type = 'IdentityCenterUser' then 'arn:' || e.partition || ':identitystore:::user/' || c.user_id
+  end) as caller_arn,
   case
     when e.caller_type = 'Root' then 'root'
     when e.caller_type = 'IAMUser' then 'user'
@@ -122,3 +127,9 @@ from (
   left join (select r.event_id, r.account_id from aws_cloudtrail_trail_event as r
              where r.event_source = 'signin.amazonaws.com' and r.response_elements ->> r.event_name = 'Failure') as f
     on f.event_id = e.event_id and f.account_id = e.account_id
+  -- IAM Identity Center users' own calls: the user is only in the whole record (Steampipe's user_identity has no
+  -- onBehalfOf), read for these events alone
+  left join (select r.event_id, r.account_id,
+               r.cloudtrail_event -> 'userIdentity' -> 'onBehalfOf' ->> 'userId' as user_id
+             from aws_cloudtrail_trail_event as r where r.user_type = 'IdentityCenterUser') as c
+    on c.event_id = e.event_id and c.account_id = e.account_id
