@@ -24,10 +24,7 @@ parameters:
 */
 with read_call as (
   select e.account_id, e.partition,
-    -- a caller of another account named only by its account (AWSAccount) is that account, not a type shared by all
-    coalesce(e.actor_arn,
-      case when e.user_type = 'AWSAccount' then 'arn:' || e.partition || ':iam::' || e.identity_account_id || ':root' end,
-      e.user_type, 'unknown') as caller, e.event_source,
+    coalesce(e.caller_arn, e.user_type, 'unknown') as caller, e.event_source,
     date_trunc('minute', e.event_time) as minute, e.event_time, e.source_ip_address, e.agent
   from cloudtrail_event_actor as e
   where (e.read_only or e.event_name ~ '^(List|Get|Describe)')

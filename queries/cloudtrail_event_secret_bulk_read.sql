@@ -7,7 +7,8 @@ description: >-
   the path), and EC2 GetPasswordData (each instance). A BatchGetSecretValue that selects secrets by filters returns
   every secret the filters match, which the event does not list: one such call is a bulk read on its own. Access-denied
   attempts count (the intent is the same with credentials that lack the right); other failures (no such secret) do
-  not. Calls made by AWS services, or by a service on the caller's behalf (invokedBy), are not counted.
+  not. Calls made by AWS services, or by a service on the caller's behalf (invokedBy), are not counted. A caller of
+  another account that the event names only by its account (a secret shared by its resource policy) is that account.
 severity: high
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -27,8 +28,9 @@ parameters:
 */
 with call as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
-    coalesce(e.actor_arn, e.identity_arn, e.user_type, 'unknown') as caller,
-    coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller_name,
+    -- a caller of another account reading a secret its resource policy shares (AWSAccount) is that account
+    coalesce(e.caller_arn, e.identity_arn, e.user_type, 'unknown') as caller,
+    coalesce(e.identity_arn, e.caller_arn, e.user_type, 'an unknown caller') as caller_name,
     coalesce(e.source_ip_address, 'unknown') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent,
     t.request_parameters as params
   from cloudtrail_event_actor as e

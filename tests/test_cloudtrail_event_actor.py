@@ -141,7 +141,7 @@ def identities(tmp_path_factory):
     found = dict(
         con.execute(
             "select event_id, [actor_arn, actor_type, session_name, mfa_authenticated::varchar, identity_arn, "
-            "identity_user_name, identity_account_id] "
+            "identity_user_name, identity_account_id, caller_arn] "
             "from cloudtrail_event_actor"
         ).fetchall()
     )
@@ -166,4 +166,13 @@ def test_identity_user_name_and_account_are_the_callers_own(identities, index):
     """``userIdentity.userName`` and ``accountId`` as the event gives them (a caller from another account has only
     the account), NULL when absent."""
     identity = IDENTITIES[index][0]
-    assert identities[index][5:] == [identity.get("userName"), identity.get("accountId")]
+    assert identities[index][5:7] == [identity.get("userName"), identity.get("accountId")]
+
+
+@pytest.mark.parametrize("index", range(len(IDENTITIES)), ids=[i["type"] for i, _ in IDENTITIES])
+def test_caller_arn_is_the_principal_else_the_calling_account(identities, index):
+    """The principal behind the call, else for a caller named only by its account (``AWSAccount``) that account as
+    a policy names it (``arn:aws:iam::<account>:root``), else NULL (an AWS service is no principal)."""
+    identity, (actor_arn, *_) = IDENTITIES[index]
+    expected = f"arn:aws:iam::{identity['accountId']}:root" if identity["type"] == "AWSAccount" else actor_arn
+    assert identities[index][7] == expected

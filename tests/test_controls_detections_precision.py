@@ -998,6 +998,55 @@ def test_callers_of_other_accounts_are_each_their_own_account(tmp_path):
     assert "made 32 read calls to 8 services" in alarms[0][1], alarms
 
 
+def identity_center_user(user_id: str) -> dict:
+    """A call made with an IAM Identity Center user's own credentials: no ARN, the user in ``onBehalfOf``."""
+    return {"type": "IdentityCenterUser", "accountId": HOME, "credentialId": f"EXAMPLECREDENTIAL{user_id[:8]}",
+            "onBehalfOf": {"userId": user_id,
+                           "identityStoreArn": f"arn:aws:identitystore::{HOME}:identitystore/d-9067642ac7"}}
+
+
+def test_identity_center_users_are_each_their_own_caller(tmp_path):
+    """An IAM Identity Center user calling with its own credentials (userIdentity type IdentityCenterUser) has no ARN:
+    the event names the user by its identity store id (``onBehalfOf.userId``). Each user is its own caller, under the
+    identity store's ARN for a user (``arn:aws:identitystore:::user/<id>``): two users' calls are not added together
+    into one caller "IdentityCenterUser"."""
+    sources = ["s3", "sns", "sqs", "kms", "lambda", "secretsmanager", "ssm", "dynamodb"]
+    first, second = "544894e8-80c1-707f-60e3-3ba6510dfac1", "94482488-3041-7026-18f0-7a8e5ca2c0b4"
+    records = []
+    for n in range(32):  # four calls to each of eight services within eight minutes, by each user
+        for user in (first, second):
+            records.append(trail_record(f"List{n}", f"{sources[n % 8]}.amazonaws.com", identity_center_user(user),
+                                        minute=n / 4))
+    # 16 calls by each user to four of the services (the first the even ones, the second the odd): together they
+    # would be 32 calls to the eight
+    apart = records[0::4] + records[3::4]
+    rows = check_records(tmp_path / "apart", apart, ["cloudtrail_event_enumeration_burst"])
+    assert [r["status"] for r in rows] == ["ok"], [(r["resource"], r["reason"]) for r in rows]
+    rows = check_records(tmp_path / "burst", records[::2] + records[1:8:2], ["cloudtrail_event_enumeration_burst"])
+    alarms = [(r["resource"], r["reason"]) for r in rows if r["status"] == "alarm"]
+    assert [resource for resource, _ in alarms] == [f"arn:aws:identitystore:::user/{first}"], alarms
+    assert "made 32 read calls to 8 services" in alarms[0][1], alarms
+
+
+def test_secret_reads_of_other_accounts_are_each_their_own_account(tmp_path):
+    """Secrets Manager lets other accounts read a secret whose resource policy allows them; the owner's trail names
+    each such caller only by its account (AWSAccount). Six secrets read by each of two outside accounts are two
+    callers under the threshold of ten, not one caller "AWSAccount" that read twelve; ten read by one account is
+    that account's bulk read."""
+    records = []
+    for account, secrets in ((OUTSIDE_A, 10), (OUTSIDE_B, 6)):
+        identity = {"type": "AWSAccount", "principalId": f"AIDAEXAMPLE{account}", "accountId": account}
+        records += [trail_record("GetSecretValue", "secretsmanager.amazonaws.com", identity, minute=n / 2,
+                                 request={"secretId": f"arn:aws:secretsmanager:us-east-1:{HOME}:secret:for-{account}-{n}"})
+                    for n in range(secrets)]
+    rows = check_records(tmp_path / "secrets", records[10:] + records[:4], ["cloudtrail_event_secret_bulk_read"])
+    assert [r["status"] for r in rows] == ["ok"], [(r["resource"], r["reason"]) for r in rows]
+    rows = check_records(tmp_path / "secrets_one", records, ["cloudtrail_event_secret_bulk_read"])
+    alarms = [(r["resource"], r["reason"]) for r in rows if r["status"] == "alarm"]
+    assert [resource for resource, _ in alarms] == [f"arn:aws:iam::{OUTSIDE_A}:root"], alarms
+    assert alarms[0][1].startswith(f"arn:aws:iam::{OUTSIDE_A}:root asked for 10 distinct secrets"), alarms
+
+
 def test_sns_authorization_errors_are_access_denied(tmp_path):
     user = {"type": "IAMUser", "arn": f"arn:aws:iam::{HOME}:user/mallory", "accountId": HOME, "userName": "mallory",
             "principalId": "AIDAEXAMPLEMALLORY"}

@@ -4,6 +4,12 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
 - actor_arn: the IAM principal's ARN: the user for `IAMUser`, `arn:...:root` for `Root`, the role (session
   issuer) for `AssumedRole`, the IAM user who asked for the token for `FederatedUser`; NULL for AWS services
   and callers outside IAM.
+- caller_arn: the principal a call counts against: actor_arn, else, for a caller of another account that the event
+  names only by its account (`AWSAccount`: no ARN), that account as IAM names it in a policy
+  (`arn:<partition>:iam::<its account>:root`), else, for an IAM Identity Center user calling with its own
+  credentials (`IdentityCenterUser`: no ARN, the user's identity store id in the record's
+  `userIdentity.onBehalfOf.userId`), the identity store's ARN for that user
+  (`arn:<partition>:identitystore:::user/<id>`): such callers are told apart, not lumped as one type.
 - actor_type: `root`, `user` or `role` (NULL when actor_arn is NULL).
 - identity_arn: the caller's own ARN as the event gives it (`userIdentity.arn`: for an `AssumedRole` caller the
   session's ARN, for a `FederatedUser` the federated user's), read once here for the controls that name the caller.
@@ -69,10 +75,11 @@ select
   e.event_id, e.event_time, e.event_name, e.event_source, e.event_type, e.error_code, e.error_message,
   e.read_only, e.source_ip_address, e.vpc_endpoint_id, e.user_agent, e.caller_type as user_type,
   e.key_id as access_key_id,
-  case
-    when e.caller_type in ('IAMUser', 'Root') then e.identity_arn
-    when e.caller_type in ('AssumedRole', 'FederatedUser') then e.issuer_arn
-  end as actor_arn,
+  e.actor_arn,
+  coalesce(e.actor_arn, case
+    when e.caller_type = 'AWSAccount' then 'arn:' || e.partition || ':iam::' || e.identity_account_id || ':root'
+    when e.caller_type = 'IdentityCenterUser' then 'arn:' || e.partition || ':identitystore:::user/' || c.user_id
+  end) as caller_arn,
   case
     when e.caller_type = 'Root' then 'root'
     when e.caller_type = 'IAMUser' then 'user'
@@ -96,7 +103,11 @@ select
 from (
   select i.*,
     coalesce(i.caller_type = 'AWSService' or i.issuer_arn like 'arn:%:iam::%:role/aws-service-role/%', false)
-      as aws_caller
+      as aws_caller,
+    case
+      when i.caller_type in ('IAMUser', 'Root') then i.identity_arn
+      when i.caller_type in ('AssumedRole', 'FederatedUser') then i.issuer_arn
+    end as actor_arn
   from (
     select t.*,
       nullif(t.user_type, '') as caller_type,
@@ -116,3 +127,9 @@ from (
   left join (select r.event_id, r.account_id from aws_cloudtrail_trail_event as r
              where r.event_source = 'signin.amazonaws.com' and r.response_elements ->> r.event_name = 'Failure') as f
     on f.event_id = e.event_id and f.account_id = e.account_id
+  -- IAM Identity Center users' own calls: the user is only in the whole record (Steampipe's user_identity has no
+  -- onBehalfOf), read for these events alone
+  left join (select r.event_id, r.account_id,
+               r.cloudtrail_event -> 'userIdentity' -> 'onBehalfOf' ->> 'userId' as user_id
+             from aws_cloudtrail_trail_event as r where r.user_type = 'IdentityCenterUser') as c
+    on c.event_id = e.event_id and c.account_id = e.account_id

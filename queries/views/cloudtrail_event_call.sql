@@ -6,9 +6,8 @@ are left out: those of AWS services and of sessions of service-linked roles (aws
 the caller (invokedBy, such as CloudFormation running a stack) and those whose user agent is an AWS service
 (agent_kind aws_service; the console's back end calling with a person's session is the person's, agent_kind console).
 
-- caller: the IAM principal behind the call (actor_arn: the user, or the role of a session), else the caller's own
-  ARN, else, for a caller of another account that the event names only by its account (`AWSAccount`), that
-  account as IAM names it in a policy (`arn:aws:iam::<its account>:root`), else its identity type, else 'unknown'.
+- caller: the IAM principal behind the call, or the account of a caller named only by its account (caller_arn of
+  cloudtrail_event_actor), else the caller's own ARN, else its identity type, else 'unknown'.
 - action: `<service prefix>:<event name>`, the IAM action that allows the call: Lambda's event names lose their API
   version (UpdateFunctionCode20150331v2 is lambda:UpdateFunctionCode), and Bedrock's Converse and ConverseStream
   are bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream, the actions that allow them.
@@ -17,9 +16,7 @@ the caller (invokedBy, such as CloudFormation running a stack) and those whose u
 - account_id, partition, region, event_time, error_code: the event's.
 */
 select e.account_id, e.partition,
-  coalesce(e.actor_arn, e.identity_arn,
-    case when e.user_type = 'AWSAccount' then 'arn:' || e.partition || ':iam::' || e.identity_account_id || ':root' end,
-    e.user_type, 'unknown') as caller,
+  coalesce(e.caller_arn, e.identity_arn, e.user_type, 'unknown') as caller,
   split_part(e.event_source, '.', 1) || ':' || case
     when e.event_source = 'lambda.amazonaws.com' then regexp_replace(e.event_name, '20[0-9]{6}(v[0-9]+)?$', '')
     when e.event_source = 'bedrock.amazonaws.com' and e.event_name = 'Converse' then 'InvokeModel'
