@@ -1296,3 +1296,22 @@ def test_service_specific_credential_without_a_creation_date_is_unknown(tmp_path
     assert unknown["reason"] == ("The codecommit.amazonaws.com credential ACCANODATE of git has no creation date in the "
                                  "loaded data, so its age is not known.")
     assert old["status"] == "alarm" and "200 days old (more than 90)" in old["reason"], old["reason"]
+
+
+def test_long_term_key_use_of_a_non_human_user_created_after_the_report(tmp_path):
+    """A workload user created after the credential report is not in it; its keys (list-access-keys) and their use
+    (get-access-key-last-used, live) are: a key used 2 days before the data is a long-term key in use; a key whose
+    use is not loaded is unknown."""
+    gaad = {"UserDetailList": [gaad_user(n, "2024-02-20T00:00:00Z") for n in ("svc-late", "svc-late-unread")],
+            "GroupDetailList": [], "RoleDetailList": [], "Policies": [], "IsTruncated": False}
+    files = {"credential-report.json": report_of([]), "get-account-authorization-details.json": gaad,
+             "svc-late.json": listing("svc-late", ("AKIASVCLATE000000001", "Active", "2024-02-20T00:00:05Z")),
+             "svc-late-used.json": last_use("svc-late", "AKIASVCLATE000000001", "2024-02-28T10:00:00Z"),
+             "svc-late-unread.json": listing("svc-late-unread", ("AKIASVCLATE000000002", "Active", "2024-02-20T00:00:05Z"))}
+    results = run_loaded(tmp_path, files, ["nhi_long_term_key_in_use"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        user_arn("svc-late"): "alarm", user_arn("svc-late-unread"): "skip"}
+    assert "AKIASVCLATE000000001 (last used 2024-02-28 on s3)" in results[user_arn("svc-late")]["reason"]
+    assert results[user_arn("svc-late-unread")]["reason"] == (
+        "The non-human user svc-late-unread, created after the credential report, has access key(s) "
+        "AKIASVCLATE000000002 whose use is not loaded: load get-access-key-last-used for each key.")
