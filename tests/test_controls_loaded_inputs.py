@@ -1315,3 +1315,24 @@ def test_long_term_key_use_of_a_non_human_user_created_after_the_report(tmp_path
     assert results[user_arn("svc-late-unread")]["reason"] == (
         "The non-human user svc-late-unread, created after the credential report, has access key(s) "
         "AKIASVCLATE000000002 whose use is not loaded: load get-access-key-last-used for each key.")
+
+
+def test_certificates_and_saml_providers_without_an_expiry_are_unknown(tmp_path):
+    """Whether a server certificate (ServerCertificateMetadata.Expiration) or SAML provider (ValidUntil) has expired
+    is known only from that date: one loaded without it is skipped, not reported as information; one past it
+    alarms, one before it passes."""
+    cert = f"arn:aws:iam::{ACCOUNT}:server-certificate/"
+    saml = f"arn:aws:iam::{ACCOUNT}:saml-provider/"
+    files = {"list-server-certificates.json": {"ServerCertificateMetadataList": [
+                 {"Path": "/", "ServerCertificateName": "undated", "ServerCertificateId": "ASCAUNDATED",
+                  "Arn": cert + "undated", "UploadDate": "2023-01-01T00:00:00Z"},
+                 {"Path": "/", "ServerCertificateName": "expired", "ServerCertificateId": "ASCAEXPIRED",
+                  "Arn": cert + "expired", "UploadDate": "2023-01-01T00:00:00Z", "Expiration": "2024-02-01T00:00:00Z"}]},
+             "list-saml-providers.json": {"SAMLProviderList": [
+                 {"Arn": saml + "Undated", "CreateDate": "2023-01-01T00:00:00Z"},
+                 {"Arn": saml + "Okta", "CreateDate": "2023-01-01T00:00:00Z", "ValidUntil": "2124-01-01T00:00:00Z"}]}}
+    results = run_loaded(tmp_path, files, ["iam_server_certificate_expired", "iam_saml_provider_valid"])
+    assert {resource: row["status"] for (_, resource), row in results.items()} == {
+        cert + "undated": "skip", cert + "expired": "alarm", saml + "Undated": "skip", saml + "Okta": "ok"}
+    assert results[("iam_saml_provider_valid", saml + "Undated")]["reason"] == (
+        "SAML provider Undated has no ValidUntil date in the loaded data, so whether it has expired is not known.")
