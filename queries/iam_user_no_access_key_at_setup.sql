@@ -23,7 +23,7 @@ parameters:
   setup_window_seconds: 10
 */
 with setup_key as (
-  -- the console users' active keys as of the data (iam_user_access_key) not known to be used, with whether they were
+  -- the console users' active keys as of the data not known to be used, with whether they were
   -- created with the user (NULL when the user's creation time is not loaded) and never used up to the data's time
   select s.user_arn, s.account_id, k.label, k.use_known_until,
     k.created between s.user_creation_time - :setup_window_seconds * interval '1 second'

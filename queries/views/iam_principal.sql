@@ -130,7 +130,7 @@ evidence as (
   where rule.kind = 'workload_usage' and u.console_calls = 0 and u.programmatic_calls > 0
   union all
   -- the user's active keys as of the data (list-access-keys where loaded, newer than the report); its password as
-  -- the report or get-login-profile says (iam_user_sign_in: for a user created after the report, get-login-profile)
+  -- the report or get-login-profile says (for a user created after the report, its get-login-profile)
   select p.principal_arn, rule.rule_id, null, 'has an active access key and no console password'
   from principal as p
     join iam_principal_rule as rule on rule.kind = 'keys_without_password'
