@@ -1336,3 +1336,24 @@ def test_certificates_and_saml_providers_without_an_expiry_are_unknown(tmp_path)
         cert + "undated": "skip", cert + "expired": "alarm", saml + "Undated": "skip", saml + "Okta": "ok"}
     assert results[("iam_saml_provider_valid", saml + "Undated")]["reason"] == (
         "SAML provider Undated has no ValidUntil date in the loaded data, so whether it has expired is not known.")
+
+
+def test_keys_limited_to_iam_and_sts_are_the_keys_listed_now(tmp_path):
+    """The key that makes a user's policies matter is an active one as of the data: list-access-keys (live) shows a
+    key deactivated since the credential report (no active key: ok) and one created after it (an active key whose
+    policies grant S3: alarm)."""
+    def services(name: str) -> dict:
+        return {"JobStatus": "COMPLETED", "JobType": "SERVICE_LEVEL", "JobCompletionDate": "2024-03-01T10:01:00Z",
+                "IsTruncated": False, "Arn": user_arn(name), "ServicesLastAccessed": [
+                    {"ServiceName": "Amazon S3", "ServiceNamespace": "s3", "TotalAuthenticatedEntities": 0}]}
+    report = report_of([report_line("deactivated", "2020-01-01T00:00:00+00:00",
+                                    key1=("true", "2020-01-01T00:00:00+00:00", "N/A")),
+                        report_line("new-key", "2020-01-01T00:00:00+00:00")])
+    files = {"credential-report.json": report,
+             "deactivated.json": listing("deactivated", ("AKIADEACTIVATED00001", "Inactive", "2020-01-01T00:00:00Z")),
+             "new-key.json": listing("new-key", ("AKIANEWKEY0000000001", "Active", "2024-02-10T00:00:00Z")),
+             "deactivated-advisor.json": services("deactivated"), "new-key-advisor.json": services("new-key")}
+    results = run_loaded(tmp_path, files, ["iam_user_access_key_limited_to_iam_sts"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        user_arn("deactivated"): "ok", user_arn("new-key"): "alarm"}
+    assert "(access key AKIANEWKEY0000000001)" in results[user_arn("new-key")]["reason"]
