@@ -1357,3 +1357,27 @@ def test_keys_limited_to_iam_and_sts_are_the_keys_listed_now(tmp_path):
     assert {resource: row["status"] for resource, row in results.items()} == {
         user_arn("deactivated"): "ok", user_arn("new-key"): "alarm"}
     assert "(access key AKIANEWKEY0000000001)" in results[user_arn("new-key")]["reason"]
+
+
+def test_admin_and_service_user_created_after_the_report_are_judged_on_their_login_profile(tmp_path):
+    """Users the credential report does not list, with a console password read now (get-login-profile): a full
+    administrator with no MFA device listed alarms, one whose devices are not listed is unknown; a non-human user
+    (its name matches svc-%) with a password alarms, and get-account-authorization-details, which holds no
+    PasswordLastUsed, does not make it "never used"."""
+    admin_policy = {"PolicyName": "everything", "PolicyDocument": {
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}
+    users = [dict(gaad_user(name, LATE), UserPolicyList=[admin_policy]) for name in ("admin-late", "admin-unlisted")]
+    gaad = {"UserDetailList": [*users, gaad_user("svc-late", LATE)], "GroupDetailList": [], "RoleDetailList": [],
+            "Policies": [], "IsTruncated": False}
+    files = {"credential-report.json": report_of([], FRESH), "get-account-authorization-details.json": gaad,
+             "admin-late-devices.json": mfa_listing("admin-late")}
+    for name in ("admin-late", "admin-unlisted", "svc-late"):
+        files[f"{name}.json"] = login_profile(name)
+    results = run_loaded(tmp_path, files, ["iam_admin_user_mfa", "nhi_user_has_console_password"])
+    assert {key: row["status"] for key, row in results.items()} == {
+        ("iam_admin_user_mfa", user_arn("admin-late")): "alarm",
+        ("iam_admin_user_mfa", user_arn("admin-unlisted")): "skip",
+        ("iam_admin_user_mfa", user_arn("svc-late")): "ok",
+        ("nhi_user_has_console_password", user_arn("svc-late")): "alarm"}
+    assert results[("nhi_user_has_console_password", user_arn("svc-late"))]["reason"] == (
+        "The non-human user svc-late (its name matches svc-%) has a console password; delete its login profile.")
