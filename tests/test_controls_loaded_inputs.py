@@ -1381,3 +1381,30 @@ def test_admin_and_service_user_created_after_the_report_are_judged_on_their_log
         ("nhi_user_has_console_password", user_arn("svc-late")): "alarm"}
     assert results[("nhi_user_has_console_password", user_arn("svc-late"))]["reason"] == (
         "The non-human user svc-late (its name matches svc-%) has a console password; delete its login profile.")
+
+
+def test_never_accessed_services_of_a_principal_of_unknown_age_are_unknown(tmp_path):
+    """IAM's last-accessed data lists a service never accessed; whether that is a finding depends on the principal's
+    age (a principal created within the grace period has not had the time). A role known only from CloudTrail (its
+    IAM data not loaded) has no creation date: skip, not alarm; a role list-roles gives, created in 2020, alarms."""
+    def services(role: str) -> dict:
+        return {"JobStatus": "COMPLETED", "JobType": "SERVICE_LEVEL", "JobCompletionDate": "2024-03-01T10:01:00Z",
+                "IsTruncated": False, "Arn": f"arn:aws:iam::{ACCOUNT}:role/{role}", "ServicesLastAccessed": [
+                    {"ServiceName": "Amazon S3", "ServiceNamespace": "s3", "TotalAuthenticatedEntities": 0}]}
+    roles = {"Roles": [{"Path": "/", "RoleName": "listed", "RoleId": "AROALISTED0000000000",
+                        "Arn": f"arn:aws:iam::{ACCOUNT}:role/listed", "CreateDate": "2020-01-01T00:00:00Z",
+                        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}]}
+    record = {"eventVersion": "1.08", "eventTime": "2024-02-25T10:00:00Z", "eventSource": "sts.amazonaws.com",
+              "eventName": "GetCallerIdentity", "awsRegion": "us-east-1", "sourceIPAddress": "198.51.100.7",
+              "userAgent": "aws-cli/2.15.0", "eventID": "0f5a0c1e-0000-4000-8000-000000000001",
+              "eventType": "AwsApiCall", "readOnly": True, "recipientAccountId": ACCOUNT, "userIdentity": {
+                  "type": "AssumedRole", "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/ghost/session-1",
+                  "accountId": ACCOUNT, "sessionContext": {"sessionIssuer": {
+                      "type": "Role", "arn": f"arn:aws:iam::{ACCOUNT}:role/ghost", "userName": "ghost"}}}}
+    files = {"list-roles.json": roles, "trail.json": {"Records": [record]},
+             "listed-advisor.json": services("listed"), "ghost-advisor.json": services("ghost")}
+    results = run_loaded(tmp_path, files, ["iam_principal_unused_services"])
+    ghost, listed = (results[f"arn:aws:iam::{ACCOUNT}:role/{name}"] for name in ("ghost", "listed"))
+    assert ghost["status"] == "skip", ghost["reason"]
+    assert "creation date is not loaded" in ghost["reason"], ghost["reason"]
+    assert listed["status"] == "alarm", listed["reason"]
