@@ -35,7 +35,7 @@ with power as (
 ), facts as (
   -- the console password and MFA as get-login-profile and list-mfa-devices say, where loaded (iam_user_sign_in)
   select c.user_arn, c.user_name, c.account_id, c.region, c.password_enabled, p.principal_arn, p.admin, p.unknown,
-    p.granted_by, p.missing,
+    p.granted_by, p.missing, c.password_enabled and c.mfa_active is null as mfa_unknown,
     concat_ws(', ', case when c.password_enabled and not c.mfa_active then 'a console password without MFA' end,
       k.keys) as gaps
   from iam_user_sign_in as c
@@ -46,6 +46,7 @@ select
   user_arn as resource,
   case
     when admin and gaps <> '' then 'alarm'
+    when admin and mfa_unknown then 'skip'
     when admin then 'ok'
     when principal_arn is null or unknown then 'skip'
     else 'ok'
@@ -53,6 +54,8 @@ select
   user_name || case
     when admin and gaps <> '' then ' is a full administrator' || coalesce(' (through ' || granted_by || ')', '')
       || ' with ' || gaps || '; enable MFA and delete the keys.'
+    when admin and mfa_unknown then ' is a full administrator with a console password and no active access key; '
+      || 'created after the credential report, its MFA devices are not loaded (list-mfa-devices).'
     when admin and password_enabled then ' is a full administrator with MFA on its console password and no active access key.'
     when admin then ' is a full administrator with no console password and no active access key.'
     when principal_arn is null then ' is not in the loaded IAM data with its policies; load get-account-authorization-details to evaluate it.'

@@ -6,7 +6,8 @@ description: >-
   service its policies grant it. A service with no recorded access (IAM keeps at least 400 days; attempts that
   were denied count as access) or whose last access is older alarms, listing the services (a principal older
   than 400 days may have used a service before the tracking period, so it is not called never accessed). Principals created
-  within max_unused_days are not judged for never-accessed services; service-linked roles are info (AWS owns
+  within max_unused_days are not judged for never-accessed services, nor are those whose creation date is not
+  loaded (known only from CloudTrail: skipped); service-linked roles are info (AWS owns
   them). A principal whose last-accessed data was loaded and lists no service (its policies grant none) has
   nothing unused and passes; one without last-accessed data is skipped.
 severity: medium
@@ -44,8 +45,9 @@ with services as (
   select p.principal_arn, p.principal_type, p.name, p.account_id,
     coalesce(p.path, '/') like '/aws-service-role/%' as service_linked,
     date_part('day', now() - p.create_date)::int as age,
-    -- past the grace period to the second (90 days and 5 hours is past 90 days); no creation date counts as past
-    coalesce(p.create_date < now() - :max_unused_days * interval '1 day', true) as past_grace
+    -- past the grace period to the second (90 days and 5 hours is past 90 days); NULL without a creation date (a
+    -- principal known only from CloudTrail), when a service never accessed may be new to it
+    p.create_date < now() - :max_unused_days * interval '1 day' as past_grace
   from iam_principal as p
   where p.principal_type in ('user', 'role')
 )
@@ -56,6 +58,7 @@ select
     when p.service_linked then 'info'
     when s.stale is not null then 'alarm'
     when s.never is not null and p.past_grace then 'alarm'
+    when s.never is not null and p.past_grace is null then 'skip'
     else 'ok'
   end as status,
   initcap(p.principal_type) || ' ' || p.name || case
@@ -71,6 +74,9 @@ select
         || concat_ws('; ', case when coalesce(p.age, 400) >= 400 then 'not accessed in the 400-day tracking period: '
              else 'never accessed: ' end || s.never, 'last accessed too long ago: ' || s.stale)
         || '; remove them from its policies.'
+    when s.never is not null and p.past_grace is null then
+      ' has not accessed ' || s.never || ' and its creation date is not loaded (it is known only from CloudTrail), '
+        || 'so whether it is past the ' || :max_unused_days || '-day grace period is not known.'
     when s.never is not null then
       ' has not accessed ' || s.never || ' yet; it was created ' || p.age
         || case when p.age = 1 then ' day' else ' days' end || ' before the data was taken, within the '

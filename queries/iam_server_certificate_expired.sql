@@ -1,6 +1,8 @@
 /*
 title: No expired server certificates stored in IAM
-description: No IAM server certificate had expired when the data was taken (an account that stores none passes).
+description: >-
+  No IAM server certificate had expired when the data was taken (an account that stores none passes); a certificate
+  loaded without its expiration date is skipped.
 severity: medium
 resource_type: AWS::IAM::ServerCertificate
 rationale: An expired certificate still attached to a load balancer or CloudFront breaks clients, and one left in IAM can be deployed by mistake; IAM does not remove them itself.
@@ -9,10 +11,10 @@ tables: [aws_iam_server_certificate]
 */
 select
   coalesce(arn, 'server-certificate/' || name) as resource,
-  case when expiration < now() then 'alarm' when expiration is null then 'info' else 'ok' end as status,
+  case when expiration < now() then 'alarm' when expiration is null then 'skip' else 'ok' end as status,
   'Server certificate ' || name || case
     when expiration < now() then ' expired on ' || to_char(expiration, 'YYYY-MM-DD') || '; delete it.'
-    when expiration is null then ' has no expiration date in the data.'
+    when expiration is null then ' has no expiration date in the loaded data, so whether it has expired is not known.'
     else ' is valid until ' || to_char(expiration, 'YYYY-MM-DD') || '.'
   end as reason,
   account_id,

@@ -1,6 +1,9 @@
 /*
 title: Service-specific credentials rotated
-description: Every active service-specific credential (CodeCommit Git credentials, Amazon Keyspaces passwords, long-term Amazon Bedrock API keys) was created within max_age_days days before the data was taken.
+description: >-
+  Every active service-specific credential (CodeCommit Git credentials, Amazon Keyspaces passwords, long-term Amazon
+  Bedrock API keys) was created within max_age_days days before the data was taken. A credential loaded without its
+  creation date has no known age and is skipped.
 severity: medium
 resource_type: AWS::IAM::ServiceSpecificCredential
 rationale: Service-specific credentials are long-lived secrets that the credential report does not show; like access keys, old ones have been copied to more places and stay useful to whoever finds them.
@@ -22,12 +25,16 @@ with credentials as (
 select
   coalesce(user_arn, 'arn:' || coalesce(partition, 'aws') || ':iam::' || account_id || ':user/' || user_name)
     || '#' || service_specific_credential_id as resource,
-  case when rotated then 'ok' else 'alarm' end as status,
+  case when rotated then 'ok' when rotated is null then 'skip' else 'alarm' end as status,
   'The ' || service_name || ' credential ' || service_specific_credential_id || ' of ' || user_name
-    || coalesce(' is ' || case when rotated or age > :max_age_days then age || case when age = 1 then ' day' else ' days' end
-         else 'over ' || :max_age_days || case when :max_age_days = 1 then ' day' else ' days' end end || ' old',
-       ' has no creation date')
-    || case when rotated then '.' else ' (more than ' || :max_age_days || '); rotate it.' end as reason,
+    || case
+      when rotated is null then ' has no creation date in the loaded data, so its age is not known.'
+      when rotated then ' is ' || age || case when age = 1 then ' day' else ' days' end || ' old.'
+      else ' is ' || case when age > :max_age_days then age || case when age = 1 then ' day' else ' days' end
+          else 'over ' || :max_age_days
+          || case when :max_age_days = 1 then ' day' else ' days' end end
+        || ' old (more than ' || :max_age_days || '); rotate it.'
+    end as reason,
   account_id,
   region,
   user_name,

@@ -1,7 +1,8 @@
 /*
 title: Users' access keys reach only IAM and STS
 description: >-
-  Every IAM user with an active access key (credential report) has policies that grant no service other than IAM
+  Every IAM user with an active access key (iam_user_access_key: the user's list-access-keys where loaded, so a key
+  deactivated or deleted since the credential report is not counted and one created after it is) has policies that grant no service other than IAM
   and STS, as IAM's service last-accessed data lists the services a principal's policies allow
   (aws_iam_access_advisor: get-service-last-accessed-details of the user), so the key serves only to obtain
   temporary credentials (sts:AssumeRole, sts:GetSessionToken with MFA) and to manage the user itself. A user with an
@@ -19,7 +20,7 @@ remediation: >-
   Move the user's permissions to a role it assumes (or, for a workload, give the workload a role of its own: an
   instance profile, a task role, IAM Roles Anywhere, OIDC federation), leave the user sts:AssumeRole on that role,
   and delete the key if nothing needs it.
-tables: [aws_iam_credential_report, aws_iam_access_advisor, iamsql_listed]
+tables: [aws_iam_credential_report, iam_user_access_key, aws_iam_access_advisor, iamsql_listed]
 requires: [aws_iam_credential_report]
 */
 with services as (
@@ -35,12 +36,17 @@ with services as (
   select account_id, key as principal_arn from iamsql_listed where table_name = 'aws_iam_access_advisor'
   union
   select account_id, principal_arn from services
+), active as (
+  select user_arn, account_id, string_agg('access key ' || label, ' and ' order by label) as keys
+  from iam_user_access_key
+  group by user_arn, account_id
 ), keyed as (
-  select user_arn, user_name, account_id, region,
-    concat_ws(' and ', case when access_key_1_active then 'access key 1' end,
-      case when access_key_2_active then 'access key 2' end) as keys
-  from aws_iam_credential_report
-  where user_name <> '<root_account>'
+  -- the report's users and users created after it with an active key listed
+  select c.user_arn, c.user_name, c.account_id, coalesce(a.keys, '') as keys
+  from (select user_arn, user_name, account_id from aws_iam_credential_report where user_name <> '<root_account>'
+        union
+        select user_arn, user_name, account_id from iam_user_access_key) as c
+    left join active as a on a.user_arn = c.user_arn and a.account_id = c.account_id
 )
 select
   k.user_arn as resource,
@@ -61,7 +67,7 @@ select
     else ' has an active access key (' || k.keys || ') whose policies grant only IAM and STS.'
   end as reason,
   k.account_id,
-  k.region
+  'global' as region
 from keyed as k
   left join measured as m on m.principal_arn = k.user_arn and m.account_id = k.account_id
   left join services as s on s.principal_arn = k.user_arn and s.account_id = k.account_id

@@ -5,7 +5,8 @@ description: >-
   credential report's mfa_active, which IAM regenerates at most every four hours: a device removed or added since
   the report counts as the listing says; the report decides for users whose devices were not listed. So does the
   user's get-login-profile over the report's password_enabled (iam_user_sign_in): a password removed since the
-  report (NoSuchEntity) leaves no console password to protect, and one created since it is judged.
+  report (NoSuchEntity) leaves no console password to protect, and one created since it is judged, also that of a
+  user created after the report (its get-login-profile and list-mfa-devices alone; its MFA not listed: skip).
 severity: high
 resource_type: AWS::IAM::User
 rationale: A phished or reused password alone takes over a console user without MFA.
@@ -21,10 +22,16 @@ with console_user as (
 )
 select
   user_arn as resource,
-  case when mfa or not password then 'ok' else 'alarm' end as status,
+  case when mfa or not password then 'ok' when mfa is null then 'skip' else 'alarm' end as status,
   user_name || case
     when not password
       then ' has no console password (get-login-profile; the older credential report still shows one).'
+    when report_password is null and mfa is null then ' signs in to the console with a password (get-login-profile) '
+      || 'and was created after the credential report; its MFA devices are not loaded (list-mfa-devices).'
+    when report_password is null and mfa then ' has a console password and MFA (get-login-profile and '
+      || 'list-mfa-devices; created after the credential report).'
+    when report_password is null then ' signs in to the console with a password (get-login-profile; created after '
+      || 'the credential report) and has no MFA device (list-mfa-devices); enable MFA or remove the password.'
     when mfa and report_mfa is distinct from true
       then ' has a console password and MFA (list-mfa-devices; the credential report, generated earlier, does not show it yet).'
     when mfa then ' has a console password and MFA.'

@@ -11,7 +11,8 @@ description: >-
   key is known up to the snapshot (iam_user_access_key's use_known_until: the key's get-access-key-last-used is
   loaded, or the report was generated at most four hours before the snapshot); a key whose use is known only up to
   an older report may have been used since, and the user is skipped naming the report's date, as is every user of a
-  credential report generated before the period began, which cannot show use within it.
+  credential report generated before the period began, which cannot show use within it. A non-human user created
+  after the report (not in it) is judged on its listed keys alone.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: >-
@@ -45,18 +46,20 @@ select
   p.principal_arn as resource,
   case
     when r.keys is not null then 'alarm'
-    -- a report generated before the period began cannot show use within it
-    when c.generated_time < now() - :lookback_days * interval '1 day' then 'skip'
+    -- a report generated before the period began cannot show use within it (a user it does not list has no key in it)
+    when c.user_arn is not null and c.generated_time < now() - :lookback_days * interval '1 day' then 'skip'
     when u.keys is not null then 'skip'
     else 'ok'
   end as status,
   'The non-human user ' || p.name || case
     when r.keys is not null then ' (' || p.nhi_reason || ') works with long-term access key(s) ' || r.keys
       || '; give the workload a role or OIDC federation instead.'
-    when c.generated_time < now() - :lookback_days * interval '1 day' then
+    when c.user_arn is not null and c.generated_time < now() - :lookback_days * interval '1 day' then
       ': the credential report was generated on ' || to_char(c.generated_time, 'YYYY-MM-DD') || ', more than '
         || :lookback_days || case when :lookback_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so it cannot show key use in that period; load a current report.'
+    when u.keys is not null and c.user_arn is null then ', created after the credential report, has access key(s) '
+      || u.keys || ' whose use is not loaded: load get-access-key-last-used for each key.'
     when u.keys is not null then
       ' used no active access key in the ' || :lookback_days || case when :lookback_days = 1 then ' day' else ' days' end
         || ' before the data was taken up to the credential report (generated on '
@@ -71,7 +74,10 @@ select
   p.account_id,
   'global' as region
 from iam_principal as p
-  join aws_iam_credential_report as c on c.user_arn = p.principal_arn and c.account_id = p.account_id
+  left join aws_iam_credential_report as c on c.user_arn = p.principal_arn and c.account_id = p.account_id
   left join recent as r on r.user_arn = p.principal_arn and r.account_id = p.account_id
   left join unknown_since as u on u.user_arn = p.principal_arn and u.account_id = p.account_id
 where p.is_nhi and p.principal_type = 'user'
+  -- a user the report does not list (created after it): judged when it has an active key listed
+  and (c.user_arn is not null
+    or exists (select 1 from iam_user_access_key as k where k.user_arn = p.principal_arn and k.account_id = p.account_id))

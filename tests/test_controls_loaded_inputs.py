@@ -101,7 +101,7 @@ def test_set_up_key_deactivated_after_the_report_is_no_finding(tmp_path):
     key = ("true", "2023-01-01T10:00:03+00:00", "N/A")
     lines = [report_line(name, created, password="true", password_used="2024-02-25T10:00:00+00:00", key1=key)
              for name in ("remediated", "listed-active")]
-    files = {"credential-report.json": report_of(lines),
+    files = {"credential-report.json": report_of(lines, FRESH),
              "remediated.json": listing("remediated", ("AKIAREMEDIATED000001", "Inactive", "2023-01-01T10:00:03Z")),
              "listed-active.json": listing("listed-active", ("AKIALISTEDACTIVE0001", "Active", "2023-01-01T10:00:03Z"))}
     results = run_loaded(tmp_path, files, ["iam_user_no_access_key_at_setup"])
@@ -669,6 +669,7 @@ def test_unused_non_human_user_older_than_use_tracking_is_not_called_never_used(
 # --------------------------------------------------------------------------------------------------------------
 
 GENERATED = "2024-01-31T12:00:00Z"  # 30 days before AS_OF
+FRESH = "2024-03-01T09:00:00Z"  # three hours before AS_OF: as current as IAM gives a report
 
 
 def report_of(lines: list[str], generated: str = GENERATED) -> dict:
@@ -1048,7 +1049,7 @@ def test_password_controls_follow_the_login_profile_read_now(tmp_path):
     lines = [report_line("removed", created, password="true", password_used=used, key1=setup_key),
              report_line("kept", created, password="true", password_used=used, key1=setup_key),
              report_line("added", created, key1=setup_key)]
-    files = {"credential-report.json": report_of(lines), "removed.json": no_login_profile("removed"),
+    files = {"credential-report.json": report_of(lines, FRESH), "removed.json": no_login_profile("removed"),
              "kept.json": login_profile("kept"), "added.json": login_profile("added")}
     results = run_loaded(tmp_path, files, ["iam_user_unused_password", "iam_user_no_access_key_at_setup"])
     assert {(control, resource): row["status"] for (control, resource), row in results.items()} == {
@@ -1196,3 +1197,214 @@ def test_two_active_keys_are_counted_on_the_keys_listed_now(tmp_path):
         "rotated": "ok", "unlisted": "alarm", "second": "alarm"}
     assert results[user_arn("second")]["reason"] == (
         "second has 2 active access keys (access key 1 and AKIASECONDNEW0000001); retire the one not in use.")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# A user created after the credential report is not in it (IAM regenerates the report at most every four hours,
+# and a saved one can be older still); its listing (list-users: CreateDate), get-login-profile, list-mfa-devices,
+# list-access-keys and get-access-key-last-used, all read live, say what it has. GetAccessKeyLastUsed answers a
+# never-used key with no LastUsedDate and ServiceName "N/A" (API_AccessKeyLastUsed).
+# --------------------------------------------------------------------------------------------------------------
+
+LATE = "2024-03-01T10:00:00Z"  # after that report
+
+
+def user_listing(*users: tuple[str, str]) -> dict:
+    """list-users of (name, CreateDate) each."""
+    return {"Users": [{"UserName": name, "UserId": f"AIDA{name.upper().replace('-', '')}0000000000",
+                       "Arn": user_arn(name), "Path": "/", "CreateDate": created} for name, created in users],
+            "IsTruncated": False}
+
+
+def last_use(user: str, key_id: str, used: str | None) -> dict:
+    """get-access-key-last-used of a key, used at ``used`` (on s3) or never (None)."""
+    last = ({"LastUsedDate": used, "ServiceName": "s3", "Region": "us-east-1"} if used
+            else {"ServiceName": "N/A", "Region": "N/A"})
+    return {"UserName": user, "AccessKeyId": key_id, "AccessKeyLastUsed": last}
+
+
+def test_setup_key_of_a_user_created_after_the_report(tmp_path):
+    """CIS "no access keys at initial setup" for a console user the report does not list: a key created with the
+    user, that get-access-key-last-used shows never used, is a finding; one used since is not; a user without a
+    console password (NoSuchEntity) is not judged; a set-up key whose use is not loaded is unknown."""
+    names = ("late-console", "late-used", "late-no-password", "late-unread")
+    files = {"credential-report.json": report_of([report_line("old", "2020-01-01T00:00:00+00:00")], FRESH),
+             "list-users.json": user_listing(*((name, LATE) for name in names))}
+    for n, name in enumerate(names, 1):
+        key_id = f"AKIALATE00000000000{n}"
+        files[f"{name}-keys.json"] = listing(name, (key_id, "Active", "2024-03-01T10:00:04Z"))
+        files[f"{name}-profile.json"] = (no_login_profile(name) if name == "late-no-password" else login_profile(name))
+        if name != "late-unread":
+            files[f"{name}-used.json"] = last_use(name, key_id, "2024-03-01T11:00:00Z" if name == "late-used" else None)
+    results = run_loaded(tmp_path, files, ["iam_user_no_access_key_at_setup"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        user_arn("late-console"): "alarm", user_arn("late-used"): "ok", user_arn("late-unread"): "skip"}
+    assert results[user_arn("late-console")]["reason"] == (
+        "late-console has a console password and access key AKIALATE000000000001 created at the same time as the "
+        "user and never used; delete it.")
+    assert "not in the credential report, and its last use not loaded" in results[user_arn("late-unread")]["reason"]
+
+
+def test_setup_key_unused_in_an_older_report_may_have_been_used_since(tmp_path):
+    """An access key the credential report shows never used (last used N/A) was unused up to the report's
+    GeneratedTime only: with a report 30 days older than the data, "never used" is known only from the key's
+    get-access-key-last-used (live); without it the key is unknown, with it the key is judged."""
+    created = "2023-01-01T10:00:00+00:00"
+    setup_key = ("true", "2023-01-01T10:00:03+00:00", "N/A")
+    lines = [report_line(name, created, password="true", password_used="2024-01-20T10:00:00+00:00", key1=setup_key)
+             for name in ("unread", "never", "since")]
+    files = {"credential-report.json": report_of(lines)}
+    for n, name in enumerate(("never", "since"), 1):
+        key_id = f"AKIASETUP00000000000{n}"
+        files[f"{name}-keys.json"] = listing(name, (key_id, "Active", "2023-01-01T10:00:03Z"))
+        files[f"{name}-used.json"] = last_use(name, key_id, "2024-02-10T00:00:00Z" if name == "since" else None)
+    results = run_loaded(tmp_path, files, ["iam_user_no_access_key_at_setup"])
+    assert {name: results[user_arn(name)]["status"] for name in ("unread", "never", "since")} == {
+        "unread": "skip", "never": "alarm", "since": "ok"}
+    assert ("access key 1 (created with the user; unused up to the credential report of 2024-01-31, which cannot "
+            "show use since)") in results[user_arn("unread")]["reason"]
+
+
+def test_console_mfa_of_a_user_created_after_the_report(tmp_path):
+    """A console password read now (get-login-profile) of a user the report does not list needs MFA as every
+    console user's does: no device listed is a finding, a device listed is not, devices not listed are unknown."""
+    names = ("new-no-mfa", "new-mfa", "new-unlisted")
+    files = {"credential-report.json": report_of([], FRESH), "list-users.json": user_listing(*((n, LATE) for n in names)),
+             "new-no-mfa-devices.json": mfa_listing("new-no-mfa"),
+             "new-mfa-devices.json": mfa_listing("new-mfa", f"arn:aws:iam::{ACCOUNT}:mfa/phone")}
+    for name in names:
+        files[f"{name}.json"] = login_profile(name)
+    results = run_loaded(tmp_path, files, ["iam_user_console_mfa"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        user_arn("new-no-mfa"): "alarm", user_arn("new-mfa"): "ok", user_arn("new-unlisted"): "skip"}
+    assert "list-mfa-devices" in results[user_arn("new-unlisted")]["reason"]
+
+
+def test_service_specific_credential_without_a_creation_date_is_unknown(tmp_path):
+    """ListServiceSpecificCredentials gives each credential's CreateDate; one loaded without it has no known age,
+    which is no finding (skip), while one created 200 days before the data is over the 90-day limit."""
+    doc = {"ServiceSpecificCredentials": [
+        {"UserName": "git", "Status": "Active", "ServiceUserName": "git-at-111122223333",
+         "ServiceSpecificCredentialId": "ACCANODATE", "ServiceName": "codecommit.amazonaws.com"},
+        {"UserName": "git", "Status": "Active", "ServiceUserName": "git-at-111122223334",
+         "ServiceSpecificCredentialId": "ACCAOLD", "ServiceName": "codecommit.amazonaws.com",
+         "CreateDate": "2023-08-14T12:00:00Z"}]}
+    results = run_loaded(tmp_path, {"list-service-specific-credentials.json": doc},
+                         ["iam_service_specific_credential_rotated"])
+    unknown, old = results[user_arn("git") + "#ACCANODATE"], results[user_arn("git") + "#ACCAOLD"]
+    assert unknown["status"] == "skip", unknown["reason"]
+    assert unknown["reason"] == ("The codecommit.amazonaws.com credential ACCANODATE of git has no creation date in the "
+                                 "loaded data, so its age is not known.")
+    assert old["status"] == "alarm" and "200 days old (more than 90)" in old["reason"], old["reason"]
+
+
+def test_long_term_key_use_of_a_non_human_user_created_after_the_report(tmp_path):
+    """A workload user created after the credential report is not in it; its keys (list-access-keys) and their use
+    (get-access-key-last-used, live) are: a key used 2 days before the data is a long-term key in use; a key whose
+    use is not loaded is unknown."""
+    gaad = {"UserDetailList": [gaad_user(n, "2024-02-20T00:00:00Z") for n in ("svc-late", "svc-late-unread")],
+            "GroupDetailList": [], "RoleDetailList": [], "Policies": [], "IsTruncated": False}
+    files = {"credential-report.json": report_of([]), "get-account-authorization-details.json": gaad,
+             "svc-late.json": listing("svc-late", ("AKIASVCLATE000000001", "Active", "2024-02-20T00:00:05Z")),
+             "svc-late-used.json": last_use("svc-late", "AKIASVCLATE000000001", "2024-02-28T10:00:00Z"),
+             "svc-late-unread.json": listing("svc-late-unread", ("AKIASVCLATE000000002", "Active", "2024-02-20T00:00:05Z"))}
+    results = run_loaded(tmp_path, files, ["nhi_long_term_key_in_use"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        user_arn("svc-late"): "alarm", user_arn("svc-late-unread"): "skip"}
+    assert "AKIASVCLATE000000001 (last used 2024-02-28 on s3)" in results[user_arn("svc-late")]["reason"]
+    assert results[user_arn("svc-late-unread")]["reason"] == (
+        "The non-human user svc-late-unread, created after the credential report, has access key(s) "
+        "AKIASVCLATE000000002 whose use is not loaded: load get-access-key-last-used for each key.")
+
+
+def test_certificates_and_saml_providers_without_an_expiry_are_unknown(tmp_path):
+    """Whether a server certificate (ServerCertificateMetadata.Expiration) or SAML provider (ValidUntil) has expired
+    is known only from that date: one loaded without it is skipped, not reported as information; one past it
+    alarms, one before it passes."""
+    cert = f"arn:aws:iam::{ACCOUNT}:server-certificate/"
+    saml = f"arn:aws:iam::{ACCOUNT}:saml-provider/"
+    files = {"list-server-certificates.json": {"ServerCertificateMetadataList": [
+                 {"Path": "/", "ServerCertificateName": "undated", "ServerCertificateId": "ASCAUNDATED",
+                  "Arn": cert + "undated", "UploadDate": "2023-01-01T00:00:00Z"},
+                 {"Path": "/", "ServerCertificateName": "expired", "ServerCertificateId": "ASCAEXPIRED",
+                  "Arn": cert + "expired", "UploadDate": "2023-01-01T00:00:00Z", "Expiration": "2024-02-01T00:00:00Z"}]},
+             "list-saml-providers.json": {"SAMLProviderList": [
+                 {"Arn": saml + "Undated", "CreateDate": "2023-01-01T00:00:00Z"},
+                 {"Arn": saml + "Okta", "CreateDate": "2023-01-01T00:00:00Z", "ValidUntil": "2124-01-01T00:00:00Z"}]}}
+    results = run_loaded(tmp_path, files, ["iam_server_certificate_expired", "iam_saml_provider_valid"])
+    assert {resource: row["status"] for (_, resource), row in results.items()} == {
+        cert + "undated": "skip", cert + "expired": "alarm", saml + "Undated": "skip", saml + "Okta": "ok"}
+    assert results[("iam_saml_provider_valid", saml + "Undated")]["reason"] == (
+        "SAML provider Undated has no ValidUntil date in the loaded data, so whether it has expired is not known.")
+
+
+def test_keys_limited_to_iam_and_sts_are_the_keys_listed_now(tmp_path):
+    """The key that makes a user's policies matter is an active one as of the data: list-access-keys (live) shows a
+    key deactivated since the credential report (no active key: ok) and one created after it (an active key whose
+    policies grant S3: alarm)."""
+    def services(name: str) -> dict:
+        return {"JobStatus": "COMPLETED", "JobType": "SERVICE_LEVEL", "JobCompletionDate": "2024-03-01T10:01:00Z",
+                "IsTruncated": False, "Arn": user_arn(name), "ServicesLastAccessed": [
+                    {"ServiceName": "Amazon S3", "ServiceNamespace": "s3", "TotalAuthenticatedEntities": 0}]}
+    report = report_of([report_line("deactivated", "2020-01-01T00:00:00+00:00",
+                                    key1=("true", "2020-01-01T00:00:00+00:00", "N/A")),
+                        report_line("new-key", "2020-01-01T00:00:00+00:00")])
+    files = {"credential-report.json": report,
+             "deactivated.json": listing("deactivated", ("AKIADEACTIVATED00001", "Inactive", "2020-01-01T00:00:00Z")),
+             "new-key.json": listing("new-key", ("AKIANEWKEY0000000001", "Active", "2024-02-10T00:00:00Z")),
+             "deactivated-advisor.json": services("deactivated"), "new-key-advisor.json": services("new-key")}
+    results = run_loaded(tmp_path, files, ["iam_user_access_key_limited_to_iam_sts"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        user_arn("deactivated"): "ok", user_arn("new-key"): "alarm"}
+    assert "(access key AKIANEWKEY0000000001)" in results[user_arn("new-key")]["reason"]
+
+
+def test_admin_and_service_user_created_after_the_report_are_judged_on_their_login_profile(tmp_path):
+    """Users the credential report does not list, with a console password read now (get-login-profile): a full
+    administrator with no MFA device listed alarms, one whose devices are not listed is unknown; a non-human user
+    (its name matches svc-%) with a password alarms, and get-account-authorization-details, which holds no
+    PasswordLastUsed, does not make it "never used"."""
+    admin_policy = {"PolicyName": "everything", "PolicyDocument": {
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}
+    users = [dict(gaad_user(name, LATE), UserPolicyList=[admin_policy]) for name in ("admin-late", "admin-unlisted")]
+    gaad = {"UserDetailList": [*users, gaad_user("svc-late", LATE)], "GroupDetailList": [], "RoleDetailList": [],
+            "Policies": [], "IsTruncated": False}
+    files = {"credential-report.json": report_of([], FRESH), "get-account-authorization-details.json": gaad,
+             "admin-late-devices.json": mfa_listing("admin-late")}
+    for name in ("admin-late", "admin-unlisted", "svc-late"):
+        files[f"{name}.json"] = login_profile(name)
+    results = run_loaded(tmp_path, files, ["iam_admin_user_mfa", "nhi_user_has_console_password"])
+    assert {key: row["status"] for key, row in results.items()} == {
+        ("iam_admin_user_mfa", user_arn("admin-late")): "alarm",
+        ("iam_admin_user_mfa", user_arn("admin-unlisted")): "skip",
+        ("iam_admin_user_mfa", user_arn("svc-late")): "ok",
+        ("nhi_user_has_console_password", user_arn("svc-late")): "alarm"}
+    assert results[("nhi_user_has_console_password", user_arn("svc-late"))]["reason"] == (
+        "The non-human user svc-late (its name matches svc-%) has a console password; delete its login profile.")
+
+
+def test_never_accessed_services_of_a_principal_of_unknown_age_are_unknown(tmp_path):
+    """IAM's last-accessed data lists a service never accessed; whether that is a finding depends on the principal's
+    age (a principal created within the grace period has not had the time). A role known only from CloudTrail (its
+    IAM data not loaded) has no creation date: skip, not alarm; a role list-roles gives, created in 2020, alarms."""
+    def services(role: str) -> dict:
+        return {"JobStatus": "COMPLETED", "JobType": "SERVICE_LEVEL", "JobCompletionDate": "2024-03-01T10:01:00Z",
+                "IsTruncated": False, "Arn": f"arn:aws:iam::{ACCOUNT}:role/{role}", "ServicesLastAccessed": [
+                    {"ServiceName": "Amazon S3", "ServiceNamespace": "s3", "TotalAuthenticatedEntities": 0}]}
+    roles = {"Roles": [{"Path": "/", "RoleName": "listed", "RoleId": "AROALISTED0000000000",
+                        "Arn": f"arn:aws:iam::{ACCOUNT}:role/listed", "CreateDate": "2020-01-01T00:00:00Z",
+                        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}]}
+    record = {"eventVersion": "1.08", "eventTime": "2024-02-25T10:00:00Z", "eventSource": "sts.amazonaws.com",
+              "eventName": "GetCallerIdentity", "awsRegion": "us-east-1", "sourceIPAddress": "198.51.100.7",
+              "userAgent": "aws-cli/2.15.0", "eventID": "0f5a0c1e-0000-4000-8000-000000000001",
+              "eventType": "AwsApiCall", "readOnly": True, "recipientAccountId": ACCOUNT, "userIdentity": {
+                  "type": "AssumedRole", "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/ghost/session-1",
+                  "accountId": ACCOUNT, "sessionContext": {"sessionIssuer": {
+                      "type": "Role", "arn": f"arn:aws:iam::{ACCOUNT}:role/ghost", "userName": "ghost"}}}}
+    files = {"list-roles.json": roles, "trail.json": {"Records": [record]},
+             "listed-advisor.json": services("listed"), "ghost-advisor.json": services("ghost")}
+    results = run_loaded(tmp_path, files, ["iam_principal_unused_services"])
+    ghost, listed = (results[f"arn:aws:iam::{ACCOUNT}:role/{name}"] for name in ("ghost", "listed"))
+    assert ghost["status"] == "skip", ghost["reason"]
+    assert "creation date is not loaded" in ghost["reason"], ghost["reason"]
+    assert listed["status"] == "alarm", listed["reason"]

@@ -130,16 +130,13 @@ evidence as (
   where rule.kind = 'workload_usage' and u.console_calls = 0 and u.programmatic_calls > 0
   union all
   -- the user's active keys as of the data (list-access-keys where loaded, newer than the report); its password as
-  -- the report or get-login-profile says, or, for a user created after the report, its get-login-profile alone
+  -- the report or get-login-profile says (for a user created after the report, its get-login-profile)
   select p.principal_arn, rule.rule_id, null, 'has an active access key and no console password'
   from principal as p
     join iam_principal_rule as rule on rule.kind = 'keys_without_password'
-    left join iam_user_sign_in as s on s.account_id = p.account_id and s.user_arn = p.principal_arn
-    left join aws_iam_user as u on u.account_id = p.account_id and u.arn = p.principal_arn
-  where p.principal_type = 'user'
+    join iam_user_sign_in as s on s.account_id = p.account_id and s.user_arn = p.principal_arn
+  where p.principal_type = 'user' and not coalesce(s.password_enabled, false)
     and exists (select 1 from iam_user_access_key as k where k.account_id = p.account_id and k.user_name = p.name)
-    and case when s.user_arn is not null then not coalesce(s.password_enabled, false)
-      else u.login_profile_loaded and u.login_profile is null end
   union all
   select p.principal_arn, rule.rule_id, null, 'no sign of a workload (no service or OIDC trust, no workload-only use)'
   from principal as p, iam_principal_rule as rule
