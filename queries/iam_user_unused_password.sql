@@ -6,7 +6,9 @@ description: >-
   its GeneratedTime only: a password is unused when it already was for more than max_unused_days days when the
   report was generated; one whose gap crossed the limit only after the report, or a report generated before the
   period began, cannot be judged and is skipped. A password removed since the report (the user's get-login-profile
-  answers NoSuchEntity: iam_user_sign_in) is gone and not judged.
+  answers NoSuchEntity: iam_user_sign_in) is gone and not judged. A password set after the report (get-login-profile
+  shows one the report does not) passes within max_unused_days days of its CreateDate or when the user listing shows
+  a sign-in within the limit; otherwise its use is unknown and it is skipped.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: A console password nobody uses is an unmonitored way in; removing it shrinks what an attacker can phish or guess. New users get a grace period so they are not flagged before their first sign-in.
@@ -80,3 +82,34 @@ select
   account_id,
   region
 from users
+union all
+-- a password the report does not show, set after it (get-login-profile read later): only its CreateDate and the
+-- listing's PasswordLastUsed tell anything of its use; the grace period counts from the start of the day it was set
+select
+  s.user_arn,
+  case
+    when s.password_last_used >= now() - :max_unused_days * interval '1 day' then 'ok'
+    when left(u.login_profile ->> 'CreateDate', 10)::date::timestamptz >= now() - :max_unused_days * interval '1 day' then 'ok'
+    else 'skip'
+  end,
+  case
+    when s.password_last_used >= now() - :max_unused_days * interval '1 day'
+      then s.user_name || ' last signed in to the console ' || date_part('day', now() - s.password_last_used)::int
+        || case when date_part('day', now() - s.password_last_used)::int = 1 then ' day' else ' days' end
+        || ' before the data was taken (the user listing; the credential report, generated earlier, shows no password).'
+    when left(u.login_profile ->> 'CreateDate', 10)::date::timestamptz >= now() - :max_unused_days * interval '1 day'
+      then 'The console password of ' || s.user_name || ' was set on '
+        || left(u.login_profile ->> 'CreateDate', 10)
+        || ' (get-login-profile; the credential report, generated earlier, does not show it), within the '
+        || :max_unused_days || '-day grace period.'
+    else 'The console password of ' || s.user_name || ' was set '
+      || coalesce('on ' || left(u.login_profile ->> 'CreateDate', 10) || ', ', '')
+      || 'after the credential report was generated (get-login-profile): the report cannot show its use, and no '
+      || 'user listing shows a sign-in within ' || :max_unused_days
+      || case when :max_unused_days = 1 then ' day' else ' days' end || '; load a current report.'
+  end,
+  s.account_id,
+  s.region
+from iam_user_sign_in as s
+  join aws_iam_user as u on u.account_id = s.account_id and u.name = s.user_name and u.login_profile_loaded
+where s.password_enabled and s.report_password_enabled is not true

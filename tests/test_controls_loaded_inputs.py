@@ -1054,8 +1054,39 @@ def test_password_controls_follow_the_login_profile_read_now(tmp_path):
     results = run_loaded(tmp_path, files, ["iam_user_unused_password", "iam_user_no_access_key_at_setup"])
     assert {(control, resource): row["status"] for (control, resource), row in results.items()} == {
         ("iam_user_unused_password", user_arn("kept")): "alarm",
+        ("iam_user_unused_password", user_arn("added")): "ok",  # set 2024-02-25, within the 45-day grace period
         ("iam_user_no_access_key_at_setup", user_arn("kept")): "alarm",
         ("iam_user_no_access_key_at_setup", user_arn("added")): "alarm"}
+
+
+def test_a_password_set_after_the_credential_report_is_judged_by_what_is_known_of_it(tmp_path):
+    """A console password the report (91 days old) does not show, read now by get-login-profile: its use since the
+    report is unknown, so it passes within the grace period of its CreateDate or with a sign-in the user listing
+    shows within the limit, and is skipped otherwise, never an alarm."""
+    def profile(user: str, created: str) -> dict:
+        return {"LoginProfile": {"UserName": user, "CreateDate": created, "PasswordResetRequired": False}}
+
+    lines = [report_line(name, "2020-01-01T00:00:00+00:00") for name in ("old-set", "new-set")]
+    listed = {"Users": [{"UserName": "listed-used", "UserId": "AIDALISTEDUSED0000000", "Arn": user_arn("listed-used"),
+                         "Path": "/", "CreateDate": "2023-12-10T00:00:00Z", "PasswordLastUsed": "2024-02-28T10:00:00Z"}],
+              "IsTruncated": False}
+    files = {"credential-report.json": report_of(lines, "2023-12-01T00:00:00Z"), "list-users.json": listed,
+             "old-set.json": profile("old-set", "2023-12-20T00:00:00Z"),
+             "new-set.json": profile("new-set", "2024-02-25T00:00:00Z"),
+             "listed-used-profile.json": profile("listed-used", "2023-12-20T00:00:00Z")}
+    results = run_loaded(tmp_path, files, ["iam_user_unused_password"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        user_arn("old-set"): "skip", user_arn("new-set"): "ok", user_arn("listed-used"): "ok"}
+    assert results[user_arn("old-set")]["reason"] == (
+        "The console password of old-set was set on 2023-12-20, after the credential report was generated "
+        "(get-login-profile): the report cannot show its use, and no user listing shows a sign-in within 45 days; "
+        "load a current report.")
+    assert results[user_arn("new-set")]["reason"] == (
+        "The console password of new-set was set on 2024-02-25 (get-login-profile; the credential report, generated "
+        "earlier, does not show it), within the 45-day grace period.")
+    assert results[user_arn("listed-used")]["reason"] == (
+        "listed-used last signed in to the console 2 days before the data was taken (the user listing; the credential "
+        "report, generated earlier, shows no password).")
 
 
 def test_non_human_users_console_password_follows_the_login_profile_read_now(tmp_path):
