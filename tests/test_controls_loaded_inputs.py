@@ -1003,9 +1003,9 @@ def no_login_profile(user: str) -> dict:
                                         "Message": f"Login Profile for User {user} cannot be found."}}
 
 
-def login_profile(user: str) -> dict:
-    """GetLoginProfile's answer for a user with a console password."""
-    return {"LoginProfile": {"UserName": user, "CreateDate": "2024-02-25T00:00:00Z", "PasswordResetRequired": False}}
+def login_profile(user: str, created: str = "2024-02-25T00:00:00Z") -> dict:
+    """GetLoginProfile's answer for a user with a console password set at ``created``."""
+    return {"LoginProfile": {"UserName": user, "CreateDate": created, "PasswordResetRequired": False}}
 
 
 def test_console_mfa_follows_the_users_login_profile_read_now(tmp_path):
@@ -1063,17 +1063,14 @@ def test_a_password_set_after_the_credential_report_is_judged_by_what_is_known_o
     """A console password the report (91 days old) does not show, read now by get-login-profile: its use since the
     report is unknown, so it passes within the grace period of its CreateDate or with a sign-in the user listing
     shows within the limit, and is skipped otherwise, never an alarm."""
-    def profile(user: str, created: str) -> dict:
-        return {"LoginProfile": {"UserName": user, "CreateDate": created, "PasswordResetRequired": False}}
-
     lines = [report_line(name, "2020-01-01T00:00:00+00:00") for name in ("old-set", "new-set")]
     listed = {"Users": [{"UserName": "listed-used", "UserId": "AIDALISTEDUSED0000000", "Arn": user_arn("listed-used"),
                          "Path": "/", "CreateDate": "2023-12-10T00:00:00Z", "PasswordLastUsed": "2024-02-28T10:00:00Z"}],
               "IsTruncated": False}
     files = {"credential-report.json": report_of(lines, "2023-12-01T00:00:00Z"), "list-users.json": listed,
-             "old-set.json": profile("old-set", "2023-12-20T00:00:00Z"),
-             "new-set.json": profile("new-set", "2024-02-25T00:00:00Z"),
-             "listed-used-profile.json": profile("listed-used", "2023-12-20T00:00:00Z")}
+             "old-set.json": login_profile("old-set", "2023-12-20T00:00:00Z"),
+             "new-set.json": login_profile("new-set"),
+             "listed-used-profile.json": login_profile("listed-used", "2023-12-20T00:00:00Z")}
     results = run_loaded(tmp_path, files, ["iam_user_unused_password"])
     assert {resource: row["status"] for resource, row in results.items()} == {
         user_arn("old-set"): "skip", user_arn("new-set"): "ok", user_arn("listed-used"): "ok"}
