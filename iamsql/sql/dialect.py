@@ -35,7 +35,7 @@ from sqlglot.tokens import TokenType
 from sqlglot.transforms import preprocess
 
 from iamsql.errors import QueryError, UnsupportedFeature, first_line
-from iamsql.sql import jsonpath, numformat, pgfunctions
+from iamsql.sql import jsonpath, numformat, pgfunctions, timeinput
 from iamsql.store.schema import ACCESS_TABLES, BOOKKEEPING_COLUMNS, CATALOG_TABLES, DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
@@ -2169,18 +2169,22 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.Left(this=exp.cast(node.this, exp.DataType.build("VARCHAR")), expression=length.copy())
     if target in (exp.DataType.Type.CHAR, exp.DataType.Type.NCHAR, exp.DataType.Type.BPCHAR):
         raise UnsupportedFeature("unsupported Postgres feature: a cast to char(n) (blank-padded text)")
-    if target in (exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMP) and not node.meta.get(
-            "pg_time_read") and is_text(node.this, scope) and not isinstance(node.this, exp.Literal):
-        # AWS writes some times as Java does ("Jun 14, 2025 9:00:00 AM": CreateAccessKey's createDate in CloudTrail),
-        # which Postgres reads and DuckDB's cast does not; another text fails in Postgres's words (NULL stays NULL)
-        kind = "timestamp with time zone" if target == exp.DataType.Type.TIMESTAMPTZ else "timestamp"
+    if target in TIME_KINDS and not node.meta.get("pg_time_read") and is_text(node.this, scope) and not isinstance(
+            node.this, exp.Literal):
+        # Postgres reads other styles too (Java's "Jun 14, 2025 9:00:00 AM", as AWS writes CreateAccessKey's
+        # createDate in CloudTrail; "20250615") and rounds a fraction beyond microseconds, where DuckDB's cast cuts
+        # it: ISO 8601 text is cast as it is, another through pg_time_in; a text neither reads fails in Postgres's
+        # words (NULL stays NULL)
+        kind = {exp.DataType.Type.TIMESTAMPTZ: "timestamp with time zone"}.get(target, TIME_KINDS[target])
+        iso = exp.Not(this=call("regexp_matches", node.this.copy(), string(r"\.\d{7}")))
         attempts = [exp.TryCast(this=node.this.copy(), to=node.to.copy()),
-                    exp.Cast(this=call("try_strptime", node.this.copy(), string("%b %d, %Y %I:%M:%S %p")), to=node.to.copy())]
+                    exp.TryCast(this=call("pg_time_in", node.this.copy(), string(TIME_KINDS[target])), to=node.to.copy())]
         for attempt in attempts:
             attempt.meta["pg_time_read"] = True
         message = exp.DPipe(this=exp.DPipe(this=string(f'invalid input syntax for type {kind}: "'),
                                            expression=node.this.copy()), expression=string('"'))
-        return exp.Coalesce(this=attempts[0], expressions=[attempts[1], call("pg_raise", message)])
+        first = exp.Case().when(iso, attempts[0])
+        return exp.Coalesce(this=first, expressions=[attempts[1], call("pg_raise", message)])
     if target == exp.DataType.Type.TIME and is_timestamptz(node.this, scope):
         # the time of day in the session's time zone (UTC here); DuckDB has no direct timestamptz -> time cast
         return exp.Cast(this=exp.cast(node.this, exp.DataType.build("TIMESTAMP")), to=node.to)
@@ -2336,6 +2340,9 @@ def rewrite_similar_to(node: exp.Expr, scope: Scope) -> exp.Expr:
     return exp.RegexpLike(this=node.this, expression=string(similar_to_regex(pattern.this)))
 
 
+# extract()/date_part() fields of a year, which DuckDB counts astronomically before year 1 (Postgres has no year 0)
+ERA_FIELDS = {"year": "year", "years": "year", "y": "year", "yr": "year", "yrs": "year", "isoyear": "isoyear",
+              "decade": "decade", "decades": "decade"}
 # extract()/date_part() fields that DuckDB gives as whole numbers: microseconds divided by this
 FRACTIONAL_FIELDS = {"second": 1000000, "seconds": 1000000, "sec": 1000000, "secs": 1000000, "millisecond": 1000,
                      "milliseconds": 1000, "ms": 1000, "msec": 1000, "msecs": 1000}
@@ -2511,16 +2518,17 @@ def _is_iso_interval(node: exp.Expr) -> bool:
 
 
 SPECIAL_TIMES = ("now", "today", "yesterday", "tomorrow", "epoch")
-# Postgres's BC time text, ``0044-03-15 BC`` or ``0044-03-15 10:00:00+00 BC``: DuckDB reads ``(BC)`` after the date
-BC_TIME_TEXT = re.compile(r"\s*(\d{4,}-\d{1,2}-\d{1,2})(.*?)\s+BC\s*", re.IGNORECASE)
+TIME_KINDS = {exp.DataType.Type.DATE: "date", exp.DataType.Type.TIMESTAMP: "timestamp",
+              exp.DataType.Type.TIMESTAMPTZ: "timestamptz"}
 
 
-def bc_time_literal(node: exp.Expr) -> exp.Expr | None:
-    """A BC date or time literal (``'0044-03-15 BC'``) in DuckDB's words (``'0044-03-15 (BC)'``); else None.
-    Both count the years alike (no year 0: 1 BC comes before 1 AD)."""
-    if not (isinstance(node, exp.Literal) and node.is_string and (match := BC_TIME_TEXT.fullmatch(node.this))):
+def time_literal(node: exp.Expr, kind: exp.DataType.Type) -> exp.Expr | None:
+    """A date or time literal in a style Postgres reads and DuckDB does not (``'Jun 15 2025'``, ``'20250615'``,
+    ``'0044-03-15 BC'``, a fraction of more than six digits) in DuckDB's words (``timeinput``); else None."""
+    if not (isinstance(node, exp.Literal) and node.is_string):
         return None
-    return string(f"{match[1]} (BC){match[2]}")
+    text = timeinput.iso_text(node.this, TIME_KINDS[kind])
+    return None if text is None else string(text)
 
 
 def time_text(node: exp.Expr) -> exp.Expr:
@@ -2586,15 +2594,16 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Cast) and node.to.this in time_types and (
             value := special_time(node.this, node.to.this)) is not None:
         return value
-    if isinstance(node, exp.Cast) and node.to.this in time_types and (bc := bc_time_literal(node.this)) is not None:
-        return exp.Cast(this=bc, to=node.to.copy())
+    if isinstance(node, exp.Cast) and node.to.this in time_types and (
+            literal := time_literal(node.this, node.to.this)) is not None:
+        return exp.Cast(this=literal, to=node.to.copy())
     if isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between)):
         # ``event_time > 'yesterday'``: the literal is read as the other side's type
         sides = [node.this, *(node.args.get(k) for k in ("expression", "low", "high") if node.args.get(k))]
         kind = next((exp.DataType.Type.DATE if is_date(side) else exp.DataType.Type.TIMESTAMPTZ for side in sides
                      if is_date(side) or is_timestamptz(side, scope)), None)
-        specials = {key: value for key in ("this", "expression", "low", "high")
-                    if kind and (value := special_time(node.args.get(key), kind)) is not None}
+        specials = {key: value for key in ("this", "expression", "low", "high") if kind and (
+            value := special_time(node.args.get(key), kind) or time_literal(node.args.get(key), kind)) is not None}
         if specials:
             replacement = node.copy()
             for key, value in specials.items():
@@ -2647,6 +2656,31 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
             result.meta["pg_float"] = True
         else:
             result.meta["pg_scale"] = EXTRACT_SCALES[node.this.name.lower()]
+        return result
+    if isinstance(node, exp.Extract) and node.this.name.lower() in ERA_FIELDS and not node.meta.get(
+            "pg_era") and not is_interval(node.expression, scope):
+        # DuckDB counts BC years astronomically (44 BC is -43; a timestamptz's year is the year of its era, 44);
+        # Postgres has no year 0 (-44), and its decade of a BC year counts down from it (-5)
+        field = ERA_FIELDS[node.this.name.lower()]
+        value = exp.cast(node.expression, exp.DataType.build("TIMESTAMP")) if is_timestamptz(
+            node.expression, scope) else node.expression
+        year = exp.Extract(this=exp.var("ISOYEAR" if field == "isoyear" else "YEAR"), expression=value)
+        year.meta["pg_era"] = True
+        after_christ = exp.GT(this=year.copy(), expression=exp.Literal.number(0))
+        if field == "decade":
+            ten = exp.Literal.number(10)
+            before = exp.Neg(this=exp.paren(exp.IntDiv(this=exp.paren(exp.Sub(
+                this=exp.Literal.number(9), expression=year.copy())), expression=ten)))
+            result = exp.Case().when(after_christ, exp.IntDiv(this=year.copy(), expression=ten)).else_(before)
+        else:
+            result = exp.Case().when(after_christ, year.copy()).else_(
+                exp.Sub(this=year.copy(), expression=exp.Literal.number(1)))
+        result = exp.paren(result)
+        if func_name(node) == "date_part":
+            result = exp.cast(result, exp.DataType.build("DOUBLE"))
+            result.meta["pg_float"] = True
+        else:
+            result.meta["pg_scale"] = 0
         return result
     if isinstance(node, exp.Extract) and func_name(node) == "date_part" and not isinstance(node.parent, exp.Cast):
         # date_part is a double precision in Postgres; DuckDB's is a bigint for the whole-number fields
@@ -3091,7 +3125,7 @@ def record_text(node: exp.Expr, scope: Scope) -> exp.Expr:
 def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``node`` as the text Postgres's output function writes, as ``concat``, ``concat_ws`` and ``format`` use it:
     a boolean is ``t`` or ``f`` (unlike ``::text``, which gives ``true``), a jsonb value is jsonb's text, an array
-    Postgres's array text, a row its record text."""
+    Postgres's array text, a row its record text, a BC date or time ends in `` BC``."""
     if is_row(node):
         return record_text(node, scope)
     if scope.is_json(node):
@@ -3102,6 +3136,8 @@ def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call("pg_interval_out", node)
     if is_boolean(node, scope):
         return exp.Case().when(node.copy(), string("t")).when(exp.Not(this=exp.paren(node.copy())), string("f"))
+    if is_date(node) or is_timestamptz(node, scope) or _is_timestamp_without_zone(node):
+        return time_text(node)
     return number_text(node, scope) or node
 
 

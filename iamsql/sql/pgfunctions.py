@@ -14,7 +14,7 @@ import weakref
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 
-from iamsql.sql import inet, jsonpath, numformat
+from iamsql.sql import inet, jsonpath, numformat, timeinput
 
 AS_OF_VARIABLE = "iamsql_as_of"
 AS_OF_UNSET = f"the {AS_OF_VARIABLE} variable is not set"
@@ -632,7 +632,14 @@ def text_array_in(text: str) -> list[str | None]:
     return [None if unquoted_null and e.upper() == "NULL" else e for e in text_array_elements(text)]
 
 
+def time_in(text: str, kind: str) -> str:
+    """A date or time text as DuckDB reads it to the value Postgres reads (``timeinput``: ``Jun 14, 2025 9:00:00
+    AM``, ``20250615``, a fraction rounded to microseconds); a text in another style as it is."""
+    return timeinput.iso_text(text, kind) or text
+
+
 PYTHON_FUNCTIONS = [
+    ("pg_time_in", time_in, ["VARCHAR", "VARCHAR"], "VARCHAR"),
     ("pg_jsonb_out", jsonb_out, ["VARCHAR"], "VARCHAR"),
     ("pg_jsonb_pretty", jsonb_pretty, ["VARCHAR"], "VARCHAR"),
     ("pg_jsonb_eq_key", jsonb_eq_key, ["VARCHAR"], "VARCHAR"),

@@ -11526,3 +11526,44 @@ from aws_iam_user group by account_id order by account_id;
 
 -- name: r24_numeric_nan_over_zero
 select 'NaN'::numeric / 0 as a, 'NaN'::float / 0 as b, 'NaN'::numeric % 0 as c, 5 / 'NaN'::numeric as d;
+
+-- name: date_input_styles_postgres_reads
+select 'Jun 15 2025'::date as month_day_year, 'June 15, 2025'::date as long_month, '15-Jun-2025'::date as day_mon_year,
+  '2025.06.15'::date as dotted, '20250615'::date as compact, 'J2460000'::date as julian, date '06/15/2025' as slashed,
+  'Sunday, June 15, 2025'::date as with_weekday, '2025-166'::date as day_of_year, '6/15/25'::date as two_digit_year,
+  '25 Jun 15'::date as day_first;
+
+-- name: timestamp_input_styles_postgres_reads
+select 'Jun 15 2025 10:00 PM'::timestamptz as meridiem, 'June 15, 2025 10:00:00 UTC'::timestamptz as named_utc,
+  '15-Jun-2025 10:00 -05:30'::timestamptz as offset_after, timestamp '20250615 12:30 AM' as without_zone,
+  'Jun 15 2025 10:00 -05'::timestamp as zone_ignored, 'Jun 15 2025 23:00 +02'::date as date_of_time;
+
+-- name: timestamp_fraction_rounded_to_microseconds
+select '2025-06-15 10:00:00.9999995+00'::timestamptz as carries_second,
+  timestamp '2025-06-15 23:59:59.9999995' as carries_day, '2025-06-15 10:00:00.1234565'::timestamptz as half_even,
+  '2025-06-15 10:00:00.123456789'::timestamp as nine_digits, '2025-06-15 23:59:59.9999995'::date as date_keeps_day;
+
+-- name: time_text_in_other_styles_cast
+select t, (t::jsonb ->> 'at')::timestamptz as at, (t::jsonb ->> 'at')::date as day
+from (values ('{"at": "Jun 14, 2025 9:00:00 AM"}'), ('{"at": "2025-06-15 10:00:00.9999995+00"}'),
+  ('{"at": "20250615"}'), ('{"at": "June 15, 2025"}'), ('{"at": "2025-06-15T10:11:12Z"}'), ('{}')) as v(t)
+order by t;
+
+-- name: time_literal_other_style_compared
+select name, create_date > 'Jan 1 2020' as after_2020,
+  create_date between 'January 1, 2015' and '12/31/2030 11:59 PM' as in_range
+from aws_iam_user
+order by name;
+
+-- name: bc_year_fields
+select extract(year from d) as year, extract(decade from d) as decade,
+  extract(century from d) as century, extract(millennium from d) as millennium, extract(isoyear from d) as isoyear,
+  date_part('year', d::timestamptz) as tz_year, date_part('decade', d::timestamp) as ts_decade
+from (values ('0001-06-01 BC'::date), ('0009-12-31 BC'::date), ('0010-01-01 BC'::date), ('0011-01-01 BC'::date),
+  ('0044-03-15 BC'::date), ('0101-01-01 BC'::date), ('1001-01-01 BC'::date), ('2025-06-15'::date)) as v(d)
+order by d;
+
+-- name: bc_time_text_in_concat_and_format
+select concat('0044-03-15 BC'::date, '!') as day, concat_ws('/', 'at', '0044-03-15 10:00:00 BC'::timestamptz) as moment,
+  format('%s|%L', '0044-03-15 BC'::date, timestamp '0044-03-15 10:00:00 BC') as formatted,
+  'Jun 15 44 BC'::date::text as month_name_bc;

@@ -1,0 +1,172 @@
+"""PostgreSQL's date and time input styles that DuckDB cannot read, in DuckDB's words.
+
+PostgreSQL (DateStyle ISO, MDY) reads ``'Jun 15 2025'``, ``'June 15, 2025'``, ``'15-Jun-2025'``, ``'2025.06.15'``,
+``'20250615'``, ``'06/15/2025'``, ``'J2460000'`` and the like as dates, rounds a fraction of a second beyond six
+digits to microseconds and reads ``BC`` after a date; DuckDB reads ISO 8601 only and cuts a fraction. ``iso_text``
+writes such a literal as the ISO 8601 text DuckDB reads as the same value; a text in a style not handled here is
+left as it is (DuckDB then refuses it, as PostgreSQL does any text it cannot read).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+MONTHS = {name: number for number, names in enumerate([
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+    ("dec", "december")], start=1) for name in names}
+WEEKDAYS = {"sun", "sunday", "mon", "monday", "tue", "tues", "tuesday", "wed", "wednes", "wednesday", "thu", "thur",
+            "thurs", "thursday", "fri", "friday", "sat", "saturday"}
+UTC_NAMES = {"utc", "gmt", "z", "zulu", "ut"}
+# ISO 8601 as DuckDB reads it (a fraction of at most six digits): left alone
+ISO = re.compile(r"\d{4}-\d\d?-\d\d?(?:[ T]\d\d?:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:\s*(?:[+-]\d\d(?::?\d\d)?|Z))?)?",
+                 re.IGNORECASE)
+TIME = re.compile(r"(\d\d?):(\d\d)(?::(\d\d)(?:\.(\d+))?)?((?:[+-]\d\d?(?::?\d\d)?|z))?", re.IGNORECASE)
+OFFSET = re.compile(r"([+-])(\d\d?)(?::?(\d\d))?")
+SEPARATED = re.compile(r"([a-z0-9]+)([-/.])([a-z0-9]+)\2([a-z0-9]+)", re.IGNORECASE)
+DAY_OF_YEAR = re.compile(r"(\d{4})[-.](\d{3})")
+JULIAN = re.compile(r"j(\d+)", re.IGNORECASE)
+JULIAN_ORDINAL = 1721425  # Julian day number - Python's proleptic Gregorian ordinal
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """For an astronomical year (0 is 1 BC)."""
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+
+
+def _year(text: str) -> int:
+    """A year field: one or two digits are 1970..2069, as PostgreSQL reads them."""
+    year = int(text)
+    return year + (2000 if year < 70 else 1900) if len(text) <= 2 else year
+
+
+class _Fields:
+    """The fields of one input text, collected token by token."""
+
+    def __init__(self):
+        self.date: tuple[int, int, int] | None = None
+        self.month: int | None = None
+        self.numbers: list[str] = []
+        self.order: list[str] = []  # "m" and "n": where the month name stands among the numbers
+        self.time: tuple[int, int, int, str] | None = None
+        self.meridiem: str | None = None
+        self.offset: int | None = None  # minutes east of UTC
+        self.bc = False
+
+    def add_token(self, token: str) -> bool:
+        word = token.lower()
+        if word in MONTHS and self.month is None:
+            self.month = MONTHS[word]
+            self.order.append("m")
+        elif word in WEEKDAYS:
+            pass  # PostgreSQL ignores the day of the week
+        elif word in ("am", "pm") and self.meridiem is None:
+            self.meridiem = word
+        elif word in ("bc", "ad"):
+            self.bc = word == "bc"
+        elif word in UTC_NAMES and self.offset is None:
+            self.offset = 0
+        elif (match := JULIAN.fullmatch(token)) and self.date is None:
+            ordinal = int(match[1]) - JULIAN_ORDINAL
+            if not 1 <= ordinal <= datetime.max.toordinal():
+                return False
+            day = datetime.fromordinal(ordinal)
+            self.date = (day.year, day.month, day.day)
+        elif (match := TIME.fullmatch(token)) and self.time is None:
+            self.time = (int(match[1]), int(match[2]), int(match[3] or 0), match[4] or "")
+            return match[5] is None or self.add_token(match[5])
+        elif (match := OFFSET.fullmatch(token)) and self.offset is None and (self.time or self.date or self.month):
+            minutes = int(match[2]) * 60 + int(match[3] or 0)
+            self.offset = -minutes if match[1] == "-" else minutes
+        elif (match := DAY_OF_YEAR.fullmatch(token)) and self.date is None:
+            year, day = int(match[1]), int(match[2])
+            if not 1 <= day <= (366 if _days_in_month(year, 2) == 29 else 365):
+                return False
+            moment = datetime(year, 1, 1) + timedelta(days=day - 1)
+            self.date = (moment.year, moment.month, moment.day)
+        elif match := SEPARATED.fullmatch(token):
+            parts = [match[1], match[3], match[4]]
+            if all(p.isdigit() for p in parts) and self.date is None:
+                year, month, day = parts if len(parts[0]) > 2 else (parts[2], parts[0], parts[1])
+                self.date = (_year(year), int(month), int(day))
+            else:
+                return all(self.add_token(p) for p in parts)
+        elif token.isdigit() and len(token) == 8 and self.date is None and not self.numbers:
+            self.date = (int(token[:4]), int(token[4:6]), int(token[6:]))
+        elif token.isdigit() and len(token) == 6 and self.date is None and self.month is None and not self.numbers:
+            self.date = (_year(token[:2]), int(token[2:4]), int(token[4:]))
+        elif token.isdigit():
+            self.numbers.append(token)
+            self.order.append("n")
+        else:
+            return False
+        return True
+
+    def day(self) -> tuple[int, int, int] | None:
+        """(year, month, day) as written (the year of its era), or None when the fields are not a date."""
+        if self.date is not None:
+            return self.date if self.month is None and not self.numbers else None
+        if self.month is None or len(self.numbers) != 2:
+            return None
+        first, second = self.numbers
+        order = "".join(self.order)
+        if order == "mnn" or order == "nmn":
+            year, day = (first, second) if len(first) > 2 else (second, first)
+        elif order == "nnm" and len(first) > 2:
+            year, day = first, second
+        else:
+            return None
+        if len(day) > 2:
+            return None
+        return (int(year) if self.bc else _year(year)), self.month, int(day)
+
+
+def iso_text(text: str, kind: str) -> str | None:
+    """``text`` (a date, timestamp or timestamptz literal: ``kind`` 'date', 'timestamp' or 'timestamptz') in
+    DuckDB's ISO 8601 words; None when DuckDB reads it as PostgreSQL does or its style is not handled here."""
+    text = text.strip()
+    if ISO.fullmatch(text):
+        return None
+    fields = _Fields()
+    tokens = re.split(r"[\s,]+", re.sub(r"^(\d{4,}-\d\d?-\d\d?)T(?=\d)", r"\1 ", text, flags=re.IGNORECASE))
+    if not all(fields.add_token(t) for t in tokens if t) or (day := fields.day()) is None:
+        return None
+    year, month, day_of_month = day
+    astronomical = 1 - year if fields.bc else year
+    if not (1 <= month <= 12 and 1 <= day_of_month <= _days_in_month(astronomical, month)) or not 1 <= year <= 9999:
+        return None
+    hour, minute, second, fraction = fields.time or (0, 0, 0, "")
+    if fields.meridiem:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if fields.meridiem == "pm" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    # PostgreSQL rounds the fraction to microseconds as C's rint() does the double (half to even)
+    micros = round(float("0." + fraction) * 1_000000) if fraction else 0
+    # a BC date's time is computed on a year with the same February (Python's years start at 1)
+    leap = _days_in_month(astronomical, 2) == 29
+    start = datetime(2000 if fields.bc and leap else 2001 if fields.bc else year, month, day_of_month, hour, minute,
+                     second)
+    try:
+        moment = start + timedelta(microseconds=micros)
+    except OverflowError:
+        return None
+    if moment.date() != start.date() and kind != "date":
+        if fields.bc:
+            return None  # a fraction that rounds into the next day of a BC date: not handled here
+        year, month, day_of_month = moment.year, moment.month, moment.day
+    written = f"{year:04d}-{month:02d}-{day_of_month:02d}" + (" (BC)" if fields.bc else "")
+    if kind == "date":
+        return written
+    written += f" {moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    if moment.microsecond:
+        written += f".{moment.microsecond:06d}"
+    if kind == "timestamptz" and fields.offset:
+        sign, minutes = ("-", -fields.offset) if fields.offset < 0 else ("+", fields.offset)
+        written += f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    elif kind == "timestamptz" and fields.offset == 0:
+        written += "+00"
+    return written
