@@ -2838,7 +2838,9 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
     i = 0
     while i < len(fmt):
         fill_mode = fmt[i : i + 2] in ("FM", "fm")
-        j = i + 2 if fill_mode else i
+        # TM (translation mode): month and day names in the locale's words (C: English) without trailing blanks
+        translated = not fill_mode and fmt[i : i + 2] in ("TM", "tm")
+        j = i + 2 if fill_mode or translated else i
         if fmt[j : j + 1] == '"':
             end = fmt.find('"', j + 1)
             literal += fmt[j + 1 : end if end >= 0 else len(fmt)]
@@ -2877,7 +2879,7 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
                     piece: exp.Expr = call("strftime", ts.copy(), string(code))
                     if case:
                         piece = call(case, piece)
-                    if width and not fill_mode:
+                    if width and not (fill_mode or translated):
                         piece = call("rpad", piece, exp.Literal.number(width), string(" "))
                     parts.append(piece)
                 i = j + len(pattern)

@@ -11567,3 +11567,9 @@ order by d;
 select concat('0044-03-15 BC'::date, '!') as day, concat_ws('/', 'at', '0044-03-15 10:00:00 BC'::timestamptz) as moment,
   format('%s|%L', '0044-03-15 BC'::date, timestamp '0044-03-15 10:00:00 BC') as formatted,
   'Jun 15 44 BC'::date::text as month_name_bc;
+
+-- name: to_char_translation_mode_prefix
+select name, to_char(create_date, 'TMMonth') as month, to_char(create_date, 'TMDay, TMDD TMMon YYYY') as day,
+  to_char(create_date, 'tmmonth|TMMONTH|TMdy') as cased
+from aws_iam_user
+order by name;
