@@ -5230,3 +5230,1481 @@ from aws_cloudtrail_trail_event where username is not null order by username lim
 select count(*) from aws_cloudtrail_trail_event
 where source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$'
   and source_ip_address::inet <<= any(array['10.0.0.0/8'::inet, '192.168.0.0/16'::inet, '172.16.0.0/12'::inet]);
+
+-- name: pol25_allow_statements_by_action_type
+select p.arn, jsonb_typeof(s -> 'Action') as action_type, count(*) as statements
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where s ->> 'Effect' = 'Allow'
+group by p.arn, jsonb_typeof(s -> 'Action')
+order by p.arn, action_type;
+
+-- name: pol25_raw_statement_shape
+select arn, jsonb_typeof(policy -> 'Statement') as statement_type,
+  case jsonb_typeof(policy -> 'Statement') when 'array' then jsonb_array_length(policy -> 'Statement') else 1 end as statements
+from aws_iam_policy
+order by arn, account_id;
+
+-- name: pol25_raw_statements_either_shape
+select p.arn, s ->> 'Effect' as effect, jsonb_typeof(s -> 'Action') as action_kind
+from aws_iam_policy as p,
+  jsonb_array_elements(case jsonb_typeof(p.policy -> 'Statement') when 'array' then p.policy -> 'Statement'
+    else jsonb_build_array(p.policy -> 'Statement') end) as s
+order by 1, 2, 3;
+
+-- name: pol25_action_any_of_admin
+select distinct p.name, p.arn
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where s ->> 'Effect' = 'Allow' and s -> 'Action' ?| array['*', 'iam:*', 's3:*']
+order by p.arn;
+
+-- name: pol25_action_all_of_pair
+select p.arn
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where s -> 'Action' ?& array['s3:getobject', 's3:listbucket']
+order by p.arn;
+
+-- name: pol25_resource_star_count
+select p.account_id, count(distinct p.arn) filter (where s -> 'Resource' @> '["*"]') as star_resource_policies,
+  count(distinct p.arn) as policies
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+group by p.account_id
+order by p.account_id;
+
+-- name: pol25_not_action_statements
+select p.arn, s ->> 'Effect' as effect, jsonb_array_length(s -> 'NotAction') as not_actions
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where s ? 'NotAction'
+order by p.arn, effect, not_actions;
+
+-- name: pol25_service_prefixes
+select split_part(a, ':', 1) as service, count(*) as grants, count(distinct p.arn) as policies
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') as a
+where s ->> 'Effect' = 'Allow'
+group by 1
+order by grants desc, service
+limit 25;
+
+-- name: pol25_wildcard_verbs
+select distinct split_part(a, ':', 2) as verb
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') as a
+where a like '%:%*%'
+order by verb;
+
+-- name: pol25_condition_operators
+select op, count(*) as uses
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_object_keys(s -> 'Condition') as op
+where jsonb_typeof(s -> 'Condition') = 'object'
+group by op
+order by uses desc, op;
+
+-- name: pol25_condition_keys_path
+select p.arn, c.key as operator, k.key as condition_key, k.value #>> '{0}' as first_value
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_each(s -> 'Condition') as c, jsonb_each(c.value) as k
+order by 1, 2, 3, 4;
+
+-- name: pol25_statement_sids
+select p.arn, coalesce(s ->> 'Sid', '(no sid)') as sid, row_number() over (partition by p.arn order by s ->> 'Sid') as n
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where not p.is_aws_managed
+order by p.arn, n;
+
+-- name: pol25_version_default
+select policy_std ->> 'Version' as version, is_aws_managed, count(*)
+from aws_iam_policy
+group by 1, 2
+order by 1 nulls first, 2;
+
+-- name: pol25_action_count_bucket
+select arn,
+  case when n = 0 then 'none' when n < 5 then 'few' when n < 50 then 'some' else 'many' end as bucket, n
+from (
+  select p.arn, count(a) as n
+  from aws_iam_policy as p
+    left join lateral jsonb_array_elements(p.policy_std -> 'Statement') as s on true
+    left join lateral jsonb_array_elements_text(s -> 'Action') as a on true
+  group by p.arn
+) as counted
+order by n desc, arn;
+
+-- name: pol25_string_agg_services
+select p.name, string_agg(distinct split_part(a, ':', 1), ', ') as services
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') as a
+where not p.is_aws_managed
+group by p.name
+order by p.name;
+
+-- name: pol25_array_agg_filter_deny
+select p.arn,
+  array_agg(distinct a order by a) filter (where s ->> 'Effect' = 'Deny') as denied,
+  count(*) filter (where s ->> 'Effect' = 'Allow') as allowed_actions
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') as a
+group by p.arn
+having count(*) filter (where s ->> 'Effect' = 'Deny') > 0
+order by p.arn;
+
+-- name: pol25_resource_arn_services
+select split_part(r, ':', 3) as service, count(*) as n
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Resource') as r
+where r like 'arn:%'
+group by 1
+order by n desc, service;
+
+-- name: pol25_resource_regexp_account
+select distinct p.arn, nullif(regexp_replace(r, '^arn:[^:]*:[^:]*:[^:]*:([^:]*):.*$', '\1'), '') as resource_account
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Resource') as r
+where r ~ '^arn:[^:]*:[^:]*:[^:]*:[^:]*:'
+order by 1, 2;
+
+-- name: pol25_policy_age_days
+select name, date_part('day', now() - create_date) as age_days,
+  date_part('day', now() - update_date) as since_update_days
+from aws_iam_policy
+where not is_aws_managed
+order by name, account_id, arn;
+
+-- name: pol25_updated_after_created
+select name, update_date - create_date as changed_after, update_date > create_date as changed
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: pol25_versions_count
+select arn, jsonb_array_length(policy_versions) as versions,
+  (select count(*) from jsonb_array_elements(policy_versions) v where (v ->> 'IsDefaultVersion')::bool) as defaults
+from aws_iam_policy
+where policy_versions is not null and jsonb_typeof(policy_versions) = 'array'
+order by arn;
+
+-- name: pol25_attached_unattached
+select is_aws_managed, is_attached, count(*), sum(attachment_count) as attachments
+from aws_iam_policy
+group by rollup (is_aws_managed, is_attached)
+order by 1 nulls last, 2 nulls last;
+
+-- name: pol25_to_char_created_month
+select to_char(create_date, 'YYYY-MM') as month, count(*)
+from aws_iam_policy
+where not is_aws_managed
+group by 1
+order by 1;
+
+-- name: pol25_path_depth
+select path, array_length(string_to_array(trim(both '/' from path), '/'), 1) as depth, count(*)
+from aws_iam_policy
+group by path
+order by path;
+
+-- name: pol25_policy_json_size
+select arn, length(policy_std::text) as std_length, octet_length(policy::text) as raw_bytes
+from aws_iam_policy
+order by std_length desc, arn
+limit 20;
+
+-- name: pol25_contains_deny_star
+select arn from aws_iam_policy
+where policy_std @> '{"Statement": [{"Effect": "Deny"}]}'
+order by arn;
+
+-- name: pol25_statement_index
+select p.arn, s.ordinality as position, s.value ->> 'Effect' as effect
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as s
+where not p.is_aws_managed
+order by p.arn, position;
+
+-- name: pol25_first_action_path
+select arn, policy_std #>> '{Statement,0,Action,0}' as first_action, policy_std #> '{Statement,0,Resource}' as first_resource
+from aws_iam_policy
+order by arn, account_id;
+
+-- name: pol25_principal_in_policy
+select r.arn, jsonb_typeof(s -> 'Principal') as principal_type, (select string_agg(k, ',' order by k) from jsonb_object_keys(s -> 'Principal') k) as kinds
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s
+where s ? 'Principal' or s ? 'NotPrincipal'
+order by 1, 2, 3;
+
+-- name: pol25_dense_rank_by_actions
+select arn, n, dense_rank() over (order by n desc) as rnk
+from (select p.arn, count(*) as n
+  from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s,
+    jsonb_array_elements_text(s -> 'Action') as a
+  group by p.arn) t
+order by rnk, arn;
+
+-- name: pol25_cte_admin_policies_attached
+with admin as (
+  select distinct p.arn
+  from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+  where s ->> 'Effect' = 'Allow' and s -> 'Action' @> '["*"]' and s -> 'Resource' @> '["*"]'
+)
+select u.account_id, u.name, a.arn as policy
+from aws_iam_user as u, jsonb_array_elements_text(u.attached_policy_arns) as pa
+  join admin as a on a.arn = pa
+order by 1, 2, 3;
+
+-- name: pol25_exists_subquery_passrole
+select p.arn, p.name
+from aws_iam_policy as p
+where exists (
+  select 1 from jsonb_array_elements(p.policy_std -> 'Statement') as s, jsonb_array_elements_text(s -> 'Action') as a
+  where s ->> 'Effect' = 'Allow' and a in ('iam:passrole', 'iam:*', '*'))
+order by p.arn;
+
+-- name: pol25_not_resource
+select p.arn, s -> 'Condition' is not null as has_condition, s ? 'NotResource' as has_not_resource, count(*)
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+group by 1, 2, 3
+order by 1, 2, 3, 4;
+
+-- name: pol25_action_lower_upper
+select distinct a, upper(split_part(a, ':', 1)) as service_upper, initcap(split_part(a, ':', 2)) as verb
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') as a
+where a like 'sts:%' or a like 'kms:%'
+order by a;
+
+-- name: pol25_length_buckets_width
+select width_bucket(length(policy_std::text), 0, 20000, 4) as bucket, count(*)
+from aws_iam_policy
+group by 1
+order by 1;
+
+-- name: pol25_managed_by_year
+select extract(year from create_date) as year, count(*) filter (where is_aws_managed) as aws,
+  count(*) filter (where not is_aws_managed) as customer
+from aws_iam_policy
+group by 1
+order by 1;
+
+-- name: pol25_description_split
+select name, coalesce(nullif(split_part(description, ' ', 1), ''), '(none)') as first_word
+from aws_iam_policy
+order by name;
+
+-- name: pol25_tags_keys
+select r.arn, k, r.tags ->> k as v
+from aws_iam_role as r, jsonb_object_keys(coalesce(r.tags, '{}'::jsonb)) as k
+order by 1, 2, 3;
+
+-- name: pol25_generate_series_statement_positions
+select p.arn, i, p.policy_std -> 'Statement' -> i ->> 'Effect' as effect
+from aws_iam_policy as p, generate_series(0, jsonb_array_length(p.policy_std -> 'Statement') - 1) as i
+where not p.is_aws_managed
+order by p.arn, i;
+
+-- name: pol25_lag_create
+select name, create_date, create_date - lag(create_date) over (order by create_date, arn) as gap
+from aws_iam_policy
+where not is_aws_managed
+order by create_date, arn;
+
+-- name: usr25_console_without_mfa
+select u.arn as resource,
+  case when r.password_enabled and not r.mfa_active then 'alarm' else 'ok' end as status,
+  u.name || case when r.password_enabled then ' has a console password' else ' has no console password' end
+    || case when r.mfa_active then ' and MFA.' else ' and no MFA.' end as reason,
+  u.account_id
+from aws_iam_user as u
+  join aws_iam_credential_report as r on r.user_arn = u.arn
+order by resource;
+
+-- name: usr25_password_unused_days
+select user_name, account_id, password_enabled,
+  date_part('day', now() - password_last_used) as days_since_use,
+  case when password_last_used is null then 'never' when now() - password_last_used > interval '90 days' then 'stale'
+    else 'recent' end as state
+from aws_iam_credential_report
+order by account_id, user_name;
+
+-- name: usr25_key_rotation_age
+select user_name, account_id,
+  extract(day from now() - access_key_1_last_rotated) as key1_days,
+  extract(day from now() - access_key_2_last_rotated) as key2_days
+from aws_iam_credential_report
+where access_key_1_active or access_key_2_active
+order by account_id, user_name;
+
+-- name: usr25_keys_older_than_90
+select k.account_id, k.user_name, k.access_key_id, age(now(), k.create_date) > interval '90 days' as older
+from aws_iam_access_key as k
+order by 1, 2, 3;
+
+-- name: usr25_keys_per_user_window
+select account_id, user_name, access_key_id, status,
+  count(*) over (partition by account_id, user_name) as keys,
+  row_number() over (partition by account_id, user_name order by create_date desc, access_key_id) as newest_first
+from aws_iam_access_key
+order by 1, 2, 6;
+
+-- name: usr25_two_active_keys
+select account_id, user_name
+from aws_iam_access_key
+group by account_id, user_name
+having count(*) filter (where status = 'Active') >= 1
+order by 1, 2;
+
+-- name: usr25_key_last_used_service
+select coalesce(access_key_last_used_service, 'N/A') as service, count(*)
+from aws_iam_access_key
+group by 1
+order by 2 desc, 1;
+
+-- name: usr25_user_groups_names
+select u.account_id, u.name, string_agg(g ->> 'GroupName', ', ' order by g ->> 'GroupName') as groups
+from aws_iam_user as u, jsonb_array_elements(u.groups) as g
+group by u.account_id, u.name
+order by 1, 2;
+
+-- name: usr25_users_without_groups
+select account_id, name
+from aws_iam_user
+where groups is null or jsonb_array_length(groups) = 0
+order by 1, 2;
+
+-- name: usr25_direct_attached_policies
+select u.account_id, u.name, split_part(pa, '/', -1) as policy
+from aws_iam_user as u, jsonb_array_elements_text(u.attached_policy_arns) as pa
+order by 1, 2, 3;
+
+-- name: usr25_inline_policy_names
+select u.account_id, u.name, ip ->> 'PolicyName' as policy_name,
+  jsonb_array_length(ip -> 'PolicyDocument' -> 'Statement') as statements
+from aws_iam_user as u, jsonb_array_elements(u.inline_policies_std) as ip
+order by 1, 2, 3;
+
+-- name: usr25_inline_admin
+select distinct u.account_id, u.name
+from aws_iam_user as u, jsonb_array_elements(u.inline_policies_std) as ip,
+  jsonb_array_elements(ip -> 'PolicyDocument' -> 'Statement') as s
+where s ->> 'Effect' = 'Allow' and exists (select 1 from jsonb_array_elements_text(s -> 'Action') as a where a like '%*')
+order by 1, 2;
+
+-- name: usr25_mfa_device_types
+select u.account_id, u.name,
+  case when d ->> 'SerialNumber' like 'arn:%:mfa/%' then 'virtual' else 'hardware' end as kind,
+  d ->> 'SerialNumber' as serial
+from aws_iam_user as u, jsonb_array_elements(u.mfa_devices) as d
+order by 1, 2, 4;
+
+-- name: usr25_created_by_month
+select to_char(date_trunc('month', create_date), 'Mon YYYY') as month, count(*)
+from aws_iam_user
+group by date_trunc('month', create_date)
+order by date_trunc('month', create_date);
+
+-- name: usr25_path_prefix
+select split_part(path, '/', 2) as first_segment, count(*)
+from aws_iam_user
+group by 1
+order by 1;
+
+-- name: usr25_name_patterns
+select name,
+  name ~* '(svc|service|bot|ci|deploy)' as looks_like_service,
+  regexp_replace(lower(name), '[^a-z0-9]+', '-', 'g') as slug
+from aws_iam_user
+order by name, slug;
+
+-- name: usr25_permission_boundary
+select account_id, name, coalesce(permissions_boundary_type, 'none') as boundary_type,
+  split_part(permissions_boundary_arn, '/', -1) as boundary
+from aws_iam_user
+order by 1, 2;
+
+-- name: usr25_tags_team
+select account_id, name, tags ->> 'team' as team, tags ? 'owner' as has_owner
+from aws_iam_user
+where tags is not null and tags <> '{}'::jsonb
+order by 1, 2;
+
+-- name: usr25_tags_src_each
+select u.account_id, u.name, t ->> 'Key' as key, t ->> 'Value' as value
+from aws_iam_user as u, jsonb_array_elements(u.tags_src) as t
+order by 1, 2, 3;
+
+-- name: usr25_report_generated_gap
+select account_id, max(generated_time) as generated, date_part('day', now() - max(generated_time)) as report_age
+from aws_iam_credential_report
+group by account_id
+order by account_id;
+
+-- name: usr25_user_vs_report_creation
+select u.account_id, u.name, u.create_date = r.user_creation_time as same_creation
+from aws_iam_user as u
+  left join aws_iam_credential_report as r on r.account_id = u.account_id and r.user_name = u.name
+order by 1, 2;
+
+-- name: usr25_password_next_rotation
+select user_name, account_id, password_status, password_next_rotation,
+  password_next_rotation < now() as overdue
+from aws_iam_credential_report
+order by account_id, user_name;
+
+-- name: usr25_root_user_report
+select account_id, user_name, mfa_active, access_key_1_active or access_key_2_active as root_keys,
+  coalesce(to_char(password_last_used, 'YYYY-MM-DD'), 'never') as password_used
+from aws_iam_credential_report
+where user_name = '<root_account>'
+order by account_id;
+
+-- name: usr25_key_last_used_region_unused
+select user_name, account_id,
+  coalesce(access_key_1_last_used_region, '-') as region1,
+  coalesce(access_key_1_last_used_date::text, 'never') as used1
+from aws_iam_credential_report
+where access_key_1_active
+order by account_id, user_name;
+
+-- name: usr25_inactive_users_cte
+with activity as (
+  select account_id, user_name,
+    greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_activity
+  from aws_iam_credential_report
+)
+select account_id, user_name, last_activity,
+  case when last_activity is null then 'never used' when last_activity < now() - interval '45 days' then 'inactive'
+    else 'active' end as state
+from activity
+order by 1, 2;
+
+-- name: usr25_cert_active
+select account_id, count(*) filter (where cert_1_active or cert_2_active) as users_with_certs, count(*) as users
+from aws_iam_credential_report
+group by account_id
+order by account_id;
+
+-- name: usr25_distinct_on_newest_user
+select distinct on (account_id) account_id, name, create_date
+from aws_iam_user
+order by account_id, create_date desc, name;
+
+-- name: usr25_distinct_on_oldest_key
+select distinct on (account_id, user_name) account_id, user_name, access_key_id, create_date
+from aws_iam_access_key
+order by account_id, user_name, create_date, access_key_id;
+
+-- name: usr25_age_years_months
+select name, account_id, extract(year from age(now(), create_date)) as years,
+  extract(month from age(now(), create_date)) as months
+from aws_iam_user
+order by account_id, name;
+
+-- name: usr25_justify_interval
+select name, account_id, justify_interval(now() - create_date) > interval '1 year' as over_a_year
+from aws_iam_user
+order by account_id, name;
+
+-- name: usr25_epoch_created
+select name, account_id, extract(epoch from create_date)::bigint as created_epoch
+from aws_iam_user
+order by created_epoch, account_id, name;
+
+-- name: usr25_login_profile_reset
+select account_id, name, (login_profile ->> 'PasswordResetRequired')::bool as reset_required,
+  (login_profile ->> 'CreateDate')::timestamptz as profile_created
+from aws_iam_user
+where login_profile is not null
+order by 1, 2;
+
+-- name: usr25_group_membership_lateral
+select u.account_id, u.name, g.group_name
+from aws_iam_user as u
+  cross join lateral (select jsonb_array_elements(u.groups) ->> 'GroupName' as group_name) as g
+order by 1, 2, 3;
+
+-- name: usr25_keys_join_report
+select k.account_id, k.user_name, k.access_key_id, k.status,
+  case when k.status = 'Active' and r.access_key_1_active is not true and r.access_key_2_active is not true
+    then 'mismatch' else 'consistent' end as check_state
+from aws_iam_access_key as k
+  left join aws_iam_credential_report as r on r.account_id = k.account_id and r.user_name = k.user_name
+order by 1, 2, 3;
+
+-- name: usr25_key_id_prefix
+select left(access_key_id, 4) as prefix, count(*), min(length(access_key_id)) as min_len, max(length(access_key_id)) as max_len
+from aws_iam_access_key
+group by 1
+order by 1;
+
+-- name: usr25_users_per_account_pct
+select account_id, count(*) as users,
+  round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1) as mfa_pct
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: usr25_ntile_by_creation
+select account_id, name, ntile(4) over (partition by account_id order by create_date, name) as quartile
+from aws_iam_user
+order by 1, 3, 2;
+
+-- name: usr25_first_value_account
+select account_id, name, first_value(name) over (partition by account_id order by create_date, name) as first_user,
+  last_value(name) over (partition by account_id order by create_date, name
+    rows between unbounded preceding and unbounded following) as last_user
+from aws_iam_user
+order by 1, 2;
+
+-- name: usr25_report_users_not_listed
+select r.account_id, r.user_name
+from aws_iam_credential_report as r
+where r.user_name <> '<root_account>' and not exists (
+  select 1 from aws_iam_user as u where u.account_id = r.account_id and u.name = r.user_name)
+order by 1, 2;
+
+-- name: usr25_generate_series_days_since
+select d::date as day, count(u.name) as users_created
+from generate_series(date '2012-01-01', date '2012-12-01', interval '1 month') as d
+  left join aws_iam_user as u on date_trunc('month', u.create_date) = d
+group by d
+order by d;
+
+-- name: role25_trust_principal_kinds
+select r.account_id, r.name, k as principal_kind, count(*) as statements
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_object_keys(s -> 'Principal') as k
+group by 1, 2, 3
+order by 1, 2, 3;
+
+-- name: role25_trust_service_names
+select distinct split_part(svc, '.', 1) as service
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Service') as svc
+order by service;
+
+-- name: role25_cross_account_trust
+select r.account_id, r.name, p as trusted,
+  split_part(p, ':', 5) as trusted_account, split_part(p, ':', 5) <> r.account_id as external
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as p
+where s ->> 'Effect' = 'Allow' and p like 'arn:%'
+order by 1, 2, 3;
+
+-- name: role25_trust_star
+select r.account_id, r.name
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s
+where s ->> 'Effect' = 'Allow' and (s -> 'Principal' -> 'AWS' @> '["*"]' or s -> 'Principal' = '"*"')
+order by 1, 2;
+
+-- name: role25_trust_external_id_condition
+select r.account_id, r.name,
+  s -> 'Condition' -> 'StringEquals' ? 'sts:externalid' as external_id,
+  coalesce(s #>> '{Condition,Bool,aws:multifactorauthpresent,0}', 'n/a') as mfa
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s
+where s -> 'Principal' ? 'AWS'
+order by 1, 2, 3, 4;
+
+-- name: role25_trust_actions
+select a as action, count(distinct r.arn) as roles
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') as a
+group by a
+order by roles desc, a;
+
+-- name: role25_federated_oidc_saml
+select r.account_id, r.name, f as provider,
+  case when f like '%:saml-provider/%' then 'saml' when f like '%:oidc-provider/%' then 'oidc' else 'other' end as kind
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Federated') as f
+order by 1, 2, 3;
+
+-- name: role25_unused_roles
+select account_id, name, role_last_used_date,
+  case when role_last_used_date is null then 'never used'
+    when role_last_used_date < now() - interval '90 days' then 'unused 90 days' else 'used' end as usage
+from aws_iam_role
+order by 1, 2;
+
+-- name: role25_last_used_days
+select account_id, name, date_part('day', now() - role_last_used_date)::int as idle_days, role_last_used_region
+from aws_iam_role
+where role_last_used_date is not null
+order by idle_days desc nulls last, 1, 2;
+
+-- name: role25_service_linked
+select account_id, count(*) filter (where path like '/aws-service-role/%') as service_linked,
+  count(*) filter (where path = '/') as root_path, count(*) as roles
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: role25_max_session_hours
+select max_session_duration / 3600 as hours, max_session_duration % 3600 as rest, count(*)
+from aws_iam_role
+group by max_session_duration
+order by max_session_duration;
+
+-- name: role25_attached_admin
+select account_id, name
+from aws_iam_role
+where attached_policy_arns ? 'arn:aws:iam::aws:policy/AdministratorAccess'
+order by 1, 2;
+
+-- name: role25_attached_policy_names
+select r.account_id, r.name, string_agg(split_part(a, '/', -1), ', ' order by a) as policies,
+  jsonb_array_length(r.attached_policy_arns) as n
+from aws_iam_role as r, jsonb_array_elements_text(r.attached_policy_arns) as a
+group by r.account_id, r.name, r.attached_policy_arns
+order by 1, 2;
+
+-- name: role25_inline_statement_actions
+select r.account_id, r.name, ip ->> 'PolicyName' as policy, count(a) as actions
+from aws_iam_role as r, jsonb_array_elements(r.inline_policies_std) as ip,
+  jsonb_array_elements(ip -> 'PolicyDocument' -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') as a
+group by 1, 2, 3
+order by 1, 2, 3;
+
+-- name: role25_instance_profiles
+select r.account_id, r.name, split_part(ip, '/', -1) as instance_profile
+from aws_iam_role as r, jsonb_array_elements_text(r.instance_profile_arns) as ip
+order by 1, 2, 3;
+
+-- name: role25_description_words
+select account_id, name, coalesce(description, '') = '' as no_description,
+  array_length(regexp_split_to_array(coalesce(description, ''), '\s+'), 1) as words
+from aws_iam_role
+order by 1, 2;
+
+-- name: role25_created_quarter
+select to_char(create_date, 'YYYY "Q"Q') as quarter, count(*)
+from aws_iam_role
+group by 1
+order by 1;
+
+-- name: role25_tags_environment
+select account_id, name, coalesce(tags ->> 'Environment', tags ->> 'env', 'untagged') as environment
+from aws_iam_role
+order by 1, 2;
+
+-- name: role25_assume_role_document_text
+select account_id, name, length(assume_role_policy_document) as doc_length,
+  assume_role_policy_document like '%sts:AssumeRole%' as mentions_assume
+from aws_iam_role
+order by 1, 2;
+
+-- name: role25_boundary_usage
+select permissions_boundary_type, count(*), min(name) as example
+from aws_iam_role
+group by 1
+order by 1 nulls first;
+
+-- name: role25_rank_by_policies
+select account_id, name, jsonb_array_length(attached_policy_arns) as attached,
+  rank() over (partition by account_id order by jsonb_array_length(attached_policy_arns) desc) as rnk
+from aws_iam_role
+order by 1, 4, 2;
+
+-- name: role25_percent_rank_sessions
+select account_id, name, round(percent_rank() over (partition by account_id order by max_session_duration)::numeric, 3) as pr
+from aws_iam_role
+order by 1, 2;
+
+-- name: role25_cte_trusted_services_per_account
+with trusted as (
+  select r.account_id, svc
+  from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+    jsonb_array_elements_text(s -> 'Principal' -> 'Service') as svc
+)
+select account_id, count(distinct svc) as services, array_agg(distinct svc order by svc) as names
+from trusted
+group by account_id
+order by account_id;
+
+-- name: role25_group_policies
+select g.account_id, g.name, split_part(a, '/', -1) as policy
+from aws_iam_group as g, jsonb_array_elements_text(g.attached_policy_arns) as a
+order by 1, 2, 3;
+
+-- name: role25_group_members
+select g.account_id, g.name, count(m) as members, string_agg(m ->> 'UserName', ',' order by m ->> 'UserName') as names
+from aws_iam_group as g
+  left join lateral jsonb_array_elements(g.users) as m on true
+group by g.account_id, g.name
+order by 1, 2;
+
+-- name: role25_empty_groups
+select account_id, name, create_date
+from aws_iam_group
+where users is null or users = '[]'::jsonb
+order by 1, 2;
+
+-- name: role25_group_inline_policy_count
+select account_id, name, jsonb_array_length(coalesce(inline_policies_std, '[]')) as inline_count
+from aws_iam_group
+order by 1, 2;
+
+-- name: role25_group_admin_access
+select g.account_id, g.name,
+  bool_or(a = 'arn:aws:iam::aws:policy/AdministratorAccess') as admin
+from aws_iam_group as g
+  left join lateral jsonb_array_elements_text(g.attached_policy_arns) as a on true
+group by 1, 2
+order by 1, 2;
+
+-- name: role25_principal_union
+select account_id, 'user' as kind, name, create_date from aws_iam_user
+union all
+select account_id, 'role', name, create_date from aws_iam_role
+union all
+select account_id, 'group', name, create_date from aws_iam_group
+order by 1, 2, 3, 4;
+
+-- name: role25_path_not_root
+select account_id, name, path, regexp_replace(path, '^/|/$', '', 'g') as trimmed
+from aws_iam_role
+where path <> '/'
+order by 1, 2;
+
+-- name: role25_akas_first
+select account_id, name, akas ->> 0 as aka, jsonb_array_length(akas) as n
+from aws_iam_role
+order by 1, 2;
+
+-- name: role25_ctx_connection
+select _ctx ->> 'connection_name' as connection, count(*)
+from aws_iam_role
+group by 1
+order by 1;
+
+-- name: role25_trust_condition_values_count
+select r.account_id, r.name, op.key as operator, sum(jsonb_array_length(kv.value)) as values
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_each(s -> 'Condition') as op, jsonb_each(op.value) as kv
+group by 1, 2, 3
+order by 1, 2, 3;
+
+-- name: role25_lead_next_created
+select account_id, name, lead(name) over (partition by account_id order by create_date, name) as next_role
+from aws_iam_role
+order by 1, create_date, 2;
+
+-- name: role25_created_weekday
+select to_char(create_date, 'Dy') as weekday, extract(isodow from create_date) as dow, count(*)
+from aws_iam_role
+group by 1, 2
+order by 2;
+
+-- name: role25_arn_parts
+select account_id, name, string_to_array(arn, ':') as parts, array_length(string_to_array(arn, ':'), 1) as n
+from aws_iam_role
+order by 1, 2;
+
+-- name: role25_trust_not_principal
+select r.account_id, r.name, s ->> 'Effect' as effect
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s
+where s ? 'Condition'
+order by 1, 2;
+
+-- name: role25_roles_with_same_trust
+select md5(assume_role_policy_std::text) as trust_hash, count(*) as roles, min(name) as first, max(name) as last
+from aws_iam_role
+group by 1
+having count(*) > 1
+order by roles desc, trust_hash;
+
+-- name: ev25_events_per_day
+select date_trunc('day', event_time) as day, count(*) as events, count(distinct event_name) as names
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: ev25_top_event_sources
+select event_source, count(*) as events, round(100.0 * count(*) / sum(count(*)) over (), 2) as pct
+from aws_cloudtrail_trail_event
+group by event_source
+order by events desc, event_source
+limit 20;
+
+-- name: ev25_errors_by_code
+select coalesce(error_code, 'success') as outcome, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 2 desc, 1;
+
+-- name: ev25_access_denied_callers
+select user_identity ->> 'arn' as caller, count(*) as denied, min(event_time) as first, max(event_time) as last
+from aws_cloudtrail_trail_event
+where error_code in ('AccessDenied', 'Client.UnauthorizedOperation', 'AccessDeniedException')
+group by 1
+order by denied desc, caller nulls last;
+
+-- name: ev25_identity_types
+select user_identity ->> 'type' as identity_type, user_type, count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 3 desc, 1 nulls last, 2 nulls last;
+
+-- name: ev25_root_activity
+select event_time, event_name, source_ip_address, user_agent
+from aws_cloudtrail_trail_event
+where user_identity ->> 'type' = 'Root'
+order by event_time, event_name, event_id;
+
+-- name: ev25_console_logins
+select event_time, username, response_elements ->> 'ConsoleLogin' as result,
+  additional_event_data ->> 'MFAUsed' as mfa_used
+from aws_cloudtrail_trail_event
+where event_name = 'ConsoleLogin'
+order by event_time, event_id;
+
+-- name: ev25_iam_changes
+select event_time, event_name, coalesce(request_parameters ->> 'userName', request_parameters ->> 'roleName',
+  request_parameters ->> 'policyArn') as target
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com' and not read_only
+order by event_time, event_id;
+
+-- name: ev25_assume_role_sessions
+select request_parameters ->> 'roleArn' as role_arn, count(*) as sessions,
+  count(distinct source_ip_address) as ips
+from aws_cloudtrail_trail_event
+where event_name = 'AssumeRole'
+group by 1
+order by sessions desc, role_arn nulls last;
+
+-- name: ev25_ip_classes
+select case
+    when source_ip_address ~ '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' then 'ipv4'
+    when source_ip_address like '%:%' then 'ipv6'
+    when source_ip_address like '%.amazonaws.com' then 'aws service'
+    else 'other' end as kind, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: ev25_user_agent_family
+select split_part(split_part(user_agent, ' ', 1), '/', 1) as agent, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 2 desc, 1
+limit 15;
+
+-- name: ev25_hourly_histogram
+select extract(hour from event_time) as hour, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: ev25_events_last_seen_age
+select event_name, max(event_time) as last_seen, date_part('day', now() - max(event_time)) as days_ago
+from aws_cloudtrail_trail_event
+group by event_name
+order by last_seen desc, event_name
+limit 25;
+
+-- name: ev25_read_only_ratio
+select event_source, count(*) filter (where read_only) as reads, count(*) filter (where not read_only) as writes
+from aws_cloudtrail_trail_event
+group by event_source
+having count(*) > 10
+order by event_source;
+
+-- name: ev25_session_mfa_flag
+select user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 1 nulls first;
+
+-- name: ev25_session_issuer
+select user_identity #>> '{sessionContext,sessionIssuer,type}' as issuer_type,
+  user_identity #>> '{sessionContext,sessionIssuer,userName}' as issuer, count(*)
+from aws_cloudtrail_trail_event
+where user_identity ->> 'type' = 'AssumedRole'
+group by 1, 2
+order by 3 desc, 2 nulls last;
+
+-- name: ev25_resources_arns
+select e.event_name, r ->> 'type' as resource_type, count(*)
+from aws_cloudtrail_trail_event as e, jsonb_array_elements(e.resources) as r
+group by 1, 2
+order by 3 desc, 1, 2 nulls last;
+
+-- name: ev25_access_key_usage
+select access_key_id, left(access_key_id, 4) as kind, count(*) as calls,
+  min(event_time)::date as first_day, max(event_time)::date as last_day
+from aws_cloudtrail_trail_event
+where access_key_id is not null
+group by access_key_id
+order by calls desc, access_key_id
+limit 20;
+
+-- name: ev25_burst_per_minute
+select username, date_trunc('minute', event_time) as minute, count(*) as calls
+from aws_cloudtrail_trail_event
+group by 1, 2
+having count(*) >= 20
+order by calls desc, minute, username nulls last;
+
+-- name: ev25_gap_between_calls
+select username, event_time, event_time - lag(event_time) over (partition by username order by event_time, event_id) as gap
+from aws_cloudtrail_trail_event
+where username is not null and event_name like 'List%'
+order by username, event_time, gap nulls first
+limit 50;
+
+-- name: ev25_regions_per_caller
+select user_identity ->> 'arn' as caller, count(distinct aws_region) as regions,
+  string_agg(distinct aws_region, ',') as region_list
+from aws_cloudtrail_trail_event
+group by 1
+having count(distinct aws_region) > 1
+order by regions desc, caller nulls last;
+
+-- name: ev25_create_access_key_events
+select event_time, request_parameters ->> 'userName' as for_user, response_elements #>> '{accessKey,accessKeyId}' as key_id,
+  response_elements #>> '{accessKey,status}' as status
+from aws_cloudtrail_trail_event
+where event_name = 'CreateAccessKey'
+order by event_time, event_id;
+
+-- name: ev25_stop_logging
+select event_time, event_name, request_parameters ->> 'name' as trail, username
+from aws_cloudtrail_trail_event
+where event_name in ('StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors')
+order by event_time, event_id;
+
+-- name: ev25_tls_versions
+select tls_details ->> 'tlsVersion' as tls, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 1 nulls first;
+
+-- name: ev25_event_types
+select event_type, event_category, count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 1 nulls first, 2 nulls first;
+
+-- name: ev25_distinct_on_first_call
+select distinct on (username) username, event_time, event_name
+from aws_cloudtrail_trail_event
+where username is not null
+order by username, event_time, event_name, event_id;
+
+-- name: ev25_cte_new_ips
+with first_seen as (
+  select source_ip_address, min(event_time) as first_time
+  from aws_cloudtrail_trail_event
+  group by source_ip_address
+)
+select source_ip_address, first_time, to_char(first_time, 'YYYY-MM-DD HH24:MI') as first_text
+from first_seen
+order by first_time desc, source_ip_address nulls last
+limit 30;
+
+-- name: ev25_generate_series_hours
+select h as hour_start, count(e.event_id) as events
+from generate_series(date_trunc('hour', (select min(event_time) from aws_cloudtrail_trail_event)),
+    date_trunc('hour', (select min(event_time) from aws_cloudtrail_trail_event)) + interval '12 hours',
+    interval '1 hour') as h
+  left join aws_cloudtrail_trail_event as e on e.event_time >= h and e.event_time < h + interval '1 hour'
+group by h
+order by h;
+
+-- name: ev25_request_parameter_keys
+select k, count(*)
+from aws_cloudtrail_trail_event as e, jsonb_object_keys(e.request_parameters) as k
+where jsonb_typeof(e.request_parameters) = 'object'
+group by k
+order by 2 desc, 1
+limit 30;
+
+-- name: ev25_error_message_trimmed
+select error_code, left(regexp_replace(error_message, '[0-9]{12}', '<account>', 'g'), 60) as message, count(*)
+from aws_cloudtrail_trail_event
+where error_message is not null
+group by 1, 2
+order by 3 desc, 1, 2
+limit 20;
+
+-- name: ev25_recipient_vs_region
+select recipient_account_id, aws_region, count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 1 nulls first, 2;
+
+-- name: ev25_epoch_ms
+select event_id, timestamp_ms, (extract(epoch from event_time) * 1000)::bigint = timestamp_ms as same_ms
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 20;
+
+-- name: ev25_week_buckets
+select date_trunc('week', event_time)::date as week, count(*), count(distinct username) as users
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: ev25_events_window_running
+select day, events, sum(events) over (order by day) as running_total
+from (select event_time::date as day, count(*) as events from aws_cloudtrail_trail_event group by 1) as d
+order by day;
+
+-- name: ev25_vpc_endpoint_calls
+select coalesce(vpc_endpoint_id, '(public)') as endpoint, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 2 desc, 1;
+
+-- name: ev25_get_secret_or_kms
+select event_source, event_name, count(*) as calls, count(distinct user_identity ->> 'arn') as callers
+from aws_cloudtrail_trail_event
+where event_source in ('secretsmanager.amazonaws.com', 'kms.amazonaws.com', 'ssm.amazonaws.com')
+group by 1, 2
+order by 1, 2;
+
+-- name: ev25_username_split_session
+select user_identity ->> 'arn' as arn, split_part(user_identity ->> 'arn', '/', 3) as session_name
+from aws_cloudtrail_trail_event
+where user_identity ->> 'type' = 'AssumedRole'
+group by 1, 2
+order by 1;
+
+-- name: ev25_age_of_events_bucket
+select case when age(now(), event_time) < interval '1 year' then 'this year'
+    when age(now(), event_time) < interval '3 years' then '1-3 years' else 'older' end as bucket, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: ev25_user_identity_keys
+select k, count(*)
+from aws_cloudtrail_trail_event as e, jsonb_object_keys(e.user_identity) as k
+group by k
+order by 2 desc, 1;
+
+-- name: ev25_failed_then_success
+select username, count(*) filter (where error_code is not null) as failures,
+  count(*) filter (where error_code is null) as successes,
+  bool_and(error_code is null) as never_failed
+from aws_cloudtrail_trail_event
+where username is not null
+group by username
+order by failures desc, username
+limit 25;
+
+-- name: misc25_to_char_long_month
+select name, to_char(create_date, 'FMMonth DD, YYYY') as created, to_char(create_date, 'Dy, DD Mon YYYY HH24:MI:SS') as rfc
+from aws_iam_user
+order by account_id, name;
+
+-- name: misc25_interval_text
+select name, (date_trunc('day', now()) - date_trunc('day', create_date))::text as age_text
+from aws_iam_group
+order by account_id, name;
+
+-- name: misc25_age_text
+select name, age(date_trunc('day', now()), date_trunc('day', create_date))::text as age_text
+from aws_iam_group
+order by account_id, name;
+
+-- name: misc25_interval_multiply
+select name, create_date + interval '1 day' * 90 as review_due, create_date + 30 * interval '1 day' as first_check
+from aws_iam_role
+order by account_id, name;
+
+-- name: misc25_make_interval_days
+select name, create_date + make_interval(days => 45) as due
+from aws_iam_user
+order by account_id, name;
+
+-- name: misc25_jsonb_build_object
+select jsonb_build_object('user', name, 'mfa', mfa_enabled, 'created', create_date) as doc
+from aws_iam_user
+order by account_id, name;
+
+-- name: misc25_jsonb_agg_users
+select account_id, jsonb_agg(name order by name) as users, jsonb_agg(jsonb_build_object('n', name, 'mfa', mfa_enabled) order by name) as detail
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: misc25_jsonb_strip_nulls
+select name, jsonb_strip_nulls(jsonb_build_object('path', path, 'boundary', permissions_boundary_arn, 'team', tags ->> 'team')) as doc
+from aws_iam_user
+order by account_id, name;
+
+-- name: misc25_array_to_string
+select account_id, array_to_string(array_agg(name order by name), ';') as names, cardinality(array_agg(name)) as n
+from aws_iam_group
+group by account_id
+order by account_id;
+
+-- name: misc25_array_position_service
+select distinct a, array_position(array['iam', 's3', 'ec2', 'sts', 'kms'], split_part(a, ':', 1)) as pos
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s, jsonb_array_elements_text(s -> 'Action') as a
+where not p.is_aws_managed
+order by a;
+
+-- name: misc25_unnest_with_ordinality
+select r.account_id, r.name, t.part, t.n
+from aws_iam_role as r, unnest(string_to_array(r.path, '/')) with ordinality as t(part, n)
+where r.path <> '/'
+order by 1, 2, 4;
+
+-- name: misc25_regexp_match_account
+select distinct (regexp_match(arn, 'arn:aws:iam::([0-9]+):'))[1] as account, account_id
+from aws_iam_role
+order by 1;
+
+-- name: misc25_substring_regex
+select name, substring(arn from ':(role|user)/') as kind, substring(arn from '[^/]+$') as last
+from aws_iam_role
+order by account_id, name;
+
+-- name: misc25_position_overlay
+select name, position('/' in path) as first_slash, overlay(name placing '***' from 1 for 3) as masked
+from aws_iam_user
+order by account_id, name;
+
+-- name: misc25_translate_replace
+select name, translate(name, 'aeiou', '') as consonants, replace(lower(name), '-', '_') as snake
+from aws_iam_user
+order by account_id, name;
+
+-- name: misc25_lpad_rpad
+select lpad(name, 20, '.') as right_aligned, rpad(left(name, 10), 12, '-') as cut
+from aws_iam_group
+order by account_id, name;
+
+-- name: misc25_date_bin_hour
+select date_bin('15 minutes', event_time, timestamptz '2000-01-01') as bucket, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 2 desc, 1
+limit 10;
+
+-- name: misc25_extract_week_quarter
+select extract(week from create_date) as week, extract(quarter from create_date) as quarter, extract(doy from create_date) as doy, name
+from aws_iam_user
+order by account_id, name;
+
+-- name: misc25_epoch_difference
+select name, (extract(epoch from now()) - extract(epoch from create_date)) / 86400 > 365 as older_than_a_year
+from aws_iam_user
+order by account_id, name;
+
+-- name: misc25_to_timestamp_epoch
+select event_id, to_timestamp(timestamp_ms / 1000) as at
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 10;
+
+-- name: misc25_justify_days
+select name, justify_days(date_trunc('day', now()) - date_trunc('day', create_date)) > interval '2 years' as over_two
+from aws_iam_user
+order by account_id, name;
+
+-- name: misc25_greatest_least_dates
+select user_name, greatest(access_key_1_last_rotated, access_key_2_last_rotated) as newest_rotation,
+  least(access_key_1_last_rotated, access_key_2_last_rotated) as oldest_rotation
+from aws_iam_credential_report
+order by account_id, user_name;
+
+-- name: misc25_nullif_coalesce_chain
+select user_name, coalesce(nullif(access_key_1_last_used_service, 'N/A'), nullif(access_key_2_last_used_service, 'N/A'), 'none') as service
+from aws_iam_credential_report
+order by account_id, user_name;
+
+-- name: misc25_case_searched_status
+select account_id,
+  case when count(*) = 0 then 'info' when bool_and(mfa_enabled) then 'ok' else 'alarm' end as status,
+  count(*) filter (where not mfa_enabled) || ' of ' || count(*) || ' users without MFA' as reason
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: misc25_string_agg_nested
+select account_id, string_agg(name || '(' || jsonb_array_length(coalesce(attached_policy_arns, '[]')) || ')', ' ' order by name) as summary
+from aws_iam_group
+group by account_id
+order by account_id;
+
+-- name: misc25_jsonb_path_query_actions
+select p.name, jsonb_path_query_array(p.policy_std, '$.Statement[*].Effect') as effects
+from aws_iam_policy as p
+where not p.is_aws_managed
+order by p.name, p.account_id, p.arn;
+
+-- name: misc25_jsonb_path_exists_star
+select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Allow" && @.Resource[*] == "*")') as star
+from aws_iam_policy
+where not is_aws_managed
+order by name, account_id, arn;
+
+-- name: misc25_jsonb_each_text_tags
+select r.account_id, r.name, t.key, t.value
+from aws_iam_role as r, jsonb_each_text(r.tags) as t
+order by 1, 2, 3;
+
+-- name: misc25_exists_operator_any_key
+select account_id, name, tags ?| array['Owner', 'owner', 'team'] as has_owner_tag, tags ?& array['Name'] as named
+from aws_iam_role
+where tags is not null
+order by 1, 2;
+
+-- name: misc25_contained_by
+select account_id, name
+from aws_iam_user
+where '{"Name": "x"}'::jsonb <@ tags or tags <@ '{}'::jsonb
+order by 1, 2;
+
+-- name: misc25_concat_ws_reason
+select arn as resource, concat_ws(' ', name, 'created', to_char(create_date, 'YYYY-MM-DD'), case when mfa_enabled then 'with MFA' end) as reason
+from aws_iam_user
+order by account_id, name;
+
+-- name: misc25_format_reason
+select format('%s (%s) has %s attached policies', name, account_id, jsonb_array_length(coalesce(attached_policy_arns, '[]'))) as reason
+from aws_iam_role
+order by account_id, name;
+
+-- name: misc25_filter_window
+select account_id, name, count(*) filter (where mfa_enabled) over (partition by account_id) as mfa_users
+from aws_iam_user
+order by 1, 2;
+
+-- name: misc25_lateral_limit_latest_key
+select u.account_id, u.name, k.access_key_id, k.create_date
+from aws_iam_user as u
+  left join lateral (select access_key_id, create_date from aws_iam_access_key as ak
+    where ak.account_id = u.account_id and ak.user_name = u.name order by create_date desc, access_key_id limit 1) as k on true
+order by 1, 2;
+
+-- name: misc25_in_subquery_admin_groups
+select account_id, name
+from aws_iam_user as u
+where exists (select 1 from jsonb_array_elements(u.groups) g
+  where g ->> 'GroupName' in (select name from aws_iam_group where attached_policy_arns ? 'arn:aws:iam::aws:policy/AdministratorAccess'))
+order by 1, 2;
+
+-- name: misc25_interval_compare_hours
+select name, max_session_duration * interval '1 second' as max_session, max_session_duration * interval '1 second' > interval '1 hour' as long_sessions
+from aws_iam_role
+order by account_id, name;
+
+-- name: misc25_date_part_hours_interval
+select name, date_part('hour', max_session_duration * interval '1 second') as hours,
+  date_part('epoch', max_session_duration * interval '1 second') / 60 as minutes
+from aws_iam_role
+order by account_id, name;
+
+-- name: misc25_password_policy_summary
+select account_id, minimum_password_length, coalesce(max_password_age::text, 'never') as max_age,
+  concat_ws(',', case when require_symbols then 'symbols' end, case when require_numbers then 'numbers' end,
+    case when require_uppercase_characters then 'upper' end, case when require_lowercase_characters then 'lower' end) as requires
+from aws_iam_account_password_policy
+order by account_id;
+
+-- name: misc25_account_summary_quota
+select account_id, users, users_quota, round(100.0 * users / nullif(users_quota, 0), 2) as used_pct,
+  account_mfa_enabled, account_access_keys_present
+from aws_iam_account_summary
+order by account_id;
+
+-- name: misc25_trail_settings
+select account_id, name, is_multi_region_trail, log_file_validation_enabled, coalesce(kms_key_id, 'none') as kms,
+  case when is_logging then 'logging' else 'stopped' end as state
+from aws_cloudtrail_trail
+where region = home_region
+order by 1, 2;
+
+-- name: misc25_trail_delivery_age
+select account_id, name, date_part('day', now() - latest_delivery_time) as days_since_delivery,
+  latest_cloudwatch_logs_delivery_time is not null as to_cloudwatch
+from aws_cloudtrail_trail
+where region = home_region
+order by 1, 2;
+
+-- name: misc25_trail_event_selectors
+select t.account_id, t.name, s ->> 'ReadWriteType' as rw, (s ->> 'IncludeManagementEvents')::boolean as management
+from aws_cloudtrail_trail as t, jsonb_array_elements(t.event_selectors) as s
+where t.region = t.home_region
+order by 1, 2, 3;
+
+-- name: misc25_trail_advanced_selectors
+select t.account_id, t.name, a ->> 'Name' as selector, f ->> 'Field' as field, f -> 'Equals' as equals
+from aws_cloudtrail_trail as t, jsonb_array_elements(t.advanced_event_selectors) as a,
+  jsonb_array_elements(a -> 'FieldSelectors') as f
+where t.region = t.home_region
+order by 1, 2, 3, 4;
+
+-- name: misc25_account_aliases
+select account_id, coalesce(account_aliases ->> 0, account_id) as display, jsonb_array_length(account_aliases) as aliases
+from aws_account
+order by account_id;
+
+-- name: x25_to_char_iso_week
+select name, to_char(create_date, 'IYYY-"W"IW') as iso_week, to_char(create_date, 'HH12:MI AM') as clock, to_char(create_date, 'TMMonth') as tm_month
+from aws_iam_user
+order by account_id, name;
+
+-- name: x25_negative_interval_text
+select name, (date_trunc('day', create_date) - date_trunc('day', now()))::text as until_created
+from aws_iam_group
+order by account_id, name;
+
+-- name: x25_interval_divide
+select name, (interval '1 mon' / 2)::text as half_month, (date_trunc('second', now() - create_date) / 7 > interval '30 days') as weekly
+from aws_iam_group
+order by account_id, name;
+
+-- name: x25_percentile_mode
+select account_id, percentile_cont(0.5) within group (order by max_session_duration) as median_session,
+  mode() within group (order by max_session_duration) as common_session
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: x25_regexp_split_to_table_path
+select r.name, part
+from aws_iam_role as r, regexp_split_to_table(trim(both '/' from r.path), '/') as part
+where r.path <> '/'
+order by r.account_id, r.name, part;
+
+-- name: x25_md5_sha
+select name, md5(arn) as h, encode(sha256(arn::bytea), 'hex') as sha
+from aws_iam_group
+order by account_id, name;
+
+-- name: x25_like_any_lower
+select account_id, name
+from aws_iam_role
+where lower(name) like any (array['%admin%', '%ops%', 'aws%'])
+order by 1, 2;
+
+-- name: x25_string_to_table
+select g.name, m
+from aws_iam_group as g, string_to_table(coalesce((select string_agg(u ->> 'UserName', ',') from jsonb_array_elements(g.users) u), ''), ',') as m
+order by g.account_id, g.name, m;
+
+-- name: x25_to_jsonb_row
+select to_jsonb(t) as doc
+from (select name, path, mfa_enabled from aws_iam_user) as t
+order by t.name, t.path, t.mfa_enabled;
+
+-- name: x25_row_to_json
+select row_to_json(t)::text as doc
+from (select name, max_session_duration from aws_iam_role) as t
+order by 1;
+
+-- name: x25_jsonb_object_agg
+select account_id, jsonb_object_agg(name, mfa_enabled) as mfa_by_user
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: x25_array_overlap
+select account_id, name
+from aws_iam_role
+where array(select jsonb_array_elements_text(attached_policy_arns)) && array['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/PowerUserAccess']
+order by 1, 2;
+
+-- name: x25_array_contains
+select account_id, name, array_remove(string_to_array(path, '/'), '') as segments
+from aws_iam_user
+where string_to_array(path, '/') @> array['']
+order by 1, 2;
+
+-- name: x25_any_string_to_array
+select account_id, name
+from aws_iam_user
+where 'admins' = any(string_to_array(lower(coalesce((select string_agg(g ->> 'GroupName', ',') from jsonb_array_elements(groups) g), '')), ','))
+order by 1, 2;
+
+-- name: x25_similar_to
+select name, name similar to '[a-z]+(-[a-z]+)*' as kebab, name ilike '%TEST%' as test_name
+from aws_iam_user
+order by account_id, name;
+
+-- name: x25_date_plus_integer
+select name, create_date::date + 90 as due_date, (create_date::date + 90) - current_date as days_left
+from aws_iam_user
+order by account_id, name;
+
+-- name: x25_count_distinct_row
+select count(distinct (account_id, user_name)) as users, count(distinct access_key_id) as keys
+from aws_iam_access_key;
+
+-- name: x25_grouping_sets
+select account_id, status, count(*)
+from aws_iam_access_key
+group by grouping sets ((account_id, status), (account_id), ())
+order by 1 nulls last, 2 nulls last;
+
+-- name: x25_cube_read_only
+select event_source, read_only, count(*)
+from aws_cloudtrail_trail_event
+where event_source in ('iam.amazonaws.com', 'sts.amazonaws.com')
+group by cube (event_source, read_only)
+order by 1 nulls last, 2 nulls last;
+
+-- name: x25_jsonb_pretty_len
+select name, length(jsonb_pretty(assume_role_policy_std)) as pretty_length
+from aws_iam_role
+order by account_id, name;
+
+-- name: x25_generate_series_timestamps_step
+select t, to_char(t, 'YYYY-MM-DD HH24') as label
+from generate_series(timestamptz '2025-06-15 00:00+00', timestamptz '2025-06-15 06:00+00', interval '90 minutes') as t
+order by t;
+
+-- name: x25_age_months_fields
+select name, date_part('year', age(now(), create_date)) * 12 + date_part('month', age(now(), create_date)) as months_old
+from aws_iam_user
+order by account_id, name;
+
+-- name: x25_numeric_round_pct
+select account_id, round(avg(jsonb_array_length(coalesce(attached_policy_arns, '[]'))), 2) as avg_attached,
+  round(stddev_pop(max_session_duration)::numeric, 1) as sd
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: x25_coalesce_jsonb_default
+select name, coalesce(tags, '{}'::jsonb) ? 'Name' as has_name, coalesce(tags -> 'Name', '"none"') as name_tag
+from aws_iam_role
+order by account_id, name;
+
+-- name: x25_jsonb_typeof_mix
+select jsonb_typeof(value) as t, count(*)
+from aws_iam_role as r, jsonb_each(r.assume_role_policy_std) as e
+group by 1
+order by 1;
+
+-- name: x25_order_by_ordinal_desc_nulls
+select name, role_last_used_date
+from aws_iam_role
+order by 2 desc nulls last, 1, account_id;
+
+-- name: x25_case_in_order_by
+select name, path
+from aws_iam_role
+order by case when path = '/' then 0 else 1 end, name, account_id;
+
+-- name: x25_union_distinct_names
+select name from aws_iam_user
+union
+select name from aws_iam_role
+intersect
+select name from aws_iam_group
+order by 1;
+
+-- name: x25_except_users_without_keys
+select account_id, name from aws_iam_user
+except
+select account_id, user_name from aws_iam_access_key
+order by 1, 2;
+
+-- name: x25_timezone_at
+select name, create_date at time zone 'America/New_York' as ny, (create_date at time zone 'UTC')::date as utc_day
+from aws_iam_group
+order by account_id, name;
