@@ -639,7 +639,6 @@ def time_in(text: str, kind: str) -> str:
 
 
 PYTHON_FUNCTIONS = [
-    ("pg_time_in", time_in, ["VARCHAR", "VARCHAR"], "VARCHAR"),
     ("pg_jsonb_out", jsonb_out, ["VARCHAR"], "VARCHAR"),
     ("pg_jsonb_pretty", jsonb_pretty, ["VARCHAR"], "VARCHAR"),
     ("pg_jsonb_eq_key", jsonb_eq_key, ["VARCHAR"], "VARCHAR"),
@@ -671,6 +670,7 @@ PYTHON_FUNCTIONS = [
     ("pg_numeric_sum", numeric_sum, ["VARCHAR[]"], "VARCHAR"),
     ("pg_numeric_variance", numeric_variance, ["BIGINT", "VARCHAR", "VARCHAR", "BOOLEAN", "BOOLEAN"], "VARCHAR"),
     ("pg_to_char_number", numformat.to_char, ["VARCHAR", "VARCHAR", "BOOLEAN"], "VARCHAR"),
+    ("pg_time_in", time_in, ["VARCHAR", "VARCHAR"], "VARCHAR"),
 ]
 
 # PostgreSQL 16's keywords that quote_ident() quotes: every keyword that is not unreserved (the reserved, column
