@@ -235,6 +235,10 @@ REFUSED_BY_POSTGRES = [
     "select interval '1 day' / 0",
     "select 'Infinity'::float / 0",
     "select 'Infinity'::numeric / 0",
+    "select name as n from aws_iam_user order by length(n)",
+    "select to_jsonb(u) as doc from aws_iam_user u order by doc ->> 'name'",
+    "with c as (select name from aws_iam_group) select name as x from c order by x || 'a'",
+    "select name as doc, path from (select name, path from aws_iam_user) t order by lower(doc), path",
 ]
 
 
@@ -293,6 +297,8 @@ def test_what_postgres_refuses_fails(both_databases, sql):
     "select nth_value(name, 0) over () from aws_iam_user",
     "select * from jsonb_to_record('[1]') as x(a int)",
     "select * from jsonb_to_record('\"s\"') as x(a int)",
+    "select name as n from aws_iam_user order by length(n)",
+    "select to_jsonb(u) as doc from aws_iam_user u order by doc ->> 'name'",
 ])
 def test_refused_in_postgres_words(both_databases, sql):
     """Where translation or the run refuses what PostgreSQL refuses, the message is PostgreSQL's."""

@@ -4762,8 +4762,57 @@ ORDERED_SET_AGGREGATES = (exp.PercentileCont, exp.PercentileDisc, exp.Mode, exp.
                           exp.PercentRank, exp.CumeDist)
 
 
+def _source_columns(source: exp.Expr, ctes: dict[str, exp.Expr]) -> set[str] | None:
+    """The lower-case column names a FROM item gives its query (with its alias, a whole row's name); None when
+    not known here (a function, VALUES or a subquery with ``*`` without a column list)."""
+    alias = source.args.get("alias")
+    listed = [c.name.lower() for c in alias.columns] if isinstance(alias, exp.TableAlias) and alias.columns else []
+    body = source.this if isinstance(source, exp.Subquery) else None
+    if isinstance(source, exp.Table) and not source.db and not listed:
+        body = ctes.get(source.name.lower())
+        if body is None:
+            known = TABLE_COLUMNS.get(source.name.lower())
+            return None if known is None else set(known) | {source.alias_or_name.lower()}
+    if listed:
+        return set(listed) | {source.alias_or_name.lower()}
+    if isinstance(body, exp.Select) and "*" not in body.named_selects:
+        return {name.lower() for name in body.named_selects} | {source.alias_or_name.lower()}
+    return None
+
+
+def check_order_by_aliases(tree: exp.Expr) -> None:
+    """Postgres takes a select item's alias in ORDER BY only as a bare name (``order by doc``); inside an
+    expression (``order by doc ->> 'name'``) a name is an input column, and an alias alone is an error (DuckDB
+    would read the alias). Checked for the statement's own SELECT when every FROM item's columns are known."""
+    order = tree.args.get("order") if isinstance(tree, exp.Select) else None
+    aliases = {e.alias.lower() for e in tree.expressions if e.alias} if order else set()
+    if not aliases:
+        return
+    ctes = {cte.alias.lower(): cte.this for cte in tree.ctes}
+    sources = [tree.args["from_"].this] if tree.args.get("from_") else []
+    sources += [join.this for join in tree.args.get("joins") or []]
+    inputs: set[str] = set()
+    for source in sources:
+        columns = _source_columns(source, ctes)
+        if columns is None:
+            return
+        inputs |= columns
+    for ordered in order.expressions:
+        item = ordered.this
+        while isinstance(item, exp.Paren):
+            item = item.this
+        if isinstance(item, (exp.Column, exp.Literal)):
+            continue
+        for column in item.find_all(exp.Column):
+            name = column.name.lower()
+            if not column.table and name in aliases and name not in inputs and (
+                    column.find_ancestor(exp.Select) is tree):
+                raise QueryError(f'column "{column.name}" does not exist')
+
+
 def check_unsupported(tree: exp.Expr) -> None:
     check_server_facts(tree)
+    check_order_by_aliases(tree)
     check_row_columns(tree)
     for window in tree.find_all(exp.WindowSpec):
         for bound, word in (("start", "starting"), ("end", "ending")):

@@ -11573,3 +11573,7 @@ select name, to_char(create_date, 'TMMonth') as month, to_char(create_date, 'TMD
   to_char(create_date, 'tmmonth|TMMONTH|TMdy') as cased
 from aws_iam_user
 order by name;
+
+-- name: order_by_alias_bare_and_input_column_in_expression
+select lower(name) as name, account_id as path, path as p from aws_iam_user
+order by upper(name), length(path), name, p;
