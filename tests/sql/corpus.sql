@@ -11577,3 +11577,9 @@ order by name;
 -- name: order_by_alias_bare_and_input_column_in_expression
 select lower(name) as name, account_id as path, path as p from aws_iam_user
 order by upper(name), length(path), name, p;
+
+-- name: text_to_date_and_timestamp_of_iso_times
+select t, (t::jsonb ->> 'at')::date as day, (t::jsonb ->> 'at')::timestamp as at
+from (values ('{"at": "2025-06-15 10:00:00"}'), ('{"at": "2025-06-15T10:00:00Z"}'), ('{"at": "2025-06-15 10:00:00+05"}'))
+  as v(t)
+order by t;
