@@ -253,7 +253,17 @@ def main() -> None:
                     f"| {size} | {counts} | {name} | {cpu:.2f} | {rss:.0f} | {cpu / their_cpu:.2f} "
                     f"| {rss / (their_rss / 2**20):.2f} | {split} |"
                 )
+            print(f"{size}, per round (the rounds' own Cloudsplaining CPU):")
+            for name, runs in measured.items():
+                if "(cold cache)" not in name and name != "cloudsplaining scan":
+                    ratios = [sum(c for c, _ in steps) / their[0][0] for steps, their in zip(runs, theirs)]
+                    print(f"- {name} / Cloudsplaining's: {' '.join(f'{r:.2f}' for r in ratios)}")
             if args.baseline:
+                for row in ("load + check + report", "evidence run (one process)"):
+                    ours, before = measured[f"iamsql {row}"], measured[f"baseline {row}"]
+                    ratios = [sum(c for c, _ in a) / sum(c for c, _ in b) for a, b in zip(ours, before)]
+                    print(f"- iamsql {row} / baseline's: {' '.join(f'{r:.2f}' for r in ratios)}, "
+                          f"median {_median(ratios):.2f}")
                 same = trees[0].results() == trees[1].results()
                 print(
                     f"{size}: check results (control, account, resource, status, reason) of iamsql and the "

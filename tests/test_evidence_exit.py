@@ -1,5 +1,5 @@
-"""How the installed command's ``evidence run`` process ends (``iamsql.cli.console``): once the run has closed its
-database and written its folder, the process exits without Python freeing every module and object first, yet as
+"""How the installed command's ``evidence run``, ``load``, ``check`` and ``report`` processes end
+(``iamsql.cli.console``): once the command has closed its database and written its files, the process exits without Python freeing every module and object first, yet as
 Python's exit would otherwise: exit functions run (the private temporary folder is removed), the output is
 flushed, the exit code is the run's. ``iamsql.cli.main``, called in a process that goes on, only raises
 ``SystemExit``."""
@@ -30,15 +30,18 @@ RUN = (
 )
 
 
-def evidence_run(tmp_path, *options: str) -> subprocess.CompletedProcess:
+def command(tmp_path, *words: str) -> subprocess.CompletedProcess:
+    """The installed command with ``words``, the witness and the exit function of ``RUN`` in its process."""
     scratch = tmp_path / "tmp"
     scratch.mkdir(exist_ok=True)
-    return subprocess.run(
-        [sys.executable, "-c", RUN, "evidence", "run", "--db", str(tmp_path / "e.duckdb"),
-         "--evidence-dir", str(tmp_path / "evidence"), "--source", str(SAMPLE_DIR),
-         "--control", "iam_root_mfa_enabled", *options],
-        capture_output=True, text=True, env={**os.environ, "TMPDIR": str(scratch)},
-    )
+    return subprocess.run([sys.executable, "-c", RUN, *words], capture_output=True, text=True,
+                          env={**os.environ, "TMPDIR": str(scratch)})
+
+
+def evidence_run(tmp_path, *options: str) -> subprocess.CompletedProcess:
+    return command(tmp_path, "evidence", "run", "--db", str(tmp_path / "e.duckdb"), "--evidence-dir",
+                   str(tmp_path / "evidence"), "--source", str(SAMPLE_DIR), "--control", "iam_root_mfa_enabled",
+                   *options)
 
 
 def test_finished_evidence_run_exits_without_teardown(tmp_path):
@@ -59,6 +62,32 @@ def test_failed_evidence_run_exits_as_python_does(tmp_path):
     failed = evidence_run(tmp_path, "--fail-on", "nonsense")
     assert failed.returncode == 254 and failed.stderr.startswith("error: ")  # a failed run, not a control error
     assert "torn down" in failed.stderr and "exit functions ran" in failed.stderr  # a failure: Python's own exit
+
+
+def test_load_check_and_report_exit_without_teardown(tmp_path):
+    database = str(tmp_path / "j.duckdb")
+    steps = [
+        (("load", "--db", database, str(SAMPLE_DIR)), 0, "account_id"),
+        (("check", "--db", database, "--control", "iam_access_key_rotated", "--format", "csv"), 1, "group_id,"),
+        (("report", "--db", database, "--out", str(tmp_path / "r.xlsx")), 0, str(tmp_path / "r.xlsx")),
+    ]
+    for words, code, first_output in steps:
+        done = command(tmp_path, *words)
+        assert done.returncode == code, done.stderr  # check: an access key of the sample is not rotated (an alarm)
+        assert done.stdout.startswith(first_output)  # flushed before the exit
+        assert "exit functions ran" in done.stderr
+        assert "torn down" not in done.stderr
+        assert list((tmp_path / "tmp").iterdir()) == []
+        assert not (tmp_path / "j.duckdb.wal").exists()  # closed (checkpointed) by the command
+    assert (tmp_path / "r.xlsx").stat().st_size > 0
+    with duckdb.connect(database, read_only=True) as con:
+        assert con.execute("select count(*) from iamsql_result").fetchone()[0] > 0
+
+
+def test_failed_load_exits_as_python_does(tmp_path):
+    failed = command(tmp_path, "load", "--db", str(tmp_path / "j.duckdb"), str(tmp_path / "missing.json"))
+    assert failed.returncode == 2 and failed.stderr.startswith("error: ")
+    assert "torn down" in failed.stderr and "exit functions ran" in failed.stderr
 
 
 def test_main_in_process_only_raises_system_exit(tmp_path, monkeypatch):

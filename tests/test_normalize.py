@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from iamsql.common.arns import arn_account, arn_partition
 from iamsql.load import normalize
 from iamsql.load.normalize import inline_policies_std, policy_std
 
@@ -261,8 +262,8 @@ def test_timestamps(value, expected):
 
 
 def test_arn_helpers():
-    assert normalize.arn_account("arn:aws:iam::aws:policy/AdministratorAccess") is None
-    assert normalize.arn_account("arn:aws-us-gov:iam::123456789012:role/x") == "123456789012"
-    assert normalize.arn_partition("arn:aws-us-gov:iam::123456789012:role/x") == "aws-us-gov"
+    assert arn_account("arn:aws:iam::aws:policy/AdministratorAccess") is None
+    assert arn_account("arn:aws-us-gov:iam::123456789012:role/x") == "123456789012"
+    assert arn_partition("arn:aws-us-gov:iam::123456789012:role/x") == "aws-us-gov"
     assert normalize.tags_map([{"Key": "a", "Value": "1"}]) == {"a": "1"}
     assert normalize.tags_map([]) is None

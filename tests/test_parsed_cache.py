@@ -1,13 +1,17 @@
-"""Control headers and framework mappings are read from YAML once and then kept parsed beside the translation
-cache: a new process reads the kept copy, which equals what parsing gives; a change to any control, helper view,
-mapping or catalog file, or to the code that reads them, is parsed again; a broken entry is parsed again and
+"""Control headers, framework mappings and the policy engine's questions are read from YAML once and then kept parsed
+beside the translation cache: a new process reads the kept copy, which equals what parsing gives (and imports no
+PyYAML); a change to any control, helper view, mapping or catalog file, or to the code that reads them, is parsed
+again; a broken entry is parsed again and
 rewritten; a file that does not parse is never kept."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -15,9 +19,11 @@ from iamsql import frameworks
 from iamsql.controls import catalog
 from iamsql.controls.names import QUERIES_DIR, view_names
 from iamsql.errors import ControlError
+from iamsql.policy.access import questions
 
 CONTROLS = ("iam_root_mfa_enabled", "iam_cloudshell_full_access_not_attached", "iam_access_key_rotated")
 FRAMEWORK = "nist-sp-800-207"
+ENGINE_CONTROL = "iam_principal_privilege_escalation"  # reads the policy engine's tables, so its questions
 
 
 @pytest.fixture
@@ -177,3 +183,33 @@ def test_a_control_that_does_not_parse_is_never_kept(cache, parses, queries):
         with pytest.raises(ControlError, match="severity"):
             catalog.load_controls(queries)
     assert entries(cache, "controls") == []
+
+
+def test_the_engine_questions_read_back_equal_the_parsed_ones(cache, tmp_path, monkeypatch):
+    parsed = []
+    load = questions.yamltext.load
+    monkeypatch.setattr(questions.yamltext, "load", lambda text: parsed.append(text) or load(text))
+    first = questions.load_questions.__wrapped__(catalog.ACCESS_QUESTIONS)
+    again = questions.load_questions.__wrapped__(catalog.ACCESS_QUESTIONS)  # a new process: the kept copy
+    assert len(parsed) == 1 and again == first and len(first) > 100
+    assert entries(cache, "questions") != []
+    changed = tmp_path / "access.yaml"
+    changed.write_text(catalog.ACCESS_QUESTIONS.read_text().replace("title: ", "title: changed ", 1))
+    assert questions.load_questions.__wrapped__(changed) != first and len(parsed) == 2  # another file: parsed
+
+
+def test_a_check_and_a_report_with_everything_kept_import_no_yaml(tmp_path):
+    env = {**os.environ, "IAMSQL_CACHE_DIR": str(tmp_path / "cache")}
+    database, seen = str(tmp_path / "s.duckdb"), []
+    imported = ("import atexit, sys\n"
+                "atexit.register(lambda: sys.stderr.write(f'yaml imported: {\"yaml\" in sys.modules}\\n'))\n"
+                "from iamsql.cli import main\nmain()\n")
+    for words in (["load", "--sample", "-q"], ["check", "-q", "-o", "none", "--control", ENGINE_CONTROL],
+                  ["check", "-q", "-o", "none", "--control", ENGINE_CONTROL],
+                  ["report", "-q", "--out", str(tmp_path / "r.xlsx")]):
+        done = subprocess.run([sys.executable, "-c", imported, *words, "--db", database], capture_output=True,
+                              text=True, env=env)
+        assert done.returncode in (0, 1), done.stderr
+        seen.append(done.stderr.splitlines()[-1])
+    # the first check parses the headers, mappings and questions and keeps them; the second and the report read them
+    assert seen == ["yaml imported: False", "yaml imported: True", "yaml imported: False", "yaml imported: False"]

@@ -21,6 +21,7 @@ from iamsql.cli.options import (
     header_flag,
     new_in_existing_folder,
 )
+from iamsql.cli.root import end_without_teardown
 from iamsql.common.lazy import lazy_import
 from iamsql.errors import IamsqlError
 from iamsql.sql.output import render
@@ -264,6 +265,7 @@ def check(
     typer.echo(counts, nl=False, err=fmt not in ("table", "md"))
     for path in written:
         typer.echo(f"wrote {path}", err=True)
+    end_without_teardown()  # the run closed its database and the files it wrote
     raise typer.Exit(code)
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from iamsql.cli.options import DbOption, FormatOption, check_format, new_in_existing_folder
+from iamsql.cli.root import end_without_teardown
 from iamsql.common.lazy import lazy_import
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.errors import IamsqlError
@@ -152,6 +153,7 @@ def load(
         typer.echo(f"skipped {path}: {reason}", err=True)
     for warning in summary.warning_lines():
         typer.echo(f"warning: {warning}", err=True)
+    end_without_teardown()  # the load closed its database
 
 
 def _print_load_summary(summary) -> None:

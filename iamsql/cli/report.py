@@ -9,6 +9,7 @@ import typer
 
 from iamsql.cli.check import sigma_controls
 from iamsql.cli.options import DbOption, StepsQuietOption, existing_folder, new_in_existing_folder
+from iamsql.cli.root import end_without_teardown
 from iamsql.common.lazy import lazy_import
 
 dbmod = lazy_import("iamsql.store.db")
@@ -94,6 +95,7 @@ def report(
         con.close()
     if str(out) != "-":
         typer.echo(str(path))
+    end_without_teardown()  # the report closed its database and the file it wrote
 
 
 def diff(

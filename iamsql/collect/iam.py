@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 
 from iamsql.collect.account import AccountRun
 from iamsql.collect.aws import CallFailed
+from iamsql.common.arns import arn_account
 from iamsql.load import normalize
 
 GAAD_FILTERS = ["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"]
@@ -74,7 +75,7 @@ def collect_iam(run: AccountRun) -> IamListing:
     run.each([p["Arn"] for p in oidc.get("OpenIDConnectProviderList") or []], lambda arn: run.fetch(
         "iam", "GetOpenIDConnectProvider", entity=arn.split(":oidc-provider/", 1)[-1], add={"Arn": arn},
         OpenIDConnectProviderArn=arn))
-    entity_tags(run, [arn for arn in policies if normalize.arn_account(arn)],
+    entity_tags(run, [arn for arn in policies if arn_account(arn)],
                 [p["InstanceProfileName"] for p in profiles.get("InstanceProfiles") or []],
                 [c["ServerCertificateName"] for c in certificates.get("ServerCertificateMetadataList") or []],
                 [d["SerialNumber"] for d in devices.get("VirtualMFADevices") or []])

@@ -12,10 +12,11 @@ from collections.abc import Callable, Hashable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-import yaml
-
-from iamsql.common.yamltext import SafeLoader
+from iamsql.common.lazy import lazy_import
+from iamsql.common.yamltext import safe_loader
 from iamsql.errors import IamsqlError
+
+yaml = lazy_import("yaml")  # imported by the first document read (``yamltext``)
 
 Model = TypeVar("Model")
 
@@ -148,11 +149,19 @@ class LocatedList(list):
         self.lines: list[int] = []
 
 
-class _LocatingLoader(SafeLoader):  # type: ignore[misc,valid-type]
+@functools.cache
+def _locating_loader() -> type:
     """Safe YAML whose mappings are ``Located`` and sequences ``LocatedList``."""
 
+    class LocatingLoader(safe_loader()):  # type: ignore[misc,valid-type]
+        pass
 
-def _construct_located(loader: _LocatingLoader, node: yaml.MappingNode):
+    LocatingLoader.add_constructor("tag:yaml.org,2002:map", _construct_located)
+    LocatingLoader.add_constructor("tag:yaml.org,2002:seq", _construct_located_list)
+    return LocatingLoader
+
+
+def _construct_located(loader, node: yaml.MappingNode):
     data = Located(node.start_mark.line + 1)
     yield data
     loader.flatten_mapping(node)
@@ -168,7 +177,7 @@ def _construct_located(loader: _LocatingLoader, node: yaml.MappingNode):
         data[key] = loader.construct_object(value_node)
 
 
-def _construct_located_list(loader: _LocatingLoader, node: yaml.SequenceNode):
+def _construct_located_list(loader, node: yaml.SequenceNode):
     data = LocatedList(node.start_mark.line + 1)
     yield data
     for item in node.value:
@@ -176,14 +185,10 @@ def _construct_located_list(loader: _LocatingLoader, node: yaml.SequenceNode):
         data.append(loader.construct_object(item))
 
 
-_LocatingLoader.add_constructor("tag:yaml.org,2002:map", _construct_located)
-_LocatingLoader.add_constructor("tag:yaml.org,2002:seq", _construct_located_list)
-
-
 def load_located(text: str) -> Any:
     """The value of one YAML document (safe), its mappings ``Located`` and sequences ``LocatedList``; YAML errors
     propagate."""
-    return yaml.load(text, Loader=_LocatingLoader)
+    return yaml.load(text, Loader=_locating_loader())
 
 
 @dataclasses.dataclass(frozen=True)

@@ -26,6 +26,7 @@ from iamsql.store.schema import ACCESS_TABLES, ACCOUNT_VIEWS, CATALOG_TABLES, TA
 
 sqlglot = lazy_import("sqlglot")
 dialect = lazy_import("iamsql.sql.dialect")  # imports sqlglot: only when a control is translated, not when cached
+yaml = lazy_import("yaml")  # imported by the first header parsed (they are kept parsed: ``_folder``)
 
 # the code that reads and validates a control's header: a change to it is a miss of the parsed controls kept on disk
 HEADER_READERS = (Path(__file__), Path(model.__file__), Path(yamltext.__file__), Path(schema.__file__))
@@ -135,7 +136,7 @@ def parse_control(path: Path) -> Control:
         raise ControlError(f"{name}: missing the leading /* ... */ metadata header")
     try:
         data = load_located(match["header"])
-    except yamltext.YAMLError as exc:
+    except yaml.YAMLError as exc:
         raise ControlError(f"{name}: header is not valid YAML: {first_line(exc)}") from None
     except RecursionError:
         raise ControlError(f"{name}: header nested too deeply to read") from None

@@ -39,18 +39,19 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from iamsql.common import model, yamltext
+from iamsql.common.lazy import lazy_import
 from iamsql.common.model import Where, rule, validate
 from iamsql.common.resources import data_folder
 from iamsql.errors import MappingError
 from iamsql.sql import cache as sqlcache
+
+yaml = lazy_import("yaml")  # imported by the first mapping read (they are kept parsed: ``sql.cache.kept``)
 
 DATA_DIR = data_folder("mappings")  # the shipped mappings and catalogs
 # the code that reads and validates mappings and catalogs: a change to it is a miss of the parsed frameworks kept on disk
@@ -391,24 +392,29 @@ def _framework(item: dict) -> Framework:
     )
 
 
-class _UniqueKeyLoader(yamltext.SafeLoader):  # type: ignore[misc]
+@cache
+def _unique_key_loader() -> type:
     """Safe YAML whose mappings may not repeat a key (a control listed twice would silently keep one line)."""
 
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(None, None, f"{key!r} is listed twice", key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+    class UniqueKeyLoader(yamltext.safe_loader()):  # type: ignore[misc]
+        def construct_mapping(self, node, deep=False):
+            seen = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(None, None, f"{key!r} is listed twice",
+                                                            key_node.start_mark)
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return UniqueKeyLoader
 
 
 def _read_yaml(path: Path) -> dict:
     name = f"{path.parent.name}/{path.name}"
     try:
         with path.open(encoding="utf-8") as handle:
-            data = yaml.load(handle, Loader=_UniqueKeyLoader)
+            data = yaml.load(handle, Loader=_unique_key_loader())
     except OSError as exc:
         raise MappingError(f"{name}: cannot read: {exc.strerror}") from None
     except yaml.YAMLError as exc:

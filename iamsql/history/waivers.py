@@ -43,14 +43,16 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import yaml
 
+from iamsql.common.lazy import lazy_import
 from iamsql.common.model import Where, load_located, rule, validate
 from iamsql.controls.names import QUERIES_DIR
 from iamsql.errors import ExceptionsFileError, HistoryError, MappingError, first_line
 from iamsql.frameworks import get_framework
 from iamsql.history.runs import run_controls, runs
 from iamsql.store.db import has_table, transaction
+
+yaml = lazy_import("yaml")  # imported by the first exceptions file read
 
 
 @dataclass(frozen=True)

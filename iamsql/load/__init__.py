@@ -41,6 +41,7 @@ from typing import Any
 
 import duckdb
 
+from iamsql.common.arns import arn_account, arn_parts
 from iamsql.common.files import sha256_file
 from iamsql.common.paths import walk
 from iamsql.errors import DatabaseError, IamsqlError, InputError, first_line
@@ -67,7 +68,7 @@ from iamsql.load.formats.base import (
     says_truncated,
 )
 from iamsql.load.formats.queried import queried_object
-from iamsql.load.normalize import arn_account, arn_parts, region_partition, timestamp
+from iamsql.load.normalize import region_partition, timestamp
 from iamsql.load.shapes import shape_problem
 from iamsql.raw.folder import MANIFEST_NAME, Manifest, read_manifest
 from iamsql.store import db

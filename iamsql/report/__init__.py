@@ -10,6 +10,7 @@ report never leaves a half-written file, and only a new path or a regular file i
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -20,32 +21,23 @@ import duckdb
 
 from iamsql.common.safe_write import STDOUT, is_stdout, replacing
 from iamsql.errors import ReportError, WriteError, first_line
-from iamsql.report.asff import write_asff
-from iamsql.report.benchmark import write_benchmark_csv, write_benchmark_json
-from iamsql.report.csvout import write_csv
-from iamsql.report.html import write_html
-from iamsql.report.jsonout import write_json
-from iamsql.report.junit import write_junit
-from iamsql.report.markdown import write_markdown
 from iamsql.report.model import Report, build_report
-from iamsql.report.ocsf import write_ocsf, write_ocsf_lines
-from iamsql.report.sarif import write_sarif
-from iamsql.report.xlsx import SHEETS, write_xlsx
 
-# format -> (writer, binary?)
+# format -> (module of iamsql.report, its writer, binary?); a writer's module is imported when its format is written
+# (``writer``): a command writes one or a few formats, and the workbook's alone imports openpyxl
 WRITERS = {
-    "xlsx": (write_xlsx, True),
-    "csv": (write_benchmark_csv, False),
-    "findings-csv": (write_csv, False),
-    "json": (write_benchmark_json, False),
-    "iamsql-json": (write_json, False),
-    "ocsf": (write_ocsf, False),
-    "ocsf-jsonl": (write_ocsf_lines, False),
-    "asff": (write_asff, False),
-    "md": (write_markdown, False),
-    "sarif": (write_sarif, False),
-    "junit": (write_junit, False),
-    "html": (write_html, False),
+    "xlsx": ("xlsx", "write_xlsx", True),
+    "csv": ("benchmark", "write_benchmark_csv", False),
+    "findings-csv": ("csvout", "write_csv", False),
+    "json": ("benchmark", "write_benchmark_json", False),
+    "iamsql-json": ("jsonout", "write_json", False),
+    "ocsf": ("ocsf", "write_ocsf", False),
+    "ocsf-jsonl": ("ocsf", "write_ocsf_lines", False),
+    "asff": ("asff", "write_asff", False),
+    "md": ("markdown", "write_markdown", False),
+    "sarif": ("sarif", "write_sarif", False),
+    "junit": ("junit", "write_junit", False),
+    "html": ("html", "write_html", False),
 }
 FORMATS = tuple(WRITERS)
 # file name ending -> format; the longest matching ending wins (``x.ocsf.json`` is OCSF, ``x.json`` JSON)
@@ -84,6 +76,12 @@ def format_for(out: Path, fmt: str | None) -> str:
     return EXTENSIONS[endings[0]]
 
 
+def writer(fmt: str) -> Callable:
+    """The function that writes ``fmt`` (a format of ``WRITERS``), its module imported on first use."""
+    module, function, _binary = WRITERS[fmt]
+    return getattr(importlib.import_module(f"{__name__}.{module}"), function)
+
+
 def write_report(
     con: duckdb.DuckDBPyConnection,
     out: str | os.PathLike,
@@ -104,25 +102,26 @@ def write_report(
     same options (several files of one run read it once)."""
     progress = progress or _no_progress
     if on_total:
-        on_total(1 + (len(SHEETS) + 1 if format_for(Path(out), fmt) == "xlsx" and not is_stdout(out) else 1))
+        workbook = format_for(Path(out), fmt) == "xlsx" and not is_stdout(out)
+        on_total(1 + (len(importlib.import_module(f"{__name__}.xlsx").SHEETS) + 1 if workbook else 1))
     if is_stdout(out):
         return _write_stdout(con, fmt, frameworks, run_id, queries_dir, sys.stdout, extra_controls, progress)
     out = Path(out)
     fmt = format_for(out, fmt)
     if out.is_dir() and not out.is_symlink():
         raise ReportError(f"{out} is a folder; give a file name, e.g. {out / ('report.' + fmt)}")
-    writer, binary = WRITERS[fmt]
+    write, binary = writer(fmt), WRITERS[fmt][2]
     try:
         with replacing(out) as partial:
             progress("reading the run")
             report = report or build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir,
                                             extra_controls=extra_controls)
             if binary:
-                writer(report, partial, progress=progress)
+                write(report, partial, progress=progress)
             else:
                 progress(f"writing {fmt}")
                 with partial.open("w", encoding="utf-8", newline="") as handle:
-                    writer(report, handle)
+                    write(report, handle)
     except WriteError as exc:
         raise ReportError(str(exc)) from None
     except OSError as exc:
@@ -140,17 +139,16 @@ def _write_stdout(con, fmt, frameworks, run_id, queries_dir, stream: TextIO, ext
                   progress: Callable[[str], None] = _no_progress) -> Path:
     """``--out -``: a text format streamed to standard output (xlsx is refused: a workbook is a binary file)."""
     if fmt is None:
-        raise ReportError(f"--out - needs --format ({', '.join(f for f in FORMATS if not WRITERS[f][1])})")
+        raise ReportError(f"--out - needs --format ({', '.join(f for f in FORMATS if not WRITERS[f][2])})")
     fmt = format_for(Path(STDOUT), fmt)
-    writer, binary = WRITERS[fmt]
-    if binary:
+    if WRITERS[fmt][2]:
         raise ReportError(f"{fmt} cannot go to standard output; give a file name with --out")
     try:
         progress("reading the run")
         report = build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir,
                               extra_controls=extra_controls)
         progress(f"writing {fmt}")
-        writer(report, stream)
+        writer(fmt)(report, stream)
         stream.flush()
     except duckdb.Error as exc:
         raise ReportError(f"cannot read the check run from the database: {first_line(exc)}") from None
@@ -212,9 +210,9 @@ def report_text(con: duckdb.DuckDBPyConnection, fmt: str, *, header: bool = True
     pieces = TextPieces()
     report = gather(con, **options)
     if fmt == "csv":
-        write_benchmark_csv(report, pieces, header=header, separator=separator)
+        writer(fmt)(report, pieces, header=header, separator=separator)
     else:
-        WRITERS[fmt][0](report, pieces)
+        writer(fmt)(report, pieces)
     return pieces.done()
 
 

@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, TextIO
 
-from iamsql.load.normalize import arn_parts
+from iamsql.common.arns import arn_parts
 from iamsql.report.jsonout import dumps, write_lines
 from iamsql.report.model import Report
 

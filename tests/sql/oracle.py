@@ -18,6 +18,7 @@ from pathlib import Path
 import sqlglot
 from sqlglot import exp
 
+from iamsql.common.arns import arn_account, arn_partition
 from iamsql.load import normalize
 from iamsql.sql.dialect import parse, quiet_sqlglot, to_duckdb
 from iamsql.sql.output import pg_data_type, pg_float
@@ -38,8 +39,8 @@ PG_TYPES = {"VARCHAR": "text", "JSON": "jsonb", "TIMESTAMPTZ": "timestamptz", "B
 
 def _arn_columns(row: dict, arn: str | None, title: str | None) -> None:
     if arn:
-        row.setdefault("account_id", normalize.arn_account(arn))
-        row.setdefault("partition", normalize.arn_partition(arn))
+        row.setdefault("account_id", arn_account(arn))
+        row.setdefault("partition", arn_partition(arn))
         row.setdefault("akas", [arn])
     row.setdefault("title", title)
     row.setdefault("region", "global")
@@ -76,7 +77,7 @@ def steampipe_rows(data: dict) -> dict[str, list[dict]]:
         row["akas"] = [f"arn:aws:iam::{row['account_id']}:user/{row['user_name']}/accesskey/{row['access_key_id']}"]
         tables["aws_iam_access_key"].append(row)
     for record in data["aws_iam_credential_report"]:
-        account = normalize.arn_account(record["arn"])
+        account = arn_account(record["arn"])
         tables["aws_iam_credential_report"].append(
             normalize.credential_report_row(record, data["credential_report_generated"][account]))
     for raw in data["aws_iam_account_password_policy"]:

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iamsql.load.normalize import arn_parts, timestamp
+from iamsql.common.arns import arn_parts
+from iamsql.load.normalize import timestamp
 
 
 @dataclass

@@ -11,9 +11,12 @@ core schema does and leaves times as text, as the JSON output has them.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
-import yaml
+from iamsql.common.lazy import lazy_import
+
+yaml = lazy_import("yaml")  # only a file that starts as YAML output needs it: every load looks
 
 # The first line of a YAML output: a member of the output (``Users:``, ``trailList:``, ``analyzers:``), or a list
 # item that begins with one (``yaml-stream``: one item per page; ``--query Users``: the users).
@@ -25,23 +28,28 @@ TABLE_START = re.compile(r"-{5,}\n\|[^\n]*\|", re.MULTILINE)
 SAVE_JSON = "save the command's output again with --output json"
 
 
-class _CliYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+@cache
+def _cli_yaml_loader() -> type:
     """PyYAML's safe loader (on libyaml when PyYAML has it: a large get-account-authorization-details in YAML)
     with YAML 1.2's core schema for plain values: only ``true``/``false`` are booleans, integers are decimal, and
     times stay text."""
 
+    class CliYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        pass
 
-_CliYamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag.rsplit(":", 1)[-1] not in ("bool", "int", "float", "timestamp")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_CliYamlLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                                     list("tTfF"))
-_CliYamlLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
-_CliYamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
-    list("-+.0123456789"))
-_CliYamlLoader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node), 10))
+    CliYamlLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers
+                if tag.rsplit(":", 1)[-1] not in ("bool", "int", "float", "timestamp")]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    CliYamlLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                        list("tTfF"))
+    CliYamlLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+    CliYamlLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
+        list("-+.0123456789"))
+    CliYamlLoader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node), 10))
+    return CliYamlLoader
 
 
 def refusal(text: str) -> str | None:
@@ -61,7 +69,7 @@ def yaml_document(text: str) -> Any | str | None:
     if not YAML_START.match(text.lstrip()):
         return None
     try:
-        document = yaml.load(text, Loader=_CliYamlLoader)
+        document = yaml.load(text, Loader=_cli_yaml_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""

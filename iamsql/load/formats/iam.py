@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from iamsql.common.arns import arn_account, arn_parts
 from iamsql.load import normalize
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, arn_columns, json_time, when
-from iamsql.load.normalize import arn_account, arn_parts, go_struct
+from iamsql.load.normalize import go_struct
 
 ACCESS_KEY_ID = re.compile(r"^(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,124}$")
 

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from iamsql.common.arns import arn_account, arn_parts
 from iamsql.load import normalize
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, is_list, output_region, when
-from iamsql.load.normalize import arn_account, arn_parts
 
 INSTANCE = "aws_ssoadmin_instance"
 PERMISSION_SET = "aws_ssoadmin_permission_set"

@@ -29,10 +29,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from iamsql.common.arns import arn_account, arn_parts
 from iamsql.common.policy_text import policy_json_value
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, output_region, when
 from iamsql.load.formats.filter_pattern import alternatives
-from iamsql.load.normalize import arn_account, arn_parts, policy_std, tags_map
+from iamsql.load.normalize import policy_std, tags_map
 
 METRIC_FILTER = "aws_cloudwatch_log_metric_filter"
 ALARM = "aws_cloudwatch_alarm"

@@ -23,9 +23,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from iamsql.common.arns import arn_account
 from iamsql.common.policy_text import policy_json_value
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, arn_columns, is_list, when
-from iamsql.load.normalize import arn_account, tags_map
+from iamsql.load.normalize import tags_map
 
 ACCOUNT = "aws_organizations_account"
 OU = "aws_organizations_organizational_unit"

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from iamsql.common.arns import arn_account, arn_parts
 from iamsql.load.formats.base import Format, Fragment, Parsed, output_region, when
-from iamsql.load.normalize import arn_account, arn_parts, tags_map
+from iamsql.load.normalize import tags_map
 
 TABLE = "aws_cloudtrail_trail"
 

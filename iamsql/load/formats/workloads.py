@@ -25,9 +25,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from iamsql.common.arns import arn_account, arn_parts
 from iamsql.common.policy_text import json_text, policy_json_value
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, json_time, output_region, when
-from iamsql.load.normalize import arn_account, arn_parts, go_fields, go_struct, policy_std, tags_map
+from iamsql.load.normalize import go_fields, go_struct, policy_std, tags_map
 
 EC2 = "aws_ec2_instance"
 LAMBDA = "aws_lambda_function"

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from iamsql.common.arns import arn_account
 from iamsql.errors import PolicyError
-from iamsql.load.normalize import arn_account
 from iamsql.policy import Policy, parse_policy
 from iamsql.policy.document import as_resource_control_policy, as_service_control_policy
 

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-import yaml
-
 from iamsql.common import yamltext
+from iamsql.common.lazy import lazy_import
 from iamsql.errors import IamsqlError, first_line
 from iamsql.policy.catalog import probe_resources
+from iamsql.sql import cache as sqlcache
+
+yaml = lazy_import("yaml")  # imported when the file is parsed, not when its parsed copy is read (``_parsed``)
 
 # resources that run code with a role of their own: target -> the Steampipe table that lists them with their role
 WORKLOADS = {
@@ -127,7 +129,7 @@ def _probes(name: str, items, service: str | dict | None = None,
 def load_questions(path: Path) -> tuple[Question, ...]:
     """Every question of the file: the named ones, then ``escalation:<path>`` for each escalation path."""
     try:
-        data = yamltext.load(path.read_text(encoding="utf-8")) or {}
+        data = _parsed(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise IamsqlError(f"{path.name}: cannot be read: {first_line(exc)}") from None
     questions = [
@@ -152,6 +154,18 @@ def load_questions(path: Path) -> tuple[Question, ...]:
     return tuple(questions)
 
 
+def _parsed(text: str) -> dict:
+    """The file's document, kept parsed beside the translation cache (``sql.cache.kept``), keyed by the file and the
+    code that reads it: a process reads JSON instead of importing PyYAML and parsing the file."""
+    readers = (Path(__file__), Path(yamltext.__file__))
+    return sqlcache.kept("questions", [text.encode(), *(path.read_bytes() for path in readers)],
+                         lambda: yamltext.load(text) or {}, _document, _document)
+
+
+def _document(value) -> dict:
+    if not isinstance(value, dict):
+        raise TypeError("the questions file holds no mapping")
+    return value
 def resources_for(target: str, action: str, *, partition: str, account_id: str, self_arn: str) -> tuple[str, ...]:
     """The concrete resource ARNs a probe is asked on (all of them must be allowed, as IAM authorizes every
     resource a request names)."""
