@@ -124,11 +124,11 @@ def _on_late_signal(signum, frame) -> None:
 def _end_after_late_signal() -> None:
     """The last exit function of the installed command: after a signal that arrived once the command had finished,
     the one line saying what it stored and that signal's exit code (130, 143), as during the command. Without one,
-    both signals are held back from here on: Python's teardown, which follows, would let them end the process
-    without a word once the command's output is written and its database closed."""
+    both signals are ignored from here on (in every thread, DuckDB's too): Python's teardown, which follows, would
+    restore their default and let them end the process without a word after the command's work was done."""
     if not _late_signal:
-        if hasattr(signal, "pthread_sigmask"):
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         return
     global _terminated
     _terminated = _late_signal == signal.SIGTERM
