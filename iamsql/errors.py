@@ -90,6 +90,11 @@ class UnsupportedFeature(QueryError):
     """A Postgres feature the translation does not cover."""
 
 
+class CollectInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM during ``collect`` once its evidence folder exists; the message says what the folder and
+    the database are."""
+
+
 DUCKDB_INTERRUPTED = "Query interrupted"  # DuckDB's RuntimeError when SIGINT or SIGTERM arrives during a fetch
 
 

@@ -59,7 +59,7 @@ def new_app() -> typer.Typer:
 INTERRUPTED = {
     "load": "nothing was loaded; the database is as it was",
     "check": "no check run was stored; the database is as it was",
-    "collect": "the database is unchanged; the evidence folder is complete: load it with 'iamsql load'",
+    "collect": "nothing was collected; the database is as it was",
     "report": "no report was written",
     "export": "the export did not finish; run it again (it replaces the partitions it writes)",
     "evidence run": "the run did not complete: it does not count in history and the next run removes its hidden "
@@ -73,7 +73,7 @@ _closed_everything = False  # the command closed its database and files: see end
 
 
 def say_interrupted(otherwise: str) -> None:
-    """Print the one line that says what an interrupted command left (once per process): what it stored or rolled
+    """Print the one line that says what an interrupted command left (once per command): what it stored or rolled
     back (``journal``), else ``otherwise``. An evidence run stopped before it was marked complete says so."""
     global _interrupt_said
     if not _interrupt_said:
@@ -256,8 +256,8 @@ def run(app: typer.Typer, *, process_ends: bool = False) -> None:
     before_sigterm = signal.getsignal(signal.SIGTERM)
     if before_sigterm == signal.SIG_DFL:  # not when started with SIGTERM ignored or handled by the caller
         signal.signal(signal.SIGTERM, _on_sigterm)
-    global _closed_everything, _terminated, _late_signal
-    _closed_everything = _terminated = False
+    global _closed_everything, _terminated, _late_signal, _interrupt_said, _interrupt_requested
+    _closed_everything = _terminated = _interrupt_said = _interrupt_requested = False
     _late_signal = 0
     if process_ends:
         atexit.register(_end_after_late_signal)  # before any other: the last to run
