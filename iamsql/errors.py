@@ -95,6 +95,7 @@ class CollectInterrupted(KeyboardInterrupt):
     the database are."""
 
 
+NOTHING_LOADED = "; nothing was loaded"  # how a failed load's line ends (load_paths adds how many files it held)
 DUCKDB_INTERRUPTED = "Query interrupted"  # DuckDB's RuntimeError when SIGINT or SIGTERM arrives during a fetch
 
 
