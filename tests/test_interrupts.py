@@ -345,3 +345,25 @@ def test_a_signal_after_a_command_that_stores_nothing_says_it_had_finished(sampl
     )
     assert result.returncode == 143 and "aws_iam_user" in result.stdout
     assert result.stderr.splitlines() == ["terminated after 'iamsql tables' had finished"]
+
+
+# Ctrl-C while the command line's modules import (before any command starts): an import finder that raises it when
+# typer is first imported stands for the key pressed at that moment.
+INTERRUPTED_WHILE_IMPORTING = """
+import runpy, sys
+class PressCtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == "typer":
+            raise KeyboardInterrupt
+sys.meta_path.insert(0, PressCtrlC())
+sys.argv = ["iamsql", "--version"]
+runpy.run_module("iamsql", run_name="__main__")
+"""
+
+
+def test_ctrl_c_while_the_command_imports_is_one_line():
+    result = subprocess.run([sys.executable, "-c", INTERRUPTED_WHILE_IMPORTING], capture_output=True, text=True,
+                            timeout=120)
+    assert (result.returncode, result.stdout, result.stderr) == (130, "", "interrupted: nothing was changed\n")
+    plain = subprocess.run([sys.executable, "-m", "iamsql", "--version"], capture_output=True, text=True, timeout=120)
+    assert plain.returncode == 0 and plain.stdout.startswith("iamsql ")
