@@ -1,5 +1,16 @@
-"""``python -m iamsql``: the ``iamsql`` command, for a venv whose scripts folder is not on PATH."""
+"""``python -m iamsql`` and the installed ``iamsql`` command (``console``). The command line's modules take a
+moment to import, before any command starts: Ctrl-C then says so in one line and exits 130, as during a command,
+instead of Python's KeyboardInterrupt traceback."""
 
-from iamsql.cli import console
+import sys
 
-console()
+try:
+    from iamsql.cli import console
+except KeyboardInterrupt:
+    sys.stderr.write("interrupted: nothing was changed\n")
+    sys.exit(130)
+
+__all__ = ["console"]
+
+if __name__ == "__main__":
+    console()

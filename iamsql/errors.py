@@ -90,6 +90,12 @@ class UnsupportedFeature(QueryError):
     """A Postgres feature the translation does not cover."""
 
 
+class CollectInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM during ``collect`` once its evidence folder exists; the message says what the folder and
+    the database are."""
+
+
+NOTHING_LOADED = "; nothing was loaded"  # how a failed load's line ends (load_paths adds how many files it held)
 DUCKDB_INTERRUPTED = "Query interrupted"  # DuckDB's RuntimeError when SIGINT or SIGTERM arrives during a fetch
 
 

@@ -93,6 +93,12 @@ def not_utf8(path: Path) -> Path:
     return path
 
 
+def empty_list(path: Path) -> Path:
+    """A request file holding no request at all."""
+    path.write_text("[]")
+    return path
+
+
 def in_folder(make: Callable[[Path], Path], name: str) -> Callable[[Path], Path]:
     """The bad file inside a folder of its own (for options that take a folder); the folder is given, the file
     is named."""
@@ -128,7 +134,7 @@ COMMANDS: dict[str, tuple[list[str], list[Callable[[Path], Path]]]] = {
     "load": (["load", "{bad}", "--db", "{tmp}/new.duckdb"],
              [deep_array, deep_object, deep_users, deep_collect_manifest, symlink_loop, broken_symlink, not_utf8]),
     "simulate --request": (["simulate", "--request", "{bad}"],
-                           [deep_array, deep_object, symlink_loop, broken_symlink, a_folder, not_utf8]),
+                           [deep_array, deep_object, symlink_loop, broken_symlink, a_folder, not_utf8, empty_list]),
     "query -f": (["query", "-f", "{bad}", "--db", "{db}"], [deep_sql, symlink_loop, broken_symlink, a_folder, not_utf8]),
     "query file.sql": (["query", "{bad}", "--db", "{db}"], [deep_sql, symlink_loop, a_folder]),
     "query --print-sql": (["query", "-f", "{bad}", "--print-sql"], [deep_sql]),

@@ -385,7 +385,7 @@ def test_a_command_line_that_names_a_command_builds_only_that_one(monkeypatch):
     monkeypatch.setattr(
         cli,
         "run",
-        lambda app: built.append([c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]),
+        lambda app, **_: built.append([c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]),
     )
     for argv, expected in (
         (["query", "select 1"], ["query"]),
@@ -420,9 +420,28 @@ def test_schema_knows_aws_account_and_takes_db(tmp_path):
     db_path = tmp_path / "audit.duckdb"
     assert run_cli("load", "--quiet", "--db", str(db_path), str(SAMPLE_DIR / "aws_cli_examples")).returncode == 0
     with_db = run_cli("schema", "aws_iam_user", "--db", str(db_path))
-    assert with_db.returncode == 0 and "mfa_enabled" in with_db.stdout and "BOOLEAN" in with_db.stdout
+    assert with_db.returncode == 0 and "mfa_enabled" in with_db.stdout and "boolean" in with_db.stdout
     missing = run_cli("schema", "aws_iam_user", "--db", str(tmp_path / "none.duckdb"))
     assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+def test_schema_names_types_as_steampipe_inspect_does(tmp_path):
+    """Steampipe's ``.inspect`` shows PostgreSQL's type names (text, jsonb, timestamp with time zone, bigint,
+    boolean), with or without a database; ``--duckdb-types`` shows DuckDB's."""
+    expected = {"name": "text", "attached_policy_arns": "jsonb", "create_date": "timestamp with time zone",
+                "mfa_enabled": "boolean"}
+    db_path = tmp_path / "audit.duckdb"
+    assert run_cli("load", "--quiet", "--db", str(db_path), str(SAMPLE_DIR / "aws_cli_examples")).returncode == 0
+    for where in ([], ["--db", str(db_path)]):
+        described = run_cli("schema", "aws_iam_user", *where, "--output", "json")
+        assert described.returncode == 0, described.stderr
+        types = {row["column"]: row["type"] for row in json.loads(described.stdout)}
+        assert {column: types[column] for column in expected} == expected, where
+        duckdb_types = run_cli("schema", "aws_iam_user", *where, "--duckdb-types", "--output", "json")
+        types = {row["column"]: row["type"] for row in json.loads(duckdb_types.stdout)}
+        assert types["name"] == "VARCHAR" and types["attached_policy_arns"] == "JSON", where
+    described = run_cli("schema", "aws_iam_account_summary", "--output", "json")
+    assert {row["type"] for row in json.loads(described.stdout)} >= {"bigint", "text"}
 
 
 def test_schema_describes_the_bookkeeping_tables_the_docs_query(tmp_path):
@@ -591,7 +610,7 @@ def test_tables_schema_and_diff_take_output_like_the_other_listings(tmp_path):
     assert listed.returncode == 0, listed.stderr
     assert {"table": "aws_iam_user", "rows": 65} in json.loads(listed.stdout)
     described = run_cli("schema", "aws_iam_role", "--output", "csv")
-    assert described.returncode == 0 and described.stdout.splitlines()[:2] == ["column,type", "name,VARCHAR"]
+    assert described.returncode == 0 and described.stdout.splitlines()[:2] == ["column,type", "name,text"]
     bad = run_cli("schema", "aws_iam_role", "--format", "yaml")
     assert bad.returncode == 2 and bad.stderr.startswith("error: unknown format 'yaml'") and bad.stdout == ""
     for _ in range(2):

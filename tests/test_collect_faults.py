@@ -32,6 +32,7 @@ from iamsql.load import load_paths
 from iamsql.raw.folder import Evidence
 from iamsql.store import db
 from tests.fixtures.moto import create_organization, populate_account
+from tests.test_evidence import cli
 
 IAMSQL = str(Path(sys.executable).parent / "iamsql")
 MANAGEMENT = "123456789012"
@@ -568,3 +569,33 @@ def test_denied_entity_tags_are_one_gap_per_kind_and_stay_unknown(aws_session, p
     assert proxy.actions.count("ListMFADeviceTags") == 1 and proxy.actions.count("ListPolicyTags") == 1
     assert con.execute("select count(*), count(tags_src) from aws_iam_virtual_mfa_device").fetchone() == (2, 0)
     con.close()
+
+
+def test_ctrl_c_while_the_collected_folder_loads_says_the_folder_is_complete(moto_env, tmp_path, monkeypatch, capsys):
+    """The folder is written and marked complete before the load starts: the line says so and how to load it."""
+    db_path, evidence = tmp_path / "db.duckdb", tmp_path / "ev"
+
+    def interrupted_load(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("iamsql.collect.run.load_paths", interrupted_load)
+    code, _out, err = cli(monkeypatch, capsys, "collect", "--db", str(db_path), "--evidence-dir", str(evidence),
+                          "--quiet")
+    assert code == 130
+    assert err.splitlines() == [f"interrupted: the database is unchanged; the evidence folder is complete: load it "
+                                f"with 'iamsql load {evidence}'"]
+    assert json.loads((evidence / "manifest.json").read_text())["status"] == "complete"
+
+
+def test_ctrl_c_before_the_evidence_folder_exists_says_nothing_was_collected(moto_env, tmp_path, monkeypatch,
+                                                                              capsys):
+    evidence = tmp_path / "ev"
+
+    def interrupted_session(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("iamsql.collect.run.base_session", interrupted_session)
+    code, _out, err = cli(monkeypatch, capsys, "collect", "--db", str(tmp_path / "db.duckdb"), "--evidence-dir",
+                          str(evidence), "--quiet")
+    assert code == 130 and not evidence.exists()
+    assert err.splitlines() == ["interrupted: nothing was collected; the database is as it was"]

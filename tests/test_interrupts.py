@@ -301,3 +301,69 @@ def test_sigterm_during_a_control_query_stops_check(sample_db, tmp_path):
     con = duckdb.connect(str(database), read_only=True)
     assert con.execute("select count(*) from iamsql_run").fetchone() == (0,)
     con.close()
+
+
+# The installed command with a signal sent to itself once the command has finished, while the process ends (an exit
+# function the command registers runs before the command's own): the window between the command and the exit.
+SIGNALLED_AT_EXIT = """
+import atexit, functools, os, sys
+import iamsql.cli as cli
+signum, sys.argv[1:] = int(sys.argv[1]), sys.argv[2:]
+command = cli.COMMANDS[sys.argv[1]]
+@functools.wraps(command)
+def signalled_at_exit(*args, **kwargs):
+    atexit.register(os.kill, os.getpid(), signum)
+    return command(*args, **kwargs)
+cli.COMMANDS[sys.argv[1]] = signalled_at_exit
+cli.console()
+"""
+
+
+@pytest.mark.parametrize(("signum", "how"), [(signal.SIGTERM, "terminated"), (signal.SIGINT, "interrupted")])
+def test_a_signal_after_a_load_finished_says_what_was_stored(signum, how, tmp_path):
+    """A signal while the installed command ends is said as during it (never the default silent 143, never an
+    exception in an exit function) and exits 128 + the signal; the load it follows is whole."""
+    database = tmp_path / "audit.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-c", SIGNALLED_AT_EXIT, str(int(signum)), "load", str(SAMPLE_DIR / "aws_cli_examples"),
+         "--db", str(database), "--quiet"],
+        capture_output=True, text=True, timeout=300,
+    )
+    con = duckdb.connect(str(database), read_only=True)
+    snapshots = [row[0] for row in con.execute("select snapshot_id from iamsql_snapshot order by 1").fetchall()]
+    con.close()
+    assert result.returncode == 128 + signum, result.stderr
+    assert snapshots and "Traceback" not in result.stderr
+    last = result.stderr.splitlines()[-1]
+    assert re.fullmatch(rf"{how} after load of snapshots? [\d, ]+ was stored", last), result.stderr
+
+
+def test_a_signal_after_a_command_that_stores_nothing_says_it_had_finished(sample_db, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", SIGNALLED_AT_EXIT, str(int(signal.SIGTERM)), "tables", "--db", str(sample_db)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 143 and "aws_iam_user" in result.stdout
+    assert result.stderr.splitlines() == ["terminated after 'iamsql tables' had finished"]
+
+
+# Ctrl-C while the command line's modules import (before any command starts): an import finder that raises it when
+# typer is first imported stands for the key pressed at that moment.
+INTERRUPTED_WHILE_IMPORTING = """
+import runpy, sys
+class PressCtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == "typer":
+            raise KeyboardInterrupt
+sys.meta_path.insert(0, PressCtrlC())
+sys.argv = ["iamsql", "--version"]
+runpy.run_module("iamsql", run_name="__main__")
+"""
+
+
+def test_ctrl_c_while_the_command_imports_is_one_line():
+    result = subprocess.run([sys.executable, "-c", INTERRUPTED_WHILE_IMPORTING], capture_output=True, text=True,
+                            timeout=120)
+    assert (result.returncode, result.stdout, result.stderr) == (130, "", "interrupted: nothing was changed\n")
+    plain = subprocess.run([sys.executable, "-m", "iamsql", "--version"], capture_output=True, text=True, timeout=120)
+    assert plain.returncode == 0 and plain.stdout.startswith("iamsql ")

@@ -1,5 +1,6 @@
 """``iamsql load`` through the real console script: exit codes, one-line errors, the database left as it was."""
 
+import gzip
 import json
 import subprocess
 import sys
@@ -67,6 +68,22 @@ def test_truncated_gzip_via_cli(loaded_db, tmp_path):
     before = counts(loaded_db)
     assert_one_line_error(run("load", "--db", str(loaded_db), str(tmp_path)), "cut.json.gz")
     assert counts(loaded_db) == before
+
+
+@pytest.mark.parametrize("compressed", [True, False])
+def test_cut_json_in_an_intact_gzip_is_one_line_of_ours(loaded_db, tmp_path, compressed):
+    """The gzip stream is whole but the JSON inside it stops in the middle of an event: the line names the file,
+    says the text is cut short where, and that nothing was loaded (not DuckDB's "Malformed JSON ... record/value")."""
+    whole = gzip.decompress(next((SAMPLE_DIR / "cloudtrail").rglob("*.json.gz")).read_bytes())
+    cut = tmp_path / ("cut.json.gz" if compressed else "cut.json")
+    cut.write_bytes(gzip.compress(whole[:3000]) if compressed else whole[:3000])
+    before = counts(loaded_db)
+    result = run("load", "--db", str(loaded_db), str(cut))
+    text = "its uncompressed text" if compressed else "the file"
+    assert_one_line_error(result, f"error: {cut}: malformed JSON: cut short, {text} ends after 3,000 bytes in the "
+                                  "middle of a value; nothing was loaded")
+    assert "Malformed" not in result.stderr and "record/value" not in result.stderr
+    assert result.returncode == 2 and counts(loaded_db) == before
 
 
 def test_a_truncated_gzip_in_an_s3_layout_says_that_no_file_was_loaded(loaded_db, tmp_path):

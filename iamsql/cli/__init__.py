@@ -55,16 +55,17 @@ def build_app(names: Iterable[str] = COMMANDS) -> typer.Typer:
     return app
 
 
-def main() -> None:
+def main(*, process_ends: bool = False) -> None:
     """Console entry point. typer builds every command it holds at each start (~50 ms for all of them), so a
     command line that names a command runs an application holding that one only; anything else (``--help``,
-    ``--version``, a mistyped command) gets them all, for the list or the error."""
+    ``--version``, a mistyped command) gets them all, for the list or the error. ``process_ends``: see
+    ``root.run``."""
     words = sys.argv[1:]
     if words and words[0] == "query":
         sys.argv[1:] = words = query.steampipe_timing(words)
     if words and words[0] in ("query", "check"):
         sys.argv[1:] = bare_header(words)
-    run(build_app([words[0]] if words and words[0] in COMMANDS else COMMANDS))
+    run(build_app([words[0]] if words and words[0] in COMMANDS else COMMANDS), process_ends=process_ends)
 
 
 # New container objects between two passes of the cyclic garbage collector over the youngest ones, in the installed
@@ -81,7 +82,7 @@ def console() -> None:
     itself only raises ``SystemExit`` and leaves the collector as it is, for callers in a process that goes on."""
     gc.set_threshold(COLLECTOR_THRESHOLD, *gc.get_threshold()[1:])
     try:
-        main()
+        main(process_ends=True)
     except SystemExit as exc:
         if isinstance(exc.code, int):
             exit_now(exc.code)

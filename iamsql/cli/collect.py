@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from iamsql.cli.options import DbOption, new_in_existing_folder
-from iamsql.cli.root import say_interrupted
+from iamsql.cli.root import INTERRUPTED, say_interrupted
 from iamsql.common.lazy import lazy_import
+from iamsql.errors import CollectInterrupted
 from iamsql.sql.output import render
 
 collect_progress = lazy_import("iamsql.collect.progress")
@@ -103,8 +104,8 @@ def collect(
                 max_workers=max_workers,
                 progress=collect_progress.CollectProgress(quiet),
             )
-    except KeyboardInterrupt:
-        say_interrupted("the database is unchanged; the evidence folder is marked interrupted")
+    except KeyboardInterrupt as exc:  # before the evidence folder exists, or what collect says it left
+        say_interrupted(str(exc) if isinstance(exc, CollectInterrupted) else INTERRUPTED["collect"])
         raise typer.Exit(130) from None
     for gap in result.gaps:
         typer.echo(

@@ -14,7 +14,7 @@ from iamsql.cli.root import end_without_teardown
 from iamsql.common.lazy import lazy_import
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.errors import IamsqlError
-from iamsql.sql.output import render
+from iamsql.sql.output import pg_type_name, render
 
 duckdb = lazy_import("duckdb")
 iamsql_controls = lazy_import("iamsql.controls")
@@ -40,14 +40,20 @@ def schema(
     table: Annotated[str, typer.Argument(help="Table or helper view name, e.g. aws_iam_user or aws_account.")],
     db: DbOption = None,
     fmt: FormatOption = "table",
+    duckdb_types: Annotated[
+        bool, typer.Option("--duckdb-types", help="DuckDB's type names (VARCHAR, JSON, TIMESTAMP WITH TIME ZONE) "
+                           "instead of PostgreSQL's.")
+    ] = False,
 ) -> None:
     """Show a table's (or helper view's, like aws_account, or policy engine table's, like iam_principal_access)
-    columns and types; with --db, as that database has them.
+    columns and types, as Steampipe's .inspect names them (text, jsonb, timestamp with time zone, bigint,
+    boolean); with --db, as that database has them.
 
     \b
     Examples:
       iamsql schema aws_iam_role
       iamsql schema aws_account --db audit.duckdb
+      iamsql schema aws_iam_user --duckdb-types
     """
     check_format(fmt)
     views = iamsql_controls.view_names()
@@ -74,6 +80,8 @@ def schema(
             rows = [(r[0], r[1]) for r in con.execute(f"describe select * from {quoted}").fetchall()]
         finally:
             con.close()
+    if not duckdb_types:
+        rows = [(name, pg_type_name(sqltype)) for name, sqltype in rows]
     typer.echo(render(["column", "type"], rows, fmt), nl=False)
 
 

@@ -105,6 +105,8 @@ def simulate(
             raise IamsqlError(f"{request}: JSON nested too deeply to read") from None
         if not isinstance(given, (dict, list)):
             raise IamsqlError(f"{request} must hold a request object or a list of them")
+        if not given:
+            raise IamsqlError(f"{request} holds an empty list: there is no request to evaluate")
         results = policy.simulate(given if isinstance(given, list) else [given], unknown_context=unknown_context)
         failed = [index for index, result in enumerate(results) if result["decision"] == "Error"]
         if fmt == "json":

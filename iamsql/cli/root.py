@@ -59,7 +59,7 @@ def new_app() -> typer.Typer:
 INTERRUPTED = {
     "load": "nothing was loaded; the database is as it was",
     "check": "no check run was stored; the database is as it was",
-    "collect": "the database is unchanged; the evidence folder is complete: load it with 'iamsql load'",
+    "collect": "nothing was collected; the database is as it was",
     "report": "no report was written",
     "export": "the export did not finish; run it again (it replaces the partitions it writes)",
     "evidence run": "the run did not complete: it does not count in history and the next run removes its hidden "
@@ -68,11 +68,12 @@ INTERRUPTED = {
 _interrupt_said = False
 _interrupt_requested = False
 _terminated = False  # the interrupt was SIGTERM: said as "terminated", exit code 143
+_late_signal = 0  # SIGINT or SIGTERM after the command finished, while the process ends (run(..., process_ends=True))
 _closed_everything = False  # the command closed its database and files: see end_without_teardown
 
 
 def say_interrupted(otherwise: str) -> None:
-    """Print the one line that says what an interrupted command left (once per process): what it stored or rolled
+    """Print the one line that says what an interrupted command left (once per command): what it stored or rolled
     back (``journal``), else ``otherwise``. An evidence run stopped before it was marked complete says so."""
     global _interrupt_said
     if not _interrupt_said:
@@ -87,10 +88,14 @@ def say_interrupted(otherwise: str) -> None:
         typer.echo(line, err=True)
 
 
-def _interrupted_command(args: list[str]) -> str:
+def _command_words(args: list[str]) -> str:
+    """The command the arguments name: ``load``, ``evidence run``."""
     words = [a for a in args if not a.startswith("-")]
-    command = " ".join(words[:2]) if words[:1] in (["evidence"], ["exceptions"]) else " ".join(words[:1])
-    return INTERRUPTED.get(command, "nothing was changed")
+    return " ".join(words[:2]) if words[:1] in (["evidence"], ["exceptions"]) else " ".join(words[:1])
+
+
+def _interrupted_command(args: list[str]) -> str:
+    return INTERRUPTED.get(_command_words(args), "nothing was changed")
 
 
 def _on_sigint(signum, frame) -> None:
@@ -106,6 +111,37 @@ def _on_sigterm(signum, frame) -> None:
     global _terminated
     _terminated = True
     _on_sigint(signum, frame)
+
+
+def _on_late_signal(signum, frame) -> None:
+    """Ctrl-C or SIGTERM that arrives once the command has finished, while the process ends, is remembered and said
+    by ``_end_after_late_signal`` rather than ending the process without a word (the default) or raising into the
+    exit functions."""
+    global _late_signal
+    _late_signal = _late_signal or signum
+
+
+def _end_after_late_signal() -> None:
+    """The last exit function of the installed command: after a signal that arrived once the command had finished,
+    the one line saying what it stored and that signal's exit code (130, 143), as during the command. Without one,
+    both signals are ignored from here on (in every thread, DuckDB's too): Python's teardown, which follows, would
+    restore their default and let them end the process without a word after the command's work was done."""
+    if not _late_signal:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        return
+    global _terminated
+    _terminated = _late_signal == signal.SIGTERM
+    how = "terminated" if _terminated else "interrupted"
+    command = _command_words(sys.argv[1:])
+    line = journal.interrupted("", how) if journal.stored else f"{how} after 'iamsql {command}' had finished"
+    try:
+        sys.stdout.flush()
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe or stream: the exit code still says it
+        pass
+    os._exit(_interrupt_code())
 
 
 def _interrupt_code() -> int:
@@ -156,7 +192,9 @@ EXIT_CODES = (
     (_named(WRONG_INPUT_COMMANDS), str(WRONG_INPUT),
      "bad input or a failed command (the cases of 2 above; nothing is stored or written), as Powerpipe's and "
      "Steampipe's ExitCodeInsufficientOrWrongInputs, so that their 2 means only that a control errored"),
-    ("every command", "130, 143", "stopped by Ctrl-C (130) or SIGTERM (143): one line saying what was left"),
+    ("every command", "130, 143",
+     "stopped by Ctrl-C (130) or SIGTERM (143), also as it ends after its work: one line saying what was left or "
+     "stored"),
 )
 
 
@@ -207,17 +245,22 @@ def exit_now(code: int) -> NoReturn:
     os._exit(code)
 
 
-def run(app: typer.Typer) -> None:
+def run(app: typer.Typer, *, process_ends: bool = False) -> None:
     """Run ``app`` as the console entry point, turning known failures into one line and an exit code. Ctrl-C exits 130
     with one line saying what is left (typer turns KeyboardInterrupt into a silent exit 130; DuckDB turns it
-    into a RuntimeError when it arrives during a query)."""
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
+    into a RuntimeError when it arrives during a query); SIGTERM likewise, 143. With ``process_ends`` (the installed
+    command) the process ends after the command: a signal arriving then is said the same way at exit."""
+    ours_sigint = signal.getsignal(signal.SIGINT) is signal.default_int_handler  # not when started with Ctrl-C ignored
+    if ours_sigint:
         signal.signal(signal.SIGINT, _on_sigint)
     before_sigterm = signal.getsignal(signal.SIGTERM)
     if before_sigterm == signal.SIG_DFL:  # not when started with SIGTERM ignored or handled by the caller
         signal.signal(signal.SIGTERM, _on_sigterm)
-    global _closed_everything, _terminated
-    _closed_everything = _terminated = False
+    global _closed_everything, _terminated, _late_signal, _interrupt_said, _interrupt_requested
+    _closed_everything = _terminated = _interrupt_said = _interrupt_requested = False
+    _late_signal = 0
+    if process_ends:
+        atexit.register(_end_after_late_signal)  # before any other: the last to run
     journal.reset()
     try:
         scratch.use_private_tempdir()
@@ -259,10 +302,12 @@ def run(app: typer.Typer) -> None:
         sys.exit(_interrupt_code())
     except BrokenPipeError:
         sys.exit(0)
-    finally:
-        scratch.release()
+    finally:  # the command has finished: a signal from here on is a late one (or the caller's again)
         if before_sigterm == signal.SIG_DFL:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, _on_late_signal if process_ends else signal.SIG_DFL)
+        if ours_sigint and process_ends:
+            signal.signal(signal.SIGINT, _on_late_signal)
+        scratch.release()
     if code == 130:  # Ctrl-C that typer turned into its exit code
         say_interrupted(_interrupted_command(sys.argv[1:]))
         code = _interrupt_code()

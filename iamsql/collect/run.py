@@ -38,7 +38,7 @@ from iamsql.collect.targets import caller_target, check_role_arns, organization_
 from iamsql.collect.trail_logs import collect_trail_logs, parse_s3_url
 from iamsql.collect.workloads import collect_workloads
 from iamsql.common.safe_write import in_existing_folder
-from iamsql.errors import CollectError
+from iamsql.errors import DUCKDB_INTERRUPTED, CollectError, CollectInterrupted
 from iamsql.load import LoadSummary, load_paths
 from iamsql.raw.folder import COMPLETE, Evidence
 
@@ -157,7 +157,7 @@ def collect(
     except KeyboardInterrupt:
         stop.set()
         status = "interrupted"
-        raise
+        raise CollectInterrupted("the database is unchanged; the evidence folder is marked interrupted") from None
     finally:
         evidence.finish(status)
     accounts = _account_summaries(evidence)
@@ -165,8 +165,14 @@ def collect(
         first = evidence.gaps[0] if evidence.gaps else None
         reason = f"{first['api']} in {first['account_id']}: {first['error']}: {first['message']}" if first else "no calls made"
         raise CollectError(f"nothing could be collected ({reason}); evidence of the attempt is in {evidence.root}")
-    with progress:
-        summary = load_paths(con, [evidence.root], progress=progress.loaded, on_total=progress.loading_total)
+    try:
+        with progress:
+            summary = load_paths(con, [evidence.root], progress=progress.loaded, on_total=progress.loading_total)
+    except (KeyboardInterrupt, RuntimeError) as exc:  # DuckDB's RuntimeError when the signal arrives in a query
+        if isinstance(exc, RuntimeError) and str(exc) != DUCKDB_INTERRUPTED:
+            raise
+        raise CollectInterrupted(f"the database is unchanged; the evidence folder is complete: load it with "
+                                 f"'iamsql load {evidence.root}'") from None
     return CollectResult(evidence.root, accounts, evidence.gaps, counter.requests, summary)
 
 

@@ -44,7 +44,7 @@ import duckdb
 from iamsql.common.arns import arn_account, arn_parts
 from iamsql.common.files import sha256_file
 from iamsql.common.paths import walk
-from iamsql.errors import DatabaseError, IamsqlError, InputError, first_line
+from iamsql.errors import NOTHING_LOADED, DatabaseError, IamsqlError, InputError, first_line
 from iamsql.load.formats import (
     cli_output,
     cloudtrail,
@@ -258,7 +258,8 @@ def _parse_text(path: Path, text: str) -> Parsed | str:
         if exc.msg == "Extra data":  # several JSON values one after another: pages of one output, if anything
             return _guard(path, "paginated output", lambda: pages.parse_text(stripped, path))
         if _claims_json(path):
-            raise InputError(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+            raise InputError(f"{path}: malformed JSON ({exc.msg}: line {exc.lineno} column {exc.colno})"
+                             f"{NOTHING_LOADED}") from None
         return "not a single JSON document"
     return _parse_document(path, document)
 
@@ -888,8 +889,8 @@ def load_paths(
         exc.warnings = tuple(summary.warning_lines())
         if isinstance(exc, InputError) and summary.found > 1 and not str(exc).startswith("nothing loaded"):
             # one bad file stops the whole load (one transaction): its line says the others are not stored either
-            exc.args = (f"{exc}; nothing was loaded, none of the {summary.found} files (a load stores all of them or "
-                        "none)",)
+            exc.args = (f"{str(exc).removesuffix(NOTHING_LOADED)}{NOTHING_LOADED}, none of the {summary.found} files "
+                        "(a load stores all of them or none)",)
         raise
     return summary
 

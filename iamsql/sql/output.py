@@ -450,6 +450,27 @@ def pg_data_type(sqltype: str) -> str:
     return "numeric" if sqltype.startswith("DECIMAL") else PG_DATA_TYPES.get(sqltype, sqltype.lower())
 
 
+# Postgres's own name of a type (``format_type``: what psql's ``\d`` and Steampipe's ``.inspect`` show) where it
+# differs from the internal name ``pg_data_type`` gives.
+PG_TYPE_NAMES = {
+    "bool": "boolean", "int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real",
+    "float8": "double precision", "timestamp": "timestamp without time zone",
+    "timestamptz": "timestamp with time zone", "time": "time without time zone", "timetz": "time with time zone",
+    "varchar": "character varying",
+}
+
+
+def pg_type_name(sqltype: str) -> str:
+    """The type Steampipe's ``.inspect`` shows for a column of this DuckDB type: Postgres's name (``text``,
+    ``jsonb``, ``timestamp with time zone``, ``bigint``, ``text[]``); structs, maps and unions are ``jsonb``, as
+    queries hand them over."""
+    if sqltype.startswith(("STRUCT", "MAP", "UNION")):
+        return "jsonb"
+    internal = pg_data_type(sqltype)
+    base = internal.removeprefix("_")
+    return PG_TYPE_NAMES.get(base, base) + ("[]" if base != internal else "")
+
+
 def query_json(columns: list[str], rows: list[tuple], types: list[str]) -> str:
     """One statement's result as Steampipe's ``query --output json`` writes it (0.24 and later): ``{"columns":
     [{"name", "data_type"}], "rows": [{name: value}]}``, values as ``json`` output gives them. A repeated column

@@ -57,7 +57,7 @@ from pathlib import Path
 import duckdb
 
 from iamsql.common.paths import duckdb_literal, sql_string
-from iamsql.errors import InputError
+from iamsql.errors import NOTHING_LOADED, InputError
 from iamsql.store.schema import columns
 
 TABLE = "aws_cloudtrail_trail_event"
@@ -590,12 +590,24 @@ def _batches(files: list[tuple[Path, str]], originals: dict[Path, Path] | None =
     return batches
 
 
-def _reason(exc: duckdb.Error, path: Path) -> str:
-    """DuckDB's message in one line, without its error class or the file name (which goes first)."""
+# DuckDB's read_json error for text that is not JSON: the (1-based) byte where reading stopped, and why.
+_DUCKDB_MALFORMED = re.compile(r"Malformed JSON at byte (\d+) in record/value \d+: (.+?)\.?$")
+
+
+def _reason(exc: duckdb.Error, path: Path, gz: bool) -> str:
+    """DuckDB's message in one line, without its error class or the file name (which goes first); malformed JSON
+    in iamsql's words, with where in the (uncompressed, for ``gz``) text it went wrong."""
     message = re.sub(r"^[\w ]*Error: ", "", str(exc).strip().splitlines()[0])
     message = re.sub(r' in file "[^"]*",?', "", message).replace(f": {path}", "").replace(str(path), "the file")
     if isinstance(exc, duckdb.IOException) and "gzip" in message.lower():
         message = f"truncated or corrupt gzip ({message})"
+    malformed = _DUCKDB_MALFORMED.search(message)
+    if malformed:
+        at, why = int(malformed.group(1)), malformed.group(2)
+        text = "its uncompressed text" if gz else "the file"
+        message = (f"malformed JSON: cut short, {text} ends after {at - 1:,} bytes in the middle of a value"
+                   if why == "unexpected end of data" else f"malformed JSON at byte {at:,} of {text} ({why})")
+        message += NOTHING_LOADED
     return message.strip()
 
 
@@ -610,7 +622,7 @@ def _bad_file(batch: Batch, exc: duckdb.Error) -> InputError:
                 # Every column is computed (a count alone would skip parsing a lookup item's CloudTrailEvent).
                 probe.execute(f"select max(hash(columns(*))) from ({_extract_sql(one)})").fetchall()
             except duckdb.Error as file_exc:
-                reason = _reason(file_exc, path)
+                reason = _reason(file_exc, path, batch.gzip)
                 if FORMATS[batch.format][1] in ("lookup", "text") and "of input" in reason:
                     reason = f"a CloudTrailEvent string is not JSON ({reason})"
                 elif FORMATS[batch.format][1] == "logged" and "of input" in reason:
