@@ -103,6 +103,10 @@ def _entry(key: str, value: str, partition: str, account_id: str) -> TrustedEntr
             outside = OUTSIDE_ACCOUNTS[1] if account_id == OUTSIDE_ACCOUNTS[0] else OUTSIDE_ACCOUNTS[0]
             return TrustedEntry(value, "anyone", outside, f"arn:{partition}:iam::{outside}:role/iamsql-caller",
                                 "sts:AssumeRole")
+        if value.startswith("arn:") and _partition(value) != partition:
+            # an ARN of another partition names a principal there, which no caller of the role's partition is
+            # (engine: "Principal" matches the partition; credentials never cross partitions): of no account here
+            return TrustedEntry(value, "principal", None, value, "sts:AssumeRole")
         match = re.fullmatch(r"(\d{12})|arn:[^:]+:iam::(\d{12}):root", value)
         if match:
             account = match[1] or match[2]
@@ -344,6 +348,16 @@ def _other_callers(role_arn: str, role_account: str, trust: Policy, rails) -> li
     return list(dict.fromkeys(callers))
 
 
+def _organization_context(rails, account: str) -> dict:
+    """``aws:PrincipalOrgID`` (and, where known, ``aws:PrincipalOrgPaths``) of a caller of ``account``, from the
+    organization's loaded member list: a member's path is known only for the role's own account."""
+    if account not in rails.members:
+        return {"aws:PrincipalOrgID": OUTSIDE_ORG, "aws:PrincipalOrgPaths": [f"{OUTSIDE_ORG}/r-iamsqloutside/"]}
+    if account == rails.account_id and rails.org_path:
+        return {"aws:PrincipalOrgID": rails.organization_id, "aws:PrincipalOrgPaths": [rails.org_path]}
+    return {"aws:PrincipalOrgID": rails.organization_id}
+
+
 _UNSET = object()
 NO_ORGANIZATION = object()  # a caller's organization keys: absent
 ORGANIZATION_KEYS = ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
@@ -362,12 +376,16 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
         identity = [ALLOW_ALL_POLICY]
         if entry.kind == "anyone":
             context["aws:PrincipalOrgID"] = OUTSIDE_ORG
-        if rails is not None and rails.rcps and rails.organization_id and rails.members:
-            context["aws:PrincipalOrgID"] = rails.organization_id if entry.account in rails.members else OUTSIDE_ORG
-            context.update(rails.resource_context())
-            rcps = rails.rcps
+        if rails is not None and rails.organization_id and rails.members:
+            # the loaded member list fixes the caller's organization: a member's is the role's, any other account's
+            # is another (asked as OUTSIDE_ORG, a path in it for aws:PrincipalOrgPaths)
+            context.update(_organization_context(rails, entry.account))
+            if rails.rcps:
+                context.update(rails.resource_context())
+                rcps = rails.rcps
         if organization is not _UNSET:
-            context.pop("aws:PrincipalOrgID", None)
+            for key in ORGANIZATION_KEYS:
+                context.pop(key, None)
             if organization is NO_ORGANIZATION:
                 absent = ORGANIZATION_KEYS
             elif organization is not None:
