@@ -5,7 +5,8 @@ does the answer depend on the condition (``AllowedIf``). And a principal ARN of 
 of the role's partition (IAM User Guide, "IAM identifiers"; credentials of one partition cannot reach resources of
 another). Roles of the dev account 222222222222 loaded from a ``get-account-authorization-details`` file by the
 real loader into a database file, beside the organization of tests/data/organizations without its resource control
-policy (which alone would refuse outsiders), and alone."""
+policy (which alone would refuse outsiders), and alone; beside them, account 444455556666 (outside the organization)
+with a user allowed everything, asked of with ``iamsql simulate --principal``."""
 
 import json
 import shutil
@@ -44,12 +45,25 @@ def role(name: str, principals: list[str], condition: dict | None) -> dict:
             "AttachedManagedPolicies": []}
 
 
+BOB = f"arn:aws:iam::{OUTSIDER}:user/bob"
+
+
+def user_bob() -> dict:
+    return {"Path": "/", "UserName": "bob", "UserId": "AIDAEXAMPLEBOB000001", "Arn": BOB,
+            "CreateDate": "2024-03-01T00:00:00Z", "GroupList": [], "AttachedManagedPolicies": [], "Tags": [],
+            "UserPolicyList": [{"PolicyName": "all", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]}
+
+
 def trust_rows(folder: Path, with_organization: bool) -> dict[tuple[str, str], tuple]:
     """(role name, trusted) -> (trusted_kind, trusted_account, external, decision) of iam_role_trust_access."""
     (folder / DEV).mkdir(parents=True)
     (folder / DEV / "gaad.json").write_text(json.dumps({
         "UserDetailList": [], "GroupDetailList": [], "Policies": [],
         "RoleDetailList": [role(name, *trust) for name, trust in TRUSTS.items()]}))
+    (folder / OUTSIDER).mkdir()
+    (folder / OUTSIDER / "gaad.json").write_text(json.dumps({
+        "UserDetailList": [user_bob()], "GroupDetailList": [], "Policies": [], "RoleDetailList": []}))
     if with_organization:
         shutil.copytree(ORGANIZATIONS, folder / "organizations")
         (folder / "organizations" / "list-policies-for-target.json").unlink()  # OrgOnlyAssumeRole's attachment
@@ -66,8 +80,14 @@ def trust_rows(folder: Path, with_organization: bool) -> dict[tuple[str, str], t
 
 
 @pytest.fixture(scope="module")
-def in_organization(tmp_path_factory):
-    return trust_rows(tmp_path_factory.mktemp("members"), True)
+def members_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("members")
+    return folder, trust_rows(folder, True)
+
+
+@pytest.fixture(scope="module")
+def in_organization(members_folder):
+    return members_folder[1]
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +127,20 @@ def test_an_organization_using_no_resource_control_policy_still_fixes_membership
                for entry in trust.entries(document, "aws", DEV)}
     assert {account: answer.decision for account, answer in answers.items()} == {
         PROD: "Allowed", OUTSIDER: "ImplicitlyDenied"}
+
+
+@pytest.mark.parametrize("name", ["org-id", "org-paths"])
+def test_a_loaded_user_outside_the_organization_is_refused_by_simulate(members_folder, name):
+    done = CliRunner().invoke(app, ["simulate", "--db", str(members_folder[0] / "iam.duckdb"), "--principal", BOB,
+                                    "--action", "sts:AssumeRole", "--resource", f"arn:aws:iam::{DEV}:role/{name}",
+                                    "--unknown-context", "-o", "json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["decision"] == "ImplicitlyDenied"
+
+
+def test_who_can_leaves_out_a_loaded_user_outside_the_organization(members_folder):
+    done = CliRunner().invoke(app, ["who-can", "--db", str(members_folder[0] / "iam.duckdb"), "sts:AssumeRole",
+                                    "--resource", f"arn:aws:iam::{DEV}:role/org-paths", "-o", "json"])
+    assert done.exit_code == 0, done.output
+    principals = {row["principal"] for row in json.loads(done.output)}
+    assert f"arn:aws:iam::{PROD}:root" in principals and BOB not in principals

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field, replace
 
 from iamsql.policy import Policy, Request, evaluate, parse_policy
+from iamsql.policy.access.organization import OUTSIDE_ORG
 
 # the accounts that may stand for "another account": the first that is neither the role's nor in its trust policy
 OUTSIDE_ACCOUNTS = tuple(digit * 12 for digit in "987654321")
-OUTSIDE_ORG = "o-iamsqloutside"
 # The caller's own account is assumed to let it call sts:AssumeRole: the question is what the trust admits.
 ALLOW_ALL_POLICY = parse_policy({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 
@@ -348,16 +348,6 @@ def _other_callers(role_arn: str, role_account: str, trust: Policy, rails) -> li
     return list(dict.fromkeys(callers))
 
 
-def _organization_context(rails, account: str) -> dict:
-    """``aws:PrincipalOrgID`` (and, where known, ``aws:PrincipalOrgPaths``) of a caller of ``account``, from the
-    organization's loaded member list: a member's path is known only for the role's own account."""
-    if account not in rails.members:
-        return {"aws:PrincipalOrgID": OUTSIDE_ORG, "aws:PrincipalOrgPaths": [f"{OUTSIDE_ORG}/r-iamsqloutside/"]}
-    if account == rails.account_id and rails.org_path:
-        return {"aws:PrincipalOrgID": rails.organization_id, "aws:PrincipalOrgPaths": [rails.org_path]}
-    return {"aws:PrincipalOrgID": rails.organization_id}
-
-
 _UNSET = object()
 NO_ORGANIZATION = object()  # a caller's organization keys: absent
 ORGANIZATION_KEYS = ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
@@ -376,13 +366,11 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
         identity = [ALLOW_ALL_POLICY]
         if entry.kind == "anyone":
             context["aws:PrincipalOrgID"] = OUTSIDE_ORG
-        if rails is not None and rails.organization_id and rails.members:
-            # the loaded member list fixes the caller's organization: a member's is the role's, any other account's
-            # is another (asked as OUTSIDE_ORG, a path in it for aws:PrincipalOrgPaths)
-            context.update(_organization_context(rails, entry.account))
-            if rails.rcps:
-                context.update(rails.resource_context())
-                rcps = rails.rcps
+        if rails is not None:  # the loaded member list fixes the caller's organization
+            context.update(rails.caller_context(entry.account))
+        if rails is not None and rails.rcps and rails.organization_id and rails.members:
+            context.update(rails.resource_context())
+            rcps = rails.rcps
         if organization is not _UNSET:
             for key in ORGANIZATION_KEYS:
                 context.pop(key, None)
