@@ -617,6 +617,15 @@ def _partition_of(arn: str | None) -> str | None:
     return parts[1] if len(parts) == 3 and parts[0] == "arn" else None
 
 
+def _across_partitions(who: Principal, resource: str | None) -> bool:
+    """Whether an IAM caller (ARN) and the resource ARN are in different partitions: "You cannot use IAM credentials
+    from one partition to interact with resources in a different partition" (AWS Fault Isolation Boundaries,
+    "Partitions"); resource-based policies delegate access "within a single partition" (IAM User Guide)."""
+    partition = _partition_of(resource)
+    return (who.arn is not None and who.arn.startswith("arn:") and who.kind in (*IAM_PRINCIPALS, FEDERATED)
+            and bool(partition) and not any(c in partition for c in "*?") and partition != who.partition)
+
+
 def _is_service_linked_role(arn: str) -> bool:
     """True for the ARN of a service-linked role (path ``/aws-service-role/``)."""
     parts = arn.split(":", 5)
@@ -864,6 +873,10 @@ def evaluate(request: Request) -> Evaluation:
     resource_account = request.resource_account or _account_of_arn(request.resource) or principal_account
     if action in ALWAYS_ALLOWED_ACTIONS and who.kind != ANONYMOUS and _may_call(who, action, resource):
         return Evaluation(ALLOWED, reason=f"{request.action} needs no permission and no policy can deny it.")
+    if _across_partitions(who, request.resource):
+        return Evaluation(IMPLICITLY_DENIED, reason=(
+            f"The caller is in partition {who.partition} and the resource in {_partition_of(request.resource)}: "
+            "credentials of one partition cannot reach resources of another, whatever the policies say."))
 
     context = default_context(who, principal_account, resource_account, request.unknown_context)
     service = action.split(":", 1)[0]

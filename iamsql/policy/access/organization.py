@@ -30,6 +30,8 @@ from iamsql.policy import Policy, parse_policy
 from iamsql.policy.document import as_resource_control_policy, as_service_control_policy
 
 SCP = "SERVICE_CONTROL_POLICY"
+# the organization a caller of an account the loaded organization does not list is asked as a member of
+OUTSIDE_ORG = "o-iamsqloutside"
 RCP = "RESOURCE_CONTROL_POLICY"
 
 
@@ -55,6 +57,19 @@ class Guardrails:
     def context(self) -> dict:
         """Request context keys the organization fixes for a principal of this account."""
         return self._keys("Principal")
+
+    def caller_context(self, account_id: str) -> dict:
+        """``aws:PrincipalOrgID`` (and, where known, ``aws:PrincipalOrgPaths``) of a caller of ``account_id`` on a
+        resource of this account, as the loaded member list tells them: this account's own keys; a member's
+        organization (its path is not known here); any other account's another organization (``OUTSIDE_ORG``, a path
+        in it); none when the member list is not loaded."""
+        if not self.organization_id or not self.members:
+            return {}
+        if account_id == self.account_id:
+            return self.context()
+        if account_id in self.members:
+            return {"aws:PrincipalOrgID": self.organization_id}
+        return {"aws:PrincipalOrgID": OUTSIDE_ORG, "aws:PrincipalOrgPaths": [f"{OUTSIDE_ORG}/r-iamsqloutside/"]}
 
     def resource_context(self) -> dict:
         """Request context keys the organization fixes for a resource of this account: aws:ResourceOrgID and, where

@@ -298,12 +298,9 @@ class Asker:
         principal's)."""
         rails = self.rails
         owner = across[1] if across else rails
-        outsider = {}
-        if across and rails is None and owner and owner.organization_id and owner.members:
-            # an account the role's organization does not list is in another organization (or none), as
-            # iam_role_trust_access asks it (trust.OUTSIDE_ORG)
-            if principal.account_id not in owner.members:
-                outsider = {"aws:PrincipalOrgID": trust_analysis.OUTSIDE_ORG}
+        # an account the resource's organization does not list is in another organization, as
+        # iam_role_trust_access asks it
+        outsider = owner.caller_context(principal.account_id) if across and rails is None and owner else {}
         own_keys, absent = principal.caller_context(True)
         if context and None in context.values():  # keys the request is asked without
             absent = (*absent, *(key for key, value in context.items() if value is None))

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field, replace
 
 from iamsql.policy import Policy, Request, evaluate, parse_policy
+from iamsql.policy.access.organization import OUTSIDE_ORG
 
 # the accounts that may stand for "another account": the first that is neither the role's nor in its trust policy
 OUTSIDE_ACCOUNTS = tuple(digit * 12 for digit in "987654321")
-OUTSIDE_ORG = "o-iamsqloutside"
 # The caller's own account is assumed to let it call sts:AssumeRole: the question is what the trust admits.
 ALLOW_ALL_POLICY = parse_policy({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 
@@ -103,6 +103,10 @@ def _entry(key: str, value: str, partition: str, account_id: str) -> TrustedEntr
             outside = OUTSIDE_ACCOUNTS[1] if account_id == OUTSIDE_ACCOUNTS[0] else OUTSIDE_ACCOUNTS[0]
             return TrustedEntry(value, "anyone", outside, f"arn:{partition}:iam::{outside}:role/iamsql-caller",
                                 "sts:AssumeRole")
+        if value.startswith("arn:") and _partition(value) != partition:
+            # an ARN of another partition names a principal there, which no caller of the role's partition is
+            # (engine: "Principal" matches the partition; credentials never cross partitions): of no account here
+            return TrustedEntry(value, "principal", None, value, "sts:AssumeRole")
         match = re.fullmatch(r"(\d{12})|arn:[^:]+:iam::(\d{12}):root", value)
         if match:
             account = match[1] or match[2]
@@ -362,12 +366,14 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
         identity = [ALLOW_ALL_POLICY]
         if entry.kind == "anyone":
             context["aws:PrincipalOrgID"] = OUTSIDE_ORG
+        if rails is not None:  # the loaded member list fixes the caller's organization
+            context.update(rails.caller_context(entry.account))
         if rails is not None and rails.rcps and rails.organization_id and rails.members:
-            context["aws:PrincipalOrgID"] = rails.organization_id if entry.account in rails.members else OUTSIDE_ORG
             context.update(rails.resource_context())
             rcps = rails.rcps
         if organization is not _UNSET:
-            context.pop("aws:PrincipalOrgID", None)
+            for key in ORGANIZATION_KEYS:
+                context.pop(key, None)
             if organization is NO_ORGANIZATION:
                 absent = ORGANIZATION_KEYS
             elif organization is not None:

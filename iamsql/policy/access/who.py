@@ -163,7 +163,9 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
         own = rails.get(account.account_id)
         resource_account = None if resource else account.account_id
         owner = rails.get(resource_account or _arn_account(target) or account.account_id)
-        defaults = {**(own.context() if own else {}), **(owner.resource_context() if owner else {})}
+        # the caller's organization keys: its own account's, else as the resource's organization lists its account
+        caller = own.context() if own else owner.caller_context(principal.account_id) if owner else {}
+        defaults = {**caller, **(owner.resource_context() if owner else {})}
         own_keys, absent = principal.caller_context(unknown_context)
         result = evaluate(Request(
             action=action, resource=target, principal=principal.arn, principal_account=principal.account_id,
