@@ -1086,6 +1086,40 @@ def test_a_password_set_after_the_credential_report_is_judged_by_what_is_known_o
         "report, generated earlier, shows no password).")
 
 
+def test_a_console_user_known_only_from_its_login_profile_is_judged(tmp_path):
+    """A user the credential report does not list (created after it) and no user listing names: its
+    get-login-profile answer still says it has a console password, so the password controls judge it, under the ARN
+    of a user named so at the path /, by what is known of it (its CreateDate; no MFA devices listed: unknown)."""
+    files = {"credential-report.json": report_of([report_line("listed", "2020-01-01T00:00:00+00:00")],
+                                                 "2023-12-01T00:00:00Z"),
+             "recent.json": login_profile("recent"),
+             "older.json": login_profile("older", "2023-12-20T00:00:00Z")}
+    results = run_loaded(tmp_path, files, ["iam_user_unused_password", "iam_user_console_mfa"])
+    assert {(control, resource): row["status"] for (control, resource), row in results.items()} == {
+        ("iam_user_unused_password", user_arn("recent")): "ok",
+        ("iam_user_unused_password", user_arn("older")): "skip",
+        ("iam_user_console_mfa", user_arn("recent")): "skip",
+        ("iam_user_console_mfa", user_arn("older")): "skip"}
+    assert results[("iam_user_unused_password", user_arn("recent"))]["reason"] == (
+        "The console password of recent was set on 2024-02-25 (get-login-profile; the credential report, generated "
+        "earlier, does not show it), within the 45-day grace period.")
+
+
+def test_setup_keys_of_a_user_created_after_the_report_are_known_only_from_its_key_listing(tmp_path):
+    """A console user the credential report does not list (created after it) has only its list-access-keys to say
+    which keys it has: listed with none, it has no set-up key (ok); its keys not listed, they are unknown (skip)."""
+    files = {"credential-report.json": report_of([report_line("listed", "2020-01-01T00:00:00+00:00")], FRESH)}
+    for name in ("keys-listed", "keys-unlisted"):
+        files[f"{name}.json"] = login_profile(name)
+    files["keys-listed-keys.json"] = listing("keys-listed")
+    results = run_loaded(tmp_path, files, ["iam_user_no_access_key_at_setup"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        user_arn("keys-listed"): "ok", user_arn("keys-unlisted"): "skip"}
+    assert results[user_arn("keys-unlisted")]["reason"] == (
+        "keys-unlisted has a console password and was created after the credential report; its access keys are not "
+        "loaded (list-access-keys).")
+
+
 def test_non_human_users_console_password_follows_the_login_profile_read_now(tmp_path):
     """GetLoginProfile is live, the credential report older: a service user's password removed since the report
     (NoSuchEntity) is gone (ok, saying so), one read now is there, also one created after the report (alarm). The
