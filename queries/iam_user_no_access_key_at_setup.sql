@@ -18,7 +18,7 @@ rationale: >-
   Keys created by default during user set-up are rarely needed: they sit unused, unrotated and unnoticed,
   ready to leak. Requiring a separate request makes every key a deliberate, owned credential.
 remediation: Delete the unused access key (aws iam delete-access-key); create keys later only when the user needs one.
-tables: [iam_user_access_key, iam_user_sign_in, aws_iam_access_key, iamsql_listed]
+tables: [iam_user_access_key, iam_user_sign_in]
 requires: [aws_iam_credential_report]
 parameters:
   setup_window_seconds: 10
@@ -44,27 +44,17 @@ with setup_key as (
       end, ' and ' order by label) filter (where with_user is null or (with_user and not never_used)) as unknown_keys
   from setup_key
   group by user_arn, account_id
-), keys_unknown as (
-  -- a user the report does not list (created after it): only its list-access-keys (a key listed, or listed with
-  -- none) says which keys it has
-  select s.user_arn, s.account_id
-  from iam_user_sign_in as s
-  where s.report_password_enabled is null
-    and not exists (select 1 from aws_iam_access_key as a
-      where a.account_id = s.account_id and a.user_name = s.user_name and a.create_date is not null)
-    and not exists (select 1 from iamsql_listed as l
-      where l.table_name = 'aws_iam_access_key' and l.account_id = s.account_id and l.key = s.user_name)
 )
 select
   s.user_arn as resource,
-  case when k.keys is not null then 'alarm' when k.unknown_keys is not null or u.user_arn is not null then 'skip'
+  case when k.keys is not null then 'alarm' when k.unknown_keys is not null or not s.keys_known then 'skip'
     else 'ok' end as status,
   s.user_name || case
     when k.keys is not null then ' has a console password and ' || k.keys
       || ' created at the same time as the user and never used; delete it.'
     when k.unknown_keys is not null then ' has a console password and ' || k.unknown_keys
       || '; the data cannot show whether it is a set-up key never used.'
-    when u.user_arn is not null then ' has a console password and was created after the credential report; its access'
+    when not s.keys_known then ' has a console password and was created after the credential report; its access'
       || ' keys are not loaded (list-access-keys).'
     else ' has a console password and no active, never-used access key created with the user.'
   end as reason,
@@ -72,5 +62,4 @@ select
   'global' as region
 from iam_user_sign_in as s
   left join per_user as k on k.user_arn = s.user_arn and k.account_id = s.account_id
-  left join keys_unknown as u on u.user_arn = s.user_arn and u.account_id = s.account_id
 where s.password_enabled
