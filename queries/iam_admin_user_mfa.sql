@@ -6,7 +6,8 @@ description: >-
   active access key (a key signs requests without MFA), as the credential report says (MFA as the user's
   list-mfa-devices says and the password as its get-login-profile says, where they are loaded: iam_user_sign_in;
   the keys as its list-access-keys says: iam_user_access_key). Users that are not
-  administrators pass; users whose policies are not all loaded are skipped.
+  administrators pass; users whose policies are not all loaded are skipped, as is an administrator created after
+  the credential report whose list-mfa-devices (with a console password) or list-access-keys is not loaded.
 severity: critical
 resource_type: AWS::IAM::User
 rationale: >-
@@ -35,7 +36,7 @@ with power as (
 ), facts as (
   -- the console password and MFA as get-login-profile and list-mfa-devices say, where loaded (iam_user_sign_in)
   select c.user_arn, c.user_name, c.account_id, c.region, c.password_enabled, p.principal_arn, p.admin, p.unknown,
-    p.granted_by, p.missing, c.password_enabled and c.mfa_active is null as mfa_unknown,
+    p.granted_by, p.missing, c.password_enabled and c.mfa_active is null as mfa_unknown, c.keys_known,
     concat_ws(', ', case when c.password_enabled and not c.mfa_active then 'a console password without MFA' end,
       k.keys) as gaps
   from iam_user_sign_in as c
@@ -46,7 +47,7 @@ select
   user_arn as resource,
   case
     when admin and gaps <> '' then 'alarm'
-    when admin and mfa_unknown then 'skip'
+    when admin and (mfa_unknown or not keys_known) then 'skip'
     when admin then 'ok'
     when principal_arn is null or unknown then 'skip'
     else 'ok'
@@ -54,8 +55,13 @@ select
   user_name || case
     when admin and gaps <> '' then ' is a full administrator' || coalesce(' (through ' || granted_by || ')', '')
       || ' with ' || gaps || '; enable MFA and delete the keys.'
-    when admin and mfa_unknown then ' is a full administrator with a console password and no active access key; '
-      || 'created after the credential report, its MFA devices are not loaded (list-mfa-devices).'
+    when admin and (mfa_unknown or not keys_known) then ' is a full administrator'
+      || case when password_enabled and not mfa_unknown then ' with MFA on its console password'
+         when password_enabled then ' with a console password' else ' with no console password' end
+      || case when keys_known then ' and no active access key' else '' end
+      || '; created after the credential report, its ' || concat_ws(' and ',
+        case when mfa_unknown then 'MFA devices (list-mfa-devices)' end,
+        case when not keys_known then 'access keys (list-access-keys)' end) || ' are not loaded.'
     when admin and password_enabled then ' is a full administrator with MFA on its console password and no active access key.'
     when admin then ' is a full administrator with no console password and no active access key.'
     when principal_arn is null then ' is not in the loaded IAM data with its policies; load get-account-authorization-details to evaluate it.'

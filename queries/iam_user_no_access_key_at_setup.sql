@@ -8,7 +8,8 @@ description: >-
   needed it. The keys are the user's as of the data (iam_user_access_key): where list-access-keys is loaded, a key
   deleted or deactivated since the report is not counted; so is the console password (iam_user_sign_in): where
   get-login-profile is loaded, a password removed or created since the report counts as it says, and a user
-  created after the report is judged on its get-login-profile, list-access-keys and the listing's creation time.
+  created after the report is judged on its get-login-profile, list-access-keys and the listing's creation time;
+  without its list-access-keys its keys are unknown and it is skipped.
   "Never used" must hold up to the data's time: a key the credential report shows unused but that may have been
   used since (an older report, or a key no report holds, without get-access-key-last-used) is skipped.
 severity: medium
@@ -46,12 +47,15 @@ with setup_key as (
 )
 select
   s.user_arn as resource,
-  case when k.keys is not null then 'alarm' when k.unknown_keys is not null then 'skip' else 'ok' end as status,
+  case when k.keys is not null then 'alarm' when k.unknown_keys is not null or not s.keys_known then 'skip'
+    else 'ok' end as status,
   s.user_name || case
     when k.keys is not null then ' has a console password and ' || k.keys
       || ' created at the same time as the user and never used; delete it.'
     when k.unknown_keys is not null then ' has a console password and ' || k.unknown_keys
       || '; the data cannot show whether it is a set-up key never used.'
+    when not s.keys_known then ' has a console password and was created after the credential report; its access'
+      || ' keys are not loaded (list-access-keys).'
     else ' has a console password and no active, never-used access key created with the user.'
   end as reason,
   s.account_id,

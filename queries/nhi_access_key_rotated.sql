@@ -5,7 +5,9 @@ description: >-
   rotated within max_age_days days before the data was taken: a stricter limit than for people, because
   workload keys are copied into configuration, pipelines and images. Where list-access-keys of the user is
   loaded, it says which keys exist now (iam_user_access_key): a key deleted or deactivated since the credential
-  report is not judged, and an active key created after it is judged by its create date.
+  report is not judged, and an active key created after it is judged by its create date. A key only the
+  credential report shows is known as of the report's GeneratedTime: one over the limit by then fails; one that
+  crossed the limit only after a report generated more than four hours before the data is skipped.
 severity: high
 resource_type: AWS::IAM::AccessKey
 rationale: >-
@@ -23,19 +25,28 @@ with aged as (
   -- rotated means created at most max_age_days before the data was taken, to the second: a key 30 days and
   -- 5 hours old is over a 30-day limit although its age in whole days is 30, and is called "over 30 days old"
   select k.*, p.nhi_reason, date_part('day', now() - k.created)::int as key_age,
-    k.created >= now() - :max_age_days * interval '1 day' as rotated
+    k.created >= now() - :max_age_days * interval '1 day' as rotated,
+    -- over the limit already when the key was last known to exist (a report's slot: its GeneratedTime)
+    k.created < k.present_known_until - :max_age_days * interval '1 day' as unrotated_when_known,
+    date_part('day', k.present_known_until - k.created)::int as known_age
   from iam_user_access_key as k
     join iam_principal as p on p.principal_arn = k.user_arn and p.account_id = k.account_id
   where p.is_nhi
 )
 select
   resource,
-  case when rotated then 'ok' else 'alarm' end as status,
+  case when rotated then 'ok' when unrotated_when_known then 'alarm' else 'skip' end as status,
   case
     when rotated then
       'Access key ' || label || ' of the non-human user ' || user_name || ' was rotated '
         || key_age || case when key_age = 1 then ' day' else ' days' end
         || ' before the data was taken (limit ' || :max_age_days || ').'
+    when not unrotated_when_known then
+      'Access key ' || label || ' of the non-human user ' || user_name || ' is ' || key_age
+        || case when key_age = 1 then ' day' else ' days' end || ' old (limit ' || :max_age_days
+        || '), but the credential report was generated on ' || to_char(present_known_until, 'YYYY-MM-DD')
+        || ', when it was ' || known_age || case when known_age = 1 then ' day' else ' days' end
+        || ' old; it may have been rotated since: load list-access-keys or a current report.'
     else
       'Access key ' || label || ' of the non-human user ' || user_name || ' (' || nhi_reason || ') is '
         || case when key_age > :max_age_days then key_age || case when key_age = 1 then ' day' else ' days' end

@@ -959,11 +959,42 @@ def test_key_rotation_is_judged_on_the_keys_listed_now(tmp_path):
             assert rows[user_arn(name) + "#access_key_1"]["status"] == "alarm", rows[user_arn(name) + "#access_key_1"]
 
 
+def test_key_rotation_is_judged_up_to_the_time_the_key_is_known_to_exist(tmp_path):
+    """The credential report's access_key_N_last_rotated is "when the user's access key was created or last changed"
+    as of the report's GeneratedTime (IAM User Guide, "Getting credential reports"): a key over the limit by then is
+    unrotated (alarm), as is one list-access-keys shows active now; a key that crossed the limit only after a report
+    generated 30 days before the data may have been rotated since (skip, naming the report's date)."""
+    def key(created: str) -> tuple[str, str, str]:
+        return "true", created, "2024-01-30T00:00:00+00:00"
+    report = report_of([report_line("crossed", "2020-01-01T00:00:00+00:00", key1=key("2023-11-20T00:00:00+00:00")),
+                        report_line("over", "2020-01-01T00:00:00+00:00", key1=key("2023-10-01T00:00:00+00:00")),
+                        report_line("listed", "2020-01-01T00:00:00+00:00", key1=key("2023-11-20T00:00:00+00:00")),
+                        report_line("svc-crossed", "2020-01-01T00:00:00+00:00",
+                                    key1=key("2024-01-15T00:00:00+00:00"))])
+    files = {"credential-report.json": report,
+             "listed.json": listing("listed", ("AKIALISTED0000000001", "Active", "2023-11-20T00:00:00Z"))}
+    results = run_loaded(tmp_path, files, ["iam_access_key_rotated", "nhi_access_key_rotated"])
+    assert {(control, resource): row["status"] for (control, resource), row in results.items()} == {
+        ("iam_access_key_rotated", user_arn("crossed") + "#access_key_1"): "skip",
+        ("iam_access_key_rotated", user_arn("over") + "#access_key_1"): "alarm",
+        ("iam_access_key_rotated", user_arn("listed") + "#access_key_1"): "alarm",
+        ("iam_access_key_rotated", user_arn("svc-crossed") + "#access_key_1"): "ok",
+        ("nhi_access_key_rotated", user_arn("crossed") + "#access_key_1"): "alarm",
+        ("nhi_access_key_rotated", user_arn("over") + "#access_key_1"): "alarm",
+        ("nhi_access_key_rotated", user_arn("listed") + "#access_key_1"): "alarm",
+        ("nhi_access_key_rotated", user_arn("svc-crossed") + "#access_key_1"): "skip"}
+    assert results[("iam_access_key_rotated", user_arn("crossed") + "#access_key_1")]["reason"] == (
+        "Access key 1 of crossed is 102 days old (more than 90), but the credential report was generated on "
+        "2024-01-31, when it was 72 days old; it may have been rotated since: load list-access-keys or a current "
+        "report.")
+
+
 def test_key_over_the_limit_by_hours_is_called_over_the_limit(tmp_path):
     """A key 30 days and 5 hours old is over a 30-day limit although its age in whole days is 30: the reason says
     "over 30 days", not "30 days old (limit 30)", which reads as within the limit."""
     key = ("true", "2024-01-31T07:00:00+00:00", "2024-02-28T00:00:00+00:00")
-    files = {"credential-report.json": report_of([report_line("svc-hours", "2020-01-01T00:00:00+00:00", key1=key)])}
+    files = {"credential-report.json": report_of([report_line("svc-hours", "2020-01-01T00:00:00+00:00", key1=key)],
+                                                 FRESH)}
     row = run_loaded(tmp_path, files, ["nhi_access_key_rotated"])[user_arn("svc-hours") + "#access_key_1"]
     assert row["status"] == "alarm", row["reason"]
     assert "is over 30 days old (limit 30)" in row["reason"], row["reason"]
@@ -1084,6 +1115,61 @@ def test_a_password_set_after_the_credential_report_is_judged_by_what_is_known_o
     assert results[user_arn("listed-used")]["reason"] == (
         "listed-used last signed in to the console 2 days before the data was taken (the user listing; the credential "
         "report, generated earlier, shows no password).")
+
+
+def test_a_console_user_known_only_from_its_login_profile_is_judged(tmp_path):
+    """A user the credential report does not list (created after it) and no user listing names: its
+    get-login-profile answer still says it has a console password, so the password controls judge it, under the ARN
+    of a user named so at the path /, by what is known of it (its CreateDate; no MFA devices listed: unknown)."""
+    files = {"credential-report.json": report_of([report_line("listed", "2020-01-01T00:00:00+00:00")],
+                                                 "2023-12-01T00:00:00Z"),
+             "recent.json": login_profile("recent"),
+             "older.json": login_profile("older", "2023-12-20T00:00:00Z")}
+    results = run_loaded(tmp_path, files, ["iam_user_unused_password", "iam_user_console_mfa"])
+    assert {(control, resource): row["status"] for (control, resource), row in results.items()} == {
+        ("iam_user_unused_password", user_arn("recent")): "ok",
+        ("iam_user_unused_password", user_arn("older")): "skip",
+        ("iam_user_console_mfa", user_arn("recent")): "skip",
+        ("iam_user_console_mfa", user_arn("older")): "skip"}
+    assert results[("iam_user_unused_password", user_arn("recent"))]["reason"] == (
+        "The console password of recent was set on 2024-02-25 (get-login-profile; the credential report, generated "
+        "earlier, does not show it), within the 45-day grace period.")
+
+
+def test_setup_keys_of_a_user_created_after_the_report_are_known_only_from_its_key_listing(tmp_path):
+    """A console user the credential report does not list (created after it) has only its list-access-keys to say
+    which keys it has: listed with none, it has no set-up key (ok); its keys not listed, they are unknown (skip)."""
+    files = {"credential-report.json": report_of([report_line("listed", "2020-01-01T00:00:00+00:00")], FRESH)}
+    for name in ("keys-listed", "keys-unlisted"):
+        files[f"{name}.json"] = login_profile(name)
+    files["keys-listed-keys.json"] = listing("keys-listed")
+    results = run_loaded(tmp_path, files, ["iam_user_no_access_key_at_setup"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        user_arn("keys-listed"): "ok", user_arn("keys-unlisted"): "skip"}
+    assert results[user_arn("keys-unlisted")]["reason"] == (
+        "keys-unlisted has a console password and was created after the credential report; its access keys are not "
+        "loaded (list-access-keys).")
+
+
+def test_an_administrator_created_after_the_report_is_judged_on_its_listed_keys(tmp_path):
+    """An administrator the credential report does not list (created after it): with MFA listed on its console
+    password, its list-access-keys listing none passes; its keys not listed, whether it holds a key is unknown."""
+    admin = {"PolicyName": "everything", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"}]}}
+    users = [dict(gaad_user(name, "2024-03-01T10:00:00Z"), UserPolicyList=[admin])
+             for name in ("keys-listed", "keys-unlisted")]
+    files = {"credential-report.json": report_of([report_line("listed", "2020-01-01T00:00:00+00:00")], FRESH),
+             "gaad.json": {"UserDetailList": users, "GroupDetailList": [], "RoleDetailList": [], "Policies": []},
+             "keys-listed-keys.json": listing("keys-listed")}
+    for name in ("keys-listed", "keys-unlisted"):
+        files[f"{name}.json"] = login_profile(name, "2024-03-01T10:00:00Z")
+        files[f"{name}-devices.json"] = mfa_listing(name, f"arn:aws:iam::{ACCOUNT}:mfa/{name}")
+    results = run_loaded(tmp_path, files, ["iam_admin_user_mfa"])
+    assert {name: results[user_arn(name)]["status"] for name in ("keys-listed", "keys-unlisted")} == {
+        "keys-listed": "ok", "keys-unlisted": "skip"}
+    assert results[user_arn("keys-unlisted")]["reason"] == (
+        "keys-unlisted is a full administrator with MFA on its console password; created after the credential "
+        "report, its access keys (list-access-keys) are not loaded.")
 
 
 def test_non_human_users_console_password_follows_the_login_profile_read_now(tmp_path):

@@ -13,7 +13,9 @@ later of the report's date and get-access-key-last-used's), last_used_service (t
 use_known_until (the time up to which the key's use is known: the snapshot time when the key's
 get-access-key-last-used is loaded, which is live, or when the report holding the key was generated at most four
 hours before it (or at an unknown time), the most a report AWS gives can lag; else the report's GeneratedTime,
-after which use is not known; NULL for a key no slot holds without get-access-key-last-used), resource
+after which use is not known; NULL for a key no slot holds without get-access-key-last-used), present_known_until
+(the time up to which the key is known to exist as it is: the snapshot time when list-access-keys lists it, else
+use_known_until), resource
 (`<user ARN>#access_key_<N>`, or `<user ARN>#<access key id>` for a key no slot holds), label (`1`, `2` or the id).
 */
 with slot as (
@@ -70,6 +72,7 @@ with slot as (
       and date_trunc('second', s.rotated) = date_trunc('second', l.create_date))
 )
 select *,
+  case when access_key_id is not null then now() else use_known_until end as present_known_until,
   user_arn || '#' || case when key_number is null then access_key_id else 'access_key_' || key_number end as resource,
   case when key_number is null then access_key_id else key_number::varchar end as label
 from keys
