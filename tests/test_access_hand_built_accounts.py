@@ -378,13 +378,68 @@ def test_who_can_assume_an_administrator_role_of_another_loaded_account(loaded, 
     assert (row and row["decision"]) == expected, row
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="assume_admin_role rows (and so both controls) look only at the roles of the principal's own account",
-)
 @pytest.mark.parametrize("control", [ADMIN, ESCALATION])
 def test_a_principal_that_may_assume_an_administrator_role_of_another_loaded_account_is_found(loaded, control):
     """XACCT: ci-deployer may assume AdministratorAccess in 736000000001 (who-can says so above): it holds
     administrator power, as the controls define it (the right to assume a role that has it)."""
     row = loaded[1][(control, arn(36, "user", "ci-deployer", 2))]
     assert row["status"] == "alarm", row["reason"]
+
+
+ACCOUNT_ADMIN, MFA_ADMIN, NAMED_ADMIN = (arn(37, "role", name) for name in ("AccountAdmin", "MfaAdmin", "NamedAdmin"))
+# (user, its account's number in folder 37, the administrator role of 737000000001 it may assume and how; None: none)
+ACROSS = [
+    ("star-assumer", 2, ACCOUNT_ADMIN, "Allowed"),  # XACCT: the trust names its account, its own policy allows it
+    ("named-one", 2, NAMED_ADMIN, "Allowed"),  # XACCT: the trust names the user itself
+    ("mfa-assumer", 2, MFA_ADMIN, "AllowedIf"),  # CONDITIONS: the trust holds only with MFA
+    ("other-target", 2, None, None),  # XACCT: its own policy allows sts:AssumeRole on another role only
+    ("not-named", 2, None, None),  # PRINCIPAL: its policy allows NamedAdmin, whose trust names another user
+    ("unloaded-target", 2, None, None),  # a role of an account that is not loaded: not known to be an administrator
+    ("scp-blocked", 3, None, None),  # SCP: star-assumer's policy, in an account whose SCP denies sts:AssumeRole
+]
+
+
+@pytest.mark.parametrize("name, sub, role, decision", ACROSS)
+@pytest.mark.parametrize("control", [ADMIN, ESCALATION])
+def test_an_administrator_role_of_another_loaded_account_counts_only_when_both_accounts_allow(
+    loaded, control, name, sub, role, decision
+):
+    """XACCT, SCP: the controls judge a role of another loaded account as who-can does."""
+    row = loaded[1][(control, arn(37, "user", name, sub))]
+    assert row["status"] == ("alarm" if decision else "ok"), row["reason"]
+    assert (role is not None and role in row["reason"]) == (decision is not None), row["reason"]
+
+
+def test_the_assume_admin_role_rows_across_accounts_are_who_cans_answers(loaded):
+    """Each assume_admin_role row naming a role of another account holds who-can's decision for that user and role
+    (the same engine call); a user who-can does not list for any of the roles has none."""
+    con = db.connect(loaded[0])
+    try:
+        controls.create_views(con)
+        rows = dict(con.execute(
+            "select principal_arn, decision || ' ' || detail from iam_principal_access "
+            "where question = 'assume_admin_role' and account_id like '737%'").fetchall())
+    finally:
+        con.close()
+    answers = {role: who_can(loaded[0], "sts:AssumeRole", role) for role in (ACCOUNT_ADMIN, MFA_ADMIN, NAMED_ADMIN)}
+    for name, sub, role, decision in ACROSS:
+        user = arn(37, "user", name, sub)
+        assert rows.get(user) == (f"{decision} {role}" if decision else None), user
+        listed = {r: answers[r][user]["decision"] for r in answers if user in answers[r]}
+        assert listed.get(role) == decision and (decision or not listed), (user, listed)
+
+
+def test_checking_only_the_callers_account_gives_the_same_results(loaded):
+    """A run of the accounts of the callers alone (as an evidence run that gathered only those) still sees the
+    administrator roles of the other loaded accounts: the same results as the run of every account."""
+    callers = [account(36, 2), account(37, 2), account(37, 3)]
+    con = db.connect(loaded[0])
+    try:
+        rows = controls.results(con, controls.run_checks(con, controls=[ADMIN, ESCALATION], accounts=callers))
+    finally:
+        con.close()
+    alone = {(r["control_id"], r["resource"]): (r["status"], r["reason"]) for r in rows}
+    assert {r[1].split(":")[4] for r in alone} == set(callers)
+    assert alone == {key: (r["status"], r["reason"]) for key, r in loaded[1].items()
+                     if key[0] in (ADMIN, ESCALATION) and r["account_id"] in callers}
+    assert alone[ADMIN, arn(36, "user", "ci-deployer", 2)][0] == "alarm"
