@@ -40,7 +40,7 @@ from typer.testing import CliRunner
 
 from iamsql import controls
 from iamsql.cli import app
-from iamsql.store import db
+from iamsql.store import db, lake
 
 DATA = Path(__file__).parent / "data" / "hand_built_accounts"
 ADMIN = "nhi_admin_privileges"
@@ -443,3 +443,19 @@ def test_checking_only_the_callers_account_gives_the_same_results(loaded):
     assert alone == {key: (r["status"], r["reason"]) for key, r in loaded[1].items()
                      if key[0] in (ADMIN, ESCALATION) and r["account_id"] in callers}
     assert alone[ADMIN, arn(36, "user", "ci-deployer", 2)][0] == "alarm"
+
+
+def test_the_lake_holds_the_rows_a_check_of_each_account_reads(loaded, tmp_path):
+    """The Parquet export (every account's tables built at once, what Spark checks) holds the same rows across
+    accounts as the check's build of one account at a time."""
+    con = db.connect(loaded[0])
+    try:
+        lake.export(con, tmp_path / "lake")
+        exported = dict(con.execute(
+            "select principal_arn, decision || ' ' || detail from read_parquet(?, hive_partitioning = true) "
+            "where question = 'assume_admin_role' and split_part(detail, ':', 5) <> account_id",
+            [str(tmp_path / "lake" / "iam_principal_access" / "*" / "*.parquet")]).fetchall())
+    finally:
+        con.close()
+    expected = {arn(37, "user", name, sub): f"{decision} {role}" for name, sub, role, decision in ACROSS if decision}
+    assert exported == {**expected, arn(36, "user", "ci-deployer", 2): f"Allowed {CROSS_ACCOUNT_ADMIN}"}
