@@ -386,12 +386,14 @@ def test_a_principal_that_may_assume_an_administrator_role_of_another_loaded_acc
     assert row["status"] == "alarm", row["reason"]
 
 
-ACCOUNT_ADMIN, MFA_ADMIN, NAMED_ADMIN = (arn(37, "role", name) for name in ("AccountAdmin", "MfaAdmin", "NamedAdmin"))
+ACCOUNT_ADMIN, MFA_ADMIN, NAMED_ADMIN, UNKNOWN_POWER = (
+    arn(37, "role", name) for name in ("AccountAdmin", "MfaAdmin", "NamedAdmin", "UnknownPowerRole"))
 # (user, its account's number in folder 37, the administrator role of 737000000001 it may assume and how; None: none)
 ACROSS = [
     ("star-assumer", 2, ACCOUNT_ADMIN, "Allowed"),  # XACCT: the trust names its account, its own policy allows it
     ("named-one", 2, NAMED_ADMIN, "Allowed"),  # XACCT: the trust names the user itself
     ("mfa-assumer", 2, MFA_ADMIN, "AllowedIf"),  # CONDITIONS: the trust holds only with MFA
+    ("unknown-power-assumer", 2, UNKNOWN_POWER, "Unknown"),  # the role's managed policy is not loaded
     ("other-target", 2, None, None),  # XACCT: its own policy allows sts:AssumeRole on another role only
     ("not-named", 2, None, None),  # PRINCIPAL: its policy allows NamedAdmin, whose trust names another user
     ("unloaded-target", 2, None, None),  # a role of an account that is not loaded: not known to be an administrator
@@ -399,20 +401,35 @@ ACROSS = [
 ]
 
 
-@pytest.mark.parametrize("name, sub, role, decision", ACROSS)
-@pytest.mark.parametrize("control", [ADMIN, ESCALATION])
+UNKNOWN_ASSUME_ROW_PASSES = pytest.mark.xfail(
+    strict=True,
+    reason="nhi_admin_privileges skips an Unknown full_admin or iam_admin answer only, not an Unknown "
+    "assume_admin_role row (same-account ones included): it passes such a principal",
+)
+
+
+@pytest.mark.parametrize(
+    "control, name, sub, role, decision",
+    [
+        pytest.param(control, *case, marks=UNKNOWN_ASSUME_ROW_PASSES if (control, case[3]) == (ADMIN, "Unknown") else ())
+        for control in (ADMIN, ESCALATION)
+        for case in ACROSS
+    ],
+)
 def test_an_administrator_role_of_another_loaded_account_counts_only_when_both_accounts_allow(
     loaded, control, name, sub, role, decision
 ):
-    """XACCT, SCP: the controls judge a role of another loaded account as who-can does."""
+    """XACCT, SCP: the controls judge a role of another loaded account as who-can does; one whose power is not
+    known is skipped, never passed."""
     row = loaded[1][(control, arn(37, "user", name, sub))]
-    assert row["status"] == ("alarm" if decision else "ok"), row["reason"]
-    assert (role is not None and role in row["reason"]) == (decision is not None), row["reason"]
+    assert row["status"] == {None: "ok", "Unknown": "skip"}.get(decision, "alarm"), row["reason"]
+    assert (role is not None and role.rsplit("/", 1)[-1] in row["reason"]) == (decision is not None), row["reason"]
 
 
 def test_the_assume_admin_role_rows_across_accounts_are_who_cans_answers(loaded):
     """Each assume_admin_role row naming a role of another account holds who-can's decision for that user and role
-    (the same engine call); a user who-can does not list for any of the roles has none."""
+    (the same engine call), ``Unknown`` when the role's power is not known; a user who-can does not list for any
+    of the roles has none."""
     con = db.connect(loaded[0])
     try:
         controls.create_views(con)
@@ -421,12 +438,14 @@ def test_the_assume_admin_role_rows_across_accounts_are_who_cans_answers(loaded)
             "where question = 'assume_admin_role' and account_id like '737%'").fetchall())
     finally:
         con.close()
-    answers = {role: who_can(loaded[0], "sts:AssumeRole", role) for role in (ACCOUNT_ADMIN, MFA_ADMIN, NAMED_ADMIN)}
+    roles = (ACCOUNT_ADMIN, MFA_ADMIN, NAMED_ADMIN, UNKNOWN_POWER)
+    answers = {role: who_can(loaded[0], "sts:AssumeRole", role) for role in roles}
     for name, sub, role, decision in ACROSS:
         user = arn(37, "user", name, sub)
         assert rows.get(user) == (f"{decision} {role}" if decision else None), user
         listed = {r: answers[r][user]["decision"] for r in answers if user in answers[r]}
-        assert listed.get(role) == decision and (decision or not listed), (user, listed)
+        assert listed.get(role) == ("Allowed" if decision == "Unknown" else decision), (user, listed)
+        assert decision or not listed, (user, listed)
 
 
 def test_checking_only_the_callers_account_gives_the_same_results(loaded):
