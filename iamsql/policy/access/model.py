@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -540,16 +541,17 @@ ATTACHED_IF_LOADED = (
 
 
 @collector_paused()
-def _account_times(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+def _account_times(con: duckdb.DuckDBPyConnection, every_account: bool = False) -> dict[str, float]:
     """Each account's time, the time controls use: ``iamsql_account``'s ``as_of`` (a check points it at the account it
     runs, a TEMP table of its one row), else the same view's query over the database's snapshots for a connection
-    opened without the TEMP views (``db.connect(..., queries=False)``); none for a database without snapshots."""
+    opened without the TEMP views (``db.connect(..., queries=False)``) or asked for ``every_account``; none for a
+    database without snapshots."""
     views, snapshots = con.execute(
         "select (select count(*) from duckdb_views() where view_name = 'iamsql_account') "
         "+ (select count(*) from duckdb_tables() where database_name = 'temp' and table_name = 'iamsql_account'), "
         "(select count(*) from duckdb_tables() where table_name = 'iamsql_snapshot' and schema_name = 'main' "
         "and database_name = current_database())").fetchone()
-    if views:
+    if views and not every_account:
         source = "iamsql_account"
     elif snapshots:
         source = f"({ACCOUNT_VIEW})"
@@ -588,27 +590,33 @@ class IamRows:
         return digest.hexdigest()
 
 
+# what ``build_accounts`` reads of a user or role row (``PRINCIPAL_COLUMNS``, then its groups and user id, or its trust
+# policy and role id, then its tags) and of a managed policy row
+PRINCIPAL_COLUMNS = (
+    "arn, name, path, account_id, partition, inline_policies::varchar, inline_policies_std::varchar, "
+    f"{ATTACHED_IF_LOADED}, permissions_boundary_arn"
+)
+USER_COLUMNS = f"{PRINCIPAL_COLUMNS}, groups::varchar, user_id, tags::varchar"
+ROLE_COLUMNS = f"{PRINCIPAL_COLUMNS}, {ROLE_TRUST}, role_id, tags::varchar"
+POLICY_COLUMNS = (
+    "arn, name, is_aws_managed, coalesce(is_attached, attachment_count > 0, false), policy::varchar, "
+    "policy_std::varchar, account_id, default_version_id, policy_versions::varchar"
+)
+
+
 def read_iam_rows(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> IamRows:
     """The IAM data visible on this connection (``aws_iam_*`` as the connection names them) as ``load_accounts``
     reads it."""
     where = "" if account_id is None else " where account_id = $account"
     params = {} if account_id is None else {"account": account_id}
     principals = {
-        table: con.execute(
-            f"select arn, name, path, account_id, partition, inline_policies::varchar, inline_policies_std::varchar, "
-            f"{ATTACHED_IF_LOADED}, permissions_boundary_arn, {extra}, tags::varchar from {table}{where}",
-            params,
-        ).fetchall()
-        for table, extra in (("aws_iam_user", "groups::varchar, user_id"), ("aws_iam_role", f"{ROLE_TRUST}, role_id"))
+        table: con.execute(f"select {columns} from {table}{where}", params).fetchall()
+        for table, columns in (("aws_iam_user", USER_COLUMNS), ("aws_iam_role", ROLE_COLUMNS))
     }
     coverage = _coverage(con)
     return IamRows(
         _account_times(con),
-        con.execute(
-            "select arn, name, is_aws_managed, coalesce(is_attached, attachment_count > 0, false), policy::varchar, "
-            f"policy_std::varchar, account_id, default_version_id, policy_versions::varchar from aws_iam_policy{where}",
-            params,
-        ).fetchall(),
+        con.execute(f"select {POLICY_COLUMNS} from aws_iam_policy{where}", params).fetchall(),
         con.execute(
             f"select name, arn, inline_policies::varchar, inline_policies_std::varchar, {ATTACHED_IF_LOADED}, "
             f"account_id from aws_iam_group{where}",
@@ -626,6 +634,34 @@ def read_iam_rows(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
         _guest_roles(coverage, where, params),
         frozenset(_holding(coverage, where, params)),
     )
+
+
+def read_roles_trusting(con: duckdb.DuckDBPyConnection, account_ids: Iterable[str]) -> IamRows | None:
+    """The roles of the loaded accounts other than ``account_ids`` whose trust policy may admit a principal of one of
+    those, with the managed policies they hold (attached, or as their boundary) and their accounts' times; None when
+    there is no such role. A trust admits a principal of another account only by naming that account (its id, bare or
+    in an ARN) or by a wildcard, so a role is read when its trust's text holds one of those or is not a JSON object
+    (not loaded, not JSON, still URL-encoded): a first cut on the text, the engine decides. Read from the database's
+    own views, not a check's copies of one account's tables."""
+    ids = sorted(set(account_ids))
+    database = con.execute("select current_database()").fetchone()[0].replace('"', '""')
+    roles = con.execute(
+        f'select {ROLE_COLUMNS} from "{database}".main.aws_iam_role r where exists (select 1 from unnest($ids) as '
+        f"a(id) where a.id <> r.account_id and ({ROLE_TRUST} is null or not json_valid({ROLE_TRUST}) "
+        f"or not starts_with(ltrim({ROLE_TRUST}), '{{') or contains({ROLE_TRUST}, a.id) "
+        f"or contains({ROLE_TRUST}, '*'))) order by account_id, arn",
+        {"ids": ids},
+    ).fetchall() if ids else []
+    if not roles:
+        return None
+    held = sorted({str(arn) for row in roles for arn in (_json(row[7]) or [])} | {row[8] for row in roles if row[8]})
+    policies = con.execute(
+        f'select {POLICY_COLUMNS} from "{database}".main.aws_iam_policy where list_contains($accounts, account_id) '
+        "and list_contains($held, arn)",
+        {"accounts": sorted({row[3] for row in roles}), "held": held},
+    ).fetchall() if held else []
+    return IamRows(_account_times(con, every_account=True), policies, [], [], roles, [], {}, frozenset(), {},
+                   frozenset())
 
 
 def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> list[AccountModel]:

@@ -49,6 +49,7 @@ RANK = {"ExplicitlyDenied": 0, "ImplicitlyDenied": 1, "Error": 2, "Unknown": 2, 
 POSSIBLE = ("Allowed", "AllowedIf")
 SHOWN = (*POSSIBLE, "Unknown")  # decisions whose rows name the policies behind them
 MAX_CHAIN = 3
+ASSUME_ADMIN = ("assume_admin_role", "assume a role with administrator power")  # the rows' question and title
 NO_STATEMENT = parse_policy({"Version": "2012-10-17", "Statement": []})
 ALLOW_ALL = parse_policy({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 
@@ -1397,8 +1398,7 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     with an open escalation path that the principals reaching no administrator role may assume so (whoever
     assumes such a role can take its path)."""
     admins, escalating = _powers(principal_answers)
-    rows = _assume_rows(asker, _power_answers(principal_answers, admins, True), admins, "assume_admin_role",
-                        "assume a role with administrator power")
+    rows = _assume_rows(asker, _power_answers(principal_answers, admins, True), admins, *ASSUME_ADMIN)
     done = admins | {row[1] for row in rows}
     rows += _assume_rows(
         asker, _power_answers(principal_answers, escalating, False), done, "assume_escalating_role",
@@ -1452,13 +1452,89 @@ def _unknown_assume_rows(
         for principal in pool:
             if asker.assume(principal, role).decision in POSSIBLE:
                 found[principal.arn] = (arn, f"{unknown_power[arn]} (of role {role.name}, which it may assume)")
-    return [
-        (account.account_id, principal.arn, principal.kind, principal.name, principal.path, "assume_admin_role",
-         "assume a role with administrator power", "Unknown", None, None, found[principal.arn][1],
-         found[principal.arn][0], None)
-        for principal in account.principals
-        if principal.arn in found
-    ]
+    return [_unknown_assume_row(account.account_id, principal, *found[principal.arn])
+            for principal in account.principals if principal.arn in found]
+
+
+def _unknown_assume_row(account_id: str, principal: Principal, role_arn: str, missing: str) -> tuple:
+    """The ``assume_admin_role`` row ``Unknown`` of a principal that may reach administrator power through the role
+    ``role_arn`` as far as the documents that are known tell, ``missing`` naming the one its answer depends on."""
+    return (account_id, principal.arn, principal.kind, principal.name, principal.path, *ASSUME_ADMIN, "Unknown", None,
+            None, missing, role_arn, None)
+
+
+def assumers_across(
+    asker: Asker, principals: Iterable[Principal], role: Principal, role_account: str, role_rails: Guardrails | None
+) -> Iterator[tuple[Principal, Evaluation]]:
+    """The ``principals`` (of the asker's account) that may assume ``role`` of the other loaded account
+    ``role_account``, each with the engine's answer (``Asker.assume_across``): across accounts both the principal's own
+    policies and the trust must allow, so one whose policies allow no ``sts:AssumeRole`` is not asked."""
+    for principal in principals:
+        if asker.may_allow(principal, "sts:AssumeRole"):
+            result = asker.assume_across(principal, role, role_account, role_rails)
+            if result.decision in POSSIBLE:
+                yield principal, result
+
+
+def assume_across_rows(
+    asker: Asker, principal_answers: list[tuple], elsewhere: list[tuple[Asker, list[tuple]]]
+) -> list[tuple]:
+    """``assume_admin_role`` rows of the asker's account's principals that may assume, directly, a role of another
+    loaded account with administrator power. ``elsewhere``: the asker of each other account, holding the roles whose
+    trust may admit them, with those roles' administrator answers (``PrincipalAnswers`` rows). The engine asks as
+    ``who-can`` does (``assumers_across``): the principal's own policies, boundary and SCPs, the role's trust and its
+    account's RCPs must all allow. A principal that holds the power, or reaches it in its own account without a
+    condition (``principal_answers``), needs no such row; another gets one for the first role it may assume without a
+    condition, else the first with conditions (``AllowedIf``, as a chain is). One that may reach the power only as far
+    as the known documents tell (an administrator role whose trust is not known and its own policies allowing
+    ``sts:AssumeRole`` on it, a role it may assume whose power is ``Unknown``) gets an ``Unknown`` row, unless it has an
+    ``assume_admin_role`` row already. A role of an account that is not loaded is not known to be one: no row."""
+    account = asker.account
+    admins, _ = _powers(principal_answers)
+    assuming = {row[1]: row[7] for row in principal_answers if row[5] == ASSUME_ADMIN[0]}
+    eligible = [p for p in account.principals
+                if p.arn not in admins and assuming.get(p.arn) != "Allowed" and not p.service_linked]
+    account_names = {account.account_id, f"arn:{account.partition}:iam::{account.account_id}:root"}
+    best: dict[str, tuple[str, list[Evaluation]]] = {}  # principal -> (the role, the answers of both steps)
+    unknown: dict[str, tuple[str, str]] = {}  # principal -> (the role, the document its answer depends on)
+    for role_asker, power_rows in elsewhere:
+        owner = role_asker.account
+        if owner.account_id == account.account_id:
+            continue
+        powers = _power_answers(power_rows, set(owner.roles), True)
+        unknown_power = {row[1]: row[10] or "a document that is not loaded" for row in power_rows
+                         if row[5] in ADMIN_QUESTIONS and row[7] == "Unknown" and row[1] not in powers}
+        for role in owner.roles.values():
+            power = powers.get(role.arn)
+            if power is None and role.arn not in unknown_power:
+                continue
+            pool = [p for p in eligible if p.arn not in best or not _unconditional(best[p.arn][1])]
+            if role.trust is None or role.trust.policy is None:  # whom it admits is not known
+                if power is not None:
+                    missing = (role.trust.missing_label if role.trust
+                               else f"the trust policy of role {role.name} (not loaded)")
+                    for p in pool:
+                        if p.arn not in unknown and asker.may_allow(p, "sts:AssumeRole") and asker.request(
+                                p, "sts:AssumeRole", role.arn).decision in SHOWN:
+                            unknown[p.arn] = (role.arn, missing)
+                continue
+            named, anyone = _trusted_names(role.trust.document, owner)
+            pool = [p for p in pool if anyone or p.arn in named or named & account_names]
+            for principal, result in assumers_across(asker, pool, role, owner.account_id, role_asker.rails):
+                if power is None:
+                    unknown.setdefault(principal.arn, (
+                        role.arn, f"{unknown_power[role.arn]} (of role {role.name}, which it may assume)"))
+                elif principal.arn not in best or _unconditional([result, power]):
+                    best[principal.arn] = (role.arn, [result, power])
+    rows = []
+    for principal in account.principals:
+        if principal.arn in best:
+            role_arn, used = best[principal.arn]
+            decision = "Allowed" if _unconditional(used) else "AllowedIf"
+            rows.append(_access_row(account.account_id, principal, *ASSUME_ADMIN, decision, used, role_arn))
+        elif principal.arn in unknown and principal.arn not in assuming:
+            rows.append(_unknown_assume_row(account.account_id, principal, *unknown[principal.arn]))
+    return rows
 
 
 def _assume_rows(

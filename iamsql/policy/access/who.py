@@ -13,7 +13,7 @@ from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, Principal, load_accounts
 from iamsql.policy.access.organization import guardrails
 from iamsql.policy.access.questions import PROBE
-from iamsql.policy.access.tables import POSSIBLE, RANK, Asker, attached_at, probe_key_policy
+from iamsql.policy.access.tables import POSSIBLE, RANK, Asker, assumers_across, attached_at, probe_key_policy
 from iamsql.policy.catalog import probe_resources
 from iamsql.policy.conditions import steps_conditions
 from iamsql.policy.evaluation import KEY_POLICY_NOT_GIVEN, reads_key_policy, reads_trust_policy
@@ -382,14 +382,12 @@ def _loaded_elsewhere(askers: dict[str, Asker], account: AccountModel, role: Pri
     for other, asker in askers.items():
         if other == account.account_id:
             continue
-        for principal in asker.account.principals:
-            result = asker.assume_across(principal, role, account.account_id, rails)
-            if result.decision in POSSIBLE:
-                granted, missing, groups = _labels(principal, result)
-                answers.append(Answer(principal.arn, principal.kind, other, result.decision,
-                                      "cross-account, from another loaded account", granted,
-                                      list(result.conditions), missing, result.reason,
-                                      list(result.deny_conditions)))
+        for principal, result in assumers_across(asker, asker.account.principals, role, account.account_id, rails):
+            granted, missing, groups = _labels(principal, result)
+            answers.append(Answer(principal.arn, principal.kind, other, result.decision,
+                                  "cross-account, from another loaded account", granted,
+                                  list(result.conditions), missing, result.reason,
+                                  list(result.deny_conditions)))
     return answers
 
 
