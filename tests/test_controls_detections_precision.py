@@ -1081,3 +1081,20 @@ def test_aws_own_calls_are_not_logging_or_organization_changes(tmp_path):
         found[case] = sorted(r["control_id"] for r in rows if r["status"] == "alarm")
     assert found["service"] == [] and found["linked"] == [], found
     assert found["through_stack"] == sorted(control_ids), found
+
+
+def test_access_denied_bursts_of_callers_without_an_arn(tmp_path):
+    """Callers the event names without an ARN are callers too: another account (AWSAccount, named by its account) and
+    an IAM Identity Center user (IdentityCenterUser, named by its identity store id) each get their own burst of
+    denials, under the principal they count as (cloudtrail_event_actor.caller_arn), not none at all."""
+    outside = {"type": "AWSAccount", "principalId": f"AIDAEXAMPLE{OUTSIDE_A}", "accountId": OUTSIDE_A}
+    user_id = "544894e8-80c1-707f-60e3-3ba6510dfac1"
+    records = [trail_record("GetObject", "s3.amazonaws.com", identity, minute=n / 2, error="AccessDenied",
+                            request={"bucketName": "audit-logs", "key": f"k{n}"})
+               for identity in (outside, identity_center_user(user_id)) for n in range(10)]
+    rows = check_records(tmp_path / "denied", records, ["cloudtrail_event_access_denied_burst"])
+    alarms = sorted((r["resource"], r["reason"]) for r in rows if r["status"] == "alarm")
+    assert [resource for resource, _ in alarms] == [f"arn:aws:iam::{OUTSIDE_A}:root",
+                                                    f"arn:aws:identitystore:::user/{user_id}"], rows
+    assert all("received 10 access-denied errors" in reason for _, reason in alarms), alarms
+    assert alarms[0][1].startswith(f"arn:aws:iam::{OUTSIDE_A}:root received"), alarms
