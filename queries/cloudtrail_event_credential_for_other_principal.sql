@@ -52,6 +52,9 @@ hit as (
                          'EnableMFADevice')
     and (e.error_code is null or e.access_denied)
     and t.target is not null
+    -- AWS's own calls (an AWS service, a session of a service-linked role), as in the other change detections; a
+    -- call a service made for a person or workload (invokedBy, such as CloudFormation) is theirs and counts
+    and not e.aws_caller
     -- IAM does not distinguish names by case: userName Alice is the calling user alice
     and (e.user_type is distinct from 'IAMUser' or lower(t.target) is distinct from lower(e.identity_user_name))
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()

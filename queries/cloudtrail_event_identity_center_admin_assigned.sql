@@ -50,6 +50,9 @@ with call as (
     and e.event_name in ('AttachManagedPolicyToPermissionSet', 'PutInlinePolicyToPermissionSet',
                          'CreateAccountAssignment', 'CreatePermissionSet')
     and (e.error_code is null or e.access_denied) and e.event_time <= now()
+    -- AWS's own calls (an AWS service, a session of a service-linked role), as in the other change detections; a
+    -- call a service made for a person or workload (invokedBy, such as CloudFormation) is theirs and counts
+    and not e.aws_caller
 ),
 set_name as (
   select created_set as permission_set, max(created_name) as name

@@ -43,6 +43,9 @@ with hit as (
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'iam.amazonaws.com' and e.error_code is null
     and e.event_name in ('DeactivateMFADevice', 'DeleteVirtualMFADevice')
+    -- AWS's own calls (an AWS service, a session of a service-linked role), as in the other change detections; a
+    -- call a service made for a person or workload (invokedBy, such as CloudFormation) is theirs and counts
+    and not e.aws_caller
     and not exists (
       select 1 from aws_cloudtrail_trail_event as again
       where again.account_id = e.account_id and again.event_name = 'EnableMFADevice' and again.error_code is null

@@ -32,6 +32,9 @@ with hit as (
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'rolesanywhere.amazonaws.com' and e.error_code is null
+    -- AWS's own calls (an AWS service, a session of a service-linked role), as in the other change detections; a
+    -- call a service made for a person or workload (invokedBy, such as CloudFormation) is theirs and counts
+    and not e.aws_caller
     and e.event_name in ('CreateTrustAnchor', 'UpdateTrustAnchor', 'EnableTrustAnchor', 'CreateProfile', 'UpdateProfile',
                          'EnableProfile')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
