@@ -13,7 +13,7 @@ rationale: >-
 remediation: >-
   Look at the denied calls of the principal (event names, source IPs, user agents); if they are not a known
   deployment or policy change, treat its credentials as compromised: deactivate its keys or revoke its sessions.
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count]
+tables: [iamsql_account, cloudtrail_event_actor]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -21,11 +21,16 @@ parameters:
   max_denied: 10
 */
 with denied as (
-  select account_id, actor_arn, event_time, event_name, source_ip_address,
-    count(*) over (partition by account_id, actor_arn order by event_time
+  select account_id, partition, caller, event_time, event_name, source_ip_address,
+    count(*) over (partition by account_id, caller order by event_time
                    range between current row and :window_minutes * interval '1 minute' following) as in_window
-  from cloudtrail_event_actor
-  where access_denied and actor_arn is not null
+  from (
+    -- the principal a call counts against (caller_arn: also another account's caller, named by its account, and an
+    -- IAM Identity Center user), else the caller's identity type (a refused web identity or SAML federation)
+    select e.*, coalesce(e.caller_arn, e.user_type, 'unknown') as caller
+    from cloudtrail_event_actor as e
+  ) as c
+  where access_denied
     -- AWS's own calls (a session of a service-linked role: only its service holds its credentials) and calls a
     -- service made for the caller (invokedBy) are the service's denials, not someone trying stolen credentials
     and not aws_caller and invoked_by is null
@@ -35,45 +40,47 @@ with denied as (
     and event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
 ),
 per_principal as (
-  select a.account_id, a.actor_arn,
+  select a.account_id, a.partition, a.caller,
     coalesce(d.denied, 0) as denied, coalesce(d.peak, 0) as peak, d.peak_start, d.event_names, d.ips
-  from (select distinct account_id, actor_arn from cloudtrail_event_actor
-        where actor_arn is not null and event_time > now() - :lookback_days * interval '1 day' and event_time <= now()) as a
+  from (select distinct account_id, partition, caller_arn as caller from cloudtrail_event_actor
+        where caller_arn is not null and event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+        union
+        select account_id, partition, caller from denied) as a
     left join (
-      select account_id, actor_arn, count(*) as denied, max(in_window) as peak,
+      select account_id, caller, count(*) as denied, max(in_window) as peak,
         min(event_time) filter (where in_window >= :max_denied) as peak_start,
         string_agg(distinct event_name, ', ') as event_names,
         string_agg(distinct source_ip_address, ', ') as ips
-      from denied group by account_id, actor_arn
-    ) as d on d.account_id = a.account_id and d.actor_arn = a.actor_arn
-),
-events as (
-  select account_id, sum(events) as events
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
+      from denied group by account_id, caller
+    ) as d on d.account_id = a.account_id and d.caller = a.caller
 )
 select
-  p.actor_arn as resource,
+  case when p.caller like 'arn:%' then p.caller else 'arn:' || p.partition || ':iam::' || p.account_id || ':' || lower(p.caller) end
+    as resource,
   case when p.peak >= :max_denied then 'alarm' else 'ok' end as status,
   case
     when p.peak >= :max_denied then
-      regexp_replace(p.actor_arn, '^.*[:/]', '') || ' received ' || p.peak || ' access-denied errors within '
+      p.name || ' received ' || p.peak || ' access-denied errors within '
         || :window_minutes || case when :window_minutes = 1 then ' minute' else ' minutes' end
         || ' starting ' || to_char(p.peak_start, 'YYYY-MM-DD HH24:MI') || ' UTC ('
         || p.denied || ' in all, on ' || p.event_names || ', from ' || coalesce(p.ips, 'unknown addresses')
         || '); check whether its credentials are being misused.'
     else
-      regexp_replace(p.actor_arn, '^.*[:/]', '') || ' received at most ' || p.peak || ' access-denied error(s) within '
+      p.name || ' received at most ' || p.peak || ' access-denied error(s) within '
         || :window_minutes || case when :window_minutes = 1 then ' minute' else ' minutes' end
         || ' (threshold ' || :max_denied || ').'
   end as reason,
   p.account_id,
   'global' as region
-from per_principal as p
+from (
+  -- the account's own principals by their name, a caller of another account or outside IAM by its whole ARN
+  select q.*, case when split_part(q.caller, ':', 5) = q.account_id then regexp_replace(q.caller, '^.*[:/]', '')
+    else q.caller end as name
+  from per_principal as q
+) as p
 union all
 select 'arn:' || a.partition || ':::' || a.account_id, 'skip',
-  'No CloudTrail events of account ' || a.account_id || ' with a known IAM caller fall in the ' || :lookback_days
+  'No CloudTrail events of account ' || a.account_id || ' with a known caller fall in the ' || :lookback_days
     || case when :lookback_days = 1 then ' day' else ' days' end
     || ' before the data was taken, so access-denied bursts cannot be judged.',
   a.account_id, 'global'

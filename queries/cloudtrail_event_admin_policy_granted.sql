@@ -39,7 +39,7 @@ rationale: >-
 remediation: >-
   Confirm the grant with the caller and the owner of the principal; detach or delete the policy if nobody
   planned it, and investigate what the principal did since.
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, iam_event_policy_grant, iam_event_policy_answer, cloudtrail_principal_arn]
+tables: [cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event, iam_event_policy_grant, iam_event_policy_answer, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -237,12 +237,6 @@ ranked as (
   select f.*, c.grants
   from first_grant as f
     join grant_count as c on c.account_id = f.account_id and c.arn is not distinct from f.arn and c.verdict = f.verdict
-),
-events as (
-  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
 )
 select
   r.arn as resource,
@@ -261,21 +255,15 @@ select
   r.arn_source
 from ranked as r
 union all
-select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken, so administrator grants cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
-      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
-      || ' UTC grants an administrator or escalation-enabling policy.'
-  end,
-  a.account_id,
+select w.resource, w.status,
+  case when w.status = 'ok' then w.summary || ' grants an administrator or escalation-enabling policy.'
+    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so administrator grants cannot be judged.' end,
+  w.account_id,
   'global',
   null
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from ranked as r where r.account_id = a.account_id and r.verdict in ('alarm', 'skip'))
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from ranked as r where r.account_id = w.account_id and r.verdict in ('alarm', 'skip'))

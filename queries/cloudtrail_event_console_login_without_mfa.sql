@@ -10,7 +10,7 @@ rationale: A password alone is phished, guessed or reused; a console session wit
 remediation: >-
   Require MFA for the user (assign a device and a policy that denies actions without aws:MultiFactorAuthPresent),
   or remove its console password if it does not need the console.
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
+tables: [cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -35,12 +35,6 @@ per_principal as (
   from login
   where principal_arn is not null
   group by account_id, principal_arn
-),
-events as (
-  select account_id, sum(events) as events
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
 )
 select
   p.principal_arn as resource,
@@ -61,19 +55,20 @@ select
 from per_principal as p
 union all
 select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
+  w.resource,
+  w.status,
   case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+    when w.status = 'skip' then
+      'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
         || case when :lookback_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so console sign-ins cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events in the ' || :lookback_days
+    else 'None of the ' || w.events || ' CloudTrail events in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken is a successful IAM-user or root console sign-in.'
   end,
-  a.account_id,
+  w.account_id,
   'global'
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from per_principal as p where p.account_id = a.account_id)
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from per_principal as p where p.account_id = w.account_id)

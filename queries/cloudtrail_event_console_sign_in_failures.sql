@@ -16,7 +16,7 @@ rationale: >-
 remediation: >-
   Block the address where you can, check the users it tried have MFA and a strong password (reset the password of a
   user it then signed in as, and review that session), and require MFA for every console user.
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
+tables: [cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -70,12 +70,6 @@ success as (
     join sign_in as g on g.account_id = s.account_id and g.ip = s.ip and g.result = 'Success'
       and g.event_time >= s.burst_start and g.event_time <= s.burst_end + :window_minutes * interval '1 minute'
   group by s.account_id, s.ip
-),
-events as (
-  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
 )
 select
   'arn:' || s.partition || ':::' || s.account_id || '#' || s.ip as resource,
@@ -95,21 +89,16 @@ select
 from summary as s
   left join success as g on g.account_id = s.account_id and g.ip = s.ip
 union all
-select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken, so failed console sign-ins cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
-      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC shows ' || :min_failures
+select w.resource, w.status,
+  case when w.status = 'ok' then w.summary || ' shows ' || :min_failures
       || ' or more failed console sign-ins from one address within ' || :window_minutes
       || case when :window_minutes = 1 then ' minute' else ' minutes' end || '.'
-  end,
-  a.account_id,
+    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so failed console sign-ins cannot be judged.' end,
+  w.account_id,
   'global'
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from summary as s where s.account_id = a.account_id)
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from summary as s where s.account_id = w.account_id)

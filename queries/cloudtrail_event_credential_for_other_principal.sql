@@ -25,7 +25,7 @@ remediation: >-
   Confirm the change with the caller; if it was not planned, delete the new key, login profile or credential,
   investigate the caller's other activity and rotate its own credentials. Let only identity administrators
   manage other users' credentials (scope iam:CreateAccessKey and iam:*LoginProfile to ${aws:username}).
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, iam_principal_access, cloudtrail_principal_arn]
+tables: [cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event, iam_principal_access, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -52,6 +52,9 @@ hit as (
                          'EnableMFADevice')
     and (e.error_code is null or e.access_denied)
     and t.target is not null
+    -- AWS's own calls (an AWS service, a session of a service-linked role), as in the other change detections; a
+    -- call a service made for a person or workload (invokedBy, such as CloudFormation) is theirs and counts
+    and not e.aws_caller
     -- IAM does not distinguish names by case: userName Alice is the calling user alice
     and (e.user_type is distinct from 'IAMUser' or lower(t.target) is distinct from lower(e.identity_user_name))
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
@@ -81,12 +84,6 @@ ranked as (
     min(h.event_time) over (partition by h.account_id, h.arn) as first_time
   from named as h
     left join verdict as v on v.principal_arn = h.actor_arn and v.account_id = h.account_id
-),
-events as (
-  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
 )
 select
   r.arn as resource,
@@ -111,21 +108,15 @@ select
 from ranked as r
 where r.rn = 1
 union all
-select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken, so credentials created for other principals cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
-      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
-      || ' UTC creates or resets a credential of another principal.'
-  end,
-  a.account_id,
+select w.resource, w.status,
+  case when w.status = 'ok' then w.summary || ' creates or resets a credential of another principal.'
+    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so credentials created for other principals cannot be judged.' end,
+  w.account_id,
   'global',
   null
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from ranked as r where r.account_id = a.account_id)
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from ranked as r where r.account_id = w.account_id)

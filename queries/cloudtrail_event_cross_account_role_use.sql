@@ -18,17 +18,12 @@ rationale: >-
 remediation: >-
   Confirm each calling account is a known provider or account of yours; remove it from the role's trust policy
   otherwise, and review what its sessions did (CloudTrail events with the role's session ARNs).
-tables: [iamsql_account, iamsql_organization_member, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
+tables: [iamsql_organization_member, cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
 */
-with window_events as (
-  select account_id, sum(events) as events
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
-), assume_call as materialized (
+with assume_call as materialized (
   -- each call's role ARN read from its request once: DuckDB would otherwise parse the request again for each of
   -- the filters and join keys below that use it
   select e.account_id, e.event_id, e.event_time, e.request_parameters ->> 'roleArn' as role_arn
@@ -79,19 +74,20 @@ select
 from per_role as r
 union all
 select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(w.events, 0) = 0 then 'skip' else 'ok' end,
+  w.resource,
+  w.status,
   case
-    when coalesce(w.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+    when w.status = 'skip' then
+      'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
         || case when :lookback_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so cross-account role use cannot be judged.'
     else 'None of the ' || w.events || ' CloudTrail events in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken is a role assumed from another account.'
   end,
-  a.account_id,
+  w.account_id,
   'global'
-from iamsql_account as a
-  left join window_events as w on w.account_id = a.account_id
-where not exists (select 1 from per_role as r where r.account_id = a.account_id)
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from per_role as r where r.account_id = w.account_id)

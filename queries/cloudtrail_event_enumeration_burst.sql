@@ -14,7 +14,7 @@ rationale: >-
 remediation: >-
   Confirm the caller is a known inventory or security tool (then raise the thresholds for it or record an
   exception); otherwise treat its credentials as compromised and look at what it did next.
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count]
+tables: [cloudtrail_event_actor, cloudtrail_event_window]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -78,12 +78,6 @@ detail as (
     (select min(r.partition) from read_call as r where r.account_id = b.account_id) as partition
   from burst as b
   where b.rn = 1
-),
-events as (
-  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
 )
 select
   case when d.caller like 'arn:%' then d.caller else 'arn:' || d.partition || ':iam::' || d.account_id || ':' || lower(d.caller) end
@@ -97,21 +91,16 @@ select
   'global' as region
 from detail as d
 union all
-select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken, so enumeration bursts cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
-      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC is part of a burst of read calls to '
+select w.resource, w.status,
+  case when w.status = 'ok' then w.summary || ' is part of a burst of read calls to '
       || :min_services || ' or more services within ' || :window_minutes
       || case when :window_minutes = 1 then ' minute' else ' minutes' end || ' by one caller.'
-  end,
-  a.account_id,
+    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so enumeration bursts cannot be judged.' end,
+  w.account_id,
   'global'
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from detail as d where d.account_id = a.account_id)
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from detail as d where d.account_id = w.account_id)

@@ -16,7 +16,7 @@ rationale: >-
 remediation: >-
   Confirm the statement with the function's owner; remove it (RemovePermission) if nobody planned it, and scope
   the ones that are needed with a source account, source ARN or organization condition.
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
+tables: [cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -70,12 +70,6 @@ ranked as (
       as rn,
     count(*) over (partition by o.account_id, o.event_region, o.function_name) as grants
   from opened as o
-),
-events as (
-  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
 )
 select
   r.resource,
@@ -94,20 +88,14 @@ select
 from ranked as r
 where r.rn = 1
 union all
-select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken, so Lambda permission grants cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
-      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
-      || ' UTC opens a Lambda function to everyone or another account.'
-  end,
-  a.account_id,
+select w.resource, w.status,
+  case when w.status = 'ok' then w.summary || ' opens a Lambda function to everyone or another account.'
+    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so Lambda permission grants cannot be judged.' end,
+  w.account_id,
   'global'
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from ranked as r where r.account_id = a.account_id)
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from ranked as r where r.account_id = w.account_id)

@@ -19,7 +19,7 @@ rationale: >-
 remediation: >-
   Review each change the principal made; if it was not intended, revert it and remove the IAM permissions
   that allowed it. If the delegation is intended, document it and scope it with a permissions boundary.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_principal_access, aws_iam_user, aws_iam_role]
+tables: [cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event, iam_principal_access, aws_iam_user, aws_iam_role]
 requires: [aws_cloudtrail_trail_event, aws_iam_user, aws_iam_role, aws_iam_policy]
 parameters:
   lookback_days: 90
@@ -88,17 +88,15 @@ select
   'global' as region
 from judged as j
 union all
-select 'arn:' || a.partition || ':::' || a.account_id,
-  case when exists (select 1 from cloudtrail_event_actor as e where e.account_id = a.account_id
-                      and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now())
-    then 'ok' else 'skip' end,
-  case when exists (select 1 from cloudtrail_event_actor as e where e.account_id = a.account_id
-                      and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now())
+select w.resource, w.status,
+  case when w.status = 'ok'
     then 'No IAM change was made in the ' || :lookback_days || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken.'
-    else 'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken, so IAM changes cannot be judged.' end,
-  a.account_id, 'global'
-from iamsql_account as a
-where not exists (select 1 from judged as j where j.account_id = a.account_id)
+  w.account_id, 'global'
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from judged as j where j.account_id = w.account_id)

@@ -23,7 +23,7 @@ remediation: >-
   Confirm the change with the identity administrators; remove the assignment (DeleteAccountAssignment) or the
   policy, review the sessions of the user or group it gave access to, and limit sso:* administration to a few
   principals.
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
+tables: [cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -50,6 +50,9 @@ with call as (
     and e.event_name in ('AttachManagedPolicyToPermissionSet', 'PutInlinePolicyToPermissionSet',
                          'CreateAccountAssignment', 'CreatePermissionSet')
     and (e.error_code is null or e.access_denied) and e.event_time <= now()
+    -- AWS's own calls (an AWS service, a session of a service-linked role), as in the other change detections; a
+    -- call a service made for a person or workload (invokedBy, such as CloudFormation) is theirs and counts
+    and not e.aws_caller
 ),
 set_name as (
   select created_set as permission_set, max(created_name) as name
@@ -113,12 +116,6 @@ ranked as (
     count(*) over (partition by h.account_id, h.resource, h.status) as calls,
     min(h.event_time) over (partition by h.account_id, h.resource, h.status) as first_time
   from hit as h
-),
-events as (
-  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
 )
 select
   r.resource,
@@ -135,20 +132,14 @@ select
 from ranked as r
 where r.rn = 1
 union all
-select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken, so IAM Identity Center permission sets cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
-      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
-      || ' UTC gives an IAM Identity Center permission set administrator power or assigns such a set.'
-  end,
-  a.account_id,
+select w.resource, w.status,
+  case when w.status = 'ok' then w.summary || ' gives an IAM Identity Center permission set administrator power or assigns such a set.'
+    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so IAM Identity Center permission sets cannot be judged.' end,
+  w.account_id,
   'global'
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from ranked as r where r.account_id = a.account_id)
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from ranked as r where r.account_id = w.account_id)

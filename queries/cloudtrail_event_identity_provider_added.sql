@@ -19,7 +19,7 @@ rationale: >-
 remediation: >-
   Confirm the provider and the roles that trust it with the identity team; delete the provider or the trust
   statement if nobody planned it, and review the sessions it issued.
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
+tables: [cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -44,11 +44,12 @@ with call as (
       or (e.event_source = 'sts.amazonaws.com' and e.event_name in ('AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity')))
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
-events as (
-  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
+-- the account's events in the look-back window: the baseline starts at the first of them
+lookback as (
+  select w.*
+  from cloudtrail_event_window as w
+  where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+    and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
 ),
 first_use as (
   select account_id, provider, min(event_time) as first_seen
@@ -62,7 +63,7 @@ finding as (
   select c.*
   from call as c
     join first_use as f on f.account_id = c.account_id and f.provider = c.provider and f.first_seen = c.event_time
-    join events as ev on ev.account_id = c.account_id
+    join lookback as ev on ev.account_id = c.account_id
   where c.event_name like 'AssumeRoleWith%' and f.first_seen > ev.first_time + :baseline_hours * interval '1 hour'
 ),
 ranked as (
@@ -85,21 +86,13 @@ select
 from ranked as r
 where r.rn = 1
 union all
-select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken, so new identity providers cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
-      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
-      || ' UTC adds an identity provider or is a federated session from a provider not seen in the first '
+select w.resource, w.status,
+  case when w.status = 'ok' then w.summary || ' adds an identity provider or is a federated session from a provider not seen in the first '
       || :baseline_hours || case when :baseline_hours = 1 then ' hour' else ' hours' end|| '.'
-  end,
-  a.account_id,
+    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so new identity providers cannot be judged.' end,
+  w.account_id,
   'global'
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from ranked as r where r.account_id = a.account_id)
+from lookback as w
+where not exists (select 1 from ranked as r where r.account_id = w.account_id)

@@ -19,7 +19,7 @@ rationale: >-
 remediation: >-
   Revoke the role's sessions (a deny policy with an aws:TokenIssueTime condition), find how the credentials left
   the instance (SSM commands, metadata access, IMDSv1) and require IMDSv2 on it.
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count]
+tables: [cloudtrail_event_actor, cloudtrail_event_window]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -62,12 +62,6 @@ ranked as (
     count(*) over (partition by h.account_id, h.identity_arn) as calls,
     min(h.event_time) over (partition by h.account_id, h.identity_arn) as first_time
   from hit as h
-),
-events as (
-  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
 )
 select
   r.identity_arn as resource,
@@ -87,20 +81,14 @@ from ranked as r
   left join own as o on o.account_id = r.account_id and o.identity_arn = r.identity_arn
 where r.rn = 1
 union all
-select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken, so the use of instance credentials cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
-      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
-      || ' UTC uses the credentials of an EC2 instance from an address IAM users or root called from.'
-  end,
-  a.account_id,
+select w.resource, w.status,
+  case when w.status = 'ok' then w.summary || ' uses the credentials of an EC2 instance from an address IAM users or root called from.'
+    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so the use of instance credentials cannot be judged.' end,
+  w.account_id,
   'global'
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from ranked as r where r.account_id = a.account_id)
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from ranked as r where r.account_id = w.account_id)

@@ -23,7 +23,7 @@ remediation: >-
   record an exception for it); otherwise treat its credentials as compromised, remove the model access it enabled,
   and check the Bedrock invocation logs and the bill for the calls it made. Scope bedrock:InvokeModel and the
   model-access actions (aws-marketplace:Subscribe) to the identities that need them.
-tables: [iamsql_account, cloudtrail_event_call, cloudtrail_event_count]
+tables: [cloudtrail_event_call, cloudtrail_event_window]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -121,12 +121,6 @@ detail as (
         where c.account_id = s.account_id and c.caller = s.caller
         group by c.action) as x) as called
   from burst_summary as s
-),
-events as (
-  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
 )
 select
   case when d.caller like 'arn:%' then d.caller else 'arn:' || d.partition || ':iam::' || d.account_id || ':' || lower(d.caller) end
@@ -142,21 +136,16 @@ select
   'global' as region
 from detail as d
 union all
-select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken, so Bedrock model-access activity cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
-      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC is part of ' || (select actions from needed)
+select w.resource, w.status,
+  case when w.status = 'ok' then w.summary || ' is part of ' || (select actions from needed)
       || ' or more of the ' || (select listed from needed) || ' Bedrock model-access actions called within '
       || :window_minutes || case when :window_minutes = 1 then ' minute' else ' minutes' end || ' by one caller.'
-  end,
-  a.account_id,
+    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so Bedrock model-access activity cannot be judged.' end,
+  w.account_id,
   'global'
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from detail as d where d.account_id = a.account_id)
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from detail as d where d.account_id = w.account_id)

@@ -15,7 +15,7 @@ rationale: >-
 remediation: >-
   Confirm the change with the user; enable an MFA device again and, if the user did not ask for the removal,
   reset its password and review its sessions.
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, cloudtrail_principal_arn]
+tables: [cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -43,6 +43,9 @@ with hit as (
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'iam.amazonaws.com' and e.error_code is null
     and e.event_name in ('DeactivateMFADevice', 'DeleteVirtualMFADevice')
+    -- AWS's own calls (an AWS service, a session of a service-linked role), as in the other change detections; a
+    -- call a service made for a person or workload (invokedBy, such as CloudFormation) is theirs and counts
+    and not e.aws_caller
     and not exists (
       select 1 from aws_cloudtrail_trail_event as again
       where again.account_id = e.account_id and again.event_name = 'EnableMFADevice' and again.error_code is null
@@ -72,12 +75,6 @@ ranked as (
     count(*) over (partition by h.account_id, h.resource) as calls,
     min(h.event_time) over (partition by h.account_id, h.resource) as first_time
   from named as h
-),
-events as (
-  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
 )
 select
   r.resource,
@@ -97,21 +94,15 @@ select
 from ranked as r
 where r.rn = 1
 union all
-select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken, so MFA device removals cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
-      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
-      || ' UTC removes an MFA device without enabling another within replace_minutes minutes.'
-  end,
-  a.account_id,
+select w.resource, w.status,
+  case when w.status = 'ok' then w.summary || ' removes an MFA device without enabling another within replace_minutes minutes.'
+    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so MFA device removals cannot be judged.' end,
+  w.account_id,
   'global',
   null
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from ranked as r where r.account_id = a.account_id)
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from ranked as r where r.account_id = w.account_id)

@@ -27,7 +27,7 @@ rationale: >-
 remediation: >-
   Confirm the new identity with its creator; if nobody asked for it, delete its keys, login profile and
   policies, then the identity, and investigate the creator's credentials.
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, iam_event_policy_grant, iam_event_policy_answer]
+tables: [cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event, iam_event_policy_grant, iam_event_policy_answer]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -141,12 +141,6 @@ ranked as (
   select a.*, row_number() over (partition by a.account_id, a.kind, a.name
     order by case a.verdict when 'alarm' then 0 when 'skip' then 1 else 2 end, a.event_time desc) as rn
   from armed as a
-),
-events as (
-  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
 )
 select
   r.created_arn as resource,
@@ -163,22 +157,16 @@ select
 from ranked as r
 where r.rn = 1
 union all
-select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken, so newly created identities cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
-      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
-      || ' UTC creates a user or role that the same caller armed within ' || :window_minutes
+select w.resource, w.status,
+  case when w.status = 'ok' then w.summary || ' creates a user or role that the same caller armed within ' || :window_minutes
       || case when :window_minutes = 1 then ' minute' else ' minutes' end || '.'
-  end,
-  a.account_id,
+    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so newly created identities cannot be judged.' end,
+  w.account_id,
   'global',
   null
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from ranked as r where r.account_id = a.account_id and r.verdict in ('alarm', 'skip'))
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from ranked as r where r.account_id = w.account_id and r.verdict in ('alarm', 'skip'))

@@ -19,7 +19,7 @@ rationale: >-
 remediation: >-
   Find where the calls come from (source IP, user agent); if it is not a workload being moved off the key,
   treat the key as leaked, review what the user can do and look for other credentials created around that time.
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, aws_iam_credential_report, cloudtrail_principal_arn]
+tables: [cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event, aws_iam_credential_report, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -105,12 +105,6 @@ named as (
   from finding as f
     left join cloudtrail_principal_arn as p on p.account_id = f.account_id and p.principal_type = 'user'
       and p.name_key = lower(f.user_name)
-),
-events as (
-  select account_id, sum(events) as events
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
 )
 select
   f.arn || '#' || f.access_key_id as resource,
@@ -128,16 +122,17 @@ select
   f.arn_source
 from named as f
 union all
-select 'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+select w.resource,
+  w.status,
+  case when w.status = 'skip' then
+      'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
         || case when :lookback_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so use of retired keys cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events in the ' || :lookback_days
+    else 'None of the ' || w.events || ' CloudTrail events in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken was signed by a key after it was deactivated or deleted.' end,
-  a.account_id, 'global', null
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from finding as f where f.account_id = a.account_id)
+  w.account_id, 'global', null
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from finding as f where f.account_id = w.account_id)

@@ -25,7 +25,7 @@ rationale: >-
 remediation: >-
   Compare the trust policy with the intended one; remove the foreign account, the wildcard or the federated
   statement if nobody planned it, and look at AssumeRole calls on the role since the change.
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, iam_event_trust_access, cloudtrail_principal_arn]
+tables: [cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event, iam_event_trust_access, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -99,12 +99,6 @@ named as (
     left join created as c on c.account_id = p.account_id and c.name_key = p.name_key and c.rn = 1
     left join cloudtrail_principal_arn as n on n.account_id = p.account_id and n.principal_type = 'role'
       and n.name_key = p.name_key
-),
-events as (
-  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
 )
 select
   p.arn as resource,
@@ -122,21 +116,15 @@ select
   p.arn_source
 from named as p
 union all
-select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken, so role trust changes cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
-      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
-      || ' UTC opens a role trust to an outside account, everyone or an unconditioned federated provider.'
-  end,
-  a.account_id,
+select w.resource, w.status,
+  case when w.status = 'ok' then w.summary || ' opens a role trust to an outside account, everyone or an unconditioned federated provider.'
+    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so role trust changes cannot be judged.' end,
+  w.account_id,
   'global',
   null
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from per_role as p where p.account_id = a.account_id and not p.unreadable)
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from per_role as p where p.account_id = w.account_id and not p.unreadable)

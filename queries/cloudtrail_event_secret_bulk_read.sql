@@ -19,7 +19,7 @@ remediation: >-
   Confirm the caller is a known secrets-synchronisation or deployment tool (then raise min_secrets or record an
   exception for it); otherwise treat its credentials as compromised and rotate every secret it read. Scope
   secretsmanager:GetSecretValue, ssm:GetParameter* and kms:Decrypt to the resources each identity needs.
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
+tables: [cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -134,12 +134,6 @@ detail as (
         where c.account_id = u.account_id and c.caller = u.caller
         order by c.name limit 5) as x) as examples
   from burst as u
-),
-events as (
-  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
 )
 select
   case when d.caller like 'arn:%' then d.caller else 'arn:' || d.partition || ':iam::' || d.account_id || ':' || lower(d.caller) end
@@ -158,21 +152,16 @@ select
   'global' as region
 from detail as d
 union all
-select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken, so bulk reads of secrets cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
-      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC is part of a read of ' || :min_secrets
+select w.resource, w.status,
+  case when w.status = 'ok' then w.summary || ' is part of a read of ' || :min_secrets
       || ' or more secrets within ' || :window_minutes
       || case when :window_minutes = 1 then ' minute' else ' minutes' end || ' by one caller.'
-  end,
-  a.account_id,
+    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so bulk reads of secrets cannot be judged.' end,
+  w.account_id,
   'global'
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from detail as d where d.account_id = a.account_id)
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from detail as d where d.account_id = w.account_id)

@@ -21,7 +21,7 @@ remediation: >-
   Confirm the call with the user; if nobody made it, deactivate the access key and attach a deny policy with an
   aws:TokenIssueTime condition to the user (the tokens already issued stay valid otherwise), then review the
   calls made with the token's credentials.
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event, aws_iam_user]
+tables: [cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event, aws_iam_user]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -46,11 +46,12 @@ with sts as (
 token as (
   select * from sts where event_name = 'GetSessionToken'
 ),
-events as (
-  select account_id, sum(events) as events, min(event_time) as first_time, max(event_time) as last_time
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
+-- the account's events in the look-back window: the baseline of addresses starts at the first of them
+lookback as (
+  select w.*
+  from cloudtrail_event_window as w
+  where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+    and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
 ),
 -- users known to have MFA: the loaded IAM data, else an MFA sign-in or MFA session token of the window
 mfa_trail as (
@@ -83,7 +84,7 @@ signal as (
     (select count(*) from seen as o
      where o.account_id = t.account_id and o.actor_arn = t.actor_arn and o.first_seen < t.event_time) as known_addresses
   from token as t
-    join events as ev on ev.account_id = t.account_id
+    join lookback as ev on ev.account_id = t.account_id
     left join mfa_iam as i on i.account_id = t.account_id and i.arn = t.actor_arn
     left join mfa_trail as m on m.account_id = t.account_id and m.actor_arn = t.actor_arn
     left join seen as s on s.account_id = t.account_id and s.actor_arn = t.actor_arn
@@ -124,20 +125,12 @@ select
 from ranked as r
 where r.rn = 1
 union all
-select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken, so session tokens cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
-      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
-      || ' UTC is a GetSessionToken by the root user, without the user''s MFA, or from a new address.'
-  end,
-  a.account_id,
+select w.resource, w.status,
+  case when w.status = 'ok' then w.summary || ' is a GetSessionToken by the root user, without the user''s MFA, or from a new address.'
+    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so session tokens cannot be judged.' end,
+  w.account_id,
   'global'
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from ranked as r where r.account_id = a.account_id)
+from lookback as w
+where not exists (select 1 from ranked as r where r.account_id = w.account_id)

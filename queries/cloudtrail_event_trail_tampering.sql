@@ -29,7 +29,7 @@ rationale: Attackers stop or narrow logging right after they get in, so that wha
 remediation: >-
   Confirm each change with its author; restore logging and selectors, investigate the caller's other
   activity, and deny these actions to everyone but the logging administrators (SCP or permissions boundary).
-tables: [iamsql_account, cloudtrail_event_actor, cloudtrail_event_count, aws_cloudtrail_trail_event]
+tables: [cloudtrail_event_actor, cloudtrail_event_window, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -317,12 +317,6 @@ per_target as (
     max(event_time) as last_time
   from event
   group by account_id, resource
-),
-events as (
-  select account_id, sum(events) as events
-  from cloudtrail_event_count
-  where event_time > now() - :lookback_days * interval '1 day'
-  group by account_id
 )
 select
   p.resource,
@@ -342,19 +336,20 @@ select
 from per_target as p
 union all
 select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
+  w.resource,
+  w.status,
   case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+    when w.status = 'skip' then
+      'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
         || case when :lookback_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so trail tampering cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events in the ' || :lookback_days
+    else 'None of the ' || w.events || ' CloudTrail events in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken stops or changes a trail.'
   end,
-  a.account_id,
+  w.account_id,
   'global'
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from per_target as p where p.account_id = a.account_id)
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from per_target as p where p.account_id = w.account_id)

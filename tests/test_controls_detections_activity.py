@@ -182,6 +182,24 @@ def test_the_ok_row_counts_the_events_of_the_window_to_the_second(tmp_path):
                              f"to {AS_OF:%Y-%m-%d %H:%M} UTC"), reason
 
 
+
+def test_the_ok_row_counts_the_window_of_any_look_back(tmp_path):
+    """The window is lookback_days before the data's time whatever the number: half a day holds the event 11 hours
+    before and not the one 13 hours before; a window after the account's newest event holds none, a skip although
+    older events exist."""
+    account = "874000000002"
+    times = [AS_OF - timedelta(days=3), AS_OF - timedelta(hours=13), AS_OF - timedelta(hours=11)]
+    events = {account: [event(account, when, "ListUsers", user="reader") for when in times]}
+    [(_, status, reason)] = run(tmp_path / "half", events, PRIVESC, lookback_days=0.5)[account]
+    assert status == "ok", reason
+    newest = f"{times[2]:%Y-%m-%d %H:%M}"
+    assert reason.startswith(f"None of the 1 CloudTrail events from {newest} to {newest} UTC"), reason
+    [(_, status, reason)] = run(tmp_path / "week", events, PRIVESC, lookback_days=7)[account]
+    assert status == "ok" and reason.startswith(f"None of the 3 CloudTrail events from {times[0]:%Y-%m-%d %H:%M}"), reason
+    [(_, status, reason)] = run(tmp_path / "gap", {account: events[account][:1]}, PRIVESC, lookback_days=2)[account]
+    assert status == "skip" and "fall in the 2 days before" in reason, reason
+
+
 BEDROCK_SETUP = ["ListFoundationModels", "GetFoundationModelAvailability", "ListFoundationModelAgreementOffers",
                  "PutUseCaseForModelAccess", "CreateFoundationModelAgreement", "PutFoundationModelEntitlement"]
 

@@ -1081,3 +1081,54 @@ def test_aws_own_calls_are_not_logging_or_organization_changes(tmp_path):
         found[case] = sorted(r["control_id"] for r in rows if r["status"] == "alarm")
     assert found["service"] == [] and found["linked"] == [], found
     assert found["through_stack"] == sorted(control_ids), found
+
+
+def test_access_denied_bursts_of_callers_without_an_arn(tmp_path):
+    """Callers the event names without an ARN are callers too: another account (AWSAccount, named by its account) and
+    an IAM Identity Center user (IdentityCenterUser, named by its identity store id) each get their own burst of
+    denials, under the principal they count as (cloudtrail_event_actor.caller_arn), not none at all."""
+    outside = {"type": "AWSAccount", "principalId": f"AIDAEXAMPLE{OUTSIDE_A}", "accountId": OUTSIDE_A}
+    user_id = "544894e8-80c1-707f-60e3-3ba6510dfac1"
+    records = [trail_record("GetObject", "s3.amazonaws.com", identity, minute=n / 2, error="AccessDenied",
+                            request={"bucketName": "audit-logs", "key": f"k{n}"})
+               for identity in (outside, identity_center_user(user_id)) for n in range(10)]
+    rows = check_records(tmp_path / "denied", records, ["cloudtrail_event_access_denied_burst"])
+    alarms = sorted((r["resource"], r["reason"]) for r in rows if r["status"] == "alarm")
+    assert [resource for resource, _ in alarms] == [f"arn:aws:iam::{OUTSIDE_A}:root",
+                                                    f"arn:aws:identitystore:::user/{user_id}"], rows
+    assert all("received 10 access-denied errors" in reason for _, reason in alarms), alarms
+    assert alarms[0][1].startswith(f"arn:aws:iam::{OUTSIDE_A}:root received"), alarms
+
+
+def test_aws_own_calls_are_not_trust_credential_or_permission_set_changes(tmp_path):
+    """As in the other change detections, a call AWS makes itself (an AWS service, a session of a service-linked
+    role: only AWS holds its credentials) is not someone adding a Roles Anywhere trust anchor, arming an IAM
+    Identity Center permission set, removing an MFA device or making a credential for another user; the same calls
+    a customer's role made through a service (invokedBy CloudFormation) are the role's and alarm."""
+    calls = [("CreateTrustAnchor", "rolesanywhere.amazonaws.com", {"name": "partner-ca", "enabled": True}),
+             ("AttachManagedPolicyToPermissionSet", "sso.amazonaws.com",
+              {"instanceArn": "arn:aws:sso:::instance/ssoins-1111111111111111",
+               "permissionSetArn": "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-2222222222222222",
+               "managedPolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
+             ("DeactivateMFADevice", "iam.amazonaws.com",
+              {"userName": "bob", "serialNumber": f"arn:aws:iam::{HOME}:mfa/bob"}),
+             ("CreateAccessKey", "iam.amazonaws.com", {"userName": "bob"})]
+    service = {"type": "AWSService", "invokedBy": "sso.amazonaws.com"}
+    linked = {"type": "AssumedRole", "arn": f"arn:aws:sts::{HOME}:assumed-role/AWSServiceRoleForSSO/s",
+              "accountId": HOME, "principalId": "AROAEXAMPLELINKED:s", "sessionContext": {"sessionIssuer": {
+                  "type": "Role", "arn": f"arn:aws:iam::{HOME}:role/aws-service-role/sso.amazonaws.com/"
+                                        "AWSServiceRoleForSSO", "accountId": HOME, "userName": "AWSServiceRoleForSSO"}}}
+    through_stack = {"type": "AssumedRole", "arn": f"arn:aws:sts::{HOME}:assumed-role/deployer/s", "accountId": HOME,
+                     "principalId": "AROAEXAMPLEDEPLOY:s", "invokedBy": "cloudformation.amazonaws.com",
+                     "sessionContext": {"sessionIssuer": {"type": "Role", "arn": f"arn:aws:iam::{HOME}:role/deployer",
+                                                          "accountId": HOME, "userName": "deployer"}}}
+    control_ids = ["cloudtrail_event_roles_anywhere_trust_added", "cloudtrail_event_identity_center_admin_assigned",
+                   "cloudtrail_event_mfa_device_removed", "cloudtrail_event_credential_for_other_principal"]
+    found = {}
+    for case, identity in (("service", service), ("linked", linked), ("through_stack", through_stack)):
+        records = [trail_record(name, source, identity, minute=n * 90, request=request)
+                   for n, (name, source, request) in enumerate(calls)]
+        rows = check_records(tmp_path / case, records, control_ids)
+        found[case] = sorted(r["control_id"] for r in rows if r["status"] == "alarm")
+    assert found["through_stack"] == sorted(control_ids), found
+    assert found["service"] == [] and found["linked"] == [], found
