@@ -25,5 +25,6 @@ def arn_account(arn: Any) -> str | None:
 
 
 def arn_partition(arn: Any) -> str | None:
+    """The partition of an ARN (``aws``, ``aws-cn``, ``aws-us-gov``), or None if it is not one."""
     parts = arn_parts(arn)
     return parts["partition"] if parts else None

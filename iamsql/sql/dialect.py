@@ -2173,17 +2173,17 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
             node.this, exp.Literal):
         # Postgres reads other styles too (Java's "Jun 14, 2025 9:00:00 AM", as AWS writes CreateAccessKey's
         # createDate in CloudTrail; "20250615") and rounds a fraction beyond microseconds, where DuckDB's cast cuts
-        # it: ISO 8601 text is cast as it is, another through pg_time_in; a text neither reads fails in Postgres's
-        # words (NULL stays NULL)
+        # it: a text without such a fraction is cast as it is, and where DuckDB's cast cannot read it (or cuts a
+        # fraction), through pg_time_in; a text neither reads fails in Postgres's words (NULL stays NULL)
         kind = {exp.DataType.Type.TIMESTAMPTZ: "timestamp with time zone"}.get(target, TIME_KINDS[target])
-        iso = exp.Not(this=call("regexp_matches", node.this.copy(), string(r"\.\d{7}")))
+        fraction_fits = exp.Not(this=call("regexp_matches", node.this.copy(), string(r"\.\d{7}")))
         attempts = [exp.TryCast(this=node.this.copy(), to=node.to.copy()),
                     exp.TryCast(this=call("pg_time_in", node.this.copy(), string(TIME_KINDS[target])), to=node.to.copy())]
         for attempt in attempts:
             attempt.meta["pg_time_read"] = True
         message = exp.DPipe(this=exp.DPipe(this=string(f'invalid input syntax for type {kind}: "'),
                                            expression=node.this.copy()), expression=string('"'))
-        first = exp.Case().when(iso, attempts[0])
+        first = exp.Case().when(fraction_fits, attempts[0])
         return exp.Coalesce(this=first, expressions=[attempts[1], call("pg_raise", message)])
     if target == exp.DataType.Type.TIME and is_timestamptz(node.this, scope):
         # the time of day in the session's time zone (UTC here); DuckDB has no direct timestamptz -> time cast

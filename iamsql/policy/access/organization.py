@@ -30,9 +30,9 @@ from iamsql.policy import Policy, parse_policy
 from iamsql.policy.document import as_resource_control_policy, as_service_control_policy
 
 SCP = "SERVICE_CONTROL_POLICY"
+RCP = "RESOURCE_CONTROL_POLICY"
 # the organization a caller of an account the loaded organization does not list is asked as a member of
 OUTSIDE_ORG = "o-iamsqloutside"
-RCP = "RESOURCE_CONTROL_POLICY"
 
 
 @dataclass(frozen=True)

@@ -163,9 +163,12 @@ def _parsed(text: str) -> dict:
 
 
 def _document(value) -> dict:
+    """The parsed document as it is kept and read back: a mapping (another value is not the questions file's)."""
     if not isinstance(value, dict):
         raise TypeError("the questions file holds no mapping")
     return value
+
+
 def resources_for(target: str, action: str, *, partition: str, account_id: str, self_arn: str) -> tuple[str, ...]:
     """The concrete resource ARNs a probe is asked on (all of them must be allowed, as IAM authorizes every
     resource a request names)."""
