@@ -1,6 +1,6 @@
 /*
 title: Password policy expires passwords
-description: The account's password policy makes passwords expire within max_age_days days.
+description: The account's password policy makes passwords expire within max_age_days days (AWS leaves MaxPasswordAge out of a policy that does not expire passwords; one that expires them without giving it is unknown).
 severity: low
 resource_type: AWS::::Account
 rationale: Some baselines and auditors still require periodic password change. Current password guidance advises against forced periodic changes without evidence of compromise, and newer baselines dropped the requirement, so this control is low severity; record an exception if your policy follows that guidance.
@@ -12,12 +12,16 @@ parameters:
 select
   'arn:' || a.partition || ':::' || a.account_id as resource,
   case
-    when coalesce(p.expire_passwords, p.max_password_age > 0, false) and p.max_password_age <= :max_age_days then 'ok'
+    when not coalesce(p.expire_passwords, p.max_password_age > 0, false) then 'alarm'
+    when p.max_password_age is null then 'skip'
+    when p.max_password_age <= :max_age_days then 'ok'
     else 'alarm'
   end as status,
   case
     when p.account_id is null then 'Account ' || a.account_id || ' has no password policy, so passwords never expire.'
     when not coalesce(p.expire_passwords, p.max_password_age > 0, false) then 'The password policy does not expire passwords.'
+    when p.max_password_age is null
+      then 'The loaded password policy expires passwords but does not give MaxPasswordAge, so their age limit is unknown.'
     when p.max_password_age <= :max_age_days then 'Passwords expire after ' || p.max_password_age
       || case when p.max_password_age = 1 then ' day' else ' days' end || '.'
     else 'Passwords expire after ' || p.max_password_age

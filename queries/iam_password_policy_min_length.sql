@@ -2,7 +2,8 @@
 title: Password policy requires long passwords
 description: >-
   The account's password policy requires at least min_length characters. An account without a password policy
-  uses AWS's default minimum of 8 characters.
+  uses AWS's default minimum of 8 characters; a loaded policy that does not give MinimumPasswordLength (AWS always
+  returns it) is unknown.
 severity: medium
 resource_type: AWS::::Account
 rationale: Length is what makes a password hard to guess or crack; short passwords fall to online guessing and offline cracking.
@@ -20,15 +21,17 @@ with policy as (
 )
 select
   'arn:' || partition || ':::' || account_id as resource,
-  case when coalesce(min_length, 0) >= :min_length then 'ok' else 'alarm' end as status,
+  case when min_length is null then 'skip' when min_length >= :min_length then 'ok' else 'alarm' end as status,
   case
     when not present and min_length >= :min_length
       then 'Account ' || account_id || ' has no password policy; AWS''s default applies and requires at least 8 characters (minimum ' || :min_length || ').'
     when not present
       then 'Account ' || account_id || ' has no password policy (the default minimum is 8 characters); require at least ' || :min_length || '.'
-    when coalesce(min_length, 0) >= :min_length
+    when min_length is null
+      then 'The loaded password policy does not give MinimumPasswordLength, so its minimum length is unknown.'
+    when min_length >= :min_length
       then 'The password policy requires at least ' || min_length || ' characters.'
-    else 'The password policy requires only ' || coalesce(min_length, 0) || ' characters; require at least ' || :min_length || '.'
+    else 'The password policy requires only ' || min_length || ' characters; require at least ' || :min_length || '.'
   end as reason,
   account_id,
   'global' as region

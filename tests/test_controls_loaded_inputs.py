@@ -1522,3 +1522,94 @@ def test_never_accessed_services_of_a_principal_of_unknown_age_are_unknown(tmp_p
     assert ghost["status"] == "skip", ghost["reason"]
     assert "creation date is not loaded" in ghost["reason"], ghost["reason"]
     assert listed["status"] == "alarm", listed["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Account password policy (GetAccountPasswordPolicy). AWS's output always gives MinimumPasswordLength (6 to 128,
+# 6 when not set) and the four Require* flags; it leaves out MaxPasswordAge and PasswordReusePrevention when they
+# are not set (their ranges start at 1; not set means no expiry and no reuse prevention), and ExpirePasswords is
+# false when MaxPasswordAge is not present. A NoSuchEntity answer means the account has no custom policy, so AWS's
+# default applies: at least 8 characters, three of the four character types, no expiry, no reuse prevention.
+# --------------------------------------------------------------------------------------------------------------
+
+ACCOUNT_RESOURCE = f"arn:aws:::{ACCOUNT}"
+STRONG_POLICY = {"MinimumPasswordLength": 14, "RequireSymbols": True, "RequireNumbers": True,
+                 "RequireUppercaseCharacters": True, "RequireLowercaseCharacters": True,
+                 "AllowUsersToChangePassword": True, "ExpirePasswords": True, "MaxPasswordAge": 90,
+                 "PasswordReusePrevention": 24}
+PASSWORD_CONTROLS = ["iam_password_policy_exists", "iam_password_policy_min_length", "iam_password_policy_complexity",
+                     "iam_password_policy_expiry", "iam_password_policy_reuse_prevention"]
+
+
+def password_policy_results(tmp_path: Path, document: dict) -> dict[str, dict]:
+    """The password policy controls over ``get-account-password-policy.json`` holding ``document``: control -> row."""
+    rows = run_loaded(tmp_path, {"get-account-password-policy.json": document}, PASSWORD_CONTROLS)
+    assert {resource for _, resource in rows} == {ACCOUNT_RESOURCE}
+    return {control: row for (control, _), row in rows.items()}
+
+
+def without(*members: str, **values) -> dict:
+    """A loaded password policy: the strong policy with ``members`` left out and ``values`` changed."""
+    policy = {k: v for k, v in {**STRONG_POLICY, **values}.items() if k not in members}
+    return {"PasswordPolicy": policy}
+
+
+def test_strong_password_policy_at_its_boundaries_is_ok(tmp_path):
+    # at least 14 characters, 24 remembered, expiry within 90 days: the limits themselves pass
+    results = password_policy_results(tmp_path, without())
+    assert {c: r["status"] for c, r in results.items()} == dict.fromkeys(PASSWORD_CONTROLS, "ok"), results
+
+
+@pytest.mark.parametrize("values, control", [
+    ({"MinimumPasswordLength": 13}, "iam_password_policy_min_length"),
+    ({"PasswordReusePrevention": 23}, "iam_password_policy_reuse_prevention"),
+    ({"MaxPasswordAge": 91}, "iam_password_policy_expiry"),
+])
+def test_password_policy_just_past_its_limit_alarms(tmp_path, values, control):
+    row = password_policy_results(tmp_path, without(**values))[control]
+    assert row["status"] == "alarm", row
+    assert str(next(iter(values.values()))) in row["reason"], row
+
+
+def test_password_policy_without_minimum_length_is_unknown(tmp_path):
+    # AWS always returns MinimumPasswordLength; an output without it does not say the minimum is 0
+    row = password_policy_results(tmp_path, without("MinimumPasswordLength"))["iam_password_policy_min_length"]
+    assert row["status"] == "skip", row
+    assert "MinimumPasswordLength" in row["reason"], row
+
+
+def test_password_policy_without_a_character_type_flag_is_unknown_unless_another_is_off(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    unknown = password_policy_results(tmp_path / "a", without("RequireSymbols"))["iam_password_policy_complexity"]
+    assert unknown["status"] == "skip", unknown
+    assert "RequireSymbols" in unknown["reason"], unknown
+    known_off = password_policy_results(tmp_path / "b", without("RequireSymbols", RequireNumbers=False))
+    row = known_off["iam_password_policy_complexity"]
+    assert row["status"] == "alarm", row
+    assert "numbers" in row["reason"] and "symbols" not in row["reason"], row
+
+
+def test_password_policy_that_expires_passwords_after_an_age_it_does_not_give_is_unknown(tmp_path):
+    row = password_policy_results(tmp_path, without("MaxPasswordAge"))["iam_password_policy_expiry"]
+    assert row["status"] == "skip", row
+    assert row["reason"] and "MaxPasswordAge" in row["reason"], row
+
+
+def test_password_policy_without_age_or_reuse_members_neither_expires_nor_prevents_reuse(tmp_path):
+    # AWS leaves MaxPasswordAge, ExpirePasswords and PasswordReusePrevention out when they are not set
+    results = password_policy_results(tmp_path, without("MaxPasswordAge", "ExpirePasswords", "PasswordReusePrevention"))
+    assert results["iam_password_policy_expiry"]["status"] == "alarm", results["iam_password_policy_expiry"]
+    assert "does not expire" in results["iam_password_policy_expiry"]["reason"]
+    reuse = results["iam_password_policy_reuse_prevention"]
+    assert reuse["status"] == "alarm" and "does not prevent" in reuse["reason"], reuse
+
+
+def test_no_such_password_policy_is_judged_on_aws_default(tmp_path):
+    results = password_policy_results(tmp_path, {
+        "Code": "NoSuchEntity", "Message": f"The Password Policy with domain name {ACCOUNT} cannot be found."})
+    assert {c: r["status"] for c, r in results.items()} == dict.fromkeys(PASSWORD_CONTROLS, "alarm"), results
+    assert "default minimum is 8" in results["iam_password_policy_min_length"]["reason"]
+    assert "three of" in results["iam_password_policy_complexity"]["reason"]
+    assert "never expire" in results["iam_password_policy_expiry"]["reason"]
+    assert "may be reused" in results["iam_password_policy_reuse_prevention"]["reason"]
