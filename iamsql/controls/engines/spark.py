@@ -186,6 +186,10 @@ def _function(node: exp.Anonymous) -> exp.Expr:
         if not (isinstance(fmt, exp.Literal) and fmt.this in STRFTIME_TO_JAVA):
             raise dialect.UnsupportedFeature(f"unsupported on spark: strftime format {fmt.sql()}")
         return _call("date_format", args[0], exp.Literal.string(STRFTIME_TO_JAVA[fmt.this]))
+    if name == "pg_raise":  # Postgres's error for a value it cannot take
+        return _call("raise_error", *args)
+    if name == "regexp_matches" and len(args) == 2:
+        return exp.RegexpLike(this=args[0], expression=args[1])
     if name == "concat":  # Postgres/DuckDB concat() skips NULLs, Spark's does not
         return _call("concat_ws", exp.Literal.string(""), *args)
     if name in ("pg_substr_from", "pg_substr"):  # PostgreSQL's substr: a start below 1 still counts from 1
@@ -253,8 +257,8 @@ def _cast(node: exp.Cast) -> exp.Expr:
         if isinstance(node.this, exp.Literal) and node.this.is_string:
             return node.this
         return _call("pg_to_json", node.this)
-    if target == exp.DataType.Type.TIMESTAMPTZ:
-        return exp.cast(node.this, exp.DataType.build("TIMESTAMP"))
+    if target == exp.DataType.Type.TIMESTAMPTZ:  # a TRY_CAST stays one
+        return type(node)(this=node.this, to=exp.DataType.build("TIMESTAMP"))
     return node
 
 
@@ -465,6 +469,7 @@ SPARK_FUNCTIONS: dict[str, tuple[Callable, str]] = {
     "pg_jsonb_text": (_text, "string"),
     "pg_jsonb_out": (_none_safe(pgfunctions.jsonb_out), "string"),
     "pg_jsonb_typeof": (_typeof, "string"),
+    "pg_time_in": (_none_safe(pgfunctions.time_in), "string"),
     "pg_jsonb_contains": (_none_safe(pgfunctions.jsonb_contains), "boolean"),
     "pg_jsonb_exists": (_none_safe(pgfunctions.jsonb_exists), "boolean"),
     "pg_jsonb_exists_any": (_none_safe(pgfunctions.jsonb_exists_any), "boolean"),
