@@ -4,8 +4,9 @@ description: >-
   No IAM user or role classified as a non-human identity (iam_principal) holds administrator power, as the
   policy engine judges it (iam_principal_access): every action on every resource (full_admin), every IAM action
   (iam_admin, enough to grant itself the rest), or the right to assume a role that has either. Groups, permissions
-  boundaries and Deny statements count as IAM counts them. An identity whose policies are not all loaded is
-  skipped unless what is loaded already makes it an administrator.
+  boundaries and Deny statements count as IAM counts them. An identity whose policies are not all loaded, or
+  that may assume an administrator role whose trust policy is not loaded or cannot be read (or a role whose own
+  power is not known), is skipped unless what is loaded already makes it an administrator.
 severity: critical
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -22,7 +23,7 @@ with power as (
     bool_or(question = 'full_admin' and decision in ('Allowed', 'AllowedIf')) as full_admin,
     bool_or(question = 'iam_admin' and decision in ('Allowed', 'AllowedIf')) as iam_admin,
     string_agg(detail, ', ' order by detail) filter (where question = 'assume_admin_role' and decision in ('Allowed', 'AllowedIf')) as assumes,
-    bool_or(question in ('full_admin', 'iam_admin') and decision = 'Unknown') as unknown,
+    bool_or(decision = 'Unknown') as unknown,
     min(missing) filter (where decision = 'Unknown') as missing,
     min(granted_by) filter (where question in ('full_admin', 'iam_admin') and decision in ('Allowed', 'AllowedIf')) as granted_by
   from iam_principal_access

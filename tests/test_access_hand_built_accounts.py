@@ -401,20 +401,10 @@ ACROSS = [
 ]
 
 
-UNKNOWN_ASSUME_ROW_PASSES = pytest.mark.xfail(
-    strict=True,
-    reason="nhi_admin_privileges skips an Unknown full_admin or iam_admin answer only, not an Unknown "
-    "assume_admin_role row (same-account ones included): it passes such a principal",
-)
 
 
 @pytest.mark.parametrize(
-    "control, name, sub, role, decision",
-    [
-        pytest.param(control, *case, marks=UNKNOWN_ASSUME_ROW_PASSES if (control, case[3]) == (ADMIN, "Unknown") else ())
-        for control in (ADMIN, ESCALATION)
-        for case in ACROSS
-    ],
+    "control, name, sub, role, decision", [(control, *case) for control in (ADMIN, ESCALATION) for case in ACROSS]
 )
 def test_an_administrator_role_of_another_loaded_account_counts_only_when_both_accounts_allow(
     loaded, control, name, sub, role, decision

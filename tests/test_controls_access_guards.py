@@ -234,6 +234,8 @@ def test_assuming_an_administrator_role_follows_its_trust(results, name, role_na
     # "*" the engine cannot read) is not known: skipped, not passed
     assert found["status"] == ("alarm" if expected else "skip"), found["reason"]
     assert expected or "the trust policy of role trust-unreadable-star" in found["reason"]
+    admin = row(results, NHI_ADMIN, arn("user", name))
+    assert admin["status"] == ("alarm" if expected else "skip"), admin["reason"]
 
 
 @pytest.mark.parametrize("name, expected", [("worker-bounded", False), ("worker-free", True)])

@@ -1412,7 +1412,8 @@ def _unknown_assume_rows(
 ) -> list[tuple]:
     """``assume_admin_role`` rows with decision ``Unknown`` for the principals (not ``excluded``) that may assume,
     directly, a role whose administrator power is known but whose trust policy is not loaded or not readable (its
-    own policies allowing ``sts:AssumeRole`` on the role, or the trust's text naming it or everyone), or a role whose
+    own policies allowing ``sts:AssumeRole`` on the role, or the trust's text naming it or everyone and nothing of its
+    own denying it: no identity policy, boundary or SCP Deny), or a role whose
     trust admits it but whose administrator answer is ``Unknown``: whether they reach administrator power depends
     on a document that is not known, so the controls skip them rather than pass them."""
     account = asker.account
@@ -1435,7 +1436,9 @@ def _unknown_assume_rows(
         for principal in eligible:
             if principal.arn in found or principal.arn == arn:
                 continue
-            if anyone or principal.arn in named or (
+            # a trust naming it (or everyone) may admit it without its own Allow, never past its own Deny
+            if ((anyone or principal.arn in named) and asker.request(
+                principal, "sts:AssumeRole", arn, resource_policy=trust_naming(principal.arn)).decision in SHOWN) or (
                 asker.may_allow(principal, "sts:AssumeRole")
                 and asker.request(principal, "sts:AssumeRole", arn).decision in SHOWN
             ):
