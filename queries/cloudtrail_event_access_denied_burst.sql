@@ -64,7 +64,8 @@ select
         || :window_minutes || case when :window_minutes = 1 then ' minute' else ' minutes' end
         || ' starting ' || to_char(p.peak_start, 'YYYY-MM-DD HH24:MI') || ' UTC ('
         || p.denied || ' in all, on ' || p.event_names || ', from ' || coalesce(p.ips, 'unknown addresses')
-        || '); check whether its credentials are being misused.'
+        || case when p.caller = 'anonymous' then '); see what these addresses are probing for.'
+             else '); check whether its credentials are being misused.' end
     else
       p.name || ' received at most ' || p.peak || ' access-denied error(s) within '
         || :window_minutes || case when :window_minutes = 1 then ' minute' else ' minutes' end

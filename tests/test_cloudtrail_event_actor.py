@@ -125,6 +125,7 @@ IDENTITIES = [
         (None, None, None, True),
     ),
     ({"type": "AWSAccount", "accountId": "777788889999"}, (None, None, None, False)),
+    ({"type": "AWSAccount", "principalId": "", "accountId": "ANONYMOUS_PRINCIPAL"}, (None, None, None, False)),
 ]
 
 
@@ -175,4 +176,24 @@ def test_caller_arn_is_the_principal_else_the_calling_account(identities, index)
     a policy names it (``arn:aws:iam::<account>:root``), else NULL (an AWS service is no principal)."""
     identity, (actor_arn, *_) = IDENTITIES[index]
     expected = f"arn:aws:iam::{identity['accountId']}:root" if identity["type"] == "AWSAccount" else actor_arn
+    if identity.get("accountId") == "ANONYMOUS_PRINCIPAL":  # S3's unauthenticated caller: no account
+        expected = "anonymous"
     assert identities[index][7] == expected
+
+
+def test_aws_service_events_are_aws_own_calls(tmp_path):
+    """A service's own event (eventType AwsServiceEvent, such as Secrets Manager deleting a secret's version when
+    its recovery window ends) names no identity type, only the account and the service: it is AWS's own call, as
+    one of type AWSService is. A caller's call that a service made for it is not."""
+    con = db.connect(tmp_path / "actor.duckdb")
+    service_event = event(ACCOUNT, WHEN, "StartSecretVersionDelete", source="secretsmanager.amazonaws.com",
+                          agent="secretsmanager.amazonaws.com")
+    service_event |= {"event_type": "AwsServiceEvent", "user_type": None, "user_identifier": None,
+                      "user_identity": {"accountId": ACCOUNT, "invokedBy": "secretsmanager.amazonaws.com"}}
+    for_user = event(ACCOUNT, WHEN, "GetSecretValue", source="secretsmanager.amazonaws.com", user="alice",
+                     invoked_by="lambda.amazonaws.com")
+    load_accounts(con, {ACCOUNT: {"aws_cloudtrail_trail_event": [service_event, for_user]}}, AS_OF)
+    create_views(con)
+    found = con.execute("select event_name, aws_caller from cloudtrail_event_actor order by 1").fetchall()
+    con.close()
+    assert found == [("GetSecretValue", False), ("StartSecretVersionDelete", True)]

@@ -1100,6 +1100,21 @@ def test_access_denied_bursts_of_callers_without_an_arn(tmp_path):
     assert alarms[0][1].startswith(f"arn:aws:iam::{OUTSIDE_A}:root received"), alarms
 
 
+def test_anonymous_denials_are_one_anonymous_caller_not_an_account(tmp_path):
+    """S3 names an unauthenticated caller as an account called ANONYMOUS_PRINCIPAL (type AWSAccount): that is no
+    account and has no credentials. Its denials are the one caller ``anonymous``, not
+    ``arn:aws:iam::ANONYMOUS_PRINCIPAL:root``, and the alarm does not ask about its credentials."""
+    anonymous = {"type": "AWSAccount", "principalId": "", "accountId": "ANONYMOUS_PRINCIPAL"}
+    records = [trail_record("GetObject", "s3.amazonaws.com", anonymous, minute=n / 2, error="AccessDenied",
+                            request={"bucketName": "audit-logs", "key": f"k{n}"}) for n in range(10)]
+    rows = check_records(tmp_path / "anonymous", records, ["cloudtrail_event_access_denied_burst"])
+    alarms = [r for r in rows if r["status"] == "alarm"]
+    assert len(alarms) == 1, rows
+    assert "ANONYMOUS_PRINCIPAL" not in alarms[0]["resource"], alarms
+    assert alarms[0]["reason"].startswith("anonymous received 10 access-denied errors"), alarms
+    assert "credentials" not in alarms[0]["reason"], alarms
+
+
 def test_aws_own_calls_are_not_trust_credential_or_permission_set_changes(tmp_path):
     """As in the other change detections, a call AWS makes itself (an AWS service, a session of a service-linked
     role: only AWS holds its credentials) is not someone adding a Roles Anywhere trust anchor, arming an IAM
@@ -1122,13 +1137,18 @@ def test_aws_own_calls_are_not_trust_credential_or_permission_set_changes(tmp_pa
                      "principalId": "AROAEXAMPLEDEPLOY:s", "invokedBy": "cloudformation.amazonaws.com",
                      "sessionContext": {"sessionIssuer": {"type": "Role", "arn": f"arn:aws:iam::{HOME}:role/deployer",
                                                           "accountId": HOME, "userName": "deployer"}}}
+    # a service's own event (eventType AwsServiceEvent): no identity type, only the account and the service
+    service_event = {"accountId": HOME, "invokedBy": "sso.amazonaws.com"}
     control_ids = ["cloudtrail_event_roles_anywhere_trust_added", "cloudtrail_event_identity_center_admin_assigned",
                    "cloudtrail_event_mfa_device_removed", "cloudtrail_event_credential_for_other_principal"]
     found = {}
-    for case, identity in (("service", service), ("linked", linked), ("through_stack", through_stack)):
+    for case, identity in (("service", service), ("linked", linked), ("through_stack", through_stack),
+                           ("service_event", service_event)):
         records = [trail_record(name, source, identity, minute=n * 90, request=request)
                    for n, (name, source, request) in enumerate(calls)]
+        if case == "service_event":
+            records = [r | {"eventType": "AwsServiceEvent"} for r in records]
         rows = check_records(tmp_path / case, records, control_ids)
         found[case] = sorted(r["control_id"] for r in rows if r["status"] == "alarm")
     assert found["through_stack"] == sorted(control_ids), found
-    assert found["service"] == [] and found["linked"] == [], found
+    assert found["service"] == [] and found["linked"] == [] and found["service_event"] == [], found

@@ -9,7 +9,9 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
   (`arn:<partition>:iam::<its account>:root`), else, for an IAM Identity Center user calling with its own
   credentials (`IdentityCenterUser`: no ARN, the user's identity store id in the record's
   `userIdentity.onBehalfOf.userId`), the identity store's ARN for that user
-  (`arn:<partition>:identitystore:::user/<id>`): such callers are told apart, not lumped as one type.
+  (`arn:<partition>:identitystore:::user/<id>`): such callers are told apart, not lumped as one type. An
+  unauthenticated caller, which S3 records as `AWSAccount` of the account `ANONYMOUS_PRINCIPAL`, is `anonymous`: no
+  account and no ARN (a policy grants it as the principal `*`).
 - actor_type: `root`, `user` or `role` (NULL when actor_arn is NULL).
 - identity_arn: the caller's own ARN as the event gives it (`userIdentity.arn`: for an `AssumedRole` caller the
   session's ARN, for a `FederatedUser` the federated user's), read once here for the controls that name the caller.
@@ -27,10 +29,12 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
 - access_denied: the call failed on authorization (AccessDenied*, UnauthorizedOperation, SNS's AuthorizationError,
   ...): the one list of denial codes every control reads.
 - invoked_by: the AWS service that made the call on the caller's behalf (`userIdentity.invokedBy`), else NULL.
-- aws_caller: the call is AWS's own: made by an AWS service (`AWSService`) or by a session of a service-linked
-  role (role path `/aws-service-role/`, such as IAM Identity Center's AWSServiceRoleForSSO, which creates the
-  AWSReservedSSO_ roles of permission sets and the AWSSSO_ SAML provider in each account). A customer's role acting
-  through a service (`invokedBy` cloudformation.amazonaws.com) is not.
+- aws_caller: the call is AWS's own: made by an AWS service (`AWSService`), a service's own event (`eventType`
+  AwsServiceEvent with no identity type, such as Secrets Manager deleting a secret's version when its recovery
+  window ends) or a session of a service-linked role (role path `/aws-service-role/`, such as IAM Identity
+  Center's AWSServiceRoleForSSO, which creates the AWSReservedSSO_ roles of permission sets and the AWSSSO_ SAML
+  provider in each account). A customer's role acting through a service (`invokedBy` cloudformation.amazonaws.com)
+  is not.
 - sign_in_failed: a sign-in event (signin.amazonaws.com: ConsoleLogin, and the others of the console's sign-in) that
   answers Failure under its own name (`{"ConsoleLogin": "Failure"}`). Such an event carries no errorCode, and the
   identity it names (an existing user's, the root user's, with its ARN) did not get in: it is no use of that identity.
@@ -77,6 +81,7 @@ select
   e.key_id as access_key_id,
   e.actor_arn,
   coalesce(e.actor_arn, case
+    when e.caller_type = 'AWSAccount' and e.identity_account_id = 'ANONYMOUS_PRINCIPAL' then 'anonymous'
     when e.caller_type = 'AWSAccount' then 'arn:' || e.partition || ':iam::' || e.identity_account_id || ':root'
     when e.caller_type = 'IdentityCenterUser' then 'arn:' || e.partition || ':identitystore:::user/' || c.user_id
   end) as caller_arn,
@@ -102,7 +107,8 @@ select
   e.account_id, e.region, e.partition
 from (
   select i.*,
-    coalesce(i.caller_type = 'AWSService' or i.issuer_arn like 'arn:%:iam::%:role/aws-service-role/%', false)
+    coalesce(i.caller_type = 'AWSService' or i.issuer_arn like 'arn:%:iam::%:role/aws-service-role/%'
+             or (i.caller_type is null and i.event_type = 'AwsServiceEvent'), false)
       as aws_caller,
     case
       when i.caller_type in ('IAMUser', 'Root') then i.identity_arn
