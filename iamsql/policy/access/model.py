@@ -550,7 +550,7 @@ def _account_times(con: duckdb.DuckDBPyConnection, every_account: bool = False) 
         "select (select count(*) from duckdb_views() where view_name = 'iamsql_account') "
         "+ (select count(*) from duckdb_tables() where database_name = 'temp' and table_name = 'iamsql_account'), "
         "(select count(*) from duckdb_tables() where table_name = 'iamsql_snapshot' and schema_name = 'main' "
-        "and database_name = current_database())").fetchone()
+        "and database_name = current_database())").fetchall()[0]
     if views and not every_account:
         source = "iamsql_account"
     elif snapshots:
@@ -644,7 +644,7 @@ def read_roles_trusting(con: duckdb.DuckDBPyConnection, account_ids: Iterable[st
     (not loaded, not JSON, still URL-encoded): a first cut on the text, the engine decides. Read from the database's
     own views, not a check's copies of one account's tables."""
     ids = sorted(set(account_ids))
-    database = con.execute("select current_database()").fetchone()[0].replace('"', '""')
+    database = con.execute("select current_database()").fetchall()[0][0].replace('"', '""')
     roles = con.execute(
         f'select {ROLE_COLUMNS} from "{database}".main.aws_iam_role r where exists (select 1 from unnest($ids) as '
         f"a(id) where a.id <> r.account_id and ({ROLE_TRUST} is null or not json_valid({ROLE_TRUST}) "

@@ -89,7 +89,7 @@ class Guardrails:
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     """Rows of a query over the database's own (not per-account) views; none when the table does not exist."""
     try:
-        database = con.execute("select current_database()").fetchone()[0].replace('"', '""')
+        database = con.execute("select current_database()").fetchall()[0][0].replace('"', '""')
         return con.execute(sql.format(db=f'"{database}".main')).fetchall()
     except duckdb.CatalogException:
         return []
