@@ -4,7 +4,10 @@ Runs, in this process and ``--rounds`` times (medians reported), the pieces of t
 (``iamsql.load.formats.cloudtrail``) over the same files, each as its own DuckDB statement:
 
 - **floor**: ``zcat`` of every file into ``wc -c`` (as in cloudtrail_load.py);
-- **read**: the loader's reader (gunzip, JSON parse, each event as minified JSON text);
+- **read**: the loader's reader (gunzip, JSON parse, each event as minified JSON text), and the same over the
+  files' text uncompressed (the difference is DuckDB's gunzip);
+- **one parse**: ``read_json`` giving each event straight as the loader's event structure, without the record's
+  text (what a loader that did not keep the record would pay for its fields);
 - **read + event structure**: the same plus ``json_transform`` of each event to the fields the columns need;
 - **read + every column**: the loader's whole SELECT (identity fields, times, partition, ``_ctx``...), each
   column hashed so none is pruned;
@@ -13,7 +16,10 @@ Runs, in this process and ``--rounds`` times (medians reported), the pieces of t
   database (compressed as the schema says), all columns and by group, each rolled back;
 - **the loader's insert**: the statement ``load_events`` runs, files to stored rows, in a new database;
 - **whole load**: ``load_paths`` into a new database in this process, and the fixed cost of one ``iamsql load``
-  process (a one-file load through the CLI in a child process).
+  process (a one-file load through the CLI in a child process), split into Python's start-up and the CLI's
+  imports (each a child process);
+- **DuckDB's profiler**: the share of operator time of each operator of the loader's insert (``read_json``,
+  the projections that parse the event and compute the columns, the insert that compresses and writes).
 
     .venv/bin/python benchmarks/cloudtrail_load_steps.py --events 200000 --files 200
     .venv/bin/python benchmarks/cloudtrail_load_steps.py --trail <folder>
@@ -22,9 +28,12 @@ Runs, in this process and ``--rounds`` times (medians reported), the pieces of t
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,8 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.cloudtrail_data import generate  # noqa: E402
-from benchmarks.cloudtrail_load import floor_seconds, run_cli  # noqa: E402
+from benchmarks.cloudtrail_load import CHILD_ENV, floor_seconds, run_cli  # noqa: E402
 from iamsql import load  # noqa: E402
+from iamsql.common.paths import duckdb_literal, sql_string  # noqa: E402
 from iamsql.load.formats import cloudtrail  # noqa: E402
 from iamsql.store import db  # noqa: E402
 from iamsql.store.schema import columns  # noqa: E402
@@ -74,17 +84,52 @@ def fresh(path: Path) -> Path:
     return path
 
 
+def duckdb_type(structure) -> str:
+    """The DuckDB type of a json_transform structure."""
+    if isinstance(structure, dict):
+        return "STRUCT(" + ", ".join(f'"{k}" {duckdb_type(v)}' for k, v in structure.items()) + ")"
+    return structure
+
+
+def one_parse_sql(batch: cloudtrail.Batch) -> str:
+    """Every event of the batch straight as the loader's event structure, read by read_json (no record text)."""
+    files = "[" + ", ".join(sql_string(duckdb_literal(p)) for p in batch.paths) + "]"
+    records = duckdb_type(json.loads(cloudtrail._EVENT_STRUCTURE)) + "[]"
+    return (
+        f"select sum(hash(item)) from (select unnest(\"Records\") as item from read_json({files}, "
+        f"format='unstructured', records=true, columns={{'Records': '{records}'}}, "
+        f"maximum_object_size={batch.max_object}, compression='{'gzip' if batch.gzip else 'none'}'))"
+    )
+
+
+def uncompressed(batch: cloudtrail.Batch, folder: Path) -> cloudtrail.Batch:
+    """The batch over copies of its files' text, uncompressed, in folder (made once)."""
+    copies = []
+    for number, path in enumerate(batch.paths):
+        copy = folder / f"{number}.json"
+        if not copy.exists():
+            with gzip.open(path, "rb") as src, copy.open("wb") as out:
+                shutil.copyfileobj(src, out, 1 << 20)
+        copies.append(copy)
+    return cloudtrail.Batch(batch.format, False, copies, batch.max_object)
+
+
 def statement_steps(batches: list[cloudtrail.Batch], work: Path) -> dict[str, float]:
     """CPU seconds of each statement, summed over the batches."""
     spent: dict[str, float] = {}
     every_column = ", ".join(f'sum(hash("{n}"))' for n in NAMES)
-    for batch in batches:
+    for number, batch in enumerate(batches):
         reader, select = cloudtrail._reader_sql(batch), cloudtrail._extract_sql(batch)
+        plain = work / f"plain{number}"
+        plain.mkdir(exist_ok=True)
+        plain_reader = cloudtrail._reader_sql(uncompressed(batch, plain))
         con = db.connect(fresh(work / "steps.duckdb"))
         con.execute("set preserve_insertion_order = false")
         con.execute("attach ':memory:' as scratch")
         queries = {
             "read (gunzip, parse, each event as JSON text)": f"select sum(length(raw)) from ({reader})",
+            "read of the same text uncompressed": f"select sum(length(raw)) from ({plain_reader})",
+            "one parse: read_json straight to the event structure (no record text)": one_parse_sql(batch),
             "read + event structure (json_transform)": (
                 f"select sum(hash(json_transform(raw, '{cloudtrail._EVENT_STRUCTURE}'))) from ({reader})"
             ),
@@ -114,8 +159,45 @@ def statement_steps(batches: list[cloudtrail.Batch], work: Path) -> dict[str, fl
     return spent
 
 
+def operator_shares(batches: list[cloudtrail.Batch], work: Path) -> dict[str, float]:
+    """Share of DuckDB's operator time per operator of the loader's insert (its profiler, summed over the batches;
+    an operator's time is the time threads spent in it, waiting for a core included)."""
+    timing: dict[str, float] = {}
+
+    def add(operator: dict) -> None:
+        timing[operator["name"]] = timing.get(operator["name"], 0.0) + operator["timing"]
+        for child in operator.get("children", []):
+            add(child)
+
+    target = ", ".join(f'"{n}"' for n in NAMES)
+    output = work / "profile.json"
+    for batch in batches:
+        con = db.connect(fresh(work / "profiled.duckdb"))
+        con.execute("set preserve_insertion_order = false")
+        con.execute("pragma enable_profiling = 'json'")
+        con.execute(f"pragma profiling_output = {sql_string(str(output))}")
+        with db.transaction(con):
+            con.execute(f"insert into {TABLE} ({target}, snapshot_id) select *, 1 from ({cloudtrail._extract_sql(batch)})")
+            con.execute("pragma disable_profiling")
+        con.close()
+        for operator in json.loads(output.read_text())["operator"]:
+            add(operator)
+    total = sum(timing.values())
+    return {name: seconds / total for name, seconds in sorted(timing.items(), key=lambda item: -item[1])}
+
+
+def child_cpu(*args: str) -> float:
+    """CPU seconds of one child Python process of this interpreter (iamsql from this source tree)."""
+    child = subprocess.Popen([sys.executable, "-P", *args], env=CHILD_ENV)
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        sys.exit(f"{args} failed")
+    return usage.ru_utime + usage.ru_stime
+
+
 def whole_load(trail: Path, work: Path) -> dict[str, float]:
-    """CPU seconds of connecting to a new database, of load_paths in this process, and of a one-file CLI load."""
+    """CPU seconds of connecting to a new database, of load_paths in this process, of a one-file CLI load, and of
+    a process's start-up alone and with the CLI's imports."""
     spent = {}
     start = time.process_time()
     con = db.connect(fresh(work / "whole.duckdb"))
@@ -128,6 +210,8 @@ def whole_load(trail: Path, work: Path) -> dict[str, float]:
     spent["one-file `iamsql load` process (fixed cost)"] = run_cli(
         "load", "--db", str(fresh(work / "one.duckdb")), str(one)
     )[1]
+    spent["of it: Python's start-up (`python -P -c pass`)"] = child_cpu("-c", "pass")
+    spent["of it: start-up and the CLI's imports (`import iamsql.cli`)"] = child_cpu("-c", "import iamsql.cli")
     return spent
 
 
@@ -153,6 +237,7 @@ def main() -> None:
             spent.update(whole_load(trail, work))
             rounds.append(spent)
             print(f"round {n}: " + ", ".join(f"{k} {v:.2f}" for k, v in spent.items()), file=sys.stderr)
+        shares = operator_shares(batches, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     floor = statistics.median(r["floor (zcat of every file into wc -c)"] for r in rounds)
@@ -161,6 +246,10 @@ def main() -> None:
     for name in rounds[0]:
         seconds = statistics.median(r[name] for r in rounds)
         print(f"| {name} | {seconds:.2f} | {seconds / floor:.2f} |")
+    print("\n| DuckDB's profiler, the loader's insert: operator | share of operator time |\n|---|---|")
+    for name, share in shares.items():
+        if share >= 0.001:
+            print(f"| {name} | {100 * share:.1f} % |")
 
 
 if __name__ == "__main__":
