@@ -24,6 +24,7 @@ from iamsql.cli.options import (
 from iamsql.cli.root import end_without_teardown
 from iamsql.common.lazy import lazy_import
 from iamsql.errors import IamsqlError
+from iamsql.sql.output import FORMATS as OUTPUT_FORMATS
 from iamsql.sql.output import render
 
 dbmod = lazy_import("iamsql.store.db")
@@ -35,15 +36,6 @@ progress = lazy_import("iamsql.common.progress")
 reports = lazy_import("iamsql.report")
 sigma_rules = lazy_import("iamsql.controls.sigma")
 spark = lazy_import("iamsql.controls.engines.spark")
-
-# Powerpipe's --output formats that iamsql writes only as files, and how
-POWERPIPE_FILE_OUTPUTS = {
-    "html": "iamsql writes HTML as a file: --export results.html",
-    "nunit3": "iamsql writes no NUnit 3 XML; --export results.xml writes JUnit XML, which CI test views read",
-    "pps": "iamsql writes no snapshot; --export results.iamsql.json writes the whole run as one document",
-    "snapshot": "iamsql writes no snapshot; --export results.iamsql.json writes the whole run as one document",
-}
-
 
 def frameworks(
     framework: Annotated[Optional[str], typer.Argument(help="A framework id, e.g. nist-csf-2.0.")] = None,
@@ -188,8 +180,8 @@ def check(
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
     fmt = {"brief": "table"}.get(fmt, fmt)  # Powerpipe's brief: errors and alarms, then the summary
-    if fmt in POWERPIPE_FILE_OUTPUTS:
-        raise IamsqlError(f"--output {fmt}: {POWERPIPE_FILE_OUTPUTS[fmt]}")
+    if fmt not in (*OUTPUT_FORMATS, "none") and reports.written_instead(fmt):  # html, Powerpipe's nunit3 ...
+        raise IamsqlError(f"--output {fmt}: {reports.written_instead(fmt)}")
     check_format(fmt, also=("none",))  # Powerpipe's none: nothing on standard output; checked before the run
     with_header = header_flag(header)
     check_separator(separator)
