@@ -69,7 +69,7 @@ CheckFormatOption = Annotated[
         "--format",
         "-o",
         "--output",
-        help="Output format: table (cut to the terminal's width; Powerpipe's brief), csv, json (Powerpipe's), jsonl, "
+        help="Output format: table (cut to the terminal's width, whole in a pipe or file; Powerpipe's brief), csv, json (Powerpipe's), jsonl, "
         "line, md (full text) or none (nothing on standard output, as Powerpipe's).",
     ),
 ]
