@@ -95,7 +95,8 @@ def check(
     where: Annotated[
         Optional[str],
         typer.Option("--where", help="Only controls for which this SQL condition holds, as Powerpipe's --where "
-                     "(columns control_id, title, description, severity, resource_type, tags, requirements); "
+                     "(columns control_id, resource_name (the id again, as Powerpipe names it), title, description, severity, "
+                     "resource_type, tags, requirements); "
                      "not with --tag."),
     ] = None,
     fail_on: Annotated[
