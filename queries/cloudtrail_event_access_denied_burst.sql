@@ -55,7 +55,7 @@ per_principal as (
     ) as d on d.account_id = a.account_id and d.caller = a.caller
 )
 select
-  case when p.caller like 'arn:%' then p.caller else 'arn:' || p.partition || ':iam::' || p.account_id || ':' || lower(p.caller) end
+  case when p.caller like 'arn:%' then p.caller else 'arn:' || p.partition || ':::' || p.account_id || '#' || p.caller end
     as resource,
   case when p.peak >= :max_denied then 'alarm' else 'ok' end as status,
   case

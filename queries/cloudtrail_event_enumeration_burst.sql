@@ -80,7 +80,7 @@ detail as (
   where b.rn = 1
 )
 select
-  case when d.caller like 'arn:%' then d.caller else 'arn:' || d.partition || ':iam::' || d.account_id || ':' || lower(d.caller) end
+  case when d.caller like 'arn:%' then d.caller else 'arn:' || d.partition || ':::' || d.account_id || '#' || d.caller end
     as resource,
   'alarm' as status,
   d.caller || ' made ' || d.calls || ' read calls to ' || d.services || ' services within ' || :window_minutes

@@ -136,7 +136,7 @@ detail as (
   from burst as u
 )
 select
-  case when d.caller like 'arn:%' then d.caller else 'arn:' || d.partition || ':iam::' || d.account_id || ':' || lower(d.caller) end
+  case when d.caller like 'arn:%' then d.caller else 'arn:' || d.partition || ':::' || d.account_id || '#' || d.caller end
     as resource,
   'alarm' as status,
   d.caller_name || ' asked for '

@@ -226,6 +226,26 @@ def test_check_table_fits_the_terminal_with_one_line_per_result(tmp_path):
         assert len(skipped) == skipping > 0
 
 
+def test_check_table_in_a_pipe_keeps_every_value_whole(tmp_path):
+    """Standard output that is no terminal (a pipe, a file) and no COLUMNS: nothing is cut, as Steampipe cuts nothing
+    there (the table was cut to 120 columns), and no line ends in the last column's padding; the skipped controls'
+    lines are not wrapped either."""
+    db_path = tmp_path / "audit.duckdb"
+    assert run_cli("load", "--quiet", "--sample", "--db", str(db_path)).returncode == 0
+    env = {name: value for name, value in os.environ.items() if name not in ("COLUMNS", "LINES")}
+    result = run_cli("check", "--db", str(db_path), "--fail-on", "none", "--control", "iam_user_console_mfa",
+                     "--control", "iam_role_service_trust_confused_deputy", env=env)
+    assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        shown = con.execute("select resource, reason from iamsql_result where status in ('alarm', 'error')").fetchall()
+    assert any(len(reason) > 120 for _, reason in shown), shown
+    assert all(resource in result.stdout and reason in result.stdout for resource, reason in shown), result.stdout
+    assert "\u2026" not in result.stdout
+    assert not any(line.endswith(" ") for line in result.stdout.splitlines())  # no padding after the last column
+    skipped = [line for line in result.stdout.splitlines() if re.match(r"^\d{12}: \d+ controls? skipped: ", line)]
+    assert skipped and not any(line.startswith("  ") for line in result.stdout.splitlines()), result.stdout
+
+
 def test_table_clips_long_cells_and_other_formats_keep_them(monkeypatch):
     monkeypatch.setenv("COLUMNS", "60")
     arn = "arn:aws:iam::123456789012:role/service-role/a-rather-long-role-name-for-a-lambda"

@@ -188,16 +188,18 @@ def test_csv_export_is_powerpipes_benchmark_csv(sample_db, tmp_path):
 
 
 def test_powerpipes_file_only_outputs_say_what_iamsql_writes_instead(sample_db, tmp_path):
-    """`check -o html` and `--export nunit3` (Powerpipe's) said only 'unknown format' or 'cannot tell the format
-    without an extension'; nothing is run."""
+    """`check -o html` (or another format written only as a file) and `--output`/`--export nunit3` (Powerpipe's) say
+    what iamsql writes instead, in the same words for both options; nothing is run."""
     before = runs(sample_db)
-    for typed, said in (("html", "iamsql writes HTML as a file: --export results.html"),
-                        ("nunit3", "iamsql writes no NUnit 3 XML; --export results.xml writes JUnit XML"),
-                        ("snapshot", "iamsql writes no snapshot; --export results.iamsql.json")):
+    for typed, said in (("html", "iamsql writes html as a file: --export html (or a name ending in .html)"),
+                        ("sarif", "iamsql writes sarif as a file: --export sarif (or a name ending in .sarif)"),
+                        ("nunit3", "Powerpipe's NUnit 3 XML is not written; --export junit (or a name ending in "
+                                   ".xml) writes JUnit XML"),
+                        ("snapshot", "Powerpipe's snapshot is not written; --export iamsql-json")):
         done = run_cli("check", "--db", sample_db, "--output", typed)
         assert done.returncode == 254 and done.stdout == ""
         assert done.stderr.startswith(f"error: --output {typed}: {said}") and done.stderr.count("\n") == 1, done.stderr
-    for typed, said in (("nunit3", "Powerpipe's NUnit 3 XML is not written; --export junit"),
+    for typed, said in (("nunit3", "Powerpipe's NUnit 3 XML is not written; --export junit (or a name ending in .xml)"),
                         ("pps", "Powerpipe's snapshot is not written; --export iamsql-json")):
         done = run_cli("check", "--db", sample_db, "--export", typed)
         assert done.returncode == 254 and done.stdout == ""

@@ -1115,6 +1115,30 @@ def test_anonymous_denials_are_one_anonymous_caller_not_an_account(tmp_path):
     assert "credentials" not in alarms[0]["reason"], alarms
 
 
+def test_bursts_of_callers_outside_iam_name_the_account_and_the_caller(tmp_path):
+    """A caller with no ARN at all (S3's unauthenticated caller, a refused SAML or web identity federation: the
+    event has only its identity type) is named as the account it called and the caller, ``arn:aws:::<account>#<caller>``
+    (the form of the sign-in failure bursts), in both burst detections: not an IAM ARN no principal has
+    (``arn:aws:iam::<account>:samluser``)."""
+    anonymous = {"type": "AWSAccount", "principalId": "", "accountId": "ANONYMOUS_PRINCIPAL"}
+    saml = {"type": "SAMLUser", "principalId": "SampleUkh1i4+ExamplexL/jEvs=:SamlExample", "userName": "SamlExample",
+            "identityProvider": "bdGOnTesti4+ExamplexL/jEvs="}
+    web = {"type": "WebIdentityUser", "principalId": "accounts.google.com:app:user", "userName": "user",
+           "identityProvider": "accounts.google.com"}
+    records = [trail_record("GetObject", "s3.amazonaws.com", anonymous, minute=n / 2, error="AccessDenied",
+                            request={"bucketName": "audit-logs", "key": f"k{n}"}) for n in range(10)]
+    records += [trail_record("AssumeRoleWithSAML", "sts.amazonaws.com", saml, minute=n / 2, error="AccessDenied")
+                for n in range(10)]
+    sources = ["s3", "sns", "sqs", "kms", "lambda", "secretsmanager", "ssm", "dynamodb"]
+    records += [trail_record(f"List{n}", f"{sources[n % 8]}.amazonaws.com", web, minute=n / 4) for n in range(32)]
+    rows = check_records(tmp_path / "bursts", records,
+                         ["cloudtrail_event_access_denied_burst", "cloudtrail_event_enumeration_burst"])
+    alarms = sorted((r["control_id"], r["resource"]) for r in rows if r["status"] == "alarm")
+    assert alarms == [("cloudtrail_event_access_denied_burst", f"arn:aws:::{HOME}#SAMLUser"),
+                      ("cloudtrail_event_access_denied_burst", f"arn:aws:::{HOME}#anonymous"),
+                      ("cloudtrail_event_enumeration_burst", f"arn:aws:::{HOME}#WebIdentityUser")], rows
+
+
 def test_aws_own_calls_are_not_trust_credential_or_permission_set_changes(tmp_path):
     """As in the other change detections, a call AWS makes itself (an AWS service, a session of a service-linked
     role: only AWS holds its credentials) is not someone adding a Roles Anywhere trust anchor, arming an IAM

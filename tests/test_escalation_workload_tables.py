@@ -134,3 +134,16 @@ def test_a_service_for_an_unknown_target_is_a_one_line_error(tmp_path):
                          "passed_to_service:\n  P: {role: ec2.amazonaws.com, engine: x.amazonaws.com}\n")
     with pytest.raises(IamsqlError, match=r"^queries/access.yaml: passed_to_service: P: a service, or a service per"):
         load_questions(questions)
+
+
+@pytest.mark.parametrize("text", ["- full_admin\n- escalation\n", "just a line\n", "", "{}\n",
+                                  "questions: [full_admin]\n", "questions:\n  full_admin: [[iam:PassRole, role]]\n",
+                                  "escalation: [[iam:PassRole, role]]\n"])
+def test_a_questions_file_of_another_shape_is_a_one_line_error(tmp_path, text):
+    """A file that is not a mapping of questions and escalation paths (a list, a string, nothing at all) is named in
+    one line: no question is silently left unasked."""
+    questions = tmp_path / "access.yaml"
+    questions.write_text(text)
+    with pytest.raises(IamsqlError, match=r"^queries/access.yaml: ") as error:
+        load_questions(questions)
+    assert "\n" not in str(error.value)

@@ -24,6 +24,7 @@ from iamsql.cli.options import (
 from iamsql.cli.root import end_without_teardown
 from iamsql.common.lazy import lazy_import
 from iamsql.errors import IamsqlError
+from iamsql.sql.output import FORMATS as OUTPUT_FORMATS
 from iamsql.sql.output import render
 
 dbmod = lazy_import("iamsql.store.db")
@@ -35,15 +36,6 @@ progress = lazy_import("iamsql.common.progress")
 reports = lazy_import("iamsql.report")
 sigma_rules = lazy_import("iamsql.controls.sigma")
 spark = lazy_import("iamsql.controls.engines.spark")
-
-# Powerpipe's --output formats that iamsql writes only as files, and how
-POWERPIPE_FILE_OUTPUTS = {
-    "html": "iamsql writes HTML as a file: --export results.html",
-    "nunit3": "iamsql writes no NUnit 3 XML; --export results.xml writes JUnit XML, which CI test views read",
-    "pps": "iamsql writes no snapshot; --export results.iamsql.json writes the whole run as one document",
-    "snapshot": "iamsql writes no snapshot; --export results.iamsql.json writes the whole run as one document",
-}
-
 
 def frameworks(
     framework: Annotated[Optional[str], typer.Argument(help="A framework id, e.g. nist-csf-2.0.")] = None,
@@ -77,7 +69,7 @@ CheckFormatOption = Annotated[
         "--format",
         "-o",
         "--output",
-        help="Output format: table (cut to the terminal's width; Powerpipe's brief), csv, json (Powerpipe's), jsonl, "
+        help="Output format: table (cut to the terminal's width, whole in a pipe or file; Powerpipe's brief), csv, json (Powerpipe's), jsonl, "
         "line, md (full text) or none (nothing on standard output, as Powerpipe's).",
     ),
 ]
@@ -103,7 +95,8 @@ def check(
     where: Annotated[
         Optional[str],
         typer.Option("--where", help="Only controls for which this SQL condition holds, as Powerpipe's --where "
-                     "(columns control_id, title, description, severity, resource_type, tags, requirements); "
+                     "(columns control_id, resource_name (the id again, as Powerpipe names it), title, description, severity, "
+                     "resource_type, tags, requirements); "
                      "not with --tag."),
     ] = None,
     fail_on: Annotated[
@@ -188,8 +181,8 @@ def check(
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
     fmt = {"brief": "table"}.get(fmt, fmt)  # Powerpipe's brief: errors and alarms, then the summary
-    if fmt in POWERPIPE_FILE_OUTPUTS:
-        raise IamsqlError(f"--output {fmt}: {POWERPIPE_FILE_OUTPUTS[fmt]}")
+    if fmt not in (*OUTPUT_FORMATS, "none") and reports.written_instead(fmt):  # html, Powerpipe's nunit3 ...
+        raise IamsqlError(f"--output {fmt}: {reports.written_instead(fmt)}")
     check_format(fmt, also=("none",))  # Powerpipe's none: nothing on standard output; checked before the run
     with_header = header_flag(header)
     check_separator(separator)

@@ -64,7 +64,7 @@ FormatOption = Annotated[
         "--format",
         "-o",
         "--output",
-        help="Output format: table (cut to the terminal's width), csv, json, jsonl, line or md (full text).",
+        help="Output format: table (cut to the terminal's width, whole in a pipe or file), csv, json, jsonl, line or md (full text).",
     ),
 ]
 MappingsOption = Annotated[

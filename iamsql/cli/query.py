@@ -36,7 +36,7 @@ def query(
             "--output",
             "-o",
             "--format",
-            help="table (cut to the terminal's width), csv, json, jsonl, line or md, as Steampipe prints them.",
+            help="table (Steampipe's, every value whole), csv, json, jsonl, line or md, as Steampipe prints them.",
         ),
     ] = "table",
     dialect: Annotated[

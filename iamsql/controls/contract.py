@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from iamsql.frameworks import (
     requirements_for_control,
 )
 from iamsql.history.runs import run_controls
-from iamsql.sql.output import FALLBACK_WIDTH, FORMATS, render
+from iamsql.sql.output import FORMATS, render, terminal_width
 from iamsql.store.bookkeeping import RUN_DDL
 from iamsql.store.db import transaction
 
@@ -677,9 +676,11 @@ def _render_rows(rows: list[dict], fmt: str, header: bool) -> str:
 
 
 def _wrapped(line: str) -> str:
-    """A line of text wrapped to the terminal's width (as tables are), continuation lines indented."""
-
-    width = shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
+    """A line of text wrapped to the terminal's width (as tables are, ``terminal_width``: not wrapped where there is
+    no terminal), continuation lines indented."""
+    width = terminal_width()
+    if width is None:
+        return line + "\n"
     return textwrap.fill(line, width=max(width, 40), subsequent_indent="  ", break_on_hyphens=False) + "\n"
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import NamedTuple
 
+from iamsql.common.arns import arn_partition
 from iamsql.errors import PolicyError
 from iamsql.policy.catalog import catalog, rcp_supported_services
 from iamsql.policy.conditions import (
@@ -612,16 +613,11 @@ def _account_of_arn(arn: str | None) -> str | None:
     return parts[4] if len(parts) == 6 and is_account_id(parts[4]) else None
 
 
-def _partition_of(arn: str | None) -> str | None:
-    parts = arn.split(":", 2) if arn else ()
-    return parts[1] if len(parts) == 3 and parts[0] == "arn" else None
-
-
 def _across_partitions(who: Principal, resource: str | None) -> bool:
     """Whether an IAM caller (ARN) and the resource ARN are in different partitions: "You cannot use IAM credentials
     from one partition to interact with resources in a different partition" (AWS Fault Isolation Boundaries,
     "Partitions"); resource-based policies delegate access "within a single partition" (IAM User Guide)."""
-    partition = _partition_of(resource)
+    partition = arn_partition(resource)
     return (who.arn is not None and who.arn.startswith("arn:") and who.kind in (*IAM_PRINCIPALS, FEDERATED)
             and bool(partition) and not any(c in partition for c in "*?") and partition != who.partition)
 
@@ -875,12 +871,12 @@ def evaluate(request: Request) -> Evaluation:
         return Evaluation(ALLOWED, reason=f"{request.action} needs no permission and no policy can deny it.")
     if _across_partitions(who, request.resource):
         return Evaluation(IMPLICITLY_DENIED, reason=(
-            f"The caller is in partition {who.partition} and the resource in {_partition_of(request.resource)}: "
+            f"The caller is in partition {who.partition} and the resource in {arn_partition(request.resource)}: "
             "credentials of one partition cannot reach resources of another, whatever the policies say."))
 
     context = default_context(who, principal_account, resource_account, request.unknown_context)
     service = action.split(":", 1)[0]
-    region = SINGLE_ENDPOINT_REGIONS.get((service, _partition_of(request.resource) or who.partition))
+    region = SINGLE_ENDPOINT_REGIONS.get((service, arn_partition(request.resource) or who.partition))
     if region:
         context["aws:requestedregion"] = region
     context.update(_service_context(service, who, principal_account, resource_account))

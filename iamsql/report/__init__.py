@@ -160,16 +160,32 @@ def export_path(path: Path, run_id: int) -> Path:
     takes it) ``iamsql-run-<run id>`` with the format's extension in the current folder."""
     if str(path) not in WRITERS:
         return Path(path)
-    return Path(f"iamsql-run-{run_id}" + next(e for e, fmt in EXTENSIONS.items() if fmt == str(path)))
+    return Path(f"iamsql-run-{run_id}" + extension(str(path)))
 
 
-# Powerpipe's export formats iamsql writes no file of, and what comes nearest
-POWERPIPE_ONLY_EXPORTS = {
-    "nunit3": "Powerpipe's NUnit 3 XML is not written; --export junit (or a name ending in .xml) writes JUnit XML, "
-    "which CI test views read",
-    "pps": "Powerpipe's snapshot is not written; --export iamsql-json writes the whole run as one document",
-    "snapshot": "Powerpipe's snapshot is not written; --export iamsql-json writes the whole run as one document",
+def extension(fmt: str) -> str:
+    """The file name ending a file of ``fmt`` (a format of ``WRITERS``) is given: its first of ``EXTENSIONS``."""
+    return next(ending for ending, named in EXTENSIONS.items() if named == fmt)
+
+
+# Powerpipe's output and export formats iamsql writes no file of: what Powerpipe writes, iamsql's format that comes
+# nearest, and what that one holds
+POWERPIPE_ONLY_FORMATS = {
+    "nunit3": ("NUnit 3 XML", "junit", "JUnit XML, which CI test views read"),
+    "pps": ("snapshot", "iamsql-json", "the whole run as one document"),
+    "snapshot": ("snapshot", "iamsql-json", "the whole run as one document"),
 }
+
+
+def written_instead(fmt: str) -> str | None:
+    """What ``check`` writes for a format it prints nothing in (``--output``) or writes no file of (``--export``):
+    the format nearest to a Powerpipe-only one, or the file a format written only as a file goes to; else None."""
+    theirs, fmt, holds = POWERPIPE_ONLY_FORMATS.get(fmt, (None, fmt, None))
+    if fmt not in WRITERS:
+        return None
+    if theirs is None:
+        return f"iamsql writes {fmt} as a file: --export {fmt} (or a name ending in {extension(fmt)})"
+    return f"Powerpipe's {theirs} is not written; --export {fmt} (or a name ending in {extension(fmt)}) writes {holds}"
 
 
 def check_exports(paths: list[Path]) -> None:
@@ -178,8 +194,8 @@ def check_exports(paths: list[Path]) -> None:
     for path in paths:
         if str(path) in WRITERS:
             continue
-        if str(path) in POWERPIPE_ONLY_EXPORTS:
-            raise ReportError(f"--export {path}: {POWERPIPE_ONLY_EXPORTS[str(path)]}")
+        if str(path) in POWERPIPE_ONLY_FORMATS:
+            raise ReportError(f"--export {path}: {written_instead(str(path))}")
         if is_stdout(path):
             raise ReportError("--export - is not possible: check prints its results to standard output; name a file")
         if not Path(path).suffix:
@@ -209,10 +225,8 @@ def report_text(con: duckdb.DuckDBPyConnection, fmt: str, *, header: bool = True
     ``--separator``."""
     pieces = TextPieces()
     report = gather(con, **options)
-    if fmt == "csv":
-        writer(fmt)(report, pieces, header=header, separator=separator)
-    else:
-        writer(fmt)(report, pieces)
+    csv_options = {"header": header, "separator": separator} if fmt == "csv" else {}
+    writer(fmt)(report, pieces, **csv_options)
     return pieces.done()
 
 

@@ -47,7 +47,6 @@ from iamsql.common.escaping import (
 )
 
 FORMATS = ("table", "csv", "json", "jsonl", "line", "md")
-FALLBACK_WIDTH = 120  # table width when neither COLUMNS nor a terminal says
 MIN_COLUMN_WIDTH = 12  # a table column is not cut below this (or its own width)
 STEAMPIPE_NULL = "<null>"  # how Steampipe shows NULL in table and line output
 LINE_RULE = 75  # dashes after a line-format record header, as Steampipe draws it
@@ -523,20 +522,27 @@ def clip(text: str, width: int) -> str:
     return "\u2026" + text[len(text) - width + 1 :] if text.startswith("arn:") else text[: width - 1] + "\u2026"
 
 
-def _table(columns: list[str], rows: list[tuple[str, ...]], header: bool = True, whole: Collection[str] = ()) -> str:
-    """A table as wide as the terminal (``COLUMNS``, else the terminal, else ``FALLBACK_WIDTH``): one line per
-    row, long cells clipped (csv, json and md keep the full text); without ``header``, the rows alone. Drawn by
-    hand: a check over a large account shows tens of thousands of rows, which a table library takes seconds to
-    lay out."""
-    width = shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
-    natural = [max([len(c) if header else 0, *(len(row[i]) for row in rows)]) for i, c in enumerate(columns)]
-    kept = [i for i, c in enumerate(columns) if c in whole]  # ids to copy into a command line: never clipped
-    fitted = iter(fit_widths([w for i, w in enumerate(natural) if i not in kept],
-                             width - 2 * len(columns) - sum(natural[i] for i in kept)))  # two spaces between columns
-    widths = [natural[i] if i in kept else next(fitted) for i in range(len(columns))]
+def terminal_width() -> int | None:
+    """The width tables and wrapped lines are cut to: ``COLUMNS``, else the terminal's; None when standard output is
+    no terminal (a pipe, a file), where every value is whole and no line wrapped, as Steampipe prints there."""
+    return shutil.get_terminal_size((0, 0)).columns or None
 
-    def line(cells: list[str]) -> str:
-        return "  ".join(clip(cell, w).ljust(w) for cell, w in zip(cells, widths))
+
+def _table(columns: list[str], rows: list[tuple[str, ...]], header: bool = True, whole: Collection[str] = ()) -> str:
+    """A table as wide as the terminal (``terminal_width``; whole values where there is none): one line per row,
+    long cells clipped (csv, json and md keep the full text); without ``header``, the rows alone. Drawn by hand: a
+    check over a large account shows tens of thousands of rows, which a table library takes seconds to lay out."""
+    width = terminal_width()
+    natural = [max([len(c) if header else 0, *(len(row[i]) for row in rows)]) for i, c in enumerate(columns)]
+    widths = natural
+    if width is not None:
+        kept = [i for i, c in enumerate(columns) if c in whole]  # ids to copy into a command line: never clipped
+        fitted = iter(fit_widths([w for i, w in enumerate(natural) if i not in kept],
+                                 width - 2 * len(columns) - sum(natural[i] for i in kept)))  # two spaces apart
+        widths = [natural[i] if i in kept else next(fitted) for i in range(len(columns))]
+
+    def line(cells: list[str]) -> str:  # no padding after the last column
+        return "  ".join(clip(cell, w).ljust(w) for cell, w in zip(cells, widths)).rstrip(" ")
 
     lines = [line(columns), "\u2500" * (sum(widths) + 2 * (len(widths) - 1))] if header else []
     lines += [line(row) for row in rows]

@@ -25,7 +25,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from iamsql.common.arns import arn_account, arn_parts
+from iamsql.common.arns import arn_account, arn_partition, arn_parts
 from iamsql.common.policy_text import json_text, policy_json_value
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, json_time, output_region, when
 from iamsql.load.normalize import go_fields, go_struct, policy_std, tags_map
@@ -108,7 +108,7 @@ def instance_fragment(instance: dict, owner: str | None) -> Fragment:
     zone_match = REGION_OF_ZONE.match(zone)
     region = zone_match[1] if zone_match else None
     profile = instance.get("IamInstanceProfile") or {}
-    partition = (arn_parts(profile.get("Arn")) or {}).get("partition") or (_partition_of_region(region) if region else None)
+    partition = arn_partition(profile.get("Arn")) or (_partition_of_region(region) if region else None)
     arn = f"arn:{partition}:ec2:{region}:{owner}:instance/{instance_id}" if region and owner else None
     tags = instance.get("Tags")
     state = instance.get("State") or {}
@@ -472,7 +472,7 @@ def dev_endpoint_fragment(e: dict, region: str | None) -> Fragment | None:
     account, name = arn_account(e.get("RoleArn")), e.get("EndpointName")
     if not region:
         return None
-    partition = (arn_parts(e.get("RoleArn")) or {}).get("partition") or _partition_of_region(region)
+    partition = arn_partition(e.get("RoleArn")) or _partition_of_region(region)
     arn = f"arn:{partition}:glue:{region}:{account}:devEndpoint/{name}" if account and name else None
     fields = {
         "endpoint_name": name,

@@ -159,7 +159,21 @@ def _parsed(text: str) -> dict:
     code that reads it: a process reads JSON instead of importing PyYAML and parsing the file."""
     readers = (Path(__file__), Path(yamltext.__file__))
     return sqlcache.kept("questions", [text.encode(), *(path.read_bytes() for path in readers)],
-                         lambda: yamltext.load(text) or {}, _document, _document)
+                         lambda: _questions_document(yamltext.load(text)), _document, _document)
+
+
+def _questions_document(value) -> dict:
+    """The file's value when it has the questions file's shape: a mapping with questions or escalation paths, each
+    section a mapping and each question a mapping (another shape is one line, not a question left unasked)."""
+    if not isinstance(value, dict) or not (value.get("questions") or value.get("escalation")):
+        raise IamsqlError("queries/access.yaml: not a mapping with questions or escalation paths")
+    for section in ("questions", "escalation", "passed_to_service"):
+        if not isinstance(value.get(section) or {}, dict):
+            raise IamsqlError(f"queries/access.yaml: {section} is not a mapping of names")
+    for qid, spec in (value.get("questions") or {}).items():
+        if not isinstance(spec, dict):
+            raise IamsqlError(f"queries/access.yaml: questions: {qid} is not a mapping (title, requests)")
+    return value
 
 
 def _document(value) -> dict:

@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 
+from iamsql.common.arns import arn_partition
 from iamsql.policy import Policy, Request, evaluate, parse_policy
 from iamsql.policy.access.organization import OUTSIDE_ORG
 
@@ -103,7 +104,7 @@ def _entry(key: str, value: str, partition: str, account_id: str) -> TrustedEntr
             outside = OUTSIDE_ACCOUNTS[1] if account_id == OUTSIDE_ACCOUNTS[0] else OUTSIDE_ACCOUNTS[0]
             return TrustedEntry(value, "anyone", outside, f"arn:{partition}:iam::{outside}:role/iamsql-caller",
                                 "sts:AssumeRole")
-        if value.startswith("arn:") and _partition(value) != partition:
+        if value.startswith("arn:") and arn_partition(value) != partition:
             # an ARN of another partition names a principal there, which no caller of the role's partition is
             # (engine: "Principal" matches the partition; credentials never cross partitions): of no account here
             return TrustedEntry(value, "principal", None, value, "sts:AssumeRole")
@@ -235,7 +236,7 @@ def whole_accounts(role_arn: str, role_account: str, trust: Policy, entry: Trust
     entry = _standing_in(role_arn, role_account, trust, entry)
     if _ask(role_arn, role_account, trust, entry, rails).decision not in REFUSED:
         return []
-    partition = _partition(role_arn)
+    partition = arn_partition(role_arn)
     accounts: dict[str, None] = {}
     for statement in trust.statements:
         conditions = statement.source.get("Condition") if isinstance(statement.source, dict) else None
@@ -271,7 +272,7 @@ def _standing_in(role_arn: str, role_account: str, trust: Policy, entry: Trusted
     if entry.account == outside:
         return entry
     return TrustedEntry(entry.trusted, entry.kind, outside,
-                        f"arn:{_partition(role_arn)}:iam::{outside}:role/iamsql-caller", entry.action)
+                        f"arn:{arn_partition(role_arn)}:iam::{outside}:role/iamsql-caller", entry.action)
 
 
 def _named_in_account(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry,
@@ -285,17 +286,12 @@ def _named_in_account(role_arn: str, role_account: str, trust: Policy, entry: Tr
             parts = value.split(":", 5)
             if parts[4] != entry.account:
                 continue
-            caller = f"arn:{_partition(role_arn)}:{parts[2]}::{parts[4]}:{re.sub(r'[*?]', 'x', parts[5])}"
+            caller = f"arn:{arn_partition(role_arn)}:{parts[2]}::{parts[4]}:{re.sub(r'[*?]', 'x', parts[5])}"
             found = _ask(role_arn, role_account, trust,
                          TrustedEntry(entry.trusted, entry.kind, entry.account, caller, entry.action), rails)
             if found.decision in ADMITTED:
                 return replace(found, entry=entry, names_caller=True)
     return None
-
-
-def _partition(arn: str) -> str:
-    parts = arn.split(":")
-    return parts[1] if len(parts) > 1 and parts[1] else "aws"
 
 
 ACCOUNT_IN_VALUE = re.compile(r"(?<![0-9])([0-9]{12})(?![0-9])")
@@ -310,7 +306,7 @@ def _other_callers(role_arn: str, role_account: str, trust: Policy, rails) -> li
     caller ARN, whether being admitted names the caller). A principal ARN in the conditions is asked as itself (its wildcards filled in); one
     whose account is a wildcard is asked from another account and, when admitted, names no one: anyone may give a
     role of theirs that name."""
-    partition = _partition(role_arn)
+    partition = arn_partition(role_arn)
     organization = rails.organization_id if rails is not None and rails.members else None
     outside = _stand_in(role_account, trust)
 
@@ -486,7 +482,7 @@ def _user_admitted(role_arn: str, role_account: str, trust: Policy, entry: Trust
     the account's (its user ``alice`` may assume the role, so the account's callers may); for ``"*"``, the entry is
     the user's account, as for ``_other_callers``. ``names_caller`` is true when the user is one the conditions name
     (``_user_callers``) or what the answer still depends on names the caller."""
-    partition = _partition(role_arn)
+    partition = arn_partition(role_arn)
     for account, organization, user, named in _user_callers(role_arn, role_account, trust, entry, rails):
         caller = TrustedEntry(entry.trusted, entry.kind, account, f"arn:{partition}:iam::{account}:{user}",
                               entry.action)
