@@ -37,6 +37,7 @@ IAM_ALL = _policy("iam-all", _allow("iam:*"))
 EVERYTHING = _policy("everything", _allow("*"))
 DENY_IAM = _policy("deny-iam-users", {"Effect": "Deny", "Action": "iam:*User*", "Resource": "*"})
 OWN_KEYS = _policy("own-keys", _allow("iam:CreateAccessKey", f"{IAM}:user/${{aws:username}}"))
+ATTACH_SELF = _policy("attach-self", _allow("iam:AttachUserPolicy", f"{IAM}:user/${{aws:username}}"))
 ASSUME_ANY = _policy("assume-any", _allow("sts:AssumeRole"))
 UNKNOWN = AttachedPolicy("not loaded", None)
 BOUNDARY = _policy("boundary", _allow("iam:*"), _allow("s3:*"))
@@ -103,6 +104,20 @@ def test_a_stand_in_does_not_take_the_answer_of_another_policy():
     assert policy_answers(shared, [ATTACH_ANY_USER], questions)[0][1] == "Allowed"
     assert policy_answers(shared, [ATTACH_ONE_USER], questions)[0][1] == "ImplicitlyDenied"
     assert policy_answers(Asker(account), [ATTACH_ONE_USER], questions)[0][1] == "ImplicitlyDenied"
+
+
+def test_a_probe_on_the_principal_itself_names_each_ones_own_arn():
+    """The resources a probe's target stands for are kept between questions: the principal itself (``self``) is each
+    principal's own ARN, not the first one asked's."""
+    principals = [Principal(f"{IAM}:user/{name}", "user", name, "/", ACCOUNT, "aws", [ATTACH_SELF])
+                  for name in ("first", "second")]
+    asker = Asker(AccountModel(ACCOUNT, "aws", principals, {}))
+    question = next(q for q in load_questions(controls.ACCESS_QUESTIONS) if q.id == "escalation:AttachUserPolicy")
+    for principal in principals:
+        decision, used = asker.question(principal, question)
+        assert decision == "Allowed", principal.arn
+        assert _answer(asker, principal, question) == _answer(
+            Asker(AccountModel(ACCOUNT, "aws", [principal], {})), principal, question)
 
 
 def test_the_collector_is_paused_while_tables_are_built_and_restored_after(monkeypatch):

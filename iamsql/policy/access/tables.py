@@ -165,6 +165,7 @@ class Asker:
         self._sessions: dict[str, dict[str, list[str]]] = {}  # role -> the roles whose sessions its trust names
         self._allowed: dict[tuple, frozenset[str]] = {}  # (policies, actions) -> ``allowed_actions``
         self._roles_named: dict[tuple, tuple[str, ...]] = {}  # PassRole reach -> ``roles_named``
+        self._resources: dict[tuple, list[tuple[str, ...]]] = {}  # (ARN, target, action) -> ``_alternatives``
 
     def _tags(self, principal: Principal) -> tuple:
         """What of the principal's own keys an answer shared with other principals may depend on: its tags and user
@@ -387,20 +388,25 @@ class Asker:
         one request (all must be allowed): ``own_group`` is each of a user's groups, ``own_policy`` each
         customer-managed policy attached to the principal; the other targets are one request."""
         account = self.account
+        if target not in ("own_group", "own_policy"):  # the others depend on the principal's ARN alone
+            key = (principal.arn, target, action)
+            found = self._resources.get(key)
+            if found is None:
+                found = self._resources[key] = self._resources_of(principal.arn, target, action)
+            return found
         if target == "own_group":
             prefix = f"arn:{account.partition}:iam::{account.account_id}:group/"
             return [((account.groups.get(name) or (prefix + name,))[0],) for name in principal.groups]
-        if target == "own_policy":
-            return [(arn,) for arn in principal.own_policies if not self._no_other_version(arn, action)]
+        return [(arn,) for arn in principal.own_policies if not self._no_other_version(arn, action)]
+
+    def _resources_of(self, arn: str, target: str, action: str) -> list[tuple[str, ...]]:
+        """``_alternatives`` of a target other than ``own_group`` and ``own_policy``, for the principal ``arn``."""
+        account = self.account
         if target == "instance" or (target.startswith(f"arn:{account.partition}:ec2:") and ":instance/" in target):
             instance = target if target.startswith("arn:") else resources_for(
-                target, action, partition=account.partition, account_id=account.account_id, self_arn=principal.arn)[-1]
+                target, action, partition=account.partition, account_id=account.account_id, self_arn=arn)[-1]
             return instance_requests(action, instance, partition=account.partition, account_id=account.account_id)
-        return [
-            resources_for(
-                target, action, partition=account.partition, account_id=account.account_id, self_arn=principal.arn
-            )
-        ]
+        return [resources_for(target, action, partition=account.partition, account_id=account.account_id, self_arn=arn)]
 
     def asking_on(self, principal: Principal, question: Question, which, arn: str) -> tuple[str, list[Evaluation]]:
         """The question's decision and evaluations with the probes ``which`` picks asked on the resource ``arn``
@@ -596,7 +602,8 @@ class PrincipalAnswers:
         self.asker = asker
         self.questions = questions
         self.probe_actions = frozenset(a for q in questions for a in q.actions)
-        self.listed: dict[frozenset[str], list[Question]] = {}  # by allowed actions: the questions that may give a row
+        # by allowed actions: the questions that may give a row (``workload_rows`` answers those on loaded workloads)
+        self.listed: dict[frozenset[str], list[Question]] = {}
 
     def rows(self, principal: Principal) -> list[tuple]:
         account = self.asker.account
@@ -604,12 +611,11 @@ class PrincipalAnswers:
         principal.reach_all(self.probe_actions)
         if allowed not in self.listed:  # an escalation path some request of which nothing allows is never open
             self.listed[allowed] = [
-                q for q in self.questions if q.actions <= allowed or not q.id.startswith("escalation:")
+                q for q in self.questions if (q.actions <= allowed or not q.id.startswith("escalation:"))
+                and not on_loaded_workloads(q, account)  # only the loaded resources can open it: ``workload_rows``
             ]
         rows = []
         for question in self.listed[allowed]:
-            if on_loaded_workloads(question, account):
-                continue  # only the loaded resources can open it: ``workload_rows``
             decision, used = self.asker.question(principal, question, allowed)
             if decision not in SHOWN and question.id.startswith("escalation:"):
                 continue  # an escalation path is listed only when it is open or cannot be judged
@@ -1695,6 +1701,7 @@ def policy_answers(
     account = asker.account
     holder = f"arn:{account.partition}:iam::{account.account_id}:user/iamsql-holder"
     stand_in = Principal(holder, "user", "iamsql-holder", "/", account.account_id, account.partition, identity=policies)
+    stand_in.reach_all(frozenset(action for question in questions for action in question.probe_actions))
     targets = {question.id: target for question, target in workload_paths(questions)} if workloads else {}
     answers = []
     for question in questions:
