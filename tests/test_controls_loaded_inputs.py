@@ -1081,7 +1081,7 @@ def test_password_controls_follow_the_login_profile_read_now(tmp_path):
              report_line("kept", created, password="true", password_used=used, key1=setup_key),
              report_line("added", created, key1=setup_key)]
     files = {"credential-report.json": report_of(lines, FRESH), "removed.json": no_login_profile("removed"),
-             "kept.json": login_profile("kept"), "added.json": login_profile("added")}
+             "kept.json": login_profile("kept", "2020-01-01T00:00:00Z"), "added.json": login_profile("added")}
     results = run_loaded(tmp_path, files, ["iam_user_unused_password", "iam_user_no_access_key_at_setup"])
     assert {(control, resource): row["status"] for (control, resource), row in results.items()} == {
         ("iam_user_unused_password", user_arn("kept")): "alarm",
@@ -1115,6 +1115,34 @@ def test_a_password_set_after_the_credential_report_is_judged_by_what_is_known_o
     assert results[user_arn("listed-used")]["reason"] == (
         "listed-used last signed in to the console 2 days before the data was taken (the user listing; the credential "
         "report, generated earlier, shows no password).")
+
+
+def test_a_password_set_again_after_the_report_is_not_judged_by_the_one_it_replaced(tmp_path):
+    """A password deleted and set again after the credential report (get-login-profile's CreateDate later than the
+    report's password_last_changed): the report's last use is the old password's, so the new one is judged by its
+    CreateDate and the user listing's PasswordLastUsed; a password only changed since it was created (CreateDate
+    before password_last_changed) is still the report's."""
+    old_use = "2023-06-01T00:00:00+00:00"  # 8 months before the report (2024-01-31): an alarm for the old password
+    lines = [report_line(name, "2020-01-01T00:00:00+00:00", password="true", password_used=old_use)
+             for name in ("renewed", "renewed-listed", "changed")]
+    listed = {"Users": [{"UserName": name, "UserId": f"AIDA{name.upper().replace('-', '')}00000", "Arn": user_arn(name),
+                         "Path": "/", "CreateDate": "2020-01-01T00:00:00Z", **used}
+                        for name, used in (("renewed", {}), ("changed", {}),
+                                           ("renewed-listed", {"PasswordLastUsed": "2024-02-28T10:00:00Z"}))],
+              "IsTruncated": False}
+    files = {"credential-report.json": report_of(lines), "list-users.json": listed,
+             "renewed.json": login_profile("renewed", "2024-02-10T08:00:00Z"),
+             "renewed-listed.json": login_profile("renewed-listed", "2023-12-20T00:00:00Z"),
+             "changed.json": login_profile("changed", "2019-06-01T00:00:00Z")}
+    results = run_loaded(tmp_path, files, ["iam_user_unused_password"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        user_arn("renewed"): "ok", user_arn("renewed-listed"): "ok", user_arn("changed"): "alarm"}
+    assert results[user_arn("renewed")]["reason"] == (
+        "The console password of renewed was set on 2024-02-10 (get-login-profile; the credential report, generated "
+        "earlier, does not show it), within the 45-day grace period.")
+    assert results[user_arn("renewed-listed")]["reason"] == (
+        "renewed-listed last signed in to the console 2 days before the data was taken (the user listing; the "
+        "credential report, generated earlier, shows only the password this one replaced).")
 
 
 def test_a_console_user_known_only_from_its_login_profile_is_judged(tmp_path):
