@@ -989,6 +989,19 @@ def test_key_rotation_is_judged_up_to_the_time_the_key_is_known_to_exist(tmp_pat
         "report.")
 
 
+def test_a_key_of_unknown_age_is_skipped_saying_so(tmp_path):
+    """An active key whose slot has no last_rotated and whose user has no user_creation_time (both N/A): the key's
+    age is unknown, so rotation and the grace period of a never-used key cannot be judged (skip, saying why), never
+    a row without a reason."""
+    files = {"credential-report.json": report_of([report_line("svc-undated", "N/A", key1=("true", "N/A", "N/A"))])}
+    ids = ["iam_access_key_rotated", "nhi_access_key_rotated", "iam_user_unused_access_key"]
+    results = run_loaded(tmp_path, files, ids)
+    for control_id in ids:
+        row = results[(control_id, user_arn("svc-undated") + "#access_key_1")]
+        assert row["status"] == "skip", (control_id, row["reason"])
+        assert "no creation or rotation time" in row["reason"] and "(N/A)" in row["reason"], (control_id, row["reason"])
+
+
 def test_key_over_the_limit_by_hours_is_called_over_the_limit(tmp_path):
     """A key 30 days and 5 hours old is over a 30-day limit although its age in whole days is 30: the reason says
     "over 30 days", not "30 days old (limit 30)", which reads as within the limit."""
