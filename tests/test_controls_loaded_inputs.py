@@ -1646,6 +1646,50 @@ def test_password_policy_without_age_or_reuse_members_neither_expires_nor_preven
     assert reuse["status"] == "alarm" and "does not prevent" in reuse["reason"], reuse
 
 
+@pytest.mark.parametrize("value", ["x", 90.5, True, [14], {"value": 14}])
+def test_password_policy_numbers_that_are_not_whole_numbers_are_unknown(tmp_path, value):
+    """A MinimumPasswordLength or MaxPasswordAge that is not a whole number (AWS always writes one) is loaded as
+    unknown with a warning naming it, never a failed load or a guess (90.5 read as 90, true as 1): the controls
+    that need it skip, saying the value is not given as a whole number."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "get-account-password-policy.json").write_text(json.dumps(without(
+        "ExpirePasswords", MinimumPasswordLength=value, MaxPasswordAge=value)))
+    con = db.connect(tmp_path / "loaded.duckdb")
+    warnings = load_paths(con, [str(folder)], account_id=ACCOUNT, as_of=AS_OF).warnings
+    assert sum("is not a whole number" in w for w in warnings) == 2, warnings
+    rows = {r["control_id"]: r for r in controls.results(con, controls.run_checks(con, controls=PASSWORD_CONTROLS))}
+    con.close()
+    for control, says in (("iam_password_policy_min_length", "MinimumPasswordLength as a whole number"),
+                          ("iam_password_policy_expiry", "neither ExpirePasswords nor MaxPasswordAge")):
+        assert rows[control]["status"] == "skip", rows[control]
+        assert says in rows[control]["reason"], rows[control]
+    assert rows["iam_password_policy_complexity"]["status"] == "ok", rows["iam_password_policy_complexity"]
+
+
+def test_password_policy_max_age_not_a_whole_number_under_expire_passwords_is_unknown(tmp_path):
+    row = password_policy_results(tmp_path, without(MaxPasswordAge="x"))["iam_password_policy_expiry"]
+    assert row["status"] == "skip", row
+    assert "expires passwords but does not give MaxPasswordAge as a whole number" in row["reason"], row
+
+
+@pytest.mark.parametrize("written", [14.0, "14", " 14"])
+def test_password_policy_whole_numbers_written_otherwise_are_read(tmp_path, written):
+    age = written if isinstance(written, float) else str(written).replace("14", "90")
+    results = password_policy_results(tmp_path, without("ExpirePasswords", MinimumPasswordLength=written,
+                                                        MaxPasswordAge=age))
+    assert results["iam_password_policy_min_length"]["status"] == "ok", results["iam_password_policy_min_length"]
+    assert "at least 14 characters" in results["iam_password_policy_min_length"]["reason"]
+    expiry = results["iam_password_policy_expiry"]
+    assert expiry["status"] == "ok" and "after " in expiry["reason"], expiry
+
+
+def test_password_policy_with_a_null_max_age_does_not_expire_passwords(tmp_path):
+    # JSON null is not a value: MaxPasswordAge not present, so ExpirePasswords is false (AWS's rule)
+    row = password_policy_results(tmp_path, without("ExpirePasswords", MaxPasswordAge=None))["iam_password_policy_expiry"]
+    assert row["status"] == "alarm" and "does not expire" in row["reason"], row
+
+
 def test_no_such_password_policy_is_judged_on_aws_default(tmp_path):
     results = password_policy_results(tmp_path, {
         "Code": "NoSuchEntity", "Message": f"The Password Policy with domain name {ACCOUNT} cannot be found."})
