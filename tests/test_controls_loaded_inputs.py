@@ -478,6 +478,25 @@ TRAIL_CONTROLS = ["cloudtrail_trail_logging", "cloudtrail_log_file_validation", 
                   "cloudtrail_cloudwatch_delivery", "cloudtrail_management_events_read_write"]
 
 
+def test_kms_encryption_of_a_trail_describe_trails_did_not_give_is_unknown(tmp_path):
+    """describe-trails gives KmsKeyId only for a trail that has one: its absence means no key only for a trail it
+    described. A trail known only from get-trail-status (its describe-trails output not loaded) is skipped, not
+    called unencrypted; a described trail without KmsKeyId alarms."""
+    def trail_arn(name: str) -> str:
+        return f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/{name}"
+    described = {"trailList": [{"Name": "plain", "TrailARN": trail_arn("plain"), "HomeRegion": "us-east-1",
+                                "S3BucketName": "trail-logs", "IsMultiRegionTrail": True,
+                                "LogFileValidationEnabled": True, "IsOrganizationTrail": False}]}
+    files = {"describe-trails.json": described,
+             "get-trail-status.json": {"TrailARN": trail_arn("undescribed"), "IsLogging": True}}
+    results = run_loaded(tmp_path, files, ["cloudtrail_kms_encryption"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        trail_arn("plain"): "alarm", trail_arn("undescribed"): "skip"}
+    assert results[trail_arn("undescribed")]["reason"] == (
+        "The configuration of trail undescribed (describe-trails) is not loaded, so whether it encrypts its logs with "
+        "a KMS key is not known.")
+
+
 def test_an_organization_trail_is_judged_once_when_its_management_account_is_loaded(tmp_path):
     """The member lists the organization trail under the management account's ARN: with both accounts loaded, the
     trail's configuration is judged in the management account (which manages it) and is `info` for the member."""
