@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from iamsql import controls
+from iamsql.errors import InputError
 from iamsql.load import load_paths
 from iamsql.raw.folder import COMPLETE, Evidence
 from iamsql.store import db
@@ -1684,6 +1685,27 @@ def test_password_policy_numbers_that_are_not_whole_numbers_are_unknown(tmp_path
         assert rows[control]["status"] == "skip", rows[control]
         assert says in rows[control]["reason"], rows[control]
     assert rows["iam_password_policy_complexity"]["status"] == "ok", rows["iam_password_policy_complexity"]
+
+
+def test_password_policy_with_an_unreadable_reuse_count_is_not_loaded(tmp_path):
+    """AWS leaves PasswordReusePrevention out when reuse is not prevented, so an unreadable one cannot be stored as
+    NULL (read as "not prevented"): the output is skipped saying why, and the password controls skip, nothing loaded;
+    named on its own, it is an error."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "get-account-password-policy.json").write_text(json.dumps(without(PasswordReusePrevention="x")))
+    (folder / "credential-report.json").write_text(json.dumps(report_of([])))  # the account, loaded
+    con = db.connect(tmp_path / "loaded.duckdb")
+    skipped = load_paths(con, [str(folder)], account_id=ACCOUNT, as_of=AS_OF).skipped
+    assert [reason for _, reason in skipped] == [
+        'PasswordReusePrevention is not a whole number ("x"): how many passwords the policy remembers is unknown']
+    rows = controls.results(con, controls.run_checks(con, controls=["iam_password_policy_reuse_prevention"]))
+    assert [(r["status"], r["reason"]) for r in rows] == [(
+        "skip", f"No aws_iam_account_password_policy data is loaded for account {ACCOUNT}; load it to evaluate "
+        "this control.")]
+    with pytest.raises(InputError, match="PasswordReusePrevention is not a whole number"):
+        load_paths(con, [str(folder / "get-account-password-policy.json")], account_id=ACCOUNT, as_of=AS_OF)
+    con.close()
 
 
 def test_password_policy_max_age_not_a_whole_number_under_expire_passwords_is_unknown(tmp_path):

@@ -522,9 +522,13 @@ def _password_policy_value(key: str, value: Any) -> Any:
     return Unreadable(f"{key} is not true or false ({json.dumps(value)})")
 
 
-def parse_password_policy(doc: dict, path: Path) -> Parsed:
+def parse_password_policy(doc: dict, path: Path) -> Parsed | str:
+    """The account's password policy. An unreadable PasswordReusePrevention rejects the output: AWS leaves it out
+    when reuse is not prevented, so NULL would read as "not prevented" rather than unknown."""
     policy = doc["PasswordPolicy"]
     fields = {column: _password_policy_value(key, policy.get(key)) for key, column in PASSWORD_POLICY_COLUMNS.items()}
+    if isinstance(reuse := fields["password_reuse_prevention"], Unreadable):
+        return f"{reuse.reason}: how many passwords the policy remembers is unknown"
     if fields["expire_passwords"] is None and policy.get("MaxPasswordAge") is None:
         # AWS's ExpirePasswords "returns true if MaxPasswordAge contains a value greater than 0, false if
         # MaxPasswordAge is 0 or not present": an output without it (AWS CLI's example) still says which.
