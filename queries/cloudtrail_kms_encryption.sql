@@ -1,7 +1,9 @@
 /*
 title: CloudTrail logs are encrypted with a KMS key
 description: >-
-  Every trail encrypts its log files with a customer-managed KMS key (SSE-KMS).
+  Every trail encrypts its log files with a customer-managed KMS key (SSE-KMS). describe-trails gives KmsKeyId
+  only for a trail that has one; a trail known only from other outputs (get-trail-status, selectors), without the
+  S3BucketName every described trail has, is skipped: its key is not known.
   An organization trail seen from a member account is named as the organization's; it is info there when the
   management account's data is loaded, where it is judged.
 severity: medium
@@ -15,9 +17,16 @@ requires: [aws_cloudtrail_trail]
 */
 select
   arn as resource,
-  case when judged_account_id <> account_id then 'info' when kms_key_id is not null then 'ok' else 'alarm' end as status,
+  case
+    when judged_account_id <> account_id then 'info'
+    when kms_key_id is not null then 'ok'
+    when s3_bucket_name is null then 'skip'
+    else 'alarm'
+  end as status,
   reason_prefix || case
     when kms_key_id is not null then 'Trail ' || name || ' encrypts its logs with KMS key ' || kms_key_id || '.'
+    when s3_bucket_name is null then 'The configuration of trail ' || name || ' (describe-trails) is not loaded, '
+      || 'so whether it encrypts its logs with a KMS key is not known.'
     else 'Trail ' || name || ' does not encrypt its logs with a KMS key; set a customer-managed key on it.'
   end as reason,
   account_id,

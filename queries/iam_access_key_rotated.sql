@@ -7,7 +7,8 @@ description: >-
   after the report is judged by its create date. A key only the credential report shows is known as of the
   report's GeneratedTime (iam_user_access_key's present_known_until): one over the limit by then fails; one that
   crossed the limit only after a report generated more than four hours before the data may have been rotated
-  since and is skipped.
+  since and is skipped, and so is a key whose creation time is unknown (the report's last_rotated and
+  user_creation_time both N/A).
 severity: medium
 resource_type: AWS::IAM::AccessKey
 rationale: The longer a key lives, the more places it has been copied to; rotation limits how long a leaked key stays useful.
@@ -29,8 +30,11 @@ with aged as (
 )
 select
   resource,
-  case when rotated then 'ok' when unrotated_when_known then 'alarm' else 'skip' end as status,
-  'Access key ' || label || ' of ' || user_name || ' is '
+  case when created is null then 'skip' when rotated then 'ok' when unrotated_when_known then 'alarm' else 'skip' end
+    as status,
+  'Access key ' || label || ' of ' || user_name || case when created is null
+    then ' has no creation or rotation time in the credential report (N/A), so its age is unknown; load list-access-keys.'
+    else ' is '
     || case when rotated or key_age > :max_age_days then key_age || case when key_age = 1 then ' day' else ' days' end
        else 'over ' || :max_age_days || case when :max_age_days = 1 then ' day' else ' days' end end || ' old'
     || case when rotated then '.'
@@ -38,7 +42,7 @@ select
        else ' (more than ' || :max_age_days || '), but the credential report was generated on '
          || to_char(present_known_until, 'YYYY-MM-DD') || ', when it was ' || known_age
          || case when known_age = 1 then ' day' else ' days' end
-         || ' old; it may have been rotated since: load list-access-keys or a current report.' end as reason,
+         || ' old; it may have been rotated since: load list-access-keys or a current report.' end end as reason,
   account_id,
   'global' as region,
   user_name,

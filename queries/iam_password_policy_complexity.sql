@@ -1,6 +1,6 @@
 /*
 title: Password policy requires mixed character types
-description: The account's password policy requires uppercase letters, lowercase letters, numbers and symbols. A loaded policy that does not give one of these flags (AWS always returns them) is unknown unless another is off.
+description: The account's password policy requires uppercase letters, lowercase letters, numbers and symbols. A loaded policy that does not give one of these flags as true or false (AWS always returns them) is unknown unless another is off.
 severity: low
 resource_type: AWS::::Account
 rationale: Many audit baselines ask for character classes. Current password guidance prefers length and breached-password screening over composition rules, so this control is low severity; the length control matters more.
@@ -35,7 +35,7 @@ select
       || ' uppercase letters, lowercase letters, numbers and symbols, not all four.'
     when p.missing <> '' then 'The password policy does not require ' || p.missing || '.'
     when p.not_given <> '' then 'The loaded password policy does not give ' || p.not_given
-      || ', so whether it requires all four character types is unknown.'
+      || ' as true or false, so whether it requires all four character types is unknown.'
     else 'The password policy requires uppercase, lowercase, numbers and symbols.'
   end as reason,
   a.account_id,

@@ -2,8 +2,8 @@
 title: Password policy requires long passwords
 description: >-
   The account's password policy requires at least min_length characters. An account without a password policy
-  uses AWS's default minimum of 8 characters; a loaded policy that does not give MinimumPasswordLength (AWS always
-  returns it) is unknown.
+  uses AWS's default minimum of 8 characters; a loaded policy that does not give MinimumPasswordLength as a whole number
+  (AWS always returns one) is unknown.
 severity: medium
 resource_type: AWS::::Account
 rationale: Length is what makes a password hard to guess or crack; short passwords fall to online guessing and offline cracking.
@@ -28,7 +28,7 @@ select
     when not present
       then 'Account ' || account_id || ' has no password policy (the default minimum is 8 characters); require at least ' || :min_length || '.'
     when min_length is null
-      then 'The loaded password policy does not give MinimumPasswordLength, so its minimum length is unknown.'
+      then 'The loaded password policy does not give MinimumPasswordLength as a whole number, so its minimum length is unknown.'
     when min_length >= :min_length
       then 'The password policy requires at least ' || min_length || ' characters.'
     else 'The password policy requires only ' || min_length || ' characters; require at least ' || :min_length || '.'

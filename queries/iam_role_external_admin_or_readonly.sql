@@ -4,7 +4,13 @@ description: >-
   No role that a principal outside its account (another account, a principal of one, or anyone) may assume, as
   the policy engine judges its trust policy (iam_role_trust_access.external, decision Allowed or AllowedIf), has
   the AWS-managed AdministratorAccess or ReadOnlyAccess policy (arn:<partition>:iam::aws:policy/..., any
-  partition) attached. Roles loaded without their attached policies (list-roles) are skipped.
+  partition) attached. Roles loaded without their attached policies (list-roles) are skipped. The execution role
+  that CloudFormation StackSets with service-managed permissions creates in each target member account
+  (`stacksets-exec-*`, with AdministratorAccess attached by the service) is info, not alarm, when every outside
+  principal its trust admits is the organization's management account or the StackSets service-linked role
+  (AWSServiceRoleForCloudFormationStackSetsOrgAdmin) of an account of the role's organization (the management
+  account or a delegated administrator), as the loaded organizations list-accounts gives it; a role of that name
+  trusting anyone else, or of an account whose organization is not loaded, still alarms.
 severity: high
 resource_type: AWS::IAM::Role
 rationale: >-
@@ -13,7 +19,7 @@ rationale: >-
 remediation: >-
   Replace the policy with one that lists what the other account needs (SecurityAudit or ViewOnlyAccess for
   auditors), or remove the other account from the trust policy.
-tables: [aws_iam_role, iam_role_trust_access, iam_principal_data]
+tables: [aws_iam_role, iam_role_trust_access, iam_principal_data, iamsql_organization_member]
 */
 with outside as (
   select role_arn, account_id, string_agg(distinct trusted, ', ') as trusted
@@ -22,6 +28,25 @@ with outside as (
   group by role_arn, account_id
 ), unknown as (
   select distinct role_arn, account_id from iam_role_trust_access where external and decision = 'Unknown'
+), member as (
+  -- organization members as the loaded list-accounts outputs give them (arn: arn:...:<management>:account/<org>/<id>)
+  select distinct id as account_id, split_part(arn, '/', 2) as organization_id,
+    split_part(arn, ':', 5) as management_account_id
+  from iamsql_organization_member
+), stacksets as (
+  -- service-managed StackSets' execution role, assumed only by the organization's management account or by the
+  -- StackSets service-linked role of an account of the organization
+  select t.role_arn, t.account_id
+  from iam_role_trust_access as t
+    left join member as m on m.account_id = t.account_id
+    left join member as tm on tm.account_id = t.trusted_account and tm.organization_id = m.organization_id
+  where t.external and t.decision in ('Allowed', 'AllowedIf') and t.role_name like 'stacksets-exec-%'
+  group by t.role_arn, t.account_id
+  having bool_and(coalesce(
+    (t.trusted_kind = 'account' and t.trusted_account = m.management_account_id)
+    or (t.trusted_kind = 'principal' and tm.account_id is not null and split_part(t.trusted, ':', 6)
+        = 'role/aws-service-role/stacksets.cloudformation.amazonaws.com/AWSServiceRoleForCloudFormationStackSetsOrgAdmin'),
+    false))
 ), broad as (
   select r.arn, string_agg(split_part(p, '/', -1), ' and ' order by p) as policies
   from aws_iam_role as r, jsonb_array_elements_text(r.attached_policy_arns) as p
@@ -32,6 +57,7 @@ select
   r.arn as resource,
   case
     when r.assume_role_policy_std is null then 'skip'
+    when o.role_arn is not null and b.policies is not null and s.role_arn is not null and u.role_arn is null then 'info'
     when o.role_arn is not null and b.policies is not null then 'alarm'
     when o.role_arn is not null and not d.attached_known then 'skip'
     when u.role_arn is not null and (b.policies is not null or not d.attached_known) then 'skip'
@@ -40,6 +66,9 @@ select
   'Role ' || r.name || case
     when r.assume_role_policy_std is null then
       ' was loaded without its trust policy; load get-account-authorization-details or list-roles to evaluate it.'
+    when o.role_arn is not null and b.policies is not null and s.role_arn is not null and u.role_arn is null then
+      ' is the execution role CloudFormation StackSets (service-managed permissions) creates with ' || b.policies
+      || ' attached; only ' || o.trusted || ' of its organization may assume it.'
     when o.role_arn is not null and b.policies is not null then
       ' has ' || b.policies || ' attached and may be assumed from outside the account by ' || o.trusted
       || '; grant the other party only what it needs.'
@@ -58,3 +87,4 @@ from aws_iam_role as r
   left join outside as o on o.role_arn = r.arn and o.account_id = r.account_id
   left join unknown as u on u.role_arn = r.arn and u.account_id = r.account_id
   left join broad as b on b.arn = r.arn
+  left join stacksets as s on s.role_arn = r.arn and s.account_id = r.account_id

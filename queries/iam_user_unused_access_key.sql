@@ -9,7 +9,8 @@ description: >-
   after that, or a report generated before the period began, cannot be judged and is skipped. Where list-access-keys of the user is loaded, it says which keys exist
   now and whether they are active: a report slot whose key is no longer listed (deleted since) or is inactive is
   not judged, and a listed active key that no slot holds (created after the report) is judged by its create date
-  and its last use from get-access-key-last-used, else skipped naming the report's date.
+  and its last use from get-access-key-last-used, else skipped naming the report's date. A key never used whose
+  creation time is unknown (the report's last_rotated and user_creation_time both N/A) is skipped.
 severity: medium
 resource_type: AWS::IAM::AccessKey
 rationale: An active key that nothing uses is a standing secret that can leak from old laptops, repositories or CI systems without anyone noticing its absence. New keys get a grace period so they are not flagged before first use.
@@ -46,6 +47,8 @@ select
     when use_known_until is null then 'skip'
     -- a report generated before the period began cannot show use within it
     when use_known_until < now() - :max_unused_days * interval '1 day' then 'skip'
+    -- never used, created at an unknown time (last_rotated and user_creation_time N/A): the grace period is unknown
+    when last_used is null and created is null then 'skip'
     when unused_at_report then 'alarm'
     else 'skip'
   end as status,
@@ -66,6 +69,10 @@ select
         || :max_unused_days || case when :max_unused_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so it cannot show whether access key ' || label || ' of ' || user_name
         || ' was used since; load a current report.'
+    when last_used is null and created is null
+      then 'Access key ' || label || ' of ' || user_name || ' has not been used, but the credential report gives no '
+        || 'creation or rotation time for it (N/A), so whether it is past the ' || :max_unused_days
+        || '-day grace period is unknown; load list-access-keys.'
     when not unused_at_report and not used_after_report and not (last_used is null and new_key)
       then 'Access key ' || label || ' of ' || user_name || coalesce(' was last used ' || days_unused
           || case when days_unused = 1 then ' day' else ' days' end, ' was created ' || key_age

@@ -8,7 +8,9 @@ description: >-
   period began, cannot be judged and is skipped. A password removed since the report (the user's get-login-profile
   answers NoSuchEntity: iam_user_sign_in) is gone and not judged. A password set after the report (get-login-profile
   shows one the report does not) passes within max_unused_days days of its CreateDate or when the user listing shows
-  a sign-in within the limit; otherwise its use is unknown and it is skipped.
+  a sign-in within the limit; otherwise its use is unknown and it is skipped. So is a password deleted and set again
+  after the report's password was last set (get-login-profile's CreateDate later than the report's
+  password_last_changed): the report's last use is that of the password it replaced.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: A console password nobody uses is an unmonitored way in; removing it shrinks what an attacker can phish or guess. New users get a grace period so they are not flagged before their first sign-in.
@@ -17,7 +19,14 @@ tables: [aws_iam_credential_report, iam_user_sign_in]
 parameters:
   max_unused_days: 45
 */
-with users as (
+with replaced as (
+  -- the report's password was deleted and a new one set since it was last set (get-login-profile, read later)
+  select r.user_arn
+  from aws_iam_credential_report as r
+    join aws_iam_user as u on u.account_id = r.account_id and u.name = r.user_name and u.login_profile_loaded
+  where r.password_enabled
+    and (u.login_profile ->> 'CreateDate')::timestamptz > coalesce(r.password_last_changed, r.generated_time)
+), users as (
   select
     user_arn, user_name, account_id, region, password_last_used, user_creation_time, generated_time,
     date_part('day', now() - password_last_used)::int as days_unused,
@@ -33,6 +42,7 @@ with users as (
   where user_name <> '<root_account>' and password_enabled
     -- still a console password as of the data (get-login-profile where loaded)
     and user_arn in (select user_arn from iam_user_sign_in where password_enabled)
+    and user_arn not in (select user_arn from replaced)
 )
 select
   user_arn as resource,
@@ -83,20 +93,23 @@ select
   region
 from users
 union all
--- a password the report does not show, set after it (get-login-profile read later): only its CreateDate and the
--- listing's PasswordLastUsed tell anything of its use; the grace period counts from the start of the day it was set
+-- a password the report does not show, set after it or after the one it shows (get-login-profile read later): only
+-- its CreateDate and the listing's PasswordLastUsed tell anything of its use; the grace period counts from the start
+-- of the day it was set
 select
   s.user_arn,
   case
-    when s.password_last_used >= now() - :max_unused_days * interval '1 day' then 'ok'
+    when u.password_last_used >= now() - :max_unused_days * interval '1 day' then 'ok'
     when left(u.login_profile ->> 'CreateDate', 10)::date::timestamptz >= now() - :max_unused_days * interval '1 day' then 'ok'
     else 'skip'
   end,
   case
-    when s.password_last_used >= now() - :max_unused_days * interval '1 day'
-      then s.user_name || ' last signed in to the console ' || date_part('day', now() - s.password_last_used)::int
-        || case when date_part('day', now() - s.password_last_used)::int = 1 then ' day' else ' days' end
-        || ' before the data was taken (the user listing; the credential report, generated earlier, shows no password).'
+    when u.password_last_used >= now() - :max_unused_days * interval '1 day'
+      then s.user_name || ' last signed in to the console ' || date_part('day', now() - u.password_last_used)::int
+        || case when date_part('day', now() - u.password_last_used)::int = 1 then ' day' else ' days' end
+        || ' before the data was taken (the user listing; the credential report, generated earlier, shows '
+        || case when s.report_password_enabled then 'only the password this one replaced' else 'no password' end
+        || ').'
     when left(u.login_profile ->> 'CreateDate', 10)::date::timestamptz >= now() - :max_unused_days * interval '1 day'
       then 'The console password of ' || s.user_name || ' was set on '
         || left(u.login_profile ->> 'CreateDate', 10)
@@ -104,7 +117,9 @@ select
         || :max_unused_days || '-day grace period.'
     else 'The console password of ' || s.user_name || ' was set '
       || coalesce('on ' || left(u.login_profile ->> 'CreateDate', 10) || ', ', '')
-      || 'after the credential report was generated (get-login-profile): the report cannot show its use, and no '
+      || case when s.report_password_enabled
+           then 'after the password the credential report shows (get-login-profile): the report cannot show its use, and no '
+           else 'after the credential report was generated (get-login-profile): the report cannot show its use, and no ' end
       || 'user listing shows a sign-in within ' || :max_unused_days
       || case when :max_unused_days = 1 then ' day' else ' days' end || '; load a current report.'
   end,
@@ -112,4 +127,5 @@ select
   s.region
 from iam_user_sign_in as s
   join aws_iam_user as u on u.account_id = s.account_id and u.name = s.user_name and u.login_profile_loaded
-where s.password_enabled and s.report_password_enabled is not true
+where s.password_enabled
+  and (s.report_password_enabled is not true or s.user_arn in (select user_arn from replaced))

@@ -7,7 +7,8 @@ description: >-
   loaded, it says which keys exist now (iam_user_access_key): a key deleted or deactivated since the credential
   report is not judged, and an active key created after it is judged by its create date. A key only the
   credential report shows is known as of the report's GeneratedTime: one over the limit by then fails; one that
-  crossed the limit only after a report generated more than four hours before the data is skipped.
+  crossed the limit only after a report generated more than four hours before the data is skipped, and so is a key
+  whose creation time is unknown (the report's last_rotated and user_creation_time both N/A).
 severity: high
 resource_type: AWS::IAM::AccessKey
 rationale: >-
@@ -35,8 +36,12 @@ with aged as (
 )
 select
   resource,
-  case when rotated then 'ok' when unrotated_when_known then 'alarm' else 'skip' end as status,
+  case when created is null then 'skip' when rotated then 'ok' when unrotated_when_known then 'alarm' else 'skip' end
+    as status,
   case
+    when created is null then
+      'Access key ' || label || ' of the non-human user ' || user_name || ' has no creation or rotation time in the '
+        || 'credential report (N/A), so its age is unknown; load list-access-keys.'
     when rotated then
       'Access key ' || label || ' of the non-human user ' || user_name || ' was rotated '
         || key_age || case when key_age = 1 then ' day' else ' days' end

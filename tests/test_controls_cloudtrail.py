@@ -39,10 +39,11 @@ E1, E2, E3 = "755555555555", "766666666666", "777777777777"
 
 
 def trail(account, name, region="us-east-1", home=None, **values):
+    """A trail as describe-trails gives it (every described trail names its S3 bucket)."""
     home = home or region
     arn = f"arn:aws:cloudtrail:{home}:{account}:trail/{name}"
     return {"name": name, "arn": arn, "home_region": home, "region": region, "account_id": account, "partition": "aws",
-            "is_multi_region_trail": False, "is_logging": True, "log_file_validation_enabled": True,
+            "s3_bucket_name": f"trails-{account}", "is_multi_region_trail": False, "is_logging": True, "log_file_validation_enabled": True,
             "has_custom_event_selectors": True, **values}
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from iamsql import controls
+from iamsql.errors import InputError
 from iamsql.load import load_paths
 from iamsql.raw.folder import COMPLETE, Evidence
 from iamsql.store import db
@@ -476,6 +477,25 @@ def test_member_without_the_organization_trails_status_is_covered_by_the_managem
 
 TRAIL_CONTROLS = ["cloudtrail_trail_logging", "cloudtrail_log_file_validation", "cloudtrail_kms_encryption",
                   "cloudtrail_cloudwatch_delivery", "cloudtrail_management_events_read_write"]
+
+
+def test_kms_encryption_of_a_trail_describe_trails_did_not_give_is_unknown(tmp_path):
+    """describe-trails gives KmsKeyId only for a trail that has one: its absence means no key only for a trail it
+    described. A trail known only from get-trail-status (its describe-trails output not loaded) is skipped, not
+    called unencrypted; a described trail without KmsKeyId alarms."""
+    def trail_arn(name: str) -> str:
+        return f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/{name}"
+    described = {"trailList": [{"Name": "plain", "TrailARN": trail_arn("plain"), "HomeRegion": "us-east-1",
+                                "S3BucketName": "trail-logs", "IsMultiRegionTrail": True,
+                                "LogFileValidationEnabled": True, "IsOrganizationTrail": False}]}
+    files = {"describe-trails.json": described,
+             "get-trail-status.json": {"TrailARN": trail_arn("undescribed"), "IsLogging": True}}
+    results = run_loaded(tmp_path, files, ["cloudtrail_kms_encryption"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        trail_arn("plain"): "alarm", trail_arn("undescribed"): "skip"}
+    assert results[trail_arn("undescribed")]["reason"] == (
+        "The configuration of trail undescribed (describe-trails) is not loaded, so whether it encrypts its logs with "
+        "a KMS key is not known.")
 
 
 def test_an_organization_trail_is_judged_once_when_its_management_account_is_loaded(tmp_path):
@@ -989,6 +1009,19 @@ def test_key_rotation_is_judged_up_to_the_time_the_key_is_known_to_exist(tmp_pat
         "report.")
 
 
+def test_a_key_of_unknown_age_is_skipped_saying_so(tmp_path):
+    """An active key whose slot has no last_rotated and whose user has no user_creation_time (both N/A): the key's
+    age is unknown, so rotation and the grace period of a never-used key cannot be judged (skip, saying why), never
+    a row without a reason."""
+    files = {"credential-report.json": report_of([report_line("svc-undated", "N/A", key1=("true", "N/A", "N/A"))])}
+    ids = ["iam_access_key_rotated", "nhi_access_key_rotated", "iam_user_unused_access_key"]
+    results = run_loaded(tmp_path, files, ids)
+    for control_id in ids:
+        row = results[(control_id, user_arn("svc-undated") + "#access_key_1")]
+        assert row["status"] == "skip", (control_id, row["reason"])
+        assert "no creation or rotation time" in row["reason"] and "(N/A)" in row["reason"], (control_id, row["reason"])
+
+
 def test_key_over_the_limit_by_hours_is_called_over_the_limit(tmp_path):
     """A key 30 days and 5 hours old is over a 30-day limit although its age in whole days is 30: the reason says
     "over 30 days", not "30 days old (limit 30)", which reads as within the limit."""
@@ -1081,7 +1114,7 @@ def test_password_controls_follow_the_login_profile_read_now(tmp_path):
              report_line("kept", created, password="true", password_used=used, key1=setup_key),
              report_line("added", created, key1=setup_key)]
     files = {"credential-report.json": report_of(lines, FRESH), "removed.json": no_login_profile("removed"),
-             "kept.json": login_profile("kept"), "added.json": login_profile("added")}
+             "kept.json": login_profile("kept", "2020-01-01T00:00:00Z"), "added.json": login_profile("added")}
     results = run_loaded(tmp_path, files, ["iam_user_unused_password", "iam_user_no_access_key_at_setup"])
     assert {(control, resource): row["status"] for (control, resource), row in results.items()} == {
         ("iam_user_unused_password", user_arn("kept")): "alarm",
@@ -1115,6 +1148,34 @@ def test_a_password_set_after_the_credential_report_is_judged_by_what_is_known_o
     assert results[user_arn("listed-used")]["reason"] == (
         "listed-used last signed in to the console 2 days before the data was taken (the user listing; the credential "
         "report, generated earlier, shows no password).")
+
+
+def test_a_password_set_again_after_the_report_is_not_judged_by_the_one_it_replaced(tmp_path):
+    """A password deleted and set again after the credential report (get-login-profile's CreateDate later than the
+    report's password_last_changed): the report's last use is the old password's, so the new one is judged by its
+    CreateDate and the user listing's PasswordLastUsed; a password only changed since it was created (CreateDate
+    before password_last_changed) is still the report's."""
+    old_use = "2023-06-01T00:00:00+00:00"  # 8 months before the report (2024-01-31): an alarm for the old password
+    lines = [report_line(name, "2020-01-01T00:00:00+00:00", password="true", password_used=old_use)
+             for name in ("renewed", "renewed-listed", "changed")]
+    listed = {"Users": [{"UserName": name, "UserId": f"AIDA{name.upper().replace('-', '')}00000", "Arn": user_arn(name),
+                         "Path": "/", "CreateDate": "2020-01-01T00:00:00Z", **used}
+                        for name, used in (("renewed", {}), ("changed", {}),
+                                           ("renewed-listed", {"PasswordLastUsed": "2024-02-28T10:00:00Z"}))],
+              "IsTruncated": False}
+    files = {"credential-report.json": report_of(lines), "list-users.json": listed,
+             "renewed.json": login_profile("renewed", "2024-02-10T08:00:00Z"),
+             "renewed-listed.json": login_profile("renewed-listed", "2023-12-20T00:00:00Z"),
+             "changed.json": login_profile("changed", "2019-06-01T00:00:00Z")}
+    results = run_loaded(tmp_path, files, ["iam_user_unused_password"])
+    assert {resource: row["status"] for resource, row in results.items()} == {
+        user_arn("renewed"): "ok", user_arn("renewed-listed"): "ok", user_arn("changed"): "alarm"}
+    assert results[user_arn("renewed")]["reason"] == (
+        "The console password of renewed was set on 2024-02-10 (get-login-profile; the credential report, generated "
+        "earlier, does not show it), within the 45-day grace period.")
+    assert results[user_arn("renewed-listed")]["reason"] == (
+        "renewed-listed last signed in to the console 2 days before the data was taken (the user listing; the "
+        "credential report, generated earlier, shows only the password this one replaced).")
 
 
 def test_a_console_user_known_only_from_its_login_profile_is_judged(tmp_path):
@@ -1603,6 +1664,71 @@ def test_password_policy_without_age_or_reuse_members_neither_expires_nor_preven
     assert "does not expire" in results["iam_password_policy_expiry"]["reason"]
     reuse = results["iam_password_policy_reuse_prevention"]
     assert reuse["status"] == "alarm" and "does not prevent" in reuse["reason"], reuse
+
+
+@pytest.mark.parametrize("value", ["x", 90.5, True, [14], {"value": 14}])
+def test_password_policy_numbers_that_are_not_whole_numbers_are_unknown(tmp_path, value):
+    """A MinimumPasswordLength or MaxPasswordAge that is not a whole number (AWS always writes one) is loaded as
+    unknown with a warning naming it, never a failed load or a guess (90.5 read as 90, true as 1): the controls
+    that need it skip, saying the value is not given as a whole number."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "get-account-password-policy.json").write_text(json.dumps(without(
+        "ExpirePasswords", MinimumPasswordLength=value, MaxPasswordAge=value)))
+    con = db.connect(tmp_path / "loaded.duckdb")
+    warnings = load_paths(con, [str(folder)], account_id=ACCOUNT, as_of=AS_OF).warnings
+    assert sum("is not a whole number" in w for w in warnings) == 2, warnings
+    rows = {r["control_id"]: r for r in controls.results(con, controls.run_checks(con, controls=PASSWORD_CONTROLS))}
+    con.close()
+    for control, says in (("iam_password_policy_min_length", "MinimumPasswordLength as a whole number"),
+                          ("iam_password_policy_expiry", "neither ExpirePasswords nor MaxPasswordAge")):
+        assert rows[control]["status"] == "skip", rows[control]
+        assert says in rows[control]["reason"], rows[control]
+    assert rows["iam_password_policy_complexity"]["status"] == "ok", rows["iam_password_policy_complexity"]
+
+
+def test_password_policy_with_an_unreadable_reuse_count_is_not_loaded(tmp_path):
+    """AWS leaves PasswordReusePrevention out when reuse is not prevented, so an unreadable one cannot be stored as
+    NULL (read as "not prevented"): the output is skipped saying why, and the password controls skip, nothing loaded;
+    named on its own, it is an error."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "get-account-password-policy.json").write_text(json.dumps(without(PasswordReusePrevention="x")))
+    (folder / "credential-report.json").write_text(json.dumps(report_of([])))  # the account, loaded
+    con = db.connect(tmp_path / "loaded.duckdb")
+    skipped = load_paths(con, [str(folder)], account_id=ACCOUNT, as_of=AS_OF).skipped
+    assert [reason for _, reason in skipped] == [
+        'PasswordReusePrevention is not a whole number ("x"): how many passwords the policy remembers is unknown']
+    rows = controls.results(con, controls.run_checks(con, controls=["iam_password_policy_reuse_prevention"]))
+    assert [(r["status"], r["reason"]) for r in rows] == [(
+        "skip", f"No aws_iam_account_password_policy data is loaded for account {ACCOUNT}; load it to evaluate "
+        "this control.")]
+    with pytest.raises(InputError, match="PasswordReusePrevention is not a whole number"):
+        load_paths(con, [str(folder / "get-account-password-policy.json")], account_id=ACCOUNT, as_of=AS_OF)
+    con.close()
+
+
+def test_password_policy_max_age_not_a_whole_number_under_expire_passwords_is_unknown(tmp_path):
+    row = password_policy_results(tmp_path, without(MaxPasswordAge="x"))["iam_password_policy_expiry"]
+    assert row["status"] == "skip", row
+    assert "expires passwords but does not give MaxPasswordAge as a whole number" in row["reason"], row
+
+
+@pytest.mark.parametrize("written", [14.0, "14", " 14"])
+def test_password_policy_whole_numbers_written_otherwise_are_read(tmp_path, written):
+    age = written if isinstance(written, float) else str(written).replace("14", "90")
+    results = password_policy_results(tmp_path, without("ExpirePasswords", MinimumPasswordLength=written,
+                                                        MaxPasswordAge=age))
+    assert results["iam_password_policy_min_length"]["status"] == "ok", results["iam_password_policy_min_length"]
+    assert "at least 14 characters" in results["iam_password_policy_min_length"]["reason"]
+    expiry = results["iam_password_policy_expiry"]
+    assert expiry["status"] == "ok" and "after " in expiry["reason"], expiry
+
+
+def test_password_policy_with_a_null_max_age_does_not_expire_passwords(tmp_path):
+    # JSON null is not a value: MaxPasswordAge not present, so ExpirePasswords is false (AWS's rule)
+    row = password_policy_results(tmp_path, without("ExpirePasswords", MaxPasswordAge=None))["iam_password_policy_expiry"]
+    assert row["status"] == "alarm" and "does not expire" in row["reason"], row
 
 
 def test_no_such_password_policy_is_judged_on_aws_default(tmp_path):

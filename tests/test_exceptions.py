@@ -1,5 +1,5 @@
 """Exceptions and attestations: the file's validation (errors name the line), pattern matching, expiry judged on
-the day the run happened, not at its data time (past, same day, future), what is stored per run, counts in
+the day of the data the run checked, never the day the run was made (past, same day, future), what is stored per run, counts in
 summaries, attested requirements in the framework roll-up, and the ``exceptions check`` command."""
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def group_lists(folder: Path) -> Path:
 @pytest.fixture
 def checked(tmp_path):
     """The AWS CLI examples account (plus its users' empty group lists, as get-account-authorization-details
-    gives them), two controls run, the run made on 2026-06-30 at noon over data of years before."""
+    gives them), two controls run, the run's data taken on 2026-06-30 at noon and the run made years later."""
     con = dbmod.connect(tmp_path / "x.duckdb")
     history.ensure_schema(con)
     load_paths(con, [SAMPLE_DIR / "aws_cli_examples", group_lists(tmp_path)])
@@ -125,20 +125,22 @@ def checked(tmp_path):
     con.close()
 
 
-def on_day(con, run_id: int, started: datetime) -> None:
-    """Pretend the run was made at ``started`` over data of 2019 (the examples' own time is older still)."""
-    con.execute("update iamsql_run set started_at = ?, as_of = '2019-01-01 00:00:00+00' where run_id = ?",
-                [started, run_id])
+def on_day(con, run_id: int, taken: datetime) -> None:
+    """Pretend the run checked data taken at ``taken`` and was made in 2030, after every expiry of the files here:
+    only the data's time can keep an exception in force."""
+    con.execute("update iamsql_run set started_at = '2030-01-01 00:00:00+00', as_of = ? where run_id = ?",
+                [taken, run_id])
 
 
-def test_expiry_is_judged_on_the_run_day_not_the_data_time(checked, tmp_path):
+def test_expiry_is_judged_on_the_data_time_not_the_run_day(checked, tmp_path):
     con, run_id = checked
     alarms = dict(con.execute("select resource, finding_id from iamsql_result where run_id = ? and status = 'alarm' "
                               "and control_id = 'iam_user_in_group'", [run_id]).fetchall())
     bob, adele = alarms[f"arn:aws:iam::{ACCOUNT}:user/Bob"], alarms[f"arn:aws:iam::{ACCOUNT}:user/Adele"]
     parsed = exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", manual_requirement())))
     applied = exc.apply(con, run_id, parsed)
-    # Bob's exception ends on the run's day: it applies. The lab one ended the day before: expired, reported.
+    # Bob's exception ends on the day the data was taken: it applies. The lab one ended the day before: expired,
+    # reported. The run itself was made in 2030.
     assert set(applied.excepted) == {bob}
     states = {e["ticket"]: (e["state"], e["matches"]) for e in exc.stored_exceptions(con, run_id)}
     assert states == {"SEC-1": ("active", 1), "SEC-2": ("expired", 1), "SEC-3": ("unused", 0)}
@@ -149,16 +151,20 @@ def test_expiry_is_judged_on_the_run_day_not_the_data_time(checked, tmp_path):
     warnings = exc.warnings(applied)
     assert any("SEC-2) expired on 2026-06-29" in w for w in warnings) and any("SEC-3) matched no alarm" in w for w in warnings)
 
-    # a later run date: both expired, whatever the data's time; an earlier one: both apply. Re-applying replaces
-    # the run's rows. The day is the run's in UTC.
+    # data taken later: both expired, whatever the day of the run; earlier: both apply. Re-applying replaces the
+    # run's rows. The day is the data's in UTC.
     on_day(con, run_id, datetime(2026, 7, 1, tzinfo=timezone.utc))
     assert exc.apply(con, run_id, parsed).excepted == {}
-    con.execute("update iamsql_run set as_of = '2026-06-01 00:00:00+00' where run_id = ?", [run_id])
-    assert exc.apply(con, run_id, parsed).excepted == {}  # data from before the expiry does not revive it
+    con.execute("update iamsql_run set started_at = '2026-06-01 00:00:00+00' where run_id = ?", [run_id])
+    assert exc.apply(con, run_id, parsed).excepted == {}  # a run made before the expiry does not revive it
     on_day(con, run_id, datetime.fromisoformat("2026-06-30T23:30:00-05:00"))  # 2026-07-01 in UTC
     assert exc.apply(con, run_id, parsed).excepted == {}
     on_day(con, run_id, datetime(2026, 1, 1, tzinfo=timezone.utc))
     assert set(exc.apply(con, run_id, parsed).excepted) == {bob, adele}
+    # a run that read no account has no data time: judged on the day it was made
+    con.execute("update iamsql_run set started_at = '2026-06-30 12:00:00+00', as_of = null where run_id = ?",
+                [run_id])
+    assert set(exc.apply(con, run_id, parsed).excepted) == {bob}
     assert con.execute("select count(*) from iamsql_run_exception where run_id = ?", [run_id]).fetchone()[0] == 3
 
 
@@ -175,17 +181,17 @@ def test_attested_requirements_count_toward_compliance(checked, tmp_path):
     assert (summary.attested, summary.manual) == (1, before.manual - 1)
     assert summary.compliant_pct == round(100 * (summary.passed + 1) / (summary.assessed), 1)
     assert summary.assessed == before.assessed + 1 and summary.coverage_pct > before.coverage_pct
-    # expired on the run's day: manual again
+    # expired when the data was taken: manual again
     on_day(con, run_id, datetime(2027, 1, 1, tzinfo=timezone.utc))
     exc.apply(con, run_id, exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", requirement))))
     assert exc.attested_requirements(con, run_id) == set()
-    # dated after the run's day (2026-01-15, a run of the 14th): not in force yet, said, manual
+    # dated after the data (2026-01-15, data of the 14th): not in force yet, said, manual
     on_day(con, run_id, datetime(2026, 1, 14, 23, 59, tzinfo=timezone.utc))
     applied = exc.apply(con, run_id, exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", requirement))))
     assert exc.attested_requirements(con, run_id) == set()
     assert [a["state"] for a in exc.stored_attestations(con, run_id)] == ["future"]
     assert [w for w in exc.warnings(applied) if w.startswith("attestation")] == [
-        f"attestation of nist-csf-2.0:{requirement} (line 23) is dated 2026-01-15, after the run's day (2026-01-14): "
+        f"attestation of nist-csf-2.0:{requirement} (line 23) is dated 2026-01-15, after the run's data (2026-01-14): "
         "not in force for this run, the requirement stays manual"]
     on_day(con, run_id, datetime(2026, 1, 15, tzinfo=timezone.utc))  # from its date on: in force
     exc.apply(con, run_id, exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", requirement))))
@@ -251,7 +257,7 @@ def test_exceptions_check_command(checked, tmp_path, monkeypatch, capsys):
 
 def test_requirement_is_excepted_when_every_alarm_is_covered(checked, tmp_path):
     """CIS 1.14 rests on three user controls: with all of their alarms excepted it is ``excepted`` (counted as
-    compliant, still listed); once the exception has expired on the run's day, ``failed`` again."""
+    compliant, still listed); once the exception has expired when the data was taken, ``failed`` again."""
     import json
 
     from iamsql.report import write_report

@@ -30,8 +30,8 @@ def exceptions_check(
     fmt: FormatOption = "table",
 ) -> None:
     """Validate an exceptions file (errors name the line) and show, for a stored check run, what each entry
-    would match and whether it is expired on the day that run happened. Expired entries, exceptions that match
-    nothing and attestations dated after the run are 'warning:' lines on stderr, as 'evidence run' prints them;
+    would match and whether it is expired on the day of the data that run checked. Expired entries, exceptions that
+    match nothing and attestations dated after the run's data are 'warning:' lines on stderr, as 'evidence run' prints them;
     the exit code stays 0. Nothing is written.
 
     Example: iamsql exceptions check exceptions.yaml --db audit.duckdb

@@ -20,11 +20,13 @@ attestations:
 
 An exception never changes a result's status: an ``alarm`` it matches is marked *excepted* with the exception's
 reason, stored per run in ``iamsql_result_exception`` (see ``store/bookkeeping.py`` for the tables). Expiry is judged
-on the day the check run happened (``iamsql_run.started_at``, UTC), not the data's time: an exception or
-attestation is a decision in force until a date, and a run made after that date must not rely on it, however old
-the data it read; an attestation is in force from its ``date``, so a run made before that day does not count it
-(state ``future``). The outcome is stored with the run, so re-reporting an old run gives the same answer. An expired
-exception no longer applies and is reported as expired; one matching nothing as unused.
+on the day of the data the run read (``iamsql_run.as_of``, the newest snapshot time of its accounts, UTC), never
+the wall clock, as the controls compare against the snapshot's time: the same data and file give the same answer
+whenever the run is made. An exception applies to findings of data taken up to its ``expires`` day; an attestation
+is in force for data taken from its ``date`` (state ``future`` before) to its ``expires`` day. A run that read no
+account has no data time and is judged on its start. The outcome is stored with the run, so re-reporting an old run
+gives the same answer. An expired exception no longer applies and is reported as expired; one matching nothing as
+unused.
 
 An attestation states that a requirement which no automated control serves is met, so a framework can reach
 100% honestly; attesting a requirement that has controls is refused (use an exception for those findings).
@@ -71,7 +73,7 @@ class ExceptionEntry:
     expires: date
 
     def expired(self, day: date) -> bool:
-        """True when ``day`` (the run's day) is after the last day the exception applies."""
+        """True when ``day`` (the day of the run's data) is after the last day the exception applies."""
         return day > self.expires
 
     def matches(self, control_id: str, account_id: str | None, resource: str | None) -> bool:
@@ -295,7 +297,7 @@ class Applied:
     """What an exceptions file does to one run: excepted findings and each entry's state."""
 
     run_id: int
-    day: date  # the day expiry is judged on: the run's (UTC)
+    day: date  # the day expiry is judged on: that of the run's data (UTC)
     excepted: dict[str, ExceptionEntry]  # finding_id -> the exception that applies
     matches: dict[str, int]  # exception_id -> alarms matched (for expired ones: alarms it would have matched)
     exceptions: tuple[ExceptionEntry, ...]
@@ -304,7 +306,7 @@ class Applied:
 
     def state(self, item: ExceptionEntry | Attestation) -> str:
         """``active``, ``expired``, (exceptions only) ``unused`` or (attestations only) ``future``: dated after
-        the run's day, not in force for it."""
+        the day of the run's data, not in force for it."""
         if item.expired(self.day):
             return "expired"
         if isinstance(item, Attestation) and item.future(self.day):
@@ -315,9 +317,9 @@ class Applied:
 
 
 def evaluate(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile) -> Applied:
-    """Match a run's alarms against the file, judging expiry on the run's day. Nothing is written."""
+    """Match a run's alarms against the file, judging expiry on the day of its data. Nothing is written."""
 
-    day = run_day(con, run_id)
+    day = data_day(con, run_id)
     rows = con.execute(
         "select finding_id, control_id, account_id, resource from iamsql_result "
         "where run_id = ? and status = 'alarm' order by finding_id",
@@ -336,9 +338,10 @@ def evaluate(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile) 
     return Applied(run_id, day, excepted, matches, file.exceptions, file.attestations)
 
 
-def run_day(con: duckdb.DuckDBPyConnection, run_id: int) -> date:
-    """The UTC day a check run started: the day its exceptions and attestations are judged on."""
-    found = con.execute("select started_at from iamsql_run where run_id = ?", [run_id]).fetchone()
+def data_day(con: duckdb.DuckDBPyConnection, run_id: int) -> date:
+    """The UTC day of the data a check run read (its newest snapshot time; its start when it read no account): the
+    day its exceptions and attestations are judged on."""
+    found = con.execute("select coalesce(as_of, started_at) from iamsql_run where run_id = ?", [run_id]).fetchone()
     if found is None:
         raise HistoryError(f"no check run with id {run_id}")
     return found[0].astimezone(timezone.utc).date()
@@ -374,7 +377,7 @@ def warnings(applied: Applied) -> list[str]:
             )
         elif applied.state(item) == "future":
             lines.append(
-                f"attestation of {item.ref} (line {item.line}) is dated {item.date}, after the run's day "
+                f"attestation of {item.ref} (line {item.line}) is dated {item.date}, after the run's data "
                 f"({applied.day}): not in force for this run, the requirement stays manual"
             )
     return lines
@@ -450,7 +453,7 @@ def review(
         applied = evaluate(con, run_id, file)
         note = (
             f"{len(file.exceptions)} exception(s), {len(file.attestations)} attestation(s); matched against "
-            f"check run {run_id} (expiry judged on the run's day, {applied.day})"
+            f"check run {run_id} (expiry judged on the day of its data, {applied.day})"
         )
     else:
         applied = Applied(0, datetime.now(timezone.utc).date(), {}, {}, file.exceptions, file.attestations,
@@ -525,7 +528,7 @@ def excepted_findings(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, 
 
 
 def attested_requirements(con: duckdb.DuckDBPyConnection, run_id: int) -> set[str]:
-    """``framework:requirement`` refs with an attestation that was in force on the run's day."""
+    """``framework:requirement`` refs with an attestation that was in force on the day of the run's data."""
     return {f"{a['framework']}:{a['requirement']}" for a in stored_attestations(con, run_id) if a["state"] == "active"}
 
 

@@ -783,10 +783,10 @@ def write_exceptions(wb, report: Report) -> None:
     sheet.append(
         [
             sheet.cell(
-                "States are judged on the day the run happened: active (applies), expired (past its "
+                "States are judged on the day of the run's data: active (applies), expired (past its "
                 "date: no longer applies, its alarms count again), unused (matched no alarm). "
                 "Alarms matched by an expired exception are the ones it would have covered. An attestation is "
-                "in force from its date to its expiry: future (dated after the run) does not count.",
+                "in force from its date to its expiry: future (dated after the run's data) does not count.",
                 font=Font(italic=True),
             )
         ]

@@ -103,7 +103,7 @@ create table if not exists iamsql_run_exception (
 create table if not exists iamsql_run_attestation (
     run_id bigint not null, framework varchar, requirement varchar, line integer, attested_by varchar,
     attested_on date, evidence varchar, expires date,
-    state varchar                        -- active, expired or future (dated after the run's day) on the run's day
+    state varchar                        -- active, expired or future (dated after the run's data time) at that time
 );
 create table if not exists iamsql_evidence_run (
     run_id bigint, name varchar, folder varchar, status varchar not null,   -- running, complete, abandoned

@@ -500,14 +500,41 @@ PASSWORD_POLICY_COLUMNS = {
 }
 
 
-def parse_password_policy(doc: dict, path: Path) -> Parsed:
+PASSWORD_POLICY_NUMBERS = ("MaxPasswordAge", "MinimumPasswordLength", "PasswordReusePrevention")
+
+
+def _password_policy_value(key: str, value: Any) -> Any:
+    """A password policy field as its column holds it: a number field a whole number (``90``, also written
+    ``90.0`` or ``"90"``), a flag a boolean; anything else (``"x"``, ``90.5``, ``true`` for a number) is unknown:
+    NULL, with a load warning, never a guess."""
+    if value is None:
+        return None
+    if key in PASSWORD_POLICY_NUMBERS:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and value.strip().isdecimal():
+            return int(value.strip())
+        return Unreadable(f"{key} is not a whole number ({json.dumps(value)})")
+    if isinstance(value, bool):
+        return value
+    return Unreadable(f"{key} is not true or false ({json.dumps(value)})")
+
+
+def parse_password_policy(doc: dict, path: Path) -> Parsed | str:
+    """The account's password policy. An unreadable PasswordReusePrevention rejects the output: AWS leaves it out
+    when reuse is not prevented, so NULL would read as "not prevented" rather than unknown."""
     policy = doc["PasswordPolicy"]
-    fields = {column: policy.get(key) for key, column in PASSWORD_POLICY_COLUMNS.items()}
-    if fields["expire_passwords"] is None and (fields["max_password_age"] is None
-                                              or isinstance(fields["max_password_age"], int)):
+    fields = {column: _password_policy_value(key, policy.get(key)) for key, column in PASSWORD_POLICY_COLUMNS.items()}
+    if isinstance(reuse := fields["password_reuse_prevention"], Unreadable):
+        return f"{reuse.reason}: how many passwords the policy remembers is unknown"
+    if fields["expire_passwords"] is None and policy.get("MaxPasswordAge") is None:
         # AWS's ExpirePasswords "returns true if MaxPasswordAge contains a value greater than 0, false if
         # MaxPasswordAge is 0 or not present": an output without it (AWS CLI's example) still says which.
-        fields["expire_passwords"] = (fields["max_password_age"] or 0) > 0
+        fields["expire_passwords"] = False
+    elif fields["expire_passwords"] is None and isinstance(fields["max_password_age"], int):
+        fields["expire_passwords"] = fields["max_password_age"] > 0
     fields["region"] = "global"
     return Parsed("iam:get-account-password-policy", covers={"aws_iam_account_password_policy"},
                   fragments=[Fragment("aws_iam_account_password_policy", (), fields)])
