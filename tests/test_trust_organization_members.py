@@ -24,11 +24,15 @@ from iamsql.store import db
 
 ORGANIZATIONS = Path(__file__).parent / "data" / "organizations"
 DEV, PROD, OUTSIDER, ORGANIZATION = "222222222222", "333333333333", "444455556666", "o-a1b2c3d4e5"
+DEV_OU, PROD_OU = "ou-a1b2-wkld0001", "ou-a1b2-prod0001"  # dev sits in Workloads, prod in Workloads/Prod
 NAMED = [f"arn:aws:iam::{PROD}:root", f"arn:aws:iam::{OUTSIDER}:root"]
 # role name -> (principals, condition)
 TRUSTS = {
     "org-id": (NAMED, {"StringEquals": {"aws:PrincipalOrgID": ORGANIZATION}}),
     "org-paths": (NAMED, {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{ORGANIZATION}/*"]}}),
+    "prod-ou-path": (NAMED, {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{ORGANIZATION}/*/{PROD_OU}/*"]}}),
+    "dev-ou-path": (NAMED, {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{ORGANIZATION}/*/{DEV_OU}/"]}}),
+    "star-prod-ou": ("*", {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{ORGANIZATION}/*/{PROD_OU}/*"]}}),
     "china-root": ([f"arn:aws-cn:iam::{PROD}:root"], None),
     "china-role": ([f"arn:aws-cn:iam::{OUTSIDER}:role/deploy"], None),
 }
@@ -55,8 +59,9 @@ def user_bob() -> dict:
                 {"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]}
 
 
-def trust_rows(folder: Path, with_organization: bool) -> dict[tuple[str, str], tuple]:
-    """(role name, trusted) -> (trusted_kind, trusted_account, external, decision) of iam_role_trust_access."""
+def trust_rows(folder: Path, with_organization: bool, prod_placed: bool = True) -> dict[tuple[str, str], tuple]:
+    """(role name, trusted) -> (trusted_kind, trusted_account, external, decision) of iam_role_trust_access;
+    ``prod_placed=False`` leaves out the listing that places prod in its OU."""
     (folder / DEV).mkdir(parents=True)
     (folder / DEV / "gaad.json").write_text(json.dumps({
         "UserDetailList": [], "GroupDetailList": [], "Policies": [],
@@ -67,6 +72,8 @@ def trust_rows(folder: Path, with_organization: bool) -> dict[tuple[str, str], t
     if with_organization:
         shutil.copytree(ORGANIZATIONS, folder / "organizations")
         (folder / "organizations" / "list-policies-for-target.json").unlink()  # OrgOnlyAssumeRole's attachment
+        if not prod_placed:
+            (folder / "organizations" / "list-children" / f"{PROD_OU}.json").unlink()
     con = db.connect(str(folder / "iam.duckdb"))
     try:
         load_paths(con, [folder])
@@ -95,7 +102,7 @@ def alone(tmp_path_factory):
     return trust_rows(tmp_path_factory.mktemp("alone"), False)
 
 
-@pytest.mark.parametrize("name", ["org-id", "org-paths"])
+@pytest.mark.parametrize("name", ["org-id", "org-paths", "prod-ou-path"])
 def test_an_account_outside_the_loaded_organization_is_refused(in_organization, name):
     assert in_organization[(name, NAMED[1])] == ("account", OUTSIDER, True, "ImplicitlyDenied")
 
@@ -104,8 +111,31 @@ def test_a_member_account_is_admitted_by_its_organization_id(in_organization):
     assert in_organization[("org-id", NAMED[0])] == ("account", PROD, True, "Allowed")
 
 
-def test_a_member_account_path_not_loaded_stays_a_condition(in_organization):
-    assert in_organization[("org-paths", NAMED[0])][3] == "AllowedIf"
+@pytest.fixture(scope="module")
+def prod_not_placed(tmp_path_factory):
+    return trust_rows(tmp_path_factory.mktemp("unplaced"), True, prod_placed=False)
+
+
+@pytest.mark.parametrize("name", ["org-paths", "prod-ou-path"])
+def test_a_member_account_is_admitted_by_its_path_in_the_loaded_tree(in_organization, name):
+    """aws:PrincipalOrgPaths of a member account is its path from the loaded tree: o-.../r-.../Workloads/Prod/."""
+    assert in_organization[(name, NAMED[0])] == ("account", PROD, True, "Allowed")
+
+
+def test_a_member_account_under_another_ou_is_refused_by_path(in_organization):
+    assert in_organization[("dev-ou-path", NAMED[0])] == ("account", PROD, True, "ImplicitlyDenied")
+
+
+@pytest.mark.parametrize("name", ["org-paths", "prod-ou-path", "dev-ou-path"])
+def test_a_member_account_path_not_loaded_stays_a_condition(prod_not_placed, name):
+    assert prod_not_placed[(name, NAMED[0])][3] == "AllowedIf"
+
+
+def test_anyone_in_an_ou_is_answered_by_a_member_placed_there(in_organization, prod_not_placed):
+    """"*" limited to the Prod OU's path admits the principals of prod, the member placed there; with prod not
+    placed, whether a member's path matches is what it depends on."""
+    assert in_organization[("star-prod-ou", "*")] == ("anyone", PROD, True, "Allowed")
+    assert prod_not_placed[("star-prod-ou", "*")][3] == "AllowedIf"
 
 
 @pytest.mark.parametrize("name", ["org-id", "org-paths"])

@@ -46,6 +46,7 @@ class Guardrails:
     rcps: list = field(default_factory=list)
     org_path: str | None = None  # aws:PrincipalOrgPaths value, "o-.../r-.../ou-.../"
     members: frozenset = frozenset()  # the organization's accounts
+    member_paths: dict = field(default_factory=dict)  # member account -> its aws:PrincipalOrgPaths value, where placed
 
     @property
     def signature(self) -> tuple:
@@ -61,14 +62,15 @@ class Guardrails:
     def caller_context(self, account_id: str) -> dict:
         """``aws:PrincipalOrgID`` (and, where known, ``aws:PrincipalOrgPaths``) of a caller of ``account_id`` on a
         resource of this account, as the loaded member list tells them: this account's own keys; a member's
-        organization (its path is not known here); any other account's another organization (``OUTSIDE_ORG``, a path
-        in it); none when the member list is not loaded."""
+        organization and, where the loaded tree places the member, its path; any other account's another
+        organization (``OUTSIDE_ORG``, a path in it); none when the member list is not loaded."""
         if not self.organization_id or not self.members:
             return {}
         if account_id == self.account_id:
             return self.context()
         if account_id in self.members:
-            return {"aws:PrincipalOrgID": self.organization_id}
+            path = self.member_paths.get(account_id)
+            return {"aws:PrincipalOrgID": self.organization_id, **({"aws:PrincipalOrgPaths": [path]} if path else {})}
         return {"aws:PrincipalOrgID": OUTSIDE_ORG, "aws:PrincipalOrgPaths": [f"{OUTSIDE_ORG}/r-iamsqloutside/"]}
 
     def resource_context(self) -> dict:
@@ -182,7 +184,7 @@ def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
     members_of: dict[str | None, set[str]] = {}
     for account, org in org_of.items():
         members_of.setdefault(org, set()).add(account)
-    found = {}
+    placed = {}
     for account, org in org_of.items():
         chain, node, broken = [], parent_of.get(account), False
         seen = set()
@@ -197,9 +199,16 @@ def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
             root = candidates[0] if len(candidates) == 1 else None
         levels = [root] + list(reversed(chain)) + [None if broken else "", account]
         path = None if broken or not org else "/".join([org, root, *reversed(chain)]) + "/"
-
+        placed[account] = (org, levels, root, path)
+    paths_of: dict[str | None, dict[str, str]] = {}
+    for account, (org, _, _, path) in placed.items():
+        if path:
+            paths_of.setdefault(org, {})[account] = path
+    found = {}
+    for account, (org, levels, root, path) in placed.items():
         root_types = roots.get(root, (None, None))[1] if root else None
         found[account] = Guardrails(
             account, org, management.get(org), _levels(levels, SCP, root_types, used, attached, parsed),
-            _levels(levels, RCP, root_types, used, attached, parsed), path, frozenset(members_of.get(org, ())))
+            _levels(levels, RCP, root_types, used, attached, parsed), path, frozenset(members_of.get(org, ())),
+            paths_of.get(org, {}))
     return found

@@ -323,10 +323,11 @@ def _other_callers(role_arn: str, role_account: str, trust: Policy, rails) -> li
     # a principal of an account in no organization, whose aws:PrincipalOrg* keys are absent: a trust admitting it
     # admits anyone who opens an account
     callers: list[tuple[str, object, str, bool]] = [(outside, NO_ORGANIZATION, generic(outside), False)]
-    if organization:
-        member = next((a for a in sorted(rails.members) if a != role_account), None)
-        if member:
-            callers.append((member, organization, generic(member), True))
+    if organization:  # a member of each place in the loaded tree (its aws:PrincipalOrgPaths), then one not placed
+        places: dict = {}
+        for member in sorted(rails.members - {role_account}, key=lambda a: (a not in rails.member_paths, a)):
+            places.setdefault(rails.member_paths.get(member), member)
+        callers += [(member, organization, generic(member), True) for member in places.values()]
     else:
         callers.append((outside, None, generic(outside), True))
     for statement in trust.statements:
@@ -371,7 +372,7 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
         if rails is not None and rails.rcps and rails.organization_id and rails.members:
             context.update(rails.resource_context())
             rcps = rails.rcps
-        if organization is not _UNSET:
+        if organization is not _UNSET and context.get("aws:PrincipalOrgID") != organization:
             for key in ORGANIZATION_KEYS:
                 context.pop(key, None)
             if organization is NO_ORGANIZATION:
