@@ -32,6 +32,8 @@ TRUSTS = {
     "org-paths": (NAMED, {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{ORGANIZATION}/*"]}}),
     "prod-ou-path": (NAMED, {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{ORGANIZATION}/*/{PROD_OU}/*"]}}),
     "dev-ou-path": (NAMED, {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{ORGANIZATION}/*/{DEV_OU}/"]}}),
+    "org-id-if-exists": (NAMED, {"StringEqualsIfExists": {"aws:PrincipalOrgID": ORGANIZATION}}),
+    "org-paths-all-values": (NAMED, {"ForAllValues:StringLike": {"aws:PrincipalOrgPaths": [f"{ORGANIZATION}/*"]}}),
     "star-prod-ou": ("*", {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{ORGANIZATION}/*/{PROD_OU}/*"]}}),
     "china-root": ([f"arn:aws-cn:iam::{PROD}:root"], None),
     "china-role": ([f"arn:aws-cn:iam::{OUTSIDER}:role/deploy"], None),
@@ -138,6 +140,18 @@ def test_anyone_in_an_ou_is_answered_by_a_member_placed_there(in_organization, p
     assert prod_not_placed[("star-prod-ou", "*")][3] == "AllowedIf"
 
 
+@pytest.mark.parametrize("name", ["org-id-if-exists", "org-paths-all-values"])
+def test_an_account_outside_the_loaded_organization_may_be_in_none(in_organization, name):
+    """An account the organization does not list may be in no organization, whose principals carry neither key:
+    StringEqualsIfExists and ForAllValues then hold, so the answer depends on the keys (not a refusal)."""
+    assert in_organization[(name, NAMED[1])] == ("account", OUTSIDER, True, "AllowedIf")
+
+
+@pytest.mark.parametrize("name", ["org-id-if-exists", "org-paths-all-values"])
+def test_a_member_account_is_admitted_by_conditions_absent_keys_also_meet(in_organization, name):
+    assert in_organization[(name, NAMED[0])] == ("account", PROD, True, "Allowed")
+
+
 @pytest.mark.parametrize("name", ["org-id", "org-paths"])
 def test_without_the_member_list_the_organization_is_what_it_depends_on(alone, name):
     assert alone[(name, NAMED[1])] == ("account", OUTSIDER, True, "AllowedIf")
@@ -166,6 +180,17 @@ def test_a_loaded_user_outside_the_organization_is_refused_by_simulate(members_f
                                     "--unknown-context", "-o", "json"])
     assert done.exit_code == 0, done.output
     assert json.loads(done.output)["decision"] == "ImplicitlyDenied"
+
+
+@pytest.mark.parametrize("static, expected", [(True, "AllowedIf"), (False, "Unknown")])
+def test_simulate_keeps_open_whether_a_loaded_user_outside_is_in_an_organization(members_folder, static, expected):
+    """bob's account is not in the loaded organization and nothing says it is in another: StringEqualsIfExists on
+    aws:PrincipalOrgID admits it if it is in none, so the answer depends on the key (static) or is not known."""
+    done = CliRunner().invoke(app, ["simulate", "--db", str(members_folder[0] / "iam.duckdb"), "--principal", BOB,
+                                    "--action", "sts:AssumeRole", "--resource", f"arn:aws:iam::{DEV}:role/org-id-if-exists",
+                                    *(["--unknown-context"] if static else []), "-o", "json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["decision"] == expected
 
 
 def test_who_can_leaves_out_a_loaded_user_outside_the_organization(members_folder):

@@ -20,19 +20,20 @@ while a check run shows each account only its own rows.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 
 from iamsql.common.arns import arn_account
 from iamsql.errors import PolicyError
-from iamsql.policy import Policy, parse_policy
+from iamsql.policy import Evaluation, Policy, Request, evaluate, parse_policy
 from iamsql.policy.document import as_resource_control_policy, as_service_control_policy
 
 SCP = "SERVICE_CONTROL_POLICY"
 RCP = "RESOURCE_CONTROL_POLICY"
 # the organization a caller of an account the loaded organization does not list is asked as a member of
 OUTSIDE_ORG = "o-iamsqloutside"
+ORGANIZATION_KEYS = ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,11 @@ class Guardrails:
             return {"aws:PrincipalOrgID": self.organization_id, **({"aws:PrincipalOrgPaths": [path]} if path else {})}
         return {"aws:PrincipalOrgID": OUTSIDE_ORG, "aws:PrincipalOrgPaths": [f"{OUTSIDE_ORG}/r-iamsqloutside/"]}
 
+    def lists_not(self, account_id: str) -> bool:
+        """Whether ``account_id`` is known not to be in this organization (its member list is loaded and does not
+        hold it); whether it is in another organization or in none, the data does not say."""
+        return bool(self.organization_id and self.members) and account_id not in self.members
+
     def resource_context(self) -> dict:
         """Request context keys the organization fixes for a resource of this account: aws:ResourceOrgID and, where
         the account's place is loaded, aws:ResourceOrgPaths (its path, as aws:PrincipalOrgPaths for its principals)."""
@@ -86,6 +92,25 @@ class Guardrails:
         if self.org_path:
             keys[f"aws:{of}OrgPaths"] = [self.org_path]
         return keys
+
+
+def evaluate_caller(request: Request, outside: bool) -> Evaluation:
+    """``evaluate``; for a caller of an account the organization lists not (``outside``, asked as one of
+    ``OUTSIDE_ORG`` by ``Guardrails.caller_context``) also as one in no organization, which has no
+    aws:PrincipalOrgID or aws:PrincipalOrgPaths (IAM User Guide, "AWS global condition context keys": "only if the
+    principal is a member of an organization"). When the two answers differ the data cannot tell which holds: in
+    static analysis the answer is then the one with both keys unknown (conditional on them), else ``Unknown``."""
+    other = evaluate(request)
+    if not outside:
+        return other
+    without = {k: v for k, v in request.context.items() if k not in ORGANIZATION_KEYS}
+    none = evaluate(replace(request, context=without, absent_keys=(*request.absent_keys, *ORGANIZATION_KEYS)))
+    if none.decision == other.decision:
+        return other
+    if request.unknown_context:
+        return evaluate(replace(request, context=without))
+    return Evaluation("Unknown", reason=f"The answer depends on whether account {request.principal_account} is in "
+                                        "another organization or in none, which the loaded data does not say.")
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:

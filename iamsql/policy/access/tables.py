@@ -27,7 +27,7 @@ from iamsql.common.policy_text import json_text
 from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
 from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
-from iamsql.policy.access.organization import Guardrails
+from iamsql.policy.access.organization import Guardrails, evaluate_caller
 from iamsql.policy.access.questions import (
     CREATES,
     EXISTING,
@@ -299,9 +299,10 @@ class Asker:
         principal's)."""
         rails = self.rails
         owner = across[1] if across else rails
-        # an account the resource's organization does not list is in another organization, as
+        # an account the resource's organization does not list is in another organization or in none, as
         # iam_role_trust_access asks it
         outsider = owner.caller_context(principal.account_id) if across and rails is None and owner else {}
+        outside = bool(across and rails is None and owner and owner.lists_not(principal.account_id))
         own_keys, absent = principal.caller_context(True)
         if context and None in context.values():  # keys the request is asked without
             absent = (*absent, *(key for key, value in context.items() if value is None))
@@ -327,7 +328,7 @@ class Asker:
             management_account_id=(rails or owner).management_account_id if (rails or owner) else None,
             unknown_context=True,
         )
-        result = evaluate(request)
+        result = evaluate_caller(request, outside)
         if result.decision != "Unknown":
             return result
         identity, boundaries = request.identity_policies, request.permission_boundaries
