@@ -378,17 +378,22 @@ def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> di
 
 def _loaded_elsewhere(askers: dict[str, Asker], account: AccountModel, role: Principal, rails=None) -> list[Answer]:
     """The principals of the other loaded accounts that may assume the role: the role's trust policy (it names
-    their account or them) and their own policies, boundaries and SCPs must all allow it."""
+    their account or them) and their own policies, boundaries and SCPs must all allow it; and those that may reach
+    one of them that is a role through roles of their own account (``_through_roles``)."""
     answers = []
     for other, asker in askers.items():
         if other == account.account_id:
             continue
+        found: dict[str, Answer] = {}
         for principal, result in assumers_across(asker, asker.account.principals, role, account.account_id, rails):
             granted, missing, groups = _labels(principal, result)
-            answers.append(Answer(principal.arn, principal.kind, other, result.decision,
-                                  "cross-account, from another loaded account", granted,
-                                  list(result.conditions), missing, result.reason,
-                                  list(result.deny_conditions)))
+            found[principal.arn] = Answer(principal.arn, principal.kind, other, result.decision,
+                                          "cross-account, from another loaded account", granted,
+                                          list(result.conditions), missing, result.reason,
+                                          list(result.deny_conditions))
+        # and the principals of that account that reach such a role through a chain of its roles (role chaining)
+        chained = _through_roles(asker, found)
+        answers += [chained.pop(arn, answer) for arn, answer in found.items()] + list(chained.values())
     return answers
 
 
