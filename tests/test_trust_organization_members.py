@@ -19,7 +19,9 @@ from iamsql.cli import app
 from iamsql.load import load_paths
 from iamsql.policy import parse_policy
 from iamsql.policy.access import trust
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
+from iamsql.policy.access.tables import Asker
 from iamsql.store import db
 
 ORGANIZATIONS = Path(__file__).parent / "data" / "organizations"
@@ -199,3 +201,17 @@ def test_who_can_leaves_out_a_loaded_user_outside_the_organization(members_folde
     assert done.exit_code == 0, done.output
     principals = {row["principal"] for row in json.loads(done.output)}
     assert f"arn:aws:iam::{PROD}:root" in principals and BOB not in principals
+
+
+def test_a_principal_outside_asking_across_accounts_may_be_in_no_organization():
+    """The access tables ask a principal of an account with no loaded organization data about a role of a member
+    account as who-can does: StringEqualsIfExists on aws:PrincipalOrgID holds if its account is in no organization,
+    fails if it is in another, so the answer depends on the key."""
+    rails = Guardrails(DEV, ORGANIZATION, "111111111111", scps=[], rcps=[], members=frozenset({DEV, PROD}))
+    document = role("org-id-if-exists", *TRUSTS["org-id-if-exists"])["AssumeRolePolicyDocument"]
+    target = Principal(f"arn:aws:iam::{DEV}:role/org-id-if-exists", "role", "org-id-if-exists", "/", DEV, "aws",
+                       trust=AttachedPolicy("trust", parse_policy(document), document))
+    everything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    bob = Principal(BOB, "user", "bob", "/", OUTSIDER, "aws", [AttachedPolicy("all", parse_policy(everything), everything)])
+    result = Asker(AccountModel(OUTSIDER, "aws", [bob], {})).assume_across(bob, target, DEV, rails)
+    assert result.decision == "AllowedIf", result.reason
