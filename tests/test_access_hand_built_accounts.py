@@ -29,6 +29,8 @@ its README.md): the folder is loaded by the real ``iamsql load`` into a database
 - TAGS: IAM User Guide, "AWS global condition context keys" (aws:PrincipalTag: the tags attached to the IAM user
   making the request); AWS STS API Reference, "AssumeRole" (sts:TagSession alone does not let a principal assume).
 - DENYTRUST: a Deny in the trust policy (a resource-based policy) wins over its Allow (EVAL).
+- CHAIN: IAM User Guide, "Roles terms and concepts" (role chaining: a role's session may assume another role, which
+  its own policies and that role's trust must allow, within or across accounts).
 """
 
 import functools
@@ -122,6 +124,9 @@ VERDICTS = [
     (ADMIN, arn(30, "user", "encoded-admin"), "alarm", "EVAL: a URL-encoded Allow * is still Allow *"),
     (ADMIN, arn(31, "user", "chainer"), "alarm", "EVAL: through the middle role to the administrator role"),
     (ADMIN, arn(31, "role", "bounded-hopper"), "ok", "BOUNDARY: the S3-only boundary takes sts:AssumeRole away"),
+    (ADMIN, arn(38, "user", "chain-start", 2), "alarm", "XACCT+CHAIN: through entry and hop"),
+    (ADMIN, arn(38, "user", "no-chain", 2), "ok", "EVAL: no Allow of sts:AssumeRole"),
+    (ESCALATION, arn(38, "user", "chain-start", 2), "alarm", "XACCT+CHAIN: through entry and hop"),
     (ADMIN, arn(34, "user", "ops-user"), "alarm", "TAGS: tagged team=ops, may assume the administrator role"),
     (ADMIN, arn(34, "user", "dev-user"), "ok", "TAGS: tagged team=dev"),
     (ADMIN, arn(34, "user", "untagged-user"), "ok", "TAGS: no tag, the condition is false"),
@@ -416,6 +421,31 @@ def test_an_administrator_role_of_another_loaded_account_counts_only_when_both_a
     assert (role is not None and role.rsplit("/", 1)[-1] in row["reason"]) == (decision is not None), row["reason"]
 
 
+CHAIN_ADMIN = arn(38, "role", "CrossAdmin")
+
+
+@pytest.mark.parametrize("name, kind, expected", [
+    ("hop", "role", "Allowed"), ("entry", "role", "Allowed"), ("chain-start", "user", "Allowed"), ("no-chain", "user", None)])
+def test_who_can_follows_a_chain_of_roles_to_an_administrator_role_of_another_account(loaded, name, kind, expected):
+    """XACCT, CHAIN: chain-start may assume entry, entry hop, and hop the administrator role of the other account."""
+    row = who_can(loaded[0], "sts:AssumeRole", CHAIN_ADMIN).get(arn(38, kind, name, 2))
+    assert (row and row["decision"]) == expected, row
+
+
+def test_the_assume_admin_role_row_of_a_chain_names_every_role(loaded):
+    con = db.connect(loaded[0])
+    try:
+        controls.create_views(con)
+        rows = dict(con.execute(
+            "select principal_arn, decision || ' ' || detail from iam_principal_access "
+            "where question = 'assume_admin_role' and account_id = ?", [account(38, 2)]).fetchall())
+    finally:
+        con.close()
+    hop, entry = arn(38, "role", "hop", 2), arn(38, "role", "entry", 2)
+    assert rows == {hop: f"Allowed {CHAIN_ADMIN}", entry: f"Allowed {hop} -> {CHAIN_ADMIN}",
+                    arn(38, "user", "chain-start", 2): f"Allowed {entry} -> {hop} -> {CHAIN_ADMIN}"}
+
+
 def test_the_assume_admin_role_rows_across_accounts_are_who_cans_answers(loaded):
     """Each assume_admin_role row naming a role of another account holds who-can's decision for that user and role
     (the same engine call), ``Unknown`` when the role's power is not known; a user who-can does not list for any
@@ -467,4 +497,5 @@ def test_the_lake_holds_the_rows_a_check_of_each_account_reads(loaded, tmp_path)
     finally:
         con.close()
     expected = {arn(37, "user", name, sub): f"{decision} {role}" for name, sub, role, decision in ACROSS if decision}
-    assert exported == {**expected, arn(36, "user", "ci-deployer", 2): f"Allowed {CROSS_ACCOUNT_ADMIN}"}
+    assert exported == {**expected, arn(36, "user", "ci-deployer", 2): f"Allowed {CROSS_ACCOUNT_ADMIN}",
+                        arn(38, "role", "hop", 2): f"Allowed {CHAIN_ADMIN}"}

@@ -12,7 +12,7 @@ import pytest
 from iamsql import controls
 from iamsql.controls.views import reads_access_tables
 from iamsql.load import load_paths
-from iamsql.policy.access import build, trust
+from iamsql.policy.access import build, organization
 from iamsql.policy.access import cache as answer_cache
 from iamsql.policy.access import tables as engine_tables
 from iamsql.policy.access.build import compute, create_tables
@@ -38,7 +38,7 @@ def database(cloudsplaining_db):
 def evaluations(monkeypatch):
     """How many times the engine evaluates a request (the engine's tables and the trust analysis)."""
     calls: list = []
-    for module in (engine_tables, trust):
+    for module in (engine_tables, organization):  # organization: the trust analysis's and evaluate_caller's requests
         record_calls(monkeypatch, module, "evaluate", calls=calls)
     return calls
 

@@ -8,7 +8,7 @@ from iamsql import controls
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.controls.views import create_view_table, views_read_by, views_read_twice
 from iamsql.load import load_paths
-from iamsql.policy.access import build, trust
+from iamsql.policy.access import build, organization
 from iamsql.policy.access.build import compute, create_tables
 from iamsql.policy.access.model import load_accounts
 from iamsql.policy.access.questions import load_questions
@@ -175,7 +175,7 @@ def test_the_trust_table_alone_reads_the_roles_only_and_finds_the_kept_answers(l
     keys = set(con.execute(f"select table_name, cache_key from {ACCESS_CACHE_KEYS}").fetchall())
     con.close()
     assert full and any(row[9] == "Allowed" for row in full)
-    asked = record_calls(monkeypatch, trust, "evaluate")
+    asked = record_calls(monkeypatch, organization, "evaluate")  # the trust analysis asks through evaluate_caller
     rows, after = _trust_table(kept, monkeypatch)
     assert rows == full and after == keys and not asked
     rows, _ = _trust_table(fresh, monkeypatch)

@@ -19,16 +19,24 @@ from iamsql.cli import app
 from iamsql.load import load_paths
 from iamsql.policy import parse_policy
 from iamsql.policy.access import trust
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
+from iamsql.policy.access.tables import Asker
 from iamsql.store import db
 
 ORGANIZATIONS = Path(__file__).parent / "data" / "organizations"
 DEV, PROD, OUTSIDER, ORGANIZATION = "222222222222", "333333333333", "444455556666", "o-a1b2c3d4e5"
+DEV_OU, PROD_OU = "ou-a1b2-wkld0001", "ou-a1b2-prod0001"  # dev sits in Workloads, prod in Workloads/Prod
 NAMED = [f"arn:aws:iam::{PROD}:root", f"arn:aws:iam::{OUTSIDER}:root"]
 # role name -> (principals, condition)
 TRUSTS = {
     "org-id": (NAMED, {"StringEquals": {"aws:PrincipalOrgID": ORGANIZATION}}),
     "org-paths": (NAMED, {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{ORGANIZATION}/*"]}}),
+    "prod-ou-path": (NAMED, {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{ORGANIZATION}/*/{PROD_OU}/*"]}}),
+    "dev-ou-path": (NAMED, {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{ORGANIZATION}/*/{DEV_OU}/"]}}),
+    "org-id-if-exists": (NAMED, {"StringEqualsIfExists": {"aws:PrincipalOrgID": ORGANIZATION}}),
+    "org-paths-all-values": (NAMED, {"ForAllValues:StringLike": {"aws:PrincipalOrgPaths": [f"{ORGANIZATION}/*"]}}),
+    "star-prod-ou": ("*", {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{ORGANIZATION}/*/{PROD_OU}/*"]}}),
     "china-root": ([f"arn:aws-cn:iam::{PROD}:root"], None),
     "china-role": ([f"arn:aws-cn:iam::{OUTSIDER}:role/deploy"], None),
 }
@@ -55,8 +63,9 @@ def user_bob() -> dict:
                 {"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]}
 
 
-def trust_rows(folder: Path, with_organization: bool) -> dict[tuple[str, str], tuple]:
-    """(role name, trusted) -> (trusted_kind, trusted_account, external, decision) of iam_role_trust_access."""
+def trust_rows(folder: Path, with_organization: bool, prod_placed: bool = True) -> dict[tuple[str, str], tuple]:
+    """(role name, trusted) -> (trusted_kind, trusted_account, external, decision) of iam_role_trust_access;
+    ``prod_placed=False`` leaves out the listing that places prod in its OU."""
     (folder / DEV).mkdir(parents=True)
     (folder / DEV / "gaad.json").write_text(json.dumps({
         "UserDetailList": [], "GroupDetailList": [], "Policies": [],
@@ -67,6 +76,8 @@ def trust_rows(folder: Path, with_organization: bool) -> dict[tuple[str, str], t
     if with_organization:
         shutil.copytree(ORGANIZATIONS, folder / "organizations")
         (folder / "organizations" / "list-policies-for-target.json").unlink()  # OrgOnlyAssumeRole's attachment
+        if not prod_placed:
+            (folder / "organizations" / "list-children" / f"{PROD_OU}.json").unlink()
     con = db.connect(str(folder / "iam.duckdb"))
     try:
         load_paths(con, [folder])
@@ -95,7 +106,7 @@ def alone(tmp_path_factory):
     return trust_rows(tmp_path_factory.mktemp("alone"), False)
 
 
-@pytest.mark.parametrize("name", ["org-id", "org-paths"])
+@pytest.mark.parametrize("name", ["org-id", "org-paths", "prod-ou-path"])
 def test_an_account_outside_the_loaded_organization_is_refused(in_organization, name):
     assert in_organization[(name, NAMED[1])] == ("account", OUTSIDER, True, "ImplicitlyDenied")
 
@@ -104,8 +115,43 @@ def test_a_member_account_is_admitted_by_its_organization_id(in_organization):
     assert in_organization[("org-id", NAMED[0])] == ("account", PROD, True, "Allowed")
 
 
-def test_a_member_account_path_not_loaded_stays_a_condition(in_organization):
-    assert in_organization[("org-paths", NAMED[0])][3] == "AllowedIf"
+@pytest.fixture(scope="module")
+def prod_not_placed(tmp_path_factory):
+    return trust_rows(tmp_path_factory.mktemp("unplaced"), True, prod_placed=False)
+
+
+@pytest.mark.parametrize("name", ["org-paths", "prod-ou-path"])
+def test_a_member_account_is_admitted_by_its_path_in_the_loaded_tree(in_organization, name):
+    """aws:PrincipalOrgPaths of a member account is its path from the loaded tree: o-.../r-.../Workloads/Prod/."""
+    assert in_organization[(name, NAMED[0])] == ("account", PROD, True, "Allowed")
+
+
+def test_a_member_account_under_another_ou_is_refused_by_path(in_organization):
+    assert in_organization[("dev-ou-path", NAMED[0])] == ("account", PROD, True, "ImplicitlyDenied")
+
+
+@pytest.mark.parametrize("name", ["org-paths", "prod-ou-path", "dev-ou-path"])
+def test_a_member_account_path_not_loaded_stays_a_condition(prod_not_placed, name):
+    assert prod_not_placed[(name, NAMED[0])][3] == "AllowedIf"
+
+
+def test_anyone_in_an_ou_is_answered_by_a_member_placed_there(in_organization, prod_not_placed):
+    """"*" limited to the Prod OU's path admits the principals of prod, the member placed there; with prod not
+    placed, whether a member's path matches is what it depends on."""
+    assert in_organization[("star-prod-ou", "*")] == ("anyone", PROD, True, "Allowed")
+    assert prod_not_placed[("star-prod-ou", "*")][3] == "AllowedIf"
+
+
+@pytest.mark.parametrize("name", ["org-id-if-exists", "org-paths-all-values"])
+def test_an_account_outside_the_loaded_organization_may_be_in_none(in_organization, name):
+    """An account the organization does not list may be in no organization, whose principals carry neither key:
+    StringEqualsIfExists and ForAllValues then hold, so the answer depends on the keys (not a refusal)."""
+    assert in_organization[(name, NAMED[1])] == ("account", OUTSIDER, True, "AllowedIf")
+
+
+@pytest.mark.parametrize("name", ["org-id-if-exists", "org-paths-all-values"])
+def test_a_member_account_is_admitted_by_conditions_absent_keys_also_meet(in_organization, name):
+    assert in_organization[(name, NAMED[0])] == ("account", PROD, True, "Allowed")
 
 
 @pytest.mark.parametrize("name", ["org-id", "org-paths"])
@@ -138,9 +184,34 @@ def test_a_loaded_user_outside_the_organization_is_refused_by_simulate(members_f
     assert json.loads(done.output)["decision"] == "ImplicitlyDenied"
 
 
+@pytest.mark.parametrize("static, expected", [(True, "AllowedIf"), (False, "Unknown")])
+def test_simulate_keeps_open_whether_a_loaded_user_outside_is_in_an_organization(members_folder, static, expected):
+    """bob's account is not in the loaded organization and nothing says it is in another: StringEqualsIfExists on
+    aws:PrincipalOrgID admits it if it is in none, so the answer depends on the key (static) or is not known."""
+    done = CliRunner().invoke(app, ["simulate", "--db", str(members_folder[0] / "iam.duckdb"), "--principal", BOB,
+                                    "--action", "sts:AssumeRole", "--resource", f"arn:aws:iam::{DEV}:role/org-id-if-exists",
+                                    *(["--unknown-context"] if static else []), "-o", "json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["decision"] == expected
+
+
 def test_who_can_leaves_out_a_loaded_user_outside_the_organization(members_folder):
     done = CliRunner().invoke(app, ["who-can", "--db", str(members_folder[0] / "iam.duckdb"), "sts:AssumeRole",
                                     "--resource", f"arn:aws:iam::{DEV}:role/org-paths", "-o", "json"])
     assert done.exit_code == 0, done.output
     principals = {row["principal"] for row in json.loads(done.output)}
     assert f"arn:aws:iam::{PROD}:root" in principals and BOB not in principals
+
+
+def test_a_principal_outside_asking_across_accounts_may_be_in_no_organization():
+    """The access tables ask a principal of an account with no loaded organization data about a role of a member
+    account as who-can does: StringEqualsIfExists on aws:PrincipalOrgID holds if its account is in no organization,
+    fails if it is in another, so the answer depends on the key."""
+    rails = Guardrails(DEV, ORGANIZATION, "111111111111", scps=[], rcps=[], members=frozenset({DEV, PROD}))
+    document = role("org-id-if-exists", *TRUSTS["org-id-if-exists"])["AssumeRolePolicyDocument"]
+    target = Principal(f"arn:aws:iam::{DEV}:role/org-id-if-exists", "role", "org-id-if-exists", "/", DEV, "aws",
+                       trust=AttachedPolicy("trust", parse_policy(document), document))
+    everything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    bob = Principal(BOB, "user", "bob", "/", OUTSIDER, "aws", [AttachedPolicy("all", parse_policy(everything), everything)])
+    result = Asker(AccountModel(OUTSIDER, "aws", [bob], {})).assume_across(bob, target, DEV, rails)
+    assert result.decision == "AllowedIf", result.reason

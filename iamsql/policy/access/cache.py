@@ -142,6 +142,7 @@ class Fingerprints:
             rails.management_account_id,
             rails.org_path,
             sorted(rails.members),
+            sorted(rails.member_paths.items()),
             levels(rails.scps),
             levels(rails.rcps),
         ]

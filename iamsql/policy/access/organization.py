@@ -20,19 +20,20 @@ while a check run shows each account only its own rows.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 
 from iamsql.common.arns import arn_account
 from iamsql.errors import PolicyError
-from iamsql.policy import Policy, parse_policy
+from iamsql.policy import Evaluation, Policy, Request, evaluate, parse_policy
 from iamsql.policy.document import as_resource_control_policy, as_service_control_policy
 
 SCP = "SERVICE_CONTROL_POLICY"
 RCP = "RESOURCE_CONTROL_POLICY"
 # the organization a caller of an account the loaded organization does not list is asked as a member of
 OUTSIDE_ORG = "o-iamsqloutside"
+ORGANIZATION_KEYS = ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Guardrails:
     rcps: list = field(default_factory=list)
     org_path: str | None = None  # aws:PrincipalOrgPaths value, "o-.../r-.../ou-.../"
     members: frozenset = frozenset()  # the organization's accounts
+    member_paths: dict = field(default_factory=dict)  # member account -> its aws:PrincipalOrgPaths value, where placed
 
     @property
     def signature(self) -> tuple:
@@ -61,15 +63,21 @@ class Guardrails:
     def caller_context(self, account_id: str) -> dict:
         """``aws:PrincipalOrgID`` (and, where known, ``aws:PrincipalOrgPaths``) of a caller of ``account_id`` on a
         resource of this account, as the loaded member list tells them: this account's own keys; a member's
-        organization (its path is not known here); any other account's another organization (``OUTSIDE_ORG``, a path
-        in it); none when the member list is not loaded."""
+        organization and, where the loaded tree places the member, its path; any other account's another
+        organization (``OUTSIDE_ORG``, a path in it); none when the member list is not loaded."""
         if not self.organization_id or not self.members:
             return {}
         if account_id == self.account_id:
             return self.context()
         if account_id in self.members:
-            return {"aws:PrincipalOrgID": self.organization_id}
+            path = self.member_paths.get(account_id)
+            return {"aws:PrincipalOrgID": self.organization_id, **({"aws:PrincipalOrgPaths": [path]} if path else {})}
         return {"aws:PrincipalOrgID": OUTSIDE_ORG, "aws:PrincipalOrgPaths": [f"{OUTSIDE_ORG}/r-iamsqloutside/"]}
+
+    def lists_not(self, account_id: str) -> bool:
+        """Whether ``account_id`` is known not to be in this organization (its member list is loaded and does not
+        hold it); whether it is in another organization or in none, the data does not say."""
+        return bool(self.organization_id and self.members) and account_id not in self.members
 
     def resource_context(self) -> dict:
         """Request context keys the organization fixes for a resource of this account: aws:ResourceOrgID and, where
@@ -84,6 +92,25 @@ class Guardrails:
         if self.org_path:
             keys[f"aws:{of}OrgPaths"] = [self.org_path]
         return keys
+
+
+def evaluate_caller(request: Request, outside: bool) -> Evaluation:
+    """``evaluate``; for a caller of an account the organization lists not (``outside``, asked as one of
+    ``OUTSIDE_ORG`` by ``Guardrails.caller_context``) also as one in no organization, which has no
+    aws:PrincipalOrgID or aws:PrincipalOrgPaths (IAM User Guide, "AWS global condition context keys": "only if the
+    principal is a member of an organization"). When the two answers differ the data cannot tell which holds: in
+    static analysis the answer is then the one with both keys unknown (conditional on them), else ``Unknown``."""
+    other = evaluate(request)
+    if not outside:
+        return other
+    without = {k: v for k, v in request.context.items() if k not in ORGANIZATION_KEYS}
+    none = evaluate(replace(request, context=without, absent_keys=(*request.absent_keys, *ORGANIZATION_KEYS)))
+    if none.decision == other.decision:
+        return other
+    if request.unknown_context:
+        return evaluate(replace(request, context=without))
+    return Evaluation("Unknown", reason=f"The answer depends on whether account {request.principal_account} is in "
+                                        "another organization or in none, which the loaded data does not say.")
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
@@ -182,7 +209,7 @@ def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
     members_of: dict[str | None, set[str]] = {}
     for account, org in org_of.items():
         members_of.setdefault(org, set()).add(account)
-    found = {}
+    placed = {}
     for account, org in org_of.items():
         chain, node, broken = [], parent_of.get(account), False
         seen = set()
@@ -197,9 +224,16 @@ def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
             root = candidates[0] if len(candidates) == 1 else None
         levels = [root] + list(reversed(chain)) + [None if broken else "", account]
         path = None if broken or not org else "/".join([org, root, *reversed(chain)]) + "/"
-
+        placed[account] = (org, levels, root, path)
+    paths_of: dict[str | None, dict[str, str]] = {}
+    for account, (org, _, _, path) in placed.items():
+        if path:
+            paths_of.setdefault(org, {})[account] = path
+    found = {}
+    for account, (org, levels, root, path) in placed.items():
         root_types = roots.get(root, (None, None))[1] if root else None
         found[account] = Guardrails(
             account, org, management.get(org), _levels(levels, SCP, root_types, used, attached, parsed),
-            _levels(levels, RCP, root_types, used, attached, parsed), path, frozenset(members_of.get(org, ())))
+            _levels(levels, RCP, root_types, used, attached, parsed), path, frozenset(members_of.get(org, ())),
+            paths_of.get(org, {}))
     return found

@@ -27,7 +27,7 @@ from iamsql.common.policy_text import json_text
 from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
 from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
-from iamsql.policy.access.organization import Guardrails
+from iamsql.policy.access.organization import Guardrails, evaluate_caller
 from iamsql.policy.access.questions import (
     CREATES,
     EXISTING,
@@ -300,9 +300,10 @@ class Asker:
         principal's)."""
         rails = self.rails
         owner = across[1] if across else rails
-        # an account the resource's organization does not list is in another organization, as
+        # an account the resource's organization does not list is in another organization or in none, as
         # iam_role_trust_access asks it
         outsider = owner.caller_context(principal.account_id) if across and rails is None and owner else {}
+        outside = bool(across and rails is None and owner and owner.lists_not(principal.account_id))
         own_keys, absent = principal.caller_context(True)
         if context and None in context.values():  # keys the request is asked without
             absent = (*absent, *(key for key, value in context.items() if value is None))
@@ -328,7 +329,7 @@ class Asker:
             management_account_id=(rails or owner).management_account_id if (rails or owner) else None,
             unknown_context=True,
         )
-        result = evaluate(request)
+        result = evaluate_caller(request, outside)
         if result.decision != "Unknown":
             return result
         identity, boundaries = request.identity_policies, request.permission_boundaries
@@ -1404,10 +1405,10 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     with an open escalation path that the principals reaching no administrator role may assume so (whoever
     assumes such a role can take its path)."""
     admins, escalating = _powers(principal_answers)
-    rows = _assume_rows(asker, _power_answers(principal_answers, admins, True), admins, *ASSUME_ADMIN)
+    rows = _assume_rows(asker, _own_power(_power_answers(principal_answers, admins, True)), admins, *ASSUME_ADMIN)
     done = admins | {row[1] for row in rows}
     rows += _assume_rows(
-        asker, _power_answers(principal_answers, escalating, False), done, "assume_escalating_role",
+        asker, _own_power(_power_answers(principal_answers, escalating, False)), done, "assume_escalating_role",
         "assume a role with a privilege-escalation path",
     )
     return rows + _unknown_assume_rows(asker, principal_answers, admins, done | {row[1] for row in rows})
@@ -1497,7 +1498,9 @@ def assume_across_rows(
     condition, else the first with conditions (``AllowedIf``, as a chain is). One that may reach the power only as far
     as the known documents tell (an administrator role whose trust is not known and its own policies allowing
     ``sts:AssumeRole`` on it, a role it may assume whose power is ``Unknown``) gets an ``Unknown`` row, unless it has an
-    ``assume_admin_role`` row already. A role of an account that is not loaded is not known to be one: no row."""
+    ``assume_admin_role`` row already. A role of an account that is not loaded is not known to be one: no row. A
+    principal that may assume, through a chain of at most ``MAX_CHAIN`` roles of its own account, a role with such a
+    row gets one too, its detail the whole chain (``_assume_rows``)."""
     account = asker.account
     admins, _ = _powers(principal_answers)
     assuming = {row[1]: row[7] for row in principal_answers if row[5] == ASSUME_ADMIN[0]}
@@ -1535,33 +1538,45 @@ def assume_across_rows(
                         role.arn, f"{unknown_power[role.arn]} (of role {role.name}, which it may assume)"))
                 elif principal.arn not in best or _unconditional([result, power]):
                     best[principal.arn] = (role.arn, [result, power])
+    # the principals that reach such a role of this account through a chain of its roles (role chaining: each step
+    # is the session's own policies and the next role's trust), the chain ending with the role of the other account
+    chained = _assume_rows(
+        asker, {arn: ([arn, role_arn], used) for arn, (role_arn, used) in best.items()},
+        admins | set(best) | {arn for arn, decision in assuming.items() if decision == "Allowed"}, *ASSUME_ADMIN)
+    reached = {row[1] for row in chained}
     rows = []
     for principal in account.principals:
         if principal.arn in best:
             role_arn, used = best[principal.arn]
             decision = "Allowed" if _unconditional(used) else "AllowedIf"
             rows.append(_access_row(account.account_id, principal, *ASSUME_ADMIN, decision, used, role_arn))
-        elif principal.arn in unknown and principal.arn not in assuming:
+        elif principal.arn in unknown and principal.arn not in assuming and principal.arn not in reached:
             rows.append(_unknown_assume_row(account.account_id, principal, *unknown[principal.arn]))
-    return rows
+    return rows + chained
+
+
+def _own_power(answers: dict[str, Evaluation]) -> dict[str, tuple[list[str], list[Evaluation]]]:
+    """``_assume_rows``'s ends for principals holding the power themselves: each its own chain and answer."""
+    return {arn: ([arn], [answer]) for arn, answer in answers.items()}
 
 
 def _assume_rows(
-    asker: Asker, powerful_principals: dict[str, Evaluation], excluded: set[str], question: str, title: str
+    asker: Asker, ends: dict[str, tuple[list[str], list[Evaluation]]], excluded: set[str], question: str, title: str
 ) -> list[tuple]:
-    """The ``question`` rows of the principals not ``excluded`` that may assume a role of ``powerful_principals``
-    (each with its answer to the power), directly or through a chain of at most ``MAX_CHAIN`` roles
-    (``assume_admin_rows``). A row holds the answers of every step: each ``sts:AssumeRole`` of the chain and the
-    last role's power, so it is ``AllowedIf`` when one of them is, with all their deny conditions."""
+    """The ``question`` rows of the principals not ``excluded`` that may assume a role of ``ends``, directly or
+    through a chain of at most ``MAX_CHAIN`` roles (``assume_admin_rows``). ``ends``: principal -> the chain from it
+    to the power (itself, or it and the roles of other accounts it may assume) and the answers it holds by (those
+    assumptions, the power). A row holds the answers of every step: each ``sts:AssumeRole`` of the chain and those
+    of its end, so it is ``AllowedIf`` when one of them is, with all their deny conditions."""
     account = asker.account
-    powerful = {arn for arn in powerful_principals if account.role(arn) is not None}
+    powerful = {arn for arn in ends if account.role(arn) is not None}
     if not powerful:
         return []
-    # role -> chain from it to a powerful role; sorted, so that the role a principal is shown to reach does not
+    # role -> chain from it to the power; sorted, so that the role a principal is shown to reach does not
     # depend on the order of a set (which changes with the interpreter's string hashing)
-    targets = {arn: [arn] for arn in sorted(powerful)}
+    targets = {arn: list(ends[arn][0]) for arn in sorted(powerful)}
     # role -> the answers that the power reached from it holds by: the later assumptions of its chain, the power
-    steps = {arn: [powerful_principals[arn]] for arn in targets}
+    steps = {arn: list(ends[arn][1]) for arn in targets}
     trusts = {
         arn: _trusted_names(role.trust.document, account)
         for arn, role in account.roles.items()
@@ -1575,7 +1590,7 @@ def _assume_rows(
     candidates = [
         p
         for p in account.principals
-        if p.arn not in powerful_principals
+        if p.arn not in ends
         and p.arn not in excluded
         and not p.service_linked
         and (anyone_somewhere or p.arn in named_anywhere or asker.may_allow(p, "sts:AssumeRole"))

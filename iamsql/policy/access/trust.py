@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from iamsql.common.arns import arn_partition
-from iamsql.policy import Policy, Request, evaluate, parse_policy
-from iamsql.policy.access.organization import OUTSIDE_ORG
+from iamsql.policy import Policy, Request, parse_policy
+from iamsql.policy.access.organization import ORGANIZATION_KEYS, OUTSIDE_ORG, evaluate_caller
 
 # the accounts that may stand for "another account": the first that is neither the role's nor in its trust policy
 OUTSIDE_ACCOUNTS = tuple(digit * 12 for digit in "987654321")
@@ -319,10 +319,11 @@ def _other_callers(role_arn: str, role_account: str, trust: Policy, rails) -> li
     # a principal of an account in no organization, whose aws:PrincipalOrg* keys are absent: a trust admitting it
     # admits anyone who opens an account
     callers: list[tuple[str, object, str, bool]] = [(outside, NO_ORGANIZATION, generic(outside), False)]
-    if organization:
-        member = next((a for a in sorted(rails.members) if a != role_account), None)
-        if member:
-            callers.append((member, organization, generic(member), True))
+    if organization:  # a member of each place in the loaded tree (its aws:PrincipalOrgPaths), then one not placed
+        places: dict = {}
+        for member in sorted(rails.members - {role_account}, key=lambda a: (a not in rails.member_paths, a)):
+            places.setdefault(rails.member_paths.get(member), member)
+        callers += [(member, organization, generic(member), True) for member in places.values()]
     else:
         callers.append((outside, None, generic(outside), True))
     for statement in trust.statements:
@@ -346,7 +347,6 @@ def _other_callers(role_arn: str, role_account: str, trust: Policy, rails) -> li
 
 _UNSET = object()
 NO_ORGANIZATION = object()  # a caller's organization keys: absent
-ORGANIZATION_KEYS = ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
 
 
 def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, rails=None,
@@ -357,6 +357,7 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
     identity: list = []
     rcps: list = []
     absent: tuple[str, ...] = ()
+    outside = False  # an account the organization lists not: in another organization or in none
     if entry.kind in ("anyone", "account", "principal") and entry.account:
         context["aws:PrincipalAccount"] = entry.account
         identity = [ALLOW_ALL_POLICY]
@@ -364,12 +365,14 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
             context["aws:PrincipalOrgID"] = OUTSIDE_ORG
         if rails is not None:  # the loaded member list fixes the caller's organization
             context.update(rails.caller_context(entry.account))
+            outside = entry.kind != "anyone" and rails.lists_not(entry.account)  # "*": _other_callers asks both
         if rails is not None and rails.rcps and rails.organization_id and rails.members:
             context.update(rails.resource_context())
             rcps = rails.rcps
-        if organization is not _UNSET:
+        if organization is not _UNSET and context.get("aws:PrincipalOrgID") != organization:
             for key in ORGANIZATION_KEYS:
                 context.pop(key, None)
+            outside = False
             if organization is NO_ORGANIZATION:
                 absent = ORGANIZATION_KEYS
             elif organization is not None:
@@ -386,7 +389,7 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
         rcps=rcps, management_account_id=rails.management_account_id if rails is not None and rcps else None,
         unknown_context=True, absent_keys=absent,
     )
-    result = evaluate(request)
+    result = evaluate_caller(request, outside)
     conditions = list(result.conditions or [])
     denies = list(result.deny_conditions or [])
     keys = sorted({k.lower() for block in [*conditions, *denies] for keyed in block.values() if isinstance(keyed, dict)

@@ -11,7 +11,7 @@ from iamsql.errors import IamsqlError
 from iamsql.policy import Evaluation, Request, evaluate
 from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, Principal, load_accounts
-from iamsql.policy.access.organization import guardrails
+from iamsql.policy.access.organization import evaluate_caller, guardrails
 from iamsql.policy.access.questions import PROBE
 from iamsql.policy.access.tables import POSSIBLE, RANK, Asker, assumers_across, attached_at, probe_key_policy
 from iamsql.policy.catalog import probe_resources
@@ -165,9 +165,10 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
         owner = rails.get(resource_account or _arn_account(target) or account.account_id)
         # the caller's organization keys: its own account's, else as the resource's organization lists its account
         caller = own.context() if own else owner.caller_context(principal.account_id) if owner else {}
+        outside = own is None and owner is not None and owner.lists_not(principal.account_id)
         defaults = {**caller, **(owner.resource_context() if owner else {})}
         own_keys, absent = principal.caller_context(unknown_context)
-        result = evaluate(Request(
+        result = evaluate_caller(Request(
             action=action, resource=target, principal=principal.arn, principal_account=principal.account_id,
             resource_account=resource_account, context={**defaults, **own_keys, **context}, absent_keys=absent,
             identity_policies=[a.policy for a in principal.identity], resource_policy=resource_policy,
@@ -175,7 +176,7 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
             scps=own.scps if own else [], rcps=owner.rcps if owner else [],
             management_account_id=(own or owner).management_account_id if (own or owner) else None,
             unknown_context=unknown_context,
-        ))
+        ), outside)
         granted, missing, groups = _labels(principal, result)
         trust = _unknown_trust(role)
         if trust is not None and result.decision != "ExplicitlyDenied":
@@ -377,17 +378,22 @@ def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> di
 
 def _loaded_elsewhere(askers: dict[str, Asker], account: AccountModel, role: Principal, rails=None) -> list[Answer]:
     """The principals of the other loaded accounts that may assume the role: the role's trust policy (it names
-    their account or them) and their own policies, boundaries and SCPs must all allow it."""
+    their account or them) and their own policies, boundaries and SCPs must all allow it; and those that may reach
+    one of them that is a role through roles of their own account (``_through_roles``)."""
     answers = []
     for other, asker in askers.items():
         if other == account.account_id:
             continue
+        found: dict[str, Answer] = {}
         for principal, result in assumers_across(asker, asker.account.principals, role, account.account_id, rails):
             granted, missing, groups = _labels(principal, result)
-            answers.append(Answer(principal.arn, principal.kind, other, result.decision,
-                                  "cross-account, from another loaded account", granted,
-                                  list(result.conditions), missing, result.reason,
-                                  list(result.deny_conditions)))
+            found[principal.arn] = Answer(principal.arn, principal.kind, other, result.decision,
+                                          "cross-account, from another loaded account", granted,
+                                          list(result.conditions), missing, result.reason,
+                                          list(result.deny_conditions))
+        # and the principals of that account that reach such a role through a chain of its roles (role chaining)
+        chained = _through_roles(asker, found)
+        answers += [chained.pop(arn, answer) for arn, answer in found.items()] + list(chained.values())
     return answers
 
 
