@@ -2822,24 +2822,17 @@ def number_to_char(value: exp.Expr, fmt: str, scope: Scope) -> exp.Expr:
     return call("pg_to_char_number", text, string(fmt), exp.Boolean(this=is_float))
 
 
-class _StrftimeCode(NamedTuple):
-    """A ``strftime`` code of ``to_char``'s translation that joins its neighbours' in one ``strftime`` format."""
-
-    code: str
-
-
 def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
-    """``to_char(timestamp, format)`` as a concatenation of DuckDB ``strftime`` pieces and literal text; plain codes
-    next to each other and the text between them are one ``strftime`` format (one call per row, not one per pattern).
+    """``to_char(timestamp, format)`` as a concatenation of DuckDB ``strftime`` pieces and literal text.
     ``known_time``: ``ts`` is known to be a date or timestamp, so digits in ``fmt`` are literal text (they are
     number patterns when ``to_char`` formats a number)."""
-    parts: list[exp.Expr | str | _StrftimeCode] = []  # an expression, literal text, or a plain strftime code
+    parts: list[exp.Expr] = []
     literal = ""
 
     def flush():
         nonlocal literal
         if literal:
-            parts.append(literal)
+            parts.append(string(literal))
             literal = ""
 
     i = 0
@@ -2866,7 +2859,7 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
                 flush()
                 if pattern in TO_CHAR_ZONE:
                     without_zone = pattern.lower() == "tz" and _is_timestamp_without_zone(ts)
-                    parts.append("" if without_zone else spec)
+                    parts.append(string("" if without_zone else spec))
                 elif isinstance(spec, tuple) and len(spec) == 2:
                     # a number from a DuckDB function or macro, zero-padded to ``width`` digits unless FM
                     function, width = spec
@@ -2880,7 +2873,7 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
                         if fill_mode and spec in ("%H", "%I", "%M", "%S", "%m", "%d", "%j")
                         else spec
                     )
-                    parts.append(_StrftimeCode(piece))
+                    parts.append(call("strftime", ts.copy(), string(piece)))
                 else:
                     code, case, width = spec
                     piece: exp.Expr = call("strftime", ts.copy(), string(code))
@@ -2893,7 +2886,7 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
                 suffix = fmt[i : i + 2]
                 if suffix in ("th", "TH") and spec != "%p" and (isinstance(spec, str) or len(spec) == 2):
                     # an ordinal suffix after a number: 1st, 2nd, 3rd, 11th (upper case for TH)
-                    number = exp.cast(_to_char_part(ts, parts[-1]), exp.DataType.build("INTEGER"))
+                    number = exp.cast(parts[-1].copy(), exp.DataType.build("INTEGER"))
                     ordinal = call("pg_ordinal_suffix", number)
                     parts.append(call("upper", ordinal) if suffix == "TH" else ordinal)
                     i += 2
@@ -2906,41 +2899,10 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
             literal += fmt[j]
             i = j + 1
     flush()
-    pieces = _joined_strftime(ts, parts)
-    if not pieces:
+    if not parts:
         return string("")
     result = exp.Case().when(exp.Is(this=ts.copy(), expression=exp.Null()), exp.Null())
-    return result.else_(call("concat", *pieces) if len(pieces) > 1 else pieces[0])
-
-
-def _to_char_part(ts: exp.Expr, part: exp.Expr | str | _StrftimeCode) -> exp.Expr:
-    if isinstance(part, _StrftimeCode):
-        return call("strftime", ts.copy(), string(part.code))
-    return string(part) if isinstance(part, str) else part.copy()
-
-
-def _joined_strftime(ts: exp.Expr, parts: list[exp.Expr | str | _StrftimeCode]) -> list[exp.Expr]:
-    """``to_char``'s parts as expressions, each run of plain codes and literal text that holds a code as one
-    ``strftime`` (the text's ``%`` written ``%%``)."""
-    pieces: list[exp.Expr] = []
-    run: list[str | _StrftimeCode] = []
-
-    def end_run() -> None:
-        if any(isinstance(part, _StrftimeCode) for part in run):
-            joined = "".join(part.code if isinstance(part, _StrftimeCode) else part.replace("%", "%%") for part in run)
-            pieces.append(call("strftime", ts.copy(), string(joined)))
-        elif run:
-            pieces.append(string("".join(run)))
-        run.clear()
-
-    for part in parts:
-        if isinstance(part, (str, _StrftimeCode)):
-            run.append(part)
-        else:
-            end_run()
-            pieces.append(part)
-    end_run()
-    return pieces
+    return result.else_(call("concat", *parts) if len(parts) > 1 else parts[0])
 
 
 class CaptureGroup(NamedTuple):

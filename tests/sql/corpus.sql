@@ -489,11 +489,6 @@ select regexp_match('abc', 'x(y)') is null as none, regexp_match('abc', 'b') as 
 select to_char('2024-02-05 14:07:09+00'::timestamptz, 'Day DD Month YYYY') as a, to_char('2024-02-05 14:07:09+00'::timestamptz, 'FMDay, Mon DD') as b,
   to_char('2024-02-05 14:07:09+00'::timestamptz, 'DY MON dy mon HH12 AM "literal" YY') as c;
 
--- name: edge_to_char_joined_codes
-select to_char('2024-02-05 04:07:09.012345+00'::timestamptz, 'YYYY-MM-DD HH24:MI') as a,
-  to_char('2024-02-05 04:07:09.012345+00'::timestamptz, 'YYYY"%"MM "100% d" DD HH:MI:SS.US fmHH24 DDth TZ') as b,
-  to_char('2024-02-05 04:07:09.012345+00'::timestamptz, '"100%"') as c, to_char(null::timestamptz, 'YYYY MM') as d;
-
 -- name: edge_intervals
 select interval '1 day' + interval '2 hours' as a, '2025-01-31'::date + interval '1 month' as b, now() - now() as zero,
   date_part('epoch', interval '2 days') as epoch, extract(epoch from '2025-01-01T00:00:00Z'::timestamptz) as ts_epoch;
