@@ -46,19 +46,19 @@ listed_call as (
   from cloudtrail_event_call as c
     join action_list as l on l.action = c.action
   where c.event_time > now() - :lookback_days * interval '1 day'
-    -- the user or role behind the call, by name
-    and (',' || replace(:allowed_callers, ' ', '') || ',') not like ('%,' || regexp_replace(c.caller, '^.*/', '') || ',%')
 ),
 needed as (
   select greatest(1, ceil(round(:min_share * count(*), 6)))::integer as actions, count(*) as listed
   from action_list
 ),
--- callers that can reach the share at all: a window holds at most the caller's actions of the whole lookback
+-- callers that can reach the share at all: a window holds at most the caller's actions of the whole lookback; the
+-- allowed callers (the user or role behind the call, by name) left out here, once per caller rather than per call
 possible_caller as (
   select c.account_id, c.caller
   from listed_call as c
   group by c.account_id, c.caller
   having count(distinct c.action) >= (select actions from needed)
+    and (',' || replace(:allowed_callers, ' ', '') || ',') not like ('%,' || regexp_replace(c.caller, '^.*/', '') || ',%')
 ),
 -- A window [s, s + window) holds an action when one of its calls falls in it: s within window - 1 minutes before
 -- the call. The calls of an action less than a window apart make one run of such starts (an island), so the busiest

@@ -25,21 +25,30 @@ parameters:
   lookback_days: 90
   grace_minutes: 5
 */
-with lifecycle as (
-  select e.account_id, e.partition, e.event_time, e.event_name,
-    -- the key's user: the one the request names, else the caller itself
-    coalesce(t.request_parameters ->> 'userName', e.identity_user_name) as user_name,
-    case when e.user_type = 'IAMUser' and lower(coalesce(t.request_parameters ->> 'userName', e.identity_user_name))
-      = lower(e.identity_user_name) then e.identity_arn end as owner_arn,
-    -- CreateAccessKey names the new key in its response only
-    coalesce(t.request_parameters ->> 'accessKeyId', t.response_elements -> 'accessKey' ->> 'accessKeyId') as key_id,
-    case when e.event_name = 'DeleteAccessKey' then 'deleted'
-      when t.request_parameters ->> 'status' = 'Inactive' then 'deactivated' else 'activated' end as change
+with key_call as materialized (
+  -- the key calls' request fields read side by side, once each (one parse of the request per call)
+  select e.account_id, e.partition, e.event_time, e.event_name, e.user_type, e.identity_user_name, e.identity_arn,
+    t.request_parameters ->> 'userName' as request_user_name,
+    t.request_parameters ->> 'accessKeyId' as request_key_id,
+    t.request_parameters ->> 'status' as request_status,
+    t.response_elements -> 'accessKey' ->> 'accessKeyId' as response_key_id
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'iam.amazonaws.com' and e.error_code is null
     and e.event_name in ('CreateAccessKey', 'UpdateAccessKey', 'DeleteAccessKey')
     and e.event_time <= now()
+),
+lifecycle as (
+  select k.account_id, k.partition, k.event_time, k.event_name,
+    -- the key's user: the one the request names, else the caller itself
+    coalesce(k.request_user_name, k.identity_user_name) as user_name,
+    case when k.user_type = 'IAMUser' and lower(coalesce(k.request_user_name, k.identity_user_name))
+      = lower(k.identity_user_name) then k.identity_arn end as owner_arn,
+    -- CreateAccessKey names the new key in its response only
+    coalesce(k.request_key_id, k.response_key_id) as key_id,
+    case when k.event_name = 'DeleteAccessKey' then 'deleted'
+      when k.request_status = 'Inactive' then 'deactivated' else 'activated' end as change
+  from key_call as k
 ),
 use as (
   select account_id, partition, actor_arn, access_key_id, event_time, source_ip_address
