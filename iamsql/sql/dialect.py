@@ -2798,11 +2798,11 @@ TO_CHAR_PATTERNS = [
     ("am", ("%p", "lower", 0)),
     ("pm", ("%p", "lower", 0)),
     ("Y,YYY", ToCharYear("year", 0)),
-    ("YYYY", ToCharYear("year", 4)),
+    ("IYYY", "%G"),
+    ("YYYY", "%Y"),
     ("YYY", ToCharYear("year", 3)),
-    ("YY", ToCharYear("year", 2)),
+    ("YY", "%y"),
     ("Y", ToCharYear("year", 1)),
-    ("IYYY", ToCharYear("isoyear", 4)),
     ("IYY", ToCharYear("isoyear", 3)),
     ("IY", ToCharYear("isoyear", 2)),
     ("IW", "%V"),
@@ -2935,11 +2935,9 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
                 elif isinstance(spec, tuple) and len(spec) == 2:
                     # a number from a DuckDB function or macro, zero-padded to ``width`` digits unless FM
                     function, width = spec
-                    number = call(function, (wall_time if function == "pg_century" else ts).copy())
+                    piece = exp.cast(call(function, ts.copy()), exp.DataType.build("VARCHAR"))
                     if width and not fill_mode:
-                        piece = call("pg_zero_pad", number, exp.Literal.number(width))
-                    else:
-                        piece = exp.cast(number, exp.DataType.build("VARCHAR"))
+                        piece = call("lpad", piece, exp.Literal.number(width), string("0"))
                     parts.append(piece)
                 elif isinstance(spec, str):
                     piece = (
