@@ -805,6 +805,8 @@ def is_date(node: exp.Expr) -> bool:
         return is_date(node.this)
     if isinstance(node, exp.Cast):
         return node.to.this == exp.DataType.Type.DATE
+    if isinstance(node, exp.Column) and (values := values_column(node)):
+        return any(is_date(value) for value in values)  # a column of a VALUES list of dates
     return isinstance(node, exp.CurrentDate) or func_name(node) == "make_date"
 
 
@@ -822,6 +824,8 @@ def is_timestamptz(node: exp.Expr, scope: Scope) -> bool:
         return node.to.this == exp.DataType.Type.TIMESTAMPTZ
     if isinstance(node, (exp.CurrentTimestamp, exp.StrToTime)):
         return True
+    if isinstance(node, exp.Column) and scope.column_type(node) is None and (values := values_column(node)):
+        return any(is_timestamptz(value, scope) for value in values)  # a column of a VALUES list of timestamptz
     if isinstance(node, exp.Column):
         return scope.column_type(node) == "TIMESTAMPTZ"
     if isinstance(node, exp.TimestampTrunc):
@@ -2094,6 +2098,10 @@ def is_text(node: exp.Expr, scope: Scope) -> bool:
         return True  # an escape string, E'...'
     if isinstance(node, exp.Cast):
         return node.to.this in TEXT_TYPES
+    if isinstance(node, exp.Column) and scope.column_type(node) is None and (values := values_column(node)):
+        # a column of a VALUES list of text (string literals are text there, as Postgres resolves them)
+        return all(is_text(v, scope) or isinstance(v, exp.Null) for v in values) and not all(
+            isinstance(v, exp.Null) for v in values)
     if isinstance(node, exp.Column):
         return scope.column_type(node) == "VARCHAR" or bool(scope.of_derived(node, is_text))
     if isinstance(node, exp.Coalesce):
@@ -2173,17 +2181,19 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
             node.this, exp.Literal):
         # Postgres reads other styles too (Java's "Jun 14, 2025 9:00:00 AM", as AWS writes CreateAccessKey's
         # createDate in CloudTrail; "20250615") and rounds a fraction beyond microseconds, where DuckDB's cast cuts
-        # it: a text without such a fraction is cast as it is, and where DuckDB's cast cannot read it (or cuts a
-        # fraction), through pg_time_in; a text neither reads fails in Postgres's words (NULL stays NULL)
+        # it, and reads a zone abbreviation at the end as its own fixed offset (PST is -08 in June, where DuckDB
+        # reads Los Angeles's time): a text without such a fraction or a closing word is cast as it is, and where
+        # DuckDB's cast cannot read it (or would read it otherwise), through pg_time_in; a text neither reads
+        # fails in Postgres's words (NULL stays NULL)
         kind = {exp.DataType.Type.TIMESTAMPTZ: "timestamp with time zone"}.get(target, TIME_KINDS[target])
-        fraction_fits = exp.Not(this=call("regexp_matches", node.this.copy(), string(r"\.\d{7}")))
+        cast_reads_it = exp.Not(this=call("regexp_matches", node.this.copy(), string(r"\.\d{7}|[A-Za-z]{2}\s*$")))
         attempts = [exp.TryCast(this=node.this.copy(), to=node.to.copy()),
                     exp.TryCast(this=call("pg_time_in", node.this.copy(), string(TIME_KINDS[target])), to=node.to.copy())]
         for attempt in attempts:
             attempt.meta["pg_time_read"] = True
         message = exp.DPipe(this=exp.DPipe(this=string(f'invalid input syntax for type {kind}: "'),
                                            expression=node.this.copy()), expression=string('"'))
-        first = exp.Case().when(fraction_fits, attempts[0])
+        first = exp.Case().when(cast_reads_it, attempts[0])
         return exp.Coalesce(this=first, expressions=[attempts[1], call("pg_raise", message)])
     if target == exp.DataType.Type.TIME and is_timestamptz(node.this, scope):
         # the time of day in the session's time zone (UTC here); DuckDB has no direct timestamptz -> time cast
@@ -2539,6 +2549,15 @@ def time_text(node: exp.Expr) -> exp.Expr:
     return exp.RegexpReplace(this=text, expression=string(r" \(BC\)(.*)$"), replacement=string(r"\1 BC"))
 
 
+def _time_type(node: exp.Expr, scope: Scope) -> exp.DataType.Type | None:
+    """The Postgres time type ``node`` is known to have (date, timestamp, timestamptz), else None."""
+    if is_date(node):
+        return exp.DataType.Type.DATE
+    if is_timestamptz(node, scope):
+        return exp.DataType.Type.TIMESTAMPTZ
+    return exp.DataType.Type.TIMESTAMP if _is_timestamp_without_zone(node) else None
+
+
 def special_time(node: exp.Expr, kind: exp.DataType.Type) -> exp.Expr | None:
     """The value of Postgres's special time input ``'now'``, ``'today'``, ``'yesterday'``, ``'tomorrow'`` or
     ``'epoch'`` (a string literal read as a timestamptz, timestamp or date), which DuckDB cannot read; else None."""
@@ -2597,6 +2616,19 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Cast) and node.to.this in time_types and (
             literal := time_literal(node.this, node.to.this)) is not None:
         return exp.Cast(this=literal, to=node.to.copy())
+    if isinstance(node, exp.Values):
+        # ``values (date '2024-01-01'), ('0044-03-15 BC')``: a literal of a later row is read as the first typed
+        # value's type, as Postgres resolves a VALUES column
+        replacement = node.copy()
+        for values in shared_type_values(replacement):
+            kind = next(filter(None, (_time_type(value, scope) for value in values)), None)
+            for value in values if kind else []:
+                read = special_time(value, kind)
+                if read is None and (literal := time_literal(value, kind)) is not None:
+                    read = exp.Cast(this=literal, to=exp.DataType.build(kind.value))
+                if read is not None:
+                    value.replace(read)
+        return replacement
     if isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between)):
         # ``event_time > 'yesterday'``: the literal is read as the other side's type
         sides = [node.this, *(node.args.get(k) for k in ("expression", "low", "high") if node.args.get(k))]
@@ -2737,6 +2769,21 @@ INTERVAL_UNIT_NAMES = {"YR": "YEAR", "YRS": "YEAR", "MON": "MONTH", "MONS": "MON
                        "MSECS": "MILLISECOND", "USEC": "MICROSECOND", "USECS": "MICROSECOND"}
 
 
+class ToCharYear(NamedTuple):
+    """A year pattern of ``to_char``: the last ``digits`` digits (0: ``Y,YYY``) of the year of the era (44 for 44 BC,
+    as Postgres writes it) that DuckDB's ``function`` (``year``, ``isoyear``) gives astronomically (-43)."""
+
+    function: str
+    digits: int
+
+
+class ToCharEra(NamedTuple):
+    """An era pattern of ``to_char`` (``BC``, ``a.d.``, ...): what it writes for a year before 1 and for any other."""
+
+    before_christ: str
+    anno_domini: str
+
+
 TO_CHAR_PATTERNS = [
     # (Postgres pattern, DuckDB strftime piece or callable(ts) -> expression)
     ("HH24", "%H"),
@@ -2750,11 +2797,25 @@ TO_CHAR_PATTERNS = [
     ("PM", "%p"),
     ("am", ("%p", "lower", 0)),
     ("pm", ("%p", "lower", 0)),
+    ("Y,YYY", ToCharYear("year", 0)),
     ("IYYY", "%G"),
     ("YYYY", "%Y"),
+    ("YYY", ToCharYear("year", 3)),
     ("YY", "%y"),
+    ("Y", ToCharYear("year", 1)),
+    ("IYY", ToCharYear("isoyear", 3)),
+    ("IY", ToCharYear("isoyear", 2)),
     ("IW", "%V"),
     ("ID", ("isodow", 0)),
+    ("I", ToCharYear("isoyear", 1)),
+    ("BC", ToCharEra("BC", "AD")),
+    ("AD", ToCharEra("BC", "AD")),
+    ("bc", ToCharEra("bc", "ad")),
+    ("ad", ToCharEra("bc", "ad")),
+    ("B.C.", ToCharEra("B.C.", "A.D.")),
+    ("A.D.", ToCharEra("B.C.", "A.D.")),
+    ("b.c.", ToCharEra("b.c.", "a.d.")),
+    ("a.d.", ToCharEra("b.c.", "a.d.")),
     ("WW", ("pg_week_of_year", 2)),
     ("W", ("pg_week_of_month", 0)),
     ("Q", ("quarter", 0)),
@@ -2786,10 +2847,10 @@ TO_CHAR_PATTERNS = [
 TO_CHAR_ZONE = ("TZH", "TZM", "OF", "TZ", "tz")
 
 
-TO_CHAR_REFUSED = ("IDDD", "SSSS", "Y,YYY")
+TO_CHAR_REFUSED = ("IDDD", "SSSS")
 # Patterns written in upper case whose lower-case spelling is the same pattern (numbers have no case); the others
 # (AM, MONTH, DAY, TZ, ...) have their own entry per spelling.
-TO_CHAR_CASED = ("AM", "PM", "MONTH", "MON", "DAY", "DY", "TZ")
+TO_CHAR_CASED = ("AM", "PM", "MONTH", "MON", "DAY", "DY", "TZ", "BC", "AD", "B.C.", "A.D.")
 
 
 def _to_char_pattern_at(fmt: str, j: int, pattern: str) -> bool:
@@ -2802,6 +2863,8 @@ def _is_timestamp_without_zone(ts: exp.Expr) -> bool:
     """Whether ``ts`` is a ``timestamp`` (without time zone): a cast to it or ``x at time zone z``."""
     while isinstance(ts, exp.Paren):
         ts = ts.this
+    if isinstance(ts, exp.Column) and (values := values_column(ts)):
+        return any(_is_timestamp_without_zone(value) for value in values)  # a column of a VALUES list of them
     return isinstance(ts, exp.AtTimeZone) or isinstance(ts, exp.Cast) and ts.to.this == exp.DataType.Type.TIMESTAMP
 
 
@@ -2828,6 +2891,8 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
     number patterns when ``to_char`` formats a number)."""
     parts: list[exp.Expr] = []
     literal = ""
+    # years counted astronomically (DuckDB's year of a BC timestamptz is the year of its era)
+    wall_time = exp.cast(ts.copy(), exp.DataType.build("TIMESTAMP"))
 
     def flush():
         nonlocal literal
@@ -2860,6 +2925,13 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
                 if pattern in TO_CHAR_ZONE:
                     without_zone = pattern.lower() == "tz" and _is_timestamp_without_zone(ts)
                     parts.append(string("" if without_zone else spec))
+                elif isinstance(spec, ToCharYear):
+                    year = call(spec.function, wall_time.copy())
+                    parts.append(call("pg_to_char_year", year, exp.Literal.number(spec.digits),
+                                      exp.Boolean(this=fill_mode)))
+                elif isinstance(spec, ToCharEra):
+                    before = exp.LTE(this=call("year", wall_time.copy()), expression=exp.Literal.number(0))
+                    parts.append(exp.Case().when(before, string(spec.before_christ)).else_(string(spec.anno_domini)))
                 elif isinstance(spec, tuple) and len(spec) == 2:
                     # a number from a DuckDB function or macro, zero-padded to ``width`` digits unless FM
                     function, width = spec
@@ -2884,7 +2956,8 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
                     parts.append(piece)
                 i = j + len(pattern)
                 suffix = fmt[i : i + 2]
-                if suffix in ("th", "TH") and spec != "%p" and (isinstance(spec, str) or len(spec) == 2):
+                numbered = isinstance(spec, str) or len(spec) == 2 and not isinstance(spec, ToCharEra)
+                if suffix in ("th", "TH") and spec != "%p" and numbered and pattern != "Y,YYY":
                     # an ordinal suffix after a number: 1st, 2nd, 3rd, 11th (upper case for TH)
                     number = exp.cast(parts[-1].copy(), exp.DataType.build("INTEGER"))
                     ordinal = call("pg_ordinal_suffix", number)
@@ -3397,7 +3470,7 @@ def numeric_series(node: exp.GenerateSeries | exp.ExplodingGenerateSeries, scope
 def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Window) and isinstance(node.this, exp.AggFunc) and isinstance(node.this.this, exp.Distinct):
         raise QueryError("DISTINCT is not implemented for window functions")
-    if isinstance(node, exp.Select) and node.args.get("qualify"):
+    if isinstance(node, exp.Select) and node.args.get("qualify") and not node.args["qualify"].meta.get("pg_with_ties"):
         raise QueryError('syntax error at or near "qualify": Postgres has no QUALIFY (filter a subquery on the window '
                          "function instead)")
     if isinstance(node, exp.Select) and not node.expressions and isinstance(node.parent, (exp.Subquery, exp.Exists)):
@@ -4533,7 +4606,7 @@ def inet_call(name: str, inet: str | None, *args: exp.Expr) -> exp.Expr:
     return result
 
 
-def _inet_value_lists(node: exp.Expr) -> list[list[exp.Expr]]:
+def shared_type_values(node: exp.Expr) -> list[list[exp.Expr]]:
     """The values that share one type: each column of a VALUES or a UNION, the arguments of a coalesce, the
     results of a CASE."""
     if isinstance(node, exp.Coalesce):
@@ -4598,7 +4671,7 @@ def rewrite_inet(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call("pg_inet_test", string(operator), *[_inet_operand(s, scope, operator) for s in (left, right)])
     if isinstance(node, (exp.Values, exp.Coalesce, exp.Case, exp.Union)):
         # the literals of a VALUES column, a coalesce, a CASE or a UNION column that holds inets are inets too
-        for values in _inet_value_lists(node):
+        for values in shared_type_values(node):
             inet = next((inet_type(v) for v in values if inet_type(v)), None)
             for value in values:
                 if inet and isinstance(value, exp.Literal) and value.is_string:
@@ -4852,7 +4925,12 @@ def check_unsupported(tree: exp.Expr) -> None:
     for node in tree.find_all(exp.Fetch):
         options = node.args.get("limit_options")
         if options is not None and options.args.get("with_ties"):
-            raise UnsupportedFeature("unsupported Postgres feature: FETCH ... WITH TIES")
+            query = node.parent
+            if not query.args.get("order"):
+                raise QueryError("WITH TIES cannot be specified without ORDER BY clause")
+            if not isinstance(query, exp.Select) or query.args.get("offset") or query.args.get("distinct"):
+                raise UnsupportedFeature("unsupported Postgres feature: FETCH ... WITH TIES of a UNION, INTERSECT or "
+                                         "EXCEPT, after OFFSET or with DISTINCT")
     for node in tree.find_all(exp.Array):
         if any(isinstance(e, exp.Array) for e in node.expressions):
             raise UnsupportedFeature("unsupported Postgres feature: multidimensional arrays (array[[...], [...]])")
@@ -5157,7 +5235,36 @@ def _is_row(node: exp.Expr) -> bool:
     return any(source.alias_or_name == node.name for source in sources)
 
 
+def rewrite_fetch_with_ties(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """``order by k fetch first n rows with ties`` (DuckDB has no WITH TIES) as ``qualify rank() over (order by k)
+    <= n``: the first n rows and every row whose keys equal the last one's (an ordinal key is its select item)."""
+    fetch = node.args.get("limit") if isinstance(node, exp.Select) else None
+    options = fetch.args.get("limit_options") if isinstance(fetch, exp.Fetch) else None
+    if options is None or not options.args.get("with_ties"):
+        return node
+    items = [item.unalias() for item in node.expressions]
+    aliases = {item.alias: item.unalias() for item in node.expressions if isinstance(item, exp.Alias)}
+    keys = []
+    for ordered in node.args["order"].expressions:
+        key, value = ordered.copy(), ordered.this
+        if isinstance(value, exp.Literal) and value.is_int and 1 <= int(value.name) <= len(items):
+            key.set("this", items[int(value.name) - 1].copy())
+        elif isinstance(value, exp.Column) and not value.table and value.name in aliases:
+            key.set("this", aliases[value.name].copy())  # an output column's name, as ORDER BY reads it first
+        keys.append(key)
+    rank = exp.Window(this=exp.Anonymous(this="rank", expressions=[]), order=exp.Order(expressions=keys))
+    count = fetch.args.get("count") or exp.Literal.number(1)
+    replacement = node.copy()
+    replacement.set("limit", None)
+    qualify = exp.Qualify(this=exp.LTE(this=rank, expression=count.copy()))
+    qualify.meta["pg_with_ties"] = True
+    replacement.set("qualify", qualify)
+    return replacement
+
+
 REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
+    # ``fetch first n rows with ties``: a rank over the ORDER BY keys (before the rules that rewrite those keys).
+    rewrite_fetch_with_ties,
     # Steampipe's key column: ``log_group_name = '...'`` also keeps events whose log group is unknown.
     rewrite_key_column_quals,
     # ``jsonb_array_elements(x) s`` and friends in FROM / LATERAL: a subquery over the list of elements or keys,

@@ -885,7 +885,12 @@ create or replace temp macro pg_ordinal_suffix(n) as
 create or replace temp macro pg_julian_day(t) as cast(julian(cast(t as date)) as bigint);
 create or replace temp macro pg_day_micros(t) as
     ((epoch_us(cast(t as timestamp)) % 86400000000) + 86400000000) % 86400000000;
-create or replace temp macro pg_century(t) as case when year(t) > 0 then (year(t) + 99) // 100 else -((99 - year(t)) // 100) end;
+create or replace temp macro pg_century(t) as case when year(t) > 0 then (year(t) + 99) // 100 else -((100 - year(t)) // 100) end;
+create or replace temp macro pg_era_year(y) as case when y > 0 then y else 1 - y end;
+create or replace temp macro pg_to_char_year(y, digits, fill) as
+    case when digits = 0 then printf('%d,%03d', pg_era_year(y) // 1000, pg_era_year(y) % 1000)
+         else printf(case when fill then '%d' else '%0' || digits || 'd' end,
+                     pg_era_year(y) % cast(10 ** digits as bigint)) end;
 create or replace temp macro pg_substr(s, start, n) as
     case when n < 0 then pg_raise('negative substring length not allowed')
          else substring(s, greatest(start, 1), greatest(start + n - greatest(start, 1), 0)) end;

@@ -1,8 +1,10 @@
 """PostgreSQL's date and time input styles that DuckDB cannot read, in DuckDB's words.
 
 PostgreSQL (DateStyle ISO, MDY) reads ``'Jun 15 2025'``, ``'June 15, 2025'``, ``'15-Jun-2025'``, ``'2025.06.15'``,
-``'20250615'``, ``'06/15/2025'``, ``'J2460000'`` and the like as dates, rounds a fraction of a second beyond six
-digits to microseconds and reads ``BC`` after a date; DuckDB reads ISO 8601 only and cuts a fraction. ``iso_text``
+``'20250615'``, ``'06/15/2025'``, ``'J2460000'`` and the like as dates, ISO 8601's basic format
+(``'20250615T100000'``), the zone abbreviations of its ``Default`` set that have one offset (``PST``, ``CEST``),
+the hour ``24:00`` (midnight at the end of the day), rounds a fraction of a second beyond six digits to
+microseconds and reads ``BC`` after a date; DuckDB reads ISO 8601's extended format only and cuts a fraction. ``iso_text``
 writes such a literal as the ISO 8601 text DuckDB reads as the same value; a text in a style not handled here is
 left as it is (DuckDB then refuses it, as PostgreSQL does any text it cannot read).
 """
@@ -18,11 +20,23 @@ MONTHS = {name: number for number, names in enumerate([
     ("dec", "december")], start=1) for name in names}
 WEEKDAYS = {"sun", "sunday", "mon", "monday", "tue", "tues", "tuesday", "wed", "wednes", "wednesday", "thu", "thur",
             "thurs", "thursday", "fri", "friday", "sat", "saturday"}
-UTC_NAMES = {"utc", "gmt", "z", "zulu", "ut"}
+# PostgreSQL's Default zone abbreviations with a fixed offset (minutes east of UTC), those of its
+# timezonesets/Default file in common use; an abbreviation defined there by a zone name (SGT, MSK) is not here
+ZONE_ABBREVIATIONS = {
+    "utc": 0, "gmt": 0, "z": 0, "zulu": 0, "ut": 0, "uct": 0,
+    "pst": -480, "pdt": -420, "mst": -420, "mdt": -360, "cst": -360, "cdt": -300, "est": -300, "edt": -240,
+    "akst": -540, "akdt": -480, "hst": -600, "ast": -240, "adt": -180, "nst": -210, "ndt": -150,
+    "bst": 60, "wet": 0, "wetdst": 60, "cet": 60, "cest": 120, "cetdst": 120, "met": 60, "mest": 120, "eet": 120,
+    "eest": 180, "eetdst": 180, "ist": 120, "idt": 180, "sast": 120, "eat": 180, "wat": 60, "pkt": 300,
+    "ict": 420, "hkt": 480, "pht": 480, "awst": 480, "jst": 540, "kst": 540, "acst": 570, "acdt": 630,
+    "aest": 600, "aedt": 660, "nzst": 720, "nzdt": 780, "brt": -180,
+}
 # ISO 8601 as DuckDB reads it (a fraction of at most six digits): left alone
 ISO = re.compile(r"\d{4}-\d\d?-\d\d?(?:[ T]\d\d?:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:\s*(?:[+-]\d\d(?::?\d\d)?|Z))?)?",
                  re.IGNORECASE)
-TIME = re.compile(r"(\d\d?):(\d\d)(?::(\d\d)(?:\.(\d+))?)?((?:[+-]\d\d?(?::?\d\d)?|z))?", re.IGNORECASE)
+TIME = re.compile(r"(\d\d?):(\d\d)(?::(\d\d)(?:\.(\d+))?)?((?:[+-]\d\d?(?::?\d\d)?|[a-z]+))?", re.IGNORECASE)
+# ISO 8601's basic time after a date: hhmmss or hhmm, a fraction after the seconds
+BASIC_TIME = re.compile(r"(\d\d)(\d\d)(?:(\d\d)(?:\.(\d+))?)?((?:[+-]\d\d?(?::?\d\d)?|[a-z]+))?", re.IGNORECASE)
 OFFSET = re.compile(r"([+-])(\d\d?)(?::?(\d\d))?")
 SEPARATED = re.compile(r"([a-z0-9]+)([-/.])([a-z0-9]+)\2([a-z0-9]+)", re.IGNORECASE)
 DAY_OF_YEAR = re.compile(r"(\d{4})[-.](\d{3})")
@@ -66,8 +80,8 @@ class _Fields:
             self.meridiem = word
         elif word in ("bc", "ad"):
             self.bc = word == "bc"
-        elif word in UTC_NAMES and self.offset is None:
-            self.offset = 0
+        elif word in ZONE_ABBREVIATIONS and self.offset is None:
+            self.offset = ZONE_ABBREVIATIONS[word]
         elif (match := JULIAN.fullmatch(token)) and self.date is None:
             ordinal = int(match[1]) - JULIAN_ORDINAL
             if not 1 <= ordinal <= datetime.max.toordinal():
@@ -93,6 +107,9 @@ class _Fields:
                 self.date = (_year(year), int(month), int(day))
             else:
                 return all(self.add_token(p) for p in parts)
+        elif (match := BASIC_TIME.fullmatch(token)) and self.date is not None and self.time is None:
+            self.time = (int(match[1]), int(match[2]), int(match[3] or 0), match[4] or "")
+            return match[5] is None or self.add_token(match[5])
         elif token.isdigit() and len(token) == 8 and self.date is None and not self.numbers:
             self.date = (int(token[:4]), int(token[4:6]), int(token[6:]))
         elif token.isdigit() and len(token) == 6 and self.date is None and self.month is None and not self.numbers:
@@ -130,7 +147,7 @@ def iso_text(text: str, kind: str) -> str | None:
     if ISO.fullmatch(text):
         return None
     fields = _Fields()
-    tokens = re.split(r"[\s,]+", re.sub(r"^(\d{4,}-\d\d?-\d\d?)T(?=\d)", r"\1 ", text, flags=re.IGNORECASE))
+    tokens = re.split(r"[\s,]+", re.sub(r"^(\d{4,}-\d\d?-\d\d?|\d{6}|\d{8})T(?=\d)", r"\1 ", text, flags=re.IGNORECASE))
     if not all(fields.add_token(t) for t in tokens if t) or (day := fields.day()) is None:
         return None
     year, month, day_of_month = day
@@ -142,21 +159,23 @@ def iso_text(text: str, kind: str) -> str | None:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if fields.meridiem == "pm" else 0)
-    if hour > 23 or minute > 59 or second > 59:
-        return None
     # PostgreSQL rounds the fraction to microseconds as C's rint() does the double (half to even)
     micros = round(float("0." + fraction) * 1_000000) if fraction else 0
+    # 24:00:00 is midnight at the end of the day
+    end_of_day = hour == 24 and minute == second == micros == 0
+    if hour > 23 and not end_of_day or minute > 59 or second > 59:
+        return None
     # a BC date's time is computed on a year with the same February (Python's years start at 1)
     leap = _days_in_month(astronomical, 2) == 29
-    start = datetime(2000 if fields.bc and leap else 2001 if fields.bc else year, month, day_of_month, hour, minute,
-                     second)
+    start = datetime(2000 if fields.bc and leap else 2001 if fields.bc else year, month, day_of_month,
+                     0 if end_of_day else hour, minute, second)
     try:
-        moment = start + timedelta(microseconds=micros)
+        moment = start + timedelta(days=end_of_day, microseconds=micros)
     except OverflowError:
         return None
     if moment.date() != start.date() and kind != "date":
         if fields.bc:
-            return None  # a fraction that rounds into the next day of a BC date: not handled here
+            return None  # the next day of a BC date (24:00, a fraction rounding up): not handled here
         year, month, day_of_month = moment.year, moment.month, moment.day
     written = f"{year:04d}-{month:02d}-{day_of_month:02d}" + (" (BC)" if fields.bc else "")
     if kind == "date":

@@ -11583,3 +11583,60 @@ select t, (t::jsonb ->> 'at')::date as day, (t::jsonb ->> 'at')::timestamp as at
 from (values ('{"at": "2025-06-15 10:00:00"}'), ('{"at": "2025-06-15T10:00:00Z"}'), ('{"at": "2025-06-15 10:00:00+05"}'))
   as v(t)
 order by t;
+
+-- name: to_char_of_bc_dates_and_eras
+select to_char(make_date(-44, 3, 15), 'Y,YYY-MM-DD BC') as ides, to_char(date '0044-03-15 BC', 'FMYYY b.c.') as era,
+  to_char(timestamptz '0044-03-15 10:00:00+00 BC', 'Y,YYY-MM-DD HH24:MI A.D.') as moment,
+  to_char(timestamp '0101-01-01 00:00:00 BC', 'YYY Y ad') as century;
+
+-- name: to_char_year_patterns_across_eras
+select y, to_char(make_date(y, 6, 1), 'YYY FMYYY Y IYY IY I Y,YYY bc B.C. FMYYYth') as t
+from (values (-101), (-100), (-99), (-1), (1), (99), (100), (101), (1999), (2000), (2001), (2024), (10000), (12345)) v(y)
+order by y;
+
+-- name: to_char_year_patterns_of_creation_dates
+select name, to_char(create_date, 'Y,YYY IYYY-IW YYY Y AD') as year_text, to_char(create_date, 'FMIYYY iy i bc') as iso
+from aws_iam_user
+order by name;
+
+-- name: time_input_zone_abbreviations_24h_and_iso_basic
+select '2025-06-15 10:00 PST'::timestamptz as pacific, 'Jun 15 2025 10:00 pm EDT'::timestamptz as eastern,
+  '2025-06-15T10:00:00CEST'::timestamptz as central_europe, '2025-06-15 10:00 PST'::timestamp as zone_ignored,
+  'Jun 15 2025 24:00'::timestamp as end_of_day, '20250615T100000'::timestamp as basic,
+  '20250615T1000Z'::timestamptz as basic_utc, '20250615 103000.5 PST'::timestamptz as basic_fraction,
+  '20250615T100000-0230'::timestamptz as basic_offset, '24:00'::time::text as midnight;
+
+-- name: time_input_styles_of_text_values
+select t, t::timestamptz as at, t::timestamp as wall, t::date as day
+from (values ('2025-06-15 10:00 PST'), ('20250615T100000'), ('Jun 15 2025 24:00 nzst'), ('2025-06-15 10:00:00 aest'))
+  as v(t)
+order by t;
+
+-- name: values_list_later_rows_read_as_the_first_rows_time
+select d::text as day, extract(year from d) as year, to_char(d, 'Y,YYY BC') as era
+from (values (date '2024-01-01'), ('0044-03-15 BC'), ('Jun 15 2025'), ('20250101')) t(d)
+order by d;
+
+-- name: values_list_of_timestamptz_with_other_styles
+select at::text as moment, at < now() as past
+from (values ('0044-03-15 10:00:00 BC'), (timestamptz '2024-01-01 10:00+00'), ('Jun 15 2025 10:00 PST'),
+  ('yesterday')) t(at)
+order by at;
+
+-- name: values_list_of_text_is_text
+select x, x::numeric::text as exact, x::numeric * 2 as doubled, x || '%' as percent, length(x) as n,
+  upper(x) = x as no_letters
+from (values ('1.50'), ('2'), ('-0.0'), (null)) as v(x)
+order by x nulls first;
+
+-- name: fetch_with_ties_by_ordinal
+select name, attachment_count from aws_iam_policy order by 2 desc fetch first 2 rows with ties;
+
+-- name: fetch_with_ties_by_alias_and_aggregate
+select account_id, count(*) as users from aws_iam_user group by account_id order by users desc, account_id fetch next 1 row with ties;
+
+-- name: fetch_with_ties_default_count
+select name, path from aws_iam_role order by path fetch first row with ties;
+
+-- name: fetch_with_ties_nulls
+select name, role_last_used_date as path from aws_iam_role order by path desc fetch first 1 rows with ties;

@@ -6708,3 +6708,1056 @@ order by 1, 2;
 select name, create_date at time zone 'America/New_York' as ny, (create_date at time zone 'UTC')::date as utc_day
 from aws_iam_group
 order by account_id, name;
+
+-- name: x26_lateral_statement_actions_per_policy
+select p.arn, s ->> 'Effect' as effect, a as action
+from aws_iam_policy as p
+  cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') as s
+  cross join lateral jsonb_array_elements_text(s -> 'Action') as a
+where not p.is_aws_managed;
+
+-- name: x26_left_join_lateral_resources_with_ordinality
+select p.name, r.resource, r.n
+from aws_iam_policy as p
+  left join lateral jsonb_array_elements_text(p.policy_std -> 'Statement' -> 0 -> 'Resource')
+    with ordinality as r(resource, n) on true
+where p.account_id is not null and not p.is_aws_managed;
+
+-- name: x26_service_prefixes_of_allowed_actions
+select distinct split_part(a, ':', 1) as service
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') as a
+where s ->> 'Effect' = 'Allow';
+
+-- name: x26_count_actions_per_service_desc
+select split_part(a, ':', 1) as service, count(*) as actions, count(distinct p.arn) as policies
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') as a
+group by 1
+order by actions desc, service;
+
+-- name: x26_jsonb_path_query_actions
+select p.name, jsonb_path_query(p.policy_std, '$.Statement[*].Action[*]') #>> '{}' as action
+from aws_iam_policy as p
+where not p.is_aws_managed;
+
+-- name: x26_jsonb_path_query_allow_resources
+select p.arn, r #>> '{}' as resource
+from aws_iam_policy as p,
+  jsonb_path_query(p.policy_std, '$.Statement[*] ? (@.Effect == "Allow").Resource[*]') as r
+where p.attachment_count > 0;
+
+-- name: x26_jsonb_path_exists_star
+select name, jsonb_path_exists(policy_std, '$.Statement[*].Action[*] ? (@ == "*")') as has_star
+from aws_iam_policy
+where not is_aws_managed;
+
+-- name: x26_jsonb_path_query_first_condition
+select name, jsonb_path_query_first(policy_std, '$.Statement[*].Condition') as first_condition
+from aws_iam_policy
+where policy_std::text like '%Condition%';
+
+-- name: x26_trust_principal_chain
+select r.name, s -> 'Principal' ->> 'Service' as service_text,
+  s -> 'Principal' -> 'AWS' ->> 0 as first_aws, s #>> '{Condition,StringEquals}' as equals
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s;
+
+-- name: x26_trust_principal_types
+select jsonb_typeof(s -> 'Principal') as principal_type, jsonb_typeof(s -> 'Principal' -> 'AWS') as aws_type,
+  count(*) as statements
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy -> 'Statement') as s
+group by 1, 2;
+
+-- name: x26_raw_policy_statement_shape
+select name, jsonb_typeof(policy -> 'Statement') as statement_type,
+  case jsonb_typeof(policy -> 'Statement') when 'array' then jsonb_array_length(policy -> 'Statement') else 1 end as n
+from aws_iam_policy
+where policy is not null;
+
+-- name: x26_action_type_in_raw_policy
+select p.name, jsonb_typeof(s -> 'Action') as action_type, jsonb_typeof(s -> 'Resource') as resource_type
+from aws_iam_policy as p,
+  jsonb_array_elements(case jsonb_typeof(p.policy -> 'Statement') when 'array' then p.policy -> 'Statement'
+    else jsonb_build_array(p.policy -> 'Statement') end) as s
+where not p.is_aws_managed;
+
+-- name: x26_contains_star_action
+select arn, policy_std -> 'Statement' @> '[{"Effect": "Allow", "Action": ["*"]}]' as allows_star
+from aws_iam_policy
+where attachment_count > 0;
+
+-- name: x26_contains_assume_role_service
+select name, assume_role_policy_std @> '{"Statement": [{"Principal": {"Service": ["lambda.amazonaws.com"]}}]}' as lambda
+from aws_iam_role;
+
+-- name: x26_contained_by_tags
+select name, tags <@ '{"Environment": "prod", "Team": "platform"}'::jsonb as only_known_tags
+from aws_iam_role
+where tags is not null;
+
+-- name: x26_question_key_exists
+select name, tags ? 'Name' as has_name, tags ?| array['owner', 'Owner'] as has_owner,
+  tags ?& array['Name', 'Environment'] as has_both
+from aws_iam_user;
+
+-- name: x26_statement_has_condition
+select p.name, s ? 'Condition' as conditional, s ? 'NotAction' as not_action, s ? 'Sid' as has_sid
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where not p.is_aws_managed;
+
+-- name: x26_condition_keys_lateral
+select r.name, k as operator, ck as condition_key
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_object_keys(s -> 'Condition') as k,
+  jsonb_object_keys(s -> 'Condition' -> k) as ck;
+
+-- name: x26_jsonb_each_text_tags
+select u.name, t.key, t.value
+from aws_iam_user as u, jsonb_each_text(u.tags) as t
+where u.tags is not null and u.tags <> '{}';
+
+-- name: x26_tags_src_elements
+select r.name, t ->> 'Key' as tag_key, t ->> 'Value' as tag_value
+from aws_iam_role as r, jsonb_array_elements(r.tags_src) as t;
+
+-- name: x26_group_members_lateral
+select g.name as group_name, u ->> 'UserName' as member, (u ->> 'CreateDate')::timestamptz as member_created
+from aws_iam_group as g, jsonb_array_elements(g.users) as u;
+
+-- name: x26_user_groups_array_agg
+select u.name, array_agg(g ->> 'GroupName' order by g ->> 'GroupName') as groups
+from aws_iam_user as u, jsonb_array_elements(u.groups) as g
+group by u.account_id, u.name;
+
+-- name: x26_attached_policy_arns_text
+select u.name, split_part(a, '/', -1) as policy_name, a like 'arn:aws:iam::aws:policy/%' as aws_managed
+from aws_iam_user as u, jsonb_array_elements_text(u.attached_policy_arns) as a;
+
+-- name: x26_role_attached_admin
+select r.arn, r.attached_policy_arns ? 'arn:aws:iam::aws:policy/AdministratorAccess' as admin,
+  jsonb_array_length(coalesce(r.attached_policy_arns, '[]')) as attached
+from aws_iam_role as r;
+
+-- name: x26_inline_policy_names
+select r.name, i ->> 'PolicyName' as policy_name, jsonb_array_length(i -> 'PolicyDocument' -> 'Statement') as statements
+from aws_iam_role as r, jsonb_array_elements(r.inline_policies_std) as i;
+
+-- name: x26_event_user_identity_chain
+select event_id, user_identity ->> 'type' as identity_type, user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'userName' as issuer,
+  user_identity #>> '{sessionContext,attributes,mfaAuthenticated}' as mfa
+from aws_cloudtrail_trail_event;
+
+-- name: x26_event_request_parameter_types
+select event_name, jsonb_typeof(request_parameters) as params_type, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1, 2;
+
+-- name: x26_event_resources_lateral
+select e.event_id, r ->> 'ARN' as resource_arn, r ->> 'type' as resource_type
+from aws_cloudtrail_trail_event as e, jsonb_array_elements(e.resources) as r
+where jsonb_typeof(e.resources) = 'array';
+
+-- name: x26_event_request_keys
+select k as parameter, count(*) as events
+from aws_cloudtrail_trail_event as e, jsonb_object_keys(e.request_parameters) as k
+where jsonb_typeof(e.request_parameters) = 'object'
+group by k;
+
+-- name: x26_event_contains_policy_arn
+select event_id, event_name
+from aws_cloudtrail_trail_event
+where request_parameters @> '{"policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}';
+
+-- name: x26_event_has_error_key
+select event_source, cloudtrail_event ? 'errorCode' as failed, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1, 2;
+
+-- name: x26_event_path_query_session_name
+select event_id, jsonb_path_query_first(user_identity, '$.sessionContext.sessionIssuer.arn') #>> '{}' as issuer_arn
+from aws_cloudtrail_trail_event
+where user_identity ->> 'type' = 'AssumedRole';
+
+-- name: x26_mfa_devices_elements
+select u.name, d ->> 'SerialNumber' as serial, (d ->> 'EnableDate')::timestamptz as enabled
+from aws_iam_user as u, jsonb_array_elements(u.mfa_devices) as d;
+
+-- name: x26_credential_report_jsonb_build
+select user_name, jsonb_build_object('mfa', mfa_active, 'password', password_enabled, 'key1', access_key_1_active) as summary
+from aws_iam_credential_report;
+
+-- name: x26_jsonb_agg_ordered_roles
+select account_id, jsonb_agg(name order by name) as roles
+from aws_iam_role
+where path <> '/'
+group by account_id;
+
+-- name: x26_jsonb_object_agg_tag_counts
+select jsonb_object_agg(k, n) as tag_key_counts
+from (select key as k, count(*) as n from aws_iam_role, jsonb_each(tags) group by key) as t;
+
+-- name: x26_jsonb_strip_nulls_and_set
+select name, jsonb_set(coalesce(tags, '{}'), '{audited}', 'true') as stamped,
+  jsonb_strip_nulls(jsonb_build_object('boundary', permissions_boundary_arn, 'path', path)) as facts
+from aws_iam_user;
+
+-- name: x26_jsonb_minus_key
+select name, tags - 'Name' as other_tags, tags ->> 'Name' as tag_name
+from aws_iam_user
+where tags <> '{}';
+
+-- name: x26_jsonb_concat_objects
+select name, coalesce(tags, '{}') || jsonb_build_object('account', account_id) as labelled
+from aws_iam_role;
+
+-- name: x26_not_action_statements
+select p.arn, s -> 'NotAction' as not_action
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where s ? 'NotAction' and s ->> 'Effect' = 'Allow';
+
+-- name: x26_wildcard_resource_any
+select p.name, count(*) filter (where r = '*') as star_resources, count(*) as resources
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Resource') as r
+group by p.arn, p.name;
+
+-- name: x26_jsonb_array_elements_text_in_where
+select name
+from aws_iam_role
+where 'sts:assumerole' in (
+  select jsonb_array_elements_text(s -> 'Action') from jsonb_array_elements(assume_role_policy_std -> 'Statement') as s);
+
+-- name: x26_exists_lateral_star
+select p.arn, exists (
+  select 1 from jsonb_array_elements(p.policy_std -> 'Statement') as s
+  where s ->> 'Effect' = 'Allow' and s -> 'Action' ? '*') as grants_all
+from aws_iam_policy as p;
+
+-- name: x26_federated_principals
+select r.name, f as provider
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Federated') as f;
+
+-- name: x26_cross_account_principals
+select r.name, split_part(p, ':', 5) as trusted_account
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as p
+where split_part(p, ':', 5) <> r.account_id;
+
+-- name: x26_policy_version_documents
+select p.name, v ->> 'VersionId' as version, (v ->> 'IsDefaultVersion')::bool as is_default
+from aws_iam_policy as p, jsonb_array_elements(p.policy_versions) as v
+where jsonb_typeof(p.policy_versions) = 'array';
+
+-- name: x26_array_agg_order_filter_mfa
+select account_id, array_agg(name order by name) filter (where not mfa_enabled) as without_mfa,
+  array_agg(name order by create_date desc, name) filter (where mfa_enabled) as with_mfa
+from aws_iam_user
+group by account_id;
+
+-- name: x26_string_agg_ordered_distinct
+select account_id, string_agg(distinct path, ', ') as paths, string_agg(name, ';' order by name desc) as names
+from aws_iam_role
+group by account_id;
+
+-- name: x26_string_agg_filter_services
+select e.event_source, string_agg(distinct e.event_name, ',' order by e.event_name) filter (where e.error_code is null) as ok_calls
+from aws_cloudtrail_trail_event as e
+group by e.event_source;
+
+-- name: x26_count_filter_by_status
+select account_id, count(*) filter (where status = 'Active') as active, count(*) filter (where status <> 'Active') as inactive
+from aws_iam_access_key
+group by account_id;
+
+-- name: x26_array_length_of_agg
+select account_id, array_length(array_agg(distinct event_name), 1) as distinct_events
+from aws_cloudtrail_trail_event
+group by account_id;
+
+-- name: x26_date_part_days_since_created
+select name, date_part('day', now() - create_date) as days, extract(year from create_date) as year
+from aws_iam_user;
+
+-- name: x26_age_of_access_keys
+select access_key_id, age(now(), create_date) > interval '90 days' as stale,
+  date_part('year', age(create_date)) as years_old
+from aws_iam_access_key;
+
+-- name: x26_now_minus_interval_filter
+select name, create_date
+from aws_iam_role
+where create_date < now() - interval '365 days';
+
+-- name: x26_current_date_minus_integer
+select user_name, password_last_used::date as last_day, current_date - password_last_used::date as days_idle
+from aws_iam_credential_report
+where password_last_used is not null;
+
+-- name: x26_date_trunc_month_counts
+select date_trunc('month', event_time) as month, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1;
+
+-- name: x26_date_trunc_week_and_day
+select date_trunc('week', create_date)::date as week, date_trunc('day', create_date) as day, name
+from aws_iam_user;
+
+-- name: x26_extract_epoch_difference
+select name, extract(epoch from (now() - create_date)) / 86400 > 30 as older_than_30_days,
+  floor(extract(epoch from now() - create_date) / 3600)::bigint > 0 as some_hours
+from aws_iam_group;
+
+-- name: x26_interval_arithmetic_expiry
+select access_key_id, create_date + interval '90 days' as rotate_by,
+  (create_date + interval '1 year')::date as expires
+from aws_iam_access_key;
+
+-- name: x26_interval_multiplied
+select name, max_session_duration * interval '1 second' as session, max_session_duration / 3600 as hours
+from aws_iam_role;
+
+-- name: x26_hour_of_day_histogram
+select extract(hour from event_time)::int as hour, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1;
+
+-- name: x26_day_of_week_names
+select to_char(event_time, 'Dy') as weekday, extract(isodow from event_time) as dow, count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2;
+
+-- name: x26_regexp_replace_account_in_arn
+select name, regexp_replace(arn, '::[0-9]{12}:', '::<account>:') as masked
+from aws_iam_role;
+
+-- name: x26_regexp_replace_global_flag
+select name, regexp_replace(name, '[aeiou]', '*', 'g') as no_vowels, regexp_replace(name, '[AEIOU]', '_', 'gi') as ci
+from aws_iam_user;
+
+-- name: x26_regexp_matches_flags
+select name, regexp_matches(name, '(admin|ops)', 'i') as found
+from aws_iam_role;
+
+-- name: x26_regexp_matches_global_rows
+select name, m[1] as digits
+from aws_iam_user, regexp_matches(name, '([0-9]+)', 'g') as m;
+
+-- name: x26_regexp_match_user_agent
+select (regexp_match(user_agent, '^([A-Za-z-]+)/'))[1] as client, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1;
+
+-- name: x26_split_part_arn_pieces
+select arn, split_part(arn, ':', 3) as service, split_part(arn, ':', 5) as account, split_part(split_part(arn, ':', 6), '/', 1) as kind
+from aws_iam_policy
+where not is_aws_managed;
+
+-- name: x26_split_part_event_source
+select split_part(event_source, '.', 1) as service, count(*)
+from aws_cloudtrail_trail_event
+group by 1;
+
+-- name: x26_tilde_operators
+select name, name ~ '^[a-z]' as lower_start, name ~* 'ADMIN' as admin_like, name !~ '[0-9]' as no_digits
+from aws_iam_role;
+
+-- name: x26_substring_regex
+select event_id, substring(user_agent from '[0-9]+\.[0-9]+') as version
+from aws_cloudtrail_trail_event;
+
+-- name: x26_generate_series_days
+select d::date as day, count(e.event_id) as events
+from generate_series(date '2019-01-01', date '2019-01-10', interval '1 day') as d
+  left join aws_cloudtrail_trail_event as e on e.event_time::date = d::date
+group by 1;
+
+-- name: x26_generate_series_integers
+select n, n * n as square, n % 3 = 0 as fizz
+from generate_series(1, 15) as n;
+
+-- name: x26_generate_series_statement_index
+select p.name, i, p.policy_std -> 'Statement' -> i ->> 'Effect' as effect
+from aws_iam_policy as p, generate_series(0, jsonb_array_length(p.policy_std -> 'Statement') - 1) as i
+where not p.is_aws_managed;
+
+-- name: x26_distinct_on_latest_event_per_user
+select distinct on (username) username, event_name, event_time
+from aws_cloudtrail_trail_event
+where username is not null
+order by username, event_time desc, event_id;
+
+-- name: x26_distinct_on_newest_key
+select distinct on (account_id, user_name) account_id, user_name, access_key_id, create_date
+from aws_iam_access_key
+order by account_id, user_name, create_date desc, access_key_id;
+
+-- name: x26_row_number_per_account
+select account_id, name, row_number() over (partition by account_id order by create_date, name) as n
+from aws_iam_role;
+
+-- name: x26_rank_and_dense_rank
+select name, attachment_count, rank() over (order by attachment_count desc) as r,
+  dense_rank() over (order by attachment_count desc) as dr
+from aws_iam_policy
+where not is_aws_managed;
+
+-- name: x26_running_count_frame
+select event_id, event_time,
+  count(*) over (order by event_time, event_id rows between unbounded preceding and current row) as running
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com';
+
+-- name: x26_moving_window_rows
+select event_id, count(*) over (partition by event_source order by event_time, event_id rows between 2 preceding and 2 following) as nearby
+from aws_cloudtrail_trail_event;
+
+-- name: x26_range_interval_frame
+select event_id, count(*) over (order by event_time range between interval '1 hour' preceding and current row) as last_hour
+from aws_cloudtrail_trail_event
+where event_source = 'sts.amazonaws.com';
+
+-- name: x26_lag_lead_gaps
+select username, event_time, event_time - lag(event_time) over (partition by username order by event_time, event_id) as gap,
+  lead(event_name) over (partition by username order by event_time, event_id) as next_event
+from aws_cloudtrail_trail_event
+where username is not null;
+
+-- name: x26_first_last_value_frame
+select account_id, name, first_value(name) over w as oldest,
+  last_value(name) over (w rows between unbounded preceding and unbounded following) as newest
+from aws_iam_user
+window w as (partition by account_id order by create_date, name);
+
+-- name: x26_ntile_and_percent_rank
+select name, ntile(4) over (order by create_date, name) as quartile,
+  round(percent_rank() over (order by create_date, name)::numeric, 4) as pr
+from aws_iam_role;
+
+-- name: x26_sum_over_partition_share
+select account_id, event_source, count(*) as n,
+  round(100.0 * count(*) / sum(count(*)) over (partition by account_id), 2) as pct
+from aws_cloudtrail_trail_event
+group by account_id, event_source;
+
+-- name: x26_cume_dist
+select user_name, create_date, cume_dist() over (order by create_date) as cd
+from aws_iam_access_key;
+
+-- name: x26_nullif_credential_sentinels
+select user_name, nullif(password_status, 'not_supported') as password_status,
+  coalesce(nullif(access_key_1_last_used_region, 'N/A'), 'never') as key1_region
+from aws_iam_credential_report;
+
+-- name: x26_coalesce_last_activity
+select user_name, coalesce(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date, user_creation_time) as last_seen
+from aws_iam_credential_report;
+
+-- name: x26_coalesce_text_defaults
+select name, coalesce(description, '') as description, coalesce(role_last_used_region, 'never used') as region,
+  coalesce(permissions_boundary_arn, 'none') as boundary
+from aws_iam_role;
+
+-- name: x26_nullif_empty_string
+select event_id, nullif(error_code, '') is null as succeeded, coalesce(nullif(trim(error_message), ''), '-') as message
+from aws_cloudtrail_trail_event;
+
+-- name: x26_cte_chain_admin_users
+with admin_policies as (
+  select arn from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+  where s ->> 'Effect' = 'Allow' and s -> 'Action' ? '*'
+), admin_users as (
+  select u.name, u.account_id from aws_iam_user u, jsonb_array_elements_text(u.attached_policy_arns) a
+  where a in (select arn from admin_policies)
+)
+select account_id, count(distinct name) as admins from admin_users group by account_id;
+
+-- name: x26_cte_materialized_counts
+with counts as materialized (
+  select account_id, count(*) as roles from aws_iam_role group by account_id
+)
+select a.account_id, coalesce(c.roles, 0) as roles
+from aws_account a left join counts c on c.account_id = a.account_id;
+
+-- name: x26_recursive_path_prefixes
+with recursive prefixes(name, prefix, rest) as (
+  select name, '/', substr(path, 2) from aws_iam_role where path <> '/'
+  union all
+  select name, prefix || split_part(rest, '/', 1) || '/', substr(rest, length(split_part(rest, '/', 1)) + 2)
+  from prefixes where rest <> ''
+)
+select name, prefix from prefixes;
+
+-- name: x26_recursive_counter_days
+with recursive days(d) as (
+  select date '2024-01-01'
+  union all
+  select d + 1 from days where d < date '2024-01-07'
+)
+select d, to_char(d, 'Day') as weekday from days;
+
+-- name: x26_recursive_role_chain_depth
+with recursive trust(child, parent, depth) as (
+  select r.arn, p, 1
+  from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+    jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+  union
+  select t.child, p2, t.depth + 1
+  from trust t join aws_iam_role r2 on r2.arn = t.parent,
+    jsonb_array_elements(r2.assume_role_policy_std -> 'Statement') s2,
+    jsonb_array_elements_text(s2 -> 'Principal' -> 'AWS') p2
+  where t.depth < 3
+)
+select child, parent, depth from trust;
+
+-- name: x26_case_like_ilike
+select name,
+  case when name ilike '%admin%' then 'admin' when name like 'AWS%' then 'aws' when name like '%\_%' then 'underscore'
+    else 'other' end as kind
+from aws_iam_role;
+
+-- name: x26_similar_to_names
+select name, name similar to '[a-z]+(-[a-z]+)*' as kebab, name similar to '%(Role|role)%' as mentions_role
+from aws_iam_role;
+
+-- name: x26_not_like_any_paths
+select name, path
+from aws_iam_role
+where path not like all (array['/aws-service-role/%', '/service-role/%']);
+
+-- name: x26_ilike_any_event_names
+select event_name, count(*)
+from aws_cloudtrail_trail_event
+where event_name ilike any (array['%policy%', '%role%', 'create%'])
+group by 1;
+
+-- name: x26_source_ip_inet
+select source_ip_address::inet as ip, count(*)
+from aws_cloudtrail_trail_event
+where source_ip_address ~ '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$'
+group by 1;
+
+-- name: x26_source_ip_private_ranges
+select source_ip_address, source_ip_address::inet << '10.0.0.0/8'::cidr or source_ip_address::inet << '172.16.0.0/12'::cidr
+  or source_ip_address::inet << '192.168.0.0/16'::cidr as private
+from aws_cloudtrail_trail_event
+where source_ip_address ~ '^[0-9.]+$';
+
+-- name: x26_inet_host_masklen
+select distinct source_ip_address, host(source_ip_address::inet) as host, masklen(source_ip_address::inet) as bits,
+  family(source_ip_address::inet) as family
+from aws_cloudtrail_trail_event
+where source_ip_address ~ '^[0-9.]+$';
+
+-- name: x26_cidr_network_of_ip
+select distinct network(set_masklen(source_ip_address::inet, 24))::text as net24
+from aws_cloudtrail_trail_event
+where source_ip_address ~ '^[0-9.]+$';
+
+-- name: x26_numeric_casts_text
+select name, max_session_duration::numeric / 3600 as hours, (max_session_duration::text || 's') as label,
+  '3.14159'::numeric(5, 2) as pi
+from aws_iam_role;
+
+-- name: x26_text_to_int_cast
+select user_name, split_part(user_arn, ':', 5)::bigint as account_number
+from aws_iam_credential_report;
+
+-- name: x26_nulls_default_ordering_asc
+select name, role_last_used_date
+from aws_iam_role
+order by role_last_used_date, arn;
+
+-- name: x26_nulls_default_ordering_desc
+select name, role_last_used_date
+from aws_iam_role
+order by role_last_used_date desc, arn;
+
+-- name: x26_nulls_first_last_explicit
+select user_name, password_last_used
+from aws_iam_credential_report
+order by password_last_used nulls first, user_arn desc nulls last;
+
+-- name: x26_order_by_text_nulls
+select name, description
+from aws_iam_role
+order by description desc nulls last, arn;
+
+-- name: x26_integer_division_and_modulo
+select name, max_session_duration / 3600 as hours, max_session_duration % 3600 as seconds_left,
+  max_session_duration / 7 as sevenths, -max_session_duration / 7 as negative
+from aws_iam_role;
+
+-- name: x26_numeric_rounding
+select name, round(max_session_duration / 3600.0, 2) as hours, round(max_session_duration::numeric / 7, 3) as r3,
+  round(2.5) as r1, round(-2.5) as r2, trunc(max_session_duration / 7.0, 1) as t1
+from aws_iam_role;
+
+-- name: x26_avg_rounded
+select account_id, round(avg(max_session_duration), 1) as avg_session, avg(max_session_duration)::int as avg_int
+from aws_iam_role
+group by account_id;
+
+-- name: x26_ceil_floor_percent
+select account_id, ceil(100.0 * count(*) filter (where mfa_enabled) / count(*)) as pct_up,
+  floor(100.0 * count(*) filter (where mfa_enabled) / count(*)) as pct_down
+from aws_iam_user
+group by account_id;
+
+-- name: x26_bool_and_or
+select account_id, bool_and(mfa_enabled) as all_mfa, bool_or(mfa_enabled) as any_mfa, every(password_last_used is null) as none_used
+from aws_iam_user
+group by account_id;
+
+-- name: x26_bool_or_event_errors
+select event_source, bool_or(error_code is not null) as any_error, bool_and(read_only) as all_read
+from aws_cloudtrail_trail_event
+group by event_source;
+
+-- name: x26_format_reason
+select arn as resource, format('%s has %s attachments (%L)', name, attachment_count, path) as reason,
+  format('%I', name) as ident
+from aws_iam_policy
+where not is_aws_managed;
+
+-- name: x26_format_positional
+select name, format('%1$s/%2$s/%1$s', account_id, name) as repeated, format('%-10s|', left(name, 8)) as padded
+from aws_iam_group;
+
+-- name: x26_concat_ws_skips_nulls
+select user_name, concat_ws(' | ', user_name, nullif(password_status, 'not_supported'), access_key_1_last_used_region) as summary
+from aws_iam_credential_report;
+
+-- name: x26_concat_with_numbers
+select name, concat(name, ':', max_session_duration, ':', role_last_used_date) as joined
+from aws_iam_role;
+
+-- name: x26_greatest_least_dates
+select user_name, greatest(access_key_1_last_rotated, access_key_2_last_rotated) as newest_rotation,
+  least(user_creation_time, password_last_changed) as earliest
+from aws_iam_credential_report;
+
+-- name: x26_case_status_reason_mod_style
+select arn as resource,
+  case when mfa_enabled then 'ok' when login_profile is null then 'skip' else 'alarm' end as status,
+  name || case when mfa_enabled then ' has MFA enabled.' else ' has MFA disabled.' end as reason,
+  account_id
+from aws_iam_user;
+
+-- name: x26_in_list_and_between
+select event_name, event_time
+from aws_cloudtrail_trail_event
+where event_name in ('ConsoleLogin', 'GetCallerIdentity', 'AssumeRole')
+  and event_time between '2015-01-01' and now();
+
+-- name: x26_is_distinct_from
+select name, role_last_used_region is distinct from region as elsewhere
+from aws_iam_role;
+
+-- name: x26_lower_upper_initcap
+select initcap(replace(name, '-', ' ')) as title, upper(left(name, 3)) as prefix, length(name) as len
+from aws_iam_group;
+
+-- name: x26_lpad_rpad_repeat
+select lpad(name, 20, '.') as right_aligned, rpad(name, 20, '.') as left_aligned, repeat('*', length(name) % 5) as stars
+from aws_iam_group;
+
+-- name: x26_string_to_array_path
+select name, string_to_array(trim(both '/' from path), '/') as parts, array_length(string_to_array(path, '/'), 1) as n
+from aws_iam_role;
+
+-- name: x26_unnest_array_literal
+select u.name, wanted
+from aws_iam_user u, unnest(array['Name', 'Owner', 'Team']) as wanted
+where not coalesce(u.tags ? wanted, false);
+
+-- name: x26_array_position_contains
+select name, array_position(array['/', '/service-role/'], path) as pos, array['/'] @> array[path] as root
+from aws_iam_role;
+
+-- name: x26_regexp_split_to_table_path
+select name, part
+from aws_iam_role, regexp_split_to_table(trim(both '/' from path), '/') as part
+where path <> '/';
+
+-- name: x26_array_to_string_of_agg
+select account_id, array_to_string(array_agg(distinct event_source order by event_source), ', ') as services
+from aws_cloudtrail_trail_event
+group by account_id;
+
+-- name: x26_percentile_cont_session
+select account_id, percentile_cont(0.5) within group (order by max_session_duration) as median,
+  percentile_disc(0.9) within group (order by max_session_duration) as p90
+from aws_iam_role
+group by account_id;
+
+-- name: x26_mode_event_source
+select account_id, mode() within group (order by event_source) as busiest
+from aws_cloudtrail_trail_event
+group by account_id;
+
+-- name: x26_width_bucket_ages
+select width_bucket(date_part('day', now() - create_date), 0, 3650, 10) as bucket, count(*)
+from aws_iam_role
+group by 1;
+
+-- name: x26_age_text_output
+select name, age(timestamp '2025-01-01', create_date::timestamp) as age_text, justify_days(interval '45 days') as justified
+from aws_iam_group;
+
+-- name: x26_make_interval_thresholds
+select name, create_date < now() - make_interval(days => 90) as older_90, make_interval(hours => (max_session_duration / 3600)::int) as max_session
+from aws_iam_role;
+
+-- name: x26_to_timestamp_epoch
+select to_timestamp(1700000000) as ts, to_timestamp(extract(epoch from create_date)) = create_date as round_trip, name
+from aws_iam_group;
+
+-- name: x26_strpos_position_overlay
+select name, strpos(name, '-') as dash, position('role' in lower(name)) as pos, overlay(name placing '***' from 1 for 3) as masked
+from aws_iam_role;
+
+-- name: x26_left_right_negative
+select name, left(name, -2) as drop_last2, right(name, -2) as drop_first2, reverse(name) as rev
+from aws_iam_user;
+
+-- name: x26_md5_and_encode
+select name, md5(arn) as h, encode(convert_to(name, 'UTF8'), 'base64') as b64, encode(sha256(arn::bytea), 'hex') as sha
+from aws_iam_group;
+
+-- name: x26_translate_ascii_chr
+select name, translate(name, 'aeiou', 'AEIOU') as shouting, ascii(name) as first_code, chr(65 + length(name) % 26) as letter
+from aws_iam_group;
+
+-- name: x26_starts_with_and_regexp_count
+select name, starts_with(name, 'AWS') as aws, regexp_count(name, '[A-Z]') as capitals
+from aws_iam_role;
+
+-- name: x26_jsonb_pretty_small
+select name, jsonb_pretty(jsonb_build_object('name', name, 'path', path)) as doc
+from aws_iam_group;
+
+-- name: x26_elements_with_ordinality_statement_number
+select p.name, s.n, s.stmt ->> 'Effect' as effect
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as s(stmt, n)
+where not p.is_aws_managed;
+
+-- name: x26_to_jsonb_row
+select to_jsonb(k) - 'title' - 'akas' as key_doc
+from aws_iam_access_key as k;
+
+-- name: x26_row_to_json_subset
+select row_to_json(t) as doc
+from (select name, path, create_date from aws_iam_group) as t;
+
+-- name: x26_json_build_array_mixed
+select name, jsonb_build_array(name, max_session_duration, role_last_used_date, null) as arr
+from aws_iam_role;
+
+-- name: x26_array_slice_cardinality
+select name, (string_to_array(arn, ':'))[3:5] as middle, cardinality(string_to_array(arn, ':')) as n
+from aws_iam_role;
+
+-- name: x26_array_remove_append_cat
+select name, array_remove(string_to_array(path, '/'), '') as parts, array_append(array[name], path) as appended,
+  array_cat(array['a'], array[name]) as cat
+from aws_iam_role;
+
+-- name: x26_unnest_two_arrays
+select * from unnest(array['ok', 'alarm', 'skip'], array[1, 2, 3]) as t(status, rank);
+
+-- name: x26_lateral_subquery_limit
+select u.name, k.access_key_id, k.create_date
+from aws_iam_user u
+  left join lateral (select access_key_id, create_date from aws_iam_access_key a
+    where a.user_name = u.name and a.account_id = u.account_id order by create_date desc, access_key_id limit 1) k on true;
+
+-- name: x26_not_exists_keys
+select u.name, u.account_id
+from aws_iam_user u
+where not exists (select 1 from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id);
+
+-- name: x26_scalar_subquery_counts
+select a.account_id, (select count(*) from aws_iam_user u where u.account_id = a.account_id) as users,
+  (select max(create_date) from aws_iam_role r where r.account_id = a.account_id) as newest_role
+from aws_account a;
+
+-- name: x26_window_groups_frame
+select name, attachment_count, sum(attachment_count) over (order by attachment_count groups between 1 preceding and current row) as s
+from aws_iam_policy
+where not is_aws_managed;
+
+-- name: x26_window_exclude_current
+select name, max_session_duration,
+  avg(max_session_duration) over (partition by account_id order by name rows between unbounded preceding and unbounded following exclude current row) as others_avg
+from aws_iam_role;
+
+-- name: x26_window_filter_count
+select account_id, name, count(*) filter (where mfa_enabled) over (partition by account_id) as mfa_users
+from aws_iam_user;
+
+-- name: x26_group_by_rollup
+select account_id, event_source, count(*)
+from aws_cloudtrail_trail_event
+group by rollup (account_id, event_source);
+
+-- name: x26_grouping_sets_with_grouping
+select account_id, read_only, grouping(account_id, read_only) as g, count(*)
+from aws_cloudtrail_trail_event
+group by grouping sets ((account_id), (read_only), ());
+
+-- name: x26_having_many_events
+select username, count(*) as n
+from aws_cloudtrail_trail_event
+group by username
+having count(*) > 5 and username is not null;
+
+-- name: x26_limit_offset_ordered
+select name, arn
+from aws_iam_role
+order by arn
+limit 10 offset 5;
+
+-- name: x26_fetch_first_with_ties
+select name, attachment_count
+from aws_iam_policy
+order by attachment_count desc, arn
+fetch first 3 rows only;
+
+-- name: x26_union_all_kinds
+select 'user' as kind, name, arn from aws_iam_user
+union all
+select 'role', name, arn from aws_iam_role
+union all
+select 'group', name, arn from aws_iam_group;
+
+-- name: x26_values_join_severity
+select r.name, v.severity
+from aws_iam_role r join (values ('/', 'low'), ('/service-role/', 'medium'), ('/aws-service-role/', 'high')) as v(path, severity)
+  on v.path = r.path;
+
+-- name: x26_text_order_c_collation
+select name from aws_iam_user order by name, account_id;
+
+-- name: x26_sum_case_counts
+select account_id, sum(case when status = 'Active' then 1 else 0 end) as active, sum(1) as total
+from aws_iam_access_key
+group by account_id;
+
+-- name: x26_avg_boolean_ratio
+select account_id, avg(mfa_enabled::int) as mfa_ratio, round(avg(mfa_enabled::int) * 100, 1) as pct
+from aws_iam_user
+group by account_id;
+
+-- name: x26_count_distinct_pairs
+select count(distinct (username, event_name)) as pairs, count(distinct username) as users
+from aws_cloudtrail_trail_event;
+
+-- name: x26_min_max_text_and_time
+select account_id, min(name) as first_name, max(name) as last_name, min(create_date) as oldest, max(create_date) as newest
+from aws_iam_role
+group by account_id;
+
+-- name: x26_stddev_variance
+select account_id, round(stddev_samp(max_session_duration), 3) as sd, round(var_pop(max_session_duration)::numeric, 1) as vp
+from aws_iam_role
+group by account_id;
+
+-- name: x26_concat_booleans_and_arrays
+select name, concat(name, ':', mfa_enabled) as c, name || ':' || mfa_enabled as piped, format('%s/%s', name, mfa_enabled) as f,
+  concat_ws(',', mfa_enabled, login_profile is null) as ws
+from aws_iam_user;
+
+-- name: x26_array_agg_text_output
+select account_id, array_agg(name order by name)::text as names_text
+from aws_iam_group
+group by account_id;
+
+-- name: x26_jsonpath_exists_operator
+select name, policy_std @? '$.Statement[*] ? (@.Effect == "Deny")' as has_deny,
+  policy_std @@ '$.Statement.size() > 1' as many_statements
+from aws_iam_policy
+where not is_aws_managed;
+
+-- name: x26_jsonb_path_query_array_actions
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Action[*] ? (@ starts with "s3:")') as s3_actions
+from aws_iam_policy
+where attachment_count > 0;
+
+-- name: x26_jsonb_path_like_regex_flag
+select r.name, jsonb_path_exists(r.assume_role_policy_std, '$.Statement[*].Principal.Service[*] ? (@ like_regex "^EC2" flag "i")') as ec2
+from aws_iam_role as r;
+
+-- name: x26_jsonb_path_match_effect
+select name, jsonb_path_match(policy_std, 'exists($.Statement[*] ? (@.Effect == "Allow"))') as allows
+from aws_iam_policy
+where not is_aws_managed;
+
+-- name: x26_jsonb_negative_index
+select name, attached_policy_arns ->> -1 as last_attached, attached_policy_arns -> 0 as first_attached
+from aws_iam_role
+where jsonb_array_length(attached_policy_arns) > 0;
+
+-- name: x26_jsonb_equality_to_literal
+select p.name, s -> 'Effect' = '"Allow"' as allow, s -> 'Resource' = '["*"]' as all_resources
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+where not p.is_aws_managed;
+
+-- name: x26_jsonb_hash_arrow_paths
+select name, assume_role_policy_std #> '{Statement,0,Principal}' as first_principal,
+  assume_role_policy_std #>> '{Statement,0,Action,0}' as first_action
+from aws_iam_role;
+
+-- name: x26_interval_text_of_age
+select name, now() - create_date > interval '30 days' as old, (timestamptz '2025-06-30 12:00:00+00' - create_date) as since
+from aws_iam_group;
+
+-- name: x26_age_month_ends
+select d, age(timestamp '2024-03-31', d) as a, d + interval '1 month' as next_month
+from (values (timestamp '2024-01-31'), (timestamp '2024-02-29'), (timestamp '2023-12-31 23:00')) as v(d);
+
+-- name: x26_interval_times_fraction
+select name, interval '1 day' * 1.5 as day_and_half, max_session_duration * interval '1 minute' / 60 as per_hour
+from aws_iam_role;
+
+-- name: x26_interval_text_comparison
+select name
+from aws_iam_role
+where now() - create_date > '90 days' and role_last_used_date is null;
+
+-- name: x26_generate_series_months
+select m::date as month_start, (m + interval '1 month' - interval '1 day')::date as month_end
+from generate_series(timestamp '2024-01-31', timestamp '2024-06-30', interval '1 month') as m;
+
+-- name: x26_date_trunc_quarter_week
+select name, date_trunc('quarter', create_date) as q, date_trunc('week', create_date::date) as w,
+  extract(week from create_date) as wk, extract(quarter from create_date) as qn
+from aws_iam_user;
+
+-- name: x26_time_of_day_and_at_time_zone
+select event_id, event_time::time as t, event_time at time zone 'UTC' as utc_wall,
+  (event_time at time zone 'Asia/Tokyo')::date as tokyo_day
+from aws_cloudtrail_trail_event;
+
+-- name: x26_to_char_iso_z
+select event_id, to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as iso, to_char(event_time, 'FMMonth FMDDth, YYYY') as spoken
+from aws_cloudtrail_trail_event;
+
+-- name: x26_extract_epoch_fraction
+select event_id, extract(epoch from event_time) as epoch, extract(milliseconds from event_time) as ms
+from aws_cloudtrail_trail_event;
+
+-- name: x26_date_minus_date_days
+select user_name, (generated_time::date - user_creation_time::date) as days_old
+from aws_iam_credential_report;
+
+-- name: x26_between_symmetric
+select name, max_session_duration
+from aws_iam_role
+where max_session_duration between symmetric 43200 and 3600;
+
+-- name: x26_like_escape_clause
+select name, name like '%!_%' escape '!' as has_underscore, name like '%-%' as has_dash
+from aws_iam_role;
+
+-- name: x26_string_agg_over_window
+select account_id, name, string_agg(name, ',') over (partition by account_id order by name rows between 1 preceding and current row) as pair
+from aws_iam_group;
+
+-- name: x26_array_agg_over_running
+select name, array_agg(name) over (order by arn rows between 2 preceding and current row) as last3
+from aws_iam_group;
+
+-- name: x26_jsonb_agg_filter
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'mfa', mfa_enabled) order by name) filter (where password_last_used is not null) as console_users
+from aws_iam_user
+group by account_id;
+
+-- name: x26_jsonb_object_agg_names
+select account_id, jsonb_object_agg(name, path) as paths
+from aws_iam_group
+group by account_id;
+
+-- name: x26_trim_leading_chars
+select access_key_id, trim(leading 'A' from access_key_id) as t1, ltrim(access_key_id, 'AKI') as t2, btrim('  x  ') as t3
+from aws_iam_access_key;
+
+-- name: x26_count_over_float_division
+select account_id, count(*)::float / 3 as thirds, count(*) / 3.0 as numeric_thirds, count(*)::numeric / 7 as sevenths
+from aws_iam_user
+group by account_id;
+
+-- name: x26_case_type_text_int
+select name, case when mfa_enabled then 1 when password_last_used is null then 0 end as score,
+  case when mfa_enabled then 'yes' end as yes
+from aws_iam_user;
+
+-- name: x26_nullif_jsonb_empty
+select name, nullif(tags, '{}'::jsonb) as tags_or_null, nullif(jsonb_array_length(mfa_devices), 0) as devices
+from aws_iam_user;
+
+-- name: x26_event_errors_by_code
+select error_code, count(*) as n, min(event_time) as first_seen, max(event_time) as last_seen
+from aws_cloudtrail_trail_event
+where error_code is not null
+group by error_code;
+
+-- name: x26_console_logins_mfa
+select event_time, user_identity ->> 'arn' as who, additional_event_data ->> 'MFAUsed' as mfa,
+  response_elements ->> 'ConsoleLogin' as outcome
+from aws_cloudtrail_trail_event
+where event_name = 'ConsoleLogin';
+
+-- name: x26_iam_changes_detection
+select event_time, event_name, coalesce(user_identity ->> 'userName', user_identity ->> 'arn') as actor,
+  request_parameters ->> 'userName' as target_user, request_parameters ->> 'roleName' as target_role
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com' and not read_only;
+
+-- name: x26_root_activity
+select event_time, event_name, source_ip_address, user_agent
+from aws_cloudtrail_trail_event
+where user_identity ->> 'type' = 'Root' and user_identity ->> 'invokedBy' is null;
+
+-- name: x26_assume_role_sessions
+select request_parameters ->> 'roleArn' as role_arn, request_parameters ->> 'roleSessionName' as session,
+  count(*) as assumes
+from aws_cloudtrail_trail_event
+where event_name = 'AssumeRole'
+group by 1, 2;
+
+-- name: x26_access_denied_events
+select event_source, event_name, count(*) as denied
+from aws_cloudtrail_trail_event
+where error_code in ('AccessDenied', 'Client.UnauthorizedOperation') or error_code like '%AccessDenied%'
+group by 1, 2;
+
+-- name: x26_events_per_ip_ranked
+select source_ip_address, count(*) as n, rank() over (order by count(*) desc) as r
+from aws_cloudtrail_trail_event
+group by source_ip_address;
+
+-- name: x26_distinct_user_agents_trimmed
+select distinct left(user_agent, 30) as agent_prefix, split_part(user_agent, ' ', 1) as first_word
+from aws_cloudtrail_trail_event;
+
+-- name: x26_event_version_numeric
+select event_version, event_version::numeric as v, count(*)
+from aws_cloudtrail_trail_event
+group by 1;
+
+-- name: x26_tls_details_fields
+select tls_details ->> 'tlsVersion' as tls, tls_details ->> 'cipherSuite' as cipher, count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2;
+
+-- name: x26_user_type_counts_filter
+select user_type, count(*) filter (where read_only) as reads, count(*) filter (where not read_only) as writes
+from aws_cloudtrail_trail_event
+group by user_type;
