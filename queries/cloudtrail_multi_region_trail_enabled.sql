@@ -22,6 +22,10 @@ with trail as (
     count(*) filter (where is_multi_region_trail and is_logging) as multi_region_logging,
     count(*) filter (where is_multi_region_trail and is_logging and management_read and management_write) as complete,
     count(*) filter (where is_multi_region_trail and is_logging is null) as status_unknown,
+    -- a trail without its describe-trails entry may be multi-region: it can make the account pass unless it is
+    -- known not to log or not to record every management event
+    string_agg(label, ', ' order by name) filter (where is_multi_region_trail is null and is_logging is not false
+      and management_read is not false and management_write is not false) as scope_unknown,
     count(*) filter (where is_multi_region_trail and is_logging and not selectors_known) as selectors_unknown,
     string_agg(label, ', ' order by name) filter (where is_multi_region_trail and is_logging
       and management_read and management_write) as complete_names,
@@ -35,6 +39,7 @@ select
   'arn:' || a.partition || ':::' || a.account_id as resource,
   case
     when t.complete > 0 then 'ok'
+    when t.scope_unknown is not null then 'skip'
     when coalesce(t.multi_region, 0) = 0 then 'alarm'
     when t.multi_region_logging = 0 and t.status_unknown > 0 then 'skip'
     when t.multi_region_logging > 0 and t.selectors_unknown = t.multi_region_logging then 'skip'
@@ -43,6 +48,9 @@ select
   case
     when t.complete > 0 then
       'Multi-region trail ' || t.complete_names || ' is logging all management events, read and write.'
+    when t.scope_unknown is not null then
+      'The configuration of trail ' || t.scope_unknown || ' was not collected (describe-trails), so whether it is '
+        || 'multi-region is unknown.'
     when coalesce(t.trails, 0) = 0 then
       'Account ' || a.account_id || ' has no CloudTrail trail; create a multi-region trail.'
     when t.multi_region = 0 then

@@ -30,6 +30,9 @@ with trail as (
       filter (where s3_data_read and is_logging is null and is_multi_region_trail) as status_unknown,
     string_agg(label, ', ' order by name)
       filter (where s3_data_read and is_logging = false and is_multi_region_trail) as stopped,
+    -- a trail without its describe-trails entry may be multi-region: it cannot make the account fail
+    string_agg(label, ', ' order by name)
+      filter (where s3_data_read and is_logging is not false and is_multi_region_trail is null) as scope_unknown,
     string_agg(label || case when is_logging = false then ' (not logging)' else '' end, ', ' order by name)
       filter (where s3_data_read and not is_multi_region_trail) as regional,
     string_agg(label || ' (' || s3_data_read_filter || ')', ', ' order by name)
@@ -41,13 +44,16 @@ select
   'arn:' || a.partition || ':::' || a.account_id as resource,
   case
     when t.recording is not null then 'ok'
-    when t.unknown > 0 or t.status_unknown is not null then 'skip'
+    when t.unknown > 0 or t.status_unknown is not null or t.scope_unknown is not null then 'skip'
     else 'alarm'
   end as status,
   case
     when t.recording is not null then 'Trail ' || t.recording || ' records S3 object-level read events for all buckets.'
     when t.unknown > 0 then
       'The event selectors of ' || t.unknown || ' trail(s) were not collected (get-event-selectors), so S3 read events are unknown.'
+    when t.scope_unknown is not null then
+      'Trail ' || t.scope_unknown || ' records S3 object-level read events for all buckets, but its configuration '
+        || 'was not collected (describe-trails), so whether it is multi-region is unknown.'
     when t.status_unknown is not null then
       'Trail ' || t.status_unknown || ' records S3 object-level read events for all buckets, but its status was not '
         || 'collected (get-trail-status), so whether it is logging is unknown.'

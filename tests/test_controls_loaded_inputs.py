@@ -1739,3 +1739,28 @@ def test_no_such_password_policy_is_judged_on_aws_default(tmp_path):
     assert "three of" in results["iam_password_policy_complexity"]["reason"]
     assert "never expire" in results["iam_password_policy_expiry"]["reason"]
     assert "may be reused" in results["iam_password_policy_reuse_prevention"]["reason"]
+
+
+S3_AND_REGION_CONTROLS = ["cloudtrail_multi_region_trail_enabled", "cloudtrail_s3_data_events_read",
+                  "cloudtrail_s3_data_events_write"]
+
+
+@pytest.mark.parametrize(("described", "status"), [(None, "skip"), (False, "alarm"), (True, "ok")])
+def test_a_trail_without_its_describe_trails_entry_may_be_multi_region(tmp_path, described, status):
+    """A trail known from get-trail-status and get-event-selectors alone (every management event, S3 data events of
+    all buckets) may be multi-region: IsMultiRegionTrail is only in describe-trails. Unknown skips; the entry decides."""
+    arn = f"arn:aws:cloudtrail:eu-west-1:{ACCOUNT}:trail/team-trail"
+    files = {
+        "get-trail-status.json": {"IsLogging": True, "LatestDeliveryTime": "2024-03-01T11:00:00Z", "TrailARN": arn},
+        "get-event-selectors.json": {"TrailARN": arn, "EventSelectors": [
+            {"ReadWriteType": "All", "IncludeManagementEvents": True, "ExcludeManagementEventSources": [],
+             "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]},
+    }
+    if described is not None:
+        files["describe-trails.json"] = {"trailList": [trail_entry(arn, "eu-west-1", multi_region=described,
+                                                                   organization=False)]}
+    results = run_loaded(tmp_path, files, S3_AND_REGION_CONTROLS)
+    by_control = {r["control_id"]: r for r in results.values()}
+    assert {c: r["status"] for c, r in by_control.items()} == dict.fromkeys(S3_AND_REGION_CONTROLS, status)
+    if described is None:
+        assert all("describe-trails" in r["reason"] and "team-trail" in r["reason"] for r in by_control.values())

@@ -7,6 +7,8 @@ Columns: arn, name, label, account_id, partition, region (the home region), is_m
 is_organization_trail, is_logging, selectors_known, management_read, management_write, management_excluded,
 s3_data_read, s3_data_write, s3_data_read_filter, s3_data_write_filter.
 
+- is_multi_region_trail is NULL (unknown) for a trail known only from its status or selectors, without its
+  describe-trails entry.
 - An organization trail listed by a member without its status (get-trail-status) or selectors takes them from
   the management account's data when that is loaded (iamsql_organization_trail).
 - An organization trail in the management account's data also counts for each member account that account's
@@ -139,7 +141,7 @@ per_trail as (
 select t.arn, t.name,
   t.name || coalesce(' (the organization trail of the management account ' || t.managed_in || ')', '') as label,
   t.account_id, t.partition, coalesce(t.home_region, t.region) as region,
-  coalesce(t.is_multi_region_trail, false) as is_multi_region_trail,
+  t.is_multi_region_trail,
   coalesce(t.is_organization_trail, false) as is_organization_trail,
   t.is_logging,
   (s.loaded or t.has_custom_event_selectors = false) is true as selectors_known,
