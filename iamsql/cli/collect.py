@@ -86,7 +86,8 @@ def collect(
       iamsql collect --identity --region us-east-1
     """
     try:
-        with dbmod.filling(db) as con:
+        # collect stores rows with the code of load and runs no query: no macros, no Python functions (NumPy)
+        with dbmod.filling(db, lambda: dbmod.connect(db, queries=False)) as con:
             result = collect_run.collect(
                 con,
                 evidence_dir=evidence_dir,

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import threading
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from botocore.exceptions import (
     UnauthorizedSSOTokenError,
 )
 from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.loaders import JSONFileLoader
 from botocore.parsers import ResponseParserError
 
 from iamsql.common.clock import as_utc
@@ -125,10 +128,30 @@ def check_regions(regions: list[str]) -> None:
             raise CollectError(f"--region {region!r} is not an AWS region name (such as us-east-1 or eu-west-1)")
 
 
+class PlainJSONFileLoader(JSONFileLoader):
+    """botocore's service-model files (``.json``, else ``.json.gz``) read into plain dicts, which keep the file's
+    order as botocore's OrderedDicts do: reading the ~17 models of a collection and making their clients takes
+    ~0.15 CPU-s less."""
+
+    def load_file(self, file_path):
+        for suffix, opener in ((".json", open), (".json.gz", gzip.open)):
+            if os.path.isfile(file_path + suffix):
+                with opener(file_path + suffix, "rb") as handle:
+                    return json.loads(handle.read().decode("utf-8"))
+        return None
+
+
+def botocore_session(profile: str | None) -> botocore.session.Session:
+    """A botocore session of ``profile`` (None: AWS's usual chain) whose service models are read as plain dicts."""
+    session = botocore.session.Session(profile=profile)
+    session.get_component("data_loader").file_loader = PlainJSONFileLoader()
+    return session
+
+
 def base_session(profile: str | None) -> boto3.Session:
     """The caller's session: ``--profile`` or AWS's usual chain (AWS_PROFILE, environment, SSO, instance role)."""
     try:
-        session = boto3.Session(botocore_session=botocore.session.Session(profile=profile))
+        session = boto3.Session(botocore_session=botocore_session(profile))
         session._session.get_scoped_config()  # an unknown profile fails here rather than at the first call
         return session
     except ProfileNotFound:
@@ -150,7 +173,7 @@ def assumed_session(base: boto3.Session, role_arn: str, external_id: str | None,
                 "token": credentials["SessionToken"], "expiry_time": _expiry(credentials["Expiration"])}
 
     refreshable = RefreshableCredentials.create_from_metadata(fetch(), refresh_using=fetch, method="sts-assume-role")
-    session = botocore.session.Session(profile=base.profile_name if base.profile_name != "default" else None)
+    session = botocore_session(base.profile_name if base.profile_name != "default" else None)
     session._credentials = refreshable  # botocore has no public setter for refreshable credentials
     return boto3.Session(botocore_session=session, region_name=region)
 

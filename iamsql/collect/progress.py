@@ -1,21 +1,18 @@
 """Progress on a terminal: one line per account with the API being called and the number of calls so far, and a
-loading bar at the end. Nothing is drawn with ``--quiet`` or when stderr is not a terminal."""
+loading bar at the end. Nothing is drawn with ``--quiet`` or when stderr is not a terminal, and then rich is not
+imported."""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
-from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-from iamsql.common.progress import terminal_progress
+from iamsql.common.progress import NoDisplay, drawn, may_draw
 
 
 class CollectProgress:
     def __init__(self, quiet: bool = False) -> None:
-        self.bar = terminal_progress(quiet, SpinnerColumn(), TextColumn("{task.fields[label]:<14}"),
-                                     TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
-                                     TimeElapsedColumn())
+        self.bar = drawn.accounts_display() if may_draw(quiet) else NoDisplay()
         self._tasks: dict[str, int] = {}
         self._lock = threading.Lock()
 

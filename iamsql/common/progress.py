@@ -2,7 +2,7 @@
 ``report``): drawn only when stderr is a terminal and ``--quiet`` was not given, and erased when the command is
 done, so piped output and logs hold the results alone.
 
-``terminal_progress(quiet, *columns)`` is the one place a progress display is made; ``Steps`` shows counted
+``progress_drawn.terminal_progress`` is the one place a progress display is made; ``Steps`` shows counted
 steps on one rewritten line, as Powerpipe shows a benchmark run: ``[12/66] iam_root_mfa_enabled``; ``counted``
 a bar of counted items. With ``--quiet``, or when stderr is no terminal, both are ``NoDisplay`` and rich is not
 imported (``common/progress_drawn.py`` holds what draws).
@@ -30,12 +30,6 @@ def may_draw(quiet: bool) -> bool:
         return sys.stderr.isatty()
     except (AttributeError, ValueError):  # no stderr, or a closed one
         return False
-
-
-def terminal_progress(quiet: bool, *columns):
-    """A transient rich progress display on stderr with ``columns``; disabled with ``quiet`` or when stderr is
-    not a terminal."""
-    return drawn.terminal_progress(quiet, *columns)
 
 
 class NoDisplay:

@@ -9,6 +9,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     ProgressColumn,
+    SpinnerColumn,
     Task,
     TextColumn,
     TimeElapsedColumn,
@@ -37,3 +38,10 @@ def steps_display() -> Progress:
 def counted_display(label: str) -> Progress:
     """``label ━━━━ n/total elapsed`` (``progress.counted``)."""
     return terminal_progress(False, TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+
+
+def accounts_display() -> Progress:
+    """One line per account: spinner, account, the API being called, bar, ``n`` calls, elapsed (``collect``)."""
+    return terminal_progress(False, SpinnerColumn(), TextColumn("{task.fields[label]:<14}"),
+                             TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
+                             TimeElapsedColumn())
