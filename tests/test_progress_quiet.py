@@ -65,3 +65,21 @@ def test_no_display_takes_the_calls_of_a_drawn_one(monkeypatch):
     monkeypatch.setenv("FORCE_COLOR", "1")
     assert not isinstance(progress.counted(False, "loading"), progress.NoDisplay)
     assert isinstance(progress.counted(True, "loading"), progress.NoDisplay)
+
+
+def test_quiet_collect_imports_neither_rich_nor_numpy(aws_session, tmp_path):
+    """collect draws nothing with --quiet and stores rows as load does: no display, no macros or Python functions
+    (registering one makes DuckDB import NumPy); with a forced terminal the display is made."""
+    aws_session.client("iam").create_user(UserName="quiet-collect")
+    seen = ("import atexit, sys; from iamsql.cli import main; atexit.register(lambda: print("
+            "'rich' in sys.modules, 'numpy' in sys.modules, file=sys.stderr)); main()")
+    plain = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}  # moto's, too
+    common = ["collect", "--region", "us-east-1", "--db", str(tmp_path / "c.duckdb")]
+    done = subprocess.run([sys.executable, "-c", seen, *common, "--quiet", "--evidence-dir", str(tmp_path / "e1")],
+                          capture_output=True, text=True, env=plain)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.rstrip().splitlines()[-1] == "False False"
+    done = subprocess.run([sys.executable, "-c", seen, *common, "--evidence-dir", str(tmp_path / "e2")],
+                          capture_output=True, text=True, env={**plain, "FORCE_COLOR": "1"})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.rstrip().endswith("True False")  # the display made; still no NumPy
