@@ -16,6 +16,7 @@ import pytest
 
 from iamsql.cli import COLLECTOR_THRESHOLD, main
 from iamsql.common.resources import SAMPLE_DIR
+from iamsql.store.db import connect
 
 # An object that says when Python frees it at exit, and an exit function that says it ran; then the command.
 RUN = (
@@ -114,3 +115,34 @@ def test_installed_command_raises_the_collector_threshold_and_main_leaves_it():
         before, after = done.stderr.split("threshold ")[1].split()[::2]
         assert int(before) != COLLECTOR_THRESHOLD
         assert int(after) == (COLLECTOR_THRESHOLD if entry == "console" else int(before))
+
+
+def test_installed_command_runs_numpy_blas_on_one_thread_unless_told(tmp_path):
+    # the environment and the process's threads once a query has imported NumPy (DuckDB does for the dialect's
+    # Python functions), as the command's exit functions see them
+    probe = (
+        "import atexit, os, sys\n"
+        "atexit.register(lambda: sys.stderr.write(\n"
+        "    f\"blas {os.environ.get('OPENBLAS_NUM_THREADS')} numpy {'numpy' in sys.modules} \"\n"
+        "    f\"threads {len(os.listdir('/proc/self/task')) if os.path.isdir('/proc/self/task') else 0}\\n\"))\n"
+        "import iamsql.cli as cli\n"
+        "getattr(cli, sys.argv.pop(1))()\n"
+    )
+    database = tmp_path / "q.duckdb"
+    connect(database).close()
+    query = ["query", "--db", str(database), "select jsonb_pretty('{\"a\": 1}'::jsonb) as t"]
+    # the variables OpenBLAS reads for its number of threads, left out
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")}
+    seen = {}
+    for entry, given in (("console", None), ("main", None), ("console", "2")):
+        env = environment if given is None else {**environment, "OPENBLAS_NUM_THREADS": given}
+        done = subprocess.run([sys.executable, "-c", probe, entry, *query], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        seen[entry, given] = done.stderr.split("blas ")[1].split()[::2]
+    assert seen["console", None][:2] == ["1", "True"]  # one BLAS thread, NumPy imported
+    assert seen["main", None][:2] == ["None", "True"]  # main leaves the environment as it is
+    assert seen["console", "2"][0] == "2"  # a number the environment names is kept
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if cores > 1 and os.path.isdir("/proc/self/task"):  # the pool's threads (one per core beyond the first) not started
+        assert int(seen["console", None][2]) < int(seen["main", None][2])

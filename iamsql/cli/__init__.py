@@ -75,12 +75,20 @@ def main(*, process_ends: bool = False) -> None:
 # of collection); at 20,000 the run's collection takes 0.03-0.05 CPU-s. Cycles are freed as before, later.
 COLLECTOR_THRESHOLD = 20_000
 
+# Threads of NumPy's OpenBLAS in the installed command's process, unless the environment names a number. NumPy's
+# import starts its BLAS's thread pool (a thread per core beyond the first, each using CPU as it starts), and DuckDB
+# imports NumPy for the dialect's first Python function, openpyxl for its number types; iamsql does no linear
+# algebra. One thread: ~0.02-0.03 CPU-s less for each check and report on a 2-core machine, more with more cores.
+BLAS_THREADS = "1"
+
 
 def console() -> None:
-    """The installed ``iamsql`` command: ``main`` with the collector's threshold raised (``COLLECTOR_THRESHOLD``),
-    whose process then ends without Python's teardown when the command allows it (``root.exit_now``). ``main``
-    itself only raises ``SystemExit`` and leaves the collector as it is, for callers in a process that goes on."""
+    """The installed ``iamsql`` command: ``main`` with the collector's threshold raised (``COLLECTOR_THRESHOLD``)
+    and NumPy's BLAS at one thread (``BLAS_THREADS``), whose process then ends without Python's teardown when the
+    command allows it (``root.exit_now``). ``main`` itself only raises ``SystemExit`` and leaves the collector and
+    the environment as they are, for callers in a process that goes on."""
     gc.set_threshold(COLLECTOR_THRESHOLD, *gc.get_threshold()[1:])
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", BLAS_THREADS)
     try:
         main(process_ends=True)
     except SystemExit as exc:
