@@ -26,6 +26,7 @@ from iamsql.collect.account import AccountRun, Target
 from iamsql.collect.aws import Counter
 from iamsql.collect.cloudtrail import lookup_events
 from iamsql.collect.run import collect
+from iamsql.collect.targets import check_role_arns
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.errors import CollectError, InputError
 from iamsql.load import load_paths
@@ -321,6 +322,13 @@ def test_option_errors(moto_env, tmp_path, arguments, message):
         collect(con, evidence_dir=tmp_path / "ev", **arguments)
     assert not (tmp_path / "ev").exists()
     con.close()
+
+
+@pytest.mark.parametrize("partition", ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f",
+                                       "aws-eusc"])
+def test_role_arns_of_every_partition_are_accepted(partition):
+    """--role-arn takes a role of any partition AWS documents (the European Sovereign Cloud's aws-eusc included)."""
+    check_role_arns([f"arn:{partition}:iam::111111111111:role/Audit"])
 
 
 def test_evidence_folder_must_be_new(moto_env, tmp_path):
