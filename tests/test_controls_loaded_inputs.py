@@ -1808,3 +1808,24 @@ def test_an_active_key_without_a_rotation_date_takes_its_listed_create_date(tmp_
     assert new["status"] == "ok" and "20 days old" in new["reason"], new["reason"]
     used = results[("iam_user_unused_access_key", user_arn("old-key") + "#access_key_1")]
     assert used["status"] == "ok" and "last used 1 day before" in used["reason"], used["reason"]
+
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.parametrize(("boundary_uses", "status"), [(None, "skip"), (0, "alarm"), (2, "ok")])
+def test_a_policy_attached_nowhere_may_be_a_permissions_boundary(tmp_path, boundary_uses, status):
+    """The policy of the AWS CLI's own get-policy example has AttachmentCount 0 and no PermissionsBoundaryUsageCount
+    (listed by list-policies, which returns the same Policy objects): it is attached to nothing, but whether it is a
+    permissions boundary is not known, so it is not called unused; with the count (as AWS returns it now) it is
+    judged."""
+    policy = json.loads((DATA / "aws_cli_examples/json/iam/get-policy_1.json").read_text())["Policy"]
+    policy["CreateDate"] = policy["UpdateDate"]  # the example's CreateDate has a typo (19:23;32)
+    if boundary_uses is not None:
+        policy["PermissionsBoundaryUsageCount"] = boundary_uses
+    arn = policy["Arn"] = policy["Arn"].replace("123456789012", ACCOUNT)
+    row = run_loaded(tmp_path, {"list-policies.json": {"Policies": [policy]}},
+                     ["iam_policy_unused_customer_managed"])[arn]
+    assert row["status"] == status, row["reason"]
+    if boundary_uses is None:
+        assert "PermissionsBoundaryUsageCount" in row["reason"], row["reason"]
