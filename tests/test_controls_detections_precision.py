@@ -1222,3 +1222,22 @@ def test_aws_own_calls_are_not_trust_credential_or_permission_set_changes(tmp_pa
     assert found["through_stack"] == sorted(control_ids), found
     assert found["service"] == [] and found["linked"] == [] and found["service_event"] == [], found
 
+
+def test_the_root_users_access_key_reused_from_many_places_alarms(tmp_path):
+    """A long-term key (AKIA...) of the root user is a long-term key as an IAM user's is: used from six addresses it
+    alarms, named as the root user's key; its console or temporary credentials (ASIA...) are no long-term key."""
+    root = {"type": "Root", "principalId": HOME, "arn": f"arn:aws:iam::{HOME}:root", "accountId": HOME,
+            "accessKeyId": "AKIAROOTKEY000000001"}
+    records = []
+    for n in range(6):
+        record = trail_record("ListBuckets", "s3.amazonaws.com", root, minute=n)
+        record["sourceIPAddress"] = f"198.51.100.{n + 1}"
+        records.append(record)
+        session = trail_record("ListUsers", "iam.amazonaws.com", {**root, "accessKeyId": "ASIAROOTSESSION00001"},
+                               minute=n)
+        session["sourceIPAddress"] = f"192.0.2.{n + 1}"
+        records.append(session)
+    rows = check_records(tmp_path / "root-key", records, ["cloudtrail_event_nhi_reuse_many_sources"])
+    assert [(r["resource"], r["status"]) for r in rows] == [
+        (f"arn:aws:iam::{HOME}:root#AKIAROOTKEY000000001", "alarm")], rows
+    assert rows[0]["reason"].startswith("The access key AKIAROOTKEY000000001 of the root user was used from 6 source"), rows
