@@ -541,6 +541,24 @@ def test_credentials_that_stop_working_record_the_calls_not_made(aws_session, pr
     con.close()
 
 
+def test_an_active_key_without_a_rotation_date_gets_its_user_s_key_listing():
+    """The report's last_rotated is N/A only for a key that is not active (IAM User Guide): an active slot with N/A
+    still holds a key, so collect lists the user's keys (ListAccessKeys gives its CreateDate); a user whose slots
+    are inactive with N/A has none to list."""
+    from iamsql.collect.iam import report_rows
+
+    header = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
+              "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
+              "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
+              "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
+              "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,"
+              "cert_2_active,cert_2_last_rotated")
+    line = "{0},arn:aws:iam::111111111111:user/{0},2020-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,{1},N/A,N/A,N/A,N/A,"
+    rows = report_rows("\n".join([header] + [line.format(name, active) + "false,N/A,N/A,N/A,N/A,false,N/A,false,N/A"
+                                              for name, active in (("undated", "true"), ("keyless", "false"))]))
+    assert rows["undated"].has_key and not rows["keyless"].has_key
+
+
 def test_a_password_removed_after_the_credential_report_is_collected_and_loaded_as_none(aws_session, tmp_path):
     """The report still shows bob with a password (it is up to four hours old): GetLoginProfile answers NoSuchEntity,
     which is an answer, not a gap; the evidence holds it with bob's name and the load knows bob has no password."""
