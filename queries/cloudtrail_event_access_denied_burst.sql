@@ -25,8 +25,8 @@ with denied as (
     count(*) over (partition by account_id, caller order by event_time
                    range between current row and :window_minutes * interval '1 minute' following) as in_window
   from (
-    -- the principal a call counts against (caller_arn: also another account's caller, named by its account, and an
-    -- IAM Identity Center user), else the caller's identity type (a refused web identity or SAML federation)
+    -- the principal a call counts against (caller_arn: also another account's caller, named by its account, an
+    -- IAM Identity Center user and a SAML or web identity federation's provider and subject), else the identity type
     select e.*, coalesce(e.caller_arn, e.user_type, 'unknown') as caller
     from cloudtrail_event_actor as e
   ) as c
@@ -74,8 +74,12 @@ select
   p.account_id,
   'global' as region
 from (
-  -- the account's own principals by their name, a caller of another account or outside IAM by its whole ARN
-  select q.*, case when split_part(q.caller, ':', 5) = q.account_id then regexp_replace(q.caller, '^.*[:/]', '')
+  -- the account's own principals by their name (a federated caller of its identity provider: the provider's name
+  -- and the subject, which may hold ':' and '/'), a caller of another account or outside IAM by its whole ARN
+  select q.*, case
+      when split_part(q.caller, ':', 5) = q.account_id and q.caller like '%#%'
+        then regexp_replace(q.caller, '^arn:[^:]*:[^:]*:[^:]*:[^:]*:', '')
+      when split_part(q.caller, ':', 5) = q.account_id then regexp_replace(q.caller, '^.*[:/]', '')
     else q.caller end as name
   from per_principal as q
 ) as p

@@ -1,7 +1,8 @@
 /*
 title: Non-human credentials are not reused from many places
 description: >-
-  In the lookback_days days before the data was taken, no long-term access key (AKIA...) and no role of a
+  In the lookback_days days before the data was taken, no long-term access key (AKIA..., an IAM user's or the root
+  user's) and no role of a
   non-human identity was used from more than max_source_ips source IP addresses or more than max_user_agents
   calling tools (the first word of the user agent, such as aws-cli/2.13.0) (calls made by AWS services on its
   behalf, and the sessions of service-linked roles, which only their service can assume, are not counted).
@@ -36,14 +37,14 @@ with event as (
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 credential as (
-  -- long-term keys, whoever owns them
+  -- long-term keys, whoever owns them: an IAM user or the root user
   select account_id, actor_arn || '#' || access_key_id as resource, 'access key ' || access_key_id || ' of '
-      || regexp_replace(actor_arn, '^.*/', '') as what,
+      || case when actor_type = 'root' then 'the root user' else regexp_replace(actor_arn, '^.*/', '') end as what,
     count(*) as calls, count(distinct source_ip_address) as ips, count(distinct agent) as agents,
     string_agg(distinct source_ip_address, ', ') as ip_list
   from event
-  where actor_type = 'user' and access_key_id like 'AKIA%'
-  group by account_id, actor_arn, access_key_id
+  where actor_type in ('user', 'root') and access_key_id like 'AKIA%'
+  group by account_id, actor_arn, actor_type, access_key_id
   union all
   -- roles of non-human identities, all their sessions together
   select e.account_id, e.actor_arn, 'role ' || p.name || ' (' || p.nhi_reason || ')',

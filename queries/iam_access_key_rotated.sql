@@ -7,8 +7,8 @@ description: >-
   after the report is judged by its create date. A key only the credential report shows is known as of the
   report's GeneratedTime (iam_user_access_key's present_known_until): one over the limit by then fails; one that
   crossed the limit only after a report generated more than four hours before the data may have been rotated
-  since and is skipped, and so is a key whose creation time is unknown (the report's last_rotated and
-  user_creation_time both N/A).
+  since and is skipped, and so is a key whose creation time is unknown (the report's last_rotated N/A and no
+  list-access-keys CreateDate).
 severity: medium
 resource_type: AWS::IAM::AccessKey
 rationale: The longer a key lives, the more places it has been copied to; rotation limits how long a leaked key stays useful.

@@ -11,7 +11,9 @@ description: >-
   created after the report is judged on its get-login-profile, list-access-keys and the listing's creation time;
   without its list-access-keys its keys are unknown and it is skipped.
   "Never used" must hold up to the data's time: a key the credential report shows unused but that may have been
-  used since (an older report, or a key no report holds, without get-access-key-last-used) is skipped.
+  used since (an older report, or a key no report holds, without get-access-key-last-used) is skipped, and so is an
+  active key whose creation time is unknown (the report's last_rotated N/A, which AWS gives only for a key that is
+  not active, and no list-access-keys CreateDate): it is not taken as created with the user.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: >-
@@ -26,7 +28,7 @@ parameters:
 with setup_key as (
   -- the console users' active keys as of the data not known to be used, with whether they were
   -- created with the user (NULL when the user's creation time is not loaded) and never used up to the data's time
-  select s.user_arn, s.account_id, k.label, k.use_known_until,
+  select s.user_arn, s.account_id, k.label, k.use_known_until, k.created,
     k.created between s.user_creation_time - :setup_window_seconds * interval '1 second'
       and s.user_creation_time + :setup_window_seconds * interval '1 second' as with_user,
     coalesce(k.use_known_until >= now(), false) as never_used
@@ -37,6 +39,8 @@ with setup_key as (
   select user_arn, account_id,
     string_agg('access key ' || label, ' and ' order by label) filter (where with_user and never_used) as keys,
     string_agg('access key ' || label || case
+        when created is null then ' (not used as far as the data shows; its creation time is unknown: the credential'
+          || ' report gives no last_rotated (N/A) and list-access-keys is not loaded)'
         when with_user is null then ' (not used as far as the data shows; the user''s creation time is not loaded)'
         else ' (created with the user; ' || coalesce('unused up to the credential report of '
           || to_char(use_known_until, 'YYYY-MM-DD') || ', which cannot show use since',

@@ -10,7 +10,8 @@ description: >-
   now and whether they are active: a report slot whose key is no longer listed (deleted since) or is inactive is
   not judged, and a listed active key that no slot holds (created after the report) is judged by its create date
   and its last use from get-access-key-last-used, else skipped naming the report's date. A key never used whose
-  creation time is unknown (the report's last_rotated and user_creation_time both N/A) is skipped.
+  creation time is unknown (the report's last_rotated N/A and no list-access-keys
+  CreateDate) is skipped.
 severity: medium
 resource_type: AWS::IAM::AccessKey
 rationale: An active key that nothing uses is a standing secret that can leak from old laptops, repositories or CI systems without anyone noticing its absence. New keys get a grace period so they are not flagged before first use.
@@ -47,7 +48,7 @@ select
     when use_known_until is null then 'skip'
     -- a report generated before the period began cannot show use within it
     when use_known_until < now() - :max_unused_days * interval '1 day' then 'skip'
-    -- never used, created at an unknown time (last_rotated and user_creation_time N/A): the grace period is unknown
+    -- never used, created at an unknown time (last_rotated N/A, no listed CreateDate): the grace period is unknown
     when last_used is null and created is null then 'skip'
     when unused_at_report then 'alarm'
     else 'skip'

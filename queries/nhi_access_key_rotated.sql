@@ -8,7 +8,8 @@ description: >-
   report is not judged, and an active key created after it is judged by its create date. A key only the
   credential report shows is known as of the report's GeneratedTime: one over the limit by then fails; one that
   crossed the limit only after a report generated more than four hours before the data is skipped, and so is a key
-  whose creation time is unknown (the report's last_rotated and user_creation_time both N/A).
+  whose creation time is unknown (the report's last_rotated N/A and no list-access-keys
+  CreateDate).
 severity: high
 resource_type: AWS::IAM::AccessKey
 rationale: >-

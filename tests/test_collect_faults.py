@@ -26,6 +26,7 @@ from iamsql.collect.account import AccountRun, Target
 from iamsql.collect.aws import Counter
 from iamsql.collect.cloudtrail import lookup_events
 from iamsql.collect.run import collect
+from iamsql.collect.targets import check_role_arns
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.errors import CollectError, InputError
 from iamsql.load import load_paths
@@ -323,6 +324,13 @@ def test_option_errors(moto_env, tmp_path, arguments, message):
     con.close()
 
 
+@pytest.mark.parametrize("partition", ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f",
+                                       "aws-eusc"])
+def test_role_arns_of_every_partition_are_accepted(partition):
+    """--role-arn takes a role of any partition AWS documents (the European Sovereign Cloud's aws-eusc included)."""
+    check_role_arns([f"arn:{partition}:iam::111111111111:role/Audit"])
+
+
 def test_evidence_folder_must_be_new(moto_env, tmp_path):
     (tmp_path / "ev").mkdir()
     (tmp_path / "ev" / "old.json").write_text("{}")
@@ -531,6 +539,24 @@ def test_credentials_that_stop_working_record_the_calls_not_made(aws_session, pr
     assert len(gaps) == len(set(gaps))
     assert all("ExpiredToken" in g["message"] for g in result.gaps if g["error"] == "NotAttempted")
     con.close()
+
+
+def test_an_active_key_without_a_rotation_date_gets_its_user_s_key_listing():
+    """The report's last_rotated is N/A only for a key that is not active (IAM User Guide): an active slot with N/A
+    still holds a key, so collect lists the user's keys (ListAccessKeys gives its CreateDate); a user whose slots
+    are inactive with N/A has none to list."""
+    from iamsql.collect.iam import report_rows
+
+    header = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
+              "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
+              "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
+              "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
+              "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,"
+              "cert_2_active,cert_2_last_rotated")
+    line = "{0},arn:aws:iam::111111111111:user/{0},2020-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,{1},N/A,N/A,N/A,N/A,"
+    rows = report_rows("\n".join([header] + [line.format(name, active) + "false,N/A,N/A,N/A,N/A,false,N/A,false,N/A"
+                                              for name, active in (("undated", "true"), ("keyless", "false"))]))
+    assert rows["undated"].has_key and not rows["keyless"].has_key
 
 
 def test_a_password_removed_after_the_credential_report_is_collected_and_loaded_as_none(aws_session, tmp_path):

@@ -1116,10 +1116,10 @@ def test_anonymous_denials_are_one_anonymous_caller_not_an_account(tmp_path):
 
 
 def test_bursts_of_callers_outside_iam_name_the_account_and_the_caller(tmp_path):
-    """A caller with no ARN at all (S3's unauthenticated caller, a refused SAML or web identity federation: the
-    event has only its identity type) is named as the account it called and the caller, ``arn:aws:::<account>#<caller>``
-    (the form of the sign-in failure bursts), in both burst detections: not an IAM ARN no principal has
-    (``arn:aws:iam::<account>:samluser``)."""
+    """A caller with no ARN at all (S3's unauthenticated caller, a refused SAML or web identity federation named by
+    an identity provider that is no IAM ARN: the SAML NameQualifier, accounts.google.com) is named as the account it
+    called and the caller, ``arn:aws:::<account>#<caller>`` (the form of the sign-in failure bursts), in both burst
+    detections: not an IAM ARN no principal has (``arn:aws:iam::<account>:samluser``)."""
     anonymous = {"type": "AWSAccount", "principalId": "", "accountId": "ANONYMOUS_PRINCIPAL"}
     saml = {"type": "SAMLUser", "principalId": "SampleUkh1i4+ExamplexL/jEvs=:SamlExample", "userName": "SamlExample",
             "identityProvider": "bdGOnTesti4+ExamplexL/jEvs="}
@@ -1134,9 +1134,54 @@ def test_bursts_of_callers_outside_iam_name_the_account_and_the_caller(tmp_path)
     rows = check_records(tmp_path / "bursts", records,
                          ["cloudtrail_event_access_denied_burst", "cloudtrail_event_enumeration_burst"])
     alarms = sorted((r["control_id"], r["resource"]) for r in rows if r["status"] == "alarm")
-    assert alarms == [("cloudtrail_event_access_denied_burst", f"arn:aws:::{HOME}#SAMLUser"),
-                      ("cloudtrail_event_access_denied_burst", f"arn:aws:::{HOME}#anonymous"),
-                      ("cloudtrail_event_enumeration_burst", f"arn:aws:::{HOME}#WebIdentityUser")], rows
+    assert alarms == [("cloudtrail_event_access_denied_burst", f"arn:aws:::{HOME}#anonymous"),
+                      ("cloudtrail_event_access_denied_burst", f"arn:aws:::{HOME}#bdGOnTesti4+ExamplexL/jEvs=#SamlExample"),
+                      ("cloudtrail_event_enumeration_burst", f"arn:aws:::{HOME}#accounts.google.com#user")], rows
+
+
+def saml_sign_in(subject: str, minute: float) -> dict:
+    """A refused AssumeRoleWithSAML as CloudTrail records it (CloudTrail User Guide, userIdentity of SAMLUser:
+    principalId is the NameQualifier and the subject, userName the subject; IAM User Guide's example event: the SAML
+    provider the assertion names is requestParameters.principalArn)."""
+    identity = {"type": "SAMLUser", "principalId": f"c2FtbGhhc2g=:{subject}", "userName": subject,
+                "identityProvider": "c2FtbGhhc2g="}
+    request = {"sAMLAssertionID": f"_{uuid.uuid4()}", "roleSessionName": subject, "durationSeconds": 3600,
+               "principalArn": f"arn:aws:iam::{HOME}:saml-provider/Okta", "roleArn": f"arn:aws:iam::{HOME}:role/Admin"}
+    return trail_record("AssumeRoleWithSAML", "sts.amazonaws.com", identity, minute=minute, error="AccessDenied",
+                        request=request)
+
+
+def web_identity_sign_in(provider: str, subject: str, minute: float) -> dict:
+    """A refused AssumeRoleWithWebIdentity: principalId is the issuer, the audience and the subject, userName the
+    subject, identityProvider the issuer (an IAM OIDC provider's ARN, or a name such as accounts.google.com)."""
+    identity = {"type": "WebIdentityUser", "principalId": f"{provider}:sts.amazonaws.com:{subject}",
+                "userName": subject, "identityProvider": provider}
+    request = {"roleArn": f"arn:aws:iam::{HOME}:role/deploy", "roleSessionName": "ci", "durationSeconds": 3600}
+    return trail_record("AssumeRoleWithWebIdentity", "sts.amazonaws.com", identity, minute=minute,
+                        error="AccessDenied", request=request)
+
+
+def test_refused_federated_sign_ins_count_per_provider_and_subject(tmp_path):
+    """Each SAML or web identity caller is its identity provider and subject (what the event says of it): two
+    people refused six times each are two callers under the threshold of ten, not one caller refused twelve times;
+    one refused ten times is named by the provider's IAM ARN (the SAML provider the request names, the OIDC
+    provider) and its subject."""
+    github = f"arn:aws:iam::{HOME}:oidc-provider/token.actions.githubusercontent.com"
+    records = [saml_sign_in(subject, n / 2) for subject in ("ann@example.com", "bob@example.com") for n in range(6)]
+    records += [saml_sign_in("mallory@example.com", n / 2) for n in range(10)]
+    records += [web_identity_sign_in(github, f"repo:example/{repo}:ref:refs/heads/main", n / 2)
+                for repo in ("app", "site") for n in range(6)]
+    records += [web_identity_sign_in(github, "repo:example/tools:environment:prod", n / 2) for n in range(10)]
+    rows = check_records(tmp_path / "federated", records, ["cloudtrail_event_access_denied_burst"])
+    alarms = {r["resource"]: r["reason"] for r in rows if r["status"] == "alarm"}
+    mallory = f"arn:aws:iam::{HOME}:saml-provider/Okta#mallory@example.com"
+    tools = f"{github}#repo:example/tools:environment:prod"
+    assert sorted(alarms) == sorted([mallory, tools]), rows
+    assert alarms[mallory].startswith("saml-provider/Okta#mallory@example.com received 10 access-denied"), alarms
+    assert alarms[tools].startswith(
+        "oidc-provider/token.actions.githubusercontent.com#repo:example/tools:environment:prod received 10"), alarms
+    assert {r["resource"] for r in rows if r["status"] == "ok"} >= {
+        f"arn:aws:iam::{HOME}:saml-provider/Okta#ann@example.com", f"{github}#repo:example/app:ref:refs/heads/main"}
 
 
 def test_aws_own_calls_are_not_trust_credential_or_permission_set_changes(tmp_path):
@@ -1176,3 +1221,23 @@ def test_aws_own_calls_are_not_trust_credential_or_permission_set_changes(tmp_pa
         found[case] = sorted(r["control_id"] for r in rows if r["status"] == "alarm")
     assert found["through_stack"] == sorted(control_ids), found
     assert found["service"] == [] and found["linked"] == [] and found["service_event"] == [], found
+
+
+def test_the_root_users_access_key_reused_from_many_places_alarms(tmp_path):
+    """A long-term key (AKIA...) of the root user is a long-term key as an IAM user's is: used from six addresses it
+    alarms, named as the root user's key; its console or temporary credentials (ASIA...) are no long-term key."""
+    root = {"type": "Root", "principalId": HOME, "arn": f"arn:aws:iam::{HOME}:root", "accountId": HOME,
+            "accessKeyId": "AKIAROOTKEY000000001"}
+    records = []
+    for n in range(6):
+        record = trail_record("ListBuckets", "s3.amazonaws.com", root, minute=n)
+        record["sourceIPAddress"] = f"198.51.100.{n + 1}"
+        records.append(record)
+        session = trail_record("ListUsers", "iam.amazonaws.com", {**root, "accessKeyId": "ASIAROOTSESSION00001"},
+                               minute=n)
+        session["sourceIPAddress"] = f"192.0.2.{n + 1}"
+        records.append(session)
+    rows = check_records(tmp_path / "root-key", records, ["cloudtrail_event_nhi_reuse_many_sources"])
+    assert [(r["resource"], r["status"]) for r in rows] == [
+        (f"arn:aws:iam::{HOME}:root#AKIAROOTKEY000000001", "alarm")], rows
+    assert rows[0]["reason"].startswith("The access key AKIAROOTKEY000000001 of the root user was used from 6 source"), rows

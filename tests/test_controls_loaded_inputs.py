@@ -1764,3 +1764,68 @@ def test_a_trail_without_its_describe_trails_entry_may_be_multi_region(tmp_path,
     assert {c: r["status"] for c, r in by_control.items()} == dict.fromkeys(S3_AND_REGION_CONTROLS, status)
     if described is None:
         assert all("describe-trails" in r["reason"] and "team-trail" in r["reason"] for r in by_control.values())
+
+
+# The credential report gives access_key_N_last_rotated N/A only for a key that is not active (IAM User Guide,
+# "Getting credential reports"): an active key with N/A there has a creation time the report does not give, which is
+# not the user's creation. list-access-keys (ListAccessKeys, live) gives the key's CreateDate; without it the key's
+# age is unknown and the rotation, grace-period and set-up-key controls cannot judge it.
+UNDATED_KEY = ("true", "N/A", "N/A")
+
+
+def test_an_active_key_without_a_rotation_date_is_not_as_old_as_its_user(tmp_path):
+    """A user created in 2020 (with a console password) whose active key's last_rotated is N/A: taking the user's
+    creation would call the key four years old (rotation alarm, past the grace period) and made with the user
+    (set-up key alarm); its age is unknown, so each control skips saying why."""
+    files = {"credential-report.json": report_of([
+        report_line("svc-undated", "2020-01-01T00:00:00+00:00", password="true", key1=UNDATED_KEY)], FRESH)}
+    ids = ["iam_access_key_rotated", "nhi_access_key_rotated", "iam_user_unused_access_key",
+           "iam_user_no_access_key_at_setup"]
+    results = run_loaded(tmp_path, files, ids)
+    for control_id in ids[:3]:
+        row = results[(control_id, user_arn("svc-undated") + "#access_key_1")]
+        assert row["status"] == "skip", (control_id, row["reason"])
+        assert "no creation or rotation time" in row["reason"] and "(N/A)" in row["reason"], (control_id, row["reason"])
+    setup = results[("iam_user_no_access_key_at_setup", user_arn("svc-undated"))]
+    assert setup["status"] == "skip", setup["reason"]
+    assert "creation time is unknown" in setup["reason"], setup["reason"]
+
+
+def test_an_active_key_without_a_rotation_date_takes_its_listed_create_date(tmp_path):
+    """Where list-access-keys of the user is loaded, the slot's key is the listed key created by the report that no
+    dated slot holds: judged by its CreateDate (100 days: over the 90-day limit; 20 days: rotated) and by the
+    report's last use, as the slot's key, not as a key created after the report."""
+    files = {"credential-report.json": report_of([
+        report_line("old-key", "2020-01-01T00:00:00+00:00", key1=("true", "N/A", "2024-02-29T00:00:00+00:00")),
+        report_line("new-key", "2020-01-01T00:00:00+00:00", key1=("true", "N/A", "2024-02-29T00:00:00+00:00"))],
+        FRESH),
+        "old-key.json": listing("old-key", ("AKIAOLDKEY0000000001", "Active", "2023-11-22T12:00:00Z")),
+        "new-key.json": listing("new-key", ("AKIANEWKEY0000000009", "Active", "2024-02-10T12:00:00Z"))}
+    results = run_loaded(tmp_path, files, ["iam_access_key_rotated", "iam_user_unused_access_key"])
+    old = results[("iam_access_key_rotated", user_arn("old-key") + "#access_key_1")]
+    assert old["status"] == "alarm" and "100 days old" in old["reason"], old["reason"]
+    new = results[("iam_access_key_rotated", user_arn("new-key") + "#access_key_1")]
+    assert new["status"] == "ok" and "20 days old" in new["reason"], new["reason"]
+    used = results[("iam_user_unused_access_key", user_arn("old-key") + "#access_key_1")]
+    assert used["status"] == "ok" and "last used 1 day before" in used["reason"], used["reason"]
+
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.parametrize(("boundary_uses", "status"), [(None, "skip"), (0, "alarm"), (2, "ok")])
+def test_a_policy_attached_nowhere_may_be_a_permissions_boundary(tmp_path, boundary_uses, status):
+    """The policy of the AWS CLI's own get-policy example has AttachmentCount 0 and no PermissionsBoundaryUsageCount
+    (listed by list-policies, which returns the same Policy objects): it is attached to nothing, but whether it is a
+    permissions boundary is not known, so it is not called unused; with the count (as AWS returns it now) it is
+    judged."""
+    policy = json.loads((DATA / "aws_cli_examples/json/iam/get-policy_1.json").read_text())["Policy"]
+    policy["CreateDate"] = policy["UpdateDate"]  # the example's CreateDate has a typo (19:23;32)
+    if boundary_uses is not None:
+        policy["PermissionsBoundaryUsageCount"] = boundary_uses
+    arn = policy["Arn"] = policy["Arn"].replace("123456789012", ACCOUNT)
+    row = run_loaded(tmp_path, {"list-policies.json": {"Policies": [policy]}},
+                     ["iam_policy_unused_customer_managed"])[arn]
+    assert row["status"] == status, row["reason"]
+    if boundary_uses is None:
+        assert "PermissionsBoundaryUsageCount" in row["reason"], row["reason"]

@@ -13,7 +13,7 @@ Planted violations (each gives the alarms listed in ``EXPECTED_ALARMS``):
   non-human user by the keys-without-password rule, so also an unused NHI with an old key).
 - svc-deployer: in group deployers whose customer policy DeployPassRole allows iam:PassRole on ``*``.
 - S3Everything: an unattached customer policy allowing ``s3:*`` (editable policies are judged whether or not
-  they are attached; unattached, it is also an unused policy).
+  they are attached; unattached, it would also be an unused policy, see ``MOTO_OMITS_BOUNDARY_USE``).
 - app-server and legacy-batch: service trusts (EC2, ECS tasks) without an aws:SourceAccount/SourceArn condition.
 - no role has SecurityAudit attached.
 - open-role: trusts ``"*"`` without a condition.
@@ -40,6 +40,9 @@ What moto cannot represent, left out of the exact-set assertion only by naming i
   are ``skip``); the test asserts that they skip rather than pass.
 - ``MOTO_NEVER_DELIVERS``: moto never delivers a trail's events to CloudWatch Logs, so the compliant trail main
   (log group and role set) reports "never delivered"; the test asserts that reason.
+- ``MOTO_OMITS_BOUNDARY_USE``: moto's get-account-authorization-details gives a customer policy no
+  PermissionsBoundaryUsageCount (AWS's does), so the unattached S3Everything may be a permissions boundary as far as
+  the data shows: the unused-policy control skips it; the test asserts that reason.
 """
 
 import json
@@ -99,7 +102,6 @@ EXPECTED_ALARMS = {
     ("nhi_unused", user("frank")),
     ("iam_policy_no_passrole_star", policy("DeployPassRole")),
     ("iam_policy_no_service_wildcard", policy("S3Everything")),
-    ("iam_policy_unused_customer_managed", policy("S3Everything")),
     ("iam_role_service_trust_confused_deputy", role("app-server")),
     ("iam_role_service_trust_confused_deputy", role("legacy-batch")),
     ("iam_securityaudit_role_exists", ACCOUNT_RESOURCE),
@@ -134,6 +136,7 @@ EVENT_CONTROLS = {"cloudtrail_event_access_denied_burst", "cloudtrail_event_cons
                   "cloudtrail_event_trail_tampering"}
 NOT_REPRESENTABLE = ROOT_CONTROLS | EVENT_CONTROLS
 MOTO_NEVER_DELIVERS = ("cloudtrail_cloudwatch_delivery", TRAIL_MAIN)
+MOTO_OMITS_BOUNDARY_USE = ("iam_policy_unused_customer_managed", policy("S3Everything"))
 
 
 def document(*statements: dict) -> str:
@@ -302,6 +305,8 @@ def test_what_moto_cannot_represent_is_skipped_not_passed(results):
             assert r["status"] == "skip", (r["control_id"], r["status"], r["reason"])
     delivery = [r for r in results if (r["control_id"], r["resource"]) == MOTO_NEVER_DELIVERS]
     assert [(r["status"], "never delivered" in r["reason"]) for r in delivery] == [("alarm", True)]
+    boundary = [r for r in results if (r["control_id"], r["resource"]) == MOTO_OMITS_BOUNDARY_USE]
+    assert [(r["status"], "PermissionsBoundaryUsageCount" in r["reason"]) for r in boundary] == [("skip", True)]
 
 
 def test_compliant_resources_pass(results):

@@ -443,6 +443,24 @@ def test_odd_user_identities_give_steampipe_identity_columns(db_path, tmp_path):
             issuer, dict) else None
         assert partition == (arn.split(":")[1] if arn else "aws"), event["eventID"]
 
+def test_events_without_an_arn_take_their_regions_partition(db_path, tmp_path):
+    """An event whose identity has no ARN (an AWS service's call) is in the partition of its region as AWS's
+    partitions define their regions (us-isob-* is aws-iso-b, eusc-de-* aws-eusc ...), not aws for every region
+    outside China and GovCloud."""
+    partitions = {"us-isob-east-1": "aws-iso-b", "eu-isoe-west-1": "aws-iso-e", "us-isof-south-1": "aws-iso-f",
+                  "us-iso-east-1": "aws-iso", "eusc-de-east-1": "aws-eusc", "cn-northwest-1": "aws-cn",
+                  "us-gov-east-1": "aws-us-gov", "mx-central-1": "aws"}
+    events = [{"eventVersion": "1.08", "eventTime": "2025-03-01T00:00:00Z", "eventSource": "kms.amazonaws.com",
+               "eventName": "Decrypt", "awsRegion": region, "recipientAccountId": "111122223333",
+               "eventID": f"id-{region}", "userIdentity": {"type": "AWSService", "invokedBy": "s3.amazonaws.com"}}
+              for region in partitions]
+    path = tmp_path / "regions.json"
+    path.write_text(json.dumps({"Records": events}), encoding="utf-8")
+    con = db.connect(db_path)
+    load(con, [(path, "cloudtrail-records")])
+    assert dict(con.execute("select region, partition from aws_cloudtrail_trail_event").fetchall()) == partitions
+
+
 # ---- bad input ---------------------------------------------------------------------------------------------------
 
 

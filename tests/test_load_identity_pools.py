@@ -66,3 +66,18 @@ def test_a_pool_id_without_a_region_is_named_with_its_file(con, tmp_path):
     assert summary.warnings == [
         f"{listing}: identity pool id '11111111-2222' has no region (<region>:<guid>); not loaded"]
     assert con.execute("select identity_pool_name from aws_cognito_identity_pool").fetchall() == [("web_guests",)]
+
+
+def test_a_pools_partition_is_its_regions(con, tmp_path):
+    """A pool id names only its region: the pool's partition and ARN are that region's partition (aws-iso-e,
+    aws-eusc ...), as AWS's partitions define their regions, not aws for every region outside China and GovCloud."""
+    pools = {"eu-isoe-west-1": "aws-iso-e", "eusc-de-east-1": "aws-eusc", "us-isof-east-1": "aws-iso-f",
+             "cn-north-1": "aws-cn", "us-gov-east-1": "aws-us-gov", "eu-west-1": "aws"}
+    listing = tmp_path / "list-identity-pools.json"
+    listing.write_text(json.dumps({"IdentityPools": [
+        {"IdentityPoolId": f"{region}:11111111-2222-3333-4444-555555555555", "IdentityPoolName": region}
+        for region in pools]}))
+    load.load_paths(con, [listing], account_id=ACCOUNT, as_of=AS_OF)
+    got = con.execute("select region, partition, split_part(akas->>0, ':', 2) from aws_cognito_identity_pool").fetchall()
+    assert {region: (partition, arn_partition) for region, partition, arn_partition in got} == {
+        region: (partition, partition) for region, partition in pools.items()}

@@ -199,6 +199,19 @@ def test_yaml_stream_pages_load_together(tmp_path):
     assert not any("last page is missing" in w for w in summary.warnings)
 
 
+def test_a_user_with_an_active_key_of_no_rotation_date_must_be_listed(tmp_path):
+    """A slot whose key is active with last_rotated N/A (AWS gives N/A only for a key that is not active) holds a
+    key: its user is not keyless, and the table is whole only with that user's list-access-keys, whose CreateDate
+    is the key's age."""
+    folder = tmp_path / "export"
+    _users_and_keys(folder, listed=("alice",))
+    undated = (f"bob,{ARN}bob,2024-01-02T03:04:05+00:00,false,N/A,N/A,N/A,false,true,N/A,N/A,N/A,N/A,false,N/A,N/A,"
+               "N/A,N/A,false,N/A,false,N/A")
+    write(folder / "credential-report.csv", _report(_report_line("alice", "2024-02-03T04:05:06+00:00"), undated))
+    con, _ = load(tmp_path, folder)
+    assert list(partial_tables(con)) == ["aws_iam_access_key"]
+
+
 def test_yaml_credential_report_and_password_policy(tmp_path):
     report = _report(_report_line("alice", None))
     folder = tmp_path / "export"

@@ -431,3 +431,25 @@ def test_the_state_machine_an_execution_ran_is_not_the_state_machine():
     for_execution = {k: described[k] for k in ("stateMachineArn", "name", "definition", "roleArn")}
     assert formats.detect({**for_execution, "updateDate": "2025-02-05T00:00:00Z"}) is None
     assert formats.detect(described).name == "stepfunctions:describe-state-machine"
+
+
+# The partitions AWS documents (botocore's partition data: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e,
+# aws-iso-f, aws-eusc): a resource whose output gives no ARN gets the partition of its region, not aws.
+PARTITION_OF_ZONE = {"us-isof-south-1a": "aws-iso-f", "eu-isoe-west-1a": "aws-iso-e", "eusc-de-east-1b": "aws-eusc",
+                     "us-isob-east-1a": "aws-iso-b", "cn-northwest-1a": "aws-cn", "us-gov-west-1a": "aws-us-gov",
+                     "il-central-1a": "aws"}
+
+
+def test_instances_and_glue_endpoints_without_an_arn_take_their_regions_partition(con, tmp_path):
+    instances = [{"InstanceId": f"i-{n:017x}", "Placement": {"AvailabilityZone": zone}, "State": {"Name": "running"}}
+                 for n, zone in enumerate(PARTITION_OF_ZONE)]
+    (tmp_path / "describe-instances.json").write_text(json.dumps(
+        {"Reservations": [{"OwnerId": ACCOUNT, "Instances": instances}]}))
+    endpoints = [{"EndpointName": f"e{n}", "AvailabilityZone": zone, "Status": "READY"}
+                 for n, zone in enumerate(PARTITION_OF_ZONE)]
+    (tmp_path / "get-dev-endpoints.json").write_text(json.dumps({"DevEndpoints": endpoints}))
+    load.load_paths(con, [tmp_path], account_id=ACCOUNT, as_of="2025-03-01")
+    expected = {zone[:-1]: partition for zone, partition in PARTITION_OF_ZONE.items()}
+    got = rows(con, "select region, split_part(arn, ':', 2) from aws_ec2_instance")
+    assert dict(got) == expected
+    assert dict(rows(con, "select region, partition from aws_glue_dev_endpoint")) == expected

@@ -6,7 +6,9 @@ providers, instance profiles, server certificates, and the tags of customer mana
 server certificates and virtual MFA devices (one call each: the account-wide answers leave them out).
 
 Per-user calls are made only where the account-wide answers leave something out: ``ListAccessKeys`` for users the
-credential report shows with a key (its ``access_key_N_last_rotated``), ``ListMFADevices`` for users it shows with
+credential report shows with a key (its ``access_key_N_last_rotated``, or an active slot whose last_rotated is N/A,
+which AWS gives only for keys that are not active: the listing's CreateDate is then the key's only date),
+``ListMFADevices`` for users it shows with
 MFA, ``GetLoginProfile`` for users it shows with a password, and ``GetAccessKeyLastUsed`` for keys whose last use
 the report does not hold (a key the report has no slot for). A user the report does not list (created after it)
 gets every per-user call. The report's ``GeneratedTime`` (IAM reuses a report up to four hours old) is the as-of
@@ -105,6 +107,11 @@ class ReportRow:
     last_use_known: tuple[str, ...]  # those of them whose slot also gives the key's last use in full
     mfa_active: bool
     password_enabled: bool = True
+    undated_key: bool = False  # a slot is active with last_rotated N/A: it holds a key the report gives no date of
+
+    @property
+    def has_key(self) -> bool:
+        return bool(self.key_created) or self.undated_key
 
 
 def report_rows(content: bytes | str) -> dict[str, ReportRow]:
@@ -115,17 +122,18 @@ def report_rows(content: bytes | str) -> dict[str, ReportRow]:
     for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))):
         if not row.get("user") or row["user"] == "<root_account>":
             continue
-        created, known = [], []
+        created, known, undated = [], [], False
         for n in (1, 2):
             rotated = row.get(f"access_key_{n}_last_rotated") or ""
             if normalize.report_value(rotated) is None:
+                undated = undated or row.get(f"access_key_{n}_active") == "true"
                 continue
             created.append(rotated)
             used = [row.get(f"access_key_{n}_last_used_{field}") or "" for field in ("date", "service", "region")]
             if used[0] == "N/A" or all(normalize.report_value(value) is not None for value in used):
                 known.append(rotated)
         rows[row["user"]] = ReportRow(tuple(created), tuple(known), row.get("mfa_active") == "true",
-                                      row.get("password_enabled") == "true")
+                                      row.get("password_enabled") == "true", undated)
     return rows
 
 
@@ -134,7 +142,7 @@ def per_user(run: AccountRun, user: str, reported: ReportRow | None) -> None:
     report does not rule them out (``reported`` None: the report does not list the user, so ask everything). The
     outputs name the user (AWS's own output does not when the list is empty), and each key's last-use output names
     its key."""
-    if reported is None or reported.key_created:
+    if reported is None or reported.has_key:
         keys = run.fetch("iam", "ListAccessKeys", entity=user, add={"UserName": user}, UserName=user) or {}
         for key in keys.get("AccessKeyMetadata") or []:
             if reported is not None and _same_second(key.get("CreateDate"), reported):

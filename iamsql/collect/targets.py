@@ -13,7 +13,7 @@ from iamsql.collect.aws import Counter, assumed_session, describe, make_client
 from iamsql.errors import CollectError
 from iamsql.raw.folder import Evidence
 
-ROLE_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*):iam::(\d{12}):role/.+$")
+ROLE_ARN = re.compile(r"^arn:(aws(?:-[a-z]+)*):iam::(\d{12}):role/.+$")  # every partition: aws, aws-cn, aws-iso-b, aws-eusc ...
 
 
 def caller_target(base: boto3.Session, region: str, counter: Counter, evidence: Evidence) -> Target:

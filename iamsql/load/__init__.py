@@ -555,8 +555,8 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str]
 def _every_user_listed(merged: Merged, account: str, complete: set[str], listed: set[str]) -> bool:
     """Whether per-user outputs (list-access-keys) add up to the whole table: the account's users are known (a whole
     user listing, or the credential report, which lists every user) and each is ``listed`` or, in the report, holds
-    no access key (both slots' ``access_key_N_last_rotated`` N/A, as ``collect`` asks list-access-keys only for the
-    others)."""
+    no access key (both slots' ``access_key_N_last_rotated`` N/A and neither active, as ``collect`` asks
+    list-access-keys only for the others)."""
     rows = merged.rows[account]
     report = [r for r in rows.get("aws_iam_credential_report", {}).values() if r.get("user_name") != iam.ROOT_USER]
     if "aws_iam_user" not in complete and not report:
@@ -564,7 +564,8 @@ def _every_user_listed(merged: Merged, account: str, complete: set[str], listed:
     users = {r.get("name") for r in rows.get("aws_iam_user", {}).values()} if "aws_iam_user" in complete else set()
     users |= {r.get("user_name") for r in report}
     keyless = {r.get("user_name") for r in report
-               if r.get("access_key_1_last_rotated") is None and r.get("access_key_2_last_rotated") is None}
+               if all(r.get(f"access_key_{n}_last_rotated") is None and r.get(f"access_key_{n}_active") is not True
+                      for n in (1, 2))}
     return users <= listed | keyless
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from iamsql.common.arns import arn_parts
 from iamsql.common.clock import as_utc
 from iamsql.common.lazy import lazy_import
+from iamsql.common.paths import sql_string
 from iamsql.common.policy_text import policy_json_text
 
 botocore_loaders = lazy_import("botocore.loaders")  # ~60 ms and the network modules: only for region patterns
@@ -227,11 +228,20 @@ def _region_patterns() -> tuple[tuple[str, re.Pattern], ...]:
 
 
 def region_partition(region: Any) -> str | None:
-    """The AWS partition of a region name (``cn-north-1`` -> ``aws-cn``) by the partitions' region patterns that
-    botocore ships, so regions AWS opens later are known; None for anything no partition's pattern matches."""
+    """The AWS partition of a region name (``cn-north-1`` -> ``aws-cn``, ``us-isob-east-1`` -> ``aws-iso-b``,
+    ``eusc-de-east-1`` -> ``aws-eusc``) by the partitions' region patterns that botocore ships, so regions AWS opens
+    later are known; None for anything no partition's pattern matches."""
     if not isinstance(region, str):
         return None
     return next((name for name, pattern in _region_patterns() if pattern.match(region)), None)
+
+
+def region_partition_sql(region: str, otherwise: str) -> str:
+    """``region_partition`` as a DuckDB expression over the SQL expression ``region`` (the same patterns, in the same
+    order), ``otherwise`` (a SQL expression) where no partition's pattern matches."""
+    cases = " ".join(f"when regexp_matches({region}, {sql_string(pattern.pattern)}) then {sql_string(name)}"
+                     for name, pattern in _region_patterns())
+    return f"case {cases} else {otherwise} end"
 
 
 def go_fields(value: Any, maps: frozenset[str] = frozenset()) -> Any:

@@ -9,7 +9,13 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
   (`arn:<partition>:iam::<its account>:root`), else, for an IAM Identity Center user calling with its own
   credentials (`IdentityCenterUser`: no ARN, the user's identity store id in the record's
   `userIdentity.onBehalfOf.userId`), the identity store's ARN for that user
-  (`arn:<partition>:identitystore:::user/<id>`): such callers are told apart, not lumped as one type. An
+  (`arn:<partition>:identitystore:::user/<id>`), else, for a SAML or web identity federation (`SAMLUser`,
+  `WebIdentityUser`: the AssumeRoleWithSAML or AssumeRoleWithWebIdentity call itself, refused ones included, which
+  have no ARN), `<identity provider>#<subject>`: the provider the SAML call names (`requestParameters.principalArn`,
+  the SAML provider's IAM ARN), else `userIdentity.identityProvider` (the SAML NameQualifier; a web identity's
+  issuer: an IAM OIDC provider's ARN or a name such as `accounts.google.com`), and the subject
+  (`userIdentity.userName`: saml:sub, the web identity's user id; else its principalId, which AWS makes of the
+  provider and the subject): such callers are told apart, not lumped as one type. An
   unauthenticated caller, which S3 records as `AWSAccount` of the account `ANONYMOUS_PRINCIPAL`, is `anonymous`: no
   account and no ARN (a policy grants it as the principal `*`).
 - actor_type: `root`, `user` or `role` (NULL when actor_arn is NULL).
@@ -52,8 +58,8 @@ management or data event of the account where it was made; counted too, one call
 The user agent is classified once per distinct user agent (a few dozen in a million events) and joined back; the
 CTE is `MATERIALIZED` so that the classification stays on the distinct agents (DuckDB would otherwise compute it
 after the join, once per event; engines without the keyword get the CTE without it). The
-six fields of `userIdentity` are read side by side in one select list, outside any CASE: the DuckDB translation
-then parses each event's identity once for all six (`share_json_extractions` in iamsql/sql/dialect.py), and the
+eight fields of `userIdentity` are read side by side in one select list, outside any CASE: the DuckDB translation
+then parses each event's identity once for all eight (`share_json_extractions` in iamsql/sql/dialect.py), and the
 controls that need them need not read the events' identity JSON again.
 */
 with agent as materialized (
@@ -84,6 +90,10 @@ select
     when e.caller_type = 'AWSAccount' and e.identity_account_id = 'ANONYMOUS_PRINCIPAL' then 'anonymous'
     when e.caller_type = 'AWSAccount' then 'arn:' || e.partition || ':iam::' || e.identity_account_id || ':root'
     when e.caller_type = 'IdentityCenterUser' then 'arn:' || e.partition || ':identitystore:::user/' || c.user_id
+    when e.caller_type in ('SAMLUser', 'WebIdentityUser') then
+      coalesce(case when e.caller_type = 'SAMLUser' then nullif(e.request_parameters ->> 'principalArn', '') end,
+               e.identity_provider, e.caller_type)
+        || '#' || coalesce(e.identity_user_name, e.principal_id, 'unknown')
   end) as caller_arn,
   case
     when e.caller_type = 'Root' then 'root'
@@ -123,7 +133,9 @@ from (
       t.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa_authenticated_text,
       nullif(t.user_identity ->> 'invokedBy', '') as invoked_by,
       nullif(t.user_identity ->> 'userName', '') as identity_user_name,
-      nullif(t.user_identity ->> 'accountId', '') as identity_account_id
+      nullif(t.user_identity ->> 'accountId', '') as identity_account_id,
+      nullif(t.user_identity ->> 'identityProvider', '') as identity_provider,
+      nullif(t.user_identity ->> 'principalId', '') as principal_id
     from aws_cloudtrail_trail_event as t
     where t.event_type is distinct from 'AwsVpceEvent'
   ) as i

@@ -34,8 +34,8 @@ Column rules beyond Steampipe's names:
 - Keys are matched as AWS writes them (``eventName``, ``userIdentity.sessionContext``...). Lower-cased keys
   found in hand-edited test fixtures are not AWS output: they stay in ``cloudtrail_event`` but fill no column.
 - ``account_id`` is ``recipientAccountId``, else ``userIdentity.accountId`` (an empty one names no account);
-  ``partition`` comes from the identity's ARN, else the region (``cn-*`` -> ``aws-cn``, ``us-gov-*`` ->
-  ``aws-us-gov``), else ``aws``.
+  ``partition`` comes from the identity's ARN, else the region (``normalize.region_partition``: ``cn-*`` ->
+  ``aws-cn``, ``us-isob-*`` -> ``aws-iso-b``, ...), else ``aws``.
 - ``source_file`` (added after Steampipe's columns) names the file the event was read from.
 """
 
@@ -52,12 +52,14 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import duckdb
 
 from iamsql.common.paths import duckdb_literal, sql_string
 from iamsql.errors import NOTHING_LOADED, InputError
+from iamsql.load.normalize import region_partition_sql
 from iamsql.store.schema import columns
 
 TABLE = "aws_cloudtrail_trail_event"
@@ -223,9 +225,6 @@ _COLUMN_SQL = {
     "resources": "s.resources",
     "tls_details": "s.tlsDetails",
     "user_identity": _USER_IDENTITY_SQL,
-    "partition": "coalesce(nullif(regexp_extract(coalesce(u.arn, u.sessionContext -> 'sessionIssuer' ->> 'arn'), "
-    "'^arn:([^:]+):', 1), ''), case when s.awsRegion like 'cn-%' then 'aws-cn' "
-    "when s.awsRegion like 'us-gov-%' then 'aws-us-gov' else 'aws' end)",
     "region": "s.awsRegion",
     "account_id": _ACCOUNT_SQL,
     "source_file": "source_file",
@@ -260,6 +259,15 @@ def _reader_sql(batch: Batch) -> str:
     )
 
 
+@cache
+def _partition_sql() -> str:
+    """The partition column: the identity's ARN's, else its session issuer's, else its region's (botocore's
+    partition patterns, read when events are first loaded), else aws."""
+    arn = "coalesce(u.arn, u.sessionContext -> 'sessionIssuer' ->> 'arn')"
+    return (f"coalesce(nullif(regexp_extract({arn}, '^arn:([^:]+):', 1), ''), "
+            f"{region_partition_sql('s.awsRegion', sql_string('aws'))})")
+
+
 def _extract_sql(batch: Batch) -> str:
     """SELECT of the table's columns (all but snapshot_id) for the files of a batch."""
     payload = FORMATS[batch.format][1]
@@ -269,7 +277,8 @@ def _extract_sql(batch: Batch) -> str:
         names = ", ".join(f"{sql_string(str(copy))}: {sql_string(str(original))}"
                           for copy, original in batch.originals.items())
         source = f"coalesce(map {{{names}}}[filename], filename)"
-    cols = ", ".join(f'{_COLUMN_SQL[name]} as "{name}"' for name, _ in columns(TABLE) if name != "snapshot_id")
+    expressions = {**_COLUMN_SQL, "partition": _partition_sql()}
+    cols = ", ".join(f'{expressions[name]} as "{name}"' for name, _ in columns(TABLE) if name != "snapshot_id")
     # Values that are not JSON objects are kept as rows with a NULL event_id (and counted, then removed, by
     # _settle) instead of being dropped without a word.
     return (

@@ -335,7 +335,7 @@ def _pool(pool_id: Any, fields: dict[str, Any], account: str | None = None) -> F
     region = pool_id.split(":", 1)[0] if isinstance(pool_id, str) and ":" in pool_id else None
     if not region:
         return None
-    partition = "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
+    partition = normalize.region_partition(region)
     return Fragment(IDENTITY_POOL, (pool_id,), {"identity_pool_id": pool_id, "region": region, "partition": partition,
                                                  **fields}, account)
 

@@ -28,7 +28,7 @@ from typing import Any
 from iamsql.common.arns import arn_account, arn_partition, arn_parts
 from iamsql.common.policy_text import json_text, policy_json_value
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, json_time, output_region, when
-from iamsql.load.normalize import go_fields, go_struct, policy_std, tags_map
+from iamsql.load.normalize import go_fields, go_struct, policy_std, region_partition, tags_map
 
 EC2 = "aws_ec2_instance"
 LAMBDA = "aws_lambda_function"
@@ -42,7 +42,7 @@ STATE_MACHINE = "aws_sfn_state_machine"
 # Members of an ECS task definition that hold maps (their keys are data, not member names)
 ECS_MAPS = frozenset({"dockerLabels", "options", "driverOpts", "labels"})
 
-REGION_OF_ZONE = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)")  # us-east-1a, us-west-2-lax-1a -> the region
+REGION_OF_ZONE = re.compile(r"^([a-z]+(?:-[a-z]+)+-\d+)")  # us-east-1a, us-west-2-lax-1a -> the region
 # "User initiated (2019-09-12 16:38:34 GMT)": the time of the last stop, as Steampipe reads it
 TRANSITION_TIME = re.compile(r"\((.*?) *\)")
 STOPPED_STATES = ("shutting-down", "stopped", "stopping", "terminated")
@@ -55,14 +55,6 @@ def _regional(arn: str | None) -> dict[str, Any]:
     if not parts:
         return {}
     return {"arn": arn, "akas": [arn], "partition": parts["partition"], "region": parts["region"]}
-
-
-def _partition_of_region(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 # ---- EC2 ---------------------------------------------------------------------------------------------------------
@@ -108,8 +100,8 @@ def instance_fragment(instance: dict, owner: str | None) -> Fragment:
     zone_match = REGION_OF_ZONE.match(zone)
     region = zone_match[1] if zone_match else None
     profile = instance.get("IamInstanceProfile") or {}
-    partition = arn_partition(profile.get("Arn")) or (_partition_of_region(region) if region else None)
-    arn = f"arn:{partition}:ec2:{region}:{owner}:instance/{instance_id}" if region and owner else None
+    partition = arn_partition(profile.get("Arn")) or region_partition(region)
+    arn = f"arn:{partition}:ec2:{region}:{owner}:instance/{instance_id}" if partition and owner else None
     tags = instance.get("Tags")
     state = instance.get("State") or {}
     fields = {
@@ -472,8 +464,8 @@ def dev_endpoint_fragment(e: dict, region: str | None) -> Fragment | None:
     account, name = arn_account(e.get("RoleArn")), e.get("EndpointName")
     if not region:
         return None
-    partition = arn_partition(e.get("RoleArn")) or _partition_of_region(region)
-    arn = f"arn:{partition}:glue:{region}:{account}:devEndpoint/{name}" if account and name else None
+    partition = arn_partition(e.get("RoleArn")) or region_partition(region)
+    arn = f"arn:{partition}:glue:{region}:{account}:devEndpoint/{name}" if partition and account and name else None
     fields = {
         "endpoint_name": name,
         "status": e.get("Status"),
