@@ -2,14 +2,15 @@
 title: No role trusts everyone
 description: >-
   No role's trust policy lets any AWS principal of any account assume it (iam_role_trust_access): for a trust
-  that names "*" (or uses NotPrincipal), the policy engine evaluates the whole trust policy for a caller in
+  that names "*", the policy engine evaluates the whole trust policy for a caller in
   another account and another organization, and the role passes only when the caller is refused (and the
   principal ARNs the conditions name, such as arn:aws:iam::*:role/deploy, are refused or name a particular
   account) or what the answer depends on names the caller (a positive condition with specific values on
   aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount,
   aws:SourceArn, ...).
   StringNotEquals aws:PrincipalOrgID admits everyone outside the organization; aws:SecureTransport, an
-  ExternalId alone (a shared secret, not an identity) or other keys the caller sets do not count.
+  ExternalId alone (a shared secret, not an identity) or other keys the caller sets do not count. A trust that
+  allows with NotPrincipal, which IAM does not accept in a trust policy, is one the engine cannot read: skip.
 severity: critical
 resource_type: AWS::IAM::Role
 rationale: A role that any AWS principal in any account may assume is a public door into the account; attackers scan for such roles.

@@ -77,7 +77,9 @@ def _values(value) -> list[str]:
 
 
 def entries(document: dict, partition: str, account_id: str) -> list[TrustedEntry]:
-    """The distinct principals the Allow statements of a trust policy name (NotPrincipal counts as anyone)."""
+    """The distinct principals the Allow statements of a trust policy name. An Allow with ``NotPrincipal`` (which IAM
+    refuses in a trust policy, so only in one the engine cannot read) stands for every caller but those listed: anyone,
+    AWS services and SAML and OIDC identities (``_everyone_but``)."""
     found: dict[tuple[str, str], TrustedEntry] = {}
     statements = document.get("Statement") if isinstance(document, dict) else None
     if isinstance(statements, dict):
@@ -85,8 +87,12 @@ def entries(document: dict, partition: str, account_id: str) -> list[TrustedEntr
     for statement in statements or []:
         if not isinstance(statement, dict) or str(statement.get("Effect")) != "Allow":
             continue
+        if "NotPrincipal" in statement:
+            for entry in _everyone_but(partition, account_id):
+                found.setdefault((entry.kind, entry.trusted), entry)
+            continue
         principal = statement.get("Principal")
-        if "NotPrincipal" in statement or principal == "*":
+        if principal == "*":
             principal = {"AWS": "*"}
         if not isinstance(principal, dict):
             continue
@@ -96,6 +102,15 @@ def entries(document: dict, partition: str, account_id: str) -> list[TrustedEntr
                 if entry:
                     found.setdefault((entry.kind, entry.trusted), entry)
     return list(found.values())
+
+
+def _everyone_but(partition: str, account_id: str) -> list[TrustedEntry]:
+    """The callers an Allow with ``NotPrincipal`` stands for, one of each kind: every principal but those it lists
+    (IAM User Guide, "AWS JSON policy elements: NotPrincipal"), AWS services and federated identities included."""
+    return [_entry("aws", "*", partition, account_id),
+            TrustedEntry("*", "service", None, "*", "sts:AssumeRole"),
+            TrustedEntry("*", "saml", None, "*", "sts:AssumeRoleWithSAML"),
+            TrustedEntry("*", "oidc", None, "*", "sts:AssumeRoleWithWebIdentity")]
 
 
 def _entry(key: str, value: str, partition: str, account_id: str) -> TrustedEntry | None:
