@@ -181,8 +181,8 @@ def check(
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
     fmt = {"brief": "table"}.get(fmt, fmt)  # Powerpipe's brief: errors and alarms, then the summary
-    if fmt not in (*OUTPUT_FORMATS, "none") and reports.written_instead(fmt):  # html, Powerpipe's nunit3 ...
-        raise IamsqlError(f"--output {fmt}: {reports.written_instead(fmt)}")
+    if fmt not in (*OUTPUT_FORMATS, "none") and (instead := reports.written_instead(fmt)):  # html, nunit3 ...
+        raise IamsqlError(f"--output {fmt}: {instead}")
     check_format(fmt, also=("none",))  # Powerpipe's none: nothing on standard output; checked before the run
     with_header = header_flag(header)
     check_separator(separator)
