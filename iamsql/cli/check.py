@@ -207,6 +207,7 @@ def check(
         selected = iamsql_controls.select_controls(
             iamsql_controls.with_extra(iamsql_controls.load_controls(queries), extra), ids=control,
             frameworks=framework, severity=severity)
+        iamsql_controls.effective_parameters(selected, iamsql_controls.parse_param_options(param))  # as a run refuses
         typer.echo(listing(selected, fmt, header=with_header, separator=separator), nl=False)
         return
     if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():

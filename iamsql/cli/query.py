@@ -184,7 +184,9 @@ def refuse_meta_command(sql: str) -> None:
         return
     command = words[0].lower()
     answer = META_COMMANDS.get(command)
-    if command == ".inspect" and len(words) > 1:
-        answer = f"iamsql schema {words[1].rstrip(';')}"
+    if command == ".inspect" and len(words) > 1:  # a table, or Steampipe's plugin (.inspect aws: its tables)
+        table = words[1].rstrip(";")
+        close = None if "." in table else sql_query.close_table(table)  # history.aws_iam_user is a table too
+        answer = "iamsql tables" if table == "aws" else f"iamsql schema {close or table}"
     raise IamsqlError(f"{words[0]} is a command of Steampipe's query shell, not SQL; "
                       + (f"use '{answer}'" if answer else "iamsql has no query shell: give SQL"))
