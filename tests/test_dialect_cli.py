@@ -185,6 +185,9 @@ def test_unknown_table_suggests_only_a_near_name(loaded_db, table, says):
     ("select aws_iam_user.passwrd_last_used from aws_iam_user",
      'column aws_iam_user.passwrd_last_used does not exist (did you mean "aws_iam_user.password_last_used"?)'),
     ("select r.mfa_enabled from aws_iam_role r", "column r.mfa_enabled does not exist"),  # a column of another table
+    # PostgreSQL's words, the names to write (was: Ambiguous reference to column name "name" (use: 'u."name"' ...))
+    ("select name from aws_iam_user u join aws_iam_role r on true",
+     'column reference "name" is ambiguous: write u.name or r.name'),
 ])
 def test_unknown_column_suggests_only_a_near_name(loaded_db, sql, says):
     """DuckDB's candidate column is its nearest however far, and a qualified column (u.nme) got no hint: as

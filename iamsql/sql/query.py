@@ -119,6 +119,9 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
         candidates = re.search(r"Candidate bindings: (.*)", text)
         close = _close_column(match.group(1), re.findall(r'"([^"]+)"', candidates.group(1)) if candidates else [])
         return f'column "{match.group(1)}" does not exist' + (f' (did you mean "{close}"?)' if close else "")
+    if match := re.match(r'Ambiguous reference to column name "([^"]+)" \(use: (.*)\)$', first):
+        named = " or ".join(f"{table}.{match.group(1)}" for table in re.findall(r"'([^'.]+)\.", match.group(2)))
+        return f'column reference "{match.group(1)}" is ambiguous' + (f": write {named}" if named else "")
     if match := re.match(r'Referenced table "([^"]+)" not found', first):
         return f'missing FROM-clause entry for table "{match.group(1)}"'
     if match := re.match(r'Values list "([^"]+)" does not have a column named "([^"]+)"', first):
