@@ -44,7 +44,7 @@ Timing = tuple[str, str, float, int]  # (control or step, account id, millisecon
 Found = list[dict] | int  # a control's result rows, or how many it added to the run's results itself
 
 
-def failure(exc: Exception) -> str:
+def failure(exc: BaseException) -> str:
     """Why a control's query failed: DuckDB's error in PostgreSQL's words where ``iamsql query`` words it so
     (``division by zero``, not DuckDB's advice to SET a setting), else its first line."""
     if isinstance(exc, duckdb.Error):
@@ -204,7 +204,7 @@ def evaluate_control(
         if columns is None:
             names, fetched = engine.fetch(compiled, account)
     except NotBound as exc:
-        broken[control.id] = f"The control's SQL does not bind{on}: {first_line(exc)}"
+        broken[control.id] = f"The control's SQL does not bind{on}: {failure(exc.__cause__ or exc)}"
         return []
     except Exception as exc:  # noqa: BLE001 - any failure of the query is this control's error row, never a crash
         if is_interrupt(exc):
