@@ -58,6 +58,10 @@ def test_timing_is_one_line_per_statement_on_stderr(sample_db):
         done = run_cli("query", "--db", sample_db, "-o", "csv", f"--timing={value}", "select 1 as x; select 2 as y")
         assert done.returncode == 0 and done.stdout == "x\n1\n\ny\n2\n", (value, done.stderr)
         assert sum(line.startswith("Time: ") for line in done.stderr.splitlines()) == said, (value, done.stderr)
+    # another value is bad input, named as such (typer said "Option '--timing' does not take a value")
+    bad = run_cli("query", "--db", sample_db, "--timing=maybe", "select 1 as x")
+    assert bad.returncode == 254 and bad.stdout == ""
+    assert bad.stderr == "error: --timing takes on, verbose or off (--timing=on), not 'maybe'\n"
 
 
 def test_query_shell_commands_name_the_iamsql_command(sample_db):

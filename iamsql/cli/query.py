@@ -162,7 +162,10 @@ STEAMPIPE_TIMING = {"--timing=on": "--timing", "--timing=verbose": "--timing", "
 
 def steampipe_timing(words: list[str]) -> list[str]:
     """The words of a ``query`` command line with Steampipe's ``--timing=on|verbose|off`` as the ``--timing`` flag
-    (or without it, for off)."""
+    (or without it, for off); another value is bad input (typer would say the flag takes no value)."""
+    for word in words:
+        if word.startswith("--timing=") and word not in STEAMPIPE_TIMING:
+            raise IamsqlError(f"--timing takes on, verbose or off (--timing=on), not {word.partition('=')[2]!r}")
     return [STEAMPIPE_TIMING.get(word, word) for word in words if STEAMPIPE_TIMING.get(word, word) is not None]
 
 
