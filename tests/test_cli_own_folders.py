@@ -186,3 +186,22 @@ def test_check_evidence_run_and_diff_count_the_controls_run_alike(own):
                  "--source", str(SAMPLE_DIR / "cloudsplaining"), "--queries", folder.name, "--fail-on", "none")
     assert ran.returncode == 0, ran.stderr
     assert " account(s), 2 control(s) run, " in ran.stdout, ran.stdout
+
+
+def test_diff_with_fewer_than_two_runs_names_the_command_that_makes_the_next(own):
+    """With no run diff said 'the database has 0: run iamsql check again', and after one evidence run it told the
+    user to run 'iamsql check', whose ad hoc run is not the baseline of the next evidence run."""
+    database = "one-evidence-run.duckdb"
+    assert iamsql(own, "load", "--sample", "--quiet", "--db", database).returncode == 0
+    none = iamsql(own, "diff", "--db", database)
+    assert none.returncode == 2 and none.stdout == ""
+    assert none.stderr == ("error: diff needs two check runs; the database has none: run 'iamsql check' or "
+                           "'iamsql evidence run' first\n")
+    ran = iamsql(own, "evidence", "run", "--db", database, "--evidence-dir", "one-evidence-run", "--name", "nightly",
+                 "--source", str(SAMPLE_DIR / "cloudsplaining"), "--queries", "my-controls", "--fail-on", "none",
+                 "--quiet")
+    assert ran.returncode == 0, ran.stderr
+    one = iamsql(own, "diff", "--db", database)
+    assert one.returncode == 2 and one.stdout == ""
+    assert one.stderr == ("error: diff needs two check runs; the database has 1, evidence run nightly (run 1): "
+                          "run 'iamsql evidence run' again with the same configuration\n")

@@ -29,6 +29,19 @@ def test_dry_run_lists_the_selection_and_runs_nothing(sample_db):
     assert none.returncode == 254 and none.stderr == "error: no control matches the selection\n"
 
 
+def test_dry_run_refuses_the_parameters_a_run_refuses(sample_db):
+    """A --param no selected control declares, or of the wrong type, made the run exit 254 but --dry-run list the
+    controls with 0: the dry run said the command was good."""
+    for bad, said in ((["--param", "nope=1"], "parameter 'nope' is not declared by any selected control"),
+                      (["--param", "iam_access_key_rotated.max_age_days=abc"],
+                       "parameter 'iam_access_key_rotated.max_age_days' must be a number like its default 90, not 'abc'")):
+        dry = run_cli("check", "--db", sample_db, "--control", "iam_access_key_rotated", "--dry-run", *bad)
+        assert dry.returncode == 254 and dry.stdout == "" and dry.stderr == f"error: {said}\n"
+    good = run_cli("check", "--db", sample_db, "--control", "iam_access_key_rotated", "--dry-run", "-o", "csv",
+                   "--param", "max_age_days=45")
+    assert good.returncode == 0 and good.stdout.splitlines()[1].startswith("iam_access_key_rotated,"), good.stderr
+
+
 def test_timing_is_one_line_per_statement_on_stderr(sample_db):
     plain = run_cli("query", "--db", sample_db, "-o", "csv", "select name from aws_iam_user order by name; "
                     "select 1 as x")
@@ -45,10 +58,19 @@ def test_timing_is_one_line_per_statement_on_stderr(sample_db):
         done = run_cli("query", "--db", sample_db, "-o", "csv", f"--timing={value}", "select 1 as x; select 2 as y")
         assert done.returncode == 0 and done.stdout == "x\n1\n\ny\n2\n", (value, done.stderr)
         assert sum(line.startswith("Time: ") for line in done.stderr.splitlines()) == said, (value, done.stderr)
+    # another value is bad input, named as such (typer said "Option '--timing' does not take a value")
+    bad = run_cli("query", "--db", sample_db, "--timing=maybe", "select 1 as x")
+    assert bad.returncode == 254 and bad.stdout == ""
+    assert bad.stderr == "error: --timing takes on, verbose or off (--timing=on), not 'maybe'\n"
 
 
 def test_query_shell_commands_name_the_iamsql_command(sample_db):
     for typed, said in ((".inspect aws_iam_user", "use 'iamsql schema aws_iam_user'"),
+                        (".inspect history.aws_iam_user", "use 'iamsql schema history.aws_iam_user'"),
+                        # a misspelt table got 'iamsql schema aws_iam_usr', which fails too; Steampipe's plugin
+                        # (.inspect aws) lists its tables
+                        (".inspect aws_iam_usr", "use 'iamsql schema aws_iam_user'"),
+                        (".inspect aws", "use 'iamsql tables'"),
                         (".tables", "use 'iamsql tables'"),
                         (".timing on", "iamsql has no query shell: give SQL")):
         done = run_cli("query", "--db", sample_db, typed)

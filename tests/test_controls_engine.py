@@ -361,6 +361,25 @@ def test_runtime_failure_is_an_error_row_for_that_account(con, tmp_path):
     assert by_account == {ACCOUNT_A: ["ok", "ok"], ACCOUNT_B: ["error"]}
 
 
+def test_a_failed_control_says_why_in_postgres_words(con, tmp_path):
+    """The error row gave DuckDB's text, with advice no control can follow ("Division by zero in expression
+    (1 // 0). Use TRY(...) ... or SET error_on_division_by_zero=false"), and SQL that does not bind DuckDB's
+    "Catalog Error: ..."; it says what PostgreSQL and iamsql query say."""
+    write_control(tmp_path, "divides", "select arn as resource, 'ok' as status, (1 / (length(name) - length(name)))"
+                  "::text as reason, account_id, region from aws_iam_user")
+    write_control(tmp_path, "casts", "select arn as resource, 'ok' as status, (case when name = 'carol' then 'x' "
+                  "else '1' end)::int::text as reason, account_id, region from aws_iam_user")
+    write_control(tmp_path, "misspelt", "select arn as resource, 'ok' as status, 'x' as reason, account_id, region "
+                  "from aws_iam_usr")
+    rows = run(con, tmp_path)
+    reasons = {(r["control_id"], r["account_id"]): r["reason"] for r in rows if r["status"] == "error"}
+    assert [r["reason"] for r in rows if r["control_id"] == "misspelt"] == [  # was: Catalog Error: Table with name ...
+        "The control's SQL does not bind: unknown table aws_iam_usr (did you mean aws_iam_user?)"]
+    assert reasons[("divides", ACCOUNT_A)] == f"The control failed for account {ACCOUNT_A}: division by zero"
+    assert reasons[("casts", ACCOUNT_B)] == (f"The control failed for account {ACCOUNT_B}: invalid input syntax for "
+                                             'type integer: "x"')
+
+
 def test_selection_by_id_severity_and_unknowns(con, tmp_path):
     write_control(tmp_path, "high_one", USERS_MFA, severity="high")
     write_control(tmp_path, "low_one", USERS_MFA, severity="low")

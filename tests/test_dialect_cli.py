@@ -178,6 +178,41 @@ def test_unknown_table_suggests_only_a_near_name(loaded_db, table, says):
     assert proc.returncode == 41 and proc.stderr == f"error: {says}\n"
 
 
+@pytest.mark.parametrize("sql, says", [
+    ("select xyzzy from aws_iam_user", 'column "xyzzy" does not exist'),  # was: (did you mean "account_id"?)
+    ("select mfa from aws_iam_user", 'column "mfa" does not exist'),  # was: (did you mean "mfa_enabled"?)
+    ("select u.nme from aws_iam_user u", 'column u.nme does not exist (did you mean "u.name"?)'),  # was: no hint
+    ("select aws_iam_user.passwrd_last_used from aws_iam_user",
+     'column aws_iam_user.passwrd_last_used does not exist (did you mean "aws_iam_user.password_last_used"?)'),
+    ("select r.mfa_enabled from aws_iam_role r", "column r.mfa_enabled does not exist"),  # a column of another table
+    # PostgreSQL's words, the names to write (was: Ambiguous reference to column name "name" (use: 'u."name"' ...))
+    ("select name from aws_iam_user u join aws_iam_role r on true",
+     'column reference "name" is ambiguous: write u.name or r.name'),
+])
+def test_unknown_column_suggests_only_a_near_name(loaded_db, sql, says):
+    """DuckDB's candidate column is its nearest however far, and a qualified column (u.nme) got no hint: as
+    PostgreSQL, a near column of the same table is suggested, none when nothing is near."""
+    proc = iamsql("query", "--db", str(loaded_db), sql)
+    assert proc.returncode == 41 and proc.stderr == f"error: {says}\n"
+
+
+@pytest.mark.parametrize("table, says", [
+    ("aws_iam_usr", " (did you mean aws_iam_user?)"),
+    ("aws_iam_roles", " (did you mean aws_iam_role?)"),
+    ("aws_cloudtrail_trail_events", " (did you mean aws_cloudtrail_trail_event?)"),
+    ("iam_principle", " (did you mean iam_principal?)"),
+    ("aws_vpc", ""),  # a Steampipe table iamsql does not load: nothing is near
+    ("aws_kms_key", ""),  # was: (did you mean aws_iam_access_key?)
+    ("aws_config_rule", ""),  # was: (did you mean aws_iam_role?)
+])
+def test_schema_suggests_the_tables_query_suggests(loaded_db, table, says):
+    """``schema`` had its own suggestion (any name difflib found, the shared aws_ prefix counted); it now suggests
+    what ``query`` does."""
+    proc = iamsql("schema", "--db", str(loaded_db), table)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == f"error: unknown table {table}{says}; 'iamsql tables' lists the tables\n"
+
+
 def test_powerpipe_query_parameters_are_named_as_unsupported(loaded_db):
     sql = "select name from aws_iam_user where name = $1 and arn = $2"
     assert_one_line_error(iamsql("query", "--db", str(loaded_db), sql),

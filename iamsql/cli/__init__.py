@@ -19,7 +19,8 @@ import typer
 
 from iamsql.cli import check, collect, data, evidence, exceptions, policy, query, report
 from iamsql.cli.options import bare_header
-from iamsql.cli.root import INTERRUPTED, exit_now, new_app, run, say_interrupted
+from iamsql.cli.root import INTERRUPTED, exit_now, fail, new_app, run, say_interrupted
+from iamsql.errors import IamsqlError
 
 __all__ = ["COMMANDS", "INTERRUPTED", "app", "build_app", "main", "say_interrupted"]
 
@@ -62,7 +63,10 @@ def main(*, process_ends: bool = False) -> None:
     ``root.run``."""
     words = sys.argv[1:]
     if words and words[0] == "query":
-        sys.argv[1:] = words = query.steampipe_timing(words)
+        try:
+            sys.argv[1:] = words = query.steampipe_timing(words)
+        except IamsqlError as exc:  # before run(), which says the errors of the command it runs
+            fail(str(exc), exc.exit_code)
     if words and words[0] in ("query", "check"):
         sys.argv[1:] = bare_header(words)
     run(build_app([words[0]] if words and words[0] in COMMANDS else COMMANDS), process_ends=process_ends)

@@ -181,8 +181,8 @@ def check(
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
     fmt = {"brief": "table"}.get(fmt, fmt)  # Powerpipe's brief: errors and alarms, then the summary
-    if fmt not in (*OUTPUT_FORMATS, "none") and reports.written_instead(fmt):  # html, Powerpipe's nunit3 ...
-        raise IamsqlError(f"--output {fmt}: {reports.written_instead(fmt)}")
+    if fmt not in (*OUTPUT_FORMATS, "none") and (instead := reports.written_instead(fmt)):  # html, nunit3 ...
+        raise IamsqlError(f"--output {fmt}: {instead}")
     check_format(fmt, also=("none",))  # Powerpipe's none: nothing on standard output; checked before the run
     with_header = header_flag(header)
     check_separator(separator)
@@ -207,6 +207,7 @@ def check(
         selected = iamsql_controls.select_controls(
             iamsql_controls.with_extra(iamsql_controls.load_controls(queries), extra), ids=control,
             frameworks=framework, severity=severity)
+        iamsql_controls.effective_parameters(selected, iamsql_controls.parse_param_options(param))  # as a run refuses
         typer.echo(listing(selected, fmt, header=with_header, separator=separator), nl=False)
         return
     if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():

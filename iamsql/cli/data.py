@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -23,6 +22,7 @@ lake = lazy_import("iamsql.store.lake")
 loading = lazy_import("iamsql.load")
 progress = lazy_import("iamsql.common.progress")
 schemas = lazy_import("iamsql.store.schema")
+sql_query = lazy_import("iamsql.sql.query")
 
 
 def tables(db: DbOption = None, fmt: FormatOption = "table") -> None:
@@ -73,8 +73,8 @@ def schema(
             if table in views:
                 iamsql_controls.create_views(con)
             elif table not in schemas.TABLES and not _stored(con, table):
-                close = difflib.get_close_matches(table, [*schemas.TABLES, *views, *fixed], n=1)
-                hint = f" (did you mean {close[0]}?)" if close else ""  # as iamsql query says it
+                close = sql_query.close_table(table)
+                hint = f" (did you mean {close}?)" if close else ""  # as iamsql query says it
                 raise IamsqlError(f"unknown table {table}{hint}; 'iamsql tables' lists the tables")
             quoted = ".".join(f'"{part}"' for part in table.split("."))  # history.aws_iam_user: two names
             rows = [(r[0], r[1]) for r in con.execute(f"describe select * from {quoted}").fetchall()]

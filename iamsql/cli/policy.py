@@ -20,10 +20,16 @@ policy = lazy_import("iamsql.policy")
 who = lazy_import("iamsql.policy.access.who")
 
 
-def _warn_unknown_action(action: str) -> None:
-    """One ``warning:`` line on stderr when ``action`` (no wildcard) is not in the pinned action catalog: a typo
-    (``iam:PasRole``) is still answered, but only statements with wildcards can match it."""
-    if any(c in action for c in "*?") or ":" not in action or policy.is_known_action(action):
+def _check_action(action: str, command: str) -> None:
+    """Refuse a pattern (``iam:Pass*``): a request is for one action, and a pattern would be asked as that literal
+    name, which only statements with wildcards match. One ``warning:`` line on stderr when ``action`` is not in the
+    pinned action catalog: a typo (``iam:PasRole``) is still answered, but only statements with wildcards match it."""
+    if any(c in action for c in "*?"):
+        matches = policy.expand_action_pattern(action) if ":" in action else []
+        named = ", ".join(matches[:3]) + (f" and {len(matches) - 3} more" if len(matches) > 3 else "")
+        raise IamsqlError(f"{action} is a pattern: {command} asks about one action"
+                          + (f" (the pattern matches {named})" if matches else ""))
+    if ":" not in action or policy.is_known_action(action):
         return
     catalog = policy.catalog()
     service, _, name = action.partition(":")
@@ -123,7 +129,7 @@ def simulate(
         return
     if not action:
         raise IamsqlError("--principal needs --action")
-    _warn_unknown_action(action)
+    _check_action(action, "simulate")
     con = dbmod.connect(db, read_only=True)
     answer = who.simulate_principal(
         con, principal, action, resource, _context_options(context), unknown_context=unknown_context
@@ -158,7 +164,7 @@ def who_can(
       iamsql who-can sts:AssumeRole --resource arn:aws:iam::123456789012:role/deploy
     """
     check_format(fmt)
-    _warn_unknown_action(action)
+    _check_action(action, "who-can")
     con = dbmod.connect(db, read_only=True)
     answers = who.who_can(con, action, resource)
     note = who.key_policy_not_loaded(action, resource)

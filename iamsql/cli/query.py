@@ -162,7 +162,10 @@ STEAMPIPE_TIMING = {"--timing=on": "--timing", "--timing=verbose": "--timing", "
 
 def steampipe_timing(words: list[str]) -> list[str]:
     """The words of a ``query`` command line with Steampipe's ``--timing=on|verbose|off`` as the ``--timing`` flag
-    (or without it, for off)."""
+    (or without it, for off); another value is bad input (typer would say the flag takes no value)."""
+    for word in words:
+        if word.startswith("--timing=") and word not in STEAMPIPE_TIMING:
+            raise IamsqlError(f"--timing takes on, verbose or off (--timing=on), not {word.partition('=')[2]!r}")
     return [STEAMPIPE_TIMING.get(word, word) for word in words if STEAMPIPE_TIMING.get(word, word) is not None]
 
 
@@ -184,7 +187,9 @@ def refuse_meta_command(sql: str) -> None:
         return
     command = words[0].lower()
     answer = META_COMMANDS.get(command)
-    if command == ".inspect" and len(words) > 1:
-        answer = f"iamsql schema {words[1].rstrip(';')}"
+    if command == ".inspect" and len(words) > 1:  # a table, or Steampipe's plugin (.inspect aws: its tables)
+        table = words[1].rstrip(";")
+        close = None if "." in table else sql_query.close_table(table)  # history.aws_iam_user is a table too
+        answer = "iamsql tables" if table == "aws" else f"iamsql schema {close or table}"
     raise IamsqlError(f"{words[0]} is a command of Steampipe's query shell, not SQL; "
                       + (f"use '{answer}'" if answer else "iamsql has no query shell: give SQL"))

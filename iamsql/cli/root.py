@@ -198,7 +198,7 @@ EXIT_CODES = (
 )
 
 
-def _fail(message: str, code: int) -> None:
+def fail(message: str, code: int) -> None:
     """``error: <message>`` and exit ``code`` (``WRONG_INPUT`` for 2 from ``WRONG_INPUT_COMMANDS``); after Ctrl-C,
     the interrupt line and 130 instead (DuckDB reports some interrupts as errors: "numpy is required",
     "Interrupted")."""
@@ -274,9 +274,9 @@ def run(app: typer.Typer, *, process_ends: bool = False) -> None:
         if (isinstance(exc, click.exceptions.NoSuchOption) and exc.option_name in POWERPIPE_ONLY_FLAGS
                 and context is not None and context.command_path == "iamsql check"):
             hint = f" (Powerpipe's; {POWERPIPE_ONLY_FLAGS[exc.option_name]})"
-        _fail(" ".join(exc.format_message().split()) + hint, 2)
+        fail(" ".join(exc.format_message().split()) + hint, 2)
     except typer.Abort:
-        _fail("aborted", 1)
+        fail("aborted", 1)
     except SystemExit as exc:
         if exc.code == 130:
             say_interrupted(_interrupted_command(sys.argv[1:]))
@@ -287,14 +287,14 @@ def run(app: typer.Typer, *, process_ends: bool = False) -> None:
     except IamsqlError as exc:
         for warning in exc.warnings:
             typer.echo(f"warning: {warning}", err=True)
-        _fail(str(exc), exc.exit_code)
+        fail(str(exc), exc.exit_code)
     except _database_errors() as exc:  # evaluated when an exception arrives
-        _fail(str(exc).splitlines()[0], 2)
+        fail(str(exc).splitlines()[0], 2)
     except KeyboardInterrupt:
         say_interrupted(_interrupted_command(sys.argv[1:]))
         sys.exit(_interrupt_code())
     except RecursionError:  # a reader that did not name its input (a RuntimeError: before that clause)
-        _fail("input nested too deeply to read (deeper than Python's recursion limit)", 2)
+        fail("input nested too deeply to read (deeper than Python's recursion limit)", 2)
     except RuntimeError as exc:
         if str(exc) != DUCKDB_INTERRUPTED:
             raise

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import duckdb
 
 from iamsql.common.collector import collector_paused
+from iamsql.common.lazy import lazy_import
 from iamsql.controls.catalog import (
     Control,
     control_pack_hash,
@@ -36,8 +37,19 @@ from iamsql.controls.views import is_interrupt
 from iamsql.errors import ControlError, first_line
 from iamsql.store.bookkeeping import RUN_DDL
 
+sql_query = lazy_import("iamsql.sql.query")  # sqlglot and the dialect: only to word a failed control's error
+
+
 Timing = tuple[str, str, float, int]  # (control or step, account id, milliseconds, rows)
 Found = list[dict] | int  # a control's result rows, or how many it added to the run's results itself
+
+
+def failure(exc: BaseException) -> str:
+    """Why a control's query failed: DuckDB's error in PostgreSQL's words where ``iamsql query`` words it so
+    (``division by zero``, not DuckDB's advice to SET a setting), else its first line."""
+    if isinstance(exc, duckdb.Error):
+        return sql_query.describe_duckdb_error(exc).removeprefix("query failed: ")
+    return first_line(exc)
 
 
 class NotBound(Exception):
@@ -192,7 +204,7 @@ def evaluate_control(
         if columns is None:
             names, fetched = engine.fetch(compiled, account)
     except NotBound as exc:
-        broken[control.id] = f"The control's SQL does not bind{on}: {first_line(exc)}"
+        broken[control.id] = f"The control's SQL does not bind{on}: {failure(exc.__cause__ or exc)}"
         return []
     except Exception as exc:  # noqa: BLE001 - any failure of the query is this control's error row, never a crash
         if is_interrupt(exc):
@@ -203,7 +215,7 @@ def evaluate_control(
                 account,
                 account.resource,
                 "error",
-                f"The control failed{on} for account {account.account_id}: {first_line(exc)}",
+                f"The control failed{on} for account {account.account_id}: {failure(exc)}",
             )
         ]
     if columns is not None:

@@ -274,11 +274,23 @@ def resolve_pair(con: duckdb.DuckDBPyConnection, from_run: int | None, to_run: i
         if from_run is None and asked_to is not None:
             raise HistoryError(f"no check run before run {to_run} to compare it with: give --from RUN")
     if from_run is None or to_run is None:
-        raise HistoryError(f"diff needs two check runs; the database has {len(known)}: run 'iamsql check' again")
+        raise HistoryError(too_few_runs(con, known))
     if from_run == to_run:
         raise HistoryError(f"--from and --to are both run {to_run}" if asked_to is not None
                            else f"--from {from_run} is the latest check run: give --to RUN")
     return from_run, to_run
+
+
+def too_few_runs(con: duckdb.DuckDBPyConnection, known: list[int]) -> str:
+    """Why ``diff`` has no two runs to compare (``known``: the runs that count) and the command that makes the
+    next one: ``evidence run`` again when the one run is an evidence run, whose next run it compares with."""
+    if not known:
+        return "diff needs two check runs; the database has none: run 'iamsql check' or 'iamsql evidence run' first"
+    evidence = con.execute("select name from iamsql_evidence_run where run_id = ?", [known[0]]).fetchone()
+    if evidence is None:
+        return "diff needs two check runs; the database has 1: run 'iamsql check' again"
+    return (f"diff needs two check runs; the database has 1, evidence run {evidence[0]} (run {known[0]}): "
+            "run 'iamsql evidence run' again with the same configuration")
 
 
 def diff(con: duckdb.DuckDBPyConnection, from_run: int | None = None, to_run: int | None = None) -> dict[str, Any]:
@@ -300,7 +312,7 @@ def diff(con: duckdb.DuckDBPyConnection, from_run: int | None = None, to_run: in
     differences come back to Python."""
 
     if not ready(con):
-        raise HistoryError("diff needs two check runs; the database has none: run 'iamsql check' first")
+        raise HistoryError(too_few_runs(con, []))
     from_run, to_run = resolve_pair(con, from_run, to_run)
     scope = {run: run_controls(con, run) for run in (from_run, to_run)}
     compared = sorted(scope[from_run] & scope[to_run])

@@ -103,7 +103,7 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
     hint = re.search(r'Did you mean "([^"]+)"', text)
     suggestion = f" (did you mean {hint.group(1)}?)" if hint else ""
     if match := re.match(r"Table with name (\S+) does not exist", first):
-        close = _close_table(match.group(1), hint.group(1) if hint else None)
+        close = close_table(match.group(1), hint.group(1) if hint else None)
         if close == match.group(1).lower():  # a helper view or engine table this connection has not created
             return (f"unknown table {match.group(1)}: iamsql creates it on a connection to a database with loaded "
                     "data (iamsql.controls.views.create_views)")
@@ -116,15 +116,20 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
                  or re.match(r'Column "([^"]+)" referenced that exists in the SELECT clause', first)):
         if unloaded := _not_loaded(match.group(1), sql):
             return f'column "{match.group(1)}" does not exist: {unloaded}'
-        candidates = re.search(r'Candidate bindings: "([^"]+)"', text)
-        close = f' (did you mean "{candidates.group(1)}"?)' if candidates else ""
-        return f'column "{match.group(1)}" does not exist{close}'
+        candidates = re.search(r"Candidate bindings: (.*)", text)
+        close = _close_column(match.group(1), re.findall(r'"([^"]+)"', candidates.group(1)) if candidates else [])
+        return f'column "{match.group(1)}" does not exist' + (f' (did you mean "{close}"?)' if close else "")
+    if match := re.match(r'Ambiguous reference to column name "([^"]+)" \(use: (.*)\)$', first):
+        named = " or ".join(f"{table}.{match.group(1)}" for table in re.findall(r"'([^'.]+)\.", match.group(2)))
+        return f'column reference "{match.group(1)}" is ambiguous' + (f": write {named}" if named else "")
     if match := re.match(r'Referenced table "([^"]+)" not found', first):
         return f'missing FROM-clause entry for table "{match.group(1)}"'
     if match := re.match(r'Values list "([^"]+)" does not have a column named "([^"]+)"', first):
         if unloaded := _not_loaded(match.group(2), sql):  # a qualified column: b.lifecycle_rules
             return f'column "{match.group(1)}.{match.group(2)}" does not exist: {unloaded}'
-        return f'column {match.group(1)}.{match.group(2)} does not exist'
+        close = _close_column(match.group(2), _columns_of(match.group(1), sql))
+        return (f'column {match.group(1)}.{match.group(2)} does not exist'
+                + (f' (did you mean "{match.group(1)}.{close}"?)' if close else ""))
     if match := re.match(r'Cannot access (?:file|directory) "([^"]*)" - file system operations are disabled', first):
         return f"reading or writing files is not allowed in iamsql query ({match.group(1)}); --allow-files lets SQL read them"
     if match := re.match(r"Values were not provided for the following parameters: (.+)", first):
@@ -182,12 +187,28 @@ def postgres_words(first: str) -> str | None:
     return None
 
 
-def _close_table(given: str, duckdb_hint: str | None) -> str | None:
-    """The table or view name ``given`` was most likely meant to be: among iamsql's tables, helper views and engine
+def close_table(given: str, duckdb_hint: str | None = None) -> str | None:
+    """The table or view name ``given`` was most likely meant to be (``query`` and ``schema`` suggest it): among iamsql's tables, helper views and engine
     tables (built only when a query names them, so DuckDB's catalog may not hold them yet) and DuckDB's own hint."""
     names = [*TABLES, *view_names(), *ACCESS_TABLES, *CATALOG_TABLES, *([duckdb_hint] if duckdb_hint else [])]
     close = [n for n in difflib.get_close_matches(given.lower(), names, n=3) if _alike(given, n)]
     return close[0] if close else None
+
+
+def _close_column(given: str, candidates: list[str]) -> str | None:
+    """The first of ``candidates`` (DuckDB's, nearest first, some qualified: ``r.name``) that is a plausible
+    correction of the column ``given``; None when none is (DuckDB names its nearest column however far)."""
+    return next((c for c in candidates if _alike(given, c.rsplit(".", 1)[-1])), None)
+
+
+def _columns_of(qualifier: str, sql: str) -> list[str]:
+    """The columns of the iamsql table that ``qualifier`` (an alias or a table name) stands for in ``sql``."""
+    try:
+        tree = sqlglot.parse_one(sql, read="duckdb")
+    except sqlglot.errors.ParseError:
+        return []
+    tables = [t.name for t in tree.find_all(sqlglot.exp.Table) if t.alias_or_name == qualifier and t.name in TABLES]
+    return [name for name, _ in TABLES[tables[0]]] if tables else []
 
 
 def _alike(given: str, known: str) -> bool:

@@ -146,7 +146,7 @@ class DuckDBEngine:
             install_called(self.con, compiled)
             self.con.execute(f"create or replace temp table {CONTROL_ROWS} as {compiled}")
         except (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException) as exc:
-            raise NotBound(str(exc)) from None
+            raise NotBound(str(exc)) from exc  # run.failure words the cause
         return [(d[0], str(d[1])) for d in self.con.execute(f"select * from {CONTROL_ROWS} limit 0").description]
 
     def fetch(self, compiled: str, account: Account) -> tuple[list[str], list[tuple]]:
@@ -154,7 +154,7 @@ class DuckDBEngine:
             install_called(self.con, compiled)
             cursor = self.con.execute(compiled)
         except (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException) as exc:
-            raise NotBound(str(exc)) from None
+            raise NotBound(str(exc)) from exc  # run.failure words the cause
         return [d[0] for d in cursor.description], cursor.fetchall()
 
     def snapshot_ids(self) -> list[int] | None:
