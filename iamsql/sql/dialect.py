@@ -2770,11 +2770,16 @@ INTERVAL_UNIT_NAMES = {"YR": "YEAR", "YRS": "YEAR", "MON": "MONTH", "MONS": "MON
 
 
 class ToCharYear(NamedTuple):
-    """A year pattern of ``to_char``: the last ``digits`` digits (0: ``Y,YYY``) of the year of the era (44 for 44 BC,
-    as Postgres writes it) that DuckDB's ``function`` (``year``, ``isoyear``) gives astronomically (-43)."""
+    """A year pattern of ``to_char``: the last ``digits`` digits (0: ``Y,YYY``; 4: every digit, at least four) of the
+    year of the era (44 for 44 BC, as Postgres writes it) that DuckDB's ``function`` (``year``, ``isoyear``) gives
+    astronomically (-43)."""
 
     function: str
     digits: int
+
+
+class ToCharCentury(NamedTuple):
+    """``CC`` of ``to_char``: the century as Postgres counts it (-1 for 44 BC), two digits after its sign."""
 
 
 class ToCharEra(NamedTuple):
@@ -2798,10 +2803,10 @@ TO_CHAR_PATTERNS = [
     ("am", ("%p", "lower", 0)),
     ("pm", ("%p", "lower", 0)),
     ("Y,YYY", ToCharYear("year", 0)),
-    ("IYYY", "%G"),
-    ("YYYY", "%Y"),
+    ("IYYY", ToCharYear("isoyear", 4)),
+    ("YYYY", ToCharYear("year", 4)),
     ("YYY", ToCharYear("year", 3)),
-    ("YY", "%y"),
+    ("YY", ToCharYear("year", 2)),
     ("Y", ToCharYear("year", 1)),
     ("IYY", ToCharYear("isoyear", 3)),
     ("IY", ToCharYear("isoyear", 2)),
@@ -2820,7 +2825,7 @@ TO_CHAR_PATTERNS = [
     ("W", ("pg_week_of_month", 0)),
     ("Q", ("quarter", 0)),
     ("J", ("pg_julian_day", 0)),
-    ("CC", ("pg_century", 2)),
+    ("CC", ToCharCentury()),
     ("MONTH", ("%B", "upper", 9)),
     ("Month", ("%B", None, 9)),
     ("month", ("%B", "lower", 9)),
@@ -2929,6 +2934,9 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
                     year = call(spec.function, wall_time.copy())
                     parts.append(call("pg_to_char_year", year, exp.Literal.number(spec.digits),
                                       exp.Boolean(this=fill_mode)))
+                elif isinstance(spec, ToCharCentury):
+                    century = call("pg_century", wall_time.copy())
+                    parts.append(call("pg_to_char_century", century, exp.Boolean(this=fill_mode)))
                 elif isinstance(spec, ToCharEra):
                     before = exp.LTE(this=call("year", wall_time.copy()), expression=exp.Literal.number(0))
                     parts.append(exp.Case().when(before, string(spec.before_christ)).else_(string(spec.anno_domini)))
@@ -2956,7 +2964,8 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
                     parts.append(piece)
                 i = j + len(pattern)
                 suffix = fmt[i : i + 2]
-                numbered = isinstance(spec, str) or len(spec) == 2 and not isinstance(spec, ToCharEra)
+                numbered = isinstance(spec, (str, ToCharYear, ToCharCentury)) or len(spec) == 2 and not isinstance(
+                    spec, ToCharEra)
                 if suffix in ("th", "TH") and spec != "%p" and numbered and pattern != "Y,YYY":
                     # an ordinal suffix after a number: 1st, 2nd, 3rd, 11th (upper case for TH)
                     number = exp.cast(parts[-1].copy(), exp.DataType.build("INTEGER"))

@@ -890,7 +890,9 @@ create or replace temp macro pg_era_year(y) as case when y > 0 then y else 1 - y
 create or replace temp macro pg_to_char_year(y, digits, fill) as
     case when digits = 0 then printf('%d,%03d', pg_era_year(y) // 1000, pg_era_year(y) % 1000)
          else printf(case when fill then '%d' else '%0' || digits || 'd' end,
-                     pg_era_year(y) % cast(10 ** digits as bigint)) end;
+                     case when digits = 4 then pg_era_year(y) else pg_era_year(y) % cast(10 ** digits as bigint) end) end;
+create or replace temp macro pg_to_char_century(c, fill) as
+    printf(case when fill then '%d' when c < 0 then '%03d' else '%02d' end, c);
 create or replace temp macro pg_substr(s, start, n) as
     case when n < 0 then pg_raise('negative substring length not allowed')
          else substring(s, greatest(start, 1), greatest(start + n - greatest(start, 1), 0)) end;

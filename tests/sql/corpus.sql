@@ -11640,3 +11640,16 @@ select name, path from aws_iam_role order by path fetch first row with ties;
 
 -- name: fetch_with_ties_nulls
 select name, role_last_used_date as path from aws_iam_role order by path desc fetch first 1 rows with ties;
+
+-- name: to_char_four_digit_years_and_centuries_of_bc_times
+select y, to_char(make_date(y, 3, 15), 'YYYY-MM-DD') as day, to_char(make_date(y, 3, 15), 'FMYYYY') as fill,
+  to_char(make_date(y, 3, 15), 'YY IYYY FMIYYY CC FMCC YYYYth') as other,
+  to_char(make_date(y, 3, 15)::timestamp, 'YYYY-MM-DD HH24 CC') as wall,
+  to_char(make_date(y, 3, 15)::timestamptz, 'YYYY-MM-DD HH24 CC BC') as moment
+from (values (-4713), (-1000), (-101), (-100), (-44), (-1), (1), (44), (99), (100), (2024), (10000), (12345)) v(y)
+order by y;
+
+-- name: to_char_year_of_bc_literals
+select to_char(date '0044-03-15 BC', 'YYYY') as y, to_char(date '0044-03-15 BC', 'YYYY-MM-DD') as d,
+  to_char(date '0044-03-15 BC', 'FMYYYY') as fm, to_char(timestamptz '0044-03-15 10:00:00+00 BC', 'YYYY-MM-DD CC') as tz,
+  to_char(timestamp '0001-12-31 23:00:00 BC', 'YYYY IYYY YY CC') as first_bc;
