@@ -4934,12 +4934,8 @@ def check_unsupported(tree: exp.Expr) -> None:
     for node in tree.find_all(exp.Fetch):
         options = node.args.get("limit_options")
         if options is not None and options.args.get("with_ties"):
-            query = node.parent
-            if not query.args.get("order"):
+            if not node.parent.args.get("order"):
                 raise QueryError("WITH TIES cannot be specified without ORDER BY clause")
-            if not isinstance(query, exp.Select) or query.args.get("offset") or query.args.get("distinct"):
-                raise UnsupportedFeature("unsupported Postgres feature: FETCH ... WITH TIES of a UNION, INTERSECT or "
-                                         "EXCEPT, after OFFSET or with DISTINCT")
     for node in tree.find_all(exp.Array):
         if any(isinstance(e, exp.Array) for e in node.expressions):
             raise UnsupportedFeature("unsupported Postgres feature: multidimensional arrays (array[[...], [...]])")
@@ -5245,27 +5241,65 @@ def _is_row(node: exp.Expr) -> bool:
 
 
 def rewrite_fetch_with_ties(node: exp.Expr, scope: Scope) -> exp.Expr:
-    """``order by k fetch first n rows with ties`` (DuckDB has no WITH TIES) as ``qualify rank() over (order by k)
-    <= n``: the first n rows and every row whose keys equal the last one's (an ordinal key is its select item)."""
-    fetch = node.args.get("limit") if isinstance(node, exp.Select) else None
+    """``order by k [offset m] fetch first n rows with ties`` (DuckDB has no WITH TIES) as ``qualify [row_number()
+    over (order by k) > m and] rank() over (order by k) <= m + n``: the n rows after the first m and every row whose
+    keys equal the last one's. A ``DISTINCT`` query or a ``UNION``, ``INTERSECT`` or ``EXCEPT`` is ranked from a
+    ``select *`` around it, ordered by its output columns (which Postgres requires its keys to be)."""
+    fetch = node.args.get("limit") if isinstance(node, (exp.Select, exp.SetOperation)) else None
     options = fetch.args.get("limit_options") if isinstance(fetch, exp.Fetch) else None
     if options is None or not options.args.get("with_ties"):
         return node
-    items = [item.unalias() for item in node.expressions]
-    aliases = {item.alias: item.unalias() for item in node.expressions if isinstance(item, exp.Alias)}
+    items = [item.unalias() for item in node.selects]
+    names = node.named_selects
+    aliases = {item.alias: item.unalias() for item in node.selects if isinstance(item, exp.Alias)}
+    wrapped = not isinstance(node, exp.Select) or bool(node.args.get("distinct"))
+    if wrapped and (len(set(names)) != len(names) or "" in names or "*" in names):
+        raise UnsupportedFeature("unsupported Postgres feature: FETCH ... WITH TIES of a DISTINCT query or a UNION, "
+                                 "INTERSECT or EXCEPT whose columns are not named apart")
     keys = []
     for ordered in node.args["order"].expressions:
         key, value = ordered.copy(), ordered.this
-        if isinstance(value, exp.Literal) and value.is_int and 1 <= int(value.name) <= len(items):
-            key.set("this", items[int(value.name) - 1].copy())
+        position = int(value.name) if isinstance(value, exp.Literal) and value.is_int else 0
+        named = isinstance(value, exp.Column) and not value.table and value.name in names
+        if wrapped:
+            # the output column the key is: its position, its name, or the select item it repeats
+            if 1 <= position <= len(names):
+                name = names[position - 1]
+            elif named:
+                name = value.name
+            elif value in items:
+                name = names[items.index(value)]
+            else:
+                raise UnsupportedFeature("unsupported Postgres feature: FETCH ... WITH TIES of a DISTINCT query "
+                                         "ordered by a value it does not select")
+            key.set("this", exp.column(name, quoted=True))
+        elif 1 <= position <= len(items):
+            key.set("this", items[position - 1].copy())
         elif isinstance(value, exp.Column) and not value.table and value.name in aliases:
             key.set("this", aliases[value.name].copy())  # an output column's name, as ORDER BY reads it first
         keys.append(key)
-    rank = exp.Window(this=exp.Anonymous(this="rank", expressions=[]), order=exp.Order(expressions=keys))
-    count = fetch.args.get("count") or exp.Literal.number(1)
     replacement = node.copy()
-    replacement.set("limit", None)
-    qualify = exp.Qualify(this=exp.LTE(this=rank, expression=count.copy()))
+    offset = replacement.args.get("offset")
+    for part in ("limit", "offset"):
+        replacement.set(part, None)
+    if wrapped:
+        replacement.set("order", None)
+        replacement = exp.select("*").from_(exp.Subquery(this=replacement, alias=exp.TableAlias(
+            this=exp.to_identifier("pg_with_ties"))))
+        replacement.set("order", exp.Order(expressions=[key.copy() for key in keys]))
+
+    def over_keys(function: str) -> exp.Window:
+        return exp.Window(this=exp.Anonymous(this=function, expressions=[]),
+                          order=exp.Order(expressions=[key.copy() for key in keys]))
+
+    count = fetch.args.get("count") or exp.Literal.number(1)
+    last = count.copy() if offset is None else exp.Add(this=exp.paren(offset.expression.copy()),
+                                                        expression=exp.paren(count.copy()))
+    condition: exp.Expr = exp.LTE(this=over_keys("rank"), expression=last)
+    if offset is not None:
+        skipped = exp.GT(this=over_keys("row_number"), expression=offset.expression.copy())
+        condition = exp.And(this=skipped, expression=condition)
+    qualify = exp.Qualify(this=condition)
     qualify.meta["pg_with_ties"] = True
     replacement.set("qualify", qualify)
     return replacement

@@ -11653,3 +11653,30 @@ order by y;
 select to_char(date '0044-03-15 BC', 'YYYY') as y, to_char(date '0044-03-15 BC', 'YYYY-MM-DD') as d,
   to_char(date '0044-03-15 BC', 'FMYYYY') as fm, to_char(timestamptz '0044-03-15 10:00:00+00 BC', 'YYYY-MM-DD CC') as tz,
   to_char(timestamp '0001-12-31 23:00:00 BC', 'YYYY IYYY YY CC') as first_bc;
+
+-- name: fetch_with_ties_after_offset
+select * from (
+  select name, attachment_count from aws_iam_policy order by attachment_count desc offset 2 fetch first 1 rows with ties
+) as second_tier
+order by name;
+
+-- name: fetch_with_ties_after_offset_on_a_tied_key
+select account_id, count(*) as policies from aws_iam_policy group by account_id order by policies offset 1 rows fetch next 1 row with ties;
+
+-- name: fetch_with_ties_of_distinct_values
+select distinct path from aws_iam_role order by path fetch first 2 rows with ties;
+
+-- name: fetch_with_ties_of_distinct_rows_by_ordinal_and_expression
+select distinct account_id, lower(path) as p from aws_iam_user order by 1 desc, lower(path) fetch first 1 rows with ties;
+
+-- name: fetch_with_ties_of_a_union
+select * from (
+  select name, 'role' as kind from aws_iam_role union select name, 'user' from aws_iam_user order by kind fetch first 1 rows with ties
+) as firsts
+order by name;
+
+-- name: fetch_with_ties_of_an_except_by_name
+select account_id, path from aws_iam_role except select account_id, path from aws_iam_user order by path desc fetch first 1 rows with ties;
+
+-- name: fetch_with_ties_of_a_union_all_after_offset
+select account_id from aws_iam_role union all select account_id from aws_iam_user order by 1 offset 2 fetch first 3 rows with ties;
