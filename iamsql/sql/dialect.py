@@ -22,6 +22,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -2186,7 +2187,8 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         # DuckDB's cast cannot read it (or would read it otherwise), through pg_time_in; a text neither reads
         # fails in Postgres's words (NULL stays NULL)
         kind = {exp.DataType.Type.TIMESTAMPTZ: "timestamp with time zone"}.get(target, TIME_KINDS[target])
-        cast_reads_it = exp.Not(this=call("regexp_matches", node.this.copy(), string(r"\.\d{7}|[A-Za-z]{2}\s*$")))
+        cast_reads_it = exp.Not(this=call("regexp_matches", node.this.copy(),
+                                          string(r"\.\d{7}|[A-Za-z]{2}([+-]\d\d?(:\d\d)?)?\s*$")))
         attempts = [exp.TryCast(this=node.this.copy(), to=node.to.copy()),
                     exp.TryCast(this=call("pg_time_in", node.this.copy(), string(TIME_KINDS[target])), to=node.to.copy())]
         for attempt in attempts:
@@ -2597,6 +2599,55 @@ def range_frame_intervals(window: exp.Window, scope: Scope) -> exp.Window | None
     return replacement
 
 
+def _at_offset(value: exp.Expr, offset: int) -> exp.AtTimeZone:
+    """``value at time zone`` a fixed offset (seconds east of UTC) as DuckDB reads one: ``GMT+08:00``, ``GMT-03:30``
+    (marked, so that it is not read again as Postgres's POSIX zone ``GMT+8``, which is 8 hours west)."""
+    sign, seconds = ("-", -offset) if offset < 0 else ("+", offset)
+    text = f"GMT{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}" + (f":{seconds % 60:02d}" if seconds % 60 else "")
+    zoned = exp.AtTimeZone(this=value, zone=string(text))
+    zoned.meta["pg_zone_offset"] = True
+    return zoned
+
+
+def at_zone_abbreviation(node: exp.AtTimeZone, zone: str, scope: Scope) -> exp.Expr:
+    """``x at time zone 'PST'``, ``'UTC+3'``, ``'MSK'``: Postgres reads a zone abbreviation of its Default set before
+    a zone name (``PST`` is always -08, ``CET`` +01, where DuckDB reads the zones that use them, with their summer
+    time) and a POSIX zone's offset as hours west (``UTC+3`` is -03). An abbreviation defined by a zone (``MSK``,
+    ``SGT``) means what the zone gave it at the moment (``timeinput.abbreviation_offset``): a CASE over the moments
+    its meaning changes, for a ``timestamptz``. Other zone names are left to DuckDB."""
+    word = zone.strip().lower()
+    if word in ("utc", "gmt", "z", "zulu", "ut", "uct") or node.meta.get("pg_zone_offset"):
+        return node
+    offset = timeinput.ZONE_ABBREVIATIONS[word] * 60 if word in timeinput.ZONE_ABBREVIATIONS else (
+        timeinput.posix_offset(zone) if timeinput.POSIX_ZONE.fullmatch(zone.strip()) else None)
+    if offset is not None:
+        return _at_offset(node.this, offset)
+    if word not in timeinput.ZONE_ABBREVIATION_ZONES:
+        return node
+    rules = timeinput.zone_rules(timeinput.ZONE_ABBREVIATION_ZONES[word])
+    refused = UnsupportedFeature(f"unsupported Postgres feature: at time zone {zone!r} (an abbreviation PostgreSQL "
+                                 "defines by a zone's rules) of a value that is not a timestamptz")
+    if not is_timestamptz(node.this, scope):
+        raise refused
+    used = rules is not None and any(name.lower() == word for _, name in rules.kinds)
+    if rules is None or not used and rules.dst_ahead:
+        raise UnsupportedFeature(f"unsupported Postgres feature: at time zone {zone!r}: its zone's rules for these "
+                                 "times are not known here")
+    # the offset from each transition on, and before the first; equal neighbours merged
+    pieces = [(None, timeinput.abbreviation_offset(word, rules.times[0] - 1 if rules.times else 0))]
+    for start in rules.times:
+        offset = timeinput.abbreviation_offset(word, start)
+        if offset != pieces[-1][1]:
+            pieces.append((start, offset))
+    case = exp.Case()
+    for (_, offset), (end, _) in zip(pieces, pieces[1:]):
+        moment = datetime.fromtimestamp(end, timezone.utc).strftime("%Y-%m-%d %H:%M:%S+00")
+        before = exp.LT(this=node.this.copy(), expression=exp.cast(string(moment), exp.DataType.build("TIMESTAMPTZ")))
+        case = case.when(before, _at_offset(node.this.copy(), offset))
+    last = _at_offset(node.this.copy(), pieces[-1][1])
+    return case.else_(last) if len(pieces) > 1 else last
+
+
 def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
     as_of = scope.as_of_variable
     name = func_name(node)
@@ -2609,6 +2660,8 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
     if isinstance(node, exp.Window) and (frame_offsets := range_frame_intervals(node, scope)) is not None:
         return frame_offsets
+    if isinstance(node, exp.AtTimeZone) and isinstance(zone := node.args.get("zone"), exp.Literal) and zone.is_string:
+        return at_zone_abbreviation(node, zone.this, scope)
     time_types = (exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMP, exp.DataType.Type.DATE)
     if isinstance(node, exp.Cast) and node.to.this in time_types and (
             value := special_time(node.this, node.to.this)) is not None:

@@ -11680,3 +11680,41 @@ select account_id, path from aws_iam_role except select account_id, path from aw
 
 -- name: fetch_with_ties_of_a_union_all_after_offset
 select account_id from aws_iam_role union all select account_id from aws_iam_user order by 1 offset 2 fetch first 3 rows with ties;
+
+-- name: time_input_zone_abbreviations_defined_by_a_zone
+select '2025-06-15 10:00 SGT'::timestamptz as singapore, '1980-06-15 10:00 SGT'::timestamptz as singapore_1980,
+  '2025-06-15 10:00 MSK'::timestamptz as moscow, '2012-06-15 10:00 MSK'::timestamptz as moscow_2012,
+  '2010-06-15 10:00 MSK'::timestamptz as moscow_summer_2010, 'Jun 15 2025 10:00 msk'::timestamptz as moscow_words,
+  '2025-01-15 10:00 VLAT'::timestamptz as vladivostok, '2025-06-15 10:00 YEKT'::timestamptz as yekaterinburg,
+  '2025-06-15 10:00 NPT'::timestamptz as nepal, '2025-06-15 10:00 CHAST'::timestamptz as chatham;
+
+-- name: time_input_posix_zones_count_hours_west
+select '2025-06-15 10:00 PST+1'::timestamptz as pst_plus_1, '2025-06-15 10:00 UTC+3'::timestamptz as utc_plus_3,
+  '2025-06-15 10:00 UTC-3'::timestamptz as utc_minus_3, '2025-06-15 10:00 EST+2'::timestamptz as est_plus_2,
+  '2025-06-15 10:00 PST-1:30'::timestamptz as half_hour, '2025-06-15T10:00:00UTC+3'::timestamptz as iso_t,
+  'Jun 15 2025 10:00 utc+3'::timestamptz as words, '2025-06-15 10:00 UTC+3'::timestamp as zone_ignored;
+
+-- name: time_input_zones_of_text_values
+select t, t::timestamptz as at
+from (values ('2025-06-15 10:00 SGT'), ('2010-06-15 10:00 MSK'), ('2025-06-15 10:00 UTC+3'), ('2025-06-15 10:00 PST+1'),
+  ('2025-06-15 10:00 NPT')) as v(t)
+order by t;
+
+-- name: at_time_zone_abbreviations_and_posix_zones
+select timestamptz '2025-06-15 10:00+00' at time zone 'PST' as pst, timestamptz '2025-06-15 10:00+00' at time zone 'CET' as cet,
+  timestamptz '2025-06-15 10:00+00' at time zone 'UTC+3' as posix, timestamptz '2025-06-15 10:00+00' at time zone 'PST+1' as pst_1,
+  timestamptz '2025-06-15 10:00+00' at time zone '+3' as bare, timestamptz '2025-06-15 10:00+00' at time zone 'npt' as nepal,
+  timestamp '2025-06-15 10:00' at time zone 'UTC+3' as from_wall, timestamp '2025-06-15 10:00' at time zone 'CET' as from_cet,
+  timestamptz '2025-06-15 10:00+00' at time zone 'America/New_York' as named;
+
+-- name: at_time_zone_abbreviations_defined_by_a_zone
+select t, t at time zone 'MSK' as moscow, t at time zone 'SGT' as singapore, t at time zone 'msd' as moscow_summer
+from (values (timestamptz '2025-06-15 10:00+00'), ('2012-06-15 10:00+00'), ('2010-06-15 10:00+00'), ('1980-06-15 10:00+00'),
+  ('1991-03-31 01:00+00')) as v(t)
+order by t;
+
+-- name: at_time_zone_of_event_times
+select event_name, event_time at time zone 'PST' as pacific, event_time at time zone 'MSK' as moscow,
+  to_char(event_time at time zone 'UTC+5', 'YYYY-MM-DD HH24:MI') as west_5
+from aws_cloudtrail_trail_event
+order by event_time, event_name;
