@@ -834,7 +834,9 @@ def is_timestamptz(node: exp.Expr, scope: Scope) -> bool:
     if isinstance(node, (exp.Add, exp.Sub)):
         return (is_timestamptz(node.this, scope) and is_interval(node.expression, scope)) or (
             isinstance(node, exp.Add) and is_interval(node.this, scope) and is_timestamptz(node.expression, scope))
-    if isinstance(node, (exp.Max, exp.Min)):
+    if isinstance(node, (exp.Max, exp.Min, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue)):
+        return is_timestamptz(node.this, scope)
+    if isinstance(node, exp.Window):  # max(t) over (...), lag(t) over (...)
         return is_timestamptz(node.this, scope)
     if isinstance(node, (exp.Coalesce, exp.Greatest, exp.Least)):
         return all(is_timestamptz(a, scope) or isinstance(a, exp.Null) for a in [node.this, *node.expressions])
@@ -848,6 +850,10 @@ def is_interval(node: exp.Expr, scope: Scope) -> bool:
         return True
     if isinstance(node, (exp.Paren, exp.Neg)):
         return is_interval(node.this, scope)
+    if isinstance(node, exp.Column) and (values := values_column(node)):
+        return any(is_interval(value, scope) for value in values)  # a column of a VALUES list of intervals
+    if isinstance(node, exp.Column):
+        return bool(scope.of_derived(node, is_interval))  # a column of a subquery or CTE whose item is one
     if isinstance(node, exp.Interval):
         return True
     if isinstance(node, exp.Cast):
@@ -5293,6 +5299,36 @@ def _is_row(node: exp.Expr) -> bool:
     return any(source.alias_or_name == node.name for source in sources)
 
 
+def rewrite_interval_aggregates(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """``sum(x)`` and ``avg(x)`` of intervals (also with FILTER and OVER) as Postgres computes them: months, days and
+    microseconds summed apart, an average divided as its ``interval / count`` divides (the fraction of a month as
+    30 days, of a day as 86400 seconds, rounded to microseconds). DuckDB has no sum of intervals and averages them
+    through one number of microseconds (``166.666668`` seconds for Postgres's ``166.666667``)."""
+    inner, wrappers = node, []
+    while isinstance(inner, (exp.Window, exp.Filter)):
+        wrappers.append(inner)
+        inner = inner.this
+    if (not isinstance(inner, (exp.Avg, exp.Sum)) or isinstance(node.parent, (exp.Window, exp.Filter))
+            or isinstance(inner.this, exp.Distinct) or not is_interval(inner.this, scope)):
+        return node
+
+    def aggregate(function: exp.Expr) -> exp.Expr:
+        for wrapper in reversed(wrappers):
+            wrapped = wrapper.copy()
+            wrapped.set("this", function)
+            function = wrapped
+        return function
+
+    parts = [aggregate(exp.Sum(this=call(f"pg_interval_{part}", inner.this.copy())))
+             for part in ("months", "days", "micros")]
+    if isinstance(inner, exp.Sum):
+        result = call("pg_interval_of", *parts)
+    else:
+        result = call("pg_interval_avg", *parts, aggregate(exp.Count(this=inner.this.copy())))
+    result.meta["pg_interval"] = True
+    return result
+
+
 def rewrite_fetch_with_ties(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``order by k [offset m] fetch first n rows with ties`` (DuckDB has no WITH TIES) as ``qualify [row_number()
     over (order by k) > m and] rank() over (order by k) <= m + n``: the n rows after the first m and every row whose
@@ -5370,6 +5406,8 @@ REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
     rewrite_bare_element_alias,
     # Postgres's type errors that DuckDB would answer by casting (``where n`` of an integer, ``sum`` of a boolean).
     check_operand_types,
+    # sum() and avg() of intervals, their parts summed apart as Postgres does.
+    rewrite_interval_aggregates,
     # DISTINCT, GROUP BY, UNION and count(distinct) compare jsonb values by value, not by their text.
     rewrite_jsonb_identity,
     # Set-returning functions in the select list, jsonb aggregates and constructors, to_char, regexp_match.

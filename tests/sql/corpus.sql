@@ -11718,3 +11718,23 @@ select event_name, event_time at time zone 'PST' as pacific, event_time at time 
   to_char(event_time at time zone 'UTC+5', 'YYYY-MM-DD HH24:MI') as west_5
 from aws_cloudtrail_trail_event
 order by event_time, event_name;
+
+-- name: interval_sum_and_avg_of_gaps
+select event_source, avg(gap) as average_gap, sum(gap) as total_gap, count(*) as gaps
+from (
+  select event_source, event_time - lag(event_time) over (partition by event_source order by event_time, event_id) as gap
+  from aws_cloudtrail_trail_event
+) as gaps
+where gap is not null
+group by event_source;
+
+-- name: interval_avg_of_mixed_parts
+select avg(i) as average, sum(i) as total, avg(i) filter (where i > interval '1 day') as long_average
+from (values (interval '1 month 3 days 10:00:00'), (interval '2 days 00:00:00.000001'), (interval '-1 mon 07:30'),
+  (interval '14 days 25:00:00')) as v(i);
+
+-- name: interval_avg_over_window
+select name, avg(now() - create_date) over (partition by account_id) as account_average,
+  sum(interval '1 hour') over (order by name) as hours
+from aws_iam_user
+order by name;
