@@ -20,7 +20,7 @@ from iamsql import controls
 from iamsql.collect.run import collect
 from iamsql.controls.engines import spark as spark_engine
 from iamsql.load import load_paths
-from iamsql.sql import dialect
+from iamsql.sql import dialect, pgfunctions
 from iamsql.sql.engine_dialects import transpile_for
 from iamsql.store import db, lake
 from tests.fixtures.moto import moto_environment, populate_account
@@ -139,3 +139,19 @@ def test_case_insensitive_regex_matches_as_on_duckdb(spark):
     for translated in (spark_engine.to_spark(sql), transpile_for(sql, "spark")):  # a control; `controls --print-sql`
         assert [tuple(row) for row in spark.sql(translated).collect()] == on_duckdb
     assert sum(1 for _, starts, _, _ in on_duckdb if starts) == 2  # AdminRole, admin-ops
+
+
+def test_to_char_years_and_centuries_of_bc_times_as_on_duckdb(spark):
+    """``to_char``'s year and century patterns write the year of the era (``0044`` for 44 BC) on Spark too."""
+    years = [-4713, -1000, -101, -100, -44, -1, 1, 44, 99, 100, 2024, 9999]
+    rows = ", ".join(f"({year})" for year in years)
+    # both engines count years astronomically: 44 BC is their year -43
+    source = f"select y, make_date(case when y < 0 then y + 1 else y end, 3, 15) as d from (values {rows}) as v(y)"
+    sql = "select y, to_char(d, 'YYYY-MM-DD') as a, to_char(d, 'FMYYYY YY YYY Y Y,YYY CC FMCC BC') as b from t order by y"
+    con = duckdb.connect()
+    pgfunctions.install_macros(con)
+    con.execute(f"create table t as select y, cast(d as timestamp) as d from ({source})")
+    on_duckdb = con.execute(dialect.to_duckdb(sql)).fetchall()
+    spark.sql(f"select y, cast(d as timestamp) as d from ({source})").createOrReplaceTempView("t")
+    assert [tuple(row) for row in spark.sql(spark_engine.to_spark(sql)).collect()] == on_duckdb
+    assert on_duckdb[4] == (-44, "0044-03-15", "44 44 044 4 0,044 -01 -1 BC")

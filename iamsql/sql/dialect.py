@@ -22,6 +22,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -833,7 +834,9 @@ def is_timestamptz(node: exp.Expr, scope: Scope) -> bool:
     if isinstance(node, (exp.Add, exp.Sub)):
         return (is_timestamptz(node.this, scope) and is_interval(node.expression, scope)) or (
             isinstance(node, exp.Add) and is_interval(node.this, scope) and is_timestamptz(node.expression, scope))
-    if isinstance(node, (exp.Max, exp.Min)):
+    if isinstance(node, (exp.Max, exp.Min, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue)):
+        return is_timestamptz(node.this, scope)
+    if isinstance(node, exp.Window):  # max(t) over (...), lag(t) over (...)
         return is_timestamptz(node.this, scope)
     if isinstance(node, (exp.Coalesce, exp.Greatest, exp.Least)):
         return all(is_timestamptz(a, scope) or isinstance(a, exp.Null) for a in [node.this, *node.expressions])
@@ -847,6 +850,10 @@ def is_interval(node: exp.Expr, scope: Scope) -> bool:
         return True
     if isinstance(node, (exp.Paren, exp.Neg)):
         return is_interval(node.this, scope)
+    if isinstance(node, exp.Column) and (values := values_column(node)):
+        return any(is_interval(value, scope) for value in values)  # a column of a VALUES list of intervals
+    if isinstance(node, exp.Column):
+        return bool(scope.of_derived(node, is_interval))  # a column of a subquery or CTE whose item is one
     if isinstance(node, exp.Interval):
         return True
     if isinstance(node, exp.Cast):
@@ -2186,7 +2193,8 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         # DuckDB's cast cannot read it (or would read it otherwise), through pg_time_in; a text neither reads
         # fails in Postgres's words (NULL stays NULL)
         kind = {exp.DataType.Type.TIMESTAMPTZ: "timestamp with time zone"}.get(target, TIME_KINDS[target])
-        cast_reads_it = exp.Not(this=call("regexp_matches", node.this.copy(), string(r"\.\d{7}|[A-Za-z]{2}\s*$")))
+        cast_reads_it = exp.Not(this=call("regexp_matches", node.this.copy(),
+                                          string(r"\.\d{7}|[A-Za-z]{2}([+-]\d\d?(:\d\d)?)?\s*$")))
         attempts = [exp.TryCast(this=node.this.copy(), to=node.to.copy()),
                     exp.TryCast(this=call("pg_time_in", node.this.copy(), string(TIME_KINDS[target])), to=node.to.copy())]
         for attempt in attempts:
@@ -2597,6 +2605,55 @@ def range_frame_intervals(window: exp.Window, scope: Scope) -> exp.Window | None
     return replacement
 
 
+def _at_offset(value: exp.Expr, offset: int) -> exp.AtTimeZone:
+    """``value at time zone`` a fixed offset (seconds east of UTC) as DuckDB reads one: ``GMT+08:00``, ``GMT-03:30``
+    (marked, so that it is not read again as Postgres's POSIX zone ``GMT+8``, which is 8 hours west)."""
+    sign, seconds = ("-", -offset) if offset < 0 else ("+", offset)
+    text = f"GMT{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}" + (f":{seconds % 60:02d}" if seconds % 60 else "")
+    zoned = exp.AtTimeZone(this=value, zone=string(text))
+    zoned.meta["pg_zone_offset"] = True
+    return zoned
+
+
+def at_zone_abbreviation(node: exp.AtTimeZone, zone: str, scope: Scope) -> exp.Expr:
+    """``x at time zone 'PST'``, ``'UTC+3'``, ``'MSK'``: Postgres reads a zone abbreviation of its Default set before
+    a zone name (``PST`` is always -08, ``CET`` +01, where DuckDB reads the zones that use them, with their summer
+    time) and a POSIX zone's offset as hours west (``UTC+3`` is -03). An abbreviation defined by a zone (``MSK``,
+    ``SGT``) means what the zone gave it at the moment (``timeinput.abbreviation_offset``): a CASE over the moments
+    its meaning changes, for a ``timestamptz``. Other zone names are left to DuckDB."""
+    word = zone.strip().lower()
+    if word in ("utc", "gmt", "z", "zulu", "ut", "uct") or node.meta.get("pg_zone_offset"):
+        return node
+    offset = timeinput.ZONE_ABBREVIATIONS[word] * 60 if word in timeinput.ZONE_ABBREVIATIONS else (
+        timeinput.posix_offset(zone) if timeinput.POSIX_ZONE.fullmatch(zone.strip()) else None)
+    if offset is not None:
+        return _at_offset(node.this, offset)
+    if word not in timeinput.ZONE_ABBREVIATION_ZONES:
+        return node
+    rules = timeinput.zone_rules(timeinput.ZONE_ABBREVIATION_ZONES[word])
+    refused = UnsupportedFeature(f"unsupported Postgres feature: at time zone {zone!r} (an abbreviation PostgreSQL "
+                                 "defines by a zone's rules) of a value that is not a timestamptz")
+    if not is_timestamptz(node.this, scope):
+        raise refused
+    used = rules is not None and any(name.lower() == word for _, name in rules.kinds)
+    if rules is None or not used and rules.dst_ahead:
+        raise UnsupportedFeature(f"unsupported Postgres feature: at time zone {zone!r}: its zone's rules for these "
+                                 "times are not known here")
+    # the offset from each transition on, and before the first; equal neighbours merged
+    pieces = [(None, timeinput.abbreviation_offset(word, rules.times[0] - 1 if rules.times else 0))]
+    for start in rules.times:
+        offset = timeinput.abbreviation_offset(word, start)
+        if offset != pieces[-1][1]:
+            pieces.append((start, offset))
+    case = exp.Case()
+    for (_, offset), (end, _) in zip(pieces, pieces[1:]):
+        moment = datetime.fromtimestamp(end, timezone.utc).strftime("%Y-%m-%d %H:%M:%S+00")
+        before = exp.LT(this=node.this.copy(), expression=exp.cast(string(moment), exp.DataType.build("TIMESTAMPTZ")))
+        case = case.when(before, _at_offset(node.this.copy(), offset))
+    last = _at_offset(node.this.copy(), pieces[-1][1])
+    return case.else_(last) if len(pieces) > 1 else last
+
+
 def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
     as_of = scope.as_of_variable
     name = func_name(node)
@@ -2609,6 +2666,8 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
     if isinstance(node, exp.Window) and (frame_offsets := range_frame_intervals(node, scope)) is not None:
         return frame_offsets
+    if isinstance(node, exp.AtTimeZone) and isinstance(zone := node.args.get("zone"), exp.Literal) and zone.is_string:
+        return at_zone_abbreviation(node, zone.this, scope)
     time_types = (exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMP, exp.DataType.Type.DATE)
     if isinstance(node, exp.Cast) and node.to.this in time_types and (
             value := special_time(node.this, node.to.this)) is not None:
@@ -2770,11 +2829,16 @@ INTERVAL_UNIT_NAMES = {"YR": "YEAR", "YRS": "YEAR", "MON": "MONTH", "MONS": "MON
 
 
 class ToCharYear(NamedTuple):
-    """A year pattern of ``to_char``: the last ``digits`` digits (0: ``Y,YYY``) of the year of the era (44 for 44 BC,
-    as Postgres writes it) that DuckDB's ``function`` (``year``, ``isoyear``) gives astronomically (-43)."""
+    """A year pattern of ``to_char``: the last ``digits`` digits (0: ``Y,YYY``; 4: every digit, at least four) of the
+    year of the era (44 for 44 BC, as Postgres writes it) that DuckDB's ``function`` (``year``, ``isoyear``) gives
+    astronomically (-43)."""
 
     function: str
     digits: int
+
+
+class ToCharCentury(NamedTuple):
+    """``CC`` of ``to_char``: the century as Postgres counts it (-1 for 44 BC), two digits after its sign."""
 
 
 class ToCharEra(NamedTuple):
@@ -2798,10 +2862,10 @@ TO_CHAR_PATTERNS = [
     ("am", ("%p", "lower", 0)),
     ("pm", ("%p", "lower", 0)),
     ("Y,YYY", ToCharYear("year", 0)),
-    ("IYYY", "%G"),
-    ("YYYY", "%Y"),
+    ("IYYY", ToCharYear("isoyear", 4)),
+    ("YYYY", ToCharYear("year", 4)),
     ("YYY", ToCharYear("year", 3)),
-    ("YY", "%y"),
+    ("YY", ToCharYear("year", 2)),
     ("Y", ToCharYear("year", 1)),
     ("IYY", ToCharYear("isoyear", 3)),
     ("IY", ToCharYear("isoyear", 2)),
@@ -2820,7 +2884,7 @@ TO_CHAR_PATTERNS = [
     ("W", ("pg_week_of_month", 0)),
     ("Q", ("quarter", 0)),
     ("J", ("pg_julian_day", 0)),
-    ("CC", ("pg_century", 2)),
+    ("CC", ToCharCentury()),
     ("MONTH", ("%B", "upper", 9)),
     ("Month", ("%B", None, 9)),
     ("month", ("%B", "lower", 9)),
@@ -2929,6 +2993,9 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
                     year = call(spec.function, wall_time.copy())
                     parts.append(call("pg_to_char_year", year, exp.Literal.number(spec.digits),
                                       exp.Boolean(this=fill_mode)))
+                elif isinstance(spec, ToCharCentury):
+                    century = call("pg_century", wall_time.copy())
+                    parts.append(call("pg_to_char_century", century, exp.Boolean(this=fill_mode)))
                 elif isinstance(spec, ToCharEra):
                     before = exp.LTE(this=call("year", wall_time.copy()), expression=exp.Literal.number(0))
                     parts.append(exp.Case().when(before, string(spec.before_christ)).else_(string(spec.anno_domini)))
@@ -2956,7 +3023,8 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
                     parts.append(piece)
                 i = j + len(pattern)
                 suffix = fmt[i : i + 2]
-                numbered = isinstance(spec, str) or len(spec) == 2 and not isinstance(spec, ToCharEra)
+                numbered = isinstance(spec, (str, ToCharYear, ToCharCentury)) or len(spec) == 2 and not isinstance(
+                    spec, ToCharEra)
                 if suffix in ("th", "TH") and spec != "%p" and numbered and pattern != "Y,YYY":
                     # an ordinal suffix after a number: 1st, 2nd, 3rd, 11th (upper case for TH)
                     number = exp.cast(parts[-1].copy(), exp.DataType.build("INTEGER"))
@@ -4925,12 +4993,8 @@ def check_unsupported(tree: exp.Expr) -> None:
     for node in tree.find_all(exp.Fetch):
         options = node.args.get("limit_options")
         if options is not None and options.args.get("with_ties"):
-            query = node.parent
-            if not query.args.get("order"):
+            if not node.parent.args.get("order"):
                 raise QueryError("WITH TIES cannot be specified without ORDER BY clause")
-            if not isinstance(query, exp.Select) or query.args.get("offset") or query.args.get("distinct"):
-                raise UnsupportedFeature("unsupported Postgres feature: FETCH ... WITH TIES of a UNION, INTERSECT or "
-                                         "EXCEPT, after OFFSET or with DISTINCT")
     for node in tree.find_all(exp.Array):
         if any(isinstance(e, exp.Array) for e in node.expressions):
             raise UnsupportedFeature("unsupported Postgres feature: multidimensional arrays (array[[...], [...]])")
@@ -5235,28 +5299,96 @@ def _is_row(node: exp.Expr) -> bool:
     return any(source.alias_or_name == node.name for source in sources)
 
 
+def rewrite_interval_aggregates(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """``sum(x)`` and ``avg(x)`` of intervals (also with FILTER and OVER) as Postgres computes them: months, days and
+    microseconds summed apart, an average divided as its ``interval / count`` divides (the fraction of a month as
+    30 days, of a day as 86400 seconds, rounded to microseconds). DuckDB has no sum of intervals and averages them
+    through one number of microseconds (``166.666668`` seconds for Postgres's ``166.666667``)."""
+    inner, wrappers = node, []
+    while isinstance(inner, (exp.Window, exp.Filter)):
+        wrappers.append(inner)
+        inner = inner.this
+    if (not isinstance(inner, (exp.Avg, exp.Sum)) or isinstance(node.parent, (exp.Window, exp.Filter))
+            or isinstance(inner.this, exp.Distinct) or not is_interval(inner.this, scope)):
+        return node
+
+    def aggregate(function: exp.Expr) -> exp.Expr:
+        for wrapper in reversed(wrappers):
+            wrapped = wrapper.copy()
+            wrapped.set("this", function)
+            function = wrapped
+        return function
+
+    parts = [aggregate(exp.Sum(this=call(f"pg_interval_{part}", inner.this.copy())))
+             for part in ("months", "days", "micros")]
+    if isinstance(inner, exp.Sum):
+        result = call("pg_interval_of", *parts)
+    else:
+        result = call("pg_interval_avg", *parts, aggregate(exp.Count(this=inner.this.copy())))
+    result.meta["pg_interval"] = True
+    return result
+
+
 def rewrite_fetch_with_ties(node: exp.Expr, scope: Scope) -> exp.Expr:
-    """``order by k fetch first n rows with ties`` (DuckDB has no WITH TIES) as ``qualify rank() over (order by k)
-    <= n``: the first n rows and every row whose keys equal the last one's (an ordinal key is its select item)."""
-    fetch = node.args.get("limit") if isinstance(node, exp.Select) else None
+    """``order by k [offset m] fetch first n rows with ties`` (DuckDB has no WITH TIES) as ``qualify [row_number()
+    over (order by k) > m and] rank() over (order by k) <= m + n``: the n rows after the first m and every row whose
+    keys equal the last one's. A ``DISTINCT`` query or a ``UNION``, ``INTERSECT`` or ``EXCEPT`` is ranked from a
+    ``select *`` around it, ordered by its output columns (which Postgres requires its keys to be)."""
+    fetch = node.args.get("limit") if isinstance(node, (exp.Select, exp.SetOperation)) else None
     options = fetch.args.get("limit_options") if isinstance(fetch, exp.Fetch) else None
     if options is None or not options.args.get("with_ties"):
         return node
-    items = [item.unalias() for item in node.expressions]
-    aliases = {item.alias: item.unalias() for item in node.expressions if isinstance(item, exp.Alias)}
+    items = [item.unalias() for item in node.selects]
+    names = node.named_selects
+    aliases = {item.alias: item.unalias() for item in node.selects if isinstance(item, exp.Alias)}
+    wrapped = not isinstance(node, exp.Select) or bool(node.args.get("distinct"))
+    if wrapped and (len(set(names)) != len(names) or "" in names or "*" in names):
+        raise UnsupportedFeature("unsupported Postgres feature: FETCH ... WITH TIES of a DISTINCT query or a UNION, "
+                                 "INTERSECT or EXCEPT whose columns are not named apart")
     keys = []
     for ordered in node.args["order"].expressions:
         key, value = ordered.copy(), ordered.this
-        if isinstance(value, exp.Literal) and value.is_int and 1 <= int(value.name) <= len(items):
-            key.set("this", items[int(value.name) - 1].copy())
+        position = int(value.name) if isinstance(value, exp.Literal) and value.is_int else 0
+        named = isinstance(value, exp.Column) and not value.table and value.name in names
+        if wrapped:
+            # the output column the key is: its position, its name, or the select item it repeats
+            if 1 <= position <= len(names):
+                name = names[position - 1]
+            elif named:
+                name = value.name
+            elif value in items:
+                name = names[items.index(value)]
+            else:
+                raise UnsupportedFeature("unsupported Postgres feature: FETCH ... WITH TIES of a DISTINCT query "
+                                         "ordered by a value it does not select")
+            key.set("this", exp.column(name, quoted=True))
+        elif 1 <= position <= len(items):
+            key.set("this", items[position - 1].copy())
         elif isinstance(value, exp.Column) and not value.table and value.name in aliases:
             key.set("this", aliases[value.name].copy())  # an output column's name, as ORDER BY reads it first
         keys.append(key)
-    rank = exp.Window(this=exp.Anonymous(this="rank", expressions=[]), order=exp.Order(expressions=keys))
-    count = fetch.args.get("count") or exp.Literal.number(1)
     replacement = node.copy()
-    replacement.set("limit", None)
-    qualify = exp.Qualify(this=exp.LTE(this=rank, expression=count.copy()))
+    offset = replacement.args.get("offset")
+    for part in ("limit", "offset"):
+        replacement.set(part, None)
+    if wrapped:
+        replacement.set("order", None)
+        replacement = exp.select("*").from_(exp.Subquery(this=replacement, alias=exp.TableAlias(
+            this=exp.to_identifier("pg_with_ties"))))
+        replacement.set("order", exp.Order(expressions=[key.copy() for key in keys]))
+
+    def over_keys(function: str) -> exp.Window:
+        return exp.Window(this=exp.Anonymous(this=function, expressions=[]),
+                          order=exp.Order(expressions=[key.copy() for key in keys]))
+
+    count = fetch.args.get("count") or exp.Literal.number(1)
+    last = count.copy() if offset is None else exp.Add(this=exp.paren(offset.expression.copy()),
+                                                        expression=exp.paren(count.copy()))
+    condition: exp.Expr = exp.LTE(this=over_keys("rank"), expression=last)
+    if offset is not None:
+        skipped = exp.GT(this=over_keys("row_number"), expression=offset.expression.copy())
+        condition = exp.And(this=skipped, expression=condition)
+    qualify = exp.Qualify(this=condition)
     qualify.meta["pg_with_ties"] = True
     replacement.set("qualify", qualify)
     return replacement
@@ -5274,6 +5406,8 @@ REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
     rewrite_bare_element_alias,
     # Postgres's type errors that DuckDB would answer by casting (``where n`` of an integer, ``sum`` of a boolean).
     check_operand_types,
+    # sum() and avg() of intervals, their parts summed apart as Postgres does.
+    rewrite_interval_aggregates,
     # DISTINCT, GROUP BY, UNION and count(distinct) compare jsonb values by value, not by their text.
     rewrite_jsonb_identity,
     # Set-returning functions in the select list, jsonb aggregates and constructors, to_char, regexp_match.

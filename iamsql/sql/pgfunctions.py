@@ -877,6 +877,22 @@ create or replace temp macro pg_div(a, b) as
          then pg_raise('division by zero') else a / b end;
 create or replace temp macro pg_array_length(a, dimension) as case when dimension = 1 and len(a) > 0 then len(a) end;
 create or replace temp macro pg_day_of_week(t) as dayofweek(t) + 1;
+create or replace temp macro pg_interval_months(i) as datepart('year', i) * 12 + datepart('month', i);
+create or replace temp macro pg_interval_days(i) as datepart('day', i);
+create or replace temp macro pg_interval_micros(i) as
+    datepart('hour', i) * 3600000000 + datepart('minute', i) * 60000000 + datepart('microseconds', i);
+create or replace temp macro pg_interval_of(months, days, micros) as
+    to_months(cast(months as integer)) + to_days(cast(days as integer)) + to_microseconds(cast(micros as bigint));
+create or replace temp macro pg_ts_round(x) as round_even(x * 1000000.0, 0) / 1000000.0;
+create or replace temp macro pg_interval_div_days(d, n, month_days) as
+    pg_ts_round((d / n - trunc(d / n) + month_days - trunc(month_days)) * 86400);
+create or replace temp macro pg_interval_div_parts(m, d, us, n, month_days, seconds) as
+    pg_interval_of(trunc(m / n), trunc(d / n) + trunc(month_days) + trunc(seconds / 86400),
+                   round_even(us / n + (seconds - trunc(seconds / 86400) * 86400) * 1000000.0, 0));
+create or replace temp macro pg_interval_avg(m, d, us, n) as
+    case when n > 0 then pg_interval_div_parts(cast(m as double), cast(d as double), cast(us as double), cast(n as double),
+        pg_ts_round((m / n - trunc(m / n)) * 30),
+        pg_interval_div_days(cast(d as double), cast(n as double), pg_ts_round((m / n - trunc(m / n)) * 30))) end;
 create or replace temp macro pg_week_of_year(t) as (dayofyear(t) - 1) // 7 + 1;
 create or replace temp macro pg_week_of_month(t) as (day(t) - 1) // 7 + 1;
 create or replace temp macro pg_ordinal_suffix(n) as
@@ -890,7 +906,9 @@ create or replace temp macro pg_era_year(y) as case when y > 0 then y else 1 - y
 create or replace temp macro pg_to_char_year(y, digits, fill) as
     case when digits = 0 then printf('%d,%03d', pg_era_year(y) // 1000, pg_era_year(y) % 1000)
          else printf(case when fill then '%d' else '%0' || digits || 'd' end,
-                     pg_era_year(y) % cast(10 ** digits as bigint)) end;
+                     case when digits = 4 then pg_era_year(y) else pg_era_year(y) % cast(10 ** digits as bigint) end) end;
+create or replace temp macro pg_to_char_century(c, fill) as
+    printf(case when fill then '%d' when c < 0 then '%03d' else '%02d' end, c);
 create or replace temp macro pg_substr(s, start, n) as
     case when n < 0 then pg_raise('negative substring length not allowed')
          else substring(s, greatest(start, 1), greatest(start + n - greatest(start, 1), 0)) end;

@@ -11,8 +11,14 @@ left as it is (DuckDB then refuses it, as PostgreSQL does any text it cannot rea
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
+import struct
+import zoneinfo
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import NamedTuple
 
 MONTHS = {name: number for number, names in enumerate([
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
@@ -20,8 +26,7 @@ MONTHS = {name: number for number, names in enumerate([
     ("dec", "december")], start=1) for name in names}
 WEEKDAYS = {"sun", "sunday", "mon", "monday", "tue", "tues", "tuesday", "wed", "wednes", "wednesday", "thu", "thur",
             "thurs", "thursday", "fri", "friday", "sat", "saturday"}
-# PostgreSQL's Default zone abbreviations with a fixed offset (minutes east of UTC), those of its
-# timezonesets/Default file in common use; an abbreviation defined there by a zone name (SGT, MSK) is not here
+# PostgreSQL's Default zone abbreviations (its timezonesets/Default file) with a fixed offset, in minutes east of UTC
 ZONE_ABBREVIATIONS = {
     "utc": 0, "gmt": 0, "z": 0, "zulu": 0, "ut": 0, "uct": 0,
     "pst": -480, "pdt": -420, "mst": -420, "mdt": -360, "cst": -360, "cdt": -300, "est": -300, "edt": -240,
@@ -30,13 +35,134 @@ ZONE_ABBREVIATIONS = {
     "eest": 180, "eetdst": 180, "ist": 120, "idt": 180, "sast": 120, "eat": 180, "wat": 60, "pkt": 300,
     "ict": 420, "hkt": 480, "pht": 480, "awst": 480, "jst": 540, "kst": 540, "acst": 570, "acdt": 630,
     "aest": 600, "aedt": 660, "nzst": 720, "nzdt": 780, "brt": -180,
+    "act": -300, "bot": -240, "bra": -180, "brst": -120, "cot": -300, "clst": -180, "egst": 0, "egt": -60,
+    "fnt": -120, "fnst": -60, "gft": -180, "nft": -210, "pet": -300, "pmdt": -120, "pmst": -180, "pyst": -180,
+    "uyst": -120, "uyt": -180, "wgst": -120, "wgt": -180, "ddut": 600, "aft": 270, "almt": 360, "almst": 420,
+    "amt": -240, "bdt": 360, "bnt": 480, "bort": 480, "btt": 360, "cct": 480, "irt": 210, "jayt": 540, "kdt": 600,
+    "kgst": 360, "mmt": 390, "myt": 480, "npt": 345, "pkst": 360, "tjt": 300, "ulast": 540, "uzst": 360, "uzt": 300,
+    "xjt": 360, "yekst": 360, "azost": 0, "azot": -60, "acsst": 630, "acwst": 525, "aesst": 660, "awsst": 540,
+    "cadt": 630, "cast": 570, "lhst": 630, "ligt": 600, "nzt": 720, "sadt": 630, "wadt": 480, "wast": 420,
+    "wdt": 540, "bdst": 120, "fet": 180, "mesz": 120, "metdst": 120, "mez": 60, "msd": 240, "cxt": 420, "mut": 240,
+    "must": 300, "mvt": 300, "ret": 240, "sct": 240, "tft": 300, "chadt": 825, "chast": 765, "chut": 600,
+    "fjst": 780, "fjt": 720, "galt": -360, "gamt": -540, "gilt": 720, "mart": -570, "mht": 720, "mpt": 600,
+    "pgt": 600, "pont": 660, "pwt": 540, "taht": -600, "tot": 780, "trut": 600, "tvt": 720, "vut": 660,
+    "wakt": 720, "wft": 720, "yapt": 600,
 }
+# The Default set's abbreviations that PostgreSQL defines by a zone: the offset the zone last gave the abbreviation
+# at or before the moment (the first one after, if none), or the zone's own offset where it never uses it (SGT)
+ZONE_ABBREVIATION_ZONES = {
+    "art": "America/Argentina/Buenos_Aires", "arst": "America/Argentina/Buenos_Aires", "clt": "America/Santiago",
+    "gyt": "America/Guyana", "pyt": "America/Asuncion", "vet": "America/Caracas", "davt": "Antarctica/Davis",
+    "mawt": "Antarctica/Mawson", "amst": "Asia/Yerevan", "anast": "Asia/Anadyr", "anat": "Asia/Anadyr",
+    "azst": "Asia/Baku", "azt": "Asia/Baku", "gest": "Asia/Tbilisi", "get": "Asia/Tbilisi", "irkst": "Asia/Irkutsk",
+    "irkt": "Asia/Irkutsk", "kgt": "Asia/Bishkek", "krast": "Asia/Krasnoyarsk", "krat": "Asia/Krasnoyarsk",
+    "lkt": "Asia/Colombo", "magst": "Asia/Magadan", "magt": "Asia/Magadan", "novst": "Asia/Novosibirsk",
+    "novt": "Asia/Novosibirsk", "omsst": "Asia/Omsk", "omst": "Asia/Omsk", "petst": "Asia/Kamchatka",
+    "pett": "Asia/Kamchatka", "sgt": "Asia/Singapore", "tmt": "Asia/Ashgabat", "ulat": "Asia/Ulaanbaatar",
+    "vlast": "Asia/Vladivostok", "vlat": "Asia/Vladivostok", "yakst": "Asia/Yakutsk", "yakt": "Asia/Yakutsk",
+    "yekt": "Asia/Yekaterinburg", "fkst": "Atlantic/Stanley", "fkt": "Atlantic/Stanley", "lhdt": "Australia/Lord_Howe",
+    "msk": "Europe/Moscow", "volt": "Europe/Volgograd", "iot": "Indian/Chagos", "ckt": "Pacific/Rarotonga",
+    "easst": "Pacific/Easter", "east": "Pacific/Easter", "kost": "Pacific/Kosrae", "lint": "Pacific/Kiritimati",
+    "nut": "Pacific/Niue", "tkt": "Pacific/Fakaofo",
+}
+# A POSIX zone (PST+1, UTC+3, +3): its offset counts hours west of UTC, the other way round from ISO 8601's
+POSIX_ZONE = re.compile(r"([a-z]{3,})?([+-])(\d\d?)(?::(\d\d))?", re.IGNORECASE)
+EPOCH = datetime(1970, 1, 1)
+
+
+class ZoneRules(NamedTuple):
+    """A zone's transitions as its TZif file lists them: UTC seconds, and the (offset in seconds east, abbreviation)
+    in force from each; ``initial`` before the first; ``dst_ahead``: the file's rule for later times has DST."""
+
+    times: list[int]
+    kinds: list[tuple[int, str]]
+    initial: tuple[int, str]
+    dst_ahead: bool
+
+
+@functools.lru_cache(maxsize=None)
+def zone_rules(zone: str) -> ZoneRules | None:
+    """The rules of a zone of the system's time zone database (as PostgreSQL compiles them), None without it."""
+    path = next((Path(d) / zone for d in zoneinfo.TZPATH if (Path(d) / zone).is_file()), None)
+    if path is None:
+        return None
+    data = path.read_bytes()
+    if data[:4] != b"TZif":
+        return None
+    counts = struct.unpack(">6l", data[20:44])
+    if data[4:5] >= b"2":  # skip the 32-bit block: the 64-bit one follows it
+        isut, isstd, leap, timecnt, typecnt, charcnt = counts
+        data = data[44 + timecnt * 5 + typecnt * 6 + charcnt + leap * 8 + isstd + isut:]
+        counts, size, stamp = struct.unpack(">6l", data[20:44]), 8, ">q"
+    else:
+        size, stamp = 4, ">l"
+    isut, isstd, leap, timecnt, typecnt, charcnt = counts
+    at = 44
+    times = [struct.unpack(stamp, data[at + i * size: at + (i + 1) * size])[0] for i in range(timecnt)]
+    at += timecnt * size
+    indexes = list(data[at: at + timecnt])
+    at += timecnt
+    types = [struct.unpack(">lBB", data[at + i * 6: at + i * 6 + 6]) for i in range(typecnt)]
+    at += typecnt * 6
+    chars = data[at: at + charcnt]
+
+    def kind(index: int) -> tuple[int, str]:
+        offset, _, abbreviation = types[index]
+        return offset, chars[abbreviation: chars.index(b"\0", abbreviation)].decode()
+
+    footer = data[at + charcnt + leap * (size + 4) + isstd + isut:].strip(b"\n").decode(errors="replace")
+    # a POSIX TZ string names a daylight saving time after the standard time's offset: CET-1CEST,M3.5.0,...
+    dst_ahead = re.fullmatch(r"(<[^>]*>|[a-z]+)[+-]?[\d:]+(<[^>]*>|[a-z]+).*", footer, re.IGNORECASE | re.DOTALL)
+    return ZoneRules(times, [kind(i) for i in indexes], kind(0), dst_ahead is not None)
+
+
+def abbreviation_offset(abbreviation: str, instant: int) -> int | None:
+    """Seconds east of UTC that PostgreSQL gives a zone abbreviation of its Default set at the UTC second
+    ``instant``; None when it is not one or its zone cannot be read."""
+    word = abbreviation.lower()
+    if word in ZONE_ABBREVIATIONS:
+        return ZONE_ABBREVIATIONS[word] * 60
+    rules = zone_rules(ZONE_ABBREVIATION_ZONES.get(word, ""))
+    if rules is None:
+        return None
+    before = bisect.bisect_right(rules.times, instant)
+    used = [i for i, (_, name) in enumerate(rules.kinds) if name.lower() == word]
+    if used:
+        earlier = [i for i in used if i < before]
+        return rules.kinds[earlier[-1] if earlier else used[0]][0]
+    if before == len(rules.times) and rules.dst_ahead:
+        return None  # a time the file's own rule decides, with daylight saving time: not read here
+    return rules.kinds[before - 1][0] if before else rules.initial[0]
+
+
+def local_abbreviation_offset(abbreviation: str, local: int) -> int | None:
+    """``abbreviation_offset`` of a time written with the abbreviation, ``local`` its wall-clock seconds since 1970:
+    PostgreSQL asks at the moment the wall clock shows in the abbreviation's zone."""
+    word = abbreviation.lower()
+    rules = zone_rules(ZONE_ABBREVIATION_ZONES[word]) if word in ZONE_ABBREVIATION_ZONES else None
+    if rules is None:
+        return abbreviation_offset(word, local)
+    before = bisect.bisect_right(rules.times, local)
+    return abbreviation_offset(word, local - (rules.kinds[before - 1][0] if before else rules.initial[0]))
+
+
+def posix_offset(zone: str) -> int | None:
+    """Seconds east of UTC of a POSIX zone without daylight saving time (``UTC+3`` is 3 hours west), else None."""
+    match = POSIX_ZONE.fullmatch(zone.strip())
+    if match is None or int(match[3]) > 24 or int(match[4] or 0) > 59:
+        return None
+    west = int(match[3]) * 3600 + int(match[4] or 0) * 60
+    return -west if match[2] == "+" else west
+
+
 # ISO 8601 as DuckDB reads it (a fraction of at most six digits): left alone
 ISO = re.compile(r"\d{4}-\d\d?-\d\d?(?:[ T]\d\d?:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:\s*(?:[+-]\d\d(?::?\d\d)?|Z))?)?",
                  re.IGNORECASE)
-TIME = re.compile(r"(\d\d?):(\d\d)(?::(\d\d)(?:\.(\d+))?)?((?:[+-]\d\d?(?::?\d\d)?|[a-z]+))?", re.IGNORECASE)
+TIME = re.compile(r"(\d\d?):(\d\d)(?::(\d\d)(?:\.(\d+))?)?((?:[+-]\d\d?(?::?\d\d)?|[a-z]+(?:[+-]\d\d?(?::\d\d)?)?))?",
+                  re.IGNORECASE)
 # ISO 8601's basic time after a date: hhmmss or hhmm, a fraction after the seconds
-BASIC_TIME = re.compile(r"(\d\d)(\d\d)(?:(\d\d)(?:\.(\d+))?)?((?:[+-]\d\d?(?::?\d\d)?|[a-z]+))?", re.IGNORECASE)
+BASIC_TIME = re.compile(r"(\d\d)(\d\d)(?:(\d\d)(?:\.(\d+))?)?((?:[+-]\d\d?(?::?\d\d)?|[a-z]+(?:[+-]\d\d?(?::\d\d)?)?))?",
+                        re.IGNORECASE)
 OFFSET = re.compile(r"([+-])(\d\d?)(?::?(\d\d))?")
 SEPARATED = re.compile(r"([a-z0-9]+)([-/.])([a-z0-9]+)\2([a-z0-9]+)", re.IGNORECASE)
 DAY_OF_YEAR = re.compile(r"(\d{4})[-.](\d{3})")
@@ -67,6 +193,7 @@ class _Fields:
         self.time: tuple[int, int, int, str] | None = None
         self.meridiem: str | None = None
         self.offset: int | None = None  # minutes east of UTC
+        self.zone: str | None = None  # an abbreviation whose offset depends on the time (ZONE_ABBREVIATION_ZONES)
         self.bc = False
 
     def add_token(self, token: str) -> bool:
@@ -80,8 +207,15 @@ class _Fields:
             self.meridiem = word
         elif word in ("bc", "ad"):
             self.bc = word == "bc"
-        elif word in ZONE_ABBREVIATIONS and self.offset is None:
+        elif word in ZONE_ABBREVIATIONS and self.offset is None and self.zone is None:
             self.offset = ZONE_ABBREVIATIONS[word]
+        elif word in ZONE_ABBREVIATION_ZONES and self.offset is None and self.zone is None:
+            self.zone = word
+        elif (match := POSIX_ZONE.fullmatch(token)) and match[1] and self.offset is None and self.zone is None:
+            offset = posix_offset(token)
+            if offset is None:
+                return False
+            self.offset = offset // 60
         elif (match := JULIAN.fullmatch(token)) and self.date is None:
             ordinal = int(match[1]) - JULIAN_ORDINAL
             if not 1 <= ordinal <= datetime.max.toordinal():
@@ -183,6 +317,13 @@ def iso_text(text: str, kind: str) -> str | None:
     written += f" {moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
     if moment.microsecond:
         written += f".{moment.microsecond:06d}"
+    if kind == "timestamptz" and fields.zone:
+        if fields.bc:
+            return None
+        offset = local_abbreviation_offset(fields.zone, int((moment - EPOCH).total_seconds()))
+        if offset is None or offset % 60:
+            return None
+        fields.offset = offset // 60
     if kind == "timestamptz" and fields.offset:
         sign, minutes = ("-", -fields.offset) if fields.offset < 0 else ("+", fields.offset)
         written += f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"

@@ -11640,3 +11640,101 @@ select name, path from aws_iam_role order by path fetch first row with ties;
 
 -- name: fetch_with_ties_nulls
 select name, role_last_used_date as path from aws_iam_role order by path desc fetch first 1 rows with ties;
+
+-- name: to_char_four_digit_years_and_centuries_of_bc_times
+select y, to_char(make_date(y, 3, 15), 'YYYY-MM-DD') as day, to_char(make_date(y, 3, 15), 'FMYYYY') as fill,
+  to_char(make_date(y, 3, 15), 'YY IYYY FMIYYY CC FMCC YYYYth') as other,
+  to_char(make_date(y, 3, 15)::timestamp, 'YYYY-MM-DD HH24 CC') as wall,
+  to_char(make_date(y, 3, 15)::timestamptz, 'YYYY-MM-DD HH24 CC BC') as moment
+from (values (-4713), (-1000), (-101), (-100), (-44), (-1), (1), (44), (99), (100), (2024), (10000), (12345)) v(y)
+order by y;
+
+-- name: to_char_year_of_bc_literals
+select to_char(date '0044-03-15 BC', 'YYYY') as y, to_char(date '0044-03-15 BC', 'YYYY-MM-DD') as d,
+  to_char(date '0044-03-15 BC', 'FMYYYY') as fm, to_char(timestamptz '0044-03-15 10:00:00+00 BC', 'YYYY-MM-DD CC') as tz,
+  to_char(timestamp '0001-12-31 23:00:00 BC', 'YYYY IYYY YY CC') as first_bc;
+
+-- name: fetch_with_ties_after_offset
+select * from (
+  select name, attachment_count from aws_iam_policy order by attachment_count desc offset 2 fetch first 1 rows with ties
+) as second_tier
+order by name;
+
+-- name: fetch_with_ties_after_offset_on_a_tied_key
+select account_id, count(*) as policies from aws_iam_policy group by account_id order by policies offset 1 rows fetch next 1 row with ties;
+
+-- name: fetch_with_ties_of_distinct_values
+select distinct path from aws_iam_role order by path fetch first 2 rows with ties;
+
+-- name: fetch_with_ties_of_distinct_rows_by_ordinal_and_expression
+select distinct account_id, lower(path) as p from aws_iam_user order by 1 desc, lower(path) fetch first 1 rows with ties;
+
+-- name: fetch_with_ties_of_a_union
+select * from (
+  select name, 'role' as kind from aws_iam_role union select name, 'user' from aws_iam_user order by kind fetch first 1 rows with ties
+) as firsts
+order by name;
+
+-- name: fetch_with_ties_of_an_except_by_name
+select account_id, path from aws_iam_role except select account_id, path from aws_iam_user order by path desc fetch first 1 rows with ties;
+
+-- name: fetch_with_ties_of_a_union_all_after_offset
+select account_id from aws_iam_role union all select account_id from aws_iam_user order by 1 offset 2 fetch first 3 rows with ties;
+
+-- name: time_input_zone_abbreviations_defined_by_a_zone
+select '2025-06-15 10:00 SGT'::timestamptz as singapore, '1980-06-15 10:00 SGT'::timestamptz as singapore_1980,
+  '2025-06-15 10:00 MSK'::timestamptz as moscow, '2012-06-15 10:00 MSK'::timestamptz as moscow_2012,
+  '2010-06-15 10:00 MSK'::timestamptz as moscow_summer_2010, 'Jun 15 2025 10:00 msk'::timestamptz as moscow_words,
+  '2025-01-15 10:00 VLAT'::timestamptz as vladivostok, '2025-06-15 10:00 YEKT'::timestamptz as yekaterinburg,
+  '2025-06-15 10:00 NPT'::timestamptz as nepal, '2025-06-15 10:00 CHAST'::timestamptz as chatham;
+
+-- name: time_input_posix_zones_count_hours_west
+select '2025-06-15 10:00 PST+1'::timestamptz as pst_plus_1, '2025-06-15 10:00 UTC+3'::timestamptz as utc_plus_3,
+  '2025-06-15 10:00 UTC-3'::timestamptz as utc_minus_3, '2025-06-15 10:00 EST+2'::timestamptz as est_plus_2,
+  '2025-06-15 10:00 PST-1:30'::timestamptz as half_hour, '2025-06-15T10:00:00UTC+3'::timestamptz as iso_t,
+  'Jun 15 2025 10:00 utc+3'::timestamptz as words, '2025-06-15 10:00 UTC+3'::timestamp as zone_ignored;
+
+-- name: time_input_zones_of_text_values
+select t, t::timestamptz as at
+from (values ('2025-06-15 10:00 SGT'), ('2010-06-15 10:00 MSK'), ('2025-06-15 10:00 UTC+3'), ('2025-06-15 10:00 PST+1'),
+  ('2025-06-15 10:00 NPT')) as v(t)
+order by t;
+
+-- name: at_time_zone_abbreviations_and_posix_zones
+select timestamptz '2025-06-15 10:00+00' at time zone 'PST' as pst, timestamptz '2025-06-15 10:00+00' at time zone 'CET' as cet,
+  timestamptz '2025-06-15 10:00+00' at time zone 'UTC+3' as posix, timestamptz '2025-06-15 10:00+00' at time zone 'PST+1' as pst_1,
+  timestamptz '2025-06-15 10:00+00' at time zone '+3' as bare, timestamptz '2025-06-15 10:00+00' at time zone 'npt' as nepal,
+  timestamp '2025-06-15 10:00' at time zone 'UTC+3' as from_wall, timestamp '2025-06-15 10:00' at time zone 'CET' as from_cet,
+  timestamptz '2025-06-15 10:00+00' at time zone 'America/New_York' as named;
+
+-- name: at_time_zone_abbreviations_defined_by_a_zone
+select t, t at time zone 'MSK' as moscow, t at time zone 'SGT' as singapore, t at time zone 'msd' as moscow_summer
+from (values (timestamptz '2025-06-15 10:00+00'), ('2012-06-15 10:00+00'), ('2010-06-15 10:00+00'), ('1980-06-15 10:00+00'),
+  ('1991-03-31 01:00+00')) as v(t)
+order by t;
+
+-- name: at_time_zone_of_event_times
+select event_name, event_time at time zone 'PST' as pacific, event_time at time zone 'MSK' as moscow,
+  to_char(event_time at time zone 'UTC+5', 'YYYY-MM-DD HH24:MI') as west_5
+from aws_cloudtrail_trail_event
+order by event_time, event_name;
+
+-- name: interval_sum_and_avg_of_gaps
+select event_source, avg(gap) as average_gap, sum(gap) as total_gap, count(*) as gaps
+from (
+  select event_source, event_time - lag(event_time) over (partition by event_source order by event_time, event_id) as gap
+  from aws_cloudtrail_trail_event
+) as gaps
+where gap is not null
+group by event_source;
+
+-- name: interval_avg_of_mixed_parts
+select avg(i) as average, sum(i) as total, avg(i) filter (where i > interval '1 day') as long_average
+from (values (interval '1 month 3 days 10:00:00'), (interval '2 days 00:00:00.000001'), (interval '-1 mon 07:30'),
+  (interval '14 days 25:00:00')) as v(i);
+
+-- name: interval_avg_over_window
+select name, avg(now() - create_date) over (partition by account_id) as account_average,
+  sum(interval '1 hour') over (order by name) as hours
+from aws_iam_user
+order by name;

@@ -7761,3 +7761,950 @@ group by 1, 2;
 select user_type, count(*) filter (where read_only) as reads, count(*) filter (where not read_only) as writes
 from aws_cloudtrail_trail_event
 group by user_type;
+
+-- name: x27_user_policy_actions_lateral
+select u.name, u.account_id, a.action
+from aws_iam_user as u,
+  jsonb_array_elements(u.inline_policies_std) as p,
+  jsonb_array_elements(p -> 'PolicyDocument' -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') as a(action)
+where s ->> 'Effect' = 'Allow';
+
+-- name: x27_role_trust_principals_by_type
+select r.name, r.account_id, k as principal_type, jsonb_array_length(v) as principals
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_each(s -> 'Principal') as p(k, v)
+order by r.account_id, r.name, k, principals;
+
+-- name: x27_policy_statement_count_histogram
+select jsonb_array_length(policy_std -> 'Statement') as statements, count(*) as policies
+from aws_iam_policy
+group by 1
+order by 1;
+
+-- name: x27_policy_wildcard_resource_statements
+select p.name, p.account_id, s ->> 'Sid' as sid
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s
+where s -> 'Resource' ? '*' and s ->> 'Effect' = 'Allow';
+
+-- name: x27_policy_path_exists_admin
+select name, account_id
+from aws_iam_policy
+where jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Allow" && @.Action[*] == "*")');
+
+-- name: x27_role_path_exists_service_principal
+select name, account_id
+from aws_iam_role
+where jsonb_path_exists(assume_role_policy_std, '$.Statement[*].Principal.Service[*] ? (@ like_regex "lambda")');
+
+-- name: x27_user_age_in_days_by_date_part
+select name, account_id, date_part('day', now() - create_date)::int as age_days
+from aws_iam_user
+where create_date is not null;
+
+-- name: x27_user_created_year_extract
+select extract(year from create_date) as year, count(*) as users
+from aws_iam_user
+where create_date is not null
+group by 1
+order by 1;
+
+-- name: x27_role_age_interval_text
+select name, account_id, age(date_trunc('day', now()), date_trunc('day', create_date)) > interval '365 days' as older_than_a_year
+from aws_iam_role;
+
+-- name: x27_credential_report_stale_passwords
+select user_name, account_id, password_last_used
+from aws_iam_credential_report
+where password_enabled and (password_last_used is null or password_last_used < now() - interval '90 days');
+
+-- name: x27_credential_report_key_age_buckets
+select user_name, account_id,
+  case
+    when access_key_1_last_rotated is null then 'none'
+    when access_key_1_last_rotated > now() - interval '90 days' then 'fresh'
+    when access_key_1_last_rotated > now() - interval '365 days' then 'aging'
+    else 'stale'
+  end as key_1_age
+from aws_iam_credential_report;
+
+-- name: x27_events_by_month_to_char
+select to_char(event_time, 'YYYY-MM') as month, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: x27_events_by_weekday_to_char
+select to_char(event_time, 'Dy') as weekday, to_char(event_time, 'D') as day_number, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 2;
+
+-- name: x27_events_per_hour_extract
+select extract(hour from event_time) as hour, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: x27_user_arn_account_regexp_matches
+select name, (regexp_matches(arn, 'arn:aws:iam::(\d+):user(/.*/)?'))[1] as account
+from aws_iam_user;
+
+-- name: x27_role_name_regexp_replace
+select name, regexp_replace(name, '[^A-Za-z0-9]', '_', 'g') as safe_name, account_id
+from aws_iam_role;
+
+-- name: x27_policy_names_string_agg_ordered
+select account_id, string_agg(name, ', ' order by name) as policies
+from aws_iam_policy
+group by account_id;
+
+-- name: x27_role_names_string_agg_desc
+select account_id, string_agg(name, ';' order by create_date desc, name) as newest_first
+from aws_iam_role
+group by account_id;
+
+-- name: x27_role_session_duration_percentiles
+select account_id, percentile_cont(0.5) within group (order by max_session_duration) as median,
+  percentile_cont(0.9) within group (order by max_session_duration) as p90,
+  percentile_disc(0.5) within group (order by max_session_duration) as median_disc
+from aws_iam_role
+group by account_id;
+
+-- name: x27_events_grouping_sets
+select event_source, read_only, count(*) as events
+from aws_cloudtrail_trail_event
+group by grouping sets ((event_source), (read_only), ());
+
+-- name: x27_events_rollup_source_name
+select event_source, event_name, count(*) as events, grouping(event_source, event_name) as level
+from aws_cloudtrail_trail_event
+where event_source like 'iam.%'
+group by rollup (event_source, event_name);
+
+-- name: x27_users_cube_mfa_account
+select account_id, mfa_enabled, count(*) as users
+from aws_iam_user
+group by cube (account_id, mfa_enabled);
+
+-- name: x27_role_latest_event_lateral
+select r.name, r.account_id, e.last_call
+from aws_iam_role as r
+  left join lateral (
+    select max(event_time) as last_call
+    from aws_cloudtrail_trail_event as t
+    where t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn' = r.arn
+  ) as e on true;
+
+-- name: x27_users_without_keys_not_exists
+select u.name, u.account_id
+from aws_iam_user as u
+where not exists (
+  select 1 from aws_iam_access_key as k where k.user_name = u.name and k.account_id = u.account_id
+);
+
+-- name: x27_users_with_active_keys_exists
+select u.name, u.account_id
+from aws_iam_user as u
+where exists (
+  select from aws_iam_access_key as k where k.user_name = u.name and k.account_id = u.account_id and k.status = 'Active'
+);
+
+-- name: x27_roles_order_by_case
+select name, account_id, path
+from aws_iam_role
+order by case when path = '/' then 0 when path like '/service-role/%' then 1 else 2 end, account_id, name;
+
+-- name: x27_policy_actions_unnest_array
+select p.name, p.account_id, x.action
+from aws_iam_policy as p,
+  unnest(array['iam:passrole', 's3:getobject', 'sts:assumerole']) as x(action)
+where p.policy_std::text like '%' || x.action || '%';
+
+-- name: x27_user_name_parts_array_length
+select name, array_length(string_to_array(name, '.'), 1) as parts, cardinality(string_to_array(name, '-')) as dash_parts
+from aws_iam_user;
+
+-- name: x27_role_path_array_position
+select name, account_id, array_position(array['/', '/service-role/', '/aws-service-role/'], path) as path_rank
+from aws_iam_role;
+
+-- name: x27_policy_any_names
+select name, account_id
+from aws_iam_policy
+where name = any (array['AdministratorAccess', 'ReadOnlyAccess', 'PowerUserAccess', 'IAMFullAccess']);
+
+-- name: x27_role_duration_all
+select name, account_id, max_session_duration
+from aws_iam_role
+where max_session_duration >= all (array[3600, 1800]);
+
+-- name: x27_policy_attachment_integer_division
+select name, account_id, attachment_count / 2 as halves, attachment_count % 2 as remainder
+from aws_iam_policy
+where attachment_count is not null;
+
+-- name: x27_role_duration_hours_numeric
+select name, account_id, round(max_session_duration / 3600.0, 2) as hours, max_session_duration / 3600 as whole_hours
+from aws_iam_role;
+
+-- name: x27_mfa_share_numeric_scale
+select account_id, count(*) as users, round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1) as mfa_pct
+from aws_iam_user
+group by account_id;
+
+-- name: x27_user_empty_vs_null_boundary
+select name, account_id,
+  case when permissions_boundary_arn is null then 'unknown' when permissions_boundary_arn = '' then 'none' else 'set' end as boundary
+from aws_iam_user;
+
+-- name: x27_coalesce_nullif_description
+select name, account_id, coalesce(nullif(description, ''), '(no description)') as description
+from aws_iam_role;
+
+-- name: x27_events_error_nulls_first
+select event_name, error_code, event_id
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com'
+order by error_code nulls first, event_name, event_id;
+
+-- name: x27_events_user_agent_split_part
+select split_part(user_agent, '/', 1) as agent, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1;
+
+-- name: x27_events_source_ip_prefix
+select regexp_replace(source_ip_address, '\.\d+$', '.0') as network, count(*) as events
+from aws_cloudtrail_trail_event
+where source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$'
+group by 1;
+
+-- name: x27_events_request_parameter_keys
+select k as parameter, count(*) as events
+from aws_cloudtrail_trail_event,
+  jsonb_object_keys(request_parameters) as k
+where jsonb_typeof(request_parameters) = 'object'
+group by k;
+
+-- name: x27_events_resources_arns
+select e.event_name, r ->> 'ARN' as arn, r ->> 'type' as kind
+from aws_cloudtrail_trail_event as e,
+  jsonb_array_elements(e.resources) as r
+where jsonb_typeof(e.resources) = 'array';
+
+-- name: x27_events_session_mfa
+select user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1;
+
+-- name: x27_events_first_last_per_user
+select username, min(event_time) as first_seen, max(event_time) as last_seen, max(event_time) - min(event_time) as span
+from aws_cloudtrail_trail_event
+where username <> ''
+group by username;
+
+-- name: x27_events_daily_window_counts
+select date_trunc('day', event_time) as day, count(*) as events,
+  sum(count(*)) over (order by date_trunc('day', event_time)) as running
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: x27_events_rank_sources
+select event_source, count(*) as events, dense_rank() over (order by count(*) desc) as place
+from aws_cloudtrail_trail_event
+group by event_source;
+
+-- name: x27_group_members_jsonb
+select g.name as group_name, g.account_id, u ->> 'UserName' as member
+from aws_iam_group as g,
+  jsonb_array_elements(g.users) as u;
+
+-- name: x27_user_groups_names_array_agg
+select u.name, u.account_id, array_agg(g ->> 'GroupName' order by g ->> 'GroupName') as groups
+from aws_iam_user as u,
+  jsonb_array_elements(u.groups) as g
+group by u.name, u.account_id;
+
+-- name: x27_user_tag_keys_each_text
+select u.name, u.account_id, t.key, t.value
+from aws_iam_user as u,
+  jsonb_each_text(u.tags) as t;
+
+-- name: x27_role_tags_missing_owner
+select name, account_id
+from aws_iam_role
+where tags is null or not tags ? 'owner';
+
+-- name: x27_password_policy_score
+select account_id,
+  (require_lowercase_characters::int + require_uppercase_characters::int + require_numbers::int + require_symbols::int) as classes,
+  minimum_password_length >= 14 as long_enough
+from aws_iam_account_password_policy;
+
+-- name: x27_events_epoch_seconds
+select event_id, extract(epoch from event_time) as epoch, date_part('epoch', event_time)::bigint as epoch_int
+from aws_cloudtrail_trail_event
+where event_source = 'sts.amazonaws.com';
+
+-- name: x27_events_minutes_since_previous
+select event_id, event_time,
+  extract(epoch from event_time - lag(event_time) over (order by event_time, event_id)) / 60 as minutes_since_previous
+from aws_cloudtrail_trail_event
+where event_source = 'signin.amazonaws.com'
+order by event_time, event_id;
+
+-- name: x27_events_next_event_name_lead
+select event_id, event_name, lead(event_name) over (partition by username order by event_time, event_id) as next_event
+from aws_cloudtrail_trail_event
+where username <> '' and event_source = 'iam.amazonaws.com';
+
+-- name: x27_events_ntile_quartiles
+select event_id, ntile(4) over (order by event_time, event_id) as quartile
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com';
+
+-- name: x27_events_distinct_on_latest_per_source
+select distinct on (event_source) event_source, event_name, event_time, event_id
+from aws_cloudtrail_trail_event
+order by event_source, event_time desc, event_id;
+
+-- name: x27_events_error_rate_per_source
+select event_source, count(*) as events, count(*) filter (where error_code is not null) as errors,
+  round(count(*) filter (where error_code is not null)::numeric / count(*), 4) as error_rate
+from aws_cloudtrail_trail_event
+group by event_source
+having count(*) > 5;
+
+-- name: x27_events_bool_aggregates
+select event_source, bool_and(read_only) as all_reads, bool_or(error_code is not null) as any_error, every(event_version = '1.08') as all_108
+from aws_cloudtrail_trail_event
+group by event_source;
+
+-- name: x27_events_count_distinct_users_ips
+select recipient_account_id, count(distinct username) as users, count(distinct source_ip_address) as ips
+from aws_cloudtrail_trail_event
+group by recipient_account_id;
+
+-- name: x27_events_cte_top_callers
+with callers as (
+  select coalesce(nullif(username, ''), user_identity ->> 'principalId') as caller, count(*) as calls
+  from aws_cloudtrail_trail_event
+  group by 1
+)
+select caller, calls, rank() over (order by calls desc) as place
+from callers
+where calls >= 3;
+
+-- name: x27_recursive_cte_countdown_days
+with recursive d(n) as (select 0 union all select n + 1 from d where n < 6)
+select n, (date '2025-06-15' - n) as day, to_char(date '2025-06-15' - n, 'FMDay') as weekday
+from d
+order by n;
+
+-- name: x27_generate_series_days_events
+select d::date as day, count(e.event_id) as events
+from generate_series(date '2025-06-10', date '2025-06-16', interval '1 day') as d
+  left join aws_cloudtrail_trail_event as e on date_trunc('day', e.event_time) = d
+group by d
+order by d;
+
+-- name: x27_union_principal_names
+select name, 'user' as kind, account_id from aws_iam_user
+union
+select name, 'role', account_id from aws_iam_role
+order by account_id, kind, name;
+
+-- name: x27_intersect_user_role_names
+select account_id from aws_iam_user
+intersect
+select account_id from aws_iam_role;
+
+-- name: x27_except_roles_without_events
+select arn from aws_iam_role
+except
+select user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn' from aws_cloudtrail_trail_event;
+
+-- name: x27_policy_contains_passrole
+select name, account_id
+from aws_iam_policy as p
+where exists (
+  select 1 from jsonb_array_elements(p.policy_std -> 'Statement') as s
+  where s -> 'Action' @> '["iam:passrole"]'
+);
+
+-- name: x27_policy_condition_keys_exist_any
+select p.name, p.account_id, s -> 'Condition' ?| array['stringequals', 'stringlike'] as has_string_condition
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s
+where s ? 'Condition';
+
+-- name: x27_role_trust_path_text
+select name, account_id, assume_role_policy_std #>> '{Statement,0,Effect}' as first_effect,
+  assume_role_policy_std #> '{Statement,0,Action}' as first_actions
+from aws_iam_role;
+
+-- name: x27_jsonb_build_object_summary
+select account_id, jsonb_build_object('users', count(*), 'mfa', count(*) filter (where mfa_enabled)) as summary
+from aws_iam_user
+group by account_id;
+
+-- name: x27_jsonb_agg_user_names
+select account_id, jsonb_agg(name order by name) as users
+from aws_iam_user
+group by account_id;
+
+-- name: x27_jsonb_strip_nulls_login_profile
+select name, account_id, jsonb_strip_nulls(login_profile) as profile
+from aws_iam_user
+where login_profile is not null;
+
+-- name: x27_format_reason_text
+select format('%s (%s) created %s', name, account_id, to_char(create_date, 'YYYY-MM-DD')) as reason
+from aws_iam_role;
+
+-- name: x27_lpad_rpad_initcap
+select lpad(max_session_duration::text, 6, '0') as padded, rpad(left(name, 8), 10, '.') as short_name, initcap(path) as cased
+from aws_iam_role;
+
+-- name: x27_trim_position_substring
+select name, position('-' in name) as dash_at, substring(name from 1 for 5) as head, btrim(path, '/') as bare_path
+from aws_iam_role;
+
+-- name: x27_substring_regex_account
+select name, substring(arn from ':(\d{12}):') as account
+from aws_iam_role;
+
+-- name: x27_regexp_split_to_table_paths
+select r.name, r.account_id, part
+from aws_iam_role as r,
+  regexp_split_to_table(trim(both '/' from r.path), '/') as part
+where r.path <> '/';
+
+-- name: x27_concat_null_handling
+select name, concat(name, '-', null, path) as concatenated, name || null as piped, concat_ws('/', account_id, null, name) as joined
+from aws_iam_user;
+
+-- name: x27_text_functions_misc
+select name, length(name) as len, octet_length(name) as bytes, upper(left(name, 3)) as prefix, reverse(name) as backwards,
+  replace(name, '-', '_') as underscored, translate(name, 'aeiou', 'AEIOU') as vowels
+from aws_iam_user;
+
+-- name: x27_md5_and_repeat
+select name, md5(arn) as digest, repeat('*', length(name) % 7) as stars
+from aws_iam_group;
+
+-- name: x27_greatest_least_dates
+select name, account_id, greatest(create_date, password_last_used) as latest_activity, least(create_date, password_last_used) as earliest
+from aws_iam_user;
+
+-- name: x27_numeric_math_functions
+select name, abs(max_session_duration - 7200) as distance, mod(max_session_duration, 7) as mod7,
+  power(2, 3) as eight, sqrt(max_session_duration) as root, ceil(max_session_duration / 7.0) as ceiling, floor(max_session_duration / 7.0) as flr
+from aws_iam_role;
+
+-- name: x27_numeric_cast_scale
+select name, max_session_duration::numeric(10, 2) as with_cents, (max_session_duration / 7.0)::numeric(12, 3) as sevenths,
+  trunc(max_session_duration / 7.0, 2) as truncated, sign(max_session_duration - 3600) as sign
+from aws_iam_role;
+
+-- name: x27_int_cast_rounding
+select v, v::int as as_int, round(v) as rounded, round(v, 1) as one_place
+from (values (2.5), (3.5), (-2.5), (0.45), (1.05)) as t(v);
+
+-- name: x27_avg_minutes_scale
+select account_id, avg(max_session_duration) as avg_seconds, avg(max_session_duration) / 60 as avg_minutes
+from aws_iam_role
+group by account_id;
+
+-- name: x27_sum_bigint_division
+select account_id, sum(attachment_count) as attachments, sum(attachment_count) / count(*) as per_policy,
+  sum(attachment_count)::numeric / count(*) as exact_per_policy
+from aws_iam_policy
+where attachment_count is not null
+group by account_id;
+
+-- name: x27_interval_arithmetic_justify
+select interval '90 days' * 2 as double, interval '1 day' / 4 as quarter, justify_days(interval '45 days') as justified,
+  justify_hours(interval '50 hours') as hours, interval '1 hour' * 1.5 as ninety_minutes;
+
+-- name: x27_make_interval_deadline
+select user_name, account_id, create_date + make_interval(days => 90) as rotation_due
+from aws_iam_access_key;
+
+-- name: x27_access_key_age_days_int
+select access_key_id, user_name, (now()::date - create_date::date) as age_days
+from aws_iam_access_key;
+
+-- name: x27_access_key_age_extract_days
+select access_key_id, extract(day from now() - create_date) as days, date_part('hour', now() - create_date) as hours_part
+from aws_iam_access_key;
+
+-- name: x27_timestamp_literal_compare
+select name, account_id
+from aws_iam_user
+where create_date between '2015-01-01' and '2020-12-31 23:59:59';
+
+-- name: x27_is_distinct_from_region
+select name, account_id, role_last_used_region
+from aws_iam_role
+where role_last_used_region is distinct from 'us-east-1';
+
+-- name: x27_ilike_and_not_like
+select name, account_id
+from aws_iam_role
+where name ilike '%admin%' or (name not like 'AWS%' and path like '/service-role/%');
+
+-- name: x27_similar_to_names
+select name, account_id
+from aws_iam_user
+where name similar to '%(admin|dev|test|Admin|Dev|Test)%';
+
+-- name: x27_chr_ascii_first_letter
+select name, ascii(name) as code, chr(ascii(upper(name))) as first_upper
+from aws_iam_group;
+
+-- name: x27_credential_report_key_usage_union_all
+select user_name, account_id, 1 as key, access_key_1_last_used_service as service
+from aws_iam_credential_report where access_key_1_active
+union all
+select user_name, account_id, 2, access_key_2_last_used_service
+from aws_iam_credential_report where access_key_2_active;
+
+-- name: x27_credential_report_days_since_change
+select user_name, account_id, date_part('day', generated_time - password_last_changed) as days_since_change
+from aws_iam_credential_report
+where password_last_changed is not null;
+
+-- name: x27_trail_settings_case
+select name, account_id,
+  case when is_multi_region_trail and log_file_validation_enabled then 'ok' else 'alarm' end as status,
+  coalesce(kms_key_id, '') = '' as unencrypted
+from aws_cloudtrail_trail
+where region = home_region;
+
+-- name: x27_trail_event_selectors_data_resources
+select t.name, t.account_id, s ->> 'ReadWriteType' as read_write, (s ->> 'IncludeManagementEvents')::bool as management,
+  jsonb_array_length(coalesce(s -> 'DataResources', '[]'::jsonb)) as data_resources
+from aws_cloudtrail_trail as t,
+  jsonb_array_elements(t.event_selectors) as s;
+
+-- name: x27_events_week_quarter_fields
+select extract(isodow from event_time) as isodow, extract(doy from event_time) as doy, extract(week from event_time) as week,
+  extract(quarter from event_time) as quarter, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1, 2, 3, 4;
+
+-- name: x27_events_to_char_iso_week_patterns
+select to_char(event_time, 'IYYY-IW') as iso_week, to_char(event_time, 'WW Q DDD J') as numbers, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1, 2;
+
+-- name: x27_events_to_char_12_hour
+select event_id, to_char(event_time, 'HH12:MI AM') as clock, to_char(event_time, 'FMMonth DD, YYYY') as spelled
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com';
+
+-- name: x27_events_date_trunc_week_quarter
+select date_trunc('week', event_time) as week, date_trunc('quarter', event_time) as quarter, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1, 2;
+
+-- name: x27_events_date_and_time_casts
+select event_time::date as day, event_time::time as at, count(*) as events
+from aws_cloudtrail_trail_event
+where event_source = 'signin.amazonaws.com'
+group by 1, 2;
+
+-- name: x27_user_age_interval_output
+select name, account_id, age(now(), create_date) as age
+from aws_iam_user
+where create_date is not null;
+
+-- name: x27_month_end_interval_addition
+select d, d + interval '1 month' as next_month, d - interval '1 month' as previous_month, (d + 30)::text as plus_30
+from (values (date '2024-01-31'), (date '2024-03-31'), (date '2023-02-28')) as v(d);
+
+-- name: x27_key_rotation_months_ago
+select access_key_id, user_name, create_date < now() - interval '3 months' as older_than_3_months,
+  create_date < now() - interval '1 year 6 months' as older_than_18_months
+from aws_iam_access_key;
+
+-- name: x27_numeric_division_scales
+select 10::numeric / 4 as a, 1 / 3::numeric as b, 7 / 2 as c, 7 / 2.0 as d, -7 / 2 as e, -7 % 3 as f, 2 ^ 10 as g;
+
+-- name: x27_float_ratio_text
+select account_id, count(*)::float / 3 as thirds, (count(*) * 1.0 / 3)::text as numeric_text
+from aws_iam_role
+group by account_id;
+
+-- name: x27_round_avg_numeric
+select account_id, round(avg(length(name))::numeric, 2) as avg_name_length, round(stddev(length(name))::numeric, 3) as sd
+from aws_iam_role
+group by account_id;
+
+-- name: x27_string_agg_distinct_regions
+select event_source, string_agg(distinct aws_region, ',') as regions
+from aws_cloudtrail_trail_event
+group by event_source;
+
+-- name: x27_array_agg_distinct_to_string
+select account_id, array_to_string(array_agg(distinct path), ' | ') as paths
+from aws_iam_role
+group by account_id;
+
+-- name: x27_array_functions_remove_cat_append
+select name, array_remove(string_to_array(path, '/'), '') as segments,
+  array_append(array['root'], name) as appended, array_cat(array[1, 2], array[3]) as cat, array_upper(array[1, 2, 3], 1) as upper
+from aws_iam_role
+where path <> '/';
+
+-- name: x27_unnest_with_ordinality
+select r.name, x.segment, x.n
+from aws_iam_role as r,
+  unnest(string_to_array(trim(both '/' from r.path), '/')) with ordinality as x(segment, n)
+where r.path <> '/';
+
+-- name: x27_array_overlap_services
+select name, account_id
+from aws_iam_role as r
+where array(select jsonb_array_elements_text(s -> 'Principal' -> 'Service')
+            from jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s) && array['ec2.amazonaws.com', 'lambda.amazonaws.com'];
+
+-- name: x27_text_array_literal_any
+select name, account_id
+from aws_iam_user
+where path = any ('{/,/admins/,/engineering/}'::text[]);
+
+-- name: x27_jsonb_elements_text_ordinality
+select p.name, a.action, a.n
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') with ordinality as a(action, n)
+where p.account_id is not null;
+
+-- name: x27_jsonb_negative_index
+select name, account_id, policy_std -> 'Statement' -> -1 ->> 'Effect' as last_effect
+from aws_iam_policy;
+
+-- name: x27_jsonb_path_query_actions
+select name, jsonb_path_query(policy_std, '$.Statement[*].Action[*]') as action
+from aws_iam_policy
+where account_id is not null;
+
+-- name: x27_jsonb_path_query_array_resources
+select name, account_id, jsonb_path_query_array(policy_std, '$.Statement[*].Resource[*]') as resources
+from aws_iam_policy;
+
+-- name: x27_jsonb_set_and_delete
+select name, jsonb_set(coalesce(tags, '{}'::jsonb), '{reviewed}', 'true') as with_review,
+  coalesce(tags, '{}'::jsonb) - 'Name' as without_name, coalesce(tags, '{}'::jsonb) || '{"owner": "security"}' as merged
+from aws_iam_user
+where account_id is not null;
+
+-- name: x27_jsonb_pretty_trust
+select name, jsonb_pretty(assume_role_policy_std -> 'Statement' -> 0 -> 'Principal') as principal
+from aws_iam_role
+where account_id = '123456789012';
+
+-- name: x27_jsonb_typeof_principal_counts
+select jsonb_typeof(s -> 'Principal') as principal_type, count(*) as statements
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s
+group by 1;
+
+-- name: x27_case_in_aggregate
+select account_id, count(case when mfa_enabled then 1 end) as with_mfa, sum(case when password_last_used is null then 1 else 0 end) as never_signed_in
+from aws_iam_user
+group by account_id;
+
+-- name: x27_count_distinct_case
+select event_source, count(distinct case when error_code is not null then username end) as failing_users
+from aws_cloudtrail_trail_event
+group by event_source;
+
+-- name: x27_left_join_using_credential_report
+select u.name, u.account_id, r.password_enabled, r.mfa_active
+from aws_iam_user as u
+  left join aws_iam_credential_report as r on r.user_name = u.name and r.account_id = u.account_id;
+
+-- name: x27_full_outer_join_users_report
+select coalesce(u.name, r.user_name) as name, coalesce(u.account_id, r.account_id) as account_id,
+  u.name is null as only_in_report, r.user_name is null as only_listed
+from aws_iam_user as u
+  full outer join aws_iam_credential_report as r on r.user_name = u.name and r.account_id = u.account_id;
+
+-- name: x27_not_in_with_null_subquery
+select name, account_id
+from aws_iam_role
+where role_last_used_region not in (select role_last_used_region from aws_iam_role where name like 'a%');
+
+-- name: x27_in_values_list
+select name, account_id
+from aws_iam_group
+where (account_id, path) in (values ('123456789012', '/'), ('111122223333', '/'));
+
+-- name: x27_empty_string_is_not_null
+select count(*) filter (where username = '') as empty_names, count(*) filter (where username is null) as null_names,
+  count(*) filter (where nullif(username, '') is null) as either, count(*) filter (where length(username) = 0) as zero_length
+from aws_cloudtrail_trail_event;
+
+-- name: x27_order_desc_nulls_last
+select name, account_id, password_last_used
+from aws_iam_user
+order by password_last_used desc nulls last, account_id, name;
+
+-- name: x27_order_by_ordinals_limit_offset
+select account_id, name
+from aws_iam_role
+order by 1 desc, 2
+limit 5 offset 3;
+
+-- name: x27_row_number_latest_key_per_user
+select user_name, account_id, access_key_id, create_date
+from (
+  select k.*, row_number() over (partition by account_id, user_name order by create_date desc, access_key_id) as rn
+  from aws_iam_access_key as k
+) as ranked
+where rn = 1;
+
+-- name: x27_percent_rank_cume_dist
+select name, account_id, percent_rank() over (order by max_session_duration) as pr,
+  cume_dist() over (partition by account_id order by max_session_duration) as cd
+from aws_iam_role;
+
+-- name: x27_window_frame_moving_count
+select event_id, event_time,
+  count(*) over (order by event_time, event_id rows between 2 preceding and current row) as last_three
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com'
+order by event_time, event_id;
+
+-- name: x27_first_last_value_windows
+select distinct account_id,
+  first_value(name) over (partition by account_id order by create_date, name) as oldest,
+  last_value(name) over (partition by account_id order by create_date, name rows between unbounded preceding and unbounded following) as newest
+from aws_iam_role;
+
+-- name: x27_count_over_empty_window
+select name, account_id, count(*) over () as total, count(*) over (partition by account_id) as in_account
+from aws_iam_group;
+
+-- name: x27_scalar_subquery_share
+select account_id, count(*) as roles, round(100.0 * count(*) / (select count(*) from aws_iam_role), 2) as share
+from aws_iam_role
+group by account_id;
+
+-- name: x27_having_order_by_count
+select user_agent, count(*) as calls
+from aws_cloudtrail_trail_event
+group by 1
+having count(*) > 10
+order by count(*) desc, 1;
+
+-- name: x27_starts_with_and_prefix_operator
+select name, starts_with(name, 'AWS') as aws_prefix, name ^@ 'Org' as org_prefix
+from aws_iam_role;
+
+-- name: x27_left_right_negative
+select name, left(name, -2) as without_last_two, right(name, 3) as last_three, right(name, -1) as without_first
+from aws_iam_group;
+
+-- name: x27_split_part_negative
+select arn, split_part(arn, ':', -1) as resource, split_part(arn, '/', -1) as last_segment
+from aws_iam_role;
+
+-- name: x27_regexp_count_and_like
+select name, regexp_count(arn, '/') as slashes, regexp_like(name, '^[A-Z]') as capitalized
+from aws_iam_role;
+
+-- name: x27_sha256_hex
+select name, encode(sha256(convert_to(arn, 'UTF8')), 'hex') as digest
+from aws_iam_group;
+
+-- name: x27_timezone_function_utc
+select event_id, timezone('UTC', event_time) as utc_wall, event_time at time zone 'America/New_York' as new_york
+from aws_cloudtrail_trail_event
+where event_source = 'sts.amazonaws.com';
+
+-- name: x27_bit_length_and_case_insensitive_compare
+select name, bit_length(name) as bits, lower(name) = lower(title) as same_title
+from aws_iam_policy;
+
+-- name: x27_credential_report_cert_and_key_flags
+select account_id, count(*) filter (where cert_1_active or cert_2_active) as certs,
+  count(*) filter (where access_key_1_active and access_key_2_active) as two_keys,
+  count(*) filter (where not password_enabled and not access_key_1_active and not access_key_2_active) as unused
+from aws_iam_credential_report
+group by account_id;
+
+-- name: x27_credential_report_last_used_service_rank
+select access_key_1_last_used_service as service, count(*) as users, rank() over (order by count(*) desc) as place
+from aws_iam_credential_report
+where access_key_1_last_used_service is not null
+group by 1;
+
+-- name: x27_events_assumed_role_session_names
+select split_part(user_identity ->> 'arn', '/', 3) as session_name, count(*) as calls
+from aws_cloudtrail_trail_event
+where user_type = 'AssumedRole'
+group by 1;
+
+-- name: x27_events_console_login_outcome
+select response_elements ->> 'ConsoleLogin' as outcome, additional_event_data ->> 'MFAUsed' as mfa, count(*) as logins
+from aws_cloudtrail_trail_event
+where event_name = 'ConsoleLogin'
+group by 1, 2;
+
+-- name: x27_events_access_key_prefixes
+select left(access_key_id, 4) as prefix, count(*) as calls
+from aws_cloudtrail_trail_event
+where access_key_id <> ''
+group by 1;
+
+-- name: x27_events_tls_version_numeric
+select tls_details ->> 'tlsVersion' as tls, replace(tls_details ->> 'tlsVersion', 'TLSv', '')::numeric as version, count(*) as calls
+from aws_cloudtrail_trail_event
+where tls_details ->> 'tlsVersion' like 'TLSv%'
+group by 1, 2;
+
+-- name: x27_events_hourly_percentile_gap
+select event_source, percentile_cont(0.5) within group (order by extract(epoch from event_time)) as median_epoch
+from aws_cloudtrail_trail_event
+group by event_source;
+
+-- name: x27_interval_extract_and_text
+select extract(epoch from interval '1 month') as month_seconds, (interval '1 day' - interval '1 hour')::text as day_less_hour,
+  justify_interval(interval '1 mon -1 day') as justified, interval '36 hours' > interval '1 day' as longer;
+
+-- name: x27_interval_aggregates
+select account_id, max(now() - create_date) as oldest, min(now() - create_date) > interval '0' as positive,
+  sum(interval '1 hour') as one_hour_each
+from aws_iam_user
+where create_date is not null
+group by account_id;
+
+-- name: x27_avg_interval_between_events
+select event_source, avg(gap) as average_gap
+from (
+  select event_source, event_time - lag(event_time) over (partition by event_source order by event_time, event_id) as gap
+  from aws_cloudtrail_trail_event
+) as gaps
+where gap is not null
+group by event_source;
+
+-- name: x27_negative_round_and_trunc
+select round(1234.5678, -2) as hundreds, round(-2.5) as half_away, trunc(-2.5) as toward_zero, round(2.675, 2) as two_places,
+  trunc(1234.5678, -1) as tens, '0.10'::numeric + 0.2 as sum_text, 1e3::numeric as thousand;
+
+-- name: x27_width_bucket_durations
+select width_bucket(max_session_duration, 0, 43200, 4) as bucket, count(*) as roles
+from aws_iam_role
+group by 1
+order by 1;
+
+-- name: x27_string_agg_filtered_ordered
+select account_id, string_agg(name, ',' order by name) filter (where mfa_enabled) as mfa_users,
+  string_agg(name, ',' order by name) filter (where not mfa_enabled) as others
+from aws_iam_user
+group by account_id;
+
+-- name: x27_first_created_array_subscript
+select account_id, (array_agg(name order by create_date, name))[1] as first_role, array_length(array_agg(name), 1) as roles
+from aws_iam_role
+group by account_id;
+
+-- name: x27_jsonb_object_agg_durations
+select account_id, jsonb_object_agg(name, max_session_duration) as durations
+from aws_iam_role
+group by account_id;
+
+-- name: x27_jsonb_agg_distinct_paths
+select account_id, jsonb_agg(distinct path) as paths
+from aws_iam_role
+group by account_id;
+
+-- name: x27_to_jsonb_row_of_subquery
+select to_jsonb(u) as doc
+from (select name, account_id, mfa_enabled from aws_iam_user) as u;
+
+-- name: x27_regexp_match_digits
+select name, regexp_match(name, '(\d+)') as digits, (regexp_match(name, '(\d+)'))[1]::int as number
+from aws_iam_user
+where name ~ '\d';
+
+-- name: x27_regexp_replace_backreference
+select arn, regexp_replace(arn, '^arn:aws:iam::(\d+):role/(.*)$', '\2@\1') as swapped
+from aws_iam_role;
+
+-- name: x27_rollup_having
+select account_id, path, count(*) as roles
+from aws_iam_role
+group by rollup (account_id, path)
+having count(*) > 1;
+
+-- name: x27_distinct_on_with_nulls
+select distinct on (role_last_used_region) role_last_used_region, name, account_id
+from aws_iam_role
+order by role_last_used_region nulls first, name, account_id;
+
+-- name: x27_lateral_generate_series_per_role
+select r.name, r.account_id, h
+from aws_iam_role as r,
+  lateral generate_series(1, r.max_session_duration / 3600) as h
+where r.max_session_duration >= 3600;
+
+-- name: x27_deny_statements_exists
+select name, account_id
+from aws_iam_policy as p
+where exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') as s where s ->> 'Effect' = 'Deny');
+
+-- name: x27_text_concat_non_text
+select name || 1 as with_number, name || mfa_enabled as with_bool, mfa_enabled::text as bool_text, mfa_enabled::int as bool_int,
+  create_date::text as created_text, create_date::date::text as created_day
+from aws_iam_user
+where create_date is not null;
+
+-- name: x27_boolean_ordering
+select name, account_id, mfa_enabled
+from aws_iam_user
+order by mfa_enabled desc nulls last, account_id, name;
+
+-- name: x27_epoch_of_age
+select name, account_id, extract(epoch from age(now(), create_date)) > 86400 as older_than_a_day,
+  date_trunc('month', now()) - interval '1 day' < now() as last_month_end_before_now
+from aws_iam_user
+where create_date is not null;
+
+-- name: x27_to_timestamp_and_to_date
+select to_timestamp(1700000000) as from_epoch, to_timestamp('2024-01-15 10:30', 'YYYY-MM-DD HH24:MI') as parsed,
+  to_date('15/01/2024', 'DD/MM/YYYY') as day;
+
+-- name: x27_generate_series_modulo
+select n, n % 2 = 0 as even, n / 2 as half, n::numeric / 2 as exact_half
+from generate_series(1, 5) as n
+order by n;
+
+-- name: x27_min_max_text_and_counts
+select account_id, min(name) as first_name, max(name) as last_name, count(distinct lower(name)) as names
+from aws_iam_user
+group by account_id;
+
+-- name: x27_policy_version_documents
+select p.name, p.account_id, v ->> 'VersionId' as version, (v ->> 'IsDefaultVersion')::bool as is_default
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_versions) as v
+where jsonb_typeof(p.policy_versions) = 'array';
+
+-- name: x27_access_key_last_used_coalesce
+select access_key_id, user_name, coalesce(access_key_last_used_service, 'N/A') as service,
+  coalesce(to_char(access_key_last_used_date, 'YYYY-MM-DD'), 'never') as last_used
+from aws_iam_access_key;
+
+-- name: x27_event_request_role_arn_chain
+select event_name, request_parameters ->> 'roleArn' as role_arn, split_part(request_parameters ->> 'roleArn', '/', 2) as role_name,
+  response_elements -> 'assumedRoleUser' ->> 'arn' as assumed
+from aws_cloudtrail_trail_event
+where event_name like 'AssumeRole%';

@@ -69,7 +69,7 @@ STRFTIME_TO_JAVA = {
 # Spark built-ins that the translated tree may call by the same name and meaning as in DuckDB.
 SPARK_BUILTINS = {"json_array_length", "rpad", "upper", "lower", "regexp_extract", "explode", "inline",
                   "get_json_object", "concat_ws", "date_format", "array_join", "array_sort", "collect_list",
-                  "collect_set", "transform", "named_struct", "size", "array_except", "reverse"}
+                  "collect_set", "transform", "named_struct", "size", "array_except", "reverse", "year"}
 
 
 def to_spark(sql: str, *, as_of: datetime | None = None) -> str:
@@ -210,6 +210,8 @@ def _function(node: exp.Anonymous) -> exp.Expr:
                                                 expression=exp.RegexpLike(this=text.copy(), expression=syntax)),
                                     true=_call("trim", text.copy()))],
                         default=_call("raise_error", message))
+    if name in ("pg_to_char_year", "pg_century", "pg_to_char_century"):
+        return _to_char_year_or_century(name, args)
     if name == "pg_upper":  # Spark's own upper(), as before: Java maps ß to SS
         return exp.Upper(this=args[0])
     if name == "pg_jsonb_array_length":  # Spark's own, as before: NULL for an object or a scalar
@@ -219,6 +221,35 @@ def _function(node: exp.Anonymous) -> exp.Expr:
     if name in SPARK_BUILTINS:
         return node
     raise dialect.UnsupportedFeature(f"unsupported on spark: {POSTGRES_NAMES.get(name, name + '()')}")
+
+
+def _to_char_year_or_century(name: str, args: list[exp.Expr]) -> exp.Expr:
+    """The DuckDB macros of ``to_char``'s year and century patterns (``pgfunctions``) in Spark's built-ins: years are
+    astronomical in both (-43 for 44 BC), Postgres writes the year of the era and counts centuries without a year 0."""
+    zero, one = exp.Literal.number(0), exp.Literal.number(1)
+    if name == "pg_century":  # of a time
+        year = _call("year", args[0])
+        after = exp.IntDiv(this=exp.paren(exp.Add(this=year, expression=exp.Literal.number(99))),
+                           expression=exp.Literal.number(100))
+        before = exp.Neg(this=exp.paren(exp.IntDiv(
+            this=exp.paren(exp.Sub(this=exp.Literal.number(100), expression=year.copy())), expression=exp.Literal.number(100))))
+        return exp.Case(ifs=[exp.If(this=exp.GT(this=year.copy(), expression=zero), true=after)], default=before)
+    fill = args[-1].this is True
+    if name == "pg_to_char_century":
+        century = args[0]
+        padded = exp.Case(ifs=[exp.If(this=exp.LT(this=century, expression=zero), true=exp.Literal.string("%03d"))],
+                          default=exp.Literal.string("%02d"))
+        return _call("format_string", exp.Literal.string("%d") if fill else padded, century.copy())
+    year, digits = args[0], int(args[1].this)
+    era = exp.Case(ifs=[exp.If(this=exp.GT(this=year, expression=zero), true=year.copy())],
+                   default=exp.Sub(this=one, expression=year.copy()))
+    if digits == 0:  # Y,YYY
+        return _call("format_string", exp.Literal.string("%d,%03d"),
+                     exp.IntDiv(this=exp.paren(era), expression=exp.Literal.number(1000)),
+                     exp.Mod(this=exp.paren(era.copy()), expression=exp.Literal.number(1000)))
+    if digits != 4:
+        era = exp.Mod(this=exp.paren(era), expression=exp.Literal.number(10**digits))
+    return _call("format_string", exp.Literal.string("%d" if fill else f"%0{digits}d"), era)
 
 
 _KEY_PATH = re.compile(r'\$\."((?:[^"\\]|\\.)*)"\Z')
