@@ -401,8 +401,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> N
             for name, sqltype in columns(table):
                 if name not in present.get(table, {name}):
                     con.execute(f'alter table history.{table} add column "{name}" {sqltype}')
-                    # rows stored before the connection columns: theirs, from _ctx; before another filled column:
-                    # theirs, from the row
+                    # rows stored before the column: the connection columns from _ctx, FROM_ROW's from the row
                     if value := FROM_CTX.get(name) or FROM_ROW.get(table, {}).get(name):
                         filled.append(f'"{name}" = {value}')
             if filled:  # one pass over the stored rows
