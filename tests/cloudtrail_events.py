@@ -4,6 +4,7 @@ the way the CloudTrail loader fills them, and a loader of crafted accounts into 
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import datetime
 
 from iamsql.store import db
@@ -64,9 +65,32 @@ RECORD_KEYS = {"event_id": "eventID", "event_name": "eventName", "event_source":
                "additional_event_data": "additionalEventData", "recipient_account_id": "recipientAccountId"}
 
 
+def _text(value: object) -> str | None:
+    """A JSON value's text as DuckDB's ``json_extract_string`` gives it (a string itself, ``true`` for true)."""
+    return value if value is None or isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+
+
+def identity_columns(identity: dict) -> dict:
+    """The columns the loader fills from a record's userIdentity: Steampipe's four strings ('' where absent) and
+    iamsql's identity columns (NULL where absent; accountId and invokedBy also where '')."""
+    context = identity.get("sessionContext") if isinstance(identity.get("sessionContext"), dict) else {}
+    issuer, attributes = context.get("sessionIssuer"), context.get("attributes")
+    return {
+        "user_type": _text(identity.get("type")) or "",
+        "username": _text(identity.get("userName")) or "",
+        "user_identifier": _text(identity.get("arn")) or "",
+        "access_key_id": _text(identity.get("accessKeyId")) or "",
+        "identity_account_id": _text(identity.get("accountId")) or None,
+        "identity_invoked_by": _text(identity.get("invokedBy")) or None,
+        "session_issuer_arn": _text(issuer.get("arn")) if isinstance(issuer, dict) else None,
+        "session_mfa_authenticated": _text(attributes.get("mfaAuthenticated")) if isinstance(attributes, dict) else None,
+    }
+
+
 def as_loaded(row: dict) -> dict:
     """An event row whose ``user_identity`` is the record's userIdentity as written, as the loader stores it: the
-    record in ``cloudtrail_event`` (unless given) and ``user_identity`` as Steampipe's Go struct."""
+    record in ``cloudtrail_event`` (unless given), ``user_identity`` as Steampipe's Go struct and the columns read
+    from the identity (``identity_columns``)."""
     identity = row.get("user_identity")
     if not isinstance(identity, dict):
         return row
@@ -74,7 +98,8 @@ def as_loaded(row: dict) -> dict:
     record |= {"eventTime": row.get("event_time"), "userIdentity": identity}
     go_struct = {name: identity.get(name) or "" for name in IDENTITY_STRINGS}
     go_struct |= {name: identity.get(name) for name in ("sessionContext", "webIdFederationData")}
-    return {**row, "cloudtrail_event": row.get("cloudtrail_event") or record, "user_identity": go_struct}
+    return {**row, **identity_columns(identity), "cloudtrail_event": row.get("cloudtrail_event") or record,
+            "user_identity": go_struct}
 
 
 def load_accounts(con, accounts: dict[str, dict[str, list[dict]]], as_of: datetime) -> None:

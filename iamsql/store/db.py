@@ -334,6 +334,16 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 # Steampipe's connection columns that a database made before them gets from each stored row's _ctx.
 FROM_CTX = {"sp_connection_name": "_ctx ->> 'connection_name'", "sp_ctx": "_ctx"}
+# Columns of one table that a database made before them gets from each stored row: the events' identity columns from
+# their user_identity, the texts the actor view read from it before the loader wrote them.
+FROM_ROW = {
+    "aws_cloudtrail_trail_event": {
+        "identity_account_id": "nullif(user_identity ->> '$.accountId', '')",
+        "identity_invoked_by": "nullif(user_identity ->> '$.invokedBy', '')",
+        "session_issuer_arn": "user_identity ->> '$.sessionContext.sessionIssuer.arn'",
+        "session_mfa_authenticated": "user_identity ->> '$.sessionContext.attributes.mfaAuthenticated'",
+    },
+}
 
 SCHEMA_TABLE = "iamsql_schema"  # one row: the fingerprint of the DDL that made the database's schema
 
@@ -387,11 +397,15 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> N
             f"create table if not exists history.{table} ({_column_ddl(table)});\n" for table in TABLES))
         present = _history_columns(con)
         for table in TABLES:  # columns added since the database was made (e.g. event_time_raw): appended
+            filled = []
             for name, sqltype in columns(table):
                 if name not in present.get(table, {name}):
                     con.execute(f'alter table history.{table} add column "{name}" {sqltype}')
-                    if name in FROM_CTX:  # rows stored before the connection columns: theirs, from _ctx
-                        con.execute(f'update history.{table} set "{name}" = {FROM_CTX[name]}')
+                    # rows stored before the column: the connection columns from _ctx, FROM_ROW's from the row
+                    if value := FROM_CTX.get(name) or FROM_ROW.get(table, {}).get(name):
+                        filled.append(f'"{name}" = {value}')
+            if filled:  # one pass over the stored rows
+                con.execute(f"update history.{table} set {', '.join(filled)}")
         # views after every table: aws_iam_user's reads the credential report's
         con.execute("".join(_view_ddl(table).strip() + ";\n" for table in TABLES))
         con.execute(f"create or replace table {SCHEMA_TABLE} as select ?::varchar as fingerprint", [schema_fingerprint()])

@@ -677,6 +677,14 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         # Not Steampipe's: eventTime as written when it did not parse as a time (event_time is then NULL); NULL
         # when it parsed or was absent. A non-NULL value flags the row.
         ("event_time_raw", "VARCHAR"),
+        # Not Steampipe's: userIdentity members that user_identity holds but no Steampipe column does, written at
+        # load time so that readers of every event (the cloudtrail_event_actor view) need not parse user_identity:
+        # accountId and invokedBy (NULL where absent or ''), sessionContext.sessionIssuer.arn and
+        # sessionContext.attributes.mfaAuthenticated (the text as written, NULL where absent).
+        ("identity_account_id", "VARCHAR"),
+        ("identity_invoked_by", "VARCHAR"),
+        ("session_issuer_arn", "VARCHAR"),
+        ("session_mfa_authenticated", "VARCHAR"),
     ],
     "aws_cloudwatch_log_metric_filter": [
         ("name", "VARCHAR"),

@@ -58,9 +58,10 @@ management or data event of the account where it was made; counted too, one call
 The user agent is classified once per distinct user agent (a few dozen in a million events) and joined back; the
 CTE is `MATERIALIZED` so that the classification stays on the distinct agents (DuckDB would otherwise compute it
 after the join, once per event; engines without the keyword get the CTE without it). The
-eight fields of `userIdentity` are read side by side in one select list, outside any CASE: the DuckDB translation
-then parses each event's identity once for all eight (`share_json_extractions` in iamsql/sql/dialect.py), and the
-controls that need them need not read the events' identity JSON again.
+six fields of `userIdentity` come from the columns the loader writes beside `user_identity` (`user_identifier`,
+`username`, `identity_account_id`, `identity_invoked_by`, `session_issuer_arn`, `session_mfa_authenticated`), so no
+event's identity JSON is parsed here, and the controls that need them need not read it either. Only a SAML or web
+identity caller's `identityProvider` and `principalId` are read from `user_identity`, for those events alone.
 */
 with agent as materialized (
   select user_agent,
@@ -128,14 +129,18 @@ from (
     select t.*,
       nullif(t.user_type, '') as caller_type,
       nullif(t.access_key_id, '') as key_id,
-      nullif(t.user_identity ->> 'arn', '') as identity_arn,
-      t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn' as issuer_arn,
-      t.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa_authenticated_text,
-      nullif(t.user_identity ->> 'invokedBy', '') as invoked_by,
-      nullif(t.user_identity ->> 'userName', '') as identity_user_name,
-      nullif(t.user_identity ->> 'accountId', '') as identity_account_id,
-      nullif(t.user_identity ->> 'identityProvider', '') as identity_provider,
-      nullif(t.user_identity ->> 'principalId', '') as principal_id
+      nullif(t.user_identifier, '') as identity_arn,
+      -- an issuer ARN that is an object or an array (no event AWS writes) as Postgres writes it
+      case when left(t.session_issuer_arn, 1) in ('{', '[')
+        then t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn'
+        else t.session_issuer_arn end as issuer_arn,
+      t.session_mfa_authenticated as mfa_authenticated_text,
+      t.identity_invoked_by as invoked_by,
+      nullif(t.username, '') as identity_user_name,
+      case when t.user_type in ('SAMLUser', 'WebIdentityUser')
+        then nullif(t.user_identity ->> 'identityProvider', '') end as identity_provider,
+      case when t.user_type in ('SAMLUser', 'WebIdentityUser')
+        then nullif(t.user_identity ->> 'principalId', '') end as principal_id
     from aws_cloudtrail_trail_event as t
     where t.event_type is distinct from 'AwsVpceEvent'
   ) as i

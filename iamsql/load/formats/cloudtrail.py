@@ -186,7 +186,10 @@ _USER_IDENTITY_SQL = "case when is_object then to_json(struct_pack({})) end".for
     [f'"{name}" := coalesce(u.{name}, \'\')' for name in _IDENTITY_STRINGS]
     + [f'"{name}" := u.{name}' for name in _IDENTITY_OBJECTS]))
 
-# Column expressions over s (the event struct), u (userIdentity fields), e (the record), t (event time).
+# The two texts of userIdentity.sessionContext that have columns, read in one parse of it (as the list session).
+_SESSION_SQL = "json_extract_string(s.userIdentity.sessionContext, ['$.sessionIssuer.arn', '$.attributes.mfaAuthenticated'])"
+
+# Column expressions over s (the event struct), u (userIdentity fields), e (the record), t (event time), session.
 _COLUMN_SQL = {
     "filter": "null",
     "log_group_name": "log_group",
@@ -229,6 +232,10 @@ _COLUMN_SQL = {
     "account_id": _ACCOUNT_SQL,
     "source_file": "source_file",
     "event_time_raw": "case when t is null and s.eventTime is not null then s.eventTime end",
+    "identity_account_id": "nullif(u.accountId, '')",
+    "identity_invoked_by": "nullif(u.invokedBy, '')",
+    "session_issuer_arn": "session[1]",
+    "session_mfa_authenticated": "session[2]",
     "sp_connection_name": _ACCOUNT_SQL,
     "sp_ctx": f"json_object('connection_name', {_ACCOUNT_SQL})",
     "_ctx": f"json_object('connection_name', {_ACCOUNT_SQL})",
@@ -284,7 +291,7 @@ def _extract_sql(batch: Batch) -> str:
     return (
         f"select {cols} from ("
         f" select source_file, e, s, is_object, log_group, log_stream, log_ms,"
-        f" s.userIdentity as u, try_cast(s.eventTime as timestamptz) as t from ("
+        f" s.userIdentity as u, try_cast(s.eventTime as timestamptz) as t, {_SESSION_SQL} as session from ("
         f"  select source_file, e, is_object, log_group, log_stream, log_ms,"
         f"  case when is_object then json_transform(e, '{_EVENT_STRUCTURE}') end as s from ("
         f"   select source_file, e, coalesce(left(e, 1) = '{{', false) as is_object, log_group, log_stream, log_ms from ("
