@@ -132,6 +132,24 @@ def test_refuses_a_folder_that_is_not_a_lake(con, tmp_path):
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
 
 
+def test_refuses_to_export_over_a_lake_of_another_format(con, tmp_path):
+    """Partitions an export does not rewrite keep their old columns: a lake of an older format is not mixed into."""
+    load(con, {"aws_cloudtrail_trail_event": [event("e1", "2024-02-01T00:00:00Z")]})
+    out = tmp_path / "lake"
+    lake.export(con, out)
+    manifest = out / lake.MANIFEST
+    old = json.loads(manifest.read_text()) | {"format": lake.LAKE_FORMAT - 1}
+    manifest.write_text(json.dumps(old))
+    before = files(out)
+    load(con, {"aws_cloudtrail_trail_event": [event("e2", "2024-02-02T00:00:00Z")]})
+    with pytest.raises(lake.LakeError, match=rf"lake format {lake.LAKE_FORMAT - 1} is not supported.*empty folder"):
+        lake.export(con, out)
+    assert files(out) == before
+    assert json.loads(manifest.read_text())["format"] == lake.LAKE_FORMAT - 1
+    with pytest.raises(lake.LakeError, match="is not supported"):
+        lake.read_manifest(out)
+
+
 def test_cli_export(tmp_path):
     database, out = tmp_path / "s.duckdb", tmp_path / "lake"
     cli = str(Path(sys.executable).parent / "iamsql")

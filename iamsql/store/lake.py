@@ -43,7 +43,8 @@ from iamsql.errors import LakeError, first_line
 from iamsql.policy.access import create_tables as create_access_tables
 from iamsql.store.schema import ACCESS_TABLES, ACCUMULATING_TABLES, ORGANIZATION_TRAIL_SELECT, TABLES, columns
 
-LAKE_FORMAT = 1
+# 2: the event table has the identity columns written at load time (identity_account_id and the others).
+LAKE_FORMAT = 2
 ACCESS_PREFIX = "iamsql_export_"
 MANIFEST = "_iamsql_lake.json"
 EVENTS = "aws_cloudtrail_trail_event"
@@ -119,6 +120,12 @@ def export(con: duckdb.DuckDBPyConnection, directory: Path, *, run_id: int | Non
     manifest = directory / MANIFEST
     if any(directory.iterdir()) and not manifest.exists():
         raise LakeError(f"{directory} is not empty and is not an iamsql lake (no {MANIFEST}); choose an empty folder")
+    if manifest.exists():
+        # The partitions an export does not rewrite stay as they were: a lake of another format would mix layouts.
+        try:
+            read_manifest(directory)
+        except LakeError as exc:
+            raise LakeError(f"{exc}; export into an empty folder") from None
     if run_id is not None and not con.execute(
         "select count(*) from duckdb_tables() where table_name = 'iamsql_run'"
     ).fetchone()[0]:
