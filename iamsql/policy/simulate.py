@@ -1,6 +1,7 @@
 """Evaluate requests given as plain dicts (the request-file format of ``iamsql simulate``)."""
 
 from iamsql.errors import PolicyError
+from iamsql.policy.catalog import refuse_action_pattern
 from iamsql.policy.document import parse_policy
 from iamsql.policy.evaluation import Request, evaluate
 
@@ -33,6 +34,7 @@ def request_from_dict(data: dict, *, unknown_context: bool = False) -> Request:
     for name in _TEXT_FIELDS:
         if data.get(name) is not None and not isinstance(data[name], str):
             raise PolicyError(f"{name} must be a string")
+    refuse_action_pattern(data["action"], "a request")
     if data.get("principal") is None and (given := [name for name in _PRINCIPAL_POLICY_FIELDS if data.get(name)]):
         raise PolicyError(f"{' and '.join(given)} given without a principal: a request without one is anonymous, and an "
                           "anonymous caller has no such policies (give principal)")
