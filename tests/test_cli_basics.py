@@ -390,6 +390,17 @@ def test_usage_errors_are_one_line_and_exit_2_or_254_for_check_and_query(tmp_pat
         assert "Usage:" not in proc.stderr and "\u256d" not in proc.stderr and proc.stdout == ""
 
 
+def test_query_snapshot_outputs_say_what_iamsql_writes_instead(tmp_path):
+    """`query -o snapshot` (Steampipe's) and `-o pps`/`sps` (the snapshot files) were an unknown format with the
+    list of formats only: they say whose snapshot it is and which output carries the same rows."""
+    for typed, whose in (("snapshot", "Steampipe's"), ("sps", "Steampipe's"), ("pps", "Powerpipe's")):
+        proc = run_cli("query", "-o", typed, "select 1", "--db", str(tmp_path / "a.duckdb"))
+        assert proc.returncode == 254 and proc.stdout == ""
+        assert proc.stderr == (f"error: --output {typed}: {whose} snapshot is not written; iamsql query writes table, "
+                               "csv, json, jsonl, line or md: -o json gives each result's columns, their types and "
+                               "rows, as Steampipe's json\n")
+
+
 def test_a_bare_group_prints_its_help_and_exits_0_as_steampipe():
     for args, commands in (([], ("query", "check", "who-can", "evidence")), (["evidence"], ("run", "verify"))):
         proc = run_cli(*args)

@@ -12,7 +12,7 @@ from iamsql.cli.options import DbOption, HeaderOption, SeparatorOption, check_se
 from iamsql.cli.root import QUERY_FAILED
 from iamsql.common.lazy import lazy_import
 from iamsql.errors import IamsqlError, first_line
-from iamsql.sql.output import FORMATS, STEAMPIPE_NULL, query_json, render
+from iamsql.sql.output import FORMATS, SNAPSHOT_FORMATS, STEAMPIPE_NULL, query_json, render
 
 duckdb = lazy_import("duckdb")
 control_names = lazy_import("iamsql.controls.names")
@@ -72,6 +72,10 @@ def query(
       cat my_query.sql | iamsql query -o json
       iamsql query "select name from aws_iam_role" -o csv --header=false --separator ':'
     """
+    if fmt in SNAPSHOT_FORMATS:
+        raise IamsqlError(f"--output {fmt}: {SNAPSHOT_FORMATS[fmt]} snapshot is not written; iamsql query writes "
+                          f"{', '.join(FORMATS[:-1])} or {FORMATS[-1]}: -o json gives each result's columns, their "
+                          "types and rows, as Steampipe's json")
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
     sql_query.check_dialect(dialect)  # bad input (254), not a failed statement (41)

@@ -47,6 +47,9 @@ from iamsql.common.escaping import (
 )
 
 FORMATS = ("table", "csv", "json", "jsonl", "line", "md")
+# Snapshot formats iamsql writes no file of (Steampipe's query --output snapshot and --export sps, Powerpipe's pps):
+# whose each is
+SNAPSHOT_FORMATS = {"snapshot": "Steampipe's", "sps": "Steampipe's", "pps": "Powerpipe's"}
 MIN_COLUMN_WIDTH = 12  # a table column is not cut below this (or its own width)
 STEAMPIPE_NULL = "<null>"  # how Steampipe shows NULL in table and line output
 LINE_RULE = 75  # dashes after a line-format record header, as Steampipe draws it
