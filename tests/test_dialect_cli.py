@@ -165,9 +165,16 @@ def test_unknown_table_is_one_line(loaded_db):
                           "unknown table aws_iam_usr", "did you mean aws_iam_user?")
 
 
+# A table of a service of Steampipe's AWS plugin iamsql loads no table of
+NO_SERVICE = (": iamsql loads no aws_{}_ tables (of Steampipe's AWS plugin, it loads the IAM and CloudTrail tables and "
+              "those around them); 'iamsql tables' lists them")
+
+
 @pytest.mark.parametrize("table, says", [
-    ("aws_vpc", "unknown table aws_vpc; 'iamsql tables' lists the tables iamsql loads"),  # was: aws_iam_policy?
-    ("aws_kms_key", "unknown table aws_kms_key; 'iamsql tables' lists the tables iamsql loads"),
+    ("aws_vpc", "unknown table aws_vpc" + NO_SERVICE.format("vpc")),  # was: (did you mean aws_iam_policy?)
+    ("aws_kms_key", "unknown table aws_kms_key" + NO_SERVICE.format("kms")),
+    ("aws_rds_db_instance", "unknown table aws_rds_db_instance" + NO_SERVICE.format("rds")),  # was: aws_ssoadmin_instance?
+    ("aws_iam_xyzzy", "unknown table aws_iam_xyzzy; 'iamsql tables' lists the tables iamsql loads"),
     ("iam_principle", "unknown table iam_principle (did you mean iam_principal?)"),  # a view built on demand
     ("aws_lamda_function", "unknown table aws_lamda_function (did you mean aws_lambda_function?)"),
 ])
@@ -201,16 +208,18 @@ def test_unknown_column_suggests_only_a_near_name(loaded_db, sql, says):
     ("aws_iam_roles", " (did you mean aws_iam_role?)"),
     ("aws_cloudtrail_trail_events", " (did you mean aws_cloudtrail_trail_event?)"),
     ("iam_principle", " (did you mean iam_principal?)"),
-    ("aws_vpc", ""),  # a Steampipe table iamsql does not load: nothing is near
-    ("aws_kms_key", ""),  # was: (did you mean aws_iam_access_key?)
-    ("aws_config_rule", ""),  # was: (did you mean aws_iam_role?)
+    ("aws_vpc", NO_SERVICE.format("vpc")),  # a Steampipe table iamsql does not load: nothing is near
+    ("aws_kms_key", NO_SERVICE.format("kms")),  # was: (did you mean aws_iam_access_key?)
+    ("aws_config_rule", NO_SERVICE.format("config")),  # was: (did you mean aws_iam_role?)
+    ("aws_rds_db_instance", NO_SERVICE.format("rds")),  # was: (did you mean aws_ssoadmin_instance?)
+    ("aws_iam_xyzzy", "; 'iamsql tables' lists the tables iamsql loads"),
 ])
 def test_schema_suggests_the_tables_query_suggests(loaded_db, table, says):
-    """``schema`` had its own suggestion (any name difflib found, the shared aws_ prefix counted); it now suggests
-    what ``query`` does."""
+    """``schema`` had its own suggestion (any name difflib found, the shared aws_ prefix counted); it now says what
+    ``query`` does."""
     proc = iamsql("schema", "--db", str(loaded_db), table)
     assert proc.returncode == 2 and proc.stdout == ""
-    assert proc.stderr == f"error: unknown table {table}{says}; 'iamsql tables' lists the tables\n"
+    assert proc.stderr == f"error: unknown table {table}{says}\n"
 
 
 def test_powerpipe_query_parameters_are_named_as_unsupported(loaded_db):

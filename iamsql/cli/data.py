@@ -73,9 +73,7 @@ def schema(
             if table in views:
                 iamsql_controls.create_views(con)
             elif table not in schemas.TABLES and not _stored(con, table):
-                close = sql_query.close_table(table)
-                hint = f" (did you mean {close}?)" if close else ""  # as iamsql query says it
-                raise IamsqlError(f"unknown table {table}{hint}; 'iamsql tables' lists the tables")
+                raise IamsqlError(sql_query.unknown_table(table))  # as iamsql query says it
             quoted = ".".join(f'"{part}"' for part in table.split("."))  # history.aws_iam_user: two names
             rows = [(r[0], r[1]) for r in con.execute(f"describe select * from {quoted}").fetchall()]
         finally:

@@ -103,12 +103,10 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
     hint = re.search(r'Did you mean "([^"]+)"', text)
     suggestion = f" (did you mean {hint.group(1)}?)" if hint else ""
     if match := re.match(r"Table with name (\S+) does not exist", first):
-        close = close_table(match.group(1), hint.group(1) if hint else None)
-        if close == match.group(1).lower():  # a helper view or engine table this connection has not created
+        if close_table(match.group(1)) == match.group(1).lower():  # a helper view or engine table not yet created
             return (f"unknown table {match.group(1)}: iamsql creates it on a connection to a database with loaded "
                     "data (iamsql.controls.views.create_views)")
-        suggestion = f" (did you mean {close}?)" if close else ""
-        return f"unknown table {match.group(1)}" + (suggestion or "; 'iamsql tables' lists the tables iamsql loads")
+        return unknown_table(match.group(1), hint.group(1) if hint else None)
     if match := re.match(r"(?:Scalar|Table|Aggregate) Function with name (\S+) does not exist", first):
         return f"unknown function {match.group(1)}(){suggestion}"
     # A missing column named like an alias of the select list: DuckDB says the alias cannot be used yet
@@ -195,6 +193,25 @@ def close_table(given: str, duckdb_hint: str | None = None) -> str | None:
     return close[0] if close else None
 
 
+def unknown_table(given: str, duckdb_hint: str | None = None) -> str:
+    """The line for a table iamsql does not have (``query`` and ``schema`` say it): the near name it was most
+    likely meant to be, else, for ``aws_<service>_...`` of a service iamsql loads no table of (Steampipe's
+    ``aws_rds_db_instance``), that it loads none, else where its tables are listed."""
+    if close := close_table(given, duckdb_hint):
+        return f"unknown table {given} (did you mean {close}?)"
+    service = _service(given)
+    if service and service not in {_service(name) for name in TABLES}:
+        return (f"unknown table {given}: iamsql loads no aws_{service}_ tables (of Steampipe's AWS plugin, it loads "
+                "the IAM and CloudTrail tables and those around them); 'iamsql tables' lists them")
+    return f"unknown table {given}; 'iamsql tables' lists the tables iamsql loads"
+
+
+def _service(table: str) -> str | None:
+    """The service an AWS table name names (``rds`` of ``aws_rds_db_instance``); None for another name."""
+    prefix, _, rest = table.lower().partition("_")
+    return rest.split("_")[0] if prefix == "aws" and rest else None
+
+
 def _close_column(given: str, candidates: list[str]) -> str | None:
     """The first of ``candidates`` (DuckDB's, nearest first, some qualified: ``r.name``) that is a plausible
     correction of the column ``given``; None when none is (DuckDB names its nearest column however far)."""
@@ -213,9 +230,16 @@ def _columns_of(qualifier: str, sql: str) -> list[str]:
 
 def _alike(given: str, known: str) -> bool:
     """Whether ``known`` is a plausible correction of ``given``, judged without the ``aws_`` both table names share
-    (which alone makes DuckDB suggest ``aws_iam_policy`` for Steampipe's ``aws_vpc``)."""
-    prefix = "aws_" if given.lower().startswith("aws_") and known.lower().startswith("aws_") else ""
-    return difflib.SequenceMatcher(None, given.lower()[len(prefix):], known.lower()[len(prefix):]).ratio() >= 0.6
+    (which alone makes DuckDB suggest ``aws_iam_policy`` for Steampipe's ``aws_vpc``), and for two AWS tables only
+    when the services are near too (a shared ``_instance`` made ``aws_ssoadmin_instance`` near ``aws_rds_db_instance``)."""
+    given, known = given.lower(), known.lower()
+    services = _service(given), _service(known)
+    if None not in services:
+        given, known = given.removeprefix("aws_"), known.removeprefix("aws_")
+        near_service = given.startswith(services[1]) or difflib.SequenceMatcher(None, *services).ratio() >= 0.75
+        if not near_service:
+            return False
+    return difflib.SequenceMatcher(None, given, known).ratio() >= 0.6
 
 
 def _not_loaded(column: str, sql: str) -> str | None:
