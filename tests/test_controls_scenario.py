@@ -107,6 +107,7 @@ EXPECTED_ALARMS = {
     ("iam_securityaudit_role_exists", ACCOUNT_RESOURCE),
     ("iam_role_trust_no_wildcard_principal", role("open-role")),
     ("iam_role_cross_account_trust_has_external_id", role("open-role")),  # "*": every other account, unconditioned
+    ("iam_role_service_trust_confused_deputy", role("open-role")),  # "*": any AWS service too, with no source
     ("iam_role_cross_account_trust_has_external_id", role("partner-audit")),
     ("iam_role_oidc_trust_has_sub_condition", role("github-deploy")),
     ("iam_role_unused", role("legacy-batch")),

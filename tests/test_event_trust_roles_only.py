@@ -57,8 +57,11 @@ def test_event_trust_rows_say_whether_only_role_sessions_get_in(judged):
         ("root-partner-roles", "account", PARTNER, "Allowed", True),
         ("star-partner-account", "account", PARTNER, "Allowed", False),
         ("star-partner-account", "anyone", PARTNER, "Allowed", False),
+        # "*" names AWS services too: admitted only if a service's request carries the partner's principals
+        ("star-partner-account", "service", None, "AllowedIf", False),
         ("star-partner-roles", "account", PARTNER, "Allowed", True),
         ("star-partner-roles", "anyone", PARTNER, "Allowed", True),
+        ("star-partner-roles", "service", None, "AllowedIf", False),
     ]
 
 

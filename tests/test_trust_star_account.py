@@ -140,9 +140,10 @@ def test_a_named_caller_of_the_account_is_not_the_whole_account(loaded, name):
     # only the named role's sessions get in: role chaining caps them at one hour, whatever the maximum
     assert statuses(loaded, name) == {CROSS: "ok", WILDCARD: "ok", BROAD: "ok", EXTERNAL_ADMIN: "alarm",
                                       LONG_SESSION: "ok"}
-    # one row, for "*": the caller it admits is the named role of the partner account, not a stand-in
+    # one AWS row, for "*": the caller it admits is the named role of the partner account, not a stand-in; "*" names
+    # AWS services too, admitted only if a service's request carries the named principal
     assert [(r["trusted_kind"], r["trusted_account"], r["decision"], r["names_caller"]) for r in rows[name]] == [
-        ("anyone", PARTNER, "Allowed", True)]
+        ("anyone", PARTNER, "Allowed", True), ("service", None, "AllowedIf", True)]
 
 
 def test_the_star_row_names_the_account_of_the_caller_it_admits(loaded):
@@ -167,7 +168,8 @@ def test_a_negated_account_condition_admits_everyone_else(loaded):
     # refusing the very account the engine stands "another account" with does not hide the others it admits
     for name, refused in (("star-not-account", PARTNER), ("star-not-stand-in", STAND_IN)):
         assert statuses(loaded, name) == dict.fromkeys(CONTROLS, "alarm"), name  # every other account, unconditioned
-        assert [(r["trusted_kind"], r["names_caller"]) for r in rows[name]] == [("anyone", False)], name
+        assert [(r["trusted_kind"], r["names_caller"]) for r in rows[name]] == [("anyone", False),
+                                                                                ("service", False)], name
         assert rows[name][0]["trusted_account"] not in (refused, ACCOUNT), name
 
 
@@ -193,4 +195,6 @@ def test_who_can_lists_the_account_a_star_trust_admits(loaded):
                                     "--db", path, "-o", "json"])
     assert done.exit_code == 0, done.output
     found = {(r["principal"], r["principal_type"], r["account_id"], r["decision"]) for r in json.loads(done.output)}
-    assert found == {(STAR, "anyone", PARTNER, "Allowed"), (PARTNER_ROOT, "account", PARTNER, "Allowed")}
+    # "*" names AWS services too: one is admitted only if its request carries the partner's account
+    assert found == {(STAR, "anyone", PARTNER, "Allowed"), (PARTNER_ROOT, "account", PARTNER, "Allowed"),
+                     (STAR, "service", "", "AllowedIf")}

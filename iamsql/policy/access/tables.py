@@ -1788,7 +1788,8 @@ def trust_answers(
     role_arn: str, account: AccountModel, policy, document: dict, rails: Guardrails | None = None
 ) -> list[trust_analysis.TrustAnswer]:
     """The engine's answer for each principal a role's trust policy names; ``Unknown`` for each when the engine
-    cannot read the policy (``policy`` None)."""
+    cannot read the policy (``policy`` None). ``"*"`` names a caller of every kind: a service, SAML or OIDC caller
+    its conditions refuse is left out, as AWS principals are by ``whole_accounts``."""
     if policy is None:
         return [
             trust_analysis.TrustAnswer(entry, "Unknown", [], [], False, False)
@@ -1796,6 +1797,8 @@ def trust_answers(
         ]
     answers = []
     for entry in trust_analysis.entries(document, account.partition, account.account_id):
-        answers.append(trust_analysis.ask(role_arn, account.account_id, policy, entry, rails))
+        answer = trust_analysis.ask(role_arn, account.account_id, policy, entry, rails)
+        if entry.trusted != "*" or entry.kind == "anyone" or answer.decision not in trust_analysis.REFUSED:
+            answers.append(answer)
         answers += trust_analysis.whole_accounts(role_arn, account.account_id, policy, entry, rails)
     return answers

@@ -16,6 +16,8 @@ from iamsql.policy.access.organization import ORGANIZATION_KEYS, OUTSIDE_ORG, ev
 
 # the accounts that may stand for "another account": the first that is neither the role's nor in its trust policy
 OUTSIDE_ACCOUNTS = tuple(digit * 12 for digit in "987654321")
+# the service principal that stands for "any AWS service" when a trust names all principals
+SERVICE_CALLER = "iamsql-caller.amazonaws.com"
 # The caller's own account is assumed to let it call sts:AssumeRole: the question is what the trust admits.
 ALLOW_ALL_POLICY = parse_policy({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 
@@ -78,8 +80,9 @@ def _values(value) -> list[str]:
 
 def entries(document: dict, partition: str, account_id: str) -> list[TrustedEntry]:
     """The distinct principals the Allow statements of a trust policy name. An Allow with ``NotPrincipal`` (which IAM
-    refuses in a trust policy, so only in one the engine cannot read) stands for every caller but those listed: anyone,
-    AWS services and SAML and OIDC identities (``_everyone_but``)."""
+    refuses in a trust policy, so only in one the engine cannot read) stands for every caller but those listed, and
+    ``"*"`` (or ``{"AWS": "*"}``, its equivalent) for every caller: each gives an entry of every kind
+    (``_every_kind``)."""
     found: dict[tuple[str, str], TrustedEntry] = {}
     statements = document.get("Statement") if isinstance(document, dict) else None
     if isinstance(statements, dict):
@@ -87,29 +90,32 @@ def entries(document: dict, partition: str, account_id: str) -> list[TrustedEntr
     for statement in statements or []:
         if not isinstance(statement, dict) or str(statement.get("Effect")) != "Allow":
             continue
-        if "NotPrincipal" in statement:
-            for entry in _everyone_but(partition, account_id):
-                found.setdefault((entry.kind, entry.trusted), entry)
-            continue
-        principal = statement.get("Principal")
+        principal = {"AWS": "*"} if "NotPrincipal" in statement else statement.get("Principal")
         if principal == "*":
             principal = {"AWS": "*"}
         if not isinstance(principal, dict):
             continue
         for key, raw in principal.items():
             for value in _values(raw):
-                entry = _entry(key.lower(), value, partition, account_id)
-                if entry:
-                    found.setdefault((entry.kind, entry.trusted), entry)
+                every = key.lower() == "aws" and value == "*"
+                for entry in _every_kind(partition, account_id) if every else [_entry(key.lower(), value, partition,
+                                                                                     account_id)]:
+                    if entry:
+                        found.setdefault((entry.kind, entry.trusted), entry)
     return list(found.values())
 
 
-def _everyone_but(partition: str, account_id: str) -> list[TrustedEntry]:
-    """The callers an Allow with ``NotPrincipal`` stands for, one of each kind: every principal but those it lists
-    (IAM User Guide, "AWS JSON policy elements: NotPrincipal"), AWS services and federated identities included."""
+def _every_kind(partition: str, account_id: str) -> list[TrustedEntry]:
+    """The callers ``"*"`` stands for, one of each kind. ``"*"`` and ``{"AWS": "*"}`` are equivalent and name all
+    principals, anonymous ones included (IAM User Guide, "AWS JSON policy elements: Principal", "All principals"): AWS
+    principals of any account, AWS services and SAML and OIDC identities alike; an Allow with ``NotPrincipal`` stands
+    for every principal but those it lists ("AWS JSON policy elements: NotPrincipal"). The service caller stands for
+    any service principal, a SAML provider of the role's account for any SAML provider (STS takes
+    sts:AssumeRoleWithSAML from SAML providers only)."""
     return [_entry("aws", "*", partition, account_id),
-            TrustedEntry("*", "service", None, "*", "sts:AssumeRole"),
-            TrustedEntry("*", "saml", None, "*", "sts:AssumeRoleWithSAML"),
+            TrustedEntry("*", "service", None, SERVICE_CALLER, "sts:AssumeRole"),
+            TrustedEntry("*", "saml", None, f"arn:{partition}:iam::{account_id}:saml-provider/iamsql-caller",
+                         "sts:AssumeRoleWithSAML"),
             TrustedEntry("*", "oidc", None, "*", "sts:AssumeRoleWithWebIdentity")]
 
 
