@@ -8,7 +8,11 @@ description: >-
   accounts. A permission set whose inline policy was not loaded, or with an attached AWS managed policy whose
   document no loaded account holds (get-account-authorization-details lists the AWS managed policies attached in
   its account, so a member account's export where the permission set is provisioned has them), is skipped
-  unless what is loaded already makes it an administrator. Customer managed policy references are not read.
+  unless what is loaded already makes it an administrator. A customer managed policy reference names a policy
+  (path and name) that each account the permission set is assigned in holds as its own: each such account's policy
+  is judged by the engine, and a permission set whose referenced policy is not loaded (or cannot be judged) for an
+  assigned account, or that references policies but is assigned in no loaded account, is skipped unless what is
+  loaded already makes it an administrator.
 severity: high
 resource_type: AWS::SSO::PermissionSet
 rationale: >-
@@ -47,6 +51,29 @@ with managed_answer as (
   from iam_policy_access
   where policy_kind = 'permission_set_inline' and question = 'full_admin'
   group by resource, account_id
+), customer as (
+  -- A reference resolves to the policy of that path and name in each account the permission set is assigned in.
+  select p.arn as permission_set_arn, p.account_id,
+    string_agg((r ->> 'path') || (r ->> 'name') || ' in ' || t.target_account_id, ', '
+               order by t.target_account_id, r ->> 'path', r ->> 'name') filter (where q.admin) as admin_policies,
+    string_agg((r ->> 'path') || (r ->> 'name') || coalesce(' in ' || t.target_account_id, ' (no assignment loaded)'),
+               ', '
+               order by t.target_account_id, r ->> 'path', r ->> 'name')
+      filter (where q.unknown is null or q.unknown) as unknown_policies
+  from aws_ssoadmin_permission_set as p
+    cross join jsonb_array_elements(p.customer_managed_policy_references) as r
+    left join (select distinct permission_set_arn, account_id, target_account_id
+               from aws_ssoadmin_account_assignment) as t
+      on t.permission_set_arn = p.arn and t.account_id = p.account_id
+    left join (
+      select resource, bool_or(decision in ('Allowed', 'AllowedIf')) as admin,
+        bool_and(decision = 'Unknown') as unknown
+      from iam_policy_access
+      where question = 'full_admin' and policy_kind = 'customer_managed'
+      group by resource
+    ) as q on q.resource = 'arn:' || p.partition || ':iam::' || t.target_account_id || ':policy'
+                                   || (r ->> 'path') || (r ->> 'name')
+  group by p.arn, p.account_id
 ), holders as (
   select a.permission_set_arn, a.account_id,
     string_agg(lower(a.principal_type) || ' ' || coalesce(u.name, g.name, a.principal_id) || ' in ' || a.target_account_id,
@@ -59,16 +86,17 @@ with managed_answer as (
 select
   p.arn as resource,
   case
-    when m.admin_policies is not null or i.admin then 'alarm'
-    when p.inline_policy is null or i.unknown or m.unknown_policies is not null then 'skip'
+    when m.admin_policies is not null or i.admin or c.admin_policies is not null then 'alarm'
+    when p.inline_policy is null or i.unknown or m.unknown_policies is not null or c.unknown_policies is not null
+      then 'skip'
     else 'ok'
   end as status,
   'Permission set ' || coalesce(p.name, p.arn) || case
-    when m.admin_policies is not null or i.admin then
+    when m.admin_policies is not null or i.admin or c.admin_policies is not null then
       ' grants full administrator access through '
-        || coalesce('the managed policy ' || m.admin_policies, '')
-        || case when m.admin_policies is not null and i.admin then ' and ' else '' end
-        || case when i.admin then 'its inline policy' else '' end
+        || concat_ws(' and ', 'the managed policy ' || m.admin_policies,
+                     case when i.admin then 'its inline policy' end,
+                     'the customer managed policy ' || c.admin_policies)
         || coalesce('; held by ' || h.who, '; assigned to no one') || '.'
     when p.inline_policy is null then
       ' was loaded without its inline policy; load get-inline-policy-for-permission-set to evaluate it.'
@@ -77,6 +105,9 @@ select
       || ' attached, whose document no loaded account holds (or the policy engine cannot judge it); run'
       || ' collect --identity, or load get-account-authorization-details of an account where the permission set'
       || ' is provisioned.'
+    when c.unknown_policies is not null then ' references the customer managed policy ' || c.unknown_policies
+      || ', whose document is not loaded for that account (or the policy engine cannot judge it); load'
+      || ' list-account-assignments and get-account-authorization-details of each account it is assigned in.'
     else ' does not grant full administrator access.'
   end as reason,
   p.account_id,
@@ -85,4 +116,5 @@ select
 from aws_ssoadmin_permission_set as p
   left join managed as m on m.permission_set_arn = p.arn and m.account_id = p.account_id
   left join inline as i on i.permission_set_arn = p.arn and i.account_id = p.account_id
+  left join customer as c on c.permission_set_arn = p.arn and c.account_id = p.account_id
   left join holders as h on h.permission_set_arn = p.arn and h.account_id = p.account_id
