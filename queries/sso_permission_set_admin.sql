@@ -5,7 +5,7 @@ description: >-
   attached managed policy the policy engine judges full administrator access (every action on every resource,
   iam_policy_access question full_admin), or an inline policy the engine judges so. An administrator permission
   set alarms with who holds it: the users and groups (names from the identity store) assigned it, in which
-  accounts. A permission set whose inline policy was not loaded, or with an attached AWS managed policy whose
+  accounts. A permission set whose inline policy or customer managed policy references were not loaded, or with an attached AWS managed policy whose
   document no loaded account holds (get-account-authorization-details lists the AWS managed policies attached in
   its account, so a member account's export where the permission set is provisioned has them), is skipped
   unless what is loaded already makes it an administrator. A customer managed policy reference names a policy
@@ -87,8 +87,8 @@ select
   p.arn as resource,
   case
     when m.admin_policies is not null or i.admin or c.admin_policies is not null then 'alarm'
-    when p.inline_policy is null or i.unknown or m.unknown_policies is not null or c.unknown_policies is not null
-      then 'skip'
+    when p.inline_policy is null or p.customer_managed_policy_references is null or i.unknown
+      or m.unknown_policies is not null or c.unknown_policies is not null then 'skip'
     else 'ok'
   end as status,
   'Permission set ' || coalesce(p.name, p.arn) || case
@@ -100,6 +100,8 @@ select
         || coalesce('; held by ' || h.who, '; assigned to no one') || '.'
     when p.inline_policy is null then
       ' was loaded without its inline policy; load get-inline-policy-for-permission-set to evaluate it.'
+    when p.customer_managed_policy_references is null then ' was loaded without its customer managed policy'
+      || ' references; load list-customer-managed-policy-references-in-permission-set to evaluate it.'
     when i.unknown then ' has an inline policy the policy engine cannot judge.'
     when m.unknown_policies is not null then ' has the AWS managed policy ' || m.unknown_policies
       || ' attached, whose document no loaded account holds (or the policy engine cannot judge it); run'

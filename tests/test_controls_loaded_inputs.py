@@ -1844,22 +1844,24 @@ SSO_INSTANCE = "arn:aws:sso:::instance/ssoins-7223d4c5e6f7a8b9"
 OTHER_ACCOUNT = "444455556666"
 
 
-def permission_set_outputs(name: str, references: list[dict], assigned_in: list[str]) -> dict[str, dict]:
+def permission_set_outputs(name: str, references: list[dict] | None, assigned_in: list[str]) -> dict[str, dict]:
     """The sso-admin outputs of one permission set with no inline and no AWS managed policy, the customer managed
-    policy ``references`` and a group assignment in each account of ``assigned_in``."""
+    policy ``references`` (None: that listing not saved) and a group assignment in each account of ``assigned_in``."""
     arn = f"arn:aws:sso:::permissionSet/ssoins-7223d4c5e6f7a8b9/ps-{name.lower():0>16}"
     named = {"InstanceArn": SSO_INSTANCE, "PermissionSetArn": arn}
-    return {
+    files = {
         f"sso-admin/describe-permission-set/{name}.json": {"PermissionSet": {
             "Name": name, "PermissionSetArn": arn, "CreatedDate": "2023-05-01T10:00:00Z", "SessionDuration": "PT1H"}},
         f"sso-admin/get-inline-policy-for-permission-set/{name}.json": {**named, "InlinePolicy": ""},
         f"sso-admin/list-managed-policies-in-permission-set/{name}.json": {**named, "AttachedManagedPolicies": []},
-        f"sso-admin/list-customer-managed-policy-references-in-permission-set/{name}.json": {
-            **named, "CustomerManagedPolicyReferences": references},
         f"sso-admin/list-account-assignments/{name}.json": {"AccountAssignments": [
             {"AccountId": account, "PermissionSetArn": arn, "PrincipalType": "GROUP",
              "PrincipalId": "c4d8b4a8-0001-7000-8000-00000000beef"} for account in assigned_in]},
     }
+    if references is not None:
+        files[f"sso-admin/list-customer-managed-policy-references-in-permission-set/{name}.json"] = {
+            **named, "CustomerManagedPolicyReferences": references}
+    return files
 
 
 def customer_policy(path: str, name: str, actions, resources="*") -> dict:
@@ -1877,7 +1879,7 @@ def test_customer_managed_policy_references_are_judged_by_each_assigned_accounts
     """A permission set whose only administrator rights come from a referenced customer managed policy alarms when
     the policy of that name and path in an account it is assigned in grants everything; where that account's policy
     is not loaded, or no assignment is loaded, the permission set is unjudged (skip, naming the reference), never
-    ok; a reference to a scoped policy is ok."""
+    ok, as is one whose references were not listed; a reference to a scoped policy is ok."""
     admin_ref = {"Name": "platform-admin", "Path": "/platform/"}
     files = {"sso-admin/list-instances.json": {"Instances": [
                  {"InstanceArn": SSO_INSTANCE, "IdentityStoreId": "d-90670a1b2c", "OwnerAccountId": ACCOUNT,
@@ -1889,7 +1891,8 @@ def test_customer_managed_policy_references_are_judged_by_each_assigned_accounts
              **permission_set_outputs("Platform", [admin_ref], [ACCOUNT]),
              **permission_set_outputs("Reader", [{"Name": "ec2-reader"}], [ACCOUNT]),
              **permission_set_outputs("Remote", [admin_ref], [OTHER_ACCOUNT]),
-             **permission_set_outputs("Unassigned", [admin_ref], [])}
+             **permission_set_outputs("Unassigned", [admin_ref], []),
+             **permission_set_outputs("Unlisted", None, [ACCOUNT])}
     found = {row["reason"].split()[2]: row for row in run_loaded(tmp_path, files, ["sso_permission_set_admin"]).values()}
     assert found["Platform"]["status"] == "alarm", found["Platform"]
     assert ("through the customer managed policy /platform/platform-admin in " + ACCOUNT) in found["Platform"]["reason"]
@@ -1898,3 +1901,5 @@ def test_customer_managed_policy_references_are_judged_by_each_assigned_accounts
     assert "/platform/platform-admin in " + OTHER_ACCOUNT in found["Remote"]["reason"], found["Remote"]
     assert found["Unassigned"]["status"] == "skip", found["Unassigned"]
     assert "/platform/platform-admin (no assignment loaded)" in found["Unassigned"]["reason"], found["Unassigned"]
+    assert found["Unlisted"]["status"] == "skip", found["Unlisted"]
+    assert "list-customer-managed-policy-references-in-permission-set" in found["Unlisted"]["reason"], found["Unlisted"]
