@@ -51,15 +51,11 @@ with managed_answer as (
   from iam_policy_access
   where policy_kind = 'permission_set_inline' and question = 'full_admin'
   group by resource, account_id
-), customer as (
+), customer_reference as (
   -- A reference resolves to the policy of that path and name in each account the permission set is assigned in.
   select p.arn as permission_set_arn, p.account_id,
-    string_agg((r ->> 'path') || (r ->> 'name') || ' in ' || t.target_account_id, ', '
-               order by t.target_account_id, r ->> 'path', r ->> 'name') filter (where q.admin) as admin_policies,
-    string_agg((r ->> 'path') || (r ->> 'name') || coalesce(' in ' || t.target_account_id, ' (no assignment loaded)'),
-               ', '
-               order by t.target_account_id, r ->> 'path', r ->> 'name')
-      filter (where q.unknown is null or q.unknown) as unknown_policies
+    (r ->> 'path') || (r ->> 'name') || coalesce(' in ' || t.target_account_id, ' (no assignment loaded)') as label,
+    q.admin, coalesce(q.unknown, true) as unknown
   from aws_ssoadmin_permission_set as p
     cross join jsonb_array_elements(p.customer_managed_policy_references) as r
     left join (select distinct permission_set_arn, account_id, target_account_id
@@ -73,7 +69,12 @@ with managed_answer as (
       group by resource
     ) as q on q.resource = 'arn:' || p.partition || ':iam::' || t.target_account_id || ':policy'
                                    || (r ->> 'path') || (r ->> 'name')
-  group by p.arn, p.account_id
+), customer as (
+  select permission_set_arn, account_id,
+    string_agg(label, ', ' order by label) filter (where admin) as admin_policies,
+    string_agg(label, ', ' order by label) filter (where unknown) as unknown_policies
+  from customer_reference
+  group by permission_set_arn, account_id
 ), holders as (
   select a.permission_set_arn, a.account_id,
     string_agg(lower(a.principal_type) || ' ' || coalesce(u.name, g.name, a.principal_id) || ' in ' || a.target_account_id,
