@@ -78,7 +78,8 @@ with managed_answer as (
 ), holders as (
   select a.permission_set_arn, a.account_id,
     string_agg(lower(a.principal_type) || ' ' || coalesce(u.name, g.name, a.principal_id) || ' in ' || a.target_account_id,
-               ', ' order by a.target_account_id, a.principal_type, coalesce(u.name, g.name, a.principal_id)) as who
+               ', ' order by a.target_account_id || ' ' || a.principal_type || ' ' || coalesce(u.name, g.name, a.principal_id))
+      as who  -- one ordering key (account ids have 12 digits): Spark's string_agg takes no more
   from aws_ssoadmin_account_assignment as a
     left join aws_identitystore_user as u on a.principal_type = 'USER' and u.id = a.principal_id
     left join aws_identitystore_group as g on a.principal_type = 'GROUP' and g.id = a.principal_id
