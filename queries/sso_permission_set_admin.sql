@@ -5,10 +5,14 @@ description: >-
   attached managed policy the policy engine judges full administrator access (every action on every resource,
   iam_policy_access question full_admin), or an inline policy the engine judges so. An administrator permission
   set alarms with who holds it: the users and groups (names from the identity store) assigned it, in which
-  accounts. A permission set whose inline policy was not loaded, or with an attached AWS managed policy whose
+  accounts. A permission set whose inline policy or customer managed policy references were not loaded, or with an attached AWS managed policy whose
   document no loaded account holds (get-account-authorization-details lists the AWS managed policies attached in
   its account, so a member account's export where the permission set is provisioned has them), is skipped
-  unless what is loaded already makes it an administrator. Customer managed policy references are not read.
+  unless what is loaded already makes it an administrator. A customer managed policy reference names a policy
+  (path and name) that each account the permission set is assigned in holds as its own: each such account's policy
+  is judged by the engine, and a permission set whose referenced policy is not loaded (or cannot be judged) for an
+  assigned account, or that references policies but is assigned in no loaded account, is skipped unless what is
+  loaded already makes it an administrator.
 severity: high
 resource_type: AWS::SSO::PermissionSet
 rationale: >-
@@ -47,10 +51,35 @@ with managed_answer as (
   from iam_policy_access
   where policy_kind = 'permission_set_inline' and question = 'full_admin'
   group by resource, account_id
+), customer_reference as (
+  -- A reference resolves to the policy of that path and name in each account the permission set is assigned in.
+  select p.arn as permission_set_arn, p.account_id,
+    (r ->> 'path') || (r ->> 'name') || coalesce(' in ' || t.target_account_id, ' (no assignment loaded)') as label,
+    q.admin, coalesce(q.unknown, true) as unknown
+  from aws_ssoadmin_permission_set as p
+    cross join jsonb_array_elements(p.customer_managed_policy_references) as r
+    left join (select distinct permission_set_arn, account_id, target_account_id
+               from aws_ssoadmin_account_assignment) as t
+      on t.permission_set_arn = p.arn and t.account_id = p.account_id
+    left join (
+      select resource, bool_or(decision in ('Allowed', 'AllowedIf')) as admin,
+        bool_and(decision = 'Unknown') as unknown
+      from iam_policy_access
+      where question = 'full_admin' and policy_kind = 'customer_managed'
+      group by resource
+    ) as q on q.resource = 'arn:' || p.partition || ':iam::' || t.target_account_id || ':policy'
+                                   || (r ->> 'path') || (r ->> 'name')
+), customer as (
+  select permission_set_arn, account_id,
+    string_agg(label, ', ' order by label) filter (where admin) as admin_policies,
+    string_agg(label, ', ' order by label) filter (where unknown) as unknown_policies
+  from customer_reference
+  group by permission_set_arn, account_id
 ), holders as (
   select a.permission_set_arn, a.account_id,
     string_agg(lower(a.principal_type) || ' ' || coalesce(u.name, g.name, a.principal_id) || ' in ' || a.target_account_id,
-               ', ' order by a.target_account_id, a.principal_type, coalesce(u.name, g.name, a.principal_id)) as who
+               ', ' order by a.target_account_id || ' ' || a.principal_type || ' ' || coalesce(u.name, g.name, a.principal_id))
+      as who  -- one ordering key (account ids have 12 digits): Spark's string_agg takes no more
   from aws_ssoadmin_account_assignment as a
     left join aws_identitystore_user as u on a.principal_type = 'USER' and u.id = a.principal_id
     left join aws_identitystore_group as g on a.principal_type = 'GROUP' and g.id = a.principal_id
@@ -59,24 +88,30 @@ with managed_answer as (
 select
   p.arn as resource,
   case
-    when m.admin_policies is not null or i.admin then 'alarm'
-    when p.inline_policy is null or i.unknown or m.unknown_policies is not null then 'skip'
+    when m.admin_policies is not null or i.admin or c.admin_policies is not null then 'alarm'
+    when p.inline_policy is null or p.customer_managed_policy_references is null or i.unknown
+      or m.unknown_policies is not null or c.unknown_policies is not null then 'skip'
     else 'ok'
   end as status,
   'Permission set ' || coalesce(p.name, p.arn) || case
-    when m.admin_policies is not null or i.admin then
+    when m.admin_policies is not null or i.admin or c.admin_policies is not null then
       ' grants full administrator access through '
-        || coalesce('the managed policy ' || m.admin_policies, '')
-        || case when m.admin_policies is not null and i.admin then ' and ' else '' end
-        || case when i.admin then 'its inline policy' else '' end
+        || concat_ws(' and ', 'the managed policy ' || m.admin_policies,
+                     case when i.admin then 'its inline policy' end,
+                     'the customer managed policy ' || c.admin_policies)
         || coalesce('; held by ' || h.who, '; assigned to no one') || '.'
     when p.inline_policy is null then
       ' was loaded without its inline policy; load get-inline-policy-for-permission-set to evaluate it.'
+    when p.customer_managed_policy_references is null then ' was loaded without its customer managed policy'
+      || ' references; load list-customer-managed-policy-references-in-permission-set to evaluate it.'
     when i.unknown then ' has an inline policy the policy engine cannot judge.'
     when m.unknown_policies is not null then ' has the AWS managed policy ' || m.unknown_policies
       || ' attached, whose document no loaded account holds (or the policy engine cannot judge it); run'
       || ' collect --identity, or load get-account-authorization-details of an account where the permission set'
       || ' is provisioned.'
+    when c.unknown_policies is not null then ' references the customer managed policy ' || c.unknown_policies
+      || ', whose document is not loaded for that account (or the policy engine cannot judge it); load'
+      || ' list-account-assignments and get-account-authorization-details of each account it is assigned in.'
     else ' does not grant full administrator access.'
   end as reason,
   p.account_id,
@@ -85,4 +120,5 @@ select
 from aws_ssoadmin_permission_set as p
   left join managed as m on m.permission_set_arn = p.arn and m.account_id = p.account_id
   left join inline as i on i.permission_set_arn = p.arn and i.account_id = p.account_id
+  left join customer as c on c.permission_set_arn = p.arn and c.account_id = p.account_id
   left join holders as h on h.permission_set_arn = p.arn and h.account_id = p.account_id

@@ -23,8 +23,8 @@ READ_ONLY_INLINE = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "
 
 
 def build_identity_center(session: boto3.Session) -> dict:
-    """One instance with three permission sets (AdministratorAccess attached / a read-only inline policy /
-    ReadOnlyAccess attached), a user in a group, and the group assigned the admin set (in the calling account: moto
+    """One instance with three permission sets (AdministratorAccess attached and a read-only customer managed
+    policy referenced / a read-only inline policy / ReadOnlyAccess attached), a user in a group, and the group assigned the admin set (in the calling account: moto
     provisions only there). Neither AWS managed policy is attached to an IAM user, group or role."""
     sso = session.client("sso-admin")
     instance = sso.list_instances()["Instances"][0]
@@ -38,6 +38,11 @@ def build_identity_center(session: boto3.Session) -> dict:
                                       SessionDuration="PT1H")["PermissionSet"]["PermissionSetArn"]
     sso.attach_managed_policy_to_permission_set(InstanceArn=instance["InstanceArn"], PermissionSetArn=admin,
                                                 ManagedPolicyArn=ADMIN)
+    session.client("iam").create_policy(PolicyName="sso-reader", Path="/sso/",
+                                        PolicyDocument=json.dumps(READ_ONLY_INLINE))
+    sso.attach_customer_managed_policy_reference_to_permission_set(
+        InstanceArn=instance["InstanceArn"], PermissionSetArn=admin,
+        CustomerManagedPolicyReference={"Name": "sso-reader", "Path": "/sso/"})
     reader = sso.create_permission_set(InstanceArn=instance["InstanceArn"],
                                        Name="Reader")["PermissionSet"]["PermissionSetArn"]
     sso.put_inline_policy_to_permission_set(InstanceArn=instance["InstanceArn"], PermissionSetArn=reader,
@@ -97,6 +102,10 @@ def test_identity_center_lands_in_the_steampipe_tables(collected):
     attached = con.execute("select permission_set_arn, managed_policy_arn, name "
                            "from aws_ssoadmin_managed_policy_attachment order by name").fetchall()
     assert attached == [(facts["admin"], ADMIN, "AdministratorAccess"), (facts["auditor"], READ_ONLY, "ReadOnlyAccess")]
+    references = dict(con.execute("select name, customer_managed_policy_references "
+                                  "from aws_ssoadmin_permission_set").fetchall())
+    assert {name: json.loads(value) for name, value in references.items()} == {
+        "Admin": [{"name": "sso-reader", "path": "/sso/"}], "Reader": [], "Auditor": []}
     inline = con.execute("select inline_policy_std from aws_ssoadmin_permission_set where name = 'Reader'").fetchone()
     assert json.loads(inline[0])["Statement"][0]["Action"] == ["s3:getobject"]
     assignments = con.execute("select target_account_id, permission_set_arn, principal_type, principal_id, account_id "

@@ -226,6 +226,8 @@ def sso_outputs(admin_policy: str, wild_inline: str) -> dict[str, dict]:
     }
     for arn, name in ((ADMIN_SET, "Admin"), (READER_SET, "Reader"), (WILD_SET, "Wild"), (UNREAD_SET, "Unread")):
         files[f"sso-admin/describe-permission-set/{name}.json"] = described(arn, name)
+        files[f"sso-admin/list-customer-managed-policy-references-in-permission-set/{name}.json"] = {
+            "PermissionSetArn": arn, "CustomerManagedPolicyReferences": []}
     return files
 
 

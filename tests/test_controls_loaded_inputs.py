@@ -47,11 +47,12 @@ def report_line(name: str, created: str, *, password="false", password_used="N/A
 
 
 def run_loaded(tmp_path: Path, files: dict[str, object], control_ids: list[str]) -> dict[str, dict]:
-    """Write ``files`` (name -> CSV text or JSON document) to a folder, load it as account ``ACCOUNT`` as of
+    """Write ``files`` (relative path -> CSV text or JSON document) to a folder, load it as account ``ACCOUNT`` as of
     ``AS_OF`` and run the controls: resource -> result row (no errors, one row per resource)."""
     folder = tmp_path / "export"
     folder.mkdir()
     for name, content in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(content if isinstance(content, str) else json.dumps(content))
     con = db.connect(tmp_path / "loaded.duckdb")
     load_paths(con, [str(folder)], account_id=ACCOUNT, as_of=AS_OF)
@@ -1687,18 +1688,20 @@ def test_password_policy_numbers_that_are_not_whole_numbers_are_unknown(tmp_path
     assert rows["iam_password_policy_complexity"]["status"] == "ok", rows["iam_password_policy_complexity"]
 
 
-def test_password_policy_with_an_unreadable_reuse_count_is_not_loaded(tmp_path):
+@pytest.mark.parametrize("value", ["x", 1.5, True])
+def test_password_policy_with_an_unreadable_reuse_count_is_not_loaded(tmp_path, value):
     """AWS leaves PasswordReusePrevention out when reuse is not prevented, so an unreadable one cannot be stored as
     NULL (read as "not prevented"): the output is skipped saying why, and the password controls skip, nothing loaded;
     named on its own, it is an error."""
     folder = tmp_path / "export"
     folder.mkdir()
-    (folder / "get-account-password-policy.json").write_text(json.dumps(without(PasswordReusePrevention="x")))
+    (folder / "get-account-password-policy.json").write_text(json.dumps(without(PasswordReusePrevention=value)))
     (folder / "credential-report.json").write_text(json.dumps(report_of([])))  # the account, loaded
     con = db.connect(tmp_path / "loaded.duckdb")
     skipped = load_paths(con, [str(folder)], account_id=ACCOUNT, as_of=AS_OF).skipped
     assert [reason for _, reason in skipped] == [
-        'PasswordReusePrevention is not a whole number ("x"): how many passwords the policy remembers is unknown']
+        f"PasswordReusePrevention is not a whole number ({json.dumps(value)}): how many passwords the policy "
+        "remembers is unknown"]
     rows = controls.results(con, controls.run_checks(con, controls=["iam_password_policy_reuse_prevention"]))
     assert [(r["status"], r["reason"]) for r in rows] == [(
         "skip", f"No aws_iam_account_password_policy data is loaded for account {ACCOUNT}; load it to evaluate "
@@ -1829,3 +1832,74 @@ def test_a_policy_attached_nowhere_may_be_a_permissions_boundary(tmp_path, bound
     assert row["status"] == status, row["reason"]
     if boundary_uses is None:
         assert "PermissionsBoundaryUsageCount" in row["reason"], row["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# IAM Identity Center customer managed policy references: a reference is a policy name and path (Path defaults to
+# "/") that must match an IAM policy in each account where the permission set is provisioned; the permission set
+# grants there what that account's own policy of that name and path grants.
+# --------------------------------------------------------------------------------------------------------------
+
+SSO_INSTANCE = "arn:aws:sso:::instance/ssoins-7223d4c5e6f7a8b9"
+OTHER_ACCOUNT = "444455556666"
+
+
+def permission_set_outputs(name: str, references: list[dict] | None, assigned_in: list[str]) -> dict[str, dict]:
+    """The sso-admin outputs of one permission set with no inline and no AWS managed policy, the customer managed
+    policy ``references`` (None: that listing not saved) and a group assignment in each account of ``assigned_in``."""
+    arn = f"arn:aws:sso:::permissionSet/ssoins-7223d4c5e6f7a8b9/ps-{name.lower():0>16}"
+    named = {"InstanceArn": SSO_INSTANCE, "PermissionSetArn": arn}
+    files = {
+        f"sso-admin/describe-permission-set/{name}.json": {"PermissionSet": {
+            "Name": name, "PermissionSetArn": arn, "CreatedDate": "2023-05-01T10:00:00Z", "SessionDuration": "PT1H"}},
+        f"sso-admin/get-inline-policy-for-permission-set/{name}.json": {**named, "InlinePolicy": ""},
+        f"sso-admin/list-managed-policies-in-permission-set/{name}.json": {**named, "AttachedManagedPolicies": []},
+        f"sso-admin/list-account-assignments/{name}.json": {"AccountAssignments": [
+            {"AccountId": account, "PermissionSetArn": arn, "PrincipalType": "GROUP",
+             "PrincipalId": "c4d8b4a8-0001-7000-8000-00000000beef"} for account in assigned_in]},
+    }
+    if references is not None:
+        files[f"sso-admin/list-customer-managed-policy-references-in-permission-set/{name}.json"] = {
+            **named, "CustomerManagedPolicyReferences": references}
+    return files
+
+
+def customer_policy(path: str, name: str, actions, resources="*") -> dict:
+    """A get-account-authorization-details customer managed policy of ``ACCOUNT``, attached to nothing there."""
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": resources}]}
+    return {"PolicyName": name, "PolicyId": f"ANPA{name.upper().replace('-', ''):0<17}", "Path": path,
+            "Arn": f"arn:aws:iam::{ACCOUNT}:policy{path}{name}", "DefaultVersionId": "v1", "AttachmentCount": 0,
+            "PermissionsBoundaryUsageCount": 0, "IsAttachable": True, "CreateDate": "2023-05-01T10:00:00Z",
+            "UpdateDate": "2023-05-01T10:00:00Z", "PolicyVersionList": [
+                {"Document": document, "VersionId": "v1", "IsDefaultVersion": True,
+                 "CreateDate": "2023-05-01T10:00:00Z"}]}
+
+
+def test_customer_managed_policy_references_are_judged_by_each_assigned_accounts_policy(tmp_path):
+    """A permission set whose only administrator rights come from a referenced customer managed policy alarms when
+    the policy of that name and path in an account it is assigned in grants everything; where that account's policy
+    is not loaded, or no assignment is loaded, the permission set is unjudged (skip, naming the reference), never
+    ok, as is one whose references were not listed; a reference to a scoped policy is ok."""
+    admin_ref = {"Name": "platform-admin", "Path": "/platform/"}
+    files = {"sso-admin/list-instances.json": {"Instances": [
+                 {"InstanceArn": SSO_INSTANCE, "IdentityStoreId": "d-90670a1b2c", "OwnerAccountId": ACCOUNT,
+                  "Status": "ACTIVE"}]},
+             "get-account-authorization-details.json": {
+                 "UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": [
+                     customer_policy("/platform/", "platform-admin", "*"),
+                     customer_policy("/", "ec2-reader", ["ec2:Describe*"])]},
+             **permission_set_outputs("Platform", [admin_ref], [ACCOUNT]),
+             **permission_set_outputs("Reader", [{"Name": "ec2-reader"}], [ACCOUNT]),
+             **permission_set_outputs("Remote", [admin_ref], [OTHER_ACCOUNT]),
+             **permission_set_outputs("Unassigned", [admin_ref], []),
+             **permission_set_outputs("Unlisted", None, [ACCOUNT])}
+    found = {row["reason"].split()[2]: row for row in run_loaded(tmp_path, files, ["sso_permission_set_admin"]).values()}
+    assert found["Platform"]["status"] == "alarm", found["Platform"]
+    assert ("through the customer managed policy /platform/platform-admin in " + ACCOUNT) in found["Platform"]["reason"]
+    assert found["Reader"]["status"] == "ok", found["Reader"]
+    assert found["Remote"]["status"] == "skip", found["Remote"]
+    assert "/platform/platform-admin in " + OTHER_ACCOUNT in found["Remote"]["reason"], found["Remote"]
+    assert found["Unassigned"]["status"] == "skip", found["Unassigned"]
+    assert "/platform/platform-admin (no assignment loaded)" in found["Unassigned"]["reason"], found["Unassigned"]
+    assert found["Unlisted"]["status"] == "skip", found["Unlisted"]
+    assert "list-customer-managed-policy-references-in-permission-set" in found["Unlisted"]["reason"], found["Unlisted"]

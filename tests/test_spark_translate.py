@@ -99,6 +99,12 @@ def test_print_sql_cli():
     assert bad.returncode == 2 and bad.stderr.startswith("error: unknown dialect 'oracle'")
 
 
+def test_every_shipped_control_and_view_translates_to_spark():
+    """The Spark engine runs every control: none may stop at a construct its translation refuses (string_agg
+    ordered by more than one key is one)."""
+    assert [(item.kind, item.name) for item in printing.statements("spark") if item.sql is None] == []
+
+
 @pytest.mark.parametrize(("engine", "read"), [("athena", "trino"), ("trino", "trino"), ("spark", "spark")])
 def test_printed_sql_reads_only_lake_tables_and_views_printed_before_it(engine, read):
     """The script of every shipped control, as docs/scale.md has a scheduler run it over the lake: each relation a

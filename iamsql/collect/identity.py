@@ -65,6 +65,8 @@ def _permission_set(run: AccountRun, region: str, instance: str, ps: str) -> lis
     managed = run.fetch("sso-admin", "ListManagedPoliciesInPermissionSet", region=region, entity=_id(ps), add=named,
                         **named) or {}
     run.fetch("sso-admin", "GetInlinePolicyForPermissionSet", region=region, entity=_id(ps), add=named, **named)
+    run.fetch("sso-admin", "ListCustomerManagedPolicyReferencesInPermissionSet", region=region, entity=_id(ps),
+              add=named, **named)
     accounts = run.fetch("sso-admin", "ListAccountsForProvisionedPermissionSet", region=region, entity=_id(ps),
                          add=named, **named) or {}
     for account in accounts.get("AccountIds") or []:

@@ -881,6 +881,9 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         # canonical form; NULL when not loaded, {} when the permission set has none.
         ("inline_policy", "JSON"),
         ("inline_policy_std", "JSON"),
+        # Not Steampipe's: its customer managed policy references (list-customer-managed-policy-references-in-
+        # permission-set) as [{"name", "path"}]; NULL when not loaded, [] when it has none.
+        ("customer_managed_policy_references", "JSON"),
     ],
     "aws_ssoadmin_account_assignment": [
         ("target_account_id", "VARCHAR"),

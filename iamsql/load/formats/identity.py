@@ -8,7 +8,8 @@ pool's id starts with its region (``us-east-1:<guid>``); its outputs name no acc
 account of its roles, else that of the file (manifest, ``--account-id``, folder).
 
 Outputs that do not name what they are about are read with an added top-level key, which ``iamsql collect``
-writes: ``PermissionSetArn`` (list-managed-policies-in-permission-set, get-inline-policy-for-permission-set),
+writes: ``PermissionSetArn`` (list-managed-policies-in-permission-set, get-inline-policy-for-permission-set,
+list-customer-managed-policy-references-in-permission-set),
 ``IdentityStoreId`` (an empty list-users / list-groups), ``AnalyzerArn`` (list-findings), ``Arn`` (the
 principal of get-service-last-accessed-details, else its generate output named after the principal). Without the
 key the output cannot be placed and gives a warning instead of rows. Identity Center ARNs carry no account: its
@@ -130,6 +131,19 @@ def parse_managed_policies(doc: dict, path: Path) -> Parsed:
             "permission_set_arn": arn, "instance_arn": instance_of(arn), "managed_policy_arn": policy.get("Arn"),
             "name": policy.get("Name"), "title": policy.get("Name"), "region": output_region(doc, path),
             **_partition(arn)}))
+    return parsed
+
+
+def parse_customer_managed_policy_references(doc: dict, path: Path) -> Parsed:
+    """list-customer-managed-policy-references-in-permission-set: the permission set's complete list of policy
+    names and paths, each resolved in every account the set is provisioned to (Path defaults to ``/``)."""
+    parsed = Parsed("sso-admin:list-customer-managed-policy-references-in-permission-set")
+    arn = _named(doc, "PermissionSetArn", "list-customer-managed-policy-references-in-permission-set", path, parsed)
+    if arn is None:
+        return parsed
+    references = [{"name": item["Name"], "path": item.get("Path") or "/"}
+                  for item in doc["CustomerManagedPolicyReferences"]]
+    parsed.fragments.append(_permission_set(arn, doc, path, {"customer_managed_policy_references": references}))
     return parsed
 
 
@@ -395,6 +409,8 @@ FORMATS: list[Format] = [
            parse_inline_policy),
     Format("sso-admin:list-managed-policies-in-permission-set", is_list("AttachedManagedPolicies", item="Arn"),
            parse_managed_policies),
+    Format("sso-admin:list-customer-managed-policy-references-in-permission-set",
+           is_list("CustomerManagedPolicyReferences", item="Name"), parse_customer_managed_policy_references),
     Format("sso-admin:list-account-assignments", is_list("AccountAssignments", item="PermissionSetArn"),
            parse_account_assignments),
     Format("sso-admin:list-accounts-for-provisioned-permission-set", is_list("AccountIds"),
