@@ -31,6 +31,7 @@ OIDC = f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com"
 SAML = f"arn:aws:iam::{A}:saml-provider/corp"
 LIST = "s3:ListBucket"
 NEW_USER = f"arn:aws:iam::{A}:user/new"
+PASSED_ROLE = f"arn:aws:iam::{A}:role/app-function"
 SLR_ROLE = f"arn:aws:iam::{A}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"
 KEY_B = f"arn:aws:kms:us-east-1:{B}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 OUTSIDE_EU = {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1"]}}
@@ -271,6 +272,17 @@ CASES = [
         ADMIN, doc(deny(Condition=OUTSIDE_EU))]]), unknown=True),
     case("region-given-wins", "Allowed", req(GET, OBJECT, ALICE, context={"aws:RequestedRegion": "eu-west-1"},
                                             identity_policies=[ADMIN], scps=[[ADMIN, doc(deny(Condition=OUTSIDE_EU))]])),
+    # iam:PassRole is no call to IAM: "When a user passes a role ARN as a parameter to any API that uses the role to
+    # assign permissions to the service, the service checks whether that user has the iam:PassRole permission" (IAM
+    # User Guide, "Grant a user permissions to pass a role to an AWS service"), so its Region is the one of the call to
+    # that service, known only from context
+    case("region-of-passrole-static", "AllowedIf", req("iam:PassRole", PASSED_ROLE, ALICE, identity_policies=[ADMIN],
+                                                       scps=[[ADMIN, doc(deny(Condition=OUTSIDE_EU))]]), unknown=True),
+    case("region-of-passrole-allow-static", "AllowedIf", req("iam:PassRole", PASSED_ROLE, ALICE, identity_policies=[
+        doc(allow(Condition={"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}))]), unknown=True),
+    case("region-of-passrole-given", "ExplicitlyDenied", req(
+        "iam:PassRole", PASSED_ROLE, ALICE, context={"aws:RequestedRegion": "us-west-2"}, identity_policies=[ADMIN],
+        scps=[[ADMIN, doc(deny(Condition=OUTSIDE_EU))]])),
 
     # --- Policy evaluation logic, cross-account logic, boundaries, SCPs/RCPs, KMS -------------------------------------
     # SCPs "don't affect service-linked roles": the role asked by its ARN under /aws-service-role/

@@ -84,7 +84,10 @@ PASS_ROLE = "iam:passrole"
 # us-east-1 (Organizations: "a single global endpoint for all of the AWS Regions in each partition",
 # organizations.us-east-1.amazonaws.com; Budgets budgets.amazonaws.com; WAF Classic waf.amazonaws.com) and us-west-2
 # (Global Accelerator: "you must specify the US West (Oregon) Region") in the AWS General Reference's endpoint pages.
-# Not STS: its global endpoint serves a request in the Region of the workload ("AWS STS Regions and endpoints").
+# Not STS: its global endpoint serves a request in the Region of the workload ("AWS STS Regions and endpoints"). Not
+# iam:PassRole, no call to IAM: "When a user passes a role ARN as a parameter to any API that uses the role to assign
+# permissions to the service, the service checks whether that user has the iam:PassRole permission" (IAM User Guide,
+# "Grant a user permissions to pass a role to an AWS service"): its Region is that call's.
 SINGLE_ENDPOINT_REGIONS = {
     ("iam", "aws"): "us-east-1",
     ("cloudfront", "aws"): "us-east-1",
@@ -877,7 +880,7 @@ def evaluate(request: Request) -> Evaluation:
     context = default_context(who, principal_account, resource_account, request.unknown_context)
     service = action.split(":", 1)[0]
     region = SINGLE_ENDPOINT_REGIONS.get((service, arn_partition(request.resource) or who.partition))
-    if region:
+    if region and action != PASS_ROLE:
         context["aws:requestedregion"] = region
     context.update(_service_context(service, who, principal_account, resource_account))
     given = normalize_context(request.context)
