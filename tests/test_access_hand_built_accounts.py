@@ -31,6 +31,18 @@ its README.md): the folder is loaded by the real ``iamsql load`` into a database
 - DENYTRUST: a Deny in the trust policy (a resource-based policy) wins over its Allow (EVAL).
 - CHAIN: IAM User Guide, "Roles terms and concepts" (role chaining: a role's session may assume another role, which
   its own policies and that role's trust must allow, within or across accounts).
+- REGION: IAM User Guide, "AWS global condition context keys" (aws:RequestedRegion, the Region the request is made
+  to) and "AWS: Denies access to AWS based on the requested Region" (IAM has one endpoint, in us-east-1, so every IAM
+  request is made to us-east-1); "Grant a user permissions to pass a role to an AWS service" (iam:PassRole is no
+  request to IAM: the service the role is passed to checks it when its own API is called with the role's ARN).
+- EXECUTION: Lambda Developer Guide, "Defining Lambda function permissions with an execution role" (for Lambda to
+  assume a function's role, the role's trust policy must name lambda.amazonaws.com).
+- POLICYARN: Service Authorization Reference, AWS Identity and Access Management (iam:PolicyARN: the managed policy
+  that iam:Attach*Policy attaches); AdministratorAccess and IAMFullAccess are the AWS managed policies that give power.
+- TRUSTEDIT: IAM API Reference, "UpdateAssumeRolePolicy" (the trust policy it writes decides who assumes the role;
+  one naming the caller lets it assume the role with no Allow of its own, EVAL) and the role's ARN holds its path.
+- SETDEFAULT: IAM API Reference, "SetDefaultPolicyVersion" and "CreatePolicyVersion" (SetAsDefault: the new version is
+  the operative one "for all users, groups, and roles that the policy is attached to").
 """
 
 import functools
@@ -42,6 +54,8 @@ from typer.testing import CliRunner
 
 from iamsql import controls
 from iamsql.cli import app
+from iamsql.controls.catalog import ACCESS_QUESTIONS
+from iamsql.policy.access.questions import load_questions
 from iamsql.store import db, lake
 
 DATA = Path(__file__).parent / "data" / "hand_built_accounts"
@@ -193,6 +207,42 @@ VERDICTS = [
     ("iam_policy_no_full_admin", arn(13, "policy", "app-policy"), "ok", "VERSIONS: the default version is judged"),
     ("iam_policy_no_full_admin", arn(13, "policy", "app-policy-later-default"), "alarm", "VERSIONS: v2, the default"),
     ("iam_policy_no_passrole_star", arn(1, "user", "notaction-worker"), "alarm", "NOTACTION: PassRole is not excluded"),
+    # GROUPS+CONDITIONS: iam:PassRole from the group, the Lambda actions from a managed policy on the user
+    (ESCALATION, arn(39, "user", "deploy-bot"), "alarm", "CONDITIONS: aws:username is deploy-bot, as the policy asks"),
+    (ESCALATION, arn(39, "user", "other-bot"), "ok", "CONDITIONS: its aws:username is never deploy-bot"),
+    (ESCALATION, arn(39, "user", "office-bot"), "alarm", "CONDITIONS: from 203.0.113.0/24, a path under conditions"),
+    (ESCALATION, arn(40, "user", "pass-service-roles"), "ok",
+     "PASSROLE+EXECUTION: under service-role/, the administrator trusts EC2, not Lambda; app-admin is outside"),
+    (ESCALATION, arn(40, "user", "pass-any-role"), "alarm", "EXECUTION: app-admin trusts Lambda"),
+    (ESCALATION, arn(41, "user", "version-other"), "ok", "SETDEFAULT: team-tools is attached to teammate only"),
+    (ESCALATION, arn(41, "user", "version-own"), "alarm", "SETDEFAULT: a new default of its own policy"),
+    (ESCALATION, arn(41, "user", "version-via-group"), "alarm", "SETDEFAULT+GROUPS: its group's policy is its own"),
+    (ESCALATION, arn(41, "user", "set-default-own"), "alarm", "SETDEFAULT: v2 of its own policy allows *"),
+    (ESCALATION, arn(41, "user", "set-default-single"), "ok", "SETDEFAULT: its policy has no other version"),
+    (ESCALATION, arn(41, "user", "teammate"), "ok", "VERSIONS: its policy reads one bucket"),
+    (ESCALATION, arn(42, "user", "app-trust-editor"), "ok", "TRUSTEDIT: the only role under app/ has no power"),
+    (ESCALATION, arn(42, "user", "ops-trust-editor"), "alarm", "TRUSTEDIT: ops/ops-admin has AdministratorAccess"),
+    (ESCALATION, arn(43, "user", "attach-readonly-only"), "ok", "POLICYARN: ReadOnlyAccess only"),
+    (ESCALATION, arn(43, "user", "attach-aws-managed"), "alarm", "POLICYARN: aws:policy/* holds AdministratorAccess"),
+    (ESCALATION, arn(43, "user", "attach-not-admin"), "alarm", "POLICYARN: all but AdministratorAccess: IAMFullAccess"),
+    (ADMIN, arn(44, "user", "broad-no-deny"), "alarm", "NOTACTION+NOTRESOURCE: every IAM action"),
+    (ADMIN, arn(44, "user", "broad-no-iam"), "alarm", "EVAL: Deny iam:* leaves sts:AssumeRole of account-admin"),
+    (ADMIN, arn(44, "user", "broad-no-iam-no-sts"), "ok", "EVAL: Deny iam:* and sts:*"),
+    (ADMIN, arn(45, "user", "eu-only-admin"), "ok", "REGION: no IAM request is made to eu-west-1"),
+    (ADMIN, arn(45, "user", "us-east-only-admin"), "alarm", "REGION: every IAM request is made to us-east-1"),
+    (ESCALATION, arn(45, "user", "eu-lambda-deployer"), "alarm",
+     "REGION: Lambda in eu-west-1 checks iam:PassRole within its own request"),
+    (ADMIN, arn(46, "user", "power-user"), "ok", "NOTACTION: PowerUserAccess allows no IAM action but its list"),
+    (ADMIN, arn(46, "user", "power-user-no-slr"), "ok", "NOTACTION: no IAM action; ops-admin trusts ops only"),
+    (ADMIN, arn(46, "role", "ops"), "alarm", "EVAL: named by ops-admin's trust, its own Allow"),
+    ("iam_policy_no_full_admin", "arn:aws:iam::aws:policy/PowerUserAccess", "ok", "NOTACTION: not IAM"),
+    (ESCALATION, arn(47, "user", "key-maker"), "alarm", "BOUNDARY: iam:* allowed; an access key of admin-user"),
+    (ESCALATION, arn(47, "user", "own-key-maker"), "ok", "BOUNDARY: an access key of itself gives nothing"),
+    (ESCALATION, arn(47, "user", "self-policy-writer"), "alarm", "BOUNDARY: iam:* within it, then its boundary goes"),
+    (ESCALATION, arn(47, "user", "read-bounded-writer"), "ok", "BOUNDARY: it allows no iam:PutUserPolicy"),
+    (ESCALATION, arn(48, "user", "lambda-deployer", 1), "alarm", "SCP: the management account is not limited"),
+    (ESCALATION, arn(48, "user", "lambda-deployer", 2), "ok", "SCP: fn-admin is outside service-role/"),
+    (ESCALATION, arn(48, "user", "lambda-deployer", 3), "alarm", "SCP: service-role/fn-admin may be passed"),
 ]
 
 
@@ -209,7 +259,8 @@ def test_control_verdict(loaded, control, resource, expected, source):
 def test_a_boundary_or_group_deny_of_iam_leaves_no_iam_path(loaded):
     """The principals denied iam:* keep the paths through compute they may change (no such resource is loaded, so
     one may exist) but none that needs an IAM action (EVAL: an explicit Deny wins)."""
-    for n, name, sub in ((3, "bounded-admin", 1), (4, "member-admin", 2), (16, "two-groups", 1)):
+    for n, name, sub in ((3, "bounded-admin", 1), (4, "member-admin", 2), (16, "two-groups", 1),
+                         (44, "broad-no-iam", 1), (44, "broad-no-iam-no-sts", 1)):
         reason = loaded[1][(ESCALATION, arn(n, "user", name, sub))]["reason"]
         assert "AttachUserPolicy" not in reason and "CreateAccessKey" not in reason, reason
 
@@ -242,6 +293,10 @@ def access(path: str, principal: str, question: str) -> str:
         (arn(16, "user", "two-groups"), "full_admin", "ExplicitlyDenied"),  # GROUPS
         (arn(17, "user", "mfa-admin"), "full_admin", "AllowedIf"),  # CONDITIONS: unknown context
         (arn(10, "user", "pass-to-ec2"), "pass_any_role", "AllowedIf"),  # PASSROLE: to EC2 only
+        (arn(44, "user", "broad-no-iam"), "iam_admin", "ExplicitlyDenied"),  # EVAL: the Deny of iam:*
+        (arn(45, "user", "eu-only-admin"), "iam_admin", "ImplicitlyDenied"),  # REGION: IAM is in us-east-1
+        (arn(45, "user", "us-east-only-admin"), "iam_admin", "Allowed"),  # REGION: IAM is in us-east-1
+        (arn(45, "user", "eu-only-admin"), "pass_any_role", "AllowedIf"),  # REGION: in the passing service's Region
     ],
 )
 def test_principal_access_table(loaded, principal, question, expected):
@@ -302,6 +357,17 @@ SLR = arn(15, "role", "aws-service-role/elasticloadbalancing.amazonaws.com/AWSSe
         ("sts:AssumeRole", arn(34, "role", "ops-tagged-admin"), arn(34, "user", "dev-user"), None),
         ("sts:AssumeRole", arn(34, "role", "ops-tagged-admin"), arn(34, "user", "untagged-user"), None),
         ("sts:AssumeRole", arn(34, "role", "tag-session-only"), arn(34, "user", "ops-user"), None),
+        # REGION: a request to Lambda in eu-west-1 carries the role; EXECUTION: only a role Lambda may assume runs code
+        ("iam:PassRole", arn(45, "role", "lambda-admin"), arn(45, "user", "eu-lambda-deployer"), "AllowedIf"),
+        ("iam:PassRole", arn(40, "role", "service-role/ec2-admin"), arn(40, "user", "pass-service-roles"), "Allowed"),
+        ("iam:PassRole", arn(40, "role", "app-admin"), arn(40, "user", "pass-service-roles"), None),
+        # SCP: the Deny of iam:PassRole outside service-role/ (not in the management account)
+        ("iam:PassRole", arn(48, "role", "fn-admin", 2), arn(48, "user", "lambda-deployer", 2), None),
+        ("iam:PassRole", arn(48, "role", "service-role/fn-admin", 3), arn(48, "user", "lambda-deployer", 3), "Allowed"),
+        ("iam:PassRole", arn(48, "role", "fn-admin", 1), arn(48, "user", "lambda-deployer", 1), "Allowed"),
+        # TRUSTEDIT: the role's path is part of its ARN
+        ("iam:UpdateAssumeRolePolicy", arn(42, "role", "ops/ops-admin"), arn(42, "user", "ops-trust-editor"), "Allowed"),
+        ("iam:UpdateAssumeRolePolicy", arn(42, "role", "ops/ops-admin"), arn(42, "user", "app-trust-editor"), None),
         # federation: the provider is the principal, under the trust's conditions (OIDC)
         ("sts:AssumeRoleWithSAML", arn(9, "role", "saml-admins"), arn(9, "saml-provider", "corp-idp"), "AllowedIf"),
         (
@@ -361,6 +427,27 @@ def test_who_can_pass_a_role_names_the_service_it_may_go_to(loaded, name, servic
             ["iam:PassedToService=lambda.amazonaws.com"],
             "ImplicitlyDenied",
         ),
+        # CONDITIONS: aws:username comes from the caller, the group's PassRole does not need it (GROUPS)
+        (arn(39, "user", "deploy-bot"), "lambda:CreateFunction", None, [], "Allowed"),
+        (arn(39, "user", "other-bot"), "lambda:CreateFunction", None, [], "ImplicitlyDenied"),
+        (arn(39, "user", "other-bot"), "iam:PassRole", arn(39, "role", "lambda-admin"), [], "Allowed"),
+        # POLICYARN: the policy the request attaches decides
+        (arn(43, "user", "attach-readonly-only"), "iam:AttachUserPolicy", arn(43, "user", "attach-readonly-only"),
+         ["iam:PolicyARN=arn:aws:iam::aws:policy/AdministratorAccess"], "ImplicitlyDenied"),
+        (arn(43, "user", "attach-readonly-only"), "iam:AttachUserPolicy", arn(43, "user", "attach-readonly-only"),
+         ["iam:PolicyARN=arn:aws:iam::aws:policy/ReadOnlyAccess"], "Allowed"),
+        (arn(43, "user", "attach-not-admin"), "iam:AttachUserPolicy", arn(43, "user", "attach-not-admin"),
+         ["iam:PolicyARN=arn:aws:iam::aws:policy/IAMFullAccess"], "Allowed"),
+        # REGION: a request that names its Region
+        (arn(45, "user", "eu-lambda-deployer"), "iam:PassRole", arn(45, "role", "lambda-admin"),
+         ["aws:RequestedRegion=eu-west-1"], "Allowed"),
+        (arn(45, "user", "eu-lambda-deployer"), "iam:PassRole", arn(45, "role", "lambda-admin"),
+         ["aws:RequestedRegion=us-east-1"], "ImplicitlyDenied"),
+        (arn(45, "user", "eu-only-admin"), "iam:CreateUser", arn(45, "user", "new-user"), [], "ImplicitlyDenied"),
+        # SCP: iam:PassRole outside service-role/ in a member account
+        (arn(48, "user", "lambda-deployer", 2), "iam:PassRole", arn(48, "role", "fn-admin", 2), [], "ExplicitlyDenied"),
+        (arn(48, "user", "lambda-deployer", 2), "iam:PassRole", arn(48, "role", "service-role/fn-basic", 2), [],
+         "Allowed"),
     ],
 )
 def test_simulate(loaded, principal, action, resource, context, expected):
@@ -371,6 +458,43 @@ def test_simulate(loaded, principal, action, resource, context, expected):
     done = CliRunner().invoke(app, args)
     assert done.exit_code == 0, done.output
     assert json.loads(done.output)["decision"] == expected, done.output
+
+
+def escalation_paths(path: str, principal: str) -> set[str]:
+    """The escalation paths iam_principal_access allows ``principal`` (conditionally or not)."""
+    con = db.connect(path)
+    try:
+        controls.create_views(con)
+        return {row[0] for row in con.execute(
+            "select question || coalesce(' ' || detail, '') from iam_principal_access where principal_arn = ? "
+            "and question like 'escalation:%' and decision in ('Allowed', 'AllowedIf')", [principal]).fetchall()}
+    finally:
+        con.close()
+
+
+def test_creating_service_linked_roles_opens_no_escalation_path(loaded):
+    """SLR: PowerUserAccess's iam:CreateServiceLinkedRole makes a role only its service may assume, so PowerUserAccess
+    has the paths of its NotAction statement alone (those that need no IAM action: code run with an existing
+    resource's role), and none more."""
+    with_slr = escalation_paths(loaded[0], arn(46, "user", "power-user"))
+    assert with_slr and with_slr == escalation_paths(loaded[0], arn(46, "user", "power-user-no-slr"))
+    iam_paths = {q.id for q in load_questions(ACCESS_QUESTIONS) if any(a.lower().startswith("iam:") for a in q.actions)}
+    assert not with_slr & iam_paths, with_slr & iam_paths
+
+
+def test_a_region_pinned_deployer_may_pass_the_role_only_in_its_region(loaded):
+    """REGION: the path through Lambda holds when the requests go to eu-west-1, iam:PassRole included."""
+    con = db.connect(loaded[0])
+    try:
+        controls.create_views(con)
+        rows = con.execute(
+            "select decision, conditions from iam_principal_access where principal_arn = ? "
+            "and question = 'escalation:PassExistingRoleToNewLambdaThenInvoke'",
+            [arn(45, "user", "eu-lambda-deployer")]).fetchall()
+    finally:
+        con.close()
+    assert [decision for decision, _ in rows] == ["AllowedIf"], rows
+    assert "eu-west-1" in rows[0][1] and "us-east-1" not in rows[0][1], rows
 
 
 CROSS_ACCOUNT_ADMIN = arn(36, "role", "OrganizationAccountAccessRole", 1)
