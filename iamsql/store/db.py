@@ -157,10 +157,6 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
         con = _open_explained(path, read_only)
     con.execute("set TimeZone = 'UTC'")
     con.execute("set enable_progress_bar = false")  # DuckDB would draw it on stdout, into piped output
-    # DuckDB's allocator keeps memory it freed for later, so a process's peak is the sum of its steps' leftovers
-    # (the policy engine's kept answers, the checks after them); it returns what a step frees in bulk (above
-    # 1 MB, instead of 512 MB) to the system: the large account's `evidence run` peaks ~25 MiB lower
-    con.execute("set allocator_bulk_deallocation_flush_threshold = '1MB'")
     if not read_only:
         try:
             ensure_schema(con, path)
