@@ -163,12 +163,20 @@ _ANONYMOUS_ABSENT = _NO_USERNAME | {
 _ORGANIZATION_KEYS = frozenset({"aws:principalorgid", "aws:principalorgpaths"})
 _FEDERATED_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | {
     "aws:principalaccount", "aws:principalarn", "aws:principalisawsservice"}
-# An AWS service principal is no member of an organization either.
-_SERVICE_ABSENT = frozenset({"aws:username"}) | _ORGANIZATION_KEYS
 # Keys only a role session carries: aws:SourceIdentity "after a source identity has been set when a role is assumed",
 # aws:FederatedProvider for a role assumed through an identity provider (IAM User Guide, "AWS global condition context
 # keys"); an IAM user's, the root user's and a federated user's (GetFederationToken) own requests have neither.
 _ROLE_SESSION_KEYS = frozenset({"aws:sourceidentity", "aws:federatedprovider"})
+# The keys an AWS service principal's own call does not carry (IAM User Guide, "AWS global condition context keys"):
+# the organization keys (it is no member of an organization), aws:username (IAM users only), aws:PrincipalTag/<key>
+# (the tags of an IAM user or role, or session tags), aws:CalledVia, aws:CalledViaFirst and aws:CalledViaLast (there
+# when a service uses an IAM principal's credentials, "not present when the principal makes the call directly") and
+# the keys of a role session, "only available when a request is made by a principal with role session or federated
+# user principal credentials".
+_SERVICE_ABSENT = _ORGANIZATION_KEYS | _ROLE_SESSION_KEYS | {
+    "aws:username", "aws:calledvia", "aws:calledviafirst", "aws:calledvialast", "aws:multifactorauthpresent",
+    "aws:multifactorauthage", "aws:tokenissuetime", "aws:assumedroot"}
+_SERVICE_ABSENT_PREFIXES = ("aws:principaltag/",)
 _USER_ABSENT = _NOTHING_ABSENT | _ROLE_SESSION_KEYS
 _NOT_A_ROLE_ABSENT = _NO_USERNAME | _ROLE_SESSION_KEYS
 
@@ -215,11 +223,12 @@ def known_absent(who: "Principal", absent_keys: tuple[str, ...] = ()):
     absent = {USER: _USER_ABSENT, ROOT: _NOT_A_ROLE_ABSENT, FEDERATED_USER: _NOT_A_ROLE_ABSENT,
               ANONYMOUS: _ANONYMOUS_ABSENT, FEDERATED: _FEDERATED_ABSENT, SERVICE: _SERVICE_ABSENT}.get(
         who.kind, _NO_USERNAME)
-    if not absent_keys:
+    prefixes = _SERVICE_ABSENT_PREFIXES if who.kind == SERVICE else ()
+    if not absent_keys and not prefixes:
         return absent
     keys = [key.lower() for key in absent_keys]
     return _Absent(absent | {key for key in keys if not key.endswith("/*")},
-                   tuple(key[:-1] for key in keys if key.endswith("/*")))
+                   prefixes + tuple(key[:-1] for key in keys if key.endswith("/*")))
 
 
 # How a resource-based policy's Principal matched the caller.
@@ -732,6 +741,13 @@ _ALWAYS_PRESENT = (*REQUEST_TIME_KEYS, "aws:requestedregion", "aws:securetranspo
 # Guide, "AWS global condition context keys", aws:MultiFactorAuthPresent, aws:TokenIssueTime).
 _TEMPORARY_CREDENTIAL_KEYS = ("aws:multifactorauthpresent", "aws:tokenissuetime")
 _PRESENT = KnownPrefix("")  # a key there, its value not known
+# Keys an AWS service principal's own call carries with a value AWS does not document for it: aws:PrincipalAccount,
+# aws:PrincipalType and aws:userid are "included in the request context for all requests", aws:ViaAWSService is
+# "always included", aws:PrincipalArn is in "all signed requests", which a service principal's call is (it has
+# aws:PrincipalIsAWSService, present "for all signed API requests that use AWS credentials") (IAM User Guide, "AWS
+# global condition context keys").
+_SERVICE_VALUE_UNKNOWN = ("aws:principalaccount", "aws:principaltype", "aws:userid", "aws:viaawsservice",
+                          "aws:principalarn")
 
 
 def default_context(
@@ -741,8 +757,9 @@ def default_context(
     ``aws:PrincipalArn`` is its role's ARN with the role's path, which the session ARN does not carry: the path is
     taken to be ``/`` in a request. In static analysis (``static``) the keys every request carries, those of
     temporary credentials for a role's sessions and federated users, a role session's ``aws:PrincipalArn`` and an
-    IAM user's or role's ``aws:userid`` (from their unique ids, IAM User Guide, "Variables and tags") are there with a
-    value not known (``KnownPrefix``), so ``Null`` decides on them."""
+    IAM user's or role's ``aws:userid`` (from their unique ids, IAM User Guide, "Variables and tags") and the keys a
+    service principal's call carries (``_SERVICE_VALUE_UNKNOWN``) are there with a value not known (``KnownPrefix``),
+    so ``Null`` decides on them."""
     context = {}
     if static:
         context.update(dict.fromkeys(_ALWAYS_PRESENT, _PRESENT))
@@ -750,6 +767,8 @@ def default_context(
             context.update(dict.fromkeys(_TEMPORARY_CREDENTIAL_KEYS, _PRESENT))
         if who.kind in (USER, ROLE, SESSION):
             context["aws:userid"] = _PRESENT
+        if who.kind == SERVICE:
+            context.update(dict.fromkeys(_SERVICE_VALUE_UNKNOWN, _PRESENT))
     if static and who.kind == SESSION:
         context["aws:principalarn"] = KnownPrefix(f"arn:{who.partition}:iam::{who.account}:role/", named=True)
     elif who.kind in IAM_PRINCIPALS:
