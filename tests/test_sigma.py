@@ -262,6 +262,41 @@ def test_no_event_in_the_lookback_is_a_skip(hand_made):
                                         "was taken, so the Sigma rule")
 
 
+
+# callers without an ARN of their own, each called with the AWS SDK for Go (GO_SDK alarms on every one)
+GO_AGENT = "aws-sdk-go-v2/1.30.0 os/linux"
+CALLERS = "844444444444"
+ISSUER = f"arn:aws:iam::{CALLERS}:role/deployer"
+CALLER_IDENTITIES = {
+    "session-issuer": ({"type": "AssumedRole", "accountId": CALLERS,
+                        "sessionContext": {"sessionIssuer": {"type": "Role", "arn": ISSUER}}}, ISSUER),
+    "service": ({"type": "AWSService", "invokedBy": "lambda.amazonaws.com"}, "lambda.amazonaws.com"),
+    "other-account": ({"type": "AWSAccount", "accountId": "855555555555"}, "AWSAccount"),
+    "issuer-object": ({"type": "AssumedRole", "sessionContext": {"sessionIssuer": {"arn": {"a": [1, "b"]}}}},
+                      '{"a": [1, "b"]}'),  # as Postgres writes the object
+    "nothing": ({}, "an unknown caller"),
+}
+
+
+@pytest.fixture(scope="module")
+def callers(tmp_path_factory):
+    rows = []
+    for minute, (name, (identity, _)) in enumerate(CALLER_IDENTITIES.items()):
+        rows.append(event(CALLERS, at(minute), name, agent=GO_AGENT) | {"user_identity": identity})
+    con = db.connect(tmp_path_factory.mktemp("sigma") / "callers.duckdb")
+    load_accounts(con, {CALLERS: {"aws_cloudtrail_trail_event": rows}}, AS_OF)
+    extra = sigma.load_sigma([RULES / "go_sdk_user_agent.yml"])
+    found = controls.results(con, controls.run_checks(con, controls=[c.id for c in extra], extra_controls=extra),
+                             extra_controls=extra)
+    con.close()
+    return found
+
+
+def test_a_caller_without_an_arn_is_its_session_issuer_else_the_service_else_its_type(callers):
+    named = {r["dimensions"]["event_name"]: (r["dimensions"]["principal"], r["resource"].split("#")[0])
+             for r in callers if r["status"] == "alarm"}
+    assert named == {name: (caller, caller) for name, (_, caller) in CALLER_IDENTITIES.items()}
+
 # ------------------------------------------------------------------------------------------------ unsupported
 
 UNSUPPORTED_LINES = {

@@ -402,8 +402,12 @@ def control_sql(condition: str, *, title: str, level: str | None, tags: tuple[st
 with hit as (
   select t.event_id, t.account_id, t.event_time, t.event_name, t.event_source, t.error_code,
     coalesce(t.aws_region, t.region, 'global') as event_region,
-    coalesce(nullif(t.user_identity ->> 'arn', ''), t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn',
-      nullif(t.user_identity ->> 'invokedBy', ''), nullif(t.user_type, ''), 'an unknown caller') as caller,
+    -- the identity's ARN, else its session issuer's, else the service that called: the columns the loader writes
+    -- from userIdentity, so no event's user_identity is parsed (an issuer ARN that is an object: Postgres's text)
+    coalesce(nullif(t.user_identifier, ''),
+      case when left(t.session_issuer_arn, 1) in ('{{', '[')
+        then t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn' else t.session_issuer_arn end,
+      t.identity_invoked_by, nullif(t.user_type, ''), 'an unknown caller') as caller,
     coalesce(t.source_ip_address, 'an unknown address') as ip,
     coalesce(nullif(split_part(ltrim(t.user_agent, '['), ' ', 1), ''), 'no user agent') as agent
   from aws_cloudtrail_trail_event as t
