@@ -414,6 +414,18 @@ def is_digest(document: object) -> bool:
     return isinstance(document, dict) and {"digestStartTime", "digestEndTime", "logFiles"} <= document.keys()
 
 
+def _is_delivery_notice(document: object) -> bool:
+    """CloudTrail's notice that it delivered log files (``{"s3Bucket", "s3ObjectKey": [...]}``), alone (SQS raw
+    message delivery) or as the ``Message`` text of the SNS notification that carries it: S3 keys, no events."""
+    if isinstance(document, dict) and document.get("Type") == "Notification" and isinstance(document.get("Message"), str):
+        try:
+            document = json.loads(document["Message"])
+        except (ValueError, RecursionError):
+            return False
+    return isinstance(document, dict) and isinstance(document.get("s3Bucket"), str) and isinstance(
+        document.get("s3ObjectKey"), list)
+
+
 def not_events(document: object) -> str | None:
     """Why a JSON document that AWS writes beside or instead of CloudTrail logs is not loaded, or None: the skip
     reason (an error when the file is named), naming the format and, where there is one, what to load instead."""
@@ -421,6 +433,9 @@ def not_events(document: object) -> str | None:
         return None
     if is_digest(document):
         return "CloudTrail digest file (hashes of log files, no events)"
+    if _is_delivery_notice(document):
+        return ("CloudTrail log delivery notification (the S3 keys of log files delivered, no events); "
+                "load those log files from the bucket instead")
     if document.get("messageType") == "CONTROL_MESSAGE":
         return "CloudWatch Logs subscription control message (no log events)"
     if "QueryResultRows" in document and "QueryStatus" in document:
