@@ -394,12 +394,13 @@ def parse_access_keys(doc: dict, path: Path) -> Parsed | str:
                   listed_for={"aws_iam_access_key": owners})
 
 
-def parse_access_key_last_used(doc: dict, path: Path) -> Parsed:
+def parse_access_key_last_used(doc: dict, path: Path) -> Parsed | str:
+    """get-access-key-last-used of the key its added ``AccessKeyId`` or its file name names (the output names only
+    the user); without either, nothing can hold the answer: skipped, saying what to add."""
     parsed = Parsed("iam:get-access-key-last-used")
     key_id = doc.get("AccessKeyId") or (path.name.split(".")[0] if ACCESS_KEY_ID.match(path.name.split(".")[0]) else None)
     if not key_id:
-        parsed.warnings.append(f"{path}: get-access-key-last-used output names no access key (add AccessKeyId); not loaded")
-        return parsed
+        return "get-access-key-last-used output names no access key (add AccessKeyId, or name the file after the key)"
     used = doc.get("AccessKeyLastUsed") or {}
     parsed.fragments.append(Fragment("aws_iam_access_key", (key_id,), {
         "access_key_id": key_id,
