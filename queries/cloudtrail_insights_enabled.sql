@@ -38,7 +38,8 @@ select
       'Trail ' || label || ' has no CloudTrail Insights selectors; enable Insights to record unusual API call and error rates.'
     when has_insight_selectors or insight_types is not null then 'Trail ' || label || ' has CloudTrail Insights enabled'
       || coalesce(' (' || insight_types || ').', '.')
-    else 'Whether trail ' || label || ' has Insights enabled is not known: its describe-trails entry was not loaded.'
+    else 'Whether trail ' || label || ' has Insights enabled is not known: no loaded output gives it (describe-trails'
+      || ' HasInsightSelectors, which outputs from before CloudTrail Insights leave out, or get-insight-selectors).'
   end as reason,
   account_id,
   coalesce(home_region, region) as region

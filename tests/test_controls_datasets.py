@@ -33,8 +33,6 @@ LOAD_OPTIONS = {
     # The demo account's describe-regions names no account, and its Access Analyzer listing names another one
     # (000000000000): the demo account is 123456789012.
     "cloudmapper_demo": ["--account-id", "123456789012"],
-    # Logstash exports without eventTime: the export time from PROVENANCE.md.
-    "otrf_security_datasets": ["--as-of", "2020-09-14T01:13:00Z"],
 }
 
 

@@ -24,8 +24,6 @@ MALFORMED = ("cado_cloudgrep_tests/bad_cloudtrail.json",
 # Folders whose account-less files (password policy, summary...) sit beside files of several accounts.
 NEEDS_ACCOUNT_ID = {"aws_cli_examples": "123456789012", "cloud_custodian_placebo": "644160558196",
                     "cloudmapper_demo": "123456789012"}
-# Folders with no time of their own (a Logstash export whose events carry @timestamp instead of eventTime).
-NEEDS_AS_OF = {"otrf_security_datasets": "2020-09-14"}
 
 
 @pytest.fixture
@@ -505,7 +503,7 @@ def test_every_clean_subfolder_loads(public_data, tmp_path):
     assert len(folders) >= 8
     for folder in folders:
         con = db.connect(tmp_path / f"{folder.name}.duckdb")
-        summary = load_paths(con, [folder], account_id=NEEDS_ACCOUNT_ID.get(folder.name), as_of=NEEDS_AS_OF.get(folder.name))
+        summary = load_paths(con, [folder], account_id=NEEDS_ACCOUNT_ID.get(folder.name))
         assert len(summary.files) + len(summary.skipped) == sum(1 for p in folder.rglob("*") if p.is_file()), folder
         assert summary.snapshots, folder
         skipped = {Path(p).name for p, _ in summary.skipped}

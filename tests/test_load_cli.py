@@ -161,7 +161,8 @@ def test_a_load_without_data_is_one_line_and_exit_2(db_path, tmp_path, content):
 
 
 def test_events_without_event_time_are_named_as_why_the_load_has_no_time(db_path, tmp_path):
-    """A Logstash export (@timestamp, no eventTime) only said the files have no dates, while each event shows one."""
+    """Events without eventTime (an @timestamp alone is no Logstash event's, so not known to be the event's time)
+    are named as why the files give no time: the line only said the files have no dates."""
     event = {"@timestamp": "2020-09-14T00:44:23.000Z", "eventVersion": "1.08", "eventSource": "ec2.amazonaws.com",
              "eventName": "DescribeInstances", "eventID": "2b4c5c1e-0000-4000-8000-000000000001",
              "recipientAccountId": "111122223333", "awsRegion": "us-east-1",
@@ -173,8 +174,8 @@ def test_events_without_event_time_are_named_as_why_the_load_has_no_time(db_path
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == (
         "error: account 111122223333: the files give no time of their own (no dates, no credential report time, no "
-        "collection manifest): its 2 CloudTrail event(s) have no eventTime (a Logstash export's @timestamp is when it "
-        "was exported, not when the call was made); pass --as-of with the time they were exported\n")
+        "collection manifest): its 2 CloudTrail event(s) have no eventTime; pass --as-of with the time they were "
+        "exported\n")
     assert not db_path.exists()
 
 

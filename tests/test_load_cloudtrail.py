@@ -201,10 +201,11 @@ def test_public_files_load_with_the_counts_python_reads(shared_loaded, shared_ev
 
 def _iso_utc(value) -> datetime | None:
     if isinstance(value, str):
-        try:
-            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-        except ValueError:
-            return None
+        for layout in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ"):
+            try:
+                return datetime.strptime(value, layout).replace(tzinfo=timezone.utc)
+            except ValueError:
+                pass
     return None
 
 
@@ -258,21 +259,23 @@ def test_columns_match_a_python_reading_of_each_event(shared_loaded):
             **{k: _text_or_none(ui.get(k)) or "" for k in ("type", "userName", "principalId", "arn", "accountId",
                                                          "accessKeyId", "identityProvider", "invokedBy")},
             "sessionContext": ui.get("sessionContext"), "webIdFederationData": ui.get("webIdFederationData")}
-        expected_time = _iso_utc(e.get("eventTime"))
+        # Logstash's cloudtrail codec moved eventTime to @timestamp (OTRF's export)
+        written = e.get("eventTime") if "eventTime" in e or "@version" not in e else e.get("@timestamp")
+        expected_time = _iso_utc(written)
         if expected_time is not None:
             assert event_time == expected_time and ts_ms == int(expected_time.timestamp() * 1000)
             iso_checked += 1
-        elif e.get("eventTime") in (None, "redacted", "..."):
+        elif written in (None, "redacted", "..."):
             assert event_time is None and ts_ms is None
     assert iso_checked > 3000
 
 
 def test_odd_public_events(shared_loaded, public_data):
     con, stats, _ = shared_loaded
-    # OTRF's Logstash export has no eventTime: the events load, with no time
-    otrf = con.execute("select count(*), count(event_time) from aws_cloudtrail_trail_event "
-                       "where cloudtrail_event->>'@timestamp' is not null").fetchone()
-    assert otrf[0] > 0 and otrf[1] == 0
+    # OTRF's Logstash export has no eventTime: Logstash's cloudtrail codec moved it to @timestamp
+    otrf = con.execute("select count(*), count(*) filter (where event_time = (cloudtrail_event->>'@timestamp')::timestamptz)"
+                       " from aws_cloudtrail_trail_event where cloudtrail_event->>'@timestamp' is not null").fetchone()
+    assert otrf[0] == otrf[1] > 0
     # the all-null fixture's events load (a derived id for the one without eventID), naming no account
     assert UNKNOWN_ACCOUNT in stats["snapshots"]
     unknown = con.execute("select count(*) from aws_cloudtrail_trail_event where account_id is null").fetchone()[0]
@@ -292,6 +295,33 @@ def test_odd_public_events(shared_loaded, public_data):
                    .fetchall())
     assert set(coverage) == set(stats["snapshots"].values()) >= set(counted)
     assert coverage == {sid: counted.get(sid, 0) for sid in coverage}
+
+
+def test_logstash_export_takes_the_event_time_from_at_timestamp(tmp_path, public_data, monkeypatch, capsys):
+    """Logstash's cloudtrail codec moves each record's eventTime to @timestamp: an export of its events (OTRF's)
+    loads with those times and gives the account its time, with no --as-of. Where a record still has eventTime
+    (a pipeline without that codec, whose @timestamp is when Logstash read it), eventTime is the time."""
+    from tests.test_evidence import cli
+
+    export = public_data / "otrf_security_datasets/ec2_proxy_s3_exfiltration_2020-09-14011940.json"
+    records = [json.loads(line) for line in export.read_text().splitlines() if line.strip()]
+    newest = max(_iso_utc(r["@timestamp"]) for r in records)
+    ingested = tmp_path / "ingested.jsonl"
+    ingested.write_text(json.dumps({**records[0], "eventID": "0e6f2c3d-0000-4000-8000-000000000001",
+                                    "eventTime": "2020-09-13T23:59:58Z", "@timestamp": "2020-09-14T01:30:00.123Z"}))
+    database = tmp_path / "otrf.duckdb"
+    code, _out, err = cli(monkeypatch, capsys, "load", str(export), str(ingested), "--db", str(database), "--quiet")
+    assert (code, err) == (0, "")
+    con = db.connect(database, read_only=True)
+    try:
+        times = dict(con.execute("select event_id, event_time from aws_cloudtrail_trail_event").fetchall())
+        as_of = con.execute("select as_of from iamsql_snapshot where account_id = '123456789123'").fetchone()[0]
+    finally:
+        con.close()
+    assert {r["eventID"]: times[r["eventID"]] for r in records} == {
+        r["eventID"]: _iso_utc(r["@timestamp"]) for r in records}
+    assert times["0e6f2c3d-0000-4000-8000-000000000001"] == datetime(2020, 9, 13, 23, 59, 58, tzinfo=timezone.utc)
+    assert as_of == newest
 
 
 # ---- generated data ----------------------------------------------------------------------------------------------

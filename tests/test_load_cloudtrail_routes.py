@@ -337,6 +337,21 @@ GUARDDUTY_FINDING = {
 }
 
 
+# What a trail with SNS notification delivery publishes for each log file it writes: an SNS message whose Message
+# names the files (as an SQS subscriber receives it), or that Message alone (SQS raw message delivery).
+SNS_NOTIFICATION = {
+    "Type": "Notification", "MessageId": "6a18da96-bcc5-52f2-b5e9-91006caecea2",
+    "TopicArn": f"arn:aws:sns:us-east-1:{ACCOUNT}:trail-delivery",
+    "Message": compact({"s3Bucket": "amzn-s3-demo-bucket", "s3ObjectKey": [
+        f"AWSLogs/{ACCOUNT}/CloudTrail/us-east-1/2026/03/01/{STREAM}_20260301T1000Z_a1b2c3d4e5f6a7b8.json.gz"]}),
+    "Timestamp": "2026-03-01T10:05:15.990Z", "SignatureVersion": "1", "Signature": "c2lnbmF0dXJl",
+    "SigningCertURL": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef.pem",
+    "UnsubscribeURL": "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe",
+}
+DELIVERY_NOTICE = ("CloudTrail log delivery notification (the S3 keys of log files delivered, no events); "
+                   "load those log files from the bucket instead")
+
+
 def _cli_findings(finding: dict) -> dict:
     """aws guardduty get-findings prints the finding's keys with a capital first letter."""
     return {"Findings": [{k[0].upper() + k[1:]: v for k, v in finding.items()}]}
@@ -350,6 +365,8 @@ CLOSE_BUT_WRONG = {
     "guardduty-export.jsonl.gz": (lambda p: p.write_bytes(gzip.compress(
         (compact(GUARDDUTY_FINDING) + "\n" + compact({**GUARDDUTY_FINDING, "id": "f2"}) + "\n").encode())),
         "not a recognised AWS IAM or CloudTrail output"),
+    "sns-notification.json": (lambda p: p.write_text(json.dumps(SNS_NOTIFICATION, indent=4)), DELIVERY_NOTICE),
+    "sqs-raw-message.json": (lambda p: p.write_text(SNS_NOTIFICATION["Message"]), DELIVERY_NOTICE),
     "config-history.json": (lambda p: p.write_text(json.dumps({"fileVersion": "1.0", "configurationItems": []})),
                             "AWS Config snapshot or history file (configuration items, not CloudTrail events)"),
     "vpc-flow.log.gz": (lambda p: p.write_bytes(gzip.compress(

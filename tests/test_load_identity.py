@@ -118,9 +118,33 @@ def test_outputs_that_need_an_added_key_are_warned_about_not_guessed(tmp_path):
     warnings = "\n".join(summary.warnings)
     assert "list-findings output names no AnalyzerArn" in warnings
     assert "list-managed-policies-in-permission-set output names no PermissionSetArn" in warnings
-    assert "is IN_PROGRESS, not COMPLETED" in warnings
+    assert (str(folder / "get-service-last-accessed-details.json"),
+            "get-service-last-accessed-details of a job that is IN_PROGRESS, not COMPLETED (no services yet); save the "
+            "output again once the job is COMPLETED") in summary.skipped
     for table in ("aws_accessanalyzer_finding", "aws_ssoadmin_managed_policy_attachment", "aws_iam_access_advisor"):
         assert con.execute(f"select count(*) from {table}").fetchone()[0] == 0
+
+
+def test_a_last_accessed_job_still_running_is_named_as_such(public_data, tmp_path, monkeypatch, capsys):
+    """get-service-last-accessed-details asked before the job ends has no ServicesLastAccessed at all (a recorded
+    IN_PROGRESS answer): it is skipped as that job's output (an error when named); it was called not a recognised
+    output."""
+    from tests.test_evidence import cli
+
+    running = public_data / "cloud_custodian_placebo/api_response_json/test_iam_user_usage/iam.GetServiceLastAccessedDetails_1.json"
+    assert "ServicesLastAccessed" not in json.loads(running.read_text())
+    users = write(tmp_path / "out", {"list-users.json": {"Users": [{
+        "Path": "/", "UserName": "ann", "UserId": "AIDAANN00000000000000", "Arn": f"arn:aws:iam::{ACCOUNT}:user/ann",
+        "CreateDate": "2019-03-01T00:00:00Z"}]}})
+    reason = ("get-service-last-accessed-details of a job that is IN_PROGRESS, not COMPLETED (no services yet); save "
+              "the output again once the job is COMPLETED")
+    code, _out, err = cli(monkeypatch, capsys, "load", str(running.parent), str(users), "--db",
+                          str(tmp_path / "t.duckdb"), "--quiet")
+    assert code == 0 and f"skipped {running}: {reason}\n" in err
+    code, _out, err = cli(monkeypatch, capsys, "load", str(running), str(users), "--db", str(tmp_path / "t.duckdb"),
+                          "--quiet")
+    assert (code, err) == (2, f"error: {running}: {reason}; nothing was loaded, none of the 2 files (a load stores "
+                              "all of them or none)\n")
 
 
 def test_cloudmapper_last_accessed_files_are_paired_by_job_id(public_data, tmp_path):

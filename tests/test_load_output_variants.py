@@ -432,6 +432,36 @@ def test_a_page_that_says_more_follows_leaves_the_cloudshell_control_skipped(tmp
     assert row["status"] == "skip" and "Only part of aws_iam_policy_attachment" in row["reason"]
 
 
+def _managed_policy(arn: str, attachments: int) -> dict:
+    """A managed policy as list-policies and get-policy give it: how many entities hold it, not which."""
+    return {"PolicyName": arn.rsplit("/", 1)[-1], "PolicyId": "ANPAEXAMPLE" + arn.rsplit("/", 1)[-1][:10].upper(),
+            "Arn": arn, "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": attachments,
+            "PermissionsBoundaryUsageCount": 0, "IsAttachable": True, "CreateDate": "2020-12-15T17:27:29Z",
+            "UpdateDate": "2020-12-15T17:27:29Z"}
+
+
+HEALTH = "arn:aws:iam::aws:policy/AWSHealthFullAccess"
+
+
+@pytest.mark.parametrize("name, document, status", [
+    # list-policies counts the policy's holders (AttachmentCount 2) without naming them: not "attached to no one"
+    ("list-policies.json", {"Policies": [_managed_policy(CLOUDSHELL, 2), _managed_policy(HEALTH, 0)]}, "skip"),
+    # held by none: its row is whole (no user, group or role holds it), the other policies' are not listed
+    ("list-policies.json", {"Policies": [_managed_policy(CLOUDSHELL, 0), _managed_policy(HEALTH, 3)]}, "ok"),
+    # another policy's get-policy says nothing about AWSCloudShellFullAccess
+    ("get-policy.json", {"Policy": _managed_policy(HEALTH, 0)}, "skip"),
+])
+def test_attachment_counts_answer_the_cloudshell_control_only_for_a_policy_held_by_none(tmp_path, name, document,
+                                                                                           status):
+    """list-policies and get-policy give AttachmentCount, not who holds a policy: aws_iam_policy_attachment is known
+    only in part from them (the rows of policies held by none are whole); the control said AWSCloudShellFullAccess
+    was attached to no user, group or role when list-policies counted two, or did not list it at all."""
+    path = write(tmp_path / name, document)
+    con, _ = load(tmp_path, path, account_id=ACCOUNT, as_of="2024-05-01")
+    assert "aws_iam_policy_attachment" in partial_tables(con)
+    assert _cloudshell_result(con)["status"] == status
+
+
 def test_the_cloudshell_row_of_another_partition_does_not_answer(tmp_path):
     """In aws-cn the policy is arn:aws-cn:iam::aws:policy/AWSCloudShellFullAccess: the aws partition's row is not
     the one the account's control reads."""

@@ -155,7 +155,8 @@ ONE_RESOURCE = {
     "get-policy": ({"Policy": {"PolicyName": "deploy", "PolicyId": "ANPAEXAMPLEDEPLOY001",
                                "Arn": f"arn:aws:iam::{ACCOUNT}:policy/deploy", "Path": "/", "DefaultVersionId": "v1",
                                "AttachmentCount": 0, "IsAttachable": True,
-                               "CreateDate": "2023-05-01T10:00:00+00:00"}}, ["aws_iam_policy"]),
+                               "CreateDate": "2023-05-01T10:00:00+00:00"}},
+                   ["aws_iam_policy", "aws_iam_policy_attachment"]),
     "get-login-profile": ({"LoginProfile": {"UserName": "alice", "CreateDate": "2023-05-02T10:00:00+00:00",
                                             "PasswordResetRequired": False}}, ["aws_iam_user"]),
     "list-mfa-devices": ({"UserName": "alice", "MFADevices": [], "IsTruncated": False}, ["aws_iam_user"]),
@@ -497,3 +498,17 @@ def test_a_credential_report_kept_as_an_excel_workbook_says_to_save_it_as_csv(tm
     with pytest.raises(InputError) as caught:
         load(tmp_path, path)
     assert str(caught.value) == f"{path}: Excel workbook (save its sheet as CSV to load it)"
+
+
+def test_key_last_used_that_names_no_key_is_skipped_saying_what_to_add(public_data, tmp_path, monkeypatch, capsys):
+    """The AWS CLI's get-access-key-last-used example names the user, not the key: nothing can hold its answer. It
+    is skipped (an error when named) saying what to add; it loaded as a file with a warning, so named alone it
+    stored an empty snapshot and exited 0."""
+    from tests.test_evidence import cli
+
+    example = public_data / "aws_cli_examples/json/iam/get-access-key-last-used_1.json"
+    code, _out, err = cli(monkeypatch, capsys, "load", str(example), "--db", str(tmp_path / "t.duckdb"),
+                          "--account-id", ACCOUNT, "--as-of", "2024-03-03", "--quiet")
+    assert (code, err) == (2, f"error: {example}: get-access-key-last-used output names no access key (add "
+                              "AccessKeyId, or name the file after the key)\n")
+    assert not (tmp_path / "t.duckdb").exists()

@@ -848,8 +848,7 @@ def snapshot_times(con, snapshots: dict[str, int], sources: dict[str, list[Sourc
             if previous is None:
                 events = con.execute("select count(*) from history.aws_cloudtrail_trail_event where snapshot_id = ?",
                                      [snapshot_id]).fetchone()[0]
-                timeless = (f": its {events} CloudTrail event(s) have no eventTime (a Logstash export's @timestamp is "
-                            "when it was exported, not when the call was made)") if events else ""
+                timeless = f": its {events} CloudTrail event(s) have no eventTime" if events else ""
                 raise InputError(f"account {account}: the files give no time of their own (no dates, no credential report "
                                  f"time, no collection manifest){timeless}; pass --as-of with the time they were exported")
             times[account] = (previous[0].isoformat(), f"no time in the data; as of the account's previous snapshot {previous[1]}")

@@ -30,7 +30,8 @@ Column rules beyond Steampipe's names:
 - ``event_id`` is ``eventID``; an event without one gets ``iamsql-<md5 of the minified record>``, so loading
   the same event again is still recognised as a duplicate.
 - ``event_time`` (and ``timestamp``/``timestamp_ms``) is ``eventTime`` read as UTC; a missing or unreadable
-  time is NULL (Logstash exports carry only ``@timestamp``, which is the export's time, not the event's).
+  time is NULL. A Logstash export of events read by its cloudtrail codec has ``@timestamp`` (and ``@version``)
+  instead: the codec moves ``eventTime`` there, so that is the event's time.
 - Keys are matched as AWS writes them (``eventName``, ``userIdentity.sessionContext``...). Lower-cased keys
   found in hand-edited test fixtures are not AWS output: they stay in ``cloudtrail_event`` but fill no column.
 - ``account_id`` is ``recipientAccountId``, else ``userIdentity.accountId`` (an empty one names no account);
@@ -160,6 +161,8 @@ _SCALARS = [
     "requestID",
     "sharedEventID",
     "vpcEndpointId",
+    "@timestamp",  # Logstash's: the event time, where its cloudtrail codec moved eventTime (below)
+    "@version",
 ]
 _OBJECTS = ["additionalEventData", "requestParameters", "responseElements", "resources", "tlsDetails"]
 # userIdentity's string members, in the order of Steampipe's Go struct (and of the user_identity column)
@@ -185,6 +188,10 @@ _ACCOUNT_SQL = "coalesce(nullif(s.recipientAccountId, ''), nullif(u.accountId, '
 _USER_IDENTITY_SQL = "case when is_object then to_json(struct_pack({})) end".format(", ".join(
     [f'"{name}" := coalesce(u.{name}, \'\')' for name in _IDENTITY_STRINGS]
     + [f'"{name}" := u.{name}' for name in _IDENTITY_OBJECTS]))
+
+# The event's time: eventTime, else, in a Logstash event (@version) without one, @timestamp, to which Logstash's
+# cloudtrail codec moves eventTime (a pipeline that keeps eventTime has its own read time in @timestamp).
+_TIME_SQL = """coalesce(s.eventTime, case when s."@version" is not null then s."@timestamp" end)"""
 
 # The two texts of userIdentity.sessionContext that have columns, read in one parse of it (as the list session).
 _SESSION_SQL = "json_extract_string(s.userIdentity.sessionContext, ['$.sessionIssuer.arn', '$.attributes.mfaAuthenticated'])"
@@ -291,7 +298,7 @@ def _extract_sql(batch: Batch) -> str:
     return (
         f"select {cols} from ("
         f" select source_file, e, s, is_object, log_group, log_stream, log_ms,"
-        f" s.userIdentity as u, try_cast(s.eventTime as timestamptz) as t, {_SESSION_SQL} as session from ("
+        f" s.userIdentity as u, try_cast({_TIME_SQL} as timestamptz) as t, {_SESSION_SQL} as session from ("
         f"  select source_file, e, is_object, log_group, log_stream, log_ms,"
         f"  case when is_object then json_transform(e, '{_EVENT_STRUCTURE}') end as s from ("
         f"   select source_file, e, coalesce(left(e, 1) = '{{', false) as is_object, log_group, log_stream, log_ms from ("
@@ -414,6 +421,18 @@ def is_digest(document: object) -> bool:
     return isinstance(document, dict) and {"digestStartTime", "digestEndTime", "logFiles"} <= document.keys()
 
 
+def _is_delivery_notice(document: object) -> bool:
+    """CloudTrail's notice that it delivered log files (``{"s3Bucket", "s3ObjectKey": [...]}``), alone (SQS raw
+    message delivery) or as the ``Message`` text of the SNS notification that carries it: S3 keys, no events."""
+    if isinstance(document, dict) and document.get("Type") == "Notification" and isinstance(document.get("Message"), str):
+        try:
+            document = json.loads(document["Message"])
+        except (ValueError, RecursionError):
+            return False
+    return isinstance(document, dict) and isinstance(document.get("s3Bucket"), str) and isinstance(
+        document.get("s3ObjectKey"), list)
+
+
 def not_events(document: object) -> str | None:
     """Why a JSON document that AWS writes beside or instead of CloudTrail logs is not loaded, or None: the skip
     reason (an error when the file is named), naming the format and, where there is one, what to load instead."""
@@ -421,6 +440,9 @@ def not_events(document: object) -> str | None:
         return None
     if is_digest(document):
         return "CloudTrail digest file (hashes of log files, no events)"
+    if _is_delivery_notice(document):
+        return ("CloudTrail log delivery notification (the S3 keys of log files delivered, no events); "
+                "load those log files from the bucket instead")
     if document.get("messageType") == "CONTROL_MESSAGE":
         return "CloudWatch Logs subscription control message (no log events)"
     if "QueryResultRows" in document and "QueryStatus" in document:

@@ -394,12 +394,13 @@ def parse_access_keys(doc: dict, path: Path) -> Parsed | str:
                   listed_for={"aws_iam_access_key": owners})
 
 
-def parse_access_key_last_used(doc: dict, path: Path) -> Parsed:
+def parse_access_key_last_used(doc: dict, path: Path) -> Parsed | str:
+    """get-access-key-last-used of the key its added ``AccessKeyId`` or its file name names (the output names only
+    the user); without either, nothing can hold the answer: skipped, saying what to add."""
     parsed = Parsed("iam:get-access-key-last-used")
     key_id = doc.get("AccessKeyId") or (path.name.split(".")[0] if ACCESS_KEY_ID.match(path.name.split(".")[0]) else None)
     if not key_id:
-        parsed.warnings.append(f"{path}: get-access-key-last-used output names no access key (add AccessKeyId); not loaded")
-        return parsed
+        return "get-access-key-last-used output names no access key (add AccessKeyId, or name the file after the key)"
     used = doc.get("AccessKeyLastUsed") or {}
     parsed.fragments.append(Fragment("aws_iam_access_key", (key_id,), {
         "access_key_id": key_id,
@@ -706,6 +707,23 @@ def parse_caller_identity(doc: dict, path: Path) -> Parsed:
     return Parsed("sts:get-caller-identity", extra={"caller_account": doc["Account"]})
 
 
+def _counting_holders(fmt: Format) -> Format:
+    """list-policies and get-policy: ``AttachmentCount`` says how many users, groups and roles hold each policy, not
+    which, so the ``aws_iam_policy_attachment`` rows ``derive`` makes of them are whole only for the policies held by
+    none, and the table is known in part (until get-account-authorization-details in the load tells who holds what)."""
+
+    def parse(doc: dict, path: Path) -> Parsed:
+        parsed = fmt.parse(doc, path)
+        parsed.partial["aws_iam_policy_attachment"] = (f"{fmt.name.removeprefix('iam:')} counts the users, groups "
+                                                       "and roles that hold each policy, without naming them")
+        parsed.listed_for["aws_iam_policy_attachment"] = {
+            f.fields["arn"] for f in parsed.fragments
+            if f.table == "aws_iam_policy" and f.fields.get("attachment_count") == 0}
+        return parsed
+
+    return Format(fmt.name, fmt.detect, parse)
+
+
 def _inline_policy_output(doc: dict) -> bool:
     return "PolicyName" in doc and "PolicyDocument" in doc and any(k in doc for k in OWNER_KEYS)
 
@@ -719,8 +737,8 @@ FORMATS: list[Format] = [
     _listing("iam:list-roles", "aws_iam_role", "Roles", role_fragments),
     _single("iam:get-role", "Role", role_fragments),
     _listing("iam:list-groups", "aws_iam_group", "Groups", group_fragment),
-    _listing("iam:list-policies", "aws_iam_policy", "Policies", policy_fragment),
-    _single("iam:get-policy", "Policy", policy_fragment),
+    _counting_holders(_listing("iam:list-policies", "aws_iam_policy", "Policies", policy_fragment)),
+    _counting_holders(_single("iam:get-policy", "Policy", policy_fragment)),
     Format("iam:list-access-keys", lambda d: isinstance(d.get("AccessKeyMetadata"), list), parse_access_keys),
     Format("iam:get-access-key-last-used", lambda d: isinstance(d.get("AccessKeyLastUsed"), dict), parse_access_key_last_used),
     Format("iam:list-mfa-devices", lambda d: isinstance(d.get("MFADevices"), list), parse_mfa_devices),

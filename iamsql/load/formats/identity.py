@@ -275,17 +275,23 @@ def parse_list_findings(doc: dict, path: Path) -> Parsed:
 # ---- last accessed, regions ---------------------------------------------------------------------------------------
 
 
-def parse_last_accessed(doc: dict, path: Path) -> Parsed:
-    """get-service-last-accessed-details of one principal. Only a COMPLETED job is data; its JobCompletionDate is
-    the output's own time. The principal is the added ``Arn``, else the generate-service-last-accessed-details
+def _is_last_accessed(doc: dict) -> bool:
+    """get-service-last-accessed-details output: its services, or, asked before the job ended, its status and
+    creation time alone (AWS leaves the list out until the job is COMPLETED)."""
+    return is_list("ServicesLastAccessed")(doc) or (
+        doc.get("JobStatus") in ("IN_PROGRESS", "FAILED") and "JobCreationDate" in doc)
+
+
+def parse_last_accessed(doc: dict, path: Path) -> Parsed | str:
+    """get-service-last-accessed-details of one principal. Only a COMPLETED job is data (another is skipped, an
+    error when named); its JobCompletionDate is the output's own time. The principal is the added ``Arn``, else the generate-service-last-accessed-details
     output of the same job in the load (``place_last_accessed``; CloudMapper names that one after the principal
     and this one after the job id)."""
-    parsed = Parsed("iam:get-service-last-accessed-details")
     principal = doc.get("Arn")
     if doc.get("JobStatus") != "COMPLETED":
-        parsed.warnings.append(f"{path}: last-accessed job of {principal or path.name} is {doc.get('JobStatus')}, "
-                               "not COMPLETED; not loaded")
-        return parsed
+        return (f"get-service-last-accessed-details of a job that is {doc.get('JobStatus')}, not COMPLETED (no "
+                "services yet); save the output again once the job is COMPLETED")
+    parsed = Parsed("iam:get-service-last-accessed-details")
     parsed.covers.add(ADVISOR)
     completed = when(doc.get("JobCompletionDate"))
     if isinstance(completed, str):
@@ -421,7 +427,7 @@ FORMATS: list[Format] = [
            parse_group_memberships),
     Format("accessanalyzer:list-analyzers", is_list("analyzers", item="arn"), parse_list_analyzers),
     Format("accessanalyzer:list-findings", is_list("findings", item="id"), parse_list_findings),
-    Format("iam:get-service-last-accessed-details", is_list("ServicesLastAccessed"), parse_last_accessed),
+    Format("iam:get-service-last-accessed-details", _is_last_accessed, parse_last_accessed),
     Format("iam:generate-service-last-accessed-details", lambda d: set(d) == {"JobId"}, parse_generate_last_accessed),
     Format("cognito-identity:list-identity-pools", is_list("IdentityPools", item="IdentityPoolId"),
            parse_list_identity_pools),
