@@ -107,8 +107,8 @@ def outside_account() -> dict:
 def member_account() -> dict:
     oidc_trust = trusting({"Federated": OIDC}, "sts:AssumeRoleWithWebIdentity", Condition={
         "StringEquals": {f"{GITHUB}:sub": SUBJECT, f"{GITHUB}:aud": "sts.amazonaws.com"}})
-    # the same trust asking for the caller's account, or refusing callers without an organization: a web identity
-    # caller has neither (its request is not signed with AWS credentials)
+    # the same trust asking for the caller's account, which a web identity caller's request carries with a value AWS
+    # does not document, or refusing callers without an organization, which such a caller has not
     by_account = json.loads(json.dumps(oidc_trust))
     by_account["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalAccount"] = MEMBER
     org_guard = doc(*oidc_trust["Statement"], {"Effect": "Deny", "Principal": "*", "Action": "sts:*",
@@ -213,13 +213,13 @@ def test_the_trust_row_of_a_saml_role_is_denied_by_the_rcp(loaded):
     assert [r["decision"] for r in rows] == ["ExplicitlyDenied"]
 
 
-@pytest.mark.parametrize("role_name, decision", [("gh-by-account", "ImplicitlyDenied"),
+@pytest.mark.parametrize("role_name, decision", [("gh-by-account", "AllowedIf"),
                                                  ("gh-org-guard", "ExplicitlyDenied")])
-def test_a_web_identity_caller_has_no_principal_account_nor_organization(loaded, role_name, decision):
-    # aws:PrincipalAccount is "included in the request context for all signed requests" and aws:PrincipalOrgID "only
-    # if the principal is a member of an organization" (IAM User Guide, "AWS global condition context keys");
-    # sts:AssumeRoleWithWebIdentity is not signed with AWS credentials: a trust requiring the account admits no such
-    # caller, a Deny of callers without an organization refuses it
+def test_a_web_identity_caller_has_a_principal_account_not_known_and_no_organization(loaded, role_name, decision):
+    # aws:PrincipalAccount is "included in the request context for all requests, including anonymous requests" and
+    # aws:PrincipalOrgID "only if the principal is a member of an organization" (IAM User Guide, "AWS global condition
+    # context keys"): a trust requiring the account may admit a web identity caller, whose account AWS does not
+    # document (never Allowed), a Deny of callers without an organization refuses it
     rows = cli("query", "--db", loaded, "select decision from iam_role_trust_access "
                                         f"where role_name = '{role_name}'")["rows"]
     assert [r["decision"] for r in rows] == [decision]

@@ -152,31 +152,38 @@ _NOTHING_ABSENT = _SERVICE_KEYS | _SOURCE_KEYS
 # Service Authorization Reference include them can (``Action.takes_request_tags``).
 _REQUEST_TAG_KEYS = ("aws:requesttag/*", "aws:tagkeys")
 _NO_USERNAME = _NOTHING_ABSENT | {"aws:username"}
-# Keys anonymous requests do not include (IAM User Guide, "AWS global condition context keys").
-_ANONYMOUS_ABSENT = _NO_USERNAME | {
-    "aws:principalarn", "aws:principalisawsservice", "aws:principalorgid", "aws:principalorgpaths"}
-# Keys a SAML or OIDC caller's request does not include: sts:AssumeRoleWithSAML and sts:AssumeRoleWithWebIdentity
-# are not signed with AWS credentials, and aws:PrincipalAccount and aws:PrincipalArn are "included in the request
-# context for all signed requests", aws:PrincipalIsAWSService for those "that use AWS security credentials";
-# aws:PrincipalOrgID and aws:PrincipalOrgPaths only "if the principal is a member of an organization" (IAM User Guide,
-# "AWS global condition context keys"), which an identity provider's user is not.
-_ORGANIZATION_KEYS = frozenset({"aws:principalorgid", "aws:principalorgpaths"})
-_FEDERATED_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | {
-    "aws:principalaccount", "aws:principalarn", "aws:principalisawsservice"}
 # Keys only a role session carries: aws:SourceIdentity "after a source identity has been set when a role is assumed",
 # aws:FederatedProvider for a role assumed through an identity provider (IAM User Guide, "AWS global condition context
 # keys"); an IAM user's, the root user's and a federated user's (GetFederationToken) own requests have neither.
 _ROLE_SESSION_KEYS = frozenset({"aws:sourceidentity", "aws:federatedprovider"})
+# The keys of a caller's credentials, "only available when a request is made by a principal with role session or
+# federated user principal credentials" (IAM User Guide, "AWS global condition context keys", properties of a role
+# session): absent from a request made with no credentials, or with a service principal's.
+_CREDENTIAL_KEYS = _ROLE_SESSION_KEYS | {
+    "aws:multifactorauthpresent", "aws:multifactorauthage", "aws:tokenissuetime", "aws:assumedroot"}
+# The keys of the tags of an IAM user or role, or session tags (aws:PrincipalTag/<key>): a service principal's own
+# call and an anonymous request have none ("Anonymous requests do not include this key").
+_PRINCIPAL_TAG_PREFIXES = ("aws:principaltag/",)
+_ORGANIZATION_KEYS = frozenset({"aws:principalorgid", "aws:principalorgpaths"})
+# Keys anonymous requests do not include (IAM User Guide, "AWS global condition context keys": aws:PrincipalArn,
+# aws:PrincipalIsAWSService, the organization keys, aws:username, aws:PrincipalServiceName and
+# aws:PrincipalServiceNamesList) and the keys of credentials, which an anonymous request has none of.
+_ANONYMOUS_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | _CREDENTIAL_KEYS | {
+    "aws:principalarn", "aws:principalisawsservice"}
+# Keys a SAML or OIDC caller's request does not include: sts:AssumeRoleWithSAML and sts:AssumeRoleWithWebIdentity
+# are not signed with AWS credentials, and aws:PrincipalArn is "included in the request context for all signed
+# requests", aws:PrincipalIsAWSService for those "that use AWS security credentials"; aws:PrincipalOrgID and
+# aws:PrincipalOrgPaths only "if the principal is a member of an organization" (IAM User Guide, "AWS global condition
+# context keys"), which an identity provider's user is not. aws:PrincipalAccount is "included in the request context
+# for all requests, including anonymous requests": present (``_EVERY_REQUEST_VALUE_UNKNOWN``).
+_FEDERATED_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | {"aws:principalarn", "aws:principalisawsservice"}
 # The keys an AWS service principal's own call does not carry (IAM User Guide, "AWS global condition context keys"):
 # the organization keys (it is no member of an organization), aws:username (IAM users only), aws:PrincipalTag/<key>
 # (the tags of an IAM user or role, or session tags), aws:CalledVia, aws:CalledViaFirst and aws:CalledViaLast (there
 # when a service uses an IAM principal's credentials, "not present when the principal makes the call directly") and
-# the keys of a role session, "only available when a request is made by a principal with role session or federated
-# user principal credentials".
-_SERVICE_ABSENT = _ORGANIZATION_KEYS | _ROLE_SESSION_KEYS | {
-    "aws:username", "aws:calledvia", "aws:calledviafirst", "aws:calledvialast", "aws:multifactorauthpresent",
-    "aws:multifactorauthage", "aws:tokenissuetime", "aws:assumedroot"}
-_SERVICE_ABSENT_PREFIXES = ("aws:principaltag/",)
+# the keys of credentials (``_CREDENTIAL_KEYS``).
+_SERVICE_ABSENT = _ORGANIZATION_KEYS | _CREDENTIAL_KEYS | {
+    "aws:username", "aws:calledvia", "aws:calledviafirst", "aws:calledvialast"}
 _USER_ABSENT = _NOTHING_ABSENT | _ROLE_SESSION_KEYS
 _NOT_A_ROLE_ABSENT = _NO_USERNAME | _ROLE_SESSION_KEYS
 
@@ -223,7 +230,7 @@ def known_absent(who: "Principal", absent_keys: tuple[str, ...] = ()):
     absent = {USER: _USER_ABSENT, ROOT: _NOT_A_ROLE_ABSENT, FEDERATED_USER: _NOT_A_ROLE_ABSENT,
               ANONYMOUS: _ANONYMOUS_ABSENT, FEDERATED: _FEDERATED_ABSENT, SERVICE: _SERVICE_ABSENT}.get(
         who.kind, _NO_USERNAME)
-    prefixes = _SERVICE_ABSENT_PREFIXES if who.kind == SERVICE else ()
+    prefixes = _PRINCIPAL_TAG_PREFIXES if who.kind in (SERVICE, ANONYMOUS) else ()
     if not absent_keys and not prefixes:
         return absent
     keys = [key.lower() for key in absent_keys]
@@ -741,13 +748,14 @@ _ALWAYS_PRESENT = (*REQUEST_TIME_KEYS, "aws:requestedregion", "aws:securetranspo
 # Guide, "AWS global condition context keys", aws:MultiFactorAuthPresent, aws:TokenIssueTime).
 _TEMPORARY_CREDENTIAL_KEYS = ("aws:multifactorauthpresent", "aws:tokenissuetime")
 _PRESENT = KnownPrefix("")  # a key there, its value not known
-# Keys an AWS service principal's own call carries with a value AWS does not document for it: aws:PrincipalAccount,
-# aws:PrincipalType and aws:userid are "included in the request context for all requests", aws:ViaAWSService is
-# "always included", aws:PrincipalArn is in "all signed requests", which a service principal's call is (it has
-# aws:PrincipalIsAWSService, present "for all signed API requests that use AWS credentials") (IAM User Guide, "AWS
-# global condition context keys").
-_SERVICE_VALUE_UNKNOWN = ("aws:principalaccount", "aws:principaltype", "aws:userid", "aws:viaawsservice",
-                          "aws:principalarn")
+# Keys "included in the request context for all requests, including anonymous requests" (IAM User Guide, "AWS global
+# condition context keys"), whose value AWS does not document for an AWS service principal's own call nor for a SAML
+# or OIDC caller (sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity).
+_EVERY_REQUEST_VALUE_UNKNOWN = ("aws:principalaccount", "aws:principaltype", "aws:userid")
+# Keys an AWS service principal's own call carries with a value AWS does not document for it: those of every request,
+# aws:ViaAWSService, "always included", and aws:PrincipalArn, in "all signed requests", which a service principal's
+# call is (it has aws:PrincipalIsAWSService, present "for all signed API requests that use AWS credentials").
+_SERVICE_VALUE_UNKNOWN = (*_EVERY_REQUEST_VALUE_UNKNOWN, "aws:viaawsservice", "aws:principalarn")
 
 
 def default_context(
@@ -758,8 +766,9 @@ def default_context(
     taken to be ``/`` in a request. In static analysis (``static``) the keys every request carries, those of
     temporary credentials for a role's sessions and federated users, a role session's ``aws:PrincipalArn`` and an
     IAM user's or role's ``aws:userid`` (from their unique ids, IAM User Guide, "Variables and tags") and the keys a
-    service principal's call carries (``_SERVICE_VALUE_UNKNOWN``) are there with a value not known (``KnownPrefix``),
-    so ``Null`` decides on them."""
+    service principal's call carries (``_SERVICE_VALUE_UNKNOWN``) and those of every request a SAML or OIDC caller's
+    carries (``_EVERY_REQUEST_VALUE_UNKNOWN``) are there with a value not known (``KnownPrefix``), so ``Null``
+    decides on them."""
     context = {}
     if static:
         context.update(dict.fromkeys(_ALWAYS_PRESENT, _PRESENT))
@@ -769,13 +778,15 @@ def default_context(
             context["aws:userid"] = _PRESENT
         if who.kind == SERVICE:
             context.update(dict.fromkeys(_SERVICE_VALUE_UNKNOWN, _PRESENT))
+        if who.kind == FEDERATED:
+            context.update(dict.fromkeys(_EVERY_REQUEST_VALUE_UNKNOWN, _PRESENT))
     if static and who.kind == SESSION:
         context["aws:principalarn"] = KnownPrefix(f"arn:{who.partition}:iam::{who.account}:role/", named=True)
     elif who.kind in IAM_PRINCIPALS:
         context["aws:principalarn"] = who.principal_arn
     if principal_account and who.kind in IAM_PRINCIPALS:
-        # a SAML or OIDC caller's request is not signed (no aws:PrincipalAccount); a service principal's account is
-        # not documented
+        # the account of a SAML or OIDC caller and of a service principal is not documented (present with a value
+        # not known in static analysis)
         context["aws:principalaccount"] = principal_account
     elif who.kind == ANONYMOUS:
         context["aws:principalaccount"] = "anonymous"
