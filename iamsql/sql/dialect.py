@@ -3446,25 +3446,6 @@ def encode_decode(node: exp.Encode | exp.Decode) -> exp.Expr:
     return call("unhex", node.this) if kind == "hex" else call("from_base64", call("replace", node.this, call("chr", exp.Literal.number(10)), string("")))
 
 
-def interval_sum(node: exp.Sum | exp.Avg) -> exp.Expr:
-    """``sum(interval)`` (DuckDB has none): months, days and microseconds summed apart, as Postgres keeps them;
-    ``avg(interval)`` is that sum divided by the count."""
-    if isinstance(node.parent, exp.Window) or node.find(exp.Distinct):
-        raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() of intervals over a window or DISTINCT")
-    value = node.this
-    parts = [("to_months", call("pg_interval_months", value.copy())), ("to_days", call("datepart", string("day"), value.copy())),
-             ("to_microseconds", call("pg_interval_micros", value.copy()))]
-    total: exp.Expr | None = None
-    for function, part in parts:
-        piece = call(function, exp.cast(exp.Sum(this=part), exp.DataType.build("BIGINT")))
-        total = piece if total is None else exp.Add(this=total, expression=piece)
-    if isinstance(node, exp.Avg):
-        total = exp.Div(this=exp.paren(total), expression=exp.Count(this=value.copy()))
-    result = exp.paren(total)
-    result.meta["pg_interval"] = True
-    return result
-
-
 def substring_from(node: exp.Substring) -> exp.Expr:
     """``substring(s, start [, count])`` with a start that may be below 1: Postgres counts from the virtual position
     ``start`` (``substr('hello', -1, 3)`` is ``h``); DuckDB counts a negative start from the end."""
@@ -3699,8 +3680,6 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         if not (isinstance(encoding, exp.Literal) and encoding.this.upper().replace("-", "") == "UTF8"):
             raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with an encoding other than UTF8")
         return call("encode" if func_name(node) == "convert_to" else "decode", node.expressions[0])
-    if isinstance(node, (exp.Sum, exp.Avg)) and is_interval(node.this, scope):
-        return interval_sum(node)
     if func_name(node) in ("array_replace", "array_remove") and len(node.expressions) in (2, 3) or (
             isinstance(node, exp.ArrayRemove) and node.expression is not None):
         # by IS NOT DISTINCT FROM in Postgres: a NULL element is removed or replaced too
@@ -5308,8 +5287,11 @@ def rewrite_interval_aggregates(node: exp.Expr, scope: Scope) -> exp.Expr:
     while isinstance(inner, (exp.Window, exp.Filter)):
         wrappers.append(inner)
         inner = inner.this
-    if (not isinstance(inner, (exp.Avg, exp.Sum)) or isinstance(node.parent, (exp.Window, exp.Filter))
-            or isinstance(inner.this, exp.Distinct) or not is_interval(inner.this, scope)):
+    if not isinstance(inner, (exp.Avg, exp.Sum)) or isinstance(node.parent, (exp.Window, exp.Filter)):
+        return node
+    distinct = inner.this if isinstance(inner.this, exp.Distinct) and len(inner.this.expressions) == 1 else None
+    value = distinct.expressions[0] if distinct else inner.this
+    if not is_interval(value, scope):
         return node
 
     def aggregate(function: exp.Expr) -> exp.Expr:
@@ -5319,12 +5301,19 @@ def rewrite_interval_aggregates(node: exp.Expr, scope: Scope) -> exp.Expr:
             function = wrapped
         return function
 
-    parts = [aggregate(exp.Sum(this=call(f"pg_interval_{part}", inner.this.copy())))
-             for part in ("months", "days", "micros")]
+    def part_sum(part: str) -> exp.Expr:
+        if distinct is None:
+            return aggregate(exp.Sum(this=call(f"pg_interval_{part}", value.copy())))
+        # DISTINCT: the parts of each distinct value (equal as Postgres compares intervals: 1 day = 24 hours)
+        each = exp.Lambda(this=call(f"pg_interval_{part}", exp.column("pg_interval")),
+                          expressions=[exp.to_identifier("pg_interval")])
+        return call("list_sum", call("list_transform", aggregate(call("list", distinct.copy())), each))
+
+    parts = [part_sum(part) for part in ("months", "days", "micros")]
     if isinstance(inner, exp.Sum):
         result = call("pg_interval_of", *parts)
     else:
-        result = call("pg_interval_avg", *parts, aggregate(exp.Count(this=inner.this.copy())))
+        result = call("pg_interval_avg", *parts, aggregate(exp.Count(this=(distinct or value).copy())))
     result.meta["pg_interval"] = True
     return result
 

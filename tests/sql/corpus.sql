@@ -11738,3 +11738,22 @@ select name, avg(now() - create_date) over (partition by account_id) as account_
   sum(interval '1 hour') over (order by name) as hours
 from aws_iam_user
 order by name;
+
+-- name: interval_avg_and_sum_distinct
+select avg(distinct i)::text as average, sum(distinct i)::text as total, count(distinct i) as n,
+  avg(distinct i) filter (where i > interval '1 day') as long_average
+from (values (interval '1 month 3 days 10:00:00'), (interval '1 month 3 days 10:00:00'), (interval '2 days 00:00:00.000001'),
+  (interval '-1 mon 07:30'), (interval '14 days 25:00:00'), (interval '2 mons'), (null)) as v(i);
+
+-- name: interval_avg_distinct_months_justified
+select account_id, avg(distinct interval '1 month' * length(name))::text as months,
+  sum(distinct date_trunc('day', create_date) - timestamptz '2010-01-01 00:00:00+00')::text as days_since
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: interval_text_of_null
+select name, (password_last_used - create_date)::text as used_after, sum(distinct interval '1 day') filter (where false)::text as none
+from aws_iam_user
+group by name, password_last_used, create_date
+order by name;
