@@ -5322,18 +5322,20 @@ def rewrite_fetch_with_ties(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``order by k [offset m] fetch first n rows with ties`` (DuckDB has no WITH TIES) as ``qualify [row_number()
     over (order by k) > m and] rank() over (order by k) <= m + n``: the n rows after the first m and every row whose
     keys equal the last one's. A ``DISTINCT`` query or a ``UNION``, ``INTERSECT`` or ``EXCEPT`` is ranked from a
-    ``select *`` around it, ordered by its output columns (which Postgres requires its keys to be)."""
+    select around it, ordered by its output columns (which Postgres requires its keys to be): their values are named
+    apart there (``pg_with_ties_1``, ...) and given back their own names, which two columns may share."""
     fetch = node.args.get("limit") if isinstance(node, (exp.Select, exp.SetOperation)) else None
     options = fetch.args.get("limit_options") if isinstance(fetch, exp.Fetch) else None
     if options is None or not options.args.get("with_ties"):
         return node
     items = [item.unalias() for item in node.selects]
-    names = node.named_selects
+    names = [item.alias if isinstance(item, exp.Alias) else pg_column_name(item)[0] for item in node.selects]
     aliases = {item.alias: item.unalias() for item in node.selects if isinstance(item, exp.Alias)}
     wrapped = not isinstance(node, exp.Select) or bool(node.args.get("distinct"))
-    if wrapped and (len(set(names)) != len(names) or "" in names or "*" in names):
+    if wrapped and any(isinstance(item, exp.Star) or isinstance(item, exp.Column) and item.is_star for item in items):
         raise UnsupportedFeature("unsupported Postgres feature: FETCH ... WITH TIES of a DISTINCT query or a UNION, "
-                                 "INTERSECT or EXCEPT whose columns are not named apart")
+                                 "INTERSECT or EXCEPT that selects *")
+    inner_names = [f"pg_with_ties_{position}" for position in range(1, len(items) + 1)]
     keys = []
     for ordered in node.args["order"].expressions:
         key, value = ordered.copy(), ordered.this
@@ -5342,11 +5344,11 @@ def rewrite_fetch_with_ties(node: exp.Expr, scope: Scope) -> exp.Expr:
         if wrapped:
             # the output column the key is: its position, its name, or the select item it repeats
             if 1 <= position <= len(names):
-                name = names[position - 1]
+                name = inner_names[position - 1]
             elif named:
-                name = value.name
+                name = inner_names[names.index(value.name)]
             elif value in items:
-                name = names[items.index(value)]
+                name = inner_names[items.index(value)]
             else:
                 raise UnsupportedFeature("unsupported Postgres feature: FETCH ... WITH TIES of a DISTINCT query "
                                          "ordered by a value it does not select")
@@ -5362,8 +5364,10 @@ def rewrite_fetch_with_ties(node: exp.Expr, scope: Scope) -> exp.Expr:
         replacement.set(part, None)
     if wrapped:
         replacement.set("order", None)
-        replacement = exp.select("*").from_(exp.Subquery(this=replacement, alias=exp.TableAlias(
-            this=exp.to_identifier("pg_with_ties"))))
+        replacement = exp.select(*[exp.alias_(exp.column(inner, quoted=True), name, quoted=True)
+                                   for inner, name in zip(inner_names, names)]).from_(exp.Subquery(
+            this=replacement, alias=exp.TableAlias(this=exp.to_identifier("pg_with_ties"),
+                                                   columns=[exp.to_identifier(inner) for inner in inner_names])))
         replacement.set("order", exp.Order(expressions=[key.copy() for key in keys]))
 
     def over_keys(function: str) -> exp.Window:

@@ -11757,3 +11757,20 @@ select name, (password_last_used - create_date)::text as used_after, sum(distinc
 from aws_iam_user
 group by name, password_last_used, create_date
 order by name;
+
+-- name: fetch_with_ties_of_a_union_with_one_name_twice
+select r.name, u.name from aws_iam_role r join aws_iam_user u using (account_id)
+union select 'zz-role', 'zz-user'
+order by 1 desc, 2 fetch first 2 rows with ties;
+
+-- name: fetch_with_ties_of_distinct_rows_with_unnamed_columns
+select distinct account_id, count(*), max(name) as account_id, 1
+from aws_iam_user
+group by account_id
+order by 2 desc, 1
+fetch first 1 rows with ties;
+
+-- name: fetch_with_ties_of_an_intersect_of_repeated_columns
+select account_id, account_id, upper(path) from aws_iam_role
+intersect select account_id, account_id, upper(path) from aws_iam_user
+order by 3, 1 fetch first 1 rows with ties;
