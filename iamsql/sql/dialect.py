@@ -319,7 +319,6 @@ UNSUPPORTED_FUNCTIONS = {
     "json_to_recordset",
     "jsonb_set_lax",
     "crosstab",
-    "generate_subscripts",
     "txid_current",
     "pg_sleep",
     "set_config",
@@ -4845,6 +4844,32 @@ def recordset_sources(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
+def subscript_series(tree: exp.Expr) -> exp.Expr:
+    """``generate_subscripts(a, 1)`` as ``generate_series(1, array_length(a, 1))`` (``reverse`` true: from the last
+    subscript down), named ``generate_subscripts`` as Postgres names it: an array's subscripts, no row for an empty
+    or NULL array or another dimension (iamsql's arrays have one)."""
+    for function in list(tree.find_all(exp.Anonymous)):
+        if func_name(function) != "generate_subscripts":
+            continue
+        args = function.expressions
+        reverse = args[2] if len(args) == 3 else exp.false()
+        if len(args) not in (2, 3) or not isinstance(reverse, exp.Boolean) or not (
+                isinstance(args[1], exp.Literal) and args[1].is_int):
+            raise UnsupportedFeature("unsupported Postgres feature: generate_subscripts() other than (array, "
+                                     "dimension number[, true or false])")
+        length = (exp.cast(exp.func("array_length", args[0].copy(), exp.Literal.number(1), dialect=Steampipe), "int")
+                  if int(args[1].this) == 1 else exp.Literal.number(0))  # an integer, as Postgres's subscripts
+        one, down = exp.Literal.number(1), exp.Literal.number(-1)
+        series = exp.func("generate_series", *([length, one, down] if reverse.this else [one, length]), dialect=Steampipe)
+        holder = function.parent
+        if isinstance(holder, exp.Table) and holder.this is function and not holder.args.get("alias"):
+            holder.set("alias", exp.TableAlias(this=exp.to_identifier("generate_subscripts")))
+        elif isinstance(holder, exp.Select) and function.arg_key == "expressions":
+            series = exp.alias_(series, "generate_subscripts", quoted=True)
+        function.replace(series)
+    return tree
+
+
 def each_fields(tree: exp.Expr) -> exp.Expr:
     """``(jsonb_each(x)).key`` as ``jsonb_object_keys(x)`` and ``(jsonb_each(x)).value`` as ``x -> jsonb_object_keys(x)``
     (``->>`` for ``jsonb_each_text``; also the ``json_`` ones): the same rows, in the same key order, named ``key`` and
@@ -5553,7 +5578,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     ``numeric_text`` a result column that is a numeric division or ``avg`` carries Postgres's text of it
     (``numeric_text_columns``); with ``derived_texts`` a subquery's, CTE's or ``VALUES`` list's numeric columns carry
     theirs (``derived_numeric_texts``)."""
-    tree = jsonpath_arguments(recordset_sources(tree))
+    tree = jsonpath_arguments(subscript_series(recordset_sources(tree)))
     check_unsupported(tree)
     check_quoted_fallback_names(tree)
     tree = star_with_using(tree)

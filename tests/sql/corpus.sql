@@ -11774,3 +11774,19 @@ fetch first 1 rows with ties;
 select account_id, account_id, upper(path) from aws_iam_role
 intersect select account_id, account_id, upper(path) from aws_iam_user
 order by 3, 1 fetch first 1 rows with ties;
+
+-- name: generate_subscripts_of_role_arn_parts
+select name, account_id, i, (string_to_array(arn, '/'))[i] as part
+from aws_iam_role,
+  generate_subscripts(string_to_array(arn, '/'), 1) as i
+order by name, account_id, i;
+
+-- name: generate_subscripts_reversed_in_select_list_and_unnamed
+select generate_subscripts(array['a', 'b', 'c'], 1, true) as down, generate_subscripts(array['x', 'y', 'z'], 1)
+order by 1;
+
+-- name: generate_subscripts_of_empty_null_and_other_dimensions
+select (select count(*) from generate_subscripts('{}'::text[], 1)) as of_empty,
+  (select count(*) from generate_subscripts(null::int[], 1)) as of_null,
+  (select count(*) from generate_subscripts(array[1, 2], 2)) as second_dimension,
+  (select string_agg(g::text, ',') from generate_subscripts(array[5, 6], 1) as g) as named;

@@ -9211,7 +9211,7 @@ select attachment_count, to_char(attachment_count, 'FM999,999') as grouped, to_c
   to_char(attachment_count, '000') as zero_padded
 from aws_iam_policy
 where attachment_count > 0
-order by attachment_count desc, name
+order by attachment_count desc, name, account_id
 limit 10;
 
 -- name: x28_date_arithmetic_integers
@@ -9296,7 +9296,7 @@ limit 30;
 -- name: x28_role_groups_frame_exclude
 select max_session_duration, name,
   count(*) over (order by max_session_duration groups between 1 preceding and current row) as in_two_groups,
-  count(*) over (order by max_session_duration rows between 1 preceding and 1 following exclude current row) as neighbours
+  count(*) over (order by max_session_duration, name rows between 1 preceding and 1 following exclude current row) as neighbours
 from aws_iam_role
 where account_id = '123456789012'
 order by max_session_duration, name;
@@ -9414,3 +9414,255 @@ from aws_iam_policy as p
   ) as top on true
 where not p.is_aws_managed
 order by p.name, p.account_id;
+
+-- name: x28_trust_principal_star_jsonb_equality
+select r.name, r.account_id, s -> 'Principal' = '"*"'::jsonb as anyone,
+  s -> 'Principal' -> 'AWS' @> '"*"'::jsonb as any_aws, s -> 'Principal' ? 'Federated' as federated
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy -> 'Statement') as s
+order by r.name, r.account_id, anyone, any_aws, federated;
+
+-- name: x28_policy_action_array_contains_scalar
+select name, account_id, policy_std -> 'Statement' -> 0 -> 'Action' @> '["*"]'::jsonb as first_all_actions,
+  policy_std #>> '{Statement,0,Effect}' as first_effect, policy_std -> 'Statement' -> -1 ->> 'Effect' as last_effect
+from aws_iam_policy
+where not is_aws_managed
+order by name, account_id;
+
+-- name: x28_policy_string_agg_distinct_ordered
+select account_id, string_agg(distinct split_part(name, '-', 1), ',' order by split_part(name, '-', 1)) as prefixes
+from aws_iam_policy
+where not is_aws_managed
+group by account_id
+order by account_id;
+
+-- name: x28_policy_array_to_string_distinct
+select account_id, array_to_string(array_agg(distinct path), ';') as paths, count(distinct path) as n
+from aws_iam_policy
+group by account_id
+order by account_id;
+
+-- name: x28_policy_jsonb_agg_objects_ordered
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'count', attachment_count, 'created', create_date) order by attachment_count desc, name, create_date) as policies
+from aws_iam_policy
+where not is_aws_managed
+group by account_id
+order by account_id;
+
+-- name: x28_policy_to_jsonb_whole_row
+select to_jsonb(t) as doc
+from (select name, account_id, attachment_count, is_attached, tags from aws_iam_policy where not is_aws_managed) as t
+order by t.name, t.account_id;
+
+-- name: x28_not_in_with_nulls
+select count(*) filter (where name not in (select role_last_used_region from aws_iam_role)) as not_in_regions,
+  count(*) filter (where name in (select role_last_used_region from aws_iam_role)) as in_regions,
+  count(*) as roles
+from aws_iam_role;
+
+-- name: x28_all_and_any_subquery
+select name, account_id,
+  max_session_duration >= all (select max_session_duration from aws_iam_role as o where o.account_id = r.account_id) as longest,
+  coalesce(max_session_duration, 0) >= all (select coalesce(max_session_duration, 0) from aws_iam_role as o where o.account_id = r.account_id) as longest_known,
+  3600 = any (select max_session_duration from aws_iam_role as o where o.account_id = r.account_id) as account_has_hour
+from aws_iam_role as r
+order by name, account_id;
+
+-- name: x28_case_mixed_numeric_types
+select name, account_id, case when max_session_duration > 3600 then max_session_duration / 3600.0 else 1 end as hours,
+  coalesce(nullif(max_session_duration, 3600), 0.5) as odd_duration
+from aws_iam_role
+where account_id = '123456789012'
+order by name;
+
+-- name: x28_text_to_boolean_casts
+select v, v::boolean as b
+from (values ('t'), ('yes'), ('on'), ('1'), ('FALSE'), ('off'), ('n')) as t(v)
+order by v;
+
+-- name: x28_date_plus_time_and_time_math
+select date '2024-03-10' + time '10:30' as ts, time '22:00' + interval '3 hours' as wrapped,
+  (date_trunc('month', timestamptz '2024-02-15 12:00:00+00') + interval '1 month - 1 day')::date as month_end,
+  interval '1 mon -1 day' as mixed, 'P1DT2H'::interval as iso, interval '1.5 hours' as fractional;
+
+-- name: x28_special_timestamps
+select timestamptz 'epoch' as epoch_start, to_timestamp(0.5) as half_second, 'infinity'::timestamptz > now() as inf_future,
+  to_timestamp(1700000000.123456) as precise;
+
+-- name: x28_to_char_clock_patterns
+select event_id, to_char(event_time, 'HH12:MI AM') as clock, to_char(event_time, 'MS') as ms, to_char(event_time, 'J') as julian,
+  to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SSOF') as with_offset, to_char(event_time, 'Mon DDth') as ordinal
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 12;
+
+-- name: x28_s3_bucket_policy_statements
+select b.name, s ->> 'Effect' as effect, p as principal, a as action
+from aws_s3_bucket as b,
+  jsonb_array_elements(b.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as p,
+  jsonb_array_elements_text(s -> 'Action') as a
+order by b.name, effect, principal, action;
+
+-- name: x28_s3_bucket_public_access_summary
+select name, region, coalesce(block_public_acls and block_public_policy and ignore_public_acls and restrict_public_buckets, false) as fully_blocked,
+  versioning_enabled, jsonb_typeof(server_side_encryption_configuration) as sse_kind,
+  server_side_encryption_configuration -> 'Rules' -> 0 -> 'ApplyServerSideEncryptionByDefault' ->> 'SSEAlgorithm' as algorithm
+from aws_s3_bucket
+order by name;
+
+-- name: x28_org_scp_statements
+select p.name, p.type, s ->> 'Effect' as effect, jsonb_typeof(s -> 'Action') as action_kind,
+  coalesce(s -> 'Action', s -> 'NotAction') as actions
+from aws_organizations_policy as p,
+  jsonb_array_elements(p.content -> 'Statement') as s
+order by p.name, effect, coalesce(s -> 'Action', s -> 'NotAction')::text;
+
+-- name: x28_org_accounts_joined_age
+select name, id, status, joined_method, date_part('year', age(now(), joined_timestamp)) as years_member,
+  to_char(joined_timestamp, 'YYYY-MM') as joined_month, split_part(email, '@', 2) as email_domain
+from aws_organizations_account
+order by joined_timestamp, id;
+
+-- name: x28_trail_selectors_read_write
+select t.name, t.region, sel ->> 'ReadWriteType' as read_write, (sel ->> 'IncludeManagementEvents')::boolean as management,
+  jsonb_array_length(coalesce(sel -> 'DataResources', '[]'::jsonb)) as data_resources
+from aws_cloudtrail_trail as t,
+  jsonb_array_elements(t.event_selectors) as sel
+where jsonb_typeof(t.event_selectors) = 'array'
+order by t.name, t.region, read_write;
+
+-- name: x28_password_policy_score
+select account_id, minimum_password_length,
+  (require_lowercase_characters::int + require_uppercase_characters::int + require_numbers::int + require_symbols::int) as classes,
+  coalesce(password_reuse_prevention, 0) >= 24 as reuse_ok, coalesce(max_password_age, 0) between 1 and 90 as rotation_ok
+from aws_iam_account_password_policy
+order by account_id;
+
+-- name: x28_user_not_in_credential_report
+select u.name, u.account_id
+from aws_iam_user as u
+where (u.account_id, u.name) not in (select account_id, user_name from aws_iam_credential_report)
+order by u.name, u.account_id;
+
+-- name: x28_role_tags_src_to_recordset
+select r.name, r.account_id, t."Key" as tag_key, t."Value" as tag_value
+from aws_iam_role as r,
+  jsonb_to_recordset(r.tags_src) as t("Key" text, "Value" text)
+order by r.name, r.account_id, tag_key;
+
+-- name: x28_role_description_array_text
+select account_id, array_agg(description order by name)::text as descriptions
+from aws_iam_role
+where description is not null
+group by account_id
+order by account_id;
+
+-- name: x28_user_arn_array_text_quoting
+select account_id, (array_agg(path || ' ' || name order by name))::text as labels
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: x28_array_builtins_on_paths
+select a, array_length(a, 1) as len, cardinality(a) as card, array_upper(a, 1) as upper_bound,
+  array_append(a, 'tail') as appended, array_prepend('head', a) as prepended, array_remove(a, '') as no_empties,
+  array_cat(a, array['x']) as concatenated
+from (select string_to_array('/a//b/', '/') as a union all select '{}'::text[] union all select array['x', null]) as t
+order by cardinality(a), a;
+
+-- name: x28_string_to_array_null_marker
+select string_to_array('a,,b,N/A', ',', 'N/A') as with_null, string_to_array('abc', null) as chars,
+  array_to_string(array['a', null, 'b'], ',', '*') as starred;
+
+-- name: x28_named_window_clause
+select name, account_id, create_date, row_number() over w as n, count(*) over w as running
+from aws_iam_user
+where create_date is not null
+window w as (partition by account_id order by create_date, name)
+order by account_id, n;
+
+-- name: x28_grouping_sets_string_agg
+select account_id, mfa_enabled, grouping(account_id, mfa_enabled) as g, count(*) as users, string_agg(name, ',' order by name) as names
+from aws_iam_user
+where account_id in ('123456789012', '012345678901')
+group by grouping sets ((account_id), (mfa_enabled), ())
+order by g, account_id nulls last, mfa_enabled nulls last;
+
+-- name: x28_limit_by_subquery
+select name, account_id
+from aws_iam_role
+order by name, account_id
+limit (select count(*) from aws_iam_group);
+
+-- name: x28_offset_fetch_next
+select name, account_id
+from aws_iam_policy
+order by name, account_id
+offset 5 rows fetch next 5 rows only;
+
+-- name: x28_intersect_all_except_all
+(select account_id from aws_iam_role intersect all select account_id from aws_iam_user)
+except all
+select account_id from aws_iam_group
+order by 1;
+
+-- name: x28_varchar_length_cast
+select name, name::varchar(5) as short, cast(name as varchar(3)) as tiny, substr(name, 2) as rest
+from aws_iam_group
+order by name, account_id;
+
+-- name: x28_numeric_typmod_cast
+select name, account_id, max_session_duration::numeric(10, 2) as exact, (max_session_duration / 7.0)::numeric(8, 3) as sevenths,
+  round(max_session_duration::numeric / 7, 2)::text || ' s' as label
+from aws_iam_role
+where max_session_duration is not null
+order by name, account_id;
+
+-- name: x28_null_and_empty_text
+select 'a' || null as concat_null, concat('a', null, 'b') as concat_fn, length(null::text) as len_null, coalesce('', 'x') as empty_kept,
+  nullif('', '') is null as nullif_empty, concat_ws('-', null, 'a', '', 'b') as ws;
+
+-- name: x28_hashes_and_hex
+select name, md5(name) as md5_hex, encode(sha256(name::bytea), 'hex') as sha, to_hex(length(name) * 255) as hex_len,
+  lpad(to_hex(length(name)), 4, '0') as padded
+from aws_iam_group
+order by name, account_id;
+
+-- name: x28_format_widths_and_positions
+select format('%-12s|', name) as left_aligned, format('%8s|', left(name, 8)) as right_aligned, format('%2$s:%1$s', name, account_id) as swapped
+from aws_iam_group
+order by name, account_id;
+
+-- name: x28_width_bucket_sessions
+select width_bucket(coalesce(max_session_duration, 0), 0, 43200, 4) as bucket, count(*) as roles
+from aws_iam_role
+group by 1
+order by 1;
+
+-- name: x28_generate_subscripts_of_array
+select name, account_id, i, (string_to_array(trim(both '/' from arn), '/'))[i] as part
+from aws_iam_role,
+  generate_subscripts(string_to_array(trim(both '/' from arn), '/'), 1) as i
+where account_id = '123456789012'
+order by name, i;
+
+-- name: x28_string_to_table_actions
+select a, count(*) as n
+from aws_iam_group,
+  string_to_table(coalesce(path, ''), '/') as a
+group by a
+order by a;
+
+-- name: x28_substring_regex_groups
+select name, account_id, substring(arn from ':(role|user)/') as kind, (regexp_match(arn, 'arn:([^:]+):iam::(\d+)'))[2] as acct,
+  regexp_match(name, '^([a-z]+)') as lower_prefix
+from aws_iam_role
+order by name, account_id
+limit 25;
+
+-- name: x28_jsonb_build_array_and_pretty
+select name, account_id, jsonb_build_array(name, max_session_duration, create_date, null) as arr, jsonb_pretty(tags) as pretty_tags
+from aws_iam_role
+where tags <> '{}'::jsonb
+order by name, account_id;
