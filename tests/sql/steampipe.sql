@@ -9666,3 +9666,115 @@ select name, account_id, jsonb_build_array(name, max_session_duration, create_da
 from aws_iam_role
 where tags <> '{}'::jsonb
 order by name, account_id;
+
+-- name: x28_group_members_lateral_count
+select g.name, g.account_id, jsonb_array_length(g.users) as members, m.newest_member
+from aws_iam_group as g
+  left join lateral (
+    select u ->> 'UserName' as newest_member
+    from jsonb_array_elements(g.users) as u
+    order by u ->> 'CreateDate' desc, u ->> 'UserName'
+    limit 1
+  ) as m on true
+order by g.name, g.account_id;
+
+-- name: x28_group_policy_arns_distinct_on
+select distinct on (g.account_id) g.account_id, g.name, jsonb_array_length(g.attached_policy_arns) as attached
+from aws_iam_group as g
+order by g.account_id, jsonb_array_length(g.attached_policy_arns) desc, g.name;
+
+-- name: x28_user_inline_policy_names_with_ordinality
+select u.name, u.account_id, p.ord, p.doc ->> 'PolicyName' as policy_name
+from aws_iam_user as u,
+  jsonb_array_elements(u.inline_policies) with ordinality as p(doc, ord)
+order by u.name, u.account_id, p.ord;
+
+-- name: x28_user_effective_sources_union
+select account_id, name, 'attached' as source, count(*) as n
+from aws_iam_user as u, jsonb_array_elements_text(u.attached_policy_arns) as a
+group by account_id, name
+union all
+select account_id, name, 'inline', count(*)
+from aws_iam_user as u, jsonb_array_elements(u.inline_policies) as i
+group by account_id, name
+order by account_id, name, source;
+
+-- name: x28_user_mfa_devices_serials
+select u.name, u.account_id, d ->> 'SerialNumber' as serial, split_part(d ->> 'SerialNumber', ':', 6) as device,
+  (d ->> 'EnableDate')::timestamptz as enabled_at
+from aws_iam_user as u,
+  jsonb_array_elements(u.mfa_devices) as d
+order by u.name, u.account_id, serial;
+
+-- name: x28_user_login_profile_ages
+select name, account_id, (login_profile ->> 'CreateDate')::timestamptz as password_created,
+  date_part('day', now() - (login_profile ->> 'CreateDate')::timestamptz)::int >= 90 as older_than_90_days
+from aws_iam_user
+where login_profile is not null
+order by name, account_id;
+
+-- name: x28_virtual_mfa_assignment
+select serial_number, assignment_status, coalesce(user_name, '(unassigned)') as holder, "user" ->> 'Arn' as user_arn,
+  enable_date is not null as enabled
+from aws_iam_virtual_mfa_device
+order by serial_number;
+
+-- name: x28_server_certificate_expiry
+select name, expiration, expiration < now() as expired, (expiration - upload_date)::text as lifetime,
+  to_char(expiration, 'YYYY-MM-DD') as expires_on
+from aws_iam_server_certificate
+order by expiration, name;
+
+-- name: x28_oidc_provider_clients
+select o.url, jsonb_array_length(o.client_id_list) as clients, c.client_id, o.thumbprint_list ->> 0 as first_thumbprint,
+  replace(o.url, 'https://', '') as issuer
+from aws_iam_open_id_connect_provider as o
+  left join lateral jsonb_array_elements_text(o.client_id_list) as c(client_id) on true
+order by o.url, c.client_id;
+
+-- name: x28_policy_attachment_entities
+select pa.policy_arn, pa.account_id, jsonb_array_length(pa.policy_roles) as roles, jsonb_array_length(pa.policy_users) as users,
+  jsonb_array_length(pa.policy_groups) as groups
+from aws_iam_policy_attachment as pa
+where pa.is_attached
+order by jsonb_array_length(pa.policy_roles) + jsonb_array_length(pa.policy_users) desc, pa.policy_arn, pa.account_id
+limit 15;
+
+-- name: x28_event_names_by_verb_crosstab_filter
+select event_source,
+  count(*) filter (where event_name like 'Get%' or event_name like 'List%' or event_name like 'Describe%') as reads,
+  count(*) filter (where event_name like 'Create%' or event_name like 'Put%') as creates,
+  count(*) filter (where event_name like 'Delete%') as deletes
+from aws_cloudtrail_trail_event
+group by event_source
+order by count(*) desc, event_source
+limit 12;
+
+-- name: x28_event_request_parameters_keys
+select k as parameter, count(*) as events
+from aws_cloudtrail_trail_event as e,
+  jsonb_object_keys(e.request_parameters) as k
+where jsonb_typeof(e.request_parameters) = 'object'
+group by k
+order by events desc, k
+limit 20;
+
+-- name: x28_event_response_typeof
+select jsonb_typeof(response_elements) as response_kind, read_only, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 1 nulls first, 2 nulls first;
+
+-- name: x28_event_tls_versions
+select tls_details ->> 'tlsVersion' as tls, tls_details ->> 'cipherSuite' as cipher, count(*) as events
+from aws_cloudtrail_trail_event
+where tls_details is not null
+group by 1, 2
+order by events desc, tls nulls first, cipher nulls first;
+
+-- name: x28_event_week_quarter_buckets
+select date_trunc('quarter', event_time)::date as quarter, extract(week from event_time) as week, count(*) as events,
+  count(distinct event_source) as sources
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 1, 2;
