@@ -5551,6 +5551,60 @@ def postgres_tree(sql: str, *, as_of_variable: bool = False) -> exp.Expr:
     return postgres_rewritten(parse(sql), as_of_variable=as_of_variable, derived_texts=False)
 
 
+def star_over_repeated_names(tree: exp.Expr) -> exp.Expr:
+    """``select *`` (or ``t.*``) over a subquery or CTE two of whose columns have one name (``select r.name,
+    u.name``): DuckDB names the second ``name_1`` there, Postgres keeps ``name``. The source's later columns of a
+    name it already has get names of their own (a column list: ``t(name, pg_star_2)``) and the ``*`` lists them
+    under their Postgres names. Only where every source is a table, subquery or CTE and no join has ``USING``."""
+    for select in list(tree.find_all(exp.Select)):
+        sources = select_sources(select)
+        if not any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and i.is_star for i in select.expressions) or any(
+                not isinstance(source, (exp.Table, exp.Subquery)) or not source.alias_or_name for source in sources) or any(
+                join.args.get("using") or join.args.get("method") for join in select.args.get("joins") or []):
+            continue
+        renamed: dict[str, list[tuple[str, str]]] = {}
+        for source in sources:
+            if isinstance(source, exp.Subquery):
+                query, target = source.this, source.args.get("alias")
+            else:
+                cte = next((c for c in select.root().find_all(exp.CTE) if c.alias == source.name), None)
+                if source.db or cte is None:
+                    continue
+                query, target = cte.this, cte.args.get("alias")
+            if target is None or target.columns:
+                continue
+            while isinstance(query, (exp.SetOperation, exp.Subquery)):
+                query = query.this
+            if not isinstance(query, exp.Select) or any(
+                    isinstance(i.unalias(), exp.Star) or isinstance(i, exp.Column) and i.is_star for i in query.expressions):
+                continue
+            names = [i.alias if isinstance(i, exp.Alias) else pg_column_name(i)[0] for i in query.expressions]
+            if len(set(names)) == len(names):
+                continue
+            inner = [name if name not in names[:position] else f"pg_star_{position + 1}" for position, name in enumerate(names)]
+            target.set("columns", [exp.to_identifier(name, quoted=True) for name in inner])
+            renamed[source.alias_or_name] = list(zip(inner, names))
+        if not renamed:
+            continue
+        expanded: list[exp.Expr] = []
+        for item in select.expressions:
+            if isinstance(item, exp.Star):
+                expanded += [column for source in sources for column in _star_columns(source.alias_or_name, renamed)]
+            elif isinstance(item, exp.Column) and item.is_star and item.table in renamed:
+                expanded += _star_columns(item.table, renamed)
+            else:
+                expanded.append(item)
+        select.set("expressions", expanded)
+    return tree
+
+
+def _star_columns(alias: str, renamed: dict[str, list[tuple[str, str]]]) -> list[exp.Expr]:
+    """What ``alias.*`` lists: each renamed column under its Postgres name, else ``alias.*`` itself."""
+    if alias not in renamed:
+        return [exp.Column(this=exp.Star(), table=exp.to_identifier(alias))]
+    return [exp.alias_(exp.column(inner, table=alias, quoted=True), name, quoted=True) for inner, name in renamed[alias]]
+
+
 def star_with_using(tree: exp.Expr) -> exp.Expr:
     """``SELECT *`` over ``JOIN ... USING (c)``: Postgres lists the USING columns first (the last join's first),
     then the other columns; DuckDB leaves a USING column where the left side has it."""
@@ -5581,7 +5635,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     tree = jsonpath_arguments(subscript_series(recordset_sources(tree)))
     check_unsupported(tree)
     check_quoted_fallback_names(tree)
-    tree = star_with_using(tree)
+    tree = star_over_repeated_names(star_with_using(tree))
     check_distinct_on_order(tree)
     tree = numeric_array_elements(tree)
     tree = each_fields(tree)

@@ -11790,3 +11790,24 @@ select (select count(*) from generate_subscripts('{}'::text[], 1)) as of_empty,
   (select count(*) from generate_subscripts(null::int[], 1)) as of_null,
   (select count(*) from generate_subscripts(array[1, 2], 2)) as second_dimension,
   (select string_agg(g::text, ',') from generate_subscripts(array[5, 6], 1) as g) as named;
+
+-- name: star_over_a_subquery_with_one_name_twice
+select * from (select name, name, lower(name) as name from aws_iam_user) as t
+order by 1, 3;
+
+-- name: star_over_a_cte_of_unnamed_aggregates
+with counts as (select account_id, count(*), count(distinct path), max(name), max(path) as max from aws_iam_role group by account_id)
+select *, counts.account_id from counts
+order by account_id;
+
+-- name: star_of_one_source_with_repeated_names_beside_a_table
+select g.name, t.* from (select count(*), count(distinct path), 1, 2 from aws_iam_role) as t, aws_iam_group as g
+order by g.name, g.account_id;
+
+-- name: star_over_a_union_with_one_name_twice_ranked_with_ties
+select * from (
+  select r.name, u.name from aws_iam_role r join aws_iam_user u on r.account_id = u.account_id
+  union select 'zz-role', 'zz-user'
+  order by 1 desc, 2 fetch first 3 rows with ties
+) as t
+order by 1, 2;
