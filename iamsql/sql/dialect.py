@@ -319,7 +319,6 @@ UNSUPPORTED_FUNCTIONS = {
     "json_to_recordset",
     "jsonb_set_lax",
     "crosstab",
-    "generate_subscripts",
     "txid_current",
     "pg_sleep",
     "set_config",
@@ -3446,25 +3445,6 @@ def encode_decode(node: exp.Encode | exp.Decode) -> exp.Expr:
     return call("unhex", node.this) if kind == "hex" else call("from_base64", call("replace", node.this, call("chr", exp.Literal.number(10)), string("")))
 
 
-def interval_sum(node: exp.Sum | exp.Avg) -> exp.Expr:
-    """``sum(interval)`` (DuckDB has none): months, days and microseconds summed apart, as Postgres keeps them;
-    ``avg(interval)`` is that sum divided by the count."""
-    if isinstance(node.parent, exp.Window) or node.find(exp.Distinct):
-        raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() of intervals over a window or DISTINCT")
-    value = node.this
-    parts = [("to_months", call("pg_interval_months", value.copy())), ("to_days", call("datepart", string("day"), value.copy())),
-             ("to_microseconds", call("pg_interval_micros", value.copy()))]
-    total: exp.Expr | None = None
-    for function, part in parts:
-        piece = call(function, exp.cast(exp.Sum(this=part), exp.DataType.build("BIGINT")))
-        total = piece if total is None else exp.Add(this=total, expression=piece)
-    if isinstance(node, exp.Avg):
-        total = exp.Div(this=exp.paren(total), expression=exp.Count(this=value.copy()))
-    result = exp.paren(total)
-    result.meta["pg_interval"] = True
-    return result
-
-
 def substring_from(node: exp.Substring) -> exp.Expr:
     """``substring(s, start [, count])`` with a start that may be below 1: Postgres counts from the virtual position
     ``start`` (``substr('hello', -1, 3)`` is ``h``); DuckDB counts a negative start from the end."""
@@ -3699,8 +3679,6 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         if not (isinstance(encoding, exp.Literal) and encoding.this.upper().replace("-", "") == "UTF8"):
             raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with an encoding other than UTF8")
         return call("encode" if func_name(node) == "convert_to" else "decode", node.expressions[0])
-    if isinstance(node, (exp.Sum, exp.Avg)) and is_interval(node.this, scope):
-        return interval_sum(node)
     if func_name(node) in ("array_replace", "array_remove") and len(node.expressions) in (2, 3) or (
             isinstance(node, exp.ArrayRemove) and node.expression is not None):
         # by IS NOT DISTINCT FROM in Postgres: a NULL element is removed or replaced too
@@ -4866,6 +4844,32 @@ def recordset_sources(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
+def subscript_series(tree: exp.Expr) -> exp.Expr:
+    """``generate_subscripts(a, 1)`` as ``generate_series(1, array_length(a, 1))`` (``reverse`` true: from the last
+    subscript down), named ``generate_subscripts`` as Postgres names it: an array's subscripts, no row for an empty
+    or NULL array or another dimension (iamsql's arrays have one)."""
+    for function in list(tree.find_all(exp.Anonymous)):
+        if func_name(function) != "generate_subscripts":
+            continue
+        args = function.expressions
+        reverse = args[2] if len(args) == 3 else exp.false()
+        if len(args) not in (2, 3) or not isinstance(reverse, exp.Boolean) or not (
+                isinstance(args[1], exp.Literal) and args[1].is_int):
+            raise UnsupportedFeature("unsupported Postgres feature: generate_subscripts() other than (array, "
+                                     "dimension number[, true or false])")
+        length = (exp.cast(exp.func("array_length", args[0].copy(), exp.Literal.number(1), dialect=Steampipe), "int")
+                  if int(args[1].this) == 1 else exp.Literal.number(0))  # an integer, as Postgres's subscripts
+        one, down = exp.Literal.number(1), exp.Literal.number(-1)
+        series = exp.func("generate_series", *([length, one, down] if reverse.this else [one, length]), dialect=Steampipe)
+        holder = function.parent
+        if isinstance(holder, exp.Table) and holder.this is function and not holder.args.get("alias"):
+            holder.set("alias", exp.TableAlias(this=exp.to_identifier("generate_subscripts")))
+        elif isinstance(holder, exp.Select) and function.arg_key == "expressions":
+            series = exp.alias_(series, "generate_subscripts", quoted=True)
+        function.replace(series)
+    return tree
+
+
 def each_fields(tree: exp.Expr) -> exp.Expr:
     """``(jsonb_each(x)).key`` as ``jsonb_object_keys(x)`` and ``(jsonb_each(x)).value`` as ``x -> jsonb_object_keys(x)``
     (``->>`` for ``jsonb_each_text``; also the ``json_`` ones): the same rows, in the same key order, named ``key`` and
@@ -5308,8 +5312,11 @@ def rewrite_interval_aggregates(node: exp.Expr, scope: Scope) -> exp.Expr:
     while isinstance(inner, (exp.Window, exp.Filter)):
         wrappers.append(inner)
         inner = inner.this
-    if (not isinstance(inner, (exp.Avg, exp.Sum)) or isinstance(node.parent, (exp.Window, exp.Filter))
-            or isinstance(inner.this, exp.Distinct) or not is_interval(inner.this, scope)):
+    if not isinstance(inner, (exp.Avg, exp.Sum)) or isinstance(node.parent, (exp.Window, exp.Filter)):
+        return node
+    distinct = inner.this if isinstance(inner.this, exp.Distinct) and len(inner.this.expressions) == 1 else None
+    value = distinct.expressions[0] if distinct else inner.this
+    if not is_interval(value, scope):
         return node
 
     def aggregate(function: exp.Expr) -> exp.Expr:
@@ -5319,12 +5326,19 @@ def rewrite_interval_aggregates(node: exp.Expr, scope: Scope) -> exp.Expr:
             function = wrapped
         return function
 
-    parts = [aggregate(exp.Sum(this=call(f"pg_interval_{part}", inner.this.copy())))
-             for part in ("months", "days", "micros")]
+    def part_sum(part: str) -> exp.Expr:
+        if distinct is None:
+            return aggregate(exp.Sum(this=call(f"pg_interval_{part}", value.copy())))
+        # DISTINCT: the parts of each distinct value (equal as Postgres compares intervals: 1 day = 24 hours)
+        each = exp.Lambda(this=call(f"pg_interval_{part}", exp.column("pg_interval")),
+                          expressions=[exp.to_identifier("pg_interval")])
+        return call("list_sum", call("list_transform", aggregate(call("list", distinct.copy())), each))
+
+    parts = [part_sum(part) for part in ("months", "days", "micros")]
     if isinstance(inner, exp.Sum):
         result = call("pg_interval_of", *parts)
     else:
-        result = call("pg_interval_avg", *parts, aggregate(exp.Count(this=inner.this.copy())))
+        result = call("pg_interval_avg", *parts, aggregate(exp.Count(this=(distinct or value).copy())))
     result.meta["pg_interval"] = True
     return result
 
@@ -5333,18 +5347,20 @@ def rewrite_fetch_with_ties(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``order by k [offset m] fetch first n rows with ties`` (DuckDB has no WITH TIES) as ``qualify [row_number()
     over (order by k) > m and] rank() over (order by k) <= m + n``: the n rows after the first m and every row whose
     keys equal the last one's. A ``DISTINCT`` query or a ``UNION``, ``INTERSECT`` or ``EXCEPT`` is ranked from a
-    ``select *`` around it, ordered by its output columns (which Postgres requires its keys to be)."""
+    select around it, ordered by its output columns (which Postgres requires its keys to be): their values are named
+    apart there (``pg_with_ties_1``, ...) and given back their own names, which two columns may share."""
     fetch = node.args.get("limit") if isinstance(node, (exp.Select, exp.SetOperation)) else None
     options = fetch.args.get("limit_options") if isinstance(fetch, exp.Fetch) else None
     if options is None or not options.args.get("with_ties"):
         return node
     items = [item.unalias() for item in node.selects]
-    names = node.named_selects
+    names = [item.alias if isinstance(item, exp.Alias) else pg_column_name(item)[0] for item in node.selects]
     aliases = {item.alias: item.unalias() for item in node.selects if isinstance(item, exp.Alias)}
     wrapped = not isinstance(node, exp.Select) or bool(node.args.get("distinct"))
-    if wrapped and (len(set(names)) != len(names) or "" in names or "*" in names):
+    if wrapped and any(isinstance(item, exp.Star) or isinstance(item, exp.Column) and item.is_star for item in items):
         raise UnsupportedFeature("unsupported Postgres feature: FETCH ... WITH TIES of a DISTINCT query or a UNION, "
-                                 "INTERSECT or EXCEPT whose columns are not named apart")
+                                 "INTERSECT or EXCEPT that selects *")
+    inner_names = [f"pg_with_ties_{position}" for position in range(1, len(items) + 1)]
     keys = []
     for ordered in node.args["order"].expressions:
         key, value = ordered.copy(), ordered.this
@@ -5353,11 +5369,11 @@ def rewrite_fetch_with_ties(node: exp.Expr, scope: Scope) -> exp.Expr:
         if wrapped:
             # the output column the key is: its position, its name, or the select item it repeats
             if 1 <= position <= len(names):
-                name = names[position - 1]
+                name = inner_names[position - 1]
             elif named:
-                name = value.name
+                name = inner_names[names.index(value.name)]
             elif value in items:
-                name = names[items.index(value)]
+                name = inner_names[items.index(value)]
             else:
                 raise UnsupportedFeature("unsupported Postgres feature: FETCH ... WITH TIES of a DISTINCT query "
                                          "ordered by a value it does not select")
@@ -5373,8 +5389,10 @@ def rewrite_fetch_with_ties(node: exp.Expr, scope: Scope) -> exp.Expr:
         replacement.set(part, None)
     if wrapped:
         replacement.set("order", None)
-        replacement = exp.select("*").from_(exp.Subquery(this=replacement, alias=exp.TableAlias(
-            this=exp.to_identifier("pg_with_ties"))))
+        replacement = exp.select(*[exp.alias_(exp.column(inner, quoted=True), name, quoted=True)
+                                   for inner, name in zip(inner_names, names)]).from_(exp.Subquery(
+            this=replacement, alias=exp.TableAlias(this=exp.to_identifier("pg_with_ties"),
+                                                   columns=[exp.to_identifier(inner) for inner in inner_names])))
         replacement.set("order", exp.Order(expressions=[key.copy() for key in keys]))
 
     def over_keys(function: str) -> exp.Window:
@@ -5533,6 +5551,60 @@ def postgres_tree(sql: str, *, as_of_variable: bool = False) -> exp.Expr:
     return postgres_rewritten(parse(sql), as_of_variable=as_of_variable, derived_texts=False)
 
 
+def star_over_repeated_names(tree: exp.Expr) -> exp.Expr:
+    """``select *`` (or ``t.*``) over a subquery or CTE two of whose columns have one name (``select r.name,
+    u.name``): DuckDB names the second ``name_1`` there, Postgres keeps ``name``. The source's later columns of a
+    name it already has get names of their own (a column list: ``t(name, pg_star_2)``) and the ``*`` lists them
+    under their Postgres names. Only where every source is a table, subquery or CTE and no join has ``USING``."""
+    for select in list(tree.find_all(exp.Select)):
+        sources = select_sources(select)
+        if not any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and i.is_star for i in select.expressions) or any(
+                not isinstance(source, (exp.Table, exp.Subquery)) or not source.alias_or_name for source in sources) or any(
+                join.args.get("using") or join.args.get("method") for join in select.args.get("joins") or []):
+            continue
+        renamed: dict[str, list[tuple[str, str]]] = {}
+        for source in sources:
+            if isinstance(source, exp.Subquery):
+                query, target = source.this, source.args.get("alias")
+            else:
+                cte = next((c for c in select.root().find_all(exp.CTE) if c.alias == source.name), None)
+                if source.db or cte is None:
+                    continue
+                query, target = cte.this, cte.args.get("alias")
+            if target is None or target.columns:
+                continue
+            while isinstance(query, (exp.SetOperation, exp.Subquery)):
+                query = query.this
+            if not isinstance(query, exp.Select) or any(
+                    isinstance(i.unalias(), exp.Star) or isinstance(i, exp.Column) and i.is_star for i in query.expressions):
+                continue
+            names = [i.alias if isinstance(i, exp.Alias) else pg_column_name(i)[0] for i in query.expressions]
+            if len(set(names)) == len(names):
+                continue
+            inner = [name if name not in names[:position] else f"pg_star_{position + 1}" for position, name in enumerate(names)]
+            target.set("columns", [exp.to_identifier(name, quoted=True) for name in inner])
+            renamed[source.alias_or_name] = list(zip(inner, names))
+        if not renamed:
+            continue
+        expanded: list[exp.Expr] = []
+        for item in select.expressions:
+            if isinstance(item, exp.Star):
+                expanded += [column for source in sources for column in _star_columns(source.alias_or_name, renamed)]
+            elif isinstance(item, exp.Column) and item.is_star and item.table in renamed:
+                expanded += _star_columns(item.table, renamed)
+            else:
+                expanded.append(item)
+        select.set("expressions", expanded)
+    return tree
+
+
+def _star_columns(alias: str, renamed: dict[str, list[tuple[str, str]]]) -> list[exp.Expr]:
+    """What ``alias.*`` lists: each renamed column under its Postgres name, else ``alias.*`` itself."""
+    if alias not in renamed:
+        return [exp.Column(this=exp.Star(), table=exp.to_identifier(alias))]
+    return [exp.alias_(exp.column(inner, table=alias, quoted=True), name, quoted=True) for inner, name in renamed[alias]]
+
+
 def star_with_using(tree: exp.Expr) -> exp.Expr:
     """``SELECT *`` over ``JOIN ... USING (c)``: Postgres lists the USING columns first (the last join's first),
     then the other columns; DuckDB leaves a USING column where the left side has it."""
@@ -5560,10 +5632,10 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     ``numeric_text`` a result column that is a numeric division or ``avg`` carries Postgres's text of it
     (``numeric_text_columns``); with ``derived_texts`` a subquery's, CTE's or ``VALUES`` list's numeric columns carry
     theirs (``derived_numeric_texts``)."""
-    tree = jsonpath_arguments(recordset_sources(tree))
+    tree = jsonpath_arguments(subscript_series(recordset_sources(tree)))
     check_unsupported(tree)
     check_quoted_fallback_names(tree)
-    tree = star_with_using(tree)
+    tree = star_over_repeated_names(star_with_using(tree))
     check_distinct_on_order(tree)
     tree = numeric_array_elements(tree)
     tree = each_fields(tree)

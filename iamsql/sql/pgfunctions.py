@@ -824,7 +824,8 @@ create or replace temp macro pg_interval_text(y, m, d, us) as
               case when us <> 0 or (y = 0 and m = 0 and d = 0)
                    then pg_interval_clock(us, case when d <> 0 then d < 0 when m <> 0 then m < 0 else y < 0 end) end);
 create or replace temp macro pg_interval_out(i) as
-    pg_interval_text(datepart('year', i), datepart('month', i), datepart('day', i), pg_interval_micros(i));
+    case when i is not null then pg_interval_text(datepart('year', i), datepart('month', i), datepart('day', i),
+                                                  pg_interval_micros(i)) end;
 create or replace temp macro pg_make_interval(months, days, us) as to_months(months) + to_days(days) + to_microseconds(us);
 create or replace temp macro pg_justify_days_of(months, days, us) as
     pg_make_interval(months + days // 30 + case when months + days // 30 > 0 and days % 30 < 0 then -1

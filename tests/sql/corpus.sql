@@ -11738,3 +11738,76 @@ select name, avg(now() - create_date) over (partition by account_id) as account_
   sum(interval '1 hour') over (order by name) as hours
 from aws_iam_user
 order by name;
+
+-- name: interval_avg_and_sum_distinct
+select avg(distinct i)::text as average, sum(distinct i)::text as total, count(distinct i) as n,
+  avg(distinct i) filter (where i > interval '1 day') as long_average
+from (values (interval '1 month 3 days 10:00:00'), (interval '1 month 3 days 10:00:00'), (interval '2 days 00:00:00.000001'),
+  (interval '-1 mon 07:30'), (interval '14 days 25:00:00'), (interval '2 mons'), (null)) as v(i);
+
+-- name: interval_avg_distinct_months_justified
+select account_id, avg(distinct interval '1 month' * length(name))::text as months,
+  sum(distinct date_trunc('day', create_date) - timestamptz '2010-01-01 00:00:00+00')::text as days_since
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: interval_text_of_null
+select name, (password_last_used - create_date)::text as used_after, sum(distinct interval '1 day') filter (where false)::text as none
+from aws_iam_user
+group by name, password_last_used, create_date
+order by name;
+
+-- name: fetch_with_ties_of_a_union_with_one_name_twice
+select r.name, u.name from aws_iam_role r join aws_iam_user u using (account_id)
+union select 'zz-role', 'zz-user'
+order by 1 desc, 2 fetch first 2 rows with ties;
+
+-- name: fetch_with_ties_of_distinct_rows_with_unnamed_columns
+select distinct account_id, count(*), max(name) as account_id, 1
+from aws_iam_user
+group by account_id
+order by 2 desc, 1
+fetch first 1 rows with ties;
+
+-- name: fetch_with_ties_of_an_intersect_of_repeated_columns
+select account_id, account_id, upper(path) from aws_iam_role
+intersect select account_id, account_id, upper(path) from aws_iam_user
+order by 3, 1 fetch first 1 rows with ties;
+
+-- name: generate_subscripts_of_role_arn_parts
+select name, account_id, i, (string_to_array(arn, '/'))[i] as part
+from aws_iam_role,
+  generate_subscripts(string_to_array(arn, '/'), 1) as i
+order by name, account_id, i;
+
+-- name: generate_subscripts_reversed_in_select_list_and_unnamed
+select generate_subscripts(array['a', 'b', 'c'], 1, true) as down, generate_subscripts(array['x', 'y', 'z'], 1)
+order by 1;
+
+-- name: generate_subscripts_of_empty_null_and_other_dimensions
+select (select count(*) from generate_subscripts('{}'::text[], 1)) as of_empty,
+  (select count(*) from generate_subscripts(null::int[], 1)) as of_null,
+  (select count(*) from generate_subscripts(array[1, 2], 2)) as second_dimension,
+  (select string_agg(g::text, ',') from generate_subscripts(array[5, 6], 1) as g) as named;
+
+-- name: star_over_a_subquery_with_one_name_twice
+select * from (select name, name, lower(name) as name from aws_iam_user) as t
+order by 1, 3;
+
+-- name: star_over_a_cte_of_unnamed_aggregates
+with counts as (select account_id, count(*), count(distinct path), max(name), max(path) as max from aws_iam_role group by account_id)
+select *, counts.account_id from counts
+order by account_id;
+
+-- name: star_of_one_source_with_repeated_names_beside_a_table
+select g.name, t.* from (select count(*), count(distinct path), 1, 2 from aws_iam_role) as t, aws_iam_group as g
+order by g.name, g.account_id;
+
+-- name: star_over_a_union_with_one_name_twice_ranked_with_ties
+select * from (
+  select r.name, u.name from aws_iam_role r join aws_iam_user u on r.account_id = u.account_id
+  union select 'zz-role', 'zz-user'
+  order by 1 desc, 2 fetch first 3 rows with ties
+) as t
+order by 1, 2;

@@ -8708,3 +8708,1073 @@ select event_name, request_parameters ->> 'roleArn' as role_arn, split_part(requ
   response_elements -> 'assumedRoleUser' ->> 'arn' as assumed
 from aws_cloudtrail_trail_event
 where event_name like 'AssumeRole%';
+
+-- name: x28_policy_action_typeof_counts
+select jsonb_typeof(s -> 'Action') as action_kind, jsonb_typeof(s -> 'Resource') as resource_kind, count(*) as statements
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy -> 'Statement') as s
+where jsonb_typeof(p.policy -> 'Statement') = 'array'
+group by 1, 2
+order by 1 nulls first, 2 nulls first;
+
+-- name: x28_policy_std_actions_per_service
+select split_part(a, ':', 1) as service, count(distinct p.arn) as policies, count(*) as grants
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') as a
+where s ->> 'Effect' = 'Allow'
+group by 1
+order by grants desc, service
+limit 15;
+
+-- name: x28_policy_std_wildcard_resources_by_effect
+select s ->> 'Effect' as effect, count(*) filter (where r = '*') as star_resources,
+  count(*) filter (where r like '%*%' and r <> '*') as partial_wildcards, count(*) as resources
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Resource') as r
+group by 1
+order by 1;
+
+-- name: x28_policy_statement_sid_or_position
+select p.name, p.account_id, t.idx, coalesce(nullif(t.stmt ->> 'Sid', ''), 'statement-' || t.idx) as sid
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as t(stmt, idx)
+where not p.is_aws_managed
+order by p.name, p.account_id, t.idx;
+
+-- name: x28_policy_to_jsonb_summary_object
+select jsonb_build_object('name', name, 'account', account_id, 'statements', jsonb_array_length(policy_std -> 'Statement'),
+  'attached', is_attached, 'versions', jsonb_array_length(coalesce(policy_versions, '[]'::jsonb))) as summary
+from aws_iam_policy
+where not is_aws_managed
+order by name, account_id;
+
+-- name: x28_policy_actions_jsonb_agg_sorted
+select p.name, p.account_id, jsonb_agg(distinct a) as actions
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') as a
+where not p.is_aws_managed
+group by p.name, p.account_id
+order by p.name, p.account_id;
+
+-- name: x28_policy_condition_keys
+select k as condition_operator, count(*) as uses
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_object_keys(s -> 'Condition') as k
+where s ? 'Condition'
+group by k
+order by uses desc, k;
+
+-- name: x28_policy_condition_key_names
+select op.key as operator, ck.key as condition_key, count(*) as uses
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_each(s -> 'Condition') as op,
+  jsonb_each(op.value) as ck
+where jsonb_typeof(s -> 'Condition') = 'object'
+group by 1, 2
+order by uses desc, 1, 2;
+
+-- name: x28_policy_not_action_statements
+select p.name, p.account_id, s ->> 'Effect' as effect, jsonb_array_length(s -> 'NotAction') as not_actions
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s
+where s ? 'NotAction'
+order by p.name, p.account_id, effect, not_actions;
+
+-- name: x28_policy_jsonb_path_exists_star
+select name, account_id, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Allow" && @.Action[*] == "*")') as grants_all
+from aws_iam_policy
+where not is_aws_managed
+order by grants_all desc, name, account_id;
+
+-- name: x28_policy_service_wildcards_regexp
+select distinct regexp_replace(a, ':\*$', '') as service
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') as a
+where a ~ '^[a-z0-9-]+:\*$'
+order by service;
+
+-- name: x28_policy_action_verbs
+select substring(split_part(a, ':', 2) from '^[a-z]+') as verb, count(*) as n
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') as a
+where split_part(a, ':', 2) <> '*'
+group by 1
+order by n desc, verb nulls first
+limit 12;
+
+-- name: x28_policy_update_age_buckets
+select case when update_date is null then 'unknown'
+            when update_date > now() - interval '365 days' then 'this year'
+            when update_date > now() - interval '3 years' then 'recent'
+            else 'old' end as bucket,
+  count(*) as policies, min(update_date) as oldest
+from aws_iam_policy
+group by 1
+order by 1;
+
+-- name: x28_policy_created_by_quarter
+select date_trunc('quarter', create_date) as quarter, count(*) as created,
+  string_agg(name, ', ' order by name) filter (where not is_aws_managed) as customer_managed
+from aws_iam_policy
+where create_date is not null
+group by 1
+order by 1;
+
+-- name: x28_policy_version_count_window
+select name, account_id, jsonb_array_length(policy_versions) as versions,
+  rank() over (partition by account_id order by jsonb_array_length(policy_versions) desc) as rank_in_account
+from aws_iam_policy
+where jsonb_typeof(policy_versions) = 'array'
+order by account_id, rank_in_account, name;
+
+-- name: x28_policy_default_version_number
+select name, account_id, default_version_id, substring(default_version_id from 2)::int as version_number
+from aws_iam_policy
+where default_version_id ~ '^v[0-9]+$'
+order by version_number desc, name, account_id;
+
+-- name: x28_policy_resource_arn_services
+select split_part(r, ':', 3) as service, count(*) as resources, count(distinct split_part(r, ':', 5)) as accounts
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Resource') as r
+where r like 'arn:%'
+group by 1
+order by resources desc, service;
+
+-- name: x28_policy_row_to_json_text
+select row_to_json(t)::text as doc
+from (select name, account_id, is_attached, attachment_count from aws_iam_policy where not is_aws_managed) as t
+order by doc;
+
+-- name: x28_policy_statement_count_stats
+select count(*) as policies, min(n) as fewest, max(n) as most, round(avg(n), 2) as mean,
+  percentile_cont(0.5) within group (order by n) as median, percentile_disc(0.9) within group (order by n) as p90
+from (select jsonb_array_length(policy_std -> 'Statement') as n from aws_iam_policy) as counts;
+
+-- name: x28_policy_attachment_ratio_numeric
+select account_id, count(*) as policies, count(*) filter (where is_attached) as attached,
+  round(100.0 * count(*) filter (where is_attached) / count(*), 1) as pct_attached,
+  count(*) filter (where is_attached) / count(*) as int_ratio
+from aws_iam_policy
+group by account_id
+order by account_id;
+
+-- name: x28_trust_principal_kinds
+select jsonb_object_keys(s -> 'Principal') as principal_kind, count(*) as statements
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s
+where jsonb_typeof(s -> 'Principal') = 'object'
+group by 1
+order by 2 desc, 1;
+
+-- name: x28_trust_service_principals_array_agg
+select r.name, r.account_id, array_agg(svc order by svc) as services, cardinality(array_agg(svc)) as n
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Service') as svc
+group by r.name, r.account_id
+order by n desc, r.name, r.account_id
+limit 20;
+
+-- name: x28_trust_cross_account_principals
+select r.name, r.account_id, p as principal, split_part(p, ':', 5) as principal_account
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as p
+where split_part(p, ':', 5) <> r.account_id
+order by r.name, r.account_id, principal;
+
+-- name: x28_trust_conditions_present
+select r.name, r.account_id, bool_or(s ? 'Condition') as has_condition,
+  bool_and(s ->> 'Effect' = 'Allow') as only_allow, count(*) as statements
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s
+group by r.name, r.account_id
+order by has_condition, r.name, r.account_id;
+
+-- name: x28_role_session_duration_hours
+select name, account_id, max_session_duration, max_session_duration / 3600 as whole_hours,
+  round(max_session_duration / 3600.0, 2) as hours, max_session_duration % 3600 as remainder_seconds
+from aws_iam_role
+where max_session_duration is not null
+order by max_session_duration desc, name, account_id;
+
+-- name: x28_role_last_used_days_date_part
+select name, account_id, date_part('day', now() - role_last_used_date)::int as days_unused,
+  extract(year from role_last_used_date) as year_used
+from aws_iam_role
+where role_last_used_date is not null
+order by days_unused desc, name, account_id;
+
+-- name: x28_role_path_depth
+select path, array_length(string_to_array(trim(both '/' from path), '/'), 1) as depth, count(*) as roles
+from aws_iam_role
+group by path
+order by depth nulls first, path;
+
+-- name: x28_role_instance_profiles_lateral
+select r.name, r.account_id, ip, split_part(ip, '/', -1) as profile_name
+from aws_iam_role as r
+  cross join lateral jsonb_array_elements_text(r.instance_profile_arns) as ip
+order by r.name, r.account_id, ip;
+
+-- name: x28_role_created_per_week
+select date_trunc('week', create_date)::date as week_start, count(*) as roles,
+  sum(count(*)) over (order by date_trunc('week', create_date)::date) as running_total
+from aws_iam_role
+where create_date is not null
+group by 1
+order by 1;
+
+-- name: x28_role_description_empty_vs_null
+select count(*) filter (where description is null) as null_descriptions,
+  count(*) filter (where description = '') as empty_descriptions,
+  count(*) filter (where coalesce(description, '') <> '') as described,
+  count(nullif(description, '')) as nonempty
+from aws_iam_role;
+
+-- name: x28_role_tags_jsonb_each_text
+select r.name, r.account_id, t.key, t.value
+from aws_iam_role as r,
+  jsonb_each_text(r.tags) as t
+order by r.name, r.account_id, t.key;
+
+-- name: x28_role_aws_service_role_flag
+select name, account_id, path like '/aws-service-role/%' as service_linked,
+  case when path like '/aws-service-role/%' then split_part(path, '/', 3) end as service
+from aws_iam_role
+order by service_linked desc, service nulls last, name, account_id;
+
+-- name: x28_role_attached_policy_positions
+select r.name, r.account_id, a.arn, a.pos
+from aws_iam_role as r,
+  jsonb_array_elements_text(r.attached_policy_arns) with ordinality as a(arn, pos)
+where a.pos <= 2
+order by r.name, r.account_id, a.pos;
+
+-- name: x28_role_without_attached_not_exists
+select r.name, r.account_id
+from aws_iam_role as r
+where not exists (select 1 from jsonb_array_elements_text(r.attached_policy_arns) as a)
+  and not exists (select 1 from jsonb_array_elements(r.inline_policies) as i)
+order by r.name, r.account_id;
+
+-- name: x28_role_distinct_on_newest_per_account
+select distinct on (account_id) account_id, name, create_date
+from aws_iam_role
+where create_date is not null
+order by account_id, create_date desc, name;
+
+-- name: x28_role_max_session_cube
+select account_id, max_session_duration, count(*) as roles, grouping(account_id, max_session_duration) as g
+from aws_iam_role
+group by cube (account_id, max_session_duration)
+order by account_id nulls last, max_session_duration nulls last, g;
+
+-- name: x28_role_name_regexp_matches
+select name, account_id, (regexp_matches(name, '^([A-Za-z]+)[-_]', ''))[1] as prefix
+from aws_iam_role
+order by name, account_id;
+
+-- name: x28_role_ntile_by_age
+select name, account_id, ntile(4) over (order by create_date, name, account_id) as quartile
+from aws_iam_role
+where create_date is not null
+order by quartile, name, account_id;
+
+-- name: x28_role_arn_regexp_substr
+select name, account_id, regexp_substr(arn, 'role/.*') as role_part, length(arn) - length(replace(arn, '/', '')) as slashes
+from aws_iam_role
+order by slashes desc, name, account_id
+limit 15;
+
+-- name: x28_role_lag_creation_gap
+select name, account_id, create_date,
+  create_date - lag(create_date) over (partition by account_id order by create_date, name) as since_previous
+from aws_iam_role
+where create_date is not null
+order by account_id, create_date, name;
+
+-- name: x28_credreport_key_age_days
+select user_name, account_id, access_key_1_active,
+  extract(day from now() - access_key_1_last_rotated)::int as key1_age_days,
+  to_char(access_key_1_last_rotated, 'YYYY-MM-DD"T"HH24:MI:SS') as rotated
+from aws_iam_credential_report
+order by user_name, account_id;
+
+-- name: x28_credreport_password_status_rollup
+select account_id, password_enabled, count(*) as users
+from aws_iam_credential_report
+group by rollup (account_id, password_enabled)
+order by account_id nulls last, password_enabled nulls last;
+
+-- name: x28_credreport_greatest_last_activity
+select user_name, account_id,
+  greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_activity,
+  least(user_creation_time, password_last_changed) as earliest_known
+from aws_iam_credential_report
+order by last_activity desc nulls last, user_name, account_id;
+
+-- name: x28_credreport_age_text
+select user_name, account_id, age(date_trunc('day', generated_time), date_trunc('day', user_creation_time))::text as account_age
+from aws_iam_credential_report
+order by user_name, account_id;
+
+-- name: x28_credreport_justify
+select user_name, account_id, justify_interval(date_trunc('hour', generated_time) - date_trunc('hour', user_creation_time))::text as justified,
+  justify_days(interval '95 days')::text as jd, justify_hours(interval '50 hours')::text as jh
+from aws_iam_credential_report
+order by user_name, account_id;
+
+-- name: x28_credreport_to_char_month_names
+select user_name, account_id, to_char(user_creation_time, 'FMMonth DD, YYYY') as created, to_char(user_creation_time, 'Dy') as weekday,
+  to_char(user_creation_time, 'IYYY-"W"IW') as iso_week, to_char(user_creation_time, 'Q') as quarter
+from aws_iam_credential_report
+order by user_name, account_id;
+
+-- name: x28_credreport_boolean_counts_to_jsonb
+select account_id, jsonb_build_object('mfa', count(*) filter (where mfa_active), 'no_mfa', count(*) filter (where not mfa_active),
+  'password', count(*) filter (where password_enabled)) as counts
+from aws_iam_credential_report
+group by account_id
+order by account_id;
+
+-- name: x28_credreport_unused_keys_case_order
+select user_name, account_id,
+  case when not access_key_1_active then 'inactive' when access_key_1_last_used_date is null then 'never used' else 'used' end as key1
+from aws_iam_credential_report
+order by case when not access_key_1_active then 3 when access_key_1_last_used_date is null then 1 else 2 end, user_name, account_id;
+
+-- name: x28_credreport_epoch_numeric
+select user_name, account_id, extract(epoch from user_creation_time) as created_epoch,
+  floor(extract(epoch from generated_time - user_creation_time) / 86400) as whole_days
+from aws_iam_credential_report
+order by user_name, account_id;
+
+-- name: x28_event_hourly_generate_series
+select h as hour, count(e.event_id) as events
+from generate_series(0, 23) as h
+  left join aws_cloudtrail_trail_event as e on extract(hour from e.event_time) = h
+group by h
+order by h;
+
+-- name: x28_event_daily_series_left_join
+with bounds as (
+  select date_trunc('day', min(event_time)) as first_day, date_trunc('day', min(event_time)) + interval '6 days' as last_day
+  from aws_cloudtrail_trail_event
+)
+select d::date as day, count(e.event_id) as events
+from bounds, generate_series(bounds.first_day, bounds.last_day, interval '1 day') as d
+  left join aws_cloudtrail_trail_event as e on date_trunc('day', e.event_time) = d
+group by d
+order by d;
+
+-- name: x28_event_error_rate_per_source
+select event_source, count(*) as calls, count(error_code) as errors,
+  round(count(error_code)::numeric / count(*), 4) as error_rate
+from aws_cloudtrail_trail_event
+group by event_source
+having count(*) >= 20
+order by error_rate desc, event_source;
+
+-- name: x28_event_top_callers_window_frame
+select username, day, calls, sum(calls) over (partition by username order by day rows between 2 preceding and current row) as last_three_days
+from (
+  select username, event_time::date as day, count(*) as calls
+  from aws_cloudtrail_trail_event
+  where username is not null
+  group by 1, 2
+) as daily
+order by username, day;
+
+-- name: x28_event_user_agent_families
+select coalesce(substring(user_agent from '^([A-Za-z0-9_.-]+)/'), user_agent) as family, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1
+order by events desc, family nulls first
+limit 15;
+
+-- name: x28_event_source_ip_private
+select source_ip_address, count(*) as events,
+  source_ip_address::inet << '10.0.0.0/8'::inet or source_ip_address::inet << '172.16.0.0/12'::inet or source_ip_address::inet << '192.168.0.0/16'::inet as private
+from aws_cloudtrail_trail_event
+where source_ip_address ~ '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$'
+group by source_ip_address
+order by events desc, source_ip_address
+limit 20;
+
+-- name: x28_event_ip_network_24
+select network(set_masklen(source_ip_address::inet, 24)) as net, count(*) as events
+from aws_cloudtrail_trail_event
+where source_ip_address ~ '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$'
+group by 1
+order by events desc, net
+limit 10;
+
+-- name: x28_event_error_codes_string_agg_distinct
+select event_source, string_agg(distinct error_code, ', ') as error_codes
+from aws_cloudtrail_trail_event
+where error_code is not null
+group by event_source
+order by event_source;
+
+-- name: x28_event_user_identity_type_chain
+select user_identity ->> 'type' as identity_type, user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'type' as issuer_type,
+  count(*) as events
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by events desc, 1 nulls first, 2 nulls first;
+
+-- name: x28_event_mfa_authenticated_text
+select user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1
+order by 1 nulls first;
+
+-- name: x28_event_minutes_between_first_last
+select username, min(event_time) as first_seen, max(event_time) as last_seen,
+  round(extract(epoch from max(event_time) - min(event_time)) / 60) as minutes_active
+from aws_cloudtrail_trail_event
+where username is not null
+group by username
+order by minutes_active desc, username
+limit 15;
+
+-- name: x28_user_to_jsonb_timestamps
+select name, account_id, jsonb_build_object('created', create_date, 'last_login', password_last_used, 'mfa', mfa_enabled) as doc
+from aws_iam_user
+order by name, account_id;
+
+-- name: x28_user_to_jsonb_text_with_time
+select name, account_id, jsonb_build_object('created', create_date)::text as doc_text
+from aws_iam_user
+where create_date is not null
+order by name, account_id;
+
+-- name: x28_user_row_to_json_with_time
+select row_to_json(u)::text as doc
+from (select name, create_date, mfa_enabled from aws_iam_user where account_id = '123456789012') as u
+order by doc;
+
+-- name: x28_user_groups_array_slice
+select name, account_id, (array_agg(g ->> 'GroupName' order by g ->> 'GroupName'))[1:2] as first_two_groups
+from aws_iam_user as u,
+  jsonb_array_elements(u.groups) as g
+group by name, account_id
+order by name, account_id;
+
+-- name: x28_user_array_position_of_group
+select name, account_id, array_position(array_agg(g ->> 'GroupName' order by g ->> 'GroupName'), 'Admins') as admin_position
+from aws_iam_user as u,
+  jsonb_array_elements(u.groups) as g
+group by name, account_id
+order by name, account_id;
+
+-- name: x28_user_name_string_functions
+select name, initcap(lower(name)) as title_case, lpad(name, 12, '.') as padded, reverse(name) as backwards,
+  translate(name, 'aeiou', 'AEIOU') as shouting_vowels, left(name, -2) as trimmed_end, right(name, 3) as tail
+from aws_iam_user
+where account_id = '123456789012'
+order by name;
+
+-- name: x28_user_format_identifiers
+select format('%s/%s', account_id, name) as qualified, format('%I', name) as ident, format('%L', path) as lit,
+  quote_ident(name) as quoted, quote_literal(path) as quoted_path
+from aws_iam_user
+order by account_id, name;
+
+-- name: x28_integer_division_semantics
+select n, n / 4 as int_div, -n / 4 as neg_div, n % 4 as modulo, -n % 4 as neg_mod, div(n, 4) as div_fn, mod(-n, 4) as mod_fn,
+  n::numeric / 4 as numeric_div, n / 4.0 as mixed_div
+from generate_series(1, 9, 2) as n
+order by n;
+
+-- name: x28_numeric_rounding_modes
+select x, round(x) as r0, round(x, 1) as r1, trunc(x, 1) as t1, ceil(x) as c, floor(x) as f, sign(x) as s
+from (values (2.45), (-2.45), (2.5), (-2.5), (0.05)) as v(x)
+order by x;
+
+-- name: x28_numeric_power_and_roots
+select power(2, 10) as p, 2 ^ 0.5 as root_two, sqrt(16) as sq, cbrt(27.0) as cb, abs(-3.50) as a, exp(0) as e0, ln(1) as l,
+  log(1000) as lg, 10 / 3 as i, 10 / 3.0 as n, 10::float / 4 as f;
+
+-- name: x28_numeric_to_char_formats
+select attachment_count, to_char(attachment_count, 'FM999,999') as grouped, to_char(attachment_count * 1.5, 'FM9990.00') as money,
+  to_char(attachment_count, '000') as zero_padded
+from aws_iam_policy
+where attachment_count > 0
+order by attachment_count desc, name, account_id
+limit 10;
+
+-- name: x28_date_arithmetic_integers
+select name, account_id, create_date::date - date '2015-01-01' as days_after_2015, create_date::date + 30 as plus_thirty,
+  (create_date + interval '1 month')::date as plus_month
+from aws_iam_user
+where create_date is not null
+order by name, account_id;
+
+-- name: x28_extract_fields_of_creation
+select name, account_id, extract(dow from create_date) as dow, extract(isodow from create_date) as isodow,
+  extract(doy from create_date) as doy, extract(week from create_date) as week, extract(quarter from create_date) as q,
+  extract(century from create_date) as century
+from aws_iam_user
+where create_date is not null
+order by name, account_id;
+
+-- name: x28_make_date_and_timestamptz
+select make_date(2024, 2, 29) as leap_day, make_timestamptz(2024, 3, 10, 2, 30, 0, 'UTC') as ts,
+  make_interval(days => 10, hours => 3)::text as iv, date '2024-01-31' + interval '1 month' as end_of_feb;
+
+-- name: x28_month_series_end_of_month
+select m::date as month_end
+from generate_series(timestamptz '2024-01-31 00:00:00+00', timestamptz '2024-06-30 00:00:00+00', interval '1 month') as m
+order by m;
+
+-- name: x28_jsonb_operators_on_tags
+select name, account_id, tags - 'Name' as without_name, tags || jsonb_build_object('audited', true) as with_flag,
+  tags ?& array['Name'] as named, tags @> '{"Environment": "prod"}' as prod
+from aws_iam_role
+where tags <> '{}'::jsonb
+order by name, account_id;
+
+-- name: x28_jsonb_set_and_strip_nulls
+select name, account_id, jsonb_set(tags, '{reviewed}', 'false'::jsonb) as marked,
+  jsonb_strip_nulls(jsonb_build_object('boundary', permissions_boundary_arn, 'name', name)) as stripped
+from aws_iam_role
+order by name, account_id
+limit 15;
+
+-- name: x28_jsonb_path_query_array_actions
+select name, account_id, jsonb_path_query_array(policy_std, '$.Statement[*].Action[*]') as actions
+from aws_iam_policy
+where not is_aws_managed
+order by name, account_id;
+
+-- name: x28_jsonb_path_query_first_effect
+select name, account_id, jsonb_path_query_first(policy_std, '$.Statement[0].Effect') #>> '{}' as first_effect
+from aws_iam_policy
+order by name, account_id
+limit 25;
+
+-- name: x28_jsonb_object_agg_tags_by_role
+select account_id, jsonb_object_agg(name, jsonb_array_length(attached_policy_arns)) as attached_by_role
+from aws_iam_role
+where account_id = '123456789012'
+group by account_id;
+
+-- name: x28_role_percent_rank_cume_dist
+select name, account_id, max_session_duration,
+  percent_rank() over (order by max_session_duration) as pr, cume_dist() over (order by max_session_duration) as cd
+from aws_iam_role
+where account_id = '123456789012'
+order by max_session_duration, name;
+
+-- name: x28_role_nth_value_full_frame
+select name, account_id,
+  nth_value(name, 2) over (partition by account_id order by name rows between unbounded preceding and unbounded following) as second_name,
+  first_value(name) over (partition by account_id order by name desc) as last_name,
+  count(*) over () as all_roles
+from aws_iam_role
+order by account_id, name;
+
+-- name: x28_event_range_frame_interval
+select event_id, event_time,
+  count(*) over (order by event_time range between interval '5 minutes' preceding and current row) as last_five_minutes
+from aws_cloudtrail_trail_event
+where username = 'benjamin'
+order by event_time, event_id
+limit 30;
+
+-- name: x28_role_groups_frame_exclude
+select max_session_duration, name,
+  count(*) over (order by max_session_duration groups between 1 preceding and current row) as in_two_groups,
+  count(*) over (order by max_session_duration, name rows between 1 preceding and 1 following exclude current row) as neighbours
+from aws_iam_role
+where account_id = '123456789012'
+order by max_session_duration, name;
+
+-- name: x28_role_lead_with_default
+select name, account_id, lead(name, 2, '(none)') over (partition by account_id order by name) as two_ahead,
+  lag(create_date, 1) over (partition by account_id order by name) is null as first_in_account
+from aws_iam_role
+order by account_id, name;
+
+-- name: x28_path_hierarchy_recursive
+with recursive parts(path, prefix, rest, depth) as (
+  select distinct path, '/', substr(path, 2), 0 from aws_iam_role
+  union all
+  select path, prefix || split_part(rest, '/', 1) || '/', substr(rest, strpos(rest, '/') + 1), depth + 1
+  from parts
+  where rest <> '' and depth < 5
+)
+select path, prefix, depth
+from parts
+order by path, depth;
+
+-- name: x28_policy_mode_and_every
+select account_id, mode() within group (order by is_attached) as usual_attached, every(is_attachable) as all_attachable,
+  bool_or(attachment_count > 5) as widely_used, bit_or(attachment_count) as bits
+from aws_iam_policy
+group by account_id
+order by account_id;
+
+-- name: x28_policy_percentile_array
+select percentile_cont(array[0.25, 0.5, 0.75]) within group (order by attachment_count) as quartiles,
+  percentile_disc(array[0.1, 0.9]) within group (order by attachment_count) as deciles
+from aws_iam_policy;
+
+-- name: x28_policy_count_distinct_row
+select count(distinct (account_id, is_aws_managed)) as kinds, count(distinct account_id) as accounts
+from aws_iam_policy;
+
+-- name: x28_event_array_agg_window
+select username, event_time, event_name,
+  array_agg(event_name) over (partition by username order by event_time, event_id rows between 2 preceding and current row) as recent
+from aws_cloudtrail_trail_event
+where username like 'aws%' or username like 'stratus%' or username = 'benjamin'
+order by username, event_time, event_id
+limit 25;
+
+-- name: x28_interval_scaling_text
+select (interval '1 day' * 1.5)::text as day_and_half, (interval '1 month' / 3)::text as third_month,
+  (interval '10 hours' * 2.25)::text as scaled, extract(epoch from interval '1 month') as month_seconds,
+  date_part('epoch', interval '1 day 1 hour') as day_hour_seconds;
+
+-- name: x28_time_zone_conversions
+select event_id, event_time at time zone 'America/New_York' as new_york, (event_time at time zone 'Asia/Tokyo')::date as tokyo_day,
+  event_time::time as utc_time, date_trunc('day', event_time, 'Europe/Berlin') as berlin_midnight
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 10;
+
+-- name: x28_age_single_argument
+select name, account_id, age(date_trunc('day', create_date)) > interval '1 year' as older_than_year,
+  extract(year from age(now(), create_date)) as years
+from aws_iam_user
+where create_date is not null
+order by name, account_id;
+
+-- name: x28_string_positions_and_overlay
+select name, position('-' in name) as first_dash, strpos(name, '_') as first_underscore,
+  overlay(name placing '***' from 2 for 3) as masked, repeat('*', length(name) % 5) as stars, ascii(name) as first_code
+from aws_iam_role
+where account_id = '123456789012'
+order by name;
+
+-- name: x28_regex_operators_mix
+select name, account_id, name ~* '^admin' as admin_like, name !~ '[0-9]' as no_digits, name similar to '%(Role|role)%' as role_word,
+  regexp_replace(name, '([a-z])([A-Z])', '\1_\2', 'g') as snake
+from aws_iam_role
+order by name, account_id
+limit 25;
+
+-- name: x28_regexp_split_to_array_path
+select path, regexp_split_to_array(trim(both '/' from path), '/') as segments, regexp_count(path, '/') as slashes
+from aws_iam_role
+group by path
+order by path;
+
+-- name: x28_ilike_any_names
+select name, account_id
+from aws_iam_role
+where name ilike any (array['%admin%', '%lambda%', '%ec2%'])
+order by name, account_id;
+
+-- name: x28_array_overlap_contains
+select r.name, r.account_id,
+  array(select jsonb_array_elements_text(r.attached_policy_arns)) && array['arn:aws:iam::aws:policy/AdministratorAccess'] as has_admin,
+  array['arn:aws:iam::aws:policy/ReadOnlyAccess'] <@ array(select jsonb_array_elements_text(r.attached_policy_arns)) as has_readonly
+from aws_iam_role as r
+order by has_admin desc, has_readonly desc, r.name, r.account_id
+limit 20;
+
+-- name: x28_unnest_two_arrays
+select r.name, t.kind, t.n
+from aws_iam_role as r,
+  unnest(array['inline', 'attached'], array[jsonb_array_length(r.inline_policies), jsonb_array_length(r.attached_policy_arns)]) as t(kind, n)
+where r.account_id = '123456789012'
+order by r.name, t.kind;
+
+-- name: x28_lateral_top_statement
+select p.name, p.account_id, top.action
+from aws_iam_policy as p
+  left join lateral (
+    select a as action
+    from jsonb_array_elements(p.policy_std -> 'Statement') as s, jsonb_array_elements_text(s -> 'Action') as a
+    order by a
+    limit 1
+  ) as top on true
+where not p.is_aws_managed
+order by p.name, p.account_id;
+
+-- name: x28_trust_principal_star_jsonb_equality
+select r.name, r.account_id, s -> 'Principal' = '"*"'::jsonb as anyone,
+  s -> 'Principal' -> 'AWS' @> '"*"'::jsonb as any_aws, s -> 'Principal' ? 'Federated' as federated
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy -> 'Statement') as s
+order by r.name, r.account_id, anyone, any_aws, federated;
+
+-- name: x28_policy_action_array_contains_scalar
+select name, account_id, policy_std -> 'Statement' -> 0 -> 'Action' @> '["*"]'::jsonb as first_all_actions,
+  policy_std #>> '{Statement,0,Effect}' as first_effect, policy_std -> 'Statement' -> -1 ->> 'Effect' as last_effect
+from aws_iam_policy
+where not is_aws_managed
+order by name, account_id;
+
+-- name: x28_policy_string_agg_distinct_ordered
+select account_id, string_agg(distinct split_part(name, '-', 1), ',' order by split_part(name, '-', 1)) as prefixes
+from aws_iam_policy
+where not is_aws_managed
+group by account_id
+order by account_id;
+
+-- name: x28_policy_array_to_string_distinct
+select account_id, array_to_string(array_agg(distinct path), ';') as paths, count(distinct path) as n
+from aws_iam_policy
+group by account_id
+order by account_id;
+
+-- name: x28_policy_jsonb_agg_objects_ordered
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'count', attachment_count, 'created', create_date) order by attachment_count desc, name, create_date) as policies
+from aws_iam_policy
+where not is_aws_managed
+group by account_id
+order by account_id;
+
+-- name: x28_policy_to_jsonb_whole_row
+select to_jsonb(t) as doc
+from (select name, account_id, attachment_count, is_attached, tags from aws_iam_policy where not is_aws_managed) as t
+order by t.name, t.account_id;
+
+-- name: x28_not_in_with_nulls
+select count(*) filter (where name not in (select role_last_used_region from aws_iam_role)) as not_in_regions,
+  count(*) filter (where name in (select role_last_used_region from aws_iam_role)) as in_regions,
+  count(*) as roles
+from aws_iam_role;
+
+-- name: x28_all_and_any_subquery
+select name, account_id,
+  max_session_duration >= all (select max_session_duration from aws_iam_role as o where o.account_id = r.account_id) as longest,
+  coalesce(max_session_duration, 0) >= all (select coalesce(max_session_duration, 0) from aws_iam_role as o where o.account_id = r.account_id) as longest_known,
+  3600 = any (select max_session_duration from aws_iam_role as o where o.account_id = r.account_id) as account_has_hour
+from aws_iam_role as r
+order by name, account_id;
+
+-- name: x28_case_mixed_numeric_types
+select name, account_id, case when max_session_duration > 3600 then max_session_duration / 3600.0 else 1 end as hours,
+  coalesce(nullif(max_session_duration, 3600), 0.5) as odd_duration
+from aws_iam_role
+where account_id = '123456789012'
+order by name;
+
+-- name: x28_text_to_boolean_casts
+select v, v::boolean as b
+from (values ('t'), ('yes'), ('on'), ('1'), ('FALSE'), ('off'), ('n')) as t(v)
+order by v;
+
+-- name: x28_date_plus_time_and_time_math
+select date '2024-03-10' + time '10:30' as ts, time '22:00' + interval '3 hours' as wrapped,
+  (date_trunc('month', timestamptz '2024-02-15 12:00:00+00') + interval '1 month - 1 day')::date as month_end,
+  interval '1 mon -1 day' as mixed, 'P1DT2H'::interval as iso, interval '1.5 hours' as fractional;
+
+-- name: x28_special_timestamps
+select timestamptz 'epoch' as epoch_start, to_timestamp(0.5) as half_second, 'infinity'::timestamptz > now() as inf_future,
+  to_timestamp(1700000000.123456) as precise;
+
+-- name: x28_to_char_clock_patterns
+select event_id, to_char(event_time, 'HH12:MI AM') as clock, to_char(event_time, 'MS') as ms, to_char(event_time, 'J') as julian,
+  to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SSOF') as with_offset, to_char(event_time, 'Mon DDth') as ordinal
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 12;
+
+-- name: x28_s3_bucket_policy_statements
+select b.name, s ->> 'Effect' as effect, p as principal, a as action
+from aws_s3_bucket as b,
+  jsonb_array_elements(b.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as p,
+  jsonb_array_elements_text(s -> 'Action') as a
+order by b.name, effect, principal, action;
+
+-- name: x28_s3_bucket_public_access_summary
+select name, region, coalesce(block_public_acls and block_public_policy and ignore_public_acls and restrict_public_buckets, false) as fully_blocked,
+  versioning_enabled, jsonb_typeof(server_side_encryption_configuration) as sse_kind,
+  server_side_encryption_configuration -> 'Rules' -> 0 -> 'ApplyServerSideEncryptionByDefault' ->> 'SSEAlgorithm' as algorithm
+from aws_s3_bucket
+order by name;
+
+-- name: x28_org_scp_statements
+select p.name, p.type, s ->> 'Effect' as effect, jsonb_typeof(s -> 'Action') as action_kind,
+  coalesce(s -> 'Action', s -> 'NotAction') as actions
+from aws_organizations_policy as p,
+  jsonb_array_elements(p.content -> 'Statement') as s
+order by p.name, effect, coalesce(s -> 'Action', s -> 'NotAction')::text;
+
+-- name: x28_org_accounts_joined_age
+select name, id, status, joined_method, date_part('year', age(now(), joined_timestamp)) as years_member,
+  to_char(joined_timestamp, 'YYYY-MM') as joined_month, split_part(email, '@', 2) as email_domain
+from aws_organizations_account
+order by joined_timestamp, id;
+
+-- name: x28_trail_selectors_read_write
+select t.name, t.region, sel ->> 'ReadWriteType' as read_write, (sel ->> 'IncludeManagementEvents')::boolean as management,
+  jsonb_array_length(coalesce(sel -> 'DataResources', '[]'::jsonb)) as data_resources
+from aws_cloudtrail_trail as t,
+  jsonb_array_elements(t.event_selectors) as sel
+where jsonb_typeof(t.event_selectors) = 'array'
+order by t.name, t.region, read_write;
+
+-- name: x28_password_policy_score
+select account_id, minimum_password_length,
+  (require_lowercase_characters::int + require_uppercase_characters::int + require_numbers::int + require_symbols::int) as classes,
+  coalesce(password_reuse_prevention, 0) >= 24 as reuse_ok, coalesce(max_password_age, 0) between 1 and 90 as rotation_ok
+from aws_iam_account_password_policy
+order by account_id;
+
+-- name: x28_user_not_in_credential_report
+select u.name, u.account_id
+from aws_iam_user as u
+where (u.account_id, u.name) not in (select account_id, user_name from aws_iam_credential_report)
+order by u.name, u.account_id;
+
+-- name: x28_role_tags_src_to_recordset
+select r.name, r.account_id, t."Key" as tag_key, t."Value" as tag_value
+from aws_iam_role as r,
+  jsonb_to_recordset(r.tags_src) as t("Key" text, "Value" text)
+order by r.name, r.account_id, tag_key;
+
+-- name: x28_role_description_array_text
+select account_id, array_agg(description order by name)::text as descriptions
+from aws_iam_role
+where description is not null
+group by account_id
+order by account_id;
+
+-- name: x28_user_arn_array_text_quoting
+select account_id, (array_agg(path || ' ' || name order by name))::text as labels
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: x28_array_builtins_on_paths
+select a, array_length(a, 1) as len, cardinality(a) as card, array_upper(a, 1) as upper_bound,
+  array_append(a, 'tail') as appended, array_prepend('head', a) as prepended, array_remove(a, '') as no_empties,
+  array_cat(a, array['x']) as concatenated
+from (select string_to_array('/a//b/', '/') as a union all select '{}'::text[] union all select array['x', null]) as t
+order by cardinality(a), a;
+
+-- name: x28_string_to_array_null_marker
+select string_to_array('a,,b,N/A', ',', 'N/A') as with_null, string_to_array('abc', null) as chars,
+  array_to_string(array['a', null, 'b'], ',', '*') as starred;
+
+-- name: x28_named_window_clause
+select name, account_id, create_date, row_number() over w as n, count(*) over w as running
+from aws_iam_user
+where create_date is not null
+window w as (partition by account_id order by create_date, name)
+order by account_id, n;
+
+-- name: x28_grouping_sets_string_agg
+select account_id, mfa_enabled, grouping(account_id, mfa_enabled) as g, count(*) as users, string_agg(name, ',' order by name) as names
+from aws_iam_user
+where account_id in ('123456789012', '012345678901')
+group by grouping sets ((account_id), (mfa_enabled), ())
+order by g, account_id nulls last, mfa_enabled nulls last;
+
+-- name: x28_limit_by_subquery
+select name, account_id
+from aws_iam_role
+order by name, account_id
+limit (select count(*) from aws_iam_group);
+
+-- name: x28_offset_fetch_next
+select name, account_id
+from aws_iam_policy
+order by name, account_id
+offset 5 rows fetch next 5 rows only;
+
+-- name: x28_intersect_all_except_all
+(select account_id from aws_iam_role intersect all select account_id from aws_iam_user)
+except all
+select account_id from aws_iam_group
+order by 1;
+
+-- name: x28_varchar_length_cast
+select name, name::varchar(5) as short, cast(name as varchar(3)) as tiny, substr(name, 2) as rest
+from aws_iam_group
+order by name, account_id;
+
+-- name: x28_numeric_typmod_cast
+select name, account_id, max_session_duration::numeric(10, 2) as exact, (max_session_duration / 7.0)::numeric(8, 3) as sevenths,
+  round(max_session_duration::numeric / 7, 2)::text || ' s' as label
+from aws_iam_role
+where max_session_duration is not null
+order by name, account_id;
+
+-- name: x28_null_and_empty_text
+select 'a' || null as concat_null, concat('a', null, 'b') as concat_fn, length(null::text) as len_null, coalesce('', 'x') as empty_kept,
+  nullif('', '') is null as nullif_empty, concat_ws('-', null, 'a', '', 'b') as ws;
+
+-- name: x28_hashes_and_hex
+select name, md5(name) as md5_hex, encode(sha256(name::bytea), 'hex') as sha, to_hex(length(name) * 255) as hex_len,
+  lpad(to_hex(length(name)), 4, '0') as padded
+from aws_iam_group
+order by name, account_id;
+
+-- name: x28_format_widths_and_positions
+select format('%-12s|', name) as left_aligned, format('%8s|', left(name, 8)) as right_aligned, format('%2$s:%1$s', name, account_id) as swapped
+from aws_iam_group
+order by name, account_id;
+
+-- name: x28_width_bucket_sessions
+select width_bucket(coalesce(max_session_duration, 0), 0, 43200, 4) as bucket, count(*) as roles
+from aws_iam_role
+group by 1
+order by 1;
+
+-- name: x28_generate_subscripts_of_array
+select name, account_id, i, (string_to_array(trim(both '/' from arn), '/'))[i] as part
+from aws_iam_role,
+  generate_subscripts(string_to_array(trim(both '/' from arn), '/'), 1) as i
+where account_id = '123456789012'
+order by name, i;
+
+-- name: x28_string_to_table_actions
+select a, count(*) as n
+from aws_iam_group,
+  string_to_table(coalesce(path, ''), '/') as a
+group by a
+order by a;
+
+-- name: x28_substring_regex_groups
+select name, account_id, substring(arn from ':(role|user)/') as kind, (regexp_match(arn, 'arn:([^:]+):iam::(\d+)'))[2] as acct,
+  regexp_match(name, '^([a-z]+)') as lower_prefix
+from aws_iam_role
+order by name, account_id
+limit 25;
+
+-- name: x28_jsonb_build_array_and_pretty
+select name, account_id, jsonb_build_array(name, max_session_duration, create_date, null) as arr, jsonb_pretty(tags) as pretty_tags
+from aws_iam_role
+where tags <> '{}'::jsonb
+order by name, account_id;
+
+-- name: x28_group_members_lateral_count
+select g.name, g.account_id, jsonb_array_length(g.users) as members, m.newest_member
+from aws_iam_group as g
+  left join lateral (
+    select u ->> 'UserName' as newest_member
+    from jsonb_array_elements(g.users) as u
+    order by u ->> 'CreateDate' desc, u ->> 'UserName'
+    limit 1
+  ) as m on true
+order by g.name, g.account_id;
+
+-- name: x28_group_policy_arns_distinct_on
+select distinct on (g.account_id) g.account_id, g.name, jsonb_array_length(g.attached_policy_arns) as attached
+from aws_iam_group as g
+order by g.account_id, jsonb_array_length(g.attached_policy_arns) desc, g.name;
+
+-- name: x28_user_inline_policy_names_with_ordinality
+select u.name, u.account_id, p.ord, p.doc ->> 'PolicyName' as policy_name
+from aws_iam_user as u,
+  jsonb_array_elements(u.inline_policies) with ordinality as p(doc, ord)
+order by u.name, u.account_id, p.ord;
+
+-- name: x28_user_effective_sources_union
+select account_id, name, 'attached' as source, count(*) as n
+from aws_iam_user as u, jsonb_array_elements_text(u.attached_policy_arns) as a
+group by account_id, name
+union all
+select account_id, name, 'inline', count(*)
+from aws_iam_user as u, jsonb_array_elements(u.inline_policies) as i
+group by account_id, name
+order by account_id, name, source;
+
+-- name: x28_user_mfa_devices_serials
+select u.name, u.account_id, d ->> 'SerialNumber' as serial, split_part(d ->> 'SerialNumber', ':', 6) as device,
+  (d ->> 'EnableDate')::timestamptz as enabled_at
+from aws_iam_user as u,
+  jsonb_array_elements(u.mfa_devices) as d
+order by u.name, u.account_id, serial;
+
+-- name: x28_user_login_profile_ages
+select name, account_id, (login_profile ->> 'CreateDate')::timestamptz as password_created,
+  date_part('day', now() - (login_profile ->> 'CreateDate')::timestamptz)::int >= 90 as older_than_90_days
+from aws_iam_user
+where login_profile is not null
+order by name, account_id;
+
+-- name: x28_virtual_mfa_assignment
+select serial_number, assignment_status, coalesce(user_name, '(unassigned)') as holder, "user" ->> 'Arn' as user_arn,
+  enable_date is not null as enabled
+from aws_iam_virtual_mfa_device
+order by serial_number;
+
+-- name: x28_server_certificate_expiry
+select name, expiration, expiration < now() as expired, (expiration - upload_date)::text as lifetime,
+  to_char(expiration, 'YYYY-MM-DD') as expires_on
+from aws_iam_server_certificate
+order by expiration, name;
+
+-- name: x28_oidc_provider_clients
+select o.url, jsonb_array_length(o.client_id_list) as clients, c.client_id, o.thumbprint_list ->> 0 as first_thumbprint,
+  replace(o.url, 'https://', '') as issuer
+from aws_iam_open_id_connect_provider as o
+  left join lateral jsonb_array_elements_text(o.client_id_list) as c(client_id) on true
+order by o.url, c.client_id;
+
+-- name: x28_policy_attachment_entities
+select pa.policy_arn, pa.account_id, jsonb_array_length(pa.policy_roles) as roles, jsonb_array_length(pa.policy_users) as users,
+  jsonb_array_length(pa.policy_groups) as groups
+from aws_iam_policy_attachment as pa
+where pa.is_attached
+order by jsonb_array_length(pa.policy_roles) + jsonb_array_length(pa.policy_users) desc, pa.policy_arn, pa.account_id
+limit 15;
+
+-- name: x28_event_names_by_verb_crosstab_filter
+select event_source,
+  count(*) filter (where event_name like 'Get%' or event_name like 'List%' or event_name like 'Describe%') as reads,
+  count(*) filter (where event_name like 'Create%' or event_name like 'Put%') as creates,
+  count(*) filter (where event_name like 'Delete%') as deletes
+from aws_cloudtrail_trail_event
+group by event_source
+order by count(*) desc, event_source
+limit 12;
+
+-- name: x28_event_request_parameters_keys
+select k as parameter, count(*) as events
+from aws_cloudtrail_trail_event as e,
+  jsonb_object_keys(e.request_parameters) as k
+where jsonb_typeof(e.request_parameters) = 'object'
+group by k
+order by events desc, k
+limit 20;
+
+-- name: x28_event_response_typeof
+select jsonb_typeof(response_elements) as response_kind, read_only, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 1 nulls first, 2 nulls first;
+
+-- name: x28_event_tls_versions
+select tls_details ->> 'tlsVersion' as tls, tls_details ->> 'cipherSuite' as cipher, count(*) as events
+from aws_cloudtrail_trail_event
+where tls_details is not null
+group by 1, 2
+order by events desc, tls nulls first, cipher nulls first;
+
+-- name: x28_event_week_quarter_buckets
+select date_trunc('quarter', event_time)::date as quarter, extract(week from event_time) as week, count(*) as events,
+  count(distinct event_source) as sources
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 1, 2;
