@@ -5,14 +5,19 @@ description: >-
   attached managed policy the policy engine judges full administrator access (every action on every resource,
   iam_policy_access question full_admin), or an inline policy the engine judges so. An administrator permission
   set alarms with who holds it: the users and groups (names from the identity store) assigned it, in which
-  accounts. A permission set whose inline policy or customer managed policy references were not loaded, or with an attached AWS managed policy whose
+  accounts. A permission set whose inline policy, AWS managed policy listing or customer managed policy references
+  were not loaded, or with an attached AWS managed policy whose
   document no loaded account holds (get-account-authorization-details lists the AWS managed policies attached in
   its account, so a member account's export where the permission set is provisioned has them), is skipped
   unless what is loaded already makes it an administrator. A customer managed policy reference names a policy
   (path and name) that each account the permission set is assigned in holds as its own: each such account's policy
   is judged by the engine, and a permission set whose referenced policy is not loaded (or cannot be judged) for an
   assigned account, or that references policies but is assigned in no loaded account, is skipped unless what is
-  loaded already makes it an administrator.
+  loaded already makes it an administrator. A permissions boundary (an AWS managed policy or a customer managed
+  policy reference, resolved as above) bounds the role each assignment provisions: a permission set whose boundary the
+  engine judges not to allow full administrator access in any account it is assigned in is ok whatever its policies
+  grant; one whose policies grant full administrator access alarms only when it has no boundary or its boundary
+  allows it too, and is skipped when its boundary was not loaded or cannot be judged.
 severity: high
 resource_type: AWS::SSO::PermissionSet
 rationale: >-
@@ -23,7 +28,7 @@ remediation: >-
   Keep full administrator access in one break-glass permission set with few, named holders; give everyone
   else permission sets scoped to their job (job-function managed policies or least-privilege inline policies).
 tables: [aws_ssoadmin_permission_set, aws_ssoadmin_managed_policy_attachment, aws_ssoadmin_account_assignment,
-         aws_identitystore_user, aws_identitystore_group, iam_policy_access]
+         aws_identitystore_user, aws_identitystore_group, iam_policy_access, iamsql_listed]
 requires: [aws_ssoadmin_permission_set]
 */
 with managed_answer as (
@@ -34,6 +39,19 @@ with managed_answer as (
   from iam_policy_access
   where question = 'full_admin' and policy_kind = 'aws_managed'
   group by resource
+), customer_answer as (
+  select resource, bool_or(decision in ('Allowed', 'AllowedIf')) as admin,
+    bool_and(decision = 'Unknown') as unknown
+  from iam_policy_access
+  where question = 'full_admin' and policy_kind = 'customer_managed'
+  group by resource
+), assigned as (
+  select distinct permission_set_arn, account_id, target_account_id from aws_ssoadmin_account_assignment
+), listed as (
+  -- The permission sets whose list-managed-policies-in-permission-set is loaded (one listing none too).
+  select account_id, key as permission_set_arn
+  from iamsql_listed
+  where table_name = 'aws_ssoadmin_managed_policy_attachment'
 ), managed as (
   select m.permission_set_arn, m.account_id,
     string_agg(m.name, ', ' order by m.name) filter (
@@ -58,22 +76,37 @@ with managed_answer as (
     q.admin, coalesce(q.unknown, true) as unknown
   from aws_ssoadmin_permission_set as p
     cross join jsonb_array_elements(p.customer_managed_policy_references) as r
-    left join (select distinct permission_set_arn, account_id, target_account_id
-               from aws_ssoadmin_account_assignment) as t
-      on t.permission_set_arn = p.arn and t.account_id = p.account_id
-    left join (
-      select resource, bool_or(decision in ('Allowed', 'AllowedIf')) as admin,
-        bool_and(decision = 'Unknown') as unknown
-      from iam_policy_access
-      where question = 'full_admin' and policy_kind = 'customer_managed'
-      group by resource
-    ) as q on q.resource = 'arn:' || p.partition || ':iam::' || t.target_account_id || ':policy'
-                                   || (r ->> 'path') || (r ->> 'name')
+    left join assigned as t on t.permission_set_arn = p.arn and t.account_id = p.account_id
+    left join customer_answer as q on q.resource = 'arn:' || p.partition || ':iam::' || t.target_account_id || ':policy'
+                                                  || (r ->> 'path') || (r ->> 'name')
 ), customer as (
   select permission_set_arn, account_id,
     string_agg(label, ', ' order by label) filter (where admin) as admin_policies,
     string_agg(label, ', ' order by label) filter (where unknown) as unknown_policies
   from customer_reference
+  group by permission_set_arn, account_id
+), boundary_policy as (
+  -- The permissions boundary: an AWS managed policy (one answer), or a customer managed policy reference resolved
+  -- in each account the permission set is assigned in, as the references above.
+  select p.arn as permission_set_arn, p.account_id,
+    coalesce(regexp_replace(p.permissions_boundary ->> 'managed_policy_arn', '^.*/', ''),
+             (p.permissions_boundary -> 'customer_managed_policy_reference' ->> 'path')
+               || (p.permissions_boundary -> 'customer_managed_policy_reference' ->> 'name')
+               || coalesce(' in ' || t.target_account_id, ' (no assignment loaded)')) as label,
+    coalesce(m.admin, q.admin) as admin, coalesce(m.unknown, q.unknown, true) as unknown
+  from aws_ssoadmin_permission_set as p
+    left join assigned as t on p.permissions_boundary ->> 'managed_policy_arn' is null
+      and t.permission_set_arn = p.arn and t.account_id = p.account_id
+    left join managed_answer as m on m.managed_policy_arn = p.permissions_boundary ->> 'managed_policy_arn'
+    left join customer_answer as q on q.resource = 'arn:' || p.partition || ':iam::' || t.target_account_id || ':policy'
+      || (p.permissions_boundary -> 'customer_managed_policy_reference' ->> 'path')
+      || (p.permissions_boundary -> 'customer_managed_policy_reference' ->> 'name')
+  where p.permissions_boundary ->> 'managed_policy_arn' is not null
+    or p.permissions_boundary -> 'customer_managed_policy_reference' is not null
+), boundary as (
+  select permission_set_arn, account_id, string_agg(label, ', ' order by label) as labels,
+    coalesce(bool_or(admin), false) as admin, bool_or(unknown) as unknown
+  from boundary_policy
   group by permission_set_arn, account_id
 ), holders as (
   select a.permission_set_arn, a.account_id,
@@ -84,41 +117,63 @@ with managed_answer as (
     left join aws_identitystore_user as u on a.principal_type = 'USER' and u.id = a.principal_id
     left join aws_identitystore_group as g on a.principal_type = 'GROUP' and g.id = a.principal_id
   group by a.permission_set_arn, a.account_id
+), judged as (
+  select p.arn, p.name, p.account_id, p.region, p.inline_policy, p.customer_managed_policy_references,
+    p.permissions_boundary, l.permission_set_arn is not null as listed, i.unknown as inline_unknown,
+    m.unknown_policies as managed_unknown, c.unknown_policies as customer_unknown,
+    b.labels as boundary, b.admin as boundary_admin, b.unknown as boundary_unknown, h.who,
+    case when m.admin_policies is not null or i.admin or c.admin_policies is not null then
+      concat_ws(' and ', 'the managed policy ' || m.admin_policies, case when i.admin then 'its inline policy' end,
+                'the customer managed policy ' || c.admin_policies)
+    end as grants
+  from aws_ssoadmin_permission_set as p
+    left join listed as l on l.permission_set_arn = p.arn and l.account_id = p.account_id
+    left join managed as m on m.permission_set_arn = p.arn and m.account_id = p.account_id
+    left join inline as i on i.permission_set_arn = p.arn and i.account_id = p.account_id
+    left join customer as c on c.permission_set_arn = p.arn and c.account_id = p.account_id
+    left join boundary as b on b.permission_set_arn = p.arn and b.account_id = p.account_id
+    left join holders as h on h.permission_set_arn = p.arn and h.account_id = p.account_id
 )
 select
-  p.arn as resource,
+  arn as resource,
   case
-    when m.admin_policies is not null or i.admin or c.admin_policies is not null then 'alarm'
-    when p.inline_policy is null or p.customer_managed_policy_references is null or i.unknown
-      or m.unknown_policies is not null or c.unknown_policies is not null then 'skip'
+    when boundary is not null and not boundary_admin and not boundary_unknown then 'ok'
+    when grants is not null and permissions_boundary is not null and (boundary is null or boundary_admin) then 'alarm'
+    when grants is not null or inline_policy is null or not listed or customer_managed_policy_references is null
+      or inline_unknown or managed_unknown is not null or customer_unknown is not null then 'skip'
     else 'ok'
   end as status,
-  'Permission set ' || coalesce(p.name, p.arn) || case
-    when m.admin_policies is not null or i.admin or c.admin_policies is not null then
-      ' grants full administrator access through '
-        || concat_ws(' and ', 'the managed policy ' || m.admin_policies,
-                     case when i.admin then 'its inline policy' end,
-                     'the customer managed policy ' || c.admin_policies)
-        || coalesce('; held by ' || h.who, '; assigned to no one') || '.'
-    when p.inline_policy is null then
+  'Permission set ' || coalesce(name, arn) || case
+    when boundary is not null and not boundary_admin and not boundary_unknown then
+      ' is bounded by its permissions boundary ' || boundary || ', which does not allow full administrator access.'
+    when grants is not null and permissions_boundary is not null and (boundary is null or boundary_admin) then
+      ' grants full administrator access through ' || grants
+        || case when boundary is not null then ', which its permissions boundary ' || boundary || ' allows' else '' end
+        || coalesce('; held by ' || who, '; assigned to no one') || '.'
+    when grants is not null and permissions_boundary is null then
+      ' grants full administrator access through ' || grants || ' unless its permissions boundary limits it, which was'
+        || ' not loaded; load get-permissions-boundary-for-permission-set to evaluate it.'
+    when grants is not null then
+      ' grants full administrator access through ' || grants || ' unless its permissions boundary ' || boundary
+        || ' limits it, whose document is not loaded for that account (or the policy engine cannot judge it); load'
+        || ' list-account-assignments and get-account-authorization-details of each account it is assigned in.'
+    when inline_policy is null then
       ' was loaded without its inline policy; load get-inline-policy-for-permission-set to evaluate it.'
-    when p.customer_managed_policy_references is null then ' was loaded without its customer managed policy'
+    when not listed then ' was loaded without its AWS managed policies; load'
+      || ' list-managed-policies-in-permission-set to evaluate it.'
+    when customer_managed_policy_references is null then ' was loaded without its customer managed policy'
       || ' references; load list-customer-managed-policy-references-in-permission-set to evaluate it.'
-    when i.unknown then ' has an inline policy the policy engine cannot judge.'
-    when m.unknown_policies is not null then ' has the AWS managed policy ' || m.unknown_policies
+    when inline_unknown then ' has an inline policy the policy engine cannot judge.'
+    when managed_unknown is not null then ' has the AWS managed policy ' || managed_unknown
       || ' attached, whose document no loaded account holds (or the policy engine cannot judge it); run'
       || ' collect --identity, or load get-account-authorization-details of an account where the permission set'
       || ' is provisioned.'
-    when c.unknown_policies is not null then ' references the customer managed policy ' || c.unknown_policies
+    when customer_unknown is not null then ' references the customer managed policy ' || customer_unknown
       || ', whose document is not loaded for that account (or the policy engine cannot judge it); load'
       || ' list-account-assignments and get-account-authorization-details of each account it is assigned in.'
     else ' does not grant full administrator access.'
   end as reason,
-  p.account_id,
-  coalesce(p.region, 'global') as region,
-  h.who as holders
-from aws_ssoadmin_permission_set as p
-  left join managed as m on m.permission_set_arn = p.arn and m.account_id = p.account_id
-  left join inline as i on i.permission_set_arn = p.arn and i.account_id = p.account_id
-  left join customer as c on c.permission_set_arn = p.arn and c.account_id = p.account_id
-  left join holders as h on h.permission_set_arn = p.arn and h.account_id = p.account_id
+  account_id,
+  coalesce(region, 'global') as region,
+  who as holders
+from judged

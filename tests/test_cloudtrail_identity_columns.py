@@ -6,6 +6,8 @@ database stored before the columns, which gets them from each event's ``user_ide
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -13,6 +15,8 @@ from iamsql.controls import create_views
 from iamsql.load import load_paths
 from iamsql.sql import query
 from iamsql.store import db
+from iamsql.store.schema import columns
+from tests.test_evidence import cli
 
 from .cloudtrail_events import identity_columns
 
@@ -105,3 +109,44 @@ def test_a_database_stored_before_the_columns_gets_them_from_user_identity(tmp_p
         assert stored(con) == stored(loaded)
     finally:
         con.close()
+
+
+def older_database(path, tmp_path) -> None:
+    """A database as an iamsql before the columns made it: its events table and their view without them."""
+    con = load_new(path, tmp_path)
+    for name in NEW_COLUMNS:
+        con.execute(f"alter table history.aws_cloudtrail_trail_event drop column {name}")
+    listed = ", ".join(f'"{name}"' for name, _ in columns("aws_cloudtrail_trail_event") if name not in NEW_COLUMNS)
+    con.execute(f"create or replace view main.aws_cloudtrail_trail_event as select {listed} "
+                "from history.aws_cloudtrail_trail_event where snapshot_id in "
+                "(select snapshot_id from iamsql_latest where table_name = 'aws_cloudtrail_trail_event')")
+    con.execute("update iamsql_schema set fingerprint = 'older'")
+    con.close()
+
+
+def test_a_database_stored_before_the_columns_that_cannot_be_written_answers_the_actor_view(tmp_path, loaded,
+                                                                                              monkeypatch, capsys):
+    """Opened read-only while another process reads it (so not brought up to date), the older database still
+    answers the actor view and the identity columns: from each event's user_identity, as its upgrade would."""
+    path = tmp_path / "older.duckdb"
+    older_database(path, tmp_path)
+    create_views(loaded)
+    fields = ", ".join(VIEW_FIELDS)
+    expected = loaded.execute(f"select event_id, {fields} from cloudtrail_event_actor order by 1").fetchall()
+    reader = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[1], "
+                               "read_only=True); print('open', flush=True); sys.stdin.read()", str(path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline() == "open\n"
+        code, out, err = cli(monkeypatch, capsys, "query", "--db", str(path), "-o", "json",
+                             f"select event_id, {fields} from cloudtrail_event_actor order by 1")
+        assert (code, err) == (0, ""), err
+        con = db.connect(path, read_only=True)
+        try:
+            assert stored(con) == stored(loaded)
+        finally:
+            con.close()
+    finally:
+        reader.communicate("")
+    rows = json.loads(out)["rows"]
+    assert [tuple(row.values()) for row in rows] == [tuple(row) for row in expected] and len(rows) == len(IDENTITIES)

@@ -228,6 +228,10 @@ def sso_outputs(admin_policy: str, wild_inline: str) -> dict[str, dict]:
         files[f"sso-admin/describe-permission-set/{name}.json"] = described(arn, name)
         files[f"sso-admin/list-customer-managed-policy-references-in-permission-set/{name}.json"] = {
             "PermissionSetArn": arn, "CustomerManagedPolicyReferences": []}
+        files.setdefault(f"sso-admin/list-managed-policies-in-permission-set/{name.lower()}.json", {
+            "PermissionSetArn": arn, "AttachedManagedPolicies": []})
+        files[f"sso-admin/get-permissions-boundary-for-permission-set/{name}.json"] = {
+            "PermissionSetArn": arn, "PermissionsBoundary": {}}
     return files
 
 
@@ -274,6 +278,53 @@ def test_an_aws_managed_policy_not_loaded_leaves_its_permission_set_unjudged(tmp
         {"PowerUserAccess": json.loads(inline("*"))})
     found = check(tmp_path / "loaded", files, "sso_permission_set_admin")
     assert found[ADMIN_SET][0] == "alarm" and "the managed policy PowerUserAccess" in found[ADMIN_SET][1]
+
+
+def test_a_permission_set_whose_managed_policies_were_not_listed_is_skipped(tmp_path):
+    """No list-managed-policies-in-permission-set of a permission set is not a set with no managed policy: it is
+    skipped naming the output, never passed; the same set listed with none is judged."""
+    files = sso_outputs(ADMIN_POLICY, inline("ec2:Describe*"))
+    del files["sso-admin/list-managed-policies-in-permission-set/reader.json"]
+    found = check(tmp_path / "unlisted", files, "sso_permission_set_admin")
+    assert found[READER_SET][0] == "skip" and "list-managed-policies-in-permission-set" in found[READER_SET][1]
+    assert found[ADMIN_SET][0] == "alarm" and found[WILD_SET][0] == "ok"
+    found = check(tmp_path / "listed", sso_outputs(ADMIN_POLICY, inline("ec2:Describe*")), "sso_permission_set_admin")
+    assert found[READER_SET][0] == "ok"
+
+
+def bounded(files: dict[str, dict], boundary: dict) -> dict[str, dict]:
+    """``files`` with the admin permission set's get-permissions-boundary-for-permission-set giving ``boundary``."""
+    return {**files, "sso-admin/get-permissions-boundary-for-permission-set/Admin.json": {
+        "PermissionSetArn": ADMIN_SET, "PermissionsBoundary": boundary}}
+
+
+def test_a_permissions_boundary_limits_what_the_permission_sets_policies_grant(tmp_path):
+    """The boundary (an AWS managed policy here) bounds the role each assignment provisions: AdministratorAccess
+    under a ReadOnlyAccess boundary is no administrator, under an AdministratorAccess boundary it is."""
+    files = sso_outputs(ADMIN_POLICY, inline("ec2:Describe*"))
+    files["get-account-authorization-details.json"] = aws_managed_policies({
+        "AdministratorAccess": json.loads(inline("*")),
+        "ReadOnlyAccess": json.loads(inline(["ec2:Describe*", "s3:Get*", "iam:List*"]))})
+    read_only = {"ManagedPolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}
+    found = check(tmp_path / "read-only", bounded(files, read_only), "sso_permission_set_admin")
+    assert found[ADMIN_SET][0] == "ok" and "permissions boundary ReadOnlyAccess" in found[ADMIN_SET][1]
+    found = check(tmp_path / "admin", bounded(files, {"ManagedPolicyArn": ADMIN_POLICY}), "sso_permission_set_admin")
+    assert found[ADMIN_SET][0] == "alarm" and "AdministratorAccess" in found[ADMIN_SET][1]
+
+
+def test_a_permissions_boundary_not_loaded_or_not_judged_leaves_an_administrator_set_unjudged(tmp_path):
+    """Without the admin set's boundary, or with a boundary whose document is not loaded for every account the set
+    is assigned in, its AdministratorAccess may be bounded: skipped saying so, never alarmed or passed. A set whose
+    policies grant no administrator access needs no boundary to pass."""
+    files = sso_outputs(ADMIN_POLICY, inline("ec2:Describe*"))
+    del files["sso-admin/get-permissions-boundary-for-permission-set/Admin.json"]
+    del files["sso-admin/get-permissions-boundary-for-permission-set/Reader.json"]
+    found = check(tmp_path / "unloaded", files, "sso_permission_set_admin")
+    assert found[ADMIN_SET][0] == "skip" and "get-permissions-boundary-for-permission-set" in found[ADMIN_SET][1]
+    assert found[READER_SET][0] == "ok"
+    customer = {"CustomerManagedPolicyReference": {"Name": "boundary", "Path": "/sso/"}}
+    found = check(tmp_path / "customer", bounded(files, customer), "sso_permission_set_admin")
+    assert found[ADMIN_SET][0] == "skip" and f"/sso/boundary in {ACCOUNT}" in found[ADMIN_SET][1]
 
 
 # ---- services granted but not used ------------------------------------------------------------------------------

@@ -1845,8 +1845,8 @@ OTHER_ACCOUNT = "444455556666"
 
 
 def permission_set_outputs(name: str, references: list[dict] | None, assigned_in: list[str]) -> dict[str, dict]:
-    """The sso-admin outputs of one permission set with no inline and no AWS managed policy, the customer managed
-    policy ``references`` (None: that listing not saved) and a group assignment in each account of ``assigned_in``."""
+    """The sso-admin outputs of one permission set with no inline and no AWS managed policy and no permissions
+    boundary, the customer managed policy ``references`` (None: that listing not saved) and a group assignment in each account of ``assigned_in``."""
     arn = f"arn:aws:sso:::permissionSet/ssoins-7223d4c5e6f7a8b9/ps-{name.lower():0>16}"
     named = {"InstanceArn": SSO_INSTANCE, "PermissionSetArn": arn}
     files = {
@@ -1854,6 +1854,7 @@ def permission_set_outputs(name: str, references: list[dict] | None, assigned_in
             "Name": name, "PermissionSetArn": arn, "CreatedDate": "2023-05-01T10:00:00Z", "SessionDuration": "PT1H"}},
         f"sso-admin/get-inline-policy-for-permission-set/{name}.json": {**named, "InlinePolicy": ""},
         f"sso-admin/list-managed-policies-in-permission-set/{name}.json": {**named, "AttachedManagedPolicies": []},
+        f"sso-admin/get-permissions-boundary-for-permission-set/{name}.json": {**named, "PermissionsBoundary": {}},
         f"sso-admin/list-account-assignments/{name}.json": {"AccountAssignments": [
             {"AccountId": account, "PermissionSetArn": arn, "PrincipalType": "GROUP",
              "PrincipalId": "c4d8b4a8-0001-7000-8000-00000000beef"} for account in assigned_in]},

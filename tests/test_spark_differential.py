@@ -23,6 +23,7 @@ from iamsql.load import load_paths
 from iamsql.sql import dialect, pgfunctions
 from iamsql.sql.engine_dialects import transpile_for
 from iamsql.store import db, lake
+from tests import test_controls_identity as identity
 from tests.fixtures.moto import moto_environment, populate_account
 
 MOTO_ACCOUNT = "123456789012"
@@ -155,3 +156,31 @@ def test_to_char_years_and_centuries_of_bc_times_as_on_duckdb(spark):
     spark.sql(f"select y, cast(d as timestamp) as d from ({source})").createOrReplaceTempView("t")
     assert [tuple(row) for row in spark.sql(spark_engine.to_spark(sql)).collect()] == on_duckdb
     assert on_duckdb[4] == (-44, "0044-03-15", "44 44 044 4 0,044 -01 -1 BC")
+
+
+def test_permission_set_boundaries_and_listings_give_the_same_rows(spark, tmp_path):
+    """sso_permission_set_admin over Identity Center data (which the moto collection above has none of): a set
+    bounded by an AWS managed policy, one bounded by a customer managed policy reference not loaded for its
+    accounts, one whose AWS managed policies were not listed; the same rows on Spark as on DuckDB."""
+    folder = tmp_path / "outputs"
+    files = identity.sso_outputs(identity.ADMIN_POLICY, identity.inline("*"))
+    files["get-account-authorization-details.json"] = identity.aws_managed_policies({
+        "AdministratorAccess": json.loads(identity.inline("*")),
+        "ReadOnlyAccess": json.loads(identity.inline(["ec2:Describe*"]))})
+    for arn, name, boundary in ((identity.WILD_SET, "Wild", {"ManagedPolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}),
+                                (identity.ADMIN_SET, "Admin", {"CustomerManagedPolicyReference": {"Name": "b"}})):
+        files[f"sso-admin/get-permissions-boundary-for-permission-set/{name}.json"] = {
+            "PermissionSetArn": arn, "PermissionsBoundary": boundary}
+    del files["sso-admin/list-managed-policies-in-permission-set/reader.json"]
+    for name, document in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(json.dumps(document))
+    con = db.connect(tmp_path / "identity.duckdb")
+    load_paths(con, [folder], account_id=identity.ACCOUNT, as_of=identity.AS_OF.isoformat())
+    duck_run = controls.run_checks(con, controls=["sso_permission_set_admin"])
+    lake.export(con, tmp_path / "lake", run_id=duck_run)
+    spark_run = spark_engine.run_checks(con, tmp_path / "lake", spark=spark, controls=["sso_permission_set_admin"])
+    duck, on_spark = (sorted(key(r) for r in controls.results(con, run)) for run in (duck_run, spark_run))
+    con.close()
+    assert on_spark == duck
+    assert [status for _, _, status, *_ in duck] == ["skip", "skip", "skip", "ok"]  # admin, reader, unread, wild

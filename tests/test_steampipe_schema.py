@@ -34,7 +34,7 @@ ADDED = {
     "aws_cognito_identity_pool": {"roles": "JSON", "role_mappings": "JSON"},
     "aws_ssoadmin_instance": {"name": "VARCHAR", "status": "VARCHAR", "created_date": "TIMESTAMP WITH TIME ZONE"},
     "aws_ssoadmin_permission_set": {"inline_policy": "JSON", "inline_policy_std": "JSON",
-                                    "customer_managed_policy_references": "JSON"},
+                                    "customer_managed_policy_references": "JSON", "permissions_boundary": "JSON"},
 }
 # Columns of newer plugin versions than the one the reference was read from, kept where iamsql has them.
 NEWER = {"aws_region": {"steampipe_available"}, "aws_organizations_account": {"parent_id"}}

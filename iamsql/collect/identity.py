@@ -1,9 +1,9 @@
 """What iamsql asks beyond IAM with ``--identity``, per account: IAM Identity Center (instances, permission sets
-with their managed and inline policies, account assignments) and its identity store (users, groups,
-memberships) in the collection's regions, with the documents of the AWS managed policies permission sets attach
-that ``GetAccountAuthorizationDetails`` did not return (it returns those attached in the account); the account's
-regions and IAM Access Analyzer's analyzers and their findings in every enabled region; IAM's service
-last-accessed data of every user and role.
+with their managed and inline policies and permissions boundaries, account assignments) and its identity store
+(users, groups, memberships) in the collection's regions, with the documents of the AWS managed policies permission
+sets attach (or are bounded by) that ``GetAccountAuthorizationDetails`` did not return (it returns those attached
+in the account); the account's regions and IAM Access Analyzer's analyzers and their findings in every enabled
+region; IAM's service last-accessed data of every user and role.
 
 Outputs that do not name their subject get it as an added top-level key (``InstanceArn``, ``PermissionSetArn``,
 ``IdentityStoreId``, ``GroupId``, ``AnalyzerArn``, ``Arn``, ``Region``), which ``load`` reads. A refused call is a
@@ -42,8 +42,8 @@ def _id(arn: str) -> str:
 
 
 def identity_center(run: AccountRun, region: str) -> set[str]:
-    """Identity Center's instances in ``region``; returns the ARNs of the managed policies its permission sets
-    attach."""
+    """Identity Center's instances in ``region``; returns the ARNs of the AWS managed policies its permission sets
+    attach or are bounded by."""
     attached: set[str] = set()
     listing = run.fetch("sso-admin", "ListInstances", region=region, add={"Region": region}) or {}
     for instance in listing.get("Instances") or []:
@@ -59,7 +59,7 @@ def identity_center(run: AccountRun, region: str) -> set[str]:
 
 
 def _permission_set(run: AccountRun, region: str, instance: str, ps: str) -> list[str]:
-    """One permission set's calls; returns the ARNs of the managed policies it attaches."""
+    """One permission set's calls; returns the ARNs of the AWS managed policies it attaches or is bounded by."""
     named = {"InstanceArn": instance, "PermissionSetArn": ps}
     run.fetch("sso-admin", "DescribePermissionSet", region=region, entity=_id(ps), add=named, **named)
     managed = run.fetch("sso-admin", "ListManagedPoliciesInPermissionSet", region=region, entity=_id(ps), add=named,
@@ -67,12 +67,15 @@ def _permission_set(run: AccountRun, region: str, instance: str, ps: str) -> lis
     run.fetch("sso-admin", "GetInlinePolicyForPermissionSet", region=region, entity=_id(ps), add=named, **named)
     run.fetch("sso-admin", "ListCustomerManagedPolicyReferencesInPermissionSet", region=region, entity=_id(ps),
               add=named, **named)
+    boundary = run.fetch("sso-admin", "GetPermissionsBoundaryForPermissionSet", region=region, entity=_id(ps),
+                         add=named, **named) or {}
     accounts = run.fetch("sso-admin", "ListAccountsForProvisionedPermissionSet", region=region, entity=_id(ps),
                          add=named, **named) or {}
     for account in accounts.get("AccountIds") or []:
         run.fetch("sso-admin", "ListAccountAssignments", region=region, entity=f"{_id(ps)}-{account}",
                   add={**named, "AccountId": account}, AccountId=account, **named)
-    return [policy["Arn"] for policy in managed.get("AttachedManagedPolicies") or []]
+    bounding = (boundary.get("PermissionsBoundary") or {}).get("ManagedPolicyArn")
+    return [policy["Arn"] for policy in managed.get("AttachedManagedPolicies") or []] + ([bounding] if bounding else [])
 
 
 def aws_managed_policies(run: AccountRun, arns: list[str]) -> None:

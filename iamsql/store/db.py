@@ -155,6 +155,8 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
         except duckdb.Error:
             pass  # another process has it open, or the file is read-only: read what the older schema has
         con = _open_explained(path, read_only)
+        if not schema_is_current(con):
+            _derive_missing_columns(con)
     con.execute("set TimeZone = 'UTC'")
     con.execute("set enable_progress_bar = false")  # DuckDB would draw it on stdout, into piped output
     if not read_only:
@@ -170,6 +172,22 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
         install_dialect_macros(con)
     create_account_view(con)  # TEMP views
     return con
+
+
+def _derive_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """A database an older iamsql made, read as it is (it could not be brought up to date): a TEMP view over each
+    Steampipe table whose stored rows lack columns that the upgrade fills from each row (``FROM_CTX``, ``FROM_ROW``)
+    adds them, computed as the upgrade computes them, so that the views and controls that read them answer."""
+    present = _history_columns(con)
+    database = con.execute("select current_database()").fetchone()[0].replace('"', '""')
+    for table in TABLES:
+        if table not in present or table in COMBINED_VIEWS:
+            continue
+        derived = [f'{value} as "{name}"' for name, _ in columns(table) if name not in present[table]
+                   if (value := FROM_CTX.get(name) or FROM_ROW.get(table, {}).get(name))]
+        if derived:
+            con.execute(f"create or replace temp view {table} as select *, {', '.join(derived)} "
+                        f'from "{database}".main.{table}')
 
 
 def _copy_empty_database(path: Path) -> bool:

@@ -884,6 +884,10 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         # Not Steampipe's: its customer managed policy references (list-customer-managed-policy-references-in-
         # permission-set) as [{"name", "path"}]; NULL when not loaded, [] when it has none.
         ("customer_managed_policy_references", "JSON"),
+        # Not Steampipe's: its permissions boundary (get-permissions-boundary-for-permission-set) as
+        # {"managed_policy_arn"} or {"customer_managed_policy_reference": {"name", "path"}}; NULL when not loaded, {}
+        # when it has none.
+        ("permissions_boundary", "JSON"),
     ],
     "aws_ssoadmin_account_assignment": [
         ("target_account_id", "VARCHAR"),

@@ -9,7 +9,7 @@ account of its roles, else that of the file (manifest, ``--account-id``, folder)
 
 Outputs that do not name what they are about are read with an added top-level key, which ``iamsql collect``
 writes: ``PermissionSetArn`` (list-managed-policies-in-permission-set, get-inline-policy-for-permission-set,
-list-customer-managed-policy-references-in-permission-set),
+list-customer-managed-policy-references-in-permission-set, get-permissions-boundary-for-permission-set),
 ``IdentityStoreId`` (an empty list-users / list-groups), ``AnalyzerArn`` (list-findings), ``Arn`` (the
 principal of get-service-last-accessed-details, else its generate output named after the principal). Without the
 key the output cannot be placed and gives a warning instead of rows. Identity Center ARNs carry no account: its
@@ -120,12 +120,14 @@ def parse_inline_policy(doc: dict, path: Path) -> Parsed:
 
 
 def parse_managed_policies(doc: dict, path: Path) -> Parsed:
-    """list-managed-policies-in-permission-set: the permission set's complete list of AWS managed policies."""
+    """list-managed-policies-in-permission-set: the permission set's complete list of AWS managed policies, whole
+    for that permission set (``iamsql_listed``, even with none)."""
     parsed = Parsed("sso-admin:list-managed-policies-in-permission-set")
     arn = _named(doc, "PermissionSetArn", "list-managed-policies-in-permission-set", path, parsed)
     if arn is None:
         return parsed
     parsed.covers.add(MANAGED_POLICY)
+    parsed.listed_for[MANAGED_POLICY] = {arn}
     for policy in doc["AttachedManagedPolicies"]:
         parsed.fragments.append(Fragment(MANAGED_POLICY, (arn, policy.get("Arn")), {
             "permission_set_arn": arn, "instance_arn": instance_of(arn), "managed_policy_arn": policy.get("Arn"),
@@ -144,6 +146,26 @@ def parse_customer_managed_policy_references(doc: dict, path: Path) -> Parsed:
     references = [{"name": item["Name"], "path": item.get("Path") or "/"}
                   for item in doc["CustomerManagedPolicyReferences"]]
     parsed.fragments.append(_permission_set(arn, doc, path, {"customer_managed_policy_references": references}))
+    return parsed
+
+
+def parse_permissions_boundary(doc: dict, path: Path) -> Parsed:
+    """get-permissions-boundary-for-permission-set: the AWS managed policy (ARN) or the customer managed policy
+    reference (name and path, resolved in each account the set is provisioned to) that bounds the role the permission
+    set provisions; an empty ``PermissionsBoundary`` means it has none."""
+    parsed = Parsed("sso-admin:get-permissions-boundary-for-permission-set")
+    arn = _named(doc, "PermissionSetArn", "get-permissions-boundary-for-permission-set", path, parsed)
+    if arn is None:
+        return parsed
+    boundary = doc["PermissionsBoundary"]
+    reference = boundary.get("CustomerManagedPolicyReference")
+    if boundary.get("ManagedPolicyArn"):
+        value = {"managed_policy_arn": boundary["ManagedPolicyArn"]}
+    elif isinstance(reference, dict) and reference.get("Name"):
+        value = {"customer_managed_policy_reference": {"name": reference["Name"], "path": reference.get("Path") or "/"}}
+    else:
+        value = {}
+    parsed.fragments.append(_permission_set(arn, doc, path, {"permissions_boundary": value}))
     return parsed
 
 
@@ -417,6 +439,8 @@ FORMATS: list[Format] = [
            parse_managed_policies),
     Format("sso-admin:list-customer-managed-policy-references-in-permission-set",
            is_list("CustomerManagedPolicyReferences", item="Name"), parse_customer_managed_policy_references),
+    Format("sso-admin:get-permissions-boundary-for-permission-set",
+           lambda d: isinstance(d.get("PermissionsBoundary"), dict), parse_permissions_boundary),
     Format("sso-admin:list-account-assignments", is_list("AccountAssignments", item="PermissionSetArn"),
            parse_account_assignments),
     Format("sso-admin:list-accounts-for-provisioned-permission-set", is_list("AccountIds"),
