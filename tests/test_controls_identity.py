@@ -327,6 +327,23 @@ def test_a_permissions_boundary_not_loaded_or_not_judged_leaves_an_administrator
     assert found[ADMIN_SET][0] == "skip" and f"/sso/boundary in {ACCOUNT}" in found[ADMIN_SET][1]
 
 
+def test_an_answer_without_a_boundary_is_a_permission_set_without_one(tmp_path):
+    """A permission set with no boundary: AWS's answer has no ``PermissionsBoundary`` member, or is a
+    ResourceNotFoundException (``collect`` keeps it as an answer, with the set's ARN): the administrator set alarms.
+    The same answer in a file that names no call, with a message that names none either, places nothing: skip."""
+    files = sso_outputs(ADMIN_POLICY, inline("ec2:Describe*"))
+    path = "sso-admin/get-permissions-boundary-for-permission-set/Admin.json"
+    not_found = {"Code": "ResourceNotFoundException", "Message": "Could not find the resource."}
+    for name, answer in (("empty", {"InstanceArn": INSTANCE, "PermissionSetArn": ADMIN_SET}),
+                         ("not-found", {"InstanceArn": INSTANCE, "PermissionSetArn": ADMIN_SET, "Error": not_found})):
+        found = check(tmp_path / name, {**files, path: answer}, "sso_permission_set_admin")
+        assert found[ADMIN_SET][0] == "alarm" and "AdministratorAccess" in found[ADMIN_SET][1], name
+    del files[path]
+    unnamed = {**files, "sso-admin/answers/Admin.json": {"PermissionSetArn": ADMIN_SET, "Error": not_found}}
+    found = check(tmp_path / "unnamed", unnamed, "sso_permission_set_admin")
+    assert found[ADMIN_SET][0] == "skip" and "get-permissions-boundary-for-permission-set" in found[ADMIN_SET][1]
+
+
 # ---- services granted but not used ------------------------------------------------------------------------------
 
 

@@ -68,7 +68,7 @@ def _permission_set(run: AccountRun, region: str, instance: str, ps: str) -> lis
     run.fetch("sso-admin", "ListCustomerManagedPolicyReferencesInPermissionSet", region=region, entity=_id(ps),
               add=named, **named)
     boundary = run.fetch("sso-admin", "GetPermissionsBoundaryForPermissionSet", region=region, entity=_id(ps),
-                         add=named, **named) or {}
+                         add=named, facts={"ResourceNotFoundException"}, **named) or {}
     accounts = run.fetch("sso-admin", "ListAccountsForProvisionedPermissionSet", region=region, entity=_id(ps),
                          add=named, **named) or {}
     for account in accounts.get("AccountIds") or []:

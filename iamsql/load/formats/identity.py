@@ -169,6 +169,29 @@ def parse_permissions_boundary(doc: dict, path: Path) -> Parsed:
     return parsed
 
 
+_BOUNDARY_NAMING_KEYS = {"InstanceArn", "PermissionSetArn", "Region"}
+
+
+def _no_permissions_boundary_of(doc: dict) -> bool:
+    """An answer naming only its permission set: get-permissions-boundary-for-permission-set with no
+    ``PermissionsBoundary`` member, or its ``ResourceNotFoundException`` (as ``iamsql collect`` writes it)."""
+    error = doc.get("Error")
+    return (isinstance(doc.get("PermissionSetArn"), str) and set(doc) - {"Error"} <= _BOUNDARY_NAMING_KEYS
+            and (error is None or isinstance(error, dict) and error.get("Code") == "ResourceNotFoundException"))
+
+
+def parse_no_permissions_boundary(doc: dict, path: Path) -> Parsed | str:
+    """A permission set without a permissions boundary. The answer names no call: it is read as
+    get-permissions-boundary-for-permission-set's when its error message or its file says so."""
+    message = str((doc.get("Error") or {}).get("Message") or "")
+    if "boundary" not in message.lower() and "get-permissions-boundary-for-permission-set" not in path.as_posix():
+        return ("an answer naming only a permission set that does not say which call it answers; save "
+                "get-permissions-boundary-for-permission-set's as get-permissions-boundary-for-permission-set/<set>.json")
+    parsed = Parsed("sso-admin:get-permissions-boundary-for-permission-set (none)")
+    parsed.fragments.append(_permission_set(doc["PermissionSetArn"], doc, path, {"permissions_boundary": {}}))
+    return parsed
+
+
 def parse_account_assignments(doc: dict, path: Path) -> Parsed:
     parsed = Parsed("sso-admin:list-account-assignments", covers={ASSIGNMENT})
     for item in doc["AccountAssignments"]:
@@ -441,6 +464,8 @@ FORMATS: list[Format] = [
            is_list("CustomerManagedPolicyReferences", item="Name"), parse_customer_managed_policy_references),
     Format("sso-admin:get-permissions-boundary-for-permission-set",
            lambda d: isinstance(d.get("PermissionsBoundary"), dict), parse_permissions_boundary),
+    Format("sso-admin:get-permissions-boundary-for-permission-set (none)", _no_permissions_boundary_of,
+           parse_no_permissions_boundary),
     Format("sso-admin:list-account-assignments", is_list("AccountAssignments", item="PermissionSetArn"),
            parse_account_assignments),
     Format("sso-admin:list-accounts-for-provisioned-permission-set", is_list("AccountIds"),
