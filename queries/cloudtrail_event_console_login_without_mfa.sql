@@ -62,9 +62,7 @@ select
       'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
         || case when :lookback_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so console sign-ins cannot be judged.'
-    else 'None of the ' || w.events || ' CloudTrail events in the ' || :lookback_days
-      || case when :lookback_days = 1 then ' day' else ' days' end
-      || ' before the data was taken is a successful IAM-user or root console sign-in.'
+    else w.summary || ' is a successful IAM-user or root console sign-in.'
   end,
   w.account_id,
   'global'

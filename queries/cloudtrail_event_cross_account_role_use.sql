@@ -81,9 +81,7 @@ select
       'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
         || case when :lookback_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so cross-account role use cannot be judged.'
-    else 'None of the ' || w.events || ' CloudTrail events in the ' || :lookback_days
-      || case when :lookback_days = 1 then ' day' else ' days' end
-      || ' before the data was taken is a role assumed from another account.'
+    else w.summary || ' is a role assumed from another account.'
   end,
   w.account_id,
   'global'

@@ -137,9 +137,7 @@ select w.resource,
       'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
         || case when :lookback_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so use of retired keys cannot be judged.'
-    else 'None of the ' || w.events || ' CloudTrail events in the ' || :lookback_days
-      || case when :lookback_days = 1 then ' day' else ' days' end
-      || ' before the data was taken was signed by a key after it was deactivated or deleted.' end,
+    else w.summary || ' was signed by a key after it was deactivated or deleted.' end,
   w.account_id, 'global', null
 from cloudtrail_event_window as w
 where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)

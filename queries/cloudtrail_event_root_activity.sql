@@ -25,17 +25,9 @@ requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
 */
--- the events of the window, counted per account
-with event as (
-  select e.account_id
-  from iamsql_account as a
-    join cloudtrail_event_actor as e on e.account_id = a.account_id
-  where e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
-),
+with
 -- calls by the root user itself, not by an AWS service acting for it; the raw request is read only for the root
--- user's CreateAccessKey calls (the join's filters are the same row's own columns, so the scan skips the others).
--- Read from the view, not from `event`: one reader each, so neither is computed into a table of every event of the
--- window first
+-- user's CreateAccessKey calls (the join's filters are the same row's own columns, so the scan skips the others)
 root_event as (
   select e.account_id, e.event_time, e.event_name, e.source_ip_address, e.agent,
     e.event_name = 'CreateAccessKey' and e.error_code is null and t.request_parameters ->> 'userName' is null as root_key,
@@ -60,8 +52,10 @@ failed as (
 ),
 summary as (
   select c.account_id, c.events, coalesce(r.root_calls, 0) as root_calls, r.root_events, r.root_ips, r.last_root_call,
-    coalesce(r.root_keys, 0) as root_keys, r.root_agents, coalesce(f.failed_sign_ins, 0) as failed_sign_ins, f.last_failed
-  from (select account_id, count(*) as events from event group by account_id) as c
+    coalesce(r.root_keys, 0) as root_keys, r.root_agents, coalesce(f.failed_sign_ins, 0) as failed_sign_ins, f.last_failed,
+    c.summary as events_summary
+  -- the account's events of the window, counted once for every detection
+  from cloudtrail_event_window as c
     left join failed as f on f.account_id = c.account_id
     left join (
       select account_id, count(*) as root_calls,
@@ -73,6 +67,8 @@ summary as (
       from root_call
       group by account_id
     ) as r on r.account_id = c.account_id
+  where coalesce(c.earlier_time <= now() - :lookback_days * interval '1 day', true)
+    and coalesce(c.first_time > now() - :lookback_days * interval '1 day', true)
 )
 select
   'arn:' || a.partition || ':iam::' || a.account_id || ':root' as resource,
@@ -91,9 +87,7 @@ select
         || case when s.failed_sign_ins > 0 then ', besides ' || s.failed_sign_ins || ' failed root sign-in(s)' else '' end
         || '; confirm who used it and why.'
     else
-      'None of the ' || s.events || ' CloudTrail events in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end
-        || ' before the data was taken was made by the root user'
+      s.events_summary || ' was made by the root user'
         || case when s.failed_sign_ins > 0 then ' (' || s.failed_sign_ins || ' failed root sign-in(s), last on '
           || to_char(s.last_failed, 'YYYY-MM-DD HH24:MI') || ' UTC: nobody got in)' else '' end
         || '.'

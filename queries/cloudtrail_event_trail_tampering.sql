@@ -343,9 +343,7 @@ select
       'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
         || case when :lookback_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so trail tampering cannot be judged.'
-    else 'None of the ' || w.events || ' CloudTrail events in the ' || :lookback_days
-      || case when :lookback_days = 1 then ' day' else ' days' end
-      || ' before the data was taken stops or changes a trail.'
+    else w.summary || ' stops or changes a trail.'
   end,
   w.account_id,
   'global'

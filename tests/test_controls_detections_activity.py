@@ -262,3 +262,18 @@ def test_the_window_holds_calls_less_than_window_minutes_apart(tmp_path):
     [(_, status, reason)] = found[inside]
     assert status == "alarm" and "called 7 of the 31" in reason and "sts:AssumeRole x60" in reason, reason
     assert statuses(found[outside]) == [(f"arn:aws:::{outside}", "ok")], found[outside]
+
+
+@pytest.mark.parametrize("control_id", [
+    "cloudtrail_event_root_activity", "cloudtrail_event_trail_tampering", "cloudtrail_event_retired_key_used",
+    "cloudtrail_event_console_login_without_mfa", "cloudtrail_event_cross_account_role_use"])
+def test_the_ok_row_names_the_time_the_events_span_not_the_look_back(tmp_path, control_id):
+    """One event in a 90-day look-back: the reason says the minute it covers, never 90 days (it said 'none of the 1
+    CloudTrail events in the 90 days')."""
+    account = "874000000003"
+    when = AS_OF - timedelta(hours=1)
+    [(_, status, reason)] = run(tmp_path, {account: [event(account, when, "ListUsers", user="reader")]},
+                                control_id)[account]
+    assert status == "ok", reason
+    assert reason.startswith(f"None of the 1 CloudTrail events from {when:%Y-%m-%d %H:%M} to {when:%Y-%m-%d %H:%M} UTC "), reason
+    assert "90 days" not in reason, reason

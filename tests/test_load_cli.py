@@ -191,3 +191,40 @@ def test_a_failed_load_prints_the_warnings_found_before_its_error(db_path, tmp_p
     assert lines[0].startswith(f"warning: {users}: ") and "create_date" in lines[0] and lines[0].endswith("left NULL")
     assert lines[1].startswith("error: account 111122223333: the files give no time of their own")
     assert not db_path.exists()
+
+
+CLI_EXAMPLES = Path(__file__).parent / "data" / "aws_cli_examples" / "json"
+JOB_ID = ("gives only a JobId from generate-service-last-accessed-details or generate-organizations-access-report; "
+          "load it with the get-service-last-accessed-details output of the same job (no Organizations access report "
+          "is loaded)")
+
+
+@pytest.mark.parametrize(("output", "says"), [
+    ("sts/get-caller-identity_1.json", "gives only the account the files loaded with it belong to"),
+    ("iam/list-account-aliases_1.json", "gives only the account's aliases, which no table holds"),
+    ("iam/generate-service-last-accessed-details_1.json", JOB_ID),
+    ("iam/generate-organizations-access-report_1.json", JOB_ID),
+])
+def test_an_output_that_fills_no_table_alone_stores_nothing(loaded_db, output, says):
+    """An output that fills no table on its own is a one-line error saying what it gives and what to load with it,
+    and the database keeps what it held: the load stored an empty snapshot and exited 0."""
+    before = counts(loaded_db)
+    path = CLI_EXAMPLES / output
+    result = run("load", "--db", str(loaded_db), "--account-id", "123456789012", "--as-of", "2024-01-01", str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert_one_line_error(result, f"nothing loaded: {path} {says}")
+    assert counts(loaded_db) == before
+
+
+def test_a_job_id_is_recorded_as_either_job_it_may_be(db_path, tmp_path):
+    """generate-organizations-access-report gives the same {"JobId"} as generate-service-last-accessed-details: the
+    sources entry names both (it named the last-accessed one only)."""
+    report = CLI_EXAMPLES / "iam" / "generate-organizations-access-report_1.json"
+    users = Path(__file__).parent / "data" / "real_shapes" / "cli" / "list-users.json"
+    result = run("load", "--quiet", "--db", str(db_path), "--as-of", "2024-01-01", str(report), str(users))
+    assert result.returncode == 0, result.stderr
+    con = duckdb.connect(str(db_path), read_only=True)
+    sources = json.loads(con.execute("select sources from iamsql_snapshot").fetchone()[0])
+    con.close()
+    assert {s["format"] for s in sources if s["path"] and s["path"].endswith(report.name)} == {
+        "iam:generate-service-last-accessed-details|generate-organizations-access-report"}

@@ -909,6 +909,8 @@ def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progr
         f.name = source_name(f.path, named)
     for manifest in manifests:
         manifest.name = source_name(manifest.path, named)
+    if iam_files and not event_files and all(_alone_hint(f) for f in iam_files):
+        raise InputError(_fills_no_table(iam_files))
     check_manifests(manifests, iam_files + event_files)
     identity.place_last_accessed([(f.path, f.parsed) for f in iam_files], summary.warnings)
     date_files(iam_files)
@@ -1127,6 +1129,30 @@ def _no_data(paths: list[str]) -> str:
     """The error of a load whose every input holds no data at all (``[]``, ``{"Records": []}``)."""
     files = f"{paths[0]} and {len(paths) - 1} other file(s) hold" if len(paths) > 1 else f"{paths[0]} holds"
     return f"nothing loaded: {files} no data (an empty list [] or a CloudTrail file with no record)"
+
+
+# What an output that fills no table on its own gives, and what to load it with.
+ALONE_HINTS = {
+    "sts:get-caller-identity": "gives only the account the files loaded with it belong to; load it with that "
+                               "account's IAM outputs",
+    "iam:list-account-aliases": "gives only the account's aliases, which no table holds; load the account's IAM "
+                                "outputs (get-account-authorization-details...)",
+    identity.GENERATE_LAST_ACCESSED: "gives only a JobId from generate-service-last-accessed-details or "
+                                     "generate-organizations-access-report; load it with the "
+                                     "get-service-last-accessed-details output of the same job (no Organizations "
+                                     "access report is loaded)",
+}
+
+
+def _alone_hint(f: SourceFile) -> str | None:
+    """What the file gives when its output is one that fills no table on its own."""
+    return ALONE_HINTS.get(f.format.removeprefix("placebo:"))
+
+
+def _fills_no_table(files: list[SourceFile]) -> str:
+    """The error of a load whose every output fills no table: what the first gives and what to load with it."""
+    others = f" (and {len(files) - 1} other file(s) that fill no table either)" if len(files) > 1 else ""
+    return f"nothing loaded: {files[0].path} {_alone_hint(files[0])}{others}"
 
 
 def _every_record_rejected(events: dict) -> bool:

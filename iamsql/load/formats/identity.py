@@ -366,12 +366,17 @@ def _set_principal(parsed: Parsed, principal: str) -> None:
         fragment.account_id = arn_account(principal)
 
 
+# ``{"JobId": ...}``: generate-service-last-accessed-details and generate-organizations-access-report give the same
+# shape, so the format names both (only a get-service-last-accessed-details output of the same job places it).
+GENERATE_LAST_ACCESSED = "iam:generate-service-last-accessed-details|generate-organizations-access-report"
+
+
 def parse_generate_last_accessed(doc: dict, path: Path) -> Parsed:
     """generate-service-last-accessed-details: only a job id; named after its principal's (URL-encoded) ARN, it
     says whose the job's details are."""
     name = unquote(path.name.removesuffix(".json"))
     principal = name if (arn_parts(name) or {}).get("service") == "iam" else None
-    return Parsed("iam:generate-service-last-accessed-details",
+    return Parsed(GENERATE_LAST_ACCESSED,
                   extra={"last_accessed_principal": {"job_id": doc["JobId"], "arn": principal}})
 
 
@@ -477,7 +482,7 @@ FORMATS: list[Format] = [
     Format("accessanalyzer:list-analyzers", is_list("analyzers", item="arn"), parse_list_analyzers),
     Format("accessanalyzer:list-findings", is_list("findings", item="id"), parse_list_findings),
     Format("iam:get-service-last-accessed-details", _is_last_accessed, parse_last_accessed),
-    Format("iam:generate-service-last-accessed-details", lambda d: set(d) == {"JobId"}, parse_generate_last_accessed),
+    Format(GENERATE_LAST_ACCESSED, lambda d: set(d) == {"JobId"}, parse_generate_last_accessed),
     Format("cognito-identity:list-identity-pools", is_list("IdentityPools", item="IdentityPoolId"),
            parse_list_identity_pools),
     Format("cognito-identity:describe-identity-pool",
