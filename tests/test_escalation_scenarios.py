@@ -479,6 +479,16 @@ SCENARIOS = [
                                     allow("iam:PassRole", Condition={"ArnLike": {
                                         "iam:AssociatedResourceArn": "arn:aws:lambda:*:*:function:web-*"}})),
       "PassExistingRoleToNewLambdaThenInvoke", "open-if", "alarm"),
+    # the key applies "to only the PassRole action in a policy" (IAM User Guide, "IAM and AWS STS condition context
+    # keys"): one statement for creating, invoking and passing, limited by it, allows the PassRole alone
+    S("lambda-create-resource-arn", u("lambda-create-resource-arn", allow(
+        ["lambda:CreateFunction", "lambda:InvokeFunction", "iam:PassRole"], Condition={"ArnLike": {
+            "iam:AssociatedResourceArn": "arn:aws:lambda:*:*:function:web-*"}})),
+      "PassExistingRoleToNewLambdaThenInvoke", "closed", "ok"),
+    S("lambda-pass-resource-arn-denied", u("lambda-pass-resource-arn-denied", allow(
+        ["lambda:CreateFunction", "lambda:InvokeFunction", "iam:PassRole"]), deny("iam:PassRole", Condition={
+            "ArnLike": {"iam:AssociatedResourceArn": "arn:aws:lambda:*:*:function:*"}})),
+      "PassExistingRoleToNewLambdaThenInvoke", "open-if", "alarm"),
     S("lambda-pass-service-roles", u("lambda-pass-service-roles", allow(["lambda:CreateFunction", "lambda:InvokeFunction"]),
                                      allow("iam:PassRole", arn("role", "svc-*"), Condition=TO_LAMBDA)),
       f"PassExistingRoleToNewLambdaThenInvoke passing {arn('role', 'svc-admin')}", "open", "alarm"),

@@ -40,6 +40,9 @@ PERIMETER = {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"},
 PATH_ROLE = f"arn:aws:iam::{A}:role/a/b/R"
 PATH_SESSION = f"arn:aws:sts::{A}:assumed-role/R/build-7"
 TEAM_ROLES = {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{A}:role/a/*"}}
+FUNCTION = f"arn:aws:lambda:us-east-1:{A}:function:web-app"
+WEB_FUNCTIONS = {"ArnLike": {"iam:AssociatedResourceArn": f"arn:aws:lambda:*:{A}:function:web-*"}}
+TO_LAMBDA = {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}
 
 
 def cond(condition, action=GET):
@@ -755,6 +758,31 @@ CASES = [
                                                       "aws:ResourceOrgID": "o-a1b2c3d4e5"}})])),
     case("static-resource-org-id-condition", "AllowedIf", req(GET, OBJECT, ALICE, identity_policies=[cond({
         "StringEquals": {"aws:ResourceOrgID": "o-a1b2c3d4e5"}})]), unknown=True),
+    # iam:AssociatedResourceArn "Specifies the ARN of the resource to which this role will be associated at the
+    # destination service" and "applies to only the PassRole action in a policy. It can't be used to limit any other
+    # action" (IAM User Guide, "IAM and AWS STS condition context keys"; iam:PassedToService likewise). Static analysis
+    # knows the key is absent from any other request, and not which resource a PassRole request names.
+    case("associated-resource-arn-absent-for-create-function-static", "ImplicitlyDenied", req(
+        "lambda:CreateFunction", FUNCTION, ALICE, identity_policies=[cond(WEB_FUNCTIONS, "lambda:CreateFunction")]),
+         unknown=True),
+    case("associated-resource-arn-not-like-deny-create-function-static", "ExplicitlyDenied", req(
+        "lambda:CreateFunction", FUNCTION, ALICE, identity_policies=[ADMIN, doc(deny(
+            "lambda:CreateFunction", Condition={"ArnNotLike": WEB_FUNCTIONS["ArnLike"]}))]), unknown=True),
+    case("associated-resource-arn-like-deny-create-function-static", "Allowed", req(
+        "lambda:CreateFunction", FUNCTION, ALICE, identity_policies=[ADMIN, doc(deny(
+            "lambda:CreateFunction", Condition=WEB_FUNCTIONS))]), unknown=True),
+    case("passed-to-service-absent-for-create-function-static", "ImplicitlyDenied", req(
+        "lambda:CreateFunction", FUNCTION, ALICE, identity_policies=[cond(TO_LAMBDA, "lambda:CreateFunction")]),
+         unknown=True),
+    case("associated-resource-arn-pass-role-allow-static", "AllowedIf", req(
+        "iam:PassRole", PASSED_ROLE, ALICE, context={"iam:PassedToService": "lambda.amazonaws.com"},
+        identity_policies=[cond(WEB_FUNCTIONS, "iam:PassRole")]), unknown=True),
+    case("associated-resource-arn-pass-role-deny-static", "AllowedIf", req(
+        "iam:PassRole", PASSED_ROLE, ALICE, context={"iam:PassedToService": "lambda.amazonaws.com"},
+        identity_policies=[ADMIN, doc(deny("iam:PassRole", Condition=WEB_FUNCTIONS))]), unknown=True),
+    case("associated-resource-arn-pass-role-given", "Allowed", req(
+        "iam:PassRole", PASSED_ROLE, ALICE, context={"iam:AssociatedResourceArn": FUNCTION},
+        identity_policies=[cond(WEB_FUNCTIONS, "iam:PassRole")])),
 ]
 
 

@@ -151,6 +151,10 @@ _NOTHING_ABSENT = _SERVICE_KEYS | _SOURCE_KEYS
 # request passes tags (IAM User Guide, "AWS global condition context keys"), which only the actions whose keys in the
 # Service Authorization Reference include them can (``Action.takes_request_tags``).
 _REQUEST_TAG_KEYS = ("aws:requesttag/*", "aws:tagkeys")
+# The keys of a role being passed: iam:PassedToService and iam:AssociatedResourceArn each apply "to only the PassRole
+# action in a policy. It can't be used to limit any other action" (IAM User Guide, "IAM and AWS STS condition context
+# keys"), so no other request carries them.
+_PASS_ROLE_KEYS = ("iam:passedtoservice", "iam:associatedresourcearn")
 _NO_USERNAME = _NOTHING_ABSENT | {"aws:username"}
 # Keys only a role session carries: aws:SourceIdentity "after a source identity has been set when a role is assumed",
 # aws:FederatedProvider for a role assumed through an identity provider (IAM User Guide, "AWS global condition context
@@ -924,7 +928,8 @@ def evaluate(request: Request) -> Evaluation:
     _add_request_time(context)
     absent_keys = request.absent_keys
     if request.unknown_context:
-        absent_keys = (*absent_keys, *_network_absent(context), *_request_tags_absent(action))
+        absent_keys = (*absent_keys, *_network_absent(context), *_request_tags_absent(action),
+                       *(_PASS_ROLE_KEYS if action != PASS_ROLE else ()))
     absent = known_absent(who, absent_keys)
     for key in [key for key, value in context.items() if isinstance(value, KnownPrefix) and key in absent]:
         del context[key]  # a request asked without a key the caller's kind carries
