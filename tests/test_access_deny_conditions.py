@@ -18,6 +18,7 @@ from iamsql import controls
 from iamsql.cli import app
 from iamsql.load import load_paths
 from iamsql.store import db
+from tests.fixtures.gaad import gaad_role
 
 from .cloudtrail_events import event, load_accounts
 
@@ -36,10 +37,7 @@ def doc(*statements) -> dict:
 
 
 def role(account: str, name: str, trust: dict, attached=()) -> dict:
-    return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper().replace('-', ''):X<17}"[:21],
-            "Arn": f"arn:aws:iam::{account}:role/{name}", "CreateDate": "2024-03-01T00:00:00Z",
-            "AssumeRolePolicyDocument": trust, "InstanceProfileList": [], "Tags": [], "RolePolicyList": [],
-            "AttachedManagedPolicies": [{"PolicyName": a.rsplit("/", 1)[-1], "PolicyArn": a} for a in attached]}
+    return gaad_role(account, name, trust, attached=attached)
 
 
 def administrator_access() -> dict:

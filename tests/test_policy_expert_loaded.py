@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from iamsql.cli import app
 from iamsql.load import load_paths
 from iamsql.store import db
+from tests.fixtures.gaad import gaad_role
 
 ORGANIZATIONS = Path(__file__).parent / "data" / "organizations"
 OUTSIDE, MEMBER = "444444444444", "222222222222"
@@ -43,11 +44,7 @@ def arn(account: str, kind: str, name: str) -> str:
 
 
 def role(account: str, name: str, trust: dict, *statements, attached=()) -> dict:
-    return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper().replace('-', ''):X<17}"[:21],
-            "Arn": arn(account, "role", name), "CreateDate": "2024-03-01T00:00:00Z", "AssumeRolePolicyDocument": trust,
-            "InstanceProfileList": [], "Tags": [],
-            "RolePolicyList": [{"PolicyName": f"{name}-inline", "PolicyDocument": doc(*statements)}] if statements else [],
-            "AttachedManagedPolicies": [{"PolicyName": a.rsplit("/", 1)[-1], "PolicyArn": a} for a in attached]}
+    return gaad_role(account, name, trust, *statements, attached=attached)
 
 
 def user(account: str, name: str, *statements, boundary=None) -> dict:

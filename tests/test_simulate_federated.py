@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from iamsql.cli import app
 from iamsql.load import load_paths
 from iamsql.store import db
+from tests.fixtures.gaad import gaad_role
 
 ACCOUNT = "123456789012"
 SAML = f"arn:aws:iam::{ACCOUNT}:saml-provider/corporate-idp"
@@ -26,10 +27,7 @@ def doc(*statements) -> dict:
 
 
 def role(name: str, trust: dict) -> dict:
-    return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper().replace('-', ''):X<17}"[:21],
-            "Arn": f"arn:aws:iam::{ACCOUNT}:role/{name}", "CreateDate": "2024-03-01T00:00:00Z",
-            "AssumeRolePolicyDocument": trust, "InstanceProfileList": [], "Tags": [], "RolePolicyList": [],
-            "AttachedManagedPolicies": []}
+    return gaad_role(ACCOUNT, name, trust)
 
 
 def gaad() -> dict:

@@ -16,6 +16,7 @@ import pytest
 from iamsql import controls
 from iamsql.load import load_paths
 from iamsql.store import db
+from tests.fixtures.gaad import gaad_role
 
 ORGANIZATIONS = Path(__file__).parent / "data" / "organizations"
 DEV, ORGANIZATION = "222222222222", "o-a1b2c3d4e5"
@@ -31,11 +32,7 @@ TRUSTS = {
 
 def role(name: str, condition: dict) -> dict:
     statement = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Condition": condition}
-    return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper().replace('-', ''):X<17}"[:21],
-            "Arn": f"arn:aws:iam::{DEV}:role/{name}", "CreateDate": "2024-03-01T00:00:00Z",
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [statement]},
-            "MaxSessionDuration": 3600, "InstanceProfileList": [], "RolePolicyList": [], "Tags": [],
-            "AttachedManagedPolicies": []}
+    return gaad_role(DEV, name, [statement], max_session_duration=3600)
 
 
 def statuses(folder: Path, organization: str | None) -> dict[str, str]:

@@ -7,17 +7,13 @@ A ``Deny`` with ``NotPrincipal`` only takes callers away: the ``Allow`` statemen
 Roles of account 111122223333 loaded from a ``get-account-authorization-details`` file by the real loader into a
 database file."""
 
-import json
 
 import pytest
-from typer.testing import CliRunner
 
-from iamsql import controls
-from iamsql.cli import app
 from iamsql.errors import IamsqlError
-from iamsql.load import load_paths
 from iamsql.policy.access import who
 from iamsql.store import db
+from tests.fixtures.gaad import gaad_role, load_and_check, query_rows, write_gaad
 
 ACCOUNT, PARTNER = "111122223333", "444455556666"
 BOB, PARTNER_ROOT = f"arn:aws:iam::{PARTNER}:user/bob", f"arn:aws:iam::{PARTNER}:root"
@@ -34,34 +30,15 @@ TRUSTS = {
 }
 
 
-def role(name: str, statements: list[dict]) -> dict:
-    return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper().replace('-', ''):X<17}"[:21],
-            "Arn": f"arn:aws:iam::{ACCOUNT}:role/{name}", "CreateDate": "2024-03-01T00:00:00Z",
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": statements},
-            "MaxSessionDuration": 3600, "InstanceProfileList": [], "RolePolicyList": [], "Tags": [],
-            "AttachedManagedPolicies": []}
-
-
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     """(statuses by (control, role name), trust rows by role name, path) of the loaded database file."""
     folder = tmp_path_factory.mktemp("trust_not_principal")
-    (folder / ACCOUNT).mkdir()
-    (folder / ACCOUNT / "gaad.json").write_text(json.dumps({
-        "UserDetailList": [], "GroupDetailList": [], "Policies": [],
-        "RoleDetailList": [role(name, statements) for name, statements in TRUSTS.items()]}))
-    path = str(folder / "iam.duckdb")
-    con = db.connect(path)
-    try:
-        load_paths(con, [folder])
-        results = controls.results(con, controls.run_checks(con, controls=CONTROLS))
-    finally:
-        con.close()
-    done = CliRunner().invoke(app, ["query", "--db", path, "-o", "json",
-                                    "select role_name, trusted, trusted_kind, decision from iam_role_trust_access"])
-    assert done.exit_code == 0, done.output
+    write_gaad(folder, ACCOUNT, roles=[gaad_role(ACCOUNT, name, statements, max_session_duration=3600)
+                                       for name, statements in TRUSTS.items()])
+    path, results = load_and_check(folder, CONTROLS)
     rows: dict[str, set[tuple]] = {}
-    for found in json.loads(done.output)["rows"]:
+    for found in query_rows(path, "select role_name, trusted, trusted_kind, decision from iam_role_trust_access"):
         rows.setdefault(found["role_name"], set()).add((found["trusted"], found["trusted_kind"], found["decision"]))
     statuses = {(r["control_id"], r["resource"].rsplit("/", 1)[-1]): r["status"] for r in results}
     return statuses, rows, path

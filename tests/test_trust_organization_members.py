@@ -23,6 +23,7 @@ from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.tables import Asker
 from iamsql.store import db
+from tests.fixtures.gaad import gaad_role
 
 ORGANIZATIONS = Path(__file__).parent / "data" / "organizations"
 DEV, PROD, OUTSIDER, ORGANIZATION = "222222222222", "333333333333", "444455556666", "o-a1b2c3d4e5"
@@ -46,11 +47,7 @@ def role(name: str, principals: list[str], condition: dict | None) -> dict:
     statement = {"Effect": "Allow", "Principal": {"AWS": principals}, "Action": "sts:AssumeRole"}
     if condition:
         statement["Condition"] = condition
-    return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper().replace('-', ''):X<17}"[:21],
-            "Arn": f"arn:aws:iam::{DEV}:role/{name}", "CreateDate": "2024-03-01T00:00:00Z",
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [statement]},
-            "MaxSessionDuration": 3600, "InstanceProfileList": [], "RolePolicyList": [], "Tags": [],
-            "AttachedManagedPolicies": []}
+    return gaad_role(DEV, name, [statement], max_session_duration=3600)
 
 
 BOB = f"arn:aws:iam::{OUTSIDER}:user/bob"

@@ -4,15 +4,10 @@ callers can only be role sessions (``iam_role_trust_access.roles_only``) and jud
 whole account, a federated identity) by the maximum. Roles of account 111122223333 with twelve-hour sessions, loaded
 from a ``get-account-authorization-details`` file by the real loader into a database file."""
 
-import json
 
 import pytest
-from typer.testing import CliRunner
 
-from iamsql import controls
-from iamsql.cli import app
-from iamsql.load import load_paths
-from iamsql.store import db
+from tests.fixtures.gaad import gaad_role, load_and_check, query_rows, write_gaad
 
 ACCOUNT, PARTNER = "111122223333", "444455556666"
 CONTROL = "iam_role_long_session_external"
@@ -55,35 +50,19 @@ def role(name: str, principal: dict, condition, action: str) -> dict:
     statement = {"Effect": "Allow", "Principal": principal, "Action": action}
     statements = [{**statement, "Condition": c} for c in (condition if isinstance(condition, list) else [condition])
                   if c] or [statement]
-    return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper().replace('-', ''):X<17}"[:21],
-            "Arn": f"arn:aws:iam::{ACCOUNT}:role/{name}", "CreateDate": "2024-03-01T00:00:00Z",
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": statements},
-            "MaxSessionDuration": 43200, "InstanceProfileList": [], "RolePolicyList": [], "Tags": [],
-            "AttachedManagedPolicies": []}
+    return gaad_role(ACCOUNT, name, statements, max_session_duration=43200)
 
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     """(results by role name, admitted trust rows by role name) of the loaded database file."""
     folder = tmp_path_factory.mktemp("role_chaining")
-    (folder / ACCOUNT).mkdir()
-    (folder / ACCOUNT / "gaad.json").write_text(json.dumps({
-        "UserDetailList": [], "GroupDetailList": [], "Policies": [],
-        "RoleDetailList": [role(name, *trust[:3]) for name, trust in TRUSTS.items()]}))
-    path = str(folder / "iam.duckdb")
-    con = db.connect(path)
-    try:
-        load_paths(con, [folder])
-        run_id = controls.run_checks(con, controls=[CONTROL])
-        results = {r["resource"].rsplit("/", 1)[-1]: r for r in controls.results(con, run_id)}
-    finally:
-        con.close()
-    done = CliRunner().invoke(app, ["query", "--db", path, "-o", "json",
-                                    "select role_name, trusted_kind, external, decision, roles_only "
-                                    "from iam_role_trust_access order by 1, 2, 3, 4"])
-    assert done.exit_code == 0, done.output
+    write_gaad(folder, ACCOUNT, roles=[role(name, *trust[:3]) for name, trust in TRUSTS.items()])
+    path, found_rows = load_and_check(folder, [CONTROL])
+    results = {r["resource"].rsplit("/", 1)[-1]: r for r in found_rows}
     rows: dict[str, list[dict]] = {}
-    for found in json.loads(done.output)["rows"]:
+    for found in query_rows(path, "select role_name, trusted_kind, external, decision, roles_only "
+                                  "from iam_role_trust_access order by 1, 2, 3, 4"):
         rows.setdefault(found.pop("role_name"), []).append(found)
     return results, rows
 

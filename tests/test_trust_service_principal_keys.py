@@ -7,15 +7,10 @@ requiring aws:PrincipalAccount to be missing refuses it too, and one requiring a
 admit it without any source condition (the control alarms: what is not known is never ok). Roles of account
 111122223333 loaded from a ``get-account-authorization-details`` file by the real loader into a database file."""
 
-import json
 
 import pytest
-from typer.testing import CliRunner
 
-from iamsql import controls
-from iamsql.cli import app
-from iamsql.load import load_paths
-from iamsql.store import db
+from tests.fixtures.gaad import gaad_role, load_and_check, query_rows, write_gaad
 
 ACCOUNT = "111122223333"
 DEPUTY = "iam_role_service_trust_confused_deputy"
@@ -39,33 +34,19 @@ TRUSTS = {
 
 
 def role(name: str, principal, condition) -> dict:
-    return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper().replace('-', ''):X<17}"[:21],
-            "Arn": f"arn:aws:iam::{ACCOUNT}:role/{name}", "CreateDate": "2024-03-01T00:00:00Z",
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", "Condition": condition}]},
-            "MaxSessionDuration": 3600, "InstanceProfileList": [], "RolePolicyList": [], "Tags": [],
-            "AttachedManagedPolicies": []}
+    return gaad_role(ACCOUNT, name, [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole",
+                                      "Condition": condition}], max_session_duration=3600)
 
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     """(the control's status by role name, the service rows' decisions by role name) of the loaded database."""
     folder = tmp_path_factory.mktemp("trust_service_principal_keys")
-    (folder / ACCOUNT).mkdir()
-    (folder / ACCOUNT / "gaad.json").write_text(json.dumps({
-        "UserDetailList": [], "GroupDetailList": [], "Policies": [],
-        "RoleDetailList": [role(name, principal, condition) for name, (principal, condition, _, _) in TRUSTS.items()]}))
-    path = str(folder / "iam.duckdb")
-    con = db.connect(path)
-    try:
-        load_paths(con, [folder])
-        results = controls.results(con, controls.run_checks(con, controls=[DEPUTY]))
-    finally:
-        con.close()
-    done = CliRunner().invoke(app, ["query", "--db", path, "-o", "json",
-                                    "select role_name, decision from iam_role_trust_access where trusted_kind = 'service'"])
-    assert done.exit_code == 0, done.output
-    decisions = {row["role_name"]: row["decision"] for row in json.loads(done.output)["rows"]}
+    write_gaad(folder, ACCOUNT, roles=[role(name, principal, condition)
+                                       for name, (principal, condition, _, _) in TRUSTS.items()])
+    path, results = load_and_check(folder, [DEPUTY])
+    decisions = {row["role_name"]: row["decision"] for row in query_rows(
+        path, "select role_name, decision from iam_role_trust_access where trusted_kind = 'service'")}
     statuses = {r["resource"].rsplit("/", 1)[-1]: r["status"] for r in results if r["control_id"] == DEPUTY}
     return statuses, decisions
 

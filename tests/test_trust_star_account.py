@@ -9,10 +9,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from iamsql import controls
 from iamsql.cli import app
-from iamsql.load import load_paths
-from iamsql.store import db
+from tests.fixtures.gaad import gaad_role, load_and_check, query_rows, write_gaad
 
 ACCOUNT, PARTNER, OTHER, ORGANIZATION = "111122223333", "444455556666", "777788889999", "o-a1b2c3d4e5"
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -56,12 +54,8 @@ def role(name: str, trust) -> dict:
     for principal, condition in trust if isinstance(trust, list) else [trust]:
         statement = {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}
         statements.append({**statement, "Condition": condition} if condition else statement)
-    return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper().replace('-', ''):X<17}"[:21],
-            "Arn": f"arn:aws:iam::{ACCOUNT}:role/{name}", "CreateDate": "2024-03-01T00:00:00Z",
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": statements},
-            "MaxSessionDuration": 43200, "InstanceProfileList": [], "RolePolicyList": [],
-            "Tags": [{"Key": "iamsql:identity-type", "Value": "nhi"}],
-            "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": ADMIN_ARN}]}
+    return gaad_role(ACCOUNT, name, statements, attached=[ADMIN_ARN], max_session_duration=43200,
+                     tags={"iamsql:identity-type": "nhi"})
 
 
 def administrator_access(attachments: int) -> dict:
@@ -78,25 +72,15 @@ def administrator_access(attachments: int) -> dict:
 def loaded(tmp_path_factory):
     """(results by (control, role name), trust rows by role name, path) of the loaded database file."""
     folder = tmp_path_factory.mktemp("star_account")
-    (folder / ACCOUNT).mkdir()
-    (folder / ACCOUNT / "gaad.json").write_text(json.dumps({
-        "UserDetailList": [], "GroupDetailList": [], "Policies": [administrator_access(len(TRUSTS))],
-        "RoleDetailList": [role(name, trust) for name, trust in TRUSTS.items()]}))
-    con = db.connect(str(folder / "iam.duckdb"))
-    try:
-        load_paths(con, [folder])
-        run_id = controls.run_checks(con, controls=CONTROLS)
-        results = {(r["control_id"], r["resource"].rsplit("/", 1)[-1]): r for r in controls.results(con, run_id)}
-    finally:
-        con.close()
+    write_gaad(folder, ACCOUNT, roles=[role(name, trust) for name, trust in TRUSTS.items()],
+               policies=[administrator_access(len(TRUSTS))])
+    path, found_rows = load_and_check(folder, CONTROLS)
+    results = {(r["control_id"], r["resource"].rsplit("/", 1)[-1]): r for r in found_rows}
     columns = "role_name, trusted, trusted_kind, trusted_account, external, decision, names_caller, requires_external_id"
-    done = CliRunner().invoke(app, ["query", "--db", str(folder / "iam.duckdb"), "-o", "json",
-                                    f"select {columns} from iam_role_trust_access order by 1, 2, 3, 4"])
-    assert done.exit_code == 0, done.output
     rows: dict[str, list[dict]] = {}
-    for found in json.loads(done.output)["rows"]:
+    for found in query_rows(path, f"select {columns} from iam_role_trust_access order by 1, 2, 3, 4"):
         rows.setdefault(found.pop("role_name"), []).append(found)
-    return results, rows, str(folder / "iam.duckdb")
+    return results, rows, path
 
 
 def statuses(loaded, name: str) -> dict[str, str]:

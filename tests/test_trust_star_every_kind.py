@@ -10,10 +10,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from iamsql import controls
 from iamsql.cli import app
-from iamsql.load import load_paths
-from iamsql.store import db
+from tests.fixtures.gaad import gaad_role, load_and_check, query_rows, write_gaad
 
 ACCOUNT = "111122223333"
 SERVICE, OIDC = "iam_role_service_trust_confused_deputy", "iam_role_oidc_trust_has_sub_condition"
@@ -36,34 +34,18 @@ TRUSTS = {
 
 def role(name: str, principal, action, condition) -> dict:
     statement = {"Effect": "Allow", "Principal": principal, "Action": action}
-    return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper().replace('-', ''):X<17}"[:21],
-            "Arn": f"arn:aws:iam::{ACCOUNT}:role/{name}", "CreateDate": "2024-03-01T00:00:00Z",
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
-                {**statement, "Condition": condition} if condition else statement]},
-            "MaxSessionDuration": 3600, "InstanceProfileList": [], "RolePolicyList": [], "Tags": [],
-            "AttachedManagedPolicies": []}
+    return gaad_role(ACCOUNT, name, [{**statement, "Condition": condition} if condition else statement],
+                     max_session_duration=3600)
 
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     """(statuses by (control, role name), trust rows by role name, path) of the loaded database file."""
     folder = tmp_path_factory.mktemp("trust_star_every_kind")
-    (folder / ACCOUNT).mkdir()
-    (folder / ACCOUNT / "gaad.json").write_text(json.dumps({
-        "UserDetailList": [], "GroupDetailList": [], "Policies": [],
-        "RoleDetailList": [role(name, *trust) for name, trust in TRUSTS.items()]}))
-    path = str(folder / "iam.duckdb")
-    con = db.connect(path)
-    try:
-        load_paths(con, [folder])
-        results = controls.results(con, controls.run_checks(con, controls=CONTROLS))
-    finally:
-        con.close()
-    done = CliRunner().invoke(app, ["query", "--db", path, "-o", "json",
-                                    "select role_name, trusted_kind, decision from iam_role_trust_access"])
-    assert done.exit_code == 0, done.output
+    write_gaad(folder, ACCOUNT, roles=[role(name, *trust) for name, trust in TRUSTS.items()])
+    path, results = load_and_check(folder, CONTROLS)
     rows: dict[str, dict[str, str]] = {}
-    for found in json.loads(done.output)["rows"]:
+    for found in query_rows(path, "select role_name, trusted_kind, decision from iam_role_trust_access"):
         rows.setdefault(found["role_name"], {})[found["trusted_kind"]] = found["decision"]
     statuses = {(r["control_id"], r["resource"].rsplit("/", 1)[-1]): r["status"] for r in results}
     return statuses, rows, path
