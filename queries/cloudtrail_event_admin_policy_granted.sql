@@ -257,7 +257,7 @@ from ranked as r
 union all
 select w.resource, w.status,
   case when w.status = 'ok' then w.summary || ' grants an administrator or escalation-enabling policy.'
-    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+    else w.summary || ' falls in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken, so administrator grants cannot be judged.' end,
   w.account_id,

@@ -35,6 +35,12 @@ per_principal as (
   from login
   where principal_arn is not null
   group by account_id, principal_arn
+),
+-- each account's events of the look-back, the time they span named in every reason
+looked_at as (
+  select w.account_id, w.resource, w.status, w.span, w.summary from cloudtrail_event_window as w
+  where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+    and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
 )
 select
   p.principal_arn as resource,
@@ -42,31 +48,29 @@ select
   case
     when p.without_mfa > 0 then
       regexp_replace(p.principal_arn, '^.*[:/]', '') || ' signed in to the console without MFA ' || p.without_mfa
-        || ' time(s) out of ' || p.logins || ' in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end || ' before the data was taken, last on '
+        || ' time(s) out of ' || p.logins || ' in the loaded events ' || w.span || ', last on '
         || to_char(p.last_without_mfa, 'YYYY-MM-DD HH24:MI') || ' UTC from ' || coalesce(p.ips, 'an unknown address')
         || '; require MFA for it.'
     else
-      regexp_replace(p.principal_arn, '^.*[:/]', '') || ' used MFA for all ' || p.logins || ' console sign-in(s) in the '
-        || :lookback_days || case when :lookback_days = 1 then ' day' else ' days' end|| ' before the data was taken.'
+      regexp_replace(p.principal_arn, '^.*[:/]', '') || ' used MFA for all ' || p.logins
+        || ' console sign-in(s) in the loaded events ' || w.span || '.'
   end as reason,
   p.account_id,
   'global' as region
 from per_principal as p
+  join looked_at as w on w.account_id = p.account_id
 union all
 select
   w.resource,
   w.status,
   case
     when w.status = 'skip' then
-      'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      w.summary || ' falls in the ' || :lookback_days
         || case when :lookback_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so console sign-ins cannot be judged.'
     else w.summary || ' is a successful IAM-user or root console sign-in.'
   end,
   w.account_id,
   'global'
-from cloudtrail_event_window as w
-where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
-  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
-  and not exists (select 1 from per_principal as p where p.account_id = w.account_id)
+from looked_at as w
+where not exists (select 1 from per_principal as p where p.account_id = w.account_id)

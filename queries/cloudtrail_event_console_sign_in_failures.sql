@@ -93,7 +93,7 @@ select w.resource, w.status,
   case when w.status = 'ok' then w.summary || ' shows ' || :min_failures
       || ' or more failed console sign-ins from one address within ' || :window_minutes
       || case when :window_minutes = 1 then ' minute' else ' minutes' end || '.'
-    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+    else w.summary || ' falls in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken, so failed console sign-ins cannot be judged.' end,
   w.account_id,

@@ -78,7 +78,7 @@ select
   w.status,
   case
     when w.status = 'skip' then
-      'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      w.summary || ' falls in the ' || :lookback_days
         || case when :lookback_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so cross-account role use cannot be judged.'
     else w.summary || ' is a role assumed from another account.'

@@ -99,7 +99,7 @@ where r.rn = 1
 union all
 select w.resource, w.status,
   case when w.status = 'ok' then w.summary || ' replaces a Lambda function''s code outside its usual deployments.'
-    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+    else w.summary || ' falls in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken, so Lambda code changes cannot be judged.' end,
   w.account_id,

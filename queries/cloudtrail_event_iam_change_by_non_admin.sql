@@ -92,7 +92,7 @@ select w.resource, w.status,
   case when w.status = 'ok'
     then 'No IAM change was made in the ' || :lookback_days || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken.'
-    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+    else w.summary || ' falls in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken, so IAM changes cannot be judged.' end,
   w.account_id, 'global'

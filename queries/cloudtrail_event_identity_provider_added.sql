@@ -89,7 +89,7 @@ union all
 select w.resource, w.status,
   case when w.status = 'ok' then w.summary || ' adds an identity provider or is a federated session from a provider not seen in the first '
       || :baseline_hours || case when :baseline_hours = 1 then ' hour' else ' hours' end|| '.'
-    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+    else w.summary || ' falls in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken, so new identity providers cannot be judged.' end,
   w.account_id,

@@ -140,7 +140,7 @@ select w.resource, w.status,
   case when w.status = 'ok' then w.summary || ' is part of ' || (select actions from needed)
       || ' or more of the ' || (select listed from needed) || ' Bedrock model-access actions called within '
       || :window_minutes || case when :window_minutes = 1 then ' minute' else ' minutes' end || ' by one caller.'
-    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+    else w.summary || ' falls in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken, so Bedrock model-access activity cannot be judged.' end,
   w.account_id,

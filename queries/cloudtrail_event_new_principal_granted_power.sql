@@ -160,7 +160,7 @@ union all
 select w.resource, w.status,
   case when w.status = 'ok' then w.summary || ' creates a user or role that the same caller armed within ' || :window_minutes
       || case when :window_minutes = 1 then ' minute' else ' minutes' end || '.'
-    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+    else w.summary || ' falls in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken, so newly created identities cannot be judged.' end,
   w.account_id,

@@ -80,7 +80,7 @@ where r.rn = 1
 union all
 select w.resource, w.status,
   case when w.status = 'ok' then w.summary || ' deletes the account password policy or sets it under the floors.'
-    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+    else w.summary || ' falls in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken, so password policy changes cannot be judged.' end,
   w.account_id,

@@ -134,7 +134,7 @@ union all
 select w.resource,
   w.status,
   case when w.status = 'skip' then
-      'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+      w.summary || ' falls in the ' || :lookback_days
         || case when :lookback_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so use of retired keys cannot be judged.'
     else w.summary || ' was signed by a key after it was deactivated or deleted.' end,

@@ -118,7 +118,7 @@ from named as p
 union all
 select w.resource, w.status,
   case when w.status = 'ok' then w.summary || ' opens a role trust to an outside account, everyone or an unconditioned federated provider.'
-    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+    else w.summary || ' falls in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken, so role trust changes cannot be judged.' end,
   w.account_id,

@@ -62,7 +62,7 @@ where r.rn = 1
 union all
 select w.resource, w.status,
   case when w.status = 'ok' then w.summary || ' adds an IAM Roles Anywhere trust anchor or profile.'
-    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+    else w.summary || ' falls in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken, so IAM Roles Anywhere changes cannot be judged.' end,
   w.account_id,

@@ -53,7 +53,7 @@ failed as (
 summary as (
   select c.account_id, c.events, coalesce(r.root_calls, 0) as root_calls, r.root_events, r.root_ips, r.last_root_call,
     coalesce(r.root_keys, 0) as root_keys, r.root_agents, coalesce(f.failed_sign_ins, 0) as failed_sign_ins, f.last_failed,
-    c.summary as events_summary
+    c.summary as events_summary, c.span as events_span
   -- the account's events of the window, counted once for every detection
   from cloudtrail_event_window as c
     left join failed as f on f.account_id = c.account_id
@@ -75,12 +75,11 @@ select
   case when coalesce(s.events, 0) = 0 then 'skip' when s.root_calls > 0 then 'alarm' else 'ok' end as status,
   case
     when coalesce(s.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+      s.events_summary || ' falls in the ' || :lookback_days
         || case when :lookback_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so root use cannot be judged.'
     when s.root_calls > 0 then
-      'The root user made ' || s.root_calls || ' call(s) in the ' || :lookback_days
-        || case when :lookback_days = 1 then ' day' else ' days' end || ' before the data was taken ('
+      'The root user made ' || s.root_calls || ' call(s) in the loaded events ' || s.events_span || ' ('
         || s.root_events || '), last on ' || to_char(s.last_root_call, 'YYYY-MM-DD HH24:MI') || ' UTC from '
         || coalesce(s.root_ips, 'an unknown address') || ' (' || s.root_agents || ')'
         || case when s.root_keys > 0 then ', and created ' || s.root_keys || ' root access key(s): delete them' else '' end

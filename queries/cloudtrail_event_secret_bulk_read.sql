@@ -156,7 +156,7 @@ select w.resource, w.status,
   case when w.status = 'ok' then w.summary || ' is part of a read of ' || :min_secrets
       || ' or more secrets within ' || :window_minutes
       || case when :window_minutes = 1 then ' minute' else ' minutes' end || ' by one caller.'
-    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+    else w.summary || ' falls in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken, so bulk reads of secrets cannot be judged.' end,
   w.account_id,

@@ -239,7 +239,7 @@ where r.rn = 1
 union all
 select w.resource, w.status,
   case when w.status = 'ok' then w.summary || ' stops or deletes Config, GuardDuty, Security Hub, Access Analyzer, flow logs, DNS query logs, Bedrock invocation logs or the delivery of a trail''s logs.'
-    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+    else w.summary || ' falls in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken, so security monitors being switched off cannot be judged.' end,
   w.account_id,

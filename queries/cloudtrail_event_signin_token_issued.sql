@@ -118,7 +118,7 @@ union all
 select w.resource, w.status,
   case when w.status = 'ok' then w.summary || ' makes a console sign-in token from a federation token or role session outside allowed_callers and'
       || ' IAM Identity Center''s portal.'
-    else 'No CloudTrail events of account ' || w.account_id || ' fall in the ' || :lookback_days
+    else w.summary || ' falls in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken, so console sign-in tokens cannot be judged.' end,
   w.account_id,

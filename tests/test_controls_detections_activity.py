@@ -18,7 +18,7 @@ from iamsql import controls
 from iamsql.load import load_paths
 from iamsql.store import db
 
-from .cloudtrail_events import event, in_console
+from .cloudtrail_events import console_login, event, in_console
 from .test_controls_detections_identity import AS_OF, run, statuses
 
 DATA = Path(__file__).parent / "data"
@@ -197,7 +197,7 @@ def test_the_ok_row_counts_the_window_of_any_look_back(tmp_path):
     [(_, status, reason)] = run(tmp_path / "week", events, PRIVESC, lookback_days=7)[account]
     assert status == "ok" and reason.startswith(f"None of the 3 CloudTrail events from {times[0]:%Y-%m-%d %H:%M}"), reason
     [(_, status, reason)] = run(tmp_path / "gap", {account: events[account][:1]}, PRIVESC, lookback_days=2)[account]
-    assert status == "skip" and "fall in the 2 days before" in reason, reason
+    assert status == "skip" and "falls in the 2 days before" in reason, reason
 
 
 BEDROCK_SETUP = ["ListFoundationModels", "GetFoundationModelAvailability", "ListFoundationModelAgreementOffers",
@@ -277,3 +277,35 @@ def test_the_ok_row_names_the_time_the_events_span_not_the_look_back(tmp_path, c
     assert status == "ok", reason
     assert reason.startswith(f"None of the 1 CloudTrail events from {when:%Y-%m-%d %H:%M} to {when:%Y-%m-%d %H:%M} UTC "), reason
     assert "90 days" not in reason, reason
+
+
+def test_alarm_and_per_person_rows_name_the_time_the_events_span_not_the_look_back(tmp_path):
+    """A sign-in without MFA, one with MFA and a root call, an hour apart, in a 90-day look-back: every reason says
+    the time the loaded events span (they said 'out of 1 in the 90 days before the data was taken')."""
+    account = "874000000004"
+    first, middle, last = (AS_OF - timedelta(hours=hours) for hours in (3, 2, 1))
+    events = {account: [console_login(account, first, "eve", mfa=False), console_login(account, middle, "alice", mfa=True),
+                        event(account, last, "ListUsers", root=True)]}
+    span = f"from {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC"
+    logins = {resource.rsplit("/", 1)[-1]: (status, reason) for resource, status, reason in
+              run(tmp_path / "mfa", events, "cloudtrail_event_console_login_without_mfa")[account]}
+    assert logins["eve"][0] == "alarm" and f"1 time(s) out of 1 in the loaded events {span}, last on" in logins["eve"][1], logins
+    assert logins["alice"] == ("ok", f"alice used MFA for all 1 console sign-in(s) in the loaded events {span}."), logins
+    [(_, status, reason)] = run(tmp_path / "root", events, "cloudtrail_event_root_activity")[account]
+    assert status == "alarm" and reason.startswith(f"The root user made 1 call(s) in the loaded events {span} (ListUsers)"), reason
+    for _, reason in logins.values():
+        assert "90 days" not in reason
+    assert "90 days" not in reason
+
+
+def test_the_skip_row_names_the_loaded_events_not_the_look_back_as_empty(tmp_path):
+    """Events only before the look-back: the skip says none of the loaded events falls in it and when the newest is
+    (it said 'No CloudTrail events of account ... fall in the 2 days', as if nothing had happened in them)."""
+    account = "874000000005"
+    old = AS_OF - timedelta(days=3)
+    for control_id in ("cloudtrail_event_root_activity", "cloudtrail_event_console_login_without_mfa", PRIVESC):
+        [(_, status, reason)] = run(tmp_path / control_id, {account: [event(account, old, "ListUsers", user="reader")]},
+                                    control_id, lookback_days=2)[account]
+        assert status == "skip", reason
+        assert reason.startswith(f"None of the loaded CloudTrail events of account {account} (the newest from "
+                                 f"{old:%Y-%m-%d %H:%M} UTC) falls in the 2 days before the data was taken, so "), reason

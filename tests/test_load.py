@@ -405,6 +405,19 @@ def test_recorded_no_such_entity_means_no_password_policy(tmp_path, con, public_
     assert count(con, "select count(*) from history.aws_iam_account_password_policy") == 1
 
 
+@pytest.mark.parametrize("folder", ["raw_placebo/test_account_root_mfa", "api_response_json/test_account_root_mfa"])
+def test_account_aliases_fill_aws_account(con, public_data, folder):
+    """A placebo recording's ListAccountAliases (format placebo:iam:list-account-aliases) gives aws_account its
+    aliases and title, as the CLI's list-account-aliases output does (the view read only the CLI's)."""
+    path = public_data / "cloud_custodian_placebo" / folder
+    recorded = json.loads((path / "iam.ListAccountAliases_1.json").read_text())
+    aliases = recorded.get("data", recorded)["AccountAliases"]
+    load_paths(con, [path])
+    controls.create_views(con, access=False)
+    rows = con.execute("select account_id, account_aliases, title from aws_account").fetchall()
+    assert rows == [("644160558196", json.dumps(aliases, separators=(",", ":")), aliases[0])], rows
+
+
 # ---- snapshots and history -------------------------------------------------------------------------------------------
 
 

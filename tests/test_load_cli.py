@@ -201,7 +201,7 @@ JOB_ID = ("gives only a JobId from generate-service-last-accessed-details or gen
 
 @pytest.mark.parametrize(("output", "says"), [
     ("sts/get-caller-identity_1.json", "gives only the account the files loaded with it belong to"),
-    ("iam/list-account-aliases_1.json", "gives only the account's aliases, which no table holds"),
+    ("iam/list-account-aliases_1.json", "gives only the account's aliases (aws_account.account_aliases); load it with"),
     ("iam/generate-service-last-accessed-details_1.json", JOB_ID),
     ("iam/generate-organizations-access-report_1.json", JOB_ID),
 ])

@@ -1135,8 +1135,8 @@ def _no_data(paths: list[str]) -> str:
 ALONE_HINTS = {
     "sts:get-caller-identity": "gives only the account the files loaded with it belong to; load it with that "
                                "account's IAM outputs",
-    "iam:list-account-aliases": "gives only the account's aliases, which no table holds; load the account's IAM "
-                                "outputs (get-account-authorization-details...)",
+    "iam:list-account-aliases": "gives only the account's aliases (aws_account.account_aliases); load it with the "
+                                "account's IAM outputs (get-account-authorization-details...)",
     identity.GENERATE_LAST_ACCESSED: "gives only a JobId from generate-service-last-accessed-details or "
                                      "generate-organizations-access-report; load it with the "
                                      "get-service-last-accessed-details output of the same job (no Organizations "

@@ -16,7 +16,8 @@ check run shows each account only its own rows), since the management account's 
 with aliases as (
   select distinct on (s.account_id) s.account_id, src -> 'account_aliases' as account_aliases
   from iamsql_snapshot as s, jsonb_array_elements(s.sources) as src
-  where src ->> 'format' = 'iam:list-account-aliases'
+  -- the CLI's output or a placebo recording's (format placebo:iam:list-account-aliases)
+  where src ->> 'format' like '%iam:list-account-aliases'
   order by s.account_id, s.snapshot_id desc
 ),
 described as (

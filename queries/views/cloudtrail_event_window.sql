@@ -12,8 +12,11 @@ account without events has only that one, earlier_time NULL too).
 
 Columns: account_id, resource (the account, `arn:<partition>:::<account>`), earlier_time (the newest event time
 before the window's first), first_time, last_time, events (how many in the window), status (`ok` when it holds
-events, else `skip`: nothing to judge), summary (`None of the <events> CloudTrail events from <first> to <last>
-UTC`, times to the minute, for the detection to end with what it looked for; NULL when the window is empty).
+events, else `skip`: nothing to judge), span (`from <first> to <last> UTC`, times to the minute: the time the
+loaded events cover, which a reason names instead of the whole look-back; NULL when the window is empty), summary
+(`None of the <events> CloudTrail events <span>`, for the detection to end with what it looked for; for an empty
+window `None of the loaded CloudTrail events of account <account> (the newest from <earlier> UTC)`, the newest
+left out when the account has none, for the detection to end with `falls in the <lookback_days> days ...`).
 */
 with account_time as (
   select c.account_id, c.event_time, c.events,
@@ -31,11 +34,20 @@ window_ as (
   from iamsql_account as a
     left join cloudtrail_event_count as t on t.account_id = a.account_id
   group by a.account_id
+),
+spanned as (
+  select w.account_id, w.earlier_time, w.first_time, w.last_time, w.events,
+    'from ' || to_char(w.first_time, 'YYYY-MM-DD HH24:MI') || ' to '
+    || to_char(w.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC' as span
+  from window_ as w
 )
 select w.account_id, 'arn:' || a.partition || ':::' || a.account_id as resource,
   w.earlier_time, w.first_time, w.last_time, w.events,
   case when w.events > 0 then 'ok' else 'skip' end as status,
-  'None of the ' || w.events || ' CloudTrail events from ' || to_char(w.first_time, 'YYYY-MM-DD HH24:MI')
-    || ' to ' || to_char(w.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC' as summary
-from window_ as w
+  w.span,
+  case when w.events > 0 then 'None of the ' || w.events || ' CloudTrail events ' || w.span
+    else 'None of the loaded CloudTrail events of account ' || w.account_id
+      || coalesce(' (the newest from ' || to_char(w.earlier_time, 'YYYY-MM-DD HH24:MI') || ' UTC)', '')
+  end as summary
+from spanned as w
   join iamsql_account as a on a.account_id = w.account_id
