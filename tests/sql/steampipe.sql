@@ -9778,3 +9778,33 @@ select date_trunc('quarter', event_time)::date as quarter, extract(week from eve
 from aws_cloudtrail_trail_event
 group by 1, 2
 order by 1, 2;
+
+-- name: x29_instance_role_via_profile_left_join
+select r.name as role_name, p as instance_profile, i.instance_id, i.instance_state
+from aws_iam_role as r,
+  jsonb_array_elements_text(r.instance_profile_arns) as p
+  left join aws_ec2_instance as i on p = i.iam_instance_profile_arn
+order by 1, 2, 3 nulls first;
+
+-- name: x29_access_advisor_stale_by_day_threshold
+select aa.principal_arn, aa.service_namespace,
+  case when aa.last_authenticated is null then 'never' else (now()::date - aa.last_authenticated::date)::text end as days_idle
+from aws_iam_access_advisor as aa
+where coalesce(aa.last_authenticated, now() - '400 days' :: interval) < now() - ('30' || ' days') :: interval
+order by 1, 2;
+
+-- name: x29_notaction_globs_leave_actions
+select t.i as statement, count(distinct a.action) as actions_outside
+from jsonb_array_elements(('{"Statement": [{"Effect": "Allow", "Resource": "*", "NotAction": ["iam:*", "organizations:*"]}, {"Effect": "Deny", "Resource": "*", "NotAction": ["s3:Get*"]}]}' :: jsonb) -> 'Statement') with ordinality as t(stmt, i),
+  jsonb_array_elements_text(t.stmt -> 'NotAction') as action_glob,
+  aws_iam_action as a
+where a.action not like glob(action_glob) and a.prefix in ('iam', 's3', 'organizations')
+group by 1
+order by 1;
+
+-- name: x29_trusted_aws_principals_from_text
+select r.name, aws as trusted
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text((s -> 'Principal' ->> 'AWS')::jsonb) as aws
+order by 1, 2;
