@@ -3415,22 +3415,73 @@ def make_interval(node: exp.MakeInterval) -> exp.Expr:
     return result
 
 
+# Postgres regular-expression atoms that look at the text before the search's start: ``^`` and ``\A`` (the start of
+# the text) and the word boundaries ``\y``, ``\Y``, ``\m``, ``\M``
+START_CONTEXT_ATOMS = ("^", "\\A", "\\y", "\\Y", "\\m", "\\M")
+
+
 def regexp_pg15(node: exp.Expr) -> exp.Expr:
-    """``regexp_count(s, p)``: the number of matches; ``regexp_substr(s, p)``: the first match, NULL without one;
-    ``regexp_instr(s, p)``: the first match's position, 0 without one (the forms with more arguments are refused)."""
-    extra = [k for k, v in node.args.items() if v is not None and k not in ("this", "expression")]
-    if extra:
-        raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with more than two arguments")
-    text, pattern = node.this, node.expression
+    """``regexp_count(s, p [, start [, flags]])``: the number of matches from ``start``; ``regexp_substr(s, p [, start
+    [, n [, flags [, subexpr]]]])``: the ``n``th match (or its group ``subexpr``), NULL without one; ``regexp_instr(s,
+    p [, start [, n [, endoption [, flags]]]])``: the first match's position (after it with ``endoption`` 1), 0
+    without one. ``start`` and ``n`` below 1 fail as in Postgres; ``flags`` are ``i`` and ``c``. Refused: a
+    ``regexp_instr`` ``n`` other than 1 or a ``subexpr``, and a ``start`` other than 1 with a pattern that looks
+    before it (``^``, a word boundary) or is not a literal."""
+    args = node.args
+    name = func_name(node)
+    text, pattern = node.this, _with_case_flags(node.expression, args.get("parameters"), name)
+    start, occurrence = args.get("position"), args.get("occurrence")
+    if isinstance(node, exp.RegexpInstr) and (args.get("group") is not None or occurrence is not None and not (
+            isinstance(occurrence, exp.Literal) and occurrence.this == "1")):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() of a match other than the first or of a "
+                                 "subexpression (n, subexpr)")
+    offset = beyond = None
+    if start is not None and not (isinstance(start, exp.Literal) and start.this == "1"):
+        original = node.expression
+        if not (isinstance(original, exp.Literal) and original.is_string) or any(
+                not inside and piece in START_CONTEXT_ATOMS for _, piece, inside in regex_pieces(original.this)):
+            raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with a start position and a pattern "
+                                     "that is not a literal or looks before the start (^, \\A, a word boundary)")
+        # Postgres searches nothing from past the end of the text (one past it is the empty rest)
+        beyond = exp.GT(this=start.copy(), expression=exp.Add(this=call("length", text.copy()),
+                                                              expression=exp.Literal.number(1)))
+        text = call("pg_regexp_from", text, start)
+        offset = exp.Sub(this=exp.paren(start.copy()), expression=exp.Literal.number(1))
     if isinstance(node, exp.RegexpCount):
-        return exp.Length(this=call("regexp_extract_all", text, pattern))  # an integer, as length() is
-    matches = call("regexp_matches", text.copy(), pattern.copy())
+        count = exp.Length(this=call("regexp_extract_all", text, pattern))  # an integer, as length() is
+        return count if beyond is None else exp.Case().when(beyond, exp.Literal.number(0)).else_(count)
     if isinstance(node, exp.RegexpSubstr):
-        return exp.Case().when(matches, call("regexp_extract", text, pattern, exp.Literal.number(0)))
-    rest = exp.DPipe(this=exp.DPipe(this=string("(?:"), expression=pattern), expression=string(")(?s:.*)"))
-    before = call("regexp_replace", text, rest, string(""))
-    return exp.Case().when(matches, exp.Add(this=call("length", before), expression=exp.Literal.number(1))).else_(
-        exp.Literal.number(0))
+        index = exp.Literal.number(1) if occurrence is None else call("pg_regexp_occurrence", occurrence)
+        group = args.get("group") or exp.Literal.number(0)
+        match = call("list_extract", call("regexp_extract_all", text, pattern, group), index)
+        return match if beyond is None else exp.Case().when(beyond, exp.null()).else_(match)
+    matches = call("regexp_matches", text.copy(), pattern.copy())
+    rest = exp.DPipe(this=exp.DPipe(this=string("(?:"), expression=pattern.copy()), expression=string(")(?s:.*)"))
+    position = exp.Add(this=call("length", call("regexp_replace", text.copy(), rest, string(""))),
+                       expression=exp.Literal.number(1))
+    if offset is not None:
+        position = exp.Add(this=position, expression=offset)
+    option = args.get("option")
+    if option is not None and not (isinstance(option, exp.Literal) and option.this == "0"):
+        matched = call("length", call("regexp_extract", text.copy(), pattern.copy(), exp.Literal.number(0)))
+        position = exp.Add(this=position, expression=exp.Case().when(
+            call("pg_regexp_endoption", option), matched).else_(exp.Literal.number(0)))
+    found = exp.Case().when(matches, position).when(exp.Not(this=matches.copy()), exp.Literal.number(0))  # NULL in, NULL out
+    return found if beyond is None else exp.Case().when(beyond, exp.Literal.number(0)).else_(found)
+
+
+def _with_case_flags(pattern: exp.Expr, flags: exp.Expr | None, name: str) -> exp.Expr:
+    """The pattern of a ``regexp_count``/``_substr``/``_instr`` call with its literal ``flags`` (``i``: ignore case,
+    ``c``: not, the last one wins); other flags are refused."""
+    if flags is None:
+        return pattern
+    if not (isinstance(flags, exp.Literal) and flags.is_string and set(flags.this) <= set("ic")):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with flags other than 'i' and 'c'")
+    if not flags.this.endswith("i"):
+        return pattern
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        return string("(?i)" + pattern.this)
+    return exp.DPipe(this=string("(?i)"), expression=pattern)
 
 
 def encode_decode(node: exp.Encode | exp.Decode) -> exp.Expr:
@@ -5555,15 +5606,25 @@ def star_over_repeated_names(tree: exp.Expr) -> exp.Expr:
     """``select *`` (or ``t.*``) over a subquery or CTE two of whose columns have one name (``select r.name,
     u.name``): DuckDB names the second ``name_1`` there, Postgres keeps ``name``. The source's later columns of a
     name it already has get names of their own (a column list: ``t(name, pg_star_2)``) and the ``*`` lists them
-    under their Postgres names. Only where every source is a table, subquery or CTE and no join has ``USING``."""
+    under their Postgres names. ``t.*`` whatever the other sources; a bare ``*`` where every source has a name (a
+    function in FROM an alias) and no join has ``USING`` or is ``NATURAL``."""
     for select in list(tree.find_all(exp.Select)):
         sources = select_sources(select)
-        if not any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and i.is_star for i in select.expressions) or any(
-                not isinstance(source, (exp.Table, exp.Subquery)) or not source.alias_or_name for source in sources) or any(
-                join.args.get("using") or join.args.get("method") for join in select.args.get("joins") or []):
+        if not any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and i.is_star for i in select.expressions):
             continue
+        joins = select.args.get("joins") or []
+        # a bare * over one join USING (k): star_with_using made it ``k, * EXCLUDE (k)``, and both sources have k
+        one_using = len(joins) == 1 and bool(joins[0].args.get("using")) and not joins[0].args.get("method")
+        if any(isinstance(i, exp.Star) for i in select.expressions) and (
+                any(not source.alias_or_name for source in sources) or not one_using and any(
+                    join.args.get("using") or join.args.get("method") for join in joins)):
+            continue
+        starred = {i.table for i in select.expressions if isinstance(i, exp.Column) and i.is_star}
         renamed: dict[str, list[tuple[str, str]]] = {}
         for source in sources:
+            if not isinstance(source, (exp.Table, exp.Subquery)) or not source.alias_or_name or not (
+                    source.alias_or_name in starred or any(isinstance(i, exp.Star) for i in select.expressions)):
+                continue
             if isinstance(source, exp.Subquery):
                 query, target = source.this, source.args.get("alias")
             else:
@@ -5589,7 +5650,9 @@ def star_over_repeated_names(tree: exp.Expr) -> exp.Expr:
         expanded: list[exp.Expr] = []
         for item in select.expressions:
             if isinstance(item, exp.Star):
-                expanded += [column for source in sources for column in _star_columns(source.alias_or_name, renamed)]
+                excluded = [column.name for column in item.args.get("except_") or []]
+                expanded += [column for source in sources
+                             for column in _star_columns(source.alias_or_name, renamed, excluded)]
             elif isinstance(item, exp.Column) and item.is_star and item.table in renamed:
                 expanded += _star_columns(item.table, renamed)
             else:
@@ -5598,11 +5661,14 @@ def star_over_repeated_names(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
-def _star_columns(alias: str, renamed: dict[str, list[tuple[str, str]]]) -> list[exp.Expr]:
-    """What ``alias.*`` lists: each renamed column under its Postgres name, else ``alias.*`` itself."""
+def _star_columns(alias: str, renamed: dict[str, list[tuple[str, str]]], excluded: list[str] = ()) -> list[exp.Expr]:
+    """What ``alias.*`` lists: each renamed column under its Postgres name, else ``alias.*`` itself; without the
+    ``excluded`` columns (those of a join's ``USING``, which every source has)."""
     if alias not in renamed:
-        return [exp.Column(this=exp.Star(), table=exp.to_identifier(alias))]
-    return [exp.alias_(exp.column(inner, table=alias, quoted=True), name, quoted=True) for inner, name in renamed[alias]]
+        star = exp.Star(except_=[exp.column(name, quoted=True) for name in excluded]) if excluded else exp.Star()
+        return [exp.Column(this=star, table=exp.to_identifier(alias))]
+    return [exp.alias_(exp.column(inner, table=alias, quoted=True), name, quoted=True)
+            for inner, name in renamed[alias] if inner not in excluded]
 
 
 def star_with_using(tree: exp.Expr) -> exp.Expr:

@@ -912,8 +912,15 @@ create or replace temp macro pg_to_char_century(c, fill) as
     printf(case when fill then '%d' when c < 0 then '%03d' else '%02d' end, c);
 create or replace temp macro pg_substr(s, start, n) as
     case when n < 0 then pg_raise('negative substring length not allowed')
-         else substring(s, greatest(start, 1), greatest(start + n - greatest(start, 1), 0)) end;
-create or replace temp macro pg_substr_from(s, start) as substring(s, greatest(start, 1));
+         when start is not null and n is not null
+         then substring(s, greatest(start, 1), greatest(start + n - greatest(start, 1), 0)) end;
+create or replace temp macro pg_substr_from(s, start) as case when start is not null then substring(s, greatest(start, 1)) end;
+create or replace temp macro pg_regexp_from(s, start) as
+    case when start < 1 then pg_raise('invalid value for parameter "start": ' || start) else substring(s, start) end;
+create or replace temp macro pg_regexp_occurrence(n) as
+    case when n < 1 then pg_raise('invalid value for parameter "n": ' || n) else n end;
+create or replace temp macro pg_regexp_endoption(option) as
+    case when option not in (0, 1) then pg_raise('invalid value for parameter "endoption": ' || option) else option = 1 end;
 create or replace temp macro pg_split_part(s, delimiter, n) as
     case when n = 0 then pg_raise('field position must not be zero')
          when delimiter = '' then case when n in (1, -1) then s else '' end
