@@ -1170,6 +1170,8 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
         return "array", 2  # as a function's name: ``array[1]::text`` is still "array"
     if isinstance(node, exp.Exists):
         return "exists", 2
+    if isinstance(node, exp.Overlaps):
+        return "overlaps", 2  # Postgres reads it as its function overlaps()
     if isinstance(node, (exp.Filter, exp.Window, exp.WithinGroup, exp.Bracket)):
         return pg_column_name(node.this)  # a subscript keeps its array's name: (array_agg(x))[1] is array_agg
     if isinstance(node, exp.Subquery):
@@ -2653,6 +2655,14 @@ def at_zone_abbreviation(node: exp.AtTimeZone, zone: str, scope: Scope) -> exp.E
     return case.else_(last) if len(pieces) > 1 else last
 
 
+def _period_bounds(period: exp.Tuple, scope: Scope) -> tuple[exp.Expr, exp.Expr]:
+    """The two ends of an ``OVERLAPS`` period: ``(start, end)``, or ``(start, interval)`` ending at start + interval."""
+    start, other = period.expressions
+    if is_interval(other, scope):
+        return start, exp.Add(this=start.copy(), expression=other)
+    return start, other
+
+
 def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
     as_of = scope.as_of_variable
     name = func_name(node)
@@ -2665,6 +2675,10 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
     if isinstance(node, exp.Window) and (frame_offsets := range_frame_intervals(node, scope)) is not None:
         return frame_offsets
+    if isinstance(node, exp.Overlaps) and all(isinstance(p, exp.Tuple) and len(p.expressions) == 2
+                                              for p in (node.this, node.expression)):
+        return call("pg_overlaps", *(bound for period in (node.this, node.expression)
+                                     for bound in _period_bounds(period, scope)))
     if isinstance(node, exp.AtTimeZone) and isinstance(zone := node.args.get("zone"), exp.Literal) and zone.is_string:
         return at_zone_abbreviation(node, zone.this, scope)
     time_types = (exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMP, exp.DataType.Type.DATE)
@@ -3402,7 +3416,8 @@ def make_interval(node: exp.MakeInterval) -> exp.Expr:
 
     parts: list[exp.Expr] = [call(function, argument(key)) for key, function in MAKE_INTERVAL_PARTS if argument(key)]
     if argument("second") is not None:
-        micros = call("round_even", exp.Mul(this=exp.paren(argument("second")), expression=exp.Literal.number(1000000)),
+        seconds = exp.cast(exp.paren(argument("second")), exp.DataType.build("DOUBLE"))  # double precision, as in Postgres
+        micros = call("round_even", exp.Mul(this=seconds, expression=exp.Literal.number(1000000)),
                       exp.Literal.number(0))
         parts.append(call("to_microseconds", exp.cast(micros, exp.DataType.build("BIGINT"))))
     if not parts:
@@ -5033,8 +5048,6 @@ def check_unsupported(tree: exp.Expr) -> None:
     for node in tree.find_all(exp.RecursiveWithSearch):
         clause = "CYCLE" if str(node.args.get("kind")).upper() == "CYCLE" else "SEARCH"
         raise UnsupportedFeature(f"unsupported Postgres feature: the {clause} clause of WITH RECURSIVE")
-    for node in tree.find_all(exp.Overlaps):
-        raise UnsupportedFeature("unsupported Postgres feature: OVERLAPS")
     for node in tree.find_all(exp.Lock):
         raise UnsupportedFeature("unsupported Postgres feature: FOR UPDATE/SHARE")
     for node in tree.find_all(exp.Func):
@@ -5622,26 +5635,12 @@ def star_over_repeated_names(tree: exp.Expr) -> exp.Expr:
         starred = {i.table for i in select.expressions if isinstance(i, exp.Column) and i.is_star}
         renamed: dict[str, list[tuple[str, str]]] = {}
         for source in sources:
-            if not isinstance(source, (exp.Table, exp.Subquery)) or not source.alias_or_name or not (
-                    source.alias_or_name in starred or any(isinstance(i, exp.Star) for i in select.expressions)):
+            if not (source.alias_or_name in starred or any(isinstance(i, exp.Star) for i in select.expressions)):
                 continue
-            if isinstance(source, exp.Subquery):
-                query, target = source.this, source.args.get("alias")
-            else:
-                cte = next((c for c in select.root().find_all(exp.CTE) if c.alias == source.name), None)
-                if source.db or cte is None:
-                    continue
-                query, target = cte.this, cte.args.get("alias")
-            if target is None or target.columns:
+            derived = _derived_columns(source, select)
+            if derived is None or len(set(derived[1])) == len(derived[1]):
                 continue
-            while isinstance(query, (exp.SetOperation, exp.Subquery)):
-                query = query.this
-            if not isinstance(query, exp.Select) or any(
-                    isinstance(i.unalias(), exp.Star) or isinstance(i, exp.Column) and i.is_star for i in query.expressions):
-                continue
-            names = [i.alias if isinstance(i, exp.Alias) else pg_column_name(i)[0] for i in query.expressions]
-            if len(set(names)) == len(names):
-                continue
+            target, names = derived
             inner = [name if name not in names[:position] else f"pg_star_{position + 1}" for position, name in enumerate(names)]
             target.set("columns", [exp.to_identifier(name, quoted=True) for name in inner])
             renamed[source.alias_or_name] = list(zip(inner, names))
@@ -5659,6 +5658,63 @@ def star_over_repeated_names(tree: exp.Expr) -> exp.Expr:
                 expanded.append(item)
         select.set("expressions", expanded)
     return tree
+
+
+def _derived_columns(source: exp.Expr, select: exp.Select) -> tuple[exp.TableAlias, list[str]] | None:
+    """(alias, the Postgres names of its columns) of a subquery or CTE ``source`` of ``select`` that has no column
+    list and whose select list names every column (no ``*``), else None."""
+    if not isinstance(source, (exp.Table, exp.Subquery)) or not source.alias_or_name:
+        return None
+    if isinstance(source, exp.Subquery):
+        query, target = source.this, source.args.get("alias")
+    else:
+        cte = next((c for c in select.root().find_all(exp.CTE) if c.alias == source.name), None)
+        if source.db or cte is None:
+            return None
+        query, target = cte.this, cte.args.get("alias")
+    if target is None or target.columns:
+        return None
+    while isinstance(query, (exp.SetOperation, exp.Subquery)):
+        query = query.this
+    if not isinstance(query, exp.Select) or any(
+            isinstance(i.unalias(), exp.Star) or isinstance(i, exp.Column) and i.is_star for i in query.expressions):
+        return None
+    return target, [i.alias if isinstance(i, exp.Alias) else pg_column_name(i)[0] for i in query.expressions]
+
+
+def check_ambiguous_names(tree: exp.Expr) -> None:
+    """Postgres's errors for a name that means two columns, which DuckDB answers: a column of a subquery or CTE that
+    has two columns of that name (``select name from (select u.name, r.name ...) t``: DuckDB calls the second
+    ``name_1``), and an ``ORDER BY`` name that two different select items are called (``select a as n, b as n ...
+    order by n``)."""
+    for select in tree.find_all(exp.Select):
+        outputs: dict[str, set[str]] = {}
+        for item in select.expressions:
+            if not (isinstance(item, exp.Star) or isinstance(item, exp.Column) and item.is_star):
+                name = item.alias if isinstance(item, exp.Alias) else pg_column_name(item)[0]
+                outputs.setdefault(name, set()).add(item.unalias().sql())
+        order = select.args.get("order")
+        for key in order.expressions if order else []:
+            column = key.this
+            if isinstance(column, exp.Column) and not column.table and len(outputs.get(column.name, ())) > 1:
+                raise QueryError(f'ORDER BY "{column.name}" is ambiguous')
+        repeated: dict[str, set[str]] = {}
+        for source in select_sources(select):
+            derived = _derived_columns(source, select)
+            if derived is not None:
+                names = derived[1]
+                repeated[source.alias_or_name] = {name for name in names if names.count(name) > 1}
+        if not any(repeated.values()):
+            continue
+        ordered = {id(k.this) for k in order.expressions} if order else set()
+        for column in select.find_all(exp.Column):
+            if column.is_star or column.find_ancestor(exp.Select) is not select or (
+                    id(column) in ordered and column.name in outputs):
+                continue
+            for alias, names in repeated.items():
+                if column.name in names and column.table in ("", alias):
+                    raise QueryError(f'column reference "{column.name}" is ambiguous: {alias} has two columns of that '
+                                     "name (name them apart in it)")
 
 
 def _star_columns(alias: str, renamed: dict[str, list[tuple[str, str]]], excluded: list[str] = ()) -> list[exp.Expr]:
@@ -5701,6 +5757,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     tree = jsonpath_arguments(subscript_series(recordset_sources(tree)))
     check_unsupported(tree)
     check_quoted_fallback_names(tree)
+    check_ambiguous_names(tree)
     tree = star_over_repeated_names(star_with_using(tree))
     check_distinct_on_order(tree)
     tree = numeric_array_elements(tree)

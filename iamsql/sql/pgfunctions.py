@@ -915,6 +915,16 @@ create or replace temp macro pg_substr(s, start, n) as
          when start is not null and n is not null
          then substring(s, greatest(start, 1), greatest(start + n - greatest(start, 1), 0)) end;
 create or replace temp macro pg_substr_from(s, start) as case when start is not null then substring(s, greatest(start, 1)) end;
+create or replace temp macro pg_overlaps_ordered(s1, e1, s2, e2) as
+    case when s1 is null or s2 is null then null
+         when s1 > s2 then case when e2 is null then null when s1 < e2 then true when e1 is null then null else false end
+         when s1 < s2 then case when e1 is null then null when s2 < e1 then true when e2 is null then null else false end
+         when e1 is not null and e2 is not null then true end;
+create or replace temp macro pg_overlaps(start1, end1, start2, end2) as
+    -- each period from its earlier end (one NULL end: the other is the start), as Postgres orders them
+    pg_overlaps_ordered(
+        least(start1, end1), case when start1 is not null and end1 is not null then greatest(start1, end1) end,
+        least(start2, end2), case when start2 is not null and end2 is not null then greatest(start2, end2) end);
 create or replace temp macro pg_regexp_from(s, start) as
     case when start < 1 then pg_raise('invalid value for parameter "start": ' || start) else substring(s, start) end;
 create or replace temp macro pg_regexp_occurrence(n) as

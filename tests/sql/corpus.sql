@@ -11842,3 +11842,12 @@ order by 1, 2, 3;
 select * from (select u.name, g.name, u.account_id from aws_iam_user u join aws_iam_group g using (account_id)) t
   join (select account_id, count(*) as roles from aws_iam_role group by account_id) r using (account_id)
 order by 2, 3;
+
+-- name: s29_overlaps_periods_and_intervals
+select name, (create_date, now()) overlaps (timestamptz '2018-01-01 00:00:00+00', interval '1 year') as existed_in_2018,
+  (create_date, create_date) overlaps (create_date, interval '1 day') as instant_in_first_day,
+  (create_date, null::timestamptz) overlaps (timestamptz '2000-01-01 00:00:00+00', timestamptz '2001-01-01 00:00:00+00') as undecided,
+  (date '2020-03-01', date '2020-01-01') overlaps (date '2020-02-01', date '2020-02-02') as reversed,
+  make_interval(secs => length(name) * 1000) as long_secs
+from aws_iam_user
+order by name;
