@@ -992,10 +992,10 @@ create or replace temp macro pg_numeric_series(start, stop, step) as
          else list_filter(list_transform(range(0, greatest(cast(ceil((stop - start) / step) as bigint) + 2, 0)),
                                          lambda i: start + i * step),
                           lambda v: case when step > 0 then v <= stop else v >= stop end) end;
-create or replace temp macro pg_json_object_of(entries) as
+create or replace temp macro pg_json_object_of(entries) as list_transform([entries], lambda es:
     cast('{{' || array_to_string(list_transform(
-        list_filter(entries, lambda e, i: not list_contains(list_transform(entries[i + 1:], lambda l: l.k), e.k)),
-        lambda e: to_json(e.k) || ':' || coalesce(cast(e.v as varchar), 'null')), ',') || '}}' as json);
+        list_filter(es, lambda e, i: not list_contains(list_transform(es[i + 1:], lambda l: l.k), e.k)),
+        lambda e: to_json(e.k) || ':' || coalesce(cast(e.v as varchar), 'null')), ',') || '}}' as json))[1];
 """
 
 

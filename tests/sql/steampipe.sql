@@ -10651,3 +10651,10 @@ select c.user_name, c.service_name, c.status, v.serial_number, v.assignment_stat
 from aws_iam_service_specific_credential as c
   full join aws_iam_virtual_mfa_device as v on v.user_name = c.user_name and v.account_id = c.account_id
 order by c.user_name nulls last, v.serial_number nulls last;
+
+-- name: x29_role_tags_object_agg_filter
+select account_id, jsonb_object_agg(name, coalesce(tags ->> 'QuickSetupType', '')) filter (where tags ? 'QuickSetupType') as setup_tags,
+  jsonb_object_agg(name, tags ->> 'Location') filter (where tags is not null) as locations
+from aws_iam_role
+group by account_id
+order by account_id;
