@@ -5620,7 +5620,7 @@ def star_over_repeated_names(tree: exp.Expr) -> exp.Expr:
     u.name``): DuckDB names the second ``name_1`` there, Postgres keeps ``name``. The source's later columns of a
     name it already has get names of their own (a column list: ``t(name, pg_star_2)``) and the ``*`` lists them
     under their Postgres names. ``t.*`` whatever the other sources; a bare ``*`` where every source has a name (a
-    function in FROM an alias) and no join has ``USING`` or is ``NATURAL``."""
+    function in FROM an alias), no join is ``NATURAL`` and at most one join, the only one, has ``USING``."""
     for select in list(tree.find_all(exp.Select)):
         sources = select_sources(select)
         if not any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and i.is_star for i in select.expressions):
