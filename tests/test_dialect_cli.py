@@ -195,6 +195,10 @@ def test_unknown_table_suggests_only_a_near_name(loaded_db, table, says):
     # PostgreSQL's words, the names to write (was: Ambiguous reference to column name "name" (use: 'u."name"' ...))
     ("select name from aws_iam_user u join aws_iam_role r on true",
      'column reference "name" is ambiguous: write u.name or r.name'),
+    # a subquery's two columns of one name (DuckDB called the second name_1 and answered)
+    ("select name from (select u.name, r.name from aws_iam_user u join aws_iam_role r on true) t",
+     'column reference "name" is ambiguous: t has two columns of that name (name them apart in it)'),
+    ("select u.name as n, u.arn as n from aws_iam_user u order by n", 'ORDER BY "n" is ambiguous'),
 ])
 def test_unknown_column_suggests_only_a_near_name(loaded_db, sql, says):
     """DuckDB's candidate column is its nearest however far, and a qualified column (u.nme) got no hint: as

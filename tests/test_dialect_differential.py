@@ -68,6 +68,9 @@ REFUSED_BY_POSTGRES = [
     "select * from jsonb_each('[1, 2]'::jsonb)",
     "select k from aws_iam_user, jsonb_object_keys(groups) k",
     "select split_part(name, '-', 0) from aws_iam_user",
+    "select regexp_count(name, 'a', length(name) - 20) from aws_iam_user",
+    "select regexp_substr(name, 'a', 1, attachment_count - 100) from aws_iam_user, aws_iam_policy",
+    "select regexp_instr(name, 'a', 1, 1, length(name)) from aws_iam_user",
     "select substr(name, 1, strpos(name, '~') - 1) from aws_iam_user",
     "select interval 'p1d'",
     "select 'PT1D'::interval",
@@ -240,6 +243,11 @@ REFUSED_BY_POSTGRES = [
     "select to_jsonb(u) as doc from aws_iam_user u order by doc ->> 'name'",
     "with c as (select name from aws_iam_group) select name as x from c order by x || 'a'",
     "select name as doc, path from (select name, path from aws_iam_user) t order by lower(doc), path",
+    "select name from (select u.name, g.name from aws_iam_user u, aws_iam_group g) t",
+    "select count(*) from (select u.name, r.name from aws_iam_user u, aws_iam_role r) t where t.name like 'a%'",
+    "with pairs as (select u.name, g.name from aws_iam_user u join aws_iam_group g using (account_id)) "
+    "select count(*) from pairs group by name",
+    "select u.name as n, r.arn as n from aws_iam_user u, aws_iam_role r order by n",
 ]
 
 

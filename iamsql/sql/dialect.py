@@ -1170,6 +1170,8 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
         return "array", 2  # as a function's name: ``array[1]::text`` is still "array"
     if isinstance(node, exp.Exists):
         return "exists", 2
+    if isinstance(node, exp.Overlaps):
+        return "overlaps", 2  # Postgres reads it as its function overlaps()
     if isinstance(node, (exp.Filter, exp.Window, exp.WithinGroup, exp.Bracket)):
         return pg_column_name(node.this)  # a subscript keeps its array's name: (array_agg(x))[1] is array_agg
     if isinstance(node, exp.Subquery):
@@ -2653,6 +2655,14 @@ def at_zone_abbreviation(node: exp.AtTimeZone, zone: str, scope: Scope) -> exp.E
     return case.else_(last) if len(pieces) > 1 else last
 
 
+def _period_bounds(period: exp.Tuple, scope: Scope) -> tuple[exp.Expr, exp.Expr]:
+    """The two ends of an ``OVERLAPS`` period: ``(start, end)``, or ``(start, interval)`` ending at start + interval."""
+    start, other = period.expressions
+    if is_interval(other, scope):
+        return start, exp.Add(this=start.copy(), expression=other)
+    return start, other
+
+
 def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
     as_of = scope.as_of_variable
     name = func_name(node)
@@ -2665,6 +2675,10 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
     if isinstance(node, exp.Window) and (frame_offsets := range_frame_intervals(node, scope)) is not None:
         return frame_offsets
+    if isinstance(node, exp.Overlaps) and all(isinstance(p, exp.Tuple) and len(p.expressions) == 2
+                                              for p in (node.this, node.expression)):
+        return call("pg_overlaps", *(bound for period in (node.this, node.expression)
+                                     for bound in _period_bounds(period, scope)))
     if isinstance(node, exp.AtTimeZone) and isinstance(zone := node.args.get("zone"), exp.Literal) and zone.is_string:
         return at_zone_abbreviation(node, zone.this, scope)
     time_types = (exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMP, exp.DataType.Type.DATE)
@@ -3402,7 +3416,8 @@ def make_interval(node: exp.MakeInterval) -> exp.Expr:
 
     parts: list[exp.Expr] = [call(function, argument(key)) for key, function in MAKE_INTERVAL_PARTS if argument(key)]
     if argument("second") is not None:
-        micros = call("round_even", exp.Mul(this=exp.paren(argument("second")), expression=exp.Literal.number(1000000)),
+        seconds = exp.cast(exp.paren(argument("second")), exp.DataType.build("DOUBLE"))  # double precision, as in Postgres
+        micros = call("round_even", exp.Mul(this=seconds, expression=exp.Literal.number(1000000)),
                       exp.Literal.number(0))
         parts.append(call("to_microseconds", exp.cast(micros, exp.DataType.build("BIGINT"))))
     if not parts:
@@ -3415,22 +3430,73 @@ def make_interval(node: exp.MakeInterval) -> exp.Expr:
     return result
 
 
+# Postgres regular-expression atoms that look at the text before the search's start: ``^`` and ``\A`` (the start of
+# the text) and the word boundaries ``\y``, ``\Y``, ``\m``, ``\M``
+START_CONTEXT_ATOMS = ("^", "\\A", "\\y", "\\Y", "\\m", "\\M")
+
+
 def regexp_pg15(node: exp.Expr) -> exp.Expr:
-    """``regexp_count(s, p)``: the number of matches; ``regexp_substr(s, p)``: the first match, NULL without one;
-    ``regexp_instr(s, p)``: the first match's position, 0 without one (the forms with more arguments are refused)."""
-    extra = [k for k, v in node.args.items() if v is not None and k not in ("this", "expression")]
-    if extra:
-        raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with more than two arguments")
-    text, pattern = node.this, node.expression
+    """``regexp_count(s, p [, start [, flags]])``: the number of matches from ``start``; ``regexp_substr(s, p [, start
+    [, n [, flags [, subexpr]]]])``: the ``n``th match (or its group ``subexpr``), NULL without one; ``regexp_instr(s,
+    p [, start [, n [, endoption [, flags]]]])``: the first match's position (after it with ``endoption`` 1), 0
+    without one. ``start`` and ``n`` below 1 fail as in Postgres; ``flags`` are ``i`` and ``c``. Refused: a
+    ``regexp_instr`` ``n`` other than 1 or a ``subexpr``, and a ``start`` other than 1 with a pattern that looks
+    before it (``^``, a word boundary) or is not a literal."""
+    args = node.args
+    name = func_name(node)
+    text, pattern = node.this, _with_case_flags(node.expression, args.get("parameters"), name)
+    start, occurrence = args.get("position"), args.get("occurrence")
+    if isinstance(node, exp.RegexpInstr) and (args.get("group") is not None or occurrence is not None and not (
+            isinstance(occurrence, exp.Literal) and occurrence.this == "1")):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() of a match other than the first or of a "
+                                 "subexpression (n, subexpr)")
+    offset = beyond = None
+    if start is not None and not (isinstance(start, exp.Literal) and start.this == "1"):
+        original = node.expression
+        if not (isinstance(original, exp.Literal) and original.is_string) or any(
+                not inside and piece in START_CONTEXT_ATOMS for _, piece, inside in regex_pieces(original.this)):
+            raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with a start position and a pattern "
+                                     "that is not a literal or looks before the start (^, \\A, a word boundary)")
+        # Postgres searches nothing from past the end of the text (one past it is the empty rest)
+        beyond = exp.GT(this=start.copy(), expression=exp.Add(this=call("length", text.copy()),
+                                                              expression=exp.Literal.number(1)))
+        text = call("pg_regexp_from", text, start)
+        offset = exp.Sub(this=exp.paren(start.copy()), expression=exp.Literal.number(1))
     if isinstance(node, exp.RegexpCount):
-        return exp.Length(this=call("regexp_extract_all", text, pattern))  # an integer, as length() is
-    matches = call("regexp_matches", text.copy(), pattern.copy())
+        count = exp.Length(this=call("regexp_extract_all", text, pattern))  # an integer, as length() is
+        return count if beyond is None else exp.Case().when(beyond, exp.Literal.number(0)).else_(count)
     if isinstance(node, exp.RegexpSubstr):
-        return exp.Case().when(matches, call("regexp_extract", text, pattern, exp.Literal.number(0)))
-    rest = exp.DPipe(this=exp.DPipe(this=string("(?:"), expression=pattern), expression=string(")(?s:.*)"))
-    before = call("regexp_replace", text, rest, string(""))
-    return exp.Case().when(matches, exp.Add(this=call("length", before), expression=exp.Literal.number(1))).else_(
-        exp.Literal.number(0))
+        index = exp.Literal.number(1) if occurrence is None else call("pg_regexp_occurrence", occurrence)
+        group = args.get("group") or exp.Literal.number(0)
+        match = call("list_extract", call("regexp_extract_all", text, pattern, group), index)
+        return match if beyond is None else exp.Case().when(beyond, exp.null()).else_(match)
+    matches = call("regexp_matches", text.copy(), pattern.copy())
+    rest = exp.DPipe(this=exp.DPipe(this=string("(?:"), expression=pattern.copy()), expression=string(")(?s:.*)"))
+    position = exp.Add(this=call("length", call("regexp_replace", text.copy(), rest, string(""))),
+                       expression=exp.Literal.number(1))
+    if offset is not None:
+        position = exp.Add(this=position, expression=offset)
+    option = args.get("option")
+    if option is not None and not (isinstance(option, exp.Literal) and option.this == "0"):
+        matched = call("length", call("regexp_extract", text.copy(), pattern.copy(), exp.Literal.number(0)))
+        position = exp.Add(this=position, expression=exp.Case().when(
+            call("pg_regexp_endoption", option), matched).else_(exp.Literal.number(0)))
+    found = exp.Case().when(matches, position).when(exp.Not(this=matches.copy()), exp.Literal.number(0))  # NULL in, NULL out
+    return found if beyond is None else exp.Case().when(beyond, exp.Literal.number(0)).else_(found)
+
+
+def _with_case_flags(pattern: exp.Expr, flags: exp.Expr | None, name: str) -> exp.Expr:
+    """The pattern of a ``regexp_count``/``_substr``/``_instr`` call with its literal ``flags`` (``i``: ignore case,
+    ``c``: not, the last one wins); other flags are refused."""
+    if flags is None:
+        return pattern
+    if not (isinstance(flags, exp.Literal) and flags.is_string and set(flags.this) <= set("ic")):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with flags other than 'i' and 'c'")
+    if not flags.this.endswith("i"):
+        return pattern
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        return string("(?i)" + pattern.this)
+    return exp.DPipe(this=string("(?i)"), expression=pattern)
 
 
 def encode_decode(node: exp.Encode | exp.Decode) -> exp.Expr:
@@ -4982,8 +5048,6 @@ def check_unsupported(tree: exp.Expr) -> None:
     for node in tree.find_all(exp.RecursiveWithSearch):
         clause = "CYCLE" if str(node.args.get("kind")).upper() == "CYCLE" else "SEARCH"
         raise UnsupportedFeature(f"unsupported Postgres feature: the {clause} clause of WITH RECURSIVE")
-    for node in tree.find_all(exp.Overlaps):
-        raise UnsupportedFeature("unsupported Postgres feature: OVERLAPS")
     for node in tree.find_all(exp.Lock):
         raise UnsupportedFeature("unsupported Postgres feature: FOR UPDATE/SHARE")
     for node in tree.find_all(exp.Func):
@@ -5555,32 +5619,28 @@ def star_over_repeated_names(tree: exp.Expr) -> exp.Expr:
     """``select *`` (or ``t.*``) over a subquery or CTE two of whose columns have one name (``select r.name,
     u.name``): DuckDB names the second ``name_1`` there, Postgres keeps ``name``. The source's later columns of a
     name it already has get names of their own (a column list: ``t(name, pg_star_2)``) and the ``*`` lists them
-    under their Postgres names. Only where every source is a table, subquery or CTE and no join has ``USING``."""
+    under their Postgres names. ``t.*`` whatever the other sources; a bare ``*`` where every source has a name (a
+    function in FROM an alias), no join is ``NATURAL`` and at most one join, the only one, has ``USING``."""
     for select in list(tree.find_all(exp.Select)):
         sources = select_sources(select)
-        if not any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and i.is_star for i in select.expressions) or any(
-                not isinstance(source, (exp.Table, exp.Subquery)) or not source.alias_or_name for source in sources) or any(
-                join.args.get("using") or join.args.get("method") for join in select.args.get("joins") or []):
+        if not any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and i.is_star for i in select.expressions):
             continue
+        joins = select.args.get("joins") or []
+        # a bare * over one join USING (k): star_with_using made it ``k, * EXCLUDE (k)``, and both sources have k
+        one_using = len(joins) == 1 and bool(joins[0].args.get("using")) and not joins[0].args.get("method")
+        if any(isinstance(i, exp.Star) for i in select.expressions) and (
+                any(not source.alias_or_name for source in sources) or not one_using and any(
+                    join.args.get("using") or join.args.get("method") for join in joins)):
+            continue
+        starred = {i.table for i in select.expressions if isinstance(i, exp.Column) and i.is_star}
         renamed: dict[str, list[tuple[str, str]]] = {}
         for source in sources:
-            if isinstance(source, exp.Subquery):
-                query, target = source.this, source.args.get("alias")
-            else:
-                cte = next((c for c in select.root().find_all(exp.CTE) if c.alias == source.name), None)
-                if source.db or cte is None:
-                    continue
-                query, target = cte.this, cte.args.get("alias")
-            if target is None or target.columns:
+            if not (source.alias_or_name in starred or any(isinstance(i, exp.Star) for i in select.expressions)):
                 continue
-            while isinstance(query, (exp.SetOperation, exp.Subquery)):
-                query = query.this
-            if not isinstance(query, exp.Select) or any(
-                    isinstance(i.unalias(), exp.Star) or isinstance(i, exp.Column) and i.is_star for i in query.expressions):
+            derived = _derived_columns(source, select)
+            if derived is None or len(set(derived[1])) == len(derived[1]):
                 continue
-            names = [i.alias if isinstance(i, exp.Alias) else pg_column_name(i)[0] for i in query.expressions]
-            if len(set(names)) == len(names):
-                continue
+            target, names = derived
             inner = [name if name not in names[:position] else f"pg_star_{position + 1}" for position, name in enumerate(names)]
             target.set("columns", [exp.to_identifier(name, quoted=True) for name in inner])
             renamed[source.alias_or_name] = list(zip(inner, names))
@@ -5589,7 +5649,9 @@ def star_over_repeated_names(tree: exp.Expr) -> exp.Expr:
         expanded: list[exp.Expr] = []
         for item in select.expressions:
             if isinstance(item, exp.Star):
-                expanded += [column for source in sources for column in _star_columns(source.alias_or_name, renamed)]
+                excluded = [column.name for column in item.args.get("except_") or []]
+                expanded += [column for source in sources
+                             for column in _star_columns(source.alias_or_name, renamed, excluded)]
             elif isinstance(item, exp.Column) and item.is_star and item.table in renamed:
                 expanded += _star_columns(item.table, renamed)
             else:
@@ -5598,11 +5660,71 @@ def star_over_repeated_names(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
-def _star_columns(alias: str, renamed: dict[str, list[tuple[str, str]]]) -> list[exp.Expr]:
-    """What ``alias.*`` lists: each renamed column under its Postgres name, else ``alias.*`` itself."""
+def _derived_columns(source: exp.Expr, select: exp.Select) -> tuple[exp.TableAlias, list[str]] | None:
+    """(alias, the Postgres names of its columns) of a subquery or CTE ``source`` of ``select`` that has no column
+    list and whose select list names every column (no ``*``), else None."""
+    if not isinstance(source, (exp.Table, exp.Subquery)) or not source.alias_or_name:
+        return None
+    if isinstance(source, exp.Subquery):
+        query, target = source.this, source.args.get("alias")
+    else:
+        cte = next((c for c in select.root().find_all(exp.CTE) if c.alias == source.name), None)
+        if source.db or cte is None:
+            return None
+        query, target = cte.this, cte.args.get("alias")
+    if target is None or target.columns:
+        return None
+    while isinstance(query, (exp.SetOperation, exp.Subquery)):
+        query = query.this
+    if not isinstance(query, exp.Select) or any(
+            isinstance(i.unalias(), exp.Star) or isinstance(i, exp.Column) and i.is_star for i in query.expressions):
+        return None
+    return target, [i.alias if isinstance(i, exp.Alias) else pg_column_name(i)[0] for i in query.expressions]
+
+
+def check_ambiguous_names(tree: exp.Expr) -> None:
+    """Postgres's errors for a name that means two columns, which DuckDB answers: a column of a subquery or CTE that
+    has two columns of that name (``select name from (select u.name, r.name ...) t``: DuckDB calls the second
+    ``name_1``), and an ``ORDER BY`` name that two different select items are called (``select a as n, b as n ...
+    order by n``)."""
+    for select in tree.find_all(exp.Select):
+        outputs: dict[str, set[str]] = {}
+        for item in select.expressions:
+            if not (isinstance(item, exp.Star) or isinstance(item, exp.Column) and item.is_star):
+                name = item.alias if isinstance(item, exp.Alias) else pg_column_name(item)[0]
+                outputs.setdefault(name, set()).add(item.unalias().sql())
+        order = select.args.get("order")
+        for key in order.expressions if order else []:
+            column = key.this
+            if isinstance(column, exp.Column) and not column.table and len(outputs.get(column.name, ())) > 1:
+                raise QueryError(f'ORDER BY "{column.name}" is ambiguous')
+        repeated: dict[str, set[str]] = {}
+        for source in select_sources(select):
+            derived = _derived_columns(source, select)
+            if derived is not None:
+                names = derived[1]
+                repeated[source.alias_or_name] = {name for name in names if names.count(name) > 1}
+        if not any(repeated.values()):
+            continue
+        ordered = {id(k.this) for k in order.expressions} if order else set()
+        for column in select.find_all(exp.Column):
+            if column.is_star or column.find_ancestor(exp.Select) is not select or (
+                    id(column) in ordered and column.name in outputs):
+                continue
+            for alias, names in repeated.items():
+                if column.name in names and column.table in ("", alias):
+                    raise QueryError(f'column reference "{column.name}" is ambiguous: {alias} has two columns of that '
+                                     "name (name them apart in it)")
+
+
+def _star_columns(alias: str, renamed: dict[str, list[tuple[str, str]]], excluded: list[str] = ()) -> list[exp.Expr]:
+    """What ``alias.*`` lists: each renamed column under its Postgres name, else ``alias.*`` itself; without the
+    ``excluded`` columns (those of a join's ``USING``, which every source has)."""
     if alias not in renamed:
-        return [exp.Column(this=exp.Star(), table=exp.to_identifier(alias))]
-    return [exp.alias_(exp.column(inner, table=alias, quoted=True), name, quoted=True) for inner, name in renamed[alias]]
+        star = exp.Star(except_=[exp.column(name, quoted=True) for name in excluded]) if excluded else exp.Star()
+        return [exp.Column(this=star, table=exp.to_identifier(alias))]
+    return [exp.alias_(exp.column(inner, table=alias, quoted=True), name, quoted=True)
+            for inner, name in renamed[alias] if inner not in excluded]
 
 
 def star_with_using(tree: exp.Expr) -> exp.Expr:
@@ -5635,6 +5757,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     tree = jsonpath_arguments(subscript_series(recordset_sources(tree)))
     check_unsupported(tree)
     check_quoted_fallback_names(tree)
+    check_ambiguous_names(tree)
     tree = star_over_repeated_names(star_with_using(tree))
     check_distinct_on_order(tree)
     tree = numeric_array_elements(tree)

@@ -912,8 +912,25 @@ create or replace temp macro pg_to_char_century(c, fill) as
     printf(case when fill then '%d' when c < 0 then '%03d' else '%02d' end, c);
 create or replace temp macro pg_substr(s, start, n) as
     case when n < 0 then pg_raise('negative substring length not allowed')
-         else substring(s, greatest(start, 1), greatest(start + n - greatest(start, 1), 0)) end;
-create or replace temp macro pg_substr_from(s, start) as substring(s, greatest(start, 1));
+         when start is not null and n is not null
+         then substring(s, greatest(start, 1), greatest(start + n - greatest(start, 1), 0)) end;
+create or replace temp macro pg_substr_from(s, start) as case when start is not null then substring(s, greatest(start, 1)) end;
+create or replace temp macro pg_overlaps_ordered(s1, e1, s2, e2) as
+    case when s1 is null or s2 is null then null
+         when s1 > s2 then case when e2 is null then null when s1 < e2 then true when e1 is null then null else false end
+         when s1 < s2 then case when e1 is null then null when s2 < e1 then true when e2 is null then null else false end
+         when e1 is not null and e2 is not null then true end;
+create or replace temp macro pg_overlaps(start1, end1, start2, end2) as
+    -- each period from its earlier end (one NULL end: the other is the start), as Postgres orders them
+    pg_overlaps_ordered(
+        least(start1, end1), case when start1 is not null and end1 is not null then greatest(start1, end1) end,
+        least(start2, end2), case when start2 is not null and end2 is not null then greatest(start2, end2) end);
+create or replace temp macro pg_regexp_from(s, start) as
+    case when start < 1 then pg_raise('invalid value for parameter "start": ' || start) else substring(s, start) end;
+create or replace temp macro pg_regexp_occurrence(n) as
+    case when n < 1 then pg_raise('invalid value for parameter "n": ' || n) else n end;
+create or replace temp macro pg_regexp_endoption(option) as
+    case when option not in (0, 1) then pg_raise('invalid value for parameter "endoption": ' || option) else option = 1 end;
 create or replace temp macro pg_split_part(s, delimiter, n) as
     case when n = 0 then pg_raise('field position must not be zero')
          when delimiter = '' then case when n in (1, -1) then s else '' end
@@ -975,10 +992,10 @@ create or replace temp macro pg_numeric_series(start, stop, step) as
          else list_filter(list_transform(range(0, greatest(cast(ceil((stop - start) / step) as bigint) + 2, 0)),
                                          lambda i: start + i * step),
                           lambda v: case when step > 0 then v <= stop else v >= stop end) end;
-create or replace temp macro pg_json_object_of(entries) as
+create or replace temp macro pg_json_object_of(entries) as list_transform([entries], lambda es:
     cast('{{' || array_to_string(list_transform(
-        list_filter(entries, lambda e, i: not list_contains(list_transform(entries[i + 1:], lambda l: l.k), e.k)),
-        lambda e: to_json(e.k) || ':' || coalesce(cast(e.v as varchar), 'null')), ',') || '}}' as json);
+        list_filter(es, lambda e, i: not list_contains(list_transform(es[i + 1:], lambda l: l.k), e.k)),
+        lambda e: to_json(e.k) || ':' || coalesce(cast(e.v as varchar), 'null')), ',') || '}}' as json))[1];
 """
 
 

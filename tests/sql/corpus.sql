@@ -11811,3 +11811,43 @@ select * from (
   order by 1 desc, 2 fetch first 3 rows with ties
 ) as t
 order by 1, 2;
+
+-- name: s29_regexp_functions_from_a_start_position
+select name, regexp_count(arn, ':', 5) as colons_after_service, regexp_count(name, 'a', 1, 'i') as a_any_case,
+  regexp_substr(arn, '[^:/]+', 1, 5) as fifth_part, regexp_substr(arn, '[^:/]+', 14, 2) as second_from_14,
+  regexp_substr(arn, '(\d)(\d)', 1, 2, '', 2) as second_pair_digit, regexp_instr(arn, '/', 5) as slash_at,
+  regexp_instr(arn, ':', 6, 1, 1) as after_colon, regexp_count(name, 'x*', length(name) + 1) as empty_rest,
+  regexp_count(name, 'a', length(name) + 5) as past_end, regexp_substr(name, '.', length(name) + 5) as none_past_end,
+  regexp_instr(name, 'a', length(name) + 5) as zero_past_end
+from aws_iam_user
+order by name;
+
+-- name: s29_substring_with_null_or_nonpositive_start
+select name, substr(name, null) as a, substr(name, 2, null) as b, substring(name from null for 2) as c,
+  substring(name from 0 for 2) as d, substring(name from -3 for 5) as e, substr(name, case when name < 'm' then 2 end) as f,
+  regexp_count(name, 'e', case when name < 'm' then 1 end) as g, regexp_instr(case when name > 'm' then name end, 'e', 2) as h
+from aws_iam_user
+order by name;
+
+-- name: s29_star_over_repeated_names_beside_a_function
+select * from (select u.name, g.name from aws_iam_user u join aws_iam_group g on g.account_id = u.account_id) t
+  cross join lateral jsonb_each_text('{"k": "v"}') x
+order by 1, 2;
+
+-- name: s29_qualified_star_over_repeated_names_beside_unnest
+select t.*, n.* from (select u.name, r.name from aws_iam_user u, aws_iam_role r) t, unnest(array[1, 2]) n
+order by 1, 2, 3;
+
+-- name: s29_star_over_repeated_names_joined_using
+select * from (select u.name, g.name, u.account_id from aws_iam_user u join aws_iam_group g using (account_id)) t
+  join (select account_id, count(*) as roles from aws_iam_role group by account_id) r using (account_id)
+order by 2, 3;
+
+-- name: s29_overlaps_periods_and_intervals
+select name, (create_date, now()) overlaps (timestamptz '2018-01-01 00:00:00+00', interval '1 year') as existed_in_2018,
+  (create_date, create_date) overlaps (create_date, interval '1 day') as instant_in_first_day,
+  (create_date, null::timestamptz) overlaps (timestamptz '2000-01-01 00:00:00+00', timestamptz '2001-01-01 00:00:00+00') as undecided,
+  (date '2020-03-01', date '2020-01-01') overlaps (date '2020-02-01', date '2020-02-02') as reversed,
+  make_interval(secs => length(name) * 1000) as long_secs
+from aws_iam_user
+order by name;

@@ -9808,3 +9808,882 @@ from aws_iam_role as r,
   jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
   jsonb_array_elements_text((s -> 'Principal' ->> 'AWS')::jsonb) as aws
 order by 1, 2;
+-- name: x29_role_trust_contained_by_service_principals
+select name, account_id, (assume_role_policy_std -> 'Statement' -> 0 -> 'Principal' -> 'Service') <@ '["ec2.amazonaws.com", "lambda.amazonaws.com", "ecs-tasks.amazonaws.com"]'::jsonb as compute_only
+from aws_iam_role
+where assume_role_policy_std -> 'Statement' -> 0 -> 'Principal' ? 'Service'
+order by name, account_id;
+
+-- name: x29_policy_statement_has_any_condition_operator
+select p.name, p.account_id, count(*) filter (where s -> 'Condition' ?| array['stringequals', 'stringlike', 'arnlike']) as string_conditions,
+  count(*) filter (where s -> 'Condition' ?& array['bool', 'stringequals']) as bool_and_string
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where not p.is_aws_managed
+group by p.name, p.account_id
+order by p.name, p.account_id;
+
+-- name: x29_policy_allow_statement_containment_object
+select name, account_id, policy_std -> 'Statement' @> '[{"Effect": "Allow", "Action": ["*"]}]' as allows_all_actions,
+  policy_std -> 'Statement' @> '[{"Effect": "Deny"}]' as has_deny
+from aws_iam_policy
+where not is_aws_managed
+order by name, account_id;
+
+-- name: x29_role_tags_containment_and_keys
+select name, account_id, tags @> '{}'::jsonb as is_object, tags ?| array['Name', 'team', 'Team', 'env'] as has_known_tag,
+  (select count(*) from jsonb_object_keys(tags)) as tag_count
+from aws_iam_role
+where tags is not null
+order by name, account_id;
+
+-- name: x29_policy_path_query_allow_actions
+select p.name, p.account_id, jsonb_path_query_array(p.policy_std, '$.Statement[*] ? (@.Effect == "Allow").Action[*]') as allowed_actions
+from aws_iam_policy as p
+where not p.is_aws_managed
+order by p.name, p.account_id;
+
+-- name: x29_policy_path_exists_wildcard_resource
+select name, account_id, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Allow" && @.Resource[*] == "*")') as wildcard_resource,
+  jsonb_path_exists(policy_std, '$.Statement[*].Condition') as has_condition
+from aws_iam_policy
+where not is_aws_managed
+order by name, account_id;
+
+-- name: x29_role_trust_path_query_principals
+select r.name, r.account_id, pr as aws_principal
+from aws_iam_role as r,
+  jsonb_path_query(r.assume_role_policy_std, '$.Statement[*].Principal.AWS[*]') as pr
+order by r.name, r.account_id, pr::text;
+
+-- name: x29_policy_path_query_first_statement_sid
+select name, account_id, jsonb_path_query_first(policy, '$.Statement[0].Sid') #>> '{}' as first_sid,
+  jsonb_path_query_first(policy_std, '$.Statement.size()') as statements
+from aws_iam_policy
+where not is_aws_managed
+order by name, account_id;
+
+-- name: x29_event_request_parameters_each
+select e.event_name, kv.key, jsonb_typeof(kv.value) as kind, count(*) as events
+from aws_cloudtrail_trail_event as e,
+  jsonb_each(e.request_parameters) as kv
+where jsonb_typeof(e.request_parameters) = 'object' and e.event_source = 'iam.amazonaws.com'
+group by 1, 2, 3
+order by events desc, 1, 2, 3
+limit 25;
+
+-- name: x29_user_tags_each_text_pivot
+select u.name, u.account_id, t.key, t.value, initcap(t.key) as label
+from aws_iam_user as u,
+  jsonb_each_text(u.tags) as t
+order by u.name, u.account_id, t.key;
+
+-- name: x29_event_user_identity_strip_nulls
+select event_id, jsonb_strip_nulls(user_identity) - 'sessionContext' - 'accessKeyId' as identity_core
+from aws_cloudtrail_trail_event
+where user_type = 'AssumedRole'
+order by event_time, event_id
+limit 15;
+
+-- name: x29_role_trust_jsonb_set_version
+select name, account_id, jsonb_set(assume_role_policy_std, '{Version}', '"2012-10-17"') ->> 'Version' as version,
+  jsonb_set(tags, '{reviewed}', 'true', true) -> 'reviewed' as reviewed
+from aws_iam_role
+where tags is not null
+order by name, account_id
+limit 20;
+
+-- name: x29_policy_minus_keys_and_index
+select name, account_id, (policy - 'Id') ? 'Version' as kept_version, jsonb_typeof(policy - 'Statement') as rest_kind,
+  jsonb_array_length((policy_std -> 'Statement') - 0) as statements_after_first
+from aws_iam_policy
+where not is_aws_managed and jsonb_typeof(policy_std -> 'Statement') = 'array'
+order by name, account_id;
+
+-- name: x29_event_hash_paths
+select event_id, request_parameters #> '{roleName}' as role_name_json, request_parameters #>> '{policyArn}' as policy_arn,
+  user_identity #>> '{sessionContext,sessionIssuer,userName}' as issuer, user_identity #>> '{sessionContext,attributes,mfaAuthenticated}' as mfa
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com'
+order by event_time, event_id
+limit 30;
+
+-- name: x29_user_groups_array_agg_filter_ordered
+select account_id, array_agg(name order by name) filter (where mfa_enabled) as with_mfa,
+  array_agg(name order by create_date desc, name) filter (where not mfa_enabled) as without_mfa
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: x29_role_paths_string_to_array
+select name, account_id, string_to_array(trim(both '/' from path), '/') as path_parts,
+  array_to_string(string_to_array(arn, ':'), ' | ') as arn_fields
+from aws_iam_role
+where path <> '/'
+order by name, account_id;
+
+-- name: x29_user_agent_split_to_table
+select part, count(*) as events
+from aws_cloudtrail_trail_event as e,
+  regexp_split_to_table(split_part(e.user_agent, ' ', 1), '/') as part
+where e.user_agent is not null
+group by part
+order by events desc, part
+limit 20;
+
+-- name: x29_format_identifiers_and_literals
+select name, account_id, format('select * from %I where arn = %L', 'aws_iam_role', arn) as lookup,
+  format('%s (%s)', name, coalesce(description, 'no description')) as label, format('%I', name) as quoted_name
+from aws_iam_role
+order by name, account_id
+limit 25;
+
+-- name: x29_user_name_padding
+select lpad(name, 20, '.') as right_aligned, rpad(name, 20, '-') as left_aligned, lpad(account_id, 14, '0') as acct,
+  rpad(coalesce(path, ''), 3) as short_path
+from aws_iam_user
+order by name, account_id;
+
+-- name: x29_event_name_initcap_words
+select distinct initcap(regexp_replace(event_name, '([a-z])([A-Z])', '\1 \2', 'g')) as words, event_name
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com'
+order by words, event_name;
+
+-- name: x29_event_epoch_and_to_timestamp
+select event_id, extract(epoch from event_time)::bigint as epoch, to_timestamp(extract(epoch from event_time)::bigint) = date_trunc('second', event_time) as round_trip,
+  to_timestamp(floor(extract(epoch from event_time) / 3600) * 3600) as hour_start
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 20;
+
+-- name: x29_event_date_bin_fifteen_minutes
+select date_bin('15 minutes', event_time, timestamptz '2000-01-01 00:00:00+00') as slot, count(*) as events
+from aws_cloudtrail_trail_event
+group by slot
+order by events desc, slot
+limit 15;
+
+-- name: x29_user_age_justify_interval
+select name, account_id, justify_interval(now() - create_date) > interval '365 days' as older_than_a_year,
+  justify_interval(interval '40 days 30 hours') as justified, justify_days(interval '65 days') as months
+from aws_iam_user
+order by name, account_id;
+
+-- name: x29_role_make_interval_session
+select name, account_id, make_interval(secs => max_session_duration::int) as max_session,
+  make_interval(hours => 1) < make_interval(secs => max_session_duration::int) as longer_than_an_hour
+from aws_iam_role
+order by name, account_id;
+
+-- name: x29_key_rotation_overlaps_window
+select user_name, account_id, access_key_id, (create_date, interval '90 days') overlaps (timestamptz '2019-01-01 00:00:00+00', timestamptz '2020-01-01 00:00:00+00') as active_in_2019
+from aws_iam_access_key
+order by user_name, account_id, access_key_id;
+
+-- name: x29_policy_counts_to_char
+select to_char(count(*), 'FM999,999') as policies, to_char(avg(attachment_count), 'FM990.00') as avg_attachments,
+  to_char(sum(attachment_count), '0000') as total_padded, is_aws_managed
+from aws_iam_policy
+group by is_aws_managed
+order by is_aws_managed;
+
+-- name: x29_user_name_like_escape
+select name, account_id, name like '%\_%' escape '\' as has_underscore, name like 'a!%%' escape '!' as starts_a_percent,
+  name ilike '%ADMIN%' as admin_like
+from aws_iam_user
+order by name, account_id;
+
+-- name: x29_role_name_similar_to
+select name, account_id, name similar to '(AWS|aws)[A-Za-z]*%' as aws_prefixed, name similar to '%(-|_)%' as separated,
+  name not similar to '[A-Za-z0-9+=,.@_-]+' as unusual_chars
+from aws_iam_role
+order by name, account_id;
+
+-- name: x29_user_boundary_is_distinct_from
+select name, account_id, permissions_boundary_arn is distinct from null as has_boundary,
+  password_last_used is not distinct from null as never_logged_in, path is distinct from '/' as custom_path
+from aws_iam_user
+order by name, account_id;
+
+-- name: x29_user_last_login_nulls_first_last
+select name, account_id, password_last_used
+from aws_iam_user
+order by password_last_used desc nulls last, name, account_id;
+
+-- name: x29_event_window_range_interval
+select event_id, event_time, username, count(*) over (partition by username order by event_time range between interval '1 hour' preceding and current row) as last_hour
+from aws_cloudtrail_trail_event
+where username is not null
+order by username, event_time, event_id
+limit 40;
+
+-- name: x29_event_window_groups_frame
+select event_time::date as day, event_name, count(*) as n,
+  sum(count(*)) over (order by event_time::date groups between 1 preceding and 1 following) as around_day
+from aws_cloudtrail_trail_event
+group by event_time::date, event_name
+order by day, event_name
+limit 40;
+
+-- name: x29_policy_window_exclude_current_row
+select name, account_id, attachment_count,
+  sum(attachment_count) over (partition by account_id order by attachment_count, name rows between unbounded preceding and unbounded following exclude current row) as others
+from aws_iam_policy
+where not is_aws_managed
+order by account_id, attachment_count, name;
+
+-- name: x29_policy_window_exclude_ties_and_group
+select name, attachment_count,
+  count(*) over (order by attachment_count range between unbounded preceding and current row exclude ties) as upto_without_ties,
+  count(*) over (order by attachment_count groups between current row and unbounded following exclude group) as after_group
+from aws_iam_policy
+where is_aws_managed
+order by attachment_count, name;
+
+-- name: x29_role_window_range_numeric_offset
+select name, account_id, max_session_duration,
+  count(*) over (order by max_session_duration range between 3600 preceding and 3600 following) as within_an_hour
+from aws_iam_role
+order by max_session_duration, name, account_id;
+
+-- name: x29_role_window_nth_last_value
+select name, account_id, create_date,
+  first_value(name) over w as oldest, last_value(name) over w as newest, nth_value(name, 2) over w as second
+from aws_iam_role
+window w as (partition by account_id order by create_date, name rows between unbounded preceding and unbounded following)
+order by account_id, create_date, name;
+
+-- name: x29_event_window_lag_gap
+select username, event_time, event_time - lag(event_time) over (partition by username order by event_time, event_id) as gap
+from aws_cloudtrail_trail_event
+where user_type = 'IAMUser'
+order by username, event_time, event_id
+limit 40;
+
+-- name: x29_organizations_ou_tree_recursive
+with recursive tree as (
+  select id, name, parent_id, 1 as depth, name::text as trail
+  from aws_organizations_organizational_unit
+  where parent_id like 'r-%'
+  union all
+  select o.id, o.name, o.parent_id, t.depth + 1, t.trail || ' > ' || o.name
+  from aws_organizations_organizational_unit as o
+    join tree as t on o.parent_id = t.id
+)
+select id, name, depth, trail from tree order by trail;
+
+-- name: x29_organizations_account_paths_recursive
+with recursive up as (
+  select a.id as account_id, a.parent_id as node, 0 as hops
+  from aws_organizations_account as a
+  union all
+  select up.account_id, ou.parent_id, up.hops + 1
+  from up
+    join aws_organizations_organizational_unit as ou on ou.id = up.node
+)
+select account_id, max(hops) as depth, string_agg(node, ',' order by hops) as ancestors
+from up
+group by account_id
+order by account_id;
+
+-- name: x29_recursive_arn_segments
+with recursive seg(role_name, account_id, n, part, rest) as (
+  select name, account_id, 0, ''::text, arn from aws_iam_role where path <> '/'
+  union all
+  select role_name, account_id, n + 1, split_part(rest, '/', 1), case when strpos(rest, '/') > 0 then substr(rest, strpos(rest, '/') + 1) else '' end
+  from seg where rest <> ''
+)
+select role_name, account_id, n, part from seg where n > 0 order by role_name, account_id, n;
+
+-- name: x29_recursive_series_days_with_events
+with recursive days(d) as (
+  select min(event_time)::date from aws_cloudtrail_trail_event
+  union all
+  select d + 1 from days where d < (select max(event_time)::date from aws_cloudtrail_trail_event)
+)
+select d, (select count(*) from aws_cloudtrail_trail_event e where e.event_time::date = d) as events
+from days
+order by d
+limit 30;
+
+-- name: x29_coalesce_across_types
+select name, account_id, coalesce(password_last_used, create_date) as last_seen, coalesce(permissions_boundary_arn, path, '') as boundary_or_path,
+  coalesce((tags ->> 'cost')::numeric, 0) as cost, coalesce(jsonb_array_length(mfa_devices), 0) + 1 as devices_plus_one
+from aws_iam_user
+order by name, account_id;
+
+-- name: x29_coalesce_jsonb_and_text
+select name, account_id, coalesce(tags, '{}'::jsonb) as tags_or_empty, coalesce(tags ->> 'Name', tags ->> 'name', name) as display,
+  coalesce(description, '') = '' as no_description
+from aws_iam_role
+order by name, account_id;
+
+-- name: x29_ou_ltree_ancestor_policies
+select ou.name, ou.path, p.name as policy_name, p.type
+from aws_organizations_organizational_unit as ou
+  join aws_organizations_policy_target as p on p.target_id = ou.id
+order by ou.path, p.name;
+
+-- name: x29_scp_statements_not_action
+select p.name, p.id, s ->> 'Effect' as effect, coalesce(s -> 'Action', s -> 'NotAction') as actions, s ? 'NotAction' as is_not_action
+from aws_organizations_policy as p,
+  jsonb_array_elements(case jsonb_typeof(p.content -> 'Statement') when 'array' then p.content -> 'Statement' else jsonb_build_array(p.content -> 'Statement') end) as s
+where p.type = 'SERVICE_CONTROL_POLICY'
+order by p.name, p.id, effect, coalesce(s -> 'Action', s -> 'NotAction')::text;
+
+-- name: x29_scp_targets_array_agg
+select p.name, p.type, array_agg(p.target_id order by p.target_id) as targets, count(*) filter (where p.target_id like 'ou-%') as ous,
+  bool_or(p.target_id like 'r-%') as on_root
+from aws_organizations_policy_target as p
+group by p.name, p.type
+order by p.name, p.type;
+
+-- name: x29_organization_account_email_domains
+select split_part(email, '@', 2) as domain, count(*) as accounts, string_agg(name, ', ' order by name) as names,
+  min(joined_timestamp) as first_joined
+from aws_organizations_account
+group by 1
+order by 1;
+
+-- name: x29_organization_account_join_age
+select id, name, status, joined_method, date_part('year', age(now(), joined_timestamp))::int as years_in_org,
+  to_char(joined_timestamp, 'YYYY-MM') as joined_month
+from aws_organizations_account
+order by id;
+
+-- name: x29_root_policy_types_each
+select r.id, pt ->> 'Type' as policy_type, pt ->> 'Status' as status
+from aws_organizations_root as r,
+  jsonb_array_elements(r.policy_types) as pt
+order by r.id, policy_type;
+
+-- name: x29_s3_bucket_policy_principals_star
+select b.name, s ->> 'Effect' as effect, s -> 'Principal' as principal,
+  s -> 'Principal' @> '{"AWS": ["*"]}' or s -> 'Principal' = '"*"' as to_everyone
+from aws_s3_bucket as b,
+  jsonb_array_elements(b.policy_std -> 'Statement') as s
+order by b.name, effect, (s -> 'Principal')::text;
+
+-- name: x29_s3_bucket_policy_secure_transport
+select b.name, exists (
+    select 1 from jsonb_array_elements(b.policy_std -> 'Statement') as s
+    where s ->> 'Effect' = 'Deny' and s -> 'Condition' -> 'bool' ->> 'aws:securetransport' is not null
+  ) as denies_insecure,
+  jsonb_path_exists(b.policy_std, '$.Statement[*].Condition.bool."aws:securetransport"') as has_secure_transport_key
+from aws_s3_bucket as b
+order by b.name;
+
+-- name: x29_s3_bucket_public_access_flags
+select name, region, concat_ws(',', case when block_public_acls then 'acls' end, case when block_public_policy then 'policy' end,
+  case when ignore_public_acls then 'ignore' end, case when restrict_public_buckets then 'restrict' end) as blocks,
+  coalesce(block_public_acls and block_public_policy and ignore_public_acls and restrict_public_buckets, false) as fully_blocked
+from aws_s3_bucket
+order by name;
+
+-- name: x29_s3_bucket_encryption_rules
+select b.name, r -> 'ApplyServerSideEncryptionByDefault' ->> 'SSEAlgorithm' as algorithm,
+  r -> 'ApplyServerSideEncryptionByDefault' ->> 'KMSMasterKeyID' as key_id, (r ->> 'BucketKeyEnabled')::bool as bucket_key
+from aws_s3_bucket as b,
+  jsonb_array_elements(b.server_side_encryption_configuration -> 'Rules') as r
+order by b.name, algorithm;
+
+-- name: x29_s3_bucket_tags_keys
+select b.name, array_agg(k order by k) as tag_keys
+from aws_s3_bucket as b
+  left join lateral jsonb_object_keys(coalesce(b.tags, '{}')) as k on true
+group by b.name
+order by b.name;
+
+-- name: x29_sso_permission_set_durations
+select name, session_duration, replace(replace(session_duration, 'PT', ''), 'H', ' hours') as readable,
+  session_duration::interval > interval '4 hours' as longer_than_4h
+from aws_ssoadmin_permission_set
+order by name;
+
+-- name: x29_sso_managed_policy_attachments_admin
+select permission_set_arn, array_agg(name order by name) as policies,
+  bool_or(managed_policy_arn like '%/AdministratorAccess') as admin
+from aws_ssoadmin_managed_policy_attachment
+group by permission_set_arn
+order by permission_set_arn;
+
+-- name: x29_sso_account_assignments_by_type
+select principal_type, count(*) as assignments, count(distinct target_account_id) as accounts
+from aws_ssoadmin_account_assignment
+group by principal_type
+order by principal_type;
+
+-- name: x29_event_error_codes_nulls_first
+select error_code, count(*) as events, min(event_time) as first_seen
+from aws_cloudtrail_trail_event
+group by error_code
+order by error_code nulls first;
+
+-- name: x29_event_source_ip_sorted_nulls_last
+select source_ip_address, count(*) as events
+from aws_cloudtrail_trail_event
+group by source_ip_address
+order by source_ip_address desc nulls last
+limit 20;
+
+-- name: x29_access_advisor_services_unused
+select principal_arn, service_namespace, last_authenticated, last_authenticated is null as never_used,
+  coalesce(to_char(last_authenticated, 'YYYY-MM-DD'), 'never') as last_used_day
+from aws_iam_access_advisor
+order by principal_arn, service_namespace;
+
+-- name: x29_tags_keys_case_collisions
+select account_id, lower(left(k, 10)) as tag_key, array_agg(distinct k) as spellings
+from (
+  select account_id, jsonb_object_keys(tags) as k from aws_iam_role where tags is not null
+  union all
+  select account_id, jsonb_object_keys(tags) from aws_iam_user where tags is not null
+) as keys
+group by account_id, lower(left(k, 10))
+having count(distinct k) > 1
+order by account_id, tag_key;
+
+-- name: x29_tags_prohibited_keys_any
+select 'role' as kind, name, account_id, k as prohibited
+from aws_iam_role, jsonb_object_keys(tags) as k
+where k ilike any (array['%password%', '%secret%', 'quicksetup%', 'location'])
+union all
+select 'user', name, account_id, k
+from aws_iam_user, jsonb_object_keys(tags) as k
+where k ilike any (array['%password%', '%secret%', 'quicksetup%', 'location'])
+order by kind, name, account_id, prohibited;
+
+-- name: x29_tags_missing_mandatory
+select name, account_id, array(select m from unnest(array['Environment', 'Owner', 'CostCenter']) as m where not coalesce(tags, '{}') ? m order by m) as missing
+from aws_iam_role
+order by name, account_id
+limit 30;
+
+-- name: x29_tags_value_lengths
+select r.name, r.account_id, t.key, char_length(t.value) as value_length, octet_length(t.value) as value_bytes, t.value ~ '^\s|\s$' as padded
+from aws_iam_role as r,
+  jsonb_each_text(r.tags) as t
+order by r.name, r.account_id, t.key;
+
+-- name: x29_perimeter_trust_other_accounts
+select r.name, r.account_id, p as principal, split_part(p, ':', 5) as principal_account
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as p
+where s ->> 'Effect' = 'Allow' and split_part(p, ':', 5) <> r.account_id
+order by r.name, r.account_id, p;
+
+-- name: x29_perimeter_trust_external_id_conditions
+select r.name, r.account_id, s -> 'Condition' -> 'stringequals' -> 'sts:externalid' as external_ids,
+  s -> 'Condition' ?| array['stringequals', 'stringlike'] as has_string_condition,
+  jsonb_path_exists(s, '$.Condition.*."aws:principalorgid"') as org_bound
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s
+where s -> 'Principal' ? 'AWS'
+order by r.name, r.account_id, (s -> 'Condition' -> 'stringequals' -> 'sts:externalid')::text;
+
+-- name: x29_perimeter_principal_shapes_regex
+select p, p ~ '^arn:aws:iam::\d{12}:root$' as account_root, p ~ '^\d{12}$' as bare_account, p = '*' as anyone,
+  substring(p from ':(role|user)/') as principal_kind
+from (
+  select distinct jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as p
+  from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s
+) as principals
+order by p;
+
+-- name: x29_perimeter_federated_principals
+select r.name, r.account_id, f as provider, s -> 'Action' as actions, jsonb_array_length(s -> 'Action') as action_count
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Federated') as f
+order by r.name, r.account_id, f;
+
+-- name: x29_insights_users_by_age_bucket
+select width_bucket(extract(epoch from now() - create_date) / 86400, 0, 3650, 10) as bucket, count(*) as users,
+  min(create_date)::date as oldest, max(create_date)::date as newest
+from aws_iam_user
+group by bucket
+order by bucket;
+
+-- name: x29_insights_roles_created_per_month_series
+select m::date as month, count(r.arn) as roles
+from generate_series(date_trunc('month', timestamptz '2019-01-01 00:00:00+00'), timestamptz '2019-12-01 00:00:00+00', interval '1 month') as m
+  left join aws_iam_role as r on date_trunc('month', r.create_date) = m
+group by m
+order by m;
+
+-- name: x29_insights_policy_rollup
+select coalesce(account_id, 'all') as account, is_attached, count(*) as policies, grouping(account_id, is_attached) as level
+from aws_iam_policy
+where not is_aws_managed
+group by rollup (account_id, is_attached)
+order by level, account, is_attached nulls last;
+
+-- name: x29_insights_event_cube
+select read_only, event_category, count(*) as events
+from aws_cloudtrail_trail_event
+group by cube (read_only, event_category)
+order by read_only nulls first, event_category nulls first, events;
+
+-- name: x29_insights_grouping_sets_sources
+select event_source, aws_region, count(*) as events
+from aws_cloudtrail_trail_event
+where event_source in ('iam.amazonaws.com', 'sts.amazonaws.com', 's3.amazonaws.com')
+group by grouping sets ((event_source), (aws_region), ())
+order by event_source nulls last, aws_region nulls last;
+
+-- name: x29_compliance_key_rotation_credential_report
+select user_name, account_id, access_key_1_active, access_key_1_last_rotated,
+  case when access_key_1_active and access_key_1_last_rotated < now() - interval '90 days' then 'alarm'
+       when access_key_1_active then 'ok' else 'skip' end as status,
+  coalesce(date_part('day', now() - access_key_1_last_rotated)::int, -1) as age_days
+from aws_iam_credential_report
+order by user_name, account_id;
+
+-- name: x29_compliance_password_policy_reason
+select account_id, concat_ws('; ',
+    case when minimum_password_length < 14 then format('minimum length %s < 14', minimum_password_length) end,
+    case when not require_symbols then 'no symbols' end,
+    case when coalesce(password_reuse_prevention, 0) < 24 then format('reuse prevention %s', coalesce(password_reuse_prevention::text, 'off')) end,
+    case when not coalesce(expire_passwords, false) then 'passwords never expire' end) as findings
+from aws_iam_account_password_policy
+order by account_id;
+
+-- name: x29_compliance_root_credential_report
+select account_id, password_enabled, mfa_active, access_key_1_active or access_key_2_active as root_keys,
+  greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_root_activity
+from aws_iam_credential_report
+where user_name = '<root_account>'
+order by account_id;
+
+-- name: x29_compliance_summary_counts_case
+select account_id, count(*) as users, count(*) filter (where mfa_active) as with_mfa,
+  round(100.0 * count(*) filter (where mfa_active) / nullif(count(*), 0), 1) as mfa_percent,
+  to_char(100.0 * count(*) filter (where password_enabled) / nullif(count(*), 0), 'FM990.0') as password_percent
+from aws_iam_credential_report
+group by account_id
+order by account_id;
+
+-- name: x29_statement_actions_with_ordinality
+select p.name, p.account_id, a.action, a.n
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Action') with ordinality as a(action, n)
+where not p.is_aws_managed
+order by p.name, p.account_id, a.action, a.n;
+
+-- name: x29_statement_jsonb_agg_ordered
+select p.name, p.account_id, jsonb_agg(distinct s ->> 'Effect') as effects,
+  jsonb_agg(s -> 'Resource' order by (s -> 'Resource')::text) as resources
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s
+where not p.is_aws_managed
+group by p.name, p.account_id
+order by p.name, p.account_id;
+
+-- name: x29_user_jsonb_build_object_nested
+select jsonb_build_object('user', name, 'account', account_id, 'security', jsonb_build_object('mfa', mfa_enabled, 'devices', coalesce(jsonb_array_length(mfa_devices), 0)),
+  'groups', coalesce((select jsonb_agg(g ->> 'GroupName' order by g ->> 'GroupName') from jsonb_array_elements(groups) as g), '[]')) as doc
+from aws_iam_user
+order by name, account_id;
+
+-- name: x29_role_tags_object_agg
+select account_id, jsonb_object_agg(name, coalesce(tags ->> 'QuickSetupType', '')) as setup_tags
+from aws_iam_role
+where tags ? 'QuickSetupType'
+group by account_id
+order by account_id;
+
+-- name: x29_policy_document_concat_and_insert
+select name, account_id, (policy_std || '{"Reviewed": true}') ? 'Reviewed' as merged,
+  jsonb_array_length(jsonb_insert(policy_std -> 'Statement', '{0}', '{"Sid": "first"}')) as with_inserted,
+  jsonb_typeof(policy_std #> '{Statement,0,Action}') as first_action_kind
+from aws_iam_policy
+where not is_aws_managed and jsonb_typeof(policy_std -> 'Statement') = 'array'
+order by name, account_id;
+
+-- name: x29_path_like_regex_actions
+select name, account_id, jsonb_path_query_array(policy_std, '$.Statement[*].Action[*] ? (@ like_regex "^iam:(create|put|attach)")') as iam_writes,
+  jsonb_path_exists(policy_std, '$.Statement[*].Action[*] ? (@ starts with "sts:")') as sts
+from aws_iam_policy
+where not is_aws_managed
+order by name, account_id;
+
+-- name: x29_string_functions_on_arns
+select name, account_id, strpos(arn, ':role/') as role_at, position('/' in substr(arn, 14)) as slash_after, reverse(split_part(reverse(arn), '/', 1)) as last_part,
+  left(role_id, 4) as id_prefix, right(arn, 6) as tail, translate(path, '/', '.') as dotted, btrim(path, '/') as trimmed
+from aws_iam_role
+order by name, account_id;
+
+-- name: x29_string_quote_functions
+select name, account_id, quote_ident(name) as ident, quote_literal(name) as lit, quote_nullable(description) as descr,
+  md5(arn) as arn_md5, repeat('*', length(name) % 5) as stars
+from aws_iam_role
+order by name, account_id
+limit 30;
+
+-- name: x29_regexp_start_positions_on_arns
+select name, account_id, regexp_count(arn, '/', 14) as slashes_after_account, regexp_substr(arn, '[^/]+', 14, 2) as second_path_part,
+  regexp_instr(arn, '/', 14) as first_slash, regexp_instr(arn, '/', 14, 1, 1) as after_first_slash, regexp_count(name, 'a', 1, 'i') as a_count
+from aws_iam_role
+order by name, account_id;
+
+-- name: x29_regexp_matches_global
+select e.event_id, m[1] as word
+from aws_cloudtrail_trail_event as e,
+  regexp_matches(e.event_name, '[A-Z][a-z]+', 'g') as m
+where e.event_source = 'sts.amazonaws.com'
+order by e.event_time, e.event_id, word
+limit 30;
+
+-- name: x29_array_operators_on_actions
+select p.name, p.account_id, array(select jsonb_array_elements_text(s -> 'Action')) && array['s3:getobject', 's3:*', '*'] as touches_s3_read,
+  array(select jsonb_array_elements_text(s -> 'Action')) @> array['iam:passrole'] as pass_role,
+  cardinality(array(select jsonb_array_elements_text(s -> 'Action'))) as actions
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s
+where not p.is_aws_managed
+order by p.name, p.account_id, actions, touches_s3_read, pass_role;
+
+-- name: x29_array_position_and_remove
+select name, account_id, array_position(string_to_array(arn, ':'), account_id) as account_field,
+  array_remove(string_to_array(path, '/'), '') as path_parts, array_length(string_to_array(arn, '/'), 1) as slash_fields
+from aws_iam_user
+order by name, account_id;
+
+-- name: x29_date_parts_dow_iso
+select extract(isodow from event_time) as iso_dow, to_char(event_time, 'Dy') as day_name, extract(week from event_time) as week,
+  count(*) as events
+from aws_cloudtrail_trail_event
+group by 1, 2, 3
+order by 1, 2, 3;
+
+-- name: x29_event_resources_arns_path_query
+select e.event_id, e.event_name, r ->> 'ARN' as resource_arn, r ->> 'type' as resource_type
+from aws_cloudtrail_trail_event as e,
+  jsonb_array_elements(e.resources) as r
+where jsonb_typeof(e.resources) = 'array'
+order by e.event_time, e.event_id, resource_arn nulls first, resource_type nulls first
+limit 30;
+
+-- name: x29_event_at_question_operators
+select event_name, count(*) filter (where request_parameters @? '$.roleName') as with_role_name,
+  count(*) filter (where user_identity @@ '$.type == "AssumedRole"') as assumed, count(*) as events
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com'
+group by event_name
+order by events desc, event_name
+limit 20;
+
+-- name: x29_s3_policy_condition_operators_nested_each
+select b.name, op.key as operator, ck.key as condition_key, ck.value as condition_values
+from aws_s3_bucket as b,
+  jsonb_array_elements(b.policy_std -> 'Statement') as s,
+  jsonb_each(coalesce(s -> 'Condition', '{"none": {"key": "value"}}')) as op,
+  jsonb_each(op.value) as ck
+order by b.name, operator, condition_key, ck.value::text;
+
+-- name: x29_users_without_groups_not_exists
+select u.name, u.account_id
+from aws_iam_user as u
+where not exists (select 1 from aws_iam_group as g, jsonb_array_elements(g.users) as gu where gu ->> 'UserName' = u.name and g.account_id = u.account_id)
+order by u.name, u.account_id;
+
+-- name: x29_roles_except_instance_profile_roles
+select name, account_id from aws_iam_role
+except
+select r ->> 'RoleName', ip.account_id from aws_iam_instance_profile as ip, jsonb_array_elements(ip.roles) as r
+order by name, account_id;
+
+-- name: x29_policy_arns_intersect_attached
+select policy_arn from aws_iam_policy_attachment where is_attached
+intersect
+select jsonb_array_elements_text(attached_policy_arns) from aws_iam_role
+order by policy_arn;
+
+-- name: x29_service_risk_values_join
+select a.action_prefix, v.risk, count(*) as statements
+from (
+  select split_part(act, ':', 1) as action_prefix
+  from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s, jsonb_array_elements_text(s -> 'Action') as act
+  where not p.is_aws_managed
+) as a
+  join (values ('iam', 'high'), ('sts', 'high'), ('s3', 'medium'), ('ec2', 'medium'), ('logs', 'low')) as v(prefix, risk) on v.prefix = a.action_prefix
+group by a.action_prefix, v.risk
+order by statements desc, a.action_prefix;
+
+-- name: x29_latest_event_per_user_distinct_on
+select distinct on (username) username, event_name, event_time, source_ip_address
+from aws_cloudtrail_trail_event
+where username is not null
+order by username, event_time desc, event_id;
+
+-- name: x29_event_names_string_agg_distinct
+select event_source, string_agg(distinct event_name, ', ') as names, count(distinct event_name) as distinct_names
+from aws_cloudtrail_trail_event
+where event_source like 'iam%' or event_source like 'sts%'
+group by event_source
+order by event_source;
+
+-- name: x29_policy_attachment_percentiles
+select is_aws_managed, percentile_cont(0.5) within group (order by attachment_count) as median,
+  percentile_disc(0.9) within group (order by attachment_count) as p90, mode() within group (order by attachment_count) as most_common
+from aws_iam_policy
+group by is_aws_managed
+order by is_aws_managed;
+
+-- name: x29_event_to_char_iso_formats
+select event_id, to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS') as iso, to_char(event_time, 'FMMonth DD, YYYY') as long_date,
+  to_char(event_time, 'FMDay') as weekday, to_char(event_time, 'HH12:MI AM') as clock
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 20;
+
+-- name: x29_role_age_interval_math
+select name, account_id, age(now(), create_date) > interval '2 years' as over_two_years,
+  extract(epoch from age(timestamptz '2024-01-01 00:00:00+00', create_date)) / 86400 > 365 as over_a_year_by_2024,
+  (now() - create_date) * 2 > interval '1000 days' as doubled_over_1000_days, justify_hours(interval '50 hours') as two_days
+from aws_iam_role
+order by name, account_id;
+
+-- name: x29_statement_action_any_array
+select p.name, p.account_id, 'iam:*' = any(array(select jsonb_array_elements_text(s -> 'Action'))) as iam_all,
+  '*' = all(array(select jsonb_array_elements_text(s -> 'Resource'))) as only_star_resources
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s
+where not p.is_aws_managed
+order by p.name, p.account_id, iam_all, only_star_resources;
+
+-- name: x29_window_nulls_first_row_number
+select name, account_id, password_last_used,
+  row_number() over (partition by account_id order by password_last_used nulls first, name) as rn,
+  lead(name, 1, '(last)') over (partition by account_id order by password_last_used nulls first, name) as next_user
+from aws_iam_user
+order by account_id, rn;
+
+-- name: x29_top_two_roles_per_account
+select account_id, name, max_session_duration
+from (
+  select account_id, name, max_session_duration, rank() over (partition by account_id order by max_session_duration desc, name) as r
+  from aws_iam_role
+) as ranked
+where r <= 2
+order by account_id, r;
+
+-- name: x29_percent_rank_cume_dist_ntile
+select name, attachment_count, round(percent_rank() over (order by attachment_count)::numeric, 3) as pr,
+  round(cume_dist() over (order by attachment_count)::numeric, 3) as cd, ntile(4) over (order by attachment_count, name) as quartile
+from aws_iam_policy
+where is_aws_managed
+order by attachment_count, name;
+
+-- name: x29_bool_and_every_per_account
+select account_id, bool_and(mfa_enabled) as all_mfa, every(path = '/') as all_root_path, bool_or(permissions_boundary_arn is not null) as any_boundary
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: x29_array_to_string_null_replacement
+select name, account_id, array_to_string(array[permissions_boundary_arn, path, null], ',', '-') as with_nulls,
+  string_to_array(name, null) as chars, string_to_array(coalesce(permissions_boundary_arn, ''), '/') as boundary_parts
+from aws_iam_user
+order by name, account_id
+limit 20;
+
+-- name: x29_split_part_negative_and_trims
+select arn, split_part(arn, '/', -1) as last_segment, split_part(arn, ':', -2) as account_or_region, ltrim(path, '/') as no_lead,
+  rtrim(path, '/') as no_trail, left(name, -2) as all_but_two
+from aws_iam_role
+order by arn;
+
+-- name: x29_substring_from_for_variants
+select name, substring(name from 2 for 3) as mid, substring(name from 1 for 0) as none, substring(name for 4) as head,
+  substring(name from length(name) - 2) as tail3, substring(name from 0 for 3) as from_zero
+from aws_iam_group
+order by name, account_id;
+
+-- name: x29_to_timestamp_text_format
+select event_id, to_timestamp(to_char(event_time, 'YYYY-MM-DD HH24:MI:SS'), 'YYYY-MM-DD HH24:MI:SS') = date_trunc('second', event_time) as same_second,
+  to_timestamp(to_char(event_time, 'YYYYMMDD'), 'YYYYMMDD')::date = event_time::date as same_day
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 15;
+
+-- name: x29_date_bin_with_offset_origin
+select date_bin('1 day', event_time, timestamptz '2020-01-01 06:00:00+00') as shift_day, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: x29_boolean_is_true_unknown
+select name, account_id, mfa_enabled is true as mfa, login_profile_loaded is not false as maybe_loaded,
+  (password_last_used > create_date) is unknown as never_used
+from aws_iam_user
+order by name, account_id;
+
+-- name: x29_greatest_least_timestamps
+select user_name, account_id, greatest(access_key_1_last_used_date, access_key_2_last_used_date, password_last_used) as last_activity,
+  least(access_key_1_last_rotated, access_key_2_last_rotated) as oldest_rotation, nullif(password_status, 'not_supported') as password_status
+from aws_iam_credential_report
+order by user_name, account_id;
+
+-- name: x29_jsonb_equality_between_documents
+select a.name as role_a, b.name as role_b, a.account_id
+from aws_iam_role as a
+  join aws_iam_role as b on a.account_id = b.account_id and a.name < b.name and a.assume_role_policy_std = b.assume_role_policy_std
+order by a.account_id, role_a, role_b
+limit 30;
+
+-- name: x29_jsonb_build_array_elements
+select name, account_id, e as element, jsonb_typeof(e) as kind
+from aws_iam_user,
+  jsonb_array_elements(jsonb_build_array(name, mfa_enabled, jsonb_array_length(groups), tags -> 'none')) as e
+where account_id = '123456789012'
+order by name, account_id, e::text;
+
+-- name: x29_object_keys_distinct_counts
+select k, count(*) as roles, count(distinct account_id) as accounts
+from aws_iam_role, jsonb_object_keys(assume_role_policy_std -> 'Statement' -> 0) as k
+group by k
+order by k;
+
+-- name: x29_role_chain_recursive_sessions
+with recursive chain as (
+  select distinct session_issuer_arn as arn, 1 as hops
+  from aws_cloudtrail_trail_event
+  where session_issuer_arn is not null
+  union
+  select r.arn, c.hops + 1
+  from chain as c
+    join aws_iam_role as r on r.arn = c.arn
+  where c.hops < 2
+)
+select arn, max(hops) as hops from chain group by arn order by arn;
+
+-- name: x29_user_policy_chain_join
+select u.name as user_name, u.account_id, g ->> 'GroupName' as group_name, pa as policy_arn
+from aws_iam_user as u,
+  jsonb_array_elements(u.groups) as g
+  join aws_iam_group as grp on grp.name = g ->> 'GroupName'
+  cross join lateral jsonb_array_elements_text(grp.attached_policy_arns) as pa
+where grp.account_id = u.account_id
+order by user_name, u.account_id, group_name, policy_arn;
+
+-- name: x29_event_hour_histogram_lpad_bar
+select extract(hour from event_time)::int as hour, count(*) as events, rpad('', (count(*) * 40 / max(count(*)) over ())::int, '#') as bar
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: x29_service_credentials_and_virtual_mfa
+select c.user_name, c.service_name, c.status, v.serial_number, v.assignment_status
+from aws_iam_service_specific_credential as c
+  full join aws_iam_virtual_mfa_device as v on v.user_name = c.user_name and v.account_id = c.account_id
+order by c.user_name nulls last, v.serial_number nulls last;
+
+-- name: x29_role_tags_object_agg_filter
+select account_id, jsonb_object_agg(name, coalesce(tags ->> 'QuickSetupType', '')) filter (where tags ? 'QuickSetupType') as setup_tags,
+  jsonb_object_agg(name, tags ->> 'Location') filter (where tags is not null) as locations
+from aws_iam_role
+group by account_id
+order by account_id;
