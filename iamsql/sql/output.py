@@ -544,8 +544,10 @@ def _table(columns: list[str], rows: list[tuple[str, ...]], header: bool = True,
                                  width - 2 * len(columns) - sum(natural[i] for i in kept)))  # two spaces apart
         widths = [natural[i] if i in kept else next(fitted) for i in range(len(columns))]
 
-    def line(cells: list[str]) -> str:  # no padding after the last column
-        return "  ".join(clip(cell, w).ljust(w) for cell, w in zip(cells, widths)).rstrip(" ")
+    def line(cells: list[str]) -> str:  # no padding after the last column, not even made and cut off: in a pipe
+        # the widest cell (a reason of ~78,000 characters) would pad each of tens of thousands of lines to it
+        padded = [clip(cell, w).ljust(w) for cell, w in zip(cells[:-1], widths)]
+        return "  ".join([*padded, *(clip(cell, w) for cell, w in zip(cells[-1:], widths[-1:]))]).rstrip(" ")
 
     lines = [line(columns), "\u2500" * (sum(widths) + 2 * (len(widths) - 1))] if header else []
     lines += [line(row) for row in rows]
