@@ -1865,11 +1865,11 @@ def permission_set_outputs(name: str, references: list[dict] | None, assigned_in
     return files
 
 
-def customer_policy(path: str, name: str, actions, resources="*") -> dict:
-    """A get-account-authorization-details customer managed policy of ``ACCOUNT``, attached to nothing there."""
+def customer_policy(path: str, name: str, actions, resources="*", account: str = ACCOUNT) -> dict:
+    """A get-account-authorization-details customer managed policy of ``account``, attached to nothing there."""
     document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": resources}]}
     return {"PolicyName": name, "PolicyId": f"ANPA{name.upper().replace('-', ''):0<17}", "Path": path,
-            "Arn": f"arn:aws:iam::{ACCOUNT}:policy{path}{name}", "DefaultVersionId": "v1", "AttachmentCount": 0,
+            "Arn": f"arn:aws:iam::{account}:policy{path}{name}", "DefaultVersionId": "v1", "AttachmentCount": 0,
             "PermissionsBoundaryUsageCount": 0, "IsAttachable": True, "CreateDate": "2023-05-01T10:00:00Z",
             "UpdateDate": "2023-05-01T10:00:00Z", "PolicyVersionList": [
                 {"Document": document, "VersionId": "v1", "IsDefaultVersion": True,
@@ -1904,3 +1904,51 @@ def test_customer_managed_policy_references_are_judged_by_each_assigned_accounts
     assert "/platform/platform-admin (no assignment loaded)" in found["Unassigned"]["reason"], found["Unassigned"]
     assert found["Unlisted"]["status"] == "skip", found["Unlisted"]
     assert "list-customer-managed-policy-references-in-permission-set" in found["Unlisted"]["reason"], found["Unlisted"]
+
+
+def test_a_permission_set_is_judged_in_each_account_by_that_accounts_policies(tmp_path):
+    """The policies a permission set's references and its boundary reference name are each assigned account's own
+    (IAM Identity Center API Reference, CustomerManagedPolicyReference: an IAM policy that matches the name and path
+    in each account where the set is deployed), so each account the set is assigned in gets its own verdict and its
+    own holders. Split references ops and is bounded by limit: in ACCOUNT, the Identity Center account, ops grants
+    everything and limit allows only ec2:Describe*, so no administrator there. Mixed references ops alone: an
+    administrator in ACCOUNT, held by the group assigned there only. In OTHER_ACCOUNT (its policies loaded, ops scoped,
+    limit allowing everything) and in an account with nothing loaded, each account being checked with its own data
+    alone, the other account's policies are not judged: skip saying so, never ok, never the admin verdict of ACCOUNT."""
+    third = "777788889999"
+    split = permission_set_outputs("Split", [{"Name": "ops", "Path": "/platform/"}], [ACCOUNT, OTHER_ACCOUNT])
+    split_arn = split["sso-admin/describe-permission-set/Split.json"]["PermissionSet"]["PermissionSetArn"]
+    split["sso-admin/get-permissions-boundary-for-permission-set/Split.json"]["PermissionsBoundary"] = {
+        "CustomerManagedPolicyReference": {"Name": "limit", "Path": "/platform/"}}
+    mixed = permission_set_outputs("Mixed", [{"Name": "ops", "Path": "/platform/"}], [ACCOUNT, OTHER_ACCOUNT, third])
+    mixed_arn = mixed["sso-admin/describe-permission-set/Mixed.json"]["PermissionSet"]["PermissionSetArn"]
+    accounts = {
+        ACCOUNT: {"sso-admin/list-instances.json": {"Instances": [
+                      {"InstanceArn": SSO_INSTANCE, "IdentityStoreId": "d-90670a1b2c", "OwnerAccountId": ACCOUNT,
+                       "Status": "ACTIVE"}]},
+                  **split, **mixed,
+                  "gaad.json": {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": [
+                      customer_policy("/platform/", "ops", "*"),
+                      customer_policy("/platform/", "limit", ["ec2:Describe*"])]}},
+        OTHER_ACCOUNT: {"gaad.json": {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": [
+            customer_policy("/platform/", "ops", ["ec2:Describe*"], account=OTHER_ACCOUNT),
+            customer_policy("/platform/", "limit", "*", account=OTHER_ACCOUNT)]}}}
+    con = db.connect(tmp_path / "organization.duckdb")
+    for account, files in accounts.items():
+        for name, document in files.items():
+            (tmp_path / account / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / account / name).write_text(json.dumps(document))
+        load_paths(con, [str(tmp_path / account)], account_id=account, as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=["sso_permission_set_admin"]))
+    con.close()
+    found = {row["resource"]: (row["status"], row["reason"]) for row in rows if "permissionSet" in row["resource"]}
+    assert {resource: status for resource, (status, _) in found.items()} == {
+        f"{split_arn}#{ACCOUNT}": "ok", f"{split_arn}#{OTHER_ACCOUNT}": "skip",
+        f"{mixed_arn}#{ACCOUNT}": "alarm", f"{mixed_arn}#{OTHER_ACCOUNT}": "skip", f"{mixed_arn}#{third}": "skip"}
+    assert "permissions boundary /platform/limit in " + ACCOUNT in found[f"{split_arn}#{ACCOUNT}"][1]
+    alarm = found[f"{mixed_arn}#{ACCOUNT}"][1]
+    assert "/platform/ops in " + ACCOUNT in alarm and "held by group" in alarm and OTHER_ACCOUNT not in alarm
+    for account in (OTHER_ACCOUNT, third):
+        reason = found[f"{mixed_arn}#{account}"][1]
+        assert f"/platform/ops in {account}, a policy of account {account}" in reason, reason
+        assert f"Identity Center account {ACCOUNT} does not read" in reason, reason
