@@ -13,6 +13,7 @@ from iamsql import controls
 from iamsql.controls import create_views
 from iamsql.load import load_paths
 from iamsql.store import db
+from tests.fixtures.gaad import gaad_role
 
 ACCOUNT = "111122223333"
 AS_OF = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -358,12 +359,8 @@ def user(name: str, created: str) -> dict:
 
 
 def role(name: str, created: str, path: str = "/") -> dict:
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                                                     "Action": "sts:AssumeRole"}]}
-    return {"RoleName": name, "RoleId": f"AROA{name.upper().replace('-', '')[:12]:0<12}", "Path": path,
-            "Arn": f"arn:aws:iam::{ACCOUNT}:role{path}{name}", "CreateDate": created,
-            "AssumeRolePolicyDocument": trust, "InstanceProfileList": [], "RolePolicyList": [],
-            "AttachedManagedPolicies": [], "Tags": [], "RoleLastUsed": {}}
+    return gaad_role(ACCOUNT, name, [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                      "Action": "sts:AssumeRole"}], path=path, created=created)
 
 
 def last_accessed(arn: str, services: dict[str, str | None]) -> dict:
