@@ -96,6 +96,22 @@ def test_inactive_key_from_user_setup_is_no_finding(tmp_path):
     assert "access key 2" in reason and "access key 1" not in reason
 
 
+def test_set_up_key_older_than_key_use_tracking_is_not_called_never_used(tmp_path):
+    """The report's access_key_1_last_used_date is N/A for a key never used and for one last used before AWS began
+    tracking key use on 2015-04-22 (IAM User Guide, credential report format): a set-up key created before then may
+    have been used, so the finding (a key never used) is unknown: skip saying why; the same key created since alarms."""
+    report = "\n".join([
+        HEADER, ROOT,
+        *(report_line(name, f"{created}T10:00:00+00:00", password="true", password_used="2024-02-25T10:00:00+00:00",
+                      key1=("true", f"{created}T10:00:03+00:00", "N/A"))
+          for name, created in (("veteran", "2013-05-01"), ("newer", "2016-05-01"))),
+    ]) + "\n"
+    results = run_loaded(tmp_path, {"credential-report.csv": report}, ["iam_user_no_access_key_at_setup"])
+    veteran, newer = results[user_arn("veteran")], results[user_arn("newer")]
+    assert (veteran["status"], newer["status"]) == ("skip", "alarm"), (veteran, newer)
+    assert "2015-04-22" in veteran["reason"] and "access key 1" in veteran["reason"], veteran["reason"]
+
+
 def test_set_up_key_deactivated_after_the_report_is_no_finding(tmp_path):
     """The benchmark's remediation deactivates the set-up key; done within the hours the credential report lags,
     the user's list-access-keys (live) shows the key inactive while the report still shows it active."""
@@ -572,6 +588,33 @@ def test_unused_role_reason_matches_its_age(tmp_path):
     assert "since it was created 200 days before the data was taken" in young["reason"]
     assert "400 days" not in young["reason"]
     assert "in the 400 days before the data was taken" in old["reason"]
+
+
+def test_a_limit_longer_than_role_use_tracking_leaves_a_role_without_recorded_use_unjudged(tmp_path):
+    """An empty RoleLastUsed says the role was not used in the trailing 400 days, nothing of the time before (IAM API
+    reference, RoleLastUsed: "The role might have been used more than 400 days ago"). With a 730-day limit a role
+    created 1,100 days ago and showing no use may have been used 500 days ago: skipped saying so, never called
+    unused; those created 200 and 600 days ago are within the grace period; with a 90-day limit all three alarm."""
+    gaad = {"UserDetailList": [], "GroupDetailList": [], "Policies": [], "IsTruncated": False,
+            "RoleDetailList": [gaad_role("young", "2023-08-14T12:00:00Z"), gaad_role("old", "2022-07-10T12:00:00Z"),
+                               gaad_role("veteran", "2021-02-24T12:00:00Z")]}
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "get-account-authorization-details.json").write_text(json.dumps(gaad))
+    con = db.connect(tmp_path / "roles.duckdb")
+    load_paths(con, [str(folder)], account_id=ACCOUNT, as_of=AS_OF)
+    for limit, expected in ((730, {"young": "ok", "old": "ok", "veteran": "skip"}),
+                            (90, {"young": "alarm", "old": "alarm", "veteran": "alarm"})):
+        params = {f"{control}.max_unused_days": limit for control in ("iam_role_unused", "nhi_unused")}
+        rows = controls.results(con, controls.run_checks(con, controls=["iam_role_unused", "nhi_unused"],
+                                                         params=params))
+        for control in ("iam_role_unused", "nhi_unused"):
+            found = {r["resource"].rsplit("/", 1)[-1]: (r["status"], r["reason"]) for r in rows
+                     if r["control_id"] == control}
+            assert {name: status for name, (status, _) in found.items()} == expected, (control, limit, found)
+            if limit == 730:
+                assert "400 days" in found["veteran"][1] and "730" in found["veteran"][1], found["veteran"]
+    con.close()
 
 
 # --------------------------------------------------------------------------------------------------------------
