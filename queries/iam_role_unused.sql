@@ -1,7 +1,7 @@
 /*
 title: Roles in use
 description: >-
-  Each role was used within max_unused_days days before the data was taken, or was created within that period. AWS records role use only for the trailing 400 days, so "never used" means "not used in the last 400 days". Service-linked roles (path /aws-service-role/) are reported as info, not evaluated: the owning AWS service manages them.
+  Each role was used within max_unused_days days before the data was taken, or was created within that period. AWS records role use only for the trailing 400 days, so "never used" means "not used in the last 400 days", and a role with no recorded use is skipped when max_unused_days is longer than that. Service-linked roles (path /aws-service-role/) are reported as info, not evaluated: the owning AWS service manages them.
 severity: medium
 resource_type: AWS::IAM::Role
 rationale: Roles nobody uses keep their permissions and trust relationships alive for attackers; removing them shrinks the attack surface.
@@ -35,6 +35,8 @@ select
     when used_recently then 'ok'
     when role_last_used_date is null and new_role then 'ok'
     when not last_used_known then 'skip'
+    -- AWS reports a role's last use for the trailing 400 days only: no use in them says nothing of a longer period
+    when role_last_used_date is null and :max_unused_days > 400 then 'skip'
     else 'alarm'
   end as status,
   'Role ' || name || case
@@ -52,6 +54,11 @@ select
         || ' before the data was taken, within the ' || :max_unused_days || '-day grace period.'
     when not last_used_known
       then ' was loaded without last-used information (list-roles does not return it); load get-account-authorization-details to evaluate it.'
+    when :max_unused_days > 400
+      then ' has no recorded use in the 400 days before the data was taken, the longest AWS tracks role use, so'
+        || ' whether it was used in the ' || :max_unused_days || ' days before is not known'
+        || coalesce('; it was created ' || age || case when age = 1 then ' day' else ' days' end
+          || ' before the data was taken', '') || '.'
     -- AWS reports a role's last use for the trailing 400 days only: a younger role has no use since it was created
     when age < 400
       then ' has no recorded use since it was created ' || age || case when age = 1 then ' day' else ' days' end

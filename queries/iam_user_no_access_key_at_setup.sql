@@ -13,7 +13,9 @@ description: >-
   "Never used" must hold up to the data's time: a key the credential report shows unused but that may have been
   used since (an older report, or a key no report holds, without get-access-key-last-used) is skipped, and so is an
   active key whose creation time is unknown (the report's last_rotated N/A, which AWS gives only for a key that is
-  not active, and no list-access-keys CreateDate): it is not taken as created with the user.
+  not active, and no list-access-keys CreateDate): it is not taken as created with the user. A key created before
+  AWS began tracking access key use (2015-04-22) with no recorded use may have been used before then (the report
+  says N/A for both), so it is skipped too.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: >-
@@ -31,21 +33,26 @@ with setup_key as (
   select s.user_arn, s.account_id, k.label, k.use_known_until, k.created,
     k.created between s.user_creation_time - :setup_window_seconds * interval '1 second'
       and s.user_creation_time + :setup_window_seconds * interval '1 second' as with_user,
-    coalesce(k.use_known_until >= now(), false) as never_used
+    coalesce(k.use_known_until >= now(), false) as never_used,
+    -- no recorded use of a key created before AWS began tracking key use (2015-04-22) may be use before then
+    k.created < '2015-04-22 00:00:00+00'::timestamptz as before_tracking
   from iam_user_sign_in as s
     join iam_user_access_key as k on k.account_id = s.account_id and k.user_name = s.user_name
   where s.password_enabled and k.last_used is null
 ), per_user as (
   select user_arn, account_id,
-    string_agg('access key ' || label, ' and ' order by label) filter (where with_user and never_used) as keys,
+    string_agg('access key ' || label, ' and ' order by label)
+      filter (where with_user and never_used and not before_tracking) as keys,
     string_agg('access key ' || label || case
         when created is null then ' (not used as far as the data shows; its creation time is unknown: the credential'
           || ' report gives no last_rotated (N/A) and list-access-keys is not loaded)'
         when with_user is null then ' (not used as far as the data shows; the user''s creation time is not loaded)'
+        when before_tracking then ' (created with the user on ' || to_char(created, 'YYYY-MM-DD') || ', before AWS'
+          || ' began tracking access key use on 2015-04-22: no recorded use does not show it was never used)'
         else ' (created with the user; ' || coalesce('unused up to the credential report of '
           || to_char(use_known_until, 'YYYY-MM-DD') || ', which cannot show use since',
           'not in the credential report, and its last use not loaded') || ')'
-      end, ' and ' order by label) filter (where with_user is null or (with_user and not never_used)) as unknown_keys
+      end, ' and ' order by label) filter (where with_user is null or (with_user and (not never_used or before_tracking))) as unknown_keys
   from setup_key
   group by user_arn, account_id
 )

@@ -11,7 +11,8 @@ description: >-
   The credential report shows a user's use up to its GeneratedTime only: a user is unused when it already was
   for more than max_unused_days days when the report was generated; a user whose gap crossed the limit only after
   the report, a report generated before the period began, or a user with an access key created after the report
-  (the report cannot hold it) and no use of it loaded is skipped.
+  (the report cannot hold it) and no use of it loaded is skipped. AWS reports a role's last use for the trailing 400
+  days only, so with max_unused_days longer than that a role with no use in the period is skipped, not judged.
 severity: medium
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -67,6 +68,8 @@ select
     when last_used >= now() - :max_unused_days * interval '1 day' then 'ok'
     when create_date >= now() - :max_unused_days * interval '1 day' then 'ok'
     when last_used is null and not use_known then 'skip'
+    -- AWS reports a role's last use for the trailing 400 days only: no use in them says nothing of a longer period
+    when principal_type = 'role' and :max_unused_days > 400 then 'skip'
     when new_keys is not null then 'skip'
     -- the report shows use up to its own time: unused for the whole limit by then is unused
     when report_time < now() - :max_unused_days * interval '1 day' then 'skip'
@@ -91,6 +94,10 @@ select
       'The non-human ' || principal_type || ' ' || name || ' has no last-used information loaded (no credential report '
         || 'row, no role last-used data, no CloudTrail call); load get-account-authorization-details and the credential '
         || 'report to evaluate it.'
+    when principal_type = 'role' and :max_unused_days > 400 then
+      'The non-human role ' || name || ' has no recorded use in the 400 days before the data was taken, the longest AWS'
+        || ' tracks role use' || coalesce(' (its last loaded call was on ' || to_char(last_used, 'YYYY-MM-DD') || ')', '')
+        || ', so whether it was used in the ' || :max_unused_days || ' days before is not known.'
     when new_keys is not null then
       'The non-human user ' || name || ' has access key(s) ' || new_keys || ' created after the credential report '
         || 'was generated on ' || to_char(report_time, 'YYYY-MM-DD') || ', which therefore cannot show their use; '

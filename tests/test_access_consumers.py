@@ -21,6 +21,7 @@ from iamsql.load import load_paths
 from iamsql.policy.access.model import AccountModel, Principal
 from iamsql.policy.access.who import resolve_arn
 from iamsql.store import db
+from tests.fixtures.gaad import gaad_role
 
 ORGANIZATIONS = Path(__file__).parent / "data" / "organizations"
 OUTSIDE, MEMBER, ORGANIZATION = "444444444444", "222222222222", "o-a1b2c3d4e5"
@@ -58,11 +59,9 @@ def user(account, name, inline=(), attached=(), groups=()) -> dict:
 
 
 def role(account, name, trust_policy, inline=(), attached=(), path="/") -> dict:
-    return {"Path": path, "RoleName": name, "RoleId": f"AROA{name.upper():X<17}"[:21],
-            "Arn": arn(account, "role", name, path), "CreateDate": "2024-03-01T00:00:00Z",
-            "AssumeRolePolicyDocument": trust_policy, "InstanceProfileList": [], "Tags": [],
-            "RolePolicyList": [{"PolicyName": f"inline{i}", "PolicyDocument": d} for i, d in enumerate(inline)],
-            "AttachedManagedPolicies": [{"PolicyName": a.rsplit("/", 1)[-1], "PolicyArn": a} for a in attached]}
+    """The role with one inline policy holding the statements of the documents ``inline``."""
+    statements = [statement for document in inline for statement in document["Statement"]]
+    return gaad_role(account, name, trust_policy, *statements, attached=attached, path=path)
 
 
 def administrator_access() -> dict:

@@ -130,7 +130,7 @@ def test_aws_managed_policies_of_permission_sets_are_fetched_so_the_admin_contro
     assert calls == ["get-policy-version/AdministratorAccess.json", "get-policy-version/ReadOnlyAccess.json",
                      "get-policy/AdministratorAccess.json", "get-policy/ReadOnlyAccess.json"]
     status = {r["resource"]: r["status"] for r in collected.admin}
-    assert status == {facts["admin"]: "skip", facts["reader"]: "ok", facts["auditor"]: "ok"}
+    assert status == {f"{facts['admin']}#{ACCOUNT}": "skip", facts["reader"]: "ok", facts["auditor"]: "ok"}
 
 
 def test_a_permissions_boundary_not_collected_leaves_the_administrator_set_unjudged(collected):
@@ -140,7 +140,7 @@ def test_a_permissions_boundary_not_collected_leaves_the_administrator_set_unjud
     facts = collected.facts
     gaps = sorted(g["api"] for g in collected.result.gaps if g["api"].startswith("sso-admin:"))
     assert gaps == ["sso-admin:GetPermissionsBoundaryForPermissionSet"] * 3
-    reason = {r["resource"]: r["reason"] for r in collected.admin}[facts["admin"]]
+    reason = {r["resource"]: r["reason"] for r in collected.admin}[f"{facts['admin']}#{ACCOUNT}"]
     assert "AdministratorAccess" in reason and "get-permissions-boundary-for-permission-set" in reason
     assert collected.con.execute("select count(*) from aws_ssoadmin_permission_set "
                                  "where permissions_boundary is not null").fetchone()[0] == 0

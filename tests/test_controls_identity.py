@@ -13,6 +13,7 @@ from iamsql import controls
 from iamsql.controls import create_views
 from iamsql.load import load_paths
 from iamsql.store import db
+from tests.fixtures.gaad import gaad_role
 
 ACCOUNT = "111122223333"
 AS_OF = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -188,6 +189,8 @@ ADMIN_SET = "arn:aws:sso:::permissionSet/ssoins-1111aaaa2222bbbb/ps-admin0000000
 READER_SET = "arn:aws:sso:::permissionSet/ssoins-1111aaaa2222bbbb/ps-reader000000001"
 WILD_SET = "arn:aws:sso:::permissionSet/ssoins-1111aaaa2222bbbb/ps-wild0000000001"
 UNREAD_SET = "arn:aws:sso:::permissionSet/ssoins-1111aaaa2222bbbb/ps-unread00000001"
+# ADMIN_SET is assigned in ACCOUNT (the Identity Center account) and in MEMBER: one verdict for each account
+ADMIN_HERE, ADMIN_THERE = f"{ADMIN_SET}#{ACCOUNT}", f"{ADMIN_SET}#{MEMBER}"
 GROUP_ID = "906754e2-f0a1-70b4-4a4c-123456789abc"
 USER_ID = "906754e2-f0a1-70b4-4a4c-abcdef012345"
 
@@ -237,9 +240,11 @@ def sso_outputs(admin_policy: str, wild_inline: str) -> dict[str, dict]:
 
 def test_administrator_permission_sets_alarm_with_their_holders(tmp_path):
     found = check(tmp_path, sso_outputs(ADMIN_POLICY, inline("*")), "sso_permission_set_admin")
-    status, reason = found[ADMIN_SET]
+    status, reason = found[ADMIN_HERE]
     assert status == "alarm" and "AdministratorAccess" in reason
-    assert f"group platform-admins in {ACCOUNT}" in reason and "user ana@example.com in 444455556666" in reason
+    assert reason.endswith(f"held by group platform-admins in {ACCOUNT}."), reason
+    status, reason = found[ADMIN_THERE]
+    assert status == "alarm" and reason.endswith(f"held by user ana@example.com in {MEMBER}."), reason
     assert found[WILD_SET][0] == "alarm" and "its inline policy" in found[WILD_SET][1]
     assert found[WILD_SET][1].endswith("assigned to no one.")
     assert found[READER_SET][0] == "ok"
@@ -263,7 +268,7 @@ def test_scoped_permission_sets_are_ok(tmp_path):
     files["get-account-authorization-details.json"] = aws_managed_policies(
         {"ReadOnlyAccess": json.loads(inline(["ec2:Describe*", "s3:Get*", "iam:List*"]))})
     found = check(tmp_path, files, "sso_permission_set_admin")
-    assert (found[ADMIN_SET][0], found[WILD_SET][0], found[READER_SET][0]) == ("ok", "ok", "ok")
+    assert (found[ADMIN_HERE][0], found[WILD_SET][0], found[READER_SET][0]) == ("ok", "ok", "ok")
 
 
 def test_an_aws_managed_policy_not_loaded_leaves_its_permission_set_unjudged(tmp_path):
@@ -271,13 +276,13 @@ def test_an_aws_managed_policy_not_loaded_leaves_its_permission_set_unjudged(tmp
     set is skipped, naming the policy, never passed; once a loaded account holds the document it is judged by it."""
     files = sso_outputs("arn:aws:iam::aws:policy/PowerUserAccess", inline("ec2:Describe*"))
     found = check(tmp_path / "unloaded", files, "sso_permission_set_admin")
-    assert found[ADMIN_SET][0] == "skip" and "PowerUserAccess" in found[ADMIN_SET][1]
-    assert "collect --identity" in found[ADMIN_SET][1]  # the way to fetch it
+    assert found[ADMIN_HERE][0] == "skip" and "PowerUserAccess" in found[ADMIN_HERE][1]
+    assert "collect --identity" in found[ADMIN_HERE][1]  # the way to fetch it
     assert found[READER_SET][0] == "ok"
     files["get-account-authorization-details.json"] = aws_managed_policies(
         {"PowerUserAccess": json.loads(inline("*"))})
     found = check(tmp_path / "loaded", files, "sso_permission_set_admin")
-    assert found[ADMIN_SET][0] == "alarm" and "the managed policy PowerUserAccess" in found[ADMIN_SET][1]
+    assert found[ADMIN_HERE][0] == "alarm" and "the managed policy PowerUserAccess" in found[ADMIN_HERE][1]
 
 
 def test_a_permission_set_whose_managed_policies_were_not_listed_is_skipped(tmp_path):
@@ -287,7 +292,7 @@ def test_a_permission_set_whose_managed_policies_were_not_listed_is_skipped(tmp_
     del files["sso-admin/list-managed-policies-in-permission-set/reader.json"]
     found = check(tmp_path / "unlisted", files, "sso_permission_set_admin")
     assert found[READER_SET][0] == "skip" and "list-managed-policies-in-permission-set" in found[READER_SET][1]
-    assert found[ADMIN_SET][0] == "alarm" and found[WILD_SET][0] == "ok"
+    assert found[ADMIN_HERE][0] == "alarm" and found[WILD_SET][0] == "ok"
     found = check(tmp_path / "listed", sso_outputs(ADMIN_POLICY, inline("ec2:Describe*")), "sso_permission_set_admin")
     assert found[READER_SET][0] == "ok"
 
@@ -307,9 +312,9 @@ def test_a_permissions_boundary_limits_what_the_permission_sets_policies_grant(t
         "ReadOnlyAccess": json.loads(inline(["ec2:Describe*", "s3:Get*", "iam:List*"]))})
     read_only = {"ManagedPolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}
     found = check(tmp_path / "read-only", bounded(files, read_only), "sso_permission_set_admin")
-    assert found[ADMIN_SET][0] == "ok" and "permissions boundary ReadOnlyAccess" in found[ADMIN_SET][1]
+    assert found[ADMIN_HERE][0] == "ok" and "permissions boundary ReadOnlyAccess" in found[ADMIN_HERE][1]
     found = check(tmp_path / "admin", bounded(files, {"ManagedPolicyArn": ADMIN_POLICY}), "sso_permission_set_admin")
-    assert found[ADMIN_SET][0] == "alarm" and "AdministratorAccess" in found[ADMIN_SET][1]
+    assert found[ADMIN_HERE][0] == "alarm" and "AdministratorAccess" in found[ADMIN_HERE][1]
 
 
 def test_a_permissions_boundary_not_loaded_or_not_judged_leaves_an_administrator_set_unjudged(tmp_path):
@@ -320,11 +325,11 @@ def test_a_permissions_boundary_not_loaded_or_not_judged_leaves_an_administrator
     del files["sso-admin/get-permissions-boundary-for-permission-set/Admin.json"]
     del files["sso-admin/get-permissions-boundary-for-permission-set/Reader.json"]
     found = check(tmp_path / "unloaded", files, "sso_permission_set_admin")
-    assert found[ADMIN_SET][0] == "skip" and "get-permissions-boundary-for-permission-set" in found[ADMIN_SET][1]
+    assert found[ADMIN_HERE][0] == "skip" and "get-permissions-boundary-for-permission-set" in found[ADMIN_HERE][1]
     assert found[READER_SET][0] == "ok"
     customer = {"CustomerManagedPolicyReference": {"Name": "boundary", "Path": "/sso/"}}
     found = check(tmp_path / "customer", bounded(files, customer), "sso_permission_set_admin")
-    assert found[ADMIN_SET][0] == "skip" and f"/sso/boundary in {ACCOUNT}" in found[ADMIN_SET][1]
+    assert found[ADMIN_HERE][0] == "skip" and f"/sso/boundary in {ACCOUNT}" in found[ADMIN_HERE][1]
 
 
 def test_an_answer_without_a_boundary_is_a_permission_set_without_one(tmp_path):
@@ -337,11 +342,11 @@ def test_an_answer_without_a_boundary_is_a_permission_set_without_one(tmp_path):
     for name, answer in (("empty", {"InstanceArn": INSTANCE, "PermissionSetArn": ADMIN_SET}),
                          ("not-found", {"InstanceArn": INSTANCE, "PermissionSetArn": ADMIN_SET, "Error": not_found})):
         found = check(tmp_path / name, {**files, path: answer}, "sso_permission_set_admin")
-        assert found[ADMIN_SET][0] == "alarm" and "AdministratorAccess" in found[ADMIN_SET][1], name
+        assert found[ADMIN_HERE][0] == "alarm" and "AdministratorAccess" in found[ADMIN_HERE][1], name
     del files[path]
     unnamed = {**files, "sso-admin/answers/Admin.json": {"PermissionSetArn": ADMIN_SET, "Error": not_found}}
     found = check(tmp_path / "unnamed", unnamed, "sso_permission_set_admin")
-    assert found[ADMIN_SET][0] == "skip" and "get-permissions-boundary-for-permission-set" in found[ADMIN_SET][1]
+    assert found[ADMIN_HERE][0] == "skip" and "get-permissions-boundary-for-permission-set" in found[ADMIN_HERE][1]
 
 
 # ---- services granted but not used ------------------------------------------------------------------------------
@@ -354,12 +359,8 @@ def user(name: str, created: str) -> dict:
 
 
 def role(name: str, created: str, path: str = "/") -> dict:
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                                                     "Action": "sts:AssumeRole"}]}
-    return {"RoleName": name, "RoleId": f"AROA{name.upper().replace('-', '')[:12]:0<12}", "Path": path,
-            "Arn": f"arn:aws:iam::{ACCOUNT}:role{path}{name}", "CreateDate": created,
-            "AssumeRolePolicyDocument": trust, "InstanceProfileList": [], "RolePolicyList": [],
-            "AttachedManagedPolicies": [], "Tags": [], "RoleLastUsed": {}}
+    return gaad_role(ACCOUNT, name, [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                      "Action": "sts:AssumeRole"}], path=path, created=created)
 
 
 def last_accessed(arn: str, services: dict[str, str | None]) -> dict:

@@ -96,6 +96,22 @@ def test_inactive_key_from_user_setup_is_no_finding(tmp_path):
     assert "access key 2" in reason and "access key 1" not in reason
 
 
+def test_set_up_key_older_than_key_use_tracking_is_not_called_never_used(tmp_path):
+    """The report's access_key_1_last_used_date is N/A for a key never used and for one last used before AWS began
+    tracking key use on 2015-04-22 (IAM User Guide, credential report format): a set-up key created before then may
+    have been used, so the finding (a key never used) is unknown: skip saying why; the same key created since alarms."""
+    report = "\n".join([
+        HEADER, ROOT,
+        *(report_line(name, f"{created}T10:00:00+00:00", password="true", password_used="2024-02-25T10:00:00+00:00",
+                      key1=("true", f"{created}T10:00:03+00:00", "N/A"))
+          for name, created in (("veteran", "2013-05-01"), ("newer", "2016-05-01"))),
+    ]) + "\n"
+    results = run_loaded(tmp_path, {"credential-report.csv": report}, ["iam_user_no_access_key_at_setup"])
+    veteran, newer = results[user_arn("veteran")], results[user_arn("newer")]
+    assert (veteran["status"], newer["status"]) == ("skip", "alarm"), (veteran, newer)
+    assert "2015-04-22" in veteran["reason"] and "access key 1" in veteran["reason"], veteran["reason"]
+
+
 def test_set_up_key_deactivated_after_the_report_is_no_finding(tmp_path):
     """The benchmark's remediation deactivates the set-up key; done within the hours the credential report lags,
     the user's list-access-keys (live) shows the key inactive while the report still shows it active."""
@@ -572,6 +588,33 @@ def test_unused_role_reason_matches_its_age(tmp_path):
     assert "since it was created 200 days before the data was taken" in young["reason"]
     assert "400 days" not in young["reason"]
     assert "in the 400 days before the data was taken" in old["reason"]
+
+
+def test_a_limit_longer_than_role_use_tracking_leaves_a_role_without_recorded_use_unjudged(tmp_path):
+    """An empty RoleLastUsed says the role was not used in the trailing 400 days, nothing of the time before (IAM API
+    reference, RoleLastUsed: "The role might have been used more than 400 days ago"). With a 730-day limit a role
+    created 1,100 days ago and showing no use may have been used 500 days ago: skipped saying so, never called
+    unused; those created 200 and 600 days ago are within the grace period; with a 90-day limit all three alarm."""
+    gaad = {"UserDetailList": [], "GroupDetailList": [], "Policies": [], "IsTruncated": False,
+            "RoleDetailList": [gaad_role("young", "2023-08-14T12:00:00Z"), gaad_role("old", "2022-07-10T12:00:00Z"),
+                               gaad_role("veteran", "2021-02-24T12:00:00Z")]}
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "get-account-authorization-details.json").write_text(json.dumps(gaad))
+    con = db.connect(tmp_path / "roles.duckdb")
+    load_paths(con, [str(folder)], account_id=ACCOUNT, as_of=AS_OF)
+    for limit, expected in ((730, {"young": "ok", "old": "ok", "veteran": "skip"}),
+                            (90, {"young": "alarm", "old": "alarm", "veteran": "alarm"})):
+        params = {f"{control}.max_unused_days": limit for control in ("iam_role_unused", "nhi_unused")}
+        rows = controls.results(con, controls.run_checks(con, controls=["iam_role_unused", "nhi_unused"],
+                                                         params=params))
+        for control in ("iam_role_unused", "nhi_unused"):
+            found = {r["resource"].rsplit("/", 1)[-1]: (r["status"], r["reason"]) for r in rows
+                     if r["control_id"] == control}
+            assert {name: status for name, (status, _) in found.items()} == expected, (control, limit, found)
+            if limit == 730:
+                assert "400 days" in found["veteran"][1] and "730" in found["veteran"][1], found["veteran"]
+    con.close()
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -1865,11 +1908,11 @@ def permission_set_outputs(name: str, references: list[dict] | None, assigned_in
     return files
 
 
-def customer_policy(path: str, name: str, actions, resources="*") -> dict:
-    """A get-account-authorization-details customer managed policy of ``ACCOUNT``, attached to nothing there."""
+def customer_policy(path: str, name: str, actions, resources="*", account: str = ACCOUNT) -> dict:
+    """A get-account-authorization-details customer managed policy of ``account``, attached to nothing there."""
     document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": resources}]}
     return {"PolicyName": name, "PolicyId": f"ANPA{name.upper().replace('-', ''):0<17}", "Path": path,
-            "Arn": f"arn:aws:iam::{ACCOUNT}:policy{path}{name}", "DefaultVersionId": "v1", "AttachmentCount": 0,
+            "Arn": f"arn:aws:iam::{account}:policy{path}{name}", "DefaultVersionId": "v1", "AttachmentCount": 0,
             "PermissionsBoundaryUsageCount": 0, "IsAttachable": True, "CreateDate": "2023-05-01T10:00:00Z",
             "UpdateDate": "2023-05-01T10:00:00Z", "PolicyVersionList": [
                 {"Document": document, "VersionId": "v1", "IsDefaultVersion": True,
@@ -1904,3 +1947,51 @@ def test_customer_managed_policy_references_are_judged_by_each_assigned_accounts
     assert "/platform/platform-admin (no assignment loaded)" in found["Unassigned"]["reason"], found["Unassigned"]
     assert found["Unlisted"]["status"] == "skip", found["Unlisted"]
     assert "list-customer-managed-policy-references-in-permission-set" in found["Unlisted"]["reason"], found["Unlisted"]
+
+
+def test_a_permission_set_is_judged_in_each_account_by_that_accounts_policies(tmp_path):
+    """The policies a permission set's references and its boundary reference name are each assigned account's own
+    (IAM Identity Center API Reference, CustomerManagedPolicyReference: an IAM policy that matches the name and path
+    in each account where the set is deployed), so each account the set is assigned in gets its own verdict and its
+    own holders. Split references ops and is bounded by limit: in ACCOUNT, the Identity Center account, ops grants
+    everything and limit allows only ec2:Describe*, so no administrator there. Mixed references ops alone: an
+    administrator in ACCOUNT, held by the group assigned there only. In OTHER_ACCOUNT (its policies loaded, ops scoped,
+    limit allowing everything) and in an account with nothing loaded, each account being checked with its own data
+    alone, the other account's policies are not judged: skip saying so, never ok, never the admin verdict of ACCOUNT."""
+    third = "777788889999"
+    split = permission_set_outputs("Split", [{"Name": "ops", "Path": "/platform/"}], [ACCOUNT, OTHER_ACCOUNT])
+    split_arn = split["sso-admin/describe-permission-set/Split.json"]["PermissionSet"]["PermissionSetArn"]
+    split["sso-admin/get-permissions-boundary-for-permission-set/Split.json"]["PermissionsBoundary"] = {
+        "CustomerManagedPolicyReference": {"Name": "limit", "Path": "/platform/"}}
+    mixed = permission_set_outputs("Mixed", [{"Name": "ops", "Path": "/platform/"}], [ACCOUNT, OTHER_ACCOUNT, third])
+    mixed_arn = mixed["sso-admin/describe-permission-set/Mixed.json"]["PermissionSet"]["PermissionSetArn"]
+    accounts = {
+        ACCOUNT: {"sso-admin/list-instances.json": {"Instances": [
+                      {"InstanceArn": SSO_INSTANCE, "IdentityStoreId": "d-90670a1b2c", "OwnerAccountId": ACCOUNT,
+                       "Status": "ACTIVE"}]},
+                  **split, **mixed,
+                  "gaad.json": {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": [
+                      customer_policy("/platform/", "ops", "*"),
+                      customer_policy("/platform/", "limit", ["ec2:Describe*"])]}},
+        OTHER_ACCOUNT: {"gaad.json": {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": [
+            customer_policy("/platform/", "ops", ["ec2:Describe*"], account=OTHER_ACCOUNT),
+            customer_policy("/platform/", "limit", "*", account=OTHER_ACCOUNT)]}}}
+    con = db.connect(tmp_path / "organization.duckdb")
+    for account, files in accounts.items():
+        for name, document in files.items():
+            (tmp_path / account / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / account / name).write_text(json.dumps(document))
+        load_paths(con, [str(tmp_path / account)], account_id=account, as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=["sso_permission_set_admin"]))
+    con.close()
+    found = {row["resource"]: (row["status"], row["reason"]) for row in rows if "permissionSet" in row["resource"]}
+    assert {resource: status for resource, (status, _) in found.items()} == {
+        f"{split_arn}#{ACCOUNT}": "ok", f"{split_arn}#{OTHER_ACCOUNT}": "skip",
+        f"{mixed_arn}#{ACCOUNT}": "alarm", f"{mixed_arn}#{OTHER_ACCOUNT}": "skip", f"{mixed_arn}#{third}": "skip"}
+    assert "permissions boundary /platform/limit in " + ACCOUNT in found[f"{split_arn}#{ACCOUNT}"][1]
+    alarm = found[f"{mixed_arn}#{ACCOUNT}"][1]
+    assert "/platform/ops in " + ACCOUNT in alarm and "held by group" in alarm and OTHER_ACCOUNT not in alarm
+    for account in (OTHER_ACCOUNT, third):
+        reason = found[f"{mixed_arn}#{account}"][1]
+        assert f"/platform/ops in {account}, a policy of account {account}" in reason, reason
+        assert f"Identity Center account {ACCOUNT} does not read" in reason, reason

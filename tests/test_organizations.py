@@ -17,6 +17,7 @@ from iamsql.errors import InputError
 from iamsql.load import load_paths
 from iamsql.policy.access.organization import guardrails
 from iamsql.store import db
+from tests.fixtures.gaad import gaad_role
 
 DATA = Path(__file__).parent / "data" / "organizations"
 MANAGEMENT, DEV, PROD, OUTSIDE = "111111111111", "222222222222", "333333333333", "444444444444"
@@ -29,13 +30,6 @@ EVERYTHING = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action
 def gaad(account: str) -> dict:
     """One account: a workload role with every permission, a user who may attach policies to itself, a role
     that trusts every AWS principal."""
-    def role(name, trust, inline=None):
-        return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper().replace('-', '')}{account}",
-                "Arn": f"arn:aws:iam::{account}:role/{name}", "CreateDate": "2024-03-01T00:00:00Z",
-                "AssumeRolePolicyDocument": trust, "InstanceProfileList": [],
-                "RolePolicyList": [{"PolicyName": "inline", "PolicyDocument": inline}] if inline else [],
-                "AttachedManagedPolicies": [], "Tags": []}
-
     escalate = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": ["iam:AttachUserPolicy", "s3:ListAllMyBuckets"], "Resource": "*"}]}
     return {
@@ -44,7 +38,8 @@ def gaad(account: str) -> dict:
                             "UserPolicyList": [{"PolicyName": "inline", "PolicyDocument": escalate}],
                             "GroupList": [], "AttachedManagedPolicies": [], "Tags": []}],
         "GroupDetailList": [],
-        "RoleDetailList": [role("ci-deployer", EC2_TRUST, EVERYTHING), role("public-door", OPEN_TRUST)],
+        "RoleDetailList": [gaad_role(account, "ci-deployer", EC2_TRUST, *EVERYTHING["Statement"]),
+                           gaad_role(account, "public-door", OPEN_TRUST)],
         "Policies": [],
     }
 

@@ -8,6 +8,7 @@ import sys
 
 from iamsql.load import load_paths
 from iamsql.store import db
+from tests.fixtures.gaad import gaad_role
 
 ACCOUNT = "123456789012"
 ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
@@ -29,16 +30,10 @@ print(con.execute("select principal_arn, detail from iam_principal_access where 
 
 
 def _details() -> dict:
-    def role(name: str) -> dict:
-        return {"RoleName": name, "RoleId": f"AROA{name.upper().replace('-', '')}", "Path": "/",
-                "Arn": f"arn:aws:iam::{ACCOUNT}:role/{name}", "CreateDate": "2024-01-01T00:00:00Z",
-                "AssumeRolePolicyDocument": TRUST_ACCOUNT, "InstanceProfileList": [], "AttachedManagedPolicies": [],
-                "RolePolicyList": [{"PolicyName": "admin", "PolicyDocument": ADMIN}], "Tags": [], "RoleLastUsed": {}}
-
     user = {"UserName": "ci", "UserId": "AIDACI", "Path": "/", "Arn": f"arn:aws:iam::{ACCOUNT}:user/ci",
             "CreateDate": "2024-01-01T00:00:00Z", "GroupList": [], "AttachedManagedPolicies": [], "Tags": [],
             "UserPolicyList": [{"PolicyName": "assume", "PolicyDocument": ASSUME_ANY}]}
-    return {"UserDetailList": [user], "GroupDetailList": [], "RoleDetailList": [role(n) for n in ROLES],
+    return {"UserDetailList": [user], "GroupDetailList": [], "RoleDetailList": [gaad_role(ACCOUNT, n, TRUST_ACCOUNT, *ADMIN["Statement"]) for n in ROLES],
             "Policies": []}
 
 

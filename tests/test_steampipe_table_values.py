@@ -16,6 +16,7 @@ from iamsql.errors import QueryError
 from iamsql.load import load_paths
 from iamsql.sql import query
 from iamsql.store import db
+from tests.fixtures.gaad import gaad_role
 
 ACCOUNT = "210987654321"
 OTHER = "444455556666"
@@ -43,13 +44,11 @@ def _user(name: str, *, groups=(), attached=(), inline=(), tags=(), boundary=Non
 
 
 def _role(name: str, trust: dict, *, attached=(), profiles=(), last_used=None) -> dict:
-    return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper().replace('-', '')}", "Arn": _arn("role", name),
-            "CreateDate": "2022-01-02T03:04:05+00:00", "AssumeRolePolicyDocument": trust,
+    return {**gaad_role(ACCOUNT, name, trust, attached=attached, created="2022-01-02T03:04:05+00:00"),
             "InstanceProfileList": [{"Path": "/", "InstanceProfileName": p, "InstanceProfileId": f"AIPA{p.upper()}",
                                      "Arn": _arn("instance-profile", p), "CreateDate": "2022-01-02T03:04:05+00:00",
                                      "Roles": []} for p in profiles],
-            "RolePolicyList": [], "Tags": [], "RoleLastUsed": last_used or {},
-            "AttachedManagedPolicies": [{"PolicyName": a.rsplit("/", 1)[-1], "PolicyArn": a} for a in attached]}
+            "RoleLastUsed": last_used or {}}
 
 
 def _policy(arn: str, document: dict, attachments: int) -> dict:

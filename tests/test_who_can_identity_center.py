@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from iamsql.cli import app
 from iamsql.load import load_paths
 from iamsql.store import db
+from tests.fixtures.gaad import gaad_role
 
 ACCOUNT = "222222222222"
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -40,11 +41,7 @@ STORES = {
 
 
 def sso_role(region: str, name: str) -> dict:
-    path = f"/aws-reserved/sso.amazonaws.com/{region}/"
-    return {"Path": path, "RoleName": name, "RoleId": f"AROA{name.upper()[15:]:X<17}"[:21],
-            "Arn": f"arn:aws:iam::{ACCOUNT}:role{path}{name}", "CreateDate": "2024-03-01T00:00:00Z",
-            "AssumeRolePolicyDocument": TRUST, "InstanceProfileList": [], "Tags": [], "RolePolicyList": [],
-            "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": ADMIN_ARN}]}
+    return gaad_role(ACCOUNT, name, TRUST, attached=[ADMIN_ARN], path=f"/aws-reserved/sso.amazonaws.com/{region}/")
 
 
 def gaad() -> dict:
