@@ -5,7 +5,7 @@ whose eventCategory is `Management`; a record that names no category, as records
 one unless its managementEvent is false). Data, network activity and Insights events are left out.
 
 Columns, as the Steampipe AWS plugin has them: event_id, event_name, event_source, read_only (text `true`/`false`,
-NULL where the record does not say), access_key_id, event_time, username, resources, cloud_trail_event (the whole
+NULL where the record does not say), access_key_id (NULL where the record names none), event_time, username, resources, cloud_trail_event (the whole
 record), title (the event name), partition, region, account_id, and the connection columns.
 - username, as LookupEvents fills it: an IAM user's user name, an assumed role's session name (the part of its
   ARN after the last `/`); NULL for other identities (root, AWS services, federated users), whose LookupEvents
@@ -21,7 +21,7 @@ select
   e.event_name,
   e.event_source,
   e.read_only::text as read_only,
-  e.access_key_id,
+  nullif(e.access_key_id, '') as access_key_id,
   e.event_time,
   null::timestamptz as end_time,
   null::timestamptz as start_time,
