@@ -6,9 +6,11 @@ from datetime import datetime, timezone
 
 import pytest
 
+from iamsql.controls import create_views
 from iamsql.load import load_paths
 from iamsql.sql import query
 from iamsql.store import db
+from iamsql.store.schema import DERIVED_TABLES
 
 LOOKUP_FILES = ["plaso_test_data/aws_cloudtrail_lookup_events.jsonl",
                 "aws_cli_examples/json/cloudtrail/lookup-events_1.json"]
@@ -50,6 +52,13 @@ def con(public_data, tmp_path_factory):
 
 def rows(con, sql: str) -> list[tuple]:
     return query.run_query(con, sql)[1]
+
+
+def test_the_view_has_the_declared_columns(con):
+    create_views(con)
+    described = [(name, kind) for name, kind, *_ in con.execute("describe aws_cloudtrail_lookup_event").fetchall()]
+    assert described == [(name, "TIMESTAMP WITH TIME ZONE" if kind == "TIMESTAMPTZ" else kind)
+                         for name, kind in DERIVED_TABLES["aws_cloudtrail_lookup_event"]]
 
 
 def test_lookup_events_rows_are_what_lookup_events_returned(con, public_data):
