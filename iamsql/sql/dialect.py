@@ -3220,7 +3220,25 @@ def rewrite_substring(node: exp.Expr, scope: Scope) -> exp.Expr:
 # ``log_group_name = '...'``. iamsql keeps events from any source (S3 delivery, LookupEvents, exports), where the
 # log group is not known: such an event matches any log group named in the query.
 KEY_COLUMN_QUALS = {("aws_cloudtrail_trail_event", "log_group_name")}
-UNSUPPORTED_QUALS = {("aws_cloudtrail_trail_event", "filter"): "a CloudWatch Logs filter pattern (filter = '...')"}
+UNSUPPORTED_QUALS = {
+    ("aws_cloudtrail_trail_event", "filter"): "a CloudWatch Logs filter pattern (filter = '...')",
+    # LookupEvents' resource list is not part of the CloudTrail record, so iamsql does not have it.
+    ("aws_cloudtrail_lookup_event", "resource_name"): "LookupEvents' resource filter (resource_name)",
+    ("aws_cloudtrail_lookup_event", "resource_type"): "LookupEvents' resource filter (resource_type)",
+}
+# Steampipe's filter-only columns of aws_cloudtrail_lookup_event: a condition on them is the call's StartTime /
+# EndTime (events at or after / at or before the time), so it becomes that condition on event_time. Each maps the
+# comparison it accepts (the column on the left) to the one on event_time: ``start_time >= x`` and
+# ``start_time = x`` (Steampipe's own form, which passes x as StartTime) keep the events at or after x,
+# ``start_time > x`` those after it; ``end_time`` the same way towards the past. The other comparisons (``start_time
+# < x``) ask for no time window LookupEvents has and are refused.
+FILTER_ONLY_QUALS: dict[tuple[str, str], dict[type[exp.Expr], type[exp.Expr]]] = {
+    ("aws_cloudtrail_lookup_event", "start_time"): {exp.EQ: exp.GTE, exp.GTE: exp.GTE, exp.GT: exp.GT},
+    ("aws_cloudtrail_lookup_event", "end_time"): {exp.EQ: exp.LTE, exp.LTE: exp.LTE, exp.LT: exp.LT},
+}
+# A comparison read with its operands swapped (``x <= start_time`` is ``start_time >= x``), and its operator.
+_MIRRORED = {exp.EQ: exp.EQ, exp.GTE: exp.LTE, exp.LTE: exp.GTE, exp.GT: exp.LT, exp.LT: exp.GT}
+_OPERATORS = {exp.EQ: "=", exp.GTE: ">=", exp.LTE: "<=", exp.GT: ">", exp.LT: "<"}
 
 
 def _qual_column(node: exp.Expr, scope: "Scope") -> tuple[str, str] | None:
@@ -3233,6 +3251,12 @@ def _qual_column(node: exp.Expr, scope: "Scope") -> tuple[str, str] | None:
 
 
 def rewrite_key_column_quals(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """Steampipe's key columns in WHERE: ``log_group_name = '...'`` also keeps events whose log group is not
+    known; a filter-only column's condition (``FILTER_ONLY_QUALS``) becomes the one on the data it selects."""
+    if isinstance(node, exp.Select):
+        return _with_filter_only_values(node, scope)
+    if type(node) in _MIRRORED and (filtered := _filter_only_qual(node, scope)) is not None:
+        return filtered
     if not isinstance(node, exp.EQ):
         return node
     column, value = node.this, node.expression
@@ -3244,6 +3268,55 @@ def rewrite_key_column_quals(node: exp.Expr, scope: Scope) -> exp.Expr:
     if owner not in KEY_COLUMN_QUALS or not isinstance(value, exp.Literal):
         return node
     return exp.paren(exp.or_(node, exp.Is(this=column.copy(), expression=exp.Null()), copy=False), copy=False)
+
+
+def _with_filter_only_values(select: exp.Select, scope: Scope) -> exp.Select:
+    """The select list's filter-only columns as the value their condition in WHERE gives them (Steampipe fills such
+    a column from the qual): ``select start_time ... where start_time >= x`` selects x. A column with no such
+    condition stays NULL."""
+    where = select.args.get("where")
+    values: dict[tuple[str, str], exp.Expr] = {}
+    for condition in where.this.flatten() if where is not None and isinstance(where.this, exp.And) else \
+            [where.this] if where is not None else []:
+        if type(condition) not in _MIRRORED:
+            continue
+        for column, value in ((condition.this, condition.expression), (condition.expression, condition.this)):
+            if (owner := _qual_column(column, scope)) in FILTER_ONLY_QUALS:
+                values.setdefault(owner, value)
+    if not values:
+        return select
+
+    def filled(node: exp.Expr) -> exp.Expr:
+        owner = _qual_column(node, scope)
+        return exp.cast(values[owner].copy(), exp.DataType.build("TIMESTAMPTZ")) if owner in values else node
+
+    projections = []
+    for projection in select.expressions:
+        replaced = projection.transform(filled)
+        if replaced is not projection and isinstance(projection, exp.Column):
+            replaced = exp.alias_(replaced, projection.name)
+        projections.append(replaced)
+    select.set("expressions", projections)
+    return select
+
+
+def _filter_only_qual(node: exp.Expr, scope: Scope) -> exp.Expr | None:
+    """``start_time >= x`` on aws_cloudtrail_lookup_event as ``event_time >= x`` (``FILTER_ONLY_QUALS``); None
+    when neither operand is a filter-only column."""
+    kind, column, value = type(node), node.this, node.expression
+    owner = _qual_column(column, scope)
+    if owner not in FILTER_ONLY_QUALS:
+        kind, column, value = _MIRRORED[kind], value, column
+        owner = _qual_column(column, scope)
+        if owner not in FILTER_ONLY_QUALS:
+            return None
+    if kind not in FILTER_ONLY_QUALS[owner]:
+        accepted = ", ".join(f"{owner[1]} {_OPERATORS[operator]} ..." for operator in FILTER_ONLY_QUALS[owner])
+        raise UnsupportedFeature(f"unsupported Steampipe feature: {owner[1]} of {owner[0]} is the call's "
+                                 f"{'StartTime' if owner[1] == 'start_time' else 'EndTime'} parameter, "
+                                 f"compared only as {accepted}")
+    event_time = exp.column("event_time", table=column.table or None)
+    return FILTER_ONLY_QUALS[owner][kind](this=event_time, expression=value.copy())
 
 
 def is_boolean(node: exp.Expr, scope: Scope) -> bool:

@@ -1067,6 +1067,26 @@ DERIVED_TABLES: dict[str, list[tuple[str, str]]] = {
         ("akas", "JSON"),
         *CONNECTION_COLUMNS,
     ],
+    # The management events of aws_cloudtrail_trail_event; start_time, end_time, resource_name and resource_type
+    # are the call's parameters (filter-only: the SQL dialect's FILTER_ONLY_QUALS).
+    "aws_cloudtrail_lookup_event": [
+        ("event_id", "VARCHAR"),
+        ("event_name", "VARCHAR"),
+        ("event_source", "VARCHAR"),
+        ("read_only", "VARCHAR"),
+        ("access_key_id", "VARCHAR"),
+        ("event_time", "TIMESTAMPTZ"),
+        ("end_time", "TIMESTAMPTZ"),
+        ("start_time", "TIMESTAMPTZ"),
+        ("resource_name", "VARCHAR"),
+        ("resource_type", "VARCHAR"),
+        ("username", "VARCHAR"),
+        ("resources", "JSON"),
+        ("cloud_trail_event", "JSON"),
+        ("title", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
+        *CONNECTION_COLUMNS,
+    ],
 }
 
 # Not Steampipe's: the policy engine's answers over the loaded IAM data (iamsql.policy.access), computed when a control

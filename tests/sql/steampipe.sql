@@ -10687,3 +10687,17 @@ select account_id, jsonb_object_agg(name, coalesce(tags ->> 'QuickSetupType', ''
 from aws_iam_role
 group by account_id
 order by account_id;
+
+-- name: x30_lookup_event_window_by_user
+select username, event_name, read_only, count(*) as events, min(start_time) as since
+from aws_cloudtrail_lookup_event
+where start_time >= timestamptz '2016-01-01 00:00:00+00' and end_time <= now() and event_source like '%.amazonaws.com'
+group by 1, 2, 3
+order by 4 desc, 1 nulls first, 2, 3 nulls first
+limit 20;
+
+-- name: x30_lookup_event_console_logins
+select event_id, username, cloud_trail_event -> 'responseElements' ->> 'ConsoleLogin' as outcome, start_time
+from aws_cloudtrail_lookup_event
+where '2015-01-01T00:00:00Z' = start_time and event_name = 'ConsoleLogin'
+order by event_id;
