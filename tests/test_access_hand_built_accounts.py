@@ -281,6 +281,10 @@ VERDICTS = [
     (ESCALATION, arn(55, "user", "unbounded-user-admin"), "alarm", "DELEGATION: no boundary asked of its new users"),
     (ESCALATION, arn(56, "user", "mfa-guarded-attacher"), "alarm", "MFA: attaches with MFA"),
     (ESCALATION, arn(56, "user", "key-slips-through"), "alarm", "MFA: long-term keys slip past Bool false"),
+    (ESCALATION, arn(57, "user", "deny-aws-admin-attacher"), "alarm",
+     "POLICYARN: the Deny leaves legacy-full-access, which allows *"),
+    (ESCALATION, arn(57, "user", "customer-policy-attacher"), "alarm", "POLICYARN: policy/* holds legacy-full-access"),
+    (ESCALATION, arn(57, "user", "team-policy-attacher"), "ok", "POLICYARN: team-tools reads one bucket"),
     (ESCALATION, arn(58, "user", "bounded-iam-admin"), "alarm", "BOUNDARY: iam:UpdateLoginProfile of console-admin"),
 ]
 
@@ -706,9 +710,19 @@ def test_a_deny_without_mfa_leaves_attaching_open_when_its_condition_does_not_ho
         ("AllowedIf", [{operator: {"aws:MultiFactorAuthPresent": ["false"]}}])], rows
 
 
+LEGACY_FULL_ACCESS = arn(57, "policy", "legacy-full-access")
+
+
 @pytest.mark.parametrize(
     "principal, action, resource, context, expected",
     [
+        # POLICYARN: the customer managed policy that allows * is attachable where the condition names it
+        (arn(57, "user", "customer-policy-attacher"), "iam:AttachUserPolicy", arn(57, "user", "customer-policy-attacher"),
+         [f"iam:PolicyARN={LEGACY_FULL_ACCESS}"], "Allowed"),
+        (arn(57, "user", "team-policy-attacher"), "iam:AttachUserPolicy", arn(57, "user", "team-policy-attacher"),
+         [f"iam:PolicyARN={LEGACY_FULL_ACCESS}"], "ImplicitlyDenied"),
+        (arn(57, "user", "deny-aws-admin-attacher"), "iam:AttachUserPolicy", arn(57, "user", "deny-aws-admin-attacher"),
+         ["iam:PolicyARN=arn:aws:iam::aws:policy/AdministratorAccess"], "ExplicitlyDenied"),
         # DELEGATION: a new user only with the boundary
         (arn(55, "user", "delegated-user-admin"), "iam:CreateUser", arn(55, "user", "dev-new"),
          [f"iam:PermissionsBoundary={arn(55, 'policy', 'dev-boundary')}"], "Allowed"),
@@ -733,5 +747,5 @@ def test_simulate_new_accounts(loaded, principal, action, resource, context, exp
     ("codebuild:StartBuild", "arn:aws:codebuild:us-east-1:752000000001:project/deploy",
      arn(52, "user", "builder"), "Allowed"),
 ])
-def test_who_can_act_on_an_existing_workload(loaded, action, resource, principal, expected):
+def test_who_can_new_accounts(loaded, action, resource, principal, expected):
     test_who_can(loaded, action, resource, principal, expected)

@@ -243,6 +243,25 @@ def _only_star(value) -> bool:
     return any(v in ("*", "*:*") for v in values)
 
 
+def _gives_power(policy: Policy) -> bool:
+    """Whether a managed policy gives power as AWS's AdministratorAccess (``*``) and IAMFullAccess (``iam:*``) do: an
+    Allow of either on ``*`` with no condition, and no Deny that could take part of it away."""
+    found = False
+    for statement in policy.statements:
+        if statement.effect != "Allow":
+            return False
+        action = statement.source.get("Action")
+        actions = [action] if isinstance(action, str) else action if isinstance(action, list) else []
+        found = found or (
+            not statement.not_action
+            and not statement.not_resource
+            and not statement.conditions
+            and any(isinstance(a, str) and a.lower() in ("*", "*:*", "iam:*") for a in actions)
+            and _only_star(statement.source.get("Resource"))
+        )
+    return found
+
+
 @dataclass
 class ManagedPolicy:
     """A managed policy as loaded: ARN, name, whether AWS manages it, whether it is attached, its document."""
@@ -277,6 +296,13 @@ class AccountModel:
 
     def role(self, arn: str) -> Principal | None:
         return self.roles.get(arn)
+
+    @cached_property
+    def powerful_policies(self) -> tuple[str, ...]:
+        """The ARNs of the account's loaded managed policies that give power as AdministratorAccess and IAMFullAccess
+        do (``_gives_power``): attaching one (``iam:PolicyARN`` naming it) gives what attaching either gives."""
+        return tuple(arn for arn, managed in sorted(self.managed.items())
+                     if managed.attached.policy is not None and _gives_power(managed.attached.policy))
 
     @cached_property
     def roles(self) -> dict[str, Principal]:

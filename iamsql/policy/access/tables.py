@@ -33,6 +33,7 @@ from iamsql.policy.access.questions import (
     EXISTING,
     NEW,
     PASSED_TO_SERVICE,
+    POLICY_ARN,
     PROBE,
     WORKLOADS,
     Question,
@@ -442,7 +443,7 @@ class Asker:
                 continue
             if target == "bounded_self" and principal.boundary is None:
                 continue  # without a boundary, changing or removing its own frees it of nothing
-            for context in _probe_contexts(probe.context, self.account.partition):
+            for context in _probe_contexts(probe.context, self.account.partition, self.account.powerful_policies):
                 for resources in self._alternatives(principal, target, probe.action):
                     trust = trust_naming(principal.arn) if probe.trusts_caller else None
                     result = _all_of([self.request(principal, probe.action, resource,
@@ -455,17 +456,20 @@ class Asker:
         return best
 
 
-def _probe_contexts(context: tuple, partition: str) -> list[dict | None]:
+def _probe_contexts(context: tuple, partition: str, powerful_policies: tuple[str, ...]) -> list[dict | None]:
     """The request contexts a probe may be asked with (any one is enough): one per combination of the alternative
-    values of its keys (``Probe.context``), ``{partition}`` filled in; ``[None]`` for a probe without keys."""
+    values of its keys (``Probe.context``), ``{partition}`` filled in; ``[None]`` for a probe without keys. The policy a
+    request attaches (``iam:PolicyARN``) may also be any of the account's ``powerful_policies``."""
     if not context:
         return [None]
     keys = [key for key, _ in context]
-    choices = [value if isinstance(value, tuple) else (value,) for _, value in context]
-    return [
-        {key: None if value is None else value.format(partition=partition) for key, value in zip(keys, values)}
-        for values in itertools.product(*choices)
+    choices = [
+        tuple(dict.fromkeys([v.format(partition=partition) for v in value]
+                            + list(powerful_policies if key == POLICY_ARN else ())))
+        if isinstance(value, tuple) else (None if value is None else value.format(partition=partition),)
+        for key, value in context
     ]
+    return [dict(zip(keys, values)) for values in itertools.product(*choices)]
 
 
 _IDENTITY_PLACE = re.compile(r"\bidentity_policies\[(\d+)\]")
