@@ -727,6 +727,13 @@ LEGACY_FULL_ACCESS = arn(57, "policy", "legacy-full-access")
         (arn(55, "user", "delegated-user-admin"), "iam:CreateUser", arn(55, "user", "dev-new"),
          [f"iam:PermissionsBoundary={arn(55, 'policy', 'dev-boundary')}"], "Allowed"),
         (arn(55, "user", "delegated-user-admin"), "iam:CreateUser", arn(55, "user", "dev-new"), [], "ImplicitlyDenied"),
+        # CREDENTIALS: iam:ResourceTag is the tag of the loaded user the request names
+        (arn(53, "user", "dev-password-maker"), "iam:CreateLoginProfile", arn(53, "user", "apps/app-worker"), [],
+         "Allowed"),
+        (arn(53, "user", "dev-password-maker"), "iam:CreateLoginProfile", arn(53, "user", "ops/ops-admin"), [],
+         "ImplicitlyDenied"),
+        (arn(53, "user", "dev-password-maker"), "iam:CreateLoginProfile", arn(53, "user", "ops/ops-admin"),
+         ["iam:ResourceTag/team=dev"], "Allowed"),  # a context entry wins
         # WORKLOAD: ssm:SendCommand needs the document too
         (arn(50, "user", "no-document-commander"), "ssm:SendCommand",
          "arn:aws:ssm:us-east-1::document/AWS-RunShellScript", [], "ImplicitlyDenied"),
@@ -746,6 +753,10 @@ def test_simulate_new_accounts(loaded, principal, action, resource, context, exp
      arn(52, "user", "builder-denied"), None),
     ("codebuild:StartBuild", "arn:aws:codebuild:us-east-1:752000000001:project/deploy",
      arn(52, "user", "builder"), "Allowed"),
+    # CREDENTIALS: the tag of the user named decides
+    ("iam:CreateLoginProfile", arn(53, "user", "ops/ops-admin"), arn(53, "user", "ops-password-maker"), "Allowed"),
+    ("iam:CreateLoginProfile", arn(53, "user", "ops/ops-admin"), arn(53, "user", "dev-password-maker"), None),
+    ("iam:CreateLoginProfile", arn(53, "user", "apps/app-worker"), arn(53, "user", "dev-password-maker"), "Allowed"),
 ])
 def test_who_can_new_accounts(loaded, action, resource, principal, expected):
     test_who_can(loaded, action, resource, principal, expected)

@@ -187,6 +187,18 @@ class Principal:
         return {f"aws:PrincipalTag/{key}": str(value) for key, value in (self.tags or {}).items()}
 
     @cached_property
+    def resource_context(self) -> tuple[dict[str, str], tuple[str, ...]]:
+        """The request context keys the principal's loaded tags set in an IAM request on it, and the keys known to be
+        absent otherwise: ``iam:ResourceTag/<key>`` and ``aws:ResourceTag/<key>`` (both read "the tags attached to the
+        IAM user or role": Service Authorization Reference, AWS Identity and Access Management), every other tag key
+        absent; nothing when its tags are not loaded."""
+        if self.tags is None:
+            return {}, ()
+        prefixes = ("iam:ResourceTag", "aws:ResourceTag")
+        context = {f"{prefix}/{key}": str(value) for key, value in self.tags.items() for prefix in prefixes}
+        return context, tuple(f"{prefix}/*" for prefix in prefixes)
+
+    @cached_property
     def session_tags(self) -> bool:
         """Whether a role's sessions may carry session tags, which add to its tags or override them: its trust policy
         allows ``sts:TagSession`` (which passing them needs) or is not known (IAM User Guide, "Pass session tags in
@@ -296,6 +308,14 @@ class AccountModel:
 
     def role(self, arn: str) -> Principal | None:
         return self.roles.get(arn)
+
+    def principal(self, arn: str) -> Principal | None:
+        """The account's user or role of that ARN."""
+        return self._principals.get(arn)
+
+    @cached_property
+    def _principals(self) -> dict[str, Principal]:
+        return {p.arn: p for p in self.principals}
 
     @cached_property
     def powerful_policies(self) -> tuple[str, ...]:

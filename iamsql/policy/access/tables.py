@@ -306,6 +306,10 @@ class Asker:
         outsider = owner.caller_context(principal.account_id) if across and rails is None and owner else {}
         outside = bool(across and rails is None and owner and owner.lists_not(principal.account_id))
         own_keys, absent = principal.caller_context(True)
+        # an IAM request on a loaded user or role of the account carries its tags as the resource's
+        target = None if across or not action.lower().startswith("iam:") else self.account.principal(resource)
+        target_keys, target_absent = target.resource_context if target else ({}, ())
+        absent = (*absent, *target_absent)
         if context and None in context.values():  # keys the request is asked without
             absent = (*absent, *(key for key, value in context.items() if value is None))
             context = {key: value for key, value in context.items() if value is not None}
@@ -319,6 +323,7 @@ class Asker:
                 **(rails.context() if rails else outsider),
                 **(owner.resource_context() if owner else {}),
                 **own_keys,
+                **target_keys,
                 **(context or {}),
             },
             absent_keys=absent,
