@@ -43,6 +43,21 @@ its README.md): the folder is loaded by the real ``iamsql load`` into a database
   one naming the caller lets it assume the role with no Allow of its own, EVAL) and the role's ARN holds its path.
 - SETDEFAULT: IAM API Reference, "SetDefaultPolicyVersion" and "CreatePolicyVersion" (SetAsDefault: the new version is
   the operative one "for all users, groups, and roles that the policy is attached to").
+- WORKLOAD: code that runs with an existing resource's role: Lambda API Reference, "UpdateFunctionCode" (the function
+  keeps its execution role); Systems Manager User Guide, "Run Command" (a command runs on the instance, whose
+  instance profile gives its credentials; ssm:SendCommand needs both the instance and the document); AWS CloudFormation
+  API Reference, "UpdateStack" / "CreateChangeSet" RoleARN ("CloudFormation uses this role for all future operations
+  on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the
+  users don't have permission to pass it"); CodeBuild API Reference, "StartBuild" (buildspecOverride: "an IAM principal
+  with the ability to call this API and set this parameter can override the default settings").
+- CREDENTIALS: IAM API Reference, "CreateLoginProfile", "UpdateLoginProfile", "CreateAccessKey" (a password or key of
+  another user signs in as that user); the user's ARN holds its path; iam:ResourceTag is the tag of the user the
+  request names (Service Authorization Reference, AWS Identity and Access Management).
+- DELEGATION: IAM User Guide, "Permissions boundaries for IAM entities", "Delegating responsibility to others by
+  using permissions boundaries" (CreateUser / CreateRole / Attach*Policy allowed only when iam:PermissionsBoundary
+  names the boundary: what the new user or role gets stays within it).
+- MFA: IAM User Guide, "AWS global condition context keys" (aws:MultiFactorAuthPresent is not present in a request
+  signed with long-term access keys: a Deny with Bool false skips it, one with BoolIfExists false applies).
 """
 
 import functools
@@ -243,6 +258,36 @@ VERDICTS = [
     (ESCALATION, arn(48, "user", "lambda-deployer", 1), "alarm", "SCP: the management account is not limited"),
     (ESCALATION, arn(48, "user", "lambda-deployer", 2), "ok", "SCP: fn-admin is outside service-role/"),
     (ESCALATION, arn(48, "user", "lambda-deployer", 3), "alarm", "SCP: service-role/fn-admin may be passed"),
+    (ESCALATION, arn(49, "user", "code-pusher"), "alarm", "WORKLOAD: new code in admin-fn runs as its admin role"),
+    (ESCALATION, arn(49, "user", "code-pusher-denied"), "ok", "EVAL: the Deny on admin-fn; plain-fn's role has no power"),
+    (ESCALATION, arn(49, "user", "plain-code-pusher"), "ok", "WORKLOAD: plain-fn's role reads one bucket"),
+    (ESCALATION, arn(50, "user", "commander"), "alarm", "WORKLOAD: a shell command on the admin-profile instance"),
+    (ESCALATION, arn(50, "user", "web-commander"), "ok", "WORKLOAD: the web instance's role reads one bucket"),
+    (ESCALATION, arn(50, "user", "no-document-commander"), "ok", "WORKLOAD: no document may be run"),
+    (ESCALATION, arn(51, "user", "stack-updater"), "alarm", "WORKLOAD: platform's service role is an administrator"),
+    (ESCALATION, arn(51, "user", "change-set-runner"), "alarm", "WORKLOAD: a change set of platform uses its role"),
+    (ESCALATION, arn(51, "user", "app-stack-updater"), "ok",
+     "WORKLOAD: app's service role has S3 only; no-role runs with the caller's own credentials"),
+    (ESCALATION, arn(52, "user", "builder"), "alarm", "WORKLOAD: a build of deploy runs as its administrator role"),
+    (ESCALATION, arn(52, "user", "plain-builder"), "ok", "WORKLOAD: docs' role writes one bucket"),
+    (ESCALATION, arn(52, "user", "builder-denied"), "ok", "EVAL: the Deny on deploy"),
+    (ESCALATION, arn(53, "user", "ops-password-resetter"), "alarm", "CREDENTIALS: user/ops/* holds ops-admin"),
+    (ESCALATION, arn(53, "user", "apps-key-maker"), "ok", "CREDENTIALS: user/apps/* holds app-worker only"),
+    (ESCALATION, arn(53, "user", "ops-password-maker"), "alarm", "CREDENTIALS: ops-admin is tagged team=ops"),
+    (ESCALATION, arn(53, "user", "dev-password-maker"), "ok", "CREDENTIALS: app-worker, tagged dev, has no power"),
+    (ESCALATION, arn(54, "user", "own-group-attacher"), "alarm", "GROUPS: a policy on its own group builders"),
+    (ESCALATION, arn(54, "user", "other-group-attacher"), "ok", "GROUPS: auditors, a group it is not in"),
+    (ESCALATION, arn(54, "user", "readonly-group-attacher"), "ok", "POLICYARN: ReadOnlyAccess only, on its own group"),
+    (ESCALATION, arn(55, "user", "delegated-user-admin"), "ok", "DELEGATION: its new users stay in dev-boundary"),
+    (ESCALATION, arn(55, "user", "delegated-role-admin"), "ok", "DELEGATION: its new roles stay in dev-boundary"),
+    (ESCALATION, arn(55, "user", "unbounded-user-admin"), "alarm", "DELEGATION: no boundary asked of its new users"),
+    (ESCALATION, arn(56, "user", "mfa-guarded-attacher"), "alarm", "MFA: attaches with MFA"),
+    (ESCALATION, arn(56, "user", "key-slips-through"), "alarm", "MFA: long-term keys slip past Bool false"),
+    (ESCALATION, arn(57, "user", "deny-aws-admin-attacher"), "alarm",
+     "POLICYARN: the Deny leaves legacy-full-access, which allows *"),
+    (ESCALATION, arn(57, "user", "customer-policy-attacher"), "alarm", "POLICYARN: policy/* holds legacy-full-access"),
+    (ESCALATION, arn(57, "user", "team-policy-attacher"), "ok", "POLICYARN: team-tools reads one bucket"),
+    (ESCALATION, arn(58, "user", "bounded-iam-admin"), "alarm", "BOUNDARY: iam:UpdateLoginProfile of console-admin"),
 ]
 
 
@@ -623,3 +668,97 @@ def test_the_lake_holds_the_rows_a_check_of_each_account_reads(loaded, tmp_path)
     expected = {arn(37, "user", name, sub): f"{decision} {role}" for name, sub, role, decision in ACROSS if decision}
     assert exported == {**expected, arn(36, "user", "ci-deployer", 2): f"Allowed {CROSS_ACCOUNT_ADMIN}",
                         arn(38, "role", "hop", 2): f"Allowed {CHAIN_ADMIN}"}
+
+
+def escalation_rows(path: str, principal: str, question: str) -> list[tuple]:
+    """(decision, detail, conditions, deny conditions) of ``principal``'s rows of ``question`` that hold."""
+    con = db.connect(path)
+    try:
+        controls.create_views(con)
+        return con.execute(
+            "select decision, detail, conditions, deny_conditions from iam_principal_access where principal_arn = ? "
+            "and question = ? and decision in ('Allowed', 'AllowedIf') order by detail", [principal, question]).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_boundary_that_leaves_one_method_leaves_only_that_path(loaded):
+    """BOUNDARY: iam:* inside a boundary of IAM reads and iam:UpdateLoginProfile: a new password for console-admin is
+    the one way up; no path that needs another IAM action opens."""
+    assert escalation_paths(loaded[0], arn(58, "user", "bounded-iam-admin")) == {"escalation:UpdateLoginProfile"}
+
+
+def test_a_password_reset_by_path_names_the_administrator_it_reaches(loaded):
+    """CREDENTIALS: iam:UpdateLoginProfile on user/ops/* reaches ops-admin, whose ARN holds the path /ops/."""
+    rows = escalation_rows(loaded[0], arn(53, "user", "ops-password-resetter"), "escalation:UpdateLoginProfile")
+    assert [(d, detail) for d, detail, _, _ in rows] == [("Allowed", f"on {arn(53, 'user', 'ops/ops-admin')}")]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("dev-password-maker", []), ("ops-password-maker", [("Allowed", f"on {arn(53, 'user', 'ops/ops-admin')}")])])
+def test_a_password_limited_by_the_users_tag_is_judged_on_the_users_that_carry_it(loaded, name, expected):
+    """CREDENTIALS: iam:CreateLoginProfile on every user when iam:ResourceTag/team is one value holds for the loaded
+    users tagged so: ops-admin (tagged ops) for one; app-worker (tagged dev, no power) for the other."""
+    rows = escalation_rows(loaded[0], arn(53, "user", name), "escalation:CreateLoginProfile")
+    assert [(d, detail) for d, detail, _, _ in rows] == expected, rows
+
+
+@pytest.mark.parametrize("name, operator", [("mfa-guarded-attacher", "BoolIfExists"), ("key-slips-through", "Bool")])
+def test_a_deny_without_mfa_leaves_attaching_open_when_its_condition_does_not_hold(loaded, name, operator):
+    """MFA: Deny * when aws:MultiFactorAuthPresent is false: the path holds when the Deny's condition does not, with
+    BoolIfExists (MFA present) as with Bool (MFA present, or long-term keys, which carry no such key)."""
+    rows = escalation_rows(loaded[0], arn(56, "user", name), "escalation:AttachUserPolicy")
+    assert [(d, json.loads(deny)) for d, _, _, deny in rows] == [
+        ("AllowedIf", [{operator: {"aws:MultiFactorAuthPresent": ["false"]}}])], rows
+
+
+LEGACY_FULL_ACCESS = arn(57, "policy", "legacy-full-access")
+
+
+@pytest.mark.parametrize(
+    "principal, action, resource, context, expected",
+    [
+        # POLICYARN: the customer managed policy that allows * is attachable where the condition names it
+        (arn(57, "user", "customer-policy-attacher"), "iam:AttachUserPolicy", arn(57, "user", "customer-policy-attacher"),
+         [f"iam:PolicyARN={LEGACY_FULL_ACCESS}"], "Allowed"),
+        (arn(57, "user", "team-policy-attacher"), "iam:AttachUserPolicy", arn(57, "user", "team-policy-attacher"),
+         [f"iam:PolicyARN={LEGACY_FULL_ACCESS}"], "ImplicitlyDenied"),
+        (arn(57, "user", "deny-aws-admin-attacher"), "iam:AttachUserPolicy", arn(57, "user", "deny-aws-admin-attacher"),
+         ["iam:PolicyARN=arn:aws:iam::aws:policy/AdministratorAccess"], "ExplicitlyDenied"),
+        # DELEGATION: a new user only with the boundary
+        (arn(55, "user", "delegated-user-admin"), "iam:CreateUser", arn(55, "user", "dev-new"),
+         [f"iam:PermissionsBoundary={arn(55, 'policy', 'dev-boundary')}"], "Allowed"),
+        (arn(55, "user", "delegated-user-admin"), "iam:CreateUser", arn(55, "user", "dev-new"), [], "ImplicitlyDenied"),
+        # CREDENTIALS: iam:ResourceTag is the tag of the loaded user the request names
+        (arn(53, "user", "dev-password-maker"), "iam:CreateLoginProfile", arn(53, "user", "apps/app-worker"), [],
+         "Allowed"),
+        (arn(53, "user", "dev-password-maker"), "iam:CreateLoginProfile", arn(53, "user", "ops/ops-admin"), [],
+         "ImplicitlyDenied"),
+        (arn(53, "user", "dev-password-maker"), "iam:CreateLoginProfile", arn(53, "user", "ops/ops-admin"),
+         ["iam:ResourceTag/team=dev"], "Allowed"),  # a context entry wins
+        # WORKLOAD: ssm:SendCommand needs the document too
+        (arn(50, "user", "no-document-commander"), "ssm:SendCommand",
+         "arn:aws:ssm:us-east-1::document/AWS-RunShellScript", [], "ImplicitlyDenied"),
+    ],
+)
+def test_simulate_new_accounts(loaded, principal, action, resource, context, expected):
+    test_simulate(loaded, principal, action, resource, context, expected)
+
+
+@pytest.mark.parametrize("action, resource, principal, expected", [
+    # WORKLOAD, EVAL: the Deny on the administrator function's ARN
+    ("lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:749000000001:function:admin-fn",
+     arn(49, "user", "code-pusher"), "Allowed"),
+    ("lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:749000000001:function:admin-fn",
+     arn(49, "user", "code-pusher-denied"), None),
+    ("codebuild:StartBuild", "arn:aws:codebuild:us-east-1:752000000001:project/deploy",
+     arn(52, "user", "builder-denied"), None),
+    ("codebuild:StartBuild", "arn:aws:codebuild:us-east-1:752000000001:project/deploy",
+     arn(52, "user", "builder"), "Allowed"),
+    # CREDENTIALS: the tag of the user named decides
+    ("iam:CreateLoginProfile", arn(53, "user", "ops/ops-admin"), arn(53, "user", "ops-password-maker"), "Allowed"),
+    ("iam:CreateLoginProfile", arn(53, "user", "ops/ops-admin"), arn(53, "user", "dev-password-maker"), None),
+    ("iam:CreateLoginProfile", arn(53, "user", "apps/app-worker"), arn(53, "user", "dev-password-maker"), "Allowed"),
+])
+def test_who_can_new_accounts(loaded, action, resource, principal, expected):
+    test_who_can(loaded, action, resource, principal, expected)

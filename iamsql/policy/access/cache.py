@@ -151,15 +151,17 @@ class Fingerprints:
         return hashlib.sha256(json.dumps([*self._common, *parts]).encode()).hexdigest()
 
     def principal(self, p: Principal, account: AccountModel) -> str:
-        """The key of a principal's answers: its documents (and how many versions its managed policies have), and which
+        """The key of a principal's answers: its documents (and how many versions its managed policies have), which
         tables of the resources its paths act on are loaded for the account (``AccountModel.unloaded``,
-        ``empty_tables``)."""
+        ``empty_tables``) and the account's managed policies that give power (``powerful_policies``, which a request
+        that attaches a policy may name)."""
         identity = [self._attached(a) for a in p.identity]
         return self._key(
             "principal",
             self.rails,
             sorted(account.unloaded),
             sorted(account.empty_tables),
+            account.powerful_policies,
             p.arn,
             p.kind,
             p.name,
@@ -196,8 +198,10 @@ class Fingerprints:
                 sorted(account.unloaded),
                 [self.principal(account.role(arn), account) for arn in roles if account.role(arn)]]
 
-    def subject(self, resource: str, kind: str, policies: list[AttachedPolicy]) -> str:
-        return self._key("policy", resource, kind, [self._attached(a) for a in policies])
+    def subject(self, account: AccountModel, resource: str, kind: str, policies: list[AttachedPolicy]) -> str:
+        """The key of a policy subject's answers: its documents and the account's managed policies that give power
+        (``powerful_policies``)."""
+        return self._key("policy", account.powerful_policies, resource, kind, [self._attached(a) for a in policies])
 
     def managed(self, account: AccountModel, arns: Iterable[str]) -> list:
         """The account's managed policies ``arns`` as the event tables read them (None: not loaded)."""
@@ -537,7 +541,7 @@ def account_units(
             Unit(
                 account_id,
                 table,
-                fingerprints.subject(*subject),
+                fingerprints.subject(account, *subject),
                 partial(subject_rows, asker, subject, policy_questions),
             )
             for subject in policy_subjects(account)

@@ -187,6 +187,18 @@ class Principal:
         return {f"aws:PrincipalTag/{key}": str(value) for key, value in (self.tags or {}).items()}
 
     @cached_property
+    def resource_context(self) -> tuple[dict[str, str], tuple[str, ...]]:
+        """The request context keys the principal's loaded tags set in an IAM request on it, and the keys known to be
+        absent otherwise: ``iam:ResourceTag/<key>`` and ``aws:ResourceTag/<key>`` (both read "the tags attached to the
+        IAM user or role": Service Authorization Reference, AWS Identity and Access Management), every other tag key
+        absent; nothing when its tags are not loaded."""
+        if self.tags is None:
+            return {}, ()
+        prefixes = ("iam:ResourceTag", "aws:ResourceTag")
+        context = {f"{prefix}/{key}": str(value) for key, value in self.tags.items() for prefix in prefixes}
+        return context, tuple(f"{prefix}/*" for prefix in prefixes)
+
+    @cached_property
     def session_tags(self) -> bool:
         """Whether a role's sessions may carry session tags, which add to its tags or override them: its trust policy
         allows ``sts:TagSession`` (which passing them needs) or is not known (IAM User Guide, "Pass session tags in
@@ -243,6 +255,25 @@ def _only_star(value) -> bool:
     return any(v in ("*", "*:*") for v in values)
 
 
+def _gives_power(policy: Policy) -> bool:
+    """Whether a managed policy gives power as AWS's AdministratorAccess (``*``) and IAMFullAccess (``iam:*``) do: an
+    Allow of either on ``*`` with no condition, and no Deny that could take part of it away."""
+    found = False
+    for statement in policy.statements:
+        if statement.effect != "Allow":
+            return False
+        action = statement.source.get("Action")
+        actions = [action] if isinstance(action, str) else action if isinstance(action, list) else []
+        found = found or (
+            not statement.not_action
+            and not statement.not_resource
+            and not statement.conditions
+            and any(isinstance(a, str) and a.lower() in ("*", "*:*", "iam:*") for a in actions)
+            and _only_star(statement.source.get("Resource"))
+        )
+    return found
+
+
 @dataclass
 class ManagedPolicy:
     """A managed policy as loaded: ARN, name, whether AWS manages it, whether it is attached, its document."""
@@ -277,6 +308,21 @@ class AccountModel:
 
     def role(self, arn: str) -> Principal | None:
         return self.roles.get(arn)
+
+    def principal(self, arn: str) -> Principal | None:
+        """The account's user or role of that ARN."""
+        return self._principals.get(arn)
+
+    @cached_property
+    def _principals(self) -> dict[str, Principal]:
+        return {p.arn: p for p in self.principals}
+
+    @cached_property
+    def powerful_policies(self) -> tuple[str, ...]:
+        """The ARNs of the account's loaded managed policies that give power as AdministratorAccess and IAMFullAccess
+        do (``_gives_power``): attaching one (``iam:PolicyARN`` naming it) gives what attaching either gives."""
+        return tuple(arn for arn, managed in sorted(self.managed.items())
+                     if managed.attached.policy is not None and _gives_power(managed.attached.policy))
 
     @cached_property
     def roles(self) -> dict[str, Principal]:

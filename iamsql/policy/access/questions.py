@@ -90,7 +90,8 @@ SETS_BOUNDARY = ("iam:putuserpermissionsboundary", "iam:putrolepermissionsbounda
 CREATES = ("iam:createuser", "iam:createrole")
 # IAM authorizes attaching a managed policy with iam:PolicyARN set to the policy attached (Service Authorization
 # Reference): a path that attaches one opens when the caller may attach a policy that gives power, AWS's
-# AdministratorAccess or IAMFullAccess (either is enough), so an Allow limited to ReadOnlyAccess does not open it
+# AdministratorAccess or IAMFullAccess, or a loaded policy of the account that gives power as they do
+# (``AccountModel.powerful_policies``; any one is enough), so an Allow limited to ReadOnlyAccess does not open it
 POLICY_ARN = "iam:PolicyARN"
 POWERFUL_POLICIES = ("arn:{partition}:iam::aws:policy/AdministratorAccess", "arn:{partition}:iam::aws:policy/IAMFullAccess")
 ATTACHES = ("iam:attachuserpolicy", "iam:attachgrouppolicy", "iam:attachrolepolicy")

@@ -33,6 +33,7 @@ from iamsql.policy.access.questions import (
     EXISTING,
     NEW,
     PASSED_TO_SERVICE,
+    POLICY_ARN,
     PROBE,
     WORKLOADS,
     Question,
@@ -305,6 +306,10 @@ class Asker:
         outsider = owner.caller_context(principal.account_id) if across and rails is None and owner else {}
         outside = bool(across and rails is None and owner and owner.lists_not(principal.account_id))
         own_keys, absent = principal.caller_context(True)
+        # an IAM request on a loaded user or role of the account carries its tags as the resource's
+        target = None if across or not action.lower().startswith("iam:") else self.account.principal(resource)
+        target_keys, target_absent = target.resource_context if target else ({}, ())
+        absent = (*absent, *target_absent)
         if context and None in context.values():  # keys the request is asked without
             absent = (*absent, *(key for key, value in context.items() if value is None))
             context = {key: value for key, value in context.items() if value is not None}
@@ -318,6 +323,7 @@ class Asker:
                 **(rails.context() if rails else outsider),
                 **(owner.resource_context() if owner else {}),
                 **own_keys,
+                **target_keys,
                 **(context or {}),
             },
             absent_keys=absent,
@@ -442,7 +448,7 @@ class Asker:
                 continue
             if target == "bounded_self" and principal.boundary is None:
                 continue  # without a boundary, changing or removing its own frees it of nothing
-            for context in _probe_contexts(probe.context, self.account.partition):
+            for context in _probe_contexts(probe.context, self.account.partition, self.account.powerful_policies):
                 for resources in self._alternatives(principal, target, probe.action):
                     trust = trust_naming(principal.arn) if probe.trusts_caller else None
                     result = _all_of([self.request(principal, probe.action, resource,
@@ -455,17 +461,20 @@ class Asker:
         return best
 
 
-def _probe_contexts(context: tuple, partition: str) -> list[dict | None]:
+def _probe_contexts(context: tuple, partition: str, powerful_policies: tuple[str, ...]) -> list[dict | None]:
     """The request contexts a probe may be asked with (any one is enough): one per combination of the alternative
-    values of its keys (``Probe.context``), ``{partition}`` filled in; ``[None]`` for a probe without keys."""
+    values of its keys (``Probe.context``), ``{partition}`` filled in; ``[None]`` for a probe without keys. The policy a
+    request attaches (``iam:PolicyARN``) may also be any of the account's ``powerful_policies``."""
     if not context:
         return [None]
     keys = [key for key, _ in context]
-    choices = [value if isinstance(value, tuple) else (value,) for _, value in context]
-    return [
-        {key: None if value is None else value.format(partition=partition) for key, value in zip(keys, values)}
-        for values in itertools.product(*choices)
+    choices = [
+        tuple(dict.fromkeys([v.format(partition=partition) for v in value]
+                            + list(powerful_policies if key == POLICY_ARN else ())))
+        if isinstance(value, tuple) else (None if value is None else value.format(partition=partition),)
+        for key, value in context
     ]
+    return [dict(zip(keys, values)) for values in itertools.product(*choices)]
 
 
 _IDENTITY_PLACE = re.compile(r"\bidentity_policies\[(\d+)\]")
@@ -605,6 +614,7 @@ class PrincipalAnswers:
         self.probe_actions = frozenset(a for q in questions for a in q.actions)
         # by allowed actions: the questions that may give a row (``workload_rows`` answers those on loaded workloads)
         self.listed: dict[frozenset[str], list[Question]] = {}
+        self.taking_over = {path[0].id for path in take_over_paths(questions)}  # ``take_over_rows`` may open them
 
     def rows(self, principal: Principal) -> list[tuple]:
         account = self.asker.account
@@ -620,6 +630,8 @@ class PrincipalAnswers:
             decision, used = self.asker.question(principal, question, allowed)
             if decision not in SHOWN and question.id.startswith("escalation:"):
                 continue  # an escalation path is listed only when it is open or cannot be judged
+            if question.id in self.taking_over and only_on_tagged(principal, decision, used):
+                continue  # open on the loaded users or roles that carry the tags: ``take_over_rows``
             rows.append(_access_row(account.account_id, principal, question.id, question.title, decision, used,
                                     shared=principal_key))
         return rows
@@ -1253,6 +1265,40 @@ def _takes_over(kind: str):
     return lambda probe: kind in probe.targets and probe.action.lower() != "iam:passrole"
 
 
+def take_over_paths(questions: Iterable[Question]) -> list[tuple]:
+    """The escalation paths that let the caller act as a user or role (a ``takes_over`` request on it), each as
+    (question, ``user``/``role``, which probes act on it, their actions, whether the path also gives it any
+    permission)."""
+    paths = []
+    for question in questions:
+        if not question.id.startswith("escalation:"):
+            continue
+        for kind in ("user", "role"):
+            which = _takes_over(kind)
+            if any(which(p) and p.effect == "takes_over" for p in question.probes):
+                # a new version of a policy the principal holds gives it any permission too
+                grants = any(which(p) and p.effect == "grants" or _rewrites_policy(p) for p in question.probes)
+                actions = tuple(sorted({p.action.lower() for p in question.probes if which(p)}))
+                paths.append((question, kind, which, actions, grants))
+                break
+    return paths
+
+
+RESOURCE_TAGS = ("iam:resourcetag/", "aws:resourcetag/")
+
+
+def only_on_tagged(principal: Principal, decision: str, used: list[Evaluation]) -> bool:
+    """Whether an answer holds only under conditions on the tags of the user or role its requests name
+    (``iam:ResourceTag``, ``aws:ResourceTag``, in its Allow or Deny statements): the loaded users' and roles' tags
+    are known, so such a path is open on the loaded ones that carry them (``take_over_rows``), not on any."""
+    if decision != "AllowedIf":
+        return False
+    _, conditions, _, denies = _labels(principal, used, principal_key)
+    keys = [key.lower() for block in [*conditions, *denies] for keyed in block.values() if isinstance(keyed, dict)
+            for key in keyed]
+    return bool(keys) and all(key.startswith(RESOURCE_TAGS) for key in keys)
+
+
 def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
     """Escalation paths that a principal takes only on a particular loaded user or role, its statements naming that
     principal (not every one): the path lets it act as that principal (``takes_over`` in ``queries/access.yaml``:
@@ -1266,19 +1312,7 @@ def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) ->
     admins, escalating = _powers(principal_answers)
     powerful = admins | escalating
     powers = _all_power_answers(principal_answers)
-    paths = []
-    for question in questions:
-        if not question.id.startswith("escalation:"):
-            continue
-        for kind in ("user", "role"):
-            which = _takes_over(kind)
-            taking = [p for p in question.probes if which(p) and p.effect == "takes_over"]
-            if taking:
-                # a new version of a policy the principal holds gives it any permission too
-                grants = any(which(p) and p.effect == "grants" or _rewrites_policy(p) for p in question.probes)
-                actions = tuple(sorted({p.action.lower() for p in question.probes if which(p)}))
-                paths.append((question, kind, which, actions, grants))
-                break
+    paths = take_over_paths(questions)
     if not paths:
         return []
     # the users and roles a path may be taken on (a role's trust policy readable), all and those with power
@@ -1301,16 +1335,20 @@ def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) ->
             continue
         allowed = asker.allowed_actions(principal, answers.probe_actions)
         for question, kind, which, actions, grants in paths:
-            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
-                continue  # a request of it that nothing allows, or it is open on any one (an Unknown row may be)
+            if not question.actions <= allowed:
+                continue  # a request of it that nothing allows
+            decision, used = asker.question(principal, question, allowed)
+            tagged = only_on_tagged(principal, decision, used)  # open on those tagged so: every statement counts
+            if decision in POSSIBLE and not tagged:
+                continue  # it is open on any one (an Unknown row may be)
             # the principals a statement of one of its requests on a user or role names in particular
             chosen: set[str] = set()
             for action in actions:
                 reach = principal.reach(action)[0]
-                key = (principal.arn if principal.personal else reach, action, grants)
+                key = (principal.arn if principal.personal else reach, action, grants, tagged)
                 if key not in named:
                     context, absent = _caller_context(principal) if principal.personal else ({}, frozenset())
-                    generic = f"arn:{account.partition}:iam::{account.account_id}:{kind}/{PROBE}"
+                    generic = None if tagged else f"arn:{account.partition}:iam::{account.account_id}:{kind}/{PROBE}"
                     found = could_name(reach, action, every[kind] if grants else strong[kind], context, generic, absent)
                     # a NotResource statement may name anyone: the principals with power are asked
                     named[key] = strong[kind] if found is None else found

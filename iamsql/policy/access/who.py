@@ -168,9 +168,13 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
         outside = own is None and owner is not None and owner.lists_not(principal.account_id)
         defaults = {**caller, **(owner.resource_context() if owner else {})}
         own_keys, absent = principal.caller_context(unknown_context)
+        # an IAM request on a loaded user or role carries its tags as the resource's (``Principal.resource_context``)
+        named = _loaded_principal(accounts, target) if action.lower().startswith("iam:") else None
+        target_keys, target_absent = named.resource_context if named else ({}, ())
         result = evaluate_caller(Request(
             action=action, resource=target, principal=principal.arn, principal_account=principal.account_id,
-            resource_account=resource_account, context={**defaults, **own_keys, **context}, absent_keys=absent,
+            resource_account=resource_account, context={**defaults, **own_keys, **target_keys, **context},
+            absent_keys=(*absent, *target_absent),
             identity_policies=[a.policy for a in principal.identity], resource_policy=resource_policy,
             permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
             scps=own.scps if own else [], rcps=owner.rcps if owner else [],
@@ -198,6 +202,11 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
                           f"(did you mean {' or '.join(named)}?)")
     raise IamsqlError(f"principal {principal_arn} is not an IAM user or role in the loaded data; "
                       "'iamsql query \"select arn from aws_iam_user union all select arn from aws_iam_role\"' lists them")
+
+
+def _loaded_principal(accounts: list[AccountModel], arn: str) -> Principal | None:
+    """The loaded user or role of that ARN, in whichever account."""
+    return next((found for account in accounts if (found := account.principal(arn)) is not None), None)
 
 
 def _simulate_federated(accounts: list[AccountModel], provider: str, action: str, resource: str | None,
