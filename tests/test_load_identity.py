@@ -180,8 +180,12 @@ def test_get_output_without_its_generate_pair_is_skipped_saying_what_to_add(publ
     summary = load_paths(con, [get_output.parent, users])
     reasons = dict(summary.skipped)
     assert set(reasons) == {str(f) for f in get_output.parent.iterdir()}
-    assert '"Arn"' in reasons[str(get_output)] and f"output of job {job}" in reasons[str(get_output)]
+    assert '"Arn"' in reasons[str(get_output)] and f"output of job {job} (its file name)" in reasons[str(get_output)]
     assert con.execute("select count(*) from aws_iam_access_advisor").fetchone()[0] == 0
+    renamed = users / "get-service-last-accessed-details.json"  # not named after its job: no job to name
+    renamed.write_bytes(get_output.read_bytes())
+    summary = load_paths(con, [users])
+    assert "or save it under its job id and load it with" in dict(summary.skipped)[str(renamed)]
     con.close()
     code, _out, err = cli(monkeypatch, capsys, "load", str(get_output), "--db", str(tmp_path / "alone.duckdb"))
     assert code == 2 and err.startswith(f"error: {get_output}: get-service-last-accessed-details output names no "

@@ -20,6 +20,7 @@ the region of the file's folders (``output_region``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -380,6 +381,10 @@ def parse_generate_last_accessed(doc: dict, path: Path) -> Parsed:
                   extra={"last_accessed_principal": {"job_id": doc["JobId"], "arn": principal}})
 
 
+# A last-accessed job id as IAM gives it (a UUID's shape): a file named so is named after its job.
+JOB_ID = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.IGNORECASE)
+
+
 def place_last_accessed(parsed_files: list[tuple[Path, Parsed]]) -> dict[Path, str]:
     """Give each get-service-last-accessed-details output that names no principal the principal of the
     generate-service-last-accessed-details output of the same job; the ones that stay unplaced, each with what
@@ -394,11 +399,13 @@ def place_last_accessed(parsed_files: list[tuple[Path, Parsed]]) -> dict[Path, s
         if principals.get(job):
             _set_principal(parsed, principals[job])
             continue
+        pair = (f"load it with the generate-service-last-accessed-details output of job {job} (its file name)"
+                if JOB_ID.fullmatch(job) else "save it under its job id and load it with the "
+                "generate-service-last-accessed-details output of that job")
         unplaced[path] = (
             "get-service-last-accessed-details output names no principal; add \"Arn\": \"<the principal's ARN>\" to "
-            f"it, or load it with the generate-service-last-accessed-details output of job {job} (taken from its "
-            "file name), saved under the principal's URL-encoded ARN (arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fname"
-            ".json), as CloudMapper saves them")
+            f"it, or {pair} saved under the principal's URL-encoded ARN "
+            "(arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fname.json), as CloudMapper saves them")
     return unplaced
 
 
