@@ -152,6 +152,9 @@ def test_simulate_a_loaded_principal(loaded):
                "--action", "iam:PassRole", "-o", "json")
     answer = json.loads(done.stdout)
     assert answer["decision"] == "Allowed" and answer["path"] == "through group ops", answer
+    # the reason names the policy as loaded, as granted_by does; it said "identity_policies[0]", a request file's term
+    [granted] = answer["granted_by"]
+    assert answer["reason"] == f"Allowed by {granted} statement 0.", answer
     denied = run("simulate", "--db", loaded, "--principal", f"arn:aws:iam::{ACCOUNT}:user/reader",
                  "--action", "iam:PassRole")
     assert denied.stdout.startswith("ImplicitlyDenied")

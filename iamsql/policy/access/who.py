@@ -88,6 +88,13 @@ def _labels(principal: Principal, result: Evaluation) -> tuple[list[str], list[s
     return granted, missing, groups
 
 
+def _matched_labels(principal: Principal, result: Evaluation) -> list[tuple[str, str]]:
+    """(engine location, the loaded policy's label) of each of the principal's own documents a deciding statement
+    is in: ``identity_policies[0]`` -> ``inline policy p of user u``."""
+    return [(matched.policy, attached.label) for matched in result.matched
+            if matched.kind != "resource" and (attached := attached_at(principal, matched.policy))]
+
+
 def _path(groups: set[str | None]) -> str:
     if groups and None not in groups:
         return "through group " + ", ".join(sorted(groups))
@@ -184,8 +191,8 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
             # deny decides without it
             return Answer(principal.arn, principal.kind, account.account_id, "Unknown", _path(groups), [], [],
                           [*missing, trust], f"The decision depends on {trust}.")
-        reason = result.reason
-        for position, label in zip(result.missing, missing):  # identity_policies[1] -> inline policy p of user u
+        reason = result.reason  # identity_policies[1] -> inline policy p of user u, as the loaded data names it
+        for position, label in [*_matched_labels(principal, result), *zip(result.missing, missing)]:
             reason = reason.replace(position, label)
         return Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
                       granted, list(result.conditions), missing, reason, list(result.deny_conditions))
