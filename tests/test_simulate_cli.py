@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -107,6 +108,23 @@ def test_an_unknown_simulate_format_names_every_format(tmp_path):
     done = run("simulate", "--request", "-", "-o", "yaml", stdin="{}")
     assert done.returncode == 2
     assert done.stderr == "error: unknown format 'yaml'; choose one of table, csv, json, jsonl, line, md\n"
+
+
+def test_with_no_users_or_roles_loaded_who_can_is_unknown_not_nobody(tmp_path):
+    """A database of CloudTrail events alone: who-can listed no principal and exited 0, which reads as "nobody may";
+    simulate pointed at a query listing nothing."""
+    database = str(tmp_path / "events.duckdb")
+    events = Path(__file__).parent / "data" / "plaso_test_data" / "aws_cloudtrail_records.json"
+    assert run("load", str(events), "--db", database, "--quiet").returncode == 0
+    done = run("who-can", "iam:PassRole", "--db", database)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == ("error: who may perform iam:PassRole is unknown: no IAM users or roles are loaded; load "
+                           "get-account-authorization-details (or list-users and list-roles with their policies) of "
+                           "the account\n")
+    user = f"arn:aws:iam::{ACCOUNT}:user/alice"
+    simulated = run("simulate", "--db", database, "--principal", user, "--action", "iam:PassRole")
+    assert simulated.returncode == 2
+    assert simulated.stderr.startswith(f"error: principal {user} is not in the loaded data: no IAM users or roles")
 
 
 @pytest.fixture(scope="module")
