@@ -344,8 +344,8 @@ def _own_accounts(parsed: Parsed) -> set[str]:
     """The accounts a file names: its rows' ARNs, the account of an sts get-caller-identity output, or of the
     principal a generate-service-last-accessed-details output is named after."""
     caller = {parsed.extra["caller_account"]} if parsed.extra.get("caller_account") else set()
-    job_of = arn_account((parsed.extra.get("last_accessed_principal") or {}).get("arn"))
-    return {f.account_id for f in parsed.fragments if f.account_id} | caller | ({job_of} if job_of else set())
+    named_after = arn_account((parsed.extra.get("last_accessed_principal") or {}).get("arn"))
+    return {f.account_id for f in parsed.fragments if f.account_id} | caller | ({named_after} if named_after else set())
 
 
 def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: list[Manifest] = ()) -> None:
@@ -912,7 +912,7 @@ def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progr
     for manifest in manifests:
         manifest.name = source_name(manifest.path, named)
     unplaced = identity.place_last_accessed([(f.path, f.parsed) for f in iam_files])
-    iam_files = _skip_named_or_listed(iam_files, unplaced, {path for path, named in found if named}, summary)
+    iam_files = _skip_named_or_listed(iam_files, unplaced, {path for path, explicit in found if explicit}, summary)
     if iam_files and not event_files and all(_alone_hint(f) for f in iam_files):
         raise InputError(_fills_no_table(iam_files))
     check_manifests(manifests, iam_files + event_files)
