@@ -95,7 +95,8 @@ from ranked as r
 where r.rn = 1
 union all
 select w.resource, w.status,
-  case when w.status = 'ok' then w.summary || ' removes an MFA device without enabling another within replace_minutes minutes.'
+  case when w.status = 'ok' then w.summary || ' removes an MFA device without enabling another within '
+      || :replace_minutes || case when :replace_minutes = 1 then ' minute.' else ' minutes.' end
     else w.summary || ' falls in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end
       || ' before the data was taken, so MFA device removals cannot be judged.' end,

@@ -180,6 +180,11 @@ def test_accounts_without_a_match_say_which_window_was_examined(stratus):
     assert [r["status"] for r in ok] == ["ok"]
     assert ok[0]["reason"] == ("None of the 1 CloudTrail events from 2024-07-30 21:53 to 2024-07-30 21:53 UTC opens a role "
                                "trust to an outside account, everyone or an unconditioned federated provider.")
+    # the window's minutes are the parameter's value (60 by default); the reason said "within replace_minutes minutes"
+    [mfa] = [r for r in stratus if r["control_id"] == "cloudtrail_event_mfa_device_removed"
+             and r["account_id"] == "946986569305"]
+    assert mfa["reason"] == ("None of the 1 CloudTrail events from 2024-07-30 21:53 to 2024-07-30 21:53 UTC removes an MFA "
+                             "device without enabling another within 60 minutes."), mfa
 
 
 # ------------------------------------------------------------------------------------------------ benign twins

@@ -258,9 +258,14 @@ def test_a_refused_sign_in_is_no_use(tmp_path):
     controls.create_views(connection)  # sets the as-of time to the loaded snapshot
     classes = dict(connection.execute(
         "select principal_arn, nhi_rule from iam_principal where principal_type = 'user'").fetchall())
+    [why] = connection.execute("select nhi_reason from iam_principal where principal_arn = ?",
+                               [arn("user", "batch-user")]).fetchone()
     unused = {r["resource"]: r for r in controls.results(connection, controls.run_checks(connection, controls=["nhi_unused"]))}
     connection.close()
     assert classes == {arn("user", "batch-user"): "workload_usage", arn("user", "svc-old"): "name_svc_prefix"}
+    # the calls' own span, not the look-back: the loaded events need not reach back 90 days
+    called = (AS_OF - timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    assert why.startswith(f"CloudTrail shows 1 calls from {called} to {called} UTC, made with "), why
     assert unused[arn("user", "svc-old")]["status"] == "alarm", unused[arn("user", "svc-old")]["reason"]
     assert "last used 200 days before the data was taken" in unused[arn("user", "svc-old")]["reason"]
 

@@ -4,6 +4,8 @@ sheet and first/last-seen columns, and the finding history view."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import boto3
@@ -101,7 +103,7 @@ def test_diff_formats_and_command(three_runs, capsys, monkeypatch):
     assert f"run {first.run_id}" in md and "| new_alarm | iam_user_console_mfa |" in md
     table = history.render_diff(result, "table")
     assert "new_alarm" in table and user_arn("dave") in table
-    with pytest.raises(history.HistoryError, match="unknown format 'xml'"):
+    with pytest.raises(history.HistoryError, match="unknown format 'xml'; choose one of table, csv, json, jsonl"):
         history.render_diff(result, "xml")
 
     from iamsql.cli import main
@@ -119,6 +121,34 @@ def test_diff_formats_and_command(three_runs, capsys, monkeypatch):
         main()
     err = capsys.readouterr().err
     assert exit_info.value.code == 2 and err.startswith("error: no check run with id 99") and err.count("\n") == 1
+
+
+def test_diff_as_one_row_per_change_in_csv_jsonl_and_line(three_runs, capsys, monkeypatch):
+    """diff took only table, json and md: csv, jsonl and line give the change rows, and a note on standard error
+    says what else the diff holds."""
+    database, first, second, _third = three_runs
+    con = dbmod.connect(database, read_only=True)
+    result = history.diff(con, first.run_id, second.run_id)
+    con.close()
+    expected = [{k: str(c[k]) if c[k] is not None else "" for k in history.CHANGE_COLUMNS} for c in result["changes"]]
+    assert expected and result["new_resources"]
+    from iamsql.cli import main
+
+    def diff(fmt):
+        monkeypatch.setattr("sys.argv", ["iamsql", "diff", "--db", str(database), "--from", str(first.run_id),
+                                         "--to", str(second.run_id), "-o", fmt])
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        assert exit_info.value.code in (0, None)
+        return capsys.readouterr()
+
+    printed = diff("csv")
+    assert list(csv.DictReader(io.StringIO(printed.out))) == expected
+    assert printed.err.startswith(f"note: {len(result['new_resources'])} new resource(s)")
+    assert printed.err.endswith("not in these rows (--format table, md or json lists them)\n")
+    assert [json.loads(line)["control_id"] for line in diff("jsonl").out.splitlines()] == [
+        c["control_id"] for c in result["changes"]]
+    assert diff("line").out.count("-[ RECORD") == len(result["changes"])
 
 
 def test_diff_of_the_first_or_the_latest_run_alone_says_what_is_missing(three_runs, con):

@@ -164,12 +164,45 @@ def test_cloudmapper_last_accessed_files_are_paired_by_job_id(public_data, tmp_p
     assert loaded == expected and len(expected) >= 2
 
 
-def test_get_output_without_its_generate_pair_is_not_loaded(public_data, tmp_path):
+def test_get_output_without_its_generate_pair_is_skipped_saying_what_to_add(public_data, tmp_path, monkeypatch,
+                                                                            capsys):
+    """A get output no principal places was kept as a loaded file of no rows: named alone it asked for
+    --account-id (which stored an empty snapshot), and its warning did not say which job's output would place it."""
+    from tests.test_evidence import cli
+
     demo = public_data / "cloudmapper_demo" / "account-data" / "demo" / "us-east-1"
+    job = "a2b53fd9-88bc-d0b5-1b9a-af9c4af22371"
+    get_output = demo / "iam-get-service-last-accessed-details" / job
+    users = write(tmp_path / "out", {"list-users.json": {"Users": [{
+        "Path": "/", "UserName": "ann", "UserId": "AIDAANN00000000000000", "Arn": f"arn:aws:iam::{ACCOUNT}:user/ann",
+        "CreateDate": "2019-03-01T00:00:00Z"}]}})
     con = db.connect(tmp_path / "t.duckdb")
-    summary = load_paths(con, [demo / "iam-get-service-last-accessed-details"], account_id="123456789012")
-    assert any("names no principal" in w for w in summary.warnings)
+    summary = load_paths(con, [get_output.parent, users])
+    reasons = dict(summary.skipped)
+    assert set(reasons) == {str(f) for f in get_output.parent.iterdir()}
+    assert '"Arn"' in reasons[str(get_output)] and f"output of job {job} (its file name)" in reasons[str(get_output)]
     assert con.execute("select count(*) from aws_iam_access_advisor").fetchone()[0] == 0
+    renamed = users / "get-service-last-accessed-details.json"  # not named after its job: no job to name
+    renamed.write_bytes(get_output.read_bytes())
+    summary = load_paths(con, [users])
+    assert "or save it under its job id and load it with" in dict(summary.skipped)[str(renamed)]
+    con.close()
+    code, _out, err = cli(monkeypatch, capsys, "load", str(get_output), "--db", str(tmp_path / "alone.duckdb"))
+    assert code == 2 and err.startswith(f"error: {get_output}: get-service-last-accessed-details output names no "
+                                        "principal; add ")
+    assert "--account-id" not in err and len(err.splitlines()) == 1
+
+
+def test_a_generate_output_takes_the_account_of_the_principal_it_is_named_after(public_data, tmp_path):
+    """In a load that names two accounts, the generate outputs (only a job id) asked for --account-id: the ARN
+    they are named after names their account."""
+    demo = public_data / "cloudmapper_demo" / "account-data" / "demo" / "us-east-1"
+    analyzers = json.loads((demo / "accessanalzyer-list-analyzers.json").read_text())
+    assert "000000000000" in analyzers["analyzers"][0]["arn"]
+    con = db.connect(tmp_path / "t.duckdb")
+    load_paths(con, [demo / "accessanalzyer-list-analyzers.json", demo / "iam-generate-service-last-accessed-details",
+                     demo / "iam-get-service-last-accessed-details"])
+    assert con.execute("select distinct account_id from aws_iam_access_advisor").fetchall() == [("123456789012",)]
 
 
 UNATTRIBUTABLE = ["list-attached-user-policies_1.json", "list-attached-role-policies_1.json",

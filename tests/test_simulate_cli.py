@@ -1,9 +1,13 @@
 """`iamsql simulate` (request files and loaded principals) and `iamsql who-can` through the real CLI."""
 
+import csv
+import io
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -83,6 +87,46 @@ def test_an_action_pattern_in_a_request_file_is_refused_as_on_the_command_line(t
                            "(the pattern matches iam:PassRole)\n")
 
 
+def test_request_results_as_csv_jsonl_line_and_md(tmp_path):
+    """simulate took only table and json; the result-set formats of query and who-can give one row per request."""
+    path = tmp_path / "requests.json"
+    path.write_text(json.dumps([request("iam:PassRole", [ADMIN]), request("iam:PassRole", [])]))
+    done = run("simulate", "--request", str(path), "-o", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [(r["request"], r["decision"]) for r in rows] == [("0", "Allowed"), ("1", "ImplicitlyDenied")]
+    assert json.loads(rows[0]["matched"])[0]["effect"] == "Allow" and rows[1]["matched"] == ""
+    jsonl = run("simulate", "--request", str(path), "-o", "jsonl")
+    assert [json.loads(line)["decision"] for line in jsonl.stdout.splitlines()] == ["Allowed", "ImplicitlyDenied"]
+    line = run("simulate", "--request", str(path), "-o", "line")
+    assert re.search(r"^decision +\| ImplicitlyDenied$", line.stdout, re.M), line.stdout
+    md = run("simulate", "--request", str(path), "-o", "md")
+    assert md.stdout.splitlines()[0].startswith("| request | decision | reason |")
+
+
+def test_an_unknown_simulate_format_names_every_format(tmp_path):
+    done = run("simulate", "--request", "-", "-o", "yaml", stdin="{}")
+    assert done.returncode == 2
+    assert done.stderr == "error: unknown format 'yaml'; choose one of table, csv, json, jsonl, line, md\n"
+
+
+def test_with_no_users_or_roles_loaded_who_can_is_unknown_not_nobody(tmp_path):
+    """A database of CloudTrail events alone: who-can listed no principal and exited 0, which reads as "nobody may";
+    simulate pointed at a query listing nothing."""
+    database = str(tmp_path / "events.duckdb")
+    events = Path(__file__).parent / "data" / "plaso_test_data" / "aws_cloudtrail_records.json"
+    assert run("load", str(events), "--db", database, "--quiet").returncode == 0
+    done = run("who-can", "iam:PassRole", "--db", database)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == ("error: who may perform iam:PassRole is unknown: no IAM users or roles are loaded; load "
+                           "get-account-authorization-details (or list-users and list-roles with their policies) of "
+                           "the account\n")
+    user = f"arn:aws:iam::{ACCOUNT}:user/alice"
+    simulated = run("simulate", "--db", database, "--principal", user, "--action", "iam:PassRole")
+    assert simulated.returncode == 2
+    assert simulated.stderr.startswith(f"error: principal {user} is not in the loaded data: no IAM users or roles")
+
+
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     path = tmp_path_factory.mktemp("who") / "who.duckdb"
@@ -126,9 +170,16 @@ def test_simulate_a_loaded_principal(loaded):
                "--action", "iam:PassRole", "-o", "json")
     answer = json.loads(done.stdout)
     assert answer["decision"] == "Allowed" and answer["path"] == "through group ops", answer
+    # the reason names the policy as loaded, as granted_by does; it said "identity_policies[0]", a request file's term
+    [granted] = answer["granted_by"]
+    assert answer["reason"] == f"Allowed by {granted} statement 0.", answer
     denied = run("simulate", "--db", loaded, "--principal", f"arn:aws:iam::{ACCOUNT}:user/reader",
                  "--action", "iam:PassRole")
     assert denied.stdout.startswith("ImplicitlyDenied")
+    as_csv = run("simulate", "--db", loaded, "--principal", f"arn:aws:iam::{ACCOUNT}:user/opsy",
+                 "--action", "iam:PassRole", "-o", "csv")
+    [row] = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert (row["decision"], row["path"], row["reason"]) == ("Allowed", "through group ops", answer["reason"]), row
     missing = run("simulate", "--db", loaded, "--principal", f"arn:aws:iam::{ACCOUNT}:user/nobody", "--action", "s3:GetObject")
     assert missing.returncode == 2 and "not an IAM user or role in the loaded data" in missing.stderr
 

@@ -41,6 +41,32 @@ def _check_action(action: str, command: str) -> None:
     typer.echo(f"warning: {what}; only policy statements with wildcards can match it", err=True)
 
 
+# The columns of simulate's and who-can's result sets (every format but simulate's table and json).
+ANSWER_COLUMNS = ("principal", "principal_type", "account_id", "decision", "path", "granted_by", "conditions",
+                  "deny_conditions", "missing")
+REQUEST_COLUMNS = ("request", "decision", "reason", "matched", "conditions", "deny_conditions", "missing")
+
+
+def _json_or_none(value: list | None) -> str | None:
+    """A list as compact JSON text, None when empty or absent."""
+    return json.dumps(value) if value else None
+
+
+def _answer_row(a: who.Answer) -> tuple:
+    """One answer of the loaded data as a row of ``ANSWER_COLUMNS``."""
+    return (
+        a.principal,
+        a.principal_type,
+        a.account_id,
+        a.decision,
+        a.path,
+        ", ".join(a.granted_by),
+        _json_or_none(a.conditions),
+        _json_or_none(a.deny_conditions),
+        ", ".join(a.missing) or None,
+    )
+
+
 def _context_options(items: list[str] | None) -> dict:
     """``--context KEY=VALUE`` options as a request context; a key given twice is multi-valued."""
     context: dict = {}
@@ -80,7 +106,16 @@ def simulate(
             help="Context keys not given are unknown: answer AllowedIf with the conditions the decision depends on.",
         ),
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", "-o", "--output", help="Output format: table or json.")] = "table",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-o",
+            "--output",
+            help="Output format: table (the answer and how, in lines), json (the result objects), csv, jsonl, line "
+            "or md (one row per answer).",
+        ),
+    ] = "table",
     db: DbOption = None,
 ) -> None:
     """Ask the policy engine whether a request is allowed, and why. A role or user ARN given without its IAM path
@@ -91,8 +126,7 @@ def simulate(
       iamsql simulate --principal arn:aws:iam::123456789012:user/alice --action iam:PassRole
       iamsql simulate --request requests.json --format json
     """
-    if fmt not in ("table", "json"):
-        raise IamsqlError(f"unknown format {fmt!r}; choose table or json")
+    check_format(fmt)
     if (request is None) == (principal is None):
         raise IamsqlError("give --request FILE, or --principal with --action")
     if request is not None:
@@ -113,10 +147,24 @@ def simulate(
         failed = [index for index, result in enumerate(results) if result["decision"] == "Error"]
         if fmt == "json":
             typer.echo(json.dumps(results if isinstance(given, list) else results[0], indent=2))
-        else:  # one line per request; why one cannot be evaluated goes to standard error
+        elif fmt == "table":  # one line per request; why one cannot be evaluated goes to standard error
             for index, result in enumerate(results):
                 reason = "" if index in failed else result.get("reason", "")
                 typer.echo(f"{index}\t{result['decision']}\t{reason}")
+        else:
+            rows = [
+                (
+                    index,
+                    result["decision"],
+                    result["reason"],
+                    _json_or_none(result.get("matched")),
+                    _json_or_none(result.get("conditions")),
+                    _json_or_none(result.get("deny_conditions")),
+                    ", ".join(result.get("missing", [])) or None,
+                )
+                for index, result in enumerate(results)
+            ]
+            typer.echo(render(list(REQUEST_COLUMNS), rows, fmt), nl=False)
         for index in failed:
             request_name = f"request {index}: " if isinstance(given, list) else ""
             typer.echo(f"error: {request_name}{results[index]['reason']}", err=True)
@@ -132,6 +180,9 @@ def simulate(
     )
     if fmt == "json":
         typer.echo(json.dumps(answer.as_dict(), indent=2))
+        return
+    if fmt != "table":
+        typer.echo(render([*ANSWER_COLUMNS, "reason"], [(*_answer_row(answer), answer.reason)], fmt), nl=False)
         return
     typer.echo(f"{answer.decision}: {answer.reason}")
     for label in answer.granted_by:
@@ -166,20 +217,4 @@ def who_can(
     note = who.key_policy_not_loaded(action, resource)
     if note:
         typer.echo(f"note: {note}", err=True)
-    columns = ["principal", "principal_type", "account_id", "decision", "path", "granted_by", "conditions",
-               "deny_conditions", "missing"]
-    rows = [
-        (
-            a.principal,
-            a.principal_type,
-            a.account_id,
-            a.decision,
-            a.path,
-            ", ".join(a.granted_by),
-            json.dumps(a.conditions) if a.conditions else None,
-            json.dumps(a.deny_conditions) if a.deny_conditions else None,
-            ", ".join(a.missing) or None,
-        )
-        for a in answers
-    ]
-    typer.echo(render(columns, rows, fmt), nl=False)
+    typer.echo(render(list(ANSWER_COLUMNS), [_answer_row(a) for a in answers], fmt), nl=False)

@@ -103,7 +103,16 @@ def diff(
         Optional[int], typer.Option("--from", help="The earlier run (default: the one before --to).")
     ] = None,
     to_run: Annotated[Optional[int], typer.Option("--to", help="The later run (default: the latest).")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-o", "--output", help="table, json or md.")] = "table",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-o",
+            "--output",
+            help="table or md (summary per framework, changes, resources), json (all of it), or csv, jsonl or line "
+            "(one row per change).",
+        ),
+    ] = "table",
     db: DbOption = None,
 ) -> None:
     """What changed between two check runs (default: the last two): new alarms, resolved (now ok), gone (no
@@ -116,7 +125,10 @@ def diff(
     """
     con = dbmod.connect(db, read_only=True, macros=False)
     try:
-        text = history_runs.render_diff(history_runs.diff(con, from_run, to_run), fmt)
+        result = history_runs.diff(con, from_run, to_run)
+        text = history_runs.render_diff(result, fmt)
     finally:
         con.close()
+    if fmt in history_runs.CHANGE_ROW_FORMATS and (note := history_runs.left_out(result)):
+        typer.echo(f"note: {note}", err=True)
     typer.echo(text, nl=False)

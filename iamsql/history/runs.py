@@ -25,7 +25,7 @@ import duckdb
 
 from iamsql.errors import HistoryError
 from iamsql.frameworks import requirements_for_control
-from iamsql.sql.output import render
+from iamsql.sql.output import FORMATS, render
 from iamsql.store.bookkeeping import HISTORY_DDL, RUN_DDL
 from iamsql.store.db import has_table
 
@@ -434,14 +434,32 @@ CHANGE_COLUMNS = ("change", "control_id", "severity", "account_id", "resource", 
 SUMMARY_COLUMNS = ("scope", *CHANGE_KINDS, "new_resources", "removed_resources", "not_compared")
 
 
+# Formats of one result set: the diff's change rows alone.
+CHANGE_ROW_FORMATS = ("csv", "jsonl", "line")
+
+
+def left_out(result: dict[str, Any]) -> str | None:
+    """What the change rows (``CHANGE_ROW_FORMATS``) leave out of the diff, in words, or None."""
+    counts = [(len(result["new_resources"]), "new resource(s)"),
+              (len(result["removed_resources"]), "removed resource(s)"),
+              (len(result["not_compared"]), "control(s) not compared"),
+              (len(result.get("accounts_not_compared", [])), "account(s) not compared"),
+              (len(result.get("parameters_changed", [])), "control(s) with changed parameters")]
+    said = [f"{n} {what}" for n, what in counts if n]
+    if pack_changed_text(result):
+        said.append("a changed control pack")
+    return f"{', '.join(said)} not in these rows (--format table, md or json lists them)" if said else None
+
+
 def render_diff(result: dict[str, Any], fmt: str) -> str:
-    """The diff as ``table`` or ``md`` (summary per framework, then changes, then resources) or ``json``."""
-
-
+    """The diff as ``table`` or ``md`` (summary per framework, then changes, then resources), ``json`` (all of it),
+    or ``csv``, ``jsonl`` or ``line``: one row per change (``left_out`` says what these leave out)."""
     if fmt == "json":
         return json.dumps(result, indent=2, default=str) + "\n"
+    if fmt in CHANGE_ROW_FORMATS:
+        return render(list(CHANGE_COLUMNS), [tuple(c[k] for k in CHANGE_COLUMNS) for c in result["changes"]], fmt)
     if fmt not in ("table", "md"):
-        raise HistoryError(f"unknown format {fmt!r}; choose one of table, json, md")
+        raise HistoryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     a, b = result["from_run"], result["to_run"]
     heading = (f"run {a['run_id']} (data as of {a['as_of']}; {scope_text(a)}) -> run {b['run_id']} (data as of "
                f"{b['as_of']}; {scope_text(b)})")

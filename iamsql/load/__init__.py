@@ -341,9 +341,11 @@ def _guard(path: Path, what: str, parse: Callable[[], Parsed], document: Any = N
 
 
 def _own_accounts(parsed: Parsed) -> set[str]:
-    """The accounts a file names: its rows' ARNs, or the account of an sts get-caller-identity output."""
+    """The accounts a file names: its rows' ARNs, the account of an sts get-caller-identity output, or of the
+    principal a generate-service-last-accessed-details output is named after."""
     caller = {parsed.extra["caller_account"]} if parsed.extra.get("caller_account") else set()
-    return {f.account_id for f in parsed.fragments if f.account_id} | caller
+    named_after = arn_account((parsed.extra.get("last_accessed_principal") or {}).get("arn"))
+    return {f.account_id for f in parsed.fragments if f.account_id} | caller | ({named_after} if named_after else set())
 
 
 def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: list[Manifest] = ()) -> None:
@@ -909,10 +911,11 @@ def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progr
         f.name = source_name(f.path, named)
     for manifest in manifests:
         manifest.name = source_name(manifest.path, named)
+    unplaced = identity.place_last_accessed([(f.path, f.parsed) for f in iam_files])
+    iam_files = _skip_named_or_listed(iam_files, unplaced, {path for path, explicit in found if explicit}, summary)
     if iam_files and not event_files and all(_alone_hint(f) for f in iam_files):
         raise InputError(_fills_no_table(iam_files))
     check_manifests(manifests, iam_files + event_files)
-    identity.place_last_accessed([(f.path, f.parsed) for f in iam_files], summary.warnings)
     date_files(iam_files)
     assign_accounts(iam_files, account_id, manifests)
     cut = missing_last_pages(iam_files)
@@ -929,6 +932,18 @@ def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progr
     except duckdb.Error as exc:
         raise DatabaseError(f"load failed, nothing was written: {db.with_write_hint(first_line(exc))}") from None
     summary.files = iam_files + event_files
+
+
+def _skip_named_or_listed(files: list[SourceFile], reasons: dict[Path, str], named: set[Path],
+                          summary: LoadSummary) -> list[SourceFile]:
+    """``files`` without those ``reasons`` give a reason for: skipped when found in a folder, an error when named,
+    as ``classify`` does with a reason found while parsing."""
+    for f in files:
+        if f.path in reasons:
+            if f.path in named:
+                raise InputError(f"{f.path}: {reasons[f.path]}")
+            summary.skipped.append((str(f.path), reasons[f.path]))
+    return [f for f in files if f.path not in reasons]
 
 
 def missing_last_pages(files: list[SourceFile]) -> set[tuple[str, str]]:

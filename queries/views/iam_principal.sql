@@ -66,7 +66,8 @@ trust as (
 ),
 -- calls per principal and tool first (a few rows per principal instead of one per event), then per principal
 usage_by_agent as (
-  select actor_arn, agent_kind, agent, event_name = 'ConsoleLogin' as console_login, count(*) as calls
+  select actor_arn, agent_kind, agent, event_name = 'ConsoleLogin' as console_login, count(*) as calls,
+    min(event_time) as first_time, max(event_time) as last_time
   from cloudtrail_event_actor
   -- a refused console sign-in is no use of the identity it names
   where actor_arn is not null and event_time > now() - interval '90 days' and event_time <= now()
@@ -78,7 +79,8 @@ usage as (
     sum(calls)::bigint as calls,
     coalesce(sum(calls) filter (where agent_kind = 'programmatic'), 0)::bigint as programmatic_calls,
     coalesce(sum(calls) filter (where agent_kind = 'console' or console_login), 0)::bigint as console_calls,
-    string_agg(distinct regexp_replace(agent, '/.*$', ''), ', ') filter (where agent_kind = 'programmatic') as agents
+    string_agg(distinct regexp_replace(agent, '/.*$', ''), ', ') filter (where agent_kind = 'programmatic') as agents,
+    min(first_time) as first_time, max(last_time) as last_time
   from usage_by_agent
   group by actor_arn
 ),
@@ -124,8 +126,8 @@ evidence as (
     end
   union all
   select u.principal_arn, rule.rule_id, null,
-    'CloudTrail shows ' || u.calls || ' calls in the 90 days before the data was taken, from ' || u.agents
-      || ', and no console use'
+    'CloudTrail shows ' || u.calls || ' calls from ' || to_char(u.first_time, 'YYYY-MM-DD HH24:MI') || ' to '
+      || to_char(u.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC, made with ' || u.agents || ', and no console use'
   from usage as u, iam_principal_rule as rule
   where rule.kind = 'workload_usage' and u.console_calls = 0 and u.programmatic_calls > 0
   union all

@@ -20,6 +20,7 @@ the region of the file's folders (``output_region``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -380,11 +381,17 @@ def parse_generate_last_accessed(doc: dict, path: Path) -> Parsed:
                   extra={"last_accessed_principal": {"job_id": doc["JobId"], "arn": principal}})
 
 
-def place_last_accessed(parsed_files: list[tuple[Path, Parsed]], warnings: list[str]) -> None:
+# A last-accessed job id as IAM gives it (a UUID's shape): a file named so is named after its job.
+JOB_ID = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.IGNORECASE)
+
+
+def place_last_accessed(parsed_files: list[tuple[Path, Parsed]]) -> dict[Path, str]:
     """Give each get-service-last-accessed-details output that names no principal the principal of the
-    generate-service-last-accessed-details output of the same job; one that stays unplaced is not loaded."""
+    generate-service-last-accessed-details output of the same job; the ones that stay unplaced, each with what
+    to add or load to place it (the load skips them)."""
     principals = {p.extra["last_accessed_principal"]["job_id"]: p.extra["last_accessed_principal"]["arn"]
                   for _, p in parsed_files if p.extra.get("last_accessed_principal")}
+    unplaced = {}
     for path, parsed in parsed_files:
         job = parsed.extra.pop("last_accessed_job", None)
         if job is None:
@@ -392,9 +399,14 @@ def place_last_accessed(parsed_files: list[tuple[Path, Parsed]], warnings: list[
         if principals.get(job):
             _set_principal(parsed, principals[job])
             continue
-        warnings.append(f"{path}: get-service-last-accessed-details output names no principal (add Arn, or load the "
-                        "generate-service-last-accessed-details output named after it); not loaded")
-        parsed.fragments, parsed.covers = [], set()
+        pair = (f"load it with the generate-service-last-accessed-details output of job {job} (its file name)"
+                if JOB_ID.fullmatch(job) else "save it under its job id and load it with the "
+                "generate-service-last-accessed-details output of that job")
+        unplaced[path] = (
+            "get-service-last-accessed-details output names no principal; add \"Arn\": \"<the principal's ARN>\" to "
+            f"it, or {pair} saved under the principal's URL-encoded ARN "
+            "(arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fname.json), as CloudMapper saves them")
+    return unplaced
 
 
 # ---- Amazon Cognito identity pools -------------------------------------------------------------------------------

@@ -88,6 +88,13 @@ def _labels(principal: Principal, result: Evaluation) -> tuple[list[str], list[s
     return granted, missing, groups
 
 
+def _matched_labels(principal: Principal, result: Evaluation) -> list[tuple[str, str]]:
+    """(engine location, the loaded policy's label) of each of the principal's own documents a deciding statement
+    is in: ``identity_policies[0]`` -> ``inline policy p of user u``."""
+    return [(matched.policy, attached.label) for matched in result.matched
+            if matched.kind != "resource" and (attached := attached_at(principal, matched.policy))]
+
+
 def _path(groups: set[str | None]) -> str:
     if groups and None not in groups:
         return "through group " + ", ".join(sorted(groups))
@@ -188,8 +195,8 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
             # deny decides without it
             return Answer(principal.arn, principal.kind, account.account_id, "Unknown", _path(groups), [], [],
                           [*missing, trust], f"The decision depends on {trust}.")
-        reason = result.reason
-        for position, label in zip(result.missing, missing):  # identity_policies[1] -> inline policy p of user u
+        reason = result.reason  # identity_policies[1] -> inline policy p of user u, as the loaded data names it
+        for position, label in [*_matched_labels(principal, result), *zip(result.missing, missing)]:
             reason = reason.replace(position, label)
         return Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
                       granted, list(result.conditions), missing, reason, list(result.deny_conditions))
@@ -200,6 +207,8 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
     if named:  # the right name under another path: role/wrongpath/X for role/aws-service-role/.../X
         raise IamsqlError(f"principal {principal_arn} is not an IAM user or role in the loaded data "
                           f"(did you mean {' or '.join(named)}?)")
+    if none_loaded := _no_principals_loaded(con, accounts):
+        raise IamsqlError(f"principal {principal_arn} is not in the loaded data: {none_loaded}")
     raise IamsqlError(f"principal {principal_arn} is not an IAM user or role in the loaded data; "
                       "'iamsql query \"select arn from aws_iam_user union all select arn from aws_iam_role\"' lists them")
 
@@ -281,6 +290,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
     trust = _unknown_trust(_trusting_role(accounts, action, resource) if resource else None)
     if trust is not None:
         raise IamsqlError(f"who may assume {resource} is unknown: it depends on {trust}")
+    if none_loaded := _no_principals_loaded(con, accounts):
+        raise IamsqlError(f"who may perform {action} is unknown: {none_loaded}")
     askers = {account.account_id: Asker(account, rails.get(account.account_id)) for account in accounts}
     for account in accounts:
         asker = askers[account.account_id]
@@ -322,6 +333,22 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
             if trusting is not None:
                 answers += _loaded_elsewhere(askers, account, trusting, rails.get(account.account_id))
     return sorted(answers, key=lambda a: (a.account_id, -RANK.get(a.decision, 0), a.principal))
+
+
+def _no_principals_loaded(con: duckdb.DuckDBPyConnection, accounts: list[AccountModel]) -> str | None:
+    """Why no answer can name a principal when no load covered IAM users or roles (CloudTrail events alone, say),
+    else None: an empty answer would read as "nobody"."""
+    if any(account.principals for account in accounts):
+        return None
+    try:
+        covered = con.execute("select count(*) from iamsql_latest "
+                              "where table_name in ('aws_iam_user', 'aws_iam_role')").fetchone()[0]
+    except duckdb.CatalogException:
+        covered = 0
+    if covered:
+        return None
+    return ("no IAM users or roles are loaded; load get-account-authorization-details (or list-users and "
+            "list-roles with their policies) of the account")
 
 
 def key_policy_not_loaded(action: str, resource: str | None) -> str | None:
