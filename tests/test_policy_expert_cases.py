@@ -28,8 +28,10 @@ OIDC = f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com"
 QUEUE = f"arn:aws:sqs:us-east-1:{A}:orders"
 KEY = f"arn:aws:kms:us-east-1:{A}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 OBJECT = "arn:aws:s3:::reports/2026/q1.csv"
+BUCKET = "arn:aws:s3:::reports"
 SECRET_OBJECT = "arn:aws:s3:::secret/keys.txt"
 GET, SEND, DECRYPT, ASSUME = "s3:GetObject", "sqs:SendMessage", "kms:Decrypt", "sts:AssumeRole"
+LIST = "s3:ListBucket"
 
 EC2_ONLY = doc(allow("ec2:*"))
 SQS_ONLY = doc(allow("sqs:*"))
@@ -396,10 +398,10 @@ def both(operator, key, identity_values, boundary_values, action=GET, resource=O
                  id="equals-common-values"),
     pytest.param(both("StringEqualsIgnoreCase", TAG, "Red", "red"), {"StringEqualsIgnoreCase": {TAG: ["Red"]}},
                  id="ignore-case-common-values"),
-    # "below 10" and "below 5": below 5
-    pytest.param(both("NumericLessThan", "s3:max-keys", "10", "5"), {"NumericLessThan": {"s3:max-keys": ["5"]}},
+    # "below 10" and "below 5": below 5 (s3:max-keys is a key of ListBucket: GetObject never carries it)
+    pytest.param(both("NumericLessThan", "s3:max-keys", "10", "5", LIST, BUCKET), {"NumericLessThan": {"s3:max-keys": ["5"]}},
                  id="numeric-tighter-bound"),
-    pytest.param(both("NumericGreaterThanEquals", "s3:max-keys", ["1", "3"], "2"),
+    pytest.param(both("NumericGreaterThanEquals", "s3:max-keys", ["1", "3"], "2", LIST, BUCKET),
                  {"NumericGreaterThanEquals": {"s3:max-keys": ["2"]}}, id="numeric-lower-bounds"),
     pytest.param(both("DateLessThan", "aws:CurrentTime", "2030-01-01T00:00:00Z", "2027-01-01T00:00:00Z"),
                  {"DateLessThan": {"aws:CurrentTime": ["2027-01-01T00:00:00Z"]}}, id="date-tighter-bound"),
@@ -424,7 +426,7 @@ def both(operator, key, identity_values, boundary_values, action=GET, resource=O
                  {"ForAnyValue:StringEquals": {TAG: ["blue"]}}, id="for-any-value-single-valued-common-values"),
     pytest.param(both("ForAnyValue:StringNotEquals", TAG, "red", "blue"),
                  {"ForAnyValue:StringNotEquals": {TAG: ["red", "blue"]}}, id="for-any-value-single-valued-negated"),
-    pytest.param(both("ForAnyValue:NumericLessThan", "s3:max-keys", "10", "5"),
+    pytest.param(both("ForAnyValue:NumericLessThan", "s3:max-keys", "10", "5", LIST, BUCKET),
                  {"ForAnyValue:NumericLessThan": {"s3:max-keys": ["5"]}}, id="for-any-value-single-valued-bound"),
     # a value naming another key not known may equal the other side's value: kept, not "nothing in common"
     pytest.param(both("StringEquals", TAG, "${aws:PrincipalTag/project}", "red"),

