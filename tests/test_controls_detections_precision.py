@@ -936,6 +936,22 @@ def test_a_console_pages_denied_reads_are_not_a_denied_burst(tmp_path, public_da
     assert status == "alarm" and "bert-jan received 2 access-denied errors within 10 minutes" in reason, reason
 
 
+def test_a_denied_burst_from_many_addresses_names_the_first_five_and_counts_the_rest(tmp_path):
+    """The reason named every distinct call and address, in no set order; it names the first five of each in order
+    and counts the others."""
+    account = "857000000001"
+    calls = [("ListUsers", "203.0.113.7"), ("ListRoles", "203.0.113.6"), ("ListKeys", "203.0.113.5"),
+             ("GetUser", "203.0.113.4"), ("ListGroups", "203.0.113.3"), ("GetRole", "203.0.113.2"),
+             ("ListPolicies", "203.0.113.1")] * 2
+    found = run(tmp_path, {account: [event(account, at(minute / 2), name, user="scanner", ip=ip, error="AccessDenied",
+                                           read_only=True)
+                                     for minute, (name, ip) in enumerate(calls)]}, "cloudtrail_event_access_denied_burst")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert ("on GetRole, GetUser, ListGroups, ListKeys, ListPolicies and 2 more, from 203.0.113.1, 203.0.113.2,"
+            " 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more);") in reason, reason
+
+
 # --------------------------------------------------------------------------------------------------------------
 # nhi_reuse_many_sources: a service-linked role is a non-human identity (its path), and its sessions call from its
 # service's fleet: Resource Explorer's role called ListPolicyStores with an AWS SDK's user agent from 54.74.165.177 on
