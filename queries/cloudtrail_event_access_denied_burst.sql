@@ -23,7 +23,10 @@ parameters:
 with denied as (
   select account_id, partition, caller, event_time, event_name, source_ip_address,
     count(*) over (partition by account_id, caller order by event_time
-                   range between current row and :window_minutes * interval '1 minute' following) as in_window
+                   range between current row and :window_minutes * interval '1 minute' following) as in_window,
+    -- each call and address numbered in name order, so that the reason names the first five of each
+    dense_rank() over (partition by account_id, caller order by event_name nulls last) as event_name_rank,
+    dense_rank() over (partition by account_id, caller order by source_ip_address nulls last) as ip_rank
   from (
     -- the principal a call counts against (caller_arn: also another account's caller, named by its account, an
     -- IAM Identity Center user and a SAML or web identity federation's provider and subject), else the identity type
@@ -41,7 +44,8 @@ with denied as (
 ),
 per_principal as (
   select a.account_id, a.partition, a.caller,
-    coalesce(d.denied, 0) as denied, coalesce(d.peak, 0) as peak, d.peak_start, d.event_names, d.ips
+    coalesce(d.denied, 0) as denied, coalesce(d.peak, 0) as peak, d.peak_start, d.event_names, d.event_name_count,
+    d.ips, d.ip_count
   from (select distinct account_id, partition, caller_arn as caller from cloudtrail_event_actor
         where caller_arn is not null and event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
         union
@@ -49,8 +53,10 @@ per_principal as (
     left join (
       select account_id, caller, count(*) as denied, max(in_window) as peak,
         min(event_time) filter (where in_window >= :max_denied) as peak_start,
-        string_agg(distinct event_name, ', ') as event_names,
-        string_agg(distinct source_ip_address, ', ') as ips
+        string_agg(distinct event_name, ', ' order by event_name) filter (where event_name_rank <= 5) as event_names,
+        count(distinct event_name) as event_name_count,
+        string_agg(distinct source_ip_address, ', ' order by source_ip_address) filter (where ip_rank <= 5) as ips,
+        count(distinct source_ip_address) as ip_count
       from denied group by account_id, caller
     ) as d on d.account_id = a.account_id and d.caller = a.caller
 )
@@ -63,7 +69,10 @@ select
       p.name || ' received ' || p.peak || ' access-denied errors within '
         || :window_minutes || case when :window_minutes = 1 then ' minute' else ' minutes' end
         || ' starting ' || to_char(p.peak_start, 'YYYY-MM-DD HH24:MI') || ' UTC ('
-        || p.denied || ' in all, on ' || p.event_names || ', from ' || coalesce(p.ips, 'unknown addresses')
+        || p.denied || ' in all, on ' || p.event_names
+        || case when p.event_name_count > 5 then ' and ' || (p.event_name_count - 5) || ' more' else '' end
+        || ', from ' || coalesce(p.ips, 'unknown addresses')
+        || case when p.ip_count > 5 then ' and ' || (p.ip_count - 5) || ' more' else '' end
         || case when p.caller = 'anonymous' then '); see what these addresses are probing for.'
              else '); check whether its credentials are being misused.' end
     else

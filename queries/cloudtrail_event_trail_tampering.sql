@@ -301,21 +301,31 @@ change as (
   select event_id, narrowed from insight_change
 ),
 event as (
-  select n.*, c.narrowed
+  select n.*, c.narrowed, n.event_name || coalesce(': ' || c.narrowed, '') as change_name,
+    regexp_replace(n.caller, '^.*[:/]', '') as caller_name
   from named as n left join change as c on c.event_id = n.event_id
   where n.event_name not in ('CreateTrail', 'CreateEventDataStore')
     and (n.event_name not in ('PutEventSelectors', 'UpdateTrail', 'PutInsightSelectors', 'UpdateEventDataStore')
          or c.narrowed is not null)
+),
+ranked_event as (
+  -- each change and caller numbered in name order, so that the reason names the first five of each
+  select *,
+    dense_rank() over (partition by account_id, resource order by change_name nulls last) as change_rank,
+    dense_rank() over (partition by account_id, resource order by caller_name nulls last) as caller_rank
+  from event
 ),
 per_target as (
   select account_id, resource, min(regexp_replace(coalesce(target, 'unnamed'), '^.*/', '')) as target,
     min(partition) as partition, min(region) as region,
     count(*) filter (where error_code is null) as changes,
     count(*) filter (where error_code is not null) as attempts,
-    string_agg(distinct event_name || coalesce(': ' || narrowed, ''), ', ') as event_names,
-    string_agg(distinct regexp_replace(caller, '^.*[:/]', ''), ', ') as callers,
+    string_agg(distinct change_name, ', ' order by change_name) filter (where change_rank <= 5) as event_names,
+    count(distinct change_name) as event_name_count,
+    string_agg(distinct caller_name, ', ' order by caller_name) filter (where caller_rank <= 5) as callers,
+    count(distinct caller_name) as caller_count,
     max(event_time) as last_time
-  from event
+  from ranked_event
   group by account_id, resource
 )
 select
@@ -324,9 +334,11 @@ select
   case when p.changes > 0 then p.changes || ' change(s)' else '' end
     || case when p.changes > 0 and p.attempts > 0 then ' and ' else '' end
     || case when p.attempts > 0 then p.attempts || ' denied attempt(s)' else '' end
-    || ' (' || p.event_names || ') to '
+    || ' (' || p.event_names
+    || case when p.event_name_count > 5 then ' and ' || (p.event_name_count - 5) || ' more' else '' end || ') to '
     || case when p.resource like '%:eventdatastore/%' then 'event data store ' else 'trail ' end
     || regexp_replace(p.target, '^.*/', '') || ' by ' || p.callers
+    || case when p.caller_count > 5 then ' and ' || (p.caller_count - 5) || ' more' else '' end
     || ', last on ' || to_char(p.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC; '
     || case when p.changes > 0 then 'confirm they were authorized and restore what was changed.'
        else 'find out why this caller tried to change logging.' end

@@ -52,6 +52,20 @@ def test_trail_calls_on_a_trail_that_does_not_exist_are_not_tampering(tmp_path):
     assert reason.startswith("1 denied attempt(s) (StopLogging) to trail old-trail by ops"), reason
 
 
+def test_a_trail_changed_by_many_callers_names_the_first_five_and_counts_the_rest(tmp_path):
+    """The reason is one readable sentence: with more callers than five it named every one of them, in no set order
+    (77,587 characters on a benchmark of 1M events); it names the first five in order and counts the others."""
+    account = "851000000003"
+    callers = [f"ops-{letter}" for letter in "gfedcba"]
+    found = run(tmp_path, {account: [
+        event(account, at(minute), "StopLogging", source="cloudtrail.amazonaws.com", user=user,
+              request={"name": "main-trail"})
+        for minute, user in enumerate(callers)]}, "cloudtrail_event_trail_tampering")
+    [(resource, status, reason)] = found[account]
+    assert (resource, status) == (f"arn:aws:cloudtrail:us-east-1:{account}:trail/main-trail", "alarm")
+    assert "trail main-trail by ops-a, ops-b, ops-c, ops-d, ops-e and 2 more, last on" in reason, reason
+
+
 # --------------------------------------------------------------------------------------------------------------
 # identity_provider_added: IAM Identity Center creates, through its service-linked role AWSServiceRoleForSSO, the
 # SAML provider AWSSSO_<id>_DO_NOT_DELETE in each account it is enabled for (Panther's "Activity from AWSSSO
@@ -920,6 +934,22 @@ def test_a_console_pages_denied_reads_are_not_a_denied_burst(tmp_path, public_da
     assert [s for s, _ in found["console"]] == ["ok"], found["console"]
     [(status, reason)] = found["cli"]
     assert status == "alarm" and "bert-jan received 2 access-denied errors within 10 minutes" in reason, reason
+
+
+def test_a_denied_burst_from_many_addresses_names_the_first_five_and_counts_the_rest(tmp_path):
+    """The reason named every distinct call and address, in no set order; it names the first five of each in order
+    and counts the others."""
+    account = "857000000001"
+    calls = [("ListUsers", "203.0.113.7"), ("ListRoles", "203.0.113.6"), ("ListKeys", "203.0.113.5"),
+             ("GetUser", "203.0.113.4"), ("ListGroups", "203.0.113.3"), ("GetRole", "203.0.113.2"),
+             ("ListPolicies", "203.0.113.1")] * 2
+    found = run(tmp_path, {account: [event(account, at(minute / 2), name, user="scanner", ip=ip, error="AccessDenied",
+                                           read_only=True)
+                                     for minute, (name, ip) in enumerate(calls)]}, "cloudtrail_event_access_denied_burst")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert ("on GetRole, GetUser, ListGroups, ListKeys, ListPolicies and 2 more, from 203.0.113.1, 203.0.113.2,"
+            " 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more);") in reason, reason
 
 
 # --------------------------------------------------------------------------------------------------------------
