@@ -49,7 +49,12 @@ burst as (
   group by account_id, ip
 ),
 burst_failure as (
-  select b.account_id, b.ip, b.burst_start, f.partition, f.event_time, f.user_name, f.agent
+  select b.account_id, b.ip, b.burst_start, f.partition, f.event_time, f.user_name, f.agent,
+    -- each user name (a hidden one last: it is counted, not named) and agent numbered in name order, so that the
+    -- reason names the first five of each
+    dense_rank() over (partition by b.account_id, b.ip
+      order by case when f.user_name <> 'HIDDEN_DUE_TO_SECURITY_REASONS' then f.user_name end nulls last) as user_rank,
+    dense_rank() over (partition by b.account_id, b.ip order by f.agent nulls last) as agent_rank
   from burst as b
     join failure as f on f.account_id = b.account_id and f.ip = b.ip and f.event_time >= b.burst_start
       and f.event_time <= b.burst_start + :window_minutes * interval '1 minute'
@@ -58,8 +63,10 @@ summary as (
   select account_id, ip, burst_start, min(partition) as partition, count(*) as failures, max(event_time) as burst_end,
     count(distinct user_name) filter (where user_name <> 'HIDDEN_DUE_TO_SECURITY_REASONS') as users,
     count(*) filter (where user_name = 'HIDDEN_DUE_TO_SECURITY_REASONS') as unknown_names,
-    string_agg(distinct user_name, ', ') filter (where user_name <> 'HIDDEN_DUE_TO_SECURITY_REASONS') as user_names,
-    string_agg(distinct agent, ', ') as agents
+    string_agg(distinct user_name, ', ' order by user_name)
+      filter (where user_name <> 'HIDDEN_DUE_TO_SECURITY_REASONS' and user_rank <= 5) as user_names,
+    string_agg(distinct agent, ', ' order by agent) filter (where agent_rank <= 5) as agents,
+    count(distinct agent) as agent_count
   from burst_failure
   group by account_id, ip, burst_start
 ),
@@ -74,10 +81,13 @@ success as (
 select
   'arn:' || s.partition || ':::' || s.account_id || '#' || s.ip as resource,
   'alarm' as status,
-  s.failures || ' failed console sign-ins from ' || s.ip || ' (' || s.agents || ') within ' || :window_minutes
+  s.failures || ' failed console sign-ins from ' || s.ip || ' (' || s.agents
+    || case when s.agent_count > 5 then ' and ' || (s.agent_count - 5) || ' more' else '' end
+    || ') within ' || :window_minutes
     || case when :window_minutes = 1 then ' minute' else ' minutes' end
     || ' from ' || to_char(s.burst_start, 'YYYY-MM-DD HH24:MI:SS') || ' UTC, for '
-    || concat_ws(' and ', case when s.users > 0 then s.users || ' user name(s) (' || s.user_names || ')' end,
+    || concat_ws(' and ', case when s.users > 0 then s.users || ' user name(s) (' || s.user_names
+                   || case when s.users > 5 then ' and ' || (s.users - 5) || ' more' else '' end || ')' end,
                  case when s.unknown_names > 0 then s.unknown_names || ' attempt(s) with a user name that is not an IAM '
                    || 'user of the account' end)
     || case when g.first_success is not null then '; then signed in as ' || g.signed_in_as || ' from the same address at '

@@ -1271,3 +1271,27 @@ def test_the_root_users_access_key_reused_from_many_places_alarms(tmp_path):
     assert [(r["resource"], r["status"]) for r in rows] == [
         (f"arn:aws:iam::{HOME}:root#AKIAROOTKEY000000001", "alarm")], rows
     assert rows[0]["reason"].startswith("The access key AKIAROOTKEY000000001 of the root user was used from 6 source"), rows
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Lists in a reason: sorted, the first five named, then "and N more" (as trail_tampering and access_denied_burst)
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_sign_in_burst_trying_many_users_names_the_first_five_and_counts_the_rest(tmp_path):
+    """The reason named every user name tried and every user agent, in no set order; it names the first five of
+    each in order and counts the others."""
+    account = "858000000001"
+    tries = [(user, f"tool-{user}/1.0") for user in ["grace", "frank", "erin", "dave", "carol", "bob", "alice"]] * 2
+    events = []
+    for minute, (user, agent) in enumerate(tries):
+        e = event(account, at(minute / 2), "ConsoleLogin", source="signin.amazonaws.com", user=user,
+                  ip="198.51.100.66", agent=agent, response={"ConsoleLogin": "Failure"})
+        e["event_type"] = "AwsConsoleSignIn"
+        events.append(e)
+    found = run(tmp_path, {account: events}, "cloudtrail_event_console_sign_in_failures")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert ("(tool-alice/1.0, tool-bob/1.0, tool-carol/1.0, tool-dave/1.0, tool-erin/1.0 and 2 more) within"
+            in reason), reason
+    assert "for 7 user name(s) (alice, bob, carol, dave, erin and 2 more);" in reason, reason
