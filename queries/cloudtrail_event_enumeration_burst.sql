@@ -64,20 +64,32 @@ burst as (
   from window_ as w
   where w.services >= :min_services and w.calls >= :min_calls
 ),
-detail as (
-  select b.account_id, b.caller, b.started, b.services, b.calls,
-    (select string_agg(distinct regexp_replace(r.event_source, '\.amazonaws\.com$', ''), ', ') from read_call as r
-      where r.account_id = b.account_id and r.caller = b.caller and r.minute >= b.started
-        and r.minute < b.started + :window_minutes * interval '1 minute') as sources,
-    (select string_agg(distinct coalesce(r.source_ip_address, 'unknown'), ', ') from read_call as r
-      where r.account_id = b.account_id and r.caller = b.caller and r.minute >= b.started
-        and r.minute < b.started + :window_minutes * interval '1 minute') as ips,
-    (select string_agg(distinct coalesce(r.agent, 'no user agent'), ', ') from read_call as r
-      where r.account_id = b.account_id and r.caller = b.caller and r.minute >= b.started
-        and r.minute < b.started + :window_minutes * interval '1 minute') as agents,
-    (select min(r.partition) from read_call as r where r.account_id = b.account_id) as partition
+burst_call as (
+  -- the calls of each caller's biggest burst, each service, address and agent numbered in name order, so that the
+  -- reason names the first five of each
+  select b.account_id, b.caller, b.started, b.services, b.calls, r.partition, r.source, r.ip, r.agent,
+    dense_rank() over (partition by b.account_id, b.caller order by r.source nulls last) as source_rank,
+    dense_rank() over (partition by b.account_id, b.caller order by r.ip nulls last) as ip_rank,
+    dense_rank() over (partition by b.account_id, b.caller order by r.agent nulls last) as agent_rank
   from burst as b
+    join (select account_id, caller, minute, partition,
+            regexp_replace(event_source, '\.amazonaws\.com$', '') as source,
+            coalesce(source_ip_address, 'unknown') as ip, coalesce(agent, 'no user agent') as agent
+          from read_call) as r
+      on r.account_id = b.account_id and r.caller = b.caller and r.minute >= b.started
+        and r.minute < b.started + :window_minutes * interval '1 minute'
   where b.rn = 1
+),
+detail as (
+  select account_id, caller, started, services, calls, min(partition) as partition,
+    string_agg(distinct source, ', ' order by source) filter (where source_rank <= 5) as sources,
+    count(distinct source) as source_count,
+    string_agg(distinct ip, ', ' order by ip) filter (where ip_rank <= 5) as ips,
+    count(distinct ip) as ip_count,
+    string_agg(distinct agent, ', ' order by agent) filter (where agent_rank <= 5) as agents,
+    count(distinct agent) as agent_count
+  from burst_call
+  group by account_id, caller, started, services, calls
 )
 select
   case when d.caller like 'arn:%' then d.caller else 'arn:' || d.partition || ':::' || d.account_id || '#' || d.caller end
@@ -85,8 +97,13 @@ select
   'alarm' as status,
   d.caller || ' made ' || d.calls || ' read calls to ' || d.services || ' services within ' || :window_minutes
     || case when :window_minutes = 1 then ' minute' else ' minutes' end
-    || ' from ' || to_char(d.started, 'YYYY-MM-DD HH24:MI') || ' UTC (' || d.sources || ') from ' || d.ips
-    || ' (' || d.agents || '); confirm it is a known inventory tool.' as reason,
+    || ' from ' || to_char(d.started, 'YYYY-MM-DD HH24:MI') || ' UTC (' || d.sources
+    || case when d.source_count > 5 then ' and ' || (d.source_count - 5) || ' more' else '' end
+    || ') from ' || d.ips
+    || case when d.ip_count > 5 then ' and ' || (d.ip_count - 5) || ' more' else '' end
+    || ' (' || d.agents
+    || case when d.agent_count > 5 then ' and ' || (d.agent_count - 5) || ' more' else '' end
+    || '); confirm it is a known inventory tool.' as reason,
   d.account_id,
   'global' as region
 from detail as d

@@ -1295,3 +1295,19 @@ def test_a_sign_in_burst_trying_many_users_names_the_first_five_and_counts_the_r
     assert ("(tool-alice/1.0, tool-bob/1.0, tool-carol/1.0, tool-dave/1.0, tool-erin/1.0 and 2 more) within"
             in reason), reason
     assert "for 7 user name(s) (alice, bob, carol, dave, erin and 2 more);" in reason, reason
+
+
+def test_an_enumeration_burst_from_many_addresses_names_the_first_five_and_counts_the_rest(tmp_path):
+    """The reason named every service, address and user agent of the burst, in no set order; it names the first
+    five of each in order and counts the others."""
+    account = "858000000002"
+    services = ["sts", "sqs", "sns", "s3", "rds", "lambda", "iam", "ec2"]
+    found = run(tmp_path, {account: [
+        event(account, at(n / 8), "ListThings", source=f"{services[n % 8]}.amazonaws.com", user="eve",
+              ip=f"203.0.113.{7 - n % 7}", agent=f"aws-cli/2.15.{6 - n % 7}", read_only=True)
+        for n in range(32)]}, "cloudtrail_event_enumeration_burst")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert ("(ec2, iam, lambda, rds, s3 and 3 more) from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4,"
+            " 203.0.113.5 and 2 more (aws-cli/2.15.0, aws-cli/2.15.1, aws-cli/2.15.2, aws-cli/2.15.3, aws-cli/2.15.4"
+            " and 2 more);") in reason, reason
