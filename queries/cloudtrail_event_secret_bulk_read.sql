@@ -102,10 +102,13 @@ bulk as (
   from window_ as w
   where w.secrets >= :min_secrets or w.by_filter
 ),
--- the reads of each caller's busiest window
+-- the reads of each caller's busiest window, each address and agent numbered in name order, so that the reason names
+-- the first five of each
 burst_read as (
   select b.account_id, b.caller, b.started, r.event_id, r.event_name, r.name, r.error_code, r.ip, r.agent,
-    r.caller_name, r.partition
+    r.caller_name, r.partition,
+    dense_rank() over (partition by b.account_id, b.caller order by r.ip nulls last) as ip_rank,
+    dense_rank() over (partition by b.account_id, b.caller order by r.agent nulls last) as agent_rank
   from bulk as b
     join read_secret as r on r.account_id = b.account_id and r.caller = b.caller and r.minute >= b.started
       and r.minute < b.started + :window_minutes * interval '1 minute'
@@ -115,8 +118,10 @@ burst as (
   select b.account_id, b.caller, b.started, b.secrets, b.by_filter, b.calls as total_calls,
     min(r.caller_name) as caller_name,
     count(distinct r.event_id) filter (where r.error_code is not null) as denied,
-    string_agg(distinct r.ip, ', ') as ips,
-    string_agg(distinct r.agent, ', ') as agents,
+    string_agg(distinct r.ip, ', ' order by r.ip) filter (where r.ip_rank <= 5) as ips,
+    count(distinct r.ip) as ip_count,
+    string_agg(distinct r.agent, ', ' order by r.agent) filter (where r.agent_rank <= 5) as agents,
+    count(distinct r.agent) as agent_count,
     min(r.partition) as partition
   from bulk as b
     join burst_read as r on r.account_id = b.account_id and r.caller = b.caller
@@ -145,7 +150,9 @@ select
     || ' within ' || :window_minutes || case when :window_minutes = 1 then ' minute' else ' minutes' end
     || ' from ' || to_char(d.started, 'YYYY-MM-DD HH24:MI') || ' UTC ('
     || d.calls || '; ' || d.examples || case when d.secrets > 5 then ', ...' else '' end || ') from ' || d.ips
-    || ' (' || d.agents || ')'
+    || case when d.ip_count > 5 then ' and ' || (d.ip_count - 5) || ' more' else '' end
+    || ' (' || d.agents
+    || case when d.agent_count > 5 then ' and ' || (d.agent_count - 5) || ' more' else '' end || ')'
     || case when d.denied > 0 then '; ' || d.denied || ' of the ' || d.total_calls || ' calls were denied' else '' end
     || '; confirm it is a known secrets tool.' as reason,
   d.account_id,

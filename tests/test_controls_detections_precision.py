@@ -1311,3 +1311,18 @@ def test_an_enumeration_burst_from_many_addresses_names_the_first_five_and_count
     assert ("(ec2, iam, lambda, rds, s3 and 3 more) from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4,"
             " 203.0.113.5 and 2 more (aws-cli/2.15.0, aws-cli/2.15.1, aws-cli/2.15.2, aws-cli/2.15.3, aws-cli/2.15.4"
             " and 2 more);") in reason, reason
+
+
+def test_a_bulk_secret_read_from_many_addresses_names_the_first_five_and_counts_the_rest(tmp_path):
+    """The reason named every address and user agent of the read, in no set order; it names the first five of each
+    in order and counts the others."""
+    account = "858000000003"
+    found = run(tmp_path, {account: [
+        event(account, at(n / 4), "GetSecretValue", source="secretsmanager.amazonaws.com", user="harvester",
+              ip=f"203.0.113.{7 - n % 7}", agent=f"aws-cli/2.15.{6 - n % 7}", read_only=True,
+              request={"secretId": f"app/secret-{n:02d}"})
+        for n in range(14)]}, "cloudtrail_event_secret_bulk_read")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert (") from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more (aws-cli/2.15.0,"
+            " aws-cli/2.15.1, aws-cli/2.15.2, aws-cli/2.15.3, aws-cli/2.15.4 and 2 more); confirm") in reason, reason
