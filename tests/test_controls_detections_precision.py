@@ -1326,3 +1326,20 @@ def test_a_bulk_secret_read_from_many_addresses_names_the_first_five_and_counts_
     assert status == "alarm", reason
     assert (") from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more (aws-cli/2.15.0,"
             " aws-cli/2.15.1, aws-cli/2.15.2, aws-cli/2.15.3, aws-cli/2.15.4 and 2 more); confirm") in reason, reason
+
+
+def test_llm_jacking_from_many_addresses_names_the_first_five_and_counts_the_rest(tmp_path):
+    """The reason named every address of the calls, in no set order; it names the first five in order and counts
+    the others."""
+    account = "858000000004"
+    names = ["ListFoundationModels", "GetFoundationModelAvailability", "PutUseCaseForModelAccess",
+             "ListFoundationModelAgreementOffers", "CreateFoundationModelAgreement", "PutFoundationModelEntitlement",
+             "InvokeModel"]
+    found = run(tmp_path, {account: [
+        event(account, at(n), name, source="bedrock.amazonaws.com", region="us-west-2", user="ci-deploy",
+              ip=f"203.0.113.{7 - n}")
+        for n, name in enumerate(names)]}, "cloudtrail_event_llm_jacking")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert ") in us-west-2 from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more (" \
+        in reason, reason
