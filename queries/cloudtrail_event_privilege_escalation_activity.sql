@@ -98,7 +98,9 @@ burst as (
   where w.actions >= (select actions from needed)
 ),
 burst_call as (
-  select b.account_id, b.caller, b.started, b.actions, c.action, c.event_time, c.error_code, c.ip, c.agent, c.partition
+  select b.account_id, b.caller, b.started, b.actions, c.action, c.event_time, c.error_code, c.ip, c.agent, c.partition,
+    -- each address numbered in name order, so that the reason names the first five
+    dense_rank() over (partition by b.account_id, b.caller order by c.ip nulls last) as ip_rank
   from burst as b
     join listed_call as c on c.account_id = b.account_id and c.caller = b.caller and c.minute >= b.started
       and c.minute < b.started + :window_minutes * interval '1 minute'
@@ -108,7 +110,8 @@ burst_summary as (
   select u.account_id, u.caller, u.started, u.actions, min(u.partition) as partition,
     min(u.event_time) as first_call, max(u.event_time) as last_call, count(*) as calls,
     count(*) filter (where u.error_code is not null) as failed,
-    string_agg(distinct u.ip, ', ') as ips,
+    string_agg(distinct u.ip, ', ' order by u.ip) filter (where u.ip_rank <= 5) as ips,
+    count(distinct u.ip) as ip_count,
     count(distinct u.agent) as agent_count
   from burst_call as u
   group by u.account_id, u.caller, u.started, u.actions
@@ -133,6 +136,7 @@ select
   d.caller || ' called ' || d.actions || ' of the ' || (select listed from needed)
     || ' privilege-escalation actions between ' || to_char(d.first_call, 'YYYY-MM-DD HH24:MI:SS') || ' and '
     || to_char(d.last_call, 'YYYY-MM-DD HH24:MI:SS') || ' UTC (' || d.called || ') from ' || d.ips
+    || case when d.ip_count > 5 then ' and ' || (d.ip_count - 5) || ' more' else '' end
     || ' (' || d.agents || case when d.agent_count > 3 then ', ... ' || d.agent_count || ' tools in all' else '' end || ')'
     || case when d.failed > 0 then '; ' || d.failed || ' of the ' || d.calls || ' calls failed' else '' end
     || '; confirm it is planned administration.' as reason,

@@ -1343,3 +1343,19 @@ def test_llm_jacking_from_many_addresses_names_the_first_five_and_counts_the_res
     assert status == "alarm", reason
     assert ") in us-west-2 from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more (" \
         in reason, reason
+
+
+def test_privilege_escalation_from_many_addresses_names_the_first_five_and_counts_the_rest(tmp_path):
+    """The reason named every address of the calls, in no set order; it names the first five in order and counts
+    the others."""
+    account = "858000000005"
+    escalation = [("iam.amazonaws.com", "AttachUserPolicy"), ("iam.amazonaws.com", "PutRolePolicy"),
+                  ("iam.amazonaws.com", "CreateAccessKey"), ("iam.amazonaws.com", "UpdateAssumeRolePolicy"),
+                  ("lambda.amazonaws.com", "UpdateFunctionCode20150331v2"), ("ec2.amazonaws.com", "RunInstances"),
+                  ("sts.amazonaws.com", "AssumeRole")]
+    found = run(tmp_path, {account: [
+        event(account, at(n), name, source=source, user="ops", ip=f"203.0.113.{7 - n}")
+        for n, (source, name) in enumerate(escalation)]}, "cloudtrail_event_privilege_escalation_activity")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert ") from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more (" in reason, reason
