@@ -29,7 +29,7 @@ with
 -- calls by the root user itself, not by an AWS service acting for it; the raw request is read only for the root
 -- user's CreateAccessKey calls (the join's filters are the same row's own columns, so the scan skips the others)
 root_event as (
-  select e.account_id, e.event_time, e.event_name, e.source_ip_address, e.agent,
+  select e.account_id, e.event_time, e.event_name, e.source_ip_address, coalesce(e.agent, 'no user agent') as agent,
     e.event_name = 'CreateAccessKey' and e.error_code is null and t.request_parameters ->> 'userName' is null as root_key,
     e.sign_in_failed
   from iamsql_account as a
@@ -43,7 +43,12 @@ root_event as (
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 root_call as (
-  select * from root_event where not sign_in_failed
+  -- each call, address and agent numbered in name order, so that the reason names the first five of each
+  select *,
+    dense_rank() over (partition by account_id order by event_name nulls last) as event_name_rank,
+    dense_rank() over (partition by account_id order by source_ip_address nulls last) as ip_rank,
+    dense_rank() over (partition by account_id order by agent nulls last) as agent_rank
+  from root_event where not sign_in_failed
 ),
 failed as (
   select account_id, count(*) as failed_sign_ins, max(event_time) as last_failed
@@ -51,19 +56,22 @@ failed as (
   group by account_id
 ),
 summary as (
-  select c.account_id, c.events, coalesce(r.root_calls, 0) as root_calls, r.root_events, r.root_ips, r.last_root_call,
-    coalesce(r.root_keys, 0) as root_keys, r.root_agents, coalesce(f.failed_sign_ins, 0) as failed_sign_ins, f.last_failed,
+  select c.account_id, c.events, coalesce(r.root_calls, 0) as root_calls, r.root_events, r.root_event_count, r.root_ips,
+    r.root_ip_count, r.last_root_call, coalesce(r.root_keys, 0) as root_keys, r.root_agents, r.root_agent_count, coalesce(f.failed_sign_ins, 0) as failed_sign_ins, f.last_failed,
     c.summary as events_summary, c.span as events_span
   -- the account's events of the window, counted once for every detection
   from cloudtrail_event_window as c
     left join failed as f on f.account_id = c.account_id
     left join (
       select account_id, count(*) as root_calls,
-        string_agg(distinct event_name, ', ' order by event_name) as root_events,
-        string_agg(distinct source_ip_address, ', ' order by source_ip_address) as root_ips,
+        string_agg(distinct event_name, ', ' order by event_name) filter (where event_name_rank <= 5) as root_events,
+        count(distinct event_name) as root_event_count,
+        string_agg(distinct source_ip_address, ', ' order by source_ip_address) filter (where ip_rank <= 5) as root_ips,
+        count(distinct source_ip_address) as root_ip_count,
         max(event_time) as last_root_call,
         count(*) filter (where root_key) as root_keys,
-        string_agg(distinct coalesce(agent, 'no user agent'), ', ' order by coalesce(agent, 'no user agent')) as root_agents
+        string_agg(distinct agent, ', ' order by agent) filter (where agent_rank <= 5) as root_agents,
+        count(distinct agent) as root_agent_count
       from root_call
       group by account_id
     ) as r on r.account_id = c.account_id
@@ -80,8 +88,13 @@ select
         || ' before the data was taken, so root use cannot be judged.'
     when s.root_calls > 0 then
       'The root user made ' || s.root_calls || ' call(s) in the loaded events ' || s.events_span || ' ('
-        || s.root_events || '), last on ' || to_char(s.last_root_call, 'YYYY-MM-DD HH24:MI') || ' UTC from '
-        || coalesce(s.root_ips, 'an unknown address') || ' (' || s.root_agents || ')'
+        || s.root_events
+        || case when s.root_event_count > 5 then ' and ' || (s.root_event_count - 5) || ' more' else '' end
+        || '), last on ' || to_char(s.last_root_call, 'YYYY-MM-DD HH24:MI') || ' UTC from '
+        || coalesce(s.root_ips, 'an unknown address')
+        || case when s.root_ip_count > 5 then ' and ' || (s.root_ip_count - 5) || ' more' else '' end
+        || ' (' || s.root_agents
+        || case when s.root_agent_count > 5 then ' and ' || (s.root_agent_count - 5) || ' more' else '' end || ')'
         || case when s.root_keys > 0 then ', and created ' || s.root_keys || ' root access key(s): delete them' else '' end
         || case when s.failed_sign_ins > 0 then ', besides ' || s.failed_sign_ins || ' failed root sign-in(s)' else '' end
         || '; confirm who used it and why.'

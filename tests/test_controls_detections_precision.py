@@ -1359,3 +1359,18 @@ def test_privilege_escalation_from_many_addresses_names_the_first_five_and_count
     [(_, status, reason)] = found[account]
     assert status == "alarm", reason
     assert ") from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more (" in reason, reason
+
+
+def test_root_use_from_many_addresses_names_the_first_five_and_counts_the_rest(tmp_path):
+    """The reason named every call, address and user agent of the root user; it names the first five of each in
+    order and counts the others."""
+    account = "858000000006"
+    names = ["ListUsers", "ListRoles", "ListKeys", "GetUser", "ListGroups", "GetRole", "ListPolicies"]
+    found = run(tmp_path, {account: [
+        event(account, at(n), names[6 - n], root=True, ip=f"203.0.113.{7 - n}", agent=f"aws-cli/2.15.{6 - n}")
+        for n in range(7)]}, "cloudtrail_event_root_activity")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert ("(GetRole, GetUser, ListGroups, ListKeys, ListPolicies and 2 more), last on" in reason
+            and " UTC from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more (aws-cli/2.15.0,"
+            " aws-cli/2.15.1, aws-cli/2.15.2, aws-cli/2.15.3, aws-cli/2.15.4 and 2 more);" in reason), reason
