@@ -31,8 +31,16 @@ per_principal as (
   select account_id, principal_arn, count(*) as logins,
     count(*) filter (where mfa_used is distinct from 'Yes') as without_mfa,
     max(event_time) filter (where mfa_used is distinct from 'Yes') as last_without_mfa,
-    string_agg(distinct source_ip_address, ', ') filter (where mfa_used is distinct from 'Yes') as ips
-  from login
+    string_agg(distinct source_ip_address, ', ' order by source_ip_address)
+      filter (where mfa_used is distinct from 'Yes' and ip_rank <= 5) as ips,
+    count(distinct source_ip_address) filter (where mfa_used is distinct from 'Yes') as ip_count
+  from (
+    -- each address of a sign-in without MFA numbered in name order, so that the reason names the first five
+    select *,
+      dense_rank() over (partition by account_id, principal_arn
+        order by case when mfa_used is distinct from 'Yes' then source_ip_address end nulls last) as ip_rank
+    from login
+  ) as l
   where principal_arn is not null
   group by account_id, principal_arn
 ),
@@ -50,6 +58,7 @@ select
       regexp_replace(p.principal_arn, '^.*[:/]', '') || ' signed in to the console without MFA ' || p.without_mfa
         || ' time(s) out of ' || p.logins || ' in the loaded events ' || w.span || ', last on '
         || to_char(p.last_without_mfa, 'YYYY-MM-DD HH24:MI') || ' UTC from ' || coalesce(p.ips, 'an unknown address')
+        || case when p.ip_count > 5 then ' and ' || (p.ip_count - 5) || ' more' else '' end
         || '; require MFA for it.'
     else
       regexp_replace(p.principal_arn, '^.*[:/]', '') || ' used MFA for all ' || p.logins

@@ -14,7 +14,7 @@ from iamsql import controls
 from iamsql.load import load_paths
 from iamsql.store import db
 
-from .cloudtrail_events import event, load_accounts
+from .cloudtrail_events import console_login, event, load_accounts
 from .test_controls_detections_identity import AS_OF, run, statuses  # one control over hand-written events
 
 T0 = AS_OF - timedelta(days=1)
@@ -1374,3 +1374,17 @@ def test_root_use_from_many_addresses_names_the_first_five_and_counts_the_rest(t
     assert ("(GetRole, GetUser, ListGroups, ListKeys, ListPolicies and 2 more), last on" in reason
             and " UTC from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more (aws-cli/2.15.0,"
             " aws-cli/2.15.1, aws-cli/2.15.2, aws-cli/2.15.3, aws-cli/2.15.4 and 2 more);" in reason), reason
+
+
+def test_sign_ins_without_mfa_from_many_addresses_name_the_first_five_and_count_the_rest(tmp_path):
+    """The reason named every address a person signed in from without MFA, in no set order; it names the first five
+    in order and counts the others (an address of a sign-in with MFA is not one of them)."""
+    account = "858000000007"
+    found = run(tmp_path, {account: [console_login(account, at(n), "alice", mfa=False, ip=f"203.0.113.{7 - n}")
+                                     for n in range(7)]
+                           + [console_login(account, at(8), "alice", mfa=True, ip="192.0.2.1")]},
+                "cloudtrail_event_console_login_without_mfa")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert " UTC from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more; require" in reason, \
+        reason
