@@ -56,10 +56,13 @@ use as (
   where access_key_id like 'AKIA%'
     and event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
 ),
-after_event as (
-  select u.account_id, coalesce(r.partition, min(u.partition)) as partition, max(u.actor_arn) as actor_arn,
-    r.user_name, r.owner_arn, u.access_key_id, r.change, r.event_time as retired_at,
-    count(*) as calls, max(u.event_time) as last_use, string_agg(distinct u.source_ip_address, ', ') as ips
+after_use as (
+  -- each call a key signed after it was retired (and not activated again in between), each address numbered in name
+  -- order per retirement, so that the reason names the first five
+  select u.account_id, u.partition as use_partition, u.actor_arn, u.access_key_id, u.event_time, u.source_ip_address,
+    r.partition, r.user_name, r.owner_arn, r.change, r.event_time as retired_at,
+    dense_rank() over (partition by u.account_id, u.access_key_id, r.partition, r.user_name, r.owner_arn, r.change,
+      r.event_time order by u.source_ip_address nulls last) as ip_rank
   from use as u
     join lifecycle as r on r.account_id = u.account_id and r.key_id = u.access_key_id and r.change <> 'activated'
       and u.event_time > r.event_time + :grace_minutes * interval '1 minute'
@@ -68,7 +71,14 @@ after_event as (
     where back.account_id = u.account_id and back.key_id = u.access_key_id and back.change = 'activated'
       and back.event_time > r.event_time and back.event_time < u.event_time
   )
-  group by u.account_id, u.access_key_id, r.partition, r.user_name, r.owner_arn, r.change, r.event_time
+),
+after_event as (
+  select account_id, coalesce(partition, min(use_partition)) as partition, max(actor_arn) as actor_arn,
+    user_name, owner_arn, access_key_id, change, retired_at, count(*) as calls, max(event_time) as last_use,
+    string_agg(distinct source_ip_address, ', ' order by source_ip_address) filter (where ip_rank <= 5) as ips,
+    count(distinct source_ip_address) as ip_count
+  from after_use
+  group by account_id, access_key_id, partition, user_name, owner_arn, change, retired_at
 ),
 -- a key deactivated, then deleted, then used: one row, from the first retirement
 first_after_event as (
@@ -79,27 +89,36 @@ first_after_event as (
   where rn = 1
 ),
 after_report as (
-  select u.account_id, u.partition, u.actor_arn, null as user_name, null as owner_arn, u.access_key_id,
+  select account_id, partition, actor_arn, null as user_name, null as owner_arn, access_key_id,
     'inactive in the credential report' as change,
-    c.generated_time as retired_at, count(*) as calls, max(u.event_time) as last_use,
-    string_agg(distinct u.source_ip_address, ', ') as ips
-  from use as u
-    join aws_iam_credential_report as c on c.user_arn = u.actor_arn and c.account_id = u.account_id
-  where not coalesce(c.access_key_1_active, false) and not coalesce(c.access_key_2_active, false)
-    and u.event_time > c.generated_time + :grace_minutes * interval '1 minute'
-    -- a key created or activated after the report is newer than what the report shows
-    and not exists (
-      select 1 from lifecycle as since
-      where since.account_id = u.account_id and since.key_id = u.access_key_id and since.change = 'activated'
-        and since.event_time > c.generated_time and since.event_time < u.event_time
-    )
-  group by u.account_id, u.partition, u.actor_arn, u.access_key_id, c.generated_time
+    generated_time as retired_at, count(*) as calls, max(event_time) as last_use,
+    string_agg(distinct source_ip_address, ', ' order by source_ip_address) filter (where ip_rank <= 5) as ips,
+    count(distinct source_ip_address) as ip_count
+  from (
+    -- each address numbered in name order, so that the reason names the first five
+    select u.*, c.generated_time,
+      dense_rank() over (partition by u.account_id, u.partition, u.actor_arn, u.access_key_id, c.generated_time
+        order by u.source_ip_address nulls last) as ip_rank
+    from use as u
+      join aws_iam_credential_report as c on c.user_arn = u.actor_arn and c.account_id = u.account_id
+    where not coalesce(c.access_key_1_active, false) and not coalesce(c.access_key_2_active, false)
+      and u.event_time > c.generated_time + :grace_minutes * interval '1 minute'
+      -- a key created or activated after the report is newer than what the report shows
+      and not exists (
+        select 1 from lifecycle as since
+        where since.account_id = u.account_id and since.key_id = u.access_key_id and since.change = 'activated'
+          and since.event_time > c.generated_time and since.event_time < u.event_time
+      )
+  ) as u
+  group by account_id, partition, actor_arn, access_key_id, generated_time
 ),
 finding as (
-  select account_id, partition, actor_arn, user_name, owner_arn, access_key_id, change, retired_at, calls, last_use, ips
+  select account_id, partition, actor_arn, user_name, owner_arn, access_key_id, change, retired_at, calls, last_use, ips,
+    ip_count
   from first_after_event
   union all
-  select account_id, partition, actor_arn, user_name, owner_arn, access_key_id, change, retired_at, calls, last_use, ips
+  select account_id, partition, actor_arn, user_name, owner_arn, access_key_id, change, retired_at, calls, last_use, ips,
+    ip_count
   from after_report
   where not exists (select 1 from after_event as e where e.access_key_id = after_report.access_key_id)
 ),
@@ -122,7 +141,8 @@ select
     || case when f.arn_source = 'name' and f.user_name is null then 'an unknown user' else regexp_replace(f.arn, '^.*/', '') end
     || ' was ' || f.change || ' on ' || to_char(f.retired_at, 'YYYY-MM-DD HH24:MI') || ' UTC but signed ' || f.calls
     || ' call(s) after that, last on ' || to_char(f.last_use, 'YYYY-MM-DD HH24:MI') || ' UTC from '
-    || coalesce(f.ips, 'an unknown address') || '; find who still holds it.'
+    || coalesce(f.ips, 'an unknown address')
+    || case when f.ip_count > 5 then ' and ' || (f.ip_count - 5) || ' more' else '' end || '; find who still holds it.'
     || case when f.arn_source = 'name' and f.user_name is not null then ' The user''s ARN is built from its name: '
       || 'no IAM data or other event of the account gives it, so an IAM path would be missing.'
       when f.arn_source = 'name' then ' No event names the key''s user.' else '' end as reason,

@@ -1388,3 +1388,18 @@ def test_sign_ins_without_mfa_from_many_addresses_name_the_first_five_and_count_
     assert status == "alarm", reason
     assert " UTC from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more; require" in reason, \
         reason
+
+
+def test_a_retired_key_used_from_many_addresses_names_the_first_five_and_counts_the_rest(tmp_path):
+    """The reason named every address the key was used from after it was deleted, in no set order; it names the
+    first five in order and counts the others (an address of a use before the deletion is not one of them)."""
+    account, key = "858000000008", "AKIARETIRED000000001"
+    found = run(tmp_path, {account: [
+        event(account, at(0), "ListUsers", user="bob", key=key, ip="192.0.2.1"),
+        event(account, at(1), "DeleteAccessKey", user="admin", request={"userName": "bob", "accessKeyId": key}),
+        *[event(account, at(10 + n), "ListUsers", user="bob", key=key, ip=f"203.0.113.{7 - n}") for n in range(7)],
+    ]}, "cloudtrail_event_retired_key_used")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert " UTC from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more; find" in reason, \
+        reason
