@@ -23,16 +23,25 @@ with activity as (
     count(*) filter (where e.event_name = 'ConsoleLogin') as console_logins,
     count(*) filter (where e.agent_kind = 'console' and e.event_name <> 'ConsoleLogin') as console_calls,
     max(e.event_time) filter (where e.event_name = 'ConsoleLogin' or e.agent_kind = 'console') as last_human,
-    string_agg(distinct e.source_ip_address, ', ') filter (where e.event_name = 'ConsoleLogin' or e.agent_kind = 'console')
-      as ips
-  from cloudtrail_event_actor as e
-  where e.actor_arn is not null and not e.sign_in_failed
-    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+    string_agg(distinct e.source_ip_address, ', ' order by e.source_ip_address)
+      filter (where (e.event_name = 'ConsoleLogin' or e.agent_kind = 'console') and e.ip_rank <= 5) as ips,
+    count(distinct e.source_ip_address) filter (where e.event_name = 'ConsoleLogin' or e.agent_kind = 'console')
+      as ip_count
+  from (
+    -- each address of a person's use numbered in name order, so that the reason names the first five
+    select a.*,
+      dense_rank() over (partition by a.account_id, a.actor_arn
+        order by case when a.event_name = 'ConsoleLogin' or a.agent_kind = 'console' then a.source_ip_address end
+        nulls last) as ip_rank
+    from cloudtrail_event_actor as a
+    where a.actor_arn is not null and not a.sign_in_failed
+      and a.event_time > now() - :lookback_days * interval '1 day' and a.event_time <= now()
+  ) as e
   group by e.account_id, e.actor_arn
 ),
 nhi as (
   select p.principal_arn, p.principal_type, p.name, p.nhi_reason, p.account_id, a.calls, a.console_logins,
-    a.console_calls, a.last_human, a.ips
+    a.console_calls, a.last_human, a.ips, a.ip_count
   from iam_principal as p join activity as a on a.actor_arn = p.principal_arn and a.account_id = p.account_id
   where p.is_nhi
 )
@@ -44,6 +53,7 @@ select
       'The non-human ' || n.principal_type || ' ' || n.name || ' (' || n.nhi_reason || ') was used by a person: '
         || n.console_logins || ' console sign-in(s) and ' || n.console_calls || ' browser or console call(s), last on '
         || to_char(n.last_human, 'YYYY-MM-DD HH24:MI') || ' UTC from ' || coalesce(n.ips, 'an unknown address')
+        || case when n.ip_count > 5 then ' and ' || (n.ip_count - 5) || ' more' else '' end
         || '; give that person an identity of their own.'
     else
       'The non-human ' || n.principal_type || ' ' || n.name || ' made ' || n.calls

@@ -1403,3 +1403,18 @@ def test_a_retired_key_used_from_many_addresses_names_the_first_five_and_counts_
     assert status == "alarm", reason
     assert " UTC from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more; find" in reason, \
         reason
+
+
+def test_a_non_human_identity_used_by_people_from_many_addresses_names_the_first_five_and_counts_the_rest(tmp_path):
+    """The reason named every address a person used a non-human identity from, in no set order; it names the first
+    five in order and counts the others (an address of its workload's calls is not one of them)."""
+    account = "858000000009"
+    found = run(tmp_path, {account: [event(account, at(0), "ListBuckets", source="s3.amazonaws.com", user="svc-deploy",
+                                           ip="192.0.2.1")]
+                           + [console_login(account, at(1 + n), "svc-deploy", mfa=False, ip=f"203.0.113.{7 - n}")
+                              for n in range(7)]},
+                "cloudtrail_event_nhi_human_use")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert " UTC from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more; give" in reason, \
+        reason
