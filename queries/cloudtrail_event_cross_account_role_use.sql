@@ -58,15 +58,21 @@ with assume_call as materialized (
   select account_id, role_arn,
     string_agg(caller_account || ' (' || calls || ' call(s), last '
       || to_char(last_time, 'YYYY-MM-DD HH24:MI') || ' UTC' || case when in_organization then ', in the organization' else '' end
-      || ')', ', ' order by caller_account) as callers,
+      || ')', ', ' order by caller_account) filter (where caller_rank <= 5) as callers,
+    count(distinct caller_account) as caller_count,
     bool_and(in_organization) as all_in_organization
-  from foreign_use
+  from (
+    -- each calling account numbered in order, so that the reason names the first five
+    select *, dense_rank() over (partition by account_id, role_arn order by caller_account nulls last) as caller_rank
+    from foreign_use
+  ) as f
   group by account_id, role_arn
 )
 select
   r.role_arn as resource,
   case when r.all_in_organization then 'info' else 'alarm' end as status,
   'Role ' || split_part(r.role_arn, '/', -1) || ' was assumed from other account(s): ' || r.callers
+    || case when r.caller_count > 5 then ' and ' || (r.caller_count - 5) || ' more' else '' end
     || case when r.all_in_organization then '.'
       else '; confirm each is a known provider or account of yours.' end as reason,
   r.account_id,

@@ -1418,3 +1418,25 @@ def test_a_non_human_identity_used_by_people_from_many_addresses_names_the_first
     assert status == "alarm", reason
     assert " UTC from 203.0.113.1, 203.0.113.2, 203.0.113.3, 203.0.113.4, 203.0.113.5 and 2 more; give" in reason, \
         reason
+
+
+def test_a_role_assumed_from_many_accounts_names_the_first_five_and_counts_the_rest(tmp_path):
+    """The reason named every account the role was assumed from; it names the first five in order and counts the
+    others."""
+    owner = "858000000010"
+    role = f"arn:aws:iam::{owner}:role/shared-reader"
+
+    def assume(minute, caller):
+        row = event(owner, at(minute), "AssumeRole", source="sts.amazonaws.com", user="dev", read_only=True,
+                    request={"roleArn": role, "roleSessionName": "s"})
+        row["user_identity"] = row["user_identity"] | {"accountId": caller, "arn": f"arn:aws:iam::{caller}:user/dev"}
+        return row
+
+    found = run(tmp_path, {owner: [assume(n, f"87000000000{7 - n}") for n in range(7)]},
+                "cloudtrail_event_cross_account_role_use")
+    [(_, status, reason)] = found[owner]
+    assert status == "alarm", reason
+    assert reason.startswith("Role shared-reader was assumed from other account(s): 870000000001 (1 call(s), last "), \
+        reason
+    assert "), 870000000005 (1 call(s), last " in reason and " UTC) and 2 more; confirm" in reason, reason
+    assert "870000000006" not in reason, reason
