@@ -40,16 +40,14 @@ credential as (
   -- long-term keys, whoever owns them: an IAM user or the root user
   select account_id, actor_arn || '#' || access_key_id as resource, 'access key ' || access_key_id || ' of '
       || case when actor_type = 'root' then 'the root user' else regexp_replace(actor_arn, '^.*/', '') end as what,
-    count(*) as calls, count(distinct source_ip_address) as ips, count(distinct agent) as agents,
-    string_agg(distinct source_ip_address, ', ') as ip_list
+    count(*) as calls, count(distinct source_ip_address) as ips, count(distinct agent) as agents
   from event
   where actor_type in ('user', 'root') and access_key_id like 'AKIA%'
   group by account_id, actor_arn, actor_type, access_key_id
   union all
   -- roles of non-human identities, all their sessions together
   select e.account_id, e.actor_arn, 'role ' || p.name || ' (' || p.nhi_reason || ')',
-    count(*), count(distinct e.source_ip_address), count(distinct e.agent),
-    string_agg(distinct e.source_ip_address, ', ')
+    count(*), count(distinct e.source_ip_address), count(distinct e.agent)
   from event as e join iam_principal as p on p.principal_arn = e.actor_arn and p.account_id = e.account_id
   where e.actor_type = 'role' and p.is_nhi
   group by e.account_id, e.actor_arn, p.name, p.nhi_reason
