@@ -79,3 +79,41 @@ def test_import_does_not_load_the_catalog():
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={"PYTHONPATH": str(REPO)}).stdout.strip()
     assert loaded == "False"
+
+
+@pytest.mark.parametrize("action, absent", [
+    ("iam:CreateAccessKey", "iam:permissionsboundary"), ("sts:AssumeRoleWithWebIdentity", "sts:externalid"),
+    ("s3:GetObject", "s3:x-amz-server-side-encryption"), ("kms:RevokeGrant", "kms:grantoperations"),
+    ("ec2:DescribeInstances", "ec2:resourcetag/*"), ("organizations:CreatePolicy", "organizations:serviceprincipal")])
+def test_keys_never_carried_by_an_entry_that_names_keys_of_its_service(action, absent):
+    """An action whose entry (the action and its resource types) names keys of its own service carries none of the
+    service's other keys."""
+    assert absent in catalog().keys_never_carried(action)
+
+
+@pytest.mark.parametrize("action", [
+    "aws-marketplace:Subscribe", "aws-marketplace:Unsubscribe", "organizations:CreateAccount", "lambda:GetFunction",
+    "ssm:DeleteAssociation", "config:PutConfigRule"])
+def test_an_entry_naming_no_key_of_its_service_settles_no_key_as_never_carried(action):
+    """An entry that names no key of the action's own service, neither for the action nor for its resource types,
+    is read as incomplete (AWS documents aws-marketplace:ProductId for Subscribe, whose entry lists no key), so none
+    of the service's keys is known to be absent."""
+    service = action.split(":")[0]
+    assert not any(key.startswith(service + ":") for key in catalog().request_keys(action))
+    assert catalog().keys_never_carried(action) == ()
+
+
+def test_an_iam_entry_naming_no_iam_key_is_complete():
+    """IAM's guide describes each iam: key by the request that carries it, so an IAM entry that names none is complete:
+    GetOrganizationsAccessReport (a job id) never carries iam:OrganizationsPolicyId, which GenerateOrganizationsAccessReport
+    does."""
+    assert not any(key.startswith("iam:") for key in catalog().request_keys("iam:GetOrganizationsAccessReport"))
+    assert "iam:organizationspolicyid" in catalog().keys_never_carried("iam:GetOrganizationsAccessReport")
+
+
+def test_an_entry_naming_no_key_and_no_resource_carries_no_resource_tag_key():
+    """A resource tag key reads the tags of the resource a request names: an action without a resource type names none,
+    so its service's resource tag keys are absent even when its entry names no key of the service."""
+    assert catalog().keys_never_carried("ssm:DescribeInstanceInformation") == ("ssm:resourcetag/*",)
+    assert catalog().keys_never_carried("secretsmanager:ListSecrets") == ("secretsmanager:resourcetag/*",)
+    assert catalog().keys_never_carried("lambda:ListFunctions") == ()  # Lambda has no lambda:ResourceTag key

