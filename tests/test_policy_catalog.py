@@ -117,3 +117,13 @@ def test_an_entry_naming_no_key_and_no_resource_carries_no_resource_tag_key():
     assert catalog().keys_never_carried("ssm:DescribeInstanceInformation") == ("ssm:resourcetag/*",)
     assert catalog().keys_never_carried("secretsmanager:ListSecrets") == ("secretsmanager:resourcetag/*",)
     assert catalog().keys_never_carried("lambda:ListFunctions") == ()  # Lambda has no lambda:ResourceTag key
+
+
+@pytest.mark.parametrize("action, key", [
+    ("ecs:CreateService", "ecs:cluster"), ("ecs:UpdateService", "ecs:cluster"),
+    ("elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:listenerprotocol")])
+def test_keys_the_action_lists_on_its_resource_type_rows_are_carried(action, key):
+    """The reference lists some keys on an action's own row of a resource type and not on the resource types table
+    (ecs:cluster on CreateService's service row; the service type lists only tag keys): they are the action's keys."""
+    assert key in catalog().request_keys(action)
+    assert key not in catalog().keys_never_carried(action)

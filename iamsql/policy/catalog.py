@@ -39,6 +39,9 @@ class Action:
     resource_types: tuple  # names of the resource types the action can act on
     condition_keys: tuple
     required_resource_types: tuple = ()  # the resource types every request of the action names
+    # the keys the action's own table lists on its resource type rows (CreateService's service row: ecs:cluster), which
+    # the resource types table need not (its service type lists only tag keys)
+    resource_row_condition_keys: tuple = ()
     description: str = ""
     # whether a request can pass tags: aws:RequestTag/${TagKey} or aws:TagKeys among the condition keys of the action
     # or of one of its resource types (EC2 lists them only on the resource types, e.g. RunInstances' instance)
@@ -119,7 +122,8 @@ class ActionCatalog:
     def request_keys(self, name: str) -> frozenset | None:
         """The condition keys a request of action ``name`` may carry (as :func:`key_pattern` gives them): the action's own and
         those of its resource types (Service Authorization Reference: "A resource type can also define which condition
-        keys you can include in a policy"). None for an action not in the catalog."""
+        keys you can include in a policy"), both as the resource types table lists them and as the action's own rows of
+        its resource types do. None for an action not in the catalog."""
         known = self.action(name)
         if known is None:
             return None
@@ -128,6 +132,7 @@ class ActionCatalog:
             by_type = self._type_keys(known.service)
             keys = self._request_keys[known.full_name] = frozenset({
                 *map(key_pattern, known.condition_keys),
+                *map(key_pattern, known.resource_row_condition_keys),
                 *(key for resource_type in known.resource_types for key in by_type.get(resource_type, ()))})
         return keys
 
@@ -220,7 +225,8 @@ def key_pattern(key: str) -> str:
 def _action(service: str, item: dict) -> Action:
     """One action of the catalog's file of ``service``."""
     resource_types = item.get("resourceTypes", [])
-    keys = [*item.get("conditionKeys", []), *(key for r in resource_types for key in r.get("conditionKeys", []))]
+    row_keys = tuple(dict.fromkeys(key for r in resource_types for key in r.get("conditionKeys", [])))
+    keys = [*item.get("conditionKeys", []), *row_keys]
     return Action(
         service,
         item["name"],
@@ -228,6 +234,7 @@ def _action(service: str, item: dict) -> Action:
         tuple(r["name"] for r in resource_types),
         tuple(item.get("conditionKeys", [])),
         tuple(r["name"] for r in resource_types if r.get("required")),
+        row_keys,
         item.get("description", ""),
         any(key.startswith("aws:RequestTag/") or key == "aws:TagKeys" for key in keys),
     )
