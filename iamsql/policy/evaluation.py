@@ -881,6 +881,29 @@ def _service_context(service: str, who: Principal, principal_account: str | None
     return {}
 
 
+# Request parameters whose default value AWS KMS puts in the request context when the request leaves them out: action ->
+# condition key -> default. AWS Key Management Service Developer Guide, "AWS KMS condition keys": a condition on a
+# request parameter "works even when the parameter doesn't appear in the request, such as when you use the parameter's
+# default value" (kms:KeySpec SYMMETRIC_DEFAULT "allows ... requests that have no KeySpec parameter"; kms:KeyUsage, the
+# "KeyUsage property of the KMS key that is created", ENCRYPT_DECRYPT by default, AWS KMS API Reference, CreateKey), and
+# kms:EncryptionAlgorithm controls access "even when the algorithm isn't specified in the request" (SYMMETRIC_DEFAULT,
+# the only algorithm of the operations that generate data keys). Keys whose guide tests the parameter's absence with
+# Null (kms:BypassPolicyLockoutSafetyCheck, kms:ExpirationModel) have no default here.
+REQUEST_KEY_DEFAULTS = {
+    "kms:createkey": {"kms:keyspec": "SYMMETRIC_DEFAULT", "kms:keyusage": "ENCRYPT_DECRYPT"},
+    **{f"kms:{name}": {"kms:encryptionalgorithm": "SYMMETRIC_DEFAULT"} for name in (
+        "encrypt", "decrypt", "reencryptfrom", "reencryptto", "generatedatakey", "generatedatakeywithoutplaintext",
+        "generatedatakeypair", "generatedatakeypairwithoutplaintext")},
+}
+
+
+def _request_key_defaults(action: str, static: bool) -> dict:
+    """The keys of :data:`REQUEST_KEY_DEFAULTS` for ``action``: their default values in a request, which a context
+    that does not give them leaves out; in static analysis there with a value not known (the request may name another)."""
+    defaults = REQUEST_KEY_DEFAULTS.get(action, {})
+    return dict.fromkeys(defaults, _PRESENT) if static else dict(defaults)
+
+
 def _label(matched: MatchedStatement) -> str:
     sid = f" (Sid {matched.sid})" if matched.sid else ""
     return f"{matched.policy} statement {matched.statement}{sid}"
@@ -920,6 +943,7 @@ def evaluate(request: Request) -> Evaluation:
     if region and action != PASS_ROLE:
         context["aws:requestedregion"] = region
     context.update(_service_context(service, who, principal_account, resource_account))
+    context.update(_request_key_defaults(action, request.unknown_context))
     given = normalize_context(request.context)
     context.update(given)
     if called_via := given.get("aws:calledvia"):
