@@ -884,24 +884,30 @@ def _service_context(service: str, who: Principal, principal_account: str | None
 # Request parameters whose default value AWS KMS puts in the request context when the request leaves them out: action ->
 # condition key -> default. AWS Key Management Service Developer Guide, "AWS KMS condition keys": a condition on a
 # request parameter "works even when the parameter doesn't appear in the request, such as when you use the parameter's
-# default value" (kms:KeySpec SYMMETRIC_DEFAULT "allows ... requests that have no KeySpec parameter"; kms:KeyUsage, the
-# "KeyUsage property of the KMS key that is created", ENCRYPT_DECRYPT by default, AWS KMS API Reference, CreateKey), and
-# kms:EncryptionAlgorithm controls access "even when the algorithm isn't specified in the request" (SYMMETRIC_DEFAULT,
-# the only algorithm of the operations that generate data keys). Keys whose guide tests the parameter's absence with
-# Null (kms:BypassPolicyLockoutSafetyCheck, kms:ExpirationModel) have no default here.
+# default value" (kms:KeySpec SYMMETRIC_DEFAULT "allows ... requests that have no KeySpec parameter"; kms:KeyUsage,
+# kms:KeyOrigin and kms:MultiRegion read the property "of the KMS key that is created", whose defaults are
+# ENCRYPT_DECRYPT, AWS_KMS and false, AWS KMS API Reference, CreateKey), and kms:EncryptionAlgorithm controls access
+# "even when the algorithm isn't specified in the request" (SYMMETRIC_DEFAULT). Keys whose guide tests the parameter's
+# absence with Null (kms:BypassPolicyLockoutSafetyCheck, kms:ExpirationModel) have no default here.
+_SYMMETRIC_ALGORITHM = {"kms:encryptionalgorithm": "SYMMETRIC_DEFAULT"}
+# The operations that generate data keys "use only symmetric encryption KMS keys and the SYMMETRIC_DEFAULT algorithm"
+# (kms:EncryptionAlgorithm): their default is the only value, known in static analysis too.
+_DATA_KEY_ACTIONS = ("kms:generatedatakey", "kms:generatedatakeywithoutplaintext", "kms:generatedatakeypair",
+                     "kms:generatedatakeypairwithoutplaintext")
 REQUEST_KEY_DEFAULTS = {
-    "kms:createkey": {"kms:keyspec": "SYMMETRIC_DEFAULT", "kms:keyusage": "ENCRYPT_DECRYPT"},
-    **{f"kms:{name}": {"kms:encryptionalgorithm": "SYMMETRIC_DEFAULT"} for name in (
-        "encrypt", "decrypt", "reencryptfrom", "reencryptto", "generatedatakey", "generatedatakeywithoutplaintext",
-        "generatedatakeypair", "generatedatakeypairwithoutplaintext")},
+    "kms:createkey": {"kms:keyspec": "SYMMETRIC_DEFAULT", "kms:keyusage": "ENCRYPT_DECRYPT", "kms:keyorigin": "AWS_KMS",
+                      "kms:multiregion": "false"},
+    **dict.fromkeys(("kms:encrypt", "kms:decrypt", "kms:reencryptfrom", "kms:reencryptto", *_DATA_KEY_ACTIONS),
+                    _SYMMETRIC_ALGORITHM),
 }
 
 
 def _request_key_defaults(action: str, static: bool) -> dict:
     """The keys of :data:`REQUEST_KEY_DEFAULTS` for ``action``: their default values in a request, which a context
-    that does not give them leaves out; in static analysis there with a value not known (the request may name another)."""
+    that does not give them leaves out; in static analysis there with a value not known (the request may name another),
+    but for the data key operations, whose algorithm has one value."""
     defaults = REQUEST_KEY_DEFAULTS.get(action, {})
-    return dict.fromkeys(defaults, _PRESENT) if static else dict(defaults)
+    return dict.fromkeys(defaults, _PRESENT) if static and action not in _DATA_KEY_ACTIONS else dict(defaults)
 
 
 def _label(matched: MatchedStatement) -> str:
