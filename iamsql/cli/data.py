@@ -116,6 +116,14 @@ def load(
             "denied, broken symlink, symlink loop); each is listed as a warning. Default: fail.",
         ),
     ] = False,
+    skip_broken: Annotated[
+        bool,
+        typer.Option(
+            "--skip-broken",
+            help="Load the other files when a file's content cannot be read (malformed JSON, a truncated gzip, "
+            "values of another kind than AWS gives); each is listed as a warning and counted. Default: fail.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Load AWS IAM, credential-report and CloudTrail files (formats detected by content) as one snapshot per
@@ -143,6 +151,7 @@ def load(
             progress=lambda _path: bar.advance(task),
             on_total=lambda total: bar.update(task, total=total),
             skip_unreadable=skip_unreadable,
+            skip_broken=skip_broken,
         )
         if sample:  # the sample's licences and provenance notes ship beside its data: not skipped input worth a line
             summary.skipped = [(path, reason) for path, reason in summary.skipped if not _sample_notice(Path(path))]
@@ -183,7 +192,7 @@ def _print_load_summary(summary) -> None:
         else ""
     )
     typer.echo(
-        f"{len(summary.files)} file(s) loaded, {len(summary.skipped)} skipped, "
+        f"{len(summary.files)} file(s) loaded, {len(summary.skipped)} skipped, {len(summary.broken)} broken, "
         f"{len(summary.unreadable)} unreadable, {len(summary.warnings)} warning(s){kept}"
     )
 

@@ -59,7 +59,7 @@ from pathlib import Path
 import duckdb
 
 from iamsql.common.paths import duckdb_literal, sql_string
-from iamsql.errors import NOTHING_LOADED, InputError
+from iamsql.errors import NOTHING_LOADED, BrokenFileError, InputError
 from iamsql.load.normalize import region_partition_sql
 from iamsql.store.schema import columns
 
@@ -595,9 +595,9 @@ def _utf8_copies(utf16: set[Path], folder: Path) -> dict[Path, Path]:
                     copy.open("w", encoding="utf-8", newline="") as out:
                 shutil.copyfileobj(text, out, 1 << 20)
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not UTF-16 text after its byte order mark ({exc.reason})") from None
+            raise BrokenFileError(path, f"not UTF-16 text after its byte order mark ({exc.reason})") from None
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-            raise InputError(f"{path}: truncated or corrupt gzip file ({exc})") from None
+            raise BrokenFileError(path, f"truncated or corrupt gzip file ({exc})") from None
         copies[copy] = path
     return copies
 
@@ -665,7 +665,7 @@ def _bad_file(batch: Batch, exc: duckdb.Error) -> InputError:
                     reason = f"a CloudTrailEvent string is not JSON ({reason})"
                 elif FORMATS[batch.format][1] == "logged" and "of input" in reason:
                     reason = f"a CloudWatch Logs message is not JSON ({reason})"
-                return InputError(f"{batch.original(path)}: {reason}")
+                return BrokenFileError(batch.original(path), reason)
     finally:
         probe.close()
     return InputError(f"cannot read CloudTrail files in {batch.original(batch.paths[0]).parent}: {str(exc).strip().splitlines()[0]}")
