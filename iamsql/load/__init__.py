@@ -447,6 +447,8 @@ class Merged:
         self.partial: dict[str, dict[str, list[tuple[SourceFile, str]]]] = defaultdict(dict)
         # account -> table -> the keys whose rows the files list whole (users of list-access-keys, even empty ones)
         self.listed: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        # the files none of whose rows could be placed (a get-trail-status output beside several trails), with why
+        self.unplaced: dict[Path, str] = {}
 
     def gaps(self, account: str) -> list[dict]:
         """The snapshot ``gaps`` entries of the tables the account's files hold only part of."""
@@ -546,15 +548,37 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str]
                 merged.covers[account].add(table)
         for table in tables.keys() & complete[account]:
             del tables[table]
+    placed = {f.path for f in files if any(fragment.key is not None for fragment in f.parsed.fragments)}
+    unplaced: dict[Path, str] = {}
     for fragment, f in pending:
         candidates = merged.match(fragment, f.path)
         if len(candidates) == 1:
             merged.add(fragment, candidates[0], f.path, warnings)
+            placed.add(f.path)
         else:
-            what = fragment.table.removeprefix("aws_").replace("_", " ")
-            warnings.append(f"{f.path}: cannot tell which {what} this {f.format} output is about "
-                            f"({len(candidates)} candidates); not loaded")
+            unplaced[f.path] = _unplaced(fragment, f, candidates, merged)
+    for path, reason in unplaced.items():
+        if path in placed:
+            warnings.append(f"{path}: {reason}; that part is not loaded")
+        else:
+            merged.unplaced[path] = reason
     return merged
+
+
+def _unplaced(fragment: Fragment, f: SourceFile, candidates: list[tuple], merged: Merged) -> str:
+    """Why an output that names no owner (AWS's get-trail-status answers for the one trail its request named) is
+    not loaded: which of the loaded resources it could be about, and how to say which one it is."""
+    what = fragment.table.removeprefix("aws_").replace("_", " ")
+    named = fragment.fields.get("__name") or (fragment.fields.get("__arn_suffix") or "").lstrip("/")
+    if named:
+        found = "which no file of the load lists" if not candidates else f"which {len(candidates)} loaded rows match"
+        return f"{f.format} output is about {what} {named}, {found}; load it with the output that lists it"
+    rows = merged.rows[fragment.account_id][fragment.table]
+    names = sorted(rows[k].get("name") or (rows[k].get("arn") or "").rsplit("/", 1)[-1] for k in candidates)
+    found = (f"{len(names)} are loaded from its folder: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}"
+             if names else f"no {what} of its file's name or folder is loaded")
+    return (f"{f.format} output names no {what} and {found}; it describes one {what}: name the file after it "
+            f"(<name>.json) or add its ARN (docs/loading.md, \"Outputs that name no owner\")")
 
 
 def _every_user_listed(merged: Merged, account: str, complete: set[str], listed: set[str]) -> bool:
@@ -937,7 +961,8 @@ def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progr
     for manifest in manifests:
         manifest.name = source_name(manifest.path, named)
     unplaced = identity.place_last_accessed([(f.path, f.parsed) for f in iam_files])
-    iam_files = _skip_named_or_listed(iam_files, unplaced, {path for path, explicit in found if explicit}, summary)
+    named_files = {path for path, explicit in found if explicit}
+    iam_files = _skip_named_or_listed(iam_files, unplaced, named_files, summary)
     if iam_files and not event_files and all(_alone_hint(f) for f in iam_files):
         raise InputError(_fills_no_table(iam_files))
     check_manifests(manifests, iam_files + event_files)
@@ -945,6 +970,7 @@ def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progr
     assign_accounts(iam_files, account_id, manifests)
     cut = missing_last_pages(iam_files)
     merged = merge(iam_files, summary.warnings, cut)
+    iam_files = _skip_named_or_listed(iam_files, merged.unplaced, named_files, summary)
     for account, tables in merged.rows.items():
         derive(account, tables, merged.formats[account], merged.covers[account] - merged.partial.get(account, {}).keys())
     summary.warnings += [f"account {account}: every {fmt.split(':')[-1]} {'page' if fmt == GAAD else 'output'} says "
