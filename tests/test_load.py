@@ -242,6 +242,27 @@ def test_a_trail_status_beside_several_trails_is_not_loaded_for_any(public_data,
     assert con.execute("select name from aws_cloudtrail_trail where is_logging").fetchall() == [("Trail2",)]
 
 
+def test_a_credential_report_output_without_its_content_is_not_counted_as_loaded(public_data, con, tmp_path):
+    """AWS's get-credential-report example leaves out Content, the report itself: it was counted as a loaded file
+    (alone, an empty snapshot as of its GeneratedTime, exit 0) with a warning; it is skipped in a folder and refused
+    when named."""
+    empty = public_data / "aws_cli_examples/json/iam/get-credential-report_1.json"
+    assert "Content" not in json.loads(empty.read_text())
+    reason = ("get-credential-report output without its Content (the report itself): nothing to load; save the whole "
+              "output of 'aws iam get-credential-report'")
+    with pytest.raises(InputError) as refused:
+        load_paths(con, [empty], account_id="123456789012")
+    assert str(refused.value) == f"{empty}: {reason}"
+    assert count(con, "select count(*) from iamsql_snapshot") == 0
+    folder = tmp_path / "iam"
+    folder.mkdir()
+    shutil.copy(empty, folder / empty.name)
+    shutil.copy(public_data / "aws_cli_examples/json/iam/list-users_1.json", folder / "list-users_1.json")
+    summary = load_paths(con, [folder], account_id="123456789012")
+    assert [f.path.name for f in summary.files] == ["list-users_1.json"]
+    assert summary.skipped == [(str(folder / empty.name), reason)]
+
+
 SHADOW_ACCOUNT = "111122223333"
 
 
