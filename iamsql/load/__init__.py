@@ -1201,10 +1201,27 @@ def _event_warnings(summary: LoadSummary) -> None:
         if stats.get("time_unparsed"):
             summary.warnings.append(f"{path}: {stats['time_unparsed']} event(s) with an eventTime that does not parse: "
                                     "kept, event_time NULL, the text in event_time_raw")
+    _misnamed_deliveries(events.get("files") or {}, summary)
     if events.get("conflicting_event_ids"):
         summary.warnings.append(f"{events['conflicting_event_ids']} event id(s) appear with different content "
                                 f"({events['conflicting_versions']} version(s) in this load): the first is kept, "
                                 "every version is in iamsql_event_conflict")
+
+
+def _misnamed_deliveries(files: dict, summary: LoadSummary) -> None:
+    """A warning per account that S3 delivery file names give (``<account>_CloudTrail_...``, which places their
+    events before they are read) when those files' events are all of other accounts: its snapshot holds none."""
+    with_events = {account for stats in files.values() for account in stats.get("accounts", [])}
+    misnamed: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    for path, stats in files.items():
+        named = cloudtrail.delivery_account(Path(path))
+        if named and named not in with_events and stats.get("events"):
+            misnamed[named].append((Path(path).name, stats["accounts"]))
+    for named, found in sorted(misnamed.items()):
+        others = sorted({account for _name, accounts in found for account in accounts})
+        summary.warnings.append(
+            f"account {named}: the name of {len(found)} CloudTrail delivery file(s) (e.g. {found[0][0]}) says their "
+            f"events are its, but they are of {', '.join(others)}; its snapshot holds no events")
 
 
 def _any_record(events: dict) -> bool:

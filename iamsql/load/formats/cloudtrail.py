@@ -671,7 +671,7 @@ def _bad_file(batch: Batch, exc: duckdb.Error) -> InputError:
     return InputError(f"cannot read CloudTrail files in {batch.original(batch.paths[0]).parent}: {str(exc).strip().splitlines()[0]}")
 
 
-def _account_hint(path: Path) -> str | None:
+def delivery_account(path: Path) -> str | None:
     """The account an S3 delivery file belongs to, from its name (``<account>_CloudTrail_<region>_...``)."""
     match = _DELIVERY_NAME.match(path.name)
     return match.group(1) if match else None
@@ -707,7 +707,7 @@ def load_events(
     try:
         con.execute(f"create or replace temp table {_MAP} (account varchar primary key, snapshot_id bigint)")
         snapshots: dict[str, int] = {}
-        _add_snapshots(con, snapshots, {_account_hint(path) for path, _ in files} - {None}, snapshot_for_account)
+        _add_snapshots(con, snapshots, {delivery_account(path) for path, _ in files} - {None}, snapshot_for_account)
         with tempfile.TemporaryDirectory(prefix="iamsql-utf8-") as folder:
             _insert(con, table, target, files, snapshots, progress, _utf8_copies(utf16 or set(), Path(folder)))
         stats = _settle(
