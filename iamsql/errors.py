@@ -13,6 +13,15 @@ class InputError(IamsqlError):
     """A file or argument that iamsql cannot use (wrong format, malformed, missing)."""
 
 
+class BrokenFileError(InputError):
+    """A file whose content cannot be read (malformed JSON, a truncated gzip, values of another kind than AWS
+    gives): ``path`` names it, ``reason`` says why; ``load --skip-broken`` loads the other files instead."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+
 class DatabaseError(IamsqlError):
     """The database cannot be opened or written (locked by another process, unreadable)."""
 

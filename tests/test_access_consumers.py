@@ -310,6 +310,9 @@ def test_role_chaining_through_a_trust_that_names_a_role(loaded):
     assert rows[arn(OUTSIDE, "role", "names-bob")]["path"] == "direct"
     assert rows[arn(OUTSIDE, "user", "bob")]["path"] == f"by assuming {arn(OUTSIDE, 'role', 'names-bob')}"
     assert arn(OUTSIDE, "user", "alice") not in rows  # her own policy is not enough: the trust names neither
+    # what let each in is the trust policy of the role it assumes, named so (it was "the resource policy")
+    assert rows[arn(OUTSIDE, "role", "names-bob")]["granted_by"] == "the trust policy of role chained (statement 0)"
+    assert rows[arn(OUTSIDE, "user", "bob")]["granted_by"] == "the trust policy of role names-bob (statement 0)"
 
 
 def test_the_roles_own_account_is_not_listed_as_an_outside_principal(loaded):

@@ -639,7 +639,7 @@ def test_tables_schema_and_diff_take_output_like_the_other_listings(tmp_path):
     assert run_cli("load", "--quiet", "--sample", "--db", db_path).returncode == 0
     listed = run_cli("tables", "--db", db_path, "-o", "json")
     assert listed.returncode == 0, listed.stderr
-    assert {"table": "aws_iam_user", "rows": 65} in json.loads(listed.stdout)
+    assert {"table": "aws_iam_user", "rows": 65, "kind": "loaded"} in json.loads(listed.stdout)
     described = run_cli("schema", "aws_iam_role", "--output", "csv")
     assert described.returncode == 0 and described.stdout.splitlines()[:2] == ["column,type", "name,text"]
     bad = run_cli("schema", "aws_iam_role", "--format", "yaml")
@@ -649,6 +649,26 @@ def test_tables_schema_and_diff_take_output_like_the_other_listings(tmp_path):
                                    "--format", "json"]).exit_code == 0
     changed = run_cli("diff", "--db", db_path, "--output", "md")
     assert changed.returncode == 0 and changed.stdout.startswith("## run 1 ")
+
+
+def test_tables_lists_every_table_query_reads_with_its_kind(tmp_path):
+    """`iamsql tables` listed the loaded tables only: the Steampipe tables iamsql derives (aws_account,
+    aws_cloudtrail_lookup_event), the helper views and the policy engine's tables, which `query` reads, were missing."""
+    db_path = str(tmp_path / "x.duckdb")
+    assert run_cli("load", "--quiet", "--sample", "--db", db_path).returncode == 0
+    listed = run_cli("tables", "--db", db_path, "-o", "json")
+    assert listed.returncode == 0, listed.stderr
+    kinds = {row["table"]: row["kind"] for row in json.loads(listed.stdout)}
+    assert (kinds["aws_cloudtrail_lookup_event"], kinds["aws_account"]) == ("derived", "derived")
+    assert (kinds["iam_nhi_inventory"], kinds["iam_principal_access"], kinds["aws_iam_action"]) == (
+        "helper view", "policy engine", "catalog")
+    rows = {row["table"]: row["rows"] for row in json.loads(listed.stdout)}
+    counted = run_cli("query", "--db", db_path, "-o", "csv", "--header=false",
+                      "select (select count(*) from aws_cloudtrail_lookup_event), (select count(*) from aws_account)")
+    assert counted.stdout.strip() == f"{rows['aws_cloudtrail_lookup_event']},{rows['aws_account']}"
+    assert rows["aws_cloudtrail_lookup_event"] > 0 and rows["iam_nhi_inventory"] is None
+    read = run_cli("query", "--db", db_path, "-o", "csv", "; ".join(f"select * from {name} limit 0" for name in kinds))
+    assert read.returncode == 0 and read.stderr == "", read.stderr  # query reads every table listed
 
 
 def test_load_sample_lists_no_skipped_licence_files(tmp_path):

@@ -216,6 +216,53 @@ def test_cli_examples_merge_into_coherent_rows(public_data, con):
     assert json.loads(stored[0]) == selectors["EventSelectors"] and stored[1] == stored[2]
 
 
+def test_a_trail_status_beside_several_trails_is_not_loaded_for_any(public_data, con, tmp_path):
+    """AWS's get-trail-status answers for the one trail its request named, and its output does not name it: beside
+    several trails it describes none that can be told. It was counted as loaded (and its times made the snapshot's
+    as-of) while a warning said it was not; it is skipped in a folder and refused when named, saying how to name it."""
+    examples = public_data / "aws_cli_examples/json/cloudtrail"
+    folder = tmp_path / "cloudtrail"
+    folder.mkdir()
+    for name in ("describe-trails_1.json", "get-trail-status_1.json"):
+        shutil.copy(examples / name, folder / name)
+    status = folder / "get-trail-status_1.json"
+    with pytest.raises(InputError, match="the files give no time of their own"):  # not the status's times
+        load_paths(con, [folder])
+    summary = load_paths(con, [folder], as_of="2016-01-29")
+    assert [f.path for f in summary.files] == [folder / "describe-trails_1.json"]
+    (reason,) = [reason for path, reason in summary.skipped if path == str(status)]
+    assert reason.startswith("cloudtrail:get-trail-status output names no cloudtrail trail and 2 are loaded from its "
+                             "folder: Trail1, Trail2; it describes one cloudtrail trail: name the file after it")
+    assert con.execute("select count(*) from aws_cloudtrail_trail where is_logging is not null").fetchone() == (0,)
+    with pytest.raises(InputError, match=r"get-trail-status_1.json: cloudtrail:get-trail-status output names no "
+                                         r"cloudtrail trail and 2 are loaded .*; nothing was loaded, none of the 2"):
+        load_paths(con, [folder / "describe-trails_1.json", status])
+    status.rename(folder / "Trail2.json")  # named after its trail: the status is Trail2's
+    load_paths(con, [folder])
+    assert con.execute("select name from aws_cloudtrail_trail where is_logging").fetchall() == [("Trail2",)]
+
+
+def test_a_credential_report_output_without_its_content_is_not_counted_as_loaded(public_data, con, tmp_path):
+    """AWS's get-credential-report example leaves out Content, the report itself: it was counted as a loaded file
+    (alone, an empty snapshot as of its GeneratedTime, exit 0) with a warning; it is skipped in a folder and refused
+    when named."""
+    empty = public_data / "aws_cli_examples/json/iam/get-credential-report_1.json"
+    assert "Content" not in json.loads(empty.read_text())
+    reason = ("get-credential-report output without its Content (the report itself): nothing to load; save the whole "
+              "output of 'aws iam get-credential-report'")
+    with pytest.raises(InputError) as refused:
+        load_paths(con, [empty], account_id="123456789012")
+    assert str(refused.value) == f"{empty}: {reason}"
+    assert count(con, "select count(*) from iamsql_snapshot") == 0
+    folder = tmp_path / "iam"
+    folder.mkdir()
+    shutil.copy(empty, folder / empty.name)
+    shutil.copy(public_data / "aws_cli_examples/json/iam/list-users_1.json", folder / "list-users_1.json")
+    summary = load_paths(con, [folder], account_id="123456789012")
+    assert [f.path.name for f in summary.files] == ["list-users_1.json"]
+    assert summary.skipped == [(str(folder / empty.name), reason)]
+
+
 SHADOW_ACCOUNT = "111122223333"
 
 
@@ -519,7 +566,9 @@ def test_every_clean_subfolder_loads(public_data, tmp_path):
         summary = load_paths(con, [folder], account_id=NEEDS_ACCOUNT_ID.get(folder.name))
         assert len(summary.files) + len(summary.skipped) == sum(1 for p in folder.rglob("*") if p.is_file()), folder
         assert summary.snapshots, folder
-        skipped = {Path(p).name for p, _ in summary.skipped}
+        # a get-trail-status that names no trail beside several (AWS's example, c7n's recordings) is recognised and
+        # skipped as no trail's: test_a_trail_status_beside_several_trails_is_not_loaded_for_any
+        skipped = {Path(p).name for p, reason in summary.skipped if "it describes one cloudtrail trail" not in reason}
         for supported in ("list-users_", "list-roles_", "list-policies_", "get-account-summary", "describe-trails",
                           "get-event-selectors", "get-trail-status", "list-saml-providers", ".ListUsers_", ".ListRoles_",
                           ".DescribeTrails_", ".GetTrailStatus_", ".ListAccessKeys_", ".ListInstanceProfiles_"):

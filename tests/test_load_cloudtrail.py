@@ -15,6 +15,7 @@ import pytest
 
 from benchmarks.cloudtrail_data import generate, make_event
 from iamsql.errors import InputError
+from iamsql.load import load_paths
 from iamsql.load.formats.cloudtrail import FORMATS, UNKNOWN_ACCOUNT, load_events, sniff
 from iamsql.load.formats.pages import json_values
 from iamsql.store import db
@@ -545,3 +546,19 @@ def test_cli_load_of_a_trail_with_a_truncated_file_writes_nothing(tmp_path, trai
     again = subprocess.run([*iamsql, "query", "--db", str(database), "--format", "csv",
                             "select count(*) as n from iamsql_snapshot"], capture_output=True, text=True)
     assert again.stdout.split() == ["n", "3"]
+
+
+def test_delivery_files_named_after_an_account_their_events_are_not_of_say_so(public_data, tmp_path):
+    """Invictus IR's trail files are named after account 218007301253 while their events are of 123837392027 (the
+    ids were anonymised apart): the name made a snapshot for 218007301253 that holds no event, with no word why."""
+    files = sorted((public_data / "invictus_ir_aws_dataset/CloudTrail").glob("218007301253_CloudTrail_*.json"))[:2]
+    con = db.connect(tmp_path / "t.duckdb")
+    try:
+        summary = load_paths(con, files)
+        assert {s["account_id"]: s["tables"].get("aws_cloudtrail_trail_event") for s in summary.snapshots} == {
+            "218007301253": None, "123837392027": summary.events["inserted"]}
+        assert [w for w in summary.warnings if w.startswith("account 218007301253")] == [
+            f"account 218007301253: the name of 2 CloudTrail delivery file(s) (e.g. {files[0].name}) says their "
+            "events are its, but they are of 123837392027; its snapshot holds no events"]
+    finally:
+        con.close()

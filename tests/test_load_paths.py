@@ -1,5 +1,6 @@
 """Paths are literal: ``ct[1].json``, ``exp[1]/`` and ``ct*.json`` are those files and folders, never what a glob
-would match; unreadable entries under a folder stop the load (or, with --skip-unreadable, are listed)."""
+would match; unreadable entries under a folder stop the load (or, with --skip-unreadable, are listed), and so do
+broken files (or, with --skip-broken, they are listed and counted)."""
 
 import json
 import os
@@ -161,5 +162,61 @@ def test_cli_names_first_unreadable_entry_and_count(tmp_path, db_path):
     result = subprocess.run([IAMSQL, "load", str(folder), "--skip-unreadable", "--db", str(db_path)],
                             capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
-    assert "1 file(s) loaded, 0 skipped, 4 unreadable" in result.stdout
+    assert "1 file(s) loaded, 0 skipped, 0 broken, 4 unreadable" in result.stdout
     assert result.stderr.count("not read (") == 4 and "symlink loop" in result.stderr
+
+
+def broken_folder(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A folder of one good trail file, one trail file cut short and one list-users output cut short."""
+    folder = tmp_path / "in"
+    write_events(folder / "a.json", "kept-a")
+    cut_trail = folder / "b.json"
+    cut_trail.write_text(json.dumps({"Records": [event("lost-b")]})[:-20], encoding="utf-8")
+    cut_users = folder / "list-users.json"
+    cut_users.write_text('{"Users": [{"UserName": "bob", "Arn": "arn:aws:iam::111122223333:user/bob"', encoding="utf-8")
+    return folder, cut_trail, cut_users
+
+
+def run_load(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    return subprocess.run([IAMSQL, "load", *args], capture_output=True, text=True, env=env)
+
+
+def test_a_broken_file_in_a_folder_says_how_to_go_on(tmp_path, db_path):
+    folder, _cut_trail, cut_users = broken_folder(tmp_path)
+    result = run_load(str(folder), "--db", str(db_path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {cut_users}: malformed JSON")
+    assert lines[0].endswith("none of the 3 files (a load stores all of them or none); fix or move away that file, "
+                             "or load again with --skip-broken to load the others")
+    assert not db_path.exists()
+
+
+def test_skip_broken_loads_the_rest_and_counts_what_it_left_out(tmp_path, db_path):
+    folder, cut_trail, cut_users = broken_folder(tmp_path)
+    result = run_load(str(folder), "--skip-broken", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    assert "1 file(s) loaded, 0 skipped, 2 broken, 0 unreadable" in result.stdout
+    assert f"warning: {cut_trail}: broken, not loaded (malformed JSON: cut short" in result.stderr
+    assert f"warning: {cut_users}: broken, not loaded (malformed JSON" in result.stderr
+    assert "nothing was loaded" not in result.stderr
+    con = db.connect(db_path, read_only=True)
+    try:
+        ids, sources = loaded(con)
+        assert ids == {"kept-a"} and [s["name"] for s in sources] == ["in/a.json"]
+        counts = [s["load_counts"] for (text,) in con.execute("select sources from iamsql_snapshot").fetchall()
+                  for s in json.loads(text) if s["format"] == "iamsql:as-of"]
+        assert [c["broken"] for c in counts] == [2]
+        assert con.execute("select count(*) from iamsql_snapshot").fetchone()[0] == 1
+    finally:
+        con.close()
+
+
+def test_skip_broken_with_nothing_else_loads_nothing(tmp_path, db_path):
+    folder, _cut_trail, _cut_users = broken_folder(tmp_path)
+    (folder / "a.json").unlink()
+    result = run_load(str(folder), "--skip-broken", "--db", str(db_path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error: nothing loaded: 2 broken file(s) skipped, e.g. ")
+    assert not db_path.exists()

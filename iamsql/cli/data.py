@@ -26,14 +26,22 @@ sql_query = lazy_import("iamsql.sql.query")
 
 
 def tables(db: DbOption = None, fmt: FormatOption = "table") -> None:
-    """List the tables with their row counts (latest snapshot per account).
+    """List every table 'query' reads, with its kind: loaded (row counts of the latest snapshot per account),
+    derived (Steampipe tables computed from what is loaded, with their row counts), helper view, policy engine
+    and catalog (computed when a query names them: no count, some take the policy engine's run).
 
     Example: iamsql tables --db audit.duckdb
     """
     check_format(fmt)
     con = dbmod.connect(db, read_only=True)
-    rows = [(name, con.execute(f"select count(*) from {name}").fetchone()[0]) for name in dbmod.table_names(con)]
-    typer.echo(render(["table", "rows"], rows, fmt), nl=False)
+    rows = [(name, con.execute(f"select count(*) from {name}").fetchone()[0], "loaded")
+            for name in dbmod.table_names(con)]
+    rows += [(name, sql_query.run_query(con, f"select count(*) from {name}")[1][0][0], "derived")
+             for name in schemas.DERIVED_TABLES]
+    rows += [(name, None, "helper view") for name in iamsql_controls.view_names() if name not in schemas.DERIVED_TABLES]
+    rows += [(name, None, "policy engine") for name in schemas.ACCESS_TABLES]
+    rows += [(name, None, "catalog") for name in schemas.CATALOG_TABLES]
+    typer.echo(render(["table", "rows", "kind"], rows, fmt), nl=False)
 
 
 def schema(
@@ -116,6 +124,14 @@ def load(
             "denied, broken symlink, symlink loop); each is listed as a warning. Default: fail.",
         ),
     ] = False,
+    skip_broken: Annotated[
+        bool,
+        typer.Option(
+            "--skip-broken",
+            help="Load the other files when a file's content cannot be read (malformed JSON, a truncated gzip, "
+            "values of another kind than AWS gives); each is listed as a warning and counted. Default: fail.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Load AWS IAM, credential-report and CloudTrail files (formats detected by content) as one snapshot per
@@ -143,6 +159,7 @@ def load(
             progress=lambda _path: bar.advance(task),
             on_total=lambda total: bar.update(task, total=total),
             skip_unreadable=skip_unreadable,
+            skip_broken=skip_broken,
         )
         if sample:  # the sample's licences and provenance notes ship beside its data: not skipped input worth a line
             summary.skipped = [(path, reason) for path, reason in summary.skipped if not _sample_notice(Path(path))]
@@ -183,7 +200,7 @@ def _print_load_summary(summary) -> None:
         else ""
     )
     typer.echo(
-        f"{len(summary.files)} file(s) loaded, {len(summary.skipped)} skipped, "
+        f"{len(summary.files)} file(s) loaded, {len(summary.skipped)} skipped, {len(summary.broken)} broken, "
         f"{len(summary.unreadable)} unreadable, {len(summary.warnings)} warning(s){kept}"
     )
 

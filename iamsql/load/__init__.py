@@ -44,7 +44,7 @@ import duckdb
 from iamsql.common.arns import arn_account, arn_parts
 from iamsql.common.files import sha256_file
 from iamsql.common.paths import walk
-from iamsql.errors import NOTHING_LOADED, DatabaseError, IamsqlError, InputError, first_line
+from iamsql.errors import NOTHING_LOADED, BrokenFileError, DatabaseError, IamsqlError, InputError, first_line
 from iamsql.load.formats import (
     cli_output,
     cloudtrail,
@@ -126,13 +126,16 @@ class LoadSummary:
     files: list[SourceFile] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), with --skip-unreadable
+    broken: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), with --skip-broken
     warnings: list[str] = field(default_factory=list)
     events: dict = field(default_factory=dict)  # the CloudTrail loader's statistics
     found: int = 0  # the files the load reads (folders walked)
 
     def warning_lines(self) -> list[str]:
-        """Every warning of the load, the entries not read with --skip-unreadable first."""
-        return [f"{path}: not read ({reason})" for path, reason in self.unreadable] + self.warnings
+        """Every warning of the load, the entries not read with --skip-unreadable and the files not loaded with
+        --skip-broken first."""
+        return ([f"{path}: not read ({reason})" for path, reason in self.unreadable]
+                + [f"{path}: broken, not loaded ({reason})" for path, reason in self.broken] + self.warnings)
 
 
 # ---- finding and reading files -------------------------------------------------------------------------------------
@@ -181,7 +184,7 @@ def _read(path: Path, limit: int | None = None) -> bytes:
         with gzip.open(path, "rb") as handle:
             return handle.read() if limit is None else handle.read(limit)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise InputError(f"{path}: truncated or corrupt gzip file ({exc})") from None
+        raise BrokenFileError(path, f"truncated or corrupt gzip file ({exc})") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
@@ -212,7 +215,7 @@ def parse_file(path: Path) -> Parsed | str:
         text = None if utf16 else _windows_text(data)
         if text is None:
             if _claims_json(path):
-                raise InputError(f"{path}: not UTF-8 text") from None
+                raise BrokenFileError(path, "not UTF-8 text") from None
             return "not text"
         windows = True
     parsed = _parse_text(path, text)
@@ -258,8 +261,8 @@ def _parse_text(path: Path, text: str) -> Parsed | str:
         if exc.msg == "Extra data":  # several JSON values one after another: pages of one output, if anything
             return _guard(path, "paginated output", lambda: pages.parse_text(stripped, path))
         if _claims_json(path):
-            raise InputError(f"{path}: malformed JSON ({exc.msg}: line {exc.lineno} column {exc.colno})"
-                             f"{NOTHING_LOADED}") from None
+            raise BrokenFileError(path, f"malformed JSON ({exc.msg}: line {exc.lineno} column {exc.colno})"
+                                        f"{NOTHING_LOADED}") from None
         return "not a single JSON document"
     return _parse_document(path, document)
 
@@ -268,9 +271,9 @@ def _parse_document(path: Path, document: Any) -> Parsed | str:
     """``parse_file`` of the file's JSON (or the AWS CLI's YAML) document."""
     flattened = powershell_flattened(document)
     if flattened:
-        raise InputError(f"{path}: holds {flattened[:60]!r} where AWS gives an object or a list: PowerShell's "
-                         "ConvertTo-Json wrote what lies deeper than its -Depth (2 by default) as text; save it "
-                         "again with ConvertTo-Json -Depth 20, or save the AWS CLI's own output")
+        raise BrokenFileError(path, f"holds {flattened[:60]!r} where AWS gives an object or a list: PowerShell's "
+                              "ConvertTo-Json wrote what lies deeper than its -Depth (2 by default) as text; save it "
+                              "again with ConvertTo-Json -Depth 20, or save the AWS CLI's own output")
     if isinstance(document, list):  # a JSON array of pages of one output
         return _guard(path, "paginated output", lambda: pages.parse_pages(document, path))
     command = None
@@ -334,7 +337,7 @@ def _guard(path: Path, what: str, parse: Callable[[], Parsed], document: Any = N
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         reason = (document is not None and shape_problem(what, document)) or (
             first_line(exc) if str(exc) else type(exc).__name__)
-        raise InputError(f"{path}: bad {what}: {reason}") from None
+        raise BrokenFileError(path, f"bad {what}: {reason}") from None
 
 
 # ---- accounts and merging --------------------------------------------------------------------------------------------
@@ -444,6 +447,8 @@ class Merged:
         self.partial: dict[str, dict[str, list[tuple[SourceFile, str]]]] = defaultdict(dict)
         # account -> table -> the keys whose rows the files list whole (users of list-access-keys, even empty ones)
         self.listed: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        # the files none of whose rows could be placed (a get-trail-status output beside several trails), with why
+        self.unplaced: dict[Path, str] = {}
 
     def gaps(self, account: str) -> list[dict]:
         """The snapshot ``gaps`` entries of the tables the account's files hold only part of."""
@@ -543,15 +548,37 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str]
                 merged.covers[account].add(table)
         for table in tables.keys() & complete[account]:
             del tables[table]
+    placed = {f.path for f in files if any(fragment.key is not None for fragment in f.parsed.fragments)}
+    unplaced: dict[Path, str] = {}
     for fragment, f in pending:
         candidates = merged.match(fragment, f.path)
         if len(candidates) == 1:
             merged.add(fragment, candidates[0], f.path, warnings)
+            placed.add(f.path)
         else:
-            what = fragment.table.removeprefix("aws_").replace("_", " ")
-            warnings.append(f"{f.path}: cannot tell which {what} this {f.format} output is about "
-                            f"({len(candidates)} candidates); not loaded")
+            unplaced[f.path] = _unplaced(fragment, f, candidates, merged)
+    for path, reason in unplaced.items():
+        if path in placed:
+            warnings.append(f"{path}: {reason}; that part is not loaded")
+        else:
+            merged.unplaced[path] = reason
     return merged
+
+
+def _unplaced(fragment: Fragment, f: SourceFile, candidates: list[tuple], merged: Merged) -> str:
+    """Why an output that names no owner (AWS's get-trail-status answers for the one trail its request named) is
+    not loaded: which of the loaded resources it could be about, and how to say which one it is."""
+    what = fragment.table.removeprefix("aws_").replace("_", " ")
+    named = fragment.fields.get("__name") or (fragment.fields.get("__arn_suffix") or "").lstrip("/")
+    if named:
+        found = "which no file of the load lists" if not candidates else f"which {len(candidates)} loaded rows match"
+        return f"{f.format} output is about {what} {named}, {found}; load it with the output that lists it"
+    rows = merged.rows[fragment.account_id][fragment.table]
+    names = sorted(rows[k].get("name") or (rows[k].get("arn") or "").rsplit("/", 1)[-1] for k in candidates)
+    found = (f"{len(names)} are loaded from its folder: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}"
+             if names else f"no {what} of its file's name or folder is loaded")
+    return (f"{f.format} output names no {what} and {found}; it describes one {what}: name the file after it "
+            f"(<name>.json) or add its ARN (docs/loading.md, \"Outputs that name no owner\")")
 
 
 def _every_user_listed(merged: Merged, account: str, complete: set[str], listed: set[str]) -> bool:
@@ -710,34 +737,49 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
 # ---- the load ------------------------------------------------------------------------------------------------------------
 
 
-def classify(found: list[tuple[Path, bool]], summary: LoadSummary, progress) -> tuple[list[SourceFile], list[SourceFile]]:
-    """Split the files into IAM/config files (parsed) and CloudTrail event files (left to their loader)."""
+def classify(found: list[tuple[Path, bool]], summary: LoadSummary, progress,
+             skip_broken: bool = False) -> tuple[list[SourceFile], list[SourceFile]]:
+    """Split the files into IAM/config files (parsed) and CloudTrail event files (left to their loader); with
+    ``skip_broken``, a broken file goes to ``summary.broken`` instead of stopping the load."""
     iam_files: list[SourceFile] = []
     event_files: list[SourceFile] = []
     for path, explicit in found:
         try:
-            head = _read(path, HEAD_BYTES)
-            utf16 = _utf16(head)
-            event_format = cloudtrail.sniff(path, head.decode("utf-16", errors="ignore").encode() if utf16 else head)
-            if event_format:
-                event_files.append(SourceFile(path, event_format, sha256_file(path), utf16=utf16))
-                continue  # progress is reported by the CloudTrail loader
-            outcome = parse_file(path)
-        except RecursionError:
-            raise InputError(f"{path}: JSON nested too deeply to read") from None
-        except MemoryError:
-            raise InputError(f"{path}: not enough memory to read this file") from None
+            outcome = _sniff_or_parse(path)
+        except BrokenFileError as exc:
+            if not skip_broken:
+                raise
+            summary.broken.append((str(path), _broken_reason(exc)))
+            outcome = None
+        if isinstance(outcome, SourceFile):
+            event_files.append(outcome)
+            continue  # progress is reported by the CloudTrail loader
         if isinstance(outcome, str):
             if explicit and outcome != pages.EMPTY_LIST:  # an empty list is skipped wherever it is
                 raise InputError(f"{path}: {outcome}")
             summary.skipped.append((str(path), outcome))
-        else:
+        elif outcome is not None:
             iam_files.append(SourceFile(path, outcome.format, sha256_file(path), outcome.as_of, outcome.as_of_source,
                                         parsed=outcome))
             summary.warnings += outcome.warnings
         if progress:
             progress(path)
     return iam_files, event_files
+
+
+def _sniff_or_parse(path: Path) -> SourceFile | Parsed | str:
+    """A CloudTrail event file (left to its loader), else ``parse_file`` of the file."""
+    try:
+        head = _read(path, HEAD_BYTES)
+        utf16 = _utf16(head)
+        event_format = cloudtrail.sniff(path, head.decode("utf-16", errors="ignore").encode() if utf16 else head)
+        if event_format:
+            return SourceFile(path, event_format, sha256_file(path), utf16=utf16)
+        return parse_file(path)
+    except RecursionError:
+        raise BrokenFileError(path, "JSON nested too deeply to read") from None
+    except MemoryError:
+        raise InputError(f"{path}: not enough memory to read this file") from None
 
 
 def split_manifests(found: list[tuple[Path, bool]]) -> tuple[list[Manifest], list[tuple[Path, bool]]]:
@@ -875,35 +917,42 @@ def load_paths(
     progress: Callable[[Path], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     skip_unreadable: bool = False,
+    skip_broken: bool = False,
 ) -> LoadSummary:
     """Load files and folders into the database as one snapshot per account, all in one transaction.
 
     ``as_of`` (ISO-8601, ``--as-of``) sets every snapshot's time instead of the data's own time.
     ``progress(path)`` is called once per file when it is done; ``on_total(n)`` once with the number of files.
-    ``skip_unreadable``: entries that cannot be read are listed in ``summary.unreadable`` instead of failing."""
+    ``skip_unreadable``: entries that cannot be read are listed in ``summary.unreadable`` instead of failing;
+    ``skip_broken``: files whose content cannot be read (``BrokenFileError``) are listed in ``summary.broken``."""
     if account_id is not None and not (account_id.isdigit() and len(account_id) == 12):
         raise InputError(f"--account-id {account_id!r} is not a 12-digit AWS account id")
     as_of = parse_as_of(as_of) if as_of is not None else None
     summary = LoadSummary()
     try:
-        _load(con, [Path(p) for p in paths], summary, account_id, as_of, progress, on_total, skip_unreadable)
+        _load(con, [Path(p) for p in paths], summary, account_id, as_of, progress, on_total, skip_unreadable,
+              skip_broken)
     except IamsqlError as exc:  # what was found wrong before the failure is printed before its error line
         exc.warnings = tuple(summary.warning_lines())
         if isinstance(exc, InputError) and summary.found > 1 and not str(exc).startswith("nothing loaded"):
-            # one bad file stops the whole load (one transaction): its line says the others are not stored either
+            # one bad file stops the whole load (one transaction): its line says the others are not stored either,
+            # and, for a broken file, how to go on
+            how = ("; fix or move away that file, or load again with --skip-broken to load the others"
+                   if isinstance(exc, BrokenFileError) else "")
             exc.args = (f"{str(exc).removesuffix(NOTHING_LOADED)}{NOTHING_LOADED}, none of the {summary.found} files "
-                        "(a load stores all of them or none)",)
+                        f"(a load stores all of them or none){how}",)
         raise
     return summary
 
 
 def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progress, on_total,
-          skip_unreadable: bool) -> None:
+          skip_unreadable: bool, skip_broken: bool) -> None:
     manifests, found = split_manifests(discover(named, skip_unreadable, summary.unreadable))
     summary.found = len(manifests) + len(found)
     if on_total:
         on_total(len(found))
-    iam_files, event_files = classify(found, summary, progress)
+    iam_files, event_files = classify(found, summary, progress, skip_broken)
+    _something_not_broken(iam_files, event_files, summary)
     if not iam_files and not event_files and summary.skipped and all(
             reason == pages.EMPTY_LIST for _path, reason in summary.skipped):
         raise InputError(_no_data([path for path, _reason in summary.skipped]))
@@ -912,7 +961,8 @@ def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progr
     for manifest in manifests:
         manifest.name = source_name(manifest.path, named)
     unplaced = identity.place_last_accessed([(f.path, f.parsed) for f in iam_files])
-    iam_files = _skip_named_or_listed(iam_files, unplaced, {path for path, explicit in found if explicit}, summary)
+    named_files = {path for path, explicit in found if explicit}
+    iam_files = _skip_named_or_listed(iam_files, unplaced, named_files, summary)
     if iam_files and not event_files and all(_alone_hint(f) for f in iam_files):
         raise InputError(_fills_no_table(iam_files))
     check_manifests(manifests, iam_files + event_files)
@@ -920,6 +970,7 @@ def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progr
     assign_accounts(iam_files, account_id, manifests)
     cut = missing_last_pages(iam_files)
     merged = merge(iam_files, summary.warnings, cut)
+    iam_files = _skip_named_or_listed(iam_files, merged.unplaced, named_files, summary)
     for account, tables in merged.rows.items():
         derive(account, tables, merged.formats[account], merged.covers[account] - merged.partial.get(account, {}).keys())
     summary.warnings += [f"account {account}: every {fmt.split(':')[-1]} {'page' if fmt == GAAD else 'output'} says "
@@ -927,11 +978,32 @@ def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progr
                          "page is missing" for account, fmt in sorted(cut)]
     summary.warnings += [f"account {gap['account_id']}: only part of {gap['table']} is loaded ({gap['error']}); "
                          "controls that need the whole table skip" for account in merged.partial for gap in merged.gaps(account)]
-    try:
-        _write(con, iam_files, event_files, merged, summary, progress, manifests, as_of)
-    except duckdb.Error as exc:
-        raise DatabaseError(f"load failed, nothing was written: {db.with_write_hint(first_line(exc))}") from None
+    while True:
+        try:
+            _write(con, iam_files, event_files, merged, summary, progress, manifests, as_of)
+            break
+        except duckdb.Error as exc:
+            raise DatabaseError(f"load failed, nothing was written: {db.with_write_hint(first_line(exc))}") from None
+        except BrokenFileError as exc:  # a CloudTrail file that DuckDB could not read: the transaction rolled back
+            if not skip_broken:
+                raise
+            summary.broken.append((str(exc.path), _broken_reason(exc)))
+            event_files = [f for f in event_files if f.path != exc.path]
+            _something_not_broken(iam_files, event_files, summary)
     summary.files = iam_files + event_files
+
+
+def _broken_reason(exc: BrokenFileError) -> str:
+    """Why a file skipped with --skip-broken was not loaded, without the end of a failed load's line."""
+    return exc.reason.removesuffix(NOTHING_LOADED)
+
+
+def _something_not_broken(iam_files: list[SourceFile], event_files: list[SourceFile], summary: LoadSummary) -> None:
+    """A load whose every file with data was skipped as broken (--skip-broken) loads nothing: an error."""
+    if summary.broken and not iam_files and not event_files:
+        path, reason = summary.broken[0]
+        raise InputError(f"nothing loaded: {len(summary.broken)} broken file(s) skipped, e.g. {path}: {reason}; "
+                         "no other file holds AWS data")
 
 
 def _skip_named_or_listed(files: list[SourceFile], reasons: dict[Path, str], named: set[Path],
@@ -1101,7 +1173,7 @@ def _event_counts(f: SourceFile, per_file: dict) -> dict:
 def load_counts(summary: LoadSummary) -> dict:
     """The load's counts of what it did not keep as is (``load_counts`` of the ``iamsql:as-of`` sources entry)."""
     events = summary.events or {}
-    counts = {"unreadable": len(summary.unreadable), "skipped": len(summary.skipped)}
+    counts = {"unreadable": len(summary.unreadable), "skipped": len(summary.skipped), "broken": len(summary.broken)}
     if events:
         counts.update({"events_read": events.get("events", 0), "events_kept": events.get("inserted", 0),
                        "identical_duplicates": events.get("identical_duplicates", 0),
@@ -1129,10 +1201,27 @@ def _event_warnings(summary: LoadSummary) -> None:
         if stats.get("time_unparsed"):
             summary.warnings.append(f"{path}: {stats['time_unparsed']} event(s) with an eventTime that does not parse: "
                                     "kept, event_time NULL, the text in event_time_raw")
+    _misnamed_deliveries(events.get("files") or {}, summary)
     if events.get("conflicting_event_ids"):
         summary.warnings.append(f"{events['conflicting_event_ids']} event id(s) appear with different content "
                                 f"({events['conflicting_versions']} version(s) in this load): the first is kept, "
                                 "every version is in iamsql_event_conflict")
+
+
+def _misnamed_deliveries(files: dict, summary: LoadSummary) -> None:
+    """A warning per account that S3 delivery file names give (``<account>_CloudTrail_...``, which places their
+    events before they are read) when those files' events are all of other accounts: its snapshot holds none."""
+    with_events = {account for stats in files.values() for account in stats.get("accounts", [])}
+    misnamed: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    for path, stats in files.items():
+        named = cloudtrail.delivery_account(Path(path))
+        if named and named not in with_events and stats.get("events"):
+            misnamed[named].append((Path(path).name, stats["accounts"]))
+    for named, found in sorted(misnamed.items()):
+        others = sorted({account for _name, accounts in found for account in accounts})
+        summary.warnings.append(
+            f"account {named}: the name of {len(found)} CloudTrail delivery file(s) (e.g. {found[0][0]}) says their "
+            f"events are its, but they are of {', '.join(others)}; its snapshot holds no events")
 
 
 def _any_record(events: dict) -> bool:

@@ -59,7 +59,7 @@ from pathlib import Path
 import duckdb
 
 from iamsql.common.paths import duckdb_literal, sql_string
-from iamsql.errors import NOTHING_LOADED, InputError
+from iamsql.errors import NOTHING_LOADED, BrokenFileError, InputError
 from iamsql.load.normalize import region_partition_sql
 from iamsql.store.schema import columns
 
@@ -595,9 +595,9 @@ def _utf8_copies(utf16: set[Path], folder: Path) -> dict[Path, Path]:
                     copy.open("w", encoding="utf-8", newline="") as out:
                 shutil.copyfileobj(text, out, 1 << 20)
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not UTF-16 text after its byte order mark ({exc.reason})") from None
+            raise BrokenFileError(path, f"not UTF-16 text after its byte order mark ({exc.reason})") from None
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-            raise InputError(f"{path}: truncated or corrupt gzip file ({exc})") from None
+            raise BrokenFileError(path, f"truncated or corrupt gzip file ({exc})") from None
         copies[copy] = path
     return copies
 
@@ -665,13 +665,13 @@ def _bad_file(batch: Batch, exc: duckdb.Error) -> InputError:
                     reason = f"a CloudTrailEvent string is not JSON ({reason})"
                 elif FORMATS[batch.format][1] == "logged" and "of input" in reason:
                     reason = f"a CloudWatch Logs message is not JSON ({reason})"
-                return InputError(f"{batch.original(path)}: {reason}")
+                return BrokenFileError(batch.original(path), reason)
     finally:
         probe.close()
     return InputError(f"cannot read CloudTrail files in {batch.original(batch.paths[0]).parent}: {str(exc).strip().splitlines()[0]}")
 
 
-def _account_hint(path: Path) -> str | None:
+def delivery_account(path: Path) -> str | None:
     """The account an S3 delivery file belongs to, from its name (``<account>_CloudTrail_<region>_...``)."""
     match = _DELIVERY_NAME.match(path.name)
     return match.group(1) if match else None
@@ -707,7 +707,7 @@ def load_events(
     try:
         con.execute(f"create or replace temp table {_MAP} (account varchar primary key, snapshot_id bigint)")
         snapshots: dict[str, int] = {}
-        _add_snapshots(con, snapshots, {_account_hint(path) for path, _ in files} - {None}, snapshot_for_account)
+        _add_snapshots(con, snapshots, {delivery_account(path) for path, _ in files} - {None}, snapshot_for_account)
         with tempfile.TemporaryDirectory(prefix="iamsql-utf8-") as folder:
             _insert(con, table, target, files, snapshots, progress, _utf8_copies(utf16 or set(), Path(folder)))
         stats = _settle(

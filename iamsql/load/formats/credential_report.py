@@ -132,13 +132,13 @@ def parse_csv_text(text: str, generated_time: str | None, fmt: str) -> Parsed:
     return parsed
 
 
-def parse_json(doc: dict, path: Path) -> Parsed:
+def parse_json(doc: dict, path: Path) -> Parsed | str:
+    """``get-credential-report`` output; one without ``Content`` (the report itself) is not loaded: the reason."""
     generated = normalize.timestamp(doc.get("GeneratedTime"))
     content = doc.get("Content")
     if content is None:
-        parsed = Parsed("iam:get-credential-report", as_of=generated, as_of_source=GENERATED if generated else None)
-        parsed.warnings.append(f"{path}: credential report output has no Content; nothing to load")
-        return parsed
+        return ("get-credential-report output without its Content (the report itself): nothing to load; save the "
+                "whole output of 'aws iam get-credential-report'")
     if is_report_csv(content):
         return parse_csv_text(content, generated, "iam:get-credential-report (plain Content)")
     if content.startswith(("b'", 'b"')):

@@ -70,13 +70,16 @@ class Answer:
                 "reason": self.reason}
 
 
-def _labels(principal: Principal, result: Evaluation) -> tuple[list[str], list[str], set[str | None]]:
+def _labels(principal: Principal, result: Evaluation, trusting: Principal | None = None
+            ) -> tuple[list[str], list[str], set[str | None]]:
     """The policies whose Allow statements decided, the documents that were not loaded, by name, and the
-    groups the granting policies come through (None for the principal's own)."""
+    groups the granting policies come through (None for the principal's own). ``trusting``: the role whose trust
+    policy is the request's resource policy (an sts:AssumeRole on it), which the label names."""
     granted, groups = [], set()
+    resource = f"the trust policy of role {trusting.name}" if trusting is not None else RESOURCE_POLICY
     for matched in result.matched:
         attached = attached_at(principal, matched.policy) if matched.kind != "resource" else None
-        label = attached.label if attached else f"{RESOURCE_POLICY} (statement {matched.statement})"
+        label = attached.label if attached else f"{resource} (statement {matched.statement})"
         if matched.effect == "Allow" and label not in granted:
             granted.append(label)
             if attached:  # the resource policy (a trust) is on every path: the identity side's are told apart
@@ -188,7 +191,7 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
             management_account_id=(own or owner).management_account_id if (own or owner) else None,
             unknown_context=unknown_context,
         ), outside)
-        granted, missing, groups = _labels(principal, result)
+        granted, missing, groups = _labels(principal, result, role)
         trust = _unknown_trust(role)
         if trust is not None and result.decision != "ExplicitlyDenied":
             # the trust policy decides (it may name the caller, or refuse it) and is not known: only an explicit
@@ -319,7 +322,7 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
             else:
                 result = asker.request(principal, action, target, resource_policy=resource_policy)
             if result.decision in POSSIBLE or result.decision == "Unknown":
-                granted, missing, groups = _labels(principal, result)
+                granted, missing, groups = _labels(principal, result, role)
                 found[principal.arn] = Answer(principal.arn, principal.kind, account.account_id, result.decision,
                                               _path(groups), granted, list(result.conditions), missing, result.reason,
                                               list(result.deny_conditions))
@@ -394,7 +397,7 @@ def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> di
                 decision = "AllowedIf" if "AllowedIf" in (result.decision, onward.decision) else "Allowed"
                 if before is not None and RANK[before.decision] >= RANK[decision]:
                     continue
-                granted, _, _ = _labels(principal, result)
+                granted, _, _ = _labels(principal, result, role)
                 # its conditions join this step's (both must hold), and so do its deny conditions
                 denies = [*result.deny_conditions,
                           *(b for b in onward.deny_conditions if b not in result.deny_conditions)]
@@ -422,7 +425,7 @@ def _loaded_elsewhere(askers: dict[str, Asker], account: AccountModel, role: Pri
             continue
         found: dict[str, Answer] = {}
         for principal, result in assumers_across(asker, asker.account.principals, role, account.account_id, rails):
-            granted, missing, groups = _labels(principal, result)
+            granted, missing, groups = _labels(principal, result, role)
             found[principal.arn] = Answer(principal.arn, principal.kind, other, result.decision,
                                           "cross-account, from another loaded account", granted,
                                           list(result.conditions), missing, result.reason,
