@@ -273,7 +273,8 @@ def test_nothing_collected_is_an_error_and_the_database_is_unchanged(proxy_facto
                      env={"AWS_ENDPOINT_URL": proxy.url, **{f"AWS_ENDPOINT_URL_{service}": dead for service in
                                                             ("CLOUDTRAIL", "CLOUDWATCH_LOGS", "CLOUDWATCH", "SNS", "S3",
                                                              "EC2", "LAMBDA", "ECS", "EKS", "CODEBUILD", "SAGEMAKER",
-                                                             "GLUE", "COGNITO_IDENTITY", "CLOUDFORMATION", "SFN")}})
+                                                             "GLUE", "COGNITO_IDENTITY", "CLOUDFORMATION", "SFN", "KMS",
+                                                             "ACCOUNT")}})
     assert result.returncode == 2 and "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: nothing could be collected (") and "AccessDenied" in line

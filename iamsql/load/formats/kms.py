@@ -7,7 +7,8 @@
 ``get-key-policy`` and ``list-resource-tags`` name no key: they are placed by an added ``KeyId`` (the key's ARN,
 which ``iamsql collect`` writes), as is an older ``get-key-rotation-status`` output without AWS's own ``KeyId``.
 ``list-aliases`` lists a region's aliases: each key of the region gets the aliases that target it (``[]`` when
-none does), and its ``title`` is its first alias, else its id, as Steampipe's.
+none does), and its ``title`` is its first alias, else its id, as Steampipe's; an alias makes no row of a key that no
+other output names.
 
 ``key_rotation_enabled`` is what ``get-key-rotation-status`` says, for the keys whose material AWS rotates: AWS
 managed keys are always true (AWS rotates them every year and says their status is always true, so ``describe-key``
@@ -39,8 +40,13 @@ CONTACT_TYPES = frozenset({"BILLING", "OPERATIONS", "SECURITY"})
 # A KMS key table row that is not a key: a region whose aliases are listed (list-aliases), read by ``derive``
 ALIASES_LISTED = "aliases-listed"
 NO_CONTACT = "ResourceNotFoundException"  # GetAlternateContact's answer for a contact type the account has not set
-# Key material AWS KMS rotates automatically: a symmetric encryption key whose material AWS KMS made
-ROTATABLE_SPEC, ROTATABLE_ORIGIN = "SYMMETRIC_DEFAULT", "AWS_KMS"
+
+
+def rotation_supported(key: dict) -> bool:
+    """Whether AWS KMS can rotate a key's material automatically (``describe-key``'s ``KeyMetadata``): a symmetric
+    encryption key whose material AWS KMS made, outside a custom key store."""
+    return (key.get("KeySpec", key.get("CustomerMasterKeySpec")) == "SYMMETRIC_DEFAULT"
+            and key.get("Origin") == "AWS_KMS" and not key.get("CustomKeyStoreId"))
 
 
 def _key_columns(arn: Any) -> dict[str, Any] | None:
@@ -52,11 +58,12 @@ def _key_columns(arn: Any) -> dict[str, Any] | None:
     return {"id": key_id, "arn": arn, "akas": [arn], "partition": parts["partition"], "region": parts["region"]}
 
 
-def _key(arn: Any, fields: dict[str, Any]) -> Fragment:
+def _key(arn: Any, fields: dict[str, Any], *, about_key: bool = True) -> Fragment:
+    """A fragment of the key ``arn``; ``about_key`` false for an alias, which alone makes no row of its key."""
     columns = _key_columns(arn)
     if columns is None:
         raise ValueError(f"{arn!r} is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)")
-    return Fragment(KEY, (arn,), {**columns, **fields}, arn_account(arn))
+    return Fragment(KEY, (arn,), {**columns, **fields, "__key_output": about_key or None}, arn_account(arn))
 
 
 def _added_key(doc: dict, command: str, path: Path, fields: dict[str, Any], parsed: Parsed) -> Parsed:
@@ -91,7 +98,7 @@ def parse_describe_key(doc: dict, path: Path) -> Parsed:
         "multi_region_configuration": key.get("MultiRegionConfiguration"),
         # AWS managed keys rotate every year; their status is always true (GetKeyRotationStatus)
         "key_rotation_enabled": True if manager == "AWS" else None,
-        "__custom_key_store": key.get("CustomKeyStoreId"),
+        "__rotation_unsupported": not rotation_supported(key) or None,
     }
     return Parsed("kms:describe-key", fragments=[_key(key.get("Arn"), fields)])
 
@@ -142,7 +149,7 @@ def parse_list_aliases(doc: dict, path: Path) -> Parsed:
         if alias.get("TargetKeyId"):  # an AWS managed alias whose key AWS has not made yet targets none
             key_arn = f"arn:{parts['partition']}:kms:{parts['region']}:{parts['account_id']}:key/{alias['TargetKeyId']}"
             targets.setdefault(key_arn, []).append(_alias_entry(alias))
-    parsed.fragments.extend(_key(arn, {"aliases": aliases}) for arn, aliases in targets.items())
+    parsed.fragments.extend(_key(arn, {"aliases": aliases}, about_key=False) for arn, aliases in targets.items())
     parsed.fragments.extend(Fragment(KEY, (ALIASES_LISTED, region), {"region": region, "partition": partition}, account)
                             for partition, region, account in regions)
     return parsed
@@ -150,20 +157,18 @@ def parse_list_aliases(doc: dict, path: Path) -> Parsed:
 
 def derive(account: str, tables: dict[str, dict[tuple, dict]]) -> None:
     """Keys' ``aliases`` (``[]`` in a region whose aliases are listed), ``title`` and the rotation status of keys that
-    cannot rotate; the region markers of list-aliases are dropped. Contacts' ``linked_account_id``, ``region``."""
+    cannot rotate; the region markers of list-aliases and keys that only an alias names are dropped. Contacts' ``linked_account_id``, ``region``."""
     keys = tables.get(KEY, {})
     listed = {key[1] for key in keys if key[0] == ALIASES_LISTED}
-    for key in [k for k in keys if k[0] == ALIASES_LISTED]:
-        del keys[key]
+    for key in [k for k, row in keys.items() if k[0] == ALIASES_LISTED or not row.get("__key_output")]:
+        del keys[key]  # a region marker, or a key only an alias names
     for row in keys.values():
         if "aliases" not in row and row.get("region") in listed:
             row["aliases"] = []
         aliases = row.get("aliases") or []
         row["title"] = aliases[0]["AliasName"] if aliases else row.get("id")
-        if row.get("customer_master_key_spec") is not None and (
-                row.get("customer_master_key_spec") != ROTATABLE_SPEC or row.get("origin") != ROTATABLE_ORIGIN
-                or row.get("__custom_key_store")):
-            row["key_rotation_enabled"] = None  # automatic rotation is not supported: not applicable, not false
+        if row.get("__rotation_unsupported"):
+            row["key_rotation_enabled"] = None  # not applicable, not false
     for row in tables.get(CONTACT, {}).values():
         row["linked_account_id"] = account  # Steampipe's: the account asked about, here the caller's own
 
