@@ -107,13 +107,17 @@ class ProxyHandler(BaseHTTPRequestHandler):
         form = parse_qs(body.decode("utf-8", "replace")) if b"Action=" in body else {}
         if not form and self.headers.get("X-Amz-Target"):  # JSON protocol (Organizations, CloudTrail)
             form = {"Action": [self.headers["X-Amz-Target"].rsplit(".", 1)[-1]]}
+        rest_json = service == "account"  # REST-JSON protocol: the operation is the path (/getAlternateContact)
+        if rest_json:
+            operation = self.path.split("?")[0].strip("/")
+            form = {"Action": [operation[:1].upper() + operation[1:]]}
         first_attempt = "attempt=1;" in self.headers.get("amz-sdk-request", "attempt=1;")
         if proxy.delay:
             time.sleep(proxy.delay)
         fault = proxy.fault(service, form, first_attempt, scope[2] if len(scope) > 3 else "")
         if fault:
             status, code, message = fault
-            json_protocol = bool(self.headers.get("X-Amz-Target"))
+            json_protocol = bool(self.headers.get("X-Amz-Target")) or rest_json
             payload = (json.dumps({"__type": code, "message": message}) if json_protocol
                        else QUERY_ERROR.format(code=code, message=message)).encode()
             self.send_response(status)
@@ -267,14 +271,13 @@ def test_nothing_collected_is_an_error_and_the_database_is_unchanged(proxy_facto
     iam_calls = {"GetAccountAuthorizationDetails", "ListUsers", "GenerateCredentialReport", "GetAccountPasswordPolicy",
                  "GetAccountSummary", "ListAccountAliases", "ListVirtualMFADevices", "ListInstanceProfiles",
                  "ListSAMLProviders", "ListOpenIDConnectProviders", "ListServerCertificates"}
-    proxy = proxy_factory(deny=iam_calls)
+    proxy = proxy_factory(deny=iam_calls | {"GetAlternateContact"})
     dead = "http://127.0.0.1:9"
     result = run_cli("collect", "--db", str(db_path), "--evidence-dir", str(tmp_path / "ev"), "--quiet",
                      env={"AWS_ENDPOINT_URL": proxy.url, **{f"AWS_ENDPOINT_URL_{service}": dead for service in
                                                             ("CLOUDTRAIL", "CLOUDWATCH_LOGS", "CLOUDWATCH", "SNS", "S3",
                                                              "EC2", "LAMBDA", "ECS", "EKS", "CODEBUILD", "SAGEMAKER",
-                                                             "GLUE", "COGNITO_IDENTITY", "CLOUDFORMATION", "SFN", "KMS",
-                                                             "ACCOUNT")}})
+                                                             "GLUE", "COGNITO_IDENTITY", "CLOUDFORMATION", "SFN", "KMS")}})
     assert result.returncode == 2 and "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: nothing could be collected (") and "AccessDenied" in line
