@@ -22,6 +22,7 @@ import duckdb
 import pytest
 from botocore.stub import Stubber
 
+from iamsql import controls
 from iamsql.collect.account import AccountRun, Target
 from iamsql.collect.aws import Counter
 from iamsql.collect.cloudtrail import lookup_events
@@ -629,3 +630,20 @@ def test_ctrl_c_before_the_evidence_folder_exists_says_nothing_was_collected(mot
                           str(evidence), "--quiet")
     assert code == 130 and not evidence.exists()
     assert err.splitlines() == ["interrupted: nothing was collected; the database is as it was"]
+
+
+def test_denied_alternate_contacts_are_gaps_and_the_security_contact_stays_unknown(aws_session, proxy_factory,
+                                                                                    tmp_path, monkeypatch):
+    """GetAlternateContact refused (REST-JSON protocol): one gap per contact type, no row and no coverage, so the
+    security contact control skips the account instead of saying it has none; IAM is still loaded."""
+    populate_account(aws_session, MANAGEMENT)
+    proxy = proxy_factory(deny={"GetAlternateContact"})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    con = db.connect(tmp_path / "contacts.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1"])
+    assert sorted((g["api"], g["region"], g["error"]) for g in result.gaps if g["api"].startswith("account:")) == [
+        ("account:GetAlternateContact", "global", "AccessDenied")] * 3
+    assert con.execute("select count(*) from aws_iam_user").fetchone()[0] > 0
+    [row] = controls.results(con, controls.run_checks(con, controls=["account_security_contact_registered"]))
+    con.close()
+    assert (row["status"], row["account_id"]) == ("skip", MANAGEMENT)
