@@ -157,7 +157,8 @@ def parse_list_aliases(doc: dict, path: Path) -> Parsed:
 
 def derive(account: str, tables: dict[str, dict[tuple, dict]]) -> None:
     """Keys' ``aliases`` (``[]`` in a region whose aliases are listed), ``title`` and the rotation status of keys that
-    cannot rotate; the region markers of list-aliases and keys that only an alias names are dropped. Contacts' ``linked_account_id``, ``region``."""
+    cannot rotate; the region markers of list-aliases and keys that only an alias names are dropped. Contacts'
+    ``linked_account_id``."""
     keys = tables.get(KEY, {})
     listed = {key[1] for key in keys if key[0] == ALIASES_LISTED}
     for key in [k for k, row in keys.items() if k[0] == ALIASES_LISTED or not row.get("__key_output")]:
