@@ -542,7 +542,7 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str]
             if table in tables and (
                     table in PER_USER_TABLES and _every_user_listed(merged, account, complete[account], keys)
                     or table in PER_REGION_TABLES and _every_region_listed(merged, account, complete[account], keys)
-                    or keys >= PER_KIND_TABLES.get(table, {None})):
+                    or table in PER_KIND_TABLES and keys >= PER_KIND_TABLES[table]):
                 complete[account].add(table)
                 merged.covers[account].add(table)
         for table in tables.keys() & complete[account]:
