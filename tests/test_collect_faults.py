@@ -22,6 +22,7 @@ import duckdb
 import pytest
 from botocore.stub import Stubber
 
+from iamsql import controls
 from iamsql.collect.account import AccountRun, Target
 from iamsql.collect.aws import Counter
 from iamsql.collect.cloudtrail import lookup_events
@@ -107,13 +108,17 @@ class ProxyHandler(BaseHTTPRequestHandler):
         form = parse_qs(body.decode("utf-8", "replace")) if b"Action=" in body else {}
         if not form and self.headers.get("X-Amz-Target"):  # JSON protocol (Organizations, CloudTrail)
             form = {"Action": [self.headers["X-Amz-Target"].rsplit(".", 1)[-1]]}
+        rest_json = service == "account"  # REST-JSON protocol: the operation is the path (/getAlternateContact)
+        if rest_json:
+            operation = self.path.split("?")[0].strip("/")
+            form = {"Action": [operation[:1].upper() + operation[1:]]}
         first_attempt = "attempt=1;" in self.headers.get("amz-sdk-request", "attempt=1;")
         if proxy.delay:
             time.sleep(proxy.delay)
         fault = proxy.fault(service, form, first_attempt, scope[2] if len(scope) > 3 else "")
         if fault:
             status, code, message = fault
-            json_protocol = bool(self.headers.get("X-Amz-Target"))
+            json_protocol = bool(self.headers.get("X-Amz-Target")) or rest_json
             payload = (json.dumps({"__type": code, "message": message}) if json_protocol
                        else QUERY_ERROR.format(code=code, message=message)).encode()
             self.send_response(status)
@@ -267,13 +272,13 @@ def test_nothing_collected_is_an_error_and_the_database_is_unchanged(proxy_facto
     iam_calls = {"GetAccountAuthorizationDetails", "ListUsers", "GenerateCredentialReport", "GetAccountPasswordPolicy",
                  "GetAccountSummary", "ListAccountAliases", "ListVirtualMFADevices", "ListInstanceProfiles",
                  "ListSAMLProviders", "ListOpenIDConnectProviders", "ListServerCertificates"}
-    proxy = proxy_factory(deny=iam_calls)
+    proxy = proxy_factory(deny=iam_calls | {"GetAlternateContact"})
     dead = "http://127.0.0.1:9"
     result = run_cli("collect", "--db", str(db_path), "--evidence-dir", str(tmp_path / "ev"), "--quiet",
                      env={"AWS_ENDPOINT_URL": proxy.url, **{f"AWS_ENDPOINT_URL_{service}": dead for service in
                                                             ("CLOUDTRAIL", "CLOUDWATCH_LOGS", "CLOUDWATCH", "SNS", "S3",
                                                              "EC2", "LAMBDA", "ECS", "EKS", "CODEBUILD", "SAGEMAKER",
-                                                             "GLUE", "COGNITO_IDENTITY", "CLOUDFORMATION", "SFN")}})
+                                                             "GLUE", "COGNITO_IDENTITY", "CLOUDFORMATION", "SFN", "KMS")}})
     assert result.returncode == 2 and "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: nothing could be collected (") and "AccessDenied" in line
@@ -625,3 +630,20 @@ def test_ctrl_c_before_the_evidence_folder_exists_says_nothing_was_collected(mot
                           str(evidence), "--quiet")
     assert code == 130 and not evidence.exists()
     assert err.splitlines() == ["interrupted: nothing was collected; the database is as it was"]
+
+
+def test_denied_alternate_contacts_are_gaps_and_the_security_contact_stays_unknown(aws_session, proxy_factory,
+                                                                                    tmp_path, monkeypatch):
+    """GetAlternateContact refused (REST-JSON protocol): one gap per contact type, no row and no coverage, so the
+    security contact control skips the account instead of saying it has none; IAM is still loaded."""
+    populate_account(aws_session, MANAGEMENT)
+    proxy = proxy_factory(deny={"GetAlternateContact"})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    con = db.connect(tmp_path / "contacts.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1"])
+    assert sorted((g["api"], g["region"], g["error"]) for g in result.gaps if g["api"].startswith("account:")) == [
+        ("account:GetAlternateContact", "global", "AccessDenied")] * 3
+    assert con.execute("select count(*) from aws_iam_user").fetchone()[0] > 0
+    [row] = controls.results(con, controls.run_checks(con, controls=["account_security_contact_registered"]))
+    con.close()
+    assert (row["status"], row["account_id"]) == ("skip", MANAGEMENT)

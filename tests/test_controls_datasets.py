@@ -116,6 +116,7 @@ def moto_results(moto_server, tmp_path_factory, cached_translation) -> list[dict
         # an identity pool without guests (its roles, which moto's GetIdentityPoolRoles does not give, do not matter)
         session.client("cognito-identity").create_identity_pool(IdentityPoolName="members_only",
                                                                  AllowUnauthenticatedIdentities=False)
+        session.client("kms").create_key(Description="exports")  # a customer managed key, rotation off
         collected = subprocess.run([IAMSQL, "collect", "--region", "us-east-1", "--region", "eu-west-1",
                                     "--evidence-dir", str(tmp / "evidence"), "--quiet", "--db", str(database)],
                                    capture_output=True, text=True, timeout=300)

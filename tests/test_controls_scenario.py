@@ -20,6 +20,7 @@ Planted violations (each gives the alarms listed in ``EXPECTED_ALARMS``):
 - partner-audit: trusts another account's root without ExternalId or any condition.
 - github-deploy: trusts the GitHub OIDC provider with an ``aud`` condition but no ``sub``.
 - legacy-batch: an ECS-task role created 400 days ago and never used (unused role, unused NHI).
+- no security alternate contact is registered (AWS answers ResourceNotFoundException).
 - the password policy: 8 characters, no symbols, numbers or upper case, no reuse prevention, no expiry.
 - the trail eu-audit: no log-file validation, no KMS key, no CloudWatch Logs delivery, not logging.
 - the trail main's log group: no metric filter for any monitored pattern but root use (every other
@@ -29,7 +30,8 @@ Planted violations (each gives the alarms listed in ``EXPECTED_ALARMS``):
 Compliant resources (no alarm expected): alice (console with MFA), every user in group engineers with the
 customer policy EngineerRead, app-server (new: not an unused role), vendor-access (cross-account with ExternalId),
 github-ci (OIDC with a ``sub`` condition), the SAML provider corp-idp, support (AWSSupportAccess, own-account
-trust), a service-linked role (info), the trail main (multi-region, logging, validation, KMS, CloudWatch,
+trust), a service-linked role (info), the trail main (multi-region, logging, validation, KMS with a key that
+rotates, CloudWatch,
 management read/write and S3 data events), root use monitored (a metric filter on main's log group, an alarm
 notifying a topic with a subscription), the trail bucket not public, and eu-audit's default event selectors (describe-trails says
 ``HasCustomEventSelectors: false``: every management event; this once alarmed as "no management events").
@@ -112,6 +114,7 @@ EXPECTED_ALARMS = {
     ("iam_role_oidc_trust_has_sub_condition", role("github-deploy")),
     ("iam_role_unused", role("legacy-batch")),
     ("nhi_unused", role("legacy-batch")),
+    ("account_security_contact_registered", ACCOUNT_RESOURCE),
     ("iam_password_policy_min_length", ACCOUNT_RESOURCE),
     ("iam_password_policy_reuse_prevention", ACCOUNT_RESOURCE),
     ("iam_password_policy_complexity", ACCOUNT_RESOURCE),
@@ -220,6 +223,7 @@ def plant(session: boto3.Session) -> None:
     s3 = session.client("s3")
     s3.create_bucket(Bucket=f"trail-logs-{ACCOUNT}")
     key = session.client("kms").create_key(Description="trail logs")["KeyMetadata"]["Arn"]
+    session.client("kms").enable_key_rotation(KeyId=key)
     cloudtrail = session.client("cloudtrail")
     cloudtrail.create_trail(
         Name="main", S3BucketName=f"trail-logs-{ACCOUNT}", IsMultiRegionTrail=True, EnableLogFileValidation=True,

@@ -172,7 +172,7 @@ NO_SERVICE = (": iamsql loads no aws_{}_ tables (of Steampipe's AWS plugin, it l
 
 @pytest.mark.parametrize("table, says", [
     ("aws_vpc", "unknown table aws_vpc" + NO_SERVICE.format("vpc")),  # was: (did you mean aws_iam_policy?)
-    ("aws_kms_key", "unknown table aws_kms_key" + NO_SERVICE.format("kms")),
+    ("aws_dynamodb_table", "unknown table aws_dynamodb_table" + NO_SERVICE.format("dynamodb")),
     ("aws_rds_db_instance", "unknown table aws_rds_db_instance" + NO_SERVICE.format("rds")),  # was: aws_ssoadmin_instance?
     ("aws_iam_xyzzy", "unknown table aws_iam_xyzzy; 'iamsql tables' lists the tables iamsql loads"),
     ("iam_principle", "unknown table iam_principle (did you mean iam_principal?)"),  # a view built on demand
@@ -213,7 +213,7 @@ def test_unknown_column_suggests_only_a_near_name(loaded_db, sql, says):
     ("aws_cloudtrail_trail_events", " (did you mean aws_cloudtrail_trail_event?)"),
     ("iam_principle", " (did you mean iam_principal?)"),
     ("aws_vpc", NO_SERVICE.format("vpc")),  # a Steampipe table iamsql does not load: nothing is near
-    ("aws_kms_key", NO_SERVICE.format("kms")),  # was: (did you mean aws_iam_access_key?)
+    ("aws_dynamodb_table", NO_SERVICE.format("dynamodb")),
     ("aws_config_rule", NO_SERVICE.format("config")),  # was: (did you mean aws_iam_role?)
     ("aws_rds_db_instance", NO_SERVICE.format("rds")),  # was: (did you mean aws_ssoadmin_instance?)
     ("aws_iam_xyzzy", "; 'iamsql tables' lists the tables iamsql loads"),

@@ -11,6 +11,7 @@ planning its CTEs on a 2-core machine, which makes this module take a few minute
 import json
 from collections import Counter
 from datetime import datetime, timezone
+from pathlib import Path
 
 import boto3
 import duckdb
@@ -185,3 +186,24 @@ def test_permission_set_boundaries_and_listings_give_the_same_rows(spark, tmp_pa
     assert on_spark == duck
     # admin (in each of its two accounts), reader, unread, wild
     assert [status for _, _, status, *_ in duck] == ["skip", "skip", "skip", "skip", "ok"]
+
+
+def test_key_rotation_and_security_contact_give_the_same_rows(spark, tmp_path):
+    """kms_customer_key_rotation_enabled and account_security_contact_registered over the hand-written KMS and
+    alternate contact outputs (the moto collection above has no key and no contact): keys judged, skipped for each
+    reason, and an account whose SECURITY contact alone is loaded (the table partial, that row whole); the same rows
+    on Spark as on DuckDB."""
+    data = Path(__file__).parent / "data"
+    checked = ["kms_customer_key_rotation_enabled", "account_security_contact_registered"]
+    con = db.connect(tmp_path / "kms.duckdb")
+    load_paths(con, [data / "kms_keys", data / "alternate_contacts" / "get-alternate-contact-security.json"],
+               account_id=QUERIED_ACCOUNT, as_of="2025-03-01T00:00:00Z")
+    duck_run = controls.run_checks(con, controls=checked)
+    lake.export(con, tmp_path / "lake", run_id=duck_run)
+    spark_run = spark_engine.run_checks(con, tmp_path / "lake", spark=spark, controls=checked)
+    duck, on_spark = (sorted(key(r) for r in controls.results(con, run)) for run in (duck_run, spark_run))
+    con.close()
+    assert on_spark == duck
+    assert Counter((control, status) for control, _, status, *_ in duck) == Counter({
+        ("account_security_contact_registered", "ok"): 1, ("kms_customer_key_rotation_enabled", "ok"): 1,
+        ("kms_customer_key_rotation_enabled", "alarm"): 1, ("kms_customer_key_rotation_enabled", "skip"): 2})

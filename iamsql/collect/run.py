@@ -5,7 +5,8 @@
 2. Per account (a few accounts at a time, up to ``max_workers`` calls at a time within each): IAM, and beside it
    CloudTrail per region, then what watches it (regions, metric filters, alarms, SNS subscriptions, the trails'
    S3 buckets: ``monitoring.py``) and the workloads that carry roles (EC2, Lambda, ECS, EKS, CodeBuild, SageMaker
-   notebooks, Glue endpoints, Cognito identity pools) per region; then,
+   notebooks, Glue endpoints, Cognito identity pools) and the KMS keys per region, and the account's alternate
+   contacts; then,
    with ``--identity``, Identity Center, Access Analyzer in every enabled region and last-accessed data
    (``identity.py``). The evidence folder and manifest do not depend on the number of workers.
 3. CloudTrail log files from S3, when asked.
@@ -29,8 +30,10 @@ import duckdb
 from iamsql.collect.account import AccountRun, Target
 from iamsql.collect.aws import Counter, base_session, check_regions, describe, make_client, parse_when
 from iamsql.collect.cloudtrail import LOOKUP_MAX_DAYS, collect_trails, lookup_events
+from iamsql.collect.contacts import collect_alternate_contacts
 from iamsql.collect.iam import collect_iam
 from iamsql.collect.identity import collect_identity
+from iamsql.collect.kms import collect_kms
 from iamsql.collect.monitoring import collect_monitoring, collect_regions
 from iamsql.collect.organization import collect_organization
 from iamsql.collect.progress import CollectProgress
@@ -139,6 +142,8 @@ def collect(
                     trails = collect_trails(run, enabled)
                     collect_monitoring(run, enabled, trails)
                     collect_workloads(run, enabled)
+                    collect_kms(run, enabled)
+                    collect_alternate_contacts(run)
                     return account_regions, enabled
 
                 try:

@@ -52,6 +52,7 @@ from iamsql.load.formats import (
     detect,
     iam,
     identity,
+    kms,
     monitoring,
     organizations,
     pages,
@@ -86,11 +87,13 @@ TRAIL_TABLE = "aws_cloudtrail_trail"
 PER_USER_TABLES = {"aws_iam_access_key"}
 # Tables listed one region at a time (list-analyzers): whole once every enabled region's listing is loaded.
 PER_REGION_TABLES = {"aws_accessanalyzer_analyzer"}
+# Tables asked one kind of row at a time (get-alternate-contact): whole once every kind is loaded.
+PER_KIND_TABLES = {kms.CONTACT: kms.CONTACT_TYPES}
 ENABLED_REGION = (None, "opt-in-not-required", "opted-in")  # DescribeRegions' OptInStatus of an enabled region
 # Why a table is partial when every output of it that was loaded says more pages follow.
 LAST_PAGE_MISSING = "it says more pages follow (IsTruncated or NextToken) and no later page is loaded"
 # Timestamp columns that look ahead (expiry, next rotation) and so say nothing about when the data was taken.
-FUTURE_TIME_COLUMNS = {"password_next_rotation", "valid_until", "expiration"}
+FUTURE_TIME_COLUMNS = {"password_next_rotation", "valid_until", "expiration", "deletion_date", "valid_to"}
 
 
 @dataclass
@@ -543,7 +546,8 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str]
         for table, keys in merged.listed[account].items():
             if table in tables and (
                     table in PER_USER_TABLES and _every_user_listed(merged, account, complete[account], keys)
-                    or table in PER_REGION_TABLES and _every_region_listed(merged, account, complete[account], keys)):
+                    or table in PER_REGION_TABLES and _every_region_listed(merged, account, complete[account], keys)
+                    or table in PER_KIND_TABLES and keys >= PER_KIND_TABLES[table]):
                 complete[account].add(table)
                 merged.covers[account].add(table)
         for table in tables.keys() & complete[account]:
@@ -692,8 +696,8 @@ def _regions_partition(tables: dict[str, dict[tuple, dict]]) -> str | None:
 
 def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str], whole: set[str]) -> None:
     """Columns that need several files or rows: group memberships, roles' instance profiles, policy attachments,
-    shadow trails, access-key akas, bucket and region ARNs, identity pool akas, partition / account / Steampipe's
-    connection columns on every row. ``whole``: the tables the account's files list whole."""
+    shadow trails, access-key akas, bucket and region ARNs, identity pool akas, KMS key aliases and titles,
+    partition / account / Steampipe's connection columns on every row. ``whole``: the tables the account's files list whole."""
     users, groups = tables.get("aws_iam_user", {}), tables.get("aws_iam_group", {})
     groups_by_name = {g.get("name"): g for g in groups.values()}
     if any("__group_names" in u for u in users.values()):
@@ -719,6 +723,7 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
     partitions = Counter(r["partition"] for rows in tables.values() for r in rows.values() if r.get("partition"))
     partition = partitions.most_common(1)[0][0] if partitions else _regions_partition(tables)
     monitoring.derive(account, tables, partition)
+    kms.derive(account, tables)
     for table, rows in tables.items():
         for row in rows.values():
             for hint in [k for k in row if k.startswith("__")]:

@@ -10701,3 +10701,36 @@ select event_id, username, cloud_trail_event -> 'responseElements' ->> 'ConsoleL
 from aws_cloudtrail_lookup_event
 where '2015-01-01T00:00:00Z' = start_time and event_name = 'ConsoleLogin'
 order by event_id;
+
+-- name: x31_kms_customer_key_rotation
+select k.arn as resource,
+  case
+    when k.key_manager = 'AWS' then 'skip'
+    when k.origin = 'EXTERNAL' or k.customer_master_key_spec <> 'SYMMETRIC_DEFAULT' then 'skip'
+    when k.key_state in ('PendingDeletion', 'Disabled') then 'skip'
+    when k.key_rotation_enabled then 'ok'
+    else 'alarm'
+  end as status,
+  coalesce(k.aliases -> 0 ->> 'AliasName', k.title) || case when k.key_rotation_enabled then ' rotates.' else ' does not rotate.' end as reason,
+  k.region, k.account_id
+from aws_kms_key as k
+order by k.arn;
+
+-- name: x31_kms_key_policy_principals_and_tags
+select k.id, k.title, jsonb_array_length(k.aliases) as aliases, s ->> 'Effect' as effect,
+  p as principal, k.tags ->> 'team' as team, k.tags_src -> 0 ->> 'TagValue' as first_tag,
+  date_part('year', k.creation_date) as created_year, k.deletion_date is not null as deleting
+from aws_kms_key as k
+  left join lateral jsonb_array_elements(k.policy_std -> 'Statement') as s on true
+  left join lateral jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as p on true
+order by k.id, p;
+
+-- name: x31_security_contact_registered
+select 'arn:' || a.partition || ':::' || a.account_id as resource,
+  case when count(c.contact_type) filter (where c.contact_type = 'SECURITY') > 0 then 'ok' else 'alarm' end as status,
+  string_agg(c.contact_type || ' ' || c.email_address, ', ' order by c.contact_type) as contacts,
+  max(c.linked_account_id) as linked_account
+from aws_account as a
+  left join aws_account_alternate_contact as c on c.account_id = a.account_id
+group by a.partition, a.account_id
+order by a.account_id;
