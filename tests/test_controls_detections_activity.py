@@ -52,8 +52,8 @@ def test_the_invictus_escalation_run_alarms_once_for_its_user(real):
     assert (account, resource) == ("123837392027", "arn:aws:iam::123837392027:user/bert-jan")
     for words in ("called 13 of the 31 privilege-escalation actions", "between 2023-07-10 11:54:39 and 2023-07-10 12:28:24",
                   "iam:AttachRolePolicy x6", "iam:UpdateAssumeRolePolicy x2", "lambda:UpdateFunctionCode x2",
-                  "sts:AssumeRole x23 (13 failed)", "from 192.168.10.20", "Terraform/1.1.2", "tools in all",
-                  "21 of the 60 calls failed"):
+                  "sts:AssumeRole x23 (13 failed)", "from 192.168.10.20 (Terraform/1.1.2, stratus-red-team_",
+                  "stratus-red-team_39f95f43-cd2f-4beb-b69e-be60b6fe1f57 and 11 more); 21 of the 60 calls failed"):
         assert words in reason, (words, reason)
 
 

@@ -1440,3 +1440,30 @@ def test_a_role_assumed_from_many_accounts_names_the_first_five_and_counts_the_r
         reason
     assert "), 870000000005 (1 call(s), last " in reason and " UTC) and 2 more; confirm" in reason, reason
     assert "870000000006" not in reason, reason
+
+
+def test_llm_jacking_and_privilege_escalation_with_many_tools_name_the_first_five_and_count_the_rest(tmp_path):
+    """The reasons named the first three user agents and then ", ... N tools in all"; they name the first five in
+    order and count the others, as the other detections do."""
+    llm, privesc = "858000000011", "858000000012"
+    names = ["ListFoundationModels", "GetFoundationModelAvailability", "PutUseCaseForModelAccess",
+             "ListFoundationModelAgreementOffers", "CreateFoundationModelAgreement", "PutFoundationModelEntitlement",
+             "InvokeModel"]
+    escalation = [("iam.amazonaws.com", "AttachUserPolicy"), ("iam.amazonaws.com", "PutRolePolicy"),
+                  ("iam.amazonaws.com", "CreateAccessKey"), ("iam.amazonaws.com", "UpdateAssumeRolePolicy"),
+                  ("lambda.amazonaws.com", "UpdateFunctionCode20150331v2"), ("ec2.amazonaws.com", "RunInstances"),
+                  ("sts.amazonaws.com", "AssumeRole")]
+    tools = ", ".join(f"aws-cli/2.15.{n}" for n in range(5)) + " and 2 more"
+    found = run(tmp_path / "llm", {llm: [
+        event(llm, at(n), name, source="bedrock.amazonaws.com", region="us-west-2", user="ci-deploy",
+              agent=f"aws-cli/2.15.{6 - n}")
+        for n, name in enumerate(names)]}, "cloudtrail_event_llm_jacking")
+    [(_, status, reason)] = found[llm]
+    assert status == "alarm", reason
+    assert f" from 198.51.100.7 ({tools}); confirm" in reason, reason
+    found = run(tmp_path / "privesc", {privesc: [
+        event(privesc, at(n), name, source=source, user="ops", agent=f"aws-cli/2.15.{6 - n}")
+        for n, (source, name) in enumerate(escalation)]}, "cloudtrail_event_privilege_escalation_activity")
+    [(_, status, reason)] = found[privesc]
+    assert status == "alarm", reason
+    assert f" from 198.51.100.7 ({tools}); confirm" in reason, reason
