@@ -1467,3 +1467,22 @@ def test_llm_jacking_and_privilege_escalation_with_many_tools_name_the_first_fiv
     [(_, status, reason)] = found[privesc]
     assert status == "alarm", reason
     assert f" from 198.51.100.7 ({tools}); confirm" in reason, reason
+
+
+def test_a_sign_in_burst_followed_by_many_sign_ins_names_the_first_five_users_and_counts_the_rest(tmp_path):
+    """The users signed in as after a burst were every one of them, in no set order; it names the first five in
+    order and counts the others, and gives the time of the first sign-in as that: the others came later."""
+    account = "858000000013"
+    users = ["grace", "frank", "erin", "dave", "carol", "bob", "alice"]
+    events = []
+    for minute, (user, result) in enumerate([(user, "Failure") for user in users] * 2 + [(user, "Success")
+                                                                                          for user in users]):
+        e = event(account, at(minute / 2), "ConsoleLogin", source="signin.amazonaws.com", user=user,
+                  ip="198.51.100.66", agent="Mozilla/5.0", response={"ConsoleLogin": result})
+        e["event_type"] = "AwsConsoleSignIn"
+        events.append(e)
+    found = run(tmp_path, {account: events}, "cloudtrail_event_console_sign_in_failures")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert (f"; then signed in as alice, bob, carol, dave, erin and 2 more from the same address, first at "
+            f"{at(7):%Y-%m-%d %H:%M:%S} UTC: reset") in reason, reason
