@@ -1486,3 +1486,27 @@ def test_a_sign_in_burst_followed_by_many_sign_ins_names_the_first_five_users_an
     assert status == "alarm", reason
     assert (f"; then signed in as alice, bob, carol, dave, erin and 2 more from the same address, first at "
             f"{at(7):%Y-%m-%d %H:%M:%S} UTC: reset") in reason, reason
+
+
+def test_a_bulk_secret_read_names_the_first_five_secrets_and_counts_the_rest(tmp_path):
+    """The reason named five secrets and then ", ..." when more than five distinct secrets were read, and nothing
+    when a read by filter made the sixth; it names the first five in order and counts the others."""
+    many, by_filter = "858000000014", "858000000015"
+
+    def read(account, n, name, **request):
+        return event(account, at(n / 4), name, source="secretsmanager.amazonaws.com", user="harvester",
+                     read_only=True, request=request)
+
+    found = run(tmp_path, {
+        many: [read(many, n, "GetSecretValue", secretId=f"app/secret-{13 - n:02d}") for n in range(14)],
+        by_filter: [read(by_filter, n, "GetSecretValue", secretId=f"app/secret-{n:02d}") for n in range(5)]
+        + [read(by_filter, 5, "BatchGetSecretValue", filters=[{"Key": "name", "Values": ["app/"]}])],
+    }, "cloudtrail_event_secret_bulk_read")
+    [(_, status, reason)] = found[many]
+    assert status == "alarm", reason
+    assert "(GetSecretValue x14; app/secret-00, app/secret-01, app/secret-02, app/secret-03, app/secret-04 and 9 more)" \
+        in reason, reason
+    [(_, status, reason)] = found[by_filter]
+    assert status == "alarm", reason
+    assert ("(BatchGetSecretValue x1, GetSecretValue x5; app/secret-00, app/secret-01, app/secret-02, app/secret-03,"
+            " app/secret-04 and 1 more)") in reason, reason
