@@ -67,9 +67,10 @@ select
   r.identity_arn as resource,
   'alarm' as status,
   'The role credentials of EC2 instance ' || r.session_name || ' (role ' || regexp_replace(r.actor_arn, '^.*/', '')
-    || ') made ' || r.calls || ' call(s) from ' || r.source_ip_address || ' between '
-    || to_char(r.first_time, 'YYYY-MM-DD HH24:MI:SS') || ' and ' || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS')
-    || ' UTC (last ' || r.event_name || ', ' || r.agent || '), an address ' || r.who
+    || ') made ' || r.calls || ' call(s) from ' || r.source_ip_address
+    || case when date_trunc('second', r.first_time) = date_trunc('second', r.event_time) then ' at '
+      else ' between ' || to_char(r.first_time, 'YYYY-MM-DD HH24:MI:SS') || ' and ' end
+    || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC (last ' || r.event_name || ', ' || r.agent || '), an address ' || r.who
     || case when r.people > 1 then ' and ' || (r.people - 1) || ' other IAM caller(s)' else '' end
     || ' also called from'
     || case when o.addresses is not null then '; the session was also used from ' || o.addresses

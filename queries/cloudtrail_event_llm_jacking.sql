@@ -129,7 +129,9 @@ select
     as resource,
   'alarm' as status,
   d.caller || ' called ' || d.actions || ' of the ' || (select listed from needed)
-    || ' Bedrock model-access actions between ' || to_char(d.first_call, 'YYYY-MM-DD HH24:MI:SS') || ' and '
+    || ' Bedrock model-access actions '
+    || case when date_trunc('second', d.first_call) = date_trunc('second', d.last_call) then 'at '
+      else 'between ' || to_char(d.first_call, 'YYYY-MM-DD HH24:MI:SS') || ' and ' end
     || to_char(d.last_call, 'YYYY-MM-DD HH24:MI:SS') || ' UTC (' || d.called || ') in ' || d.regions || ' from ' || d.ips
     || case when d.ip_count > 5 then ' and ' || (d.ip_count - 5) || ' more' else '' end
     || ' (' || d.agents || case when d.agent_count > 5 then ' and ' || (d.agent_count - 5) || ' more' else '' end || ')'

@@ -1510,3 +1510,34 @@ def test_a_bulk_secret_read_names_the_first_five_secrets_and_counts_the_rest(tmp
     assert status == "alarm", reason
     assert ("(BatchGetSecretValue x1, GetSecretValue x5; app/secret-00, app/secret-01, app/secret-02, app/secret-03,"
             " app/secret-04 and 1 more)") in reason, reason
+
+
+def test_calls_made_in_one_instant_are_at_that_time_not_between_it_and_itself(tmp_path):
+    """A reason gave the time its calls span as "between X and X" when the first and the last call were the same
+    instant; it says "at X"."""
+    llm, privesc, stolen = "858000000016", "858000000017", "858000000018"
+    names = ["ListFoundationModels", "GetFoundationModelAvailability", "PutUseCaseForModelAccess",
+             "ListFoundationModelAgreementOffers", "CreateFoundationModelAgreement", "PutFoundationModelEntitlement"]
+    escalation = [("iam.amazonaws.com", "AttachUserPolicy"), ("iam.amazonaws.com", "PutRolePolicy"),
+                  ("iam.amazonaws.com", "CreateAccessKey"), ("iam.amazonaws.com", "UpdateAssumeRolePolicy"),
+                  ("lambda.amazonaws.com", "UpdateFunctionCode20150331v2"), ("ec2.amazonaws.com", "RunInstances"),
+                  ("sts.amazonaws.com", "AssumeRole")]
+    instance = event(stolen, at(5), "ListBuckets", source="s3.amazonaws.com", role="app-role", read_only=True)
+    instance["user_identity"]["arn"] = f"arn:aws:sts::{stolen}:assumed-role/app-role/i-0123456789abcdef0"
+    found = run(tmp_path, {llm: [event(llm, at(0), name, source="bedrock.amazonaws.com", user="ci-deploy")
+                                 for name in names]}, "cloudtrail_event_llm_jacking")
+    [(_, status, reason)] = found[llm]
+    assert status == "alarm", reason
+    assert f" Bedrock model-access actions at {at(0):%Y-%m-%d %H:%M:%S} UTC (" in reason, reason
+    found = run(tmp_path / "privesc", {privesc: [event(privesc, at(0), name, source=source, user="ops")
+                                                 for source, name in escalation]},
+                "cloudtrail_event_privilege_escalation_activity")
+    [(_, status, reason)] = found[privesc]
+    assert status == "alarm", reason
+    assert f" privilege-escalation actions at {at(0):%Y-%m-%d %H:%M:%S} UTC (" in reason, reason
+    found = run(tmp_path / "stolen", {stolen: [
+        event(stolen, at(0), "ListBuckets", source="s3.amazonaws.com", user="dev", read_only=True), instance]},
+                "cloudtrail_event_instance_credentials_used_elsewhere")
+    [(_, status, reason)] = found[stolen]
+    assert status == "alarm", reason
+    assert f") made 1 call(s) from 198.51.100.7 at {at(5):%Y-%m-%d %H:%M:%S} UTC (last ListBuckets" in reason, reason
