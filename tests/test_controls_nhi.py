@@ -265,7 +265,7 @@ def test_a_refused_sign_in_is_no_use(tmp_path):
     assert classes == {arn("user", "batch-user"): "workload_usage", arn("user", "svc-old"): "name_svc_prefix"}
     # the calls' own span, not the look-back: the loaded events need not reach back 90 days
     called = (AS_OF - timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
-    assert why.startswith(f"CloudTrail shows 1 calls from {called} to {called} UTC, made with "), why
+    assert why.startswith(f"CloudTrail shows 1 call at {called} UTC, made with "), why
     assert unused[arn("user", "svc-old")]["status"] == "alarm", unused[arn("user", "svc-old")]["reason"]
     assert "last used 200 days before the data was taken" in unused[arn("user", "svc-old")]["reason"]
 

@@ -174,7 +174,7 @@ def test_accounts_without_a_match_say_which_window_was_examined(stratus):
         assert {r["account_id"] for r in ok} == accounts - {a for a, _ in expected}
     [ok] = [r for r in stratus if r["control_id"] == LOGIN_PROFILE and r["account_id"] == "946986569305"]
     assert ok["resource"] == "arn:aws:::946986569305"
-    assert ok["reason"] == ("None of the 1 CloudTrail events from 2024-07-30 21:53 to 2024-07-30 21:53 UTC matches "
+    assert ok["reason"] == ("None of the 1 CloudTrail events at 2024-07-30 21:53 UTC matches "
                             "the Sigma rule 'Console password set for an IAM user' (level high, attack.persistence, "
                             "attack.t1098).")
 

@@ -126,7 +126,9 @@ evidence as (
     end
   union all
   select u.principal_arn, rule.rule_id, null,
-    'CloudTrail shows ' || u.calls || ' calls from ' || to_char(u.first_time, 'YYYY-MM-DD HH24:MI') || ' to '
+    'CloudTrail shows ' || u.calls || case when u.calls = 1 then ' call ' else ' calls ' end
+      || case when date_trunc('minute', u.first_time) = date_trunc('minute', u.last_time) then 'at '
+        else 'from ' || to_char(u.first_time, 'YYYY-MM-DD HH24:MI') || ' to ' end
       || to_char(u.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC, made with ' || u.agents || ', and no console use'
   from usage as u, iam_principal_rule as rule
   where rule.kind = 'workload_usage' and u.console_calls = 0 and u.programmatic_calls > 0
