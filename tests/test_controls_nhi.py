@@ -270,6 +270,24 @@ def test_a_refused_sign_in_is_no_use(tmp_path):
     assert "last used 200 days before the data was taken" in unused[arn("user", "svc-old")]["reason"]
 
 
+def test_a_workload_of_many_tools_names_the_first_five_and_counts_the_rest(tmp_path):
+    """nhi_reason named every tool a workload called with, in no set order (a run id in the user agent is a tool
+    of its own here); it names the first five in order and counts the others."""
+    connection = db.connect(tmp_path / "tools.duckdb")
+    tools = ["Terraform", "Boto3", "aws-sdk-go", "aws-cli", "aws-sdk-java", "aws-sdk-js", "Pulumi"]
+    load_accounts(connection, {ACCT: {
+        "aws_iam_user": [user("batch-user")], "aws_iam_role": [],
+        "aws_cloudtrail_trail_event": [
+            event(ACCT, AS_OF - timedelta(hours=n + 1), "GetUser", user="batch-user", read_only=True,
+                  agent=f"{tool}/1.0 Linux") for n, tool in enumerate(tools)],
+    }}, AS_OF)
+    controls.create_views(connection)
+    [why] = connection.execute("select nhi_reason from iam_principal where principal_arn = ?",
+                               [arn("user", "batch-user")]).fetchone()
+    connection.close()
+    assert why.endswith(", made with Boto3, Pulumi, Terraform, aws-cli, aws-sdk-go and 2 more, and no console use"), why
+
+
 def test_every_nhi_control_has_an_alarm_and_a_pass_case():
     from .test_controls_expected import CONTROLS as TESTED_THERE  # the controls of issue 12: test_controls_expected
     shipped = {c.id for c in controls.load_controls() if c.id.startswith("nhi_")}
