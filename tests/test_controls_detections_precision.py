@@ -1541,3 +1541,26 @@ def test_calls_made_in_one_instant_are_at_that_time_not_between_it_and_itself(tm
     [(_, status, reason)] = found[stolen]
     assert status == "alarm", reason
     assert f") made 1 call(s) from 198.51.100.7 at {at(5):%Y-%m-%d %H:%M:%S} UTC (last ListBuckets" in reason, reason
+
+
+def test_instance_credentials_used_from_two_peoples_addresses_count_the_calls_of_the_address_named(tmp_path):
+    """The reason counted the session's calls from every address people called from but named the last one's
+    address and times; it counts the calls of the address it names and the others apart."""
+    account = "858000000019"
+
+    def instance_call(minute, ip):
+        row = event(account, at(minute), "ListBuckets", source="s3.amazonaws.com", role="app-role", read_only=True,
+                    ip=ip)
+        row["user_identity"]["arn"] = f"arn:aws:sts::{account}:assumed-role/app-role/i-0123456789abcdef0"
+        return row
+
+    found = run(tmp_path, {account: [
+        event(account, at(0), "ListUsers", user="dev", read_only=True, ip="198.51.100.7"),
+        event(account, at(0), "ListUsers", user="ops", read_only=True, ip="203.0.113.9"),
+        instance_call(1, "198.51.100.7"), instance_call(2, "198.51.100.7"), instance_call(3, "203.0.113.9")]},
+        "cloudtrail_event_instance_credentials_used_elsewhere")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert (f") made 1 call(s) from 203.0.113.9 at {at(3):%Y-%m-%d %H:%M:%S} UTC (last ListBuckets, aws-cli/2.15.0),"
+            f" an address arn:aws:iam::{account}:user/ops also called from; it made 2 more call(s) from 1 other"
+            " address(es) IAM callers used: the credentials") in reason, reason
