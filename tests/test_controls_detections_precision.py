@@ -1564,3 +1564,21 @@ def test_instance_credentials_used_from_two_peoples_addresses_count_the_calls_of
     assert (f") made 1 call(s) from 203.0.113.9 at {at(3):%Y-%m-%d %H:%M:%S} UTC (last ListBuckets, aws-cli/2.15.0),"
             f" an address arn:aws:iam::{account}:user/ops also called from; it made 2 more call(s) from 1 other"
             " address(es) IAM callers used: the credentials") in reason, reason
+
+
+def test_an_identity_armed_after_midnight_gives_the_date_of_its_last_step(tmp_path):
+    """The reason gave the time of the last arming step without its date ("created ... at 2024-05-31 23:50:00 UTC
+    ... and by 00:10:00 UTC gave it"), which reads as before the creation; a step on another day names its date."""
+    account = "858000000020"
+    admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+    found = run(tmp_path, {account: [
+        event(account, at(710), "CreateUser", user="intruder", request={"userName": "backdoor"},
+              response={"user": {"userName": "backdoor", "arn": f"arn:aws:iam::{account}:user/backdoor"}}),
+        event(account, at(715), "AttachUserPolicy", user="intruder", request={"userName": "backdoor", "policyArn": admin}),
+        event(account, at(730), "CreateAccessKey", user="intruder", request={"userName": "backdoor"},
+              response={"accessKey": {"accessKeyId": "AKIAEXAMPLEBACKDOOR2", "userName": "backdoor"}}),
+    ]}, "cloudtrail_event_new_principal_granted_power")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert f" at {at(710):%Y-%m-%d %H:%M:%S} UTC from " in reason, reason
+    assert f") and by {at(730):%Y-%m-%d %H:%M:%S} UTC gave it " in reason, reason
