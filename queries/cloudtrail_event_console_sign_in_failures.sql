@@ -71,12 +71,17 @@ summary as (
   group by account_id, ip, burst_start
 ),
 success as (
-  select s.account_id, s.ip, min(g.event_time) as first_success,
-    string_agg(distinct g.user_name, ', ') as signed_in_as
-  from summary as s
-    join sign_in as g on g.account_id = s.account_id and g.ip = s.ip and g.result = 'Success'
-      and g.event_time >= s.burst_start and g.event_time <= s.burst_end + :window_minutes * interval '1 minute'
-  group by s.account_id, s.ip
+  select g.account_id, g.ip, min(g.event_time) as first_success, count(*) as sign_ins,
+    string_agg(distinct g.user_name, ', ' order by g.user_name) filter (where g.user_rank <= 5) as signed_in_as,
+    count(distinct g.user_name) as signed_in_users
+  from (
+    -- each user signed in as numbered in name order, so that the reason names the first five
+    select g.*, dense_rank() over (partition by g.account_id, g.ip order by g.user_name nulls last) as user_rank
+    from summary as s
+      join sign_in as g on g.account_id = s.account_id and g.ip = s.ip and g.result = 'Success'
+        and g.event_time >= s.burst_start and g.event_time <= s.burst_end + :window_minutes * interval '1 minute'
+  ) as g
+  group by g.account_id, g.ip
 )
 select
   'arn:' || s.partition || ':::' || s.account_id || '#' || s.ip as resource,
@@ -90,8 +95,12 @@ select
                    || case when s.users > 5 then ' and ' || (s.users - 5) || ' more' else '' end || ')' end,
                  case when s.unknown_names > 0 then s.unknown_names || ' attempt(s) with a user name that is not an IAM '
                    || 'user of the account' end)
-    || case when g.first_success is not null then '; then signed in as ' || g.signed_in_as || ' from the same address at '
-      || to_char(g.first_success, 'YYYY-MM-DD HH24:MI:SS') || ' UTC: reset that password and review the session'
+    || case when g.first_success is not null then '; then signed in as ' || g.signed_in_as
+      || case when g.signed_in_users > 5 then ' and ' || (g.signed_in_users - 5) || ' more' else '' end
+      || ' from the same address' || case when g.sign_ins > 1 then ', first at ' else ' at ' end
+      || to_char(g.first_success, 'YYYY-MM-DD HH24:MI:SS') || ' UTC: '
+      || case when g.signed_in_users > 1 then 'reset those passwords and review the sessions'
+        else 'reset that password and review the session' end
       else '; no successful sign-in from the address followed' end
     || '.' as reason,
   s.account_id,

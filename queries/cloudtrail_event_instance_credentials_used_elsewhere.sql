@@ -56,28 +56,41 @@ own as (
                       and p.vpc_endpoint_id is not distinct from i.vpc_endpoint_id)
   group by i.account_id, i.identity_arn
 ),
+-- the session's calls from people's addresses, and from how many of them
+hit_total as (
+  select account_id, identity_arn, count(*) as calls,
+    count(distinct source_ip_address || coalesce('@' || vpc_endpoint_id, '')) as addresses
+  from hit
+  group by account_id, identity_arn
+),
+-- the last call names its address: the calls and first time counted are that address's
 ranked as (
   select h.*,
     row_number() over (partition by h.account_id, h.identity_arn order by h.event_time desc, h.event_id) as rn,
-    count(*) over (partition by h.account_id, h.identity_arn) as calls,
-    min(h.event_time) over (partition by h.account_id, h.identity_arn) as first_time
+    count(*) over (partition by h.account_id, h.identity_arn, h.source_ip_address, h.vpc_endpoint_id) as calls,
+    min(h.event_time) over (partition by h.account_id, h.identity_arn, h.source_ip_address, h.vpc_endpoint_id)
+      as first_time
   from hit as h
 )
 select
   r.identity_arn as resource,
   'alarm' as status,
   'The role credentials of EC2 instance ' || r.session_name || ' (role ' || regexp_replace(r.actor_arn, '^.*/', '')
-    || ') made ' || r.calls || ' call(s) from ' || r.source_ip_address || ' between '
-    || to_char(r.first_time, 'YYYY-MM-DD HH24:MI:SS') || ' and ' || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS')
-    || ' UTC (last ' || r.event_name || ', ' || r.agent || '), an address ' || r.who
+    || ') made ' || r.calls || ' call(s) from ' || r.source_ip_address
+    || case when date_trunc('second', r.first_time) = date_trunc('second', r.event_time) then ' at '
+      else ' between ' || to_char(r.first_time, 'YYYY-MM-DD HH24:MI:SS') || ' and ' end
+    || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC (last ' || r.event_name || ', ' || r.agent || '), an address ' || r.who
     || case when r.people > 1 then ' and ' || (r.people - 1) || ' other IAM caller(s)' else '' end
     || ' also called from'
+    || case when t.addresses > 1 then '; it made ' || (t.calls - r.calls) || ' more call(s) from '
+      || (t.addresses - 1) || ' other address(es) IAM callers used' else '' end
     || case when o.addresses is not null then '; the session was also used from ' || o.addresses
       || ' other address(es), the instance''s own' else '' end
     || ': the credentials were used off the instance; revoke the role''s sessions.' as reason,
   r.account_id,
   'global' as region
 from ranked as r
+  join hit_total as t on t.account_id = r.account_id and t.identity_arn = r.identity_arn
   left join own as o on o.account_id = r.account_id and o.identity_arn = r.identity_arn
 where r.rn = 1
 union all

@@ -95,8 +95,9 @@ burst as (
 ),
 burst_call as (
   select b.account_id, b.caller, b.started, b.actions, c.action, c.event_time, c.error_code, c.ip, c.agent, c.region, c.partition,
-    -- each address numbered in name order, so that the reason names the first five
-    dense_rank() over (partition by b.account_id, b.caller order by c.ip nulls last) as ip_rank
+    -- each address and agent numbered in name order, so that the reason names the first five of each
+    dense_rank() over (partition by b.account_id, b.caller order by c.ip nulls last) as ip_rank,
+    dense_rank() over (partition by b.account_id, b.caller order by c.agent nulls last) as agent_rank
   from burst as b
     join listed_call as c on c.account_id = b.account_id and c.caller = b.caller and c.minute >= b.started
       and c.minute < b.started + :window_minutes * interval '1 minute'
@@ -108,15 +109,13 @@ burst_summary as (
     count(*) filter (where u.error_code is not null) as failed,
     string_agg(distinct u.ip, ', ' order by u.ip) filter (where u.ip_rank <= 5) as ips,
     count(distinct u.ip) as ip_count, string_agg(distinct u.region, ', ' order by u.region) as regions,
+    string_agg(distinct u.agent, ', ' order by u.agent) filter (where u.agent_rank <= 5) as agents,
     count(distinct u.agent) as agent_count
   from burst_call as u
   group by u.account_id, u.caller, u.started, u.actions
 ),
 detail as (
   select s.*,
-    (select string_agg(x.agent, ', ' order by x.agent)
-       from (select distinct c.agent from burst_call as c where c.account_id = s.account_id and c.caller = s.caller
-             order by c.agent limit 3) as x) as agents,
     (select string_agg(x.action || ' x' || x.calls || case when x.failed > 0 then ' (' || x.failed || ' failed)' else '' end,
                        ', ' order by x.action) from (
         select c.action, count(*) as calls, count(*) filter (where c.error_code is not null) as failed
@@ -130,10 +129,12 @@ select
     as resource,
   'alarm' as status,
   d.caller || ' called ' || d.actions || ' of the ' || (select listed from needed)
-    || ' Bedrock model-access actions between ' || to_char(d.first_call, 'YYYY-MM-DD HH24:MI:SS') || ' and '
+    || ' Bedrock model-access actions '
+    || case when date_trunc('second', d.first_call) = date_trunc('second', d.last_call) then 'at '
+      else 'between ' || to_char(d.first_call, 'YYYY-MM-DD HH24:MI:SS') || ' and ' end
     || to_char(d.last_call, 'YYYY-MM-DD HH24:MI:SS') || ' UTC (' || d.called || ') in ' || d.regions || ' from ' || d.ips
     || case when d.ip_count > 5 then ' and ' || (d.ip_count - 5) || ' more' else '' end
-    || ' (' || d.agents || case when d.agent_count > 3 then ', ... ' || d.agent_count || ' tools in all' else '' end || ')'
+    || ' (' || d.agents || case when d.agent_count > 5 then ' and ' || (d.agent_count - 5) || ' more' else '' end || ')'
     || case when d.failed > 0 then '; ' || d.failed || ' of the ' || d.calls || ' calls failed' else '' end
     || '; confirm it is planned model access.' as reason,
   d.account_id,

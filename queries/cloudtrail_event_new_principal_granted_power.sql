@@ -146,7 +146,10 @@ select
   r.created_arn as resource,
   r.verdict as status,
   r.caller || ' created ' || r.kind || ' ' || r.name || ' at ' || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS')
-    || ' UTC from ' || r.ip || ' (' || r.agent || ') and by ' || to_char(r.last_step, 'HH24:MI:SS') || ' UTC gave it '
+    || ' UTC from ' || r.ip || ' (' || r.agent || ') and by '
+    -- the last step's date where it is another day than the creation's
+    || case when date_trunc('day', r.last_step) = date_trunc('day', r.event_time) then to_char(r.last_step, 'HH24:MI:SS')
+         else to_char(r.last_step, 'YYYY-MM-DD HH24:MI:SS') end || ' UTC gave it '
     || r.steps || case when r.verdict = 'alarm' then '; confirm this identity was meant to exist.'
                        when r.verdict = 'skip' then '; whether that arms it depends on the role of a resource that is '
                          || 'not loaded.'

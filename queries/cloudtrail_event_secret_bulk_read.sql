@@ -122,6 +122,8 @@ burst as (
     count(distinct r.ip) as ip_count,
     string_agg(distinct r.agent, ', ' order by r.agent) filter (where r.agent_rank <= 5) as agents,
     count(distinct r.agent) as agent_count,
+    -- what the reason's examples are taken from: the secrets and what stands for several (a path, a filter)
+    count(distinct r.name) as name_count,
     min(r.partition) as partition
   from bulk as b
     join burst_read as r on r.account_id = b.account_id and r.caller = b.caller
@@ -149,7 +151,8 @@ select
                  case when d.by_filter then 'every secret matching a filter' end)
     || ' within ' || :window_minutes || case when :window_minutes = 1 then ' minute' else ' minutes' end
     || ' from ' || to_char(d.started, 'YYYY-MM-DD HH24:MI') || ' UTC ('
-    || d.calls || '; ' || d.examples || case when d.secrets > 5 then ', ...' else '' end || ') from ' || d.ips
+    || d.calls || '; ' || d.examples || case when d.name_count > 5 then ' and ' || (d.name_count - 5) || ' more' else '' end
+    || ') from ' || d.ips
     || case when d.ip_count > 5 then ' and ' || (d.ip_count - 5) || ' more' else '' end
     || ' (' || d.agents
     || case when d.agent_count > 5 then ' and ' || (d.agent_count - 5) || ' more' else '' end || ')'

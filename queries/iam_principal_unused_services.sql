@@ -23,19 +23,33 @@ requires: [aws_iam_access_advisor]
 parameters:
   max_unused_days: 90
 */
-with services as (
+with service_use as (
   select principal_arn, account_id,
     count(*) as granted,
     string_agg(service_namespace, ', ' order by service_namespace)
-      filter (where last_authenticated is null) as never,
+      filter (where last_authenticated is null and list_rank <= 5) as never_named,
+    count(*) filter (where last_authenticated is null) as never_count,
     string_agg(service_namespace || ' (' || date_part('day', now() - last_authenticated)::int
       || case when date_part('day', now() - last_authenticated)::int = 1 then ' day' else ' days' end || ')', ', '
                order by service_namespace)
-      filter (where last_authenticated < now() - :max_unused_days * interval '1 day') as stale,
-    count(*) filter (where last_authenticated is null
-                        or last_authenticated < now() - :max_unused_days * interval '1 day') as unused
-  from aws_iam_access_advisor
+      filter (where stale and list_rank <= 5) as stale_named,
+    count(*) filter (where stale) as stale_count,
+    count(*) filter (where last_authenticated is null or stale) as unused
+  from (
+    -- the services never accessed, and those accessed too long ago, each numbered in name order, so that the
+    -- reason names the first five of each
+    select a.*, row_number() over (partition by a.principal_arn, a.account_id, a.last_authenticated is null, a.stale
+                                   order by a.service_namespace) as list_rank
+    from (select v.*, v.last_authenticated < now() - :max_unused_days * interval '1 day' as stale
+          from aws_iam_access_advisor as v) as a
+  ) as a
   group by principal_arn, account_id
+), services as (
+  -- the lists the reason names (NULL when empty), the first five of each and how many more
+  select u.*,
+    u.never_named || case when u.never_count > 5 then ' and ' || (u.never_count - 5) || ' more' else '' end as never,
+    u.stale_named || case when u.stale_count > 5 then ' and ' || (u.stale_count - 5) || ' more' else '' end as stale
+  from service_use as u
 ), measured as (
   -- the principals whose last-accessed data is loaded, also those it lists no service for
   select account_id, key as principal_arn from iamsql_listed where table_name = 'aws_iam_access_advisor'

@@ -178,12 +178,12 @@ def test_each_detection_is_quiet_on_the_other_techniques(stratus):
 def test_accounts_without_a_match_say_which_window_was_examined(stratus):
     ok = [r for r in stratus if r["control_id"] == "cloudtrail_event_role_trust_opened" and r["account_id"] == "946986569305"]
     assert [r["status"] for r in ok] == ["ok"]
-    assert ok[0]["reason"] == ("None of the 1 CloudTrail events from 2024-07-30 21:53 to 2024-07-30 21:53 UTC opens a role "
+    assert ok[0]["reason"] == ("None of the 1 CloudTrail events at 2024-07-30 21:53 UTC opens a role "
                                "trust to an outside account, everyone or an unconditioned federated provider.")
     # the window's minutes are the parameter's value (60 by default); the reason said "within replace_minutes minutes"
     [mfa] = [r for r in stratus if r["control_id"] == "cloudtrail_event_mfa_device_removed"
              and r["account_id"] == "946986569305"]
-    assert mfa["reason"] == ("None of the 1 CloudTrail events from 2024-07-30 21:53 to 2024-07-30 21:53 UTC removes an MFA "
+    assert mfa["reason"] == ("None of the 1 CloudTrail events at 2024-07-30 21:53 UTC removes an MFA "
                              "device without enabling another within 60 minutes."), mfa
 
 

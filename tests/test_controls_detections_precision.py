@@ -1440,3 +1440,145 @@ def test_a_role_assumed_from_many_accounts_names_the_first_five_and_counts_the_r
         reason
     assert "), 870000000005 (1 call(s), last " in reason and " UTC) and 2 more; confirm" in reason, reason
     assert "870000000006" not in reason, reason
+
+
+def test_llm_jacking_and_privilege_escalation_with_many_tools_name_the_first_five_and_count_the_rest(tmp_path):
+    """The reasons named the first three user agents and then ", ... N tools in all"; they name the first five in
+    order and count the others, as the other detections do."""
+    llm, privesc = "858000000011", "858000000012"
+    names = ["ListFoundationModels", "GetFoundationModelAvailability", "PutUseCaseForModelAccess",
+             "ListFoundationModelAgreementOffers", "CreateFoundationModelAgreement", "PutFoundationModelEntitlement",
+             "InvokeModel"]
+    escalation = [("iam.amazonaws.com", "AttachUserPolicy"), ("iam.amazonaws.com", "PutRolePolicy"),
+                  ("iam.amazonaws.com", "CreateAccessKey"), ("iam.amazonaws.com", "UpdateAssumeRolePolicy"),
+                  ("lambda.amazonaws.com", "UpdateFunctionCode20150331v2"), ("ec2.amazonaws.com", "RunInstances"),
+                  ("sts.amazonaws.com", "AssumeRole")]
+    tools = ", ".join(f"aws-cli/2.15.{n}" for n in range(5)) + " and 2 more"
+    found = run(tmp_path / "llm", {llm: [
+        event(llm, at(n), name, source="bedrock.amazonaws.com", region="us-west-2", user="ci-deploy",
+              agent=f"aws-cli/2.15.{6 - n}")
+        for n, name in enumerate(names)]}, "cloudtrail_event_llm_jacking")
+    [(_, status, reason)] = found[llm]
+    assert status == "alarm", reason
+    assert f" from 198.51.100.7 ({tools}); confirm" in reason, reason
+    found = run(tmp_path / "privesc", {privesc: [
+        event(privesc, at(n), name, source=source, user="ops", agent=f"aws-cli/2.15.{6 - n}")
+        for n, (source, name) in enumerate(escalation)]}, "cloudtrail_event_privilege_escalation_activity")
+    [(_, status, reason)] = found[privesc]
+    assert status == "alarm", reason
+    assert f" from 198.51.100.7 ({tools}); confirm" in reason, reason
+
+
+def test_a_sign_in_burst_followed_by_many_sign_ins_names_the_first_five_users_and_counts_the_rest(tmp_path):
+    """The users signed in as after a burst were every one of them, in no set order; it names the first five in
+    order and counts the others, and gives the time of the first sign-in as that: the others came later."""
+    account = "858000000013"
+    users = ["grace", "frank", "erin", "dave", "carol", "bob", "alice"]
+    events = []
+    for minute, (user, result) in enumerate([(user, "Failure") for user in users] * 2 + [(user, "Success")
+                                                                                          for user in users]):
+        e = event(account, at(minute / 2), "ConsoleLogin", source="signin.amazonaws.com", user=user,
+                  ip="198.51.100.66", agent="Mozilla/5.0", response={"ConsoleLogin": result})
+        e["event_type"] = "AwsConsoleSignIn"
+        events.append(e)
+    found = run(tmp_path, {account: events}, "cloudtrail_event_console_sign_in_failures")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert (f"; then signed in as alice, bob, carol, dave, erin and 2 more from the same address, first at "
+            f"{at(7):%Y-%m-%d %H:%M:%S} UTC: reset") in reason, reason
+
+
+def test_a_bulk_secret_read_names_the_first_five_secrets_and_counts_the_rest(tmp_path):
+    """The reason named five secrets and then ", ..." when more than five distinct secrets were read, and nothing
+    when a read by filter made the sixth; it names the first five in order and counts the others."""
+    many, by_filter = "858000000014", "858000000015"
+
+    def read(account, n, name, **request):
+        return event(account, at(n / 4), name, source="secretsmanager.amazonaws.com", user="harvester",
+                     read_only=True, request=request)
+
+    found = run(tmp_path, {
+        many: [read(many, n, "GetSecretValue", secretId=f"app/secret-{13 - n:02d}") for n in range(14)],
+        by_filter: [read(by_filter, n, "GetSecretValue", secretId=f"app/secret-{n:02d}") for n in range(5)]
+        + [read(by_filter, 5, "BatchGetSecretValue", filters=[{"Key": "name", "Values": ["app/"]}])],
+    }, "cloudtrail_event_secret_bulk_read")
+    [(_, status, reason)] = found[many]
+    assert status == "alarm", reason
+    assert "(GetSecretValue x14; app/secret-00, app/secret-01, app/secret-02, app/secret-03, app/secret-04 and 9 more)" \
+        in reason, reason
+    [(_, status, reason)] = found[by_filter]
+    assert status == "alarm", reason
+    assert ("(BatchGetSecretValue x1, GetSecretValue x5; app/secret-00, app/secret-01, app/secret-02, app/secret-03,"
+            " app/secret-04 and 1 more)") in reason, reason
+
+
+def test_calls_made_in_one_instant_are_at_that_time_not_between_it_and_itself(tmp_path):
+    """A reason gave the time its calls span as "between X and X" when the first and the last call were the same
+    instant; it says "at X"."""
+    llm, privesc, stolen = "858000000016", "858000000017", "858000000018"
+    names = ["ListFoundationModels", "GetFoundationModelAvailability", "PutUseCaseForModelAccess",
+             "ListFoundationModelAgreementOffers", "CreateFoundationModelAgreement", "PutFoundationModelEntitlement"]
+    escalation = [("iam.amazonaws.com", "AttachUserPolicy"), ("iam.amazonaws.com", "PutRolePolicy"),
+                  ("iam.amazonaws.com", "CreateAccessKey"), ("iam.amazonaws.com", "UpdateAssumeRolePolicy"),
+                  ("lambda.amazonaws.com", "UpdateFunctionCode20150331v2"), ("ec2.amazonaws.com", "RunInstances"),
+                  ("sts.amazonaws.com", "AssumeRole")]
+    instance = event(stolen, at(5), "ListBuckets", source="s3.amazonaws.com", role="app-role", read_only=True)
+    instance["user_identity"]["arn"] = f"arn:aws:sts::{stolen}:assumed-role/app-role/i-0123456789abcdef0"
+    found = run(tmp_path, {llm: [event(llm, at(0), name, source="bedrock.amazonaws.com", user="ci-deploy")
+                                 for name in names]}, "cloudtrail_event_llm_jacking")
+    [(_, status, reason)] = found[llm]
+    assert status == "alarm", reason
+    assert f" Bedrock model-access actions at {at(0):%Y-%m-%d %H:%M:%S} UTC (" in reason, reason
+    found = run(tmp_path / "privesc", {privesc: [event(privesc, at(0), name, source=source, user="ops")
+                                                 for source, name in escalation]},
+                "cloudtrail_event_privilege_escalation_activity")
+    [(_, status, reason)] = found[privesc]
+    assert status == "alarm", reason
+    assert f" privilege-escalation actions at {at(0):%Y-%m-%d %H:%M:%S} UTC (" in reason, reason
+    found = run(tmp_path / "stolen", {stolen: [
+        event(stolen, at(0), "ListBuckets", source="s3.amazonaws.com", user="dev", read_only=True), instance]},
+                "cloudtrail_event_instance_credentials_used_elsewhere")
+    [(_, status, reason)] = found[stolen]
+    assert status == "alarm", reason
+    assert f") made 1 call(s) from 198.51.100.7 at {at(5):%Y-%m-%d %H:%M:%S} UTC (last ListBuckets" in reason, reason
+
+
+def test_instance_credentials_used_from_two_peoples_addresses_count_the_calls_of_the_address_named(tmp_path):
+    """The reason counted the session's calls from every address people called from but named the last one's
+    address and times; it counts the calls of the address it names and the others apart."""
+    account = "858000000019"
+
+    def instance_call(minute, ip):
+        row = event(account, at(minute), "ListBuckets", source="s3.amazonaws.com", role="app-role", read_only=True,
+                    ip=ip)
+        row["user_identity"]["arn"] = f"arn:aws:sts::{account}:assumed-role/app-role/i-0123456789abcdef0"
+        return row
+
+    found = run(tmp_path, {account: [
+        event(account, at(0), "ListUsers", user="dev", read_only=True, ip="198.51.100.7"),
+        event(account, at(0), "ListUsers", user="ops", read_only=True, ip="203.0.113.9"),
+        instance_call(1, "198.51.100.7"), instance_call(2, "198.51.100.7"), instance_call(3, "203.0.113.9")]},
+        "cloudtrail_event_instance_credentials_used_elsewhere")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert (f") made 1 call(s) from 203.0.113.9 at {at(3):%Y-%m-%d %H:%M:%S} UTC (last ListBuckets, aws-cli/2.15.0),"
+            f" an address arn:aws:iam::{account}:user/ops also called from; it made 2 more call(s) from 1 other"
+            " address(es) IAM callers used: the credentials") in reason, reason
+
+
+def test_an_identity_armed_after_midnight_gives_the_date_of_its_last_step(tmp_path):
+    """The reason gave the time of the last arming step without its date ("created ... at 2024-05-31 23:50:00 UTC
+    ... and by 00:10:00 UTC gave it"), which reads as before the creation; a step on another day names its date."""
+    account = "858000000020"
+    admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+    found = run(tmp_path, {account: [
+        event(account, at(710), "CreateUser", user="intruder", request={"userName": "backdoor"},
+              response={"user": {"userName": "backdoor", "arn": f"arn:aws:iam::{account}:user/backdoor"}}),
+        event(account, at(715), "AttachUserPolicy", user="intruder", request={"userName": "backdoor", "policyArn": admin}),
+        event(account, at(730), "CreateAccessKey", user="intruder", request={"userName": "backdoor"},
+              response={"accessKey": {"accessKeyId": "AKIAEXAMPLEBACKDOOR2", "userName": "backdoor"}}),
+    ]}, "cloudtrail_event_new_principal_granted_power")
+    [(_, status, reason)] = found[account]
+    assert status == "alarm", reason
+    assert f" at {at(710):%Y-%m-%d %H:%M:%S} UTC from " in reason, reason
+    assert f") and by {at(730):%Y-%m-%d %H:%M:%S} UTC gave it " in reason, reason

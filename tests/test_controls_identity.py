@@ -405,6 +405,18 @@ def test_services_never_or_long_ago_accessed_alarm(tmp_path):
     assert found[f"arn:aws:iam::{ACCOUNT}:user/no-data"][0] == "skip"
 
 
+def test_many_unused_services_name_the_first_five_of_each_list_and_count_the_rest(tmp_path):
+    """A principal granted every service listed each one it did not use, hundreds for an administrator; the reason
+    names the first five of each list in order and counts the others."""
+    unused = {f"svc{n}": None for n in range(7, 0, -1)} | {f"old{n}": days_ago(200 + n) for n in range(7, 0, -1)}
+    found = check(tmp_path, advisor_outputs({"s3": days_ago(5), **unused}), "iam_principal_unused_services")
+    status, reason = found[f"arn:aws:iam::{ACCOUNT}:user/app-ci"]
+    assert status == "alarm", reason
+    assert ("has not used 14 of its 15 granted services in 90 days: not accessed in the 400-day tracking period: "
+            "svc1, svc2, svc3, svc4, svc5 and 2 more; last accessed too long ago: old1 (201 days), old2 (202 days), "
+            "old3 (203 days), old4 (204 days), old5 (205 days) and 2 more; remove") in reason, reason
+
+
 def test_services_of_a_principal_younger_than_the_tracking_period_were_never_accessed(tmp_path):
     files = advisor_outputs({"s3": days_ago(5)})
     files["get-account-authorization-details.json"]["UserDetailList"] = [user("young-ci", days_ago(200))]

@@ -265,9 +265,27 @@ def test_a_refused_sign_in_is_no_use(tmp_path):
     assert classes == {arn("user", "batch-user"): "workload_usage", arn("user", "svc-old"): "name_svc_prefix"}
     # the calls' own span, not the look-back: the loaded events need not reach back 90 days
     called = (AS_OF - timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
-    assert why.startswith(f"CloudTrail shows 1 calls from {called} to {called} UTC, made with "), why
+    assert why.startswith(f"CloudTrail shows 1 call at {called} UTC, made with "), why
     assert unused[arn("user", "svc-old")]["status"] == "alarm", unused[arn("user", "svc-old")]["reason"]
     assert "last used 200 days before the data was taken" in unused[arn("user", "svc-old")]["reason"]
+
+
+def test_a_workload_of_many_tools_names_the_first_five_and_counts_the_rest(tmp_path):
+    """nhi_reason named every tool a workload called with, in no set order (a run id in the user agent is a tool
+    of its own here); it names the first five in order and counts the others."""
+    connection = db.connect(tmp_path / "tools.duckdb")
+    tools = ["Terraform", "Boto3", "aws-sdk-go", "aws-cli", "aws-sdk-java", "aws-sdk-js", "Pulumi"]
+    load_accounts(connection, {ACCT: {
+        "aws_iam_user": [user("batch-user")], "aws_iam_role": [],
+        "aws_cloudtrail_trail_event": [
+            event(ACCT, AS_OF - timedelta(hours=n + 1), "GetUser", user="batch-user", read_only=True,
+                  agent=f"{tool}/1.0 Linux") for n, tool in enumerate(tools)],
+    }}, AS_OF)
+    controls.create_views(connection)
+    [why] = connection.execute("select nhi_reason from iam_principal where principal_arn = ?",
+                               [arn("user", "batch-user")]).fetchone()
+    connection.close()
+    assert why.endswith(", made with Boto3, Pulumi, Terraform, aws-cli, aws-sdk-go and 2 more, and no console use"), why
 
 
 def test_every_nhi_control_has_an_alarm_and_a_pass_case():

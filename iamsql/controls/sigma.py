@@ -249,7 +249,7 @@ def convert_rule(rule, path: Path, stem: str | None = None) -> SigmaRule:
         rationale=("Sigma rule " + (rule_id or path.name) + (f" by {rule.author}" if rule.author else "")
                    + (f"; false positives: {'; '.join(map(str, rule.falsepositives))}" if rule.falsepositives else "")),
         remediation="Confirm with the caller's owner that the matching call was planned; if not, treat it as an incident.",
-        tables=("iamsql_account", "aws_cloudtrail_trail_event"),
+        tables=("cloudtrail_event_window", "aws_cloudtrail_trail_event"),
         requires=("aws_cloudtrail_trail_event",),
         parameters={"lookback_days": LOOKBACK_DAYS},
         sql=control_sql(condition, title=title, level=level, tags=tags, rule_id=rule_id or path.name),
@@ -413,12 +413,6 @@ with hit as (
   from aws_cloudtrail_trail_event as t
   where t.event_time > now() - :lookback_days * interval '1 day' and t.event_time <= now()
     and ({condition})
-),
-events as (
-  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
-  from aws_cloudtrail_trail_event
-  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
-  group by account_id
 )
 select
   h.caller || '#' || h.event_id as resource,
@@ -439,16 +433,12 @@ select
 from hit as h
 union all
 select
-  'arn:' || a.partition || ':::' || a.account_id,
-  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
-  case
-    when coalesce(ev.events, 0) = 0 then
-      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || ' days before the data was taken, so {_literal(said)[1:-1]} cannot be judged.'
-    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
-      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC matches {_literal(said)[1:-1]}.'
-  end,
-  a.account_id,
+  w.resource,
+  w.status,
+  case when w.status = 'ok' then w.summary || ' matches {_literal(said)[1:-1]}.'
+    else w.summary || ' falls in the ' || :lookback_days || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so {_literal(said)[1:-1]} cannot be judged.' end,
+  w.account_id,
   'global',
   {_literal(rule_id)},
   {_literal(attack) if attack else "cast(null as text)"},
@@ -456,7 +446,8 @@ select
   cast(null as text),
   cast(null as text),
   cast(null as text)
-from iamsql_account as a
-  left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from hit as h where h.account_id = a.account_id)
+from cloudtrail_event_window as w
+where coalesce(w.earlier_time <= now() - :lookback_days * interval '1 day', true)
+  and coalesce(w.first_time > now() - :lookback_days * interval '1 day', true)
+  and not exists (select 1 from hit as h where h.account_id = w.account_id)
 """.strip()

@@ -8,8 +8,10 @@ Columns, as the Steampipe AWS plugin has them: event_id, event_name, event_sourc
 NULL where the record does not say), access_key_id (NULL where the record names none), event_time, username, resources, cloud_trail_event (the whole
 record), title (the event name), partition, region, account_id, and the connection columns.
 - username, as LookupEvents fills it: an IAM user's user name, an assumed role's session name (the part of its
-  ARN after the last `/`); NULL for other identities (root, AWS services, federated users), whose LookupEvents
-  user name iamsql does not derive.
+  ARN after the last `/`), as in the LookupEvents outputs of tests/data. NULL for an AWS service's event, which
+  LookupEvents gives without a Username (the same outputs). NULL also for the root user and federated callers
+  (FederatedUser, SAMLUser, WebIdentityUser): AWS documents Username only as "a user name or role name of the
+  requester", not what it holds for them, so iamsql does not make one up; query user_identity for those.
 - resources: always NULL. LookupEvents' resource list is computed by CloudTrail from the request and is not part
   of the record; iamsql does not keep it.
 - start_time, end_time, resource_name, resource_type are Steampipe's filter-only columns (the call's parameters):

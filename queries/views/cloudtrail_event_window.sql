@@ -12,8 +12,9 @@ account without events has only that one, earlier_time NULL too).
 
 Columns: account_id, resource (the account, `arn:<partition>:::<account>`), earlier_time (the newest event time
 before the window's first), first_time, last_time, events (how many in the window), status (`ok` when it holds
-events, else `skip`: nothing to judge), span (`from <first> to <last> UTC`, times to the minute: the time the
-loaded events cover, which a reason names instead of the whole look-back; NULL when the window is empty), summary
+events, else `skip`: nothing to judge), span (`from <first> to <last> UTC`, times to the minute, or `at <time> UTC`
+when they are one minute: the time the loaded events cover, which a reason names instead of the whole look-back;
+NULL when the window is empty), summary
 (`None of the <events> CloudTrail events <span>`, for the detection to end with what it looked for; for an empty
 window `None of the loaded CloudTrail events of account <account> (the newest from <earlier> UTC)`, the newest
 left out when the account has none, for the detection to end with `falls in the <lookback_days> days ...`).
@@ -37,7 +38,8 @@ window_ as (
 ),
 spanned as (
   select w.account_id, w.earlier_time, w.first_time, w.last_time, w.events,
-    'from ' || to_char(w.first_time, 'YYYY-MM-DD HH24:MI') || ' to '
+    case when date_trunc('minute', w.first_time) = date_trunc('minute', w.last_time) then 'at '
+      else 'from ' || to_char(w.first_time, 'YYYY-MM-DD HH24:MI') || ' to ' end
     || to_char(w.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC' as span
   from window_ as w
 )

@@ -79,9 +79,16 @@ usage as (
     sum(calls)::bigint as calls,
     coalesce(sum(calls) filter (where agent_kind = 'programmatic'), 0)::bigint as programmatic_calls,
     coalesce(sum(calls) filter (where agent_kind = 'console' or console_login), 0)::bigint as console_calls,
-    string_agg(distinct regexp_replace(agent, '/.*$', ''), ', ') filter (where agent_kind = 'programmatic') as agents,
+    string_agg(distinct tool, ', ' order by tool) filter (where tool_rank <= 5) as agents,
+    count(distinct tool) as agent_count,
     min(first_time) as first_time, max(last_time) as last_time
-  from usage_by_agent
+  from (
+    -- the programmatic calls' tools (the user agent's product), numbered in name order, so that the reason names
+    -- the first five
+    select u.*, dense_rank() over (partition by u.actor_arn order by u.tool nulls last) as tool_rank
+    from (select b.*, case when b.agent_kind = 'programmatic' then regexp_replace(b.agent, '/.*$', '') end as tool
+          from usage_by_agent as b) as u
+  ) as u
   group by actor_arn
 ),
 -- one row per (principal, matching rule) with what matched
@@ -126,8 +133,11 @@ evidence as (
     end
   union all
   select u.principal_arn, rule.rule_id, null,
-    'CloudTrail shows ' || u.calls || ' calls from ' || to_char(u.first_time, 'YYYY-MM-DD HH24:MI') || ' to '
-      || to_char(u.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC, made with ' || u.agents || ', and no console use'
+    'CloudTrail shows ' || u.calls || case when u.calls = 1 then ' call ' else ' calls ' end
+      || case when date_trunc('minute', u.first_time) = date_trunc('minute', u.last_time) then 'at '
+        else 'from ' || to_char(u.first_time, 'YYYY-MM-DD HH24:MI') || ' to ' end
+      || to_char(u.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC, made with ' || u.agents
+      || case when u.agent_count > 5 then ' and ' || (u.agent_count - 5) || ' more' else '' end || ', and no console use'
   from usage as u, iam_principal_rule as rule
   where rule.kind = 'workload_usage' and u.console_calls = 0 and u.programmatic_calls > 0
   union all
