@@ -57,7 +57,26 @@ its README.md): the folder is loaded by the real ``iamsql load`` into a database
   using permissions boundaries" (CreateUser / CreateRole / Attach*Policy allowed only when iam:PermissionsBoundary
   names the boundary: what the new user or role gets stays within it).
 - MFA: IAM User Guide, "AWS global condition context keys" (aws:MultiFactorAuthPresent is not present in a request
-  signed with long-term access keys: a Deny with Bool false skips it, one with BoolIfExists false applies).
+  signed with long-term access keys: a Deny with Bool false skips it, one with BoolIfExists false applies) and
+  "Secure API access with MFA" (a user with access keys gets MFA-authenticated credentials from
+  sts:GetSessionToken): a trust asking for MFA admits the caller under that condition.
+- SERVICES: the service principal each service's role is passed to (iam:PassedToService) and assumed by: Amazon ECS
+  Developer Guide, "Task IAM role" (ecs-tasks.amazonaws.com); SageMaker Developer Guide, "How to use SageMaker AI
+  execution roles" (sagemaker.amazonaws.com); AWS Glue Developer Guide, "Create an IAM role for AWS Glue"
+  (glue.amazonaws.com); CodeBuild User Guide, "Allow CodeBuild to interact with other AWS services"
+  (codebuild.amazonaws.com); Step Functions Developer Guide, "Creating a state machine role"
+  (states.amazonaws.com); App Runner Developer Guide, "Instance role" (tasks.apprunner.amazonaws.com); EC2 User Guide,
+  "Grant permissions to attach an IAM role to an instance" (ec2:AssociateIamInstanceProfile and
+  ec2:ReplaceIamInstanceProfileAssociation with iam:PassRole to ec2.amazonaws.com); Data Pipeline Developer Guide,
+  "IAM roles for AWS Data Pipeline" (a pipeline's role, assumed by Data Pipeline, and its resourceRole, by EC2;
+  ActivatePipeline runs it).
+- ASSOCIATED: IAM User Guide, "IAM and AWS STS condition context keys" (iam:AssociatedResourceArn: the resource the
+  passed role is associated with, an EC2 instance; a condition on it holds for the instances the caller launches).
+- NAMED: Lambda API Reference, "CreateFunction" (the caller names the new function) and Service Authorization
+  Reference, AWS Lambda (CreateFunction and InvokeFunction act on the function resource): an Allow on
+  function:reports-* lets it create and invoke reports-anything, in the account the ARN names.
+- RCP: AWS Organizations User Guide, "Resource control policies" (RCPs apply to the resources of the services they
+  support, AWS STS among them and IAM not; they do not affect resources in the management account).
 """
 
 import functools
@@ -288,6 +307,40 @@ VERDICTS = [
     (ESCALATION, arn(57, "user", "customer-policy-attacher"), "alarm", "POLICYARN: policy/* holds legacy-full-access"),
     (ESCALATION, arn(57, "user", "team-policy-attacher"), "ok", "POLICYARN: team-tools reads one bucket"),
     (ESCALATION, arn(58, "user", "bounded-iam-admin"), "alarm", "BOUNDARY: iam:UpdateLoginProfile of console-admin"),
+    (ESCALATION, arn(59, "user", "ecs-runner"), "alarm", "SERVICES: a task definition with the admin task role"),
+    (ESCALATION, arn(59, "user", "ecs-runner-passes-to-ec2"), "ok", "PASSROLE: ECS passes to ecs-tasks, not EC2"),
+    (ESCALATION, arn(59, "user", "sagemaker-trainer"), "alarm", "SERVICES: a training job runs as the role"),
+    (ESCALATION, arn(59, "user", "sagemaker-passes-to-glue"), "ok", "PASSROLE: SageMaker passes to sagemaker"),
+    (ESCALATION, arn(60, "user", "glue-job-author"), "alarm", "SERVICES: a Glue job runs as the role"),
+    (ESCALATION, arn(60, "user", "glue-passes-to-codebuild"), "ok", "PASSROLE: Glue passes to glue"),
+    (ESCALATION, arn(60, "user", "build-author"), "alarm", "SERVICES: a new project builds as the role"),
+    (ESCALATION, arn(60, "user", "state-machine-author"), "alarm", "SERVICES: a new state machine runs as the role"),
+    (ESCALATION, arn(60, "user", "apprunner-author"), "alarm", "SERVICES: a new service's instances run as the role"),
+    (ESCALATION, arn(60, "user", "apprunner-passes-to-ecs"), "ok", "PASSROLE: App Runner passes to its tasks"),
+    (ESCALATION, arn(61, "user", "instance-role-passer"), "alarm", "ASSOCIATED: the instances it launches"),
+    (ESCALATION, arn(61, "user", "named-fn-deployer"), "alarm", "NAMED: it creates and invokes reports-x"),
+    (ESCALATION, arn(61, "user", "other-account-fn-deployer"), "ok", "NAMED: reports-* of another account"),
+    (ESCALATION, arn(62, "user", "profile-associator"), "alarm", "SERVICES: the admin profile on a running instance"),
+    (ESCALATION, arn(62, "user", "profile-replacer"), "alarm", "SERVICES: the admin profile replaces another"),
+    (ESCALATION, arn(62, "user", "profile-replacer-passes-to-ssm"), "ok", "PASSROLE: EC2 is not ssm"),
+    (ADMIN, arn(63, "user", "chain-user"), "alarm", "CHAIN: step-a, step-b (trusting step-a), chain-admin"),
+    (ADMIN, arn(63, "user", "bounded-chain-user"), "ok", "BOUNDARY: step-a-bounded's boundary denies sts:AssumeRole"),
+    (ADMIN, arn(63, "user", "skip-step-user"), "ok", "PRINCIPAL: step-b trusts the two roles only"),
+    (ESCALATION, arn(63, "role", "step-a-bounded"), "ok", "BOUNDARY: its Deny wins over its Allow of *"),
+    (ADMIN, arn(64, "user", "external-id-caller"), "alarm", "EXTERNALID: the caller sets sts:ExternalId itself"),
+    (ADMIN, arn(64, "user", "mfa-caller"), "alarm", "MFA: with MFA, as every user may sign in"),
+    (ESCALATION, arn(65, "user", "attach-and-assume"), "alarm", "EVAL: a policy on worker, then worker's session"),
+    (ESCALATION, arn(65, "user", "put-and-assume"), "alarm", "EVAL: an inline policy on worker, then its session"),
+    (ESCALATION, arn(65, "user", "attach-readonly-and-assume"), "ok", "POLICYARN: ReadOnlyAccess only"),
+    (ESCALATION, arn(66, "user", "credential-maker", 2), "alarm", "SCP: UpdateLoginProfile is not denied"),
+    (ESCALATION, arn(66, "user", "key-maker", 2), "ok", "SCP: no new access key or password"),
+    (ESCALATION, arn(66, "user", "key-maker", 1), "alarm", "SCP: the management account is not limited"),
+    (ADMIN, arn(67, "user", "hopper", 2), "ok", "RCP: sts:AssumeRole of admin-* is denied"),
+    (ADMIN, arn(67, "user", "hopper", 1), "alarm", "RCP: not on the management account's roles"),
+    (ESCALATION, arn(67, "user", "key-maker", 2), "alarm", "RCP: IAM is not a service RCPs apply to"),
+    (ESCALATION, arn(68, "user", "pipeline-author"), "alarm", "SERVICES: both roles, and the pipeline runs"),
+    (ESCALATION, arn(68, "user", "pipeline-passes-to-ec2-only"), "ok", "SERVICES: its role goes to datapipeline"),
+    (ESCALATION, arn(68, "user", "pipeline-never-activated"), "ok", "SERVICES: a pipeline never activated runs nothing"),
 ]
 
 
@@ -762,3 +815,98 @@ def test_simulate_new_accounts(loaded, principal, action, resource, context, exp
 ])
 def test_who_can_new_accounts(loaded, action, resource, principal, expected):
     test_who_can(loaded, action, resource, principal, expected)
+
+
+@pytest.mark.parametrize("name, paths", [
+    ("ecs-runner", {"escalation:PassExistingRoleToNewECSTaskViaRunTask", "escalation:PassRole+ECS+RunTask"}),
+    ("sagemaker-trainer", {"escalation:PassExistingRoleToNewSageMakerProcessingJob",
+                           "escalation:PassExistingRoleToNewSageMakerTrainingJob"}),
+])
+def test_a_role_passed_to_one_service_opens_only_that_services_paths(loaded, name, paths):
+    """SERVICES, PASSROLE: iam:PassRole limited by iam:PassedToService opens the paths of that service alone."""
+    assert escalation_paths(loaded[0], arn(59, "user", name)) == paths
+
+
+def test_a_role_limited_to_the_instances_it_is_associated_with_is_passed_under_that_condition(loaded):
+    """ASSOCIATED: the path holds for an instance of the account, which every instance the caller launches is."""
+    rows = escalation_rows(loaded[0], arn(61, "user", "instance-role-passer"), "escalation:CreateEC2WithExistingIP")
+    assert [(d, detail, json.loads(c)) for d, detail, c, _ in rows] == [
+        ("AllowedIf", f"passing {arn(61, 'role', 'ec2-admin')}",
+         [{"ArnLike": {"iam:AssociatedResourceArn": [f"arn:aws:ec2:*:{account(61)}:instance/*"]}}])]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("named-fn-deployer", [("Allowed", f"passing {arn(61, 'role', 'fn-admin')}")]), ("other-account-fn-deployer", [])])
+def test_a_function_created_under_a_name_its_statements_allow_runs_the_passed_role(loaded, name, expected):
+    """NAMED: lambda:CreateFunction and lambda:InvokeFunction on function:reports-* of its account are a function it
+    creates and invokes; the same of another account are not (a role is passed within its own account)."""
+    rows = escalation_rows(loaded[0], arn(61, "user", name), "escalation:PassExistingRoleToNewLambdaThenInvoke")
+    assert [(d, detail) for d, detail, _, _ in rows] == expected, rows
+
+
+CHAIN_63 = arn(63, "role", "chain-admin")
+
+
+@pytest.mark.parametrize("name, kind, expected", [
+    ("step-b", "role", "Allowed"), ("step-a", "role", "Allowed"), ("chain-user", "user", "Allowed"),
+    ("step-a-bounded", "role", None), ("bounded-chain-user", "user", None), ("skip-step-user", "user", None)])
+def test_who_can_follows_a_chain_of_roles_that_trust_only_the_role_before(loaded, name, kind, expected):
+    """CHAIN, BOUNDARY: chain-admin trusts step-b alone, step-b step-a (and step-a-bounded, whose boundary denies
+    sts:AssumeRole), step-a the account."""
+    row = who_can(loaded[0], "sts:AssumeRole", CHAIN_63).get(arn(63, kind, name))
+    assert (row and row["decision"]) == expected, row
+
+
+def test_the_assume_admin_row_of_a_chain_in_one_account_names_every_role(loaded):
+    con = db.connect(loaded[0])
+    try:
+        controls.create_views(con)
+        rows = dict(con.execute(
+            "select principal_arn, decision || ' ' || detail from iam_principal_access "
+            "where question = 'assume_admin_role' and account_id = ?", [account(63)]).fetchall())
+    finally:
+        con.close()
+    step_a, step_b = arn(63, "role", "step-a"), arn(63, "role", "step-b")
+    assert rows == {step_b: f"Allowed {CHAIN_63}", step_a: f"Allowed {step_b} -> {CHAIN_63}",
+                    arn(63, "user", "chain-user"): f"Allowed {step_a} -> {step_b} -> {CHAIN_63}"}
+
+
+@pytest.mark.parametrize("name, role, condition", [
+    ("external-id-caller", "external-id-admin", {"StringEquals": {"sts:ExternalId": ["ops-7f3a9c"]}}),
+    ("mfa-caller", "mfa-admin", {"Bool": {"aws:MultiFactorAuthPresent": ["true"]}}),
+])
+def test_a_trust_of_the_account_asking_for_an_external_id_or_mfa_is_conditional(loaded, name, role, condition):
+    """EXTERNALID, MFA: the caller of the account may meet the trust's condition (it sets sts:ExternalId on its own
+    request; it signs in with MFA), so the administrator role is its own under that condition: not refused."""
+    con = db.connect(loaded[0])
+    try:
+        controls.create_views(con)
+        rows = con.execute(
+            "select decision, detail, conditions from iam_principal_access where principal_arn = ? "
+            "and question = 'assume_admin_role'", [arn(64, "user", name)]).fetchall()
+    finally:
+        con.close()
+    assert [(d, detail, json.loads(c)) for d, detail, c in rows] == [("AllowedIf", arn(64, "role", role), [condition])]
+
+
+@pytest.mark.parametrize("sub, expected", [
+    (2, {f"escalation:UpdateLoginProfile on {arn(66, 'user', 'admin-user', 2)}"}),
+    (1, {f"escalation:UpdateLoginProfile on {arn(66, 'user', 'admin-user', 1)}",
+         f"escalation:CreateAccessKey on {arn(66, 'user', 'admin-user', 1)}"}),
+])
+def test_an_scp_denying_new_credentials_leaves_the_password_reset(loaded, sub, expected):
+    """SCP: NoNewCredentials denies iam:CreateAccessKey and iam:CreateLoginProfile in the member account, not
+    iam:UpdateLoginProfile; the management account keeps both paths."""
+    assert escalation_paths(loaded[0], arn(66, "user", "credential-maker", sub)) == expected
+
+
+@pytest.mark.parametrize("sub, expected", [(1, "Allowed"), (2, None)])
+def test_an_rcp_denies_assuming_the_roles_it_names_outside_the_management_account(loaded, sub, expected):
+    """RCP: NoAssumeAdminRoles denies sts:AssumeRole of role/admin-* to every caller, in the member account only."""
+    row = who_can(loaded[0], "sts:AssumeRole", arn(67, "role", "admin-ops", sub)).get(arn(67, "user", "hopper", sub))
+    assert (row and row["decision"]) == expected, row
+
+
+def test_a_pipeline_passes_its_two_roles_to_two_services(loaded):
+    """SERVICES: the path passes the instances' role to EC2 and the pipeline's own to Data Pipeline."""
+    assert escalation_paths(loaded[0], arn(68, "user", "pipeline-author")) == {"escalation:PassRole+DataPipeline"}

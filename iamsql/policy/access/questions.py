@@ -53,6 +53,10 @@ class Probe:
     # sts:AssumeRole of a role the caller creates: the trust policy it writes names it, so that trust decides with
     # the caller's own policies (an identity Allow is not needed within the account)
     trusts_caller: bool = False
+    # a ``catalog`` request of an escalation path: also asked on each resource of that kind the caller's Allow
+    # statements name (a function it creates under a name they allow, ``function:reports-*``), as the caller, not
+    # the policy, picks the resource it creates or acts on
+    named: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,9 +102,10 @@ ATTACHES = ("iam:attachuserpolicy", "iam:attachgrouppolicy", "iam:attachrolepoli
 
 
 def _probes(name: str, items, service: str | dict | None = None,
-            effects: dict[str, str] | None = None) -> tuple[Probe, ...]:
+            effects: dict[str, str] | None = None, path: bool = False) -> tuple[Probe, ...]:
     """``service``: the service every ``iam:PassRole`` request of the path passes its role to, or one per target
-    (``{role: ..., service_role: ...}``: a path that passes two roles to two services)."""
+    (``{role: ..., service_role: ...}``: a path that passes two roles to two services); ``path``: the requests are
+    an escalation path's (``Probe.named``)."""
     probes = []
     for item in items or []:
         if not (isinstance(item, list) and len(item) == 2 and all(isinstance(v, str) for v in item)):
@@ -120,7 +125,8 @@ def _probes(name: str, items, service: str | dict | None = None,
         if action.lower() in ATTACHES:
             context = ((POLICY_ARN, POWERFUL_POLICIES),)
         trusts_caller = action.lower() == "sts:assumerole" and "new_role" in targets
-        probes.append(Probe(action, targets, context, (effects or {}).get(action.lower()), trusts_caller))
+        probes.append(Probe(action, targets, context, (effects or {}).get(action.lower()), trusts_caller,
+                            path and "catalog" in targets))
     if not probes:
         raise IamsqlError(f"queries/access.yaml: {name} has no request")
     return tuple(probes)
@@ -148,7 +154,8 @@ def load_questions(path: Path) -> tuple[Question, ...]:
     effects.update({str(action).lower(): "takes_over" for action in data.get("takes_over") or []})
     questions += [
         Question(
-            f"escalation:{name}", f"privilege escalation through {name}", _probes(name, items, services.get(name), effects)
+            f"escalation:{name}", f"privilege escalation through {name}",
+            _probes(name, items, services.get(name), effects, path=True),
         )
         for name, items in (data.get("escalation") or {}).items()
     ]

@@ -390,11 +390,20 @@ class Asker:
         managed = self.account.managed.get(policy_arn)
         return action.lower() == "iam:setdefaultpolicyversion" and managed is not None and len(managed.versions) == 1
 
-    def _alternatives(self, principal: Principal, target: str, action: str) -> list[tuple[str, ...]]:
+    def _alternatives(self, principal: Principal, target: str, action: str,
+                      named: bool = False) -> list[tuple[str, ...]]:
         """The resources a probe's target stands for, as alternatives (any one is enough), each the resources of
         one request (all must be allowed): ``own_group`` is each of a user's groups, ``own_policy`` each
-        customer-managed policy attached to the principal; the other targets are one request."""
+        customer-managed policy attached to the principal; ``catalog`` of a ``named`` probe (``Probe.named``) its
+        request, then the same with one of its resources replaced by each of that kind the principal's Allow
+        statements name; the other targets are one request."""
         account = self.account
+        if named and target == "catalog":
+            generic = self._alternatives(principal, target, action)
+            return generic + [
+                request[:i] + (arn,) + request[i + 1:]
+                for request in generic for i, resource in enumerate(request)
+                for arn in named_like(principal, action, resource, account.partition, account.account_id)]
         if target not in ("own_group", "own_policy"):  # the others depend on the principal's ARN alone
             key = (principal.arn, target, action)
             found = self._resources.get(key)
@@ -449,7 +458,7 @@ class Asker:
             if target == "bounded_self" and principal.boundary is None:
                 continue  # without a boundary, changing or removing its own frees it of nothing
             for context in _probe_contexts(probe.context, self.account.partition, self.account.powerful_policies):
-                for resources in self._alternatives(principal, target, probe.action):
+                for resources in self._alternatives(principal, target, probe.action, probe.named):
                     trust = trust_naming(principal.arn) if probe.trusts_caller else None
                     result = _all_of([self.request(principal, probe.action, resource,
                                                    resource_policy=trust or probe_key_policy(
@@ -1036,23 +1045,33 @@ def workload_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> 
 def named_workloads(principal: Principal, actions: Iterable[str], target: str, partition: str,
                     account_id: str) -> list[str]:
     """The ARNs of resources of ``target`` (``WORKLOADS``) of the account that the principal's Allow statements for
-    ``actions`` name, wildcards filled with the probe name (``project/ci-*``: ``project/ci-iamsql-probe``); values
-    with policy variables, of another account, and the probe ARN itself (a value naming every resource) give none."""
+    ``actions`` name (``named_like``)."""
     found: set[str] = set()
     for action in actions:
         generic = resources_for(target, action, partition=partition, account_id=account_id, self_arn=principal.arn)[-1]
-        service, region, kind = generic.split(":", 5)[2], generic.split(":", 5)[3], generic.split(":", 5)[5]
-        kind = kind.split(PROBE)[0]  # "project/", "function:", "instance/", "stack/" (stack/<name>/<id>)
-        for _, value in _allowed_resources(principal, action):
-            parts = value.split(":", 5) if "${" not in value else []
-            if len(parts) != 6 or parts[2] != service or not parts[5].startswith(kind):
-                continue
-            if parts[4] not in (account_id, "*"):
-                continue  # another account's
-            named = parts[5].replace("*", PROBE).replace("?", "x")
-            found.add(f"arn:{partition}:{service}:{region if parts[3] in ('*', '') else parts[3]}:"
-                      f"{account_id}:{named}")
-            found.discard(generic)
+        found.update(named_like(principal, action, generic, partition, account_id))
+    return sorted(found)
+
+
+def named_like(principal: Principal, action: str, generic: str, partition: str, account_id: str) -> list[str]:
+    """The ARNs of resources of the kind of the probe ARN ``generic`` (its service and the resource part before the
+    probe name) of the account that the principal's Allow statements for ``action`` name, wildcards filled with the
+    probe name (``project/ci-*``: ``project/ci-iamsql-probe``); values with policy variables, of another account, and
+    the probe ARN itself (a value naming every resource) give none."""
+    parts = generic.split(":", 5)
+    if len(parts) != 6:
+        return []  # "*": an action without resource-level permissions
+    service, region, kind = parts[2], parts[3], parts[5].split(PROBE)[0]  # kind: "project/", "function:", ...
+    found: set[str] = set()
+    for _, value in _allowed_resources(principal, action):
+        parts = value.split(":", 5) if "${" not in value else []
+        if len(parts) != 6 or parts[2] != service or not parts[5].startswith(kind):
+            continue
+        if parts[4] not in (account_id, "*"):
+            continue  # another account's
+        named = parts[5].replace("*", PROBE).replace("?", "x")
+        found.add(f"arn:{partition}:{service}:{region if parts[3] in ('*', '') else parts[3]}:{account_id}:{named}")
+    found.discard(generic)
     return sorted(found)
 
 
