@@ -49,22 +49,16 @@ with request as (
   -- the request's fields side by side, outside any CASE: the DuckDB translation parses each request once
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name,
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
-    t.request_parameters ->> 'userName' as user_name,
-    t.request_parameters ->> 'roleName' as role_name,
-    t.request_parameters ->> 'groupName' as group_name,
-    t.request_parameters ->> 'policyArn' as policy_arn,
-    t.request_parameters ->> 'policyName' as inline_name,
-    t.request_parameters ->> 'setAsDefault' as set_as_default,
-    t.request_parameters ->> 'versionId' as version_id,
+    e.request_parameters ->> 'userName' as user_name,
+    e.request_parameters ->> 'roleName' as role_name,
+    e.request_parameters ->> 'groupName' as group_name,
+    e.request_parameters ->> 'policyArn' as policy_arn,
+    e.request_parameters ->> 'policyName' as inline_name,
+    e.request_parameters ->> 'setAsDefault' as set_as_default,
+    e.request_parameters ->> 'versionId' as version_id,
     e.invoked_by,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      -- the same event's own columns: the scan then reads the JSON of these events only
-      and t.event_source = 'iam.amazonaws.com' and t.event_name in ('AttachUserPolicy', 'AttachRolePolicy',
-        'AttachGroupPolicy', 'PutUserPolicy', 'PutRolePolicy', 'PutGroupPolicy', 'CreatePolicyVersion',
-        'SetDefaultPolicyVersion', 'AddUserToGroup', 'DetachGroupPolicy', 'DeleteGroupPolicy', 'DeleteGroup',
-        'RemoveUserFromGroup')
   where e.event_source = 'iam.amazonaws.com' and e.error_code is null and not e.aws_caller
     and e.event_name in ('AttachUserPolicy', 'AttachRolePolicy', 'AttachGroupPolicy', 'PutUserPolicy', 'PutRolePolicy',
                          'PutGroupPolicy', 'CreatePolicyVersion', 'SetDefaultPolicyVersion', 'AddUserToGroup',

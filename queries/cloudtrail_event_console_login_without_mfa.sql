@@ -18,13 +18,10 @@ parameters:
 with login as (
   select e.account_id, coalesce(e.actor_arn, e.identity_arn) as principal_arn, e.event_time,
     e.source_ip_address,
-    t.additional_event_data ->> 'MFAUsed' as mfa_used
+    e.additional_event_data ->> 'MFAUsed' as mfa_used
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      -- the same event's own columns: the scan then reads the JSON of these events only
-      and t.event_name = 'ConsoleLogin'
   where e.event_name = 'ConsoleLogin' and e.user_type in ('IAMUser', 'Root')
-    and t.response_elements ->> 'ConsoleLogin' = 'Success'
+    and e.response_elements ->> 'ConsoleLogin' = 'Success'
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 per_principal as (

@@ -24,13 +24,11 @@ parameters:
   min_failures: 10
 */
 with sign_in as (
-  select e.event_id, e.account_id, e.partition, e.event_time, t.response_elements ->> 'ConsoleLogin' as result,
+  select e.event_id, e.account_id, e.partition, e.event_time, e.response_elements ->> 'ConsoleLogin' as result,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent,
     case when e.user_type = 'Root' then 'root' else coalesce(e.identity_user_name, 'HIDDEN_DUE_TO_SECURITY_REASONS') end
       as user_name
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      and t.event_source = 'signin.amazonaws.com' and t.event_name = 'ConsoleLogin'
   where e.event_source = 'signin.amazonaws.com' and e.event_name = 'ConsoleLogin'
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),

@@ -23,13 +23,12 @@ with hit as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
     coalesce(e.region, 'global') as event_region,
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
-    'arn:' || e.partition || ':sts::' || e.account_id || ':federated-user/' || coalesce(t.request_parameters ->> 'name', 'unknown') as resource,
-    ' for federated user ' || coalesce(t.request_parameters ->> 'name', 'unknown')
-      || case when t.request_parameters ->> 'policy' ~ '"Action"\s*:\s*(\[[^\]]*)?"\*"' then ' with a session policy allowing every action'
-        when t.request_parameters ->> 'policy' is null then ' without a session policy' else ' with a session policy' end as detail,
+    'arn:' || e.partition || ':sts::' || e.account_id || ':federated-user/' || coalesce(e.request_parameters ->> 'name', 'unknown') as resource,
+    ' for federated user ' || coalesce(e.request_parameters ->> 'name', 'unknown')
+      || case when e.request_parameters ->> 'policy' ~ '"Action"\s*:\s*(\[[^\]]*)?"\*"' then ' with a session policy allowing every action'
+        when e.request_parameters ->> 'policy' is null then ' without a session policy' else ' with a session policy' end as detail,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'sts.amazonaws.com' and e.event_name = 'GetFederationToken' and e.error_code is null
     and (',' || replace(:allowed_callers, ' ', '') || ',') not like ('%,' || coalesce(e.identity_user_name, '?') || ',%')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()

@@ -33,17 +33,16 @@ with call as (
     lower(regexp_replace(coalesce(nullif(e.agent, ''), 'none'), '[/_ ].*$', '')) as tool,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent,
     -- functionName is a name, a partial ARN (<account>:function:<name>) or an ARN, with or without a qualifier
-    coalesce(t.response_elements ->> 'functionName',
-      regexp_replace(t.request_parameters ->> 'functionName', '^(.*:)?function:([^:]+)(:.*)?$', '\2')) as function_name,
-    t.request_parameters as params,
-    t.response_elements ->> 'role' as function_role
+    coalesce(e.response_elements ->> 'functionName',
+      regexp_replace(e.request_parameters ->> 'functionName', '^(.*:)?function:([^:]+)(:.*)?$', '\2')) as function_name,
+    e.request_parameters as params,
+    e.response_elements ->> 'role' as function_role
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'lambda.amazonaws.com' and e.error_code is null
     and (e.event_name like 'CreateFunction%' or e.event_name like 'UpdateFunctionCode%'
          or (e.event_name like 'UpdateFunctionConfiguration%'
-             and jsonb_typeof(t.request_parameters -> 'layers') = 'array'
-             and jsonb_array_length(t.request_parameters -> 'layers') > 0))
+             and jsonb_typeof(e.request_parameters -> 'layers') = 'array'
+             and jsonb_array_length(e.request_parameters -> 'layers') > 0))
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 change as (

@@ -28,11 +28,10 @@ with call as (
     coalesce(e.region, 'global') as event_region,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent,
     -- functionName is a name, a partial ARN (<account>:function:<name>) or an ARN, with or without a qualifier
-    regexp_replace(t.request_parameters ->> 'functionName', '^(.*:)?function:([^:]+)(:.*)?$', '\2') as function_name,
-    t.request_parameters ->> 'statementId' as statement_id,
-    t.request_parameters as params
+    regexp_replace(e.request_parameters ->> 'functionName', '^(.*:)?function:([^:]+)(:.*)?$', '\2') as function_name,
+    e.request_parameters ->> 'statementId' as statement_id,
+    e.request_parameters as params
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'lambda.amazonaws.com' and e.error_code is null
     and (e.event_name like 'AddPermission%' or e.event_name like 'RemovePermission%')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()

@@ -25,22 +25,21 @@ with hit as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
     coalesce(e.region, 'global') as event_region,
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
-    coalesce(t.request_parameters ->> 'userName', e.identity_user_name) as user_name,
+    coalesce(e.request_parameters ->> 'userName', e.identity_user_name) as user_name,
     -- a user acting on itself: the event gives its ARN, path included
-    case when e.user_type = 'IAMUser' and lower(coalesce(t.request_parameters ->> 'userName', e.identity_user_name))
+    case when e.user_type = 'IAMUser' and lower(coalesce(e.request_parameters ->> 'userName', e.identity_user_name))
       = lower(e.identity_user_name) then e.identity_arn end as own_arn,
     case
-      when e.user_type = 'Root' and t.request_parameters ->> 'userName' is null
+      when e.user_type = 'Root' and e.request_parameters ->> 'userName' is null
         then coalesce(e.identity_arn, 'arn:' || e.partition || ':iam::' || e.account_id || ':root')
-      else coalesce(t.request_parameters ->> 'serialNumber', 'arn:' || e.partition || ':iam::' || e.account_id || ':mfa/unknown')
+      else coalesce(e.request_parameters ->> 'serialNumber', 'arn:' || e.partition || ':iam::' || e.account_id || ':mfa/unknown')
     end as other_resource,
-    ' on ' || coalesce('user ' || (t.request_parameters ->> 'userName'), 'its own identity')
-      || coalesce(' (device ' || regexp_replace(t.request_parameters ->> 'serialNumber', '^.*:', '') || ')', '')
+    ' on ' || coalesce('user ' || (e.request_parameters ->> 'userName'), 'its own identity')
+      || coalesce(' (device ' || regexp_replace(e.request_parameters ->> 'serialNumber', '^.*:', '') || ')', '')
       || ' and enabled no device within ' || :replace_minutes
       || case when :replace_minutes = 1 then ' minute' else ' minutes' end as detail,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'iam.amazonaws.com' and e.error_code is null
     and e.event_name in ('DeactivateMFADevice', 'DeleteVirtualMFADevice')
     -- AWS's own calls (an AWS service, a session of a service-linked role), as in the other change detections; a
@@ -51,8 +50,8 @@ with hit as (
       where again.account_id = e.account_id and again.event_name = 'EnableMFADevice' and again.error_code is null
         -- IAM does not distinguish user names by case
         and lower(coalesce(again.request_parameters ->> 'userName', nullif(again.user_identity ->> 'userName', ''), 'root'))
-          = lower(coalesce(t.request_parameters ->> 'userName',
-                           regexp_replace(t.request_parameters ->> 'serialNumber', '^.*:mfa/', ''),
+          = lower(coalesce(e.request_parameters ->> 'userName',
+                           regexp_replace(e.request_parameters ->> 'serialNumber', '^.*:mfa/', ''),
                            e.identity_user_name, 'root'))
         and again.event_time >= e.event_time and again.event_time <= e.event_time + :replace_minutes * interval '1 minute')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()

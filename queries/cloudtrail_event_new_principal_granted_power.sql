@@ -39,20 +39,16 @@ with request as (
   -- parses each event's request once and its response once
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name,
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
-    t.request_parameters ->> 'userName' as user_name,
-    t.request_parameters ->> 'roleName' as role_name,
-    t.request_parameters ->> 'path' as path,
-    t.request_parameters ->> 'policyArn' as policy_arn,
-    t.request_parameters ->> 'groupName' as group_name,
-    t.response_elements -> 'user' ->> 'arn' as user_arn,
-    t.response_elements -> 'role' ->> 'arn' as role_arn,
+    e.request_parameters ->> 'userName' as user_name,
+    e.request_parameters ->> 'roleName' as role_name,
+    e.request_parameters ->> 'path' as path,
+    e.request_parameters ->> 'policyArn' as policy_arn,
+    e.request_parameters ->> 'groupName' as group_name,
+    e.response_elements -> 'user' ->> 'arn' as user_arn,
+    e.response_elements -> 'role' ->> 'arn' as role_arn,
     e.invoked_by,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      -- the same event's own columns: the scan then reads the JSON of these events only
-      and t.event_source = 'iam.amazonaws.com' and t.event_name in ('CreateUser', 'CreateRole', 'AttachUserPolicy',
-        'PutUserPolicy', 'AddUserToGroup', 'CreateAccessKey', 'CreateLoginProfile', 'AttachRolePolicy', 'PutRolePolicy')
   where e.event_source = 'iam.amazonaws.com' and e.error_code is null and not e.aws_caller
     and e.event_name in ('CreateUser', 'CreateRole', 'AttachUserPolicy', 'PutUserPolicy', 'AddUserToGroup', 'CreateAccessKey',
                          'CreateLoginProfile', 'AttachRolePolicy', 'PutRolePolicy')

@@ -27,18 +27,17 @@ with hit as (
     coalesce(e.region, 'global') as event_region,
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     case
-      when t.request_parameters ->> 'accountId' is not null then 'arn:' || e.partition || ':::' || (t.request_parameters ->> 'accountId')
-      when t.request_parameters ->> 'policyId' is not null then 'arn:' || e.partition || ':organizations::' || e.account_id || ':policy/' || (t.request_parameters ->> 'policyId')
+      when e.request_parameters ->> 'accountId' is not null then 'arn:' || e.partition || ':::' || (e.request_parameters ->> 'accountId')
+      when e.request_parameters ->> 'policyId' is not null then 'arn:' || e.partition || ':organizations::' || e.account_id || ':policy/' || (e.request_parameters ->> 'policyId')
       else 'arn:' || e.partition || ':::' || e.account_id
     end as resource,
-    coalesce(' on account ' || (t.request_parameters ->> 'accountId'), '')
-      || coalesce(' on policy ' || (t.request_parameters ->> 'policyId'), '')
-      || coalesce(' from target ' || (t.request_parameters ->> 'targetId'), '')
-      || coalesce(' (' || (t.request_parameters ->> 'policyType') || ')', '')
-      || coalesce(' (' || (t.request_parameters ->> 'servicePrincipal') || ')', '') as detail,
+    coalesce(' on account ' || (e.request_parameters ->> 'accountId'), '')
+      || coalesce(' on policy ' || (e.request_parameters ->> 'policyId'), '')
+      || coalesce(' from target ' || (e.request_parameters ->> 'targetId'), '')
+      || coalesce(' (' || (e.request_parameters ->> 'policyType') || ')', '')
+      || coalesce(' (' || (e.request_parameters ->> 'servicePrincipal') || ')', '') as detail,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'organizations.amazonaws.com' and (e.error_code is null or e.access_denied)
     -- AWS's own calls (an AWS service, a session of a service-linked role), as in the other change detections; a
     -- person's or workload's call a service made for it (invokedBy, such as CloudFormation) is theirs and counts

@@ -30,14 +30,11 @@ with call as (
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent,
     -- the settings as written and as numbers (numeric: Spark has no text-to-int cast); left out: the defaults
-    case when (t.request_parameters ->> 'minimumPasswordLength') ~ '^[0-9]+$'
-      then (t.request_parameters ->> 'minimumPasswordLength')::numeric else 6 end as min_length,
-    case when (t.request_parameters ->> 'passwordReusePrevention') ~ '^[0-9]+$'
-      then (t.request_parameters ->> 'passwordReusePrevention')::numeric else 0 end as reuse
+    case when (e.request_parameters ->> 'minimumPasswordLength') ~ '^[0-9]+$'
+      then (e.request_parameters ->> 'minimumPasswordLength')::numeric else 6 end as min_length,
+    case when (e.request_parameters ->> 'passwordReusePrevention') ~ '^[0-9]+$'
+      then (e.request_parameters ->> 'passwordReusePrevention')::numeric else 0 end as reuse
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      and t.event_source = 'iam.amazonaws.com'
-      and t.event_name in ('UpdateAccountPasswordPolicy', 'DeleteAccountPasswordPolicy')
   where e.event_source = 'iam.amazonaws.com'
     and e.event_name in ('UpdateAccountPasswordPolicy', 'DeleteAccountPasswordPolicy')
     and (e.error_code is null or e.access_denied) and not e.aws_caller

@@ -27,23 +27,20 @@ with hit as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     case when e.event_name = 'DeleteUserPermissionsBoundary' then 'user' else 'role' end as target_type,
-    coalesce(t.request_parameters ->> 'userName', t.request_parameters ->> 'roleName') as target,
+    coalesce(e.request_parameters ->> 'userName', e.request_parameters ->> 'roleName') as target,
     -- the caller lifting its own limit: an IAM user on itself, a role session on its role
     coalesce((e.user_type = 'IAMUser' and e.event_name = 'DeleteUserPermissionsBoundary'
-              and lower(t.request_parameters ->> 'userName') = lower(e.identity_user_name))
+              and lower(e.request_parameters ->> 'userName') = lower(e.identity_user_name))
           or (e.user_type = 'AssumedRole' and e.event_name = 'DeleteRolePermissionsBoundary'
               and e.actor_arn like '%:role/%'
-              and lower(regexp_replace(e.actor_arn, '^.*/', '')) = lower(t.request_parameters ->> 'roleName')),
+              and lower(regexp_replace(e.actor_arn, '^.*/', '')) = lower(e.request_parameters ->> 'roleName')),
              false) as own,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      and t.event_source = 'iam.amazonaws.com'
-      and t.event_name in ('DeleteUserPermissionsBoundary', 'DeleteRolePermissionsBoundary')
   where e.event_source = 'iam.amazonaws.com'
     and e.event_name in ('DeleteUserPermissionsBoundary', 'DeleteRolePermissionsBoundary')
     and (e.error_code is null or e.access_denied) and not e.aws_caller
-    and coalesce(t.request_parameters ->> 'userName', t.request_parameters ->> 'roleName') is not null
+    and coalesce(e.request_parameters ->> 'userName', e.request_parameters ->> 'roleName') is not null
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 -- the principal's ARN with its path: loaded IAM data, else another event of the account, else built from the name

@@ -28,12 +28,11 @@ parameters:
 with key_call as materialized (
   -- the key calls' request fields read side by side, once each (one parse of the request per call)
   select e.account_id, e.partition, e.event_time, e.event_name, e.user_type, e.identity_user_name, e.identity_arn,
-    t.request_parameters ->> 'userName' as request_user_name,
-    t.request_parameters ->> 'accessKeyId' as request_key_id,
-    t.request_parameters ->> 'status' as request_status,
-    t.response_elements -> 'accessKey' ->> 'accessKeyId' as response_key_id
+    e.request_parameters ->> 'userName' as request_user_name,
+    e.request_parameters ->> 'accessKeyId' as request_key_id,
+    e.request_parameters ->> 'status' as request_status,
+    e.response_elements -> 'accessKey' ->> 'accessKeyId' as response_key_id
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'iam.amazonaws.com' and e.error_code is null
     and e.event_name in ('CreateAccessKey', 'UpdateAccessKey', 'DeleteAccessKey')
     and e.event_time <= now()

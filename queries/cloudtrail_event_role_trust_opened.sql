@@ -35,9 +35,8 @@ with change as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name,
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent,
-    t.response_elements -> 'role' ->> 'arn' as created_arn
+    e.response_elements -> 'role' ->> 'arn' as created_arn
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'iam.amazonaws.com' and e.event_name in ('UpdateAssumeRolePolicy', 'CreateRole')
     and e.error_code is null and not e.aws_caller
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()

@@ -22,15 +22,14 @@ with hit as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
     coalesce(e.region, 'global') as event_region,
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
-    coalesce(t.response_elements -> 'trustAnchor' ->> 'trustAnchorArn', t.response_elements -> 'profile' ->> 'profileArn',
+    coalesce(e.response_elements -> 'trustAnchor' ->> 'trustAnchorArn', e.response_elements -> 'profile' ->> 'profileArn',
       'arn:' || e.partition || ':rolesanywhere:' || coalesce(e.region, '') || ':' || e.account_id || ':'
         || case when e.event_name like '%Profile' then 'profile/' else 'trust-anchor/' end
-        || coalesce(t.request_parameters ->> 'name', t.request_parameters ->> 'trustAnchorId', t.request_parameters ->> 'profileId', 'unknown')) as resource,
-    ' (' || coalesce(t.request_parameters ->> 'name', t.request_parameters ->> 'trustAnchorId', t.request_parameters ->> 'profileId', 'unnamed')
-      || coalesce(', roles ' || (t.request_parameters -> 'roleArns')::text, '') || ')' as detail,
+        || coalesce(e.request_parameters ->> 'name', e.request_parameters ->> 'trustAnchorId', e.request_parameters ->> 'profileId', 'unknown')) as resource,
+    ' (' || coalesce(e.request_parameters ->> 'name', e.request_parameters ->> 'trustAnchorId', e.request_parameters ->> 'profileId', 'unnamed')
+      || coalesce(', roles ' || (e.request_parameters -> 'roleArns')::text, '') || ')' as detail,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'rolesanywhere.amazonaws.com' and e.error_code is null
     -- AWS's own calls (an AWS service, a session of a service-linked role), as in the other change detections; a
     -- call a service made for a person or workload (invokedBy, such as CloudFormation) is theirs and counts

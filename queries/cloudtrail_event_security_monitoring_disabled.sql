@@ -39,9 +39,8 @@ with call as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.event_source, e.error_code,
     e.region, coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent,
-    t.request_parameters as params
+    e.request_parameters as params
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where (e.error_code is null or e.access_denied) and e.event_time <= now()
     -- AWS's own calls (an AWS service, a session of a service-linked role), as in the other change detections; a
     -- person's or workload's call a service made for it (invokedBy, such as CloudFormation) is theirs and counts

@@ -39,13 +39,12 @@ with call as (
   select e.event_id, e.account_id, e.event_time, e.event_name, e.error_code,
     coalesce(e.actor_arn, e.user_type, 'an unknown caller') as caller,
     -- UpdateEventDataStore names the store in eventDataStore; its name, when given, is the store's new name
-    coalesce(t.request_parameters ->> 'eventDataStore', t.request_parameters ->> 'name',
-      t.request_parameters ->> 'trailName', t.request_parameters ->> 'trailARN') as target,
-    t.request_parameters as params,
-    t.response_elements ->> 'eventDataStoreArn' as store_arn,
+    coalesce(e.request_parameters ->> 'eventDataStore', e.request_parameters ->> 'name',
+      e.request_parameters ->> 'trailName', e.request_parameters ->> 'trailARN') as target,
+    e.request_parameters as params,
+    e.response_elements ->> 'eventDataStoreArn' as store_arn,
     e.partition, e.region
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'cloudtrail.amazonaws.com' and (e.error_code is null or e.access_denied)
     -- AWS's own calls (an AWS service, a session of a service-linked role), as in the other change detections; a
     -- person's or workload's call a service made for it (invokedBy, such as CloudFormation) is theirs and counts

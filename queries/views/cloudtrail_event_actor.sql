@@ -50,6 +50,9 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
 - identity_user_name, identity_account_id: the caller's `userIdentity.userName` and `userIdentity.accountId` as the
   event gives them (an IAM user's name; the calling account, also for callers from other accounts that have no
   ARN), for the controls that compare them with the request.
+- request_parameters, response_elements, additional_event_data: the event's own, for the detections that read the
+  request or the response: they take them from here instead of joining the events again by `event_id` (a join of
+  every event per detection, and the JSON of every event read again by each).
 
 Network activity events (`eventType` AwsVpceEvent, `eventCategory` NetworkActivity) are left out: they are the VPC
 endpoint owner's record of a call that passed its endpoint, without the request, and the call itself is the
@@ -115,6 +118,7 @@ select
   f.event_id is not null as sign_in_failed,
   e.identity_user_name,
   e.identity_account_id,
+  e.request_parameters, e.response_elements, e.additional_event_data,
   e.account_id, e.region, e.partition
 from (
   select i.*,
