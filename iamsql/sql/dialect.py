@@ -5800,6 +5800,43 @@ def _star_columns(alias: str, renamed: dict[str, list[tuple[str, str]]], exclude
             for inner, name in renamed[alias] if inner not in excluded]
 
 
+def _source_column_names(source: exp.Expr, select: exp.Select) -> list[str] | None:
+    """The names of the columns of a FROM source, in order: a Steampipe table's, a column list's, a subquery's or
+    CTE's select list's; None where they are not known."""
+    alias = source.args.get("alias")
+    if alias is not None and alias.columns:
+        return [c.name for c in alias.columns]
+    if isinstance(source, exp.Table) and not source.db and source.name in TABLE_COLUMNS and not any(
+            cte.alias == source.name for cte in select.root().find_all(exp.CTE)):
+        return list(TABLE_COLUMNS[source.name])
+    derived = _derived_columns(source, select)
+    return derived[1] if derived is not None else None
+
+
+def natural_to_using(tree: exp.Expr) -> exp.Expr:
+    """``a NATURAL JOIN b`` as ``a JOIN b USING (...)`` of the columns both sides name, in the left side's order, as
+    Postgres reads it (the joined columns then come first in a ``*``, ``star_with_using``); where a side's columns
+    are not known the join is left to DuckDB, which keeps them where the left side has them."""
+    for select in tree.find_all(exp.Select):
+        joins = select.args.get("joins") or []
+        if not any(join.args.get("method") == "NATURAL" for join in joins):
+            continue
+        left = _source_column_names(select.args["from_"].this, select)
+        for join in joins:
+            right = _source_column_names(join.this, select)
+            if left is None or right is None:
+                break
+            if join.args.get("method") == "NATURAL":
+                common = [name for name in dict.fromkeys(left) if name in right]
+                if not common or any(left.count(n) > 1 or right.count(n) > 1 for n in common):
+                    break  # a cross join, or Postgres's error for a repeated common name: DuckDB's own
+                join.set("method", None)
+                join.set("using", [exp.to_identifier(name, quoted=True) for name in common])
+            using = [c.name for c in join.args.get("using") or []]
+            left = using + [n for n in left if n not in using] + [n for n in right if n not in using]
+    return tree
+
+
 def star_with_using(tree: exp.Expr) -> exp.Expr:
     """``SELECT *`` over ``JOIN ... USING (c)``: Postgres lists the USING columns first (the last join's first),
     then the other columns; DuckDB leaves a USING column where the left side has it."""
@@ -5831,7 +5868,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     check_unsupported(tree)
     check_quoted_fallback_names(tree)
     check_ambiguous_names(tree)
-    tree = star_over_repeated_names(star_with_using(tree))
+    tree = star_over_repeated_names(star_with_using(natural_to_using(tree)))
     check_distinct_on_order(tree)
     tree = numeric_array_elements(tree)
     tree = each_fields(tree)
