@@ -10701,3 +10701,52 @@ select event_id, username, cloud_trail_event -> 'responseElements' ->> 'ConsoleL
 from aws_cloudtrail_lookup_event
 where '2015-01-01T00:00:00Z' = start_time and event_name = 'ConsoleLogin'
 order by event_id;
+
+-- name: x30_regexp_instr_nth_match_and_subexpression
+select name, account_id, regexp_instr(name, '[aeiou]', 1, 2) as second_vowel, regexp_instr(arn, '/', 1, 2) as second_slash,
+  regexp_instr(name, '([a-z])([a-z])', 2, 2, 0, 'i', 2) as second_pair_letter, regexp_instr(name, '[aeiou]', 3, 2, 1) as after_vowel,
+  regexp_instr(name, '(e)(s)?', 1, 1, 0, 'i', 2) as s_after_e
+from aws_iam_user
+order by name, account_id;
+
+-- name: x30_regexp_start_past_one_with_anchors
+select name, account_id, regexp_instr(name, '^a', 2, 1, 0, 'i') as anchored, regexp_count(name, '\Aa|e', 2, 'i') as anchored_or_e,
+  regexp_substr(name, '^.|[A-Z]', 2) as inner_capital, regexp_replace(name, '^(.)', '[\1]', 2) as not_at_start
+from aws_iam_user
+order by name, account_id;
+
+-- name: x30_regexp_are_flags
+select name, regexp_count(name, 'a d # a comment', 1, 'x') as expanded, regexp_count(arn, ':', 1, 'q') as literal_colons,
+  regexp_substr(coalesce(description, ''), 'a.c', 1, 1, 'n') as newline_sensitive, regexp_count(coalesce(description, ''), '^a', 1, 'wi') as line_starts,
+  regexp_like(name, 'ADMIN', 'ic') as case_sensitive_again, regexp_like(name, 'admin$', 'pi') as partial
+from aws_iam_role
+order by name, account_id;
+
+-- name: x30_regexp_replace_start_and_nth
+select name, account_id, regexp_replace(name, '[a-z]', '#', 2, 3, 'i') as third_letter, regexp_replace(arn, '/', '|', 1, 2) as second_slash,
+  regexp_replace(name, '(.)(.)', '<\2\1\&>', 1, 2) as swapped, regexp_replace(name, 'E', '3', 'gi') as every_e, regexp_replace(name, 'e', '3', 1, 0) as all_e
+from aws_iam_user
+order by name, account_id;
+
+-- name: x30_natural_join_columns_first
+select *
+from (select account_id, name as user_name, path from aws_iam_user) as u
+  natural join (select account_id, path, name as group_name from aws_iam_group) as g
+order by account_id, path, user_name, group_name
+limit 40;
+
+-- name: x30_natural_join_after_natural_join
+select *
+from (select account_id, name, path from aws_iam_user) as u
+  natural join (select account_id, path, arn from aws_iam_group) as g
+  natural left join (select arn, account_id, name as role_name from aws_iam_role) as r
+order by 1, 2, 3, 4
+limit 40;
+
+-- name: x30_two_using_joins_star
+select *
+from (select account_id, path, name as user_name from aws_iam_user) as u
+  join (select path, account_id, name as group_name from aws_iam_group) as g using (path, account_id)
+  join (select account_id, name as role_name, path from aws_iam_role) as r using (account_id)
+order by 1, 2, 3, 4, 5
+limit 40;
