@@ -5965,11 +5965,15 @@ def star_over_repeated_names(tree: exp.Expr) -> exp.Expr:
 
 
 def _derived_columns(source: exp.Expr, select: exp.Select) -> tuple[exp.TableAlias, list[str]] | None:
-    """(alias, the Postgres names of its columns) of a subquery or CTE ``source`` of ``select`` that has no column
+    """(alias, the Postgres names of its columns) of a subquery (also LATERAL) or CTE ``source`` of ``select`` that has no column
     list and whose select list names every column (no ``*``), else None."""
-    if not isinstance(source, (exp.Table, exp.Subquery)) or not source.alias_or_name:
+    if not isinstance(source, (exp.Table, exp.Subquery, exp.Lateral)) or not source.alias_or_name:
         return None
-    if isinstance(source, exp.Subquery):
+    if isinstance(source, exp.Lateral):
+        if not isinstance(source.this, exp.Subquery):
+            return None
+        query, target = source.this.this, source.args.get("alias")
+    elif isinstance(source, exp.Subquery):
         query, target = source.this, source.args.get("alias")
     else:
         cte = next((c for c in select.root().find_all(exp.CTE) if c.alias == source.name), None)
@@ -5984,6 +5988,24 @@ def _derived_columns(source: exp.Expr, select: exp.Select) -> tuple[exp.TableAli
             isinstance(i.unalias(), exp.Star) or isinstance(i, exp.Column) and i.is_star for i in query.expressions):
         return None
     return target, [i.alias if isinstance(i, exp.Alias) else pg_column_name(i)[0] for i in query.expressions]
+
+
+def _reaches_outer(column: exp.Column, select: exp.Select) -> bool:
+    """Whether ``column`` (inside ``select``) names a source of ``select`` itself: it is in no nested ``SELECT``, or
+    every ``SELECT`` between them (a correlated subquery) has neither a source of its qualifier's name nor, for an
+    unqualified name, a source that has or may have that column."""
+    inner = column.find_ancestor(exp.Select)
+    while inner is not None and inner is not select:
+        for source in select_sources(inner):
+            if column.table:
+                if source.alias_or_name == column.table:
+                    return False
+            else:
+                names = _source_column_names(source, inner)
+                if names is None or column.name in names:
+                    return False
+        inner = inner.parent.find_ancestor(exp.Select) if inner.parent else None
+    return inner is select
 
 
 def check_ambiguous_names(tree: exp.Expr) -> None:
@@ -6012,7 +6034,7 @@ def check_ambiguous_names(tree: exp.Expr) -> None:
             continue
         ordered = {id(k.this) for k in order.expressions} if order else set()
         for column in select.find_all(exp.Column):
-            if column.is_star or column.find_ancestor(exp.Select) is not select or (
+            if column.is_star or not _reaches_outer(column, select) or (
                     id(column) in ordered and column.name in outputs):
                 continue
             for alias, names in repeated.items():
