@@ -5277,11 +5277,36 @@ ORDERED_SET_AGGREGATES = (exp.PercentileCont, exp.PercentileDisc, exp.Mode, exp.
                           exp.PercentRank, exp.CumeDist)
 
 
+# Functions in FROM and the columns Postgres names their rows by without a column list (their OUT parameters);
+# a function of one unnamed column names it after the FROM item's alias (or the function)
+FUNCTION_SOURCE_COLUMNS = {"jsonb_array_elements": ["value"], "json_array_elements": ["value"],
+                           "jsonb_array_elements_text": ["value"], "json_array_elements_text": ["value"],
+                           "jsonb_each": ["key", "value"], "json_each": ["key", "value"],
+                           "jsonb_each_text": ["key", "value"], "json_each_text": ["key", "value"]}
+SINGLE_COLUMN_FUNCTIONS = {"jsonb_object_keys", "json_object_keys", "generate_series", "string_to_table",
+                           "regexp_split_to_table", "jsonb_path_query", "generate_subscripts"}
+
+
+def _function_source_columns(source: exp.Expr) -> set[str] | None:
+    """The lower-case column names of a set-returning function in FROM (``jsonb_array_elements(x) s``: ``value``
+    and ``s``), None for another one."""
+    function = source.this if isinstance(source, (exp.Table, exp.Lateral)) else None
+    name = "generate_series" if isinstance(function, (exp.GenerateSeries, exp.ExplodingGenerateSeries)) else (
+        func_name(function) if isinstance(function, exp.Func) else None)
+    if name not in FUNCTION_SOURCE_COLUMNS and name not in SINGLE_COLUMN_FUNCTIONS:
+        return None
+    own = (source.alias_or_name or name).lower()
+    columns = set(FUNCTION_SOURCE_COLUMNS.get(name, [own])) | {own}
+    return columns | {"ordinality"} if source.args.get("ordinality") else columns
+
+
 def _source_columns(source: exp.Expr, ctes: dict[str, exp.Expr]) -> set[str] | None:
     """The lower-case column names a FROM item gives its query (with its alias, a whole row's name); None when
-    not known here (a function, VALUES or a subquery with ``*`` without a column list)."""
+    not known here (another function, VALUES or a subquery with ``*`` without a column list)."""
     alias = source.args.get("alias")
     listed = [c.name.lower() for c in alias.columns] if isinstance(alias, exp.TableAlias) and alias.columns else []
+    if not listed and (function_columns := _function_source_columns(source)) is not None:
+        return function_columns
     body = source.this if isinstance(source, exp.Subquery) else None
     if isinstance(source, exp.Table) and not source.db and not listed:
         body = ctes.get(source.name.lower())
