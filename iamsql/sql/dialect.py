@@ -722,6 +722,8 @@ class Scope:
             return node.to.this in INT_TYPES
         if isinstance(node, exp.Column):
             column_type = self.column_type(node)
+            if column_type is None and self.is_int4(node):
+                return True  # a column of a VALUES list or generate_series of integers
             if column_type is None and (derived := self.of_derived(node, lambda item, scope: all(
                     scope.is_int(i) for i in set_items(item) or [item]))) is not None:
                 return derived
@@ -1454,8 +1456,13 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Sub) and scope.is_json(node.this):
         return jsonb_delete(node.this, node.expression)
     if isinstance(node, exp.DPipe) and (scope.is_array(node.this) or scope.is_array(node.expression)):
-        # array || array concatenates, array || element appends, element || array prepends
-        if scope.is_array(node.this) and scope.is_array(node.expression):
+        # array || array concatenates, array || element appends, element || array prepends; an untyped literal
+        # facing an array is read as an array literal ('{a,b}'; 'x' is Postgres's malformed array literal error)
+        sides = [array_literal(s.this) if isinstance(s, exp.Literal) and s.is_string else s
+                 for s in (node.this, node.expression)]
+        if sides != [node.this, node.expression]:
+            result = call("list_concat", *sides)
+        elif scope.is_array(node.this) and scope.is_array(node.expression):
             result = call("list_concat", node.this, node.expression)
         elif scope.is_array(node.this):
             result = call("list_append", node.this, node.expression)
@@ -1717,6 +1724,8 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
         return not _numeric_math(node, scope)
     if branches := _branches(node):
         return any(_is_float(b, scope) for b in branches)
+    if isinstance(node, exp.Column) and scope.column_type(node) is None and (values := values_column(node)):
+        return any(_is_float(v, scope) for v in values)  # a column of a VALUES list holding a double
     if isinstance(node, exp.Column):
         return scope.column_type(node) == "DOUBLE" or bool(scope.of_derived(node, lambda item, scope: any(
             _is_float(i, scope) for i in set_items(item) or [item])))
@@ -6819,11 +6828,14 @@ def union_numeric_texts(tree: exp.Union, scope: Scope) -> exp.Union:
 
 def with_output_scales(tree: exp.Expr, scales: list[int | None]) -> exp.Expr:
     """The translated statement with those columns as a DECIMAL of their decimals, so the output writes them as
-    Postgres does (``1614852900.000000``, not ``1614852900``)."""
-    for item, scale in zip(tree.expressions if scales else [], scales):
+    Postgres does (``1614852900.000000``, not ``1614852900``); a bare column keeps its name."""
+    for item, scale in zip(list(tree.expressions) if scales else [], scales):
         if scale is not None:
             value = item.this if isinstance(item, exp.Alias) else item
-            value.replace(exp.Cast(this=value.copy(), to=exp.DataType.build(f"DECIMAL(38, {scale})")))
+            decimal = exp.Cast(this=value.copy(), to=exp.DataType.build(f"DECIMAL(38, {scale})"))
+            if isinstance(value, exp.Column) and value is item:
+                decimal = exp.alias_(decimal, value.output_name, quoted=True)
+            value.replace(decimal)
     return tree
 
 
