@@ -248,6 +248,17 @@ REFUSED_BY_POSTGRES = [
     "with pairs as (select u.name, g.name from aws_iam_user u join aws_iam_group g using (account_id)) "
     "select count(*) from pairs group by name",
     "select u.name as n, r.arn as n from aws_iam_user u, aws_iam_role r order by n",
+    "select s ->> 'Effect' as effect from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s "
+    "order by lower(effect)",
+    "select k as key_name from aws_iam_role, jsonb_object_keys(assume_role_policy_std) k order by upper(key_name)",
+    "select g as n, g * 2 as doubled from generate_series(0, 3) g order by -doubled",
+    "select u.name from aws_iam_user u, (select g.name, r.name from aws_iam_group g, aws_iam_role r) x "
+    "where exists (select 1 from aws_iam_access_key k where k.user_name = x.name)",
+    "select u.name from aws_iam_user u, lateral (select g.name, r.name from aws_iam_group g, aws_iam_role r "
+    "where g.account_id = u.account_id) x where exists (select 1 from aws_iam_access_key k where k.user_name = x.name)",
+    "select 'x' || array[name] from aws_iam_user",
+    "select regexp_count(name, 'a', 1, 'g') from aws_iam_user",
+    "select regexp_instr(name, 'a', 1, 1, 0, 'z') from aws_iam_user",
 ]
 
 

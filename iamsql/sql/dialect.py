@@ -722,6 +722,8 @@ class Scope:
             return node.to.this in INT_TYPES
         if isinstance(node, exp.Column):
             column_type = self.column_type(node)
+            if column_type is None and self.is_int4(node):
+                return True  # a column of a VALUES list or generate_series of integers
             if column_type is None and (derived := self.of_derived(node, lambda item, scope: all(
                     scope.is_int(i) for i in set_items(item) or [item]))) is not None:
                 return derived
@@ -1454,8 +1456,13 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Sub) and scope.is_json(node.this):
         return jsonb_delete(node.this, node.expression)
     if isinstance(node, exp.DPipe) and (scope.is_array(node.this) or scope.is_array(node.expression)):
-        # array || array concatenates, array || element appends, element || array prepends
-        if scope.is_array(node.this) and scope.is_array(node.expression):
+        # array || array concatenates, array || element appends, element || array prepends; an untyped literal
+        # facing an array is read as an array literal ('{a,b}'; 'x' is Postgres's malformed array literal error)
+        sides = [array_literal(s.this) if isinstance(s, exp.Literal) and s.is_string else s
+                 for s in (node.this, node.expression)]
+        if sides != [node.this, node.expression]:
+            result = call("list_concat", *sides)
+        elif scope.is_array(node.this) and scope.is_array(node.expression):
             result = call("list_concat", node.this, node.expression)
         elif scope.is_array(node.this):
             result = call("list_append", node.this, node.expression)
@@ -1717,6 +1724,8 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
         return not _numeric_math(node, scope)
     if branches := _branches(node):
         return any(_is_float(b, scope) for b in branches)
+    if isinstance(node, exp.Column) and scope.column_type(node) is None and (values := values_column(node)):
+        return any(_is_float(v, scope) for v in values)  # a column of a VALUES list holding a double
     if isinstance(node, exp.Column):
         return scope.column_type(node) == "DOUBLE" or bool(scope.of_derived(node, lambda item, scope: any(
             _is_float(i, scope) for i in set_items(item) or [item])))
@@ -3506,70 +3515,310 @@ def make_interval(node: exp.MakeInterval) -> exp.Expr:
 # Postgres regular-expression atoms that look at the text before the search's start: ``^`` and ``\A`` (the start of
 # the text) and the word boundaries ``\y``, ``\Y``, ``\m``, ``\M``
 START_CONTEXT_ATOMS = ("^", "\\A", "\\y", "\\Y", "\\m", "\\M")
+# An RE2 atom that matches nothing (``^`` of a search starting past the text's start, outside newline-sensitive mode)
+NO_MATCH = "[^\\x00-\\x{10FFFF}]"
+
+
+class RegexOptions(NamedTuple):
+    """What a Postgres flags string asks of a regular expression: ignore case, ``.`` and ``[^...]`` match a newline,
+    ``^`` and ``$`` match at every line, expanded syntax (``x``), the pattern is a literal text (``q``)."""
+    ignore_case: bool = False
+    dot_newline: bool = True
+    lines: bool = False
+    expanded: bool = False
+    literal: bool = False
+
+
+# Postgres's ARE flag letters -> the options they set (the last one of a kind wins); 'b' and 'e' (BRE and ERE
+# syntax) are refused, 'g' is refused by the functions that take no 'global' option
+FLAG_OPTIONS = {"i": {"ignore_case": True}, "c": {"ignore_case": False},
+                "n": {"dot_newline": False, "lines": True}, "m": {"dot_newline": False, "lines": True},
+                "p": {"dot_newline": False, "lines": False}, "w": {"dot_newline": True, "lines": True},
+                "s": {"dot_newline": True, "lines": False}, "x": {"expanded": True}, "t": {"expanded": False},
+                "q": {"literal": True}}
+
+
+def regex_options(flags: exp.Expr | None, name: str) -> RegexOptions:
+    """The options of a regular-expression function's literal ``flags`` argument, as Postgres reads them."""
+    if flags is None:
+        return RegexOptions()
+    if not (isinstance(flags, exp.Literal) and flags.is_string):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with flags that are not a literal")
+    options = RegexOptions()
+    for letter in flags.this:
+        if letter == "g":
+            raise QueryError(f'{name}() does not support the "global" option')
+        if letter in "be":
+            raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with the '{letter}' flag (basic or "
+                                     "extended regular expression syntax)")
+        if letter not in FLAG_OPTIONS:
+            raise QueryError(f'invalid regular expression option: "{letter}"')
+        options = options._replace(**FLAG_OPTIONS[letter])
+    return options
+
+
+def expanded_syntax(text: str) -> str:
+    """A pattern in Postgres's expanded syntax (flag ``x``) in the tight one: white space and ``#`` comments outside
+    a bracket expression dropped, an escaped white space kept as that character."""
+    out, skipping = [], False
+    for _, piece, inside in regex_pieces(text):
+        if skipping:
+            skipping = piece != "\n"
+        elif inside:
+            out.append(piece)
+        elif piece == "#":
+            skipping = True
+        elif len(piece) == 2 and piece[1].isspace():
+            out.append(f"\\x{{{ord(piece[1]):x}}}")
+        elif not piece.isspace():
+            out.append(piece)
+    return "".join(out)
+
+
+def flagged_pattern(pattern: exp.Expr, options: RegexOptions, name: str) -> tuple[str, exp.Expr]:
+    """(RE2's flag group for the options, the pattern in RE2's tight syntax): the flag group goes first in the
+    final pattern (after the ``(?s)`` every pattern gets, ``dot_matches_newline``); ``x`` and ``q`` need a literal
+    pattern; with ``.`` not matching a newline a ``[^...]`` is refused (RE2's matches a newline, Postgres's then
+    does not)."""
+    literal = isinstance(pattern, exp.Literal) and pattern.is_string
+    if (options.expanded or options.literal) and not literal:
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with the 'x' or 'q' flag and a pattern "
+                                 "that is not a literal")
+    if literal and options.literal:
+        pattern = string(re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", pattern.this))
+    elif literal and options.expanded:
+        pattern = string(expanded_syntax(pattern.this))
+    if not options.dot_newline and (not literal or any(
+            piece == "[^" and not inside for _, piece, inside in regex_pieces(pattern.this))):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with a newline-sensitive flag and a "
+                                 "pattern that is not a literal or has [^...]")
+    group = "(?" + "i" * options.ignore_case + "m" * options.lines + ("" if options.dot_newline else "-s") + ")"
+    return ("" if group == "(?)" else group), pattern
+
+
+def with_flag_group(group: str, pattern: exp.Expr) -> exp.Expr:
+    if not group:
+        return pattern
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        return string(group + pattern.this)
+    return exp.DPipe(this=string(group), expression=pattern)
+
+
+def _top_level_group(pattern: str, number: int) -> tuple[int, int] | None:
+    """(start, end) of the parentheses of capture group ``number`` when it stands at the top of ``pattern`` (in no
+    other group, no ``|`` at the top, no quantifier after it but ``?``), else None."""
+    depth, count, opened, top_bar, found = 0, 0, None, False, None
+    for start, piece, inside in regex_pieces(pattern):
+        if inside:
+            continue
+        if piece == "(":
+            capturing = pattern[start + 1:start + 2] != "?"
+            count += capturing
+            if capturing and count == number:
+                opened = start if depth == 0 else -1
+            depth += 1
+        elif piece == ")":
+            depth -= 1
+            if depth == 0 and opened is not None and found is None:
+                found = (opened, start)
+        elif piece == "|" and depth == 0:
+            top_bar = True
+    if found is None or found[0] < 0 or top_bar:
+        return None
+    following = pattern[found[1] + 1:found[1] + 3]
+    return None if following[:1] and following[:1] in "*+{" or following == "??" else found
+
+
+def _listed(text: exp.Expr, pattern: str, group: int, index: exp.Expr) -> exp.Expr:
+    """Capture group ``group`` of match ``index`` of ``pattern`` in ``text`` (NULL past the last match)."""
+    matches = call("regexp_extract_all", text.copy(), string(pattern), exp.Literal.number(group))
+    matches.meta["pg_checked_pattern"] = True  # the query's own pattern was checked, the lazy prefix is ours
+    return call("list_extract", matches, index.copy())
+
+
+def nth_match_position(text: exp.Expr, pattern: str, flag_group: str, occurrence: exp.Expr, group: int | None,
+                       end: exp.Expr | None, name: str) -> exp.Expr:
+    """``regexp_instr``'s position of the ``occurrence``th match (of its capture group ``group``), after it with
+    ``end``, 0 without one: every match listed with the text before it (``(.*?)(pattern)``, so the position is
+    the sum of their lengths). A pattern or group that can match an empty text fails where it is evaluated (RE2
+    steps past an empty match otherwise than Postgres, and an empty group is not told from one left out); a group
+    is found where it stands at the top of the pattern (``(before)(group)after``)."""
+    refuse_leftmost_first_differences(pattern)
+    body, empty = "(" + pattern + ")", pattern
+    if group is not None:
+        span = _top_level_group(pattern, group)
+        if span is None:
+            raise UnsupportedFeature(f"unsupported Postgres feature: {name}() of a subexpression that is inside "
+                                     "another group, repeated or in an alternative")
+        body, empty = "(" + pattern[:span[0]] + ")" + pattern[span[0]:], pattern[span[0] + 1:span[1]]
+    inner = flag_group + "((?s:.*?))" + body
+    index = call("pg_regexp_occurrence", occurrence)
+    # each match's whole text (the text before it included) up to the one asked for
+    every = call("regexp_extract_all", text.copy(), string(inner), exp.Literal.number(0))
+    every.meta["pg_checked_pattern"] = True
+    lengths = call("list_transform", call("list_slice", every, exp.Literal.number(1),
+                                          exp.Sub(this=index.copy(), expression=exp.Literal.number(1))),
+                   exp.Lambda(this=call("length", exp.column("pg_m")), expressions=[exp.to_identifier("pg_m")]))
+    position = exp.Add(this=call("coalesce", call("list_sum", lengths), exp.Literal.number(0)),
+                       expression=exp.Add(this=call("length", _listed(text, inner, 1, index)),
+                                          expression=exp.Literal.number(1)))
+    taken = _listed(text, inner, 2 if group is None else group + 2, index)  # 1: the text before the match
+    if group is not None:
+        position = exp.Add(this=position, expression=call("length", _listed(text, inner, 2, index)))
+    found = exp.And(this=exp.Not(this=exp.Is(this=taken.copy(), expression=exp.Null())),
+                    expression=exp.NEQ(this=taken.copy(), expression=string("")))
+    if end is not None:
+        position = exp.Add(this=position, expression=exp.Case().when(call("pg_regexp_endoption", end), call(
+            "length", taken.copy())).else_(exp.Literal.number(0)))
+    unsupported = raise_error(f"unsupported Postgres feature: {name}() of a match other than the first or of a "
+                              "subexpression, with a pattern or group that can match an empty text")
+    can_be_empty = call("regexp_full_match", string(""), string(flag_group + empty))
+    can_be_empty.meta["pg_checked_pattern"] = True
+    return exp.Case().when(exp.Is(this=text.copy(), expression=exp.Null()), exp.null()).when(
+        can_be_empty, exp.cast(unsupported, exp.DataType.build("INT"))).when(found, position).else_(
+        exp.Literal.number(0))
 
 
 def regexp_pg15(node: exp.Expr) -> exp.Expr:
     """``regexp_count(s, p [, start [, flags]])``: the number of matches from ``start``; ``regexp_substr(s, p [, start
     [, n [, flags [, subexpr]]]])``: the ``n``th match (or its group ``subexpr``), NULL without one; ``regexp_instr(s,
-    p [, start [, n [, endoption [, flags]]]])``: the first match's position (after it with ``endoption`` 1), 0
-    without one. ``start`` and ``n`` below 1 fail as in Postgres; ``flags`` are ``i`` and ``c``. Refused: a
-    ``regexp_instr`` ``n`` other than 1 or a ``subexpr``, and a ``start`` other than 1 with a pattern that looks
-    before it (``^``, a word boundary) or is not a literal."""
+    p [, start [, n [, endoption [, flags [, subexpr]]]]])``: the position of the ``n``th match (of its group
+    ``subexpr``; after it with ``endoption`` 1), 0 without one. ``start`` and ``n`` below 1 fail as in Postgres;
+    ``flags`` are Postgres's letters (``regex_options``). The search from a ``start`` past 1 sees the text from
+    there: ``^`` and ``\\A`` cannot match there (outside newline-sensitive mode), a word boundary or a pattern
+    that is not a literal are refused."""
     args = node.args
     name = func_name(node)
-    text, pattern = node.this, _with_case_flags(node.expression, args.get("parameters"), name)
-    start, occurrence = args.get("position"), args.get("occurrence")
-    if isinstance(node, exp.RegexpInstr) and (args.get("group") is not None or occurrence is not None and not (
-            isinstance(occurrence, exp.Literal) and occurrence.this == "1")):
-        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() of a match other than the first or of a "
-                                 "subexpression (n, subexpr)")
+    flag_group, pattern = flagged_pattern(node.expression, regex_options(args.get("parameters"), name), name)
+    text, start, occurrence = node.this, args.get("position"), args.get("occurrence")
     offset = beyond = None
     if start is not None and not (isinstance(start, exp.Literal) and start.this == "1"):
-        original = node.expression
-        if not (isinstance(original, exp.Literal) and original.is_string) or any(
-                not inside and piece in START_CONTEXT_ATOMS for _, piece, inside in regex_pieces(original.this)):
+        pieces = list(regex_pieces(pattern.this)) if isinstance(pattern, exp.Literal) and pattern.is_string else None
+        looks_back = pieces is not None and [piece for _, piece, inside in pieces
+                                             if not inside and piece in START_CONTEXT_ATOMS]
+        if pieces is None or looks_back and (set(looks_back) - {"^", "\\A"} or "m" in flag_group):
             raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with a start position and a pattern "
-                                     "that is not a literal or looks before the start (^, \\A, a word boundary)")
+                                     "that is not a literal or looks before the start (a word boundary, ^ with a "
+                                     "newline-sensitive flag)")
+        if looks_back:  # the text's start is before the search's: nothing matches there
+            pattern = string("".join(NO_MATCH if not inside and piece in ("^", "\\A") else piece
+                                     for _, piece, inside in pieces))
         # Postgres searches nothing from past the end of the text (one past it is the empty rest)
         beyond = exp.GT(this=start.copy(), expression=exp.Add(this=call("length", text.copy()),
                                                               expression=exp.Literal.number(1)))
         text = call("pg_regexp_from", text, start)
         offset = exp.Sub(this=exp.paren(start.copy()), expression=exp.Literal.number(1))
+    group = args.get("group")
+    if group is not None and not (isinstance(group, exp.Literal) and group.is_int):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with a subexpression that is not a number")
+    full = with_flag_group(flag_group, pattern)
     if isinstance(node, exp.RegexpCount):
-        count = exp.Length(this=call("regexp_extract_all", text, pattern))  # an integer, as length() is
+        count = exp.Length(this=call("regexp_extract_all", text, full))  # an integer, as length() is
         return count if beyond is None else exp.Case().when(beyond, exp.Literal.number(0)).else_(count)
     if isinstance(node, exp.RegexpSubstr):
         index = exp.Literal.number(1) if occurrence is None else call("pg_regexp_occurrence", occurrence)
-        group = args.get("group") or exp.Literal.number(0)
-        match = call("list_extract", call("regexp_extract_all", text, pattern, group), index)
+        match = call("list_extract", call("regexp_extract_all", text, full, group or exp.Literal.number(0)), index)
         return match if beyond is None else exp.Case().when(beyond, exp.null()).else_(match)
-    matches = call("regexp_matches", text.copy(), pattern.copy())
-    rest = exp.DPipe(this=exp.DPipe(this=string("(?:"), expression=pattern.copy()), expression=string(")(?s:.*)"))
-    position = exp.Add(this=call("length", call("regexp_replace", text.copy(), rest, string(""))),
-                       expression=exp.Literal.number(1))
-    if offset is not None:
-        position = exp.Add(this=position, expression=offset)
     option = args.get("option")
-    if option is not None and not (isinstance(option, exp.Literal) and option.this == "0"):
-        matched = call("length", call("regexp_extract", text.copy(), pattern.copy(), exp.Literal.number(0)))
-        position = exp.Add(this=position, expression=exp.Case().when(
-            call("pg_regexp_endoption", option), matched).else_(exp.Literal.number(0)))
-    found = exp.Case().when(matches, position).when(exp.Not(this=matches.copy()), exp.Literal.number(0))  # NULL in, NULL out
+    if option is not None and isinstance(option, exp.Literal) and option.this == "0":
+        option = None
+    if group is not None and group.this != "0" or occurrence is not None and not (
+            isinstance(occurrence, exp.Literal) and occurrence.this == "1"):
+        if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+            raise UnsupportedFeature(f"unsupported Postgres feature: {name}() of a match other than the first or of "
+                                     "a subexpression, with a pattern that is not a literal")
+        found = nth_match_position(text, pattern.this, flag_group, occurrence or exp.Literal.number(1),
+                                   None if group is None or group.this == "0" else int(group.this), option, name)
+        if offset is not None:
+            found = exp.Case().when(exp.GT(this=found, expression=exp.Literal.number(0)),
+                                    exp.Add(this=found.copy(), expression=offset)).else_(found.copy())
+    else:
+        matches = call("regexp_matches", text.copy(), full.copy())
+        rest = exp.DPipe(this=exp.DPipe(this=string(flag_group + "(?:"), expression=pattern.copy()),
+                         expression=string(")(?s:.*)"))
+        position = exp.Add(this=call("length", call("regexp_replace", text.copy(), rest, string(""))),
+                           expression=exp.Literal.number(1))
+        if offset is not None:
+            position = exp.Add(this=position, expression=offset)
+        if option is not None:
+            matched = call("length", call("regexp_extract", text.copy(), full.copy(), exp.Literal.number(0)))
+            position = exp.Add(this=position, expression=exp.Case().when(
+                call("pg_regexp_endoption", option), matched).else_(exp.Literal.number(0)))
+        found = exp.Case().when(matches, position).when(exp.Not(this=matches.copy()), exp.Literal.number(0))  # NULL in, NULL out
     return found if beyond is None else exp.Case().when(beyond, exp.Literal.number(0)).else_(found)
 
 
-def _with_case_flags(pattern: exp.Expr, flags: exp.Expr | None, name: str) -> exp.Expr:
-    """The pattern of a ``regexp_count``/``_substr``/``_instr`` call with its literal ``flags`` (``i``: ignore case,
-    ``c``: not, the last one wins); other flags are refused."""
-    if flags is None:
-        return pattern
-    if not (isinstance(flags, exp.Literal) and flags.is_string and set(flags.this) <= set("ic")):
-        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with flags other than 'i' and 'c'")
-    if not flags.this.endswith("i"):
-        return pattern
-    if isinstance(pattern, exp.Literal) and pattern.is_string:
-        return string("(?i)" + pattern.this)
-    return exp.DPipe(this=string("(?i)"), expression=pattern)
+def _replacement_groups_shifted(text: str, shift: int) -> str:
+    """A Postgres ``regexp_replace`` replacement whose ``\\1``-``\\9`` and ``\\&`` name groups ``shift`` further on
+    (``\\&``, the whole match, is group ``shift``)."""
+    def shifted(match: re.Match) -> str:
+        escape = match.group(1)
+        if escape == "&" or escape.isdigit() and escape != "0":
+            number = shift + (0 if escape == "&" else int(escape))
+            if number > 9:
+                raise UnsupportedFeature("unsupported Postgres feature: regexp_replace() of the Nth match with a "
+                                         "pattern of so many groups that its replacement names a group past \\9")
+            return "\\" + str(number)
+        return match.group(0)
+    return re.sub(r"\\(.)", shifted, text)
+
+
+def regexp_replace_pg(node: exp.RegexpReplace) -> exp.Expr:
+    """``regexp_replace(s, p, r [, start [, N]] [, flags])``: Postgres's flag letters as RE2's flag group (``g``,
+    every match, stays DuckDB's option); from ``start`` the text before it is kept and ``^``/``\\A`` cannot match
+    (a word boundary there, or ``^`` with a newline-sensitive flag, is refused); ``N`` = 0 replaces every match, 1
+    the first, more the ``N``th: ``\\A((?:.*?p){N-1}.*?)(p)`` replaced by the text before it and the replacement (a
+    pattern that can match an empty text fails where it is evaluated)."""
+    name = "regexp_replace"
+    flags, occurrence, start = (node.args.get(k) for k in ("modifiers", "occurrence", "position"))
+    if flags is not None and not (isinstance(flags, exp.Literal) and flags.is_string):
+        raise UnsupportedFeature("unsupported Postgres feature: regexp_replace() flags that are not a literal")
+    letters = flags.this if flags is not None else ""
+    group, pattern = flagged_pattern(node.expression, regex_options(string(letters.replace("g", "")), name), name)
+    every = "g" in letters
+    if occurrence is not None:
+        if not (isinstance(occurrence, exp.Literal) and occurrence.is_int):
+            raise UnsupportedFeature("unsupported Postgres feature: regexp_replace() of an Nth match that is not a "
+                                     "number")
+        every = occurrence.this == "0"  # N decides, not the flag
+    text, kept = node.this, None
+    literal = isinstance(pattern, exp.Literal) and pattern.is_string
+    if start is not None and not (isinstance(start, exp.Literal) and start.this == "1"):
+        pieces = list(regex_pieces(pattern.this)) if literal else None
+        looks_back = pieces is not None and [piece for _, piece, inside in pieces
+                                             if not inside and piece in START_CONTEXT_ATOMS]
+        if pieces is None or looks_back and (set(looks_back) - {"^", "\\A"} or "m" in group):
+            raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with a start position and a pattern "
+                                     "that is not a literal or looks before the start (a word boundary, ^ with a "
+                                     "newline-sensitive flag)")
+        if looks_back:
+            pattern = string("".join(NO_MATCH if not inside and piece in ("^", "\\A") else piece
+                                     for _, piece, inside in pieces))
+        kept = call("substring", text.copy(), exp.Literal.number(1), exp.Sub(this=exp.paren(start.copy()),
+                                                                             expression=exp.Literal.number(1)))
+        text = call("pg_regexp_from", text, start)
+    replacement = node.args.get("replacement")
+    if occurrence is not None and occurrence.this not in ("0", "1"):
+        if not literal or not (isinstance(replacement, exp.Literal) and replacement.is_string):
+            raise UnsupportedFeature("unsupported Postgres feature: regexp_replace() of the Nth match with a pattern "
+                                     "or replacement that is not a literal")
+        refuse_leftmost_first_differences(pattern.this)
+        groups = len(capture_groups(pattern.this))
+        nth = (group + "\\A((?s:(?:.*?(?:" + pattern.this + ")){" + str(int(occurrence.this) - 1) + "}.*?))("
+               + pattern.this + ")")
+        replacement = string("\\1" + _replacement_groups_shifted(replacement.this, groups + 2))
+        result = exp.RegexpReplace(this=text, expression=string(nth), replacement=replacement, single_replace=True)
+        unsupported = raise_error("unsupported Postgres feature: regexp_replace() of the Nth match with a pattern "
+                                  "that can match an empty text")
+        result = exp.Case().when(call("regexp_full_match", string(""), string(group + pattern.this)),
+                                 exp.cast(unsupported, exp.DataType.build("VARCHAR"))).else_(result)
+    else:
+        result = exp.RegexpReplace(this=text, expression=with_flag_group(group, pattern), replacement=replacement,
+                                   modifiers=string("g") if every else None, single_replace=not every)
+    for replaced in result.find_all(exp.RegexpReplace):
+        replaced.meta["pg_replace"] = True
+        replaced.meta["pg_checked_pattern"] = occurrence is not None and occurrence.this not in ("0", "1")
+    return result if kept is None else exp.DPipe(this=kept, expression=result)
 
 
 def encode_decode(node: exp.Encode | exp.Decode) -> exp.Expr:
@@ -3721,23 +3970,13 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
             node.args["zero_based"], exp.Boolean):
         # array_position(a, x, start): sqlglot reads the start as a flag and drops it
         return call("pg_array_position_from", node.this, node.expression, node.args["zero_based"])
-    if isinstance(node, exp.RegexpReplace) and node.args.get("occurrence") is not None:
-        # regexp_replace(s, p, r, start, N[, flags]): N = 0 replaces every match (the 'g' flag), 1 the first
-        occurrence = node.args["occurrence"]
-        if not (isinstance(occurrence, exp.Literal) and occurrence.this in ("0", "1")):
-            raise UnsupportedFeature("unsupported Postgres feature: regexp_replace() of the Nth match (N other than "
-                                     "0 or 1)")
-        flags = node.args.get("modifiers")
-        if flags is not None and not (isinstance(flags, exp.Literal) and flags.is_string):
-            raise UnsupportedFeature("unsupported Postgres feature: regexp_replace() flags that are not a literal")
-        text = flags.this if flags is not None else ""
-        replacement = node.copy()
-        replacement.set("occurrence", None)
-        text = text.replace("g", "")  # N decides, not the flag
-        if occurrence.this == "0":
-            text += "g"
-        replacement.set("modifiers", string(text) if text else None)
-        return replacement
+    if isinstance(node, exp.RegexpReplace) and any(node.args.get(k) is not None for k in (
+            "occurrence", "modifiers", "position")) and not node.meta.get("pg_replace"):
+        return regexp_replace_pg(node)
+    if isinstance(node, exp.RegexpLike) and node.args.get("flag") is not None:
+        # regexp_like(s, p, flags): Postgres's flag letters as RE2's flag group (DuckDB's options are others)
+        group, pattern = flagged_pattern(node.expression, regex_options(node.args["flag"], "regexp_like"), "regexp_like")
+        return exp.RegexpLike(this=node.this, expression=with_flag_group(group, pattern))
     if (isinstance(node, exp.Length) and is_bytea(node.this) or func_name(node) == "octet_length" and isinstance(
             node, exp.Anonymous) and len(node.expressions) == 1 and is_bytea(node.expressions[0])) and not node.meta.get(
             "pg_blob"):
@@ -4483,7 +4722,8 @@ def rewrite_regex_newlines(node: exp.Expr, scope: Scope) -> exp.Expr:
     refuse_lookaround(pattern)
     boolean = isinstance(node, (exp.RegexpLike, exp.RegexpILike)) or func_name(node) in (
         "regexp_matches", "regexp_full_match")
-    if not boolean and isinstance(pattern, exp.Literal) and pattern.is_string:
+    if not boolean and isinstance(pattern, exp.Literal) and pattern.is_string and not node.meta.get(
+            "pg_checked_pattern"):
         refuse_leftmost_first_differences(pattern.this)
     if isinstance(pattern, exp.Literal) and pattern.is_string and "\\" in pattern.this:
         translated = re2_escapes(pattern.this)
@@ -5046,11 +5286,36 @@ ORDERED_SET_AGGREGATES = (exp.PercentileCont, exp.PercentileDisc, exp.Mode, exp.
                           exp.PercentRank, exp.CumeDist)
 
 
+# Functions in FROM and the columns Postgres names their rows by without a column list (their OUT parameters);
+# a function of one unnamed column names it after the FROM item's alias (or the function)
+FUNCTION_SOURCE_COLUMNS = {"jsonb_array_elements": ["value"], "json_array_elements": ["value"],
+                           "jsonb_array_elements_text": ["value"], "json_array_elements_text": ["value"],
+                           "jsonb_each": ["key", "value"], "json_each": ["key", "value"],
+                           "jsonb_each_text": ["key", "value"], "json_each_text": ["key", "value"]}
+SINGLE_COLUMN_FUNCTIONS = {"jsonb_object_keys", "json_object_keys", "generate_series", "string_to_table",
+                           "regexp_split_to_table", "jsonb_path_query", "generate_subscripts"}
+
+
+def _function_source_columns(source: exp.Expr) -> set[str] | None:
+    """The lower-case column names of a set-returning function in FROM (``jsonb_array_elements(x) s``: ``value``
+    and ``s``), None for another one."""
+    function = source.this if isinstance(source, (exp.Table, exp.Lateral)) else None
+    name = "generate_series" if isinstance(function, (exp.GenerateSeries, exp.ExplodingGenerateSeries)) else (
+        func_name(function) if isinstance(function, exp.Func) else None)
+    if name not in FUNCTION_SOURCE_COLUMNS and name not in SINGLE_COLUMN_FUNCTIONS:
+        return None
+    own = (source.alias_or_name or name).lower()
+    columns = set(FUNCTION_SOURCE_COLUMNS.get(name, [own])) | {own}
+    return columns | {"ordinality"} if source.args.get("ordinality") else columns
+
+
 def _source_columns(source: exp.Expr, ctes: dict[str, exp.Expr]) -> set[str] | None:
     """The lower-case column names a FROM item gives its query (with its alias, a whole row's name); None when
-    not known here (a function, VALUES or a subquery with ``*`` without a column list)."""
+    not known here (another function, VALUES or a subquery with ``*`` without a column list)."""
     alias = source.args.get("alias")
     listed = [c.name.lower() for c in alias.columns] if isinstance(alias, exp.TableAlias) and alias.columns else []
+    if not listed and (function_columns := _function_source_columns(source)) is not None:
+        return function_columns
     body = source.this if isinstance(source, exp.Subquery) else None
     if isinstance(source, exp.Table) and not source.db and not listed:
         body = ctes.get(source.name.lower())
@@ -5734,11 +5999,15 @@ def star_over_repeated_names(tree: exp.Expr) -> exp.Expr:
 
 
 def _derived_columns(source: exp.Expr, select: exp.Select) -> tuple[exp.TableAlias, list[str]] | None:
-    """(alias, the Postgres names of its columns) of a subquery or CTE ``source`` of ``select`` that has no column
+    """(alias, the Postgres names of its columns) of a subquery (also LATERAL) or CTE ``source`` of ``select`` that has no column
     list and whose select list names every column (no ``*``), else None."""
-    if not isinstance(source, (exp.Table, exp.Subquery)) or not source.alias_or_name:
+    if not isinstance(source, (exp.Table, exp.Subquery, exp.Lateral)) or not source.alias_or_name:
         return None
-    if isinstance(source, exp.Subquery):
+    if isinstance(source, exp.Lateral):
+        if not isinstance(source.this, exp.Subquery):
+            return None
+        query, target = source.this.this, source.args.get("alias")
+    elif isinstance(source, exp.Subquery):
         query, target = source.this, source.args.get("alias")
     else:
         cte = next((c for c in select.root().find_all(exp.CTE) if c.alias == source.name), None)
@@ -5753,6 +6022,24 @@ def _derived_columns(source: exp.Expr, select: exp.Select) -> tuple[exp.TableAli
             isinstance(i.unalias(), exp.Star) or isinstance(i, exp.Column) and i.is_star for i in query.expressions):
         return None
     return target, [i.alias if isinstance(i, exp.Alias) else pg_column_name(i)[0] for i in query.expressions]
+
+
+def _reaches_outer(column: exp.Column, select: exp.Select) -> bool:
+    """Whether ``column`` (inside ``select``) names a source of ``select`` itself: it is in no nested ``SELECT``, or
+    every ``SELECT`` between them (a correlated subquery) has neither a source of its qualifier's name nor, for an
+    unqualified name, a source that has or may have that column."""
+    inner = column.find_ancestor(exp.Select)
+    while inner is not None and inner is not select:
+        for source in select_sources(inner):
+            if column.table:
+                if source.alias_or_name == column.table:
+                    return False
+            else:
+                names = _source_column_names(source, inner)
+                if names is None or column.name in names:
+                    return False
+        inner = inner.parent.find_ancestor(exp.Select) if inner.parent else None
+    return inner is select
 
 
 def check_ambiguous_names(tree: exp.Expr) -> None:
@@ -5781,7 +6068,7 @@ def check_ambiguous_names(tree: exp.Expr) -> None:
             continue
         ordered = {id(k.this) for k in order.expressions} if order else set()
         for column in select.find_all(exp.Column):
-            if column.is_star or column.find_ancestor(exp.Select) is not select or (
+            if column.is_star or not _reaches_outer(column, select) or (
                     id(column) in ordered and column.name in outputs):
                 continue
             for alias, names in repeated.items():
@@ -5800,9 +6087,81 @@ def _star_columns(alias: str, renamed: dict[str, list[tuple[str, str]]], exclude
             for inner, name in renamed[alias] if inner not in excluded]
 
 
+def _source_column_names(source: exp.Expr, select: exp.Select) -> list[str] | None:
+    """The names of the columns of a FROM source, in order: a Steampipe table's, a column list's, a subquery's or
+    CTE's select list's; None where they are not known."""
+    alias = source.args.get("alias")
+    if alias is not None and alias.columns:
+        return [c.name for c in alias.columns]
+    if isinstance(source, exp.Table) and not source.db and source.name in TABLE_COLUMNS and not any(
+            cte.alias == source.name for cte in select.root().find_all(exp.CTE)):
+        return list(TABLE_COLUMNS[source.name])
+    derived = _derived_columns(source, select)
+    return derived[1] if derived is not None else None
+
+
+def natural_to_using(tree: exp.Expr) -> exp.Expr:
+    """``a NATURAL JOIN b`` as ``a JOIN b USING (...)`` of the columns both sides name, in the left side's order, as
+    Postgres reads it (the joined columns then come first in a ``*``, ``star_with_using``); where a side's columns
+    are not known the join is left to DuckDB, which keeps them where the left side has them."""
+    for select in tree.find_all(exp.Select):
+        joins = select.args.get("joins") or []
+        if not any(join.args.get("method") == "NATURAL" for join in joins):
+            continue
+        left = _source_column_names(select.args["from_"].this, select)
+        for join in joins:
+            right = _source_column_names(join.this, select)
+            if left is None or right is None:
+                break
+            if join.args.get("method") == "NATURAL":
+                common = [name for name in dict.fromkeys(left) if name in right]
+                if not common or any(left.count(n) > 1 or right.count(n) > 1 for n in common):
+                    break  # a cross join, or Postgres's error for a repeated common name: DuckDB's own
+                join.set("method", None)
+                join.set("using", [exp.to_identifier(name, quoted=True) for name in common])
+            using = [c.name for c in join.args.get("using") or []]
+            left = using + [n for n in left if n not in using] + [n for n in right if n not in using]
+    return tree
+
+
+def _using_join_columns(select: exp.Select) -> list[tuple[str, exp.Expr]] | None:
+    """(name, value) of each column a ``*`` over ``select``'s joins lists, in Postgres's order, when every source
+    has a name and known columns of distinct names: a join's ``USING`` columns first (the left side's value, the
+    right's for a ``RIGHT`` join, the first not NULL for a ``FULL`` one), then the left side's other columns, then
+    the right side's; else None."""
+    sources = select_sources(select)
+    if any(not source.alias_or_name for source in sources):
+        return None
+    columns: list[list[tuple[str, exp.Expr]]] = []
+    for source in sources:
+        names = _source_column_names(source, select)
+        if names is None or len(set(names)) < len(names):
+            return None
+        columns.append([(name, exp.column(name, table=source.alias_or_name, quoted=True)) for name in names])
+    out = columns[0]
+    for join, right in zip(select.args.get("joins") or [], columns[1:]):
+        using = [c.name for c in join.args.get("using") or []]
+        if join.args.get("method"):
+            return None
+        merged = []
+        for name in using:
+            left_value = [value for n, value in out if n == name]
+            right_value = [value for n, value in right if n == name]
+            if len(left_value) != 1 or len(right_value) != 1:
+                return None  # Postgres's error, as DuckDB's
+            side = (join.side or "").upper()
+            value = right_value[0] if side == "RIGHT" else call("coalesce", left_value[0], right_value[0]) if (
+                side == "FULL") else left_value[0]
+            merged.append((name, value))
+        out = merged + [c for c in out if c[0] not in using] + [c for c in right if c[0] not in using]
+    return out
+
+
 def star_with_using(tree: exp.Expr) -> exp.Expr:
     """``SELECT *`` over ``JOIN ... USING (c)``: Postgres lists the USING columns first (the last join's first),
-    then the other columns; DuckDB leaves a USING column where the left side has it."""
+    then the other columns; DuckDB leaves a USING column where the left side has it. Where every source's columns
+    are known, the ``*`` becomes them (``_using_join_columns``: after two joins a column the first merged and the
+    second's right side also has is listed twice); else the USING columns and ``* EXCLUDE`` them."""
     for select in tree.find_all(exp.Select):
         using: list[str] = []
         for join in reversed(select.args.get("joins") or []):
@@ -5810,9 +6169,12 @@ def star_with_using(tree: exp.Expr) -> exp.Expr:
         stars = [i for i, e in enumerate(select.expressions) if isinstance(e, exp.Star)]
         if not using or not stars:
             continue
+        listed = _using_join_columns(select)
         items = []
         for item in select.expressions:
-            if isinstance(item, exp.Star):
+            if isinstance(item, exp.Star) and listed is not None and not item.args.get("except_"):
+                items += [exp.alias_(value.copy(), name, quoted=True) for name, value in listed]
+            elif isinstance(item, exp.Star):
                 items += [exp.column(name, quoted=True) for name in using]
                 items.append(exp.Star(except_=[exp.column(name, quoted=True) for name in using]))
             else:
@@ -5831,7 +6193,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     check_unsupported(tree)
     check_quoted_fallback_names(tree)
     check_ambiguous_names(tree)
-    tree = star_over_repeated_names(star_with_using(tree))
+    tree = star_over_repeated_names(star_with_using(natural_to_using(tree)))
     check_distinct_on_order(tree)
     tree = numeric_array_elements(tree)
     tree = each_fields(tree)
@@ -6466,11 +6828,14 @@ def union_numeric_texts(tree: exp.Union, scope: Scope) -> exp.Union:
 
 def with_output_scales(tree: exp.Expr, scales: list[int | None]) -> exp.Expr:
     """The translated statement with those columns as a DECIMAL of their decimals, so the output writes them as
-    Postgres does (``1614852900.000000``, not ``1614852900``)."""
-    for item, scale in zip(tree.expressions if scales else [], scales):
+    Postgres does (``1614852900.000000``, not ``1614852900``); a bare column keeps its name."""
+    for item, scale in zip(list(tree.expressions) if scales else [], scales):
         if scale is not None:
             value = item.this if isinstance(item, exp.Alias) else item
-            value.replace(exp.Cast(this=value.copy(), to=exp.DataType.build(f"DECIMAL(38, {scale})")))
+            decimal = exp.Cast(this=value.copy(), to=exp.DataType.build(f"DECIMAL(38, {scale})"))
+            if isinstance(value, exp.Column) and value is item:
+                decimal = exp.alias_(decimal, value.output_name, quoted=True)
+            value.replace(decimal)
     return tree
 
 

@@ -10734,3 +10734,754 @@ from aws_account as a
   left join aws_account_alternate_contact as c on c.account_id = a.account_id
 group by a.partition, a.account_id
 order by a.account_id;
+-- name: x30_regexp_instr_nth_match_and_subexpression
+select name, account_id, regexp_instr(name, '[aeiou]', 1, 2) as second_vowel, regexp_instr(arn, '/', 1, 2) as second_slash,
+  regexp_instr(name, '([a-z])([a-z])', 2, 2, 0, 'i', 2) as second_pair_letter, regexp_instr(name, '[aeiou]', 3, 2, 1) as after_vowel,
+  regexp_instr(name, '(e)(s)?', 1, 1, 0, 'i', 2) as s_after_e
+from aws_iam_user
+order by name, account_id;
+
+-- name: x30_regexp_start_past_one_with_anchors
+select name, account_id, regexp_instr(name, '^a', 2, 1, 0, 'i') as anchored, regexp_count(name, '\Aa|e', 2, 'i') as anchored_or_e,
+  regexp_substr(name, '^.|[A-Z]', 2) as inner_capital, regexp_replace(name, '^(.)', '[\1]', 2) as not_at_start
+from aws_iam_user
+order by name, account_id;
+
+-- name: x30_regexp_are_flags
+select name, regexp_count(name, 'a d # a comment', 1, 'x') as expanded, regexp_count(arn, ':', 1, 'q') as literal_colons,
+  regexp_substr(coalesce(description, ''), 'a.c', 1, 1, 'n') as newline_sensitive, regexp_count(coalesce(description, ''), '^a', 1, 'wi') as line_starts,
+  regexp_like(name, 'ADMIN', 'ic') as case_sensitive_again, regexp_like(name, 'admin$', 'pi') as partial
+from aws_iam_role
+order by name, account_id;
+
+-- name: x30_regexp_replace_start_and_nth
+select name, account_id, regexp_replace(name, '[a-z]', '#', 2, 3, 'i') as third_letter, regexp_replace(arn, '/', '|', 1, 2) as second_slash,
+  regexp_replace(name, '(.)(.)', '<\2\1\&>', 1, 2) as swapped, regexp_replace(name, 'E', '3', 'gi') as every_e, regexp_replace(name, 'e', '3', 1, 0) as all_e
+from aws_iam_user
+order by name, account_id;
+
+-- name: x30_natural_join_columns_first
+select *
+from (select account_id, name as user_name, path from aws_iam_user) as u
+  natural join (select account_id, path, name as group_name from aws_iam_group) as g
+order by account_id, path, user_name, group_name
+limit 40;
+
+-- name: x30_natural_join_after_natural_join
+select *
+from (select account_id, name, path from aws_iam_user) as u
+  natural join (select account_id, path, arn from aws_iam_group) as g
+  natural left join (select arn, account_id, name as role_name from aws_iam_role) as r
+order by 1, 2, 3, 4
+limit 40;
+
+-- name: x30_two_using_joins_star
+select *
+from (select account_id, path, name as user_name from aws_iam_user) as u
+  join (select path, account_id, name as group_name from aws_iam_group) as g using (path, account_id)
+  join (select account_id, name as role_name, path from aws_iam_role) as r using (account_id)
+order by 1, 2, 3, 4, 5
+limit 40;
+
+-- name: x30_grouping_sets_account_path
+select account_id, path, count(*) as users, grouping(account_id) as g_account, grouping(path) as g_path, grouping(account_id, path) as g_both
+from aws_iam_user
+group by grouping sets ((account_id, path), (account_id), ())
+order by g_both, account_id nulls last, path nulls last;
+
+-- name: x30_rollup_policy_managed_attached
+select is_aws_managed, is_attached, count(*) as policies, sum(attachment_count) as attachments, grouping(is_aws_managed, is_attached) as level
+from aws_iam_policy
+group by rollup (is_aws_managed, is_attached)
+order by level, is_aws_managed nulls last, is_attached nulls last;
+
+-- name: x30_cube_event_source_read_only
+select split_part(event_source, '.', 1) as service, read_only, count(*) as events,
+  case grouping(split_part(event_source, '.', 1), read_only) when 3 then 'total' when 2 then 'by read_only' when 1 then 'by service' else 'detail' end as level
+from aws_cloudtrail_trail_event
+group by cube (split_part(event_source, '.', 1), read_only)
+order by level, service nulls last, read_only nulls last;
+
+-- name: x30_rollup_role_path_with_having
+select account_id, path, count(*) as roles, max(max_session_duration) as longest
+from aws_iam_role
+group by rollup (account_id, path)
+having count(*) > 1
+order by account_id nulls last, path nulls last;
+
+-- name: x30_grouping_sets_mixed_with_plain_key
+select account_id, mfa_enabled, path, count(*) as users
+from aws_iam_user
+group by account_id, grouping sets ((mfa_enabled), (path))
+order by account_id, mfa_enabled nulls last, path nulls last;
+
+-- name: x30_distinct_on_latest_event_per_user
+select distinct on (username) username, event_name, event_time, event_id
+from aws_cloudtrail_trail_event
+where username is not null
+order by username, event_time desc, event_id;
+
+-- name: x30_distinct_on_oldest_key_per_account
+select distinct on (account_id) account_id, user_name, access_key_id, create_date
+from aws_iam_access_key
+order by account_id, create_date, access_key_id;
+
+-- name: x30_distinct_on_two_keys_expression
+select distinct on (account_id, lower(left(name, 1))) account_id, lower(left(name, 1)) as initial, name
+from aws_iam_role
+order by account_id, lower(left(name, 1)), name desc;
+
+-- name: x30_lateral_statements_with_ordinality
+select p.name, p.account_id, s.n as statement_number, s.stmt ->> 'Effect' as effect, jsonb_array_length(s.stmt -> 'Action') as actions
+from aws_iam_policy as p
+  cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as s(stmt, n)
+where not p.is_aws_managed
+order by p.name, p.account_id, s.n;
+
+-- name: x30_lateral_actions_ordinality_filter
+select p.name, a.action, a.pos
+from aws_iam_policy as p,
+  lateral jsonb_array_elements(p.policy_std -> 'Statement') as st,
+  lateral jsonb_array_elements_text(st -> 'Action') with ordinality as a(action, pos)
+where a.pos <= 2 and p.attachment_count > 0
+order by p.name, p.account_id, st::text, a.pos
+limit 60;
+
+-- name: x30_left_join_lateral_ordinality_groups
+select u.name, u.account_id, g.n, g.grp ->> 'GroupName' as group_name
+from aws_iam_user as u
+  left join lateral jsonb_array_elements(coalesce(u.groups, '[]'::jsonb)) with ordinality as g(grp, n) on true
+order by u.name, u.account_id, g.n nulls first;
+
+-- name: x30_filter_on_every_aggregate
+select account_id,
+  count(*) filter (where mfa_enabled) as with_mfa,
+  sum(jsonb_array_length(groups)) filter (where not mfa_enabled) as groups_without_mfa,
+  min(create_date) filter (where password_last_used is null) as oldest_unused,
+  max(name) filter (where path <> '/') as last_pathed,
+  string_agg(name, ',' order by name) filter (where permissions_boundary_arn is not null) as bounded,
+  array_agg(name order by name) filter (where name like 'a%') as a_names,
+  bool_and(mfa_enabled) filter (where password_last_used is not null) as all_active_have_mfa,
+  avg(jsonb_array_length(attached_policy_arns)) filter (where attached_policy_arns is not null) as avg_attached
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: x30_filter_on_jsonb_agg_and_count_distinct
+select account_id, jsonb_agg(name order by name) filter (where max_session_duration > 3600) as long_sessions,
+  count(distinct path) filter (where path <> '/') as custom_paths, count(role_last_used_date) filter (where role_last_used_region is not null) as used_with_region
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: x30_percentile_cont_disc_mode
+select account_id, percentile_cont(0.5) within group (order by max_session_duration) as median_session,
+  percentile_disc(0.9) within group (order by max_session_duration) as p90_session,
+  mode() within group (order by path) as common_path, percentile_cont(0.25) within group (order by extract(epoch from create_date)) as q1_epoch
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: x30_percentile_cont_array_of_fractions
+select percentile_cont(array[0.25, 0.5, 0.75]) within group (order by attachment_count) as quartiles,
+  percentile_disc(array[0.1, 0.99]) within group (order by attachment_count) as tails
+from aws_iam_policy
+where is_aws_managed;
+
+-- name: x30_percentile_disc_of_timestamps_and_text
+select percentile_disc(0.5) within group (order by event_time) as median_time, percentile_disc(0.5) within group (order by event_name) as median_name,
+  mode() within group (order by event_name desc) as most_common
+from aws_cloudtrail_trail_event;
+
+-- name: x30_string_agg_distinct_order_by
+select account_id, string_agg(distinct path, ', ' order by path) as paths, string_agg(distinct lower(left(name, 1)), '' order by lower(left(name, 1))) as initials
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: x30_string_agg_distinct_event_names_per_source
+select event_source, string_agg(distinct event_name, '|' order by event_name) as names, count(distinct event_name) as n
+from aws_cloudtrail_trail_event
+group by event_source
+having count(*) > 5
+order by event_source;
+
+-- name: x30_array_agg_distinct_desc
+select account_id, array_agg(distinct status order by status desc) as statuses
+from aws_iam_access_key
+group by account_id
+order by account_id;
+
+-- name: x30_bool_and_bool_or_every_over_keys
+select user_name, account_id, bool_and(status = 'Active') as all_active, bool_or(status = 'Inactive') as any_inactive,
+  every(access_key_last_used_date is not null) as all_used
+from aws_iam_access_key
+group by user_name, account_id
+order by user_name, account_id;
+
+-- name: x30_bool_or_window
+select name, account_id, mfa_enabled, bool_or(mfa_enabled) over (partition by account_id) as account_has_mfa,
+  every(mfa_enabled) over (partition by account_id order by name rows between unbounded preceding and current row) as all_so_far
+from aws_iam_user
+order by account_id, name;
+
+-- name: x30_generate_series_days_left_join_events
+select d::date as day, count(e.event_id) as events
+from generate_series(timestamptz '2020-08-01 00:00:00+00', timestamptz '2020-08-10 00:00:00+00', interval '1 day') as d
+  left join aws_cloudtrail_trail_event as e on e.event_time >= d and e.event_time < d + interval '1 day'
+group by d
+order by d;
+
+-- name: x30_generate_series_hours_step
+select h, to_char(h, 'HH24:MI') as label
+from generate_series(timestamp '2024-03-09 22:00', timestamp '2024-03-10 04:00', interval '90 minutes') as h
+order by h;
+
+-- name: x30_generate_series_months_backwards
+select m::date as month_start, extract(month from m) as month_no
+from generate_series(timestamptz '2024-06-01 00:00:00+00', timestamptz '2023-12-01 00:00:00+00', interval '-1 month') as m
+order by m desc;
+
+-- name: x30_date_trunc_with_time_zone
+select event_id, date_trunc('day', event_time, 'America/New_York') as ny_day, date_trunc('hour', event_time, 'Asia/Kolkata') as ist_hour,
+  date_trunc('month', event_time, 'UTC') as utc_month
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 25;
+-- name: x30_date_trunc_week_quarter_at_time_zone
+select date_trunc('week', create_date at time zone 'Europe/Berlin') as berlin_week, date_trunc('quarter', create_date) as quarter, count(*) as roles
+from aws_iam_role
+group by 1, 2
+order by 1, 2;
+
+-- name: x30_age_of_users_and_keys
+select name, account_id, age(timestamptz '2025-01-01 00:00:00+00', create_date) as age_at_2025, age(create_date::date) > interval '1 year' as older_than_year,
+  extract(year from age(timestamptz '2025-01-01 00:00:00+00', create_date)) as whole_years
+from aws_iam_user
+order by name, account_id;
+
+-- name: x30_age_two_timestamps_negative
+select access_key_id, age(create_date, timestamptz '2020-01-01 00:00:00+00') as since_2020, age(timestamptz '2000-02-29 00:00:00+00', create_date) as before_leap
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: x30_interval_arithmetic_and_comparisons
+select name, account_id, max_session_duration * interval '1 second' as session, max_session_duration * interval '1 second' > interval '1 hour' as over_hour,
+  interval '1 day' - max_session_duration * interval '1 second' as rest_of_day, (max_session_duration * interval '1 second') / 4 as quarter,
+  interval '1 month' > interval '30 days' as month_gt_30, interval '1 month' = interval '30 days' as month_eq_30
+from aws_iam_role
+order by name, account_id;
+
+-- name: x30_interval_justify_and_multiply
+select name, justify_hours(max_session_duration * interval '1 second' * 10) as ten_sessions, justify_interval(interval '1 month' - interval '45 days') as justified,
+  interval '1 year 2 months' * 1.5 as year_and_half, interval '3 days' / 7 as third_of_week
+from aws_iam_role
+order by name, account_id
+limit 10;
+
+-- name: x30_timestamp_plus_interval_month_ends
+select name, create_date, create_date + interval '1 month' as plus_month, create_date - interval '1 year 1 day' as minus_year_day,
+  (create_date + interval '1 month')::date - create_date::date as days_in_span
+from aws_iam_group
+order by name, account_id;
+
+-- name: x30_to_char_timestamp_patterns
+select event_id, to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS') as iso, to_char(event_time, 'Dy, DD Mon YYYY') as rfc, to_char(event_time, 'FMMonth FMDD, YYYY HH12:MI AM') as long_form,
+  to_char(event_time, 'IYYY-"W"IW-ID') as iso_week, to_char(event_time, 'Q') as quarter, to_char(event_time, 'DDD') as day_of_year
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 20;
+
+-- name: x30_to_char_numbers
+select name, to_char(attachment_count, 'FM999,999') as grouped, to_char(attachment_count, '0000') as padded, to_char(attachment_count * 1.5, 'FM9990.00') as with_decimals,
+  to_char(-attachment_count, 'S999') as signed
+from aws_iam_policy
+where is_aws_managed
+order by attachment_count desc, name
+limit 15;
+
+-- name: x30_round_numeric_halves
+select x, round(x) as r0, round(x, 1) as r1, round(x::float8) as r_float, trunc(x) as t0, trunc(x, 1) as t1, ceil(x) as c, floor(x) as f
+from (values (0.5), (1.5), (2.5), (-0.5), (-1.5), (2.45), (-2.45), (2.55)) as v(x)
+order by x;
+
+-- name: x30_round_negative_places_and_div_mod
+select n, round(n, -1) as tens, round(n, -2) as hundreds, div(n, 7) as div7, mod(n, 7) as mod7, n % -7 as rem_neg, div(-n, 7) as div_neg, mod(-n, 7) as mod_neg
+from (select attachment_count::numeric + 0.5 as n from aws_iam_policy where is_aws_managed) as t
+order by n
+limit 20;
+
+-- name: x30_integer_division_negative
+select a, b, a / b as quotient, a % b as remainder, -a / b as neg_quotient, (-a) % b as neg_remainder, a::numeric / b as exact
+from (values (7, 2), (-7, 2), (7, -2), (1, 3), (-1, 3)) as v(a, b)
+order by a, b;
+
+-- name: x30_integer_division_of_counts
+select account_id, count(*) / 3 as thirds, count(*) % 3 as leftover, count(*) * 100 / nullif(sum(case when mfa_enabled then 1 else 0 end), 0) as pct_int
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: x30_case_mixed_numeric_types
+select name, account_id, case when mfa_enabled then 1 when path = '/' then 2.5 else 0 end as score,
+  case when mfa_enabled then jsonb_array_length(groups) else 0.0 end as groups_or_zero
+from aws_iam_user
+order by name, account_id;
+
+-- name: x30_case_text_and_null_branches
+select name, account_id, case when password_last_used is null then null when mfa_enabled then 'mfa' end as state,
+  case path when '/' then 'root' else null end as root_path
+from aws_iam_user
+order by name, account_id;
+
+-- name: x30_nullif_greatest_least_nulls
+select name, account_id, nullif(path, '/') as custom_path, greatest(create_date, password_last_used) as latest, least(create_date, password_last_used) as earliest,
+  greatest(null::int, null::int) as all_null, coalesce(nullif(jsonb_array_length(groups), 0), -1) as groups_or_minus
+from aws_iam_user
+order by name, account_id;
+
+-- name: x30_greatest_least_mixed_numbers
+select name, greatest(max_session_duration, 3600.5) as at_least, least(max_session_duration / 60, 90) as minutes_capped, greatest(1, null, 3) as ignores_null
+from aws_iam_role
+order by name, account_id
+limit 15;
+
+-- name: x30_array_overlap_and_contains
+select name, account_id, array['Admins', 'Developers'] && array(select jsonb_array_elements(groups) ->> 'GroupName') as in_any,
+  array(select jsonb_array_elements(groups) ->> 'GroupName') @> array['Admins'] as in_admins
+from aws_iam_user
+order by name, account_id;
+
+-- name: x30_array_concat_and_position
+select name, account_id, array[path] || array[name] as parts, array_position(array['/', '/system/', '/service-role/'], path) as path_rank,
+  cardinality(array[path, name, arn]) as n, array_length(array[]::text[] || path, 1) as one
+from aws_iam_role
+order by name, account_id;
+
+-- name: x30_unnest_several_arrays
+select * from unnest(array['a', 'b', 'c'], array[1, 2]) as t(letter, num) order by letter;
+
+-- name: x30_unnest_arrays_from_rows
+select u.name, x.part, x.n
+from aws_iam_user as u,
+  unnest(string_to_array(u.arn, ':'), array[1, 2, 3, 4, 5, 6]) as x(part, n)
+where u.account_id = '123456789012'
+order by u.name, x.n;
+
+-- name: x30_array_remove_replace_cat
+select name, array_remove(string_to_array(arn, '/'), name) as without_name, array_replace(string_to_array(path, '/'), '', '-') as path_parts,
+  array_cat(array[account_id], array[name, path]) as catted
+from aws_iam_role
+order by name, account_id
+limit 20;
+
+-- name: x30_array_any_all_comparisons
+select name, account_id, path = any(array['/', '/system/']) as common_path, max_session_duration > all(array[1800, 3000]) as long_session,
+  name <> all(array['admin', 'root']) as not_reserved
+from aws_iam_role
+order by name, account_id;
+
+-- name: x30_text_order_mixed_case_punctuation
+select name from aws_iam_role order by name;
+-- name: x30_text_order_mixed_case_desc_nulls
+select distinct username from aws_cloudtrail_trail_event order by username desc nulls last;
+
+-- name: x30_text_compare_operators_collation
+select name, account_id, name < 'a' as before_lower_a, name > 'Z' as after_upper_z, name between 'A' and 'm' as mid, lower(name) < upper(name) as lower_lt_upper
+from aws_iam_user
+order by name, account_id;
+
+-- name: x30_text_min_max_mixed_case
+select account_id, min(name) as first_name, max(name) as last_name, min(lower(name)) as first_lower, max(path || name) as last_path_name
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: x30_order_by_punctuated_arns
+select arn from aws_iam_policy where not is_aws_managed order by arn;
+
+-- name: x30_order_by_text_with_digits
+select access_key_id from aws_iam_access_key order by access_key_id desc;
+
+-- name: x30_cast_text_to_int_error_free_rows
+select name, account_id, (regexp_match(name, '[0-9]+'))[1]::int as number_in_name
+from aws_iam_user
+where name ~ '[0-9]'
+order by name, account_id;
+
+-- name: x30_cast_text_to_boolean
+select v, v::boolean as b from (values ('true'), ('yes'), ('on'), ('1'), ('f'), ('NO'), ('off'), (' t ')) as t(v) order by v;
+
+-- name: x30_cast_text_to_jsonb_values
+select v, v::jsonb as j, jsonb_typeof(v::jsonb) as kind from (values ('1'), ('"x"'), ('[1, 2]'), ('{"b": 1, "a": 2}'), ('null'), ('true')) as t(v) order by v;
+
+-- name: x30_cast_numbers_text_roundtrip
+select name, max_session_duration::text::int + 1 as next_second, (max_session_duration / 3600.0)::numeric(5, 2) as hours, '42'::int8 * 2 as answer
+from aws_iam_role
+order by name, account_id
+limit 15;
+
+-- name: x30_grouping_sets_events_by_region_user_type
+select aws_region, user_type, count(*) as events, grouping(aws_region) as gr, grouping(user_type) as gu
+from aws_cloudtrail_trail_event
+group by grouping sets ((aws_region), (user_type))
+order by gr, gu, aws_region nulls last, user_type nulls last;
+
+-- name: x30_rollup_credential_report_mfa_password
+select mfa_active, password_enabled, count(*) as users, count(*) filter (where access_key_1_active) as with_key1
+from aws_iam_credential_report
+group by rollup (mfa_active, password_enabled)
+order by mfa_active nulls last, password_enabled nulls last;
+
+-- name: x30_cube_keys_status_used
+select status, access_key_last_used_date is null as never_used, count(*) as keys
+from aws_iam_access_key
+group by cube (status, access_key_last_used_date is null)
+order by status nulls last, never_used nulls last;
+
+-- name: x30_distinct_on_role_last_used_region
+select distinct on (role_last_used_region) role_last_used_region, name, role_last_used_date
+from aws_iam_role
+where role_last_used_region is not null
+order by role_last_used_region, role_last_used_date desc nulls last, name;
+
+-- name: x30_distinct_on_with_limit_offset
+select distinct on (event_source) event_source, event_name, event_time
+from aws_cloudtrail_trail_event
+order by event_source, event_time, event_name, event_id
+limit 10 offset 2;
+
+-- name: x30_lateral_subquery_top_policy_per_user
+select u.name, u.account_id, top.policy_arn
+from aws_iam_user as u
+  left join lateral (
+    select a as policy_arn from jsonb_array_elements_text(u.attached_policy_arns) as a order by a limit 1
+  ) as top on true
+order by u.name, u.account_id;
+
+-- name: x30_lateral_each_tags_ordinality
+select r.name, t.k, t.v, t.i
+from aws_iam_role as r
+  cross join lateral jsonb_each_text(r.tags) with ordinality as t(k, v, i)
+order by r.name, r.account_id, t.i;
+
+-- name: x30_lateral_object_keys_ordinality
+select p.name, k.key_name, k.pos
+from aws_iam_policy as p,
+  lateral jsonb_object_keys(p.policy_std) with ordinality as k(key_name, pos)
+where not p.is_aws_managed
+order by p.name, p.account_id, k.pos;
+
+-- name: x30_filter_with_window_aggregate
+select name, account_id, count(*) filter (where mfa_enabled) over (partition by account_id) as mfa_users,
+  sum(jsonb_array_length(groups)) filter (where path = '/') over (partition by account_id order by name) as running_groups
+from aws_iam_user
+order by account_id, name;
+
+-- name: x30_percentile_with_group_filter
+select user_type, percentile_cont(0.5) within group (order by extract(hour from event_time)) filter (where error_code is null) as median_ok_hour, count(*) as events
+from aws_cloudtrail_trail_event
+group by user_type
+order by user_type nulls first;
+
+-- name: x30_mode_of_regions_per_account
+select recipient_account_id, mode() within group (order by aws_region) as main_region, count(distinct aws_region) as regions
+from aws_cloudtrail_trail_event
+group by recipient_account_id
+order by recipient_account_id nulls first;
+
+-- name: x30_string_agg_distinct_nulls_and_empty
+select account_id, string_agg(distinct permissions_boundary_arn, ';' order by permissions_boundary_arn) as boundaries, string_agg(distinct coalesce(description, ''), '/' order by coalesce(description, '')) as descriptions
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: x30_bool_and_empty_group_and_nulls
+select bool_and(mfa_enabled) as all_mfa, bool_or(mfa_enabled) as any_mfa, every(mfa_enabled) as every_mfa
+from aws_iam_user
+where name = 'no-such-user';
+
+-- name: x30_bool_or_over_jsonb_conditions
+select p.account_id, bool_or(s ->> 'Effect' = 'Deny') as has_deny, bool_and(s ? 'Resource') as all_have_resource
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+group by p.account_id
+order by p.account_id;
+
+-- name: x30_generate_series_quarter_hours_count
+select slot, count(e.event_id) as events
+from generate_series(timestamptz '2020-08-03 00:00:00+00', timestamptz '2020-08-03 03:00:00+00', interval '15 minutes') as slot
+  left join aws_cloudtrail_trail_event as e on date_bin('15 minutes', e.event_time, timestamptz '2020-01-01 00:00:00+00') = slot
+group by slot
+order by slot;
+
+-- name: x30_generate_series_dates_with_weekday
+select d::date as day, extract(isodow from d) as weekday, to_char(d, 'Day') as name
+from generate_series(date '2024-02-26', date '2024-03-03', interval '1 day') as d
+order by d;
+-- name: x30_interval_extract_and_epoch
+select name, extract(epoch from max_session_duration * interval '1 second') as seconds, extract(hour from max_session_duration * interval '1 second') as hours,
+  date_part('minute', interval '1 hour 30 minutes') as minutes
+from aws_iam_role
+order by name, account_id
+limit 12;
+
+-- name: x30_interval_between_events
+select e.event_id, e.event_time - lag(e.event_time) over (order by e.event_time, e.event_id) as gap,
+  e.event_time - lag(e.event_time) over (order by e.event_time, e.event_id) > interval '1 hour' as long_gap
+from aws_cloudtrail_trail_event as e
+order by e.event_time, e.event_id
+limit 30;
+
+-- name: x30_interval_sum_avg_per_user
+select username, sum(event_time - timestamptz '2020-01-01 00:00:00+00') as total_since, max(event_time) - min(event_time) as span
+from aws_cloudtrail_trail_event
+where username is not null
+group by username
+order by username;
+
+-- name: x30_interval_text_forms
+select interval '1 year 2 months 3 days 04:05:06' as a, interval '-1 day +02:00' as b, interval '36 hours' as c, interval '0.5 days' as d, interval '90 minutes'::text as e;
+
+-- name: x30_to_char_age_days
+select name, to_char(create_date, 'YYYY') as year, to_char(create_date, 'Mon') as mon, to_char(create_date, 'HH24') as hour,
+  date_part('day', timestamptz '2025-01-01 00:00:00+00' - create_date)::int as days_old
+from aws_iam_user
+order by name, account_id;
+
+-- name: x30_round_avg_and_division
+select account_id, round(avg(max_session_duration), 2) as avg_session, round(avg(max_session_duration) / 3600, 3) as avg_hours,
+  round(sum(max_session_duration)::numeric / count(*), 1) as mean_again, trunc(avg(max_session_duration) / 60) as minutes
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: x30_numeric_scale_arithmetic
+select 1.50 + 2.250 as s, 1.5 * 2.25 as p, 10.0 / 4 as q, 7 / 2.0 as q2, round(2.675, 2) as r, round(-2.675, 2) as rn, 0.1 + 0.2 as tenth;
+
+-- name: x30_mod_div_on_negatives
+select a, b, mod(a, b) as m, div(a, b) as d, a % b as pct, abs(a % b) as a_pct
+from (values (-7.5, 2), (7.5, -2), (-7, 3), (0, 5)) as v(a, b)
+order by a, b;
+
+-- name: x30_power_sqrt_log
+select max_session_duration, sqrt(max_session_duration) as root, power(2, 10) as p210, log(10, max_session_duration) as log10, ln(max_session_duration) > 8 as big
+from aws_iam_role
+group by max_session_duration
+order by max_session_duration;
+
+-- name: x30_integer_overflow_safe_bigint
+select count(*)::bigint * 2147483647 as big, 2147483647::bigint + 1 as over_int
+from aws_iam_user;
+
+-- name: x30_case_returns_jsonb_or_null
+select name, account_id, case when tags is null then '{}'::jsonb else tags end as tags_or_empty,
+  case when jsonb_array_length(groups) > 0 then groups -> 0 end as first_group
+from aws_iam_user
+order by name, account_id;
+
+-- name: x30_coalesce_chain_timestamps
+select user_name, account_id, coalesce(access_key_1_last_used_date, access_key_2_last_used_date, password_last_used, user_creation_time) as last_seen,
+  nullif(coalesce(password_status, ''), '') as status
+from aws_iam_credential_report
+order by user_name, account_id;
+
+-- name: x30_greatest_of_text_and_dates
+select name, greatest(name, path, 'm') as max_text, least(create_date, role_last_used_date, timestamptz '2019-01-01 00:00:00+00') as earliest
+from aws_iam_role
+order by name, account_id;
+
+-- name: x30_array_agg_and_overlap_between_accounts
+with by_account as (
+  select account_id, array_agg(name order by name) as names from aws_iam_role group by account_id
+)
+select a.account_id as a_account, b.account_id as b_account, a.names && b.names as share_names, cardinality(a.names) as a_count
+from by_account as a
+  join by_account as b on a.account_id < b.account_id
+order by 1, 2;
+
+-- name: x30_array_contains_contained_by
+select name, account_id, string_to_array(path, '/') @> array['service-role'] as service_role_path,
+  array['aws-service-role'] <@ string_to_array(path, '/') as aws_service_path
+from aws_iam_role
+order by name, account_id;
+
+-- name: x30_unnest_with_ordinality_of_array
+select r.name, p.part, p.pos
+from aws_iam_role as r,
+  unnest(string_to_array(r.arn, '/')) with ordinality as p(part, pos)
+where r.account_id = '123456789012'
+order by r.name, p.pos;
+
+-- name: x30_array_position_in_list_of_actions
+select p.name, array_position(array(select jsonb_array_elements_text(s -> 'Action') order by 1), 's3:getobject') as pos
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where not p.is_aws_managed
+order by p.name, p.account_id, s::text;
+
+-- name: x30_cardinality_and_array_length_empty
+select cardinality(array[]::text[]) as empty_card, array_length(array[]::text[], 1) as empty_len, cardinality(array[1, 2, 3]) as three,
+  array_upper(array['a', 'b'], 1) as upper_bound, array_to_string(array[1, null, 3], '-', '?') as joined;
+
+-- name: x30_array_concat_element_and_prepend
+select name, account_id, '{x,"y z"}' || array[path] as prepended, array[name] || '{NULL}' as with_null, array_append(array[name], path) as appended, array_prepend(account_id, array[name]) as pre
+from aws_iam_group
+order by name, account_id;
+
+-- name: x30_collation_order_distinct_event_names
+select distinct event_name from aws_cloudtrail_trail_event order by event_name;
+
+-- name: x30_collation_group_by_lower
+select lower(event_name) as lower_name, count(*) as events, min(event_name) as spelling
+from aws_cloudtrail_trail_event
+group by lower(event_name)
+order by lower_name
+limit 40;
+
+-- name: x30_collation_initcap_sort
+select initcap(replace(name, '-', ' ')) as title_case, name from aws_iam_role order by title_case, name;
+
+-- name: x30_text_order_with_underscores_and_dots
+select name from aws_iam_policy where name ~ '[_.-]' order by name limit 60;
+
+-- name: x30_order_by_collate_c
+select name from aws_iam_user order by name collate "C", account_id;
+
+-- name: x30_rollup_monthly_events_per_source
+select date_trunc('month', event_time) as month, split_part(event_source, '.', 1) as service, count(*) as events
+from aws_cloudtrail_trail_event
+group by rollup (date_trunc('month', event_time), split_part(event_source, '.', 1))
+order by month nulls last, service nulls last;
+-- name: x30_cube_grouping_id_label
+select path, mfa_enabled, count(*) as users, grouping(path, mfa_enabled) as gid
+from aws_iam_user
+group by cube (path, mfa_enabled)
+order by gid, path nulls last, mfa_enabled nulls last;
+
+-- name: x30_grouping_sets_empty_only
+select count(*) as users, grouping(account_id) as g
+from aws_iam_user
+group by grouping sets ((account_id), ())
+order by g, users;
+
+-- name: x30_distinct_on_jsonb_key
+select distinct on (tags ->> 'Location') tags ->> 'Location' as location, name
+from aws_iam_role
+order by tags ->> 'Location', name;
+
+-- name: x30_lateral_values_columns
+select r.name, v.label, v.amount
+from aws_iam_role as r
+  cross join lateral (values ('session', r.max_session_duration), ('name_length', length(r.name))) as v(label, amount)
+where r.account_id = '123456789012'
+order by r.name, v.label;
+
+-- name: x30_lateral_aggregate_per_policy
+select p.name, p.account_id, st.statements, st.denies
+from aws_iam_policy as p,
+  lateral (select count(*) as statements, count(*) filter (where s ->> 'Effect' = 'Deny') as denies
+           from jsonb_array_elements(p.policy_std -> 'Statement') as s) as st
+where not p.is_aws_managed
+order by p.name, p.account_id;
+
+-- name: x30_filter_count_distinct_per_source
+select event_source, count(distinct username) filter (where error_code is not null) as failing_users, count(distinct source_ip_address) filter (where read_only) as readers
+from aws_cloudtrail_trail_event
+group by event_source
+order by event_source;
+
+-- name: x30_filter_max_min_timestamps
+select user_type, max(event_time) filter (where error_code is null) as last_ok, min(event_time) filter (where error_code is not null) as first_error
+from aws_cloudtrail_trail_event
+group by user_type
+order by user_type nulls first;
+
+-- name: x30_string_agg_ordered_desc_with_limit_subquery
+select account_id, string_agg(name, ' > ' order by create_date desc, name) as newest_first
+from (select account_id, name, create_date from aws_iam_role order by create_date desc, name limit 30) as recent
+group by account_id
+order by account_id;
+
+-- name: x30_every_over_policy_statements
+select p.name, p.account_id, every(s ->> 'Effect' = 'Allow') as only_allow
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where p.attachment_count > 0
+group by p.name, p.account_id
+order by p.name, p.account_id;
+
+-- name: x30_generate_series_of_numbers_with_step_and_filter
+select n, n * 1024 as bytes from generate_series(10, 1, -3) as n order by n;
+
+-- name: x30_generate_series_months_last_day
+select (m + interval '1 month' - interval '1 day')::date as month_end
+from generate_series(date '2024-01-01', date '2024-06-01', interval '1 month') as m
+order by 1;
+
+-- name: x30_date_trunc_timezone_grouping
+select date_trunc('day', event_time, 'Australia/Sydney') as sydney_day, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: x30_at_time_zone_round_trip
+select event_id, (event_time at time zone 'America/Los_Angeles')::date as la_date, event_time at time zone 'UTC' at time zone 'Asia/Tokyo' as tokyo
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 15;
+
+-- name: x30_age_justified_and_parts
+select name, account_id, date_part('year', age(timestamptz '2024-12-31 00:00:00+00', create_date)) as years, date_part('month', age(timestamptz '2024-12-31 00:00:00+00', create_date)) as months
+from aws_iam_role
+order by name, account_id;
+
+-- name: x30_interval_comparison_with_now
+select u.name, u.account_id, now() - k.create_date > interval '365 days' as older_than_year, now() - k.create_date > interval '1 year' as older_than_calendar_year
+from aws_iam_access_key as k
+  join aws_iam_user as u on u.name = k.user_name and u.account_id = k.account_id
+order by u.name, u.account_id, k.access_key_id;
+
+-- name: x30_to_char_timestamp_with_fm_and_th
+select name, to_char(create_date, 'FMDDth "of" FMMonth') as day_of_month, to_char(create_date, 'HH12 am') as hour12
+from aws_iam_group
+order by name, account_id;
+
+-- name: x30_numeric_round_half_even_double
+select v, round(v::numeric, 0) as numeric_round, round(v) as double_round
+from (values (0.5::float8), (1.5::float8), (2.5::float8), (-2.5::float8)) as t(v)
+order by v;
+
+-- name: x30_trunc_and_sign
+select n, trunc(n / 7.0, 3) as t, sign(n - 3) as s, abs(n - 3) as a
+from generate_series(0, 6) as n
+order by n;
+
+-- name: x30_case_in_order_by_and_group
+select case when max_session_duration >= 43200 then 'max' when max_session_duration > 3600 then 'extended' else 'default' end as session_class, count(*) as roles
+from aws_iam_role
+group by 1
+order by min(max_session_duration) desc;
+
+-- name: x30_nullif_division_guard
+select account_id, count(*) filter (where mfa_enabled)::numeric / nullif(count(*), 0) as mfa_share, 100 * count(*) filter (where path = '/') / nullif(count(*), 0) as root_pct
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: x30_least_greatest_all_nulls_per_row
+select user_name, account_id, least(access_key_1_last_rotated, access_key_2_last_rotated) as first_rotation, greatest(cert_1_last_rotated, cert_2_last_rotated) as cert_rotation
+from aws_iam_credential_report
+order by user_name, account_id;
+
+-- name: x30_array_agg_unnest_roundtrip
+select account_id, unnest(array_agg(distinct path order by path)) as path
+from aws_iam_role
+group by account_id
+order by account_id, path;
+
+-- name: x30_array_slice_and_subscripts
+select name, (string_to_array(arn, ':'))[5] as account, (string_to_array(arn, ':'))[2:3] as middle, (string_to_array(arn, '/'))[2:] as tail
+from aws_iam_role
+order by name, account_id
+limit 20;
+
+-- name: x30_text_order_lower_vs_raw
+select name, lower(name) as lowered from aws_iam_user order by lower(name), name, account_id;
