@@ -77,6 +77,11 @@ its README.md): the folder is loaded by the real ``iamsql load`` into a database
   function:reports-* lets it create and invoke reports-anything, in the account the ARN names.
 - RCP: AWS Organizations User Guide, "Resource control policies" (RCPs apply to the resources of the services they
   support, AWS STS among them and IAM not; they do not affect resources in the management account).
+- PROFILE: IAM User Guide, "Use instance profiles" (an instance profile is what passes a role to an EC2 instance: RunInstances,
+  RequestSpotInstances, AssociateIamInstanceProfile and ReplaceIamInstanceProfileAssociation name a profile, not a
+  role); IAM API Reference, "CreateInstanceProfile" and "AddRoleToInstanceProfile" (a new profile is empty; adding a
+  role to it needs iam:PassRole on the role): a role no profile holds reaches an instance only through a profile
+  the caller makes.
 """
 
 import functools
@@ -178,7 +183,7 @@ VERDICTS = [
     (ADMIN, arn(34, "user", "ops-user"), "alarm", "TAGS: tagged team=ops, may assume the administrator role"),
     (ADMIN, arn(34, "user", "dev-user"), "ok", "TAGS: tagged team=dev"),
     (ADMIN, arn(34, "user", "untagged-user"), "ok", "TAGS: no tag, the condition is false"),
-    (ESCALATION, arn(10, "user", "pass-to-ec2"), "alarm", "PASSROLE: may pass the EC2 administrator role to EC2"),
+    (ESCALATION, arn(10, "user", "pass-to-ec2"), "ok", "PROFILE: the EC2 administrator role is in no instance profile"),
     (
         ESCALATION,
         arn(10, "user", "pass-to-lambda-only"),
@@ -341,6 +346,11 @@ VERDICTS = [
     (ESCALATION, arn(68, "user", "pipeline-author"), "alarm", "SERVICES: both roles, and the pipeline runs"),
     (ESCALATION, arn(68, "user", "pipeline-passes-to-ec2-only"), "ok", "SERVICES: its role goes to datapipeline"),
     (ESCALATION, arn(68, "user", "pipeline-never-activated"), "ok", "SERVICES: a pipeline never activated runs nothing"),
+    (ESCALATION, arn(69, "user", "runs-profiled"), "alarm", "PROFILE: its administrator role is in a profile"),
+    (ESCALATION, arn(69, "user", "runs-any-role"), "alarm", "PROFILE: one administrator role is in a profile"),
+    (ESCALATION, arn(69, "user", "runs-bare"), "alarm", "EXECUTION: the role trusts Lambda, no profile needed"),
+    (ESCALATION, arn(69, "user", "creates-profile"), "alarm", "PROFILE: it makes the profile the role needs"),
+    (ESCALATION, arn(69, "user", "runs-any-role", 2), "alarm", "PROFILE: the roles' profiles are not loaded"),
 ]
 
 
@@ -910,3 +920,22 @@ def test_an_rcp_denies_assuming_the_roles_it_names_outside_the_management_accoun
 def test_a_pipeline_passes_its_two_roles_to_two_services(loaded):
     """SERVICES: the path passes the instances' role to EC2 and the pipeline's own to Data Pipeline."""
     assert escalation_paths(loaded[0], arn(68, "user", "pipeline-author")) == {"escalation:PassRole+DataPipeline"}
+
+
+PROFILED_69, BARE_69 = arn(69, "role", "ec2-admin-profiled"), arn(69, "role", "ec2-admin-bare")
+
+
+@pytest.mark.parametrize("name, sub, expected", [
+    ("runs-profiled", 1, {f"escalation:CreateEC2WithExistingIP passing {PROFILED_69}"}),
+    ("runs-any-role", 1, {f"escalation:CreateEC2WithExistingIP passing {PROFILED_69}"}),
+    ("runs-bare", 1, {f"escalation:PassExistingRoleToNewLambdaThenInvoke passing {BARE_69}"}),
+    ("creates-profile", 1,
+     {f"escalation:PassRole+CreateInstanceProfile+AddRoleToInstanceProfile+RunInstances passing {BARE_69}"}),
+    ("runs-any-role", 2, {"escalation:CreateEC2WithExistingIP"}),
+])
+def test_ec2_takes_a_role_only_through_an_instance_profile(loaded, name, sub, expected):
+    """PROFILE: launching an instance with (or giving a running one) an administrator role needs an instance profile
+    holding it; the caller that passes only a role no profile holds has no EC2 path (its Lambda path stays) unless it
+    may make the profile, and that path names both steps. Where the roles' instance profiles are not loaded (the
+    second account: roles from list-roles), the path stays open on any role, as before."""
+    assert escalation_paths(loaded[0], arn(69, "user", name, sub)) == expected

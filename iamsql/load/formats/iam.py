@@ -319,6 +319,8 @@ def parse_gaad(doc: dict, path: Path) -> Parsed:
     parsed.fragments += [policy_fragment(p) for p in doc.get("Policies") or []]
     if doc.get("IsTruncated") or doc.get("NextToken"):
         parsed.extra["is_truncated"] = True
+    if "RoleDetailList" in doc:  # each role with every instance profile that holds it (InstanceProfileList)
+        parsed.extra["lists_role_instance_profiles"] = True
     return parsed
 
 

@@ -305,6 +305,8 @@ class AccountModel:
     guest_roles: dict[str, tuple[str, str]] = field(default_factory=dict)
     # the tables of ``questions.EXISTING`` loaded for the account that hold no resource: nothing to act on
     empty_tables: frozenset[str] = frozenset()
+    # the roles an instance profile holds; None: the account's instance profiles are not loaded (``_profiled_roles``)
+    profiled_roles: frozenset[str] | None = None
 
     def role(self, arn: str) -> Principal | None:
         return self.roles.get(arn)
@@ -625,13 +627,15 @@ class IamRows:
     whole: frozenset[tuple[str, str]]
     guests: dict[str, dict[str, tuple[str, str]]]
     holding: frozenset[tuple[str, str]]
+    profiled: dict[str, frozenset[str]]
 
     def digest(self) -> str:
         """SHA-256 of every value read, in the order read (the models' order follows it); the accounts' times sorted
         (looked up by account only, and read from a grouped query, whose order may change)."""
         digest = hashlib.sha256()
         for value in (sorted(self.times.items()), self.policies, self.groups, self.users, self.roles, self.permission_sets,
-                      self.workloads, sorted(self.whole), self.guests, sorted(self.holding)):
+                      self.workloads, sorted(self.whole), self.guests, sorted(self.holding),
+                      sorted(self.profiled.items())):
             digest.update(repr(value).encode() + b"\0")
         return digest.hexdigest()
 
@@ -679,6 +683,7 @@ def read_iam_rows(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
         frozenset(coverage.whole),
         _guest_roles(coverage, where, params),
         frozenset(_holding(coverage, where, params)),
+        _profiled_roles(coverage, where, params),
     )
 
 
@@ -707,7 +712,7 @@ def read_roles_trusting(con: duckdb.DuckDBPyConnection, account_ids: Iterable[st
         {"accounts": sorted({row[3] for row in roles}), "held": held},
     ).fetchall() if held else []
     return IamRows(_account_times(con, every_account=True), policies, [], [], roles, [], {}, frozenset(), {},
-                   frozenset())
+                   frozenset(), {})
 
 
 def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> list[AccountModel]:
@@ -839,6 +844,7 @@ def build_accounts(read: IamRows) -> list[AccountModel]:
             frozenset(t for t, table in WORKLOADS.items() if (a, table) not in loaded and t not in workloads.get(a, {})),
             guests.get(a, {}),
             frozenset(t for t in set(EXISTING.values()) if (a, t) in loaded and (a, t) not in holding),
+            read.profiled.get(a),
         )
         for a in accounts
     ]
@@ -911,6 +917,26 @@ def _holding(coverage: _Coverage, where: str, params: dict) -> set[tuple[str, st
         rows = coverage.rows(table, f"select distinct account_id from {table}{where}", params)
         found |= {(account, table) for (account,) in rows}
     return found
+
+
+def _profiled_roles(coverage: _Coverage, where: str, params: dict) -> dict[str, frozenset[str]]:
+    """The roles an instance profile holds (``aws_iam_role.instance_profile_arns``), by account, for the accounts whose
+    roles' instance profiles are all loaded: their ``aws_iam_instance_profile`` is loaded whole, or their roles come
+    from get-account-authorization-details, which lists each role's profiles (list-roles and get-role do not)."""
+    known = {account for account, table in coverage.whole if table == "aws_iam_instance_profile"}
+    known |= {account for (account,) in coverage.rows(
+        "aws_iam_role",
+        "select distinct l.account_id from iamsql_latest as l join iamsql_snapshot as s using (snapshot_id), "
+        "unnest(json_extract(s.sources, '$[*]')) as f(source) where l.table_name = 'aws_iam_role' "
+        "and f.source ->> 'lists_role_instance_profiles' = 'true'", {})}
+    rows = coverage.rows("aws_iam_role", "select account_id, arn from aws_iam_role where "
+                         f"coalesce(json_array_length(instance_profile_arns), 0) > 0{where.replace(' where ', ' and ')}",
+                         params)
+    held: dict[str, set[str]] = {account: set() for account in known}
+    for account, arn in rows:
+        if account in held:
+            held[account].add(arn)
+    return {account: frozenset(arns) for account, arns in held.items()}
 
 
 def _guest_roles(coverage: _Coverage, where: str, params: dict) -> dict[str, dict[str, tuple[str, str]]]:

@@ -66,6 +66,9 @@ class Question:
     id: str
     title: str
     probes: tuple[Probe, ...]
+    # an escalation path that hands its role to EC2, which takes an instance profile, not a role: where the account's
+    # instance profiles are loaded, only a role one of them holds can be passed (queries/access.yaml, instance_profile)
+    instance_profile: bool = False
 
     @cached_property
     def actions(self) -> frozenset[str]:
@@ -150,12 +153,18 @@ def load_questions(path: Path) -> tuple[Question, ...]:
     for name, service in services.items():
         if not (isinstance(service, str) or isinstance(service, dict) and set(service) <= set(TARGETS)):
             raise IamsqlError(f"queries/access.yaml: passed_to_service: {name}: a service, or a service per target")
+    profiled = data.get("instance_profile") or []
+    if not isinstance(profiled, list):
+        raise IamsqlError("queries/access.yaml: instance_profile is not a list of escalation paths")
+    unknown = sorted(set(map(str, profiled)) - set(data.get("escalation") or {}))
+    if unknown:
+        raise IamsqlError(f"queries/access.yaml: instance_profile names paths that do not exist: {', '.join(unknown)}")
     effects = {str(action).lower(): "grants" for action in data.get("grants") or []}
     effects.update({str(action).lower(): "takes_over" for action in data.get("takes_over") or []})
     questions += [
         Question(
             f"escalation:{name}", f"privilege escalation through {name}",
-            _probes(name, items, services.get(name), effects, path=True),
+            _probes(name, items, services.get(name), effects, path=True), name in profiled,
         )
         for name, items in (data.get("escalation") or {}).items()
     ]

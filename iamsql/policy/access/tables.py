@@ -428,7 +428,7 @@ class Asker:
         """The question's decision and evaluations with the probes ``which`` picks asked on the resource ``arn``
         only; not kept (the answers of ``question`` are kept by its id)."""
         probes = tuple(replace(p, targets=(arn,)) if which(p) else p for p in question.probes)
-        return self._ask(principal, Question(question.id, question.title, probes))
+        return self._ask(principal, replace(question, probes=probes))
 
     def _ask(self, principal: Principal, question: Question) -> tuple[str, list[Evaluation]]:
         """The question's decision and evaluations, probe by probe. The principal's own keys (``principal_key``) have
@@ -633,6 +633,7 @@ class PrincipalAnswers:
             self.listed[allowed] = [
                 q for q in self.questions if (q.actions <= allowed or not q.id.startswith("escalation:"))
                 and not on_loaded_workloads(q, account)  # only the loaded resources can open it: ``workload_rows``
+                and not through_loaded_profiles(q, account)  # only the roles a profile holds: ``pass_admin_rows``
             ]
         rows = []
         for question in self.listed[allowed]:
@@ -932,6 +933,13 @@ def create_rows(answers: PrincipalAnswers) -> list[tuple]:
             if row:
                 rows.append(row)
     return rows
+
+
+def through_loaded_profiles(question: Question, account: AccountModel) -> bool:
+    """Whether the question is an escalation path that hands its role to EC2 in an instance profile
+    (``Question.instance_profile``) and the account's instance profiles are loaded: only a loaded role that one of
+    them holds can be passed, so only those can open it (``pass_admin_rows``); not loaded, any role may be in one."""
+    return question.instance_profile and account.profiled_roles is not None
 
 
 def _on_workload(target: str):
@@ -1401,8 +1409,9 @@ def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -
     """Escalation paths through ``iam:PassRole`` that a principal takes only by passing a particular loaded role
     with administrator power or an open escalation path of its own: its PassRole statements name that role (not
     every role), every other request of the path is allowed, and the role's trust admits the service the path
-    passes it to. One row per principal and
-    path, its ``detail`` the role passed; paths already open on any role have their row in ``PrincipalAnswers``."""
+    passes it to; for a path through an instance profile, a role one of the account's loaded profiles holds
+    (``through_loaded_profiles``), even when the path is open on any role. One row per principal and path, its
+    ``detail`` the role passed; other paths already open on any role have their row in ``PrincipalAnswers``."""
     asker, questions = answers.asker, answers.questions
     account = asker.account
     powerful = _powerful_roles(account, principal_answers)
@@ -1417,12 +1426,16 @@ def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -
             continue
         allowed = asker.allowed_actions(principal, answers.probe_actions)
         for question in paths:
-            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
+            profiled = through_loaded_profiles(question, account)
+            if not question.actions <= allowed or (
+                    not profiled and asker.question(principal, question, allowed)[0] in POSSIBLE):
                 continue  # a request of it that nothing allows, or it is open on any one (an Unknown row may be)
             asked = _with_service_role(asker, principal, question)
             if not _possible(asker, principal, [p for p in asked.probes if not _passes_role(p)]):
                 continue  # the path's other requests are refused whichever role is passed
             roles = passable.roles(principal, tuple(p for p in asked.probes if _passes_role(p)))
+            if profiled:
+                roles = (arn for arn in roles if arn in account.profiled_roles)
             row = _row_through(asker, principal, asked, _passes_role, roles, "passing", powers)
             if row:
                 rows.append(row)
