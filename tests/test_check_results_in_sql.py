@@ -223,8 +223,10 @@ def attention_text(rows: list[dict]) -> str:
         return (["error", "alarm"].index(r["status"]), severity, r["control_id"], r["account_id"] or "",
                 r["resource"] or "", r["reason"])
 
-    fields = ("control_id", "severity", "status", "resource", "reason")
-    shown = [itemgetter(*fields)(r) for r in sorted((r for r in rows if r["status"] in ("error", "alarm")), key=rank)]
+    attention = sorted((r for r in rows if r["status"] in ("error", "alarm")), key=rank)
+    repeated = len({(r["control_id"], r["resource"]) for r in attention}) < len(attention)
+    fields = ("control_id", "severity", "status", *(["account_id"] if repeated else []), "resource", "reason")
+    shown = [itemgetter(*fields)(r) for r in attention]
     text = render(list(fields), shown, "table", whole=("control_id",)) if shown else ""
     skipped = skipped_lines(rows)
     return text + ("\n" if text and skipped else "") + "".join(_wrapped(line) for line in skipped)
@@ -247,3 +249,22 @@ def test_a_table_shows_what_needs_attention_in_order(con):
     text = render_results(con, 3, stored_counts(con, 3), "table")[0]
     assert text == attention_text(rows)
     assert text.index("critical") < text.index("bogus") and "skipped" in text and "'=cmd()" in text
+
+
+def test_a_table_tells_one_resource_of_several_accounts_apart(con):
+    """An AWS managed policy is a resource of every account it is attached in (one row per account, as Steampipe's
+    aws_iam_policy gives it): the table then shows each row's account, so the two alarms are not one line twice;
+    with no resource of a control twice, it keeps its five columns."""
+    con.execute(RUN_DDL)
+    con.execute("insert into iamsql_run (run_id, started_at) values (4, now())")
+    policy = "arn:aws:iam::aws:policy/AdministratorAccess"
+    con.executemany("insert into iamsql_result values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        (4, "iam_policy_no_full_admin", f"f{account}", policy, "alarm", "Policy AdministratorAccess allows all.",
+         account, "global", "critical", '{"policy_kind": "aws_managed"}')
+        for account in ("222222222222", "111111111111")])
+    header, _rule, *lines = render_results(con, 4, stored_counts(con, 4), "table")[0].splitlines()
+    assert header.split() == ["control_id", "severity", "status", "account_id", "resource", "reason"]
+    assert [line.split()[3:5] for line in lines] == [["111111111111", policy], ["222222222222", policy]]
+    con.execute("delete from iamsql_result where account_id = '222222222222'")
+    header, _rule, *lines = render_results(con, 4, stored_counts(con, 4), "table")[0].splitlines()
+    assert header.split() == ["control_id", "severity", "status", "resource", "reason"] and len(lines) == 1

@@ -19,7 +19,7 @@ from iamsql.common.resources import SAMPLE_DIR
 from iamsql.history import runs as history
 from iamsql.store import db as dbmod
 
-# A slow run: the whole bundled sample (seven accounts) and every control.
+# A slow run: the whole bundled sample (six accounts) and every control.
 SLOW = {"sources": [str(SAMPLE_DIR)], "controls": None}
 FAST = {"sources": [str(SAMPLE_DIR / "aws_cli_examples")], "controls": ["iam_user_in_group"]}
 

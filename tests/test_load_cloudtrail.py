@@ -548,17 +548,53 @@ def test_cli_load_of_a_trail_with_a_truncated_file_writes_nothing(tmp_path, trai
     assert again.stdout.split() == ["n", "3"]
 
 
-def test_delivery_files_named_after_an_account_their_events_are_not_of_say_so(public_data, tmp_path):
+def test_delivery_files_named_after_an_account_their_events_are_not_of_make_no_snapshot_for_it(public_data, tmp_path):
     """Invictus IR's trail files are named after account 218007301253 while their events are of 123837392027 (the
-    ids were anonymised apart): the name made a snapshot for 218007301253 that holds no event, with no word why."""
+    ids were anonymised apart): the events go to 123837392027's snapshot, and 218007301253, of which nothing was
+    read, gets none (it got an empty one, which check filled with skips); a warning says why."""
     files = sorted((public_data / "invictus_ir_aws_dataset/CloudTrail").glob("218007301253_CloudTrail_*.json"))[:2]
     con = db.connect(tmp_path / "t.duckdb")
     try:
         summary = load_paths(con, files)
         assert {s["account_id"]: s["tables"].get("aws_cloudtrail_trail_event") for s in summary.snapshots} == {
-            "218007301253": None, "123837392027": summary.events["inserted"]}
+            "123837392027": summary.events["inserted"]}
+        assert con.execute("select account_id from iamsql_snapshot").fetchall() == [("123837392027",)]
         assert [w for w in summary.warnings if w.startswith("account 218007301253")] == [
             f"account 218007301253: the name of 2 CloudTrail delivery file(s) (e.g. {files[0].name}) says their "
-            "events are its, but they are of 123837392027; its snapshot holds no events"]
+            "events are its, but they are of 123837392027; they are loaded under that account"]
+    finally:
+        con.close()
+
+
+def test_misnamed_delivery_files_beside_the_named_accounts_own_data_record_no_trail_coverage_for_it(public_data, tmp_path):
+    """With IAM data of 218007301253 in the same load its snapshot stays, but it does not cover the trail events
+    table: none of its events was read, so the event controls skip it instead of finding nothing to alarm on."""
+    files = sorted((public_data / "invictus_ir_aws_dataset/CloudTrail").glob("218007301253_CloudTrail_*.json"))[:1]
+    users = tmp_path / "list-users.json"
+    users.write_text(json.dumps({"Users": [{
+        "Path": "/", "UserName": "alice", "UserId": "AIDAEXAMPLEALICE0001",
+        "Arn": "arn:aws:iam::218007301253:user/alice", "CreateDate": "2023-07-01T10:00:00Z"}]}))
+    con = db.connect(tmp_path / "t.duckdb")
+    try:
+        load_paths(con, [users, *files])
+        covered = con.execute(
+            "select s.account_id, t.table_name from iamsql_snapshot_table t join iamsql_snapshot s using (snapshot_id) "
+            "order by all").fetchall()
+        assert covered == [("123837392027", "aws_cloudtrail_trail_event"), ("218007301253", "aws_iam_user")]
+    finally:
+        con.close()
+
+
+def test_an_empty_delivery_file_keeps_its_accounts_snapshot_beside_misnamed_ones(public_data, tmp_path):
+    """An empty delivery file named after 218007301253 is its trail delivering nothing: the account keeps its
+    snapshot, covering the trail events table with no event, even though its other files' events are of another."""
+    files = sorted((public_data / "invictus_ir_aws_dataset/CloudTrail").glob("218007301253_CloudTrail_*.json"))[:1]
+    empty = tmp_path / "218007301253_CloudTrail_us-east-1_20230710T1300Z_0000000000000000.json"
+    empty.write_text('{"Records": []}')
+    con = db.connect(tmp_path / "t.duckdb")
+    try:
+        summary = load_paths(con, [*files, empty])
+        assert sorted(s["account_id"] for s in summary.snapshots) == ["123837392027", "218007301253"]
+        assert not [w for w in summary.warnings if w.startswith("account 218007301253")]
     finally:
         con.close()

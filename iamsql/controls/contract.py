@@ -566,15 +566,20 @@ _MISSING = re.compile(r"^No (?P<tables>.+) data is loaded for account \S+; load 
 def attention_table(con: duckdb.DuckDBPyConnection, run_id: int, header: bool = True) -> str:
     """``table`` output of a stored run: the rows that need attention, most urgent first (errors, then alarms by
     severity, critical first, then by control, account and resource), then one line per account with its skipped
-    controls (``skipped_lines``). Only the columns shown are read, sorted by DuckDB."""
+    controls (``skipped_lines``). An ``account_id`` column (Powerpipe's account dimension) is shown when a control
+    has rows of one resource in several accounts (an AWS managed policy), which would otherwise be one line twice;
+    left out, the table fits an 80-column terminal. Only the columns shown are read, sorted by DuckDB."""
     _check_run(con, run_id)
-    fields = ("control_id", "severity", "status", "resource", "reason")
+    fields = ("control_id", "severity", "status", "account_id", "resource", "reason")
     shown = con.execute(
         f"select {', '.join(fields)} from iamsql_result where run_id = ? and list_contains(?, status) "
         "order by list_position(?, status), coalesce(list_position(?, severity), ?), control_id, "
         "coalesce(account_id, ''), coalesce(resource, ''), reason",
         [run_id, list(TABLE_STATUSES), list(TABLE_STATUSES), list(SEVERITIES), len(SEVERITIES) + 1],
     ).fetchall()
+    if len({(row[0], row[4]) for row in shown}) == len(shown):  # no resource of a control shown twice
+        fields = fields[:3] + fields[4:]
+        shown = [row[:3] + row[4:] for row in shown]
     text = render(list(fields), shown, "table", header=header, whole=("control_id",)) if shown else ""
     skips = con.execute(
         "select control_id, status, reason, account_id from iamsql_result where run_id = ? and status = 'skip'",

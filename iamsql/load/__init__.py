@@ -1045,12 +1045,15 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
         return snapshots[account]
 
     with db.transaction(con, lambda: f"load of {_snapshot_words(snapshots)}" if snapshots else None):
-        for account in sorted({a for f in iam_files for a in f.accounts} | {a for m in manifests for a in m.accounts}):
+        with_data = {a for f in iam_files for a in f.accounts} | {a for m in manifests for a in m.accounts}
+        for account in sorted(with_data):
             snapshot_for_account(account)
         if event_files:
             summary.events = cloudtrail.load_events(
                 con, [(f.path, f.format) for f in event_files], snapshot_for_account, progress,
                 {f.path for f in event_files if f.utf16}) or {}
+            for account in (summary.events.get("misnamed") or {}).keys() - with_data:
+                db.discard_snapshot(con, snapshots.pop(account))
             _event_warnings(summary)
             if not iam_files and _every_record_rejected(summary.events):
                 example = next(w for w in summary.warnings if " record(s) rejected: " in w)
@@ -1206,27 +1209,23 @@ def _event_warnings(summary: LoadSummary) -> None:
         if stats.get("time_unparsed"):
             summary.warnings.append(f"{path}: {stats['time_unparsed']} event(s) with an eventTime that does not parse: "
                                     "kept, event_time NULL, the text in event_time_raw")
-    _misnamed_deliveries(events.get("files") or {}, summary)
+    _misnamed_deliveries(events, summary)
     if events.get("conflicting_event_ids"):
         summary.warnings.append(f"{events['conflicting_event_ids']} event id(s) appear with different content "
                                 f"({events['conflicting_versions']} version(s) in this load): the first is kept, "
                                 "every version is in iamsql_event_conflict")
 
 
-def _misnamed_deliveries(files: dict, summary: LoadSummary) -> None:
-    """A warning per account that S3 delivery file names give (``<account>_CloudTrail_...``, which places their
-    events before they are read) when those files' events are all of other accounts: its snapshot holds none."""
-    with_events = {account for stats in files.values() for account in stats.get("accounts", [])}
-    misnamed: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
-    for path, stats in files.items():
-        named = cloudtrail.delivery_account(Path(path))
-        if named and named not in with_events and stats.get("events"):
-            misnamed[named].append((Path(path).name, stats["accounts"]))
-    for named, found in sorted(misnamed.items()):
-        others = sorted({account for _name, accounts in found for account in accounts})
+def _misnamed_deliveries(events: dict, summary: LoadSummary) -> None:
+    """A warning per account that S3 delivery file names give (``<account>_CloudTrail_...``) when those files'
+    events are all of other accounts (``load_events``' ``misnamed``)."""
+    files = events.get("files") or {}
+    for named, paths in (events.get("misnamed") or {}).items():
+        others = sorted({account for path in paths for account in files[path]["accounts"]})
         summary.warnings.append(
-            f"account {named}: the name of {len(found)} CloudTrail delivery file(s) (e.g. {found[0][0]}) says their "
-            f"events are its, but they are of {', '.join(others)}; its snapshot holds no events")
+            f"account {named}: the name of {len(paths)} CloudTrail delivery file(s) (e.g. {Path(paths[0]).name}) says "
+            f"their events are its, but they are of {', '.join(others)}; they are loaded under "
+            f"{'that account' if len(others) == 1 else 'those accounts'}")
 
 
 def _any_record(events: dict) -> bool:

@@ -532,6 +532,11 @@ def new_snapshot(
     return snapshot_id
 
 
+def discard_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
+    """Remove a snapshot ``new_snapshot`` made in this transaction that nothing was stored under."""
+    con.execute("delete from iamsql_snapshot where snapshot_id = ?", [snapshot_id])
+
+
 _MIN_OBJECT_BYTES = 16 << 20  # DuckDB's default maximum_object_size
 _ROW_ENCODER = json.JSONEncoder(default=str)  # json.dumps(value, default=str) without a new encoder per call
 

@@ -696,7 +696,9 @@ def load_events(
     others are UTF-8); they are read through UTF-8 copies in a temporary folder.
 
     Returns ``{"files": {path: {"events": n, "accounts": [...]}}, "events": n, "inserted": n,
-    "duplicates": n, "newest_event_time": {account: datetime | None}, "snapshots": {account: id}}``.
+    "duplicates": n, "newest_event_time": {account: datetime | None}, "snapshots": {account: id},
+    "misnamed": {account: [path]}}``: ``misnamed`` are the accounts delivery file names gave whose files' events
+    were all of other accounts; their snapshots are not in ``snapshots`` and hold nothing.
     """
     table = f"history.{TABLE}"
     names = [name for name, _ in columns(TABLE) if name != "snapshot_id"]
@@ -822,6 +824,10 @@ def _settle(con, table: str, paths: list[Path], snapshots: dict[str, int], snaps
             f"delete from {table} where {mine} and rowid not in "
             f"(select arg_min(rowid, (source_file, rowid)) from {table} where {mine} group by event_id)"
         )
+    misnamed = _misnamed(paths, per_file, newest)
+    for named in misnamed:  # no row carries its snapshot: this load leaves the account out
+        del snapshots[named]
+        con.execute(f"delete from {_MAP} where account = ?", [named])
     _add_snapshots(con, snapshots, newest, snapshot_for_account)
     # Only rows whose account was not known from a file name are updated: updating many rows is slow to commit.
     con.execute(
@@ -861,7 +867,21 @@ def _settle(con, table: str, paths: list[Path], snapshots: dict[str, int], snaps
         "time_unparsed": sum(f["time_unparsed"] for f in per_file.values()),
         "newest_event_time": newest,
         "snapshots": snapshots,
+        "misnamed": misnamed,
     }
+
+
+def _misnamed(paths: list[Path], per_file: dict, newest: dict) -> dict[str, list[str]]:
+    """The accounts that S3 delivery file names gave (``<account>_CloudTrail_...``) whose every such file held
+    events, none of them of that account (an anonymised data set; AWS names a file after the account of the trail
+    that delivered it, but an organization trail's events are still of the accounts they happened in), with those
+    files. An account with an empty delivery file of its own is not one: its trail delivered nothing."""
+    named: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        if account := delivery_account(path):
+            named[account].append(str(path))
+    return {account: files for account, files in sorted(named.items())
+            if account not in newest and all(f in per_file for f in files)}
 
 
 def _quarantine(con, table: str, mine: str, layouts: dict[str, str]) -> dict[str, int]:
