@@ -52,7 +52,11 @@ def role(name: str, trusted: str, *statements, policies=()) -> dict:
     trust = doc({"Effect": "Allow", "Principal": {kind: trusted}, "Action": "sts:AssumeRole"})
     return {
         "Path": "/", "RoleName": name, "RoleId": "AROA" + name.upper().replace("-", "")[:17].ljust(17, "0"), "Arn": arn("role", name),
-        "CreateDate": "2024-01-01T00:00:00Z", "AssumeRolePolicyDocument": trust, "InstanceProfileList": [],
+        "CreateDate": "2024-01-01T00:00:00Z", "AssumeRolePolicyDocument": trust,
+        # EC2 takes an instance profile, not a role: an EC2 role is in one of its name
+        "InstanceProfileList": [{"Path": "/", "InstanceProfileName": name, "Arn": arn("instance-profile", name),
+                                 "InstanceProfileId": "AIPA" + name.upper().replace("-", "")[:17].ljust(17, "0"),
+                                 "CreateDate": "2024-01-01T00:00:00Z", "Roles": []}] if trusted == "ec2.amazonaws.com" else [],
         "RolePolicyList": [{"PolicyName": f"{name}-inline", "PolicyDocument": doc(*statements)}] if statements else [],
         "AttachedManagedPolicies": attached(policies), "Tags": [], "RoleLastUsed": {},
     }
