@@ -115,8 +115,10 @@ SAML_PROVIDER, WEB_IDENTITY_PROVIDER = "saml-provider", "web-identity-provider"
 # cannot assume a role ("You cannot use AWS account root user credentials to call AssumeRole", AWS STS API Reference,
 # AssumeRole), AWS services assume the roles that trust them, an AssumeRoleWithSAML or AssumeRoleWithWebIdentity
 # caller is the SAML or web identity provider whose assertion or token it passes, and only long-term credentials (IAM
-# users, the root user) get session or federation tokens. The session attributes an AssumeRole* call sets on a role
-# (tags, source identity, context) come with those calls; an unsigned request with no provider calls none of them.
+# users, the root user) get session or federation tokens; AssumeRoot is not for root user credentials either ("You
+# cannot use root user credentials to make this call", AWS STS API Reference, AssumeRoot). The session attributes an
+# AssumeRole* call sets on a role (tags, source identity, context) come with those calls; an unsigned request with no
+# provider calls none of them.
 _ASSUMING = frozenset({USER, ROLE, SESSION, SERVICE, SAML_PROVIDER, WEB_IDENTITY_PROVIDER})
 STS_CALLERS = {
     "sts:assumerole": frozenset({USER, ROLE, SESSION, SERVICE}),
@@ -125,9 +127,14 @@ STS_CALLERS = {
     "sts:tagsession": _ASSUMING,
     "sts:setsourceidentity": _ASSUMING,
     "sts:setcontext": _ASSUMING,
+    "sts:assumeroot": frozenset({USER, ROLE, SESSION}),
     "sts:getfederationtoken": frozenset({USER, ROOT}),
     "sts:getsessiontoken": frozenset({USER, ROOT}),
 }
+# Calls on another account's resource that the caller's own policies decide, with no resource-based policy to read:
+# sts:AssumeRoot acts on a member account's root user ("The member account principal ARN or account ID"), called "from
+# an AWS Organizations management account or a delegated administrator account" (AWS STS API Reference, AssumeRoot).
+OWN_POLICIES_ACROSS_ACCOUNTS = frozenset({"sts:assumeroot"})
 # Values of aws:PrincipalType by principal kind.
 PRINCIPAL_TYPE_VALUES = {
     USER: "User",
@@ -1025,7 +1032,7 @@ def evaluate(request: Request) -> Evaluation:
         # every RCP statement names Principal "*" (as_resource_control_policy): it applies to every caller
         rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps", shape=as_resource_control_policy)
 
-    same_account = iam_caller and principal_account == resource_account
+    same_account = iam_caller and (principal_account == resource_account or action in OWN_POLICIES_ACROSS_ACCOUNTS)
     resource_policy_required = trust_call or (
         service in KEY_POLICY_SERVICES and (request.resource_policy is not None or key_call)
     )
