@@ -133,8 +133,12 @@ STS_CALLERS = {
 }
 # Calls on another account's resource that the caller's own policies decide, with no resource-based policy to read:
 # sts:AssumeRoot acts on a member account's root user ("The member account principal ARN or account ID"), called "from
-# an AWS Organizations management account or a delegated administrator account" (AWS STS API Reference, AssumeRoot).
-OWN_POLICIES_ACROSS_ACCOUNTS = frozenset({"sts:assumeroot"})
+# an AWS Organizations management account or a delegated administrator account" (AWS STS API Reference, AssumeRoot);
+# an invitation to join an organization is a handshake of the organization that sent it, answered by "only a principal
+# from the member account" with "the organizations:AcceptHandshake permission" (AWS Organizations API Reference,
+# AcceptHandshake; DeclineHandshake likewise).
+OWN_POLICIES_ACROSS_ACCOUNTS = frozenset({
+    "sts:assumeroot", "organizations:accepthandshake", "organizations:declinehandshake"})
 # Values of aws:PrincipalType by principal kind.
 PRINCIPAL_TYPE_VALUES = {
     USER: "User",
@@ -172,9 +176,12 @@ _ROLE_SESSION_KEYS = frozenset({"aws:sourceidentity", "aws:federatedprovider"})
 # session): absent from a request made with no credentials, or with a service principal's.
 _CREDENTIAL_KEYS = _ROLE_SESSION_KEYS | {
     "aws:multifactorauthpresent", "aws:multifactorauthage", "aws:tokenissuetime", "aws:assumedroot"}
-# The keys of the tags of an IAM user or role, or session tags (aws:PrincipalTag/<key>): a service principal's own
-# call and an anonymous request have none ("Anonymous requests do not include this key").
+# The keys of the tags of an IAM user or role, or session tags (aws:PrincipalTag/<key>: "included in the request context
+# if the principal is using an IAM user with attached tags" or "an IAM role with attached tags or session tags"): a
+# service principal's own call, an anonymous request ("Anonymous requests do not include this key") and the root user,
+# which is neither an IAM user nor a role and has no tags, have none.
 _PRINCIPAL_TAG_PREFIXES = ("aws:principaltag/",)
+_UNTAGGED = frozenset({SERVICE, ANONYMOUS, ROOT})
 _ORGANIZATION_KEYS = frozenset({"aws:principalorgid", "aws:principalorgpaths"})
 # Keys anonymous requests do not include (IAM User Guide, "AWS global condition context keys": aws:PrincipalArn,
 # aws:PrincipalIsAWSService, the organization keys, aws:username, aws:PrincipalServiceName and
@@ -241,7 +248,7 @@ def known_absent(who: "Principal", absent_keys: tuple[str, ...] = ()):
     absent = {USER: _USER_ABSENT, ROOT: _NOT_A_ROLE_ABSENT, FEDERATED_USER: _NOT_A_ROLE_ABSENT,
               ANONYMOUS: _ANONYMOUS_ABSENT, FEDERATED: _FEDERATED_ABSENT, SERVICE: _SERVICE_ABSENT}.get(
         who.kind, _NO_USERNAME)
-    prefixes = _PRINCIPAL_TAG_PREFIXES if who.kind in (SERVICE, ANONYMOUS) else ()
+    prefixes = _PRINCIPAL_TAG_PREFIXES if who.kind in _UNTAGGED else ()
     if not absent_keys and not prefixes:
         return absent
     keys = [key.lower() for key in absent_keys]
