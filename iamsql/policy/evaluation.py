@@ -178,10 +178,12 @@ _CREDENTIAL_KEYS = _ROLE_SESSION_KEYS | {
     "aws:multifactorauthpresent", "aws:multifactorauthage", "aws:tokenissuetime", "aws:assumedroot"}
 # The keys of the tags of an IAM user or role, or session tags (aws:PrincipalTag/<key>: "included in the request context
 # if the principal is using an IAM user with attached tags" or "an IAM role with attached tags or session tags"): a
-# service principal's own call, an anonymous request ("Anonymous requests do not include this key") and the root user,
-# which is neither an IAM user nor a role and has no tags, have none.
+# service principal's own call, an anonymous request ("Anonymous requests do not include this key"), the root user,
+# which is neither an IAM user nor a role and has no tags, and a SAML or OIDC caller of AssumeRoleWithSAML or
+# AssumeRoleWithWebIdentity, no IAM identity either (the session tags its assertion or token passes are request tags,
+# aws:RequestTag/<key>, of that call), have none.
 _PRINCIPAL_TAG_PREFIXES = ("aws:principaltag/",)
-_UNTAGGED = frozenset({SERVICE, ANONYMOUS, ROOT})
+_UNTAGGED = frozenset({SERVICE, ANONYMOUS, ROOT, FEDERATED})
 _ORGANIZATION_KEYS = frozenset({"aws:principalorgid", "aws:principalorgpaths"})
 # Keys anonymous requests do not include (IAM User Guide, "AWS global condition context keys": aws:PrincipalArn,
 # aws:PrincipalIsAWSService, the organization keys, aws:username, aws:PrincipalServiceName and
