@@ -106,11 +106,19 @@ def user(account: str, name: str, *statements, boundary: str | None = None) -> d
     return found
 
 
+def profiles_holding(account: str, name: str, service: str) -> list[dict]:
+    """An EC2 role's instance profile of its name (EC2 takes a profile, not a role); no profile for other services."""
+    if service != "ec2":
+        return []
+    return [{"Path": "/", "InstanceProfileName": name, "InstanceProfileId": unique_id("AIPA", name),
+             "Arn": arn(account, "instance-profile", name), "CreateDate": "2024-03-01T00:00:00Z", "Roles": []}]
+
+
 def role(account: str, name: str, service: str, administrator: bool) -> dict:
     trust = {"Effect": "Allow", "Principal": {"Service": f"{service}.amazonaws.com"}, "Action": "sts:AssumeRole"}
     return {"Path": "/", "RoleName": name, "RoleId": unique_id("AROA", name), "Arn": arn(account, "role", name),
             "CreateDate": "2024-03-01T00:00:00Z", "AssumeRolePolicyDocument": document(trust),
-            "MaxSessionDuration": 3600, "InstanceProfileList": [], "Tags": [],
+            "MaxSessionDuration": 3600, "InstanceProfileList": profiles_holding(account, name, service), "Tags": [],
             "RolePolicyList": [] if administrator else [
                 {"PolicyName": "logs", "PolicyDocument": document(allow("logs:PutLogEvents"))}],
             "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": ADMIN_ARN}]

@@ -585,7 +585,7 @@ def test_check_names_the_created_user_and_the_function(checked):
 # ---- service control policies: the organization's SCP DenyIAM denies iam:* in the member account dev ------------
 SCP_USERS = {
     "new-user": [allow(USER_KEY, "arn:aws:iam::*:user/dev-*")],
-    "associate": [allow(["ec2:AssociateIamInstanceProfile", "iam:PassRole"])],
+    "gamelift": [allow([*GAMELIFT, "iam:PassRole"])],
     "amplify": [allow([*AMPLIFY, "iam:PassRole"])],
 }
 
@@ -598,7 +598,7 @@ def under_scps(tmp_path_factory):
 
 @pytest.mark.parametrize("name, path", [
     ("new-user", "CreateUser+AttachUserPolicy+CreateAccessKey creating arn:aws:iam::{account}:user/dev-iamsql-probe"),
-    ("associate", "PassRole+EC2AssociateIamInstanceProfile"),
+    ("gamelift", "PassRole+GameLiftCreateBuild+CreateFleet"),
     ("amplify", "PassRole+AmplifyCreateApp+CreateBranch+StartJob"),
 ])
 def test_a_service_control_policy_denying_iam_closes_the_new_paths_in_its_accounts_only(under_scps, name, path):
