@@ -661,6 +661,18 @@ def _across_partitions(who: Principal, resource: str | None) -> bool:
             and bool(partition) and not any(c in partition for c in "*?") and partition != who.partition)
 
 
+def _matched_resource(action: str, resource: str, partition: str) -> str:
+    """What the statements' ``Resource``/``NotResource`` are matched against: ``resource``, except for an S3 action
+    that takes no resource type (``s3:ListAllMyBuckets``) asked without one. S3 authorizes it on all of the account's
+    S3 resources, ``arn:<partition>:s3:::*`` ("all S3 buckets and objects in your account", Amazon S3 User Guide,
+    "Policy resources for Amazon S3"), which ``"*"`` and that ARN match ("Controlling access to a bucket with user
+    policies" grants ``s3:ListAllMyBuckets`` on ``arn:aws:s3:::*``) and a bucket's ARN does not."""
+    if resource != "*" or not action.startswith("s3:"):
+        return resource
+    known = catalog().action(action)
+    return f"arn:{partition}:s3:::*" if known is not None and not known.resource_types else resource
+
+
 def _is_service_linked_role(arn: str) -> bool:
     """True for the ARN of a service-linked role (path ``/aws-service-role/``)."""
     parts = arn.split(":", 5)
@@ -981,7 +993,7 @@ def evaluate(request: Request) -> Evaluation:
     absent = known_absent(who, absent_keys)
     for key in [key for key, value in context.items() if isinstance(value, KnownPrefix) and key in absent]:
         del context[key]  # a request asked without a key the caller's kind carries
-    run = _Run(request, who, action, resource, context, absent)
+    run = _Run(request, who, action, _matched_resource(action, resource, who.partition), context, absent)
     management = request.management_account_id
     iam_caller = who.kind in IAM_PRINCIPALS
 
