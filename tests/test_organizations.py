@@ -268,6 +268,18 @@ def test_who_can_and_simulate_honour_the_scps(loaded):
     assert {f"arn:aws:iam::{MANAGEMENT}:role/ci-deployer", f"arn:aws:iam::{OUTSIDE}:role/ci-deployer"} <= principals
 
 
+def test_who_can_assume_a_member_accounts_root_user_from_the_management_account(loaded):
+    """sts:AssumeRoot on a member account's root user is decided by the caller's own policies (AWS STS API Reference,
+    AssumeRoot: called from the management or a delegated administrator account): who-can asks every loaded account's
+    principals, not only the member account's."""
+    from iamsql.policy.access.who import who_can
+
+    con, _ = loaded
+    answers = {a.principal: a.decision for a in who_can(con, "sts:AssumeRoot", f"arn:aws:iam::{DEV}:root")}
+    assert answers[f"arn:aws:iam::{MANAGEMENT}:role/ci-deployer"] == "Allowed"
+    assert f"arn:aws:iam::{MANAGEMENT}:user/builder" not in answers  # its policy allows no sts:AssumeRoot
+
+
 def test_a_database_made_before_the_organizations_tables_still_opens(loaded, tmp_path):
     con, _ = loaded
     old = tmp_path / "old.duckdb"

@@ -163,8 +163,18 @@ def test_deny_not_resource_denies_other_resources_only():
 
 def test_star_resource_matches_actions_without_resources():
     assert decide("s3:ListAllMyBuckets", None, identity_policies=[ADMIN]).decision == "Allowed"
-    scoped = doc(allow("s3:*", "arn:aws:s3:::*"))
-    assert decide("s3:ListAllMyBuckets", None, identity_policies=[scoped]).decision == "ImplicitlyDenied"
+    scoped = doc(allow("ec2:*", "arn:aws:ec2:*:*:*"))
+    assert decide("ec2:DescribeInstances", None, identity_policies=[scoped]).decision == "ImplicitlyDenied"
+
+
+def test_s3_actions_without_resources_match_all_s3_resources():
+    # S3 authorizes them on arn:<partition>:s3:::*, all of the account's S3 resources; a bucket's ARN is not that
+    assert decide("s3:ListAllMyBuckets", None, identity_policies=[doc(allow("s3:*", "arn:aws:s3:::*"))]).decision == "Allowed"
+    one_bucket = doc(allow("s3:*", "arn:aws:s3:::amzn-s3-demo-bucket"))
+    assert decide("s3:ListAllMyBuckets", None, identity_policies=[one_bucket]).decision == "ImplicitlyDenied"
+    fenced = doc(allow(), {"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::*"})
+    result = decide("s3:GetAccountPublicAccessBlock", None, identity_policies=[fenced])
+    assert (result.decision, result.matched[0].statement) == ("ExplicitlyDenied", 1)
 
 
 # --- variables ------------------------------------------------------------------------------------

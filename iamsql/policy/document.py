@@ -210,6 +210,18 @@ def _as_list(value, element: str) -> list:
     return items
 
 
+# The resources of the ARNs an AWS principal may name, by service, besides an account's root: an IAM user, a role (IAM),
+# a role session, a federated user session (STS).
+_IDENTITY_RESOURCES = {"iam": ("user/", "role/"), "sts": ("assumed-role/", "federated-user/")}
+
+
+def _names_identity(parts: list) -> bool:
+    """Whether the parts of an ARN (split on its first five colons) name an account or an IAM identity."""
+    if len(parts) != 6:
+        return False
+    return (parts[2] == "iam" and parts[5] == "root") or parts[5].startswith(_IDENTITY_RESOURCES.get(parts[2], ()))
+
+
 def _compile_principal(value, element: str) -> PrincipalSpec:
     if value == "*":
         value = {"AWS": "*"}
@@ -244,8 +256,14 @@ def _compile_principal(value, element: str) -> PrincipalSpec:
                     # Principal") or a deleted principal's unique id; AWS refuses any other ("Invalid principal in
                     # policy")
                     raise PolicyError(f"{element} AWS {item!r} is not an account id, an ARN or a unique id")
-                arns.add(item)
                 parts = item.split(":", 5)
+                if kind == "AWS" and item.startswith("arn:") and not _names_identity(parts):
+                    # "You cannot identify a user group as a principal in a policy" (IAM User Guide, "AWS JSON policy
+                    # elements: Principal"): an AWS principal ARN names an account, an IAM user, a role, a role
+                    # session or a federated user session; AWS refuses any other ("Invalid principal in policy")
+                    raise PolicyError(f"{element} AWS {item!r} names no account, IAM user, role, role session or "
+                                      "federated user session")
+                arns.add(item)
                 if len(parts) == 6 and parts[2] == "iam":
                     if parts[5] == "root":
                         accounts.add((parts[1], parts[4]))

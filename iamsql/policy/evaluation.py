@@ -115,8 +115,10 @@ SAML_PROVIDER, WEB_IDENTITY_PROVIDER = "saml-provider", "web-identity-provider"
 # cannot assume a role ("You cannot use AWS account root user credentials to call AssumeRole", AWS STS API Reference,
 # AssumeRole), AWS services assume the roles that trust them, an AssumeRoleWithSAML or AssumeRoleWithWebIdentity
 # caller is the SAML or web identity provider whose assertion or token it passes, and only long-term credentials (IAM
-# users, the root user) get session or federation tokens. The session attributes an AssumeRole* call sets on a role
-# (tags, source identity, context) come with those calls; an unsigned request with no provider calls none of them.
+# users, the root user) get session or federation tokens; AssumeRoot is not for root user credentials either ("You
+# cannot use root user credentials to make this call", AWS STS API Reference, AssumeRoot). The session attributes an
+# AssumeRole* call sets on a role (tags, source identity, context) come with those calls; an unsigned request with no
+# provider calls none of them.
 _ASSUMING = frozenset({USER, ROLE, SESSION, SERVICE, SAML_PROVIDER, WEB_IDENTITY_PROVIDER})
 STS_CALLERS = {
     "sts:assumerole": frozenset({USER, ROLE, SESSION, SERVICE}),
@@ -125,9 +127,18 @@ STS_CALLERS = {
     "sts:tagsession": _ASSUMING,
     "sts:setsourceidentity": _ASSUMING,
     "sts:setcontext": _ASSUMING,
+    "sts:assumeroot": frozenset({USER, ROLE, SESSION}),
     "sts:getfederationtoken": frozenset({USER, ROOT}),
     "sts:getsessiontoken": frozenset({USER, ROOT}),
 }
+# Calls on another account's resource that the caller's own policies decide, with no resource-based policy to read:
+# sts:AssumeRoot acts on a member account's root user ("The member account principal ARN or account ID"), called "from
+# an AWS Organizations management account or a delegated administrator account" (AWS STS API Reference, AssumeRoot);
+# an invitation to join an organization is a handshake of the organization that sent it, answered by "only a principal
+# from the member account" with "the organizations:AcceptHandshake permission" (AWS Organizations API Reference,
+# AcceptHandshake; DeclineHandshake likewise).
+OWN_POLICIES_ACROSS_ACCOUNTS = frozenset({
+    "sts:assumeroot", "organizations:accepthandshake", "organizations:declinehandshake"})
 # Values of aws:PrincipalType by principal kind.
 PRINCIPAL_TYPE_VALUES = {
     USER: "User",
@@ -165,9 +176,14 @@ _ROLE_SESSION_KEYS = frozenset({"aws:sourceidentity", "aws:federatedprovider"})
 # session): absent from a request made with no credentials, or with a service principal's.
 _CREDENTIAL_KEYS = _ROLE_SESSION_KEYS | {
     "aws:multifactorauthpresent", "aws:multifactorauthage", "aws:tokenissuetime", "aws:assumedroot"}
-# The keys of the tags of an IAM user or role, or session tags (aws:PrincipalTag/<key>): a service principal's own
-# call and an anonymous request have none ("Anonymous requests do not include this key").
+# The keys of the tags of an IAM user or role, or session tags (aws:PrincipalTag/<key>: "included in the request context
+# if the principal is using an IAM user with attached tags" or "an IAM role with attached tags or session tags"): a
+# service principal's own call, an anonymous request ("Anonymous requests do not include this key"), the root user,
+# which is neither an IAM user nor a role and has no tags, and a SAML or OIDC caller of AssumeRoleWithSAML or
+# AssumeRoleWithWebIdentity, no IAM identity either (the session tags its assertion or token passes are request tags,
+# aws:RequestTag/<key>, of that call), have none.
 _PRINCIPAL_TAG_PREFIXES = ("aws:principaltag/",)
+_UNTAGGED = frozenset({SERVICE, ANONYMOUS, ROOT, FEDERATED})
 _ORGANIZATION_KEYS = frozenset({"aws:principalorgid", "aws:principalorgpaths"})
 # Keys anonymous requests do not include (IAM User Guide, "AWS global condition context keys": aws:PrincipalArn,
 # aws:PrincipalIsAWSService, the organization keys, aws:username, aws:PrincipalServiceName and
@@ -234,7 +250,7 @@ def known_absent(who: "Principal", absent_keys: tuple[str, ...] = ()):
     absent = {USER: _USER_ABSENT, ROOT: _NOT_A_ROLE_ABSENT, FEDERATED_USER: _NOT_A_ROLE_ABSENT,
               ANONYMOUS: _ANONYMOUS_ABSENT, FEDERATED: _FEDERATED_ABSENT, SERVICE: _SERVICE_ABSENT}.get(
         who.kind, _NO_USERNAME)
-    prefixes = _PRINCIPAL_TAG_PREFIXES if who.kind in (SERVICE, ANONYMOUS) else ()
+    prefixes = _PRINCIPAL_TAG_PREFIXES if who.kind in _UNTAGGED else ()
     if not absent_keys and not prefixes:
         return absent
     keys = [key.lower() for key in absent_keys]
@@ -645,6 +661,18 @@ def _across_partitions(who: Principal, resource: str | None) -> bool:
             and bool(partition) and not any(c in partition for c in "*?") and partition != who.partition)
 
 
+def _matched_resource(action: str, resource: str, partition: str) -> str:
+    """What the statements' ``Resource``/``NotResource`` are matched against: ``resource``, except for an S3 action
+    that takes no resource type (``s3:ListAllMyBuckets``) asked without one. S3 authorizes it on all of the account's
+    S3 resources, ``arn:<partition>:s3:::*`` ("all S3 buckets and objects in your account", Amazon S3 User Guide,
+    "Policy resources for Amazon S3"), which ``"*"`` and that ARN match ("Controlling access to a bucket with user
+    policies" grants ``s3:ListAllMyBuckets`` on ``arn:aws:s3:::*``) and a bucket's ARN does not."""
+    if resource != "*" or not action.startswith("s3:"):
+        return resource
+    known = catalog().action(action)
+    return f"arn:{partition}:s3:::*" if known is not None and not known.resource_types else resource
+
+
 def _is_service_linked_role(arn: str) -> bool:
     """True for the ARN of a service-linked role (path ``/aws-service-role/``)."""
     parts = arn.split(":", 5)
@@ -965,7 +993,7 @@ def evaluate(request: Request) -> Evaluation:
     absent = known_absent(who, absent_keys)
     for key in [key for key, value in context.items() if isinstance(value, KnownPrefix) and key in absent]:
         del context[key]  # a request asked without a key the caller's kind carries
-    run = _Run(request, who, action, resource, context, absent)
+    run = _Run(request, who, action, _matched_resource(action, resource, who.partition), context, absent)
     management = request.management_account_id
     iam_caller = who.kind in IAM_PRINCIPALS
 
@@ -1025,7 +1053,7 @@ def evaluate(request: Request) -> Evaluation:
         # every RCP statement names Principal "*" (as_resource_control_policy): it applies to every caller
         rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps", shape=as_resource_control_policy)
 
-    same_account = iam_caller and principal_account == resource_account
+    same_account = iam_caller and (principal_account == resource_account or action in OWN_POLICIES_ACROSS_ACCOUNTS)
     resource_policy_required = trust_call or (
         service in KEY_POLICY_SERVICES and (request.resource_policy is not None or key_call)
     )

@@ -16,7 +16,12 @@ from iamsql.policy.access.questions import PROBE
 from iamsql.policy.access.tables import POSSIBLE, RANK, Asker, assumers_across, attached_at, probe_key_policy
 from iamsql.policy.catalog import probe_resources
 from iamsql.policy.conditions import steps_conditions
-from iamsql.policy.evaluation import KEY_POLICY_NOT_GIVEN, reads_key_policy, reads_trust_policy
+from iamsql.policy.evaluation import (
+    KEY_POLICY_NOT_GIVEN,
+    OWN_POLICIES_ACROSS_ACCOUNTS,
+    reads_key_policy,
+    reads_trust_policy,
+)
 
 # called with a SAML assertion or an OIDC token, not with AWS credentials: no IAM user or role is the caller
 FEDERATED_ACTIONS = ("sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
@@ -303,9 +308,11 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
         trust_call = bool(resource) and reads_trust_policy(action.lower(), resource)
         if trust_call and account.role(resource) is None:
             continue
-        if resource and not trust_call and _arn_account(resource) not in (None, account.account_id):
+        if (resource and not trust_call and action.lower() not in OWN_POLICIES_ACROSS_ACCOUNTS
+                and _arn_account(resource) not in (None, account.account_id)):
             # a resource of another account, whose resource-based policy who-can does not read: without one the
-            # engine allows no cross-account request (the trusts of the STS calls on a role are read, above)
+            # engine allows no cross-account request (the trusts of the STS calls on a role are read, above), but
+            # for the calls the caller's own policies decide (sts:AssumeRoot on a member account's root user)
             continue
         role = account.role(target) if trust_call else None
         if role is not None:
