@@ -421,6 +421,22 @@ def test_a_page_that_says_more_follow_in_its_services_words_is_part_of_its_table
     assert con.execute("select count(*) from iamsql_partial").fetchone() == (0,)
 
 
+def test_a_bucket_listing_cut_by_a_prefix_is_part_of_the_table_until_the_whole_listing_is_loaded(tmp_path):
+    """``aws s3api list-buckets --prefix logs-`` lists only the buckets whose names begin with it, and says so by
+    repeating ``Prefix``: the other buckets are not known to be missing, nor to be absent."""
+    (tmp_path / "cut").mkdir()
+    shutil.copy(SAVED / "list-buckets-prefix.json", tmp_path / "cut")
+    con, summary = load(tmp_path / "cut.duckdb", tmp_path / "cut", account_id=ACCOUNT)
+    assert con.execute("select name, region from aws_s3_bucket").fetchall() == [("logs-amzn-s3-demo-bucket", "eu-west-1")]
+    assert con.execute("select table_name, reason from iamsql_partial").fetchall() == [
+        ("aws_s3_bucket", "cut/list-buckets-prefix.json: list-buckets --prefix logs- lists only the buckets whose names "
+                          "begin with it")]
+    whole = {**json.loads((SAVED / "list-buckets-prefix.json").read_text()), "Prefix": None}
+    (tmp_path / "cut" / "list-buckets.json").write_text(json.dumps(whole))
+    con, summary = load(tmp_path / "whole.duckdb", tmp_path / "cut", account_id=ACCOUNT)
+    assert con.execute("select count(*) from iamsql_partial").fetchone() == (0,)
+
+
 def test_a_whole_listing_of_another_region_does_not_give_the_rest_of_a_cut_one(tmp_path):
     """KMS keys are listed per region: eu-west-1's whole list-keys is no later page of us-east-1's, whose keys after
     the first page are still missing, so aws_kms_key stays part of the account's."""
