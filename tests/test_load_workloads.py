@@ -80,6 +80,15 @@ def test_lambda_columns_steampipe_reads_from_list_functions(con):
         (f"arn:aws:sqs:eu-west-1:{ACCOUNT}:thumbnailer-dlq", "30", 256, "PassThrough", 2, 2048)]
 
 
+def test_published_versions_listed_with_function_version_all_are_not_functions(con):
+    """``list-functions --function-version ALL`` lists each published version beside the function; Steampipe's
+    table, from ListFunctions without it, has one row per function, its ``$LATEST``."""
+    load.load_paths(con, [DATA.parent / "saved_variants" / "list-functions-all-versions.json"])
+    assert rows(con, "select name, arn, version, role, runtime from aws_lambda_function") == [
+        ("nightly-export", "arn:aws:lambda:us-east-1:111122223333:function:nightly-export", "$LATEST",
+         "arn:aws:iam::111122223333:role/service-role/nightly-export-role", "python3.12")]
+
+
 def test_lambda_vpc_id_as_aws_gives_it(con, tmp_path):
     """A function taken out of its VPC keeps an empty VpcConfig, VpcId "": Steampipe's vpc_id is '' then (a Go
     string pointer), NULL only for a function whose configuration has no VpcConfig."""

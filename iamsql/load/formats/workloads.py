@@ -229,7 +229,11 @@ def function_fragment(f: dict) -> Fragment:
 
 
 def parse_list_functions(doc: dict, path: Path) -> Parsed:
-    return Parsed("lambda:list-functions", covers={LAMBDA}, fragments=[function_fragment(f) for f in doc["Functions"]])
+    """The functions' unpublished versions (``$LATEST``), as Steampipe's table lists them; ``--function-version
+    ALL`` also lists each published version (``Version`` ``1``, a qualified ``FunctionArn``), which is no function
+    of its own."""
+    return Parsed("lambda:list-functions", covers={LAMBDA}, fragments=[
+        function_fragment(f) for f in doc["Functions"] if f.get("Version") in (None, "$LATEST")])
 
 
 def _policy_function_name(policy: dict) -> str | None:
