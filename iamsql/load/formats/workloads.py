@@ -236,6 +236,27 @@ def parse_list_functions(doc: dict, path: Path) -> Parsed:
         function_fragment(f) for f in doc["Functions"] if f.get("Version") in (None, "$LATEST")])
 
 
+def parse_get_function(doc: dict, path: Path) -> Parsed | str:
+    """``get-function`` (the configuration with the function's ``Tags``, where Steampipe reads ``tags`` from) or
+    ``get-function-configuration``: one function's row, no listing. A published version's (``--qualifier 1``) is
+    no row of the table, which holds each function's ``$LATEST``."""
+    config = doc.get("Configuration", doc)
+    command = "get-function" if "Configuration" in doc else "get-function-configuration"
+    if config.get("Version") not in (None, "$LATEST"):
+        return (f"lambda {command} output is version {config['Version']} of function {config.get('FunctionName')}; "
+                "aws_lambda_function holds each function's $LATEST")
+    fragment = function_fragment(config)
+    if isinstance(doc.get("Tags"), dict):
+        fragment.fields["tags"] = doc["Tags"]
+    return Parsed(f"lambda:{command}", fragments=[fragment])
+
+
+def _function_configuration(doc: dict) -> bool:
+    """A FunctionConfiguration, get-function-configuration's answer."""
+    return (isinstance(doc.get("FunctionArn"), str) and "FunctionName" in doc
+            and ("Runtime" in doc or "PackageType" in doc) and "Error" not in doc)
+
+
 def _policy_function_name(policy: dict) -> str | None:
     """The one function name a get-policy output's statements name as Resource (qualifier dropped)."""
     statements = policy.get("Statement") or []
@@ -607,6 +628,9 @@ FORMATS: list[Format] = [
     Format("ec2:describe-instances", _list_of("Reservations", "Instances"), parse_describe_instances),
     Format("lambda:list-functions", _list_of("Functions", "FunctionName"), parse_list_functions),
     Format("lambda:get-policy", _lambda_policy, parse_get_policy),
+    Format("lambda:get-function", lambda d: isinstance(d.get("Configuration"), dict)
+           and _function_configuration(d["Configuration"]), parse_get_function),
+    Format("lambda:get-function-configuration", _function_configuration, parse_get_function),
     Format("ecs:list-task-definitions", _list_of("taskDefinitionArns"), parse_list_task_definitions),
     Format("ecs:describe-task-definition",
            lambda d: isinstance(d.get("taskDefinition"), dict) and "taskDefinitionArn" in d["taskDefinition"],
