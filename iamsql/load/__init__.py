@@ -1036,10 +1036,13 @@ def listing(f: SourceFile, account: str) -> tuple[str, str, str | None]:
     lists one region, the one its rows name, else the one its folders name; a page of one region is no page of
     another's listing. IAM and Organizations rows are ``global``, and S3's list-buckets lists the buckets of every
     region: their listings have no region."""
-    regions = {fragment.fields.get("region") for fragment in f.parsed.fragments
-               if fragment.table in f.parsed.covers and fragment.table not in GLOBAL_LISTINGS}
-    region = (regions.pop() if len(regions) == 1 else None) if regions else path_region(f.path)
-    return account, f.format.removeprefix("placebo:"), None if region == "global" else region
+    fmt = f.format.removeprefix("placebo:")
+    if f.parsed.covers & GLOBAL_LISTINGS:
+        return account, fmt, None
+    rows = [fragment for fragment in f.parsed.fragments if fragment.table in f.parsed.covers]
+    regions = {region for fragment in rows if (region := fragment.fields.get("region"))}
+    region = (regions.pop() if len(regions) == 1 else None) if rows else path_region(f.path)
+    return account, fmt, None if region == "global" else region
 
 
 def missing_last_pages(files: list[SourceFile]) -> set[tuple[str, str, str | None]]:
