@@ -437,6 +437,28 @@ def test_a_bucket_listing_cut_by_a_prefix_is_part_of_the_table_until_the_whole_l
     assert con.execute("select count(*) from iamsql_partial").fetchone() == (0,)
 
 
+@pytest.mark.parametrize(("folder", "table", "reason"), [
+    ("list-groups-for-user", "aws_iam_group", "list-groups-for-user lists the groups of one user only"),
+    ("list-instance-profiles-for-role", "aws_iam_instance_profile",
+     "list-instance-profiles-for-role lists the instance profiles of one role only")])
+def test_one_principals_share_in_the_shape_of_a_whole_listing_is_part_of_the_table(tmp_path, folder, table, reason):
+    """ListGroupsForUser answers as ListGroups does, ListInstanceProfilesForRole as ListInstanceProfiles, and neither
+    names its user or role: only the command's name, given to the file or its folder, tells the share from the whole
+    listing. The rows load; the table is part of the account's."""
+    shutil.copytree(SAVED / folder, tmp_path / "export" / folder)
+    con, summary = load(tmp_path / "db.duckdb", tmp_path / "export")
+    assert con.execute(f"select count(*) from {table}").fetchone() == (1,)
+    name = next((SAVED / folder).iterdir()).name
+    assert con.execute("select table_name, reason from iamsql_partial").fetchall() == [
+        (table, f"export/{folder}/{name}: {reason} (its file's name says so)")]
+    shutil.copy(SAVED / folder / name, tmp_path / f"{folder}.json")
+    con, summary = load(tmp_path / "named.duckdb", tmp_path / f"{folder}.json")
+    assert con.execute("select table_name from iamsql_partial").fetchall() == [(table,)]
+    shutil.copy(SAVED / folder / name, tmp_path / "listing.json")
+    con, summary = load(tmp_path / "whole.duckdb", tmp_path / "listing.json")
+    assert con.execute("select count(*) from iamsql_partial").fetchone() == (0,)
+
+
 def test_a_whole_listing_of_another_region_does_not_give_the_rest_of_a_cut_one(tmp_path):
     """KMS keys are listed per region: eu-west-1's whole list-keys is no later page of us-east-1's, whose keys after
     the first page are still missing, so aws_kms_key stays part of the account's."""
