@@ -440,11 +440,14 @@ def test_a_bucket_listing_cut_by_a_prefix_is_part_of_the_table_until_the_whole_l
 @pytest.mark.parametrize(("folder", "table", "reason"), [
     ("list-groups-for-user", "aws_iam_group", "list-groups-for-user lists the groups of one user only"),
     ("list-instance-profiles-for-role", "aws_iam_instance_profile",
-     "list-instance-profiles-for-role lists the instance profiles of one role only")])
-def test_one_principals_share_in_the_shape_of_a_whole_listing_is_part_of_the_table(tmp_path, folder, table, reason):
-    """ListGroupsForUser answers as ListGroups does, ListInstanceProfilesForRole as ListInstanceProfiles, and neither
-    names its user or role: only the command's name, given to the file or its folder, tells the share from the whole
-    listing. The rows load; the table is part of the account's."""
+     "list-instance-profiles-for-role lists the instance profiles of one role only"),
+    ("list-accounts-for-parent", "aws_organizations_account",
+     "list-accounts-for-parent lists the accounts of one root or OU only")])
+def test_one_owners_share_in_the_shape_of_a_whole_listing_is_part_of_the_table(tmp_path, folder, table, reason):
+    """ListGroupsForUser answers as ListGroups does, ListInstanceProfilesForRole as ListInstanceProfiles and
+    ListAccountsForParent as ListAccounts, none naming its user, role or parent: only the command's name, given to
+    the file or its folder, tells the share from the whole listing. The rows load; the table is part of the
+    account's."""
     shutil.copytree(SAVED / folder, tmp_path / "export" / folder)
     con, summary = load(tmp_path / "db.duckdb", tmp_path / "export")
     assert con.execute(f"select count(*) from {table}").fetchone() == (1,)

@@ -227,23 +227,25 @@ def parse_file(path: Path) -> Parsed | str:
         windows = True
     parsed = _parse_text(path, text)
     if isinstance(parsed, Parsed):
-        _one_principals_share(parsed, path)
+        _one_owners_share(parsed, path)
     if windows and isinstance(parsed, Parsed):
         parsed.warnings.append(f"{path}: not UTF-8; read as Windows-1252, the code page in which the AWS CLI on "
                                "Windows writes output redirected to a file (check the non-ASCII names)")
     return parsed
 
 
-# Outputs in the shape of a whole listing that list one principal's share, which only their command's name tells
-# (the output names neither the user nor the role): (command, what it lists, of whom).
-ONE_PRINCIPALS_SHARE = {"iam:list-groups": ("list-groups-for-user", "groups", "user"),
-                        "iam:list-instance-profiles": ("list-instance-profiles-for-role", "instance profiles", "role")}
+# Outputs in the shape of a whole listing that list the share of one user, role or parent, which only their
+# command's name tells (the output does not name whose share it is): (command, what it lists, of whom).
+ONE_OWNERS_SHARE = {"iam:list-groups": ("list-groups-for-user", "groups", "user"),
+                    "iam:list-instance-profiles": ("list-instance-profiles-for-role", "instance profiles", "role"),
+                    "organizations:list-accounts": ("list-accounts-for-parent", "accounts", "root or OU")}
 
 
-def _one_principals_share(parsed: Parsed, path: Path) -> None:
-    """A ``list-groups`` / ``list-instance-profiles`` output whose file or folder is named after
-    ``list-groups-for-user`` / ``list-instance-profiles-for-role`` holds one principal's share of the table."""
-    command, what, whose = ONE_PRINCIPALS_SHARE.get(parsed.format.removeprefix("placebo:"), (None, None, None))
+def _one_owners_share(parsed: Parsed, path: Path) -> None:
+    """A ``list-groups``, ``list-instance-profiles`` or ``list-accounts`` output whose file or folder is named after
+    ``list-groups-for-user``, ``list-instance-profiles-for-role`` or ``list-accounts-for-parent`` holds one user's,
+    role's or parent's share of the table."""
+    command, what, whose = ONE_OWNERS_SHARE.get(parsed.format.removeprefix("placebo:"), (None, None, None))
     if command and any(command in name for name in (path.name, path.parent.name)):
         parsed.partial.update(dict.fromkeys(parsed.covers, f"{command} lists the {what} of one {whose} only (its "
                                                            "file's name says so)"))
