@@ -442,23 +442,25 @@ def test_a_bucket_listing_cut_by_a_prefix_is_part_of_the_table_until_the_whole_l
     ("list-instance-profiles-for-role", "aws_iam_instance_profile",
      "list-instance-profiles-for-role lists the instance profiles of one role only"),
     ("list-accounts-for-parent", "aws_organizations_account",
-     "list-accounts-for-parent lists the accounts of one root or OU only")])
+     "list-accounts-for-parent lists the accounts of one root or OU only"),
+    ("list-policies-for-target", "aws_organizations_policy",
+     "list-policies-for-target lists the policies attached to one root, OU or account only")])
 def test_one_owners_share_in_the_shape_of_a_whole_listing_is_part_of_the_table(tmp_path, folder, table, reason):
     """ListGroupsForUser answers as ListGroups does, ListInstanceProfilesForRole as ListInstanceProfiles and
-    ListAccountsForParent as ListAccounts, none naming its user, role or parent: only the command's name, given to
-    the file or its folder, tells the share from the whole listing. The rows load; the table is part of the
+    ListAccountsForParent as ListAccounts, ListPoliciesForTarget as ListPolicies, none naming its user, role, parent
+    or target: only the command's name, given to the file or its folder, tells the share from the whole listing. The rows load; the table is part of the
     account's."""
     shutil.copytree(SAVED / folder, tmp_path / "export" / folder)
-    con, summary = load(tmp_path / "db.duckdb", tmp_path / "export")
+    con, summary = load(tmp_path / "db.duckdb", tmp_path / "export", as_of=GENERATED)
     assert con.execute(f"select count(*) from {table}").fetchone() == (1,)
     name = next((SAVED / folder).iterdir()).name
     assert con.execute("select table_name, reason from iamsql_partial").fetchall() == [
         (table, f"export/{folder}/{name}: {reason} (its file's name says so)")]
     shutil.copy(SAVED / folder / name, tmp_path / f"{folder}.json")
-    con, summary = load(tmp_path / "named.duckdb", tmp_path / f"{folder}.json")
+    con, summary = load(tmp_path / "named.duckdb", tmp_path / f"{folder}.json", as_of=GENERATED)
     assert con.execute("select table_name from iamsql_partial").fetchall() == [(table,)]
     shutil.copy(SAVED / folder / name, tmp_path / "listing.json")
-    con, summary = load(tmp_path / "whole.duckdb", tmp_path / "listing.json")
+    con, summary = load(tmp_path / "whole.duckdb", tmp_path / "listing.json", as_of=GENERATED)
     assert con.execute("select count(*) from iamsql_partial").fetchone() == (0,)
 
 

@@ -235,20 +235,21 @@ def parse_file(path: Path) -> Parsed | str:
 
 
 # Outputs in the shape of a whole listing that list the share of one user, role or parent, which only their
-# command's name tells (the output does not name whose share it is): (command, what it lists, of whom).
-ONE_OWNERS_SHARE = {"iam:list-groups": ("list-groups-for-user", "groups", "user"),
-                    "iam:list-instance-profiles": ("list-instance-profiles-for-role", "instance profiles", "role"),
-                    "organizations:list-accounts": ("list-accounts-for-parent", "accounts", "root or OU")}
+# command's name tells (the output does not name whose share it is): its command and what it lists.
+ONE_OWNERS_SHARE = {"iam:list-groups": ("list-groups-for-user", "the groups of one user"),
+                    "iam:list-instance-profiles": ("list-instance-profiles-for-role", "the instance profiles of one role"),
+                    "organizations:list-accounts": ("list-accounts-for-parent", "the accounts of one root or OU"),
+                    "organizations:list-policies": ("list-policies-for-target",
+                                                    "the policies attached to one root, OU or account")}
 
 
 def _one_owners_share(parsed: Parsed, path: Path) -> None:
-    """A ``list-groups``, ``list-instance-profiles`` or ``list-accounts`` output whose file or folder is named after
-    ``list-groups-for-user``, ``list-instance-profiles-for-role`` or ``list-accounts-for-parent`` holds one user's,
-    role's or parent's share of the table."""
-    command, what, whose = ONE_OWNERS_SHARE.get(parsed.format.removeprefix("placebo:"), (None, None, None))
+    """A ``list-groups``, ``list-instance-profiles``, ``list-accounts`` or Organizations ``list-policies`` output whose
+    file or folder is named after ``list-groups-for-user``, ``list-instance-profiles-for-role``,
+    ``list-accounts-for-parent`` or ``list-policies-for-target`` holds one owner's share of the table."""
+    command, listed = ONE_OWNERS_SHARE.get(parsed.format.removeprefix("placebo:"), (None, None))
     if command and any(command in name for name in (path.name, path.parent.name)):
-        parsed.partial.update(dict.fromkeys(parsed.covers, f"{command} lists the {what} of one {whose} only (its "
-                                                           "file's name says so)"))
+        parsed.partial.update(dict.fromkeys(parsed.covers, f"{command} lists {listed} only (its file's name says so)"))
 
 
 def _windows_text(data: bytes) -> str | None:
