@@ -479,6 +479,12 @@ def test_a_whole_listing_of_another_region_does_not_give_the_rest_of_a_cut_one(t
     assert con.execute("select table_name from iamsql_partial").fetchall() == [("aws_kms_key",)]
     assert con.execute("select region, count(*) from aws_kms_key group by 1 order by 1").fetchall() == [
         ("eu-west-1", 2), ("us-east-1", 2)]
+    # an empty last page (as EC2 and KMS may give) names no region: saved outside the region folders, it may be
+    # us-east-1's, and the load does not call that listing cut
+    (tmp_path / "kms" / "list-keys-last-page.json").write_text(json.dumps({"Keys": [], "Truncated": False}))
+    con, summary = load(tmp_path / "db2.duckdb", tmp_path / "kms", account_id=ACCOUNT, as_of="2024-06-01")
+    assert not [w for w in summary.warnings if "the last page is missing" in w]
+    assert con.execute("select count(*) from iamsql_partial").fetchone() == (0,)
 
 
 # ---- outputs named after what they are about -----------------------------------------------------------------

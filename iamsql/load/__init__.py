@@ -1069,10 +1069,16 @@ def missing_last_pages(files: list[SourceFile]) -> set[tuple[str, str, str | Non
     """The listings (``listing``) of which every file loaded says more pages follow (``IsTruncated``, a
     ``NextToken``...: ``--no-paginate``, ``--max-items`` or one API call), so the last page is missing."""
     outputs: dict[tuple[str, str, str | None], list[bool]] = defaultdict(list)
+    # a whole page of no known region (an empty last page, as EC2 gives, saved outside a region folder) may be the
+    # last page of any region's listing of its output
+    unplaced_last: set[tuple[str, str]] = set()
     for f in files:
         for account in f.accounts:
-            outputs[listing(f, account)].append(bool(f.parsed.extra.get("is_truncated")))
-    return {key for key, truncated in outputs.items() if all(truncated)}
+            key = listing(f, account)
+            outputs[key].append(bool(f.parsed.extra.get("is_truncated")))
+            if key[2] is None and not f.parsed.extra.get("is_truncated"):
+                unplaced_last.add(key[:2])
+    return {key for key, truncated in outputs.items() if all(truncated) and key[:2] not in unplaced_last}
 
 
 def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, progress, manifests, as_of) -> None:
