@@ -464,6 +464,21 @@ def test_one_owners_share_in_the_shape_of_a_whole_listing_is_part_of_the_table(t
     assert con.execute("select count(*) from iamsql_partial").fetchone() == (0,)
 
 
+def test_get_trail_gives_the_trail_its_row_without_listing_the_accounts_trails(tmp_path):
+    """``get-trail`` describes one trail as a describe-trails item does: its home-region row, merged with its status;
+    it lists no other trail, so the table is not whole with it alone."""
+    trail = json.loads((SAVED / "get-trail.json").read_text())["Trail"]
+    (tmp_path / "status.json").write_text(json.dumps({"IsLogging": True, "TrailARN": trail["TrailARN"],
+                                                      "StartLoggingTime": "2024-03-01T00:00:00+00:00"}))
+    con, summary = load(tmp_path / "db.duckdb", SAVED / "get-trail.json", tmp_path / "status.json")
+    assert [f.format for f in summary.files] == ["cloudtrail:get-trail", "cloudtrail:get-trail-status"]
+    assert con.execute("select name, region, home_region, is_multi_region_trail, log_file_validation_enabled, "
+                       "kms_key_id, is_logging, account_id from aws_cloudtrail_trail").fetchall() == [
+        ("management-events", "us-east-1", "us-east-1", True, True, trail["KmsKeyId"], True, ACCOUNT)]
+    assert con.execute("select table_name, reason from iamsql_partial").fetchall() == [
+        ("aws_cloudtrail_trail", "get-trail.json: get-trail describes one trail, not every one of the account")]
+
+
 def test_a_whole_listing_of_another_region_does_not_give_the_rest_of_a_cut_one(tmp_path):
     """KMS keys are listed per region: eu-west-1's whole list-keys is no later page of us-east-1's, whose keys after
     the first page are still missing, so aws_kms_key stays part of the account's."""

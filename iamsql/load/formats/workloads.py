@@ -238,8 +238,8 @@ def parse_list_functions(doc: dict, path: Path) -> Parsed:
 
 def parse_get_function(doc: dict, path: Path) -> Parsed | str:
     """``get-function`` (the configuration with the function's ``Tags``, where Steampipe reads ``tags`` from) or
-    ``get-function-configuration``: one function's row, no listing. A published version's (``--qualifier 1``) is
-    no row of the table, which holds each function's ``$LATEST``."""
+    ``get-function-configuration``: one function's row, part of the table (it lists no other function). A published
+    version's (``--qualifier 1``) is no row of the table, which holds each function's ``$LATEST``."""
     config = doc.get("Configuration", doc)
     command = "get-function" if "Configuration" in doc else "get-function-configuration"
     if config.get("Version") not in (None, "$LATEST"):
@@ -248,7 +248,8 @@ def parse_get_function(doc: dict, path: Path) -> Parsed | str:
     fragment = function_fragment(config)
     if isinstance(doc.get("Tags"), dict):
         fragment.fields["tags"] = doc["Tags"]
-    return Parsed(f"lambda:{command}", fragments=[fragment])
+    return Parsed(f"lambda:{command}", fragments=[fragment],
+                  partial={LAMBDA: f"{command} describes one function, not every one of the account"})
 
 
 def _function_configuration(doc: dict) -> bool:
