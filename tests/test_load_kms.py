@@ -67,6 +67,23 @@ def test_an_alias_alone_makes_no_key_and_aliases_are_unknown_where_not_listed(co
     assert con.execute("select count(*), count(aliases) from aws_kms_key").fetchone() == (5, 0)
 
 
+def test_a_page_of_aliases_does_not_say_the_other_keys_have_none(con):
+    """ListAliases' first page (``Truncated``, ``NextMarker``) lists the aliases of some keys: the others' may be on
+    the next page, so their ``aliases`` stay NULL, not ``[]`` (which the whole listing gives)."""
+    load.load_paths(con, [KEYS / "list-keys.json", KEYS / "list-aliases-page.json"], as_of=AS_OF)
+    rows = "select id, aliases->0->>'AliasName', json_array_length(aliases) from aws_kms_key order by id"
+    assert con.execute(rows).fetchall() == [
+        (ROTATING, "alias/app-data", 1), ("2222bbbb-22bb-44dd-66ff-2222222222bb", None, None),
+        ("3333cccc-33cc-44dd-77aa-3333333333cc", None, None), ("4444dddd-44dd-55ee-88bb-4444444444dd", None, None),
+        ("5555eeee-55ee-66ff-99cc-5555555555ee", None, None)]
+    load.load_paths(con, [KEYS / "list-keys.json", KEYS / "list-aliases-page.json", KEYS / "list-aliases.json"],
+                    as_of=AS_OF)
+    assert con.execute(rows).fetchall() == [
+        (ROTATING, "alias/app-data", 1), ("2222bbbb-22bb-44dd-66ff-2222222222bb", None, 0),
+        ("3333cccc-33cc-44dd-77aa-3333333333cc", "alias/aws/s3", 1), ("4444dddd-44dd-55ee-88bb-4444444444dd", None, 0),
+        ("5555eeee-55ee-66ff-99cc-5555555555ee", None, 0)]
+
+
 def test_a_policy_without_its_key_is_a_warning_and_a_bad_arn_one_line(con, tmp_path):
     policy = json.loads((KEYS / "get-key-policy-rotating.json").read_text())
     del policy["KeyId"]

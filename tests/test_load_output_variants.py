@@ -308,8 +308,8 @@ def test_a_single_page_that_says_more_follows_warns(tmp_path, page):
     con, summary = load(tmp_path, write(tmp_path / "users.json", {"Users": [user("alice")], **page}))
     assert rows(con, "select name from aws_iam_user") == [("alice",)]
     assert [w for w in summary.warnings if "last page is missing" in w] == [
-        f"account {ACCOUNT}: every list-users output says there is more (IsTruncated or NextToken); the last page is "
-        "missing"]
+        f"account {ACCOUNT}: every list-users output says there is more (IsTruncated, NextToken, NextMarker or the "
+        "like); the last page is missing"]
 
 
 def test_gzip_and_empty_files_in_a_folder(tmp_path):

@@ -364,6 +364,9 @@ def test_bytes_that_are_no_windows_1252_text_are_still_not_text(tmp_path, data):
 # ---- one page of a listing ---------------------------------------------------------------------------------------
 
 
+MORE = "IsTruncated, NextToken, NextMarker or the like"
+
+
 def test_a_listing_cut_after_its_first_page_gives_a_warning(tmp_path):
     """``--no-paginate`` (one API call) or ``--max-items``: IAM says IsTruncated with a Marker, Organizations and
     the other services a NextToken (Access Analyzer nextToken). The users or accounts after the page are missing."""
@@ -377,12 +380,10 @@ def test_a_listing_cut_after_its_first_page_gives_a_warning(tmp_path):
     _, summary = load(tmp_path / "cut.duckdb", tmp_path / "cut", account_id=ACCOUNT)
     management = accounts["Accounts"][0]["Arn"].split(":")[4]
     assert sorted(w for w in summary.warnings if "the last page is missing" in w) == sorted([
-        f"account {ACCOUNT}: every list-users output says there is more (IsTruncated or NextToken); the last page is "
-        "missing",
-        f"account {management}: every list-accounts output says there is more (IsTruncated or NextToken); the last "
-        "page is missing",
-        f"account {ACCOUNT}: every list-analyzers output says there is more (IsTruncated or NextToken); the last page "
-        "is missing"])
+        f"account {ACCOUNT}: every list-users output says there is more ({MORE}); the last page is missing",
+        f"account {management}: every list-accounts output says there is more ({MORE}); the last page is missing",
+        f"account {ACCOUNT}: every list-analyzers output of us-east-1 says there is more ({MORE}); the last page is "
+        "missing"])
     first, last = users["Users"][:1], users["Users"][1:]
     (tmp_path / "whole").mkdir()
     (tmp_path / "whole" / "users-1.json").write_text(json.dumps({"Users": first, "IsTruncated": True, "Marker": "m"}))
@@ -391,6 +392,114 @@ def test_a_listing_cut_after_its_first_page_gives_a_warning(tmp_path):
                                                    + json.dumps({"Users": last}))
     _, summary = load(tmp_path / "whole.duckdb", tmp_path / "whole")
     assert not [w for w in summary.warnings if "the last page is missing" in w]
+
+
+PAGES = [("list-keys-page.json", "aws_kms_key", "Keys"), ("list-functions-page.json", "aws_lambda_function", "Functions"),
+         ("list-buckets-page.json", "aws_s3_bucket", "Buckets")]
+
+
+@pytest.mark.parametrize(("name", "table", "key"), PAGES)
+def test_a_page_that_says_more_follow_in_its_services_words_is_part_of_its_table(tmp_path, name, table, key):
+    """KMS says ``Truncated`` with a ``NextMarker``, Lambda's list-functions a ``NextMarker`` alone, S3's
+    list-buckets a ``ContinuationToken`` (``--no-paginate``, ``--max-buckets``, one API call): the rows after the
+    page are missing until its last page is loaded too."""
+    page = json.loads((SAVED / name).read_text())
+    (tmp_path / "cut").mkdir()
+    shutil.copy(SAVED / name, tmp_path / "cut" / name)
+    con, summary = load(tmp_path / "cut.duckdb", tmp_path / "cut", account_id=ACCOUNT, as_of="2024-06-01")
+    command = name.removesuffix("-page.json")
+    assert [w for w in summary.warnings if "the last page is missing" in w] == [
+        f"account {ACCOUNT}: every {command} output{'' if table == 'aws_s3_bucket' else ' of us-east-1'} says there "
+        f"is more ({MORE}); the last page is missing"]
+    assert con.execute(f"select count(*) from {table}").fetchone() == (len(page[key]),)
+    assert con.execute("select table_name, reason from iamsql_partial").fetchall() == [
+        (table, f"cut/{name}: it says more pages follow ({MORE}) and no later page is loaded")]
+    last = {k: v for k, v in page.items() if k not in ("NextMarker", "ContinuationToken", "Truncated")}
+    (tmp_path / "cut" / f"last-{name}").write_text(json.dumps({**last, key: page[key][-1:]}))
+    con, summary = load(tmp_path / "whole.duckdb", tmp_path / "cut", account_id=ACCOUNT, as_of="2024-06-01")
+    assert not [w for w in summary.warnings if "the last page is missing" in w]
+    assert con.execute("select count(*) from iamsql_partial").fetchone() == (0,)
+
+
+def test_a_bucket_listing_cut_by_a_prefix_is_part_of_the_table_until_the_whole_listing_is_loaded(tmp_path):
+    """``aws s3api list-buckets --prefix logs-`` lists only the buckets whose names begin with it, and says so by
+    repeating ``Prefix``: the other buckets are not known to be missing, nor to be absent."""
+    (tmp_path / "cut").mkdir()
+    shutil.copy(SAVED / "list-buckets-prefix.json", tmp_path / "cut")
+    con, summary = load(tmp_path / "cut.duckdb", tmp_path / "cut", account_id=ACCOUNT)
+    assert con.execute("select name, region from aws_s3_bucket").fetchall() == [("logs-amzn-s3-demo-bucket", "eu-west-1")]
+    assert con.execute("select table_name, reason from iamsql_partial").fetchall() == [
+        ("aws_s3_bucket", "cut/list-buckets-prefix.json: list-buckets --prefix logs- lists only the buckets whose names "
+                          "begin with it")]
+    whole = {**json.loads((SAVED / "list-buckets-prefix.json").read_text()), "Prefix": None}
+    (tmp_path / "cut" / "list-buckets.json").write_text(json.dumps(whole))
+    con, summary = load(tmp_path / "whole.duckdb", tmp_path / "cut", account_id=ACCOUNT)
+    assert con.execute("select count(*) from iamsql_partial").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(("folder", "table", "reason"), [
+    ("list-groups-for-user", "aws_iam_group", "list-groups-for-user lists the groups of one user only"),
+    ("list-instance-profiles-for-role", "aws_iam_instance_profile",
+     "list-instance-profiles-for-role lists the instance profiles of one role only"),
+    ("list-accounts-for-parent", "aws_organizations_account",
+     "list-accounts-for-parent lists the accounts of one root or OU only"),
+    ("list-policies-for-target", "aws_organizations_policy",
+     "list-policies-for-target lists the policies attached to one root, OU or account only")])
+def test_one_owners_share_in_the_shape_of_a_whole_listing_is_part_of_the_table(tmp_path, folder, table, reason):
+    """ListGroupsForUser answers as ListGroups does, ListInstanceProfilesForRole as ListInstanceProfiles and
+    ListAccountsForParent as ListAccounts, ListPoliciesForTarget as ListPolicies, none naming its user, role, parent
+    or target: only the command's name, given to the file or its folder, tells the share from the whole listing. The rows load; the table is part of the
+    account's."""
+    shutil.copytree(SAVED / folder, tmp_path / "export" / folder)
+    con, summary = load(tmp_path / "db.duckdb", tmp_path / "export", as_of=GENERATED)
+    assert con.execute(f"select count(*) from {table}").fetchone() == (1,)
+    name = next((SAVED / folder).iterdir()).name
+    assert con.execute("select table_name, reason from iamsql_partial").fetchall() == [
+        (table, f"export/{folder}/{name}: {reason} (its file's name says so)")]
+    shutil.copy(SAVED / folder / name, tmp_path / f"{folder}.json")
+    con, summary = load(tmp_path / "named.duckdb", tmp_path / f"{folder}.json", as_of=GENERATED)
+    assert con.execute("select table_name from iamsql_partial").fetchall() == [(table,)]
+    shutil.copy(SAVED / folder / name, tmp_path / "listing.json")
+    con, summary = load(tmp_path / "whole.duckdb", tmp_path / "listing.json", as_of=GENERATED)
+    assert con.execute("select count(*) from iamsql_partial").fetchone() == (0,)
+
+
+def test_get_trail_gives_the_trail_its_row_without_listing_the_accounts_trails(tmp_path):
+    """``get-trail`` describes one trail as a describe-trails item does: its home-region row, merged with its status;
+    it lists no other trail, so the table is not whole with it alone."""
+    trail = json.loads((SAVED / "get-trail.json").read_text())["Trail"]
+    (tmp_path / "status.json").write_text(json.dumps({"IsLogging": True, "TrailARN": trail["TrailARN"],
+                                                      "StartLoggingTime": "2024-03-01T00:00:00+00:00"}))
+    con, summary = load(tmp_path / "db.duckdb", SAVED / "get-trail.json", tmp_path / "status.json")
+    assert [f.format for f in summary.files] == ["cloudtrail:get-trail", "cloudtrail:get-trail-status"]
+    assert con.execute("select name, region, home_region, is_multi_region_trail, log_file_validation_enabled, "
+                       "kms_key_id, is_logging, account_id from aws_cloudtrail_trail").fetchall() == [
+        ("management-events", "us-east-1", "us-east-1", True, True, trail["KmsKeyId"], True, ACCOUNT)]
+    assert con.execute("select table_name, reason from iamsql_partial").fetchall() == [
+        ("aws_cloudtrail_trail", "get-trail.json: get-trail describes one trail, not every one of the account")]
+
+
+def test_a_whole_listing_of_another_region_does_not_give_the_rest_of_a_cut_one(tmp_path):
+    """KMS keys are listed per region: eu-west-1's whole list-keys is no later page of us-east-1's, whose keys after
+    the first page are still missing, so aws_kms_key stays part of the account's."""
+    page = json.loads((SAVED / "list-keys-page.json").read_text())
+    other = {"Keys": [{"KeyId": k["KeyId"], "KeyArn": k["KeyArn"].replace("us-east-1", "eu-west-1")}
+                      for k in page["Keys"]], "Truncated": False}
+    for region, output in [("us-east-1", page), ("eu-west-1", other)]:
+        (tmp_path / "kms" / region).mkdir(parents=True)
+        (tmp_path / "kms" / region / "list-keys.json").write_text(json.dumps(output))
+    con, summary = load(tmp_path / "db.duckdb", tmp_path / "kms", account_id=ACCOUNT, as_of="2024-06-01")
+    assert [w for w in summary.warnings if "the last page is missing" in w] == [
+        f"account {ACCOUNT}: every list-keys output of us-east-1 says there is more ({MORE}); the last page is missing"]
+    assert con.execute("select table_name from iamsql_partial").fetchall() == [("aws_kms_key",)]
+    assert con.execute("select region, count(*) from aws_kms_key group by 1 order by 1").fetchall() == [
+        ("eu-west-1", 2), ("us-east-1", 2)]
+    # an empty last page (as EC2 and KMS may give) names no region: saved outside the region folders, it may be
+    # us-east-1's, and the load does not call that listing cut
+    (tmp_path / "kms" / "list-keys-last-page.json").write_text(json.dumps({"Keys": [], "Truncated": False}))
+    con, summary = load(tmp_path / "db2.duckdb", tmp_path / "kms", account_id=ACCOUNT, as_of="2024-06-01")
+    assert not [w for w in summary.warnings if "the last page is missing" in w]
+    assert con.execute("select count(*) from iamsql_partial").fetchone() == (0,)
 
 
 # ---- outputs named after what they are about -----------------------------------------------------------------

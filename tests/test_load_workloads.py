@@ -34,6 +34,7 @@ def test_every_output_is_recognised_by_its_content(con):
     formats = {f.path.name: f.format for f in summary.files}
     assert formats == {"describe-instances.json": "ec2:describe-instances",
                        "list-functions.json": "lambda:list-functions", "get-policy.json": "lambda:get-policy",
+                       "get-function.json": "lambda:get-function",
                        "list-task-definitions.json": "ecs:list-task-definitions",
                        "describe-task-definition.json": "ecs:describe-task-definition",
                        "list-clusters.json": "eks:list-clusters", "describe-cluster.json": "eks:describe-cluster"}
@@ -78,6 +79,37 @@ def test_lambda_columns_steampipe_reads_from_list_functions(con):
     assert rows(con, "select dead_letter_config_target_arn, timeout, memory_size, tracing_config->>'Mode', "
                      "json_array_length(vpc_subnet_ids), code_size from aws_lambda_function") == [
         (f"arn:aws:sqs:eu-west-1:{ACCOUNT}:thumbnailer-dlq", "30", 256, "PassThrough", 2, 2048)]
+
+
+def test_published_versions_listed_with_function_version_all_are_not_functions(con):
+    """``list-functions --function-version ALL`` lists each published version beside the function; Steampipe's
+    table, from ListFunctions without it, has one row per function, its ``$LATEST``."""
+    load.load_paths(con, [DATA.parent / "saved_variants" / "list-functions-all-versions.json"])
+    assert rows(con, "select name, arn, version, role, runtime from aws_lambda_function") == [
+        ("nightly-export", "arn:aws:lambda:us-east-1:111122223333:function:nightly-export", "$LATEST",
+         "arn:aws:iam::111122223333:role/service-role/nightly-export-role", "python3.12")]
+
+
+def test_get_function_gives_the_function_its_tags_and_a_version_is_no_function(con, tmp_path):
+    """Steampipe reads ``tags`` from GetFunction; its ``Configuration`` is the function's, merged with the listing's
+    row. get-function-configuration's answer is that configuration alone. ``--qualifier`` of a published version
+    answers about the version, which is no row of the table."""
+    load.load_paths(con, [DATA / "list-functions.json", DATA / "get-function.json"])
+    assert rows(con, "select name, tags->>'team', tags->>'cost-centre', memory_size from aws_lambda_function") == [
+        ("thumbnailer", "media", "1234", 256)]
+    assert rows(con, "select count(*) from iamsql_partial") == [(0,)]  # the listing names every function
+    function = json.loads((DATA / "get-function.json").read_text())
+    (tmp_path / "get-function-configuration.json").write_text(json.dumps(function["Configuration"]))
+    summary = load.load_paths(con, [tmp_path / "get-function-configuration.json"])
+    assert [f.format for f in summary.files] == ["lambda:get-function-configuration"]
+    assert rows(con, "select table_name, reason from iamsql_partial") == [  # it lists no other function
+        ("aws_lambda_function",
+         "get-function-configuration.json: get-function-configuration describes one function, not every one of the "
+         "account")]
+    version = {**function["Configuration"], "Version": "2", "FunctionArn": function["Configuration"]["FunctionArn"] + ":2"}
+    (tmp_path / "version.json").write_text(json.dumps({**function, "Configuration": version}))
+    with pytest.raises(InputError, match="version 2 of function thumbnailer; aws_lambda_function holds each function's"):
+        load.load_paths(con, [tmp_path / "version.json"])
 
 
 def test_lambda_vpc_id_as_aws_gives_it(con, tmp_path):

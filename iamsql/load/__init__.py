@@ -64,6 +64,7 @@ from iamsql.load.formats.base import (
     Parsed,
     Unreadable,
     json_time,
+    path_region,
     powershell_flattened,
     response_data,
     says_truncated,
@@ -91,7 +92,10 @@ PER_REGION_TABLES = {"aws_accessanalyzer_analyzer"}
 PER_KIND_TABLES = {kms.CONTACT: kms.CONTACT_TYPES}
 ENABLED_REGION = (None, "opt-in-not-required", "opted-in")  # DescribeRegions' OptInStatus of an enabled region
 # Why a table is partial when every output of it that was loaded says more pages follow.
-LAST_PAGE_MISSING = "it says more pages follow (IsTruncated or NextToken) and no later page is loaded"
+MORE_PAGES = "IsTruncated, NextToken, NextMarker or the like"
+LAST_PAGE_MISSING = f"it says more pages follow ({MORE_PAGES}) and no later page is loaded"
+# Tables whose listing names every region's rows in one call: S3's list-buckets (rows of every bucket region)
+GLOBAL_LISTINGS = {"aws_s3_bucket"}
 # Timestamp columns that look ahead (expiry, next rotation) and so say nothing about when the data was taken.
 FUTURE_TIME_COLUMNS = {"password_next_rotation", "valid_until", "expiration", "deletion_date", "valid_to"}
 
@@ -222,10 +226,30 @@ def parse_file(path: Path) -> Parsed | str:
             return "not text"
         windows = True
     parsed = _parse_text(path, text)
+    if isinstance(parsed, Parsed):
+        _one_owners_share(parsed, path)
     if windows and isinstance(parsed, Parsed):
         parsed.warnings.append(f"{path}: not UTF-8; read as Windows-1252, the code page in which the AWS CLI on "
                                "Windows writes output redirected to a file (check the non-ASCII names)")
     return parsed
+
+
+# Outputs in the shape of a whole listing that list the share of one user, role or parent, which only their
+# command's name tells (the output does not name whose share it is): its command and what it lists.
+ONE_OWNERS_SHARE = {"iam:list-groups": ("list-groups-for-user", "the groups of one user"),
+                    "iam:list-instance-profiles": ("list-instance-profiles-for-role", "the instance profiles of one role"),
+                    "organizations:list-accounts": ("list-accounts-for-parent", "the accounts of one root or OU"),
+                    "organizations:list-policies": ("list-policies-for-target",
+                                                    "the policies attached to one root, OU or account")}
+
+
+def _one_owners_share(parsed: Parsed, path: Path) -> None:
+    """A ``list-groups``, ``list-instance-profiles``, ``list-accounts`` or Organizations ``list-policies`` output whose
+    file or folder is named after ``list-groups-for-user``, ``list-instance-profiles-for-role``,
+    ``list-accounts-for-parent`` or ``list-policies-for-target`` holds one owner's share of the table."""
+    command, listed = ONE_OWNERS_SHARE.get(parsed.format.removeprefix("placebo:"), (None, None))
+    if command and any(command in name for name in (path.name, path.parent.name)):
+        parsed.partial.update(dict.fromkeys(parsed.covers, f"{command} lists {listed} only (its file's name says so)"))
 
 
 def _windows_text(data: bytes) -> str | None:
@@ -513,20 +537,23 @@ def _newest_reports(files: list[SourceFile], warnings: list[str]) -> set[int]:
     return superseded
 
 
-def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str]] = frozenset()) -> Merged:
-    """The files' rows per account; ``cut``: the (account, format) pairs whose last page is missing
-    (``missing_last_pages``), whose outputs hold only part of the tables they list."""
+def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str, str | None]] = frozenset()) -> Merged:
+    """The files' rows per account; ``cut``: the listings whose last page is missing (``missing_last_pages``), whose
+    outputs hold only part of the tables they list."""
     merged = Merged()
     superseded = _newest_reports(files, warnings)
     pending: list[tuple[Fragment, SourceFile]] = []
     complete: dict[str, set[str]] = defaultdict(set)
+    regional_cut: dict[str, set[str]] = defaultdict(set)  # a whole listing of another region does not give the rest
     for f in files:
         for account in f.accounts:
             merged.covers[account] |= f.parsed.covers
             merged.formats[account].add(f.format.removeprefix("placebo:"))
             partial = f.parsed.partial
-            if (account, f.format.removeprefix("placebo:")) in cut:
+            if (key := listing(f, account)) in cut:
                 partial = dict.fromkeys(f.parsed.covers | partial.keys(), LAST_PAGE_MISSING)
+                if key[2]:
+                    regional_cut[account] |= partial.keys()
             complete[account] |= f.parsed.covers - partial.keys()
             for table, reason in partial.items():
                 merged.partial[account].setdefault(table, []).append((f, reason))
@@ -550,7 +577,7 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str]
                     or table in PER_KIND_TABLES and keys >= PER_KIND_TABLES[table]):
                 complete[account].add(table)
                 merged.covers[account].add(table)
-        for table in tables.keys() & complete[account]:
+        for table in tables.keys() & complete[account] - regional_cut[account]:
             del tables[table]
     placed = {f.path for f in files if any(fragment.key is not None for fragment in f.parsed.fragments)}
     unplaced: dict[Path, str] = {}
@@ -978,9 +1005,10 @@ def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progr
     iam_files = _skip_named_or_listed(iam_files, merged.unplaced, named_files, summary)
     for account, tables in merged.rows.items():
         derive(account, tables, merged.formats[account], merged.covers[account] - merged.partial.get(account, {}).keys())
-    summary.warnings += [f"account {account}: every {fmt.split(':')[-1]} {'page' if fmt == GAAD else 'output'} says "
-                         f"{'IsTruncated' if fmt == GAAD else 'there is more (IsTruncated or NextToken)'}; the last "
-                         "page is missing" for account, fmt in sorted(cut)]
+    summary.warnings += [f"account {account}: every {fmt.split(':')[-1]} {'page' if fmt == GAAD else 'output'}"
+                         f"{f' of {region}' if region else ''} says "
+                         f"{'IsTruncated' if fmt == GAAD else f'there is more ({MORE_PAGES})'}; the last "
+                         "page is missing" for account, fmt, region in sorted(cut, key=lambda k: (k[0], k[1], k[2] or ""))]
     summary.warnings += [f"account {gap['account_id']}: only part of {gap['table']} is loaded ({gap['error']}); "
                          "controls that need the whole table skip" for account in merged.partial for gap in merged.gaps(account)]
     while True:
@@ -1023,14 +1051,34 @@ def _skip_named_or_listed(files: list[SourceFile], reasons: dict[Path, str], nam
     return [f for f in files if f.path not in reasons]
 
 
-def missing_last_pages(files: list[SourceFile]) -> set[tuple[str, str]]:
-    """The (account, output format) pairs of which every file loaded says more pages follow (``IsTruncated`` or
-    ``NextToken``: ``--no-paginate``, ``--max-items`` or one API call), so the last page is missing."""
-    outputs: dict[tuple[str, str], list[bool]] = defaultdict(list)
+def listing(f: SourceFile, account: str) -> tuple[str, str, str | None]:
+    """The listing a file is a page of: (account, output format, region). A regional output (KMS, Lambda, EC2...)
+    lists one region, the one its rows name, else the one its folders name; a page of one region is no page of
+    another's listing. IAM and Organizations rows are ``global``, and S3's list-buckets lists the buckets of every
+    region: their listings have no region."""
+    fmt = f.format.removeprefix("placebo:")
+    if f.parsed.covers & GLOBAL_LISTINGS:
+        return account, fmt, None
+    rows = [fragment for fragment in f.parsed.fragments if fragment.table in f.parsed.covers]
+    regions = {region for fragment in rows if (region := fragment.fields.get("region"))}
+    region = (regions.pop() if len(regions) == 1 else None) if rows else path_region(f.path)
+    return account, fmt, None if region == "global" else region
+
+
+def missing_last_pages(files: list[SourceFile]) -> set[tuple[str, str, str | None]]:
+    """The listings (``listing``) of which every file loaded says more pages follow (``IsTruncated``, a
+    ``NextToken``...: ``--no-paginate``, ``--max-items`` or one API call), so the last page is missing."""
+    outputs: dict[tuple[str, str, str | None], list[bool]] = defaultdict(list)
+    # a whole page of no known region (an empty last page, as EC2 gives, saved outside a region folder) may be the
+    # last page of any region's listing of its output
+    unplaced_last: set[tuple[str, str]] = set()
     for f in files:
         for account in f.accounts:
-            outputs[(account, f.format.removeprefix("placebo:"))].append(bool(f.parsed.extra.get("is_truncated")))
-    return {pair for pair, truncated in outputs.items() if all(truncated)}
+            key = listing(f, account)
+            outputs[key].append(bool(f.parsed.extra.get("is_truncated")))
+            if key[2] is None and not f.parsed.extra.get("is_truncated"):
+                unplaced_last.add(key[:2])
+    return {key for key, truncated in outputs.items() if all(truncated) and key[:2] not in unplaced_last}
 
 
 def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, progress, manifests, as_of) -> None:

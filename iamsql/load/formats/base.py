@@ -114,10 +114,17 @@ def output_region(doc: dict, path: Path) -> str | None:
     return region if isinstance(region, str) and region else path_region(path)
 
 
+# The members by which an output says more pages follow, each with a value: ``NextToken`` (most services, and the
+# AWS CLI's ``--max-items``), ``nextToken`` (Access Analyzer, ECS, EKS, CodeBuild, Step Functions, CloudWatch Logs),
+# ``NextMarker`` (KMS, Lambda's list-functions), ``ContinuationToken`` (S3's list-buckets).
+NEXT_PAGE_TOKENS = ("NextToken", "nextToken", "NextMarker", "ContinuationToken")
+
+
 def says_truncated(document: dict) -> bool:
-    """True when an output says more pages follow it: ``IsTruncated`` (IAM), ``NextToken`` (other services, and the
-    AWS CLI's ``--max-items``) or ``nextToken`` (Access Analyzer)."""
-    return document.get("IsTruncated") is True or bool(document.get("NextToken") or document.get("nextToken"))
+    """True when an output says more pages follow it: ``IsTruncated`` (IAM), ``Truncated`` (KMS) or a next-page
+    token (``NEXT_PAGE_TOKENS``)."""
+    return (document.get("IsTruncated") is True or document.get("Truncated") is True
+            or any(document.get(token) for token in NEXT_PAGE_TOKENS))
 
 
 def is_list(key: str, *, item: str | None = None) -> Callable[[dict], bool]:

@@ -31,7 +31,7 @@ from typing import Any
 
 from iamsql.common.arns import arn_account, arn_parts
 from iamsql.common.policy_text import policy_json_value
-from iamsql.load.formats.base import Format, Fragment, Parsed, json_time, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, json_time, says_truncated, when
 from iamsql.load.normalize import policy_std
 
 KEY = "aws_kms_key"
@@ -137,7 +137,8 @@ def _alias_entry(alias: dict) -> dict:
 
 
 def parse_list_aliases(doc: dict, path: Path) -> Parsed:
-    """The aliases of each key they target, and a marker row per region listed: its other keys have none."""
+    """The aliases of each key they target, and a marker row per region listed: its other keys have none. A page
+    that says more follow (``Truncated``) makes no marker: the other keys' aliases may be on a later page."""
     parsed = Parsed("kms:list-aliases")
     targets: dict[str, list[dict]] = {}
     regions: dict[tuple[str, str, str], None] = {}
@@ -150,8 +151,9 @@ def parse_list_aliases(doc: dict, path: Path) -> Parsed:
             key_arn = f"arn:{parts['partition']}:kms:{parts['region']}:{parts['account_id']}:key/{alias['TargetKeyId']}"
             targets.setdefault(key_arn, []).append(_alias_entry(alias))
     parsed.fragments.extend(_key(arn, {"aliases": aliases}, about_key=False) for arn, aliases in targets.items())
-    parsed.fragments.extend(Fragment(KEY, (ALIASES_LISTED, region), {"region": region, "partition": partition}, account)
-                            for partition, region, account in regions)
+    if not says_truncated(doc):
+        parsed.fragments.extend(Fragment(KEY, (ALIASES_LISTED, region), {"region": region, "partition": partition},
+                                         account) for partition, region, account in regions)
     return parsed
 
 

@@ -216,7 +216,11 @@ def _bucket(name: str, fields: dict) -> Fragment:
 
 
 def parse_list_buckets(doc: dict, path: Path) -> Parsed:
+    """The account's buckets; with ``--prefix`` (which the output repeats as ``Prefix``) only those whose names
+    begin with it, part of the table."""
     parsed = Parsed("s3:list-buckets", covers={BUCKET})
+    if isinstance(doc.get("Prefix"), str) and doc["Prefix"]:
+        parsed.partial[BUCKET] = f"list-buckets --prefix {doc['Prefix']} lists only the buckets whose names begin with it"
     for b in doc["Buckets"]:
         fields = {"creation_date": when(b.get("CreationDate"))}
         if b.get("BucketRegion"):

@@ -1,4 +1,4 @@
-"""CloudTrail trail configuration: describe-trails, get-trail-status, get-event-selectors,
+"""CloudTrail trail configuration: describe-trails, get-trail, get-trail-status, get-event-selectors,
 get-insight-selectors and list-tags, merged into one ``aws_cloudtrail_trail`` row per trail.
 
 Shadow trails: describe-trails (shadow trails included, the default) lists a multi-region or organization trail in
@@ -52,34 +52,46 @@ def _trail_fragment(arn: str | None, name: str | None, fields: dict) -> Fragment
     return fragment
 
 
+def _home_row(t: dict) -> Fragment:
+    """A trail's home-region row from its description (a describe-trails item, get-trail's ``Trail``)."""
+    arn = t.get("TrailARN")
+    home = t.get("HomeRegion") or (arn_parts(arn) or {}).get("region") or None  # the ARN names the home region
+    return _trail_fragment(arn, t.get("Name"), {
+        "home_region": home,
+        "region": home,
+        "is_multi_region_trail": t.get("IsMultiRegionTrail"),
+        "log_file_validation_enabled": t.get("LogFileValidationEnabled"),
+        "log_group_arn": t.get("CloudWatchLogsLogGroupArn"),
+        "cloudwatch_logs_role_arn": t.get("CloudWatchLogsRoleArn"),
+        "has_custom_event_selectors": t.get("HasCustomEventSelectors"),
+        "has_insight_selectors": t.get("HasInsightSelectors"),
+        "include_global_service_events": t.get("IncludeGlobalServiceEvents"),
+        "is_organization_trail": t.get("IsOrganizationTrail"),
+        "kms_key_id": t.get("KmsKeyId"),
+        "s3_bucket_name": t.get("S3BucketName"),
+        "s3_key_prefix": t.get("S3KeyPrefix"),
+        "sns_topic_arn": t.get("SnsTopicARN"),
+    })
+
+
 def parse_describe_trails(doc: dict, path: Path) -> Parsed:
     parsed = Parsed("cloudtrail:describe-trails", covers={TABLE})
     listed_in = output_region(doc, path)
     for t in doc["trailList"]:
-        arn = t.get("TrailARN")
-        home = t.get("HomeRegion") or (arn_parts(arn) or {}).get("region") or None  # the ARN names the home region
-        fragment = _trail_fragment(arn, t.get("Name"), {
-            "home_region": home,
-            "region": home,
-            "is_multi_region_trail": t.get("IsMultiRegionTrail"),
-            "log_file_validation_enabled": t.get("LogFileValidationEnabled"),
-            "log_group_arn": t.get("CloudWatchLogsLogGroupArn"),
-            "cloudwatch_logs_role_arn": t.get("CloudWatchLogsRoleArn"),
-            "has_custom_event_selectors": t.get("HasCustomEventSelectors"),
-            "has_insight_selectors": t.get("HasInsightSelectors"),
-            "include_global_service_events": t.get("IncludeGlobalServiceEvents"),
-            "is_organization_trail": t.get("IsOrganizationTrail"),
-            "kms_key_id": t.get("KmsKeyId"),
-            "s3_bucket_name": t.get("S3BucketName"),
-            "s3_key_prefix": t.get("S3KeyPrefix"),
-            "sns_topic_arn": t.get("SnsTopicARN"),
-        })
+        fragment = _home_row(t)
         parsed.fragments.append(fragment)
+        arn, home = fragment.fields.get("arn"), fragment.fields.get("home_region")
         if arn and home and listed_in and listed_in != home:  # a shadow trail: the trail as seen in listed_in
             parsed.fragments.append(Fragment(TABLE, (arn, listed_in),
                                              {**fragment.fields, "region": listed_in, "__shadow_of": arn},
                                              fragment.account_id))
     return parsed
+
+
+def parse_get_trail(doc: dict, path: Path) -> Parsed:
+    """``get-trail``: one trail's home-region row, part of the table: it lists no other trail of the account."""
+    return Parsed("cloudtrail:get-trail", fragments=[_home_row(doc["Trail"])],
+                  partial={TABLE: "get-trail describes one trail, not every one of the account"})
 
 
 def fill_shadow_rows(rows: dict[tuple, dict]) -> None:
@@ -145,6 +157,8 @@ def parse_list_tags(doc: dict, path: Path) -> Parsed:
 
 FORMATS = [
     Format("cloudtrail:describe-trails", lambda d: isinstance(d.get("trailList"), list), parse_describe_trails),
+    Format("cloudtrail:get-trail", lambda d: isinstance(d.get("Trail"), dict) and "TrailARN" in d["Trail"],
+           parse_get_trail),
     Format("cloudtrail:get-trail-status", lambda d: "IsLogging" in d, parse_trail_status),
     Format("cloudtrail:get-event-selectors",
            lambda d: "TrailARN" in d and any(k in d for k in ("EventSelectors", "AdvancedEventSelectors", "InsightSelectors")),

@@ -229,7 +229,33 @@ def function_fragment(f: dict) -> Fragment:
 
 
 def parse_list_functions(doc: dict, path: Path) -> Parsed:
-    return Parsed("lambda:list-functions", covers={LAMBDA}, fragments=[function_fragment(f) for f in doc["Functions"]])
+    """The functions' unpublished versions (``$LATEST``), as Steampipe's table lists them; ``--function-version
+    ALL`` also lists each published version (``Version`` ``1``, a qualified ``FunctionArn``), which is no function
+    of its own."""
+    return Parsed("lambda:list-functions", covers={LAMBDA}, fragments=[
+        function_fragment(f) for f in doc["Functions"] if f.get("Version") in (None, "$LATEST")])
+
+
+def parse_get_function(doc: dict, path: Path) -> Parsed | str:
+    """``get-function`` (the configuration with the function's ``Tags``, where Steampipe reads ``tags`` from) or
+    ``get-function-configuration``: one function's row, part of the table (it lists no other function). A published
+    version's (``--qualifier 1``) is no row of the table, which holds each function's ``$LATEST``."""
+    config = doc.get("Configuration", doc)
+    command = "get-function" if "Configuration" in doc else "get-function-configuration"
+    if config.get("Version") not in (None, "$LATEST"):
+        return (f"lambda {command} output is version {config['Version']} of function {config.get('FunctionName')}; "
+                "aws_lambda_function holds each function's $LATEST")
+    fragment = function_fragment(config)
+    if isinstance(doc.get("Tags"), dict):
+        fragment.fields["tags"] = doc["Tags"]
+    return Parsed(f"lambda:{command}", fragments=[fragment],
+                  partial={LAMBDA: f"{command} describes one function, not every one of the account"})
+
+
+def _function_configuration(doc: dict) -> bool:
+    """A FunctionConfiguration, get-function-configuration's answer."""
+    return (isinstance(doc.get("FunctionArn"), str) and "FunctionName" in doc
+            and ("Runtime" in doc or "PackageType" in doc) and "Error" not in doc)
 
 
 def _policy_function_name(policy: dict) -> str | None:
@@ -603,6 +629,9 @@ FORMATS: list[Format] = [
     Format("ec2:describe-instances", _list_of("Reservations", "Instances"), parse_describe_instances),
     Format("lambda:list-functions", _list_of("Functions", "FunctionName"), parse_list_functions),
     Format("lambda:get-policy", _lambda_policy, parse_get_policy),
+    Format("lambda:get-function", lambda d: isinstance(d.get("Configuration"), dict)
+           and _function_configuration(d["Configuration"]), parse_get_function),
+    Format("lambda:get-function-configuration", _function_configuration, parse_get_function),
     Format("ecs:list-task-definitions", _list_of("taskDefinitionArns"), parse_list_task_definitions),
     Format("ecs:describe-task-definition",
            lambda d: isinstance(d.get("taskDefinition"), dict) and "taskDefinitionArn" in d["taskDefinition"],
