@@ -14,7 +14,7 @@ import weakref
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 
-from iamsql.sql import inet, jsonpath, numformat, timeinput
+from iamsql.sql import inet, intervalformat, jsonpath, numformat, timeinput
 
 AS_OF_VARIABLE = "iamsql_as_of"
 AS_OF_UNSET = f"the {AS_OF_VARIABLE} variable is not set"
@@ -670,6 +670,7 @@ PYTHON_FUNCTIONS = [
     ("pg_numeric_sum", numeric_sum, ["VARCHAR[]"], "VARCHAR"),
     ("pg_numeric_variance", numeric_variance, ["BIGINT", "VARCHAR", "VARCHAR", "BOOLEAN", "BOOLEAN"], "VARCHAR"),
     ("pg_to_char_number", numformat.to_char, ["VARCHAR", "VARCHAR", "BOOLEAN"], "VARCHAR"),
+    ("pg_to_char_interval", intervalformat.to_char, ["BIGINT", "BIGINT", "BIGINT", "VARCHAR"], "VARCHAR"),
     ("pg_time_in", time_in, ["VARCHAR", "VARCHAR"], "VARCHAR"),
 ]
 
@@ -894,6 +895,14 @@ create or replace temp macro pg_interval_avg(m, d, us, n) as
     case when n > 0 then pg_interval_div_parts(cast(m as double), cast(d as double), cast(us as double), cast(n as double),
         pg_ts_round((m / n - trunc(m / n)) * 30),
         pg_interval_div_days(cast(d as double), cast(n as double), pg_ts_round((m / n - trunc(m / n)) * 30))) end;
+create or replace temp macro pg_interval_lerp(items, position) as
+    case when len(items) > 0 then items[cast(floor(position) as bigint) + 1] + (items[cast(ceil(position) as bigint) + 1]
+        - items[cast(floor(position) as bigint) + 1]) * (position - floor(position)) end;
+create or replace temp macro pg_interval_percentile(items, fraction) as
+    case when not (cast(fraction as double) between 0 and 1)
+         then pg_raise('percentile value ' || pg_float8_out(cast(fraction as double)) || ' is not between 0 and 1')
+         else pg_interval_lerp(list_filter(items, lambda v: v is not null),
+                               cast(fraction as double) * (len(list_filter(items, lambda v: v is not null)) - 1)) end;
 create or replace temp macro pg_week_of_year(t) as (dayofyear(t) - 1) // 7 + 1;
 create or replace temp macro pg_week_of_month(t) as (day(t) - 1) // 7 + 1;
 create or replace temp macro pg_ordinal_suffix(n) as
