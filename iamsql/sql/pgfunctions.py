@@ -800,13 +800,19 @@ create or replace temp macro pg_jsonb_object(a) as
 create or replace temp macro pg_text_to_int(x, type_name) as
     case when x is null or regexp_full_match(x, '[ \t\n\r\v\f]*[+-]?[0-9]+[ \t\n\r\v\f]*') then x
          else pg_raise('invalid input syntax for type ' || type_name || ': "' || x || '"') end;
+create or replace temp macro pg_array_element_out(e) as case
+        when typeof(e) = 'BOOLEAN' then left(cast(e as varchar), 1)
+        when typeof(e) = 'JSON' then pg_jsonb_out(cast(e as varchar))
+        when typeof(e) = 'DOUBLE' then pg_float8_out(cast(cast(e as varchar) as double))
+        when typeof(e) = 'INTERVAL' then pg_interval_out(cast(cast(e as varchar) as interval))
+        else cast(e as varchar) end;
 create or replace temp macro pg_array_out(a) as
     '{{' || array_to_string(list_transform(a, lambda e: case
         when e is null then 'NULL'
-        when typeof(e) = 'BOOLEAN' then left(cast(e as varchar), 1)
-        when cast(e as varchar) = '' or upper(cast(e as varchar)) = 'NULL' or regexp_matches(cast(e as varchar), '[{{}}",\\\\[:space:]]')
-            then '"' || replace(replace(cast(e as varchar), '\\', '\\\\'), '"', '\\"') || '"'
-        else cast(e as varchar) end), ',') || '}}';
+        when pg_array_element_out(e) = '' or upper(pg_array_element_out(e)) = 'NULL'
+             or regexp_matches(pg_array_element_out(e), '[{{}}",\\\\[:space:]]')
+            then '"' || replace(replace(pg_array_element_out(e), '\\', '\\\\'), '"', '\\"') || '"'
+        else pg_array_element_out(e) end), ',') || '}}';
 create or replace temp macro pg_interval_months(i) as datepart('year', i) * 12 + datepart('month', i);
 create or replace temp macro pg_interval_micros(i) as
     (datepart('hour', i) * 60 + datepart('minute', i)) * 60000000 + datepart('microseconds', i);

@@ -12791,3 +12791,223 @@ from aws_iam_role group by account_id order by account_id;
 select name, account_id, string_to_array(path, '/') @> '{service-role}' as service_path, array['a', 'b'] <@ string_to_array(name, '') as ab_letters,
   string_to_array(arn, ':') @> array['iam'] as iam, '{aws,iam}'::text[] <@ string_to_array(arn, ':') as aws_iam
 from aws_iam_role order by name, account_id limit 30;
+
+-- name: r31_to_char_iso_millis_z
+select event_id, to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as iso, to_char(event_time::date, 'Day') as padded_day, to_char(event_time, 'FMDay, FMDD Mon') as words
+from aws_cloudtrail_trail_event order by event_time, event_id limit 15;
+
+-- name: r31_date_bin_quarter_hours
+select date_bin(interval '15 minutes', event_time, timestamptz '2000-01-01 00:00:00+00') as slot, count(*) as n
+from aws_cloudtrail_trail_event group by 1 order by 1 limit 30;
+
+-- name: r31_extract_epoch_of_age
+select name, extract(epoch from age(timestamptz '2025-01-01 00:00:00+00', create_date)) as age_seconds, age(timestamptz '2025-01-01 00:00:00+00', create_date)::text as age_text
+from aws_iam_group order by name, account_id limit 20;
+
+-- name: r31_interval_text_literal_comparisons
+select name, account_id, timestamptz '2025-01-01 00:00:00+00' - create_date > '900 days'::interval as old, create_date < timestamptz '2025-01-01 00:00:00+00' - '5 years'::interval as older_5y,
+  (interval '1 month' - interval '1 day')::text as mixed, justify_interval(timestamptz '2025-01-01 00:00:00+00' - create_date) as justified
+from aws_iam_role order by name, account_id limit 25;
+
+-- name: r31_string_agg_distinct_ordered
+select account_id, string_agg(distinct path, ',' order by path) as paths, array_to_string(array_agg(name order by create_date, name), ', ') as by_age
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_unnest_array_agg_with_ordinality_from
+select t.account_id, u.name, u.n
+from (select account_id, array_agg(name order by name) as names from aws_iam_group group by account_id) as t,
+  unnest(t.names) with ordinality as u(name, n)
+order by t.account_id, u.n;
+
+-- name: r31_scalar_subquery_string_agg_value
+select name, account_id, (select string_agg(value, ',' order by value) from jsonb_array_elements_text(attached_policy_arns)) as policies
+from aws_iam_role where jsonb_array_length(attached_policy_arns) > 0 order by name, account_id limit 30;
+
+-- name: r31_elements_text_alias_columns
+select r.name, a.arn_text from aws_iam_role as r, jsonb_array_elements_text(r.attached_policy_arns) as a(arn_text) order by 1, 2 limit 30;
+
+-- name: r31_lateral_top_one_per_user
+select u.name, u.account_id, k.access_key_id, k.create_date
+from aws_iam_user as u
+  left join lateral (select access_key_id, create_date from aws_iam_access_key as ak where ak.user_name = u.name and ak.account_id = u.account_id order by create_date desc limit 1) as k on true
+order by u.name, u.account_id;
+
+-- name: r31_row_number_filter_first_per_account
+select account_id, name, create_date from (
+  select account_id, name, create_date, row_number() over (partition by account_id order by create_date, name) as rn from aws_iam_role
+) as t where rn <= 2 order by account_id, rn;
+
+-- name: r31_named_window_with_frame
+select name, account_id, first_value(name) over w as first_in_account, count(*) over w as so_far
+from aws_iam_policy where not is_aws_managed
+window w as (partition by account_id order by create_date, name rows between unbounded preceding and current row)
+order by account_id, create_date, name;
+
+-- name: r31_regexp_split_to_array_commas
+select v, regexp_split_to_array(v, '\s*,\s*') as parts, array_length(regexp_split_to_array(v, '\s*,\s*'), 1) as n
+from (values ('a, b,c'), ('x'), ('')) as t(v) order by v;
+
+-- name: r31_initcap_translate_punctuation
+select initcap('hello-world foo_bar x.y') as a, initcap(lower(name)) as b, translate(name, '-_', '  ') as c from aws_iam_group order by name, account_id limit 10;
+
+-- name: r31_position_strpos_ascii_chr
+select name, position('-' in name) as pos, strpos(name, 'a') as a_pos, ascii(name) as first_code, chr(65 + length(name) % 26) as letter
+from aws_iam_group order by name, account_id limit 20;
+
+-- name: r31_lengths_and_to_hex
+select name, octet_length(name) as bytes, bit_length(name) as bits, char_length(name) as chars, to_hex(length(name) * 255) as hex
+from aws_iam_group order by name, account_id limit 20;
+
+-- name: r31_negative_scale_round_trunc
+select max_session_duration, round(max_session_duration, -3) as r, trunc(max_session_duration::numeric, -2) as t, mod(max_session_duration, 7) as m, div(max_session_duration, 7) as d
+from aws_iam_role where max_session_duration is not null group by max_session_duration order by 1;
+
+-- name: r31_math_functions_mixed
+select power(2, 10) as p, sqrt(16) as s, abs(-7) as a, log(100) as l, ceil(10 / 3.0) as c, floor(-2.5) as f, greatest(1, 2.5) as g, least(3, 2.50, 4) as le;
+
+-- name: r31_float_division_and_real
+select account_id, count(*)::float / nullif(sum(max_session_duration), 0) as per_second, cast(count(*) as real) / 3 as thirds, count(*)::double precision as c
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_case_type_unification
+select name, case when path = '/' then 1 else 1.5 end as weight, coalesce(max_session_duration, 0.5) as dur
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r31_scalar_subqueries_ratio
+select (select count(*) from aws_iam_user where mfa_enabled) * 100 / nullif((select count(*) from aws_iam_user), 0) as pct_int,
+  round((select count(*) from aws_iam_user where mfa_enabled) * 100.0 / nullif((select count(*) from aws_iam_user), 0), 2) as pct;
+
+-- name: r31_jsonb_build_object_of_counts
+select account_id, jsonb_build_object('roles', count(*), 'paths', count(distinct path), 'max', max(max_session_duration)) as summary
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_jsonb_object_agg_filter_and_agg_distinct
+select account_id, jsonb_object_agg(name, path) filter (where path <> '/') as non_root, jsonb_agg(distinct path) as paths
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_array_agg_filter_null_when_empty
+select account_id, array_agg(name) filter (where name like 'zzz%') as none, cardinality(array_remove(array_agg(path), '/')) as non_root
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_jsonb_ordering_of_values
+select name, account_id, tags from aws_iam_role order by tags, name, account_id limit 30;
+
+-- name: r31_jsonb_comparison_operators
+select name, tags = '{}' as empty_eq, tags < '{"a": 1}'::jsonb as lt, akas -> 0 > '"arn:aws:iam::1"' as gt
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r31_distinct_jsonb_values
+select distinct assume_role_policy_std -> 'Statement' -> 0 -> 'Principal' as principal from aws_iam_role order by 1 limit 30;
+
+-- name: r31_ordered_by_json_element
+select name, account_id, akas -> 0 as aka from aws_iam_user order by akas -> 0 desc, name limit 20;
+
+-- name: r31_count_string_regex_filter
+select event_source, count(*) filter (where user_agent ~* '(boto|botocore)') as sdk, count(*) filter (where user_agent ilike '%console%') as console, count(*) filter (where error_code ~ '^AccessDenied') as denied
+from aws_cloudtrail_trail_event group by event_source order by event_source limit 30;
+
+-- name: r31_events_jsonb_request_keys_union
+select k, count(*) as n from aws_cloudtrail_trail_event as e, jsonb_object_keys(e.request_parameters) as k
+where jsonb_typeof(e.request_parameters) = 'object' group by k order by n desc, k limit 30;
+
+-- name: r31_events_user_identity_each_text
+select i.key, count(*) as n, count(distinct i.value) as values_seen
+from aws_cloudtrail_trail_event as e, jsonb_each_text(e.user_identity) as i group by i.key order by i.key;
+
+-- name: r31_events_session_created_cast_timestamptz
+select event_id, (user_identity #>> '{sessionContext,attributes,creationDate}')::timestamptz as session_start,
+  event_time - (user_identity #>> '{sessionContext,attributes,creationDate}')::timestamptz as into_session
+from aws_cloudtrail_trail_event where user_identity #>> '{sessionContext,attributes,creationDate}' is not null
+order by event_time, event_id limit 25;
+
+-- name: r31_events_first_seen_per_key_not_exists
+select e.access_key_id, e.event_time, e.event_name from aws_cloudtrail_trail_event as e
+where e.access_key_id is not null and not exists (select 1 from aws_cloudtrail_trail_event as p where p.access_key_id = e.access_key_id and (p.event_time, p.event_id) < (e.event_time, e.event_id))
+order by e.event_time, e.access_key_id limit 25;
+
+-- name: r31_events_hour_histogram_generate_series
+select h, count(e.event_id) as n from generate_series(0, 23) as h left join aws_cloudtrail_trail_event as e on extract(hour from e.event_time) = h group by h order by h;
+
+-- name: r31_events_width_bucket_hours
+select width_bucket(extract(hour from event_time), 0, 24, 4) as quarter_of_day, count(*) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: r31_credential_report_password_status_case
+select user_name, account_id, password_status, case password_status when 'not_supported' then 'root' when 'false' then 'no password' else 'has password' end as kind,
+  coalesce(password_next_rotation::text, 'n/a') as rotation
+from aws_iam_credential_report order by user_name, account_id;
+
+-- name: r31_credential_report_key_rotation_days
+select user_name, account_id, greatest(access_key_1_last_rotated, access_key_2_last_rotated) as newest_rotation,
+  date_part('day', generated_time - least(access_key_1_last_rotated, access_key_2_last_rotated)) as oldest_key_days
+from aws_iam_credential_report where access_key_1_active or access_key_2_active order by user_name, account_id;
+
+-- name: r31_user_groups_jsonb_path_names
+select name, account_id, jsonb_path_query_array(groups, '$[*].GroupName') as group_names from aws_iam_user order by name, account_id;
+
+-- name: r31_group_users_count_vs_membership
+select g.name, g.account_id, jsonb_array_length(g.users) as listed,
+  (select count(*) from aws_iam_user u, jsonb_array_elements(u.groups) m where u.account_id = g.account_id and m ->> 'GroupName' = g.name) as memberships
+from aws_iam_group g order by g.name, g.account_id;
+
+-- name: r31_timestamptz_text_with_fraction
+select event_id, event_time::text as t, (event_time + interval '0.25 seconds')::text as frac, event_time::date::timestamptz as midnight
+from aws_cloudtrail_trail_event order by event_time, event_id limit 10;
+
+-- name: r31_array_text_quoting
+select array['a b', 'c', null, '', 'd"e']::text as a, string_to_array('x,y z', ',')::text as b, array[1, 2]::text as c, (array_agg(name order by name))::text as d
+from aws_iam_group where account_id = (select min(account_id) from aws_iam_group);
+
+-- name: r31_array_of_jsonb_text
+select account_id, array_agg(tags order by name)::text as tags_text from aws_iam_role where tags <> '{}' group by account_id order by account_id;
+
+-- name: r31_to_jsonb_row_subquery
+select to_jsonb(t) as doc from (select name, path, create_date, max_session_duration from aws_iam_role order by name, account_id limit 5) as t;
+
+-- name: r31_jsonb_pretty_small
+select name, jsonb_pretty(tags) as pretty from aws_iam_role where tags <> '{}' order by name, account_id limit 5;
+
+-- name: r31_quote_literal_and_format_null
+select quote_literal(E'O\'Brien') as q, format('%L', null) as n, quote_nullable(null::text) as qn, quote_ident('Select') as qi, E'a\tb' as tab;
+
+-- name: r31_jsonpath_numeric_compare
+select name, account_id, jsonb_path_query_array(jsonb_build_object('d', max_session_duration), '$.d ? (@ > 3600)') as long_one,
+  jsonb_path_exists(to_jsonb(max_session_duration), '$ ? (@ >= 43200)') as max
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r31_max_timestamp_text_and_json
+select account_id, max(create_date)::text as newest, to_jsonb(max(create_date)) as newest_json, jsonb_agg(create_date order by create_date) -> 0 as oldest_json
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r31_avg_interval_per_account
+select account_id, avg(timestamptz '2025-01-01 00:00:00+00' - create_date) as avg_age, avg(timestamptz '2025-01-01 00:00:00+00' - create_date)::text as txt
+from aws_iam_group group by account_id order by account_id;
+
+-- name: r31_sum_numeric_text
+select account_id, sum(max_session_duration * 1.5)::text as weighted, sum(0.1) as tenths, sum(0.1)::text as tenths_text
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_extract_epoch_scale_text
+select name, extract(epoch from create_date)::text as e, extract(second from create_date) as s, extract(milliseconds from create_date) as ms
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r31_to_char_numeric_decimals
+select v, to_char(v, 'FM9999990.000') as a, to_char(v, '9,999.9') as b, to_char(v, 'S0000') as c, to_char(v, '999PR') as d
+from (values (1.5), (-12.345), (0), (1234.56)) as t(v) order by v;
+
+-- name: r31_row_to_json_text
+select row_to_json(t)::text as j from (select name, path from aws_iam_group order by name, account_id limit 3) as t;
+
+-- name: r31_json_agg_object_text
+select account_id, jsonb_agg(jsonb_build_object('n', name, 'p', path) order by name)::text as doc from aws_iam_group group by account_id order by account_id;
+
+-- name: r31_interval_output_shapes
+select interval '1 year 2 mons 3 days 04:05:06.7' as a, interval '-1 day 2 hours' as b, interval '100 hours' as c, interval '0' as d, interval '1.5 months' as e, interval '-0.5 seconds' as f;
+
+-- name: r31_boolean_aggregate_text
+select account_id, bool_and(mfa_enabled)::text as all_mfa, (count(*) > 1)::text as several, mfa_enabled from aws_iam_user group by account_id, mfa_enabled order by account_id, mfa_enabled nulls last;
+
+-- name: r31_array_text_of_doubles_intervals_jsonb
+select array['a b', 'c', null, '', 'd"e', 'NULL']::text as a, array[1.5::float8, 2, 1e20]::text as b, array[interval '1 mon', interval '-1 day 02:00']::text as c, array[true, false]::text as d, array[date '2020-01-01']::text as e, array[timestamptz '2020-01-01 10:00:00+00']::text as f, array['{"b": 1, "aa": [1, 2]}'::jsonb, 'null'::jsonb, '"x"'::jsonb]::text as g;
+
+-- name: r31_array_agg_jsonb_and_times_text
+select account_id, array_agg(tags order by name)::text as tags_text, array_agg(create_date order by name)::text as dates from aws_iam_role where tags <> '{}' group by account_id order by account_id;
