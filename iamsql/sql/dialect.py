@@ -3889,6 +3889,17 @@ def listed_object_agg(node: exp.JSONObjectAgg | exp.JSONBObjectAgg, scope: Scope
     return call("pg_json_object_of", listed)
 
 
+def _zero_literal(step: exp.Expr | None) -> bool:
+    """Whether a ``generate_series`` step is a literal zero (``0``, ``0.0``, ``interval '0 days'``)."""
+    while isinstance(step, (exp.Paren, exp.Neg)):
+        step = step.this
+    if isinstance(step, exp.Literal) and not step.is_string:
+        return float(step.this) == 0
+    if isinstance(step, exp.Interval) and isinstance(step.this, exp.Literal):
+        return re.fullmatch(r"[-+]?0*(\.0*)?(\s*[a-z]+)?", step.this.this.strip().lower()) is not None
+    return False
+
+
 def numeric_series(node: exp.GenerateSeries | exp.ExplodingGenerateSeries, scope: Scope) -> exp.Expr | None:
     """``generate_series(start, stop[, step])`` of numerics as the list of its values (DuckDB's takes integers and
     timestamps only), or None when no bound is a numeric. Each value is ``start + i * step`` with the larger scale of
@@ -3952,6 +3963,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         # Postgres keeps ß (it has no one-letter capital in Unicode's simple case mapping); DuckDB gives ẞ
         return call("pg_upper", node.this)
     series = (exp.GenerateSeries, exp.ExplodingGenerateSeries)
+    if isinstance(node, series) and _zero_literal(node.args.get("step")):
+        raise QueryError("step size cannot equal zero")  # DuckDB's list of such a series is empty
     if isinstance(node, exp.Table) and isinstance(node.this, series) and (values := numeric_series(node.this, scope)):
         # in FROM: a table of one column, named after the alias (else generate_series)
         replacement = node.copy()
@@ -5387,6 +5400,9 @@ def check_unsupported(tree: exp.Expr) -> None:
             name = func_name(node.this)
             raise QueryError(f"{name} is not an ordered-set aggregate, so it cannot have WITHIN GROUP (write the "
                              f"order inside the call: {name}(x, ',' order by y))")
+    for node in tree.find_all(exp.GroupConcat):
+        if node.args.get("separator") is None:  # DuckDB's string_agg(x) joins with ','
+            raise QueryError("function string_agg(text) does not exist")
     for node in tree.find_all(exp.RecursiveWithSearch):
         clause = "CYCLE" if str(node.args.get("kind")).upper() == "CYCLE" else "SEARCH"
         raise UnsupportedFeature(f"unsupported Postgres feature: the {clause} clause of WITH RECURSIVE")

@@ -13011,3 +13011,134 @@ select array['a b', 'c', null, '', 'd"e', 'NULL']::text as a, array[1.5::float8,
 
 -- name: r31_array_agg_jsonb_and_times_text
 select account_id, array_agg(tags order by name)::text as tags_text, array_agg(create_date order by name)::text as dates from aws_iam_role where tags <> '{}' group by account_id order by account_id;
+
+-- name: r31_array_subquery_constructor
+select name, account_id, array_to_string(array(select jsonb_array_elements_text(attached_policy_arns) order by 1), ', ') as policies,
+  cardinality(array(select jsonb_object_keys(tags))) as tag_count
+from aws_iam_role order by name, account_id limit 30;
+
+-- name: r31_case_typeof_string_to_array_principal
+select r.name, p as principal
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy -> 'Statement') as s,
+  jsonb_array_elements_text(case jsonb_typeof(s -> 'Principal' -> 'AWS') when 'string' then jsonb_build_array(s -> 'Principal' -> 'AWS') when 'array' then s -> 'Principal' -> 'AWS' else '[]'::jsonb end) as p
+order by 1, 2;
+
+-- name: r31_to_char_date_trunc_month_label
+select to_char(date_trunc('month', create_date), 'YYYY-MM') as month, count(*) as created, sum(count(*)) over (order by to_char(date_trunc('month', create_date), 'YYYY-MM')) as cumulative
+from aws_iam_role group by 1 order by 1;
+
+-- name: r31_any_array_subquery
+select name, account_id from aws_iam_user where name = any(array(select user_name from aws_iam_access_key where status = 'Active')) order by 1, 2;
+
+-- name: r31_in_subquery_of_elements_text
+select p.name, p.account_id from aws_iam_policy as p
+where p.arn in (select jsonb_array_elements_text(attached_policy_arns) from aws_iam_role) order by 1, 2;
+
+-- name: r31_values_list_join_actions
+select v.action, v.risk, count(p.arn) as policies
+from (values ('iam:passrole', 'high'), ('iam:createaccesskey', 'high'), ('s3:getobject', 'low')) as v(action, risk)
+  left join (select distinct p.arn, a from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a) as p on p.a = v.action
+group by v.action, v.risk order by v.action;
+
+-- name: r31_unnest_two_arrays_zip
+select * from unnest(array['a', 'b', 'c'], array[1, 2]) as t(letter, n) order by letter;
+
+-- name: r31_exists_star_elements
+select name, account_id, exists(select * from jsonb_array_elements(mfa_devices)) as has_mfa_device from aws_iam_user order by name, account_id;
+
+-- name: r31_cross_join_generate_series_dates
+select d::date as day, a.account_id from generate_series(date '2024-01-01', date '2024-01-03', interval '1 day') as d cross join (select distinct account_id from aws_iam_role) as a order by 1, 2;
+
+-- name: r31_policy_actions_service_prefix_counts
+select split_part(a, ':', 1) as service, count(*) as grants, count(distinct p.arn) as policies
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where s ->> 'Effect' = 'Allow' group by 1 order by grants desc, service limit 25;
+
+-- name: r31_policy_wildcard_resource_and_action_pairs
+select p.name, p.account_id, a, r
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a, jsonb_array_elements_text(s -> 'Resource') r
+where not p.is_aws_managed and (a like '%*%' or r = '*') order by 1, 2, 3, 4 limit 50;
+
+-- name: r31_role_last_used_buckets_filter
+select count(*) filter (where role_last_used_date is null) as never, count(*) filter (where role_last_used_date < timestamptz '2024-01-01 00:00:00+00') as stale, count(*) filter (where role_last_used_date >= timestamptz '2024-01-01 00:00:00+00') as recent
+from aws_iam_role;
+
+-- name: r31_user_inline_policy_names_agg
+select u.name, u.account_id, string_agg(ip ->> 'PolicyName', ', ' order by ip ->> 'PolicyName') as inline
+from aws_iam_user u, jsonb_array_elements(u.inline_policies) ip group by u.name, u.account_id order by 1, 2;
+
+-- name: r31_statement_condition_present_counts
+select p.account_id, count(*) filter (where s ? 'Condition') as conditional, count(*) filter (where not s ? 'Condition') as unconditional
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s group by p.account_id order by 1;
+
+-- name: r31_trust_federated_principals
+select r.name, r.account_id, f as provider, s -> 'Action' as action
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_array_elements_text(coalesce(s -> 'Principal' -> 'Federated', '[]')) f
+order by 1, 2, 3;
+
+-- name: r31_boolean_text_in_concat_format
+select name, concat('mfa:', mfa_enabled) as c, format('%s', mfa_enabled) as f, concat_ws(',', mfa_enabled, name) as cw, 'x' || mfa_enabled as p, mfa_enabled::text as t, string_agg(mfa_enabled::text, ',') over (partition by account_id) as agg
+from aws_iam_user order by name, account_id limit 20;
+
+-- name: r31_generate_subscripts_statements
+select p.name, i, p.policy_std -> 'Statement' -> (i - 1) ->> 'Effect' as effect
+from aws_iam_policy p, generate_subscripts(array(select jsonb_array_elements(p.policy_std -> 'Statement')), 1) as i
+where not p.is_aws_managed order by 1, 2;
+
+-- name: r31_numeric_text_of_aggregates
+select account_id, min(max_session_duration / 3600.0) as min_h, max(max_session_duration / 60.0)::text as max_m, avg(max_session_duration / 3600.0) as avg_h
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_date_part_text_concat
+select name, 'created in ' || date_part('year', create_date) || '/Q' || extract(quarter from create_date) as label, date_part('dow', create_date)::int as dow
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r31_interval_concat_text
+select name, 'age: ' || (timestamptz '2025-01-01 00:00:00+00' - create_date) as age_text, concat(make_interval(secs => 5400), '') as dur
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r31_timestamp_concat_text
+select name, 'created ' || create_date as ct, concat(create_date::date, ' / ', create_date) as cc, format('%s', create_date) as f
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r31_jsonb_concat_text_operator
+select name, tags::text || '' as tt, concat(tags, '') as c from aws_iam_role where tags <> '{}' order by name, account_id limit 10;
+
+-- name: r31_substring_two_argument_regex
+select name, substring(arn, ':role/(.*)$') as role_path, substring(arn from 1 for 12) as head from aws_iam_role order by name, account_id limit 20;
+
+-- name: r31_split_part_multichar_and_string_to_table
+select name, split_part(arn, ':role/', 2) as after_role, (select count(*) from string_to_table(path, '/') as s where s <> '') as segments
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r31_regexp_like_and_prefix_operator
+select name, regexp_like(name, '^aws', 'i') as aws_like, name ^@ 'AWS' as prefix from aws_iam_role order by name, account_id limit 20;
+
+-- name: r31_trim_leading_and_lpad_truncates
+select name, trim(leading 'A' from name) as tl, trim(trailing 's' from name) as tt, lpad(name, 3) as short, rpad(name, 12, '.') as dotted
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r31_null_concat_and_coalesce_text
+select name, 'x' || null as n, name || coalesce(null, '') as kept, concat(name, null) as c from aws_iam_group order by name, account_id limit 5;
+
+-- name: r31_jsonb_numeric_comparisons
+select name, (jsonb_build_object('n', max_session_duration) -> 'n')::numeric > 3600 as longer, jsonb_typeof(to_jsonb(max_session_duration)) as t,
+  '1'::jsonb = '1.0'::jsonb as eq, to_jsonb(max_session_duration) = to_jsonb(max_session_duration::numeric / 1.0) as eq2
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 20;
+
+-- name: r31_events_policy_document_string_parsed
+select e.event_name, e.event_time, s ->> 'Effect' as effect, s -> 'Action' as action
+from aws_cloudtrail_trail_event as e,
+  jsonb_array_elements(case when jsonb_typeof((e.request_parameters ->> 'policyDocument')::jsonb -> 'Statement') = 'array' then (e.request_parameters ->> 'policyDocument')::jsonb -> 'Statement' else jsonb_build_array((e.request_parameters ->> 'policyDocument')::jsonb -> 'Statement') end) as s
+where e.request_parameters ->> 'policyDocument' like '{%'
+order by e.event_time, e.event_id, effect limit 30;
+
+-- name: r31_events_request_parameters_nested_paths
+select event_name, request_parameters #>> '{roleName}' as role, request_parameters -> 'tags' -> 0 ->> 'key' as first_tag, jsonb_typeof(request_parameters) as t
+from aws_cloudtrail_trail_event where event_source = 'iam.amazonaws.com' order by event_time, event_id limit 30;
+
+-- name: r31_jsonb_arrow_then_text_index
+select name, akas ->> 0 as first, tags_src -> 0 ->> 'Key' as first_key, tags_src ->> 0 as first_obj_text from aws_iam_role where jsonb_array_length(tags_src) > 0 order by name, account_id limit 20;
+
+-- name: r31_elements_of_null_give_no_rows
+select u.name, count(m) as devices from aws_iam_user u left join lateral jsonb_array_elements(u.mfa_devices) m on true group by u.name, u.account_id order by 1, u.account_id;
