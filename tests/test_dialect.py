@@ -176,6 +176,8 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select '2024-02-30 10:00'::timestamptz", 'date/time field value out of range: "2024-02-30 10:00"'),
         ("select name + 1 from aws_iam_user", "operator does not exist: text + integer"),
         ("select coalesce(name, 1) from aws_iam_user", "COALESCE types text and integer cannot be matched"),
+        ("select case when mfa_enabled then 1 else name end from aws_iam_user",
+         "CASE types text and integer cannot be matched"),
         ("select name, count(*) from aws_iam_user",
          'column "name" must appear in the GROUP BY clause or be used in an aggregate function'),
         ("select regexp_match(name, 'a', 'g') from aws_iam_user", 'regexp_match() does not support the "global" option'),
