@@ -36,7 +36,7 @@ from sqlglot.tokens import TokenType
 from sqlglot.transforms import preprocess
 
 from iamsql.errors import QueryError, UnsupportedFeature, first_line
-from iamsql.sql import jsonpath, numformat, pgfunctions, timeinput
+from iamsql.sql import intervalformat, jsonpath, numformat, pgfunctions, timeinput
 from iamsql.store.schema import ACCESS_TABLES, BOOKKEEPING_COLUMNS, CATALOG_TABLES, DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
@@ -1439,8 +1439,11 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         left, right = node.this, node.expression
         if isinstance(node, exp.ArrayContainedBy):
             left, right = right, left
-        if isinstance(left, exp.Array) or isinstance(right, exp.Array):
-            return call("list_has_all", left, right)
+        if scope.is_array(left) or scope.is_array(right):
+            # arrays (ARRAY[...], a cast to an array type, string_to_array, ...); an untyped literal facing one is
+            # an array literal ('{a,b}')
+            return call("list_has_all", *[array_literal(s.this) if isinstance(s, exp.Literal) and s.is_string else s
+                                          for s in (left, right)])
         if _is_ltree(left, scope) or _is_ltree(right, scope):
             # ltree's ancestor-or-self test on an organizational unit's path: labels, not characters
             return call("pg_ltree_contains", left, right)
@@ -3145,15 +3148,16 @@ def capture_groups(pattern: str) -> list[CaptureGroup]:
     return groups
 
 
-def group_text(subject: exp.Expr, pattern: str, number: int, group: CaptureGroup | None) -> exp.Expr:
+def group_text(subject: exp.Expr, pattern: str, number: int, group: CaptureGroup | None,
+               flags: str = "") -> exp.Expr:
     """The text capture group ``number`` of ``pattern`` matched (0: the whole match). A group left out of the
     match is NULL in Postgres, where DuckDB gives '': when the group cannot match '' itself, '' means it was left
     out; when it can, the group around it that makes it optional tells (it took part, so the group matched '');
-    without one the two cannot be told apart and the query fails rather than guess."""
+    without one the two cannot be told apart and the query fails rather than guess. ``flags``: the RE2 flag group
+    that ``pattern`` starts with (regexp_match's flags), which the witness needs too."""
     extracted = call("regexp_extract", subject.copy(), string(pattern), exp.Literal.number(number))
     if group is None or not group.optional:
         return extracted
-    flags = "(?i)" if pattern.startswith("(?i)") else ""  # regexp_match's 'i' flag, which the witness needs too
     result = exp.Case().when(exp.NEQ(this=extracted, expression=string("")), extracted.copy()).when(
         exp.Not(this=call("regexp_full_match", string(""), string(group.pattern))), exp.Null())
     if group.witness:
@@ -3172,15 +3176,11 @@ def regexp_match(args: list[exp.Expr]) -> exp.Expr:
     subject, pattern = args[0], args[1]
     if not (isinstance(pattern, exp.Literal) and pattern.is_string):
         raise UnsupportedFeature("unsupported Postgres feature: regexp_match with a pattern that is not a literal")
+    flag_group, pattern = flagged_pattern(pattern, regex_options(args[2] if len(args) > 2 else None, "regexp_match"),
+                                          "regexp_match")
     groups = capture_groups(pattern.this)
-    text = pattern.this
-    if len(args) > 2:
-        flags = args[2]
-        if not (isinstance(flags, exp.Literal) and set(flags.this) <= {"i", "c"}):
-            raise UnsupportedFeature("unsupported Postgres feature: regexp_match flags other than 'i'")
-        if "i" in flags.this:
-            text = "(?i)" + text
-    items = [group_text(subject, text, n, groups[n - 1]) for n in range(1, len(groups) + 1)] or [
+    text = flag_group + pattern.this
+    items = [group_text(subject, text, n, groups[n - 1], flag_group) for n in range(1, len(groups) + 1)] or [
         group_text(subject, text, 0, None)]
     return exp.Case().when(call("regexp_matches", subject.copy(), string(text)), exp.Array(expressions=items))
 
@@ -3194,10 +3194,12 @@ def regexp_matches_list(args: list[exp.Expr]) -> exp.Expr:
     subject, pattern = args[0], args[1]
     if not (isinstance(pattern, exp.Literal) and pattern.is_string):
         raise UnsupportedFeature("unsupported Postgres feature: regexp_matches with a pattern that is not a literal")
-    flags = "" if len(args) == 2 else args[2].this if isinstance(args[2], exp.Literal) else None
-    if flags is None or not set(flags) <= {"g", "i"}:
-        raise UnsupportedFeature("unsupported Postgres feature: regexp_matches flags other than 'g' and 'i'")
-    text = ("(?i)" if "i" in flags else "") + pattern.this
+    flags = "" if len(args) == 2 else args[2].this if isinstance(args[2], exp.Literal) and args[2].is_string else None
+    if flags is None:
+        raise UnsupportedFeature("unsupported Postgres feature: regexp_matches() with flags that are not a literal")
+    flag_group, pattern = flagged_pattern(pattern, regex_options(string(flags.replace("g", "")), "regexp_matches"),
+                                          "regexp_matches")
+    text = flag_group + pattern.this
     numbers = range(1, len(capture_groups(pattern.this)) + 1) or [0]
     groups = [call("regexp_extract_all", subject.copy(), string(text), exp.Literal.number(n)) for n in numbers]
     position = exp.column("pg_match")
@@ -3887,6 +3889,17 @@ def listed_object_agg(node: exp.JSONObjectAgg | exp.JSONBObjectAgg, scope: Scope
     return call("pg_json_object_of", listed)
 
 
+def _zero_literal(step: exp.Expr | None) -> bool:
+    """Whether a ``generate_series`` step is a literal zero (``0``, ``0.0``, ``interval '0 days'``)."""
+    while isinstance(step, (exp.Paren, exp.Neg)):
+        step = step.this
+    if isinstance(step, exp.Literal) and not step.is_string:
+        return float(step.this) == 0
+    if isinstance(step, exp.Interval) and isinstance(step.this, exp.Literal):
+        return re.fullmatch(r"[-+]?0*(\.0*)?(\s*[a-z]+)?", step.this.this.strip().lower()) is not None
+    return False
+
+
 def numeric_series(node: exp.GenerateSeries | exp.ExplodingGenerateSeries, scope: Scope) -> exp.Expr | None:
     """``generate_series(start, stop[, step])`` of numerics as the list of its values (DuckDB's takes integers and
     timestamps only), or None when no bound is a numeric. Each value is ``start + i * step`` with the larger scale of
@@ -3950,6 +3963,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         # Postgres keeps ß (it has no one-letter capital in Unicode's simple case mapping); DuckDB gives ẞ
         return call("pg_upper", node.this)
     series = (exp.GenerateSeries, exp.ExplodingGenerateSeries)
+    if isinstance(node, series) and _zero_literal(node.args.get("step")):
+        raise QueryError("step size cannot equal zero")  # DuckDB's list of such a series is empty
     if isinstance(node, exp.Table) and isinstance(node.this, series) and (values := numeric_series(node.this, scope)):
         # in FROM: a table of one column, named after the alias (else generate_series)
         replacement = node.copy()
@@ -4193,7 +4208,9 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         if scope.is_int(value) or is_numeric(value, scope) or _is_float(value, scope) or isinstance(value, exp.Literal):
             return number_to_char(value, args[1].this, scope)
         if is_interval(value, scope):
-            raise UnsupportedFeature("unsupported Postgres feature: to_char of an interval")
+            intervalformat.parse(args[1].this)  # PostgreSQL's error, or the refusal, before anything runs
+            return call("pg_to_char_interval", call("pg_interval_months", value), call("pg_interval_days", value.copy()),
+                        call("pg_interval_micros", value.copy()), args[1])
         known_time = is_timestamptz(value, scope) or is_date(value) or (
             isinstance(value, exp.Cast) and value.to.this == exp.DataType.Type.TIMESTAMP)
         return to_char(value, args[1].this, known_time)
@@ -5383,6 +5400,9 @@ def check_unsupported(tree: exp.Expr) -> None:
             name = func_name(node.this)
             raise QueryError(f"{name} is not an ordered-set aggregate, so it cannot have WITHIN GROUP (write the "
                              f"order inside the call: {name}(x, ',' order by y))")
+    for node in tree.find_all(exp.GroupConcat):
+        if node.args.get("separator") is None:  # DuckDB's string_agg(x) joins with ','
+            raise QueryError("function string_agg(text) does not exist")
     for node in tree.find_all(exp.RecursiveWithSearch):
         clause = "CYCLE" if str(node.args.get("kind")).upper() == "CYCLE" else "SEARCH"
         raise UnsupportedFeature(f"unsupported Postgres feature: the {clause} clause of WITH RECURSIVE")
@@ -5714,7 +5734,11 @@ def rewrite_interval_aggregates(node: exp.Expr, scope: Scope) -> exp.Expr:
     while isinstance(inner, (exp.Window, exp.Filter)):
         wrappers.append(inner)
         inner = inner.this
-    if not isinstance(inner, (exp.Avg, exp.Sum)) or isinstance(node.parent, (exp.Window, exp.Filter)):
+    if isinstance(node.parent, (exp.Window, exp.Filter)):
+        return node
+    if isinstance(inner, exp.WithinGroup) and isinstance(inner.this, exp.PercentileCont):
+        return interval_percentile(inner, wrappers, scope) or node
+    if not isinstance(inner, (exp.Avg, exp.Sum)):
         return node
     distinct = inner.this if isinstance(inner.this, exp.Distinct) and len(inner.this.expressions) == 1 else None
     value = distinct.expressions[0] if distinct else inner.this
@@ -5741,6 +5765,27 @@ def rewrite_interval_aggregates(node: exp.Expr, scope: Scope) -> exp.Expr:
         result = call("pg_interval_of", *parts)
     else:
         result = call("pg_interval_avg", *parts, aggregate(exp.Count(this=(distinct or value).copy())))
+    result.meta["pg_interval"] = True
+    return result
+
+
+def interval_percentile(node: exp.WithinGroup, wrappers: list[exp.Expr], scope: Scope) -> exp.Expr | None:
+    """``percentile_cont(f) within group (order by x)`` of intervals (DuckDB's quantile_cont takes none) as Postgres
+    interpolates them: the sorted values' list, then ``lo + (hi - lo) * fraction`` between the two around the
+    position ``f * (n - 1)``; None when ``x`` is not an interval."""
+    order = node.expression
+    keys = order.expressions if isinstance(order, exp.Order) else []
+    if len(keys) != 1 or not is_interval(keys[0].this, scope):
+        return None
+    fraction = node.this.this
+    if isinstance(fraction, exp.Array):
+        raise UnsupportedFeature("unsupported Postgres feature: percentile_cont of intervals at an array of fractions")
+    listed: exp.Expr = exp.ArrayAgg(this=exp.Order(this=keys[0].this.copy(), expressions=[keys[0].copy()]))
+    for wrapper in reversed(wrappers):
+        wrapped = wrapper.copy()
+        wrapped.set("this", listed)
+        listed = wrapped
+    result = call("pg_interval_percentile", listed, fraction.copy())
     result.meta["pg_interval"] = True
     return result
 

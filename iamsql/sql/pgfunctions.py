@@ -14,7 +14,7 @@ import weakref
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 
-from iamsql.sql import inet, jsonpath, numformat, timeinput
+from iamsql.sql import inet, intervalformat, jsonpath, numformat, timeinput
 
 AS_OF_VARIABLE = "iamsql_as_of"
 AS_OF_UNSET = f"the {AS_OF_VARIABLE} variable is not set"
@@ -670,6 +670,7 @@ PYTHON_FUNCTIONS = [
     ("pg_numeric_sum", numeric_sum, ["VARCHAR[]"], "VARCHAR"),
     ("pg_numeric_variance", numeric_variance, ["BIGINT", "VARCHAR", "VARCHAR", "BOOLEAN", "BOOLEAN"], "VARCHAR"),
     ("pg_to_char_number", numformat.to_char, ["VARCHAR", "VARCHAR", "BOOLEAN"], "VARCHAR"),
+    ("pg_to_char_interval", intervalformat.to_char, ["BIGINT", "BIGINT", "BIGINT", "VARCHAR"], "VARCHAR"),
     ("pg_time_in", time_in, ["VARCHAR", "VARCHAR"], "VARCHAR"),
 ]
 
@@ -799,13 +800,19 @@ create or replace temp macro pg_jsonb_object(a) as
 create or replace temp macro pg_text_to_int(x, type_name) as
     case when x is null or regexp_full_match(x, '[ \t\n\r\v\f]*[+-]?[0-9]+[ \t\n\r\v\f]*') then x
          else pg_raise('invalid input syntax for type ' || type_name || ': "' || x || '"') end;
+create or replace temp macro pg_array_element_out(e) as case
+        when typeof(e) = 'BOOLEAN' then left(cast(e as varchar), 1)
+        when typeof(e) = 'JSON' then pg_jsonb_out(cast(e as varchar))
+        when typeof(e) = 'DOUBLE' then pg_float8_out(cast(cast(e as varchar) as double))
+        when typeof(e) = 'INTERVAL' then pg_interval_out(cast(cast(e as varchar) as interval))
+        else cast(e as varchar) end;
 create or replace temp macro pg_array_out(a) as
     '{{' || array_to_string(list_transform(a, lambda e: case
         when e is null then 'NULL'
-        when typeof(e) = 'BOOLEAN' then left(cast(e as varchar), 1)
-        when cast(e as varchar) = '' or upper(cast(e as varchar)) = 'NULL' or regexp_matches(cast(e as varchar), '[{{}}",\\\\[:space:]]')
-            then '"' || replace(replace(cast(e as varchar), '\\', '\\\\'), '"', '\\"') || '"'
-        else cast(e as varchar) end), ',') || '}}';
+        when pg_array_element_out(e) = '' or upper(pg_array_element_out(e)) = 'NULL'
+             or regexp_matches(pg_array_element_out(e), '[{{}}",\\\\[:space:]]')
+            then '"' || replace(replace(pg_array_element_out(e), '\\', '\\\\'), '"', '\\"') || '"'
+        else pg_array_element_out(e) end), ',') || '}}';
 create or replace temp macro pg_interval_months(i) as datepart('year', i) * 12 + datepart('month', i);
 create or replace temp macro pg_interval_micros(i) as
     (datepart('hour', i) * 60 + datepart('minute', i)) * 60000000 + datepart('microseconds', i);
@@ -894,6 +901,14 @@ create or replace temp macro pg_interval_avg(m, d, us, n) as
     case when n > 0 then pg_interval_div_parts(cast(m as double), cast(d as double), cast(us as double), cast(n as double),
         pg_ts_round((m / n - trunc(m / n)) * 30),
         pg_interval_div_days(cast(d as double), cast(n as double), pg_ts_round((m / n - trunc(m / n)) * 30))) end;
+create or replace temp macro pg_interval_lerp(items, position) as
+    case when len(items) > 0 then items[cast(floor(position) as bigint) + 1] + (items[cast(ceil(position) as bigint) + 1]
+        - items[cast(floor(position) as bigint) + 1]) * (position - floor(position)) end;
+create or replace temp macro pg_interval_percentile(items, fraction) as
+    case when not (cast(fraction as double) between 0 and 1)
+         then pg_raise('percentile value ' || pg_float8_out(cast(fraction as double)) || ' is not between 0 and 1')
+         else pg_interval_lerp(list_filter(items, lambda v: v is not null),
+                               cast(fraction as double) * (len(list_filter(items, lambda v: v is not null)) - 1)) end;
 create or replace temp macro pg_week_of_year(t) as (dayofyear(t) - 1) // 7 + 1;
 create or replace temp macro pg_week_of_month(t) as (day(t) - 1) // 7 + 1;
 create or replace temp macro pg_ordinal_suffix(n) as

@@ -170,6 +170,22 @@ DUCKDB_VALUE_ERRORS = [
      lambda m: f'invalid input syntax for type date: "{m[1]}"'),
     (re.compile(r'time field value out of range: "(.*)", expected format is', re.S),
      lambda m: f'invalid input syntax for type time: "{m[1]}"'),
+    (re.compile(r'(?:date|timestamp) field value out of range: "(.*)"$', re.S),
+     lambda m: f'date/time field value out of range: "{m[1]}"'),
+    (re.compile(r"interval cannot be 0"), lambda m: "step size cannot equal zero"),  # generate_series in FROM
+    (re.compile(r"Argument for ntile must be greater than zero"), lambda m: "argument of ntile must be greater than zero"),
+    (re.compile(r"json_object\(\) requires an even number of arguments"),
+     lambda m: "argument list must have even number of elements"),
+    (re.compile(r'column "(.+)" must appear in the GROUP BY clause or must be part of an aggregate function\.?$'),
+     lambda m: f'column "{m[1]}" must appear in the GROUP BY clause or be used in an aggregate function'),
+    (re.compile(r"Cannot mix values of type (\w+) and (\w+) in (COALESCE|CASE) (?:operator|expression)"),
+     lambda m: f"{m[3]} types {PG_TYPE_NAMES.get(m[1], m[1].lower())} and {PG_TYPE_NAMES.get(m[2], m[2].lower())} "
+               "cannot be matched"),
+    (re.compile(r"No function matches the given name and argument types '([-+*/%<>=!~&|^#@]+)\((.*)\)'"),
+     lambda m: "operator does not exist: {} {} {}".format(
+         *(PG_TYPE_NAMES.get(t.strip(), t.strip().lower()) for t in m[2].split(",")[:1]), m[1],
+         *(PG_TYPE_NAMES.get(t.strip(), t.strip().lower()) for t in m[2].split(",")[1:2])) if m[2].count(",") == 1
+     else None),
     (re.compile(r"No function matches the given name and argument types '(\w+)\((.*)\)'"),
      lambda m: None if m[1].startswith("pg_") else "function {}({}) does not exist".format(
          m[1], ", ".join(PG_TYPE_NAMES.get(t.strip(), t.strip().lower()) for t in m[2].split(",") if t.strip()))),

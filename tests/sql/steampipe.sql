@@ -11485,3 +11485,1660 @@ limit 20;
 
 -- name: x30_text_order_lower_vs_raw
 select name, lower(name) as lowered from aws_iam_user order by lower(name), name, account_id;
+
+-- name: r31_policy_action_wildcards_exists_any
+select p.name, p.account_id, s ->> 'Effect' as effect, s -> 'Action' ?| array['*', 'iam:*', 's3:*'] as broad
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where not p.is_aws_managed
+order by p.name, p.account_id, effect, broad;
+
+-- name: r31_policy_action_all_keys_exist
+select p.name, p.account_id, (p.policy_std -> 'Statement' -> 0 -> 'Action') ?& array['iam:passrole', 'ec2:runinstances'] as both
+from aws_iam_policy as p
+where p.policy_std -> 'Statement' -> 0 -> 'Action' is not null
+order by p.name, p.account_id
+limit 40;
+
+-- name: r31_trust_contains_service_principal
+select name, account_id, assume_role_policy_std -> 'Statement' @> '[{"Principal": {"Service": ["lambda.amazonaws.com"]}}]' as lambda_trusted
+from aws_iam_role
+order by lambda_trusted desc, name, account_id
+limit 30;
+
+-- name: r31_jsonb_path_query_actions
+select p.name, p.account_id, jsonb_path_query(p.policy_std, '$.Statement[*].Action[*]') #>> '{}' as action
+from aws_iam_policy as p
+where not p.is_aws_managed
+order by 1, 2, 3
+limit 60;
+
+-- name: r31_jsonb_path_query_filter_allow_resources
+select p.name, r #>> '{}' as resource
+from aws_iam_policy as p,
+  jsonb_path_query(p.policy_std, '$.Statement[*] ? (@.Effect == "Allow").Resource[*]') as r
+where p.account_id is not null and not p.is_aws_managed
+order by 1, 2
+limit 50;
+
+-- name: r31_jsonb_path_exists_deny
+select name, account_id, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Deny")') as has_deny
+from aws_iam_policy
+where not is_aws_managed
+order by has_deny desc, name, account_id;
+
+-- name: r31_jsonb_path_query_array_and_first
+select name, account_id, jsonb_path_query_array(assume_role_policy_std, '$.Statement[*].Principal.Service[*]') as services,
+  jsonb_path_query_first(assume_role_policy_std, '$.Statement[*].Action[*]') as first_action
+from aws_iam_role
+order by name, account_id
+limit 40;
+
+-- name: r31_hash_arrow_text_path_statement_effect
+select name, account_id, policy_std #>> '{Statement,0,Effect}' as first_effect, policy_std #> '{Statement,0,Resource}' as first_resource,
+  policy_std #>> '{Statement,-1,Sid}' as last_sid
+from aws_iam_policy
+where not is_aws_managed
+order by name, account_id;
+
+-- name: r31_condition_operator_keys_each
+select r.name, r.account_id, c.key as operator, k.key as condition_key, k.value as condition_values
+from aws_iam_role as r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_each(s -> 'Condition') as c,
+  jsonb_each(c.value) as k
+order by 1, 2, 3, 4;
+
+-- name: r31_not_action_or_action_coalesce
+select p.name, p.account_id, jsonb_array_length(coalesce(s -> 'Action', s -> 'NotAction')) as actions,
+  case when s ? 'NotAction' then 'NotAction' else 'Action' end as kind
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where not p.is_aws_managed
+order by 1, 2, 3, 4;
+
+-- name: r31_case_over_jsonb_typeof_principal
+select r.name, r.account_id,
+  case jsonb_typeof(s -> 'Principal')
+    when 'object' then (select string_agg(k, ',' order by k) from jsonb_object_keys(s -> 'Principal') as k)
+    when 'string' then s ->> 'Principal'
+    else 'none' end as principal_kinds
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy -> 'Statement') as s
+order by 1, 2, 3;
+
+-- name: r31_string_agg_distinct_actions_per_policy
+select p.name, p.account_id, string_agg(distinct a, ', ') as actions, count(distinct a) as n
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s, jsonb_array_elements_text(s -> 'Action') as a
+where not p.is_aws_managed
+group by p.name, p.account_id
+order by n desc, p.name, p.account_id;
+
+-- name: r31_array_agg_order_desc_filter
+select p.account_id,
+  array_agg(p.name order by p.name desc) filter (where p.attachment_count = 0) as unattached,
+  array_agg(p.name order by p.attachment_count desc, p.name) filter (where p.attachment_count > 0) as attached
+from aws_iam_policy as p
+where not p.is_aws_managed
+group by p.account_id
+order by p.account_id;
+
+-- name: r31_cte_used_twice_statements
+with stmts as (
+  select p.arn, p.account_id, s ->> 'Effect' as effect, s -> 'Resource' as resource
+  from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+  where not p.is_aws_managed
+)
+select a.account_id, count(*) filter (where a.effect = 'Allow') as allows,
+  (select count(*) from stmts b where b.account_id = a.account_id and b.effect = 'Deny') as denies
+from stmts a
+group by a.account_id
+order by a.account_id;
+
+-- name: r31_trusted_services_text_elements
+select distinct svc, count(*) over (partition by svc) as roles
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Service') as svc
+order by roles desc, svc;
+
+-- name: r31_cross_account_principals_split_part
+select r.name, r.account_id, p as principal, split_part(p, ':', 5) as trusted_account
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as p
+where split_part(p, ':', 5) <> r.account_id
+order by 1, 2, 3;
+
+-- name: r31_external_id_condition_lowercase_keys
+select r.name, r.account_id, s -> 'Condition' -> 'StringEquals' -> 'sts:externalid' as external_ids,
+  (s -> 'Condition' -> 'StringEquals' -> 'sts:externalid') is null as missing
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s
+where s -> 'Principal' ? 'AWS'
+order by 1, 2, 3;
+
+-- name: r31_jsonb_agg_of_built_objects
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'max', max_session_duration) order by name) filter (where max_session_duration > 3600) as long_sessions
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r31_tags_each_text_and_exists
+select u.name, u.account_id, t.key, t.value, u.tags ? 'Name' as has_name
+from aws_iam_user as u, jsonb_each_text(u.tags) as t
+order by 1, 2, 3;
+
+-- name: r31_inline_policies_std_nested_lateral
+select r.name, r.account_id, ip ->> 'PolicyName' as policy_name, s ->> 'Effect' as effect, jsonb_array_length(s -> 'Action') as actions
+from aws_iam_role as r
+  cross join lateral jsonb_array_elements(r.inline_policies_std) as ip
+  cross join lateral jsonb_array_elements(ip -> 'PolicyDocument' -> 'Statement') as s
+order by 1, 2, 3, 4, 5
+limit 60;
+
+-- name: r31_attached_policy_join_text_elements
+select r.name as role_name, r.account_id, pa as policy_arn, p.is_aws_managed
+from aws_iam_role as r
+  cross join lateral jsonb_array_elements_text(r.attached_policy_arns) as pa
+  left join aws_iam_policy as p on p.arn = pa and p.account_id = r.account_id
+order by 1, 2, 3
+limit 60;
+
+-- name: r31_jsonb_concat_and_delete_key
+select name, account_id, (tags || '{"reviewed": "yes"}'::jsonb) as tagged, tags - 'Name' as without_name
+from aws_iam_user
+where tags <> '{}'::jsonb
+order by name, account_id;
+
+-- name: r31_jsonb_strip_nulls_and_set
+select name, account_id, jsonb_set(login_profile, '{PasswordResetRequired}', 'true'::jsonb) as forced
+from aws_iam_user
+where login_profile is not null
+order by name, account_id;
+
+-- name: r31_events_hourly_to_char
+select to_char(event_time, 'YYYY-MM-DD HH24:00') as hour, count(*) as events, count(*) filter (where error_code is not null) as errors
+from aws_cloudtrail_trail_event
+group by 1
+order by 1
+limit 40;
+
+-- name: r31_events_error_codes_string_agg
+select event_source, string_agg(distinct error_code, ' | ') as errors, count(*) as n
+from aws_cloudtrail_trail_event
+where error_code is not null
+group by event_source
+order by n desc, event_source;
+
+-- name: r31_events_session_issuer_path
+select user_identity ->> 'type' as identity_type,
+  user_identity #>> '{sessionContext,sessionIssuer,userName}' as issuer,
+  count(*) as events
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by events desc, 1, 2 nulls first
+limit 30;
+
+-- name: r31_events_gap_seconds_lag
+select username, event_time, extract(epoch from event_time - lag(event_time) over w) as gap_seconds
+from aws_cloudtrail_trail_event
+where username is not null
+window w as (partition by username order by event_time, event_id)
+order by username, event_time, event_id
+limit 50;
+
+-- name: r31_events_rank_dense_rank_ntile
+select event_name, count(*) as n, rank() over (order by count(*) desc) as rnk, dense_rank() over (order by count(*) desc) as drnk,
+  ntile(4) over (order by count(*) desc, event_name) as quartile
+from aws_cloudtrail_trail_event
+group by event_name
+order by n desc, event_name
+limit 40;
+
+-- name: r31_events_first_last_value_frame
+select distinct username,
+  first_value(event_name) over (partition by username order by event_time, event_id rows between unbounded preceding and unbounded following) as first_call,
+  last_value(event_name) over (partition by username order by event_time, event_id rows between unbounded preceding and unbounded following) as last_call
+from aws_cloudtrail_trail_event
+where username is not null
+order by username;
+
+-- name: r31_events_distinct_on_latest_per_ip
+select distinct on (source_ip_address) source_ip_address, event_time, event_name, username
+from aws_cloudtrail_trail_event
+where source_ip_address is not null
+order by source_ip_address, event_time desc, event_id
+limit 40;
+
+-- name: r31_events_user_agent_regex_family
+select regexp_replace(user_agent, '/.*$', '') as agent_family, substring(user_agent from '^[^/]+/([0-9]+)') as major, count(*) as n
+from aws_cloudtrail_trail_event
+where user_agent is not null
+group by 1, 2
+order by n desc, 1, 2 nulls last
+limit 30;
+
+-- name: r31_events_regexp_match_cli_version
+select (regexp_match(user_agent, 'aws-cli/([0-9]+)\.([0-9]+)'))[1] as major, (regexp_match(user_agent, 'aws-cli/([0-9]+)\.([0-9]+)'))[2] as minor, count(*) as n
+from aws_cloudtrail_trail_event
+where user_agent ~* 'aws-cli'
+group by 1, 2
+order by 1, 2;
+
+-- name: r31_events_ipv4_classification
+select source_ip_address,
+  case when source_ip_address ~ '^\d{1,3}(\.\d{1,3}){3}$' then 'ipv4'
+       when source_ip_address ~ ':' then 'ipv6'
+       else 'service' end as kind,
+  count(*) as n
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by n desc, 1
+limit 30;
+
+-- name: r31_events_dow_hour_extract
+select extract(dow from event_time) as dow, to_char(event_time, 'Dy') as day, date_part('hour', event_time) as hour, count(*) as n
+from aws_cloudtrail_trail_event
+group by 1, 2, 3
+order by 1, 3
+limit 50;
+
+-- name: r31_events_age_between_first_and_last
+select username, min(event_time) as first_seen, max(event_time) as last_seen, age(max(event_time), min(event_time)) as active_span
+from aws_cloudtrail_trail_event
+where username is not null
+group by username
+order by active_span desc, username
+limit 30;
+
+-- name: r31_events_request_parameter_user_name
+select event_name, request_parameters ->> 'userName' as target_user, request_parameters ->> 'policyArn' as policy_arn, event_time
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com' and request_parameters ?| array['userName', 'policyArn']
+order by event_time, event_id
+limit 40;
+
+-- name: r31_events_resources_arns_lateral
+select e.event_name, r ->> 'type' as resource_type, r ->> 'ARN' as resource_arn
+from aws_cloudtrail_trail_event as e, jsonb_array_elements(e.resources) as r
+order by 1, 2, 3
+limit 40;
+
+-- name: r31_events_percentile_cont_gap
+select username, percentile_cont(0.5) within group (order by extract(epoch from gap)) as median_gap_seconds, count(*) as gaps
+from (
+  select username, event_time - lag(event_time) over (partition by username order by event_time, event_id) as gap
+  from aws_cloudtrail_trail_event
+  where username is not null
+) as g
+where gap is not null
+group by username
+order by username;
+
+-- name: r31_events_percentile_cont_interval
+select username, percentile_cont(0.5) within group (order by gap) as median_gap
+from (
+  select username, event_time - lag(event_time) over (partition by username order by event_time, event_id) as gap
+  from aws_cloudtrail_trail_event
+  where username is not null
+) as g
+where gap is not null
+group by username
+order by username;
+
+-- name: r31_events_percentile_disc_interval
+select percentile_disc(0.9) within group (order by event_time - timestamptz '2017-01-01 00:00:00+00') as p90_since_2017
+from aws_cloudtrail_trail_event;
+
+-- name: r31_events_to_char_interval
+select username, to_char(max(event_time) - min(event_time), 'HH24:MI:SS') as span
+from aws_cloudtrail_trail_event
+where username is not null
+group by username
+order by username
+limit 30;
+
+-- name: r31_to_char_interval_literals
+select to_char(interval '1 day 02:03:04', 'DD "days" HH24:MI:SS') as a, to_char(interval '27 hours 5 minutes', 'HH24h MIm') as b,
+  to_char(interval '1 year 2 mons', 'YYYY-MM') as c, to_char(interval '-3 days -04:00:00', 'DD HH24') as d,
+  to_char(interval '90 minutes 30.5 seconds', 'MI:SS.MS') as e, to_char(interval '5 hours', 'HH12 AM') as f;
+
+-- name: r31_regexp_match_flags_other
+select name, regexp_match(arn, 'ROLE/(.*)$', 'i') as m_i, regexp_match(arn, ':role/(.*)$', 'c') as m_c,
+  regexp_match(name, 'A W S', 'x') as m_x, regexp_match(name, '.', 'q') as m_q
+from aws_iam_role
+order by name, account_id
+limit 20;
+
+-- name: r31_regexp_match_newline_flags
+select v, regexp_match(v, '^b.*$', 'n') as n_flag, regexp_match(v, 'a.b', 's') as s_flag, regexp_match(v, '^b', 'p') as p_flag, regexp_match(v, 'a$', 'w') as w_flag
+from (values (E'a\nb'), (E'x\nbz'), ('ab')) as t(v)
+order by v;
+
+-- name: r31_role_age_date_part_and_justify
+select name, account_id, date_part('year', age(timestamptz '2025-01-01 00:00:00+00', create_date)) as years,
+  justify_days(timestamptz '2025-01-01 00:00:00+00' - create_date) as justified
+from aws_iam_role
+order by create_date, name
+limit 30;
+
+-- name: r31_date_trunc_quarter_counts
+select date_trunc('quarter', create_date) as quarter, to_char(create_date, 'YYYY-"Q"Q') as label, count(*) as users
+from aws_iam_user
+group by 1, 2
+order by 1;
+
+-- name: r31_iso_week_to_char
+select to_char(create_date, 'IYYY-IW') as iso_week, to_char(create_date, 'WW') as week, extract(isodow from create_date) as isodow, count(*) as n
+from aws_iam_role
+group by 1, 2, 3
+order by 1, 2, 3;
+
+-- name: r31_date_plus_interval_expiry
+select name, account_id, create_date + interval '90 days' as rotate_by, (create_date + interval '1 month')::date as month_later,
+  create_date - interval '1 year 2 months' as back
+from aws_iam_user
+order by create_date, name
+limit 30;
+
+-- name: r31_make_interval_from_duration
+select name, account_id, make_interval(secs => max_session_duration) as session, make_interval(hours => (max_session_duration / 3600)::int) as hours
+from aws_iam_role
+order by max_session_duration desc, name, account_id
+limit 20;
+
+-- name: r31_extract_epoch_of_interval_parts
+select name, extract(epoch from make_interval(secs => max_session_duration)) as secs, date_part('hour', make_interval(secs => max_session_duration)) as hours,
+  extract(minute from interval '1 hour 90 minutes') as mins
+from aws_iam_role
+order by name, account_id
+limit 15;
+
+-- name: r31_justify_hours_interval
+select justify_hours(interval '50 hours') as a, justify_interval(interval '1 mon -1 hour') as b, justify_days(interval '65 days') as c,
+  interval '1 day' * 1.5 as d, interval '3 hours' / 4 as e;
+
+-- name: r31_generate_series_days_left_join
+select d::date as day, count(e.event_id) as events
+from generate_series(timestamptz '2019-01-01 00:00:00+00', timestamptz '2019-01-10 00:00:00+00', interval '1 day') as d
+  left join aws_cloudtrail_trail_event as e on e.event_time >= d and e.event_time < d + interval '1 day'
+group by d
+order by d;
+
+-- name: r31_timestamptz_compare_with_text
+select name, account_id, create_date > '2019-06-01' as after_june_2019, create_date::date = '2019-06-27' as on_day
+from aws_iam_role
+order by create_date, name
+limit 25;
+
+-- name: r31_credential_report_days_since_text
+select user_name, account_id, (date_part('day', generated_time - password_last_used))::int as idle_days,
+  coalesce(to_char(password_last_used, 'YYYY-MM-DD'), 'never') as last_login
+from aws_iam_credential_report
+order by idle_days desc nulls last, user_name, account_id
+limit 40;
+
+-- name: r31_key_age_extract_days_numeric
+select user_name, account_id, extract(day from generated_time - access_key_1_last_rotated) as key1_age,
+  round(extract(epoch from generated_time - access_key_1_last_rotated) / 86400, 1) as key1_days
+from aws_iam_credential_report
+where access_key_1_active
+order by user_name, account_id;
+
+-- name: r31_exists_correlated_active_key
+select u.name, u.account_id,
+  exists (select 1 from aws_iam_access_key as k where k.user_name = u.name and k.account_id = u.account_id and k.status = 'Active') as has_active_key
+from aws_iam_user as u
+order by 1, 2;
+
+-- name: r31_not_exists_unused_policy
+select p.name, p.account_id
+from aws_iam_policy as p
+where not p.is_aws_managed
+  and not exists (select 1 from aws_iam_role as r where r.attached_policy_arns ? p.arn)
+  and not exists (select 1 from aws_iam_user as u where u.attached_policy_arns ? p.arn)
+order by 1, 2;
+
+-- name: r31_group_rollup_paths
+select account_id, path, count(*) as roles, grouping(account_id, path) as g
+from aws_iam_role
+group by rollup (account_id, path)
+order by account_id nulls last, path nulls last;
+
+-- name: r31_grouping_sets_users
+select account_id, mfa_enabled, count(*) as n
+from aws_iam_user
+group by grouping sets ((account_id), (mfa_enabled), ())
+order by account_id nulls first, mfa_enabled nulls first, n;
+
+-- name: r31_bool_and_or_every
+select account_id, bool_and(mfa_enabled) as all_mfa, bool_or(mfa_enabled) as any_mfa, every(path = '/') as all_root_path
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r31_percent_format_round
+select account_id, round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1) || '%' as mfa_share,
+  to_char(100.0 * count(*) filter (where mfa_enabled) / count(*), 'FM990.00') as mfa_formatted
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r31_to_char_numbers
+select max_session_duration, to_char(max_session_duration, '999,999') as grouped, to_char(max_session_duration, 'FM000000') as padded,
+  to_char(max_session_duration / 3600.0, 'FM99.99') as hours, to_char(-max_session_duration, 'S99999') as signed
+from aws_iam_role
+group by max_session_duration
+order by max_session_duration;
+
+-- name: r31_format_and_lpad
+select format('%s (%s)', name, account_id) as label, lpad(max_session_duration::text, 6, '0') as padded, format('%-20s|', name) as left_aligned,
+  format('%I', name) as ident, format('%L', description) as literal
+from aws_iam_role
+order by name, account_id
+limit 20;
+
+-- name: r31_nulls_ordering_last_used
+select name, account_id, role_last_used_date
+from aws_iam_role
+order by role_last_used_date desc nulls last, name, account_id
+limit 30;
+
+-- name: r31_nulls_first_asc_default_desc
+select name, account_id, password_last_used
+from aws_iam_user
+order by password_last_used desc, name, account_id
+limit 30;
+
+-- name: r31_casts_between_text_jsonb_int_bool
+select '42'::int + 1 as i, 'yes'::bool as b, 1::bool as ib, true::int as bi, '{"a": [1, 2]}'::jsonb -> 'a' as arr,
+  ('{"n": 7}'::jsonb -> 'n')::int as n, ('{"f": true}'::jsonb -> 'f')::bool as f, to_jsonb(3)::text as t, '3.50'::jsonb::numeric as num;
+
+-- name: r31_json_number_to_int_from_data
+select name, account_id, (jsonb_build_object('d', max_session_duration) -> 'd')::int / 60 as minutes, (to_jsonb(max_session_duration))::text as txt
+from aws_iam_role
+where max_session_duration is not null
+order by name, account_id
+limit 20;
+
+-- name: r31_text_collate_c_compare
+select name, name < 'M' collate "C" as before_m, lower(name) < 'm' as lower_before_m
+from aws_iam_user
+order by name collate "C", account_id
+limit 30;
+
+-- name: r31_order_by_collate_posix
+select path, count(*) as roles from aws_iam_role group by path order by path collate "POSIX";
+
+-- name: r31_text_functions_on_arns
+select arn, initcap(split_part(arn, ':', 3)) as service, left(arn, 12) as prefix, right(arn, 6) as suffix, reverse(split_part(arn, '/', -1)) as rev,
+  position('/' in arn) as first_slash, length(arn) - length(replace(arn, '/', '')) as slashes
+from aws_iam_role
+order by arn
+limit 20;
+
+-- name: r31_string_to_array_cardinality
+select name, cardinality(string_to_array(trim(both '/' from path), '/')) as depth, array_to_string(string_to_array(arn, ':'), ' | ') as parts
+from aws_iam_role
+order by depth desc, name, account_id
+limit 20;
+
+-- name: r31_unnest_with_ordinality_arn_parts
+select r.name, p.part, p.n
+from aws_iam_role as r, unnest(string_to_array(r.arn, ':')) with ordinality as p(part, n)
+where r.name like 'a%'
+order by r.name, r.account_id, p.n
+limit 40;
+
+-- name: r31_array_position_and_remove
+select name, array_position(array['/', '/service-role/', '/aws-service-role/'], path) as path_rank, array_remove(string_to_array(path, '/'), '') as segments
+from aws_iam_role
+order by path_rank nulls last, name, account_id
+limit 30;
+
+-- name: r31_md5_and_encode
+select name, md5(arn) as digest, encode(convert_to(name, 'UTF8'), 'base64') as b64, encode(sha256(convert_to(arn, 'UTF8')), 'hex') as sha
+from aws_iam_group
+order by name, account_id
+limit 15;
+
+-- name: r31_overlay_and_translate
+select name, overlay(arn placing '************' from 14 for 12) as masked, translate(name, 'aeiou', 'AEIOU') as vowels, btrim(path, '/') as trimmed
+from aws_iam_user
+order by name, account_id
+limit 20;
+
+-- name: r31_starts_with_and_ilike
+select name, starts_with(name, 'AWS') as aws_named, name ilike '%admin%' as admin_like, name !~~* '%test%' as not_test
+from aws_iam_role
+order by name, account_id
+limit 30;
+
+-- name: r31_window_running_count_users
+select name, account_id, create_date, count(*) over (partition by account_id order by create_date, name) as running,
+  row_number() over (partition by account_id order by create_date desc, name) as newest_rank
+from aws_iam_user
+order by account_id, create_date, name;
+
+-- name: r31_window_percent_rank_cume_dist
+select name, max_session_duration, percent_rank() over (order by max_session_duration) as pr, cume_dist() over (order by max_session_duration) as cd
+from aws_iam_role
+order by max_session_duration, name, account_id
+limit 30;
+
+-- name: r31_window_lead_next_role
+select name, account_id, create_date, lead(name) over (partition by account_id order by create_date, name) as next_role,
+  lead(create_date, 1, create_date) over (partition by account_id order by create_date, name) - create_date as until_next
+from aws_iam_role
+order by account_id, create_date, name
+limit 40;
+
+-- name: r31_window_range_interval_frame
+select event_id, event_time, count(*) over (order by event_time range between interval '1 hour' preceding and current row) as last_hour
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 40;
+
+-- name: r31_window_sum_filter_over
+select account_id, name, sum(max_session_duration) filter (where path = '/') over (partition by account_id) as root_path_total,
+  avg(max_session_duration) over (partition by account_id) as avg_duration
+from aws_iam_role
+order by account_id, name
+limit 30;
+
+-- name: r31_nth_value_window
+select distinct account_id, nth_value(name, 2) over (partition by account_id order by create_date, name rows between unbounded preceding and unbounded following) as second_role
+from aws_iam_role
+order by account_id;
+
+-- name: r31_scalar_subquery_in_select_max
+select u.name, u.account_id,
+  (select max(k.create_date) from aws_iam_access_key as k where k.user_name = u.name and k.account_id = u.account_id) as newest_key
+from aws_iam_user as u
+order by newest_key desc nulls last, u.name, u.account_id
+limit 30;
+
+-- name: r31_in_subquery_groups_members
+select g.name, g.account_id, jsonb_array_length(g.users) as members
+from aws_iam_group as g
+where g.account_id in (select account_id from aws_iam_user group by account_id having count(*) > 1)
+order by members desc, g.name, g.account_id;
+
+-- name: r31_user_groups_names_agg
+select u.name, u.account_id, string_agg(g ->> 'GroupName', ', ' order by g ->> 'GroupName') as groups
+from aws_iam_user as u left join lateral jsonb_array_elements(u.groups) as g on true
+group by u.name, u.account_id
+order by u.name, u.account_id;
+
+-- name: r31_left_join_lateral_on_condition
+select r.name, r.account_id, s ->> 'Effect' as effect
+from aws_iam_role as r
+  left join lateral jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s on s ->> 'Effect' = 'Deny'
+order by 1, 2
+limit 30;
+
+-- name: r31_jsonb_array_elements_in_select_with_ordinality_cte
+with e as (
+  select p.name, s.value as stmt, s.ordinality as n
+  from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as s
+  where not p.is_aws_managed
+)
+select name, n, stmt ->> 'Effect' as effect, stmt ? 'Condition' as conditional
+from e
+order by name, n;
+
+-- name: r31_jsonb_each_value_types
+select jsonb_typeof(v.value) as kind, count(*) as n
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy -> 'Statement') as s, jsonb_each(s) as v
+group by 1
+order by 1;
+
+-- name: r31_jsonb_object_keys_statement_keys
+select k, count(*) as n
+from aws_iam_policy as p,
+  jsonb_array_elements(case jsonb_typeof(p.policy -> 'Statement') when 'array' then p.policy -> 'Statement' else jsonb_build_array(p.policy -> 'Statement') end) as s,
+  jsonb_object_keys(s) as k
+where p.policy is not null
+group by k
+order by n desc, k;
+
+-- name: r31_jsonb_text_cast_like
+select name, account_id
+from aws_iam_role
+where assume_role_policy::text like '%sts:AssumeRoleWithWebIdentity%' or assume_role_policy::text like '%saml%'
+order by name, account_id;
+
+-- name: r31_jsonb_contained_by
+select name, account_id, tags <@ '{"Environment": "production", "Team": "security"}'::jsonb as subset
+from aws_iam_role
+where tags is not null
+order by subset desc, name, account_id
+limit 30;
+
+-- name: r31_jsonb_array_contains_scalar
+select p.name, p.account_id
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where s -> 'Resource' @> '"*"' and s ->> 'Effect' = 'Allow' and not p.is_aws_managed
+group by p.name, p.account_id
+order by 1, 2;
+
+-- name: r31_jsonb_equality_of_documents
+select a.name, b.name as same_as, a.account_id
+from aws_iam_role as a join aws_iam_role as b
+  on a.account_id = b.account_id and a.name < b.name and a.assume_role_policy_std = b.assume_role_policy_std
+order by 1, 2, 3
+limit 30;
+
+-- name: r31_to_jsonb_array_agg_and_jsonb_array_length
+select account_id, to_jsonb(array_agg(name order by name)) as names, jsonb_array_length(to_jsonb(array_agg(name))) as n
+from aws_iam_group
+group by account_id
+order by account_id;
+
+-- name: r31_jsonb_build_array_and_pretty
+select name, jsonb_build_array(name, max_session_duration, path = '/', null) as tuple
+from aws_iam_role
+order by name, account_id
+limit 10;
+
+-- name: r31_jsonb_object_agg_tags
+select account_id, jsonb_object_agg(name, max_session_duration) as durations
+from aws_iam_role
+where path = '/'
+group by account_id
+order by account_id;
+
+-- name: r31_cte_materialized_twice_join
+with admins as materialized (
+  select distinct r.arn, r.account_id
+  from aws_iam_role as r, jsonb_array_elements_text(r.attached_policy_arns) as a
+  where a like '%AdministratorAccess'
+)
+select a.account_id, count(*) as admin_roles, (select count(*) from admins) as total
+from admins as a
+group by a.account_id
+order by a.account_id;
+
+-- name: r31_recursive_cte_path_prefixes
+with recursive prefixes(path, rest) as (
+  select distinct '/'::text, substr(path, 2) from aws_iam_role where path <> '/'
+  union
+  select prefixes.path || split_part(rest, '/', 1) || '/', substr(rest, length(split_part(rest, '/', 1)) + 2)
+  from prefixes where rest <> ''
+)
+select distinct path from prefixes order by path;
+
+-- name: r31_union_all_principals_kinds
+select 'user' as kind, name, account_id, create_date from aws_iam_user
+union all
+select 'role', name, account_id, create_date from aws_iam_role
+union all
+select 'group', name, account_id, create_date from aws_iam_group
+order by create_date desc, kind, name
+limit 40;
+
+-- name: r31_except_and_intersect_accounts
+select account_id from aws_iam_role
+intersect
+select account_id from aws_iam_user
+except
+select account_id from aws_iam_group
+order by 1;
+
+-- name: r31_case_status_reason_plain
+select name, account_id,
+  case when not mfa_enabled and login_profile is not null then 'alarm' when not mfa_enabled then 'info' else 'ok' end as status,
+  name || case when mfa_enabled then ' has MFA.' else ' has no MFA' || coalesce(' (console password since ' || (login_profile ->> 'CreateDate') || ')', '') || '.' end as reason
+from aws_iam_user
+order by name, account_id;
+
+-- name: r31_coalesce_arrays_and_objects
+select name, account_id, coalesce(tags, '{}'::jsonb) as tags, coalesce(groups, '[]'::jsonb) as groups, coalesce(jsonb_array_length(mfa_devices), 0) as mfa
+from aws_iam_user
+order by name, account_id;
+
+-- name: r31_greatest_least_timestamps
+select user_name, account_id, greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_activity,
+  least(user_creation_time, password_last_changed) as first_event
+from aws_iam_credential_report
+order by last_activity desc nulls last, user_name, account_id;
+
+-- name: r31_numeric_division_and_modulo
+select max_session_duration, max_session_duration / 3600 as int_hours, max_session_duration % 3600 as rest, max_session_duration / 3600.0 as exact_hours,
+  (max_session_duration::numeric / 7)::numeric(10, 3) as sevenths
+from aws_iam_role
+group by max_session_duration
+order by max_session_duration;
+
+-- name: r31_avg_and_stddev_round
+select account_id, round(avg(max_session_duration), 2) as avg_dur, round(stddev_pop(max_session_duration)::numeric, 3) as sd, min(max_session_duration), max(max_session_duration)
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r31_count_distinct_multiple
+select account_id, count(distinct path) as paths, count(distinct permissions_boundary_arn) as boundaries, count(role_last_used_date) as used
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r31_having_filter_count
+select event_source, count(*) as n
+from aws_cloudtrail_trail_event
+group by event_source
+having count(*) filter (where read_only) > count(*) filter (where not read_only)
+order by n desc, event_source;
+
+-- name: r31_bool_text_cast_concat
+select name, account_id, 'mfa=' || mfa_enabled as mfa_text, mfa_enabled::text as t, (login_profile is not null)::int as console
+from aws_iam_user
+order by name, account_id;
+
+-- name: r31_int_text_compare_cast
+select name, max_session_duration::text as txt, max_session_duration::text < '4000' as text_less, max_session_duration < 4000 as int_less
+from aws_iam_role
+order by name, account_id
+limit 20;
+
+-- name: r31_access_key_age_buckets
+select case when create_date > timestamptz '2020-01-01 00:00:00+00' then 'recent' when create_date > timestamptz '2017-01-01 00:00:00+00' then 'old' else 'ancient' end as bucket,
+  count(*) as keys, min(create_date) as oldest
+from aws_iam_access_key
+group by 1
+order by oldest;
+
+-- name: r31_access_key_status_pivot
+select account_id, count(*) filter (where status = 'Active') as active, count(*) filter (where status = 'Inactive') as inactive,
+  max(create_date) filter (where status = 'Active') as newest_active
+from aws_iam_access_key
+group by account_id
+order by account_id;
+
+-- name: r31_trail_bools_and_selectors
+select name, account_id, is_multi_region_trail, log_file_validation_enabled,
+  coalesce(jsonb_array_length(event_selectors), 0) as selectors, event_selectors -> 0 ->> 'ReadWriteType' as rw
+from aws_cloudtrail_trail
+order by name, account_id, region;
+
+-- name: r31_regexp_replace_global_flag
+select name, regexp_replace(name, '[aeiou]', '*', 'g') as masked_all, regexp_replace(name, '[aeiou]', '*') as masked_first, regexp_replace(name, 'A', 'a', 'gi') as lower_a
+from aws_iam_role
+order by name, account_id
+limit 20;
+
+-- name: r31_regexp_split_to_table_paths
+select r.name, seg
+from aws_iam_role as r, regexp_split_to_table(trim(both '/' from r.path), '/') as seg
+where r.path <> '/'
+order by r.name, r.account_id, seg;
+
+-- name: r31_regexp_matches_global_actions
+select p.name, m[1] as service
+from aws_iam_policy as p, regexp_matches(p.policy::text, '"([a-z0-9-]+):[A-Za-z*]+"', 'g') as m
+where not p.is_aws_managed
+order by 1, 2
+limit 40;
+
+-- name: r31_regexp_count_and_like_escape
+select name, regexp_count(arn, '/') as slashes, name like '%\_%' as has_underscore, name like '%!_%' escape '!' as has_underscore_bang
+from aws_iam_role
+order by name, account_id
+limit 25;
+
+-- name: r31_substring_similar_pattern
+select name, substring(name from '[0-9]+') as digits, substring(name, 1, 5) as head, name similar to '%(Role|role)%' as role_named
+from aws_iam_role
+order by name, account_id
+limit 25;
+
+-- name: r31_split_part_negative_index
+select arn, split_part(arn, '/', -1) as last, split_part(arn, '/', -2) as before_last, split_part(arn, ':', 6) as resource
+from aws_iam_policy
+where not is_aws_managed
+order by arn;
+
+-- name: r31_in_list_and_any_array
+select name, account_id, path = any(array['/', '/service-role/']) as common_path, name in ('admin', 'Admin', 'root') as admin_name,
+  max_session_duration > all(array[3600, 7200]) as beyond_two_hours
+from aws_iam_role
+order by name, account_id
+limit 30;
+
+-- name: r31_ltrim_rtrim_chars
+select distinct path, ltrim(path, '/') as l, rtrim(path, '/') as r, btrim(path, '/-') as b, repeat('-', length(path)) as rule
+from aws_iam_role
+order by path;
+
+-- name: r31_event_time_between_and_date_cast
+select event_time::date as day, count(*) as n, min(event_time)::time as first_time
+from aws_cloudtrail_trail_event
+where event_time between timestamptz '2000-01-01 00:00:00+00' and timestamptz '2030-01-01 00:00:00+00'
+group by 1
+order by 1
+limit 30;
+
+-- name: r31_timestamptz_at_time_zone
+select event_id, event_time, event_time at time zone 'America/New_York' as new_york, (event_time at time zone 'UTC')::date as utc_day
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 20;
+
+-- name: r31_to_char_timestamp_variants
+select event_id, to_char(event_time, 'Mon DD, YYYY HH12:MI AM') as a, to_char(event_time, 'FMMonth FMDD') as b, to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as c,
+  to_char(event_time, 'DDD J') as d
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 20;
+
+-- name: r31_date_part_epoch_and_julian
+select name, date_part('epoch', create_date) as epoch, extract(year from create_date) as y, date_part('doy', create_date) as doy, extract(quarter from create_date) as q
+from aws_iam_group
+order by name, account_id
+limit 20;
+
+-- name: r31_age_single_argument_pinned
+select name, account_id, age(timestamp '2025-06-30 00:00:00', create_date::timestamp) as age_ts, date_part('month', age(timestamp '2025-06-30', create_date::timestamp)) as months
+from aws_iam_group
+order by name, account_id
+limit 20;
+
+-- name: r31_interval_comparisons_and_ordering
+select name, account_id, timestamptz '2025-01-01 00:00:00+00' - create_date as since, (timestamptz '2025-01-01 00:00:00+00' - create_date) > interval '5 years' as old
+from aws_iam_role
+order by since desc, name, account_id
+limit 25;
+
+-- name: r31_interval_text_and_sum
+select account_id, sum(timestamptz '2025-01-01 00:00:00+00' - create_date) as total_age, avg(timestamptz '2025-01-01 00:00:00+00' - create_date) as avg_age,
+  (max(create_date) - min(create_date))::text as span
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r31_date_minus_date_and_integer
+select name, account_id, date '2025-01-01' - create_date::date as days, create_date::date + 30 as plus_30
+from aws_iam_policy
+where not is_aws_managed
+order by name, account_id, days;
+
+-- name: r31_events_string_agg_ordered_by_time
+select username, string_agg(event_name, ' > ' order by event_time, event_id) as sequence
+from aws_cloudtrail_trail_event
+where username is not null and event_source = 'iam.amazonaws.com'
+group by username
+order by username
+limit 20;
+
+-- name: r31_events_array_agg_distinct_regions
+select username, array_agg(distinct aws_region) as regions, array_length(array_agg(distinct aws_region), 1) as n
+from aws_cloudtrail_trail_event
+where username is not null
+group by username
+order by n desc, username
+limit 25;
+
+-- name: r31_events_mode_and_count
+select event_source, mode() within group (order by event_name) as most_common, count(*) as n
+from aws_cloudtrail_trail_event
+group by event_source
+order by n desc, event_source
+limit 20;
+
+-- name: r31_events_tls_details_version
+select tls_details ->> 'tlsVersion' as tls, tls_details ->> 'cipherSuite' as cipher, count(*) as n
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by n desc, 1 nulls last, 2 nulls last
+limit 20;
+
+-- name: r31_events_assumed_role_arn_parse
+select split_part(user_identity ->> 'arn', '/', 2) as role_name, count(*) as n, count(distinct split_part(user_identity ->> 'arn', '/', 3)) as sessions
+from aws_cloudtrail_trail_event
+where user_identity ->> 'type' = 'AssumedRole'
+group by 1
+order by n desc, 1
+limit 20;
+
+-- name: r31_events_mfa_authenticated_cast
+select username, (user_identity #>> '{sessionContext,attributes,mfaAuthenticated}')::bool as mfa, count(*) as n
+from aws_cloudtrail_trail_event
+where user_identity #>> '{sessionContext,attributes,mfaAuthenticated}' is not null
+group by 1, 2
+order by 1 nulls first, 2;
+
+-- name: r31_events_console_login_additional_data
+select event_time, username, response_elements ->> 'ConsoleLogin' as outcome, additional_event_data ->> 'MFAUsed' as mfa_used, additional_event_data -> 'MobileVersion' as mobile
+from aws_cloudtrail_trail_event
+where event_name = 'ConsoleLogin'
+order by event_time, event_id;
+
+-- name: r31_events_not_in_with_null_subquery
+select distinct event_name
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com' and event_name not in (select event_name from aws_cloudtrail_trail_event where read_only)
+order by event_name
+limit 30;
+
+-- name: r31_events_count_per_user_type_share
+select user_type, count(*) as n, round(100.0 * count(*) / sum(count(*)) over (), 2) as pct
+from aws_cloudtrail_trail_event
+group by user_type
+order by n desc, user_type nulls last;
+
+-- name: r31_events_timestamp_ms_math
+select event_id, timestamp_ms, timestamp_ms / 1000 as secs, to_timestamp(timestamp_ms / 1000.0) as ts
+from aws_cloudtrail_trail_event
+where timestamp_ms is not null
+order by event_time, event_id
+limit 15;
+
+-- name: r31_to_timestamp_and_epoch_roundtrip
+select name, to_timestamp(extract(epoch from create_date)) = create_date as same, to_timestamp(floor(extract(epoch from create_date)))::date as day
+from aws_iam_group
+order by name, account_id
+limit 15;
+
+-- name: r31_role_boundary_and_description_nullif
+select name, account_id, nullif(description, '') as description, coalesce(permissions_boundary_arn, 'none') as boundary, length(coalesce(description, '')) as description_length
+from aws_iam_role
+order by description_length desc, name, account_id
+limit 25;
+
+-- name: r31_instance_profile_arns_count
+select name, account_id, jsonb_array_length(instance_profile_arns) as profiles, instance_profile_arns ->> 0 as first_profile
+from aws_iam_role
+where jsonb_array_length(instance_profile_arns) > 0
+order by profiles desc, name, account_id;
+
+-- name: r31_group_attached_policy_arns_exists_any
+select g.name, g.account_id
+from aws_iam_group as g
+where exists (select 1 from jsonb_array_elements_text(g.attached_policy_arns) as a where a ilike '%admin%')
+order by 1, 2;
+
+-- name: r31_users_without_groups_anti_join
+select u.name, u.account_id
+from aws_iam_user as u
+  left join lateral jsonb_array_elements(u.groups) as g on true
+where g is null
+order by 1, 2;
+
+-- name: r31_policy_versions_default_and_count
+select name, account_id, default_version_id, jsonb_array_length(policy_versions) as versions,
+  (select v ->> 'VersionId' from jsonb_array_elements(policy_versions) as v where (v ->> 'IsDefaultVersion')::bool) as default_from_list
+from aws_iam_policy
+where not is_aws_managed and policy_versions is not null
+order by name, account_id;
+
+-- name: r31_policy_update_lag_days
+select name, account_id, update_date - create_date as lifetime, date_part('day', update_date - create_date) as days
+from aws_iam_policy
+where not is_aws_managed
+order by lifetime desc, name, account_id;
+
+-- name: r31_account_password_policy_text
+select account_id, minimum_password_length, concat_ws(', ', case when require_symbols then 'symbols' end, case when require_numbers then 'numbers' end, case when require_uppercase_characters then 'upper' end) as requires,
+  coalesce(max_password_age::text, 'never') as max_age
+from aws_iam_account_password_policy
+order by account_id;
+
+-- name: r31_organizations_accounts_status_join
+select a.name, a.status, a.joined_method, to_char(a.joined_timestamp, 'YYYY-MM') as joined_month
+from aws_organizations_account as a
+order by a.joined_timestamp, a.name;
+
+-- name: r31_numeric_literal_arithmetic
+select 1.50 * 2 as a, 10 / 4 as b, 10 / 4.0 as c, 10::numeric / 4 as d, round(2.5) as e, round(-2.5) as f, 7 % 3 as g, -7 % 3 as h, 2 ^ 10 as i, |/ 16 as j;
+
+-- name: r31_string_comparisons_with_case
+select name, upper(name) = upper('admin') as is_admin, name = 'Admin' as exact
+from aws_iam_role
+where lower(name) like '%admin%'
+order by name, account_id;
+
+-- name: r31_jsonb_exists_on_array_strings
+select name, account_id, akas ? arn as aka_is_arn, akas -> 0 as first_aka
+from aws_iam_user
+order by name, account_id
+limit 20;
+
+-- name: r31_jsonb_array_element_negative_and_text
+select name, account_id, attached_policy_arns ->> -1 as last_policy, attached_policy_arns -> 1 as second_policy
+from aws_iam_role
+where jsonb_array_length(attached_policy_arns) > 1
+order by name, account_id;
+
+-- name: r31_statement_count_cte_twice_compare
+with counts as (
+  select arn, account_id, jsonb_array_length(policy_std -> 'Statement') as n from aws_iam_policy where not is_aws_managed
+)
+select c.arn, c.n, c.n - (select avg(n) from counts as d where d.account_id = c.account_id) as above_avg
+from counts as c
+order by c.arn;
+
+-- name: r31_jsonb_typeof_counts_of_condition_values
+select jsonb_typeof(cv.value) as kind, count(*) as n
+from aws_iam_policy as p, jsonb_array_elements(p.policy_std -> 'Statement') as s, jsonb_each(s -> 'Condition') as c, jsonb_each(c.value) as cv
+group by 1
+order by 1;
+
+-- name: r31_jsonb_path_with_size
+select name, account_id, jsonb_path_query_first(policy_std, '$.Statement.size()') as statements, jsonb_path_query_first(policy_std, '$.Statement[0].Action.type()') as action_type
+from aws_iam_policy
+where not is_aws_managed
+order by name, account_id;
+
+-- name: r31_jsonb_path_match_operator
+select name, account_id, policy_std @? '$.Statement[*] ? (@.Effect == "Allow" && @.Resource[*] == "*")' as allows_star
+from aws_iam_policy
+where not is_aws_managed
+order by name, account_id;
+
+-- name: r31_to_char_interval_negative_fields
+select to_char(interval '-1 year -2 mons -3 days -04:05:06.789', 'YYYY YYY YY Y Y,YYY CC MM DD DDD WW W Q HH HH12 HH24 MI SS MS US SSSS AM pm FF2 Q') as a;
+
+-- name: r31_to_char_interval_carried_fields
+select to_char(interval '1 year 14 mons 40 days 27:05:06.5', 'YYYY YYY YY Y Y,YYY CC MM DD DDD WW W Q HH HH12 HH24 MI SS MS US SSSS AM pm FF2 Q DDth HH24TH') as b;
+
+-- name: r31_to_char_interval_suffixes_and_quotes
+select to_char(interval '5 days 3 hours', 'HHSP|DDTH|FMDDth|AMth|tmHH|FMx FXDD|"q\"x" \" \\ a.m. P.M.') as c;
+
+-- name: r31_to_char_interval_clock_edges
+select to_char(interval '12 hours', 'HH12 AM') as d, to_char(interval '-12 hours', 'HH12 AM') as e, to_char(interval '0', 'HH12 AM FMHH24') as f, to_char(interval '1 day -1 second', 'DD HH24:MI:SS') as g, to_char(interval '3000 years', 'Y,YYY CC') as h, to_char(interval '-25000 years', 'CC YYYY') as i;
+
+-- name: r31_percentile_cont_interval_quartiles_filter
+select username, percentile_cont(0.5) within group (order by gap) as median_gap, (percentile_cont(0.25) within group (order by gap))::text as q1, percentile_cont(0.9) within group (order by gap desc) filter (where gap > interval '1 second') as p90
+from (select username, event_time - lag(event_time) over (partition by username order by event_time, event_id) as gap from aws_cloudtrail_trail_event where username is not null) as g
+group by username order by username;
+
+-- name: r31_percentile_cont_interval_values_text
+select percentile_cont(0.3) within group (order by v)::text as a, percentile_cont(0.5) within group (order by v)::text as b, percentile_cont(1) within group (order by v)::text as c
+from (values (interval '1 mon'), (interval '3 days 04:00'), (null), (interval '-2 hours 30 minutes'), (interval '1 year 2 mons 3 days')) as t(v);
+
+-- name: r31_percentile_cont_interval_no_rows
+select percentile_cont(0.5) within group (order by v) as a from (values (interval '1 day')) as t(v) where false;
+
+-- name: r31_regexp_match_newline_sensitive_flags
+select v, regexp_match(v, '^b.*$', 'n') as n_flag, regexp_match(v, 'a.b', 's') as s_flag, regexp_match(v, '^b', 'p') as p_flag, regexp_match(v, 'a$', 'w') as w_flag, regexp_match(v, '^(x)\n(b)', 'm') as m_flag
+from (values (E'a\nb'), (E'x\nbz'), ('ab')) as t(v) order by v;
+
+-- name: r31_regexp_match_expanded_and_quoted_flags
+select name, regexp_match(arn, 'ROLE/(.*)$', 'ic') as m_ic, regexp_match(arn, ':role/(.*)$', 'c') as m_c, regexp_match(name, 'a w s # comment', 'xi') as m_x, regexp_match(arn, '.', 'q') as m_q, regexp_match(arn, 'role/(Ad)?', 'x') as opt
+from aws_iam_role order by name, account_id limit 30;
+
+-- name: r31_regexp_matches_global_ignore_case
+select m from aws_iam_role as r, regexp_matches(r.arn, ':ROLE/([a-z])', 'gi') as m order by 1 limit 20;
+
+-- name: r31_regexp_matches_global_newline_flag
+select v, regexp_matches(v, '^\w+$', 'gn') as m from (values (E'ab\ncd'), ('x y')) as t(v) order by v;
+
+-- name: r31_interval_times_fractions
+select interval '1 mon' * 0.5 as a, interval '1 mon 1 day' * 1.5 as b, interval '7 days' / 3 as c, interval '1 year' / 7 as d, interval '1 day 3 hours' * 0.3 as e, interval '-1 mon -5 days' * 0.7 as f, 0.25 * interval '3 days' as g;
+
+-- name: r31_interval_scaled_per_role
+select name, make_interval(secs => max_session_duration) * 1.5 as a, (timestamptz '2025-01-01 00:00:00+00' - create_date) / 3 as b, (timestamptz '2025-01-01 00:00:00+00' - create_date) * 0.1 as c from aws_iam_role order by name, account_id limit 20;
+
+
+-- name: r31_jsonpath_like_regex_and_starts_with
+select name, account_id, jsonb_path_query_array(policy_std, '$.Statement[*].Action[*] ? (@ like_regex "^iam:(create|delete)" flag "i")') as iam_writes,
+  jsonb_path_exists(policy_std, '$.Statement[*].Resource[*] ? (@ starts with "arn:aws:s3")') as touches_s3
+from aws_iam_policy where not is_aws_managed order by name, account_id;
+
+-- name: r31_jsonpath_last_and_size_filter
+select name, account_id, jsonb_path_query_first(policy_std, '$.Statement[last].Effect') as last_effect,
+  jsonb_path_query_array(policy_std, '$.Statement[*] ? (@.Action.size() > 2).Sid') as big_sids
+from aws_iam_policy where not is_aws_managed order by name, account_id;
+
+-- name: r31_jsonpath_vars_argument
+select name, account_id, jsonb_path_exists(policy_std, '$.Statement[*].Action[*] ? (@ == $act)', jsonb_build_object('act', 'iam:passrole')) as passes_role
+from aws_iam_policy where not is_aws_managed order by name, account_id;
+
+-- name: r31_jsonpath_exists_filter_nested
+select name, account_id, jsonb_path_exists(assume_role_policy_std, '$.Statement[*] ? (exists (@.Condition))') as conditional
+from aws_iam_role order by name, account_id limit 40;
+
+-- name: r31_string_agg_desc_nulls_first
+select account_id, string_agg(coalesce(permissions_boundary_arn, '-'), ',' order by role_last_used_date desc nulls first, name) as boundaries
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_array_agg_distinct_desc
+select account_id, array_agg(distinct path order by path desc) as paths from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_count_filter_over_partition
+select name, account_id, count(*) filter (where mfa_enabled) over (partition by account_id) as mfa_users, count(*) over (partition by account_id) as users
+from aws_iam_user order by account_id, name;
+
+-- name: r31_lag_with_default_text
+select name, account_id, lag(name, 2, 'none') over (partition by account_id order by create_date, name) as two_before
+from aws_iam_role order by account_id, create_date, name limit 40;
+
+-- name: r31_window_groups_exclude_current
+select name, max_session_duration, sum(max_session_duration) over (order by max_session_duration groups between 1 preceding and 1 following exclude current row) as neighbours
+from aws_iam_role where max_session_duration is not null order by max_session_duration, name, account_id limit 40;
+
+-- name: r31_to_char_tz_and_offset
+select event_id, to_char(event_time, 'YYYY-MM-DD HH24:MI:SS TZ') as with_zone, to_char(event_time, 'OF') as offset_text, to_char(event_time, 'TZH:TZM') as tzh
+from aws_cloudtrail_trail_event order by event_time, event_id limit 10;
+
+-- name: r31_extract_week_century_millennium
+select name, extract(week from create_date) as week, extract(century from create_date) as century, date_part('millennium', create_date) as millennium,
+  extract(epoch from create_date::date) as day_epoch, extract(julian from create_date::date) as julian
+from aws_iam_group order by name, account_id limit 20;
+
+-- name: r31_age_of_dates_and_date_plus_time
+select name, age(date '2025-01-01', create_date::date) as age_days, create_date::date + time '12:30' as noon_half, create_date::date + interval '1 day' as next_day
+from aws_iam_group order by name, account_id limit 20;
+
+-- name: r31_date_trunc_week_and_zone
+select name, date_trunc('week', create_date) as week_start, date_trunc('day', create_date, 'America/New_York') as ny_day, date_trunc('month', create_date)::date as month_start
+from aws_iam_group order by name, account_id limit 20;
+
+-- name: r31_timestamptz_text_casts
+select name, create_date::text as txt, create_date::varchar(10) as day_text, cast(create_date as date)::text as date_text, (create_date at time zone 'UTC')::text as wall
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r31_jsonb_typeof_null_and_is_distinct
+select name, account_id, jsonb_typeof(login_profile -> 'PasswordResetRequired') as t, (login_profile ->> 'UserName') is distinct from name as differs
+from aws_iam_user where login_profile is not null order by name, account_id;
+
+-- name: r31_collate_c_desc_and_min
+select account_id, min(name collate "C") as first_c, max(name) as last_name, string_agg(name, ',' order by name collate "C" desc) as names_desc
+from aws_iam_group group by account_id order by account_id;
+
+-- name: r31_case_sensitive_text_comparison
+select name, name < 'a' as upper_first, upper(name) collate "C" > 'M' as after_m, 'B' < 'a' as codepoint
+from aws_iam_group order by name, account_id limit 20;
+
+-- name: r31_ilike_any_and_not_like_all
+select name, account_id, name ilike any (array['%admin%', '%power%']) as privileged, name not like all (array['AWS%', 'aws%']) as not_aws
+from aws_iam_role order by name, account_id limit 40;
+
+-- name: r31_numeric_casts_and_formatting
+select account_id, cast(avg(max_session_duration) as decimal(10, 2)) as avg_dec, (sum(max_session_duration) / 3600.0)::numeric(8, 1) as hours,
+  to_char(avg(max_session_duration), '99990D00') as formatted, round(avg(max_session_duration)::numeric, 2)::text || ' s' as txt
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_generate_series_index_into_array
+select p.name, i, p.policy_std -> 'Statement' -> (i - 1) ->> 'Effect' as effect
+from aws_iam_policy as p, generate_series(1, jsonb_array_length(p.policy_std -> 'Statement')) as i
+where not p.is_aws_managed order by p.name, p.account_id, i;
+
+-- name: r31_ordinality_max_per_policy
+with s as (
+  select p.arn, e.ordinality as n from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as e where not p.is_aws_managed
+)
+select arn, max(n) as statements, count(*) = max(n) as consistent from s group by arn order by arn;
+
+-- name: r31_coalesce_jsonb_agg_filter_empty
+select g.name, g.account_id, coalesce(jsonb_agg(u ->> 'UserName') filter (where u ->> 'UserName' like 'a%'), '[]'::jsonb) as a_users
+from aws_iam_group as g left join lateral jsonb_array_elements(g.users) as u on true
+group by g.name, g.account_id order by g.name, g.account_id;
+
+-- name: r31_exists_over_action_text_elements
+select p.name, p.account_id
+from aws_iam_policy as p
+where exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') as s, jsonb_array_elements_text(s -> 'Action') as a where a like 'iam:%' and s ->> 'Effect' = 'Allow')
+order by 1, 2;
+
+-- name: r31_cte_in_union_twice
+with roles as (select name, account_id, path from aws_iam_role)
+select 'service' as kind, count(*) as n from roles where path like '/service-role/%' or path like '/aws-service-role/%'
+union all
+select 'custom', count(*) from roles where path not like '%service-role/%'
+order by kind;
+
+-- name: r31_text_array_overlap_and_contains
+select name, account_id, string_to_array(path, '/') && '{service-role,aws-service-role}'::text[] as service_path, '{a}'::text[] <@ string_to_array(name, '-') as has_a
+from aws_iam_role order by name, account_id limit 30;
+
+-- name: r31_left_right_negative_substr
+select name, left(name, -3) as without_last3, right(name, -3) as without_first3, substr(name, -1, 3) as odd_substr, substr(name, 3) as from3
+from aws_iam_group order by name, account_id limit 20;
+
+-- name: r31_concat_mixed_values
+select name, concat(name, null, 1.50, true, create_date::date) as c, concat_ws('|', name, null, path, 2) as cw
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r31_to_jsonb_timestamps_in_objects
+select name, jsonb_build_object('created', create_date, 'day', create_date::date) as doc, to_jsonb(create_date) as t
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r31_jsonb_set_insert_and_path_delete
+select name, jsonb_set(tags_src, '{0,Value}', '"x"', false) as set0, jsonb_insert('{"a": [1, 2]}'::jsonb, '{a,1}', to_jsonb(name)) as ins, tags_src #- '{0}' as dropped
+from aws_iam_role where jsonb_array_length(tags_src) > 0 order by name, account_id limit 20;
+
+-- name: r31_jsonb_int_index_on_object_is_null
+select name, tags ->> 0 as idx_on_object, akas ->> 0 as idx_on_array, tags -> 'missing' -> 'deeper' as missing
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r31_text_cast_to_jsonb_exists
+select name, account_id, assume_role_policy_document::jsonb ? 'Statement' as has_statement, (assume_role_policy_document::jsonb -> 'Version') as version
+from aws_iam_role where assume_role_policy_document like '{%' order by name, account_id limit 30;
+
+-- name: r31_epoch_floor_days_int
+select name, floor(extract(epoch from timestamptz '2025-01-01 00:00:00+00' - create_date) / 86400)::int as days, extract(epoch from create_date)::bigint as epoch_int,
+  date_part('epoch', interval '1 day 2 hours') as interval_epoch
+from aws_iam_group order by name, account_id limit 20;
+
+-- name: r31_make_and_to_timestamp_functions
+select make_timestamptz(2024, 2, 29, 12, 30, 15.5, 'UTC') as a, make_date(2024, 2, 29) as b, to_date('2024-03-05', 'YYYY-MM-DD') as c,
+  to_timestamp('2024-03-05 10:20', 'YYYY-MM-DD HH24:MI') as d, timezone('UTC', timestamptz '2024-03-05 10:20:00+02') as e, make_time(8, 15, 0) as f;
+
+-- name: r31_date_difference_integer_compare
+select name, account_id, date '2025-01-01' - create_date::date > 900 as old, (date '2025-01-01' - create_date::date) / 7 as weeks
+from aws_iam_role order by name, account_id limit 30;
+
+-- name: r31_row_value_in_subquery
+select u.name, u.account_id, (u.name, u.account_id) in (select k.user_name, k.account_id from aws_iam_access_key k where k.status = 'Active') as active_key
+from aws_iam_user as u order by 1, 2;
+
+-- name: r31_count_distinct_row_values
+select count(distinct (user_name, account_id)) as users_with_keys, count(distinct user_name) as names from aws_iam_access_key;
+
+-- name: r31_between_symmetric
+select name, max_session_duration between symmetric 7200 and 3600 as mid_range from aws_iam_role order by name, account_id limit 20;
+
+-- name: r31_bool_or_over_partition
+select name, account_id, bool_or(mfa_enabled) over (partition by account_id) as any_mfa, every(mfa_enabled) over (partition by account_id) as all_mfa
+from aws_iam_user order by account_id, name;
+
+-- name: r31_string_agg_window_running
+select name, account_id, string_agg(name, ',') over (partition by account_id order by create_date, name rows between 2 preceding and current row) as last_three
+from aws_iam_group order by account_id, create_date, name;
+
+-- name: r31_lower_equals_any_subquery
+select name, account_id from aws_iam_role where lower(name) = any (select lower(user_name) from aws_iam_access_key) order by 1, 2;
+
+-- name: r31_not_exists_except
+select account_id from aws_iam_role as r where not exists (select account_id from aws_iam_user except select account_id from aws_iam_group where account_id = r.account_id) group by account_id order by 1;
+
+-- name: r31_offset_fetch_first
+select name, account_id from aws_iam_role order by name, account_id offset 5 rows fetch first 10 rows only;
+
+-- name: r31_nullif_jsonb_empty_array
+select name, account_id, nullif(attached_policy_arns, '[]'::jsonb) as attached, nullif(tags, '{}') is null as untagged
+from aws_iam_role order by name, account_id limit 30;
+
+-- name: r31_jsonb_each_text_regex_values
+select r.name, t.key, t.value from aws_iam_role as r, jsonb_each_text(r.tags) as t where t.value ~ '^[0-9]+$' or t.key ~* 'owner' order by 1, 2;
+
+-- name: r31_regexp_replace_backrefs
+select name, regexp_replace(arn, '^arn:aws:iam::(\d+):role/(.*)$', '\2@\1') as swapped, regexp_replace(name, '(\w)(\w*)', '\2\1', 'g') as pig
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r31_split_part_int_cast
+select arn, split_part(arn, ':', 5)::bigint % 1000 as account_tail from aws_iam_role order by arn limit 20;
+
+-- name: r31_format_positional_and_jsonb
+select format('%1$s/%1$s:%2$s', name, path) as twice, format('%s', tags) as tags_text, format('%s', max_session_duration) as dur
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r31_to_char_count_group
+select account_id, to_char(count(*), 'FM999G999') as roles, to_char(count(*) * 1000, '9G999G999') as scaled from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_extract_fields_of_intervals
+select extract(day from interval '36 hours') as a, extract(hour from interval '36 hours') as b, extract(epoch from interval '1 mon') as c, date_part('day', interval '1 mon 40 days') as d,
+  extract(year from interval '27 mons') as e, extract(month from interval '-27 mons') as f;
+
+-- name: r31_interval_justify_text_from_events
+select username, justify_hours(max(event_time) - min(event_time)) as span, (max(event_time) - min(event_time))::text as raw
+from aws_cloudtrail_trail_event where username is not null group by username order by username limit 20;
+
+-- name: r31_jsonb_array_elements_text_distinct_count
+select count(distinct a) as distinct_actions, count(a) as actions
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a;
+
+-- name: r31_numeric_scale_of_sums
+select account_id, sum(max_session_duration / 3600.0) as hours, sum(max_session_duration) / count(*) as int_avg, avg(max_session_duration)::int as rounded_avg
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_array_containment_both_ways
+select name, account_id, string_to_array(path, '/') @> '{service-role}' as service_path, array['a', 'b'] <@ string_to_array(name, '') as ab_letters,
+  string_to_array(arn, ':') @> array['iam'] as iam, '{aws,iam}'::text[] <@ string_to_array(arn, ':') as aws_iam
+from aws_iam_role order by name, account_id limit 30;
+
+-- name: r31_to_char_iso_millis_z
+select event_id, to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as iso, to_char(event_time::date, 'Day') as padded_day, to_char(event_time, 'FMDay, FMDD Mon') as words
+from aws_cloudtrail_trail_event order by event_time, event_id limit 15;
+
+-- name: r31_date_bin_quarter_hours
+select date_bin(interval '15 minutes', event_time, timestamptz '2000-01-01 00:00:00+00') as slot, count(*) as n
+from aws_cloudtrail_trail_event group by 1 order by 1 limit 30;
+
+-- name: r31_extract_epoch_of_age
+select name, extract(epoch from age(timestamptz '2025-01-01 00:00:00+00', create_date)) as age_seconds, age(timestamptz '2025-01-01 00:00:00+00', create_date)::text as age_text
+from aws_iam_group order by name, account_id limit 20;
+
+-- name: r31_interval_text_literal_comparisons
+select name, account_id, timestamptz '2025-01-01 00:00:00+00' - create_date > '900 days'::interval as old, create_date < timestamptz '2025-01-01 00:00:00+00' - '5 years'::interval as older_5y,
+  (interval '1 month' - interval '1 day')::text as mixed, justify_interval(timestamptz '2025-01-01 00:00:00+00' - create_date) as justified
+from aws_iam_role order by name, account_id limit 25;
+
+-- name: r31_string_agg_distinct_ordered
+select account_id, string_agg(distinct path, ',' order by path) as paths, array_to_string(array_agg(name order by create_date, name), ', ') as by_age
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_unnest_array_agg_with_ordinality_from
+select t.account_id, u.name, u.n
+from (select account_id, array_agg(name order by name) as names from aws_iam_group group by account_id) as t,
+  unnest(t.names) with ordinality as u(name, n)
+order by t.account_id, u.n;
+
+-- name: r31_scalar_subquery_string_agg_value
+select name, account_id, (select string_agg(value, ',' order by value) from jsonb_array_elements_text(attached_policy_arns)) as policies
+from aws_iam_role where jsonb_array_length(attached_policy_arns) > 0 order by name, account_id limit 30;
+
+-- name: r31_elements_text_alias_columns
+select r.name, a.arn_text from aws_iam_role as r, jsonb_array_elements_text(r.attached_policy_arns) as a(arn_text) order by 1, 2 limit 30;
+
+-- name: r31_lateral_top_one_per_user
+select u.name, u.account_id, k.access_key_id, k.create_date
+from aws_iam_user as u
+  left join lateral (select access_key_id, create_date from aws_iam_access_key as ak where ak.user_name = u.name and ak.account_id = u.account_id order by create_date desc limit 1) as k on true
+order by u.name, u.account_id;
+
+-- name: r31_row_number_filter_first_per_account
+select account_id, name, create_date from (
+  select account_id, name, create_date, row_number() over (partition by account_id order by create_date, name) as rn from aws_iam_role
+) as t where rn <= 2 order by account_id, rn;
+
+-- name: r31_named_window_with_frame
+select name, account_id, first_value(name) over w as first_in_account, count(*) over w as so_far
+from aws_iam_policy where not is_aws_managed
+window w as (partition by account_id order by create_date, name rows between unbounded preceding and current row)
+order by account_id, create_date, name;
+
+-- name: r31_regexp_split_to_array_commas
+select v, regexp_split_to_array(v, '\s*,\s*') as parts, array_length(regexp_split_to_array(v, '\s*,\s*'), 1) as n
+from (values ('a, b,c'), ('x'), ('')) as t(v) order by v;
+
+-- name: r31_initcap_translate_punctuation
+select initcap('hello-world foo_bar x.y') as a, initcap(lower(name)) as b, translate(name, '-_', '  ') as c from aws_iam_group order by name, account_id limit 10;
+
+-- name: r31_position_strpos_ascii_chr
+select name, position('-' in name) as pos, strpos(name, 'a') as a_pos, ascii(name) as first_code, chr(65 + length(name) % 26) as letter
+from aws_iam_group order by name, account_id limit 20;
+
+-- name: r31_lengths_and_to_hex
+select name, octet_length(name) as bytes, bit_length(name) as bits, char_length(name) as chars, to_hex(length(name) * 255) as hex
+from aws_iam_group order by name, account_id limit 20;
+
+-- name: r31_negative_scale_round_trunc
+select max_session_duration, round(max_session_duration, -3) as r, trunc(max_session_duration::numeric, -2) as t, mod(max_session_duration, 7) as m, div(max_session_duration, 7) as d
+from aws_iam_role where max_session_duration is not null group by max_session_duration order by 1;
+
+-- name: r31_math_functions_mixed
+select power(2, 10) as p, sqrt(16) as s, abs(-7) as a, log(100) as l, ceil(10 / 3.0) as c, floor(-2.5) as f, greatest(1, 2.5) as g, least(3, 2.50, 4) as le;
+
+-- name: r31_float_division_and_real
+select account_id, count(*)::float / nullif(sum(max_session_duration), 0) as per_second, cast(count(*) as real) / 3 as thirds, count(*)::double precision as c
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_case_type_unification
+select name, case when path = '/' then 1 else 1.5 end as weight, coalesce(max_session_duration, 0.5) as dur
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r31_scalar_subqueries_ratio
+select (select count(*) from aws_iam_user where mfa_enabled) * 100 / nullif((select count(*) from aws_iam_user), 0) as pct_int,
+  round((select count(*) from aws_iam_user where mfa_enabled) * 100.0 / nullif((select count(*) from aws_iam_user), 0), 2) as pct;
+
+-- name: r31_jsonb_build_object_of_counts
+select account_id, jsonb_build_object('roles', count(*), 'paths', count(distinct path), 'max', max(max_session_duration)) as summary
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_jsonb_object_agg_filter_and_agg_distinct
+select account_id, jsonb_object_agg(name, path) filter (where path <> '/') as non_root, jsonb_agg(distinct path) as paths
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_array_agg_filter_null_when_empty
+select account_id, array_agg(name) filter (where name like 'zzz%') as none, cardinality(array_remove(array_agg(path), '/')) as non_root
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_jsonb_ordering_of_values
+select name, account_id, tags from aws_iam_role order by tags, name, account_id limit 30;
+
+-- name: r31_jsonb_comparison_operators
+select name, tags = '{}' as empty_eq, tags < '{"a": 1}'::jsonb as lt, akas -> 0 > '"arn:aws:iam::1"' as gt
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r31_distinct_jsonb_values
+select distinct assume_role_policy_std -> 'Statement' -> 0 -> 'Principal' as principal from aws_iam_role order by 1 limit 30;
+
+-- name: r31_ordered_by_json_element
+select name, account_id, akas -> 0 as aka from aws_iam_user order by akas -> 0 desc, name limit 20;
+
+-- name: r31_count_string_regex_filter
+select event_source, count(*) filter (where user_agent ~* '(boto|botocore)') as sdk, count(*) filter (where user_agent ilike '%console%') as console, count(*) filter (where error_code ~ '^AccessDenied') as denied
+from aws_cloudtrail_trail_event group by event_source order by event_source limit 30;
+
+-- name: r31_events_jsonb_request_keys_union
+select k, count(*) as n from aws_cloudtrail_trail_event as e, jsonb_object_keys(e.request_parameters) as k
+where jsonb_typeof(e.request_parameters) = 'object' group by k order by n desc, k limit 30;
+
+-- name: r31_events_user_identity_each_text
+select i.key, count(*) as n, count(distinct i.value) as values_seen
+from aws_cloudtrail_trail_event as e, jsonb_each_text(e.user_identity) as i group by i.key order by i.key;
+
+-- name: r31_events_session_created_cast_timestamptz
+select event_id, (user_identity #>> '{sessionContext,attributes,creationDate}')::timestamptz as session_start,
+  event_time - (user_identity #>> '{sessionContext,attributes,creationDate}')::timestamptz as into_session
+from aws_cloudtrail_trail_event where user_identity #>> '{sessionContext,attributes,creationDate}' is not null
+order by event_time, event_id limit 25;
+
+-- name: r31_events_first_seen_per_key_not_exists
+select e.access_key_id, e.event_time, e.event_name from aws_cloudtrail_trail_event as e
+where e.access_key_id is not null and not exists (select 1 from aws_cloudtrail_trail_event as p where p.access_key_id = e.access_key_id and (p.event_time, p.event_id) < (e.event_time, e.event_id))
+order by e.event_time, e.access_key_id limit 25;
+
+-- name: r31_events_hour_histogram_generate_series
+select h, count(e.event_id) as n from generate_series(0, 23) as h left join aws_cloudtrail_trail_event as e on extract(hour from e.event_time) = h group by h order by h;
+
+-- name: r31_events_width_bucket_hours
+select width_bucket(extract(hour from event_time), 0, 24, 4) as quarter_of_day, count(*) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: r31_credential_report_password_status_case
+select user_name, account_id, password_status, case password_status when 'not_supported' then 'root' when 'false' then 'no password' else 'has password' end as kind,
+  coalesce(password_next_rotation::text, 'n/a') as rotation
+from aws_iam_credential_report order by user_name, account_id;
+
+-- name: r31_credential_report_key_rotation_days
+select user_name, account_id, greatest(access_key_1_last_rotated, access_key_2_last_rotated) as newest_rotation,
+  date_part('day', generated_time - least(access_key_1_last_rotated, access_key_2_last_rotated)) as oldest_key_days
+from aws_iam_credential_report where access_key_1_active or access_key_2_active order by user_name, account_id;
+
+-- name: r31_user_groups_jsonb_path_names
+select name, account_id, jsonb_path_query_array(groups, '$[*].GroupName') as group_names from aws_iam_user order by name, account_id;
+
+-- name: r31_group_users_count_vs_membership
+select g.name, g.account_id, jsonb_array_length(g.users) as listed,
+  (select count(*) from aws_iam_user u, jsonb_array_elements(u.groups) m where u.account_id = g.account_id and m ->> 'GroupName' = g.name) as memberships
+from aws_iam_group g order by g.name, g.account_id;
+
+-- name: r31_timestamptz_text_with_fraction
+select event_id, event_time::text as t, (event_time + interval '0.25 seconds')::text as frac, event_time::date::timestamptz as midnight
+from aws_cloudtrail_trail_event order by event_time, event_id limit 10;
+
+-- name: r31_array_text_quoting
+select array['a b', 'c', null, '', 'd"e']::text as a, string_to_array('x,y z', ',')::text as b, array[1, 2]::text as c, (array_agg(name order by name))::text as d
+from aws_iam_group where account_id = (select min(account_id) from aws_iam_group);
+
+-- name: r31_array_of_jsonb_text
+select account_id, array_agg(tags order by name)::text as tags_text from aws_iam_role where tags <> '{}' group by account_id order by account_id;
+
+-- name: r31_to_jsonb_row_subquery
+select to_jsonb(t) as doc from (select name, path, create_date, max_session_duration from aws_iam_role order by name, account_id limit 5) as t;
+
+-- name: r31_jsonb_pretty_small
+select name, jsonb_pretty(tags) as pretty from aws_iam_role where tags <> '{}' order by name, account_id limit 5;
+
+-- name: r31_quote_literal_and_format_null
+select quote_literal(E'O\'Brien') as q, format('%L', null) as n, quote_nullable(null::text) as qn, quote_ident('Select') as qi, E'a\tb' as tab;
+
+-- name: r31_jsonpath_numeric_compare
+select name, account_id, jsonb_path_query_array(jsonb_build_object('d', max_session_duration), '$.d ? (@ > 3600)') as long_one,
+  jsonb_path_exists(to_jsonb(max_session_duration), '$ ? (@ >= 43200)') as max
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r31_max_timestamp_text_and_json
+select account_id, max(create_date)::text as newest, to_jsonb(max(create_date)) as newest_json, jsonb_agg(create_date order by create_date) -> 0 as oldest_json
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r31_avg_interval_per_account
+select account_id, avg(timestamptz '2025-01-01 00:00:00+00' - create_date) as avg_age, avg(timestamptz '2025-01-01 00:00:00+00' - create_date)::text as txt
+from aws_iam_group group by account_id order by account_id;
+
+-- name: r31_sum_numeric_text
+select account_id, sum(max_session_duration * 1.5)::text as weighted, sum(0.1) as tenths, sum(0.1)::text as tenths_text
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_extract_epoch_scale_text
+select name, extract(epoch from create_date)::text as e, extract(second from create_date) as s, extract(milliseconds from create_date) as ms
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r31_to_char_numeric_decimals
+select v, to_char(v, 'FM9999990.000') as a, to_char(v, '9,999.9') as b, to_char(v, 'S0000') as c, to_char(v, '999PR') as d
+from (values (1.5), (-12.345), (0), (1234.56)) as t(v) order by v;
+
+-- name: r31_row_to_json_text
+select row_to_json(t)::text as j from (select name, path from aws_iam_group order by name, account_id limit 3) as t;
+
+-- name: r31_json_agg_object_text
+select account_id, jsonb_agg(jsonb_build_object('n', name, 'p', path) order by name)::text as doc from aws_iam_group group by account_id order by account_id;
+
+-- name: r31_interval_output_shapes
+select interval '1 year 2 mons 3 days 04:05:06.7' as a, interval '-1 day 2 hours' as b, interval '100 hours' as c, interval '0' as d, interval '1.5 months' as e, interval '-0.5 seconds' as f;
+
+-- name: r31_boolean_aggregate_text
+select account_id, bool_and(mfa_enabled)::text as all_mfa, (count(*) > 1)::text as several, mfa_enabled from aws_iam_user group by account_id, mfa_enabled order by account_id, mfa_enabled nulls last;
+
+-- name: r31_array_text_of_doubles_intervals_jsonb
+select array['a b', 'c', null, '', 'd"e', 'NULL']::text as a, array[1.5::float8, 2, 1e20]::text as b, array[interval '1 mon', interval '-1 day 02:00']::text as c, array[true, false]::text as d, array[date '2020-01-01']::text as e, array[timestamptz '2020-01-01 10:00:00+00']::text as f, array['{"b": 1, "aa": [1, 2]}'::jsonb, 'null'::jsonb, '"x"'::jsonb]::text as g;
+
+-- name: r31_array_agg_jsonb_and_times_text
+select account_id, array_agg(tags order by name)::text as tags_text, array_agg(create_date order by name)::text as dates from aws_iam_role where tags <> '{}' group by account_id order by account_id;
+
+-- name: r31_array_subquery_constructor
+select name, account_id, array_to_string(array(select jsonb_array_elements_text(attached_policy_arns) order by 1), ', ') as policies,
+  cardinality(array(select jsonb_object_keys(tags))) as tag_count
+from aws_iam_role order by name, account_id limit 30;
+
+-- name: r31_case_typeof_string_to_array_principal
+select r.name, p as principal
+from aws_iam_role as r, jsonb_array_elements(r.assume_role_policy -> 'Statement') as s,
+  jsonb_array_elements_text(case jsonb_typeof(s -> 'Principal' -> 'AWS') when 'string' then jsonb_build_array(s -> 'Principal' -> 'AWS') when 'array' then s -> 'Principal' -> 'AWS' else '[]'::jsonb end) as p
+order by 1, 2;
+
+-- name: r31_to_char_date_trunc_month_label
+select to_char(date_trunc('month', create_date), 'YYYY-MM') as month, count(*) as created, sum(count(*)) over (order by to_char(date_trunc('month', create_date), 'YYYY-MM')) as cumulative
+from aws_iam_role group by 1 order by 1;
+
+-- name: r31_any_array_subquery
+select name, account_id from aws_iam_user where name = any(array(select user_name from aws_iam_access_key where status = 'Active')) order by 1, 2;
+
+-- name: r31_in_subquery_of_elements_text
+select p.name, p.account_id from aws_iam_policy as p
+where p.arn in (select jsonb_array_elements_text(attached_policy_arns) from aws_iam_role) order by 1, 2;
+
+-- name: r31_values_list_join_actions
+select v.action, v.risk, count(p.arn) as policies
+from (values ('iam:passrole', 'high'), ('iam:createaccesskey', 'high'), ('s3:getobject', 'low')) as v(action, risk)
+  left join (select distinct p.arn, a from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a) as p on p.a = v.action
+group by v.action, v.risk order by v.action;
+
+-- name: r31_unnest_two_arrays_zip
+select * from unnest(array['a', 'b', 'c'], array[1, 2]) as t(letter, n) order by letter;
+
+-- name: r31_exists_star_elements
+select name, account_id, exists(select * from jsonb_array_elements(mfa_devices)) as has_mfa_device from aws_iam_user order by name, account_id;
+
+-- name: r31_cross_join_generate_series_dates
+select d::date as day, a.account_id from generate_series(date '2024-01-01', date '2024-01-03', interval '1 day') as d cross join (select distinct account_id from aws_iam_role) as a order by 1, 2;
+
+-- name: r31_policy_actions_service_prefix_counts
+select split_part(a, ':', 1) as service, count(*) as grants, count(distinct p.arn) as policies
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where s ->> 'Effect' = 'Allow' group by 1 order by grants desc, service limit 25;
+
+-- name: r31_policy_wildcard_resource_and_action_pairs
+select p.name, p.account_id, a, r
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a, jsonb_array_elements_text(s -> 'Resource') r
+where not p.is_aws_managed and (a like '%*%' or r = '*') order by 1, 2, 3, 4 limit 50;
+
+-- name: r31_role_last_used_buckets_filter
+select count(*) filter (where role_last_used_date is null) as never, count(*) filter (where role_last_used_date < timestamptz '2024-01-01 00:00:00+00') as stale, count(*) filter (where role_last_used_date >= timestamptz '2024-01-01 00:00:00+00') as recent
+from aws_iam_role;
+
+-- name: r31_user_inline_policy_names_agg
+select u.name, u.account_id, string_agg(ip ->> 'PolicyName', ', ' order by ip ->> 'PolicyName') as inline
+from aws_iam_user u, jsonb_array_elements(u.inline_policies) ip group by u.name, u.account_id order by 1, 2;
+
+-- name: r31_statement_condition_present_counts
+select p.account_id, count(*) filter (where s ? 'Condition') as conditional, count(*) filter (where not s ? 'Condition') as unconditional
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s group by p.account_id order by 1;
+
+-- name: r31_trust_federated_principals
+select r.name, r.account_id, f as provider, s -> 'Action' as action
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_array_elements_text(coalesce(s -> 'Principal' -> 'Federated', '[]')) f
+order by 1, 2, 3;
+
+-- name: r31_boolean_text_in_concat_format
+select name, concat('mfa:', mfa_enabled) as c, format('%s', mfa_enabled) as f, concat_ws(',', mfa_enabled, name) as cw, 'x' || mfa_enabled as p, mfa_enabled::text as t, string_agg(mfa_enabled::text, ',') over (partition by account_id) as agg
+from aws_iam_user order by name, account_id limit 20;
+
+-- name: r31_generate_subscripts_statements
+select p.name, i, p.policy_std -> 'Statement' -> (i - 1) ->> 'Effect' as effect
+from aws_iam_policy p, generate_subscripts(array(select jsonb_array_elements(p.policy_std -> 'Statement')), 1) as i
+where not p.is_aws_managed order by 1, 2;
+
+-- name: r31_numeric_text_of_aggregates
+select account_id, min(max_session_duration / 3600.0) as min_h, max(max_session_duration / 60.0)::text as max_m, avg(max_session_duration / 3600.0) as avg_h
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r31_date_part_text_concat
+select name, 'created in ' || date_part('year', create_date) || '/Q' || extract(quarter from create_date) as label, date_part('dow', create_date)::int as dow
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r31_interval_concat_text
+select name, 'age: ' || (timestamptz '2025-01-01 00:00:00+00' - create_date) as age_text, concat(make_interval(secs => 5400), '') as dur
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r31_timestamp_concat_text
+select name, 'created ' || create_date as ct, concat(create_date::date, ' / ', create_date) as cc, format('%s', create_date) as f
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r31_jsonb_concat_text_operator
+select name, tags::text || '' as tt, concat(tags, '') as c from aws_iam_role where tags <> '{}' order by name, account_id limit 10;
+
+-- name: r31_substring_two_argument_regex
+select name, substring(arn, ':role/(.*)$') as role_path, substring(arn from 1 for 12) as head from aws_iam_role order by name, account_id limit 20;
+
+-- name: r31_split_part_multichar_and_string_to_table
+select name, split_part(arn, ':role/', 2) as after_role, (select count(*) from string_to_table(path, '/') as s where s <> '') as segments
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r31_regexp_like_and_prefix_operator
+select name, regexp_like(name, '^aws', 'i') as aws_like, name ^@ 'AWS' as prefix from aws_iam_role order by name, account_id limit 20;
+
+-- name: r31_trim_leading_and_lpad_truncates
+select name, trim(leading 'A' from name) as tl, trim(trailing 's' from name) as tt, lpad(name, 3) as short, rpad(name, 12, '.') as dotted
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r31_null_concat_and_coalesce_text
+select name, 'x' || null as n, name || coalesce(null, '') as kept, concat(name, null) as c from aws_iam_group order by name, account_id limit 5;
+
+-- name: r31_jsonb_numeric_comparisons
+select name, (jsonb_build_object('n', max_session_duration) -> 'n')::numeric > 3600 as longer, jsonb_typeof(to_jsonb(max_session_duration)) as t,
+  '1'::jsonb = '1.0'::jsonb as eq, to_jsonb(max_session_duration) = to_jsonb(max_session_duration::numeric / 1.0) as eq2
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 20;
+
+-- name: r31_events_policy_document_string_parsed
+select e.event_name, e.event_time, s ->> 'Effect' as effect, s -> 'Action' as action
+from aws_cloudtrail_trail_event as e,
+  jsonb_array_elements(case when jsonb_typeof((e.request_parameters ->> 'policyDocument')::jsonb -> 'Statement') = 'array' then (e.request_parameters ->> 'policyDocument')::jsonb -> 'Statement' else jsonb_build_array((e.request_parameters ->> 'policyDocument')::jsonb -> 'Statement') end) as s
+where e.request_parameters ->> 'policyDocument' like '{%'
+order by e.event_time, e.event_id, effect limit 30;
+
+-- name: r31_events_request_parameters_nested_paths
+select event_name, request_parameters #>> '{roleName}' as role, request_parameters -> 'tags' -> 0 ->> 'key' as first_tag, jsonb_typeof(request_parameters) as t
+from aws_cloudtrail_trail_event where event_source = 'iam.amazonaws.com' order by event_time, event_id limit 30;
+
+-- name: r31_jsonb_arrow_then_text_index
+select name, akas ->> 0 as first, tags_src -> 0 ->> 'Key' as first_key, tags_src ->> 0 as first_obj_text from aws_iam_role where jsonb_array_length(tags_src) > 0 order by name, account_id limit 20;
+
+-- name: r31_elements_of_null_give_no_rows
+select u.name, count(m) as devices from aws_iam_user u left join lateral jsonb_array_elements(u.mfa_devices) m on true group by u.name, u.account_id order by 1, u.account_id;
