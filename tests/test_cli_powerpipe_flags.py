@@ -32,7 +32,8 @@ def test_dry_run_lists_the_selection_and_runs_nothing(sample_db):
 def test_dry_run_refuses_the_parameters_a_run_refuses(sample_db):
     """A --param no selected control declares, or of the wrong type, made the run exit 254 but --dry-run list the
     controls with 0: the dry run said the command was good."""
-    for bad, said in ((["--param", "nope=1"], "parameter 'nope' is not declared by any selected control"),
+    for bad, said in ((["--param", "nope=1"], "parameter 'nope' is not declared by any selected control; the selected "
+                                                 "controls declare max_age_days"),
                       (["--param", "iam_access_key_rotated.max_age_days=abc"],
                        "parameter 'iam_access_key_rotated.max_age_days' must be a number like its default 90, not 'abc'")):
         dry = run_cli("check", "--db", sample_db, "--control", "iam_access_key_rotated", "--dry-run", *bad)
