@@ -37,7 +37,7 @@ from iamsql.common.safe_write import in_existing_folder
 from iamsql.controls.catalog import control_pack_hash, load_controls, unknown_mapped_controls
 from iamsql.controls.contract import exit_code
 from iamsql.controls.engines.duckdb import run_checks
-from iamsql.errors import ConfigError, EvidenceError, IamsqlError, WriteError, first_line
+from iamsql.errors import BrokenFileError, ConfigError, EvidenceError, IamsqlError, WriteError, first_line
 from iamsql.history import runs as history
 from iamsql.history import waivers as exc_mod
 from iamsql.history.waivers import read_exceptions
@@ -296,7 +296,8 @@ def _gather(con, config: Config, raw: Path) -> Gathered:
     try:
         summary = load_paths(con, [raw], account_id=config["sources.account_id"])
     except IamsqlError as exc:
-        failed = type(exc)(_as_given(str(exc), given))
+        failed = (BrokenFileError(_as_given(str(exc.path), given), exc.reason) if isinstance(exc, BrokenFileError)
+                  else type(exc)(_as_given(str(exc), given)))
         failed.warnings = tuple(_as_given(line, given) for line in exc.warnings)
         raise failed from None
     if not summary.files:
