@@ -292,7 +292,9 @@ def _gather(con, config: Config, raw: Path) -> Gathered:
         except OSError as exc:
             raise EvidenceError(f"sources.paths: cannot copy {exc.filename or source}: {exc.strerror or exc}") from None
         copies.append({"path": target.relative_to(raw.parent).as_posix(), "original": str(source)})
+    # the copies' full paths (a failed file), then their names below the run folder (a table loaded in part)
     given = {str(raw.parent / copy["path"]): copy["original"] for copy in copies}
+    given |= {copy["path"]: copy["original"] for copy in copies}
     try:
         summary = load_paths(con, [raw], account_id=config["sources.account_id"])
     except IamsqlError as exc:
@@ -308,7 +310,8 @@ def _gather(con, config: Config, raw: Path) -> Gathered:
 
 def _as_given(text: str, given: dict[str, str]) -> str:
     """A load's message with each copy in the run's hidden folder named as ``sources.paths`` gave it: that folder
-    is renamed when the run ends, or removed when it fails."""
+    is renamed when the run ends, or removed when it fails. Full paths are replaced before the names below the
+    run folder (``raw/01-exports``) that end them."""
     for copy, original in given.items():
         text = text.replace(copy, original)
     return text
