@@ -289,6 +289,7 @@ def sigma_controls(folders: list[Path] | None, skip_unsupported: bool) -> list:
         folders,
         skip_unsupported=skip_unsupported,
         warn=lambda line: typer.echo(f"warning: skipped Sigma rule: {line}", err=True),
+        note=lambda line: typer.echo(f"note: {line}", err=True),
     )
 
 
