@@ -109,6 +109,12 @@ def test_check_takes_powerpipes_brief_and_none_outputs(sample_db, tmp_path):
     brief = run_cli(*args, "--output", "brief")
     assert brief.returncode == 0 and brief.stdout
     assert re.sub(r"(?m)^run \d+:", "run:", brief.stdout) == re.sub(r"(?m)^run \d+:", "run:", table.stdout)
+    for default in ("pretty", "plain"):  # Powerpipe's default tree: "unknown format", with no way on
+        refused = run_cli(*args, "-o", default)
+        assert refused.returncode == 254 and refused.stdout == ""
+        assert refused.stderr == (f"error: --output {default}: Powerpipe's tree of every control and result is not "
+                                  "printed; --format table (Powerpipe's brief: errors and alarms, then the controls "
+                                  "skipped per account, then the summary) or --format line (every result)\n")
     export = tmp_path / "run.json"
     none = run_cli(*args, "--output", "none", "--export", str(export))
     assert none.returncode == 0 and none.stdout == "" and export.is_file()
