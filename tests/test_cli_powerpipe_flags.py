@@ -32,7 +32,8 @@ def test_dry_run_lists_the_selection_and_runs_nothing(sample_db):
 def test_dry_run_refuses_the_parameters_a_run_refuses(sample_db):
     """A --param no selected control declares, or of the wrong type, made the run exit 254 but --dry-run list the
     controls with 0: the dry run said the command was good."""
-    for bad, said in ((["--param", "nope=1"], "parameter 'nope' is not declared by any selected control"),
+    for bad, said in ((["--param", "nope=1"], "parameter 'nope' is not declared by any selected control; the selected "
+                                                 "controls declare max_age_days"),
                       (["--param", "iam_access_key_rotated.max_age_days=abc"],
                        "parameter 'iam_access_key_rotated.max_age_days' must be a number like its default 90, not 'abc'")):
         dry = run_cli("check", "--db", sample_db, "--control", "iam_access_key_rotated", "--dry-run", *bad)
@@ -108,6 +109,12 @@ def test_check_takes_powerpipes_brief_and_none_outputs(sample_db, tmp_path):
     brief = run_cli(*args, "--output", "brief")
     assert brief.returncode == 0 and brief.stdout
     assert re.sub(r"(?m)^run \d+:", "run:", brief.stdout) == re.sub(r"(?m)^run \d+:", "run:", table.stdout)
+    for default in ("pretty", "plain"):  # Powerpipe's default tree: "unknown format", with no way on
+        refused = run_cli(*args, "-o", default)
+        assert refused.returncode == 254 and refused.stdout == ""
+        assert refused.stderr == (f"error: --output {default}: Powerpipe's tree of every control and result is not "
+                                  "printed; --format table (Powerpipe's brief: errors and alarms, then the controls "
+                                  "skipped per account, then the summary) or --format line (every result)\n")
     export = tmp_path / "run.json"
     none = run_cli(*args, "--output", "none", "--export", str(export))
     assert none.returncode == 0 and none.stdout == "" and export.is_file()

@@ -193,6 +193,24 @@ def test_parameter_overrides_are_typed_and_scoped(tmp_path):
         controls.effective_parameters(loaded, {"n": "many"})
     with pytest.raises(ControlError, match="'max_days' is not declared by any selected control"):
         controls.effective_parameters(loaded, {"max_days": "1"})
+    # the error says what is declared, so a typo is one step from the right name
+    write_control(tmp_path, "three", "select 1 from aws_iam_user where length(name) > :max_age_days",
+                  extra="parameters:\n  max_age_days: 90\n")
+    write_control(tmp_path, "four", "select 1 from aws_iam_user")
+    loaded = controls.load_controls(tmp_path)
+    for override, end in (
+        ("three.max_age", " (did you mean three.max_age_days?)"),
+        ("max_age", " (did you mean max_age_days?)"),
+        ("three.window", "; three declares max_age_days"),
+        ("window", "; the selected controls declare max_age_days, n"),
+        ("four.n", ": four has no parameters"),
+        ("five.n", ": five is not among them"),
+    ):
+        with pytest.raises(ControlError) as raised:
+            controls.effective_parameters(loaded, {override: "1"})
+        assert str(raised.value) == f"parameter {override!r} is not declared by any selected control{end}"
+    with pytest.raises(ControlError, match=r"control: none of them has parameters$"):
+        controls.effective_parameters([c for c in loaded if c.id == "four"], {"n": "1"})
     with pytest.raises(ControlError, match="expected name=value"):
         controls.parse_param_options(["max_days"])
 

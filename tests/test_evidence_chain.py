@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from iamsql import scheduled as evidence
+from iamsql.common.resources import SAMPLE_DIR
 from tests.test_evidence import ACCOUNT, basic_toml
 
 IAMSQL = str(Path(sys.executable).parent / "iamsql")
@@ -212,6 +213,24 @@ def test_a_broken_source_of_an_evidence_run_is_named_as_given(tmp_path):
     result = cli("evidence", "run", "-c", str(path), "--quiet")
     one_line_error(result, f"error: {source / 'trunc.json.gz'}: truncated or corrupt gzip file", code=254)
     assert ".incomplete-" not in result.stderr
+
+
+def test_a_partly_loaded_table_of_an_evidence_run_is_named_as_given(tmp_path):
+    """The warning about a table loaded in part named the copy below the run folder (raw/01-exports/...), where
+    docs/scheduling.md says the load's warnings name the files as sources.paths gives them."""
+    from tests.test_evidence import write_config
+
+    source = tmp_path / "exports"
+    source.mkdir()
+    shutil.copy(SAMPLE_DIR / "aws_cli_examples" / "list-access-keys_1.json", source / "keys.json")
+    shutil.copy(SAMPLE_DIR / "aws_cli_examples" / "list-users_1.json", source / "users.json")
+    path = write_config(tmp_path / "iamsql.toml", f'db = "audit.duckdb"\nevidence_dir = "evidence"\n'
+                        f'fail_on = "none"\n[sources]\npaths = ["{source}"]\n')
+    result = cli("evidence", "run", "-c", str(path), "--quiet")
+    assert result.returncode == 0, result.stderr
+    (warning,) = [line for line in result.stderr.splitlines() if "only part of aws_iam_access_key" in line]
+    assert f"({source / 'keys.json'}: list-access-keys lists the keys of Bob only)" in warning, warning
+    assert "raw/" not in result.stderr
 
 
 def chained_run(parent: Path, name: str, run_id: int) -> Path:

@@ -247,6 +247,14 @@ def test_exceptions_check_command(checked, tmp_path, monkeypatch, capsys):
     assert warnings[0].startswith("warning: exception ") and "(line 9, SEC-2) expired on 2026-06-29: its 1 alarm(s)" \
         " count again" in warnings[0]
     assert "(line 16, SEC-3) matched no alarm" in warnings[1]
+    for database, message in ((tmp_path / "x.duckdb", f"runs: {run_id} ('iamsql evidence list' shows them)"),
+                              (tmp_path / "none.duckdb", "this database has no check run yet; run 'iamsql check' first")):
+        dbmod.connect(database).close()  # none.duckdb: a database without a run (DuckDB's catalog error named none)
+        monkeypatch.setattr("sys.argv", ["iamsql", "exceptions", "check", str(path), "--db", str(database), "--run", "99"])
+        with pytest.raises(SystemExit) as info:
+            main()
+        err = capsys.readouterr().err
+        assert info.value.code == 2 and err == f"error: no check run with id 99{';' if 'runs' in message else ':'} {message}\n"
     bad = write(tmp_path, "exceptions:\n  - control: x\n")
     monkeypatch.setattr("sys.argv", ["iamsql", "exceptions", "check", str(bad)])
     with pytest.raises(SystemExit) as info:

@@ -117,7 +117,7 @@ def test_run_export(con, tmp_path):
     rows = read(out, "iamsql_result")
     assert rows[0]["control_id"] == "iam_password_policy_exists" and rows[0]["status"] == "alarm"
     assert rows[0]["run_id"] == str(run_id) and read(out, "iamsql_run")[0]["engine"] == "duckdb"
-    with pytest.raises(lake.LakeError, match="no check run with id 999"):
+    with pytest.raises(lake.LakeError, match=rf"^no check run with id 999; runs: {run_id} \('iamsql evidence list' shows them\)$"):
         lake.export(con, out, run_id=999)
 
 

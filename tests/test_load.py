@@ -22,8 +22,8 @@ from tests.conftest import PUBLIC_DATA_SETS
 MALFORMED = ("cado_cloudgrep_tests/bad_cloudtrail.json",
              "aws_cloudtrail_processing_library/src/test/resources/SerializerTestFileBadJsonFormat.json")
 # Folders whose account-less files (password policy, summary...) sit beside files of several accounts.
-NEEDS_ACCOUNT_ID = {"aws_cli_examples": "123456789012", "cloud_custodian_placebo": "644160558196",
-                    "cloudmapper_demo": "123456789012"}
+# (The CloudMapper demo needs none: its sts-get-caller-identity.json names the account; test_load_identity.py.)
+NEEDS_ACCOUNT_ID = {"aws_cli_examples": "123456789012", "cloud_custodian_placebo": "644160558196"}
 
 
 @pytest.fixture

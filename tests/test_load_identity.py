@@ -258,6 +258,23 @@ def test_caller_identity_gives_the_folder_its_account(tmp_path):
         load_paths(db.connect(tmp_path / "u.duckdb"), [folder / "get-account-password-policy.json"], as_of="2026-01-01")
 
 
+def test_caller_identity_gives_the_folders_above_it_their_account(public_data, tmp_path):
+    """CloudMapper keeps describe-regions.json in account-data/demo/, its sts-get-caller-identity.json one folder
+    down beside an analyzer listing of another account (000000000000): the load asked for --account-id."""
+    con = db.connect(tmp_path / "demo.duckdb")
+    load_paths(con, [public_data / "cloudmapper_demo"])
+    assert con.execute("select distinct account_id from aws_region").fetchall() == [("123456789012",)]
+    assert con.execute("select account_id from aws_accessanalyzer_analyzer").fetchall() == [("000000000000",)]
+    # two identities below the folder: the file beside them is no more one's than the other's
+    other = "444455556666"
+    for name, account in (("a", ACCOUNT), ("b", other)):
+        write(tmp_path / "two" / name, {"whoami.json": {"UserId": "AIDAEXAMPLE000000002", "Account": account,
+                                                        "Arn": f"arn:aws:iam::{account}:user/ops"}})
+    write(tmp_path / "two", {"get-account-password-policy.json": {"PasswordPolicy": {"MinimumPasswordLength": 16}}})
+    with pytest.raises(InputError, match=f"accounts seen: {ACCOUNT}, {other}\\); pass --account-id"):
+        load_paths(db.connect(tmp_path / "two.duckdb"), [tmp_path / "two"], as_of="2026-01-01")
+
+
 def test_server_certificates_and_service_credentials_from_the_cli_examples(public_data, tmp_path):
     examples = public_data / "aws_cli_examples" / "json" / "iam"
     con = db.connect(tmp_path / "t.duckdb")

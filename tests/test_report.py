@@ -438,7 +438,7 @@ def iamsql(capsys, monkeypatch):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--run", "7"], "no check run with id 7; recent runs: 2, 1"),
+    (["--run", "7"], "no check run with id 7; runs: 1, 2 ('iamsql evidence list' shows them)"),
     (["--framework", "PR.AC-4"], "unknown framework 'PR.AC-4'"),
     (["--format", "pdf"], "unknown report format 'pdf'"),
 ])

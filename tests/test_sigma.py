@@ -12,6 +12,7 @@
 """
 
 import json
+import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -322,15 +323,35 @@ def test_an_unsupported_feature_is_one_line_naming_rule_and_feature(name):
 
 
 def test_loading_fails_naming_every_bad_rule_or_warns_and_keeps_the_others():
+    # a rule of another log source in a folder is left out, not an error (UNSUPPORTED's other_logsource.yml)
     with pytest.raises(sigma.SigmaRuleError) as caught:
         sigma.load_sigma([RULES, UNSUPPORTED])
     lines = str(caught.value).split("\nerror: ")
-    assert len(lines) == len(UNSUPPORTED_LINES)
+    assert len(lines) == len(UNSUPPORTED_LINES) - 1 and not any("other_logsource" in line for line in lines)
     warned: list[str] = []
     kept = sigma.load_sigma([RULES, UNSUPPORTED], skip_unsupported=True, warn=warned.append)
-    assert len(warned) == len(UNSUPPORTED_LINES)
+    assert len(warned) == len(UNSUPPORTED_LINES) - 1
     # the valid rules, and the base rule of the correlation file
     assert {c.id for c in kept} == set(STRATUS_ALARMS) | {"sigma_1c8e4d63_7a2f_4d2b_8b54_4a3a7e2d9b05"}
+
+
+def test_rules_of_other_log_sources_in_a_folder_are_left_out_and_counted(tmp_path):
+    """A SigmaHQ checkout holds thousands of Windows and Linux rules beside its CloudTrail ones: each was an error
+    (`unsupported: log source product=windows`), so --sigma could not be given the checkout."""
+    shutil.copytree(RULES, tmp_path / "rules" / "cloud" / "aws")
+    shutil.copy(UNSUPPORTED / "other_logsource.yml", tmp_path / "rules" / "windows.yml")
+    noted: list[str] = []
+    kept = sigma.load_sigma([tmp_path / "rules"], note=noted.append)
+    assert {c.id for c in kept} == {c.id for c in sigma.load_sigma([RULES])}
+    assert noted == [f"1 Sigma rule(s) of other log sources than aws/cloudtrail left out (e.g. "
+                     f"{tmp_path / 'rules' / 'windows.yml'}: rule 'Windows process creation')"]
+    # named as a file, such a rule is still an error; a folder holding only such rules runs nothing, so it is one too
+    with pytest.raises(sigma.SigmaRuleError, match="unsupported: log source product=windows"):
+        sigma.load_sigma([tmp_path / "rules" / "windows.yml"])
+    (tmp_path / "windows").mkdir()
+    shutil.move(tmp_path / "rules" / "windows.yml", tmp_path / "windows")
+    with pytest.raises(ControlError, match=r"no rule for the aws/cloudtrail log source among its 1 rule\(s\)"):
+        sigma.load_sigma([tmp_path / "windows"])
 
 
 def test_a_rule_id_used_twice_is_an_error(tmp_path):
@@ -381,8 +402,9 @@ def test_check_with_sigma(stratus_db, tmp_path):
 def test_check_with_a_bad_rule_fails_with_one_line_per_rule(stratus_db):
     done = run_cli("check", "--db", str(stratus_db), "--sigma", str(RULES), "--sigma", str(UNSUPPORTED))
     assert done.returncode == 254  # check's bad input, as Powerpipe's
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == len(UNSUPPORTED_LINES)
+    note, *lines = done.stderr.strip().splitlines()
+    assert note.startswith("note: 1 Sigma rule(s) of other log sources than aws/cloudtrail left out (e.g. ")
+    assert len(lines) == len(UNSUPPORTED_LINES) - 1  # the Windows rule is the note's
     assert all(line.startswith(f"error: {UNSUPPORTED}/") for line in lines)
 
 
@@ -392,7 +414,8 @@ def test_check_skip_unsupported_warns_and_runs_the_others(stratus_db, tmp_path):
     done = run_cli("check", "--db", str(copy), "--sigma", str(UNSUPPORTED), "--sigma-skip-unsupported",
                    "--control", "sigma_1c8e4d63_7a2f_4d2b_8b54_4a3a7e2d9b05", "--format", "jsonl")
     assert done.returncode == 1, done.stderr
-    assert sum(line.startswith("warning: skipped Sigma rule: ") for line in done.stderr.splitlines()) == 6
+    assert sum(line.startswith("warning: skipped Sigma rule: ") for line in done.stderr.splitlines()) == 5
+    assert sum(line.startswith("note: 1 Sigma rule(s) of other log sources") for line in done.stderr.splitlines()) == 1
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     # the base rule of the correlation file (errorCode AccessDenied) runs: the denied LeaveOrganization
     assert [(r["account_id"], r["dimensions"]["event_name"]) for r in rows if r["status"] == "alarm"] == [

@@ -181,6 +181,10 @@ def check(
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
     fmt = {"brief": "table"}.get(fmt, fmt)  # Powerpipe's brief: errors and alarms, then the summary
+    if fmt in ("pretty", "plain"):  # Powerpipe's default console output
+        raise IamsqlError(f"--output {fmt}: Powerpipe's tree of every control and result is not printed; --format "
+                          "table (Powerpipe's brief: errors and alarms, then the controls skipped per account, then the "
+                          "summary) or --format line (every result)")
     if fmt not in (*OUTPUT_FORMATS, "none") and (instead := reports.written_instead(fmt)):  # html, nunit3 ...
         raise IamsqlError(f"--output {fmt}: {instead}")
     check_format(fmt, also=("none",))  # Powerpipe's none: nothing on standard output; checked before the run
@@ -289,6 +293,7 @@ def sigma_controls(folders: list[Path] | None, skip_unsupported: bool) -> list:
         folders,
         skip_unsupported=skip_unsupported,
         warn=lambda line: typer.echo(f"warning: skipped Sigma rule: {line}", err=True),
+        note=lambda line: typer.echo(f"note: {line}", err=True),
     )
 
 

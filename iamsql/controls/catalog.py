@@ -302,10 +302,25 @@ def effective_parameters(controls: list[Control], overrides: dict[str, Any] | No
         control_id, _, name = key.rpartition(".")
         targets = [c for c in controls if name in c.parameters and (not control_id or c.id == control_id)]
         if not targets:
-            raise ControlError(f"parameter {key!r} is not declared by any selected control")
+            raise ControlError(f"parameter {key!r} is not declared by any selected control{_declared(controls, control_id, name)}")
         for control in targets:
             result[control.id][name] = _coerce(key, raw, control.parameters[name])
     return result
+
+
+def _declared(controls: list[Control], control_id: str, name: str) -> str:
+    """The end of the error for an override no selected control declares: the name meant, or what is declared."""
+    scope = [c for c in controls if not control_id or c.id == control_id]
+    if control_id and not scope:
+        return f": {control_id} is not among them"
+    declared = sorted({parameter for c in scope for parameter in c.parameters})
+    prefix = f"{control_id}." if control_id else ""
+    close = difflib.get_close_matches(name, declared, n=1)
+    if close:
+        return f" (did you mean {prefix}{close[0]}?)"
+    if not declared:
+        return f": {control_id} has no parameters" if control_id else ": none of them has parameters"
+    return f"; {control_id + ' declares' if control_id else 'the selected controls declare'} {', '.join(declared)}"
 
 
 def _coerce(key: str, raw: Any, default: Any) -> Any:

@@ -126,19 +126,28 @@ def rule_files(directories: list[Path]) -> list[Path]:
 
 
 def load_sigma(directories: list[Path], *, skip_unsupported: bool = False,
-               warn=None) -> list[Control]:
+               warn=None, note=None) -> list[Control]:
     """Every Sigma rule under ``directories`` as a control. A rule that cannot be converted is an error: all such
     rules are named, one line each, in one ``SigmaRuleError``; with ``skip_unsupported`` each line goes to
-    ``warn`` (a callable taking the line) and the other rules are kept."""
+    ``warn`` (a callable taking the line) and the other rules are kept. Rules of other log sources than
+    aws/cloudtrail found in a folder (a whole SigmaHQ checkout) are left out, counted in one line to ``note``;
+    a file given by name must hold rules for CloudTrail."""
     files = rule_files(directories)
     if not files:
         raise ControlError(f"--sigma {', '.join(map(str, directories))}: no .yml or .yaml rule file found")
+    named = {Path(d) for d in directories if Path(d).is_file()}
     rules: list[SigmaRule] = []
     problems: list[str] = []
+    elsewhere: list[str] = []
     for path in files:
-        converted, errors = convert_file(path)
+        converted, errors = convert_file(path, other_sources=None if path in named else elsewhere)
         rules.extend(converted)
         problems.extend(errors)
+    if elsewhere and not rules and not problems:
+        raise ControlError(f"--sigma {', '.join(map(str, directories))}: no rule for the aws/cloudtrail log source "
+                           f"among its {len(elsewhere)} rule(s) (e.g. {elsewhere[0]})")
+    if elsewhere and note is not None:
+        note(f"{len(elsewhere)} Sigma rule(s) of other log sources than aws/cloudtrail left out (e.g. {elsewhere[0]})")
     seen: dict[str, Path] = {}
     for rule in list(rules):
         other = seen.get(rule.control.id)
@@ -157,8 +166,9 @@ def load_sigma(directories: list[Path], *, skip_unsupported: bool = False,
     return [r.control for r in rules]
 
 
-def convert_file(path: Path) -> tuple[list[SigmaRule], list[str]]:
-    """The rules of one file (a file may hold several YAML documents) and one error line per rule that fails."""
+def convert_file(path: Path, other_sources: list[str] | None = None) -> tuple[list[SigmaRule], list[str]]:
+    """The rules of one file (a file may hold several YAML documents) and one error line per rule that fails; with
+    ``other_sources``, a rule of another log source than aws/cloudtrail is added there instead of failing."""
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -188,6 +198,9 @@ def convert_file(path: Path) -> tuple[list[SigmaRule], list[str]]:
         if rule.errors:
             errors.append(f"{where}: {_feature(rule.errors[0])}")
             continue
+        if other_sources is not None and not _for_cloudtrail(rule):
+            other_sources.append(where)
+            continue
         try:
             converted.append(convert_rule(rule, path, stem=path.stem if not several else f"{path.stem}_{index}"))
         except _Unsupported as exc:
@@ -215,11 +228,14 @@ def _one_line(exc: Exception) -> str:
 # --------------------------------------------------------------------------------------------- one rule
 
 
+def _for_cloudtrail(rule) -> bool:
+    return ((rule.logsource.product or "").lower(), (rule.logsource.service or "").lower()) == ("aws", "cloudtrail")
+
+
 def convert_rule(rule, path: Path, stem: str | None = None) -> SigmaRule:
     """A parsed pySigma rule as a control (raises ``_Unsupported`` naming the feature)."""
     logsource = rule.logsource
-    product, service = (logsource.product or "").lower(), (logsource.service or "").lower()
-    if product != "aws" or service != "cloudtrail":
+    if not _for_cloudtrail(rule):
         raise _Unsupported(f"log source product={logsource.product or '-'} service={logsource.service or '-'}"
                            f"{' category=' + logsource.category if logsource.category else ''} "
                            "(only product: aws, service: cloudtrail)")

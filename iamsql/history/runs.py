@@ -239,6 +239,14 @@ def runs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
+def no_such_run(con: duckdb.DuckDBPyConnection, run_id: int) -> str:
+    """The error for a ``--run`` that names no check run: the latest runs that count, so the reader can pick one."""
+    known = [r["run_id"] for r in runs(con)]
+    if not known:
+        return f"no check run with id {run_id}: this database has no check run yet; run 'iamsql check' first"
+    return f"no check run with id {run_id}; runs: {', '.join(map(str, known[-10:]))} ('iamsql evidence list' shows them)"
+
+
 def previous_run(con: duckdb.DuckDBPyConnection, run_id: int) -> int | None:
     """The run that counts just before ``run_id``, if any."""
     earlier = [r["run_id"] for r in runs(con) if r["run_id"] < run_id]
@@ -265,7 +273,7 @@ def resolve_pair(con: duckdb.DuckDBPyConnection, from_run: int | None, to_run: i
     known = [r["run_id"] for r in runs(con)]
     for run in (from_run, to_run):
         if run is not None and not con.execute("select count(*) from iamsql_run where run_id = ?", [run]).fetchone()[0]:
-            raise HistoryError(f"no check run with id {run}; runs: {', '.join(map(str, known[-10:])) or 'none'}")
+            raise HistoryError(no_such_run(con, run))
     asked_to = to_run
     if to_run is None:
         to_run = known[-1] if known else None

@@ -51,7 +51,7 @@ from iamsql.common.model import Where, load_located, rule, validate
 from iamsql.controls.names import QUERIES_DIR
 from iamsql.errors import ExceptionsFileError, HistoryError, MappingError, first_line
 from iamsql.frameworks import get_framework
-from iamsql.history.runs import run_controls, runs
+from iamsql.history.runs import no_such_run, run_controls, runs
 from iamsql.store.db import has_table, transaction
 
 yaml = lazy_import("yaml")  # imported by the first exceptions file read
@@ -341,9 +341,10 @@ def evaluate(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile) 
 def data_day(con: duckdb.DuckDBPyConnection, run_id: int) -> date:
     """The UTC day of the data a check run read (its newest snapshot time; its start when it read no account): the
     day its exceptions and attestations are judged on."""
-    found = con.execute("select coalesce(as_of, started_at) from iamsql_run where run_id = ?", [run_id]).fetchone()
+    found = con.execute("select coalesce(as_of, started_at) from iamsql_run where run_id = ?",
+                        [run_id]).fetchone() if has_table(con, "iamsql_run") else None
     if found is None:
-        raise HistoryError(f"no check run with id {run_id}")
+        raise HistoryError(no_such_run(con, run_id))
     return found[0].astimezone(timezone.utc).date()
 
 

@@ -7,8 +7,9 @@ explicitly that is not recognised is an error.
 
 Files whose AWS output carries no account id (password policy, account summary, access keys...) take, in order:
 the single account of the file's own ARNs, ``--account-id``, the single account seen among the files of the same
-folder, for Organizations outputs the single account of the load's Organizations outputs, the single account of
-the whole load; otherwise the load fails asking for ``--account-id``. CloudTrail trail outputs listed in a
+folder, the account the nearest folder (its own or one above) was exported as by its sts get-caller-identity
+outputs or those of all its subfolders, for Organizations outputs the single account of the load's Organizations
+outputs, the single account of the whole load; otherwise the load fails asking for ``--account-id``. CloudTrail trail outputs listed in a
 collection manifest belong to the account they were collected in, whatever account their trail ARNs name: an
 organization trail, which a member account lists (and asks the status and selectors of) under the management
 account's ARN, is the member's trail too. Without a manifest, an organization trail goes to the single account of
@@ -394,6 +395,7 @@ def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: 
     for f in files:
         by_folder[f.path.parent] |= _own_accounts(f.parsed)
         by_service[_service(f.format)] |= _own_accounts(f.parsed)
+    exported_as = _exported_as(files)
     everywhere = set().union(*by_folder.values()) if by_folder else set()
     for f in files:
         own = _own_accounts(f.parsed)
@@ -409,6 +411,8 @@ def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: 
         default = next(iter(own)) if len(own) == 1 else (_listed_account(f.path, manifests) or account_id)
         if default is None and len(by_folder[f.path.parent]) == 1:
             default = next(iter(by_folder[f.path.parent]))
+        if default is None:
+            default = next(filter(None, map(exported_as, f.path.parents)), None)
         if default is None and f.format.startswith(SERVICE_WIDE) and len(by_service[_service(f.format)]) == 1:
             default = next(iter(by_service[_service(f.format)]))
         if default is None and len(everywhere) == 1:
@@ -420,6 +424,30 @@ def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: 
         for fragment in f.parsed.fragments:
             fragment.account_id = fragment.account_id or default
         f.accounts.add(default)
+
+
+def _exported_as(files: list[SourceFile]) -> Callable[[Path], str | None]:
+    """The account a folder was exported as, by the sts get-caller-identity outputs in it: theirs when they name
+    one; for a folder without one, the account of its subfolders when every subfolder holding loaded files has
+    the same (CloudMapper's ``account-data/<name>/describe-regions.json`` beside ``<name>/us-east-1/`` and its
+    ``sts-get-caller-identity.json``; not the AWS CLI examples' ``json/`` beside ``json/sts/`` and ``json/iam/``)."""
+    callers: dict[Path, set[str]] = defaultdict(set)
+    subfolders: dict[Path, set[Path]] = defaultdict(set)
+    for f in files:
+        if f.parsed.extra.get("caller_account"):
+            callers[f.path.parent].add(f.parsed.extra["caller_account"])
+        for folder in f.path.parents[:-1]:
+            subfolders[folder.parent].add(folder)
+    found: dict[Path, str | None] = {}
+
+    def account(folder: Path) -> str | None:
+        if folder not in found:
+            below = {account(sub) for sub in subfolders[folder]}
+            named = callers[folder] if folder in callers else below
+            found[folder] = next(iter(named)) if len(named) == 1 else None
+        return found[folder]
+
+    return account
 
 
 def _not_accounts(parsed: Parsed) -> str:

@@ -392,8 +392,7 @@ def _run(con: duckdb.DuckDBPyConnection, run_id: int | None) -> dict:
     cursor = con.execute("select * from iamsql_run where run_id = ?", [run_id])
     found = cursor.fetchone()
     if found is None:
-        known = [r[0] for r in con.execute("select run_id from iamsql_run order by run_id desc limit 5").fetchall()]
-        raise ReportError(f"no check run with id {run_id}; recent runs: {', '.join(map(str, known)) or 'none'}")
+        raise ReportError(history.no_such_run(con, run_id))
     run = dict(zip([d[0] for d in cursor.description], found))
     for key, empty in (("accounts", []), ("snapshot_ids", []), ("parameters", {}), ("frameworks", [])):
         run[key] = json.loads(run[key]) if run[key] else empty

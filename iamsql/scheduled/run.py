@@ -37,7 +37,7 @@ from iamsql.common.safe_write import in_existing_folder
 from iamsql.controls.catalog import control_pack_hash, load_controls, unknown_mapped_controls
 from iamsql.controls.contract import exit_code
 from iamsql.controls.engines.duckdb import run_checks
-from iamsql.errors import ConfigError, EvidenceError, IamsqlError, WriteError, first_line
+from iamsql.errors import BrokenFileError, ConfigError, EvidenceError, IamsqlError, WriteError, first_line
 from iamsql.history import runs as history
 from iamsql.history import waivers as exc_mod
 from iamsql.history.waivers import read_exceptions
@@ -292,11 +292,14 @@ def _gather(con, config: Config, raw: Path) -> Gathered:
         except OSError as exc:
             raise EvidenceError(f"sources.paths: cannot copy {exc.filename or source}: {exc.strerror or exc}") from None
         copies.append({"path": target.relative_to(raw.parent).as_posix(), "original": str(source)})
+    # the copies' full paths (a failed file), then their names below the run folder (a table loaded in part)
     given = {str(raw.parent / copy["path"]): copy["original"] for copy in copies}
+    given |= {copy["path"]: copy["original"] for copy in copies}
     try:
         summary = load_paths(con, [raw], account_id=config["sources.account_id"])
     except IamsqlError as exc:
-        failed = type(exc)(_as_given(str(exc), given))
+        failed = (BrokenFileError(_as_given(str(exc.path), given), exc.reason) if isinstance(exc, BrokenFileError)
+                  else type(exc)(_as_given(str(exc), given)))
         failed.warnings = tuple(_as_given(line, given) for line in exc.warnings)
         raise failed from None
     if not summary.files:
@@ -307,7 +310,8 @@ def _gather(con, config: Config, raw: Path) -> Gathered:
 
 def _as_given(text: str, given: dict[str, str]) -> str:
     """A load's message with each copy in the run's hidden folder named as ``sources.paths`` gave it: that folder
-    is renamed when the run ends, or removed when it fails."""
+    is renamed when the run ends, or removed when it fails. Full paths are replaced before the names below the
+    run folder (``raw/01-exports``) that end them."""
     for copy, original in given.items():
         text = text.replace(copy, original)
     return text

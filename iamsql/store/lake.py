@@ -40,7 +40,9 @@ from iamsql import __version__
 from iamsql.common.safe_write import in_existing_folder
 from iamsql.controls.catalog import ACCESS_QUESTIONS
 from iamsql.errors import LakeError, first_line
+from iamsql.history.runs import no_such_run
 from iamsql.policy.access import create_tables as create_access_tables
+from iamsql.store.db import has_table
 from iamsql.store.schema import ACCESS_TABLES, ACCUMULATING_TABLES, ORGANIZATION_TRAIL_SELECT, TABLES, columns
 
 # 2: the event table has the identity columns written at load time (identity_account_id and the others).
@@ -126,12 +128,9 @@ def export(con: duckdb.DuckDBPyConnection, directory: Path, *, run_id: int | Non
             read_manifest(directory)
         except LakeError as exc:
             raise LakeError(f"{exc}; export into an empty folder") from None
-    if run_id is not None and not con.execute(
-        "select count(*) from duckdb_tables() where table_name = 'iamsql_run'"
-    ).fetchone()[0]:
-        raise LakeError(f"no check run with id {run_id}")
-    if run_id is not None and not con.execute("select count(*) from iamsql_run where run_id = ?", [run_id]).fetchone()[0]:
-        raise LakeError(f"no check run with id {run_id}")
+    if run_id is not None and (not has_table(con, "iamsql_run") or not con.execute(
+            "select count(*) from iamsql_run where run_id = ?", [run_id]).fetchone()[0]):
+        raise LakeError(no_such_run(con, run_id))
     accounts = [r[0] for r in con.execute("select account_id from iamsql_account order by 1").fetchall()]
     staging = directory / f".export-{uuid.uuid4().hex}"
     summary = ExportSummary(directory)
