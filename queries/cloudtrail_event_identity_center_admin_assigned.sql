@@ -33,19 +33,15 @@ with call as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent,
-    t.request_parameters ->> 'permissionSetArn' as permission_set,
-    regexp_replace(coalesce(t.request_parameters ->> 'managedPolicyArn', ''), '^.*/', '') as policy_name,
-    t.request_parameters ->> 'inlinePolicy' as inline_policy,
-    t.request_parameters ->> 'targetId' as target_account,
-    t.request_parameters ->> 'principalType' as principal_type,
-    t.request_parameters ->> 'principalId' as principal_id,
-    t.response_elements -> 'permissionSet' ->> 'permissionSetArn' as created_set,
-    t.response_elements -> 'permissionSet' ->> 'name' as created_name
+    e.request_parameters ->> 'permissionSetArn' as permission_set,
+    regexp_replace(coalesce(e.request_parameters ->> 'managedPolicyArn', ''), '^.*/', '') as policy_name,
+    e.request_parameters ->> 'inlinePolicy' as inline_policy,
+    e.request_parameters ->> 'targetId' as target_account,
+    e.request_parameters ->> 'principalType' as principal_type,
+    e.request_parameters ->> 'principalId' as principal_id,
+    e.response_elements -> 'permissionSet' ->> 'permissionSetArn' as created_set,
+    e.response_elements -> 'permissionSet' ->> 'name' as created_name
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      and t.event_source = 'sso.amazonaws.com'
-      and t.event_name in ('AttachManagedPolicyToPermissionSet', 'PutInlinePolicyToPermissionSet',
-                           'CreateAccountAssignment', 'CreatePermissionSet')
   where e.event_source = 'sso.amazonaws.com'
     and e.event_name in ('AttachManagedPolicyToPermissionSet', 'PutInlinePolicyToPermissionSet',
                          'CreateAccountAssignment', 'CreatePermissionSet')

@@ -32,15 +32,8 @@ with call as (
     coalesce(e.caller_arn, e.identity_arn, e.user_type, 'unknown') as caller,
     coalesce(e.identity_arn, e.caller_arn, e.user_type, 'an unknown caller') as caller_name,
     coalesce(e.source_ip_address, 'unknown') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent,
-    t.request_parameters as params
+    e.request_parameters as params
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      -- the same event's own columns: the scan then reads the JSON of these events only. `= any(array[...])`, not
-      -- `in (...)`: DuckDB tests a long IN list by a join after the scan has read every event's columns, an array
-      -- inside the scan
-      and t.event_source = any(array['secretsmanager.amazonaws.com', 'ssm.amazonaws.com', 'ec2.amazonaws.com'])
-      and t.event_name = any(array['GetSecretValue', 'BatchGetSecretValue', 'GetParameter', 'GetParameters',
-                                   'GetParametersByPath', 'GetPasswordData'])
   where e.event_source = any(array['secretsmanager.amazonaws.com', 'ssm.amazonaws.com', 'ec2.amazonaws.com'])
     and e.event_name = any(array['GetSecretValue', 'BatchGetSecretValue', 'GetParameter', 'GetParameters',
                                  'GetParametersByPath', 'GetPasswordData'])

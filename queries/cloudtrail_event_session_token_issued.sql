@@ -31,14 +31,12 @@ with sts as (
   -- the requests read once, side by side outside any CASE: GetSessionToken, and console sign-ins that tell MFA use
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.user_type, e.actor_arn, e.access_key_id,
     coalesce(e.identity_arn, e.actor_arn) as caller,
-    t.request_parameters ->> 'serialNumber' as serial_number,
-    t.request_parameters ->> 'durationSeconds' as duration,
-    t.additional_event_data ->> 'MFAUsed' as mfa_used,
-    t.response_elements ->> 'ConsoleLogin' as login,
+    e.request_parameters ->> 'serialNumber' as serial_number,
+    e.request_parameters ->> 'durationSeconds' as duration,
+    e.additional_event_data ->> 'MFAUsed' as mfa_used,
+    e.response_elements ->> 'ConsoleLogin' as login,
     e.source_ip_address, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      and t.event_name in ('GetSessionToken', 'ConsoleLogin')
   where e.error_code is null and e.user_type in ('IAMUser', 'Root') and e.actor_arn is not null
     and e.event_name in ('GetSessionToken', 'ConsoleLogin')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()

@@ -43,10 +43,8 @@ token as (
     coalesce(nullif(e.agent, ''), 'no user agent') as agent,
     coalesce(e.source_ip_address, 'an unknown address') as ip
   from window_event as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      and t.event_name = 'GetSigninToken'
   where e.event_source = 'signin.amazonaws.com' and e.event_name = 'GetSigninToken' and e.error_code is null
-    and t.response_elements ->> 'GetSigninToken' is distinct from 'Failure'
+    and e.response_elements ->> 'GetSigninToken' is distinct from 'Failure'
     and not e.aws_caller and e.invoked_by is null
     -- IAM Identity Center's portal signs its users in to an account this way, as an AWSReservedSSO_ role session
     and not (coalesce(e.identity_arn, '') like '%:assumed-role/AWSReservedSSO\_%'
@@ -61,20 +59,16 @@ minted as (
   select e.event_id, e.account_id, e.event_time, e.event_name,
     coalesce(e.identity_arn, e.actor_arn, 'an unknown caller') as minter,
     coalesce(e.source_ip_address, 'an unknown address') as ip,
-    t.response_elements -> 'credentials' ->> 'accessKeyId' as key_id
+    e.response_elements -> 'credentials' ->> 'accessKeyId' as key_id
   from window_event as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      and t.event_name in ('GetFederationToken', 'AssumeRole')
   where e.event_source = 'sts.amazonaws.com' and e.event_name in ('GetFederationToken', 'AssumeRole')
     and e.error_code is null
 ),
 login as (
   select e.account_id, e.identity_arn, e.event_time, coalesce(e.source_ip_address, 'an unknown address') as ip
   from window_event as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      and t.event_name = 'ConsoleLogin'
   where e.event_name = 'ConsoleLogin' and e.event_source = 'signin.amazonaws.com'
-    and t.response_elements ->> 'ConsoleLogin' = 'Success'
+    and e.response_elements ->> 'ConsoleLogin' = 'Success'
 ),
 hit as (
   select k.*,
