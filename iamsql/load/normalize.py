@@ -19,7 +19,7 @@ from iamsql.common.arns import arn_parts
 from iamsql.common.clock import as_utc
 from iamsql.common.lazy import lazy_import
 from iamsql.common.paths import sql_string
-from iamsql.common.policy_text import policy_json_text
+from iamsql.common.policy_text import policy_json_text, policy_json_value
 
 botocore_loaders = lazy_import("botocore.loaders")  # ~60 ms and the network modules: only for region patterns
 
@@ -122,6 +122,18 @@ def _statement_std(statement: dict) -> dict:
     if condition is not None:
         std["Condition"] = condition
     return std
+
+
+def resource_policy_fields(text: Any) -> dict:
+    """The ``policy`` and ``policy_std`` columns of a resource-based policy an API returns as JSON text (the
+    ``Policy`` of a get-policy call); ValueError saying what is wrong with it."""
+    try:
+        policy = policy_json_value(text)
+    except ValueError as exc:
+        raise ValueError(f"Policy is not JSON ({exc})") from None
+    if not isinstance(policy, dict):
+        raise ValueError("Policy is not a JSON object")
+    return {"policy": policy, "policy_std": policy_std(policy)}
 
 
 def policy_std(document: Any) -> dict | None:

@@ -3681,6 +3681,22 @@ def nth_match_position(text: exp.Expr, pattern: str, flag_group: str, occurrence
         exp.Literal.number(0))
 
 
+def searched_from_past_start(pattern: exp.Expr, flag_group: str, name: str) -> exp.Expr:
+    """The literal ``pattern`` of a search that starts past the text's first character: there the text's start is
+    before the search's, so ``^`` and ``\\A`` match nothing; a pattern that is not a literal, or that looks before
+    the start otherwise (a word boundary, ``^`` with a newline-sensitive flag), is refused."""
+    pieces = list(regex_pieces(pattern.this)) if isinstance(pattern, exp.Literal) and pattern.is_string else None
+    looks_back = pieces is not None and [piece for _, piece, inside in pieces
+                                         if not inside and piece in START_CONTEXT_ATOMS]
+    if pieces is None or looks_back and (set(looks_back) - {"^", "\\A"} or "m" in flag_group):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with a start position and a pattern "
+                                 "that is not a literal or looks before the start (a word boundary, ^ with a "
+                                 "newline-sensitive flag)")
+    if not looks_back:
+        return pattern
+    return string("".join(NO_MATCH if not inside and piece in ("^", "\\A") else piece for _, piece, inside in pieces))
+
+
 def regexp_pg15(node: exp.Expr) -> exp.Expr:
     """``regexp_count(s, p [, start [, flags]])``: the number of matches from ``start``; ``regexp_substr(s, p [, start
     [, n [, flags [, subexpr]]]])``: the ``n``th match (or its group ``subexpr``), NULL without one; ``regexp_instr(s,
@@ -3695,16 +3711,7 @@ def regexp_pg15(node: exp.Expr) -> exp.Expr:
     text, start, occurrence = node.this, args.get("position"), args.get("occurrence")
     offset = beyond = None
     if start is not None and not (isinstance(start, exp.Literal) and start.this == "1"):
-        pieces = list(regex_pieces(pattern.this)) if isinstance(pattern, exp.Literal) and pattern.is_string else None
-        looks_back = pieces is not None and [piece for _, piece, inside in pieces
-                                             if not inside and piece in START_CONTEXT_ATOMS]
-        if pieces is None or looks_back and (set(looks_back) - {"^", "\\A"} or "m" in flag_group):
-            raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with a start position and a pattern "
-                                     "that is not a literal or looks before the start (a word boundary, ^ with a "
-                                     "newline-sensitive flag)")
-        if looks_back:  # the text's start is before the search's: nothing matches there
-            pattern = string("".join(NO_MATCH if not inside and piece in ("^", "\\A") else piece
-                                     for _, piece, inside in pieces))
+        pattern = searched_from_past_start(pattern, flag_group, name)
         # Postgres searches nothing from past the end of the text (one past it is the empty rest)
         beyond = exp.GT(this=start.copy(), expression=exp.Add(this=call("length", text.copy()),
                                                               expression=exp.Literal.number(1)))
@@ -3786,16 +3793,7 @@ def regexp_replace_pg(node: exp.RegexpReplace) -> exp.Expr:
     text, kept = node.this, None
     literal = isinstance(pattern, exp.Literal) and pattern.is_string
     if start is not None and not (isinstance(start, exp.Literal) and start.this == "1"):
-        pieces = list(regex_pieces(pattern.this)) if literal else None
-        looks_back = pieces is not None and [piece for _, piece, inside in pieces
-                                             if not inside and piece in START_CONTEXT_ATOMS]
-        if pieces is None or looks_back and (set(looks_back) - {"^", "\\A"} or "m" in group):
-            raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with a start position and a pattern "
-                                     "that is not a literal or looks before the start (a word boundary, ^ with a "
-                                     "newline-sensitive flag)")
-        if looks_back:
-            pattern = string("".join(NO_MATCH if not inside and piece in ("^", "\\A") else piece
-                                     for _, piece, inside in pieces))
+        pattern = searched_from_past_start(pattern, group, name)
         kept = call("substring", text.copy(), exp.Literal.number(1), exp.Sub(this=exp.paren(start.copy()),
                                                                              expression=exp.Literal.number(1)))
         text = call("pg_regexp_from", text, start)

@@ -30,9 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from iamsql.common.arns import arn_account, arn_parts
-from iamsql.common.policy_text import policy_json_value
 from iamsql.load.formats.base import Format, Fragment, Parsed, json_time, says_truncated, when
-from iamsql.load.normalize import policy_std
+from iamsql.load.normalize import resource_policy_fields
 
 KEY = "aws_kms_key"
 CONTACT = "aws_account_alternate_contact"
@@ -104,14 +103,7 @@ def parse_describe_key(doc: dict, path: Path) -> Parsed:
 
 
 def parse_get_key_policy(doc: dict, path: Path) -> Parsed:
-    try:
-        policy = policy_json_value(doc["Policy"])
-    except ValueError as exc:
-        raise ValueError(f"Policy is not JSON ({exc})") from None
-    if not isinstance(policy, dict):
-        raise ValueError("Policy is not a JSON object")
-    return _added_key(doc, "get-key-policy", path, {"policy": policy, "policy_std": policy_std(policy)},
-                      Parsed("kms:get-key-policy"))
+    return _added_key(doc, "get-key-policy", path, resource_policy_fields(doc["Policy"]), Parsed("kms:get-key-policy"))
 
 
 def parse_key_rotation_status(doc: dict, path: Path) -> Parsed:

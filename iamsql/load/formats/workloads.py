@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from iamsql.common.arns import arn_account, arn_partition, arn_parts
-from iamsql.common.policy_text import json_text, policy_json_value
+from iamsql.common.policy_text import json_text
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, json_time, output_region, when
-from iamsql.load.normalize import go_fields, go_struct, policy_std, region_partition, tags_map
+from iamsql.load.normalize import go_fields, go_struct, region_partition, resource_policy_fields, tags_map
 
 EC2 = "aws_ec2_instance"
 LAMBDA = "aws_lambda_function"
@@ -275,13 +275,8 @@ def parse_get_policy(doc: dict, path: Path) -> Parsed:
     if "Error" in doc:  # ResourceNotFoundException: the function has no resource-based policy
         return Parsed("lambda:get-policy (no policy)")
     parsed = Parsed("lambda:get-policy")
-    try:
-        policy = policy_json_value(doc["Policy"])
-    except ValueError as exc:
-        raise ValueError(f"Policy is not JSON ({exc})") from None
-    if not isinstance(policy, dict):
-        raise ValueError("Policy is not a JSON object")
-    fields = {"policy": policy, "policy_std": policy_std(policy)}
+    fields = resource_policy_fields(doc["Policy"])
+    policy = fields["policy"]
     arn_match = LAMBDA_ARN.match(str(doc.get("FunctionArn") or ""))
     if arn_match:
         parsed.fragments.append(Fragment(LAMBDA, (arn_match[1],), fields, arn_account(arn_match[1])))
