@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -48,7 +49,7 @@ def evidence_run(tmp_path, *options: str) -> subprocess.CompletedProcess:
 def test_finished_evidence_run_exits_without_teardown(tmp_path):
     done = evidence_run(tmp_path, "--fail-on", "none")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("evidence run 1: 7 account(s), 1 control(s) run")  # flushed before the exit
+    assert re.match(r"evidence run 1: \d+ account\(s\), 1 control\(s\) run", done.stdout), done.stdout  # flushed before exit
     assert "exit functions ran" in done.stderr
     assert "torn down" not in done.stderr
     assert list((tmp_path / "tmp").iterdir()) == []  # the scratch folder's exit function ran too
