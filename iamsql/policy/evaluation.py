@@ -167,15 +167,31 @@ _REQUEST_TAG_KEYS = ("aws:requesttag/*", "aws:tagkeys")
 # keys"), so no other request carries them.
 _PASS_ROLE_KEYS = ("iam:passedtoservice", "iam:associatedresourcearn")
 _NO_USERNAME = _NOTHING_ABSENT | {"aws:username"}
+# Keys of role credentials an AWS service delivered to the code it runs (IAM User Guide, "AWS global condition context
+# keys", properties of a role session): aws:Ec2InstanceSourceVpc and aws:Ec2InstanceSourcePrivateIPv4 "whenever the
+# requester is signing requests with an Amazon EC2 role credential", ec2:RoleDelivery and ec2:SourceInstanceArn
+# "whenever the role session is created by an Amazon EC2 instance", glue:RoleAssumedBy, glue:CredentialIssuingService,
+# codebuild:BuildArn, codebuild:ProjectArn ("a role assumed by CodeBuild"), lambda:SourceFunctionArn,
+# ssm:SourceInstanceArn and aws:ChatbotSourceArn ("whenever a role session is assumed" by that service): only a role
+# session can carry them.
+_DELIVERED_ROLE_KEYS = frozenset({
+    "aws:ec2instancesourcevpc", "aws:ec2instancesourceprivateipv4", "ec2:roledelivery", "ec2:sourceinstancearn",
+    "glue:roleassumedby", "glue:credentialissuingservice", "codebuild:buildarn", "codebuild:projectarn",
+    "lambda:sourcefunctionarn", "ssm:sourceinstancearn", "aws:chatbotsourcearn"})
+# aws:AssumedRoot "is included in the request context only when the principal uses credentials from AssumeRoot" (IAM
+# User Guide, "AWS global condition context keys"): a member account's root user session, so no caller but the root
+# user (``ROOT``, which may be that session or the root user signing in itself) carries it.
+_ASSUMED_ROOT_KEYS = frozenset({"aws:assumedroot"})
 # Keys only a role session carries: aws:SourceIdentity "after a source identity has been set when a role is assumed",
 # aws:FederatedProvider for a role assumed through an identity provider (IAM User Guide, "AWS global condition context
-# keys"); an IAM user's, the root user's and a federated user's (GetFederationToken) own requests have neither.
-_ROLE_SESSION_KEYS = frozenset({"aws:sourceidentity", "aws:federatedprovider"})
+# keys"), and the keys of delivered role credentials; an IAM user's, the root user's and a federated user's
+# (GetFederationToken) own requests have none of them.
+_ROLE_SESSION_KEYS = frozenset({"aws:sourceidentity", "aws:federatedprovider"}) | _DELIVERED_ROLE_KEYS
 # The keys of a caller's credentials, "only available when a request is made by a principal with role session or
 # federated user principal credentials" (IAM User Guide, "AWS global condition context keys", properties of a role
 # session): absent from a request made with no credentials, or with a service principal's.
-_CREDENTIAL_KEYS = _ROLE_SESSION_KEYS | {
-    "aws:multifactorauthpresent", "aws:multifactorauthage", "aws:tokenissuetime", "aws:assumedroot"}
+_CREDENTIAL_KEYS = _ROLE_SESSION_KEYS | _ASSUMED_ROOT_KEYS | {
+    "aws:multifactorauthpresent", "aws:multifactorauthage", "aws:tokenissuetime"}
 # The keys of the tags of an IAM user or role, or session tags (aws:PrincipalTag/<key>: "included in the request context
 # if the principal is using an IAM user with attached tags" or "an IAM role with attached tags or session tags"): a
 # service principal's own call, an anonymous request ("Anonymous requests do not include this key"), the root user,
@@ -196,7 +212,8 @@ _ANONYMOUS_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | _CREDENTIAL_KEYS | {
 # aws:PrincipalOrgPaths only "if the principal is a member of an organization" (IAM User Guide, "AWS global condition
 # context keys"), which an identity provider's user is not. aws:PrincipalAccount is "included in the request context
 # for all requests, including anonymous requests": present (``_EVERY_REQUEST_VALUE_UNKNOWN``).
-_FEDERATED_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | {"aws:principalarn", "aws:principalisawsservice"}
+_FEDERATED_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | _DELIVERED_ROLE_KEYS | _ASSUMED_ROOT_KEYS | {
+    "aws:principalarn", "aws:principalisawsservice"}
 # The keys an AWS service principal's own call does not carry (IAM User Guide, "AWS global condition context keys"):
 # the organization keys (it is no member of an organization), aws:username (IAM users only), aws:PrincipalTag/<key>
 # (the tags of an IAM user or role, or session tags), aws:CalledVia, aws:CalledViaFirst and aws:CalledViaLast (there
@@ -204,8 +221,10 @@ _FEDERATED_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | {"aws:principalarn", "aw
 # the keys of credentials (``_CREDENTIAL_KEYS``).
 _SERVICE_ABSENT = _ORGANIZATION_KEYS | _CREDENTIAL_KEYS | {
     "aws:username", "aws:calledvia", "aws:calledviafirst", "aws:calledvialast"}
-_USER_ABSENT = _NOTHING_ABSENT | _ROLE_SESSION_KEYS
+_USER_ABSENT = _NOTHING_ABSENT | _ROLE_SESSION_KEYS | _ASSUMED_ROOT_KEYS
 _NOT_A_ROLE_ABSENT = _NO_USERNAME | _ROLE_SESSION_KEYS
+_FEDERATED_USER_ABSENT = _NOT_A_ROLE_ABSENT | _ASSUMED_ROOT_KEYS
+_ROLE_ABSENT = _NO_USERNAME | _ASSUMED_ROOT_KEYS
 
 
 # Keys present only in a request made through a VPC endpoint, which has no aws:SourceIp: aws:SourceIp "is included in
@@ -247,9 +266,9 @@ def known_absent(who: "Principal", absent_keys: tuple[str, ...] = ()):
     """The context keys static analysis knows to be absent for the caller ``who``: those its kind never has, and
     ``absent_keys`` (``Request.absent_keys``: names, and ``prefix*`` for every key of the prefix not in the
     context: ``aws:principaltag/*``, ``kms:encryptioncontext:*``)."""
-    absent = {USER: _USER_ABSENT, ROOT: _NOT_A_ROLE_ABSENT, FEDERATED_USER: _NOT_A_ROLE_ABSENT,
-              ANONYMOUS: _ANONYMOUS_ABSENT, FEDERATED: _FEDERATED_ABSENT, SERVICE: _SERVICE_ABSENT}.get(
-        who.kind, _NO_USERNAME)
+    absent = {USER: _USER_ABSENT, ROOT: _NOT_A_ROLE_ABSENT, FEDERATED_USER: _FEDERATED_USER_ABSENT,
+              ANONYMOUS: _ANONYMOUS_ABSENT, FEDERATED: _FEDERATED_ABSENT, SERVICE: _SERVICE_ABSENT,
+              ROLE: _ROLE_ABSENT, SESSION: _ROLE_ABSENT}.get(who.kind, _NO_USERNAME)
     prefixes = _PRINCIPAL_TAG_PREFIXES if who.kind in _UNTAGGED else ()
     if not absent_keys and not prefixes:
         return absent
