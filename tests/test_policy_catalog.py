@@ -141,6 +141,14 @@ def test_keys_a_service_documents_for_every_action_are_carried(action, key):
     assert key not in catalog().keys_never_carried(action)
 
 
+@pytest.mark.parametrize("action", ["ssm:GetParameter", "ssm:SendCommand", "ssm:DescribeInstanceInformation"])
+def test_role_credential_keys_a_service_lists_on_some_actions_are_never_settled_absent(action):
+    """ssm:SourceInstanceArn is where a role session's credentials were delivered (IAM User Guide, "AWS global condition
+    context keys"), in requests to any action; the SSM reference lists it on UpdateInstanceInformation and three others."""
+    assert "ssm:sourceinstancearn" in catalog().request_keys("ssm:UpdateInstanceInformation")
+    assert "ssm:sourceinstancearn" not in catalog().keys_never_carried(action)
+
+
 def test_keys_documented_for_every_action_do_not_complete_an_entry_naming_no_key():
     """The reference's entry of PutAccessPointPublicAccessBlock names no S3 key: the S3 keys documented for every action
     do not make it a complete entry, so the service's other keys stay unknown."""

@@ -37,6 +37,18 @@ KEYS_OF_EVERY_ACTION = {
     "s3": ("s3:authtype", "s3:signatureage", "s3:signatureversion", "s3:x-amz-content-sha256"),
 }
 
+# Condition keys of role credentials an AWS service delivered to the code it runs, properties of a role session in
+# requests to any service (IAM User Guide, "AWS global condition context keys"): aws:Ec2InstanceSourceVpc and
+# aws:Ec2InstanceSourcePrivateIPv4 "whenever the requester is signing requests with an Amazon EC2 role credential",
+# ec2:RoleDelivery and ec2:SourceInstanceArn "whenever the role session is created by an Amazon EC2 instance",
+# glue:RoleAssumedBy, glue:CredentialIssuingService, codebuild:BuildArn, codebuild:ProjectArn ("a role assumed by
+# CodeBuild"), lambda:SourceFunctionArn, ssm:SourceInstanceArn ("whenever role credentials are delivered to an AWS
+# Systems Manager managed instance") and aws:ChatbotSourceArn. A service's entries that list one (ssm:SourceInstanceArn
+# on ssm:UpdateInstanceInformation) do not make it absent from the service's other actions.
+ROLE_CREDENTIAL_KEYS = frozenset({
+    "aws:ec2instancesourcevpc", "aws:ec2instancesourceprivateipv4", "ec2:roledelivery", "ec2:sourceinstancearn",
+    "glue:roleassumedby", "glue:credentialissuingservice", "codebuild:buildarn", "codebuild:projectarn",
+    "lambda:sourcefunctionarn", "ssm:sourceinstancearn", "aws:chatbotsourcearn"})
 
 @dataclass(frozen=True, slots=True)
 class Action:
@@ -155,8 +167,8 @@ class ActionCatalog:
     def keys_never_carried(self, name: str) -> tuple[str, ...]:
         """The condition keys of the action's own service (as :func:`key_pattern` gives them) that a request of action ``name``
         never carries: keys the service defines for some action or resource type, but neither for this action nor for
-        its resource types. Keys the service defines for none (``lambda:SourceFunctionArn``, ``ec2:SourceInstanceARN``:
-        where the caller's credentials come from, in requests to any service) are not among them. Empty for an action
+        its resource types. Keys of where the caller's credentials come from (:data:`ROLE_CREDENTIAL_KEYS`, in requests to
+        any service) are not among them. Empty for an action
         not in the catalog. An entry that names no key of its service at all (unless the service is one of
         :data:`SERVICES_WITH_DOCUMENTED_KEY_SCOPES`) may be incomplete rather than keyless (the reference lists no key for
         ``aws-marketplace:Subscribe``, which AWS documents as conditioned on ``aws-marketplace:ProductId``): its
@@ -172,7 +184,8 @@ class ActionCatalog:
             if keys is None:
                 keys = self._service_request_keys[service] = frozenset(
                     key for action in self.actions(service).values()
-                    for key in self.request_keys(action.full_name) if key.startswith(service + ":"))
+                    for key in self.request_keys(action.full_name)
+                    if key.startswith(service + ":") and key not in ROLE_CREDENTIAL_KEYS)
             if keys & self._listed_keys(known) or service in SERVICES_WITH_DOCUMENTED_KEY_SCOPES:
                 absent = keys - self.request_keys(name)
             elif not known.resource_types:  # names no resource, so none of a resource's tags

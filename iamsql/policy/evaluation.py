@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from iamsql.common.arns import arn_partition
 from iamsql.errors import PolicyError
-from iamsql.policy.catalog import catalog, rcp_supported_services
+from iamsql.policy.catalog import ROLE_CREDENTIAL_KEYS, catalog, rcp_supported_services
 from iamsql.policy.conditions import (
     REQUEST_TIME_KEYS,
     KnownPrefix,
@@ -167,26 +167,15 @@ _REQUEST_TAG_KEYS = ("aws:requesttag/*", "aws:tagkeys")
 # keys"), so no other request carries them.
 _PASS_ROLE_KEYS = ("iam:passedtoservice", "iam:associatedresourcearn")
 _NO_USERNAME = _NOTHING_ABSENT | {"aws:username"}
-# Keys of role credentials an AWS service delivered to the code it runs (IAM User Guide, "AWS global condition context
-# keys", properties of a role session): aws:Ec2InstanceSourceVpc and aws:Ec2InstanceSourcePrivateIPv4 "whenever the
-# requester is signing requests with an Amazon EC2 role credential", ec2:RoleDelivery and ec2:SourceInstanceArn
-# "whenever the role session is created by an Amazon EC2 instance", glue:RoleAssumedBy, glue:CredentialIssuingService,
-# codebuild:BuildArn, codebuild:ProjectArn ("a role assumed by CodeBuild"), lambda:SourceFunctionArn,
-# ssm:SourceInstanceArn and aws:ChatbotSourceArn ("whenever a role session is assumed" by that service): only a role
-# session can carry them.
-_DELIVERED_ROLE_KEYS = frozenset({
-    "aws:ec2instancesourcevpc", "aws:ec2instancesourceprivateipv4", "ec2:roledelivery", "ec2:sourceinstancearn",
-    "glue:roleassumedby", "glue:credentialissuingservice", "codebuild:buildarn", "codebuild:projectarn",
-    "lambda:sourcefunctionarn", "ssm:sourceinstancearn", "aws:chatbotsourcearn"})
 # aws:AssumedRoot "is included in the request context only when the principal uses credentials from AssumeRoot" (IAM
 # User Guide, "AWS global condition context keys"): a member account's root user session, so no caller but the root
 # user (``ROOT``, which may be that session or the root user signing in itself) carries it.
 _ASSUMED_ROOT_KEYS = frozenset({"aws:assumedroot"})
 # Keys only a role session carries: aws:SourceIdentity "after a source identity has been set when a role is assumed",
 # aws:FederatedProvider for a role assumed through an identity provider (IAM User Guide, "AWS global condition context
-# keys"), and the keys of delivered role credentials; an IAM user's, the root user's and a federated user's
-# (GetFederationToken) own requests have none of them.
-_ROLE_SESSION_KEYS = frozenset({"aws:sourceidentity", "aws:federatedprovider"}) | _DELIVERED_ROLE_KEYS
+# keys"), and the keys of role credentials a service delivered (``ROLE_CREDENTIAL_KEYS``); an IAM user's, the root
+# user's and a federated user's (GetFederationToken) own requests have none of them.
+_ROLE_SESSION_KEYS = frozenset({"aws:sourceidentity", "aws:federatedprovider"}) | ROLE_CREDENTIAL_KEYS
 # The keys of a caller's credentials, "only available when a request is made by a principal with role session or
 # federated user principal credentials" (IAM User Guide, "AWS global condition context keys", properties of a role
 # session): absent from a request made with no credentials, or with a service principal's.
@@ -212,7 +201,7 @@ _ANONYMOUS_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | _CREDENTIAL_KEYS | {
 # aws:PrincipalOrgPaths only "if the principal is a member of an organization" (IAM User Guide, "AWS global condition
 # context keys"), which an identity provider's user is not. aws:PrincipalAccount is "included in the request context
 # for all requests, including anonymous requests": present (``_EVERY_REQUEST_VALUE_UNKNOWN``).
-_FEDERATED_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | _DELIVERED_ROLE_KEYS | _ASSUMED_ROOT_KEYS | {
+_FEDERATED_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | ROLE_CREDENTIAL_KEYS | _ASSUMED_ROOT_KEYS | {
     "aws:principalarn", "aws:principalisawsservice"}
 # The keys an AWS service principal's own call does not carry (IAM User Guide, "AWS global condition context keys"):
 # the organization keys (it is no member of an organization), aws:username (IAM users only), aws:PrincipalTag/<key>
