@@ -43,12 +43,13 @@ KEYS_OF_EVERY_ACTION = {
 # ec2:RoleDelivery and ec2:SourceInstanceArn "whenever the role session is created by an Amazon EC2 instance",
 # glue:RoleAssumedBy, glue:CredentialIssuingService, codebuild:BuildArn, codebuild:ProjectArn ("a role assumed by
 # CodeBuild"), lambda:SourceFunctionArn, ssm:SourceInstanceArn ("whenever role credentials are delivered to an AWS
-# Systems Manager managed instance") and aws:ChatbotSourceArn. A service's entries that list one (ssm:SourceInstanceArn
-# on ssm:UpdateInstanceInformation) do not make it absent from the service's other actions.
+# Systems Manager managed instance"), aws:ChatbotSourceArn, and identitystore:UserId of an IAM Identity Center user's
+# session ("included when the caller of the request is a user in IAM Identity Center"). A service's entries that list
+# one (ssm:SourceInstanceArn on ssm:UpdateInstanceInformation) do not make it absent from the service's other actions.
 ROLE_CREDENTIAL_KEYS = frozenset({
     "aws:ec2instancesourcevpc", "aws:ec2instancesourceprivateipv4", "ec2:roledelivery", "ec2:sourceinstancearn",
     "glue:roleassumedby", "glue:credentialissuingservice", "codebuild:buildarn", "codebuild:projectarn",
-    "lambda:sourcefunctionarn", "ssm:sourceinstancearn", "aws:chatbotsourcearn"})
+    "lambda:sourcefunctionarn", "ssm:sourceinstancearn", "aws:chatbotsourcearn", "identitystore:userid"})
 
 @dataclass(frozen=True, slots=True)
 class Action:
