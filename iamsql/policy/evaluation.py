@@ -178,9 +178,10 @@ _ASSUMED_ROOT_KEYS = frozenset({"aws:assumedroot"})
 _ROLE_SESSION_KEYS = frozenset({"aws:sourceidentity", "aws:federatedprovider"}) | ROLE_CREDENTIAL_KEYS
 # The keys of a caller's credentials, "only available when a request is made by a principal with role session or
 # federated user principal credentials" (IAM User Guide, "AWS global condition context keys", properties of a role
-# session): absent from a request made with no credentials, or with a service principal's.
+# session), and aws:SignInSessionArn, "included in the request context when the request originates from an AWS Sign-In
+# OAuth session": absent from a request made with no credentials, or with a service principal's.
 _CREDENTIAL_KEYS = _ROLE_SESSION_KEYS | _ASSUMED_ROOT_KEYS | {
-    "aws:multifactorauthpresent", "aws:multifactorauthage", "aws:tokenissuetime"}
+    "aws:multifactorauthpresent", "aws:multifactorauthage", "aws:tokenissuetime", "aws:signinsessionarn"}
 # The keys of the tags of an IAM user or role, or session tags (aws:PrincipalTag/<key>: "included in the request context
 # if the principal is using an IAM user with attached tags" or "an IAM role with attached tags or session tags"): a
 # service principal's own call, an anonymous request ("Anonymous requests do not include this key"), the root user,
