@@ -51,6 +51,7 @@ ROLE_CREDENTIAL_KEYS = frozenset({
     "glue:roleassumedby", "glue:credentialissuingservice", "codebuild:buildarn", "codebuild:projectarn",
     "lambda:sourcefunctionarn", "ssm:sourceinstancearn", "aws:chatbotsourcearn", "identitystore:userid"})
 
+
 @dataclass(frozen=True, slots=True)
 class Action:
     """One IAM action as the Service Authorization Reference describes it."""
@@ -169,9 +170,8 @@ class ActionCatalog:
         """The condition keys of the action's own service (as :func:`key_pattern` gives them) that a request of action ``name``
         never carries: keys the service defines for some action or resource type, but neither for this action nor for
         its resource types. Keys of where the caller's credentials come from (:data:`ROLE_CREDENTIAL_KEYS`, in requests to
-        any service) are not among them. Empty for an action
-        not in the catalog. An entry that names no key of its service at all (unless the service is one of
-        :data:`SERVICES_WITH_DOCUMENTED_KEY_SCOPES`) may be incomplete rather than keyless (the reference lists no key for
+        any service) are not among them. Empty for an action not in the catalog. An entry that names no key of its
+        service at all (unless the service is one of :data:`SERVICES_WITH_DOCUMENTED_KEY_SCOPES`) may be incomplete rather than keyless (the reference lists no key for
         ``aws-marketplace:Subscribe``, which AWS documents as conditioned on ``aws-marketplace:ProductId``): its
         service's keys stay unknown, but for the service's resource tag keys (``ssm:resourceTag/<key>``) when the action
         has no resource type: a request of it names no resource whose tags they could read."""
