@@ -171,8 +171,8 @@ class ActionCatalog:
         never carries: keys the service defines for some action or resource type, but neither for this action nor for
         its resource types. Keys of where the caller's credentials come from (:data:`ROLE_CREDENTIAL_KEYS`, in requests to
         any service) are not among them. Empty for an action not in the catalog. An entry that names no key of its
-        service at all (unless the service is one of :data:`SERVICES_WITH_DOCUMENTED_KEY_SCOPES`) may be incomplete rather than keyless (the reference lists no key for
-        ``aws-marketplace:Subscribe``, which AWS documents as conditioned on ``aws-marketplace:ProductId``): its
+        service at all (unless the service is one of :data:`SERVICES_WITH_DOCUMENTED_KEY_SCOPES`) may be incomplete
+        rather than keyless (the reference lists no key for ``aws-marketplace:Subscribe``, which AWS documents as conditioned on ``aws-marketplace:ProductId``): its
         service's keys stay unknown, but for the service's resource tag keys (``ssm:resourceTag/<key>``) when the action
         has no resource type: a request of it names no resource whose tags they could read."""
         known = self.action(name)
