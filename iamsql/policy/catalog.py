@@ -167,14 +167,15 @@ class ActionCatalog:
             *(key for resource_type in known.resource_types for key in by_type.get(resource_type, ()))})
 
     def keys_never_carried(self, name: str) -> tuple[str, ...]:
-        """The condition keys of the action's own service (as :func:`key_pattern` gives them) that a request of action ``name``
-        never carries: keys the service defines for some action or resource type, but neither for this action nor for
-        its resource types. Keys of where the caller's credentials come from (:data:`ROLE_CREDENTIAL_KEYS`, in requests to
-        any service) are not among them. Empty for an action not in the catalog. An entry that names no key of its
-        service at all (unless the service is one of :data:`SERVICES_WITH_DOCUMENTED_KEY_SCOPES`) may be incomplete
-        rather than keyless (the reference lists no key for ``aws-marketplace:Subscribe``, which AWS documents as conditioned on ``aws-marketplace:ProductId``): its
-        service's keys stay unknown, but for the service's resource tag keys (``ssm:resourceTag/<key>``) when the action
-        has no resource type: a request of it names no resource whose tags they could read."""
+        """The condition keys of the action's own service (as :func:`key_pattern` gives them) that a request of action
+        ``name`` never carries: keys the service defines for some action or resource type, but neither for this action
+        nor for its resource types. Keys of where the caller's credentials come from (:data:`ROLE_CREDENTIAL_KEYS`, in
+        requests to any service) are not among them. Empty for an action not in the catalog. An entry that names no key
+        of its service at all (unless the service is one of :data:`SERVICES_WITH_DOCUMENTED_KEY_SCOPES`) may be
+        incomplete rather than keyless (the reference lists no key for ``aws-marketplace:Subscribe``, which AWS
+        documents as conditioned on ``aws-marketplace:ProductId``): its service's keys stay unknown, but for the
+        service's resource tag keys (``ssm:resourceTag/<key>``) when the action has no resource type: a request of it
+        names no resource whose tags they could read."""
         known = self.action(name)
         if known is None:
             return ()
