@@ -229,6 +229,7 @@ def parse_file(path: Path) -> Parsed | str:
     parsed = _parse_text(path, text)
     if isinstance(parsed, Parsed):
         _one_owners_share(parsed, path)
+        _not_listed(parsed)
     if windows and isinstance(parsed, Parsed):
         parsed.warnings.append(f"{path}: not UTF-8; read as Windows-1252, the code page in which the AWS CLI on "
                                "Windows writes output redirected to a file (check the non-ASCII names)")
@@ -251,6 +252,32 @@ def _one_owners_share(parsed: Parsed, path: Path) -> None:
     command, listed = ONE_OWNERS_SHARE.get(parsed.format.removeprefix("placebo:"), (None, None))
     if command and any(command in name for name in (path.name, path.parent.name)):
         parsed.partial.update(dict.fromkeys(parsed.covers, f"{command} lists {listed} only (its file's name says so)"))
+
+
+# Tables an output adds rows to without listing them, that are not taken for part of the table: no AWS output lists
+# every policy target of an organization (list-targets-for-policy lists one policy's, list-policies-for-target one
+# target's, each whole); get-account-authorization-details lists every role with its instance profiles (a profile
+# that holds no role, which it leaves out, gives no role's permissions); list-service-specific-credentials lists one
+# user's credentials or, with --all-users, every user's, and does not say which (its control judges each credential).
+WHOLE_UNLISTED = {("organizations:list-targets-for-policy", organizations.TARGET),
+                  ("organizations:list-policies-for-target", organizations.TARGET),
+                  (GAAD, "aws_iam_instance_profile"),
+                  ("iam:list-service-specific-credentials", "aws_iam_service_specific_credential")}
+
+
+def _not_listed(parsed: Parsed) -> None:
+    """An output that adds rows to a table without listing it (get-user, kms describe-key, eks describe-cluster, one
+    bucket's get-bucket-policy, list-children of one parent) holds only part of that table: the account may hold
+    more of it. A listing of the table in the same load makes it whole again (``merge``)."""
+    fmt = parsed.format.removeprefix("placebo:").split(" (")[0]
+    command = fmt.split(":", 1)[-1]
+    rows: dict[str, set] = defaultdict(set)
+    for fragment in parsed.fragments:
+        if fragment.table not in parsed.covers | parsed.partial.keys() and (fmt, fragment.table) not in WHOLE_UNLISTED:
+            rows[fragment.table].add(fragment.key)
+    for table, keys in rows.items():
+        parsed.partial[table] = (f"{command} describes one resource, not every one of the account" if len(keys) == 1
+                                 else f"{command} holds {len(keys)} of its rows, not every one of the account")
 
 
 def _windows_text(data: bytes) -> str | None:

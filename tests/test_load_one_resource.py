@@ -1,0 +1,79 @@
+"""Outputs that describe one resource (kms describe-key, eks describe-cluster, one bucket's get-bucket-policy,
+organizations describe-policy...) loaded without the listing of their table: the table is loaded in part only, so
+controls that need all of it skip instead of judging the account by the one resource seen; the listing in the same
+load makes it whole."""
+
+from pathlib import Path
+
+import pytest
+
+from iamsql import controls
+from iamsql.load import load_paths
+from iamsql.store import db
+
+DATA = Path(__file__).parent / "data"
+WORKLOADS, BUCKETS, ORGANIZATION = "444455556666", "111122223333", "111111111111"  # the accounts the files name
+
+ONE_AND_LISTING = [  # (the output of one resource, the listing of its table, the table, the account)
+    ("kms_keys/describe-key-rotating.json", "kms_keys/list-keys.json", "aws_kms_key", WORKLOADS),
+    ("workloads/describe-cluster.json", "workloads/list-clusters.json", "aws_eks_cluster", WORKLOADS),
+    ("workloads/describe-task-definition.json", "workloads/list-task-definitions.json", "aws_ecs_task_definition",
+     WORKLOADS),
+    ("code_resources/batch-get-projects.json", "code_resources/list-projects.json", "aws_codebuild_project",
+     WORKLOADS),
+    ("code_resources/describe-state-machine.json", "code_resources/list-state-machines.json", "aws_sfn_state_machine",
+     WORKLOADS),
+    ("monitoring/s3/get-bucket-policy/web.assets.example.json", "monitoring/s3/list-buckets.json", "aws_s3_bucket",
+     BUCKETS),
+    ("organizations/describe-policy-full.json", "organizations/list-policies-scp.json", "aws_organizations_policy",
+     ORGANIZATION),
+    ("saved_variants/describe-permission-set.json", "saved_variants/list-permission-sets.json",
+     "aws_ssoadmin_permission_set", BUCKETS),
+]
+
+
+def partial(con) -> list[tuple]:
+    return con.execute("select table_name, reason from iamsql_partial order by 1").fetchall()
+
+
+@pytest.mark.parametrize(("one", "listing", "table", "account"), ONE_AND_LISTING,
+                         ids=[case[2] for case in ONE_AND_LISTING])
+def test_one_resource_is_part_of_its_table_until_the_listing_is_loaded(tmp_path, one, listing, table, account):
+    con = db.connect(tmp_path / "one.duckdb")
+    summary = load_paths(con, [DATA / one], account_id=account, as_of="2025-03-01")
+    [(name, reason)] = partial(con)
+    assert name == table
+    assert reason.startswith(f"{Path(one).name}: ") and "not every one of the account" in reason
+    assert any(f"only part of {table} is loaded" in w for w in summary.warnings)
+    load_paths(con, [DATA / listing, DATA / one], account_id=account, as_of="2025-03-01")
+    assert partial(con) == []  # the listing names every resource of the table
+    con.close()
+
+
+def test_several_resources_of_one_output_are_still_part_of_the_table(tmp_path):
+    """list-children lists the children of one parent: the accounts under other OUs are not in it."""
+    con = db.connect(tmp_path / "children.duckdb")
+    load_paths(con, [DATA / "organizations" / "list-children"], account_id=ORGANIZATION, as_of="2025-03-01")
+    found = dict(partial(con))
+    assert "aws_organizations_account" in found and "list-children" in found["aws_organizations_account"]
+    con.close()
+
+
+def test_a_control_skips_an_account_of_which_one_key_is_loaded(tmp_path):
+    """describe-key and get-key-rotation-status of one rotating key used to make the account pass the rotation
+    control; its other keys were never seen, so the control now says it cannot judge the account."""
+    keys = DATA / "kms_keys"
+    con = db.connect(tmp_path / "kms.duckdb")
+    load_paths(con, [keys / "describe-key-rotating.json", keys / "get-key-rotation-status-rotating.json"],
+               as_of="2025-03-01")
+    run_id = controls.run_checks(con, controls=["kms_customer_key_rotation_enabled"])
+    [row] = controls.results(con, run_id)
+    assert row["status"] == "skip"
+    assert row["reason"].startswith("Only part of aws_kms_key is loaded for account 444455556666 "
+                                    "(describe-key-rotating.json: describe-key describes one resource")
+    load_paths(con, [keys / "list-keys.json", keys / "describe-key-rotating.json",
+                     keys / "get-key-rotation-status-rotating.json"], as_of="2025-03-01")
+    run_id = controls.run_checks(con, controls=["kms_customer_key_rotation_enabled"])
+    statuses = {r["resource"].rsplit("/", 1)[-1]: r["status"] for r in controls.results(con, run_id)}
+    assert statuses["1234abcd-12ab-34cd-56ef-1234567890ab"] == "ok"
+    con.close()
