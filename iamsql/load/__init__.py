@@ -229,6 +229,7 @@ def parse_file(path: Path) -> Parsed | str:
     parsed = _parse_text(path, text)
     if isinstance(parsed, Parsed):
         _one_owners_share(parsed, path)
+        iam.filters_left_no_trace(parsed, path)
         _not_listed(parsed)
     if windows and isinstance(parsed, Parsed):
         parsed.warnings.append(f"{path}: not UTF-8; read as Windows-1252, the code page in which the AWS CLI on "

@@ -8,6 +8,7 @@ access keys by id, virtual MFA devices by serial number; the account-wide tables
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -715,6 +716,48 @@ def _counting_holders(fmt: Format) -> Format:
         return parsed
 
     return Format(fmt.name, fmt.detect, parse)
+
+
+# The IAM listings that --path-prefix cuts, with the table each lists and what it calls its rows.
+PATH_FILTERED = {"iam:list-users": ("aws_iam_user", "user", "users"), "iam:list-roles": ("aws_iam_role", "role", "roles"),
+                 "iam:list-groups": ("aws_iam_group", "group", "groups"),
+                 "iam:list-policies": ("aws_iam_policy", "policy", "policies"),
+                 "iam:list-instance-profiles": ("aws_iam_instance_profile", "instance profile", "instance profiles"),
+                 "iam:list-server-certificates": ("aws_iam_server_certificate", "server certificate",
+                                                  "server certificates")}
+
+
+def filters_left_no_trace(parsed: Parsed, path: Path) -> None:
+    """What a listing's rows show of the filters its output does not name. ``list-policies --only-attached`` is
+    proven when AWS managed policies are listed and none is unattached (the whole list holds hundreds attached to
+    nothing): the table is partial. Other filters are not proven by the rows, so they only warn, from two rows on
+    (one row tells nothing): customer managed policies all attached (``--scope Local --only-attached``, or an
+    account that attaches them all), and rows whose paths all lie under one path other than ``/``
+    (``--path-prefix``, or an account that keeps them there). An output with no AWS managed policy (``--scope
+    Local``) holds the customer managed ones whole; the table then has no AWS managed row."""
+    fmt = parsed.format.removeprefix("placebo:")
+    if fmt not in PATH_FILTERED or PATH_FILTERED[fmt][0] in parsed.partial:
+        return
+    table, kind, kinds = PATH_FILTERED[fmt]
+    rows = [f.fields for f in parsed.fragments if f.table == table]
+    counts = [row.get("attachment_count") for row in rows]
+    if rows and all(isinstance(count, int) and count > 0 for count in counts):
+        if any(row.get("is_aws_managed") for row in rows):
+            parsed.partial[table] = ("list-policies lists AWS managed policies and no unattached one: a "
+                                     "--only-attached output, which leaves out the policies attached to nothing")
+            return
+        if len(rows) > 1:
+            parsed.warnings.append(f"{path}: every policy list-policies lists is attached: if it was saved with "
+                                   "--only-attached, the policies attached to nothing are missing; load "
+                                   "list-policies without it")
+    paths = [row.get("path") for row in rows]
+    if len(rows) > 1 and all(isinstance(p, str) and p.startswith("/") for p in paths):
+        shared = os.path.commonprefix(paths)
+        shared = shared[:shared.rfind("/") + 1]
+        if shared != "/":
+            parsed.warnings.append(f"{path}: every {kind} {fmt.removeprefix('iam:')} lists has a path under {shared}: "
+                                   f"if it was saved with --path-prefix {shared}, the other {kinds} "
+                                   "are missing; load the listing without it")
 
 
 def _inline_policy_output(doc: dict) -> bool:

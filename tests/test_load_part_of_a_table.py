@@ -1,8 +1,11 @@
-"""Outputs that describe one resource (kms describe-key, eks describe-cluster, one bucket's get-bucket-policy,
-organizations describe-policy...) loaded without the listing of their table: the table is loaded in part only, so
-controls that need all of it skip instead of judging the account by the one resource seen; the listing in the same
-load makes it whole."""
+"""Outputs that hold only part of a table without saying so. Those that describe one resource (kms describe-key, eks
+describe-cluster, one bucket's get-bucket-policy, organizations describe-policy...) loaded without the listing of
+their table: the table is loaded in part only, so controls that need all of it skip instead of judging the account
+by the one resource seen; the listing in the same load makes it whole. Listings cut by a filter the output does not
+name: list-policies --only-attached where the rows prove it (partial), --path-prefix where they only suggest it
+(a warning)."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -76,4 +79,53 @@ def test_a_control_skips_an_account_of_which_one_key_is_loaded(tmp_path):
     run_id = controls.run_checks(con, controls=["kms_customer_key_rotation_enabled"])
     statuses = {r["resource"].rsplit("/", 1)[-1]: r["status"] for r in controls.results(con, run_id)}
     assert statuses["1234abcd-12ab-34cd-56ef-1234567890ab"] == "ok"
+    con.close()
+
+
+# ---- filters the output does not name: list-policies --only-attached / --scope Local, --path-prefix -------------
+
+SAVED = DATA / "saved_variants"
+
+
+def test_an_only_attached_policy_listing_is_part_of_the_table(tmp_path):
+    """AWS managed policies listed and none unattached: a whole list-policies holds hundreds attached to nothing, so
+    this is a --only-attached output, and the control on unattached policies cannot call the account clean."""
+    con = db.connect(tmp_path / "attached.duckdb")
+    load_paths(con, [SAVED / "list-policies-only-attached.json"], as_of="2025-03-01")
+    assert dict(partial(con))["aws_iam_policy"] == (
+        "list-policies-only-attached.json: list-policies lists AWS managed policies and no unattached one: a "
+        "--only-attached output, which leaves out the policies attached to nothing")
+    run_id = controls.run_checks(con, controls=["iam_policy_unused_customer_managed"])
+    [row] = controls.results(con, run_id)
+    assert row["status"] == "skip" and row["reason"].startswith("Only part of aws_iam_policy is loaded")
+    con.close()
+
+
+def test_customer_managed_policies_all_attached_only_warn(tmp_path):
+    """Without AWS managed policies (--scope Local), every policy attached may be the whole list of an account that
+    attaches them all: not proven, so the table stays whole and the load warns."""
+    listed = json.loads((SAVED / "list-policies-only-attached.json").read_text())
+    customer = {**listed["Policies"][1], "PolicyName": "ops", "Arn": "arn:aws:iam::111122223333:policy/ops"}
+    (tmp_path / "local.json").write_text(json.dumps({"Policies": [listed["Policies"][1], customer]}))
+    con = db.connect(tmp_path / "local.duckdb")
+    summary = load_paths(con, [tmp_path / "local.json"], as_of="2025-03-01")
+    assert "aws_iam_policy" not in dict(partial(con))
+    assert [w for w in summary.warnings if "--only-attached" in w] == [
+        f"{tmp_path / 'local.json'}: every policy list-policies lists is attached: if it was saved with "
+        "--only-attached, the policies attached to nothing are missing; load list-policies without it"]
+    con.close()
+
+
+def test_rows_under_one_path_warn_of_a_path_prefix(tmp_path):
+    con = db.connect(tmp_path / "roles.duckdb")
+    summary = load_paths(con, [SAVED / "list-roles-path-prefix.json"], as_of="2025-03-01")
+    assert [w for w in summary.warnings if "--path-prefix" in w] == [
+        f"{SAVED / 'list-roles-path-prefix.json'}: every role list-roles lists has a path under /service-role/: if "
+        "it was saved with --path-prefix /service-role/, the other roles are missing; load the listing without it"]
+    assert partial(con) == []  # not proven: an account may keep all its roles there
+    roles = json.loads((SAVED / "list-roles-path-prefix.json").read_text())["Roles"]
+    other = {**roles[0], "Path": "/", "RoleName": "admin", "Arn": "arn:aws:iam::111122223333:role/admin"}
+    (tmp_path / "list-roles.json").write_text(json.dumps({"Roles": [*roles, other]}))
+    summary = load_paths(con, [tmp_path / "list-roles.json"], as_of="2025-03-01")
+    assert not [w for w in summary.warnings if "--path-prefix" in w]  # a role at / : no prefix cut the list
     con.close()
