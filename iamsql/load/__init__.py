@@ -154,7 +154,8 @@ def discover(paths: Iterable[str | Path], skip_unreadable: bool = False,
     """Every file to look at, as (path, named explicitly), folders walked recursively in sorted order. Paths are
     literal (``ct[1].json`` is that file, never ``ct1.json``). An entry that cannot be read (permission denied,
     broken symlink, symlink loop) stops the load naming the first one and the count, unless ``skip_unreadable``:
-    then each becomes a warning."""
+    then each becomes a warning. A file reached more than once (named twice, named beside a folder that holds it,
+    two links to it) is read once, where it is first reached."""
     found = walk(paths)
     missing = [(p, r) for p, r in found.unreadable if r == "no such file or folder"]
     if missing:
@@ -167,7 +168,12 @@ def discover(paths: Iterable[str | Path], skip_unreadable: bool = False,
                              "in all; nothing was loaded (--skip-unreadable loads the rest)")
         if unreadable is not None:
             unreadable += [(str(p), r) for p, r in found.unreadable]
-    return found.files
+    once: dict[str, tuple[Path, bool]] = {}
+    for path, named in found.files:
+        first = once.setdefault(os.path.realpath(path), (path, named))
+        if named and not first[1]:
+            once[os.path.realpath(path)] = (first[0], True)
+    return list(once.values())
 
 
 def source_name(path: Path, named: list[Path]) -> str:
