@@ -129,3 +129,25 @@ def test_rows_under_one_path_warn_of_a_path_prefix(tmp_path):
     summary = load_paths(con, [tmp_path / "list-roles.json"], as_of="2025-03-01")
     assert not [w for w in summary.warnings if "--path-prefix" in w]  # a role at / : no prefix cut the list
     con.close()
+
+
+def test_a_trail_bucket_is_judged_from_its_own_outputs_without_the_bucket_list(tmp_path):
+    """The trail-bucket controls read the trail's bucket only: its get-bucket-logging and get-bucket-versioning
+    outputs are enough, though aws_s3_bucket is then partial (list-buckets not loaded)."""
+    bucket = "audit-trail-logs-111122223333"
+    exports = tmp_path / "exports"
+    for command in ("get-bucket-logging", "get-bucket-versioning"):
+        (exports / "s3" / command).mkdir(parents=True)
+        (exports / "s3" / command / f"{bucket}.json").write_bytes(
+            (DATA / "monitoring" / "s3" / command / f"{bucket}.json").read_bytes())
+    trail = {"Name": "main", "TrailARN": f"arn:aws:cloudtrail:us-east-1:{BUCKETS}:trail/main", "HomeRegion": "us-east-1",
+             "IsMultiRegionTrail": True, "S3BucketName": bucket}
+    (exports / "describe-trails.json").write_text(json.dumps({"trailList": [trail]}))
+    con = db.connect(tmp_path / "trail.duckdb")
+    load_paths(con, [exports], as_of="2025-03-01")
+    assert "aws_s3_bucket" in dict(partial(con))
+    run_id = controls.run_checks(con, controls=["cloudtrail_bucket_access_logging", "cloudtrail_bucket_mfa_delete"])
+    found = {r["control_id"]: (r["resource"], r["status"]) for r in controls.results(con, run_id)}
+    assert found == {"cloudtrail_bucket_access_logging": (f"arn:aws:s3:::{bucket}", "ok"),
+                     "cloudtrail_bucket_mfa_delete": (f"arn:aws:s3:::{bucket}", "alarm")}
+    con.close()
