@@ -262,12 +262,17 @@ def _one_owners_share(parsed: Parsed, path: Path) -> None:
 
 
 # Tables an output adds rows to without listing them, that are not taken for part of the table: no AWS output lists
-# every policy target of an organization (list-targets-for-policy lists one policy's, list-policies-for-target one
-# target's, each whole); get-account-authorization-details lists every role with its instance profiles (a profile
-# that holds no role, which it leaves out, gives no role's permissions); list-service-specific-credentials lists one
-# user's credentials or, with --all-users, every user's, and does not say which (its control judges each credential).
-WHOLE_UNLISTED = {("organizations:list-targets-for-policy", organizations.TARGET),
-                  ("organizations:list-policies-for-target", organizations.TARGET),
+# every policy target or every OU of an organization (list-targets-for-policy lists one policy's targets,
+# list-policies-for-target one target's policies, list-organizational-units-for-parent and list-children one parent's
+# OUs, each whole: the tree is walked a parent at a time); get-account-authorization-details lists every role with
+# its instance profiles (a profile that holds no role, which it leaves out, gives no role's permissions);
+# list-service-specific-credentials lists one user's credentials or, with --all-users, every user's, and does not
+# say which (its control judges each credential).
+WHOLE_UNLISTED = {*((f"organizations:{command}", organizations.TARGET)
+                    for command in ("list-targets-for-policy", "list-policies-for-target")),
+                  *((f"organizations:{command}", organizations.OU)
+                    for command in ("list-organizational-units-for-parent", "describe-organizational-unit",
+                                    "list-children", "list-parents")),
                   (GAAD, "aws_iam_instance_profile"),
                   ("iam:list-service-specific-credentials", "aws_iam_service_specific_credential")}
 
