@@ -3,6 +3,8 @@ title: Server access logging is on for the S3 bucket CloudTrail writes to
 description: >-
   Every bucket a trail of the account delivers its log files to records S3 server access logs to a target
   bucket (get-bucket-logging shows a LoggingEnabled target).
+  Only the trail buckets' outputs are needed (not list-buckets): a trail bucket whose outputs are not loaded is
+  skipped.
 severity: medium
 resource_type: AWS::S3::Bucket
 rationale: >-
@@ -12,7 +14,7 @@ remediation: >-
   Turn on server access logging for the bucket (put-bucket-logging) with a target bucket of its own, in the same
   region, that only the logging service may write to.
 tables: [cloudtrail_trail_home, aws_s3_bucket]
-requires: [aws_cloudtrail_trail, aws_s3_bucket]
+requires: [aws_cloudtrail_trail]
 */
 with trail_bucket as (
   select account_id, max(partition) as partition, s3_bucket_name as bucket, string_agg(name, ', ' order by name) as trails

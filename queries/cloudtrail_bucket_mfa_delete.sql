@@ -5,6 +5,8 @@ description: >-
   (get-bucket-versioning shows MFADelete Enabled), so deleting a version of a log file or suspending versioning
   needs the bucket owner's root credentials and an MFA code. A bucket whose versioning was not collected, or that is
   not in the account's data (a central logging account's bucket), is skipped.
+  Only the trail buckets' outputs are needed (not list-buckets): a trail bucket whose outputs are not loaded is
+  skipped.
 severity: medium
 resource_type: AWS::S3::Bucket
 rationale: >-
@@ -15,7 +17,7 @@ remediation: >-
   put-bucket-versioning --bucket <bucket> --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa
   '<device serial> <code>'); S3 Object Lock on the bucket is an alternative that does not need the root user.
 tables: [cloudtrail_trail_home, aws_s3_bucket]
-requires: [aws_cloudtrail_trail, aws_s3_bucket]
+requires: [aws_cloudtrail_trail]
 */
 with trail_bucket as (
   select account_id, max(partition) as partition, s3_bucket_name as bucket, string_agg(name, ', ' order by name) as trails

@@ -4,6 +4,8 @@ description: >-
   No bucket a trail of the account delivers its log files to is public: not through its bucket policy (S3's own
   verdict, get-bucket-policy-status, unless the bucket's public access block restricts public buckets) and not
   through its ACL (a grant to the AllUsers or AuthenticatedUsers group, unless the block ignores public ACLs).
+  Only the trail buckets' outputs are needed (not list-buckets): a trail bucket whose outputs are not loaded is
+  skipped.
 severity: high
 resource_type: AWS::S3::Bucket
 rationale: >-
@@ -13,7 +15,7 @@ remediation: >-
   Remove the public statements from the bucket policy and the public grants from the ACL, and turn on all four
   settings of the bucket's S3 Block Public Access (put-public-access-block).
 tables: [cloudtrail_trail_home, aws_s3_bucket]
-requires: [aws_cloudtrail_trail, aws_s3_bucket]
+requires: [aws_cloudtrail_trail]
 */
 with trail_bucket as (
   select account_id, max(partition) as partition, s3_bucket_name as bucket, string_agg(name, ', ' order by name) as trails

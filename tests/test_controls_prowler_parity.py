@@ -194,8 +194,11 @@ def test_insights_enabled_per_trail(tmp_path):
 
 
 def test_insights_selectors_without_their_listing_still_count(tmp_path):
-    """A trail known from get-insight-selectors alone has Insights: AWS returns selectors only when they are set."""
+    """A trail whose listing does not say HasInsightSelectors has Insights when get-insight-selectors lists some:
+    AWS returns selectors only when they are set."""
     results = run_loaded(tmp_path, {
+        "describe-trails.json": {"trailList": [{"Name": name, "TrailARN": trail_arn(name), "HomeRegion": "us-east-1"}
+                                               for name in ("watched", "quiet")]},
         "get-insight-selectors.json": {"TrailARN": trail_arn("watched"), "InsightSelectors": [
             {"InsightType": "ApiCallRateInsight"}]},
         "get-trail-status.json": {"IsLogging": True, "TrailARN": trail_arn("quiet")},

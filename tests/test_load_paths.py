@@ -220,3 +220,18 @@ def test_skip_broken_with_nothing_else_loads_nothing(tmp_path, db_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("error: nothing loaded: 2 broken file(s) skipped, e.g. ")
     assert not db_path.exists()
+
+
+def test_a_file_reached_twice_is_read_once(tmp_path):
+    """A credential report named beside the folder that holds it, named again, and linked to: one file, read once;
+    it was counted three times and said to be an older report superseded by itself."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    report = folder / "report.csv"
+    report.write_bytes((Path(__file__).parent / "data" / "real_shapes" / "credential-report.csv").read_bytes())
+    (folder / "latest.csv").symlink_to(report)
+    con = db.connect(tmp_path / "once.duckdb")
+    summary = load_paths(con, [folder, report, report], as_of="2024-05-01")
+    assert [f.name for f in summary.files] == ["exports/latest.csv"]
+    assert not [w for w in summary.warnings if "superseded" in w]
+    con.close()

@@ -476,7 +476,8 @@ def test_get_trail_gives_the_trail_its_row_without_listing_the_accounts_trails(t
                        "kms_key_id, is_logging, account_id from aws_cloudtrail_trail").fetchall() == [
         ("management-events", "us-east-1", "us-east-1", True, True, trail["KmsKeyId"], True, ACCOUNT)]
     assert con.execute("select table_name, reason from iamsql_partial").fetchall() == [
-        ("aws_cloudtrail_trail", "get-trail.json: get-trail describes one trail, not every one of the account")]
+        ("aws_cloudtrail_trail", "get-trail.json: get-trail describes one resource, not every one of the account; "
+                                 "status.json: get-trail-status describes one resource, not every one of the account")]
 
 
 def test_a_whole_listing_of_another_region_does_not_give_the_rest_of_a_cut_one(tmp_path):

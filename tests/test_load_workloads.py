@@ -104,7 +104,7 @@ def test_get_function_gives_the_function_its_tags_and_a_version_is_no_function(c
     assert [f.format for f in summary.files] == ["lambda:get-function-configuration"]
     assert rows(con, "select table_name, reason from iamsql_partial") == [  # it lists no other function
         ("aws_lambda_function",
-         "get-function-configuration.json: get-function-configuration describes one function, not every one of the "
+         "get-function-configuration.json: get-function-configuration describes one resource, not every one of the "
          "account")]
     version = {**function["Configuration"], "Version": "2", "FunctionArn": function["Configuration"]["FunctionArn"] + ":2"}
     (tmp_path / "version.json").write_text(json.dumps({**function, "Configuration": version}))

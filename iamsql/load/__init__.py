@@ -154,7 +154,8 @@ def discover(paths: Iterable[str | Path], skip_unreadable: bool = False,
     """Every file to look at, as (path, named explicitly), folders walked recursively in sorted order. Paths are
     literal (``ct[1].json`` is that file, never ``ct1.json``). An entry that cannot be read (permission denied,
     broken symlink, symlink loop) stops the load naming the first one and the count, unless ``skip_unreadable``:
-    then each becomes a warning."""
+    then each becomes a warning. A file reached more than once (named twice, named beside a folder that holds it,
+    two links to it) is read once, where it is first reached."""
     found = walk(paths)
     missing = [(p, r) for p, r in found.unreadable if r == "no such file or folder"]
     if missing:
@@ -167,7 +168,12 @@ def discover(paths: Iterable[str | Path], skip_unreadable: bool = False,
                              "in all; nothing was loaded (--skip-unreadable loads the rest)")
         if unreadable is not None:
             unreadable += [(str(p), r) for p, r in found.unreadable]
-    return found.files
+    once: dict[str, tuple[Path, bool]] = {}
+    for path, named in found.files:
+        first = once.setdefault(os.path.realpath(path), (path, named))
+        if named and not first[1]:
+            once[os.path.realpath(path)] = (first[0], True)
+    return list(once.values())
 
 
 def source_name(path: Path, named: list[Path]) -> str:
@@ -229,6 +235,8 @@ def parse_file(path: Path) -> Parsed | str:
     parsed = _parse_text(path, text)
     if isinstance(parsed, Parsed):
         _one_owners_share(parsed, path)
+        iam.filters_left_no_trace(parsed, path)
+        _not_listed(parsed)
     if windows and isinstance(parsed, Parsed):
         parsed.warnings.append(f"{path}: not UTF-8; read as Windows-1252, the code page in which the AWS CLI on "
                                "Windows writes output redirected to a file (check the non-ASCII names)")
@@ -251,6 +259,37 @@ def _one_owners_share(parsed: Parsed, path: Path) -> None:
     command, listed = ONE_OWNERS_SHARE.get(parsed.format.removeprefix("placebo:"), (None, None))
     if command and any(command in name for name in (path.name, path.parent.name)):
         parsed.partial.update(dict.fromkeys(parsed.covers, f"{command} lists {listed} only (its file's name says so)"))
+
+
+# Tables an output adds rows to without listing them, that are not taken for part of the table: no AWS output lists
+# every policy target or every OU of an organization (list-targets-for-policy lists one policy's targets,
+# list-policies-for-target one target's policies, list-organizational-units-for-parent and list-children one parent's
+# OUs, each whole: the tree is walked a parent at a time); get-account-authorization-details lists every role with
+# its instance profiles (a profile that holds no role, which it leaves out, gives no role's permissions);
+# list-service-specific-credentials lists one user's credentials or, with --all-users, every user's, and does not
+# say which (its control judges each credential).
+WHOLE_UNLISTED = {*((f"organizations:{command}", organizations.TARGET)
+                    for command in ("list-targets-for-policy", "list-policies-for-target")),
+                  *((f"organizations:{command}", organizations.OU)
+                    for command in ("list-organizational-units-for-parent", "describe-organizational-unit",
+                                    "list-children", "list-parents")),
+                  (GAAD, "aws_iam_instance_profile"),
+                  ("iam:list-service-specific-credentials", "aws_iam_service_specific_credential")}
+
+
+def _not_listed(parsed: Parsed) -> None:
+    """An output that adds rows to a table without listing it (get-user, kms describe-key, eks describe-cluster, one
+    bucket's get-bucket-policy, list-children of one parent) holds only part of that table: the account may hold
+    more of it. A listing of the table in the same load makes it whole again (``merge``)."""
+    fmt = parsed.format.removeprefix("placebo:").split(" (")[0]
+    command = fmt.split(":", 1)[-1]
+    rows: dict[str, set] = defaultdict(set)
+    for fragment in parsed.fragments:
+        if fragment.table not in parsed.covers | parsed.partial.keys() and (fmt, fragment.table) not in WHOLE_UNLISTED:
+            rows[fragment.table].add(fragment.key)
+    for table, keys in rows.items():
+        parsed.partial[table] = (f"{command} describes one resource, not every one of the account" if len(keys) == 1
+                                 else f"{command} holds {len(keys)} of its rows, not every one of the account")
 
 
 def _windows_text(data: bytes) -> str | None:

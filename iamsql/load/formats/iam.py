@@ -8,6 +8,7 @@ access keys by id, virtual MFA devices by serial number; the account-wide tables
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -337,21 +338,12 @@ def _listing(fmt: str, table: str, items_key: str, make) -> Format:
     return Format(fmt, lambda doc: isinstance(doc.get(items_key), list), parse)
 
 
-def of_one(parsed: Parsed) -> Parsed:
-    """An output of one resource (get-user, one user's list-mfa-devices): its rows are part of their tables, which
-    the account may hold more of."""
-    command = parsed.format.removeprefix("iam:")
-    parsed.partial.update({f.table: f"{command} describes one resource, not every one of the account"
-                           for f in parsed.fragments if f.table not in parsed.covers})
-    return parsed
-
-
 def _single(fmt: str, item_key: str, make) -> Format:
     """A get-* output of one resource: adds to that resource's row without claiming to list the whole table."""
 
     def parse(doc: dict, path: Path) -> Parsed:
         made = make(doc[item_key])
-        return of_one(Parsed(fmt, fragments=made if isinstance(made, list) else [made]))
+        return Parsed(fmt, fragments=made if isinstance(made, list) else [made])
 
     return Format(fmt, lambda doc: isinstance(doc.get(item_key), dict), parse)
 
@@ -359,7 +351,7 @@ def _single(fmt: str, item_key: str, make) -> Format:
 def parse_get_group(doc: dict, path: Path) -> Parsed:
     group = group_fragment(doc["Group"])
     group.fields["users"] = [member_user(u) for u in doc.get("Users") or []] or None
-    return of_one(Parsed("iam:get-group", fragments=[group, *(user_fragment(u) for u in doc.get("Users") or [])]))
+    return Parsed("iam:get-group", fragments=[group, *(user_fragment(u) for u in doc.get("Users") or [])])
 
 
 ROOT_USER = "<root_account>"  # the root user's name in the credential report
@@ -414,7 +406,7 @@ def parse_access_key_last_used(doc: dict, path: Path) -> Parsed | str:
         "title": key_id,
         "region": "global",
     }))
-    return of_one(parsed)
+    return parsed
 
 
 def parse_mfa_devices(doc: dict, path: Path) -> Parsed:
@@ -433,7 +425,7 @@ def parse_mfa_devices(doc: dict, path: Path) -> Parsed:
         parsed.fragments.append(Fragment("aws_iam_user", (user,), {"name": user, "title": user, "region": "global",
                                                                     "mfa_devices": devices, "mfa_enabled": bool(devices)},
                                          accounts.pop() if len(accounts) == 1 else None))
-    return of_one(parsed)
+    return parsed
 
 
 def virtual_mfa_fragment(d: dict) -> Fragment:
@@ -465,9 +457,9 @@ def parse_login_profile(doc: dict, path: Path) -> Parsed:
     if "CreateDate" in profile:
         profile["CreateDate"] = _nested_time(profile["CreateDate"])
     user = profile.get("UserName")
-    return of_one(Parsed("iam:get-login-profile", fragments=[
+    return Parsed("iam:get-login-profile", fragments=[
         Fragment("aws_iam_user", (user,), {"name": user, "title": user, "region": "global", "login_profile": profile,
-                                           "login_profile_loaded": True})]))
+                                           "login_profile_loaded": True})])
 
 
 def _no_such_entity_of(doc: dict) -> bool:
@@ -484,9 +476,9 @@ def parse_no_login_profile(doc: dict, path: Path) -> Parsed | str:
         return ("a NoSuchEntity answer about a user that does not say which call it answers; save GetLoginProfile's "
                 "as get-login-profile/<user>.json")
     user = doc["UserName"]
-    return of_one(Parsed("iam:get-login-profile (NoSuchEntity)", fragments=[
+    return Parsed("iam:get-login-profile (NoSuchEntity)", fragments=[
         Fragment("aws_iam_user", (user,), {"name": user, "title": user, "region": "global",
-                                           "login_profile_loaded": True})]))
+                                           "login_profile_loaded": True})])
 
 
 PASSWORD_POLICY_COLUMNS = {
@@ -569,7 +561,7 @@ def parse_get_saml_provider(doc: dict, path: Path) -> Parsed:
     fragment = saml_fragment(doc)
     if not doc.get("Arn"):
         fragment.key = None  # matched to the one provider listed beside it, see load.py
-    return of_one(Parsed("iam:get-saml-provider", fragments=[fragment]))
+    return Parsed("iam:get-saml-provider", fragments=[fragment])
 
 
 def oidc_fragment(p: dict) -> Fragment:
@@ -586,7 +578,7 @@ def parse_get_oidc_provider(doc: dict, path: Path) -> Parsed:
         url = (doc.get("Url") or "").split("://", 1)[-1]
         fragment.key = None
         fragment.fields["__arn_suffix"] = f":oidc-provider/{url}"
-    return of_one(Parsed("iam:get-open-id-connect-provider", fragments=[fragment]))
+    return Parsed("iam:get-open-id-connect-provider", fragments=[fragment])
 
 
 def parse_account_aliases(doc: dict, path: Path) -> Parsed:
@@ -605,8 +597,8 @@ def parse_get_server_certificate(doc: dict, path: Path) -> Parsed:
     cert = doc["ServerCertificate"]
     extra = {"certificate_body": cert.get("CertificateBody"), "certificate_chain": cert.get("CertificateChain"),
              **_tags(cert)}
-    return of_one(Parsed("iam:get-server-certificate",
-                         fragments=[server_certificate_fragment(cert.get("ServerCertificateMetadata") or {}, extra)]))
+    return Parsed("iam:get-server-certificate",
+                  fragments=[server_certificate_fragment(cert.get("ServerCertificateMetadata") or {}, extra)])
 
 
 def service_credential_fragment(c: dict) -> Fragment:
@@ -648,22 +640,22 @@ def parse_tags(doc: dict, path: Path) -> Parsed | str:
     columns = {"tags_src": doc["Tags"] or None, "tags": normalize.tags_map(doc["Tags"]), "region": "global"}
     if owner:
         key, table = owner
-        return of_one(Parsed(f"iam:list-{table.removeprefix('aws_iam_')}-tags",
-                             fragments=[Fragment(table, (doc[key],), {"name": doc[key], **columns})]))
+        return Parsed(f"iam:list-{table.removeprefix('aws_iam_')}-tags",
+                      fragments=[Fragment(table, (doc[key],), {"name": doc[key], **columns})])
     if doc.get("PolicyArn"):
         arn = doc["PolicyArn"]
-        return of_one(Parsed("iam:list-policy-tags",
-                             fragments=[Fragment("aws_iam_policy", (arn,), {"arn": arn, **columns}, arn_account(arn))]))
+        return Parsed("iam:list-policy-tags",
+                      fragments=[Fragment("aws_iam_policy", (arn,), {"arn": arn, **columns}, arn_account(arn))])
     if doc.get("SerialNumber"):
         serial = doc["SerialNumber"]
-        return of_one(Parsed("iam:list-mfa-device-tags", fragments=[Fragment(
+        return Parsed("iam:list-mfa-device-tags", fragments=[Fragment(
             "aws_iam_virtual_mfa_device", (serial,), {"serial_number": serial, **columns, "tags_src": doc["Tags"]},
-            arn_account(serial))]))
+            arn_account(serial))])
     named = next((key for key in TAGGED_BY_NAME if doc.get(key)), None)
     if named:
         table, kind = TAGGED_BY_NAME[named]
         fragment = Fragment(table, None, {**columns, "__arn_suffix": f"/{doc[named]}"})
-        return of_one(Parsed(f"iam:list-{kind}-tags", fragments=[fragment]))
+        return Parsed(f"iam:list-{kind}-tags", fragments=[fragment])
     return ("list-*-tags output names no user, role, policy, instance profile, server certificate or MFA device (add "
             "UserName, RoleName, PolicyArn, InstanceProfileName, ServerCertificateName or SerialNumber; for "
             "organizations list-tags-for-resource, ResourceId), so its tags cannot be attributed; "
@@ -680,8 +672,8 @@ def parse_policy_version(doc: dict, path: Path) -> Parsed | str:
         return f"get-policy-version output is version {version.get('VersionId')} of {arn}, not its default version"
     fields = {"arn": arn, "default_version_id": version.get("VersionId"),
               **_documents("policy", "policy_std", version.get("Document"), f"policy {arn}", keep_text=True), **arn_columns(arn)}
-    return of_one(Parsed("iam:get-policy-version",
-                         fragments=[Fragment("aws_iam_policy", (arn,), fields, arn_account(arn))]))
+    return Parsed("iam:get-policy-version",
+                  fragments=[Fragment("aws_iam_policy", (arn,), fields, arn_account(arn))])
 
 
 ENTITY_LISTS = {"policy_users": "PolicyUsers", "policy_groups": "PolicyGroups", "policy_roles": "PolicyRoles"}
@@ -724,6 +716,48 @@ def _counting_holders(fmt: Format) -> Format:
         return parsed
 
     return Format(fmt.name, fmt.detect, parse)
+
+
+# The IAM listings that --path-prefix cuts, with the table each lists and what it calls its rows.
+PATH_FILTERED = {"iam:list-users": ("aws_iam_user", "user", "users"), "iam:list-roles": ("aws_iam_role", "role", "roles"),
+                 "iam:list-groups": ("aws_iam_group", "group", "groups"),
+                 "iam:list-policies": ("aws_iam_policy", "policy", "policies"),
+                 "iam:list-instance-profiles": ("aws_iam_instance_profile", "instance profile", "instance profiles"),
+                 "iam:list-server-certificates": ("aws_iam_server_certificate", "server certificate",
+                                                  "server certificates")}
+
+
+def filters_left_no_trace(parsed: Parsed, path: Path) -> None:
+    """What a listing's rows show of the filters its output does not name. ``list-policies --only-attached`` is
+    proven when AWS managed policies are listed and none is unattached (the whole list holds hundreds attached to
+    nothing): the table is partial. Other filters are not proven by the rows, so they only warn, from two rows on
+    (one row tells nothing): customer managed policies all attached (``--scope Local --only-attached``, or an
+    account that attaches them all), and rows whose paths all lie under one path other than ``/``
+    (``--path-prefix``, or an account that keeps them there). An output with no AWS managed policy (``--scope
+    Local``) holds the customer managed ones whole; the table then has no AWS managed row."""
+    fmt = parsed.format.removeprefix("placebo:")
+    if fmt not in PATH_FILTERED or PATH_FILTERED[fmt][0] in parsed.partial:
+        return
+    table, kind, kinds = PATH_FILTERED[fmt]
+    rows = [f.fields for f in parsed.fragments if f.table == table]
+    counts = [row.get("attachment_count") for row in rows]
+    if rows and all(isinstance(count, int) and count > 0 for count in counts):
+        if any(row.get("is_aws_managed") for row in rows):
+            parsed.partial[table] = ("list-policies lists AWS managed policies and no unattached one: a "
+                                     "--only-attached output, which leaves out the policies attached to nothing")
+            return
+        if len(rows) > 1:
+            parsed.warnings.append(f"{path}: every policy list-policies lists is attached: if it was saved with "
+                                   "--only-attached, the policies attached to nothing are missing; load "
+                                   "list-policies without it")
+    paths = [row.get("path") for row in rows]
+    if len(rows) > 1 and all(isinstance(p, str) and p.startswith("/") for p in paths):
+        shared = os.path.commonprefix(paths)
+        shared = shared[:shared.rfind("/") + 1]
+        if shared != "/":
+            parsed.warnings.append(f"{path}: every {kind} {fmt.removeprefix('iam:')} lists has a path under {shared}: "
+                                   f"if it was saved with --path-prefix {shared}, the other {kinds} "
+                                   "are missing; load the listing without it")
 
 
 def _inline_policy_output(doc: dict) -> bool:

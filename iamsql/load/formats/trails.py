@@ -90,8 +90,7 @@ def parse_describe_trails(doc: dict, path: Path) -> Parsed:
 
 def parse_get_trail(doc: dict, path: Path) -> Parsed:
     """``get-trail``: one trail's home-region row, part of the table: it lists no other trail of the account."""
-    return Parsed("cloudtrail:get-trail", fragments=[_home_row(doc["Trail"])],
-                  partial={TABLE: "get-trail describes one trail, not every one of the account"})
+    return Parsed("cloudtrail:get-trail", fragments=[_home_row(doc["Trail"])])
 
 
 def fill_shadow_rows(rows: dict[tuple, dict]) -> None:

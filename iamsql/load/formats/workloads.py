@@ -248,8 +248,7 @@ def parse_get_function(doc: dict, path: Path) -> Parsed | str:
     fragment = function_fragment(config)
     if isinstance(doc.get("Tags"), dict):
         fragment.fields["tags"] = doc["Tags"]
-    return Parsed(f"lambda:{command}", fragments=[fragment],
-                  partial={LAMBDA: f"{command} describes one function, not every one of the account"})
+    return Parsed(f"lambda:{command}", fragments=[fragment])
 
 
 def _function_configuration(doc: dict) -> bool:
