@@ -1065,15 +1065,21 @@ def json_object_text(built: exp.Expr, kinds: list[str], scope: Scope) -> exp.Exp
 JSON_LAYOUT_CALLS = ("to_json", "row_to_json", "array_to_json")
 
 
+def refuse_unknown_scale_text(built: exp.Expr) -> None:
+    """Refuse the text of (a part of) a JSON constructor holding a numeric whose decimals depend on its value: DuckDB's
+    JSON keeps a double's digits (``514.2857142857143``, Postgres's ``514.2857142857142857``)."""
+    if built.meta.get("pg_unknown_scale"):
+        raise UnsupportedFeature(
+            "unsupported Postgres feature: the text of jsonb holding a numeric whose number of decimals depends on its "
+            "value (avg(), a division): round(x, n) it first")
+
+
 def json_text(node: exp.Expr, scope: Scope) -> exp.Expr:
     """The text of the jsonb or json value ``node`` as Postgres writes it (``::text``, ``||``, ``concat``)."""
     inner = node
     while isinstance(inner, exp.Paren):
         inner = inner.this
-    if inner.meta.get("pg_unknown_scale"):
-        raise UnsupportedFeature(
-            "unsupported Postgres feature: the text of jsonb holding a numeric whose number of decimals depends on its "
-            "value (avg(), a division): round(x, n) it first")
+    refuse_unknown_scale_text(inner)
     if func_name(inner) == "json_build_object" and isinstance(inner, exp.Anonymous) and not inner.meta.get("pg_call"):
         inner = rewrite_functions(inner.copy(), scope)  # the text is read from its translation, not yet made
     if (kinds := inner.meta.get("pg_json_object_values")) is not None:
@@ -1374,6 +1380,8 @@ def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)) and (
             folded := folded_json_access(node)) is not None:
         return folded
+    if isinstance(node, (exp.JSONExtractScalar, exp.JSONBExtractScalar)):
+        refuse_unknown_scale_text(node.this.unnest())  # ->> and #>> write a part of the value as text
     if isinstance(node, exp.Anonymous) and func_name(node) in (
             "pg_jsonb_elements", "pg_jsonb_elements_text", "pg_jsonb_each", "pg_jsonb_each_text") and (
             folded := folded_elements(node)) is not None:
@@ -2178,7 +2186,7 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if target in TEXT_TYPES and not node.to.expressions and scope.is_json(node.this):
         return json_text(node.this, scope)
     if target in TEXT_TYPES and not node.to.expressions and scope.is_array(node.this):
-        return call("pg_array_out", node.this)
+        return array_text(node.this, scope)
     if target in TEXT_TYPES and not node.to.expressions and is_row(node.this):
         return record_text(node.this, scope)
     if target in TEXT_TYPES and not node.to.expressions and is_bytea(node.this):
@@ -2259,6 +2267,17 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         # Postgres numeric has no fixed scale; DuckDB's bare DECIMAL would round to 3 places.
         return exp.cast(node.this, exp.DataType.build("DOUBLE"))
     return node
+
+
+def array_text(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """An array's text as Postgres writes it; ``ARRAY[1.50, 2]`` of numerics through its elements' texts, each with
+    its own decimals (``{1.50,2}``: DuckDB's list has one scale for all, ``{1.50,2.00}``)."""
+    elements = node.expressions if isinstance(node, exp.Array) else []
+    if any(is_numeric(e, scope) for e in elements) and not any(_is_float(e, scope) for e in elements):
+        texts = [number_text(e, scope) for e in elements]
+        node = exp.Array(expressions=[exp.cast(t if t is not None else e.copy(), exp.DataType.build("VARCHAR"))
+                                      for t, e in zip(texts, elements)])
+    return call("pg_array_out", node)
 
 
 def array_literal(text: str) -> exp.Array:
@@ -3371,7 +3390,7 @@ def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
     if scope.is_json(node):
         return json_text(node, scope)
     if scope.is_array(node):
-        return call("pg_array_out", node)
+        return array_text(node, scope)
     if is_interval(node, scope):
         return call("pg_interval_out", node)
     if is_boolean(node, scope):
@@ -3957,6 +3976,16 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         replacement = node.copy()
         replacement.set("expressions", [exp.cast(code.copy(), exp.DataType.build("INT"))])
         return replacement
+    if isinstance(node, exp.ArrayToString) and node.args.get("null") is None and not node.meta.get("pg_joined"):
+        # the elements of a list of NULLs (not of a NULL list) joined are '' in Postgres, where DuckDB gives NULL;
+        # with a NULL separator Postgres gives NULL, where DuckDB joins them without one
+        joined = node.copy()
+        joined.meta["pg_joined"] = True
+        empty = exp.Case().when(exp.Not(this=exp.Is(this=node.this.copy(), expression=exp.Null())), string(""))
+        text = exp.Coalesce(this=joined, expressions=[empty])
+        if isinstance(node.expression, exp.Literal) and node.expression.is_string:
+            return text
+        return exp.Case().when(exp.Is(this=node.expression.copy(), expression=exp.Null()), exp.Null()).else_(text)
     if isinstance(node, exp.Upper):
         # Postgres keeps ß (it has no one-letter capital in Unicode's simple case mapping); DuckDB gives ẞ
         return call("pg_upper", node.this)
@@ -4494,7 +4523,71 @@ def check_operand_types(node: exp.Expr, scope: Scope) -> exp.Expr:
         _refuse_string_agg_within_group(node, scope)
     if isinstance(node, exp.GroupConcat) and scope.is_int(node.this.unnest()):
         raise QueryError(f"function string_agg({_pg_int_name(node.this.unnest(), scope)}, unknown) does not exist")
+    if isinstance(node, (exp.Extract, exp.TimestampTrunc)):
+        check_time_unit(node, scope)
+    if isinstance(node, (exp.Case, exp.Coalesce)):
+        check_branch_literals(node, scope)
     return node
+
+
+# The units Postgres recognises in extract, date_part and date_trunc, each cut to its first 10 characters as
+# Postgres reads them (``microseconds`` is ``microsecon``); ``now``, ``today`` ... are recognised but unsupported.
+PG_TIME_UNITS = frozenset({
+    "c", "cent", "centuries", "century", "d", "day", "days", "dec", "decade", "decades", "decs", "h", "hour", "hours",
+    "hr", "hrs", "m", "microsecon", "mil", "millennia", "millennium", "millisecon", "mils", "min", "mins", "minute",
+    "minutes", "mon", "mons", "month", "months", "ms", "msec", "msecond", "mseconds", "msecs", "qtr", "quarter", "s",
+    "sec", "second", "seconds", "secs", "timezone", "timezone_h", "timezone_m", "us", "usec", "usecond", "useconds",
+    "usecs", "w", "week", "weeks", "y", "year", "years", "yr", "yrs", "epoch", "dow", "doy", "isodow", "isoyear",
+    "julian", "j", "jd"})
+PG_RESERVED_TIMES = frozenset({"now", "today", "tomorrow", "yesterday", "infinity", "-infinity", "allballs"})
+
+
+def check_time_unit(node: exp.Extract | exp.TimestampTrunc, scope: Scope) -> None:
+    """Postgres's error for a unit it does not know in ``extract``, ``date_part`` or ``date_trunc`` (DuckDB names
+    it in its own words, or knows it: ``weekday``, ``era``), naming the type of the value as Postgres reads it."""
+    unit, value = (node.this, node.expression) if isinstance(node, exp.Extract) else (node.args.get("unit"), node.this)
+    if not isinstance(unit, (exp.Var, exp.Literal)) or isinstance(unit, exp.Literal) and not unit.is_string:
+        return
+    name = unit.name.lower()
+    if name[:10] in PG_TIME_UNITS or name in PG_RESERVED_TIMES:
+        return
+    if is_interval(value, scope):
+        kind = "interval"
+    elif is_date(value):
+        # extract has a date version; date_part reads a date as a timestamp, date_trunc as a timestamptz
+        kind = "date" if func_name(node) == "extract" else "timestamp without time zone" if isinstance(
+            node, exp.Extract) else "timestamp with time zone"
+    elif is_timestamptz(value, scope):
+        kind = "timestamp with time zone"
+    elif _is_timestamp_without_zone(value):
+        kind = "timestamp without time zone"
+    else:
+        return
+    raise QueryError(f'unit "{name}" not recognized for type {kind}')
+
+
+INTEGER_INPUT = re.compile(r"\s*[+-]?\d+\s*")
+NUMERIC_INPUT = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*|\s*(?:[+-]?inf(?:inity)?|nan)\s*",
+                           re.IGNORECASE)
+
+
+def check_branch_literals(node: exp.Case | exp.Coalesce, scope: Scope) -> None:
+    """``case when c then 1 else 'a' end``, ``coalesce(n, 'none')``: Postgres gives a quoted literal the type of the
+    other values, a number here, and fails on text that is not one (DuckDB would answer, the literal never read)."""
+    branches = _branches(node) or []
+    literals = [b for b in branches if isinstance(b, exp.Literal) and b.is_string]
+    typed = [b for b in branches if not (isinstance(b, exp.Literal) and b.is_string)]
+    if not literals or not typed:
+        return
+    if all(scope.is_int(b) for b in typed):
+        kind, reads = ("integer" if all(scope.is_int4(b) for b in typed) else "bigint"), INTEGER_INPUT
+    elif all(scope.is_int(b) or is_numeric(b, scope) and not _is_float(b, scope) for b in typed):
+        kind, reads = "numeric", NUMERIC_INPUT
+    else:
+        return
+    for literal in literals:
+        if not reads.fullmatch(literal.this):
+            raise QueryError(f'invalid input syntax for type {kind}: "{literal.this}"')
 
 
 def _refuse_string_agg_within_group(node: exp.GroupConcat, scope: Scope) -> None:
@@ -5374,8 +5467,36 @@ def check_order_by_aliases(tree: exp.Expr) -> None:
                 raise QueryError(f'column "{column.name}" does not exist')
 
 
+def check_positions_and_limits(tree: exp.Expr) -> None:
+    """Postgres's errors for an ORDER BY or GROUP BY position past the select list, a negative LIMIT or OFFSET
+    written as a number, and a subscript right after ``ARRAY[...]`` (which Postgres's grammar has no place for:
+    ``(ARRAY[...])[i]``)."""
+    for select in tree.find_all(exp.Select):
+        items = select.expressions
+        known = not any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and isinstance(i.this, exp.Star)
+                        for i in items)
+        clauses = [("ORDER BY", [o.this for o in select.args["order"].expressions] if select.args.get("order") else []),
+                   ("GROUP BY", select.args["group"].expressions if select.args.get("group") else [])]
+        for clause, terms in clauses:
+            for term in terms:
+                if isinstance(term, exp.Literal) and not term.is_string and re.fullmatch(r"\d+", term.this) and (
+                        int(term.this) < 1 or known and int(term.this) > len(items)):
+                    raise QueryError(f"{clause} position {int(term.this)} is not in select list")
+    for query in [tree, *tree.find_all(exp.Select, exp.SetOperation)]:
+        for key, word in (("offset", "OFFSET"), ("limit", "LIMIT")):
+            bound = query.args.get(key)
+            count = bound.expression if isinstance(bound, (exp.Limit, exp.Offset)) else None
+            if isinstance(count, exp.Neg) and isinstance(count.this, exp.Literal) and not count.this.is_string and (
+                    float(count.this.this) > 0):
+                raise QueryError(f"{word} must not be negative")
+    for bracket in tree.find_all(exp.Bracket):
+        if isinstance(bracket.this, exp.Array):
+            raise QueryError('syntax error at or near "["')
+
+
 def check_unsupported(tree: exp.Expr) -> None:
     check_server_facts(tree)
+    check_positions_and_limits(tree)
     check_order_by_aliases(tree)
     check_row_columns(tree)
     for window in tree.find_all(exp.WindowSpec):
