@@ -140,7 +140,6 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select regexp_replace(name, '(?<!-)x', 'y') from aws_iam_user", "a lookahead or lookbehind"),
         ("select to_char(create_date, 'RM') from aws_iam_user", "to_char pattern"),
         ("select to_char(create_date, 'IDDD') from aws_iam_user", "to_char pattern 'IDDD'"),
-        ("select to_char(create_date, 'SSSS') from aws_iam_user", "to_char pattern 'SSSS'"),
         ("select to_char(max_session_duration, '9.99EEEE') from aws_iam_role", "to_char of a number with pattern 'EEEE'"),
         ("select to_char(tags ->> 'n', '999') from aws_iam_user", "to_char of a number"),
         ("select format('%t', name) from aws_iam_user", "format() specifier '%t'"),

@@ -2270,14 +2270,19 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
 
 
 def array_text(node: exp.Expr, scope: Scope) -> exp.Expr:
-    """An array's text as Postgres writes it; ``ARRAY[1.50, 2]`` of numerics through its elements' texts, each with
-    its own decimals (``{1.50,2}``: DuckDB's list has one scale for all, ``{1.50,2.00}``)."""
+    """An array's text as Postgres writes it (``{1.50,2}`` of ``ARRAY[1.50, 2]``: ``numeric_element_texts``)."""
+    return call("pg_array_out", numeric_element_texts(node, scope) or node)
+
+
+def numeric_element_texts(node: exp.Expr, scope: Scope) -> exp.Array | None:
+    """``ARRAY[1.50, 2]`` of numerics as the list of its elements' texts, each with its own decimals as Postgres
+    writes them (DuckDB's list has one scale for all: ``1.50, 2.00``); None for another array."""
     elements = node.expressions if isinstance(node, exp.Array) else []
-    if any(is_numeric(e, scope) for e in elements) and not any(_is_float(e, scope) for e in elements):
-        texts = [number_text(e, scope) for e in elements]
-        node = exp.Array(expressions=[exp.cast(t if t is not None else e.copy(), exp.DataType.build("VARCHAR"))
-                                      for t, e in zip(texts, elements)])
-    return call("pg_array_out", node)
+    if not any(is_numeric(e, scope) for e in elements) or any(_is_float(e, scope) for e in elements):
+        return None
+    texts = [number_text(e, scope) for e in elements]
+    return exp.Array(expressions=[exp.cast(t if t is not None else e.copy(), exp.DataType.build("VARCHAR"))
+                                  for t, e in zip(texts, elements)])
 
 
 def array_literal(text: str) -> exp.Array:
@@ -2894,6 +2899,8 @@ class ToCharEra(NamedTuple):
 
 TO_CHAR_PATTERNS = [
     # (Postgres pattern, DuckDB strftime piece or callable(ts) -> expression)
+    ("SSSSS", ("pg_seconds_of_day", 0)),
+    ("SSSS", ("pg_seconds_of_day", 0)),
     ("HH24", "%H"),
     ("HH12", "%I"),
     ("HH", "%I"),
@@ -2955,7 +2962,7 @@ TO_CHAR_PATTERNS = [
 TO_CHAR_ZONE = ("TZH", "TZM", "OF", "TZ", "tz")
 
 
-TO_CHAR_REFUSED = ("IDDD", "SSSS")
+TO_CHAR_REFUSED = ("IDDD",)
 # Patterns written in upper case whose lower-case spelling is the same pattern (numbers have no case); the others
 # (AM, MONTH, DAY, TZ, ...) have their own entry per spelling.
 TO_CHAR_CASED = ("AM", "PM", "MONTH", "MON", "DAY", "DY", "TZ", "BC", "AD", "B.C.", "A.D.")
@@ -3976,11 +3983,16 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         replacement = node.copy()
         replacement.set("expressions", [exp.cast(code.copy(), exp.DataType.build("INT"))])
         return replacement
-    if isinstance(node, exp.ArrayToString) and node.args.get("null") is None and not node.meta.get("pg_joined"):
-        # the elements of a list of NULLs (not of a NULL list) joined are '' in Postgres, where DuckDB gives NULL;
-        # with a NULL separator Postgres gives NULL, where DuckDB joins them without one
+    if isinstance(node, exp.ArrayToString) and not node.meta.get("pg_joined"):
+        # numerics joined with each one's decimals; the elements of a list of NULLs (not of a NULL list) joined are
+        # '' in Postgres, where DuckDB gives NULL; with a NULL separator Postgres gives NULL, where DuckDB joins them
+        # without one
         joined = node.copy()
         joined.meta["pg_joined"] = True
+        if (texts := numeric_element_texts(node.this, scope)) is not None:
+            joined.set("this", texts)
+        if node.args.get("null") is not None:
+            return joined
         empty = exp.Case().when(exp.Not(this=exp.Is(this=node.this.copy(), expression=exp.Null())), string(""))
         text = exp.Coalesce(this=joined, expressions=[empty])
         if isinstance(node.expression, exp.Literal) and node.expression.is_string:

@@ -14094,3 +14094,303 @@ select 1.50::text as a, (2.5 * 2)::text as b, 10.0 / 4 as c, 7 / 2 as d, (-7) % 
 -- name: r32_round_trunc_ceil_floor_numerics
 select name, round(max_session_duration / 3600.0, 1) as r, trunc(max_session_duration / 7.0, 2) as t, ceil(max_session_duration / 7000.0) as c, floor(max_session_duration / 7000.0) as f
 from aws_iam_role where max_session_duration is not null order by name, account_id limit 15;
+
+-- name: r32_format_ident_quoting_needed
+select name, format('%I', name) as ident, format('%I', 'Select') as kw, format('%I', path) as p, quote_ident(name) as q
+from aws_iam_role order by name, account_id limit 25;
+
+-- name: r32_format_literal_nulls_and_quotes
+select name, format('%L', permissions_boundary_arn) as b, format('%L', name || '''s') as quoted, quote_literal(name) as ql, quote_nullable(permissions_boundary_arn) as qn
+from aws_iam_user order by name, account_id limit 20;
+
+-- name: r32_format_star_width_and_percent
+select name, format('%12s|', left(name, 10)) as w, format('100%% %s', name) as pct, format('%3$s %1$s', name, path, account_id) as reordered
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r32_initcap_punctuation_digits
+select name, initcap(name) as ic, initcap(arn) as ia, initcap('hello_world-foo bar9baz') as lit
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r32_split_part_negative_past_range
+select name, split_part(path, '/', -5) as far, split_part(arn, ':', -6) as first, split_part('', '/', -1) as empty, split_part(name, '', -1) as no_delim
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r32_regexp_matches_groups_global
+select name, m from aws_iam_role, regexp_matches(arn, '(\w+)[:/](\w+)', 'g') as m
+where path = '/' order by name, account_id, m limit 40;
+
+-- name: r32_regexp_matches_ordinality
+select r.name, m.match[1] as part, m.n from aws_iam_role r, regexp_matches(r.name, '[A-Z][a-z]+', 'g') with ordinality as m(match, n)
+order by r.name, r.account_id, m.n limit 40;
+
+-- name: r32_regexp_split_to_array_and_table
+select name, regexp_split_to_array(name, '[-_]') as parts, (select count(*) from regexp_split_to_table(arn, '[:/]') x) as pieces
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r32_regexp_count_and_instr
+select name, regexp_count(arn, '/') as slashes, regexp_instr(arn, ':role') as at, regexp_substr(arn, '[0-9]{12}') as acct
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r32_to_char_month_names_and_fm
+select name, to_char(create_date, 'FMDay, FMDD FMMonth YYYY') as long, to_char(create_date, 'MON DY') as upper, to_char(create_date, 'mon dy') as lower, to_char(create_date, 'Q') as q
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r32_to_char_ordinal_and_week
+select name, to_char(create_date, 'DDth') as th, to_char(create_date, 'FMDDth') as fmth, to_char(create_date, 'WW') as ww, to_char(create_date, 'IYYY-IW-ID') as iso
+from aws_iam_user order by name, account_id limit 20;
+
+-- name: r32_to_char_times_fraction
+select event_id, to_char(event_time, 'HH24:MI:SS.MS') as ms, to_char(event_time, 'HH24:MI:SS.US') as us, to_char(event_time, 'SSSSS') as secs_of_day, to_char(event_time, 'TZ') as tz
+from aws_cloudtrail_trail_event order by event_time, event_id limit 15;
+
+-- name: r32_to_char_numbers_signs_padding
+select name, to_char(max_session_duration, '999999') as pad, to_char(-max_session_duration, 'S999999') as signed, to_char(max_session_duration, '000000') as zeros,
+  to_char(max_session_duration / 3600.0, '99.9') as h
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 15;
+
+-- name: r32_age_parts_months_days
+select name, age(timestamptz '2025-03-31 00:00:00+00', create_date) as a, extract(day from age(timestamptz '2025-03-31 00:00:00+00', create_date)) as d
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r32_interval_text_output_forms
+select name, (timestamptz '2025-01-01 00:00:00+00' - create_date) as diff, justify_days(timestamptz '2025-01-01 00:00:00+00' - create_date) as jd,
+  (interval '90 days' - (timestamptz '2025-01-01 00:00:00+00' - create_date)) as remaining
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r32_extract_epoch_of_interval
+select name, extract(epoch from age(timestamptz '2025-01-01 00:00:00+00', create_date)) as age_secs, extract(epoch from interval '1 month') as month_secs
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r32_date_trunc_day_zone_dst
+select event_id, date_trunc('day', event_time, 'Europe/Berlin') as berlin_day, date_trunc('day', event_time at time zone 'America/Los_Angeles') as la_day
+from aws_cloudtrail_trail_event order by event_time, event_id limit 15;
+
+-- name: r32_timezone_function_and_offset
+select event_id, timezone('Asia/Kolkata', event_time) as ist, to_char(event_time at time zone 'Asia/Kolkata', 'YYYY-MM-DD HH24:MI') as ist_text
+from aws_cloudtrail_trail_event order by event_time, event_id limit 10;
+
+-- name: r32_interval_multiply_divide
+select name, (timestamptz '2025-01-01 00:00:00+00' - create_date) / 2 as half, interval '1 day' * 1.5 as day_and_half, interval '1 hour' * max_session_duration / 3600 as dur
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 10;
+
+-- name: r32_date_bin_and_series_hours
+select date_bin(interval '15 minutes', event_time, timestamptz '2000-01-01 00:00:00+00') as slot, count(*) as n
+from aws_cloudtrail_trail_event group by 1 order by n desc, 1 limit 15;
+
+-- name: r32_jsonb_set_nested_and_array
+select name, jsonb_set(policy_std, '{Statement,0,Effect}', '"Deny"') #>> '{Statement,0,Effect}' as flipped,
+  jsonb_set('{"a": [1, 2, 3]}'::jsonb, '{a,-1}', to_jsonb(name)) as last_replaced
+from aws_iam_policy where not is_aws_managed order by name, account_id limit 10;
+
+-- name: r32_jsonb_set_missing_path_create
+select name, jsonb_set(tags, '{x,y}', '1') as no_parent, jsonb_set('[]'::jsonb, '{0}', to_jsonb(name)) as into_empty, jsonb_set('[1]'::jsonb, '{5}', '2') as appended
+from aws_iam_role order by name, account_id limit 5;
+
+-- name: r32_jsonb_path_filters_like_regex
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Action[*] ? (@ like_regex "^iam:")') as iam_actions
+from aws_iam_policy where not is_aws_managed order by name, account_id;
+
+-- name: r32_jsonb_path_starts_with_and_size
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Resource[*] ? (@ starts with "arn:aws:s3")') as s3,
+  jsonb_path_query_first(policy_std, '$.Statement.size()') as n
+from aws_iam_policy where not is_aws_managed order by name, account_id;
+
+-- name: r32_jsonb_path_exists_operator
+select name, policy_std @? '$.Statement[*] ? (@.Effect == "Allow" && @.Resource[*] == "*")' as allow_star,
+  policy_std @@ '$.Statement.size() > 1' as multi
+from aws_iam_policy where not is_aws_managed order by name, account_id;
+
+-- name: r32_jsonb_agg_nulls_and_distinct
+select account_id, jsonb_agg(permissions_boundary_arn order by name) as boundaries, jsonb_agg(distinct path) as paths
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r32_jsonb_agg_of_rows
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'created', create_date) order by create_date, name) as users
+from aws_iam_group group by account_id order by account_id;
+
+-- name: r32_jsonb_array_elements_text_of_scalars
+select v, jsonb_typeof(e) as t from jsonb_array_elements('[1, "a", true, null, 1.50, {"k": 1}, [2]]'::jsonb) e,
+  lateral (select e #>> '{}' as v) x order by t, v;
+
+-- name: r32_jsonb_each_text_nested_values
+select key, value from jsonb_each_text('{"a": {"b": 1}, "c": [1, 2], "d": null, "e": 1.50, "f": "x"}'::jsonb) order by key;
+
+-- name: r32_jsonb_object_keys_ordering
+select name, array(select jsonb_object_keys(s) order by 1) as keys
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s where not is_aws_managed order by name, account_id, keys;
+
+-- name: r32_jsonb_strip_nulls_of_arrays
+select jsonb_strip_nulls('{"a": null, "b": [null, {"c": null, "d": 1}], "e": {"f": null}}'::jsonb) as stripped,
+  jsonb_strip_nulls(jsonb_build_object('n', name, 'b', permissions_boundary_arn)) as obj
+from aws_iam_user order by name, account_id limit 5;
+
+-- name: r32_jsonb_pretty_of_tags
+select name, jsonb_pretty(tags) as pretty from aws_iam_role where tags <> '{}'::jsonb order by name, account_id limit 5;
+
+-- name: r32_jsonb_contains_nested_conditions
+select name, assume_role_policy_std @> '{"Statement": [{"Condition": {"bool": {"aws:multifactorauthpresent": ["true"]}}}]}' as mfa_required,
+  assume_role_policy_std -> 'Statement' -> 0 -> 'Condition' ? 'stringequals' as has_equals
+from aws_iam_role order by name, account_id limit 40;
+
+-- name: r32_jsonb_exists_any_all_keys
+select name, tags ?| array['Name', 'Owner', 'Environment'] as some_key, tags ?& array['Name', 'Owner'] as both_keys
+from aws_iam_role order by name, account_id limit 30;
+
+-- name: r32_jsonb_array_contains_string
+select name, akas @> to_jsonb(array[arn]) as self_aka, akas ? arn as aka_key, attached_policy_arns -> -1 as last_policy
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r32_jsonb_numeric_casts
+select name, (to_jsonb(max_session_duration) #>> '{}')::int / 60 as minutes, jsonb_array_length(to_jsonb(array[1, 2])) as two,
+  ('{"n": "12"}'::jsonb ->> 'n')::numeric + 0.5 as n
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 10;
+
+-- name: r32_array_agg_of_arrays_unnest
+select account_id, unnest(array_agg(name order by name desc)) as name from aws_iam_group group by account_id order by account_id, name;
+
+-- name: r32_unnest_multiple_arrays
+select * from unnest(array['a', 'b', 'c'], array[1, 2]) as t(letter, n) order by letter;
+
+-- name: r32_array_functions_more
+select name, array_upper(string_to_array(arn, ':'), 1) as upper, array_lower(string_to_array(arn, ':'), 1) as lower,
+  array_dims(string_to_array(arn, ':')) as dims, array_positions(string_to_array(arn, ':'), '') as empties, array_replace(string_to_array(path, '/'), '', '-') as replaced
+from aws_iam_role order by name, account_id limit 10;
+
+-- name: r32_array_slices
+select name, (string_to_array(arn, ':'))[2:3] as middle, (string_to_array(arn, ':'))[5:] as tail, (string_to_array(arn, ':'))[:2] as head
+from aws_iam_role order by name, account_id limit 10;
+
+-- name: r32_array_to_string_numbers_and_nulls
+select account_id, array_to_string(array_agg(max_session_duration order by name), ',', '*') as secs, array_to_string(array[1.50, null, 2], '|', 'NULL') as lit
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r32_cardinality_of_empty_and_null
+select name, cardinality(array_remove(string_to_array(path, '/'), '')) as depth, cardinality('{}'::text[]) as empty, array_length('{}'::text[], 1) as len_null
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r32_array_comparisons
+select name, string_to_array(path, '/') = array['', ''] as root, array[name] < array[path] as lt, array[1, 2] @> array[2, 2] as dup
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r32_window_lag_default_and_offset
+select name, create_date, lag(name, 2, '(none)') over (order by create_date, name, account_id) as two_back, lead(name, 1) over (partition by account_id order by create_date, name) as next
+from aws_iam_user order by create_date, name, account_id limit 30;
+
+-- name: r32_window_range_interval_frame
+select event_id, event_time, count(*) over (order by event_time range between interval '1 hour' preceding and current row) as last_hour
+from aws_cloudtrail_trail_event order by event_time, event_id limit 30;
+
+-- name: r32_window_nth_value_and_groups_frame
+select name, create_date, nth_value(name, 2) over (partition by account_id order by create_date, name rows between unbounded preceding and unbounded following) as second,
+  count(*) over (partition by account_id order by date_trunc('year', create_date) groups between 1 preceding and current row) as two_years
+from aws_iam_role order by account_id, create_date, name limit 40;
+
+-- name: r32_window_avg_numeric_text
+select account_id, name, round(avg(max_session_duration) over (partition by account_id), 2) as avg_secs, sum(max_session_duration) over (partition by account_id order by name) as running
+from aws_iam_role where max_session_duration is not null order by account_id, name;
+
+-- name: r32_window_exclude_current
+select name, create_date, count(*) over (partition by account_id order by create_date rows between unbounded preceding and unbounded following exclude current row) as others
+from aws_iam_group order by account_id, create_date, name;
+
+-- name: r32_grouping_sets_with_expressions
+select date_trunc('year', create_date) as year, path = '/' as root, count(*) as n, grouping(date_trunc('year', create_date), path = '/') as g
+from aws_iam_role group by grouping sets ((date_trunc('year', create_date)), (path = '/'), ()) order by g, 1 nulls last, 2 nulls last;
+
+-- name: r32_rollup_with_having
+select account_id, event_source, count(*) as n from aws_cloudtrail_trail_event
+group by rollup (account_id, event_source) having count(*) > 50 order by 1 nulls last, 2 nulls last;
+
+-- name: r32_cube_with_string_agg
+select mfa_enabled, password_last_used is null as never_logged_in, count(*) as n, string_agg(name, ',' order by name) filter (where length(name) < 6) as short_names
+from aws_iam_user where account_id = '123456789012' group by cube (mfa_enabled, password_last_used is null) order by 1 nulls last, 2 nulls last;
+
+-- name: r32_distinct_on_with_expressions
+select distinct on (split_part(event_source, '.', 1)) split_part(event_source, '.', 1) as service, event_name, event_time
+from aws_cloudtrail_trail_event order by split_part(event_source, '.', 1), event_time desc, event_id;
+
+-- name: r32_recursive_path_prefixes
+with recursive prefixes(name, account_id, prefix, rest) as (
+  select name, account_id, ''::text, trim(leading '/' from path) from aws_iam_role where path <> '/'
+  union all
+  select name, account_id, prefix || '/' || split_part(rest, '/', 1), substr(rest, length(split_part(rest, '/', 1)) + 2)
+  from prefixes where rest <> ''
+)
+select name, prefix from prefixes where prefix <> '' order by name, account_id, prefix;
+
+-- name: r32_recursive_counter_with_limit
+with recursive n(i) as (select 1 union all select i * 2 from n where i < 1000) select i, i::text || 'x' as t, i % 7 as m from n order by i;
+
+-- name: r32_lateral_generate_series_per_row
+select name, d::date as day from aws_iam_group, lateral generate_series(create_date, create_date + interval '2 days', interval '1 day') d
+order by name, account_id, day limit 30;
+
+-- name: r32_lateral_subquery_with_aggregate_and_order
+select p.name, s.stmt_count, s.first_effect from aws_iam_policy p
+  cross join lateral (select count(*) as stmt_count, min(x ->> 'Effect') as first_effect from jsonb_array_elements(p.policy_std -> 'Statement') x) s
+where not p.is_aws_managed order by p.name, p.account_id;
+
+-- name: r32_cast_numeric_text_forms
+select '1e3'::numeric as a, '  42  '::int as b, '-0.50'::numeric as c, '3.14159'::numeric(4, 2) as d, 'NaN'::numeric as e, '1.5'::float8::text as f, 0.1 + 0.2 as g;
+
+-- name: r32_cast_boolean_text_forms
+select 't'::boolean as a, 'FALSE'::boolean as b, ' yes '::boolean as c, '0'::boolean as d, true::text as e, (1 = 1)::text || '!' as f, 'on'::bool and 'y'::bool as g;
+
+-- name: r32_cast_timestamp_text_forms
+select '2024-02-29 12:00:00+05:30'::timestamptz as a, '2024-02-29'::timestamptz as b, 'epoch'::timestamptz as c, '2024-02-29T12:00:00Z'::timestamptz::text as d,
+  '2024-02-29 12:00'::timestamp::text as e, to_timestamp('2024-02-29 12:00', 'YYYY-MM-DD HH24:MI') as f;
+
+-- name: r32_cast_integer_overflow_guarded
+select name, max_session_duration::smallint as small, (max_session_duration * 1000000)::bigint as big, max_session_duration::float / 7 as f
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 10;
+
+-- name: r32_text_comparison_collation
+select name from aws_iam_user where name > 'M' and name < 'n' order by name, account_id;
+
+-- name: r32_order_by_nulls_and_desc
+select name, password_last_used from aws_iam_user order by password_last_used desc nulls last, name, account_id limit 20;
+
+-- name: r32_order_by_expression_and_alias_position
+select split_part(arn, ':', 5) as acct, count(*) as n from aws_iam_role group by 1 order by 2 desc, 1;
+
+-- name: r32_string_agg_with_newline_and_distinct
+select account_id, string_agg(distinct path, E'\n' order by path) as paths from aws_iam_role group by account_id order by account_id;
+
+-- name: r32_concat_with_nulls_and_numbers
+select name, concat(name, '-', max_session_duration, '-', permissions_boundary_arn, '-', max_session_duration / 3600.0) as c,
+  concat_ws('/', path, null, name) as cw
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r32_length_functions_unicode
+select 'héllo' as s, length('héllo') as len, octet_length('héllo') as bytes, bit_length('héllo') as bits, char_length('héllo') as chars, upper('straße') as up;
+
+-- name: r32_position_strpos_substr
+select name, strpos(arn, 'role') as sp, position('role' in arn) as pos, substr(arn, strpos(arn, '/') + 1) as after_slash, substring(arn, 14, 12) as acct
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r32_replace_translate_btrim
+select name, replace(arn, 'arn:aws:', '') as short, btrim('  ' || name || '  ') as trimmed, ltrim(path, '/') as lt, rtrim(path, '/') as rt
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r32_md5_sha256_hex
+select name, encode(sha256(name::bytea), 'hex') as sha, md5('') as empty_md5, to_hex(length(name)) as hex_len
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r32_generate_series_timestamps_month_ends
+select d, d + interval '1 month' - interval '1 day' as end_of_month from generate_series(timestamptz '2024-01-31 00:00:00+00', timestamptz '2024-06-30 00:00:00+00', interval '1 month') d order by d;
+
+-- name: r32_events_by_weekday_name
+select to_char(event_time, 'FMDay') as weekday, extract(isodow from event_time) as n, count(*) as events
+from aws_cloudtrail_trail_event group by 1, 2 order by 2;
+
+-- name: r32_events_between_timestamps_text
+select count(*) filter (where event_time >= '2019-01-01' and event_time < '2020-01-01') as y2019, count(*) filter (where event_time::date >= date '2020-01-01') as after_2020
+from aws_cloudtrail_trail_event;
+
+-- name: r32_events_json_type_counts
+select jsonb_typeof(request_parameters) as rp, jsonb_typeof(response_elements) as re, count(*) as n
+from aws_cloudtrail_trail_event group by 1, 2 order by n desc, 1 nulls first, 2 nulls first;
+
+-- name: r32_events_user_identity_each
+select k.key, jsonb_typeof(k.value) as t, count(*) as n
+from aws_cloudtrail_trail_event e, jsonb_each(e.user_identity) k group by 1, 2 order by n desc, 1, 2 limit 25;
