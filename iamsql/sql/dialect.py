@@ -4591,10 +4591,11 @@ def check_branch_literals(node: exp.Case | exp.Coalesce, scope: Scope) -> None:
     typed = [b for b in branches if not (isinstance(b, exp.Literal) and b.is_string)]
     if not literals or not typed:
         return
-    if all(scope.is_int(b) for b in typed):
-        kind, reads = ("integer" if all(scope.is_int4(b) for b in typed) else "bigint"), INTEGER_INPUT
-    elif all(scope.is_int(b) or is_numeric(b, scope) and not _is_float(b, scope) for b in typed):
+    numbers = [is_numeric(b, scope) and not _is_float(b, scope) for b in typed]  # sum(bigint) is a numeric
+    if any(numbers) and all(number or scope.is_int(b) for number, b in zip(numbers, typed)):
         kind, reads = "numeric", NUMERIC_INPUT
+    elif all(scope.is_int(b) for b in typed):
+        kind, reads = ("integer" if all(scope.is_int4(b) for b in typed) else "bigint"), INTEGER_INPUT
     else:
         return
     for literal in literals:
@@ -5494,7 +5495,7 @@ def check_positions_and_limits(tree: exp.Expr) -> None:
                 if isinstance(term, exp.Literal) and not term.is_string and re.fullmatch(r"\d+", term.this) and (
                         int(term.this) < 1 or known and int(term.this) > len(items)):
                     raise QueryError(f"{clause} position {int(term.this)} is not in select list")
-    for query in [tree, *tree.find_all(exp.Select, exp.SetOperation)]:
+    for query in tree.find_all(exp.Select, exp.SetOperation):
         for key, word in (("offset", "OFFSET"), ("limit", "LIMIT")):
             bound = query.args.get(key)
             count = bound.expression if isinstance(bound, (exp.Limit, exp.Offset)) else None
