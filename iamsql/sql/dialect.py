@@ -1065,21 +1065,15 @@ def json_object_text(built: exp.Expr, kinds: list[str], scope: Scope) -> exp.Exp
 JSON_LAYOUT_CALLS = ("to_json", "row_to_json", "array_to_json")
 
 
-def refuse_unknown_scale_text(built: exp.Expr) -> None:
-    """Refuse the text of (a part of) a JSON constructor holding a numeric whose decimals depend on its value: DuckDB's
-    JSON keeps a double's digits (``514.2857142857143``, Postgres's ``514.2857142857142857``)."""
-    if built.meta.get("pg_unknown_scale"):
-        raise UnsupportedFeature(
-            "unsupported Postgres feature: the text of jsonb holding a numeric whose number of decimals depends on its "
-            "value (avg(), a division): round(x, n) it first")
-
-
 def json_text(node: exp.Expr, scope: Scope) -> exp.Expr:
     """The text of the jsonb or json value ``node`` as Postgres writes it (``::text``, ``||``, ``concat``)."""
     inner = node
     while isinstance(inner, exp.Paren):
         inner = inner.this
-    refuse_unknown_scale_text(inner)
+    if inner.meta.get("pg_unknown_scale"):
+        raise UnsupportedFeature(
+            "unsupported Postgres feature: the text of jsonb holding a numeric whose number of decimals depends on its "
+            "value (avg(), a division): round(x, n) it first")
     if func_name(inner) == "json_build_object" and isinstance(inner, exp.Anonymous) and not inner.meta.get("pg_call"):
         inner = rewrite_functions(inner.copy(), scope)  # the text is read from its translation, not yet made
     if (kinds := inner.meta.get("pg_json_object_values")) is not None:
@@ -1380,8 +1374,6 @@ def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)) and (
             folded := folded_json_access(node)) is not None:
         return folded
-    if isinstance(node, (exp.JSONExtractScalar, exp.JSONBExtractScalar)):
-        refuse_unknown_scale_text(node.this.unnest())  # ->> and #>> write a part of the value as text
     if isinstance(node, exp.Anonymous) and func_name(node) in (
             "pg_jsonb_elements", "pg_jsonb_elements_text", "pg_jsonb_each", "pg_jsonb_each_text") and (
             folded := folded_elements(node)) is not None:
