@@ -2178,7 +2178,7 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if target in TEXT_TYPES and not node.to.expressions and scope.is_json(node.this):
         return json_text(node.this, scope)
     if target in TEXT_TYPES and not node.to.expressions and scope.is_array(node.this):
-        return call("pg_array_out", node.this)
+        return array_text(node.this, scope)
     if target in TEXT_TYPES and not node.to.expressions and is_row(node.this):
         return record_text(node.this, scope)
     if target in TEXT_TYPES and not node.to.expressions and is_bytea(node.this):
@@ -2259,6 +2259,22 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         # Postgres numeric has no fixed scale; DuckDB's bare DECIMAL would round to 3 places.
         return exp.cast(node.this, exp.DataType.build("DOUBLE"))
     return node
+
+
+def array_text(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """An array's text as Postgres writes it (``{1.50,2}`` of ``ARRAY[1.50, 2]``: ``numeric_element_texts``)."""
+    return call("pg_array_out", numeric_element_texts(node, scope) or node)
+
+
+def numeric_element_texts(node: exp.Expr, scope: Scope) -> exp.Array | None:
+    """``ARRAY[1.50, 2]`` of numerics as the list of its elements' texts, each with its own decimals as Postgres
+    writes them (DuckDB's list has one scale for all: ``1.50, 2.00``); None for another array."""
+    elements = node.expressions if isinstance(node, exp.Array) else []
+    if not any(is_numeric(e, scope) for e in elements) or any(_is_float(e, scope) for e in elements):
+        return None
+    texts = [number_text(e, scope) for e in elements]
+    return exp.Array(expressions=[exp.cast(t if t is not None else e.copy(), exp.DataType.build("VARCHAR"))
+                                  for t, e in zip(texts, elements)])
 
 
 def array_literal(text: str) -> exp.Array:
@@ -2875,6 +2891,8 @@ class ToCharEra(NamedTuple):
 
 TO_CHAR_PATTERNS = [
     # (Postgres pattern, DuckDB strftime piece or callable(ts) -> expression)
+    ("SSSSS", ("pg_seconds_of_day", 0)),
+    ("SSSS", ("pg_seconds_of_day", 0)),
     ("HH24", "%H"),
     ("HH12", "%I"),
     ("HH", "%I"),
@@ -2936,7 +2954,7 @@ TO_CHAR_PATTERNS = [
 TO_CHAR_ZONE = ("TZH", "TZM", "OF", "TZ", "tz")
 
 
-TO_CHAR_REFUSED = ("IDDD", "SSSS")
+TO_CHAR_REFUSED = ("IDDD",)
 # Patterns written in upper case whose lower-case spelling is the same pattern (numbers have no case); the others
 # (AM, MONTH, DAY, TZ, ...) have their own entry per spelling.
 TO_CHAR_CASED = ("AM", "PM", "MONTH", "MON", "DAY", "DY", "TZ", "BC", "AD", "B.C.", "A.D.")
@@ -3371,7 +3389,7 @@ def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
     if scope.is_json(node):
         return json_text(node, scope)
     if scope.is_array(node):
-        return call("pg_array_out", node)
+        return array_text(node, scope)
     if is_interval(node, scope):
         return call("pg_interval_out", node)
     if is_boolean(node, scope):
@@ -3957,6 +3975,21 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         replacement = node.copy()
         replacement.set("expressions", [exp.cast(code.copy(), exp.DataType.build("INT"))])
         return replacement
+    if isinstance(node, exp.ArrayToString) and not node.meta.get("pg_joined"):
+        # numerics joined with each one's decimals; the elements of a list of NULLs (not of a NULL list) joined are
+        # '' in Postgres, where DuckDB gives NULL; with a NULL separator Postgres gives NULL, where DuckDB joins them
+        # without one
+        joined = node.copy()
+        joined.meta["pg_joined"] = True
+        if (texts := numeric_element_texts(node.this, scope)) is not None:
+            joined.set("this", texts)
+        if node.args.get("null") is not None:
+            return joined
+        empty = exp.Case().when(exp.Not(this=exp.Is(this=node.this.copy(), expression=exp.Null())), string(""))
+        text = exp.Coalesce(this=joined, expressions=[empty])
+        if isinstance(node.expression, exp.Literal) and node.expression.is_string:
+            return text
+        return exp.Case().when(exp.Is(this=node.expression.copy(), expression=exp.Null()), exp.Null()).else_(text)
     if isinstance(node, exp.Upper):
         # Postgres keeps ß (it has no one-letter capital in Unicode's simple case mapping); DuckDB gives ẞ
         return call("pg_upper", node.this)
@@ -4494,7 +4527,72 @@ def check_operand_types(node: exp.Expr, scope: Scope) -> exp.Expr:
         _refuse_string_agg_within_group(node, scope)
     if isinstance(node, exp.GroupConcat) and scope.is_int(node.this.unnest()):
         raise QueryError(f"function string_agg({_pg_int_name(node.this.unnest(), scope)}, unknown) does not exist")
+    if isinstance(node, (exp.Extract, exp.TimestampTrunc)):
+        check_time_unit(node, scope)
+    if isinstance(node, (exp.Case, exp.Coalesce)):
+        check_branch_literals(node, scope)
     return node
+
+
+# The units Postgres recognises in extract, date_part and date_trunc, each cut to its first 10 characters as
+# Postgres reads them (``microseconds`` is ``microsecon``); ``now``, ``today`` ... are recognised but unsupported.
+PG_TIME_UNITS = frozenset({
+    "c", "cent", "centuries", "century", "d", "day", "days", "dec", "decade", "decades", "decs", "h", "hour", "hours",
+    "hr", "hrs", "m", "microsecon", "mil", "millennia", "millennium", "millisecon", "mils", "min", "mins", "minute",
+    "minutes", "mon", "mons", "month", "months", "ms", "msec", "msecond", "mseconds", "msecs", "qtr", "quarter", "s",
+    "sec", "second", "seconds", "secs", "timezone", "timezone_h", "timezone_m", "us", "usec", "usecond", "useconds",
+    "usecs", "w", "week", "weeks", "y", "year", "years", "yr", "yrs", "epoch", "dow", "doy", "isodow", "isoyear",
+    "julian", "j", "jd"})
+PG_RESERVED_TIMES = frozenset({"now", "today", "tomorrow", "yesterday", "infinity", "-infinity", "allballs"})
+
+
+def check_time_unit(node: exp.Extract | exp.TimestampTrunc, scope: Scope) -> None:
+    """Postgres's error for a unit it does not know in ``extract``, ``date_part`` or ``date_trunc`` (DuckDB names
+    it in its own words, or knows it: ``weekday``, ``era``), naming the type of the value as Postgres reads it."""
+    unit, value = (node.this, node.expression) if isinstance(node, exp.Extract) else (node.args.get("unit"), node.this)
+    if not isinstance(unit, (exp.Var, exp.Literal)) or isinstance(unit, exp.Literal) and not unit.is_string:
+        return
+    name = unit.name.lower()
+    if name[:10] in PG_TIME_UNITS or name in PG_RESERVED_TIMES:
+        return
+    if is_interval(value, scope):
+        kind = "interval"
+    elif is_date(value):
+        # extract has a date version; date_part reads a date as a timestamp, date_trunc as a timestamptz
+        kind = "date" if func_name(node) == "extract" else "timestamp without time zone" if isinstance(
+            node, exp.Extract) else "timestamp with time zone"
+    elif is_timestamptz(value, scope):
+        kind = "timestamp with time zone"
+    elif _is_timestamp_without_zone(value):
+        kind = "timestamp without time zone"
+    else:
+        return
+    raise QueryError(f'unit "{name}" not recognized for type {kind}')
+
+
+INTEGER_INPUT = re.compile(r"\s*[+-]?\d+\s*")
+NUMERIC_INPUT = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*|\s*(?:[+-]?inf(?:inity)?|nan)\s*",
+                           re.IGNORECASE)
+
+
+def check_branch_literals(node: exp.Case | exp.Coalesce, scope: Scope) -> None:
+    """``case when c then 1 else 'a' end``, ``coalesce(n, 'none')``: Postgres gives a quoted literal the type of the
+    other values, a number here, and fails on text that is not one (DuckDB would answer, the literal never read)."""
+    branches = _branches(node) or []
+    literals = [b for b in branches if isinstance(b, exp.Literal) and b.is_string]
+    typed = [b for b in branches if not (isinstance(b, exp.Literal) and b.is_string)]
+    if not literals or not typed:
+        return
+    numbers = [is_numeric(b, scope) and not _is_float(b, scope) for b in typed]  # sum(bigint) is a numeric
+    if any(numbers) and all(number or scope.is_int(b) for number, b in zip(numbers, typed)):
+        kind, reads = "numeric", NUMERIC_INPUT
+    elif all(scope.is_int(b) for b in typed):
+        kind, reads = ("integer" if all(scope.is_int4(b) for b in typed) else "bigint"), INTEGER_INPUT
+    else:
+        return
+    for literal in literals:
+        if not reads.fullmatch(literal.this):
+            raise QueryError(f'invalid input syntax for type {kind}: "{literal.this}"')
 
 
 def _refuse_string_agg_within_group(node: exp.GroupConcat, scope: Scope) -> None:
@@ -5374,8 +5472,36 @@ def check_order_by_aliases(tree: exp.Expr) -> None:
                 raise QueryError(f'column "{column.name}" does not exist')
 
 
+def check_positions_and_limits(tree: exp.Expr) -> None:
+    """Postgres's errors for an ORDER BY or GROUP BY position past the select list, a negative LIMIT or OFFSET
+    written as a number, and a subscript right after ``ARRAY[...]`` (which Postgres's grammar has no place for:
+    ``(ARRAY[...])[i]``)."""
+    for select in tree.find_all(exp.Select):
+        items = select.expressions
+        known = not any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and isinstance(i.this, exp.Star)
+                        for i in items)
+        clauses = [("ORDER BY", [o.this for o in select.args["order"].expressions] if select.args.get("order") else []),
+                   ("GROUP BY", select.args["group"].expressions if select.args.get("group") else [])]
+        for clause, terms in clauses:
+            for term in terms:
+                if isinstance(term, exp.Literal) and not term.is_string and re.fullmatch(r"\d+", term.this) and (
+                        int(term.this) < 1 or known and int(term.this) > len(items)):
+                    raise QueryError(f"{clause} position {int(term.this)} is not in select list")
+    for query in tree.find_all(exp.Select, exp.SetOperation):
+        for key, word in (("offset", "OFFSET"), ("limit", "LIMIT")):
+            bound = query.args.get(key)
+            count = bound.expression if isinstance(bound, (exp.Limit, exp.Offset)) else None
+            if isinstance(count, exp.Neg) and isinstance(count.this, exp.Literal) and not count.this.is_string and (
+                    float(count.this.this) > 0):
+                raise QueryError(f"{word} must not be negative")
+    for bracket in tree.find_all(exp.Bracket):
+        if isinstance(bracket.this, exp.Array):
+            raise QueryError('syntax error at or near "["')
+
+
 def check_unsupported(tree: exp.Expr) -> None:
     check_server_facts(tree)
+    check_positions_and_limits(tree)
     check_order_by_aliases(tree)
     check_row_columns(tree)
     for window in tree.find_all(exp.WindowSpec):

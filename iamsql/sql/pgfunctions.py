@@ -721,8 +721,9 @@ create or replace temp macro iamsql_as_of() as
          else cast('{AS_OF_UNSET}' as timestamptz) end;
 create or replace temp macro pg_jsonb_text(j) as
     list_transform([j], lambda v: case when json_type(v) in ('OBJECT', 'ARRAY') then pg_jsonb_out(v)
-                                       when json_type(v) = 'DOUBLE' and regexp_matches(v, '[eE]')
+                                       when json_type(v) = 'DOUBLE' and regexp_matches(v, '[eE]|^\\s*-0(\\.0*)?\\s*$')
                                        then pg_numeric_in(v)
+                                       when json_type(v) = 'DOUBLE' then trim(cast(v as varchar))
                                        else json_extract_string(v, '$') end)[1];
 create or replace temp macro pg_jsonb_typeof(j) as
     case when j is null then null
@@ -911,6 +912,7 @@ create or replace temp macro pg_interval_percentile(items, fraction) as
                                cast(fraction as double) * (len(list_filter(items, lambda v: v is not null)) - 1)) end;
 create or replace temp macro pg_week_of_year(t) as (dayofyear(t) - 1) // 7 + 1;
 create or replace temp macro pg_week_of_month(t) as (day(t) - 1) // 7 + 1;
+create or replace temp macro pg_seconds_of_day(t) as hour(t) * 3600 + minute(t) * 60 + second(t);
 create or replace temp macro pg_ordinal_suffix(n) as
     case when n % 100 in (11, 12, 13) then 'th' when n % 10 = 1 then 'st' when n % 10 = 2 then 'nd'
          when n % 10 = 3 then 'rd' else 'th' end;

@@ -13142,3 +13142,1255 @@ select name, akas ->> 0 as first, tags_src -> 0 ->> 'Key' as first_key, tags_src
 
 -- name: r31_elements_of_null_give_no_rows
 select u.name, count(m) as devices from aws_iam_user u left join lateral jsonb_array_elements(u.mfa_devices) m on true group by u.name, u.account_id order by 1, u.account_id;
+
+-- name: r32_order_by_position_in_range
+select name, account_id, create_date from aws_iam_group order by 3, 1, 2 limit 12;
+
+-- name: r32_case_int_and_numeric_text_literal
+select name, case when max_session_duration > 3600 then 1 else '2' end as tier, coalesce(max_session_duration, '0') as secs
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r32_array_subscript_zero_and_past_end
+select name, (array[name, path])[0] as zero, (array[name, path])[3] as past, (array[name, path])[2] as second
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r32_numeric_array_text_keeps_each_scale
+select name, array[1.50, 2, max_session_duration]::text as a, array[0.5, 10.25]::text as b
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 10;
+
+-- name: r32_statement_actions_lateral_text
+select p.name, s ->> 'Effect' as effect, a.action
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s,
+  lateral jsonb_array_elements_text(s -> 'Action') as a(action)
+where not p.is_aws_managed order by p.name, p.account_id, effect, a.action;
+
+-- name: r32_policy_path_query_actions
+select name, jsonb_path_query(policy_std, '$.Statement[*].Action[*]') as action
+from aws_iam_policy where not is_aws_managed order by name, account_id, action;
+
+-- name: r32_policy_path_query_array_effects
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Effect') as effects,
+  jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Deny")') as has_deny
+from aws_iam_policy where not is_aws_managed order by name, account_id;
+
+-- name: r32_path_query_first_resource
+select name, jsonb_path_query_first(policy_std, '$.Statement[0].Resource[0]') #>> '{}' as first_resource
+from aws_iam_policy where not is_aws_managed order by name, account_id;
+
+-- name: r32_trust_principals_each
+select r.name, k.key as principal_type, jsonb_typeof(k.value) as kind, jsonb_array_length(k.value) as n
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_each(s -> 'Principal') k
+order by r.name, r.account_id, principal_type;
+
+-- name: r32_trust_service_principals_text
+select r.name, p as service
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Service') p
+order by r.name, r.account_id, p;
+
+-- name: r32_trust_keys_of_statement
+select name, jsonb_object_keys(s) as key
+from aws_iam_role, jsonb_array_elements(assume_role_policy_std -> 'Statement') s
+order by name, account_id, key;
+
+-- name: r32_trust_has_condition_keys
+select name, s ? 'Condition' as conditioned, s -> 'Condition' ?| array['stringequals', 'stringlike'] as any_string,
+  s -> 'Principal' ?& array['AWS'] as aws
+from aws_iam_role, jsonb_array_elements(assume_role_policy_std -> 'Statement') s
+order by name, account_id, conditioned, any_string, aws;
+
+-- name: r32_trust_cross_account_principals
+select r.name, r.account_id, split_part(p, ':', 5) as trusted_account
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+where split_part(p, ':', 5) <> r.account_id
+order by r.name, r.account_id, trusted_account;
+
+-- name: r32_policy_containment_star
+select name, policy_std @> '{"Statement": [{"Action": ["*"], "Effect": "Allow"}]}' as full_admin,
+  policy_std -> 'Statement' @> '[{"Effect": "Deny"}]' as has_deny
+from aws_iam_policy order by name, account_id limit 40;
+
+-- name: r32_policy_path_text_operators
+select name, policy_std #> '{Statement,0,Effect}' as eff_json, policy_std #>> '{Statement,0,Action,0}' as first_action,
+  policy #>> '{Version}' as version
+from aws_iam_policy where not is_aws_managed order by name, account_id;
+
+-- name: r32_jsonb_typeof_of_policy_parts
+select jsonb_typeof(policy -> 'Statement') as statement_kind, count(*) as n
+from aws_iam_policy group by 1 order by 1 nulls first;
+
+-- name: r32_strip_nulls_of_built_object
+select name, jsonb_strip_nulls(jsonb_build_object('name', name, 'boundary', permissions_boundary_arn, 'last', password_last_used)) as obj
+from aws_iam_user order by name, account_id limit 25;
+
+-- name: r32_jsonb_set_tag_value
+select name, jsonb_set(coalesce(tags, '{}'::jsonb), '{reviewed}', '"yes"') as tagged,
+  jsonb_set(coalesce(tags, '{}'::jsonb), '{owner}', to_jsonb(account_id), false) as not_created
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r32_jsonb_agg_ordered_filtered
+select account_id, jsonb_agg(name order by name) filter (where mfa_enabled) as with_mfa,
+  jsonb_agg(name order by create_date desc, name) filter (where not mfa_enabled) as without_mfa
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r32_jsonb_object_agg_of_tags
+select account_id, jsonb_object_agg(name, jsonb_array_length(coalesce(tags_src, '[]'))) as tag_counts
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r32_tags_each_text
+select r.name, t.key, t.value
+from aws_iam_role r, jsonb_each_text(r.tags) t
+order by r.name, r.account_id, t.key;
+
+-- name: r32_tags_src_lateral_key_value
+select u.name, tag ->> 'Key' as k, tag ->> 'Value' as v
+from aws_iam_user u cross join lateral jsonb_array_elements(u.tags_src) as tag
+order by u.name, u.account_id, k;
+
+-- name: r32_tags_key_exists_and_concat
+select name, tags ? 'Name' as named, tags || jsonb_build_object('account', account_id) as merged
+from aws_iam_role where tags is not null order by name, account_id limit 20;
+
+-- name: r32_tags_delete_key
+select name, tags - 'Name' as without_name, tags_src - 0 as without_first
+from aws_iam_user where jsonb_array_length(tags_src) > 0 order by name, account_id;
+
+-- name: r32_mfa_devices_serials
+select u.name, m ->> 'SerialNumber' as serial, (m ->> 'EnableDate')::timestamptz as enabled
+from aws_iam_user u, jsonb_array_elements(u.mfa_devices) m
+order by u.name, u.account_id, serial;
+
+-- name: r32_groups_of_users_names
+select u.name, string_agg(g ->> 'GroupName', ', ' order by g ->> 'GroupName') as groups
+from aws_iam_user u, jsonb_array_elements(u.groups) g
+group by u.name, u.account_id order by u.name, u.account_id;
+
+-- name: r32_attached_policy_arns_unnest_ordinality
+select r.name, a.arn, a.n
+from aws_iam_role r, jsonb_array_elements_text(r.attached_policy_arns) with ordinality as a(arn, n)
+order by r.name, r.account_id, a.n;
+
+-- name: r32_attached_policy_names_from_arns
+select name, array_to_string(array(select split_part(x, '/', -1) from jsonb_array_elements_text(attached_policy_arns) x order by 1), ';') as policies
+from aws_iam_role where jsonb_array_length(attached_policy_arns) > 0 order by name, account_id;
+
+-- name: r32_inline_policy_names
+select u.name, p ->> 'PolicyName' as policy_name, jsonb_array_length(p -> 'PolicyDocument' -> 'Statement') as statements
+from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) p
+order by u.name, u.account_id, policy_name;
+
+-- name: r32_inline_policies_of_groups_actions
+select g.name, a as action, count(*) as n
+from aws_iam_group g, jsonb_array_elements(g.inline_policies_std) p,
+  jsonb_array_elements(p -> 'PolicyDocument' -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+group by g.name, g.account_id, a order by g.name, g.account_id, a;
+
+-- name: r32_role_age_days_and_interval
+select name, age(timestamptz '2025-06-01 00:00:00+00', create_date) as age,
+  date_part('day', timestamptz '2025-06-01 00:00:00+00' - create_date)::int as days
+from aws_iam_role order by create_date, name, account_id limit 25;
+
+-- name: r32_role_last_used_age_buckets
+select case
+    when role_last_used_date is null then 'never'
+    when role_last_used_date > now() - interval '90 days' then 'recent'
+    when role_last_used_date > now() - interval '1 year' then 'stale'
+    else 'ancient' end as bucket, count(*) as n
+from aws_iam_role group by 1 order by 1;
+
+-- name: r32_date_trunc_month_in_zone
+select date_trunc('month', create_date, 'America/New_York') as month_ny, count(*) as n
+from aws_iam_user group by 1 order by 1 nulls first;
+
+-- name: r32_date_trunc_week_and_quarter
+select name, date_trunc('week', create_date) as wk, date_trunc('quarter', create_date) as q, date_trunc('hour', create_date) as h
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r32_extract_epoch_differences
+select name, extract(epoch from (coalesce(password_last_used, create_date) - create_date)) as secs,
+  floor(extract(epoch from create_date) / 86400) as day_number
+from aws_iam_user order by name, account_id limit 25;
+
+-- name: r32_extract_fields_of_event_time
+select event_id, extract(year from event_time) as y, extract(month from event_time) as m, extract(dow from event_time) as dow,
+  extract(hour from event_time) as h, extract(isodow from event_time) as isodow, extract(week from event_time) as wk
+from aws_cloudtrail_trail_event order by event_time, event_id limit 25;
+
+-- name: r32_event_time_at_time_zone
+select event_id, event_time at time zone 'Asia/Tokyo' as tokyo, (event_time at time zone 'UTC')::date as utc_day
+from aws_cloudtrail_trail_event order by event_time, event_id limit 20;
+
+-- name: r32_events_per_day_gaps
+select day::date as day, count(e.event_id) as events
+from generate_series(date '2019-01-01', date '2019-01-07', interval '1 day') as day
+  left join aws_cloudtrail_trail_event e on e.event_time >= day and e.event_time < day + interval '1 day'
+group by day order by day;
+
+-- name: r32_key_rotation_age_credential_report
+select user_name, access_key_1_active, date_part('day', now() - access_key_1_last_rotated) as days_since_rotation,
+  case when access_key_1_last_rotated < now() - interval '90 days' then 'alarm' else 'ok' end as status
+from aws_iam_credential_report order by user_name, account_id;
+
+-- name: r32_credential_report_password_age_text
+select user_name, password_enabled, to_char(password_last_changed, 'YYYY-MM-DD HH24:MI') as changed,
+  to_char(user_creation_time, 'Dy, DD Mon YYYY') as created
+from aws_iam_credential_report order by user_name, account_id;
+
+-- name: r32_to_char_patterns_on_events
+select event_id, to_char(event_time, 'YYYY"-W"IW') as iso_week, to_char(event_time, 'HH12:MI AM') as clock,
+  to_char(event_time, 'FMMonth FMDD, YYYY') as long_date, to_char(event_time, 'DDD') as day_of_year
+from aws_cloudtrail_trail_event order by event_time, event_id limit 20;
+
+-- name: r32_to_char_numbers
+select name, to_char(max_session_duration, 'FM999,999') as secs, to_char(max_session_duration / 3600.0, 'FM990.00') as hours
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 20;
+
+-- name: r32_access_key_age_interval_text
+select user_name, access_key_id, (timestamptz '2025-01-01 00:00:00+00' - create_date)::text as age,
+  justify_interval(timestamptz '2025-01-01 00:00:00+00' - create_date) as justified
+from aws_iam_access_key order by user_name, access_key_id limit 20;
+
+-- name: r32_access_keys_unused_for_90_days
+select k.user_name, k.access_key_id, k.status,
+  coalesce(k.access_key_last_used_date::text, 'never') as last_used
+from aws_iam_access_key k
+where k.status = 'Active' and (k.access_key_last_used_date is null or k.access_key_last_used_date < now() - interval '90 days')
+order by k.user_name, k.access_key_id;
+
+-- name: r32_split_part_negative_of_arns
+select name, split_part(arn, '/', -1) as last, split_part(arn, '/', -2) as before_last, split_part(arn, ':', -3) as account_part
+from aws_iam_role order by name, account_id limit 25;
+
+-- name: r32_format_identifiers_and_literals
+select name, format('%I.%I', account_id, name) as ident, format('%L', description) as lit, format('%s has %s', name, coalesce(max_session_duration, 0)) as msg
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r32_format_positional_and_width
+select name, format('%1$s/%2$s/%1$s', account_id, name) as pos, format('[%10s]', left(name, 8)) as padded, format('[%-10s]', left(name, 8)) as lpadded
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r32_regexp_matches_global_on_arn
+select name, m[1] as segment
+from aws_iam_role, regexp_matches(arn, '([^:/]+)', 'g') m
+where path <> '/' order by name, account_id, segment;
+
+-- name: r32_regexp_match_account_and_rest
+select name, (regexp_match(arn, '^arn:aws:iam::(\d{12}):role/(.*)$'))[1] as acct, (regexp_match(arn, ':role(/.*/)?[^/]+$'))[1] as role_path
+from aws_iam_role order by name, account_id limit 25;
+
+-- name: r32_regexp_replace_mask_account
+select name, regexp_replace(arn, '\d{12}', '************') as masked, regexp_replace(name, '[aeiou]', '', 'g') as consonants
+from aws_iam_user order by name, account_id limit 25;
+
+-- name: r32_initcap_and_case_functions
+select name, initcap(replace(name, '-', ' ')) as title_case, upper(left(name, 1)) || lower(substr(name, 2)) as cap, initcap('aws iAM role') as fixed
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r32_string_functions_mix
+select name, length(name) as len, reverse(name) as rev, repeat('*', least(length(name), 5)) as stars, position('-' in name) as dash,
+  translate(name, 'aeiou', 'AEIOU') as vowels
+from aws_iam_user order by name, account_id limit 25;
+
+-- name: r32_left_right_negative
+select name, left(name, -2) as drop_last_two, right(name, -2) as drop_first_two, left(name, 3) as first3
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r32_starts_with_and_ends_with_like
+select name, starts_with(name, 'AWS') as aws, name like '%Role' as ends_role, name ilike 'admin%' as admin
+from aws_iam_role order by name, account_id limit 30;
+
+-- name: r32_string_to_array_of_path
+select name, string_to_array(trim(both '/' from path), '/') as parts, cardinality(string_to_array(trim(both '/' from path), '/')) as depth
+from aws_iam_role order by name, account_id limit 25;
+
+-- name: r32_window_rank_by_create_date
+select account_id, name, create_date, rank() over (partition by account_id order by create_date) as rnk,
+  dense_rank() over (partition by account_id order by date_trunc('year', create_date)) as year_rank
+from aws_iam_user order by account_id, create_date, name;
+
+-- name: r32_window_lag_lead_events
+select event_id, event_name, event_time, lag(event_name) over w as prev_event, lead(event_time) over w - event_time as until_next
+from aws_cloudtrail_trail_event window w as (order by event_time, event_id)
+order by event_time, event_id limit 30;
+
+-- name: r32_window_running_count_by_account
+select account_id, name, count(*) over (partition by account_id order by create_date, name rows between unbounded preceding and current row) as running,
+  count(*) over (partition by account_id) as total
+from aws_iam_role order by account_id, create_date, name;
+
+-- name: r32_window_first_last_value
+select account_id, name, first_value(name) over (partition by account_id order by create_date, name) as oldest,
+  last_value(name) over (partition by account_id order by create_date, name rows between unbounded preceding and unbounded following) as newest
+from aws_iam_group order by account_id, name;
+
+-- name: r32_window_percent_rank_and_ntile
+select name, max_session_duration, percent_rank() over (order by max_session_duration) as pr, ntile(4) over (order by max_session_duration, name, account_id) as quartile,
+  cume_dist() over (order by max_session_duration) as cd
+from aws_iam_role where max_session_duration is not null order by max_session_duration, name, account_id;
+
+-- name: r32_window_row_number_latest_event_per_user
+select username, event_name, event_time from (
+  select username, event_name, event_time, row_number() over (partition by username order by event_time desc, event_id) as rn
+  from aws_cloudtrail_trail_event where username is not null) t
+where rn = 1 order by username;
+
+-- name: r32_window_sum_filter_in_frame
+select event_id, event_time, count(*) filter (where error_code is not null) over (order by event_time, event_id rows 4 preceding) as errors_in_last5
+from aws_cloudtrail_trail_event order by event_time, event_id limit 30;
+
+-- name: r32_grouping_sets_events
+select event_source, read_only, count(*) as n, grouping(event_source, read_only) as g
+from aws_cloudtrail_trail_event where event_source like 'iam%' or event_source like 'sts%'
+group by grouping sets ((event_source, read_only), (event_source), ())
+order by event_source nulls last, read_only nulls last;
+
+-- name: r32_rollup_users_by_account_and_mfa
+select account_id, mfa_enabled, count(*) as users
+from aws_iam_user group by rollup (account_id, mfa_enabled)
+order by account_id nulls last, mfa_enabled nulls last;
+
+-- name: r32_cube_roles_by_path_and_boundary
+select account_id, path = '/' as root_path, permissions_boundary_arn is not null as bounded, count(*) as n
+from aws_iam_role group by cube (account_id, path = '/', permissions_boundary_arn is not null)
+order by 1 nulls last, 2 nulls last, 3 nulls last;
+
+-- name: r32_cube_events_grouping_id
+select user_type, read_only, count(*) as n, grouping(user_type) as gu, grouping(read_only) as gr
+from aws_cloudtrail_trail_event group by cube (user_type, read_only)
+order by gu, gr, user_type nulls last, read_only nulls last;
+
+-- name: r32_distinct_on_newest_key_per_user
+select distinct on (user_name) user_name, access_key_id, create_date
+from aws_iam_access_key order by user_name, create_date desc, access_key_id;
+
+-- name: r32_distinct_on_first_event_per_source
+select distinct on (event_source) event_source, event_name, event_time
+from aws_cloudtrail_trail_event order by event_source, event_time, event_id;
+
+-- name: r32_recursive_ou_tree
+with recursive tree as (
+  select id, name, parent_id, 1 as depth, name::text as trail from aws_organizations_organizational_unit where parent_id like 'r-%'
+  union all
+  select ou.id, ou.name, ou.parent_id, t.depth + 1, t.trail || ' > ' || ou.name
+  from aws_organizations_organizational_unit ou join tree t on ou.parent_id = t.id
+)
+select id, name, depth, trail from tree order by trail;
+
+-- name: r32_recursive_accounts_under_ous
+with recursive ous as (
+  select id, name from aws_organizations_organizational_unit where parent_id like 'r-%'
+  union
+  select c.id, c.name from aws_organizations_organizational_unit c join ous p on c.parent_id = p.id
+)
+select o.name as ou, count(a.id) as accounts from ous o left join aws_organizations_account a on a.parent_id = o.id
+group by o.name order by o.name;
+
+-- name: r32_recursive_series_of_dates
+with recursive d(day) as (select date '2020-02-27' union all select day + 1 from d where day < date '2020-03-02')
+select day, to_char(day, 'Dy') as dow, extract(doy from day) as doy from d order by day;
+
+-- name: r32_lateral_top_two_keys
+select u.name, k.access_key_id, k.create_date
+from aws_iam_user u
+  cross join lateral (select access_key_id, create_date from aws_iam_access_key a
+    where a.user_name = u.name and a.account_id = u.account_id order by create_date desc, access_key_id limit 2) k
+order by u.name, u.account_id, k.create_date desc, k.access_key_id;
+
+-- name: r32_left_join_lateral_counts
+select g.name, m.members
+from aws_iam_group g left join lateral (select count(*) as members from jsonb_array_elements(g.users) x) m on true
+order by g.name, g.account_id;
+
+-- name: r32_count_filter_status
+select account_id, count(*) filter (where status = 'Active') as active, count(*) filter (where status = 'Inactive') as inactive,
+  count(distinct user_name) filter (where status = 'Active') as users_with_active
+from aws_iam_access_key group by account_id order by account_id;
+
+-- name: r32_bool_and_or_aggregates
+select account_id, bool_and(mfa_enabled) as all_mfa, bool_or(mfa_enabled) as any_mfa, every(path = '/') as all_root
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r32_array_agg_ordered_distinct
+select account_id, array_agg(distinct path order by path) as paths, (array_agg(name order by create_date, name))[1] as oldest
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r32_array_agg_nulls_and_to_string
+select account_id, array_to_string(array_agg(permissions_boundary_arn order by name), ',', '-') as with_dash,
+  array_to_string(array_agg(permissions_boundary_arn order by name), ',') as skipped,
+  array_to_string(array_agg(name order by name), null) as no_separator
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r32_unnest_with_ordinality_of_array
+select name, u.part, u.i
+from aws_iam_role, unnest(string_to_array(arn, ':')) with ordinality as u(part, i)
+where name like 'a%' order by name, account_id, u.i;
+
+-- name: r32_array_position_and_remove
+select name, array_position(string_to_array(arn, ':'), 'iam') as iam_at, array_remove(string_to_array(path, '/'), '') as parts,
+  array_length(string_to_array(arn, ':'), 1) as n
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r32_array_cat_append_prepend
+select name, array_append(array[account_id], name) as ap, array_prepend('x', array[name]) as pre, array[name] || array[path] as cat
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r32_array_contains_overlap
+select name, string_to_array(path, '/') @> array['service-role'] as svc, string_to_array(path, '/') && array['aws-service-role', 'service-role'] as any_svc
+from aws_iam_role order by name, account_id limit 30;
+
+-- name: r32_any_all_of_arrays
+select name, name = any(array['admin', 'Admin', 'root']) as special, length(name) > all(array[3, 5]) as long_name
+from aws_iam_user order by name, account_id limit 30;
+
+-- name: r32_cast_text_numeric_boolean
+select name, max_session_duration::text as t, (max_session_duration::text || '0')::bigint as tenfold, ('1' || '.5')::numeric * 2 as three,
+  'true'::boolean and mfa_present as b
+from (select name, max_session_duration, false as mfa_present from aws_iam_role) r order by name limit 20;
+
+-- name: r32_cast_text_timestamp
+select event_id, (event_time::text)::timestamptz = event_time as round_trip, event_time::date::text as d, '2019-01-01 10:00:00+02'::timestamptz as fixed
+from aws_cloudtrail_trail_event order by event_time, event_id limit 10;
+
+-- name: r32_cast_boolean_text
+select name, mfa_enabled::text as t, mfa_enabled::int as i, (not mfa_enabled)::text as n, 'yes'::boolean as y, 'off'::boolean as o
+from aws_iam_user order by name, account_id limit 20;
+
+-- name: r32_numeric_division_rounding
+select account_id, round(100.0 * count(*) filter (where mfa_enabled) / count(*), 2) as pct_mfa, round(avg(length(name)), 3) as avg_len
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r32_integer_division_and_modulo
+select name, max_session_duration / 3600 as hours, max_session_duration % 3600 as rest, (max_session_duration / 3600)::numeric(5, 1) as h1
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 20;
+
+-- name: r32_events_source_ip_classes
+select source_ip_address, count(*) as n, min(event_time) as first, max(event_time) as last
+from aws_cloudtrail_trail_event where source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$'
+group by source_ip_address order by n desc, source_ip_address limit 20;
+
+-- name: r32_events_error_codes
+select error_code, event_source, count(*) as n
+from aws_cloudtrail_trail_event where error_code is not null
+group by error_code, event_source order by n desc, error_code, event_source limit 25;
+
+-- name: r32_events_console_logins
+select event_time, username, response_elements ->> 'ConsoleLogin' as outcome, additional_event_data ->> 'MFAUsed' as mfa
+from aws_cloudtrail_trail_event where event_name = 'ConsoleLogin' order by event_time, event_id;
+
+-- name: r32_events_user_identity_fields
+select event_id, user_identity ->> 'type' as t, user_identity ->> 'arn' as arn,
+  user_identity #>> '{sessionContext,sessionIssuer,userName}' as issuer, user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa
+from aws_cloudtrail_trail_event order by event_time, event_id limit 30;
+
+-- name: r32_events_assumed_role_sessions
+select split_part(user_identity ->> 'arn', '/', 2) as role_name, split_part(user_identity ->> 'arn', '/', -1) as session, count(*) as n
+from aws_cloudtrail_trail_event where user_identity ->> 'type' = 'AssumedRole'
+group by 1, 2 order by n desc, 1, 2 limit 25;
+
+-- name: r32_events_iam_changes_per_hour
+select date_trunc('hour', event_time) as hour, count(*) filter (where not read_only) as writes, count(*) filter (where read_only) as reads
+from aws_cloudtrail_trail_event where event_source = 'iam.amazonaws.com'
+group by 1 order by 1 limit 30;
+
+-- name: r32_events_request_parameter_keys
+select event_name, k, count(*) as n
+from aws_cloudtrail_trail_event, jsonb_object_keys(request_parameters) k
+where jsonb_typeof(request_parameters) = 'object'
+group by event_name, k order by n desc, event_name, k limit 30;
+
+-- name: r32_events_resources_arns
+select e.event_id, r ->> 'ARN' as arn, r ->> 'type' as type
+from aws_cloudtrail_trail_event e, jsonb_array_elements(e.resources) r
+order by e.event_time, e.event_id, arn limit 30;
+
+-- name: r32_events_tls_version
+select tls_details ->> 'tlsVersion' as tls, count(*) as n
+from aws_cloudtrail_trail_event group by 1 order by n desc, 1 nulls first;
+
+-- name: r32_events_user_agent_families
+select case when user_agent like 'aws-cli%' then 'cli' when user_agent like 'Boto3%' then 'boto3'
+  when user_agent like '%console%' then 'console' when user_agent is null then 'none' else 'other' end as family, count(*) as n
+from aws_cloudtrail_trail_event group by 1 order by n desc, 1;
+
+-- name: r32_events_regions_ranked
+select aws_region, count(*) as n, rank() over (order by count(*) desc) as r
+from aws_cloudtrail_trail_event group by aws_region order by n desc, aws_region;
+
+-- name: r32_events_recipient_vs_identity_account
+select recipient_account_id, user_identity ->> 'accountId' as identity_account,
+  (user_identity ->> 'accountId') is distinct from recipient_account_id as cross_account, count(*) as n
+from aws_cloudtrail_trail_event group by 1, 2, 3 order by n desc, 1, 2 nulls first;
+
+-- name: r32_events_create_access_key_names
+select event_time, request_parameters ->> 'userName' as target_user, response_elements #>> '{accessKey,accessKeyId}' as key_id,
+  response_elements #>> '{accessKey,status}' as status
+from aws_cloudtrail_trail_event where event_name = 'CreateAccessKey' order by event_time, event_id;
+
+-- name: r32_events_attach_policy_targets
+select event_name, coalesce(request_parameters ->> 'roleName', request_parameters ->> 'userName', request_parameters ->> 'groupName') as target,
+  split_part(request_parameters ->> 'policyArn', '/', -1) as policy
+from aws_cloudtrail_trail_event where event_name like 'Attach%Policy' order by event_time, event_id;
+
+-- name: r32_events_gap_between_same_user
+select username, event_time, event_time - lag(event_time) over (partition by username order by event_time, event_id) as gap
+from aws_cloudtrail_trail_event where username is not null order by username, event_time, event_id limit 40;
+
+-- name: r32_events_first_seen_source_per_user
+select username, event_source, min(event_time) as first_seen
+from aws_cloudtrail_trail_event where username is not null group by 1, 2 order by 1, 3, 2 limit 40;
+
+-- name: r32_events_distinct_count_per_day
+select event_time::date as day, count(distinct event_name) as names, count(distinct source_ip_address) as ips
+from aws_cloudtrail_trail_event group by 1 order by 1 limit 30;
+
+-- name: r32_trail_settings_flags
+select name, home_region, case when is_multi_region_trail and log_file_validation_enabled then 'ok' else 'alarm' end as status,
+  concat_ws(', ', case when not is_multi_region_trail then 'single region' end, case when not log_file_validation_enabled then 'no validation' end,
+  case when kms_key_id is null then 'no kms' end) as reason
+from aws_cloudtrail_trail order by name, account_id;
+
+-- name: r32_trail_event_selectors_types
+select t.name, s ->> 'ReadWriteType' as rw, (s ->> 'IncludeManagementEvents')::bool as mgmt, jsonb_array_length(coalesce(s -> 'DataResources', '[]')) as data_resources
+from aws_cloudtrail_trail t, jsonb_array_elements(t.event_selectors) s
+order by t.name, t.account_id, rw;
+
+-- name: r32_trail_advanced_selector_fields
+select t.name, sel ->> 'Name' as selector, f ->> 'Field' as field, f -> 'Equals' as equals
+from aws_cloudtrail_trail t, jsonb_array_elements(t.advanced_event_selectors) sel, jsonb_array_elements(sel -> 'FieldSelectors') f
+order by t.name, t.account_id, selector, field;
+
+-- name: r32_trail_bucket_and_prefix
+select name, s3_bucket_name || coalesce('/' || nullif(s3_key_prefix, ''), '') as destination, coalesce(sns_topic_arn, '') = '' as no_sns
+from aws_cloudtrail_trail order by name, account_id;
+
+-- name: r32_org_accounts_joined_years
+select name, joined_method, extract(year from joined_timestamp) as joined_year, status,
+  age(timestamptz '2025-01-01 00:00:00+00', joined_timestamp) as membership
+from aws_organizations_account order by joined_timestamp, id;
+
+-- name: r32_org_accounts_email_domains
+select split_part(email, '@', 2) as domain, count(*) as n, string_agg(name, ', ' order by name) as accounts
+from aws_organizations_account group by 1 order by 1;
+
+-- name: r32_org_policies_content_statements
+select p.name, p.type, s ->> 'Effect' as effect, s -> 'Action' as action
+from aws_organizations_policy p, jsonb_array_elements(case jsonb_typeof(p.content -> 'Statement') when 'array' then p.content -> 'Statement' else jsonb_build_array(p.content -> 'Statement') end) s
+order by p.name, p.id, effect;
+
+-- name: r32_org_scp_deny_actions
+select p.name, a as denied
+from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') s,
+  jsonb_array_elements_text(case jsonb_typeof(s -> 'Action') when 'array' then s -> 'Action' else jsonb_build_array(s -> 'Action') end) a
+where p.type = 'SERVICE_CONTROL_POLICY' and s ->> 'Effect' = 'Deny'
+order by p.name, a;
+
+-- name: r32_org_root_policy_types
+select r.id, pt ->> 'Type' as type, pt ->> 'Status' as status
+from aws_organizations_root r, jsonb_array_elements(r.policy_types) pt order by r.id, type;
+
+-- name: r32_org_ou_path_levels
+select name, path::text as p, array_length(string_to_array(path::text, '.'), 1) as levels, split_part(path::text, '.', -1) as leaf
+from aws_organizations_organizational_unit order by path::text;
+
+-- name: r32_org_accounts_per_parent
+select coalesce(ou.name, a.parent_id) as parent, count(*) as accounts, count(*) filter (where a.status = 'ACTIVE') as active
+from aws_organizations_account a left join aws_organizations_organizational_unit ou on ou.id = a.parent_id
+group by 1 order by 1;
+
+-- name: r32_password_policy_checks_concat
+select account_id, minimum_password_length, concat_ws(' ', case when minimum_password_length < 14 then 'short' end,
+  case when not require_symbols then 'nosym' end, case when password_reuse_prevention is null then 'noreuse' end) as issues,
+  coalesce(max_password_age, 0) > 0 as expires
+from aws_iam_account_password_policy order by account_id;
+
+-- name: r32_user_without_console_or_keys
+select u.name, u.account_id, u.login_profile is null as no_console,
+  not exists (select 1 from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id) as no_keys
+from aws_iam_user u order by u.name, u.account_id;
+
+-- name: r32_users_in_groups_with_admin
+select distinct u.name, u.account_id
+from aws_iam_user u, jsonb_array_elements(u.groups) g
+  join aws_iam_group grp on grp.name = g ->> 'GroupName'
+where grp.account_id = u.account_id and grp.attached_policy_arns ? 'arn:aws:iam::aws:policy/AdministratorAccess'
+order by u.name, u.account_id;
+
+-- name: r32_roles_attached_admin_contains
+select name, account_id, attached_policy_arns @> '["arn:aws:iam::aws:policy/AdministratorAccess"]' as admin,
+  attached_policy_arns ?| array['arn:aws:iam::aws:policy/PowerUserAccess', 'arn:aws:iam::aws:policy/IAMFullAccess'] as powerful
+from aws_iam_role order by name, account_id limit 40;
+
+-- name: r32_policy_attachment_counts_rollup
+select is_aws_managed, is_attached, count(*) as n, sum(attachment_count) as attachments
+from aws_iam_policy group by rollup (is_aws_managed, is_attached) order by 1 nulls last, 2 nulls last;
+
+-- name: r32_policy_versions_default
+select p.name, v ->> 'VersionId' as version, (v ->> 'IsDefaultVersion')::boolean as is_default, (v ->> 'CreateDate')::timestamptz as created
+from aws_iam_policy p, jsonb_array_elements(p.policy_versions) v
+where not p.is_aws_managed order by p.name, p.account_id, version;
+
+-- name: r32_policy_update_lag
+select name, update_date - create_date as lag, extract(epoch from update_date - create_date) / 86400 as lag_days
+from aws_iam_policy where not is_aws_managed order by name, account_id;
+
+-- name: r32_policy_statement_count_histogram
+select jsonb_array_length(policy_std -> 'Statement') as statements, count(*) as policies
+from aws_iam_policy group by 1 order by 1;
+
+-- name: r32_policy_statements_with_not_action
+select p.name, s ->> 'Effect' as effect, s -> 'NotAction' as not_action
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+where s ? 'NotAction' order by p.name, p.account_id, effect;
+
+-- name: r32_policy_conditions_operators
+select c.key as operator, count(*) as n
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_each(s -> 'Condition') c
+group by c.key order by n desc, c.key;
+
+-- name: r32_policy_condition_keys_values
+select p.name, c.key as op, k.key as cond_key, k.value as vals
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_each(s -> 'Condition') c, jsonb_each(c.value) k
+where not p.is_aws_managed order by p.name, p.account_id, op, cond_key;
+
+-- name: r32_policy_resource_wildcards
+select p.name, count(*) filter (where r = '*') as star, count(*) filter (where r like '%*%' and r <> '*') as partial, count(*) as resources
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Resource') r
+group by p.name, p.account_id order by star desc, p.name, p.account_id limit 30;
+
+-- name: r32_policy_services_from_actions
+select split_part(a, ':', 1) as service, count(distinct p.arn) as policies
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+group by 1 order by policies desc, service limit 30;
+
+-- name: r32_policy_actions_regex_privesc
+select distinct p.name, a
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where s ->> 'Effect' = 'Allow' and a ~ '^iam:(pass|create|put|attach|update)' order by p.name, a limit 40;
+
+-- name: r32_policy_text_search_ilike
+select name, policy::text ilike '%s3:%' as mentions_s3, length(policy::text) > 1000 as long_doc
+from aws_iam_policy order by name, account_id limit 40;
+
+-- name: r32_policy_jsonb_pretty_lengths
+select name, length(jsonb_pretty(policy_std)) as pretty_len, length(policy_std::text) as compact_len
+from aws_iam_policy where not is_aws_managed order by name, account_id;
+
+-- name: r32_policy_std_arrays_typeof
+select jsonb_typeof(s -> 'Action') as action_kind, jsonb_typeof(s -> 'Resource') as resource_kind, count(*) as n
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s group by 1, 2 order by 1 nulls first, 2 nulls first;
+
+-- name: r32_role_description_null_handling
+select name, coalesce(nullif(description, ''), '(none)') as descr, description is null as missing, length(description) as len
+from aws_iam_role order by name, account_id limit 30;
+
+-- name: r32_role_instance_profiles_count
+select name, jsonb_array_length(instance_profile_arns) as profiles, instance_profile_arns ->> 0 as first_profile
+from aws_iam_role where jsonb_array_length(instance_profile_arns) > 0 order by name, account_id;
+
+-- name: r32_role_service_linked_paths
+select path, count(*) as n, min(name) as first_role, max(create_date) as newest
+from aws_iam_role group by path order by n desc, path;
+
+-- name: r32_role_last_used_region_counts
+select coalesce(role_last_used_region, 'unused') as region, count(*) as roles, max(role_last_used_date) as latest
+from aws_iam_role group by 1 order by roles desc, region;
+
+-- name: r32_role_session_duration_hours_text
+select name, (max_session_duration / 3600.0)::text as hours_text, max_session_duration::numeric / 60 as minutes,
+  make_interval(secs => max_session_duration) as dur
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 20;
+
+-- name: r32_user_password_last_used_window
+select name, password_last_used, case when password_last_used is null then null else now() - password_last_used > interval '45 days' end as stale
+from aws_iam_user order by name, account_id;
+
+-- name: r32_user_create_date_between
+select name, create_date from aws_iam_user
+where create_date between timestamptz '2010-01-01 00:00:00+00' and timestamptz '2018-12-31 23:59:59+00'
+order by create_date, name, account_id;
+
+-- name: r32_user_ages_in_years_months
+select name, extract(year from age(timestamptz '2025-01-01 00:00:00+00', create_date)) as years,
+  extract(month from age(timestamptz '2025-01-01 00:00:00+00', create_date)) as months
+from aws_iam_user order by name, account_id limit 30;
+
+-- name: r32_users_boundary_type_counts
+select coalesce(permissions_boundary_type, 'none') as boundary, count(*) as users, array_agg(name order by name) as names
+from aws_iam_user group by 1 order by 1;
+
+-- name: r32_users_login_profile_fields
+select name, login_profile ->> 'CreateDate' as created, (login_profile ->> 'PasswordResetRequired')::boolean as reset_required
+from aws_iam_user where login_profile is not null order by name, account_id;
+
+-- name: r32_credential_report_never_used_keys
+select user_name, account_id, access_key_1_active, access_key_1_last_used_date is null as key1_never_used,
+  greatest(access_key_1_last_used_date, access_key_2_last_used_date, password_last_used) as last_activity
+from aws_iam_credential_report order by user_name, account_id;
+
+-- name: r32_credential_report_root_row
+select user_name, mfa_active, password_enabled, password_status, user_arn like '%:root' as is_root
+from aws_iam_credential_report where user_name = '<root_account>' order by account_id;
+
+-- name: r32_credential_report_generated_hour
+select account_id, date_trunc('hour', generated_time) as generated, count(*) as users
+from aws_iam_credential_report group by 1, 2 order by 1, 2;
+
+-- name: r32_credential_report_least_greatest_times
+select user_name, least(access_key_1_last_rotated, access_key_2_last_rotated) as oldest_rotation,
+  greatest(access_key_1_last_rotated, access_key_2_last_rotated) as newest_rotation
+from aws_iam_credential_report order by user_name, account_id;
+
+-- name: r32_group_users_count_and_names
+select name, jsonb_array_length(users) as members, (select string_agg(u ->> 'UserName', ',' order by u ->> 'UserName') from jsonb_array_elements(users) u) as member_names
+from aws_iam_group order by name, account_id;
+
+-- name: r32_group_empty_groups
+select name, account_id, case when jsonb_array_length(coalesce(users, '[]')) = 0 then 'alarm' else 'ok' end as status
+from aws_iam_group order by name, account_id;
+
+-- name: r32_exists_in_subquery_users_with_keys
+select name, account_id from aws_iam_user u
+where name in (select user_name from aws_iam_access_key where status = 'Active' and account_id = u.account_id)
+order by name, account_id;
+
+-- name: r32_not_in_with_nulls_guarded
+select name from aws_iam_role where account_id not in (select account_id from aws_iam_account_password_policy where account_id is not null)
+order by name, account_id limit 20;
+
+-- name: r32_scalar_subquery_counts
+select a.account_id, (select count(*) from aws_iam_user u where u.account_id = a.account_id) as users,
+  (select count(*) from aws_iam_role r where r.account_id = a.account_id) as roles
+from aws_account a order by a.account_id;
+
+-- name: r32_union_all_principals
+select 'user' as kind, name, arn, create_date from aws_iam_user
+union all select 'role', name, arn, create_date from aws_iam_role
+union all select 'group', name, arn, create_date from aws_iam_group
+order by create_date, kind, name, arn limit 40;
+
+-- name: r32_intersect_except_names
+select name from aws_iam_user intersect select user_name from aws_iam_access_key
+except select user_name from aws_iam_credential_report where mfa_active order by 1;
+
+-- name: r32_cte_chain_policy_actions
+with stmts as (
+  select p.arn, s from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s where not p.is_aws_managed
+), acts as (
+  select arn, s ->> 'Effect' as effect, jsonb_array_elements_text(s -> 'Action') as action from stmts
+)
+select effect, count(distinct arn) as policies, count(*) as actions from acts group by effect order by effect;
+
+-- name: r32_values_join_expected_policies
+select v.wanted, exists (select 1 from aws_iam_policy p where p.name = v.wanted) as present
+from (values ('AdministratorAccess'), ('ReadOnlyAccess'), ('SecurityAudit'), ('NoSuchPolicy')) v(wanted) order by v.wanted;
+
+-- name: r32_generate_series_ordinality
+select n, i, to_char(date '2024-01-01' + (n * interval '1 month'), 'Mon') as month
+from generate_series(0, 11, 3) with ordinality as g(n, i) order by i;
+
+-- name: r32_case_in_order_by
+select name, path from aws_iam_role order by case when path = '/' then 0 when path like '/aws-service-role/%' then 2 else 1 end, name, account_id limit 30;
+
+-- name: r32_nullif_coalesce_chain
+select user_name, coalesce(access_key_1_last_used_service, access_key_2_last_used_service, 'N/A') as service,
+  nullif(access_key_1_last_used_region, 'N/A') as region
+from aws_iam_credential_report order by user_name, account_id;
+
+-- name: r32_is_distinct_from_booleans
+select name, mfa_enabled is distinct from true as not_mfa, mfa_enabled is not distinct from null as unknown_mfa, mfa_enabled is true as yes
+from aws_iam_user order by name, account_id limit 30;
+
+-- name: r32_md5_and_encode
+select name, md5(arn) as h, encode(convert_to(name, 'UTF8'), 'base64') as b64, left(md5(name || account_id), 8) as short
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r32_json_build_array_and_object_nesting
+select name, jsonb_build_array(name, jsonb_build_object('path', path, 'len', length(path)), null) as arr,
+  jsonb_build_object('tags', coalesce(tags, '{}'::jsonb)) -> 'tags' as t
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r32_to_jsonb_of_row_values
+select name, to_jsonb(create_date) as created, to_jsonb(max_session_duration) as secs, to_jsonb(name) ->> 0 as again, to_jsonb(array[name, path]) as arr
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r32_jsonb_array_elements_of_built_array
+select name, e, jsonb_typeof(e) as kind
+from aws_iam_user, jsonb_array_elements(jsonb_build_array(name, mfa_enabled, 1.5, null)) e
+where name like 'a%' order by name, account_id, kind, e::text;
+
+-- name: r32_jsonb_concat_arrays_and_contained
+select name, attached_policy_arns || '["extra"]'::jsonb as more, '["extra"]'::jsonb <@ (attached_policy_arns || '["extra"]'::jsonb) as inside
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r32_jsonb_path_ops_insert_and_delete
+select name, tags #- '{Name}' as dropped, jsonb_insert('{"a": [1, 2]}'::jsonb, '{a, 1}', to_jsonb(name)) as inserted
+from aws_iam_role order by name, account_id limit 10;
+
+-- name: r32_jsonb_numbers_text
+select name, jsonb_build_object('d', round(max_session_duration / 7.0, 4))::text as d, jsonb_build_object('n', 1.50) as n,
+  to_jsonb(max_session_duration / 7.0) as q
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 10;
+
+-- name: r32_jsonb_equality_and_ordering
+select name, tags = '{}'::jsonb as empty, tags_src = '[]'::jsonb as no_src, jsonb_array_length(tags_src) as n
+from aws_iam_user order by name, account_id limit 30;
+
+-- name: r32_jsonb_each_of_tags_filtered
+select r.name, t.key, t.value
+from aws_iam_role r, jsonb_each(r.tags) t where jsonb_typeof(t.value) = 'string' and t.value::text like '%a%'
+order by r.name, r.account_id, t.key;
+
+-- name: r32_having_and_order_by_aggregate
+select account_id, path, count(*) as n from aws_iam_role group by account_id, path having count(*) > 1 order by count(*) desc, account_id, path;
+
+-- name: r32_percentile_of_durations
+select account_id, percentile_cont(0.5) within group (order by max_session_duration) as median,
+  percentile_disc(0.9) within group (order by max_session_duration) as p90, mode() within group (order by max_session_duration) as common
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r32_stddev_and_variance_lengths
+select account_id, round(stddev_samp(length(name)), 4) as sd, round(var_pop(length(name)), 4) as vp, min(length(name)) as shortest
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r32_string_agg_distinct_sources
+select username, string_agg(distinct split_part(event_source, '.', 1), ',' order by split_part(event_source, '.', 1)) as services
+from aws_cloudtrail_trail_event where username is not null group by username order by username limit 30;
+
+-- name: r32_like_any_and_not_like_all
+select name from aws_iam_role where name like any (array['AWS%', '%Admin%', '%lambda%']) and name not like all (array['%Test%', '%test%'])
+order by name, account_id;
+
+-- name: r32_similar_to_and_regex_flags
+select name, name similar to '[A-Z]%' as starts_upper, name ~* '^admin' as admin, name !~ '[0-9]' as no_digits
+from aws_iam_user order by name, account_id limit 30;
+
+-- name: r32_substring_regex_and_overlay
+select name, substring(arn from ':(\d+):') as acct, overlay(name placing '***' from 2 for 3) as masked
+from aws_iam_user order by name, account_id limit 20;
+
+-- name: r32_ascii_chr_and_lpad_numbers
+select name, ascii(name) as first_code, chr(ascii(name) + 1) as next_char, lpad(length(name)::text, 4, '0') as len4
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r32_timestamps_comparison_with_text
+select name, create_date > '2016-01-01' as after_2016, create_date::date = '2016-02-09'::date as that_day, create_date < '2020-01-01T00:00:00Z'::timestamptz as before_2020
+from aws_iam_role order by name, account_id limit 30;
+
+-- name: r32_interval_arithmetic_mixed
+select name, create_date + interval '1 month' - interval '1 day' as month_end_ish, create_date + 3 * interval '1 hour' as later,
+  (create_date + interval '1 year')::date as anniversary
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r32_interval_comparisons_and_extract
+select name, extract(day from (timestamptz '2025-01-01 00:00:00+00' - create_date)) as days_part,
+  (timestamptz '2025-01-01 00:00:00+00' - create_date) > interval '3 years' as older_than_3y
+from aws_iam_user order by name, account_id limit 25;
+
+-- name: r32_date_part_epoch_and_millis
+select event_id, date_part('epoch', event_time)::bigint as epoch, timestamp_ms, date_part('milliseconds', event_time) as ms
+from aws_cloudtrail_trail_event order by event_time, event_id limit 15;
+
+-- name: r32_to_timestamp_from_epoch
+select event_id, to_timestamp(extract(epoch from event_time)) = event_time as same, to_timestamp(0) as epoch0
+from aws_cloudtrail_trail_event order by event_time, event_id limit 10;
+
+-- name: r32_make_timestamptz_and_date
+select make_date(2024, 2, 29) as leap, make_timestamptz(2024, 1, 1, 12, 30, 0, 'UTC') as ts, make_interval(days => 10, hours => 2) as iv;
+
+-- name: r32_date_arithmetic_integers
+select name, create_date::date + 30 as plus30, current_date - create_date::date > 365 as over_a_year, (date '2025-01-01' - create_date::date) as days
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r32_overlaps_of_periods
+select name, (create_date, interval '1 year') overlaps (timestamptz '2017-01-01 00:00:00+00', timestamptz '2018-01-01 00:00:00+00') as overlaps_2017
+from aws_iam_role order by name, account_id limit 25;
+
+-- name: r32_isfinite_and_infinity
+select name, coalesce(role_last_used_date, '-infinity'::timestamptz) < now() as before_now, isfinite(create_date) as finite
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r32_event_name_prefix_counts
+select substring(event_name from '^[A-Z][a-z]+') as verb, count(*) as n
+from aws_cloudtrail_trail_event group by 1 order by n desc, verb nulls last limit 20;
+
+-- name: r32_events_errors_ratio_per_source
+select event_source, count(*) as total, round(100.0 * count(*) filter (where error_code is not null) / count(*), 1) as error_pct
+from aws_cloudtrail_trail_event group by event_source having count(*) >= 5 order by error_pct desc, event_source;
+
+-- name: r32_events_read_only_text_flag
+select read_only::text as ro, event_type, count(*) as n from aws_cloudtrail_trail_event group by 1, 2 order by 1 nulls first, 2 nulls first;
+
+-- name: r32_events_access_key_prefixes
+select left(access_key_id, 4) as prefix, count(*) as n, count(distinct access_key_id) as keys
+from aws_cloudtrail_trail_event where access_key_id is not null group by 1 order by 1;
+
+-- name: r32_events_additional_data_keys
+select k as key, count(*) as n from aws_cloudtrail_trail_event, jsonb_object_keys(additional_event_data) k
+where jsonb_typeof(additional_event_data) = 'object' group by k order by n desc, k limit 20;
+
+-- name: r32_events_with_mfa_context
+select user_identity ->> 'type' as t, user_identity #>> '{sessionContext,attributes,mfaAuthenticated}' as mfa, count(*) as n
+from aws_cloudtrail_trail_event group by 1, 2 order by n desc, 1 nulls first, 2 nulls first;
+
+-- name: r32_events_json_path_exists_filter
+select event_name, count(*) as n from aws_cloudtrail_trail_event
+where jsonb_path_exists(user_identity, '$.sessionContext.sessionIssuer ? (@.type == "Role")')
+group by event_name order by n desc, event_name limit 20;
+
+-- name: r32_events_hourly_histogram_of_day
+select extract(hour from event_time)::int as hour, count(*) as n, repeat('#', (count(*) / 20)::int) as bar
+from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: r32_events_first_and_last_per_account
+select recipient_account_id, min(event_time) as first_event, max(event_time) as last_event, max(event_time) - min(event_time) as span
+from aws_cloudtrail_trail_event group by 1 order by 1 nulls first;
+
+-- name: r32_events_name_in_list
+select event_name, count(*) as n from aws_cloudtrail_trail_event
+where event_name in ('DeleteTrail', 'StopLogging', 'UpdateTrail', 'PutEventSelectors', 'DeleteUser', 'CreateUser', 'CreateLoginProfile')
+group by event_name order by event_name;
+
+-- name: r32_events_ntile_by_time
+select event_id, event_time, ntile(5) over (order by event_time, event_id) as bucket
+from aws_cloudtrail_trail_event where event_source = 'iam.amazonaws.com' order by event_time, event_id limit 30;
+
+-- name: r32_accounts_summary_joins
+select a.account_id, count(distinct u.name) as users, count(distinct g.name) as groups
+from aws_account a left join aws_iam_user u on u.account_id = a.account_id left join aws_iam_group g on g.account_id = a.account_id
+group by a.account_id order by a.account_id;
+
+-- name: r32_full_outer_join_users_report
+select coalesce(u.name, r.user_name) as name, u.name is null as only_report, r.user_name is null as only_listing
+from (select name, account_id from aws_iam_user where account_id = '123456789012') u
+  full outer join (select user_name, account_id from aws_iam_credential_report where account_id = '123456789012' and user_name <> '<root_account>') r
+  on r.user_name = u.name order by 1;
+
+-- name: r32_self_join_same_name_roles_across_accounts
+select a.name, a.account_id as first_account, b.account_id as second_account
+from aws_iam_role a join aws_iam_role b on a.name = b.name and a.account_id < b.account_id order by a.name, 2, 3;
+
+-- name: r32_natural_join_with_using
+select name, account_id, u.path, g.path as group_path
+from aws_iam_user u join aws_iam_group g using (name, account_id) order by name, account_id;
+
+-- name: r32_limit_offset_pagination
+select name, account_id from aws_iam_role order by name, account_id limit 10 offset 5;
+
+-- name: r32_fetch_first_with_ties
+select name, max_session_duration from aws_iam_role where max_session_duration is not null order by max_session_duration desc fetch first 3 rows with ties;
+
+-- name: r32_boolean_aggregates_on_events
+select event_source, bool_or(error_code is not null) as any_error, bool_and(read_only) as all_read, count(*) as n
+from aws_cloudtrail_trail_event group by event_source order by n desc, event_source limit 20;
+
+-- name: r32_greatest_least_of_texts
+select name, greatest(name, path, 'm') as g, least(name, path) as l from aws_iam_group order by name, account_id limit 15;
+
+-- name: r32_numeric_literals_text
+select 1.50::text as a, (2.5 * 2)::text as b, 10.0 / 4 as c, 7 / 2 as d, (-7) % 3 as e, 2 ^ 10 as f, abs(-3.25) as g;
+
+-- name: r32_round_trunc_ceil_floor_numerics
+select name, round(max_session_duration / 3600.0, 1) as r, trunc(max_session_duration / 7.0, 2) as t, ceil(max_session_duration / 7000.0) as c, floor(max_session_duration / 7000.0) as f
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 15;
+
+-- name: r32_format_ident_quoting_needed
+select name, format('%I', name) as ident, format('%I', 'Select') as kw, format('%I', path) as p, quote_ident(name) as q
+from aws_iam_role order by name, account_id limit 25;
+
+-- name: r32_format_literal_nulls_and_quotes
+select name, format('%L', permissions_boundary_arn) as b, format('%L', name || '''s') as quoted, quote_literal(name) as ql, quote_nullable(permissions_boundary_arn) as qn
+from aws_iam_user order by name, account_id limit 20;
+
+-- name: r32_format_star_width_and_percent
+select name, format('%12s|', left(name, 10)) as w, format('100%% %s', name) as pct, format('%3$s %1$s', name, path, account_id) as reordered
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r32_initcap_punctuation_digits
+select name, initcap(name) as ic, initcap(arn) as ia, initcap('hello_world-foo bar9baz') as lit
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r32_split_part_negative_past_range
+select name, split_part(path, '/', -5) as far, split_part(arn, ':', -6) as first, split_part('', '/', -1) as empty, split_part(name, '', -1) as no_delim
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r32_regexp_matches_groups_global
+select name, m from aws_iam_role, regexp_matches(arn, '(\w+)[:/](\w+)', 'g') as m
+where path = '/' order by name, account_id, m limit 40;
+
+-- name: r32_regexp_matches_ordinality
+select r.name, m.match[1] as part, m.n from aws_iam_role r, regexp_matches(r.name, '[A-Z][a-z]+', 'g') with ordinality as m(match, n)
+order by r.name, r.account_id, m.n limit 40;
+
+-- name: r32_regexp_split_to_array_and_table
+select name, regexp_split_to_array(name, '[-_]') as parts, (select count(*) from regexp_split_to_table(arn, '[:/]') x) as pieces
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r32_regexp_count_and_instr
+select name, regexp_count(arn, '/') as slashes, regexp_instr(arn, ':role') as at, regexp_substr(arn, '[0-9]{12}') as acct
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r32_to_char_month_names_and_fm
+select name, to_char(create_date, 'FMDay, FMDD FMMonth YYYY') as long, to_char(create_date, 'MON DY') as upper, to_char(create_date, 'mon dy') as lower, to_char(create_date, 'Q') as q
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r32_to_char_ordinal_and_week
+select name, to_char(create_date, 'DDth') as th, to_char(create_date, 'FMDDth') as fmth, to_char(create_date, 'WW') as ww, to_char(create_date, 'IYYY-IW-ID') as iso
+from aws_iam_user order by name, account_id limit 20;
+
+-- name: r32_to_char_times_fraction
+select event_id, to_char(event_time, 'HH24:MI:SS.MS') as ms, to_char(event_time, 'HH24:MI:SS.US') as us, to_char(event_time, 'SSSSS') as secs_of_day, to_char(event_time, 'TZ') as tz
+from aws_cloudtrail_trail_event order by event_time, event_id limit 15;
+
+-- name: r32_to_char_numbers_signs_padding
+select name, to_char(max_session_duration, '999999') as pad, to_char(-max_session_duration, 'S999999') as signed, to_char(max_session_duration, '000000') as zeros,
+  to_char(max_session_duration / 3600.0, '99.9') as h
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 15;
+
+-- name: r32_age_parts_months_days
+select name, age(timestamptz '2025-03-31 00:00:00+00', create_date) as a, extract(day from age(timestamptz '2025-03-31 00:00:00+00', create_date)) as d
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r32_interval_text_output_forms
+select name, (timestamptz '2025-01-01 00:00:00+00' - create_date) as diff, justify_days(timestamptz '2025-01-01 00:00:00+00' - create_date) as jd,
+  (interval '90 days' - (timestamptz '2025-01-01 00:00:00+00' - create_date)) as remaining
+from aws_iam_group order by name, account_id limit 15;
+
+-- name: r32_extract_epoch_of_interval
+select name, extract(epoch from age(timestamptz '2025-01-01 00:00:00+00', create_date)) as age_secs, extract(epoch from interval '1 month') as month_secs
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r32_date_trunc_day_zone_dst
+select event_id, date_trunc('day', event_time, 'Europe/Berlin') as berlin_day, date_trunc('day', event_time at time zone 'America/Los_Angeles') as la_day
+from aws_cloudtrail_trail_event order by event_time, event_id limit 15;
+
+-- name: r32_timezone_function_and_offset
+select event_id, timezone('Asia/Kolkata', event_time) as ist, to_char(event_time at time zone 'Asia/Kolkata', 'YYYY-MM-DD HH24:MI') as ist_text
+from aws_cloudtrail_trail_event order by event_time, event_id limit 10;
+
+-- name: r32_interval_multiply_divide
+select name, (timestamptz '2025-01-01 00:00:00+00' - create_date) / 2 as half, interval '1 day' * 1.5 as day_and_half, interval '1 hour' * max_session_duration / 3600 as dur
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 10;
+
+-- name: r32_date_bin_and_series_hours
+select date_bin(interval '15 minutes', event_time, timestamptz '2000-01-01 00:00:00+00') as slot, count(*) as n
+from aws_cloudtrail_trail_event group by 1 order by n desc, 1 limit 15;
+
+-- name: r32_jsonb_set_nested_and_array
+select name, jsonb_set(policy_std, '{Statement,0,Effect}', '"Deny"') #>> '{Statement,0,Effect}' as flipped,
+  jsonb_set('{"a": [1, 2, 3]}'::jsonb, '{a,-1}', to_jsonb(name)) as last_replaced
+from aws_iam_policy where not is_aws_managed order by name, account_id limit 10;
+
+-- name: r32_jsonb_set_missing_path_create
+select name, jsonb_set(tags, '{x,y}', '1') as no_parent, jsonb_set('[]'::jsonb, '{0}', to_jsonb(name)) as into_empty, jsonb_set('[1]'::jsonb, '{5}', '2') as appended
+from aws_iam_role order by name, account_id limit 5;
+
+-- name: r32_jsonb_path_filters_like_regex
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Action[*] ? (@ like_regex "^iam:")') as iam_actions
+from aws_iam_policy where not is_aws_managed order by name, account_id;
+
+-- name: r32_jsonb_path_starts_with_and_size
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Resource[*] ? (@ starts with "arn:aws:s3")') as s3,
+  jsonb_path_query_first(policy_std, '$.Statement.size()') as n
+from aws_iam_policy where not is_aws_managed order by name, account_id;
+
+-- name: r32_jsonb_path_exists_operator
+select name, policy_std @? '$.Statement[*] ? (@.Effect == "Allow" && @.Resource[*] == "*")' as allow_star,
+  policy_std @@ '$.Statement.size() > 1' as multi
+from aws_iam_policy where not is_aws_managed order by name, account_id;
+
+-- name: r32_jsonb_agg_nulls_and_distinct
+select account_id, jsonb_agg(permissions_boundary_arn order by name) as boundaries, jsonb_agg(distinct path) as paths
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r32_jsonb_agg_of_rows
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'created', create_date) order by create_date, name) as users
+from aws_iam_group group by account_id order by account_id;
+
+-- name: r32_jsonb_array_elements_text_of_scalars
+select v, jsonb_typeof(e) as t from jsonb_array_elements('[1, "a", true, null, 1.50, {"k": 1}, [2]]'::jsonb) e,
+  lateral (select e #>> '{}' as v) x order by t, v;
+
+-- name: r32_jsonb_each_text_nested_values
+select key, value from jsonb_each_text('{"a": {"b": 1}, "c": [1, 2], "d": null, "e": 1.50, "f": "x"}'::jsonb) order by key;
+
+-- name: r32_jsonb_object_keys_ordering
+select name, array(select jsonb_object_keys(s) order by 1) as keys
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s where not is_aws_managed order by name, account_id, keys;
+
+-- name: r32_jsonb_strip_nulls_of_arrays
+select jsonb_strip_nulls('{"a": null, "b": [null, {"c": null, "d": 1}], "e": {"f": null}}'::jsonb) as stripped,
+  jsonb_strip_nulls(jsonb_build_object('n', name, 'b', permissions_boundary_arn)) as obj
+from aws_iam_user order by name, account_id limit 5;
+
+-- name: r32_jsonb_pretty_of_tags
+select name, jsonb_pretty(tags) as pretty from aws_iam_role where tags <> '{}'::jsonb order by name, account_id limit 5;
+
+-- name: r32_jsonb_contains_nested_conditions
+select name, assume_role_policy_std @> '{"Statement": [{"Condition": {"bool": {"aws:multifactorauthpresent": ["true"]}}}]}' as mfa_required,
+  assume_role_policy_std -> 'Statement' -> 0 -> 'Condition' ? 'stringequals' as has_equals
+from aws_iam_role order by name, account_id limit 40;
+
+-- name: r32_jsonb_exists_any_all_keys
+select name, tags ?| array['Name', 'Owner', 'Environment'] as some_key, tags ?& array['Name', 'Owner'] as both_keys
+from aws_iam_role order by name, account_id limit 30;
+
+-- name: r32_jsonb_array_contains_string
+select name, akas @> to_jsonb(array[arn]) as self_aka, akas ? arn as aka_key, attached_policy_arns -> -1 as last_policy
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r32_jsonb_numeric_casts
+select name, (to_jsonb(max_session_duration) #>> '{}')::int / 60 as minutes, jsonb_array_length(to_jsonb(array[1, 2])) as two,
+  ('{"n": "12"}'::jsonb ->> 'n')::numeric + 0.5 as n
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 10;
+
+-- name: r32_array_agg_of_arrays_unnest
+select account_id, unnest(array_agg(name order by name desc)) as name from aws_iam_group group by account_id order by account_id, name;
+
+-- name: r32_unnest_multiple_arrays
+select * from unnest(array['a', 'b', 'c'], array[1, 2]) as t(letter, n) order by letter;
+
+-- name: r32_array_functions_more
+select name, array_upper(string_to_array(arn, ':'), 1) as upper, array_lower(string_to_array(arn, ':'), 1) as lower,
+  array_dims(string_to_array(arn, ':')) as dims, array_positions(string_to_array(arn, ':'), '') as empties, array_replace(string_to_array(path, '/'), '', '-') as replaced
+from aws_iam_role order by name, account_id limit 10;
+
+-- name: r32_array_slices
+select name, (string_to_array(arn, ':'))[2:3] as middle, (string_to_array(arn, ':'))[5:] as tail, (string_to_array(arn, ':'))[:2] as head
+from aws_iam_role order by name, account_id limit 10;
+
+-- name: r32_array_to_string_numbers_and_nulls
+select account_id, array_to_string(array_agg(max_session_duration order by name), ',', '*') as secs, array_to_string(array[1.50, null, 2], '|', 'NULL') as lit
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r32_cardinality_of_empty_and_null
+select name, cardinality(array_remove(string_to_array(path, '/'), '')) as depth, cardinality('{}'::text[]) as empty, array_length('{}'::text[], 1) as len_null
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r32_array_comparisons
+select name, string_to_array(path, '/') = array['', ''] as root, array[name] < array[path] as lt, array[1, 2] @> array[2, 2] as dup
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r32_window_lag_default_and_offset
+select name, create_date, lag(name, 2, '(none)') over (order by create_date, name, account_id) as two_back, lead(name, 1) over (partition by account_id order by create_date, name) as next
+from aws_iam_user order by create_date, name, account_id limit 30;
+
+-- name: r32_window_range_interval_frame
+select event_id, event_time, count(*) over (order by event_time range between interval '1 hour' preceding and current row) as last_hour
+from aws_cloudtrail_trail_event order by event_time, event_id limit 30;
+
+-- name: r32_window_nth_value_and_groups_frame
+select name, create_date, nth_value(name, 2) over (partition by account_id order by create_date, name rows between unbounded preceding and unbounded following) as second,
+  count(*) over (partition by account_id order by date_trunc('year', create_date) groups between 1 preceding and current row) as two_years
+from aws_iam_role order by account_id, create_date, name limit 40;
+
+-- name: r32_window_avg_numeric_text
+select account_id, name, round(avg(max_session_duration) over (partition by account_id), 2) as avg_secs, sum(max_session_duration) over (partition by account_id order by name) as running
+from aws_iam_role where max_session_duration is not null order by account_id, name;
+
+-- name: r32_window_exclude_current
+select name, create_date, count(*) over (partition by account_id order by create_date rows between unbounded preceding and unbounded following exclude current row) as others
+from aws_iam_group order by account_id, create_date, name;
+
+-- name: r32_grouping_sets_with_expressions
+select date_trunc('year', create_date) as year, path = '/' as root, count(*) as n, grouping(date_trunc('year', create_date), path = '/') as g
+from aws_iam_role group by grouping sets ((date_trunc('year', create_date)), (path = '/'), ()) order by g, 1 nulls last, 2 nulls last;
+
+-- name: r32_rollup_with_having
+select account_id, event_source, count(*) as n from aws_cloudtrail_trail_event
+group by rollup (account_id, event_source) having count(*) > 50 order by 1 nulls last, 2 nulls last;
+
+-- name: r32_cube_with_string_agg
+select mfa_enabled, password_last_used is null as never_logged_in, count(*) as n, string_agg(name, ',' order by name) filter (where length(name) < 6) as short_names
+from aws_iam_user where account_id = '123456789012' group by cube (mfa_enabled, password_last_used is null) order by 1 nulls last, 2 nulls last;
+
+-- name: r32_distinct_on_with_expressions
+select distinct on (split_part(event_source, '.', 1)) split_part(event_source, '.', 1) as service, event_name, event_time
+from aws_cloudtrail_trail_event order by split_part(event_source, '.', 1), event_time desc, event_id;
+
+-- name: r32_recursive_path_prefixes
+with recursive prefixes(name, account_id, prefix, rest) as (
+  select name, account_id, ''::text, trim(leading '/' from path) from aws_iam_role where path <> '/'
+  union all
+  select name, account_id, prefix || '/' || split_part(rest, '/', 1), substr(rest, length(split_part(rest, '/', 1)) + 2)
+  from prefixes where rest <> ''
+)
+select name, prefix from prefixes where prefix <> '' order by name, account_id, prefix;
+
+-- name: r32_recursive_counter_with_limit
+with recursive n(i) as (select 1 union all select i * 2 from n where i < 1000) select i, i::text || 'x' as t, i % 7 as m from n order by i;
+
+-- name: r32_lateral_generate_series_per_row
+select name, d::date as day from aws_iam_group, lateral generate_series(create_date, create_date + interval '2 days', interval '1 day') d
+order by name, account_id, day limit 30;
+
+-- name: r32_lateral_subquery_with_aggregate_and_order
+select p.name, s.stmt_count, s.first_effect from aws_iam_policy p
+  cross join lateral (select count(*) as stmt_count, min(x ->> 'Effect') as first_effect from jsonb_array_elements(p.policy_std -> 'Statement') x) s
+where not p.is_aws_managed order by p.name, p.account_id;
+
+-- name: r32_cast_numeric_text_forms
+select '1e3'::numeric as a, '  42  '::int as b, '-0.50'::numeric as c, '3.14159'::numeric(4, 2) as d, 'NaN'::numeric as e, '1.5'::float8::text as f, 0.1 + 0.2 as g;
+
+-- name: r32_cast_boolean_text_forms
+select 't'::boolean as a, 'FALSE'::boolean as b, ' yes '::boolean as c, '0'::boolean as d, true::text as e, (1 = 1)::text || '!' as f, 'on'::bool and 'y'::bool as g;
+
+-- name: r32_cast_timestamp_text_forms
+select '2024-02-29 12:00:00+05:30'::timestamptz as a, '2024-02-29'::timestamptz as b, 'epoch'::timestamptz as c, '2024-02-29T12:00:00Z'::timestamptz::text as d,
+  '2024-02-29 12:00'::timestamp::text as e, to_timestamp('2024-02-29 12:00', 'YYYY-MM-DD HH24:MI') as f;
+
+-- name: r32_cast_integer_overflow_guarded
+select name, max_session_duration::smallint as small, (max_session_duration * 1000000)::bigint as big, max_session_duration::float / 7 as f
+from aws_iam_role where max_session_duration is not null order by name, account_id limit 10;
+
+-- name: r32_text_comparison_collation
+select name from aws_iam_user where name > 'M' and name < 'n' order by name, account_id;
+
+-- name: r32_order_by_nulls_and_desc
+select name, password_last_used from aws_iam_user order by password_last_used desc nulls last, name, account_id limit 20;
+
+-- name: r32_order_by_expression_and_alias_position
+select split_part(arn, ':', 5) as acct, count(*) as n from aws_iam_role group by 1 order by 2 desc, 1;
+
+-- name: r32_string_agg_with_newline_and_distinct
+select account_id, string_agg(distinct path, E'\n' order by path) as paths from aws_iam_role group by account_id order by account_id;
+
+-- name: r32_concat_with_nulls_and_numbers
+select name, concat(name, '-', max_session_duration, '-', permissions_boundary_arn, '-', max_session_duration / 3600.0) as c,
+  concat_ws('/', path, null, name) as cw
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r32_length_functions_unicode
+select 'héllo' as s, length('héllo') as len, octet_length('héllo') as bytes, bit_length('héllo') as bits, char_length('héllo') as chars, upper('straße') as up;
+
+-- name: r32_position_strpos_substr
+select name, strpos(arn, 'role') as sp, position('role' in arn) as pos, substr(arn, strpos(arn, '/') + 1) as after_slash, substring(arn, 14, 12) as acct
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r32_replace_translate_btrim
+select name, replace(arn, 'arn:aws:', '') as short, btrim('  ' || name || '  ') as trimmed, ltrim(path, '/') as lt, rtrim(path, '/') as rt
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r32_md5_sha256_hex
+select name, encode(sha256(name::bytea), 'hex') as sha, md5('') as empty_md5, to_hex(length(name)) as hex_len
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r32_generate_series_timestamps_month_ends
+select d, d + interval '1 month' - interval '1 day' as end_of_month from generate_series(timestamptz '2024-01-31 00:00:00+00', timestamptz '2024-06-30 00:00:00+00', interval '1 month') d order by d;
+
+-- name: r32_events_by_weekday_name
+select to_char(event_time, 'FMDay') as weekday, extract(isodow from event_time) as n, count(*) as events
+from aws_cloudtrail_trail_event group by 1, 2 order by 2;
+
+-- name: r32_events_between_timestamps_text
+select count(*) filter (where event_time >= '2019-01-01' and event_time < '2020-01-01') as y2019, count(*) filter (where event_time::date >= date '2020-01-01') as after_2020
+from aws_cloudtrail_trail_event;
+
+-- name: r32_events_json_type_counts
+select jsonb_typeof(request_parameters) as rp, jsonb_typeof(response_elements) as re, count(*) as n
+from aws_cloudtrail_trail_event group by 1, 2 order by n desc, 1 nulls first, 2 nulls first;
+
+-- name: r32_events_user_identity_each
+select k.key, jsonb_typeof(k.value) as t, count(*) as n
+from aws_cloudtrail_trail_event e, jsonb_each(e.user_identity) k group by 1, 2 order by n desc, 1, 2 limit 25;
