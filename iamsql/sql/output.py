@@ -544,13 +544,19 @@ def _table(columns: list[str], rows: list[tuple[str, ...]], header: bool = True,
                                  width - 2 * len(columns) - sum(natural[i] for i in kept)))  # two spaces apart
         widths = [natural[i] if i in kept else next(fitted) for i in range(len(columns))]
 
-    def line(cells: list[str]) -> str:  # no padding after the last column, not even made and cut off: in a pipe
-        # the widest cell (a reason of ~78,000 characters) would pad each of tens of thousands of lines to it
-        padded = [clip(cell, w).ljust(w) for cell, w in zip(cells[:-1], widths)]
-        return "  ".join([*padded, *(clip(cell, w) for cell, w in zip(cells[-1:], widths[-1:]))]).rstrip(" ")
-
-    lines = [line(columns), "\u2500" * (sum(widths) + 2 * (len(widths) - 1))] if header else []
-    lines += [line(row) for row in rows]
+    clipped = [i for i, w in enumerate(widths) if w < natural[i]]
+    if clipped:  # only the columns wider than their width are cut, column by column
+        cut = list(zip(*rows)) if rows else [() for _ in columns]
+        for i in clipped:
+            cut[i] = [clip(cell, widths[i]) for cell in cut[i]]
+        rows = list(zip(*cut))
+    # one format per line: every column but the last padded to its width; no padding after the last column, not
+    # even made and cut off: in a pipe the widest cell (a reason of ~78,000 characters) would pad each of tens of
+    # thousands of lines to it
+    layout = "  ".join([*(f"{{:<{w}}}" for w in widths[:-1]), "{}"]) if widths else ""
+    lines = [layout.format(*(clip(c, w) for c, w in zip(columns, widths))).rstrip(" "),
+             "\u2500" * (sum(widths) + 2 * (len(widths) - 1))] if header else []
+    lines += [layout.format(*row).rstrip(" ") for row in rows]
     return "".join(line + "\n" for line in lines)
 
 

@@ -2103,6 +2103,22 @@ union
 select jsonb_build_object('path', path, 'user', name) from aws_iam_user
 order by who;
 
+-- name: jsonb_union_all_then_grouped_by_value
+select who, count(*) as n from (
+  select jsonb_build_object('user', name, 'path', path) as who from aws_iam_user
+  union all
+  select jsonb_build_object('path', path, 'user', name) from aws_iam_user
+  union all
+  select policy_std -> 'Statement' -> 0 from aws_iam_policy
+) as u group by who order by who;
+
+-- name: jsonb_union_all_text_distinct_and_elements
+select distinct w::text as t, jsonb_array_length(w -> 'Statement') as statements from (
+  select policy_std as w from aws_iam_policy
+  union all
+  select policy_std from aws_iam_policy where is_aws_managed
+) as x order by t;
+
 -- name: jsonb_group_by_value_not_key_order
 select case when mfa_enabled then jsonb_build_object('acct', account_id, 'kind', 'user') else jsonb_build_object('kind', 'user', 'acct', account_id) end as k,
   count(*) as n
