@@ -751,3 +751,25 @@ def test_users_deleted_since_the_credential_report_are_not_judged(tmp_path):
     for (control_id, resource), status in expected.items():
         alice = resource.replace("bob", "alice")
         assert judged[(control_id, listed, alice)] == judged[(control_id, unlisted, alice)], (control_id, alice)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# CIS 1.9 asks for MFA on every IAM user that has a console password; a user without one (password_enabled false
+# in the credential report, NoSuchEntity from GetLoginProfile) meets it. Prowler's
+# iam_user_mfa_enabled_console_access and Steampipe's iam_user_console_access_mfa_enabled pass such a user, so an
+# account whose users all work without a console password meets the requirement instead of leaving it unassessed.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_user_without_a_console_password_meets_the_console_mfa_control(tmp_path):
+    from .test_controls_iam import report_row
+
+    account = "830000000015"
+    accounts = {account: {"aws_iam_credential_report": [
+        report_row(account, "robot", access_key_1_active=True, access_key_1_last_rotated=AS_OF.isoformat()),
+        report_row(account, "person", password_enabled=True, mfa_active=True)]}}
+    found = run(tmp_path, accounts, ["iam_user_console_mfa"])
+    robot = found[("iam_user_console_mfa", f"arn:aws:iam::{account}:user/robot")]
+    assert (robot["status"], robot["reason"]) == (
+        "ok", "robot has no console password, so no console sign-in to protect with MFA."), robot
+    assert found[("iam_user_console_mfa", f"arn:aws:iam::{account}:user/person")]["status"] == "ok"

@@ -1142,7 +1142,7 @@ def test_console_mfa_judges_a_password_created_after_the_credential_report(tmp_p
              "new-password-mfa-devices.json": mfa_listing("new-password-mfa", f"arn:aws:iam::{ACCOUNT}:mfa/phone")}
     results = run_loaded(tmp_path, files, ["iam_user_console_mfa"])
     assert {resource: row["status"] for resource, row in results.items()} == {
-        user_arn("new-password"): "alarm", user_arn("new-password-mfa"): "ok"}
+        user_arn("new-password"): "alarm", user_arn("new-password-mfa"): "ok", user_arn("none"): "ok"}
     assert results[user_arn("new-password")]["reason"] == (
         "new-password signs in to the console with a password (get-login-profile; the older credential report does "
         "not show it yet) and has no MFA; enable MFA or remove the password.")
