@@ -1142,7 +1142,7 @@ def test_console_mfa_judges_a_password_created_after_the_credential_report(tmp_p
              "new-password-mfa-devices.json": mfa_listing("new-password-mfa", f"arn:aws:iam::{ACCOUNT}:mfa/phone")}
     results = run_loaded(tmp_path, files, ["iam_user_console_mfa"])
     assert {resource: row["status"] for resource, row in results.items()} == {
-        user_arn("new-password"): "alarm", user_arn("new-password-mfa"): "ok"}
+        user_arn("new-password"): "alarm", user_arn("new-password-mfa"): "ok", user_arn("none"): "ok"}
     assert results[user_arn("new-password")]["reason"] == (
         "new-password signs in to the console with a password (get-login-profile; the older credential report does "
         "not show it yet) and has no MFA; enable MFA or remove the password.")
@@ -1235,7 +1235,9 @@ def test_a_console_user_known_only_from_its_login_profile_is_judged(tmp_path):
         ("iam_user_unused_password", user_arn("recent")): "ok",
         ("iam_user_unused_password", user_arn("older")): "skip",
         ("iam_user_console_mfa", user_arn("recent")): "skip",
-        ("iam_user_console_mfa", user_arn("older")): "skip"}
+        ("iam_user_console_mfa", user_arn("older")): "skip",
+        # the report's user without a console password: nothing to protect with MFA
+        ("iam_user_console_mfa", user_arn("listed")): "ok"}
     assert results[("iam_user_unused_password", user_arn("recent"))]["reason"] == (
         "The console password of recent was set on 2024-02-25 (get-login-profile; the credential report, generated "
         "earlier, does not show it), within the 45-day grace period.")
