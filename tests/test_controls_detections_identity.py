@@ -520,3 +520,35 @@ def test_sessions_spread_out_chained_or_of_a_named_script_are_not_repeated_assum
     lowered = run(tmp_path / "m", events, "cloudtrail_event_role_assumed_repeatedly", min_sessions=2)
     assert [s for _, s, _ in lowered[two_roles]] == ["alarm"]
     assert [s for _, s, _ in lowered[spread]] == ["ok"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# key_checked_by_scanner: a secret scanner verifying a key (Panther's labelled events, each loaded on its own)
+# --------------------------------------------------------------------------------------------------------------
+
+PANTHER = Path(__file__).parent / "data" / "panther_analysis" / "cloudtrail_rule_tests_with_meta.jsonl"
+
+
+def test_a_key_checked_by_trufflehog_alarms_as_panther_labels_it(tmp_path):
+    """Panther's four test events of its TruffleHog rule: GetCallerIdentity with TruffleHog's user agent, in either
+    spelling, alarms; the CLI's GetCallerIdentity and an AssumeRole with TruffleHog's agent (near misses) do not."""
+    import json
+    cases = [json.loads(line) for line in PANTHER.read_text().splitlines()
+             if '"AWS.STS.GetCallerIdentity.TruffleHog"' in line]
+    assert len(cases) == 4
+    verdicts = {}
+    for n, case in enumerate(cases):
+        path = tmp_path / f"event-{n}.json"
+        path.write_text(json.dumps({"Records": [case["event"]]}))
+        con = db.connect(tmp_path / f"event-{n}.duckdb")
+        load_paths(con, [path])
+        rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_key_checked_by_scanner"]))
+        con.close()
+        verdicts[case["_test_name"]] = ([r["status"] for r in rows], case["_expected_result"], rows)
+    for name, (found, expected, rows) in verdicts.items():
+        assert found == (["alarm"] if expected else ["ok"]), (name, rows)
+    [alarm] = verdicts["TruffleHog User Agent Variant"][2]
+    assert alarm["resource"] == "arn:aws:iam::123456789012:user/compromised-user#AKIAIOSFODNN7EXAMPLE"
+    assert alarm["reason"].startswith(
+        "arn:aws:iam::123456789012:user/compromised-user (access key AKIAIOSFODNN7EXAMPLE) was checked by "
+        "trufflehog/3.63.0 with GetCallerIdentity 1 time at 2024-01-15 10:30:00 UTC from 198.51.100.42;"), alarm
