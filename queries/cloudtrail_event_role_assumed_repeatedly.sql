@@ -1,9 +1,10 @@
 /*
 title: No role assumed again and again with a user's access key
 description: >-
-  No IAM user, with its long-term access key, assumed the same role min_sessions or more times (successful
-  sts:AssumeRole calls, each minting new credentials) within any window_minutes minutes, in the lookback_days
-  days before the data was taken. One row per user naming each such role, the sessions (name, time, address,
+  No IAM user, with its long-term access key, assumed the same role (successful sts:AssumeRole calls, each
+  minting new credentials) in min_rounds or more different minutes within any window_minutes minutes, in the
+  lookback_days days before the data was taken; sessions minted within one minute are one round (a tool
+  configured for several Regions or accounts assumes the role once per client when it starts). One row per user naming each such role, the sessions (name, time, address,
   tool), the user's own identity checks (GetCallerIdentity) and what the sessions did (their calls, with an S3
   object's bucket and key). Calls by AWS services, through a service (invokedBy), by role sessions (role
   chaining) and by the users named in allowed_callers (comma-separated user names) are not counted. Skip when
@@ -25,7 +26,7 @@ requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
   window_minutes: 10
-  min_sessions: 3
+  min_rounds: 3
   allowed_callers: ''
 */
 with assume as (
@@ -44,16 +45,18 @@ with assume as (
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 burst_start as (
-  -- a window of window_minutes from each assumption holding min_sessions distinct sessions of the same role
-  select s.account_id, s.caller, s.role_arn, s.event_time as started, count(distinct o.session_key) as in_burst
+  -- a window of window_minutes from each assumption holding sessions of the same role minted in min_rounds
+  -- different minutes
+  select s.account_id, s.caller, s.role_arn, s.event_time as started,
+    count(distinct date_trunc('minute', o.event_time)) as in_burst
   from assume as s
     join assume as o on o.account_id = s.account_id and o.caller = s.caller and o.role_arn = s.role_arn
       and o.event_time >= s.event_time and o.event_time < s.event_time + :window_minutes * interval '1 minute'
   group by s.account_id, s.caller, s.role_arn, s.event_time
-  having count(distinct o.session_key) >= :min_sessions
+  having count(distinct date_trunc('minute', o.event_time)) >= :min_rounds
 ),
 repeated as (
-  -- each user and role with a burst: the first burst's start and its number of sessions
+  -- each user and role with a burst: the first burst's start and its number of rounds
   select b.account_id, b.caller, b.role_arn, b.started, b.in_burst
   from (select *, row_number() over (partition by account_id, caller, role_arn order by started) as rn
         from burst_start) as b
@@ -110,7 +113,7 @@ per_user as (
   select p.account_id, p.caller, min(p.partition) as partition,
     string_agg('role ' || p.role_arn || ': ' || p.sessions || ' sessions, the first ' || least(p.sessions, 6)
       || ' ' || p.listed || case when p.sessions > 6 then ' and ' || (p.sessions - 6) || ' more' else '' end
-      || ' (' || p.in_burst || ' within ' || :window_minutes || case when :window_minutes = 1 then ' minute' else ' minutes' end
+      || ' (minted in ' || p.in_burst || ' different minutes within ' || :window_minutes || case when :window_minutes = 1 then ' minute' else ' minutes' end
       || ' from ' || to_char(p.started, 'YYYY-MM-DD HH24:MI:SS') || ' UTC); the sessions called '
       || coalesce(c.calls || case when c.call_kinds > 8 then ' and ' || (c.call_kinds - 8) || ' more' else '' end,
                   'nothing in the loaded events'),
@@ -131,8 +134,8 @@ from per_user as u
   left join identity_check as i on i.account_id = u.account_id and i.caller = u.caller
 union all
 select w.resource, w.status,
-  case when w.status = 'ok' then w.summary || ' shows an IAM user assuming one role ' || :min_sessions
-      || ' or more times within ' || :window_minutes
+  case when w.status = 'ok' then w.summary || ' shows an IAM user assuming one role in ' || :min_rounds
+      || ' or more different minutes within ' || :window_minutes
       || case when :window_minutes = 1 then ' minute.' else ' minutes.' end
     else w.summary || ' falls in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end

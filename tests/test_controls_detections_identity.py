@@ -12,7 +12,8 @@ each with a near miss that must not alarm.
   happens to the key) by the root user, without MFA by a user known to have MFA, or from an address the user had
   not used; a user asking for an MFA session from its usual address is everyday CLI use.
 - One user's access key minting fresh sessions of the same role minutes apart (the maheribra attack chain's
-  pivot, on its real trail); sessions spread over the hour, a role session chaining and a named script do not.
+  pivot, on its real trail); sessions spread over the hour or minted together at a tool's start-up, a role
+  session chaining and a named script do not.
 """
 
 from datetime import datetime, timedelta, timezone
@@ -476,7 +477,7 @@ def test_the_attack_chains_role_pivot_alarms_on_its_real_trail(tmp_path):
         "275023965626", "arn:aws:iam::275023965626:user/aws-attack-chain-lab-attacker")
     for words in ("role arn:aws:iam::275023965626:role/aws-attack-chain-lab-vulnerable-role: 5 sessions",
                   "attack-chain-pacu-test 2026-07-28 11:43:10 UTC from 212.129.81.36 (aws-cli/2.35.24)",
-                  "(4 within 10 minutes from 2026-07-28 11:43:10 UTC)",
+                  "(minted in 4 different minutes within 10 minutes from 2026-07-28 11:43:10 UTC)",
                   "the sessions called GetCallerIdentity, GetObject s3://aws-attack-chain-lab-sensitive-"
                   "a4d694d045bb26b29bc1375294/confidential/simulated-sensitive-data.txt",
                   "checked its own identity (GetCallerIdentity) 4 time(s) from 212.129.74.137, 212.129.81.36"):
@@ -491,8 +492,8 @@ def assume(account: str, minute: float, target: str, n: int, **caller) -> dict:
 
 
 def test_sessions_spread_out_chained_or_of_a_named_script_are_not_repeated_assumptions(tmp_path):
-    burst, spread, chained, script, two_roles = ("862000000001", "862000000002", "862000000003", "862000000004",
-                                                 "862000000005")
+    burst, spread, chained, script, two_roles, start_up = ("862000000001", "862000000002", "862000000003",
+                                                           "862000000004", "862000000005", "862000000006")
     events = {
         # three sessions of one role within nine minutes, the last one reading a secret
         burst: [assume(burst, m, "deploy", n, user="ana", key="AKIAANA") for n, m in enumerate((0, 4, 9))]
@@ -506,18 +507,21 @@ def test_sessions_spread_out_chained_or_of_a_named_script_are_not_repeated_assum
         script: [assume(script, m, "deploy", n, user="Nightly") for n, m in enumerate((0, 1, 2))],
         # three sessions, but of two roles
         two_roles: [assume(two_roles, m, r, n, user="ana") for n, (m, r) in enumerate(((0, "a"), (1, "b"), (2, "a")))],
+        # four sessions in one minute: a tool with a client per Region assuming the role as it starts, one round
+        start_up: [assume(start_up, 3 + n / 60, "deploy", n, user="ana", agent="Terraform/1.7.0")
+                   for n in range(4)],
     }
     found = run(tmp_path, events, "cloudtrail_event_role_assumed_repeatedly", allowed_callers="ops, nightly")
     assert statuses(found[burst]) == [(f"arn:aws:iam::{burst}:user/ana", "alarm")]
     [(_, _, reason)] = found[burst]
-    assert "3 sessions" in reason and "(3 within 10 minutes from" in reason, reason
+    assert "3 sessions" in reason and "(minted in 3 different minutes within 10 minutes from" in reason, reason
     assert "the sessions called GetSecretValue" in reason, reason
-    for account in (spread, chained, script, two_roles):
+    for account in (spread, chained, script, two_roles, start_up):
         assert [status for _, status, _ in found[account]] == ["ok"], (account, found[account])
     # a shorter window splits the burst; a lower floor finds two_roles' two sessions of role a, not the spread ones
     assert [s for _, s, _ in run(tmp_path / "w", events, "cloudtrail_event_role_assumed_repeatedly",
                                  window_minutes=5)[burst]] == ["ok"]
-    lowered = run(tmp_path / "m", events, "cloudtrail_event_role_assumed_repeatedly", min_sessions=2)
+    lowered = run(tmp_path / "m", events, "cloudtrail_event_role_assumed_repeatedly", min_rounds=2)
     assert [s for _, s, _ in lowered[two_roles]] == ["alarm"]
     assert [s for _, s, _ in lowered[spread]] == ["ok"]
 
