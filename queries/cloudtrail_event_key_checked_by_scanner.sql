@@ -30,7 +30,7 @@ with check_call as (
   from cloudtrail_event_actor as e
   where e.event_source = 'sts.amazonaws.com' and e.event_name = 'GetCallerIdentity'
     and (',' || lower(replace(:scanner_agents, ' ', '')) || ',')
-      like ('%,' || lower(split_part(coalesce(e.agent, '?'), '/', 1)) || ',%')
+      like ('%,' || lower(split_part(coalesce(nullif(e.agent, ''), '?'), '/', 1)) || ',%')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 per_key as (
