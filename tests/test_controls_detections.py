@@ -30,7 +30,8 @@ DETECTIONS = sorted(c.id for c in controls.load_controls() if c.id in {
     "cloudtrail_event_secret_bulk_read", "cloudtrail_event_instance_credentials_used_elsewhere",
     "cloudtrail_event_function_code_replaced", "cloudtrail_event_function_policy_opened",
     "cloudtrail_event_signin_token_issued", "cloudtrail_event_privilege_escalation_activity",
-    "cloudtrail_event_llm_jacking"})
+    "cloudtrail_event_llm_jacking", "cloudtrail_event_role_assumed_repeatedly",
+    "cloudtrail_event_key_checked_by_scanner"})
 RUN = DETECTIONS + ["cloudtrail_event_root_activity", "cloudtrail_event_trail_tampering", "cloudtrail_event_console_login_without_mfa"]
 
 # technique -> (file stem, [(control, resource, words the reason must hold)])

@@ -11,11 +11,16 @@ each with a near miss that must not alarm.
 - A session token minted by a long-term key (GetSessionToken: no permission needed, valid up to 36 hours whatever
   happens to the key) by the root user, without MFA by a user known to have MFA, or from an address the user had
   not used; a user asking for an MFA session from its usual address is everyday CLI use.
+- One user's access key minting fresh sessions of the same role minutes apart (the maheribra attack chain's
+  pivot, on its real trail); sessions spread over the hour or minted together at a tool's start-up, a role
+  session chaining and a named script do not.
 """
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from iamsql import controls
+from iamsql.load import load_paths
 from iamsql.store import db
 
 from .cloudtrail_events import console_login, event, load_accounts
@@ -24,7 +29,7 @@ AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 # the detections whose alarms and near misses this module tests
 CONTROLS = ("cloudtrail_event_permissions_boundary_removed", "cloudtrail_event_password_policy_weakened",
             "cloudtrail_event_identity_center_admin_assigned", "cloudtrail_event_console_sign_in_failures",
-            "cloudtrail_event_session_token_issued")
+            "cloudtrail_event_session_token_issued", "cloudtrail_event_role_assumed_repeatedly")
 T0 = AS_OF - timedelta(days=1)
 
 
@@ -428,7 +433,7 @@ def test_an_address_where_only_a_sign_in_failed_is_still_new_to_the_user(tmp_pat
                     response={"ConsoleLogin": "Failure"}, additional={"MFAUsed": "No"})
     found = run(tmp_path, {account: [ordinary(account, -2000, user="frank"), refused,
                                      session_token(account, 0, ip=NEW, user="frank")]},
-                "cloudtrail_event_session_token_issued")
+                "cloudtrail_event_session_token_issued", "cloudtrail_event_role_assumed_repeatedly")
     [(resource, status, reason)] = found[account]
     assert (resource, status) == (f"arn:aws:iam::{account}:user/frank", "alarm"), reason
     assert "had not used before in the window (it had used 1 other)" in reason, reason
@@ -451,3 +456,103 @@ def test_an_mfa_session_from_a_usual_address_or_a_new_one_within_the_baseline_is
                                                      session_token(young, 0, ip=NEW, user="dan")]},
                         "cloudtrail_event_session_token_issued", baseline_hours=0)[young]) == [
         (f"arn:aws:iam::{young}:user/dan", "alarm")]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# role_assumed_repeatedly: fresh sessions of one role minted by one user's key minutes apart
+# --------------------------------------------------------------------------------------------------------------
+
+MAHERIBRA = Path(__file__).parent / "data" / "maheribra_aws_attack_chain_ir"
+
+
+def test_the_attack_chains_role_pivot_alarms_on_its_real_trail(tmp_path):
+    """The lab attacker's key checked its identity and assumed the vulnerable role four times in six minutes; the
+    last session read the confidential object. The administrator's one cross-account session is no burst."""
+    con = db.connect(tmp_path / "maheribra.duckdb")
+    load_paths(con, [MAHERIBRA])
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_role_assumed_repeatedly"]))
+    con.close()
+    [alarm] = [r for r in rows if r["status"] == "alarm"]
+    assert (alarm["account_id"], alarm["resource"]) == (
+        "275023965626", "arn:aws:iam::275023965626:user/aws-attack-chain-lab-attacker")
+    for words in ("role arn:aws:iam::275023965626:role/aws-attack-chain-lab-vulnerable-role: 5 sessions",
+                  "attack-chain-pacu-test 2026-07-28 11:43:10 UTC from 212.129.81.36 (aws-cli/2.35.24)",
+                  "(minted in 4 different minutes within 10 minutes from 2026-07-28 11:43:10 UTC)",
+                  "the sessions called GetCallerIdentity, GetObject s3://aws-attack-chain-lab-sensitive-"
+                  "a4d694d045bb26b29bc1375294/confidential/simulated-sensitive-data.txt",
+                  "checked its own identity (GetCallerIdentity) 4 time(s) from 212.129.74.137, 212.129.81.36"):
+        assert words in alarm["reason"], (words, alarm["reason"])
+    assert {r["status"] for r in rows if r is not alarm} == {"ok"}
+
+
+def assume(account: str, minute: float, target: str, n: int, **caller) -> dict:
+    return event(account, at(minute), "AssumeRole", source="sts.amazonaws.com", read_only=True,
+                 request={"roleArn": f"arn:aws:iam::{account}:role/{target}", "roleSessionName": f"s{n}"},
+                 response={"credentials": {"accessKeyId": f"ASIA{account}{n:04d}", "expiration": "x"}}, **caller)
+
+
+def test_sessions_spread_out_chained_or_of_a_named_script_are_not_repeated_assumptions(tmp_path):
+    burst, spread, chained, script, two_roles, start_up = ("862000000001", "862000000002", "862000000003",
+                                                           "862000000004", "862000000005", "862000000006")
+    events = {
+        # three sessions of one role within nine minutes, the last one reading a secret
+        burst: [assume(burst, m, "deploy", n, user="ana", key="AKIAANA") for n, m in enumerate((0, 4, 9))]
+               + [event(burst, at(10), "GetSecretValue", source="secretsmanager.amazonaws.com", role="deploy",
+                        key=f"ASIA{burst}0002", request={"secretId": "db"})],
+        # the same three sessions over half an hour: a client refreshing its credentials
+        spread: [assume(spread, m, "deploy", n, user="ana") for n, m in enumerate((0, 11, 22))],
+        # a role session assuming another role (chaining, as workloads do per invocation)
+        chained: [assume(chained, m, "deploy", n, role="pipeline") for n, m in enumerate((0, 1, 2))],
+        # a known script, named in allowed_callers
+        script: [assume(script, m, "deploy", n, user="Nightly") for n, m in enumerate((0, 1, 2))],
+        # three sessions, but of two roles
+        two_roles: [assume(two_roles, m, r, n, user="ana") for n, (m, r) in enumerate(((0, "a"), (1, "b"), (2, "a")))],
+        # four sessions in one minute: a tool with a client per Region assuming the role as it starts, one round
+        start_up: [assume(start_up, 3 + n / 60, "deploy", n, user="ana", agent="Terraform/1.7.0")
+                   for n in range(4)],
+    }
+    found = run(tmp_path, events, "cloudtrail_event_role_assumed_repeatedly", allowed_callers="ops, nightly")
+    assert statuses(found[burst]) == [(f"arn:aws:iam::{burst}:user/ana", "alarm")]
+    [(_, _, reason)] = found[burst]
+    assert "3 sessions" in reason and "(minted in 3 different minutes within 10 minutes from" in reason, reason
+    assert "the sessions called GetSecretValue" in reason, reason
+    for account in (spread, chained, script, two_roles, start_up):
+        assert [status for _, status, _ in found[account]] == ["ok"], (account, found[account])
+    # a shorter window splits the burst; a lower floor finds two_roles' two sessions of role a, not the spread ones
+    assert [s for _, s, _ in run(tmp_path / "w", events, "cloudtrail_event_role_assumed_repeatedly",
+                                 window_minutes=5)[burst]] == ["ok"]
+    lowered = run(tmp_path / "m", events, "cloudtrail_event_role_assumed_repeatedly", min_rounds=2)
+    assert [s for _, s, _ in lowered[two_roles]] == ["alarm"]
+    assert [s for _, s, _ in lowered[spread]] == ["ok"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# key_checked_by_scanner: a secret scanner verifying a key (Panther's labelled events, each loaded on its own)
+# --------------------------------------------------------------------------------------------------------------
+
+PANTHER = Path(__file__).parent / "data" / "panther_analysis" / "cloudtrail_rule_tests_with_meta.jsonl"
+
+
+def test_a_key_checked_by_trufflehog_alarms_as_panther_labels_it(tmp_path):
+    """Panther's four test events of its TruffleHog rule: GetCallerIdentity with TruffleHog's user agent, in either
+    spelling, alarms; the CLI's GetCallerIdentity and an AssumeRole with TruffleHog's agent (near misses) do not."""
+    import json
+    cases = [json.loads(line) for line in PANTHER.read_text().splitlines()
+             if '"AWS.STS.GetCallerIdentity.TruffleHog"' in line]
+    assert len(cases) == 4
+    verdicts = {}
+    for n, case in enumerate(cases):
+        path = tmp_path / f"event-{n}.json"
+        path.write_text(json.dumps({"Records": [case["event"]]}))
+        con = db.connect(tmp_path / f"event-{n}.duckdb")
+        load_paths(con, [path])
+        rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_key_checked_by_scanner"]))
+        con.close()
+        verdicts[case["_test_name"]] = ([r["status"] for r in rows], case["_expected_result"], rows)
+    for name, (found, expected, rows) in verdicts.items():
+        assert found == (["alarm"] if expected else ["ok"]), (name, rows)
+    [alarm] = verdicts["TruffleHog User Agent Variant"][2]
+    assert alarm["resource"] == "arn:aws:iam::123456789012:user/compromised-user#AKIAIOSFODNN7EXAMPLE"
+    assert alarm["reason"].startswith(
+        "arn:aws:iam::123456789012:user/compromised-user (access key AKIAIOSFODNN7EXAMPLE) was checked by "
+        "trufflehog/3.63.0 with GetCallerIdentity 1 time at 2024-01-15 10:30:00 UTC from 198.51.100.42;"), alarm
