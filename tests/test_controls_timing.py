@@ -57,9 +57,8 @@ SHARING = ["nhi_unused", "cloudtrail_event_nhi_human_use", "cloudtrail_event_nhi
 def test_shared_views_computed_once_give_the_same_results(con, monkeypatch):
     shared_run = controls.run_checks(con, controls=SHARING)
     # the run leaves no per-account helper table or view behind, only the views it defined for the whole run (each
-    # read once, over the Steampipe tables only; iam_user_sign_in has two readers, iam_principal and
-    # iam_user_access_key, so it and they are per account)
-    assert temp_helpers(con) == {"iam_principal_data", "cloudtrail_trail_home"}
+    # read once, over the Steampipe tables only)
+    assert temp_helpers(con) == {"iam_principal_data", "cloudtrail_trail_home", "iam_user_sign_in", "iam_user_access_key"}
     assert not con.execute("select count(*) from duckdb_tables() where table_name = 'iam_principal'").fetchone()[0]
     monkeypatch.setattr(duckdb_engine, "shared_views", lambda selected: [])
     plain_run = controls.run_checks(con, controls=SHARING)
@@ -165,16 +164,15 @@ def test_a_single_control_defines_only_the_views_it_reads_and_computes_each_once
         # again and iam_principal_rule (queries/views/iam_principal.sql)
         defined = record_calls(monkeypatch, duckdb_engine, "create_view", argument=1)
         run_id = controls.run_checks(connection, controls=["cloudtrail_event_nhi_human_use"])
-        # iam_principal and iam_user_access_key read shared views (iam_user_access_key reads iam_user_sign_in, which
-        # iam_principal reads too): defined per account; every one of them is gone after the run
-        assert defined == ["iam_user_access_key", "iam_principal"]
-        assert temp_helpers(connection) == set()
+        # iam_principal reads the shared views: defined per account; every one of them is gone after the run, only
+        # the views it reads over the Steampipe tables alone (iam_user_sign_in, iam_user_access_key) stay, defined
+        # once for the run
+        assert defined == ["iam_principal"]
+        assert temp_helpers(connection) == {"iam_user_sign_in", "iam_user_access_key"}
         computed = connection.execute("select control_id, count(*) from iamsql_run_timing where run_id = ? and "
                                       "control_id like 'view:%' group by 1", [run_id]).fetchall()
-        # cloudtrail_event_actor and iam_user_sign_in have two readers each: computed once, not inside each; the
-        # rules are read nine times
-        assert dict(computed) == {"view:cloudtrail_event_actor": 1, "view:iam_principal_rule": 1,
-                                  "view:iam_user_sign_in": 1}
+        # cloudtrail_event_actor has two readers: computed once, not inside each; the rules are read nine times
+        assert dict(computed) == {"view:cloudtrail_event_actor": 1, "view:iam_principal_rule": 1}
         assert connection.execute("select count(*) from iamsql_result where run_id = ? and status = 'error'",
                                   [run_id]).fetchone()[0] == 0
         # only the translations it needs: a control over the plain tables defines no helper view at all
