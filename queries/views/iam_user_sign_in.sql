@@ -7,8 +7,8 @@ listed devices (an empty list included) over its mfa_active. A user the report d
 here when its get-login-profile is loaded: its password and devices are those outputs alone, its ARN the one a
 listing (list-users, get-account-authorization-details, get-user) names, else that of a user of its name at the path
 / (get-login-profile gives no path). A user the report lists that a whole user listing (list-users,
-get-account-authorization-details) of at least one user, loaded with the report or after it, does not list was
-deleted since the report was generated (IAM gives a report up to four hours old): it is not here. The root user is not here.
+get-account-authorization-details) loaded with the report or after it does not list was deleted since the report
+was generated (IAM gives a report up to four hours old): it is not here. The root user is not here.
 
 Columns: user_arn, user_name, account_id, partition, region, user_creation_time (the report's, else the listing's
 CreateDate), password_enabled (get-login-profile where loaded, else the report's), report_password_enabled (NULL for
@@ -18,15 +18,12 @@ PasswordLastUsed), keys_known (whether the data shows which access keys the user
 user the report does not list its list-access-keys, with a key or listed with none).
 */
 with deleted as (
-  -- the report's users that a whole user listing of the report's load or a later one does not list; a listing of
-  -- no user at all is not taken for one (a get-account-authorization-details output asked with --filter Role may
-  -- carry an empty UserDetailList)
+  -- the report's users that a whole user listing of the report's load or a later one does not list
   select r.account_id, r.user_name
   from aws_iam_credential_report as r
     join iamsql_coverage as c on c.account_id = r.account_id and c.table_name = 'aws_iam_user'
       and c.partial is null and c.snapshot_id >= r.snapshot_id
   where not exists (select 1 from aws_iam_user as u where u.account_id = r.account_id and u.name = r.user_name)
-    and exists (select 1 from aws_iam_user as u where u.account_id = r.account_id)
 )
 select r.user_arn, r.user_name, r.account_id, r.partition, r.region, r.user_creation_time,
   case when u.login_profile_loaded then u.login_profile is not null else r.password_enabled end as password_enabled,
