@@ -9,8 +9,7 @@ description: >-
   active key whose policies grant another service alarms, naming the services and those used within the tracking
   period (last-accessed data does not tell a key's use from the console's). Users without an active key pass; a user
   with one but without last-accessed data is skipped; one whose last-accessed data lists no service (its policies
-  grant none) passes. A user the credential report lists that a whole user listing loaded with it or later does not
-  list was deleted since and is not judged.
+  grant none) passes.
 severity: high
 resource_type: AWS::IAM::User
 rationale: >-
@@ -21,7 +20,7 @@ remediation: >-
   Move the user's permissions to a role it assumes (or, for a workload, give the workload a role of its own: an
   instance profile, a task role, IAM Roles Anywhere, OIDC federation), leave the user sts:AssumeRole on that role,
   and delete the key if nothing needs it.
-tables: [aws_iam_credential_report, iam_user_access_key, iam_user_sign_in, aws_iam_access_advisor, iamsql_listed]
+tables: [aws_iam_credential_report, iam_user_access_key, aws_iam_access_advisor, iamsql_listed]
 requires: [aws_iam_credential_report]
 */
 with services as (
@@ -42,11 +41,9 @@ with services as (
   from iam_user_access_key
   group by user_arn, account_id
 ), keyed as (
-  -- the report's users not deleted since (iam_user_sign_in holds them) and users created after it with an active
-  -- key listed
+  -- the report's users and users created after it with an active key listed
   select c.user_arn, c.user_name, c.account_id, coalesce(a.keys, '') as keys
-  from (select r.user_arn, r.user_name, r.account_id from aws_iam_credential_report as r
-        where exists (select 1 from iam_user_sign_in as s where s.account_id = r.account_id and s.user_arn = r.user_arn)
+  from (select user_arn, user_name, account_id from aws_iam_credential_report where user_name <> '<root_account>'
         union
         select user_arn, user_name, account_id from iam_user_access_key) as c
     left join active as a on a.user_arn = c.user_arn and a.account_id = c.account_id

@@ -3,13 +3,12 @@ title: At most one active access key per user
 description: >-
   No IAM user has both of its access keys active. The keys are the user's as of the data (iam_user_access_key):
   the credential report's active slots, or the active keys of the user's list-access-keys where it is loaded, so a
-  key deactivated or deleted after the report does not count and one created since does. A user the report lists
-  that a whole user listing loaded with it or later does not list was deleted since and is not judged.
+  key deactivated or deleted after the report does not count and one created since does.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: Two active keys are only needed during a rotation; a second key left active doubles the secrets to protect and usually means the old one was never retired.
 remediation: Find which key the workload uses (last-used date), deactivate the other, then delete it.
-tables: [aws_iam_credential_report, iam_user_access_key, iam_user_sign_in]
+tables: [aws_iam_credential_report, iam_user_access_key]
 requires: [aws_iam_credential_report]
 */
 with active as (
@@ -19,9 +18,7 @@ with active as (
   from iam_user_access_key
   group by user_arn, account_id
 ), users as (
-  -- the report's users not deleted since (iam_user_sign_in holds them) and those with an active key listed
-  select r.user_arn, r.user_name, r.account_id from aws_iam_credential_report as r
-  where exists (select 1 from iam_user_sign_in as s where s.account_id = r.account_id and s.user_arn = r.user_arn)
+  select user_arn, user_name, account_id from aws_iam_credential_report where user_name <> '<root_account>'
   union
   select user_arn, user_name, account_id from active
 )

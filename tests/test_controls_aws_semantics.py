@@ -696,64 +696,6 @@ def test_identity_center_roles_are_changed_through_their_permission_set(tmp_path
 
 
 # --------------------------------------------------------------------------------------------------------------
-# IAM gives the credential report it generated in the last four hours instead of a new one ("If so, the most
-# recent report is downloaded", IAM User Guide, "Getting credential reports"), so a user deleted since is still in
-# it. A whole user listing (list-users, get-account-authorization-details) loaded with the report, or after it,
-# that does not list the user shows it is gone: its password, MFA and keys are not judged. Without a listing, with
-# one of part of the users (get-user) or with one older than the report, the report's users are judged.
-# --------------------------------------------------------------------------------------------------------------
-
-
-def test_users_deleted_since_the_credential_report_are_not_judged(tmp_path):
-    from .test_controls_iam import iam_user, report_row
-
-    listed, unlisted, part, older = "830000000011", "830000000012", "830000000013", "830000000014"
-
-    def users(account: str) -> list[dict]:
-        # bob signs in without MFA and has an old key, both active: an alarm in each control while he exists
-        return [report_row(account, name, password_enabled=True, password_last_used=AS_OF.isoformat(),
-                           access_key_1_active=True, access_key_1_last_rotated="2020-01-01T00:00:05Z",
-                           access_key_1_last_used_date=AS_OF.isoformat(), access_key_2_active=True,
-                           access_key_2_last_rotated="2021-01-01T00:00:05Z",
-                           access_key_2_last_used_date=AS_OF.isoformat(),
-                           generated_time=(AS_OF - timedelta(hours=3)).isoformat(), mfa_active=name == "alice")
-                for name in ("alice", "bob")]
-
-    accounts = {listed: {"aws_iam_credential_report": users(listed), "aws_iam_user": [iam_user(listed, "alice")]},
-                unlisted: {"aws_iam_credential_report": users(unlisted)}}
-    checks = ["iam_user_console_mfa", "iam_access_key_rotated", "iam_user_single_active_access_key",
-              "iam_user_access_key_limited_to_iam_sts", "nhi_user_has_console_password", "iam_user_unused_password"]
-    con = db.connect(tmp_path / "deleted.duckdb")
-    load_accounts(con, accounts, AS_OF)
-    with db.transaction(con):
-        # get-user of alice alone: part of the users, which says nothing of bob
-        snapshot_id = db.new_snapshot(con, account_id=part, kind="load", sources=[], as_of=AS_OF, partial=True,
-                                      gaps=[{"table": "aws_iam_user", "error": "get-user lists alice only"}])
-        db.insert_rows(con, "aws_iam_credential_report", snapshot_id, users(part))
-        db.insert_rows(con, "aws_iam_user", snapshot_id, [iam_user(part, "alice")])
-    for table, rows in [("aws_iam_user", [iam_user(older, "alice")]), ("aws_iam_credential_report", users(older))]:
-        # a user listing loaded before the report: bob may have been created after it
-        with db.transaction(con):
-            snapshot_id = db.new_snapshot(con, account_id=older, kind="load", sources=[], as_of=AS_OF)
-            db.insert_rows(con, table, snapshot_id, rows)
-    rows = controls.results(con, controls.run_checks(con, controls=checks))
-    con.close()
-    assert [r for r in rows if r["status"] == "error"] == []
-    judged = {(r["control_id"], r["account_id"], r["resource"].split(":")[-1]): r["status"] for r in rows}
-    expected = {("iam_user_console_mfa", "user/bob"): "alarm", ("iam_access_key_rotated", "user/bob#access_key_1"): "alarm",
-                ("iam_user_single_active_access_key", "user/bob"): "alarm",
-                ("iam_user_access_key_limited_to_iam_sts", "user/bob"): "skip",
-                ("iam_user_unused_password", "user/bob"): "ok"}
-    for account in (unlisted, part, older):
-        for (control_id, resource), status in expected.items():
-            assert judged[(control_id, account, resource)] == status, (control_id, account, resource)
-    assert not [key for key in judged if key[1] == listed and "bob" in key[2]], judged
-    for (control_id, resource), status in expected.items():
-        alice = resource.replace("bob", "alice")
-        assert judged[(control_id, listed, alice)] == judged[(control_id, unlisted, alice)], (control_id, alice)
-
-
-# --------------------------------------------------------------------------------------------------------------
 # CIS 1.9 asks for MFA on every IAM user that has a console password; a user without one (password_enabled false
 # in the credential report, NoSuchEntity from GetLoginProfile) meets it. Prowler's
 # iam_user_mfa_enabled_console_access and Steampipe's iam_user_console_access_mfa_enabled pass such a user, so an

@@ -30,14 +30,7 @@ from iamsql.sql.pgfunctions import install_macros as install_dialect_macros
 from iamsql.sql.pgfunctions import opened
 from iamsql.store import journal
 from iamsql.store.bookkeeping import BOOKKEEPING_DDL
-from iamsql.store.schema import (
-    ACCUMULATING_TABLES,
-    COMPRESSION,
-    COVERAGE_SELECT,
-    ORGANIZATION_TRAIL_SELECT,
-    TABLES,
-    columns,
-)
+from iamsql.store.schema import ACCUMULATING_TABLES, COMPRESSION, ORGANIZATION_TRAIL_SELECT, TABLES, columns
 
 DEFAULT_DB = "iamsql.duckdb"
 
@@ -645,7 +638,7 @@ ACCOUNT_VIEW = """
 
 def create_account_view(con: duckdb.DuckDBPyConnection) -> None:
     """Create the TEMP views ``iamsql_account``, ``iamsql_organization_member``, ``iamsql_organization_trail``,
-    ``iamsql_organization_analyzer``, ``iamsql_listed`` and ``iamsql_coverage`` and set ``iamsql_as_of`` to the newest snapshot time
+    ``iamsql_organization_analyzer`` and ``iamsql_listed`` and set ``iamsql_as_of`` to the newest snapshot time
     (cheap: one catalog lookup, one aggregate over the bookkeeping tables)."""
     database, has_snapshots, has_organizations, has_analyzers = con.execute(
         "select current_database(), count(*) filter (schema_name = 'main' and table_name = 'iamsql_snapshot') > 0, "
@@ -659,7 +652,6 @@ def create_account_view(con: duckdb.DuckDBPyConnection) -> None:
         _create_organization_trails(con, database)
         _create_organization_analyzers(con, database, has_analyzers)
         _create_listed(con)
-        con.execute(f"create or replace temp view iamsql_coverage as {COVERAGE_SELECT}")
 
 
 def newest_as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:

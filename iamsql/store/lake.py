@@ -43,14 +43,7 @@ from iamsql.errors import LakeError, first_line
 from iamsql.history.runs import no_such_run
 from iamsql.policy.access import create_tables as create_access_tables
 from iamsql.store.db import has_table
-from iamsql.store.schema import (
-    ACCESS_TABLES,
-    ACCUMULATING_TABLES,
-    COVERAGE_SELECT,
-    ORGANIZATION_TRAIL_SELECT,
-    TABLES,
-    columns,
-)
+from iamsql.store.schema import ACCESS_TABLES, ACCUMULATING_TABLES, ORGANIZATION_TRAIL_SELECT, TABLES, columns
 
 # 2: the event table has the identity columns written at load time (identity_account_id and the others).
 LAKE_FORMAT = 2
@@ -62,7 +55,9 @@ EVENT_PARTITIONS = ("account_id", "region", "event_date")
 # Bookkeeping exported beside the tables: name -> (DuckDB select over the database, partition columns).
 BOOKKEEPING = {
     "iamsql_account": ("select account_id, partition, as_of from iamsql_account", ("account_id",)),
-    "iamsql_coverage": (COVERAGE_SELECT, ("account_id",)),
+    "iamsql_coverage": ("select l.account_id, l.table_name, l.snapshot_id, p.reason as partial, p.whole "
+                        "from iamsql_latest l left join iamsql_partial p using (account_id, table_name)",
+                        ("account_id",)),
     "iamsql_listed": ("select account_id, table_name, key from iamsql_listed", ("account_id",)),
     "iamsql_snapshot": (
         "select snapshot_id, account_id, kind, loaded_at, as_of, tool_version, sources::varchar as sources, "

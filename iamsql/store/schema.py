@@ -1064,12 +1064,7 @@ NOT_LOADED: dict[str, dict[str, str]] = {
 # the loaded organizations, their organization trails and organization analyzers, and the keys whose rows a table
 # lists whole (``iamsql_listed``).
 ACCOUNT_VIEWS = ("iamsql_account", "iamsql_organization_member", "iamsql_organization_trail",
-                 "iamsql_organization_analyzer", "iamsql_listed", "iamsql_coverage")
-
-# ``iamsql_coverage`` (DuckDB's view and the lake's): the tables each account's latest snapshots covered, the
-# snapshot of each, and for a table loaded in part only why (``partial``) and the keys whose rows it holds whole.
-COVERAGE_SELECT = ("select l.account_id, l.table_name, l.snapshot_id, p.reason as partial, p.whole "
-                   "from iamsql_latest l left join iamsql_partial p using (account_id, table_name)")
+                 "iamsql_organization_analyzer", "iamsql_listed")
 
 # ``iamsql_organization_trail`` (DuckDB's view and the lake's): the home-region rows of organization trails in the
 # account that manages each, over ``aws_cloudtrail_trail``.

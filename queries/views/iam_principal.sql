@@ -20,10 +20,9 @@ Evidence used (only what is loaded counts; a missing source simply matches no ru
 */
 with
 report as (
-  -- the report's users not deleted since (iam_user_sign_in holds them)
-  select r.user_arn, r.user_name, r.user_creation_time, r.account_id, r.partition
-  from aws_iam_credential_report as r
-  where exists (select 1 from iam_user_sign_in as s where s.account_id = r.account_id and s.user_arn = r.user_arn)
+  select user_arn, user_name, user_creation_time, account_id, partition
+  from aws_iam_credential_report
+  where user_name <> '<root_account>'
 ),
 principal as (
   select 'arn:' || a.partition || ':iam::' || a.account_id || ':root' as principal_arn, 'root' as principal_type,
@@ -48,7 +47,7 @@ principal as (
   where actor_type in ('user', 'role')
     and not exists (select 1 from aws_iam_user as u where u.arn = e.actor_arn)
     and not exists (select 1 from aws_iam_role as r where r.arn = e.actor_arn)
-    and not exists (select 1 from report as c where c.user_arn = e.actor_arn)
+    and not exists (select 1 from aws_iam_credential_report as c where c.user_arn = e.actor_arn)
   group by actor_arn, actor_type
 ),
 trust_statement as (

@@ -7,7 +7,7 @@ still listed and Active (the key created in the second the slot was last rotated
 slot holds (created after the report). The report gives last_rotated N/A only for a key that is not active: an active
 slot with N/A has a creation time the report does not give (not the user's creation); its key is the user's one
 listed key created by the report's generation that no dated slot holds, when the user has one such slot and one such
-key. The keys of a user deleted since the report (not in iam_user_sign_in) and the root user's keys are not here.
+key. The root user's keys are not here.
 
 Columns: user_arn, user_name, account_id, partition, key_number (the report's slot, 1 or 2; NULL for a listed key
 no slot holds), access_key_id (the listed key's id; NULL for a slot of a user whose keys are not listed), created
@@ -22,21 +22,17 @@ after which use is not known; NULL for a key no slot holds without get-access-ke
 use_known_until), resource
 (`<user ARN>#access_key_<N>`, or `<user ARN>#<access key id>` for a key no slot holds), label (`1`, `2` or the id).
 */
-with present as (
-  -- the report's users still there as of the data (not deleted since; never the root user)
-  select r.* from aws_iam_credential_report as r
-  where exists (select 1 from iam_user_sign_in as s where s.account_id = r.account_id and s.user_arn = r.user_arn)
-), slot as (
+with slot as (
   select user_arn, user_name, account_id, partition, 1 as key_number, access_key_1_active as active,
     access_key_1_last_rotated as rotated, access_key_1_last_used_date as last_used, access_key_1_last_used_service as last_used_service, generated_time
-  from present
-  where access_key_1_active or access_key_1_last_rotated is not null
+  from aws_iam_credential_report
+  where user_name <> '<root_account>' and (access_key_1_active or access_key_1_last_rotated is not null)
   union all
   select user_arn, user_name, account_id, partition, 2, access_key_2_active, access_key_2_last_rotated,
     access_key_2_last_used_date,
     access_key_2_last_used_service, generated_time
-  from present
-  where access_key_2_active or access_key_2_last_rotated is not null
+  from aws_iam_credential_report
+  where user_name <> '<root_account>' and (access_key_2_active or access_key_2_last_rotated is not null)
 ), listed as (
   -- list-access-keys: every key of its user, with a create date (a get-access-key-last-used output alone has none)
   select * from aws_iam_access_key where create_date is not null and user_name <> '<root_account>'

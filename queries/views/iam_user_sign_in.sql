@@ -6,9 +6,7 @@ NoSuchEntity: no password, `login_profile_loaded` with `login_profile` NULL) ove
 listed devices (an empty list included) over its mfa_active. A user the report does not list (created after it) is
 here when its get-login-profile is loaded: its password and devices are those outputs alone, its ARN the one a
 listing (list-users, get-account-authorization-details, get-user) names, else that of a user of its name at the path
-/ (get-login-profile gives no path). A user the report lists that a whole user listing (list-users,
-get-account-authorization-details) loaded with the report or after it does not list was deleted since the report
-was generated (IAM gives a report up to four hours old): it is not here. The root user is not here.
+/ (get-login-profile gives no path). The root user is not here.
 
 Columns: user_arn, user_name, account_id, partition, region, user_creation_time (the report's, else the listing's
 CreateDate), password_enabled (get-login-profile where loaded, else the report's), report_password_enabled (NULL for
@@ -17,14 +15,6 @@ says), report_mfa_active, password_last_used (the report's; for a user the repor
 PasswordLastUsed), keys_known (whether the data shows which access keys the user has: the report's slots, or for a
 user the report does not list its list-access-keys, with a key or listed with none).
 */
-with deleted as (
-  -- the report's users that a whole user listing of the report's load or a later one does not list
-  select r.account_id, r.user_name
-  from aws_iam_credential_report as r
-    join iamsql_coverage as c on c.account_id = r.account_id and c.table_name = 'aws_iam_user'
-      and c.partial is null and c.snapshot_id >= r.snapshot_id
-  where not exists (select 1 from aws_iam_user as u where u.account_id = r.account_id and u.name = r.user_name)
-)
 select r.user_arn, r.user_name, r.account_id, r.partition, r.region, r.user_creation_time,
   case when u.login_profile_loaded then u.login_profile is not null else r.password_enabled end as password_enabled,
   r.password_enabled as report_password_enabled,
@@ -34,7 +24,6 @@ select r.user_arn, r.user_name, r.account_id, r.partition, r.region, r.user_crea
 from aws_iam_credential_report as r
   left join aws_iam_user as u on u.account_id = r.account_id and u.name = r.user_name
 where r.user_name <> '<root_account>'
-  and not exists (select 1 from deleted as d where d.account_id = r.account_id and d.user_name = r.user_name)
 union all
 select coalesce(u.arn, 'arn:' || u.partition || ':iam::' || u.account_id || ':user/' || u.name), u.name, u.account_id,
   u.partition, 'global', u.create_date, u.login_profile is not null, null,
