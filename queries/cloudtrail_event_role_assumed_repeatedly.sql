@@ -105,7 +105,7 @@ per_role as (
   select s.account_id, s.caller, s.role_arn, min(s.partition) as partition, max(s.sessions) as sessions,
     min(s.started) as started, max(s.in_burst) as in_burst,
     string_agg(s.session_name || ' ' || to_char(s.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC from ' || s.ip
-      || ' (' || s.agent || ')', ', ' order by s.event_time, s.event_id) filter (where s.n <= 6) as listed
+      || ' (' || s.agent || ')', ', ' order by s.n) filter (where s.n <= 6) as listed
   from session as s
   group by s.account_id, s.caller, s.role_arn
 ),
