@@ -471,6 +471,13 @@ def as_resource_policy(policy: Policy) -> Policy:
     return _names_resources(_names_principals(policy), "a resource-based policy")
 
 
+def as_repository_policy(policy: Policy) -> Policy:
+    """``policy`` read as an Amazon ECR repository policy: every statement names a principal (``_names_principals``),
+    and may omit ``Resource``, as AWS's repository policies do ("Private repository policy examples in Amazon ECR";
+    AWS Lambda Developer Guide, "Amazon ECR permissions"), such a statement applying to the repository it is set on."""
+    return _names_principals(policy)
+
+
 def as_trust_policy(policy: Policy) -> Policy:
     """``policy`` read as a role's trust policy: every statement names a principal (``_names_principals``), and none
     ``NotPrincipal``, which AWS does not accept there ("You cannot use the NotPrincipal element in an IAM identity-based

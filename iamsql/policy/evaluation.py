@@ -8,6 +8,7 @@ Documents that are attached but unknown (``None``) make the decision ``Unknown``
 ``Deny`` decides.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -30,6 +31,7 @@ from iamsql.policy.document import (
     PrincipalSpec,
     Statement,
     as_identity_policy,
+    as_repository_policy,
     as_resource_control_policy,
     as_resource_policy,
     as_service_control_policy,
@@ -139,6 +141,10 @@ STS_CALLERS = {
 # AcceptHandshake; DeclineHandshake likewise).
 OWN_POLICIES_ACROSS_ACCOUNTS = frozenset({
     "sts:assumeroot", "organizations:accepthandshake", "organizations:declinehandshake"})
+# AssumeRoot's TaskPolicyArn is "one of following AWS managed policies to scope root session actions", the root-task
+# policies (arn:aws:iam::aws:policy/root-task/...), and its TargetPrincipal "The member account principal ARN or account
+# ID" (AWS STS API Reference, AssumeRoot): STS refuses any other task policy, and the management account is no member.
+_ROOT_TASK_POLICY = re.compile(r"arn:aws(?:-[a-z]+)*:iam::aws:policy/root-task/[\w+=,.@-]+")
 # Values of aws:PrincipalType by principal kind.
 PRINCIPAL_TYPE_VALUES = {
     USER: "User",
@@ -737,6 +743,24 @@ def _sts_caller_reason(who: Principal, action: str) -> str:
     return f"STS does not accept {action} from {_CALLER_NAMES[_caller_kind(who)]}, only from {callers}."
 
 
+def _is_repository(resource: str) -> bool:
+    """Whether ``resource`` is an Amazon ECR repository (``arn:aws:ecr:REGION:ACCOUNT:repository/NAME``)."""
+    parts = resource.split(":", 5)
+    return len(parts) == 6 and parts[2] == "ecr" and parts[5].startswith("repository/")
+
+
+def _assume_root_refusal(management: str | None, target_account: str | None, task_policy) -> str | None:
+    """Why STS refuses an AssumeRoot call whatever the policies say (None: it does not): a target that is the
+    organization's management account, or a task policy that is not an AWS managed root-task policy."""
+    if management and target_account == management:
+        return ("AssumeRoot opens a session on a member account's root user; the organization's management account is "
+                "no member account.")
+    tasks = task_policy if isinstance(task_policy, list) else [] if task_policy is None else [task_policy]
+    if not all(_ROOT_TASK_POLICY.fullmatch(task) for task in tasks):
+        return "AssumeRoot takes only an AWS managed root-task policy (arn:aws:iam::aws:policy/root-task/...) as TaskPolicyArn."
+    return None
+
+
 def _bounded_direct(who: Principal, trust_call: bool, direct: list, boundary_grant: list) -> list:
     """A same-account grant of the resource-based policy naming the caller itself. A role's trust policy naming an IAM
     user is still limited by the user's permissions boundary: "If a permissions boundary is set for the user, then it
@@ -993,6 +1017,9 @@ def evaluate(request: Request) -> Evaluation:
         _add_called_via_ends(context, called_via)
         if "aws:viaawsservice" not in given and who.kind in IAM_PRINCIPALS:
             context["aws:viaawsservice"] = "true"  # aws:CalledVia lists the services that made the request for the caller
+    if action == "sts:assumeroot" and (refusal := _assume_root_refusal(request.management_account_id, resource_account,
+                                                                        given.get("sts:taskpolicyarn"))):
+        return Evaluation(IMPLICITLY_DENIED, reason=refusal)
     _add_resource_tag_twins(context, given, action)
     _add_request_time(context)
     absent_keys = request.absent_keys
@@ -1036,7 +1063,7 @@ def evaluate(request: Request) -> Evaluation:
     # types), and STS reads no resource-based policy for them.
     if request.resource_policy is not None and service != "iam" and (service != "sts" or trust_call):
         # the resource policy of the STS calls on a role is the role's trust policy
-        shape = as_trust_policy if trust_call else as_resource_policy
+        shape = as_trust_policy if trust_call else as_repository_policy if _is_repository(resource) else as_resource_policy
         resource_grants = run.policy(
             shape(parse_policy(request.resource_policy)), "resource", "resource_policy", reads_principal=True
         )
