@@ -74,7 +74,9 @@ its README.md): the folder is loaded by the real ``iamsql load`` into a database
   passed role is associated with, an EC2 instance; a condition on it holds for the instances the caller launches).
 - NAMED: Lambda API Reference, "CreateFunction" (the caller names the new function) and Service Authorization
   Reference, AWS Lambda (CreateFunction and InvokeFunction act on the function resource): an Allow on
-  function:reports-* lets it create and invoke reports-anything, in the account the ARN names.
+  function:reports-* lets it create and invoke reports-anything, in the account the ARN names. The function it invokes
+  is the one it created: CreateFunction on reports-* and InvokeFunction on app-* name no function both may act on, so
+  the role passed never runs; rep* and *-daily both name rep...-daily.
 - RCP: AWS Organizations User Guide, "Resource control policies" (RCPs apply to the resources of the services they
   support, AWS STS among them and IAM not; they do not affect resources in the management account).
 - PROFILE: IAM User Guide, "Use instance profiles" (an instance profile is what passes a role to an EC2 instance: RunInstances,
@@ -325,6 +327,8 @@ VERDICTS = [
     (ESCALATION, arn(61, "user", "instance-role-passer"), "alarm", "ASSOCIATED: the instances it launches"),
     (ESCALATION, arn(61, "user", "named-fn-deployer"), "alarm", "NAMED: it creates and invokes reports-x"),
     (ESCALATION, arn(61, "user", "other-account-fn-deployer"), "ok", "NAMED: reports-* of another account"),
+    (ESCALATION, arn(61, "user", "split-fn-deployer"), "ok", "NAMED: creates reports-*, invokes app-*"),
+    (ESCALATION, arn(61, "user", "crossed-fn-deployer"), "alarm", "NAMED: rep* and *-daily meet in rep...-daily"),
     (ESCALATION, arn(62, "user", "profile-associator"), "alarm", "SERVICES: the admin profile on a running instance"),
     (ESCALATION, arn(62, "user", "profile-replacer"), "alarm", "SERVICES: the admin profile replaces another"),
     (ESCALATION, arn(62, "user", "profile-replacer-passes-to-ssm"), "ok", "PASSROLE: EC2 is not ssm"),
@@ -846,10 +850,12 @@ def test_a_role_limited_to_the_instances_it_is_associated_with_is_passed_under_t
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("named-fn-deployer", [("Allowed", f"passing {arn(61, 'role', 'fn-admin')}")]), ("other-account-fn-deployer", [])])
+    ("named-fn-deployer", [("Allowed", f"passing {arn(61, 'role', 'fn-admin')}")]), ("other-account-fn-deployer", []),
+    ("split-fn-deployer", []), ("crossed-fn-deployer", [("Allowed", f"passing {arn(61, 'role', 'fn-admin')}")])])
 def test_a_function_created_under_a_name_its_statements_allow_runs_the_passed_role(loaded, name, expected):
     """NAMED: lambda:CreateFunction and lambda:InvokeFunction on function:reports-* of its account are a function it
-    creates and invokes; the same of another account are not (a role is passed within its own account)."""
+    creates and invokes; the same of another account are not (a role is passed within its own account); creating
+    reports-* and invoking app-* is no path (the function invoked must be the one created), rep* and *-daily meet."""
     rows = escalation_rows(loaded[0], arn(61, "user", name), "escalation:PassExistingRoleToNewLambdaThenInvoke")
     assert [(d, detail) for d, detail, _, _ in rows] == expected, rows
 

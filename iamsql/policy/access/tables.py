@@ -50,6 +50,7 @@ RANK = {"ExplicitlyDenied": 0, "ImplicitlyDenied": 1, "Error": 2, "Unknown": 2, 
 POSSIBLE = ("Allowed", "AllowedIf")
 SHOWN = (*POSSIBLE, "Unknown")  # decisions whose rows name the policies behind them
 MAX_CHAIN = 3
+MAX_SHARED_CHOICES = 64  # choices of the resources an escalation path's requests share (``Asker._shared_choices``)
 ASSUME_ADMIN = ("assume_admin_role", "assume a role with administrator power")  # the rows' question and title
 NO_STATEMENT = parse_policy({"Version": "2012-10-17", "Statement": []})
 ALLOW_ALL = parse_policy({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
@@ -390,20 +391,25 @@ class Asker:
         managed = self.account.managed.get(policy_arn)
         return action.lower() == "iam:setdefaultpolicyversion" and managed is not None and len(managed.versions) == 1
 
-    def _alternatives(self, principal: Principal, target: str, action: str,
-                      named: bool = False) -> list[tuple[str, ...]]:
+    def _alternatives(self, principal: Principal, target: str, action: str, named: bool = False,
+                      fixed: dict[str, str] | None = None) -> list[tuple[str, ...]]:
         """The resources a probe's target stands for, as alternatives (any one is enough), each the resources of
         one request (all must be allowed): ``own_group`` is each of a user's groups, ``own_policy`` each
         customer-managed policy attached to the principal; ``catalog`` of a ``named`` probe (``Probe.named``) its
         request, then the same with one of its resources replaced by each of that kind the principal's Allow
-        statements name; the other targets are one request."""
+        statements name, except the resources ``fixed`` maps (probe ARN -> the resource every request of the path
+        names in its place); the other targets are one request."""
         account = self.account
         if named and target == "catalog":
-            generic = self._alternatives(principal, target, action)
-            return generic + [
-                request[:i] + (arn,) + request[i + 1:]
-                for request in generic for i, resource in enumerate(request)
-                for arn in named_like(principal, action, resource, account.partition, account.account_id)]
+            fixed = fixed or {}
+            found = []
+            for request in self._alternatives(principal, target, action):
+                base = tuple(fixed.get(resource, resource) for resource in request)
+                found.append(base)
+                found.extend(base[:i] + (arn,) + base[i + 1:] for i, resource in enumerate(request)
+                             if resource not in fixed
+                             for arn in named_like(principal, action, resource, account.partition, account.account_id))
+            return found
         if target not in ("own_group", "own_policy"):  # the others depend on the principal's ARN alone
             key = (principal.arn, target, action)
             found = self._resources.get(key)
@@ -433,12 +439,51 @@ class Asker:
     def _ask(self, principal: Principal, question: Question) -> tuple[str, list[Evaluation]]:
         """The question's decision and evaluations, probe by probe. The principal's own keys (``principal_key``) have
         one value in all its requests: a path whose requests need values of one that exclude each other is closed, and
-        so is one with a request on an existing resource of a table that is loaded and holds none (``EXISTING``)."""
+        so is one with a request on an existing resource of a table that is loaded and holds none (``EXISTING``).
+        The ``named`` requests of a path that name a resource of one kind name the same one (``_shared_choices``):
+        the function the caller creates is the one it invokes, so the best of the choices is the answer."""
         if any(EXISTING.get(p.action.lower()) in self.account.empty_tables for p in question.probes):
             return "ImplicitlyDenied", []
+        best: tuple[str, list[Evaluation]] = ("ImplicitlyDenied", [])
+        for fixed in self._shared_choices(principal, question):
+            decision, used = self._ask_on(principal, question, fixed)
+            if RANK[decision] > RANK[best[0]] or (decision == best[0] and not best[1]):
+                best = (decision, used)
+            if decision == "Allowed":
+                break
+        return best
+
+    def _shared_choices(self, principal: Principal, question: Question) -> list[dict[str, str]]:
+        """Each choice of the resources the ``named`` requests of an escalation path share (probe ARN -> the resource
+        all of them name in its place; ``[{}]``: none shared). The candidates of a probe ARN are itself, each resource
+        of its kind a request's Allow statements name (``named_like``), and for two such patterns of different
+        actions, each with its wildcards filled with the other's name (``function:a*`` and ``function:*b`` meet in
+        ``function:aiamsql-probeb``); at most ``MAX_SHARED_CHOICES`` choices are asked."""
+        account = self.account
+        named = [p for p in question.probes if p.named and "catalog" in p.targets]
+        uses: dict[str, set[str]] = {}
+        for probe in named:
+            for request in self._alternatives(principal, "catalog", probe.action):
+                for resource in request:
+                    uses.setdefault(resource, set()).add(probe.action.lower())
+        shared = {resource: actions for resource, actions in uses.items() if len(actions) > 1}
+        if not shared:
+            return [{}]
+        candidates = []
+        for generic, actions in shared.items():
+            names = {action: named_like(principal, action, generic, account.partition, account.account_id)
+                     for action in sorted(actions)}
+            found = dict.fromkeys([generic, *(arn for arns in names.values() for arn in arns)])
+            found.update(dict.fromkeys(_met(generic, names)))
+            candidates.append(list(found))
+        return [dict(zip(shared, choice)) for choice in itertools.islice(itertools.product(*candidates),
+                                                                           MAX_SHARED_CHOICES)]
+
+    def _ask_on(self, principal: Principal, question: Question, fixed: dict[str, str]) -> tuple[str, list[Evaluation]]:
+        """``_ask`` with the resources the ``named`` requests share fixed (``_shared_choices``)."""
         decision, used = "Allowed", []
         for probe in question.probes:
-            best = self.probe_answer(principal, probe)
+            best = self.probe_answer(principal, probe, fixed if probe.named else None)
             if best is None:
                 return "ImplicitlyDenied", []
             used.append(best)
@@ -448,9 +493,9 @@ class Asker:
             return "ImplicitlyDenied", []
         return decision, used
 
-    def probe_answer(self, principal: Principal, probe) -> Evaluation | None:
+    def probe_answer(self, principal: Principal, probe, fixed: dict[str, str] | None = None) -> Evaluation | None:
         """One probe's answer: the strongest of its targets, each the weakest of its requests (None: no target
-        applies to the principal)."""
+        applies to the principal); ``fixed``: the resources a ``named`` probe shares with the path's others."""
         best: Evaluation | None = None
         for target in probe.targets:
             if target in ("self", "bounded_self") and not _can_be_self(probe.action, principal):
@@ -458,7 +503,7 @@ class Asker:
             if target == "bounded_self" and principal.boundary is None:
                 continue  # without a boundary, changing or removing its own frees it of nothing
             for context in _probe_contexts(probe.context, self.account.partition, self.account.powerful_policies):
-                for resources in self._alternatives(principal, target, probe.action, probe.named):
+                for resources in self._alternatives(principal, target, probe.action, probe.named, fixed):
                     trust = trust_naming(principal.arn) if probe.trusts_caller else None
                     result = _all_of([self.request(principal, probe.action, resource,
                                                    resource_policy=trust or probe_key_policy(
@@ -1059,6 +1104,27 @@ def named_workloads(principal: Principal, actions: Iterable[str], target: str, p
         generic = resources_for(target, action, partition=partition, account_id=account_id, self_arn=principal.arn)[-1]
         found.update(named_like(principal, action, generic, partition, account_id))
     return sorted(found)
+
+
+def _met(generic: str, names: dict[str, list[str]]) -> list[str]:
+    """Resources the patterns of two actions may both name, from the ARNs ``named_like`` filled for each action
+    (``names``): each ARN of one action with its probe name replaced by the name part of one of another action
+    (``function:a*`` filled ``function:aiamsql-probe`` and ``function:*b`` filled ``function:iamsql-probeb`` give
+    ``function:aiamsql-probeb``). Only candidates: every request is still asked on each."""
+    kind = generic.split(":", 5)[-1].split(PROBE)[0]  # "function:", "project/" ...
+    prefix = generic[: len(generic) - len(generic.split(":", 5)[-1])]
+    found = []
+    for action, arns in names.items():
+        for other, others in names.items():
+            if other == action:
+                continue
+            for arn in arns:
+                for arn2 in others:
+                    name2 = arn2.split(":", 5)[-1][len(kind):]
+                    name = arn.split(":", 5)[-1][len(kind):]
+                    if PROBE in name and arn.startswith(prefix) and arn2.startswith(prefix):
+                        found.append(prefix + kind + name.replace(PROBE, name2, 1))
+    return found
 
 
 def named_like(principal: Principal, action: str, generic: str, partition: str, account_id: str) -> list[str]:
