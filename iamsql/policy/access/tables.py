@@ -444,10 +444,10 @@ class Asker:
         the function the caller creates is the one it invokes, so the best of the choices is the answer."""
         if any(EXISTING.get(p.action.lower()) in self.account.empty_tables for p in question.probes):
             return "ImplicitlyDenied", []
-        best: tuple[str, list[Evaluation]] = ("ImplicitlyDenied", [])
+        best: tuple[str, list[Evaluation]] | None = None
         for fixed in self._shared_choices(principal, question):
             decision, used = self._ask_on(principal, question, fixed)
-            if RANK[decision] > RANK[best[0]] or (decision == best[0] and not best[1]):
+            if best is None or RANK[decision] > RANK[best[0]]:
                 best = (decision, used)
             if decision == "Allowed":
                 break
