@@ -612,6 +612,7 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str,
     pending: list[tuple[Fragment, SourceFile]] = []
     complete: dict[str, set[str]] = defaultdict(set)
     regional_cut: dict[str, set[str]] = defaultdict(set)  # a whole listing of another region does not give the rest
+    filtered = _filtered_details(files, cut)
     for f in files:
         for account in f.accounts:
             merged.covers[account] |= f.parsed.covers
@@ -621,6 +622,8 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str,
                 partial = dict.fromkeys(f.parsed.covers | partial.keys(), LAST_PAGE_MISSING)
                 if key[2]:
                     regional_cut[account] |= partial.keys()
+            elif key[1] == GAAD and filtered.get(account):
+                partial = {**partial, **filtered[account]}
             complete[account] |= f.parsed.covers - partial.keys()
             for table, reason in partial.items():
                 merged.partial[account].setdefault(table, []).append((f, reason))
@@ -661,6 +664,61 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str,
         else:
             merged.unplaced[path] = reason
     return merged
+
+
+GAAD_TABLES = ("aws_iam_user", "aws_iam_group", "aws_iam_role", "aws_iam_policy")
+FILTERED_EMPTY = ("an empty list of a get-account-authorization-details output asked with --filter ({proof}), which "
+                  "says nothing of the entities the filter left out")
+
+
+def _filtered_details(files: list[SourceFile], cut: set[tuple[str, str, str | None]]) -> dict[str, dict[str, str]]:
+    """account -> table -> why: the lists of the account's get-account-authorization-details pages (all of them
+    loaded) that say nothing because the output was asked with ``--filter``, which AWS answers with an empty list for
+    each entity type left out, as it does for an account without such entities. The output proves a filter when an
+    entity holds a managed policy that ``Policies`` does not list (a whole output lists every attached one) or a
+    user is in a group that ``GroupDetailList`` does not list. Then its empty lists are partial, and so are
+    ``Policies`` when a customer managed policy is missing from it (``--filter`` without ``LocalManagedPolicy``;
+    without ``AWSManagedPolicy`` only, it holds the customer managed ones whole, as ``list-policies --scope Local``)
+    and the attachments, when an entity list is empty."""
+    rows: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {table: [] for table in GAAD_TABLES})
+    covered: dict[str, set[str]] = defaultdict(set)
+    for f in files:
+        for account in f.accounts:
+            if f.format.removeprefix("placebo:") == GAAD and listing(f, account) not in cut:
+                covered[account] |= f.parsed.covers
+                for fragment in f.parsed.fragments:
+                    if fragment.table in GAAD_TABLES:
+                        rows[account][fragment.table].append(fragment.fields)
+    found: dict[str, dict[str, str]] = {}
+    for account, tables in rows.items():
+        held = {arn for table in GAAD_TABLES[:3] for row in tables[table] for arn in row.get("attached_policy_arns") or []}
+        unlisted = sorted(held - {row.get("arn") for row in tables["aws_iam_policy"]})
+        outside = sorted({name for row in tables["aws_iam_user"] for name in row.get("__group_names") or []}
+                         - {row.get("name") for row in tables["aws_iam_group"]})
+        proofs = {}
+        if unlisted and "aws_iam_policy" in covered[account]:
+            proofs["aws_iam_policy"] = f"its entities hold {unlisted[0]}, which its Policies does not list"
+        if outside and "aws_iam_group" in covered[account]:
+            proofs["aws_iam_group"] = f"its users are in group {outside[0]}, which its GroupDetailList does not list"
+        if not proofs:
+            continue
+        proof = "; ".join(proofs.values())
+        lists = {table: FILTERED_EMPTY.format(proof=proof) for table in GAAD_TABLES
+                 if table in covered[account] and not tables[table]}
+        if "aws_iam_group" in proofs:
+            lists["aws_iam_group"] = f"get-account-authorization-details output asked with --filter: {proof}"
+        local = [arn for arn in unlisted if not arn.split(":")[4] == "aws"]
+        if local and "aws_iam_policy" in proofs:
+            lists["aws_iam_policy"] = (f"get-account-authorization-details output asked with --filter without "
+                                       f"LocalManagedPolicy: its entities hold {local[0]}, which its Policies does "
+                                       "not list")
+        if lists.keys() & set(GAAD_TABLES[:3]):
+            lists["aws_iam_policy_attachment"] = ("get-account-authorization-details output asked with --filter that "
+                                                  "left out users, groups or roles does not say who holds the managed "
+                                                  "policies")
+        if lists:
+            found[account] = lists
+    return found
 
 
 def _unplaced(fragment: Fragment, f: SourceFile, candidates: list[tuple], merged: Merged) -> str:
