@@ -46,6 +46,7 @@ from iamsql.common.arns import arn_account, arn_parts
 from iamsql.common.files import sha256_file
 from iamsql.common.paths import walk
 from iamsql.errors import NOTHING_LOADED, BrokenFileError, DatabaseError, IamsqlError, InputError, first_line
+from iamsql.load import carry
 from iamsql.load.formats import (
     cli_output,
     cloudtrail,
@@ -543,6 +544,8 @@ class Merged:
         self.listed: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         # the files none of whose rows could be placed (a get-trail-status output beside several trails), with why
         self.unplaced: dict[Path, str] = {}
+        # account -> table -> (snapshot id, as_of) of the earlier whole listing the load's part of the table updates
+        self.carried: dict[str, dict[str, tuple]] = {}
 
     def gaps(self, account: str) -> list[dict]:
         """The snapshot ``gaps`` entries of the tables the account's files hold only part of."""
@@ -1014,11 +1017,14 @@ CLOCK_SKEW = timedelta(days=1)
 
 
 def snapshot_times(con, snapshots: dict[str, int], sources: dict[str, list[SourceFile]], newest_events: dict[str, str],
-                   as_of: str | None, warnings: list[str]) -> dict[str, tuple[str, str]]:
-    """(as_of, how it was found) per account; see the module docstring for the order."""
+                   as_of: str | None, warnings: list[str], carried: dict[str, dict[str, tuple]]) -> dict[str, tuple[str, str]]:
+    """(as_of, how it was found) per account; see the module docstring for the order. ``carried``: the earlier
+    snapshots whose rows the account's snapshot keeps (``carry``), whose time counts as a file's."""
     candidates: dict[str, list[tuple[datetime, str]]] = {}
     for account in snapshots:
         found = [(_moment(f.as_of), f"{f.as_of_source}: {f.name or f.path.name}") for f in sources[account] if f.as_of]
+        found += [(_moment(_iso(earlier_as_of)), f"the time of snapshot {earlier}, whose rows of {table} it keeps")
+                  for table, (earlier, earlier_as_of) in carried.get(account, {}).items() if earlier_as_of]
         if newest_events.get(account):
             found.append((_moment(newest_events[account]), f"newest CloudTrail event time of {account}"))
         candidates[account] = found
@@ -1130,6 +1136,12 @@ def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progr
     iam_files = _skip_named_or_listed(iam_files, merged.unplaced, named_files, summary)
     for account, tables in merged.rows.items():
         derive(account, tables, merged.formats[account], merged.covers[account] - merged.partial.get(account, {}).keys())
+    merged.carried = carry.earlier_whole(con, merged.partial)
+    for account, tables in sorted(merged.carried.items()):
+        for table, (snapshot_id, _) in sorted(tables.items()):
+            parts = ", ".join(f.name or f.path.name for f, _ in merged.partial[account].pop(table))
+            summary.warnings.append(f"account {account}: {parts} holds part of {table}: it updates the whole listing of "
+                                    f"snapshot {snapshot_id}, whose other rows the new snapshot keeps")
     summary.warnings += [f"account {account}: every {fmt.split(':')[-1]} {'page' if fmt == GAAD else 'output'}"
                          f"{f' of {region}' if region else ''} says "
                          f"{'IsTruncated' if fmt == GAAD else f'there is more ({MORE_PAGES})'}; the last "
@@ -1241,7 +1253,8 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
         for account, snapshot_id in snapshots.items():
             for table, count in tables_written[account].items():
                 summary.rows[table] = summary.rows.get(table, 0) + count
-        _finish_snapshots(con, snapshots, iam_files, event_files, summary, tables_written, manifests, as_of)
+        _finish_snapshots(con, snapshots, iam_files, event_files, summary, tables_written, manifests, as_of,
+                          merged.carried)
 
 
 def _report_times(merged: Merged, as_of: str) -> None:
@@ -1261,7 +1274,9 @@ def _write_tables(con, snapshots: dict[str, int], merged: Merged) -> dict[str, d
         tables = merged.rows.get(account, {})
         # a table listed for some keys is stored even with no row: one user's empty list-access-keys is data
         listed = {t for t, keys in merged.listed.get(account, {}).items() if keys}
-        for table in sorted(merged.covers.get(account, set()) | {t for t, rows in tables.items() if rows} | listed):
+        carried = set(merged.carried.get(account, {}))
+        for table in sorted(merged.covers.get(account, set()) | {t for t, rows in tables.items() if rows} | listed
+                            | carried):
             batches[table].append((account, list(tables.get(table, {}).items())))
     written: dict[str, dict[str, int]] = {account: {} for account in snapshots}
     for table, accounts in batches.items():
@@ -1272,6 +1287,10 @@ def _write_tables(con, snapshots: dict[str, int], merged: Merged) -> dict[str, d
             raise _batch_not_stored(exc, accounts, merged) from None
         for (account, _keyed), count in zip(accounts, counts):
             written[account][table] = count
+            if table in merged.carried.get(account, {}):
+                written[account][table] += carry.carry_rows(con, table, snapshots[account],
+                                                            merged.carried[account][table][0],
+                                                            merged.listed.get(account, {}).get(table, set()))
     for account in written:
         written[account] = dict(sorted(written[account].items()))
     db.record_coverage(con, [(snapshots[account], table, count)
@@ -1310,7 +1329,19 @@ def _not_stored(exc: db.RowsNotStored, account: str, keyed: list[tuple[tuple, di
                       f"stored: {exc.reason}; nothing was written")
 
 
-def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSummary, tables_written, manifests, as_of) -> None:
+def _carried_entry(con, table: str, earlier: int, earlier_as_of) -> dict:
+    """The sources entry of a table whose rows the snapshot kept from an earlier whole listing (``carry``), with the
+    keys that listing listed whole."""
+    entry = {"path": None, "name": f"snapshot {earlier}: {table}", "sha256": None, "format": carry.CARRIED_FORMAT,
+             "snapshot_id": earlier, "table": table, "as_of": _iso(earlier_as_of),
+             "as_of_source": f"rows of {table} kept from snapshot {earlier}"}
+    if keys := carry.listed_keys(con, earlier, table):
+        entry["listed"] = {table: sorted(keys)}
+    return entry
+
+
+def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSummary, tables_written, manifests, as_of,
+                      carried) -> None:
     """Record each snapshot's sources and as-of time once the CloudTrail loader has said which accounts it saw."""
     per_file = summary.events.get("files") or {}
     newest = {a: _iso(t) for a, t in (summary.events.get("newest_event_time") or {}).items()}
@@ -1323,12 +1354,14 @@ def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSumma
     else:
         counts = {}
     sources = {account: [f for f in iam_files + event_files if account in f.accounts] for account in snapshots}
-    times = snapshot_times(con, snapshots, sources, newest, as_of, summary.warnings)
+    times = snapshot_times(con, snapshots, sources, newest, as_of, summary.warnings, carried)
     load_count = load_counts(summary)
     for account, snapshot_id in snapshots.items():
         entries = [f.source_entry() | _event_counts(f, per_file) for f in sources[account]]
 
         entries += [m.source_entry(account, sha256_file(m.path)) for m in manifests if account in m.accounts]
+        entries += [_carried_entry(con, table, earlier, earlier_as_of)
+                    for table, (earlier, earlier_as_of) in sorted(carried.get(account, {}).items())]
         snapshot_as_of, how = times[account]
         entries.append({"path": None, "sha256": None, "format": AS_OF_FORMAT, "as_of": snapshot_as_of, "as_of_source": how,
                         "load_counts": load_count})
