@@ -123,3 +123,19 @@ def test_a_later_part_over_a_partial_table_stays_partial(tmp_path):
     load_paths(con, [DATA / "later" / "get-user-alice.json"], as_of="2024-07-02")
     assert "get-user describes one resource" in partial(con)["aws_iam_user"]
     assert con.execute("select count(*) from history.aws_iam_user").fetchone()[0] == 2  # one row per snapshot
+
+
+def test_a_policy_version_alone_names_its_policy(tmp_path):
+    con = db.connect(str(tmp_path / "a.duckdb"))
+    load_paths(con, [DATA / "later" / "get-policy-version.json"], as_of="2024-07-01")
+    assert con.execute("select name, title, is_aws_managed, default_version_id, policy_std ->> '$.Statement[0].Action[0]' "
+                       "from aws_iam_policy").fetchall() == [("deploy-artifacts", "deploy-artifacts", False, "v2",
+                                                              "s3:putobject")]  # policy_std lowercases actions, as Steampipe
+
+
+def test_a_status_beside_shadow_trails_names_each_trail_once(tmp_path):
+    con = db.connect(str(tmp_path / "a.duckdb"))
+    summary = load_paths(con, [DATA / "shadow-trails"], as_of="2024-07-01")
+    assert con.execute("select count(*) from aws_cloudtrail_trail where name = 'audit-eu'").fetchone()[0] == 2
+    (reason,) = [reason for path, reason in summary.skipped if path.endswith("get-trail-status.json")]
+    assert "2 are loaded from its folder: audit-eu, management-events;" in reason

@@ -733,7 +733,8 @@ def _unplaced(fragment: Fragment, f: SourceFile, candidates: list[tuple], merged
         found = "which no file of the load lists" if not candidates else f"which {len(candidates)} loaded rows match"
         return f"{f.format} output is about {what} {named}, {found}; load it with the output that lists it"
     rows = merged.rows[fragment.account_id][fragment.table]
-    names = sorted(rows[k].get("name") or (rows[k].get("arn") or "").rsplit("/", 1)[-1] for k in candidates)
+    # a trail listed in several regions (shadow trails) is one trail
+    names = sorted({rows[k].get("name") or (rows[k].get("arn") or "").rsplit("/", 1)[-1] for k in candidates})
     found = (f"{len(names)} are loaded from its folder: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}"
              if names else f"no {what} of its file's name or folder is loaded")
     return (f"{f.format} output names no {what} and {found}; it describes one {what}: name the file after it "

@@ -670,7 +670,9 @@ def parse_policy_version(doc: dict, path: Path) -> Parsed | str:
         return f"get-policy-version output names no policy (add PolicyArn), so it cannot be attributed; {GAAD_INSTEAD}"
     if not version.get("IsDefaultVersion"):
         return f"get-policy-version output is version {version.get('VersionId')} of {arn}, not its default version"
-    fields = {"arn": arn, "default_version_id": version.get("VersionId"),
+    name = arn.rsplit("/", 1)[-1] if ":policy/" in arn else None  # a policy's ARN ends in its name
+    fields = {"arn": arn, "name": name, "title": name, "default_version_id": version.get("VersionId"),
+              "is_aws_managed": bool(arn_parts(arn) and arn_parts(arn)["account_id"] == "aws"),
               **_documents("policy", "policy_std", version.get("Document"), f"policy {arn}", keep_text=True), **arn_columns(arn)}
     return Parsed("iam:get-policy-version",
                   fragments=[Fragment("aws_iam_policy", (arn,), fields, arn_account(arn))])
