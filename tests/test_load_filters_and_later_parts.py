@@ -139,3 +139,10 @@ def test_a_status_beside_shadow_trails_names_each_trail_once(tmp_path):
     assert con.execute("select count(*) from aws_cloudtrail_trail where name = 'audit-eu'").fetchone()[0] == 2
     (reason,) = [reason for path, reason in summary.skipped if path.endswith("get-trail-status.json")]
     assert "2 are loaded from its folder: audit-eu, management-events;" in reason
+
+
+def test_a_listing_of_unassigned_virtual_mfa_devices_only_warns(tmp_path):
+    summary = load_paths(db.connect(str(tmp_path / "a.duckdb")), [DATA / "list-virtual-mfa-devices-unassigned.json"],
+                         as_of="2024-07-01")
+    assert any("every virtual MFA device list-virtual-mfa-devices lists is unassigned: if it was saved with "
+               "--assignment-status Unassigned" in w for w in summary.warnings)

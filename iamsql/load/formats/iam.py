@@ -735,9 +735,17 @@ def filters_left_no_trace(parsed: Parsed, path: Path) -> None:
     nothing): the table is partial. Other filters are not proven by the rows, so they only warn, from two rows on
     (one row tells nothing): customer managed policies all attached (``--scope Local --only-attached``, or an
     account that attaches them all), and rows whose paths all lie under one path other than ``/``
-    (``--path-prefix``, or an account that keeps them there). An output with no AWS managed policy (``--scope
-    Local``) holds the customer managed ones whole; the table then has no AWS managed row."""
+    (``--path-prefix``, or an account that keeps them there), and virtual MFA devices all unassigned
+    (``--assignment-status Unassigned``, which leaves out the root user's device). An output with no AWS managed
+    policy (``--scope Local``) holds the customer managed ones whole; the table then has no AWS managed row."""
     fmt = parsed.format.removeprefix("placebo:")
+    if fmt == "iam:list-virtual-mfa-devices" and "aws_iam_virtual_mfa_device" not in parsed.partial:
+        devices = [f.fields for f in parsed.fragments if f.table == "aws_iam_virtual_mfa_device"]
+        if len(devices) > 1 and all(device.get("assignment_status") == "Unassigned" for device in devices):
+            parsed.warnings.append(f"{path}: every virtual MFA device list-virtual-mfa-devices lists is unassigned: if "
+                                   "it was saved with --assignment-status Unassigned, the devices assigned to users "
+                                   "and to the root user are missing; load the listing without it")
+        return
     if fmt not in PATH_FILTERED or PATH_FILTERED[fmt][0] in parsed.partial:
         return
     table, kind, kinds = PATH_FILTERED[fmt]
