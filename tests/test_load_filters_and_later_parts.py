@@ -146,3 +146,17 @@ def test_a_listing_of_unassigned_virtual_mfa_devices_only_warns(tmp_path):
                          as_of="2024-07-01")
     assert any("every virtual MFA device list-virtual-mfa-devices lists is unassigned: if it was saved with "
                "--assignment-status Unassigned" in w for w in summary.warnings)
+
+
+def test_entities_fewer_than_the_attachment_count_are_not_the_policys_whole_row(tmp_path):
+    con = db.connect(str(tmp_path / "a.duckdb"))
+    folder = DATA / "entity-filter"
+    summary = load_paths(con, [folder], account_id=ACCOUNT, as_of="2024-07-01")
+    assert any("lists 1 entities of arn:aws:iam::aws:policy/AWSCloudShellFullAccess, whose AttachmentCount is 2" in w
+               for w in summary.warnings)
+    assert con.execute("select whole from iamsql_partial where table_name = 'aws_iam_policy_attachment'"
+                       ).fetchone()[0] == []
+    alone = db.connect(str(tmp_path / "b.duckdb"))  # without the count, nothing tells the filter
+    load_paths(alone, [folder / "list-entities-for-policy.json"], account_id=ACCOUNT, as_of="2024-07-01")
+    assert alone.execute("select whole from iamsql_partial where table_name = 'aws_iam_policy_attachment'"
+                         ).fetchone()[0] == ["arn:aws:iam::aws:policy/AWSCloudShellFullAccess"]

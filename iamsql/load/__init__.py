@@ -652,6 +652,7 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str,
                 merged.covers[account].add(table)
         for table in tables.keys() & complete[account] - regional_cut[account]:
             del tables[table]
+    _entities_cut(merged, files, warnings)
     placed = {f.path for f in files if any(fragment.key is not None for fragment in f.parsed.fragments)}
     unplaced: dict[Path, str] = {}
     for fragment, f in pending:
@@ -667,6 +668,32 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str,
         else:
             merged.unplaced[path] = reason
     return merged
+
+
+def _entities_cut(merged: Merged, files: list[SourceFile], warnings: list[str]) -> None:
+    """A policy whose list-entities-for-policy pages hold fewer entities than its own ``AttachmentCount`` (from
+    list-policies or get-policy in the load) was listed with ``--entity-filter``, ``--path-prefix`` or
+    ``--policy-usage-filter PermissionsBoundary``, which the output does not name: its attachment row is not whole."""
+    table = "aws_iam_policy_attachment"
+    for account, tables in merged.listed.items():
+        counts = {row.get("arn"): row.get("attachment_count") for row in merged.rows[account].get("aws_iam_policy", {}).values()}
+        held: dict[str, set[str]] = defaultdict(set)
+        for page in merged.rows[account].get(table, {}).values():
+            for column in iam.ENTITY_LISTS:
+                held[page.get("policy_arn")] |= {json.dumps(entity, sort_keys=True) for entity in page.get(column) or []}
+        short = {arn for arn in tables.get(table, set()) if arn in held and isinstance(counts.get(arn), int)
+                 and counts[arn] > len(held[arn])}
+        for arn in sorted(short):
+            warnings.append(f"account {account}: list-entities-for-policy lists {len(held[arn])} entities of {arn}, "
+                            f"whose AttachmentCount is {counts[arn]}: it was asked with --entity-filter, --path-prefix "
+                            "or --policy-usage-filter, so the policy's holders are known only in part")
+        tables[table] -= short
+        for f in files:
+            if account in f.accounts and short & f.parsed.listed_for.get(table, set()):
+                f.parsed.listed_for[table] = f.parsed.listed_for[table] - short
+                f.listed[table] = sorted(f.parsed.listed_for[table])
+                if not f.listed[table]:
+                    del f.listed[table]
 
 
 GAAD_TABLES = ("aws_iam_user", "aws_iam_group", "aws_iam_role", "aws_iam_policy")
