@@ -42,6 +42,17 @@ def test_an_empty_policies_list_is_skipped_and_covers_no_table(tmp_path):
     assert "aws_organizations_policy" not in latest(con)
 
 
+def test_an_empty_policies_list_named_after_a_target_is_that_targets(tmp_path):
+    exports = tmp_path / "exports"
+    (exports / "list-policies-for-target").mkdir(parents=True)
+    shutil.copy(DATA / "list-policies-empty.json", exports / "list-policies-for-target" / "ou-ab12-cd34ef56.json")
+    shutil.copy(DATA / "earlier" / "get-account-authorization-details.json", exports)
+    con = db.connect(str(tmp_path / "a.duckdb"))
+    summary = load_paths(con, [exports], as_of="2024-07-01")
+    assert summary.skipped == [] and "organizations:list-policies-for-target" in [f.format for f in summary.files]
+    assert "aws_iam_policy" in latest(con) and partial(con) == {}  # IAM's policies: the authorization details'
+
+
 def test_an_empty_policies_list_named_alone_is_an_error(tmp_path):
     with pytest.raises(InputError, match="empty list-policies output that names no policy type"):
         load_paths(db.connect(str(tmp_path / "a.duckdb")), [DATA / "list-policies-empty.json"],

@@ -245,6 +245,12 @@ def parse_list_policies(doc: dict, path: Path) -> Parsed:
     return Parsed("organizations:list-policies", covers={POLICY}, fragments=[policy_fragment(s) for s in summaries])
 
 
+def parse_empty_policies(doc: dict, path: Path) -> Parsed | str:
+    """An empty ``Policies`` list: one target's ``list-policies-for-target`` when its file is named after the target
+    (``list-policies-for-target/ou-ab12-cd34ef56.json``), else nothing can be told of it (``EMPTY_POLICIES_REASON``)."""
+    return parse_list_policies(doc, path) if _subject(doc, "TargetId", "target", path) else EMPTY_POLICIES_REASON
+
+
 def parse_describe_policy(doc: dict, path: Path) -> Parsed:
     policy = doc["Policy"]
     summary = policy.get("PolicySummary") or {}
@@ -295,7 +301,7 @@ FORMATS: list[Format] = [
     Format("organizations:list-children", is_list("Children", item="Id"), parse_list_children),
     Format("organizations:list-parents", is_list("Parents", item="Id"), parse_list_parents),
     Format("organizations:list-policies", _org_policies, parse_list_policies),
-    Format(EMPTY_POLICIES, empty_policies, lambda doc, path: EMPTY_POLICIES_REASON),
+    Format(EMPTY_POLICIES, empty_policies, parse_empty_policies),
     Format("organizations:describe-policy",
            lambda d: isinstance(d.get("Policy"), dict) and isinstance(d["Policy"].get("PolicySummary"), dict),
            parse_describe_policy),
