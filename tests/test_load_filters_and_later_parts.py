@@ -171,3 +171,10 @@ def test_entities_fewer_than_the_attachment_count_are_not_the_policys_whole_row(
     load_paths(alone, [folder / "list-entities-for-policy.json"], account_id=ACCOUNT, as_of="2024-07-01")
     assert alone.execute("select whole from iamsql_partial where table_name = 'aws_iam_policy_attachment'"
                          ).fetchone()[0] == ["arn:aws:iam::aws:policy/AWSCloudShellFullAccess"]
+
+
+def test_one_users_attached_policies_with_the_user_added_are_skipped_saying_why(tmp_path):
+    with pytest.raises(InputError, match="list-attached-\\*-policies output of user alice is not loaded: it holds that "
+                                         "user's managed policies without its inline policies"):
+        load_paths(db.connect(str(tmp_path / "a.duckdb")), [DATA / "list-attached-user-policies-alice.json"],
+                   account_id=ACCOUNT, as_of="2024-07-01")

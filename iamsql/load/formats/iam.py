@@ -626,6 +626,19 @@ def _unplaceable(command: str, why: str):
     return lambda doc, path: f"{command} output {why}"
 
 
+def _one_owners_policies(doc: dict, path: Path) -> str:
+    """Why list-attached-user-policies / -group-policies / -role-policies is not loaded, with or without the owner
+    added: one owner's managed policies, without the inline ones and group memberships the policy engine needs with
+    them (an owner with an unknown part of its policies would be judged as if it had none)."""
+    owner = next((f"{key.removesuffix('Name').lower()} {doc[key]}" for key in OWNER_KEYS if doc.get(key)), None)
+    if owner is None:
+        return ("list-attached-user-policies / -group-policies / -role-policies output names no user, group or role, "
+                f"so its attachments cannot be attributed; {GAAD_INSTEAD}")
+    return (f"list-attached-*-policies output of {owner} is not loaded: it holds that {owner.split()[0]}'s managed "
+            "policies without its inline policies (and a user's groups), which the policy engine needs with them; "
+            f"{GAAD_INSTEAD}")
+
+
 TAGGED_BY_NAME = {"InstanceProfileName": ("aws_iam_instance_profile", "instance-profile"),
                   "ServerCertificateName": ("aws_iam_server_certificate", "server-certificate")}
 
@@ -814,8 +827,7 @@ FORMATS: list[Format] = [
     Format("iam:list-ssh-public-keys", lambda d: isinstance(d.get("SSHPublicKeys"), list),
            _unplaceable("list-ssh-public-keys", "is not loaded: no table holds SSH public keys")),
     Format("iam:list-attached-policies", lambda d: isinstance(d.get("AttachedPolicies"), list),
-           _unplaceable("list-attached-user-policies / -group-policies / -role-policies",
-                        f"names no user, group or role, so its attachments cannot be attributed; {GAAD_INSTEAD}")),
+           _one_owners_policies),
     Format("iam:list-inline-policy-names", lambda d: isinstance(d.get("PolicyNames"), list),
            _unplaceable("list-user-policies / list-group-policies / list-role-policies",
                         f"gives policy names without their owner or documents; {GAAD_INSTEAD}")),
