@@ -178,3 +178,10 @@ def test_one_users_attached_policies_with_the_user_added_are_skipped_saying_why(
                                          "user's managed policies without its inline policies"):
         load_paths(db.connect(str(tmp_path / "a.duckdb")), [DATA / "list-attached-user-policies-alice.json"],
                    account_id=ACCOUNT, as_of="2024-07-01")
+
+
+def test_a_later_role_filtered_output_refreshes_the_roles_and_keeps_the_users(earlier):
+    load_paths(earlier, [DATA / "gaad-filter-role.json"], as_of="2024-07-02")
+    assert earlier.execute("select name from aws_iam_user order by 1").fetchall() == [("alice",), ("bob",)]
+    assert earlier.execute("select name from aws_iam_role").fetchall() == [("deployer",)]
+    assert partial(earlier) == {}  # each table whole: the roles listed now, the users and groups listed before
