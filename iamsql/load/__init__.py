@@ -703,8 +703,8 @@ FILTERED_EMPTY = ("an empty list of a get-account-authorization-details output a
 
 def _filtered_details(files: list[SourceFile], cut: set[tuple[str, str, str | None]]) -> dict[str, dict[str, str]]:
     """account -> table -> why: the lists of the account's get-account-authorization-details pages (all of them
-    loaded) that say nothing because the output was asked with ``--filter``, which AWS answers with an empty list for
-    each entity type left out, as it does for an account without such entities. The output proves a filter when an
+    loaded) that say nothing because the output was asked with ``--filter``, which may answer with an empty list for
+    each entity type left out, as for an account without such entities. The output proves a filter when an
     entity holds a managed policy that ``Policies`` does not list (a whole output lists every attached one) or a
     user is in a group that ``GroupDetailList`` does not list. Then its empty lists are partial, and so are
     ``Policies`` when a customer managed policy is missing from it (``--filter`` without ``LocalManagedPolicy``;
