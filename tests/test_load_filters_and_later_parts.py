@@ -185,3 +185,9 @@ def test_a_later_role_filtered_output_refreshes_the_roles_and_keeps_the_users(ea
     assert earlier.execute("select name from aws_iam_user order by 1").fetchall() == [("alice",), ("bob",)]
     assert earlier.execute("select name from aws_iam_role").fetchall() == [("deployer",)]
     assert partial(earlier) == {}  # each table whole: the roles listed now, the users and groups listed before
+
+
+def test_delegated_administrators_are_recognised_and_skipped_saying_why(tmp_path):
+    with pytest.raises(InputError, match="list-delegated-administrators output is not loaded: no iamsql table holds"):
+        load_paths(db.connect(str(tmp_path / "a.duckdb")), [DATA / "list-delegated-administrators.json"],
+                   as_of="2024-07-01")

@@ -308,6 +308,12 @@ FORMATS: list[Format] = [
     Format("organizations:list-tags-for-resource",
            lambda d: isinstance(d.get("Tags"), list) and isinstance(d.get("ResourceId"), str), parse_list_tags),
     Format("organizations:list-targets-for-policy", is_list("Targets", item="TargetId"), parse_list_targets),
+    Format("organizations:list-delegated-administrators", is_list("DelegatedAdministrators"),
+           lambda doc, path: ("list-delegated-administrators output is not loaded: no iamsql table holds delegated "
+                              "administrators (the member accounts are in list-accounts)")),
+    Format("organizations:list-delegated-services-for-account", is_list("DelegatedServices"),
+           lambda doc, path: ("list-delegated-services-for-account output is not loaded: no iamsql table holds the "
+                              "services delegated to an account")),
 ]
 
 
