@@ -72,17 +72,25 @@ def test_a_role_filtered_authorization_details_output_leaves_users_groups_and_po
     load_paths(con, [DATA / "gaad-filter-role.json"], as_of="2024-07-01")
     gaps = partial(con)
     assert set(gaps) == {"aws_iam_user", "aws_iam_group", "aws_iam_policy", "aws_iam_policy_attachment"}
-    assert "arn:aws:iam::aws:policy/ReadOnlyAccess, which its Policies does not list" in gaps["aws_iam_user"]
+    assert "its entities hold arn:aws:iam::aws:policy/ReadOnlyAccess, and its Policies is empty" in gaps["aws_iam_user"]
     assert "aws_iam_role" not in gaps  # the roles it lists are every role of the account
     assert con.execute("select name from aws_iam_role").fetchall() == [("deployer",)]
 
 
-def test_an_output_without_aws_managed_policies_holds_the_customer_managed_ones_whole(tmp_path):
+def test_a_user_filtered_output_is_proven_by_its_users_groups(tmp_path):
+    con = db.connect(str(tmp_path / "a.duckdb"))
+    load_paths(con, [DATA / "gaad-filter-user.json"], as_of="2024-07-01")
+    gaps = partial(con)
+    assert set(gaps) == {"aws_iam_group", "aws_iam_role", "aws_iam_policy", "aws_iam_policy_attachment"}
+    assert "its users are in group operators, and its GroupDetailList is empty" in gaps["aws_iam_role"]
+
+
+def test_policies_listing_some_of_the_held_ones_prove_no_filter(tmp_path):
+    """Without AWSManagedPolicy, or a hand-trimmed example: it cannot be told which, so its empty RoleDetailList is
+    taken for an account without roles."""
     con = db.connect(str(tmp_path / "a.duckdb"))
     load_paths(con, [DATA / "gaad-filter-without-aws-managed.json"], as_of="2024-07-01")
-    gaps = partial(con)
-    # ReadOnlyAccess, held by carol, is not in Policies: a --filter output, whose empty RoleDetailList says nothing
-    assert set(gaps) == {"aws_iam_role", "aws_iam_policy_attachment"}
+    assert partial(con) == {}
     assert con.execute("select arn from aws_iam_policy").fetchall() == [
         ("arn:aws:iam::111122223333:policy/deploy-artifacts",)]
 

@@ -704,12 +704,11 @@ FILTERED_EMPTY = ("an empty list of a get-account-authorization-details output a
 def _filtered_details(files: list[SourceFile], cut: set[tuple[str, str, str | None]]) -> dict[str, dict[str, str]]:
     """account -> table -> why: the lists of the account's get-account-authorization-details pages (all of them
     loaded) that say nothing because the output was asked with ``--filter``, which may answer with an empty list for
-    each entity type left out, as for an account without such entities. The output proves a filter when an
-    entity holds a managed policy that ``Policies`` does not list (a whole output lists every attached one) or a
-    user is in a group that ``GroupDetailList`` does not list. Then its empty lists are partial, and so are
-    ``Policies`` when a customer managed policy is missing from it (``--filter`` without ``LocalManagedPolicy``;
-    without ``AWSManagedPolicy`` only, it holds the customer managed ones whole, as ``list-policies --scope Local``)
-    and the attachments, when an entity list is empty."""
+    each entity type left out, as for an account without such entities. The output proves a filter when its entities
+    hold managed policies and its ``Policies`` is empty (a whole output lists every attached one), or its users are in
+    groups and its ``GroupDetailList`` is empty. Then each of its empty lists is partial, and so are the attachments
+    when an entity list is empty. (A ``Policies`` that lists some of the policies held and not others is also what a
+    hand-trimmed or inconsistent example looks like: it proves nothing.)"""
     rows: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {table: [] for table in GAAD_TABLES})
     covered: dict[str, set[str]] = defaultdict(set)
     for f in files:
@@ -721,33 +720,23 @@ def _filtered_details(files: list[SourceFile], cut: set[tuple[str, str, str | No
                         rows[account][fragment.table].append(fragment.fields)
     found: dict[str, dict[str, str]] = {}
     for account, tables in rows.items():
-        held = {arn for table in GAAD_TABLES[:3] for row in tables[table] for arn in row.get("attached_policy_arns") or []}
-        unlisted = sorted(held - {row.get("arn") for row in tables["aws_iam_policy"]})
-        outside = sorted({name for row in tables["aws_iam_user"] for name in row.get("__group_names") or []}
-                         - {row.get("name") for row in tables["aws_iam_group"]})
-        proofs = {}
-        if unlisted and "aws_iam_policy" in covered[account]:
-            proofs["aws_iam_policy"] = f"its entities hold {unlisted[0]}, which its Policies does not list"
-        if outside and "aws_iam_group" in covered[account]:
-            proofs["aws_iam_group"] = f"its users are in group {outside[0]}, which its GroupDetailList does not list"
+        held = sorted({arn for table in GAAD_TABLES[:3] for row in tables[table]
+                       for arn in row.get("attached_policy_arns") or []})
+        groups = sorted({name for row in tables["aws_iam_user"] for name in row.get("__group_names") or []})
+        proofs = []
+        if held and not tables["aws_iam_policy"] and "aws_iam_policy" in covered[account]:
+            proofs.append(f"its entities hold {held[0]}, and its Policies is empty")
+        if groups and not tables["aws_iam_group"] and "aws_iam_group" in covered[account]:
+            proofs.append(f"its users are in group {groups[0]}, and its GroupDetailList is empty")
         if not proofs:
             continue
-        proof = "; ".join(proofs.values())
-        lists = {table: FILTERED_EMPTY.format(proof=proof) for table in GAAD_TABLES
+        lists = {table: FILTERED_EMPTY.format(proof="; ".join(proofs)) for table in GAAD_TABLES
                  if table in covered[account] and not tables[table]}
-        if "aws_iam_group" in proofs:
-            lists["aws_iam_group"] = f"get-account-authorization-details output asked with --filter: {proof}"
-        local = [arn for arn in unlisted if not arn.split(":")[4] == "aws"]
-        if local and "aws_iam_policy" in proofs:
-            lists["aws_iam_policy"] = (f"get-account-authorization-details output asked with --filter without "
-                                       f"LocalManagedPolicy: its entities hold {local[0]}, which its Policies does "
-                                       "not list")
         if lists.keys() & set(GAAD_TABLES[:3]):
             lists["aws_iam_policy_attachment"] = ("get-account-authorization-details output asked with --filter that "
                                                   "left out users, groups or roles does not say who holds the managed "
                                                   "policies")
-        if lists:
-            found[account] = lists
+        found[account] = lists
     return found
 
 
