@@ -23,6 +23,8 @@ the newest past time inside the file (CreateDate, PasswordLastUsed, LastUsedDate
 CloudTrail's newest event time; else the newest such time of the whole load; else the account's previous
 snapshot; else the load fails asking for ``--as-of``. How it was found is recorded as the ``sources`` entry with
 ``format`` ``iamsql:as-of`` (its ``as_of_source`` says it in words); each file entry has its own ``as_of_source``.
+A table the load holds only part of over an earlier whole listing of the account keeps that listing's other rows
+(``carry``), recorded as an ``iamsql:carried`` entry whose snapshot's time counts as a file's.
 """
 
 from __future__ import annotations
