@@ -1158,7 +1158,8 @@ def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progr
     merged.carried = carry.earlier_whole(con, merged.partial)
     for account, tables in sorted(merged.carried.items()):
         for table, (snapshot_id, _) in sorted(tables.items()):
-            parts = ", ".join(f.name or f.path.name for f, _ in merged.partial[account].pop(table))
+            names = [f.name or f.path.name for f, _ in merged.partial[account].pop(table)]
+            parts = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
             summary.warnings.append(f"account {account}: {parts} holds part of {table}: it updates the whole listing of "
                                     f"snapshot {snapshot_id}, whose other rows the new snapshot keeps")
     summary.warnings += [f"account {account}: every {fmt.split(':')[-1]} {'page' if fmt == GAAD else 'output'}"
