@@ -102,10 +102,10 @@ def test_get_function_gives_the_function_its_tags_and_a_version_is_no_function(c
     (tmp_path / "get-function-configuration.json").write_text(json.dumps(function["Configuration"]))
     summary = load.load_paths(con, [tmp_path / "get-function-configuration.json"])
     assert [f.format for f in summary.files] == ["lambda:get-function-configuration"]
-    assert rows(con, "select table_name, reason from iamsql_partial") == [  # it lists no other function
-        ("aws_lambda_function",
-         "get-function-configuration.json: get-function-configuration describes one resource, not every one of the "
-         "account")]
+    # it lists no other function: it updates the earlier whole listing, whose tags it does not give
+    assert rows(con, "select count(*) from iamsql_partial") == [(0,)]
+    assert rows(con, "select name, tags->>'team', snapshot_id from aws_lambda_function") == [
+        ("thumbnailer", "media", summary.snapshots[0]["snapshot_id"])]
     version = {**function["Configuration"], "Version": "2", "FunctionArn": function["Configuration"]["FunctionArn"] + ":2"}
     (tmp_path / "version.json").write_text(json.dumps({**function, "Configuration": version}))
     with pytest.raises(InputError, match="version 2 of function thumbnailer; aws_lambda_function holds each function's"):

@@ -23,6 +23,8 @@ the newest past time inside the file (CreateDate, PasswordLastUsed, LastUsedDate
 CloudTrail's newest event time; else the newest such time of the whole load; else the account's previous
 snapshot; else the load fails asking for ``--as-of``. How it was found is recorded as the ``sources`` entry with
 ``format`` ``iamsql:as-of`` (its ``as_of_source`` says it in words); each file entry has its own ``as_of_source``.
+A table the load holds only part of over an earlier whole listing of the account keeps that listing's other rows
+(``carry``), recorded as an ``iamsql:carried`` entry whose snapshot's time counts as a file's.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from iamsql.common.arns import arn_account, arn_parts
 from iamsql.common.files import sha256_file
 from iamsql.common.paths import walk
 from iamsql.errors import NOTHING_LOADED, BrokenFileError, DatabaseError, IamsqlError, InputError, first_line
+from iamsql.load import carry
 from iamsql.load.formats import (
     cli_output,
     cloudtrail,
@@ -543,6 +546,8 @@ class Merged:
         self.listed: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         # the files none of whose rows could be placed (a get-trail-status output beside several trails), with why
         self.unplaced: dict[Path, str] = {}
+        # account -> table -> (snapshot id, as_of) of the earlier whole listing the load's part of the table updates
+        self.carried: dict[str, dict[str, tuple]] = {}
 
     def gaps(self, account: str) -> list[dict]:
         """The snapshot ``gaps`` entries of the tables the account's files hold only part of."""
@@ -612,6 +617,7 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str,
     pending: list[tuple[Fragment, SourceFile]] = []
     complete: dict[str, set[str]] = defaultdict(set)
     regional_cut: dict[str, set[str]] = defaultdict(set)  # a whole listing of another region does not give the rest
+    filtered = _filtered_details(files, cut)
     for f in files:
         for account in f.accounts:
             merged.covers[account] |= f.parsed.covers
@@ -621,6 +627,8 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str,
                 partial = dict.fromkeys(f.parsed.covers | partial.keys(), LAST_PAGE_MISSING)
                 if key[2]:
                     regional_cut[account] |= partial.keys()
+            elif key[1] == GAAD and filtered.get(account):
+                partial = {**partial, **filtered[account]}
             complete[account] |= f.parsed.covers - partial.keys()
             for table, reason in partial.items():
                 merged.partial[account].setdefault(table, []).append((f, reason))
@@ -646,6 +654,7 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str,
                 merged.covers[account].add(table)
         for table in tables.keys() & complete[account] - regional_cut[account]:
             del tables[table]
+    _entities_cut(merged, files, warnings)
     placed = {f.path for f in files if any(fragment.key is not None for fragment in f.parsed.fragments)}
     unplaced: dict[Path, str] = {}
     for fragment, f in pending:
@@ -663,6 +672,76 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str,
     return merged
 
 
+def _entities_cut(merged: Merged, files: list[SourceFile], warnings: list[str]) -> None:
+    """A policy whose list-entities-for-policy pages hold fewer entities than its own ``AttachmentCount`` (from
+    list-policies or get-policy in the load) was listed with ``--entity-filter``, ``--path-prefix`` or
+    ``--policy-usage-filter PermissionsBoundary``, which the output does not name: its attachment row is not whole."""
+    table = "aws_iam_policy_attachment"
+    for account, tables in merged.listed.items():
+        counts = {row.get("arn"): row.get("attachment_count") for row in merged.rows[account].get("aws_iam_policy", {}).values()}
+        held: dict[str, set[str]] = defaultdict(set)
+        for page in merged.rows[account].get(table, {}).values():
+            for column in iam.ENTITY_LISTS:
+                held[page.get("policy_arn")] |= {json.dumps(entity, sort_keys=True) for entity in page.get(column) or []}
+        short = {arn for arn in tables.get(table, set()) if arn in held and isinstance(counts.get(arn), int)
+                 and counts[arn] > len(held[arn])}
+        for arn in sorted(short):
+            warnings.append(f"account {account}: list-entities-for-policy lists {len(held[arn])} entities of {arn}, "
+                            f"whose AttachmentCount is {counts[arn]}: it was asked with --entity-filter, --path-prefix "
+                            "or --policy-usage-filter, so the policy's holders are known only in part")
+        tables[table] -= short
+        for f in files:
+            if account in f.accounts and short & f.parsed.listed_for.get(table, set()):
+                f.parsed.listed_for[table] = f.parsed.listed_for[table] - short
+                f.listed[table] = sorted(f.parsed.listed_for[table])
+                if not f.listed[table]:
+                    del f.listed[table]
+
+
+GAAD_TABLES = ("aws_iam_user", "aws_iam_group", "aws_iam_role", "aws_iam_policy")
+FILTERED_EMPTY = ("an empty list of a get-account-authorization-details output asked with --filter ({proof}), which "
+                  "says nothing of the entities the filter left out")
+
+
+def _filtered_details(files: list[SourceFile], cut: set[tuple[str, str, str | None]]) -> dict[str, dict[str, str]]:
+    """account -> table -> why: the lists of the account's get-account-authorization-details pages (all of them
+    loaded) that say nothing because the output was asked with ``--filter``, which may answer with an empty list for
+    each entity type left out, as for an account without such entities. The output proves a filter when its entities
+    hold managed policies and its ``Policies`` is empty (a whole output lists every attached one), or its users are in
+    groups and its ``GroupDetailList`` is empty. Then each of its empty lists is partial, and so are the attachments
+    when an entity list is empty. (A ``Policies`` that lists some of the policies held and not others is also what a
+    hand-trimmed or inconsistent example looks like: it proves nothing.)"""
+    rows: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {table: [] for table in GAAD_TABLES})
+    covered: dict[str, set[str]] = defaultdict(set)
+    for f in files:
+        for account in f.accounts:
+            if f.format.removeprefix("placebo:") == GAAD and listing(f, account) not in cut:
+                covered[account] |= f.parsed.covers
+                for fragment in f.parsed.fragments:
+                    if fragment.table in GAAD_TABLES:
+                        rows[account][fragment.table].append(fragment.fields)
+    found: dict[str, dict[str, str]] = {}
+    for account, tables in rows.items():
+        held = sorted({arn for table in GAAD_TABLES[:3] for row in tables[table]
+                       for arn in row.get("attached_policy_arns") or []})
+        groups = sorted({name for row in tables["aws_iam_user"] for name in row.get("__group_names") or []})
+        proofs = []
+        if held and not tables["aws_iam_policy"] and "aws_iam_policy" in covered[account]:
+            proofs.append(f"its entities hold {held[0]}, and its Policies is empty")
+        if groups and not tables["aws_iam_group"] and "aws_iam_group" in covered[account]:
+            proofs.append(f"its users are in group {groups[0]}, and its GroupDetailList is empty")
+        if not proofs:
+            continue
+        lists = {table: FILTERED_EMPTY.format(proof="; ".join(proofs)) for table in GAAD_TABLES
+                 if table in covered[account] and not tables[table]}
+        if lists.keys() & set(GAAD_TABLES[:3]):
+            lists["aws_iam_policy_attachment"] = ("get-account-authorization-details output asked with --filter that "
+                                                  "left out users, groups or roles does not say who holds the managed "
+                                                  "policies")
+        found[account] = lists
+    return found
+
+
 def _unplaced(fragment: Fragment, f: SourceFile, candidates: list[tuple], merged: Merged) -> str:
     """Why an output that names no owner (AWS's get-trail-status answers for the one trail its request named) is
     not loaded: which of the loaded resources it could be about, and how to say which one it is."""
@@ -672,7 +751,8 @@ def _unplaced(fragment: Fragment, f: SourceFile, candidates: list[tuple], merged
         found = "which no file of the load lists" if not candidates else f"which {len(candidates)} loaded rows match"
         return f"{f.format} output is about {what} {named}, {found}; load it with the output that lists it"
     rows = merged.rows[fragment.account_id][fragment.table]
-    names = sorted(rows[k].get("name") or (rows[k].get("arn") or "").rsplit("/", 1)[-1] for k in candidates)
+    # a trail listed in several regions (shadow trails) is one trail
+    names = sorted({rows[k].get("name") or (rows[k].get("arn") or "").rsplit("/", 1)[-1] for k in candidates})
     found = (f"{len(names)} are loaded from its folder: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}"
              if names else f"no {what} of its file's name or folder is loaded")
     return (f"{f.format} output names no {what} and {found}; it describes one {what}: name the file after it "
@@ -956,11 +1036,14 @@ CLOCK_SKEW = timedelta(days=1)
 
 
 def snapshot_times(con, snapshots: dict[str, int], sources: dict[str, list[SourceFile]], newest_events: dict[str, str],
-                   as_of: str | None, warnings: list[str]) -> dict[str, tuple[str, str]]:
-    """(as_of, how it was found) per account; see the module docstring for the order."""
+                   as_of: str | None, warnings: list[str], carried: dict[str, dict[str, tuple]]) -> dict[str, tuple[str, str]]:
+    """(as_of, how it was found) per account; see the module docstring for the order. ``carried``: the earlier
+    snapshots whose rows the account's snapshot keeps (``carry``), whose time counts as a file's."""
     candidates: dict[str, list[tuple[datetime, str]]] = {}
     for account in snapshots:
         found = [(_moment(f.as_of), f"{f.as_of_source}: {f.name or f.path.name}") for f in sources[account] if f.as_of]
+        found += [(_moment(_iso(earlier_as_of)), f"the time of snapshot {earlier}, whose rows of {table} it keeps")
+                  for table, (earlier, earlier_as_of) in carried.get(account, {}).items() if earlier_as_of]
         if newest_events.get(account):
             found.append((_moment(newest_events[account]), f"newest CloudTrail event time of {account}"))
         candidates[account] = found
@@ -1072,6 +1155,13 @@ def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progr
     iam_files = _skip_named_or_listed(iam_files, merged.unplaced, named_files, summary)
     for account, tables in merged.rows.items():
         derive(account, tables, merged.formats[account], merged.covers[account] - merged.partial.get(account, {}).keys())
+    merged.carried = carry.earlier_whole(con, merged.partial)
+    for account, tables in sorted(merged.carried.items()):
+        for table, (snapshot_id, _) in sorted(tables.items()):
+            names = [f.name or f.path.name for f, _ in merged.partial[account].pop(table)]
+            parts = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            summary.warnings.append(f"account {account}: {parts} holds part of {table}: it updates the whole listing of "
+                                    f"snapshot {snapshot_id}, whose other rows the new snapshot keeps")
     summary.warnings += [f"account {account}: every {fmt.split(':')[-1]} {'page' if fmt == GAAD else 'output'}"
                          f"{f' of {region}' if region else ''} says "
                          f"{'IsTruncated' if fmt == GAAD else f'there is more ({MORE_PAGES})'}; the last "
@@ -1183,7 +1273,8 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
         for account, snapshot_id in snapshots.items():
             for table, count in tables_written[account].items():
                 summary.rows[table] = summary.rows.get(table, 0) + count
-        _finish_snapshots(con, snapshots, iam_files, event_files, summary, tables_written, manifests, as_of)
+        _finish_snapshots(con, snapshots, iam_files, event_files, summary, tables_written, manifests, as_of,
+                          merged.carried)
 
 
 def _report_times(merged: Merged, as_of: str) -> None:
@@ -1203,7 +1294,9 @@ def _write_tables(con, snapshots: dict[str, int], merged: Merged) -> dict[str, d
         tables = merged.rows.get(account, {})
         # a table listed for some keys is stored even with no row: one user's empty list-access-keys is data
         listed = {t for t, keys in merged.listed.get(account, {}).items() if keys}
-        for table in sorted(merged.covers.get(account, set()) | {t for t, rows in tables.items() if rows} | listed):
+        carried = set(merged.carried.get(account, {}))
+        for table in sorted(merged.covers.get(account, set()) | {t for t, rows in tables.items() if rows} | listed
+                            | carried):
             batches[table].append((account, list(tables.get(table, {}).items())))
     written: dict[str, dict[str, int]] = {account: {} for account in snapshots}
     for table, accounts in batches.items():
@@ -1214,6 +1307,10 @@ def _write_tables(con, snapshots: dict[str, int], merged: Merged) -> dict[str, d
             raise _batch_not_stored(exc, accounts, merged) from None
         for (account, _keyed), count in zip(accounts, counts):
             written[account][table] = count
+            if table in merged.carried.get(account, {}):
+                written[account][table] += carry.carry_rows(con, table, snapshots[account],
+                                                            merged.carried[account][table][0],
+                                                            merged.listed.get(account, {}).get(table, set()))
     for account in written:
         written[account] = dict(sorted(written[account].items()))
     db.record_coverage(con, [(snapshots[account], table, count)
@@ -1252,7 +1349,19 @@ def _not_stored(exc: db.RowsNotStored, account: str, keyed: list[tuple[tuple, di
                       f"stored: {exc.reason}; nothing was written")
 
 
-def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSummary, tables_written, manifests, as_of) -> None:
+def _carried_entry(con, table: str, earlier: int, earlier_as_of) -> dict:
+    """The sources entry of a table whose rows the snapshot kept from an earlier whole listing (``carry``), with the
+    keys that listing listed whole."""
+    entry = {"path": None, "name": f"snapshot {earlier}: {table}", "sha256": None, "format": carry.CARRIED_FORMAT,
+             "snapshot_id": earlier, "table": table, "as_of": _iso(earlier_as_of),
+             "as_of_source": f"rows of {table} kept from snapshot {earlier}"}
+    if keys := carry.listed_keys(con, earlier, table):
+        entry["listed"] = {table: sorted(keys)}
+    return entry
+
+
+def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSummary, tables_written, manifests, as_of,
+                      carried) -> None:
     """Record each snapshot's sources and as-of time once the CloudTrail loader has said which accounts it saw."""
     per_file = summary.events.get("files") or {}
     newest = {a: _iso(t) for a, t in (summary.events.get("newest_event_time") or {}).items()}
@@ -1265,12 +1374,14 @@ def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSumma
     else:
         counts = {}
     sources = {account: [f for f in iam_files + event_files if account in f.accounts] for account in snapshots}
-    times = snapshot_times(con, snapshots, sources, newest, as_of, summary.warnings)
+    times = snapshot_times(con, snapshots, sources, newest, as_of, summary.warnings, carried)
     load_count = load_counts(summary)
     for account, snapshot_id in snapshots.items():
         entries = [f.source_entry() | _event_counts(f, per_file) for f in sources[account]]
 
         entries += [m.source_entry(account, sha256_file(m.path)) for m in manifests if account in m.accounts]
+        entries += [_carried_entry(con, table, earlier, earlier_as_of)
+                    for table, (earlier, earlier_as_of) in sorted(carried.get(account, {}).items())]
         snapshot_as_of, how = times[account]
         entries.append({"path": None, "sha256": None, "format": AS_OF_FORMAT, "as_of": snapshot_as_of, "as_of_source": how,
                         "load_counts": load_count})

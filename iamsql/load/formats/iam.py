@@ -626,6 +626,19 @@ def _unplaceable(command: str, why: str):
     return lambda doc, path: f"{command} output {why}"
 
 
+def _one_owners_policies(doc: dict, path: Path) -> str:
+    """Why list-attached-user-policies / -group-policies / -role-policies is not loaded, with or without the owner
+    added: one owner's managed policies, without the inline ones and group memberships the policy engine needs with
+    them (an owner with an unknown part of its policies would be judged as if it had none)."""
+    owner = next((f"{key.removesuffix('Name').lower()} {doc[key]}" for key in OWNER_KEYS if doc.get(key)), None)
+    if owner is None:
+        return ("list-attached-user-policies / -group-policies / -role-policies output names no user, group or role, "
+                f"so its attachments cannot be attributed; {GAAD_INSTEAD}")
+    return (f"list-attached-*-policies output of {owner} is not loaded: it holds that {owner.split()[0]}'s managed "
+            "policies without its inline policies (and a user's groups), which the policy engine needs with them; "
+            f"{GAAD_INSTEAD}")
+
+
 TAGGED_BY_NAME = {"InstanceProfileName": ("aws_iam_instance_profile", "instance-profile"),
                   "ServerCertificateName": ("aws_iam_server_certificate", "server-certificate")}
 
@@ -670,7 +683,9 @@ def parse_policy_version(doc: dict, path: Path) -> Parsed | str:
         return f"get-policy-version output names no policy (add PolicyArn), so it cannot be attributed; {GAAD_INSTEAD}"
     if not version.get("IsDefaultVersion"):
         return f"get-policy-version output is version {version.get('VersionId')} of {arn}, not its default version"
-    fields = {"arn": arn, "default_version_id": version.get("VersionId"),
+    name = arn.rsplit("/", 1)[-1] if ":policy/" in arn else None  # a policy's ARN ends in its name
+    fields = {"arn": arn, "name": name, "title": name, "default_version_id": version.get("VersionId"),
+              "is_aws_managed": bool(arn_parts(arn) and arn_parts(arn)["account_id"] == "aws"),
               **_documents("policy", "policy_std", version.get("Document"), f"policy {arn}", keep_text=True), **arn_columns(arn)}
     return Parsed("iam:get-policy-version",
                   fragments=[Fragment("aws_iam_policy", (arn,), fields, arn_account(arn))])
@@ -733,9 +748,17 @@ def filters_left_no_trace(parsed: Parsed, path: Path) -> None:
     nothing): the table is partial. Other filters are not proven by the rows, so they only warn, from two rows on
     (one row tells nothing): customer managed policies all attached (``--scope Local --only-attached``, or an
     account that attaches them all), and rows whose paths all lie under one path other than ``/``
-    (``--path-prefix``, or an account that keeps them there). An output with no AWS managed policy (``--scope
-    Local``) holds the customer managed ones whole; the table then has no AWS managed row."""
+    (``--path-prefix``, or an account that keeps them there), and virtual MFA devices all unassigned
+    (``--assignment-status Unassigned``, which leaves out the root user's device). An output with no AWS managed
+    policy (``--scope Local``) holds the customer managed ones whole; the table then has no AWS managed row."""
     fmt = parsed.format.removeprefix("placebo:")
+    if fmt == "iam:list-virtual-mfa-devices" and "aws_iam_virtual_mfa_device" not in parsed.partial:
+        devices = [f.fields for f in parsed.fragments if f.table == "aws_iam_virtual_mfa_device"]
+        if len(devices) > 1 and all(device.get("assignment_status") == "Unassigned" for device in devices):
+            parsed.warnings.append(f"{path}: every virtual MFA device list-virtual-mfa-devices lists is unassigned: if "
+                                   "it was saved with --assignment-status Unassigned, the devices assigned to users "
+                                   "and to the root user are missing; load the listing without it")
+        return
     if fmt not in PATH_FILTERED or PATH_FILTERED[fmt][0] in parsed.partial:
         return
     table, kind, kinds = PATH_FILTERED[fmt]
@@ -804,8 +827,7 @@ FORMATS: list[Format] = [
     Format("iam:list-ssh-public-keys", lambda d: isinstance(d.get("SSHPublicKeys"), list),
            _unplaceable("list-ssh-public-keys", "is not loaded: no table holds SSH public keys")),
     Format("iam:list-attached-policies", lambda d: isinstance(d.get("AttachedPolicies"), list),
-           _unplaceable("list-attached-user-policies / -group-policies / -role-policies",
-                        f"names no user, group or role, so its attachments cannot be attributed; {GAAD_INSTEAD}")),
+           _one_owners_policies),
     Format("iam:list-inline-policy-names", lambda d: isinstance(d.get("PolicyNames"), list),
            _unplaceable("list-user-policies / list-group-policies / list-role-policies",
                         f"gives policy names without their owner or documents; {GAAD_INSTEAD}")),

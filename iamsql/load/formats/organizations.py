@@ -63,7 +63,28 @@ def _org_policies(doc: dict) -> bool:
         return False
     if items:
         return all(_org_item(item) for item in items)
-    return "Filter" in doc or "TargetId" in doc  # an empty listing says whose it is only by an added key
+    return _says_whose(doc)
+
+
+def _says_whose(doc: dict) -> bool:
+    """An empty ``Policies`` list says it is Organizations' only by a key ``collect`` adds (``Filter``, the policy type
+    listed; ``TargetId``, the target whose policies are listed)."""
+    return "Filter" in doc or "TargetId" in doc
+
+
+# An empty ``Policies`` list that names neither: IAM's list-policies and Organizations' list-policies both print it.
+# It proves nothing: IAM's whole listing holds hundreds of AWS managed policies, so an empty one was filtered
+# (--scope Local, --only-attached, --path-prefix...), and Organizations' lists one policy type it does not name.
+EMPTY_POLICIES = "list-policies"
+EMPTY_POLICIES_REASON = ("an empty list-policies output that names no policy type: IAM's and Organizations' both print "
+                         "{\"Policies\": []}; it says nothing of IAM's policies (a whole IAM listing holds AWS managed "
+                         "policies, so an empty one was filtered) nor which Organizations policy type has none (add "
+                         "the --filter value as a top-level Filter, as iamsql collect writes it)")
+
+
+def empty_policies(doc: dict) -> bool:
+    """``{"Policies": []}``, a page of it (``NextToken``, IAM's ``IsTruncated`` and ``Marker``), nothing else."""
+    return doc.get("Policies") == [] and set(doc) <= {"Policies", "NextToken", "IsTruncated", "Marker"}
 
 
 def account_fragment(a: dict, parent: str | None = None) -> Fragment:
@@ -224,6 +245,12 @@ def parse_list_policies(doc: dict, path: Path) -> Parsed:
     return Parsed("organizations:list-policies", covers={POLICY}, fragments=[policy_fragment(s) for s in summaries])
 
 
+def parse_empty_policies(doc: dict, path: Path) -> Parsed | str:
+    """An empty ``Policies`` list: one target's ``list-policies-for-target`` when its file is named after the target
+    (``list-policies-for-target/ou-ab12-cd34ef56.json``), else nothing can be told of it (``EMPTY_POLICIES_REASON``)."""
+    return parse_list_policies(doc, path) if _subject(doc, "TargetId", "target", path) else EMPTY_POLICIES_REASON
+
+
 def parse_describe_policy(doc: dict, path: Path) -> Parsed:
     policy = doc["Policy"]
     summary = policy.get("PolicySummary") or {}
@@ -274,12 +301,19 @@ FORMATS: list[Format] = [
     Format("organizations:list-children", is_list("Children", item="Id"), parse_list_children),
     Format("organizations:list-parents", is_list("Parents", item="Id"), parse_list_parents),
     Format("organizations:list-policies", _org_policies, parse_list_policies),
+    Format(EMPTY_POLICIES, empty_policies, parse_empty_policies),
     Format("organizations:describe-policy",
            lambda d: isinstance(d.get("Policy"), dict) and isinstance(d["Policy"].get("PolicySummary"), dict),
            parse_describe_policy),
     Format("organizations:list-tags-for-resource",
            lambda d: isinstance(d.get("Tags"), list) and isinstance(d.get("ResourceId"), str), parse_list_tags),
     Format("organizations:list-targets-for-policy", is_list("Targets", item="TargetId"), parse_list_targets),
+    Format("organizations:list-delegated-administrators", is_list("DelegatedAdministrators"),
+           lambda doc, path: ("list-delegated-administrators output is not loaded: no iamsql table holds delegated "
+                              "administrators (the member accounts are in list-accounts)")),
+    Format("organizations:list-delegated-services-for-account", is_list("DelegatedServices"),
+           lambda doc, path: ("list-delegated-services-for-account output is not loaded: no iamsql table holds the "
+                              "services delegated to an account")),
 ]
 
 

@@ -13,7 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from iamsql.load.formats import detect
-from iamsql.load.formats.base import Parsed, response_data, says_truncated
+from iamsql.load.formats.base import Format, Parsed, response_data, says_truncated
+from iamsql.load.formats.organizations import EMPTY_POLICIES
 from iamsql.load.formats.queried import queried_list
 
 NOT_PAGES = "not a recognised AWS IAM or CloudTrail output"
@@ -44,6 +45,16 @@ def parse_text(text: str, path: Path) -> Parsed | str:
         return "not a single JSON document"
 
 
+def _empty_pages_of_the_others(pages: list, formats: list[Format | None]) -> list[Format | None]:
+    """An empty ``{"Policies": []}`` page (a last page, which names no owner) among pages of IAM's or Organizations'
+    list-policies is a page of theirs."""
+    others = {fmt.name: fmt for fmt in formats if fmt is not None and fmt.name != EMPTY_POLICIES}
+    if len(others) != 1 or not next(iter(others)).endswith(":list-policies"):
+        return formats
+    (other,) = others.values()
+    return [other if fmt is not None and fmt.name == EMPTY_POLICIES else fmt for fmt in formats]
+
+
 def parse_pages(pages: list, path: Path) -> Parsed | str:
     """One ``Parsed`` for the pages of one output: fragments in page order, what any page lists completely, the
     newest page's own time; truncated only when every page says so (otherwise the last page is in the file)."""
@@ -54,7 +65,7 @@ def parse_pages(pages: list, path: Path) -> Parsed | str:
     queried = listed is not None
     if queried:
         pages = [listed]
-    formats = [detect(page) for page in pages]
+    formats = _empty_pages_of_the_others(pages, [detect(page) for page in pages])
     if not pages or None in formats or len({fmt.name for fmt in formats}) > 1:
         return NOT_PAGES
     parts = [fmt.parse(page, path) for fmt, page in zip(formats, pages)]
