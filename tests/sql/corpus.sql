@@ -11867,12 +11867,3 @@ select name, (create_date, now()) overlaps (timestamptz '2018-01-01 00:00:00+00'
   make_interval(secs => length(name) * 1000) as long_secs
 from aws_iam_user
 order by name;
-
--- name: r33_negative_limit_subquery
-select name from aws_iam_group order by name limit (select -1);
-
--- name: r33_fetch_first_minus_one
-select name from aws_iam_group order by name fetch first -1 rows only;
-
--- name: r33_negative_offset_subquery
-select name from aws_iam_group order by name offset (select -2);
