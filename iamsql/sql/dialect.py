@@ -2477,12 +2477,10 @@ def rewrite_similar_to(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``x similar to 'pattern' [escape 'c']``: a regular expression match of the whole text."""
     escape = "\\"
     if isinstance(node, exp.Escape) and isinstance(node.this, exp.SimilarTo):
-        written = node.expression
-        if not (isinstance(written, exp.Literal) and written.is_string):
-            raise UnsupportedFeature("unsupported Postgres feature: SIMILAR TO ... ESCAPE that is not a literal")
-        if len(written.this) > 1:
+        # the parser takes a string literal only after ESCAPE (Postgres also takes an expression)
+        if len(node.expression.name) > 1:
             raise QueryError("invalid escape string")
-        node, escape = node.this, written.this
+        node, escape = node.this, node.expression.name
     elif not isinstance(node, exp.SimilarTo):
         return node
     pattern = node.expression
@@ -6126,9 +6124,9 @@ def checked_bound(node: exp.Limit | exp.Offset | exp.Fetch) -> exp.Expr:
     is negative (DuckDB's is a cast error); a NULL count is no limit in both."""
     key = "count" if isinstance(node, exp.Fetch) else "expression"
     count = node.args.get(key)
-    if count is None or isinstance(count, exp.Literal) or isinstance(count, exp.Neg) and isinstance(
+    if count is None or isinstance(count, (exp.Literal, exp.Null, exp.Var)) or isinstance(count, exp.Neg) and isinstance(
             count.this, exp.Literal):
-        return node
+        return node  # a number (a negative one is refused before), NULL or ALL: no limit
     word = "OFFSET" if isinstance(node, exp.Offset) else "LIMIT"
     replacement = node.copy()
     replacement.set(key, exp.paren(exp.Case().when(exp.LT(this=exp.paren(count.copy()), expression=exp.Literal.number(0)),
