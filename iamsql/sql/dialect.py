@@ -814,7 +814,8 @@ def scalar_item(node: exp.Expr) -> exp.Expr | None:
 
 
 def is_date(node: exp.Expr) -> bool:
-    """Whether ``node`` is a Postgres ``date`` (``x::date``, ``date '...'``, ``current_date``, ``make_date(...)``)."""
+    """Whether ``node`` is a Postgres ``date`` (``x::date``, ``date(x)``, ``date '...'``, ``current_date``,
+    ``make_date(...)``)."""
     if node.meta.get("pg_date"):
         return True  # make_date as bc_make_date wrote it
     if isinstance(node, exp.Paren):
@@ -823,6 +824,8 @@ def is_date(node: exp.Expr) -> bool:
         return node.to.this == exp.DataType.Type.DATE
     if isinstance(node, exp.Column) and (values := values_column(node)):
         return any(is_date(value) for value in values)  # a column of a VALUES list of dates
+    if isinstance(node, exp.Date):
+        return not node.expressions and not node.args.get("zone")  # date(x): Postgres's cast of one value
     return isinstance(node, exp.CurrentDate) or func_name(node) == "make_date"
 
 

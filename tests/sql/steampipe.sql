@@ -15098,3 +15098,14 @@ select left(error_message, 40) as msg, count(*) as n from aws_cloudtrail_trail_e
 -- name: r33_events_event_time_text_forms
 select event_id, event_time::text as t, to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as iso, extract(epoch from event_time)::bigint % 86400 as seconds_of_day
 from aws_cloudtrail_trail_event order by event_time, event_id limit 10;
+
+-- name: r33_date_function_minus_date_function
+select access_key_id, date(timestamptz '2025-06-01 00:00:00+00') - date(create_date) as age_days, date(create_date) as created, date(create_date)::text as created_text
+from aws_iam_access_key order by access_key_id limit 15;
+
+-- name: r33_date_function_in_json_and_concat
+select name, jsonb_build_object('created', date(create_date)) as doc, 'created ' || date(create_date) as label, format('%s', date(create_date)) as f
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r33_date_function_plus_integer_grouped
+select date(event_time) + 1 as next_day, count(*) as n from aws_cloudtrail_trail_event group by 1 order by 1 limit 10;
