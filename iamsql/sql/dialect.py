@@ -815,7 +815,7 @@ def scalar_item(node: exp.Expr) -> exp.Expr | None:
 
 def is_date(node: exp.Expr) -> bool:
     """Whether ``node`` is a Postgres ``date`` (``x::date``, ``date(x)``, ``date '...'``, ``current_date``,
-    ``make_date(...)``)."""
+    ``make_date(...)``, a date plus or minus a whole number of days)."""
     if node.meta.get("pg_date"):
         return True  # make_date as bc_make_date wrote it
     if isinstance(node, exp.Paren):
@@ -826,7 +826,18 @@ def is_date(node: exp.Expr) -> bool:
         return any(is_date(value) for value in values)  # a column of a VALUES list of dates
     if isinstance(node, exp.Date):
         return not node.expressions and not node.args.get("zone")  # date(x): Postgres's cast of one value
+    if isinstance(node, (exp.Add, exp.Sub)) and is_date(node.this) and _is_whole_number(node.expression):
+        return True  # date + 90, date - 7
+    if isinstance(node, exp.Add) and _is_whole_number(node.this) and is_date(node.expression):
+        return True
     return isinstance(node, exp.CurrentDate) or func_name(node) == "make_date"
+
+
+def _is_whole_number(node: exp.Expr) -> bool:
+    """Whether ``node`` is an integer literal or a cast to an integer type (what a date adds as days)."""
+    if isinstance(node, exp.Cast):
+        return node.to.this in (exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT)
+    return isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit()
 
 
 TIMESTAMPTZ_FUNCTIONS = {"now", "transaction_timestamp", "statement_timestamp", "iamsql_as_of", "to_timestamp"}

@@ -11872,3 +11872,8 @@ order by name;
 select access_key_id, date(now()) - date(create_date) as age_days, date(create_date) + 7 as week_later, date(create_date)::text as created
 from aws_iam_access_key
 order by access_key_id;
+
+-- name: r33_date_plus_days_minus_date
+select name, create_date::date + 90 as due, (create_date::date + 90) - current_date as days_left, (7 + create_date::date) - create_date::date as seven
+from aws_iam_user
+order by account_id, name;

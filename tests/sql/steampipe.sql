@@ -15109,3 +15109,11 @@ from aws_iam_group order by name, account_id limit 10;
 
 -- name: r33_date_function_plus_integer_grouped
 select date(event_time) + 1 as next_day, count(*) as n from aws_cloudtrail_trail_event group by 1 order by 1 limit 10;
+
+-- name: r33_date_plus_days_minus_current_date
+select name, create_date::date + 90 as due, (create_date::date + 90) - date '2025-01-01' as days_left, 7 + create_date::date as week_later, (create_date::date - 1)::text as day_before
+from aws_iam_user order by account_id, name limit 20;
+
+-- name: r33_date_plus_days_in_json_and_format
+select name, jsonb_build_object('due', create_date::date + 30) as doc, format('%s', create_date::date + 30) as f, to_char(create_date::date + 30, 'Dy DD Mon') as label
+from aws_iam_group order by name, account_id limit 10;
