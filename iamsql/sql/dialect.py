@@ -1191,8 +1191,9 @@ def _holds_jsonb(argument: exp.Expr, scope: Scope) -> bool | None:
 
 def member_text_function(source: exp.Expr, scope: Scope) -> str:
     """The macro giving the text of a member of ``source`` (``->>``, ``#>>``): an object or array member of json
-    (not jsonb) made by ``json_agg``, ``row_to_json``, ``to_json`` or ``array_to_json`` of rows holding no jsonb
-    is the json's own compact text in the row's column order (``{"a":1,"b":"x"}``), as Postgres keeps it
+    (not jsonb) made by ``json_agg``, ``row_to_json``, ``to_json`` or ``array_to_json`` of rows holding no jsonb (or
+    of values that are not jsonb) is the json's own compact text in the row's column order (``{"a":1,"b":"x"}``,
+    ``["a","b"]``), as Postgres keeps it
     (``pg_json_text``); else jsonb's text (``pg_jsonb_text``). Read while ``source`` is in the tree."""
     while isinstance(source, exp.Paren):
         source = source.this
@@ -1201,7 +1202,8 @@ def member_text_function(source: exp.Expr, scope: Scope) -> str:
         if func_name(argument) == "list" and argument.expressions:
             argument = argument.expressions[0]  # json_agg(r): to_json(list(r)), also list(r order by ...)
             argument = argument.this if isinstance(argument, exp.Order) else argument
-        if _holds_jsonb(argument, scope) is False:
+        holds_json = _holds_jsonb(argument, scope)
+        if holds_json is False or holds_json is None and not scope.is_json(argument):
             return "pg_json_text"
     return "pg_jsonb_text"
 

@@ -15117,3 +15117,109 @@ from aws_iam_user order by account_id, name limit 20;
 -- name: r33_date_plus_days_in_json_and_format
 select name, jsonb_build_object('due', create_date::date + 30) as doc, format('%s', create_date::date + 30) as f, to_char(create_date::date + 30, 'Dy DD Mon') as label
 from aws_iam_group order by name, account_id limit 10;
+
+-- name: r33_interval_extract_parts
+select access_key_id, extract(day from timestamptz '2025-01-01 00:00:00+00' - create_date) as days, extract(epoch from timestamptz '2025-01-01 00:00:00+00' - create_date)::bigint / 86400 as days2, date_part('hour', timestamptz '2025-01-01 00:00:00+00' - create_date) as hours
+from aws_iam_access_key order by access_key_id limit 10;
+
+-- name: r33_string_agg_distinct_case_expression
+select account_id, string_agg(distinct case when mfa_enabled then 'mfa' else 'no-mfa' end, '/' order by case when mfa_enabled then 'mfa' else 'no-mfa' end) as kinds
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r33_array_agg_filter_text_cast
+select account_id, (array_agg(name order by name) filter (where path <> '/'))::text as pathed, array_length(array_agg(distinct path), 1) as n
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r33_count_distinct_pairs_and_nulls
+select count(distinct (account_id, path)) as pairs, count(distinct role_last_used_region) as regions, count(role_last_used_region) as used, count(*) - count(role_last_used_region) as unused
+from aws_iam_role;
+
+-- name: r33_numeric_division_text_in_concat
+select account_id, count(*) || ' roles, ' || round(100.0 * count(*) filter (where path <> '/') / count(*), 1) || '% with a path' as summary, avg(max_session_duration) / 3600 as avg_hours
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r33_regexp_replace_backrefs_and_case
+select name, regexp_replace(name, '([A-Z])', '_\1', 'g') as snake, lower(regexp_replace(name, '([a-z])([A-Z])', '\1-\2', 'g')) as kebab
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r33_left_join_lateral_top_key
+select u.name, k.access_key_id, k.create_date
+from aws_iam_user u left join lateral (select access_key_id, create_date from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id order by create_date desc, access_key_id limit 1) k on true
+order by u.account_id, u.name limit 20;
+
+-- name: r33_cte_materialized_reuse
+with keys as materialized (select user_name, account_id, count(*) as n from aws_iam_access_key group by 1, 2)
+select k1.user_name, k1.n, (select max(n) from keys) as max_n from keys k1 where k1.n = (select max(n) from keys) order by 1, 2;
+
+-- name: r33_union_all_order_limit_labels
+(select 'user' as kind, name from aws_iam_user order by name limit 3) union all (select 'role', name from aws_iam_role order by name limit 3) order by kind, name;
+
+-- name: r33_intersect_except_key_users
+select name from aws_iam_user intersect select user_name from aws_iam_credential_report except select name from aws_iam_user where mfa_enabled order by 1 limit 20;
+
+-- name: r33_values_join_labels
+select v.label, count(r.name) as roles from (values ('/', 'root path'), ('/service-role/', 'service roles'), ('/aws-service-role/', 'linked')) as v(path, label)
+left join aws_iam_role r on r.path like v.path || '%' group by v.label order by v.label;
+
+-- name: r33_jsonb_array_elements_text_with_ordinality_filter
+select p.name, a.action, a.n from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') with ordinality as a(action, n)
+where a.n <= 2 and p.name like 'AWS%' order by p.name, a.n, a.action limit 20;
+
+-- name: r33_to_char_fm_th_ordinals
+select name, to_char(create_date, 'FMDDth "of" FMMonth') as day_th, to_char(create_date, 'FMHH12 am') as hour12
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r33_greatest_least_mixed_nulls
+select name, greatest(attachment_count, permissions_boundary_usage_count, 0) as g, least(attachment_count, permissions_boundary_usage_count) as l, coalesce(nullif(attachment_count, 0), -1) as c
+from aws_iam_policy order by name, arn limit 15;
+
+-- name: r33_boolean_aggregates_over_window
+select name, mfa_enabled, bool_or(mfa_enabled) over (partition by account_id) as any_mfa, count(*) filter (where mfa_enabled) over (partition by account_id) as mfa_users
+from aws_iam_user order by account_id, name limit 20;
+
+-- name: r33_substring_regex_groups
+select arn, substring(arn from ':([0-9]{12}):') as account, substring(arn from 'role/(.*)$') as role_path_name, substring(name, 1, 5) as head
+from aws_iam_role order by arn limit 15;
+
+-- name: r33_interval_comparisons_and_text
+select name, max_session_duration * interval '1 second' as max_session, (max_session_duration * interval '1 second') > interval '1 hour' as extended, make_interval(secs => max_session_duration)::text as t
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r33_round_avg_interval_epoch
+select account_id, round(avg(extract(epoch from timestamptz '2025-01-01 00:00:00+00' - create_date)) / 86400, 2) as avg_days, justify_hours(avg(timestamptz '2025-01-01 00:00:00+00' - create_date)) as avg_age
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r33_trail_event_selectors_flags
+select name, is_multi_region_trail, include_global_service_events, coalesce(jsonb_array_length(event_selectors), 0) as selectors, log_file_validation_enabled
+from aws_cloudtrail_trail order by name, arn;
+
+-- name: r33_cross_join_counts_matrix
+select u.account_id, count(distinct u.name) as users, count(distinct r.name) as roles
+from aws_iam_user u join aws_iam_role r using (account_id) group by u.account_id order by 1;
+-- name: r33_format_star_width_identifier_literal
+select format('%*I|%-*L|', 20, name, 12, path) as padded from aws_iam_role order by name, account_id limit 10;
+
+-- name: r33_format_star_width_from_column
+select format('%*s|', length(name) + 2, name) as exact_plus_two, format('%-*s|', max_session_duration / 3600, 'h') as by_hours from aws_iam_role order by name, account_id limit 10;
+
+-- name: r33_format_numeric_division_and_date
+select format('%s of %s (%s%%)', count(*) filter (where mfa_enabled), count(*), round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1)) as mfa, format('%s', avg(length(name))) as avg_len
+from aws_iam_user;
+
+-- name: r33_json_agg_nested_array_member
+select account_id, json_agg(r order by r.name) -> 0 ->> 'name' as first_name, json_agg(r.paths order by r.name) ->> 0 as first_paths
+from (select account_id, name, string_to_array(trim(both '/' from path), '/') as paths from aws_iam_role) r group by account_id order by account_id;
+
+-- name: r33_limit_from_window_count
+select name from aws_iam_role order by name, account_id limit (select count(*) / 10 from aws_iam_role);
+
+-- name: r33_similar_to_escape_in_case
+select case when name similar to '%$_%' escape '$' then 'underscore' when name similar to '%-%' then 'dash' else 'plain' end as kind, count(*) as n
+from aws_iam_role group by 1 order by 1;
+
+-- name: r33_jsonb_build_object_avg_member_where
+select account_id from aws_iam_role group by account_id having (jsonb_build_object('avg', avg(length(name))) ->> 'avg')::numeric > 10 order by 1;
+
+-- name: r33_to_jsonb_avg_text_per_account
+select account_id, to_jsonb(avg(length(name)))::text as avg_name_length, jsonb_build_object('n', count(*), 'avg', avg(length(name)))::text as doc
+from aws_iam_user group by account_id order by account_id;
