@@ -319,6 +319,12 @@ def test_what_postgres_refuses_fails(both_databases, sql):
     "select * from jsonb_to_record('\"s\"') as x(a int)",
     "select name as n from aws_iam_user order by length(n)",
     "select to_jsonb(u) as doc from aws_iam_user u order by doc ->> 'name'",
+    "select name from aws_iam_group order by name limit (select -1)",
+    "select name from aws_iam_group order by name offset (select count(*) - 100 from aws_iam_user)",
+    "select name from aws_iam_group order by name fetch first -1 rows only",
+    "select name from aws_iam_group order by name offset 1 rows fetch next (select -2) rows only",
+    "select format('%1$*2$s', 'x')",
+    "select 'ab' similar to 'a%' escape 'xy'",
 ])
 def test_refused_in_postgres_words(both_databases, sql):
     """Where translation or the run refuses what PostgreSQL refuses, the message is PostgreSQL's."""

@@ -18,6 +18,7 @@ Four parts:
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -195,7 +196,20 @@ class Steampipe(Postgres):
             # Postgres's FETCH is ``fetch first|next [n] row|rows only|with ties``; sqlglot read a bare ``fetch``
             # (or one missing its words) as ``fetch first 1 row only``
             start = self._index
-            node = super()._parse_limit(this, top=top, skip_limit_token=skip_limit_token)
+            ahead = self._tokens[start + 2:start + 4]
+            if (self._curr and self._curr.token_type == TokenType.FETCH and len(ahead) == 2
+                    and ahead[0].token_type in (TokenType.DASH, TokenType.PLUS)
+                    and ahead[1].token_type == TokenType.NUMBER):
+                # ``fetch first -1 rows only``: Postgres's grammar takes a signed number there (sqlglot does not)
+                self._advance(2)
+                direction = self._prev.text.upper()
+                negative = self._curr.token_type == TokenType.DASH
+                self._advance()
+                count = self._parse_number()
+                node = self.expression(exp.Fetch(direction=direction, count=exp.Neg(this=count) if negative else count,
+                                                 limit_options=self._parse_limit_options()))
+            else:
+                node = super()._parse_limit(this, top=top, skip_limit_token=skip_limit_token)
             if isinstance(node, exp.Fetch):
                 words = [t.text.upper() for t in self._tokens[start + 1:self._index]]
                 if (words[:1] not in (["FIRST"], ["NEXT"]) or not {"ROW", "ROWS"} & set(words)
@@ -800,7 +814,8 @@ def scalar_item(node: exp.Expr) -> exp.Expr | None:
 
 
 def is_date(node: exp.Expr) -> bool:
-    """Whether ``node`` is a Postgres ``date`` (``x::date``, ``date '...'``, ``current_date``, ``make_date(...)``)."""
+    """Whether ``node`` is a Postgres ``date`` (``x::date``, ``date(x)``, ``date '...'``, ``current_date``,
+    ``make_date(...)``, a date plus or minus a whole number of days)."""
     if node.meta.get("pg_date"):
         return True  # make_date as bc_make_date wrote it
     if isinstance(node, exp.Paren):
@@ -809,7 +824,20 @@ def is_date(node: exp.Expr) -> bool:
         return node.to.this == exp.DataType.Type.DATE
     if isinstance(node, exp.Column) and (values := values_column(node)):
         return any(is_date(value) for value in values)  # a column of a VALUES list of dates
+    if isinstance(node, exp.Date):
+        return not node.expressions and not node.args.get("zone")  # date(x): Postgres's cast of one value
+    if isinstance(node, (exp.Add, exp.Sub)) and is_date(node.this) and _is_whole_number(node.expression):
+        return True  # date + 90, date - 7
+    if isinstance(node, exp.Add) and _is_whole_number(node.this) and is_date(node.expression):
+        return True
     return isinstance(node, exp.CurrentDate) or func_name(node) == "make_date"
+
+
+def _is_whole_number(node: exp.Expr) -> bool:
+    """Whether ``node`` is an integer literal or a cast to an integer type (what a date adds as days)."""
+    if isinstance(node, exp.Cast):
+        return node.to.this in (exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT)
+    return isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit()
 
 
 TIMESTAMPTZ_FUNCTIONS = {"now", "transaction_timestamp", "statement_timestamp", "iamsql_as_of", "to_timestamp"}
@@ -1065,12 +1093,68 @@ def json_object_text(built: exp.Expr, kinds: list[str], scope: Scope) -> exp.Exp
 JSON_LAYOUT_CALLS = ("to_json", "row_to_json", "array_to_json")
 
 
+def built_number_member(node: exp.Expr, scope: Scope) -> exp.Expr | None:
+    """``jsonb_build_object('k', v, ...) ->> 'k'`` (literal keys, none repeated) where ``v`` is a numeric whose
+    decimals depend on its value (a division, ``avg``): ``v``'s text as Postgres writes it (``1.0 / 3`` is
+    ``0.33333333333333333333``; DuckDB's JSON would hold a double). None for anything else."""
+    built = node.this if isinstance(node, exp.JSONExtractScalar) else None
+    if func_name(built) not in ("jsonb_build_object", "json_build_object") or not isinstance(built, exp.Anonymous):
+        return None
+    steps = node.expression.expressions if isinstance(node.expression, exp.JSONPath) else []
+    keys, values = built.expressions[::2], built.expressions[1::2]
+    if len(steps) != 2 or not isinstance(steps[1], exp.JSONPathKey) or len(keys) != len(values) or not all(
+            isinstance(k, exp.Literal) and k.is_string for k in keys) or len({k.this for k in keys}) < len(keys):
+        return None
+    value = next((v for k, v in zip(keys, values) if k.this == steps[1].this), None)
+    if value is None or not _unknown_scale(value, scope):
+        return None
+    return numeric_value_text(value, scope)
+
+
+def built_numbers_text(built: exp.Expr, scope: Scope) -> exp.Expr | None:
+    """The text of ``jsonb_build_object('k', v, ...)`` (literal keys) or ``to_jsonb(v)`` (``built``, its translation)
+    holding a numeric whose decimals depend on its value: jsonb's text (keys in jsonb order, the last of a repeated
+    key) with each such number written as Postgres writes it. None where that is not known."""
+    arguments = built.meta.get("pg_built_arguments")
+    if arguments is None:
+        return None
+    name, originals = arguments
+    if name == "to_jsonb":
+        return numeric_value_text(originals[0], scope) if _is_plain_unknown_scale(originals[0], scope) else None
+    keys = originals[::2]
+    if len(originals) % 2 or not all(isinstance(k, exp.Literal) and k.is_string for k in keys):
+        return None
+    members: dict[str, exp.Expr] = {}
+    for key, original, translated in zip(keys, originals[1::2], built.expressions[1::2]):
+        if _is_plain_unknown_scale(original, scope):
+            text = numeric_value_text(original, scope)
+            if text is None:
+                return None
+        elif scope.is_json(original):
+            text = json_text(translated, scope)
+        else:
+            text = call("pg_jsonb_out", call("to_json", translated.copy()))
+        members.pop(key.this, None)
+        members[key.this] = exp.Coalesce(this=text, expressions=[string("null")])
+    pieces: list[exp.Expr] = []
+    for key in sorted(members, key=lambda k: (len(k.encode()), k.encode())):
+        pieces += [string(", " if pieces else ""), string(json.dumps(key, ensure_ascii=False) + ": "), members[key]]
+    return exp.Concat(expressions=[string("{"), *pieces, string("}")], safe=True, coalesce=False)
+
+
+def _is_plain_unknown_scale(value: exp.Expr, scope: Scope) -> bool:
+    """Whether ``value`` is a numeric (not a row) whose decimals depend on its value."""
+    return is_numeric(value, scope) and numeric_scale(value, scope) is None
+
+
 def json_text(node: exp.Expr, scope: Scope) -> exp.Expr:
     """The text of the jsonb or json value ``node`` as Postgres writes it (``::text``, ``||``, ``concat``)."""
     inner = node
     while isinstance(inner, exp.Paren):
         inner = inner.this
     if inner.meta.get("pg_unknown_scale"):
+        if (text := built_numbers_text(inner, scope)) is not None:
+            return text
         raise UnsupportedFeature(
             "unsupported Postgres feature: the text of jsonb holding a numeric whose number of decimals depends on its "
             "value (avg(), a division): round(x, n) it first")
@@ -1080,7 +1164,19 @@ def json_text(node: exp.Expr, scope: Scope) -> exp.Expr:
         return json_object_text(inner, kinds, scope)
     if not inner.meta.get("pg_json_layout"):
         return call("pg_jsonb_out", node)
-    argument = inner.expressions[0]
+    holds_json = _holds_jsonb(inner.expressions[0], scope)
+    if holds_json is None:
+        # a single value: jsonb's text is json's (to_json(jsonb) keeps jsonb's spaces); a scalar has no layout
+        return call("pg_jsonb_out", node)
+    if holds_json:
+        raise UnsupportedFeature(
+            f"unsupported Postgres feature: the text of {inner.meta['pg_json_layout']}() of a row or array holding "
+            "jsonb values (json writes them with jsonb's own spaces): use to_jsonb")
+    return exp.cast(node, exp.DataType.build("VARCHAR"))
+
+def _holds_jsonb(argument: exp.Expr, scope: Scope) -> bool | None:
+    """Whether the row or array ``argument`` of a json function (``to_json(r)``, ``json_agg(r)``) holds jsonb
+    values, which json writes with jsonb's spaces; None for a single value."""
     holds_json = argument.meta.get("pg_holds_json")
     if holds_json is None and isinstance(argument, exp.Column) and not argument.table:
         items = _row_source_items(argument)
@@ -1090,14 +1186,27 @@ def json_text(node: exp.Expr, scope: Scope) -> exp.Expr:
         holds_json = scope.is_json(value) or _is_row(value)
     if holds_json is None and isinstance(argument, exp.Array):
         holds_json = any(scope.is_json(e) for e in argument.expressions)
-    if holds_json is None:
-        # a single value: jsonb's text is json's (to_json(jsonb) keeps jsonb's spaces); a scalar has no layout
-        return call("pg_jsonb_out", node)
-    if holds_json:
-        raise UnsupportedFeature(
-            f"unsupported Postgres feature: the text of {inner.meta['pg_json_layout']}() of a row or array holding "
-            "jsonb values (json writes them with jsonb's own spaces): use to_jsonb")
-    return exp.cast(node, exp.DataType.build("VARCHAR"))
+    return holds_json
+
+
+def member_text_function(source: exp.Expr, scope: Scope) -> str:
+    """The macro giving the text of a member of ``source`` (``->>``, ``#>>``): an object or array member of json
+    (not jsonb) made by ``json_agg``, ``row_to_json``, ``to_json`` or ``array_to_json`` of rows holding no jsonb (or
+    of values that are not jsonb) is the json's own compact text in the row's column order (``{"a":1,"b":"x"}``,
+    ``["a","b"]``), as Postgres keeps it
+    (``pg_json_text``); else jsonb's text (``pg_jsonb_text``). Read while ``source`` is in the tree."""
+    while isinstance(source, exp.Paren):
+        source = source.this
+    if is_plain_json(source) and func_name(source) == "to_json" and len(source.expressions) == 1:
+        argument = source.expressions[0]
+        if func_name(argument) == "list" and argument.expressions:
+            argument = argument.expressions[0]  # json_agg(r): to_json(list(r)), also list(r order by ...)
+            argument = argument.this if isinstance(argument, exp.Order) else argument
+        holds_json = _holds_jsonb(argument, scope)
+        if holds_json is False or holds_json is None and not scope.is_json(argument):
+            return "pg_json_text"
+    return "pg_jsonb_text"
+
 
 # ---------------------------------------------------------------------------------------------------------
 # Postgres result column names (FigureColname): every unaliased select item gets the name Postgres gives it.
@@ -1381,13 +1490,14 @@ def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
         path = node.expression
         target = node.this
+        text_function = member_text_function(target, scope)
         if isinstance(path, exp.JSONPath):
             steps = [p for p in path.expressions if not isinstance(p, exp.JSONPathRoot)]
             for step in steps:
                 target = json_step(target, step)
         else:
             target = json_step(target, path)
-        return call("pg_jsonb_text", target) if isinstance(node, exp.JSONExtractScalar) else target
+        return call(text_function, target) if isinstance(node, exp.JSONExtractScalar) else target
     if isinstance(node, (exp.JSONBExtract, exp.JSONBExtractScalar)):
         path = node.expression.this if isinstance(node.expression, exp.Cast) else node.expression
         if isinstance(path, exp.Literal) and path.is_string:
@@ -1398,6 +1508,7 @@ def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
             raise UnsupportedFeature("unsupported Postgres feature: #> / #>> with a path that is not a literal '{a,b}' "
                                      "or array['a', 'b']")
         target = node.this
+        text_function = member_text_function(target, scope)
         for element in elements:
             if re.fullmatch(r"-?\d+", element):
                 target = call(
@@ -1408,7 +1519,7 @@ def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
                 )
             else:
                 target = call("json_extract", target, string(json_key_path(element)))
-        return call("pg_jsonb_text", target) if isinstance(node, exp.JSONBExtractScalar) else target
+        return call(text_function, target) if isinstance(node, exp.JSONBExtractScalar) else target
     return node
 
 
@@ -2334,9 +2445,10 @@ def rewrite_like_any(node: exp.Expr, scope: Scope) -> exp.Expr:
     return exp.Paren(this=join(*parts))
 
 
-def similar_to_regex(pattern: str) -> str:
+def similar_to_regex(pattern: str, escape: str = "\\") -> str:
     """A ``SIMILAR TO`` pattern as the regular expression Postgres matches it with (``similar_to_escape``): the
-    whole text, ``%`` any text, ``_`` one character, ``\\`` escaping the next one, ``.``, ``^``, ``$`` literal."""
+    whole text, ``%`` any text, ``_`` one character, ``escape`` (a backslash unless ``ESCAPE`` names another
+    character; none for ``ESCAPE ''``) escaping the next one, ``.``, ``^``, ``$`` literal."""
     regex, in_class, escaped = "", False, False
     for ch in pattern:
         if escaped:
@@ -2344,8 +2456,10 @@ def similar_to_regex(pattern: str) -> str:
                 raise UnsupportedFeature("unsupported Postgres feature: SIMILAR TO with an escaped '\"'")
             regex += re.escape(ch) if not ch.isalnum() else "\\" + ch
             escaped = False
-        elif ch == "\\":
+        elif escape and ch == escape:
             escaped = True
+        elif ch == "\\":
+            regex += "\\\\"
         elif in_class:
             regex += ch
             in_class = ch != "]"
@@ -2376,15 +2490,19 @@ def rewrite_like_escape(node: exp.Expr, scope: Scope) -> exp.Expr:
 
 
 def rewrite_similar_to(node: exp.Expr, scope: Scope) -> exp.Expr:
-    """``x similar to 'pattern'``: a regular expression match of the whole text."""
+    """``x similar to 'pattern' [escape 'c']``: a regular expression match of the whole text."""
+    escape = "\\"
     if isinstance(node, exp.Escape) and isinstance(node.this, exp.SimilarTo):
-        raise UnsupportedFeature("unsupported Postgres feature: SIMILAR TO ... ESCAPE")
-    if not isinstance(node, exp.SimilarTo):
+        # the parser takes a string literal only after ESCAPE (Postgres also takes an expression)
+        if len(node.expression.name) > 1:
+            raise QueryError("invalid escape string")
+        node, escape = node.this, node.expression.name
+    elif not isinstance(node, exp.SimilarTo):
         return node
     pattern = node.expression
     if not (isinstance(pattern, exp.Literal) and pattern.is_string):
         raise UnsupportedFeature("unsupported Postgres feature: SIMILAR TO with a pattern that is not a literal")
-    return exp.RegexpLike(this=node.this, expression=string(similar_to_regex(pattern.this)))
+    return exp.RegexpLike(this=node.this.copy(), expression=string(similar_to_regex(pattern.this, escape)))
 
 
 # extract()/date_part() fields of a year, which DuckDB counts astronomically before year 1 (Postgres has no year 0)
@@ -3399,20 +3517,28 @@ def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
     return number_text(node, scope) or node
 
 
-FORMAT_SPECIFIER = re.compile(r"%(?:(\d+)\$)?(-)?(\d+)?(.?)", re.S)
+FORMAT_SPECIFIER = re.compile(r"%(?:(\d+)\$)?(-)?(\d+|\*(?:(\d+)\$)?)?(.?)", re.S)
 
 
 def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
     """``format('... %s ...', a, ...)`` as a concatenation: ``%s`` is an argument's text (NULL as empty), ``%L`` it
     as an SQL literal (NULL unquoted), ``%I`` as an identifier (quoted as ``quote_ident`` does; NULL is an error),
     ``%%`` a percent sign; ``%2$s`` names the argument (the next specifier
-    takes the one after it), ``%-10s`` / ``%10s`` pad to a width on the right / left."""
+    takes the one after it), ``%-10s`` / ``%10s`` pad to a width on the right / left; ``%*s`` and ``%*2$s`` take
+    the width from an argument (the next one, or the one named, before the value's), a negative width pads on the
+    right and a NULL one is 0, as in Postgres."""
     template = args[0] if args else None
     if not (isinstance(template, exp.Literal) and template.is_string):
         raise UnsupportedFeature("unsupported Postgres feature: format() with a format that is not a literal")
     values = args[1:]
     pieces: list[exp.Expr] = []
     text, position, following = template.this, 0, 0
+
+    def argument(index: int) -> exp.Expr:
+        if index < 0 or index >= len(values):
+            raise QueryError("too few arguments for format()")
+        return values[index]
+
     while position < len(text):
         percent = text.find("%", position)
         if percent < 0:
@@ -3421,7 +3547,7 @@ def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
         if percent > position:
             pieces.append(string(text[position:percent]))
         match = FORMAT_SPECIFIER.match(text, percent)
-        number, left, width, kind = match.groups()
+        number, left, width, width_number, kind = match.groups()
         position = match.end()
         if kind == "%" and not (number or left or width):
             pieces.append(string("%"))
@@ -3429,11 +3555,17 @@ def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
         if kind not in ("s", "L", "I"):
             raise UnsupportedFeature(f"unsupported Postgres feature: format() specifier {match.group(0)!r} "
                                      "(only %s, %I, %L and %%)")
+        size: exp.Expr | None = None
+        if width and width.startswith("*"):
+            index = int(width_number) - 1 if width_number else following
+            size = exp.Coalesce(this=exp.cast(argument(index).copy(), exp.DataType.build("INT")),
+                                expressions=[exp.Literal.number(0)])
+            following = index + 1
+        elif width:
+            size = exp.Literal.number(int(width))
         index = int(number) - 1 if number else following
-        if index < 0 or index >= len(values):
-            raise QueryError("too few arguments for format()")
         following = index + 1
-        value = output_text(values[index].copy(), scope)
+        value = output_text(argument(index).copy(), scope)
         if kind == "L":
             value = call("pg_quote_nullable", exp.cast(value, exp.DataType.build("VARCHAR")))
         elif kind == "I":
@@ -3441,15 +3573,28 @@ def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
                 exp.Is(this=value.copy(), expression=exp.Null()),
                 raise_error("null values cannot be formatted as an SQL identifier"),
             ).else_(call("pg_quote_ident", exp.cast(value, exp.DataType.build("VARCHAR"))))
-        elif width:
+        elif size is not None:
             value = exp.Coalesce(this=exp.cast(value, exp.DataType.build("VARCHAR")), expressions=[string("")])
-        if width:
-            padding = "rpad" if left else "lpad"
-            value = exp.Case().when(
-                exp.GTE(this=call("length", value.copy()), expression=exp.Literal.number(int(width))), value.copy()
-            ).else_(call(padding, value.copy(), exp.Literal.number(int(width)), string(" ")))
-        pieces.append(value)
+        if size is not None:
+            pieces.append(padded(value, size, bool(left)))
+        else:
+            pieces.append(value)
     return exp.Concat(expressions=pieces or [string("")], safe=True, coalesce=True)
+
+
+def padded(value: exp.Expr, size: exp.Expr, left: bool) -> exp.Expr:
+    """``value`` padded with spaces to ``size`` characters as format()'s width pads it: on the left, or on the right
+    for the ``-`` flag or a negative ``size``; a longer value is kept whole."""
+    fixed = isinstance(size, exp.Literal)
+    width = exp.Literal.number(int(size.this)) if fixed else call("abs", size.copy())
+
+    def pad(function: str) -> exp.Expr:
+        return call(function, value.copy(), width.copy(), string(" "))
+
+    result = exp.Case().when(exp.GTE(this=call("length", value.copy()), expression=width.copy()), value.copy())
+    if left or fixed:
+        return result.else_(pad("rpad" if left else "lpad"))
+    return result.when(exp.LT(this=size.copy(), expression=exp.Literal.number(0)), pad("rpad")).else_(pad("lpad"))
 
 
 def string_to_array(node: exp.StringToArray) -> exp.Expr:
@@ -3933,6 +4078,10 @@ def numeric_series(node: exp.GenerateSeries | exp.ExplodingGenerateSeries, scope
 
 
 def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
+    if (member := built_number_member(node, scope)) is not None:
+        return member
+    if isinstance(node, (exp.Limit, exp.Offset, exp.Fetch)) and isinstance(node.parent, (exp.Select, exp.SetOperation)):
+        return checked_bound(node)
     if isinstance(node, exp.Window) and isinstance(node.this, exp.AggFunc) and isinstance(node.this.this, exp.Distinct):
         raise QueryError("DISTINCT is not implemented for window functions")
     if isinstance(node, exp.Select) and node.args.get("qualify") and not node.args["qualify"].meta.get("pg_with_ties"):
@@ -4217,7 +4366,10 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         built.meta["pg_json_object_values"] = [json_object_value_kind(v, scope) for v in node.expressions[1::2]]
         return built
     if name in simple and name != simple[name]:
-        return _jsonb_marked(_json_numbers(call(simple[name], *args), unknown_scale), name)
+        built = _jsonb_marked(_json_numbers(call(simple[name], *args), unknown_scale), name)
+        if unknown_scale and name in ("jsonb_build_object", "to_jsonb"):
+            built.meta["pg_built_arguments"] = (name, node.expressions)  # its text: built_numbers_text
+        return built
     if name in ("to_json", "json_array") and any(a is not b for a, b in zip(args, node.expressions)):
         return _json_numbers(call(name, *args), unknown_scale)
     if name in ("jsonb_agg", "json_agg"):
@@ -5490,7 +5642,7 @@ def check_positions_and_limits(tree: exp.Expr) -> None:
     for query in tree.find_all(exp.Select, exp.SetOperation):
         for key, word in (("offset", "OFFSET"), ("limit", "LIMIT")):
             bound = query.args.get(key)
-            count = bound.expression if isinstance(bound, (exp.Limit, exp.Offset)) else None
+            count = bound.args.get("count" if isinstance(bound, exp.Fetch) else "expression") if bound else None
             if isinstance(count, exp.Neg) and isinstance(count.this, exp.Literal) and not count.this.is_string and (
                     float(count.this.this) > 0):
                 raise QueryError(f"{word} must not be negative")
@@ -5980,6 +6132,21 @@ def rewrite_fetch_with_ties(node: exp.Expr, scope: Scope) -> exp.Expr:
     qualify = exp.Qualify(this=condition)
     qualify.meta["pg_with_ties"] = True
     replacement.set("qualify", qualify)
+    return replacement
+
+
+def checked_bound(node: exp.Limit | exp.Offset | exp.Fetch) -> exp.Expr:
+    """A LIMIT, FETCH or OFFSET count computed by the query (``limit (select ...)``) with Postgres's error when it
+    is negative (DuckDB's is a cast error); a NULL count is no limit in both."""
+    key = "count" if isinstance(node, exp.Fetch) else "expression"
+    count = node.args.get(key)
+    if count is None or isinstance(count, (exp.Literal, exp.Null, exp.Var)) or isinstance(count, exp.Neg) and isinstance(
+            count.this, exp.Literal):
+        return node  # a number (a negative one is refused before), NULL or ALL: no limit
+    word = "OFFSET" if isinstance(node, exp.Offset) else "LIMIT"
+    replacement = node.copy()
+    replacement.set(key, exp.paren(exp.Case().when(exp.LT(this=exp.paren(count.copy()), expression=exp.Literal.number(0)),
+                                                   raise_error(f"{word} must not be negative")).else_(count.copy())))
     return replacement
 
 

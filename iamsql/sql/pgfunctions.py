@@ -725,6 +725,9 @@ create or replace temp macro pg_jsonb_text(j) as
                                        then pg_numeric_in(v)
                                        when json_type(v) = 'DOUBLE' then trim(cast(v as varchar))
                                        else json_extract_string(v, '$') end)[1];
+create or replace temp macro pg_json_text(j) as
+    list_transform([j], lambda v: case when json_type(v) in ('OBJECT', 'ARRAY') then cast(v as varchar)
+                                       else pg_jsonb_text(v) end)[1];
 create or replace temp macro pg_jsonb_typeof(j) as
     case when j is null then null
          else case json_type(j) when 'OBJECT' then 'object' when 'ARRAY' then 'array' when 'VARCHAR' then 'string'

@@ -11867,3 +11867,13 @@ select name, (create_date, now()) overlaps (timestamptz '2018-01-01 00:00:00+00'
   make_interval(secs => length(name) * 1000) as long_secs
 from aws_iam_user
 order by name;
+
+-- name: r33_date_function_minus_date_function
+select access_key_id, date(now()) - date(create_date) as age_days, date(create_date) + 7 as week_later, date(create_date)::text as created
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: r33_date_plus_days_minus_date
+select name, create_date::date + 90 as due, (create_date::date + 90) - current_date as days_left, (7 + create_date::date) - create_date::date as seven
+from aws_iam_user
+order by account_id, name;

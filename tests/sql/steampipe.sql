@@ -14394,3 +14394,832 @@ from aws_cloudtrail_trail_event group by 1, 2 order by n desc, 1 nulls first, 2 
 -- name: r32_events_user_identity_each
 select k.key, jsonb_typeof(k.value) as t, count(*) as n
 from aws_cloudtrail_trail_event e, jsonb_each(e.user_identity) k group by 1, 2 order by n desc, 1, 2 limit 25;
+
+-- name: r33_format_star_width
+select format('%*s|', 12, name) as right_aligned, format('%-*s|', 12, name) as left_aligned from aws_iam_group order by name, account_id limit 10;
+
+-- name: r33_format_star_width_negative
+select format('[%*s]', -10, name) as neg, format('[%-*s]', -10, name) as negleft from aws_iam_group order by name, account_id limit 5;
+
+-- name: r33_format_repeated_position
+select format('%1$s %1$s / %2$s', name, account_id) as twice from aws_iam_group order by name, account_id limit 10;
+
+-- name: r33_format_star_position
+select format('%1$*2$s|', name, 15) as w, format('%3$s %1$s %s', name, path, account_id) as mixed from aws_iam_group order by name, account_id limit 5;
+
+-- name: r33_jsonb_build_division_text
+select name, jsonb_build_object('ratio', 1.0 / 3, 'keys', attachment_count) ->> 'ratio' as ratio, (jsonb_build_object('r', attachment_count / 7.0))::text as doc
+from aws_iam_policy order by name, arn limit 10;
+
+-- name: r33_to_jsonb_division_text
+select to_jsonb(round(attachment_count / 3.0, 4)) as rounded, to_jsonb(attachment_count / 3.0)::text as raw from aws_iam_policy order by arn limit 10;
+
+-- name: r33_order_by_position_over_star
+select * from aws_iam_group order by 2, 1 limit 5;
+
+-- name: r33_fetch_first_zero_rows
+select name from aws_iam_group order by name fetch first 0 rows only;
+
+-- name: r33_offset_rows_fetch_next
+select name, account_id from aws_iam_group order by name, account_id offset 2 rows fetch next 3 rows only;
+
+-- name: r33_offset_row_only
+select name from aws_iam_group order by name, account_id offset 1 row;
+
+-- name: r33_limit_subquery_count
+select name from aws_iam_group order by name, account_id limit (select count(*) from aws_organizations_root) + 1 offset (select 1);
+
+-- name: r33_limit_null_subquery
+select name from aws_iam_group order by name, account_id limit (select null::int);
+
+-- name: r33_fetch_first_plus_rows
+select name from aws_iam_group order by name, account_id fetch first +2 rows only;
+
+-- name: r33_format_star_null_width
+select format('[%*s]', null::int, 'x') as a, format('%*s %s', 3, 'a', 'b') as b, format('%2$*1$s|%s', 4, 'z', 'after') as c;
+
+-- name: r33_jsonb_build_avg_text_grouped
+select account_id, jsonb_build_object('avg_duration', avg(max_session_duration), 'roles', count(*), 'name', min(name), 'first', min(create_date), 'none', null)::text as summary
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r33_jsonb_build_division_member_concat
+select name, 'ratio=' || (jsonb_build_object('ratio', attachment_count / 7.0, 'n', attachment_count) ->> 'ratio') as txt, to_jsonb(avg(attachment_count) over ())::text as overall
+from aws_iam_policy order by name, arn limit 10;
+
+-- name: r33_jsonb_build_nested_division_text
+select jsonb_build_object('outer', jsonb_build_object('third', 1.0 / 3, 'half', 0.5), 'a', 10 / 4.0)::text as doc, jsonb_build_object('x', 2.0 / 3, 'x', 1)::text as repeated;
+
+-- name: r33_json_agg_record_member_text
+select account_id, json_agg(r order by r.name) ->> 0 as first_role, json_agg(r order by r.name desc) #>> '{0}' as last_role, (json_agg(r order by r.name) -> 0) ->> 'name' as first_name
+from (select account_id, name, max_session_duration, create_date from aws_iam_role) r group by account_id order by account_id;
+
+-- name: r33_row_to_json_member_text
+select row_to_json(g) ->> 'name' as name, to_json(g)::text as doc from (select name, path, account_id from aws_iam_group) g order by 1, 2 limit 10;
+
+-- name: r33_string_agg_distinct_order_desc
+select account_id, string_agg(distinct path, ' | ' order by path desc) as paths, count(distinct path) as n
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r33_string_agg_order_two_keys
+select account_id, string_agg(name || '@' || coalesce(to_char(create_date, 'YYYY-MM-DD'), '?'), ', ' order by create_date desc nulls last, name) as newest_first
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r33_string_agg_filter_order
+select account_id, string_agg(name, ',' order by name) filter (where not mfa_enabled) as no_mfa, string_agg(name, ',' order by name) filter (where mfa_enabled) as with_mfa
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r33_string_agg_event_names_per_source
+select event_source, string_agg(distinct event_name, ',' order by event_name) as names
+from aws_cloudtrail_trail_event where event_source like 'iam.%' or event_source like 'sts.%' group by event_source order by event_source;
+
+-- name: r33_percentile_cont_policy_attachments
+select is_aws_managed, percentile_cont(0.5) within group (order by attachment_count) as median, percentile_cont(0.9) within group (order by attachment_count) as p90, percentile_disc(0.5) within group (order by attachment_count) as disc
+from aws_iam_policy group by is_aws_managed order by is_aws_managed;
+
+-- name: r33_percentile_cont_array_fractions
+select percentile_cont(array[0.25, 0.5, 0.75]) within group (order by max_session_duration) as quartiles, percentile_disc(array[0.1, 0.9]) within group (order by max_session_duration) as ends
+from aws_iam_role;
+
+-- name: r33_mode_event_source_per_region
+select aws_region, mode() within group (order by event_source) as common_source, count(*) as n
+from aws_cloudtrail_trail_event group by aws_region order by n desc, aws_region limit 10;
+
+-- name: r33_mode_role_path
+select account_id, mode() within group (order by path) as common_path, mode() within group (order by max_session_duration desc) as common_duration
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r33_percentile_cont_key_age_days
+select percentile_cont(0.5) within group (order by extract(epoch from (now() - create_date)) / 86400) > 0 as positive,
+  percentile_disc(0.5) within group (order by create_date) as median_created
+from aws_iam_access_key;
+
+-- name: r33_generate_series_weeks_events
+select w as week_start, count(e.event_id) as events
+from generate_series(timestamptz '2019-01-07 00:00:00+00', timestamptz '2019-03-25 00:00:00+00', interval '1 week') w
+  left join aws_cloudtrail_trail_event e on e.event_time >= w and e.event_time < w + interval '1 week'
+group by w order by w;
+
+-- name: r33_generate_series_hours_text
+select to_char(h, 'YYYY-MM-DD HH24:MI') as hour, extract(hour from h) as hh
+from generate_series(timestamptz '2024-03-10 00:00:00+00', timestamptz '2024-03-10 05:00:00+00', interval '90 minutes') as h order by h;
+
+-- name: r33_generate_series_days_of_month_end
+select d::date as day, to_char(d, 'Dy DD Mon') as label, extract(dow from d) as dow
+from generate_series(timestamptz '2024-02-26 00:00:00+00', timestamptz '2024-03-03 00:00:00+00', '1 day'::interval) d order by 1;
+
+-- name: r33_generate_series_backwards
+select g::date as day from generate_series(timestamptz '2024-01-10 00:00:00+00', timestamptz '2024-01-01 00:00:00+00', interval '-3 days') g order by g desc;
+
+-- name: r33_justify_interval_key_age
+select access_key_id, justify_interval(timestamptz '2025-01-01 00:00:00+00' - create_date) as justified, justify_days(interval '75 days') as jd, justify_hours(interval '50 hours') as jh
+from aws_iam_access_key order by access_key_id limit 10;
+
+-- name: r33_justify_negative_mixed
+select justify_interval(interval '1 mon -1 day') as a, justify_interval(interval '-1 mon 35 days') as b, justify_hours(interval '-30 hours') as c, justify_days(interval '-40 days') as d;
+
+-- name: r33_to_char_interval_patterns
+select to_char(interval '3 days 04:05:06', 'DD "days" HH24:MI:SS') as a, to_char(interval '26 hours 3 minutes', 'HH24:MI') as b, to_char(interval '1 year 2 mons', 'YYYY-MM') as c;
+
+-- name: r33_interval_text_forms
+select interval '90 minutes' as a, interval '1.5 hours' as b, interval '36 hours' as c, interval '-1 day 2 hours' as d, interval '1 year -1 month' as e, interval '0.5 days' as f;
+
+-- name: r33_interval_multiply_divide
+select interval '1 day' * 1.5 as a, interval '1 month' / 4 as b, interval '3 hours' * 2 / 3 as c, 2 * interval '45 minutes' as d;
+
+-- name: r33_regexp_replace_flags_gi
+select name, regexp_replace(name, '[aeiou]', '*', 'gi') as masked, regexp_replace(name, '^(.)(.*)$', '\2\1') as rotated
+from aws_iam_user order by name, account_id limit 15;
+
+-- name: r33_regexp_replace_arn_account
+select arn, regexp_replace(arn, ':[0-9]{12}:', ':<account>:') as redacted, regexp_replace(arn, '/.*$', '') as prefix
+from aws_iam_role order by arn limit 15;
+
+-- name: r33_regexp_replace_user_agent_versions
+select regexp_replace(user_agent, '[0-9]+(\.[0-9]+)+', 'N', 'g') as agent_family, count(*) as n
+from aws_cloudtrail_trail_event where user_agent is not null group by 1 order by n desc, 1 limit 15;
+
+-- name: r33_jsonb_pretty_tags
+select name, jsonb_pretty(tags) as pretty from aws_iam_role where tags is not null and tags <> '{}'::jsonb order by name, account_id limit 5;
+
+-- name: r33_jsonb_pretty_nested_statement
+select name, jsonb_pretty(policy_std -> 'Statement' -> 0) as first_statement from aws_iam_policy order by name, arn limit 5;
+
+-- name: r33_jsonb_containment_array_of_objects
+select name from aws_iam_policy where policy_std -> 'Statement' @> '[{"Effect": "Allow"}]' and not policy_std -> 'Statement' @> '[{"Effect": "Deny"}]' order by name, arn limit 20;
+
+-- name: r33_jsonb_containment_nested_action
+select name from aws_iam_policy where policy_std @> '{"Statement": [{"Action": ["*"]}]}' order by name, arn;
+
+-- name: r33_jsonb_contained_by_literal
+select name, tags from aws_iam_user where tags <@ (select jsonb_object_agg(t.key, t.value) from aws_iam_role r2, jsonb_each(r2.tags) t) and tags <> '{}' order by name, account_id;
+
+-- name: r33_row_to_json_group_record
+select row_to_json(g) ->> 'name' as name, row_to_json(g) -> 'create_date' as created
+from (select name, create_date from aws_iam_group) g order by 1, create_date limit 10;
+
+-- name: r33_json_agg_records_sorted
+select account_id, json_agg(r order by r.name) ->> 0 as first_role
+from (select account_id, name, max_session_duration from aws_iam_role) r group by account_id order by account_id;
+
+-- name: r33_jsonb_agg_of_records_count
+select account_id, jsonb_array_length(jsonb_agg(to_jsonb(u) - 'inline_policies')) as users
+from aws_iam_user u group by account_id order by account_id;
+
+-- name: r33_bool_and_or_every_per_account
+select account_id, bool_and(mfa_enabled) as all_mfa, bool_or(mfa_enabled) as any_mfa, every(password_last_used is null) as none_signed_in
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r33_bool_or_filter_keys
+select user_name, bool_or(status = 'Active') as any_active, bool_and(status = 'Active') filter (where create_date < '2020-01-01') as old_all_active
+from aws_iam_access_key group by user_name order by user_name limit 20;
+
+-- name: r33_count_filter_many
+select account_id,
+  count(*) filter (where read_only) as reads,
+  count(*) filter (where not read_only) as writes,
+  count(*) filter (where error_code is not null) as errors,
+  count(distinct event_name) filter (where error_code = 'AccessDenied') as denied_names
+from aws_cloudtrail_trail_event group by account_id order by account_id;
+
+-- name: r33_round_half_even_vs_half_up
+select round(2.5) as r25, round(3.5) as r35, round(-2.5) as rn25, round(2.5::float8) as f25, round(3.5::float8) as f35, round(0.125, 2) as r0125, round(0.125::float8 * 1) as f0;
+
+-- name: r33_round_negative_digits
+select round(12345.678, -2) as a, round(-12345.678, -1) as b, trunc(12345.678, -3) as c, round(attachment_count::numeric, -1) as d
+from aws_iam_policy order by arn limit 5;
+
+-- name: r33_make_timestamp_parts
+select make_timestamp(2024, 2, 29, 13, 45, 30.5) as ts, make_timestamptz(2024, 12, 31, 23, 59, 59) as tstz, make_date(2024, 1, 31) + 30 as d;
+
+-- name: r33_make_interval_named_args
+select make_interval(days => 10) as a, make_interval(hours => 36, mins => 5) as b, make_interval(years => 1, months => 14) as c, make_interval(weeks => 2, secs => 1.5) as d;
+
+-- name: r33_make_interval_from_column
+select name, create_date + make_interval(days => (max_session_duration / 3600)::int) as plus
+from aws_iam_role order by name, account_id limit 10;
+
+-- name: r33_upper_lower_unicode
+select upper('straße') as a, lower('ÉCOLE') as b, initcap('élan vital') as c, upper('ǆ') as d, lower('İ') as e, length(upper('straße')) as n;
+
+-- name: r33_like_escape_underscore
+select name from aws_iam_role where name like '%\_%' order by name, account_id limit 15;
+
+-- name: r33_like_custom_escape
+select name from aws_iam_role where name like '%!_%' escape '!' and name not like 'AWS#_%' escape '#' order by name, account_id limit 15;
+
+-- name: r33_ilike_escape_percent
+select name, name ilike '%service%' as svc, name ilike 'aws\_%' as aws_prefixed from aws_iam_role order by name, account_id limit 20;
+
+-- name: r33_similar_to_alternation
+select name from aws_iam_user where name similar to '(admin|dev|test)%' or name similar to '%[0-9]{2}' order by name, account_id;
+
+-- name: r33_similar_to_escape
+select name, name similar to '%#_%' escape '#' as has_underscore from aws_iam_role order by name, account_id limit 15;
+
+-- name: r33_is_distinct_from_boundaries
+select name, permissions_boundary_arn is distinct from '' as has_boundary_text, permissions_boundary_arn is not distinct from null as unknown
+from aws_iam_user order by name, account_id limit 20;
+
+-- name: r33_is_distinct_from_join
+select count(*) as pairs from aws_iam_user a join aws_iam_user b on a.account_id = b.account_id and a.name < b.name
+where a.password_last_used is not distinct from b.password_last_used;
+
+-- name: r33_nulls_first_last_mixed
+select name, password_last_used from aws_iam_user order by password_last_used desc nulls last, name nulls first, account_id limit 20;
+
+-- name: r33_nulls_first_role_last_used
+select name, role_last_used_date from aws_iam_role order by role_last_used_date asc nulls first, name, account_id limit 20;
+
+-- name: r33_quoted_identifiers_case
+select "name" as "User Name", "Account" from (select name, account_id as "Account" from aws_iam_user) as "U" order by "User Name", "Account" limit 10;
+
+-- name: r33_quoted_identifier_mixed_case_cte
+with "Keys" as (select user_name as "userName", count(*) as "Count" from aws_iam_access_key group by user_name)
+select "userName", "Count" from "Keys" where "Count" > 1 order by "Count" desc, "userName";
+
+-- name: r33_similar_to_escape_bang_and_empty
+select name, name similar to 'AWS!_%' escape '!' as aws_underscore, name similar to '%\%' escape '' as ends_backslash, name not similar to '%[0-9]%' escape '#' as no_digit
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r33_jsonb_arrow_chain_condition
+select name, s -> 'Condition' -> 'StringEquals' ->> 'saml:aud' as aud, s -> 'Condition' -> 'StringEquals' -> 'saml:aud' ->> 0 as first_aud
+from aws_iam_role, jsonb_array_elements(assume_role_policy_std -> 'Statement') s
+where s -> 'Condition' -> 'StringEquals' is not null order by name, account_id;
+
+-- name: r33_jsonb_path_text_hash
+select name, policy_std #>> '{Statement,0,Effect}' as effect0, policy_std #> '{Statement,0,Action}' as actions0, policy_std #>> '{Statement,-1,Sid}' as last_sid
+from aws_iam_policy order by name, arn limit 15;
+
+-- name: r33_jsonb_exists_any_all_principal
+select name, assume_role_policy_std -> 'Statement' -> 0 -> 'Principal' ?| array['AWS', 'Federated'] as any_p, assume_role_policy_std -> 'Statement' -> 0 -> 'Principal' ?& array['Service'] as svc
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r33_jsonb_exists_key_tags
+select name from aws_iam_role where tags ? 'Department' or tags ? 'QuickSetupID' order by name, account_id;
+
+-- name: r33_jsonb_path_query_actions
+select p.name, jsonb_path_query(p.policy_std, '$.Statement[*].Action[*]') #>> '{}' as action
+from aws_iam_policy p where p.name like 'A%' order by 1, 2 limit 30;
+
+-- name: r33_jsonb_path_query_filter_effect
+select name, jsonb_path_query_array(policy_std, '$.Statement[*] ? (@.Effect == "Deny").Sid') as deny_sids
+from aws_iam_policy where jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Deny")') order by name, arn limit 20;
+
+-- name: r33_jsonb_path_query_first_principal
+select name, jsonb_path_query_first(assume_role_policy_std, '$.Statement[0].Principal.Service[0]') as first_service
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r33_lateral_elements_text_actions_count
+select p.name, count(a) as actions, count(distinct a) as distinct_actions
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, lateral jsonb_array_elements_text(s -> 'Action') a
+group by p.name order by actions desc, p.name limit 15;
+
+-- name: r33_left_join_lateral_resources
+select r.name, res
+from aws_iam_role r left join lateral jsonb_array_elements(r.inline_policies_std) ip on true
+  left join lateral jsonb_array_elements(ip -> 'PolicyDocument' -> 'Statement') s on true
+  left join lateral jsonb_array_elements_text(s -> 'Resource') res on true
+where r.inline_policies_std is not null order by 1, 2 limit 30;
+
+-- name: r33_jsonb_each_condition_operators
+select c.key as operator, count(*) as uses
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_each(s -> 'Condition') c
+group by c.key order by uses desc, operator;
+
+-- name: r33_jsonb_each_text_tags
+select t.key, t.value, count(*) as roles
+from aws_iam_role r, jsonb_each_text(r.tags) t group by t.key, t.value order by roles desc, 1, 2 limit 20;
+
+-- name: r33_jsonb_object_keys_event_parameters
+select k, count(*) as n from aws_cloudtrail_trail_event e, jsonb_object_keys(e.request_parameters) k
+where jsonb_typeof(e.request_parameters) = 'object' group by k order by n desc, k limit 20;
+
+-- name: r33_jsonb_typeof_statement_fields
+select jsonb_typeof(s -> 'Principal') as principal_type, jsonb_typeof(s -> 'Condition') as condition_type, count(*) as n
+from aws_iam_role, jsonb_array_elements(assume_role_policy -> 'Statement') s group by 1, 2 order by n desc, 1 nulls first, 2 nulls first;
+
+-- name: r33_jsonb_strip_nulls_identity
+select event_id, jsonb_strip_nulls(user_identity -> 'sessionContext') as ctx
+from aws_cloudtrail_trail_event where user_identity -> 'sessionContext' is not null and jsonb_typeof(user_identity -> 'sessionContext') = 'object' order by event_id limit 10;
+
+-- name: r33_jsonb_set_replace_effect
+select name, jsonb_set(policy_std, '{Statement,0,Effect}', '"Deny"') -> 'Statement' -> 0 ->> 'Effect' as changed, policy_std #>> '{Statement,0,Effect}' as original
+from aws_iam_policy order by name, arn limit 10;
+
+-- name: r33_jsonb_set_create_missing
+select name, jsonb_set(coalesce(tags, '{}'), '{reviewed}', 'true') as with_flag, jsonb_set(coalesce(tags, '{}'), '{a}', '[1]', true) as created
+from aws_iam_role order by name, account_id limit 5;
+
+-- name: r33_jsonb_agg_order_filter_actions
+select p.name, jsonb_agg(distinct a order by a) filter (where a like 'iam:%') as iam_actions
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+group by p.name having count(*) filter (where a like 'iam:%') > 0 order by p.name limit 15;
+
+-- name: r33_jsonb_agg_objects_order_desc
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'max', max_session_duration) order by max_session_duration desc, name) -> 0 as longest
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r33_jsonb_build_object_nested_arrays
+select name, jsonb_build_object('user', name, 'keys', jsonb_build_array(user_id, arn), 'mfa', mfa_enabled, 'none', null) as doc
+from aws_iam_user order by name, account_id limit 10;
+
+-- name: r33_jsonb_concat_and_delete
+select name, (coalesce(tags, '{}') || jsonb_build_object('owner', 'secops')) - 'Name' as retagged, tags #- '{Environment}' as no_env
+from aws_iam_role order by name, account_id limit 10;
+
+-- name: r33_age_access_keys_text
+select access_key_id, age(timestamptz '2025-06-01 00:00:00+00', create_date) as key_age, date_part('year', age(timestamptz '2025-06-01 00:00:00+00', create_date)) as years
+from aws_iam_access_key order by create_date, access_key_id limit 15;
+
+-- name: r33_age_now_days_buckets
+select case when age(create_date) > interval '2 years' then 'old' when age(create_date) > interval '90 days' then 'aging' else 'new' end as bucket, count(*) as n
+from aws_iam_user group by 1 order by 1;
+
+-- name: r33_date_trunc_week_zone
+select date_trunc('week', event_time, 'America/Los_Angeles') as week, count(*) as n
+from aws_cloudtrail_trail_event group by 1 order by 1 limit 15;
+
+-- name: r33_date_trunc_quarter_month
+select date_trunc('quarter', create_date) as quarter, date_trunc('month', create_date)::date as month, count(*) as n
+from aws_iam_role group by 1, 2 order by 1, 2;
+
+-- name: r33_extract_epoch_difference
+select user_name, extract(epoch from (password_last_used - user_creation_time)) / 86400 as days_between
+from aws_iam_credential_report where password_last_used is not null and user_creation_time is not null order by user_name, account_id limit 10;
+
+-- name: r33_extract_epoch_integer_cast
+select name, extract(epoch from create_date)::bigint as epoch, to_timestamp(extract(epoch from create_date)::bigint) = create_date as roundtrip
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r33_now_minus_interval_count
+select count(*) filter (where create_date > now() - interval '365 days') as last_year, count(*) filter (where create_date <= now() - '5 years'::interval) as older
+from aws_iam_role;
+
+-- name: r33_split_part_negative_arn
+select arn, split_part(arn, '/', -1) as last, split_part(arn, ':', -2) as account_part, split_part(arn, '/', -2) as before_last
+from aws_iam_role order by arn limit 20;
+
+-- name: r33_split_part_event_source_service
+select split_part(event_source, '.', 1) as service, split_part(event_source, '.', -2) as domain, count(*) as n
+from aws_cloudtrail_trail_event group by 1, 2 order by n desc, 1 limit 15;
+
+-- name: r33_format_identifier_literal
+select format('select * from %I where name = %L', 'aws_iam_' || 'user', name) as stmt, format('%I.%I', 'Mixed', path) as qualified
+from aws_iam_user order by name, account_id limit 10;
+
+-- name: r33_format_width_and_percent
+select format('%-20s|%6s|%%', name, attachment_count) as line from aws_iam_policy order by name, arn limit 10;
+
+-- name: r33_regexp_matches_g_ordinality
+select name, m[1] as digits, n from aws_iam_role, regexp_matches(name, '([0-9]+)', 'g') with ordinality as t(m, n)
+order by name, account_id, n limit 20;
+
+-- name: r33_regexp_matches_g_actions_service
+select p.name, m[1] as service from aws_iam_policy p, regexp_matches(p.policy_std::text, '"([a-z0-9-]+):', 'g') m
+where p.name like 'Amazon%' order by 1, 2 limit 25;
+
+-- name: r33_initcap_names
+select initcap(replace(name, '-', ' ')) as title_case, initcap(lower(event_name)) as ev from (select distinct name, 'GetCallerIdentity' as event_name from aws_iam_group) g order by 1 limit 10;
+
+-- name: r33_to_char_patterns_day_month
+select name, to_char(create_date, 'FMMonth DD, YYYY') as long_date, to_char(create_date, 'IYYY-IW') as iso_week, to_char(create_date, 'DDD') as doy, to_char(create_date, 'Q') as q
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r33_to_char_patterns_time
+select event_id, to_char(event_time, 'HH12:MI:SS AM') as t12, to_char(event_time, 'YYYY"T"HH24') as compact, to_char(event_time, 'dy') as dy
+from aws_cloudtrail_trail_event order by event_time, event_id limit 10;
+
+-- name: r33_to_char_numbers
+select name, to_char(attachment_count, 'FM999,999') as c, to_char(attachment_count * 1.5, '0000.00') as padded, to_char(attachment_count, '9999PR') as pr
+from aws_iam_policy order by name, arn limit 10;
+
+-- name: r33_window_running_count_per_account
+select account_id, name, create_date, count(*) over (partition by account_id order by create_date, name) as nth_created
+from aws_iam_user order by account_id, create_date, name limit 30;
+
+-- name: r33_window_lag_gap_days
+select user_name, create_date, create_date - lag(create_date) over (partition by user_name order by create_date, access_key_id) as gap
+from aws_iam_access_key order by user_name, create_date, access_key_id limit 30;
+
+-- name: r33_window_lead_next_event
+select event_name, event_time, lead(event_name) over (partition by username order by event_time, event_id) as next_event
+from aws_cloudtrail_trail_event where user_type = 'IAMUser' order by event_time, event_id limit 20;
+
+-- name: r33_window_first_last_value
+select distinct account_id, first_value(name) over w as first_role, last_value(name) over w as last_role
+from aws_iam_role window w as (partition by account_id order by create_date, name rows between unbounded preceding and unbounded following)
+order by account_id;
+
+-- name: r33_window_dense_rank_policies
+select name, attachment_count, dense_rank() over (order by attachment_count desc) as dr, rank() over (order by attachment_count desc) as r
+from aws_iam_policy order by attachment_count desc, name, arn limit 20;
+
+-- name: r33_window_ntile_users
+select name, ntile(4) over (order by create_date, name, account_id) as quartile from aws_iam_user order by create_date, name, account_id limit 25;
+
+-- name: r33_window_moving_sum_rows
+select d, n, sum(n) over (order by d rows between 2 preceding and current row) as moving
+from (select date_trunc('day', event_time) as d, count(*) as n from aws_cloudtrail_trail_event group by 1) t order by d limit 30;
+
+-- name: r33_window_percent_rank_cume_dist
+select name, round(percent_rank() over (order by max_session_duration, name)::numeric, 4) as pr, round(cume_dist() over (order by max_session_duration)::numeric, 4) as cd
+from aws_iam_role order by max_session_duration, name, account_id limit 20;
+
+-- name: r33_window_row_number_latest_key
+select user_name, access_key_id, create_date from (
+  select *, row_number() over (partition by user_name order by create_date desc, access_key_id) as rn from aws_iam_access_key) k
+where rn = 1 order by user_name limit 20;
+
+-- name: r33_grouping_sets_users_mfa_path
+select account_id, path, mfa_enabled, count(*) as n, grouping(account_id, path, mfa_enabled) as g
+from aws_iam_user group by grouping sets ((account_id, path), (mfa_enabled), ()) order by g, account_id nulls last, path nulls last, mfa_enabled nulls last;
+
+-- name: r33_rollup_events_source_name
+select event_source, event_name, count(*) as n from aws_cloudtrail_trail_event where event_source like 'iam.%'
+group by rollup (event_source, event_name) order by event_source nulls last, n desc, event_name nulls last limit 20;
+
+-- name: r33_cube_policy_flags
+select is_aws_managed, is_attached, count(*) as n, sum(attachment_count) as attachments
+from aws_iam_policy group by cube (is_aws_managed, is_attached) order by is_aws_managed nulls last, is_attached nulls last;
+
+-- name: r33_distinct_on_latest_event_per_user
+select distinct on (username) username, event_name, event_time from aws_cloudtrail_trail_event where username <> ''
+order by username, event_time desc, event_id limit 20;
+
+-- name: r33_distinct_on_oldest_key_per_account
+select distinct on (account_id) account_id, user_name, access_key_id, create_date from aws_iam_access_key order by account_id, create_date, access_key_id;
+
+-- name: r33_with_recursive_ou_depth
+with recursive tree as (
+  select id, name, parent_id, 1 as depth, name::text as trail from aws_organizations_organizational_unit where parent_id like 'r-%'
+  union all
+  select c.id, c.name, c.parent_id, t.depth + 1, t.trail || ' > ' || c.name from aws_organizations_organizational_unit c join tree t on c.parent_id = t.id)
+select name, depth, trail from tree order by trail;
+
+-- name: r33_with_recursive_counter_dates
+with recursive d(n, day) as (select 1, date '2024-01-01' union all select n + 1, day + 7 from d where n < 6)
+select n, day, to_char(day, 'Dy') as weekday from d order by n;
+
+-- name: r33_with_recursive_split_path
+with recursive parts(rest, part, lvl) as (
+  select substr(path, 2), null::text, 0 from aws_iam_role where path <> '/'
+  union all
+  select substr(rest, strpos(rest, '/') + 1), split_part(rest, '/', 1), lvl + 1 from parts where rest <> '')
+select part, lvl, count(*) as n from parts where part is not null group by part, lvl order by n desc, part, lvl limit 20;
+
+-- name: r33_unnest_with_ordinality_array
+select u.name, g.value ->> 'GroupName' as group_name, g.n
+from aws_iam_user u, jsonb_array_elements(u.groups) with ordinality as g(value, n) order by u.name, u.account_id, g.n limit 25;
+
+-- name: r33_unnest_text_array_ordinality
+select t.elem, t.i from unnest(string_to_array('arn:aws:iam::123456789012:role/path/name', ':')) with ordinality as t(elem, i) order by t.i;
+
+-- name: r33_array_agg_order_desc_limit
+select account_id, (array_agg(name order by create_date desc, name))[1:3] as newest_three from aws_iam_role group by account_id order by account_id;
+
+-- name: r33_array_position_and_remove
+select name, array_position(array['/', '/service-role/', '/aws-service-role/'], path) as kind, array_remove(string_to_array(path, '/'), '') as parts
+from aws_iam_role order by name, account_id limit 20;
+
+-- name: r33_array_positions_cardinality
+select cardinality(string_to_array(arn, '/')) as segments, array_positions(string_to_array(arn, '/'), 'role') as at, count(*) as n
+from aws_iam_role group by 1, 2 order by 1, 2;
+
+-- name: r33_array_to_string_nulls_replacement
+select array_to_string(array[name, null, path], ',') as dropped, array_to_string(array[name, null, path], ',', '*') as starred
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r33_array_cat_append_distinct
+select account_id, array_length(array_agg(distinct path), 1) as paths, array_cat(array['x'], array_agg(distinct path order by path)) as with_x
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r33_array_any_all_comparison
+select name from aws_iam_role where path like any(array['/service-role/%', '/aws-service-role/%']) and name <> all(array['a', 'b']) order by name, account_id limit 20;
+
+-- name: r33_cast_text_numeric_boolean
+select '42'::int + 1 as i, '3.14159'::numeric(6, 3) as n, 'yes'::boolean as y, ' f '::boolean as f, '1e3'::float8 as e, '007'::numeric as lead;
+
+-- name: r33_cast_text_timestamp_forms
+select '2024-03-10 12:00:00+05:30'::timestamptz as a, '2024-03-10T12:00:00Z'::timestamptz as b, '20240310'::date as c, 'March 10, 2024'::date as d;
+
+-- name: r33_cast_numeric_text_scales
+select 1.50::text as a, (2.5 * 2)::text as b, 10::numeric(5, 2)::text as c, (1.0 / 8)::text as d, 0.1 + 0.2 as e;
+
+-- name: r33_cast_boolean_text_round_trip
+select mfa_enabled::text as t, mfa_enabled::text::boolean as back, count(*) as n from aws_iam_user group by 1, 2 order by 1;
+
+-- name: r33_cast_timestamp_text_tz
+select name, create_date::text as tz_text, create_date::date::text as d, (create_date at time zone 'Asia/Tokyo')::text as tokyo
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r33_coalesce_nullif_greatest_dates
+select name, greatest(create_date, password_last_used) as last_seen, nullif(permissions_boundary_arn, '') as boundary
+from aws_iam_user order by name, account_id limit 20;
+
+-- name: r33_case_searched_ranges
+select case when max_session_duration >= 43200 then '12h' when max_session_duration > 3600 then 'extended' else 'default' end as d, count(*) as n
+from aws_iam_role group by 1 order by 1;
+
+-- name: r33_exists_not_exists_keys
+select u.name, exists (select 1 from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id and k.status = 'Active') as active_key
+from aws_iam_user u where not exists (select 1 from aws_iam_access_key k where k.user_name = u.name and k.status = 'Inactive') order by u.name, u.account_id limit 20;
+
+-- name: r33_in_subquery_attached_groups
+select name from aws_iam_group g where g.name in (select jsonb_array_elements(u.groups) ->> 'GroupName' from aws_iam_user u where u.account_id = g.account_id) order by name, account_id;
+
+-- name: r33_org_accounts_by_status_method
+select status, joined_method, count(*) as n, min(joined_timestamp) as first_joined from aws_organizations_account group by rollup (status, joined_method) order by status nulls last, joined_method nulls last;
+
+-- name: r33_org_account_email_domain
+select split_part(email, '@', 2) as domain, string_agg(name, ', ' order by name) as accounts from aws_organizations_account group by 1 order by 1;
+
+-- name: r33_org_policy_content_statements
+select name, type, jsonb_array_length(content -> 'Statement') as statements, content #>> '{Statement,0,Effect}' as first_effect
+from aws_organizations_policy order by name, id;
+
+-- name: r33_org_policy_deny_actions
+select p.name, a from aws_organizations_policy p, jsonb_array_elements(case jsonb_typeof(p.content -> 'Statement') when 'array' then p.content -> 'Statement' else jsonb_build_array(p.content -> 'Statement') end) s,
+  jsonb_array_elements_text(case jsonb_typeof(s -> 'Action') when 'array' then s -> 'Action' else jsonb_build_array(s -> 'Action') end) a
+where s ->> 'Effect' = 'Deny' order by 1, 2;
+
+-- name: r33_org_targets_per_policy
+select name, count(distinct target_id) as targets, string_agg(distinct target_id, ',' order by target_id) as ids from aws_organizations_policy_target group by name order by name;
+
+-- name: r33_org_root_policy_types
+select r.id, t ->> 'Type' as type, t ->> 'Status' as status from aws_organizations_root r, jsonb_array_elements(r.policy_types) t order by 1, 2;
+
+-- name: r33_credential_report_key_rotation_age
+select user_name, access_key_1_active, date_part('day', timestamptz '2025-01-01 00:00:00+00' - access_key_1_last_rotated) as key1_days, justify_days(date_trunc('day', timestamptz '2025-01-01 00:00:00+00' - access_key_1_last_rotated)) as key1_age
+from aws_iam_credential_report where access_key_1_active order by user_name, account_id limit 20;
+
+-- name: r33_credential_report_unused_credentials
+select user_name,
+  case when password_enabled and coalesce(password_last_used, user_creation_time) < timestamptz '2024-01-01 00:00:00+00' then 'stale password' end as pw,
+  case when access_key_1_active and coalesce(access_key_1_last_used_date, access_key_1_last_rotated) < timestamptz '2024-01-01 00:00:00+00' then 'stale key1' end as k1
+from aws_iam_credential_report order by user_name, account_id limit 25;
+
+-- name: r33_credential_report_password_status_counts
+select password_status, mfa_active, count(*) as n from aws_iam_credential_report group by cube (password_status, mfa_active) order by password_status nulls last, mfa_active nulls last;
+
+-- name: r33_credential_report_root_row
+select account_id, user_name, mfa_active, password_last_used is null as never_signed_in, to_char(user_creation_time, 'YYYY-MM-DD') as created
+from aws_iam_credential_report where user_name = '<root_account>' order by account_id;
+
+-- name: r33_access_keys_per_user_ratio
+select u.account_id, count(distinct u.name) as users, count(k.access_key_id) as keys, round(count(k.access_key_id)::numeric / nullif(count(distinct u.name), 0), 3) as per_user
+from aws_iam_user u left join aws_iam_access_key k on k.user_name = u.name and k.account_id = u.account_id group by u.account_id order by u.account_id;
+
+-- name: r33_access_key_last_used_service_regions
+select coalesce(access_key_last_used_service, 'N/A') as service, count(*) as keys, max(access_key_last_used_date) as latest
+from aws_iam_access_key group by 1 order by keys desc, 1;
+
+-- name: r33_policy_version_from_default
+select name, default_version_id, substring(default_version_id from 2)::int as version_number, substring(default_version_id from 2)::int > 1 as updated
+from aws_iam_policy order by version_number desc, name, arn limit 15;
+
+-- name: r33_policy_versions_elements
+select p.name, v ->> 'VersionId' as version, (v ->> 'IsDefaultVersion')::boolean as is_default
+from aws_iam_policy p, jsonb_array_elements(p.policy_versions) v where p.policy_versions is not null order by 1, 2 limit 25;
+
+-- name: r33_policy_wildcard_resource_actions_count
+select p.name, count(*) filter (where a = '*' or a like '%:*') as wildcard_actions, count(*) filter (where r = '*') as star_resources
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a, jsonb_array_elements_text(s -> 'Resource') r
+where s ->> 'Effect' = 'Allow' group by p.name having count(*) filter (where a = '*' or a like '%:*') > 0 order by wildcard_actions desc, p.name limit 20;
+
+-- name: r33_policy_services_distinct_count
+select p.name, count(distinct split_part(a, ':', 1)) as services, array_agg(distinct split_part(a, ':', 1) order by split_part(a, ':', 1)) as list
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+group by p.name order by services desc, p.name limit 10;
+
+-- name: r33_policy_not_action_not_resource
+select name, s ? 'NotAction' as has_not_action, s ? 'NotResource' as has_not_resource, s ->> 'Effect' as effect
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s where s ?| array['NotAction', 'NotResource'] order by name, effect limit 20;
+
+-- name: r33_role_trust_services_agg
+select r.name, string_agg(svc, ',' order by svc) as services
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Principal' -> 'Service') svc
+group by r.name, r.account_id order by r.name, r.account_id limit 20;
+
+-- name: r33_role_cross_account_principals
+select r.name, p as principal, split_part(p, ':', 5) as trusted_account, split_part(p, ':', 5) <> r.account_id as cross_account
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+order by r.name, p limit 25;
+
+-- name: r33_role_last_used_region_counts
+select coalesce(role_last_used_region, '(never)') as region, count(*) as roles, max(role_last_used_date) as latest
+from aws_iam_role group by rollup (1) order by region nulls last;
+
+-- name: r33_role_description_lengths
+select name, length(description) as len, left(description, 20) as head, right(description, 10) as tail
+from aws_iam_role where description is not null and description <> '' order by len desc, name, account_id limit 15;
+
+-- name: r33_role_instance_profile_counts
+select name, jsonb_array_length(coalesce(instance_profile_arns, '[]')) as profiles, instance_profile_arns ->> 0 as first_profile
+from aws_iam_role order by profiles desc, name, account_id limit 15;
+
+-- name: r33_user_groups_membership_matrix
+select u.name, g ->> 'GroupName' as group_name, to_char((g ->> 'CreateDate')::timestamptz, 'YYYY-MM') as group_created
+from aws_iam_user u, jsonb_array_elements(u.groups) g order by 1, 2 limit 25;
+
+-- name: r33_user_mfa_device_serials
+select u.name, m ->> 'SerialNumber' as serial, split_part(m ->> 'SerialNumber', '/', -1) as device, (m ->> 'EnableDate')::timestamptz as enabled
+from aws_iam_user u, jsonb_array_elements(u.mfa_devices) m order by 1, 2;
+
+-- name: r33_user_inline_policy_names
+select u.name, ip ->> 'PolicyName' as policy, jsonb_array_length(ip -> 'PolicyDocument' -> 'Statement') as statements
+from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) ip order by 1, 2 limit 20;
+
+-- name: r33_user_attached_policy_arn_parts
+select u.name, split_part(a, '/', -1) as policy_name, a like 'arn:aws:iam::aws:policy/%' as aws_managed
+from aws_iam_user u, jsonb_array_elements_text(u.attached_policy_arns) a order by 1, 2 limit 25;
+
+-- name: r33_group_users_count_and_names
+select g.name, jsonb_array_length(g.users) as members, (select string_agg(m ->> 'UserName', ',' order by m ->> 'UserName') from jsonb_array_elements(g.users) m) as names
+from aws_iam_group g order by members desc nulls last, g.name, g.account_id limit 15;
+
+-- name: r33_group_without_users_or_policies
+select name, users is null or users = '[]'::jsonb as empty, attached_policy_arns is null as no_managed, inline_policies is null as no_inline
+from aws_iam_group order by name, account_id;
+
+-- name: r33_events_error_rate_per_source
+select event_source, count(*) as n, round(100.0 * count(*) filter (where error_code is not null) / count(*), 2) as error_pct
+from aws_cloudtrail_trail_event group by event_source having count(*) >= 10 order by error_pct desc, event_source limit 15;
+
+-- name: r33_events_source_ip_classes
+select case when source_ip_address ~ '^[0-9.]+$' then 'ipv4' when source_ip_address like '%.amazonaws.com' then 'aws service' when source_ip_address like '%:%' then 'ipv6' else 'other' end as kind, count(*) as n
+from aws_cloudtrail_trail_event group by 1 order by n desc, 1;
+
+-- name: r33_events_hour_of_day_histogram
+select extract(hour from event_time at time zone 'UTC') as hour, count(*) as n, repeat('#', (count(*) / 50)::int) as bar
+from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: r33_events_console_logins_outcome
+select username, response_elements ->> 'ConsoleLogin' as outcome, additional_event_data ->> 'MFAUsed' as mfa, count(*) as n
+from aws_cloudtrail_trail_event where event_name = 'ConsoleLogin' group by 1, 2, 3 order by n desc, 1, 2, 3;
+
+-- name: r33_events_assume_role_targets
+select request_parameters ->> 'roleArn' as role_arn, split_part(request_parameters ->> 'roleArn', '/', -1) as role_name, count(*) as n
+from aws_cloudtrail_trail_event where event_name = 'AssumeRole' group by 1, 2 order by n desc, 1 nulls last limit 15;
+
+-- name: r33_events_user_agent_tools
+select case when user_agent ilike 'aws-cli%' then 'cli' when user_agent ilike '%boto%' then 'sdk-python' when user_agent ilike '%console%' or user_agent ilike 'signin%' then 'console' else 'other' end as tool, count(*) as n
+from aws_cloudtrail_trail_event group by 1 order by n desc, 1;
+
+-- name: r33_events_session_context_mfa
+select user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa, user_identity ->> 'type' as type, count(*) as n
+from aws_cloudtrail_trail_event group by 1, 2 order by n desc, 1 nulls first, 2 limit 15;
+
+-- name: r33_events_resources_arns
+select e.event_name, r ->> 'type' as type, count(*) as n from aws_cloudtrail_trail_event e, jsonb_array_elements(e.resources) r
+where jsonb_typeof(e.resources) = 'array' group by 1, 2 order by n desc, 1, 2 limit 15;
+
+-- name: r33_events_tls_versions
+select tls_details ->> 'tlsVersion' as tls, tls_details ->> 'cipherSuite' as cipher, count(*) as n
+from aws_cloudtrail_trail_event where tls_details is not null group by 1, 2 order by n desc, 1, 2 limit 10;
+
+-- name: r33_events_minutes_between_first_last
+select username, min(event_time) as first, max(event_time) as last, extract(epoch from max(event_time) - min(event_time)) / 60 as minutes
+from aws_cloudtrail_trail_event where username <> '' group by username having count(*) > 5 order by minutes desc, username limit 15;
+
+-- name: r33_events_per_day_cumulative
+select day, n, sum(n) over (order by day) as running_total from (select event_time::date as day, count(*) as n from aws_cloudtrail_trail_event group by 1) d order by day limit 30;
+
+-- name: r33_events_date_bin_fifteen_minutes
+select date_bin('15 minutes', event_time, timestamptz '2000-01-01 00:00:00+00') as slot, count(*) as n
+from aws_cloudtrail_trail_event group by 1 order by n desc, slot limit 10;
+
+-- name: r33_events_read_only_ratio_by_user_type
+select user_type, round(avg(case when read_only then 1 else 0 end), 4) as read_ratio, count(*) as n
+from aws_cloudtrail_trail_event group by user_type order by n desc, user_type;
+
+-- name: r33_events_error_message_prefix
+select left(error_message, 40) as msg, count(*) as n from aws_cloudtrail_trail_event where error_message is not null group by 1 order by n desc, 1 limit 10;
+
+-- name: r33_events_event_time_text_forms
+select event_id, event_time::text as t, to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as iso, extract(epoch from event_time)::bigint % 86400 as seconds_of_day
+from aws_cloudtrail_trail_event order by event_time, event_id limit 10;
+
+-- name: r33_date_function_minus_date_function
+select access_key_id, date(timestamptz '2025-06-01 00:00:00+00') - date(create_date) as age_days, date(create_date) as created, date(create_date)::text as created_text
+from aws_iam_access_key order by access_key_id limit 15;
+
+-- name: r33_date_function_in_json_and_concat
+select name, jsonb_build_object('created', date(create_date)) as doc, 'created ' || date(create_date) as label, format('%s', date(create_date)) as f
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r33_date_function_plus_integer_grouped
+select date(event_time) + 1 as next_day, count(*) as n from aws_cloudtrail_trail_event group by 1 order by 1 limit 10;
+
+-- name: r33_date_plus_days_minus_current_date
+select name, create_date::date + 90 as due, (create_date::date + 90) - date '2025-01-01' as days_left, 7 + create_date::date as week_later, (create_date::date - 1)::text as day_before
+from aws_iam_user order by account_id, name limit 20;
+
+-- name: r33_date_plus_days_in_json_and_format
+select name, jsonb_build_object('due', create_date::date + 30) as doc, format('%s', create_date::date + 30) as f, to_char(create_date::date + 30, 'Dy DD Mon') as label
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r33_interval_extract_parts
+select access_key_id, extract(day from timestamptz '2025-01-01 00:00:00+00' - create_date) as days, extract(epoch from timestamptz '2025-01-01 00:00:00+00' - create_date)::bigint / 86400 as days2, date_part('hour', timestamptz '2025-01-01 00:00:00+00' - create_date) as hours
+from aws_iam_access_key order by access_key_id limit 10;
+
+-- name: r33_string_agg_distinct_case_expression
+select account_id, string_agg(distinct case when mfa_enabled then 'mfa' else 'no-mfa' end, '/' order by case when mfa_enabled then 'mfa' else 'no-mfa' end) as kinds
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r33_array_agg_filter_text_cast
+select account_id, (array_agg(name order by name) filter (where path <> '/'))::text as pathed, array_length(array_agg(distinct path), 1) as n
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r33_count_distinct_pairs_and_nulls
+select count(distinct (account_id, path)) as pairs, count(distinct role_last_used_region) as regions, count(role_last_used_region) as used, count(*) - count(role_last_used_region) as unused
+from aws_iam_role;
+
+-- name: r33_numeric_division_text_in_concat
+select account_id, count(*) || ' roles, ' || round(100.0 * count(*) filter (where path <> '/') / count(*), 1) || '% with a path' as summary, avg(max_session_duration) / 3600 as avg_hours
+from aws_iam_role group by account_id order by account_id;
+
+-- name: r33_regexp_replace_backrefs_and_case
+select name, regexp_replace(name, '([A-Z])', '_\1', 'g') as snake, lower(regexp_replace(name, '([a-z])([A-Z])', '\1-\2', 'g')) as kebab
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r33_left_join_lateral_top_key
+select u.name, k.access_key_id, k.create_date
+from aws_iam_user u left join lateral (select access_key_id, create_date from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id order by create_date desc, access_key_id limit 1) k on true
+order by u.account_id, u.name limit 20;
+
+-- name: r33_cte_materialized_reuse
+with keys as materialized (select user_name, account_id, count(*) as n from aws_iam_access_key group by 1, 2)
+select k1.user_name, k1.n, (select max(n) from keys) as max_n from keys k1 where k1.n = (select max(n) from keys) order by 1, 2;
+
+-- name: r33_union_all_order_limit_labels
+(select 'user' as kind, name from aws_iam_user order by name limit 3) union all (select 'role', name from aws_iam_role order by name limit 3) order by kind, name;
+
+-- name: r33_intersect_except_key_users
+select name from aws_iam_user intersect select user_name from aws_iam_credential_report except select name from aws_iam_user where mfa_enabled order by 1 limit 20;
+
+-- name: r33_values_join_labels
+select v.label, count(r.name) as roles from (values ('/', 'root path'), ('/service-role/', 'service roles'), ('/aws-service-role/', 'linked')) as v(path, label)
+left join aws_iam_role r on r.path like v.path || '%' group by v.label order by v.label;
+
+-- name: r33_jsonb_array_elements_text_with_ordinality_filter
+select p.name, a.action, a.n from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') with ordinality as a(action, n)
+where a.n <= 2 and p.name like 'AWS%' order by p.name, a.n, a.action limit 20;
+
+-- name: r33_to_char_fm_th_ordinals
+select name, to_char(create_date, 'FMDDth "of" FMMonth') as day_th, to_char(create_date, 'FMHH12 am') as hour12
+from aws_iam_group order by name, account_id limit 10;
+
+-- name: r33_greatest_least_mixed_nulls
+select name, greatest(attachment_count, permissions_boundary_usage_count, 0) as g, least(attachment_count, permissions_boundary_usage_count) as l, coalesce(nullif(attachment_count, 0), -1) as c
+from aws_iam_policy order by name, arn limit 15;
+
+-- name: r33_boolean_aggregates_over_window
+select name, mfa_enabled, bool_or(mfa_enabled) over (partition by account_id) as any_mfa, count(*) filter (where mfa_enabled) over (partition by account_id) as mfa_users
+from aws_iam_user order by account_id, name limit 20;
+
+-- name: r33_substring_regex_groups
+select arn, substring(arn from ':([0-9]{12}):') as account, substring(arn from 'role/(.*)$') as role_path_name, substring(name, 1, 5) as head
+from aws_iam_role order by arn limit 15;
+
+-- name: r33_interval_comparisons_and_text
+select name, max_session_duration * interval '1 second' as max_session, (max_session_duration * interval '1 second') > interval '1 hour' as extended, make_interval(secs => max_session_duration)::text as t
+from aws_iam_role order by name, account_id limit 15;
+
+-- name: r33_round_avg_interval_epoch
+select account_id, round(avg(extract(epoch from timestamptz '2025-01-01 00:00:00+00' - create_date)) / 86400, 2) as avg_days, justify_hours(avg(timestamptz '2025-01-01 00:00:00+00' - create_date)) as avg_age
+from aws_iam_user group by account_id order by account_id;
+
+-- name: r33_trail_event_selectors_flags
+select name, is_multi_region_trail, include_global_service_events, coalesce(jsonb_array_length(event_selectors), 0) as selectors, log_file_validation_enabled
+from aws_cloudtrail_trail order by name, arn;
+
+-- name: r33_cross_join_counts_matrix
+select u.account_id, count(distinct u.name) as users, count(distinct r.name) as roles
+from aws_iam_user u join aws_iam_role r using (account_id) group by u.account_id order by 1;
+-- name: r33_format_star_width_identifier_literal
+select format('%*I|%-*L|', 20, name, 12, path) as padded from aws_iam_role order by name, account_id limit 10;
+
+-- name: r33_format_star_width_from_column
+select format('%*s|', length(name) + 2, name) as exact_plus_two, format('%-*s|', max_session_duration / 3600, 'h') as by_hours from aws_iam_role order by name, account_id limit 10;
+
+-- name: r33_format_numeric_division_and_date
+select format('%s of %s (%s%%)', count(*) filter (where mfa_enabled), count(*), round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1)) as mfa, format('%s', avg(length(name))) as avg_len
+from aws_iam_user;
+
+-- name: r33_json_agg_nested_array_member
+select account_id, json_agg(r order by r.name) -> 0 ->> 'name' as first_name, json_agg(r.paths order by r.name) ->> 0 as first_paths
+from (select account_id, name, string_to_array(trim(both '/' from path), '/') as paths from aws_iam_role) r group by account_id order by account_id;
+
+-- name: r33_limit_from_window_count
+select name from aws_iam_role order by name, account_id limit (select count(*) / 10 from aws_iam_role);
+
+-- name: r33_similar_to_escape_in_case
+select case when name similar to '%$_%' escape '$' then 'underscore' when name similar to '%-%' then 'dash' else 'plain' end as kind, count(*) as n
+from aws_iam_role group by 1 order by 1;
+
+-- name: r33_jsonb_build_object_avg_member_where
+select account_id from aws_iam_role group by account_id having (jsonb_build_object('avg', avg(length(name))) ->> 'avg')::numeric > 10 order by 1;
+
+-- name: r33_to_jsonb_avg_text_per_account
+select account_id, to_jsonb(avg(length(name)))::text as avg_name_length, jsonb_build_object('n', count(*), 'avg', avg(length(name)))::text as doc
+from aws_iam_user group by account_id order by account_id;
