@@ -22,27 +22,38 @@ with activity as (
     count(*) as calls,
     count(*) filter (where e.event_name = 'ConsoleLogin') as console_logins,
     count(*) filter (where e.agent_kind = 'console' and e.event_name <> 'ConsoleLogin') as console_calls,
-    max(e.event_time) filter (where e.event_name = 'ConsoleLogin' or e.agent_kind = 'console') as last_human,
-    string_agg(distinct e.source_ip_address, ', ' order by e.source_ip_address)
-      filter (where (e.event_name = 'ConsoleLogin' or e.agent_kind = 'console') and e.ip_rank <= 5) as ips,
-    count(distinct e.source_ip_address) filter (where e.event_name = 'ConsoleLogin' or e.agent_kind = 'console')
-      as ip_count
-  from (
-    -- each address of a person's use numbered in name order, so that the reason names the first five
-    select a.*,
-      dense_rank() over (partition by a.account_id, a.actor_arn
-        order by case when a.event_name = 'ConsoleLogin' or a.agent_kind = 'console' then a.source_ip_address end
-        nulls last) as ip_rank
-    from cloudtrail_event_actor as a
-    where a.actor_arn is not null and not a.sign_in_failed
-      and a.event_time > now() - :lookback_days * interval '1 day' and a.event_time <= now()
-  ) as e
+    max(e.event_time) filter (where e.event_name = 'ConsoleLogin' or e.agent_kind = 'console') as last_human
+  from cloudtrail_event_actor as e
+  where e.actor_arn is not null and not e.sign_in_failed
+    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
   group by e.account_id, e.actor_arn
+),
+-- the addresses of a person's use: each numbered in name order, so that the reason names the first five (numbered
+-- over the distinct addresses, not over every call)
+human_ip as (
+  select d.account_id, d.actor_arn, d.source_ip_address,
+    row_number() over (partition by d.account_id, d.actor_arn order by d.source_ip_address) as ip_rank
+  from (
+    select distinct e.account_id, e.actor_arn, e.source_ip_address
+    from cloudtrail_event_actor as e
+    where e.actor_arn is not null and not e.sign_in_failed and e.source_ip_address is not null
+      and (e.event_name = 'ConsoleLogin' or e.agent_kind = 'console')
+      and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+  ) as d
+),
+human_ips as (
+  select account_id, actor_arn,
+    string_agg(source_ip_address, ', ' order by source_ip_address) filter (where ip_rank <= 5) as ips,
+    count(*) as ip_count
+  from human_ip
+  group by account_id, actor_arn
 ),
 nhi as (
   select p.principal_arn, p.principal_type, p.name, p.nhi_reason, p.account_id, a.calls, a.console_logins,
-    a.console_calls, a.last_human, a.ips, a.ip_count
-  from iam_principal as p join activity as a on a.actor_arn = p.principal_arn and a.account_id = p.account_id
+    a.console_calls, a.last_human, i.ips, coalesce(i.ip_count, 0) as ip_count
+  from iam_principal as p
+    join activity as a on a.actor_arn = p.principal_arn and a.account_id = p.account_id
+    left join human_ips as i on i.actor_arn = a.actor_arn and i.account_id = a.account_id
   where p.is_nhi
 )
 select

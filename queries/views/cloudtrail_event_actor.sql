@@ -64,7 +64,10 @@ after the join, once per event; engines without the keyword get the CTE without 
 six fields of `userIdentity` come from the columns the loader writes beside `user_identity` (`user_identifier`,
 `username`, `identity_account_id`, `identity_invoked_by`, `session_issuer_arn`, `session_mfa_authenticated`), so no
 event's identity JSON is parsed here, and the controls that need them need not read it either. Only a SAML or web
-identity caller's `identityProvider` and `principalId` are read from `user_identity`, for those events alone.
+identity caller's `identityProvider` and `principalId`, an issuer ARN that is not a text and an Identity Center
+user's id are read from the JSON, in one join of those events alone (each scan filtered on one column, so the JSON of
+the other events is never read). A sign-in's response is read in the same row, only for signin.amazonaws.com's
+events.
 */
 with agent as materialized (
   select user_agent,
@@ -93,7 +96,7 @@ select
   coalesce(e.actor_arn, case
     when e.caller_type = 'AWSAccount' and e.identity_account_id = 'ANONYMOUS_PRINCIPAL' then 'anonymous'
     when e.caller_type = 'AWSAccount' then 'arn:' || e.partition || ':iam::' || e.identity_account_id || ':root'
-    when e.caller_type = 'IdentityCenterUser' then 'arn:' || e.partition || ':identitystore:::user/' || c.user_id
+    when e.caller_type = 'IdentityCenterUser' then 'arn:' || e.partition || ':identitystore:::user/' || e.user_id
     when e.caller_type in ('SAMLUser', 'WebIdentityUser') then
       coalesce(case when e.caller_type = 'SAMLUser' then nullif(e.request_parameters ->> 'principalArn', '') end,
                e.identity_provider, e.caller_type)
@@ -115,7 +118,8 @@ select
                                         'Forbidden%', 'NotAuthorized%', 'AuthorizationError']), false) as access_denied,
   e.invoked_by,
   e.aws_caller,
-  f.event_id is not null as sign_in_failed,
+  coalesce(case when e.event_source = 'signin.amazonaws.com' then e.response_elements ->> e.event_name = 'Failure' end,
+           false) as sign_in_failed,
   e.identity_user_name,
   e.identity_account_id,
   e.request_parameters, e.response_elements, e.additional_event_data,
@@ -134,29 +138,44 @@ from (
       nullif(t.user_type, '') as caller_type,
       nullif(t.access_key_id, '') as key_id,
       nullif(t.user_identifier, '') as identity_arn,
-      -- an issuer ARN that is an object or an array (no event AWS writes) as Postgres writes it
-      case when left(t.session_issuer_arn, 1) in ('{', '[')
-        then t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn'
-        else t.session_issuer_arn end as issuer_arn,
+      coalesce(u.issuer_arn, t.session_issuer_arn) as issuer_arn,
       t.session_mfa_authenticated as mfa_authenticated_text,
       t.identity_invoked_by as invoked_by,
       nullif(t.username, '') as identity_user_name,
-      case when t.user_type in ('SAMLUser', 'WebIdentityUser')
-        then nullif(t.user_identity ->> 'identityProvider', '') end as identity_provider,
-      case when t.user_type in ('SAMLUser', 'WebIdentityUser')
-        then nullif(t.user_identity ->> 'principalId', '') end as principal_id
+      u.identity_provider, u.principal_id, u.user_id
     from aws_cloudtrail_trail_event as t
+      -- what only the identity JSON or the whole record gives, read for the few events that need it; each scan's
+      -- filter is one column's, so the scan skips the JSON of the other events
+      left join (
+        select event_id, account_id, max(issuer_arn) as issuer_arn, max(identity_provider) as identity_provider,
+          max(principal_id) as principal_id, max(user_id) as user_id
+        from (
+          -- an issuer ARN that is an object or an array (no event AWS writes) as Postgres writes it
+          select r.event_id, r.account_id, r.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn' as issuer_arn,
+            null as identity_provider, null as principal_id, null as user_id
+          from aws_cloudtrail_trail_event as r where r.session_issuer_arn like '{%'
+          union all
+          select r.event_id, r.account_id, r.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn', null, null, null
+          from aws_cloudtrail_trail_event as r where r.session_issuer_arn like '[%'
+          union all
+          -- a SAML or web identity caller's identity provider and principal id
+          select r.event_id, r.account_id, null, nullif(r.user_identity ->> 'identityProvider', ''),
+            nullif(r.user_identity ->> 'principalId', ''), null
+          from aws_cloudtrail_trail_event as r where r.user_type = 'SAMLUser'
+          union all
+          select r.event_id, r.account_id, null, nullif(r.user_identity ->> 'identityProvider', ''),
+            nullif(r.user_identity ->> 'principalId', ''), null
+          from aws_cloudtrail_trail_event as r where r.user_type = 'WebIdentityUser'
+          union all
+          -- an IAM Identity Center user's own calls: the user is only in the whole record (Steampipe's user_identity
+          -- has no onBehalfOf)
+          select r.event_id, r.account_id, null, null, null,
+            r.cloudtrail_event -> 'userIdentity' -> 'onBehalfOf' ->> 'userId'
+          from aws_cloudtrail_trail_event as r where r.user_type = 'IdentityCenterUser'
+        ) as rare
+        group by event_id, account_id
+      ) as u on u.event_id = t.event_id and u.account_id = t.account_id
     where t.event_type is distinct from 'AwsVpceEvent'
   ) as i
 ) as e
   join agent as a on a.user_agent is not distinct from e.user_agent
-  -- refused sign-ins: the scan's filter is the events' own columns, so only sign-in events' responses are read
-  left join (select r.event_id, r.account_id from aws_cloudtrail_trail_event as r
-             where r.event_source = 'signin.amazonaws.com' and r.response_elements ->> r.event_name = 'Failure') as f
-    on f.event_id = e.event_id and f.account_id = e.account_id
-  -- IAM Identity Center users' own calls: the user is only in the whole record (Steampipe's user_identity has no
-  -- onBehalfOf), read for these events alone
-  left join (select r.event_id, r.account_id,
-               r.cloudtrail_event -> 'userIdentity' -> 'onBehalfOf' ->> 'userId' as user_id
-             from aws_cloudtrail_trail_event as r where r.user_type = 'IdentityCenterUser') as c
-    on c.event_id = e.event_id and c.account_id = e.account_id
