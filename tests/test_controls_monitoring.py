@@ -18,6 +18,9 @@ of 2026-03-01:
   EC2): the same events, since only that service emits those event names.
 - 100000000009: a complete chain for CloudTrail changes whose filter requires another event source: it matches
   nothing.
+- 100000000010: a complete chain for unauthorized API calls whose filter applies the benchmark's two exclusions
+  (the log delivery service, HeadBucket) to both error codes, as the benchmark means them; 100000000011: the same
+  with one more exclusion, narrower than either reading.
 """
 
 import json
@@ -31,7 +34,7 @@ from iamsql.store import db
 
 AS_OF = "2026-03-01T00:00:00Z"
 (COMPLETE, BROKEN, NO_CWL, STOPPED, NOT_LOADED, WRITE_ONLY, SELECTORS_UNKNOWN, SOURCE_QUALIFIED,
- WRONG_SOURCE) = (f"10000000000{i}" for i in range(1, 10))
+ WRONG_SOURCE, GROUPED, GROUPED_NARROWER) = (f"1{i:011d}" for i in range(1, 12))
 REGION = "us-east-1"
 LOG_GROUP = "trail-events"
 
@@ -99,6 +102,11 @@ SOURCE_QUALIFIED_PATTERNS = {
     "network_gateway_changes": any_of(GATEWAY, "ec2.amazonaws.com"),
     "vpc_changes": any_of(VPC, "ec2.amazonaws.com"),
 }
+# The benchmark's unauthorized-calls pattern with its exclusions grouped over both error codes (CIS's intent; Prowler
+# and Steampipe pass it), and a filter narrower than that.
+UNAUTHORIZED_GROUPED = ('{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && '
+                        '($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }')
+UNAUTHORIZED_NARROWER = UNAUTHORIZED_GROUPED[:-1] + '&& ($.userIdentity.type != "AssumedRole") }'
 BUCKET_CONTROLS = ["cloudtrail_bucket_not_public", "cloudtrail_bucket_access_logging"]
 
 
@@ -207,9 +215,13 @@ def results(tmp_path_factory):
     write_monitoring(root / WRONG_SOURCE, WRONG_SOURCE,
                      [{"name": "trail", "pattern": any_of(TRAIL_CHANGES, "ec2.amazonaws.com")}])
 
+    for account, pattern in ((GROUPED, UNAUTHORIZED_GROUPED), (GROUPED_NARROWER, UNAUTHORIZED_NARROWER)):
+        write_trail(root / account, account)
+        write_monitoring(root / account, account, [{"name": "denied", "pattern": pattern}])
+
     con = db.connect(root / "m.duckdb")
     load_paths(con, [root / a for a in (COMPLETE, BROKEN, NO_CWL, STOPPED, NOT_LOADED, WRITE_ONLY, SELECTORS_UNKNOWN,
-                                        SOURCE_QUALIFIED, WRONG_SOURCE)], as_of=AS_OF)
+                                        SOURCE_QUALIFIED, WRONG_SOURCE, GROUPED, GROUPED_NARROWER)], as_of=AS_OF)
     run_id = controls.run_checks(con, controls=MONITORING + BUCKET_CONTROLS)
     rows = controls.results(con, run_id)
     con.close()
@@ -233,6 +245,15 @@ def test_a_filter_also_requiring_the_only_event_source_of_the_events_is_ok(resul
 
 def test_a_filter_requiring_another_event_source_matches_nothing(results):
     row = results[("cloudwatch_cloudtrail_changes_monitored", WRONG_SOURCE)]
+    assert row["status"] == "alarm" and "No metric filter" in row["reason"], row["reason"]
+
+
+def test_the_unauthorized_calls_exclusions_grouped_over_both_error_codes_are_the_benchmark_s_pattern(results):
+    # CIS writes `A || B && C && D` and means its noise filters (C, D) for both error codes: `(A || B) && C && D`
+    row = results[("cloudwatch_unauthorized_api_calls_monitored", GROUPED)]
+    assert row["status"] == "ok", row["reason"]
+    assert row["dimensions"]["metric_filter"] == "denied"
+    row = results[("cloudwatch_unauthorized_api_calls_monitored", GROUPED_NARROWER)]
     assert row["status"] == "alarm" and "No metric filter" in row["reason"], row["reason"]
 
 
