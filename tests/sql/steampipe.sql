@@ -10572,10 +10572,11 @@ order by account_id, r;
 
 -- name: x29_percent_rank_cume_dist_ntile
 select name, attachment_count, round(percent_rank() over (order by attachment_count)::numeric, 3) as pr,
-  round(cume_dist() over (order by attachment_count)::numeric, 3) as cd, ntile(4) over (order by attachment_count, name) as quartile
+  round(cume_dist() over (order by attachment_count)::numeric, 3) as cd,
+  ntile(4) over (order by attachment_count, name, account_id) as quartile
 from aws_iam_policy
 where is_aws_managed
-order by attachment_count, name;
+order by attachment_count, name, account_id;
 
 -- name: x29_bool_and_every_per_account
 select account_id, bool_and(mfa_enabled) as all_mfa, every(path = '/') as all_root_path, bool_or(permissions_boundary_arn is not null) as any_boundary
