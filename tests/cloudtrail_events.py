@@ -7,6 +7,7 @@ import itertools
 import json
 from datetime import datetime
 
+from iamsql import controls
 from iamsql.store import db
 
 _ids = itertools.count(1)
@@ -111,3 +112,14 @@ def load_accounts(con, accounts: dict[str, dict[str, list[dict]]], as_of: dateti
                 if table == "aws_cloudtrail_trail_event":
                     rows = [as_loaded(row) for row in rows]
                 db.insert_rows(con, table, snapshot_id, rows)
+
+
+def findings_by_account(con, control_id: str, params: dict) -> dict[str, list[tuple[str, str, str]]]:
+    """account -> [(resource, status, reason)] of one control run on ``con``, which it closes; no row may be an error."""
+    rows = controls.results(con, controls.run_checks(con, controls=[control_id], params=params or None))
+    con.close()
+    assert [r for r in rows if r["status"] == "error"] == []
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for r in rows:
+        found.setdefault(r["account_id"], []).append((r["resource"], r["status"], r["reason"]))
+    return found

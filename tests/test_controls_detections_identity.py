@@ -23,7 +23,7 @@ from iamsql import controls
 from iamsql.load import load_paths
 from iamsql.store import db
 
-from .cloudtrail_events import console_login, event, load_accounts
+from .cloudtrail_events import console_login, event, findings_by_account, load_accounts
 
 AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 # the detections whose alarms and near misses this module tests
@@ -44,13 +44,7 @@ def run(tmp_path, events: dict[str, list[dict]], control_id: str, users: dict[st
     con = db.connect(tmp_path / "identity.duckdb")
     load_accounts(con, {a: {"aws_cloudtrail_trail_event": e, **({"aws_iam_user": users[a]} if a in (users or {}) else {})}
                         for a, e in events.items()}, AS_OF)
-    rows = controls.results(con, controls.run_checks(con, controls=[control_id], params=params or None))
-    con.close()
-    assert [r for r in rows if r["status"] == "error"] == []
-    found: dict[str, list[tuple[str, str, str]]] = {}
-    for r in rows:
-        found.setdefault(r["account_id"], []).append((r["resource"], r["status"], r["reason"]))
-    return found
+    return findings_by_account(con, control_id, params)
 
 
 def statuses(rows: list[tuple[str, str, str]]) -> list[tuple[str, str]]:

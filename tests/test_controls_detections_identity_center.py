@@ -6,10 +6,9 @@ another caller, a group assignment, a user created by the identity provider, a r
 
 from datetime import datetime, timedelta, timezone
 
-from iamsql import controls
 from iamsql.store import db
 
-from .cloudtrail_events import event, load_accounts
+from .cloudtrail_events import event, findings_by_account, load_accounts
 
 AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 T0 = AS_OF - timedelta(days=1)
@@ -55,13 +54,7 @@ def run(tmp_path, events: dict[str, list[dict]], **params) -> dict[str, list[tup
     tmp_path.mkdir(parents=True, exist_ok=True)
     con = db.connect(tmp_path / "identity_center.duckdb")
     load_accounts(con, {a: {"aws_cloudtrail_trail_event": e} for a, e in events.items()}, AS_OF)
-    rows = controls.results(con, controls.run_checks(con, controls=[CONTROL], params=params or None))
-    con.close()
-    assert [r for r in rows if r["status"] == "error"] == []
-    found: dict[str, list[tuple[str, str, str]]] = {}
-    for r in rows:
-        found.setdefault(r["account_id"], []).append((r["resource"], r["status"], r["reason"]))
-    return found
+    return findings_by_account(con, CONTROL, params)
 
 
 def test_a_user_made_by_hand_beside_scim_and_given_access_at_once_alarms(tmp_path):

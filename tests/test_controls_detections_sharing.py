@@ -6,10 +6,9 @@ service, a share RAM keeps inside the organization (allowExternalPrincipals fals
 
 from datetime import datetime, timedelta, timezone
 
-from iamsql import controls
 from iamsql.store import db
 
-from .cloudtrail_events import event, load_accounts
+from .cloudtrail_events import event, findings_by_account, load_accounts
 
 AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 T0 = AS_OF - timedelta(days=1)
@@ -59,13 +58,7 @@ def run(tmp_path, events: dict[str, list[dict]], *, members: dict[str, str] | No
                 {"id": a, "arn": f"arn:aws:organizations::100000000000:account/{org}/{a}", "name": a,
                  "status": "ACTIVE", "account_id": "100000000000", "region": "global", "partition": "aws"}
                 for a, org in members.items()])
-    rows = controls.results(con, controls.run_checks(con, controls=[CONTROL], params=params or None))
-    con.close()
-    assert [r for r in rows if r["status"] == "error"] == []
-    found: dict[str, list[tuple[str, str, str]]] = {}
-    for r in rows:
-        found.setdefault(r["account_id"], []).append((r["resource"], r["status"], r["reason"]))
-    return found
+    return findings_by_account(con, CONTROL, params)
 
 
 def test_a_share_with_an_outside_account_alarms_and_one_kept_inside_does_not(tmp_path):
