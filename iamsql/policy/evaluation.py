@@ -1017,8 +1017,10 @@ def evaluate(request: Request) -> Evaluation:
         _add_called_via_ends(context, called_via)
         if "aws:viaawsservice" not in given and who.kind in IAM_PRINCIPALS:
             context["aws:viaawsservice"] = "true"  # aws:CalledVia lists the services that made the request for the caller
-    if action == "sts:assumeroot" and (refusal := _assume_root_refusal(request.management_account_id, resource_account,
-                                                                        given.get("sts:taskpolicyarn"))):
+    # AssumeRoot's target is the account its resource names (the member's root user), whatever account asks it
+    if action == "sts:assumeroot" and (refusal := _assume_root_refusal(
+            request.management_account_id, _account_of_arn(request.resource) or resource_account,
+            given.get("sts:taskpolicyarn"))):
         return Evaluation(IMPLICITLY_DENIED, reason=refusal)
     _add_resource_tag_twins(context, given, action)
     _add_request_time(context)
