@@ -1174,6 +1174,7 @@ def json_text(node: exp.Expr, scope: Scope) -> exp.Expr:
             "jsonb values (json writes them with jsonb's own spaces): use to_jsonb")
     return exp.cast(node, exp.DataType.build("VARCHAR"))
 
+
 def _holds_jsonb(argument: exp.Expr, scope: Scope) -> bool | None:
     """Whether the row or array ``argument`` of a json function (``to_json(r)``, ``json_agg(r)``) holds jsonb
     values, which json writes with jsonb's spaces; None for a single value."""

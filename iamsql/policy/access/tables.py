@@ -1113,18 +1113,12 @@ def _met(generic: str, names: dict[str, list[str]]) -> list[str]:
     ``function:aiamsql-probeb``). Only candidates: every request is still asked on each."""
     kind = generic.split(":", 5)[-1].split(PROBE)[0]  # "function:", "project/" ...
     prefix = generic[: len(generic) - len(generic.split(":", 5)[-1])]
-    found = []
-    for action, arns in names.items():
-        for other, others in names.items():
-            if other == action:
-                continue
-            for arn in arns:
-                for arn2 in others:
-                    name2 = arn2.split(":", 5)[-1][len(kind):]
-                    name = arn.split(":", 5)[-1][len(kind):]
-                    if PROBE in name and arn.startswith(prefix) and arn2.startswith(prefix):
-                        found.append(prefix + kind + name.replace(PROBE, name2, 1))
-    return found
+    # each action's resource names within the account's prefix (``function:`` ... stripped)
+    parts = {action: [arn.split(":", 5)[-1][len(kind):] for arn in arns if arn.startswith(prefix)]
+             for action, arns in names.items()}
+    return [prefix + kind + name.replace(PROBE, other_name, 1)
+            for action, own in parts.items() for other, others in parts.items() if other != action
+            for name in own if PROBE in name for other_name in others]
 
 
 def named_like(principal: Principal, action: str, generic: str, partition: str, account_id: str) -> list[str]:
