@@ -145,6 +145,15 @@ OWN_POLICIES_ACROSS_ACCOUNTS = frozenset({
 # policies (arn:aws:iam::aws:policy/root-task/...), and its TargetPrincipal "The member account principal ARN or account
 # ID" (AWS STS API Reference, AssumeRoot): STS refuses any other task policy, and the management account is no member.
 _ROOT_TASK_POLICY = re.compile(r"arn:aws(?:-[a-z]+)*:iam::aws:policy/root-task/[\w+=,.@-]+")
+# Centralized root access is used "from an AWS Organizations management account or a delegated administrator account
+# for IAM" (AWS STS API Reference, AssumeRoot), the account registered for this service principal (IAM User Guide,
+# "Centrally manage root access for member accounts").
+IAM_SERVICE_PRINCIPAL = "iam.amazonaws.com"
+# What an AssumeRoot answer depends on when the evaluation cannot tell: whether the caller's account is the delegated
+# administrator for IAM, and whether the member account's RCPs apply to the call (AWS lists STS among the services
+# RCPs support but documents nothing about AssumeRoot, whose resource is a root user rather than a role).
+NOT_KNOWN_ADMINISTRATOR = "delegated_administrators (whether the caller's account is the delegated administrator for IAM)"
+RCPS_ON_ASSUME_ROOT = "rcps (whether RCPs apply to sts:AssumeRoot: AWS does not document it)"
 # Values of aws:PrincipalType by principal kind.
 PRINCIPAL_TYPE_VALUES = {
     USER: "User",
@@ -299,6 +308,9 @@ class Request:
     rcps: list = field(default_factory=list)
     session_policy: Policy | None = None
     management_account_id: str | None = None
+    # the organization's delegated administrators by service principal (organizations list-delegated-administrators
+    # --service-principal ...): account ids; a service principal not given is not known
+    delegated_administrators: dict = field(default_factory=dict)
     unknown_context: bool = False
     # in static analysis, context keys known to be absent when not in ``context``; one ending in ``*`` stands for
     # every key of that prefix (``aws:PrincipalTag/*``: ``context`` holds all the caller's tags)
@@ -628,6 +640,13 @@ class _Run:
         return result, failed
 
 
+def _lets_through(run: _Run, rcps: list) -> bool:
+    """Whether the RCPs let the request through whatever else holds: every level allows it unconditionally, and no
+    Deny applies or may apply and no document is unknown (``run``: a run of its own, for the RCPs alone)."""
+    grant, _ = run.every_level(rcps, "rcp", "rcps", shape=as_resource_control_policy)
+    return any(residual is None for residual, _ in grant) and not (run.denies or run.deny_conditions or run.missing)
+
+
 def _shaped(document, shape) -> Policy | None:
     """``document`` parsed and, when known, read as its policy type requires (``shape``: ``PolicyError`` for a
     document of another form)."""
@@ -759,6 +778,21 @@ def _assume_root_refusal(management: str | None, target_account: str | None, tas
     if not all(_ROOT_TASK_POLICY.fullmatch(task) for task in tasks):
         return "AssumeRoot takes only an AWS managed root-task policy (arn:aws:iam::aws:policy/root-task/...) as TaskPolicyArn."
     return None
+
+
+def _root_access_administrator(request: Request, caller_account: str) -> bool | None:
+    """Whether the caller's account may call AssumeRoot (the management account or the delegated administrator for
+    IAM); None when the request does not say (``delegated_administrators`` without ``iam.amazonaws.com``, or no
+    ``management_account_id`` for a caller that is no delegated administrator)."""
+    management = request.management_account_id
+    if management and caller_account == management:
+        return True
+    administrators = request.delegated_administrators.get(IAM_SERVICE_PRINCIPAL)
+    if administrators is None:
+        return None
+    if caller_account in administrators:
+        return True
+    return False if management else None
 
 
 def _bounded_direct(who: Principal, trust_call: bool, direct: list, boundary_grant: list) -> list:
@@ -1022,6 +1056,10 @@ def evaluate(request: Request) -> Evaluation:
             request.management_account_id, _account_of_arn(request.resource) or resource_account,
             given.get("sts:taskpolicyarn"))):
         return Evaluation(IMPLICITLY_DENIED, reason=refusal)
+    if action == "sts:assumeroot" and _root_access_administrator(request, principal_account) is False:
+        return Evaluation(IMPLICITLY_DENIED, reason=(
+            f"AssumeRoot is called from the organization's management account or the delegated administrator for IAM; "
+            f"account {principal_account} is neither."))
     _add_resource_tag_twins(context, given, action)
     _add_request_time(context)
     absent_keys = request.absent_keys
@@ -1077,6 +1115,9 @@ def evaluate(request: Request) -> Evaluation:
     account_named = resource_grants.get(ACCOUNT, _NOTHING)
 
     # Organization guardrails.
+    not_known = []  # facts of the request the answer depends on that it does not give (added to run.missing)
+    if action == "sts:assumeroot" and _root_access_administrator(request, principal_account) is None:
+        not_known.append(NOT_KNOWN_ADMINISTRATOR)
     scp_grant, scp_failed = YES, None
     if iam_caller and request.scps and not who.service_linked and not (management and principal_account == management):
         scp_grant, scp_failed = run.every_level(request.scps, "scp", "scps", shape=as_service_control_policy)
@@ -1089,7 +1130,10 @@ def evaluate(request: Request) -> Evaluation:
         and _rcps_cover(action)
     ):
         # every RCP statement names Principal "*" (as_resource_control_policy): it applies to every caller
-        rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps", shape=as_resource_control_policy)
+        if action != "sts:assumeroot":
+            rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps", shape=as_resource_control_policy)
+        elif not _lets_through(_Run(request, who, action, run.resource, context, absent), request.rcps):
+            not_known.append(RCPS_ON_ASSUME_ROOT)
 
     same_account = iam_caller and (principal_account == resource_account or action in OWN_POLICIES_ACROSS_ACCOUNTS)
     resource_policy_required = trust_call or (
@@ -1111,6 +1155,8 @@ def evaluate(request: Request) -> Evaluation:
     if not _may_call(who, action, resource):
         principal_side = []
     allow = grant_and(principal_side, scp_grant, rcp_grant)
+    if allow:
+        run.missing.extend(not_known)  # an answer that allows would depend on them; one that denies does not
 
     if run.denies:
         denies = _dedupe(run.denies)

@@ -11,7 +11,8 @@ _TEXT_FIELDS = ("action", "resource", "principal", "principal_account", "resourc
 # Policies only a signed-in principal has: an anonymous request (no ``principal``) carrying one is a mistake.
 _PRINCIPAL_POLICY_FIELDS = ("identity_policies", "permission_boundaries", "session_policy")
 KNOWN_FIELDS = frozenset(
-    (*_LIST_FIELDS, *_LEVEL_FIELDS, *_TEXT_FIELDS, "context", "resource_policy", "session_policy")
+    (*_LIST_FIELDS, *_LEVEL_FIELDS, *_TEXT_FIELDS, "context", "resource_policy", "session_policy",
+     "delegated_administrators")
 )
 
 
@@ -21,6 +22,16 @@ def _documents(value, field: str) -> list:
     if not isinstance(value, list):
         raise PolicyError(f"{field} must be a list of policy documents")
     return [parse_policy(item) for item in value]
+
+
+def _delegated_administrators(value) -> dict:
+    """``delegated_administrators``: service principal -> the account ids registered for it (lower-case keys)."""
+    if value is None:
+        return {}
+    if not (isinstance(value, dict) and all(isinstance(accounts, list) and all(isinstance(a, str) for a in accounts)
+                                            for accounts in value.values())):
+        raise PolicyError("delegated_administrators must map each service principal to a list of account ids")
+    return {str(service).lower(): accounts for service, accounts in value.items()}
 
 
 def request_from_dict(data: dict, *, unknown_context: bool = False) -> Request:
@@ -58,6 +69,7 @@ def request_from_dict(data: dict, *, unknown_context: bool = False) -> Request:
         rcps=levels["rcps"],
         session_policy=parse_policy(data.get("session_policy")),
         management_account_id=data.get("management_account_id"),
+        delegated_administrators=_delegated_administrators(data.get("delegated_administrators")),
         unknown_context=unknown_context,
     )
 
