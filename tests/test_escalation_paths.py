@@ -39,6 +39,8 @@ NOTEBOOK_URL = ["sagemaker:CreateNotebookInstance", "sagemaker:CreatePresignedNo
 NOTEBOOK_LIFECYCLE = ["sagemaker:CreateNotebookInstance", "sagemaker:CreateNotebookInstanceLifecycleConfig"]
 TO_EC2 = {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}
 TO_LAMBDA = {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}
+REPORTS = f"arn:aws:lambda:*:{ACCOUNT}:function:reports-*"
+ASSOCIATED_REPORTS = {"ArnLike": {"iam:AssociatedResourceArn": REPORTS}}
 FROM_OFFICE = {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}}
 WITH_MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
 S3_ONLY = arn("policy", "s3-only")
@@ -162,6 +164,23 @@ SCENARIOS = [
     S("lambda-event-source", u("lambda-event-source", allow(["iam:PassRole", "lambda:CreateFunction",
                                                              "lambda:CreateEventSourceMapping"])),
       "PassExistingRoleToNewLambdaThenTriggerWithExistingDynamo", "open", "alarm"),
+    # iam:AssociatedResourceArn: the pass names the function or instance the path creates (IAM User Guide, "IAM and
+    # AWS STS condition context keys"), so an Allow limited to other functions' or accounts' resources opens nothing
+    S("lambda-associated-same-name", u("lambda-associated-same-name", allow(LAMBDA, REPORTS),
+                                       allow("iam:PassRole", Condition=ASSOCIATED_REPORTS)),
+      "PassExistingRoleToNewLambdaThenInvoke", "open", "alarm"),
+    S("lambda-associated-any-function", u("lambda-associated-any-function", allow(LAMBDA),
+                                          allow("iam:PassRole", Condition=ASSOCIATED_REPORTS)),
+      "PassExistingRoleToNewLambdaThenInvoke", "open", "alarm"),
+    S("lambda-associated-other-name", u("lambda-associated-other-name", allow(LAMBDA, REPORTS), allow(
+        "iam:PassRole", Condition={"ArnLike": {"iam:AssociatedResourceArn": REPORTS.replace("reports", "billing")}})),
+      "PassExistingRoleToNewLambdaThenInvoke", "closed", "ok"),
+    S("ec2-associated-instance", u("ec2-associated-instance", allow("ec2:RunInstances"), allow(
+        "iam:PassRole", Condition={"ArnLike": {"iam:AssociatedResourceArn": f"arn:aws:ec2:*:{ACCOUNT}:instance/*"}})),
+      "CreateEC2WithExistingIP", "open", "alarm"),
+    S("ec2-associated-other-account", u("ec2-associated-other-account", allow("ec2:RunInstances"), allow(
+        "iam:PassRole", Condition={"ArnLike": {"iam:AssociatedResourceArn": "arn:aws:ec2:*:999988887777:instance/*"}})),
+      "CreateEC2WithExistingIP", "closed", "ok"),
     S("glue-endpoint", u("glue-endpoint", allow(["iam:PassRole", "glue:CreateDevEndpoint"])),
       "PassExistingRoleToNewGlueDevEndpoint", "open", "alarm"),
     S("glue-endpoint-to-ec2", u("glue-endpoint-to-ec2", allow("glue:CreateDevEndpoint"),

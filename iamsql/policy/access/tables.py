@@ -42,7 +42,7 @@ from iamsql.policy.access.questions import (
 )
 from iamsql.policy.conditions import normalize_context, principal_key, session_key, steps_conditions
 from iamsql.policy.document import Statement
-from iamsql.policy.evaluation import default_context, describe_principal, known_absent, reads_key_policy
+from iamsql.policy.evaluation import PASS_ROLE, default_context, describe_principal, known_absent, reads_key_policy
 from iamsql.policy.variables import parse_template
 
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
@@ -51,6 +51,12 @@ POSSIBLE = ("Allowed", "AllowedIf")
 SHOWN = (*POSSIBLE, "Unknown")  # decisions whose rows name the policies behind them
 MAX_CHAIN = 3
 MAX_SHARED_CHOICES = 64  # choices of the resources an escalation path's requests share (``Asker._shared_choices``)
+# The resource a role passed to a service is associated with, by that service: iam:AssociatedResourceArn is "the ARN
+# of the resource to which this role will be associated at the destination service" (IAM User Guide, "IAM and AWS STS
+# condition context keys"), the function a Lambda role runs or the instance an EC2 role is given to. A path's
+# iam:PassRole names, as that key, the resource the path creates (``Asker._shared_choices``).
+ASSOCIATED_RESOURCE = "iam:AssociatedResourceArn"
+ASSOCIATED_KINDS = {"lambda.amazonaws.com": ("lambda", "function:"), "ec2.amazonaws.com": ("ec2", "instance/")}
 ASSUME_ADMIN = ("assume_admin_role", "assume a role with administrator power")  # the rows' question and title
 NO_STATEMENT = parse_policy({"Version": "2012-10-17", "Statement": []})
 ALLOW_ALL = parse_policy({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
@@ -466,12 +472,19 @@ class Asker:
             for request in self._alternatives(principal, "catalog", probe.action):
                 for resource in request:
                     uses.setdefault(resource, set()).add(probe.action.lower())
+        for probe in question.probes:
+            if (kind := _associated_kind(probe)) is not None:
+                for resource in uses:
+                    if _is_kind(resource, kind):
+                        uses[resource].add(PASS_ROLE)  # the pass names it as iam:AssociatedResourceArn
         shared = {resource: actions for resource, actions in uses.items() if len(actions) > 1}
         if not shared:
             return [{}]
         candidates = []
         for generic, actions in shared.items():
             names = {action: named_like(principal, action, generic, account.partition, account.account_id)
+                     if action != PASS_ROLE else
+                     _named_from(_associated_values(principal), generic, account.partition, account.account_id)
                      for action in sorted(actions)}
             found = dict.fromkeys([generic, *(arn for arns in names.values() for arn in arns)])
             found.update(dict.fromkeys(_met(generic, names)))
@@ -483,7 +496,7 @@ class Asker:
         """``_ask`` with the resources the ``named`` requests share fixed (``_shared_choices``)."""
         decision, used = "Allowed", []
         for probe in question.probes:
-            best = self.probe_answer(principal, probe, fixed if probe.named else None)
+            best = self.probe_answer(principal, probe, fixed)
             if best is None:
                 return "ImplicitlyDenied", []
             used.append(best)
@@ -495,15 +508,20 @@ class Asker:
 
     def probe_answer(self, principal: Principal, probe, fixed: dict[str, str] | None = None) -> Evaluation | None:
         """One probe's answer: the strongest of its targets, each the weakest of its requests (None: no target
-        applies to the principal); ``fixed``: the resources a ``named`` probe shares with the path's others."""
+        applies to the principal); ``fixed``: the resources a ``named`` probe shares with the path's others, and the
+        one an ``iam:PassRole`` probe names as ``iam:AssociatedResourceArn`` (``_associated_with``)."""
         best: Evaluation | None = None
+        associated = _associated_with(probe, fixed)
         for target in probe.targets:
             if target in ("self", "bounded_self") and not _can_be_self(probe.action, principal):
                 continue
             if target == "bounded_self" and principal.boundary is None:
                 continue  # without a boundary, changing or removing its own frees it of nothing
             for context in _probe_contexts(probe.context, self.account.partition, self.account.powerful_policies):
-                for resources in self._alternatives(principal, target, probe.action, probe.named, fixed):
+                if associated is not None:
+                    context = {**(context or {}), ASSOCIATED_RESOURCE: associated}
+                for resources in self._alternatives(principal, target, probe.action, probe.named,
+                                                    fixed if probe.named else None):
                     trust = trust_naming(principal.arn) if probe.trusts_caller else None
                     result = _all_of([self.request(principal, probe.action, resource,
                                                    resource_policy=trust or probe_key_policy(
@@ -1121,17 +1139,63 @@ def _met(generic: str, names: dict[str, list[str]]) -> list[str]:
             for name in own if PROBE in name for other_name in others]
 
 
+def _associated_kind(probe) -> tuple[str, str] | None:
+    """The (service, resource kind) of the resource an ``iam:PassRole`` probe's role is associated with
+    (``ASSOCIATED_KINDS``, by the service it is passed to); None for other probes and services."""
+    if probe.action.lower() != PASS_ROLE:
+        return None
+    service = dict(probe.context).get(PASSED_TO_SERVICE)
+    return ASSOCIATED_KINDS.get(service) if isinstance(service, str) else None
+
+
+def _is_kind(arn: str, kind: tuple[str, str]) -> bool:
+    parts = arn.split(":", 5)
+    return len(parts) == 6 and parts[2] == kind[0] and parts[5].startswith(kind[1])
+
+
+def _associated_with(probe, fixed: dict[str, str] | None) -> str | None:
+    """The resource the path's requests name that an ``iam:PassRole`` probe associates its role with (``fixed``:
+    probe ARN -> the resource named in its place), or None."""
+    kind = _associated_kind(probe)
+    if kind is None or not fixed:
+        return None
+    return next((arn for generic, arn in fixed.items() if _is_kind(generic, kind)), None)
+
+
+def _associated_values(principal: Principal) -> list[str]:
+    """The ``iam:AssociatedResourceArn`` values the principal's ``iam:PassRole`` Allow statements match with a
+    positive ARN or string operator: the resources a pass may be associated with."""
+    values = []
+    for _, policy in principal.reach(PASS_ROLE)[0][2]:
+        for statement in policy.statements_for(PASS_ROLE) if policy is not None else ():
+            conditions = statement.source.get("Condition") if statement.effect == "Allow" else None
+            for operator, keys in (conditions or {}).items() if isinstance(conditions, dict) else ():
+                name = operator.split(":")[-1].lower()
+                if "not" in name or not name.startswith(("arn", "string")) or not isinstance(keys, dict):
+                    continue
+                for key, value in keys.items():
+                    if key.lower() == ASSOCIATED_RESOURCE.lower():
+                        values.extend(v for v in ([value] if isinstance(value, str) else value or [])
+                                      if isinstance(v, str))
+    return values
+
+
 def named_like(principal: Principal, action: str, generic: str, partition: str, account_id: str) -> list[str]:
     """The ARNs of resources of the kind of the probe ARN ``generic`` (its service and the resource part before the
     probe name) of the account that the principal's Allow statements for ``action`` name, wildcards filled with the
     probe name (``project/ci-*``: ``project/ci-iamsql-probe``); values with policy variables, of another account, and
     the probe ARN itself (a value naming every resource) give none."""
+    return _named_from((value for _, value in _allowed_resources(principal, action)), generic, partition, account_id)
+
+
+def _named_from(values: Iterable[str], generic: str, partition: str, account_id: str) -> list[str]:
+    """``named_like`` of the ARN patterns ``values``."""
     parts = generic.split(":", 5)
     if len(parts) != 6:
         return []  # "*": an action without resource-level permissions
     service, region, kind = parts[2], parts[3], parts[5].split(PROBE)[0]  # kind: "project/", "function:", ...
     found: set[str] = set()
-    for _, value in _allowed_resources(principal, action):
+    for value in values:
         parts = value.split(":", 5) if "${" not in value else []
         if len(parts) != 6 or parts[2] != service or not parts[5].startswith(kind):
             continue
