@@ -233,7 +233,7 @@ SCENARIOS = [
       f"PassRole+EC2ReplaceIamInstanceProfileAssociation passing {arn('role', 'keys-ec2')}", "open", "alarm"),
     S("ec2-associate-resource-arn", u("ec2-associate-resource-arn", allow("ec2:AssociateIamInstanceProfile"), allow(
         "iam:PassRole", Condition={"ArnLike": {"iam:AssociatedResourceArn": "arn:aws:ec2:*:*:instance/*"}})),
-      "PassRole+EC2AssociateIamInstanceProfile", "open-if", "alarm"),
+      "PassRole+EC2AssociateIamInstanceProfile", "open", "alarm"),  # the role goes to the instance the path names
     S("ec2-replace-by-instance-role", role("ec2-replace-by-instance-role", assume({"Service": "ec2.amazonaws.com"}),
                                           statements=[allow(["ec2:ReplaceIamInstanceProfileAssociation",
                                                              "iam:PassRole"])]),
@@ -478,7 +478,7 @@ SCENARIOS = [
     S("lambda-pass-resource-arn", u("lambda-pass-resource-arn", allow(["lambda:CreateFunction", "lambda:InvokeFunction"]),
                                     allow("iam:PassRole", Condition={"ArnLike": {
                                         "iam:AssociatedResourceArn": "arn:aws:lambda:*:*:function:web-*"}})),
-      "PassExistingRoleToNewLambdaThenInvoke", "open-if", "alarm"),
+      "PassExistingRoleToNewLambdaThenInvoke", "open", "alarm"),  # it creates web-..., the function the role goes to
     # the key applies "to only the PassRole action in a policy" (IAM User Guide, "IAM and AWS STS condition context
     # keys"): one statement for creating, invoking and passing, limited by it, allows the PassRole alone
     S("lambda-create-resource-arn", u("lambda-create-resource-arn", allow(
@@ -488,7 +488,7 @@ SCENARIOS = [
     S("lambda-pass-resource-arn-denied", u("lambda-pass-resource-arn-denied", allow(
         ["lambda:CreateFunction", "lambda:InvokeFunction", "iam:PassRole"]), deny("iam:PassRole", Condition={
             "ArnLike": {"iam:AssociatedResourceArn": "arn:aws:lambda:*:*:function:*"}})),
-      "PassExistingRoleToNewLambdaThenInvoke", "open-if", "alarm"),
+      "PassExistingRoleToNewLambdaThenInvoke", "closed", "ok"),  # the role goes to a function: always denied
     S("lambda-pass-service-roles", u("lambda-pass-service-roles", allow(["lambda:CreateFunction", "lambda:InvokeFunction"]),
                                      allow("iam:PassRole", arn("role", "svc-*"), Condition=TO_LAMBDA)),
       f"PassExistingRoleToNewLambdaThenInvoke passing {arn('role', 'svc-admin')}", "open", "alarm"),
