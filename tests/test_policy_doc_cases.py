@@ -501,3 +501,20 @@ def test_a_request_that_cannot_be_evaluated_is_an_error_line_on_stderr(tmp_path,
     else:
         lines = [line.split("\t") for line in done.stdout.splitlines()]
         assert [line[:2] for line in lines] == [["0", "Allowed"], ["1", "Error"]] and lines[1][2] == ""
+
+
+@pytest.mark.parametrize("given, expected", [
+    ({"iam.amazonaws.com": ["777788889999"]}, "Allowed"),
+    ({"IAM.amazonaws.com": ["777788889999"]}, "Allowed"),  # a service principal's case does not matter
+    ({"iam.amazonaws.com": ["444455556666"]}, "ImplicitlyDenied"),
+    ({"iam.amazonaws.com": "777788889999"}, "Error"),  # the accounts must be a list
+    (["777788889999"], "Error"),
+])
+def test_delegated_administrators_map_service_principals_to_account_lists(given, expected):
+    """AssumeRoot from a member account: the delegated administrators for IAM decide whether it may call it."""
+    request = {"action": "sts:AssumeRoot", "principal": "arn:aws:iam::777788889999:user/ops",
+               "resource": "arn:aws:iam::210987654321:root", "management_account_id": "111122223333",
+               "identity_policies": [{"Version": "2012-10-17",
+                                      "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoot", "Resource": "*"}]}],
+               "delegated_administrators": given}
+    assert simulate([request])[0]["decision"] == expected
