@@ -493,6 +493,10 @@ FORMATS: list[Format] = [
            parse_group_memberships),
     Format("accessanalyzer:list-analyzers", is_list("analyzers", item="arn"), parse_list_analyzers),
     Format("accessanalyzer:list-findings", is_list("findings", item="id"), parse_list_findings),
+    Format("accessanalyzer:get-findings-statistics", is_list("findingsStatistics"),
+           lambda doc, path: ("get-findings-statistics output is not loaded: it counts an analyzer's findings without "
+                              "naming them or the analyzer; load list-findings (with the analyzer's ARN added as "
+                              "AnalyzerArn) for aws_accessanalyzer_finding")),
     Format("iam:get-service-last-accessed-details", _is_last_accessed, parse_last_accessed),
     Format(GENERATE_LAST_ACCESSED, lambda d: set(d) == {"JobId"}, parse_generate_last_accessed),
     Format("cognito-identity:list-identity-pools", is_list("IdentityPools", item="IdentityPoolId"),
