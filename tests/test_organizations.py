@@ -254,7 +254,7 @@ def test_a_cut_listing_of_one_type_is_not_completed_by_another_types(tmp_path):
     shutil.copy(DATA / "list-policies-rcp.json", exports / "organizations")
     con = db.connect(str(tmp_path / "cut.duckdb"))
     summary = load_paths(con, [exports])
-    assert any("every list-policies of SERVICE_CONTROL_POLICY output says there is more" in w for w in summary.warnings)
+    assert any("every list-policies output of SERVICE_CONTROL_POLICY says there is more" in w for w in summary.warnings)
     assert con.execute("select key from iamsql_listed where table_name = 'aws_organizations_policy'").fetchall() == [
         ("RESOURCE_CONTROL_POLICY",)]
     con.close()
@@ -330,7 +330,7 @@ def test_a_policys_targets_cut_after_a_page_are_part_of_the_table(tmp_path):
     page: the attachments are known in part and every level may hold one not loaded."""
     con = db.connect(str(tmp_path / "cut.duckdb"))
     summary = load_paths(con, [with_denyiam_pages(tmp_path / "exports", "p-denyiam01.json")])
-    assert any("every list-targets-for-policy of p-denyiam01 output says there is more" in w for w in summary.warnings)
+    assert any("every list-targets-for-policy output of p-denyiam01 says there is more" in w for w in summary.warnings)
     assert ("aws_organizations_policy_target",) in con.execute("select table_name from iamsql_partial").fetchall()
     dev = guardrails(con)[DEV]
     assert all(level[-1] is None for level in dev.scps) and [len(level) for level in dev.scps] == [3, 2, 2]

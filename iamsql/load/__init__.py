@@ -284,6 +284,11 @@ WHOLE_UNLISTED = {*((f"organizations:{command}", organizations.TARGET)
                   ("iam:list-service-specific-credentials", "aws_iam_service_specific_credential")}
 
 
+# Listings that list the whole table from several calls, each of one owner (sso-admin list-account-assignments: one
+# account's assignments of one permission set): the pages of one owner are a listing of their own (``listing``).
+OWNED_PAGES = {("sso-admin:list-account-assignments", "aws_ssoadmin_account_assignment")}
+
+
 def _not_listed(parsed: Parsed) -> None:
     """An output that adds rows to a table without listing it (get-user, kms describe-key, eks describe-cluster, one
     bucket's get-bucket-policy, list-children of one parent) holds only part of that table: the account may hold
@@ -620,7 +625,8 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str,
     superseded = _newest_reports(files, warnings)
     pending: list[tuple[Fragment, SourceFile]] = []
     complete: dict[str, set[str]] = defaultdict(set)
-    regional_cut: dict[str, set[str]] = defaultdict(set)  # a whole listing of another region does not give the rest
+    # a whole listing of another region (or owner: listing) does not give the rest
+    regional_cut: dict[str, set[str]] = defaultdict(set)
     filtered = _filtered_details(files, cut)
     for f in files:
         for account in f.accounts:
@@ -1224,19 +1230,19 @@ def _skip_named_or_listed(files: list[SourceFile], reasons: dict[Path, str], nam
 
 
 def listing(f: SourceFile, account: str) -> tuple[str, str, str | None]:
-    """The listing a file is a page of: (account, output format, region). A regional output (KMS, Lambda, EC2...)
+    """The listing a file is a page of: (account, output format, region or owner). A regional output (KMS, Lambda, EC2...)
     lists one region, the one its rows name, else the one its folders name; a page of one region is no page of
     another's listing. IAM and Organizations rows are ``global``, and S3's list-buckets lists the buckets of every
-    region: their listings have no region. The pages of one policy's or target's Organizations attachments, and of
-    one Organizations policy type, are a listing of their own (``... of p-FullAWSAccess``): a page of one is no page
-    of another's."""
+    region: their listings have no region. The pages of one policy's or target's Organizations attachments, of
+    one Organizations policy type and of one account's assignments of one permission set are a listing of their own,
+    whose owner takes the region's place: a page of one is no page of another's, nor its whole listing the last."""
     fmt = f.format.removeprefix("placebo:")
     if f.parsed.covers & GLOBAL_LISTINGS:
         return account, fmt, None
     owners = sorted(key for table, keys in f.parsed.listed_for.items()
-                    if (fmt, table) in WHOLE_UNLISTED or table in PER_KIND_TABLES for key in keys)
-    if owners:  # one policy's targets, one target's policies, one policy type: a listing of its own
-        return account, f"{fmt} of {', '.join(owners)}", None
+                    if (fmt, table) in WHOLE_UNLISTED | OWNED_PAGES or table in PER_KIND_TABLES for key in keys)
+    if owners:  # one policy's targets, one target's policies, one policy type...: a listing of its own
+        return account, fmt, ", ".join(owners)
     rows = [fragment for fragment in f.parsed.fragments if fragment.table in f.parsed.covers]
     regions = {region for fragment in rows if (region := fragment.fields.get("region"))}
     region = (regions.pop() if len(regions) == 1 else None) if rows else path_region(f.path)

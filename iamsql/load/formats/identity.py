@@ -194,7 +194,15 @@ def parse_no_permissions_boundary(doc: dict, path: Path) -> Parsed | str:
 
 
 def parse_account_assignments(doc: dict, path: Path) -> Parsed:
+    """One account's assignments of one permission set (the call's required ``--account-id`` and
+    ``--permission-set-arn``, which ``collect`` adds as ``AccountId`` and ``PermissionSetArn``, else its rows'): that
+    pair is ``listed_for``, so its pages are a listing of their own."""
     parsed = Parsed("sso-admin:list-account-assignments", covers={ASSIGNMENT})
+    pairs = {f"{item.get('AccountId')} {item.get('PermissionSetArn')}" for item in doc["AccountAssignments"]}
+    if doc.get("AccountId") and doc.get("PermissionSetArn"):
+        pairs = {f"{doc['AccountId']} {doc['PermissionSetArn']}"}
+    if len(pairs) == 1:
+        parsed.listed_for[ASSIGNMENT] = pairs
     for item in doc["AccountAssignments"]:
         arn = item.get("PermissionSetArn")
         key = (item.get("AccountId"), arn, item.get("PrincipalType"), item.get("PrincipalId"))
