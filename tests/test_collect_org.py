@@ -133,3 +133,27 @@ def test_org_collection_loads_each_accounts_tags(aws_session: boto3.Session, tmp
                                     [{"Key": "env", "Value": "prod"}, {"Key": "owner", "Value": "web-team"}])
     assert rows[members["dev"]] == ({}, []) and rows[MANAGEMENT] == ({}, [])
     con.close()
+
+
+def test_org_collection_lists_every_policy_type_the_root_enables(aws_session: boto3.Session, tmp_path):
+    """A root enabling tag policies besides SCPs: their listing is collected too, so aws_organizations_policy is
+    whole (ListPolicies lists one type per call)."""
+    from iamsql.collect.run import collect
+    from iamsql.store import db
+
+    create_organization(aws_session)
+    org = aws_session.client("organizations")
+    root = org.list_roots()["Roots"][0]["Id"]
+    org.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+    org.enable_policy_type(RootId=root, PolicyType="TAG_POLICY")
+    tags = {"tags": {"costcenter": {"tag_key": {"@@assign": "CostCenter"}}}}
+    org.create_policy(Content=json.dumps(tags), Description="tags", Name="CostCenter", Type="TAG_POLICY")
+    con = db.connect(str(tmp_path / "org.duckdb"))
+    collect(con, evidence_dir=tmp_path / "evidence", org=True, role_name="SecurityAudit")
+    listing = tmp_path / "evidence" / MANAGEMENT / "global" / "organizations" / "list-policies" / "tag_policy.json"
+    assert json.loads(listing.read_text())["Filter"] == "TAG_POLICY"
+    assert con.execute("select name from aws_organizations_policy where type = 'TAG_POLICY'").fetchall() == [
+        ("CostCenter",)]
+    assert con.execute("select count(*) from iamsql_partial where table_name = 'aws_organizations_policy'"
+                       ).fetchone() == (0,)
+    con.close()

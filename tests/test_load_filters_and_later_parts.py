@@ -199,3 +199,11 @@ def test_delegated_administrators_are_recognised_and_skipped_saying_why(tmp_path
     with pytest.raises(InputError, match="list-delegated-administrators output is not loaded: no iamsql table holds"):
         load_paths(db.connect(str(tmp_path / "a.duckdb")), [DATA / "list-delegated-administrators.json"],
                    as_of="2024-07-01")
+
+
+def test_findings_statistics_are_recognised_and_skipped_saying_why(tmp_path):
+    """GetFindingsStatistics counts an analyzer's findings without naming them or the analyzer: not loaded, saying
+    which output holds the findings (it was "not a recognised AWS IAM or CloudTrail output")."""
+    with pytest.raises(InputError, match="get-findings-statistics output is not loaded: .* load list-findings"):
+        load_paths(db.connect(str(tmp_path / "a.duckdb")), [DATA / "get-findings-statistics.json"],
+                   account_id=ACCOUNT, as_of="2024-07-01")

@@ -320,3 +320,16 @@ def test_action_access_levels_are_steampipes_five(tmp_path):
     assert {r["action"]: r["access_level"] for r in json.loads(result.stdout)["rows"]} == {
         "iam:attachuserpolicy": "Permissions management", "iam:tagrole": "Tagging", "iam:passrole": "Write",
         "iam:getrole": "Read", "iam:listroles": "List"}
+
+
+def test_one_permission_sets_assignments_cut_after_a_page_are_not_completed_by_anothers(tmp_path):
+    """ListAccountAssignments lists one account's assignments of one permission set: a first page saying NextToken
+    beside another permission set's whole output still misses its last page (the whole output was taken for it)."""
+    pages = Path(__file__).parent / "data" / "identity_pages"
+    con = db.connect(str(tmp_path / "a.duckdb"))
+    summary = load_paths(con, [pages], account_id=ACCOUNT, as_of="2024-07-01")
+    assert any(f"every list-account-assignments output of {ACCOUNT} {PERMISSION_SET} says there is more" in w
+               for w in summary.warnings)
+    assert con.execute("select table_name from iamsql_partial").fetchall() == [("aws_ssoadmin_account_assignment",)]
+    assert con.execute("select count(*) from aws_ssoadmin_account_assignment").fetchone() == (2,)
+    con.close()

@@ -28,8 +28,6 @@ ONE_AND_LISTING = [  # (the output of one resource, the listing of its table, th
      WORKLOADS),
     ("monitoring/s3/get-bucket-policy/web.assets.example.json", "monitoring/s3/list-buckets.json", "aws_s3_bucket",
      BUCKETS),
-    ("organizations/describe-policy-full.json", "organizations/list-policies-scp.json", "aws_organizations_policy",
-     ORGANIZATION),
     ("saved_variants/describe-permission-set.json", "saved_variants/list-permission-sets.json",
      "aws_ssoadmin_permission_set", BUCKETS),
 ]

@@ -188,8 +188,9 @@ def test_a_queried_list_loads_the_whole_output_s_rows_as_part_of_the_table(tmp_p
     assert [s["tables"] for s in summary.snapshots] == [s["tables"] for s in whole.snapshots]
     assert {partial for (partial,) in got.execute("select partial from iamsql_snapshot").fetchall()} == {True}
     # list-analyzers lists one region: whole only with every enabled region's listing (and describe-regions);
-    # list-policies counts each policy's holders without naming them: aws_iam_policy_attachment is partial.
-    part = command.startswith(("accessanalyzer list-analyzers", "iam list-policies"))
+    # list-policies counts each policy's holders without naming them: aws_iam_policy_attachment is partial;
+    # Organizations' list-policies lists one policy type: whole only with every enabled type's listing.
+    part = command.startswith(("accessanalyzer list-analyzers", "iam list-policies", "organizations list-policies"))
     assert {partial for (partial,) in expected.execute("select partial from iamsql_snapshot").fetchall()} == {part}
 
 
@@ -461,7 +462,9 @@ def test_one_owners_share_in_the_shape_of_a_whole_listing_is_part_of_the_table(t
     assert con.execute("select table_name from iamsql_partial").fetchall() == [(table,)]
     shutil.copy(SAVED / folder / name, tmp_path / "listing.json")
     con, summary = load(tmp_path / "whole.duckdb", tmp_path / "listing.json", as_of=GENERATED)
-    assert con.execute("select count(*) from iamsql_partial").fetchone() == (0,)
+    # Organizations' list-policies lists the policies of one type (here SCPs): whole for that type only
+    assert con.execute("select whole from iamsql_partial").fetchall() == (
+        [(["SERVICE_CONTROL_POLICY"],)] if table == "aws_organizations_policy" else [])
 
 
 def test_get_trail_gives_the_trail_its_row_without_listing_the_accounts_trails(tmp_path):

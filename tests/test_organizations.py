@@ -177,6 +177,204 @@ def test_account_tags_from_list_tags_for_resource(tmp_path):
     con.close()
 
 
+# ---- one policy type at a time -----------------------------------------------------------------------------------------
+
+SCP_FILES = ("list-accounts.json", "list-roots.json", "list-policies-scp.json", "describe-policy-full.json",
+             "describe-policy-denyiam.json", "describe-organization.json", "list-organizational-units-for-parent.json",
+             "list-children", "list-targets-for-policy/p-FullAWSAccess.json", "list-targets-for-policy/p-denyiam01.json")
+
+
+def scps_only(folder: Path, *leave_out: str) -> Path:
+    """The organization of tests/data/organizations as `list-policies --filter SERVICE_CONTROL_POLICY` and the SCPs'
+    outputs give it: no RCP output, though its root says RCPs are enabled."""
+    for name in SCP_FILES:
+        if name not in leave_out:
+            target = folder / "organizations" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (shutil.copytree if (DATA / name).is_dir() else shutil.copy)(DATA / name, target)
+    (folder / DEV).mkdir()
+    (folder / DEV / "gaad.json").write_text(json.dumps(gaad(DEV)))
+    return folder
+
+
+def test_the_policy_table_is_whole_once_every_enabled_type_is_listed(loaded):
+    """The root enables SCPs and RCPs, and both listings are loaded: nothing is partial."""
+    con, _ = loaded
+    assert con.execute("select count(*) from iamsql_partial").fetchone() == (0,)
+    assert sorted(con.execute("select key from iamsql_listed where table_name = 'aws_organizations_policy'")
+                  .fetchall()) == [("RESOURCE_CONTROL_POLICY",), ("SERVICE_CONTROL_POLICY",)]
+
+
+def test_the_policy_types_are_those_of_the_api_model():
+    import botocore.session
+
+    from iamsql.load.formats.organizations import POLICY_TYPES
+
+    model = botocore.session.get_session().get_service_model("organizations")
+    assert POLICY_TYPES == set(model.shape_for("PolicyType").enum)
+
+
+def test_a_listing_of_scps_is_whole_for_scps_only(tmp_path):
+    """ListPolicies lists one --filter type: the SCP listing says nothing of the RCPs the root enables."""
+    con = db.connect(str(tmp_path / "scps.duckdb"))
+    summary = load_paths(con, [scps_only(tmp_path / "exports")])
+    assert con.execute("select table_name, whole from iamsql_partial").fetchall() == [
+        ("aws_organizations_policy", ["SERVICE_CONTROL_POLICY"])]
+    assert any("list-policies-scp.json: list-policies lists the SERVICE_CONTROL_POLICY policies only" in w
+               for w in summary.warnings)
+    dev = guardrails(con)[DEV]
+    assert [len(level) for level in dev.scps] == [2, 1, 1] and None not in dev.scps[0]
+    assert dev.rcps == [[None], [None], [None]]  # unknown, never none: AWS keeps RCPFullAWSAccess on every level
+    con.close()
+
+
+def test_rcps_unknown_keep_a_public_trust_from_passing(tmp_path):
+    """The RCP that keeps outsiders from the member's public-door role is not loaded: the trust is not judged ok
+    (with RCPs taken as none attached, every level would have denied every caller)."""
+    con = db.connect(str(tmp_path / "scps.duckdb"))
+    load_paths(con, [scps_only(tmp_path / "exports")])
+    run_id = controls.run_checks(con, controls=["iam_role_trust_no_wildcard_principal"])
+    found = {r["resource"]: r["status"] for r in controls.results(con, run_id)}
+    assert found[f"arn:aws:iam::{DEV}:role/public-door"] != "ok"
+    con.close()
+
+
+def test_without_the_root_a_type_not_listed_is_unknown(tmp_path):
+    con = db.connect(str(tmp_path / "scps.duckdb"))
+    load_paths(con, [scps_only(tmp_path / "exports", "list-roots.json")])
+    assert guardrails(con)[DEV].rcps == [[None], [None], [None]]
+    con.close()
+
+
+def test_a_cut_listing_of_one_type_is_not_completed_by_another_types(tmp_path):
+    """A first SCP page saying NextToken beside the whole RCP listing: the SCPs are not listed whole."""
+    exports = scps_only(tmp_path / "exports")
+    page = json.loads((DATA / "list-policies-scp.json").read_text())
+    (exports / "organizations" / "list-policies-scp.json").write_text(json.dumps({**page, "NextToken": "AAQA"}))
+    shutil.copy(DATA / "list-policies-rcp.json", exports / "organizations")
+    con = db.connect(str(tmp_path / "cut.duckdb"))
+    summary = load_paths(con, [exports])
+    assert any("every list-policies output of SERVICE_CONTROL_POLICY says there is more" in w for w in summary.warnings)
+    assert con.execute("select key from iamsql_listed where table_name = 'aws_organizations_policy'").fetchall() == [
+        ("RESOURCE_CONTROL_POLICY",)]
+    con.close()
+
+
+def test_a_root_enabling_scps_only_makes_the_scp_listing_whole(tmp_path):
+    exports = scps_only(tmp_path / "exports")
+    roots = json.loads((DATA / "list-roots.json").read_text())
+    roots["Roots"][0]["PolicyTypes"] = [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
+    (exports / "organizations" / "list-roots.json").write_text(json.dumps(roots))
+    con = db.connect(str(tmp_path / "scps.duckdb"))
+    load_paths(con, [exports])
+    assert con.execute("select count(*) from iamsql_partial").fetchone() == (0,)
+    assert guardrails(con)[DEV].rcps == []
+    con.close()
+
+
+@pytest.mark.parametrize(("name", "document"), [
+    ("list-policies.json", {"Filter": "RESOURCE_CONTROL_POLICY", "Policies": []}),  # as iamsql collect writes it
+    ("list-policies-resource-control-policy.json", {"Policies": []}),
+    ("RESOURCE_CONTROL_POLICY/list-policies.json", {"Policies": []})])
+def test_an_empty_listing_of_a_type_says_the_organization_has_none(tmp_path, name, document):
+    """An empty list proves its type only by an added Filter or a file or folder named after the type; then, with
+    no root saying the type is enabled, no RCP is in force (AWS would list RCPFullAWSAccess)."""
+    exports = scps_only(tmp_path / "exports", "list-roots.json")
+    (exports / "organizations" / name).parent.mkdir(parents=True, exist_ok=True)
+    (exports / "organizations" / name).write_text(json.dumps(document))
+    con = db.connect(str(tmp_path / "empty.duckdb"))
+    summary = load_paths(con, [exports])
+    assert not summary.skipped
+    assert ("aws_organizations_policy", "RESOURCE_CONTROL_POLICY") in con.execute(
+        "select table_name, key from iamsql_listed").fetchall()
+    assert guardrails(con)[DEV].rcps == []
+    con.close()
+
+
+def test_an_empty_listing_named_after_no_type_proves_nothing(tmp_path):
+    exports = scps_only(tmp_path / "exports", "list-roots.json")
+    (exports / "organizations" / "list-policies-2.json").write_text(json.dumps({"Policies": []}))
+    con = db.connect(str(tmp_path / "empty.duckdb"))
+    summary = load_paths(con, [exports])
+    assert [Path(path).name for path, _ in summary.skipped] == ["list-policies-2.json"]
+    assert guardrails(con)[DEV].rcps == [[None], [None], [None]]
+    con.close()
+
+
+def test_a_later_listing_of_a_type_replaces_that_types_policies_only(tmp_path):
+    """A later SCP listing over a whole table drops the SCP deleted since and keeps the RCPs."""
+    con = db.connect(str(tmp_path / "later.duckdb"))
+    load_paths(con, [DATA])
+    listing = json.loads((DATA / "list-policies-scp.json").read_text())
+    listing["Policies"] = [p for p in listing["Policies"] if p["Id"] != "p-denyiam01"]
+    (tmp_path / "list-policies.json").write_text(json.dumps(listing))
+    load_paths(con, [tmp_path / "list-policies.json"], account_id=MANAGEMENT)
+    assert con.execute("select id from aws_organizations_policy order by id").fetchall() == [
+        ("p-FullAWSAccess",), ("p-RCPFullAWSAccess",), ("p-rcporgonly",)]
+    con.close()
+
+
+PAGES = Path(__file__).parent / "data" / "organizations_pages" / "list-targets-for-policy"
+
+
+def with_denyiam_pages(folder: Path, *pages: str) -> Path:
+    """The organization with only the SCP outputs, DenyIAM's targets given by ``pages`` of organizations_pages."""
+    exports = scps_only(folder, "list-targets-for-policy/p-denyiam01.json")
+    for page in pages:
+        shutil.copy(PAGES / page, exports / "organizations" / "list-targets-for-policy" / page)
+    return exports
+
+
+def test_a_policys_targets_cut_after_a_page_are_part_of_the_table(tmp_path):
+    """DenyIAM's first page says NextToken; FullAWSAccess's whole listing beside it is another policy's, not its last
+    page: the attachments are known in part and every level may hold one not loaded."""
+    con = db.connect(str(tmp_path / "cut.duckdb"))
+    summary = load_paths(con, [with_denyiam_pages(tmp_path / "exports", "p-denyiam01.json")])
+    assert any("every list-targets-for-policy output of p-denyiam01 says there is more" in w for w in summary.warnings)
+    assert ("aws_organizations_policy_target",) in con.execute("select table_name from iamsql_partial").fetchall()
+    dev = guardrails(con)[DEV]
+    assert all(level[-1] is None for level in dev.scps) and [len(level) for level in dev.scps] == [3, 2, 2]
+    con.close()
+
+
+def test_a_policys_target_pages_in_several_files_add_up(tmp_path):
+    con = db.connect(str(tmp_path / "pages.duckdb"))
+    summary = load_paths(con, [with_denyiam_pages(tmp_path / "exports", "p-denyiam01.json", "p-denyiam01.2.json")])
+    assert not any("there is more" in w for w in summary.warnings)
+    assert con.execute("select target_id from aws_organizations_policy_target where id = 'p-denyiam01' "
+                       "order by 1").fetchall() == [("ou-a1b2-wkld0001",), ("r-a1b2",)]
+    assert con.execute("select table_name from iamsql_partial").fetchall() == [("aws_organizations_policy",)]
+    dev = guardrails(con)[DEV]
+    assert [len(level) for level in dev.scps] == [2, 2, 1] and not any(None in level for level in dev.scps)
+    con.close()
+
+
+def test_several_targets_policies_in_one_folder(tmp_path):
+    """list-policies-for-target of the root and of each OU, each file named after its target: each target's
+    attachments; an empty one says the target has none of that type."""
+    exports = scps_only(tmp_path / "exports", "list-targets-for-policy/p-FullAWSAccess.json",
+                        "list-targets-for-policy/p-denyiam01.json")
+    folder = exports / "organizations" / "list-policies-for-target"
+    folder.mkdir()
+    scps = {p["Id"]: p for p in json.loads((DATA / "list-policies-scp.json").read_text())["Policies"]}
+    attached = {"r-a1b2": ["p-FullAWSAccess", "p-denyiam01"], "ou-a1b2-wkld0001": ["p-FullAWSAccess"],
+                DEV: ["p-FullAWSAccess"]}
+    for target, ids in attached.items():
+        (folder / f"{target}.json").write_text(json.dumps({"Policies": [scps[i] for i in ids]}))
+    (folder / "ou-a1b2-prod0001.json").write_text(json.dumps({"Policies": []}))
+    con = db.connect(str(tmp_path / "targets.duckdb"))
+    summary = load_paths(con, [exports])
+    assert not summary.skipped
+    assert con.execute("select target_id, count(*) from aws_organizations_policy_target group by 1 order by 1"
+                       ).fetchall() == [(DEV, 1), ("ou-a1b2-wkld0001", 1), ("r-a1b2", 2)]
+    assert sorted(key for (key,) in con.execute("select key from iamsql_listed where table_name = "
+                                                 "'aws_organizations_policy_target'").fetchall()) == sorted(
+        [*attached, "ou-a1b2-prod0001"])
+    dev = guardrails(con)[DEV]
+    assert [len(level) for level in dev.scps] == [2, 1, 1] and not any(None in level for level in dev.scps)
+    con.close()
+
+
 # ---- the engine's view -------------------------------------------------------------------------------------------------
 
 

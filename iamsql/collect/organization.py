@@ -1,7 +1,7 @@
 """What iamsql asks AWS Organizations in organization mode (``--org``), from the calling account (the management
 account or a delegated administrator): the organization, its roots, the OU tree (walked from each root, with the
-accounts of every root and OU, and each listed account's tags), and the service control and resource control
-policies with their content and their targets.
+accounts of every root and OU, and each listed account's tags), the service control and resource control
+policies with their content and their targets, and the listing of every other policy type the roots enable.
 
 Outputs that do not name their subject get it as an added top-level key (``ParentId``, ``PolicyId``, ``Filter``)
 and as the file name, so that ``load`` can place them. A call that fails (a policy type the endpoint does not
@@ -31,6 +31,14 @@ def collect_organization(run: AccountRun) -> None:
         listing = run.fetch("organizations", "ListPolicies", entity=kind.lower(), add={"Filter": kind}, Filter=kind)
         ids = [p["Id"] for p in (listing or {}).get("Policies") or []]
         run.each(ids, lambda policy_id: _policy(run, policy_id))
+    # the other types the roots enable are listed too (aws_organizations_policy is whole once each enabled type is)
+    for kind in sorted(_enabled_types(roots) - set(POLICY_TYPES)):
+        run.fetch("organizations", "ListPolicies", entity=kind.lower(), add={"Filter": kind}, Filter=kind)
+
+
+def _enabled_types(roots: list[dict]) -> set[str]:
+    return {t["Type"] for root in roots for t in root.get("PolicyTypes") or []
+            if t.get("Type") and t.get("Status") in ("ENABLED", "PENDING_ENABLE", "PENDING_DISABLE")}
 
 
 def _children(run: AccountRun, parent: str) -> tuple[list[str], list[str]]:

@@ -92,8 +92,9 @@ TRAIL_TABLE = "aws_cloudtrail_trail"
 PER_USER_TABLES = {"aws_iam_access_key"}
 # Tables listed one region at a time (list-analyzers): whole once every enabled region's listing is loaded.
 PER_REGION_TABLES = {"aws_accessanalyzer_analyzer"}
-# Tables asked one kind of row at a time (get-alternate-contact): whole once every kind is loaded.
-PER_KIND_TABLES = {kms.CONTACT: kms.CONTACT_TYPES}
+# Tables asked one kind of row at a time (get-alternate-contact, Organizations' list-policies --filter): whole once
+# every kind is loaded.
+PER_KIND_TABLES = {kms.CONTACT: kms.CONTACT_TYPES, organizations.POLICY: organizations.POLICY_TYPES}
 ENABLED_REGION = (None, "opt-in-not-required", "opted-in")  # DescribeRegions' OptInStatus of an enabled region
 # Why a table is partial when every output of it that was loaded says more pages follow.
 MORE_PAGES = "IsTruncated, NextToken, NextMarker or the like"
@@ -261,7 +262,10 @@ def _one_owners_share(parsed: Parsed, path: Path) -> None:
     ``list-accounts-for-parent`` or ``list-policies-for-target`` holds one owner's share of the table."""
     command, listed = ONE_OWNERS_SHARE.get(parsed.format.removeprefix("placebo:"), (None, None))
     if command and any(command in name for name in (path.name, path.parent.name)):
-        parsed.partial.update(dict.fromkeys(parsed.covers, f"{command} lists {listed} only (its file's name says so)"))
+        tables = parsed.covers | parsed.partial.keys()
+        parsed.partial.update(dict.fromkeys(tables, f"{command} lists {listed} only (its file's name says so)"))
+        for table in tables:  # one target's policies list none of their types whole
+            parsed.listed_for.pop(table, None)
 
 
 # Tables an output adds rows to without listing them, that are not taken for part of the table: no AWS output lists
@@ -278,6 +282,11 @@ WHOLE_UNLISTED = {*((f"organizations:{command}", organizations.TARGET)
                                     "list-children", "list-parents")),
                   (GAAD, "aws_iam_instance_profile"),
                   ("iam:list-service-specific-credentials", "aws_iam_service_specific_credential")}
+
+
+# Listings that list the whole table from several calls, each of one owner (sso-admin list-account-assignments: one
+# account's assignments of one permission set): the pages of one owner are a listing of their own (``listing``).
+OWNED_PAGES = {("sso-admin:list-account-assignments", "aws_ssoadmin_account_assignment")}
 
 
 def _not_listed(parsed: Parsed) -> None:
@@ -616,7 +625,8 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str,
     superseded = _newest_reports(files, warnings)
     pending: list[tuple[Fragment, SourceFile]] = []
     complete: dict[str, set[str]] = defaultdict(set)
-    regional_cut: dict[str, set[str]] = defaultdict(set)  # a whole listing of another region does not give the rest
+    # a whole listing of another region (or owner: listing) does not give the rest
+    regional_cut: dict[str, set[str]] = defaultdict(set)
     filtered = _filtered_details(files, cut)
     for f in files:
         for account in f.accounts:
@@ -624,7 +634,7 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str,
             merged.formats[account].add(f.format.removeprefix("placebo:"))
             partial = f.parsed.partial
             if (key := listing(f, account)) in cut:
-                partial = dict.fromkeys(f.parsed.covers | partial.keys(), LAST_PAGE_MISSING)
+                partial = dict.fromkeys(f.parsed.covers | partial.keys() | f.parsed.listed_for.keys(), LAST_PAGE_MISSING)
                 if key[2]:
                     regional_cut[account] |= partial.keys()
             elif key[1] == GAAD and filtered.get(account):
@@ -649,7 +659,7 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str,
             if table in tables and (
                     table in PER_USER_TABLES and _every_user_listed(merged, account, complete[account], keys)
                     or table in PER_REGION_TABLES and _every_region_listed(merged, account, complete[account], keys)
-                    or table in PER_KIND_TABLES and keys >= PER_KIND_TABLES[table]):
+                    or table in PER_KIND_TABLES and keys >= _kinds_in_use(merged, account, table)):
                 complete[account].add(table)
                 merged.covers[account].add(table)
         for table in tables.keys() & complete[account] - regional_cut[account]:
@@ -670,6 +680,17 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str,
         else:
             merged.unplaced[path] = reason
     return merged
+
+
+def _kinds_in_use(merged: Merged, account: str, table: str) -> frozenset[str]:
+    """The kinds of rows of a ``PER_KIND_TABLES`` table whose listings make it whole: every kind, but for
+    Organizations policies the types the account's loaded roots say are enabled (AWS detaches every policy of a type
+    when it is disabled, so those govern nothing), every type when no root says."""
+    if table == organizations.POLICY:
+        enabled = organizations.enabled_types(merged.rows[account].get(organizations.ROOT, {}).values())
+        if enabled is not None:
+            return enabled
+    return PER_KIND_TABLES[table]
 
 
 def _entities_cut(merged: Merged, files: list[SourceFile], warnings: list[str]) -> None:
@@ -1209,13 +1230,19 @@ def _skip_named_or_listed(files: list[SourceFile], reasons: dict[Path, str], nam
 
 
 def listing(f: SourceFile, account: str) -> tuple[str, str, str | None]:
-    """The listing a file is a page of: (account, output format, region). A regional output (KMS, Lambda, EC2...)
+    """The listing a file is a page of: (account, output format, region or owner). A regional output (KMS, Lambda, EC2...)
     lists one region, the one its rows name, else the one its folders name; a page of one region is no page of
     another's listing. IAM and Organizations rows are ``global``, and S3's list-buckets lists the buckets of every
-    region: their listings have no region."""
+    region: their listings have no region. The pages of one policy's or target's Organizations attachments, of
+    one Organizations policy type and of one account's assignments of one permission set are a listing of their own,
+    whose owner takes the region's place: a page of one is no page of another's, nor its whole listing the last."""
     fmt = f.format.removeprefix("placebo:")
     if f.parsed.covers & GLOBAL_LISTINGS:
         return account, fmt, None
+    owners = sorted(key for table, keys in f.parsed.listed_for.items()
+                    if (fmt, table) in WHOLE_UNLISTED | OWNED_PAGES or table in PER_KIND_TABLES for key in keys)
+    if owners:  # one policy's targets, one target's policies, one policy type...: a listing of its own
+        return account, fmt, ", ".join(owners)
     rows = [fragment for fragment in f.parsed.fragments if fragment.table in f.parsed.covers]
     regions = {region for fragment in rows if (region := fragment.fields.get("region"))}
     region = (regions.pop() if len(regions) == 1 else None) if rows else path_region(f.path)

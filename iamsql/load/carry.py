@@ -6,8 +6,9 @@ value never erases a known one, as within a load), and the table stays whole, as
 
 What the part proves deleted is left out: the rows of the keys whose rows it lists whole (the keys of one user's
 ``list-access-keys``, the entities of one policy's ``list-entities-for-policy``, the analyzers of one region's
-``list-analyzers``), so a key deleted since the listing is gone. A resource deleted since the earlier listing that
-the part does not name stays, as it does when the part is not loaded at all: only a new listing says what is gone.
+``list-analyzers``, the policies of one type's Organizations ``list-policies``), so a key deleted since the listing
+is gone. A resource deleted since the earlier listing that the part does not name stays, as it does when the part
+is not loaded at all: only a new listing says what is gone.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 # replaced by the part's, none kept.
 LISTED_BY = {"aws_iam_access_key": "user_name", "aws_iam_policy_attachment": "policy_arn",
              "aws_accessanalyzer_analyzer": "region", "aws_accessanalyzer_finding": "access_analyzer_arn",
-             "aws_account_alternate_contact": "contact_type",
+             "aws_account_alternate_contact": "contact_type", "aws_organizations_policy": "type",
              "aws_ssoadmin_managed_policy_attachment": "permission_set_arn", "aws_iam_access_advisor": "principal_arn"}
 # Columns whose NULL means "none" where the row's flag says its output told it: never filled from the earlier row.
 TOLD_BY = {"login_profile": "login_profile_loaded", "attached_policy_arns": "policies_loaded",

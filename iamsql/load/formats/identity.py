@@ -194,7 +194,15 @@ def parse_no_permissions_boundary(doc: dict, path: Path) -> Parsed | str:
 
 
 def parse_account_assignments(doc: dict, path: Path) -> Parsed:
+    """One account's assignments of one permission set (the call's required ``--account-id`` and
+    ``--permission-set-arn``, which ``collect`` adds as ``AccountId`` and ``PermissionSetArn``, else its rows'): that
+    pair is ``listed_for``, so its pages are a listing of their own."""
     parsed = Parsed("sso-admin:list-account-assignments", covers={ASSIGNMENT})
+    pairs = {f"{item.get('AccountId')} {item.get('PermissionSetArn')}" for item in doc["AccountAssignments"]}
+    if doc.get("AccountId") and doc.get("PermissionSetArn"):
+        pairs = {f"{doc['AccountId']} {doc['PermissionSetArn']}"}
+    if len(pairs) == 1:
+        parsed.listed_for[ASSIGNMENT] = pairs
     for item in doc["AccountAssignments"]:
         arn = item.get("PermissionSetArn")
         key = (item.get("AccountId"), arn, item.get("PrincipalType"), item.get("PrincipalId"))
@@ -493,6 +501,10 @@ FORMATS: list[Format] = [
            parse_group_memberships),
     Format("accessanalyzer:list-analyzers", is_list("analyzers", item="arn"), parse_list_analyzers),
     Format("accessanalyzer:list-findings", is_list("findings", item="id"), parse_list_findings),
+    Format("accessanalyzer:get-findings-statistics", is_list("findingsStatistics"),
+           lambda doc, path: ("get-findings-statistics output is not loaded: it counts an analyzer's findings without "
+                              "naming them or the analyzer; load list-findings (with the analyzer's ARN added as "
+                              "AnalyzerArn) for aws_accessanalyzer_finding")),
     Format("iam:get-service-last-accessed-details", _is_last_accessed, parse_last_accessed),
     Format(GENERATE_LAST_ACCESSED, lambda d: set(d) == {"JobId"}, parse_generate_last_accessed),
     Format("cognito-identity:list-identity-pools", is_list("IdentityPools", item="IdentityPoolId"),

@@ -33,6 +33,12 @@ OU = "aws_organizations_organizational_unit"
 ROOT = "aws_organizations_root"
 POLICY = "aws_organizations_policy"
 TARGET = "aws_organizations_policy_target"
+# The policy types of AWS Organizations (the API model's PolicyType): list-policies lists one at a time, so
+# aws_organizations_policy is whole once each one's listing is loaded.
+POLICY_TYPES = frozenset({
+    "SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY",
+    "CHATBOT_POLICY", "DECLARATIVE_POLICY_EC2", "SECURITYHUB_POLICY", "SECURITYHUB_CSPM_POLICY", "INSPECTOR_POLICY",
+    "UPGRADE_ROLLOUT_POLICY", "BEDROCK_POLICY", "S3_POLICY", "NETWORK_SECURITY_DIRECTOR_POLICY", "GUARDDUTY_POLICY"})
 
 
 IDS = {
@@ -233,22 +239,61 @@ def parse_list_parents(doc: dict, path: Path) -> Parsed:
     return parsed
 
 
+def enabled_types(roots) -> frozenset[str] | None:
+    """The policy types the roots' ``PolicyTypes`` say are enabled; None when no root says."""
+    said = [row["policy_types"] for row in roots if isinstance(row.get("policy_types"), list)]
+    if not said:
+        return None
+    return frozenset(t.get("Type") for types in said for t in types
+                     if isinstance(t, dict) and t.get("Status") in ("ENABLED", "PENDING_ENABLE", "PENDING_DISABLE"))
+
+
+def _named_type(path: Path) -> str | None:
+    """The one policy type the file's or its folder's name spells (``list-policies-SERVICE_CONTROL_POLICY.json``,
+    ``resource-control-policy/list-policies.json``), case and ``-`` or ``_`` aside."""
+    for name in (path.name.split(".")[0], path.parent.name):
+        spelled = {kind for kind in POLICY_TYPES
+                   if re.search(rf"(^|_){kind}($|_)", name.upper().replace("-", "_"))}
+        if len(spelled) == 1:
+            return spelled.pop()
+    return None
+
+
+def listed_types(doc: dict, path: Path) -> set[str]:
+    """The policy types an Organizations ``list-policies`` output lists whole (the AWS CLI requires ``--filter``, one
+    type per call, which the output does not name): the ``Filter`` ``collect`` adds, each listed policy's ``Type``,
+    and, for an empty list without ``Filter``, the type its file or folder is named after."""
+    types = {s.get("Type") for s in doc["Policies"] if isinstance(s, dict) and s.get("Type") in POLICY_TYPES}
+    if doc.get("Filter") in POLICY_TYPES:
+        types.add(doc["Filter"])
+    if not types and not doc["Policies"] and (named := _named_type(path)):
+        types.add(named)
+    return types
+
+
 def parse_list_policies(doc: dict, path: Path) -> Parsed:
     target = _subject(doc, "TargetId", "target", path)
     summaries = doc["Policies"]
     if target:  # list-policies-for-target: what is attached to one root, OU or account
-        parsed = Parsed("organizations:list-policies-for-target")
+        parsed = Parsed("organizations:list-policies-for-target", listed_for={TARGET: {target}})
         for s in summaries:
             parsed.fragments.append(policy_fragment(s))
             parsed.fragments.append(target_fragment(s.get("Id"), target, arn_account(s.get("Arn")), policy_fields(s)))
         return parsed
-    return Parsed("organizations:list-policies", covers={POLICY}, fragments=[policy_fragment(s) for s in summaries])
+    types = listed_types(doc, path)
+    reason = (f"list-policies lists the {' and '.join(sorted(types))} policies only (the AWS CLI lists one --filter "
+              "type at a time)" if types else "a list-policies output whose policy type is not known")
+    return Parsed("organizations:list-policies", partial={POLICY: reason}, listed_for={POLICY: types},
+                  fragments=[policy_fragment(s) for s in summaries])
 
 
 def parse_empty_policies(doc: dict, path: Path) -> Parsed | str:
     """An empty ``Policies`` list: one target's ``list-policies-for-target`` when its file is named after the target
-    (``list-policies-for-target/ou-ab12-cd34ef56.json``), else nothing can be told of it (``EMPTY_POLICIES_REASON``)."""
-    return parse_list_policies(doc, path) if _subject(doc, "TargetId", "target", path) else EMPTY_POLICIES_REASON
+    (``list-policies-for-target/ou-ab12-cd34ef56.json``), the listing of one policy type when its file or folder is
+    named after the type, else nothing can be told of it (``EMPTY_POLICIES_REASON``)."""
+    if _subject(doc, "TargetId", "target", path) or _named_type(path):
+        return parse_list_policies(doc, path)
+    return EMPTY_POLICIES_REASON
 
 
 def parse_describe_policy(doc: dict, path: Path) -> Parsed:
@@ -277,6 +322,7 @@ def parse_list_targets(doc: dict, path: Path) -> Parsed:
     if not policy:
         parsed.warnings.append(f"{path}: list-targets-for-policy output names no policy (add PolicyId); not loaded")
         return parsed
+    parsed.listed_for[TARGET] = {policy}
     for t in doc["Targets"]:
         if t.get("TargetId"):
             parsed.fragments.append(target_fragment(policy, t["TargetId"], arn_account(t.get("Arn"))))

@@ -8,9 +8,14 @@ account, and the management account, as the policy engine's ``Request.scps`` / `
   in the form AWS Organizations accepts) is ``None``, so the engine answers ``Unknown`` where it could change the
   answer. An account whose place in the tree is not loaded gets one level ``[None]`` for the
   OUs in between.
-- A policy type counts only when the organization uses it: the root's ``policy_types`` says it is enabled or,
-  without the root, attachments of that type are loaded. Otherwise the account has no levels of that type, which
-  is how the engine is asked about an account outside any organization (today's answers).
+- A policy type counts unless the root's ``policy_types`` says it is disabled; without the root, once any
+  policy type's listing (``list-policies --filter``) or attachments are loaded. A level holding no loaded policy
+  of a type that counts is ``[None]``: AWS keeps at least one SCP and RCPFullAWSAccess on every root, OU and
+  account, so an SCP listing alone leaves the RCPs unknown, never none. A type listed with no policy at all (an
+  empty ``list-policies``) is not in force. With no policy data and no root, the account has no levels, which is how
+  the engine is asked about an account outside any organization (today's answers). While the attachments are
+  loaded in part (a ``list-targets-for-policy`` or ``list-policies-for-target`` page whose next page is missing),
+  every level also holds an unknown policy.
 - Accounts whose organization data is not loaded get no guardrails: their answers ignore SCPs and RCPs.
 
 The Organizations rows are read across all loaded accounts (the management account's snapshot holds them), even
@@ -143,20 +148,23 @@ def _enabled(policy_types, kind: str) -> bool | None:
                for t in types or [])
 
 
-def _levels(levels: list, kind: str, root_types, used: set, attached: dict, parsed: dict) -> list:
+def _levels(levels: list, kind: str, root_types, known: set, none: set, attached: dict, parsed: dict,
+            cut: bool) -> list:
     """The engine's levels of one policy type for a path of level ids (None: a level that cannot be placed, ""
-    skipped); none when the organization does not use the type."""
+    skipped); none when the organization does not use the type. ``known``: the policy types whose policies or
+    attachments are loaded; ``none``: those listed with no policy (not in force, unless the root says enabled). A
+    level without a loaded policy of the type is ``[None]``: while a type is enabled AWS keeps at least one SCP
+    (FullAWSAccess by default) and RCPFullAWSAccess on every root, OU and account, so its policies there are not
+    loaded, never none. ``cut``: the attachments are loaded in part, so every level may hold a policy not loaded."""
     enabled = _enabled(root_types, kind)
-    if enabled is False or (enabled is None and kind not in used):
+    if enabled is False or (enabled is None and (kind in none or not known)):
         return []
     result = []
     for level in levels:
         if level == "":
             continue
-        if level is None:  # a level we cannot place: its policies are not known
-            result.append([None])
-            continue
-        result.append([parsed.get(p) for p in attached.get((kind, level), [])])
+        policies = [parsed.get(p) for p in attached.get((kind, level), [])]
+        result.append(policies + [None] if cut or not policies else policies)
     return result
 
 
@@ -192,7 +200,8 @@ def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
              for root, arn, types in _rows(con, "select id, arn, policy_types::varchar from {db}.aws_organizations_root")
              if root}
     parsed: dict[str, Policy | None] = {}
-    for policy_id, kind, content in _rows(con, "select id, type, content::varchar from {db}.aws_organizations_policy"):
+    policies = _rows(con, "select id, type, content::varchar from {db}.aws_organizations_policy")
+    for policy_id, kind, content in policies:
         if policy_id and content and parsed.get(policy_id) is None:
             try:
                 policy = parse_policy(json.loads(content))
@@ -204,7 +213,16 @@ def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
             con, "select distinct id, target_id, type from {db}.aws_organizations_policy_target order by 1, 2"):
         if policy_id and target and kind in (SCP, RCP):
             attached.setdefault((kind, target), []).append(policy_id)
-    used = {kind for kind, _ in attached}
+    # the types whose policies (list-policies, one --filter type at a time) or attachments are loaded: while any is,
+    # a type the root does not say is disabled is in force and, where none of its policies is loaded, unknown
+    listed = {kind for (kind,) in _rows(
+        con, "select distinct key from iamsql_listed where table_name = 'aws_organizations_policy'")}
+    known = {kind for kind, _ in attached} | listed
+    # a type listed with no policy at all is not in force: AWS keeps one of its policies on every level while it is
+    none = listed - {kind for _, kind, _ in policies}
+    # a list-targets-for-policy or list-policies-for-target page whose next page is not loaded: any level may hold
+    # an attachment of it
+    cut = bool(_rows(con, "select 1 from iamsql_partial where table_name = 'aws_organizations_policy_target'"))
 
     members_of: dict[str | None, set[str]] = {}
     for account, org in org_of.items():
@@ -233,7 +251,8 @@ def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
     for account, (org, levels, root, path) in placed.items():
         root_types = roots.get(root, (None, None))[1] if root else None
         found[account] = Guardrails(
-            account, org, management.get(org), _levels(levels, SCP, root_types, used, attached, parsed),
-            _levels(levels, RCP, root_types, used, attached, parsed), path, frozenset(members_of.get(org, ())),
+            account, org, management.get(org), _levels(levels, SCP, root_types, known, none, attached, parsed, cut),
+            _levels(levels, RCP, root_types, known, none, attached, parsed, cut), path,
+            frozenset(members_of.get(org, ())),
             paths_of.get(org, {}))
     return found
