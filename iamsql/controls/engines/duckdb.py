@@ -283,6 +283,6 @@ def _drop_shadows(con: duckdb.DuckDBPyConnection, account: Account, shadowed: li
 
 def _drop_temp(con: duckdb.DuckDBPyConnection, kinds: dict[str, str]) -> None:
     """Drop the TEMP tables and views ``kinds`` names (name -> 'table' or 'view'), those that exist."""
-    for name, kind in kinds.items():
-        con.execute(f'drop {kind} if exists temp.main."{name}"')
+    if kinds:  # one script: one call from Python, not one per name
+        con.execute(";\n".join(f'drop {kind} if exists temp.main."{name}"' for name, kind in kinds.items()))
 
