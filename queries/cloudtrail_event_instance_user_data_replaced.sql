@@ -50,12 +50,6 @@ with call as (
 ),
 change as (
   select c.*,
-    -- the caller's deployment: the same principal and tool launched the instance or set its user data before
-    exists (select 1 from call as p
-            where p.account_id = c.account_id and p.actor_arn = c.actor_arn and p.tool = c.tool
-              and p.error_code is null and p.event_time < c.event_time
-              and ((p.event_name = 'RunInstances' and p.instances like '%"' || c.instance_id || '"%')
-                   or (p.event_name = 'ModifyInstanceAttribute' and p.instance_id = c.instance_id))) as deployed,
     (select min(s.event_time) from call as s
      where s.account_id = c.account_id and s.event_name = 'StartInstances' and s.event_time >= c.event_time
        and s.instances like '%"' || c.instance_id || '"%') as started
@@ -64,6 +58,13 @@ change as (
     and (c.error_code is null or c.access_denied) and not c.aws_caller and c.invoked_by is null
     and (',' || replace(:allowed_callers, ' ', '') || ',')
       not like ('%,' || regexp_replace(coalesce(c.actor_arn, '?'), '^.*/', '') || ',%')
+    -- not the caller's deployment: the same principal with the same tool launched the instance or set its user data
+    and not exists (
+      select 1 from call as p
+      where p.account_id = c.account_id and p.actor_arn = c.actor_arn and p.tool = c.tool
+        and p.error_code is null and p.event_time < c.event_time
+        and ((p.event_name = 'RunInstances' and p.instances like '%"' || c.instance_id || '"%')
+             or (p.event_name = 'ModifyInstanceAttribute' and p.instance_id = c.instance_id)))
 ),
 ranked as (
   select c.*,
@@ -73,7 +74,6 @@ ranked as (
     count(*) over (partition by c.account_id, c.event_region, c.instance_id) as calls,
     min(c.event_time) over (partition by c.account_id, c.event_region, c.instance_id) as first_time
   from change as c
-  where not c.deployed
 )
 select
   r.arn as resource,

@@ -45,9 +45,9 @@ with call as (
 change as (
   select c.*,
     -- the caller's own key: the same principal created it earlier in the window
-    exists (select 1 from call as k
-            where k.event_name = 'CreateKey' and k.error_code is null and k.account_id = c.account_id
-              and k.key_arn = c.key_arn and k.actor_arn = c.actor_arn and k.event_time <= c.event_time) as own_key,
+    (select max(k.event_time) from call as k
+     where k.event_name = 'CreateKey' and k.error_code is null and k.account_id = c.account_id
+       and k.key_arn = c.key_arn and k.actor_arn = c.actor_arn and k.event_time <= c.event_time) is not null as own_key,
     (select min(to_char(u.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC by ' || u.caller)
      from call as u
      where u.error_code is null and u.account_id = c.account_id and u.key_arn = c.key_arn
