@@ -31,7 +31,8 @@ DETECTIONS = sorted(c.id for c in controls.load_controls() if c.id in {
     "cloudtrail_event_function_code_replaced", "cloudtrail_event_function_policy_opened",
     "cloudtrail_event_signin_token_issued", "cloudtrail_event_privilege_escalation_activity",
     "cloudtrail_event_llm_jacking", "cloudtrail_event_role_assumed_repeatedly",
-    "cloudtrail_event_key_checked_by_scanner"})
+    "cloudtrail_event_key_checked_by_scanner", "cloudtrail_event_instance_user_data_replaced",
+    "cloudtrail_event_kms_key_disabled"})
 RUN = DETECTIONS + ["cloudtrail_event_root_activity", "cloudtrail_event_trail_tampering", "cloudtrail_event_console_login_without_mfa"]
 
 # technique -> (file stem, [(control, resource, words the reason must hold)])
@@ -122,6 +123,10 @@ TECHNIQUES = {
          "arn:aws:lambda:ca-centralnorth-1r:880896431042:function:stratus-red-team-backdoor-f-func",
          ["user/christophe let everyone (*) lambda:InvokeFunction function stratus-red-team-backdoor-f-func (statement backdoor)",
           "2024-08-01 13:47:16", "no later RemovePermission"])]),
+    "ec2-user-data": ("execution.ec2-user-data", [
+        ("cloudtrail_event_instance_user_data_replaced", "arn:aws:ec2:ca-northsouth-2r:309303190113:instance/i-DDd6c7B0e18F0E35f",
+         ["user/christophe replaced the user data of instance i-DDd6c7B0e18F0E35f at 2024-08-01 12:04:18 UTC",
+          "the instance was started at 2024-08-01 12:04:19 UTC"])]),
     "bedrock-invoke-model": ("impact.bedrock-invoke-model", [
         ("cloudtrail_event_llm_jacking", "arn:aws:iam::494659789341:role/test-role",
          ["called 6 of the 12 Bedrock model-access actions", "bedrock:PutFoundationModelEntitlement x1"])]),
