@@ -426,6 +426,24 @@ def test_a_denied_organizations_call_is_a_gap_and_its_policy_stays_unknown(aws_s
     con.close()
 
 
+def test_a_denied_delegated_administrators_listing_is_a_gap_and_assume_root_stays_unknown(
+        aws_session, proxy_factory, tmp_path, monkeypatch):
+    """ListDelegatedAdministrators refused: one gap, the run goes on, and IAM's delegated administrators stay not
+    known (not none) to the engine."""
+    from iamsql.policy.access.organization import guardrails
+
+    members = create_organization(aws_session)
+    proxy = proxy_factory(deny={"ListDelegatedAdministrators"})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    con = db.connect(tmp_path / "org-delegated-gap.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", org=True, role_name="SecurityAudit")
+    denied = {(g["api"], g["account_id"], g["error"]) for g in result.gaps}
+    assert denied == {("organizations:ListDelegatedAdministrators", MANAGEMENT, "AccessDenied")}
+    assert guardrails(con)[members["dev"]].delegated_administrators == {}
+    assert con.execute("select count(*) from aws_organizations_delegated_administrator").fetchone()[0] == 0
+    con.close()
+
+
 def test_denied_account_tags_are_one_gap_and_stay_unknown(aws_session, proxy_factory, tmp_path, monkeypatch):
     """ListTagsForResource refused: one gap for the first account asked (the others are not asked), and every
     account's tags stay NULL (unknown), not {} (none); the accounts themselves are loaded."""

@@ -113,6 +113,32 @@ def test_org_collection_loads_the_organization_its_scps_and_rcps(aws_session: bo
     con.close()
 
 
+def test_org_collection_loads_iams_delegated_administrator(aws_session: boto3.Session, tmp_path):
+    """ListDelegatedAdministrators for IAM from the management account: its evidence file names the service
+    principal, its account loads as IAM's delegated administrator, and the engine reads it."""
+    from iamsql.collect.run import collect
+    from iamsql.policy.access.organization import guardrails
+    from iamsql.store import db
+
+    members = create_organization(aws_session)
+    org = aws_session.client("organizations")
+    org.register_delegated_administrator(AccountId=members["dev"], ServicePrincipal="iam.amazonaws.com")
+    org.register_delegated_administrator(AccountId=members["web"], ServicePrincipal="guardduty.amazonaws.com")
+    con = db.connect(str(tmp_path / "org-delegated.duckdb"))
+    result = collect(con, evidence_dir=tmp_path / "evidence", org=True, role_name="SecurityAudit")
+    assert not result.gaps
+    listing = (tmp_path / "evidence" / MANAGEMENT / "global" / "organizations" / "list-delegated-administrators"
+               / "iam.amazonaws.com.json")
+    saved = json.loads(listing.read_text())
+    assert saved["ServicePrincipal"] == "iam.amazonaws.com"
+    assert [a["Id"] for a in saved["DelegatedAdministrators"]] == [members["dev"]]
+    assert con.execute("select delegated_account_id, service_principal from "
+                       "aws_organizations_delegated_services_for_account").fetchall() == [
+        (members["dev"], "iam.amazonaws.com")]
+    assert guardrails(con)[members["web"]].delegated_administrators == {"iam.amazonaws.com": [members["dev"]]}
+    con.close()
+
+
 def test_org_collection_loads_each_accounts_tags(aws_session: boto3.Session, tmp_path):
     """ListTagsForResource per listed account: a tagged account's tags as Steampipe's map and AWS's list, an untagged
     one's as {} and [] (what ListTagsForResource answers), not NULL."""

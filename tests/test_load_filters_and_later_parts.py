@@ -195,10 +195,17 @@ def test_a_later_role_filtered_output_refreshes_the_roles_and_keeps_the_users(ea
     assert partial(earlier) == {}  # each table whole: the roles listed now, the users and groups listed before
 
 
-def test_delegated_administrators_are_recognised_and_skipped_saying_why(tmp_path):
-    with pytest.raises(InputError, match="list-delegated-administrators output is not loaded: no iamsql table holds"):
-        load_paths(db.connect(str(tmp_path / "a.duckdb")), [DATA / "list-delegated-administrators.json"],
-                   as_of="2024-07-01")
+def test_a_delegated_administrators_listing_that_names_no_service_is_the_whole_listing(tmp_path):
+    """Without --service-principal (no ServicePrincipal, a file not named after one) the output lists every delegated
+    administrator: aws_organizations_delegated_administrator is whole, and no service is told."""
+    con = db.connect(str(tmp_path / "a.duckdb"))
+    load_paths(con, [DATA / "list-delegated-administrators.json"], as_of="2024-07-01")
+    assert con.execute("select id, name, delegation_enabled_date::varchar, account_id "
+                       "from aws_organizations_delegated_administrator").fetchall() == [
+        ("222233334444", "security-tooling", "2023-09-02 10:00:00+00", ACCOUNT)]
+    assert partial(con) == {}
+    assert con.execute("select count(*) from aws_organizations_delegated_services_for_account").fetchone()[0] == 0
+    con.close()
 
 
 def test_findings_statistics_are_recognised_and_skipped_saying_why(tmp_path):

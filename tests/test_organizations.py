@@ -20,6 +20,7 @@ from iamsql.store import db
 from tests.fixtures.gaad import gaad_role
 
 DATA = Path(__file__).parent / "data" / "organizations"
+DELEGATED = DATA.with_name("delegated_administrators")
 MANAGEMENT, DEV, PROD, OUTSIDE = "111111111111", "222222222222", "333333333333", "444444444444"
 EC2_TRUST = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
@@ -52,6 +53,22 @@ def loaded(tmp_path_factory):
         (folder / account).mkdir()
         (folder / account / "gaad.json").write_text(json.dumps(gaad(account)))
     con = db.connect(str(folder / "orgs.duckdb"))
+    summary = load_paths(con, [folder])
+    yield con, summary
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def delegated(tmp_path_factory):
+    """The organization of ``loaded`` with its delegated administrators (tests/data/delegated_administrators): dev
+    for IAM, prod for Security Hub, in the management account's folder."""
+    folder = tmp_path_factory.mktemp("delegated")
+    shutil.copytree(DATA, folder / "organizations")
+    for account in (MANAGEMENT, DEV, PROD):
+        (folder / account).mkdir()
+        (folder / account / "gaad.json").write_text(json.dumps(gaad(account)))
+    shutil.copytree(DELEGATED, folder / MANAGEMENT / "organizations")
+    con = db.connect(str(folder / "delegated.duckdb"))
     summary = load_paths(con, [folder])
     yield con, summary
     con.close()
@@ -372,6 +389,49 @@ def test_several_targets_policies_in_one_folder(tmp_path):
         [*attached, "ou-a1b2-prod0001"])
     dev = guardrails(con)[DEV]
     assert [len(level) for level in dev.scps] == [2, 1, 1] and not any(None in level for level in dev.scps)
+
+
+def test_delegated_administrators_load_in_steampipe_shape(delegated):
+    """list-delegated-administrators fills aws_organizations_delegated_administrator (whole without
+    --service-principal); asked for IAM (the file's name says so), its accounts are IAM's delegated administrators in
+    aws_organizations_delegated_services_for_account, as list-delegated-services-for-account gives one account's."""
+    con, summary = delegated
+    assert {w.split(" (")[0] for w in summary.warnings} == {
+        f"account {MANAGEMENT}: only part of aws_organizations_delegated_services_for_account is loaded"}
+    admins = con.execute("select id, name, status, joined_method, joined_timestamp::varchar, "
+                         "delegation_enabled_date::varchar, title, akas ->> '$[0]', region, account_id "
+                         "from aws_organizations_delegated_administrator order by id").fetchall()
+    assert admins == [
+        (DEV, "dev", "ACTIVE", "CREATED", "2024-01-02 00:00:00+00", "2024-06-01 00:00:00+00", "dev",
+         f"arn:aws:organizations::{MANAGEMENT}:account/o-a1b2c3d4e5/{DEV}", "global", MANAGEMENT),
+        (PROD, "prod", "ACTIVE", "INVITED", "2024-01-03 00:00:00+00", "2024-07-01 00:00:00+00", "prod",
+         f"arn:aws:organizations::{MANAGEMENT}:account/o-a1b2c3d4e5/{PROD}", "global", MANAGEMENT)]
+    services = con.execute("select delegated_account_id, service_principal, delegation_enabled_date::varchar, title, "
+                           "account_id from aws_organizations_delegated_services_for_account order by 1").fetchall()
+    assert services == [(DEV, "iam.amazonaws.com", "2024-06-01 00:00:00+00", "iam.amazonaws.com", MANAGEMENT),
+                        (PROD, "securityhub.amazonaws.com", "2024-07-01 00:00:00+00", "securityhub.amazonaws.com",
+                         MANAGEMENT)]
+    partial = {r[0] for r in con.execute("select table_name from iamsql_partial").fetchall()}
+    assert "aws_organizations_delegated_services_for_account" in partial
+    assert "aws_organizations_delegated_administrator" not in partial  # the whole listing is in the load
+    listed = con.execute("select key from iamsql_listed "
+                         "where table_name = 'aws_organizations_delegated_services_for_account'").fetchall()
+    assert listed == [(PROD,)]
+
+
+def test_a_delegated_administrators_listing_of_one_service_is_partial(tmp_path):
+    """Alone, the listing asked for one service holds part of the administrators; a list-delegated-services-for-account
+    output that names no account is skipped saying so."""
+    (tmp_path / "outputs").mkdir()
+    shutil.copy(DELEGATED / "list-delegated-administrators" / "iam.amazonaws.com.json", tmp_path / "outputs")
+    (tmp_path / "outputs" / "services.json").write_text(json.dumps({"DelegatedServices": []}))
+    con = db.connect(str(tmp_path / "one.duckdb"))
+    summary = load_paths(con, [tmp_path / "outputs"])
+    reasons = dict(con.execute("select table_name, reason from iamsql_partial").fetchall())
+    assert "delegated administrators of iam.amazonaws.com only" in reasons["aws_organizations_delegated_administrator"]
+    assert con.execute("select count(*) from aws_organizations_delegated_services_for_account").fetchone()[0] == 1
+    skipped = {Path(path).name: why for path, why in summary.skipped}
+    assert "names no account" in skipped["services.json"]
     con.close()
 
 
@@ -476,6 +536,53 @@ def test_who_can_assume_a_member_accounts_root_user_from_the_management_account(
     answers = {a.principal: a.decision for a in who_can(con, "sts:AssumeRoot", f"arn:aws:iam::{DEV}:root")}
     assert answers[f"arn:aws:iam::{MANAGEMENT}:role/ci-deployer"] == "Allowed"
     assert f"arn:aws:iam::{MANAGEMENT}:user/builder" not in answers  # its policy allows no sts:AssumeRoot
+
+
+def test_without_the_iam_listing_assume_root_from_a_member_is_unknown(loaded):
+    """Without list-delegated-administrators for IAM the engine cannot tell whether dev may call AssumeRoot."""
+    from iamsql.policy.access.who import who_can
+
+    con, _ = loaded
+    assert guardrails(con)[PROD].delegated_administrators == {}
+    answers = {a.principal: a.decision for a in who_can(con, "sts:AssumeRoot", f"arn:aws:iam::{PROD}:root")}
+    assert answers[f"arn:aws:iam::{DEV}:role/ci-deployer"] == "Unknown"
+
+
+def test_iams_delegated_administrator_may_assume_a_member_accounts_root_user(delegated):
+    """With IAM's delegated administrators loaded, dev (IAM's) may call AssumeRoot on prod's root user; an account
+    that is neither the management account nor IAM's delegated administrator may not, whatever its policies."""
+    from iamsql.policy.access.who import who_can
+
+    con, _ = delegated
+    rails = guardrails(con)
+    assert rails[PROD].delegated_administrators == {"iam.amazonaws.com": [DEV]}
+    answers = {a.principal: a.decision for a in who_can(con, "sts:AssumeRoot", f"arn:aws:iam::{PROD}:root")}
+    assert answers[f"arn:aws:iam::{DEV}:role/ci-deployer"] == "Allowed"
+    assert answers[f"arn:aws:iam::{MANAGEMENT}:role/ci-deployer"] == "Allowed"
+    assert answers.get(f"arn:aws:iam::{PROD}:role/ci-deployer", "ImplicitlyDenied") == "ImplicitlyDenied"
+
+
+def test_a_later_empty_iam_listing_leaves_no_delegated_administrator(tmp_path):
+    """The latest listing for IAM decides: an empty one loaded after dev's leaves IAM no delegated administrator, so
+    dev's AssumeRoot is refused, not allowed by the earlier listing's rows."""
+    from iamsql.policy.access.who import who_can
+
+    shutil.copytree(DATA, tmp_path / "first" / "organizations")
+    for account in (MANAGEMENT, DEV):
+        (tmp_path / "first" / account).mkdir()
+        (tmp_path / "first" / account / "gaad.json").write_text(json.dumps(gaad(account)))
+    shutil.copytree(DELEGATED, tmp_path / "first" / MANAGEMENT / "organizations")
+    later = tmp_path / "later" / MANAGEMENT / "list-delegated-administrators"
+    later.mkdir(parents=True)
+    (later / "iam.amazonaws.com.json").write_text(json.dumps({"DelegatedAdministrators": []}))
+    con = db.connect(str(tmp_path / "later.duckdb"))
+    load_paths(con, [tmp_path / "first"])
+    assert guardrails(con)[PROD].delegated_administrators == {"iam.amazonaws.com": [DEV]}
+    load_paths(con, [tmp_path / "later"], account_id=MANAGEMENT)
+    assert guardrails(con)[PROD].delegated_administrators == {"iam.amazonaws.com": []}
+    answers = {a.principal: a.decision for a in who_can(con, "sts:AssumeRoot", f"arn:aws:iam::{PROD}:root")}
+    assert answers.get(f"arn:aws:iam::{DEV}:role/ci-deployer", "ImplicitlyDenied") == "ImplicitlyDenied"
+    con.close()
 
 
 def test_a_database_made_before_the_organizations_tables_still_opens(loaded, tmp_path):

@@ -1,17 +1,20 @@
 """What iamsql asks AWS Organizations in organization mode (``--org``), from the calling account (the management
 account or a delegated administrator): the organization, its roots, the OU tree (walked from each root, with the
 accounts of every root and OU, and each listed account's tags), the service control and resource control
-policies with their content and their targets, and the listing of every other policy type the roots enable.
+policies with their content and their targets, the listing of every other policy type the roots enable, and
+IAM's delegated administrator (who may call sts:AssumeRoot besides the management account).
 
-Outputs that do not name their subject get it as an added top-level key (``ParentId``, ``PolicyId``, ``Filter``)
-and as the file name, so that ``load`` can place them. A call that fails (a policy type the endpoint does not
-serve, a denied call) is a gap like any other; the run goes on."""
+Outputs that do not name their subject get it as an added top-level key (``ParentId``, ``PolicyId``, ``Filter``,
+``ServicePrincipal``) and as the file name, so that ``load`` can place them. A call that fails (a policy type the
+endpoint does not serve, a denied call) is a gap like any other; the run goes on."""
 
 from __future__ import annotations
 
 from iamsql.collect.account import AccountRun
 
 POLICY_TYPES = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
+# The services whose delegated administrators the policy engine reads: IAM's may call sts:AssumeRoot.
+DELEGATED_SERVICES = ("iam.amazonaws.com",)
 
 
 def collect_organization(run: AccountRun) -> None:
@@ -34,6 +37,9 @@ def collect_organization(run: AccountRun) -> None:
     # the other types the roots enable are listed too (aws_organizations_policy is whole once each enabled type is)
     for kind in sorted(_enabled_types(roots) - set(POLICY_TYPES)):
         run.fetch("organizations", "ListPolicies", entity=kind.lower(), add={"Filter": kind}, Filter=kind)
+    for principal in DELEGATED_SERVICES:
+        run.fetch("organizations", "ListDelegatedAdministrators", entity=principal,
+                  add={"ServicePrincipal": principal}, ServicePrincipal=principal)
 
 
 def _enabled_types(roots: list[dict]) -> set[str]:

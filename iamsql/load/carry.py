@@ -38,6 +38,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "aws_organizations_account": ("id",), "aws_organizations_organizational_unit": ("id",),
     "aws_organizations_root": ("id",), "aws_organizations_policy": ("id",),
     "aws_organizations_policy_target": ("id", "target_id"), "aws_ssoadmin_instance": ("arn",),
+    "aws_organizations_delegated_administrator": ("id",),
+    "aws_organizations_delegated_services_for_account": ("delegated_account_id", "service_principal"),
     "aws_ssoadmin_permission_set": ("arn",),
     "aws_ssoadmin_account_assignment": ("target_account_id", "permission_set_arn", "principal_type", "principal_id"),
     "aws_ssoadmin_managed_policy_attachment": ("permission_set_arn", "managed_policy_arn"),
@@ -51,6 +53,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 LISTED_BY = {"aws_iam_access_key": "user_name", "aws_iam_policy_attachment": "policy_arn",
              "aws_accessanalyzer_analyzer": "region", "aws_accessanalyzer_finding": "access_analyzer_arn",
              "aws_account_alternate_contact": "contact_type", "aws_organizations_policy": "type",
+             "aws_organizations_delegated_services_for_account": "delegated_account_id",
              "aws_ssoadmin_managed_policy_attachment": "permission_set_arn", "aws_iam_access_advisor": "principal_arn"}
 # Columns whose NULL means "none" where the row's flag says its output told it: never filled from the earlier row.
 TOLD_BY = {"login_profile": "login_profile_loaded", "attached_policy_arns": "policies_loaded",

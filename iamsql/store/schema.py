@@ -893,6 +893,27 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("akas", "JSON"),
         *_AWS_COMMON_COLUMNS,
     ],
+    "aws_organizations_delegated_administrator": [
+        ("id", "VARCHAR"),
+        ("arn", "VARCHAR"),
+        ("email", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("status", "VARCHAR"),
+        ("joined_method", "VARCHAR"),
+        ("joined_timestamp", "TIMESTAMPTZ"),
+        ("delegation_enabled_date", "TIMESTAMPTZ"),
+        ("title", "VARCHAR"),
+        ("akas", "JSON"),
+        *_AWS_COMMON_COLUMNS,
+    ],
+    "aws_organizations_delegated_services_for_account": [
+        ("delegated_account_id", "VARCHAR"),
+        ("service_principal", "VARCHAR"),
+        ("delegation_enabled_date", "TIMESTAMPTZ"),
+        ("title", "VARCHAR"),
+        ("akas", "JSON"),
+        *_AWS_COMMON_COLUMNS,
+    ],
     # ---- identity: IAM Identity Center, its identity store, Access Analyzer, last-accessed data, regions ----
     "aws_ssoadmin_instance": [
         ("arn", "VARCHAR"),

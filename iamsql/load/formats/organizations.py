@@ -15,6 +15,14 @@ resource) are read with an added top-level key (``ParentId``, ``ChildId``, ``Pol
 after that id (``ou-ab12-cd34ef56.json``, ``p-FullAWSAccess.json``, ``111111111111.json``); without either the
 tree or the attachments cannot be placed and the file gives a warning. ``describe-organization`` fills no table:
 it is kept in the snapshot's ``sources`` entry (``organization``) and fills ``aws_account``'s organization columns.
+
+Delegated administrators: ``list-delegated-administrators`` fills ``aws_organizations_delegated_administrator``
+(whole when asked without ``--service-principal``); asked with it, it says which service the accounts administer
+only by the top-level ``ServicePrincipal`` that ``collect`` adds or a file named after the service principal
+(``iam.amazonaws.com.json``): then it is that service's whole list, also as rows of
+``aws_organizations_delegated_services_for_account``, and the service principal is kept in its ``sources`` entry
+(``service_principal``). ``list-delegated-services-for-account`` names its account by an added ``AccountId`` or a
+file named after it and lists that account's services whole.
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ OU = "aws_organizations_organizational_unit"
 ROOT = "aws_organizations_root"
 POLICY = "aws_organizations_policy"
 TARGET = "aws_organizations_policy_target"
+DELEGATED_ADMINISTRATOR = "aws_organizations_delegated_administrator"
+DELEGATED_SERVICE = "aws_organizations_delegated_services_for_account"
 # The policy types of AWS Organizations (the API model's PolicyType): list-policies lists one at a time, so
 # aws_organizations_policy is whole once each one's listing is loaded.
 POLICY_TYPES = frozenset({
@@ -46,7 +56,10 @@ IDS = {
     "child": re.compile(r"^(\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"),
     "policy": re.compile(r"^p-[0-9a-zA-Z_]{8,128}$"),
     "target": re.compile(r"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$"),
+    "account": re.compile(r"^\d{12}$"),
 }
+# A service principal as a file's name (``iam.amazonaws.com.json``): the listing was asked for that service.
+SERVICE_PRINCIPAL_FILE = re.compile(r"^([a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?)\.json(?:\.gz)?$")
 
 
 def _subject(doc: dict, key: str, kind: str, path: Path) -> str | None:
@@ -329,6 +342,52 @@ def parse_list_targets(doc: dict, path: Path) -> Parsed:
     return parsed
 
 
+def delegated_service_fragment(account: str, service: dict, owner: str | None) -> Fragment:
+    principal = service.get("ServicePrincipal")
+    fields = {"delegated_account_id": account, "service_principal": principal,
+              "delegation_enabled_date": when(service.get("DelegationEnabledDate")), "title": principal,
+              "akas": [principal] if principal else None, "region": "global"}
+    return Fragment(DELEGATED_SERVICE, (account, principal), fields, owner)
+
+
+def parse_list_delegated_administrators(doc: dict, path: Path) -> Parsed:
+    """The delegated administrators; with a service principal named (see the module docstring), that service's."""
+    found = SERVICE_PRINCIPAL_FILE.match(path.name)
+    principal = doc.get("ServicePrincipal") or (found.group(1) if found else None)
+    parsed = Parsed("organizations:list-delegated-administrators")
+    for a in doc["DelegatedAdministrators"]:
+        arn = a.get("Arn")
+        fields = {"id": a.get("Id"), "arn": arn, "email": a.get("Email"), "name": a.get("Name"),
+                  "status": a.get("Status"), "joined_method": a.get("JoinedMethod"),
+                  "joined_timestamp": when(a.get("JoinedTimestamp")), "title": a.get("Name"), **arn_columns(arn)}
+        if not principal:  # the date of one service's delegation, not the account's: Steampipe lists all services
+            fields["delegation_enabled_date"] = when(a.get("DelegationEnabledDate"))
+        parsed.fragments.append(Fragment(DELEGATED_ADMINISTRATOR, (a.get("Id"),), fields, arn_account(arn)))
+        if principal and a.get("Id"):
+            service = {"ServicePrincipal": principal, "DelegationEnabledDate": a.get("DelegationEnabledDate")}
+            parsed.fragments.append(delegated_service_fragment(a["Id"], service, arn_account(arn)))
+    if principal:
+        reason = f"list-delegated-administrators lists the delegated administrators of {principal} only"
+        parsed.partial = {DELEGATED_ADMINISTRATOR: reason, DELEGATED_SERVICE: reason}
+        parsed.extra["service_principal"] = principal
+    else:
+        parsed.covers = {DELEGATED_ADMINISTRATOR}
+    return parsed
+
+
+def parse_list_delegated_services(doc: dict, path: Path) -> Parsed | str:
+    """The services one account is the delegated administrator of, whole for that account (``iamsql_listed``)."""
+    account = _subject(doc, "AccountId", "account", path)
+    if not account:
+        return ("list-delegated-services-for-account output names no account (add the --account-id value as a "
+                "top-level AccountId, or name the file after it)")
+    return Parsed("organizations:list-delegated-services-for-account",
+                  fragments=[delegated_service_fragment(account, s, None) for s in doc["DelegatedServices"]],
+                  partial={DELEGATED_SERVICE: f"list-delegated-services-for-account lists the services of {account} "
+                                              "only"},
+                  listed_for={DELEGATED_SERVICE: {account}})
+
+
 FORMATS: list[Format] = [
     Format("organizations:describe-organization",
            lambda d: isinstance(d.get("Organization"), dict) and "FeatureSet" in d["Organization"],
@@ -355,11 +414,9 @@ FORMATS: list[Format] = [
            lambda d: isinstance(d.get("Tags"), list) and isinstance(d.get("ResourceId"), str), parse_list_tags),
     Format("organizations:list-targets-for-policy", is_list("Targets", item="TargetId"), parse_list_targets),
     Format("organizations:list-delegated-administrators", is_list("DelegatedAdministrators"),
-           lambda doc, path: ("list-delegated-administrators output is not loaded: no iamsql table holds delegated "
-                              "administrators (the member accounts are in list-accounts)")),
+           parse_list_delegated_administrators),
     Format("organizations:list-delegated-services-for-account", is_list("DelegatedServices"),
-           lambda doc, path: ("list-delegated-services-for-account output is not loaded: no iamsql table holds the "
-                              "services delegated to an account")),
+           parse_list_delegated_services),
 ]
 
 

@@ -143,6 +143,7 @@ class Fingerprints:
             rails.org_path,
             sorted(rails.members),
             sorted(rails.member_paths.items()),
+            sorted(rails.delegated_administrators.items()),
             levels(rails.scps),
             levels(rails.rcps),
         ]

@@ -17,6 +17,10 @@ account, and the management account, as the policy engine's ``Request.scps`` / `
   loaded in part (a ``list-targets-for-policy`` or ``list-policies-for-target`` page whose next page is missing),
   every level also holds an unknown policy.
 - Accounts whose organization data is not loaded get no guardrails: their answers ignore SCPs and RCPs.
+- The organization's delegated administrators of a service (``Request.delegated_administrators``) are known where
+  ``list-delegated-administrators --service-principal`` of that service is loaded: the accounts of the latest such
+  listing, none when it is empty. Without it the service's administrators are not given (AssumeRoot's answer from
+  an account other than the management account stays ``Unknown``).
 
 The Organizations rows are read across all loaded accounts (the management account's snapshot holds them), even
 while a check run shows each account only its own rows.
@@ -53,11 +57,14 @@ class Guardrails:
     org_path: str | None = None  # aws:PrincipalOrgPaths value, "o-.../r-.../ou-.../"
     members: frozenset = frozenset()  # the organization's accounts
     member_paths: dict = field(default_factory=dict)  # member account -> its aws:PrincipalOrgPaths value, where placed
+    # service principal -> its delegated administrator accounts, for the service principals whose listing is loaded
+    delegated_administrators: dict = field(default_factory=dict)
 
     @property
     def signature(self) -> tuple:
         """Identity of the guardrails, for caches of answers (policies are parsed once: object identity)."""
-        return (self.management_account_id, self.organization_id,
+        return (self.management_account_id, self.organization_id, tuple(sorted(
+                    (principal, tuple(accounts)) for principal, accounts in self.delegated_administrators.items())),
                 tuple(tuple(id(p) for p in level) for level in self.scps),
                 tuple(tuple(id(p) for p in level) for level in self.rcps))
 
@@ -119,10 +126,11 @@ def evaluate_caller(request: Request, outside: bool) -> Evaluation:
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
-    """Rows of a query over the database's own (not per-account) views; none when the table does not exist."""
+    """Rows of a query over the database's own (not per-account) views (``{db}``) and its history (``{history}``);
+    none when the table does not exist."""
     try:
         database = con.execute("select current_database()").fetchall()[0][0].replace('"', '""')
-        return con.execute(sql.format(db=f'"{database}".main')).fetchall()
+        return con.execute(sql.format(db=f'"{database}".main', history=f'"{database}".history')).fetchall()
     except duckdb.CatalogException:
         return []
 
@@ -166,6 +174,36 @@ def _levels(levels: list, kind: str, root_types, known: set, none: set, attached
         policies = [parsed.get(p) for p in attached.get((kind, level), [])]
         result.append(policies + [None] if cut or not policies else policies)
     return result
+
+
+# Each account's latest list-delegated-administrators asked for a service principal, and the accounts it lists (rows
+# of its own snapshot, so that an empty later listing leaves none); one row with NULL for a listing of none.
+DELEGATED_SQL = """
+    with listing as (
+        select s.account_id, lower(src.value ->> '$.service_principal') as principal, max(s.snapshot_id) as snapshot_id
+        from iamsql_snapshot s, json_each(s.sources) src
+        where src.value ->> '$.format' like '%organizations:list-delegated-administrators'
+          and src.value ->> '$.service_principal' is not null
+        group by all)
+    select distinct l.account_id, l.principal, d.delegated_account_id
+    from listing l left join {history}.aws_organizations_delegated_services_for_account d
+      on d.snapshot_id = l.snapshot_id and lower(d.service_principal) = l.principal
+    order by all
+"""
+
+
+def _delegated(con: duckdb.DuckDBPyConnection, org_of: dict, management: dict) -> dict[str | None, dict]:
+    """Organization -> service principal -> its delegated administrator accounts, where a listing of that service is
+    loaded (in the management account's snapshot or a member's)."""
+    org_of_account = {**org_of, **{account: org for org, account in management.items()}}
+    found: dict[str | None, dict[str, list[str]]] = {}
+    for owner, principal, account in _rows(con, DELEGATED_SQL):
+        if owner not in org_of_account:
+            continue
+        accounts = found.setdefault(org_of_account[owner], {}).setdefault(principal, [])
+        if account and account not in accounts:
+            accounts.append(account)
+    return found
 
 
 def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
@@ -247,6 +285,7 @@ def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
     for account, (org, _, _, path) in placed.items():
         if path:
             paths_of.setdefault(org, {})[account] = path
+    delegated = _delegated(con, org_of, management)
     found = {}
     for account, (org, levels, root, path) in placed.items():
         root_types = roots.get(root, (None, None))[1] if root else None
@@ -254,5 +293,5 @@ def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
             account, org, management.get(org), _levels(levels, SCP, root_types, known, none, attached, parsed, cut),
             _levels(levels, RCP, root_types, known, none, attached, parsed, cut), path,
             frozenset(members_of.get(org, ())),
-            paths_of.get(org, {}))
+            paths_of.get(org, {}), delegated.get(org, {}))
     return found

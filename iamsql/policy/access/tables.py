@@ -340,6 +340,7 @@ class Asker:
             scps=rails.scps if rails else [],
             rcps=owner.rcps if owner else [],
             management_account_id=(rails or owner).management_account_id if (rails or owner) else None,
+            delegated_administrators=(rails or owner).delegated_administrators if (rails or owner) else {},
             unknown_context=True,
         )
         result = evaluate_caller(request, outside)

@@ -194,6 +194,7 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
             permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
             scps=own.scps if own else [], rcps=owner.rcps if owner else [],
             management_account_id=(own or owner).management_account_id if (own or owner) else None,
+            delegated_administrators=(own or owner).delegated_administrators if (own or owner) else {},
             unknown_context=unknown_context,
         ), outside)
         granted, missing, groups = _labels(principal, result, role)
