@@ -1112,15 +1112,18 @@ def built_number_member(node: exp.Expr, scope: Scope) -> exp.Expr | None:
 
 
 def built_numbers_text(built: exp.Expr, scope: Scope) -> exp.Expr | None:
-    """The text of ``jsonb_build_object('k', v, ...)`` (literal keys) or ``to_jsonb(v)`` (``built``, its translation)
-    holding a numeric whose decimals depend on its value: jsonb's text (keys in jsonb order, the last of a repeated
-    key) with each such number written as Postgres writes it. None where that is not known."""
+    """The text of ``jsonb_build_object('k', v, ...)`` (literal keys), ``to_jsonb(v)`` or ``jsonb_agg(v)``
+    (``built``, its translation) holding a numeric whose decimals depend on its value: jsonb's text (keys in jsonb
+    order, the last of a repeated key) with each such number written as Postgres writes it. None where that is not
+    known."""
     arguments = built.meta.get("pg_built_arguments")
     if arguments is None:
         return None
     name, originals = arguments
     if name == "to_jsonb":
         return numeric_value_text(originals[0], scope) if _is_plain_unknown_scale(originals[0], scope) else None
+    if name in ("jsonb_agg", "json_agg"):
+        return aggregated_numbers_text(originals, scope)
     keys = originals[::2]
     if len(originals) % 2 or not all(isinstance(k, exp.Literal) and k.is_string for k in keys):
         return None
@@ -1140,6 +1143,23 @@ def built_numbers_text(built: exp.Expr, scope: Scope) -> exp.Expr | None:
     for key in sorted(members, key=lambda k: (len(k.encode()), k.encode())):
         pieces += [string(", " if pieces else ""), string(json.dumps(key, ensure_ascii=False) + ": "), members[key]]
     return exp.Concat(expressions=[string("{"), *pieces, string("}")], safe=True, coalesce=False)
+
+
+def aggregated_numbers_text(originals: list[exp.Expr], scope: Scope) -> exp.Expr | None:
+    """The text of ``jsonb_agg(v [order by ...])`` or ``json_agg`` (``originals``, its Postgres arguments) of a numeric
+    whose decimals depend on its value: ``[0.33333333333333333333, 0.66666666666666666667]``, each number as Postgres
+    writes it, in the aggregate's order; NULL over no rows. None where that text is not known."""
+    if len(originals) != 1:
+        return None
+    ordered = originals[0] if isinstance(originals[0], exp.Order) else None
+    value = ordered.this if ordered else originals[0]
+    if not _is_plain_unknown_scale(value, scope) or (text := numeric_value_text(value, scope)) is None:
+        return None
+    member = exp.Coalesce(this=text, expressions=[string("null")])
+    if ordered:
+        member = exp.Order(this=member, expressions=[o.copy() for o in ordered.expressions])
+    listed = exp.GroupConcat(this=member, separator=string(", "))
+    return exp.DPipe(this=exp.DPipe(this=string("["), expression=listed), expression=string("]"))
 
 
 def _is_plain_unknown_scale(value: exp.Expr, scope: Scope) -> bool:
@@ -4377,7 +4397,10 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         listed = call("list", *args)
         if len(args) == 1 and isinstance(args[0], exp.Distinct) and scope.is_json(args[0].expressions[0]):
             listed = call("pg_jsonb_sorted", listed)  # DISTINCT sorts the values, in jsonb's order
-        return _jsonb_marked(_json_numbers(call("to_json", listed), unknown_scale), name)
+        built = _jsonb_marked(_json_numbers(call("to_json", listed), unknown_scale), name)
+        if unknown_scale:
+            built.meta["pg_built_arguments"] = (name, node.expressions)  # its text: built_numbers_text
+        return built
     if name == "jsonb_object" and len(args) in (1, 2):
         # jsonb_object('{k1,v1,k2,v2}') and jsonb_object(keys, values): an object of text values (NULL -> null), the
         # last value of a repeated key
@@ -6660,9 +6683,13 @@ def with_output_types(tree: exp.Expr, type_fields: list[str | None]) -> exp.Expr
 
 def _bigint_of_sums(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is a Postgres ``bigint`` that DuckDB computes as a HUGEINT: a ``sum`` of integers (also with
-    ``filter`` or ``over``), arithmetic on one and integers (``sum(1) over () / 4``)."""
-    while isinstance(node, (exp.Window, exp.Filter, exp.Paren, exp.Neg)) or scalar_item(node) is not None:
+    ``filter`` or ``over``), arithmetic on one and integers (``sum(1) over () / 4``, ``count(*) / nullif(sum(n), 0)``)."""
+    while isinstance(node, (exp.Window, exp.Filter, exp.Paren, exp.Neg, exp.Nullif, exp.Abs)) or scalar_item(
+            node) is not None:
         node = scalar_item(node) if scalar_item(node) is not None else node.this
+    if isinstance(node, exp.Coalesce):
+        sides = (node.this, *node.expressions)
+        return any(_bigint_of_sums(side, scope) for side in sides) and all(scope.is_int(side) for side in sides)
     if isinstance(node, exp.Sum):
         return scope.is_int4(node.this)
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):

@@ -737,7 +737,7 @@ create or replace temp macro pg_jsonb_index(j, i, path) as
 create or replace temp macro pg_jsonb_get(j, k) as
     case when typeof(k) in ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT')
          then pg_jsonb_index(j, try_cast(k as bigint), case when try_cast(k as bigint) >= 0 then '$[' || cast(k as varchar) || ']'
-                                                              else '$[#' || cast(k as varchar) || ']' end)
+                                                              when try_cast(k as bigint) < 0 then '$[#' || cast(k as varchar) || ']' end)
          else json_extract(j, '$."' || replace(replace(cast(k as varchar), '\\', '\\\\'), '"', '\\"') || '"') end;
 create or replace temp macro pg_jsonb_step(j, key_path, index_path) as
     case when json_type(j) = 'ARRAY' then json_extract(j, index_path) else json_extract(j, key_path) end;

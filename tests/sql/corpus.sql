@@ -11877,3 +11877,17 @@ order by access_key_id;
 select name, create_date::date + 90 as due, (create_date::date + 90) - current_date as days_left, (7 + create_date::date) - create_date::date as seven
 from aws_iam_user
 order by account_id, name;
+
+-- name: r34_integer_division_by_nullif_of_sum
+select account_id, count(*) * 100 / nullif(sum(case when mfa_enabled then 1 else 0 end), 0) as pct_int,
+  coalesce(sum(length(name)), 0) / count(*) as avg_len, abs(-sum(length(name))) as total
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_jsonb_agg_of_division_text
+select account_id, jsonb_agg(length(name) / 3.0 order by name)::text as thirds, json_agg(length(name)::numeric / 7 order by name desc)::text as sevenths,
+  jsonb_build_object(lower(account_id) || '_n', count(*)) as computed_key
+from aws_iam_user
+group by account_id
+order by account_id;

@@ -15224,3 +15224,44 @@ select account_id from aws_iam_role group by account_id having (jsonb_build_obje
 -- name: r33_to_jsonb_avg_text_per_account
 select account_id, to_jsonb(avg(length(name)))::text as avg_name_length, jsonb_build_object('n', count(*), 'avg', avg(length(name)))::text as doc
 from aws_iam_user group by account_id order by account_id;
+
+-- name: r34_jsonb_agg_of_division_per_account
+select account_id, jsonb_agg(jsonb_array_length(groups) / 3.0 order by name, arn) as thirds,
+  jsonb_agg(jsonb_array_length(groups) / 3.0 order by name, arn)::text as thirds_text
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_json_agg_of_count_over_seven_text
+select json_agg(users::numeric / 7 order by account_id)::text as sevenths
+from (select account_id, count(*) as users from aws_iam_role group by account_id) as per_account;
+
+-- name: r34_jsonb_agg_of_count_divisions_per_path
+select account_id, jsonb_agg(share order by share, path) as shares
+from (select account_id, path, count(*)::numeric / 7 as share from aws_iam_user group by account_id, path) as s
+group by account_id
+order by account_id;
+
+-- name: r34_computed_keys_of_built_objects
+select name, account_id, jsonb_build_object(name || '_path', path, lower(name), jsonb_array_length(groups)) as doc
+from aws_iam_user
+order by name, account_id
+limit 20;
+
+-- name: r34_jsonb_object_agg_of_lowered_names
+select account_id, jsonb_object_agg(lower(name), path) as paths
+from aws_iam_group
+group by account_id
+order by account_id;
+
+-- name: r34_arrow_with_computed_key
+select name, account_id, tags -> (k || '') as tag_value, assume_role_policy ->> ('Vers' || 'ion') as version
+from aws_iam_role, (select 'Name' as k) as s
+order by name, account_id;
+
+-- name: r34_integer_division_of_counts_and_sums
+select account_id, count(*) / 2 as half, sum(jsonb_array_length(groups)) / count(*) as groups_per_user,
+  count(*) * 100 / nullif(sum(case when mfa_enabled then 1 else 0 end), 0) as pct_int, -7 / 2 as neg_half
+from aws_iam_user
+group by account_id
+order by account_id;
