@@ -416,7 +416,8 @@ INT_RESULT_FUNCTIONS = {
 INT_ARGUMENT_FUNCTIONS = {"gcd", "lcm"}
 WINDOW_INT_FUNCTIONS = {"row_number", "rank", "dense_rank", "ntile"}
 # Functions whose value has their argument's type (an integer's ``max``, ``abs``, ``lag``... is an integer).
-VALUE_KEEPING = (exp.Max, exp.Min, exp.Abs, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
+VALUE_KEEPING = (exp.Max, exp.Min, exp.Abs, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue,
+                 exp.BitwiseAndAgg, exp.BitwiseOrAgg, exp.BitwiseXorAgg)
 BITWISE_OPERATORS = (exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseLeftShift, exp.BitwiseRightShift)
 INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
 JSON_TYPES = {exp.DataType.Type.JSON, exp.DataType.Type.JSONB}
@@ -775,6 +776,8 @@ class Scope:
             return func_name(node.this) == "ntile"
         if isinstance(node, VALUE_KEEPING):
             return self.is_int4(node.this)
+        if (picked := picked_value(node)) is not None:
+            return self.is_int4(picked)
         if branches := _branches(node):
             return all(self.is_int4(b) for b in branches)  # greatest, least, coalesce, nullif of integers
         if isinstance(node, exp.Column) and (function := self._series_function(node)) is not None:
@@ -904,13 +907,15 @@ def is_interval(node: exp.Expr, scope: Scope) -> bool:
 
 def json_value(node: exp.Expr, scope: Scope, in_list: bool = False) -> exp.Expr:
     """An argument of a JSON constructor (``jsonb_build_object``, ``to_jsonb``, ``jsonb_agg``): a timestamptz
-    becomes the ISO 8601 text Postgres puts in JSON (``2021-03-04T10:15:00+00:00``)."""
+    becomes the ISO 8601 text Postgres puts in JSON (``2021-03-04T10:15:00+00:00``), an interval Postgres's text."""
     if isinstance(node, exp.Order):
         replacement = node.copy()
         replacement.set("this", json_value(node.this, scope))
         return replacement
     if is_timestamptz(node, scope):
         return call("pg_timestamptz_json", node)
+    if is_interval(node, scope):
+        return call("pg_interval_out", node)  # an interval is its text in JSON (``1 year 2 mons``)
     if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.TIMESTAMP or isinstance(node, exp.Localtimestamp) or (
             isinstance(node, exp.AtTimeZone) and is_timestamptz(node.this, scope)):
         return call("pg_timestamp_json", node)
@@ -1589,7 +1594,7 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.JSONBContainsAllTopKeys):
         return call("pg_jsonb_exists_all", node.this, text_array_argument(node.expression))
     if isinstance(node, exp.Sub) and scope.is_json(node.this):
-        return jsonb_delete(node.this, node.expression)
+        return jsonb_delete(node.this, node.expression, scope)
     if isinstance(node, exp.DPipe) and (scope.is_array(node.this) or scope.is_array(node.expression)):
         # array || array concatenates, array || element appends, element || array prepends; an untyped literal
         # facing an array is read as an array literal ('{a,b}'; 'x' is Postgres's malformed array literal error)
@@ -1636,6 +1641,12 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         return json_cast(call(macro, exp.Array(expressions=[_as_jsonb(a, scope) for a in [node.this, *node.expressions]])))
     if isinstance(node, exp.Div) and scope.is_int(node.this) and scope.is_int(node.expression):
         return exp.IntDiv(this=node.this, expression=node.expression)
+    if isinstance(node, (exp.Corr, exp.RegrSlope, exp.Window, exp.Filter)) and not node.meta.get("pg_no_nan") and (
+            isinstance(node, (exp.Corr, exp.RegrSlope)) and not isinstance(node.parent, (exp.Window, exp.Filter))
+            or isinstance(node, (exp.Window, exp.Filter)) and isinstance(node.this, (exp.Corr, exp.RegrSlope))):
+        # NULL in Postgres where a variance is 0 (a constant, one row); NaN in DuckDB
+        node.meta["pg_no_nan"] = True
+        return exp.Nullif(this=node, expression=exp.cast(string("NaN"), exp.DataType.build("DOUBLE")))
     if isinstance(node, exp.Sum) and _is_real(node) and not node.meta.get("pg_real_sum"):
         # sum(real) is a real in Postgres (DuckDB sums a FLOAT as a DOUBLE)
         node.meta["pg_real_sum"] = True
@@ -1736,11 +1747,9 @@ def jsonb_path_change(name: str, args: list[exp.Expr], scope: Scope) -> exp.Expr
     return json_cast(call(f"pg_{name}", args[0], text_array_argument(args[1]), _as_jsonb(args[2], scope), flag))
 
 
-def jsonb_delete(value: exp.Expr, operand: exp.Expr) -> exp.Expr:
+def jsonb_delete(value: exp.Expr, operand: exp.Expr, scope: Scope) -> exp.Expr:
     """``jsonb - key``, ``jsonb - integer`` (an array index), ``jsonb - text[]`` (several keys)."""
-    if isinstance(operand, exp.Neg) and isinstance(operand.this, exp.Literal) and not operand.this.is_string:
-        return json_cast(call("pg_jsonb_delete_index", value, operand))
-    if isinstance(operand, exp.Literal) and not operand.is_string:
+    if scope.is_int(operand):
         return json_cast(call("pg_jsonb_delete_index", value, operand))
     if is_array(operand):
         if isinstance(operand, exp.Cast) and isinstance(operand.this, exp.Literal) and operand.this.is_string:
@@ -1795,6 +1804,16 @@ def _branches(node: exp.Expr) -> list[exp.Expr] | None:
     return [v for v in values if isinstance(v, exp.Expr) and not isinstance(v, exp.Null)]
 
 
+def picked_value(node: exp.Expr) -> exp.Expr | None:
+    """The ordered value of ``percentile_disc(fraction)`` or ``mode()`` ``within group (order by value)``, whose result
+    is one of those values (of its type and decimals); None for anything else."""
+    if not isinstance(node, exp.WithinGroup) or not (isinstance(node.this, exp.Mode) or isinstance(
+            node.this, exp.PercentileDisc) and not isinstance(node.this.this, exp.Array)):
+        return None
+    keys = node.expression.expressions if isinstance(node.expression, exp.Order) else []
+    return keys[0].this if len(keys) == 1 and isinstance(keys[0], exp.Ordered) else None
+
+
 def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is a ``numeric`` in Postgres that DuckDB computes as a double: a ``::numeric`` cast (which
     becomes DOUBLE), ``avg``, ``extract``, math in its numeric version, and arithmetic on them or on a decimal
@@ -1806,6 +1825,8 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
             items := set_items(item)) else is_numeric(item, scope)))
     if (item := scalar_item(node)) is not None:
         return is_numeric(item, scope)
+    if (picked := picked_value(node)) is not None:
+        return is_numeric(picked, scope)
     if isinstance(node, (exp.Paren, exp.Neg)):
         return is_numeric(node.this, scope)
     if isinstance(node, exp.Cast):
@@ -1891,6 +1912,8 @@ def numeric_scale(node: exp.Expr, scope: Scope) -> int | None:
         return node.meta["pg_scale"]
     if (item := scalar_item(node)) is not None:
         return numeric_scale(item, scope)
+    if (picked := picked_value(node)) is not None:
+        return numeric_scale(picked, scope)
     if isinstance(node, (exp.Paren, exp.Neg, exp.Window, exp.Filter, *SCALE_KEEPING)):
         return numeric_scale(node.this, scope)
     if scope.is_int(node):
@@ -4258,7 +4281,7 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return regexp_pg15(node)
     if isinstance(node, exp.WidthBucket):
         if node.args.get("threshold") is not None:
-            raise UnsupportedFeature("unsupported Postgres feature: width_bucket() over an array of thresholds")
+            return call("pg_width_bucket_thresholds", node.this, node.args["threshold"])
         return call("pg_width_bucket", node.this, node.args["min_value"], node.args["max_value"], node.args["num_buckets"])
     if func_name(node) == "pg_size_pretty" and len(node.expressions) == 1:
         return call("pg_size_pretty_text", node.expressions[0])  # DuckDB's own pg_size_pretty writes 2.0 KiB

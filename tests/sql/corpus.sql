@@ -11891,3 +11891,23 @@ select account_id, jsonb_agg(length(name) / 3.0 order by name)::text as thirds, 
 from aws_iam_user
 group by account_id
 order by account_id;
+
+-- name: r34_picked_values_and_bit_aggregates_types
+select account_id, percentile_disc(0.5) within group (order by length(name)) as median_len, mode() within group (order by extract(year from create_date)) as usual_year,
+  bit_and(length(name)) as b_and, bit_or(length(name)) as b_or
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_width_bucket_thresholds_and_corr_of_constant
+select account_id, width_bucket(count(*), array[1, 2, 5]) as band, corr(1, length(name)) as c_const, regr_slope(length(name), 1) as s_const,
+  corr(length(name), length(arn)) is not null as c_known
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r34_to_jsonb_interval_and_jsonb_minus_index
+select name, to_jsonb(create_date - timestamptz '2010-01-01 00:00:00+00') as since_2010, jsonb_build_object('max', interval '1 hour' * max_session_duration / 3600) as max_session,
+  jsonb_build_array('a', 'b', name) - 0 as without_first, jsonb_build_array('a', 'b', name) - (-1) as without_last
+from aws_iam_role
+order by name;
