@@ -1863,7 +1863,7 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
     if isinstance(node, (exp.Paren, exp.Neg)):
         return _is_float(node.this, scope)
     if isinstance(node, exp.Cast):
-        return node.to.this in FLOAT_TYPES
+        return node.to.this in FLOAT_TYPES and node.meta.get("pg_scale") is None
     if isinstance(node, exp.Extract):
         return func_name(node) == "date_part"
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
@@ -2164,7 +2164,8 @@ def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
             "unsupported Postgres feature: the text of a numeric whose number of decimals depends on its value "
             "(a value of a subquery, CTE or VALUES list whose "
             "type is not known): round(x, n) it first")
-    return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"))
+    # a cast of its own: exp.cast would keep a cast to numeric as it is, taking it for the same type
+    return exp.Cast(this=node, to=exp.DataType.build(f"DECIMAL(38, {scale})"))
 
 
 def numeric_scale_function(name: str, value: exp.Expr, scope: Scope) -> exp.Expr:
@@ -2412,7 +2413,10 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
             return exp.Cast(this=call("pg_float8_dec", node.this), to=node.to)
     if target in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL) and not node.to.expressions:
         # Postgres numeric has no fixed scale; DuckDB's bare DECIMAL would round to 3 places.
-        return exp.cast(node.this, exp.DataType.build("DOUBLE"))
+        result = exp.cast(node.this, exp.DataType.build("DOUBLE"))
+        if scope.is_int(node.this):
+            result.meta["pg_scale"] = 0  # still a numeric, of an integer's digits (its text in ``||``, ``concat``)
+        return result
     return node
 
 
@@ -6724,7 +6728,8 @@ def _bigint_of_sums(node: exp.Expr, scope: Scope) -> bool:
 def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
     """Per column of the statement's result, ``SMALLINT`` for a cast to ``smallint``, ``INTEGER`` for a Postgres
     ``integer`` that DuckDB computes as a BIGINT (``length``, ``strpos``, ``jsonb_array_length``, ``ntile``, ``grouping``, a series of integers),
-    ``BIGINT`` for a ``sum`` of integers and arithmetic on it (a HUGEINT in DuckDB), else None. A set operation's column is ``INTEGER``
+    ``BIGINT`` for a ``sum`` of integers and arithmetic on it (a HUGEINT in DuckDB), ``INTEGER[]`` for
+    ``percentile_disc`` of several fractions of integers, else None. A set operation's column is ``INTEGER``
     when every branch's is an ``integer`` (or NULL)."""
     if isinstance(tree, exp.SetOperation):
         branches = _set_operation_branches(tree)
@@ -6748,6 +6753,10 @@ def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
             types.append("INTEGER")
         elif _bigint_of_sums(item, scope):
             types.append("BIGINT")
+        elif isinstance(item, exp.WithinGroup) and isinstance(item.this, exp.PercentileDisc) and isinstance(
+                item.this.this, exp.Array) and isinstance(item.expression, exp.Order) and len(
+                item.expression.expressions) == 1 and scope.is_int4(item.expression.expressions[0].this):
+            types.append("INTEGER[]")  # percentile_disc(array[...]) of integers: an integer[]
         else:
             types.append(None)
     return types

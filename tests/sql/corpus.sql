@@ -11911,3 +11911,15 @@ select name, to_jsonb(create_date - timestamptz '2010-01-01 00:00:00+00') as sin
   jsonb_build_array('a', 'b', name) - 0 as without_first, jsonb_build_array('a', 'b', name) - (-1) as without_last
 from aws_iam_role
 order by name;
+
+-- name: r34_numeric_casts_of_integers_in_text
+select name, concat('len ', length(name)::numeric, ', per 7 ', length(name)::numeric / 7) as c, format('%s|%s', length(arn)::numeric, count(*) over ()) as f,
+  'ratio ' || (count(*) over ())::numeric / length(name) as r
+from aws_iam_group
+order by name;
+
+-- name: r34_percentile_disc_fractions_of_integers
+select account_id, percentile_disc(array[0.25, 0.5, 0.75]) within group (order by length(name)) as quartiles
+from aws_iam_role
+group by account_id
+order by account_id;

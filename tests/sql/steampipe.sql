@@ -16295,3 +16295,112 @@ order by u.name, u.account_id, serial;
 select user_name, service_name, status, create_date, date_bin('30 days', create_date, timestamptz '2020-01-01 00:00:00+00') as month_bin
 from aws_iam_service_specific_credential
 order by user_name, service_name, service_specific_credential_id;
+
+-- name: r34_format_of_many_types
+select name, account_id, format('%s|%s|%s|%s', create_date, mfa_enabled, groups, attached_policy_arns) as f1,
+  format('%s / %s', length(name) / 3.0, array[path, name]) as f2
+from aws_iam_user
+order by name, account_id
+limit 15;
+
+-- name: r34_concat_of_many_types
+select name, account_id, concat(name, ':', mfa_enabled, ':', create_date, ':', jsonb_array_length(groups) / 4.0, ':', array[1, 2]) as c,
+  name || ' since ' || create_date || ' mfa=' || mfa_enabled as piped
+from aws_iam_user
+order by name, account_id
+limit 15;
+
+-- name: r34_reason_with_ratio_text
+select account_id, count(*) as users,
+  case when count(*) filter (where mfa_enabled) = count(*) then 'ok' else 'alarm' end as status,
+  count(*) filter (where mfa_enabled) || ' of ' || count(*) || ' users (' || round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1) || '%) have MFA; ratio ' || (count(*) filter (where mfa_enabled))::numeric / count(*) as reason
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_avg_and_division_text_in_reason
+select account_id, 'avg name length ' || avg(length(name)) || ', per path ' || count(*)::numeric / count(distinct path) as reason
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r34_array_text_with_special_chars
+select name, account_id, array[name, 'a b', 'c,d', '', null, 'e"f']::text as arr_text, array_to_string(array[name, null, 'x'], '-', '*') as joined
+from aws_iam_group
+order by name, account_id;
+
+-- name: r34_interval_arithmetic_text
+select name, account_id, (now() - create_date) > interval '365 days' as old, interval '1 day' * 1.5 as day_and_half, interval '1 hour' * length(name) as hours,
+  (interval '90 days' - interval '1 month')::text as diff, interval '1 month' / 3 as third
+from aws_iam_group
+order by name, account_id;
+
+-- name: r34_to_char_interval_and_dates
+select name, account_id, to_char(create_date, 'Day DD Month YYYY') as long_form, to_char(create_date, 'FMDay, FMDD FMMonth') as fm_form,
+  to_char(create_date, 'IYYY-IW') as iso_week, to_char(create_date, 'Q') as quarter, to_char(interval '26 hours 5 minutes', 'HH24:MI') as hhmi
+from aws_iam_role
+order by name, account_id
+limit 20;
+
+-- name: r34_date_difference_days_integer
+select access_key_id, current_date - create_date::date as days_since, (now()::date - create_date::date) / 30 as months_approx,
+  create_date::date - date '2015-01-01' as since_2015
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: r34_timestamptz_fractional_text
+select event_id, event_time::text as t, date_trunc('minute', event_time)::text as m, (event_time + interval '0.5 seconds')::text as half
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 20;
+
+-- name: r34_string_agg_of_jsonb_values
+select account_id, string_agg(tags::text, ' ; ' order by arn) as tag_texts, string_agg(tags ->> 'Name', ',' order by arn) as names
+from aws_iam_role
+where tags is not null and tags <> '{}'::jsonb
+group by account_id
+order by account_id;
+
+-- name: r34_jsonb_array_elements_numbers_text
+select x, x::text as t, (x #>> '{}')::numeric * 2 as doubled
+from jsonb_array_elements('[1, 1.50, 1e2, -0.0, 12345678901234567890]'::jsonb) x
+order by (x #>> '{}')::numeric;
+
+-- name: r34_numeric_arithmetic_text
+select 1.10 * 3 as a, 10.0 / 4 as b, 7 / 2.0 as c, 1.0 / 7 as d, round(2 / 3.0, 4) as e, 2.5 * 2.5 as f, -0.0 as g, 100::numeric / 1000 as h, 1e3::numeric as i;
+
+-- name: r34_sum_avg_of_numeric_columns
+select account_id, sum(length(name) * 1.5) as s, avg(length(name) * 1.5) as a, max(length(name) / 2.0) as mx, min(length(name)::numeric / 3) as mn
+from aws_iam_group
+group by account_id
+order by account_id;
+
+-- name: r34_coalesce_nullif_greatest_numeric
+select name, account_id, coalesce(max_session_duration / 3600.0, 0) as hours, greatest(max_session_duration, 3600) / 60 as minutes,
+  nullif(max_session_duration, 3600) as not_default, least(max_session_duration::numeric / 7, 1000) as capped
+from aws_iam_role
+order by name, account_id
+limit 30;
+
+-- name: r34_case_numeric_branch_text
+select name, account_id, case when max_session_duration > 3600 then max_session_duration / 3600.0 else 1 end as hours,
+  case when path = '/' then 0.5 else 2 end as weight
+from aws_iam_role
+order by name, account_id
+limit 30;
+
+-- name: r34_jsonb_build_object_of_aggregates
+select account_id, jsonb_build_object('roles', count(*), 'avg_len', round(avg(length(name)), 2), 'first', min(create_date), 'paths', jsonb_agg(distinct path)) as summary
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r34_jsonb_agg_avg_and_text
+select jsonb_agg(a order by account_id) as avgs, jsonb_agg(a order by account_id)::text as avgs_text
+from (select account_id, avg(length(name)) as a from aws_iam_role group by account_id) s;
+
+-- name: r34_row_to_json_and_jsonb_agg_rows
+select account_id, jsonb_agg(jsonb_build_object('n', name, 'd', create_date) order by name, arn) -> 0 as first_group
+from aws_iam_group
+group by account_id
+order by account_id;
