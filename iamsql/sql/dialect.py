@@ -970,7 +970,9 @@ def _json_numbers(built: exp.Expr, unknown_scale: bool) -> exp.Expr:
 def _any_unknown_scale(args: list[exp.Expr], scope: Scope) -> bool:
     """Whether an argument of a JSON constructor is (or is a row holding) a numeric whose decimals depend on its
     value; read before the arguments move into the translation (a whole row is found from its place in the query)."""
-    return any(_unknown_scale(a.this if isinstance(a, (exp.Order, exp.Ordered)) else a, scope) for a in args)
+    values = [a.this if isinstance(a, (exp.Order, exp.Ordered)) else a for a in args]
+    values = [v.expressions[0] if isinstance(v, exp.Distinct) and len(v.expressions) == 1 else v for v in values]
+    return any(_unknown_scale(v, scope) for v in values)
 
 
 def _unknown_scale(value: exp.Expr, scope: Scope) -> bool:
@@ -4144,11 +4146,12 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         # over a window: the list is the window's aggregate, made JSON after it (to_json is no aggregate)
         window = node.copy()
         window.set("this", call("list", *[json_value(a.copy(), scope) for a in node.this.expressions]))
-        return call("to_json", window)
+        return _json_numbers(call("to_json", window), _any_unknown_scale(node.this.expressions, scope))
     if isinstance(node, exp.Filter) and func_name(node.this) in ("jsonb_agg", "json_agg"):
         inner = node.this
         listed = call("list", *[json_value(a, scope) for a in inner.expressions])
-        return call("to_json", exp.Filter(this=listed, expression=node.expression))
+        return _json_numbers(call("to_json", exp.Filter(this=listed, expression=node.expression)),
+                             _any_unknown_scale(inner.expressions, scope))
     if _is_ordered_object_agg(node):
         return listed_object_agg(node, scope)
     if isinstance(node, exp.Filter) and isinstance(node.this, OBJECT_AGGREGATES):
