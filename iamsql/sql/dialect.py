@@ -416,7 +416,8 @@ INT_RESULT_FUNCTIONS = {
 INT_ARGUMENT_FUNCTIONS = {"gcd", "lcm"}
 WINDOW_INT_FUNCTIONS = {"row_number", "rank", "dense_rank", "ntile"}
 # Functions whose value has their argument's type (an integer's ``max``, ``abs``, ``lag``... is an integer).
-VALUE_KEEPING = (exp.Max, exp.Min, exp.Abs, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
+VALUE_KEEPING = (exp.Max, exp.Min, exp.Abs, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue,
+                 exp.BitwiseAndAgg, exp.BitwiseOrAgg, exp.BitwiseXorAgg)
 BITWISE_OPERATORS = (exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseLeftShift, exp.BitwiseRightShift)
 INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
 JSON_TYPES = {exp.DataType.Type.JSON, exp.DataType.Type.JSONB}
@@ -775,6 +776,8 @@ class Scope:
             return func_name(node.this) == "ntile"
         if isinstance(node, VALUE_KEEPING):
             return self.is_int4(node.this)
+        if (picked := picked_value(node)) is not None:
+            return self.is_int4(picked)
         if branches := _branches(node):
             return all(self.is_int4(b) for b in branches)  # greatest, least, coalesce, nullif of integers
         if isinstance(node, exp.Column) and (function := self._series_function(node)) is not None:
@@ -904,13 +907,15 @@ def is_interval(node: exp.Expr, scope: Scope) -> bool:
 
 def json_value(node: exp.Expr, scope: Scope, in_list: bool = False) -> exp.Expr:
     """An argument of a JSON constructor (``jsonb_build_object``, ``to_jsonb``, ``jsonb_agg``): a timestamptz
-    becomes the ISO 8601 text Postgres puts in JSON (``2021-03-04T10:15:00+00:00``)."""
+    becomes the ISO 8601 text Postgres puts in JSON (``2021-03-04T10:15:00+00:00``), an interval Postgres's text."""
     if isinstance(node, exp.Order):
         replacement = node.copy()
         replacement.set("this", json_value(node.this, scope))
         return replacement
     if is_timestamptz(node, scope):
         return call("pg_timestamptz_json", node)
+    if is_interval(node, scope):
+        return call("pg_interval_out", node)  # an interval is its text in JSON (``1 year 2 mons``)
     if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.TIMESTAMP or isinstance(node, exp.Localtimestamp) or (
             isinstance(node, exp.AtTimeZone) and is_timestamptz(node.this, scope)):
         return call("pg_timestamp_json", node)
@@ -965,7 +970,9 @@ def _json_numbers(built: exp.Expr, unknown_scale: bool) -> exp.Expr:
 def _any_unknown_scale(args: list[exp.Expr], scope: Scope) -> bool:
     """Whether an argument of a JSON constructor is (or is a row holding) a numeric whose decimals depend on its
     value; read before the arguments move into the translation (a whole row is found from its place in the query)."""
-    return any(_unknown_scale(a.this if isinstance(a, (exp.Order, exp.Ordered)) else a, scope) for a in args)
+    values = [a.this if isinstance(a, (exp.Order, exp.Ordered)) else a for a in args]
+    values = [v.expressions[0] if isinstance(v, exp.Distinct) and len(v.expressions) == 1 else v for v in values]
+    return any(_unknown_scale(v, scope) for v in values)
 
 
 def _unknown_scale(value: exp.Expr, scope: Scope) -> bool:
@@ -1112,15 +1119,18 @@ def built_number_member(node: exp.Expr, scope: Scope) -> exp.Expr | None:
 
 
 def built_numbers_text(built: exp.Expr, scope: Scope) -> exp.Expr | None:
-    """The text of ``jsonb_build_object('k', v, ...)`` (literal keys) or ``to_jsonb(v)`` (``built``, its translation)
-    holding a numeric whose decimals depend on its value: jsonb's text (keys in jsonb order, the last of a repeated
-    key) with each such number written as Postgres writes it. None where that is not known."""
+    """The text of ``jsonb_build_object('k', v, ...)`` (literal keys), ``to_jsonb(v)`` or ``jsonb_agg(v)``
+    (``built``, its translation) holding a numeric whose decimals depend on its value: jsonb's text (keys in jsonb
+    order, the last of a repeated key) with each such number written as Postgres writes it. None where that is not
+    known."""
     arguments = built.meta.get("pg_built_arguments")
     if arguments is None:
         return None
     name, originals = arguments
     if name == "to_jsonb":
         return numeric_value_text(originals[0], scope) if _is_plain_unknown_scale(originals[0], scope) else None
+    if name in ("jsonb_agg", "json_agg"):
+        return aggregated_numbers_text(originals, scope)
     keys = originals[::2]
     if len(originals) % 2 or not all(isinstance(k, exp.Literal) and k.is_string for k in keys):
         return None
@@ -1140,6 +1150,23 @@ def built_numbers_text(built: exp.Expr, scope: Scope) -> exp.Expr | None:
     for key in sorted(members, key=lambda k: (len(k.encode()), k.encode())):
         pieces += [string(", " if pieces else ""), string(json.dumps(key, ensure_ascii=False) + ": "), members[key]]
     return exp.Concat(expressions=[string("{"), *pieces, string("}")], safe=True, coalesce=False)
+
+
+def aggregated_numbers_text(originals: list[exp.Expr], scope: Scope) -> exp.Expr | None:
+    """The text of ``jsonb_agg(v [order by ...])`` or ``json_agg`` (``originals``, its Postgres arguments) of a numeric
+    whose decimals depend on its value: ``[0.33333333333333333333, 0.66666666666666666667]``, each number as Postgres
+    writes it, in the aggregate's order; NULL over no rows. None where that text is not known."""
+    if len(originals) != 1:
+        return None
+    ordered = originals[0] if isinstance(originals[0], exp.Order) else None
+    value = ordered.this if ordered else originals[0]
+    if not _is_plain_unknown_scale(value, scope) or (text := numeric_value_text(value, scope)) is None:
+        return None
+    member = exp.Coalesce(this=text, expressions=[string("null")])
+    if ordered:
+        member = exp.Order(this=member, expressions=[o.copy() for o in ordered.expressions])
+    listed = exp.GroupConcat(this=member, separator=string(", "))
+    return exp.DPipe(this=exp.DPipe(this=string("["), expression=listed), expression=string("]"))
 
 
 def _is_plain_unknown_scale(value: exp.Expr, scope: Scope) -> bool:
@@ -1569,7 +1596,7 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.JSONBContainsAllTopKeys):
         return call("pg_jsonb_exists_all", node.this, text_array_argument(node.expression))
     if isinstance(node, exp.Sub) and scope.is_json(node.this):
-        return jsonb_delete(node.this, node.expression)
+        return jsonb_delete(node.this, node.expression, scope)
     if isinstance(node, exp.DPipe) and (scope.is_array(node.this) or scope.is_array(node.expression)):
         # array || array concatenates, array || element appends, element || array prepends; an untyped literal
         # facing an array is read as an array literal ('{a,b}'; 'x' is Postgres's malformed array literal error)
@@ -1616,6 +1643,12 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         return json_cast(call(macro, exp.Array(expressions=[_as_jsonb(a, scope) for a in [node.this, *node.expressions]])))
     if isinstance(node, exp.Div) and scope.is_int(node.this) and scope.is_int(node.expression):
         return exp.IntDiv(this=node.this, expression=node.expression)
+    if isinstance(node, (exp.Corr, exp.RegrSlope, exp.Window, exp.Filter)) and not node.meta.get("pg_no_nan") and (
+            isinstance(node, (exp.Corr, exp.RegrSlope)) and not isinstance(node.parent, (exp.Window, exp.Filter))
+            or isinstance(node, (exp.Window, exp.Filter)) and isinstance(node.this, (exp.Corr, exp.RegrSlope))):
+        # NULL in Postgres where a variance is 0 (a constant, one row); NaN in DuckDB
+        node.meta["pg_no_nan"] = True
+        return exp.Nullif(this=node, expression=exp.cast(string("NaN"), exp.DataType.build("DOUBLE")))
     if isinstance(node, exp.Sum) and _is_real(node) and not node.meta.get("pg_real_sum"):
         # sum(real) is a real in Postgres (DuckDB sums a FLOAT as a DOUBLE)
         node.meta["pg_real_sum"] = True
@@ -1716,11 +1749,9 @@ def jsonb_path_change(name: str, args: list[exp.Expr], scope: Scope) -> exp.Expr
     return json_cast(call(f"pg_{name}", args[0], text_array_argument(args[1]), _as_jsonb(args[2], scope), flag))
 
 
-def jsonb_delete(value: exp.Expr, operand: exp.Expr) -> exp.Expr:
+def jsonb_delete(value: exp.Expr, operand: exp.Expr, scope: Scope) -> exp.Expr:
     """``jsonb - key``, ``jsonb - integer`` (an array index), ``jsonb - text[]`` (several keys)."""
-    if isinstance(operand, exp.Neg) and isinstance(operand.this, exp.Literal) and not operand.this.is_string:
-        return json_cast(call("pg_jsonb_delete_index", value, operand))
-    if isinstance(operand, exp.Literal) and not operand.is_string:
+    if scope.is_int(operand):
         return json_cast(call("pg_jsonb_delete_index", value, operand))
     if is_array(operand):
         if isinstance(operand, exp.Cast) and isinstance(operand.this, exp.Literal) and operand.this.is_string:
@@ -1775,6 +1806,16 @@ def _branches(node: exp.Expr) -> list[exp.Expr] | None:
     return [v for v in values if isinstance(v, exp.Expr) and not isinstance(v, exp.Null)]
 
 
+def picked_value(node: exp.Expr) -> exp.Expr | None:
+    """The ordered value of ``percentile_disc(fraction)`` or ``mode()`` ``within group (order by value)``, whose result
+    is one of those values (of its type and decimals); None for anything else."""
+    if not isinstance(node, exp.WithinGroup) or not (isinstance(node.this, exp.Mode) or isinstance(
+            node.this, exp.PercentileDisc) and not isinstance(node.this.this, exp.Array)):
+        return None
+    keys = node.expression.expressions if isinstance(node.expression, exp.Order) else []
+    return keys[0].this if len(keys) == 1 and isinstance(keys[0], exp.Ordered) else None
+
+
 def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is a ``numeric`` in Postgres that DuckDB computes as a double: a ``::numeric`` cast (which
     becomes DOUBLE), ``avg``, ``extract``, math in its numeric version, and arithmetic on them or on a decimal
@@ -1786,6 +1827,8 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
             items := set_items(item)) else is_numeric(item, scope)))
     if (item := scalar_item(node)) is not None:
         return is_numeric(item, scope)
+    if (picked := picked_value(node)) is not None:
+        return is_numeric(picked, scope)
     if isinstance(node, (exp.Paren, exp.Neg)):
         return is_numeric(node.this, scope)
     if isinstance(node, exp.Cast):
@@ -1822,7 +1865,7 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
     if isinstance(node, (exp.Paren, exp.Neg)):
         return _is_float(node.this, scope)
     if isinstance(node, exp.Cast):
-        return node.to.this in FLOAT_TYPES
+        return node.to.this in FLOAT_TYPES and node.meta.get("pg_scale") is None
     if isinstance(node, exp.Extract):
         return func_name(node) == "date_part"
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
@@ -1871,6 +1914,8 @@ def numeric_scale(node: exp.Expr, scope: Scope) -> int | None:
         return node.meta["pg_scale"]
     if (item := scalar_item(node)) is not None:
         return numeric_scale(item, scope)
+    if (picked := picked_value(node)) is not None:
+        return numeric_scale(picked, scope)
     if isinstance(node, (exp.Paren, exp.Neg, exp.Window, exp.Filter, *SCALE_KEEPING)):
         return numeric_scale(node.this, scope)
     if scope.is_int(node):
@@ -2121,7 +2166,8 @@ def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
             "unsupported Postgres feature: the text of a numeric whose number of decimals depends on its value "
             "(a value of a subquery, CTE or VALUES list whose "
             "type is not known): round(x, n) it first")
-    return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"))
+    # a cast of its own: exp.cast would keep a cast to numeric as it is, taking it for the same type
+    return exp.Cast(this=node, to=exp.DataType.build(f"DECIMAL(38, {scale})"))
 
 
 def numeric_scale_function(name: str, value: exp.Expr, scope: Scope) -> exp.Expr:
@@ -2369,7 +2415,10 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
             return exp.Cast(this=call("pg_float8_dec", node.this), to=node.to)
     if target in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL) and not node.to.expressions:
         # Postgres numeric has no fixed scale; DuckDB's bare DECIMAL would round to 3 places.
-        return exp.cast(node.this, exp.DataType.build("DOUBLE"))
+        result = exp.cast(node.this, exp.DataType.build("DOUBLE"))
+        if scope.is_int(node.this):
+            result.meta["pg_scale"] = 0  # still a numeric, of an integer's digits (its text in ``||``, ``concat``)
+        return result
     return node
 
 
@@ -4097,11 +4146,12 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         # over a window: the list is the window's aggregate, made JSON after it (to_json is no aggregate)
         window = node.copy()
         window.set("this", call("list", *[json_value(a.copy(), scope) for a in node.this.expressions]))
-        return call("to_json", window)
+        return _json_numbers(call("to_json", window), _any_unknown_scale(node.this.expressions, scope))
     if isinstance(node, exp.Filter) and func_name(node.this) in ("jsonb_agg", "json_agg"):
         inner = node.this
         listed = call("list", *[json_value(a, scope) for a in inner.expressions])
-        return call("to_json", exp.Filter(this=listed, expression=node.expression))
+        return _json_numbers(call("to_json", exp.Filter(this=listed, expression=node.expression)),
+                             _any_unknown_scale(inner.expressions, scope))
     if _is_ordered_object_agg(node):
         return listed_object_agg(node, scope)
     if isinstance(node, exp.Filter) and isinstance(node.this, OBJECT_AGGREGATES):
@@ -4238,7 +4288,7 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return regexp_pg15(node)
     if isinstance(node, exp.WidthBucket):
         if node.args.get("threshold") is not None:
-            raise UnsupportedFeature("unsupported Postgres feature: width_bucket() over an array of thresholds")
+            return call("pg_width_bucket_thresholds", node.this, node.args["threshold"])
         return call("pg_width_bucket", node.this, node.args["min_value"], node.args["max_value"], node.args["num_buckets"])
     if func_name(node) == "pg_size_pretty" and len(node.expressions) == 1:
         return call("pg_size_pretty_text", node.expressions[0])  # DuckDB's own pg_size_pretty writes 2.0 KiB
@@ -4377,7 +4427,10 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         listed = call("list", *args)
         if len(args) == 1 and isinstance(args[0], exp.Distinct) and scope.is_json(args[0].expressions[0]):
             listed = call("pg_jsonb_sorted", listed)  # DISTINCT sorts the values, in jsonb's order
-        return _jsonb_marked(_json_numbers(call("to_json", listed), unknown_scale), name)
+        built = _jsonb_marked(_json_numbers(call("to_json", listed), unknown_scale), name)
+        if unknown_scale:
+            built.meta["pg_built_arguments"] = (name, node.expressions)  # its text: built_numbers_text
+        return built
     if name == "jsonb_object" and len(args) in (1, 2):
         # jsonb_object('{k1,v1,k2,v2}') and jsonb_object(keys, values): an object of text values (NULL -> null), the
         # last value of a repeated key
@@ -6660,9 +6713,13 @@ def with_output_types(tree: exp.Expr, type_fields: list[str | None]) -> exp.Expr
 
 def _bigint_of_sums(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is a Postgres ``bigint`` that DuckDB computes as a HUGEINT: a ``sum`` of integers (also with
-    ``filter`` or ``over``), arithmetic on one and integers (``sum(1) over () / 4``)."""
-    while isinstance(node, (exp.Window, exp.Filter, exp.Paren, exp.Neg)) or scalar_item(node) is not None:
+    ``filter`` or ``over``), arithmetic on one and integers (``sum(1) over () / 4``, ``count(*) / nullif(sum(n), 0)``)."""
+    while isinstance(node, (exp.Window, exp.Filter, exp.Paren, exp.Neg, exp.Nullif, exp.Abs)) or scalar_item(
+            node) is not None:
         node = scalar_item(node) if scalar_item(node) is not None else node.this
+    if isinstance(node, exp.Coalesce):
+        sides = (node.this, *node.expressions)
+        return any(_bigint_of_sums(side, scope) for side in sides) and all(scope.is_int(side) for side in sides)
     if isinstance(node, exp.Sum):
         return scope.is_int4(node.this)
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
@@ -6674,7 +6731,8 @@ def _bigint_of_sums(node: exp.Expr, scope: Scope) -> bool:
 def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
     """Per column of the statement's result, ``SMALLINT`` for a cast to ``smallint``, ``INTEGER`` for a Postgres
     ``integer`` that DuckDB computes as a BIGINT (``length``, ``strpos``, ``jsonb_array_length``, ``ntile``, ``grouping``, a series of integers),
-    ``BIGINT`` for a ``sum`` of integers and arithmetic on it (a HUGEINT in DuckDB), else None. A set operation's column is ``INTEGER``
+    ``BIGINT`` for a ``sum`` of integers and arithmetic on it (a HUGEINT in DuckDB), ``INTEGER[]`` for
+    ``percentile_disc`` of several fractions of integers, else None. A set operation's column is ``INTEGER``
     when every branch's is an ``integer`` (or NULL)."""
     if isinstance(tree, exp.SetOperation):
         branches = _set_operation_branches(tree)
@@ -6698,6 +6756,10 @@ def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
             types.append("INTEGER")
         elif _bigint_of_sums(item, scope):
             types.append("BIGINT")
+        elif isinstance(item, exp.WithinGroup) and isinstance(item.this, exp.PercentileDisc) and isinstance(
+                item.this.this, exp.Array) and isinstance(item.expression, exp.Order) and len(
+                item.expression.expressions) == 1 and scope.is_int4(item.expression.expressions[0].this):
+            types.append("INTEGER[]")  # percentile_disc(array[...]) of integers: an integer[]
         else:
             types.append(None)
     return types

@@ -737,7 +737,7 @@ create or replace temp macro pg_jsonb_index(j, i, path) as
 create or replace temp macro pg_jsonb_get(j, k) as
     case when typeof(k) in ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT')
          then pg_jsonb_index(j, try_cast(k as bigint), case when try_cast(k as bigint) >= 0 then '$[' || cast(k as varchar) || ']'
-                                                              else '$[#' || cast(k as varchar) || ']' end)
+                                                              when try_cast(k as bigint) < 0 then '$[#' || cast(k as varchar) || ']' end)
          else json_extract(j, '$."' || replace(replace(cast(k as varchar), '\\', '\\\\'), '"', '\\"') || '"') end;
 create or replace temp macro pg_jsonb_step(j, key_path, index_path) as
     case when json_type(j) = 'ARRAY' then json_extract(j, index_path) else json_extract(j, key_path) end;
@@ -966,6 +966,10 @@ create or replace temp macro pg_width_bucket(x, lo, hi, n) as
          when lo = hi then pg_raise('lower bound cannot equal upper bound')
          when lo < hi then pg_width_bucket_of(cast(x as double), cast(lo as double), cast(hi as double), n)
          else pg_width_bucket_of(-cast(x as double), -cast(lo as double), -cast(hi as double), n) end;
+create or replace temp macro pg_width_bucket_thresholds(x, a) as
+    case when x is null or a is null then null
+         when len(list_filter(a, lambda t: t is null)) > 0 then pg_raise('thresholds array must not contain NULLs')
+         else cast(len(list_filter(a, lambda t: t <= x)) as integer) end;
 create or replace temp macro pg_array_nulls(a, n) as list_transform(a, lambda e: case when e = n then null else e end);
 create or replace temp macro pg_array_remove(a, x) as list_filter(a, lambda e: e is distinct from x);
 create or replace temp macro pg_array_replace(a, x, y) as list_transform(a, lambda e: case when e is not distinct from x then y else e end);

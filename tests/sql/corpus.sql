@@ -11877,3 +11877,49 @@ order by access_key_id;
 select name, create_date::date + 90 as due, (create_date::date + 90) - current_date as days_left, (7 + create_date::date) - create_date::date as seven
 from aws_iam_user
 order by account_id, name;
+
+-- name: r34_integer_division_by_nullif_of_sum
+select account_id, count(*) * 100 / nullif(sum(case when mfa_enabled then 1 else 0 end), 0) as pct_int,
+  coalesce(sum(length(name)), 0) / count(*) as avg_len, abs(-sum(length(name))) as total
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_jsonb_agg_of_division_text
+select account_id, jsonb_agg(length(name) / 3.0 order by name)::text as thirds, json_agg(length(name)::numeric / 7 order by name desc)::text as sevenths,
+  jsonb_build_object(lower(account_id) || '_n', count(*)) as computed_key
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_picked_values_and_bit_aggregates_types
+select account_id, percentile_disc(0.5) within group (order by length(name)) as median_len, mode() within group (order by extract(year from create_date)) as usual_year,
+  bit_and(length(name)) as b_and, bit_or(length(name)) as b_or
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_width_bucket_thresholds_and_corr_of_constant
+select account_id, width_bucket(count(*), array[1, 2, 5]) as band, corr(1, length(name)) as c_const, regr_slope(length(name), 1) as s_const,
+  corr(length(name), length(arn)) is not null as c_known
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r34_to_jsonb_interval_and_jsonb_minus_index
+select name, to_jsonb(create_date - timestamptz '2010-01-01 00:00:00+00') as since_2010, jsonb_build_object('max', interval '1 hour' * max_session_duration / 3600) as max_session,
+  jsonb_build_array('a', 'b', name) - 0 as without_first, jsonb_build_array('a', 'b', name) - (-1) as without_last
+from aws_iam_role
+order by name;
+
+-- name: r34_numeric_casts_of_integers_in_text
+select name, concat('len ', length(name)::numeric, ', per 7 ', length(name)::numeric / 7) as c, format('%s|%s', length(arn)::numeric, count(*) over ()) as f,
+  'ratio ' || (count(*) over ())::numeric / length(name) as r
+from aws_iam_group
+order by name;
+
+-- name: r34_percentile_disc_fractions_of_integers
+select account_id, percentile_disc(array[0.25, 0.5, 0.75]) within group (order by length(name)) as quartiles
+from aws_iam_role
+group by account_id
+order by account_id;

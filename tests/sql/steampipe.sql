@@ -15224,3 +15224,1183 @@ select account_id from aws_iam_role group by account_id having (jsonb_build_obje
 -- name: r33_to_jsonb_avg_text_per_account
 select account_id, to_jsonb(avg(length(name)))::text as avg_name_length, jsonb_build_object('n', count(*), 'avg', avg(length(name)))::text as doc
 from aws_iam_user group by account_id order by account_id;
+
+-- name: r34_jsonb_agg_of_division_per_account
+select account_id, jsonb_agg(jsonb_array_length(groups) / 3.0 order by name, arn) as thirds,
+  jsonb_agg(jsonb_array_length(groups) / 3.0 order by name, arn)::text as thirds_text
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_json_agg_of_count_over_seven_text
+select json_agg(users::numeric / 7 order by account_id)::text as sevenths
+from (select account_id, count(*) as users from aws_iam_role group by account_id) as per_account;
+
+-- name: r34_jsonb_agg_of_count_divisions_per_path
+select account_id, jsonb_agg(share order by share, path) as shares
+from (select account_id, path, count(*)::numeric / 7 as share from aws_iam_user group by account_id, path) as s
+group by account_id
+order by account_id;
+
+-- name: r34_computed_keys_of_built_objects
+select name, account_id, jsonb_build_object(name || '_path', path, lower(name), jsonb_array_length(groups)) as doc
+from aws_iam_user
+order by name, account_id
+limit 20;
+
+-- name: r34_jsonb_object_agg_of_lowered_names
+select account_id, jsonb_object_agg(lower(name), path) as paths
+from aws_iam_group
+group by account_id
+order by account_id;
+
+-- name: r34_arrow_with_computed_key
+select name, account_id, tags -> (k || '') as tag_value, assume_role_policy ->> ('Vers' || 'ion') as version
+from aws_iam_role, (select 'Name' as k) as s
+order by name, account_id;
+
+-- name: r34_integer_division_of_counts_and_sums
+select account_id, count(*) / 2 as half, sum(jsonb_array_length(groups)) / count(*) as groups_per_user,
+  count(*) * 100 / nullif(sum(case when mfa_enabled then 1 else 0 end), 0) as pct_int, -7 / 2 as neg_half
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_cte_chain_unused_keys_status
+with keys as (
+  select user_name, account_id, access_key_id, status, create_date, access_key_last_used_date
+  from aws_iam_access_key
+), graded as (
+  select *, case when access_key_last_used_date is null then 'never' when access_key_last_used_date < now() - interval '90 days' then 'stale' else 'recent' end as usage
+  from keys
+)
+select 'arn:aws:iam::' || account_id || ':user/' || user_name as resource,
+  case when usage = 'recent' or status = 'Inactive' then 'ok' else 'alarm' end as status,
+  format('%s key %s is %s (%s).', user_name, access_key_id, usage, lower(status)) as reason,
+  account_id
+from graded
+order by resource, access_key_id;
+
+-- name: r34_cte_chain_admin_policies_concat_reason
+with stmts as (
+  select p.arn, p.account_id, s
+  from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+  where not p.is_aws_managed
+), admin as (
+  select arn, account_id, count(*) as admin_statements
+  from stmts
+  where s ->> 'Effect' = 'Allow' and s -> 'Action' ? '*' and s -> 'Resource' ? '*'
+  group by arn, account_id
+)
+select p.arn as resource,
+  case when a.arn is null then 'ok' else 'alarm' end as status,
+  concat(p.name, ' has ', coalesce(a.admin_statements, 0), ' full-admin statement', case when coalesce(a.admin_statements, 0) = 1 then '' else 's' end, '.') as reason,
+  p.account_id
+from aws_iam_policy p left join admin a on a.arn = p.arn and a.account_id = p.account_id
+where not p.is_aws_managed
+order by resource, p.account_id;
+
+-- name: r34_cte_password_policy_format_positions
+with pol as (
+  select account_id, minimum_password_length as len, password_reuse_prevention as reuse, max_password_age as age
+  from aws_iam_account_password_policy
+)
+select a.account_id,
+  case when pol.len >= 14 and coalesce(pol.reuse, 0) >= 24 then 'ok' when pol.account_id is null then 'alarm' else 'info' end as status,
+  format('%1$s: length %2$s, reuse %3$s, age %4$s (%1$s)', a.account_id, coalesce(pol.len::text, 'unset'), coalesce(pol.reuse::text, 'unset'), coalesce(pol.age::text, 'unset')) as reason
+from aws_account a left join pol on pol.account_id = a.account_id
+order by a.account_id;
+
+-- name: r34_jsonb_path_exists_allow_star_filter
+select arn, account_id, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Allow" && @.Action[*] == "*")') as allows_star
+from aws_iam_policy
+where not is_aws_managed
+order by arn, account_id;
+
+-- name: r34_jsonb_path_exists_with_vars
+select arn, account_id, jsonb_path_exists(policy_std, '$.Statement[*].Action[*] ? (@ == $act)', jsonb_build_object('act', 's3:getobject')) as has_get_object,
+  jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == $e)', '{"e": "Deny"}') as has_deny
+from aws_iam_policy
+where not is_aws_managed
+order by arn, account_id;
+
+-- name: r34_jsonb_path_query_first_action_like
+select name, account_id, jsonb_path_query_first(assume_role_policy_std, '$.Statement[*].Principal.Service[*] ? (@ like_regex "^ec2")') as first_ec2,
+  jsonb_path_query_first(assume_role_policy_std, '$.Statement[0].Effect') #>> '{}' as first_effect
+from aws_iam_role
+order by name, account_id;
+
+-- name: r34_jsonb_path_query_first_starts_with
+select name, account_id, jsonb_path_query_first(assume_role_policy_std, '$.Statement[*].Principal.AWS[*] ? (@ starts with "arn:aws:iam::")') as first_aws_principal
+from aws_iam_role
+where jsonb_path_exists(assume_role_policy_std, '$.Statement[*].Principal.AWS')
+order by name, account_id;
+
+-- name: r34_at_question_and_at_at_operators
+select name, account_id,
+  assume_role_policy_std @? '$.Statement[*] ? (@.Condition != null)' as has_condition,
+  assume_role_policy_std @@ '$.Statement.size() > 1' as several_statements,
+  assume_role_policy_std @@ '$.Statement[0].Effect == "Allow"' as first_allows
+from aws_iam_role
+order by name, account_id;
+
+-- name: r34_at_at_on_policy_action_count
+select arn, account_id, policy_std @@ '$.Statement[*].Action.size() > 5' as wide_statement,
+  policy_std @? '$.Statement[*].Resource[*] ? (@ == "*")' as any_star_resource
+from aws_iam_policy
+where not is_aws_managed
+order by arn, account_id;
+
+-- name: r34_jsonb_minus_text_array
+select name, account_id, (tags - array['Name', 'Owner']) as other_tags, tags - 'Name'::text as no_name
+from aws_iam_role
+where tags is not null and tags <> '{}'::jsonb
+order by name, account_id;
+
+-- name: r34_jsonb_delete_path
+select name, account_id, assume_role_policy #- '{Statement,0,Condition}' as without_first_condition,
+  assume_role_policy #- '{Version}' as without_version
+from aws_iam_role
+where assume_role_policy_std @? '$.Statement[*].Condition'
+order by name, account_id;
+
+-- name: r34_jsonb_concat_arrays_and_objects
+select name, account_id, (coalesce(attached_policy_arns, '[]'::jsonb) || coalesce(groups, '[]'::jsonb)) as combined_len_src,
+  jsonb_build_object('user', name) || jsonb_build_object('mfa', mfa_enabled) as doc,
+  '[1]'::jsonb || '{"a": 2}'::jsonb as array_then_object
+from aws_iam_user
+order by name, account_id
+limit 25;
+
+-- name: r34_jsonb_concat_overwrites_key
+select name, account_id, coalesce(tags, '{}'::jsonb) || '{"checked": true}'::jsonb || jsonb_build_object('account', account_id) as tagged
+from aws_iam_role
+order by name, account_id
+limit 30;
+
+-- name: r34_to_jsonb_of_timestamps_and_intervals
+select name, account_id, to_jsonb(create_date) as created_json, to_jsonb(create_date::timestamp) as local_json,
+  to_jsonb(interval '1 day 2 hours') as iv, to_jsonb(create_date::date) as day
+from aws_iam_user
+order by name, account_id
+limit 20;
+
+-- name: r34_jsonb_build_object_with_interval_age
+select access_key_id, jsonb_build_object('created', create_date, 'age', date_trunc('day', now() - create_date) - date_trunc('day', now() - create_date)) as doc
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: r34_regexp_split_to_table_arn
+select arn, account_id, part, ordinality
+from aws_iam_role, regexp_split_to_table(arn, '[:/]') with ordinality as part
+where path <> '/'
+order by arn, account_id, ordinality;
+
+-- name: r34_regexp_count_and_like
+select name, account_id, regexp_count(name, '[A-Z]') as capitals, regexp_count(arn, '/') as slashes,
+  regexp_like(name, '^(admin|Admin)') as admin_like, regexp_like(name, 'ROLE', 'i') as role_ci
+from aws_iam_role
+order by name, account_id;
+
+-- name: r34_regexp_substr_parts
+select arn, account_id, regexp_substr(arn, '[^:]+', 1, 5) as account_part, regexp_substr(arn, '[^/]+$') as last_segment,
+  regexp_substr(name, '[0-9]+') as first_digits
+from aws_iam_policy
+where not is_aws_managed
+order by arn, account_id;
+
+-- name: r34_regexp_count_start_and_flags
+select name, account_id, regexp_count(name, 'a', 3) as a_after_3, regexp_count(name, 'A', 1, 'i') as a_any_case
+from aws_iam_user
+order by name, account_id;
+
+-- name: r34_concat_ws_with_nulls
+select name, account_id, concat_ws('/', path, null, permissions_boundary_arn, name) as joined,
+  concat_ws(null, name, path) as null_sep, concat_ws(',', null, null) as all_null
+from aws_iam_user
+order by name, account_id;
+
+-- name: r34_left_right_negative_lengths
+select name, account_id, left(name, -2) as drop_last_two, right(name, -3) as drop_first_three, left(name, 0) as empty_left,
+  right(null::text, 2) as null_right, left(name, -100) as all_dropped
+from aws_iam_group
+order by name, account_id;
+
+-- name: r34_lpad_rpad_edge_fills
+select name, account_id, lpad(name, 12, '') as empty_fill, lpad(name, 3) as cut, rpad(name, 14, '.-') as dotted,
+  lpad(null, 4, 'x') as null_pad, lpad(name, -1, 'x') as negative
+from aws_iam_group
+order by name, account_id;
+
+-- name: r34_string_functions_on_null
+select count(*) as n, max(upper(null::text)) as up, max(length(null::text)) as len, max(concat(null, null)) as cc,
+  max(replace(null::text, 'a', 'b')) as rep, max(split_part(null::text, ':', 1)) as sp, max(coalesce(reverse(null::text), 'none')) as rev
+from aws_iam_group;
+
+-- name: r34_to_char_fm_and_separators
+select account_id, count(*) as users, to_char(count(*), 'FM999,999') as fm, to_char(count(*) * 1234.5, '9,999,999.99') as grouped,
+  to_char(count(*), '0000') as zero_padded, to_char(-count(*) * 1.5, 'FM9990.00') as negative
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_to_char_decimal_places
+select account_id, to_char(avg(length(name)), 'FM990.000') as avg_len, to_char(sum(length(name)) / 7.0, '999D9') as per_week,
+  to_char(0.5, 'FM0.0') as half, to_char(1234567.891, 'FM9G999G999D99') as gd
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r34_round_negative_half_values
+select v, round(v) as r0, round(v, 1) as r1, round(v::double precision) as rd, trunc(v) as t0
+from (values (-2.5), (-0.5), (-1.45), (2.5), (-3.55)) as t(v)
+order by v;
+
+-- name: r34_trunc_round_negative_scale
+select account_id, sum(length(arn)) as total, trunc(sum(length(arn)), -2) as hundreds, round(sum(length(arn))::numeric, -1) as tens,
+  trunc(-1234.567, -1) as neg_trunc, round(-1250, -2) as neg_round
+from aws_iam_policy
+group by account_id
+order by account_id;
+
+-- name: r34_width_bucket_name_lengths
+select name, account_id, length(name) as len, width_bucket(length(name), 0, 40, 4) as bucket,
+  width_bucket(length(name)::numeric, 5, 25, 5) as num_bucket
+from aws_iam_role
+order by name, account_id;
+
+-- name: r34_width_bucket_of_key_ages
+select access_key_id, width_bucket(extract(epoch from create_date), 1262304000, 1735689600, 10) as period_bucket
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: r34_to_timestamp_of_epoch
+select access_key_id, to_timestamp(extract(epoch from create_date)) as back, to_timestamp(0) as epoch,
+  to_timestamp(1700000000.5) as half_sec, to_timestamp(floor(extract(epoch from create_date) / 86400) * 86400) as day_start
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: r34_date_part_of_intervals
+select name, account_id, date_part('day', interval '40 days 5 hours') as d, date_part('hour', interval '40 days 5 hours') as h,
+  date_part('month', interval '14 months') as m, date_part('year', interval '14 months') as y,
+  date_part('epoch', interval '1 day') as e, extract(minute from interval '90 minutes') as mins
+from aws_iam_group
+order by name, account_id
+limit 3;
+
+-- name: r34_timestamptz_text_in_session_zone
+select access_key_id, create_date::text as created_text, (create_date at time zone 'UTC')::text as utc_local,
+  to_char(create_date, 'YYYY-MM-DD"T"HH24:MI:SSOF') as with_offset
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: r34_overlaps_key_lifetimes
+select a.access_key_id, b.access_key_id as other_key,
+  (a.create_date, coalesce(a.access_key_last_used_date, now())) overlaps (b.create_date, coalesce(b.access_key_last_used_date, now())) as overlapping
+from aws_iam_access_key a join aws_iam_access_key b on a.user_name = b.user_name and a.account_id = b.account_id and a.access_key_id < b.access_key_id
+order by 1, 2;
+
+-- name: r34_date_bin_events_fifteen_minutes
+select date_bin('15 minutes', event_time, timestamptz '2000-01-01 00:00:00+00') as bucket, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1
+order by 1
+limit 40;
+
+-- name: r34_date_bin_origin_offset
+select date_bin(interval '1 hour', event_time, timestamptz '2001-01-01 00:07:00+00') as bucket, event_source, count(*) as n
+from aws_cloudtrail_trail_event
+where event_source like 'iam%'
+group by 1, 2
+order by 1, 2;
+
+-- name: r34_age_of_two_timestamps_with_months
+select name, account_id, age(now(), create_date) as since_created, age(timestamptz '2024-03-31 00:00:00+00', create_date) as to_march,
+  age(create_date, timestamptz '2010-01-31 12:00:00+00') as from_2010
+from aws_iam_group
+order by name, account_id;
+
+-- name: r34_age_months_years_extract
+select name, account_id, extract(year from age(timestamptz '2025-01-01 00:00:00+00', create_date)) as years,
+  extract(month from age(timestamptz '2025-01-01 00:00:00+00', create_date)) as months,
+  date_part('day', age(timestamptz '2025-01-01 00:00:00+00', create_date)) as days
+from aws_iam_role
+order by name, account_id;
+
+-- name: r34_array_agg_distinct_order
+select account_id, array_agg(distinct path order by path) as paths, array_agg(distinct mfa_enabled) as mfa_values,
+  array_agg(distinct path order by path desc) as paths_desc
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_string_agg_over_elements_text
+select name, account_id, string_agg(a, ', ' order by a) as actions, string_agg(distinct split_part(a, ':', 1), '|') as services
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where not is_aws_managed
+group by name, account_id
+order by name, account_id;
+
+-- name: r34_percentile_disc_of_lengths
+select account_id, percentile_disc(0.5) within group (order by length(name)) as median_len,
+  percentile_disc(0.9) within group (order by create_date) as p90_created,
+  percentile_disc(array[0.25, 0.75]) within group (order by length(name)) as quartiles
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r34_corr_regr_of_lengths
+select account_id, round(corr(length(name), length(arn))::numeric, 6) as c, round(regr_slope(length(arn), length(name))::numeric, 6) as slope,
+  round(regr_intercept(length(arn), length(name))::numeric, 6) as intercept, regr_count(length(arn), length(name)) as n,
+  round(regr_r2(length(arn), length(name))::numeric, 6) as r2
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r34_stddev_on_one_row
+select account_id, stddev(length(name)) as sd, stddev_pop(length(name)) as sd_pop, variance(length(name)) as var, var_pop(length(name)) as vp, count(*) as n
+from aws_iam_group
+group by account_id
+order by account_id;
+
+-- name: r34_regr_avg_and_sxx
+select regr_avgx(length(name), length(path)) as ax, regr_avgy(length(name), length(path)) as ay, regr_sxx(length(name), length(path)) as sxx,
+  covar_pop(length(name), length(path)) as cp, covar_samp(length(name), length(path)) as cs
+from aws_iam_user;
+
+-- name: r34_union_order_limit_names
+select name, 'user' as kind from aws_iam_user where path <> '/'
+union
+select name, 'role' from aws_iam_role where path <> '/'
+order by kind desc, name
+limit 15;
+
+-- name: r34_union_all_order_offset
+(select name, account_id from aws_iam_group order by name, account_id limit 3)
+union all
+(select name, account_id from aws_iam_group order by name desc, account_id limit 2)
+order by name, account_id
+offset 1;
+
+-- name: r34_intersect_except_accounts
+select account_id from aws_iam_user
+intersect
+select account_id from aws_iam_role
+except
+select account_id from aws_iam_account_password_policy
+order by 1;
+
+-- name: r34_except_all_paths
+select path from aws_iam_role
+except all
+select path from aws_iam_user
+order by path
+limit 10;
+
+-- name: r34_exists_not_exists_keys
+select u.name, u.account_id,
+  exists (select 1 from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id) as has_key,
+  not exists (select 1 from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id and k.status = 'Active') as no_active_key
+from aws_iam_user u
+order by u.name, u.account_id;
+
+-- name: r34_in_and_not_in_with_nulls
+select name, account_id, permissions_boundary_arn in (select permissions_boundary_arn from aws_iam_role) as boundary_in_roles,
+  path not in ('/', null) as not_in_with_null, name in ('Bob', null) as in_with_null
+from aws_iam_user
+order by name, account_id;
+
+-- name: r34_not_in_subquery_with_null_rows
+select count(*) filter (where path not in (select permissions_boundary_arn from aws_iam_user)) as none_match,
+  count(*) filter (where path not in (select permissions_boundary_arn from aws_iam_user where permissions_boundary_arn is not null)) as some_match,
+  count(*) as total
+from aws_iam_role;
+
+-- name: r34_any_all_arrays_with_nulls
+select name, account_id, name = any(array['Bob', null]) as any_null, name <> all(array['Bob', null]) as all_null,
+  length(name) > all(array[3, 4]) as longer, length(name) < any(array[null::int, 5]) as shorter_or_null
+from aws_iam_user
+order by name, account_id;
+
+-- name: r34_any_over_jsonb_text_array
+select name, account_id
+from aws_iam_role
+where 'sts:assumerole' = any(array(select jsonb_array_elements_text(s -> 'Action') from jsonb_array_elements(assume_role_policy_std -> 'Statement') s))
+order by name, account_id;
+
+-- name: r34_all_empty_array_and_null
+select name, account_id, name = all(array[]::text[]) as all_empty, name = any(array[]::text[]) as any_empty,
+  null::text = any(array['a']) as null_any
+from aws_iam_group
+order by name, account_id;
+
+-- name: r34_group_by_ordinal_and_alias
+select split_part(arn, ':', 5) as acct, path as p, count(*) as n
+from aws_iam_role
+group by acct, 2
+order by 1, 2;
+
+-- name: r34_group_by_alias_expression_order_by_alias
+select date_trunc('year', create_date) as yr, count(*) as created
+from aws_iam_user
+group by yr
+order by yr desc;
+
+-- name: r34_having_without_group_by
+select count(*) as users, max(create_date) as newest
+from aws_iam_user
+having count(*) > 5;
+
+-- name: r34_having_without_group_by_empty
+select count(*) as admins
+from aws_iam_group
+having count(*) > 100000;
+
+-- name: r34_window_rows_exclude_current
+select name, account_id, length(name) as len,
+  sum(length(name)) over (partition by account_id order by name, arn rows between 1 preceding and 1 following exclude current row) as neighbours
+from aws_iam_group
+order by account_id, name, arn;
+
+-- name: r34_window_range_exclude_ties
+select name, account_id, length(name) as len,
+  count(*) over (partition by account_id order by length(name) range between 2 preceding and 2 following exclude ties) as near_len,
+  count(*) over (partition by account_id order by length(name) range between current row and unbounded following exclude group) as longer
+from aws_iam_role
+order by account_id, name, arn;
+
+-- name: r34_window_groups_frame
+select name, account_id, length(name) as len,
+  string_agg(name, ',') over (partition by account_id order by length(name), name groups between 1 preceding and current row) as last_two_groups,
+  max(name) over (partition by account_id order by length(name) groups between unbounded preceding and 1 preceding) as prev_groups_max
+from aws_iam_user
+order by account_id, len, name, arn;
+
+-- name: r34_window_rows_exclude_group
+select event_id, event_name, count(*) over (order by event_time, event_id rows between 2 preceding and 2 following exclude group) as others,
+  first_value(event_name) over (order by event_time, event_id rows between 3 preceding and current row exclude current row) as earlier
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com'
+order by event_time, event_id
+limit 50;
+
+-- name: r34_lateral_ordinality_nested_arrays
+select p.name, p.account_id, s.idx as statement, a.idx as action_no, a.action
+from aws_iam_policy p,
+  jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as s(stmt, idx),
+  lateral jsonb_array_elements_text(s.stmt -> 'Action') with ordinality as a(action, idx)
+where not p.is_aws_managed
+order by p.name, p.account_id, s.idx, a.idx
+limit 200;
+
+-- name: r34_lateral_ordinality_principals
+select r.name, r.account_id, st.n, pr.k, pr.pos
+from aws_iam_role r
+  cross join lateral jsonb_array_elements(r.assume_role_policy_std -> 'Statement') with ordinality as st(s, n)
+  cross join lateral jsonb_object_keys(st.s -> 'Principal') with ordinality as pr(k, pos)
+order by r.name, r.account_id, st.n, pr.pos;
+
+-- name: r34_left_join_lateral_ordinality_resources
+select p.name, p.account_id, r.res, r.ord
+from aws_iam_policy p
+  left join lateral jsonb_array_elements_text(p.policy_std -> 'Statement' -> 0 -> 'Resource') with ordinality as r(res, ord) on true
+where not p.is_aws_managed
+order by p.name, p.account_id, r.ord;
+
+-- name: r34_org_accounts_status_rows
+with accounts as (
+  select id, name, email, status, joined_method, joined_timestamp from aws_organizations_account
+)
+select id as resource,
+  case when status = 'ACTIVE' and joined_method = 'CREATED' then 'ok' when status = 'ACTIVE' then 'info' else 'alarm' end as status,
+  format('%s (%s) joined by %s on %s.', name, email, lower(joined_method), to_char(joined_timestamp, 'YYYY-MM-DD')) as reason
+from accounts
+order by resource;
+
+-- name: r34_org_policy_content_paths
+select id, name, type, jsonb_path_query_array(content, '$.Statement[*].Effect') as effects,
+  jsonb_path_exists(content, '$.Statement[*] ? (@.Effect == "Deny")') as denies,
+  content @? '$.Statement[*].Condition' as conditional
+from aws_organizations_policy
+order by id;
+
+-- name: r34_org_policy_deny_actions_lateral
+select p.id, s.ord, a.action
+from aws_organizations_policy p,
+  jsonb_array_elements(case jsonb_typeof(p.content -> 'Statement') when 'array' then p.content -> 'Statement' else jsonb_build_array(p.content -> 'Statement') end) with ordinality as s(stmt, ord),
+  jsonb_array_elements_text(case jsonb_typeof(s.stmt -> 'Action') when 'array' then s.stmt -> 'Action' when 'string' then jsonb_build_array(s.stmt -> 'Action') else '[]'::jsonb end) as a(action)
+order by p.id, s.ord, a.action;
+
+-- name: r34_org_units_and_parents
+select ou.id, ou.name, ou.parent_id, coalesce(parent.name, r.name, 'unknown') as parent_name, regexp_count(ou.path, '/') as depth
+from aws_organizations_organizational_unit ou
+  left join aws_organizations_organizational_unit parent on parent.id = ou.parent_id
+  left join aws_organizations_root r on r.id = ou.parent_id
+order by ou.id;
+
+-- name: r34_org_root_policy_types
+select r.id, t ->> 'Type' as policy_type, t ->> 'Status' as status, jsonb_typeof(r.policy_types) as kind
+from aws_organizations_root r, jsonb_array_elements(r.policy_types) t
+order by r.id, policy_type;
+
+-- name: r34_accessanalyzer_status_rows
+select a.account_id,
+  case when count(aa.arn) filter (where aa.status = 'ACTIVE') > 0 then 'ok' else 'alarm' end as status,
+  concat_ws(', ', nullif(string_agg(aa.name || ' (' || aa.type || ')', ', ' order by aa.name), ''), 'none active') as analyzers
+from aws_account a left join aws_accessanalyzer_analyzer aa on aa.account_id = a.account_id
+group by a.account_id
+order by a.account_id;
+
+-- name: r34_accessanalyzer_findings_by_type
+select a.name, a.type, a.status, count(f.id) as findings, count(f.id) filter (where f.is_public) as public_findings,
+  jsonb_agg(f.resource order by f.resource) filter (where f.id is not null) as resources
+from aws_accessanalyzer_analyzer a left join aws_accessanalyzer_finding f on f.access_analyzer_arn = a.arn
+group by a.name, a.type, a.status
+order by a.name;
+
+-- name: r34_trail_event_errors_cte_status
+with failures as (
+  select coalesce(username, user_identity ->> 'arn', 'unknown') as who, event_source, count(*) as n
+  from aws_cloudtrail_trail_event
+  where error_code is not null
+  group by 1, 2
+)
+select who, event_source,
+  case when n >= 5 then 'alarm' when n > 1 then 'info' else 'ok' end as status,
+  format('%s failed %s call%s to %s', who, n, case when n = 1 then '' else 's' end, event_source) as reason
+from failures
+order by n desc, who, event_source
+limit 30;
+
+-- name: r34_trail_events_by_hour_to_char
+select to_char(event_time, 'YYYY-MM-DD HH24":00"') as hour, count(*) as events, count(distinct event_source) as services
+from aws_cloudtrail_trail_event
+group by 1
+order by 1
+limit 30;
+
+-- name: r34_trail_event_request_params_paths
+select event_id, event_name, jsonb_path_query_first(request_parameters, '$.roleArn') #>> '{}' as role_arn,
+  request_parameters @? '$.policyDocument' as has_policy_doc
+from aws_cloudtrail_trail_event
+where event_name in ('AssumeRole', 'PutUserPolicy', 'PutRolePolicy', 'CreatePolicy')
+order by event_id
+limit 40;
+
+-- name: r34_trail_event_identity_type_windows
+select user_type, event_name, count(*) as n,
+  rank() over (partition by user_type order by count(*) desc, event_name) as rnk,
+  round(100.0 * count(*) / sum(count(*)) over (partition by user_type), 2) as pct
+from aws_cloudtrail_trail_event
+group by user_type, event_name
+order by user_type nulls first, rnk
+limit 60;
+
+-- name: r34_trail_multi_region_reasons
+select arn, case when is_multi_region_trail and log_file_validation_enabled then 'ok' else 'alarm' end as status,
+  concat(name, ': ', concat_ws(', ', case when not is_multi_region_trail then 'single region' end,
+    case when not log_file_validation_enabled then 'no log validation' end, case when kms_key_id is null then 'no KMS key' end), '.') as reason
+from aws_cloudtrail_trail
+order by arn;
+
+-- name: r34_trail_selectors_jsonb_paths
+select arn, jsonb_path_query_array(event_selectors, '$[*].ReadWriteType') as rw,
+  jsonb_path_exists(event_selectors, '$[*] ? (@.IncludeManagementEvents == true)') as mgmt,
+  coalesce(jsonb_array_length(advanced_event_selectors), 0) as advanced
+from aws_cloudtrail_trail
+order by arn;
+
+-- name: r34_credential_report_cte_chain
+with r as (
+  select user_name, account_id, password_enabled, mfa_active, access_key_1_active, access_key_2_active, password_last_used, user_creation_time
+  from aws_iam_credential_report
+), flags as (
+  select *, (password_enabled and not mfa_active) as console_no_mfa, (access_key_1_active and access_key_2_active) as two_keys from r
+)
+select user_name, account_id,
+  case when console_no_mfa or two_keys then 'alarm' else 'ok' end as status,
+  concat_ws('; ', case when console_no_mfa then 'console without MFA' end, case when two_keys then 'two active keys' end) as reason
+from flags
+order by user_name, account_id;
+
+-- name: r34_credential_report_ages_width_bucket
+select user_name, account_id, width_bucket(date_part('day', now() - user_creation_time), 0, 5000, 5) as age_band,
+  age(now()::date, user_creation_time::date) is not null as has_age
+from aws_iam_credential_report
+order by user_name, account_id;
+
+-- name: r34_access_advisor_service_usage
+select principal_arn, service_namespace, last_authenticated is null as never_used,
+  coalesce(to_char(last_authenticated, 'YYYY-MM'), 'never') as last_month, total_authenticated_entities
+from aws_iam_access_advisor
+order by principal_arn, service_namespace;
+
+-- name: r34_instance_profile_roles_ordinality
+select ip.instance_profile_name, ip.account_id, r.ord, r.role ->> 'RoleName' as role_name
+from aws_iam_instance_profile ip, jsonb_array_elements(ip.roles) with ordinality as r(role, ord)
+order by ip.instance_profile_name, ip.account_id, r.ord;
+
+-- name: r34_virtual_mfa_assignment_status
+select serial_number, account_id, assignment_status, user_name,
+  case when user_name is null then 'unassigned' else 'assigned to ' || user_name end as state
+from aws_iam_virtual_mfa_device
+order by serial_number, account_id;
+
+-- name: r34_jsonpath_methods_type_size
+select name, account_id, jsonb_path_query_first(assume_role_policy_std, '$.Statement.type()') as stmt_type,
+  jsonb_path_query_first(assume_role_policy_std, '$.Statement.size()') as stmt_count
+from aws_iam_role
+order by name, account_id;
+
+-- name: r34_jsonpath_strict_lax_missing
+select name, account_id, jsonb_path_exists(assume_role_policy_std, 'lax $.Statement[*].NotPrincipal') as lax_np,
+  jsonb_path_query_array(assume_role_policy_std, 'lax $.Statement[*].Sid') as sids,
+  jsonb_path_exists(assume_role_policy_std, '$.Statement[*].Condition.*.* ? (@.type() == "array")') as cond_arrays
+from aws_iam_role
+order by name, account_id;
+
+-- name: r34_jsonpath_like_regex_flag_i
+select arn, account_id, jsonb_path_query_array(policy_std, '$.Statement[*].Action[*] ? (@ like_regex "^iam:(create|delete)" flag "i")') as iam_writes
+from aws_iam_policy
+where not is_aws_managed
+order by arn, account_id;
+
+-- name: r34_jsonpath_arithmetic_and_last
+select arn, account_id, jsonb_path_query_first(policy_std, '$.Statement.size()') as stmts,
+  jsonb_path_query_first(policy_std, '$.Statement[last].Effect') as last_effect,
+  jsonb_path_query_array(policy_std, '$.Statement[last - 1].Effect') as before_last
+from aws_iam_policy
+where not is_aws_managed
+order by arn, account_id;
+
+-- name: r34_jsonb_path_match_predicates
+select arn, account_id, jsonb_path_match(policy_std, 'exists($.Statement[*] ? (@.Effect == "Deny"))') as has_deny,
+  jsonb_path_match(policy_std, '$.Statement.size() >= 2') as multi
+from aws_iam_policy
+where not is_aws_managed
+order by arn, account_id;
+
+-- name: r34_jsonb_path_query_srf_with_vars
+select p.arn, p.account_id, x as action
+from aws_iam_policy p, jsonb_path_query(p.policy_std, '$.Statement[*] ? (@.Effect == $eff).Action[*]', '{"eff": "Allow"}') as x
+where not p.is_aws_managed
+order by p.arn, p.account_id, x::text
+limit 100;
+
+-- name: r34_jsonb_minus_index_and_array_keys
+select name, account_id, groups - 0 as without_first, groups - (-1) as without_last, '["a","b","a"]'::jsonb - 'a' as removed_text,
+  '["a","b","c"]'::jsonb - array['a', 'c'] as removed_many
+from aws_iam_user
+where jsonb_array_length(groups) > 0
+order by name, account_id;
+
+-- name: r34_jsonb_delete_path_negative_index
+select name, account_id, groups #- '{-1}' as without_last_group, groups #- '{0,GroupName}' as nested_missing, groups #- '{}' as unchanged
+from aws_iam_user
+where jsonb_array_length(groups) > 0
+order by name, account_id;
+
+-- name: r34_jsonb_concat_scalar_and_array
+select name, account_id, jsonb_build_array(name) || to_jsonb(path) as name_path, to_jsonb(name) || to_jsonb(account_id) as two_scalars,
+  '{}'::jsonb || coalesce(tags, '{}'::jsonb) as same_tags
+from aws_iam_role
+order by name, account_id
+limit 25;
+
+-- name: r34_jsonb_set_and_insert
+select name, account_id, jsonb_set(assume_role_policy, '{Version}', '"2099-01-01"') as new_version,
+  jsonb_insert(jsonb_build_object('a', jsonb_build_array(1, 2)), '{a,1}', to_jsonb(length(name))) as inserted,
+  jsonb_set(jsonb_build_object('x', 1), '{y}', 'null'::jsonb, false) as not_created
+from aws_iam_role
+order by name, account_id
+limit 20;
+
+-- name: r34_to_jsonb_interval_forms
+select to_jsonb(interval '1 year 2 months 3 days') as a, to_jsonb(interval '-5 hours') as b, to_jsonb(interval '90 minutes 5.25 seconds') as c,
+  jsonb_build_object('gap', interval '36 hours') as d, to_jsonb(timestamptz '2024-02-29 23:59:59.5+00') as e, to_jsonb(date '2024-02-29') as f;
+
+-- name: r34_to_jsonb_timestamp_of_events
+select event_id, to_jsonb(event_time) as t, jsonb_build_object('day', event_time::date, 'hour', extract(hour from event_time)) as parts
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 30;
+
+-- name: r34_regexp_split_to_array_and_table_empty
+select name, account_id, regexp_split_to_array(path, '/') as path_parts, array_length(regexp_split_to_array(name, ''), 1) as chars
+from aws_iam_role
+where path <> '/'
+order by name, account_id;
+
+-- name: r34_regexp_split_table_flags
+select x, n
+from regexp_split_to_table('aXbxCxd', 'x', 'i') with ordinality as t(x, n)
+order by n;
+
+-- name: r34_regexp_substr_subexpression
+select arn, account_id, regexp_substr(arn, 'arn:aws:iam::(\d+):(\w+)/', 1, 1, '', 2) as kind,
+  regexp_substr(arn, '(\d)(\d)', 1, 2, '', 1) as second_pair_first_digit, regexp_instr(arn, '/') as first_slash
+from aws_iam_role
+order by arn, account_id
+limit 30;
+
+-- name: r34_regexp_like_flags_and_null
+select name, account_id, regexp_like(name, 'test|demo', 'i') as test_like, regexp_like(null, 'x') as null_like,
+  regexp_count(name, '') as empty_count
+from aws_iam_group
+order by name, account_id;
+
+-- name: r34_to_char_roman_ordinal_sign
+select n, to_char(-n, 'S999') as signed, to_char(n, 'PL999') as plus
+from generate_series(1, 14, 3) as n
+order by n;
+
+-- name: r34_to_char_scientific_and_mi
+select to_char(-12.5, '999.9MI') as mi, to_char(-12.5, '999.9PR') as pr, to_char(0.05, 'FM0.999') as small,
+  to_char(1e6, '9,999,999') as million, to_char(123.456, '999') as rounded, to_char(12345, '99') as overflow;
+
+-- name: r34_round_numeric_vs_double_halves
+select v, round(v::numeric, 0) as num_round, round(v::double precision) as dbl_round, round(v::numeric, 1) as num1, trunc(v::numeric, 1) as t1, ceil(v) as c, floor(v) as f
+from (values (-0.5), (-1.5), (-2.5), (0.25), (-0.25), (-0.05)) as t(v)
+order by v;
+
+-- name: r34_width_bucket_edges_and_reverse
+select v, width_bucket(v, 0, 10, 5) as b, width_bucket(v, 10, 0, 5) as reversed, width_bucket(v::double precision, 0, 10, 3) as dbl,
+  width_bucket(v, array[1, 3, 7]) as by_array
+from (values (-1), (0), (2), (5), (10), (11)) as t(v)
+order by v;
+
+-- name: r34_to_timestamp_text_formats
+select to_timestamp('2024-03-05 14:07:09', 'YYYY-MM-DD HH24:MI:SS') as a, to_timestamp('05/03/2024', 'DD/MM/YYYY') as b,
+  to_date('20240305', 'YYYYMMDD') as c, to_timestamp(1709647629) as d, to_timestamp(-86400) as e;
+
+-- name: r34_date_part_fields_of_events
+select event_id, date_part('dow', event_time) as dow, date_part('isodow', event_time) as isodow, date_part('doy', event_time) as doy,
+  date_part('quarter', event_time) as q, date_part('week', event_time) as wk, extract(isoyear from event_time) as iy, extract(epoch from event_time)::bigint as ep
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 25;
+
+-- name: r34_interval_parts_and_justify
+select iv, date_part('hour', iv) as h, date_part('minute', iv) as m, extract(epoch from iv) as secs, justify_hours(iv) as jh, justify_interval(iv) as ji
+from (values (interval '49 hours 30 minutes'), (interval '-3 days 4 hours'), (interval '1 month -1 hour'), (interval '400 days')) as t(iv)
+order by secs;
+
+-- name: r34_age_month_end_cases
+select a, b, age(a, b) as diff, age(b, a) as back
+from (values (timestamptz '2024-03-31 00:00:00+00', timestamptz '2024-02-29 00:00:00+00'),
+             (timestamptz '2024-01-31 10:00:00+00', timestamptz '2023-12-31 12:00:00+00'),
+             (timestamptz '2025-03-01 00:00:00+00', timestamptz '2024-02-29 00:00:00+00')) as t(a, b)
+order by a;
+
+-- name: r34_overlaps_edge_points
+select (timestamptz '2024-01-01 00:00:00+00', timestamptz '2024-01-02 00:00:00+00') overlaps (timestamptz '2024-01-02 00:00:00+00', timestamptz '2024-01-03 00:00:00+00') as touching,
+  (date '2024-01-05', date '2024-01-05') overlaps (date '2024-01-05', date '2024-01-06') as instant_start,
+  (date '2024-01-05', interval '0 days') overlaps (date '2024-01-01', date '2024-01-10') as instant_inside;
+
+-- name: r34_date_bin_stride_days
+select date_bin('7 days', create_date, timestamptz '2001-01-01 00:00:00+00') as week_bin, count(*) as roles
+from aws_iam_role
+group by 1
+order by 1;
+
+-- name: r34_initcap_translate_overlay
+select name, account_id, initcap(replace(name, '-', ' ')) as titled, translate(name, 'aeiou', '') as no_vowels,
+  overlay(name placing '***' from 2 for 3) as masked, position('a' in name) as first_a, strpos(name, 'e') as first_e
+from aws_iam_role
+order by name, account_id
+limit 30;
+
+-- name: r34_btrim_ltrim_chars_and_repeat
+select name, account_id, btrim('xx' || name || 'yx', 'xy') as trimmed, ltrim(path, '/') as no_lead, rtrim(path, '/') as no_trail,
+  repeat('-', length(name) % 5) as dashes, repeat('ab', -1) as negative_repeat
+from aws_iam_group
+order by name, account_id;
+
+-- name: r34_format_null_and_literals
+select name, account_id, format('%L', permissions_boundary_arn) as lit, format('%I', name) as ident, format('[%s]', null) as null_s,
+  format('%3$s-%1$s', name, path, account_id) as positioned
+from aws_iam_user
+order by name, account_id
+limit 20;
+
+-- name: r34_string_agg_null_separator_and_values
+select account_id, string_agg(permissions_boundary_arn, ',') as boundaries, string_agg(name, null order by name) as squashed, count(permissions_boundary_arn) as with_boundary
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_jsonb_agg_distinct_and_object_agg_nulls
+select account_id, jsonb_agg(distinct path) as paths, jsonb_object_agg(name, permissions_boundary_arn order by name) as boundaries
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_percentile_disc_desc_and_text
+select account_id, percentile_disc(0.5) within group (order by name desc) as median_name_desc,
+  percentile_disc(0) within group (order by create_date) as first_created, percentile_disc(1) within group (order by length(arn)) as max_arn
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_corr_constant_is_null
+select account_id, corr(1, length(name)) as c_const, regr_slope(length(name), 1) as s_const, stddev_samp(1) as sd_const, var_samp(length(name)::float8) filter (where false) as none
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r34_bit_and_or_bool_aggs
+select account_id, bit_and(length(name)) as b_and, bit_or(length(name)) as b_or, bool_and(mfa_enabled) as all_mfa, bool_or(path <> '/') as any_path
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_window_range_interval_over_time
+select event_id, event_time, count(*) over (order by event_time range between interval '5 minutes' preceding and current row) as last_5m
+from aws_cloudtrail_trail_event
+where event_source = 'sts.amazonaws.com'
+order by event_time, event_id
+limit 60;
+
+-- name: r34_window_nth_value_lag_default
+select name, account_id, lag(name, 1, '(first)') over w as prev, nth_value(name, 2) over (w rows between unbounded preceding and unbounded following) as second,
+  cume_dist() over w as cd, percent_rank() over w as pr
+from aws_iam_group
+window w as (partition by account_id order by name, arn)
+order by account_id, name, arn;
+
+-- name: r34_union_mixed_numeric_types
+select 'users' as kind, count(*)::numeric / 3 as v from aws_iam_user
+union all
+select 'roles', count(*) from aws_iam_role
+union all
+select 'half', 0.5
+order by kind;
+
+-- name: r34_union_values_and_tables
+select name, n from (values ('synthetic', 0)) as v(name, n)
+union
+select name, length(name) from aws_iam_group
+order by n desc, name
+limit 8;
+
+-- name: r34_in_list_with_null_not_in
+select name, account_id, length(name) in (1, null) as in_null, length(name) not in (1, null) as not_in_null, length(name) not in (1, 2) as not_in_plain
+from aws_iam_group
+order by name, account_id;
+
+-- name: r34_exists_correlated_policy_actions
+select p.arn, p.account_id
+from aws_iam_policy p
+where not p.is_aws_managed
+  and exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s where s ->> 'Effect' = 'Allow' and s -> 'Action' ?| array['iam:*', '*', 'iam:passrole'])
+  and not exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s where s ? 'Condition')
+order by p.arn, p.account_id;
+
+-- name: r34_thrifty_style_unused_roles_cte
+with last_use as (
+  select arn, account_id, name, role_last_used_date, create_date,
+    coalesce(role_last_used_date, create_date) as last_activity
+  from aws_iam_role
+  where path not like '/aws-service-role/%'
+)
+select arn as resource,
+  case when role_last_used_date is null and create_date < now() - interval '90 days' then 'alarm'
+       when last_activity < now() - interval '90 days' then 'alarm' else 'ok' end as status,
+  name || case when role_last_used_date is null then ' has never been used' else ' last used ' || to_char(role_last_used_date, 'YYYY-MM-DD') end || '.' as reason,
+  account_id
+from last_use
+order by resource, account_id;
+
+-- name: r34_insights_user_dashboard_counts
+select 'Users' as label, count(*) as value, case when count(*) = 0 then 'alert' else 'info' end as type from aws_iam_user
+union all
+select 'No MFA', count(*) filter (where not mfa_enabled), case when count(*) filter (where not mfa_enabled) > 0 then 'alert' else 'ok' end from aws_iam_user
+union all
+select 'Boundaries', count(permissions_boundary_arn), 'info' from aws_iam_user
+order by label;
+
+-- name: r34_insights_policy_std_action_counts
+select p.name, p.account_id, count(distinct a) as actions, count(distinct a) filter (where a like '%*%') as wildcard_actions,
+  round(100.0 * count(distinct a) filter (where a like '%*%') / nullif(count(distinct a), 0), 1) as wildcard_pct
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where not p.is_aws_managed and s ->> 'Effect' = 'Allow'
+group by p.name, p.account_id
+order by wildcard_pct desc nulls last, p.name, p.account_id;
+
+-- name: r34_role_trust_cross_account_cte
+with principals as (
+  select r.arn, r.account_id, r.name, p as principal
+  from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+    jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+  where s ->> 'Effect' = 'Allow'
+), classified as (
+  select *, split_part(principal, ':', 5) as principal_account from principals
+)
+select arn as resource, account_id,
+  case when bool_or(principal = '*') then 'alarm' when bool_or(principal_account <> account_id) then 'info' else 'ok' end as status,
+  string_agg(distinct principal_account, ', ' order by principal_account) filter (where principal_account <> account_id) as other_accounts
+from classified
+group by arn, account_id
+order by resource, account_id;
+
+-- name: r34_user_groups_lateral_nested_ordinality
+select u.name, u.account_id, g.ord, g.grp ->> 'GroupName' as group_name, left(g.grp ->> 'Arn', -1 * length(g.grp ->> 'GroupName')) as arn_prefix
+from aws_iam_user u
+  cross join lateral jsonb_array_elements(u.groups) with ordinality as g(grp, ord)
+order by u.name, u.account_id, g.ord;
+
+-- name: r34_inline_policies_statements_ordinality
+select u.name, u.account_id, ip.n as policy_no, ip.pol ->> 'PolicyName' as policy_name, st.m as statement_no, st.s ->> 'Effect' as effect
+from aws_iam_user u,
+  jsonb_array_elements(u.inline_policies_std) with ordinality as ip(pol, n),
+  jsonb_array_elements(ip.pol -> 'PolicyDocument' -> 'Statement') with ordinality as st(s, m)
+order by u.name, u.account_id, ip.n, st.m;
+
+-- name: r34_condition_keys_jsonb_each_lateral
+select r.name, r.account_id, op.key as operator, ck.key as condition_key, jsonb_array_length(ck.value) as values_count
+from aws_iam_role r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_each(s -> 'Condition') op,
+  jsonb_each(op.value) ck
+order by r.name, r.account_id, operator, condition_key;
+
+-- name: r34_groups_attached_policies_any_all
+select name, account_id, jsonb_array_length(attached_policy_arns) as attached,
+  'arn:aws:iam::aws:policy/AdministratorAccess' = any(array(select jsonb_array_elements_text(attached_policy_arns))) as has_admin,
+  true = all(array(select x like 'arn:aws:iam::aws:%' from jsonb_array_elements_text(attached_policy_arns) x)) as only_aws_managed
+from aws_iam_group
+order by name, account_id;
+
+-- name: r34_password_policy_numeric_report
+select account_id, minimum_password_length, to_char(coalesce(max_password_age, 0), 'FM999') || ' days' as age_text,
+  width_bucket(minimum_password_length, 0, 30, 3) as strength_band, round(minimum_password_length / 14.0 * 100) as pct_of_cis
+from aws_iam_account_password_policy
+order by account_id;
+
+-- name: r34_account_summary_quota_ratios
+select account_id, users, users_quota, round(100.0 * users / users_quota, 3) as users_pct, roles * 100 / roles_quota as roles_pct_int,
+  trunc(100.0 * policies / policies_quota, 1) as policies_pct
+from aws_iam_account_summary
+order by account_id;
+
+-- name: r34_events_per_user_agent_regexp
+select regexp_substr(user_agent, '^[A-Za-z0-9._-]+') as agent, count(*) as n, min(event_time) as first_seen, max(event_time) as last_seen
+from aws_cloudtrail_trail_event
+where user_agent is not null
+group by 1
+order by n desc, agent
+limit 25;
+
+-- name: r34_events_source_ip_split
+select source_ip_address, regexp_count(source_ip_address, '\.') as dots, split_part(source_ip_address, '.', 1) as first_octet,
+  count(*) as events
+from aws_cloudtrail_trail_event
+where source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$'
+group by source_ip_address
+order by events desc, source_ip_address
+limit 30;
+
+-- name: r34_events_daily_window_running
+select day, n, sum(n) over (order by day rows between unbounded preceding and current row) as running,
+  avg(n) over (order by day rows between 2 preceding and current row) as moving_avg,
+  n - lag(n) over (order by day) as change
+from (select date_trunc('day', event_time) as day, count(*) as n from aws_cloudtrail_trail_event group by 1) d
+order by day;
+
+-- name: r34_events_console_logins_status
+select coalesce(user_identity ->> 'arn', 'unknown') as who, event_time,
+  case when response_elements ->> 'ConsoleLogin' = 'Success' then 'ok' else 'alarm' end as status,
+  concat('Console login ', lower(coalesce(response_elements ->> 'ConsoleLogin', 'unknown')), ' from ', source_ip_address,
+    case when additional_event_data ->> 'MFAUsed' = 'No' then ' without MFA' else '' end) as reason
+from aws_cloudtrail_trail_event
+where event_name = 'ConsoleLogin'
+order by event_time, who;
+
+-- name: r34_events_error_rate_having
+select event_source, count(*) as calls, count(error_code) as errors, round(count(error_code)::numeric / count(*), 4) as error_rate
+from aws_cloudtrail_trail_event
+group by event_source
+having count(error_code) > 0
+order by error_rate desc, event_source;
+
+-- name: r34_events_resources_lateral_ordinality
+select e.event_id, r.ord, r.res ->> 'ARN' as arn, r.res ->> 'type' as type
+from aws_cloudtrail_trail_event e, jsonb_array_elements(e.resources) with ordinality as r(res, ord)
+order by e.event_id, r.ord
+limit 60;
+
+-- name: r34_events_hour_of_day_percentile
+select percentile_disc(0.5) within group (order by extract(hour from event_time)) as median_hour,
+  mode() within group (order by event_name) as top_event, count(distinct event_name) as names
+from aws_cloudtrail_trail_event;
+
+-- name: r34_events_exists_assume_then_action
+select distinct a.user_identity ->> 'arn' as assumer
+from aws_cloudtrail_trail_event a
+where a.event_name = 'AssumeRole'
+  and exists (select 1 from aws_cloudtrail_trail_event b where b.event_time > a.event_time and b.access_key_id = a.response_elements -> 'credentials' ->> 'accessKeyId')
+order by 1;
+
+-- name: r34_keys_rotation_to_char_age
+select access_key_id, user_name, to_char(create_date, 'FMDD Mon YYYY') as created, date_part('day', now() - create_date)::int / 30 as months_old,
+  case when now() - create_date > interval '90 days' then 'alarm' else 'ok' end as status
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: r34_server_certificates_expiry
+select name, account_id, expiration, expiration < now() as expired, age(expiration, upload_date) as validity,
+  to_char(expiration, 'YYYY-MM-DD') as expires_on
+from aws_iam_server_certificate
+order by name, account_id;
+
+-- name: r34_oidc_saml_providers_union
+select arn, 'oidc' as kind, create_date from aws_iam_open_id_connect_provider
+union all
+select arn, 'saml', create_date from aws_iam_saml_provider
+order by kind, arn;
+
+-- name: r34_oidc_client_ids_any
+select arn, url, jsonb_array_length(client_id_list) as clients, 'sts.amazonaws.com' = any(array(select jsonb_array_elements_text(client_id_list))) as sts_audience,
+  jsonb_array_length(thumbprint_list) as thumbprints
+from aws_iam_open_id_connect_provider
+order by arn;
+
+-- name: r34_policy_versions_ordinality
+select p.name, p.account_id, v.ord, v.ver ->> 'VersionId' as version_id, (v.ver ->> 'IsDefaultVersion')::bool as is_default
+from aws_iam_policy p, jsonb_array_elements(p.policy_versions) with ordinality as v(ver, ord)
+where not p.is_aws_managed
+order by p.name, p.account_id, v.ord;
+
+-- name: r34_policy_attachment_counts_groups
+select account_id, is_attached, count(*) as policies, sum(attachment_count) as attachments, max(attachment_count) as most, avg(attachment_count) as mean
+from aws_iam_policy
+where not is_aws_managed
+group by account_id, is_attached
+order by account_id, is_attached;
+
+-- name: r34_stddev_variance_text_per_account
+select account_id, stddev(attachment_count) as sd, variance(attachment_count) as var, stddev_pop(attachment_count) as sdp
+from aws_iam_policy
+where not is_aws_managed
+group by account_id
+order by account_id;
+
+-- name: r34_mfa_devices_lateral_enable_dates
+select u.name, u.account_id, m ->> 'SerialNumber' as serial, (m ->> 'EnableDate')::timestamptz as enabled,
+  date_part('year', (m ->> 'EnableDate')::timestamptz) as enabled_year
+from aws_iam_user u, jsonb_array_elements(u.mfa_devices) m
+order by u.name, u.account_id, serial;
+
+-- name: r34_service_specific_credentials
+select user_name, service_name, status, create_date, date_bin('30 days', create_date, timestamptz '2020-01-01 00:00:00+00') as month_bin
+from aws_iam_service_specific_credential
+order by user_name, service_name, service_specific_credential_id;
+
+-- name: r34_format_of_many_types
+select name, account_id, format('%s|%s|%s|%s', create_date, mfa_enabled, groups, attached_policy_arns) as f1,
+  format('%s / %s', length(name) / 3.0, array[path, name]) as f2
+from aws_iam_user
+order by name, account_id
+limit 15;
+
+-- name: r34_concat_of_many_types
+select name, account_id, concat(name, ':', mfa_enabled, ':', create_date, ':', jsonb_array_length(groups) / 4.0, ':', array[1, 2]) as c,
+  name || ' since ' || create_date || ' mfa=' || mfa_enabled as piped
+from aws_iam_user
+order by name, account_id
+limit 15;
+
+-- name: r34_reason_with_ratio_text
+select account_id, count(*) as users,
+  case when count(*) filter (where mfa_enabled) = count(*) then 'ok' else 'alarm' end as status,
+  count(*) filter (where mfa_enabled) || ' of ' || count(*) || ' users (' || round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1) || '%) have MFA; ratio ' || (count(*) filter (where mfa_enabled))::numeric / count(*) as reason
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r34_avg_and_division_text_in_reason
+select account_id, 'avg name length ' || avg(length(name)) || ', per path ' || count(*)::numeric / count(distinct path) as reason
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r34_array_text_with_special_chars
+select name, account_id, array[name, 'a b', 'c,d', '', null, 'e"f']::text as arr_text, array_to_string(array[name, null, 'x'], '-', '*') as joined
+from aws_iam_group
+order by name, account_id;
+
+-- name: r34_interval_arithmetic_text
+select name, account_id, (now() - create_date) > interval '365 days' as old, interval '1 day' * 1.5 as day_and_half, interval '1 hour' * length(name) as hours,
+  (interval '90 days' - interval '1 month')::text as diff, interval '1 month' / 3 as third
+from aws_iam_group
+order by name, account_id;
+
+-- name: r34_to_char_interval_and_dates
+select name, account_id, to_char(create_date, 'Day DD Month YYYY') as long_form, to_char(create_date, 'FMDay, FMDD FMMonth') as fm_form,
+  to_char(create_date, 'IYYY-IW') as iso_week, to_char(create_date, 'Q') as quarter, to_char(interval '26 hours 5 minutes', 'HH24:MI') as hhmi
+from aws_iam_role
+order by name, account_id
+limit 20;
+
+-- name: r34_date_difference_days_integer
+select access_key_id, current_date - create_date::date as days_since, (now()::date - create_date::date) / 30 as months_approx,
+  create_date::date - date '2015-01-01' as since_2015
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: r34_timestamptz_fractional_text
+select event_id, event_time::text as t, date_trunc('minute', event_time)::text as m, (event_time + interval '0.5 seconds')::text as half
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 20;
+
+-- name: r34_string_agg_of_jsonb_values
+select account_id, string_agg(tags::text, ' ; ' order by arn) as tag_texts, string_agg(tags ->> 'Name', ',' order by arn) as names
+from aws_iam_role
+where tags is not null and tags <> '{}'::jsonb
+group by account_id
+order by account_id;
+
+-- name: r34_jsonb_array_elements_numbers_text
+select x, x::text as t, (x #>> '{}')::numeric * 2 as doubled
+from jsonb_array_elements('[1, 1.50, 1e2, -0.0, 12345678901234567890]'::jsonb) x
+order by (x #>> '{}')::numeric;
+
+-- name: r34_numeric_arithmetic_text
+select 1.10 * 3 as a, 10.0 / 4 as b, 7 / 2.0 as c, 1.0 / 7 as d, round(2 / 3.0, 4) as e, 2.5 * 2.5 as f, -0.0 as g, 100::numeric / 1000 as h, 1e3::numeric as i;
+
+-- name: r34_sum_avg_of_numeric_columns
+select account_id, sum(length(name) * 1.5) as s, avg(length(name) * 1.5) as a, max(length(name) / 2.0) as mx, min(length(name)::numeric / 3) as mn
+from aws_iam_group
+group by account_id
+order by account_id;
+
+-- name: r34_coalesce_nullif_greatest_numeric
+select name, account_id, coalesce(max_session_duration / 3600.0, 0) as hours, greatest(max_session_duration, 3600) / 60 as minutes,
+  nullif(max_session_duration, 3600) as not_default, least(max_session_duration::numeric / 7, 1000) as capped
+from aws_iam_role
+order by name, account_id
+limit 30;
+
+-- name: r34_case_numeric_branch_text
+select name, account_id, case when max_session_duration > 3600 then max_session_duration / 3600.0 else 1 end as hours,
+  case when path = '/' then 0.5 else 2 end as weight
+from aws_iam_role
+order by name, account_id
+limit 30;
+
+-- name: r34_jsonb_build_object_of_aggregates
+select account_id, jsonb_build_object('roles', count(*), 'avg_len', round(avg(length(name)), 2), 'first', min(create_date), 'paths', jsonb_agg(distinct path)) as summary
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r34_jsonb_agg_avg_and_text
+select jsonb_agg(a order by account_id) as avgs, jsonb_agg(a order by account_id)::text as avgs_text
+from (select account_id, avg(length(name)) as a from aws_iam_role group by account_id) s;
+
+-- name: r34_row_to_json_and_jsonb_agg_rows
+select account_id, jsonb_agg(jsonb_build_object('n', name, 'd', create_date) order by name, arn) -> 0 as first_group
+from aws_iam_group
+group by account_id
+order by account_id;
