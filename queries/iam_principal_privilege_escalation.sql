@@ -49,6 +49,7 @@ path as (
     -- proven: opened by documents that are all known; one beside a document not loaded holds only if that
     -- document holds no Deny of it, so it is as unknown as the rest
     decision in ('Allowed', 'AllowedIf') and missing is null as proven,
+    decision in ('Allowed', 'AllowedIf') and missing is not null as unless_denied,
     decision = 'Unknown' or (decision in ('Allowed', 'AllowedIf') and missing is not null) as unknown,
     granted_by, missing
   from iam_principal_access
@@ -60,7 +61,11 @@ summary as (
     count(*) filter (where unknown) as unknown_paths,
     string_agg(path_name, ', ' order by path_name) filter (where proven) as all_paths,
     string_agg(distinct granted_by, '; ') filter (where proven) as granted_by,
-    min(missing) filter (where unknown) as missing
+    min(missing) filter (where unknown) as missing,
+    -- paths the loaded documents open, and the documents not loaded that could deny them
+    count(*) filter (where unless_denied) as unless_paths,
+    string_agg(distinct granted_by, '; ') filter (where unless_denied) as granted_unless,
+    min(missing) filter (where unless_denied) as deny_unknown
   from path
   group by principal_arn, account_id
 ),
@@ -89,8 +94,12 @@ select
   end as status,
   case
     when coalesce(s.paths, 0) = 0 and coalesce(s.unknown_paths, 0) > 0 then
-      'The ' || p.principal_type || ' ' || p.name || ' cannot be judged: the answer depends on '
-        || s.missing || case when s.missing like '%(not loaded)%'
+      'The ' || p.principal_type || ' ' || p.name || ' cannot be judged: '
+        || case when s.unless_paths > 0 then 'its loaded policies open ' || s.unless_paths
+            || ' privilege-escalation path(s)' || coalesce(' through ' || s.granted_unless, '') || ', but a Deny in '
+            || s.deny_unknown || ' could close them'
+          else 'the answer depends on ' || s.missing end
+        || case when coalesce(s.deny_unknown, s.missing) like '%(not loaded)%'
           then '; load get-account-authorization-details to evaluate it.' else '.' end
     when coalesce(s.paths, 0) = 0 and t.tables is not null then
       'The ' || p.principal_type || ' ' || p.name || ' has no privilege-escalation path in the loaded data, but only '
