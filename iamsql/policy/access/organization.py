@@ -6,8 +6,9 @@ account, and the management account, as the policy engine's ``Request.scps`` / `
 - A level is the list of policies of that type attached there (``aws_organizations_policy_target``); a policy
   whose content is not loaded (``describe-policy`` missing) or not readable by the engine (malformed, or an SCP or RCP not
   in the form AWS Organizations accepts) is ``None``, so the engine answers ``Unknown`` where it could change the
-  answer. An account whose place in the tree is not loaded gets one level ``[None]`` for the
-  OUs in between.
+  answer. A level with no attachment of the type loaded is ``[None]`` too: AWS keeps at least one policy of each
+  enabled type on every root, OU and account. An account whose place in the tree is not loaded gets one level
+  ``[None]`` for the OUs in between.
 - A policy type counts only when the organization uses it: the root's ``policy_types`` says it is enabled or,
   without the root, attachments of that type are loaded. Otherwise the account has no levels of that type, which
   is how the engine is asked about an account outside any organization (today's answers).
@@ -156,7 +157,9 @@ def _levels(levels: list, kind: str, root_types, used: set, attached: dict, pars
         if level is None:  # a level we cannot place: its policies are not known
             result.append([None])
             continue
-        result.append([parsed.get(p) for p in attached.get((kind, level), [])])
+        # every root, OU and account holds at least one SCP (DetachPolicy refuses the last) and RCPFullAWSAccess, which
+        # cannot be detached: a level with none loaded has attachments that are not loaded, not none
+        result.append([parsed.get(p) for p in attached.get((kind, level), [])] or [None])
     return result
 
 
