@@ -9,7 +9,9 @@ description: >-
   no statement names. Groups, permissions boundaries, SCPs and Deny statements count as IAM counts them. An Allow
   that holds only under a condition the engine cannot decide (aws:SourceVpce, kms:ViaService...) passes, with the
   condition keys in the reason; one limited to the identity's own account (aws:ResourceAccount) does not. An
-  identity whose answer depends on a policy that is not loaded is skipped, never passed.
+  identity whose answer depends on a policy that is not loaded is skipped, never passed, and so is one whose loaded
+  policies allow a bulk read beside a document that is not loaded (a Deny in it could take the read away); each
+  identity is judged on its own, in an account whose managed policies are loaded in part too.
 severity: high
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -20,12 +22,14 @@ remediation: >-
   Analyzer policy generation show them), or add a condition such as aws:SourceVpce that keeps the reads inside the
   workload's network.
 tables: [iam_principal, iam_principal_access]
-requires: [aws_iam_policy]
+requires: []
 */
 with answer as (
   select principal_arn, account_id, question, title, decision, granted_by, missing, conditions,
-    decision = 'Allowed' or (decision = 'AllowedIf' and conditions is null) as open,
-    decision = 'AllowedIf' and conditions is not null as conditional
+    missing is null and (decision = 'Allowed' or (decision = 'AllowedIf' and conditions is null)) as open,
+    missing is null and decision = 'AllowedIf' and conditions is not null as conditional,
+    -- an allow beside a document not loaded holds only if that document holds no Deny of it
+    decision = 'Unknown' or (decision in ('Allowed', 'AllowedIf') and missing is not null) as unknown
   from iam_principal_access
   where question like 'data_read:%' or question = 'kms_decrypt_any_key'
 ), condition_key as (
@@ -42,8 +46,8 @@ with answer as (
     string_agg(title || coalesce(' through ' || granted_by, ''), '; ' order by question) filter (where open) as reads,
     string_agg(title, '; ' order by question) filter (where open) as read_actions,
     string_agg(title, '; ' order by question) filter (where conditional) as conditional_reads,
-    bool_or(decision = 'Unknown') as unknown,
-    min(missing) filter (where decision = 'Unknown') as missing
+    bool_or(unknown) as unknown,
+    min(missing) filter (where unknown) as missing
   from answer
   group by principal_arn, account_id
 )

@@ -102,9 +102,11 @@ from iamsql.store import db, lake
 DATA = Path(__file__).parent / "data" / "hand_built_accounts"
 ADMIN = "nhi_admin_privileges"
 ESCALATION = "iam_principal_privilege_escalation"
+EXFILTRATION = "nhi_data_exfiltration"
 CONTROLS = [
     ADMIN,
     ESCALATION,
+    EXFILTRATION,
     "iam_role_trust_no_wildcard_principal",
     "iam_role_cross_account_trust_has_external_id",
     "iam_role_oidc_trust_has_sub_condition",
@@ -355,6 +357,22 @@ VERDICTS = [
     (ESCALATION, arn(69, "user", "runs-bare"), "alarm", "EXECUTION: the role trusts Lambda, no profile needed"),
     (ESCALATION, arn(69, "user", "creates-profile"), "alarm", "PROFILE: it makes the profile the role needs"),
     (ESCALATION, arn(69, "user", "runs-any-role", 2), "alarm", "PROFILE: the roles' profiles are not loaded"),
+    # a --filter User output: the account's policy table is partial, each user is judged by what it holds
+    (ADMIN, arn(70, "user", "inline-admin"), "alarm", "EVAL: its inline Allow * is all it holds"),
+    (ESCALATION, arn(70, "user", "inline-admin"), "alarm", "EVAL: its inline Allow * is all it holds"),
+    (ADMIN, arn(70, "user", "reader"), "skip", "EVAL: no power, but a role not loaded may be one it assumes"),
+    (ESCALATION, arn(70, "user", "reader"), "skip", "EVAL: no path, but roles and policies are loaded in part"),
+    (ADMIN, arn(70, "user", "reader", 2), "ok", "EVAL: one bucket's objects, every document and role known"),
+    (ESCALATION, arn(70, "user", "reader", 2), "skip", "EVAL: no path, but policies are loaded in part"),
+    (EXFILTRATION, arn(70, "user", "reader"), "ok", "EVAL: one bucket's objects, every document known"),
+    (EXFILTRATION, arn(70, "user", "inline-admin"), "alarm", "EVAL: its inline Allow * is all it holds"),
+    (EXFILTRATION, arn(70, "user", "admin-and-guardrail"), "skip", "EVAL: team-guardrail, not loaded, may deny"),
+    (ADMIN, arn(70, "user", "aws-admin"), "skip", "AdministratorAccess is not loaded: never ok"),
+    (ESCALATION, arn(70, "user", "aws-admin"), "skip", "AdministratorAccess is not loaded: never ok"),
+    (ADMIN, arn(70, "user", "admin-and-guardrail"), "skip", "EVAL: team-guardrail, not loaded, may deny"),
+    (ESCALATION, arn(70, "user", "admin-and-guardrail"), "skip", "EVAL: team-guardrail, not loaded, may deny"),
+    (ADMIN, arn(70, "user", "admin-in-group"), "skip", "GROUPS+EVAL: its group, not loaded, may deny"),
+    (ESCALATION, arn(70, "user", "admin-in-group"), "skip", "GROUPS+EVAL: its group, not loaded, may deny"),
 ]
 
 
@@ -944,3 +962,28 @@ def test_ec2_takes_a_role_only_through_an_instance_profile(loaded, name, sub, ex
     may make the profile, and that path names both steps. Where the roles' instance profiles are not loaded (the
     second account: roles from list-roles), the path stays open on any role, as before."""
     assert escalation_paths(loaded[0], arn(69, "user", name, sub)) == expected
+
+
+@pytest.mark.parametrize("control", [ADMIN, ESCALATION])
+@pytest.mark.parametrize("name, unknown", [
+    ("aws-admin", "AdministratorAccess (not loaded)"),
+    ("admin-and-guardrail", "team-guardrail (not loaded)"),
+    ("admin-in-group", "the policies of group operators (not loaded)"),
+])
+def test_a_filter_user_output_skips_a_principal_naming_what_is_unknown(loaded, control, name, unknown):
+    """EVAL: an explicit Deny in any policy wins, so an Allow of the documents that are known is proven only when
+    no document that is not loaded (a managed policy the output leaves out, a group's policies) could deny it; the
+    principal is skipped, naming that document, never passed. The account's policy table is partial (the output
+    proves --filter User), yet each principal is judged, not the account skipped. The engine holds no AWS managed
+    policy's document of its own: AdministratorAccess is known only where an output lists it."""
+    path = loaded[0]
+    con = db.connect(path)
+    try:
+        partial = con.execute(
+            "select count(*) from iamsql_partial where account_id = ? and table_name = 'aws_iam_policy'",
+            [account(70)]).fetchone()[0]
+    finally:
+        con.close()
+    assert partial == 1
+    row = loaded[1][(control, arn(70, "user", name))]
+    assert row["status"] == "skip" and unknown in row["reason"], row["reason"]

@@ -472,6 +472,29 @@ def test_a_policy_without_content_is_unknown(tmp_path):
     con.close()
 
 
+def test_a_level_whose_scps_are_not_loaded_is_unknown_not_empty(tmp_path):
+    """Every root, OU and account holds at least one SCP (Organizations API Reference, DetachPolicy: "Every root, OU,
+    and account must have at least one SCP attached"): without FullAWSAccess's list-targets-for-policy, the Workloads
+    OU and the member account show no SCP because their attachments are not loaded. Each such level is unknown, so
+    the member's answers that an SCP there could deny are Unknown and the controls skip; an empty level denied
+    everything, and the workload role that may read every object passed. The management account is not limited."""
+    shutil.copytree(DATA, tmp_path / "organizations")
+    (tmp_path / "organizations" / "list-targets-for-policy" / "p-FullAWSAccess.json").unlink()
+    for account in (MANAGEMENT, DEV):
+        (tmp_path / account).mkdir()
+        (tmp_path / account / "gaad.json").write_text(json.dumps(gaad(account)))
+    con = db.connect(str(tmp_path / "unlisted.duckdb"))
+    load_paths(con, [tmp_path])
+    scps = guardrails(con)[DEV].scps
+    assert [level.count(None) for level in scps] == [0, 1, 1] and len(scps[0]) == 1  # root: DenyIAM only
+    rows = controls.results(con, controls.run_checks(con, controls=["nhi_data_exfiltration"]))
+    con.close()
+    found = {(r["account_id"], r["resource"].rsplit("/", 1)[-1]): r for r in rows}
+    member = found[(DEV, "ci-deployer")]
+    assert member["status"] == "skip", member["reason"]
+    assert found[(MANAGEMENT, "ci-deployer")]["status"] == "alarm"
+
+
 def test_a_policy_content_with_a_byte_order_mark_is_read(tmp_path):
     shutil.copytree(DATA, tmp_path / "organizations")
     path = tmp_path / "organizations" / "describe-policy-denyiam.json"

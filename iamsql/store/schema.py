@@ -1082,10 +1082,10 @@ NOT_LOADED: dict[str, dict[str, str]] = {
 
 # Not Steampipe's: TEMP views over the bookkeeping tables that every connection opened for controls gets
 # (``store.db.create_account_view``): each loaded account with its partition and snapshot time, the members of
-# the loaded organizations, their organization trails and organization analyzers, and the keys whose rows a table
-# lists whole (``iamsql_listed``).
+# the loaded organizations, their organization trails and organization analyzers, the keys whose rows a table
+# lists whole (``iamsql_listed``); and the tables loaded in part only (``iamsql_partial``, a view of the database).
 ACCOUNT_VIEWS = ("iamsql_account", "iamsql_organization_member", "iamsql_organization_trail",
-                 "iamsql_organization_analyzer", "iamsql_listed")
+                 "iamsql_organization_analyzer", "iamsql_listed", "iamsql_partial")
 
 # ``iamsql_organization_trail`` (DuckDB's view and the lake's): the home-region rows of organization trails in the
 # account that manages each, over ``aws_cloudtrail_trail``.

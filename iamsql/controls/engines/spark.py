@@ -653,6 +653,8 @@ def _shadow(spark, account: Account, views: dict[str, exp.Expr | Exception]) -> 
     # organization members, trails and analyzers of every account, as in DuckDB (create_account_view): not shadowed
     shadows |= organization_views("iamsql_lake_")
     shadows["iamsql_listed"] = f"select account_id, table_name, key from iamsql_lake_iamsql_listed where account_id = {quoted}"
+    shadows["iamsql_partial"] = ("select account_id, table_name, partial as reason, whole from iamsql_lake_iamsql_coverage "
+                                 f"where account_id = {quoted} and partial is not null")
     shadows_of_tables = set(shadows)
     shadows |= {name: render(tree, account.as_of) for name, tree in views.items() if not isinstance(tree, Exception)}
     for name, sql in shadows.items():  # helper views come in dependency order (see views.needed_views)
