@@ -99,6 +99,12 @@ def organization_views(prefix: str = "") -> dict[str, str]:
     }
 
 
+def partial_view(prefix: str = "") -> str:
+    """``iamsql_partial`` (each account's tables its latest snapshots load in part, and why) over the lake's
+    ``iamsql_coverage`` named ``prefix`` + ``iamsql_coverage``."""
+    return f"select account_id, table_name, partial as reason, whole from {prefix}iamsql_coverage where partial is not null"
+
+
 def select_sql(table: str) -> str:
     """The DuckDB select that exports one Steampipe table: JSON columns as text, plus ``event_date`` for events."""
     items = [f'"{name}"::varchar as "{name}"' if sqltype == "JSON" else f'"{name}"' for name, sqltype in columns(table)]

@@ -16404,3 +16404,10 @@ select account_id, jsonb_agg(jsonb_build_object('n', name, 'd', create_date) ord
 from aws_iam_group
 group by account_id
 order by account_id;
+
+-- name: r34_delegated_administrators_and_their_services
+select a.id, a.name, a.status, s.service_principal, date_part('day', now() - a.delegation_enabled_date) as days
+from aws_organizations_delegated_administrator a
+left join aws_organizations_delegated_services_for_account s on s.delegated_account_id = a.id
+where s.service_principal is null or s.service_principal like 'iam.%'
+order by a.id, s.service_principal;

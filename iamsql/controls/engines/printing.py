@@ -21,7 +21,7 @@ from iamsql.controls.engines.spark import to_spark
 from iamsql.controls.views import needed_views, views_read_by
 from iamsql.errors import ControlError, IamsqlError, first_line
 from iamsql.sql import dialect, engine_dialects
-from iamsql.store.lake import organization_views
+from iamsql.store.lake import organization_views, partial_view
 
 PRINT_DIALECTS = ("duckdb", "spark", "trino", "athena")
 
@@ -48,9 +48,9 @@ def translate(sql: str, engine: str) -> str:
 
 def statements(engine: str, control_ids: list[str] | None = None, queries_dir: Path | None = None,
                params: dict | None = None, extra_controls: list | None = None) -> list[Statement]:
-    """The organization views over the lake's tables (``organization_views``) and the helper views the selected
-    controls read (in dependency order), then the controls (with ``extra_controls``, such as Sigma rules, among
-    them)."""
+    """The organization views and ``iamsql_partial`` over the lake's tables (``organization_views``,
+    ``partial_view``) and the helper views the selected controls read (in dependency order), then the controls
+    (with ``extra_controls``, such as Sigma rules, among them)."""
     if engine not in PRINT_DIALECTS:
         raise IamsqlError(f"unknown dialect {engine!r}; choose one of {', '.join(PRINT_DIALECTS)}")
     selected = select_controls(with_extra(load_controls(queries_dir), extra_controls), ids=control_ids)
@@ -60,7 +60,8 @@ def statements(engine: str, control_ids: list[str] | None = None, queries_dir: P
     views = [(name, view_body(name)) for name in needed_views(selected)]
     controls = [(c.id, render_sql(c, parameters[c.id]), needed_views([c])) for c in selected]
     read = " ".join(sql.lower() for _, sql in views) + " ".join(sql.lower() for _, sql, _ in controls)
-    out = [_statement("view", name, sql, engine) for name, sql in organization_views().items() if name in read]
+    lake_views = {**organization_views(), "iamsql_partial": partial_view()}
+    out = [_statement("view", name, sql, engine) for name, sql in lake_views.items() if name in read]
     untranslated: set[str] = set()
     for name, sql in views:  # dependency order: a view reading one that cannot be translated cannot be either
         out.append(_statement("view", name, sql, engine, [v for v in views_read_by([name]) if v != name], untranslated))

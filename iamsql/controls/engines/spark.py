@@ -52,7 +52,7 @@ from iamsql.sql.engine_dialects import (
     refuse_frames_beyond_rows_and_range,
     without_materialized,
 )
-from iamsql.store.lake import EVENTS, organization_views, read_manifest
+from iamsql.store.lake import EVENTS, organization_views, partial_view, read_manifest
 from iamsql.store.schema import ACCESS_TABLES, TABLES, columns
 
 AS_OF_CALL = "iamsql_as_of"
@@ -653,8 +653,7 @@ def _shadow(spark, account: Account, views: dict[str, exp.Expr | Exception]) -> 
     # organization members, trails and analyzers of every account, as in DuckDB (create_account_view): not shadowed
     shadows |= organization_views("iamsql_lake_")
     shadows["iamsql_listed"] = f"select account_id, table_name, key from iamsql_lake_iamsql_listed where account_id = {quoted}"
-    shadows["iamsql_partial"] = ("select account_id, table_name, partial as reason, whole from iamsql_lake_iamsql_coverage "
-                                 f"where account_id = {quoted} and partial is not null")
+    shadows["iamsql_partial"] = f"{partial_view('iamsql_lake_')} and account_id = {quoted}"
     shadows_of_tables = set(shadows)
     shadows |= {name: render(tree, account.as_of) for name, tree in views.items() if not isinstance(tree, Exception)}
     for name, sql in shadows.items():  # helper views come in dependency order (see views.needed_views)
