@@ -486,13 +486,35 @@ def test_a_level_whose_scps_are_not_loaded_is_unknown_not_empty(tmp_path):
     con = db.connect(str(tmp_path / "unlisted.duckdb"))
     load_paths(con, [tmp_path])
     scps = guardrails(con)[DEV].scps
-    assert [level.count(None) for level in scps] == [0, 1, 1] and len(scps[0]) == 1  # root: DenyIAM only
+    # root: DenyIAM, and FullAWSAccess's place not listed (the root's own listing lists its RCPs only)
+    assert [level.count(None) for level in scps] == [1, 1, 1] and len(scps[0]) == 2
     rows = controls.results(con, controls.run_checks(con, controls=["nhi_data_exfiltration"]))
     con.close()
     found = {(r["account_id"], r["resource"].rsplit("/", 1)[-1]): r for r in rows}
     member = found[(DEV, "ci-deployer")]
     assert member["status"] == "skip", member["reason"]
     assert found[(MANAGEMENT, "ci-deployer")]["status"] == "alarm"
+
+
+def test_a_level_is_whole_only_where_a_listing_proves_it(tmp_path):
+    """Without the SCP type's list-policies, a policy's list-targets-for-policy says where it is attached, not what
+    else is: every SCP level holds an unknown policy beside the loaded ones, except the member account, whose own
+    list-policies-for-target lists its SCPs whole."""
+    shutil.copytree(DATA, tmp_path / "organizations")
+    (tmp_path / "organizations" / "list-policies-scp.json").unlink()
+    listing = json.loads((DATA / "list-policies-scp.json").read_text())
+    listing["Policies"] = [p for p in listing["Policies"] if p["Id"] == "p-FullAWSAccess"]
+    target = tmp_path / "organizations" / "list-policies-for-target"
+    target.mkdir()
+    (target / f"{DEV}.json").write_text(json.dumps({"TargetId": DEV, **listing}))
+    (tmp_path / DEV).mkdir()
+    (tmp_path / DEV / "gaad.json").write_text(json.dumps(gaad(DEV)))
+    con = db.connect(str(tmp_path / "levels.duckdb"))
+    load_paths(con, [tmp_path])
+    scps = guardrails(con)[DEV].scps
+    con.close()
+    assert [level.count(None) for level in scps] == [1, 1, 0]
+    assert [len(level) for level in scps] == [3, 2, 1]  # root: FullAWSAccess, DenyIAM; Workloads: FullAWSAccess
 
 
 def test_a_policy_content_with_a_byte_order_mark_is_read(tmp_path):
@@ -569,6 +591,24 @@ def test_without_the_iam_listing_assume_root_from_a_member_is_unknown(loaded):
     assert guardrails(con)[PROD].delegated_administrators == {}
     answers = {a.principal: a.decision for a in who_can(con, "sts:AssumeRoot", f"arn:aws:iam::{PROD}:root")}
     assert answers[f"arn:aws:iam::{DEV}:role/ci-deployer"] == "Unknown"
+
+
+def test_assume_root_without_any_organization_data_is_unknown_even_for_an_administrator(tmp_path):
+    """AssumeRoot exists only in an organization with centralized root access, for its management account or IAM's
+    delegated administrator: with no Organizations output loaded, a role allowed everything may or may not be either,
+    so its answer is Unknown, not the Allowed its unrestricted Allow would give any other action."""
+    from iamsql.policy.access.who import who_can
+
+    (tmp_path / OUTSIDE).mkdir()
+    (tmp_path / OUTSIDE / "gaad.json").write_text(json.dumps(gaad(OUTSIDE)))
+    con = db.connect(str(tmp_path / "alone.duckdb"))
+    load_paths(con, [tmp_path])
+    assert guardrails(con) == {}
+    answers = {a.principal: a.decision for a in who_can(con, "sts:AssumeRoot", f"arn:aws:iam::{PROD}:root")}
+    assert answers == {f"arn:aws:iam::{OUTSIDE}:role/ci-deployer": "Unknown"}
+    assert {a.principal: a.decision for a in who_can(con, "iam:CreateUser")}[
+        f"arn:aws:iam::{OUTSIDE}:role/ci-deployer"] == "Allowed"
+    con.close()
 
 
 def test_iams_delegated_administrator_may_assume_a_member_accounts_root_user(delegated):

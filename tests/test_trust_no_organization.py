@@ -45,7 +45,8 @@ def statuses(folder: Path, organization: str | None) -> dict[str, str]:
     if organization:
         shutil.copytree(ORGANIZATIONS, folder / "organizations")
         if organization == "no-rcp":  # the attachment of OrgOnlyAssumeRole to the root
-            (folder / "organizations" / "list-policies-for-target.json").unlink()
+            (folder / "organizations" / "list-policies-for-target.json").unlink()  # OrgOnlyAssumeRole attached nowhere
+            (folder / "organizations" / "list-targets-for-policy" / "p-rcporgonly.json").write_text('{"Targets": []}')
     con = db.connect(str(folder / "iam.duckdb"))
     try:
         load_paths(con, [folder])

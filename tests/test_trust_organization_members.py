@@ -72,7 +72,8 @@ def trust_rows(folder: Path, with_organization: bool, prod_placed: bool = True) 
         "UserDetailList": [user_bob()], "GroupDetailList": [], "Policies": [], "RoleDetailList": []}))
     if with_organization:
         shutil.copytree(ORGANIZATIONS, folder / "organizations")
-        (folder / "organizations" / "list-policies-for-target.json").unlink()  # OrgOnlyAssumeRole's attachment
+        (folder / "organizations" / "list-policies-for-target.json").unlink()  # OrgOnlyAssumeRole attached nowhere
+        (folder / "organizations" / "list-targets-for-policy" / "p-rcporgonly.json").write_text('{"Targets": []}')
         if not prod_placed:
             (folder / "organizations" / "list-children" / f"{PROD_OU}.json").unlink()
     con = db.connect(str(folder / "iam.duckdb"))

@@ -149,6 +149,10 @@ _ROOT_TASK_POLICY = re.compile(r"arn:aws(?:-[a-z]+)*:iam::aws:policy/root-task/[
 # for IAM" (AWS STS API Reference, AssumeRoot), the account registered for this service principal (IAM User Guide,
 # "Centrally manage root access for member accounts").
 IAM_SERVICE_PRINCIPAL = "iam.amazonaws.com"
+# Calls whose answer depends on the organization, not only on the caller's policies: AssumeRoot "only exists" in an
+# organization with centralized root access, for its management account or IAM's delegated administrator (IAM User
+# Guide, "Centrally manage root access for member accounts"), so an unrestricted Allow settles nothing without it.
+ORGANIZATION_DECIDED = frozenset({"sts:assumeroot"})
 # What an AssumeRoot answer depends on when the evaluation cannot tell: whether the caller's account is the delegated
 # administrator for IAM, and whether the member account's RCPs apply to the call (AWS lists STS among the services
 # RCPs support but documents nothing about AssumeRoot, whose resource is a root user rather than a role).

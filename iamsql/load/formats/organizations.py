@@ -289,6 +289,9 @@ def parse_list_policies(doc: dict, path: Path) -> Parsed:
     summaries = doc["Policies"]
     if target:  # list-policies-for-target: what is attached to one root, OU or account
         parsed = Parsed("organizations:list-policies-for-target", listed_for={TARGET: {target}})
+        # the CLI lists one --filter type at a time and the output does not name it: the types of the policies it
+        # lists are those it lists whole for the target
+        parsed.extra["policy_types"] = sorted({s.get("Type") for s in summaries if s.get("Type") in POLICY_TYPES})
         for s in summaries:
             parsed.fragments.append(policy_fragment(s))
             parsed.fragments.append(target_fragment(s.get("Id"), target, arn_account(s.get("Arn")), policy_fields(s)))

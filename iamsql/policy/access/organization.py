@@ -13,9 +13,10 @@ account, and the management account, as the policy engine's ``Request.scps`` / `
   of a type that counts is ``[None]``: AWS keeps at least one SCP and RCPFullAWSAccess on every root, OU and
   account, so an SCP listing alone leaves the RCPs unknown, never none. A type listed with no policy at all (an
   empty ``list-policies``) is not in force. With no policy data and no root, the account has no levels, which is how
-  the engine is asked about an account outside any organization (today's answers). While the attachments are
-  loaded in part (a ``list-targets-for-policy`` or ``list-policies-for-target`` page whose next page is missing),
-  every level also holds an unknown policy.
+  the engine is asked about an account outside any organization (today's answers). A level is whole only where a
+  listing proves it (``_whole_levels``): its own ``list-policies-for-target``, or ``list-policies`` of the type
+  with ``list-targets-for-policy`` of each of its policies; any other level also holds an unknown policy, as every
+  level does while a page of those listings is missing.
 - Accounts whose organization data is not loaded get no guardrails: their answers ignore SCPs and RCPs.
 - The organization's delegated administrators of a service (``Request.delegated_administrators``) are known where
   ``list-delegated-administrators --service-principal`` of that service is loaded: the accounts of the latest such
@@ -157,13 +158,14 @@ def _enabled(policy_types, kind: str) -> bool | None:
 
 
 def _levels(levels: list, kind: str, root_types, known: set, none: set, attached: dict, parsed: dict,
-            cut: bool) -> list:
+            whole: set) -> list:
     """The engine's levels of one policy type for a path of level ids (None: a level that cannot be placed, ""
     skipped); none when the organization does not use the type. ``known``: the policy types whose policies or
     attachments are loaded; ``none``: those listed with no policy (not in force, unless the root says enabled). A
     level without a loaded policy of the type is ``[None]``: while a type is enabled AWS keeps at least one SCP
     (FullAWSAccess by default) and RCPFullAWSAccess on every root, OU and account, so its policies there are not
-    loaded, never none. ``cut``: the attachments are loaded in part, so every level may hold a policy not loaded."""
+    loaded, never none. ``whole``: the (type, level) pairs whose attachments a listing proves whole, ``(type, None)``
+    for every level (``_whole_levels``); every other level may hold a policy not loaded, so it also holds ``None``."""
     enabled = _enabled(root_types, kind)
     if enabled is False or (enabled is None and (kind in none or not known)):
         return []
@@ -172,8 +174,38 @@ def _levels(levels: list, kind: str, root_types, known: set, none: set, attached
         if level == "":
             continue
         policies = [parsed.get(p) for p in attached.get((kind, level), [])]
-        result.append(policies + [None] if cut or not policies else policies)
+        proven = (kind, level) in whole or (kind, None) in whole
+        result.append(policies if policies and proven else policies + [None])
     return result
+
+
+# The types each loaded list-policies-for-target output lists whole for its target (``policy_types`` of its sources
+# entry: those of the policies it lists), in the snapshots that hold each account's latest policy targets.
+TARGET_LISTINGS_SQL = """
+    select distinct src.value -> '$.listed.aws_organizations_policy_target' ->> 0, kind.value ->> '$'
+    from iamsql_latest l join iamsql_snapshot s using (snapshot_id, account_id), json_each(s.sources) src,
+         json_each(src.value -> '$.policy_types') kind
+    where l.table_name = 'aws_organizations_policy_target'
+      and src.value ->> '$.format' like '%organizations:list-policies-for-target'
+"""
+
+
+def _whole_levels(con: duckdb.DuckDBPyConnection, listed: set, policies: list) -> set:
+    """The (policy type, root/OU/account id) pairs whose attachments the loaded listings prove whole: a level by its
+    own ``list-policies-for-target`` of the type; every level of a type once ``list-policies`` lists the type whole
+    and ``list-targets-for-policy`` of each of its policies is loaded (``(type, None)``). None while a page of either
+    listing is missing. A level seen only in a policy's targets (``describe-policy`` plus ``list-targets-for-policy``)
+    may hold other policies of the type: not whole."""
+    if _rows(con, "select 1 from iamsql_partial where table_name = 'aws_organizations_policy_target'"):
+        return set()
+    keys = {key for (key,) in _rows(
+        con, "select distinct key from iamsql_listed where table_name = 'aws_organizations_policy_target'")}
+    of_type: dict[str, set[str]] = {kind: set() for kind in listed & {SCP, RCP}}
+    for policy_id, kind, _ in policies:
+        if policy_id and kind in of_type:
+            of_type[kind].add(policy_id)
+    whole = {(kind, None) for kind, ids in of_type.items() if ids <= keys}
+    return whole | {(kind, target) for target, kind in _rows(con, TARGET_LISTINGS_SQL) if target in keys}
 
 
 # Each account's latest list-delegated-administrators asked for a service principal, and the accounts it lists (rows
@@ -258,9 +290,7 @@ def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
     known = {kind for kind, _ in attached} | listed
     # a type listed with no policy at all is not in force: AWS keeps one of its policies on every level while it is
     none = listed - {kind for _, kind, _ in policies}
-    # a list-targets-for-policy or list-policies-for-target page whose next page is not loaded: any level may hold
-    # an attachment of it
-    cut = bool(_rows(con, "select 1 from iamsql_partial where table_name = 'aws_organizations_policy_target'"))
+    whole = _whole_levels(con, listed, policies)
 
     members_of: dict[str | None, set[str]] = {}
     for account, org in org_of.items():
@@ -290,8 +320,8 @@ def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
     for account, (org, levels, root, path) in placed.items():
         root_types = roots.get(root, (None, None))[1] if root else None
         found[account] = Guardrails(
-            account, org, management.get(org), _levels(levels, SCP, root_types, known, none, attached, parsed, cut),
-            _levels(levels, RCP, root_types, known, none, attached, parsed, cut), path,
+            account, org, management.get(org), _levels(levels, SCP, root_types, known, none, attached, parsed, whole),
+            _levels(levels, RCP, root_types, known, none, attached, parsed, whole), path,
             frozenset(members_of.get(org, ())),
             paths_of.get(org, {}), delegated.get(org, {}))
     return found

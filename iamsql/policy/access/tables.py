@@ -42,7 +42,14 @@ from iamsql.policy.access.questions import (
 )
 from iamsql.policy.conditions import normalize_context, principal_key, session_key, steps_conditions
 from iamsql.policy.document import Statement
-from iamsql.policy.evaluation import PASS_ROLE, default_context, describe_principal, known_absent, reads_key_policy
+from iamsql.policy.evaluation import (
+    ORGANIZATION_DECIDED,
+    PASS_ROLE,
+    default_context,
+    describe_principal,
+    known_absent,
+    reads_key_policy,
+)
 from iamsql.policy.variables import parse_template
 
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
@@ -230,7 +237,7 @@ class Asker:
         reach, allows = principal.reach(action)
         if not allows:
             return NOTHING_ALLOWS  # what the engine answers when no identity statement applies, without asking it
-        if principal.unrestricted_grant is not None and not self._guarded:
+        if principal.unrestricted_grant is not None and not self._guarded and action.lower() not in ORGANIZATION_DECIDED:
             return _allowed_by(*principal.unrestricted_grant)  # what the engine answers for an unrestricted Allow
         personal = resource == principal.arn or principal.personal
         # answers that may depend on who asks are kept per principal (stand-ins share an ARN, not their
