@@ -591,6 +591,8 @@ def test_without_the_iam_listing_assume_root_from_a_member_is_unknown(loaded):
     assert guardrails(con)[PROD].delegated_administrators == {}
     answers = {a.principal: a.decision for a in who_can(con, "sts:AssumeRoot", f"arn:aws:iam::{PROD}:root")}
     assert answers[f"arn:aws:iam::{DEV}:role/ci-deployer"] == "Unknown"
+    # an account the loaded organization does not list is neither its management account nor a delegated administrator
+    assert f"arn:aws:iam::{OUTSIDE}:role/ci-deployer" not in answers
 
 
 def test_assume_root_without_any_organization_data_is_unknown_even_for_an_administrator(tmp_path):

@@ -18,6 +18,7 @@ from iamsql.policy.catalog import probe_resources
 from iamsql.policy.conditions import steps_conditions
 from iamsql.policy.evaluation import (
     KEY_POLICY_NOT_GIVEN,
+    ORGANIZATION_DECIDED,
     OWN_POLICIES_ACROSS_ACCOUNTS,
     reads_key_policy,
     reads_trust_policy,
@@ -314,6 +315,11 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
             # a resource of another account, whose resource-based policy who-can does not read: without one the
             # engine allows no cross-account request (the trusts of the STS calls on a role are read, above), but
             # for the calls the caller's own policies decide (sts:AssumeRoot on a member account's root user)
+            continue
+        if (resource and action.lower() in ORGANIZATION_DECIDED and rails.get(account.account_id) is None
+                and (owner := rails.get(_arn_account(resource) or "")) is not None and owner.lists_not(account.account_id)):
+            # AssumeRoot on a member's root user is called from its organization's management account or IAM's delegated
+            # administrator, a member account: an account the loaded organization does not list is neither
             continue
         role = account.role(target) if trust_call else None
         if role is not None:
