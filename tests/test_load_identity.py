@@ -363,3 +363,27 @@ def test_one_accounts_assignments_of_one_permission_set_are_part_of_the_table(tm
     assert con.execute("select count(*) from iamsql_latest where table_name = 'aws_ssoadmin_account_assignment'"
                        ).fetchone() == (0,)
     con.close()
+
+
+@pytest.mark.parametrize("name, says", [
+    ("get-context-keys-for-principal-policy_1.json", "condition keys policies name"),
+    ("get-context-keys-for-custom-policy_1.json", "condition keys policies name"),
+    ("list-policies-granting-service-access_1.json", "without their documents"),
+    ("simulate-principal-policy_1.json", "policy simulator answers"),
+    ("simulate-custom-policy_2.json", "policy simulator answers"),
+    ("get-service-last-accessed-details-with-entities_1.json", "entities that used one service"),
+])
+def test_identity_outputs_no_table_holds_are_skipped_saying_what_they_are(public_data, tmp_path, name, says):
+    """The AWS CLI's documented examples of IAM outputs that no Steampipe table holds were "not a recognised AWS IAM
+    or CloudTrail output": in a folder they are skipped saying what they are; named, the error says it."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / name).write_bytes((public_data / "aws_cli_examples" / "json" / "iam" / name).read_bytes())
+    (tmp_path / "in" / "summary.json").write_text(json.dumps({"SummaryMap": {"Users": 1}}))
+    summary = load_paths(db.connect(tmp_path / "t.duckdb"), [tmp_path / "in"], account_id=ACCOUNT, as_of="2026-01-01")
+    [(path, reason)] = summary.skipped
+    assert Path(path).name == name and says in reason and "not a recognised" not in reason
+    result = subprocess.run([IAMSQL, "load", str(tmp_path / "in" / name), "--account-id", ACCOUNT, "--db",
+                             str(tmp_path / "cli.duckdb")], capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and says in line
