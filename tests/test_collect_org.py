@@ -117,6 +117,7 @@ def test_org_collection_loads_iams_delegated_administrator(aws_session: boto3.Se
     """ListDelegatedAdministrators for IAM from the management account: its evidence file names the service
     principal, its account loads as IAM's delegated administrator, and the engine reads it."""
     from iamsql.collect.run import collect
+    from iamsql.policy import Delegation
     from iamsql.policy.access.organization import guardrails
     from iamsql.store import db
 
@@ -135,7 +136,8 @@ def test_org_collection_loads_iams_delegated_administrator(aws_session: boto3.Se
     assert con.execute("select delegated_account_id, service_principal from "
                        "aws_organizations_delegated_services_for_account").fetchall() == [
         (members["dev"], "iam.amazonaws.com")]
-    assert guardrails(con)[members["web"]].delegated_administrators == {"iam.amazonaws.com": [members["dev"]]}
+    assert guardrails(con)[members["web"]].delegated_administrators == {
+        "iam.amazonaws.com": Delegation.whole([members["dev"]])}
     con.close()
 
 

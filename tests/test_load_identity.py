@@ -333,3 +333,57 @@ def test_one_permission_sets_assignments_cut_after_a_page_are_not_completed_by_a
     assert con.execute("select table_name from iamsql_partial").fetchall() == [("aws_ssoadmin_account_assignment",)]
     assert con.execute("select count(*) from aws_ssoadmin_account_assignment").fetchone() == (2,)
     con.close()
+
+
+def test_one_accounts_assignments_of_one_permission_set_are_part_of_the_table(tmp_path):
+    """ListAccountAssignments takes one --account-id and one --permission-set-arn: its output lists that pair whole
+    (an empty one too) and nothing of the other permission sets and accounts, so the table stays partial, its
+    reason naming the pair; an empty output naming neither proves no pair."""
+    other = "arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-9999000011112222"
+    write(tmp_path / "out", {
+        "assigned.json": {"AccountAssignments": [
+            {"AccountId": ACCOUNT, "PermissionSetArn": PERMISSION_SET, "PrincipalType": "GROUP",
+             "PrincipalId": GROUP_ID}]},
+        "none.json": {"AccountId": "444455556666", "PermissionSetArn": other, "AccountAssignments": []}})
+    con = db.connect(tmp_path / "a.duckdb")
+    load_paths(con, [tmp_path / "out"], account_id=ACCOUNT, as_of="2024-07-01")
+    partial = con.execute("select table_name, reason, whole from iamsql_partial").fetchall()
+    assert partial == [("aws_ssoadmin_account_assignment",
+                        f"out/assigned.json: list-account-assignments lists the assignments of {PERMISSION_SET} in account "
+                        f"{ACCOUNT} only; out/none.json: list-account-assignments lists the assignments of {other} in "
+                        "account 444455556666 only",
+                        sorted([f"{ACCOUNT} {PERMISSION_SET}", f"444455556666 {other}"]))]
+    assert con.execute("select count(*) from aws_ssoadmin_account_assignment").fetchone() == (1,)
+    con.close()
+
+    write(tmp_path / "bare", {"empty.json": {"AccountAssignments": []}})
+    con = db.connect(tmp_path / "b.duckdb")
+    load_paths(con, [tmp_path / "bare"], account_id=ACCOUNT, as_of="2024-07-01")
+    assert con.execute("select * from iamsql_listed").fetchall() == []
+    assert con.execute("select count(*) from iamsql_latest where table_name = 'aws_ssoadmin_account_assignment'"
+                       ).fetchone() == (0,)
+    con.close()
+
+
+@pytest.mark.parametrize("name, says", [
+    ("get-context-keys-for-principal-policy_1.json", "condition keys policies name"),
+    ("get-context-keys-for-custom-policy_1.json", "condition keys policies name"),
+    ("list-policies-granting-service-access_1.json", "without their documents"),
+    ("simulate-principal-policy_1.json", "policy simulator answers"),
+    ("simulate-custom-policy_2.json", "policy simulator answers"),
+    ("get-service-last-accessed-details-with-entities_1.json", "entities that used one service"),
+])
+def test_identity_outputs_no_table_holds_are_skipped_saying_what_they_are(public_data, tmp_path, name, says):
+    """The AWS CLI's documented examples of IAM outputs that no Steampipe table holds were "not a recognised AWS IAM
+    or CloudTrail output": in a folder they are skipped saying what they are; named, the error says it."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / name).write_bytes((public_data / "aws_cli_examples" / "json" / "iam" / name).read_bytes())
+    (tmp_path / "in" / "summary.json").write_text(json.dumps({"SummaryMap": {"Users": 1}}))
+    summary = load_paths(db.connect(tmp_path / "t.duckdb"), [tmp_path / "in"], account_id=ACCOUNT, as_of="2026-01-01")
+    [(path, reason)] = summary.skipped
+    assert Path(path).name == name and says in reason and "not a recognised" not in reason
+    result = subprocess.run([IAMSQL, "load", str(tmp_path / "in" / name), "--account-id", ACCOUNT, "--db",
+                             str(tmp_path / "cli.duckdb")], capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and says in line

@@ -127,3 +127,23 @@ def test_a_refused_contact_is_skipped_not_read_as_no_contact(con, tmp_path):
                                 "recorded error response AccessDeniedException")]
     assert con.execute("select whole from iamsql_partial where table_name = 'aws_account_alternate_contact'"
                        ).fetchall() == [(["BILLING"],)]
+
+
+def test_a_keys_grants_are_skipped_saying_no_table_holds_them(tmp_path):
+    """kms list-grants (the ListGrants answer: Grants with GrantId, GranteePrincipal, Operations...) was "not a
+    recognised output": beside the keys it is skipped saying why, and named alone it is an error saying so."""
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "list-keys.json").write_bytes((KEYS / "list-keys.json").read_bytes())
+    grants = tmp_path / "out" / "list-grants.json"
+    grants.write_text(json.dumps({"Grants": [{
+        "KeyId": "arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "GrantId": "0c237476b39f8bc44e45212e08498fbe3151305030726c0590dd8d3e9f3d6a60", "Name": "",
+        "CreationDate": "2024-01-02T00:00:00+00:00", "GranteePrincipal": "arn:aws:iam::444455556666:role/app",
+        "IssuingAccount": "arn:aws:iam::444455556666:root", "Operations": ["Decrypt"], "Constraints": {}}],
+        "Truncated": False}))
+    con = db.connect(tmp_path / "k.duckdb")
+    summary = load.load_paths(con, [tmp_path / "out"], account_id=ACCOUNT, as_of="2025-03-01")
+    assert [(Path(path).name, "no table holds KMS grants" in why) for path, why in summary.skipped] == [
+        ("list-grants.json", True)]
+    with pytest.raises(InputError, match="no table holds KMS grants"):
+        load.load_paths(db.connect(tmp_path / "g.duckdb"), [grants], account_id=ACCOUNT, as_of="2025-03-01")

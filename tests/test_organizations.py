@@ -15,6 +15,7 @@ import pytest
 from iamsql import controls
 from iamsql.errors import InputError
 from iamsql.load import load_paths
+from iamsql.policy import Delegation
 from iamsql.policy.access.organization import guardrails
 from iamsql.store import db
 from tests.fixtures.gaad import gaad_role
@@ -620,7 +621,11 @@ def test_iams_delegated_administrator_may_assume_a_member_accounts_root_user(del
 
     con, _ = delegated
     rails = guardrails(con)
-    assert rails[PROD].delegated_administrators == {"iam.amazonaws.com": [DEV]}
+    # prod's list-delegated-services-for-account names Security Hub: prod is its administrator, and the whole listing
+    # of every service's administrators names no other account
+    assert rails[PROD].delegated_administrators == {
+        "iam.amazonaws.com": Delegation.whole([DEV]),
+        "securityhub.amazonaws.com": Delegation(frozenset({PROD}), frozenset(), frozenset({DEV, PROD}))}
     answers = {a.principal: a.decision for a in who_can(con, "sts:AssumeRoot", f"arn:aws:iam::{PROD}:root")}
     assert answers[f"arn:aws:iam::{DEV}:role/ci-deployer"] == "Allowed"
     assert answers[f"arn:aws:iam::{MANAGEMENT}:role/ci-deployer"] == "Allowed"
@@ -642,9 +647,9 @@ def test_a_later_empty_iam_listing_leaves_no_delegated_administrator(tmp_path):
     (later / "iam.amazonaws.com.json").write_text(json.dumps({"DelegatedAdministrators": []}))
     con = db.connect(str(tmp_path / "later.duckdb"))
     load_paths(con, [tmp_path / "first"])
-    assert guardrails(con)[PROD].delegated_administrators == {"iam.amazonaws.com": [DEV]}
+    assert guardrails(con)[PROD].delegated_administrators["iam.amazonaws.com"] == Delegation.whole([DEV])
     load_paths(con, [tmp_path / "later"], account_id=MANAGEMENT)
-    assert guardrails(con)[PROD].delegated_administrators == {"iam.amazonaws.com": []}
+    assert guardrails(con)[PROD].delegated_administrators["iam.amazonaws.com"] == Delegation.whole([])
     answers = {a.principal: a.decision for a in who_can(con, "sts:AssumeRoot", f"arn:aws:iam::{PROD}:root")}
     assert answers.get(f"arn:aws:iam::{DEV}:role/ci-deployer", "ImplicitlyDenied") == "ImplicitlyDenied"
     con.close()
@@ -667,3 +672,56 @@ def test_a_database_made_before_the_organizations_tables_still_opens(loaded, tmp
     assert reopened.execute("select count(*) from aws_account").fetchone()[0] == 3
     assert guardrails(reopened) == {}
     reopened.close()
+
+
+def _services(*principals: str) -> dict:
+    return {"DelegatedServices": [{"ServicePrincipal": p, "DelegationEnabledDate": "2024-06-01T00:00:00+00:00"}
+                                  for p in principals]}
+
+
+def _administrators(*accounts: str, more: bool = False) -> dict:
+    listing = json.loads((DELEGATED / "list-delegated-administrators.json").read_text())
+    listing["DelegatedAdministrators"] = [a for a in listing["DelegatedAdministrators"] if a["Id"] in accounts]
+    return {**listing, **({"NextToken": "AAEAAf9page2"} if more else {})}
+
+
+@pytest.mark.parametrize("outputs, expected", [
+    # dev's list-delegated-services-for-account names IAM: dev is IAM's delegated administrator
+    ({f"list-delegated-services-for-account/{DEV}.json": _services("iam.amazonaws.com", "securityhub.amazonaws.com")},
+     "Allowed"),
+    # it names other services only: dev is not
+    ({f"list-delegated-services-for-account/{DEV}.json": _services("securityhub.amazonaws.com")}, "ImplicitlyDenied"),
+    ({f"list-delegated-services-for-account/{DEV}.json": _services()}, "ImplicitlyDenied"),
+    # another account's services say nothing of dev
+    ({f"list-delegated-services-for-account/{PROD}.json": _services("iam.amazonaws.com")}, "Unknown"),
+    # the unfiltered listing names dev: an administrator of some service, IAM's or not
+    ({"list-delegated-administrators.json": _administrators(DEV, PROD)}, "Unknown"),
+    # it leaves dev out: dev administers no service
+    ({"list-delegated-administrators.json": _administrators(PROD)}, "ImplicitlyDenied"),
+    # a page that says more follows proves nothing of the accounts it leaves out
+    ({"list-delegated-administrators.json": _administrators(PROD, more=True)}, "Unknown"),
+    # both: dev is named, and its own output says for which services
+    ({"list-delegated-administrators.json": _administrators(DEV, PROD),
+      f"list-delegated-services-for-account/{DEV}.json": _services("iam.amazonaws.com")}, "Allowed"),
+    ({"list-delegated-administrators.json": _administrators(DEV, PROD),
+      f"list-delegated-services-for-account/{DEV}.json": _services("securityhub.amazonaws.com")}, "ImplicitlyDenied"),
+])
+def test_iams_delegated_administrator_without_the_iam_listing(tmp_path, outputs, expected):
+    """Without list-delegated-administrators --service-principal iam.amazonaws.com, dev's AssumeRoot on prod's root
+    user follows what the other outputs prove: its own list-delegated-services-for-account, and the whole unfiltered
+    listing (every service's administrators) for an account it leaves out."""
+    from iamsql.policy.access.who import who_can
+
+    shutil.copytree(DATA, tmp_path / "load" / "organizations")
+    for account in (MANAGEMENT, DEV, PROD):
+        (tmp_path / "load" / account).mkdir()
+        (tmp_path / "load" / account / "gaad.json").write_text(json.dumps(gaad(account)))
+    for name, output in outputs.items():
+        (tmp_path / "load" / MANAGEMENT / "organizations" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "load" / MANAGEMENT / "organizations" / name).write_text(json.dumps(output))
+    con = db.connect(str(tmp_path / "one.duckdb"))
+    load_paths(con, [tmp_path / "load"])
+    answers = {a.principal: a.decision for a in who_can(con, "sts:AssumeRoot", f"arn:aws:iam::{PROD}:root")}
+    assert answers.get(f"arn:aws:iam::{DEV}:role/ci-deployer", "ImplicitlyDenied") == expected
+    assert answers[f"arn:aws:iam::{MANAGEMENT}:role/ci-deployer"] == "Allowed"
+    con.close()

@@ -41,6 +41,8 @@ IDENTITY_POOLS = Path(__file__).parent / "data" / "identity_pools"
 # Hand-written KMS key and alternate contact outputs (they name no time: loaded as of the date below), see PROVENANCE.
 KMS_KEYS = Path(__file__).parent / "data" / "kms_keys"
 ALTERNATE_CONTACTS = Path(__file__).parent / "data" / "alternate_contacts"
+# Hand-written Secrets Manager outputs, see its README.
+SECRETS = Path(__file__).parent / "data" / "secrets"
 # Steampipe tables that iamsql derives (queries/views) rather than loads.
 DERIVED = list(DERIVED_TABLES)
 PG_TYPES = {
@@ -62,6 +64,7 @@ def duck(public_data, tmp_path_factory):
     load_paths(con, [WORKLOADS])
     load_paths(con, [MONITORING])
     load_paths(con, [CODE_RESOURCES])
+    load_paths(con, [SECRETS])
     load_paths(con, [IDENTITY_POOLS], account_id="444455556666", as_of="2025-03-01T00:00:00Z")
     load_paths(con, [KMS_KEYS, ALTERNATE_CONTACTS], account_id="444455556666", as_of="2025-03-01T00:00:00Z")
     create_views(con)  # aws_account and the other helper views the queries read

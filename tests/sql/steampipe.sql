@@ -16411,3 +16411,21 @@ from aws_organizations_delegated_administrator a
 left join aws_organizations_delegated_services_for_account s on s.delegated_account_id = a.id
 where s.service_principal is null or s.service_principal like 'iam.%'
 order by a.id, s.service_principal;
+
+
+-- name: secrets_rotation_and_resource_policy
+select name, region, coalesce(rotation_enabled, false) as rotates,
+  (rotation_rules ->> 'AutomaticallyAfterDays')::int as rotation_days,
+  date_part('day', now() - coalesce(last_rotated_date, created_date)) > 90 as not_rotated_for_90_days,
+  kms_key_id is null as aws_managed_key, policy_std is not null as has_policy, tags ->> 'team' as team
+from aws_secretsmanager_secret
+order by name;
+
+-- name: secrets_shared_with_other_accounts
+select s.name, s.region, p as principal, a as action
+from aws_secretsmanager_secret s,
+  jsonb_array_elements(s.policy_std -> 'Statement') as st,
+  jsonb_array_elements_text(st -> 'Principal' -> 'AWS') as p,
+  jsonb_array_elements_text(st -> 'Action') as a
+where st ->> 'Effect' = 'Allow' and p <> '*' and split_part(p, ':', 5) <> s.account_id
+order by s.name, p, a;

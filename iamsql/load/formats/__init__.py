@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from iamsql.load.formats import credential_report, iam, identity, kms, monitoring, organizations, trails, workloads
+from iamsql.load.formats import (
+    credential_report,
+    iam,
+    identity,
+    kms,
+    monitoring,
+    organizations,
+    secrets,
+    trails,
+    workloads,
+)
 from iamsql.load.formats.base import Format
 
 
@@ -19,7 +29,7 @@ def _formats() -> list[Format]:
     # Organizations first: its list-policies / describe-policy share the ``Policies`` / ``Policy`` keys with IAM's
     # (as does Lambda's get-policy, whose ``Policy`` is text); then identity: the identity store's list-users /
     # list-groups share ``Users`` / ``Groups`` with IAM's.
-    return [*organizations.FORMATS, *workloads.FORMATS, *identity.FORMATS, *kms.FORMATS, *iam.FORMATS, *credential_report.FORMATS,
+    return [*organizations.FORMATS, *workloads.FORMATS, *identity.FORMATS, *kms.FORMATS, *secrets.FORMATS, *iam.FORMATS, *credential_report.FORMATS,
             *trails.FORMATS, *monitoring.FORMATS]
 
 

@@ -826,6 +826,25 @@ FORMATS: list[Format] = [
                                                   "user has active ones)")),
     Format("iam:list-ssh-public-keys", lambda d: isinstance(d.get("SSHPublicKeys"), list),
            _unplaceable("list-ssh-public-keys", "is not loaded: no table holds SSH public keys")),
+    Format("iam:get-context-keys-for-principal-policy", lambda d: isinstance(d.get("ContextKeyNames"), list),
+           _unplaceable("get-context-keys-for-principal-policy / get-context-keys-for-custom-policy",
+                        "is not loaded: it lists the condition keys policies name, without the policies; the policy "
+                        f"engine reads the documents themselves; {GAAD_INSTEAD}")),
+    Format("iam:list-policies-granting-service-access",
+           lambda d: isinstance(d.get("PoliciesGrantingServiceAccess"), list),
+           _unplaceable("list-policies-granting-service-access",
+                        "is not loaded: it names the policies that grant one user, group or role a service, without "
+                        f"their documents, whose grants the policy engine decides; {GAAD_INSTEAD}")),
+    Format("iam:simulate-principal-policy", lambda d: isinstance(d.get("EvaluationResults"), list),
+           _unplaceable("simulate-principal-policy / simulate-custom-policy",
+                        "is not loaded: it holds IAM's policy simulator answers to the requests asked, which no table "
+                        "holds (Steampipe's aws_iam_policy_simulator asks the simulator at query time); iamsql "
+                        "simulate answers from the loaded policies")),
+    Format("iam:get-service-last-accessed-details-with-entities",
+           lambda d: isinstance(d.get("EntityDetailsList"), list) and "JobStatus" in d,
+           _unplaceable("get-service-last-accessed-details-with-entities",
+                        "is not loaded: it lists the entities that used one service, which aws_iam_access_advisor (each "
+                        "principal's services) does not hold; load get-service-last-accessed-details of each principal")),
     Format("iam:list-attached-policies", lambda d: isinstance(d.get("AttachedPolicies"), list),
            _one_owners_policies),
     Format("iam:list-inline-policy-names", lambda d: isinstance(d.get("PolicyNames"), list),

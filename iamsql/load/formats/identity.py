@@ -196,13 +196,20 @@ def parse_no_permissions_boundary(doc: dict, path: Path) -> Parsed | str:
 def parse_account_assignments(doc: dict, path: Path) -> Parsed:
     """One account's assignments of one permission set (the call's required ``--account-id`` and
     ``--permission-set-arn``, which ``collect`` adds as ``AccountId`` and ``PermissionSetArn``, else its rows'): that
-    pair is ``listed_for``, so its pages are a listing of their own."""
-    parsed = Parsed("sso-admin:list-account-assignments", covers={ASSIGNMENT})
-    pairs = {f"{item.get('AccountId')} {item.get('PermissionSetArn')}" for item in doc["AccountAssignments"]}
+    pair is ``listed_for`` (its pages are a listing of their own), and the table is partial: the other permission
+    sets and accounts are not listed."""
+    pairs = {(item.get("AccountId"), item.get("PermissionSetArn")) for item in doc["AccountAssignments"]}
     if doc.get("AccountId") and doc.get("PermissionSetArn"):
-        pairs = {f"{doc['AccountId']} {doc['PermissionSetArn']}"}
-    if len(pairs) == 1:
-        parsed.listed_for[ASSIGNMENT] = pairs
+        pairs = {(doc["AccountId"], doc["PermissionSetArn"])}
+    parsed = Parsed("sso-admin:list-account-assignments")
+    if len(pairs) == 1 and all(next(iter(pairs))):
+        account, permission_set = next(iter(pairs))
+        parsed.listed_for[ASSIGNMENT] = {f"{account} {permission_set}"}
+        parsed.partial[ASSIGNMENT] = (f"list-account-assignments lists the assignments of {permission_set} in account "
+                                      f"{account} only")
+    else:
+        parsed.partial[ASSIGNMENT] = ("list-account-assignments lists one account's assignments of one permission set, "
+                                      "and this output names neither (add AccountId and PermissionSetArn)")
     for item in doc["AccountAssignments"]:
         arn = item.get("PermissionSetArn")
         key = (item.get("AccountId"), arn, item.get("PrincipalType"), item.get("PrincipalId"))

@@ -199,6 +199,10 @@ def _names_key(doc: dict) -> bool:
 
 
 FORMATS: list[Format] = [
+    Format("kms:list-grants", lambda d: isinstance(d.get("Grants"), list)
+           and all(isinstance(g, dict) and "GrantId" in g for g in d["Grants"]),
+           lambda doc, path: ("kms list-grants output is not loaded: no table holds KMS grants, and the policy engine "
+                              "decides a key's access from its key policy and IAM policies, without grants")),
     Format("kms:list-keys", lambda d: isinstance(d.get("Keys"), list)
            and all(isinstance(k, dict) and "KeyArn" in k and "KeyId" in k for k in d["Keys"]), parse_list_keys),
     Format("kms:describe-key", lambda d: isinstance(d.get("KeyMetadata"), dict) and "Arn" in d["KeyMetadata"],

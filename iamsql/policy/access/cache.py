@@ -143,7 +143,9 @@ class Fingerprints:
             rails.org_path,
             sorted(rails.members),
             sorted(rails.member_paths.items()),
-            sorted(rails.delegated_administrators.items()),
+            sorted((principal, [sorted(known.accounts), sorted(known.not_accounts),
+                                None if known.among is None else sorted(known.among)])
+                   for principal, known in rails.delegated_administrators.items()),
             levels(rails.scps),
             levels(rails.rcps),
         ]

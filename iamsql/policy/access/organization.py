@@ -18,10 +18,14 @@ account, and the management account, as the policy engine's ``Request.scps`` / `
   with ``list-targets-for-policy`` of each of its policies; any other level also holds an unknown policy, as every
   level does while a page of those listings is missing.
 - Accounts whose organization data is not loaded get no guardrails: their answers ignore SCPs and RCPs.
-- The organization's delegated administrators of a service (``Request.delegated_administrators``) are known where
-  ``list-delegated-administrators --service-principal`` of that service is loaded: the accounts of the latest such
-  listing, none when it is empty. Without it the service's administrators are not given (AssumeRoot's answer from
-  an account other than the management account stays ``Unknown``).
+- The organization's delegated administrators of a service (``Request.delegated_administrators``, a ``Delegation``):
+  where ``list-delegated-administrators --service-principal`` of that service is loaded, the accounts of the latest
+  such listing, none when it is empty. Without it, an account whose ``list-delegated-services-for-account`` is
+  loaded is one when that output names the service and is not one otherwise, and a whole ``list-delegated-
+  administrators`` without ``--service-principal`` (every service's administrators, AWS Organizations API Reference)
+  proves that no account it leaves out is one; an account it names is not known. Without any of these the service's
+  administrators are not given (AssumeRoot's answer from an account other than the management account stays
+  ``Unknown``).
 
 The Organizations rows are read across all loaded accounts (the management account's snapshot holds them), even
 while a check run shows each account only its own rows.
@@ -36,8 +40,9 @@ import duckdb
 
 from iamsql.common.arns import arn_account
 from iamsql.errors import PolicyError
-from iamsql.policy import Evaluation, Policy, Request, evaluate, parse_policy
+from iamsql.policy import Delegation, Evaluation, Policy, Request, evaluate, parse_policy
 from iamsql.policy.document import as_resource_control_policy, as_service_control_policy
+from iamsql.policy.evaluation import IAM_SERVICE_PRINCIPAL
 
 SCP = "SERVICE_CONTROL_POLICY"
 RCP = "RESOURCE_CONTROL_POLICY"
@@ -58,14 +63,14 @@ class Guardrails:
     org_path: str | None = None  # aws:PrincipalOrgPaths value, "o-.../r-.../ou-.../"
     members: frozenset = frozenset()  # the organization's accounts
     member_paths: dict = field(default_factory=dict)  # member account -> its aws:PrincipalOrgPaths value, where placed
-    # service principal -> its delegated administrator accounts, for the service principals whose listing is loaded
+    # service principal -> what is known of its delegated administrators (a Delegation), where anything is loaded
     delegated_administrators: dict = field(default_factory=dict)
 
     @property
     def signature(self) -> tuple:
         """Identity of the guardrails, for caches of answers (policies are parsed once: object identity)."""
         return (self.management_account_id, self.organization_id, tuple(sorted(
-                    (principal, tuple(accounts)) for principal, accounts in self.delegated_administrators.items())),
+                    (principal, known) for principal, known in self.delegated_administrators.items())),
                 tuple(tuple(id(p) for p in level) for level in self.scps),
                 tuple(tuple(id(p) for p in level) for level in self.rcps))
 
@@ -222,19 +227,62 @@ DELEGATED_SQL = """
       on d.snapshot_id = l.snapshot_id and lower(d.service_principal) = l.principal
     order by all
 """
+# The accounts whose services a list-delegated-services-for-account output lists whole, and those services (NULL for
+# an account that administers none).
+DELEGATED_SERVICES_SQL = """
+    select distinct k.account_id, k.key, lower(d.service_principal)
+    from iamsql_listed k join iamsql_latest l using (account_id, table_name)
+    left join {history}.aws_organizations_delegated_services_for_account d
+      on d.snapshot_id = l.snapshot_id and d.delegated_account_id = k.key
+    where k.table_name = 'aws_organizations_delegated_services_for_account'
+    order by all
+"""
+# The accounts of each account's latest whole list-delegated-administrators without --service-principal, every
+# service's administrators (one row with NULL for a listing of none); a listing loaded in part is left out.
+DELEGATED_ANY_SQL = """
+    select distinct l.account_id, d.id
+    from iamsql_latest l left join {history}.aws_organizations_delegated_administrator d on d.snapshot_id = l.snapshot_id
+    where l.table_name = 'aws_organizations_delegated_administrator'
+      and (l.account_id, l.table_name) not in (select (account_id, table_name) from iamsql_partial)
+    order by all
+"""
 
 
 def _delegated(con: duckdb.DuckDBPyConnection, org_of: dict, management: dict) -> dict[str | None, dict]:
-    """Organization -> service principal -> its delegated administrator accounts, where a listing of that service is
-    loaded (in the management account's snapshot or a member's)."""
+    """Organization -> service principal -> what is known of its delegated administrators (loaded in the management
+    account's snapshot or a member's): a service's own listing is its whole list; without it, the accounts whose
+    ``list-delegated-services-for-account`` is loaded are known to be or not to be one, and a whole listing of every
+    service's administrators says no account it leaves out is one. IAM's (the one the engine reads) is given
+    whenever either of those is loaded."""
     org_of_account = {**org_of, **{account: org for org, account in management.items()}}
-    found: dict[str | None, dict[str, list[str]]] = {}
+    listed: dict[str | None, dict[str, set[str]]] = {}
     for owner, principal, account in _rows(con, DELEGATED_SQL):
-        if owner not in org_of_account:
-            continue
-        accounts = found.setdefault(org_of_account[owner], {}).setdefault(principal, [])
-        if account and account not in accounts:
-            accounts.append(account)
+        if owner in org_of_account:
+            accounts = listed.setdefault(org_of_account[owner], {}).setdefault(principal, set())
+            if account:
+                accounts.add(account)
+    services_of: dict[str | None, dict[str, set[str]]] = {}
+    for owner, account, principal in _rows(con, DELEGATED_SERVICES_SQL):
+        if owner in org_of_account:
+            services = services_of.setdefault(org_of_account[owner], {}).setdefault(account, set())
+            if principal:
+                services.add(principal)
+    among: dict[str | None, set[str]] = {}
+    for owner, account in _rows(con, DELEGATED_ANY_SQL):
+        if owner in org_of_account:
+            accounts = among.setdefault(org_of_account[owner], set())
+            if account:
+                accounts.add(account)
+    found: dict[str | None, dict] = {}
+    for org in {*listed, *services_of, *among}:
+        services = services_of.get(org, {})
+        principals = {IAM_SERVICE_PRINCIPAL, *(p for named in services.values() for p in named)} - set(listed.get(org, {}))
+        found[org] = {principal: Delegation.whole(accounts) for principal, accounts in listed.get(org, {}).items()}
+        for principal in principals:
+            found[org][principal] = Delegation(
+                frozenset(a for a, named in services.items() if principal in named),
+                frozenset(a for a, named in services.items() if principal not in named),
+                frozenset(among[org]) if org in among else None)
     return found
 
 
