@@ -16411,3 +16411,34 @@ from aws_organizations_delegated_administrator a
 left join aws_organizations_delegated_services_for_account s on s.delegated_account_id = a.id
 where s.service_principal is null or s.service_principal like 'iam.%'
 order by a.id, s.service_principal;
+
+-- name: r35_jsonpath_keyvalue_of_tags
+select r.name, kv ->> 'key' as tag_key, kv ->> 'value' as tag_value
+from aws_iam_role r, jsonb_path_query(r.tags, '$.keyvalue()') as kv
+where r.tags is not null
+order by r.name, tag_key;
+
+-- name: r35_jsonpath_arithmetic_on_password_policy
+select account_id, jsonb_path_query_first(to_jsonb(p), '$.max_password_age + 1') as next_age,
+  jsonb_path_query_array(jsonb_build_object('a', minimum_password_length, 'b', 3), '$.* ? (@ > 2)') as over_two
+from aws_iam_account_password_policy p
+order by account_id;
+
+-- name: r35_to_char_roman_scientific_ordinal
+select name, to_char(length(name), 'RN') as roman, to_char(length(name) * 1000.5, '9.99EEEE') as sci,
+  to_char(length(name), 'FM99th') as ordinal, to_char(create_date, 'DDth Month') as day_th
+from aws_iam_group
+order by name;
+
+-- name: r35_union_values_int4_text
+select * from (values ('user', 1), ('role', 2)) as v(kind, n)
+union
+select 'policy', count(*)::int from aws_iam_policy
+order by kind;
+
+-- name: r35_var_samp_filter_numeric
+select account_id, var_samp(length(name)) filter (where path = '/') as vs, var_pop(length(name)) filter (where path <> '/') as vp,
+  stddev(length(name)) filter (where length(name) > 5) as sd
+from aws_iam_role
+group by account_id
+order by account_id;
