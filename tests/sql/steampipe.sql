@@ -17049,3 +17049,314 @@ select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "allow
 from aws_iam_policy
 where not is_aws_managed
 order by name;
+
+-- name: r35_grouping_sets_string_agg_filter
+select account_id, path, count(*) as n,
+  string_agg(name, ';' order by name) filter (where max_session_duration > 3600) as long_sessions
+from aws_iam_role
+group by grouping sets ((account_id, path), (account_id))
+order by account_id, path nulls first;
+
+-- name: r35_rollup_grouping_bits_three
+select account_id, path, mfa_enabled, grouping(account_id, path, mfa_enabled) as bits, count(*) as n
+from aws_iam_user
+group by rollup (account_id, path, mfa_enabled)
+order by bits, account_id nulls last, path nulls last, mfa_enabled nulls last;
+
+-- name: r35_cube_having_grouping
+select is_aws_managed, is_attachable, count(*) as n
+from aws_iam_policy
+group by cube (is_aws_managed, is_attachable)
+having grouping(is_aws_managed) = 0 or count(*) > 1
+order by is_aws_managed nulls last, is_attachable nulls last;
+
+-- name: r35_array_agg_filter_order_desc_nulls
+select account_id, array_agg(password_last_used order by password_last_used desc nulls last) filter (where path = '/') as last_used
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r35_jsonb_agg_filter_object
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'mfa', mfa_enabled) order by name) filter (where not mfa_enabled) as no_mfa
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r35_distinct_on_expression_order
+select distinct on (split_part(event_source, '.', 1)) split_part(event_source, '.', 1) as service, event_name, event_time
+from aws_cloudtrail_trail_event
+order by split_part(event_source, '.', 1), event_time, event_id;
+
+-- name: r35_distinct_on_two_keys
+select distinct on (account_id, path) account_id, path, name, create_date
+from aws_iam_role
+order by account_id, path, create_date desc, name;
+
+-- name: r35_recursive_split_path_segments
+with recursive seg(name, rest, part, depth) as (
+  select name, substr(path, 2), null::text, 0 from aws_iam_role where path <> '/'
+  union all
+  select name, substr(rest, strpos(rest, '/') + 1), split_part(rest, '/', 1), depth + 1
+  from seg where rest <> ''
+)
+select name, depth, part from seg where part is not null order by name, depth;
+
+-- name: r35_recursive_numbers_cast
+with recursive n(i) as (select 1 union all select i * 2 from n where i < 1000)
+select i, i::text || 'x' as t, to_char(i, 'FM9,999') as formatted from n order by i;
+
+-- name: r35_recursive_policy_nested_values
+with recursive walk(arn, k, v, depth) as (
+  select p.arn, s.key, s.value, 1
+  from aws_iam_policy p, jsonb_each(p.policy_std) s
+  where not p.is_aws_managed
+  union all
+  select w.arn, w.k || '.' || c.key, c.value, w.depth + 1
+  from walk w, jsonb_each(case when jsonb_typeof(w.v) = 'object' then w.v else '{}'::jsonb end) c
+  where w.depth < 4
+)
+select arn, k, jsonb_typeof(v) as kind from walk order by arn, k;
+
+-- name: r35_jsonb_each_ordinality_tags_position
+select r.name, t.key, t.value, t.ord
+from aws_iam_role r
+  cross join lateral jsonb_each_text(r.tags) with ordinality as t(key, value, ord)
+order by r.name, t.ord;
+
+-- name: r35_jsonb_array_elements_text_ordinality_filter
+select p.name, a.action, a.idx
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Action') with ordinality as a(action, idx)
+where not p.is_aws_managed and jsonb_typeof(s -> 'Action') = 'array' and a.idx <= 3
+order by p.name, a.action, a.idx;
+
+-- name: r35_containment_nested_condition
+select name
+from aws_iam_role
+where assume_role_policy_std @> '{"Statement": [{"Principal": {"Service": ["ec2.amazonaws.com"]}}]}'
+order by name;
+
+-- name: r35_contained_scalar_array
+select name, '["sts:assumerole"]'::jsonb <@ (assume_role_policy_std -> 'Statement' -> 0 -> 'Action') as only_assume
+from aws_iam_role
+order by name
+limit 40;
+
+-- name: r35_exists_any_on_text_array_literal
+select name, '{"Effect": "allow", "Sid": "x"}'::jsonb ?| '{Sid,Condition}' as some_keys, '["a", "b"]'::jsonb ?& '{a,b}' as all_elems
+from aws_iam_group
+order by name;
+
+-- name: r35_jsonb_strip_nulls_nested
+select jsonb_strip_nulls('{"a": null, "b": {"c": null, "d": 1}, "e": [null, {"f": null}]}'::jsonb) as stripped;
+
+-- name: r35_jsonb_set_create_missing
+select jsonb_set('{"a": 1}', '{b}', '2') as added, jsonb_set('{"a": 1}', '{b}', '2', false) as not_added,
+  jsonb_set('[1, 2, 3]', '{-5}', '0') as before_start, jsonb_set('[1, 2, 3]', '{10}', '4') as past_end;
+
+-- name: r35_jsonb_insert_object_and_array
+select jsonb_insert('{"a": [1, 2]}', '{a, 0}', '0') as at_start, jsonb_insert('{"a": [1, 2]}', '{a, -1}', '9', true) as at_end,
+  jsonb_insert('{"a": {"b": 1}}', '{a, c}', '"new"') as new_key;
+
+-- name: r35_array_slice_negative_and_empty
+select (array[1, 2, 3, 4])[2:] as from2, (array[1, 2, 3, 4])[:2] as to2, (array[1, 2, 3, 4])[3:2] as empty,
+  (array[1, 2, 3, 4])[0:1] as zero_lower, (array[1, 2, 3, 4])[-1:2] as neg_lower;
+
+-- name: r35_array_position_start_and_null
+select array_position(array['a', 'b', 'a', null], 'a', 2) as second_a, array_position(array['a', null], null) as null_pos,
+  array_positions(array[1, 2, 1, 1], 1) as ones, array_positions(array[1, 2], 3) as none;
+
+-- name: r35_unnest_zip_three_with_nulls
+select * from unnest(array[1, 2, 3], array['x'], array[true, false]) as z(n, s, b) order by n;
+
+-- name: r35_unnest_of_policy_arrays_zip
+select u.name, z.g, z.p
+from aws_iam_user u,
+  unnest(array(select jsonb_array_elements(u.groups) ->> 'GroupName'), array(select jsonb_array_elements_text(u.attached_policy_arns))) as z(g, p)
+order by u.name, z.g nulls last, z.p nulls last;
+
+-- name: r35_generate_series_weeks_backwards
+select d, to_char(d, 'IYYY-IW') as iso_week
+from generate_series(timestamptz '2024-03-31 00:00:00+00', timestamptz '2024-02-01 00:00:00+00', interval '-1 week') as d
+order by d desc;
+
+-- name: r35_generate_series_dates_step_days
+select d::date as day, extract(dow from d) as dow, to_char(d, 'Dy') as dy
+from generate_series('2024-02-26'::timestamp, '2024-03-03'::timestamp, '1 day') as d
+order by d;
+
+-- name: r35_make_interval_from_columns
+select name, make_interval(secs => max_session_duration) as duration,
+  make_interval(secs => max_session_duration) > interval '1 hour' as over_an_hour
+from aws_iam_role
+order by name
+limit 25;
+
+-- name: r35_justify_days_and_interval
+select justify_days(interval '65 days') as a, justify_days(interval '-35 days') as b, justify_interval(interval '1 mon -33 days') as c,
+  justify_hours(interval '-27 hours') as d, justify_interval(interval '-1 mon 40 days 30 hours') as e;
+
+-- name: r35_interval_multiply_divide_fractions
+select interval '1 month' * 1.5 as a, interval '3 days' / 7 as b, interval '1 year' / 5 as c, interval '10 min' * 0.333 as d;
+
+-- name: r35_extract_epoch_interval_fields
+select extract(epoch from interval '1 year') as year_s, extract(epoch from interval '-1 day 1 second') as neg,
+  extract(hour from interval '27 hours') as hours, extract(day from interval '1 mon 5 days') as days, extract(month from interval '14 months') as months;
+
+-- name: r35_extract_epoch_between_events
+select username, extract(epoch from max(event_time) - min(event_time)) as span_seconds, count(*) as n
+from aws_cloudtrail_trail_event
+where username <> ''
+group by username
+order by span_seconds desc, username
+limit 20;
+
+-- name: r35_date_trunc_zone_week_month
+select date_trunc('week', timestamptz '2024-03-10 03:30:00+00', 'America/Los_Angeles') as la_week,
+  date_trunc('month', timestamptz '2024-03-01 02:00:00+00', 'Europe/Berlin') as berlin_month,
+  date_trunc('day', timestamptz '2024-11-03 12:00:00+00', 'America/New_York') as ny_dst_day;
+
+-- name: r35_timestamptz_compare_timestamp_literals
+select name, create_date > '2019-01-01 00:00:00' as after_2019, create_date <= timestamptz '2017-06-01T12:00:00-05:00' as early
+from aws_iam_user
+order by name
+limit 30;
+
+-- name: r35_timestamp_at_time_zone_text
+select event_id, (event_time at time zone 'UTC')::text as utc_text, (event_time at time zone 'Asia/Tokyo')::text as tokyo_text
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 15;
+
+-- name: r35_string_to_array_null_elements
+select string_to_array('a,,b,NA', ',', 'NA') as with_null, string_to_array('a b', '') as whole, string_to_array('', ',') as empty,
+  array_length(string_to_array('x|y|z', '|'), 1) as n;
+
+-- name: r35_split_part_negative_edges
+select split_part('a.b.c', '.', -1) as last, split_part('a.b.c', '.', -3) as first, split_part('a.b.c', '.', -4) as beyond,
+  split_part('abc', '', -1) as empty_delim, split_part('', '.', -1) as empty_text;
+
+-- name: r35_initcap_punctuation_digits
+select initcap('hello-world foo_bar 3rd o''neil') as a, initcap('ÉCOLE école') as b, initcap('aWS iAM') as c;
+
+-- name: r35_translate_shorter_to
+select translate('arn:aws:iam::123', 'a:1', 'A') as a, translate('hello', 'l', 'L') as b, translate(null, 'a', 'b') is null as c;
+
+-- name: r35_format_positional_and_width_mix
+select format('%3$s-%1$s-%2$s', 'a', 'b', 'c') as reorder, format('%-8s|', name) as padded, format('%L and %L', null, name) as lits
+from aws_iam_group
+order by name;
+
+-- name: r35_format_ident_needs_quotes
+select format('select * from %I.%I', 'Public', 'my table') as q1, format('%I', 'lower_ok') as q2, format('%I', 'select') as q3;
+
+-- name: r35_quote_functions_mixed
+select quote_literal('it''s') as a, quote_literal(42) as b, quote_literal(true) as c, quote_nullable(null::int) as d,
+  quote_ident('Name') as e, quote_literal(E'back\\slash') as f;
+
+-- name: r35_md5_sha256_of_concat_hex_upper
+select name, upper(md5(account_id || ':' || name)) as h, length(encode(sha256(convert_to(name, 'UTF8')), 'hex')) as hex_len
+from aws_iam_user
+order by name
+limit 15;
+
+-- name: r35_numeric_huge_arithmetic
+select 99999999999999999999.99 + 0.01 as a, 12345678901234567890 * 10 as b, round(2.5) as c, round(-2.5) as d,
+  round(1234567.891, -3) as e, trunc(-1234.5678, -2) as f;
+
+-- name: r35_numeric_division_scale
+select 10::numeric / 4 as a, 1::numeric / 7 as b, 100.00 / 3 as c, 2 / 3.000 as d;
+
+-- name: r35_order_desc_nulls_first_default_text
+select name, permissions_boundary_arn
+from aws_iam_role
+order by permissions_boundary_arn desc, name
+limit 20;
+
+-- name: r35_order_nulls_last_desc_explicit
+select name, role_last_used_date
+from aws_iam_role
+order by role_last_used_date desc nulls last, name
+limit 20;
+
+-- name: r35_text_order_symbols_digits_case
+select v from (values ('a-b'), ('a_b'), ('aB'), ('ab'), ('A-b'), ('a b'), ('a.b'), ('a1'), ('a~')) as t(v) order by v desc;
+
+-- name: r35_min_max_text_case
+select min(name) as first_name, max(name) as last_name, min(lower(name)) as first_lower from aws_iam_role;
+
+-- name: r35_bool_and_or_filter
+select account_id, bool_and(mfa_enabled) filter (where path = '/') as root_all_mfa,
+  every(password_last_used is not null) filter (where mfa_enabled) as mfa_users_logged_in
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r35_count_distinct_row_with_nulls
+select count(distinct (permissions_boundary_arn, path)) as pairs, count(distinct permissions_boundary_arn) as arns,
+  count(distinct row(name)) as names
+from aws_iam_role;
+
+-- name: r35_count_distinct_tuple_events
+select event_source, count(distinct (event_name, username)) as name_user_pairs, count(*) as n
+from aws_cloudtrail_trail_event
+group by event_source
+order by n desc, event_source
+limit 15;
+
+-- name: r35_ntile_percent_rank_roles
+select name, ntile(4) over (order by create_date, name) as quartile, round(percent_rank() over (order by create_date, name)::numeric, 4) as pr
+from aws_iam_role
+order by create_date, name
+limit 40;
+
+-- name: r35_first_last_value_frames
+select name, create_date, first_value(name) over w as first_in_path, last_value(name) over w as last_in_path
+from aws_iam_role
+window w as (partition by path order by create_date, name rows between unbounded preceding and unbounded following)
+order by path, create_date, name
+limit 40;
+
+-- name: r35_lateral_top_n_per_account
+select a.account_id, top.name, top.create_date
+from (select distinct account_id from aws_iam_role) a
+  cross join lateral (select name, create_date from aws_iam_role r where r.account_id = a.account_id order by create_date desc, name limit 2) top
+order by a.account_id, top.create_date desc, top.name;
+
+-- name: r35_not_exists_unused_groups
+select g.name
+from aws_iam_group g
+where not exists (select 1 from aws_iam_user u, jsonb_array_elements(u.groups) x where x ->> 'GroupName' = g.name and u.account_id = g.account_id)
+order by g.name;
+
+-- name: r35_case_status_reason_kms_rotation
+select arn as resource,
+  case when key_manager = 'AWS' then 'skip' when key_rotation_enabled then 'ok' else 'alarm' end as status,
+  format('%s key %s rotation %s.', initcap(lower(key_manager)), id, case when key_rotation_enabled then 'enabled' else 'disabled' end) as reason
+from aws_kms_key
+order by arn;
+
+-- name: r35_case_status_bucket_versioning
+select arn as resource, case when versioning_enabled then 'ok' else 'alarm' end as status,
+  name || case when versioning_enabled then ' versioning enabled.' else ' versioning disabled.' end as reason,
+  region
+from aws_s3_bucket
+order by arn;
+
+-- name: r35_accessanalyzer_enabled_per_region
+select r.region, count(a.arn) filter (where a.status = 'ACTIVE') as active_analyzers,
+  case when count(a.arn) filter (where a.status = 'ACTIVE') > 0 then 'ok' else 'alarm' end as status
+from (select distinct region from aws_accessanalyzer_analyzer) r
+  left join aws_accessanalyzer_analyzer a on a.region = r.region
+group by r.region
+order by r.region;
+
+-- name: r35_array_negative_subscripts
+select name, (string_to_array(arn, ':'))[-1] as neg, (string_to_array(arn, ':'))[length(name) - 200] as computed_neg,
+  (string_to_array(arn, ':'))[length(name) - 200 : 2] as computed_slice, (string_to_array(arn, ':'))[2:-1] as upper_neg
+from aws_iam_group
+order by name;
+
+-- name: r35_recursive_cte_integer_division_and_text
+with recursive n(i, label) as (select 7, 'seven'::text union all select i - 2, label || '-' from n where i > 1)
+select i, i / 2 as half, to_char(i, 'FM00') as padded, label from n order by i;
