@@ -16419,10 +16419,27 @@ where r.tags is not null
 order by r.name, tag_key;
 
 -- name: r35_jsonpath_arithmetic_on_password_policy
-select account_id, jsonb_path_query_first(to_jsonb(p), '$.max_password_age + 1') as next_age,
-  jsonb_path_query_array(jsonb_build_object('a', minimum_password_length, 'b', 3), '$.* ? (@ > 2)') as over_two
+select account_id,
+  jsonb_path_query_first(jsonb_build_object('age', coalesce(max_password_age, 0), 'len', coalesce(minimum_password_length, 0)), '$.age / 30 + $.len % 4') as mix,
+  jsonb_path_query_array(jsonb_build_object('a', coalesce(minimum_password_length, 0), 'b', 3), '$.* ? (@ > 2)') as over_two,
+  jsonb_path_query_array(jsonb_build_object('a', coalesce(minimum_password_length, 0), 'b', 3, 'c', 'x'), '$.* ? (@ * 2 - 1 > 5)') as doubled,
+  jsonb_path_query(jsonb_build_object('n', coalesce(password_reuse_prevention, 0)), '-$.n') as negated
 from aws_iam_account_password_policy p
 order by account_id;
+
+-- name: r35_jsonpath_keyvalue_of_conditions
+select p.name, kv ->> 'key' as operator, kv -> 'id' as id, jsonb_typeof(kv -> 'value') as kind
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_path_query(s -> 'Condition', '$.keyvalue()') as kv
+where not p.is_aws_managed and s ? 'Condition'
+order by p.name, operator, kind;
+
+-- name: r35_jsonpath_arithmetic_in_filters
+select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Action.size() - 1 > 0)') as multi_action,
+  jsonb_path_query_first(policy_std, '$.Statement.size() * 10 % 7') as size_mod
+from aws_iam_policy
+where not is_aws_managed
+order by name;
 
 -- name: r35_to_char_roman_scientific_ordinal
 select name, to_char(length(name), 'RN') as roman, to_char(length(name) * 1000.5, '9.99EEEE') as sci,
