@@ -22,6 +22,8 @@ import json
 import re
 from decimal import Decimal
 
+from iamsql.sql import numeric
+
 UNKNOWN = None  # a predicate's third value
 
 
@@ -336,11 +338,9 @@ def _items(node, current, context) -> list:
             if len(items) != 1 or not isinstance(items[0], Decimal):
                 raise JsonPathArithmeticError(
                     f"{side} operand of jsonpath operator {node[1]} is not a single numeric value")
-            operands.append(format(items[0], "f"))
-        from iamsql.sql.pgfunctions import numeric_op  # numeric's own arithmetic (that module imports this one)
-
+            operands.append(items[0])
         try:
-            return [Decimal(numeric_op(node[1], *operands))]
+            return [numeric.arithmetic(node[1], *operands)]
         except ValueError as exc:  # division by zero
             raise JsonPathArithmeticError(str(exc)) from None
     return [_predicate(node, current, context)]
