@@ -1960,16 +1960,20 @@ def numeric_scale(node: exp.Expr, scope: Scope) -> int | None:
 VARIANCES = (exp.Stddev, exp.StddevSamp, exp.StddevPop, exp.Variance, exp.VariancePop)
 
 
-def variance_text(node: exp.Expr) -> exp.Expr:
+def variance_text(node: exp.Expr, where: exp.Expr | None = None) -> exp.Expr:
     """The text of ``stddev``, ``variance`` and their ``_samp``/``_pop`` forms of integers, with the decimals
     Postgres's numeric gives them (``0.70710678118654752440``): computed from the exact count, sum and sum of
-    squares (``pgfunctions.numeric_variance``)."""
+    squares (``pgfunctions.numeric_variance``), each over the rows of ``where`` (the aggregate's FILTER) when given."""
     value = exp.cast(node.this.copy(), exp.DataType.build("HUGEINT"))
     text = exp.DataType.build("VARCHAR")
     sample = not isinstance(node, (exp.StddevPop, exp.VariancePop))
-    count = exp.Count(this=node.this.copy())
-    computed = call("pg_numeric_variance", count, exp.cast(exp.Sum(this=value), text),
-                    exp.cast(exp.Sum(this=exp.Mul(this=value.copy(), expression=value.copy())), text),
+
+    def filtered(aggregate: exp.Expr) -> exp.Expr:
+        return aggregate if where is None else exp.Filter(this=aggregate, expression=where.copy())
+
+    count = filtered(exp.Count(this=node.this.copy()))
+    computed = call("pg_numeric_variance", count, exp.cast(filtered(exp.Sum(this=value)), text),
+                    exp.cast(filtered(exp.Sum(this=exp.Mul(this=value.copy(), expression=value.copy()))), text),
                     exp.Boolean(this=sample), exp.Boolean(this=isinstance(node, (exp.Stddev, exp.StddevSamp, exp.StddevPop))))
     # NULL for no value (for one, of a sample), as in Postgres
     return exp.Case().when(exp.GT(this=count.copy(), expression=exp.Literal.number(int(sample))), computed)
@@ -2081,6 +2085,8 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return subquery
     if isinstance(node, VARIANCES) and scope.is_int(node.this):
         return variance_text(node)
+    if isinstance(node, exp.Filter) and isinstance(node.this, VARIANCES) and scope.is_int(node.this.this):
+        return variance_text(node.this, node.expression)
     if (total := _sum_of(node)) is not None:
         # the exact sum of each value's text (also with ``filter`` or ``over``: the same around the list of them)
         if (text := _numeric_operand_text(total.this, scope)) is None:
