@@ -12,7 +12,7 @@ from iamsql.errors import UnsupportedFeature
 
 # the patterns, longest first as PostgreSQL matches them (either case)
 PATTERNS = ("EEEE", "FM", "MI", "PL", "SG", "PR", "RN", "TH", "9", "0", ".", "D", ",", "G", "S")
-# patterns PostgreSQL reads in upper or lower case only (the case says the output's): ``Th`` and ``Rn`` are refused
+# patterns PostgreSQL reads in upper or lower case only (the case says the output's): ``Th`` and ``Rn`` are text
 CASED = ("RN", "TH", "EEEE")
 REFUSED = ("SP", "V", "L", "C", "B")
 ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
@@ -66,8 +66,10 @@ def parse(fmt: str) -> NumberFormat:
             continue
         written = fmt[i:i + len(pattern)]
         if pattern in CASED:
-            if written not in (pattern, pattern.lower()):
-                raise UnsupportedFeature(f"unsupported Postgres feature: to_char of a number with pattern {written!r}")
+            if written not in (pattern, pattern.lower()):  # ``Rn``, ``Th``: no pattern, text as PostgreSQL reads it
+                num.nodes.append(("text", fmt[i]))
+                i += 1
+                continue
             pattern = written
         _prepare(num, pattern)
         num.nodes.append(("pattern", pattern))
