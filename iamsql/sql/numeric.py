@@ -41,4 +41,8 @@ def arithmetic(operator: str, a: Decimal, b: Decimal) -> Decimal:
         # exact: the integer digits of a product and the decimals of both sides (a zero's too: 0E-28 keeps 28)
         integer_digits = 2 * (max(a.adjusted(), b.adjusted(), 0) + 1)
         context.prec = integer_digits + max(-a.as_tuple().exponent, 0) + max(-b.as_tuple().exponent, 0) + 10
-        return {"+": a + b, "-": a - b, "*": a * b, "%": a % b}[operator]
+        if operator == "+":
+            return a + b
+        if operator == "-":
+            return a - b
+        return a * b if operator == "*" else a % b
