@@ -483,8 +483,8 @@ def _branch_of_set_operation(item: exp.Expr) -> bool:
 
 def set_items(item: exp.Expr) -> list[exp.Expr] | None:
     """For the select item ``item`` of a branch of a ``UNION``, ``INTERSECT`` or ``EXCEPT``: the items at its position
-    in every branch (NULLs left out), which together type the column (``select 1 union select 2.5`` is a numeric);
-    None for another item."""
+    in every branch (NULLs left out), which together type the column (``select 1 union select 2.5`` is a numeric;
+    only the first branch's for a recursive CTE); None for another item."""
     if not _branch_of_set_operation(item):
         return None
     query: exp.Expr = _defining_select(item)
@@ -492,6 +492,9 @@ def set_items(item: exp.Expr) -> list[exp.Expr] | None:
             isinstance(query.parent, exp.Subquery) and query.parent.args.get("alias")):
         query = query.parent
     branches = _set_operation_branches(query) if isinstance(query, exp.SetOperation) else None
+    cte = query.parent
+    if branches and isinstance(cte, exp.CTE) and isinstance(cte.parent, exp.With) and cte.parent.args.get("recursive"):
+        branches = branches[:1]  # a recursive CTE's columns have the types of its non-recursive branch
     position = next((i for i, e in enumerate(_defining_select(item).expressions) if e.unalias() is item), None)
     if not branches or position is None or any(len(b.expressions) <= position for b in branches):
         return None
@@ -1957,16 +1960,20 @@ def numeric_scale(node: exp.Expr, scope: Scope) -> int | None:
 VARIANCES = (exp.Stddev, exp.StddevSamp, exp.StddevPop, exp.Variance, exp.VariancePop)
 
 
-def variance_text(node: exp.Expr) -> exp.Expr:
+def variance_text(node: exp.Expr, where: exp.Expr | None = None) -> exp.Expr:
     """The text of ``stddev``, ``variance`` and their ``_samp``/``_pop`` forms of integers, with the decimals
     Postgres's numeric gives them (``0.70710678118654752440``): computed from the exact count, sum and sum of
-    squares (``pgfunctions.numeric_variance``)."""
+    squares (``pgfunctions.numeric_variance``), each over the rows of ``where`` (the aggregate's FILTER) when given."""
     value = exp.cast(node.this.copy(), exp.DataType.build("HUGEINT"))
     text = exp.DataType.build("VARCHAR")
     sample = not isinstance(node, (exp.StddevPop, exp.VariancePop))
-    count = exp.Count(this=node.this.copy())
-    computed = call("pg_numeric_variance", count, exp.cast(exp.Sum(this=value), text),
-                    exp.cast(exp.Sum(this=exp.Mul(this=value.copy(), expression=value.copy())), text),
+
+    def filtered(aggregate: exp.Expr) -> exp.Expr:
+        return aggregate if where is None else exp.Filter(this=aggregate, expression=where.copy())
+
+    count = filtered(exp.Count(this=node.this.copy()))
+    computed = call("pg_numeric_variance", count, exp.cast(filtered(exp.Sum(this=value)), text),
+                    exp.cast(filtered(exp.Sum(this=exp.Mul(this=value.copy(), expression=value.copy()))), text),
                     exp.Boolean(this=sample), exp.Boolean(this=isinstance(node, (exp.Stddev, exp.StddevSamp, exp.StddevPop))))
     # NULL for no value (for one, of a sample), as in Postgres
     return exp.Case().when(exp.GT(this=count.copy(), expression=exp.Literal.number(int(sample))), computed)
@@ -2078,6 +2085,8 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return subquery
     if isinstance(node, VARIANCES) and scope.is_int(node.this):
         return variance_text(node)
+    if isinstance(node, exp.Filter) and isinstance(node.this, VARIANCES) and scope.is_int(node.this.this):
+        return variance_text(node.this, node.expression)
     if (total := _sum_of(node)) is not None:
         # the exact sum of each value's text (also with ``filter`` or ``over``: the same around the list of them)
         if (text := _numeric_operand_text(total.this, scope)) is None:
@@ -2526,6 +2535,38 @@ def similar_to_regex(pattern: str, escape: str = "\\") -> str:
         else:
             regex += ch
     return "(?s)^(?:" + regex + ")$"
+
+
+def rewrite_array_subscripts(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """``a[i]``, ``a[lo:hi]`` of an array: a subscript below 1 is NULL and a slice's bounds below 1 are 1 (an upper
+    one 0: no element), as in Postgres; DuckDB counts a negative one from the end. Literal bounds of 0 and up are
+    left as they are (DuckDB reads them as Postgres does)."""
+    if (not isinstance(node, exp.Bracket) or len(node.expressions) != 1 or node.meta.get("pg_subscript")
+            or node.args.get("json_access") or scope.is_json(node.this)):
+        return node
+
+    def kept(bound: exp.Expr | None) -> bool:
+        return bound is None or isinstance(bound, exp.Literal) and not bound.is_string
+
+    def at_least_zero(bound: exp.Expr | None) -> exp.Expr | None:
+        if kept(bound):
+            return bound
+        if isinstance(bound, exp.Neg) and isinstance(bound.this, exp.Literal):
+            return exp.Literal.number(0)
+        negative = exp.LT(this=bound.copy(), expression=exp.Literal.number(0))
+        return exp.case().when(negative, exp.Literal.number(0)).else_(bound.copy())
+
+    index = node.expressions[0]
+    slice_ = isinstance(index, exp.Slice)
+    if slice_ and kept(index.this) and kept(index.expression) or not slice_ and kept(index):
+        return node
+    checked = node.copy()
+    checked.meta["pg_subscript"] = True
+    if slice_:
+        checked.set("expressions", [exp.Slice(this=at_least_zero(index.this), expression=at_least_zero(index.expression))])
+        return checked
+    below_one = exp.LT(this=index.copy(), expression=exp.Literal.number(1))
+    return exp.case().when(below_one, exp.null()).else_(checked)
 
 
 def rewrite_like_escape(node: exp.Expr, scope: Scope) -> exp.Expr:
@@ -6220,6 +6261,9 @@ REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
     rewrite_interval_aggregates,
     # DISTINCT, GROUP BY, UNION and count(distinct) compare jsonb values by value, not by their text.
     rewrite_jsonb_identity,
+    # An array subscript or slice below 1 (``a[-1]``, ``a[-2:3]``): Postgres's NULL and clamped bound, not DuckDB's
+    # count from the end.
+    rewrite_array_subscripts,
     # Set-returning functions in the select list, jsonb aggregates and constructors, to_char, regexp_match.
     rewrite_functions,
     # ``substring(s from 'pattern')`` is a POSIX regular expression match.

@@ -2,7 +2,8 @@
 ``jsonb_path_query``, ``jsonb_path_exists`` (``@?``), ``jsonb_path_match`` (``@@``) and the others.
 
 Supported: ``$``, ``@`` (in a filter), ``.key``, ``."key"``, ``.*``, ``[*]``, ``[n]``, ``[last]``, ``[last - n]``,
-``? (filter)``, ``.size()``, ``.type()``, variables (``$name``: a member of the ``vars`` object); in filters
+``? (filter)``, ``.size()``, ``.type()``, ``.keyvalue()`` (of the document's own object), arithmetic (``+``, ``-``,
+``*``, ``/``, ``%``, unary ``-`` and ``+``, with numeric's results), variables (``$name``: a member of the ``vars`` object); in filters
 and predicates ``==``, ``!=``, ``<>``, ``<``, ``<=``, ``>``, ``>=`` between paths and string, number, ``true``,
 ``false``, ``null`` literals, ``&&``, ``||``, ``!``, ``exists (...)``, ``starts with "..."`` (or ``$name``), ``like_regex "..." [flag "..."]``, ``(...) is unknown``. Lax mode as PostgreSQL documents it: an accessor or
 filter applied to an array applies to each element, ``[*]`` and ``[n]`` treat another value as a one-element
@@ -10,7 +11,8 @@ array, a missing key or an index out of range gives no item instead of an error,
 pair of its operands' items (arrays unwrapped) compares true, unknown when none does and some pair cannot be
 compared. ``like_regex`` searches a string item with Python's regular expressions (flags ``i``, ``s``, ``m``,
 ``x``, ``q``), which agree with PostgreSQL's on whether a usual pattern matches. Anything else (``strict``,
-arithmetic, other methods, ``.**``) raises ``JsonPathUnsupported``.
+other methods, ``.keyvalue()`` of a nested object, whose ``id`` is its offset in jsonb's binary form, ``.**``)
+raises ``JsonPathUnsupported``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import functools
 import json
 import re
 from decimal import Decimal
+
+from iamsql.sql import numeric
 
 UNKNOWN = None  # a predicate's third value
 
@@ -29,6 +33,11 @@ class JsonPathUnsupported(ValueError):
 
 class JsonPathSyntaxError(ValueError):
     """The path is not valid SQL/JSON path text."""
+
+
+class JsonPathArithmeticError(ValueError):
+    """An arithmetic operand that is not a (single) number, or a division by zero: PostgreSQL's error, which a
+    filter reads as unknown."""
 
 
 _TOKEN = re.compile(r"""
@@ -86,8 +95,8 @@ class _Parser:
 
     def unsupported_here(self) -> Exception:
         kind, value = self.peek()
-        if value == "**" or value in "+-*/%":
-            return JsonPathUnsupported(f"jsonpath {'arithmetic' if value in '+-*/%' else value}")
+        if value == "**":
+            return JsonPathUnsupported("jsonpath **")
         return JsonPathSyntaxError(f"syntax error in jsonpath at or near {value!r}")
 
     def disjunction(self):
@@ -126,17 +135,17 @@ class _Parser:
         if self.at("exists"):
             self.take()
             self.take("(")
-            inner = self.value()
+            inner = self.additive()
             self.take(")")
             return ("exists", inner)
-        left = self.value()
+        left = self.additive()
         if self.at("like_regex"):
             self.take()
             return ("regex", left, self.regex())
         token = self.peek()
         if token is not None and token[1] in _COMPARISONS:
             self.take()
-            return ("compare", "!=" if token[1] == "<>" else token[1], left, self.value())
+            return ("compare", "!=" if token[1] == "<>" else token[1], left, self.additive())
         if self.at("starts"):
             self.take()
             self.take("with")
@@ -174,6 +183,23 @@ class _Parser:
         except re.error as exc:
             raise JsonPathSyntaxError(f"invalid regular expression: {exc}") from None
 
+    def additive(self):
+        node = self.multiplicative()
+        while self.at("+") or self.at("-"):
+            node = ("arith", self.take()[1], node, self.multiplicative())
+        return node
+
+    def multiplicative(self):
+        node = self.unary()
+        while self.at("*") or self.at("/") or self.at("%"):
+            node = ("arith", self.take()[1], node, self.unary())
+        return node
+
+    def unary(self):
+        if (self.at("-") or self.at("+")) and (self.peek(1) or ("", ""))[0] != "number":
+            return ("unary", self.take()[1], self.unary())
+        return self.value()
+
     def value(self):
         kind, text = self.peek() or ("", "")
         if kind == "string":
@@ -187,7 +213,11 @@ class _Parser:
             return ("literal", {"true": True, "false": False, "null": None}[text])
         if kind == "op" and text in ("$", "@") or kind == "variable":
             self.take()
-            return ("path", text, self.steps())
+            steps = self.steps()
+            if ("method", "keyvalue") in steps and (text != "$" or any(
+                    step[0] != "filter" for step in steps[:steps.index(("method", "keyvalue"))])):
+                raise JsonPathUnsupported("jsonpath .keyvalue() of an object inside the document")
+            return ("path", text, steps)
         if kind == "op" and text == "-" and (self.peek(1) or ("", ""))[0] == "number":
             self.take()
             return ("literal", -Decimal(self.take()[1]))
@@ -224,7 +254,7 @@ class _Parser:
         if self.at("("):
             self.take()
             self.take(")")
-            if text not in ("size", "type"):
+            if text not in ("size", "type", "keyvalue"):
                 raise JsonPathUnsupported(f"jsonpath method .{text}()")
             return ("method", text)
         return ("key", text)
@@ -296,11 +326,32 @@ def _items(node, current, context) -> list:
         for step in node[2]:
             items = [result for item in items for result in _step(step, item, context)]
         return items
+    if kind == "unary":  # on each item, arrays unwrapped (lax mode)
+        operands = _unwrapped(_items(node[2], current, context))
+        if not all(isinstance(item, Decimal) for item in operands):
+            raise JsonPathArithmeticError(f"operand of unary jsonpath operator {node[1]} is not a numeric value")
+        return [-item if node[1] == "-" else item for item in operands]
+    if kind == "arith":
+        operands = []
+        for side, operand in (("left", node[2]), ("right", node[3])):
+            items = _unwrapped(_items(operand, current, context))
+            if len(items) != 1 or not isinstance(items[0], Decimal):
+                raise JsonPathArithmeticError(
+                    f"{side} operand of jsonpath operator {node[1]} is not a single numeric value")
+            operands.append(items[0])
+        try:
+            return [numeric.arithmetic(node[1], *operands)]
+        except ValueError as exc:  # division by zero
+            raise JsonPathArithmeticError(str(exc)) from None
     return [_predicate(node, current, context)]
 
 
 def _step(step, item, context) -> list:
     kind = step[0]
+    if step == ("method", "keyvalue"):
+        if isinstance(item, list):  # lax mode: of each element
+            return [result for element in item for result in _step(step, element, context)]
+        return _key_values(item, context)
     if kind == "method":
         return _method_step(step, item)  # on the item itself, an array included
     if kind in ("key", "any_key", "filter") and isinstance(item, list):
@@ -323,6 +374,17 @@ def _step_one(step, item, context) -> list:
         return list(elements)
     index = step[1] if kind == "index" else len(elements) - 1 - step[1]
     return [elements[index]] if 0 <= index < len(elements) else []
+
+
+def _key_values(item, context) -> list:
+    """``.keyvalue()``: one ``{"id", "key", "value"}`` object per key, in jsonb's key order; ``id`` is 0 for the
+    document's own object (PostgreSQL numbers another object by its byte offset in jsonb's binary form)."""
+    if not isinstance(item, dict):
+        raise ValueError("jsonpath item method .keyvalue() can only be applied to an object")
+    if item is not context.root:
+        raise JsonPathUnsupported("jsonpath .keyvalue() of an object inside the document")
+    return [{"id": Decimal(0), "key": key, "value": item[key]}
+            for key in sorted(item, key=lambda k: (len(k.encode()), k.encode()))]
 
 
 def _method_step(step, item) -> list:
@@ -386,9 +448,12 @@ def _predicate(node, current, context):
     if kind == "exists":
         return bool(_items(node[1], current, context))
     if kind in ("compare", "starts", "regex"):
-        left = _unwrapped(_items(node[2] if kind == "compare" else node[1], current, context))
-        right = _unwrapped(_items(node[3], current, context)) if kind == "compare" else _items(
-            node[2], current, context) if kind == "starts" else [node[2]]
+        try:
+            left = _unwrapped(_items(node[2] if kind == "compare" else node[1], current, context))
+            right = _unwrapped(_items(node[3], current, context)) if kind == "compare" else _items(
+                node[2], current, context) if kind == "starts" else [node[2]]
+        except JsonPathArithmeticError:
+            return UNKNOWN
         unknown = False
         for a in left:
             for b in right:
@@ -438,6 +503,8 @@ def query(document: str, path: str, variables: str = "{}") -> list:
     context = _Context(root, values)
     tree = parse(path)
     if tree[0] in ("literal", "path"):
+        return _items(tree, root, context)
+    if tree[0] in ("arith", "unary"):
         return _items(tree, root, context)
     return [_predicate(tree, root, context)]
 

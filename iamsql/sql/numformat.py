@@ -1,17 +1,22 @@
 """``to_char(number, format)`` as PostgreSQL writes it (formatting.c's NUM_processor, C locale): the patterns
-``9``, ``0``, ``.``/``D``, ``,``/``G``, ``FM``, ``S``, ``MI``, ``PL``, ``SG``, ``PR`` and literal text."""
+``9``, ``0``, ``.``/``D``, ``,``/``G``, ``FM``, ``S``, ``MI``, ``PL``, ``SG``, ``PR``, ``TH``/``th`` (ordinal
+suffix), ``RN``/``rn`` (roman numerals), ``EEEE`` (scientific notation) and literal text."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from iamsql.errors import UnsupportedFeature
 
 # the patterns, longest first as PostgreSQL matches them (either case)
-PATTERNS = ("FM", "MI", "PL", "SG", "PR", "9", "0", ".", "D", ",", "G", "S")
-REFUSED = ("EEEE", "RN", "TH", "SP", "V", "L", "C", "B")
+PATTERNS = ("EEEE", "FM", "MI", "PL", "SG", "PR", "RN", "TH", "9", "0", ".", "D", ",", "G", "S")
+# patterns PostgreSQL reads in upper or lower case only (the case says the output's): ``Th`` and ``Rn`` are text
+CASED = ("RN", "TH", "EEEE")
+REFUSED = ("SP", "V", "L", "C", "B")
+ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+         (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 DBL_DIG = 15
 
 
@@ -19,7 +24,7 @@ DBL_DIG = 15
 class NumberFormat:
     """A parsed number format (NUMDesc): its nodes and what they say."""
 
-    nodes: list[tuple[str, str]] = field(default_factory=list)  # ("pattern", "9") or ("text", "x")
+    nodes: list[tuple[str, str]] = field(default_factory=list)  # ("pattern", "9"), ("pattern", "th"), ("text", "x")
     pre: int = 0
     post: int = 0
     decimal: bool = False
@@ -32,10 +37,12 @@ class NumberFormat:
     plus: bool = False
     lsign: str | None = None  # "pre" or "post" for S
     pre_lsign_num: int = 0
+    roman: bool = False
+    eeee: bool = False
 
 
 def parse(fmt: str) -> NumberFormat:
-    """The format's nodes; patterns iamsql does not write (``EEEE``, ``RN``, ``V``, ...) are refused."""
+    """The format's nodes; patterns iamsql does not write (``V``, ``L``, ...) are refused."""
     num, i = NumberFormat(), 0
     while i < len(fmt):
         if fmt[i] == '"':
@@ -57,15 +64,34 @@ def parse(fmt: str) -> NumberFormat:
             num.nodes.append(("text", fmt[i]))
             i += 1
             continue
+        written = fmt[i:i + len(pattern)]
+        if pattern in CASED:
+            if written not in (pattern, pattern.lower()):  # ``Rn``, ``Th``: no pattern, text as PostgreSQL reads it
+                num.nodes.append(("text", fmt[i]))
+                i += 1
+                continue
+            pattern = written
         _prepare(num, pattern)
         num.nodes.append(("pattern", pattern))
         i += len(pattern)
+    if num.roman and any(kind == "pattern" and value.upper() not in ("RN", "FM", "TH") for kind, value in num.nodes):
+        raise UnsupportedFeature("unsupported Postgres feature: to_char with RN and digit or sign patterns")
     return num
 
 
 def _prepare(num: NumberFormat, pattern: str) -> None:
     """NUMDesc_prepare: what one pattern adds to the format's description."""
-    if pattern in ("9", "0"):
+    if num.eeee:
+        raise ValueError('"EEEE" must be the last pattern used')
+    if pattern.upper() == "EEEE":
+        if num.fill or num.lsign or num.bracket or num.minus or num.plus or num.roman:
+            raise ValueError('"EEEE" is incompatible with other formats')
+        num.eeee = True
+    elif pattern.upper() == "RN":
+        if num.roman:
+            raise ValueError('cannot use "RN" twice')
+        num.roman = True
+    elif pattern in ("9", "0"):
         if pattern == "0" and not num.zero and not num.decimal:
             num.zero, num.zero_start = True, num.pre + 1
         if num.decimal:
@@ -139,6 +165,10 @@ def to_char(value: str | None, fmt: str, is_float: bool) -> str | None:
     if value is None or fmt is None:
         return None
     num = parse(fmt)
+    if num.roman:
+        return _roman_text(num, _roman(value, is_float))
+    if num.eeee:
+        return _scientific(num, value, is_float)
     sign, number = _digits(value, is_float, num)
     pre_len = number.index(".") if "." in number else len(number)
     out_pre_spaces = 0
@@ -253,7 +283,75 @@ def _process(num: NumberFormat, number: str, sign: str, out_pre_spaces: int) -> 
                 out.append(" ")
         elif value == "SG":
             out.append(sign)
+        elif value.upper() == "TH" and sign != "-" and not num.decimal and not number.startswith("#"):
+            out.append(_ordinal(number) if value == "th" else _ordinal(number).upper())
     return "".join(out).split("\0")[0]
+
+
+def _ordinal(digits: str) -> str:
+    """get_th: the English ordinal suffix of a number's last digits."""
+    if len(digits) > 1 and digits[-2] == "1":
+        return "th"
+    return {"1": "st", "2": "nd", "3": "rd"}.get(digits[-1], "th")
+
+
+def _roman(value: str, is_float: bool) -> str:
+    """int_to_roman of the number rounded to an integer (a double to even, a numeric half away from zero); fifteen
+    ``#`` outside 1 to 3999."""
+    if is_float:
+        number = float(value)
+        if math.isnan(number) or math.isinf(number):
+            raise ValueError("integer out of range")
+        whole = round(number)
+    else:
+        whole = int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if not -2**31 <= whole < 2**31:
+        raise ValueError("integer out of range")
+    if not 1 <= whole <= 3999:
+        return "#" * 15
+    out = []
+    for amount, letters in ROMAN:
+        count, whole = divmod(whole, amount)
+        out.append(letters * count)
+    return "".join(out)
+
+
+def _roman_text(num: NumberFormat, roman: str) -> str:
+    """The format with its RN written (right-aligned in 15 characters unless FM, lower case for ``rn``) and its
+    text kept (``TH`` writes nothing after roman numerals)."""
+    out = []
+    for kind, value in num.nodes:
+        if kind == "text":
+            out.append(value)
+        elif value.upper() == "RN":
+            text = roman if value == "RN" else roman.lower()
+            out.append(text if num.fill else text.rjust(15))
+    return "".join(out)
+
+
+def _scientific(num: NumberFormat, value: str, is_float: bool) -> str:
+    """``EEEE``: the number as ``d.dde+NN`` with the format's decimals, a space for the sign of a positive number (the
+    format's text is not written). A double is rounded as C's printf does; a numeric half away from zero, its
+    mantissa carried past 9 as numeric_out_sci does (``9.995`` is `` 10.00e+00``)."""
+    if is_float:
+        number = float(value)
+        if math.isnan(number) or math.isinf(number):
+            raise UnsupportedFeature("unsupported Postgres feature: to_char of NaN or Infinity")
+        text = "%+.*e" % (num.post, number)
+        return " " + text[1:] if text.startswith("+") else text
+    number = Decimal(value)
+    if not number.is_finite():
+        raise UnsupportedFeature("unsupported Postgres feature: to_char of NaN")
+    exponent = 0 if number.is_zero() else number.adjusted()
+    step = Decimal(1).scaleb(-num.post)
+    mantissa = number.scaleb(-exponent).quantize(step, rounding=ROUND_HALF_UP)
+    if "." not in value and "e" not in value.lower():
+        # an integer: an int4 goes through a double (ties to even), a bigint through a numeric (half away)
+        even = number.scaleb(-exponent).quantize(step, rounding=ROUND_HALF_EVEN)
+        if even != mantissa:
+            raise UnsupportedFeature("unsupported Postgres feature: to_char of an integer with EEEE rounding a tie")
+    sign = "-" if mantissa.is_signed() and not mantissa.is_zero() else " "
+    return f"{sign}{format(abs(mantissa), 'f')}e{exponent:+03d}"
 
 
 def _last_relevant(number: str) -> int | None:

@@ -14,7 +14,7 @@ import weakref
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 
-from iamsql.sql import inet, intervalformat, jsonpath, numformat, timeinput
+from iamsql.sql import inet, intervalformat, jsonpath, numeric, numformat, timeinput
 
 AS_OF_VARIABLE = "iamsql_as_of"
 AS_OF_UNSET = f"the {AS_OF_VARIABLE} variable is not set"
@@ -168,29 +168,6 @@ def jsonb_exists_all(text: str, keys: list) -> bool:
 
 def _as_array(value) -> list:
     return value if isinstance(value, list) else [value]
-
-
-def _base_10000(value: Decimal) -> tuple[int, int]:
-    """(weight, first digit) of a number in PostgreSQL's numeric representation (base-10000 digits, the first one
-    not zero; (0, 0) for zero): ``value`` is about ``first digit * 10000 ** weight``."""
-    if not value:
-        return 0, 0
-    weight = abs(value).adjusted() // 4
-    return weight, int(abs(value).scaleb(-4 * weight))
-
-
-def _divide(dividend: Decimal, divisor: Decimal) -> Decimal:
-    """``dividend / divisor`` as PostgreSQL's numeric divides (numeric_div): select_div_scale's decimals (enough
-    for 16 significant digits, at least either side's decimals, at most 1000), rounded half away from zero."""
-    if not divisor:
-        raise ValueError("division by zero")
-    (weight1, first1), (weight2, first2) = _base_10000(dividend), _base_10000(divisor)
-    quotient_weight = weight1 - weight2 - (1 if first1 <= first2 else 0)
-    decimals = [16 - quotient_weight * 4, -dividend.as_tuple().exponent, -divisor.as_tuple().exponent, 0]
-    scale = min(max(decimals), 1000)
-    with localcontext() as context:
-        context.prec = max(abs(dividend).adjusted() - abs(divisor).adjusted(), 0) + scale + 10
-        return (dividend / divisor).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
 
 
 def _base_digits(value: Decimal) -> tuple[int, list[int]]:
@@ -360,25 +337,18 @@ def numeric_op(operator: str, left: str, right: str) -> str:
     ``right``; ``sqrt``, ``ln``, ``exp``, ``log10`` of ``right``; ``log`` of ``right`` to the base ``left``,
     ``power`` of ``left`` to ``right``: NUMERIC_MATH), both given as numeric text with their decimals (``150.0``):
     exact sums, differences and products with the larger (for a product, the total) number of decimals; a quotient as
-    ``_divide`` rounds it (also ``avg``: the sum over the count)."""
+    ``numeric.divide`` rounds it (also ``avg``: the sum over the count)."""
     a, b = _numeric_in(left), _numeric_in(right)
     if operator in ("+", "-", "*", "/", "%", "abs") and not (a.is_finite() and b.is_finite()):
         return _non_finite_op(operator, a, b)
     if operator == "/":
-        return format(_divide(a, b), "f")
+        return format(numeric.divide(a, b), "f")
     if operator in NUMERIC_MATH:
         try:
             return format(NUMERIC_MATH[operator](a, b), "f")
         except ArithmeticError:  # decimal's Overflow: a result beyond numeric's range
             raise ValueError("value overflows numeric format") from None
-    if operator == "%" and not b:
-        raise ValueError("division by zero")
-    with localcontext() as context:
-        # exact: the integer digits of a product and the decimals of both sides (a zero's too: 0E-28 keeps 28)
-        integer_digits = 2 * (max(a.adjusted(), b.adjusted(), 0) + 1)
-        context.prec = integer_digits + max(-a.as_tuple().exponent, 0) + max(-b.as_tuple().exponent, 0) + 10
-        result = {"+": a + b, "-": a - b, "*": a * b, "%": a % b if b else a, "abs": abs(b)}[operator]
-    return _render(result)
+    return _render(abs(b) if operator == "abs" else numeric.arithmetic(operator, a, b))
 
 
 # pg_size_pretty's units: (name, the size below which it is used, whether the value is rounded half up, its bits).
@@ -421,14 +391,14 @@ def numeric_sum(texts: list[str | None]) -> str | None:
 def numeric_variance(count: int, total: str, squares: str, sample: bool, root: bool) -> str:
     """The text of ``variance``/``var_pop`` (``stddev``/``stddev_pop`` with ``root``) of integers as PostgreSQL's
     numeric computes it (numeric_stddev_internal) from the count, the sum and the sum of squares: (N * sum of squares
-    - sum * sum) / (N * (N - 1)) (N * N for the population), divided as ``_divide`` does; 0 when the numerator is
+    - sum * sum) / (N * (N - 1)) (N * N for the population), divided as ``numeric.divide`` does; 0 when the numerator is
     not positive. Called for more than one value (more than none for the population: Postgres's NULL otherwise)."""
     total_value, squares_value = int(total), int(squares)
     numerator = count * squares_value - total_value * total_value
     if numerator <= 0:
         return "0"
     denominator = count * (count - 1) if sample else count * count
-    value = _divide(Decimal(numerator), Decimal(denominator))
+    value = numeric.divide(Decimal(numerator), Decimal(denominator))
     if root:
         with localcontext() as context:
             scale = -value.as_tuple().exponent

@@ -11923,3 +11923,22 @@ select account_id, percentile_disc(array[0.25, 0.5, 0.75]) within group (order b
 from aws_iam_role
 group by account_id
 order by account_id;
+
+-- name: r35_var_samp_filter_type
+select account_id, var_samp(length(name)) filter (where path = '/') as vs, var_pop(length(name)) filter (where path <> '/') as vp,
+  stddev(length(name)) filter (where length(name) > 3) as sd
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r35_union_values_int4_type
+select * from (values ('user', 1), ('role', 2)) as v(kind, n)
+union
+select 'policy', count(*)::int from aws_iam_policy
+order by kind;
+
+-- name: r35_union_values_literal_branch_type
+select * from (values ('user', 1), ('role', 2)) as v(kind, n)
+union all
+select 'group', 3
+order by kind;

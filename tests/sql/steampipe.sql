@@ -16429,3 +16429,969 @@ from aws_secretsmanager_secret s,
   jsonb_array_elements_text(st -> 'Action') as a
 where st ->> 'Effect' = 'Allow' and p <> '*' and split_part(p, ':', 5) <> s.account_id
 order by s.name, p, a;
+
+-- name: r35_jsonpath_keyvalue_of_tags
+select r.name, kv ->> 'key' as tag_key, kv ->> 'value' as tag_value
+from aws_iam_role r, jsonb_path_query(r.tags, '$.keyvalue()') as kv
+where r.tags is not null
+order by r.name, tag_key;
+
+-- name: r35_jsonpath_arithmetic_on_password_policy
+select account_id,
+  jsonb_path_query_first(jsonb_build_object('age', coalesce(max_password_age, 0), 'len', coalesce(minimum_password_length, 0)), '$.age / 30 + $.len % 4') as mix,
+  jsonb_path_query_array(jsonb_build_object('a', coalesce(minimum_password_length, 0), 'b', 3), '$.* ? (@ > 2)') as over_two,
+  jsonb_path_query_array(jsonb_build_object('a', coalesce(minimum_password_length, 0), 'b', 3, 'c', 'x'), '$.* ? (@ * 2 - 1 > 5)') as doubled,
+  jsonb_path_query(jsonb_build_object('n', coalesce(password_reuse_prevention, 0)), '-$.n') as negated
+from aws_iam_account_password_policy p
+order by account_id;
+
+-- name: r35_jsonpath_keyvalue_of_conditions
+select p.name, kv ->> 'key' as operator, kv -> 'id' as id, jsonb_typeof(kv -> 'value') as kind
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_path_query(s -> 'Condition', '$.keyvalue()') as kv
+where not p.is_aws_managed and s ? 'Condition'
+order by p.name, operator, kind;
+
+-- name: r35_jsonpath_arithmetic_in_filters
+select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Action.size() - 1 > 0)') as multi_action,
+  jsonb_path_query_first(policy_std, '$.Statement.size() * 10 % 7') as size_mod
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: r35_to_char_roman_scientific_ordinal
+select name, to_char(length(name), 'RN') as roman, to_char(length(name) * 1000.5, '9.99EEEE') as sci,
+  to_char(length(name), 'FM99th') as ordinal, to_char(create_date, 'DDth Month') as day_th
+from aws_iam_group
+order by name;
+
+-- name: r35_union_values_int4_text
+select * from (values ('user', 1), ('role', 2)) as v(kind, n)
+union
+select 'policy', count(*)::int from aws_iam_policy
+order by kind;
+
+-- name: r35_var_samp_filter_numeric
+select account_id, var_samp(length(name)) filter (where path = '/') as vs, var_pop(length(name)) filter (where path <> '/') as vp,
+  stddev(length(name)) filter (where length(name) > 5) as sd
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r35_rollup_users_by_account_and_mfa
+select account_id, mfa_enabled, count(*) as users, grouping(account_id, mfa_enabled) as g
+from aws_iam_user
+group by rollup (account_id, mfa_enabled)
+order by account_id nulls last, mfa_enabled nulls last;
+
+-- name: r35_cube_roles_path_and_boundary
+select coalesce(path, '(all)') as path, (permissions_boundary_arn is not null) as bounded, count(*) as roles,
+  grouping(path) as gp, grouping(permissions_boundary_arn is not null) as gb
+from aws_iam_role
+group by cube (path, permissions_boundary_arn is not null)
+order by gp, gb, path, bounded;
+
+-- name: r35_grouping_sets_policies_managed_attached
+select is_aws_managed, is_attached, count(*) as n, sum(attachment_count) as attachments
+from aws_iam_policy
+group by grouping sets ((is_aws_managed), (is_attached), ())
+order by is_aws_managed nulls first, is_attached nulls first;
+
+-- name: r35_rollup_events_source_name_label
+select case when grouping(event_source) = 1 then 'TOTAL' else event_source end as source,
+  case when grouping(event_name) = 1 then '*' else event_name end as name, count(*) as events
+from aws_cloudtrail_trail_event
+where event_source in ('iam.amazonaws.com', 'sts.amazonaws.com')
+group by rollup (event_source, event_name)
+order by grouping(event_source), source, grouping(event_name), name;
+
+-- name: r35_string_agg_filter_mfa
+select account_id, string_agg(name, ',' order by name) filter (where not mfa_enabled) as without_mfa,
+  string_agg(name, ',' order by name desc) filter (where mfa_enabled) as with_mfa
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r35_array_agg_filter_paths
+select account_id, array_agg(distinct path order by path) filter (where path <> '/') as custom_paths,
+  array_length(array_agg(name) filter (where path = '/'), 1) as root_path_roles
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r35_distinct_on_latest_event_per_user
+select distinct on (lower(username)) username, event_name, event_time
+from aws_cloudtrail_trail_event
+where username <> ''
+order by lower(username), event_time desc, event_id;
+
+-- name: r35_distinct_on_longest_role_per_path
+select distinct on (path) path, name, length(name) as len
+from aws_iam_role
+order by path, length(name) desc, name;
+
+-- name: r35_recursive_walk_statements
+with recursive stmts as (
+  select p.arn, 0 as i, jsonb_array_length(p.policy_std -> 'Statement') as n, p.policy_std -> 'Statement' as s
+  from aws_iam_policy p
+  where not p.is_aws_managed and jsonb_typeof(p.policy_std -> 'Statement') = 'array'
+  union all
+  select arn, i + 1, n, s from stmts where i + 1 < n
+)
+select arn, i, s -> i ->> 'Effect' as effect, jsonb_typeof(s -> i -> 'Action') as action_type
+from stmts
+order by arn, i;
+
+-- name: r35_recursive_ou_depth
+with recursive tree as (
+  select id, name, parent_id, 1 as depth, name::text as trail
+  from aws_organizations_organizational_unit
+  where parent_id like 'r-%'
+  union all
+  select ou.id, ou.name, ou.parent_id, t.depth + 1, t.trail || ' > ' || ou.name
+  from aws_organizations_organizational_unit ou join tree t on ou.parent_id = t.id
+)
+select depth, trail from tree order by trail;
+
+-- name: r35_jsonb_each_with_ordinality_conditions
+select p.name, c.ord, c.key as operator, jsonb_typeof(c.value) as kind
+from aws_iam_policy p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_each(s -> 'Condition') with ordinality as c(key, value, ord)
+where not p.is_aws_managed
+order by p.name, c.ord, c.key;
+
+-- name: r35_jsonb_object_keys_lateral_ordinality
+select r.name, k.key, k.n
+from aws_iam_role r
+  cross join lateral jsonb_object_keys(r.assume_role_policy_std -> 'Statement' -> 0) with ordinality as k(key, n)
+order by r.name, k.n
+limit 60;
+
+-- name: r35_containment_array_of_objects
+select name
+from aws_iam_policy
+where policy_std -> 'Statement' @> '[{"Effect": "allow"}]'
+  and not (policy_std -> 'Statement' @> '[{"Effect": "deny"}]')
+order by name
+limit 40;
+
+-- name: r35_contained_by_statement_keys
+select name, (policy_std -> 'Statement' -> 0) <@ jsonb_build_object('Effect', 'allow', 'Action', policy_std -> 'Statement' -> 0 -> 'Action', 'Resource', policy_std -> 'Statement' -> 0 -> 'Resource', 'Sid', policy_std -> 'Statement' -> 0 -> 'Sid') as simple
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: r35_any_all_key_operators
+select name, (s ?| array['Condition', 'NotAction']) as conditional_or_not, (s ?& array['Action', 'Resource']) as action_resource
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') as s
+where not is_aws_managed
+order by name, s::text;
+
+-- name: r35_jsonb_typeof_every_type
+select t, jsonb_typeof(v) as kind
+from (values ('obj', '{"a": 1}'::jsonb), ('arr', '[1]'), ('str', '"x"'), ('num', '1.5'), ('bool', 'false'), ('null', 'null')) as x(t, v)
+order by t;
+
+-- name: r35_jsonb_typeof_statement_members
+select jsonb_typeof(s -> 'Action') as action_kind, jsonb_typeof(s -> 'Resource') as resource_kind,
+  jsonb_typeof(s -> 'Condition') as condition_kind, count(*) as n
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') as s
+group by 1, 2, 3
+order by 1, 2, 3 nulls first;
+
+-- name: r35_jsonb_strip_nulls_built
+select name, jsonb_strip_nulls(jsonb_build_object('name', name, 'boundary', permissions_boundary_arn, 'last', password_last_used, 'tags', tags)) as doc
+from aws_iam_user
+order by name
+limit 25;
+
+-- name: r35_jsonb_set_negative_index
+select name, jsonb_set(policy_std -> 'Statement', '{-1,Effect}', '"deny"') -> -1 ->> 'Effect' as last_effect,
+  jsonb_array_length(policy_std -> 'Statement') as n
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: r35_jsonb_insert_negative_index
+select name, jsonb_insert(coalesce(groups, '[]'::jsonb), '{-1}', '"first-before-last"') as g1,
+  jsonb_insert(coalesce(groups, '[]'::jsonb), '{-1}', '"after-last"', true) as g2
+from aws_iam_user
+order by name
+limit 20;
+
+-- name: r35_array_slices_omitted_bounds
+select name, (string_to_array(arn, ':'))[:3] as head, (string_to_array(arn, ':'))[5:] as tail,
+  (string_to_array(arn, ':'))[:] as whole
+from aws_iam_role
+order by name
+limit 20;
+
+-- name: r35_array_position_and_positions
+select name, array_position(string_to_array(path, '/'), '') as first_empty,
+  array_positions(string_to_array(path || name, '/'), '') as empties
+from aws_iam_role
+order by name
+limit 30;
+
+-- name: r35_unnest_zip_two_arrays
+select u.name, t.part, t.pos
+from aws_iam_user u,
+  unnest(string_to_array(u.arn, ':'), array[1, 2, 3, 4, 5, 6, 7]) as t(part, pos)
+where u.path = '/'
+order by u.name, t.pos nulls last
+limit 60;
+
+-- name: r35_unnest_zip_uneven
+select * from unnest(array['a', 'b', 'c'], array[1, 2]) as z(letter, n) order by letter;
+
+-- name: r35_generate_series_hours_over_events
+select h as hour_start, count(e.event_id) as events
+from generate_series(timestamptz '2020-01-01 00:00:00+00', timestamptz '2020-01-01 05:00:00+00', interval '1 hour') as h
+  left join aws_cloudtrail_trail_event e on e.event_time >= h and e.event_time < h + interval '1 hour'
+group by h
+order by h;
+
+-- name: r35_generate_series_month_ends
+select (d + interval '1 month - 1 day')::date as month_end
+from generate_series(timestamp '2024-01-01', timestamp '2024-06-01', interval '1 month') as d
+order by 1;
+
+-- name: r35_make_interval_text_forms
+select make_interval(years => 1, months => 14, days => 3) as a, make_interval(hours => 49, mins => 5) as b,
+  make_interval(secs => 90.5) as c, make_interval(weeks => 2, days => -1) as d;
+
+-- name: r35_justify_hours_of_role_sessions
+select name, max_session_duration, justify_hours(make_interval(secs => max_session_duration * 30)) as month_of_sessions,
+  justify_interval(interval '1 mon -1 hour' * (max_session_duration / 3600)) as mixed
+from aws_iam_role
+order by name
+limit 20;
+
+-- name: r35_interval_arithmetic_text
+select interval '1 day' - interval '25 hours' as a, interval '2 mons' / 3 as b, interval '1 hour 30 minutes' * 2.5 as c,
+  -interval '1 year 2 days' as d, interval '36 hours' + interval '1 month' as e;
+
+-- name: r35_extract_epoch_from_interval
+select name, extract(epoch from (now() - create_date)) > 0 as positive,
+  extract(epoch from interval '1 day 2 hours') as day_seconds, extract(epoch from make_interval(months => 1)) as month_seconds
+from aws_iam_group
+order by name;
+
+-- name: r35_date_trunc_with_zone
+select event_id, date_trunc('day', event_time, 'America/New_York') as ny_day, date_trunc('hour', event_time, 'Asia/Kolkata') as ist_hour
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 25;
+
+-- name: r35_timestamptz_against_literal
+select count(*) filter (where event_time > timestamp '2020-01-01 00:00:00') as after_2020,
+  count(*) filter (where event_time < '2019-06-01T00:00:00Z') as before_mid_2019,
+  count(*) filter (where event_time between '2018-01-01' and '2021-12-31 23:59:59+00') as in_range
+from aws_cloudtrail_trail_event;
+
+-- name: r35_string_to_array_null_delimiter
+select name, string_to_array(name, null) as letters, array_length(string_to_array(name, null), 1) as n
+from aws_iam_group
+order by name;
+
+-- name: r35_split_part_negative_arn
+select name, split_part(arn, '/', -1) as last, split_part(arn, ':', -2) as account, split_part(arn, '/', -3) as third_from_end
+from aws_iam_role
+order by name
+limit 30;
+
+-- name: r35_initcap_translate_names
+select name, initcap(replace(name, '-', ' ')) as title_case, translate(name, 'aeiou-', 'AEIOU_') as shouted,
+  translate(name, '0123456789', '') as no_digits
+from aws_iam_user
+order by name
+limit 30;
+
+-- name: r35_format_ident_literal_positional
+select format('%1$I has %2$s attachments (%1$L)', name, attachment_count) as line,
+  format('%2$s/%1$s', name, path) as path_name
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: r35_quote_literal_nullable
+select name, quote_literal(permissions_boundary_arn) as ql, quote_nullable(permissions_boundary_arn) as qn,
+  quote_literal(null::text) is null as null_stays_null, quote_literal(name || '''s') as quoted
+from aws_iam_user
+order by name
+limit 20;
+
+-- name: r35_md5_sha256_encode
+select name, md5(arn) as md5_arn, encode(sha256(arn::bytea), 'hex') as sha_arn, encode(sha256(name::bytea), 'base64') as sha_b64
+from aws_iam_group
+order by name;
+
+-- name: r35_numeric_rounding_huge
+select round(123456789012345678901234.5678, 2) as a, round(-99999999999999999999.5) as b,
+  trunc(98765432109876543210.987654321, 4) as c, round(1e20::numeric / 3, 3) as d;
+
+-- name: r35_desc_nulls_default
+select name, password_last_used
+from aws_iam_user
+order by password_last_used desc, name
+limit 30;
+
+-- name: r35_asc_nulls_first_explicit
+select name, password_last_used
+from aws_iam_user
+order by password_last_used nulls first, name
+limit 30;
+
+-- name: r35_mixed_case_order_c_collation
+select v from (values ('alpha'), ('Beta'), ('_under'), ('beta'), ('Alpha'), ('zeta'), ('Zeta'), ('10'), ('9')) as t(v)
+order by v;
+
+-- name: r35_mixed_case_role_names_order
+select name from aws_iam_role order by name limit 40;
+
+-- name: r35_bool_and_every_per_account
+select account_id, bool_and(mfa_enabled) as all_mfa, every(path = '/') as all_root, bool_or(password_last_used is null) as some_never
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r35_count_distinct_row
+select count(distinct (account_id, path)) as account_paths, count(distinct (path, max_session_duration)) as path_durations
+from aws_iam_role;
+
+-- name: r35_kms_keys_rotation_rollup
+select key_manager, key_state, count(*) as keys, bool_and(coalesce(key_rotation_enabled, false)) as all_rotated
+from aws_kms_key
+group by rollup (key_manager, key_state)
+order by key_manager nulls last, key_state nulls last;
+
+-- name: r35_kms_key_policy_principals
+select k.id, s ->> 'Sid' as sid, jsonb_typeof(s -> 'Principal') as principal_kind,
+  coalesce(s -> 'Principal' -> 'AWS', s -> 'Principal') as principal
+from aws_kms_key k, jsonb_array_elements(k.policy_std -> 'Statement') as s
+order by k.id, sid nulls first;
+
+-- name: r35_kms_key_aliases_unnest
+select k.id, a ->> 'AliasName' as alias_name, split_part(a ->> 'AliasArn', ':', -1) as alias_tail
+from aws_kms_key k, jsonb_array_elements(coalesce(k.aliases, '[]'::jsonb)) as a
+order by k.id, alias_name;
+
+-- name: r35_kms_creation_age_text
+select id, creation_date, age(timestamptz '2025-03-01 00:00:00+00', creation_date) as age_at_load,
+  to_char(creation_date, 'YYYY-MM-DD"T"HH24:MI') as created
+from aws_kms_key
+order by id;
+
+-- name: r35_s3_bucket_public_block_flags
+select name, block_public_acls and block_public_policy and ignore_public_acls and restrict_public_buckets as fully_blocked,
+  num_nonnulls(block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets) as known_flags
+from aws_s3_bucket
+order by name;
+
+-- name: r35_s3_bucket_encryption_rules
+select b.name, r -> 'ApplyServerSideEncryptionByDefault' ->> 'SSEAlgorithm' as algorithm,
+  coalesce((r ->> 'BucketKeyEnabled')::bool, false) as bucket_key
+from aws_s3_bucket b,
+  jsonb_array_elements(b.server_side_encryption_configuration -> 'Rules') as r
+order by b.name, algorithm;
+
+-- name: r35_s3_bucket_policy_secure_transport
+select name,
+  exists (select 1 from jsonb_array_elements(policy_std -> 'Statement') s
+          where s ->> 'Effect' = 'deny' and s -> 'Condition' -> 'bool' ? 'aws:securetransport') as denies_http
+from aws_s3_bucket
+order by name;
+
+-- name: r35_accessanalyzer_findings_by_status_type
+select status, resource_type, count(*) as findings, count(*) filter (where is_public) as public_findings
+from aws_accessanalyzer_finding
+group by grouping sets ((status), (resource_type), (status, resource_type))
+order by status nulls first, resource_type nulls first;
+
+-- name: r35_accessanalyzer_finding_principals
+select f.id, f.resource_type, p.key as principal_kind, p.value as principal_value
+from aws_accessanalyzer_finding f, jsonb_each_text(f.principal) as p
+order by f.id, p.key;
+
+-- name: r35_accessanalyzer_finding_actions_array
+select id, jsonb_array_length(action) as actions, action ->> 0 as first_action, action ->> -1 as last_action
+from aws_accessanalyzer_finding
+where jsonb_typeof(action) = 'array'
+order by id;
+
+-- name: r35_accessanalyzer_analyzers_age
+select name, type, status, date_trunc('month', created_at) as created_month,
+  extract(day from (timestamptz '2025-06-01 00:00:00+00' - created_at)) as days_whole
+from aws_accessanalyzer_analyzer
+order by name;
+
+-- name: r35_org_accounts_joined_per_year
+select extract(year from joined_timestamp) as year, joined_method, count(*) as accounts,
+  string_agg(name, ', ' order by name) as names
+from aws_organizations_account
+group by 1, 2
+order by 1, 2;
+
+-- name: r35_org_accounts_status_cube
+select status, joined_method, count(*) as n, grouping(status, joined_method) as level
+from aws_organizations_account
+group by cube (status, joined_method)
+order by level, status nulls last, joined_method nulls last;
+
+-- name: r35_org_scp_statements_effects
+select p.name, s ->> 'Effect' as effect, coalesce(s -> 'Action', s -> 'NotAction') as actions
+from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') as s
+where p.type = 'SERVICE_CONTROL_POLICY'
+order by p.name, effect, coalesce(s -> 'Action', s -> 'NotAction')::text;
+
+-- name: r35_org_policy_targets_count
+select t.name, t.type, count(t.target_id) as targets, array_agg(t.target_id order by t.target_id) as target_ids
+from aws_organizations_policy_target t
+group by t.name, t.type
+order by t.name;
+
+-- name: r35_org_root_policy_types
+select r.id, pt ->> 'Type' as policy_type, pt ->> 'Status' as status
+from aws_organizations_root r, jsonb_array_elements(r.policy_types) as pt
+order by r.id, policy_type;
+
+-- name: r35_delegated_admins_services
+select a.name, a.email, count(s.service_principal) as services, string_agg(s.service_principal, ' ' order by s.service_principal) as principals
+from aws_organizations_delegated_administrator a
+  left join aws_organizations_delegated_services_for_account s on s.delegated_account_id = a.id
+group by a.name, a.email
+order by a.name;
+
+-- name: r35_trail_event_selectors_read_write
+select t.name, sel ->> 'ReadWriteType' as rw, (sel ->> 'IncludeManagementEvents')::boolean as mgmt
+from aws_cloudtrail_trail t, jsonb_array_elements(t.event_selectors) as sel
+order by t.name, rw;
+
+-- name: r35_trail_flags_summary
+select count(*) as trails, count(*) filter (where is_multi_region_trail) as multi_region,
+  count(*) filter (where log_file_validation_enabled) as validated, bool_or(is_organization_trail) as any_org,
+  string_agg(distinct home_region, ',') as regions
+from aws_cloudtrail_trail;
+
+-- name: r35_events_error_codes_ranked
+select error_code, count(*) as n, rank() over (order by count(*) desc) as rk, dense_rank() over (order by count(*) desc) as drk
+from aws_cloudtrail_trail_event
+where error_code is not null and error_code <> ''
+group by error_code
+order by n desc, error_code;
+
+-- name: r35_events_per_user_type_pct
+select user_type, count(*) as n, round(100.0 * count(*) / sum(count(*)) over (), 2) as pct
+from aws_cloudtrail_trail_event
+group by user_type
+order by n desc, user_type;
+
+-- name: r35_events_request_parameters_keys
+select k, count(*) as n
+from aws_cloudtrail_trail_event e, jsonb_object_keys(e.request_parameters) as k
+where jsonb_typeof(e.request_parameters) = 'object'
+group by k
+order by n desc, k
+limit 30;
+
+-- name: r35_events_hourly_histogram_minutes
+select extract(hour from event_time) as hour, width_bucket(extract(minute from event_time), 0, 60, 4) as quarter, count(*) as n
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 1, 2;
+
+-- name: r35_events_source_ip_kinds
+select case when source_ip_address ~ '^[0-9.]+$' then 'ipv4' when source_ip_address like '%:%' then 'ipv6' else 'service' end as kind,
+  count(*) as n, min(source_ip_address) as first_ip
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: r35_events_mfa_session_flags
+select coalesce(user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated', 'n/a') as mfa, count(*) as n
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: r35_events_access_key_prefixes
+select left(access_key_id, 4) as prefix, count(distinct access_key_id) as keys, count(*) as events
+from aws_cloudtrail_trail_event
+where access_key_id <> ''
+group by 1
+order by 1;
+
+-- name: r35_events_daily_running_total
+select date_trunc('day', event_time) as day, count(*) as n,
+  sum(count(*)) over (order by date_trunc('day', event_time)) as running
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: r35_events_first_last_per_source
+select event_source, min(event_time) as first_seen, max(event_time) as last_seen,
+  max(event_time) - min(event_time) as span
+from aws_cloudtrail_trail_event
+group by event_source
+order by event_source;
+
+-- name: r35_events_lag_gap_per_user
+select username, event_time, event_time - lag(event_time) over (partition by username order by event_time, event_id) as gap
+from aws_cloudtrail_trail_event
+where username <> ''
+order by username, event_time, event_id
+limit 50;
+
+-- name: r35_credential_report_key_ages
+select user_name, access_key_1_active,
+  date_part('day', generated_time - access_key_1_last_rotated) as key1_days,
+  case when access_key_1_last_used_date is null then 'never' else to_char(access_key_1_last_used_date, 'YYYY-MM-DD') end as key1_used
+from aws_iam_credential_report
+order by user_name, account_id, generated_time;
+
+-- name: r35_credential_report_password_status
+select password_enabled, mfa_active, count(*) as users, min(user_creation_time) as oldest
+from aws_iam_credential_report
+group by rollup (password_enabled, mfa_active)
+order by password_enabled nulls last, mfa_active nulls last;
+
+-- name: r35_credential_report_unused_90_days
+select user_name,
+  greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_activity,
+  greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) < generated_time - interval '90 days' as stale
+from aws_iam_credential_report
+order by user_name, account_id, generated_time;
+
+-- name: r35_password_policy_score
+select account_id,
+  (require_lowercase_characters::int + require_uppercase_characters::int + require_numbers::int + require_symbols::int) as classes,
+  coalesce(minimum_password_length, 0) >= 14 as long_enough, coalesce(password_reuse_prevention, 0) as reuse
+from aws_iam_account_password_policy
+order by account_id;
+
+-- name: r35_account_summary_quota_pct
+select account_id, users, round(100.0 * users / nullif(users_quota, 0), 3) as users_pct,
+  roles, round(roles::numeric / nullif(roles_quota, 0) * 100, 1) as roles_pct
+from aws_iam_account_summary
+order by account_id;
+
+-- name: r35_policy_attachment_principals
+select policy_arn, jsonb_array_length(coalesce(policy_users, '[]')) as users, jsonb_array_length(coalesce(policy_roles, '[]')) as roles,
+  jsonb_array_length(coalesce(policy_groups, '[]')) as groups
+from aws_iam_policy_attachment
+where is_attached
+order by policy_arn
+limit 30;
+
+-- name: r35_users_groups_membership_count
+select u.name, jsonb_array_length(coalesce(u.groups, '[]'::jsonb)) as groups,
+  (select string_agg(g ->> 'GroupName', ',' order by g ->> 'GroupName') from jsonb_array_elements(u.groups) g) as group_names
+from aws_iam_user u
+order by groups desc, u.name
+limit 30;
+
+-- name: r35_group_users_lateral
+select g.name, m.ordinality as pos, m.value ->> 'UserName' as user_name
+from aws_iam_group g
+  left join lateral jsonb_array_elements(g.users) with ordinality as m on true
+order by g.name, pos nulls first;
+
+-- name: r35_role_trust_services
+select r.name, svc
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Service') svc
+order by r.name, svc
+limit 60;
+
+-- name: r35_role_trust_external_id_condition
+select r.name, s -> 'Condition' -> 'stringequals' ->> 'sts:externalid' as external_id,
+  s -> 'Principal' -> 'AWS' as aws_principals
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s
+where s -> 'Principal' ? 'AWS'
+order by r.name, external_id nulls last;
+
+-- name: r35_role_last_used_buckets
+select case when role_last_used_date is null then 'never'
+            when role_last_used_date > timestamptz '2021-01-01 00:00:00+00' then 'recent'
+            else 'old' end as bucket,
+  count(*) as roles, max(role_last_used_region) as a_region
+from aws_iam_role
+group by 1
+order by 1;
+
+-- name: r35_role_session_duration_hours_text
+select max_session_duration / 3600 as hours, count(*) as roles,
+  make_interval(secs => max_session_duration)::text as as_interval
+from aws_iam_role
+group by max_session_duration
+order by hours;
+
+-- name: r35_policy_versions_count
+select name, jsonb_array_length(policy_versions) as versions,
+  (select count(*) from jsonb_array_elements(policy_versions) v where (v ->> 'IsDefaultVersion')::bool) as defaults
+from aws_iam_policy
+where not is_aws_managed and policy_versions is not null
+order by name;
+
+-- name: r35_policy_action_service_prefix_counts
+select split_part(a, ':', 1) as service, count(distinct p.arn) as policies
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_array_elements_text(case jsonb_typeof(s -> 'Action') when 'array' then s -> 'Action' else '[]'::jsonb end) a
+where not p.is_aws_managed
+group by 1
+order by policies desc, service
+limit 25;
+
+-- name: r35_policy_wildcard_resource_statements
+select p.name, count(*) filter (where s -> 'Resource' ? '*') as star_resources, count(*) as statements
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+where not p.is_aws_managed
+group by p.name
+having count(*) filter (where s -> 'Resource' ? '*') > 0
+order by p.name;
+
+-- name: r35_inline_policy_names_per_user
+select u.name, ip ->> 'PolicyName' as policy_name, jsonb_array_length(ip -> 'PolicyDocument' -> 'Statement') as statements
+from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) ip
+order by u.name, policy_name;
+
+-- name: r35_attached_policy_arns_unnest_ordinality
+select r.name, a.arn, a.n
+from aws_iam_role r, jsonb_array_elements_text(r.attached_policy_arns) with ordinality as a(arn, n)
+order by r.name, a.n
+limit 50;
+
+-- name: r35_tags_each_text_counts
+select t.key, count(*) as roles, count(distinct t.value) as values
+from aws_iam_role r, jsonb_each_text(r.tags) t
+group by t.key
+order by roles desc, t.key;
+
+-- name: r35_tags_exists_any_all
+select name, tags ?| array['Owner', 'owner', 'team'] as has_owner, tags ?& array['Name', 'Environment'] as named_env
+from aws_iam_role
+where tags is not null
+order by name;
+
+-- name: r35_jsonb_path_query_first_principal
+select name, jsonb_path_query_first(assume_role_policy_std, '$.Statement[*].Principal.Service') as first_service
+from aws_iam_role
+order by name
+limit 30;
+
+-- name: r35_jsonb_path_exists_allow_iam_star
+select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "allow" && @.Action == "iam:*")') as iam_admin
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: r35_grouping_sets_string_agg_filter
+select account_id, path, count(*) as n,
+  string_agg(name, ';' order by name) filter (where max_session_duration > 3600) as long_sessions
+from aws_iam_role
+group by grouping sets ((account_id, path), (account_id))
+order by account_id, path nulls first;
+
+-- name: r35_rollup_grouping_bits_three
+select account_id, path, mfa_enabled, grouping(account_id, path, mfa_enabled) as bits, count(*) as n
+from aws_iam_user
+group by rollup (account_id, path, mfa_enabled)
+order by bits, account_id nulls last, path nulls last, mfa_enabled nulls last;
+
+-- name: r35_cube_having_grouping
+select is_aws_managed, is_attachable, count(*) as n
+from aws_iam_policy
+group by cube (is_aws_managed, is_attachable)
+having grouping(is_aws_managed) = 0 or count(*) > 1
+order by is_aws_managed nulls last, is_attachable nulls last;
+
+-- name: r35_array_agg_filter_order_desc_nulls
+select account_id, array_agg(password_last_used order by password_last_used desc nulls last) filter (where path = '/') as last_used
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r35_jsonb_agg_filter_object
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'mfa', mfa_enabled) order by name) filter (where not mfa_enabled) as no_mfa
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r35_distinct_on_expression_order
+select distinct on (split_part(event_source, '.', 1)) split_part(event_source, '.', 1) as service, event_name, event_time
+from aws_cloudtrail_trail_event
+order by split_part(event_source, '.', 1), event_time, event_id;
+
+-- name: r35_distinct_on_two_keys
+select distinct on (account_id, path) account_id, path, name, create_date
+from aws_iam_role
+order by account_id, path, create_date desc, name;
+
+-- name: r35_recursive_split_path_segments
+with recursive seg(name, rest, part, depth) as (
+  select name, substr(path, 2), null::text, 0 from aws_iam_role where path <> '/'
+  union all
+  select name, substr(rest, strpos(rest, '/') + 1), split_part(rest, '/', 1), depth + 1
+  from seg where rest <> ''
+)
+select name, depth, part from seg where part is not null order by name, depth;
+
+-- name: r35_recursive_numbers_cast
+with recursive n(i) as (select 1 union all select i * 2 from n where i < 1000)
+select i, i::text || 'x' as t, to_char(i, 'FM9,999') as formatted from n order by i;
+
+-- name: r35_recursive_policy_nested_values
+with recursive walk(arn, k, v, depth) as (
+  select p.arn, s.key, s.value, 1
+  from aws_iam_policy p, jsonb_each(p.policy_std) s
+  where not p.is_aws_managed
+  union all
+  select w.arn, w.k || '.' || c.key, c.value, w.depth + 1
+  from walk w, jsonb_each(case when jsonb_typeof(w.v) = 'object' then w.v else '{}'::jsonb end) c
+  where w.depth < 4
+)
+select arn, k, jsonb_typeof(v) as kind from walk order by arn, k;
+
+-- name: r35_jsonb_each_ordinality_tags_position
+select r.name, t.key, t.value, t.ord
+from aws_iam_role r
+  cross join lateral jsonb_each_text(r.tags) with ordinality as t(key, value, ord)
+order by r.name, t.ord;
+
+-- name: r35_jsonb_array_elements_text_ordinality_filter
+select p.name, a.action, a.idx
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Action') with ordinality as a(action, idx)
+where not p.is_aws_managed and jsonb_typeof(s -> 'Action') = 'array' and a.idx <= 3
+order by p.name, a.action, a.idx;
+
+-- name: r35_containment_nested_condition
+select name
+from aws_iam_role
+where assume_role_policy_std @> '{"Statement": [{"Principal": {"Service": ["ec2.amazonaws.com"]}}]}'
+order by name;
+
+-- name: r35_contained_scalar_array
+select name, '["sts:assumerole"]'::jsonb <@ (assume_role_policy_std -> 'Statement' -> 0 -> 'Action') as only_assume
+from aws_iam_role
+order by name
+limit 40;
+
+-- name: r35_exists_any_on_text_array_literal
+select name, '{"Effect": "allow", "Sid": "x"}'::jsonb ?| '{Sid,Condition}' as some_keys, '["a", "b"]'::jsonb ?& '{a,b}' as all_elems
+from aws_iam_group
+order by name;
+
+-- name: r35_jsonb_strip_nulls_nested
+select jsonb_strip_nulls('{"a": null, "b": {"c": null, "d": 1}, "e": [null, {"f": null}]}'::jsonb) as stripped;
+
+-- name: r35_jsonb_set_create_missing
+select jsonb_set('{"a": 1}', '{b}', '2') as added, jsonb_set('{"a": 1}', '{b}', '2', false) as not_added,
+  jsonb_set('[1, 2, 3]', '{-5}', '0') as before_start, jsonb_set('[1, 2, 3]', '{10}', '4') as past_end;
+
+-- name: r35_jsonb_insert_object_and_array
+select jsonb_insert('{"a": [1, 2]}', '{a, 0}', '0') as at_start, jsonb_insert('{"a": [1, 2]}', '{a, -1}', '9', true) as at_end,
+  jsonb_insert('{"a": {"b": 1}}', '{a, c}', '"new"') as new_key;
+
+-- name: r35_array_slice_negative_and_empty
+select (array[1, 2, 3, 4])[2:] as from2, (array[1, 2, 3, 4])[:2] as to2, (array[1, 2, 3, 4])[3:2] as empty,
+  (array[1, 2, 3, 4])[0:1] as zero_lower, (array[1, 2, 3, 4])[-1:2] as neg_lower;
+
+-- name: r35_array_position_start_and_null
+select array_position(array['a', 'b', 'a', null], 'a', 2) as second_a, array_position(array['a', null], null) as null_pos,
+  array_positions(array[1, 2, 1, 1], 1) as ones, array_positions(array[1, 2], 3) as none;
+
+-- name: r35_unnest_zip_three_with_nulls
+select * from unnest(array[1, 2, 3], array['x'], array[true, false]) as z(n, s, b) order by n;
+
+-- name: r35_unnest_of_policy_arrays_zip
+select u.name, z.g, z.p
+from aws_iam_user u,
+  unnest(array(select jsonb_array_elements(u.groups) ->> 'GroupName'), array(select jsonb_array_elements_text(u.attached_policy_arns))) as z(g, p)
+order by u.name, z.g nulls last, z.p nulls last;
+
+-- name: r35_generate_series_weeks_backwards
+select d, to_char(d, 'IYYY-IW') as iso_week
+from generate_series(timestamptz '2024-03-31 00:00:00+00', timestamptz '2024-02-01 00:00:00+00', interval '-1 week') as d
+order by d desc;
+
+-- name: r35_generate_series_dates_step_days
+select d::date as day, extract(dow from d) as dow, to_char(d, 'Dy') as dy
+from generate_series('2024-02-26'::timestamp, '2024-03-03'::timestamp, '1 day') as d
+order by d;
+
+-- name: r35_make_interval_from_columns
+select name, make_interval(secs => max_session_duration) as duration,
+  make_interval(secs => max_session_duration) > interval '1 hour' as over_an_hour
+from aws_iam_role
+order by name
+limit 25;
+
+-- name: r35_justify_days_and_interval
+select justify_days(interval '65 days') as a, justify_days(interval '-35 days') as b, justify_interval(interval '1 mon -33 days') as c,
+  justify_hours(interval '-27 hours') as d, justify_interval(interval '-1 mon 40 days 30 hours') as e;
+
+-- name: r35_interval_multiply_divide_fractions
+select interval '1 month' * 1.5 as a, interval '3 days' / 7 as b, interval '1 year' / 5 as c, interval '10 min' * 0.333 as d;
+
+-- name: r35_extract_epoch_interval_fields
+select extract(epoch from interval '1 year') as year_s, extract(epoch from interval '-1 day 1 second') as neg,
+  extract(hour from interval '27 hours') as hours, extract(day from interval '1 mon 5 days') as days, extract(month from interval '14 months') as months;
+
+-- name: r35_extract_epoch_between_events
+select username, extract(epoch from max(event_time) - min(event_time)) as span_seconds, count(*) as n
+from aws_cloudtrail_trail_event
+where username <> ''
+group by username
+order by span_seconds desc, username
+limit 20;
+
+-- name: r35_date_trunc_zone_week_month
+select date_trunc('week', timestamptz '2024-03-10 03:30:00+00', 'America/Los_Angeles') as la_week,
+  date_trunc('month', timestamptz '2024-03-01 02:00:00+00', 'Europe/Berlin') as berlin_month,
+  date_trunc('day', timestamptz '2024-11-03 12:00:00+00', 'America/New_York') as ny_dst_day;
+
+-- name: r35_timestamptz_compare_timestamp_literals
+select name, create_date > '2019-01-01 00:00:00' as after_2019, create_date <= timestamptz '2017-06-01T12:00:00-05:00' as early
+from aws_iam_user
+order by name
+limit 30;
+
+-- name: r35_timestamp_at_time_zone_text
+select event_id, (event_time at time zone 'UTC')::text as utc_text, (event_time at time zone 'Asia/Tokyo')::text as tokyo_text
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 15;
+
+-- name: r35_string_to_array_null_elements
+select string_to_array('a,,b,NA', ',', 'NA') as with_null, string_to_array('a b', '') as whole, string_to_array('', ',') as empty,
+  array_length(string_to_array('x|y|z', '|'), 1) as n;
+
+-- name: r35_split_part_negative_edges
+select split_part('a.b.c', '.', -1) as last, split_part('a.b.c', '.', -3) as first, split_part('a.b.c', '.', -4) as beyond,
+  split_part('abc', '', -1) as empty_delim, split_part('', '.', -1) as empty_text;
+
+-- name: r35_initcap_punctuation_digits
+select initcap('hello-world foo_bar 3rd o''neil') as a, initcap('ÉCOLE école') as b, initcap('aWS iAM') as c;
+
+-- name: r35_translate_shorter_to
+select translate('arn:aws:iam::123', 'a:1', 'A') as a, translate('hello', 'l', 'L') as b, translate(null, 'a', 'b') is null as c;
+
+-- name: r35_format_positional_and_width_mix
+select format('%3$s-%1$s-%2$s', 'a', 'b', 'c') as reorder, format('%-8s|', name) as padded, format('%L and %L', null, name) as lits
+from aws_iam_group
+order by name;
+
+-- name: r35_format_ident_needs_quotes
+select format('select * from %I.%I', 'Public', 'my table') as q1, format('%I', 'lower_ok') as q2, format('%I', 'select') as q3;
+
+-- name: r35_quote_functions_mixed
+select quote_literal('it''s') as a, quote_literal(42) as b, quote_literal(true) as c, quote_nullable(null::int) as d,
+  quote_ident('Name') as e, quote_literal(E'back\\slash') as f;
+
+-- name: r35_md5_sha256_of_concat_hex_upper
+select name, upper(md5(account_id || ':' || name)) as h, length(encode(sha256(convert_to(name, 'UTF8')), 'hex')) as hex_len
+from aws_iam_user
+order by name
+limit 15;
+
+-- name: r35_numeric_huge_arithmetic
+select 99999999999999999999.99 + 0.01 as a, 12345678901234567890 * 10 as b, round(2.5) as c, round(-2.5) as d,
+  round(1234567.891, -3) as e, trunc(-1234.5678, -2) as f;
+
+-- name: r35_numeric_division_scale
+select 10::numeric / 4 as a, 1::numeric / 7 as b, 100.00 / 3 as c, 2 / 3.000 as d;
+
+-- name: r35_order_desc_nulls_first_default_text
+select name, permissions_boundary_arn
+from aws_iam_role
+order by permissions_boundary_arn desc, name
+limit 20;
+
+-- name: r35_order_nulls_last_desc_explicit
+select name, role_last_used_date
+from aws_iam_role
+order by role_last_used_date desc nulls last, name
+limit 20;
+
+-- name: r35_text_order_symbols_digits_case
+select v from (values ('a-b'), ('a_b'), ('aB'), ('ab'), ('A-b'), ('a b'), ('a.b'), ('a1'), ('a~')) as t(v) order by v desc;
+
+-- name: r35_min_max_text_case
+select min(name) as first_name, max(name) as last_name, min(lower(name)) as first_lower from aws_iam_role;
+
+-- name: r35_bool_and_or_filter
+select account_id, bool_and(mfa_enabled) filter (where path = '/') as root_all_mfa,
+  every(password_last_used is not null) filter (where mfa_enabled) as mfa_users_logged_in
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r35_count_distinct_row_with_nulls
+select count(distinct (permissions_boundary_arn, path)) as pairs, count(distinct permissions_boundary_arn) as arns,
+  count(distinct row(name)) as names
+from aws_iam_role;
+
+-- name: r35_count_distinct_tuple_events
+select event_source, count(distinct (event_name, username)) as name_user_pairs, count(*) as n
+from aws_cloudtrail_trail_event
+group by event_source
+order by n desc, event_source
+limit 15;
+
+-- name: r35_ntile_percent_rank_roles
+select name, ntile(4) over (order by create_date, name) as quartile, round(percent_rank() over (order by create_date, name)::numeric, 4) as pr
+from aws_iam_role
+order by create_date, name
+limit 40;
+
+-- name: r35_first_last_value_frames
+select name, create_date, first_value(name) over w as first_in_path, last_value(name) over w as last_in_path
+from aws_iam_role
+window w as (partition by path order by create_date, name rows between unbounded preceding and unbounded following)
+order by path, create_date, name
+limit 40;
+
+-- name: r35_lateral_top_n_per_account
+select a.account_id, top.name, top.create_date
+from (select distinct account_id from aws_iam_role) a
+  cross join lateral (select name, create_date from aws_iam_role r where r.account_id = a.account_id order by create_date desc, name limit 2) top
+order by a.account_id, top.create_date desc, top.name;
+
+-- name: r35_not_exists_unused_groups
+select g.name
+from aws_iam_group g
+where not exists (select 1 from aws_iam_user u, jsonb_array_elements(u.groups) x where x ->> 'GroupName' = g.name and u.account_id = g.account_id)
+order by g.name;
+
+-- name: r35_case_status_reason_kms_rotation
+select arn as resource,
+  case when key_manager = 'AWS' then 'skip' when key_rotation_enabled then 'ok' else 'alarm' end as status,
+  format('%s key %s rotation %s.', initcap(lower(key_manager)), id, case when key_rotation_enabled then 'enabled' else 'disabled' end) as reason
+from aws_kms_key
+order by arn;
+
+-- name: r35_case_status_bucket_versioning
+select arn as resource, case when versioning_enabled then 'ok' else 'alarm' end as status,
+  name || case when versioning_enabled then ' versioning enabled.' else ' versioning disabled.' end as reason,
+  region
+from aws_s3_bucket
+order by arn;
+
+-- name: r35_accessanalyzer_enabled_per_region
+select r.region, count(a.arn) filter (where a.status = 'ACTIVE') as active_analyzers,
+  case when count(a.arn) filter (where a.status = 'ACTIVE') > 0 then 'ok' else 'alarm' end as status
+from (select distinct region from aws_accessanalyzer_analyzer) r
+  left join aws_accessanalyzer_analyzer a on a.region = r.region
+group by r.region
+order by r.region;
+
+-- name: r35_array_negative_subscripts
+select name, (string_to_array(arn, ':'))[-1] as neg, (string_to_array(arn, ':'))[length(name) - 200] as computed_neg,
+  (string_to_array(arn, ':'))[length(name) - 200 : 2] as computed_slice, (string_to_array(arn, ':'))[2:-1] as upper_neg
+from aws_iam_group
+order by name;
+
+-- name: r35_recursive_cte_integer_division_and_text
+with recursive n(i, label) as (select 7, 'seven'::text union all select i - 2, label || '-' from n where i > 1)
+select i, i / 2 as half, to_char(i, 'FM00') as padded, label from n order by i;
