@@ -253,8 +253,8 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
             keep_days=config["retention.keep_days"],
             current=folder,
         )
-        unknown = exc_mod.unknown_controls(con, exceptions_file, run_id) if exceptions_file is not None else []
-        warnings = gathered.warnings + chain_warnings + unknown + exc_mod.warnings(applied)
+        unknown = exc_mod.unknown_controls(con, exceptions_file, run_id) if exceptions_file is not None else {}
+        warnings = gathered.warnings + chain_warnings + list(unknown.values()) + exc_mod.warnings(applied, unknown)
         return RunOutcome(run_id, folder, code, summary, pruned, warnings)
 
 
