@@ -4,6 +4,7 @@ nothing; `query --timing` says each statement's time and rows on standard error.
 import csv
 import json
 import re
+import shutil
 
 import duckdb
 
@@ -242,3 +243,21 @@ def runs(db: str) -> int:
         if not con.execute("select count(*) from information_schema.tables where table_name = 'iamsql_run'").fetchone()[0]:
             return 0
         return con.execute("select count(*) from iamsql_run").fetchone()[0]
+
+
+def test_report_names_what_it_writes_for_powerpipes_formats(sample_db, tmp_path):
+    """`report --format nunit3` (or `pps`), as a Powerpipe user exports, says which format iamsql writes instead, as
+    `check --export` does; it said only that the format is unknown. Nothing is written."""
+    db = str(tmp_path / "checked.duckdb")
+    shutil.copyfile(sample_db, db)
+    assert run_cli("check", "--db", db, "--control", "iam_root_mfa_enabled", "-o", "none").returncode in (0, 1)
+    out = tmp_path / "out"
+    out.mkdir()
+    for typed, said in (("nunit3", "Powerpipe's NUnit 3 XML is not written; --format junit (or a name ending in "
+                                   ".xml) writes JUnit XML"),
+                        ("pps", "Powerpipe's snapshot is not written; --format iamsql-json (or a name ending in "
+                                ".iamsql.json) writes the whole run")):
+        done = run_cli("report", "--db", db, "--out", str(out / "results"), "--format", typed)
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr.startswith(f"error: --format {typed}: {said}") and done.stderr.count("\n") == 1, done.stderr
+    assert list(out.iterdir()) == []

@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from iamsql import scheduled as evidence
@@ -195,6 +196,24 @@ def test_run_folder_and_manifest(one_run, tmp_path):
     assert manifest["config"]["settings"]["fail_on"] == "none"
     line = outcome.line()
     assert line.startswith(f"evidence run {outcome.run_id}: 1 account(s), 2 control(s) run, ") and str(outcome.folder) in line
+
+
+def test_database_names_the_loaded_files_in_the_run_folder(tmp_path):
+    """The run loads its copies from a hidden folder that it renames at the end: each snapshot's sources and each
+    event's source_file name the file in the run folder, not in the hidden one that no longer exists."""
+    trail = SAMPLE_DIR / "cloudtrail" / "invictus_ir" / "218007301253_CloudTrail_us-east-1_20230710T1150Z_1vnLavRRp0ek1mP4.json"
+    config = evidence.load_config(None, {
+        "db": str(tmp_path / "audit.duckdb"), "evidence_dir": str(tmp_path / "evidence"), "controls": CONTROLS,
+        "outputs": ["json"], "fail_on": "none", "sources.paths": [str(SAMPLE_DIR / "aws_cli_examples"), str(trail)],
+    }, env={})
+    folder = evidence.run(config).folder
+    with duckdb.connect(str(tmp_path / "audit.duckdb"), read_only=True) as con:
+        paths = [p for (p,) in con.execute(
+            "select e ->> 'path' from iamsql_snapshot, unnest(sources::json[]) as t(e) where e ->> 'path' is not null"
+        ).fetchall()]
+        events = con.execute("select distinct source_file from aws_cloudtrail_trail_event").fetchall()
+    assert events == [(str(folder / "raw" / f"02-{trail.name}"),)]
+    assert paths and all(Path(p).is_relative_to(folder / "raw") and Path(p).is_file() for p in paths), paths
 
 
 def test_exit_codes_follow_fail_on_and_exceptions(tmp_path, monkeypatch, capsys):

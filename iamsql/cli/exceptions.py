@@ -41,7 +41,6 @@ def exceptions_check(
     con = dbmod.connect(db, read_only=True) if dbmod.resolve_db_path(db).exists() else None
     try:
         columns, rows, note, warnings = waivers.review(con, parsed, run)
-        warnings += waivers.unknown_controls(con, parsed, run)
     finally:
         if con is not None:
             con.close()

@@ -38,6 +38,7 @@ import difflib
 import hashlib
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from fnmatch import fnmatchcase
@@ -348,8 +349,10 @@ def data_day(con: duckdb.DuckDBPyConnection, run_id: int) -> date:
     return found[0].astimezone(timezone.utc).date()
 
 
-def warnings(applied: Applied) -> list[str]:
-    """One line per exception or attestation that is expired, and per exception that matched nothing."""
+def warnings(applied: Applied, unknown: Collection[str] = ()) -> list[str]:
+    """One line per exception or attestation that is expired, and per exception that matched nothing but those of
+    ``unknown`` (ids of exceptions whose control names no control: ``unknown_controls`` says why they match nothing,
+    and "remove it if the finding is fixed" would be wrong advice for a typo)."""
     lines = []
     for item in applied.exceptions:
         state = applied.state(item)
@@ -365,7 +368,7 @@ def warnings(applied: Applied) -> list[str]:
                     else ": it matches no alarm either: remove it"
                 )
             )
-        elif state == "unused":
+        elif state == "unused" and item.exception_id not in unknown:
             lines.append(
                 f"exception {item.exception_id} (line {item.line}, {item.ticket}) matched no alarm: "
                 "remove it if the finding is fixed"
@@ -476,26 +479,28 @@ def review(
         for e in file.exceptions
     ]
     rows += [("attestation", a.line, a.ref, a.expires, applied.state(a), None) for a in file.attestations]
-    return columns, rows, note, warnings(applied)
+    unknown = unknown_controls(con, file, run_id)
+    return columns, rows, note, warnings(applied, unknown) + list(unknown.values())
 
 
-def unknown_controls(con: duckdb.DuckDBPyConnection | None, file: ExceptionsFile, run_id: int | None = None) -> list[str]:
-    """One line per exception whose ``control`` is a plain id (no glob) that names neither a shipped control nor
-    one the check run ran (``--queries``, Sigma): a typo that would leave the exception ``unused`` for good."""
+def unknown_controls(con: duckdb.DuckDBPyConnection | None, file: ExceptionsFile,
+                     run_id: int | None = None) -> dict[str, str]:
+    """A line per exception (by id) whose ``control`` is a plain id (no glob) that names neither a shipped control
+    nor one the check run ran (``--queries``, Sigma): a typo that would leave the exception ``unused`` for good."""
     known = {path.stem for path in QUERIES_DIR.glob("*.sql")}
     if con is not None:
         ids = [r["run_id"] for r in runs(con)]
         run_id = run_id if run_id is not None else (ids[-1] if ids else None)
         if run_id is not None:
             known |= run_controls(con, run_id)
-    lines = []
+    lines = {}
     for item in file.exceptions:
         if not item.control or any(c in item.control for c in "*?[") or item.control in known:
             continue
         close = difflib.get_close_matches(item.control, sorted(known), n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
-        lines.append(f"{file.path}:{item.line}: exception {item.exception_id}: no control {item.control!r}{hint}; "
-                     "it can match nothing")
+        lines[item.exception_id] = (f"{file.path}:{item.line}: exception {item.exception_id}: no control "
+                                    f"{item.control!r}{hint}; it can match nothing")
     return lines
 
 

@@ -63,6 +63,8 @@ def contradicted_format(out: Path, fmt: str) -> str | None:
 def format_for(out: Path, fmt: str | None) -> str:
     """The output format: ``fmt`` if given, else from the file extension (none: xlsx)."""
     if fmt is not None:
+        if fmt in POWERPIPE_ONLY_FORMATS:  # nunit3, pps: what Powerpipe users ask for
+            raise ReportError(f"--format {fmt}: {written_instead(fmt, '--format')}")
         if fmt not in WRITERS:
             raise ReportError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
         return fmt
@@ -177,15 +179,17 @@ POWERPIPE_ONLY_FORMATS = {
 }
 
 
-def written_instead(fmt: str) -> str | None:
-    """What ``check`` writes for a format it prints nothing in (``--output``) or writes no file of (``--export``):
-    the format nearest to a Powerpipe-only one, or the file a format written only as a file goes to; else None."""
+def written_instead(fmt: str, option: str = "--export") -> str | None:
+    """What ``check`` writes for a format it prints nothing in (``--output``) or writes no file of (``--export``),
+    and ``report`` (``option`` ``--format``) for a Powerpipe-only one: the format nearest to a Powerpipe-only one,
+    or the file a format written only as a file goes to; else None."""
     theirs, fmt, holds = POWERPIPE_ONLY_FORMATS.get(fmt, (None, fmt, None))
     if fmt not in WRITERS:
         return None
     if theirs is None:
-        return f"iamsql writes {fmt} as a file: --export {fmt} (or a name ending in {extension(fmt)})"
-    return f"Powerpipe's {theirs} is not written; --export {fmt} (or a name ending in {extension(fmt)}) writes {holds}"
+        return f"iamsql writes {fmt} as a file: {option} {fmt} (or a name ending in {extension(fmt)})"
+    return (f"Powerpipe's {theirs} is not written; {option} {fmt} (or a name ending in {extension(fmt)}) "
+            f"writes {holds}")
 
 
 def check_exports(paths: list[Path]) -> None:

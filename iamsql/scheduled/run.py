@@ -60,7 +60,7 @@ from iamsql.scheduled.folder import (
 )
 from iamsql.scheduled.lock import RunLock, connect_waiting
 from iamsql.scheduled.retention import prune
-from iamsql.store.db import filling, one_thread_for_small_data, transaction
+from iamsql.store.db import filling, move_source_folder, one_thread_for_small_data, transaction
 
 # boto3, pySigma and cryptography are imported only by runs that collect, include Sigma rules or sign
 collect_run = lazy_import("iamsql.collect.run")
@@ -239,6 +239,7 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
         with transaction(con):
             con.execute("update iamsql_evidence_run set folder = ?, manifest_sha256 = ? where run_id = ?",
                         [str(folder), manifest_sha, run_id])
+            move_source_folder(con, work, folder)  # the files loaded from the hidden folder, by their final place
         os.rename(work, folder)
         _fsync_dir(folder.parent)
         with transaction(con, lambda: f"evidence run {run_id} as complete ({folder})"):
@@ -252,8 +253,8 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
             keep_days=config["retention.keep_days"],
             current=folder,
         )
-        unknown = exc_mod.unknown_controls(con, exceptions_file, run_id) if exceptions_file is not None else []
-        warnings = gathered.warnings + chain_warnings + unknown + exc_mod.warnings(applied)
+        unknown = exc_mod.unknown_controls(con, exceptions_file, run_id) if exceptions_file is not None else {}
+        warnings = gathered.warnings + chain_warnings + list(unknown.values()) + exc_mod.warnings(applied, unknown)
         return RunOutcome(run_id, folder, code, summary, pruned, warnings)
 
 

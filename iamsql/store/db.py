@@ -537,6 +537,25 @@ def discard_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
     con.execute("delete from iamsql_snapshot where snapshot_id = ?", [snapshot_id])
 
 
+def move_source_folder(con: duckdb.DuckDBPyConnection, old: Path, new: Path) -> None:
+    """Name the files loaded from folder ``old`` by their place under ``new``, where the folder is about to be
+    moved: each snapshot's ``sources`` paths and each event's ``source_file`` (an evidence run loads from a
+    hidden folder that it then renames). Call inside the transaction that records the move."""
+    old_prefix, new_prefix = f"{old}{os.sep}", f"{new}{os.sep}"
+    for snapshot_id, text in con.execute(
+        "select snapshot_id, sources::varchar from iamsql_snapshot where contains(sources::varchar, ?)", [old.name]
+    ).fetchall():
+        sources = json.loads(text)
+        for entry in sources:
+            if str(entry.get("path") or "").startswith(old_prefix):
+                entry["path"] = new_prefix + entry["path"][len(old_prefix):]
+        con.execute("update iamsql_snapshot set sources = ? where snapshot_id = ?",
+                    [json.dumps(sources, default=str), snapshot_id])
+    for table in ("history.aws_cloudtrail_trail_event", "iamsql_event_conflict"):
+        con.execute(f"update {table} set source_file = ? || substr(source_file, length(?) + 1)"
+                    " where starts_with(source_file, ?)", [new_prefix, old_prefix, old_prefix])
+
+
 _MIN_OBJECT_BYTES = 16 << 20  # DuckDB's default maximum_object_size
 _ROW_ENCODER = json.JSONEncoder(default=str)  # json.dumps(value, default=str) without a new encoder per call
 
