@@ -7,6 +7,7 @@ misses that must not alarm:
 - One caller refused sts:AssumeRole on many distinct roles in minutes (role enumeration): a refused call records no
   request parameters, so the role is the one its error message names.
 - One caller sending commands to, or opening sessions on, many instances through Systems Manager in minutes.
+- An S3 bucket policy or ACL opened to everyone or another account, the policy read statement by statement.
 """
 
 from datetime import datetime, timedelta, timezone
@@ -19,7 +20,7 @@ AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 T0 = AS_OF - timedelta(days=1)
 # the detections whose alarms and near misses this module tests
 CONTROLS = ("cloudtrail_event_self_permission_granted", "cloudtrail_event_role_enumeration",
-            "cloudtrail_event_ssm_commands_many_instances")
+            "cloudtrail_event_ssm_commands_many_instances", "cloudtrail_event_bucket_opened")
 
 
 def at(minutes: float) -> datetime:
@@ -230,4 +231,72 @@ def test_few_instances_tags_services_and_failures_are_not_counted(tmp_path):
         send(account, 41, ids=["i-7", "i-8", "i-9"], error="InvalidInstanceId"),
         send(account, 42, ids=["i-a", "i-b", "i-c"], user="patcher"),
     ]}}, "cloudtrail_event_ssm_commands_many_instances", allowed_callers="patcher")
+    assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], found[account]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# bucket_opened
+# --------------------------------------------------------------------------------------------------------------
+
+
+def put_policy(account: str, minute: float, bucket: str, *statements: dict, error: str | None = None) -> dict:
+    """A PutBucketPolicy as CloudTrail records it: the policy an object under ``bucketPolicy``."""
+    return event(account, at(minute), "PutBucketPolicy", source="s3.amazonaws.com", user="admin", error=error,
+                 request={"bucketName": bucket, "Host": f"{bucket}.s3.amazonaws.com", "policy": "",
+                          "bucketPolicy": {"Version": "2012-10-17", "Statement": list(statements)}})
+
+
+def allow(principal, condition: dict | None = None, action="s3:GetObject") -> dict:
+    return {"Effect": "Allow", "Principal": principal, "Action": action, "Resource": "arn:aws:s3:::b/*"} | (
+        {"Condition": condition} if condition else {})
+
+
+def test_a_bucket_opened_to_everyone_or_another_account_alarms(tmp_path):
+    public, outside, acl = "874000000001", "874000000002", "874000000003"
+    found = run(tmp_path, {
+        public: {"aws_cloudtrail_trail_event": [
+            # a condition on the transport fixes nobody: still everyone
+            put_policy(public, 0, "site", allow({"AWS": ["*"]}, {"Bool": {"aws:SecureTransport": "true"}}))]},
+        outside: {"aws_cloudtrail_trail_event": [
+            put_policy(outside, 0, "data", allow({"Service": "cloudtrail.amazonaws.com"}, action="s3:PutObject"),
+                       allow({"AWS": f"arn:aws:iam::{outside}:role/reader"}),
+                       allow({"AWS": ["arn:aws:iam::193672423079:root", "444455556666"]},
+                             action=["s3:GetObject", "s3:ListBucket"]))]},
+        acl: {"aws_cloudtrail_trail_event": [
+            event(acl, at(0), "PutBucketAcl", source="s3.amazonaws.com", user="admin",
+                  request={"bucketName": "logs", "x-amz-grant-read": ["uri=http://acs.amazonaws.com/groups/global/AllUsers"]}),
+            event(acl, at(1), "PutBucketAcl", source="s3.amazonaws.com", user="admin",
+                  request={"bucketName": "shared", "x-amz-acl": ["authenticated-read"]})]},
+    }, "cloudtrail_event_bucket_opened", trusted_accounts="444455556666")
+    [(resource, status, reason)] = found[public]
+    assert (resource, status) == ("arn:aws:s3:::site", "alarm")
+    assert 'opened bucket site to everyone (*) ("s3:GetObject") with PutBucketPolicy' in reason, reason
+    [(resource, status, reason)] = found[outside]
+    assert (resource, status) == ("arn:aws:s3:::data", "alarm")
+    # the other account alone: the service, the bucket's own role and the trusted account are not judged
+    assert 'to account 193672423079 (["s3:GetObject", "s3:ListBucket"])' in reason, reason
+    assert "444455556666" not in reason and "cloudtrail" not in reason, reason
+    assert statuses(found[acl]) == [("arn:aws:s3:::logs", "alarm"), ("arn:aws:s3:::shared", "alarm")], found[acl]
+    reasons = {r: text for r, _, text in found[acl]}
+    assert "to everyone (AllUsers) (the bucket ACL) with PutBucketAcl" in reasons["arn:aws:s3:::logs"]
+    assert "to every AWS account (AuthenticatedUsers)" in reasons["arn:aws:s3:::shared"]
+
+
+def test_fixed_callers_services_log_delivery_and_refusals_do_not_open_a_bucket(tmp_path):
+    account = "874000000004"
+    found = run(tmp_path, {account: {"aws_cloudtrail_trail_event": [
+        # everyone, but only from the organization, a VPC endpoint or a source ARN
+        put_policy(account, 0, "a", allow("*", {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}})),
+        put_policy(account, 1, "b", allow({"AWS": "*"}, {"StringEquals": {"aws:SourceVpce": "vpce-1a2b"}})),
+        put_policy(account, 2, "c", allow("*", {"ArnLike": {"AWS:SourceArn": "arn:aws:cloudfront::1:distribution/X"}})),
+        # a service, a CloudFront origin access identity, Elastic Load Balancing's log account of us-east-1
+        put_policy(account, 3, "d", allow({"Service": "logging.s3.amazonaws.com"}, action="s3:PutObject"),
+                   allow({"AWS": "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHEXAMPLE"}),
+                   allow({"AWS": "arn:aws:iam::127311923021:root"}, action="s3:PutObject")),
+        # a Deny for everyone, a refused public policy (Block Public Access), a private canned ACL
+        put_policy(account, 4, "e", {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}),
+        put_policy(account, 5, "f", allow("*"), error="AccessDenied"),
+        event(account, at(6), "PutBucketAcl", source="s3.amazonaws.com", user="admin",
+              request={"bucketName": "g", "x-amz-acl": ["private"]}),
+    ]}}, "cloudtrail_event_bucket_opened")
     assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], found[account]
