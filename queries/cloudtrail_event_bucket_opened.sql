@@ -109,7 +109,7 @@ opening as (
 ),
 opened as (
   select c.event_id, c.account_id, c.partition, c.event_time, c.event_name, c.caller, c.ip, c.agent, c.bucket,
-    string_agg(distinct o.who || ' (' || o.actions || ')', ', ') as grants
+    string_agg(distinct o.who || ' (' || o.actions || ')', ', ' order by o.who || ' (' || o.actions || ')') as grants
   from call as c
     join opening as o on o.event_id = c.event_id
   group by c.event_id, c.account_id, c.partition, c.event_time, c.event_name, c.caller, c.ip, c.agent, c.bucket
