@@ -237,10 +237,11 @@ def test_every_cloudtrail_control_has_an_alarm_and_a_pass_case():
     from .test_controls_expected import CONTROLS as TESTED_THERE  # the controls of issue 12: test_controls_expected
     elsewhere = {"cloudtrail_event_nhi_human_use", "cloudtrail_event_nhi_reuse_many_sources"} | set(DETECTIONS) | set(TESTED_THERE)  # NHI: test_controls_nhi
     elsewhere |= set(IDENTITY_DETECTIONS)
+    from .test_controls_detections_escalation import CONTROLS as ESCALATION_DETECTIONS
     from .test_controls_detections_identity_center import CONTROL as IDENTITY_CENTER_DETECTION
     from .test_controls_detections_sharing import CONTROL as SHARING_DETECTION
 
-    elsewhere |= {IDENTITY_CENTER_DETECTION, SHARING_DETECTION}
+    elsewhere |= {IDENTITY_CENTER_DETECTION, SHARING_DETECTION} | set(ESCALATION_DETECTIONS)
     elsewhere |= {"cloudtrail_bucket_not_public", "cloudtrail_bucket_access_logging"}  # test_controls_monitoring
     from .test_controls_prowler_parity import CLOUDTRAIL_CONTROLS as PROWLER_PARITY
 

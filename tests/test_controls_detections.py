@@ -32,7 +32,7 @@ DETECTIONS = sorted(c.id for c in controls.load_controls() if c.id in {
     "cloudtrail_event_signin_token_issued", "cloudtrail_event_privilege_escalation_activity",
     "cloudtrail_event_llm_jacking", "cloudtrail_event_role_assumed_repeatedly",
     "cloudtrail_event_key_checked_by_scanner", "cloudtrail_event_instance_user_data_replaced",
-    "cloudtrail_event_kms_key_disabled"})
+    "cloudtrail_event_kms_key_disabled", "cloudtrail_event_ssm_commands_many_instances"})
 RUN = DETECTIONS + ["cloudtrail_event_root_activity", "cloudtrail_event_trail_tampering", "cloudtrail_event_console_login_without_mfa"]
 
 # technique -> (file stem, [(control, resource, words the reason must hold)])
@@ -130,6 +130,13 @@ TECHNIQUES = {
     "bedrock-invoke-model": ("impact.bedrock-invoke-model", [
         ("cloudtrail_event_llm_jacking", "arn:aws:iam::494659789341:role/test-role",
          ["called 6 of the 12 Bedrock model-access actions", "bedrock:PutFoundationModelEntitlement x1"])]),
+    "ssm-send-command": ("execution.ssm-send-command", [
+        ("cloudtrail_event_ssm_commands_many_instances", "arn:aws:iam::056392974792:user/christophe",
+         ["sent commands to or opened sessions on 3 instances within 10 minutes from 2024-08-02 09:08 UTC",
+          "SendCommand x1", "documents AWS-RunShellScript", "i-00456A8D163f546Ff"])]),
+    "ssm-start-session": ("execution.ssm-start-session", [
+        ("cloudtrail_event_ssm_commands_many_instances", "arn:aws:iam::294599468799:user/christophe",
+         ["on 3 instances", "StartSession x3", "i-d0b6DCBA8984dE148, i-d3720C7af6fCfF2B2, i-eA1d1296c1dE3Aa1f"])]),
     "console-login-without-mfa": ("initial-access.console-login-without-mfa", [
         ("cloudtrail_event_console_login_without_mfa", None, ["without MFA"])]),
 }
