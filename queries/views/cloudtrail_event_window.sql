@@ -20,28 +20,38 @@ window `None of the loaded CloudTrail events of account <account> (the newest fr
 left out when the account has none, for the detection to end with `falls in the <lookback_days> days ...`).
 */
 with account_time as (
-  select c.account_id, c.event_time, c.events,
-    lag(c.event_time) over (partition by c.account_id order by c.event_time) as earlier_time,
+  -- one ordering of each account's times for both: the time before (the next in this order), and the events from
+  -- this time on
+  select c.account_id, c.event_time, date_trunc('minute', c.event_time) as first_minute,
+    lead(c.event_time) over (partition by c.account_id order by c.event_time desc) as earlier_time,
     sum(c.events) over (partition by c.account_id order by c.event_time desc
-                        rows between unbounded preceding and current row) as since,
-    max(c.event_time) over (partition by c.account_id) as last_time
+                        rows between unbounded preceding and current row) as since
   from cloudtrail_event_count as c
 ),
-window_ as (
-  select account_id, earlier_time, event_time as first_time, last_time, since as events
-  from account_time
-  union all
-  select a.account_id, max(t.event_time), null, null, 0
-  from iamsql_account as a
-    left join cloudtrail_event_count as t on t.account_id = a.account_id
-  group by a.account_id
+account_last as (
+  -- each account's newest event time, its minute and its text, made once per account instead of once per time
+  select account_id, max(event_time) as last_time, date_trunc('minute', max(event_time)) as last_minute,
+    to_char(max(event_time), 'YYYY-MM-DD HH24:MI') as last_text
+  from cloudtrail_event_count
+  group by account_id
+),
+minute_text as materialized (
+  -- the text of each minute a window can begin in, made once per minute (a busy account has many times a minute)
+  select first_minute, to_char(first_minute, 'YYYY-MM-DD HH24:MI') as first_text
+  from (select distinct first_minute from account_time) as m
 ),
 spanned as (
-  select w.account_id, w.earlier_time, w.first_time, w.last_time, w.events,
-    case when date_trunc('minute', w.first_time) = date_trunc('minute', w.last_time) then 'at '
-      else 'from ' || to_char(w.first_time, 'YYYY-MM-DD HH24:MI') || ' to ' end
-    || to_char(w.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC' as span
-  from window_ as w
+  select t.account_id, t.earlier_time, t.event_time as first_time, l.last_time, t.since as events,
+    case when t.first_minute = l.last_minute then 'at ' else 'from ' || m.first_text || ' to ' end
+    || l.last_text || ' UTC' as span
+  from account_time as t
+    join account_last as l on l.account_id = t.account_id
+    join minute_text as m on m.first_minute = t.first_minute
+  union all
+  select a.account_id, max(l.last_time), null, null, 0, null
+  from iamsql_account as a
+    left join account_last as l on l.account_id = a.account_id
+  group by a.account_id
 )
 select w.account_id, 'arn:' || a.partition || ':::' || a.account_id as resource,
   w.earlier_time, w.first_time, w.last_time, w.events,
