@@ -4,7 +4,9 @@ description: >-
   The task role of each ACTIVE ECS task definition (the role its containers call AWS with) is not an
   administrator: the policy engine (iam_principal_access, question full_admin) does not let it perform every
   action on every resource. A task definition without a task role passes; one whose role is not in the loaded
-  IAM data, or whose role's answer depends on a policy that is not loaded, is skipped. The execution role (used
+  IAM data, or whose role's answer depends on a policy that is not loaded, is skipped, and so is one whose role
+  the loaded policies make an administrator beside a document that is not loaded (its Deny would win), naming it;
+  an account whose roles are loaded in part is not skipped as a whole. The execution role (used
   by the ECS agent, not by the application) is not judged here.
 severity: critical
 resource_type: AWS::ECS::TaskDefinition
@@ -15,14 +17,18 @@ remediation: >-
   Give each task definition a task role with only the actions and resources its containers call, and register a
   new revision that uses it.
 tables: [aws_ecs_task_definition, workload_role, iam_principal_access]
-requires: [aws_ecs_task_definition, aws_iam_role]
+requires: [aws_ecs_task_definition]
 */
 with answer as (
+  -- admin: allowed by documents that are all known; an allow beside a document not loaded (a managed policy, a
+  -- boundary: its Deny would win) is as unknown as an answer that depends on one
   select principal_arn, account_id,
-    bool_or(decision in ('Allowed', 'AllowedIf')) as admin,
-    bool_or(decision = 'Unknown') as unknown,
-    min(granted_by) filter (where decision in ('Allowed', 'AllowedIf')) as granted_by,
-    min(missing) filter (where decision = 'Unknown') as missing
+    bool_or(decision in ('Allowed', 'AllowedIf') and missing is null) as admin,
+    bool_or(decision = 'Unknown' or (decision in ('Allowed', 'AllowedIf') and missing is not null)) as unknown,
+    min(granted_by) filter (where decision in ('Allowed', 'AllowedIf') and missing is null) as granted_by,
+    min(missing) filter (where decision = 'Unknown' or (decision in ('Allowed', 'AllowedIf') and missing is not null))
+      as missing,
+    min(granted_by) filter (where decision in ('Allowed', 'AllowedIf') and missing is not null) as granted_unless
   from iam_principal_access
   where question = 'full_admin'
   group by principal_arn, account_id
@@ -46,8 +52,9 @@ select
         || ', which has full administrator access' || coalesce(' through ' || a.granted_by, '')
         || '; give it a role with only what the containers call.'
     when a.unknown then
-      'Task definition ' || t.title || ' uses the task role ' || w.role_arn || ', whose power depends on '
-        || a.missing || ', which is not loaded.'
+      'Task definition ' || t.title || ' uses the task role ' || w.role_arn || coalesce(', whose loaded policies make it '
+        || 'an administrator through ' || a.granted_unless || ', but a Deny in ' || a.missing || ' could take that away',
+        ', whose power depends on ' || a.missing) || '; load get-account-authorization-details to judge it.'
     else 'Task definition ' || t.title || ' uses the task role ' || w.role_arn || ', which is not an administrator.'
   end as reason,
   t.account_id,

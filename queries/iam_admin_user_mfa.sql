@@ -6,7 +6,9 @@ description: >-
   active access key (a key signs requests without MFA), as the credential report says (MFA as the user's
   list-mfa-devices says and the password as its get-login-profile says, where they are loaded: iam_user_sign_in;
   the keys as its list-access-keys says: iam_user_access_key). Users that are not
-  administrators pass; users whose policies are not all loaded are skipped, as is an administrator created after
+  administrators pass; users whose policies are not all loaded are skipped (also when the loaded ones make the user
+  an administrator: a Deny in one not loaded would win), each on its own (an account whose users are loaded in part
+  is not skipped as a whole), as is an administrator created after
   the credential report whose list-mfa-devices (with a console password) or list-access-keys is not loaded.
 severity: critical
 resource_type: AWS::IAM::User
@@ -17,14 +19,18 @@ remediation: >-
   Enable MFA for the user (or remove its console password) and delete its access keys; give administrators
   roles they assume with MFA instead of standing power.
 tables: [iam_user_sign_in, iam_user_access_key, iam_principal_access]
-requires: [aws_iam_credential_report, aws_iam_user]
+requires: [aws_iam_credential_report]
 */
 with power as (
+  -- admin: allowed by documents that are all known; an allow beside a document not loaded (a managed policy, a
+  -- group's policies, a boundary: its Deny would win) is as unknown as an answer that depends on one
   select principal_arn, account_id,
-    bool_or(decision in ('Allowed', 'AllowedIf')) as admin,
-    bool_or(decision = 'Unknown') as unknown,
-    min(granted_by) as granted_by,
-    min(missing) as missing
+    bool_or(decision in ('Allowed', 'AllowedIf') and missing is null) as admin,
+    bool_or(decision = 'Unknown' or (decision in ('Allowed', 'AllowedIf') and missing is not null)) as unknown,
+    min(granted_by) filter (where decision in ('Allowed', 'AllowedIf') and missing is null) as granted_by,
+    min(missing) filter (where decision = 'Unknown' or (decision in ('Allowed', 'AllowedIf') and missing is not null))
+      as missing,
+    min(granted_by) filter (where decision in ('Allowed', 'AllowedIf') and missing is not null) as granted_unless
   from iam_principal_access
   where question = 'full_admin' and principal_type = 'user'
   group by principal_arn, account_id
@@ -36,7 +42,7 @@ with power as (
 ), facts as (
   -- the console password and MFA as get-login-profile and list-mfa-devices say, where loaded (iam_user_sign_in)
   select c.user_arn, c.user_name, c.account_id, c.region, c.password_enabled, p.principal_arn, p.admin, p.unknown,
-    p.granted_by, p.missing, c.password_enabled and c.mfa_active is null as mfa_unknown, c.keys_known,
+    p.granted_by, p.missing, p.granted_unless, c.password_enabled and c.mfa_active is null as mfa_unknown, c.keys_known,
     concat_ws(', ', case when c.password_enabled and not c.mfa_active then 'a console password without MFA' end,
       k.keys) as gaps
   from iam_user_sign_in as c
@@ -65,7 +71,9 @@ select
     when admin and password_enabled then ' is a full administrator with MFA on its console password and no active access key.'
     when admin then ' is a full administrator with no console password and no active access key.'
     when principal_arn is null then ' is not in the loaded IAM data with its policies; load get-account-authorization-details to evaluate it.'
-    when unknown then ' cannot be judged: the answer depends on ' || missing || '.'
+    when unknown then ' cannot be judged: ' || coalesce('its loaded policies make it a full administrator through '
+      || granted_unless || ', but a Deny in ' || missing || ' could take that away', 'the answer depends on ' || missing)
+      || '.'
     else ' is not a full administrator.'
   end as reason,
   account_id,

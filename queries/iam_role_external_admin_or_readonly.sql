@@ -10,7 +10,8 @@ description: >-
   principal its trust admits is the organization's management account or the StackSets service-linked role
   (AWSServiceRoleForCloudFormationStackSetsOrgAdmin) of an account of the role's organization (the management
   account or a delegated administrator), as the loaded organizations list-accounts gives it; a role of that name
-  trusting anyone else, or of an account whose organization is not loaded, still alarms.
+  trusting anyone else, or of an account whose organization is not loaded, still alarms. Each role is judged by
+  its own trust policy and attachments: an account whose roles are loaded in part is not skipped as a whole.
 severity: high
 resource_type: AWS::IAM::Role
 rationale: >-
@@ -20,6 +21,7 @@ remediation: >-
   Replace the policy with one that lists what the other account needs (SecurityAudit or ViewOnlyAccess for
   auditors), or remove the other account from the trust policy.
 tables: [aws_iam_role, iam_role_trust_access, iam_principal_data, iamsql_organization_member]
+requires: []
 */
 with outside as (
   select role_arn, account_id, string_agg(distinct trusted, ', ') as trusted

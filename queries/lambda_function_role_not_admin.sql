@@ -4,7 +4,10 @@ description: >-
   Each Lambda function's execution role is not an administrator: the policy engine (iam_principal_access,
   question full_admin) does not let it perform every action on every resource, counting its identity policies,
   permissions boundary and the organization's SCPs. A function whose role is not in the loaded IAM data, or whose
-  role's answer depends on a policy that is not loaded, is skipped.
+  role's answer depends on a policy that is not loaded, is skipped, and so is one whose role the loaded policies
+  make an administrator beside a document that is not loaded (a managed policy, a boundary: its Deny would win),
+  naming it. Each function is judged on its own: an account whose roles are loaded in part is not skipped as a
+  whole.
 severity: critical
 resource_type: AWS::Lambda::Function
 rationale: >-
@@ -14,14 +17,18 @@ remediation: >-
   Give the function a role of its own with only the actions and resources it calls (IAM Access Analyzer policy
   generation from CloudTrail shows them) and remove AdministratorAccess or "*" statements from it.
 tables: [aws_lambda_function, workload_role, iam_principal_access]
-requires: [aws_lambda_function, aws_iam_role]
+requires: [aws_lambda_function]
 */
 with answer as (
+  -- admin: allowed by documents that are all known; an allow beside a document not loaded (a managed policy, a
+  -- boundary: its Deny would win) is as unknown as an answer that depends on one
   select principal_arn, account_id,
-    bool_or(decision in ('Allowed', 'AllowedIf')) as admin,
-    bool_or(decision = 'Unknown') as unknown,
-    min(granted_by) filter (where decision in ('Allowed', 'AllowedIf')) as granted_by,
-    min(missing) filter (where decision = 'Unknown') as missing
+    bool_or(decision in ('Allowed', 'AllowedIf') and missing is null) as admin,
+    bool_or(decision = 'Unknown' or (decision in ('Allowed', 'AllowedIf') and missing is not null)) as unknown,
+    min(granted_by) filter (where decision in ('Allowed', 'AllowedIf') and missing is null) as granted_by,
+    min(missing) filter (where decision = 'Unknown' or (decision in ('Allowed', 'AllowedIf') and missing is not null))
+      as missing,
+    min(granted_by) filter (where decision in ('Allowed', 'AllowedIf') and missing is not null) as granted_unless
   from iam_principal_access
   where question = 'full_admin'
   group by principal_arn, account_id
@@ -44,8 +51,9 @@ select
       'Lambda function ' || f.name || ' runs as ' || w.role_arn || ', which has full administrator access'
         || coalesce(' through ' || a.granted_by, '') || '; give it a role with only what the function calls.'
     when a.unknown then
-      'Lambda function ' || f.name || ' runs as ' || w.role_arn || ', whose power depends on ' || a.missing
-        || ', which is not loaded.'
+      'Lambda function ' || f.name || ' runs as ' || w.role_arn || coalesce(', whose loaded policies make it an '
+        || 'administrator through ' || a.granted_unless || ', but a Deny in ' || a.missing || ' could take that away',
+        ', whose power depends on ' || a.missing) || '; load get-account-authorization-details to judge it.'
     else 'Lambda function ' || f.name || ' runs as ' || w.role_arn || ', which is not an administrator.'
   end as reason,
   f.account_id,

@@ -13,8 +13,8 @@ description: >-
   judged (skip, saying so). A permission set whose inline policy, AWS managed policy listing or customer managed
   policy references were not loaded, with an attached AWS managed policy whose document the account does not hold
   (get-account-authorization-details lists the AWS managed policies attached in its account), or whose referenced
-  policy is not loaded (or cannot be judged) for the account, is skipped unless what is loaded already makes it an
-  administrator there. A permissions boundary (an AWS managed policy or a customer managed policy reference) bounds
+  policy is not loaded (or cannot be judged) for the account, is skipped, also when what is loaded makes it an
+  administrator there (a Deny in the document not loaded would win), naming that document. A permissions boundary (an AWS managed policy or a customer managed policy reference) bounds
   the role the assignment provisions: a boundary the engine judges not to allow full administrator access makes the
   verdict ok whatever the policies grant; policies granting full administrator access alarm only when the set has no
   boundary or its boundary allows it too, and are skipped when the boundary was not loaded or cannot be judged.
@@ -125,7 +125,15 @@ with managed_answer as (
     case when m.admin_policies is not null or i.admin or c.admin_policies is not null then
       concat_ws(' and ', 'the managed policy ' || m.admin_policies, case when i.admin then 'its inline policy' end,
                 'the customer managed policy ' || c.admin_policies)
-    end as grants
+    end as grants,
+    -- the set's other documents that are not known: a Deny in any of them would take the grant away
+    nullif(concat_ws(', ',
+      case when p.inline_policy is null then 'its inline policy (not loaded)'
+           when i.unknown then 'its inline policy (not readable by the policy engine)' end,
+      case when l.permission_set_arn is null then 'its AWS managed policies (not loaded)' end,
+      case when p.customer_managed_policy_references is null then 'its customer managed policy references (not loaded)' end,
+      'the AWS managed policy ' || m.unknown_policies, 'the customer managed policy ' || c.unknown_policies), '')
+      as unknown_documents
   from target as g
     join aws_ssoadmin_permission_set as p on p.arn = g.permission_set_arn and p.account_id = g.account_id
     left join listed as l on l.permission_set_arn = p.arn and l.account_id = p.account_id
@@ -142,7 +150,8 @@ select
   arn || coalesce('#' || target_account_id, '') as resource,
   case
     when boundary is not null and not boundary_admin and not boundary_unknown then 'ok'
-    when grants is not null and permissions_boundary is not null and (boundary is null or boundary_admin) then 'alarm'
+    when grants is not null and permissions_boundary is not null and (boundary is null or boundary_admin)
+      and unknown_documents is null then 'alarm'
     when grants is not null or inline_policy is null or not listed or customer_managed_policy_references is null
       or inline_unknown or managed_unknown is not null or customer_unknown is not null then 'skip'
     else 'ok'
@@ -150,6 +159,10 @@ select
   'Permission set ' || coalesce(name, arn) || coalesce(' in account ' || target_account_id, '') || case
     when boundary is not null and not boundary_admin and not boundary_unknown then
       ' is bounded by its permissions boundary ' || boundary || ', which does not allow full administrator access.'
+    when grants is not null and permissions_boundary is not null and (boundary is null or boundary_admin)
+      and unknown_documents is not null then
+      ' grants full administrator access through ' || grants || ', unless a Deny in ' || unknown_documents
+        || ' takes it away (an explicit Deny wins); load the permission set''s outputs to evaluate it.'
     when grants is not null and permissions_boundary is not null and (boundary is null or boundary_admin) then
       ' grants full administrator access through ' || grants
         || case when boundary is not null then ', which its permissions boundary ' || boundary || ' allows' else '' end

@@ -103,10 +103,16 @@ DATA = Path(__file__).parent / "data" / "hand_built_accounts"
 ADMIN = "nhi_admin_privileges"
 ESCALATION = "iam_principal_privilege_escalation"
 EXFILTRATION = "nhi_data_exfiltration"
+LAMBDA = "lambda_function_role_not_admin"
+EC2 = "ec2_instance_role_not_admin"
+HARDWARE_MFA = "iam_privileged_user_hardware_mfa"
 CONTROLS = [
     ADMIN,
     ESCALATION,
     EXFILTRATION,
+    LAMBDA,
+    EC2,
+    HARDWARE_MFA,
     "iam_role_trust_no_wildcard_principal",
     "iam_role_cross_account_trust_has_external_id",
     "iam_role_oidc_trust_has_sub_condition",
@@ -373,6 +379,16 @@ VERDICTS = [
     (ESCALATION, arn(70, "user", "admin-and-guardrail"), "skip", "EVAL: team-guardrail, not loaded, may deny"),
     (ADMIN, arn(70, "user", "admin-in-group"), "skip", "GROUPS+EVAL: its group, not loaded, may deny"),
     (ESCALATION, arn(70, "user", "admin-in-group"), "skip", "GROUPS+EVAL: its group, not loaded, may deny"),
+    # a first page of get-account-authorization-details: every IAM table is partial, each workload and user is
+    # judged by its own role's or its own documents
+    (LAMBDA, f"arn:aws:lambda:us-east-1:{account(71)}:function:admin-fn", "alarm", "EVAL: its role's inline Allow *"),
+    (LAMBDA, f"arn:aws:lambda:us-east-1:{account(71)}:function:guarded-fn", "skip", "EVAL: guardrail may deny"),
+    (LAMBDA, f"arn:aws:lambda:us-east-1:{account(71)}:function:plain-fn", "ok", "EVAL: one bucket's objects"),
+    (LAMBDA, f"arn:aws:lambda:us-east-1:{account(71)}:function:next-page-fn", "skip", "its role is not loaded"),
+    (EC2, f"arn:aws:ec2:us-east-1:{account(71)}:instance/i-0000000000071admin", "alarm", "EVAL: inline Allow *"),
+    (EC2, f"arn:aws:ec2:us-east-1:{account(71)}:instance/i-000000000071guarded", "skip", "EVAL: guardrail may deny"),
+    (HARDWARE_MFA, arn(71, "user", "ops-admin"), "alarm", "EVAL: inline Allow *, a virtual MFA device only"),
+    (HARDWARE_MFA, arn(71, "user", "guarded-admin"), "skip", "EVAL: guardrail, not loaded, may deny"),
 ]
 
 
@@ -987,3 +1003,17 @@ def test_a_filter_user_output_skips_a_principal_naming_what_is_unknown(loaded, c
     assert partial == 1
     row = loaded[1][(control, arn(70, "user", name))]
     assert row["status"] == "skip" and unknown in row["reason"], row["reason"]
+
+
+@pytest.mark.parametrize("control, resource", [
+    (LAMBDA, f"arn:aws:lambda:us-east-1:{account(71)}:function:guarded-fn"),
+    (EC2, f"arn:aws:ec2:us-east-1:{account(71)}:instance/i-000000000071guarded"),
+    (HARDWARE_MFA, arn(71, "user", "guarded-admin")),
+])
+def test_a_workload_or_user_beside_an_unloaded_policy_is_skipped_naming_it(loaded, control, resource):
+    """EVAL: the loaded inline Allow * makes the role (or user) an administrator unless the customer managed policy
+    guardrail, which the first page of the output does not hold, denies it; an explicit Deny wins, so the resource is
+    skipped naming guardrail, neither alarmed nor passed. The account's roles and users are loaded in part (the
+    output says more pages follow), yet each resource is judged, not the account skipped."""
+    row = loaded[1][(control, resource)]
+    assert row["status"] == "skip" and "guardrail (not loaded)" in row["reason"], row["reason"]
