@@ -16482,7 +16482,7 @@ order by account_id;
 select account_id, mfa_enabled, count(*) as users, grouping(account_id, mfa_enabled) as g
 from aws_iam_user
 group by rollup (account_id, mfa_enabled)
-order by account_id nulls last, mfa_enabled nulls last;
+order by account_id nulls last, mfa_enabled nulls last, g;
 
 -- name: r35_cube_roles_path_and_boundary
 select coalesce(path, '(all)') as path, (permissions_boundary_arn is not null) as bounded, count(*) as roles,
