@@ -238,14 +238,27 @@ DELEGATED_SERVICES_SQL = """
     order by all
 """
 # The accounts of each account's latest whole list-delegated-administrators without --service-principal, every
-# service's administrators (one row with NULL for a listing of none); a listing loaded in part is left out.
+# service's administrators (one row with NULL for a listing of none), each under the key NULL; a listing loaded in
+# part is left out.
 DELEGATED_ANY_SQL = """
-    select distinct l.account_id, d.id
+    select distinct l.account_id, null, d.id
     from iamsql_latest l left join {history}.aws_organizations_delegated_administrator d on d.snapshot_id = l.snapshot_id
     where l.table_name = 'aws_organizations_delegated_administrator'
       and (l.account_id, l.table_name) not in (select (account_id, table_name) from iamsql_partial)
     order by all
 """
+
+
+def _by_organization(rows, org_of_account: dict) -> dict[str | None, dict]:
+    """Rows of (owning account, key, value) -> organization -> key -> the set of values (a NULL value adds the key
+    alone); rows of an account in no loaded organization are left out."""
+    grouped: dict[str | None, dict] = {}
+    for owner, key, value in rows:
+        if owner in org_of_account:
+            values = grouped.setdefault(org_of_account[owner], {}).setdefault(key, set())
+            if value:
+                values.add(value)
+    return grouped
 
 
 def _delegated(con: duckdb.DuckDBPyConnection, org_of: dict, management: dict) -> dict[str | None, dict]:
@@ -255,24 +268,9 @@ def _delegated(con: duckdb.DuckDBPyConnection, org_of: dict, management: dict) -
     service's administrators says no account it leaves out is one. IAM's (the one the engine reads) is given
     whenever either of those is loaded."""
     org_of_account = {**org_of, **{account: org for org, account in management.items()}}
-    listed: dict[str | None, dict[str, set[str]]] = {}
-    for owner, principal, account in _rows(con, DELEGATED_SQL):
-        if owner in org_of_account:
-            accounts = listed.setdefault(org_of_account[owner], {}).setdefault(principal, set())
-            if account:
-                accounts.add(account)
-    services_of: dict[str | None, dict[str, set[str]]] = {}
-    for owner, account, principal in _rows(con, DELEGATED_SERVICES_SQL):
-        if owner in org_of_account:
-            services = services_of.setdefault(org_of_account[owner], {}).setdefault(account, set())
-            if principal:
-                services.add(principal)
-    among: dict[str | None, set[str]] = {}
-    for owner, account in _rows(con, DELEGATED_ANY_SQL):
-        if owner in org_of_account:
-            accounts = among.setdefault(org_of_account[owner], set())
-            if account:
-                accounts.add(account)
+    listed = _by_organization(_rows(con, DELEGATED_SQL), org_of_account)  # service principal -> accounts
+    services_of = _by_organization(_rows(con, DELEGATED_SERVICES_SQL), org_of_account)  # account -> services
+    among = {org: named[None] for org, named in _by_organization(_rows(con, DELEGATED_ANY_SQL), org_of_account).items()}
     found: dict[str | None, dict] = {}
     for org in {*listed, *services_of, *among}:
         services = services_of.get(org, {})
