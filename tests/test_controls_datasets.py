@@ -36,11 +36,10 @@ LOAD_OPTIONS = {
 }
 
 
-# Controls no public data set and no moto collection holds data for: no data set has IAM data and CloudTrail
-# events of the same account, which cloudtrail_event_iam_change_by_non_admin needs to tell administrators apart; none has
-# Identity Center or Access Analyzer findings (moto serves neither those findings nor analyzers), and the one
-# analyzer listing (CloudMapper's demo) is of an account whose regions are not in the data.
-NO_DATA_ANYWHERE = {"cloudtrail_event_iam_change_by_non_admin", "sso_permission_set_admin", "accessanalyzer_enabled_all_regions",
+# Controls no public data set and no moto collection holds data for: none has Identity Center or Access Analyzer
+# findings (moto serves neither those findings nor analyzers), and the one analyzer listing (CloudMapper's demo) is of
+# an account whose regions are not in the data.
+NO_DATA_ANYWHERE = {"sso_permission_set_admin", "accessanalyzer_enabled_all_regions",
                     "accessanalyzer_no_active_external_findings"}
 
 
