@@ -278,7 +278,8 @@ def test_nothing_collected_is_an_error_and_the_database_is_unchanged(proxy_facto
                      env={"AWS_ENDPOINT_URL": proxy.url, **{f"AWS_ENDPOINT_URL_{service}": dead for service in
                                                             ("CLOUDTRAIL", "CLOUDWATCH_LOGS", "CLOUDWATCH", "SNS", "S3",
                                                              "EC2", "LAMBDA", "ECS", "EKS", "CODEBUILD", "SAGEMAKER",
-                                                             "GLUE", "COGNITO_IDENTITY", "CLOUDFORMATION", "SFN", "KMS")}})
+                                                             "GLUE", "COGNITO_IDENTITY", "CLOUDFORMATION", "SFN", "KMS",
+                                                             "SECRETS_MANAGER")}})
     assert result.returncode == 2 and "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: nothing could be collected (") and "AccessDenied" in line
@@ -441,6 +442,48 @@ def test_a_denied_delegated_administrators_listing_is_a_gap_and_assume_root_stay
     assert denied == {("organizations:ListDelegatedAdministrators", MANAGEMENT, "AccessDenied")}
     assert guardrails(con)[members["dev"]].delegated_administrators == {}
     assert con.execute("select count(*) from aws_organizations_delegated_administrator").fetchone()[0] == 0
+    assert "ListDelegatedServicesForAccount" not in proxy.actions  # no administrator listed to ask about
+    con.close()
+
+
+def test_denied_delegated_services_are_one_gap_and_only_the_administrators_stay_unknown(
+        aws_session, proxy_factory, tmp_path, monkeypatch):
+    """ListDelegatedServicesForAccount refused: one gap for the first administrator asked (the others are not asked),
+    the administrators are loaded, and the engine does not know whether they are IAM's, while an account the listing
+    leaves out is still known not to be one."""
+    from iamsql.policy.access.organization import guardrails
+
+    members = create_organization(aws_session)
+    org = aws_session.client("organizations")
+    org.register_delegated_administrator(AccountId=members["dev"], ServicePrincipal="iam.amazonaws.com")
+    org.register_delegated_administrator(AccountId=members["web"], ServicePrincipal="guardduty.amazonaws.com")
+    proxy = proxy_factory(deny={"ListDelegatedServicesForAccount"})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    con = db.connect(tmp_path / "org-services-gap.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", org=True, role_name="SecurityAudit")
+    denied = [(g["api"], g["account_id"], g["error"]) for g in result.gaps]
+    assert denied == [("organizations:ListDelegatedServicesForAccount", MANAGEMENT, "AccessDenied")]
+    assert proxy.actions.count("ListDelegatedServicesForAccount") == 1
+    assert con.execute("select count(*) from aws_organizations_delegated_administrator").fetchone()[0] == 2
+    iam = guardrails(con)[members["web"]].delegated_administrators["iam.amazonaws.com"]
+    assert (iam.holds(members["dev"]), iam.holds(members["web"]), iam.holds(MANAGEMENT)) == (None, None, False)
+    con.close()
+
+
+def test_denied_secrets_listing_is_a_gap_of_its_region_and_the_run_goes_on(proxy_factory, tmp_path, monkeypatch):
+    """ListSecrets refused: one gap, no per-secret call, the table not covered for the account (its controls skip),
+    and the rest of the account collected."""
+    boto3.client("secretsmanager", region_name="us-east-1").create_secret(Name="app", SecretString="x")
+    proxy = proxy_factory(deny={"ListSecrets"})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    con = db.connect(tmp_path / "secrets-gap.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1"])
+    denied = [(g["api"], g["region"], g["error"]) for g in result.gaps if g["api"].startswith("secretsmanager:")]
+    assert denied == [("secretsmanager:ListSecrets", "us-east-1", "AccessDenied")]
+    assert not {"DescribeSecret", "GetResourcePolicy"} & set(proxy.actions)
+    assert con.execute("select count(*) from iamsql_latest where table_name = 'aws_secretsmanager_secret'"
+                       ).fetchone()[0] == 0
+    assert con.execute("select count(*) from iamsql_latest where table_name = 'aws_iam_user'").fetchone()[0] == 1
     con.close()
 
 

@@ -113,11 +113,11 @@ def test_org_collection_loads_the_organization_its_scps_and_rcps(aws_session: bo
     con.close()
 
 
-def test_org_collection_loads_iams_delegated_administrator(aws_session: boto3.Session, tmp_path):
-    """ListDelegatedAdministrators for IAM from the management account: its evidence file names the service
-    principal, its account loads as IAM's delegated administrator, and the engine reads it."""
+def test_org_collection_loads_every_delegated_administrator_and_their_services(aws_session: boto3.Session, tmp_path):
+    """ListDelegatedAdministrators of every service from the management account, then ListDelegatedServicesForAccount
+    per administrator (its evidence file names the account): both tables load, and the engine knows IAM's delegated
+    administrator, that the other administrator is not one, and that an account neither lists is not one."""
     from iamsql.collect.run import collect
-    from iamsql.policy import Delegation
     from iamsql.policy.access.organization import guardrails
     from iamsql.store import db
 
@@ -128,16 +128,19 @@ def test_org_collection_loads_iams_delegated_administrator(aws_session: boto3.Se
     con = db.connect(str(tmp_path / "org-delegated.duckdb"))
     result = collect(con, evidence_dir=tmp_path / "evidence", org=True, role_name="SecurityAudit")
     assert not result.gaps
-    listing = (tmp_path / "evidence" / MANAGEMENT / "global" / "organizations" / "list-delegated-administrators"
-               / "iam.amazonaws.com.json")
-    saved = json.loads(listing.read_text())
-    assert saved["ServicePrincipal"] == "iam.amazonaws.com"
-    assert [a["Id"] for a in saved["DelegatedAdministrators"]] == [members["dev"]]
-    assert con.execute("select delegated_account_id, service_principal from "
-                       "aws_organizations_delegated_services_for_account").fetchall() == [
-        (members["dev"], "iam.amazonaws.com")]
-    assert guardrails(con)[members["web"]].delegated_administrators == {
-        "iam.amazonaws.com": Delegation.whole([members["dev"]])}
+    folder = tmp_path / "evidence" / MANAGEMENT / "global" / "organizations"
+    listing = json.loads((folder / "list-delegated-administrators.json").read_text())
+    assert sorted(a["Id"] for a in listing["DelegatedAdministrators"]) == sorted([members["dev"], members["web"]])
+    services = json.loads((folder / "list-delegated-services-for-account" / f"{members['web']}.json").read_text())
+    assert services["AccountId"] == members["web"]
+    assert [s["ServicePrincipal"] for s in services["DelegatedServices"]] == ["guardduty.amazonaws.com"]
+    assert sorted(r[0] for r in con.execute("select id from aws_organizations_delegated_administrator").fetchall()) == \
+        sorted([members["dev"], members["web"]])
+    assert sorted(con.execute("select delegated_account_id, service_principal from "
+                              "aws_organizations_delegated_services_for_account").fetchall()) == sorted([
+        (members["dev"], "iam.amazonaws.com"), (members["web"], "guardduty.amazonaws.com")])
+    iam = guardrails(con)[members["web"]].delegated_administrators["iam.amazonaws.com"]
+    assert (iam.holds(members["dev"]), iam.holds(members["web"]), iam.holds(MANAGEMENT)) == (True, False, False)
     con.close()
 
 

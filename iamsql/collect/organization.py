@@ -1,11 +1,13 @@
 """What iamsql asks AWS Organizations in organization mode (``--org``), from the calling account (the management
 account or a delegated administrator): the organization, its roots, the OU tree (walked from each root, with the
 accounts of every root and OU, and each listed account's tags), the service control and resource control
-policies with their content and their targets, the listing of every other policy type the roots enable, and
-IAM's delegated administrator (who may call sts:AssumeRoot besides the management account).
+policies with their content and their targets, the listing of every other policy type the roots enable, and the
+delegated administrators: every service's (``ListDelegatedAdministrators`` without a service principal), then the
+services of each account it lists (``ListDelegatedServicesForAccount``), which say whether it is IAM's (who may call
+sts:AssumeRoot besides the management account); an account the listing leaves out administers nothing.
 
 Outputs that do not name their subject get it as an added top-level key (``ParentId``, ``PolicyId``, ``Filter``,
-``ServicePrincipal``) and as the file name, so that ``load`` can place them. A call that fails (a policy type the
+``AccountId``) and as the file name, so that ``load`` can place them. A call that fails (a policy type the
 endpoint does not serve, a denied call) is a gap like any other; the run goes on."""
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ from __future__ import annotations
 from iamsql.collect.account import AccountRun
 
 POLICY_TYPES = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
-# The services whose delegated administrators the policy engine reads: IAM's may call sts:AssumeRoot.
-DELEGATED_SERVICES = ("iam.amazonaws.com",)
 
 
 def collect_organization(run: AccountRun) -> None:
@@ -37,9 +37,7 @@ def collect_organization(run: AccountRun) -> None:
     # the other types the roots enable are listed too (aws_organizations_policy is whole once each enabled type is)
     for kind in sorted(_enabled_types(roots) - set(POLICY_TYPES)):
         run.fetch("organizations", "ListPolicies", entity=kind.lower(), add={"Filter": kind}, Filter=kind)
-    for principal in DELEGATED_SERVICES:
-        run.fetch("organizations", "ListDelegatedAdministrators", entity=principal,
-                  add={"ServicePrincipal": principal}, ServicePrincipal=principal)
+    _delegated_administrators(run)
 
 
 def _enabled_types(roots: list[dict]) -> set[str]:
@@ -69,3 +67,13 @@ def _policy(run: AccountRun, policy_id: str) -> None:
     run.fetch("organizations", "DescribePolicy", entity=policy_id, PolicyId=policy_id)
     run.fetch("organizations", "ListTargetsForPolicy", entity=policy_id, add={"PolicyId": policy_id},
               PolicyId=policy_id)
+
+
+def _delegated_administrators(run: AccountRun) -> None:
+    """Every service's delegated administrators, then each one's services with ``AccountId`` added (the output does
+    not name the account): both Organizations tables of delegated administrators, and IAM's administrators known for
+    the policy engine. The first refused services call is the one gap: the others would be refused alike."""
+    listed = (run.fetch("organizations", "ListDelegatedAdministrators") or {}).get("DelegatedAdministrators") or []
+    run.each_unless_refused([account["Id"] for account in listed], lambda account: run.fetch(
+        "organizations", "ListDelegatedServicesForAccount", entity=account, add={"AccountId": account},
+        AccountId=account))

@@ -5,10 +5,9 @@
 2. Per account (a few accounts at a time, up to ``max_workers`` calls at a time within each): IAM, and beside it
    CloudTrail per region, then what watches it (regions, metric filters, alarms, SNS subscriptions, the trails'
    S3 buckets: ``monitoring.py``) and the workloads that carry roles (EC2, Lambda, ECS, EKS, CodeBuild, SageMaker
-   notebooks, Glue endpoints, Cognito identity pools) and the KMS keys per region, and the account's alternate
-   contacts; then,
-   with ``--identity``, Identity Center, Access Analyzer in every enabled region and last-accessed data
-   (``identity.py``). The evidence folder and manifest do not depend on the number of workers.
+   notebooks, Glue endpoints, Cognito identity pools), the KMS keys and Secrets Manager secrets per region, and the
+   account's alternate contacts; then, with ``--identity``, Identity Center, Access Analyzer in every enabled region
+   and last-accessed data (``identity.py``). The evidence folder and manifest do not depend on the number of workers.
 3. CloudTrail log files from S3, when asked.
 4. Finish the manifest, then load the evidence folder with ``load.load_paths``: the same code as ``iamsql load``,
    one transaction, so an interrupted run leaves the database as it was.
@@ -37,6 +36,7 @@ from iamsql.collect.kms import collect_kms
 from iamsql.collect.monitoring import collect_monitoring, collect_regions
 from iamsql.collect.organization import collect_organization
 from iamsql.collect.progress import CollectProgress
+from iamsql.collect.secrets import collect_secrets
 from iamsql.collect.targets import caller_target, check_role_arns, organization_targets, role_target
 from iamsql.collect.trail_logs import collect_trail_logs, parse_s3_url
 from iamsql.collect.workloads import collect_workloads
@@ -143,6 +143,7 @@ def collect(
                     collect_monitoring(run, enabled, trails)
                     collect_workloads(run, enabled)
                     collect_kms(run, enabled)
+                    collect_secrets(run, enabled)
                     collect_alternate_contacts(run)
                     return account_regions, enabled
 
