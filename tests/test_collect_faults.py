@@ -708,3 +708,20 @@ def test_denied_alternate_contacts_are_gaps_and_the_security_contact_stays_unkno
     [row] = controls.results(con, controls.run_checks(con, controls=["account_security_contact_registered"]))
     con.close()
     assert (row["status"], row["account_id"]) == ("skip", MANAGEMENT)
+
+
+@pytest.mark.parametrize("code, message", [
+    ("AWSOrganizationsNotInUseException", "Your account is not a member of an organization."),
+    ("AccessDeniedException", "You don't have permissions to access this resource.")])
+def test_org_from_an_account_that_cannot_list_the_organization_is_one_line(proxy_factory, tmp_path, code, message):
+    """--org from an account in no organization (AWSOrganizationsNotInUseException) or from a member that is no
+    delegated administrator (AccessDeniedException), AWS's answers to ListAccounts there (moto lists no account
+    instead): one line naming AWS's answer, exit code 2, nothing loaded."""
+    proxy = proxy_factory(script={"ListAccounts": [(400, code, message)]})
+    db_path = tmp_path / "org.duckdb"
+    result = run_cli("collect", "--org", "--role-name", "SecurityAudit", "--db", str(db_path),
+                     "--evidence-dir", str(tmp_path / "ev"), "--quiet", env={"AWS_ENDPOINT_URL": proxy.url})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line == f"error: cannot list the organization's accounts: {code}: {message}"
+    assert "GetAccountAuthorizationDetails" not in proxy.actions
