@@ -141,6 +141,7 @@ def test_org_collection_loads_every_delegated_administrator_and_their_services(a
         (members["dev"], "iam.amazonaws.com"), (members["web"], "guardduty.amazonaws.com")])
     iam = guardrails(con)[members["web"]].delegated_administrators["iam.amazonaws.com"]
     assert (iam.holds(members["dev"]), iam.holds(members["web"]), iam.holds(MANAGEMENT)) == (True, False, False)
+    assert con.execute("select count(*) from iamsql_partial").fetchone()[0] == 0  # both tables whole
     con.close()
 
 

@@ -436,6 +436,30 @@ def test_a_delegated_administrators_listing_of_one_service_is_partial(tmp_path):
     con.close()
 
 
+def test_the_services_of_every_listed_administrator_make_their_table_whole(tmp_path):
+    """The whole listing of every service's administrators with each one's list-delegated-services-for-account (what
+    collect --org gathers) holds aws_organizations_delegated_services_for_account whole; one administrator's services
+    missing leave it partial."""
+    outputs = tmp_path / "outputs"
+    (outputs / "list-delegated-services-for-account").mkdir(parents=True)
+    shutil.copy(DELEGATED / "list-delegated-administrators.json", outputs)
+    shutil.copy(DELEGATED / "list-delegated-services-for-account" / f"{PROD}.json",
+                outputs / "list-delegated-services-for-account")
+
+    def partial(name: str) -> set:
+        con = db.connect(str(tmp_path / name))
+        load_paths(con, [outputs], account_id=MANAGEMENT)
+        tables = {r[0] for r in con.execute("select table_name from iamsql_partial").fetchall()}
+        con.close()
+        return tables
+
+    assert partial("one.duckdb") == {"aws_organizations_delegated_services_for_account"}  # dev's services missing
+    (outputs / "list-delegated-services-for-account" / f"{DEV}.json").write_text(json.dumps({
+        "AccountId": DEV, "DelegatedServices": [
+            {"ServicePrincipal": "iam.amazonaws.com", "DelegationEnabledDate": "2024-06-01T00:00:00+00:00"}]}))
+    assert partial("both.duckdb") == set()
+
+
 # ---- the engine's view -------------------------------------------------------------------------------------------------
 
 

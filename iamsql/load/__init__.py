@@ -92,6 +92,9 @@ TRAIL_TABLE = "aws_cloudtrail_trail"
 PER_USER_TABLES = {"aws_iam_access_key"}
 # Tables listed one region at a time (list-analyzers): whole once every enabled region's listing is loaded.
 PER_REGION_TABLES = {"aws_accessanalyzer_analyzer"}
+# Tables listed one account at a time (list-delegated-services-for-account): whole once the services of every account a
+# whole list-delegated-administrators lists are loaded.
+PER_ADMINISTRATOR_TABLES = {organizations.DELEGATED_SERVICE}
 # Tables asked one kind of row at a time (get-alternate-contact, Organizations' list-policies --filter): whole once
 # every kind is loaded.
 PER_KIND_TABLES = {kms.CONTACT: kms.CONTACT_TYPES, organizations.POLICY: organizations.POLICY_TYPES}
@@ -659,6 +662,8 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str,
             if table in tables and (
                     table in PER_USER_TABLES and _every_user_listed(merged, account, complete[account], keys)
                     or table in PER_REGION_TABLES and _every_region_listed(merged, account, complete[account], keys)
+                    or table in PER_ADMINISTRATOR_TABLES and _every_administrator_listed(merged, account,
+                                                                                          complete[account], keys)
                     or table in PER_KIND_TABLES and keys >= _kinds_in_use(merged, account, table)):
                 complete[account].add(table)
                 merged.covers[account].add(table)
@@ -795,6 +800,15 @@ def _every_user_listed(merged: Merged, account: str, complete: set[str], listed:
                if all(r.get(f"access_key_{n}_last_rotated") is None and r.get(f"access_key_{n}_active") is not True
                       for n in (1, 2))}
     return users <= listed | keyless
+
+
+def _every_administrator_listed(merged: Merged, account: str, complete: set[str], listed: set[str]) -> bool:
+    """Whether per-account outputs (list-delegated-services-for-account) add up to the whole table: the load holds the
+    whole listing of every service's delegated administrators and each account it lists is ``listed``."""
+    if organizations.DELEGATED_ADMINISTRATOR not in complete:
+        return False
+    rows = merged.rows[account].get(organizations.DELEGATED_ADMINISTRATOR, {}).values()
+    return {r.get("id") for r in rows} <= listed
 
 
 def _every_region_listed(merged: Merged, account: str, complete: set[str], listed: set[str]) -> bool:
