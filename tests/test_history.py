@@ -247,3 +247,31 @@ def test_a_database_file_named_history(tmp_path, monkeypatch, capsys):
     outcome = evidence.run(settings)
     assert outcome.exit_code == 0 and (outcome.folder / "manifest.json").is_file()
     assert [v for v in evidence.verify(outcome.folder) if not v.ok] == []
+
+
+def test_finding_history_view_after_check_runs_alone(tmp_path, monkeypatch, capsys):
+    """History counts every check run (diff and the report read them), so `iamsql check` alone, as a cron job
+    runs it, leaves the iamsql_finding_history view docs/scheduling.md queries: it was made by evidence runs only."""
+    from iamsql.cli import main
+
+    database = str(tmp_path / "checks.duckdb")
+
+    def iamsql(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.argv", ["iamsql", *args, "--db", database])
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        out, err = capsys.readouterr()
+        return exit_info.value.code or 0, out, err
+
+    gaad = SAMPLE / "cloudsplaining" / "get-account-authorization-details.json"
+    assert iamsql("load", str(gaad), "-q")[0] == 0
+    for _ in range(2):
+        code, _, err = iamsql("check", "--control", "iam_user_no_inline_policies", "--fail-on", "none", "-q",
+                              "-o", "none")
+        assert code == 0, err
+    code, out, err = iamsql("query", "--dialect", "duckdb", "-o", "json",
+                            "select resource, first_seen_run, last_seen_run, runs_seen, last_status "
+                            "from iamsql_finding_history where resource like '%:user/biden'")
+    assert code == 0, err
+    assert json.loads(out)["rows"] == [{"resource": "arn:aws:iam::012345678901:user/biden", "first_seen_run": 1,
+                                         "last_seen_run": 2, "runs_seen": 2, "last_status": "alarm"}]

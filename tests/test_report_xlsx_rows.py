@@ -108,6 +108,11 @@ def test_streamed_rows_read_back(tmp_path):
     assert len(rows[11][0]) == EXCEL_CELL_LIMIT
     assert ws["C2"].number_format == xlsx.DATE_FORMAT and ws["D2"].number_format == xlsx.DAY_FORMAT
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:F{len(ROWS) + 3}"
+    # Excel shows the line breaks of a cell only when it wraps: a list's items (and any text of several lines)
+    # would run together ("ab"); text of one line is left as it is
+    assert ws["E2"].alignment.wrap_text and ws["F12"].alignment.wrap_text and ws["E17"].alignment.wrap_text
+    assert ws["E2"].alignment.vertical == "top"
+    assert not ws["A2"].alignment.wrap_text and not ws["A12"].alignment.wrap_text
 
 
 def test_libreoffice_reads_streamed_rows(tmp_path, libreoffice_convert):
@@ -146,6 +151,11 @@ def test_workbook_of_a_run_is_what_appending_every_row_writes(tmp_path, monkeypa
     book = load_workbook(tmp_path / "streamed.xlsx")
     assert {"Findings", "Controls", "NHI inventory"} < set(book.sheetnames) and len(book.sheetnames) > 6
     assert book["NHI inventory"].max_row > 10
+    findings = book["Findings"]
+    column = [c.value for c in findings[1]].index("Requirements") + 1
+    several = [findings.cell(row, column) for row in range(2, findings.max_row + 1)
+               if "\n" in (findings.cell(row, column).value or "")]
+    assert several and all(cell.alignment.wrap_text for cell in several)  # each requirement on its own line
     assert (tmp_path / "streamed.xlsx").read_bytes() == (tmp_path / "appended.xlsx").read_bytes()
 
 

@@ -28,6 +28,7 @@ from iamsql.sql.output import FORMATS as OUTPUT_FORMATS
 from iamsql.sql.output import render
 
 dbmod = lazy_import("iamsql.store.db")
+history_runs = lazy_import("iamsql.history.runs")
 printing = lazy_import("iamsql.controls.engines.printing")
 iamsql_frameworks = lazy_import("iamsql.frameworks")
 iamsql_controls = lazy_import("iamsql.controls")
@@ -217,6 +218,7 @@ def check(
     if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():
         raise dbmod.missing_database(dbmod.resolve_db_path(db))
     con = dbmod.connect(db, macros=False)  # a run makes the helper views and macros its statements read
+    history_runs.ensure_schema(con)  # iamsql_finding_history counts check runs, as diff and the report do
     if engine == "spark":
         run_id = spark.run_checks(
             con,

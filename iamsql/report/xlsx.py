@@ -116,8 +116,9 @@ class Sheet:
         number_format: str | None = None,
         align: Alignment | None = None,
     ):
-        """A value as a cell: text made safe (never a formula), datetimes naive UTC and days (expiry dates) as
-        typed dates."""
+        """A value as a cell: text made safe (never a formula), datetimes naive UTC, days (expiry dates) as
+        typed dates, and text of several lines (a list's items) wrapped: Excel shows a line break only in a
+        wrapped cell, and ran the lines together."""
         if isinstance(value, Cell):
             return value
         if isinstance(value, datetime):
@@ -128,6 +129,7 @@ class Sheet:
             value = "\n".join(map(str, value))
         elif value is not None and not isinstance(value, (bool, int, float)):
             value = cell_text(str(value))
+        wrap = wrap or (isinstance(value, str) and "\n" in value)
         styled = font or fill or wrap or number_format or align or isinstance(value, datetime)
         risky = isinstance(value, str) and formula_like(value)
         if not (styled or risky):
@@ -225,7 +227,7 @@ class RowStream:
 
     def _after_ref(self, value: Any) -> str:
         """A cell's XML after ``<c r="A1``: the reference's closing quote, the style, the type and the value."""
-        if type(value) is str:  # most cells
+        if type(value) is str and "\n" not in value:  # most cells; text of several lines is a wrapped cell
             quoted, rest = _text_cell(value)
             return f'" s="{self._style(str)}"{rest}' if quoted else f'"{rest}'
         if isinstance(value, datetime):
