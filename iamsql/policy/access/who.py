@@ -180,12 +180,12 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
         target = resource or probe_resources(action, partition=account.partition, account_id=account.account_id,
                                              name=PROBE)[0]
         role = _trusting_role(accounts, action, target) if resource else None
-        loaded = loaded_resource_policy(con, resource) if role is None else None
-        not_loaded = _not_loaded_across(loaded, principal.account_id)
+        owner_policy = loaded_resource_policy(con, resource) if role is None else None
+        not_loaded = _not_loaded_across(owner_policy, principal.account_id)
         if role is not None:
             resource_policy = role.trust.policy if role.trust is not None else None
-        elif loaded is not None:
-            resource_policy = loaded.policy if not_loaded is None else policy_enabling_iam(
+        elif owner_policy is not None:
+            resource_policy = owner_policy.policy if not_loaded is None else policy_enabling_iam(
                 account.partition, principal.account_id)
         elif resource:
             resource_policy = None
@@ -320,7 +320,7 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
         raise IamsqlError(f"who may perform {action} is unknown: {none_loaded}")
     askers = {account.account_id: Asker(account, rails.get(account.account_id)) for account in accounts}
     trust_call = bool(resource) and reads_trust_policy(action.lower(), resource)
-    loaded = loaded_resource_policy(con, resource) if resource and not trust_call else None
+    owner_policy = loaded_resource_policy(con, resource) if resource and not trust_call else None
     for account in accounts:
         asker = askers[account.account_id]
         target = resource or probe_resources(action, partition=account.partition, account_id=account.account_id,
@@ -330,7 +330,7 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
         owner_account = _arn_account(resource)
         across = bool(resource and not trust_call and action.lower() not in OWN_POLICIES_ACROSS_ACCOUNTS
                       and owner_account not in (None, account.account_id))
-        if across and (loaded is None or (loaded.known and loaded.policy is None)):
+        if across and (owner_policy is None or (owner_policy.known and owner_policy.policy is None)):
             # a resource of another account without a resource-based policy (or of a kind whose policies are not
             # loaded): the engine allows no cross-account request without one (the trusts of the STS calls on a role
             # are read, above), but for the calls the caller's own policies decide (sts:AssumeRoot on a member
@@ -342,13 +342,13 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
             # administrator, a member account: an account the loaded organization does not list is neither
             continue
         role = account.role(target) if trust_call else None
-        not_loaded = _not_loaded_across(loaded, account.account_id)
+        not_loaded = _not_loaded_across(owner_policy, account.account_id)
         if role is not None:
             resource_policy = role.trust.policy
-        elif loaded is not None and (loaded.policy is not None or not_loaded is not None):
+        elif owner_policy is not None and (owner_policy.policy is not None or not_loaded is not None):
             # its loaded policy; across accounts, one not loaded: asked as the most it could give (naming the
             # caller's account), each answer then Unknown
-            resource_policy = loaded.policy or policy_enabling_iam(account.partition, account.account_id)
+            resource_policy = owner_policy.policy or policy_enabling_iam(account.partition, account.account_id)
         else:  # a key no one names, or one whose policy is not loaded: asked with a policy deferring to IAM
             resource_policy = probe_key_policy(action, target, account.partition, account.account_id)
         if not_loaded is None and bool(resource) and not trust_call and reads_key_policy(action.lower(), target):
