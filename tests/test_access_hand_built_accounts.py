@@ -1017,3 +1017,55 @@ def test_a_workload_or_user_beside_an_unloaded_policy_is_skipped_naming_it(loade
     output says more pages follow), yet each resource is judged, not the account skipped."""
     row = loaded[1][(control, resource)]
     assert row["status"] == "skip" and "guardrail (not loaded)" in row["reason"], row["reason"]
+
+
+def secret(name: str) -> str:
+    """A secret of folder 72's first account, by name (its ARN's random suffix as list-secrets gives it)."""
+    suffixes = {"shared-db": "Ab12Cd", "no-policy": "Ef34Gh", "policy-not-read": "Ij56Kl", "app-token": "Mn78Op",
+                "account-key": "Qr90St"}
+    return f"arn:aws:secretsmanager:us-east-1:{account(72)}:secret:{name}-{suffixes[name]}"
+
+
+SECRET_READ = "secretsmanager:GetSecretValue"
+
+
+@pytest.mark.parametrize("name, principal, expected", [
+    # RESOURCE POLICY, CROSS-ACCOUNT: the secret's policy names the user of the other account, whose own policy allows
+    ("shared-db", arn(72, "user", "partner-reader", 2), "Allowed"),
+    ("shared-db", arn(72, "user", "partner-idle", 2), None),  # named, but its own account allows it nothing
+    ("shared-db", arn(72, "user", "local-reader"), None),  # the secret's Deny of it wins over its own Allow
+    # within the account the secret's policy alone may grant: the role it names holds no policy
+    ("app-token", arn(72, "role", "app"), "Allowed"),
+    ("app-token", arn(72, "user", "local-reader"), "Allowed"),  # its own policy, the secret's naming someone else
+    ("app-token", arn(72, "user", "partner-reader", 2), None),
+    # naming the account (its root, or its bare id) delegates to the account's IAM policies
+    ("account-key", arn(72, "user", "local-reader"), "Allowed"),
+    ("account-key", arn(72, "user", "local-idle"), None),
+    ("account-key", arn(72, "user", "partner-reader", 2), "Allowed"),
+    ("account-key", arn(72, "user", "partner-idle", 2), None),
+    # get-resource-policy answered without a policy: none, so no other account's principal
+    ("no-policy", arn(72, "user", "partner-reader", 2), None),
+    ("no-policy", arn(72, "user", "local-reader"), "Allowed"),
+    # the policy was not read: the other account's reader depends on it, the own account's reader does not
+    ("policy-not-read", arn(72, "user", "partner-reader", 2), "Unknown"),
+    ("policy-not-read", arn(72, "user", "partner-idle", 2), None),
+    ("policy-not-read", arn(72, "user", "local-reader"), "Allowed"),
+])
+def test_who_can_read_a_secret_reads_its_resource_policy(loaded, name, principal, expected):
+    row = who_can(loaded[0], SECRET_READ, secret(name)).get(principal)
+    assert (row["decision"] if row else None) == expected, row
+    if expected == "Unknown":
+        assert row["missing"] == f"the resource policy of secret {name}-{secret(name)[-6:]} (not loaded)", row
+
+
+@pytest.mark.parametrize("principal, name, expected", [
+    (arn(72, "user", "local-reader"), "shared-db", "ExplicitlyDenied"),
+    (arn(72, "user", "partner-reader", 2), "shared-db", "Allowed"),
+    (arn(72, "user", "partner-reader", 2), "no-policy", "ImplicitlyDenied"),
+    (arn(72, "user", "partner-reader", 2), "policy-not-read", "Unknown"),
+    (arn(72, "role", "app"), "app-token", "Allowed"),
+    (arn(72, "role", "app"), "shared-db", "ImplicitlyDenied"),
+    (arn(72, "user", "local-idle"), "account-key", "ImplicitlyDenied"),
+])
+def test_simulate_reads_a_secrets_resource_policy(loaded, principal, name, expected):
+    test_simulate(loaded, principal, SECRET_READ, secret(name), [], expected)

@@ -59,7 +59,8 @@ def _policies(request: dict):
         docs.extend(level if isinstance(level, list) else [level])
     for level in request.get("rcps") or []:
         docs.extend(level if isinstance(level, list) else [level])
-    docs.append(request.get("session_policy"))
+    session = request.get("session_policy")  # one document, or the inline and managed session policies
+    docs.extend(session if isinstance(session, list) else [session])
     return [d for d in docs if isinstance(d, dict)]
 
 

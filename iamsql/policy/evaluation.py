@@ -313,6 +313,11 @@ class Delegation:
         return None
 
 
+def _has_session_policy(request: "Request") -> bool:
+    """Whether the session has a session policy: one document, or a list of them that is not empty."""
+    return request.session_policy is not None and request.session_policy != []
+
+
 @dataclass
 class Request:
     """One authorization request: who, what, on which resource, and every policy that applies.
@@ -333,7 +338,9 @@ class Request:
     permission_boundaries: list = field(default_factory=list)
     scps: list = field(default_factory=list)
     rcps: list = field(default_factory=list)
-    session_policy: Policy | None = None
+    # one document, or a list: the inline session policy and the managed ones (``None`` in it: not known); an empty
+    # list is no session policy
+    session_policy: Policy | list | None = None
     management_account_id: str | None = None
     # the organization's delegated administrators by service principal (a Delegation each: organizations
     # list-delegated-administrators, list-delegated-services-for-account); a service principal not given is not known
@@ -1111,7 +1118,11 @@ def evaluate(request: Request) -> Evaluation:
                                 position=(index,))
             grant = grants.get(DIRECT, _NOTHING)
             boundary_grant = grant_and(boundary_grant, grant)
-    if iam_caller and request.session_policy is not None:
+    if iam_caller and _has_session_policy(request) and isinstance(request.session_policy, (list, tuple)):
+        # an inline session policy and managed ones (AssumeRole's Policy and PolicyArns): together they limit the
+        # session, each allowing what it allows
+        session_grant = run.any_of(request.session_policy, "session", "session_policy", shape=as_identity_policy)
+    elif iam_caller and _has_session_policy(request):
         grants = run.policy(_shaped(request.session_policy, as_identity_policy), "session", "session_policy")
         session_grant = grants.get(DIRECT, _NOTHING)
     elif who.kind == FEDERATED_USER:
@@ -1299,7 +1310,7 @@ def _implicit_deny_reason(
     trust_names_user = direct and who.kind == USER and reads_trust_policy(action.lower(), request.resource or "*")
     if (own_grant or trust_names_user) and not boundary_grant:
         return f"The permissions boundary does not allow {action}."
-    if identity_grant and who.kind == FEDERATED_USER and request.session_policy is None:
+    if identity_grant and who.kind == FEDERATED_USER and not _has_session_policy(request):
         return f"A federated user session without a session policy has no permissions: nothing allows {action}."
     if own_grant and not session_grant:
         return f"The session policy does not allow {action}."

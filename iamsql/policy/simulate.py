@@ -68,7 +68,8 @@ def request_from_dict(data: dict, *, unknown_context: bool = False) -> Request:
         permission_boundaries=_documents(data.get("permission_boundaries"), "permission_boundaries"),
         scps=levels["scps"],
         rcps=levels["rcps"],
-        session_policy=parse_policy(data.get("session_policy")),
+        session_policy=_documents(session, "session_policy") if isinstance(session := data.get("session_policy"), list)
+        else parse_policy(session),
         management_account_id=data.get("management_account_id"),
         delegated_administrators=_delegated_administrators(data.get("delegated_administrators")),
         unknown_context=unknown_context,

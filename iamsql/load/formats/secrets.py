@@ -6,7 +6,9 @@ list-secrets``, ``describe-secret`` and ``get-resource-policy`` as the Steampipe
 when empty; without ``--include-planned-deletion`` it leaves out the secrets scheduled for deletion, as Steampipe's
 listing does. ``describe-secret`` and ``get-resource-policy`` describe one secret, which they name by ARN: loaded
 without the listing, the table is partial. ``get-resource-policy`` of a secret without a resource policy answers its
-``ARN`` and ``Name`` alone: ``policy`` and ``policy_std`` stay NULL, as Steampipe shows such a secret.
+``ARN`` and ``Name`` alone: ``policy`` and ``policy_std`` stay NULL, as Steampipe shows such a secret. The snapshot's
+``sources`` entry of a readable answer names its secret (``resource_policy_of``): a NULL ``policy`` is then known to
+be none, which the policy engine tells apart from a policy that was not loaded (``loaded_resource_policy``).
 """
 
 from __future__ import annotations
@@ -77,12 +79,13 @@ def parse_get_resource_policy(doc: dict, path: Path) -> Parsed:
     """The secret's resource-based policy; none when the answer has no ``ResourcePolicy``."""
     arn = doc["ARN"]
     fields: dict[str, Any] = {}
+    read = {"resource_policy_of": arn}  # the policy (or that there is none) is known
     if doc.get("ResourcePolicy") is not None:
         try:
             fields = resource_policy_fields(doc["ResourcePolicy"])
         except ValueError as exc:
-            fields = {"policy": Unreadable(f"ResourcePolicy: {exc}")}
-    return Parsed("secretsmanager:get-resource-policy",
+            fields, read = {"policy": Unreadable(f"ResourcePolicy: {exc}")}, {}
+    return Parsed("secretsmanager:get-resource-policy", extra=read,
                   fragments=[Fragment(SECRET, (arn,), {"name": doc.get("Name"), "title": doc.get("Name"),
                                                        **fields, **_regional(arn)}, arn_account(arn))])
 

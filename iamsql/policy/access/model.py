@@ -19,7 +19,7 @@ from iamsql.errors import PolicyError
 from iamsql.policy import Policy, parse_policy
 from iamsql.policy.access.questions import EXISTING, WORKLOADS
 from iamsql.policy.conditions import REQUEST_TIME_KEYS, KnownPrefix, parse_date, parse_number
-from iamsql.policy.document import as_identity_policy, as_trust_policy
+from iamsql.policy.document import as_identity_policy, as_resource_policy, as_trust_policy
 from iamsql.store.db import ACCOUNT_VIEW
 
 
@@ -990,3 +990,52 @@ def _workloads(coverage: _Coverage, where: str, params: dict) -> dict[str, dict[
             if arn and role_arn:
                 found.setdefault(account, {}).setdefault(target, {})[arn] = role_arn
     return found
+
+
+# The resource-based policies read from the loaded data besides role trusts, by the service of the resource's ARN: the
+# table holding them in ``policy``. The snapshot ``sources`` entry of the file that read a resource's policy (or that it
+# has none) names the resource in ``resource_policy_of``.
+LOADED_RESOURCE_POLICIES = {"secretsmanager": "aws_secretsmanager_secret"}
+
+
+@dataclass(frozen=True)
+class ResourcePolicy:
+    """The resource-based policy of one resource as loaded: ``policy`` its document (None: it has none, when
+    ``known``, else it was not loaded or the engine cannot read it), ``label`` how an answer names it."""
+
+    arn: str
+    account_id: str
+    policy: Policy | None
+    known: bool
+    label: str
+
+
+def loaded_resource_policy(con: duckdb.DuckDBPyConnection, arn: str | None) -> ResourcePolicy | None:
+    """The resource-based policy of ``arn`` when it is a resource of a kind whose policies are loaded
+    (``LOADED_RESOURCE_POLICIES``), else None. A resource whose row has no policy has none only when its policy
+    was read (get-resource-policy answered without one); a resource not loaded, or loaded from its listing alone,
+    has a policy that is not known."""
+    parts = (arn or "").split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] not in LOADED_RESOURCE_POLICIES:
+        return None
+    table = LOADED_RESOURCE_POLICIES[parts[2]]
+    account, name = parts[4], parts[5].replace(":", " ", 1)  # secret:db-a1B2c3 -> secret db-a1B2c3
+    try:
+        row = con.execute(
+            f"select r.policy::varchar, exists (select 1 from iamsql_latest l join iamsql_snapshot s using "
+            f"(snapshot_id), unnest(json_extract(s.sources, '$[*]')) as t(src) where l.table_name = '{table}' "
+            f"and l.account_id = r.account_id and src ->> 'resource_policy_of' = r.arn) "
+            f"from {table} r where r.arn = $arn", {"arn": arn}).fetchone()
+    except duckdb.CatalogException:  # a database made before the table
+        row = None
+    label = f"the resource policy of {name}"
+    if row is None or (row[0] is None and not row[1]):
+        return ResourcePolicy(arn, account, None, False, f"{label} (not loaded)")
+    if row[0] is None:
+        return ResourcePolicy(arn, account, None, True, label)
+    try:
+        policy = parse_policy(row[0], name=label)
+        as_resource_policy(policy)  # the engine's reading of it: a statement without a Principal is an error
+        return ResourcePolicy(arn, account, policy, True, label)
+    except PolicyError:
+        return ResourcePolicy(arn, account, None, False, f"{label} (loaded, but not readable by the policy engine)")

@@ -135,11 +135,14 @@ def delegating_trust(partition: str, account_id: str):
     )
 
 
-@lru_cache(maxsize=None)  # one document per account: ``Asker.request`` knows it by identity
-def key_policy_enabling_iam(partition: str, account_id: str):
-    """AWS's default key policy: its one statement "Allows access to the AWS account and enables IAM policies" (AWS KMS
-    Developer Guide, "Default key policy"). No key policy is loaded: a request on a key no statement names (a question's
-    probe, a request without a resource) is asked against it, on a key of the account whose policy defers to IAM."""
+@lru_cache(maxsize=None)  # one document per account and action: ``Asker.request`` knows it by identity
+def policy_enabling_iam(partition: str, account_id: str, action: str = "*"):
+    """A resource-based policy whose one statement allows ``action`` to the account ``account_id`` (names its root),
+    so that the account's IAM policies decide. With ``kms:*``, AWS's default key policy: "Allows access to the AWS
+    account and enables IAM policies" (AWS KMS Developer Guide, "Default key policy"). No key policy is loaded: a
+    request on a key no statement names (a question's probe, a request without a resource) is asked against it, on a
+    key of the account whose policy defers to IAM; with ``*``, the most a resource policy that is not loaded could
+    give a caller of that account across accounts."""
     return parse_policy(
         {
             "Version": "2012-10-17",
@@ -148,12 +151,17 @@ def key_policy_enabling_iam(partition: str, account_id: str):
                     "Sid": "Enable IAM User Permissions",
                     "Effect": "Allow",
                     "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
-                    "Action": "kms:*",
+                    "Action": action,
                     "Resource": "*",
                 }
             ],
         }
     )
+
+
+def key_policy_enabling_iam(partition: str, account_id: str):
+    """AWS's default key policy (``policy_enabling_iam``)."""
+    return policy_enabling_iam(partition, account_id, "kms:*")
 
 
 def probe_key_policy(action: str, resource: str, partition: str, account_id: str):
@@ -293,9 +301,16 @@ class Asker:
     ) -> Evaluation:
         """``sts:AssumeRole`` by the principal (of this asker's account) of a role of another loaded account: its
         own identity policies, boundary and SCPs, the role's trust policy and its account's RCPs."""
-        return self._evaluate(
-            principal, "sts:AssumeRole", role.arn, role.trust.policy, None, across=(role_account, role_rails)
-        )
+        return self.across(principal, "sts:AssumeRole", role.arn, role.trust.policy, role_account, role_rails)
+
+    def across(
+        self, principal: Principal, action: str, resource: str, resource_policy, resource_account: str,
+        resource_rails: Guardrails | None,
+    ) -> Evaluation:
+        """``action`` by the principal (of this asker's account) on a resource of another account: its own identity
+        policies, boundary and SCPs, the resource's policy and its account's RCPs."""
+        return self._evaluate(principal, action, resource, resource_policy, None,
+                              across=(resource_account, resource_rails))
 
     def _evaluate(
         self,

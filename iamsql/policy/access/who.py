@@ -10,10 +10,18 @@ import duckdb
 from iamsql.errors import IamsqlError
 from iamsql.policy import Evaluation, Request, evaluate
 from iamsql.policy.access import trust as trust_analysis
-from iamsql.policy.access.model import AccountModel, Principal, load_accounts
+from iamsql.policy.access.model import AccountModel, Principal, ResourcePolicy, load_accounts, loaded_resource_policy
 from iamsql.policy.access.organization import evaluate_caller, guardrails
 from iamsql.policy.access.questions import PROBE
-from iamsql.policy.access.tables import POSSIBLE, RANK, Asker, assumers_across, attached_at, probe_key_policy
+from iamsql.policy.access.tables import (
+    POSSIBLE,
+    RANK,
+    Asker,
+    assumers_across,
+    attached_at,
+    policy_enabling_iam,
+    probe_key_policy,
+)
 from iamsql.policy.catalog import probe_resources
 from iamsql.policy.conditions import steps_conditions
 from iamsql.policy.evaluation import (
@@ -172,8 +180,15 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
         target = resource or probe_resources(action, partition=account.partition, account_id=account.account_id,
                                              name=PROBE)[0]
         role = _trusting_role(accounts, action, target) if resource else None
-        if resource:
-            resource_policy = role.trust.policy if role is not None and role.trust is not None else None
+        owner_policy = loaded_resource_policy(con, resource) if role is None else None
+        not_loaded = _not_loaded_across(owner_policy, principal.account_id)
+        if role is not None:
+            resource_policy = role.trust.policy if role.trust is not None else None
+        elif owner_policy is not None:
+            resource_policy = owner_policy.policy if not_loaded is None else policy_enabling_iam(
+                account.partition, principal.account_id)
+        elif resource:
+            resource_policy = None
         else:  # a key no one names: its policy defers to IAM
             resource_policy = probe_key_policy(action, target, account.partition, account.account_id)
         own = rails.get(account.account_id)
@@ -208,8 +223,9 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
         reason = result.reason  # identity_policies[1] -> inline policy p of user u, as the loaded data names it
         for position, label in [*_matched_labels(principal, result), *zip(result.missing, missing)]:
             reason = reason.replace(position, label)
-        return Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
-                      granted, list(result.conditions), missing, reason, list(result.deny_conditions))
+        answer = Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
+                        granted, list(result.conditions), missing, reason, list(result.deny_conditions))
+        return answer if not_loaded is None else _policy_unknown(answer, not_loaded)
     named = _same_name(accounts, principal_arn)
     if named and not principal_arn.startswith("arn:"):  # a bare name, as the console and Cloudsplaining show it
         raise IamsqlError(f"principal {principal_arn} is not an ARN; give the ARN of a loaded user or role "
@@ -303,18 +319,22 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
     if none_loaded := _no_principals_loaded(con, accounts):
         raise IamsqlError(f"who may perform {action} is unknown: {none_loaded}")
     askers = {account.account_id: Asker(account, rails.get(account.account_id)) for account in accounts}
+    trust_call = bool(resource) and reads_trust_policy(action.lower(), resource)
+    owner_policy = loaded_resource_policy(con, resource) if resource and not trust_call else None
     for account in accounts:
         asker = askers[account.account_id]
         target = resource or probe_resources(action, partition=account.partition, account_id=account.account_id,
                                              name=PROBE)[0]
-        trust_call = bool(resource) and reads_trust_policy(action.lower(), resource)
         if trust_call and account.role(resource) is None:
             continue
-        if (resource and not trust_call and action.lower() not in OWN_POLICIES_ACROSS_ACCOUNTS
-                and _arn_account(resource) not in (None, account.account_id)):
-            # a resource of another account, whose resource-based policy who-can does not read: without one the
-            # engine allows no cross-account request (the trusts of the STS calls on a role are read, above), but
-            # for the calls the caller's own policies decide (sts:AssumeRoot on a member account's root user)
+        owner_account = _arn_account(resource)
+        across = bool(resource and not trust_call and action.lower() not in OWN_POLICIES_ACROSS_ACCOUNTS
+                      and owner_account not in (None, account.account_id))
+        if across and (owner_policy is None or (owner_policy.known and owner_policy.policy is None)):
+            # a resource of another account without a resource-based policy (or of a kind whose policies are not
+            # loaded): the engine allows no cross-account request without one (the trusts of the STS calls on a role
+            # are read, above), but for the calls the caller's own policies decide (sts:AssumeRoot on a member
+            # account's root user)
             continue
         if (resource and action.lower() in ORGANIZATION_DECIDED and rails.get(account.account_id) is None
                 and (owner := rails.get(_arn_account(resource) or "")) is not None and owner.lists_not(account.account_id)):
@@ -322,17 +342,26 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
             # administrator, a member account: an account the loaded organization does not list is neither
             continue
         role = account.role(target) if trust_call else None
+        not_loaded = _not_loaded_across(owner_policy, account.account_id)
         if role is not None:
             resource_policy = role.trust.policy
+        elif owner_policy is not None and (owner_policy.policy is not None or not_loaded is not None):
+            # its loaded policy; across accounts, one not loaded: asked as the most it could give (naming the
+            # caller's account), each answer then Unknown
+            resource_policy = owner_policy.policy or policy_enabling_iam(account.partition, account.account_id)
         else:  # a key no one names, or one whose policy is not loaded: asked with a policy deferring to IAM
             resource_policy = probe_key_policy(action, target, account.partition, account.account_id)
-        key_not_loaded = bool(resource) and not trust_call and resource_policy is not None
+        if not_loaded is None and bool(resource) and not trust_call and reads_key_policy(action.lower(), target):
+            not_loaded = KEY_POLICY_NOT_GIVEN
         found: dict[str, Answer] = {}
         trusting = account.role(target) if resource_policy is not None and action.lower() == "sts:assumerole" else None
         callers = [] if action.lower() in FEDERATED_ACTIONS else account.principals
         for principal in callers:
             if trusting is not None:
                 result = asker.assume(principal, trusting)  # as a session its trust names, too
+            elif across:
+                result = asker.across(principal, action, target, resource_policy, owner_account,
+                                      rails.get(owner_account))
             else:
                 result = asker.request(principal, action, target, resource_policy=resource_policy)
             if result.decision in POSSIBLE or result.decision == "Unknown":
@@ -342,7 +371,7 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
                                               list(result.deny_conditions))
         chained = _through_roles(asker, found)
         reached = [chained.pop(arn, answer) for arn, answer in found.items()] + list(chained.values())
-        answers += [_key_policy_unknown(a) for a in reached] if key_not_loaded else reached
+        answers += [_policy_unknown(a, not_loaded) for a in reached] if not_loaded is not None else reached
         if role is not None and resource_policy is not None:
             loaded = {p.arn for a in accounts if a.account_id != account.account_id for p in a.principals}
             outside = _outside(account, resource, action, rails.get(account.account_id), loaded)
@@ -377,12 +406,24 @@ def key_policy_not_loaded(action: str, resource: str | None) -> str | None:
             "policies (as AWS's default key policy does) lets in; a key policy may also name any other principal")
 
 
-def _key_policy_unknown(answer: Answer) -> Answer:
-    """``answer``, found with a key policy deferring to IAM, as Unknown: the key's own policy is not loaded."""
+def _not_loaded_across(loaded: ResourcePolicy | None, caller_account: str) -> str | None:
+    """How answers name the resource's policy when it is not known and the caller is of another account, whose
+    request it must allow (else None: within the account the caller's own policies decide without it)."""
+    if loaded is None or loaded.known or loaded.account_id == caller_account:
+        return None
+    return loaded.label
+
+
+def _policy_unknown(answer: Answer, not_loaded: str) -> Answer:
+    """``answer``, found with a resource policy deferring to IAM in place of the resource's own, which is not known
+    (``not_loaded``: how the answer names it), as Unknown; an answer that denies stays as it is."""
+    if answer.decision not in (*POSSIBLE, "Unknown"):
+        return answer
     own = [label for label in answer.granted_by if not label.startswith(RESOURCE_POLICY)]
-    return replace(answer, decision="Unknown", granted_by=own, missing=[KEY_POLICY_NOT_GIVEN, *answer.missing],
-                   reason=f"The decision depends on the KMS key policy, which is not loaded; with one enabling IAM "
-                          f"policies: {answer.decision}. {answer.reason}")
+    what = "the KMS key policy, which is not loaded" if not_loaded == KEY_POLICY_NOT_GIVEN else not_loaded
+    return replace(answer, decision="Unknown", granted_by=own, missing=[not_loaded, *answer.missing],
+                   reason=f"The decision depends on {what}; with one enabling IAM policies: {answer.decision}. "
+                          f"{answer.reason}")
 
 
 def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> dict[str, Answer]:
