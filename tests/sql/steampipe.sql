@@ -17672,13 +17672,8 @@ select count(*) as users, current_date - min(create_date)::date as oldest_days,
   current_timestamp = now() as current_is_now
 from aws_iam_user;
 
--- name: r36_parse_ident_of_names
-select name, parse_ident('"' || replace(name, '"', '""') || '"') as ident
-from aws_iam_group
-order by name;
-
 -- name: r36_unistr_and_normalize
-select name, unistr('\0041' || left(name, 3)) as prefixed, normalize(name) = name as nfc, name is nfc normalized as is_nfc
+select name, unistr('\0041' || left(name, 3)) as prefixed, normalize(name) = name as nfc
 from aws_iam_group
 order by name;
 
@@ -17756,11 +17751,10 @@ order by name, arn
 limit 20;
 
 -- name: r36_make_date_and_make_timestamptz
-select account_id, make_date(extract(year from min(create_date))::int, 1, 1) as first_year_start,
+select account_id, make_date(first_year, 1, 1) as first_year_start,
   make_timestamptz(2024, 2, 29, 12, 30, 15.5, 'UTC') as leap_noon,
   make_time(23, 59, 59.5) as last_second
-from aws_iam_user
-group by account_id
+from (select account_id, extract(year from min(create_date))::int as first_year from aws_iam_user group by account_id) t
 order by account_id;
 
 -- name: r36_justify_interval_of_key_ages
@@ -17959,15 +17953,6 @@ select account_id,
   percentile_cont(0.5) within group (order by extract(epoch from now() - create_date) / 86400) as median_age_days,
   percentile_disc(0.9) within group (order by create_date) as p90_created,
   mode() within group (order by path) as common_path
-from aws_iam_role
-group by account_id
-order by account_id;
-
--- name: r36_within_group_hypothetical_rank
-select account_id, rank(3600) within group (order by max_session_duration) as rank_of_one_hour,
-  dense_rank(3600) within group (order by max_session_duration) as dense_rank_of_one_hour,
-  round(percent_rank(3600) within group (order by max_session_duration)::numeric, 4) as pct_rank,
-  round(cume_dist(3600) within group (order by max_session_duration)::numeric, 4) as cume
 from aws_iam_role
 group by account_id
 order by account_id;
@@ -18379,29 +18364,24 @@ from aws_cloudtrail_trail_event
 group by event_source
 order by event_source;
 
--- name: r36_sql_json_is_json_predicates
-select name, assume_role_policy_document is json as doc_is_json, assume_role_policy_document is json object as doc_is_object,
-  name is json as name_is_json, '[1]' is json array as literal_array
-from aws_iam_role
-order by name, arn
-limit 20;
-
 -- name: r36_sql_json_object_and_array_constructors
-select name, json_object('name': name, 'path': path)::text as obj, json_array(name, path)::text as arr
+select name, json_object('name': name, 'path': path)::text as obj, json_object('n': length(name), 'boundary': null)::text as with_null
 from aws_iam_group
 order by name;
 
 -- name: r36_sql_json_arrayagg_objectagg
-select account_id, json_arrayagg(name order by name)::text as names, json_objectagg(name : length(name))::text as lengths
+select account_id, json_arrayagg(name order by name) as names, json_objectagg(name : length(name)) as lengths,
+  json_arrayagg(case when length(name) > 5 then name end order by name) as long_names
 from aws_iam_group
 group by account_id
 order by account_id;
 
 -- name: r36_array_positions_of_effects
-select name, array_positions(array(select s ->> 'Effect' from jsonb_array_elements(policy_std -> 'Statement') s), 'Allow') as allow_positions,
-  array_position(array(select s ->> 'Effect' from jsonb_array_elements(policy_std -> 'Statement') s), 'Deny') as first_deny
-from aws_iam_policy
-where not is_aws_managed
+select name, array_positions(effects, 'Allow') as allow_positions, array_position(effects, 'Deny') as first_deny
+from (
+  select name, arn, array(select s ->> 'Effect' from jsonb_array_elements(policy_std -> 'Statement') s) as effects
+  from aws_iam_policy where not is_aws_managed
+) p
 order by name, arn;
 
 -- name: r36_array_remove_replace_and_cat
