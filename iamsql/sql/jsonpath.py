@@ -360,15 +360,15 @@ def _step(step, item, context) -> list:
     kind = step[0]
     if isinstance(item, list) and (kind in ("key", "any_key", "filter") or step[1:] in UNWRAPPING_METHODS):
         # lax mode: an accessor, a filter or a method other than .size() and .type() applied to an array applies
-        # to its elements
-        return [result for element in item for result in _step(step, element, context)]
-    if kind == "method":
-        return _method_step(step[1], item, context)
+        # to its elements (one level: an array inside is not unwrapped again)
+        return [result for element in item for result in _step_one(step, element, context)]
     return _step_one(step, item, context)
 
 
 def _step_one(step, item, context) -> list:
     kind = step[0]
+    if kind == "method":
+        return _method_step(step[1], item, context)
     if kind == "key":
         return [item[step[1]]] if isinstance(item, dict) and step[1] in item else []
     if kind == "any_key":  # the values in jsonb's key order (shorter keys first, then bytewise)
@@ -382,7 +382,9 @@ def _step_one(step, item, context) -> list:
     for start, end in step[1]:  # lax mode: a range is cut to the array, an index out of it gives nothing
         first = _subscript(start, elements, context)
         last = first if end is None else _subscript(end, elements, context)
-        found += elements[max(first, 0):min(last, len(elements) - 1) + 1]
+        first, last = max(first, 0), min(last, len(elements) - 1)
+        if first <= last:
+            found += elements[first:last + 1]
     return found
 
 
