@@ -6176,7 +6176,7 @@ def rewrite_date_add_subtract(node: exp.Expr, scope: Scope) -> exp.Expr:
     """PostgreSQL 16's ``date_add(t, i [, zone])`` and ``date_subtract(t, i [, zone])``: ``t + i`` and ``t - i``,
     computed in UTC, the session zone iamsql answers in; another zone (where a day can have 23 or 25 hours) is
     refused."""
-    name = func_name(node)
+    name = node.meta.get(NAME_KEY) if isinstance(node, exp.DateAdd) else func_name(node)  # written as a call
     if name not in ("date_add", "date_subtract") or not isinstance(node, (exp.DateAdd, exp.Anonymous)):
         return node
     if isinstance(node, exp.DateAdd):
