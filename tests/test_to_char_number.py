@@ -1,5 +1,5 @@
 """``to_char(number, format)`` writes what PostgreSQL writes (PostgreSQL is the oracle): the format patterns
-``9``, ``0``, ``.``/``D``, ``,``/``G``, ``FM``, ``S``, ``MI``, ``PL``, ``SG``, ``PR`` and literal text, over
+``9``, ``0``, ``.``/``D``, ``,``/``G``, ``L``, ``FM``, ``S``, ``MI``, ``PL``, ``SG``, ``PR``, ``RN`` beside them and literal text, over
 integers, numerics and doubles, through the translated query."""
 
 import duckdb
@@ -10,7 +10,8 @@ from iamsql.store.db import install_macros
 
 FORMATS = ["999", "FM999", "9,999", "FM9,999,999", "0000", "FM0000", "999.99", "FM999.00", "FM999.99", "FM9.9",
            "990.99", "S999", "999S", "FMS990.0", "999MI", "PL999", "SG999", "999PR", "FM999PR", "9G999D99", "000.00",
-           "FM9990.0999", '"$"FM999.00', "99.99%", ".99", "FM.99", "fm0.99"]
+           "FM9990.0999", '"$"FM999.00', "99.99%", ".99", "FM.99", "fm0.99", "L999D99", "FML9G999", "l9MI", "999RN",
+           "FMRN9,9", "RNMI", "PLRN", "FMRNPL", "RN SG x", "RN.99PR", "RN L"]
 NUMERICS = ["0", "7", "-7", "42.5", "1234", "-1234.567", "0.5", "-0.05", "99.995", "0.004", "123456"]
 DOUBLES = ["0.5", "2.5", "1.005", "-3.75", "1234.5678", "0.1", "1e20"]
 INTEGERS = ["0", "5", "-5", "1234", "1000000"]

@@ -445,7 +445,8 @@ def func_name(node: exp.Expr) -> str | None:
 
 
 # Functions sqlglot parses with their own parser, which does not record the name they were called by.
-SPECIAL_PARSER_NAMES = {exp.GroupConcat: "string_agg", exp.StrPosition: "strpos"}  # position(a in b)
+SPECIAL_PARSER_NAMES = {exp.GroupConcat: "string_agg", exp.StrPosition: "strpos",  # position(a in b)
+                        exp.JSONObject: "json_object", exp.JSONObjectAgg: "json_objectagg"}  # SQL/JSON's forms
 
 
 def select_sources(select: exp.Select | None) -> list[exp.Expr]:
@@ -4333,6 +4334,12 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call("pg_width_bucket", node.this, node.args["min_value"], node.args["max_value"], node.args["num_buckets"])
     if func_name(node) == "pg_size_pretty" and len(node.expressions) == 1:
         return call("pg_size_pretty_text", node.expressions[0])  # DuckDB's own pg_size_pretty writes 2.0 KiB
+    if isinstance(node, exp.Normalize):
+        # DuckDB has NFC only (nfc_normalize); the form is a keyword (NFC, NFD, NFKC, NFKD), NFC when left out
+        form = node.args.get("form")
+        return call("pg_normalize", node.this, string(form.name.upper() if isinstance(form, exp.Expr) else "NFC"))
+    if func_name(node) == "unistr" and len(node.expressions) == 1:
+        return call("pg_unistr", node.expressions[0])
     if func_name(node) == "array_positions" and len(node.expressions) == 2:
         result = call("pg_array_positions", *node.expressions)
         result.meta["pg_array"] = True
@@ -4646,6 +4653,9 @@ def bc_make_date(year: exp.Expr, month: exp.Expr, day: exp.Expr) -> exp.Expr:
     """``make_date(year, month, day)`` as Postgres reads it: a negative year is BC (``-44`` is 44 BC, which DuckDB
     counts as the year -43: it has a year 0), there is no year 0, and a day that is not in the calendar or outside
     4714-11-24 BC .. 5874897-12-31 is Postgres's error, which names the year as DuckDB counts it (as Postgres does)."""
+    if any(part.find(exp.AggFunc, exp.Window) for part in (year, month, day)):
+        raise UnsupportedFeature("unsupported Postgres feature: make_date() of an aggregate or window value (compute "
+                                 "the value in a subquery first)")
     counted = exp.Case(ifs=[exp.If(this=exp.LT(this=year.copy(), expression=exp.Literal.number(0)),
                                    true=exp.Add(this=year.copy(), expression=exp.Literal.number(1)))],
                        default=year.copy())
@@ -5802,7 +5812,8 @@ def check_unsupported(tree: exp.Expr) -> None:
             operands = [node.this, node.expression] if isinstance(node, exp.DPipe) else [node.this, *node.expressions]
         for operand in operands:
             # json_build_object's own text is json_object_text's
-            if isinstance(operand, exp.Expr) and (name := _json_built(operand)) and name != "json_build_object":
+            if isinstance(operand, exp.Expr) and (name := _json_built(operand)) and name not in (
+                    "json_build_object", "json_object"):
                 raise UnsupportedFeature(
                     f"unsupported Postgres feature: the text of a json (not jsonb) value from {name}() (json keeps "
                     f"its own layout): use the jsonb function")
@@ -6062,9 +6073,9 @@ def _target_key(node: exp.Expr, select: exp.Select) -> str | None:
 
 
 # json (not jsonb) constructors whose text is laid out as json's (``{"a" : 1}``, ``{ "k" : v }``), not jsonb's
-JSON_LAYOUT_FUNCTIONS = {"json_build_object", "json_object_agg"}
+JSON_LAYOUT_FUNCTIONS = {"json_build_object", "json_object_agg", "json_object", "json_objectagg"}
 # json constructors that write their elements with jsonb's separators, unless an element has json's own layout
-JSON_LIST_FUNCTIONS = {"json_agg", "json_build_array"}
+JSON_LIST_FUNCTIONS = {"json_agg", "json_build_array", "json_arrayagg"}
 
 
 def _json_built(node: exp.Expr) -> str | None:
@@ -6161,6 +6172,67 @@ def interval_percentile(node: exp.WithinGroup, wrappers: list[exp.Expr], scope: 
     return result
 
 
+def rewrite_date_add_subtract(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """PostgreSQL 16's ``date_add(t, i [, zone])`` and ``date_subtract(t, i [, zone])``: ``t + i`` and ``t - i``,
+    computed in UTC, the session zone iamsql answers in; another zone (where a day can have 23 or 25 hours) is
+    refused."""
+    name = node.meta.get(NAME_KEY) if isinstance(node, exp.DateAdd) else func_name(node)  # written as a call
+    if name not in ("date_add", "date_subtract") or not isinstance(node, (exp.DateAdd, exp.Anonymous)):
+        return node
+    if isinstance(node, exp.DateAdd):
+        time, amount, zone = node.this, node.expression, node.args.get("unit")
+        zone = zone.name if zone is not None else None
+    else:
+        if len(node.expressions) not in (2, 3):
+            raise QueryError(f"function {name}() does not exist with these arguments")
+        time, amount = node.expressions[:2]
+        zone = node.expressions[2] if len(node.expressions) == 3 else None
+        if zone is not None:
+            zone = zone.this if isinstance(zone, exp.Literal) and zone.is_string else ""
+    if zone is not None and zone.upper() not in ("UTC", "ETC/UTC", "GMT", "Z", "ZULU", "UCT"):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() in a time zone other than UTC")
+    operator = exp.Add if name == "date_add" else exp.Sub
+    return exp.paren(operator(this=time.copy(), expression=amount.copy()))
+
+
+def rewrite_sql_json_constructors(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """PostgreSQL 16's SQL/JSON constructors as the json functions they equal with their default NULL handling:
+    ``json_object(k: v, ...)`` is ``json_build_object(k, v, ...)`` (NULL ON NULL), ``json_objectagg(k: v)``
+    ``json_object_agg(k, v)``, ``json_arrayagg(x [order by ...])`` ``json_agg(...) filter (where x is not null)``
+    (ABSENT ON NULL); the text of each is the same. Other clauses, ``json_array()`` and ``IS JSON`` are refused."""
+    if isinstance(node, exp.Is) and isinstance(node.expression, exp.JSON):
+        raise UnsupportedFeature("unsupported Postgres feature: IS JSON")
+    sql_json_object = isinstance(node, exp.JSONObject) or isinstance(node, exp.JSONObjectAgg) and (
+        NAME_KEY not in node.meta)
+    if sql_json_object:
+        name = SPECIAL_PARSER_NAMES[type(node)]
+        clauses = [key for key in ("null_handling", "unique_keys", "return_type", "format_json", "encoding")
+                   if node.args.get(key)]
+        pairs = node.expressions
+        if clauses and clauses != ["null_handling"] or str(node.args.get("null_handling") or "NULL ON NULL").upper() != (
+                "NULL ON NULL") or not all(isinstance(pair, exp.JSONKeyValue) for pair in pairs):
+            raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with ABSENT ON NULL, WITH UNIQUE KEYS "
+                                     "or RETURNING (write json_build_object or json_object_agg)")
+        arguments = [part.copy() for pair in pairs for part in (pair.this, pair.expression)]
+        if isinstance(node, exp.JSONObject):
+            return call("json_build_object", *arguments)
+        aggregate = exp.JSONObjectAgg(expressions=arguments)
+        aggregate.meta[NAME_KEY] = "json_object_agg"
+        return aggregate
+    name = func_name(node) if isinstance(node, exp.Anonymous) else None
+    if name == "json_array":
+        raise UnsupportedFeature("unsupported Postgres feature: json_array() (its NULLs are left out by default: "
+                                 "write json_build_array)")
+    if name == "json_arrayagg":
+        if len(node.expressions) != 1:
+            raise UnsupportedFeature("unsupported Postgres feature: json_arrayagg() with NULL ON NULL or RETURNING")
+        argument = node.expressions[0]
+        value = argument.this if isinstance(argument, exp.Order) else argument
+        return exp.Filter(this=call("json_agg", argument.copy()),
+                          expression=exp.Where(this=exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))))
+    return node
+
+
 def rewrite_fetch_with_ties(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``order by k [offset m] fetch first n rows with ties`` (DuckDB has no WITH TIES) as ``qualify [row_number()
     over (order by k) > m and] rank() over (order by k) <= m + n``: the n rows after the first m and every row whose
@@ -6246,6 +6318,11 @@ def checked_bound(node: exp.Limit | exp.Offset | exp.Fetch) -> exp.Expr:
 
 
 REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
+    # PostgreSQL 16's SQL/JSON constructors (``json_object(k: v)``, ``json_arrayagg(x)``) as the json functions
+    # they equal.
+    rewrite_sql_json_constructors,
+    # date_add(t, i) and date_subtract(t, i): t + i and t - i.
+    rewrite_date_add_subtract,
     # ``fetch first n rows with ties``: a rank over the ORDER BY keys (before the rules that rewrite those keys).
     rewrite_fetch_with_ties,
     # Steampipe's key column: ``log_group_name = '...'`` also keeps events whose log group is unknown.

@@ -1,26 +1,30 @@
 """PostgreSQL's SQL/JSON path language, in its default ``lax`` mode, over JSON text: the subset iamsql runs for
 ``jsonb_path_query``, ``jsonb_path_exists`` (``@?``), ``jsonb_path_match`` (``@@``) and the others.
 
-Supported: ``$``, ``@`` (in a filter), ``.key``, ``."key"``, ``.*``, ``[*]``, ``[n]``, ``[last]``, ``[last - n]``,
-``? (filter)``, ``.size()``, ``.type()``, ``.keyvalue()`` (of the document's own object), arithmetic (``+``, ``-``,
+Supported: ``$``, ``@`` (in a filter), ``.key``, ``."key"``, ``.*``, ``[*]``, subscripts ``[n]``, ``[a to b]``
+and lists of them (``[0, last - 1 to last]``; an index is an expression, ``last`` the array's last index),
+``? (filter)``, the methods ``.size()``, ``.type()``, ``.keyvalue()``, ``.double()``, ``.abs()``, ``.floor()``,
+``.ceiling()``, arithmetic (``+``, ``-``,
 ``*``, ``/``, ``%``, unary ``-`` and ``+``, with numeric's results), variables (``$name``: a member of the ``vars`` object); in filters
 and predicates ``==``, ``!=``, ``<>``, ``<``, ``<=``, ``>``, ``>=`` between paths and string, number, ``true``,
 ``false``, ``null`` literals, ``&&``, ``||``, ``!``, ``exists (...)``, ``starts with "..."`` (or ``$name``), ``like_regex "..." [flag "..."]``, ``(...) is unknown``. Lax mode as PostgreSQL documents it: an accessor or
 filter applied to an array applies to each element, ``[*]`` and ``[n]`` treat another value as a one-element
-array, a missing key or an index out of range gives no item instead of an error, and a comparison is true when any
+array, a missing key or an index out of range gives no item instead of an error (a range is cut to the array), and a comparison is true when any
 pair of its operands' items (arrays unwrapped) compares true, unknown when none does and some pair cannot be
 compared. ``like_regex`` searches a string item with Python's regular expressions (flags ``i``, ``s``, ``m``,
 ``x``, ``q``), which agree with PostgreSQL's on whether a usual pattern matches. Anything else (``strict``,
-other methods, ``.keyvalue()`` of a nested object, whose ``id`` is its offset in jsonb's binary form, ``.**``)
+other methods, ``.keyvalue()`` of an object that ``.keyvalue()`` built, ``.**``)
 raises ``JsonPathUnsupported``.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
+import math
 import re
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from iamsql.sql import numeric
 
@@ -35,9 +39,9 @@ class JsonPathSyntaxError(ValueError):
     """The path is not valid SQL/JSON path text."""
 
 
-class JsonPathArithmeticError(ValueError):
-    """An arithmetic operand that is not a (single) number, or a division by zero: PostgreSQL's error, which a
-    filter reads as unknown."""
+class JsonPathItemError(ValueError):
+    """An arithmetic operand or a method's item of the wrong kind (not one number, a text that is not a number), or
+    a division by zero: PostgreSQL's error, which a filter reads as unknown."""
 
 
 _TOKEN = re.compile(r"""
@@ -49,6 +53,10 @@ _TOKEN = re.compile(r"""
     | (?P<op>==|!=|<>|<=|>=|&&|\|\||\*\*|[$@.\[\]()?*,!<>+\-/%])
     )""", re.X)
 _COMPARISONS = {"==", "!=", "<>", "<", "<=", ">", ">="}
+METHODS = ("size", "type", "keyvalue", "double", "abs", "floor", "ceiling")
+# the methods that, applied to an array in lax mode, apply to each element (.size() and .type() take the array)
+UNWRAPPING_METHODS = (("keyvalue",), ("double",), ("abs",), ("floor",), ("ceiling",))
+_FLOAT_TEXT = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -68,6 +76,7 @@ class _Parser:
     def __init__(self, text: str):
         self.tokens = _tokens(text)
         self.i = 0
+        self.subscripts = 0  # how many array subscripts the parser is inside (where ``last`` is a value)
 
     def peek(self, offset: int = 0) -> tuple[str, str] | None:
         return self.tokens[self.i + offset] if self.i + offset < len(self.tokens) else None
@@ -213,11 +222,12 @@ class _Parser:
             return ("literal", {"true": True, "false": False, "null": None}[text])
         if kind == "op" and text in ("$", "@") or kind == "variable":
             self.take()
-            steps = self.steps()
-            if ("method", "keyvalue") in steps and (text != "$" or any(
-                    step[0] != "filter" for step in steps[:steps.index(("method", "keyvalue"))])):
-                raise JsonPathUnsupported("jsonpath .keyvalue() of an object inside the document")
-            return ("path", text, steps)
+            return ("path", text, self.steps())
+        if kind == "word" and text == "last":
+            if not self.subscripts:
+                raise JsonPathSyntaxError("LAST is allowed only in array subscripts")
+            self.take()
+            return ("last",)
         if kind == "op" and text == "-" and (self.peek(1) or ("", ""))[0] == "number":
             self.take()
             return ("literal", -Decimal(self.take()[1]))
@@ -254,35 +264,33 @@ class _Parser:
         if self.at("("):
             self.take()
             self.take(")")
-            if text not in ("size", "type", "keyvalue"):
+            if text not in METHODS:
                 raise JsonPathUnsupported(f"jsonpath method .{text}()")
             return ("method", text)
         return ("key", text)
 
     def subscript(self):
+        """``[*]`` or a list of subscripts, each an index or a range ``a to b`` (expressions, ``last`` among
+        their values)."""
         if self.at("*"):
             self.take()
             self.take("]")
             return ("any_element",)
-        if self.at("last"):
-            self.take()
-            offset = 0
-            if self.at("-"):
+        self.subscripts += 1
+        ranges = []
+        while True:
+            start = self.additive()
+            end = None
+            if self.at("to"):
                 self.take()
-                offset = self._integer()
-            self.take("]")
-            return ("last", offset)
-        index = self._integer()
-        if not self.at("]"):
-            raise JsonPathUnsupported("jsonpath subscripts other than [*], [n], [last] and [last - n]")
-        self.take()
-        return ("index", index)
-
-    def _integer(self) -> int:
-        kind, text = self.take()
-        if kind != "number" or not text.isdigit():
-            raise JsonPathUnsupported("jsonpath subscripts other than [*], [n], [last] and [last - n]")
-        return int(text)
+                end = self.additive()
+            ranges.append((start, end))
+            if not self.at(","):
+                break
+            self.take()
+        self.subscripts -= 1
+        self.take("]")
+        return ("subscripts", ranges)
 
 
 def _string(token: str) -> str:
@@ -321,6 +329,8 @@ def _items(node, current, context) -> list:
     kind = node[0]
     if kind == "literal":
         return [node[1]]
+    if kind == "last":
+        return [Decimal(context.last)]
     if kind == "path":
         items = [context.root if node[1] == "$" else current if node[1] == "@" else context.variable(node[1][1:])]
         for step in node[2]:
@@ -329,68 +339,143 @@ def _items(node, current, context) -> list:
     if kind == "unary":  # on each item, arrays unwrapped (lax mode)
         operands = _unwrapped(_items(node[2], current, context))
         if not all(isinstance(item, Decimal) for item in operands):
-            raise JsonPathArithmeticError(f"operand of unary jsonpath operator {node[1]} is not a numeric value")
+            raise JsonPathItemError(f"operand of unary jsonpath operator {node[1]} is not a numeric value")
         return [-item if node[1] == "-" else item for item in operands]
     if kind == "arith":
         operands = []
         for side, operand in (("left", node[2]), ("right", node[3])):
             items = _unwrapped(_items(operand, current, context))
             if len(items) != 1 or not isinstance(items[0], Decimal):
-                raise JsonPathArithmeticError(
+                raise JsonPathItemError(
                     f"{side} operand of jsonpath operator {node[1]} is not a single numeric value")
             operands.append(items[0])
         try:
             return [numeric.arithmetic(node[1], *operands)]
         except ValueError as exc:  # division by zero
-            raise JsonPathArithmeticError(str(exc)) from None
+            raise JsonPathItemError(str(exc)) from None
     return [_predicate(node, current, context)]
 
 
 def _step(step, item, context) -> list:
     kind = step[0]
-    if step == ("method", "keyvalue"):
-        if isinstance(item, list):  # lax mode: of each element
-            return [result for element in item for result in _step(step, element, context)]
-        return _key_values(item, context)
-    if kind == "method":
-        return _method_step(step, item)  # on the item itself, an array included
-    if kind in ("key", "any_key", "filter") and isinstance(item, list):
-        # lax mode: an accessor or a filter applied to an array applies to its elements
+    if isinstance(item, list) and (kind in ("key", "any_key", "filter") or step[1:] in UNWRAPPING_METHODS):
+        # lax mode: an accessor, a filter or a method other than .size() and .type() applied to an array applies
+        # to its elements (one level: an array inside is not unwrapped again)
         return [result for element in item for result in _step_one(step, element, context)]
     return _step_one(step, item, context)
 
 
 def _step_one(step, item, context) -> list:
     kind = step[0]
+    if kind == "method":
+        return _method_step(step[1], item, context)
     if kind == "key":
         return [item[step[1]]] if isinstance(item, dict) and step[1] in item else []
     if kind == "any_key":  # the values in jsonb's key order (shorter keys first, then bytewise)
-        return [item[k] for k in sorted(item, key=lambda k: (len(k.encode()), k.encode()))] if isinstance(
-            item, dict) else []
+        return [item[k] for k in _jsonb_keys(item)] if isinstance(item, dict) else []
     if kind == "filter":
         return [item] if _predicate(step[1], item, context) is True else []
     elements = item if isinstance(item, list) else [item]  # lax mode: a value is a one-element array
     if kind == "any_element":
         return list(elements)
-    index = step[1] if kind == "index" else len(elements) - 1 - step[1]
-    return [elements[index]] if 0 <= index < len(elements) else []
+    found = []
+    for start, end in step[1]:  # lax mode: a range is cut to the array, an index out of it gives nothing
+        first = _subscript(start, elements, context)
+        last = first if end is None else _subscript(end, elements, context)
+        first, last = max(first, 0), min(last, len(elements) - 1)
+        if first <= last:
+            found += elements[first:last + 1]
+    return found
+
+
+def _subscript(node, elements: list, context) -> int:
+    """An array subscript's value: its expression (``last`` the array's last index) as one number, truncated."""
+    outer, context.last = context.last, len(elements) - 1
+    try:
+        items = _items(node, elements, context)
+    finally:
+        context.last = outer
+    if len(items) != 1 or not isinstance(items[0], Decimal):
+        raise ValueError("jsonpath array subscript is not a single numeric value")
+    index = int(items[0])
+    if not -2**31 <= index < 2**31:
+        raise ValueError("jsonpath array subscript is out of integer range")
+    return index
+
+
+def _jsonb_keys(item: dict) -> list[str]:
+    """An object's keys in jsonb's order: shorter first, then bytewise."""
+    return sorted(item, key=lambda k: (len(k.encode()), k.encode()))
+
+
+def _method_step(method: str, item, context) -> list:
+    if method == "size":
+        return [Decimal(len(item)) if isinstance(item, list) else Decimal(1)]
+    if method == "type":
+        return [_type_name(item)]
+    if method == "keyvalue":
+        return _key_values(item, context)
+    if method == "double":
+        return [_double(item)]
+    if not isinstance(item, Decimal) or isinstance(item, bool):
+        raise JsonPathItemError(f"jsonpath item method .{method}() can only be applied to a numeric value")
+    value = abs(item) if method == "abs" else item.to_integral_value(
+        ROUND_FLOOR if method == "floor" else ROUND_CEILING)
+    return [value if value else abs(value)]  # numeric has no negative zero
+
+
+def _double(item) -> Decimal:
+    """``.double()``: a number as it is (once PostgreSQL checked that a double holds it), a text read as a double
+    and written with 15 significant digits (float8_numeric)."""
+    if isinstance(item, Decimal):
+        if math.isinf(float(item)):
+            raise JsonPathItemError(
+                "numeric argument of jsonpath item method .double() is out of range for type double precision")
+        return item
+    if not isinstance(item, str):
+        raise JsonPathItemError("jsonpath item method .double() can only be applied to a string or numeric value")
+    if not _FLOAT_TEXT.fullmatch(item) or math.isinf(value := float(item)):
+        raise JsonPathItemError("string argument of jsonpath item method .double() is not a valid representation "
+                                "of a double precision number")
+    return Decimal(format(value, ".15g")) + 0  # + 0: no negative zero
 
 
 def _key_values(item, context) -> list:
-    """``.keyvalue()``: one ``{"id", "key", "value"}`` object per key, in jsonb's key order; ``id`` is 0 for the
-    document's own object (PostgreSQL numbers another object by its byte offset in jsonb's binary form)."""
+    """``.keyvalue()``: one ``{"id", "key", "value"}`` object per key, in jsonb's key order. ``id`` is where the
+    object starts in its document's jsonb binary form (0 for the document itself), plus 10000000000 for an object
+    of the ``vars`` document, as PostgreSQL numbers it."""
     if not isinstance(item, dict):
-        raise ValueError("jsonpath item method .keyvalue() can only be applied to an object")
-    if item is not context.root:
-        raise JsonPathUnsupported("jsonpath .keyvalue() of an object inside the document")
-    return [{"id": Decimal(0), "key": key, "value": item[key]}
-            for key in sorted(item, key=lambda k: (len(k.encode()), k.encode()))]
+        raise JsonPathItemError("jsonpath item method .keyvalue() can only be applied to an object")
+    offset = context.offset(item)
+    # the values are copied: the objects built here are not part of a document, so their own ids are unknown
+    return [{"id": Decimal(offset), "key": key, "value": copy.deepcopy(item[key])} for key in _jsonb_keys(item)]
 
 
-def _method_step(step, item) -> list:
-    if step[1] == "size":
-        return [Decimal(len(item)) if isinstance(item, list) else Decimal(1)]
-    return [_type_name(item)]
+def _container_offsets(document, offsets: dict, base: int) -> None:
+    """Each object's and array's byte offset in jsonb's binary form of ``document`` (jsonb_util.c's
+    convertJsonbValue: a container's header and JEntries, the keys' bytes, then the values, every container and
+    numeric aligned to 4 bytes), plus ``base``, keyed by the Python object's id."""
+
+    def aligned(position: int) -> int:
+        return (position + 3) & ~3
+
+    def value(item, position: int) -> int:
+        if isinstance(item, (dict, list)):
+            position = aligned(position)
+            offsets[id(item)] = base + position
+            children = [item[key] for key in _jsonb_keys(item)] if isinstance(item, dict) else item
+            position += 4 + 4 * len(children) * (2 if isinstance(item, dict) else 1)
+            position += sum(len(key.encode()) for key in item) if isinstance(item, dict) else 0
+            for child in children:
+                position = value(child, position)
+            return position
+        if isinstance(item, str):
+            return position + len(item.encode())
+        if isinstance(item, Decimal):
+            return aligned(position) + numeric.stored_size(item)
+        return position  # true, false, null: no data
+
+    value(document, 0)
 
 
 def _type_name(value) -> str:
@@ -452,7 +537,7 @@ def _predicate(node, current, context):
             left = _unwrapped(_items(node[2] if kind == "compare" else node[1], current, context))
             right = _unwrapped(_items(node[3], current, context)) if kind == "compare" else _items(
                 node[2], current, context) if kind == "starts" else [node[2]]
-        except JsonPathArithmeticError:
+        except JsonPathItemError:
             return UNKNOWN
         unknown = False
         for a in left:
@@ -476,10 +561,24 @@ NO_VARIABLES = ""  # ``variables`` of the @? and @@ operators, which take none (
 
 
 class _Context:
-    """What a path refers to besides the current item: the document (``$``) and the variables (``$name``)."""
+    """What a path refers to besides the current item: the document (``$``), the variables (``$name``) and the
+    last index of the array being subscripted (``last``)."""
 
     def __init__(self, root, variables: dict | None):
         self.root, self.variables = root, variables
+        self.last = None
+        self._offsets: dict | None = None
+
+    def offset(self, item: dict) -> int:
+        """``.keyvalue()``'s id of an object of the document or of the ``vars`` document."""
+        if self._offsets is None:
+            self._offsets = {}
+            _container_offsets(self.root, self._offsets, 0)
+            if self.variables is not None:
+                _container_offsets(self.variables, self._offsets, 10000000000)
+        if id(item) not in self._offsets:
+            raise JsonPathUnsupported("jsonpath .keyvalue() of an object that .keyvalue() built")
+        return self._offsets[id(item)]
 
     def variable(self, name: str):
         if self.variables is None:

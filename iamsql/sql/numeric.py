@@ -16,6 +16,20 @@ def _base_10000(value: Decimal) -> tuple[int, int]:
     return weight, int(abs(value).scaleb(-4 * weight))
 
 
+def stored_size(value: Decimal) -> int:
+    """The bytes of ``value`` as numeric_in makes it (make_result: a 4-byte length, then a 2-byte header when its
+    decimals and weight fit the short form, else 4 bytes, then 2 bytes per base-10000 digit, zeros at either end
+    left out); ``value``'s exponent gives its decimals, as the text it was read from does."""
+    weight, _ = _base_10000(value)
+    digits = 0
+    if value:
+        _, coefficient, exponent = value.as_tuple()
+        lowest = exponent + len(coefficient) - len("".join(map(str, coefficient)).rstrip("0"))
+        digits = weight - lowest // 4 + 1
+    short = max(-value.as_tuple().exponent, 0) <= 63 and -64 <= weight <= 63
+    return (6 if short else 8) + 2 * digits
+
+
 def divide(dividend: Decimal, divisor: Decimal) -> Decimal:
     """``dividend / divisor`` as PostgreSQL's numeric divides (numeric_div): select_div_scale's decimals (enough
     for 16 significant digits, at least either side's decimals, at most 1000), rounded half away from zero."""

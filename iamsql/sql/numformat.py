@@ -1,5 +1,5 @@
 """``to_char(number, format)`` as PostgreSQL writes it (formatting.c's NUM_processor, C locale): the patterns
-``9``, ``0``, ``.``/``D``, ``,``/``G``, ``FM``, ``S``, ``MI``, ``PL``, ``SG``, ``PR``, ``TH``/``th`` (ordinal
+``9``, ``0``, ``.``/``D``, ``,``/``G``, ``L`` (the C locale's: ``.``, ``,`` and a blank for the currency), ``FM``, ``S``, ``MI``, ``PL``, ``SG``, ``PR``, ``TH``/``th`` (ordinal
 suffix), ``RN``/``rn`` (roman numerals), ``EEEE`` (scientific notation) and literal text."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from iamsql.errors import UnsupportedFeature
 
 # the patterns, longest first as PostgreSQL matches them (either case)
-PATTERNS = ("EEEE", "FM", "MI", "PL", "SG", "PR", "RN", "TH", "9", "0", ".", "D", ",", "G", "S")
+PATTERNS = ("EEEE", "FM", "MI", "PL", "SG", "PR", "RN", "TH", "9", "0", ".", "D", ",", "G", "S", "L")
 # patterns PostgreSQL reads in upper or lower case only (the case says the output's): ``Th`` and ``Rn`` are text
 CASED = ("RN", "TH", "EEEE")
-REFUSED = ("SP", "V", "L", "C", "B")
+REFUSED = ("SP", "V", "C", "B")
 ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 DBL_DIG = 15
@@ -74,8 +74,6 @@ def parse(fmt: str) -> NumberFormat:
         _prepare(num, pattern)
         num.nodes.append(("pattern", pattern))
         i += len(pattern)
-    if num.roman and any(kind == "pattern" and value.upper() not in ("RN", "FM", "TH") for kind, value in num.nodes):
-        raise UnsupportedFeature("unsupported Postgres feature: to_char with RN and digit or sign patterns")
     return num
 
 
@@ -283,6 +281,8 @@ def _process(num: NumberFormat, number: str, sign: str, out_pre_spaces: int) -> 
                 out.append(" ")
         elif value == "SG":
             out.append(sign)
+        elif value == "L":  # the C locale's currency symbol, which is none: PostgreSQL writes a blank instead
+            out.append(" ")
         elif value.upper() == "TH" and sign != "-" and not num.decimal and not number.startswith("#"):
             out.append(_ordinal(number) if value == "th" else _ordinal(number).upper())
     return "".join(out).split("\0")[0]
@@ -297,12 +297,11 @@ def _ordinal(digits: str) -> str:
 
 def _roman(value: str, is_float: bool) -> str:
     """int_to_roman of the number rounded to an integer (a double to even, a numeric half away from zero); fifteen
-    ``#`` outside 1 to 3999."""
+    ``#`` outside 1 to 3999 (a numeric past int's range is an error, a double is not)."""
     if is_float:
         number = float(value)
-        if math.isnan(number) or math.isinf(number):
-            raise ValueError("integer out of range")
-        whole = round(number)
+        # C's (int) of a double past int's range, NaN or infinity is INT_MIN on the machines PostgreSQL runs on
+        whole = round(number) if math.isfinite(number) and -2**31 <= round(number) < 2**31 else -2**31
     else:
         whole = int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if not -2**31 <= whole < 2**31:
@@ -317,8 +316,10 @@ def _roman(value: str, is_float: bool) -> str:
 
 
 def _roman_text(num: NumberFormat, roman: str) -> str:
-    """The format with its RN written (right-aligned in 15 characters unless FM, lower case for ``rn``) and its
-    text kept (``TH`` writes nothing after roman numerals)."""
+    """The format with its RN written (right-aligned in 15 characters unless FM, lower case for ``rn``), as
+    NUM_processor writes it once its roman correction dropped the number's digits and sign: digit, decimal point,
+    ``S``, ``PR`` and ``TH`` patterns write nothing, ``,``, ``G``, ``MI`` and ``PL`` a blank (nothing with FM),
+    ``L`` a blank, and ``SG`` writes the absent sign, a NUL that ends the text."""
     out = []
     for kind, value in num.nodes:
         if kind == "text":
@@ -326,6 +327,10 @@ def _roman_text(num: NumberFormat, roman: str) -> str:
         elif value.upper() == "RN":
             text = roman if value == "RN" else roman.lower()
             out.append(text if num.fill else text.rjust(15))
+        elif value in (",", "G", "MI", "PL") and not num.fill or value == "L":
+            out.append(" ")
+        elif value == "SG":
+            break
     return "".join(out)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 import weakref
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
@@ -362,6 +363,52 @@ def _truncated_div(a: int, b: int) -> int:
     return quotient if (a < 0) == (b < 0) else -quotient
 
 
+def normalize(text: str, form: str) -> str:
+    """``normalize(text, form)``: the text in Unicode normalization form NFC, NFD, NFKC or NFKD."""
+    if form not in ("NFC", "NFD", "NFKC", "NFKD"):
+        raise ValueError(f'invalid normalization form: {form}')
+    return unicodedata.normalize(form, text)
+
+
+_UNICODE_ESCAPE = re.compile(r"\\(?:(\\)|([0-9A-Fa-f]{4})|\+([0-9A-Fa-f]{6})|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|)")
+
+
+def unistr(text: str) -> str:
+    """``unistr(text)``: PostgreSQL's Unicode escapes decoded (``\\XXXX``, ``\\+XXXXXX``, ``\\uXXXX``,
+    ``\\UXXXXXXXX``, a UTF-16 surrogate pair of two of them, ``\\\\`` a backslash)."""
+    points: list[int | str] = []
+    position = 0
+    for match in _UNICODE_ESCAPE.finditer(text):
+        points.extend(text[position:match.start()])
+        position = match.end()
+        if match.group(1):
+            points.append("\\")
+            continue
+        digits = next((group for group in match.groups()[1:] if group), None)
+        if digits is None:
+            raise ValueError("invalid Unicode escape")
+        code = int(digits, 16)
+        if code > 0x10FFFF or code == 0:
+            raise ValueError("invalid Unicode code point")
+        points.append(code)
+    points.extend(text[position:])
+    out, i = [], 0
+    while i < len(points):  # surrogates: a high one and a low one make one code point, alone they are an error
+        point = points[i]
+        if isinstance(point, int) and 0xD800 <= point <= 0xDBFF:
+            low = points[i + 1] if i + 1 < len(points) else None
+            if not (isinstance(low, int) and 0xDC00 <= low <= 0xDFFF):
+                raise ValueError("invalid Unicode surrogate pair")
+            out.append(chr(0x10000 + ((point - 0xD800) << 10) + (low - 0xDC00)))
+            i += 2
+            continue
+        if isinstance(point, int) and 0xDC00 <= point <= 0xDFFF:
+            raise ValueError("invalid Unicode surrogate pair")
+        out.append(chr(point) if isinstance(point, int) else point)
+        i += 1
+    return "".join(out)
+
+
 def size_pretty(size: int) -> str:
     """PostgreSQL's ``pg_size_pretty(bigint)``: ``2048 bytes`` below 10 kB, then ``98 kB``, ``20 MB``, ... each unit
     up to 20479 of it, rounded half away from zero (DuckDB's own ``pg_size_pretty`` writes ``2.0 KiB``)."""
@@ -636,6 +683,8 @@ PYTHON_FUNCTIONS = [
     ("pg_text_array_in", text_array_in, ["VARCHAR"], "VARCHAR[]"),
     ("pg_numeric_op", numeric_op, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
     ("pg_size_pretty_text", size_pretty, ["HUGEINT"], "VARCHAR"),
+    ("pg_normalize", normalize, ["VARCHAR", "VARCHAR"], "VARCHAR"),
+    ("pg_unistr", unistr, ["VARCHAR"], "VARCHAR"),
     ("pg_numeric_in", numeric_in, ["VARCHAR"], "VARCHAR"),
     ("pg_numeric_sum", numeric_sum, ["VARCHAR[]"], "VARCHAR"),
     ("pg_numeric_variance", numeric_variance, ["BIGINT", "VARCHAR", "VARCHAR", "BOOLEAN", "BOOLEAN"], "VARCHAR"),

@@ -17395,3 +17395,1103 @@ order by name;
 -- name: r35_recursive_cte_integer_division_and_text
 with recursive n(i, label) as (select 7, 'seven'::text union all select i - 2, label || '-' from n where i > 1)
 select i, i / 2 as half, to_char(i, 'FM00') as padded, label from n order by i;
+
+-- name: r36_jsonpath_range_of_statements
+select name, jsonb_path_query_array(policy_std, '$.Statement[0 to 1].Effect') as first_two_effects,
+  jsonb_path_query_array(policy_std, '$.Statement[last - 1 to last].Sid') as last_two_sids
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: r36_jsonpath_subscript_list_and_last
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Action[0, last]') as first_and_last_action,
+  jsonb_path_query_first(policy_std, '$.Statement[last].Effect') as last_effect
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: r36_jsonpath_range_past_the_end
+select name, jsonb_path_query_array(policy_std, '$.Statement[1 to 100].Effect') as tail_effects,
+  jsonb_path_query_array(policy_std, '$.Statement[5 to 2].Effect') as reversed_range,
+  jsonb_path_query_array(policy_std, '$.Statement[-3 to 0].Effect') as negative_start
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: r36_jsonpath_subscript_arithmetic
+select name, jsonb_path_query_array(policy_std, '$.Statement[$.Statement.size() - 1].Effect') as via_size,
+  jsonb_path_query_array(policy_std, '$.Statement[last / 2].Effect') as middle,
+  jsonb_path_query_array(policy_std, '$.Statement[0.9].Effect') as truncated_index
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: r36_jsonpath_range_on_a_scalar
+select name, jsonb_path_query_array(assume_role_policy_std, '$.Statement[*].Principal.AWS[0 to last]') as principals,
+  jsonb_path_query_array(assume_role_policy_std, '$.Version[0 to 3]') as version_wrapped
+from aws_iam_role
+order by name, arn
+limit 40;
+
+-- name: r36_jsonpath_keyvalue_of_nested_objects
+select name, kv ->> 'key' as operator, kv -> 'id' as object_id
+from aws_iam_policy p, jsonb_path_query(p.policy_std, '$.Statement[*].Condition.keyvalue()') as kv
+where not p.is_aws_managed
+order by name, object_id, operator;
+
+-- name: r36_jsonpath_keyvalue_of_trust_conditions
+select r.name, kv ->> 'key' as operator, (kv ->> 'id')::bigint as object_id, jsonb_typeof(kv -> 'value') as kind
+from aws_iam_role r, jsonb_path_query(r.assume_role_policy_std, '$.Statement.Condition.keyvalue()') as kv
+order by r.name, object_id, operator;
+
+-- name: r36_jsonpath_keyvalue_of_statement_principals
+select r.name, jsonb_path_query_array(r.assume_role_policy_std, '$.Statement[*].Principal.keyvalue().key') as principal_kinds,
+  jsonb_path_query_array(r.assume_role_policy_std, '$.Statement[*].Principal.keyvalue().id') as ids
+from aws_iam_role r
+order by r.name, r.arn
+limit 60;
+
+-- name: r36_jsonpath_keyvalue_of_event_request_parameters
+select event_id, kv ->> 'key' as parameter, kv -> 'id' as object_id
+from aws_cloudtrail_trail_event e,
+  jsonb_path_query(jsonb_build_object('p', e.request_parameters, 'n', 1), '$.p.keyvalue()') as kv
+where e.event_source = 'iam.amazonaws.com' and e.request_parameters is not null
+order by event_id, parameter
+limit 80;
+
+-- name: r36_jsonpath_keyvalue_of_tags_in_an_array
+select name, jsonb_path_query_array(jsonb_build_array(tags, tags), '$[*].keyvalue().id') as ids
+from aws_iam_role
+where tags is not null
+order by name;
+
+-- name: r36_jsonpath_keyvalue_with_numbers_before
+select account_id,
+  jsonb_path_query_array(jsonb_build_object('a', 1.5, 'b', 123456789, 'c', jsonb_build_object('k', minimum_password_length)), '$.c.keyvalue()') as kv_after_numbers,
+  jsonb_path_query_array(jsonb_build_object('x', 'text', 'yy', null, 'zzz', jsonb_build_array(true, jsonb_build_object('q', 0))), '$.zzz[*] ? (@.type() == "object").keyvalue().id') as nested_ids
+from aws_iam_account_password_policy
+order by account_id;
+
+-- name: r36_jsonpath_keyvalue_with_vars
+select name, jsonb_path_query_array('{}', '$t.keyvalue()', jsonb_build_object('t', tags)) as from_vars
+from aws_iam_role
+where tags is not null
+order by name;
+
+-- name: r36_jsonpath_double_of_strings
+select account_id,
+  jsonb_path_query_first(jsonb_build_object('n', minimum_password_length::text), '$.n.double()') as from_text,
+  jsonb_path_query_first(jsonb_build_object('n', '0.1'), '$.n.double() * 3') as tenth_times_three,
+  jsonb_path_query_first(jsonb_build_object('n', 1.50), '$.n.double()') as numeric_kept,
+  jsonb_path_query_first(jsonb_build_object('n', ' 2.5e3 '), '$.n.double()') as exponent_text
+from aws_iam_account_password_policy
+order by account_id;
+
+-- name: r36_jsonpath_abs_floor_ceiling
+select account_id,
+  jsonb_path_query_first(jsonb_build_object('n', -minimum_password_length / 4.0), '$.n.abs()') as magnitude,
+  jsonb_path_query_first(jsonb_build_object('n', minimum_password_length / 4.0), '$.n.floor()') as floored,
+  jsonb_path_query_first(jsonb_build_object('n', -minimum_password_length / 40.0), '$.n.ceiling()') as ceiled,
+  jsonb_path_query_array(jsonb_build_object('a', jsonb_build_array(1.2, -3.7)), '$.a.floor()') as floors_of_array
+from aws_iam_account_password_policy
+where minimum_password_length is not null
+order by account_id;
+
+-- name: r36_jsonpath_double_in_filters
+select name, jsonb_path_exists(tags, '$.* ? (@.double() > 10)') as numeric_tag_over_ten,
+  jsonb_path_query_array(tags, '$.* ? (@.double() >= 0)') as numeric_tags
+from aws_iam_role
+where tags is not null
+order by name;
+
+-- name: r36_jsonpath_size_of_actions
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Action.size()') as action_counts,
+  jsonb_path_query_first(policy_std, '$.Statement.size()') as statement_count,
+  jsonb_path_query_array(policy_std, '$.Statement[*] ? (@.Action.size() > 2).Sid') as broad_sids
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: r36_jsonpath_like_regex_and_starts_with
+select name,
+  jsonb_path_exists(policy_std, '$.Statement[*].Action[*] ? (@ like_regex "^iam:(create|put|attach)" flag "i")') as writes_iam,
+  jsonb_path_query_array(policy_std, '$.Statement[*].Resource[*] ? (@ starts with "arn:aws:s3")') as s3_resources
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: r36_jsonpath_like_regex_on_events
+select event_name, count(*) as calls
+from aws_cloudtrail_trail_event
+where jsonb_path_exists(cloudtrail_event, '$.userAgent ? (@ like_regex "aws-cli|boto" flag "i")')
+group by event_name
+order by calls desc, event_name
+limit 20;
+
+-- name: r36_jsonpath_last_in_filter_path
+select name, jsonb_path_query_first(policy_std, '$.Statement[last] ? (@.Effect == "Allow").Action[last]') as last_allowed_action
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: r36_to_char_roman_beside_digits
+select name, length(name) as len, to_char(length(name), '999RN') as digits_then_roman,
+  to_char(length(name), 'FM99RN') as fill_digits_roman, to_char(length(name), 'RN9,9') as roman_comma
+from aws_iam_group
+order by name;
+
+-- name: r36_to_char_roman_with_signs
+select name, to_char(length(name), 'RNMI') as roman_mi, to_char(length(name), 'PLRN') as pl_roman,
+  to_char(-length(name), 'SRN') as s_roman, to_char(length(name), 'FMRNPL') as fill_roman_pl,
+  to_char(length(name), 'RN SG x') as roman_sg
+from aws_iam_group
+order by name;
+
+-- name: r36_to_char_locale_patterns
+select name, max_session_duration, to_char(max_session_duration, 'L99999') as currency,
+  to_char(max_session_duration / 7.0, '9G999D99') as grouped, to_char(max_session_duration, 'FML9G999') as fill_currency,
+  to_char(-max_session_duration / 3600.0, 'L9D9MI') as negative_hours
+from aws_iam_role
+order by name, arn
+limit 40;
+
+-- name: r36_to_char_currency_of_counts
+select account_id, count(*) as users, to_char(count(*) * 12.5, 'L999D00') as cost,
+  to_char(count(*), 'lFM999') as lower_l
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r36_to_char_roman_of_key_age_days
+select access_key_id, to_char(date_part('day', now() - create_date)::int % 3999 + 1, 'FMRN') as roman_days,
+  to_char(date_part('day', now() - create_date)::int % 3999 + 1, '9999 RN') as digits_and_roman
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: r36_character_length_of_names
+select name, character_length(name) as chars, char_length(path) as path_chars, octet_length(arn) as arn_bytes
+from aws_iam_user
+order by character_length(name) desc, name, arn
+limit 25;
+
+-- name: r36_json_array_length_of_statements
+select name, json_array_length((policy_std -> 'Statement')::json) as statements,
+  json_typeof((policy_std -> 'Statement')::json) as kind
+from aws_iam_policy
+where not is_aws_managed
+order by name;
+
+-- name: r36_json_extract_path_of_trust
+select name, json_extract_path(assume_role_policy_std::json, 'Statement') is not null as has_statements,
+  json_extract_path_text(assume_role_policy_std::json, 'Version') as version
+from aws_iam_role
+order by name, arn
+limit 40;
+
+-- name: r36_json_strip_nulls_of_built_objects
+select name, json_strip_nulls(json_build_object('name', name, 'boundary', permissions_boundary_arn, 'last_used', password_last_used))::text as compact
+from aws_iam_user
+order by name, arn
+limit 30;
+
+-- name: r36_json_array_elements_of_groups
+select u.name, g ->> 'GroupName' as group_name
+from aws_iam_user u, json_array_elements(u.groups::json) as g
+order by u.name, group_name;
+
+-- name: r36_json_each_text_of_tags
+select r.name, t.key, t.value
+from aws_iam_role r, json_each_text(r.tags::json) as t
+where r.tags is not null
+order by r.name, t.key;
+
+-- name: r36_json_object_keys_of_request_parameters
+select k, count(*) as events
+from aws_cloudtrail_trail_event e, json_object_keys(e.request_parameters::json) as k
+where e.request_parameters is not null and jsonb_typeof(e.request_parameters) = 'object'
+group by k
+order by events desc, k
+limit 25;
+
+-- name: r36_any_value_per_account
+select account_id, count(*) as roles, any_value(account_id) as same_account,
+  min(name) as first_role
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r36_bit_xor_of_session_durations
+select account_id, bit_xor(max_session_duration) as xor_duration, bit_and(max_session_duration) as and_duration,
+  bit_or(max_session_duration) as or_duration
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r36_covariance_of_key_ages
+select account_id, count(*) as keys,
+  round(covar_pop(extract(epoch from now() - create_date) / 86400, length(user_name))::numeric, 6) as covar_pop_days_len,
+  round(covar_samp(extract(epoch from now() - create_date) / 86400, length(user_name))::numeric, 6) as covar_samp_days_len
+from aws_iam_access_key
+group by account_id
+order by account_id;
+
+-- name: r36_regression_of_policy_versions
+select count(*) as policies,
+  regr_count(attachment_count, length(name)) as pairs,
+  round(regr_sxx(attachment_count, length(name))::numeric, 6) as sxx,
+  round(regr_sxy(attachment_count, length(name))::numeric, 6) as sxy,
+  round(regr_syy(attachment_count, length(name))::numeric, 6) as syy,
+  round(regr_avgx(attachment_count, length(name))::numeric, 6) as avgx,
+  round(regr_avgy(attachment_count, length(name))::numeric, 6) as avgy
+from aws_iam_policy
+where not is_aws_managed;
+
+-- name: r36_regr_intercept_and_r2
+select account_id, round(regr_intercept(length(name), length(arn))::numeric, 6) as intercept,
+  round(regr_r2(length(name), length(arn))::numeric, 6) as r2
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r36_localtimestamp_and_transaction_time
+select name, localtimestamp - create_date::timestamp > interval '0' as created_before,
+  date_trunc('day', transaction_timestamp()) = date_trunc('day', now()) as same_day
+from aws_iam_user
+order by name, arn
+limit 10;
+
+-- name: r36_date_add_and_subtract
+select access_key_id, date_add(create_date, interval '90 days') as rotate_by,
+  date_subtract(create_date, interval '1 month') as month_before,
+  date_add(create_date, interval '1 day', 'UTC') as next_day_utc
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: r36_current_time_of_day_text
+select count(*) as users, current_date - min(create_date)::date as oldest_days,
+  current_timestamp = now() as current_is_now
+from aws_iam_user;
+
+-- name: r36_unistr_and_normalize
+select name, unistr('\0041' || left(name, 3)) as prefixed, normalize(name) = name as nfc
+from aws_iam_group
+order by name;
+
+-- name: r36_to_ascii_not_needed_translate
+select name, translate(name, 'aeiou', 'AEIOU') as vowels_up, to_hex(length(name)) as hex_len, ascii(name) as first_code,
+  chr(ascii(name) + 1) as next_letter
+from aws_iam_group
+order by name;
+
+-- name: r36_overlay_and_position_of_arns
+select name, overlay(arn placing '***' from 14 for 12) as masked_arn, position(':role/' in arn) as role_at,
+  strpos(arn, '/') as slash_at
+from aws_iam_role
+order by name, arn
+limit 30;
+
+-- name: r36_quote_nullable_and_literal
+select name, quote_nullable(permissions_boundary_arn) as boundary_sql, quote_literal(name) as name_sql,
+  quote_ident(name) as name_ident
+from aws_iam_user
+order by name, arn
+limit 30;
+
+-- name: r36_string_to_table_of_paths
+select r.name, seg, ord
+from aws_iam_role r, string_to_table(trim(both '/' from r.path), '/') with ordinality as s(seg, ord)
+where r.path <> '/'
+order by r.name, ord;
+
+-- name: r36_regexp_split_to_array_of_user_agents
+select event_id, (regexp_split_to_array(user_agent, '[/ ]'))[1] as agent, cardinality(regexp_split_to_array(user_agent, '[/ ]')) as parts
+from aws_cloudtrail_trail_event
+where user_agent is not null
+order by event_id
+limit 40;
+
+-- name: r36_starts_with_and_right_of_arns
+select name, starts_with(arn, 'arn:aws:iam::') as iam_arn, right(arn, 12) as tail, left(role_id, 4) as prefix
+from aws_iam_role
+order by name, arn
+limit 30;
+
+-- name: r36_lpad_rpad_report
+select rpad(name, 30, '.') || lpad(coalesce(max_session_duration::text, '-'), 6) as line
+from aws_iam_role
+order by name, arn
+limit 30;
+
+-- name: r36_repeat_and_reverse
+select name, repeat('*', length(name) % 7) as stars, reverse(name) as backwards, initcap(replace(name, '-', ' ')) as title_case
+from aws_iam_group
+order by name;
+
+-- name: r36_sha256_encode_of_arns
+select name, encode(sha256(arn::bytea), 'hex') as arn_hash, md5(arn) as arn_md5, encode(arn::bytea, 'base64') as arn_b64
+from aws_iam_group
+order by name;
+
+-- name: r36_btrim_ltrim_rtrim_chars
+select name, btrim(path, '/') as trimmed, ltrim(name, 'a') as no_leading_a, rtrim(name, '0123456789') as no_trailing_digits
+from aws_iam_user
+order by name, arn
+limit 30;
+
+-- name: r36_bit_length_and_octets
+select name, bit_length(name) as bits, octet_length(name) as bytes, length(name) as chars
+from aws_iam_group
+order by name;
+
+-- name: r36_to_date_and_to_timestamp_of_text
+select name, to_date(to_char(create_date, 'YYYYMMDD'), 'YYYYMMDD') as created_day,
+  to_timestamp(to_char(create_date at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS'), 'YYYY-MM-DD HH24:MI:SS') as created_again
+from aws_iam_user
+order by name, arn
+limit 20;
+
+-- name: r36_make_date_and_make_timestamptz
+select account_id, make_date(first_year, 1, 1) as first_year_start,
+  make_timestamptz(2024, 2, 29, 12, 30, 15.5, 'UTC') as leap_noon,
+  make_time(23, 59, 59.5) as last_second
+from (select account_id, extract(year from min(create_date))::int as first_year from aws_iam_user group by account_id) t
+order by account_id;
+
+-- name: r36_justify_interval_of_key_ages
+select access_key_id, justify_interval(now() - create_date) as age_justified, justify_days(interval '45 days') as days45,
+  justify_hours(interval '50 hours') as hours50
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: r36_date_bin_of_events
+select date_bin('15 minutes', event_time, timestamptz '2000-01-01 00:00:00+00') as bucket, count(*) as events
+from aws_cloudtrail_trail_event
+group by bucket
+order by events desc, bucket
+limit 15;
+
+-- name: r36_isfinite_and_age_of_passwords
+select user_name, isfinite(password_last_changed) as finite_change, age(generated_time, user_creation_time) as report_age
+from aws_iam_credential_report
+order by user_name, user_arn
+limit 30;
+
+-- name: r36_extract_fields_of_event_time
+select event_id, extract(isodow from event_time) as isodow, extract(doy from event_time) as doy,
+  extract(quarter from event_time) as quarter, extract(week from event_time) as week, extract(julian from event_time) as julian
+from aws_cloudtrail_trail_event
+order by event_id
+limit 30;
+
+-- name: r36_overlaps_key_lifetimes
+select a.access_key_id as key_a, b.access_key_id as key_b,
+  (a.create_date, coalesce(a.access_key_last_used_date, now())) overlaps (b.create_date, coalesce(b.access_key_last_used_date, now())) as overlap
+from aws_iam_access_key a join aws_iam_access_key b on a.user_name = b.user_name and a.account_id = b.account_id and a.access_key_id < b.access_key_id
+order by key_a, key_b;
+
+-- name: r36_lateral_ordinality_of_statement_actions
+select p.name, s.idx as statement_no, a.ord as action_no, a.action
+from aws_iam_policy p
+  cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as s(stmt, idx)
+  cross join lateral jsonb_array_elements_text(s.stmt -> 'Action') with ordinality as a(action, ord)
+where not p.is_aws_managed
+order by p.name, statement_no, action_no;
+
+-- name: r36_left_join_lateral_ordinality_of_groups
+select u.name, g.pos, g.grp ->> 'GroupName' as group_name
+from aws_iam_user u
+  left join lateral jsonb_array_elements(u.groups) with ordinality as g(grp, pos) on true
+order by u.name, g.pos nulls first;
+
+-- name: r36_lateral_top_actions_per_source
+select s.event_source, t.event_name, t.calls
+from (select distinct event_source from aws_cloudtrail_trail_event) s
+  cross join lateral (
+    select event_name, count(*) as calls from aws_cloudtrail_trail_event e
+    where e.event_source = s.event_source group by event_name order by calls desc, event_name limit 2
+  ) t
+order by s.event_source, t.calls desc, t.event_name;
+
+-- name: r36_nested_ctes_admin_report
+with statements as (
+  select p.arn, s as stmt from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+), admin as (
+  with star as (select arn from statements where stmt -> 'Action' ? '*' and stmt ->> 'Effect' = 'Allow')
+  select distinct arn from star
+), attached as (
+  select a.arn, count(*) as holders from admin a join aws_iam_role r on r.attached_policy_arns ? a.arn group by a.arn
+)
+select a.arn, coalesce(t.holders, 0) as role_holders
+from admin a left join attached t using (arn)
+order by a.arn;
+
+-- name: r36_cte_chain_status_with_reason
+with keys as (
+  select user_name, account_id, access_key_id, status, create_date from aws_iam_access_key
+), aged as (
+  select *, date_part('day', now() - create_date) as age_days from keys
+), judged as (
+  select *, case when status <> 'Active' then 'skip' when age_days > 90 then 'alarm' else 'ok' end as verdict from aged
+)
+select access_key_id as resource, verdict as status,
+  format('%s key %s is %s days old.', user_name, access_key_id, age_days::int) as reason, account_id
+from judged
+order by resource;
+
+-- name: r36_window_range_frame_of_event_times
+select event_id, event_time,
+  count(*) over (order by event_time range between interval '5 minutes' preceding and current row) as calls_last_5min
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com'
+order by event_time, event_id
+limit 50;
+
+-- name: r36_window_groups_frame_exclude_ties
+select name, length(name) as len,
+  count(*) over (order by length(name) groups between 1 preceding and 1 following exclude ties) as neighbours,
+  sum(length(name)) over (order by length(name) groups between 1 preceding and current row exclude group) as prior_group_sum
+from aws_iam_group
+order by len, name;
+
+-- name: r36_window_rows_exclude_current_row
+select name, max_session_duration,
+  avg(max_session_duration) over (partition by account_id order by name rows between 2 preceding and 2 following exclude current row) as neighbour_avg
+from aws_iam_role
+order by account_id, name
+limit 60;
+
+-- name: r36_window_exclude_no_others_and_range_offset
+select name, max_session_duration,
+  count(*) over (order by max_session_duration range between 3600 preceding and 3600 following exclude no others) as within_hour,
+  max(name) over (order by max_session_duration range between unbounded preceding and 1 preceding) as last_shorter
+from aws_iam_role
+order by max_session_duration, name
+limit 60;
+
+-- name: r36_window_first_last_nth_value
+select account_id, name, create_date,
+  first_value(name) over w as oldest, last_value(name) over w as newest, nth_value(name, 2) over w as second_oldest
+from aws_iam_role
+window w as (partition by account_id order by create_date, name rows between unbounded preceding and unbounded following)
+order by account_id, create_date, name
+limit 60;
+
+-- name: r36_window_lag_lead_defaults
+select user_name, access_key_id, create_date,
+  lag(access_key_id, 1, 'none') over (partition by user_name, account_id order by create_date, access_key_id) as previous_key,
+  lead(create_date) over (partition by user_name, account_id order by create_date, access_key_id) - create_date as until_next
+from aws_iam_access_key
+order by user_name, create_date, access_key_id;
+
+-- name: r36_window_ntile_percent_rank_cume_dist
+select name, attachment_count, ntile(4) over (order by attachment_count, name, arn) as quartile,
+  round(percent_rank() over (order by attachment_count)::numeric, 4) as pct_rank,
+  round(cume_dist() over (order by attachment_count)::numeric, 4) as cume
+from aws_iam_policy
+where not is_aws_managed
+order by attachment_count, name, arn;
+
+-- name: r36_window_dense_rank_of_event_sources
+select event_source, calls, rank() over (order by calls desc) as rnk, dense_rank() over (order by calls desc) as dense
+from (select event_source, count(*) as calls from aws_cloudtrail_trail_event group by event_source) t
+order by calls desc, event_source;
+
+-- name: r36_distinct_on_latest_event_per_user
+select distinct on (username) username, event_name, event_time
+from aws_cloudtrail_trail_event
+where username is not null
+order by username, event_time desc, event_id;
+
+-- name: r36_distinct_on_newest_key_per_account
+select distinct on (account_id) account_id, access_key_id, user_name, create_date
+from aws_iam_access_key
+order by account_id, create_date desc nulls last, access_key_id;
+
+-- name: r36_distinct_on_expression_lower
+select distinct on (lower(split_part(name, '-', 1))) lower(split_part(name, '-', 1)) as prefix, name
+from aws_iam_role
+order by lower(split_part(name, '-', 1)), name;
+
+-- name: r36_grouping_sets_of_events
+select event_source, read_only, count(*) as calls, grouping(event_source, read_only) as level
+from aws_cloudtrail_trail_event
+group by grouping sets ((event_source, read_only), (event_source), ())
+order by level, event_source nulls last, read_only nulls last;
+
+-- name: r36_rollup_of_key_status
+select account_id, status, count(*) as keys, grouping(account_id) as acct_total, grouping(status) as status_total
+from aws_iam_access_key
+group by rollup (account_id, status)
+order by account_id nulls last, status nulls last;
+
+-- name: r36_cube_of_credential_flags
+select mfa_active, password_enabled, count(*) as users
+from aws_iam_credential_report
+group by cube (mfa_active, password_enabled)
+order by mfa_active nulls last, password_enabled nulls last;
+
+-- name: r36_filter_on_several_aggregates
+select account_id,
+  count(*) filter (where mfa_active) as with_mfa,
+  count(*) filter (where not mfa_active and password_enabled) as console_without_mfa,
+  string_agg(user_name, ', ' order by user_name) filter (where access_key_1_active and access_key_2_active) as two_keys,
+  max(password_last_used) filter (where password_enabled) as latest_console_use
+from aws_iam_credential_report
+group by account_id
+order by account_id;
+
+-- name: r36_filter_with_jsonb_agg_and_array_agg
+select account_id,
+  jsonb_agg(name order by name) filter (where max_session_duration > 3600) as long_sessions,
+  array_agg(name order by name) filter (where description is null) as undescribed
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r36_within_group_percentiles_of_role_age
+select account_id,
+  percentile_cont(0.5) within group (order by extract(epoch from now() - create_date) / 86400) as median_age_days,
+  percentile_disc(0.9) within group (order by create_date) as p90_created,
+  mode() within group (order by path) as common_path
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r36_union_with_order_by_and_limit
+(select 'user' as kind, name, create_date from aws_iam_user order by create_date desc, name limit 3)
+union all
+(select 'role' as kind, name, create_date from aws_iam_role order by create_date desc, name limit 3)
+order by kind, create_date desc, name;
+
+-- name: r36_intersect_user_and_group_names
+select lower(name) as n from aws_iam_user
+intersect
+select lower(name) from aws_iam_group
+order by n;
+
+-- name: r36_except_all_principal_names
+select account_id from aws_iam_role
+except all
+select account_id from aws_iam_user
+order by account_id
+limit 5;
+
+-- name: r36_union_distinct_offset
+select name from aws_iam_group
+union
+select split_part(arn, '/', 2) from aws_iam_group
+order by name
+offset 2 limit 10;
+
+-- name: r36_correlated_subquery_counts
+select u.name,
+  (select count(*) from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id) as keys,
+  (select max(k.create_date) from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id) as newest_key,
+  (select string_agg(g ->> 'GroupName', ',' order by g ->> 'GroupName') from jsonb_array_elements(u.groups) g) as group_list
+from aws_iam_user u
+order by u.name, u.account_id;
+
+-- name: r36_correlated_exists_and_not_exists
+select r.name,
+  exists (select 1 from aws_iam_instance_profile i where i.roles @> jsonb_build_array(jsonb_build_object('RoleName', r.name))) as in_profile,
+  not exists (select 1 from aws_cloudtrail_trail_event e where e.user_identity ->> 'arn' like '%' || r.name || '%') as never_seen
+from aws_iam_role r
+order by r.name, r.arn
+limit 40;
+
+-- name: r36_scalar_subquery_in_case
+select name,
+  case when create_date = (select min(create_date) from aws_iam_role r2 where r2.account_id = r.account_id) then 'oldest'
+       when create_date = (select max(create_date) from aws_iam_role r2 where r2.account_id = r.account_id) then 'newest'
+       else 'other' end as position
+from aws_iam_role r
+order by account_id, create_date, name
+limit 60;
+
+-- name: r36_org_accounts_by_status_rollup
+select coalesce(parent_id, 'all') as parent, status, count(*) as accounts, grouping(parent_id, status) as lvl
+from aws_organizations_account
+group by rollup (parent_id, status)
+order by lvl, parent nulls last, status nulls last;
+
+-- name: r36_org_recursive_ou_depth_with_ordinality
+with recursive tree as (
+  select id, name, parent_id, 1 as depth, name::text as trail from aws_organizations_organizational_unit
+  where parent_id like 'r-%'
+  union all
+  select o.id, o.name, o.parent_id, t.depth + 1, t.trail || ' > ' || o.name
+  from aws_organizations_organizational_unit o join tree t on o.parent_id = t.id
+)
+select t.id, t.depth, t.trail, s.part, s.n
+from tree t, unnest(string_to_array(t.trail, ' > ')) with ordinality as s(part, n)
+order by t.trail, s.n;
+
+-- name: r36_org_accounts_joined_per_year_window
+select extract(year from joined_timestamp)::int as year, count(*) as joined,
+  sum(count(*)) over (order by extract(year from joined_timestamp)::int) as running_total
+from aws_organizations_account
+group by 1
+order by 1 nulls first;
+
+-- name: r36_org_policy_statements_lateral
+select p.name, p.type, s.n, s.stmt ->> 'Effect' as effect, jsonb_typeof(s.stmt -> 'Action') as action_kind
+from aws_organizations_policy p
+  cross join lateral jsonb_array_elements(
+    case jsonb_typeof(p.content -> 'Statement') when 'array' then p.content -> 'Statement' else jsonb_build_array(p.content -> 'Statement') end
+  ) with ordinality as s(stmt, n)
+order by p.name, s.n;
+
+-- name: r36_org_policy_targets_string_agg
+select p.name, p.type, count(t.target_id) as targets,
+  string_agg(distinct t.target_id, ', ' order by t.target_id) as target_ids
+from aws_organizations_policy p left join aws_organizations_policy_target t on t.id = p.id
+group by p.name, p.type
+order by p.type, p.name;
+
+-- name: r36_org_account_email_domains
+select split_part(email, '@', 2) as domain, count(*) as accounts, array_agg(id order by id) as ids
+from aws_organizations_account
+group by domain
+order by accounts desc, domain;
+
+-- name: r36_org_delegated_admins_by_service
+select d.name, d.id, count(s.service_principal) as services,
+  string_agg(s.service_principal, ',' order by s.service_principal) as principals
+from aws_organizations_delegated_administrator d
+  left join aws_organizations_delegated_services_for_account s on s.delegated_account_id = d.id
+group by d.name, d.id
+order by d.id;
+
+-- name: r36_accessanalyzer_findings_by_type_and_status
+select resource_type, status, count(*) as findings, count(*) filter (where is_public) as public_findings,
+  min(created_at) as first_seen
+from aws_accessanalyzer_finding
+group by grouping sets ((resource_type, status), (resource_type))
+order by resource_type, status nulls last;
+
+-- name: r36_accessanalyzer_finding_principals
+select f.id, f.resource, kv.key as principal_type, kv.value #>> '{}' as principal
+from aws_accessanalyzer_finding f, jsonb_each(f.principal) as kv
+where f.principal is not null
+order by f.id, principal_type;
+
+-- name: r36_accessanalyzer_finding_actions_ordinality
+select f.id, a.action, a.n
+from aws_accessanalyzer_finding f, jsonb_array_elements_text(f.action) with ordinality as a(action, n)
+order by f.id, a.n;
+
+-- name: r36_accessanalyzer_analyzer_age
+select name, type, status, date_part('day', now() - created_at) as age_days,
+  to_char(created_at, 'YYYY-MM-DD"T"HH24:MI:SSOF') as created_text
+from aws_accessanalyzer_analyzer
+order by name, arn;
+
+-- name: r36_kms_key_rotation_status_reason
+select arn as resource,
+  case when key_manager = 'AWS' then 'skip' when key_state <> 'Enabled' then 'skip'
+       when key_rotation_enabled then 'ok' else 'alarm' end as status,
+  concat_ws(' ', title, 'rotation', case when key_rotation_enabled then 'enabled' else 'disabled' end) as reason,
+  account_id
+from aws_kms_key
+order by resource;
+
+-- name: r36_kms_key_policy_principals
+select k.id, s ->> 'Sid' as sid, p as principal
+from aws_kms_key k, jsonb_array_elements(k.policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+order by k.id, sid nulls first, principal;
+
+-- name: r36_kms_key_aliases_and_days_to_deletion
+select id, jsonb_array_length(coalesce(aliases, '[]'::jsonb)) as alias_count,
+  aliases -> 0 ->> 'AliasName' as first_alias,
+  case when deletion_date is not null then date_part('day', deletion_date - now()) end as days_to_deletion
+from aws_kms_key
+order by id;
+
+-- name: r36_kms_keys_per_spec_cube
+select customer_master_key_spec, key_manager, count(*) as keys
+from aws_kms_key
+group by cube (customer_master_key_spec, key_manager)
+order by customer_master_key_spec nulls last, key_manager nulls last;
+
+-- name: r36_s3_public_access_block_status
+select name, arn,
+  case when block_public_acls and block_public_policy and ignore_public_acls and restrict_public_buckets then 'ok' else 'alarm' end as status,
+  concat_ws(', ', case when not block_public_acls then 'BlockPublicAcls' end, case when not block_public_policy then 'BlockPublicPolicy' end,
+    case when not ignore_public_acls then 'IgnorePublicAcls' end, case when not restrict_public_buckets then 'RestrictPublicBuckets' end) as disabled
+from aws_s3_bucket
+order by arn;
+
+-- name: r36_s3_bucket_encryption_rules
+select b.name, r -> 'ApplyServerSideEncryptionByDefault' ->> 'SSEAlgorithm' as algorithm,
+  (r ->> 'BucketKeyEnabled')::bool as bucket_key
+from aws_s3_bucket b, jsonb_array_elements(b.server_side_encryption_configuration -> 'Rules') r
+order by b.name, algorithm;
+
+-- name: r36_s3_bucket_policy_secure_transport
+select b.name, bool_or(s -> 'Condition' -> 'Bool' ->> 'aws:SecureTransport' = 'false' and s ->> 'Effect' = 'Deny') as denies_http
+from aws_s3_bucket b left join lateral jsonb_array_elements(b.policy_std -> 'Statement') s on true
+group by b.name
+order by b.name;
+
+-- name: r36_s3_buckets_by_region_and_year
+select region, extract(year from creation_date)::int as year, count(*) as buckets
+from aws_s3_bucket
+group by grouping sets ((region, year), (region), ())
+order by region nulls last, year nulls last;
+
+-- name: r36_s3_bucket_tags_as_text_array
+select name, array(select jsonb_object_keys(tags) order by 1) as tag_keys, tags ->> 'Name' as name_tag
+from aws_s3_bucket
+order by name;
+
+-- name: r36_secrets_rotation_age_status
+select arn as resource,
+  case when not coalesce(rotation_enabled, false) then 'alarm'
+       when last_rotated_date is null or last_rotated_date < now() - interval '90 days' then 'alarm' else 'ok' end as status,
+  name || coalesce(' rotated ' || to_char(last_rotated_date, 'YYYY-MM-DD'), ' never rotated') || '.' as reason
+from aws_secretsmanager_secret
+order by resource;
+
+-- name: r36_secrets_rotation_rules_and_unused_days
+select name, (rotation_rules ->> 'AutomaticallyAfterDays')::int as rotate_days,
+  date_part('day', now() - last_accessed_date) as days_unused,
+  coalesce(date_part('day', now() - last_accessed_date) > 90, true) as stale
+from aws_secretsmanager_secret
+order by name, arn;
+
+-- name: r36_secrets_version_stages
+select s.name, v.key as version_id, st.stage
+from aws_secretsmanager_secret s, jsonb_each(s.secret_versions_to_stages) v, jsonb_array_elements_text(v.value) as st(stage)
+order by s.name, st.stage, v.key;
+
+-- name: r36_secrets_policy_principals_distinct
+select distinct s.name, p
+from aws_secretsmanager_secret s, jsonb_array_elements(s.policy_std -> 'Statement') st,
+  jsonb_array_elements_text(st -> 'Principal' -> 'AWS') p
+order by s.name, p;
+
+-- name: r36_trail_status_with_null_ordering
+select name, is_logging, is_multi_region_trail, latest_delivery_time
+from aws_cloudtrail_trail
+order by latest_delivery_time desc nulls last, name, arn;
+
+-- name: r36_trail_event_selectors_lateral
+select t.name, sel ->> 'ReadWriteType' as rw, (sel ->> 'IncludeManagementEvents')::boolean as mgmt, n
+from aws_cloudtrail_trail t, jsonb_array_elements(t.event_selectors) with ordinality as x(sel, n)
+order by t.name, t.arn, n;
+
+-- name: r36_events_cast_time_text_round_trip
+select event_id, event_time::text as time_text, (event_time::text)::timestamptz = event_time as round_trip,
+  event_time::date as day, to_char(event_time, 'HH24') as hour
+from aws_cloudtrail_trail_event
+order by event_id
+limit 40;
+
+-- name: r36_events_errors_by_code_null_last
+select error_code, count(*) as events, min(event_time) as first_time
+from aws_cloudtrail_trail_event
+group by error_code
+order by error_code nulls first;
+
+-- name: r36_events_request_parameters_text_cast
+select event_name, request_parameters::text like '%"userName"%' as names_user,
+  length(request_parameters::text) as param_len
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com'
+order by event_id
+limit 40;
+
+-- name: r36_events_user_identity_jsonb_text_to_array
+select event_id, string_to_array(user_identity ->> 'arn', ':') as arn_parts,
+  (string_to_array(user_identity ->> 'arn', ':'))[5] as account
+from aws_cloudtrail_trail_event
+where user_identity ->> 'arn' is not null
+order by event_id
+limit 40;
+
+-- name: r36_events_resources_array_to_jsonb
+select event_id, to_jsonb(array(select r ->> 'ARN' from jsonb_array_elements(resources) r order by 1)) as resource_arns
+from aws_cloudtrail_trail_event
+where jsonb_typeof(resources) = 'array' and jsonb_array_length(resources) > 0
+order by event_id
+limit 40;
+
+-- name: r36_events_per_hour_generate_series
+with bounds as (select date_trunc('hour', min(event_time)) as lo, date_trunc('hour', min(event_time)) + interval '5 hours' as hi from aws_cloudtrail_trail_event)
+select h as hour, count(e.event_id) as events
+from bounds, generate_series(bounds.lo, bounds.hi, interval '1 hour') h
+  left join aws_cloudtrail_trail_event e on date_trunc('hour', e.event_time) = h
+group by h
+order by h;
+
+-- name: r36_events_console_logins_mfa
+select username, count(*) as logins,
+  count(*) filter (where additional_event_data ->> 'MFAUsed' = 'Yes') as with_mfa,
+  bool_and(response_elements ->> 'ConsoleLogin' = 'Success') as all_success
+from aws_cloudtrail_trail_event
+where event_name = 'ConsoleLogin'
+group by username
+order by username nulls first;
+
+-- name: r36_text_array_casts_of_tags
+select name, ('{' || array_to_string(array(select jsonb_object_keys(tags) order by 1), ',') || '}')::text[] as keys_array,
+  array_length(array(select jsonb_object_keys(tags)), 1) as key_count
+from aws_iam_role
+where tags is not null
+order by name, arn;
+
+-- name: r36_jsonb_from_text_and_back
+select name, (('{"n": ' || length(name) || '}')::jsonb ->> 'n')::int as n, to_jsonb(create_date)::text as created_json,
+  (to_jsonb(name) #>> '{}') = name as same
+from aws_iam_group
+order by name;
+
+-- name: r36_timestamp_text_casts
+select name, create_date::timestamp as naive, create_date::date::timestamptz as midnight,
+  ('2024-01-01'::date + 30)::text as plus_30
+from aws_iam_group
+order by name;
+
+-- name: r36_array_text_casts_of_arns
+select name, attached_policy_arns::text as arns_text,
+  array_to_string(array(select jsonb_array_elements_text(attached_policy_arns) order by 1), ';') as arns_joined
+from aws_iam_group
+order by name;
+
+-- name: r36_interval_casts_and_text
+select access_key_id, (now() - create_date)::text like '%days%' as has_days,
+  ((date_part('day', now() - create_date)::int || ' days')::interval) as days_interval
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: r36_nulls_first_descending_last_used
+select name, password_last_used
+from aws_iam_user
+order by password_last_used desc nulls first, name, arn
+limit 30;
+
+-- name: r36_nulls_last_ascending_boundaries
+select name, permissions_boundary_arn
+from aws_iam_role
+order by permissions_boundary_arn asc nulls last, name, arn
+limit 30;
+
+-- name: r36_credential_report_key_rotation_reason
+select user_name,
+  case when not access_key_1_active and not access_key_2_active then 'skip'
+       when greatest(access_key_1_last_rotated, access_key_2_last_rotated) < now() - interval '90 days' then 'alarm'
+       else 'ok' end as status,
+  format('%s: key 1 %s, key 2 %s', user_name, coalesce(to_char(access_key_1_last_rotated, 'YYYY-MM-DD'), 'n/a'),
+         coalesce(to_char(access_key_2_last_rotated, 'YYYY-MM-DD'), 'n/a')) as reason
+from aws_iam_credential_report
+order by user_name, user_arn;
+
+-- name: r36_credential_report_password_status_text
+select password_status, count(*) as users, string_agg(user_name, ',' order by user_name) as names
+from aws_iam_credential_report
+group by password_status
+order by password_status nulls last;
+
+-- name: r36_password_policy_as_json_report
+select account_id, jsonb_build_object('min', minimum_password_length, 'reuse', password_reuse_prevention,
+  'symbols', require_symbols, 'age', max_password_age) as policy,
+  jsonb_strip_nulls(jsonb_build_object('age', max_password_age, 'hard', hard_expiry)) as stripped
+from aws_iam_account_password_policy
+order by account_id;
+
+-- name: r36_users_without_mfa_inactive_days
+select name, coalesce(date_part('day', now() - password_last_used)::text, 'never') as idle_days,
+  case when mfa_enabled then 'ok' when password_last_used is null then 'info' else 'alarm' end as status
+from aws_iam_user
+order by status, name, arn;
+
+-- name: r36_groups_member_counts_with_empty
+select g.name, jsonb_array_length(coalesce(g.users, '[]')) as members,
+  case jsonb_array_length(coalesce(g.users, '[]')) when 0 then 'empty' else 'used' end as state
+from aws_iam_group g
+order by members desc, g.name;
+
+-- name: r36_roles_cross_account_trust
+select r.name, p as trusted, split_part(p, ':', 5) as trusted_account
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+where split_part(p, ':', 5) <> r.account_id and p <> '*'
+order by r.name, trusted;
+
+-- name: r36_roles_last_used_buckets
+select width_bucket(date_part('day', now() - role_last_used_date), 0, 365, 4) as bucket, count(*) as roles,
+  min(role_last_used_date) as oldest
+from aws_iam_role
+group by bucket
+order by bucket nulls last;
+
+-- name: r36_policy_versions_count_and_default
+select name, jsonb_array_length(policy_versions) as versions,
+  (select v ->> 'VersionId' from jsonb_array_elements(policy_versions) v where (v ->> 'IsDefaultVersion')::bool) as default_version
+from aws_iam_policy
+where not is_aws_managed and policy_versions is not null
+order by name, arn;
+
+-- name: r36_policy_wildcard_resources_count
+select name, count(*) filter (where r = '*') as star_resources, count(*) as resources
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Resource') r
+where not p.is_aws_managed
+group by name, arn
+order by name, arn;
+
+-- name: r36_inline_policy_names_of_users
+select u.name, ip ->> 'PolicyName' as policy_name, jsonb_array_length(ip -> 'PolicyDocument' -> 'Statement') as statements
+from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) ip
+order by u.name, policy_name;
+
+-- name: r36_access_advisor_services_not_used
+select principal_arn, service_namespace, last_authenticated
+from aws_iam_access_advisor
+where last_authenticated is null or last_authenticated < now() - interval '180 days'
+order by principal_arn, service_namespace
+limit 50;
+
+-- name: r36_mfa_devices_enable_dates
+select u.name, d ->> 'SerialNumber' as serial, (d ->> 'EnableDate')::timestamptz as enabled_at
+from aws_iam_user u, jsonb_array_elements(u.mfa_devices) d
+order by u.name, serial;
+
+-- name: r36_event_names_regexp_like_and_count
+select event_source, count(*) filter (where regexp_like(event_name, '^(Create|Delete|Put|Attach|Detach)')) as writes,
+  regexp_count(string_agg(event_name, ' ' order by event_name), 'List') as list_mentions
+from aws_cloudtrail_trail_event
+group by event_source
+order by event_source;
+
+-- name: r36_sql_json_object_and_array_constructors
+select name, json_object('name': name, 'path': path)::text as obj, json_object('n': length(name), 'boundary': null)::text as with_null
+from aws_iam_group
+order by name;
+
+-- name: r36_sql_json_arrayagg_objectagg
+select account_id, json_arrayagg(name order by name) as names, json_objectagg(name : length(name)) as lengths,
+  json_arrayagg(case when length(name) > 5 then name end order by name) as long_names
+from aws_iam_group
+group by account_id
+order by account_id;
+
+-- name: r36_array_positions_of_effects
+select name, array_positions(effects, 'Allow') as allow_positions, array_position(effects, 'Deny') as first_deny
+from (
+  select name, arn, array(select s ->> 'Effect' from jsonb_array_elements(policy_std -> 'Statement') s) as effects
+  from aws_iam_policy where not is_aws_managed
+) p
+order by name, arn;
+
+-- name: r36_array_remove_replace_and_cat
+select name, array_remove(string_to_array(path, '/'), '') as segments,
+  array_replace(string_to_array(arn, ':'), 'aws', 'AWS') as upper_partition,
+  array_cat(array[name], string_to_array(trim(both '/' from path), '/')) as name_and_path
+from aws_iam_role
+where path <> '/'
+order by name, arn;
+
+-- name: r36_array_dims_lower_upper_ndims
+select name, array_dims(string_to_array(arn, ':')) as dims, array_lower(string_to_array(arn, ':'), 1) as lo,
+  array_upper(string_to_array(arn, ':'), 1) as hi, array_ndims(string_to_array(arn, ':')) as nd
+from aws_iam_group
+order by name;
+
+-- name: r36_array_prepend_append_and_contains
+select name, array_prepend('root', array_append(string_to_array(trim(both '/' from path), '/'), name)) as full_path,
+  string_to_array(arn, ':') @> array['iam'] as is_iam, string_to_array(arn, ':') && array['s3', 'kms'] as touches_data
+from aws_iam_user
+order by name, arn
+limit 30;
+
+-- name: r36_unnest_two_arrays_side_by_side
+select u.name, x.k, x.v
+from aws_iam_user u, unnest(array['path', 'arn'], array[u.path, u.arn]) as x(k, v)
+order by u.name, u.arn, x.k
+limit 40;
+
+-- name: r36_generate_subscripts_of_actions
+select p.name, i, (array(select jsonb_array_elements_text(s -> 'Action')))[i] as action
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s,
+  generate_subscripts(array(select jsonb_array_elements_text(s -> 'Action')), 1) i
+where not p.is_aws_managed
+order by p.name, p.arn, s::text, i;
+
+-- name: r36_jsonb_object_agg_of_tags_per_account
+select account_id, jsonb_object_agg(name, coalesce(max_session_duration, 0) order by name) as durations
+from aws_iam_role
+where account_id in (select account_id from aws_iam_role group by account_id having count(*) < 15)
+group by account_id
+order by account_id;
+
+-- name: r36_jsonb_set_insert_and_delete_path
+select name, jsonb_set(coalesce(tags, '{}'), '{reviewed}', 'true') as with_flag,
+  jsonb_insert(jsonb_build_object('a', jsonb_build_array(1, 2)), '{a, 1}', to_jsonb(name)) as inserted,
+  coalesce(tags, '{}') #- '{Name}' as without_name
+from aws_iam_role
+order by name, arn
+limit 20;
+
+-- name: r36_jsonb_exists_any_all_operators
+select name, assume_role_policy_std -> 'Statement' -> 0 -> 'Principal' ?| array['AWS', 'Federated'] as aws_or_federated,
+  assume_role_policy_std -> 'Statement' -> 0 ?& array['Effect', 'Principal'] as has_both
+from aws_iam_role
+order by name, arn
+limit 40;
+
+-- name: r36_jsonb_path_ops_on_trust
+select name, assume_role_policy_std @? '$.Statement[*] ? (@.Condition.size() > 0)' as conditioned,
+  assume_role_policy_std @@ '$.Statement.size() > 1' as several_statements
+from aws_iam_role
+order by name, arn
+limit 40;
+
+-- name: r36_string_agg_distinct_sources_per_user
+select username, string_agg(distinct event_source, ',' order by event_source) as sources, count(distinct event_name) as actions
+from aws_cloudtrail_trail_event
+where username is not null
+group by username
+order by username;
+
+-- name: r36_every_and_bool_or_per_account
+select account_id, every(mfa_enabled) as all_mfa, bool_or(password_last_used is not null) as any_console,
+  bool_and(path = '/') as all_root_path
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r36_stddev_and_variance_of_name_lengths
+select account_id, round(stddev_pop(length(name)), 4) as sd_pop, round(stddev_samp(length(name)), 4) as sd_samp,
+  round(var_pop(length(name)), 4) as var_pop, round(variance(length(name)), 4) as var_samp
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r36_count_distinct_tuple_and_min_max_text
+select count(distinct (event_source, event_name)) as pairs, min(event_name) as first_name, max(event_name) as last_name
+from aws_cloudtrail_trail_event;
+
+-- name: r36_fetch_first_with_ties
+select * from (
+  select name, max_session_duration
+  from aws_iam_role
+  order by max_session_duration desc
+  fetch first 3 rows with ties
+) top
+order by max_session_duration desc, name;
+
+-- name: r36_values_join_expected_settings
+select v.setting, v.expected, case v.setting
+    when 'minimum_password_length' then p.minimum_password_length::text
+    when 'password_reuse_prevention' then p.password_reuse_prevention::text
+    else p.max_password_age::text end as actual
+from aws_iam_account_password_policy p
+  cross join (values ('minimum_password_length', '14'), ('password_reuse_prevention', '24'), ('max_password_age', '90')) as v(setting, expected)
+order by p.account_id, v.setting;
+
+-- name: r36_natural_full_join_counts
+select coalesce(u.account_id, r.account_id) as account_id, u.users, r.roles
+from (select account_id, count(*) as users from aws_iam_user group by account_id) u
+  full join (select account_id, count(*) as roles from aws_iam_role group by account_id) r using (account_id)
+order by 1;
