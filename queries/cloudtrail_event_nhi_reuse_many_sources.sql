@@ -25,9 +25,11 @@ parameters:
 */
 with event as (
   select e.account_id, e.actor_arn, e.actor_type, e.access_key_id, e.source_ip_address,
-    -- one tool however many runs: a UUID (a run or session id) and what follows it are not part of its name
-    regexp_replace(e.agent, '[-_.]?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}.*$', '')
-      as agent
+    -- one tool however many runs: a UUID (a run or session id) and what follows it are not part of its name; the
+    -- regular expression only runs on an agent with a UUID's four dashes, 4 characters apart
+    case when e.agent like '%-____-____-____-%' then
+      regexp_replace(e.agent, '[-_.]?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}.*$', '')
+      else e.agent end as agent
   from cloudtrail_event_actor as e
   where e.actor_arn is not null and e.agent_kind <> 'aws_service'
     -- a service-linked role's sessions are AWS's (only its service can assume it), from its own fleet's addresses

@@ -42,13 +42,15 @@ principal as (
   -- principals known only from CloudTrail (their IAM data is not loaded, or they were deleted)
   select actor_arn, actor_type, regexp_replace(split_part(actor_arn, ':', 6), '^.*/', ''),
     '/' || regexp_replace(split_part(actor_arn, ':', 6), '^[^/]+/((.*/)?)[^/]*$', '\1'), null, null,
-    min(account_id), min(partition)
-  from cloudtrail_event_actor as e
-  where actor_type in ('user', 'role')
-    and not exists (select 1 from aws_iam_user as u where u.arn = e.actor_arn)
+    account_id, partition
+  -- each caller once (a few thousand rows), then looked up in the IAM data, not each of its events
+  from (select actor_arn, actor_type, min(account_id) as account_id, min(partition) as partition
+        from cloudtrail_event_actor
+        where actor_type in ('user', 'role')
+        group by actor_arn, actor_type) as e
+  where not exists (select 1 from aws_iam_user as u where u.arn = e.actor_arn)
     and not exists (select 1 from aws_iam_role as r where r.arn = e.actor_arn)
     and not exists (select 1 from aws_iam_credential_report as c where c.user_arn = e.actor_arn)
-  group by actor_arn, actor_type
 ),
 trust_statement as (
   select r.arn as principal_arn, s
