@@ -10,8 +10,12 @@ description: >-
   earlier AddUserToGroup of the window put it there. A restriction is no grant: an inline policy without an Allow
   statement, or AWS's deny-only managed policies (AWSDenyAll, AWSCompromisedKeyQuarantine and its versions, which AWS
   puts on a user whose key leaked, recorded as that user's own call). Successful calls and access-denied attempts alarm; other
-  failures changed nothing. Calls AWS makes itself (AWS services, service-linked roles) are not counted. One row per
-  caller, naming each such call with its policy or group.
+  failures changed nothing. Calls AWS makes itself (AWS services, service-linked roles) are not counted, nor those
+  CloudFormation makes as a stack's service role on that same role (userIdentity.invokedBy
+  cloudformation.amazonaws.com): CloudFormation applies the template of whoever created or updated the stack with the
+  role's credentials, on that person's behalf, so the grant is theirs, not the role's (a user's own session that
+  CloudFormation uses, a stack without a service role, is still the user's). One row per caller, naming each such
+  call with its policy or group.
 severity: high
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -29,7 +33,7 @@ parameters:
   lookback_days: 90
 */
 with call as (
-  select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code, e.actor_arn,
+  select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code, e.actor_arn, e.invoked_by,
     coalesce(e.identity_arn, e.actor_arn) as caller,
     case when e.actor_arn like 'arn:%:iam::%:user/%' then 'user' when e.actor_arn like 'arn:%:iam::%:role/%' then 'role'
       end as caller_kind,
@@ -77,7 +81,9 @@ own as (
   from call as c
   where (c.caller_kind = 'user' and c.event_name in ('AttachUserPolicy', 'PutUserPolicy', 'AddUserToGroup')
          and c.user_key = c.caller_key)
-     or (c.caller_kind = 'role' and c.event_name in ('AttachRolePolicy', 'PutRolePolicy') and c.role_key = c.caller_key)
+     -- CloudFormation running a stack as its service role applies the stack operator's template, not the role's choice
+     or (c.caller_kind = 'role' and c.event_name in ('AttachRolePolicy', 'PutRolePolicy') and c.role_key = c.caller_key
+         and c.invoked_by is distinct from 'cloudformation.amazonaws.com')
      or (c.caller_kind = 'user' and c.event_name in ('AttachGroupPolicy', 'PutGroupPolicy')
          and exists (select 1 from member as m
                      where m.account_id = c.account_id and m.user_key = c.caller_key

@@ -21,7 +21,8 @@ description: >-
   authorization-details --filter User) is not skipped as a whole. A principal with no path in what is loaded is
   skipped, naming what is unknown, when its answers depend on a document that is not loaded, its only path goes
   through a named resource whose role is not loaded, or the account's users, roles or managed policies are
-  loaded in part (a path through one not loaded may exist).
+  loaded in part (a path through one not loaded may exist), and so is a user that only list-mfa-devices or
+  list-user-tags names (they give no path, so no ARN).
 severity: high
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -31,7 +32,7 @@ remediation: >-
   Remove or scope the actions of the listed paths (give iam:PassRole, iam:Attach*, iam:Put*, iam:CreatePolicyVersion
   and the compute-create actions specific resource ARNs), narrow the trust of the administrator roles, add an
   explicit Deny, or set a permissions boundary.
-tables: [iam_principal_access, aws_iam_user, aws_iam_role, iamsql_partial]
+tables: [iam_principal_access, aws_iam_user, aws_iam_role, iamsql_partial, iam_user_without_arn]
 requires: []
 */
 with principal as (
@@ -123,3 +124,7 @@ from principal as p
   left join summary as s on s.principal_arn = p.principal_arn and s.account_id = p.account_id
   left join first_paths as f on f.principal_arn = p.principal_arn and f.account_id = p.account_id
   left join partial_iam as t on t.account_id = p.account_id
+union all
+-- a user that only list-mfa-devices or list-user-tags names has no ARN: a skip naming it (iam_user_without_arn)
+select w.resource, 'skip', 'The user ' || w.name || w.reason, null, null, w.account_id, 'global'
+from iam_user_without_arn as w

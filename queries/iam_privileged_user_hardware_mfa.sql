@@ -10,14 +10,14 @@ description: >-
   other users pass. Each user is judged on its own: an account whose users are loaded in part is not skipped as a
   whole (its virtual MFA devices must be listed whole, to tell a virtual device from a hardware one). A user that
   only list-mfa-devices or list-user-tags names has no ARN (those outputs give no path, which the ARN holds) and is
-  not judged.
+  skipped, naming it.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: >-
   A virtual MFA seed lives on a phone or laptop that can be cloned, backed up or phished; a hardware key or
   passkey for the identities that can change everything resists phishing and theft.
 remediation: Register a FIDO security key or hardware TOTP token for the user and deactivate the virtual MFA device.
-tables: [aws_iam_user, aws_iam_virtual_mfa_device, iam_principal_access]
+tables: [aws_iam_user, aws_iam_virtual_mfa_device, iam_principal_access, iam_user_without_arn]
 requires: [aws_iam_virtual_mfa_device]
 */
 with power as (
@@ -71,5 +71,8 @@ select
 from aws_iam_user as u
   left join power as p on p.principal_arn = u.arn and p.account_id = u.account_id
   left join device as d on d.arn = u.arn and d.account_id = u.account_id
--- a user that only list-mfa-devices or list-user-tags names has no ARN (they give no path): it is not judged
 where u.arn is not null
+union all
+-- a user that only list-mfa-devices or list-user-tags names has no ARN: a skip naming it (iam_user_without_arn)
+select w.resource, 'skip', w.name || w.reason, w.account_id, 'global'
+from iam_user_without_arn as w

@@ -118,8 +118,23 @@ def test_granting_others_restricting_oneself_or_failing_is_not_an_alarm(tmp_path
         event(account, at(5), "AttachUserPolicy", user="bob", error="NoSuchEntity",
               request={"userName": "bob", "policyArn": "arn:aws:iam::aws:policy/Nope"}),
         by_aws,
+        # CloudFormation running a stack as its service role applies the stack operator's template to that role
+        event(account, at(7), "PutRolePolicy", role="stack-deployer", invoked_by="cloudformation.amazonaws.com",
+              ip="cloudformation.amazonaws.com", agent="cloudformation.amazonaws.com",
+              request={"roleName": "stack-deployer", "policyName": "more", "policyDocument": ALLOW_ALL}),
     ]}}, "cloudtrail_event_self_permission_granted")
     assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], found[account]
+
+
+def test_a_user_granting_itself_through_a_stack_without_a_service_role_alarms(tmp_path):
+    """A stack without a service role runs on its operator's own credentials: the user chose the grant."""
+    account = "871000000007"
+    found = run(tmp_path, {account: {"aws_cloudtrail_trail_event": [
+        event(account, at(0), "AttachUserPolicy", user="builder", invoked_by="cloudformation.amazonaws.com",
+              ip="cloudformation.amazonaws.com", agent="cloudformation.amazonaws.com",
+              request={"userName": "builder", "policyArn": "arn:aws:iam::aws:policy/IAMFullAccess"})]}},
+        "cloudtrail_event_self_permission_granted")
+    assert statuses(found[account]) == [(f"arn:aws:iam::{account}:user/builder", "alarm")], found[account]
 
 
 # --------------------------------------------------------------------------------------------------------------

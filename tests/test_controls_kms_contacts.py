@@ -2,7 +2,8 @@
 that can rotate is judged by its rotation status; keys that cannot rotate, pending deletion or disabled, or whose
 status is not loaded, are skipped; AWS managed keys are not listed. account_security_contact_registered over
 get-alternate-contact answers (tests/data/alternate_contacts): a loaded SECURITY contact is ok, AWS's
-ResourceNotFoundException for it an alarm, and an account whose SECURITY answer is not loaded is skipped."""
+ResourceNotFoundException for it an alarm, and an account whose SECURITY answer is not loaded is skipped.
+kms_key_not_pending_deletion over the same keys: the customer managed key pending deletion alarms."""
 
 import json
 import shutil
@@ -84,3 +85,24 @@ def test_the_security_contact_is_ok_when_registered_alarm_when_aws_says_none_and
         REGISTERED: ["ok"], NONE_REGISTERED: ["alarm"], BILLING_ONLY: ["skip"]}
     [(_, reason)] = by_resource(results, CONTACT, REGISTERED).values()
     assert reason == f"Account {REGISTERED} has a security contact registered (Security Team, security@example.com)."
+
+
+def test_a_customer_managed_key_pending_deletion_alarms(tmp_path):
+    keys = tmp_path / "keys"
+    shutil.copytree(DATA / "kms_keys", keys)
+    (keys / "describe-key-signing.json").unlink()  # that key's description is then unknown
+    con = db.connect(tmp_path / "deletion.duckdb")
+    load_paths(con, [keys], as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=["kms_key_not_pending_deletion"]))
+    con.close()
+    found = {r["resource"].removeprefix(KEY): (r["status"], r["reason"]) for r in rows}
+    assert {key: status for key, (status, _) in found.items()} == {
+        "1234abcd-12ab-34cd-56ef-1234567890ab": "ok",
+        "2222bbbb-22bb-44dd-66ff-2222222222bb": "ok",
+        "4444dddd-44dd-55ee-88bb-4444444444dd": "skip",  # describe-key not loaded: unknown, not ok
+        "5555eeee-55ee-66ff-99cc-5555555555ee": "alarm",
+    }  # the AWS managed key is not listed
+    assert found["5555eeee-55ee-66ff-99cc-5555555555ee"][1].endswith(
+        " is scheduled for deletion on 2025-03-20; cancel the deletion if anything still needs the key.")
+    assert found["1234abcd-12ab-34cd-56ef-1234567890ab"][1] == \
+        "KMS key alias/app-data is not scheduled for deletion (Enabled)."
