@@ -428,8 +428,7 @@ def test_an_address_where_only_a_sign_in_failed_is_still_new_to_the_user(tmp_pat
                     response={"ConsoleLogin": "Failure"}, additional={"MFAUsed": "No"})
     found = run(tmp_path, {account: [ordinary(account, -2000, user="frank"), refused,
                                      session_token(account, 0, ip=NEW, user="frank")]},
-                "cloudtrail_event_session_token_issued", "cloudtrail_event_role_assumed_repeatedly",
-            "cloudtrail_event_key_checked_from_new_address")
+                "cloudtrail_event_session_token_issued", "cloudtrail_event_role_assumed_repeatedly")
     [(resource, status, reason)] = found[account]
     assert (resource, status) == (f"arn:aws:iam::{account}:user/frank", "alarm"), reason
     assert "had not used before in the window (it had used 1 other)" in reason, reason
