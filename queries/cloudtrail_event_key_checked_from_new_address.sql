@@ -10,8 +10,10 @@ description: >-
   calls, failed console sign-ins and service-name addresses (ec2.amazonaws.com, AWS Internal) are not counted as
   the key's addresses. A key created in the window (CreateAccessKey's response names it) and first checked by its
   owner is set-up, not an alarm (a key created for another user is cloudtrail_event_credential_for_other_principal's
-  alarm). One row per key (the caller's ARN and the access key id) naming each new address, the tool, the key's
-  addresses before and what the key did next from the new address.
+  alarm). One row per key (the caller's ARN and the access key id) naming the latest new address, the tool, the
+  key's addresses before and what the key did next from there. A key checked this way from habit_addresses or more
+  new addresses in the window checks itself at every new address, as a pipeline on runners whose address changes
+  does: info, not an alarm.
 severity: high
 resource_type: AWS::IAM::AccessKey
 rationale: >-
@@ -27,6 +29,7 @@ requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
   baseline_hours: 24
+  habit_addresses: 5
 */
 with key_call as (
   -- calls signed with a long-term access key (temporary credentials are ASIA...), from an address the key's holder
@@ -121,7 +124,7 @@ next_per_key as (
 )
 select
   coalesce(l.caller, 'unknown') || '#' || l.access_key_id as resource,
-  'alarm' as status,
+  case when k.new_addresses >= :habit_addresses then 'info' else 'alarm' end as status,
   coalesce(l.caller, 'an unknown caller') || ' (access key ' || l.access_key_id || ') called GetCallerIdentity as its '
     || 'first call from ' || l.ip || ' (' || l.agent || ') at ' || to_char(l.event_time, 'YYYY-MM-DD HH24:MI:SS')
     || ' UTC: '
@@ -136,7 +139,9 @@ select
       || case when n.name_count > 5 then ' and ' || (n.name_count - 5) || ' more' else '' end, '')
     || case when k.new_addresses > 1 then '; ' || k.new_addresses || ' new addresses checked this way since '
       || to_char(k.first_check, 'YYYY-MM-DD HH24:MI:SS') || ' UTC' else '' end
-    || '; confirm the address is the owner''s, else deactivate the key.' as reason,
+    || case when k.new_addresses >= :habit_addresses then '; the key checks itself first at every new address, as a '
+        || 'pipeline on runners whose address changes does: confirm the key is a pipeline''s.'
+      else '; confirm the address is the owner''s, else deactivate the key.' end as reason,
   l.account_id,
   'global' as region
 from latest as l

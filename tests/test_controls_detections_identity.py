@@ -619,6 +619,20 @@ def test_a_key_checked_from_its_own_address_a_new_key_or_a_young_trail_is_not_an
     assert statuses(late[busy]) == [(f"arn:aws:iam::{busy}:user/alice#{KEY}", "alarm")]
 
 
+def test_a_key_that_checks_itself_at_every_new_address_is_info(tmp_path):
+    """A pipeline's key on runners whose address changes calls GetCallerIdentity first at each new address: from
+    habit_addresses new addresses on, info naming the habit; one fewer is still an alarm."""
+    pipeline = "875000000001"
+    runs = [key_use(pipeline, -2000)] + [key_use(pipeline, -100 * n, "GetCallerIdentity", ip=f"203.0.113.{n}")
+                                         for n in range(1, 6)]
+    [(resource, status, reason)] = run(tmp_path, {pipeline: runs}, "cloudtrail_event_key_checked_from_new_address")[
+        pipeline]
+    assert (resource, status) == (f"arn:aws:iam::{pipeline}:user/alice#{KEY}", "info")
+    assert "5 new addresses checked this way" in reason and "checks itself first at every new address" in reason, reason
+    assert statuses(run(tmp_path / "fewer", {pipeline: runs[:-1]}, "cloudtrail_event_key_checked_from_new_address")[
+        pipeline]) == [(f"arn:aws:iam::{pipeline}:user/alice#{KEY}", "alarm")]
+
+
 def test_the_attack_chains_key_checked_from_a_new_address_alarms_on_its_real_trail(tmp_path):
     """The lab attacker's key, used from 212.129.74.137, asked who it was from 212.129.81.36 and then assumed the
     vulnerable role: the one alarm; the key's first check of the trail (its first call in the data) is not one."""
