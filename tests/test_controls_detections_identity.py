@@ -29,7 +29,8 @@ AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 # the detections whose alarms and near misses this module tests
 CONTROLS = ("cloudtrail_event_permissions_boundary_removed", "cloudtrail_event_password_policy_weakened",
             "cloudtrail_event_identity_center_admin_assigned", "cloudtrail_event_console_sign_in_failures",
-            "cloudtrail_event_session_token_issued", "cloudtrail_event_role_assumed_repeatedly")
+            "cloudtrail_event_session_token_issued", "cloudtrail_event_role_assumed_repeatedly",
+            "cloudtrail_event_key_checked_from_new_address")
 T0 = AS_OF - timedelta(days=1)
 
 
@@ -550,3 +551,98 @@ def test_a_key_checked_by_trufflehog_alarms_as_panther_labels_it(tmp_path):
     assert alarm["reason"].startswith(
         "arn:aws:iam::123456789012:user/compromised-user (access key AKIAIOSFODNN7EXAMPLE) was checked by "
         "trufflehog/3.63.0 with GetCallerIdentity 1 time at 2024-01-15 10:30:00 UTC from 198.51.100.42;"), alarm
+
+
+# --------------------------------------------------------------------------------------------------------------
+# key_checked_from_new_address: a long-term key's first call from a new address is GetCallerIdentity
+# --------------------------------------------------------------------------------------------------------------
+
+KEY, OTHER_KEY = "AKIAEXAMPLEKEY000002", "AKIAEXAMPLEKEY000003"
+
+
+def key_use(account: str, minute: float, name: str = "ListBuckets", ip: str = USUAL, key: str = KEY,
+            **caller) -> dict:
+    """One call of an access key: GetCallerIdentity to STS (it records no request parameters), else an S3 read."""
+    source = "sts.amazonaws.com" if name == "GetCallerIdentity" else "s3.amazonaws.com"
+    return event(account, at(minute), name, source=source, ip=ip, key=key, read_only=True,
+                 **({"user": "alice"} | caller))
+
+
+def test_a_long_term_key_first_checked_from_a_new_address_alarms(tmp_path):
+    moved, dormant = "873000000001", "873000000002"
+    found = run(tmp_path, {
+        # alice's key works from her address for a day; then someone asks who it is from another, and lists users
+        moved: [key_use(moved, -2000), key_use(moved, -1500, "GetCallerIdentity"),
+                key_use(moved, 0, "GetCallerIdentity", ip=NEW, agent="Boto3/1.34.0 Python/3.12.0 Linux/6.5"),
+                key_use(moved, 1, "ListUsers", ip=NEW) | {"event_source": "iam.amazonaws.com"},
+                key_use(moved, 2, "ListUsers", ip=NEW) | {"event_source": "iam.amazonaws.com"}],
+        # bob's key made no call in the trail's first day and was not created in it: a dormant key checked
+        dormant: [ordinary(dormant, -2000, user="ops"), key_use(dormant, 0, "GetCallerIdentity", ip=NEW, user="bob")],
+    }, "cloudtrail_event_key_checked_from_new_address")
+    [(resource, status, reason)] = found[moved]
+    assert (resource, status) == (f"arn:aws:iam::{moved}:user/alice#{KEY}", "alarm")
+    assert reason.startswith(f"arn:aws:iam::{moved}:user/alice (access key {KEY}) called GetCallerIdentity as its "
+                             f"first call from {NEW} (Boto3/1.34.0) at 2024-05-31 12:00:00 UTC: the key had been "
+                             f"used from 1 other address ({USUAL})"), reason
+    assert "it then made 2 other call(s): ListUsers x2" in reason, reason
+    [(resource, status, reason)] = found[dormant]
+    assert (resource, status) == (f"arn:aws:iam::{dormant}:user/bob#{KEY}", "alarm")
+    assert "the key's first call in the window, more than 24 hours after its start" in reason, reason
+
+
+def test_a_key_checked_from_its_own_address_a_new_key_or_a_young_trail_is_not_an_alarm(tmp_path):
+    usual, busy, young, created, session = (f"87400000000{n}" for n in range(1, 6))
+    found = run(tmp_path, {
+        # GetCallerIdentity from the address the key works from
+        usual: [key_use(usual, -2000), key_use(usual, 0, "GetCallerIdentity")],
+        # the key's first call from the new address is a read; GetCallerIdentity comes a minute later
+        busy: [key_use(busy, -2000), key_use(busy, 0, ip=NEW), key_use(busy, 1, "GetCallerIdentity", ip=NEW)],
+        # the key's first call in a trail that starts an hour before: every key's first call there is its first
+        young: [ordinary(young, -60, user="ops"), key_use(young, 0, "GetCallerIdentity", ip=NEW)],
+        # a key created in the window, checked by its owner right away from the owner's laptop
+        created: [event(created, at(-2000), "ListUsers", user="admin"),
+                  event(created, at(-5), "CreateAccessKey", user="admin", request={"userName": "alice"},
+                        response={"accessKey": {"accessKeyId": OTHER_KEY, "status": "Active", "userName": "alice"}}),
+                  key_use(created, 0, "GetCallerIdentity", ip=NEW, key=OTHER_KEY)],
+        # a role session's temporary key is new at every session
+        session: [ordinary(session, -2000, role="deployer"),
+                  key_use(session, 0, "GetCallerIdentity", ip=NEW, key="ASIAEXAMPLESESSION01", role="deployer")],
+    }, "cloudtrail_event_key_checked_from_new_address")
+    for account in (usual, busy, young, created, session):
+        assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], (account, found[account])
+    # with no baseline the young trail's key is a dormant one; a key seen elsewhere needs no baseline
+    late = run(tmp_path / "late", {young: [ordinary(young, -60, user="ops"),
+                                           key_use(young, 0, "GetCallerIdentity", ip=NEW)],
+                                   busy: [key_use(busy, -60), key_use(busy, 0, "GetCallerIdentity", ip=NEW)]},
+               "cloudtrail_event_key_checked_from_new_address", baseline_hours=0)
+    assert statuses(late[young]) == [(f"arn:aws:iam::{young}:user/alice#{KEY}", "alarm")]
+    assert statuses(late[busy]) == [(f"arn:aws:iam::{busy}:user/alice#{KEY}", "alarm")]
+
+
+def test_a_key_that_checks_itself_at_every_new_address_is_info(tmp_path):
+    """A pipeline's key on runners whose address changes calls GetCallerIdentity first at each new address: from
+    habit_addresses new addresses on, info naming the habit; one fewer is still an alarm."""
+    pipeline = "875000000001"
+    runs = [key_use(pipeline, -2000)] + [key_use(pipeline, -100 * n, "GetCallerIdentity", ip=f"203.0.113.{n}")
+                                         for n in range(1, 6)]
+    [(resource, status, reason)] = run(tmp_path, {pipeline: runs}, "cloudtrail_event_key_checked_from_new_address")[
+        pipeline]
+    assert (resource, status) == (f"arn:aws:iam::{pipeline}:user/alice#{KEY}", "info")
+    assert "5 new addresses checked this way" in reason and "checks itself first at every new address" in reason, reason
+    assert statuses(run(tmp_path / "fewer", {pipeline: runs[:-1]}, "cloudtrail_event_key_checked_from_new_address")[
+        pipeline]) == [(f"arn:aws:iam::{pipeline}:user/alice#{KEY}", "alarm")]
+
+
+def test_the_attack_chains_key_checked_from_a_new_address_alarms_on_its_real_trail(tmp_path):
+    """The lab attacker's key, used from 212.129.74.137, asked who it was from 212.129.81.36 and then assumed the
+    vulnerable role: the one alarm; the key's first check of the trail (its first call in the data) is not one."""
+    con = db.connect(tmp_path / "maheribra.duckdb")
+    load_paths(con, [MAHERIBRA])
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_key_checked_from_new_address"]))
+    con.close()
+    [alarm] = [r for r in rows if r["status"] == "alarm"]
+    assert alarm["resource"] == "arn:aws:iam::275023965626:user/aws-attack-chain-lab-attacker#AKIAUACFUVW5KPPHDGME"
+    assert ("called GetCallerIdentity as its first call from 212.129.81.36 (aws-cli/2.35.24) at 2026-07-28 11:42:44 "
+            "UTC: the key had been used from 1 other address (212.129.74.137)") in alarm["reason"], alarm["reason"]
+    assert "then made 6 other call(s): AssumeRole x4, GetCallerIdentity x2" in alarm["reason"], alarm["reason"]
+    assert {r["status"] for r in rows if r is not alarm} == {"ok"}
