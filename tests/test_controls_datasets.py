@@ -116,6 +116,8 @@ def moto_results(moto_server, tmp_path_factory, cached_translation) -> list[dict
         session.client("cognito-identity").create_identity_pool(IdentityPoolName="members_only",
                                                                  AllowUnauthenticatedIdentities=False)
         session.client("kms").create_key(Description="exports")  # a customer managed key, rotation off
+        # a secret without rotation, collected through ListSecrets, DescribeSecret and GetResourcePolicy
+        session.client("secretsmanager").create_secret(Name="app/db", SecretString="not-a-real-password")
         collected = subprocess.run([IAMSQL, "collect", "--region", "us-east-1", "--region", "eu-west-1",
                                     "--evidence-dir", str(tmp / "evidence"), "--quiet", "--db", str(database)],
                                    capture_output=True, text=True, timeout=300)
