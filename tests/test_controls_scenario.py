@@ -296,11 +296,12 @@ def test_no_control_errors_and_every_control_ran(results):
     from iamsql.controls.catalog import load_controls
 
     assert [(r["control_id"], r["reason"]) for r in results if r["status"] == "error"] == []
-    # The scenario account runs no EC2 instance, Lambda function or ECS task and has no Cognito identity pool: those
-    # controls have no resource to judge (as in Powerpipe, a control over no resources has no rows); every other
-    # control gives rows.
+    # The scenario account runs no EC2 instance, Lambda function or ECS task and has no Cognito identity pool and no
+    # Secrets Manager secret: those controls have no resource to judge (as in Powerpipe, a control over no resources
+    # has no rows); every other control gives rows.
     no_resources = {"ec2_instance_imdsv2_required", "ec2_instance_role_not_admin", "ecs_task_role_not_admin",
-                    "lambda_function_role_not_admin", "cognito_identity_pool_unauthenticated_role_not_powerful"}
+                    "lambda_function_role_not_admin", "cognito_identity_pool_unauthenticated_role_not_powerful",
+                    "secretsmanager_secret_rotated", "secretsmanager_secret_unused"}
     assert {r["control_id"] for r in results} == {c.id for c in load_controls()} - no_resources
 
 
