@@ -44,7 +44,10 @@ def runs(moto_server, public_data, spark, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("spark")
     con = db.connect(tmp / "diff.duckdb")
     with moto_environment(moto_server, tmp):
-        populate_account(boto3.Session(region_name="us-east-1"), MOTO_ACCOUNT)
+        session = boto3.Session(region_name="us-east-1")
+        populate_account(session, MOTO_ACCOUNT)
+        # a secret, for the Secrets Manager controls (populate_account makes none)
+        session.client("secretsmanager").create_secret(Name="app/db", SecretString="not-a-real-password")
         collect(con, evidence_dir=tmp / "evidence", regions=["us-east-1"], lookup_events_days=1)
     for folder in TRAILS:
         load_paths(con, [public_data / folder])
