@@ -6359,7 +6359,45 @@ def checked_bound(node: exp.Limit | exp.Offset | exp.Fetch) -> exp.Expr:
     return replacement
 
 
+def guard_case_branch_subqueries(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """A set-returning JSON function in a subquery of a CASE branch (``case jsonb_typeof(a) when 'string' then ...
+    else (select string_agg(x, ',') from jsonb_array_elements_text(a) x) end``) reads its argument only where the
+    branch is taken: ``case when <the branch is taken> then a end``. PostgreSQL runs the subquery for those rows
+    alone; DuckDB joins it for every row, and the function's error on another row's value (an object, a string)
+    failed the query."""
+    if not isinstance(node, exp.Case):
+        return node
+    operand = node.args.get("this")
+    conditions = [exp.EQ(this=operand.copy(), expression=branch.this.copy()) if operand else branch.this.copy()
+                  for branch in node.args.get("ifs") or []]
+    branches = [branch.args.get("true") for branch in node.args.get("ifs") or []] + [node.args.get("default")]
+    for position, value in enumerate(branches):
+        calls = [call_node for call_node in (value.find_all(exp.Func) if value else [])
+                 if func_name(call_node) in SRF_COLUMNS and call_node.expressions
+                 and _in_subquery_below(call_node, value)]
+        if not calls:
+            continue
+        earlier = [exp.Not(this=call("coalesce", exp.paren(c.copy()), exp.false())) for c in conditions[:position]]
+        taken = exp.and_(*earlier, *([exp.paren(conditions[position].copy())] if position < len(conditions) else []))
+        for call_node in calls:
+            argument = call_node.expressions[0]
+            argument.replace(exp.Case(ifs=[exp.If(this=taken.copy(), true=argument.copy())]))
+    return node
+
+
+def _in_subquery_below(node: exp.Expr, ancestor: exp.Expr) -> bool:
+    """Whether ``node`` is in a SELECT that is itself below ``ancestor``."""
+    parent = node.parent
+    while parent is not None and parent is not ancestor:
+        if isinstance(parent, exp.Select):
+            return True
+        parent = parent.parent
+    return False
+
+
 REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
+    # A set-returning function in a subquery of a CASE branch reads its argument where the branch is taken only.
+    guard_case_branch_subqueries,
     # PostgreSQL 16's SQL/JSON constructors (``json_object(k: v)``, ``json_arrayagg(x)``) as the json functions
     # they equal.
     rewrite_sql_json_constructors,

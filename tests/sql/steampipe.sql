@@ -18495,3 +18495,364 @@ select coalesce(u.account_id, r.account_id) as account_id, u.users, r.roles
 from (select account_id, count(*) as users from aws_iam_user group by account_id) u
   full join (select account_id, count(*) as roles from aws_iam_role group by account_id) r using (account_id)
 order by 1;
+
+-- name: r37_action_string_or_list_per_statement
+select p.name, s.ordinality as statement_no,
+  case jsonb_typeof(s.value -> 'Action') when 'string' then 1 when 'array' then jsonb_array_length(s.value -> 'Action') else 0 end as actions,
+  jsonb_typeof(s.value -> 'Action') as action_kind
+from aws_iam_policy p
+  cross join lateral jsonb_array_elements(case jsonb_typeof(p.policy -> 'Statement') when 'array' then p.policy -> 'Statement' else jsonb_build_array(p.policy -> 'Statement') end) with ordinality as s(value, ordinality)
+order by p.arn, p.account_id, s.ordinality;
+
+-- name: r37_actions_flattened_from_string_or_list
+select p.name, a.action
+from aws_iam_policy p,
+  jsonb_array_elements(case jsonb_typeof(p.policy -> 'Statement') when 'array' then p.policy -> 'Statement' else jsonb_build_array(p.policy -> 'Statement') end) as s,
+  jsonb_array_elements_text(case when jsonb_typeof(s -> 'Action') = 'string' then jsonb_build_array(s -> 'Action') else s -> 'Action' end) as a(action)
+where not p.is_aws_managed
+order by p.arn, a.action;
+
+-- name: r37_wildcard_action_counts_per_policy
+select p.arn, count(*) filter (where a = '*') as full_wildcards,
+  count(*) filter (where a like '%:*') as service_wildcards,
+  count(*) as actions
+from aws_iam_policy p
+  cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') as s
+  cross join lateral jsonb_array_elements_text(s -> 'Action') as a
+where s ->> 'Effect' = 'Allow'
+group by p.arn
+order by p.arn;
+
+-- name: r37_services_granted_string_agg_ordered
+select p.name, string_agg(distinct split_part(a, ':', 1), ', ' order by split_part(a, ':', 1)) as services
+from aws_iam_policy p
+  cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') as s
+  cross join lateral jsonb_array_elements_text(s -> 'Action') as a
+where s ->> 'Effect' = 'Allow' and a <> '*'
+group by p.arn, p.name
+order by p.arn;
+
+-- name: r37_not_action_statements
+select p.name, s ->> 'Effect' as effect, jsonb_array_length(s -> 'NotAction') as not_actions
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where s ? 'NotAction'
+order by p.arn, 3;
+
+-- name: r37_resource_kinds_case
+select p.name,
+  case jsonb_typeof(s -> 'Resource') when 'string' then 'one' when 'array' then 'list' else coalesce(jsonb_typeof(s -> 'Resource'), 'none') end as resource_kind,
+  count(*) as statements
+from aws_iam_policy p,
+  jsonb_array_elements(case jsonb_typeof(p.policy -> 'Statement') when 'array' then p.policy -> 'Statement' else jsonb_build_array(p.policy -> 'Statement') end) as s
+group by 1, 2
+order by 1, 2;
+
+-- name: r37_trust_principals_services_window
+select r.name, svc, count(*) over (partition by svc) as roles_trusting_service,
+  row_number() over (partition by r.account_id order by r.name, svc) as n
+from aws_iam_role r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Service') as svc
+order by r.account_id, n;
+
+-- name: r37_trust_aws_principal_accounts_regexp_matches
+select r.name, m[1] as trusted_account
+from aws_iam_role r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as principal,
+  regexp_matches(principal, 'arn:aws:iam::(\d{12}):', 'g') as m
+order by r.arn, principal, 2;
+
+-- name: r37_regexp_matches_case_insensitive_flags
+select name, regexp_matches(name, '(admin|ops|dev)', 'gi') as hits
+from aws_iam_role
+order by arn, 2;
+
+-- name: r37_regexp_matches_global_counts
+select r.name, count(*) as digits_runs
+from aws_iam_role r, regexp_matches(r.name, '[0-9]+', 'g') as m
+group by r.arn, r.name
+order by r.arn;
+
+-- name: r37_lateral_top_statement_per_policy
+select p.name, top.sid, top.effect
+from aws_iam_policy p
+  left join lateral (
+    select s ->> 'Sid' as sid, s ->> 'Effect' as effect
+    from jsonb_array_elements(p.policy_std -> 'Statement') as s
+    order by s ->> 'Effect', coalesce(s ->> 'Sid', '')
+    limit 1
+  ) top on true
+order by p.arn, p.account_id;
+
+-- name: r37_lateral_last_event_per_user
+select u.name, e.event_name, e.event_time
+from aws_iam_user u
+  left join lateral (
+    select event_name, event_time from aws_cloudtrail_trail_event t
+    where t.username = u.name
+    order by event_time desc, event_id
+    limit 1
+  ) e on true
+order by u.arn;
+
+-- name: r37_role_last_used_age_buckets
+select name,
+  case when role_last_used_date is null then 'never'
+       when role_last_used_date > now() - interval '90 days' then 'recent'
+       when role_last_used_date > now() - interval '1 year' then 'stale'
+       else 'dormant' end as usage,
+  date_part('day', now() - role_last_used_date)::int as days_unused
+from aws_iam_role
+order by arn;
+
+-- name: r37_access_key_age_justify
+select user_name, access_key_id, justify_interval(now() - create_date) as age,
+  justify_days(date_trunc('day', now() - create_date)) as age_days
+from aws_iam_access_key
+order by account_id, user_name, access_key_id;
+
+-- name: r37_age_of_users_in_years_months
+select name, age(now(), create_date) as age, extract(year from age(now(), create_date)) as years,
+  date_part('month', age(now(), create_date)) as months
+from aws_iam_user
+order by arn;
+
+-- name: r37_age_single_argument_date
+select name, age(create_date::date::timestamp) is not null as has_age,
+  age(date '2025-01-01', create_date::date) as since_creation
+from aws_iam_user
+order by arn;
+
+-- name: r37_password_last_used_days_floor
+select name, floor(extract(epoch from now() - password_last_used) / 86400) as days_since_login
+from aws_iam_user
+where password_last_used is not null
+order by arn;
+
+-- name: r37_credential_report_key_rotation_days
+select user_name, access_key_1_active,
+  (now()::date - access_key_1_last_rotated::date) as days_since_rotation_1,
+  access_key_1_last_rotated < now() - interval '90 days' as needs_rotation
+from aws_iam_credential_report
+order by account_id, user_name;
+
+-- name: r37_to_char_creation_patterns
+select name, to_char(create_date, 'YYYY-MM-DD"T"HH24:MI:SS') as iso,
+  to_char(create_date, 'Dy, DD Mon YYYY') as rfc_day,
+  to_char(create_date, 'FMMonth FMDDth, YYYY') as long_date,
+  to_char(create_date, 'IYYY-"W"IW') as iso_week,
+  to_char(create_date, 'Q') as quarter
+from aws_iam_user
+order by arn;
+
+-- name: r37_to_char_event_hour_histogram
+select to_char(event_time, 'HH24') as hour, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: r37_to_char_day_of_week_and_year
+select to_char(event_time, 'D') as dow, to_char(event_time, 'DDD') as doy, count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 1, 2;
+
+-- name: r37_generate_series_daily_event_counts
+select d::date as day, count(e.event_id) as events
+from generate_series(date '2020-01-01', date '2020-01-10', interval '1 day') as d
+  left join aws_cloudtrail_trail_event e on e.event_time >= d and e.event_time < d + interval '1 day'
+group by d
+order by d;
+
+-- name: r37_generate_series_months_of_user_creation
+select to_char(m, 'YYYY-MM') as month, count(u.arn) as users_created
+from generate_series(date_trunc('month', (select min(create_date) from aws_iam_user)),
+                     date_trunc('month', (select max(create_date) from aws_iam_user)), interval '1 month') as m
+  left join aws_iam_user u on date_trunc('month', u.create_date) = m
+group by m
+order by m;
+
+-- name: r37_generate_series_weeks_with_activity
+select w::date as week, exists (select 1 from aws_cloudtrail_trail_event e where date_trunc('week', e.event_time) = w) as active
+from generate_series(date_trunc('week', (select min(event_time) from aws_cloudtrail_trail_event)),
+                     date_trunc('week', (select max(event_time) from aws_cloudtrail_trail_event)), interval '1 week') as w
+order by w;
+
+-- name: r37_percentile_cont_session_duration
+select account_id, percentile_cont(0.5) within group (order by max_session_duration) as median_session,
+  percentile_cont(0.9) within group (order by max_session_duration) as p90_session,
+  percentile_disc(0.5) within group (order by max_session_duration) as median_disc
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r37_percentile_cont_array_of_fractions
+select percentile_cont(array[0.25, 0.5, 0.75]) within group (order by attachment_count) as quartiles
+from aws_iam_policy
+where not is_aws_managed;
+
+-- name: r37_percentile_cont_interval_of_key_age
+select percentile_cont(0.5) within group (order by extract(epoch from now() - create_date)) / 86400 as median_days
+from aws_iam_access_key;
+
+-- name: r37_mode_event_source_per_account
+select recipient_account_id, mode() within group (order by event_source) as top_source
+from aws_cloudtrail_trail_event
+group by recipient_account_id
+order by recipient_account_id;
+
+-- name: r37_grouping_sets_events_by_source_and_type
+select event_source, read_only, count(*) as events, grouping(event_source, read_only) as g
+from aws_cloudtrail_trail_event
+group by grouping sets ((event_source, read_only), (event_source), ())
+order by event_source nulls last, read_only nulls last, g;
+
+-- name: r37_rollup_roles_by_account_path
+select account_id, path, count(*) as roles
+from aws_iam_role
+group by rollup (account_id, path)
+order by account_id nulls last, path nulls last;
+
+-- name: r37_cube_users_mfa_console
+select mfa_enabled, password_last_used is not null as console, count(*)
+from aws_iam_user
+group by cube (mfa_enabled, password_last_used is not null)
+order by 1 nulls last, 2 nulls last, grouping(mfa_enabled, password_last_used is not null);
+
+-- name: r37_distinct_on_newest_key_per_user
+select distinct on (account_id, user_name) account_id, user_name, access_key_id, create_date
+from aws_iam_access_key
+order by account_id, user_name, create_date desc, access_key_id;
+
+-- name: r37_distinct_on_first_event_per_source
+select distinct on (event_source) event_source, event_name, event_time
+from aws_cloudtrail_trail_event
+order by event_source, event_time, event_id;
+
+-- name: r37_filter_multiple_aggregates_per_account
+select account_id,
+  count(*) filter (where mfa_enabled) as with_mfa,
+  count(*) filter (where not mfa_enabled) as without_mfa,
+  array_agg(name order by name) filter (where not mfa_enabled) as no_mfa_names,
+  min(create_date) filter (where password_last_used is null) as oldest_unused
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r37_array_agg_and_array_length
+select account_id, array_length(array_agg(distinct path), 1) as paths, cardinality(array_agg(name)) as roles
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r37_array_functions_on_groups
+select name, groups, array_to_string(array(select jsonb_array_elements_text(groups) order by 1), ';') as group_list
+from aws_iam_user
+where jsonb_array_length(groups) > 0
+order by arn;
+
+-- name: r37_array_position_and_remove
+select name, array_position(string_to_array(path, '/'), '') as first_empty,
+  array_remove(string_to_array(path, '/'), '') as path_parts,
+  array_append(array_remove(string_to_array(path, '/'), ''), name) as full_path
+from aws_iam_role
+order by arn;
+
+-- name: r37_array_cat_and_unnest_distinct
+select distinct unnest(array_cat(array['iam', 'sts'], array_agg(distinct split_part(event_source, '.', 1)))) as service
+from aws_cloudtrail_trail_event
+order by 1;
+
+-- name: r37_string_to_array_slice
+select arn, (string_to_array(arn, ':'))[5] as account, (string_to_array(arn, ':'))[6:] as rest
+from aws_iam_policy
+where not is_aws_managed
+order by arn;
+
+-- name: r37_array_contains_overlap_operators
+select name, string_to_array(path, '/') && array['service-role', 'aws-service-role'] as service_path,
+  array['aws-reserved'] <@ string_to_array(path, '/') as reserved
+from aws_iam_role
+order by arn;
+
+-- name: r37_kms_keys_rotation_summary
+select key_manager, key_state, count(*) as keys, bool_and(key_rotation_enabled) as all_rotated
+from aws_kms_key
+group by key_manager, key_state
+order by key_manager, key_state;
+
+-- name: r37_kms_key_policy_principals
+select k.id, s ->> 'Sid' as sid, p as principal
+from aws_kms_key k, jsonb_array_elements(k.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as p
+order by k.arn, 2, 3;
+
+-- name: r37_kms_pending_deletion_days
+select id, key_state, deletion_date, date_part('day', deletion_date - now()) as days_left
+from aws_kms_key
+order by arn;
+
+-- name: r37_kms_aliases_lateral
+select k.id, a ->> 'AliasName' as alias
+from aws_kms_key k
+  left join lateral jsonb_array_elements(k.aliases) as a on true
+order by k.arn, 2;
+
+-- name: r37_secrets_rotation_status
+select name, rotation_enabled, last_rotated_date, last_accessed_date,
+  coalesce(rotation_rules ->> 'AutomaticallyAfterDays', 'none') as rotate_after,
+  case when last_accessed_date < now() - interval '90 days' then 'unused' else 'used' end as usage
+from aws_secretsmanager_secret
+order by arn;
+
+-- name: r37_secrets_tags_each
+select s.name, t.key, t.value
+from aws_secretsmanager_secret s, jsonb_each_text(s.tags) as t
+order by s.arn, t.key;
+
+-- name: r37_secrets_versions_stages
+select s.name, v.key as version, v.value as stages
+from aws_secretsmanager_secret s, jsonb_each(s.secret_versions_to_stages) as v
+order by s.arn, v.key;
+
+-- name: r37_s3_buckets_public_block
+select name, coalesce(block_public_acls and block_public_policy and ignore_public_acls and restrict_public_buckets, false) as fully_blocked,
+  versioning_enabled, bucket_policy_is_public
+from aws_s3_bucket
+order by name;
+
+-- name: r37_s3_bucket_policy_statements
+select b.name, s ->> 'Effect' as effect, s -> 'Principal' as principal
+from aws_s3_bucket b, jsonb_array_elements(b.policy_std -> 'Statement') as s
+order by b.name, 2, 3::text;
+
+-- name: r37_s3_encryption_algorithms
+select b.name, r -> 'ApplyServerSideEncryptionByDefault' ->> 'SSEAlgorithm' as algorithm
+from aws_s3_bucket b
+  left join lateral jsonb_array_elements(b.server_side_encryption_configuration -> 'Rules') as r on true
+order by b.name, 2;
+
+-- name: r37_org_accounts_joined_age
+select name, id, status, joined_method, age(now(), joined_timestamp) as member_for,
+  to_char(joined_timestamp, 'YYYY-MM') as joined_month
+from aws_organizations_account
+order by id;
+
+-- name: r37_org_accounts_per_parent_window
+select parent_id, name, count(*) over (partition by parent_id) as siblings,
+  rank() over (partition by parent_id order by joined_timestamp, id) as join_rank
+from aws_organizations_account
+order by parent_id, join_rank;
+
+-- name: r37_org_scp_actions_string_or_list
+select p.name, s ->> 'Effect' as effect,
+  case jsonb_typeof(s -> 'Action') when 'string' then s ->> 'Action' else (select string_agg(x, ',' order by x) from jsonb_array_elements_text(s -> 'Action') as x) end as actions
+from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') as s
+where p.type = 'SERVICE_CONTROL_POLICY'
+order by p.id, 2, 3;
+
+-- name: r37_org_ou_depth_from_path
+select name, id, path, array_length(string_to_array(path, '.'), 1) as depth
+from aws_organizations_organizational_unit
+order by id;
