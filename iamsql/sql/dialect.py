@@ -6253,7 +6253,8 @@ def is_json_predicate(value: exp.Expr, predicate: exp.JSON, scope: Scope) -> exp
     key); a value that is not text, json or jsonb is PostgreSQL's error."""
     kind = str(predicate.this or "value").lower()
     unique = bool(predicate.args.get("with_")) and bool(predicate.args.get("unique"))
-    jsonb = scope.is_json(value) and not is_plain_json(value)
+    json_cast = isinstance(value, exp.Cast) and value.to.this == exp.DataType.Type.JSON
+    jsonb = scope.is_json(value) and not is_plain_json(value) and not json_cast
     if not (jsonb or is_plain_json(value) or scope.is_json(value) or is_text(value, scope)
             or _is_unknown_literal(value)):
         raise QueryError("cannot use a value that is not text, json or jsonb in an IS JSON predicate")

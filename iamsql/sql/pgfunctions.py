@@ -649,6 +649,27 @@ def text_array_in(text: str) -> list[str | None]:
     return [None if unquoted_null and e.upper() == "NULL" else e for e in text_array_elements(text)]
 
 
+def json_array_without(text: str, absent: list) -> str:
+    """The JSON array ``text`` without its elements where ``absent`` is true, each kept element's text as it is
+    (``2.50`` stays ``2.50``)."""
+    elements, depth, start, quoted, escaped = [], 0, 1, False, False
+    for position, char in enumerate(text):
+        if quoted:
+            escaped, quoted = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            quoted = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0 and position > start:
+                elements.append(text[start:position])
+        elif char == "," and depth == 1:
+            elements.append(text[start:position])
+            start = position + 1
+    return "[" + ",".join(e.strip() for e, drop in zip(elements, absent) if not drop) + "]"
+
+
 def _unique_keys(pairs: list) -> dict:
     keys = [key for key, _ in pairs]
     if len(set(keys)) != len(keys):
@@ -768,6 +789,7 @@ PYTHON_FUNCTIONS = [
     ("pg_to_char_interval", intervalformat.to_char, ["BIGINT", "BIGINT", "BIGINT", "VARCHAR"], "VARCHAR"),
     ("pg_time_in", time_in, ["VARCHAR", "VARCHAR"], "VARCHAR"),
     ("pg_is_json", is_json, ["VARCHAR", "VARCHAR", "BOOLEAN"], "BOOLEAN"),
+    ("pg_json_array_without", json_array_without, ["VARCHAR", "BOOLEAN[]"], "VARCHAR"),
     ("pg_parse_ident", parse_ident, ["VARCHAR", "BOOLEAN"], "VARCHAR[]"),
 ]
 
@@ -809,8 +831,7 @@ MACROS = f"""
 create or replace temp macro pg_raise(message) as
     case when cast('{RAISED}' || message as uuid) is null then null end;
 create or replace temp macro iamsql_glob(pattern) as replace(replace(pattern, '*', '%'), '?', '_');
-create or replace temp macro pg_json_array_absent(j, absent) as
-    to_json(list_filter(json_extract(j, '$[*]'), lambda v, i: not absent[i]));
+create or replace temp macro pg_json_array_absent(j, absent) as cast(pg_json_array_without(j, absent) as json);
 create or replace temp macro pg_nlevel(path) as
     case when path is null then null when path = '' then 0 else len(string_split(path, '.')) end;
 create or replace temp macro pg_ltree_contains(ancestor, path) as

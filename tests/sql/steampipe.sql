@@ -18856,3 +18856,90 @@ order by p.id, 2, 3;
 select name, id, path, array_length(string_to_array(path, '.'), 1) as depth
 from aws_organizations_organizational_unit
 order by id;
+
+-- name: r37_is_json_kinds_of_policy_documents
+select name, assume_role_policy_document is json as doc_is_json,
+  assume_role_policy_document is json object as doc_is_object,
+  assume_role_policy_std -> 'Statement' is json array as statements_array,
+  assume_role_policy_std -> 'Version' is json scalar as version_scalar,
+  assume_role_policy_std is not json array as not_array
+from aws_iam_role
+order by arn;
+
+-- name: r37_is_json_edge_texts
+select t, t is json as any_json, t is json value as value, t is json object as object, t is json array as array,
+  t is json scalar as scalar, t is json with unique keys as unique_keys, t is json object without unique keys as obj_no_check,
+  t is not json as not_json, t is not json scalar as not_scalar
+from (values ('{"a": 1}'), ('{"a": 1, "a": 2}'), ('{"a": {"b": 1, "b": 2}}'), ('[{"k": 1, "k": 1}]'), ('[1, 2]'), ('"text"'),
+  ('12'), ('-0.5e3'), ('01'), ('1.'), ('.5'), ('true'), ('null'), ('NaN'), ('Infinity'), (''), ('   '), (' {} '),
+  (E'\t[]\n'), ('{"a": 1} x'), ('{a: 1}'), ('[1, 2,]'), ('"\u00e9"'), ('"\ud83d\ude00"'), ('"bad \x escape"'),
+  (E'"tab\there"'), ('{"": 0}'), ('[[[[]]]]'), (null)) as v(t)
+order by t nulls first;
+
+-- name: r37_is_json_on_jsonb_and_json_values
+select '{"a": 1, "a": 2}'::jsonb is json with unique keys as jsonb_unique,
+  '{"a": 1, "a": 2}'::json is json with unique keys as json_unique,
+  '{"a": 1, "a": 2}'::json is json object as json_object,
+  '[1, {"b": 2, "b": 3}]'::json is json array with unique keys as nested_json_unique,
+  'null'::jsonb is json scalar as null_scalar,
+  jsonb_build_object('a', 1) is json object as built_object,
+  json_build_array(1, 2) is json array as built_array,
+  (null::jsonb) is json as null_jsonb;
+
+-- name: r37_is_json_filters_event_parameters
+select event_name, count(*) as events,
+  count(*) filter (where request_parameters is json object) as object_params,
+  count(*) filter (where request_parameters::text is json with unique keys) as unique_params
+from aws_cloudtrail_trail_event
+group by event_name
+order by event_name;
+
+-- name: r37_is_json_in_case_and_where
+select name, case when description is json then 'json description' when description is null then 'none' else 'text' end as kind
+from aws_iam_policy
+where not is_aws_managed
+order by arn;
+
+-- name: r37_json_array_absent_on_null
+select name, json_array(name, path, permissions_boundary_arn) as parts,
+  json_array(name, permissions_boundary_arn null on null) as with_nulls,
+  json_array(name, permissions_boundary_arn absent on null) as without_nulls
+from aws_iam_role
+order by arn;
+
+-- name: r37_json_array_text_and_types
+select json_array(1, 'two', null, true, 2.50)::text as absent_text,
+  json_array(1, 'two', null, true, 2.50 null on null)::text as null_text,
+  json_array()::text as empty_text,
+  json_array(null)::text as only_null,
+  json_array(null null on null)::text as only_null_kept,
+  json_array('null'::jsonb, '{"b": 1, "a": 2}'::jsonb)::text as jsonb_values,
+  json_array(json_array(1, null), json_array())::text as nested;
+
+-- name: r37_json_array_of_columns_as_value
+select u.name, json_array(u.name, u.password_last_used, u.mfa_enabled) as summary,
+  jsonb_typeof(json_array(u.name)::jsonb) as kind, json_array_length(json_array(u.name, u.permissions_boundary_arn)) as n
+from aws_iam_user u
+order by u.arn;
+
+-- name: r37_json_array_elements_of_json_array
+select r.name, e
+from aws_iam_role r, json_array_elements_text(json_array(r.name, r.role_last_used_region, r.path)) as e
+order by r.arn, e;
+
+-- name: r37_parse_ident_of_qualified_names
+select t, parse_ident(t) as parts, array_length(parse_ident(t), 1) as n, (parse_ident(t))[1] as first_part
+from (values ('aws_iam_role'), ('public.Users'), ('"Public"."My Table"'), ('  a . b . c  '), ('"a""b".c'),
+  ('_x1$.y'), ('Ünïcode.Tab'), ('"dotted.name".x')) as v(t)
+order by t;
+
+-- name: r37_parse_ident_not_strict
+select t, parse_ident(t, false) as parts
+from (values ('schema.fn(arg)'), ('a.b c'), ('x.y;'), ('plain'), ('"q" rest')) as v(t)
+order by t;
+
+-- name: r37_parse_ident_of_policy_names
+select name, parse_ident(replace(name, '-', '_')) as ident
+from aws_iam_policy
+where not is_aws_managed and name ~ '^[A-Za-z_][A-Za-z0-9_-]*$'
+order by arn;
