@@ -18943,3 +18943,352 @@ select name, parse_ident(replace(name, '-', '_')) as ident
 from aws_iam_policy
 where not is_aws_managed and name ~ '^[A-Za-z_][A-Za-z0-9_-]*$'
 order by arn;
+
+-- name: r37_users_without_mfa_console_recent_login
+select u.name, u.password_last_used, now() - u.password_last_used < interval '30 days' as recent
+from aws_iam_user u
+where not u.mfa_enabled and u.password_last_used is not null
+order by u.arn;
+
+-- name: r37_users_group_membership_counts_window
+select u.name, jsonb_array_length(u.groups) as groups,
+  dense_rank() over (order by jsonb_array_length(u.groups) desc) as rank_by_groups,
+  ntile(4) over (order by u.create_date, u.arn) as quartile
+from aws_iam_user u
+order by u.create_date, u.arn;
+
+-- name: r37_users_lag_lead_creation_gap
+select name, create_date,
+  create_date - lag(create_date) over (partition by account_id order by create_date, arn) as gap_since_previous,
+  lead(name) over (partition by account_id order by create_date, arn) as next_user
+from aws_iam_user
+order by account_id, create_date, arn;
+
+-- name: r37_events_running_total_per_day
+select day, events, sum(events) over (order by day) as running_total,
+  round(avg(events) over (order by day rows between 2 preceding and current row), 2) as moving_avg
+from (select date_trunc('day', event_time) as day, count(*) as events from aws_cloudtrail_trail_event group by 1) d
+order by day;
+
+-- name: r37_events_first_value_last_value
+select distinct event_source,
+  first_value(event_name) over w as first_event,
+  last_value(event_name) over (w rows between unbounded preceding and unbounded following) as last_event
+from aws_cloudtrail_trail_event
+window w as (partition by event_source order by event_time, event_id)
+order by event_source;
+
+-- name: r37_events_errors_by_code_percent
+select coalesce(error_code, 'none') as code, count(*) as events,
+  round(100.0 * count(*) / sum(count(*)) over (), 2) as pct
+from aws_cloudtrail_trail_event
+group by 1
+order by events desc, code;
+
+-- name: r37_events_access_denied_per_principal
+select coalesce(user_identity ->> 'arn', username, 'unknown') as principal, count(*) as denied,
+  string_agg(distinct event_name, ', ' order by event_name) as actions
+from aws_cloudtrail_trail_event
+where error_code in ('AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation')
+group by 1
+order by denied desc, principal;
+
+-- name: r37_events_user_identity_type_breakdown
+select user_identity ->> 'type' as identity_type, count(*) as events,
+  count(distinct user_identity ->> 'arn') as principals
+from aws_cloudtrail_trail_event
+group by 1
+order by 1 nulls last;
+
+-- name: r37_events_session_mfa_and_source
+select session_mfa_authenticated, user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa_attr, count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 1 nulls last, 2 nulls last;
+
+-- name: r37_events_console_logins_by_result
+select response_elements ->> 'ConsoleLogin' as result, additional_event_data ->> 'MFAUsed' as mfa_used, count(*)
+from aws_cloudtrail_trail_event
+where event_name = 'ConsoleLogin'
+group by 1, 2
+order by 1 nulls last, 2 nulls last;
+
+-- name: r37_events_iam_changes_hourly
+select date_trunc('hour', event_time) as hour, count(*) filter (where event_source = 'iam.amazonaws.com' and not read_only) as iam_writes,
+  count(*) as events
+from aws_cloudtrail_trail_event
+group by 1
+having count(*) filter (where event_source = 'iam.amazonaws.com' and not read_only) > 0
+order by 1;
+
+-- name: r37_events_request_parameter_keys
+select event_name, k, count(*)
+from aws_cloudtrail_trail_event, jsonb_object_keys(request_parameters) as k
+where jsonb_typeof(request_parameters) = 'object' and event_source = 'iam.amazonaws.com'
+group by 1, 2
+order by 1, 2;
+
+-- name: r37_events_created_users_joined_to_iam
+select e.request_parameters ->> 'userName' as created, e.event_time, u.arn is not null as still_exists
+from aws_cloudtrail_trail_event e
+  left join aws_iam_user u on u.name = e.request_parameters ->> 'userName' and u.account_id = e.recipient_account_id
+where e.event_name = 'CreateUser'
+order by e.event_time, e.event_id;
+
+-- name: r37_events_policy_attachments
+select event_name, request_parameters ->> 'policyArn' as policy, coalesce(request_parameters ->> 'roleName', request_parameters ->> 'userName', request_parameters ->> 'groupName') as target
+from aws_cloudtrail_trail_event
+where event_name like 'Attach%Policy' or event_name like 'Detach%Policy'
+order by event_time, event_id;
+
+-- name: r37_events_source_ip_classes
+select case when source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$' then 'ipv4'
+            when source_ip_address ~ ':' then 'ipv6'
+            when source_ip_address ~* 'amazonaws\.com$' then 'aws service'
+            else 'other' end as kind, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: r37_events_user_agent_families
+select substring(user_agent from '^([A-Za-z0-9_-]+)') as family, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1
+order by events desc, family nulls last;
+
+-- name: r37_events_regexp_replace_arn_account_mask
+select distinct regexp_replace(user_identity ->> 'arn', '::\d{12}:', '::<account>:') as masked
+from aws_cloudtrail_trail_event
+where user_identity ->> 'arn' is not null
+order by 1;
+
+-- name: r37_events_split_part_event_source
+select split_part(event_source, '.', 1) as service, count(distinct event_name) as actions,
+  min(event_time)::date as first_day, max(event_time)::date as last_day
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: r37_events_extract_dow_isodow
+select extract(isodow from event_time) as isodow, extract(dow from event_time) as dow, count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 1;
+
+-- name: r37_events_epoch_buckets_of_five_minutes
+select to_timestamp(floor(extract(epoch from event_time) / 300) * 300) as bucket, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 1
+limit 30;
+
+-- name: r37_events_date_bin_fifteen_minutes
+select date_bin('15 minutes', event_time, timestamptz '2000-01-01 00:00:00+00') as bucket, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 1
+limit 30;
+
+-- name: r37_roles_cross_account_trust
+select r.name, principal, split_part(principal, ':', 5) as trusted_account,
+  split_part(principal, ':', 5) <> r.account_id as cross_account
+from aws_iam_role r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as principal
+where s ->> 'Effect' = 'Allow' and principal like 'arn:aws:iam::%'
+order by r.arn, principal;
+
+-- name: r37_roles_trust_without_external_id
+select r.name,
+  bool_or(s -> 'Condition' -> 'stringequals' ? 'sts:externalid') as has_external_id
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s
+where s -> 'Principal' ? 'AWS'
+group by r.arn, r.name
+order by r.arn;
+
+-- name: r37_roles_condition_operators_each
+select r.name, c.key as operator, jsonb_object_keys(c.value) as condition_key
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_each(s -> 'Condition') as c
+order by r.arn, 2, 3;
+
+-- name: r37_roles_max_session_hours
+select name, max_session_duration / 3600 as hours, max_session_duration % 3600 as rest_seconds,
+  make_interval(secs => max_session_duration) as duration
+from aws_iam_role
+order by arn;
+
+-- name: r37_roles_instance_profiles_unnest
+select r.name, ip
+from aws_iam_role r, jsonb_array_elements_text(r.instance_profile_arns) as ip
+order by r.arn, ip;
+
+-- name: r37_roles_attached_policies_with_names
+select r.name, p.name as policy, p.is_aws_managed
+from aws_iam_role r
+  cross join lateral jsonb_array_elements_text(r.attached_policy_arns) as a(policy_arn)
+  join aws_iam_policy p on p.arn = a.policy_arn and p.account_id = r.account_id
+order by r.arn, p.name;
+
+-- name: r37_roles_inline_policy_statement_counts
+select r.name, ip ->> 'PolicyName' as policy, jsonb_array_length(ip -> 'PolicyDocument' -> 'Statement') as statements
+from aws_iam_role r, jsonb_array_elements(r.inline_policies_std) as ip
+order by r.arn, 2;
+
+-- name: r37_roles_tags_filter_and_exists
+select name, tags ->> 'Environment' as env, tags ? 'Owner' as has_owner, tags ?| array['team', 'Team'] as has_team
+from aws_iam_role
+where tags is not null and tags <> '{}'::jsonb
+order by arn;
+
+-- name: r37_roles_description_length_stats
+select account_id, min(length(description)) as shortest, max(length(description)) as longest,
+  round(avg(length(description)), 1) as mean, count(description) as described
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r37_groups_members_and_policies
+select g.name, jsonb_array_length(g.users) as members, jsonb_array_length(g.attached_policy_arns) as attached,
+  jsonb_array_length(g.inline_policies) as inline
+from aws_iam_group g
+order by g.arn;
+
+-- name: r37_groups_member_names_lateral
+select g.name as group_name, m ->> 'UserName' as member
+from aws_iam_group g
+  left join lateral jsonb_array_elements(g.users) as m on true
+order by g.arn, 2 nulls first;
+
+-- name: r37_groups_without_members_not_exists
+select g.name, g.account_id
+from aws_iam_group g
+where not exists (select 1 from aws_iam_user u, jsonb_array_elements(u.groups) as ug where ug ->> 'GroupName' = g.name and u.account_id = g.account_id)
+order by g.arn;
+
+-- name: r37_policies_versions_count
+select name, jsonb_array_length(policy_versions) as versions, default_version_id,
+  substring(default_version_id from 2)::int as default_number
+from aws_iam_policy
+where not is_aws_managed
+order by arn;
+
+-- name: r37_policies_update_vs_create
+select name, update_date - create_date as lived, justify_hours(update_date - create_date) as lived_justified,
+  update_date > create_date as changed
+from aws_iam_policy
+where not is_aws_managed
+order by arn;
+
+-- name: r37_policies_attachment_histogram
+select width_bucket(attachment_count, 0, 10, 5) as bucket, count(*), min(attachment_count), max(attachment_count)
+from aws_iam_policy
+group by 1
+order by 1;
+
+-- name: r37_policies_admin_like_exists
+select p.name, p.account_id
+from aws_iam_policy p
+where exists (
+  select 1 from jsonb_array_elements(p.policy_std -> 'Statement') as s
+  where s ->> 'Effect' = 'Allow' and s -> 'Action' ? '*' and s -> 'Resource' ? '*')
+order by p.arn, p.account_id;
+
+-- name: r37_policies_iam_passrole_star
+select p.name, s -> 'Resource' as resources
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where s ->> 'Effect' = 'Allow' and (s -> 'Action' ?| array['iam:passrole', 'iam:*', '*'])
+  and not p.is_aws_managed
+order by p.arn, 2::text;
+
+-- name: r37_policies_condition_keys_distinct
+select distinct lower(k) as condition_key
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_each(s -> 'Condition') as c, jsonb_object_keys(c.value) as k
+order by 1;
+
+-- name: r37_policies_statement_sid_patterns
+select p.name, s ->> 'Sid' as sid, s ->> 'Sid' ~ '^[A-Z][A-Za-z0-9]*$' as pascal_case,
+  regexp_replace(s ->> 'Sid', '([a-z])([A-Z])', '\1_\2', 'g') as snake
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where s ? 'Sid' and not p.is_aws_managed
+order by p.arn, 2;
+
+-- name: r37_policies_json_size_ranking
+select name, length(policy::text) as size, rank() over (order by length(policy::text) desc, arn) as size_rank
+from aws_iam_policy
+where not is_aws_managed
+order by size_rank;
+
+-- name: r37_access_keys_active_inactive_pivot
+select account_id, count(*) filter (where status = 'Active') as active, count(*) filter (where status = 'Inactive') as inactive,
+  max(create_date) filter (where status = 'Active') as newest_active
+from aws_iam_access_key
+group by account_id
+order by account_id;
+
+-- name: r37_access_keys_last_used_services
+select access_key_last_used_service as service, count(*), max(access_key_last_used_date) as last_used
+from aws_iam_access_key
+group by 1
+order by 1 nulls last;
+
+-- name: r37_access_keys_two_active_per_user
+select account_id, user_name, count(*) as active_keys, array_agg(access_key_id order by create_date, access_key_id) as keys
+from aws_iam_access_key
+where status = 'Active'
+group by account_id, user_name
+having count(*) > 1
+order by account_id, user_name;
+
+-- name: r37_credential_report_password_age_and_status
+select user_name, password_enabled, password_last_changed,
+  date_part('day', now() - password_last_changed) as days_since_change,
+  case when password_next_rotation is null then 'no rotation' when password_next_rotation < now() then 'overdue' else 'ok' end as rotation
+from aws_iam_credential_report
+order by account_id, user_name;
+
+-- name: r37_credential_report_unused_credentials
+select user_name,
+  greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_activity,
+  least(user_creation_time, password_last_changed) as earliest
+from aws_iam_credential_report
+order by account_id, user_name;
+
+-- name: r37_password_policy_score
+select account_id,
+  (require_lowercase_characters::int + require_uppercase_characters::int + require_numbers::int + require_symbols::int) as classes,
+  minimum_password_length >= 14 as long_enough, coalesce(password_reuse_prevention, 0) >= 24 as reuse_ok
+from aws_iam_account_password_policy
+order by account_id;
+
+-- name: r37_account_summary_usage_ratios
+select account_id, users, users_quota, round(100.0 * users / nullif(users_quota, 0), 3) as users_pct,
+  round(100.0 * roles / nullif(roles_quota, 0), 3) as roles_pct
+from aws_iam_account_summary
+order by account_id;
+
+-- name: r37_kms_keys_by_spec_and_usage_rollup
+select customer_master_key_spec, key_usage, count(*)
+from aws_kms_key
+group by rollup (customer_master_key_spec, key_usage)
+order by 1 nulls last, 2 nulls last;
+
+-- name: r37_kms_key_policy_cross_account
+select k.id, p as principal, split_part(p, ':', 5) <> k.account_id as external
+from aws_kms_key k, jsonb_array_elements(k.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as p
+where p like 'arn:%'
+order by k.arn, p;
+
+-- name: r37_secrets_kms_join
+select s.name, s.kms_key_id, k.key_manager, k.key_state
+from aws_secretsmanager_secret s
+  left join aws_kms_key k on k.arn = s.kms_key_id or k.id = s.kms_key_id
+order by s.arn;
+
+-- name: r37_secrets_days_since_change
+select name, date_part('day', now() - last_changed_date) as days_since_change,
+  to_char(created_date, 'YYYY-MM-DD') as created
+from aws_secretsmanager_secret
+order by arn;
