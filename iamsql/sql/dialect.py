@@ -3736,7 +3736,8 @@ def _is_bigint(node: exp.Expr, scope: Scope) -> bool:
     if isinstance(node, (exp.Paren, exp.Neg)):
         return _is_bigint(node.this, scope)
     if isinstance(node, exp.Column):
-        return scope.column_type(node) == "BIGINT"
+        # a value of generate_series(0, 6) is an integer (DuckDB's series is a bigint)
+        return scope.column_type(node) == "BIGINT" and not scope.is_int4(node)
     if isinstance(node, exp.Cast):
         return node.to.this == exp.DataType.Type.BIGINT
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod)):

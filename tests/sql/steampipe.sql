@@ -19292,3 +19292,231 @@ select name, date_part('day', now() - last_changed_date) as days_since_change,
   to_char(created_date, 'YYYY-MM-DD') as created
 from aws_secretsmanager_secret
 order by arn;
+
+-- name: r37_regexp_matches_no_g_flag_select_list
+select name, regexp_matches(name, '^([a-z]+)[-_]?(.*)$', 'i') as parts
+from aws_iam_user
+order by arn;
+
+-- name: r37_regexp_count_like_substr_instr
+select name, regexp_count(name, '[aeiou]', 1, 'i') as vowels, regexp_like(name, '^admin', 'i') as admin_like,
+  regexp_substr(name, '[0-9]+') as first_number, regexp_instr(name, '[-_]') as separator_at
+from aws_iam_role
+order by arn;
+
+-- name: r37_regexp_split_to_table_of_paths
+select r.name, part
+from aws_iam_role r, regexp_split_to_table(trim(both '/' from r.path), '/') as part
+where r.path <> '/'
+order by r.arn, part;
+
+-- name: r37_string_to_table_of_arn
+select p.name, t.part, t.n
+from aws_iam_policy p, string_to_table(p.arn, ':') with ordinality as t(part, n)
+where not p.is_aws_managed
+order by p.arn, t.n;
+
+-- name: r37_unnest_with_ordinality_of_array_agg
+select account_id, u.name, u.n
+from (select account_id, array_agg(name order by create_date, name) as names from aws_iam_user group by account_id) a,
+  unnest(a.names) with ordinality as u(name, n)
+where u.n <= 3
+order by account_id, u.n;
+
+-- name: r37_array_dims_lower_upper_replace
+select account_id, array_dims(array_agg(name order by name)) as dims, array_lower(array_agg(name), 1) as lo,
+  array_upper(array_agg(name), 1) as hi, array_replace(array_agg(path order by name), '/', 'root') as paths
+from aws_iam_group
+group by account_id
+order by account_id;
+
+-- name: r37_window_range_interval_preceding
+select event_id, event_time, count(*) over (order by event_time range between interval '1 hour' preceding and current row) as last_hour
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 50;
+
+-- name: r37_window_exclude_current_row_and_nth_value
+select name, create_date,
+  count(*) over (partition by account_id order by create_date rows between unbounded preceding and unbounded following exclude current row) as others,
+  nth_value(name, 2) over (partition by account_id order by create_date, arn rows between unbounded preceding and unbounded following) as second_user
+from aws_iam_user
+order by account_id, create_date, arn;
+
+-- name: r37_window_filter_in_window_aggregate
+select name, count(*) filter (where mfa_enabled) over (partition by account_id) as mfa_users_in_account,
+  sum(case when password_last_used is null then 1 else 0 end) over (partition by account_id) as never_logged_in
+from aws_iam_user
+order by arn;
+
+-- name: r37_percent_rank_cume_dist_of_session
+select name, max_session_duration, percent_rank() over (order by max_session_duration) as pr,
+  cume_dist() over (order by max_session_duration) as cd
+from aws_iam_role
+order by max_session_duration, arn;
+
+-- name: r37_percentile_cont_of_interval
+select percentile_cont(0.5) within group (order by now() - create_date) as median_age,
+  percentile_disc(0.25) within group (order by create_date) as first_quartile_date
+from aws_iam_user;
+
+-- name: r37_percentile_cont_grouped_with_filter
+select account_id, percentile_cont(0.5) within group (order by jsonb_array_length(attached_policy_arns)) filter (where path = '/') as median_attached
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r37_grouping_sets_with_cube_combination
+select account_id, path, mfa_enabled, count(*)
+from aws_iam_user
+group by grouping sets ((account_id), cube (path, mfa_enabled))
+order by account_id nulls last, path nulls last, mfa_enabled nulls last, 4;
+
+-- name: r37_rollup_events_year_month_day
+select extract(year from event_time) as y, extract(month from event_time) as m, extract(day from event_time) as d, count(*)
+from aws_cloudtrail_trail_event
+group by rollup (1, 2, 3)
+order by 1 nulls last, 2 nulls last, 3 nulls last;
+
+-- name: r37_distinct_on_expression_key
+select distinct on (split_part(event_source, '.', 1)) split_part(event_source, '.', 1) as service, event_name, event_time
+from aws_cloudtrail_trail_event
+order by split_part(event_source, '.', 1), event_time desc, event_id;
+
+-- name: r37_string_agg_ordered_desc_nulls
+select account_id, string_agg(coalesce(permissions_boundary_arn, '-'), ' | ' order by permissions_boundary_arn desc nulls first, name) as boundaries
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r37_to_char_time_patterns
+select to_char(event_time, 'HH12:MI:SS AM') as twelve, to_char(event_time, 'HH24:MI:SS.MS') as millis,
+  to_char(event_time, 'YYYY-MM-DD HH24:MI:SS TZ') as with_zone, to_char(event_time, 'J') as julian,
+  to_char(event_time, 'WW') as week_of_year, to_char(event_time, 'day') as day_lower
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 20;
+
+-- name: r37_to_char_interval_patterns
+select name, to_char(now() - create_date, 'DD "days" HH24 "hours"') as elapsed
+from aws_iam_user
+order by arn;
+
+-- name: r37_to_char_numbers_patterns
+select name, to_char(max_session_duration, '999G999') as grouped, to_char(max_session_duration / 3600.0, 'FM990.00') as hours,
+  to_char(max_session_duration, '0000000') as zero_padded, to_char(-max_session_duration, 'S999999') as signed
+from aws_iam_role
+order by arn;
+
+-- name: r37_justify_interval_negative_and_mixed
+select justify_interval(interval '1 month -1 hour') as a, justify_interval(interval '-35 days 25 hours') as b,
+  justify_days(interval '65 days') as c, justify_hours(interval '50 hours 30 minutes') as d,
+  justify_interval(now() - timestamptz '2024-01-31 12:00:00+00') is not null as e;
+
+-- name: r37_age_across_month_ends
+select age(timestamptz '2024-03-31 00:00:00+00', timestamptz '2024-02-29 00:00:00+00') as a,
+  age(timestamp '2024-03-01', timestamp '2024-01-31') as b,
+  age(date '2025-02-28', date '2024-02-29') as c,
+  age(timestamptz '2023-01-01 00:00:00+00', timestamptz '2024-06-15 13:30:00+00') as d;
+
+-- name: r37_date_arithmetic_on_last_used
+select name, role_last_used_date::date - create_date::date as days_created_to_used,
+  (role_last_used_date + interval '90 days')::date as expires_on,
+  role_last_used_date::date + 30 as plus_thirty
+from aws_iam_role
+where role_last_used_date is not null
+order by arn;
+
+-- name: r37_generate_series_timestamptz_hours
+select h, (select count(*) from aws_cloudtrail_trail_event e where date_trunc('hour', e.event_time) = h) as events
+from generate_series((select date_trunc('hour', min(event_time)) from aws_cloudtrail_trail_event),
+                     (select date_trunc('hour', min(event_time)) from aws_cloudtrail_trail_event) + interval '12 hours', interval '1 hour') as h
+order by h;
+
+-- name: r37_generate_series_integers_as_days_ago
+select n as days_ago, (now() - make_interval(days => n))::date as day
+from generate_series(0, 6) as n
+order by n;
+
+-- name: r37_jsonb_path_query_actions
+select p.name, jsonb_path_query(p.policy_std, '$.Statement[*] ? (@.Effect == "Deny").Action[*]') #>> '{}' as denied_action
+from aws_iam_policy p
+where not p.is_aws_managed
+order by p.arn, 2;
+
+-- name: r37_jsonb_path_exists_and_match
+select name, jsonb_path_exists(policy_std, '$.Statement[*].Condition') as conditioned,
+  jsonb_path_query_first(policy_std, '$.Statement[0].Effect') as first_effect
+from aws_iam_policy
+where not is_aws_managed
+order by arn;
+
+-- name: r37_jsonb_each_nested_tags_kms
+select k.id, t.key, t.value, jsonb_typeof(t.value) as kind
+from aws_kms_key k, jsonb_each(k.tags) as t
+order by k.arn, t.key;
+
+-- name: r37_jsonb_agg_ordered_and_object_agg
+select account_id, jsonb_agg(name order by name) as names, jsonb_object_agg(name, max_session_duration) as durations
+from aws_iam_role
+where path <> '/'
+group by account_id
+order by account_id;
+
+-- name: r37_jsonb_set_and_concat_reports
+select name, jsonb_set(coalesce(tags, '{}'::jsonb), '{reviewed}', 'true'::jsonb) as tagged,
+  coalesce(tags, '{}'::jsonb) || jsonb_build_object('name', name) as merged
+from aws_iam_user
+order by arn
+limit 20;
+
+-- name: r37_jsonb_strip_nulls_of_built
+select name, jsonb_strip_nulls(jsonb_build_object('boundary', permissions_boundary_arn, 'last', password_last_used, 'name', name)) as doc
+from aws_iam_user
+order by arn;
+
+-- name: r37_org_accounts_email_domains
+select split_part(email, '@', 2) as domain, count(*), string_agg(name, ', ' order by name) as accounts
+from aws_organizations_account
+group by 1
+order by 1;
+
+-- name: r37_org_recursive_ou_tree
+with recursive tree as (
+  select id, name, parent_id, 1 as depth, name::text as full_path
+  from aws_organizations_organizational_unit
+  where parent_id like 'r-%'
+  union all
+  select c.id, c.name, c.parent_id, t.depth + 1, t.full_path || ' > ' || c.name
+  from aws_organizations_organizational_unit c join tree t on c.parent_id = t.id
+)
+select * from tree
+order by full_path, id;
+
+-- name: r37_org_accounts_joined_per_year_generate_series
+select y, count(a.id) as joined
+from generate_series(2015, 2026) as y
+  left join aws_organizations_account a on extract(year from a.joined_timestamp) = y
+group by y
+order by y;
+
+-- name: r37_org_policies_content_statement_effects
+select p.type, s ->> 'Effect' as effect, count(*)
+from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') as s
+group by rollup (p.type, s ->> 'Effect')
+order by 1 nulls last, 2 nulls last;
+
+-- name: r37_s3_lifecycle_rules_enabled
+select b.name, r ->> 'ID' as rule_id, r ->> 'Status' as status
+from aws_s3_bucket b, jsonb_array_elements(b.lifecycle_rules) as r
+order by b.name, 2;
+
+-- name: r37_s3_logging_target
+select name, logging ->> 'TargetBucket' as target, logging is null as no_logging, creation_date
+from aws_s3_bucket
+order by name;
+
+-- name: r37_s3_buckets_age_in_months
+select name, (extract(year from age(now(), creation_date)) * 12 + extract(month from age(now(), creation_date)))::int as months_old
+from aws_s3_bucket
+order by name;
