@@ -18625,10 +18625,10 @@ from aws_iam_user
 order by arn;
 
 -- name: r37_password_last_used_days_floor
-select name, floor(extract(epoch from now() - password_last_used) / 86400) as days_since_login
-from aws_iam_user
+select user_name, floor(extract(epoch from now() - password_last_used) / 86400) as days_since_login
+from aws_iam_credential_report
 where password_last_used is not null
-order by arn;
+order by account_id, user_name;
 
 -- name: r37_credential_report_key_rotation_days
 select user_name, access_key_1_active,
@@ -18945,10 +18945,10 @@ where not is_aws_managed and name ~ '^[A-Za-z_][A-Za-z0-9_-]*$'
 order by arn;
 
 -- name: r37_users_without_mfa_console_recent_login
-select u.name, u.password_last_used, now() - u.password_last_used < interval '30 days' as recent
-from aws_iam_user u
-where not u.mfa_enabled and u.password_last_used is not null
-order by u.arn;
+select c.user_name, c.password_last_used, now() - c.password_last_used < interval '30 days' as recent
+from aws_iam_credential_report c
+where not c.mfa_active and c.password_enabled and c.password_last_used is not null
+order by c.account_id, c.user_name;
 
 -- name: r37_users_group_membership_counts_window
 select u.name, jsonb_array_length(u.groups) as groups,
@@ -19233,12 +19233,11 @@ from aws_iam_access_key
 group by 1
 order by 1 nulls last;
 
--- name: r37_access_keys_two_active_per_user
+-- name: r37_access_keys_per_user_with_an_active_one
 select account_id, user_name, count(*) as active_keys, array_agg(access_key_id order by create_date, access_key_id) as keys
 from aws_iam_access_key
-where status = 'Active'
 group by account_id, user_name
-having count(*) > 1
+having count(*) > 1 or bool_or(status = 'Active')
 order by account_id, user_name;
 
 -- name: r37_credential_report_password_age_and_status
