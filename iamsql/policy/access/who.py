@@ -34,6 +34,9 @@ from iamsql.policy.evaluation import (
 
 # called with a SAML assertion or an OIDC token, not with AWS credentials: no IAM user or role is the caller
 FEDERATED_ACTIONS = ("sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
+# A KMS key's grants are not loaded: besides its key policy (and the IAM policies it enables), a grant lets the
+# principal it names use the key in the operations it lists (AWS KMS Developer Guide, "Grants in AWS KMS")
+GRANTS_NOT_READ = "AWS KMS grants are not read: a grant on the key may allow principals its policies do not."
 RESOURCE_POLICY = "the resource policy"  # how ``granted_by`` names the resource-based policy's statements
 SSO_PATH, SSO_PREFIX = "/aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_"
 # The Identity Center users and groups assigned a permission set in an account, and the members of those groups:
@@ -192,7 +195,8 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
         else:  # a key no one names: its policy defers to IAM
             resource_policy = probe_key_policy(action, target, account.partition, account.account_id)
         own = rails.get(account.account_id)
-        resource_account = None if resource else account.account_id
+        # the resource's account: its ARN's, or its loaded row's (an S3 bucket's ARN names none)
+        resource_account = (owner_policy.account_id if owner_policy else None) if resource else account.account_id
         owner = rails.get(resource_account or _arn_account(target) or account.account_id)
         # the caller's organization keys: its own account's, else as the resource's organization lists its account
         caller = own.context() if own else owner.caller_context(principal.account_id) if owner else {}
@@ -223,6 +227,8 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
         reason = result.reason  # identity_policies[1] -> inline policy p of user u, as the loaded data names it
         for position, label in [*_matched_labels(principal, result), *zip(result.missing, missing)]:
             reason = reason.replace(position, label)
+        if result.decision == "ImplicitlyDenied" and reads_key_policy(action.lower(), target):
+            reason = f"{reason} {GRANTS_NOT_READ}"
         answer = Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
                         granted, list(result.conditions), missing, reason, list(result.deny_conditions))
         return answer if not_loaded is None else _policy_unknown(answer, not_loaded)
@@ -327,7 +333,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
                                              name=PROBE)[0]
         if trust_call and account.role(resource) is None:
             continue
-        owner_account = _arn_account(resource)
+        # the resource's account: its ARN's, or its loaded row's (an S3 bucket's ARN names none)
+        owner_account = (owner_policy.account_id if owner_policy is not None else None) or _arn_account(resource)
         across = bool(resource and not trust_call and action.lower() not in OWN_POLICIES_ACROSS_ACCOUNTS
                       and owner_account not in (None, account.account_id))
         if across and (owner_policy is None or (owner_policy.known and owner_policy.policy is None)):
@@ -351,7 +358,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
             resource_policy = owner_policy.policy or policy_enabling_iam(account.partition, account.account_id)
         else:  # a key no one names, or one whose policy is not loaded: asked with a policy deferring to IAM
             resource_policy = probe_key_policy(action, target, account.partition, account.account_id)
-        if not_loaded is None and bool(resource) and not trust_call and reads_key_policy(action.lower(), target):
+        if (not_loaded is None and bool(resource) and not trust_call and reads_key_policy(action.lower(), target)
+                and (owner_policy is None or not owner_policy.known)):
             not_loaded = KEY_POLICY_NOT_GIVEN
         found: dict[str, Answer] = {}
         trusting = account.role(target) if resource_policy is not None and action.lower() == "sts:assumerole" else None
@@ -397,10 +405,14 @@ def _no_principals_loaded(con: duckdb.DuckDBPyConnection, accounts: list[Account
             "list-roles with their policies) of the account")
 
 
-def key_policy_not_loaded(action: str, resource: str | None) -> str | None:
-    """What ``who-can`` says once when ``resource`` is a KMS key, whose key policy is never loaded, else None."""
+def key_policy_note(con: duckdb.DuckDBPyConnection, action: str, resource: str | None) -> str | None:
+    """What ``who-can`` says once when ``resource`` is a KMS key (its key policy not loaded, or grants not read),
+    else None."""
     if not resource or not reads_key_policy(action.lower(), resource):
         return None
+    loaded = loaded_resource_policy(con, resource)
+    if loaded is not None and loaded.known:
+        return f"the key policy of {resource} is read; {GRANTS_NOT_READ}"
     return (f"the key policy of {resource} is not loaded, and AWS reads it for every request to the key: each answer is "
             f"Unknown. Listed: the principals whose own policies allow {action} on it, which a key policy enabling IAM "
             "policies (as AWS's default key policy does) lets in; a key policy may also name any other principal")
