@@ -1018,6 +1018,10 @@ class ResourcePolicy:
     known: bool
     label: str
     service: str = ""
+    # S3 Block Public Access: whether RestrictPublicBuckets blocks the policy's grants to other accounts (True), may
+    # (None: ``restricted_label`` names what is not known) or does not (False)
+    restricted_across: bool | None = False
+    restricted_label: str = ""
 
 
 def _policy_owner(parts: list[str]) -> tuple[str, str]:
@@ -1063,7 +1067,34 @@ def loaded_resource_policy(con: duckdb.DuckDBPyConnection, arn: str | None) -> R
     try:
         policy = parse_policy(row[0], name=label)
         as_resource_policy(policy)  # the engine's reading of it: a statement without a Principal is an error
-        return ResourcePolicy(owner_arn, account, policy, True, label, service)
+        restricted = _restricted_across(con, owner_arn, name, policy) if service == "s3" else (False, "")
+        return ResourcePolicy(owner_arn, account, policy, True, label, service, *restricted)
     except PolicyError:
         return ResourcePolicy(owner_arn, account, None, False,
                               f"{label} (loaded, but not readable by the policy engine)", service)
+
+
+def _restricted_across(con: duckdb.DuckDBPyConnection, bucket_arn: str, name: str, policy: Policy
+                       ) -> tuple[bool | None, str]:
+    """Whether S3 Block Public Access's RestrictPublicBuckets blocks the grants of a bucket's policy to other
+    accounts, and, when that is not known, what it depends on. With it, "public and cross-account access within any
+    public bucket policy, including non-public delegation to specific accounts, is blocked" (Amazon S3 API Reference,
+    PublicAccessBlockConfiguration); AWS service principals and the bucket owner's account keep theirs. Public is
+    get-bucket-policy-status's ``IsPublic``; without it, a policy whose every Allow names fixed principals (no ``*``,
+    no NotPrincipal) is not public (Amazon S3 User Guide, "The meaning of public"), any other may be. The setting is
+    the bucket's or its account's (s3control get-public-access-block, which is not loaded): only the bucket's
+    ``true`` is known to restrict."""
+    public, restrict = con.execute("select bucket_policy_is_public, restrict_public_buckets from aws_s3_bucket "
+                                   "where arn = $arn", {"arn": bucket_arn}).fetchone()
+    if public is None and all(s.effect != "Allow" or (s.principal is not None and not s.not_principal
+                                                      and not s.principal.wildcard) for s in policy.statements):
+        public = False
+    if public is False:
+        return False, ""
+    if public and restrict:
+        return True, ""
+    if public:
+        return None, (f"the account's S3 Block Public Access settings (not loaded), whose RestrictPublicBuckets "
+                      f"would block other accounts' access through the public policy of bucket {name}")
+    return None, (f"whether the policy of bucket {name} is public (get-bucket-policy-status not loaded), which S3 "
+                  "Block Public Access's RestrictPublicBuckets reads")

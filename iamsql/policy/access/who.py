@@ -37,7 +37,9 @@ FEDERATED_ACTIONS = ("sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
 # A KMS key's grants are not loaded: besides its key policy (and the IAM policies it enables), a grant lets the
 # principal it names use the key in the operations it lists (AWS KMS Developer Guide, "Grants in AWS KMS")
 GRANTS_NOT_READ = "AWS KMS grants are not read: a grant on the key may allow principals its policies do not."
-RESOURCE_POLICY = "the resource policy"  # how ``granted_by`` names the resource-based policy's statements
+RESOURCE_POLICY = "the resource policy"
+RESTRICTED = ("S3 Block Public Access (RestrictPublicBuckets) blocks other accounts' access through the bucket's public "
+              "policy")  # how ``granted_by`` names the resource-based policy's statements
 SSO_PATH, SSO_PREFIX = "/aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_"
 # The Identity Center users and groups assigned a permission set in an account, and the members of those groups:
 # (principal type, id, name, group name for a member). The permission set is the one of that name whose instance is
@@ -229,8 +231,14 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
             reason = reason.replace(position, label)
         if result.decision == "ImplicitlyDenied" and reads_key_policy(action.lower(), target):
             reason = f"{reason} {GRANTS_NOT_READ}"
+        restricted = _restricted(owner_policy, principal.account_id)
+        if restricted and result.decision in POSSIBLE:
+            return Answer(principal.arn, principal.kind, account.account_id, "ImplicitlyDenied", _path(groups), [],
+                          [], missing, f"{RESTRICTED} ({owner_policy.label}); without it: {result.decision}.")
         answer = Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
                         granted, list(result.conditions), missing, reason, list(result.deny_conditions))
+        if restricted is None:
+            answer = _policy_unknown(answer, owner_policy.restricted_label, stand_in=False)
         return answer if not_loaded is None else _policy_unknown(answer, not_loaded)
     named = _same_name(accounts, principal_arn)
     if named and not principal_arn.startswith("arn:"):  # a bare name, as the console and Cloudsplaining show it
@@ -343,6 +351,9 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
             # are read, above), but for the calls the caller's own policies decide (sts:AssumeRoot on a member
             # account's root user)
             continue
+        restricted = _restricted(owner_policy, account.account_id) if across else False
+        if restricted:
+            continue  # S3 Block Public Access blocks the other accounts' access through the bucket's public policy
         if (resource and action.lower() in ORGANIZATION_DECIDED and rails.get(account.account_id) is None
                 and (owner := rails.get(_arn_account(resource) or "")) is not None and owner.lists_not(account.account_id)):
             # AssumeRoot on a member's root user is called from its organization's management account or IAM's delegated
@@ -379,6 +390,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
                                               list(result.deny_conditions))
         chained = _through_roles(asker, found)
         reached = [chained.pop(arn, answer) for arn, answer in found.items()] + list(chained.values())
+        if restricted is None:
+            reached = [_policy_unknown(a, owner_policy.restricted_label, stand_in=False) for a in reached]
         answers += [_policy_unknown(a, not_loaded) for a in reached] if not_loaded is not None else reached
         if role is not None and resource_policy is not None:
             loaded = {p.arn for a in accounts if a.account_id != account.account_id for p in a.principals}
@@ -426,16 +439,26 @@ def _not_loaded_across(loaded: ResourcePolicy | None, caller_account: str) -> st
     return loaded.label
 
 
-def _policy_unknown(answer: Answer, not_loaded: str) -> Answer:
+def _policy_unknown(answer: Answer, not_loaded: str, *, stand_in: bool = True) -> Answer:
     """``answer``, found with a resource policy deferring to IAM in place of the resource's own, which is not known
-    (``not_loaded``: how the answer names it), as Unknown; an answer that denies stays as it is."""
+    (``not_loaded``: how the answer names it), as Unknown; an answer that denies stays as it is. ``stand_in`` false:
+    found with the resource's own policy, which a setting that is not known (``not_loaded``) may override
+    (``ResourcePolicy.restricted_label``)."""
     if answer.decision not in (*POSSIBLE, "Unknown"):
         return answer
-    own = [label for label in answer.granted_by if not label.startswith(RESOURCE_POLICY)]
+    own = [label for label in answer.granted_by if not (stand_in and label.startswith(RESOURCE_POLICY))]
     what = "the KMS key policy, which is not loaded" if not_loaded == KEY_POLICY_NOT_GIVEN else not_loaded
+    assumed = "with one enabling IAM policies" if stand_in else "where it does not apply"
     return replace(answer, decision="Unknown", granted_by=own, missing=[not_loaded, *answer.missing],
-                   reason=f"The decision depends on {what}; with one enabling IAM policies: {answer.decision}. "
-                          f"{answer.reason}")
+                   reason=f"The decision depends on {what}; {assumed}: {answer.decision}. {answer.reason}")
+
+
+def _restricted(loaded: ResourcePolicy | None, caller_account: str) -> bool | None:
+    """Whether S3 Block Public Access blocks the resource policy's grants to a caller of ``caller_account``
+    (``ResourcePolicy.restricted_across``; None: not known); False within the resource's account."""
+    if loaded is None or loaded.account_id in (None, caller_account):
+        return False
+    return loaded.restricted_across
 
 
 def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> dict[str, Answer]:
