@@ -37,9 +37,9 @@ FEDERATED_ACTIONS = ("sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
 # A KMS key's grants are not loaded: besides its key policy (and the IAM policies it enables), a grant lets the
 # principal it names use the key in the operations it lists (AWS KMS Developer Guide, "Grants in AWS KMS")
 GRANTS_NOT_READ = "AWS KMS grants are not read: a grant on the key may allow principals its policies do not."
-RESOURCE_POLICY = "the resource policy"
+RESOURCE_POLICY = "the resource policy"  # how ``granted_by`` names the resource-based policy's statements
 RESTRICTED = ("S3 Block Public Access (RestrictPublicBuckets) blocks other accounts' access through the bucket's public "
-              "policy")  # how ``granted_by`` names the resource-based policy's statements
+              "policy")
 SSO_PATH, SSO_PREFIX = "/aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_"
 # The Identity Center users and groups assigned a permission set in an account, and the members of those groups:
 # (principal type, id, name, group name for a member). The permission set is the one of that name whose instance is
