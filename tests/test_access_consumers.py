@@ -152,6 +152,9 @@ def loaded(tmp_path_factory) -> str:
     for account in (OUTSIDE, MEMBER):
         (folder / account).mkdir()
         (folder / account / "gaad.json").write_text(json.dumps(gaad(account)))
+    # the bucket frank and bob read is one of their own account's (its policy not read): their own policies decide
+    (folder / OUTSIDE / "list-buckets.json").write_text(json.dumps(
+        {"Buckets": [{"Name": "bucket", "CreationDate": "2024-01-01T00:00:00Z"}], "Owner": {"ID": "0" * 64}}))
     # Identity Center (managed from the member account): permission set Admins is assigned in the member account only,
     # to a user and a group of its identity store
     for name, output in identity_center().items():

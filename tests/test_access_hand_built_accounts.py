@@ -453,7 +453,7 @@ def test_principal_access_table(loaded, principal, question, expected):
 def who_can(path: str, action: str, resource: str) -> dict[str, dict]:
     done = CliRunner().invoke(app, ["who-can", "--db", path, action, "--resource", resource, "-o", "json"])
     assert done.exit_code == 0, done.output
-    return {row["principal"]: row for row in json.loads(done.output)}
+    return {row["principal"]: row for row in json.loads(done.stdout)}  # a KMS key's note goes to stderr
 
 
 SSO_ADMIN = arn(33, "role", "aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef")
@@ -1069,3 +1069,119 @@ def test_who_can_read_a_secret_reads_its_resource_policy(loaded, name, principal
 ])
 def test_simulate_reads_a_secrets_resource_policy(loaded, principal, name, expected):
     test_simulate(loaded, principal, SECRET_READ, secret(name), [], expected)
+
+
+KEYS_73 = {"default-policy": "11111111-aaaa-4aaa-8aaa-111111111111", "names-role": "22222222-bbbb-4bbb-8bbb-222222222222",
+           "shares-partner": "33333333-cccc-4ccc-8ccc-333333333333", "policy-not-read": "44444444-dddd-4ddd-8ddd-444444444444"}
+
+
+def key_73(name: str) -> str:
+    return f"arn:aws:kms:us-east-1:{account(73)}:key/{KEYS_73[name]}"
+
+
+def function_73(name: str) -> str:
+    return f"arn:aws:lambda:us-east-1:{account(73)}:function:{name}"
+
+
+KEY_USER, IDLE, NAMED_ROLE = arn(73, "user", "key-user"), arn(73, "user", "idle"), arn(73, "role", "named-role")
+PARTNER, PARTNER_IDLE = arn(73, "user", "partner-user", 2), arn(73, "user", "partner-idle", 2)
+
+
+@pytest.mark.parametrize("action, resource, principal, expected", [
+    # KMS Developer Guide, "Default key policy": the statement naming the account root "allows ... IAM policies" of
+    # the account to allow the key; the other account is not named, so its principals are not let in
+    ("kms:Decrypt", key_73("default-policy"), KEY_USER, "Allowed"),
+    ("kms:Decrypt", key_73("default-policy"), IDLE, None),
+    ("kms:Decrypt", key_73("default-policy"), PARTNER, None),
+    # "Key policies in AWS KMS": without the root statement IAM policies give nothing; the role the key policy names
+    # needs no IAM policy of its own
+    ("kms:Decrypt", key_73("names-role"), NAMED_ROLE, "Allowed"),
+    ("kms:Decrypt", key_73("names-role"), KEY_USER, None),
+    # "Allowing users in other accounts to use a KMS key": the key policy names the other account and that account's
+    # IAM policy must allow too
+    ("kms:Decrypt", key_73("shares-partner"), PARTNER, "Allowed"),
+    ("kms:Decrypt", key_73("shares-partner"), PARTNER_IDLE, None),
+    ("kms:Decrypt", key_73("shares-partner"), KEY_USER, "Allowed"),
+    # listed, its key policy not read: every key has one, which decides within the account and across
+    ("kms:Decrypt", key_73("policy-not-read"), KEY_USER, "Unknown"),
+    ("kms:Decrypt", key_73("policy-not-read"), PARTNER, "Unknown"),
+    # Lambda Developer Guide, "Granting function access to other accounts": the function's policy names the account
+    ("lambda:InvokeFunction", function_73("partner-fn"), PARTNER, "Allowed"),
+    ("lambda:InvokeFunction", function_73("partner-fn"), PARTNER_IDLE, None),
+    ("lambda:InvokeFunction", function_73("partner-fn"), KEY_USER, "Allowed"),
+    # a policy naming only the S3 service (with aws:SourceArn/SourceAccount) lets in no principal of the other account
+    ("lambda:InvokeFunction", function_73("service-hook"), PARTNER, None),
+    ("lambda:InvokeFunction", function_73("service-hook"), KEY_USER, "Allowed"),
+    # GetPolicy answered ResourceNotFoundException: no policy, so no other account's principal
+    ("lambda:InvokeFunction", function_73("no-policy-fn"), PARTNER, None),
+    ("lambda:InvokeFunction", function_73("no-policy-fn"), KEY_USER, "Allowed"),
+    # listed, its policy not read: the other account's principal depends on it, the own account's does not
+    ("lambda:InvokeFunction", function_73("not-read-fn"), PARTNER, "Unknown"),
+    ("lambda:InvokeFunction", function_73("not-read-fn"), KEY_USER, "Allowed"),
+    # S3 User Guide, "Bucket owner granting cross-account bucket permissions": the bucket policy names the account
+    # and its user's IAM policy allows; an object belongs to its bucket's policy
+    ("s3:GetObject", "arn:aws:s3:::shared-bucket/report.csv", PARTNER, "Allowed"),
+    ("s3:GetObject", "arn:aws:s3:::shared-bucket/report.csv", PARTNER_IDLE, None),
+    # within the account the bucket policy alone may grant ("How Amazon S3 authorizes a request"): idle has no policy
+    ("s3:GetObject", "arn:aws:s3:::named-bucket/report.csv", IDLE, "Allowed"),
+    ("s3:GetObject", "arn:aws:s3:::named-bucket/report.csv", PARTNER, "Allowed"),
+    # the bucket policy's Deny wins over the user's own Allow
+    ("s3:GetObject", "arn:aws:s3:::deny-bucket/report.csv", KEY_USER, None),
+    ("s3:GetObject", "arn:aws:s3:::no-policy-bucket/report.csv", PARTNER, None),  # NoSuchBucketPolicy
+    ("s3:GetObject", "arn:aws:s3:::no-policy-bucket/report.csv", KEY_USER, "Allowed"),
+    ("s3:GetObject", "arn:aws:s3:::not-read-bucket/report.csv", PARTNER, "Unknown"),
+    ("s3:GetObject", "arn:aws:s3:::not-read-bucket/report.csv", KEY_USER, "Allowed"),
+    # "The meaning of public": Principal * is public. RestrictPublicBuckets on the bucket blocks other accounts' access
+    # through it (Amazon S3 API Reference, PublicAccessBlockConfiguration); without it on the bucket, the account's
+    # setting (not loaded) may; get-bucket-policy-status not loaded: whether it is public is not known to iamsql
+    ("s3:GetObject", "arn:aws:s3:::public-restricted/report.csv", PARTNER, None),
+    ("s3:GetObject", "arn:aws:s3:::public-restricted/report.csv", KEY_USER, "Allowed"),
+    ("s3:GetObject", "arn:aws:s3:::public-open/report.csv", PARTNER, "Unknown"),
+    ("s3:GetObject", "arn:aws:s3:::public-open/report.csv", IDLE, "Allowed"),
+    ("s3:GetObject", "arn:aws:s3:::star-no-status/report.csv", PARTNER, "Unknown"),
+    ("s3:GetObject", "arn:aws:s3:::star-no-status/report.csv", PARTNER_IDLE, None),
+    # a bucket not loaded: neither its account nor its policy is known
+    ("s3:GetObject", "arn:aws:s3:::not-loaded-bucket/report.csv", KEY_USER, "Unknown"),
+    ("s3:GetObject", "arn:aws:s3:::not-loaded-bucket/report.csv", PARTNER, "Unknown"),
+])
+def test_who_can_reads_key_function_and_bucket_policies(loaded, action, resource, principal, expected):
+    row = who_can(loaded[0], action, resource).get(principal)
+    assert (row["decision"] if row else None) == expected, row
+
+
+@pytest.mark.parametrize("principal, action, resource, expected", [
+    (NAMED_ROLE, "kms:Decrypt", key_73("names-role"), "Allowed"),
+    (KEY_USER, "kms:Decrypt", key_73("names-role"), "ImplicitlyDenied"),
+    (PARTNER, "kms:Decrypt", key_73("default-policy"), "ImplicitlyDenied"),
+    (PARTNER, "kms:Decrypt", key_73("shares-partner"), "Allowed"),
+    (PARTNER, "kms:Decrypt", key_73("policy-not-read"), "Unknown"),
+    (PARTNER, "lambda:InvokeFunction", function_73("partner-fn"), "Allowed"),
+    (PARTNER, "lambda:InvokeFunction", function_73("no-policy-fn"), "ImplicitlyDenied"),
+    (PARTNER, "s3:GetObject", "arn:aws:s3:::shared-bucket/a", "Allowed"),
+    (PARTNER, "s3:GetObject", "arn:aws:s3:::no-policy-bucket/a", "ImplicitlyDenied"),
+    (PARTNER, "s3:GetObject", "arn:aws:s3:::not-read-bucket/a", "Unknown"),
+    (KEY_USER, "s3:GetObject", "arn:aws:s3:::deny-bucket/a", "ExplicitlyDenied"),
+    (PARTNER, "s3:GetObject", "arn:aws:s3:::public-restricted/a", "ImplicitlyDenied"),
+    (PARTNER, "s3:GetObject", "arn:aws:s3:::public-open/a", "Unknown"),
+])
+def test_simulate_reads_key_function_and_bucket_policies(loaded, principal, action, resource, expected):
+    test_simulate(loaded, principal, action, resource, [], expected)
+
+
+def test_a_kms_denial_says_grants_are_not_read(loaded):
+    """A key's grants may allow what its policies do not: an implicit denial on a key says they were not read."""
+    args = ["simulate", "--db", loaded[0], "--principal", KEY_USER, "--action", "kms:Decrypt", "--resource",
+            key_73("names-role"), "-o", "json"]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+    assert "grants are not read" in json.loads(done.output)["reason"], done.output
+
+
+def test_who_can_on_a_key_whose_policy_is_read_notes_grants_only(loaded):
+    done = CliRunner().invoke(app, ["who-can", "--db", loaded[0], "kms:Decrypt", "--resource",
+                                    key_73("default-policy"), "-o", "json"])
+    assert done.exit_code == 0, done.output
+    assert "grants are not read" in done.stderr and "is not loaded" not in done.stderr, done.stderr
+    done = CliRunner().invoke(app, ["who-can", "--db", loaded[0], "kms:Decrypt", "--resource",
+                                    key_73("policy-not-read"), "-o", "json"])
+    assert "is not loaded" in done.stderr, done.stderr

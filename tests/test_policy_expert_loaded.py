@@ -133,6 +133,10 @@ def loaded(tmp_path_factory) -> str:
     for account, details in ((OUTSIDE, outside_account()), (MEMBER, member_account())):
         (folder / account).mkdir()
         (folder / account / "gaad.json").write_text(json.dumps(details))
+    # the bucket the S3 questions name is one of the outside account's (its policy not read): its principals' own
+    # policies decide (a bucket not loaded has no known account, so its answers are Unknown)
+    (folder / OUTSIDE / "list-buckets.json").write_text(json.dumps(
+        {"Buckets": [{"Name": "reports", "CreationDate": "2024-01-01T00:00:00Z"}], "Owner": {"ID": "0" * 64}}))
     path = folder / "expert.duckdb"
     con = db.connect(str(path))
     load_paths(con, [folder])

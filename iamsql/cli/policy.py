@@ -214,7 +214,7 @@ def who_can(
     _check_action(action, "who-can")
     con = dbmod.connect(db, read_only=True)
     answers = who.who_can(con, action, resource)
-    note = who.key_policy_not_loaded(action, resource)
+    note = who.key_policy_note(con, action, resource)
     if note:
         typer.echo(f"note: {note}", err=True)
     typer.echo(render(list(ANSWER_COLUMNS), [_answer_row(a) for a in answers], fmt), nl=False)

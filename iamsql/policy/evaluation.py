@@ -9,7 +9,7 @@ Documents that are attached but unknown (``None``) make the decision ``Unknown``
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import NamedTuple
@@ -1053,12 +1053,76 @@ def _dedupe(items: list) -> list:
     return out
 
 
+# The KMS operations on an alias itself, whose requests name the alias (and need permission on its key too)
+ALIAS_ACTIONS = frozenset({"kms:createalias", "kms:updatealias", "kms:deletealias"})
+ALIAS_KEY_NOT_GIVEN = "the KMS key the alias {alias} points to (not given)"
+
+
+def _alias_key(action: str, resource: str | None) -> tuple[str, str] | None:
+    """For a KMS operation on a key asked of an alias ARN (``arn:P:kms:R:A:alias/name``): (a stand-in ARN of the key it
+    points to, ``arn:P:kms:R:A:key/*``, which only a statement covering every key of that account and Region names,
+    the alias's name), else None. "You cannot use a key id, alias name, or alias ARN to identify a KMS key in an IAM
+    policy statement"; an alias ARN as a statement's resource controls only the alias operations (AWS KMS Developer
+    Guide, "Specifying KMS keys in IAM policy statements"): the request is authorized on the key, whose id the alias
+    ARN does not give. An alias points to a key of its own account and Region ("Using aliases")."""
+    if action in ALIAS_ACTIONS or not action.startswith("kms:"):
+        return None
+    parts = (resource or "").split(":", 5)
+    if len(parts) != 6 or parts[2] != "kms" or not parts[5].startswith("alias/") or not reads_key_policy(action, resource):
+        return None
+    return f"arn:{parts[1]}:kms:{parts[3]}:{parts[4]}:key/*", parts[5]
+
+
+def _names_some_key(request: Request, action: str, stand_in: str) -> bool:
+    """Whether a statement of the request's documents that applies to ``action`` names, in ``Resource`` or
+    ``NotResource``, one or some keys of the stand-in's account and Region but not every one of them (not the
+    stand-in): whether it covers the alias's key then depends on which key that is. A value with a policy variable
+    counts as naming some."""
+    prefix = stand_in[: -len("*")]
+    session = request.session_policy if isinstance(request.session_policy, (list, tuple)) else [request.session_policy]
+    documents = [*request.identity_policies, *request.permission_boundaries, request.resource_policy, *session,
+                 *(d for level in [*request.scps, *request.rcps] for d in (level or []))]
+    for document in documents:
+        try:
+            policy = parse_policy(document)
+        except PolicyError:
+            continue  # the evaluation reports it
+        for statement in policy.statements if policy is not None else ():
+            if statement.resources is None or statement.actions.match(action) == statement.not_action:
+                continue
+            if statement.resources.match(stand_in, {}):
+                continue
+            raw = statement.source.get("NotResource" if statement.not_resource else "Resource")
+            for value in raw if isinstance(raw, list) else [raw]:
+                if isinstance(value, str) and "key/" in value and (
+                        "${" in value or statement.resources.match(prefix + value.rsplit("key/", 1)[1], {})):
+                    return True
+    return False
+
+
 def evaluate(request: Request) -> Evaluation:
-    """Decide ``request``: Allowed, ImplicitlyDenied, ExplicitlyDenied, AllowedIf or Unknown."""
+    """Decide ``request``: Allowed, ImplicitlyDenied, ExplicitlyDenied, AllowedIf or Unknown. A KMS operation on a
+    key asked of an alias ARN is decided on the key the alias points to (``_alias_key``): what the statements that
+    cover every key of its account and Region say, unless a statement names some keys only (then Unknown, the key not
+    given), or denies whatever the key."""
     action = request.action
     if not isinstance(action, str) or ":" not in action:
         raise PolicyError(f"action must look like service:Name, got {action!r}")
-    action = action.lower()
+    if (alias := _alias_key(action.lower(), request.resource)) is not None:
+        stand_in, name = alias
+        result = _evaluate(replace(request, resource=stand_in))
+        if result.decision == EXPLICITLY_DENIED or not _names_some_key(request, action.lower(), stand_in):
+            return result
+        missing = ALIAS_KEY_NOT_GIVEN.format(alias=name)
+        return Evaluation(UNKNOWN, missing=[missing, *result.missing], reason=(
+            f"The decision depends on {missing}: a statement names some KMS keys only, and a request naming an alias "
+            f"is authorized on its key. On a key no such statement names: {result.decision}."))
+    return _evaluate(request)
+
+
+def _evaluate(request: Request) -> Evaluation:
+    """``evaluate`` of a request on the resource it names."""
+    action = request.action.lower()
     if request.principal is not None and not isinstance(request.principal, str):
         raise PolicyError("principal must be an ARN string or null")
     who = describe_principal(request.principal)

@@ -251,7 +251,10 @@ def _bucket_policy(text: Any, name: str) -> tuple[Any, Any]:
 def parse_bucket_policy(doc: dict, path: Path) -> Parsed:
     name = _bucket_name(doc, path)
     policy, std = _bucket_policy(doc["Policy"], name)
-    return Parsed("s3:get-bucket-policy", fragments=[_bucket(name, {"policy": policy, "policy_std": std})])
+    # the bucket's policy is known (the policy engine reads it), unless it is unreadable
+    read = {} if isinstance(policy, Unreadable) else {"resource_policy_of": name}
+    return Parsed("s3:get-bucket-policy", extra=read,
+                  fragments=[_bucket(name, {"policy": policy, "policy_std": std})])
 
 
 def parse_policy_status(doc: dict, path: Path) -> Parsed:
@@ -340,7 +343,10 @@ BUCKET_FACTS = {
 
 def parse_bucket_error(doc: dict, path: Path) -> Parsed:
     fmt, fields = BUCKET_FACTS[doc["Error"]["Code"]]
-    return Parsed(f"{fmt} ({doc['Error']['Code']})", fragments=[_bucket(_bucket_name(doc, path), dict(fields))])
+    name = _bucket_name(doc, path)
+    # NoSuchBucketPolicy: the bucket has no policy, which the policy engine tells apart from one not read
+    read = {"resource_policy_of": name} if doc["Error"]["Code"] == "NoSuchBucketPolicy" else {}
+    return Parsed(f"{fmt} ({doc['Error']['Code']})", extra=read, fragments=[_bucket(name, dict(fields))])
 
 
 # ---- EC2 regions -----------------------------------------------------------------------------------------------------

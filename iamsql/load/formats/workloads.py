@@ -271,12 +271,14 @@ def parse_get_policy(doc: dict, path: Path) -> Parsed:
     """With an added FunctionArn, the row of that function; otherwise the function of that name in the same
     account (the Resource's account is not used: exports that replace account ids often miss the ones inside the
     policy text)."""
-    if "Error" in doc:  # ResourceNotFoundException: the function has no resource-based policy
-        return Parsed("lambda:get-policy (no policy)")
-    parsed = Parsed("lambda:get-policy")
-    fields = resource_policy_fields(doc["Policy"])
-    policy = fields["policy"]
     arn_match = LAMBDA_ARN.match(str(doc.get("FunctionArn") or ""))
+    # the policy (or that there is none) of the function named is known: the policy engine reads it
+    read = {"resource_policy_of": arn_match[1]} if arn_match else {}
+    if "Error" in doc:  # ResourceNotFoundException: the function has no resource-based policy
+        return Parsed("lambda:get-policy (no policy)", extra=read)
+    fields = resource_policy_fields(doc["Policy"])
+    parsed = Parsed("lambda:get-policy", extra=read)
+    policy = fields["policy"]
     if arn_match:
         parsed.fragments.append(Fragment(LAMBDA, (arn_match[1],), fields, arn_account(arn_match[1])))
         return parsed

@@ -992,50 +992,109 @@ def _workloads(coverage: _Coverage, where: str, params: dict) -> dict[str, dict[
     return found
 
 
-# The resource-based policies read from the loaded data besides role trusts, by the service of the resource's ARN: the
-# table holding them in ``policy``. The snapshot ``sources`` entry of the file that read a resource's policy (or that it
-# has none) names the resource in ``resource_policy_of``.
-LOADED_RESOURCE_POLICIES = {"secretsmanager": "aws_secretsmanager_secret"}
+# The resource-based policies read from the loaded data besides role trusts, by the service of the resource's ARN:
+# the table holding them in ``policy``, how an answer names one, and what its resources are called. The snapshot
+# ``sources`` entry of the file that read a resource's policy (or that it has none) names the resource in
+# ``resource_policy_of``: its ARN, or a bucket's name (the S3 outputs name buckets, not ARNs). A KMS key always has
+# a key policy: one whose row holds none was not read.
+LOADED_RESOURCE_POLICIES = {
+    "secretsmanager": ("aws_secretsmanager_secret", "the resource policy of secret"),
+    "kms": ("aws_kms_key", "the key policy of key"),
+    "lambda": ("aws_lambda_function", "the resource policy of function"),
+    "s3": ("aws_s3_bucket", "the bucket policy of bucket"),
+}
 
 
 @dataclass(frozen=True)
 class ResourcePolicy:
     """The resource-based policy of one resource as loaded: ``policy`` its document (None: it has none, when
-    ``known``, else it was not loaded or the engine cannot read it), ``label`` how an answer names it."""
+    ``known``, else it was not loaded or the engine cannot read it), ``label`` how an answer names it,
+    ``account_id`` the resource's account (an S3 bucket's ARN names none: its loaded row's, None when the bucket is
+    not loaded)."""
 
     arn: str
-    account_id: str
+    account_id: str | None
     policy: Policy | None
     known: bool
     label: str
+    service: str = ""
+    # S3 Block Public Access: whether RestrictPublicBuckets blocks the policy's grants to other accounts (True), may
+    # (None: ``restricted_label`` names what is not known) or does not (False)
+    restricted_across: bool | None = False
+    restricted_label: str = ""
+
+
+def _policy_owner(parts: list[str]) -> tuple[str, str]:
+    """(the ARN of the resource whose policy decides, its name in answers) for a resource ARN split in six: an S3
+    object's is its bucket's (``arn:aws:s3:::bucket/key`` -> ``arn:aws:s3:::bucket``), a secret's or function's
+    ``secret:name`` is ``name``, a key's ``key/id`` is ``id``."""
+    resource = parts[5]
+    if parts[2] == "s3":
+        bucket = resource.split("/", 1)[0]
+        return f"arn:{parts[1]}:s3:::{bucket}", bucket
+    if parts[2] == "kms":
+        return ":".join(parts), resource.split("/", 1)[-1]
+    return ":".join(parts), resource.split(":", 1)[-1]
 
 
 def loaded_resource_policy(con: duckdb.DuckDBPyConnection, arn: str | None) -> ResourcePolicy | None:
     """The resource-based policy of ``arn`` when it is a resource of a kind whose policies are loaded
     (``LOADED_RESOURCE_POLICIES``), else None. A resource whose row has no policy has none only when its policy
-    was read (get-resource-policy answered without one); a resource not loaded, or loaded from its listing alone,
-    has a policy that is not known."""
+    was read (get-resource-policy answered without one, Lambda's GetPolicy ResourceNotFoundException, S3's
+    NoSuchBucketPolicy); a resource not loaded, or loaded from its listing alone, has a policy that is not known, and
+    so has a KMS key whose key policy was not read."""
     parts = (arn or "").split(":", 5)
     if len(parts) != 6 or parts[0] != "arn" or parts[2] not in LOADED_RESOURCE_POLICIES:
         return None
-    table = LOADED_RESOURCE_POLICIES[parts[2]]
-    account, name = parts[4], parts[5].replace(":", " ", 1)  # secret:db-a1B2c3 -> secret db-a1B2c3
+    service = parts[2]
+    table, what = LOADED_RESOURCE_POLICIES[service]
+    owner_arn, name = _policy_owner(parts)
+    names = "r.arn, r.name" if service == "s3" else "r.arn"
     try:
         row = con.execute(
-            f"select r.policy::varchar, exists (select 1 from iamsql_latest l join iamsql_snapshot s using "
-            f"(snapshot_id), unnest(json_extract(s.sources, '$[*]')) as t(src) where l.table_name = '{table}' "
-            f"and l.account_id = r.account_id and src ->> 'resource_policy_of' = r.arn) "
-            f"from {table} r where r.arn = $arn", {"arn": arn}).fetchone()
+            f"select r.policy::varchar, r.account_id, exists (select 1 from iamsql_latest l join iamsql_snapshot s "
+            f"using (snapshot_id), unnest(json_extract(s.sources, '$[*]')) as t(src) where l.table_name = '{table}' "
+            f"and l.account_id = r.account_id and src ->> 'resource_policy_of' in ({names})) "
+            f"from {table} r where r.arn = $arn", {"arn": owner_arn}).fetchone()
     except duckdb.CatalogException:  # a database made before the table
         row = None
-    label = f"the resource policy of {name}"
-    if row is None or (row[0] is None and not row[1]):
-        return ResourcePolicy(arn, account, None, False, f"{label} (not loaded)")
+    label = f"{what} {name}"
+    account = row[1] if row is not None else (parts[4] or None)
+    if row is None or (row[0] is None and (service == "kms" or not row[2])):
+        return ResourcePolicy(owner_arn, account, None, False, f"{label} (not loaded)", service)
     if row[0] is None:
-        return ResourcePolicy(arn, account, None, True, label)
+        return ResourcePolicy(owner_arn, account, None, True, label, service)
     try:
         policy = parse_policy(row[0], name=label)
         as_resource_policy(policy)  # the engine's reading of it: a statement without a Principal is an error
-        return ResourcePolicy(arn, account, policy, True, label)
+        restricted = _restricted_across(con, owner_arn, name, policy) if service == "s3" else (False, "")
+        return ResourcePolicy(owner_arn, account, policy, True, label, service, *restricted)
     except PolicyError:
-        return ResourcePolicy(arn, account, None, False, f"{label} (loaded, but not readable by the policy engine)")
+        return ResourcePolicy(owner_arn, account, None, False,
+                              f"{label} (loaded, but not readable by the policy engine)", service)
+
+
+def _restricted_across(con: duckdb.DuckDBPyConnection, bucket_arn: str, name: str, policy: Policy
+                       ) -> tuple[bool | None, str]:
+    """Whether S3 Block Public Access's RestrictPublicBuckets blocks the grants of a bucket's policy to other
+    accounts, and, when that is not known, what it depends on. With it, "public and cross-account access within any
+    public bucket policy, including non-public delegation to specific accounts, is blocked" (Amazon S3 API Reference,
+    PublicAccessBlockConfiguration); AWS service principals and the bucket owner's account keep theirs. Public is
+    get-bucket-policy-status's ``IsPublic``; without it, a policy whose every Allow names fixed principals (no ``*``,
+    no NotPrincipal) is not public (Amazon S3 User Guide, "The meaning of public"), any other may be. The setting is
+    the bucket's or its account's (s3control get-public-access-block, which is not loaded): only the bucket's
+    ``true`` is known to restrict."""
+    public, restrict = con.execute("select bucket_policy_is_public, restrict_public_buckets from aws_s3_bucket "
+                                   "where arn = $arn", {"arn": bucket_arn}).fetchone()
+    if public is None and all(s.effect != "Allow" or (s.principal is not None and not s.not_principal
+                                                      and not s.principal.wildcard) for s in policy.statements):
+        public = False
+    if public is False:
+        return False, ""
+    if public and restrict:
+        return True, ""
+    if public:
+        return None, (f"the account's S3 Block Public Access settings (not loaded), whose RestrictPublicBuckets "
+                      f"would block other accounts' access through the public policy of bucket {name}")
+    return None, (f"whether the policy of bucket {name} is public (get-bucket-policy-status not loaded), which S3 "
+                  "Block Public Access's RestrictPublicBuckets reads")

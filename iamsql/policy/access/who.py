@@ -34,7 +34,12 @@ from iamsql.policy.evaluation import (
 
 # called with a SAML assertion or an OIDC token, not with AWS credentials: no IAM user or role is the caller
 FEDERATED_ACTIONS = ("sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
+# A KMS key's grants are not loaded: besides its key policy (and the IAM policies it enables), a grant lets the
+# principal it names use the key in the operations it lists (AWS KMS Developer Guide, "Grants in AWS KMS")
+GRANTS_NOT_READ = "AWS KMS grants are not read: a grant on the key may allow principals its policies do not."
 RESOURCE_POLICY = "the resource policy"  # how ``granted_by`` names the resource-based policy's statements
+RESTRICTED = ("S3 Block Public Access (RestrictPublicBuckets) blocks other accounts' access through the bucket's public "
+              "policy")
 SSO_PATH, SSO_PREFIX = "/aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_"
 # The Identity Center users and groups assigned a permission set in an account, and the members of those groups:
 # (principal type, id, name, group name for a member). The permission set is the one of that name whose instance is
@@ -192,7 +197,8 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
         else:  # a key no one names: its policy defers to IAM
             resource_policy = probe_key_policy(action, target, account.partition, account.account_id)
         own = rails.get(account.account_id)
-        resource_account = None if resource else account.account_id
+        # the resource's account: its ARN's, or its loaded row's (an S3 bucket's ARN names none)
+        resource_account = (owner_policy.account_id if owner_policy else None) if resource else account.account_id
         owner = rails.get(resource_account or _arn_account(target) or account.account_id)
         # the caller's organization keys: its own account's, else as the resource's organization lists its account
         caller = own.context() if own else owner.caller_context(principal.account_id) if owner else {}
@@ -223,8 +229,16 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
         reason = result.reason  # identity_policies[1] -> inline policy p of user u, as the loaded data names it
         for position, label in [*_matched_labels(principal, result), *zip(result.missing, missing)]:
             reason = reason.replace(position, label)
+        if result.decision == "ImplicitlyDenied" and reads_key_policy(action.lower(), target):
+            reason = f"{reason} {GRANTS_NOT_READ}"
+        restricted = _restricted(owner_policy, principal.account_id)
+        if restricted and result.decision in POSSIBLE:
+            return Answer(principal.arn, principal.kind, account.account_id, "ImplicitlyDenied", _path(groups), [],
+                          [], missing, f"{RESTRICTED} ({owner_policy.label}); without it: {result.decision}.")
         answer = Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
                         granted, list(result.conditions), missing, reason, list(result.deny_conditions))
+        if restricted is None:
+            answer = _policy_unknown(answer, owner_policy.restricted_label, stand_in=False)
         return answer if not_loaded is None else _policy_unknown(answer, not_loaded)
     named = _same_name(accounts, principal_arn)
     if named and not principal_arn.startswith("arn:"):  # a bare name, as the console and Cloudsplaining show it
@@ -327,7 +341,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
                                              name=PROBE)[0]
         if trust_call and account.role(resource) is None:
             continue
-        owner_account = _arn_account(resource)
+        # the resource's account: its ARN's, or its loaded row's (an S3 bucket's ARN names none)
+        owner_account = (owner_policy.account_id if owner_policy is not None else None) or _arn_account(resource)
         across = bool(resource and not trust_call and action.lower() not in OWN_POLICIES_ACROSS_ACCOUNTS
                       and owner_account not in (None, account.account_id))
         if across and (owner_policy is None or (owner_policy.known and owner_policy.policy is None)):
@@ -336,6 +351,9 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
             # are read, above), but for the calls the caller's own policies decide (sts:AssumeRoot on a member
             # account's root user)
             continue
+        restricted = _restricted(owner_policy, account.account_id) if across else False
+        if restricted:
+            continue  # S3 Block Public Access blocks the other accounts' access through the bucket's public policy
         if (resource and action.lower() in ORGANIZATION_DECIDED and rails.get(account.account_id) is None
                 and (owner := rails.get(_arn_account(resource) or "")) is not None and owner.lists_not(account.account_id)):
             # AssumeRoot on a member's root user is called from its organization's management account or IAM's delegated
@@ -351,7 +369,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
             resource_policy = owner_policy.policy or policy_enabling_iam(account.partition, account.account_id)
         else:  # a key no one names, or one whose policy is not loaded: asked with a policy deferring to IAM
             resource_policy = probe_key_policy(action, target, account.partition, account.account_id)
-        if not_loaded is None and bool(resource) and not trust_call and reads_key_policy(action.lower(), target):
+        if (not_loaded is None and bool(resource) and not trust_call and reads_key_policy(action.lower(), target)
+                and (owner_policy is None or not owner_policy.known)):
             not_loaded = KEY_POLICY_NOT_GIVEN
         found: dict[str, Answer] = {}
         trusting = account.role(target) if resource_policy is not None and action.lower() == "sts:assumerole" else None
@@ -371,6 +390,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
                                               list(result.deny_conditions))
         chained = _through_roles(asker, found)
         reached = [chained.pop(arn, answer) for arn, answer in found.items()] + list(chained.values())
+        if restricted is None:
+            reached = [_policy_unknown(a, owner_policy.restricted_label, stand_in=False) for a in reached]
         answers += [_policy_unknown(a, not_loaded) for a in reached] if not_loaded is not None else reached
         if role is not None and resource_policy is not None:
             loaded = {p.arn for a in accounts if a.account_id != account.account_id for p in a.principals}
@@ -397,10 +418,14 @@ def _no_principals_loaded(con: duckdb.DuckDBPyConnection, accounts: list[Account
             "list-roles with their policies) of the account")
 
 
-def key_policy_not_loaded(action: str, resource: str | None) -> str | None:
-    """What ``who-can`` says once when ``resource`` is a KMS key, whose key policy is never loaded, else None."""
+def key_policy_note(con: duckdb.DuckDBPyConnection, action: str, resource: str | None) -> str | None:
+    """What ``who-can`` says once when ``resource`` is a KMS key (its key policy not loaded, or grants not read),
+    else None."""
     if not resource or not reads_key_policy(action.lower(), resource):
         return None
+    loaded = loaded_resource_policy(con, resource)
+    if loaded is not None and loaded.known:
+        return f"the key policy of {resource} is read; {GRANTS_NOT_READ}"
     return (f"the key policy of {resource} is not loaded, and AWS reads it for every request to the key: each answer is "
             f"Unknown. Listed: the principals whose own policies allow {action} on it, which a key policy enabling IAM "
             "policies (as AWS's default key policy does) lets in; a key policy may also name any other principal")
@@ -414,16 +439,26 @@ def _not_loaded_across(loaded: ResourcePolicy | None, caller_account: str) -> st
     return loaded.label
 
 
-def _policy_unknown(answer: Answer, not_loaded: str) -> Answer:
+def _policy_unknown(answer: Answer, not_loaded: str, *, stand_in: bool = True) -> Answer:
     """``answer``, found with a resource policy deferring to IAM in place of the resource's own, which is not known
-    (``not_loaded``: how the answer names it), as Unknown; an answer that denies stays as it is."""
+    (``not_loaded``: how the answer names it), as Unknown; an answer that denies stays as it is. ``stand_in`` false:
+    found with the resource's own policy, which a setting that is not known (``not_loaded``) may override
+    (``ResourcePolicy.restricted_label``)."""
     if answer.decision not in (*POSSIBLE, "Unknown"):
         return answer
-    own = [label for label in answer.granted_by if not label.startswith(RESOURCE_POLICY)]
+    own = [label for label in answer.granted_by if not (stand_in and label.startswith(RESOURCE_POLICY))]
     what = "the KMS key policy, which is not loaded" if not_loaded == KEY_POLICY_NOT_GIVEN else not_loaded
+    assumed = "with one enabling IAM policies" if stand_in else "where it does not apply"
     return replace(answer, decision="Unknown", granted_by=own, missing=[not_loaded, *answer.missing],
-                   reason=f"The decision depends on {what}; with one enabling IAM policies: {answer.decision}. "
-                          f"{answer.reason}")
+                   reason=f"The decision depends on {what}; {assumed}: {answer.decision}. {answer.reason}")
+
+
+def _restricted(loaded: ResourcePolicy | None, caller_account: str) -> bool | None:
+    """Whether S3 Block Public Access blocks the resource policy's grants to a caller of ``caller_account``
+    (``ResourcePolicy.restricted_across``; None: not known); False within the resource's account."""
+    if loaded is None or loaded.account_id in (None, caller_account):
+        return False
+    return loaded.restricted_across
 
 
 def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> dict[str, Answer]:
