@@ -653,6 +653,42 @@ def never_holds(block: dict) -> bool:
     return any(len(constraints) > 1 and _excluded(key, constraints) for key, constraints in by_key.items())
 
 
+# operator (lower-cased) -> the one that holds exactly when it does not, on a single-valued key: a negated operator
+# holds when the key is absent, its positive form does not; ``Null`` true and false are each other's opposite
+_OPPOSITES = {
+    "stringequals": "StringNotEquals", "stringnotequals": "StringEquals",
+    "stringequalsignorecase": "StringNotEqualsIgnoreCase", "stringnotequalsignorecase": "StringEqualsIgnoreCase",
+    "stringlike": "StringNotLike", "stringnotlike": "StringLike",
+    "arnequals": "ArnNotEquals", "arnnotequals": "ArnEquals", "arnlike": "ArnNotLike", "arnnotlike": "ArnLike",
+    "ipaddress": "NotIpAddress", "notipaddress": "IpAddress", "null": "Null",
+}
+
+
+def holds_whenever(deny: dict, conditions: dict) -> bool:
+    """Whether the ``Condition`` block ``deny`` holds in every request that satisfies ``conditions`` (both residuals
+    of ``merge_condition_blocks``): for each of its operators on each key, ``conditions`` and that operator's opposite
+    exclude each other (``never_holds``). Decided for the string, ARN and IP operators and ``Null`` (with or without
+    ``...IfExists``) on single-valued keys; for any other operator, a set operator or a policy variable, False."""
+    for operator_name, keys in deny.items():
+        set_mode, base, if_exists = _split_operator(operator_name)
+        if set_mode is not None or base not in _OPPOSITES:
+            return False
+        for key, values in keys.items():
+            if not _single_valued(key.lower()) or any("${" in str(value) for value in values):
+                return False
+            if base == "null":
+                if len(values) != 1 or str(values[0]).lower() not in ("true", "false"):
+                    return False
+                opposite = {"Null": {key: ["false" if str(values[0]).lower() == "true" else "true"]}}
+            else:
+                opposite = {_OPPOSITES[base]: {key: list(values)}}
+                if if_exists:  # ...IfExists holds when the key is absent: its opposite needs the key present
+                    opposite["Null"] = {key: ["false"]}
+            if not never_holds(merge_condition_blocks(conditions, opposite)):
+                return False
+    return True
+
+
 # Global condition keys that hold several values (IAM User Guide, "AWS global condition context keys"); service keys
 # are typed by the catalog (``ArrayOf...``).
 _MULTI_VALUED_GLOBAL_KEYS = frozenset({

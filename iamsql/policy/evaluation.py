@@ -21,6 +21,7 @@ from iamsql.policy.conditions import (
     REQUEST_TIME_KEYS,
     KnownPrefix,
     evaluate_conditions,
+    holds_whenever,
     merge_condition_blocks,
     never_holds,
     normalize_context,
@@ -1257,6 +1258,10 @@ def _evaluate(request: Request) -> Evaluation:
     if not _may_call(who, action, resource):
         principal_side = []
     allow = grant_and(principal_side, scp_grant, rcp_grant)
+    # in static analysis an alternative under which a Deny's conditions always hold allows nothing
+    reachable = [(residual, statements) for residual, statements in allow
+                 if not any(holds_whenever(deny, residual or {}) for deny in run.deny_conditions)]
+    denied_wherever_allowed, allow = bool(allow) and not reachable, reachable
     if allow:
         run.missing.extend(not_known)  # an answer that allows would depend on them; one that denies does not
 
@@ -1280,6 +1285,13 @@ def _evaluate(request: Request) -> Evaluation:
             deny_conditions=_dedupe_blocks(run.deny_conditions),
             missing=missing,
             reason=f"The decision depends on documents that are not known: {', '.join(missing)}; {known}.",
+        )
+    if denied_wherever_allowed:
+        return Evaluation(
+            IMPLICITLY_DENIED,
+            deny_conditions=_dedupe_blocks(run.deny_conditions),
+            reason="Not allowed: wherever the conditions of an allow hold, a Deny's conditions hold too "
+            "(context keys not known).",
         )
     if not allow:
         return Evaluation(
