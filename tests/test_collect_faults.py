@@ -295,7 +295,7 @@ def test_nothing_collected_is_an_error_and_the_database_is_unchanged(proxy_facto
                                                             ("CLOUDTRAIL", "CLOUDWATCH_LOGS", "CLOUDWATCH", "SNS", "S3",
                                                              "EC2", "LAMBDA", "ECS", "EKS", "CODEBUILD", "SAGEMAKER",
                                                              "GLUE", "COGNITO_IDENTITY", "CLOUDFORMATION", "SFN", "KMS",
-                                                             "SECRETS_MANAGER")}})
+                                                             "SECRETS_MANAGER", "S3_CONTROL")}})
     assert result.returncode == 2 and "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: nothing could be collected (") and "AccessDenied" in line
