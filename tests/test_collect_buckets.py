@@ -1,7 +1,7 @@
 """``collect`` of every S3 bucket's access, against moto's server through real boto3: buckets in two regions, with
 and without a bucket policy and a public access block, and the account's Block Public Access
 (``aws_s3_account_settings``); each bucket asked in its own region; the loaded rows equal what the account holds. A
-refused read of one bucket's policy, or of one secret's, is a gap naming the resource: its table is partial, saying
+refused read of one bucket's policy, or of one secret's or key's, is a gap naming the resource: its table is partial, saying
 whose part is missing (``iamsql_partial``, ``iamsql tables``, the workbook's Evidence sheet), and the run goes on."""
 
 import json
@@ -213,17 +213,23 @@ def test_a_refused_bucket_policy_leaves_that_bucket_in_part_and_says_so(aws_sess
     assert listed["aws_iam_user"]["partial"] is None
 
 
-def test_refused_secret_policies_name_each_secret(aws_session, proxy, tmp_path, monkeypatch):
-    """GetResourcePolicy refused for every secret: a gap per secret naming it, and aws_secretsmanager_secret partial
-    with both named (their rows are loaded from the listing, their policies not known)."""
+def test_refused_secret_and_key_policies_name_each_resource(aws_session, proxy, tmp_path, monkeypatch):
+    """GetResourcePolicy refused for every secret and GetKeyPolicy for every key: a gap per resource naming it, and
+    aws_secretsmanager_secret and aws_kms_key partial with each named (their rows are loaded from the listings,
+    their policies not known)."""
     secrets = aws_session.client("secretsmanager")
     arns = sorted(secrets.create_secret(Name=name, SecretString="x")["ARN"] for name in ("db", "api"))
-    server = proxy(deny=("GetResourcePolicy",))
+    key = aws_session.client("kms").create_key(Description="exports")["KeyMetadata"]["Arn"]
+    server = proxy(deny=("GetResourcePolicy", "GetKeyPolicy"))
     monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
     con = db.connect(tmp_path / "secrets.duckdb")
     result = collect(con, evidence_dir=tmp_path / "evidence", regions=[HOME])
-    assert [(g["api"], g["resource"]) for g in result.gaps] == [("secretsmanager:GetResourcePolicy", a) for a in arns]
+    assert [(g["api"], g["table"], g["resource"]) for g in result.gaps] == [
+        ("kms:GetKeyPolicy", "aws_kms_key", key),
+        *(("secretsmanager:GetResourcePolicy", "aws_secretsmanager_secret", a) for a in arns)]
     assert con.execute("select count(*) from aws_secretsmanager_secret").fetchone()[0] == 2
-    assert con.execute("select table_name, reason from iamsql_partial").fetchall() == [
+    assert con.execute("select count(*), count(policy) from aws_kms_key").fetchone() == (1, 0)
+    assert con.execute("select table_name, reason from iamsql_partial order by table_name").fetchall() == [
+        ("aws_kms_key", f"kms:GetKeyPolicy of {key}: AccessDenied"),
         ("aws_secretsmanager_secret", "; ".join(f"secretsmanager:GetResourcePolicy of {a}: AccessDenied" for a in arns))]
     con.close()
