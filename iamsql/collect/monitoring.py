@@ -21,11 +21,10 @@ from __future__ import annotations
 import hashlib
 
 from iamsql.collect.account import AccountRun
-from iamsql.load.formats.monitoring import BUCKET, bucket_arn, bucket_region
+from iamsql.load.formats.monitoring import BUCKET, NO_PUBLIC_ACCESS_BLOCK, bucket_arn, bucket_region
 from iamsql.load.normalize import region_partition
 from iamsql.raw.folder import safe_name
 
-NO_PUBLIC_ACCESS_BLOCK = "NoSuchPublicAccessBlockConfiguration"
 BUCKET_FACTS = {"NoSuchBucketPolicy", NO_PUBLIC_ACCESS_BLOCK,
                 "ServerSideEncryptionConfigurationNotFoundError", "NoSuchTagSet", "NoSuchLifecycleConfiguration",
                 "ReplicationConfigurationNotFoundError", "ObjectLockConfigurationNotFoundError"}
@@ -63,6 +62,7 @@ def collect_monitoring(run: AccountRun, regions: list[str], trails: list[dict]) 
     owned = sorted({b["Name"] for b in listing.get("Buckets") or []})
     trail_buckets = {t["S3BucketName"] for t in trails if t.get("S3BucketName")}
     run.each(owned, lambda bucket: bucket_details(run, bucket, trail=bucket in trail_buckets))
+
 
 def _regional(run: AccountRun, region: str) -> None:
     """One region's metric filters, metric alarms with their tags and SNS subscriptions with their attributes

@@ -6,8 +6,9 @@ files copied from S3 under ``<account_id>/<region>/cloudtrail/trail-logs/``.
 
 ``manifest.json`` (``{"iamsql_manifest": 1, ...}``) lists every file with its SHA-256, the API call, account,
 region and time; each account with its caller identity, name and OU path; and the gaps (calls that failed, with
-the error; a failed read of one resource of a listed table also names the ``table`` and the ``resource``). Its ``status`` is ``running`` while the collection runs, then ``complete`` or ``interrupted``, so a
-folder left by a killed run is never taken for a whole one. ``iamsql load`` reads it (see ``read_manifest``).
+the error; a failed read of one resource of a listed table also names the ``table`` and the ``resource``). Its
+``status`` is ``running`` while the collection runs, then ``complete`` or ``interrupted``, so a folder left by a
+killed run is never taken for a whole one. ``iamsql load`` reads it (see ``read_manifest``).
 """
 
 from __future__ import annotations

@@ -370,8 +370,9 @@ def parse_bucket_tagging(doc: dict, path: Path) -> Parsed:
 
 # An error answer that states a fact about a bucket: the columns it answers.
 NO_BUCKET_POLICY = "NoSuchBucketPolicy"
+NO_PUBLIC_ACCESS_BLOCK = "NoSuchPublicAccessBlockConfiguration"
 BUCKET_FACTS = {
-    "NoSuchPublicAccessBlockConfiguration": ("s3:get-public-access-block", _public_access_block({})),
+    NO_PUBLIC_ACCESS_BLOCK: ("s3:get-public-access-block", _public_access_block({})),
     NO_BUCKET_POLICY: ("s3:get-bucket-policy", {"bucket_policy_is_public": False}),
     "ServerSideEncryptionConfigurationNotFoundError": ("s3:get-bucket-encryption", {}),
     "NoSuchTagSet": ("s3:get-bucket-tagging", {"tags_src": [], "tags": {}}),
@@ -456,7 +457,7 @@ FORMATS: list[Format] = [
            parse_bucket_notifications),
     Format("s3:error", lambda d: isinstance(d.get("Error"), dict) and (
         isinstance(d.get("Bucket"), str) and d["Error"].get("Code") in BUCKET_FACTS
-        or isinstance(d.get("AccountId"), str) and d["Error"].get("Code") == "NoSuchPublicAccessBlockConfiguration"),
+        or isinstance(d.get("AccountId"), str) and d["Error"].get("Code") == NO_PUBLIC_ACCESS_BLOCK),
         parse_bucket_error),
     Format("ec2:describe-regions",
            lambda d: isinstance(d.get("Regions"), list) and all(isinstance(r, dict) and "RegionName" in r for r in d["Regions"]),
