@@ -120,7 +120,7 @@ def test_each_bucket_is_asked_in_its_region_and_its_policy_is_known(collected):
     known = {r[0] for r in con.execute("select src ->> 'resource_policy_of' from iamsql_snapshot, "
                                        "unnest(json_extract(sources, '$[*]')) as t(src) "
                                        "where src ->> 'resource_policy_of' is not null").fetchall()}
-    assert known == {f"arn:aws:s3:::{name}" for name in BUCKETS}
+    assert known == set(BUCKETS)
 
 
 def test_the_evidence_loads_back_to_the_same_rows(collected, tmp_path):
@@ -196,7 +196,7 @@ def test_a_refused_bucket_policy_leaves_that_bucket_in_part_and_says_so(aws_sess
         ("aws_s3_bucket", f"s3:GetBucketPolicy of {arn}: AccessDenied", [])]
     known = {r[0] for r in con.execute("select src ->> 'resource_policy_of' from iamsql_snapshot, "
                                        "unnest(json_extract(sources, '$[*]')) as t(src)").fetchall()}
-    assert arn not in known and "arn:aws:s3:::home-plain" in known
+    assert "eu-blocked" not in known and "home-plain" in known
     run_checks(con, controls=["cloudtrail_bucket_not_public"])
     workbook = write_report(con, tmp_path / "report.xlsx")
     con.close()

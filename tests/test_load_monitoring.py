@@ -193,7 +193,7 @@ def test_the_account_s_block_public_access_and_whose_bucket_policy_is_known(con)
     known = con.execute("select src ->> 'resource_policy_of' from iamsql_snapshot, "
                         "unnest(json_extract(sources, '$[*]')) as t(src) "
                         "where src ->> 'resource_policy_of' is not null").fetchall()
-    assert known == [("arn:aws:s3:::web.assets.example",)]
+    assert known == [("web.assets.example",)]
 
 
 def test_regions_with_opt_in_status(con):

@@ -20,8 +20,8 @@ Two S3 answers are empty when a feature is off, so ``iamsql collect`` writes the
 ``NoSuchLifecycleConfiguration``, ``ReplicationConfigurationNotFoundError``,
 ``ObjectLockConfigurationNotFoundError``) saved with their ``Bucket`` fill the columns they answer; the last three
 leave their column NULL, as Steampipe shows a bucket without that configuration. The snapshot's ``sources`` entry of
-a readable ``get-bucket-policy`` answer, or of ``NoSuchBucketPolicy``, names the bucket's ARN (``resource_policy_of``,
-its partition that of the region folder the file lies in, else ``aws``): a NULL ``policy`` is then known to be none.
+a readable ``get-bucket-policy`` answer, or of ``NoSuchBucketPolicy``, names the bucket (``resource_policy_of``): a
+NULL ``policy`` is then known to be none.
 
 ``s3control get-public-access-block`` answers the same ``PublicAccessBlockConfiguration`` as ``s3api
 get-public-access-block``: it is the account's when it has the ``AccountId`` that ``iamsql collect`` adds, or a
@@ -38,9 +38,9 @@ from typing import Any
 
 from iamsql.common.arns import arn_account, arn_parts
 from iamsql.common.policy_text import policy_json_value
-from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, output_region, path_region, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, output_region, when
 from iamsql.load.formats.filter_pattern import alternatives
-from iamsql.load.normalize import policy_std, region_partition, tags_map
+from iamsql.load.normalize import policy_std, tags_map
 
 METRIC_FILTER = "aws_cloudwatch_log_metric_filter"
 ALARM = "aws_cloudwatch_alarm"
@@ -48,6 +48,7 @@ SUBSCRIPTION = "aws_sns_topic_subscription"
 BUCKET = "aws_s3_bucket"
 ACCOUNT_SETTINGS = "aws_s3_account_settings"
 ACCOUNT_SETTINGS_TITLE = "S3 Account Level Block Public Access Settings"  # Steampipe's title of the one row
+NO_PUBLIC_ACCESS_BLOCK = "NoSuchPublicAccessBlockConfiguration"  # s3api's and s3control's answer for none
 REGION = "aws_region"
 JSON_SUFFIXES = (".json.gz", ".json")
 PENDING = "PendingConfirmation"  # list-subscriptions' SubscriptionArn of a subscription not yet confirmed
@@ -229,10 +230,6 @@ def bucket_arn(name: str, partition: str | None) -> str:
     return f"arn:{partition or 'aws'}:s3:::{name}"
 
 
-def _policy_read(name: str, path: Path) -> dict:
-    """The ``sources`` entry's note that the bucket's policy (or that it has none) is known."""
-    return {"resource_policy_of": bucket_arn(name, region_partition(path_region(path)))}
-
 
 def parse_list_buckets(doc: dict, path: Path) -> Parsed:
     """The account's buckets; with ``--prefix`` (which the output repeats as ``Prefix``) only those whose names
@@ -275,7 +272,9 @@ def _bucket_policy(text: Any, name: str) -> tuple[Any, Any]:
 def parse_bucket_policy(doc: dict, path: Path) -> Parsed:
     name = _bucket_name(doc, path)
     policy, std = _bucket_policy(doc["Policy"], name)
-    return Parsed("s3:get-bucket-policy", extra={} if isinstance(policy, Unreadable) else _policy_read(name, path),
+    # the bucket's policy is known (the policy engine reads it), unless it is unreadable
+    read = {} if isinstance(policy, Unreadable) else {"resource_policy_of": name}
+    return Parsed("s3:get-bucket-policy", extra=read,
                   fragments=[_bucket(name, {"policy": policy, "policy_std": std})])
 
 
@@ -369,11 +368,9 @@ def parse_bucket_tagging(doc: dict, path: Path) -> Parsed:
 
 
 # An error answer that states a fact about a bucket: the columns it answers.
-NO_BUCKET_POLICY = "NoSuchBucketPolicy"
-NO_PUBLIC_ACCESS_BLOCK = "NoSuchPublicAccessBlockConfiguration"
 BUCKET_FACTS = {
-    NO_PUBLIC_ACCESS_BLOCK: ("s3:get-public-access-block", _public_access_block({})),
-    NO_BUCKET_POLICY: ("s3:get-bucket-policy", {"bucket_policy_is_public": False}),
+    "NoSuchPublicAccessBlockConfiguration": ("s3:get-public-access-block", _public_access_block({})),
+    "NoSuchBucketPolicy": ("s3:get-bucket-policy", {"bucket_policy_is_public": False}),
     "ServerSideEncryptionConfigurationNotFoundError": ("s3:get-bucket-encryption", {}),
     "NoSuchTagSet": ("s3:get-bucket-tagging", {"tags_src": [], "tags": {}}),
     # no such configuration: Steampipe's column is NULL, which no fragment needs to set
@@ -384,15 +381,18 @@ BUCKET_FACTS = {
 
 
 def parse_bucket_error(doc: dict, path: Path) -> Parsed:
-    code = doc["Error"]["Code"]
-    if "Bucket" not in doc:  # the account's: NoSuchPublicAccessBlockConfiguration saved with its AccountId
-        parsed = _account_settings(doc, _public_access_block({}))
-        parsed.format = f"{parsed.format} ({code})"
-        return parsed
-    fmt, fields = BUCKET_FACTS[code]
+    fmt, fields = BUCKET_FACTS[doc["Error"]["Code"]]
     name = _bucket_name(doc, path)
-    return Parsed(f"{fmt} ({code})", extra=_policy_read(name, path) if code == NO_BUCKET_POLICY else {},
-                  fragments=[_bucket(name, dict(fields))])
+    # NoSuchBucketPolicy: the bucket has no policy, which the policy engine tells apart from one not read
+    read = {"resource_policy_of": name} if doc["Error"]["Code"] == "NoSuchBucketPolicy" else {}
+    return Parsed(f"{fmt} ({doc['Error']['Code']})", extra=read, fragments=[_bucket(name, dict(fields))])
+
+
+def parse_account_block_error(doc: dict, path: Path) -> Parsed:
+    """s3control's NoSuchPublicAccessBlockConfiguration saved with its ``AccountId``: the account has none."""
+    parsed = _account_settings(doc, _public_access_block({}))
+    parsed.format = f"{parsed.format} ({NO_PUBLIC_ACCESS_BLOCK})"
+    return parsed
 
 
 # ---- EC2 regions -----------------------------------------------------------------------------------------------------
@@ -455,10 +455,10 @@ FORMATS: list[Format] = [
     Format("s3:get-bucket-notification-configuration",
            lambda d: any(key in d for key in NOTIFICATION_KEYS) and set(d) <= {"Bucket", *NOTIFICATION_KEYS},
            parse_bucket_notifications),
-    Format("s3:error", lambda d: isinstance(d.get("Error"), dict) and (
-        isinstance(d.get("Bucket"), str) and d["Error"].get("Code") in BUCKET_FACTS
-        or isinstance(d.get("AccountId"), str) and d["Error"].get("Code") == NO_PUBLIC_ACCESS_BLOCK),
-        parse_bucket_error),
+    Format("s3:error", lambda d: isinstance(d.get("Bucket"), str) and isinstance(d.get("Error"), dict)
+           and d["Error"].get("Code") in BUCKET_FACTS, parse_bucket_error),
+    Format("s3control:error", lambda d: isinstance(d.get("AccountId"), str) and isinstance(d.get("Error"), dict)
+           and d["Error"].get("Code") == NO_PUBLIC_ACCESS_BLOCK, parse_account_block_error),
     Format("ec2:describe-regions",
            lambda d: isinstance(d.get("Regions"), list) and all(isinstance(r, dict) and "RegionName" in r for r in d["Regions"]),
            parse_regions),
