@@ -331,6 +331,13 @@ def _account_settings(doc: dict, settings: dict) -> Parsed:
                  account)])
 
 
+def parse_account_block_error(doc: dict, path: Path) -> Parsed:
+    """s3control's NoSuchPublicAccessBlockConfiguration saved with its ``AccountId``: the account has none."""
+    parsed = _account_settings(doc, _public_access_block({}))
+    parsed.format = f"{parsed.format} ({NO_PUBLIC_ACCESS_BLOCK})"
+    return parsed
+
+
 def parse_bucket_acl(doc: dict, path: Path) -> Parsed:
     return Parsed("s3:get-bucket-acl", fragments=[
         _bucket(_bucket_name(doc, path), {"acl": {"Grants": doc["Grants"], "Owner": doc.get("Owner")}})])
@@ -386,13 +393,6 @@ def parse_bucket_error(doc: dict, path: Path) -> Parsed:
     # NoSuchBucketPolicy: the bucket has no policy, which the policy engine tells apart from one not read
     read = {"resource_policy_of": name} if doc["Error"]["Code"] == "NoSuchBucketPolicy" else {}
     return Parsed(f"{fmt} ({doc['Error']['Code']})", extra=read, fragments=[_bucket(name, dict(fields))])
-
-
-def parse_account_block_error(doc: dict, path: Path) -> Parsed:
-    """s3control's NoSuchPublicAccessBlockConfiguration saved with its ``AccountId``: the account has none."""
-    parsed = _account_settings(doc, _public_access_block({}))
-    parsed.format = f"{parsed.format} ({NO_PUBLIC_ACCESS_BLOCK})"
-    return parsed
 
 
 # ---- EC2 regions -----------------------------------------------------------------------------------------------------
