@@ -249,6 +249,8 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select '10.1.2.3'::inet <<= any (array['10.0.0.0/8'])", "operator does not exist: inet <<= text"),
         ("select '10.1'::cidr", "abbreviated cidr input (\"10.1\"): write all four octets"),
         ("select to_number('1,234.5', '9G999D9')", "unsupported Postgres feature: to_number()"),
+        ("select json_array(name returning jsonb) from aws_iam_user", "json_array() with RETURNING or of a query"),
+        ("select json_array(select name from aws_iam_user)", "json_array() with RETURNING or of a query"),
         ("select jsonb_build_object(name, avg(max_session_duration))::text from aws_iam_role group by name",
          "the text of jsonb holding"),
         ("select (jsonb_agg(max_session_duration / 7.0) filter (where path = '/'))::text from aws_iam_role",

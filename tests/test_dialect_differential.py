@@ -259,6 +259,8 @@ REFUSED_BY_POSTGRES = [
     "select 'x' || array[name] from aws_iam_user",
     "select regexp_count(name, 'a', 1, 'g') from aws_iam_user",
     "select regexp_instr(name, 'a', 1, 1, 0, 'z') from aws_iam_user",
+    "select attachment_count is json from aws_iam_policy",
+    "select create_date is not json object from aws_iam_user",
 ]
 
 
@@ -325,6 +327,13 @@ def test_what_postgres_refuses_fails(both_databases, sql):
     "select name from aws_iam_group order by name offset 1 rows fetch next (select -2) rows only",
     "select format('%1$*2$s', 'x')",
     "select 'ab' similar to 'a%' escape 'xy'",
+    "select parse_ident('a.b.')",
+    "select parse_ident('')",
+    "select parse_ident('\"a')",
+    "select parse_ident('a..b')",
+    "select parse_ident('1st.x')",
+    "select parse_ident(name || ' x') from aws_iam_user",
+    "select parse_ident('s.f(x)')",
 ])
 def test_refused_in_postgres_words(both_databases, sql):
     """Where translation or the run refuses what PostgreSQL refuses, the message is PostgreSQL's."""

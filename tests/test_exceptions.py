@@ -5,6 +5,7 @@ summaries, attested requirements in the framework roll-up, and the ``exceptions 
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -112,15 +113,29 @@ def group_lists(folder: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def checked_once(tmp_path_factory) -> tuple[Path, int]:
+    """(database file, run id) of the AWS CLI examples account (plus its users' empty group lists, as
+    get-account-authorization-details gives them), two controls run, the run's data taken on 2026-06-30 at noon and
+    the run made years later; built once per module: ``checked`` gives each test its own copy."""
+    folder = tmp_path_factory.mktemp("checked")
+    con = dbmod.connect(folder / "x.duckdb")
+    try:
+        history.ensure_schema(con)
+        load_paths(con, [SAMPLE_DIR / "aws_cli_examples", group_lists(folder)])
+        run_id = run_checks(con, controls=["iam_user_in_group", "iam_user_console_mfa"])
+        on_day(con, run_id, datetime(2026, 6, 30, 12, tzinfo=timezone.utc))
+    finally:
+        con.close()
+    return folder / "x.duckdb", run_id
+
+
 @pytest.fixture
-def checked(tmp_path):
-    """The AWS CLI examples account (plus its users' empty group lists, as get-account-authorization-details
-    gives them), two controls run, the run's data taken on 2026-06-30 at noon and the run made years later."""
+def checked(checked_once, tmp_path):
+    """A connection to the test's own copy (``tmp_path / "x.duckdb"``) of ``checked_once``, and the run id."""
+    template, run_id = checked_once
+    shutil.copy(template, tmp_path / "x.duckdb")
     con = dbmod.connect(tmp_path / "x.duckdb")
-    history.ensure_schema(con)
-    load_paths(con, [SAMPLE_DIR / "aws_cli_examples", group_lists(tmp_path)])
-    run_id = run_checks(con, controls=["iam_user_in_group", "iam_user_console_mfa"])
-    on_day(con, run_id, datetime(2026, 6, 30, 12, tzinfo=timezone.utc))
     yield con, run_id
     con.close()
 

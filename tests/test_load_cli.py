@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -39,12 +40,21 @@ def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) 
         assert fragment in lines[0]
 
 
-@pytest.fixture
-def loaded_db(db_path) -> Path:
-    result = run("load", "--sample", "--db", str(db_path))
+@pytest.fixture(scope="module")
+def sample_loaded(tmp_path_factory) -> Path:
+    """The bundled sample loaded by the console script, once per module: copy it (``loaded_db``) before writing."""
+    path = tmp_path_factory.mktemp("sample") / "loaded.duckdb"
+    result = run("load", "--sample", "--db", str(path))
     assert result.returncode == 0, result.stderr
     # the sample's LICENSE and PROVENANCE.md files get no `skipped` line (on stderr, where skipped files are named)
     assert "aws_iam_user" in result.stdout and "skipped" not in result.stderr
+    return path
+
+
+@pytest.fixture
+def loaded_db(sample_loaded, db_path) -> Path:
+    """A test's own copy of ``sample_loaded``."""
+    shutil.copy(sample_loaded, db_path)
     return db_path
 
 

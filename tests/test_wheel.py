@@ -72,6 +72,9 @@ def installed(wheel, tmp_path_factory) -> dict:
     run([python, "-m", "pip", "install", "--no-deps", "--no-index", "--disable-pip-version-check", "-q", wheel],
         cwd=venv.parent, env=env)
     env["PATH"] = f"{scripts}{os.pathsep}{env.get('PATH', '')}"
+    # An empty translation cache of its own: the wheel's translator runs on every control, and nothing is
+    # written to the user's cache.
+    env["IAMSQL_CACHE_DIR"] = str(tmp_path_factory.mktemp("wheel-cache"))
     return {"python": python, "iamsql": scripts / ("iamsql.exe" if os.name == "nt" else "iamsql"), "env": env,
             "purelib": purelib}
 

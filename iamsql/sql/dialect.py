@@ -88,7 +88,10 @@ class Steampipe(Postgres):
         # ``name => value`` (a named argument, as in ``make_interval(days => 90)``) stays; ``->`` is JSON access.
         LAMBDAS: dict = {k: v for k, v in Postgres.Parser.LAMBDAS.items() if k != TokenType.ARROW}
         # json_agg is parsed as a plain call, like jsonb_agg, so the same rewrite gives Postgres's answer.
-        FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "JSON_AGG"}
+        FUNCTION_PARSERS = {
+            **{k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "JSON_AGG"},
+            "JSON_ARRAY": lambda self: self._parse_sql_json_array(),
+        }
         FUNCTIONS = {
             **Postgres.Parser.FUNCTIONS,
             # Kept as plain calls: the rewrites below translate them with Postgres semantics.
@@ -98,6 +101,13 @@ class Steampipe(Postgres):
             # ltree's number of labels, over aws_organizations_organizational_unit.path (text here).
             "NLEVEL": lambda args: exp.Anonymous(this="pg_nlevel", expressions=args),
         }
+
+        def _parse_sql_json_array(self) -> exp.JSONArray:
+            # PostgreSQL 16's json_array(v, ... [ABSENT | NULL ON NULL] [RETURNING type]), also json_array(query)
+            values = self._parse_csv(self._parse_select_or_expression)
+            return self.expression(exp.JSONArray(
+                expressions=values, null_handling=self._parse_on_handling("NULL", "NULL", "ABSENT"),
+                return_type=self._match_text_seq("RETURNING") and self._parse_type()))
 
         def _negate_range(self, this: exp.Expr | None = None) -> exp.Expr | None:
             # ``x !~ any (...)`` is marked, as ``not (x ~ any (...))`` is not: the quantifier applies after the NOT
@@ -368,6 +378,7 @@ JSON_RESULT_FUNCTIONS = {
     "jsonb_build_array",
     "json_build_array",
     "json_array",
+    "pg_json_array_absent",
     "jsonb_strip_nulls",
     "pg_json_object_of",
     "jsonb_object",
@@ -446,7 +457,8 @@ def func_name(node: exp.Expr) -> str | None:
 
 # Functions sqlglot parses with their own parser, which does not record the name they were called by.
 SPECIAL_PARSER_NAMES = {exp.GroupConcat: "string_agg", exp.StrPosition: "strpos",  # position(a in b)
-                        exp.JSONObject: "json_object", exp.JSONObjectAgg: "json_objectagg"}  # SQL/JSON's forms
+                        exp.JSONObject: "json_object", exp.JSONObjectAgg: "json_objectagg",  # SQL/JSON's forms
+                        exp.JSONArray: "json_array"}
 
 
 def select_sources(select: exp.Select | None) -> list[exp.Expr]:
@@ -1039,7 +1051,7 @@ def is_plain_json(node: exp.Expr) -> bool:
     if node.meta.get("pg_jsonb"):
         return False
     translated = node.meta.get("pg_json_object_values") is not None or node.meta.get("pg_json_layout")
-    return bool(translated) or func_name(node) in JSON_PLAIN_FUNCTIONS
+    return bool(translated) or isinstance(node, exp.JSONArray) or func_name(node) in JSON_PLAIN_FUNCTIONS
 
 
 JSON_PLAIN_FUNCTIONS = {"json_build_object", "json_build_array", "json_agg", "json_object_agg", "to_json",
@@ -3724,7 +3736,8 @@ def _is_bigint(node: exp.Expr, scope: Scope) -> bool:
     if isinstance(node, (exp.Paren, exp.Neg)):
         return _is_bigint(node.this, scope)
     if isinstance(node, exp.Column):
-        return scope.column_type(node) == "BIGINT"
+        # a value of generate_series(0, 6) is an integer (DuckDB's series is a bigint)
+        return scope.column_type(node) == "BIGINT" and not scope.is_int4(node)
     if isinstance(node, exp.Cast):
         return node.to.this == exp.DataType.Type.BIGINT
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod)):
@@ -4484,6 +4497,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         # last value of a repeated key
         texts = [exp.cast(a, exp.DataType.build("VARCHAR[]")) for a in args]
         return call("pg_jsonb_object" if len(args) == 1 else "pg_jsonb_object_kv", *texts)
+    if name == "parse_ident" and len(args) in (1, 2):
+        return call("pg_parse_ident", args[0], args[1] if len(args) == 2 else exp.Boolean(this=True))
     if name in ("scale", "min_scale", "trim_scale") and len(args) == 1:
         return numeric_scale_function(name, args[0], scope)
     if name == "to_char":
@@ -6199,9 +6214,12 @@ def rewrite_sql_json_constructors(node: exp.Expr, scope: Scope) -> exp.Expr:
     """PostgreSQL 16's SQL/JSON constructors as the json functions they equal with their default NULL handling:
     ``json_object(k: v, ...)`` is ``json_build_object(k, v, ...)`` (NULL ON NULL), ``json_objectagg(k: v)``
     ``json_object_agg(k, v)``, ``json_arrayagg(x [order by ...])`` ``json_agg(...) filter (where x is not null)``
-    (ABSENT ON NULL); the text of each is the same. Other clauses, ``json_array()`` and ``IS JSON`` are refused."""
+    (ABSENT ON NULL), ``json_array(v, ...)`` ``json_build_array`` without the NULL values (unless NULL ON NULL);
+    the text of each is the same. ``x IS JSON ...`` is ``is_json_predicate``. Other clauses are refused."""
     if isinstance(node, exp.Is) and isinstance(node.expression, exp.JSON):
-        raise UnsupportedFeature("unsupported Postgres feature: IS JSON")
+        return is_json_predicate(node.this, node.expression, scope)
+    if isinstance(node, exp.JSONArray):
+        return sql_json_array(node)
     sql_json_object = isinstance(node, exp.JSONObject) or isinstance(node, exp.JSONObjectAgg) and (
         NAME_KEY not in node.meta)
     if sql_json_object:
@@ -6220,9 +6238,6 @@ def rewrite_sql_json_constructors(node: exp.Expr, scope: Scope) -> exp.Expr:
         aggregate.meta[NAME_KEY] = "json_object_agg"
         return aggregate
     name = func_name(node) if isinstance(node, exp.Anonymous) else None
-    if name == "json_array":
-        raise UnsupportedFeature("unsupported Postgres feature: json_array() (its NULLs are left out by default: "
-                                 "write json_build_array)")
     if name == "json_arrayagg":
         if len(node.expressions) != 1:
             raise UnsupportedFeature("unsupported Postgres feature: json_arrayagg() with NULL ON NULL or RETURNING")
@@ -6231,6 +6246,35 @@ def rewrite_sql_json_constructors(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.Filter(this=call("json_agg", argument.copy()),
                           expression=exp.Where(this=exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))))
     return node
+
+
+def is_json_predicate(value: exp.Expr, predicate: exp.JSON, scope: Scope) -> exp.Expr:
+    """``value IS JSON [VALUE | OBJECT | ARRAY | SCALAR] [WITH UNIQUE KEYS]`` as ``pg_is_json(text, kind, unique)``
+    over the value's text. A jsonb value is one document whose keys are unique (jsonb keeps the last of a repeated
+    key); a value that is not text, json or jsonb is PostgreSQL's error."""
+    kind = str(predicate.this or "value").lower()
+    unique = bool(predicate.args.get("with_")) and bool(predicate.args.get("unique"))
+    json_cast = isinstance(value, exp.Cast) and value.to.this == exp.DataType.Type.JSON
+    jsonb = scope.is_json(value) and not is_plain_json(value) and not json_cast
+    if not (jsonb or is_plain_json(value) or scope.is_json(value) or is_text(value, scope)
+            or _is_unknown_literal(value)):
+        raise QueryError("cannot use a value that is not text, json or jsonb in an IS JSON predicate")
+    return call("pg_is_json", value.copy(), exp.Literal.string(kind), exp.Boolean(this=unique and not jsonb))
+
+
+def sql_json_array(node: exp.JSONArray) -> exp.Expr:
+    """``json_array(v, ...)``: ``json_build_array`` of its values, those that are NULL left out
+    (``pg_json_array_absent``) unless it says NULL ON NULL; RETURNING and the query form are refused."""
+    values = node.expressions
+    if node.args.get("return_type") or any(isinstance(v, (exp.Query, exp.Subquery)) for v in values):
+        raise UnsupportedFeature("unsupported Postgres feature: json_array() with RETURNING or of a query (write "
+                                 "json_build_array, or json_agg over the query)")
+    built = call("json_build_array", *(v.copy() for v in values))
+    keep_nulls = str(node.args.get("null_handling") or "").upper() == "NULL ON NULL"
+    if keep_nulls or all(isinstance(v, exp.Literal) for v in values):
+        return built
+    absent = exp.Array(expressions=[exp.Is(this=v.copy(), expression=exp.Null()) for v in values])
+    return call("pg_json_array_absent", built, absent)
 
 
 def rewrite_fetch_with_ties(node: exp.Expr, scope: Scope) -> exp.Expr:
@@ -6317,7 +6361,45 @@ def checked_bound(node: exp.Limit | exp.Offset | exp.Fetch) -> exp.Expr:
     return replacement
 
 
+def guard_case_branch_subqueries(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """A set-returning JSON function in a subquery of a CASE branch (``case jsonb_typeof(a) when 'string' then ...
+    else (select string_agg(x, ',') from jsonb_array_elements_text(a) x) end``) reads its argument only where the
+    branch is taken: ``case when <the branch is taken> then a end``. PostgreSQL runs the subquery for those rows
+    alone; DuckDB joins it for every row, and the function's error on another row's value (an object, a string)
+    failed the query."""
+    if not isinstance(node, exp.Case):
+        return node
+    operand = node.args.get("this")
+    conditions = [exp.EQ(this=operand.copy(), expression=branch.this.copy()) if operand else branch.this.copy()
+                  for branch in node.args.get("ifs") or []]
+    branches = [branch.args.get("true") for branch in node.args.get("ifs") or []] + [node.args.get("default")]
+    for position, value in enumerate(branches):
+        calls = [call_node for call_node in (value.find_all(exp.Func) if value else [])
+                 if func_name(call_node) in SRF_COLUMNS and call_node.expressions
+                 and _in_subquery_below(call_node, value)]
+        if not calls:
+            continue
+        earlier = [exp.Not(this=call("coalesce", exp.paren(c.copy()), exp.false())) for c in conditions[:position]]
+        taken = exp.and_(*earlier, *([exp.paren(conditions[position].copy())] if position < len(conditions) else []))
+        for call_node in calls:
+            argument = call_node.expressions[0]
+            argument.replace(exp.Case(ifs=[exp.If(this=taken.copy(), true=argument.copy())]))
+    return node
+
+
+def _in_subquery_below(node: exp.Expr, ancestor: exp.Expr) -> bool:
+    """Whether ``node`` is in a SELECT that is itself below ``ancestor``."""
+    parent = node.parent
+    while parent is not None and parent is not ancestor:
+        if isinstance(parent, exp.Select):
+            return True
+        parent = parent.parent
+    return False
+
+
 REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
+    # A set-returning function in a subquery of a CASE branch reads its argument where the branch is taken only.
+    guard_case_branch_subqueries,
     # PostgreSQL 16's SQL/JSON constructors (``json_object(k: v)``, ``json_arrayagg(x)``) as the json functions
     # they equal.
     rewrite_sql_json_constructors,

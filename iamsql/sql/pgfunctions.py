@@ -649,6 +649,103 @@ def text_array_in(text: str) -> list[str | None]:
     return [None if unquoted_null and e.upper() == "NULL" else e for e in text_array_elements(text)]
 
 
+def json_array_without(text: str, absent: list) -> str:
+    """The JSON array ``text`` without its elements where ``absent`` is true, each kept element's text as it is
+    (``2.50`` stays ``2.50``)."""
+    elements, depth, start, quoted, escaped = [], 0, 1, False, False
+    for position, char in enumerate(text):
+        if quoted:
+            escaped, quoted = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            quoted = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0 and position > start:
+                elements.append(text[start:position])
+        elif char == "," and depth == 1:
+            elements.append(text[start:position])
+            start = position + 1
+    return "[" + ",".join(e.strip() for e, drop in zip(elements, absent) if not drop) + "]"
+
+
+def _unique_keys(pairs: list) -> dict:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("duplicate key")
+    return dict(pairs)
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def is_json(text: str, kind: str, unique_keys: bool) -> bool:
+    """``text IS JSON [VALUE|OBJECT|ARRAY|SCALAR] [WITH UNIQUE KEYS]``: whether ``text`` is one JSON document (as
+    PostgreSQL's json parser reads it: no NaN or Infinity, no control character in a string) of that kind, every
+    object of it without a repeated key when asked."""
+    try:
+        value = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_keys if unique_keys else None)
+    except ValueError:
+        return False
+    if kind == "object":
+        return isinstance(value, dict)
+    if kind == "array":
+        return isinstance(value, list)
+    if kind == "scalar":
+        return not isinstance(value, (dict, list))
+    return True
+
+
+_IDENT_START = re.compile(r"[A-Za-z_\x80-\U0010ffff]")
+_IDENT_PART = re.compile(r"[A-Za-z_\x80-\U0010ffff0-9$]*")
+_SCANNER_SPACE = " \t\n\r\f"
+
+
+def parse_ident(text: str, strict: bool) -> list[str]:
+    """PostgreSQL's ``parse_ident(text, strict)``: the names of a qualified identifier (``a."B c"`` is ``{a,B c}``),
+    unquoted ones lower-cased (ASCII letters only, as in a UTF-8 database), a doubled quote in a quoted one a quote;
+    after the last name only blanks, unless not ``strict``."""
+    error = ValueError(f'string is not a valid identifier: "{text}"')
+    names = []
+    position = len(text) - len(text.lstrip(_SCANNER_SPACE))
+    while True:
+        if text.startswith('"', position):
+            name, position = "", position + 1
+            while True:
+                end = text.find('"', position)
+                if end < 0:
+                    raise error
+                name += text[position:end]
+                position = end + 1
+                if not text.startswith('"', position):
+                    break
+                name += '"'
+                position += 1
+            if not name:
+                raise error
+            names.append(name)
+        elif _IDENT_START.match(text, position):
+            end = _IDENT_PART.match(text, position + 1).end()
+            names.append("".join(c.lower() if "A" <= c <= "Z" else c for c in text[position:end]))
+            position = end
+        else:
+            raise error
+        while position < len(text) and text[position] in _SCANNER_SPACE:
+            position += 1
+        if text.startswith(".", position):
+            position += 1
+            while position < len(text) and text[position] in _SCANNER_SPACE:
+                position += 1
+        elif position == len(text):
+            return names
+        elif strict:
+            raise error
+        else:
+            return names
+
+
 def time_in(text: str, kind: str) -> str:
     """A date or time text as DuckDB reads it to the value Postgres reads (``timeinput``: ``Jun 14, 2025 9:00:00
     AM``, ``20250615``, a fraction rounded to microseconds); a text in another style as it is."""
@@ -691,6 +788,9 @@ PYTHON_FUNCTIONS = [
     ("pg_to_char_number", numformat.to_char, ["VARCHAR", "VARCHAR", "BOOLEAN"], "VARCHAR"),
     ("pg_to_char_interval", intervalformat.to_char, ["BIGINT", "BIGINT", "BIGINT", "VARCHAR"], "VARCHAR"),
     ("pg_time_in", time_in, ["VARCHAR", "VARCHAR"], "VARCHAR"),
+    ("pg_is_json", is_json, ["VARCHAR", "VARCHAR", "BOOLEAN"], "BOOLEAN"),
+    ("pg_json_array_without", json_array_without, ["VARCHAR", "BOOLEAN[]"], "VARCHAR"),
+    ("pg_parse_ident", parse_ident, ["VARCHAR", "BOOLEAN"], "VARCHAR[]"),
 ]
 
 # PostgreSQL 16's keywords that quote_ident() quotes: every keyword that is not unreserved (the reserved, column
@@ -731,6 +831,7 @@ MACROS = f"""
 create or replace temp macro pg_raise(message) as
     case when cast('{RAISED}' || message as uuid) is null then null end;
 create or replace temp macro iamsql_glob(pattern) as replace(replace(pattern, '*', '%'), '?', '_');
+create or replace temp macro pg_json_array_absent(j, absent) as cast(pg_json_array_without(j, absent) as json);
 create or replace temp macro pg_nlevel(path) as
     case when path is null then null when path = '' then 0 else len(string_split(path, '.')) end;
 create or replace temp macro pg_ltree_contains(ancestor, path) as

@@ -11942,3 +11942,34 @@ select * from (values ('user', 1), ('role', 2)) as v(kind, n)
 union all
 select 'group', 3
 order by kind;
+
+-- name: r37_is_json_kinds_over_columns
+select name, tags is json object as tags_object, inline_policies is json array as inline_array,
+  name is json as name_is_json, ('{"n": "' || name || '"}') is json object with unique keys as built_object,
+  ('[' || name || ']') is not json as broken
+from aws_iam_user
+order by name;
+
+-- name: r37_is_json_texts_and_unique_keys
+select t, t is json, t is json value with unique keys, t is json object, t is json array, t is json scalar,
+  t::json is json object with unique keys as json_unique, t is not json array without unique keys as not_array
+from (values ('{"a": 1, "b": {"a": 2}}'), ('{"a": 1, "b": {"c": 2, "c": 3}}'), ('[]'), ('"s"'), ('-1.5E+3'), ('false')) as v(t)
+order by t;
+
+-- name: r37_json_array_of_user_columns
+select name, json_array(name, path, tags ->> 'team') as absent, json_array(name, tags ->> 'team' null on null) as kept,
+  json_array(name, tags ->> 'team')::text as absent_text, json_array_length(json_array(tags ->> 'team', tags ->> 'x')) as n
+from aws_iam_user
+order by name;
+
+-- name: r37_json_array_in_json_build_object
+select json_build_object('name', name, 'parts', json_array(path, tags ->> 'team'))::text as doc,
+  jsonb_build_object('parts', json_array(name, null, 1))::text as jdoc
+from aws_iam_user
+order by name;
+
+-- name: r37_parse_ident_of_names
+select name, parse_ident(regexp_replace(name, '[^A-Za-z0-9_]', '_', 'g')) as ident,
+  parse_ident('"' || name || '".a' || account_id || ' rest', false) as quoted
+from aws_iam_role
+order by name, arn;

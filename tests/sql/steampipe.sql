@@ -18504,3 +18504,1027 @@ select coalesce(u.account_id, r.account_id) as account_id, u.users, r.roles
 from (select account_id, count(*) as users from aws_iam_user group by account_id) u
   full join (select account_id, count(*) as roles from aws_iam_role group by account_id) r using (account_id)
 order by 1;
+
+-- name: r37_action_string_or_list_per_statement
+select p.name, s.ordinality as statement_no,
+  case jsonb_typeof(s.value -> 'Action') when 'string' then 1 when 'array' then jsonb_array_length(s.value -> 'Action') else 0 end as actions,
+  jsonb_typeof(s.value -> 'Action') as action_kind
+from aws_iam_policy p
+  cross join lateral jsonb_array_elements(case jsonb_typeof(p.policy -> 'Statement') when 'array' then p.policy -> 'Statement' else jsonb_build_array(p.policy -> 'Statement') end) with ordinality as s(value, ordinality)
+order by p.arn, p.account_id, s.ordinality;
+
+-- name: r37_actions_flattened_from_string_or_list
+select p.name, a.action
+from aws_iam_policy p,
+  jsonb_array_elements(case jsonb_typeof(p.policy -> 'Statement') when 'array' then p.policy -> 'Statement' else jsonb_build_array(p.policy -> 'Statement') end) as s,
+  jsonb_array_elements_text(case when jsonb_typeof(s -> 'Action') = 'string' then jsonb_build_array(s -> 'Action') else s -> 'Action' end) as a(action)
+where not p.is_aws_managed
+order by p.arn, a.action;
+
+-- name: r37_wildcard_action_counts_per_policy
+select p.arn, count(*) filter (where a = '*') as full_wildcards,
+  count(*) filter (where a like '%:*') as service_wildcards,
+  count(*) as actions
+from aws_iam_policy p
+  cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') as s
+  cross join lateral jsonb_array_elements_text(s -> 'Action') as a
+where s ->> 'Effect' = 'Allow'
+group by p.arn
+order by p.arn;
+
+-- name: r37_services_granted_string_agg_ordered
+select p.name, string_agg(distinct split_part(a, ':', 1), ', ' order by split_part(a, ':', 1)) as services
+from aws_iam_policy p
+  cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') as s
+  cross join lateral jsonb_array_elements_text(s -> 'Action') as a
+where s ->> 'Effect' = 'Allow' and a <> '*'
+group by p.arn, p.name
+order by p.arn;
+
+-- name: r37_not_action_statements
+select p.name, s ->> 'Effect' as effect, jsonb_array_length(s -> 'NotAction') as not_actions
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where s ? 'NotAction'
+order by p.arn, 3;
+
+-- name: r37_resource_kinds_case
+select p.name,
+  case jsonb_typeof(s -> 'Resource') when 'string' then 'one' when 'array' then 'list' else coalesce(jsonb_typeof(s -> 'Resource'), 'none') end as resource_kind,
+  count(*) as statements
+from aws_iam_policy p,
+  jsonb_array_elements(case jsonb_typeof(p.policy -> 'Statement') when 'array' then p.policy -> 'Statement' else jsonb_build_array(p.policy -> 'Statement') end) as s
+group by 1, 2
+order by 1, 2;
+
+-- name: r37_trust_principals_services_window
+select r.name, svc, count(*) over (partition by svc) as roles_trusting_service,
+  row_number() over (partition by r.account_id order by r.name, svc) as n
+from aws_iam_role r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Service') as svc
+order by r.account_id, n;
+
+-- name: r37_trust_aws_principal_accounts_regexp_matches
+select r.name, m[1] as trusted_account
+from aws_iam_role r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as principal,
+  regexp_matches(principal, 'arn:aws:iam::(\d{12}):', 'g') as m
+order by r.arn, principal, 2;
+
+-- name: r37_regexp_matches_case_insensitive_flags
+select name, regexp_matches(name, '(admin|ops|dev)', 'gi') as hits
+from aws_iam_role
+order by arn, 2;
+
+-- name: r37_regexp_matches_global_counts
+select r.name, count(*) as digits_runs
+from aws_iam_role r, regexp_matches(r.name, '[0-9]+', 'g') as m
+group by r.arn, r.name
+order by r.arn;
+
+-- name: r37_lateral_top_statement_per_policy
+select p.name, top.sid, top.effect
+from aws_iam_policy p
+  left join lateral (
+    select s ->> 'Sid' as sid, s ->> 'Effect' as effect
+    from jsonb_array_elements(p.policy_std -> 'Statement') as s
+    order by s ->> 'Effect', coalesce(s ->> 'Sid', '')
+    limit 1
+  ) top on true
+order by p.arn, p.account_id;
+
+-- name: r37_lateral_last_event_per_user
+select u.name, e.event_name, e.event_time
+from aws_iam_user u
+  left join lateral (
+    select event_name, event_time from aws_cloudtrail_trail_event t
+    where t.username = u.name
+    order by event_time desc, event_id
+    limit 1
+  ) e on true
+order by u.arn;
+
+-- name: r37_role_last_used_age_buckets
+select name,
+  case when role_last_used_date is null then 'never'
+       when role_last_used_date > now() - interval '90 days' then 'recent'
+       when role_last_used_date > now() - interval '1 year' then 'stale'
+       else 'dormant' end as usage,
+  date_part('day', now() - role_last_used_date)::int as days_unused
+from aws_iam_role
+order by arn;
+
+-- name: r37_access_key_age_justify
+select user_name, access_key_id, justify_interval(now() - create_date) as age,
+  justify_days(date_trunc('day', now() - create_date)) as age_days
+from aws_iam_access_key
+order by account_id, user_name, access_key_id;
+
+-- name: r37_age_of_users_in_years_months
+select name, age(now(), create_date) as age, extract(year from age(now(), create_date)) as years,
+  date_part('month', age(now(), create_date)) as months
+from aws_iam_user
+order by arn;
+
+-- name: r37_age_single_argument_date
+select name, age(create_date::date::timestamp) is not null as has_age,
+  age(date '2025-01-01', create_date::date) as since_creation
+from aws_iam_user
+order by arn;
+
+-- name: r37_password_last_used_days_floor
+select user_name, floor(extract(epoch from now() - password_last_used) / 86400) as days_since_login
+from aws_iam_credential_report
+where password_last_used is not null
+order by account_id, user_name;
+
+-- name: r37_credential_report_key_rotation_days
+select user_name, access_key_1_active,
+  (now()::date - access_key_1_last_rotated::date) as days_since_rotation_1,
+  access_key_1_last_rotated < now() - interval '90 days' as needs_rotation
+from aws_iam_credential_report
+order by account_id, user_name;
+
+-- name: r37_to_char_creation_patterns
+select name, to_char(create_date, 'YYYY-MM-DD"T"HH24:MI:SS') as iso,
+  to_char(create_date, 'Dy, DD Mon YYYY') as rfc_day,
+  to_char(create_date, 'FMMonth FMDDth, YYYY') as long_date,
+  to_char(create_date, 'IYYY-"W"IW') as iso_week,
+  to_char(create_date, 'Q') as quarter
+from aws_iam_user
+order by arn;
+
+-- name: r37_to_char_event_hour_histogram
+select to_char(event_time, 'HH24') as hour, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: r37_to_char_day_of_week_and_year
+select to_char(event_time, 'D') as dow, to_char(event_time, 'DDD') as doy, count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 1, 2;
+
+-- name: r37_generate_series_daily_event_counts
+select d::date as day, count(e.event_id) as events
+from generate_series(date '2020-01-01', date '2020-01-10', interval '1 day') as d
+  left join aws_cloudtrail_trail_event e on e.event_time >= d and e.event_time < d + interval '1 day'
+group by d
+order by d;
+
+-- name: r37_generate_series_months_of_user_creation
+select to_char(m, 'YYYY-MM') as month, count(u.arn) as users_created
+from generate_series(date_trunc('month', (select min(create_date) from aws_iam_user)),
+                     date_trunc('month', (select max(create_date) from aws_iam_user)), interval '1 month') as m
+  left join aws_iam_user u on date_trunc('month', u.create_date) = m
+group by m
+order by m;
+
+-- name: r37_generate_series_weeks_with_activity
+select w::date as week, exists (select 1 from aws_cloudtrail_trail_event e where date_trunc('week', e.event_time) = w) as active
+from generate_series(date_trunc('week', (select min(event_time) from aws_cloudtrail_trail_event)),
+                     date_trunc('week', (select max(event_time) from aws_cloudtrail_trail_event)), interval '1 week') as w
+order by w;
+
+-- name: r37_percentile_cont_session_duration
+select account_id, percentile_cont(0.5) within group (order by max_session_duration) as median_session,
+  percentile_cont(0.9) within group (order by max_session_duration) as p90_session,
+  percentile_disc(0.5) within group (order by max_session_duration) as median_disc
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r37_percentile_cont_array_of_fractions
+select percentile_cont(array[0.25, 0.5, 0.75]) within group (order by attachment_count) as quartiles
+from aws_iam_policy
+where not is_aws_managed;
+
+-- name: r37_percentile_cont_interval_of_key_age
+select percentile_cont(0.5) within group (order by extract(epoch from now() - create_date)) / 86400 as median_days
+from aws_iam_access_key;
+
+-- name: r37_mode_event_source_per_account
+select recipient_account_id, mode() within group (order by event_source) as top_source
+from aws_cloudtrail_trail_event
+group by recipient_account_id
+order by recipient_account_id;
+
+-- name: r37_grouping_sets_events_by_source_and_type
+select event_source, read_only, count(*) as events, grouping(event_source, read_only) as g
+from aws_cloudtrail_trail_event
+group by grouping sets ((event_source, read_only), (event_source), ())
+order by event_source nulls last, read_only nulls last, g;
+
+-- name: r37_rollup_roles_by_account_path
+select account_id, path, count(*) as roles
+from aws_iam_role
+group by rollup (account_id, path)
+order by account_id nulls last, path nulls last;
+
+-- name: r37_cube_users_mfa_console
+select mfa_enabled, password_last_used is not null as console, count(*)
+from aws_iam_user
+group by cube (mfa_enabled, password_last_used is not null)
+order by 1 nulls last, 2 nulls last, grouping(mfa_enabled, password_last_used is not null);
+
+-- name: r37_distinct_on_newest_key_per_user
+select distinct on (account_id, user_name) account_id, user_name, access_key_id, create_date
+from aws_iam_access_key
+order by account_id, user_name, create_date desc, access_key_id;
+
+-- name: r37_distinct_on_first_event_per_source
+select distinct on (event_source) event_source, event_name, event_time
+from aws_cloudtrail_trail_event
+order by event_source, event_time, event_id;
+
+-- name: r37_filter_multiple_aggregates_per_account
+select account_id,
+  count(*) filter (where mfa_enabled) as with_mfa,
+  count(*) filter (where not mfa_enabled) as without_mfa,
+  array_agg(name order by name) filter (where not mfa_enabled) as no_mfa_names,
+  min(create_date) filter (where password_last_used is null) as oldest_unused
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: r37_array_agg_and_array_length
+select account_id, array_length(array_agg(distinct path), 1) as paths, cardinality(array_agg(name)) as roles
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r37_array_functions_on_groups
+select name, groups, array_to_string(array(select jsonb_array_elements_text(groups) order by 1), ';') as group_list
+from aws_iam_user
+where jsonb_array_length(groups) > 0
+order by arn;
+
+-- name: r37_array_position_and_remove
+select name, array_position(string_to_array(path, '/'), '') as first_empty,
+  array_remove(string_to_array(path, '/'), '') as path_parts,
+  array_append(array_remove(string_to_array(path, '/'), ''), name) as full_path
+from aws_iam_role
+order by arn;
+
+-- name: r37_array_cat_and_unnest_distinct
+select distinct unnest(array_cat(array['iam', 'sts'], array_agg(distinct split_part(event_source, '.', 1)))) as service
+from aws_cloudtrail_trail_event
+order by 1;
+
+-- name: r37_string_to_array_slice
+select arn, (string_to_array(arn, ':'))[5] as account, (string_to_array(arn, ':'))[6:] as rest
+from aws_iam_policy
+where not is_aws_managed
+order by arn;
+
+-- name: r37_array_contains_overlap_operators
+select name, string_to_array(path, '/') && array['service-role', 'aws-service-role'] as service_path,
+  array['aws-reserved'] <@ string_to_array(path, '/') as reserved
+from aws_iam_role
+order by arn;
+
+-- name: r37_kms_keys_rotation_summary
+select key_manager, key_state, count(*) as keys, bool_and(key_rotation_enabled) as all_rotated
+from aws_kms_key
+group by key_manager, key_state
+order by key_manager, key_state;
+
+-- name: r37_kms_key_policy_principals
+select k.id, s ->> 'Sid' as sid, p as principal
+from aws_kms_key k, jsonb_array_elements(k.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as p
+order by k.arn, 2, 3;
+
+-- name: r37_kms_pending_deletion_days
+select id, key_state, deletion_date, date_part('day', deletion_date - now()) as days_left
+from aws_kms_key
+order by arn;
+
+-- name: r37_kms_aliases_lateral
+select k.id, a ->> 'AliasName' as alias
+from aws_kms_key k
+  left join lateral jsonb_array_elements(k.aliases) as a on true
+order by k.arn, 2;
+
+-- name: r37_secrets_rotation_status
+select name, rotation_enabled, last_rotated_date, last_accessed_date,
+  coalesce(rotation_rules ->> 'AutomaticallyAfterDays', 'none') as rotate_after,
+  case when last_accessed_date < now() - interval '90 days' then 'unused' else 'used' end as usage
+from aws_secretsmanager_secret
+order by arn;
+
+-- name: r37_secrets_tags_each
+select s.name, t.key, t.value
+from aws_secretsmanager_secret s, jsonb_each_text(s.tags) as t
+order by s.arn, t.key;
+
+-- name: r37_secrets_versions_stages
+select s.name, v.key as version, v.value as stages
+from aws_secretsmanager_secret s, jsonb_each(s.secret_versions_to_stages) as v
+order by s.arn, v.key;
+
+-- name: r37_s3_buckets_public_block
+select name, coalesce(block_public_acls and block_public_policy and ignore_public_acls and restrict_public_buckets, false) as fully_blocked,
+  versioning_enabled, bucket_policy_is_public
+from aws_s3_bucket
+order by name;
+
+-- name: r37_s3_bucket_policy_statements
+select b.name, s ->> 'Effect' as effect, s -> 'Principal' as principal
+from aws_s3_bucket b, jsonb_array_elements(b.policy_std -> 'Statement') as s
+order by b.name, 2, 3::text;
+
+-- name: r37_s3_encryption_algorithms
+select b.name, r -> 'ApplyServerSideEncryptionByDefault' ->> 'SSEAlgorithm' as algorithm
+from aws_s3_bucket b
+  left join lateral jsonb_array_elements(b.server_side_encryption_configuration -> 'Rules') as r on true
+order by b.name, 2;
+
+-- name: r37_org_accounts_joined_age
+select name, id, status, joined_method, age(now(), joined_timestamp) as member_for,
+  to_char(joined_timestamp, 'YYYY-MM') as joined_month
+from aws_organizations_account
+order by id;
+
+-- name: r37_org_accounts_per_parent_window
+select parent_id, name, count(*) over (partition by parent_id) as siblings,
+  rank() over (partition by parent_id order by joined_timestamp, id) as join_rank
+from aws_organizations_account
+order by parent_id, join_rank;
+
+-- name: r37_org_scp_actions_string_or_list
+select p.name, s ->> 'Effect' as effect,
+  case jsonb_typeof(s -> 'Action') when 'string' then s ->> 'Action' else (select string_agg(x, ',' order by x) from jsonb_array_elements_text(s -> 'Action') as x) end as actions
+from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') as s
+where p.type = 'SERVICE_CONTROL_POLICY'
+order by p.id, 2, 3;
+
+-- name: r37_org_ou_depth_from_path
+select name, id, path, array_length(string_to_array(path, '.'), 1) as depth
+from aws_organizations_organizational_unit
+order by id;
+
+-- name: r37_is_json_kinds_of_policy_documents
+select name, assume_role_policy_document is json as doc_is_json,
+  assume_role_policy_document is json object as doc_is_object,
+  assume_role_policy_std -> 'Statement' is json array as statements_array,
+  assume_role_policy_std -> 'Version' is json scalar as version_scalar,
+  assume_role_policy_std is not json array as not_array
+from aws_iam_role
+order by arn;
+
+-- name: r37_is_json_edge_texts
+select t, t is json as any_json, t is json value as value, t is json object as object, t is json array as array,
+  t is json scalar as scalar, t is json with unique keys as unique_keys, t is json object without unique keys as obj_no_check,
+  t is not json as not_json, t is not json scalar as not_scalar
+from (values ('{"a": 1}'), ('{"a": 1, "a": 2}'), ('{"a": {"b": 1, "b": 2}}'), ('[{"k": 1, "k": 1}]'), ('[1, 2]'), ('"text"'),
+  ('12'), ('-0.5e3'), ('01'), ('1.'), ('.5'), ('true'), ('null'), ('NaN'), ('Infinity'), (''), ('   '), (' {} '),
+  (E'\t[]\n'), ('{"a": 1} x'), ('{a: 1}'), ('[1, 2,]'), ('"\u00e9"'), ('"\ud83d\ude00"'), ('"bad \x escape"'),
+  (E'"tab\there"'), ('{"": 0}'), ('[[[[]]]]'), (null)) as v(t)
+order by t nulls first;
+
+-- name: r37_is_json_on_jsonb_and_json_values
+select '{"a": 1, "a": 2}'::jsonb is json with unique keys as jsonb_unique,
+  '{"a": 1, "a": 2}'::json is json with unique keys as json_unique,
+  '{"a": 1, "a": 2}'::json is json object as json_object,
+  '[1, {"b": 2, "b": 3}]'::json is json array with unique keys as nested_json_unique,
+  'null'::jsonb is json scalar as null_scalar,
+  jsonb_build_object('a', 1) is json object as built_object,
+  json_build_array(1, 2) is json array as built_array,
+  (null::jsonb) is json as null_jsonb;
+
+-- name: r37_is_json_filters_event_parameters
+select event_name, count(*) as events,
+  count(*) filter (where request_parameters is json object) as object_params,
+  count(*) filter (where request_parameters::text is json with unique keys) as unique_params
+from aws_cloudtrail_trail_event
+group by event_name
+order by event_name;
+
+-- name: r37_is_json_in_case_and_where
+select name, case when description is json then 'json description' when description is null then 'none' else 'text' end as kind
+from aws_iam_policy
+where not is_aws_managed
+order by arn;
+
+-- name: r37_json_array_absent_on_null
+select name, json_array(name, path, permissions_boundary_arn) as parts,
+  json_array(name, permissions_boundary_arn null on null) as with_nulls,
+  json_array(name, permissions_boundary_arn absent on null) as without_nulls
+from aws_iam_role
+order by arn;
+
+-- name: r37_json_array_text_and_types
+select json_array(1, 'two', null, true, 2.50)::text as absent_text,
+  json_array(1, 'two', null, true, 2.50 null on null)::text as null_text,
+  json_array()::text as empty_text,
+  json_array(null)::text as only_null,
+  json_array(null null on null)::text as only_null_kept,
+  json_array('null'::jsonb, '{"b": 1, "a": 2}'::jsonb)::text as jsonb_values,
+  json_array(json_array(1, null), json_array())::text as nested;
+
+-- name: r37_json_array_of_columns_as_value
+select u.name, json_array(u.name, u.password_last_used, u.mfa_enabled) as summary,
+  jsonb_typeof(json_array(u.name)::jsonb) as kind, json_array_length(json_array(u.name, u.permissions_boundary_arn)) as n
+from aws_iam_user u
+order by u.arn;
+
+-- name: r37_json_array_elements_of_json_array
+select r.name, e
+from aws_iam_role r, json_array_elements_text(json_array(r.name, r.role_last_used_region, r.path)) as e
+order by r.arn, e;
+
+-- name: r37_parse_ident_of_qualified_names
+select t, parse_ident(t) as parts, array_length(parse_ident(t), 1) as n, (parse_ident(t))[1] as first_part
+from (values ('aws_iam_role'), ('public.Users'), ('"Public"."My Table"'), ('  a . b . c  '), ('"a""b".c'),
+  ('_x1$.y'), ('Ünïcode.Tab'), ('"dotted.name".x')) as v(t)
+order by t;
+
+-- name: r37_parse_ident_not_strict
+select t, parse_ident(t, false) as parts
+from (values ('schema.fn(arg)'), ('a.b c'), ('x.y;'), ('plain'), ('"q" rest')) as v(t)
+order by t;
+
+-- name: r37_parse_ident_of_policy_names
+select name, parse_ident(replace(name, '-', '_')) as ident
+from aws_iam_policy
+where not is_aws_managed and name ~ '^[A-Za-z_][A-Za-z0-9_-]*$'
+order by arn;
+
+-- name: r37_users_without_mfa_console_recent_login
+select c.user_name, c.password_last_used, now() - c.password_last_used < interval '30 days' as recent
+from aws_iam_credential_report c
+where not c.mfa_active and c.password_enabled and c.password_last_used is not null
+order by c.account_id, c.user_name;
+
+-- name: r37_users_group_membership_counts_window
+select u.name, jsonb_array_length(u.groups) as groups,
+  dense_rank() over (order by jsonb_array_length(u.groups) desc) as rank_by_groups,
+  ntile(4) over (order by u.create_date, u.arn) as quartile
+from aws_iam_user u
+order by u.create_date, u.arn;
+
+-- name: r37_users_lag_lead_creation_gap
+select name, create_date,
+  create_date - lag(create_date) over (partition by account_id order by create_date, arn) as gap_since_previous,
+  lead(name) over (partition by account_id order by create_date, arn) as next_user
+from aws_iam_user
+order by account_id, create_date, arn;
+
+-- name: r37_events_running_total_per_day
+select day, events, sum(events) over (order by day) as running_total,
+  round(avg(events) over (order by day rows between 2 preceding and current row), 2) as moving_avg
+from (select date_trunc('day', event_time) as day, count(*) as events from aws_cloudtrail_trail_event group by 1) d
+order by day;
+
+-- name: r37_events_first_value_last_value
+select distinct event_source,
+  first_value(event_name) over w as first_event,
+  last_value(event_name) over (w rows between unbounded preceding and unbounded following) as last_event
+from aws_cloudtrail_trail_event
+window w as (partition by event_source order by event_time, event_id)
+order by event_source;
+
+-- name: r37_events_errors_by_code_percent
+select coalesce(error_code, 'none') as code, count(*) as events,
+  round(100.0 * count(*) / sum(count(*)) over (), 2) as pct
+from aws_cloudtrail_trail_event
+group by 1
+order by events desc, code;
+
+-- name: r37_events_access_denied_per_principal
+select coalesce(user_identity ->> 'arn', username, 'unknown') as principal, count(*) as denied,
+  string_agg(distinct event_name, ', ' order by event_name) as actions
+from aws_cloudtrail_trail_event
+where error_code in ('AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation')
+group by 1
+order by denied desc, principal;
+
+-- name: r37_events_user_identity_type_breakdown
+select user_identity ->> 'type' as identity_type, count(*) as events,
+  count(distinct user_identity ->> 'arn') as principals
+from aws_cloudtrail_trail_event
+group by 1
+order by 1 nulls last;
+
+-- name: r37_events_session_mfa_and_source
+select session_mfa_authenticated, user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa_attr, count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 1 nulls last, 2 nulls last;
+
+-- name: r37_events_console_logins_by_result
+select response_elements ->> 'ConsoleLogin' as result, additional_event_data ->> 'MFAUsed' as mfa_used, count(*)
+from aws_cloudtrail_trail_event
+where event_name = 'ConsoleLogin'
+group by 1, 2
+order by 1 nulls last, 2 nulls last;
+
+-- name: r37_events_iam_changes_hourly
+select date_trunc('hour', event_time) as hour, count(*) filter (where event_source = 'iam.amazonaws.com' and not read_only) as iam_writes,
+  count(*) as events
+from aws_cloudtrail_trail_event
+group by 1
+having count(*) filter (where event_source = 'iam.amazonaws.com' and not read_only) > 0
+order by 1;
+
+-- name: r37_events_request_parameter_keys
+select event_name, k, count(*)
+from aws_cloudtrail_trail_event, jsonb_object_keys(request_parameters) as k
+where jsonb_typeof(request_parameters) = 'object' and event_source = 'iam.amazonaws.com'
+group by 1, 2
+order by 1, 2;
+
+-- name: r37_events_created_users_joined_to_iam
+select e.request_parameters ->> 'userName' as created, e.event_time, u.arn is not null as still_exists
+from aws_cloudtrail_trail_event e
+  left join aws_iam_user u on u.name = e.request_parameters ->> 'userName' and u.account_id = e.recipient_account_id
+where e.event_name = 'CreateUser'
+order by e.event_time, e.event_id;
+
+-- name: r37_events_policy_attachments
+select event_name, request_parameters ->> 'policyArn' as policy, coalesce(request_parameters ->> 'roleName', request_parameters ->> 'userName', request_parameters ->> 'groupName') as target
+from aws_cloudtrail_trail_event
+where event_name like 'Attach%Policy' or event_name like 'Detach%Policy'
+order by event_time, event_id;
+
+-- name: r37_events_source_ip_classes
+select case when source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$' then 'ipv4'
+            when source_ip_address ~ ':' then 'ipv6'
+            when source_ip_address ~* 'amazonaws\.com$' then 'aws service'
+            else 'other' end as kind, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: r37_events_user_agent_families
+select substring(user_agent from '^([A-Za-z0-9_-]+)') as family, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1
+order by events desc, family nulls last;
+
+-- name: r37_events_regexp_replace_arn_account_mask
+select distinct regexp_replace(user_identity ->> 'arn', '::\d{12}:', '::<account>:') as masked
+from aws_cloudtrail_trail_event
+where user_identity ->> 'arn' is not null
+order by 1;
+
+-- name: r37_events_split_part_event_source
+select split_part(event_source, '.', 1) as service, count(distinct event_name) as actions,
+  min(event_time)::date as first_day, max(event_time)::date as last_day
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: r37_events_extract_dow_isodow
+select extract(isodow from event_time) as isodow, extract(dow from event_time) as dow, count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by 1;
+
+-- name: r37_events_epoch_buckets_of_five_minutes
+select to_timestamp(floor(extract(epoch from event_time) / 300) * 300) as bucket, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 1
+limit 30;
+
+-- name: r37_events_date_bin_fifteen_minutes
+select date_bin('15 minutes', event_time, timestamptz '2000-01-01 00:00:00+00') as bucket, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 1
+limit 30;
+
+-- name: r37_roles_cross_account_trust
+select r.name, principal, split_part(principal, ':', 5) as trusted_account,
+  split_part(principal, ':', 5) <> r.account_id as cross_account
+from aws_iam_role r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as principal
+where s ->> 'Effect' = 'Allow' and principal like 'arn:aws:iam::%'
+order by r.arn, principal;
+
+-- name: r37_roles_trust_without_external_id
+select r.name,
+  bool_or(s -> 'Condition' -> 'stringequals' ? 'sts:externalid') as has_external_id
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s
+where s -> 'Principal' ? 'AWS'
+group by r.arn, r.name
+order by r.arn;
+
+-- name: r37_roles_condition_operators_each
+select r.name, c.key as operator, jsonb_object_keys(c.value) as condition_key
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
+  jsonb_each(s -> 'Condition') as c
+order by r.arn, 2, 3;
+
+-- name: r37_roles_max_session_hours
+select name, max_session_duration / 3600 as hours, max_session_duration % 3600 as rest_seconds,
+  make_interval(secs => max_session_duration) as duration
+from aws_iam_role
+order by arn;
+
+-- name: r37_roles_instance_profiles_unnest
+select r.name, ip
+from aws_iam_role r, jsonb_array_elements_text(r.instance_profile_arns) as ip
+order by r.arn, ip;
+
+-- name: r37_roles_attached_policies_with_names
+select r.name, p.name as policy, p.is_aws_managed
+from aws_iam_role r
+  cross join lateral jsonb_array_elements_text(r.attached_policy_arns) as a(policy_arn)
+  join aws_iam_policy p on p.arn = a.policy_arn and p.account_id = r.account_id
+order by r.arn, p.name;
+
+-- name: r37_roles_inline_policy_statement_counts
+select r.name, ip ->> 'PolicyName' as policy, jsonb_array_length(ip -> 'PolicyDocument' -> 'Statement') as statements
+from aws_iam_role r, jsonb_array_elements(r.inline_policies_std) as ip
+order by r.arn, 2;
+
+-- name: r37_roles_tags_filter_and_exists
+select name, tags ->> 'Environment' as env, tags ? 'Owner' as has_owner, tags ?| array['team', 'Team'] as has_team
+from aws_iam_role
+where tags is not null and tags <> '{}'::jsonb
+order by arn;
+
+-- name: r37_roles_description_length_stats
+select account_id, min(length(description)) as shortest, max(length(description)) as longest,
+  round(avg(length(description)), 1) as mean, count(description) as described
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r37_groups_members_and_policies
+select g.name, jsonb_array_length(g.users) as members, jsonb_array_length(g.attached_policy_arns) as attached,
+  jsonb_array_length(g.inline_policies) as inline
+from aws_iam_group g
+order by g.arn;
+
+-- name: r37_groups_member_names_lateral
+select g.name as group_name, m ->> 'UserName' as member
+from aws_iam_group g
+  left join lateral jsonb_array_elements(g.users) as m on true
+order by g.arn, 2 nulls first;
+
+-- name: r37_groups_without_members_not_exists
+select g.name, g.account_id
+from aws_iam_group g
+where not exists (select 1 from aws_iam_user u, jsonb_array_elements(u.groups) as ug where ug ->> 'GroupName' = g.name and u.account_id = g.account_id)
+order by g.arn;
+
+-- name: r37_policies_versions_count
+select name, jsonb_array_length(policy_versions) as versions, default_version_id,
+  substring(default_version_id from 2)::int as default_number
+from aws_iam_policy
+where not is_aws_managed
+order by arn;
+
+-- name: r37_policies_update_vs_create
+select name, update_date - create_date as lived, justify_hours(update_date - create_date) as lived_justified,
+  update_date > create_date as changed
+from aws_iam_policy
+where not is_aws_managed
+order by arn;
+
+-- name: r37_policies_attachment_histogram
+select width_bucket(attachment_count, 0, 10, 5) as bucket, count(*), min(attachment_count), max(attachment_count)
+from aws_iam_policy
+group by 1
+order by 1;
+
+-- name: r37_policies_admin_like_exists
+select p.name, p.account_id
+from aws_iam_policy p
+where exists (
+  select 1 from jsonb_array_elements(p.policy_std -> 'Statement') as s
+  where s ->> 'Effect' = 'Allow' and s -> 'Action' ? '*' and s -> 'Resource' ? '*')
+order by p.arn, p.account_id;
+
+-- name: r37_policies_iam_passrole_star
+select p.name, s -> 'Resource' as resources
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where s ->> 'Effect' = 'Allow' and (s -> 'Action' ?| array['iam:passrole', 'iam:*', '*'])
+  and not p.is_aws_managed
+order by p.arn, 2::text;
+
+-- name: r37_policies_condition_keys_distinct
+select distinct lower(k) as condition_key
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_each(s -> 'Condition') as c, jsonb_object_keys(c.value) as k
+order by 1;
+
+-- name: r37_policies_statement_sid_patterns
+select p.name, s ->> 'Sid' as sid, s ->> 'Sid' ~ '^[A-Z][A-Za-z0-9]*$' as pascal_case,
+  regexp_replace(s ->> 'Sid', '([a-z])([A-Z])', '\1_\2', 'g') as snake
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') as s
+where s ? 'Sid' and not p.is_aws_managed
+order by p.arn, 2;
+
+-- name: r37_policies_json_size_ranking
+select name, length(policy::text) as size, rank() over (order by length(policy::text) desc, arn) as size_rank
+from aws_iam_policy
+where not is_aws_managed
+order by size_rank;
+
+-- name: r37_access_keys_active_inactive_pivot
+select account_id, count(*) filter (where status = 'Active') as active, count(*) filter (where status = 'Inactive') as inactive,
+  max(create_date) filter (where status = 'Active') as newest_active
+from aws_iam_access_key
+group by account_id
+order by account_id;
+
+-- name: r37_access_keys_last_used_services
+select access_key_last_used_service as service, count(*), max(access_key_last_used_date) as last_used
+from aws_iam_access_key
+group by 1
+order by 1 nulls last;
+
+-- name: r37_access_keys_per_user_with_an_active_one
+select account_id, user_name, count(*) as active_keys, array_agg(access_key_id order by create_date, access_key_id) as keys
+from aws_iam_access_key
+group by account_id, user_name
+having count(*) > 1 or bool_or(status = 'Active')
+order by account_id, user_name;
+
+-- name: r37_credential_report_password_age_and_status
+select user_name, password_enabled, password_last_changed,
+  date_part('day', now() - password_last_changed) as days_since_change,
+  case when password_next_rotation is null then 'no rotation' when password_next_rotation < now() then 'overdue' else 'ok' end as rotation
+from aws_iam_credential_report
+order by account_id, user_name;
+
+-- name: r37_credential_report_unused_credentials
+select user_name,
+  greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_activity,
+  least(user_creation_time, password_last_changed) as earliest
+from aws_iam_credential_report
+order by account_id, user_name;
+
+-- name: r37_password_policy_score
+select account_id,
+  (require_lowercase_characters::int + require_uppercase_characters::int + require_numbers::int + require_symbols::int) as classes,
+  minimum_password_length >= 14 as long_enough, coalesce(password_reuse_prevention, 0) >= 24 as reuse_ok
+from aws_iam_account_password_policy
+order by account_id;
+
+-- name: r37_account_summary_usage_ratios
+select account_id, users, users_quota, round(100.0 * users / nullif(users_quota, 0), 3) as users_pct,
+  round(100.0 * roles / nullif(roles_quota, 0), 3) as roles_pct
+from aws_iam_account_summary
+order by account_id;
+
+-- name: r37_kms_keys_by_spec_and_usage_rollup
+select customer_master_key_spec, key_usage, count(*)
+from aws_kms_key
+group by rollup (customer_master_key_spec, key_usage)
+order by 1 nulls last, 2 nulls last;
+
+-- name: r37_kms_key_policy_cross_account
+select k.id, p as principal, split_part(p, ':', 5) <> k.account_id as external
+from aws_kms_key k, jsonb_array_elements(k.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as p
+where p like 'arn:%'
+order by k.arn, p;
+
+-- name: r37_secrets_kms_join
+select s.name, s.kms_key_id, k.key_manager, k.key_state
+from aws_secretsmanager_secret s
+  left join aws_kms_key k on k.arn = s.kms_key_id or k.id = s.kms_key_id
+order by s.arn;
+
+-- name: r37_secrets_days_since_change
+select name, date_part('day', now() - last_changed_date) as days_since_change,
+  to_char(created_date, 'YYYY-MM-DD') as created
+from aws_secretsmanager_secret
+order by arn;
+
+-- name: r37_regexp_matches_no_g_flag_select_list
+select name, regexp_matches(name, '^([a-z]+)[-_]?(.*)$', 'i') as parts
+from aws_iam_user
+order by arn;
+
+-- name: r37_regexp_count_like_substr_instr
+select name, regexp_count(name, '[aeiou]', 1, 'i') as vowels, regexp_like(name, '^admin', 'i') as admin_like,
+  regexp_substr(name, '[0-9]+') as first_number, regexp_instr(name, '[-_]') as separator_at
+from aws_iam_role
+order by arn;
+
+-- name: r37_regexp_split_to_table_of_paths
+select r.name, part
+from aws_iam_role r, regexp_split_to_table(trim(both '/' from r.path), '/') as part
+where r.path <> '/'
+order by r.arn, part;
+
+-- name: r37_string_to_table_of_arn
+select p.name, t.part, t.n
+from aws_iam_policy p, string_to_table(p.arn, ':') with ordinality as t(part, n)
+where not p.is_aws_managed
+order by p.arn, t.n;
+
+-- name: r37_unnest_with_ordinality_of_array_agg
+select account_id, u.name, u.n
+from (select account_id, array_agg(name order by create_date, name) as names from aws_iam_user group by account_id) a,
+  unnest(a.names) with ordinality as u(name, n)
+where u.n <= 3
+order by account_id, u.n;
+
+-- name: r37_array_dims_lower_upper_replace
+select account_id, array_dims(array_agg(name order by name)) as dims, array_lower(array_agg(name), 1) as lo,
+  array_upper(array_agg(name), 1) as hi, array_replace(array_agg(path order by name), '/', 'root') as paths
+from aws_iam_group
+group by account_id
+order by account_id;
+
+-- name: r37_window_range_interval_preceding
+select event_id, event_time, count(*) over (order by event_time range between interval '1 hour' preceding and current row) as last_hour
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 50;
+
+-- name: r37_window_exclude_current_row_and_nth_value
+select name, create_date,
+  count(*) over (partition by account_id order by create_date rows between unbounded preceding and unbounded following exclude current row) as others,
+  nth_value(name, 2) over (partition by account_id order by create_date, arn rows between unbounded preceding and unbounded following) as second_user
+from aws_iam_user
+order by account_id, create_date, arn;
+
+-- name: r37_window_filter_in_window_aggregate
+select name, count(*) filter (where mfa_enabled) over (partition by account_id) as mfa_users_in_account,
+  sum(case when password_last_used is null then 1 else 0 end) over (partition by account_id) as never_logged_in
+from aws_iam_user
+order by arn;
+
+-- name: r37_percent_rank_cume_dist_of_session
+select name, max_session_duration, percent_rank() over (order by max_session_duration) as pr,
+  cume_dist() over (order by max_session_duration) as cd
+from aws_iam_role
+order by max_session_duration, arn;
+
+-- name: r37_percentile_cont_of_interval
+select percentile_cont(0.5) within group (order by now() - create_date) as median_age,
+  percentile_disc(0.25) within group (order by create_date) as first_quartile_date
+from aws_iam_user;
+
+-- name: r37_percentile_cont_grouped_with_filter
+select account_id, percentile_cont(0.5) within group (order by jsonb_array_length(attached_policy_arns)) filter (where path = '/') as median_attached
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r37_grouping_sets_with_cube_combination
+select account_id, path, mfa_enabled, count(*)
+from aws_iam_user
+group by grouping sets ((account_id), cube (path, mfa_enabled))
+order by account_id nulls last, path nulls last, mfa_enabled nulls last, 4;
+
+-- name: r37_rollup_events_year_month_day
+select extract(year from event_time) as y, extract(month from event_time) as m, extract(day from event_time) as d, count(*)
+from aws_cloudtrail_trail_event
+group by rollup (1, 2, 3)
+order by 1 nulls last, 2 nulls last, 3 nulls last;
+
+-- name: r37_distinct_on_expression_key
+select distinct on (split_part(event_source, '.', 1)) split_part(event_source, '.', 1) as service, event_name, event_time
+from aws_cloudtrail_trail_event
+order by split_part(event_source, '.', 1), event_time desc, event_id;
+
+-- name: r37_string_agg_ordered_desc_nulls
+select account_id, string_agg(coalesce(permissions_boundary_arn, '-'), ' | ' order by permissions_boundary_arn desc nulls first, name) as boundaries
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: r37_to_char_time_patterns
+select to_char(event_time, 'HH12:MI:SS AM') as twelve, to_char(event_time, 'HH24:MI:SS.MS') as millis,
+  to_char(event_time, 'YYYY-MM-DD HH24:MI:SS TZ') as with_zone, to_char(event_time, 'J') as julian,
+  to_char(event_time, 'WW') as week_of_year, to_char(event_time, 'day') as day_lower
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 20;
+
+-- name: r37_to_char_interval_patterns
+select name, to_char(now() - create_date, 'DD "days" HH24 "hours"') as elapsed
+from aws_iam_user
+order by arn;
+
+-- name: r37_to_char_numbers_patterns
+select name, to_char(max_session_duration, '999G999') as grouped, to_char(max_session_duration / 3600.0, 'FM990.00') as hours,
+  to_char(max_session_duration, '0000000') as zero_padded, to_char(-max_session_duration, 'S999999') as signed
+from aws_iam_role
+order by arn;
+
+-- name: r37_justify_interval_negative_and_mixed
+select justify_interval(interval '1 month -1 hour') as a, justify_interval(interval '-35 days 25 hours') as b,
+  justify_days(interval '65 days') as c, justify_hours(interval '50 hours 30 minutes') as d,
+  justify_interval(now() - timestamptz '2024-01-31 12:00:00+00') is not null as e;
+
+-- name: r37_age_across_month_ends
+select age(timestamptz '2024-03-31 00:00:00+00', timestamptz '2024-02-29 00:00:00+00') as a,
+  age(timestamp '2024-03-01', timestamp '2024-01-31') as b,
+  age(date '2025-02-28', date '2024-02-29') as c,
+  age(timestamptz '2023-01-01 00:00:00+00', timestamptz '2024-06-15 13:30:00+00') as d;
+
+-- name: r37_date_arithmetic_on_last_used
+select name, role_last_used_date::date - create_date::date as days_created_to_used,
+  (role_last_used_date + interval '90 days')::date as expires_on,
+  role_last_used_date::date + 30 as plus_thirty
+from aws_iam_role
+where role_last_used_date is not null
+order by arn;
+
+-- name: r37_generate_series_timestamptz_hours
+select h, (select count(*) from aws_cloudtrail_trail_event e where date_trunc('hour', e.event_time) = h) as events
+from generate_series((select date_trunc('hour', min(event_time)) from aws_cloudtrail_trail_event),
+                     (select date_trunc('hour', min(event_time)) from aws_cloudtrail_trail_event) + interval '12 hours', interval '1 hour') as h
+order by h;
+
+-- name: r37_generate_series_integers_as_days_ago
+select n as days_ago, (now() - make_interval(days => n))::date as day
+from generate_series(0, 6) as n
+order by n;
+
+-- name: r37_jsonb_path_query_actions
+select p.name, jsonb_path_query(p.policy_std, '$.Statement[*] ? (@.Effect == "Deny").Action[*]') #>> '{}' as denied_action
+from aws_iam_policy p
+where not p.is_aws_managed
+order by p.arn, 2;
+
+-- name: r37_jsonb_path_exists_and_match
+select name, jsonb_path_exists(policy_std, '$.Statement[*].Condition') as conditioned,
+  jsonb_path_query_first(policy_std, '$.Statement[0].Effect') as first_effect
+from aws_iam_policy
+where not is_aws_managed
+order by arn;
+
+-- name: r37_jsonb_each_nested_tags_kms
+select k.id, t.key, t.value, jsonb_typeof(t.value) as kind
+from aws_kms_key k, jsonb_each(k.tags) as t
+order by k.arn, t.key;
+
+-- name: r37_jsonb_agg_ordered_and_object_agg
+select account_id, jsonb_agg(name order by name) as names, jsonb_object_agg(name, max_session_duration) as durations
+from aws_iam_role
+where path <> '/'
+group by account_id
+order by account_id;
+
+-- name: r37_jsonb_set_and_concat_reports
+select name, jsonb_set(coalesce(tags, '{}'::jsonb), '{reviewed}', 'true'::jsonb) as tagged,
+  coalesce(tags, '{}'::jsonb) || jsonb_build_object('name', name) as merged
+from aws_iam_user
+order by arn
+limit 20;
+
+-- name: r37_jsonb_strip_nulls_of_built
+select name, jsonb_strip_nulls(jsonb_build_object('boundary', permissions_boundary_arn, 'last', password_last_used, 'name', name)) as doc
+from aws_iam_user
+order by arn;
+
+-- name: r37_org_accounts_email_domains
+select split_part(email, '@', 2) as domain, count(*), string_agg(name, ', ' order by name) as accounts
+from aws_organizations_account
+group by 1
+order by 1;
+
+-- name: r37_org_recursive_ou_tree
+with recursive tree as (
+  select id, name, parent_id, 1 as depth, name::text as full_path
+  from aws_organizations_organizational_unit
+  where parent_id like 'r-%'
+  union all
+  select c.id, c.name, c.parent_id, t.depth + 1, t.full_path || ' > ' || c.name
+  from aws_organizations_organizational_unit c join tree t on c.parent_id = t.id
+)
+select * from tree
+order by full_path, id;
+
+-- name: r37_org_accounts_joined_per_year_generate_series
+select y, count(a.id) as joined
+from generate_series(2015, 2026) as y
+  left join aws_organizations_account a on extract(year from a.joined_timestamp) = y
+group by y
+order by y;
+
+-- name: r37_org_policies_content_statement_effects
+select p.type, s ->> 'Effect' as effect, count(*)
+from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') as s
+group by rollup (p.type, s ->> 'Effect')
+order by 1 nulls last, 2 nulls last;
+
+-- name: r37_s3_lifecycle_rules_enabled
+select b.name, r ->> 'ID' as rule_id, r ->> 'Status' as status
+from aws_s3_bucket b, jsonb_array_elements(b.lifecycle_rules) as r
+order by b.name, 2;
+
+-- name: r37_s3_logging_target
+select name, logging ->> 'TargetBucket' as target, logging is null as no_logging, creation_date
+from aws_s3_bucket
+order by name;
+
+-- name: r37_s3_buckets_age_in_months
+select name, (extract(year from age(now(), creation_date)) * 12 + extract(month from age(now(), creation_date)))::int as months_old
+from aws_s3_bucket
+order by name;
