@@ -639,7 +639,10 @@ def test_tables_schema_and_diff_take_output_like_the_other_listings(tmp_path):
     assert run_cli("load", "--quiet", "--sample", "--db", db_path).returncode == 0
     listed = run_cli("tables", "--db", db_path, "-o", "json")
     assert listed.returncode == 0, listed.stderr
-    assert {"table": "aws_iam_user", "rows": 65, "kind": "loaded"} in json.loads(listed.stdout)
+    assert {"table": "aws_iam_user", "rows": 65, "kind": "loaded", "partial": None} in json.loads(listed.stdout)
+    partial = {row["table"]: row["partial"] for row in json.loads(listed.stdout)}
+    assert partial["aws_iam_access_key"].startswith("123456789012: ")  # iamsql_partial's reason, per account
+    assert "list-access-keys lists the keys of Bob only" in partial["aws_iam_access_key"]
     described = run_cli("schema", "aws_iam_role", "--output", "csv")
     assert described.returncode == 0 and described.stdout.splitlines()[:2] == ["column,type", "name,text"]
     bad = run_cli("schema", "aws_iam_role", "--format", "yaml")

@@ -61,6 +61,7 @@ class FaultProxy(ThreadingHTTPServer):
         self.script = {action: list(answers) for action, answers in (script or {}).items()}
         self.regions = dict(regions or {})
         self.actions: list[str] = []
+        self.signed_for: list[tuple[str, str]] = []  # (action, the region its request was signed for)
         self.lock = threading.Lock()
         self.iam_first_attempts = 0
         self.throttled = 0
@@ -76,6 +77,7 @@ class FaultProxy(ThreadingHTTPServer):
         with self.lock:
             self.requests += 1
             self.actions.append(action)
+            self.signed_for.append((action, region))
             if region in self.regions:
                 return self.regions[region]
             if self.script.get(action):
@@ -84,7 +86,7 @@ class FaultProxy(ThreadingHTTPServer):
                 self.assume_role_bodies.append({k: v[0] for k, v in form.items()})
             if self.expire:
                 return 403, "ExpiredToken", "The security token included in the request is expired"
-            if action in self.deny:
+            if action in self.deny or action.split(" ")[0] in self.deny:
                 return 403, "AccessDenied", f"User is not authorized to perform: iam:{action}"
             if action == "AssumeRole" and form.get("RoleArn", [""])[0].split(":")[4] in self.deny_accounts:
                 return 403, "AccessDenied", "User is not authorized to perform: sts:AssumeRole"
@@ -94,6 +96,18 @@ class FaultProxy(ThreadingHTTPServer):
                     self.throttled += 1
                     return 400, "Throttling", "Rate exceeded"
         return None
+
+
+# S3's bucket reads by their subresource; a denied read names the operation, or the operation and the bucket
+# ("GetBucketPolicy locked-bucket") to refuse it for that bucket only.
+S3_READS = {"location": "GetBucketLocation", "policy": "GetBucketPolicy", "policyStatus": "GetBucketPolicyStatus",
+            "publicAccessBlock": "GetPublicAccessBlock"}
+
+
+def s3_action(method: str, path: str) -> str:
+    url = urlparse(path)
+    operation = S3_READS.get(url.query.split("=")[0]) if method == "GET" else None
+    return f"{operation} {url.path.strip('/')}" if operation else ""
 
 
 class ProxyHandler(BaseHTTPRequestHandler):
@@ -108,6 +122,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
         form = parse_qs(body.decode("utf-8", "replace")) if b"Action=" in body else {}
         if not form and self.headers.get("X-Amz-Target"):  # JSON protocol (Organizations, CloudTrail)
             form = {"Action": [self.headers["X-Amz-Target"].rsplit(".", 1)[-1]]}
+        if service == "s3":  # REST-XML: the operation is the subresource of a GET (path style: /<bucket>?policy)
+            form = {"Action": [s3_action(self.command, self.path)]}
         rest_json = service == "account"  # REST-JSON protocol: the operation is the path (/getAlternateContact)
         if rest_json:
             operation = self.path.split("?")[0].strip("/")
@@ -279,7 +295,7 @@ def test_nothing_collected_is_an_error_and_the_database_is_unchanged(proxy_facto
                                                             ("CLOUDTRAIL", "CLOUDWATCH_LOGS", "CLOUDWATCH", "SNS", "S3",
                                                              "EC2", "LAMBDA", "ECS", "EKS", "CODEBUILD", "SAGEMAKER",
                                                              "GLUE", "COGNITO_IDENTITY", "CLOUDFORMATION", "SFN", "KMS",
-                                                             "SECRETS_MANAGER")}})
+                                                             "SECRETS_MANAGER", "S3_CONTROL")}})
     assert result.returncode == 2 and "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: nothing could be collected (") and "AccessDenied" in line

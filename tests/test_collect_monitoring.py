@@ -121,14 +121,15 @@ def test_monitoring_of_the_trail_is_collected_and_loaded(aws_session, tmp_path):
         "from aws_s3_bucket where name = ?", [facts["bucket"]]).fetchone()
     assert configured == ("expire-old-logs", facts["role"], "arn:aws:s3:::access-logs", "Enabled", facts["topic"],
                           "audit")
-    # only the trail bucket's configuration is asked for; the other bucket is listed, nothing more
-    assert con.execute("select logging, versioning_enabled from aws_s3_bucket where name = 'access-logs'").fetchone() == (
-        None, None)
+    # only the trail bucket's whole configuration is asked for; of the other bucket, its access alone (policy and
+    # Block Public Access)
+    assert con.execute("select logging, versioning_enabled, block_public_acls, bucket_policy_is_public from "
+                       "aws_s3_bucket where name = 'access-logs'").fetchone() == (None, None, False, False)
     regions = dict(con.execute("select name, opt_in_status from aws_region").fetchall())
     assert "us-east-1" in regions and len(regions) > 10
     evidence = tmp_path / "evidence" / ACCOUNT
     assert json.loads((evidence / "us-east-1" / "logs" / "describe-metric-filters.json").read_text())["Region"] == "us-east-1"
-    assert (evidence / "global" / "s3" / "get-bucket-logging" / f"{facts['bucket']}.json").is_file()
+    assert (evidence / "us-east-1" / "s3" / "get-bucket-logging" / f"{facts['bucket']}.json").is_file()  # its region
     con.close()
 
 
@@ -149,7 +150,7 @@ def test_a_bucket_without_logging_or_public_access_block_is_recorded_as_such(aws
                                                 "QueueConfigurations", "TopicConfigurations"))
     assert json.loads(row[4]) == {}
     errors = {path.parent.name: json.loads(path.read_text())["Error"]["Code"]
-              for path in (tmp_path / "evidence" / ACCOUNT / "global" / "s3").glob("*/*.json")
+              for path in (tmp_path / "evidence" / ACCOUNT / "us-east-1" / "s3").glob("*/*.json")
               if "Error" in json.loads(path.read_text())}
     assert errors == {"get-bucket-policy": "NoSuchBucketPolicy", "get-bucket-policy-status": "NoSuchBucketPolicy",
                       "get-bucket-encryption": "ServerSideEncryptionConfigurationNotFoundError",

@@ -46,7 +46,8 @@ def test_every_output_is_recognised_and_belongs_to_the_account(loaded):
             "cloudwatch:list-tags-for-resource",
             "s3:get-bucket-lifecycle-configuration (NoSuchLifecycleConfiguration)",
             "s3:get-bucket-replication (ReplicationConfigurationNotFoundError)",
-            "s3:get-object-lock-configuration (ObjectLockConfigurationNotFoundError)"} <= formats
+            "s3:get-object-lock-configuration (ObjectLockConfigurationNotFoundError)",
+            "s3control:get-public-access-block"} <= formats
     assert [Path(path).name for path, _ in summary.skipped] == ["README.md"]
     assert {s["account_id"] for s in summary.snapshots} == {ACCOUNT}
 
@@ -178,6 +179,21 @@ def test_eventbridge_rules_are_not_taken_for_a_bucket_lifecycle(tmp_path):
     assert sorted(Path(path).name for path, _ in summary.skipped) == ["list-rules.json", "no-rules.json"]
     assert con.execute("select name, lifecycle_rules from aws_s3_bucket").fetchall() == [("kept", None)]
     con.close()
+
+
+def test_the_account_s_block_public_access_and_whose_bucket_policy_is_known(con):
+    """s3control get-public-access-block (the account's, by its folder) fills aws_s3_account_settings as Steampipe;
+    a bucket's get-bucket-policy answer, or NoSuchBucketPolicy, names the bucket in the snapshot's sources
+    (``resource_policy_of``): the trail bucket, whose policy was not loaded, is not named."""
+    assert con.execute("select block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets, "
+                       "title, akas, region, partition, account_id from aws_s3_account_settings").fetchall() == [
+        (True, True, True, False, "S3 Account Level Block Public Access Settings",
+         f'["arn:aws:s3::{ACCOUNT}:account"]', "global", "aws", ACCOUNT)]
+    assert con.execute("select count(*) from aws_s3_bucket").fetchone()[0] == 2  # not taken for a bucket's block
+    known = con.execute("select src ->> 'resource_policy_of' from iamsql_snapshot, "
+                        "unnest(json_extract(sources, '$[*]')) as t(src) "
+                        "where src ->> 'resource_policy_of' is not null").fetchall()
+    assert known == [("web.assets.example",)]
 
 
 def test_regions_with_opt_in_status(con):

@@ -48,7 +48,7 @@ def test_reports_show_no_absolute_path(tmp_path):
     evidence = workbook["Evidence"]
     header = [c.value for c in evidence[1]]
     rows = [dict(zip(header, (c.value for c in row))) for row in evidence.iter_rows(min_row=2)]
-    named = {r["File or region"]: r["SHA-256"] for r in rows if r["Entry"] == "source"}
+    named = {r["File, region or resource"]: r["SHA-256"] for r in rows if r["Entry"] == "source"}
     assert named and named.items() <= expected.items()
     assert all(r["As of found from"].count("exports/") <= 1 for r in rows if r["Entry"] == "as-of")
 

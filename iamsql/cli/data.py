@@ -26,22 +26,26 @@ sql_query = lazy_import("iamsql.sql.query")
 
 
 def tables(db: DbOption = None, fmt: FormatOption = "table") -> None:
-    """List every table 'query' reads, with its kind: loaded (row counts of the latest snapshot per account),
-    derived (Steampipe tables computed from what is loaded, with their row counts), helper view, policy engine
-    and catalog (computed when a query names them: no count, some take the policy engine's run).
+    """List every table 'query' reads, with its kind: loaded (row counts of the latest snapshot per account, and
+    for a table loaded in part only, per account, why: iamsql_partial's reason, e.g. a collection's refused read of
+    one key's policy), derived (Steampipe tables computed from what is loaded, with their row counts), helper view,
+    policy engine and catalog (computed when a query names them: no count, some take the policy engine's run).
 
     Example: iamsql tables --db audit.duckdb
     """
     check_format(fmt)
     con = dbmod.connect(db, read_only=True)
-    rows = [(name, con.execute(f"select count(*) from {name}").fetchone()[0], "loaded")
+    partial = dict(con.execute("select table_name, string_agg(account_id || ': ' || reason, '; ' order by account_id) "
+                               "from iamsql_partial group by table_name").fetchall())
+    rows = [(name, con.execute(f"select count(*) from {name}").fetchone()[0], "loaded", partial.get(name))
             for name in dbmod.table_names(con)]
-    rows += [(name, sql_query.run_query(con, f"select count(*) from {name}")[1][0][0], "derived")
+    rows += [(name, sql_query.run_query(con, f"select count(*) from {name}")[1][0][0], "derived", None)
              for name in schemas.DERIVED_TABLES]
-    rows += [(name, None, "helper view") for name in iamsql_controls.view_names() if name not in schemas.DERIVED_TABLES]
-    rows += [(name, None, "policy engine") for name in schemas.ACCESS_TABLES]
-    rows += [(name, None, "catalog") for name in schemas.CATALOG_TABLES]
-    typer.echo(render(["table", "rows", "kind"], rows, fmt), nl=False)
+    rows += [(name, None, "helper view", None) for name in iamsql_controls.view_names()
+             if name not in schemas.DERIVED_TABLES]
+    rows += [(name, None, "policy engine", None) for name in schemas.ACCESS_TABLES]
+    rows += [(name, None, "catalog", None) for name in schemas.CATALOG_TABLES]
+    typer.echo(render(["table", "rows", "kind", "partial"], rows, fmt), nl=False)
 
 
 def schema(

@@ -65,10 +65,10 @@ class AccountRun:
     def stopped(self) -> bool:
         return self.stop.is_set() or self.credentials_failed
 
-    def attempt(self, api: str, region: str, call: Callable[[], Any]) -> Any:
-        """``call()``, or None after recording the failure as a gap. After the account's credentials failed, the
-        calls not made are gaps too (``NotAttempted``, once per API and region), so the evidence says what is
-        missing."""
+    def attempt(self, api: str, region: str, call: Callable[[], Any], part: dict | None = None) -> Any:
+        """``call()``, or None after recording the failure as a gap (with ``part``'s keys: the ``table`` and the
+        ``resource`` whose row it leaves in part). After the account's credentials failed, the calls not made are
+        gaps too (``NotAttempted``, once per API and region), so the evidence says what is missing."""
         if self.stopped:
             with self._lock:
                 first = (api, region) not in self._not_attempted
@@ -87,7 +87,8 @@ class AccountRun:
             regional = region not in (GLOBAL, self.home_region) and failure.code in REGION_CREDENTIAL_ERRORS
             if regional:  # what a region the account has not enabled answers: that region's calls fail, not all
                 message += " (AWS answers so in a region the account has not enabled)"
-            self.evidence.gap(api=api, account=self.account_id, region=region, error=failure.code, message=message)
+            self.evidence.gap(api=api, account=self.account_id, region=region, error=failure.code, message=message,
+                              **(part or {}))
             if failure.credentials and not regional and not self.credentials_failed:
                 self.credentials_error = failure.code
                 self.credentials_failed = True
@@ -97,11 +98,14 @@ class AccountRun:
         return self.clients.get(service, self.home_region if region == GLOBAL else region)
 
     def fetch(self, service: str, operation: str, *, region: str = GLOBAL, entity: str | None = None,
-              add: dict | None = None, facts: Iterable[str] = (), **arguments) -> dict | None:
+              add: dict | None = None, facts: Iterable[str] = (), part: dict | None = None,
+              **arguments) -> dict | None:
         """Call ``operation`` (all pages, merged as the AWS CLI does), write it to
         ``<account>/<region>/<service>/<cli-command>[/<entity>].json`` with ``add`` as extra top-level keys, and
         return the response. An error whose code is in ``facts`` is an answer (``NoSuchEntity`` for the password
-        policy means "no policy"): it is written as ``{"Error": {...}}`` and gives None without a gap."""
+        policy means "no policy"): it is written as ``{"Error": {...}}`` and gives None without a gap. ``part``:
+        for a call about one resource of a listed table (a secret's resource policy), ``{"table", "resource"}``,
+        which a failure's gap names, so the loaded table is partial and says whose part is missing."""
         api = f"{service}:{operation}"
         command = xform_name(operation, "-")
 
@@ -118,7 +122,7 @@ class AccountRun:
                     return {"Error": {"Code": error.get("Code"), "Message": error.get("Message")}}
                 raise
 
-        response = self.attempt(api, region, call)
+        response = self.attempt(api, region, call, part)
         if response is None:
             return None
         document = {**(add or {}), **response}

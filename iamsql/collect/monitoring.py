@@ -3,23 +3,29 @@ the regions the account has not enabled are left out of every regional call), an
 region CloudWatch Logs metric filters, CloudWatch metric alarms (with their tags) and SNS subscriptions (with the
 attributes of each confirmed one; the collection's regions
 plus the region of every trail's CloudWatch Logs log group, so a trail's monitoring is always judged on collected
-data); then the S3 buckets (``ListBuckets``) and, for each bucket a trail of the account delivers to, its location,
-policy, policy status, server access logging, versioning, default encryption, public access block, ACL, tags,
-lifecycle rules, replication, Object Lock and event notifications.
+data); then the account's S3 Block Public Access (s3control ``GetPublicAccessBlock``), the S3 buckets
+(``ListBuckets``) and each bucket's access: its location, then, asked in the bucket's region (S3 answers a
+PermanentRedirect elsewhere), its policy, its policy status when it has a policy, and its public access block. A
+bucket a trail of the account delivers to is asked its policy status always, and its server access logging,
+versioning, default encryption, ACL, tags, lifecycle rules, replication, Object Lock and event notifications too.
 
-Answers that do not name their subject get it as an added key (``Region``, ``Bucket``); answers that are empty
-when a feature is off get the key AWS leaves out (``LoggingEnabled``, ``Status``) as null, and S3 errors that state
-a fact (no bucket policy, public access block, default encryption, tags, lifecycle, replication or Object Lock
-configuration) are kept as answers. See ``iamsql.load.formats.monitoring``."""
+Answers that do not name their subject get it as an added key (``Region``, ``Bucket``, ``AccountId``); answers that
+are empty when a feature is off get the key AWS leaves out (``LoggingEnabled``, ``Status``) as null, and S3 errors
+that state a fact (no bucket policy, public access block, default encryption, tags, lifecycle, replication or Object
+Lock configuration) are kept as answers. A failed call about one bucket is a gap naming the bucket (``table``,
+``resource``): that bucket's row is loaded in part, the other buckets' whole. See
+``iamsql.load.formats.monitoring``."""
 
 from __future__ import annotations
 
 import hashlib
 
-from iamsql.collect.account import GLOBAL, AccountRun
+from iamsql.collect.account import AccountRun
+from iamsql.load.formats.monitoring import BUCKET, NO_PUBLIC_ACCESS_BLOCK, bucket_arn, bucket_region
+from iamsql.load.normalize import region_partition
 from iamsql.raw.folder import safe_name
 
-BUCKET_FACTS = {"NoSuchBucketPolicy", "NoSuchPublicAccessBlockConfiguration",
+BUCKET_FACTS = {"NoSuchBucketPolicy", NO_PUBLIC_ACCESS_BLOCK,
                 "ServerSideEncryptionConfigurationNotFoundError", "NoSuchTagSet", "NoSuchLifecycleConfiguration",
                 "ReplicationConfigurationNotFoundError", "ObjectLockConfigurationNotFoundError"}
 # GetBucketNotificationConfiguration answers nothing for a bucket without notifications: its members, as null
@@ -50,10 +56,12 @@ def collect_monitoring(run: AccountRun, regions: list[str], trails: list[dict]) 
     log_regions = [arn.split(":")[3] for arn in (t.get("CloudWatchLogsLogGroupArn") for t in trails)
                    if arn and arn.count(":") >= 3]
     run.each(list(dict.fromkeys([*regions, *log_regions])), lambda region: _regional(run, region))
+    run.fetch("s3control", "GetPublicAccessBlock", add={"AccountId": run.account_id}, facts={NO_PUBLIC_ACCESS_BLOCK},
+              AccountId=run.account_id)
     listing = run.fetch("s3", "ListBuckets") or {}
-    owned = {b["Name"] for b in listing.get("Buckets") or []}
-    trail_buckets = sorted({t["S3BucketName"] for t in trails if t.get("S3BucketName") in owned})
-    run.each(trail_buckets, lambda bucket: bucket_details(run, bucket))
+    owned = sorted({b["Name"] for b in listing.get("Buckets") or []})
+    trail_buckets = {t["S3BucketName"] for t in trails if t.get("S3BucketName")}
+    run.each(owned, lambda bucket: bucket_details(run, bucket, trail=bucket in trail_buckets))
 
 
 def _regional(run: AccountRun, region: str) -> None:
@@ -80,19 +88,28 @@ def _file_name(name: str) -> str:
     return f"{safe_name(name)}-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
 
 
-def bucket_details(run: AccountRun, bucket: str) -> None:
-    """One bucket's configuration, each answer written as ``s3/<command>/<bucket>.json`` with its ``Bucket``."""
-    def get(operation: str, **absent) -> None:
-        run.fetch("s3", operation, region=GLOBAL, entity=bucket, add={"Bucket": bucket, **absent},
-                  facts=BUCKET_FACTS, Bucket=bucket)
+def bucket_details(run: AccountRun, bucket: str, *, trail: bool) -> None:
+    """One bucket's access configuration (every configuration for a ``trail`` bucket), each answer written as
+    ``<region>/s3/<command>/<bucket>.json`` with its ``Bucket``: the location asked where global calls are, the rest
+    in the bucket's region (the home region when its location was refused: botocore follows S3's redirect)."""
+    part = {"table": BUCKET, "resource": bucket_arn(bucket, region_partition(run.home_region))}
+    located = run.fetch("s3", "GetBucketLocation", entity=bucket, add={"Bucket": bucket, "LocationConstraint": None},
+                        part=part, Bucket=bucket)  # null: us-east-1
+    region = bucket_region(located.get("LocationConstraint")) if located is not None else run.home_region
 
-    get("GetBucketLocation", LocationConstraint=None)  # null: us-east-1
-    get("GetBucketPolicy")
-    get("GetBucketPolicyStatus")
+    def get(operation: str, **absent) -> dict | None:
+        return run.fetch("s3", operation, region=region, entity=bucket, add={"Bucket": bucket, **absent},
+                         facts=BUCKET_FACTS, part=part, Bucket=bucket)
+
+    policy = get("GetBucketPolicy")
+    if policy is not None or trail:  # without a policy (NoSuchBucketPolicy) it is not public through one
+        get("GetBucketPolicyStatus")
+    get("GetPublicAccessBlock")
+    if not trail:
+        return
     get("GetBucketLogging", LoggingEnabled=None)
     get("GetBucketVersioning", Status=None)
     get("GetBucketEncryption")
-    get("GetPublicAccessBlock")
     get("GetBucketAcl")
     get("GetBucketTagging")
     get("GetBucketLifecycleConfiguration")

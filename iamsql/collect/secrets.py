@@ -3,13 +3,15 @@ rotation, tags, KMS key and dates; like Steampipe's listing, not the secrets sch
 ``DescribeSecret``, only for what the listing leaves out (``ReplicationStatus``, a primary secret's replicas), and
 ``GetResourcePolicy`` (the secret's resource-based policy; a secret without one answers its ARN and name alone).
 Both name their secret by ARN. A refused call (AccessDenied, the service not offered in a region) is a gap and the run
-goes on. See ``iamsql.load.formats.secrets``."""
+goes on; a refused ``GetResourcePolicy`` names its secret, so the loaded table is partial and says whose policy is
+missing. See ``iamsql.load.formats.secrets``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from iamsql.collect.account import AccountRun
+from iamsql.load.formats.secrets import SECRET
 
 SECRET_CALLS = ("DescribeSecret", "GetResourcePolicy")
 
@@ -26,4 +28,5 @@ def collect_secrets(run: AccountRun, regions: list[str]) -> None:
 def _secret_call(run: AccountRun, region: str, operation: str, arn: str) -> Callable[[], None]:
     # the file is named after the ARN's secret id (the name and AWS's six-character suffix), which no other secret has
     entity = arn.split(":secret:", 1)[-1]
-    return lambda: run.fetch("secretsmanager", operation, region=region, entity=entity, SecretId=arn)
+    part = {"table": SECRET, "resource": arn} if operation == "GetResourcePolicy" else None
+    return lambda: run.fetch("secretsmanager", operation, region=region, entity=entity, part=part, SecretId=arn)

@@ -10,13 +10,15 @@ Cognito identity pools (``ListIdentityPools``, then ``DescribeIdentityPool`` and
 
 Listings are asked first in every region, then the per-resource calls, on the account's worker pool. A function
 without a resource policy (``ResourceNotFoundException``) is an answer, written as such; any other failure
-(AccessDenied, a service not offered in the region) is a gap and the run goes on."""
+(AccessDenied, a service not offered in the region) is a gap and the run goes on; a refused ``GetPolicy`` names its
+function, so the loaded table is partial and says whose policy is missing."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from iamsql.collect.account import AccountRun
+from iamsql.load.formats.workloads import LAMBDA
 
 PROJECTS_PER_CALL = 100  # the most names BatchGetProjects takes
 
@@ -51,7 +53,8 @@ def collect_workloads(run: AccountRun, regions: list[str]) -> None:
 def _function_policy(run: AccountRun, region: str, function: dict) -> Callable[[], None]:
     name, arn = function["FunctionName"], function["FunctionArn"]
     return lambda: run.fetch("lambda", "GetPolicy", region=region, entity=name, add={"FunctionArn": arn},
-                             facts={"ResourceNotFoundException"}, FunctionName=arn)
+                             facts={"ResourceNotFoundException"}, part={"table": LAMBDA, "resource": arn},
+                             FunctionName=arn)
 
 
 def _task_definition(run: AccountRun, region: str, arn: str) -> Callable[[], None]:

@@ -6,8 +6,9 @@ files copied from S3 under ``<account_id>/<region>/cloudtrail/trail-logs/``.
 
 ``manifest.json`` (``{"iamsql_manifest": 1, ...}``) lists every file with its SHA-256, the API call, account,
 region and time; each account with its caller identity, name and OU path; and the gaps (calls that failed, with
-the error). Its ``status`` is ``running`` while the collection runs, then ``complete`` or ``interrupted``, so a
-folder left by a killed run is never taken for a whole one. ``iamsql load`` reads it (see ``read_manifest``).
+the error; a failed read of one resource of a listed table also names the ``table`` and the ``resource``). Its
+``status`` is ``running`` while the collection runs, then ``complete`` or ``interrupted``, so a folder left by a
+killed run is never taken for a whole one. ``iamsql load`` reads it (see ``read_manifest``).
 """
 
 from __future__ import annotations
@@ -60,8 +61,9 @@ def safe_name(text: str) -> str:
 
 
 def gap_order(gap: dict) -> tuple:
-    """Gaps in the manifest by account, region, call and message (workers finish in any order)."""
-    return (gap["account_id"] or "", gap["region"] or "", gap["api"], gap["error"], gap["message"])
+    """Gaps in the manifest by account, region, call, message and resource (workers finish in any order)."""
+    return (gap["account_id"] or "", gap["region"] or "", gap["api"], gap["error"], gap["message"],
+            gap.get("resource") or "")
 
 
 class Evidence:
@@ -127,9 +129,12 @@ class Evidence:
         with self._lock:
             self.manifest["accounts"].setdefault(account, {"account_id": account}).update(info)
 
-    def gap(self, *, api: str, account: str | None, region: str | None, error: str, message: str) -> dict:
+    def gap(self, *, api: str, account: str | None, region: str | None, error: str, message: str,
+            **part: str) -> dict:
+        """Record a failed call; ``part`` (``table``, ``resource``): the one resource of a loaded table it leaves
+        in part, which the loader's ``iamsql_partial`` names."""
         entry = {"api": api, "account_id": account, "region": region, "error": error, "message": message,
-                 "time": now_iso()}
+                 **part, "time": now_iso()}
         with self._lock:
             self.manifest["gaps"].append(entry)
         return entry

@@ -615,7 +615,8 @@ def _evidence(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
                     **base,
                     "entry": "gap",
                     "what": str(gap.get("api") or ""),
-                    "where": str(gap.get("region") or gap.get("account_id") or ""),
+                    # a refused read of one resource (a key's policy) names it: the row of it loaded in part
+                    "where": str(gap.get("resource") or gap.get("region") or gap.get("account_id") or ""),
                     "sha256": "",
                     "as_of": None,
                     "as_of_source": "",

@@ -601,7 +601,7 @@ EVIDENCE_HEADERS = [
     "Partial",
     "Entry",
     "Format or API",
-    "File or region",
+    "File, region or resource",
     "SHA-256",
     "Source as of (UTC)",
     "Error",

@@ -36,11 +36,15 @@ create or replace view iamsql_latest as
     select t.table_name, s.account_id, max(s.snapshot_id) as snapshot_id
     from iamsql_snapshot_table t join iamsql_snapshot s using (snapshot_id)
     group by all;
--- Tables whose latest snapshot holds only part of them (a --query list, one policy's entities), with why, and
+-- Tables whose latest snapshot holds only part of them (a --query list, one policy's entities, a collection's
+-- refused read of one resource, which its gap names: "kms:GetKeyPolicy of <arn>: AccessDenied"), with why, and
 -- the keys whose rows it holds whole (``whole``: the policies one policy's entities list, the users one user's
 -- access keys list).
 create or replace view iamsql_partial as
-    select l.account_id, l.table_name, string_agg(g ->> 'error', '; ' order by g ->> 'error') as reason,
+    select l.account_id, l.table_name,
+           string_agg(coalesce((g ->> 'api') || ' of ' || (g ->> 'resource') || ': ' || (g ->> 'error'), g ->> 'error'),
+                      '; ' order by coalesce((g ->> 'api') || ' of ' || (g ->> 'resource') || ': ' || (g ->> 'error'),
+                                             g ->> 'error')) as reason,
            list_sort(list_distinct(flatten(list(coalesce(g ->> '$.whole[*]', []))))) as whole
     from iamsql_latest l join iamsql_snapshot s using (snapshot_id), unnest(json_extract(s.gaps, '$[*]')) as t(g)
     where g ->> 'table' = l.table_name

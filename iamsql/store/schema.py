@@ -848,6 +848,17 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("partition", "VARCHAR"),
         ("account_id", "VARCHAR"),
     ],
+    # The account's S3 Block Public Access (s3control GetPublicAccessBlock): one row per account, all four false when
+    # the account has none (NoSuchPublicAccessBlockConfiguration), as Steampipe gives it.
+    "aws_s3_account_settings": [
+        ("block_public_acls", "BOOLEAN"),
+        ("block_public_policy", "BOOLEAN"),
+        ("ignore_public_acls", "BOOLEAN"),
+        ("restrict_public_buckets", "BOOLEAN"),
+        ("title", "VARCHAR"),
+        ("akas", "JSON"),
+        *_AWS_COMMON_COLUMNS,
+    ],
     "aws_region": [
         ("name", "VARCHAR"),
         ("opt_in_status", "VARCHAR"),

@@ -1193,6 +1193,15 @@ select name, logging ->> 'TargetBucket' as target_bucket, versioning_enabled, ve
 from aws_s3_bucket
 order by name;
 
+-- name: s3_bucket_public_access_with_the_account_s
+select b.name, b.region,
+  coalesce(a.block_public_policy, false) or coalesce(b.block_public_policy, false) as public_policy_blocked,
+  coalesce(a.restrict_public_buckets, false) or coalesce(b.restrict_public_buckets, false) as public_buckets_restricted,
+  a.akas ->> 0 as account_settings, a.title
+from aws_s3_bucket as b
+  left join aws_s3_account_settings as a on a.account_id = b.account_id
+order by b.name;
+
 -- name: trail_bucket_logging
 select t.name as trail, t.s3_bucket_name, b.name is not null as bucket_loaded, b.logging ->> 'TargetBucket' as target
 from aws_cloudtrail_trail as t

@@ -4,10 +4,10 @@
 ``get-subscription-attributes``), S3 buckets (``s3api list-buckets`` and the
 per-bucket ``get-bucket-location``, ``-policy``, ``-policy-status``, ``-logging``, ``-versioning``,
 ``-encryption``, ``-acl``, ``-tagging``, ``-lifecycle-configuration``, ``-replication``,
-``-notification-configuration``, ``get-public-access-block`` and ``get-object-lock-configuration``) and the
-account's regions (``ec2 describe-regions --all-regions``), as the Steampipe tables
-``aws_cloudwatch_log_metric_filter``, ``aws_cloudwatch_alarm``, ``aws_sns_topic_subscription``, ``aws_s3_bucket``
-and ``aws_region``.
+``-notification-configuration``, ``get-public-access-block`` and ``get-object-lock-configuration``), the account's
+S3 Block Public Access (``s3control get-public-access-block``) and the account's regions (``ec2 describe-regions
+--all-regions``), as the Steampipe tables ``aws_cloudwatch_log_metric_filter``, ``aws_cloudwatch_alarm``,
+``aws_sns_topic_subscription``, ``aws_s3_bucket``, ``aws_s3_account_settings`` and ``aws_region``.
 
 Outputs that do not name what they are about take it from an added top-level key, as ``iamsql collect`` writes
 them: ``Region`` for describe-metric-filters (else a path folder named like a region, ``.../eu-west-1/...``),
@@ -19,7 +19,14 @@ Two S3 answers are empty when a feature is off, so ``iamsql collect`` writes the
 ``NoSuchBucketPolicy``, ``ServerSideEncryptionConfigurationNotFoundError``, ``NoSuchTagSet``,
 ``NoSuchLifecycleConfiguration``, ``ReplicationConfigurationNotFoundError``,
 ``ObjectLockConfigurationNotFoundError``) saved with their ``Bucket`` fill the columns they answer; the last three
-leave their column NULL, as Steampipe shows a bucket without that configuration.
+leave their column NULL, as Steampipe shows a bucket without that configuration. The snapshot's ``sources`` entry of
+a readable ``get-bucket-policy`` answer, or of ``NoSuchBucketPolicy``, names the bucket (``resource_policy_of``): a
+NULL ``policy`` is then known to be none.
+
+``s3control get-public-access-block`` answers the same ``PublicAccessBlockConfiguration`` as ``s3api
+get-public-access-block``: it is the account's when it has the ``AccountId`` that ``iamsql collect`` adds, or a
+folder or file named after ``s3control`` holds it, else a bucket's. ``NoSuchPublicAccessBlockConfiguration`` saved
+with the ``AccountId`` is the account's row with all four settings false, as Steampipe gives it.
 """
 
 from __future__ import annotations
@@ -39,6 +46,9 @@ METRIC_FILTER = "aws_cloudwatch_log_metric_filter"
 ALARM = "aws_cloudwatch_alarm"
 SUBSCRIPTION = "aws_sns_topic_subscription"
 BUCKET = "aws_s3_bucket"
+ACCOUNT_SETTINGS = "aws_s3_account_settings"
+ACCOUNT_SETTINGS_TITLE = "S3 Account Level Block Public Access Settings"  # Steampipe's title of the one row
+NO_PUBLIC_ACCESS_BLOCK = "NoSuchPublicAccessBlockConfiguration"  # s3api's and s3control's answer for none
 REGION = "aws_region"
 JSON_SUFFIXES = (".json.gz", ".json")
 PENDING = "PendingConfirmation"  # list-subscriptions' SubscriptionArn of a subscription not yet confirmed
@@ -215,6 +225,12 @@ def _bucket(name: str, fields: dict) -> Fragment:
     return Fragment(BUCKET, (name,), {"name": name, "title": name, **fields})
 
 
+def bucket_arn(name: str, partition: str | None) -> str:
+    """A bucket's ARN, as Steampipe's ``arn`` (it names no region or account)."""
+    return f"arn:{partition or 'aws'}:s3:::{name}"
+
+
+
 def parse_list_buckets(doc: dict, path: Path) -> Parsed:
     """The account's buckets; with ``--prefix`` (which the output repeats as ``Prefix``) only those whose names
     begin with it, part of the table."""
@@ -229,11 +245,16 @@ def parse_list_buckets(doc: dict, path: Path) -> Parsed:
     return parsed
 
 
+def bucket_region(location: str | None) -> str:
+    """A bucket's region from GetBucketLocation's ``LocationConstraint``: AWS answers null for us-east-1 and the legacy
+    "EU" for eu-west-1."""
+    location = location or "us-east-1"
+    return "eu-west-1" if location == "EU" else location
+
+
 def parse_bucket_location(doc: dict, path: Path) -> Parsed:
-    # AWS answers null for us-east-1 and the legacy "EU" for eu-west-1.
-    location = doc.get("LocationConstraint") or "us-east-1"
-    region = "eu-west-1" if location == "EU" else location
-    return Parsed("s3:get-bucket-location", fragments=[_bucket(_bucket_name(doc, path), {"region": region})])
+    return Parsed("s3:get-bucket-location", fragments=[
+        _bucket(_bucket_name(doc, path), {"region": bucket_region(doc.get("LocationConstraint"))})])
 
 
 def _bucket_policy(text: Any, name: str) -> tuple[Any, Any]:
@@ -288,8 +309,33 @@ def _public_access_block(config: dict) -> dict:
 
 
 def parse_public_access_block(doc: dict, path: Path) -> Parsed:
+    if _account_settings_output(doc, path):
+        return _account_settings(doc, _public_access_block(doc["PublicAccessBlockConfiguration"]))
     return Parsed("s3:get-public-access-block", fragments=[
         _bucket(_bucket_name(doc, path), _public_access_block(doc["PublicAccessBlockConfiguration"]))])
+
+
+def _account_settings_output(doc: dict, path: Path) -> bool:
+    """An ``s3control get-public-access-block`` answer (the account's), not an ``s3api`` one (a bucket's): it has the
+    ``AccountId`` collect adds, or no ``Bucket`` and a folder or file name that says s3control."""
+    if isinstance(doc.get("AccountId"), str):
+        return True
+    return "Bucket" not in doc and any("s3control" in part.replace("-", "") for part in (path.name, *path.parent.parts))
+
+
+def _account_settings(doc: dict, settings: dict) -> Parsed:
+    """The account's one ``aws_s3_account_settings`` row (its ``akas`` need the partition: ``derive``)."""
+    account = doc.get("AccountId") if isinstance(doc.get("AccountId"), str) else None
+    return Parsed("s3control:get-public-access-block", covers={ACCOUNT_SETTINGS}, fragments=[
+        Fragment(ACCOUNT_SETTINGS, ("account",), {**settings, "title": ACCOUNT_SETTINGS_TITLE, "region": "global"},
+                 account)])
+
+
+def parse_account_block_error(doc: dict, path: Path) -> Parsed:
+    """s3control's NoSuchPublicAccessBlockConfiguration saved with its ``AccountId``: the account has none."""
+    parsed = _account_settings(doc, _public_access_block({}))
+    parsed.format = f"{parsed.format} ({NO_PUBLIC_ACCESS_BLOCK})"
+    return parsed
 
 
 def parse_bucket_acl(doc: dict, path: Path) -> Parsed:
@@ -411,6 +457,8 @@ FORMATS: list[Format] = [
            parse_bucket_notifications),
     Format("s3:error", lambda d: isinstance(d.get("Bucket"), str) and isinstance(d.get("Error"), dict)
            and d["Error"].get("Code") in BUCKET_FACTS, parse_bucket_error),
+    Format("s3control:error", lambda d: isinstance(d.get("AccountId"), str) and isinstance(d.get("Error"), dict)
+           and d["Error"].get("Code") == NO_PUBLIC_ACCESS_BLOCK, parse_account_block_error),
     Format("ec2:describe-regions",
            lambda d: isinstance(d.get("Regions"), list) and all(isinstance(r, dict) and "RegionName" in r for r in d["Regions"]),
            parse_regions),
@@ -421,13 +469,16 @@ FORMATS: list[Format] = [
 
 
 def derive(account: str, tables: dict[str, dict[tuple, dict]], partition: str | None) -> None:
-    """ARNs and akas that need the account and partition: buckets (``arn:<partition>:s3:::<name>``), regions
-    (``arn:<partition>::<region>:<account>``), metric filters (their log group's ARN in the account)."""
+    """ARNs and akas that need the account and partition: buckets (``arn:<partition>:s3:::<name>``), the account's
+    S3 settings (``arn:<partition>:s3::<account>:account``), regions (``arn:<partition>::<region>:<account>``),
+    metric filters (their log group's ARN in the account)."""
     partition = partition or "aws"
     for row in tables.get(BUCKET, {}).values():
-        arn = f"arn:{row.get('partition') or partition}:s3:::{row['name']}"
+        arn = bucket_arn(row["name"], row.get("partition") or partition)
         row.setdefault("arn", arn)
         row.setdefault("akas", [arn])
+    for row in tables.get(ACCOUNT_SETTINGS, {}).values():  # Steampipe's: the account's S3 ARN
+        row.setdefault("akas", [f"arn:{partition}:s3::{account}:account"])
     for row in tables.get(REGION, {}).values():
         row.setdefault("akas", [f"arn:{partition}::{row['name']}:{account}"])
     for row in tables.get(METRIC_FILTER, {}).values():
