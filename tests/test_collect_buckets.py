@@ -1,8 +1,9 @@
 """``collect`` of every S3 bucket's access, against moto's server through real boto3: buckets in two regions, with
 and without a bucket policy and a public access block, and the account's Block Public Access
 (``aws_s3_account_settings``); each bucket asked in its own region; the loaded rows equal what the account holds. A
-refused read of one bucket's policy, or of one secret's or key's, is a gap naming the resource: its table is partial, saying
-whose part is missing (``iamsql_partial``, ``iamsql tables``, the workbook's Evidence sheet), and the run goes on."""
+refused read of one bucket's policy, or of one secret's or key's, is a gap naming the resource and its column: the table
+stays whole and ``iamsql_unread``, ``iamsql tables`` and the workbook's Evidence sheet name whose policy is unknown; the
+run goes on."""
 
 import json
 import threading
@@ -175,8 +176,8 @@ def proxy(moto_env):
 def test_a_refused_bucket_policy_leaves_that_bucket_in_part_and_says_so(aws_session, proxy, tmp_path, monkeypatch,
                                                                        capsys):
     """GetBucketPolicy refused for one bucket (the others answer): one gap naming the bucket, its row loaded without a
-    policy that is known, aws_s3_bucket partial for the account with the bucket named in why, which ``iamsql
-    tables`` and the workbook show; the other buckets whole, the run complete, each bucket asked in its region."""
+    policy that is known, the bucket's policy named in ``iamsql_unread``, which ``iamsql tables`` and the workbook
+    show; aws_s3_bucket itself whole, the run complete, each bucket asked in its region."""
     build(aws_session)
     server = proxy(deny=("GetBucketPolicy eu-blocked",))
     monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
@@ -192,8 +193,10 @@ def test_a_refused_bucket_policy_leaves_that_bucket_in_part_and_says_so(aws_sess
     rows = {r[0]: r[1:] for r in con.execute("select name, policy, bucket_policy_is_public, block_public_policy "
                                               "from aws_s3_bucket").fetchall()}
     assert rows["eu-blocked"] == (None, None, True) and rows["home-open"][1] is True
-    assert con.execute("select table_name, reason, whole from iamsql_partial").fetchall() == [
-        ("aws_s3_bucket", f"s3:GetBucketPolicy of {arn}: AccessDenied", [])]
+    # the table is whole (every bucket listed, each one's other settings read): only this bucket's policy is unknown
+    assert con.execute("select count(*) from iamsql_partial").fetchone()[0] == 0
+    assert con.execute("select table_name, resource, column_name, reason from iamsql_unread").fetchall() == [
+        ("aws_s3_bucket", arn, "policy", f"s3:GetBucketPolicy of {arn}: AccessDenied")]
     known = {r[0] for r in con.execute("select src ->> 'resource_policy_of' from iamsql_snapshot, "
                                        "unnest(json_extract(sources, '$[*]')) as t(src)").fetchall()}
     assert "eu-blocked" not in known and "home-plain" in known
@@ -214,9 +217,9 @@ def test_a_refused_bucket_policy_leaves_that_bucket_in_part_and_says_so(aws_sess
 
 
 def test_refused_secret_and_key_policies_name_each_resource(aws_session, proxy, tmp_path, monkeypatch):
-    """GetResourcePolicy refused for every secret and GetKeyPolicy for every key: a gap per resource naming it, and
-    aws_secretsmanager_secret and aws_kms_key partial with each named (their rows are loaded from the listings,
-    their policies not known)."""
+    """GetResourcePolicy refused for every secret and GetKeyPolicy for every key: a gap per resource naming it, each
+    resource's policy in ``iamsql_unread`` (their rows are loaded from the listings, their policies not known), the
+    tables whole."""
     secrets = aws_session.client("secretsmanager")
     arns = sorted(secrets.create_secret(Name=name, SecretString="x")["ARN"] for name in ("db", "api"))
     key = aws_session.client("kms").create_key(Description="exports")["KeyMetadata"]["Arn"]
@@ -229,7 +232,10 @@ def test_refused_secret_and_key_policies_name_each_resource(aws_session, proxy, 
         *(("secretsmanager:GetResourcePolicy", "aws_secretsmanager_secret", a) for a in arns)]
     assert con.execute("select count(*) from aws_secretsmanager_secret").fetchone()[0] == 2
     assert con.execute("select count(*), count(policy) from aws_kms_key").fetchone() == (1, 0)
-    assert con.execute("select table_name, reason from iamsql_partial order by table_name").fetchall() == [
-        ("aws_kms_key", f"kms:GetKeyPolicy of {key}: AccessDenied"),
-        ("aws_secretsmanager_secret", "; ".join(f"secretsmanager:GetResourcePolicy of {a}: AccessDenied" for a in arns))]
+    assert con.execute("select table_name, resource, reason from iamsql_unread order by table_name, resource"
+                       ).fetchall() == [
+        ("aws_kms_key", key, f"kms:GetKeyPolicy of {key}: AccessDenied"),
+        *(("aws_secretsmanager_secret", a, f"secretsmanager:GetResourcePolicy of {a}: AccessDenied") for a in arns)]
+    # the keys and secrets are all listed: controls that do not read their policies judge them whole
+    assert con.execute("select count(*) from iamsql_partial").fetchone()[0] == 0
     con.close()

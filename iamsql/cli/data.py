@@ -27,16 +27,18 @@ sql_query = lazy_import("iamsql.sql.query")
 
 def tables(db: DbOption = None, fmt: FormatOption = "table") -> None:
     """List every table 'query' reads, with its kind: loaded (row counts of the latest snapshot per account, and
-    for a table loaded in part only, per account, why: iamsql_partial's reason, e.g. a collection's refused read of
-    one key's policy), derived (Steampipe tables computed from what is loaded, with their row counts), helper view,
+    for a table loaded in part, per account, why: iamsql_partial's reason, e.g. a collection's refused read of one
+    bucket's logging, and iamsql_unread's, e.g. of one key's policy), derived (Steampipe tables computed from what is loaded, with their row counts), helper view,
     policy engine and catalog (computed when a query names them: no count, some take the policy engine's run).
 
     Example: iamsql tables --db audit.duckdb
     """
     check_format(fmt)
     con = dbmod.connect(db, read_only=True)
-    partial = dict(con.execute("select table_name, string_agg(account_id || ': ' || reason, '; ' order by account_id) "
-                               "from iamsql_partial group by table_name").fetchall())
+    partial = dict(con.execute("select table_name, string_agg(account_id || ': ' || reason, '; ' order by account_id, "
+                               "reason) from (select account_id, table_name, reason from iamsql_partial union all "
+                               "select account_id, table_name, reason from iamsql_unread) group by table_name"
+                               ).fetchall())
     rows = [(name, con.execute(f"select count(*) from {name}").fetchone()[0], "loaded", partial.get(name))
             for name in dbmod.table_names(con)]
     rows += [(name, sql_query.run_query(con, f"select count(*) from {name}")[1][0][0], "derived", None)

@@ -104,8 +104,10 @@ class AccountRun:
         ``<account>/<region>/<service>/<cli-command>[/<entity>].json`` with ``add`` as extra top-level keys, and
         return the response. An error whose code is in ``facts`` is an answer (``NoSuchEntity`` for the password
         policy means "no policy"): it is written as ``{"Error": {...}}`` and gives None without a gap. ``part``:
-        for a call about one resource of a listed table (a secret's resource policy), ``{"table", "resource"}``,
-        which a failure's gap names, so the loaded table is partial and says whose part is missing."""
+        for a call about one resource of a listed table, ``{"table", "resource"}``, which a failure's gap names, so
+        the loaded table is partial and says whose part is missing; with ``"column": "policy"`` (a secret's, key's,
+        function's or bucket's resource-based policy) only that resource's policy is unknown: the table stays whole
+        and the gap is listed in ``iamsql_unread``."""
         api = f"{service}:{operation}"
         command = xform_name(operation, "-")
 

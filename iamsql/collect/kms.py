@@ -29,7 +29,7 @@ def collect_kms(run: AccountRun, regions: list[str]) -> None:
 def _key(run: AccountRun, region: str, key_id: str, arn: str) -> None:
     described = (run.fetch("kms", "DescribeKey", region=region, entity=key_id, KeyId=arn) or {}).get("KeyMetadata") or {}
     named = {"region": region, "entity": key_id, "add": {"KeyId": arn}, "KeyId": arn}
-    run.fetch("kms", "GetKeyPolicy", PolicyName="default", part={"table": KEY, "resource": arn}, **named)
+    run.fetch("kms", "GetKeyPolicy", PolicyName="default", part={"table": KEY, "resource": arn, "column": "policy"}, **named)
     run.fetch("kms", "ListResourceTags", **named)
     if described.get("KeyManager") == "CUSTOMER" and rotation_supported(described):
         run.fetch("kms", "GetKeyRotationStatus", **named)

@@ -99,7 +99,8 @@ def bucket_details(run: AccountRun, bucket: str, *, trail: bool) -> None:
 
     def get(operation: str, **absent) -> dict | None:
         return run.fetch("s3", operation, region=region, entity=bucket, add={"Bucket": bucket, **absent},
-                         facts=BUCKET_FACTS, part=part, Bucket=bucket)
+                         facts=BUCKET_FACTS, part={**part, "column": "policy"} if operation == "GetBucketPolicy"
+                         else part, Bucket=bucket)
 
     policy = get("GetBucketPolicy")
     if policy is not None or trail:  # without a policy (NoSuchBucketPolicy) it is not public through one

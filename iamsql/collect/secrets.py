@@ -28,5 +28,5 @@ def collect_secrets(run: AccountRun, regions: list[str]) -> None:
 def _secret_call(run: AccountRun, region: str, operation: str, arn: str) -> Callable[[], None]:
     # the file is named after the ARN's secret id (the name and AWS's six-character suffix), which no other secret has
     entity = arn.split(":secret:", 1)[-1]
-    part = {"table": SECRET, "resource": arn} if operation == "GetResourcePolicy" else None
+    part = {"table": SECRET, "resource": arn, "column": "policy"} if operation == "GetResourcePolicy" else None
     return lambda: run.fetch("secretsmanager", operation, region=region, entity=entity, part=part, SecretId=arn)

@@ -53,7 +53,7 @@ def collect_workloads(run: AccountRun, regions: list[str]) -> None:
 def _function_policy(run: AccountRun, region: str, function: dict) -> Callable[[], None]:
     name, arn = function["FunctionName"], function["FunctionArn"]
     return lambda: run.fetch("lambda", "GetPolicy", region=region, entity=name, add={"FunctionArn": arn},
-                             facts={"ResourceNotFoundException"}, part={"table": LAMBDA, "resource": arn},
+                             facts={"ResourceNotFoundException"}, part={"table": LAMBDA, "resource": arn, "column": "policy"},
                              FunctionName=arn)
 
 

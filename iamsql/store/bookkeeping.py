@@ -37,7 +37,7 @@ create or replace view iamsql_latest as
     from iamsql_snapshot_table t join iamsql_snapshot s using (snapshot_id)
     group by all;
 -- Tables whose latest snapshot holds only part of them (a --query list, one policy's entities, a collection's
--- refused read of one resource, which its gap names: "kms:GetKeyPolicy of <arn>: AccessDenied"), with why, and
+-- refused read of one resource, which its gap names: "s3:GetBucketLogging of <arn>: AccessDenied"), with why, and
 -- the keys whose rows it holds whole (``whole``: the policies one policy's entities list, the users one user's
 -- access keys list).
 create or replace view iamsql_partial as
@@ -47,8 +47,16 @@ create or replace view iamsql_partial as
                                              g ->> 'error')) as reason,
            list_sort(list_distinct(flatten(list(coalesce(g ->> '$.whole[*]', []))))) as whole
     from iamsql_latest l join iamsql_snapshot s using (snapshot_id), unnest(json_extract(s.gaps, '$[*]')) as t(g)
-    where g ->> 'table' = l.table_name
+    where g ->> 'table' = l.table_name and g ->> 'column' is null
     group by all;
+-- One resource's column a collection could not read while the table is whole: a secret's, key's, function's or
+-- bucket's resource-based policy ("kms:GetKeyPolicy of <arn>: AccessDenied"). The policy engine and the policy
+-- controls take that resource's policy as unknown (skip, Unknown); every other control judges the table as whole.
+create or replace view iamsql_unread as
+    select l.account_id, l.table_name, g ->> 'resource' as resource, g ->> 'column' as column_name,
+           (g ->> 'api') || ' of ' || (g ->> 'resource') || ': ' || (g ->> 'error') as reason
+    from iamsql_latest l join iamsql_snapshot s using (snapshot_id), unnest(json_extract(s.gaps, '$[*]')) as t(g)
+    where g ->> 'table' = l.table_name and g ->> 'column' is not null;
 """
 
 
