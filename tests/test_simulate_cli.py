@@ -260,8 +260,10 @@ def test_simulate_names_the_trust_policy_in_its_reason(tmp_path):
     con = db.connect(path)
     base = {"account_id": ACCOUNT, "partition": "aws", "region": "global", "path": "/", "attached_policy_arns": []}
     user = f"arn:aws:iam::{ACCOUNT}:user/reader"
+    provider = f"arn:aws:iam::{ACCOUNT}:saml-provider/idp"
     trust = {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"AWS": user}, "Action": "sts:AssumeRole"}]}
+        {"Effect": "Allow", "Principal": {"AWS": user}, "Action": "sts:AssumeRole"},
+        {"Effect": "Allow", "Principal": {"Federated": provider}, "Action": "sts:AssumeRoleWithSAML"}]}
     with db.transaction(con):
         snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[],
                                    as_of=datetime(2024, 3, 1, tzinfo=timezone.utc))
@@ -279,3 +281,8 @@ def test_simulate_names_the_trust_policy_in_its_reason(tmp_path):
     assert answer["decision"] == "Allowed", answer
     assert answer["granted_by"] == ["the trust policy of role named (statement 0)"], answer
     assert answer["reason"] == "Allowed by the trust policy of role named statement 0.", answer
+    federated = run("simulate", "--db", path, "--principal", provider, "--action", "sts:AssumeRoleWithSAML",
+                    "--resource", f"arn:aws:iam::{ACCOUNT}:role/named", "-o", "json")
+    answer = json.loads(federated.stdout)
+    assert (answer["decision"], answer["reason"]) == (
+        "Allowed", "Allowed by the trust policy of role named statement 1."), answer
