@@ -47,7 +47,9 @@ CRAFTED = {
 }
 SOURCES = [{"path": "/home/analyst/exports/gaad.json", "name": "exports/gaad.json", "sha256": "ab" * 32, "format": "iam:get-account-authorization-details",
             "as_of": "2025-03-01T00:00:00+00:00"}]
-GAPS = [{"api": "iam:GetCredentialReport", "account_id": ACCOUNT_B, "region": "us-east-1", "error": "AccessDenied"}]
+GAPS = [{"api": "iam:GetCredentialReport", "account_id": ACCOUNT_B, "region": "us-east-1", "error": "AccessDenied"},
+        {"api": "iam:list-access-keys", "account_id": ACCOUNT_B, "region": None, "error": "list-access-keys.json: "
+         "list-access-keys lists the keys of bob only"}]
 
 
 def crafted_rows() -> list[tuple]:
@@ -256,7 +258,7 @@ def test_summary(workbook):
     assert len(per_account) == 2 * len(load_frameworks())
     assert rows["Run by"][1] == "auditor" and rows["Run finished (UTC)"][1] == datetime(2025, 3, 4, 5, 6, 9)
     assert rows["Control pack SHA-256"][1] == control_pack_hash()
-    assert rows["Collection gaps and errors"][1] == 1
+    assert rows["Collection gaps and errors"][1] == 2
     # Data times per account: credential report generation time, CloudTrail event window.
     assert rows[ACCOUNT_A][3] == datetime(2025, 3, 1)
     assert rows[ACCOUNT_B][3] == "no credential report loaded"  # not a blank an auditor reads as "unknown"
@@ -277,6 +279,8 @@ def test_controls_and_evidence(workbook):
     assert [(r[1], r[6], r[7], r[8], r[9]) for r in evidence] == [
         (ACCOUNT_A, "source", SOURCES[0]["format"], SOURCES[0]["name"], SOURCES[0]["sha256"]),
         (ACCOUNT_B, "gap", "iam:GetCredentialReport", "us-east-1", None),
+        # a gap of a global API: "global", as findings name its region (it showed the row's own account id)
+        (ACCOUNT_B, "gap", "iam:list-access-keys", "global", None),
     ]
     assert evidence[1][5] is True and evidence[1][11] == "AccessDenied"
 

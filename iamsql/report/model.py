@@ -573,6 +573,13 @@ def _accounts(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
     return accounts
 
 
+def _gap_where(gap: dict, account: str) -> str:
+    """Where a gap is: its region; for a global API (IAM) ``global``, as findings name it, or the other account
+    it is about (a member account an organization's collection could not reach)."""
+    other = gap.get("account_id")
+    return str(gap.get("region") or (other if other and other != account else "global"))
+
+
 def _evidence(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
     """One row per source file or API call (and the loader's ``as-of`` entry saying how the snapshot's data time
     was found), then one per collection gap, of every snapshot behind the run
@@ -618,7 +625,7 @@ def _evidence(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
                     **base,
                     "entry": "gap",
                     "what": str(gap.get("api") or ""),
-                    "where": str(gap.get("region") or gap.get("account_id") or ""),
+                    "where": _gap_where(gap, account),
                     "sha256": "",
                     "as_of": None,
                     "as_of_source": "",
