@@ -26,6 +26,7 @@ from iamsql.cli.root import EXIT_CODES, _interrupted_command
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.frameworks import requirements_for_control
 from iamsql.sql.output import MIN_COLUMN_WIDTH, fit_widths, render
+from iamsql.store import db as dbmod
 from iamsql.store.db import with_write_hint
 from tests.test_evidence import cli as cli_in_process
 
@@ -287,6 +288,20 @@ def test_query_without_sql_says_what_to_give(tmp_path):
     assert result.returncode == 254 and result.stderr == (
         "error: give the SQL as an argument, a .sql file path, --file FILE, or on stdin (-f -)\n"
     )
+
+
+def test_query_starting_with_a_comment_says_how_to_give_it(tmp_path):
+    """SQL pasted with its comment line first is taken for an option by the parser; the error says how to give it
+    (it said "No such option: -- users\\x0aselect ...")."""
+    sql = "-- users without MFA\nselect 1 as a"
+    db = tmp_path / "a.duckdb"
+    dbmod.connect(db).close()
+    result = run_cli("query", "--db", str(db), sql)
+    assert result.returncode == 254 and result.stderr == (
+        "error: SQL that starts with a '--' comment is read as an option: put -- before it (iamsql query -- "
+        "\"-- ...\"), or give it as a .sql file, --file FILE or on stdin\n")
+    given = run_cli("query", "--db", str(db), "-o", "csv", "--", sql)
+    assert given.returncode == 0 and given.stdout == "a\n1\n", given.stderr
 
 
 def test_check_without_a_database_says_to_load_first(tmp_path):

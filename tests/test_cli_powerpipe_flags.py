@@ -230,7 +230,9 @@ def test_powerpipes_file_only_outputs_say_what_iamsql_writes_instead(sample_db, 
         assert done.returncode == 254 and done.stdout == ""
         assert done.stderr.startswith(f"error: --output {typed}: {said}") and done.stderr.count("\n") == 1, done.stderr
     for typed, said in (("nunit3", "Powerpipe's NUnit 3 XML is not written; --export junit (or a name ending in .xml)"),
-                        ("pps", "Powerpipe's snapshot is not written; --export iamsql-json")):
+                        ("pps", "Powerpipe's snapshot is not written; --export iamsql-json"),
+                        # a file named as Powerpipe names its snapshots (it said only "cannot tell the format")
+                        ("results.pps", "Powerpipe's snapshot is not written; --export iamsql-json")):
         done = run_cli("check", "--db", sample_db, "--export", typed)
         assert done.returncode == 254 and done.stdout == ""
         assert done.stderr.startswith(f"error: --export {typed}: {said}") and done.stderr.count("\n") == 1, done.stderr
@@ -260,4 +262,9 @@ def test_report_names_what_it_writes_for_powerpipes_formats(sample_db, tmp_path)
         done = run_cli("report", "--db", db, "--out", str(out / "results"), "--format", typed)
         assert done.returncode == 2 and done.stdout == ""
         assert done.stderr.startswith(f"error: --format {typed}: {said}") and done.stderr.count("\n") == 1, done.stderr
+    # a --out named as Powerpipe names its snapshot files (it said only "cannot tell the format")
+    done = run_cli("report", "--db", db, "--out", str(out / "results.pps"))
+    assert done.returncode == 2 and done.stderr == (
+        "error: results.pps: Powerpipe's snapshot is not written; --format iamsql-json (or a name ending in "
+        ".iamsql.json) writes the whole run as one document\n"), done.stderr
     assert list(out.iterdir()) == []

@@ -420,6 +420,26 @@ def test_retry_settings_follow_the_aws_configuration(tmp_path, monkeypatch):
     assert retry_settings(boto3.Session(profile_name="throttled")) == {"mode": "standard", "total_max_attempts": 7}
 
 
+def test_an_unknown_profile_is_named_also_when_aws_profile_names_it(tmp_path, monkeypatch):
+    """A profile the AWS config files do not have is one error naming it, given as --profile or by AWS_PROFILE
+    (which said "AWS profile None")."""
+    from iamsql.collect.aws import base_session
+    from iamsql.errors import CollectError
+
+    config = tmp_path / "config"
+    config.write_text("[default]\nregion = us-east-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.delenv("AWS_DEFAULT_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_PROFILE", "auditt")
+    with pytest.raises(CollectError) as given:
+        base_session("audit")
+    assert str(given.value) == "AWS profile 'audit' not found in the AWS config files"
+    with pytest.raises(CollectError) as from_env:
+        base_session(None)
+    assert str(from_env.value) == "AWS profile 'auditt' (from AWS_PROFILE) not found in the AWS config files"
+
+
 def test_a_denied_organizations_call_is_a_gap_and_its_policy_stays_unknown(aws_session, proxy_factory, tmp_path,
                                                                           monkeypatch):
     """DescribePolicy refused (a delegated administrator without it): each policy is a gap, the policies load

@@ -47,7 +47,9 @@ CRAFTED = {
 }
 SOURCES = [{"path": "/home/analyst/exports/gaad.json", "name": "exports/gaad.json", "sha256": "ab" * 32, "format": "iam:get-account-authorization-details",
             "as_of": "2025-03-01T00:00:00+00:00"}]
-GAPS = [{"api": "iam:GetCredentialReport", "account_id": ACCOUNT_B, "region": "us-east-1", "error": "AccessDenied"}]
+GAPS = [{"api": "iam:GetCredentialReport", "account_id": ACCOUNT_B, "region": "us-east-1", "error": "AccessDenied"},
+        {"api": "iam:list-access-keys", "account_id": ACCOUNT_B, "region": None, "error": "list-access-keys.json: "
+         "list-access-keys lists the keys of bob only"}]
 
 
 def crafted_rows() -> list[tuple]:
@@ -256,9 +258,10 @@ def test_summary(workbook):
     assert len(per_account) == 2 * len(load_frameworks())
     assert rows["Run by"][1] == "auditor" and rows["Run finished (UTC)"][1] == datetime(2025, 3, 4, 5, 6, 9)
     assert rows["Control pack SHA-256"][1] == control_pack_hash()
-    assert rows["Collection gaps and errors"][1] == 1
+    assert rows["Collection gaps and errors"][1] == 2
     # Data times per account: credential report generation time, CloudTrail event window.
     assert rows[ACCOUNT_A][3] == datetime(2025, 3, 1)
+    assert rows[ACCOUNT_B][3] == "no credential report loaded"  # not a blank an auditor reads as "unknown"
     assert rows[ACCOUNT_B][4:7] == (datetime(2025, 2, 1, 10), datetime(2025, 2, 5, 10), 3)
     [chart] = ws._charts
     assert chart.tagname == "barChart" and chart.grouping == "stacked" and len(chart.series) == 7  # one per requirement status
@@ -276,6 +279,8 @@ def test_controls_and_evidence(workbook):
     assert [(r[1], r[6], r[7], r[8], r[9]) for r in evidence] == [
         (ACCOUNT_A, "source", SOURCES[0]["format"], SOURCES[0]["name"], SOURCES[0]["sha256"]),
         (ACCOUNT_B, "gap", "iam:GetCredentialReport", "us-east-1", None),
+        # a gap of a global API: "global", as findings name its region (it showed the row's own account id)
+        (ACCOUNT_B, "gap", "iam:list-access-keys", "global", None),
     ]
     assert evidence[1][5] is True and evidence[1][11] == "AccessDenied"
 
@@ -465,3 +470,18 @@ def test_cli_prints_the_path(iamsql, database, tmp_path):
     out = tmp_path / "r.md"
     code, stdout, _ = iamsql("report", "--db", str(database), "--out", str(out), "--run", "1")
     assert code == 0 and stdout.strip() == str(out) and out.read_text(encoding="utf-8")
+
+
+def test_summary_says_a_csv_credential_report_has_no_generation_time(iamsql, tmp_path):
+    """A credential report saved as CSV (the API's Content) holds no generation time: the Summary says so instead
+    of a blank cell, which reads the same as no report at all."""
+    db = str(tmp_path / "csv.duckdb")
+    csv_report = Path(__file__).parent / "data" / "real_shapes" / "credential-report.csv"
+    assert iamsql("load", "--db", db, str(csv_report))[0] == 0
+    assert iamsql("check", "--db", db, "--control", "iam_root_mfa_enabled", "--quiet", "--fail-on", "none")[0] == 0
+    assert iamsql("report", "--db", db, "--out", str(tmp_path / "r.xlsx"), "--quiet")[0] == 0
+    ws = load_workbook(tmp_path / "r.xlsx")["Summary"]
+    header = next(row for row in ws.iter_rows(values_only=True) if row[0] == "Account" and row[1] != "Framework")
+    [account] = [row for row in ws.iter_rows(min_row=ws.max_row, values_only=True)]
+    assert dict(zip(header, account))["Credential report generated"] == (
+        "unknown (a CSV report holds no generation time)")

@@ -362,6 +362,25 @@ def test_a_rule_id_used_twice_is_an_error(tmp_path):
         sigma.load_sigma([tmp_path])
 
 
+def test_a_regular_expression_re2_rejects_is_one_line_and_flags_still_apply(tmp_path):
+    """RE2 printed its own two lines on stderr (an absl logging notice and the parse error) before the rule's one
+    error line; a rule's `|re|i` still converts with its flag."""
+    rule = ("title: {title}\nid: {id}\nlogsource: {{product: aws, service: cloudtrail}}\n"
+            "detection: {{sel: {{eventName|re{flag}: '{pattern}'}}, condition: sel}}\nlevel: high\n")
+    bad, good = tmp_path / "bad", tmp_path / "good"
+    bad.mkdir()
+    good.mkdir()
+    (bad / "r.yml").write_text(rule.format(title="bad", id="6a0c2c8e-1d1f-4c57-9a43-0d5a1a6c0001", flag="",
+                                           pattern="(("))
+    done = run_cli("controls", "--sigma", str(bad))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(f"error: {bad}/r.yml: rule 'bad': invalid rule: Regular expression '((' is invalid")
+    (good / "r.yml").write_text(rule.format(title="any case", id="6a0c2c8e-1d1f-4c57-9a43-0d5a1a6c0002", flag="|i",
+                                            pattern="^consolelogin$"))
+    [control] = sigma.load_sigma([good])  # the engine is handed the i flag to check the pattern with
+    assert "t.event_name ~ '(?i)^consolelogin$'" in control.sql
+
+
 def test_an_empty_or_missing_folder_is_an_error(tmp_path):
     with pytest.raises(ControlError, match="no .yml or .yaml rule file"):
         sigma.load_sigma([tmp_path])

@@ -251,3 +251,38 @@ def test_a_bare_principal_name_is_answered_with_its_loaded_arn(loaded):
                            f"(did you mean arn:aws:iam::{ACCOUNT}:user/opsy?)\n")
     nobody = run("simulate", "--db", loaded, "--principal", "nobody", "--action", "iam:PassRole")
     assert nobody.returncode == 2 and "did you mean" not in nobody.stderr and "lists them" in nobody.stderr
+
+
+def test_simulate_names_the_trust_policy_in_its_reason(tmp_path):
+    """A trust policy that names the caller decides sts:AssumeRole: the reason names it as granted_by does; it said
+    "Allowed by resource_policy statement 0", a request file's field name."""
+    path = str(tmp_path / "trust.duckdb")
+    con = db.connect(path)
+    base = {"account_id": ACCOUNT, "partition": "aws", "region": "global", "path": "/", "attached_policy_arns": []}
+    user = f"arn:aws:iam::{ACCOUNT}:user/reader"
+    provider = f"arn:aws:iam::{ACCOUNT}:saml-provider/idp"
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": user}, "Action": "sts:AssumeRole"},
+        {"Effect": "Allow", "Principal": {"Federated": provider}, "Action": "sts:AssumeRoleWithSAML"}]}
+    with db.transaction(con):
+        snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[],
+                                   as_of=datetime(2024, 3, 1, tzinfo=timezone.utc))
+        db.insert_rows(con, "aws_iam_user", snapshot, [
+            {"name": "reader", "arn": user, "groups": [], "inline_policies": None, **base}])
+        db.insert_rows(con, "aws_iam_role", snapshot, [
+            {"name": "named", "arn": f"arn:aws:iam::{ACCOUNT}:role/named", "assume_role_policy": trust,
+             "inline_policies": None, **base}])
+        db.insert_rows(con, "aws_iam_group", snapshot, [])
+        db.insert_rows(con, "aws_iam_policy", snapshot, [])
+    con.close()
+    done = run("simulate", "--db", path, "--principal", user, "--action", "sts:AssumeRole",
+               "--resource", f"arn:aws:iam::{ACCOUNT}:role/named", "-o", "json")
+    answer = json.loads(done.stdout)
+    assert answer["decision"] == "Allowed", answer
+    assert answer["granted_by"] == ["the trust policy of role named (statement 0)"], answer
+    assert answer["reason"] == "Allowed by the trust policy of role named statement 0.", answer
+    federated = run("simulate", "--db", path, "--principal", provider, "--action", "sts:AssumeRoleWithSAML",
+                    "--resource", f"arn:aws:iam::{ACCOUNT}:role/named", "-o", "json")
+    answer = json.loads(federated.stdout)
+    assert (answer["decision"], answer["reason"]) == (
+        "Allowed", "Allowed by the trust policy of role named statement 1."), answer

@@ -245,6 +245,15 @@ def exit_now(code: int) -> NoReturn:
     os._exit(code)
 
 
+def _sql_comment_as_option(exc: click.exceptions.ClickException) -> bool:
+    """An ``iamsql query`` argument click took for an option that is SQL: it starts with ``--`` and holds white
+    space, which no option name does (``-- users without MFA`` then a query)."""
+    context = getattr(exc, "ctx", None)
+    name = getattr(exc, "option_name", "") or ""
+    return (isinstance(exc, click.exceptions.NoSuchOption) and context is not None
+            and context.command_path == "iamsql query" and name.startswith("--") and any(c.isspace() for c in name))
+
+
 def run(app: typer.Typer, *, process_ends: bool = False) -> None:
     """Run ``app`` as the console entry point, turning known failures into one line and an exit code. Ctrl-C exits 130
     with one line saying what is left (typer turns KeyboardInterrupt into a silent exit 130; DuckDB turns it
@@ -274,6 +283,9 @@ def run(app: typer.Typer, *, process_ends: bool = False) -> None:
         if (isinstance(exc, click.exceptions.NoSuchOption) and exc.option_name in POWERPIPE_ONLY_FLAGS
                 and context is not None and context.command_path == "iamsql check"):
             hint = f" (Powerpipe's; {POWERPIPE_ONLY_FLAGS[exc.option_name]})"
+        if _sql_comment_as_option(exc):
+            fail("SQL that starts with a '--' comment is read as an option: put -- before it (iamsql query -- "
+                 "\"-- ...\"), or give it as a .sql file, --file FILE or on stdin", 2)
         fail(" ".join(exc.format_message().split()) + hint, 2)
     except typer.Abort:
         fail("aborted", 1)

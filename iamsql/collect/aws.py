@@ -154,8 +154,10 @@ def base_session(profile: str | None) -> boto3.Session:
         session = boto3.Session(botocore_session=botocore_session(profile))
         session._session.get_scoped_config()  # an unknown profile fails here rather than at the first call
         return session
-    except ProfileNotFound:
-        raise CollectError(f"AWS profile {profile!r} not found in the AWS config files") from None
+    except ProfileNotFound as exc:  # without --profile, the one AWS_PROFILE names (botocore's message names it)
+        named = profile if profile is not None else exc.kwargs.get("profile")
+        raise CollectError(f"AWS profile {named!r}{'' if profile is not None else ' (from AWS_PROFILE)'} not found in "
+                           "the AWS config files") from None
 
 
 def assumed_session(base: boto3.Session, role_arn: str, external_id: str | None, region: str,

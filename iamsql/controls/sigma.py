@@ -31,6 +31,8 @@ from sigma.correlations import SigmaCorrelationRule
 from sigma.exceptions import SigmaError
 from sigma.filters import SigmaFilter
 from sigma.modifiers import reverse_modifier_mapping
+from sigma.policy import SigmaPolicy
+from sigma.policy.regex_engine import RegexEngine
 from sigma.rule import SigmaRule as PySigmaRule
 from sigma.types import (
     Placeholder,
@@ -54,6 +56,34 @@ from iamsql.errors import ControlError, SigmaRuleError
 SEVERITY = {"informational": "info", "low": "low", "medium": "medium", "high": "high", "critical": "critical"}
 DEFAULT_SEVERITY = "medium"  # a rule without a level
 LOOKBACK_DAYS = 90
+
+
+def _quiet_re2_options():
+    """RE2 options that do not log a rejected pattern on stderr (the rule's one error line says it)."""
+    import re2  # the RE2 engine DuckDB uses, installed with pySigma
+
+    options = re2.Options()
+    options.log_errors = False
+    return options
+
+
+class QuietRE2Engine(RegexEngine):
+    """pySigma's regex engine as its default (RE2), but quiet: RE2 otherwise prints its own two lines on stderr
+    (an absl logging notice and the parse error) before iamsql's one-line error for the rule."""
+
+    INLINE_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))  # as RE2 syntax writes them
+
+    def compile(self, pattern: str, flags: int = 0):
+        import re2
+
+        inline = "".join(letter for flag, letter in self.INLINE_FLAGS if flags & flag)
+        return re2.compile(f"(?{inline}){pattern}" if inline else pattern, _quiet_re2_options())
+
+    @property
+    def error(self) -> type[Exception]:
+        import re2
+
+        return re2.error
 RULE_SUFFIXES = (".yml", ".yaml")
 
 # CloudTrail record fields kept in a column of their own: name -> SQL text expression over the event (alias t).
@@ -175,7 +205,8 @@ def convert_file(path: Path, other_sources: list[str] | None = None) -> tuple[li
     except (OSError, UnicodeDecodeError) as exc:
         return [], [f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}"]
     try:
-        collection = SigmaCollection.from_yaml(text, collect_errors=True, collect_filters=True)
+        collection = SigmaCollection.from_yaml(text, collect_errors=True, collect_filters=True,
+                                               policy=SigmaPolicy(regex_engine=QuietRE2Engine()))
     except Exception as exc:  # noqa: BLE001 - YAML and pySigma errors alike become the rule's one line
         return [], [f"{path}: not a Sigma rule file: {_one_line(exc)}"]
     converted, errors = [], []
@@ -383,7 +414,7 @@ def _regex(value) -> str:
     except ImportError:  # pragma: no cover
         return pattern
     try:
-        re2.compile(pattern)
+        re2.compile(pattern, _quiet_re2_options())
     except re2.error as exc:
         raise _Unsupported(f"regular expression {pattern!r} that RE2 (DuckDB's engine) rejects: {exc}") from None
     return pattern

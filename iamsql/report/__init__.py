@@ -72,6 +72,8 @@ def format_for(out: Path, fmt: str | None) -> str:
     if not out.suffix:
         return "xlsx"
     endings = sorted((e for e in EXTENSIONS if name.endswith(e)), key=len, reverse=True)
+    if not endings and (theirs := _powerpipe_extension(out)):  # x.pps, as Powerpipe names its snapshot files
+        raise ReportError(f"{out.name}: {written_instead(theirs, '--format')}")
     if not endings:
         raise ReportError(f"cannot tell the format from {out.name!r}; use --format ({', '.join(FORMATS)}) "
                           f"or an extension ({', '.join(EXTENSIONS)})")
@@ -192,6 +194,12 @@ def written_instead(fmt: str, option: str = "--export") -> str | None:
             f"writes {holds}")
 
 
+def _powerpipe_extension(path: Path) -> str | None:
+    """The Powerpipe format iamsql does not write that ``path``'s extension names (``x.pps``: ``pps``), else None."""
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix if suffix in POWERPIPE_ONLY_FORMATS else None
+
+
 def check_exports(paths: list[Path]) -> None:
     """``check --export``: every file name must say its format and not be a folder (or be a format name), checked
     before the run starts (the option's callback has refused one in a folder that does not exist)."""
@@ -206,6 +214,8 @@ def check_exports(paths: list[Path]) -> None:
             raise ReportError(f"--export {path}: cannot tell the format without an extension "
                               f"({', '.join(EXTENSIONS)})")
         name = Path(path).name.lower()
+        if not any(name.endswith(ending) for ending in EXTENSIONS) and (theirs := _powerpipe_extension(Path(path))):
+            raise ReportError(f"--export {path}: {written_instead(theirs)}")
         if not any(name.endswith(ending) for ending in EXTENSIONS):  # check has no --format for its exports
             raise ReportError(f"--export {path}: cannot tell the format from {Path(path).name!r}; end the name "
                               f"with one of {', '.join(EXTENSIONS)}")

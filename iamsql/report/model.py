@@ -514,7 +514,7 @@ def _control_row(control_id: str, control, parameters: dict, counts: dict[str, i
 
 def _accounts(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
     """Per account of the run: the time it was evaluated at, when its data was loaded or collected, the
-    credential report's generation time and the window of CloudTrail events present at run time."""
+    credential report's generation time and row count and the window of CloudTrail events present at run time."""
     snapshot_ids = run["snapshot_ids"] or [-1]
     loaded = {
         account: (first, last, kinds)
@@ -534,13 +534,14 @@ def _accounts(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
         for source in sources:
             if source.get("format") == AS_OF_FORMAT and source.get("as_of_source"):
                 time_from[account] = _without_paths(source["as_of_source"], sources)
-    credential_report = dict(
-        con.execute(
-            "select account_id, max(generated_time) from history.aws_iam_credential_report "
+    credential_report = {
+        account: (generated, rows)
+        for account, generated, rows in con.execute(
+            "select account_id, max(generated_time), count(*) from history.aws_iam_credential_report "
             "where list_contains(?, snapshot_id) group by all",
             [snapshot_ids],
         ).fetchall()
-    )
+    }
     trail = {
         account: (first, last, n)
         for account, first, last, n in con.execute(
@@ -554,13 +555,15 @@ def _accounts(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
         account = entry["account_id"]
         first, last, kinds = loaded.get(account, (None, None, []))
         events_from, events_to, events = trail.get(account, (None, None, 0))
+        report_generated, report_rows = credential_report.get(account, (None, 0))
         accounts.append(
             {
                 "account_id": account,
                 "evaluated_at": _utc(entry.get("as_of")),
                 "loaded_at": last,
                 "kinds": kinds,
-                "credential_report_generated": credential_report.get(account),
+                "credential_report_generated": report_generated,
+                "credential_report_rows": report_rows,
                 "trail_events_from": events_from,
                 "trail_events_to": events_to,
                 "trail_events": events,
@@ -568,6 +571,14 @@ def _accounts(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
             }
         )
     return accounts
+
+
+def _gap_where(gap: dict, account: str) -> str:
+    """Where a gap is: the one resource a refused read is about (a key's policy); else its region; for a global API
+    (IAM) ``global``, as findings name it, or the other account it is about (a member account an organization's
+    collection could not reach)."""
+    other = gap.get("account_id")
+    return str(gap.get("resource") or gap.get("region") or (other if other and other != account else "global"))
 
 
 def _evidence(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
@@ -615,8 +626,7 @@ def _evidence(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
                     **base,
                     "entry": "gap",
                     "what": str(gap.get("api") or ""),
-                    # a refused read of one resource (a key's policy) names it: the row of it loaded in part
-                    "where": str(gap.get("resource") or gap.get("region") or gap.get("account_id") or ""),
+                    "where": _gap_where(gap, account),
                     "sha256": "",
                     "as_of": None,
                     "as_of_source": "",

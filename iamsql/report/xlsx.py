@@ -409,7 +409,7 @@ def write_summary(wb: Workbook, report: Report) -> None:
                 a["account_id"],
                 a["evaluated_at"],
                 a["loaded_at"],
-                a["credential_report_generated"],
+                _credential_report_time(a),
                 a["trail_events_from"],
                 a["trail_events_to"],
                 a["trail_events"],
@@ -417,6 +417,16 @@ def write_summary(wb: Workbook, report: Report) -> None:
                 a["as_of_source"],
             ]
         )
+
+
+def _credential_report_time(account: dict):
+    """The credential report's generation time, or why there is none: no report loaded, or a report saved as
+    CSV (the CSV holds no generation time)."""
+    if account["credential_report_generated"] is not None:
+        return account["credential_report_generated"]
+    if not account["credential_report_rows"]:
+        return "no credential report loaded"
+    return "unknown (a CSV report holds no generation time)"
 
 
 def figure_cells(sheet: Sheet, compliant: float | None, coverage: float | None, informative: bool) -> list:

@@ -40,6 +40,7 @@ GRANTS_NOT_READ = "AWS KMS grants are not read: a grant on the key may allow pri
 RESOURCE_POLICY = "the resource policy"  # how ``granted_by`` names the resource-based policy's statements
 RESTRICTED = ("S3 Block Public Access (RestrictPublicBuckets) blocks other accounts' access through the bucket's public "
               "policy")
+RESOURCE_POLICY_LOCATION = "resource_policy"  # how the engine's reasons name it (the request's field)
 SSO_PATH, SSO_PREFIX = "/aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_"
 # The Identity Center users and groups assigned a permission set in an account, and the members of those groups:
 # (principal type, id, name, group name for a member). The permission set is the one of that name whose instance is
@@ -95,7 +96,7 @@ def _labels(principal: Principal, result: Evaluation, trusting: Principal | None
     groups the granting policies come through (None for the principal's own). ``trusting``: the role whose trust
     policy is the request's resource policy (an sts:AssumeRole on it), which the label names."""
     granted, groups = [], set()
-    resource = f"the trust policy of role {trusting.name}" if trusting is not None else RESOURCE_POLICY
+    resource = _resource_label(trusting)
     for matched in result.matched:
         attached = attached_at(principal, matched.policy) if matched.kind != "resource" else None
         label = attached.label if attached else f"{resource} (statement {matched.statement})"
@@ -108,6 +109,23 @@ def _labels(principal: Principal, result: Evaluation, trusting: Principal | None
         attached = attached_at(principal, where)
         missing.append(attached.missing_label if attached else where)
     return granted, missing, groups
+
+
+def _resource_label(trusting: Principal | None) -> str:
+    """How answers name the request's resource-based policy: the trust policy of ``trusting``, the role an
+    sts:AssumeRole is on, or the resource's policy."""
+    return f"the trust policy of role {trusting.name}" if trusting is not None else RESOURCE_POLICY
+
+
+def _reason(principal: Principal, result: Evaluation, missing: list[str], trusting: Principal | None) -> str:
+    """The engine's reason with its locations named as the loaded data names them: ``identity_policies[1]`` ->
+    ``inline policy p of user u``, ``resource_policy`` -> ``the trust policy of role r``."""
+    reason = result.reason
+    for position, label in [*_matched_labels(principal, result), *zip(result.missing, missing)]:
+        reason = reason.replace(position, label)
+    if any(matched.kind == "resource" for matched in result.matched):
+        reason = reason.replace(RESOURCE_POLICY_LOCATION, _resource_label(trusting))
+    return reason
 
 
 def _matched_labels(principal: Principal, result: Evaluation) -> list[tuple[str, str]]:
@@ -226,9 +244,7 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
             # deny decides without it
             return Answer(principal.arn, principal.kind, account.account_id, "Unknown", _path(groups), [], [],
                           [*missing, trust], f"The decision depends on {trust}.")
-        reason = result.reason  # identity_policies[1] -> inline policy p of user u, as the loaded data names it
-        for position, label in [*_matched_labels(principal, result), *zip(result.missing, missing)]:
-            reason = reason.replace(position, label)
+        reason = _reason(principal, result, missing, role)
         if result.decision == "ImplicitlyDenied" and reads_key_policy(action.lower(), target):
             reason = f"{reason} {GRANTS_NOT_READ}"
         restricted = _restricted(owner_policy, principal.account_id)
@@ -297,8 +313,9 @@ def _simulate_federated(accounts: list[AccountModel], provider: str, action: str
     ))
     granted = [f"the trust policy of role {role.name} (statement {m.statement})"
                for m in result.matched if m.effect == "Allow"]
+    reason = result.reason.replace(RESOURCE_POLICY_LOCATION, _resource_label(role))
     return Answer(provider, kind, role.account_id, result.decision, path, granted, list(result.conditions),
-                  list(result.missing), result.reason, list(result.deny_conditions))
+                  list(result.missing), reason, list(result.deny_conditions))
 
 
 def _same_name(accounts: list[AccountModel], arn: str) -> list[str]:
