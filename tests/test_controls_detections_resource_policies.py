@@ -286,3 +286,28 @@ def test_snapshots_shared_as_panther_labels_them(tmp_path):
             assert found == (["alarm"] if expected else ["ok"]), (rule, name, rows)
             agree += 1
     assert agree == 12
+
+
+def test_a_trust_for_roles_of_any_account_of_the_organization_is_not_opened(tmp_path):
+    """The trust analysis both detections share: ``*`` under aws:PrincipalOrgID and an aws:PrincipalArn pattern of
+    any account (Panther's deployment-role statements) admits only the organization's roles of that name, so the
+    caller is named; without the organization condition anyone's role of that name is admitted. An `sts` ARN of a
+    role (no principal) and a role-session pattern ending in a wildcard are read without error."""
+    kept, opened = "885000000001", "885000000002"
+    patterns = ["arn:aws:iam::*:role/ExampleDeploymentRole*", "arn:aws:sts::*:role/ExampleCodeBuild-*",
+                "arn:aws:sts::*:assumed-role/ExampleDeploymentRole*"]
+    by_arn = {"ForAnyValue:StringLike": {"aws:PrincipalArn": patterns}}
+
+    def create_role(account: str, condition: dict) -> dict:
+        trust = policy({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+                        "Condition": condition})
+        return event(account, at(0), "CreateRole", user="ops",
+                     request={"roleName": "deploy-target", "assumeRolePolicyDocument": trust})
+
+    found = run(tmp_path, "cloudtrail_event_role_trust_opened", {
+        kept: [create_role(kept, {"StringEquals": {"aws:PrincipalOrgID": "o-xxxxxxxxxx"}, **by_arn})],
+        opened: [create_role(opened, by_arn)],
+    })
+    quiet(found, kept)
+    [(resource, status, reason)] = found[opened]
+    assert (resource, status) == (f"arn:aws:iam::{opened}:role/deploy-target", "alarm"), reason
