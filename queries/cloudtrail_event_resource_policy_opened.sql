@@ -18,7 +18,7 @@ description: >-
   changed nothing; calls AWS makes itself are not counted, a role acting through CloudFormation is. One row per
   resource, naming whom its policies admit to which actions and under which conditions.
 severity: high
-resource_type: AWS::KMS::Key
+resource_type: AWS::SecretsManager::Secret, AWS::KMS::Key, AWS::SNS::Topic, AWS::SQS::Queue, AWS::ECR::Repository
 rationale: >-
   A resource policy opened to a stranger's account or to everyone hands over what the resource holds (a secret's
   value, what a key decrypts, a queue's messages, a repository's images) with no IAM identity of the account

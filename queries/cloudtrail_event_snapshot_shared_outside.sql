@@ -11,7 +11,7 @@ description: >-
   role acting through CloudFormation is. One row per snapshot or image: the outside accounts its calls added,
   the latest call, and a later call that removed them.
 severity: high
-resource_type: AWS::EC2::Snapshot
+resource_type: AWS::EC2::Snapshot, AWS::EC2::Image, AWS::RDS::DBSnapshot, AWS::RDS::DBClusterSnapshot
 rationale: >-
   A snapshot or image shared with another account is a whole copy of a disk or database handed over: the
   recipient restores it in their own account, out of reach of this account's IAM, logs and keys (unless the
