@@ -32,7 +32,8 @@ DETECTIONS = sorted(c.id for c in controls.load_controls() if c.id in {
     "cloudtrail_event_signin_token_issued", "cloudtrail_event_privilege_escalation_activity",
     "cloudtrail_event_llm_jacking", "cloudtrail_event_role_assumed_repeatedly",
     "cloudtrail_event_key_checked_by_scanner", "cloudtrail_event_instance_user_data_replaced",
-    "cloudtrail_event_kms_key_disabled", "cloudtrail_event_ssm_commands_many_instances"})
+    "cloudtrail_event_kms_key_disabled", "cloudtrail_event_ssm_commands_many_instances",
+    "cloudtrail_event_snapshot_shared_outside", "cloudtrail_event_resource_policy_opened"})
 RUN = DETECTIONS + ["cloudtrail_event_root_activity", "cloudtrail_event_trail_tampering", "cloudtrail_event_console_login_without_mfa"]
 
 # technique -> (file stem, [(control, resource, words the reason must hold)])
@@ -137,6 +138,16 @@ TECHNIQUES = {
     "ssm-start-session": ("execution.ssm-start-session", [
         ("cloudtrail_event_ssm_commands_many_instances", "arn:aws:iam::294599468799:user/christophe",
          ["on 3 instances", "StartSession x3", "i-d0b6DCBA8984dE148, i-d3720C7af6fCfF2B2, i-eA1d1296c1dE3Aa1f"])]),
+    "ec2-share-ebs-snapshot": ("exfiltration.ec2-share-ebs-snapshot", [
+        ("cloudtrail_event_snapshot_shared_outside", "arn:aws:ec2:me-central-3r::snapshot/snap-041993b54a9b3af6f",
+         ["user/christophe shared EBS snapshot snap-041993b54a9b3af6f with account 098797384747",
+          "ModifySnapshotAttribute at 2024-08-01 12:28:02 UTC", "still shared at the end of the window"])]),
+    "ec2-share-ami": ("exfiltration.ec2-share-ami", [
+        ("cloudtrail_event_snapshot_shared_outside", "arn:aws:ec2:me-south-1r::image/ami-de1fbCab6ccB03e6D",
+         ["shared AMI ami-de1fbCab6ccB03e6D with account 846424999548", "ModifyImageAttribute"])]),
+    "rds-share-snapshot": ("exfiltration.rds-share-snapshot", [
+        ("cloudtrail_event_snapshot_shared_outside", "arn:aws:rds:meiso-eastwest-2r:171471557522:snapshot:exfiltration",
+         ["shared DB snapshot exfiltration with account 503161813013", "ModifyDBSnapshotAttribute"])]),
     "console-login-without-mfa": ("initial-access.console-login-without-mfa", [
         ("cloudtrail_event_console_login_without_mfa", None, ["without MFA"])]),
 }
@@ -216,6 +227,13 @@ def trust(*principals, condition=None, action="sts:AssumeRole"):
                    **({"Condition": condition} if condition else {})} for p in principals]
     import json
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def resource_policy(principal, action, condition=None):
+    """A resource-based policy (a secret's, key's, queue's): its statement names the resource too."""
+    import json
+    return json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal, "Action": action,
+                                                               "Resource": "*", **({"Condition": condition} if condition else {})}]})
 
 
 def inline(action):
@@ -347,6 +365,15 @@ BENIGN = [
     # reads across seven services: under the default min_services (8)
     *[event(A, at(50 + i * 0.1), f"Describe{n}", source=f"{s}.amazonaws.com", user="inventory", read_only=True)
       for i, (s, n) in enumerate([(s, "Things") for s in ("ec2", "rds", "lambda", "s3", "iam", "kms", "sns")] * 6)],
+    # a secret policy for the account's own role, a key policy for everyone of the organization, a snapshot
+    # shared with the trusted account
+    event(A, at(90), "PutResourcePolicy", source="secretsmanager.amazonaws.com", user="admin",
+          request={"secretId": "app/db", "resourcePolicy": resource_policy({"AWS": f"arn:aws:iam::{A}:role/app"},
+                                                                           "secretsmanager:GetSecretValue")}),
+    event(A, at(91), "PutKeyPolicy", source="kms.amazonaws.com", user="admin",
+          request={"keyId": "k-1", "policy": resource_policy("*", "kms:Decrypt", {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}})}),
+    event(A, at(92), "ModifySnapshotAttribute", source="ec2.amazonaws.com", user="admin",
+          request={"snapshotId": "snap-1", "createVolumePermission": {"add": {"items": [{"userId": "899999999999"}]}}}),
 ]
 MALICIOUS = [
     # a function URL opened to everyone, a function opened to a stranger's account
@@ -396,6 +423,12 @@ MALICIOUS = [
             request={"secretId": f"prod/api-{i}"}, error="AccessDeniedException") for i in range(4)],
     *[event(B, at(20 + i * 0.1), f"List{n}", source=f"{s}.amazonaws.com", user="eve", read_only=True, error="AccessDenied")
       for i, (s, n) in enumerate([(s, "Things") for s in ("ec2", "rds", "lambda", "s3", "iam", "kms", "sns", "sqs")] * 4)],
+    # a queue everyone may read, an image made public
+    event(B, at(140), "SetQueueAttributes", source="sqs.amazonaws.com", user="eve",
+          request={"queueUrl": f"https://sqs.us-east-1.amazonaws.com/{B}/orders",
+                   "attributes": {"Policy": resource_policy("*", "sqs:ReceiveMessage")}}),
+    event(B, at(141), "ModifyImageAttribute", source="ec2.amazonaws.com", user="eve",
+          request={"imageId": "ami-1", "launchPermission": {"add": {"items": [{"group": "all"}]}}}),
 ]
 ACCOUNTS = {
     A: {"aws_cloudtrail_trail_event": BENIGN},
@@ -414,6 +447,7 @@ def twins(tmp_path_factory):
     run = controls.run_checks(con, controls=DETECTIONS + ["cloudtrail_event_root_activity"],
                               params={"cloudtrail_event_role_trust_opened.trusted_accounts": "899999999999",
                                       "cloudtrail_event_function_policy_opened.trusted_accounts": "899999999999",
+                                      "cloudtrail_event_snapshot_shared_outside.trusted_accounts": "899999999999",
                                       "cloudtrail_event_federation_token_issued.allowed_callers": "broker"})
     rows = controls.results(con, run)
     con.close()
@@ -463,6 +497,10 @@ MALICIOUS_EXPECTED = [
      ["let everyone (*) lambda:InvokeFunctionUrl function payments (statement url), function URL auth type NONE"]),
     ("cloudtrail_event_function_policy_opened", f"arn:aws:lambda:us-east-1:{B}:function:orders",
      ["let account 193672423079 lambda:GetFunction function orders"]),
+    ("cloudtrail_event_resource_policy_opened", f"arn:aws:sqs:us-east-1:{B}:orders",
+     ["user/eve called SetQueueAttributes", "admits everyone (*) with no condition its callers must meet to sqs:ReceiveMessage"]),
+    ("cloudtrail_event_snapshot_shared_outside", "arn:aws:ec2:us-east-1::image/ami-1",
+     ["user/eve shared AMI ami-1 with everyone (all), making it public"]),
     ("cloudtrail_event_secret_bulk_read", f"arn:aws:iam::{B}:role/ci",
      ["assumed-role/ci/session-1 asked for 10 distinct secrets", "GetParameter x6, GetSecretValue x4",
       "4 of the 10 calls were denied"]),

@@ -30,7 +30,26 @@ from tests.fixtures.moto import moto_environment, populate_account
 MOTO_ACCOUNT = "123456789012"
 QUERIED_ACCOUNT = "444455556666"
 CLOUDSHELL_ACCOUNT = "777788889999"
-TRAILS = ["maheribra_aws_attack_chain_ir/04-investigation/evidence/cloudtrail/eu-west-1/2026/07/28"]
+TRAILS = ["maheribra_aws_attack_chain_ir/04-investigation/evidence/cloudtrail/eu-west-1/2026/07/28",
+          # an AMI shared with another account: snapshot_shared_outside's alarm
+          "stratus_red_team_detonation_logs/docs/detonation-logs/aws.exfiltration.ec2-share-ami.json"]
+POLICY_ACCOUNT = "555566667777"
+# a KMS key policy opened to another account and a secret policy kept to the account's own role: one alarm and one
+# judged change of resource_policy_opened (the engine's iam_event_resource_policy_access on Spark)
+POLICY_EVENTS = [
+    {"eventVersion": "1.08", "eventTime": f"2024-03-01T10:0{n}:00Z", "eventSource": source, "eventName": name,
+     "awsRegion": "us-east-1", "sourceIPAddress": "198.51.100.7", "userAgent": "aws-cli/2.15.0",
+     "userIdentity": {"type": "IAMUser", "arn": f"arn:aws:iam::{POLICY_ACCOUNT}:user/ops", "userName": "ops",
+                      "accountId": POLICY_ACCOUNT},
+     "requestParameters": request, "responseElements": None, "eventID": f"policy-event-{n}",
+     "eventType": "AwsApiCall", "recipientAccountId": POLICY_ACCOUNT}
+    for n, (source, name, request) in enumerate([
+        ("kms.amazonaws.com", "PutKeyPolicy", {"keyId": "k-1", "policy": json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "999900001111"}, "Action": "kms:Decrypt", "Resource": "*"}]})}),
+        ("secretsmanager.amazonaws.com", "PutResourcePolicy", {"secretId": "app/db", "resourcePolicy": json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                                                     "Principal": {"AWS": f"arn:aws:iam::{POLICY_ACCOUNT}:role/app"},
+                                                     "Resource": "*"}]})})])]
 # Controls Spark cannot run, with the reason. Empty: every control runs on Spark.
 EXPECTED_SPARK_ERRORS: dict[str, str] = {}
 
@@ -51,6 +70,9 @@ def runs(moto_server, public_data, spark, tmp_path_factory):
         collect(con, evidence_dir=tmp / "evidence", regions=["us-east-1"], lookup_events_days=1)
     for folder in TRAILS:
         load_paths(con, [public_data / folder])
+    policy_trail = tmp / "policy-trail.json"
+    policy_trail.write_text(json.dumps({"Records": POLICY_EVENTS}))
+    load_paths(con, [policy_trail])
     # An account whose roles were saved with --query (a list that may be filtered): its role table is partial.
     queried = tmp / "queried-roles.json"
     queried.write_text(json.dumps([{"Path": "/", "RoleName": "ops", "RoleId": "AROAEXAMPLEOPS000001",
@@ -92,6 +114,14 @@ def test_data_exercises_the_controls(runs):
     assert [(r["status"], r["reason"]) for r in duck if r["account_id"] == CLOUDSHELL_ACCOUNT
             and r["control_id"] == "iam_cloudshell_full_access_not_attached"] == [
         ("alarm", "AWSCloudShellFullAccess is attached to group ops; detach it.")]
+    alarms = {(r["control_id"], r["account_id"]) for r in duck if r["status"] == "alarm"}
+    assert {("cloudtrail_event_resource_policy_opened", POLICY_ACCOUNT),
+            ("cloudtrail_event_snapshot_shared_outside", "118238665043")} <= alarms
+    assert [r["reason"] for r in duck if r["control_id"] == "cloudtrail_event_resource_policy_opened"
+            and r["status"] == "alarm"] == [
+        f"arn:aws:iam::{POLICY_ACCOUNT}:user/ops called PutKeyPolicy on arn:aws:kms:us-east-1:{POLICY_ACCOUNT}:key/k-1 at "
+        "2024-03-01 10:00:00 UTC from 198.51.100.7 (aws-cli/2.15.0); its policy admits account 999900001111 with no "
+        "condition its callers must meet to kms:Decrypt; confirm this access was intended."]
     judged = Counter(r["status"] for r in duck)
     assert judged["alarm"] >= 5 and judged["ok"] >= 20
     assert len({r["control_id"] for r in duck if r["status"] in ("ok", "alarm")}) >= 25

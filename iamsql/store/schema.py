@@ -1273,6 +1273,24 @@ ACCESS_TABLES: dict[str, list[tuple[str, str]]] = {
         ("roles_only", "BOOLEAN"),
         ("deny_conditions", "JSON"),
     ],
+    # one row per successful call setting a resource policy (a secret's, a KMS key's, an SNS topic's, an SQS
+    # queue's, an ECR repository's), principal it names and action of the service the engine says it admits
+    "iam_event_resource_policy_access": [
+        ("account_id", "VARCHAR"),
+        ("event_id", "VARCHAR"),
+        ("event_name", "VARCHAR"),
+        ("resource_arn", "VARCHAR"),
+        ("trusted", "VARCHAR"),
+        ("trusted_kind", "VARCHAR"),
+        ("trusted_account", "VARCHAR"),
+        ("external", "BOOLEAN"),
+        ("same_organization", "BOOLEAN"),
+        ("decision", "VARCHAR"),
+        ("conditions", "JSON"),
+        ("condition_keys", "VARCHAR"),
+        ("names_caller", "BOOLEAN"),
+        ("action", "VARCHAR"),
+    ],
 }
 
 # Added to every table: Steampipe's connection columns, then which snapshot a row belongs to.

@@ -35,7 +35,9 @@ from iamsql.policy.access.tables import (
 )
 from iamsql.store.schema import ACCESS_TABLES
 
-EVENT_TABLES = ("iam_event_policy_grant", "iam_event_policy_answer", "iam_event_trust_access")
+EVENT_TABLES = (
+    "iam_event_policy_grant", "iam_event_policy_answer", "iam_event_trust_access", "iam_event_resource_policy_access"
+)
 TRUST_TABLE = "iam_role_trust_access"  # reads each account's roles and their trust policies only (``load_roles``)
 PRINCIPAL_TABLE = "iam_principal_access"
 

@@ -15,15 +15,22 @@
 - ``iam_event_trust_access``: per successful UpdateAssumeRolePolicy or CreateRole, per principal the new trust
   policy names, the engine's trust analysis (``trust.ask``), and whether the trusted account is a member of the
   role's organization (when the organization is loaded).
+- ``iam_event_resource_policy_access``: per successful call setting a resource policy (``RESOURCE_POLICY_CALLS``),
+  per AWS principal the new policy names and action of ``RESOURCE_ACTIONS`` it admits, the same trust analysis
+  asked of that action on the resource; one ``Error`` row for a policy the engine cannot read.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+from dataclasses import replace
 
 import duckdb
 
 from iamsql.common.policy_text import json_text
+from iamsql.policy import PolicyError, parse_policy
 from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, _Documents
 from iamsql.policy.access.organization import Guardrails
@@ -36,6 +43,7 @@ from iamsql.policy.access.tables import (
     policy_answers,
     trust_answers,
 )
+from iamsql.policy.document import as_repository_policy, as_resource_policy
 
 ATTACH = ("AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy")
 DOCUMENT = ("PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicy", "CreatePolicyVersion")
@@ -55,6 +63,40 @@ where event_source = 'iam.amazonaws.com' and error_code is null and event_id is 
 """
 ORDER = "account_id, event_time, event_id"
 NAMES = ", ".join(f"'{n}'" for n in (*ATTACH, *DOCUMENT, *TRUST, *OTHER))
+# The calls that set a resource policy, by service (event source's first label), and the actions of the service
+# the engine is asked whether the new policy admits an outside principal to: reading or changing what the resource
+# holds, and taking it over (its policy, its deletion).
+RESOURCE_POLICY_CALLS = {
+    "secretsmanager": ("PutResourcePolicy",),
+    "kms": ("PutKeyPolicy", "CreateKey"),
+    "sns": ("SetTopicAttributes", "CreateTopic"),
+    "sqs": ("SetQueueAttributes", "CreateQueue"),
+    "ecr": ("SetRepositoryPolicy",),
+}
+RESOURCE_ACTIONS = {
+    "secretsmanager": ("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
+                       "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteSecret"),
+    "kms": ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:CreateGrant",
+            "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"),
+    "sns": ("sns:Subscribe", "sns:Publish", "sns:SetTopicAttributes"),
+    "sqs": ("sqs:ReceiveMessage", "sqs:SendMessage", "sqs:SetQueueAttributes"),
+    "ecr": ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:PutImage", "ecr:SetRepositoryPolicy"),
+}
+RESOURCE_SQL = """
+select {columns}
+from aws_cloudtrail_trail_event
+where error_code is null and event_id is not null and account_id is not null
+  and event_source in ({sources}) and event_name in ({names})
+"""
+RESOURCE_COLUMNS = (
+    "account_id, coalesce(partition, 'aws'), coalesce(aws_region, region), event_id, event_source, event_name, "
+    "request_parameters::varchar, response_elements::varchar"
+)
+RESOURCE_FILTER = {
+    "sources": ", ".join(f"'{service}.amazonaws.com'" for service in RESOURCE_POLICY_CALLS),
+    "names": ", ".join(f"'{n}'" for names in RESOURCE_POLICY_CALLS.values() for n in names),
+}
+QUEUE_URL = re.compile(r"https?://[^/]+/([0-9]{12})/([^/?]+)")  # a queue's URL: its account and name
 
 
 class _Decoded:
@@ -127,7 +169,63 @@ def events_fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
     row += "c: json_extract(response_elements, '$.policy')}))"
     columns = f"count(*), sha256(coalesce(string_agg({row}, '' order by {ORDER}), ''))"
     ((count, digest),) = con.execute(EVENTS_SQL.format(columns=columns, names=NAMES)).fetchall()
-    return count, digest
+    resource_row = f"sha256(to_json(({RESOURCE_COLUMNS})))"
+    columns = f"count(*), sha256(coalesce(string_agg({resource_row}, '' order by {ORDER}), ''))"
+    ((more, resource_digest),) = con.execute(RESOURCE_SQL.format(columns=columns, **RESOURCE_FILTER)).fetchall()
+    if not more:
+        return count, digest
+    return count + more, hashlib.sha256(f"{digest}\0{resource_digest}".encode()).hexdigest()
+
+
+def _resource_events(con: duckdb.DuckDBPyConnection, decoded: _Decoded):
+    """The successful calls setting a resource policy: (account, partition, region, event id, service, name,
+    request, response), the request and response decoded (an empty object when absent)."""
+    for account, partition, region, event_id, source, name, request, response in con.execute(
+        RESOURCE_SQL.format(columns=RESOURCE_COLUMNS, **RESOURCE_FILTER) + f"order by {ORDER}"
+    ).fetchall():
+        request, response = decoded(request or "{}"), decoded(response or "{}")
+        yield (account, partition, region, event_id, source.split(".", 1)[0], name,
+               request if isinstance(request, dict) else {}, response if isinstance(response, dict) else {})
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def resource_policy(
+    service: str, name: str, account: str, partition: str, region: str, request: dict, response: dict
+) -> tuple[str, object] | None:
+    """(the resource's ARN, the new policy as the request gives it: JSON text or an object) of a call setting a
+    resource policy; None when the call sets none (a topic or queue attribute other than Policy, a key or queue
+    created without one: KMS then writes the default key policy, which trusts the account only). The ARN is the
+    call's or its response's when it gives one, else built from the name in the call's account and Region."""
+    prefix = f"arn:{partition}:{service}:{region}:{account}:"
+    if service == "secretsmanager":
+        secret = _text(request.get("secretId"))
+        arn = _text(response.get("arn")) or (secret if secret and secret.startswith("arn:") else
+                                              f"{prefix}secret:{secret or 'unknown'}")
+        return arn, request.get("resourcePolicy")
+    if service == "kms":
+        metadata = response.get("keyMetadata") if isinstance(response.get("keyMetadata"), dict) else {}
+        key = _text(metadata.get("arn")) or _text(request.get("keyId")) or _text(response.get("keyId"))
+        arn = key if key and key.startswith("arn:") else f"{prefix}key/{key or 'unknown'}"
+        return (arn, request["policy"]) if request.get("policy") else None
+    if service == "sns":
+        attributes = request.get("attributes") if isinstance(request.get("attributes"), dict) else {}
+        document = (request.get("attributeValue") if name == "SetTopicAttributes"
+                    and str(request.get("attributeName")).lower() == "policy" else attributes.get("Policy"))
+        topic = _text(request.get("topicArn")) or _text(response.get("topicArn"))
+        return (topic or f"{prefix}{request.get('name') or 'unknown'}", document) if document else None
+    if service == "sqs":
+        attributes = request.get("attributes") if isinstance(request.get("attributes"), dict) else {}
+        url = _text(request.get("queueUrl")) or _text(response.get("queueUrl")) or ""
+        found = QUEUE_URL.match(url)
+        arn = (f"arn:{partition}:sqs:{region}:{found[1]}:{found[2]}" if found
+               else f"{prefix}{request.get('queueName') or 'unknown'}")
+        return (arn, attributes["Policy"]) if attributes.get("Policy") else None
+    registry = _text(request.get("registryId")) or _text(response.get("registryId")) or account
+    repository = _text(request.get("repositoryName")) or "unknown"
+    return f"arn:{partition}:ecr:{region}:{registry}:repository/{repository}", request.get("policyText")
 
 
 def _granted(
@@ -237,7 +335,14 @@ def event_rows(
                 if not (question.id.startswith("escalation:") and decision not in SHOWN)
             ]
         grants.append((account_id, event_id, name, label, source, document_id))
-    return {"iam_event_policy_grant": grants, "iam_event_policy_answer": answers, "iam_event_trust_access": trust}
+    opened = []
+    for account_id, partition, region, event_id, service, name, request, response in _resource_events(con, decoded):
+        found = resource_policy(service, name, account_id, partition, region, request, response)
+        if found is not None:
+            bare = models.get(account_id) or AccountModel(account_id, partition, [], {})
+            opened += _resource_policy_rows(bare, rails.get(account_id), event_id, name, service, *found, decoded)
+    return {"iam_event_policy_grant": grants, "iam_event_policy_answer": answers, "iam_event_trust_access": trust,
+            "iam_event_resource_policy_access": opened}
 
 
 def loaded_workloads(asker: Asker, questions: tuple[Question, ...]) -> Workloads:
@@ -321,4 +426,49 @@ def _trust_rows(
                 json_text(answer.deny_conditions),
             )
         )
+    return rows
+
+
+def _resource_policy_rows(
+    account: AccountModel,
+    rails: Guardrails | None,
+    event_id: str,
+    name: str,
+    service: str,
+    arn: str,
+    document,
+    decoded: _Decoded,
+) -> list[tuple]:
+    """For each AWS principal (``"*"``, an account, a principal ARN) the policy names and each action of
+    ``RESOURCE_ACTIONS`` of the service: the trust analysis's answers (``trust.ask``, and ``whole_accounts`` for a
+    ``"*"`` its conditions narrow to accounts) that admit it, asked of that action on the resource. Service
+    principals are AWS's and federated ones have no use here: neither is asked."""
+    parsed = decoded.document(document)
+    try:  # read as the engine reads the service's policies: every statement names a principal
+        policy = parse_policy(parsed, name=f"the policy of {arn}") if parsed else None
+        if policy is not None:
+            (as_repository_policy if service == "ecr" else as_resource_policy)(policy)
+    except PolicyError:
+        policy = None
+    if policy is None:
+        return [(account.account_id, event_id, name, arn, None, None, None, None, None, "Error", None, None, None,
+                 None)]
+    members = rails.members if rails is not None else frozenset()
+    rows = []
+    for entry in trust_analysis.entries(parsed, account.partition, account.account_id):
+        if entry.kind not in ("anyone", "account", "principal"):
+            continue
+        for action in RESOURCE_ACTIONS[service]:
+            asked = replace(entry, action=action)
+            answers = [trust_analysis.ask(arn, account.account_id, policy, asked, rails),
+                       *trust_analysis.whole_accounts(arn, account.account_id, policy, asked, rails)]
+            for answer in answers:
+                if answer.decision not in trust_analysis.ADMITTED:
+                    continue
+                admitted = answer.entry
+                in_organization = (admitted.account in members) if members and admitted.kind != "anyone" else None
+                rows.append((account.account_id, event_id, name, arn, admitted.trusted, admitted.kind,
+                             admitted.account, admitted.external(account.account_id), in_organization,
+                             answer.decision, json_text(answer.conditions), ", ".join(answer.condition_keys) or None,
+                             answer.names_caller, action))
     return rows

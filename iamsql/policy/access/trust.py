@@ -27,11 +27,12 @@ ALLOW_ALL_POLICY = parse_policy({"Version": "2012-10-17", "Statement": [{"Effect
 IDENTITY_KEYS = frozenset(k.lower() for k in (
     "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn", "aws:userid",
     "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceOwner",
+    "kms:CallerAccount",  # the caller's account, in every KMS request (a key policy's, asked by resource policy events)
 ))
 # Of those, the keys a caller may lack: a principal of an account outside any organization has no aws:PrincipalOrg*
 # keys, and a caller that is not a service acting for a resource no aws:Source* ones. ForAllValues is true when the
 # key is absent (IAM User Guide, "Multivalued context keys"), so with one of these it names no one.
-MAYBE_ABSENT_KEYS = IDENTITY_KEYS - {"aws:principalaccount", "aws:principalarn", "aws:userid"}
+MAYBE_ABSENT_KEYS = IDENTITY_KEYS - {"aws:principalaccount", "aws:principalarn", "aws:userid", "kms:calleraccount"}
 EXTERNAL_ID = "sts:externalid"
 # The fixed words an OIDC subject starts with before the part that names its owner: GitHub Actions
 # (repo:<owner>/<repository>:...), GitLab (project_path:<group>/<project>:...), HCP Terraform
@@ -222,8 +223,8 @@ def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, ra
     the trust's conditions name (``_other_callers``). The first of them admitted gives the answer, its account the
     entry's (the caller asked, not the stand-in refused), with ``names_caller`` true (``"*"`` admits only callers
     its conditions name: accounts, organizations, principal ARNs) unless it stands for a principal ARN whose account
-    is a wildcard. An account whose role the trust refuses is asked for the principal ARNs of it the conditions name
-    (``_named_in_account``). When every role asked is refused, ``"*"`` and an account are asked with IAM users
+    is a wildcard and nothing else the answer depends on names the caller. An account whose role the trust refuses
+    is asked for the principal ARNs of it the conditions name (``_named_in_account``). When every role asked is refused, ``"*"`` and an account are asked with IAM users
     (``_user_admitted``): a trust admitting only users (``aws:username``, present only for IAM users, or
     ``aws:PrincipalType`` ``User``) still lets them in. Whether such a trust admits every principal of a named
     account is ``whole_accounts``."""
@@ -237,8 +238,8 @@ def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, ra
     for account, organization, caller_arn, named in _other_callers(role_arn, role_account, trust, rails):
         caller = TrustedEntry(entry.trusted, entry.kind, account, caller_arn, entry.action)
         found = _ask(role_arn, role_account, trust, caller, rails, organization)
-        if found.decision in ADMITTED:
-            return replace(found, entry=caller, names_caller=named)
+        if found.decision in ADMITTED:  # what it still depends on may name the caller (aws:PrincipalOrgID)
+            return replace(found, entry=caller, names_caller=named or (found.decision == "AllowedIf" and found.names_caller))
     return _user_admitted(role_arn, role_account, trust, entry, rails) or answer
 
 
@@ -307,7 +308,7 @@ def _named_in_account(role_arn: str, role_account: str, trust: Policy, entry: Tr
             parts = value.split(":", 5)
             if parts[4] != entry.account:
                 continue
-            caller = f"arn:{arn_partition(role_arn)}:{parts[2]}::{parts[4]}:{re.sub(r'[*?]', 'x', parts[5])}"
+            caller = f"arn:{arn_partition(role_arn)}:{parts[2]}::{parts[4]}:{_filled(parts[5])}"
             found = _ask(role_arn, role_account, trust,
                          TrustedEntry(entry.trusted, entry.kind, entry.account, caller, entry.action), rails)
             if found.decision in ADMITTED:
@@ -315,10 +316,19 @@ def _named_in_account(role_arn: str, role_account: str, trust: Policy, entry: Tr
     return None
 
 
+def _filled(resource: str) -> str:
+    """The principal part of a condition's ARN pattern with its wildcards filled in, as a caller to ask about; a role
+    session's (``assumed-role/<role>*``) given a session name when the pattern leaves it to the wildcard."""
+    filled = re.sub(r"[*?]", "x", resource)
+    return f"{filled}/x" if filled.startswith("assumed-role/") and filled.count("/") < 2 else filled
+
+
 ACCOUNT_IN_VALUE = re.compile(r"(?<![0-9])([0-9]{12})(?![0-9])")
 ORGANIZATION_IN_VALUE = re.compile(r"(?<![a-z0-9-])(o-[a-z0-9]{10,32})(?![a-z0-9])")
-# an IAM or STS principal ARN in a condition value (aws:PrincipalArn, aws:SourceArn ...), wildcards allowed
-PRINCIPAL_ARN_IN_VALUE = re.compile(r'arn:[a-z*?-]*:(?:iam|sts)::[0-9*?]+:(?:root|user/|role/|assumed-role/)[^"]*')
+# an IAM or STS principal ARN in a condition value (aws:PrincipalArn, aws:SourceArn ...), wildcards allowed: IAM's
+# root, users and roles, STS's role sessions (an `sts` ARN of a role names no principal: no caller is asked as one)
+PRINCIPAL_ARN_IN_VALUE = re.compile(
+    r'arn:[a-z*?-]*:(?:iam::[0-9*?]+:(?:root|user/|role/)|sts::[0-9*?]+:assumed-role/)[^"]*')
 
 
 def _other_callers(role_arn: str, role_account: str, trust: Policy, rails) -> list[tuple[str, object, str, bool]]:
@@ -355,7 +365,7 @@ def _other_callers(role_arn: str, role_account: str, trust: Policy, rails) -> li
             wild = not re.fullmatch(r"[0-9]{12}", parts[4])
             account = outside if wild else parts[4]
             if account != role_account:
-                resource = re.sub(r"[*?]", "x", parts[5])
+                resource = _filled(parts[5])
                 callers.append((account, organization_of(account),
                                 f"arn:{partition}:{parts[2]}::{account}:{resource}", not wild))
         callers += [(account, organization_of(account), generic(account), True)
@@ -381,6 +391,8 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
     outside = False  # an account the organization lists not: in another organization or in none
     if entry.kind in ("anyone", "account", "principal") and entry.account:
         context["aws:PrincipalAccount"] = entry.account
+        if entry.action.startswith("kms:"):  # KMS gives every request the caller's account (AWS KMS Developer Guide)
+            context["kms:CallerAccount"] = entry.account
         identity = [ALLOW_ALL_POLICY]
         if entry.kind == "anyone":
             context["aws:PrincipalOrgID"] = OUTSIDE_ORG
