@@ -97,11 +97,15 @@ def _policy(con: duckdb.DuckDBPyConnection, kind: ResourceKind, arn: str, text: 
 
 
 def _asked(policy, arn: str, account_id: str, actions: dict[str, str], rails) -> list[tuple]:
-    """(action, decision, conditions, condition keys, names_caller) of each action an Allow statement applies to that
-    the engine does not refuse to a caller of another account and organization."""
-    _, allowed = policy.applying(frozenset(actions))
+    """(action, decision, conditions, condition keys, names_caller) of each action that an Allow statement naming every
+    principal (``"*"``, or ``NotPrincipal``) applies to and that the engine does not refuse to a caller of another
+    account and organization. Only those statements are read, to pick the actions to ask (a statement naming
+    particular principals admits no such caller); the answer is the engine's, over the whole policy."""
     rows = []
-    for action in sorted(allowed):
+    for action in sorted(actions):
+        if not any(statement.effect == "Allow" and (statement.not_principal or statement.principal.wildcard)
+                   for statement in policy.statements_for(action.lower())):
+            continue
         entry = trust_analysis.TrustedEntry("*", "anyone", None, None, action)
         answer = trust_analysis.ask(arn + actions[action], account_id, policy, entry, rails)
         if answer.decision in trust_analysis.ADMITTED:
