@@ -14,6 +14,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from typer.testing import CliRunner
 
 from iamsql import controls
@@ -117,7 +118,14 @@ def moto_results(moto_server, tmp_path_factory, cached_translation) -> list[dict
                                                                  AllowUnauthenticatedIdentities=False)
         session.client("kms").create_key(Description="exports")  # a customer managed key, rotation off
         # a secret without rotation, collected through ListSecrets, DescribeSecret and GetResourcePolicy
-        session.client("secretsmanager").create_secret(Name="app/db", SecretString="not-a-real-password")
+        secrets = session.client("secretsmanager")
+        secrets.create_secret(Name="app/db", SecretString="not-a-real-password")
+        # a secret that rotates every 30 days: moto turns its rotation on, then refuses the call because the rotation
+        # function does not exist (one that exists it would run)
+        secrets.create_secret(Name="app/rotating", SecretString="not-a-real-password")
+        with pytest.raises(ClientError, match="ResourceNotFoundException"):
+            secrets.rotate_secret(SecretId="app/rotating", RotationRules={"AutomaticallyAfterDays": 30},
+                                  RotationLambdaARN="arn:aws:lambda:us-east-1:123456789012:function:rotate-app")
         collected = subprocess.run([IAMSQL, "collect", "--region", "us-east-1", "--region", "eu-west-1",
                                     "--evidence-dir", str(tmp / "evidence"), "--quiet", "--db", str(database)],
                                    capture_output=True, text=True, timeout=300)

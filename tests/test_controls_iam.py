@@ -223,6 +223,7 @@ EXPECTED = [
     ("iam_user_in_group", arn(A, "user", "alice"), "ok"), ("iam_user_in_group", arn(A, "user", "bob"), "alarm"),
     ("iam_user_compromised_key_quarantine", arn(A, "user", "alice"), "ok"),
     ("iam_user_compromised_key_quarantine", arn(A, "user", "bob"), "alarm"),
+    ("iam_group_not_empty", arn(A, "group", "devs"), "ok"), ("iam_group_not_empty", arn(A, "group", "ops"), "alarm"),
     ("iam_group_role_no_inline_policies", arn(A, "group", "devs"), "ok"),
     ("iam_group_role_no_inline_policies", arn(A, "group", "ops"), "alarm"),
     ("iam_group_role_no_inline_policies", arn(A, "role", "app-role"), "ok"),
@@ -388,3 +389,15 @@ def test_no_password_policy_is_judged_by_aws_default(tmp_path):
     complexity = at_8[("iam_password_policy_complexity", C)]
     assert complexity["status"] == "alarm"
     assert "three of" in complexity["reason"] and "no character types" not in complexity["reason"]
+
+
+def test_group_with_no_known_member_is_skipped_while_some_users_lack_their_groups(tmp_path):
+    """list-users gives no group memberships: an empty-looking group may have its member among those users."""
+    listed = {key: value for key, value in iam_user(B, "erin").items() if key != "groups"}
+    accounts = {B: {"aws_iam_user": [iam_user(B, "frank", groups=["devs"]), listed],
+                    "aws_iam_group": [{"name": name, "arn": arn(B, "group", name), **base(B)} for name in ("devs", "ops")]}}
+    found = {r["resource"]: (r["status"], r["reason"]) for r in run_on(accounts, ["iam_group_not_empty"], tmp_path / "g.duckdb")}
+    assert found[arn(B, "group", "devs")] == ("ok", "Group devs has 1 user.")
+    assert found[arn(B, "group", "ops")] == ("skip", "Group ops has no member among the users whose groups are loaded, "
+                                             "but 1 user was loaded without their group memberships (a user listing); "
+                                             "load get-account-authorization-details to evaluate it.")

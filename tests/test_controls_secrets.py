@@ -100,3 +100,53 @@ def test_an_account_of_which_one_secret_is_described_is_skipped(tmp_path):
     for (control, resource), (status, reason) in found.items():
         assert status == "skip" and resource == f"arn:aws:::{ACCOUNT}"
         assert reason.startswith(f"Only part of aws_secretsmanager_secret is loaded for account {ACCOUNT}")
+
+
+SCHEDULED = "secretsmanager_secret_rotated_as_scheduled"
+
+
+def scheduled(tmp_path, as_of, rules=None, name="scheduled"):
+    """The control's results over the us-east-1 listing, app/db's RotationRules replaced by ``rules`` when given."""
+    listing = json.loads((DATA / "us-east-1" / "list-secrets.json").read_text())
+    if rules is not None:
+        listing["SecretList"][0]["RotationRules"] = rules
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(listing))
+    con = db.connect(tmp_path / f"{name}.duckdb")
+    load_paths(con, [path], as_of=as_of)
+    rows = controls.results(con, controls.run_checks(con, controls=[SCHEDULED]))
+    con.close()
+    return {r["resource"]: (r["status"], r["reason"]) for r in rows}
+
+
+def test_rotation_is_judged_against_the_secrets_own_schedule(tmp_path):
+    """app/db rotates every 30 days and last rotated on 2024-05-01: due on 2024-05-31, its window over a day later."""
+    assert scheduled(tmp_path, "2024-06-01T00:00:00Z", name="due")[APP_DB] == (
+        "ok", "Secret app/db rotates every 30 days and was last rotated 31 days before the data was taken, within its "
+              "schedule.")
+    assert scheduled(tmp_path, "2024-06-01T00:00:01Z", name="late")[APP_DB] == (
+        "alarm", "Secret app/db rotates every 30 days, but was last rotated 31 days before the data was taken: its "
+                 "rotation is failing.")
+    # the fixed 90-day limit of secretsmanager_secret_rotated passes it; its own schedule does not
+    found = run(tmp_path, [DATA / "us-east-1"], "2024-07-01T00:00:00Z")
+    assert found[ROTATED, APP_DB][0] == "ok"
+    assert scheduled(tmp_path, "2024-07-01T00:00:00Z", name="july")[APP_DB][0] == "alarm"
+    assert scheduled(tmp_path, "2024-07-01T00:00:00Z", name="july")[LEGACY] == (
+        "skip", "Secret legacy/api-key does not rotate automatically, so it has no rotation schedule to keep.")
+
+
+def test_a_rate_expression_gives_the_period_and_a_cron_expression_is_skipped(tmp_path):
+    rate = scheduled(tmp_path, "2024-05-02T00:00:00Z", {"ScheduleExpression": "rate(4 hours)", "Duration": "2h"}, "rate")
+    assert rate[APP_DB] == ("alarm", "Secret app/db rotates every 4 hours, but was last rotated 1 day before the data "
+                                     "was taken: its rotation is failing.")
+    hourly = scheduled(tmp_path, "2024-05-01T05:00:00Z", {"ScheduleExpression": "rate(4 hours)"}, "hourly")
+    assert hourly[APP_DB][0] == "ok"  # due at 04:00, its one-hour window still open at 05:00
+    assert scheduled(tmp_path, "2024-05-01T05:00:01Z", {"ScheduleExpression": "rate(4 hours)"}, "past")[APP_DB][0] == "alarm"
+    days = scheduled(tmp_path, "2024-05-12T00:00:00Z", {"AutomaticallyAfterDays": 10, "ScheduleExpression": "rate(10 days)",
+                                                        "Duration": "3h"}, "days")
+    assert days[APP_DB][0] == "alarm"  # due on 2024-05-11, its three-hour window long over
+    assert scheduled(tmp_path, "2024-05-11T03:00:00Z", {"ScheduleExpression": "rate(10 days)", "Duration": "3h"},
+                     "window")[APP_DB][0] == "ok"
+    cron = scheduled(tmp_path, "2024-07-01T00:00:00Z", {"ScheduleExpression": "cron(0 16 1,15 * ? *)"}, "cron")
+    assert cron[APP_DB] == ("skip", "Secret app/db rotates on the schedule cron(0 16 1,15 * ? *), whose period is not "
+                                    "one number of days or hours, so when it was due is not judged.")

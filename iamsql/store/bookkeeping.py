@@ -3,7 +3,7 @@
 to a run (``evidence run``, ``exceptions``), the policy engine's answers kept between checks. Each statement
 creates only what does not exist yet."""
 
-from iamsql.store.schema import ACCESS_TABLES
+from iamsql.store.schema import ACCESS_TABLES, UNCACHED_ACCESS_TABLES
 
 BOOKKEEPING_DDL = """
 create sequence if not exists iamsql_snapshot_seq start 1;
@@ -129,7 +129,7 @@ create table if not exists iamsql_evidence_run (
 # SHA-256 of everything its rows depend on, and the unit's rows of each engine table, written with its key in one
 # transaction.
 ACCESS_CACHE_KEYS = "iamsql_access_cache"
-ACCESS_CACHE_ROWS = {name: f"iamsql_access_cache_{name}" for name in ACCESS_TABLES}
+ACCESS_CACHE_ROWS = {name: f"iamsql_access_cache_{name}" for name in ACCESS_TABLES if name not in UNCACHED_ACCESS_TABLES}
 # the units of a build, in order, by a SHA-256 of what the build read (a later build that reads the same finds them
 # without making the accounts' models); seq -1: the build's own row (a build may have no unit)
 ACCESS_CACHE_PLANS = "iamsql_access_cache_plan"

@@ -1234,6 +1234,19 @@ ACCESS_TABLES: dict[str, list[tuple[str, str]]] = {
         ("roles_only", "BOOLEAN"),
         ("deny_conditions", "JSON"),
     ],
+    # per KMS key, secret and S3 bucket, each action its resource-based policy lets anyone outside the account and
+    # its organization take (policy/access/resources.py); one row with no action when there is none
+    "iam_resource_policy_access": [
+        ("account_id", "VARCHAR"),
+        ("resource_arn", "VARCHAR"),
+        ("resource_table", "VARCHAR"),
+        ("policy_state", "VARCHAR"),
+        ("action", "VARCHAR"),
+        ("decision", "VARCHAR"),
+        ("conditions", "JSON"),
+        ("condition_keys", "VARCHAR"),
+        ("names_caller", "BOOLEAN"),
+    ],
     # one row per grant event and one per account, granted document and answer; the helper view
     # iam_event_policy_access joins them (one row per grant event and answer)
     "iam_event_policy_grant": [
@@ -1292,6 +1305,10 @@ ACCESS_TABLES: dict[str, list[tuple[str, str]]] = {
         ("action", "VARCHAR"),
     ],
 }
+
+# The engine tables computed afresh for every check, never kept between checks (``iamsql_access_cache_*``): the
+# resource policies' answers read a few documents straight from the resource tables.
+UNCACHED_ACCESS_TABLES = frozenset({"iam_resource_policy_access"})
 
 # Added to every table: Steampipe's connection columns, then which snapshot a row belongs to.
 BOOKKEEPING_COLUMNS: list[tuple[str, str]] = [

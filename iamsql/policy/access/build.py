@@ -23,6 +23,7 @@ from iamsql.policy.access.model import (
 )
 from iamsql.policy.access.organization import Guardrails, guardrails
 from iamsql.policy.access.questions import Question, load_questions
+from iamsql.policy.access.resources import RESOURCE_TABLE, resource_policy_rows
 from iamsql.policy.access.tables import (
     ADMIN_QUESTIONS,
     ASSUME_ADMIN,
@@ -48,7 +49,12 @@ def compute(
 ) -> dict[str, list[tuple]]:
     """The rows of the access ``tables`` (default every one) for the IAM data visible on the connection; the
     engine is asked only what those tables hold."""
-    return _rows(con, load_questions(questions_file), guardrails(con), _models(con, set(tables)), set(tables))
+    wanted, rails = set(tables), guardrails(con)
+    iam = wanted - {RESOURCE_TABLE}
+    rows = _rows(con, load_questions(questions_file), rails, _models(con, iam), iam) if iam else {}
+    if RESOURCE_TABLE in wanted:
+        rows[RESOURCE_TABLE] = resource_policy_rows(con, rails)
+    return rows
 
 
 def _models(con: duckdb.DuckDBPyConnection, wanted: set[str], read: IamRows | None = None) -> list[AccountModel]:
@@ -93,20 +99,23 @@ def create_tables(
     earlier runs, and those computed now are kept (``cache.py``): the accounts' models are then made only when
     an answer is not kept."""
     wanted = [name for name in ACCESS_TABLES if name in set(tables)]
+    iam = [name for name in wanted if name != RESOURCE_TABLE]  # the resource policies' table is never kept
     cache = AnswerCache.open(con, questions_file)
     questions, rails = load_questions(questions_file), guardrails(con)
-    read = None if set(wanted) <= {TRUST_TABLE} else read_iam_rows(con)
-    models = once(partial(_models, con, set(wanted), read))  # made at most once, and only when needed
-    computed = {} if cache else _rows(con, questions, rails, models(), set(wanted))
+    read = None if set(iam) <= {TRUST_TABLE} else read_iam_rows(con)
+    models = once(partial(_models, con, set(iam), read))  # made at most once, and only when needed
+    computed = {} if cache or not iam else _rows(con, questions, rails, models(), set(iam))
+    if RESOURCE_TABLE in wanted:
+        computed[RESOURCE_TABLE] = resource_policy_rows(con, rails)
     try:
         con.execute(";\n".join(f'create or replace temp table "{prefix}{name}" ({_columns(name)})' for name in wanted))
         for name in wanted:
             if computed.get(name):
                 insert_rows(con, f"{prefix}{name}", computed[name], [sqltype for _, sqltype in ACCESS_TABLES[name]])
         counts = {name: len(rows) for name, rows in computed.items()}
-        if cache:
-            events = [name for name in wanted if name in EVENT_TABLES]
-            counts.update(fill_tables(cache, con, models, read, rails, questions, wanted, events, prefix))
+        if cache and iam:
+            events = [name for name in iam if name in EVENT_TABLES]
+            counts.update(fill_tables(cache, con, models, read, rails, questions, iam, events, prefix))
             if PRINCIPAL_TABLE in wanted:  # not kept: they depend on the other accounts' data
                 table = f"{prefix}{PRINCIPAL_TABLE}"
                 across = _across_rows(con, {row[3] for row in read.users + read.roles}, models, rails, questions,

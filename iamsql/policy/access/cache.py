@@ -92,7 +92,7 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], t
 CACHE_COLUMNS = {
     ACCESS_CACHE_KEYS: 5,
     ACCESS_CACHE_PLANS: 6,
-    **{ACCESS_CACHE_ROWS[name]: 2 + len(columns) for name, columns in ACCESS_TABLES.items()},
+    **{table: 2 + len(ACCESS_TABLES[name]) for name, table in ACCESS_CACHE_ROWS.items()},
 }
 
 
