@@ -6,7 +6,6 @@ stays whole and ``iamsql_unread``, ``iamsql tables`` and the workbook's Evidence
 run goes on."""
 
 import json
-import threading
 
 import boto3
 import duckdb
@@ -19,7 +18,6 @@ from iamsql.load import load_paths
 from iamsql.report import write_report
 from iamsql.store import db
 from tests.fixtures.moto import moto_environment
-from tests.test_collect_faults import FaultProxy
 from tests.test_evidence import cli
 
 ACCOUNT = "123456789012"
@@ -157,29 +155,13 @@ def test_the_cli_s_s3control_output_loads_as_the_account_s_settings(tmp_path):
     con.close()
 
 
-@pytest.fixture
-def proxy(moto_env):
-    started = []
-
-    def start(**faults) -> FaultProxy:
-        server = FaultProxy(moto_env, **faults)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.shutdown()
-        server.server_close()
-
-
-def test_a_refused_bucket_policy_leaves_that_bucket_in_part_and_says_so(aws_session, proxy, tmp_path, monkeypatch,
+def test_a_refused_bucket_policy_leaves_that_bucket_in_part_and_says_so(aws_session, proxy_factory, tmp_path, monkeypatch,
                                                                        capsys):
     """GetBucketPolicy refused for one bucket (the others answer): one gap naming the bucket, its row loaded without a
     policy that is known, the bucket's policy named in ``iamsql_unread``, which ``iamsql tables`` and the workbook
     show; aws_s3_bucket itself whole, the run complete, each bucket asked in its region."""
     build(aws_session)
-    server = proxy(deny=("GetBucketPolicy eu-blocked",))
+    server = proxy_factory(deny=("GetBucketPolicy eu-blocked",))
     monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
     database = tmp_path / "refused.duckdb"
     con = db.connect(database)
@@ -216,14 +198,14 @@ def test_a_refused_bucket_policy_leaves_that_bucket_in_part_and_says_so(aws_sess
     assert listed["aws_iam_user"]["partial"] is None
 
 
-def test_refused_secret_and_key_policies_name_each_resource(aws_session, proxy, tmp_path, monkeypatch):
+def test_refused_secret_and_key_policies_name_each_resource(aws_session, proxy_factory, tmp_path, monkeypatch):
     """GetResourcePolicy refused for every secret and GetKeyPolicy for every key: a gap per resource naming it, each
     resource's policy in ``iamsql_unread`` (their rows are loaded from the listings, their policies not known), the
     tables whole."""
     secrets = aws_session.client("secretsmanager")
     arns = sorted(secrets.create_secret(Name=name, SecretString="x")["ARN"] for name in ("db", "api"))
     key = aws_session.client("kms").create_key(Description="exports")["KeyMetadata"]["Arn"]
-    server = proxy(deny=("GetResourcePolicy", "GetKeyPolicy"))
+    server = proxy_factory(deny=("GetResourcePolicy", "GetKeyPolicy"))
     monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
     con = db.connect(tmp_path / "secrets.duckdb")
     result = collect(con, evidence_dir=tmp_path / "evidence", regions=[HOME])

@@ -161,22 +161,6 @@ class ProxyHandler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _handle
 
 
-@pytest.fixture
-def proxy_factory(moto_env):
-    started = []
-
-    def start(**faults) -> FaultProxy:
-        proxy = FaultProxy(moto_env, **faults)
-        threading.Thread(target=proxy.serve_forever, daemon=True).start()
-        started.append(proxy)
-        return proxy
-
-    yield start
-    for proxy in started:
-        proxy.shutdown()
-        proxy.server_close()
-
-
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([IAMSQL, *args], capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
 

@@ -3,15 +3,12 @@ filters on the trail's log group, the alarm on the filter's metric, the SNS subs
 trail bucket's configuration land in Steampipe's tables; a denied call is a gap and leaves its table unloaded."""
 
 import json
-import threading
 
 import boto3
-import pytest
 
 from iamsql.collect.run import collect
 from iamsql.store import db
 from tests.fixtures.moto import populate_account
-from tests.test_collect_faults import FaultProxy
 
 ACCOUNT = "123456789012"
 ROOT_PATTERN = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'
@@ -67,22 +64,6 @@ def watch_account(session: boto3.Session) -> dict:
         {"Id": "delivered", "TopicArn": topic, "Events": ["s3:ObjectCreated:*"]}]})
     s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "purpose", "Value": "audit"}]})
     return {**facts, "topic": topic, "bucket": bucket, "role": role}
-
-
-@pytest.fixture
-def proxy(moto_env):
-    started = []
-
-    def start(**faults) -> FaultProxy:
-        server = FaultProxy(moto_env, **faults)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.shutdown()
-        server.server_close()
 
 
 def test_monitoring_of_the_trail_is_collected_and_loaded(aws_session, tmp_path):
@@ -165,9 +146,9 @@ def test_a_bucket_without_logging_or_public_access_block_is_recorded_as_such(aws
     con.close()
 
 
-def test_a_denied_metric_filter_call_is_a_gap_and_leaves_the_table_unloaded(aws_session, proxy, tmp_path, monkeypatch):
+def test_a_denied_metric_filter_call_is_a_gap_and_leaves_the_table_unloaded(aws_session, proxy_factory, tmp_path, monkeypatch):
     watch_account(aws_session)
-    server = proxy(deny=("DescribeMetricFilters",))
+    server = proxy_factory(deny=("DescribeMetricFilters",))
     monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
     con = db.connect(tmp_path / "denied.duckdb")
     result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1"])
