@@ -130,12 +130,19 @@ def _dry_run_ids(sample_db, *args):
 
 def test_tag_keeps_controls_with_any_value_of_each_key(sample_db):
     """--tag key=value as Powerpipe reads it: values of one key are alternatives, several keys all apply."""
-    storage = sorted(c.id for c in load_controls() if c.resource_type.split("::")[1] in ("S3", "CloudTrail"))
+    def types(control) -> list[str]:  # a control of several resource types has each of them
+        return control.resource_type.split(", ")
+
+    storage = sorted(c.id for c in load_controls() if {t.split("::")[1] for t in types(c)} & {"S3", "CloudTrail"})
     assert storage and _dry_run_ids(sample_db, "--tag", "service=AWS/S3", "--tag", "service=AWS/CloudTrail") == storage
-    roles = sorted(c.id for c in load_controls() if c.resource_type == "AWS::IAM::Role")
-    assert roles and _dry_run_ids(sample_db, "--tag", "service=AWS/IAM", "--tag",
-                                  "resource_type=AWS::IAM::Role") == roles
-    service_names = {c.resource_type.split("::")[1] for c in load_controls()} - {""}  # AWS::::Account has none
+    roles = sorted(c.id for c in load_controls() if "AWS::IAM::Role" in types(c))
+    assert len(roles) > 1 and "iam_group_role_no_inline_policies" in roles  # one of AWS::IAM::Group, AWS::IAM::Role
+    assert _dry_run_ids(sample_db, "--tag", "service=AWS/IAM", "--tag", "resource_type=AWS::IAM::Role") == roles
+    databases = sorted(c.id for c in load_controls() if any(t.startswith("AWS::RDS::") for t in types(c)))
+    assert databases and all(not c.resource_type.startswith("AWS::RDS::") for c in load_controls() if c.id in databases)
+    assert _dry_run_ids(sample_db, "--tag", "service=AWS/RDS") == databases  # a service not named first
+    # each resource type's service, every one of a control of several types; AWS::::Account has none
+    service_names = {t.split("::")[1] for c in load_controls() for t in c.resource_type.split(", ")} - {""}
     services = ", ".join(sorted(f"AWS/{name}" for name in service_names))
     for bad, said in ((["--tag", "service"], "error: --tag takes key=value (e.g. service=AWS/IAM), not 'service'\n"),
                       (["--tag", "service=iam"], "error: no control matches the selection: no control has "

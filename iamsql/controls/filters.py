@@ -51,18 +51,25 @@ def filter_controls(controls: list[Control], *, tags: list[str] | None = None, w
     if tags:
         wanted = parse_tags(tags)
         _refuse_unknown_tags(controls, wanted)
-        return [c for c in controls if all(control_tags(c.resource_type).get(k) in v for k, v in wanted.items())]
+        return [c for c in controls if all(_tag_values(c, k) & v for k, v in wanted.items())]
     if where is not None:
         kept = set(_where(controls, where))
         return [c for c in controls if c.id in kept]
     return controls
 
 
+def _tag_values(control: Control, key: str) -> set[str]:
+    """The values of one of a control's tags: a control of several resource types (``AWS::EC2::Snapshot,
+    AWS::RDS::DBSnapshot``) has each of them, and each of their services (``AWS/EC2``, ``AWS/RDS``)."""
+    tag = control_tags(control.resource_type).get(key)
+    return {value.strip() for value in tag.split(",")} if tag else set()
+
+
 def _refuse_unknown_tags(controls: list[Control], wanted: dict[str, set[str]]) -> None:
     """A ``--tag`` key none of whose values any control has (``service=iam`` for ``service=AWS/IAM``) is an error
     naming the values the controls have, rather than an empty selection with no hint why."""
     for key, values in wanted.items():
-        known = sorted({tags[key] for c in controls if key in (tags := control_tags(c.resource_type))})
+        known = sorted(set().union(*(_tag_values(c, key) for c in controls)))
         if values.isdisjoint(known):
             asked = ", ".join(f"{key}={v}" for v in sorted(values))
             have = f"{key} is one of {', '.join(known)}" if known else "tags: resource_type, service"
