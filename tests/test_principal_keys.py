@@ -81,6 +81,10 @@ def path(tmp_path_factory) -> str:
              role("tagged", TAGGED_ID, trust("sts:AssumeRole", "sts:TagSession"))]
     (folder / ACCOUNT / "gaad.json").write_text(json.dumps(
         {"UserDetailList": [alice, helper], "GroupDetailList": [], "RoleDetailList": roles, "Policies": []}))
+    # the bucket the S3 questions name is the account's own (its policy not read): the principals' policies decide
+    # (a bucket not loaded has no known account, so its answers are Unknown)
+    (folder / ACCOUNT / "list-buckets.json").write_text(json.dumps(
+        {"Buckets": [{"Name": "home", "CreationDate": "2024-01-01T00:00:00Z"}], "Owner": {"ID": "0" * 64}}))
     database = str(folder / "iam.duckdb")
     con = db.connect(database)
     try:
