@@ -123,3 +123,20 @@ def findings_by_account(con, control_id: str, params: dict) -> dict[str, list[tu
     for r in rows:
         found.setdefault(r["account_id"], []).append((r["resource"], r["status"], r["reason"]))
     return found
+
+
+def events_findings(tmp_path, control_id: str, events: dict[str, list[dict]], as_of: datetime, *,
+                    members: dict[str, str] | None = None, **params) -> dict[str, list[tuple[str, str, str]]]:
+    """``control_id``'s findings over each account's events (account -> [(resource, status, reason)]); ``members``:
+    account -> organization id of a loaded list-accounts."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    con = db.connect(tmp_path / "events.duckdb")
+    load_accounts(con, {a: {"aws_cloudtrail_trail_event": e} for a, e in events.items()}, as_of)
+    if members:
+        with db.transaction(con):
+            snapshot_id = db.new_snapshot(con, account_id="100000000000", kind="load", sources=[], as_of=as_of)
+            db.insert_rows(con, "aws_organizations_account", snapshot_id, [
+                {"id": a, "arn": f"arn:aws:organizations::100000000000:account/{org}/{a}", "name": a,
+                 "status": "ACTIVE", "account_id": "100000000000", "region": "global", "partition": "aws"}
+                for a, org in members.items()])
+    return findings_by_account(con, control_id, params)

@@ -11,7 +11,7 @@ from iamsql import controls
 from iamsql.load import load_paths
 from iamsql.store import db
 
-from .cloudtrail_events import event, findings_by_account, load_accounts
+from .cloudtrail_events import event, events_findings
 
 AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 T0 = AS_OF - timedelta(days=1)
@@ -61,18 +61,7 @@ def queue_policy(account: str, minute: float, document: str) -> dict:
 
 def run(tmp_path, control: str, events: dict[str, list[dict]], *, members: dict[str, str] | None = None,
         **params) -> dict[str, list[tuple[str, str, str]]]:
-    """account -> [(resource, status, reason)]; ``members``: account -> organization id of a loaded list-accounts."""
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    con = db.connect(tmp_path / "policies.duckdb")
-    load_accounts(con, {a: {"aws_cloudtrail_trail_event": e} for a, e in events.items()}, AS_OF)
-    if members:
-        with db.transaction(con):
-            snapshot_id = db.new_snapshot(con, account_id="100000000000", kind="load", sources=[], as_of=AS_OF)
-            db.insert_rows(con, "aws_organizations_account", snapshot_id, [
-                {"id": a, "arn": f"arn:aws:organizations::100000000000:account/{org}/{a}", "name": a,
-                 "status": "ACTIVE", "account_id": "100000000000", "region": "global", "partition": "aws"}
-                for a, org in members.items()])
-    return findings_by_account(con, control, params)
+    return events_findings(tmp_path, control, events, AS_OF, members=members, **params)
 
 
 def quiet(found: dict, account: str) -> None:

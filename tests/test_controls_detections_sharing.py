@@ -6,9 +6,7 @@ service, a share RAM keeps inside the organization (allowExternalPrincipals fals
 
 from datetime import datetime, timedelta, timezone
 
-from iamsql.store import db
-
-from .cloudtrail_events import event, findings_by_account, load_accounts
+from .cloudtrail_events import event, events_findings
 
 AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 T0 = AS_OF - timedelta(days=1)
@@ -46,19 +44,7 @@ def ram_call(account: str, minute: float, name: str, share: str, **request) -> d
 
 def run(tmp_path, events: dict[str, list[dict]], *, members: dict[str, str] | None = None,
         **params) -> dict[str, list[tuple[str, str, str]]]:
-    """account -> [(resource, status, reason)]; ``members``: account -> organization id of a loaded list-accounts."""
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    con = db.connect(tmp_path / "sharing.duckdb")
-    tables = {a: {"aws_cloudtrail_trail_event": e} for a, e in events.items()}
-    load_accounts(con, tables, AS_OF)
-    if members:
-        with db.transaction(con):
-            snapshot_id = db.new_snapshot(con, account_id="100000000000", kind="load", sources=[], as_of=AS_OF)
-            db.insert_rows(con, "aws_organizations_account", snapshot_id, [
-                {"id": a, "arn": f"arn:aws:organizations::100000000000:account/{org}/{a}", "name": a,
-                 "status": "ACTIVE", "account_id": "100000000000", "region": "global", "partition": "aws"}
-                for a, org in members.items()])
-    return findings_by_account(con, CONTROL, params)
+    return events_findings(tmp_path, CONTROL, events, AS_OF, members=members, **params)
 
 
 def test_a_share_with_an_outside_account_alarms_and_one_kept_inside_does_not(tmp_path):
