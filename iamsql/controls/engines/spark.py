@@ -595,7 +595,18 @@ def register_lake(spark, directory: Path) -> None:
 
 
 def _first_line(exc: BaseException) -> str:
-    """Spark's own message (``desc``) when it has one, at most 400 characters."""
+    """Spark's own message (``desc``) when it has one, else the Java exception's innermost cause (Py4J's own first
+    line only names the call that failed), at most 400 characters."""
+    java = getattr(exc, "java_exception", None)
+    if java is not None:
+        try:
+            while java.getCause() is not None:
+                java = java.getCause()
+            text = str(java.toString()).strip()
+        except Exception:  # noqa: BLE001 - the JVM is gone: Py4J's own message is all there is
+            text = ""
+        if text:  # a Python worker's error carries its traceback: its last line names the error
+            return (text.splitlines()[-1] if "Traceback" in text else first_line(text))[:400]
     return first_line(getattr(exc, "desc", None) or exc)[:400]
 
 
