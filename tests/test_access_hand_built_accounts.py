@@ -84,6 +84,9 @@ its README.md): the folder is loaded by the real ``iamsql load`` into a database
   role); IAM API Reference, "CreateInstanceProfile" and "AddRoleToInstanceProfile" (a new profile is empty; adding a
   role to it needs iam:PassRole on the role): a role no profile holds reaches an instance only through a profile
   the caller makes.
+- S3_BLOCK: Amazon S3 User Guide, "Blocking public access to your Amazon S3 storage" (S3 applies the most restrictive
+  combination of the bucket's and the account's settings) and Amazon S3 API Reference, PublicAccessBlockConfiguration
+  (RestrictPublicBuckets: "public and cross-account access within any public bucket policy ... is blocked").
 """
 
 import functools
@@ -106,6 +109,7 @@ EXFILTRATION = "nhi_data_exfiltration"
 LAMBDA = "lambda_function_role_not_admin"
 EC2 = "ec2_instance_role_not_admin"
 HARDWARE_MFA = "iam_privileged_user_hardware_mfa"
+S3_POLICY = "s3_bucket_policy_not_public"
 CONTROLS = [
     ADMIN,
     ESCALATION,
@@ -119,6 +123,7 @@ CONTROLS = [
     "iam_policy_no_full_admin",
     "iam_policy_no_passrole_star",
     "iam_role_trust_deleted_principal",
+    S3_POLICY,
 ]
 
 
@@ -1166,6 +1171,63 @@ def test_who_can_reads_key_function_and_bucket_policies(loaded, action, resource
 ])
 def test_simulate_reads_key_function_and_bucket_policies(loaded, principal, action, resource, expected):
     test_simulate(loaded, principal, action, resource, [], expected)
+
+
+READER_1, READER_2 = arn(74, "user", "reader", 1), arn(74, "user", "reader", 2)
+
+
+@pytest.mark.parametrize("bucket, principal, expected", [
+    # S3_BLOCK: S3 applies the most restrictive combination of the bucket's and the account's settings, so the
+    # account's RestrictPublicBuckets blocks the other account's access through a public policy on every bucket,
+    # whether the bucket's own setting is false or was not read; the owner's account keeps its access
+    ("account-restricted", READER_2, None),
+    ("account-restricted", READER_1, "Allowed"),
+    ("no-bucket-block", READER_2, None),
+    # both settings read and false: the public policy lets the other account in, whether or not S3's verdict on the
+    # policy is loaded (nothing would restrict it)
+    ("both-open", READER_1, "Allowed"),
+    ("no-status-both-off", READER_1, "Allowed"),
+    # the account's false, the bucket's not read: it may be true
+    ("bucket-block-not-read", READER_1, "Unknown"),
+])
+def test_who_can_weighs_the_account_s_block_public_access(loaded, bucket, principal, expected):
+    row = who_can(loaded[0], "s3:GetObject", f"arn:aws:s3:::{bucket}/report.csv").get(principal)
+    assert (row["decision"] if row else None) == expected, row
+
+
+def test_an_unknown_block_names_what_is_not_loaded(loaded):
+    """Each Unknown names the setting that was not read: the bucket's, or the account's, never one that was."""
+    bucket_not_read = who_can(loaded[0], "s3:GetObject", "arn:aws:s3:::bucket-block-not-read/a")[READER_1]
+    account_not_read = who_can(loaded[0], "s3:GetObject", "arn:aws:s3:::public-open/a")[PARTNER]
+    assert bucket_not_read["missing"] == (
+        "the Block Public Access settings of bucket bucket-block-not-read (get-public-access-block not loaded): S3 "
+        "Block Public Access's RestrictPublicBuckets, on the bucket or on its account, blocks other accounts' access "
+        "through a public bucket policy")
+    assert account_not_read["missing"].startswith(
+        f"the Block Public Access settings of account {account(73)} (s3control get-public-access-block not loaded): "
+        "S3 Block Public Access's RestrictPublicBuckets"), account_not_read
+
+
+@pytest.mark.parametrize("principal, bucket, expected", [
+    (READER_2, "account-restricted", "ImplicitlyDenied"),
+    (READER_1, "both-open", "Allowed"),
+    (READER_1, "bucket-block-not-read", "Unknown"),
+])
+def test_simulate_weighs_the_account_s_block_public_access(loaded, principal, bucket, expected):
+    test_simulate(loaded, principal, "s3:GetObject", f"arn:aws:s3:::{bucket}/a", [], expected)
+
+
+@pytest.mark.parametrize("bucket, n, status, words", [
+    ("account-restricted", 74, "ok", "its account's Block Public Access restricts public buckets"),
+    ("no-bucket-block", 74, "ok", "its account's Block Public Access restricts public buckets"),
+    ("both-open", 74, "alarm", "add an aws:PrincipalOrgID condition."),
+    ("public-restricted", 73, "ok", "but its Block Public Access restricts public buckets"),
+    ("public-open", 73, "alarm", "The account's Block Public Access is not loaded"),
+])
+def test_the_bucket_policy_control_weighs_the_account_s_block_public_access(loaded, bucket, n, status, words):
+    row = loaded[1][(S3_POLICY, f"arn:aws:s3:::{bucket}")]
+    assert (row["status"], row["account_id"][:3]) == (status, f"7{n}"), row
+    assert words in row["reason"], row["reason"]
 
 
 def test_a_kms_denial_says_grants_are_not_read(loaded):
