@@ -84,6 +84,10 @@ its README.md): the folder is loaded by the real ``iamsql load`` into a database
   role); IAM API Reference, "CreateInstanceProfile" and "AddRoleToInstanceProfile" (a new profile is empty; adding a
   role to it needs iam:PassRole on the role): a role no profile holds reaches an instance only through a profile
   the caller makes.
+- SESSION: IAM User Guide, "IAM JSON policy elements: Principal" (role session principals: a session ARN names the
+  session of that role with that name, which the caller of AssumeRole picks, AWS STS API Reference, AssumeRole
+  RoleSessionName) and "Variables and tags" (a role session's aws:userid is the role's unique id, ":" and the
+  session name).
 - S3_BLOCK: Amazon S3 User Guide, "Blocking public access to your Amazon S3 storage" (S3 applies the most restrictive
   combination of the bucket's and the account's settings) and Amazon S3 API Reference, PublicAccessBlockConfiguration
   (RestrictPublicBuckets: "public and cross-account access within any public bucket policy ... is blocked").
@@ -1228,6 +1232,59 @@ def test_the_bucket_policy_control_weighs_the_account_s_block_public_access(load
     row = loaded[1][(S3_POLICY, f"arn:aws:s3:::{bucket}")]
     assert (row["status"], row["account_id"][:3]) == (status, f"7{n}"), row
     assert words in row["reason"], row["reason"]
+
+
+DEPLOYER, STARTER = arn(75, "role", "deployer"), arn(75, "user", "starter")
+SESSION_ADMIN, GUARDED_ADMIN = arn(75, "role", "session-admin"), arn(75, "role", "guarded-admin")
+RELEASE = {"StringEquals": {"aws:userid": ["AROADEPLOYERXXXXXXXX:release"]}}  # deployer's RoleId, ":", the name
+UNTRUSTED = {"StringEquals": {"aws:userid": ["AROADEPLOYERXXXXXXXX:untrusted"]}}
+
+
+@pytest.mark.parametrize("role, principal, expected", [
+    # SESSION: only deployer's sessions named release match the trust's session ARN (its conditions), and so for
+    # whoever reaches deployer; the role's own trust and policies decide the rest
+    (SESSION_ADMIN, DEPLOYER, ("AllowedIf", [RELEASE], None)),
+    (SESSION_ADMIN, STARTER, ("AllowedIf", [RELEASE], None)),
+    # a Deny naming one session of deployer holds unless deployer's session has another name (deny_conditions)
+    (GUARDED_ADMIN, DEPLOYER, ("AllowedIf", None, [UNTRUSTED])),
+    (GUARDED_ADMIN, STARTER, ("AllowedIf", None, [UNTRUSTED])),
+    (GUARDED_ADMIN, SESSION_ADMIN, ("Allowed", None, None)),
+])
+def test_a_trust_naming_a_role_session_holds_only_for_that_session_name(loaded, role, principal, expected):
+    row = who_can(loaded[0], "sts:AssumeRole", role)[principal]
+    found = [row[key] and json.loads(row[key]) for key in ("conditions", "deny_conditions")]
+    assert (row["decision"], *found) == expected, row
+
+
+@pytest.mark.parametrize("context, expected", [
+    (["--unknown-context"], "AllowedIf"),  # the session name is not known: its condition
+    (["--context", "aws:userid=AROADEPLOYERXXXXXXXX:release"], "Allowed"),
+    (["--context", "aws:userid=AROADEPLOYERXXXXXXXX:nightly"], "ImplicitlyDenied"),
+    ([], "ImplicitlyDenied"),  # a request without the session's name: no session name matches
+])
+def test_simulate_a_trust_naming_a_role_session(loaded, context, expected):
+    args = ["simulate", "--db", loaded[0], "--principal", DEPLOYER, "--action", "sts:AssumeRole", "--resource",
+            SESSION_ADMIN, "-o", "json", *context]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+    answer = json.loads(done.output)
+    assert answer["decision"] == expected, answer
+    assert expected != "AllowedIf" or answer["conditions"] == [RELEASE], answer
+
+
+def test_the_access_table_reaches_an_administrator_through_a_named_session_conditionally(loaded):
+    """Both administrator roles hold for deployer only under its session's name (one trusts that name, the other
+    denies another): assume_admin_role shows one of them, AllowedIf, directly and through deployer."""
+    con = db.connect(loaded[0])
+    try:
+        controls.create_views(con)
+        rows = {r[0]: r[1:] for r in con.execute(
+            "select principal_arn, decision, detail from iam_principal_access "
+            "where question = 'assume_admin_role' and principal_arn in (?, ?)", [DEPLOYER, STARTER]).fetchall()}
+    finally:
+        con.close()
+    assert rows[DEPLOYER][0] == rows[STARTER][0] == "AllowedIf", rows
+    assert rows[DEPLOYER][1] in (SESSION_ADMIN, GUARDED_ADMIN) and rows[STARTER][1] == f"{DEPLOYER} -> {rows[DEPLOYER][1]}"
 
 
 def test_a_kms_denial_says_grants_are_not_read(loaded):
