@@ -777,7 +777,8 @@ def test_the_lake_holds_the_rows_a_check_of_each_account_reads(loaded, tmp_path)
         con.close()
     expected = {arn(37, "user", name, sub): f"{decision} {role}" for name, sub, role, decision in ACROSS if decision}
     assert exported == {**expected, arn(36, "user", "ci-deployer", 2): f"Allowed {CROSS_ACCOUNT_ADMIN}",
-                        arn(38, "role", "hop", 2): f"Allowed {CHAIN_ADMIN}"}
+                        arn(38, "role", "hop", 2): f"Allowed {CHAIN_ADMIN}",
+                        PARTNER_DEPLOYER: f"AllowedIf {PARTNER_ADMIN}"}
 
 
 def escalation_rows(path: str, principal: str, question: str) -> list[tuple]:
@@ -1238,6 +1239,8 @@ DEPLOYER, STARTER = arn(75, "role", "deployer"), arn(75, "user", "starter")
 SESSION_ADMIN, GUARDED_ADMIN = arn(75, "role", "session-admin"), arn(75, "role", "guarded-admin")
 RELEASE = {"StringEquals": {"aws:userid": ["AROADEPLOYERXXXXXXXX:release"]}}  # deployer's RoleId, ":", the name
 UNTRUSTED = {"StringEquals": {"aws:userid": ["AROADEPLOYERXXXXXXXX:untrusted"]}}
+PARTNER_DEPLOYER, PARTNER_ADMIN = arn(75, "role", "ci/partner-deployer", 2), arn(75, "role", "partner-admin")
+PARTNER_RELEASE = {"StringEquals": {"aws:userid": ["AROAPARTNERDEPLOYERX:release"]}}
 
 
 @pytest.mark.parametrize("role, principal, expected", [
@@ -1249,6 +1252,8 @@ UNTRUSTED = {"StringEquals": {"aws:userid": ["AROADEPLOYERXXXXXXXX:untrusted"]}}
     (GUARDED_ADMIN, DEPLOYER, ("AllowedIf", None, [UNTRUSTED])),
     (GUARDED_ADMIN, STARTER, ("AllowedIf", None, [UNTRUSTED])),
     (GUARDED_ADMIN, SESSION_ADMIN, ("Allowed", None, None)),
+    # XACCT: a session of another account's role (under a path the session ARN does not carry)
+    (PARTNER_ADMIN, PARTNER_DEPLOYER, ("AllowedIf", [PARTNER_RELEASE], None)),
 ])
 def test_a_trust_naming_a_role_session_holds_only_for_that_session_name(loaded, role, principal, expected):
     row = who_can(loaded[0], "sts:AssumeRole", role)[principal]
@@ -1274,15 +1279,18 @@ def test_simulate_a_trust_naming_a_role_session(loaded, context, expected):
 
 def test_the_access_table_reaches_an_administrator_through_a_named_session_conditionally(loaded):
     """Both administrator roles hold for deployer only under its session's name (one trusts that name, the other
-    denies another): assume_admin_role shows one of them, AllowedIf, directly and through deployer."""
+    denies another): assume_admin_role shows one of them, AllowedIf, directly and through deployer; so does the
+    administrator role trusting a session of the other account's partner-deployer."""
     con = db.connect(loaded[0])
     try:
         controls.create_views(con)
         rows = {r[0]: r[1:] for r in con.execute(
             "select principal_arn, decision, detail from iam_principal_access "
-            "where question = 'assume_admin_role' and principal_arn in (?, ?)", [DEPLOYER, STARTER]).fetchall()}
+            "where question = 'assume_admin_role' and principal_arn in (?, ?, ?)",
+            [DEPLOYER, STARTER, PARTNER_DEPLOYER]).fetchall()}
     finally:
         con.close()
+    assert rows.pop(PARTNER_DEPLOYER) == ("AllowedIf", PARTNER_ADMIN)  # across accounts too
     assert rows[DEPLOYER][0] == rows[STARTER][0] == "AllowedIf", rows
     assert rows[DEPLOYER][1] in (SESSION_ADMIN, GUARDED_ADMIN) and rows[STARTER][1] == f"{DEPLOYER} -> {rows[DEPLOYER][1]}"
 

@@ -89,20 +89,25 @@ def _trusted_names(document: dict | None, account: AccountModel) -> tuple[set[st
     found = trust_analysis.entries(document or {}, partition, account_id)
     aws = [e.trusted for e in found if e.kind in ("account", "principal")]
     anyone = any(e.kind == "anyone" for e in found) or any("*" in name for name in aws)
-    # a named session's role, under its path (a session ARN has none)
-    roles = {(role.arn if (role := account.role_named(arn)) else arn)
-             for arn in named_sessions(document, partition, account_id)}
-    return set(aws) | roles, anyone
+    return set(aws) | named_sessions(found, account), anyone
 
 
-def named_sessions(document: dict | None, partition: str, account_id: str) -> set[str]:
-    """The ARNs of the account's roles whose sessions a trust policy's Allow statements name
-    (``arn:aws:sts::<account>:assumed-role/<role name>/<session name>``; a session ARN has no path: the role is
-    named ``role/<role name>``, ``AccountModel.role_named`` finds it under its path)."""
-    prefix = f"arn:{partition}:sts::{account_id}:assumed-role/"
-    return {f"arn:{partition}:iam::{account_id}:role/{entry.trusted[len(prefix):].split('/', 1)[0]}"
-            for entry in trust_analysis.entries(document or {}, partition, account_id)
-            if entry.kind == "principal" and entry.trusted.startswith(prefix) and "*" not in entry.trusted}
+def named_sessions(found: list, account: AccountModel) -> set[str]:
+    """Of the trust's entries (``trust_analysis.entries``), what names the roles whose sessions it names
+    (``arn:aws:sts::<account>:assumed-role/<role name>/<session name>``): a role of ``account`` by its ARN, under its
+    path (``AccountModel.role_named``: a session ARN has none); a role of another account by that account's id, as
+    its roles' paths are not known here (the engine decides which of its roles the session is of)."""
+    prefix = f"arn:{account.partition}:sts::"
+    named = set()
+    for entry in found:
+        if entry.kind == "principal" and entry.trusted.startswith(prefix) and "*" not in entry.trusted:
+            role_account, _, session = entry.trusted[len(prefix):].partition(":assumed-role/")
+            role_arn = f"arn:{account.partition}:iam::{role_account}:role/{session.split('/', 1)[0]}"
+            if role_account != account.account_id:
+                named.add(role_account)
+            else:
+                named.add(role.arn if (role := account.role_named(role_arn)) else role_arn)
+    return named
 
 
 def _frozen(context: dict | None) -> tuple:
