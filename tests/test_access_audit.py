@@ -132,6 +132,7 @@ USERS += [
     user("tagged-dev", allow("sts:AssumeRole", arn("role", "admin-for-ops")), tags={"team": "dev"}),
 ]
 SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/release"
+SESSION_USERID = "AROADEPLOYER000000000:release"  # deployer's RoleId (``role`` above), ":", the session name
 ROLES = [
     # a trust naming one session of the role deployer (an assumed-role ARN): that session may assume it
     role("admin-for-session", SESSION, policies=[ADMIN]),
@@ -244,9 +245,11 @@ def test_who_can_assume_a_role_whose_trust_names_someone_else(loaded):
 
 
 def test_a_trust_naming_a_role_session_admits_that_role(answers, loaded):
-    # a session of the role deployer named "release" may assume the administrator role: deployer has a way to it
+    # a session of the role deployer named "release" may assume the administrator role: deployer has a way to it,
+    # only under that session name (the session's aws:userid ends in it), which whoever assumes deployer picks
     row = answers["deployer", "assume_admin_role"]
-    assert row[7] == "Allowed" and row[11] == arn("role", "admin-for-session")
+    assert row[7] == "AllowedIf" and row[11] == arn("role", "admin-for-session")
+    assert ':release"' in str(row[9]) and "aws:userid" in str(row[9]), row[9]
     # another role, even one whose own policy names the administrator role, is not the session the trust names
     assert ("bystander", "assume_admin_role") not in answers
     from iamsql.policy.access.who import who_can
@@ -255,7 +258,10 @@ def test_a_trust_naming_a_role_session_admits_that_role(answers, loaded):
     found = {a.principal: a for a in who_can(con, "sts:AssumeRole", arn("role", "admin-for-session"))}
     con.close()
     assert set(found) == {arn("role", "deployer")}, sorted(found)
-    assert SESSION in found[arn("role", "deployer")].reason
+    answer = found[arn("role", "deployer")]
+    assert answer.decision == "AllowedIf" and [
+        value for block in answer.conditions for value in block["StringEquals"]["aws:userid"]] == [
+        SESSION_USERID], answer
 
 
 def test_principal_tags_decide_conditions_on_them(answers, escalation, loaded):

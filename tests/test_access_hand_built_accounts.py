@@ -84,6 +84,13 @@ its README.md): the folder is loaded by the real ``iamsql load`` into a database
   role); IAM API Reference, "CreateInstanceProfile" and "AddRoleToInstanceProfile" (a new profile is empty; adding a
   role to it needs iam:PassRole on the role): a role no profile holds reaches an instance only through a profile
   the caller makes.
+- SESSION: IAM User Guide, "IAM JSON policy elements: Principal" (role session principals: a session ARN names the
+  session of that role with that name, which the caller of AssumeRole picks, AWS STS API Reference, AssumeRole
+  RoleSessionName) and "Variables and tags" (a role session's aws:userid is the role's unique id, ":" and the
+  session name).
+- S3_BLOCK: Amazon S3 User Guide, "Blocking public access to your Amazon S3 storage" (S3 applies the most restrictive
+  combination of the bucket's and the account's settings) and Amazon S3 API Reference, PublicAccessBlockConfiguration
+  (RestrictPublicBuckets: "public and cross-account access within any public bucket policy ... is blocked").
 """
 
 import functools
@@ -106,6 +113,7 @@ EXFILTRATION = "nhi_data_exfiltration"
 LAMBDA = "lambda_function_role_not_admin"
 EC2 = "ec2_instance_role_not_admin"
 HARDWARE_MFA = "iam_privileged_user_hardware_mfa"
+S3_POLICY = "s3_bucket_policy_not_public"
 CONTROLS = [
     ADMIN,
     ESCALATION,
@@ -119,6 +127,7 @@ CONTROLS = [
     "iam_policy_no_full_admin",
     "iam_policy_no_passrole_star",
     "iam_role_trust_deleted_principal",
+    S3_POLICY,
 ]
 
 
@@ -768,7 +777,8 @@ def test_the_lake_holds_the_rows_a_check_of_each_account_reads(loaded, tmp_path)
         con.close()
     expected = {arn(37, "user", name, sub): f"{decision} {role}" for name, sub, role, decision in ACROSS if decision}
     assert exported == {**expected, arn(36, "user", "ci-deployer", 2): f"Allowed {CROSS_ACCOUNT_ADMIN}",
-                        arn(38, "role", "hop", 2): f"Allowed {CHAIN_ADMIN}"}
+                        arn(38, "role", "hop", 2): f"Allowed {CHAIN_ADMIN}",
+                        PARTNER_DEPLOYER: f"AllowedIf {PARTNER_ADMIN}"}
 
 
 def escalation_rows(path: str, principal: str, question: str) -> list[tuple]:
@@ -1166,6 +1176,123 @@ def test_who_can_reads_key_function_and_bucket_policies(loaded, action, resource
 ])
 def test_simulate_reads_key_function_and_bucket_policies(loaded, principal, action, resource, expected):
     test_simulate(loaded, principal, action, resource, [], expected)
+
+
+READER_1, READER_2 = arn(74, "user", "reader", 1), arn(74, "user", "reader", 2)
+
+
+@pytest.mark.parametrize("bucket, principal, expected", [
+    # S3_BLOCK: S3 applies the most restrictive combination of the bucket's and the account's settings, so the
+    # account's RestrictPublicBuckets blocks the other account's access through a public policy on every bucket,
+    # whether the bucket's own setting is false or was not read; the owner's account keeps its access
+    ("account-restricted", READER_2, None),
+    ("account-restricted", READER_1, "Allowed"),
+    ("no-bucket-block", READER_2, None),
+    # both settings read and false: the public policy lets the other account in, whether or not S3's verdict on the
+    # policy is loaded (nothing would restrict it)
+    ("both-open", READER_1, "Allowed"),
+    ("no-status-both-off", READER_1, "Allowed"),
+    # the account's false, the bucket's not read: it may be true
+    ("bucket-block-not-read", READER_1, "Unknown"),
+])
+def test_who_can_weighs_the_account_s_block_public_access(loaded, bucket, principal, expected):
+    row = who_can(loaded[0], "s3:GetObject", f"arn:aws:s3:::{bucket}/report.csv").get(principal)
+    assert (row["decision"] if row else None) == expected, row
+
+
+def test_an_unknown_block_names_what_is_not_loaded(loaded):
+    """Each Unknown names the setting that was not read: the bucket's, or the account's, never one that was."""
+    bucket_not_read = who_can(loaded[0], "s3:GetObject", "arn:aws:s3:::bucket-block-not-read/a")[READER_1]
+    account_not_read = who_can(loaded[0], "s3:GetObject", "arn:aws:s3:::public-open/a")[PARTNER]
+    assert bucket_not_read["missing"] == (
+        "the Block Public Access settings of bucket bucket-block-not-read (get-public-access-block not loaded): S3 "
+        "Block Public Access's RestrictPublicBuckets, on the bucket or on its account, blocks other accounts' access "
+        "through a public bucket policy")
+    assert account_not_read["missing"].startswith(
+        f"the Block Public Access settings of account {account(73)} (s3control get-public-access-block not loaded): "
+        "S3 Block Public Access's RestrictPublicBuckets"), account_not_read
+
+
+@pytest.mark.parametrize("principal, bucket, expected", [
+    (READER_2, "account-restricted", "ImplicitlyDenied"),
+    (READER_1, "both-open", "Allowed"),
+    (READER_1, "bucket-block-not-read", "Unknown"),
+])
+def test_simulate_weighs_the_account_s_block_public_access(loaded, principal, bucket, expected):
+    test_simulate(loaded, principal, "s3:GetObject", f"arn:aws:s3:::{bucket}/a", [], expected)
+
+
+@pytest.mark.parametrize("bucket, n, status, words", [
+    ("account-restricted", 74, "ok", "its account's Block Public Access restricts public buckets"),
+    ("no-bucket-block", 74, "ok", "its account's Block Public Access restricts public buckets"),
+    ("both-open", 74, "alarm", "add an aws:PrincipalOrgID condition."),
+    ("public-restricted", 73, "ok", "but its Block Public Access restricts public buckets"),
+    ("public-open", 73, "alarm", "The account's Block Public Access is not loaded"),
+])
+def test_the_bucket_policy_control_weighs_the_account_s_block_public_access(loaded, bucket, n, status, words):
+    row = loaded[1][(S3_POLICY, f"arn:aws:s3:::{bucket}")]
+    assert (row["status"], row["account_id"][:3]) == (status, f"7{n}"), row
+    assert words in row["reason"], row["reason"]
+
+
+DEPLOYER, STARTER = arn(75, "role", "deployer"), arn(75, "user", "starter")
+SESSION_ADMIN, GUARDED_ADMIN = arn(75, "role", "session-admin"), arn(75, "role", "guarded-admin")
+RELEASE = {"StringEquals": {"aws:userid": ["AROADEPLOYERXXXXXXXX:release"]}}  # deployer's RoleId, ":", the name
+UNTRUSTED = {"StringEquals": {"aws:userid": ["AROADEPLOYERXXXXXXXX:untrusted"]}}
+PARTNER_DEPLOYER, PARTNER_ADMIN = arn(75, "role", "ci/partner-deployer", 2), arn(75, "role", "partner-admin")
+PARTNER_RELEASE = {"StringEquals": {"aws:userid": ["AROAPARTNERDEPLOYERX:release"]}}
+
+
+@pytest.mark.parametrize("role, principal, expected", [
+    # SESSION: only deployer's sessions named release match the trust's session ARN (its conditions), and so for
+    # whoever reaches deployer; the role's own trust and policies decide the rest
+    (SESSION_ADMIN, DEPLOYER, ("AllowedIf", [RELEASE], None)),
+    (SESSION_ADMIN, STARTER, ("AllowedIf", [RELEASE], None)),
+    # a Deny naming one session of deployer holds unless deployer's session has another name (deny_conditions)
+    (GUARDED_ADMIN, DEPLOYER, ("AllowedIf", None, [UNTRUSTED])),
+    (GUARDED_ADMIN, STARTER, ("AllowedIf", None, [UNTRUSTED])),
+    (GUARDED_ADMIN, SESSION_ADMIN, ("Allowed", None, None)),
+    # XACCT: a session of another account's role (under a path the session ARN does not carry)
+    (PARTNER_ADMIN, PARTNER_DEPLOYER, ("AllowedIf", [PARTNER_RELEASE], None)),
+])
+def test_a_trust_naming_a_role_session_holds_only_for_that_session_name(loaded, role, principal, expected):
+    row = who_can(loaded[0], "sts:AssumeRole", role)[principal]
+    found = [row[key] and json.loads(row[key]) for key in ("conditions", "deny_conditions")]
+    assert (row["decision"], *found) == expected, row
+
+
+@pytest.mark.parametrize("context, expected", [
+    (["--unknown-context"], "AllowedIf"),  # the session name is not known: its condition
+    (["--context", "aws:userid=AROADEPLOYERXXXXXXXX:release"], "Allowed"),
+    (["--context", "aws:userid=AROADEPLOYERXXXXXXXX:nightly"], "ImplicitlyDenied"),
+    ([], "ImplicitlyDenied"),  # a request without the session's name: no session name matches
+])
+def test_simulate_a_trust_naming_a_role_session(loaded, context, expected):
+    args = ["simulate", "--db", loaded[0], "--principal", DEPLOYER, "--action", "sts:AssumeRole", "--resource",
+            SESSION_ADMIN, "-o", "json", *context]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+    answer = json.loads(done.output)
+    assert answer["decision"] == expected, answer
+    assert expected != "AllowedIf" or answer["conditions"] == [RELEASE], answer
+
+
+def test_the_access_table_reaches_an_administrator_through_a_named_session_conditionally(loaded):
+    """Both administrator roles hold for deployer only under its session's name (one trusts that name, the other
+    denies another): assume_admin_role shows one of them, AllowedIf, directly and through deployer; so does the
+    administrator role trusting a session of the other account's partner-deployer."""
+    con = db.connect(loaded[0])
+    try:
+        controls.create_views(con)
+        rows = {r[0]: r[1:] for r in con.execute(
+            "select principal_arn, decision, detail from iam_principal_access "
+            "where question = 'assume_admin_role' and principal_arn in (?, ?, ?)",
+            [DEPLOYER, STARTER, PARTNER_DEPLOYER]).fetchall()}
+    finally:
+        con.close()
+    assert rows.pop(PARTNER_DEPLOYER) == ("AllowedIf", PARTNER_ADMIN)  # across accounts too
+    assert rows[DEPLOYER][0] == rows[STARTER][0] == "AllowedIf", rows
+    assert rows[DEPLOYER][1] in (SESSION_ADMIN, GUARDED_ADMIN) and rows[STARTER][1] == f"{DEPLOYER} -> {rows[DEPLOYER][1]}"
 
 
 def test_a_kms_denial_says_grants_are_not_read(loaded):

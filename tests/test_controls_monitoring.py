@@ -15,9 +15,10 @@ of 2026-03-01:
 - 100000000006: a complete chain for root usage, but the trail records only write management events.
 - 100000000007: a complete chain for root usage, but the trail has custom event selectors that were not collected.
 - 100000000008: complete chains whose filters also require the event source of the events (CloudTrail, sign-in,
-  EC2): the same events, since only that service emits those event names.
+  EC2): the same events, since only that service emits those event names; its trail bucket is public through its
+  policy and its ACL, but the account's Block Public Access restricts public buckets and ignores public ACLs.
 - 100000000009: a complete chain for CloudTrail changes whose filter requires another event source: it matches
-  nothing.
+  nothing; its trail bucket's ACL grants all users, and the account's Block Public Access is all off.
 - 100000000010: a complete chain for unauthorized API calls whose filter applies the benchmark's two exclusions
   (the log delivery service, HeadBucket) to both error codes, as the benchmark means them; 100000000011: the same
   with one more exclusion, narrower than either reading.
@@ -162,12 +163,21 @@ def write_monitoring(folder: Path, account: str, chains: list[dict]) -> None:
     write(folder, "list-subscriptions", {"Subscriptions": subscriptions})
 
 
-def write_bucket(folder: Path, bucket: str, *, public: bool, logging: bool) -> None:
+def write_bucket(folder: Path, bucket: str, *, public: bool, logging: bool, public_acl: bool = False,
+                 account_block: bool | None = None) -> None:
+    """A trail bucket whose own Block Public Access is none; ``account_block``: the account's (s3control
+    get-public-access-block) with RestrictPublicBuckets and IgnorePublicAcls both that value (None: not loaded)."""
     write(folder, "list-buckets", {"Buckets": [{"Name": bucket, "CreationDate": "2025-06-01T00:00:00+00:00"}],
                                    "Owner": {"ID": "0" * 64}})
     write(folder, "get-bucket-policy-status", {"Bucket": bucket, "PolicyStatus": {"IsPublic": public}})
+    everyone = [{"Grantee": {"URI": "http://acs.amazonaws.com/groups/global/AllUsers", "Type": "Group"},
+                 "Permission": "READ"}] if public_acl else []
     write(folder, "get-bucket-acl", {"Bucket": bucket, "Owner": {"ID": "0" * 64}, "Grants": [
-        {"Grantee": {"ID": "0" * 64, "Type": "CanonicalUser"}, "Permission": "FULL_CONTROL"}]})
+        {"Grantee": {"ID": "0" * 64, "Type": "CanonicalUser"}, "Permission": "FULL_CONTROL"}, *everyone]})
+    if account_block is not None:
+        write(folder, "s3control-get-public-access-block", {"PublicAccessBlockConfiguration": {
+            "BlockPublicAcls": False, "IgnorePublicAcls": account_block, "BlockPublicPolicy": False,
+            "RestrictPublicBuckets": account_block}})
     write(folder, "get-public-access-block", {"Bucket": bucket, "Error": {
         "Code": "NoSuchPublicAccessBlockConfiguration", "Message": "The public access block configuration was not found"}})
     write(folder, "get-bucket-logging", {"Bucket": bucket, "LoggingEnabled": {
@@ -207,11 +217,13 @@ def results(tmp_path_factory):
     write_trail(root / SELECTORS_UNKNOWN, SELECTORS_UNKNOWN, custom_selectors=[])
     write_monitoring(root / SELECTORS_UNKNOWN, SELECTORS_UNKNOWN, [{"name": "root", "pattern": EQUIVALENT["root_usage"]}])
 
-    write_trail(root / SOURCE_QUALIFIED, SOURCE_QUALIFIED)
+    bucket = write_trail(root / SOURCE_QUALIFIED, SOURCE_QUALIFIED)
+    write_bucket(root / SOURCE_QUALIFIED, bucket, public=True, public_acl=True, logging=True, account_block=True)
     write_monitoring(root / SOURCE_QUALIFIED, SOURCE_QUALIFIED,
                      [{"name": p, "pattern": text} for p, text in SOURCE_QUALIFIED_PATTERNS.items()])
 
-    write_trail(root / WRONG_SOURCE, WRONG_SOURCE)
+    bucket = write_trail(root / WRONG_SOURCE, WRONG_SOURCE)
+    write_bucket(root / WRONG_SOURCE, bucket, public=False, public_acl=True, logging=True, account_block=False)
     write_monitoring(root / WRONG_SOURCE, WRONG_SOURCE,
                      [{"name": "trail", "pattern": any_of(TRAIL_CHANGES, "ec2.amazonaws.com")}])
 
@@ -297,8 +309,22 @@ def test_trail_bucket_private_and_logged_is_ok(results):
 def test_trail_bucket_public_and_unlogged_alarms(results):
     public = results[("cloudtrail_bucket_not_public", BROKEN)]
     assert public["status"] == "alarm" and "public through its bucket policy" in public["reason"]
+    # the account's setting may restrict it (S3 applies the most restrictive of the bucket's and the account's)
+    assert public["reason"].endswith("The account's Block Public Access is not loaded (s3control "
+                                     "get-public-access-block): it may block that."), public["reason"]
     logging = results[("cloudtrail_bucket_access_logging", BROKEN)]
     assert logging["status"] == "alarm" and "no server access logging" in logging["reason"]
+
+
+def test_the_account_s_block_public_access_covers_the_trail_bucket(results):
+    """Amazon S3 User Guide, "Blocking public access to your Amazon S3 storage": S3 applies the most restrictive
+    combination of the bucket's and the account's settings, so the account's RestrictPublicBuckets and
+    IgnorePublicAcls close a bucket whose own block is none; the account's set to false leave its public ACL open."""
+    closed = results[("cloudtrail_bucket_not_public", SOURCE_QUALIFIED)]
+    assert closed["status"] == "ok", closed["reason"]
+    open_acl = results[("cloudtrail_bucket_not_public", WRONG_SOURCE)]
+    assert (open_acl["status"], open_acl["reason"]) == ("alarm", f"Bucket trail-logs-{WRONG_SOURCE} of trail main "
+                                                                 "grants access to all users or all AWS users in its ACL.")
 
 
 def test_trail_bucket_not_in_the_data_skips(results):

@@ -20,6 +20,7 @@ from iamsql.policy.catalog import ROLE_CREDENTIAL_KEYS, catalog, rcp_supported_s
 from iamsql.policy.conditions import (
     REQUEST_TIME_KEYS,
     KnownPrefix,
+    compile_conditions,
     evaluate_conditions,
     holds_whenever,
     merge_condition_blocks,
@@ -472,6 +473,28 @@ def match_principal(spec: PrincipalSpec, who: Principal) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def _session_name_conditions(spec: PrincipalSpec, who: Principal, userid) -> tuple:
+    """For a role as the caller, which stands for each of its sessions: the conditions under which ``spec`` names
+    the caller through a session ARN of that role (``arn:aws:sts::ACCOUNT:assumed-role/ROLE/NAME``): only a session
+    given one of those names matches, a name whoever assumes the role picks (AssumeRole ``RoleSessionName``). The
+    name ends the session's ``aws:userid``, the role's unique id, ``:`` and the session name (IAM User Guide,
+    "Variables and tags"), so the conditions are on that key (``userid``: its value in the request when a
+    ``KnownPrefix``, the role's id when that is known, else None); () when ``spec`` names no session of the role."""
+    if who.kind != ROLE or not spec.arns:
+        return ()
+    prefix = f"arn:{who.partition}:sts::{who.account}:assumed-role/{who.name}/"
+    names = sorted(arn[len(prefix):] for arn in spec.arns if arn.startswith(prefix))
+    # a session name is letters, digits and +=,.@_- (AWS STS API Reference, AssumeRole RoleSessionName)
+    names = [name for name in names if name and not any(c in name for c in "/*?$")]
+    if not names:
+        return ()
+    if isinstance(userid, KnownPrefix) and userid.named and userid.prefix:
+        return compile_conditions({"StringEquals": {"aws:userid": [userid.prefix + name for name in names]}},
+                                  variables=False)
+    return compile_conditions({"StringLike": {"aws:userid": [f"*:{name}" for name in names]}}, variables=False)
+
+
 def _names_account(spec: PrincipalSpec, who: Principal) -> bool:
     """Whether ``spec`` names the caller's account: by a root ARN of the caller's partition (an ARN of another partition
     names another account, IAM User Guide, "IAM identifiers"), or by a bare account id."""
@@ -586,6 +609,7 @@ class _Run:
         if blocks is False:
             return False, (), None
         how = DIRECT
+        conditions = statement.conditions
         spec = statement.principal
         if reads_principal and spec is not None:
             if statement.not_principal:
@@ -597,12 +621,15 @@ class _Run:
             else:
                 how = match_principal(spec, self.who)
                 if how is None:
-                    return False, (), None
+                    # a role's sessions of the names a session ARN gives, a direct grant as for a session caller
+                    userid = self.context.get("aws:userid")
+                    named = _session_name_conditions(spec, self.who, userid if isinstance(userid, KnownPrefix) else None)
+                    if not named:
+                        return False, (), None
+                    how, conditions = DIRECT, (*conditions, *named)
         outcome, residual = True, None
-        if statement.conditions:
-            outcome, residual = evaluate_conditions(
-                statement.conditions, self.context, self.unknown_context, self.known_absent
-            )
+        if conditions:
+            outcome, residual = evaluate_conditions(conditions, self.context, self.unknown_context, self.known_absent)
             if outcome is False:
                 return False, (), None
         if blocks is None:

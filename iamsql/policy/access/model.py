@@ -1081,20 +1081,26 @@ def _restricted_across(con: duckdb.DuckDBPyConnection, bucket_arn: str, name: st
     public bucket policy, including non-public delegation to specific accounts, is blocked" (Amazon S3 API Reference,
     PublicAccessBlockConfiguration); AWS service principals and the bucket owner's account keep theirs. Public is
     get-bucket-policy-status's ``IsPublic``; without it, a policy whose every Allow names fixed principals (no ``*``,
-    no NotPrincipal) is not public (Amazon S3 User Guide, "The meaning of public"), any other may be. The setting is
-    the bucket's or its account's (s3control get-public-access-block, which is not loaded): only the bucket's
-    ``true`` is known to restrict."""
-    public, restrict = con.execute("select bucket_policy_is_public, restrict_public_buckets from aws_s3_bucket "
-                                   "where arn = $arn", {"arn": bucket_arn}).fetchone()
+    no NotPrincipal) is not public (Amazon S3 User Guide, "The meaning of public"), any other may be. S3 applies the
+    most restrictive combination of the bucket's setting (get-public-access-block) and its account's
+    (``aws_s3_account_settings``, s3control get-public-access-block): either one ``true`` restricts, both ``false``
+    do not, and one not loaded leaves it unknown."""
+    public, on_bucket, on_account, account = con.execute(
+        "select b.bucket_policy_is_public, b.restrict_public_buckets, a.restrict_public_buckets, b.account_id "
+        "from aws_s3_bucket b "
+        "left join aws_s3_account_settings a on a.account_id = b.account_id where b.arn = $arn",
+        {"arn": bucket_arn}).fetchone()
     if public is None and all(s.effect != "Allow" or (s.principal is not None and not s.not_principal
                                                       and not s.principal.wildcard) for s in policy.statements):
         public = False
-    if public is False:
-        return False, ""
-    if public and restrict:
-        return True, ""
-    if public:
-        return None, (f"the account's S3 Block Public Access settings (not loaded), whose RestrictPublicBuckets "
-                      f"would block other accounts' access through the public policy of bucket {name}")
-    return None, (f"whether the policy of bucket {name} is public (get-bucket-policy-status not loaded), which S3 "
-                  "Block Public Access's RestrictPublicBuckets reads")
+    restricts = on_bucket is True or on_account is True
+    if public is False or (public and restricts) or (on_bucket is False and on_account is False):
+        return bool(public and restricts), ""
+    missing = [f"whether the policy of bucket {name} is public (get-bucket-policy-status not loaded)"] if public is None else []
+    if not restricts:
+        missing += [f"the Block Public Access settings of {of} ({command} not loaded)"
+                    for known, of, command in ((on_bucket, f"bucket {name}", "get-public-access-block"),
+                                               (on_account, f"account {account}", "s3control get-public-access-block"))
+                    if known is None]
+    return None, (f"{' and '.join(missing)}: S3 Block Public Access's RestrictPublicBuckets, on the bucket or on "
+                  "its account, blocks other accounts' access through a public bucket policy")

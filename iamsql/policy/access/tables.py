@@ -89,23 +89,25 @@ def _trusted_names(document: dict | None, account: AccountModel) -> tuple[set[st
     found = trust_analysis.entries(document or {}, partition, account_id)
     aws = [e.trusted for e in found if e.kind in ("account", "principal")]
     anyone = any(e.kind == "anyone" for e in found) or any("*" in name for name in aws)
-    # a named session's role, under its path (a session ARN has none)
-    roles = {(role.arn if (role := account.role_named(arn)) else arn)
-             for arn in named_sessions(document, partition, account_id)}
-    return set(aws) | roles, anyone
+    return set(aws) | named_sessions(found, account), anyone
 
 
-def named_sessions(document: dict | None, partition: str, account_id: str) -> dict[str, list[str]]:
-    """The sessions of the account's roles that a trust policy's Allow statements name
-    (``arn:aws:sts::<account>:assumed-role/<role name>/<session name>``), by the ARN of their role (a session ARN
-    has no path: the role is named ``role/<role name>``; ``AccountModel.role_named`` finds it under its path)."""
-    prefix = f"arn:{partition}:sts::{account_id}:assumed-role/"
-    found: dict[str, list[str]] = {}
-    for entry in trust_analysis.entries(document or {}, partition, account_id):
+def named_sessions(found: list, account: AccountModel) -> set[str]:
+    """Of the trust's entries (``trust_analysis.entries``), what names the roles whose sessions it names
+    (``arn:aws:sts::<account>:assumed-role/<role name>/<session name>``): a role of ``account`` by its ARN, under its
+    path (``AccountModel.role_named``: a session ARN has none); a role of another account by that account's id, as
+    its roles' paths are not known here (the engine decides which of its roles the session is of)."""
+    prefix = f"arn:{account.partition}:sts::"
+    named = set()
+    for entry in found:
         if entry.kind == "principal" and entry.trusted.startswith(prefix) and "*" not in entry.trusted:
-            role_name = entry.trusted[len(prefix) :].split("/", 1)[0]
-            found.setdefault(f"arn:{partition}:iam::{account_id}:role/{role_name}", []).append(entry.trusted)
-    return found
+            role_account, _, session = entry.trusted[len(prefix):].partition(":assumed-role/")
+            role_arn = f"arn:{account.partition}:iam::{role_account}:role/{session.split('/', 1)[0]}"
+            if role_account != account.account_id:
+                named.add(role_account)
+            else:
+                named.add(role.arn if (role := account.role_named(role_arn)) else role_arn)
+    return named
 
 
 def _frozen(context: dict | None) -> tuple:
@@ -185,7 +187,6 @@ class Asker:
         self._answers: dict[tuple, tuple[str, list[Evaluation]]] = {}
         self._delegating = delegating_trust(account.partition, account.account_id)
         self.key_policy = key_policy_enabling_iam(account.partition, account.account_id)
-        self._sessions: dict[str, dict[str, list[str]]] = {}  # role -> the roles whose sessions its trust names
         self._allowed: dict[tuple, frozenset[str]] = {}  # (policies, actions) -> ``allowed_actions``
         self._roles_named: dict[tuple, tuple[str, ...]] = {}  # PassRole reach -> ``roles_named``
         self._resources: dict[tuple, list[tuple[str, ...]]] = {}  # (ARN, target, action) -> ``_alternatives``
@@ -275,26 +276,9 @@ class Asker:
 
     def assume(self, principal: Principal, role: Principal) -> Evaluation:
         """``sts:AssumeRole`` of ``role`` by the principal, its trust policy deciding with the principal's own
-        policies. A role whose sessions the trust names (an assumed-role ARN, which is not the role's ARN) is
-        asked as each such session: a session of it given that name may assume the role."""
-        result = self.request(principal, "sts:AssumeRole", role.arn, resource_policy=role.trust.policy)
-        if result.decision in POSSIBLE or principal.kind != "role":
-            return result
-        sessions = self._sessions.get(role.arn)
-        if sessions is None:
-            account = self.account
-            named = named_sessions(role.trust.document, account.partition, account.account_id)
-            sessions = self._sessions[role.arn] = {
-                p.arn: named[key] for key, p in ((k, account.role_named(k)) for k in named) if p is not None
-            }
-        for session in sessions.get(principal.arn, ()):
-            # the session's aws:PrincipalArn is the role's ARN with its path, which the session ARN does not carry
-            found = self._evaluate(principal, "sts:AssumeRole", role.arn, role.trust.policy,
-                                   {"aws:PrincipalArn": principal.arn}, caller=session)
-            if found.decision in POSSIBLE:
-                found.reason = f"As its session {session}: {found.reason}"
-                return found
-        return result
+        policies. A trust naming a session of the principal (an assumed-role ARN) admits it only under the session
+        name it gives, a condition the engine reports (``AllowedIf`` on ``aws:userid``)."""
+        return self.request(principal, "sts:AssumeRole", role.arn, resource_policy=role.trust.policy)
 
     def assume_across(
         self, principal: Principal, role: Principal, role_account: str, role_rails: Guardrails | None

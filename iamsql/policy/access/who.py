@@ -394,7 +394,7 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
         callers = [] if action.lower() in FEDERATED_ACTIONS else account.principals
         for principal in callers:
             if trusting is not None:
-                result = asker.assume(principal, trusting)  # as a session its trust names, too
+                result = asker.assume(principal, trusting)
             elif across:
                 result = asker.across(principal, action, target, resource_policy, owner_account,
                                       rails.get(owner_account))
