@@ -474,22 +474,20 @@ def match_principal(spec: PrincipalSpec, who: Principal) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def _session_name_conditions(spec: PrincipalSpec, who: Principal, userid) -> tuple:
+def _session_name_conditions(spec: PrincipalSpec, who: Principal, userid: KnownPrefix | None) -> tuple:
     """For a role as the caller, which stands for each of its sessions: the conditions under which ``spec`` names
     the caller through a session ARN of that role (``arn:aws:sts::ACCOUNT:assumed-role/ROLE/NAME``): only a session
     given one of those names matches, a name whoever assumes the role picks (AssumeRole ``RoleSessionName``). The
     name ends the session's ``aws:userid``, the role's unique id, ``:`` and the session name (IAM User Guide,
-    "Variables and tags"), so the conditions are on that key (``userid``: its value in the request when a
-    ``KnownPrefix``, the role's id when that is known, else None); () when ``spec`` names no session of the role."""
-    if who.kind != ROLE or not spec.arns:
-        return ()
+    "Variables and tags"), so the conditions are on that key (``userid``: its value in the request, the role's id
+    when that is known, else None); () when ``spec`` names no session of the role."""
     prefix = f"arn:{who.partition}:sts::{who.account}:assumed-role/{who.name}/"
     names = sorted(arn[len(prefix):] for arn in spec.arns if arn.startswith(prefix))
     # a session name is letters, digits and +=,.@_- (AWS STS API Reference, AssumeRole RoleSessionName)
     names = [name for name in names if name and not any(c in name for c in "/*?$")]
     if not names:
         return ()
-    if isinstance(userid, KnownPrefix) and userid.named and userid.prefix:
+    if userid is not None and userid.named and userid.prefix:
         return compile_conditions({"StringEquals": {"aws:userid": [userid.prefix + name for name in names]}},
                                   variables=False)
     return compile_conditions({"StringLike": {"aws:userid": [f"*:{name}" for name in names]}}, variables=False)
@@ -623,7 +621,8 @@ class _Run:
                 if how is None:
                     # a role's sessions of the names a session ARN gives, a direct grant as for a session caller
                     userid = self.context.get("aws:userid")
-                    named = _session_name_conditions(spec, self.who, userid if isinstance(userid, KnownPrefix) else None)
+                    named = _session_name_conditions(spec, self.who, userid if isinstance(userid, KnownPrefix) else None
+                                                     ) if self.who.kind == ROLE and spec.arns else ()
                     if not named:
                         return False, (), None
                     how, conditions = DIRECT, (*conditions, *named)

@@ -102,11 +102,11 @@ def named_sessions(found: list, account: AccountModel) -> set[str]:
     for entry in found:
         if entry.kind == "principal" and entry.trusted.startswith(prefix) and "*" not in entry.trusted:
             role_account, _, session = entry.trusted[len(prefix):].partition(":assumed-role/")
-            role_arn = f"arn:{account.partition}:iam::{role_account}:role/{session.split('/', 1)[0]}"
             if role_account != account.account_id:
                 named.add(role_account)
-            else:
-                named.add(role.arn if (role := account.role_named(role_arn)) else role_arn)
+                continue
+            role_arn = f"arn:{account.partition}:iam::{role_account}:role/{session.split('/', 1)[0]}"
+            named.add(role.arn if (role := account.role_named(role_arn)) else role_arn)
     return named
 
 
